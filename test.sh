@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317 # cleanup functions are invoked from traps
+# Runs the whole test suite against a private, throw-away PostgreSQL
+# (127.0.0.1:55433) and Redis (127.0.0.1:56380).
+#   ./test.sh                       all tests
+#   ./test.sh --filter <expr>       dotnet test --filter <expr>
+#   ./test.sh [other args]          passed on to dotnet test
+# Ends with the line "Tests: N passed, N failed[, N skipped]" (from the TRX files).
+set -euo pipefail
+cd "$(dirname "$0")"
+LOG_TAG="test"
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+SOLUTION=ContactCenter.sln
+[ -f "$SOLUTION" ] || [ ! -f ContactCenter.slnx ] || SOLUTION=ContactCenter.slnx
+PG_PORT=55433
+REDIS_PORT=56380
+
+TEST_ARGS=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --filter)
+      [ $# -ge 2 ] || die "--filter needs an expression"
+      TEST_ARGS+=(--filter "$2")
+      shift 2
+      ;;
+    --filter=*)
+      TEST_ARGS+=(--filter "${1#--filter=}")
+      shift
+      ;;
+    *)
+      TEST_ARGS+=("$1")
+      shift
+      ;;
+  esac
+done
+
+WORK=$(mktemp -d /tmp/cc-test.XXXXXX)
+RESULTS=$WORK/results
+KEEP_WORK=0
+cleanup() {
+  set +e
+  trap '' PIPE # output may go to a pipe (| tee) that Ctrl-C already closed
+  stop_redis
+  stop_pg
+  if [ "$KEEP_WORK" = 1 ] || [ "${CC_KEEP_TEST_RESULTS:-0}" = 1 ]; then
+    rm -rf "$WORK/pg" "$WORK/redis"
+    log "test results kept in $RESULTS"
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+command -v dotnet >/dev/null 2>&1 || die "dotnet (SDK 10) is not installed"
+
+# ---- services the tests need --------------------------------------------
+ensure_pg
+ensure_redis
+ensure_chromium
+ensure_dovecot
+
+chmod 755 "$WORK"
+start_pg "$WORK/pg" "$PG_PORT" fast
+start_redis "$REDIS_PORT" "$WORK/redis" --save "" --appendonly no
+
+export CC_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+export CC_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+export CC_TEST_CHROMIUM=/usr/bin/chromium
+export CC_TEST_DOVECOT=/usr/sbin/dovecot
+
+# ---- build ----------------------------------------------------------------
+# In CI no build servers stay behind after the run.
+BUILD_ARGS=(-c Release -nologo)
+if [ -n "${CI:-}" ]; then BUILD_ARGS+=(--disable-build-servers); fi
+
+build_web
+log "dotnet build $SOLUTION"
+if ! dotnet build "$SOLUTION" "${BUILD_ARGS[@]}"; then
+  log "BUILD FAILED"
+  exit 1
+fi
+
+# ---- test -----------------------------------------------------------------
+log "dotnet test $SOLUTION ${TEST_ARGS[*]}"
+rc=0
+dotnet test "$SOLUTION" -c Release --no-build -nologo \
+  --results-directory "$RESULTS" \
+  --logger "trx;LogFilePrefix=cc" \
+  --logger "console;verbosity=normal" \
+  --blame-hang-timeout 15m --blame-hang-dump-type none \
+  "${TEST_ARGS[@]}" || rc=$?
+
+# ---- summary from the TRX files ------------------------------------------
+# <Counters total="" executed="" passed="" failed="" error="" timeout="" aborted="" .../>
+counter() { # ATTR COUNTERS_ELEMENT
+  local v
+  v=$(printf '%s' "$2" | sed -n "s/.*[[:space:]]$1=\"\([0-9]*\)\".*/\1/p")
+  printf '%s' "${v:-0}"
+}
+total=0 executed=0 passed=0 failed=0 files=0
+while IFS= read -r -d '' trx; do
+  files=$((files + 1))
+  while IFS= read -r el; do
+    total=$((total + $(counter total "$el")))
+    executed=$((executed + $(counter executed "$el")))
+    passed=$((passed + $(counter passed "$el")))
+    failed=$((failed + $(counter failed "$el") + $(counter error "$el") + $(counter timeout "$el") + $(counter aborted "$el")))
+  done < <(tr '\r\n' '  ' <"$trx" | grep -o '<Counters [^>]*>' || true)
+done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
+skipped=$((total - executed))
+[ "$skipped" -ge 0 ] || skipped=0
+
+echo
+summary="Tests: $passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || summary+=", $skipped skipped"
+echo "$summary"
+
+if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  KEEP_WORK=1
+  log "dotnet test exited with code $rc"
+  [ "$rc" -ne 0 ] || rc=1
+  exit "$rc"
+fi
+if [ "$files" -eq 0 ] || [ "$total" -eq 0 ]; then
+  log "no tests ran (no TRX results in $RESULTS)"
+  exit 1
+fi
+exit 0
