@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ContactCenter.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace ContactCenter.Connectors.Api;
+
+/// <summary>`POST /api/inbound/{channelId}`: the generic integration channel's way in.</summary>
+public static class ApiInboundEndpoint
+{
+    public sealed record InboundContact(string? ExternalId, string? Name, string? Email, string? Phone);
+
+    public sealed record InboundBody(string? ExternalId, InboundContact? Contact, string? Text, DateTimeOffset? SentAt, string? ThreadKey);
+
+    public sealed record Accepted(long MessageId, long ConversationId, bool Duplicate);
+
+    public const int MaxTextLength = 20_000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+
+    public static IEndpointRouteBuilder MapApiInbound(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/inbound/{channelId:long}", Receive).AllowAnonymous().RequireRateLimiting("webhooks");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<Accepted>, ProblemHttpResult, ValidationProblem>> Receive(
+        long channelId, HttpRequest request, IChannelDirectory channels, IInboundPipeline pipeline, CancellationToken ct)
+    {
+        var channel = await channels.FindAsync(channelId, ct);
+        if (channel is null || channel.Kind != ChannelKinds.Api)
+        {
+            return TypedResults.Problem("There is no api channel with this id.", statusCode: StatusCodes.Status404NotFound);
+        }
+        var body = await RawBody.ReadAsync(request, ct);
+        if (body is null)
+        {
+            return TypedResults.Problem("The request body is larger than 1 MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        if (!ApiSignature.Verify(channel.Setting("secret") ?? "", body, request.Headers[ApiSignature.Header]))
+        {
+            return TypedResults.Problem("The X-Signature header is missing or does not match the body.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+        if (!channel.Enabled)
+        {
+            return TypedResults.Problem("This channel is disabled.", statusCode: StatusCodes.Status403Forbidden);
+        }
+        InboundBody? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize<InboundBody>(body, Json);
+        }
+        catch (JsonException)
+        {
+            return TypedResults.Problem("The request body is not valid JSON.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        var errors = Validate(payload);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "Some fields are not valid.");
+        }
+        var contact = payload!.Contact!;
+        var message = new InboundMessage(channelId, payload.ExternalId!, payload.ThreadKey,
+            new SenderIdentity(contact.ExternalId!, contact.Name, contact.Email, contact.Phone),
+            payload.Text, Html: null, Attachments: [], payload.SentAt, ReplyToExternalId: null, System.Text.Encoding.UTF8.GetString(body));
+        var result = await pipeline.IngestAsync(message, ct);
+        return TypedResults.Accepted((string?)null, new Accepted(result.MessageId, result.ConversationId, result.Duplicate));
+    }
+
+    private static Dictionary<string, string[]> Validate(InboundBody? payload)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (payload is null)
+        {
+            errors["body"] = ["A JSON object is required."];
+            return errors;
+        }
+        if (string.IsNullOrWhiteSpace(payload.ExternalId) || payload.ExternalId.Length > 200)
+        {
+            errors["externalId"] = ["externalId is required (at most 200 characters)."];
+        }
+        if (string.IsNullOrWhiteSpace(payload.Contact?.ExternalId) || payload.Contact.ExternalId.Length > 200)
+        {
+            errors["contact.externalId"] = ["contact.externalId is required (at most 200 characters)."];
+        }
+        if (string.IsNullOrWhiteSpace(payload.Text) || payload.Text.Length > MaxTextLength)
+        {
+            errors["text"] = [$"text is required (at most {MaxTextLength} characters)."];
+        }
+        if (payload.ThreadKey is { Length: > 200 })
+        {
+            errors["threadKey"] = ["threadKey is at most 200 characters."];
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using ContactCenter.Core;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Channels;
+
+/// <summary>Reads channels for connectors; a short cache keeps webhooks off the database for the lookup.</summary>
+public sealed class ChannelStore(NpgsqlDataSource db) : IChannelDirectory
+{
+    internal sealed record ChannelRow(long Id, string Kind, string Name, bool Enabled, string Settings, string? PublicKey, string? StatusError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    {
+        public ChannelInfo ToInfo() => new(Id, Kind, Name, Enabled, JsonNode.Parse(Settings)!.AsObject(), PublicKey);
+    }
+
+    internal const string SelectChannels = """
+        select id, kind, name, enabled, settings::text as settings, public_key, status_error, created_at, updated_at from channels
+        """;
+
+    public async Task<ChannelInfo?> FindAsync(long channelId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ChannelRow>(new CommandDefinition(SelectChannels + " where id = @channelId", new { channelId }, cancellationToken: cancellationToken));
+        return row?.ToInfo();
+    }
+
+    public async Task<ChannelInfo?> FindByPublicKeyAsync(string publicKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ChannelRow>(new CommandDefinition(SelectChannels + " where public_key = @publicKey", new { publicKey }, cancellationToken: cancellationToken));
+        return row?.ToInfo();
+    }
+
+    public async Task SetStatusErrorAsync(long channelId, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update channels set status_error = @error, updated_at = now() where id = @channelId", new { channelId, error }, cancellationToken: cancellationToken));
+    }
+}

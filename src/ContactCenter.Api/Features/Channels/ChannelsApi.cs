@@ -1,0 +1,213 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Infrastructure;
+using ContactCenter.Core;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Channels;
+
+public static class ChannelsApi
+{
+    public sealed record CreateChannelRequest(string? Kind, string? Name, JsonObject? Settings, bool? Enabled);
+
+    public sealed record UpdateChannelRequest(string? Name, JsonObject? Settings, bool? Enabled);
+
+    public sealed record AddMemberRequest(long? UserId);
+
+    /// <summary>A channel as clients see it: secrets are removed from `settings`.</summary>
+    public sealed record ChannelDto(long Id, string Kind, string Name, bool Enabled, IDictionary<string, object?> Public,
+        JsonObject Settings, string[] SecretsSet, string? StatusError, long[] MemberIds, DateTimeOffset CreatedAt);
+
+    public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/channels").RequireAuthorization();
+        group.MapGet("/", List);
+        group.MapGet("/{id:long}", Get);
+        group.MapPost("/", Create).RequireAuthorization(Roles.AdminPolicy);
+        group.MapPatch("/{id:long}", Update).RequireAuthorization(Roles.AdminPolicy);
+        group.MapPost("/{id:long}/members", AddMember).RequireAuthorization(Roles.AdminPolicy);
+        group.MapDelete("/{id:long}/members/{userId:long}", RemoveMember).RequireAuthorization(Roles.AdminPolicy);
+        return app;
+    }
+
+    // Managers see the channels they are members of; staff see all.
+    private static async Task<Ok<List<ChannelDto>>> List(System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, CancellationToken ct)
+    {
+        var me = CurrentUser.From(principal);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ChannelStore.ChannelRow>(new CommandDefinition(
+            ChannelStore.SelectChannels + " where @staff or id in (select channel_id from channel_members where user_id = @me) order by id",
+            new { staff = me.IsStaff, me = me.Id }, cancellationToken: ct));
+        var members = await LoadMembersAsync(connection, ct);
+        return TypedResults.Ok(rows.Select(r => ToDto(r, kinds, members)).ToList());
+    }
+
+    private static async Task<Results<Ok<ChannelDto>, ProblemHttpResult>> Get(long id, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, CancellationToken ct)
+    {
+        var me = CurrentUser.From(principal);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ChannelStore.ChannelRow>(new CommandDefinition(
+            ChannelStore.SelectChannels + " where id = @id and (@staff or id in (select channel_id from channel_members where user_id = @me))",
+            new { id, staff = me.IsStaff, me = me.Id }, cancellationToken: ct));
+        if (row is null)
+        {
+            return Problems.NotFound("There is no such channel.");
+        }
+        return TypedResults.Ok(ToDto(row, kinds, await LoadMembersAsync(connection, ct)));
+    }
+
+    private static async Task<Results<Created<ChannelDto>, ValidationProblem>> Create(
+        CreateChannelRequest request, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, CancellationToken ct)
+    {
+        var errors = new Validation();
+        var handler = request.Kind is null ? null : kinds.Find(request.Kind);
+        errors.Require("kind", handler is not null, $"Kind must be one of: {string.Join(", ", kinds.Kinds)}.");
+        errors.Require("name", !string.IsNullOrWhiteSpace(request.Name), "A name is required.");
+        var settings = request.Settings ?? [];
+        if (handler is not null)
+        {
+            errors.AddAll(await handler.ValidateAsync(settings, ct));
+        }
+        if (errors.HasErrors)
+        {
+            return errors.ToResult();
+        }
+        var publicKey = handler!.PublicKeyName is null ? null : NewPublicKey();
+        const string insert = """
+            insert into channels (kind, name, enabled, settings, public_key)
+            values (@kind, @name, @enabled, @settings::jsonb, @publicKey)
+            returning id
+            """;
+        long id;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(insert,
+                new { kind = handler.Kind, name = request.Name!.Trim(), enabled = request.Enabled ?? true, settings = settings.ToJsonString(), publicKey }, cancellationToken: ct));
+        }
+        await RunOnSavedAsync(id, store, handler, ct);
+        return TypedResults.Created($"/api/channels/{id}", await LoadDtoAsync(id, db, kinds, ct));
+    }
+
+    private static async Task<Results<Ok<ChannelDto>, ProblemHttpResult, ValidationProblem>> Update(
+        long id, UpdateChannelRequest request, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, CancellationToken ct)
+    {
+        var existing = await store.FindAsync(id, ct);
+        if (existing is null)
+        {
+            return Problems.NotFound("There is no such channel.");
+        }
+        var handler = kinds.Find(existing.Kind)!;
+        var settings = existing.Settings;
+        var errors = new Validation();
+        errors.Require("name", request.Name is null || !string.IsNullOrWhiteSpace(request.Name), "The name cannot be empty.");
+        if (request.Settings is not null)
+        {
+            // A PATCH replaces the settings it names and keeps the others (so secrets need not be sent again).
+            foreach (var (key, value) in request.Settings)
+            {
+                settings[key] = value?.DeepClone();
+            }
+            errors.AddAll(await handler.ValidateAsync(settings, ct));
+        }
+        if (errors.HasErrors)
+        {
+            return errors.ToResult();
+        }
+        const string update = """
+            update channels set name = coalesce(@name, name), enabled = coalesce(@enabled, enabled),
+                settings = @settings::jsonb, updated_at = now()
+            where id = @id
+            """;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(update,
+                new { id, name = request.Name?.Trim(), enabled = request.Enabled, settings = settings.ToJsonString() }, cancellationToken: ct));
+        }
+        await RunOnSavedAsync(id, store, handler, ct);
+        return TypedResults.Ok(await LoadDtoAsync(id, db, kinds, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long id, AddMemberRequest request, NpgsqlDataSource db, CancellationToken ct)
+    {
+        const string sql = """
+            insert into channel_members (channel_id, user_id)
+            select c.id, u.id from channels c, users u where c.id = @id and u.id = @userId
+            on conflict do nothing
+            returning 1
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var inserted = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(sql, new { id, userId = request.UserId ?? 0 }, cancellationToken: ct));
+        if (inserted is null)
+        {
+            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists(select 1 from channel_members where channel_id = @id and user_id = @userId)", new { id, userId = request.UserId ?? 0 }, cancellationToken: ct));
+            if (!exists)
+            {
+                return Problems.NotFound("There is no such channel or user.");
+            }
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> RemoveMember(long id, long userId, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("delete from channel_members where channel_id = @id and user_id = @userId", new { id, userId }, cancellationToken: ct));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task RunOnSavedAsync(long id, ChannelStore store, IChannelKindHandler handler, CancellationToken ct)
+    {
+        var channel = await store.FindAsync(id, ct);
+        if (channel is { Enabled: true })
+        {
+            await handler.OnSavedAsync(channel, ct);
+        }
+    }
+
+    private static async Task<ChannelDto> LoadDtoAsync(long id, NpgsqlDataSource db, ChannelKindRegistry kinds, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleAsync<ChannelStore.ChannelRow>(new CommandDefinition(ChannelStore.SelectChannels + " where id = @id", new { id }, cancellationToken: ct));
+        return ToDto(row, kinds, await LoadMembersAsync(connection, ct));
+    }
+
+    private static async Task<ILookup<long, long>> LoadMembersAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<(long ChannelId, long UserId)>(new CommandDefinition(
+            "select channel_id, user_id from channel_members order by user_id", cancellationToken: ct));
+        return rows.ToLookup(r => r.ChannelId, r => r.UserId);
+    }
+
+    private static ChannelDto ToDto(ChannelStore.ChannelRow row, ChannelKindRegistry kinds, ILookup<long, long> members)
+    {
+        var info = row.ToInfo();
+        var handler = kinds.Find(row.Kind);
+        var secrets = handler?.SecretSettings ?? [];
+        var visible = new JsonObject();
+        var set = new List<string>();
+        foreach (var (key, value) in info.Settings)
+        {
+            if (secrets.Contains(key))
+            {
+                if (value is not null)
+                {
+                    set.Add(key);
+                }
+                continue;
+            }
+            visible[key] = value?.DeepClone();
+        }
+        var publicInfo = handler?.PublicInfo(info) ?? new Dictionary<string, object?>();
+        if (handler?.PublicKeyName is { } keyName && row.PublicKey is not null)
+        {
+            publicInfo[keyName] = row.PublicKey;
+        }
+        return new ChannelDto(row.Id, row.Kind, row.Name, row.Enabled, publicInfo, visible, [.. set], row.StatusError, [.. members[row.Id]], row.CreatedAt);
+    }
+
+    private static string NewPublicKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

@@ -1,0 +1,40 @@
+namespace ContactCenter.Api.Features.Conversations;
+
+public sealed record ChannelRef(long Id, string Kind, string Name);
+
+public sealed record ContactRef(long Id, string Name);
+
+public sealed record UserRef(long Id, string Name);
+
+public sealed record LastMessage(long Id, string Direction, string Preview, DateTimeOffset CreatedAt);
+
+public sealed record ConversationSummary(
+    long Id, ChannelRef Channel, ContactRef Contact, string Status, UserRef? Assignee, long UnreadCount,
+    LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record ContactIdentityDto(string ChannelKind, string Address, string? DisplayName, string? Username);
+
+public sealed record ContactDetails(long Id, string Name, string? Email, string? Phone, IReadOnlyList<ContactIdentityDto> Identities);
+
+public sealed record ConversationDetails(
+    long Id, ChannelRef Channel, ContactDetails Contact, string Status, UserRef? Assignee, long UnreadCount,
+    LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record AttachmentDto(long Id, string FileName, string ContentType, long? Size, string Url);
+
+public sealed record SenderDto(string Type, long? Id, string Name);
+
+public sealed record MessageDto(
+    long Id, long ConversationId, string Direction, string? Text, string? Html, IReadOnlyList<AttachmentDto> Attachments,
+    SenderDto Sender, string Status, string? Error, string? ExternalId, DateTimeOffset CreatedAt)
+{
+    public long? ReplyToId { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}
+
+public sealed record Counters(
+    long UnreadConversations, long UnreadMessages, long Mine, long Unassigned,
+    long OverdueActivities, long ActivitiesDueToday, long DealsWithoutActivity);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

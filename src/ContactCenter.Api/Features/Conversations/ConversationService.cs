@@ -1,0 +1,210 @@
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Realtime;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Conversations;
+
+/// <summary>What managers do to conversations, shared by REST and the hub. Each change commits, then pushes.</summary>
+public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, TimeProvider clock)
+{
+    public const int MaxTextLength = 20_000;
+
+    public enum ReplyError { None, NotFound, Invalid, Refused }
+
+    public sealed record ReplyResult(ReplyError Error, MessageDto? Message, string? Detail = null);
+
+    /// <summary>Checks a reply may leave on a channel (e.g. an SMS number that opted out). Returns the reason to refuse, or null.</summary>
+    public delegate Task<string?> ReplyGuard(long conversationId, CancellationToken ct);
+
+    private readonly List<ReplyGuard> guards = [];
+
+    public void AddGuard(ReplyGuard guard) => guards.Add(guard);
+
+    public async Task<ReplyResult> ReplyAsync(CurrentUser me, long conversationId, string? text, string? clientMessageId, bool isPrivate, CancellationToken ct)
+    {
+        if (!await queries.CanSeeAsync(me, conversationId, ct))
+        {
+            return new ReplyResult(ReplyError.NotFound, null, "There is no such conversation.");
+        }
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength)
+        {
+            return new ReplyResult(ReplyError.Invalid, null, $"The text must be between 1 and {MaxTextLength} characters.");
+        }
+        if (clientMessageId is { Length: > 100 })
+        {
+            return new ReplyResult(ReplyError.Invalid, null, "clientMessageId is at most 100 characters.");
+        }
+        if (!isPrivate)
+        {
+            foreach (var guard in guards)
+            {
+                if (await guard(conversationId, ct) is { } reason)
+                {
+                    return new ReplyResult(ReplyError.Refused, null, reason);
+                }
+            }
+        }
+        var before = await notifier.AudienceAsync(conversationId, ct);
+        var now = clock.GetUtcNow();
+        const string sql = """
+            with m as (
+                insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, client_message_id, created_at, updated_at)
+                select c.id, c.channel_id, case when @private then 'note' else 'outbound' end, @text, 'user', @me,
+                       case when @private then 'sent' else 'queued' end, @clientMessageId, @now, @now
+                from conversations c where c.id = @conversationId
+                on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
+                returning id, direction
+            ), c as (
+                update conversations set
+                    last_message_id = case when m.direction = 'outbound' then m.id else last_message_id end,
+                    last_activity_at = @now, updated_at = @now,
+                    waiting_since = case when m.direction = 'outbound' then null else waiting_since end,
+                    first_reply_at = case when m.direction = 'outbound' then coalesce(first_reply_at, @now) else first_reply_at end,
+                    assignee_id = case when m.direction = 'outbound' and assignee_id is null and @autoAssign then @me else assignee_id end
+                from m where conversations.id = @conversationId
+                returning conversations.lead_id, conversations.deal_id
+            ), t as (
+                insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
+                select c.lead_id, c.deal_id, 'message', @now, 'user', @me,
+                       jsonb_build_object('messageId', m.id, 'conversationId', @conversationId, 'direction', m.direction, 'preview', left(@text, 200))
+                from m, c where c.lead_id is not null or c.deal_id is not null
+            ), o as (
+                insert into outbox (kind, message_id) select 'send', m.id from m where m.direction = 'outbound'
+            )
+            select id from m
+            """;
+        long? id;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+            {
+                conversationId, text, clientMessageId, @private = isPrivate, me = me.Id, now, autoAssign = me.Role == Roles.Manager,
+            }, tx, cancellationToken: ct));
+            if (id is null)
+            {
+                // The same clientMessageId again: answer with the message it made the first time.
+                id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "select id from messages where conversation_id = @conversationId and client_message_id = @clientMessageId",
+                    new { conversationId, clientMessageId }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                return new ReplyResult(ReplyError.None, await messages.GetAsync(id.Value, ct));
+            }
+            await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }
+        await notifier.MessageCreatedAsync(id.Value, ct);
+        await notifier.ConversationChangedAsync(conversationId, before, ct);
+        return new ReplyResult(ReplyError.None, await messages.GetAsync(id.Value, ct));
+    }
+
+    public async Task<bool> MarkReadAsync(CurrentUser me, long conversationId, long? upToMessageId, CancellationToken ct)
+    {
+        if (!await queries.CanSeeAsync(me, conversationId, ct))
+        {
+            return false;
+        }
+        const string sql = """
+            insert into conversation_reads (conversation_id, user_id, last_read_message_id, read_inbound_count, read_at)
+            select c.id, @me, coalesce(@upTo, c.last_message_id, 0),
+                   case when @upTo::bigint is null or @upTo >= coalesce(c.last_message_id, 0) then c.inbound_count
+                        else (select count(*) from messages m where m.conversation_id = c.id and m.direction = 'inbound' and m.id <= @upTo) end,
+                   now()
+            from conversations c where c.id = @conversationId
+            on conflict (user_id, conversation_id) do update set
+                last_read_message_id = greatest(conversation_reads.last_read_message_id, excluded.last_read_message_id),
+                read_inbound_count = greatest(conversation_reads.read_inbound_count, excluded.read_inbound_count),
+                read_at = excluded.read_at
+            """;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, new { conversationId, me = me.Id, upTo = upToMessageId }, cancellationToken: ct));
+        }
+        await notifier.ReadChangedAsync(conversationId, me.Id, ct);
+        return true;
+    }
+
+    public enum ChangeError { None, NotFound, Forbidden, Invalid }
+
+    public async Task<(ChangeError Error, string? Detail)> AssignAsync(CurrentUser me, long conversationId, long? userId, CancellationToken ct)
+    {
+        if (!await queries.CanSeeAsync(me, conversationId, ct))
+        {
+            return (ChangeError.NotFound, "There is no such conversation.");
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (userId is not null)
+        {
+            // The new assignee must be able to work the conversation: a member of its channel, or staff.
+            var eligible = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+                select exists(select 1 from users u join conversations c on c.id = @conversationId
+                              where u.id = @userId and u.is_active
+                                and (u.role in ('admin', 'supervisor') or exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = u.id)))
+                """, new { conversationId, userId }, cancellationToken: ct));
+            if (!eligible)
+            {
+                return (ChangeError.Invalid, "That user is not a member of the conversation's channel.");
+            }
+        }
+        var before = await notifier.AudienceAsync(conversationId, ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update conversations set assignee_id = @userId, updated_at = now() where id = @conversationId",
+            new { conversationId, userId }, cancellationToken: ct));
+        await notifier.ConversationChangedAsync(conversationId, before, ct);
+        return (ChangeError.None, null);
+    }
+
+    public async Task<(ChangeError Error, string? Detail)> SetStatusAsync(CurrentUser me, long conversationId, string? status, CancellationToken ct)
+    {
+        if (status is not ("open" or "pending" or "resolved"))
+        {
+            return (ChangeError.Invalid, "Status must be open, pending or resolved.");
+        }
+        if (!await queries.CanSeeAsync(me, conversationId, ct))
+        {
+            return (ChangeError.NotFound, "There is no such conversation.");
+        }
+        const string sql = """
+            update conversations set status = @status, updated_at = now(),
+                resolved_at = case when @status = 'resolved' then now() else null end,
+                waiting_since = case when @status = 'resolved' then null else waiting_since end
+            where id = @conversationId
+            """;
+        var before = await notifier.AudienceAsync(conversationId, ct);
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, new { conversationId, status }, cancellationToken: ct));
+        }
+        await notifier.ConversationChangedAsync(conversationId, before, ct);
+        return (ChangeError.None, null);
+    }
+
+    /// <summary>A failed outbound message is queued again by a person (the retry button).</summary>
+    public async Task<(ChangeError Error, string? Detail)> RetryAsync(CurrentUser me, long messageId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var conversationId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "select conversation_id from messages where id = @messageId", new { messageId }, cancellationToken: ct));
+        if (conversationId is null || !await queries.CanSeeAsync(me, conversationId.Value, ct))
+        {
+            return (ChangeError.NotFound, "There is no such message.");
+        }
+        const string sql = """
+            with m as (
+                update messages set status = 'queued', error = null, updated_at = now()
+                where id = @messageId and direction = 'outbound' and status = 'failed'
+                returning id
+            )
+            insert into outbox (kind, message_id) select 'send', id from m returning id
+            """;
+        var queued = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { messageId }, cancellationToken: ct));
+        if (queued is null)
+        {
+            return (ChangeError.Invalid, "Only a failed outbound message can be retried.");
+        }
+        await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", cancellationToken: ct));
+        await notifier.MessageUpdatedAsync(messageId, ct);
+        return (ChangeError.None, null);
+    }
+}

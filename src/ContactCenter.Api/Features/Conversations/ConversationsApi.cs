@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static ContactCenter.Api.Features.Conversations.ConversationService;
+
+namespace ContactCenter.Api.Features.Conversations;
+
+public static class ConversationsApi
+{
+    public sealed record ReplyRequest(string? Text, string? ClientMessageId, bool? Private);
+
+    public sealed record ReadRequest(long? UpToMessageId);
+
+    public sealed record AssignRequest(long? UserId);
+
+    public sealed record StatusRequest(string? Status);
+
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/conversations").RequireAuthorization();
+        group.MapGet("/", List);
+        group.MapGet("/{id:long}", Get);
+        group.MapGet("/{id:long}/messages", Messages);
+        group.MapPost("/{id:long}/messages", Reply);
+        group.MapPost("/{id:long}/read", Read);
+        group.MapPost("/{id:long}/assign", Assign);
+        group.MapPost("/{id:long}/status", Status);
+        app.MapPost("/api/messages/{id:long}/retry", Retry).RequireAuthorization();
+        app.MapGet("/api/counters", GetCounters).RequireAuthorization();
+        return app;
+    }
+
+    internal static int ClampLimit(int? limit) => Math.Clamp(limit ?? 50, 1, 200);
+
+    private static async Task<Results<Ok<Page<ConversationSummary>>, ValidationProblem>> List(
+        ClaimsPrincipal principal, ConversationQueries queries, string? view, string? status, long? channelId, string? q, int? limit, string? cursor, CancellationToken ct)
+    {
+        var errors = new Validation();
+        errors.Require(nameof(view), view is null or "mine" or "unassigned" or "all", "View must be mine, unassigned or all.");
+        errors.Require(nameof(status), status is null or "open" or "pending" or "resolved", "Status must be open, pending or resolved.");
+        if (errors.HasErrors)
+        {
+            return errors.ToResult();
+        }
+        var page = await queries.ListAsync(CurrentUser.From(principal),
+            new ConversationQueries.ListQuery(view ?? "all", status, channelId, q, ClampLimit(limit), cursor), ct);
+        return TypedResults.Ok(page);
+    }
+
+    private static async Task<Results<Ok<ConversationDetails>, ProblemHttpResult>> Get(long id, ClaimsPrincipal principal, ConversationQueries queries, CancellationToken ct) =>
+        await queries.GetAsync(CurrentUser.From(principal), id, ct) is { } details
+            ? TypedResults.Ok(details)
+            : Problems.NotFound("There is no such conversation.");
+
+    private static async Task<Results<Ok<Page<MessageDto>>, ProblemHttpResult>> Messages(
+        long id, ClaimsPrincipal principal, ConversationQueries queries, MessageQueries messages, int? limit, string? cursor, CancellationToken ct)
+    {
+        if (!await queries.CanSeeAsync(CurrentUser.From(principal), id, ct))
+        {
+            return Problems.NotFound("There is no such conversation.");
+        }
+        return TypedResults.Ok(await messages.ListAsync(id, ClampLimit(limit), cursor, ct));
+    }
+
+    private static async Task<Results<Accepted<MessageDto>, ProblemHttpResult, ValidationProblem>> Reply(
+        long id, ReplyRequest request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct)
+    {
+        var result = await service.ReplyAsync(CurrentUser.From(principal), id, request.Text, request.ClientMessageId, request.Private ?? false, ct);
+        return result.Error switch
+        {
+            ReplyError.None => TypedResults.Accepted($"/api/conversations/{id}/messages", result.Message!),
+            ReplyError.NotFound => Problems.NotFound(result.Detail!),
+            ReplyError.Refused => Problems.Conflict(result.Detail!),
+            _ => Invalid("text", result.Detail!),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Read(long id, ReadRequest? request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
+        await service.MarkReadAsync(CurrentUser.From(principal), id, request?.UpToMessageId, ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound("There is no such conversation.");
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Assign(long id, AssignRequest request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
+        ToResult(await service.AssignAsync(CurrentUser.From(principal), id, request.UserId, ct), "userId");
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Status(long id, StatusRequest request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
+        ToResult(await service.SetStatusAsync(CurrentUser.From(principal), id, request.Status, ct), "status");
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Retry(long id, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
+        ToResult(await service.RetryAsync(CurrentUser.From(principal), id, ct), "id");
+
+    private static async Task<Ok<Counters>> GetCounters(ClaimsPrincipal principal, CountersQuery counters, CancellationToken ct) =>
+        TypedResults.Ok(await counters.ForUserAsync(CurrentUser.From(principal).Id, ct));
+
+    private static Results<NoContent, ProblemHttpResult, ValidationProblem> ToResult((ChangeError Error, string? Detail) result, string field) => result.Error switch
+    {
+        ChangeError.None => TypedResults.NoContent(),
+        ChangeError.NotFound => Problems.NotFound(result.Detail!),
+        ChangeError.Forbidden => Problems.Forbidden(result.Detail!),
+        _ => Invalid(field, result.Detail!),
+    };
+
+    private static ValidationProblem Invalid(string field, string detail)
+    {
+        var v = new Validation();
+        v.Add(field, detail);
+        return v.ToResult(detail);
+    }
+}

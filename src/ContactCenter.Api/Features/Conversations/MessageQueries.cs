@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Conversations;
+
+/// <summary>Builds the client's Message records (with attachments and sender), newest first, keyset by id.</summary>
+public sealed class MessageQueries(NpgsqlDataSource db)
+{
+    private sealed class MessageRow
+    {
+        public long Id { get; init; }
+        public long ConversationId { get; init; }
+        public string Direction { get; init; } = "";
+        public string? Text { get; init; }
+        public string? Html { get; init; }
+        public string SenderType { get; init; } = "";
+        public long? SenderId { get; init; }
+        public string? SenderName { get; init; }
+        public string Status { get; init; } = "";
+        public string? Error { get; init; }
+        public string? ExternalId { get; init; }
+        public long? ReplyToId { get; init; }
+        public string? Metadata { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public string Attachments { get; init; } = "[]";
+    }
+
+    private sealed record AttachmentRow(long Id, string FileName, string ContentType, long? Size);
+
+    private const string Select = """
+        select m.id, m.conversation_id, m.direction, m.text, m.html, m.sender_type,
+               case when m.sender_type = 'user' then m.sender_user_id when m.sender_type = 'contact' then c.contact_id end as sender_id,
+               case when m.sender_type = 'user' then u.name when m.sender_type = 'contact' then coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) else 'System' end as sender_name,
+               m.status, m.error, m.external_id, m.reply_to_id, m.metadata::text as metadata, m.created_at,
+               coalesce((select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size) order by a.id)
+                         from attachments a where a.message_id = m.id)::text, '[]') as attachments
+        from messages m
+        join conversations c on c.id = m.conversation_id
+        join contacts ct on ct.id = c.contact_id
+        left join users u on u.id = m.sender_user_id
+        """;
+
+    public async Task<Page<MessageDto>> ListAsync(long conversationId, int limit, string? cursor, CancellationToken ct)
+    {
+        long? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            before = long.TryParse(cursor, out var id) ? id : throw new BadHttpRequestException("The cursor is not valid.");
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            Select + " where m.conversation_id = @conversationId and (@before::bigint is null or m.id < @before) order by m.id desc limit @take",
+            new { conversationId, before, take = limit + 1 }, cancellationToken: ct))).ToList();
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return new Page<MessageDto>(rows.Select(ToDto).ToList(), next);
+    }
+
+    public async Task<MessageDto?> GetAsync(long messageId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(Select + " where m.id = @messageId", new { messageId }, cancellationToken: ct));
+        return row is null ? null : ToDto(row);
+    }
+
+    private static MessageDto ToDto(MessageRow r)
+    {
+        var attachments = JsonSerializer.Deserialize<List<AttachmentRow>>(r.Attachments, ConversationQueries.Json) ?? [];
+        return new MessageDto(r.Id, r.ConversationId, r.Direction, r.Text, r.Html,
+            attachments.Select(a => new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/attachments/{a.Id}")).ToList(),
+            new SenderDto(r.SenderType, r.SenderId, r.SenderName ?? ""), r.Status, r.Error, r.ExternalId, r.CreatedAt)
+        {
+            ReplyToId = r.ReplyToId,
+            Metadata = r.Metadata is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(r.Metadata),
+        };
+    }
+}

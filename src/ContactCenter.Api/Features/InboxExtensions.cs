@@ -1,0 +1,47 @@
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Channels;
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Users;
+using ContactCenter.Api.Inbound;
+using ContactCenter.Api.Outbound;
+using ContactCenter.Api.Storage;
+using ContactCenter.Core;
+
+namespace ContactCenter.Api.Features;
+
+public static class InboxExtensions
+{
+    /// <summary>The inbox: channels, the inbound pipeline, conversations, the outbox.</summary>
+    public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
+        services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<ChannelStore>();
+        services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
+        services.AddSingleton<ChannelKindRegistry>();
+        services.AddSingleton<IChannelKindHandler, WebchatChannelKind>();
+        services.AddSingleton<IChannelKindHandler, WebformChannelKind>();
+        services.AddSingleton<IInboundPipeline, InboundPipeline>();
+        services.AddSingleton<ConversationQueries>();
+        services.AddSingleton<MessageQueries>();
+        services.AddSingleton<CountersQuery>();
+        services.AddSingleton<ConversationService>();
+        services.AddSingleton<IMessageStatusSink, MessageStatusSink>();
+        services.AddSingleton<IOutboxHandler, SendHandler>();
+        services.AddSingleton<OutboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapInboxApi(this IEndpointRouteBuilder app)
+    {
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapChannelsApi();
+        app.MapConversationsApi();
+        app.MapAttachmentsApi();
+        return app;
+    }
+}

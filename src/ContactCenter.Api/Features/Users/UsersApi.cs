@@ -1,0 +1,76 @@
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Users;
+
+public static class UsersApi
+{
+    public sealed record CreateUserRequest(string? Email, string? Name, string? Role, string? Password, long[]? ChannelIds);
+
+    public sealed record UserDto(long Id, string Email, string Name, string Role, bool IsActive, long[] ChannelIds, DateTimeOffset CreatedAt);
+
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/users").RequireAuthorization();
+        group.MapGet("/", List);
+        group.MapPost("/", Create).RequireAuthorization(Roles.AdminPolicy);
+        return app;
+    }
+
+    private const string SelectUsers = """
+        select u.id, u.email, u.name, u.role, u.is_active,
+               coalesce(array(select m.channel_id from channel_members m where m.user_id = u.id order by m.channel_id), '{}') as channel_ids,
+               u.created_at
+        from users u
+        """;
+
+    // Everyone signed in may list colleagues (to assign and mention); only admins create them.
+    private static async Task<Ok<List<UserDto>>> List(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var users = await connection.QueryAsync<UserDto>(new CommandDefinition(SelectUsers + " order by u.id", cancellationToken: ct));
+        return TypedResults.Ok(users.ToList());
+    }
+
+    private static async Task<Results<Created<UserDto>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateUserRequest request, NpgsqlDataSource db, PasswordHashing hashing, CancellationToken ct)
+    {
+        var errors = new Validation();
+        errors.Require(nameof(request.Email), request.Email is { Length: > 3 } e && e.Contains('@'), "A valid email is required.");
+        errors.Require(nameof(request.Name), !string.IsNullOrWhiteSpace(request.Name), "A name is required.");
+        errors.Require(nameof(request.Role), request.Role is not null && Roles.IsValid(request.Role), "Role must be admin, supervisor or manager.");
+        errors.Require(nameof(request.Password), request.Password is { Length: >= 8 }, "The password needs at least 8 characters.");
+        if (errors.HasErrors)
+        {
+            return errors.ToResult();
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        const string insert = """
+            insert into users (email, name, role, password_hash) values (@email, @name, @role, @hash)
+            on conflict do nothing
+            returning id
+            """;
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(insert,
+            new { email = request.Email!.Trim(), name = request.Name!.Trim(), role = request.Role, hash = hashing.Hash(request.Password!) }, tx, cancellationToken: ct));
+        if (id is null)
+        {
+            return TypedResults.Problem("A user with this email already exists.", statusCode: StatusCodes.Status409Conflict);
+        }
+        if (request.ChannelIds is { Length: > 0 } channelIds)
+        {
+            const string members = """
+                insert into channel_members (channel_id, user_id)
+                select c.id, @id from channels c where c.id = any(@channelIds)
+                on conflict do nothing
+                """;
+            await connection.ExecuteAsync(new CommandDefinition(members, new { id, channelIds }, tx, cancellationToken: ct));
+        }
+        var user = await connection.QuerySingleAsync<UserDto>(new CommandDefinition(SelectUsers + " where u.id = @id", new { id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/users/{id}", user);
+    }
+}

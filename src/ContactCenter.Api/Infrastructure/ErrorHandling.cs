@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Npgsql;
+
+namespace ContactCenter.Api.Infrastructure;
+
+/// <summary>
+/// Turns exceptions into problem details: bad bodies are the client's (400/413), an unreachable database
+/// is 503 with Retry-After (the caller must retry: nothing was stored), anything else a 500 without internals.
+/// </summary>
+public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<ErrorHandling> logger) : IExceptionHandler
+{
+    public const int MaxJsonBodyBytes = 1024 * 1024;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, detail) = Classify(exception);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning("Storage unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+            context.Response.Headers.RetryAfter = "5";
+        }
+        else if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error for {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Detail = detail },
+        });
+    }
+
+    public static (int Status, string Detail) Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "The request body is too large."),
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException } => (400, "The request body is not valid JSON."),
+        BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message),
+        System.Text.Json.JsonException => (400, "The request body is not valid JSON."),
+        _ when IsStorageDown(exception) => (503, "Storage is unavailable; nothing was stored. Retry later."),
+        OperationCanceledException => (499, "The request was cancelled."),
+        _ => (500, "An unexpected error occurred."),
+    };
+
+    public static bool IsStorageDown(Exception exception) => exception switch
+    {
+        NpgsqlException { IsTransient: true } => true,
+        NpgsqlException { InnerException: SocketException or IOException or TimeoutException } => true,
+        PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" } => true,
+        InvalidOperationException { InnerException: { } inner } => IsStorageDown(inner),
+        TimeoutException => true,
+        _ => false,
+    };
+}
+
+public static class RequestLimits
+{
+    /// <summary>JSON bodies are capped at 1 MB: a declared larger body is refused before it is read, a chunked one while it is read.</summary>
+    public static IApplicationBuilder UseJsonBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        if (request.ContentType is { } type && (type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains("x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)))
+        {
+            if (request.ContentLength > ErrorHandling.MaxJsonBodyBytes)
+            {
+                throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+            }
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                feature.MaxRequestBodySize = ErrorHandling.MaxJsonBodyBytes;
+            }
+        }
+        await next(context);
+    });
+}

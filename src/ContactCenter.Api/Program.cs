@@ -1,0 +1,29 @@
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Database;
+using ContactCenter.Api.Features;
+using ContactCenter.Api.Infrastructure;
+using ContactCenter.Api.Realtime;
+using ContactCenter.Api.Seeding;
+using ContactCenter.Connectors.Api;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddDevelopmentSettingsFromRepoRoot();
+builder.AddPlatform();
+builder.AddDatabase();
+builder.AddAuth();
+builder.AddRealtime();
+builder.AddInbox();
+builder.AddApiConnector();
+builder.AddSeeding();
+
+var app = builder.Build();
+app.UsePlatform();
+app.MapInboxApi();
+app.MapApiConnector();
+app.MapRealtime();
+
+await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+await app.SeedAsync();
+await app.RunAsync();
+
+public partial class Program;

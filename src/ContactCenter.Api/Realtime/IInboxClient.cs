@@ -1,0 +1,40 @@
+using ContactCenter.Api.Features.Conversations;
+
+namespace ContactCenter.Api.Realtime;
+
+/// <summary>
+/// Server-to-client events of `/hubs/inbox`. The method names are the wire names of API.md, hence camelCase.
+/// Each takes one record made for clients.
+/// </summary>
+#pragma warning disable IDE1006 // Naming: these are wire names.
+public interface IInboxClient
+{
+    Task messageCreated(MessageDto message);
+
+    Task messageUpdated(MessageDto message);
+
+    Task conversationUpdated(ConversationSummary conversation);
+
+    /// <summary>The caller can no longer see the conversation (reassigned away): drop it from lists.</summary>
+    Task conversationRemoved(ConversationRef conversation);
+
+    Task countersChanged(Counters counters);
+
+    Task typing(TypingEvent typing);
+
+    Task activityDue(object activity);
+
+    Task queueChanged(object queue);
+
+    Task slaBreached(object breach);
+
+    /// <summary>Something may have been missed (e.g. the backplane was away): re-read through REST.</summary>
+    Task resync(ResyncEvent resync);
+}
+#pragma warning restore IDE1006
+
+public sealed record ConversationRef(long Id);
+
+public sealed record TypingEvent(long ConversationId, long UserId, string Name);
+
+public sealed record ResyncEvent(string Reason);

@@ -1,0 +1,42 @@
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ContactCenter.Api.Realtime;
+
+/// <summary>Thin on purpose: joins the caller's groups, and forwards read marks and typing to the services REST uses.</summary>
+[Authorize]
+public sealed class InboxHub(ConversationService conversations, ConversationQueries queries, InboxNotifier notifier) : Hub<IInboxClient>
+{
+    public override async Task OnConnectedAsync()
+    {
+        var me = Me;
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.User(me.Id));
+        if (me.IsStaff)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Staff);
+        }
+        await base.OnConnectedAsync();
+    }
+
+    public async Task MarkRead(long conversationId, long? upToMessageId)
+    {
+        if (!await conversations.MarkReadAsync(Me, conversationId, upToMessageId, Context.ConnectionAborted))
+        {
+            throw new HubException("There is no such conversation.");
+        }
+    }
+
+    public async Task Typing(long conversationId)
+    {
+        var me = Me;
+        if (!await queries.CanSeeAsync(me, conversationId, Context.ConnectionAborted))
+        {
+            throw new HubException("There is no such conversation.");
+        }
+        await notifier.TypingAsync(conversationId, me, Context.ConnectionAborted);
+    }
+
+    private CurrentUser Me => CurrentUser.From(Context.User ?? throw new HubException("Not signed in."));
+}

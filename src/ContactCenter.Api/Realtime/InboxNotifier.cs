@@ -1,0 +1,98 @@
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using Dapper;
+using Microsoft.AspNetCore.SignalR;
+using Npgsql;
+
+namespace ContactCenter.Api.Realtime;
+
+/// <summary>
+/// Pushes events after commit to exactly the users who may see them (the same rule as REST), through
+/// per-user groups; the Redis backplane carries them to the users' connections on other nodes.
+/// </summary>
+public sealed class InboxNotifier(
+    IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
+    ConversationQueries conversations, CountersQuery counters)
+{
+    private const string AudienceSql = """
+        select u.id from users u join conversations c on c.id = @conversationId
+        where u.is_active and (u.role in ('admin', 'supervisor') or u.id = c.assignee_id
+            or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = u.id)))
+        """;
+
+    public async Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(AudienceSql, new { conversationId }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task MessageCreatedAsync(long messageId, CancellationToken ct)
+    {
+        var message = await messages.GetAsync(messageId, ct);
+        if (message is null)
+        {
+            return;
+        }
+        var audience = await AudienceAsync(message.ConversationId, ct);
+        await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).messageCreated(message);
+        await PushConversationAsync(message.ConversationId, audience, ct);
+    }
+
+    public async Task MessageUpdatedAsync(long messageId, CancellationToken ct)
+    {
+        var message = await messages.GetAsync(messageId, ct);
+        if (message is null)
+        {
+            return;
+        }
+        var audience = await AudienceAsync(message.ConversationId, ct);
+        await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).messageUpdated(message);
+    }
+
+    /// <summary>After an assignment, status or read change. Former viewers who lost access are told to drop it.</summary>
+    public async Task ConversationChangedAsync(long conversationId, IReadOnlyCollection<long> formerViewers, CancellationToken ct)
+    {
+        var audience = await AudienceAsync(conversationId, ct);
+        await PushConversationAsync(conversationId, audience, ct);
+        var removed = formerViewers.Except(audience).ToList();
+        if (removed.Count > 0)
+        {
+            await hub.Clients.Groups(removed.Select(HubGroups.User).ToList()).conversationRemoved(new ConversationRef(conversationId));
+            await PushCountersAsync(removed, ct);
+        }
+    }
+
+    /// <summary>Only the reader's own view changes on a read: their summary and counters, on all their devices.</summary>
+    public async Task ReadChangedAsync(long conversationId, long userId, CancellationToken ct)
+    {
+        await PushConversationAsync(conversationId, [userId], ct);
+    }
+
+    public async Task PushCountersAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
+    {
+        foreach (var (userId, value) in await counters.ForUsersAsync(userIds, ct))
+        {
+            await hub.Clients.Group(HubGroups.User(userId)).countersChanged(value);
+        }
+    }
+
+    public async Task TypingAsync(long conversationId, CurrentUser who, CancellationToken ct)
+    {
+        var audience = await AudienceAsync(conversationId, ct);
+        var others = audience.Where(id => id != who.Id).Select(HubGroups.User).ToList();
+        await hub.Clients.Groups(others).typing(new TypingEvent(conversationId, who.Id, who.Name));
+    }
+
+    private async Task PushConversationAsync(long conversationId, IReadOnlyCollection<long> audience, CancellationToken ct)
+    {
+        if (audience.Count == 0)
+        {
+            return;
+        }
+        foreach (var (userId, summary) in await conversations.SummariesForAsync(conversationId, audience, ct))
+        {
+            await hub.Clients.Group(HubGroups.User(userId)).conversationUpdated(summary);
+        }
+        await PushCountersAsync(audience, ct);
+    }
+}

@@ -1,0 +1,32 @@
+using ContactCenter.Api.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace ContactCenter.Api.Realtime;
+
+public static class RealtimeExtensions
+{
+    /// <summary>SignalR with camelCase JSON; with ConnectionStrings:Redis set, the Redis backplane carries pushes between nodes.</summary>
+    public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
+    {
+        var signalR = builder.Services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
+            .AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
+        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            var prefix = builder.Configuration["Realtime:ChannelPrefix"] ?? "contactcenter";
+            signalR.AddStackExchangeRedis(redis, o =>
+            {
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
+                o.Configuration.AbortOnConnectFail = false;
+            });
+        }
+        builder.Services.AddSingleton<InboxNotifier>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<InboxHub>("/hubs/inbox");
+        return app;
+    }
+}

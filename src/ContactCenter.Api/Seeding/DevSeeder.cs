@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Seeding;
+
+public sealed record SeedOptions
+{
+    public List<SeedUser> Users { get; init; } = [];
+    public List<SeedChannel> Channels { get; init; } = [];
+}
+
+public sealed record SeedUser(string Email, string Name, string Role, string Password, List<string>? Channels);
+
+public sealed record SeedChannel(string Kind, string Name, Dictionary<string, object?>? Settings, string? PublicKey);
+
+/// <summary>
+/// Creates the Development demo (accounts and channels from appsettings.Development.json) at start-up,
+/// idempotently: a second run finds them and changes nothing.
+/// </summary>
+public static class DevSeeder
+{
+    public static IHostApplicationBuilder AddSeeding(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SeedOptions>().BindConfiguration("Seed");
+        return builder;
+    }
+
+    public static async Task SeedAsync(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            return;
+        }
+        var seed = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SeedOptions>>().Value;
+        var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+        var hashing = app.Services.GetRequiredService<PasswordHashing>();
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        foreach (var channel in seed.Channels)
+        {
+            var settings = System.Text.Json.JsonSerializer.SerializeToNode(channel.Settings ?? [])!.AsObject();
+            await connection.ExecuteAsync("""
+                insert into channels (kind, name, settings, public_key)
+                select @Kind, @Name, @settings::jsonb, @PublicKey
+                where not exists (select 1 from channels where name = @Name and kind = @Kind)
+                """, new { channel.Kind, channel.Name, settings = settings.ToJsonString(), channel.PublicKey }, tx);
+        }
+        foreach (var user in seed.Users)
+        {
+            var id = await connection.ExecuteScalarAsync<long?>(
+                "select id from users where lower(email) = lower(@Email)", new { user.Email }, tx);
+            id ??= await connection.ExecuteScalarAsync<long>(
+                "insert into users (email, name, role, password_hash) values (@Email, @Name, @Role, @hash) returning id",
+                new { user.Email, user.Name, user.Role, hash = hashing.Hash(user.Password) }, tx);
+            await connection.ExecuteAsync("""
+                insert into channel_members (channel_id, user_id)
+                select c.id, @id from channels c where c.name = any(@names) or @all
+                on conflict do nothing
+                """, new { id, names = (user.Channels ?? []).ToArray(), all = user.Channels is ["*"] }, tx);
+        }
+        await tx.CommitAsync();
+        app.Logger.LogInformation("Development demo seeded: {Users} users, {Channels} channels", seed.Users.Count, seed.Channels.Count);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ContactCenter.Api.Storage;
+
+public sealed record StorageOptions
+{
+    /// <summary>Where attachment files live; shared between nodes in production (a volume).</summary>
+    public string Path { get; init; } = "";
+}
+
+/// <summary>Attachment files on disk under random names; the database keeps the customer's (cleaned) file name.</summary>
+public sealed class AttachmentStore(Microsoft.Extensions.Options.IOptions<StorageOptions> options, IHostEnvironment environment)
+{
+    private string Root
+    {
+        get
+        {
+            var path = options.Value.Path;
+            return string.IsNullOrWhiteSpace(path) ? System.IO.Path.Combine(environment.ContentRootPath, ".data", "files") : path;
+        }
+    }
+
+    public async Task<string> SaveAsync(byte[] content, CancellationToken ct)
+    {
+        var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var relative = System.IO.Path.Combine(name[..2], name);
+        var full = System.IO.Path.Combine(Root, relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        await File.WriteAllBytesAsync(full, content, ct);
+        return relative;
+    }
+
+    public async Task<string> SaveAsync(Stream content, CancellationToken ct)
+    {
+        var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var relative = System.IO.Path.Combine(name[..2], name);
+        var full = System.IO.Path.Combine(Root, relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        await using var file = File.Create(full);
+        await content.CopyToAsync(file, ct);
+        return relative;
+    }
+
+    public Stream Open(string relativePath)
+    {
+        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Root, relativePath));
+        if (!full.StartsWith(System.IO.Path.GetFullPath(Root), StringComparison.Ordinal))
+        {
+            throw new UnauthorizedAccessException("Attachment path escapes the storage root.");
+        }
+        return File.OpenRead(full);
+    }
+
+    /// <summary>Keeps only the last path segment, drops control and reserved characters: `../../etc/passwd` becomes `passwd`.</summary>
+    public static string CleanFileName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return "file";
+        }
+        var last = name.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        var sb = new StringBuilder(last.Length);
+        foreach (var ch in last)
+        {
+            if (!char.IsControl(ch) && ch is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))
+            {
+                sb.Append(ch);
+            }
+        }
+        var cleaned = sb.ToString().Trim().TrimStart('.');
+        if (cleaned.Length > 200)
+        {
+            cleaned = cleaned[^200..];
+        }
+        return cleaned.Length == 0 ? "file" : cleaned;
+    }
+}

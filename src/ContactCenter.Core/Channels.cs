@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+
+namespace ContactCenter.Core;
+
+public static class ChannelKinds
+{
+    public const string Api = "api";
+    public const string Telegram = "telegram";
+    public const string Sms = "sms";
+    public const string Email = "email";
+    public const string Webchat = "webchat";
+    public const string Webform = "webform";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { Api, Telegram, Sms, Email, Webchat, Webform };
+}
+
+/// <summary>A channel as connectors see it: its settings include secrets, so never send this to a client.</summary>
+public sealed record ChannelInfo(long Id, string Kind, string Name, bool Enabled, JsonObject Settings, string? PublicKey)
+{
+    public string? Setting(string name) => Settings[name]?.GetValueKind() switch
+    {
+        System.Text.Json.JsonValueKind.String => Settings[name]!.GetValue<string>(),
+        null => null,
+        _ => Settings[name]!.ToJsonString(),
+    };
+}
+
+public interface IChannelDirectory
+{
+    Task<ChannelInfo?> FindAsync(long channelId, CancellationToken cancellationToken);
+
+    Task<ChannelInfo?> FindByPublicKeyAsync(string publicKey, CancellationToken cancellationToken);
+
+    /// <summary>Records (or clears, with null) a problem shown on the channel, such as a rejected token.</summary>
+    Task SetStatusErrorAsync(long channelId, string? error, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a connector says about its kind of channel: which settings are secrets (accepted, never returned),
+/// how to validate them, and what to do when a channel is created or changed (check a token, register a webhook).
+/// </summary>
+public interface IChannelKindHandler
+{
+    string Kind { get; }
+
+    IReadOnlyCollection<string> SecretSettings { get; }
+
+    /// <summary>The name under `public` of the channel's random public key (`widgetKey`, `formKey`), or null for none.</summary>
+    string? PublicKeyName => null;
+
+    /// <summary>Validation errors by setting name; empty when the settings are usable. May normalise settings in place.</summary>
+    Task<IDictionary<string, string[]>> ValidateAsync(JsonObject settings, CancellationToken cancellationToken);
+
+    /// <summary>Runs after the channel is stored (created, changed or enabled). Problems go to the channel's status error.</summary>
+    Task OnSavedAsync(ChannelInfo channel, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Extra non-secret facts for clients (webhook URLs, embed snippets), merged into `public`.</summary>
+    IDictionary<string, object?> PublicInfo(ChannelInfo channel) => new Dictionary<string, object?>();
+}

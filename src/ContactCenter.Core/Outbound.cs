@@ -1,0 +1,50 @@
+namespace ContactCenter.Core;
+
+/// <summary>A manager's reply on its way to the customer, as the outbox hands it to the channel's sender.</summary>
+public sealed record OutboundMessage(
+    long MessageId,
+    long ConversationId,
+    ChannelInfo Channel,
+    OutboundRecipient Recipient,
+    string? ThreadKey,
+    string Text,
+    string? ReplyToExternalId,
+    IReadOnlyList<OutboundAttachment> Attachments,
+    int Attempt,
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>Provider facts stored with the conversation's messages (e.g. email Message-IDs for threading).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}
+
+/// <param name="Address">The contact's identity on this channel's kind (the same value the inbound side used).</param>
+public sealed record OutboundRecipient(long ContactId, string Address, string? Name, string? Email, string? Phone);
+
+public sealed record OutboundAttachment(long Id, string FileName, string ContentType, long Size, string StoragePath);
+
+public abstract record SendOutcome
+{
+    /// <summary>The provider accepted it. Status is `sent` or `delivered`.</summary>
+    public sealed record Sent(string? ExternalId, string Status = "sent") : SendOutcome;
+
+    /// <summary>A transient failure: try again later (after RetryAfter when the provider says so).</summary>
+    public sealed record Retry(string Reason, TimeSpan? RetryAfter = null) : SendOutcome;
+
+    /// <summary>A permanent failure, shown on the message in plain words.</summary>
+    public sealed record Failed(string Reason) : SendOutcome;
+}
+
+/// <summary>Delivers outbound messages of one channel kind. Must be safe to call twice for one message.</summary>
+public interface IChannelSender
+{
+    string Kind { get; }
+
+    Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>Provider-reported delivery updates (e.g. Twilio status callbacks); a later state never goes back.</summary>
+public interface IMessageStatusSink
+{
+    /// <returns>false when no message of this channel has that external id.</returns>
+    Task<bool> UpdateStatusAsync(long channelId, string externalId, string status, string? error, CancellationToken cancellationToken);
+}

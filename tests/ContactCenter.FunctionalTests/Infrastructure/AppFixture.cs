@@ -1,0 +1,139 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.Connectors.Api;
+using Dapper;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ContactCenter.FunctionalTests.Infrastructure;
+
+/// <summary>A real app on a real port over its own PostgreSQL database and the shared Redis; reset by truncation between tests.</summary>
+public class AppFixture : IAsyncLifetime
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Postgres { get; private set; } = "";
+
+    public AppNode App { get; private set; } = null!;
+
+    protected virtual bool UseRedis => true;
+
+    public virtual async Task InitializeAsync()
+    {
+        Postgres = await TestEnvironment.CreateDatabaseAsync();
+        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings());
+        await EnsureAdminAsync();
+    }
+
+    protected virtual IDictionary<string, string?> ExtraSettings() => new Dictionary<string, string?>
+    {
+        ["Realtime:ChannelPrefix"] = "cc-test-" + Guid.NewGuid().ToString("N")[..8],
+    };
+
+    public virtual async Task DisposeAsync() => await App.DisposeAsync();
+
+    public NpgsqlConnection Db() => new(Postgres);
+
+    /// <summary>Empties every table the tests write, keeps the migrated schema and the seeded pipeline.</summary>
+    public async Task ResetAsync()
+    {
+        await using var db = Db();
+        await db.ExecuteAsync("""
+            truncate table outbox, timeline_entries, conversation_reads, attachments, messages, conversations, activities,
+                deals, leads, contact_identities, contacts, channel_members, channels, users restart identity cascade;
+            update app_settings set value = '{"mode": "classic"}' where key = 'crm';
+            """);
+        await EnsureAdminAsync();
+    }
+
+    public string AdminToken { get; private set; } = "";
+
+    private async Task EnsureAdminAsync()
+    {
+        var hashing = App.Services.GetRequiredService<ContactCenter.Api.Auth.PasswordHashing>();
+        await using (var db = Db())
+        {
+            await db.ExecuteAsync("insert into users (email, name, role, password_hash) values ('admin@test.local', 'Admin', 'admin', @hash) on conflict do nothing",
+                new { hash = hashing.Hash("admin-password-1") });
+        }
+        AdminToken = await LoginAsync("admin@test.local", "admin-password-1");
+    }
+
+    public async Task<string> LoginAsync(string email, string password)
+    {
+        using var http = App.Http();
+        var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return body!["accessToken"]!.GetValue<string>();
+    }
+
+    public sealed record TestUser(long Id, string Email, string Token);
+
+    public async Task<TestUser> CreateUserAsync(string name, string role, params long[] channelIds)
+    {
+        using var http = App.Http(AdminToken);
+        var email = $"{name}@test.local";
+        var response = await http.PostAsJsonAsync("/api/users", new { email, name, role, password = "password-1234", channelIds });
+        response.EnsureSuccessStatusCode();
+        var user = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return new TestUser(user!["id"]!.GetValue<long>(), email, await LoginAsync(email, "password-1234"));
+    }
+
+    public sealed record ApiChannel(long Id, string Secret);
+
+    public async Task<ApiChannel> CreateApiChannelAsync(string? callbackUrl = null, string name = "Integration")
+    {
+        using var http = App.Http(AdminToken);
+        var secret = "test-secret-" + Guid.NewGuid().ToString("N");
+        var settings = new JsonObject { ["secret"] = secret };
+        if (callbackUrl is not null)
+        {
+            settings["callbackUrl"] = callbackUrl;
+        }
+        var response = await http.PostAsJsonAsync("/api/channels", new { kind = "api", name, settings });
+        response.EnsureSuccessStatusCode();
+        var channel = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return new ApiChannel(channel!["id"]!.GetValue<long>(), secret);
+    }
+
+    public static string InboundBody(string externalId, string contactId, string text, string? name = null, string? email = null) =>
+        JsonSerializer.Serialize(new { externalId, contact = new { externalId = contactId, name, email }, text }, Json);
+
+    /// <summary>Posts to the api channel's inbound route, signed like a real integration.</summary>
+    public async Task<HttpResponseMessage> PostInboundAsync(ApiChannel channel, string body, string? signature = null, AppNode? node = null)
+    {
+        using var http = (node ?? App).Http();
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/inbound/{channel.Id}") { Content = content };
+        request.Headers.TryAddWithoutValidation(ApiSignature.Header, signature ?? ApiSignature.Compute(channel.Secret, bytes));
+        return await http.SendAsync(request);
+    }
+
+    public async Task<JsonObject> IngestAsync(ApiChannel channel, string externalId, string contactId, string text, string? name = null)
+    {
+        var response = await PostInboundAsync(channel, InboundBody(externalId, contactId, text, name));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public async Task<HubConnection> ConnectHubAsync(string token, AppNode? node = null)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri((node ?? App).BaseAddress, "/hubs/inbox"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    public async Task<long> CountAsync(string table)
+    {
+        await using var db = Db();
+        return await db.ExecuteScalarAsync<long>($"select count(*) from {table}");
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactCenter.FunctionalTests.Infrastructure;
+
+/// <summary>One real app instance on a real Kestrel port (WebSockets work as in production).</summary>
+public sealed class AppNode : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null)
+    {
+        settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = postgres,
+            ["ConnectionStrings:Redis"] = redis ?? "",
+            ["Auth:JwtKey"] = TestKeys.JwtKey,
+            ["Outbox:PollInterval"] = "00:00:00.200",
+            ["Outbox:BaseDelay"] = "00:00:00.200",
+            ["Outbox:MaxDelay"] = "00:00:01",
+            ["Outbox:MaxAttempts"] = "5",
+            ["RateLimits:LoginPerMinute"] = "10000",
+            ["Storage:Path"] = Path.Combine(Path.GetTempPath(), "cc-test-files"),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        UseKestrel(0);
+        StartServer();
+        BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+public static class TestKeys
+{
+    public const string JwtKey = "functional-tests-jwt-key-0123456789abcdef";
+}

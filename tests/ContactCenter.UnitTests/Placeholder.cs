@@ -1,0 +1,1 @@
+namespace ContactCenter.UnitTests;
