@@ -55,8 +55,9 @@ public sealed class ResponseTimes
 
     private static object Event(State state, long? userId, string kind, DateTimeOffset start, DateTimeOffset end, int? target, BusinessHours? hours)
     {
-        var seconds = Math.Max(0, (end - start).TotalSeconds);
-        var business = hours?.SecondsWithin(start, end) ?? seconds;
+        // Millisecond precision: PostgreSQL keeps microseconds, the clock ticks in 100 ns.
+        var seconds = Math.Round(Math.Max(0, (end - start).TotalSeconds), 3);
+        var business = Math.Round(hours?.SecondsWithin(start, end) ?? seconds, 3);
         return new
         {
             conversationId = state.Id, channelId = state.ChannelId, userId, kind, startedAt = start.UtcDateTime, at = end.UtcDateTime,
