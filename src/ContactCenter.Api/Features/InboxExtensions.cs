@@ -30,6 +30,7 @@ public static class InboxExtensions
         services.AddSingleton<ConversationService>();
         services.AddSingleton<IMessageStatusSink, MessageStatusSink>();
         services.AddSingleton<IOutboxHandler, SendHandler>();
+        services.AddSingleton<IOutboxHandler, MediaFetchHandler>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         return builder;
