@@ -8,12 +8,11 @@ namespace ContactCenter.Api.Seeding;
 public sealed record SeedOptions
 {
     public List<SeedUser> Users { get; init; } = [];
-    public List<SeedChannel> Channels { get; init; } = [];
 }
 
 public sealed record SeedUser(string Email, string Name, string Role, string Password, List<string>? Channels);
 
-public sealed record SeedChannel(string Kind, string Name, Dictionary<string, object?>? Settings, string? PublicKey);
+public sealed record SeedChannel(string Kind, string Name, JsonObject Settings, string? PublicKey);
 
 /// <summary>
 /// Creates the Development demo (accounts and channels from appsettings.Development.json) at start-up,
@@ -34,13 +33,15 @@ public static class DevSeeder
             return;
         }
         var seed = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SeedOptions>>().Value;
+        var channels = app.Configuration.GetSection("Seed:Channels").GetChildren().Select(c => new SeedChannel(
+            c["Kind"] ?? "", c["Name"] ?? "", ToJson(c.GetSection("Settings")) as JsonObject ?? [], c["PublicKey"])).ToList();
         var db = app.Services.GetRequiredService<NpgsqlDataSource>();
         var hashing = app.Services.GetRequiredService<PasswordHashing>();
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        foreach (var channel in seed.Channels)
+        foreach (var channel in channels)
         {
-            var settings = System.Text.Json.JsonSerializer.SerializeToNode(channel.Settings ?? [])!.AsObject();
+            var settings = channel.Settings;
             await connection.ExecuteAsync("""
                 insert into channels (kind, name, settings, public_key)
                 select @Kind, @Name, @settings::jsonb, @PublicKey
@@ -61,6 +62,31 @@ public static class DevSeeder
                 """, new { id, names = (user.Channels ?? []).ToArray(), all = user.Channels is ["*"] }, tx);
         }
         await tx.CommitAsync();
-        app.Logger.LogInformation("Development demo seeded: {Users} users, {Channels} channels", seed.Users.Count, seed.Channels.Count);
+        app.Logger.LogInformation("Development demo seeded: {Users} users, {Channels} channels", seed.Users.Count, channels.Count);
+    }
+
+    /// <summary>Configuration has no JSON types: a section whose children are 0..n becomes an array, "true"/"false" booleans, the rest strings.</summary>
+    private static JsonNode? ToJson(IConfigurationSection section)
+    {
+        var children = section.GetChildren().ToList();
+        if (children.Count == 0)
+        {
+            return section.Value switch
+            {
+                null => null,
+                "true" or "false" => JsonValue.Create(section.Value == "true"),
+                var v => JsonValue.Create(v),
+            };
+        }
+        if (children.Select((c, i) => c.Key == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).All(x => x))
+        {
+            return new JsonArray(children.Select(ToJson).ToArray());
+        }
+        var obj = new JsonObject();
+        foreach (var child in children)
+        {
+            obj[child.Key] = ToJson(child);
+        }
+        return obj;
     }
 }
