@@ -44,15 +44,16 @@ public class TelegramFixture : AppFixture
     {
         await ResetAsync();
         Bot.Reset();
-        StubOk("getMe", new JsonObject { ["id"] = BotId, ["is_bot"] = true, ["first_name"] = "Магазин", ["username"] = "shop_demo_bot" });
-        StubOk("deleteWebhook", true);
-        StubOk("setWebhook", true);
+        // Defaults at a low priority (WireMock: lower number wins), so a test's own stub for a method takes over.
+        StubOk("getMe", new JsonObject { ["id"] = BotId, ["is_bot"] = true, ["first_name"] = "Магазин", ["username"] = "shop_demo_bot" }, priority: 100);
+        StubOk("deleteWebhook", true, priority: 100);
+        StubOk("setWebhook", true, priority: 100);
     }
 
     public string MethodPath(string method) => $"/bot{Token}/{method}";
 
-    public void StubOk(string method, JsonNode result) =>
-        Bot.Given(Request.Create().WithPath(MethodPath(method)).UsingPost())
+    public void StubOk(string method, JsonNode result, int priority = 10) =>
+        Bot.Given(Request.Create().WithPath(MethodPath(method)).UsingPost()).AtPriority(priority)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(new JsonObject { ["ok"] = true, ["result"] = result }.ToJsonString()));
 
@@ -67,7 +68,7 @@ public class TelegramFixture : AppFixture
     }
 
     public void StubError(string method, int code, string description) =>
-        Bot.Given(Request.Create().WithPath(MethodPath(method)).UsingPost())
+        Bot.Given(Request.Create().WithPath(MethodPath(method)).UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(code).WithHeader("Content-Type", "application/json").WithBody(Error(code, description)));
 
     public static JsonObject SentMessage(long chatId, int messageId, string text) => new()
