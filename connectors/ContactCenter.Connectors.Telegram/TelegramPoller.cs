@@ -20,6 +20,11 @@ public sealed class TelegramPoller(
 {
     public const string OffsetCursor = "telegram.offset";
 
+    /// <summary>The lease that lets one node poll a bot at a time (Telegram answers 409 to a second poller).</summary>
+    public const string PollerLease = "telegram.poller";
+
+    private readonly string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
     private sealed record Loop(string Token, string? BaseUrl, CancellationTokenSource Stop, Task Task);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -92,6 +97,12 @@ public sealed class TelegramPoller(
                 if (channel is not { Enabled: true })
                 {
                     return;
+                }
+                // Longer than one long poll: the holder renews it before every call.
+                if (!await channels.TryLeaseAsync(channelId, PollerLease, owner, TimeSpan.FromSeconds(o.PollTimeoutSeconds + 30), ct))
+                {
+                    await Task.Delay(o.ChannelRefreshInterval, ct);
+                    continue;
                 }
                 var received = await PollOnceAsync(channel, ct);
                 if (received == 0)

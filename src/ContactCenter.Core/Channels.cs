@@ -44,6 +44,13 @@ public interface IChannelDirectory
 
     Task SetCursorAsync(long channelId, string name, string value, CancellationToken cancellationToken) =>
         throw new NotSupportedException("This directory keeps no cursors.");
+
+    /// <summary>
+    /// Takes or renews a lease named <paramref name="name"/> on a channel for <paramref name="owner"/> (one poller per bot
+    /// across nodes). True while this owner holds it; another owner gets it only after <paramref name="ttl"/> without renewal.
+    /// </summary>
+    Task<bool> TryLeaseAsync(long channelId, string name, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This directory keeps no leases.");
 }
 
 /// <summary>

@@ -60,6 +60,39 @@ public sealed class TelegramPollingTests(TelegramPollingFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_bot_another_node_polls_is_left_alone_until_its_lease_runs_out()
+    {
+        fixture.StubOk("getUpdates", new JsonArray());
+        long channelId;
+        await using (var db = fixture.Db())
+        {
+            // The channel and another node's fresh lease exist before the poller first sees the channel.
+            channelId = await db.ExecuteScalarAsync<long>("""
+                with c as (
+                    insert into channels (kind, name, settings) values ('telegram', 'Shared bot', @settings::jsonb) returning id
+                ), l as (
+                    insert into channel_cursors (channel_id, name, value) select id, 'telegram.poller', 'other-node' from c
+                )
+                select id from c
+                """, new { settings = new JsonObject { ["botToken"] = TelegramFixture.Token, ["webhookSecret"] = TelegramFixture.Secret, ["apiBaseUrl"] = fixture.BotApiUrl }.ToJsonString() });
+        }
+        await Task.Delay(1000);
+        Assert.Empty(fixture.Calls("getUpdates"));
+
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("update channel_cursors set updated_at = now() - interval '5 minutes' where channel_id = @channelId", new { channelId });
+        }
+
+        await fixture.EventuallyAsync<int>("select 1", _ => fixture.Calls("getUpdates").Any());
+        await using (var db = fixture.Db())
+        {
+            Assert.NotEqual("other-node", await db.ExecuteScalarAsync<string>(
+                "select value from channel_cursors where channel_id = @channelId and name = 'telegram.poller'", new { channelId }));
+        }
+    }
+
+    [Fact]
     public async Task A_disabled_channel_is_not_polled()
     {
         fixture.StubOk("getUpdates", new JsonArray());

@@ -60,4 +60,18 @@ public sealed class ChannelStore(NpgsqlDataSource db) : IChannelDirectory
             on conflict (channel_id, name) do update set value = excluded.value, updated_at = now()
             """, new { channelId, name, value }, cancellationToken: cancellationToken));
     }
+
+    public async Task<bool> TryLeaseAsync(long channelId, string name, string owner, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            with lease as (
+                insert into channel_cursors (channel_id, name, value) select id, @name, @owner from channels where id = @channelId
+                on conflict (channel_id, name) do update set value = excluded.value, updated_at = now()
+                where channel_cursors.value = excluded.value or channel_cursors.updated_at < now() - @ttl
+                returning 1
+            )
+            select exists (select 1 from lease)
+            """, new { channelId, name, owner, ttl }, cancellationToken: cancellationToken));
+    }
 }
