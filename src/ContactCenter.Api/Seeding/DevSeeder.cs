@@ -28,6 +28,7 @@ public static class DevSeeder
 
     public static async Task SeedAsync(this WebApplication app)
     {
+        await BootstrapAdminAsync(app);
         if (!app.Environment.IsDevelopment())
         {
             return;
@@ -63,6 +64,31 @@ public static class DevSeeder
         }
         await tx.CommitAsync();
         app.Logger.LogInformation("Development demo seeded: {Users} users, {Channels} channels", seed.Users.Count, channels.Count);
+    }
+
+    /// <summary>
+    /// Production's first sign-in: with Bootstrap:AdminEmail and Bootstrap:AdminPassword set and no user at all,
+    /// one admin is created. Once any user exists this does nothing, so the settings can stay.
+    /// </summary>
+    private static async Task BootstrapAdminAsync(WebApplication app)
+    {
+        var email = app.Configuration["Bootstrap:AdminEmail"];
+        var password = app.Configuration["Bootstrap:AdminPassword"];
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        {
+            return;
+        }
+        var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+        var hash = app.Services.GetRequiredService<PasswordHashing>().Hash(password);
+        await using var connection = await db.OpenConnectionAsync();
+        var created = await connection.ExecuteAsync("""
+            insert into users (email, name, role, password_hash)
+            select @email, 'Administrator', 'admin', @hash where not exists (select 1 from users)
+            """, new { email, hash });
+        if (created > 0)
+        {
+            app.Logger.LogInformation("Bootstrap admin {Email} created", email);
+        }
     }
 
     /// <summary>Configuration has no JSON types: a section whose children are 0..n becomes an array, "true"/"false" booleans, the rest strings.</summary>
