@@ -32,6 +32,7 @@ public static class InboxExtensions
         services.AddSingleton<ConversationService>();
         services.AddSingleton<IMessageStatusSink, MessageStatusSink>();
         services.AddSingleton<IOutboxHandler, SendHandler>();
+        services.AddSingleton<IOutboxHandler, MediaFetchHandler>();
         services.AddOptions<SlaOptions>().BindConfiguration("Sla");
         services.AddSingleton<PresenceTracker>();
         services.AddHostedService<PresenceHeartbeat>();

@@ -42,6 +42,57 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
         }
     }
 
+    public async Task<IngestResult> EditAsync(InboundEdit edit, CancellationToken cancellationToken)
+    {
+        // The first text is kept once (originalText); an older edit arriving after a newer one changes nothing.
+        const string sql = """
+            update messages m set
+                metadata = coalesce(m.metadata, '{}'::jsonb)
+                    || case when m.metadata ? 'originalText' then '{}'::jsonb else jsonb_build_object('originalText', coalesce(m.text, '')) end
+                    || jsonb_build_object('edited', 'true', 'editedAt', @editedAt::text),
+                text = @text, updated_at = now()
+            from conversations c
+            where m.channel_id = @channelId and m.external_id = @externalId and m.direction = 'inbound' and c.id = m.conversation_id
+              and (m.metadata->>'editedAt' is null or m.metadata->>'editedAt' <= @editedAt::text)
+            returning m.id, m.conversation_id, c.contact_id
+            """;
+        var editedAt = (edit.EditedAt ?? clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Existing? updated;
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            updated = await connection.QuerySingleOrDefaultAsync<Existing>(new CommandDefinition(sql,
+                new { edit.ChannelId, edit.ExternalId, edit.Text, editedAt }, cancellationToken: cancellationToken));
+        }
+        if (updated is null)
+        {
+            // Never stored (or a stale edit): store it as a message marked edited; a known id is a duplicate and changes nothing.
+            var metadata = new Dictionary<string, string>(edit.Original.Metadata ?? new Dictionary<string, string>())
+            {
+                ["edited"] = "true",
+                ["editedAt"] = editedAt,
+            };
+            return await IngestAsync(edit.Original with { Metadata = metadata }, cancellationToken);
+        }
+        try
+        {
+            await notifier.MessageUpdatedAsync(updated.Id, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Push of edited message {MessageId} failed", updated.Id);
+        }
+        return new IngestResult(updated.Id, updated.ConversationId, updated.ContactId, Duplicate: false);
+    }
+
+    public async Task RecordUnhandledAsync(UnhandledInbound item, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into unhandled_inbound (channel_id, external_id, kind, raw) values (@ChannelId, @ExternalId, @Kind, @RawPayload::jsonb)
+            on conflict (channel_id, external_id) do nothing
+            """, item, cancellationToken: cancellationToken));
+    }
+
     private async Task PushAsync(IngestResult result)
     {
         try
@@ -88,7 +139,17 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
             return new IngestResult(existing.Id, existing.ConversationId, existing.ContactId, Duplicate: true);
         }
 
-        contactId ??= await CreateContactAsync(connection, tx, kind, m.Sender, ct);
+        if (contactId is null)
+        {
+            contactId = await CreateContactAsync(connection, tx, kind, m.Sender, ct);
+        }
+        else if (m.Sender.Phone is not null)
+        {
+            // A known contact shared their number (a Telegram contact share): it becomes their phone if they had none.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update contacts set phone = @phone, updated_at = @now where id = @contactId and phone is null",
+                new { phone = m.Sender.Phone, contactId, now }, tx, cancellationToken: ct));
+        }
 
         const string upsertConversation = """
             insert into conversations (channel_id, contact_id, thread_key, first_inbound_at, last_activity_at, created_at, updated_at)
