@@ -19,6 +19,7 @@ public sealed class AuthorizationMatrixTests(AppFixture fixture) : IClassFixture
     [
         "POST /api/auth/login",
         "POST /api/inbound/{channelId:long}",
+        "POST /webhooks/telegram/{channelId:long}",
         "GET /health/live",
         "GET /health/ready",
     ];
