@@ -1,6 +1,7 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Database;
 using ContactCenter.Api.Features;
+using ContactCenter.Api.Features.Sms;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
@@ -14,12 +15,14 @@ builder.AddAuth();
 builder.AddRealtime();
 builder.AddInbox();
 builder.AddApiConnector();
+builder.AddSms();
 builder.AddSeeding();
 
 var app = builder.Build();
 app.UsePlatform();
 app.MapInboxApi();
 app.MapApiConnector();
+app.MapSms();
 app.MapRealtime();
 
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
