@@ -131,6 +131,26 @@ public sealed class SmsInboundTests(SmsFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_disabled_channel_or_a_post_for_another_account_stores_nothing()
+    {
+        var channel = await fixture.CreateSmsChannelAsync();
+        var otherAccount = SmsFixture.IncomingFields(channel, SmsFixture.NewSid("SM"), "Wrong account");
+        otherAccount["AccountSid"] = SmsFixture.NewSid("AC");
+        var forOtherAccount = await fixture.PostIncomingAsync(channel, otherAccount);
+        using (var http = fixture.App.Http(fixture.AdminToken))
+        {
+            var patch = await http.PatchAsJsonAsync($"/api/channels/{channel.Id}", new { enabled = false });
+            Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+        }
+
+        var whileDisabled = await fixture.PostIncomingAsync(channel, SmsFixture.IncomingFields(channel, SmsFixture.NewSid("SM"), "Anyone there?"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, forOtherAccount.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, whileDisabled.StatusCode);
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+    }
+
+    [Fact]
     public async Task Mms_media_is_fetched_with_the_account_credentials_and_attached()
     {
         var channel = await fixture.CreateSmsChannelAsync();
