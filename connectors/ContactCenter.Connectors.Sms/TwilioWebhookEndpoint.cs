@@ -28,7 +28,7 @@ public static class TwilioWebhookEndpoint
 
     private sealed record Verified(ChannelInfo Channel, SmsSettings Settings, Dictionary<string, string> Form);
 
-    private static async Task<IResult> ReceiveMessage(long channelId, HttpRequest request, IChannelDirectory channels,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> ReceiveMessage(long channelId, HttpRequest request, IChannelDirectory channels,
         IInboundPipeline pipeline, ISmsOptOuts optOuts, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(TwilioWebhookEndpoint));
@@ -53,7 +53,7 @@ public static class TwilioWebhookEndpoint
         return TypedResults.Text(EmptyTwiml, "text/xml", System.Text.Encoding.UTF8);
     }
 
-    private static async Task<IResult> ReceiveStatus(long channelId, HttpRequest request, IChannelDirectory channels,
+    private static async Task<Results<Ok, ProblemHttpResult, ValidationProblem>> ReceiveStatus(long channelId, HttpRequest request, IChannelDirectory channels,
         IMessageStatusSink sink, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(TwilioWebhookEndpoint));
@@ -99,7 +99,7 @@ public static class TwilioWebhookEndpoint
         return TypedResults.Ok();
     }
 
-    private static async Task<(Verified? Verified, IResult? Refusal)> VerifyAsync(long channelId, HttpRequest request,
+    private static async Task<(Verified? Verified, ProblemHttpResult? Refusal)> VerifyAsync(long channelId, HttpRequest request,
         IChannelDirectory channels, bool status, ILogger logger, CancellationToken ct)
     {
         var channel = await channels.FindAsync(channelId, ct);
