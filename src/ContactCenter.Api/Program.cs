@@ -1,6 +1,7 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Database;
 using ContactCenter.Api.Features;
+using ContactCenter.Api.Features.Sms;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
@@ -16,6 +17,7 @@ builder.AddRealtime();
 builder.AddInbox();
 builder.AddApiConnector();
 builder.AddTelegramConnector();
+builder.AddSms();
 builder.AddSeeding();
 
 var app = builder.Build();
@@ -23,6 +25,7 @@ app.UsePlatform();
 app.MapInboxApi();
 app.MapApiConnector();
 app.MapTelegramConnector();
+app.MapSms();
 app.MapRealtime();
 
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);

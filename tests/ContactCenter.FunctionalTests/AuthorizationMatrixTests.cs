@@ -20,6 +20,8 @@ public sealed class AuthorizationMatrixTests(AppFixture fixture) : IClassFixture
         "POST /api/auth/login",
         "POST /api/inbound/{channelId:long}",
         "POST /webhooks/telegram/{channelId:long}",
+        "POST /webhooks/twilio/{channelId:long}",
+        "POST /webhooks/twilio/{channelId:long}/status",
         "GET /health/live",
         "GET /health/ready",
     ];
