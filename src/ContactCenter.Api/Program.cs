@@ -1,5 +1,6 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Database;
+using ContactCenter.Api.Demo;
 using ContactCenter.Api.Features;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
@@ -15,12 +16,16 @@ builder.AddRealtime();
 builder.AddInbox();
 builder.AddApiConnector();
 builder.AddSeeding();
+builder.AddDemo(args);
 
 var app = builder.Build();
 app.UsePlatform();
+app.UseWebApp();
 app.MapInboxApi();
 app.MapApiConnector();
 app.MapRealtime();
+app.MapDemo();
+app.MapWebApp();
 
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.SeedAsync();
