@@ -12,10 +12,13 @@ public sealed record DemoOptions
     public bool Simulate { get; init; }
 
     public double IntervalSeconds { get; init; } = 7;
+
+    /// <summary>The api channel to write through (the first enabled api channel when there is none of this name).</summary>
+    public string ChannelName { get; init; } = "Demo API";
 }
 
 /// <summary>
-/// The Development demo: a "Simulated customers" api channel whose replies come back to this app, sample
+/// The Development demo: the seeded api channel's replies come back to this app, sample
 /// conversations on first start, and with --simulate a gentle stream of customers writing through the real,
 /// signed inbound route.
 /// </summary>
@@ -52,7 +55,7 @@ public static class DemoExtensions
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, ct);
             var body = buffer.ToArray();
-            if (!ApiSignature.Verify(demo.Secret, body, request.Headers[ApiSignature.Header]))
+            if (demo.Secret.Length == 0 || !ApiSignature.Verify(demo.Secret, body, request.Headers[ApiSignature.Header]))
             {
                 return Results.Problem("Bad signature.", statusCode: StatusCodes.Status401Unauthorized);
             }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ContactCenter.Connectors.Api;
 using Dapper;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,7 +14,6 @@ public sealed class DemoService(
     IHttpClientFactory httpClients, ILogger<DemoService> logger) : BackgroundService
 {
     public const string HttpClientName = "demo";
-    public const string ChannelName = "Simulated customers";
 
     private static readonly (string Id, string Name, string Email)[] Customers =
     [
@@ -42,7 +40,8 @@ public sealed class DemoService(
     private Uri? baseAddress;
     private long channelId;
 
-    public string Secret { get; } = "demo-simulator-secret-" + Guid.NewGuid().ToString("N");
+    /// <summary>The demo channel's secret: signs what the simulator posts and checks the replies it gets back.</summary>
+    public string Secret { get; private set; } = "";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,7 +53,12 @@ public sealed class DemoService(
         try
         {
             baseAddress = OwnAddress();
-            channelId = await EnsureChannelAsync(stoppingToken);
+            if (await FindChannelAsync(stoppingToken) is not { } found)
+            {
+                logger.LogWarning("The demo needs an enabled api channel with a secret; there is none");
+                return;
+            }
+            channelId = found;
             if (options.Value.SeedConversations)
             {
                 await SeedConversationsAsync(stoppingToken);
@@ -101,21 +105,29 @@ public sealed class DemoService(
         return new Uri(address);
     }
 
-    /// <summary>The api channel the simulator writes through; its callback points back at this app (the port may change).</summary>
-    private async Task<long> EnsureChannelAsync(CancellationToken ct)
+    /// <summary>
+    /// The demo writes through the first enabled api channel (the seeded "Demo API"), signed with its secret. Its
+    /// replies are delivered back to this app (the port may change between runs), unless it has a callback of its own.
+    /// </summary>
+    private async Task<long?> FindChannelAsync(CancellationToken ct)
     {
-        var settings = new JsonObject { ["secret"] = Secret, ["callbackUrl"] = new Uri(baseAddress!, DemoExtensions.CallbackPath).ToString() };
         await using var connection = await db.OpenConnectionAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "update channels set settings = settings || @settings::jsonb, updated_at = now() where kind = 'api' and name = @name returning id",
-            new { settings = settings.ToJsonString(), name = ChannelName }, cancellationToken: ct));
-        id ??= await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "insert into channels (kind, name, settings) values ('api', @name, @settings::jsonb) returning id",
-            new { settings = settings.ToJsonString(), name = ChannelName }, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into channel_members (channel_id, user_id) select @id, u.id from users u where u.is_active on conflict do nothing",
-            new { id }, cancellationToken: ct));
-        return id.Value;
+        var channel = await connection.QuerySingleOrDefaultAsync<(long Id, string? Secret, string? CallbackUrl)>(new CommandDefinition("""
+            select id, settings ->> 'secret' as secret, settings ->> 'callbackUrl' as callback_url from channels
+            where kind = 'api' and enabled order by (name = @name) desc, id limit 1
+            """, new { name = options.Value.ChannelName }, cancellationToken: ct));
+        if (channel.Id == 0 || string.IsNullOrEmpty(channel.Secret))
+        {
+            return null;
+        }
+        Secret = channel.Secret;
+        if (channel.CallbackUrl is null || channel.CallbackUrl.Contains(DemoExtensions.CallbackPath, StringComparison.Ordinal))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update channels set settings = jsonb_set(settings, '{callbackUrl}', to_jsonb(@url::text)), updated_at = now() where id = @id",
+                new { id = channel.Id, url = new Uri(baseAddress!, DemoExtensions.CallbackPath).ToString() }, cancellationToken: ct));
+        }
+        return channel.Id;
     }
 
     private async Task SeedConversationsAsync(CancellationToken ct)
@@ -135,7 +147,7 @@ public sealed class DemoService(
                 await PostAsync(Customers[i], FollowUps[i], ct);
             }
         }
-        logger.LogInformation("Seeded 4 sample conversations through {Channel}", ChannelName);
+        logger.LogInformation("Seeded 4 sample conversations through channel {ChannelId}", channelId);
     }
 
     private async Task SimulateAsync(CancellationToken ct)

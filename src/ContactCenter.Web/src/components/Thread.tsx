@@ -58,7 +58,12 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
 
   useHubEvent('messageCreated', (m) => {
     if (String(m.conversationId) !== conversationId) return;
-    setMessages((list) => upsertMessage(list, m));
+    // Our own reply can be pushed before its POST answers: it takes the place of the local copy.
+    const mine = m.sender.type === 'user' && sameId(m.sender.id, me.id);
+    setMessages((list) => {
+      const i = mine ? list.findIndex((x) => x.pending && x.direction === m.direction && x.text === m.text) : -1;
+      return upsertMessage(i >= 0 ? list.filter((_, n) => n !== i) : list, m);
+    });
     if (m.direction === 'inbound') setTyping(null);
   });
   useHubEvent('messageUpdated', (m) => {
