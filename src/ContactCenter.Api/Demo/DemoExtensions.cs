@@ -11,7 +11,7 @@ public sealed record DemoOptions
     /// <summary>Keeps simulated customers writing (`./run.sh --simulate` or `Demo:Simulate=true`).</summary>
     public bool Simulate { get; init; }
 
-    public double IntervalSeconds { get; init; } = 7;
+    public double IntervalSeconds { get; init; } = 8;
 
     /// <summary>The api channel to write through (the first enabled api channel when there is none of this name).</summary>
     public string ChannelName { get; init; } = "Demo API";
