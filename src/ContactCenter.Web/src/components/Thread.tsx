@@ -87,8 +87,9 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
     if (document.visibilityState !== 'visible' || !details) return;
     const newest = [...messages].reverse().find((m) => !m.pending);
     if (!newest) return;
-    const key = String(newest.id);
-    if (lastMarked.current === key && !(current && current.unreadCount > 0)) return;
+    // Once per (newest message shown, newest message the server knows): a push cannot make it loop.
+    const key = `${String(newest.id)}|${String(current?.lastMessage?.id ?? '')}`;
+    if (lastMarked.current === key) return;
     lastMarked.current = key;
     void hub.invoke('MarkRead', details.id, newest.id).then((ok) => {
       if (!ok) return api(`/api/conversations/${encodeURIComponent(conversationId)}/read`, { body: { upToMessageId: newest.id } }).catch(() => undefined);

@@ -53,7 +53,10 @@ export class Realtime {
     this.connection.onclose(() => this.scheduleRestart());
   }
 
-  start() { void this.tryStart(); }
+  start() {
+    this.stopped = false;
+    void this.tryStart();
+  }
 
   async stop() {
     this.stopped = true;
@@ -106,7 +109,14 @@ export class Realtime {
   }
 
   private async tryStart() {
-    if (this.stopped || this.connection.state !== HubConnectionState.Disconnected) return;
+    if (this.stopped) return;
+    if (this.connection.state === HubConnectionState.Disconnecting) {
+      // A stop is still finishing (React's development double mount): start once it has.
+      window.clearTimeout(this.restartTimer);
+      this.restartTimer = window.setTimeout(() => void this.tryStart(), 100);
+      return;
+    }
+    if (this.connection.state !== HubConnectionState.Disconnected) return;
     try {
       await this.connection.start();
       this.connected();
