@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Features.Routing;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Storage;
 using ContactCenter.Core;
@@ -15,7 +16,7 @@ namespace ContactCenter.Api.Inbound;
 /// A per-identity advisory lock makes concurrent first messages of one new contact meet one contact.
 /// The push to SignalR happens right after commit, in-process.
 /// </summary>
-public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier, AttachmentStore files, TimeProvider clock, ILogger<InboundPipeline> logger) : IInboundPipeline
+public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier, Router router, AttachmentStore files, TimeProvider clock, ILogger<InboundPipeline> logger) : IInboundPipeline
 {
     private sealed record ConversationRow(long Id, string Status, long? AssigneeId, long? LeadId, long? DealId, bool Created);
 
@@ -46,10 +47,12 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
         try
         {
             await notifier.MessageCreatedAsync(result.MessageId, CancellationToken.None);
+            await router.OnInboundAsync(result.ConversationId, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Stored is what counts; a client that missed the push re-reads through REST on reconnect.
+            // Stored is what counts; a client that missed the push re-reads through REST on reconnect,
+            // and an unrouted conversation is picked up by the next drain.
             logger.LogWarning(ex, "Push of message {MessageId} failed", result.MessageId);
         }
     }
@@ -118,6 +121,9 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
                     last_message_id = m.id, last_activity_at = @now, updated_at = @now,
                     inbound_count = inbound_count + 1,
                     waiting_since = case when status = 'resolved' then @sentAt else coalesce(waiting_since, @sentAt) end,
+                    cycle_started_at = case when status = 'resolved' or cycle_started_at is null then @sentAt else cycle_started_at end,
+                    awaiting_first_response = case when status = 'resolved' then true else awaiting_first_response end,
+                    sla_breached_at = case when status = 'resolved' then null else sla_breached_at end,
                     status = 'open', resolved_at = null
                 from m where conversations.id = @conversationId
             ), t as (
