@@ -55,6 +55,34 @@ public sealed class PagesBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
         }
     }
 
+    [Fact]
+    public async Task A_supervisor_sees_the_queue_grow_live_when_a_customer_writes()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var channel = await fx.CreateApiChannelAsync(null, "Queue " + suffix);
+        var supervisor = await fx.CreateUserAsync("sup" + suffix, "supervisor");
+        var page = await fx.NewPageAsync();
+        try
+        {
+            await page.GotoAsync(fx.BaseUrl + "/supervisor");
+            await page.GetByLabel("Email").FillAsync(supervisor.Email);
+            await page.GetByLabel("Password").FillAsync("password-1234");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            var waiting = page.GetByTestId("queue-waiting");
+            await Expect(waiting).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.isConnected");
+            var before = int.Parse(await waiting.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+
+            var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Anyone there?", "Queued Quinn");
+            await Expect(waiting).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"#{ingested["conversationId"]}" })).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     private async Task<HttpStatusCode> StatusAsync(string path)
     {
         using var http = fx.App.Http(fx.AdminToken);

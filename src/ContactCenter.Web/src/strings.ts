@@ -2,6 +2,9 @@
 const en = {
   appName: 'ContactCenter',
   language: 'Language',
+  presence: 'Availability',
+  presenceOnline: 'Online',
+  presenceAway: 'Away',
   // sign-in
   signIn: 'Sign in',
   signingIn: 'Signing in…',
@@ -200,6 +203,9 @@ export type StringKey = keyof Strings;
 const ru: Strings = {
   appName: 'ContactCenter',
   language: 'Язык',
+  presence: 'Доступность',
+  presenceOnline: 'В сети',
+  presenceAway: 'Отошёл',
   signIn: 'Войти',
   signingIn: 'Входим…',
   signOut: 'Выйти',

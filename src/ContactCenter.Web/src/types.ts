@@ -67,7 +67,7 @@ export interface Activity {
 }
 export interface TimelineEntry { id: Id; type: string; at: string; actor?: { type?: string; id?: Id; name?: string } | string | null; data?: Record<string, unknown> | null }
 export interface LossReason { id: Id; name: string }
-export interface Stat { count: number; median: number | null; p90: number | null; withinTarget?: number | null }
+export interface Stat { count: number; median: number | null; p90: number | null; withinTargetShare?: number | null; businessMedian?: number | null }
 export interface StatsRow { conversations: number; firstResponse: Stat; reply: Stat; resolution: Stat; userId?: Id; name?: string; channelId?: Id; channel?: ChannelRef | string }
 export interface ResponseTimes { overall: StatsRow; byUser: StatsRow[]; byChannel: StatsRow[] }
 export interface QueueStats {

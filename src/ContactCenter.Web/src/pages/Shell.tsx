@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { LanguagePicker } from '../components/LanguagePicker';
+import { PresencePicker } from '../components/PresencePicker';
 import { useI18n } from '../i18n';
 import { useLinkStatus, useLive } from '../live';
 import { Link, navigate, usePath } from '../router';
@@ -55,6 +56,7 @@ export function Shell() {
         </nav>
         <div className="who">
           <span title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
+          <PresencePicker />
           <LanguagePicker />
           <button type="button" onClick={signOut}>{t('signOut')}</button>
         </div>

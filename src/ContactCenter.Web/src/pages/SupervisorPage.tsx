@@ -91,7 +91,7 @@ function rowName(r: StatsRow): string {
 
 function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
   const { t } = useI18n();
-  const share = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round((x <= 1 ? x * 100 : x))}%`);
+  const share = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
   return (
     <table className="stats">
       <caption>{title}</caption>
@@ -105,7 +105,7 @@ function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
             <td>{rowName(r)}</td><td>{r.conversations}</td>
             <td>{duration(r.firstResponse?.median)}</td><td>{duration(r.firstResponse?.p90)}</td>
             <td>{duration(r.reply?.median)}</td><td>{duration(r.reply?.p90)}</td>
-            <td>{share(r.firstResponse?.withinTarget)}</td>
+            <td>{share(r.firstResponse?.withinTargetShare)}</td>
             <td>{duration(r.resolution?.median)}</td>
           </tr>
         ))}
