@@ -1,5 +1,6 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Database;
+using ContactCenter.Api.Demo;
 using ContactCenter.Api.Features;
 using ContactCenter.Api.Features.Sms;
 using ContactCenter.Api.Infrastructure;
@@ -19,14 +20,18 @@ builder.AddApiConnector();
 builder.AddTelegramConnector();
 builder.AddSms();
 builder.AddSeeding();
+builder.AddDemo(args);
 
 var app = builder.Build();
 app.UsePlatform();
+app.UseWebApp();
 app.MapInboxApi();
 app.MapApiConnector();
 app.MapTelegramConnector();
 app.MapSms();
 app.MapRealtime();
+app.MapDemo();
+app.MapWebApp();
 
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.SeedAsync();
