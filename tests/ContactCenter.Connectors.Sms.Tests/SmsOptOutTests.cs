@@ -116,8 +116,8 @@ public sealed class SmsOptOutTests(SmsFixture fixture) : IAsyncLifetime
         var error = await fixture.EventuallyAsync<string?>("select error from messages where direction = 'outbound' and status = 'failed'", e => e is not null);
         Assert.Contains("opted out", error);
         Assert.All(fixture.Twilio.Creates(channel), c => Assert.True(c.RequestMessage.DateTime <= stoppedAt));
-        await using var db = fixture.Db();
-        Assert.Equal("failed", await db.ExecuteScalarAsync<string>("select state from outbox where kind = 'send'"));
+        // The message is marked failed (and pushed) just before the worker records its outbox row: wait, do not race.
+        Assert.Equal("failed", await fixture.EventuallyAsync<string?>("select state from outbox where kind = 'send'", s => s == "failed"));
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
         await composer.FillAsync("This will bounce first");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         var reply = page.Locator(".message.outbound").Filter(new() { HasText = "This will bounce first" });
-        await Expect(reply).ToHaveAttributeAsync("data-status", "failed");
+        await Expect(reply).ToHaveAttributeAsync("data-status", "failed", new() { Timeout = 30_000 }); // the outbox, not the page, sets the pace
         await Expect(reply.GetByRole(AriaRole.Alert)).ToContainTextAsync("refused the message (400)");
         await Screenshot("thread-failed");
 

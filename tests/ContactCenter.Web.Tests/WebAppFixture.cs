@@ -29,6 +29,8 @@ public sealed class WebAppFixture : AppFixture
 
     public override async Task InitializeAsync()
     {
+        // Pages wait on the server's outbox and pushes; on a loaded 2-core CI machine 5 s is too tight.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(20_000);
         WebBuild.EnsureBuilt();
         await base.InitializeAsync();
         Proxy = new TcpProxy("127.0.0.1", App.BaseAddress.Port);
