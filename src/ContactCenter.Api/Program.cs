@@ -5,6 +5,7 @@ using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
 using ContactCenter.Connectors.Api;
+using ContactCenter.Connectors.WebChat;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDevelopmentSettingsFromRepoRoot();
@@ -14,12 +15,14 @@ builder.AddAuth();
 builder.AddRealtime();
 builder.AddInbox();
 builder.AddApiConnector();
+builder.AddWebChatConnector();
 builder.AddSeeding();
 
 var app = builder.Build();
 app.UsePlatform();
 app.MapInboxApi();
 app.MapApiConnector();
+app.MapWebChatConnector();
 app.MapRealtime();
 
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
