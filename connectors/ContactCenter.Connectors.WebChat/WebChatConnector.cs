@@ -2,6 +2,8 @@ using ContactCenter.Connectors.WebChat.Forms;
 using ContactCenter.Connectors.WebChat.Sites;
 using ContactCenter.Connectors.WebChat.Widget;
 using ContactCenter.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,10 @@ public static class WebChatConnector
         services.AddSingleton<SiteRateLimiter>();
         services.AddSingleton<WebChatStore>();
         services.AddSingleton<WidgetScript>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, VisitorAuthenticationHandler>(VisitorAuth.Scheme, null);
+        services.AddSingleton<IAuthorizationHandler, AllowedPageHandler>();
+        services.AddAuthorizationBuilder().AddPolicy(VisitorAuth.Policy, p => p
+            .AddAuthenticationSchemes(VisitorAuth.Scheme).RequireAuthenticatedUser().AddRequirements(new AllowedPageRequirement()));
         return builder;
     }
 
@@ -35,7 +41,7 @@ public static class WebChatConnector
         app.MapWidgetScript();
         app.MapWidgetApi();
         app.MapFormsApi();
-        app.MapHub<WidgetHub>("/hubs/widget").AllowAnonymous();
+        app.MapHub<WidgetHub>("/hubs/widget").RequireAuthorization(VisitorAuth.Policy);
         return app;
     }
 }
