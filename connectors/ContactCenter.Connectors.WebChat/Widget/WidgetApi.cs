@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Connectors.WebChat.Widget;
@@ -95,7 +96,8 @@ public static class WidgetApi
 
     private static async Task<Results<Created<WidgetMessage>, ProblemHttpResult, ValidationProblem>> Send(
         SendRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        WebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options, CancellationToken ct)
+        WebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
+        ILogger<WidgetHub> logger, CancellationToken ct)
     {
         var (visitor, refused) = await AuthorizeAsync(http, channels, tokens, ct);
         if (refused is not null)
@@ -134,8 +136,16 @@ public static class WidgetApi
         var message = (await store.GetMessageAsync(result.MessageId, ct))!;
         if (!result.Duplicate)
         {
-            // The visitor's other tabs show it too.
-            await hub.Clients.Group(WidgetGroups.Visitor(visitor)).messageCreated(message);
+            try
+            {
+                // The visitor's other tabs show it too.
+                await hub.Clients.Group(WidgetGroups.Visitor(visitor)).messageCreated(message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stored is what counts; the other tabs catch up from history when they reconnect.
+                logger.LogWarning(ex, "Push of widget message {MessageId} to the visitor's other tabs failed", message.Id);
+            }
         }
         return TypedResults.Created((string?)null, message);
     }
