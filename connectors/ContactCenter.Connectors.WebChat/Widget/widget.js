@@ -41,7 +41,7 @@
     ".b{max-width:80%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word;overflow-wrap:anywhere}" +
     ".in{align-self:flex-end;background:var(--a);color:#fff;border-bottom-right-radius:4px}.out,.g{align-self:flex-start;background:#fff;border:1px solid #e3e5e8;border-bottom-left-radius:4px}" +
     ".b small{display:block;font-size:11px;opacity:.7;margin-top:2px}.pending{opacity:.6}.failed{background:#fde8e8;color:#a4161a;cursor:pointer}" +
-    ".n{font-size:12px;color:#60646c;text-align:center;padding:4px}.t{font-size:12px;color:#60646c;padding:0 14px;height:18px}" +
+    ".n{font-size:12px;color:#60646c;text-align:center;padding:4px}.t{font-size:12px;color:#60646c;padding:0 14px;height:18px;background:#f7f8fa}" +
     ".f{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e5e8;background:#fff}" +
     ".f textarea{flex:1;resize:none;border:1px solid #d0d3d8;border-radius:8px;padding:8px;height:40px;max-height:120px;color:#1c2024;background:#fff}" +
     ".f button,.e button{background:var(--a);color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer;font-weight:600}" +
