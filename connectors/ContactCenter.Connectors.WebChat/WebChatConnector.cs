@@ -39,6 +39,7 @@ public static class WebChatConnector
     public static IEndpointRouteBuilder MapWebChatConnector(this IEndpointRouteBuilder app)
     {
         app.MapWidgetScript();
+        app.MapWidgetDemoPage();
         app.MapWidgetApi();
         app.MapFormsApi();
         app.MapHub<WidgetHub>("/hubs/widget").RequireAuthorization(VisitorAuth.Policy);
