@@ -66,6 +66,47 @@ public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_reply_sent_while_the_connection_is_down_arrives_after_the_reconnect()
+    {
+        var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        var inbox = new HubRecorder(hub);
+        await using var context = await fixture.NewVisitorAsync();
+        // The test's hand on the network: it can drop the page's WebSockets and refuse new ones.
+        await context.AddInitScriptAsync("""
+            const Real = window.WebSocket;
+            window.__sockets = [];
+            window.WebSocket = function (url) {
+                const socket = new Real(window.__blockWs ? 'ws://127.0.0.1:9/' : url);
+                window.__sockets.push(socket);
+                return socket;
+            };
+            """);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await page.GetByLabel("Message").FillAsync("Are you open on Sunday?");
+        await page.GetByLabel("Message").PressAsync("Enter");
+        var inbound = await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "Are you open on Sunday?");
+        var conversationId = inbound["conversationId"]!.GetValue<long>();
+        await page.WaitForFunctionAsync("window.__sockets.some(s => s.readyState === 1)");
+
+        await page.EvaluateAsync("window.__blockWs = true; window.__sockets.forEach(s => s.close())");
+        using var http = fixture.App.Http(manager.Token);
+        var reply = (await (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Yes, 10 to 4." }))
+            .Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        await inbox.WaitForAsync("messageUpdated", m => m["id"]!.GetValue<long>() == reply["id"]!.GetValue<long>() && m["status"]!.GetValue<string>() == "sent");
+        await page.WaitForTimeoutAsync(300);
+        Assert.Equal(0, await page.Locator(".b.out", new() { HasText = "Yes, 10 to 4." }).CountAsync());
+
+        await page.EvaluateAsync("window.__blockWs = false");
+
+        await Expect(page.Locator(".b.out", new() { HasText = "Yes, 10 to 4." })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(page.Locator(".b[data-id]")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
     public async Task On_a_phone_sized_screen_the_panel_fills_the_screen()
     {
         var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);

@@ -1,5 +1,6 @@
 using ContactCenter.Core;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Connectors.WebChat.Widget;
 
@@ -31,14 +32,21 @@ public sealed class WebchatChannelSender(WebChatStore store, IHubContext<WidgetH
     }
 }
 
-/// <summary>Shows a widget visitor that a manager is typing.</summary>
-public sealed class WebchatTypingRelay(WebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub) : ITypingRelay
+/// <summary>Shows a widget visitor that a manager is typing. Best effort: a lost typing hint is harmless.</summary>
+public sealed class WebchatTypingRelay(WebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WebchatTypingRelay> logger) : ITypingRelay
 {
     public async Task ManagerTypingAsync(long conversationId, string managerName, CancellationToken cancellationToken)
     {
-        if (await store.VisitorOfConversationAsync(conversationId, cancellationToken) is { } visitor)
+        try
         {
-            await hub.Clients.Group(WidgetGroups.Visitor(visitor)).typing(new WidgetTyping(managerName));
+            if (await store.VisitorOfConversationAsync(conversationId, cancellationToken) is { } visitor)
+            {
+                await hub.Clients.Group(WidgetGroups.Visitor(visitor)).typing(new WidgetTyping(managerName));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Typing hint for conversation {ConversationId} was not delivered", conversationId);
         }
     }
 }
