@@ -166,6 +166,24 @@ public sealed class WidgetMessagesTests(WebChatFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_reply_reaches_a_visitor_connected_to_another_node()
+    {
+        var channel = await fixture.CreateWebchatAsync();
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var second = new AppNode(fixture.Postgres, TestEnvironment.Redis, fixture.Settings);
+        var visitor = await fixture.StartSessionAsync(channel.Key, node: second);
+        var conversationId = (await (await fixture.SendAsync(visitor, "hello from node 2", node: second)).Content.ReadFromJsonAsync<JsonObject>())!["conversationId"]!.GetValue<long>();
+        await using var widget = await fixture.ConnectWidgetAsync(visitor.Token, node: second);
+        var events = new HubRecorder(widget);
+
+        using var http = fixture.App.Http(manager.Token);
+        (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "answered from node 1" })).EnsureSuccessStatusCode();
+
+        var reply = await events.WaitForAsync("messageCreated", m => m["direction"]!.GetValue<string>() == "outbound");
+        Assert.Equal("answered from node 1", reply["text"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Name_and_email_given_after_the_first_message_fill_the_contact_but_never_overwrite_it()
     {
         var channel = await fixture.CreateWebchatAsync();
