@@ -4,6 +4,7 @@ using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ContactCenter.Connectors.WebChat.Tests;
@@ -135,6 +136,9 @@ public class WebChatFixture : AppFixture
             })
             .Build();
         await connection.StartAsync();
+        // The handshake is answered before the hub's OnConnectedAsync joins the visitor's group; an invocation is
+        // only answered after it, so one round trip (to a method that does not exist) means the group is joined.
+        await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("Sync"));
         return connection;
     }
 }

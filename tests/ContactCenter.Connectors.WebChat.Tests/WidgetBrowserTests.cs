@@ -37,8 +37,15 @@ public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(mine).ToHaveCountAsync(1);
         Assert.Equal(0, await mine.Locator("b").CountAsync());
         await inbox.WaitForAsync("conversationUpdated", c => c["id"]!.GetValue<long>() == conversationId);
-        await hub.InvokeAsync("Typing", conversationId);
-        await Expect(page.GetByText("mia is typing…")).ToBeVisibleAsync();
+        // Typing hints are fire-and-forget (a hint sent before the widget joined is lost), so like a real
+        // manager's client the test repeats it while "typing".
+        var typing = page.GetByText("mia is typing…");
+        for (var i = 0; i < 40 && !await typing.IsVisibleAsync(); i++)
+        {
+            await hub.InvokeAsync("Typing", conversationId);
+            await Task.Delay(250);
+        }
+        await Expect(typing).ToBeVisibleAsync();
         using var http = fixture.App.Http(manager.Token);
         (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Yes, in blue and black." })).EnsureSuccessStatusCode();
 

@@ -229,7 +229,7 @@
   // ---- live: SignalR JSON protocol over a WebSocket (negotiation skipped) ----
   var ws = null, attempt = 0, timer = null, pinger = null, lastSeen = 0, typingTimer = null, stopped = false;
   function connect() {
-    if (ws || stopped || !state.conv || !window.WebSocket) return;
+    if (ws || stopped || !window.WebSocket || !(state.conv || isOpen())) return;
     clearTimeout(timer);
     session().then(function () {
       if (ws) return;
