@@ -8,6 +8,7 @@ using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
 using ContactCenter.Connectors.Api;
 using ContactCenter.Connectors.Telegram;
+using ContactCenter.Connectors.WebChat;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDevelopmentSettingsFromRepoRoot();
@@ -19,6 +20,7 @@ builder.AddInbox();
 builder.AddApiConnector();
 builder.AddTelegramConnector();
 builder.AddSms();
+builder.AddWebChatConnector();
 builder.AddSeeding();
 builder.AddDemo(args);
 
@@ -29,6 +31,7 @@ app.MapInboxApi();
 app.MapApiConnector();
 app.MapTelegramConnector();
 app.MapSms();
+app.MapWebChatConnector();
 app.MapRealtime();
 app.MapDemo();
 app.MapWebApp();
