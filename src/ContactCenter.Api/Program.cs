@@ -5,6 +5,7 @@ using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
 using ContactCenter.Connectors.Api;
+using ContactCenter.Connectors.Email;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDevelopmentSettingsFromRepoRoot();
@@ -14,6 +15,7 @@ builder.AddAuth();
 builder.AddRealtime();
 builder.AddInbox();
 builder.AddApiConnector();
+builder.AddEmailConnector();
 builder.AddSeeding();
 
 var app = builder.Build();
