@@ -1,0 +1,166 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactCenter.Connectors.Email.Tests.Infrastructure;
+
+/// <summary>The app (real Kestrel, PostgreSQL, Redis) plus a real dovecot and a real SMTP server, with fast reader timings.</summary>
+public sealed class EmailFixture : AppFixture
+{
+    public const int MaxMessageBytes = 300_000;
+
+    public DovecotServer Imap { get; private set; } = null!;
+
+    public SmtpReceiver Smtp { get; } = new();
+
+    public override async Task InitializeAsync()
+    {
+        Imap = await DovecotServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public IDictionary<string, string?> EmailSettings() => ExtraSettings();
+
+    protected override IDictionary<string, string?> ExtraSettings()
+    {
+        var settings = base.ExtraSettings();
+        settings["Email:ScanInterval"] = "00:00:00.250";
+        settings["Email:PollInterval"] = "00:00:00.300";
+        settings["Email:ReconnectBaseDelay"] = "00:00:00.200";
+        settings["Email:ReconnectMaxDelay"] = "00:00:01";
+        settings["Email:Timeout"] = "00:00:10";
+        settings["Email:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return settings;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Imap.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+
+    /// <summary>Stops every reader (so none writes state for a channel id the truncation is about to reuse), then resets.</summary>
+    public async Task ResetEmailAsync()
+    {
+        await using (var db = Db())
+        {
+            await db.ExecuteAsync("update channels set enabled = false");
+        }
+        await WaitForReadersAsync(App, 0);
+        await ResetAsync();
+    }
+
+    public static async Task WaitForReadersAsync(AppNode node, int count, TimeSpan? timeout = null)
+    {
+        var readers = node.Services.GetRequiredService<EmailReaderService>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        readers.Wake();
+        while (readers.Reading.Count != count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Expected {count} readers, node has {readers.Reading.Count}.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public sealed record Mailbox(long ChannelId, string Address);
+
+    /// <summary>Creates an email channel on a fresh dovecot mailbox through the admin API.</summary>
+    public async Task<(Mailbox Mailbox, JsonObject Channel)> CreateMailboxChannelAsync(string? imapPassword = null, string? smtpPassword = null, bool waitForReader = true)
+    {
+        var address = $"sales-{Guid.NewGuid().ToString("N")[..8]}@shop.test";
+        using var http = App.Http(AdminToken);
+        var response = await http.PostAsJsonAsync("/api/channels", new
+        {
+            kind = "email",
+            name = "Sales",
+            settings = new
+            {
+                address,
+                imapHost = "127.0.0.1",
+                imapPort = Imap.Port,
+                imapSecurity = "none",
+                smtpHost = "127.0.0.1",
+                smtpPort = Smtp.Port,
+                smtpSecurity = "none",
+                username = address,
+                password = imapPassword ?? DovecotServer.Password,
+            },
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(response.IsSuccessStatusCode, body?.ToJsonString());
+        var mailbox = new Mailbox(body!["id"]!.GetValue<long>(), address);
+        if (smtpPassword is not null)
+        {
+            return (mailbox, body);
+        }
+        if (waitForReader)
+        {
+            await WaitForReadersAsync(App, 1);
+        }
+        return (mailbox, body);
+    }
+
+    public async Task<long> MessageCountAsync(long channelId)
+    {
+        await using var db = Db();
+        return await db.ExecuteScalarAsync<long>("select count(*) from messages where channel_id = @channelId", new { channelId });
+    }
+
+    public async Task WaitForMessagesAsync(long channelId, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        long seen;
+        while ((seen = await MessageCountAsync(channelId)) < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Expected {count} messages on channel {channelId}, have {seen}. dovecot log: {Imap.Log()[^Math.Min(2000, Imap.Log().Length)..]}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out waiting for: " + what);
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public sealed class StoredMessage
+    {
+        public long Id { get; init; }
+        public long ConversationId { get; init; }
+        public string? ExternalId { get; init; }
+        public string? Text { get; init; }
+        public string? Html { get; init; }
+        public string? Metadata { get; init; }
+        public string Direction { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? Error { get; init; }
+
+        public JsonObject Meta => Metadata is null ? [] : JsonNode.Parse(Metadata)!.AsObject();
+
+        public string? M(string key) => Meta[key]?.GetValue<string>();
+    }
+
+    public async Task<List<StoredMessage>> MessagesAsync(long channelId)
+    {
+        await using var db = Db();
+        return (await db.QueryAsync<StoredMessage>(
+            "select id, conversation_id, external_id, text, html, metadata::text as metadata, direction, status, error from messages where channel_id = @channelId order by id",
+            new { channelId })).ToList();
+    }
+}
