@@ -105,6 +105,8 @@ public sealed class DovecotServer : IAsyncDisposable
         };
         var process = Process.Start(start)!;
         var server = new DovecotServer(process, root, port);
+        // A test host that ends without disposing fixtures must not leave the server running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
@@ -198,15 +200,26 @@ public sealed class DovecotServer : IAsyncDisposable
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getuid")]
     private static extern uint GetUid();
 
-    public async ValueTask DisposeAsync()
+    private void Kill()
     {
         try
         {
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
             }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        try
+        {
+            await process.WaitForExitAsync();
         }
         catch (InvalidOperationException)
         {

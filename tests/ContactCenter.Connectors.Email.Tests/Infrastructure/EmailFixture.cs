@@ -37,9 +37,21 @@ public sealed class EmailFixture : AppFixture
 
     public override async Task DisposeAsync()
     {
-        await base.DisposeAsync();
-        await Imap.DisposeAsync();
-        await Smtp.DisposeAsync();
+        try
+        {
+            if (App is not null)
+            {
+                await base.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (Imap is not null)
+            {
+                await Imap.DisposeAsync();
+            }
+            await Smtp.DisposeAsync();
+        }
     }
 
     /// <summary>Stops every reader (so none writes state for a channel id the truncation is about to reuse), then resets.</summary>
