@@ -33,7 +33,13 @@ public class AppFixture : IAsyncLifetime
         ["Realtime:ChannelPrefix"] = "cc-test-" + Guid.NewGuid().ToString("N")[..8],
     };
 
-    public virtual async Task DisposeAsync() => await App.DisposeAsync();
+    public virtual async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
 
     public NpgsqlConnection Db() => new(Postgres);
 

@@ -11,8 +11,11 @@ public sealed class AppNode : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
 
-    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null)
+    private readonly string environment;
+
+    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null, string environment = "Testing")
     {
+        this.environment = environment;
         settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = postgres,
@@ -50,7 +53,7 @@ public sealed class AppNode : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
