@@ -12,13 +12,13 @@ using SmtpServer.Storage;
 namespace ContactCenter.Connectors.Email.Tests.Infrastructure;
 
 /// <summary>
-/// A real SMTP server in-process (the SmtpServer package) that records what it receives. AUTH is required with
-/// <see cref="User"/>/<see cref="Password"/>; recipients at defer.test answer 451, at reject.test 554.
+/// A real SMTP server in-process (the SmtpServer package) that records what it receives. AUTH is required: any user
+/// name with <see cref="Password"/> (the mailbox password, as with a real provider); recipients at defer.test answer 451,
+/// at reject.test 554.
 /// </summary>
 public sealed class SmtpReceiver : IAsyncDisposable
 {
-    public const string User = "smtp-user";
-    public const string Password = "smtp-password-1";
+    public const string Password = DovecotServer.Password;
 
     private readonly CancellationTokenSource stop = new();
     private readonly Task running;
@@ -39,7 +39,7 @@ public sealed class SmtpReceiver : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
-        services.Add(new DelegatingUserAuthenticator((user, password) => user == User && password == Password));
+        services.Add(new DelegatingUserAuthenticator((user, password) => user.Length > 0 && password == Password));
         running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
     }
 
