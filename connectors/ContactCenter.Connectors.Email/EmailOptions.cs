@@ -3,6 +3,9 @@ namespace ContactCenter.Connectors.Email;
 /// <summary>`Email` configuration section: how readers behave on every email channel.</summary>
 public sealed record EmailOptions
 {
+    /// <summary>False on nodes that should not read mailboxes (e.g. web-only nodes); they still send.</summary>
+    public bool ReadMailboxes { get; init; } = true;
+
     /// <summary>How often each node looks for email channels it should read (new, changed, or freed by another node).</summary>
     public TimeSpan ScanInterval { get; init; } = TimeSpan.FromSeconds(15);
 

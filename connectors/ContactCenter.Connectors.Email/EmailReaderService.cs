@@ -44,6 +44,10 @@ public sealed class EmailReaderService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.ReadMailboxes)
+        {
+            return;
+        }
         try
         {
             while (!stoppingToken.IsCancellationRequested)

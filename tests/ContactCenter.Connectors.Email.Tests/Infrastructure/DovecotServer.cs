@@ -71,6 +71,7 @@ public sealed class DovecotServer : IAsyncDisposable
             default_login_user = {{loginUser}}
             first_valid_uid = 1
             mailbox_idle_check_interval = 1 secs
+            auth_failure_delay = 0
             passdb {
               driver = static
               args = password={{Password}}
@@ -90,6 +91,10 @@ public sealed class DovecotServer : IAsyncDisposable
             }
             service anvil {
               chroot =
+              # Mode 0 turns the auth penalty off: tests fail logins on purpose, all from 127.0.0.1.
+              unix_listener anvil-auth-penalty {
+                mode = 0
+              }
             }
             service stats {
               unix_listener stats-writer {

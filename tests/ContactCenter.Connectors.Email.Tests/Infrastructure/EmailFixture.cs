@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ContactCenter.Connectors.Email.Tests.Infrastructure;
 
 /// <summary>The app (real Kestrel, PostgreSQL, Redis) plus a real dovecot and a real SMTP server, with fast reader timings.</summary>
-public sealed class EmailFixture : AppFixture
+public class EmailFixture : AppFixture
 {
     public const int MaxMessageBytes = 300_000;
 
@@ -21,17 +21,35 @@ public sealed class EmailFixture : AppFixture
         await base.InitializeAsync();
     }
 
-    public IDictionary<string, string?> EmailSettings() => ExtraSettings();
+    /// <summary>Settings for another node on the same database (fast reader timings).</summary>
+    public IDictionary<string, string?> NodeSettings(bool useIdle = true)
+    {
+        var settings = base.ExtraSettings();
+        foreach (var (key, value) in EmailTimings)
+        {
+            settings[key] = value;
+        }
+        settings["Email:UseIdle"] = useIdle ? "true" : "false";
+        return settings;
+    }
+
+    private static readonly Dictionary<string, string> EmailTimings = new()
+    {
+        ["Email:ScanInterval"] = "00:00:00.250",
+        ["Email:PollInterval"] = "00:00:00.300",
+        ["Email:ReconnectBaseDelay"] = "00:00:00.200",
+        ["Email:ReconnectMaxDelay"] = "00:00:01",
+        ["Email:Timeout"] = "00:00:10",
+        ["Email:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Whether the fixture's own node reads mailboxes (tests of several nodes start their own).</summary>
+    protected virtual bool AppReadsMailboxes => true;
 
     protected override IDictionary<string, string?> ExtraSettings()
     {
-        var settings = base.ExtraSettings();
-        settings["Email:ScanInterval"] = "00:00:00.250";
-        settings["Email:PollInterval"] = "00:00:00.300";
-        settings["Email:ReconnectBaseDelay"] = "00:00:00.200";
-        settings["Email:ReconnectMaxDelay"] = "00:00:01";
-        settings["Email:Timeout"] = "00:00:10";
-        settings["Email:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var settings = NodeSettings();
+        settings["Email:ReadMailboxes"] = AppReadsMailboxes ? "true" : "false";
         return settings;
     }
 
@@ -61,7 +79,10 @@ public sealed class EmailFixture : AppFixture
         {
             await db.ExecuteAsync("update channels set enabled = false");
         }
-        await WaitForReadersAsync(App, 0);
+        if (AppReadsMailboxes)
+        {
+            await WaitForReadersAsync(App, 0);
+        }
         await ResetAsync();
     }
 
@@ -83,7 +104,7 @@ public sealed class EmailFixture : AppFixture
     public sealed record Mailbox(long ChannelId, string Address);
 
     /// <summary>Creates an email channel on a fresh dovecot mailbox through the admin API.</summary>
-    public async Task<(Mailbox Mailbox, JsonObject Channel)> CreateMailboxChannelAsync(string? imapPassword = null, string? smtpPassword = null, bool waitForReader = true)
+    public async Task<(Mailbox Mailbox, JsonObject Channel)> CreateMailboxChannelAsync(string? password = null, int? imapPort = null, bool waitForReader = true)
     {
         var address = $"sales-{Guid.NewGuid().ToString("N")[..8]}@shop.test";
         using var http = App.Http(AdminToken);
@@ -95,23 +116,19 @@ public sealed class EmailFixture : AppFixture
             {
                 address,
                 imapHost = "127.0.0.1",
-                imapPort = Imap.Port,
+                imapPort = imapPort ?? Imap.Port,
                 imapSecurity = "none",
                 smtpHost = "127.0.0.1",
                 smtpPort = Smtp.Port,
                 smtpSecurity = "none",
                 username = address,
-                password = imapPassword ?? DovecotServer.Password,
+                password = password ?? DovecotServer.Password,
             },
         });
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.True(response.IsSuccessStatusCode, body?.ToJsonString());
         var mailbox = new Mailbox(body!["id"]!.GetValue<long>(), address);
-        if (smtpPassword is not null)
-        {
-            return (mailbox, body);
-        }
-        if (waitForReader)
+        if (waitForReader && AppReadsMailboxes)
         {
             await WaitForReadersAsync(App, 1);
         }
@@ -175,4 +192,10 @@ public sealed class EmailFixture : AppFixture
             "select id, conversation_id, external_id, text, html, metadata::text as metadata, direction, status, error from messages where channel_id = @channelId order by id",
             new { channelId })).ToList();
     }
+}
+
+/// <summary>An app node that does not read mail: the tests start (and stop) the reading nodes themselves.</summary>
+public sealed class NodesFixture : EmailFixture
+{
+    protected override bool AppReadsMailboxes => false;
 }
