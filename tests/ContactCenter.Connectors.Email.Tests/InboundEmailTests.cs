@@ -17,6 +17,7 @@ public sealed class InboundEmailTests(EmailFixture fixture) : IClassFixture<Emai
     {
         var (mailbox, _) = await fixture.CreateMailboxChannelAsync();
         var message = Mail.Text(mailbox.Address, "Price list", "");
+        message.Cc.Add(new MailboxAddress("Olga", "olga@customer.test"));
         message.Body = new BodyBuilder
         {
             TextBody = "Hello, what does the blue sofa cost?",
@@ -38,6 +39,7 @@ public sealed class InboundEmailTests(EmailFixture fixture) : IClassFixture<Emai
         Assert.Equal("Hello, what does the blue sofa cost?", stored.Text);
         Assert.Equal(message.MessageId, stored.ExternalId);
         Assert.Equal("Price list", stored.M("subject"));
+        Assert.Equal("Olga <olga@customer.test>", stored.M("cc"));
         var html = stored.Html!;
         Assert.Contains("<b>blue sofa</b>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
