@@ -83,10 +83,10 @@ public static partial class EmailParser
         };
         var subject = Clean(message.Subject ?? "");
         metadata["subject"] = subject;
-        metadata["from"] = Clean(from?.ToString() ?? address);
-        if (message.To.Count > 0) metadata["to"] = Clean(message.To.ToString());
-        if (message.Cc.Count > 0) metadata["cc"] = Clean(message.Cc.ToString());
-        if (message.ReplyTo.Count > 0) metadata["replyTo"] = Clean(message.ReplyTo.ToString());
+        metadata["from"] = from is null ? address : Addresses([from]);
+        if (message.To.Count > 0) metadata["to"] = Addresses(message.To.Mailboxes);
+        if (message.Cc.Count > 0) metadata["cc"] = Addresses(message.Cc.Mailboxes);
+        if (message.ReplyTo.Count > 0) metadata["replyTo"] = Addresses(message.ReplyTo.Mailboxes);
         var messageId = string.IsNullOrWhiteSpace(message.MessageId) ? null : Clean(message.MessageId.Trim());
         if (messageId is not null) metadata["messageId"] = messageId;
         if (!string.IsNullOrEmpty(message.InReplyTo)) metadata["inReplyTo"] = Clean(message.InReplyTo);
@@ -308,6 +308,10 @@ public static partial class EmailParser
     }
 
     public static string TokenFor(long conversationId) => $"[#CC-{conversationId}]";
+
+    /// <summary>`Name &lt;address&gt;, address` as people write it (decoded, unquoted).</summary>
+    private static string Addresses(IEnumerable<MailboxAddress> list) =>
+        Clean(string.Join(", ", list.Select(m => string.IsNullOrWhiteSpace(m.Name) ? m.Address : $"{m.Name} <{m.Address}>")));
 
     /// <summary>PostgreSQL text cannot hold NUL characters.</summary>
     private static string Clean(string value) => value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
