@@ -1,11 +1,14 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Database;
+using ContactCenter.Api.Demo;
 using ContactCenter.Api.Features;
+using ContactCenter.Api.Features.Sms;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
 using ContactCenter.Connectors.Api;
 using ContactCenter.Connectors.Email;
+using ContactCenter.Connectors.Telegram;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDevelopmentSettingsFromRepoRoot();
@@ -16,13 +19,21 @@ builder.AddRealtime();
 builder.AddInbox();
 builder.AddApiConnector();
 builder.AddEmailConnector();
+builder.AddTelegramConnector();
+builder.AddSms();
 builder.AddSeeding();
+builder.AddDemo(args);
 
 var app = builder.Build();
 app.UsePlatform();
+app.UseWebApp();
 app.MapInboxApi();
 app.MapApiConnector();
+app.MapTelegramConnector();
+app.MapSms();
 app.MapRealtime();
+app.MapDemo();
+app.MapWebApp();
 
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.SeedAsync();

@@ -12,10 +12,12 @@ public sealed class AppNode : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
 
     private readonly string environment;
+    private readonly Action<IServiceCollection>? services;
 
-    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null, string environment = "Testing")
+    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null, string environment = "Testing", Action<IServiceCollection>? services = null)
     {
         this.environment = environment;
+        this.services = services;
         settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = postgres,
@@ -54,6 +56,10 @@ public sealed class AppNode : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
