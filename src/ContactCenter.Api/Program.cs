@@ -7,6 +7,7 @@ using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
 using ContactCenter.Connectors.Api;
+using ContactCenter.Connectors.Email;
 using ContactCenter.Connectors.Telegram;
 using ContactCenter.Connectors.WebChat;
 
@@ -18,6 +19,7 @@ builder.AddAuth();
 builder.AddRealtime();
 builder.AddInbox();
 builder.AddApiConnector();
+builder.AddEmailConnector();
 builder.AddTelegramConnector();
 builder.AddSms();
 builder.AddWebChatConnector();
