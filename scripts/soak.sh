@@ -15,5 +15,5 @@ start_pg "$work/pg" 55437
 start_redis 56387 "$work/redis"
 export CC_TEST_PG="Host=127.0.0.1;Port=55437;Username=postgres;Database=postgres"
 export CC_TEST_REDIS="127.0.0.1:56387"
-dotnet build -c Release tests/ContactCenter.Soak >/dev/null
+dotnet build -c Release tests/ContactCenter.Soak > "$work/build.log" 2>&1 || { tail -30 "$work/build.log"; exit 1; }
 dotnet tests/ContactCenter.Soak/bin/Release/net10.0/ContactCenter.Soak.dll "$@"

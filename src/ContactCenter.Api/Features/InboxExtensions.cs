@@ -36,6 +36,7 @@ public static class InboxExtensions
         services.AddHostedService<PresenceHeartbeat>();
         services.AddSingleton<ResponseTimes>();
         services.AddSingleton<QueueFeed>();
+        services.AddSingleton<FunnelQuery>();
         services.AddSingleton<Router>();
         services.AddSingleton<IOutboxHandler, PassHandler>();
         services.AddSingleton<SlaMonitor>();

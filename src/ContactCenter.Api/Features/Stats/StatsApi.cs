@@ -27,6 +27,7 @@ public static class StatsApi
         var group = app.MapGroup("/api/stats").RequireAuthorization(Roles.StaffPolicy);
         group.MapGet("/response-times", ResponseTimesAsync);
         group.MapGet("/queue", async (QueueFeed queue, CancellationToken ct) => TypedResults.Ok(await queue.ReadAsync(ct)));
+        group.MapGet("/funnel", FunnelAsync);
         app.MapPost("/api/presence", SetPresence).RequireAuthorization();
         return app;
     }
@@ -95,6 +96,30 @@ public static class StatsApi
             .Select(g => { var s = Stats(g); return new ChannelStats(g.Key, channels.GetValueOrDefault(g.Key, ""), s.Conversations, s.FirstResponse, s.Reply, s.Resolution); })
             .OrderBy(c => c.Name).ToList();
         return TypedResults.Ok(new ResponseTimesReport(start, end, overall, byUser, byChannel));
+    }
+
+    private static async Task<Results<Ok<Funnel>, ProblemHttpResult, ValidationProblem>> FunnelAsync(
+        long? pipelineId, DateTimeOffset? from, DateTimeOffset? to, FunnelQuery funnel, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+    {
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end.AddDays(-30);
+        if (start >= end)
+        {
+            var v = new Validation();
+            v.Add("from", "from must be before to.");
+            return v.ToResult();
+        }
+        long id;
+        if (pipelineId is { } given)
+        {
+            id = given;
+        }
+        else
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select id from pipelines where is_default", cancellationToken: ct));
+        }
+        return await funnel.ReadAsync(id, start, end, ct) is { } result ? TypedResults.Ok(result) : Problems.NotFound("There is no such pipeline.");
     }
 
     /// <summary>A manager sets themselves away (no new conversations routed to them) or back online.</summary>
