@@ -1,6 +1,7 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Database;
 using ContactCenter.Api.Features;
+using ContactCenter.Api.Features.Crm;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
@@ -13,12 +14,14 @@ builder.AddDatabase();
 builder.AddAuth();
 builder.AddRealtime();
 builder.AddInbox();
+builder.AddCrm();
 builder.AddApiConnector();
 builder.AddSeeding();
 
 var app = builder.Build();
 app.UsePlatform();
 app.MapInboxApi();
+app.MapCrmApi();
 app.MapApiConnector();
 app.MapRealtime();
 

@@ -24,7 +24,7 @@ public class AppFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Postgres = await TestEnvironment.CreateDatabaseAsync();
-        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings());
+        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings(), ConfigureServices);
         await EnsureAdminAsync();
     }
 
@@ -32,6 +32,11 @@ public class AppFixture : IAsyncLifetime
     {
         ["Realtime:ChannelPrefix"] = "cc-test-" + Guid.NewGuid().ToString("N")[..8],
     };
+
+    /// <summary>Test services registered after the app's own (e.g. a fake clock).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     public virtual async Task DisposeAsync() => await App.DisposeAsync();
 

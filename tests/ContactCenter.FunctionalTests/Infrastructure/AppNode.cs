@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactCenter.FunctionalTests.Infrastructure;
@@ -10,9 +11,12 @@ namespace ContactCenter.FunctionalTests.Infrastructure;
 public sealed class AppNode : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? overrides;
 
-    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null)
+    /// <param name="overrides">Test services registered after the app's own (e.g. a FakeTimeProvider as TimeProvider).</param>
+    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? overrides = null)
     {
+        this.overrides = overrides;
         settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = postgres,
@@ -54,6 +58,10 @@ public sealed class AppNode : WebApplicationFactory<Program>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (overrides is not null)
+        {
+            builder.ConfigureTestServices(overrides);
         }
     }
 }
