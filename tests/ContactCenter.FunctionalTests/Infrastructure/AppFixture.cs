@@ -24,7 +24,7 @@ public class AppFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Postgres = await TestEnvironment.CreateDatabaseAsync();
-        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings(), ConfigureServices);
+        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings(), overrides: ConfigureServices);
         await EnsureAdminAsync();
     }
 
@@ -38,7 +38,13 @@ public class AppFixture : IAsyncLifetime
     {
     }
 
-    public virtual async Task DisposeAsync() => await App.DisposeAsync();
+    public virtual async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
 
     public NpgsqlConnection Db() => new(Postgres);
 

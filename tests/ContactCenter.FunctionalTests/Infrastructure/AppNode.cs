@@ -13,9 +13,13 @@ public sealed class AppNode : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? overrides;
 
+    private readonly string environment;
+
     /// <param name="overrides">Test services registered after the app's own (e.g. a FakeTimeProvider as TimeProvider).</param>
-    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? overrides = null)
+    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null, string environment = "Testing",
+        Action<IServiceCollection>? overrides = null)
     {
+        this.environment = environment;
         this.overrides = overrides;
         settings = new Dictionary<string, string?>
         {
@@ -54,7 +58,7 @@ public sealed class AppNode : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -12,7 +12,7 @@ public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
 {
     private const string Sql = """
         select u.id as user_id,
-               coalesce(q.unread_conversations, 0) as unread_conversations, coalesce(q.unread_messages, 0) as unread_messages,
+               coalesce(q.unread_conversations, 0) as unread_conversations, coalesce(q.unread_messages, 0)::bigint as unread_messages,
                coalesce(q.mine, 0) as mine, coalesce(q.unassigned, 0) as unassigned,
                (select count(*) from activities a where a.assignee_id = u.id and a.completed_at is null and a.due_at < @now) as overdue_activities,
                (select count(*) from activities a where a.assignee_id = u.id and a.completed_at is null and a.due_at >= @now and a.due_at < @endOfDay) as activities_due_today,

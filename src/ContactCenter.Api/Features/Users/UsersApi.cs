@@ -10,7 +10,16 @@ public static class UsersApi
 {
     public sealed record CreateUserRequest(string? Email, string? Name, string? Role, string? Password, long[]? ChannelIds);
 
-    public sealed record UserDto(long Id, string Email, string Name, string Role, bool IsActive, long[] ChannelIds, DateTimeOffset CreatedAt);
+    public sealed class UserDto
+    {
+        public long Id { get; init; }
+        public string Email { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Role { get; init; } = "";
+        public bool IsActive { get; init; }
+        public long[] ChannelIds { get; init; } = [];
+        public DateTimeOffset CreatedAt { get; init; }
+    }
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {

@@ -1,0 +1,132 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ContactCenter.FunctionalTests;
+
+public sealed class LiveUpdatesTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task An_inbound_message_is_pushed_with_its_conversation_and_counters()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("live", "manager", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        var events = new HubRecorder(hub);
+
+        var result = await fixture.IngestAsync(channel, "l-1", "cust", "Здравствуйте 🙂", "Пётр");
+
+        var message = await events.WaitForAsync("messageCreated");
+        Assert.Equal(result["messageId"]!.GetValue<long>(), message["id"]!.GetValue<long>());
+        Assert.Equal("inbound", message["direction"]!.GetValue<string>());
+        Assert.Equal("Здравствуйте 🙂", message["text"]!.GetValue<string>());
+        Assert.Equal("contact", message["sender"]!["type"]!.GetValue<string>());
+        Assert.Equal("Пётр", message["sender"]!["name"]!.GetValue<string>());
+        Assert.EndsWith("Z", message["createdAt"]!.GetValue<string>());
+        var conversation = await events.WaitForAsync("conversationUpdated");
+        Assert.Equal(1, conversation["unreadCount"]!.GetValue<long>());
+        Assert.Equal("Пётр", conversation["contact"]!["name"]!.GetValue<string>());
+        Assert.NotNull(conversation["waitingSince"]);
+        var counters = await events.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 1);
+        Assert.Equal(1, counters["unassigned"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Unread_counts_are_per_user_and_uncapped_and_reading_on_one_device_clears_the_others()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var reader = await fixture.CreateUserAsync("reader", "manager", channel.Id);
+        var other = await fixture.CreateUserAsync("other", "manager", channel.Id);
+        for (var i = 0; i < 120; i++)
+        {
+            await fixture.IngestAsync(channel, $"u-{i}", "chatty", $"message {i}");
+        }
+        await fixture.IngestAsync(channel, "u-x", "second-customer", "hello");
+        await using var phone = await fixture.ConnectHubAsync(reader.Token);
+        await using var laptop = await fixture.ConnectHubAsync(reader.Token);
+        var phoneEvents = new HubRecorder(phone);
+        var laptopEvents = new HubRecorder(laptop);
+        using var http = fixture.App.Http(reader.Token);
+
+        var before = await http.GetFromJsonAsync<JsonObject>("/api/counters");
+        Assert.Equal(121, before!["unreadMessages"]!.GetValue<long>());
+        Assert.Equal(2, before["unreadConversations"]!.GetValue<long>());
+        var list = await http.GetFromJsonAsync<JsonObject>("/api/conversations?view=unassigned");
+        var chatty = list!["items"]!.AsArray().Single(i => i!["unreadCount"]!.GetValue<long>() == 120)!;
+
+        await laptop.InvokeAsync("MarkRead", chatty["id"]!.GetValue<long>(), (long?)null);
+
+        var cleared = await phoneEvents.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 1);
+        Assert.Equal(1, cleared["unreadConversations"]!.GetValue<long>());
+        var summary = await phoneEvents.WaitForAsync("conversationUpdated", c => c["id"]!.GetValue<long>() == chatty["id"]!.GetValue<long>());
+        Assert.Equal(0, summary["unreadCount"]!.GetValue<long>());
+        await laptopEvents.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 1);
+        using var otherHttp = fixture.App.Http(other.Token);
+        var othersCounters = await otherHttp.GetFromJsonAsync<JsonObject>("/api/counters");
+        Assert.Equal(121, othersCounters!["unreadMessages"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Reading_up_to_a_message_leaves_the_later_ones_unread()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var reader = await fixture.CreateUserAsync("partial", "manager", channel.Id);
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await fixture.IngestAsync(channel, $"p-{i}", "cust", $"m{i}"))["messageId"]!.GetValue<long>());
+        }
+        var conversationId = (await fixture.IngestAsync(channel, "p-5", "cust", "m5"))["conversationId"]!.GetValue<long>();
+        using var http = fixture.App.Http(reader.Token);
+
+        (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/read", new { upToMessageId = ids[2] })).EnsureSuccessStatusCode();
+
+        var conversation = await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversationId}");
+        Assert.Equal(3, conversation!["unreadCount"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Conversation_and_message_pages_are_keyset_paginated()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        for (var i = 0; i < 7; i++)
+        {
+            await fixture.IngestAsync(channel, $"k-{i}", $"customer-{i}", $"hello {i}");
+        }
+        for (var i = 0; i < 5; i++)
+        {
+            await fixture.IngestAsync(channel, $"km-{i}", "customer-0", $"again {i}");
+        }
+        using var http = fixture.App.Http(fixture.AdminToken);
+
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await http.GetFromJsonAsync<JsonObject>($"/api/conversations?limit=3{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}");
+            seen.AddRange(page!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<long>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        Assert.Equal(7, seen.Count);
+        Assert.Equal(7, seen.Distinct().Count());
+
+        var busiest = seen[0]; // customer-0 wrote last, so it is first
+        var messages = new List<string>();
+        cursor = null;
+        do
+        {
+            var page = await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{busiest}/messages?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
+            messages.AddRange(page!["items"]!.AsArray().Select(i => i!["text"]!.GetValue<string>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        Assert.Equal(["again 4", "again 3", "again 2", "again 1", "again 0", "hello 0"], messages);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/api/conversations?cursor=@@@")).StatusCode);
+    }
+}

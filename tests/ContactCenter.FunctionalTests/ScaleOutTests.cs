@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ContactCenter.FunctionalTests;
+
+/// <summary>Two app nodes on two ports over one PostgreSQL and one Redis: pushes cross nodes through the Redis backplane.</summary>
+public sealed class ScaleOutTests : IAsyncLifetime
+{
+    private readonly AppFixture fixture = new();
+    private AppNode nodeB = null!;
+
+    public async Task InitializeAsync()
+    {
+        await fixture.InitializeAsync();
+        var prefix = fixture.App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Realtime:ChannelPrefix"];
+        nodeB = new AppNode(fixture.Postgres, TestEnvironment.Redis, new Dictionary<string, string?> { ["Realtime:ChannelPrefix"] = prefix });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await nodeB.DisposeAsync();
+        await fixture.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_message_ingested_on_node_A_reaches_a_manager_connected_to_node_B()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("far", "manager", channel.Id);
+        await using var hubOnB = await fixture.ConnectHubAsync(manager.Token, nodeB);
+        var events = new HubRecorder(hubOnB);
+
+        var result = await fixture.IngestAsync(channel, "n-1", "cust", "through the backplane");
+
+        var message = await events.WaitForAsync("messageCreated");
+        Assert.Equal(result["messageId"]!.GetValue<long>(), message["id"]!.GetValue<long>());
+        await events.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 1);
+    }
+
+    [Fact]
+    public async Task Reading_on_node_B_clears_the_badge_on_node_A()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("twodev", "manager", channel.Id);
+        var conversationId = (await fixture.IngestAsync(channel, "n-2", "cust", "hello"))["conversationId"]!.GetValue<long>();
+        await using var onA = await fixture.ConnectHubAsync(manager.Token);
+        var eventsA = new HubRecorder(onA);
+        using var httpB = nodeB.Http(manager.Token);
+
+        (await httpB.PostAsJsonAsync($"/api/conversations/{conversationId}/read", new { })).EnsureSuccessStatusCode();
+
+        await eventsA.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 0);
+    }
+
+    [Fact]
+    public async Task Both_nodes_migrated_one_schema_and_are_ready()
+    {
+        await using var db = new NpgsqlConnection(fixture.Postgres);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from schema_versions where scriptname like '%0001_initial.sql'", db);
+        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        using var health = nodeB.Http();
+        var ready = await health.GetAsync("/health/ready");
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_nodes_share_the_outbox_and_send_each_reply_exactly_once()
+    {
+        using var callback = WireMock.Server.WireMockServer.Start();
+        callback.Given(WireMock.RequestBuilders.Request.Create().UsingPost()).RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200));
+        var channel = await fixture.CreateApiChannelAsync(callback.Url + "/hook");
+        var conversationId = (await fixture.IngestAsync(channel, "n-3", "cust", "hello"))["conversationId"]!.GetValue<long>();
+        using var httpA = fixture.App.Http(fixture.AdminToken);
+        using var httpB = nodeB.Http(fixture.AdminToken);
+
+        for (var i = 0; i < 20; i++)
+        {
+            var http = i % 2 == 0 ? httpA : httpB;
+            (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = $"reply {i}" })).EnsureSuccessStatusCode();
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await fixture.CountAsync("outbox where state = 'done'") < 20 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(20, await fixture.CountAsync("outbox where state = 'done'"));
+        var ids = callback.LogEntries.Select(e => JsonNode.Parse(e.RequestMessage.Body!)!["message"]!["id"]!.GetValue<long>()).ToList();
+        Assert.Equal(20, ids.Count);
+        Assert.Equal(20, ids.Distinct().Count());
+    }
+}

@@ -1,0 +1,31 @@
+using ContactCenter.Api.Storage;
+
+namespace ContactCenter.UnitTests;
+
+public sealed class AttachmentStoreTests
+{
+    [Theory]
+    [InlineData("../../etc/passwd", "passwd")]
+    [InlineData("..\\..\\windows\\system32\\cmd.exe", "cmd.exe")]
+    [InlineData("/absolute/path/report.pdf", "report.pdf")]
+    [InlineData("..", "file")]
+    [InlineData("", "file")]
+    [InlineData(null, "file")]
+    [InlineData(".hidden", "hidden")]
+    [InlineData("счёт №5.pdf", "счёт №5.pdf")]
+    [InlineData("a<b>c:d\"e|f?g*h.txt", "abcdefgh.txt")]
+    [InlineData("bell\u0007name.txt", "bellname.txt")]
+    public void File_names_lose_path_parts_and_reserved_characters(string? input, string expected)
+    {
+        Assert.Equal(expected, AttachmentStore.CleanFileName(input));
+    }
+
+    [Fact]
+    public void Very_long_names_keep_their_extension()
+    {
+        var cleaned = AttachmentStore.CleanFileName(new string('x', 500) + ".pdf");
+
+        Assert.Equal(200, cleaned.Length);
+        Assert.EndsWith(".pdf", cleaned);
+    }
+}
