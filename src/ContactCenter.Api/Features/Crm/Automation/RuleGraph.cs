@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace ContactCenter.Api.Features.Crm.Automation;
@@ -50,7 +51,7 @@ public static class RuleGraph
     {
         foreach (var action in rule.Actions.OfType<JsonObject>())
         {
-            var stageId = action["stageId"]?.GetValue<long>();
+            var stageId = Long(action["stageId"]);
             if (stageId is null || !refs.Stages.TryGetValue(stageId.Value, out var stage))
             {
                 continue;
@@ -70,6 +71,9 @@ public static class RuleGraph
 
     private static bool Matches(JsonObject trigger, Raised e) =>
         trigger["type"]?.GetValue<string>() == e.Type
-        && (trigger["pipelineId"] is null || trigger["pipelineId"]!.GetValue<long>() == e.PipelineId)
-        && (trigger["stageId"] is null || trigger["stageId"]!.GetValue<long>() == e.StageId);
+        && (trigger["pipelineId"] is null || Long(trigger["pipelineId"]) == e.PipelineId)
+        && (trigger["stageId"] is null || Long(trigger["stageId"]) == e.StageId);
+
+    // Ids may be in-memory values of any integer type or parsed JSON numbers.
+    private static long? Long(JsonNode? node) => node is null ? null : long.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
 }
