@@ -6,6 +6,7 @@ using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
 using ContactCenter.Connectors.Api;
+using ContactCenter.Connectors.Telegram;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDevelopmentSettingsFromRepoRoot();
@@ -16,6 +17,7 @@ builder.AddRealtime();
 builder.AddInbox();
 builder.AddCrm();
 builder.AddApiConnector();
+builder.AddTelegramConnector();
 builder.AddSeeding();
 
 var app = builder.Build();
@@ -23,6 +25,7 @@ app.UsePlatform();
 app.MapInboxApi();
 app.MapCrmApi();
 app.MapApiConnector();
+app.MapTelegramConnector();
 app.MapRealtime();
 
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);

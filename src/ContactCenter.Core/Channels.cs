@@ -33,6 +33,24 @@ public interface IChannelDirectory
 
     /// <summary>Records (or clears, with null) a problem shown on the channel, such as a rejected token.</summary>
     Task SetStatusErrorAsync(long channelId, string? error, CancellationToken cancellationToken);
+
+    /// <summary>The channels of one kind (e.g. for a poller), enabled or not.</summary>
+    Task<IReadOnlyList<ChannelInfo>> ListAsync(string kind, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This directory cannot list channels.");
+
+    /// <summary>A connector's durable position on a channel (a polling offset, a mailbox UID), or null before the first.</summary>
+    Task<string?> GetCursorAsync(long channelId, string name, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This directory keeps no cursors.");
+
+    Task SetCursorAsync(long channelId, string name, string value, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This directory keeps no cursors.");
+
+    /// <summary>
+    /// Takes or renews a lease named <paramref name="name"/> on a channel for <paramref name="owner"/> (one poller per bot
+    /// across nodes). True while this owner holds it; another owner gets it only after <paramref name="ttl"/> without renewal.
+    /// </summary>
+    Task<bool> TryLeaseAsync(long channelId, string name, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This directory keeps no leases.");
 }
 
 /// <summary>

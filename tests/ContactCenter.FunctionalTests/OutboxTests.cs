@@ -57,7 +57,8 @@ public sealed class OutboxTests(AppFixture fixture) : IClassFixture<AppFixture>,
         Assert.Equal("customer-77", body["contact"]!["externalId"]!.GetValue<string>());
         Assert.True(ApiSignature.Verify(channel.Secret, Encoding.UTF8.GetBytes(last.Body!), last.Headers!["X-Signature"].Single()));
         await using var db = fixture.Db();
-        Assert.Equal("done", await db.ExecuteScalarAsync<string>("select state from outbox where message_id = @id", new { id }));
+        // The push of `sent` comes before the worker marks its row done: wait for that, do not race it.
+        await WaitUntilAsync(async () => await db.ExecuteScalarAsync<string>("select state from outbox where message_id = @id", new { id }) == "done");
         var conversation = await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversationId}");
         Assert.Null(conversation!["waitingSince"]);
         Assert.Equal(manager.Id, conversation["assignee"]!["id"]!.GetValue<long>());

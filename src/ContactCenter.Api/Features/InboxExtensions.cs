@@ -1,6 +1,8 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Channels;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Routing;
+using ContactCenter.Api.Features.Stats;
 using ContactCenter.Api.Features.Users;
 using ContactCenter.Api.Inbound;
 using ContactCenter.Api.Outbound;
@@ -30,6 +32,16 @@ public static class InboxExtensions
         services.AddSingleton<ConversationService>();
         services.AddSingleton<IMessageStatusSink, MessageStatusSink>();
         services.AddSingleton<IOutboxHandler, SendHandler>();
+        services.AddSingleton<IOutboxHandler, MediaFetchHandler>();
+        services.AddOptions<SlaOptions>().BindConfiguration("Sla");
+        services.AddSingleton<PresenceTracker>();
+        services.AddHostedService<PresenceHeartbeat>();
+        services.AddSingleton<ResponseTimes>();
+        services.AddSingleton<QueueFeed>();
+        services.AddSingleton<Router>();
+        services.AddSingleton<IOutboxHandler, PassHandler>();
+        services.AddSingleton<SlaMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlaMonitor>());
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         return builder;
@@ -42,6 +54,7 @@ public static class InboxExtensions
         app.MapChannelsApi();
         app.MapConversationsApi();
         app.MapAttachmentsApi();
+        app.MapStatsApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Features.Routing;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Storage;
 using ContactCenter.Core;
@@ -15,7 +16,7 @@ namespace ContactCenter.Api.Inbound;
 /// A per-identity advisory lock makes concurrent first messages of one new contact meet one contact.
 /// The push to SignalR happens right after commit, in-process.
 /// </summary>
-public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier, AttachmentStore files, TimeProvider clock, ILogger<InboundPipeline> logger) : IInboundPipeline
+public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier, Router router, AttachmentStore files, TimeProvider clock, ILogger<InboundPipeline> logger) : IInboundPipeline
 {
     private sealed record ConversationRow(long Id, string Status, long? AssigneeId, long? LeadId, long? DealId, bool Created);
 
@@ -41,15 +42,68 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
         }
     }
 
+    public async Task<IngestResult> EditAsync(InboundEdit edit, CancellationToken cancellationToken)
+    {
+        // The first text is kept once (originalText); an older edit arriving after a newer one changes nothing.
+        const string sql = """
+            update messages m set
+                metadata = coalesce(m.metadata, '{}'::jsonb)
+                    || case when m.metadata ? 'originalText' then '{}'::jsonb else jsonb_build_object('originalText', coalesce(m.text, '')) end
+                    || jsonb_build_object('edited', 'true', 'editedAt', @editedAt::text),
+                text = @text, updated_at = now()
+            from conversations c
+            where m.channel_id = @channelId and m.external_id = @externalId and m.direction = 'inbound' and c.id = m.conversation_id
+              and (m.metadata->>'editedAt' is null or m.metadata->>'editedAt' <= @editedAt::text)
+            returning m.id, m.conversation_id, c.contact_id
+            """;
+        var editedAt = (edit.EditedAt ?? clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Existing? updated;
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            updated = await connection.QuerySingleOrDefaultAsync<Existing>(new CommandDefinition(sql,
+                new { edit.ChannelId, edit.ExternalId, edit.Text, editedAt }, cancellationToken: cancellationToken));
+        }
+        if (updated is null)
+        {
+            // Never stored (or a stale edit): store it as a message marked edited; a known id is a duplicate and changes nothing.
+            var metadata = new Dictionary<string, string>(edit.Original.Metadata ?? new Dictionary<string, string>())
+            {
+                ["edited"] = "true",
+                ["editedAt"] = editedAt,
+            };
+            return await IngestAsync(edit.Original with { Metadata = metadata }, cancellationToken);
+        }
+        try
+        {
+            await notifier.MessageUpdatedAsync(updated.Id, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Push of edited message {MessageId} failed", updated.Id);
+        }
+        return new IngestResult(updated.Id, updated.ConversationId, updated.ContactId, Duplicate: false);
+    }
+
+    public async Task RecordUnhandledAsync(UnhandledInbound item, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into unhandled_inbound (channel_id, external_id, kind, raw) values (@ChannelId, @ExternalId, @Kind, @RawPayload::jsonb)
+            on conflict (channel_id, external_id) do nothing
+            """, item, cancellationToken: cancellationToken));
+    }
+
     private async Task PushAsync(IngestResult result)
     {
         try
         {
             await notifier.MessageCreatedAsync(result.MessageId, CancellationToken.None);
+            await router.OnInboundAsync(result.ConversationId, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Stored is what counts; a client that missed the push re-reads through REST on reconnect.
+            // Stored is what counts; a client that missed the push re-reads through REST on reconnect,
+            // and an unrouted conversation is picked up by the next drain.
             logger.LogWarning(ex, "Push of message {MessageId} failed", result.MessageId);
         }
     }
@@ -85,7 +139,17 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
             return new IngestResult(existing.Id, existing.ConversationId, existing.ContactId, Duplicate: true);
         }
 
-        contactId ??= await CreateContactAsync(connection, tx, kind, m.Sender, ct);
+        if (contactId is null)
+        {
+            contactId = await CreateContactAsync(connection, tx, kind, m.Sender, ct);
+        }
+        else if (m.Sender.Phone is not null)
+        {
+            // A known contact shared their number (a Telegram contact share): it becomes their phone if they had none.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update contacts set phone = @phone, updated_at = @now where id = @contactId and phone is null",
+                new { phone = m.Sender.Phone, contactId, now }, tx, cancellationToken: ct));
+        }
 
         const string upsertConversation = """
             insert into conversations (channel_id, contact_id, thread_key, first_inbound_at, last_activity_at, created_at, updated_at)
@@ -118,6 +182,9 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
                     last_message_id = m.id, last_activity_at = @now, updated_at = @now,
                     inbound_count = inbound_count + 1,
                     waiting_since = case when status = 'resolved' then @sentAt else coalesce(waiting_since, @sentAt) end,
+                    cycle_started_at = case when status = 'resolved' or cycle_started_at is null then @sentAt else cycle_started_at end,
+                    awaiting_first_response = case when status = 'resolved' then true else awaiting_first_response end,
+                    sla_breached_at = case when status = 'resolved' then null else sla_breached_at end,
                     status = 'open', resolved_at = null
                 from m where conversations.id = @conversationId
             ), t as (

@@ -19,6 +19,9 @@ public static class PlatformExtensions
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        // Request-start lines carry the query string, where browsers put the hubs' access_token: never log them,
+        // whatever level the configuration asks for.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
         services.Configure<JsonOptions>(o => JsonDefaults.Apply(o.SerializerOptions));

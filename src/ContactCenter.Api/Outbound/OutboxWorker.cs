@@ -109,7 +109,8 @@ public sealed class OutboxWorker(NpgsqlDataSource db, IEnumerable<IOutboxHandler
         var o = options.Value;
         var lastAttempt = item.Attempts >= o.MaxAttempts;
         OutboxResult result;
-        if (!byKind.TryGetValue(item.Kind, out var handler))
+        if (!byKind.TryGetValue(item.Kind, out var handler)
+            && !(item.Kind.StartsWith("media:", StringComparison.Ordinal) && byKind.TryGetValue(Inbound.MediaFetchHandler.AnyKind, out handler)))
         {
             // Work nobody on this build handles (a connector not registered) is kept visible, not dropped.
             result = new OutboxResult.Failed($"No handler for outbox work '{item.Kind}'.");

@@ -7,7 +7,8 @@ namespace ContactCenter.Api.Realtime;
 
 /// <summary>Thin on purpose: joins the caller's groups, and forwards read marks and typing to the services REST uses.</summary>
 [Authorize]
-public sealed class InboxHub(ConversationService conversations, ConversationQueries queries, InboxNotifier notifier) : Hub<IInboxClient>
+public sealed class InboxHub(ConversationService conversations, ConversationQueries queries, InboxNotifier notifier,
+    Features.Routing.PresenceTracker presence, Features.Routing.Router router, Features.Stats.QueueFeed queue) : Hub<IInboxClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -17,7 +18,18 @@ public sealed class InboxHub(ConversationService conversations, ConversationQuer
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Staff);
         }
+        await presence.ConnectedAsync(me.Id, Context.ConnectionId);
+        // Coming online drains the queues of this user's channels (conversations waited for someone to arrive).
+        await router.DrainForUserAsync(me.Id, Context.ConnectionAborted);
+        await queue.PushAsync(Context.ConnectionAborted);
         await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await presence.DisconnectedAsync(Me.Id, Context.ConnectionId);
+        await queue.PushAsync(CancellationToken.None);
+        await base.OnDisconnectedAsync(exception);
     }
 
     public async Task MarkRead(long conversationId, long? upToMessageId)

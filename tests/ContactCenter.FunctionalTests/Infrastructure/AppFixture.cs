@@ -24,18 +24,27 @@ public class AppFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Postgres = await TestEnvironment.CreateDatabaseAsync();
-        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings(), overrides: ConfigureServices);
+        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings(), services: ConfigureServices);
         await EnsureAdminAsync();
     }
 
     protected virtual IDictionary<string, string?> ExtraSettings() => new Dictionary<string, string?>
     {
         ["Realtime:ChannelPrefix"] = "cc-test-" + Guid.NewGuid().ToString("N")[..8],
+        ["Sla:ScanInterval"] = "00:00:00.200",
     };
 
-    /// <summary>Test services registered after the app's own (e.g. a fake clock).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
+    }
+
+    /// <summary>Creates a channel of any kind with the given settings (admin).</summary>
+    public async Task<JsonObject> CreateChannelAsync(string kind, string name, JsonObject settings)
+    {
+        using var http = App.Http(AdminToken);
+        var response = await http.PostAsJsonAsync("/api/channels", new { kind, name, settings });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
     public virtual async Task DisposeAsync()

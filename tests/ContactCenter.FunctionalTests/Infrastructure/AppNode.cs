@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactCenter.FunctionalTests.Infrastructure;
@@ -11,16 +10,14 @@ namespace ContactCenter.FunctionalTests.Infrastructure;
 public sealed class AppNode : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
-    private readonly Action<IServiceCollection>? overrides;
 
     private readonly string environment;
+    private readonly Action<IServiceCollection>? services;
 
-    /// <param name="overrides">Test services registered after the app's own (e.g. a FakeTimeProvider as TimeProvider).</param>
-    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null, string environment = "Testing",
-        Action<IServiceCollection>? overrides = null)
+    public AppNode(string postgres, string? redis, IDictionary<string, string?>? extra = null, string environment = "Testing", Action<IServiceCollection>? services = null)
     {
         this.environment = environment;
-        this.overrides = overrides;
+        this.services = services;
         settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = postgres,
@@ -59,13 +56,13 @@ public sealed class AppNode : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
-        }
-        if (overrides is not null)
-        {
-            builder.ConfigureTestServices(overrides);
         }
     }
 }

@@ -9,7 +9,8 @@ namespace ContactCenter.FunctionalTests.Infrastructure;
 public sealed class HubRecorder
 {
     public static readonly string[] Events =
-        ["messageCreated", "messageUpdated", "conversationUpdated", "conversationRemoved", "countersChanged", "typing", "resync"];
+        ["messageCreated", "messageUpdated", "conversationUpdated", "conversationRemoved", "countersChanged", "typing", "resync",
+         "queueChanged", "slaBreached", "activityDue"];
 
     private readonly ConcurrentQueue<(string Event, JsonObject Payload)> received = new();
     private readonly SemaphoreSlim signal = new(0);

@@ -37,4 +37,41 @@ public sealed class ChannelStore(NpgsqlDataSource db) : IChannelDirectory
         await connection.ExecuteAsync(new CommandDefinition(
             "update channels set status_error = @error, updated_at = now() where id = @channelId", new { channelId, error }, cancellationToken: cancellationToken));
     }
+
+    public async Task<IReadOnlyList<ChannelInfo>> ListAsync(string kind, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ChannelRow>(new CommandDefinition(SelectChannels + " where kind = @kind order by id", new { kind }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToInfo()).ToList();
+    }
+
+    public async Task<string?> GetCursorAsync(long channelId, string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select value from channel_cursors where channel_id = @channelId and name = @name", new { channelId, name }, cancellationToken: cancellationToken));
+    }
+
+    public async Task SetCursorAsync(long channelId, string name, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into channel_cursors (channel_id, name, value) values (@channelId, @name, @value)
+            on conflict (channel_id, name) do update set value = excluded.value, updated_at = now()
+            """, new { channelId, name, value }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> TryLeaseAsync(long channelId, string name, string owner, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            with lease as (
+                insert into channel_cursors (channel_id, name, value) select id, @name, @owner from channels where id = @channelId
+                on conflict (channel_id, name) do update set value = excluded.value, updated_at = now()
+                where channel_cursors.value = excluded.value or channel_cursors.updated_at < now() - @ttl
+                returning 1
+            )
+            select exists (select 1 from lease)
+            """, new { channelId, name, owner, ttl }, cancellationToken: cancellationToken));
+    }
 }

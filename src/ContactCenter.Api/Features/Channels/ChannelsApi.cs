@@ -70,6 +70,7 @@ public static class ChannelsApi
         if (handler is not null)
         {
             errors.AddAll(await handler.ValidateAsync(settings, ct));
+            errors.AddAll(Routing.ChannelRules.Validate(settings));
         }
         if (errors.HasErrors)
         {
@@ -111,6 +112,7 @@ public static class ChannelsApi
                 settings[key] = value?.DeepClone();
             }
             errors.AddAll(await handler.ValidateAsync(settings, ct));
+            errors.AddAll(Routing.ChannelRules.Validate(settings));
         }
         if (errors.HasErrors)
         {

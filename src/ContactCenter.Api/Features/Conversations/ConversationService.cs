@@ -1,4 +1,5 @@
 using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Routing;
 using ContactCenter.Api.Realtime;
 using Dapper;
 using Npgsql;
@@ -6,7 +7,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Conversations;
 
 /// <summary>What managers do to conversations, shared by REST and the hub. Each change commits, then pushes.</summary>
-public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, TimeProvider clock)
+public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, ResponseTimes responseTimes, Router router, TimeProvider clock)
 {
     public const int MaxTextLength = 20_000;
 
@@ -21,7 +22,8 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
 
     public void AddGuard(ReplyGuard guard) => guards.Add(guard);
 
-    public async Task<ReplyResult> ReplyAsync(CurrentUser me, long conversationId, string? text, string? clientMessageId, bool isPrivate, CancellationToken ct)
+    /// <param name="automated">Sent by automation, not a person: it does not answer the customer's wait, assign, or count in response times.</param>
+    public async Task<ReplyResult> ReplyAsync(CurrentUser me, long conversationId, string? text, string? clientMessageId, bool isPrivate, CancellationToken ct, bool automated = false)
     {
         if (!await queries.CanSeeAsync(me, conversationId, ct))
         {
@@ -50,7 +52,8 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
         const string sql = """
             with m as (
                 insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, client_message_id, created_at, updated_at)
-                select c.id, c.channel_id, case when @private then 'note' else 'outbound' end, @text, 'user', @me,
+                select c.id, c.channel_id, case when @private then 'note' else 'outbound' end, @text,
+                       case when @automated then 'system' else 'user' end, case when @automated then null else @me end,
                        case when @private then 'sent' else 'queued' end, @clientMessageId, @now, @now
                 from conversations c where c.id = @conversationId
                 on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
@@ -59,14 +62,17 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
                 update conversations set
                     last_message_id = case when m.direction = 'outbound' then m.id else last_message_id end,
                     last_activity_at = @now, updated_at = @now,
-                    waiting_since = case when m.direction = 'outbound' then null else waiting_since end,
-                    first_reply_at = case when m.direction = 'outbound' then coalesce(first_reply_at, @now) else first_reply_at end,
-                    assignee_id = case when m.direction = 'outbound' and assignee_id is null and @autoAssign then @me else assignee_id end
+                    waiting_since = case when m.direction = 'outbound' and not @automated then null else waiting_since end,
+                    first_reply_at = case when m.direction = 'outbound' and not @automated then coalesce(first_reply_at, @now) else first_reply_at end,
+                    awaiting_first_response = case when m.direction = 'outbound' and not @automated then false else awaiting_first_response end,
+                    sla_breached_at = case when m.direction = 'outbound' and not @automated then null else sla_breached_at end,
+                    assignee_id = case when m.direction = 'outbound' and assignee_id is null and @autoAssign then @me else assignee_id end,
+                    assigned_at = case when m.direction = 'outbound' and assignee_id is null and @autoAssign then @now else assigned_at end
                 from m where conversations.id = @conversationId
                 returning conversations.lead_id, conversations.deal_id
             ), t as (
                 insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
-                select c.lead_id, c.deal_id, 'message', @now, 'user', @me,
+                select c.lead_id, c.deal_id, 'message', @now, case when @automated then 'system' else 'user' end, case when @automated then null else @me end,
                        jsonb_build_object('messageId', m.id, 'conversationId', @conversationId, 'direction', m.direction, 'preview', left(@text, 200))
                 from m, c where c.lead_id is not null or c.deal_id is not null
             ), o as (
@@ -78,9 +84,10 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            var state = isPrivate || automated ? null : await responseTimes.LockAsync(connection, tx, conversationId, ct);
             id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
             {
-                conversationId, text, clientMessageId, @private = isPrivate, me = me.Id, now, autoAssign = me.Role == Roles.Manager,
+                conversationId, text, clientMessageId, @private = isPrivate, automated, me = me.Id, now, autoAssign = me.Role == Roles.Manager && !automated,
             }, tx, cancellationToken: ct));
             if (id is null)
             {
@@ -90,6 +97,10 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
                     new { conversationId, clientMessageId }, tx, cancellationToken: ct));
                 await tx.CommitAsync(ct);
                 return new ReplyResult(ReplyError.None, await messages.GetAsync(id.Value, ct));
+            }
+            if (state is not null)
+            {
+                await responseTimes.RecordReplyAsync(connection, tx, state, me.Id, now, ct);
             }
             await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
@@ -125,7 +136,7 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
         return true;
     }
 
-    public enum ChangeError { None, NotFound, Forbidden, Invalid }
+    public enum ChangeError { None, NotFound, Forbidden, Invalid, Conflict }
 
     public async Task<(ChangeError Error, string? Detail)> AssignAsync(CurrentUser me, long conversationId, long? userId, CancellationToken ct)
     {
@@ -148,9 +159,15 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
             }
         }
         var before = await notifier.AudienceAsync(conversationId, ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "update conversations set assignee_id = @userId, updated_at = now() where id = @conversationId",
-            new { conversationId, userId }, cancellationToken: ct));
+        // A manager changes only what is theirs or still free: of two managers taking one conversation, one wins.
+        var changed = await connection.ExecuteAsync(new CommandDefinition("""
+            update conversations set assignee_id = @userId, assigned_at = case when @userId::bigint is null then null else @now end, updated_at = @now
+            where id = @conversationId and (@staff or assignee_id is null or assignee_id = @me)
+            """, new { conversationId, userId, staff = me.IsStaff, me = me.Id, now = clock.GetUtcNow() }, cancellationToken: ct));
+        if (changed == 0)
+        {
+            return (ChangeError.Conflict, "Someone else has taken this conversation.");
+        }
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         return (ChangeError.None, null);
     }
@@ -166,17 +183,31 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
             return (ChangeError.NotFound, "There is no such conversation.");
         }
         const string sql = """
-            update conversations set status = @status, updated_at = now(),
-                resolved_at = case when @status = 'resolved' then now() else null end,
+            update conversations set status = @status, updated_at = @now,
+                resolved_at = case when @status = 'resolved' then @now else null end,
                 waiting_since = case when @status = 'resolved' then null else waiting_since end
             where id = @conversationId
+            returning assignee_id
             """;
         var before = await notifier.AudienceAsync(conversationId, ct);
+        var now = clock.GetUtcNow();
+        long? assignee;
         await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, new { conversationId, status }, cancellationToken: ct));
+            var state = await responseTimes.LockAsync(connection, tx, conversationId, ct);
+            assignee = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { conversationId, status, now }, tx, cancellationToken: ct));
+            if (status == "resolved" && state.Status != "resolved")
+            {
+                await responseTimes.RecordResolutionAsync(connection, tx, state, assignee, now, ct);
+            }
+            await tx.CommitAsync(ct);
         }
         await notifier.ConversationChangedAsync(conversationId, before, ct);
+        if (status == "resolved" && assignee is not null)
+        {
+            await router.DrainForUserAsync(assignee.Value, ct); // a freed seat takes the oldest waiting conversation
+        }
         return (ChangeError.None, null);
     }
 

@@ -98,6 +98,7 @@ public static class ConversationsApi
         ChangeError.None => TypedResults.NoContent(),
         ChangeError.NotFound => Problems.NotFound(result.Detail!),
         ChangeError.Forbidden => Problems.Forbidden(result.Detail!),
+        ChangeError.Conflict => Problems.Conflict(result.Detail!),
         _ => Invalid(field, result.Detail!),
     };
 

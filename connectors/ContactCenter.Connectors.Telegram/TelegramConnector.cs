@@ -1,0 +1,27 @@
+using ContactCenter.Core;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ContactCenter.Connectors.Telegram;
+
+public static class TelegramConnector
+{
+    public static IHostApplicationBuilder AddTelegramConnector(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TelegramOptions>().BindConfiguration("Telegram");
+        // Longer than a getUpdates long poll.
+        services.AddHttpClient(TelegramClients.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(90));
+        services.AddSingleton<TelegramClients>();
+        services.AddSingleton<TelegramUpdateProcessor>();
+        services.AddSingleton<IChannelKindHandler, TelegramChannelKind>();
+        services.AddSingleton<IChannelSender, TelegramChannelSender>();
+        services.AddSingleton<IInboundMediaFetcher, TelegramMediaFetcher>();
+        services.AddSingleton<TelegramPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<TelegramPoller>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapTelegramConnector(this IEndpointRouteBuilder app) => app.MapTelegramWebhook();
+}

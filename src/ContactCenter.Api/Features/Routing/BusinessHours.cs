@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ContactCenter.Api.Features.Routing;
+
+/// <summary>
+/// A weekly schedule in a time zone, with holidays: `{timeZone, week: {mon: [["09:00","18:00"]], ...}, holidays: ["2026-12-31"]}`.
+/// Counts how many seconds of an interval fall within working time (what "response time within business hours" means).
+/// </summary>
+public sealed class BusinessHours
+{
+    private static readonly string[] Days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+    private readonly TimeZoneInfo zone;
+    private readonly Dictionary<DayOfWeek, List<(TimeSpan From, TimeSpan To)>> week;
+    private readonly HashSet<DateOnly> holidays;
+
+    private BusinessHours(TimeZoneInfo zone, Dictionary<DayOfWeek, List<(TimeSpan, TimeSpan)>> week, HashSet<DateOnly> holidays)
+    {
+        this.zone = zone;
+        this.week = week;
+        this.holidays = holidays;
+    }
+
+    public static BusinessHours Parse(JsonObject json)
+    {
+        var zoneId = json["timeZone"]?.GetValue<string>() ?? "UTC";
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var week = new Dictionary<DayOfWeek, List<(TimeSpan, TimeSpan)>>();
+        var weekJson = json["week"] as JsonObject ?? throw new FormatException("businessHours.week is required, e.g. {\"mon\": [[\"09:00\",\"18:00\"]]}.");
+        foreach (var (day, ranges) in weekJson)
+        {
+            var index = Array.IndexOf(Days, day.ToLowerInvariant());
+            if (index < 0)
+            {
+                throw new FormatException($"Unknown day '{day}' in businessHours.week (use mon..sun).");
+            }
+            var list = new List<(TimeSpan, TimeSpan)>();
+            foreach (var range in ranges as JsonArray ?? [])
+            {
+                if (range is not JsonArray { Count: 2 } pair
+                    || !TimeSpan.TryParseExact(pair[0]?.GetValue<string>(), @"hh\:mm", CultureInfo.InvariantCulture, out var from)
+                    || !TimeSpan.TryParseExact(pair[1]?.GetValue<string>() == "24:00" ? "23:59" : pair[1]?.GetValue<string>(), @"hh\:mm", CultureInfo.InvariantCulture, out var to)
+                    || to <= from)
+                {
+                    throw new FormatException($"businessHours.week.{day} must be a list of [\"HH:mm\", \"HH:mm\"] ranges.");
+                }
+                list.Add((from, pair[1]!.GetValue<string>() == "24:00" ? TimeSpan.FromDays(1) : to));
+            }
+            week[(DayOfWeek)index] = list;
+        }
+        var holidays = new HashSet<DateOnly>();
+        foreach (var h in json["holidays"] as JsonArray ?? [])
+        {
+            holidays.Add(DateOnly.ParseExact(h!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        return new BusinessHours(zone, week, holidays);
+    }
+
+    /// <summary>Seconds of [start, end) inside working time. Long intervals are capped at 400 days of walking.</summary>
+    public double SecondsWithin(DateTimeOffset start, DateTimeOffset end)
+    {
+        if (end <= start)
+        {
+            return 0;
+        }
+        var total = 0.0;
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(start, zone).Date);
+        var last = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(end, zone).Date);
+        for (var i = 0; day <= last && i < 400; day = day.AddDays(1), i++)
+        {
+            if (holidays.Contains(day) || !week.TryGetValue(day.DayOfWeek, out var ranges))
+            {
+                continue;
+            }
+            foreach (var (from, to) in ranges)
+            {
+                var open = ToUtc(day, from);
+                var close = ToUtc(day, to);
+                var s = open > start ? open : start;
+                var e = close < end ? close : end;
+                if (e > s)
+                {
+                    total += (e - s).TotalSeconds;
+                }
+            }
+        }
+        return total;
+    }
+
+    private DateTimeOffset ToUtc(DateOnly day, TimeSpan time)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue).Add(time);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
+    }
+}

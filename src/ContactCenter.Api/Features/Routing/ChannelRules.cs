@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ContactCenter.Api.Features.Routing;
+
+/// <summary>The `routing`, `sla` and `businessHours` settings every channel kind takes, read defensively.</summary>
+public sealed record ChannelRules(
+    string Mode, int? PassAfterSeconds, int? MaxOpenPerManager, IReadOnlyList<long> Order,
+    int? FirstResponseSeconds, int? ReplySeconds, BusinessHours? Hours)
+{
+    public static readonly ChannelRules Manual = new("manual", null, null, [], null, null, null);
+
+    public static ChannelRules From(JsonObject settings)
+    {
+        var routing = settings["routing"] as JsonObject;
+        var sla = settings["sla"] as JsonObject;
+        return new ChannelRules(
+            Str(routing?["mode"]) ?? "manual",
+            Int(routing?["passAfterSeconds"]),
+            Int(routing?["maxOpenPerManager"]),
+            (routing?["order"] as JsonArray)?.Select(Long).OfType<long>().ToList() ?? [],
+            Int(sla?["firstResponseSeconds"]),
+            Int(sla?["replySeconds"]),
+            settings["businessHours"] is JsonObject hours ? BusinessHours.Parse(hours) : null);
+    }
+
+    /// <summary>Validation of the common settings, merged into every kind's errors.</summary>
+    public static IDictionary<string, string[]> Validate(JsonObject settings)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (settings["routing"] is { } r)
+        {
+            if (r is not JsonObject routing || Str(routing["mode"]) is not (null or "manual" or "evenly" or "strictly" or "all"))
+            {
+                errors["settings.routing.mode"] = ["routing.mode must be manual, evenly, strictly or all."];
+            }
+            else
+            {
+                if (routing["passAfterSeconds"] is { } p && Int(p) is not > 0)
+                {
+                    errors["settings.routing.passAfterSeconds"] = ["passAfterSeconds must be a positive number of seconds."];
+                }
+                if (routing["maxOpenPerManager"] is { } m && Int(m) is not > 0)
+                {
+                    errors["settings.routing.maxOpenPerManager"] = ["maxOpenPerManager must be a positive number."];
+                }
+            }
+        }
+        if (settings["sla"] is { } s && (s is not JsonObject sla
+            || (sla["firstResponseSeconds"] is { } f && Int(f) is not > 0) || (sla["replySeconds"] is { } rs && Int(rs) is not > 0)))
+        {
+            errors["settings.sla"] = ["sla targets must be positive numbers of seconds."];
+        }
+        if (settings["businessHours"] is { } b)
+        {
+            try
+            {
+                _ = BusinessHours.Parse(b as JsonObject ?? throw new FormatException("businessHours must be an object."));
+            }
+            catch (Exception ex) when (ex is FormatException or TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+            {
+                errors["settings.businessHours"] = [ex.Message];
+            }
+        }
+        return errors;
+    }
+
+    private static string? Str(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+
+    private static int? Int(JsonNode? node) => node?.GetValueKind() switch
+    {
+        JsonValueKind.Number => node.GetValue<double>() is var d && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : null,
+        JsonValueKind.String => int.TryParse(node.GetValue<string>(), out var i) ? i : null,
+        _ => null,
+    };
+
+    private static long? Long(JsonNode? node) => node?.GetValueKind() switch
+    {
+        JsonValueKind.Number => (long)node.GetValue<double>(),
+        JsonValueKind.String => long.TryParse(node.GetValue<string>(), out var l) ? l : null,
+        _ => null,
+    };
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace ContactCenter.Api.Features.Routing;
+
+/// <summary>
+/// Who is online: a user is online while at least one hub connection is open on any node and they are not away.
+/// With Redis, each connection is a member of the user's sorted set scored by its expiry; this node refreshes
+/// its own connections on a heartbeat, so a dead node's connections age out by themselves. Without Redis (or
+/// while it is away) the node answers from its own connections.
+/// </summary>
+public sealed class PresenceTracker(IServiceProvider services, IConfiguration configuration, TimeProvider clock, ILogger<PresenceTracker> logger)
+{
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(90);
+
+    private readonly string node = Guid.NewGuid().ToString("N")[..12];
+    private readonly string prefix = (configuration["Realtime:ChannelPrefix"] ?? "contactcenter") + ":presence:";
+    private readonly ConcurrentDictionary<string, long> local = new(); // connection id -> user id
+    private readonly ConcurrentDictionary<long, bool> localAway = new();
+    private readonly IConnectionMultiplexer? redis = services.GetService<IConnectionMultiplexer>();
+
+    private RedisKey Connections(long userId) => prefix + userId;
+
+    private RedisKey Away(long userId) => prefix + "away:" + userId;
+
+    public async Task ConnectedAsync(long userId, string connectionId)
+    {
+        local[connectionId] = userId;
+        await TryRedisAsync(db => db.SortedSetAddAsync(Connections(userId), node + ":" + connectionId, Expiry()));
+    }
+
+    public async Task DisconnectedAsync(long userId, string connectionId)
+    {
+        local.TryRemove(connectionId, out _);
+        await TryRedisAsync(db => db.SortedSetRemoveAsync(Connections(userId), node + ":" + connectionId));
+    }
+
+    public async Task SetAwayAsync(long userId, bool away)
+    {
+        if (away)
+        {
+            localAway[userId] = true;
+        }
+        else
+        {
+            localAway.TryRemove(userId, out _);
+        }
+        await TryRedisAsync(db => away ? db.StringSetAsync(Away(userId), "1") : db.KeyDeleteAsync(Away(userId)));
+    }
+
+    /// <summary>The subset of the given users who are online and not away.</summary>
+    public async Task<IReadOnlySet<long>> OnlineAsync(IReadOnlyCollection<long> userIds)
+    {
+        var online = new HashSet<long>();
+        if (userIds.Count == 0)
+        {
+            return online;
+        }
+        if (redis is { IsConnected: true })
+        {
+            try
+            {
+                var db = redis.GetDatabase();
+                var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+                var batch = db.CreateBatch();
+                var checks = userIds.Select(id => (id,
+                    Count: batch.SortedSetLengthAsync(Connections(id), now, double.PositiveInfinity),
+                    Away: batch.KeyExistsAsync(Away(id)))).ToList();
+                batch.Execute();
+                foreach (var (id, count, away) in checks)
+                {
+                    if (await count > 0 && !await away)
+                    {
+                        online.Add(id);
+                    }
+                }
+                return online;
+            }
+            catch (RedisException ex)
+            {
+                logger.LogWarning("Presence falls back to this node's connections: {Error}", ex.Message);
+            }
+        }
+        var here = local.Values.ToHashSet();
+        online.UnionWith(userIds.Where(id => here.Contains(id) && !localAway.ContainsKey(id)));
+        return online;
+    }
+
+    public bool IsAway(long userId) => localAway.ContainsKey(userId);
+
+    /// <summary>Re-announces this node's connections and drops expired members (run on a timer).</summary>
+    public async Task HeartbeatAsync()
+    {
+        var expiry = Expiry();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var group in local.GroupBy(c => c.Value))
+        {
+            await TryRedisAsync(async db =>
+            {
+                await db.SortedSetAddAsync(Connections(group.Key), group.Select(c => new SortedSetEntry(node + ":" + c.Key, expiry)).ToArray());
+                await db.SortedSetRemoveRangeByScoreAsync(Connections(group.Key), double.NegativeInfinity, now);
+            });
+        }
+    }
+
+    private double Expiry() => clock.GetUtcNow().Add(Ttl).ToUnixTimeMilliseconds();
+
+    private async Task TryRedisAsync(Func<IDatabase, Task> action)
+    {
+        if (redis is null)
+        {
+            return;
+        }
+        try
+        {
+            await action(redis.GetDatabase());
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning("Presence update not written to Redis: {Error}", ex.Message);
+        }
+    }
+}
+
+/// <summary>Keeps this node's presence entries fresh in Redis.</summary>
+public sealed class PresenceHeartbeat(PresenceTracker presence) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await presence.HeartbeatAsync();
+        }
+    }
+}

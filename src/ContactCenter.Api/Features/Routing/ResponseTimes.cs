@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Routing;
+
+/// <summary>
+/// Records response-time events when they happen, inside the transaction of the reply or resolve:
+/// first response (first human reply minus the start of the conversation or of its reopen), reply
+/// (human reply minus the customer's `waitingSince`), resolution. Each is kept wall-clock and within the
+/// channel's business hours, with its target and whether it was met. Automated messages and notes never count.
+/// </summary>
+public sealed class ResponseTimes
+{
+    public sealed class State
+    {
+        public long Id { get; init; }
+        public long ChannelId { get; init; }
+        public string Status { get; init; } = "";
+        public DateTimeOffset? WaitingSince { get; init; }
+        public DateTimeOffset? CycleStartedAt { get; init; }
+        public bool AwaitingFirstResponse { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public string Settings { get; init; } = "{}";
+    }
+
+    /// <summary>Locks the conversation row for the rest of the transaction, so two replies measure one wait once.</summary>
+    public async Task<State> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, CancellationToken ct) =>
+        await connection.QuerySingleAsync<State>(new CommandDefinition("""
+            select c.id, c.channel_id, c.status, c.waiting_since, c.cycle_started_at, c.awaiting_first_response, c.created_at, ch.settings::text as settings
+            from conversations c join channels ch on ch.id = c.channel_id where c.id = @conversationId
+            for update of c
+            """, new { conversationId }, tx, cancellationToken: ct));
+
+    public async Task RecordReplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, State state, long userId, DateTimeOffset now, CancellationToken ct)
+    {
+        var rules = ChannelRules.From(JsonNode.Parse(state.Settings)!.AsObject());
+        var events = new List<object>();
+        if (state.AwaitingFirstResponse && (state.CycleStartedAt ?? state.WaitingSince) is { } start)
+        {
+            events.Add(Event(state, userId, "first_response", start, now, rules.FirstResponseSeconds, rules.Hours));
+        }
+        if (state.WaitingSince is { } waiting)
+        {
+            events.Add(Event(state, userId, "reply", waiting, now, rules.ReplySeconds, rules.Hours));
+        }
+        await InsertAsync(connection, tx, events, ct);
+    }
+
+    public async Task RecordResolutionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, State state, long? userId, DateTimeOffset now, CancellationToken ct)
+    {
+        var rules = ChannelRules.From(JsonNode.Parse(state.Settings)!.AsObject());
+        await InsertAsync(connection, tx, [Event(state, userId, "resolution", state.CycleStartedAt ?? state.CreatedAt, now, null, rules.Hours)], ct);
+    }
+
+    private static object Event(State state, long? userId, string kind, DateTimeOffset start, DateTimeOffset end, int? target, BusinessHours? hours)
+    {
+        // Millisecond precision: PostgreSQL keeps microseconds, the clock ticks in 100 ns.
+        var seconds = Math.Round(Math.Max(0, (end - start).TotalSeconds), 3);
+        var business = Math.Round(hours?.SecondsWithin(start, end) ?? seconds, 3);
+        return new
+        {
+            conversationId = state.Id, channelId = state.ChannelId, userId, kind, startedAt = start.UtcDateTime, at = end.UtcDateTime,
+            seconds, businessSeconds = business, target, within = target is null ? (bool?)null : business <= target,
+        };
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<object> events, CancellationToken ct)
+    {
+        foreach (var e in events)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                insert into response_events (conversation_id, channel_id, user_id, kind, started_at, at, seconds, business_seconds, target_seconds, within_target)
+                values (@conversationId, @channelId, @userId, @kind, @startedAt, @at, @seconds, @businessSeconds, @target, @within)
+                """, e, tx, cancellationToken: ct));
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Features.Stats;
+using ContactCenter.Api.Outbound;
+using ContactCenter.Api.Realtime;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Routing;
+
+/// <summary>
+/// Bitrix24-style distribution per channel: `evenly` (the online member who has waited longest since their last
+/// assignment), `strictly` (members in a fixed order, round robin), `all` (left open to every member; the first to
+/// take it gets it), with an optional cap of open conversations per manager, stickiness for returning customers,
+/// and a pass to the next manager when one does not answer in `passAfterSeconds`. Each decision runs under a
+/// per-channel advisory lock with a conditional update, so two nodes never assign one conversation to two people.
+/// </summary>
+public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxNotifier notifier, QueueFeed queue, TimeProvider clock, ILogger<Router> logger)
+{
+    private sealed record Target(long ChannelId, long ContactId, long? AssigneeId, string Status, string Settings);
+
+    private sealed record Candidate(long Id, DateTimeOffset? LastAssignedAt, long OpenCount);
+
+    /// <summary>After an inbound message is stored: route it if its conversation waits unassigned.</summary>
+    public async Task OnInboundAsync(long conversationId, CancellationToken ct)
+    {
+        if (!await TryAssignAsync(conversationId, passedFrom: null, ct))
+        {
+            await queue.PushAsync(ct);
+        }
+    }
+
+    /// <summary>A user came online or freed capacity: drain the queues of their channels, oldest first.</summary>
+    public async Task DrainForUserAsync(long userId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var channels = await connection.QueryAsync<long>(new CommandDefinition("""
+            select c.id from channels c join channel_members m on m.channel_id = c.id
+            where m.user_id = @userId and c.enabled and c.settings -> 'routing' ->> 'mode' in ('evenly', 'strictly')
+            """, new { userId }, cancellationToken: ct));
+        foreach (var channelId in channels)
+        {
+            await DrainChannelAsync(channelId, ct);
+        }
+    }
+
+    public async Task DrainChannelAsync(long channelId, CancellationToken ct)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            long? next;
+            await using (var connection = await db.OpenConnectionAsync(ct))
+            {
+                next = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                    select id from conversations
+                    where channel_id = @channelId and assignee_id is null and status <> 'resolved'
+                    order by coalesce(waiting_since, created_at), id limit 1
+                    """, new { channelId }, cancellationToken: ct));
+            }
+            if (next is null || !await TryAssignAsync(next.Value, passedFrom: null, ct))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Assigns the conversation if its channel routes automatically and someone eligible is online.</summary>
+    public async Task<bool> TryAssignAsync(long conversationId, long? passedFrom, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        long? chosen;
+        IReadOnlyList<long> before;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            var target = await connection.QuerySingleOrDefaultAsync<Target>(new CommandDefinition("""
+                select c.channel_id, c.contact_id, c.assignee_id, c.status, ch.settings::text as settings
+                from conversations c join channels ch on ch.id = c.channel_id where c.id = @conversationId
+                """, new { conversationId }, cancellationToken: ct));
+            if (target is null || target.Status == "resolved" || target.AssigneeId != passedFrom)
+            {
+                return false;
+            }
+            var rules = ChannelRules.From(JsonNode.Parse(target.Settings)!.AsObject());
+            if (rules.Mode is not ("evenly" or "strictly"))
+            {
+                return false;
+            }
+            before = await notifier.AudienceAsync(conversationId, ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition("select count(*) from (select pg_advisory_xact_lock(7001, @id::int)) l",
+                new { id = (int)(target.ChannelId % int.MaxValue) }, tx, cancellationToken: ct));
+            var candidates = (await connection.QueryAsync<Candidate>(new CommandDefinition("""
+                select u.id, u.last_assigned_at,
+                       (select count(*) from conversations o where o.assignee_id = u.id and o.status <> 'resolved') as open_count
+                from channel_members m join users u on u.id = m.user_id
+                where m.channel_id = @channelId and u.is_active and u.role = 'manager'
+                """, new { target.ChannelId }, tx, cancellationToken: ct))).ToList();
+            var online = await presence.OnlineAsync(candidates.Select(c => c.Id).ToList());
+            var eligible = candidates
+                .Where(c => online.Contains(c.Id) && c.Id != passedFrom && (rules.MaxOpenPerManager is not { } cap || c.OpenCount < cap))
+                .ToList();
+            chosen = await ChooseAsync(connection, tx, target, rules, eligible, ct);
+            if (chosen is null)
+            {
+                await tx.RollbackAsync(ct);
+                return false;
+            }
+            var assigned = await connection.ExecuteAsync(new CommandDefinition("""
+                update conversations set assignee_id = @chosen, assigned_at = @now, updated_at = @now
+                where id = @conversationId and assignee_id is not distinct from @passedFrom and status <> 'resolved'
+                """, new { chosen, now, conversationId, passedFrom }, tx, cancellationToken: ct));
+            if (assigned == 0)
+            {
+                await tx.RollbackAsync(ct);
+                return false;
+            }
+            await connection.ExecuteAsync(new CommandDefinition("""
+                update users set last_assigned_at = @now where id = @chosen;
+                insert into channel_routing_state (channel_id, last_user_id) values (@channelId, @chosen)
+                on conflict (channel_id) do update set last_user_id = excluded.last_user_id;
+                """, new { now, chosen, channelId = target.ChannelId }, tx, cancellationToken: ct));
+            if (rules.PassAfterSeconds is { } pass)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    insert into outbox (kind, payload, next_attempt_at) values ('route:pass', @payload::jsonb, @due)
+                    """, new { payload = JsonSerializer.Serialize(new { conversationId, userId = chosen }), due = now.AddSeconds(pass) }, tx, cancellationToken: ct));
+            }
+            await tx.CommitAsync(ct);
+        }
+        logger.LogInformation("Conversation {ConversationId} routed to user {UserId}", conversationId, chosen);
+        await notifier.ConversationChangedAsync(conversationId, before, ct);
+        await queue.PushAsync(ct);
+        return true;
+    }
+
+    private static async Task<long?> ChooseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Target target, ChannelRules rules, List<Candidate> eligible, CancellationToken ct)
+    {
+        if (eligible.Count == 0)
+        {
+            return null;
+        }
+        // Sticky: a returning customer goes back to the manager they last had, when that manager is eligible now.
+        var previous = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            select assignee_id from conversations where contact_id = @contactId and assignee_id is not null
+            order by assigned_at desc nulls last limit 1
+            """, new { target.ContactId }, tx, cancellationToken: ct));
+        if (previous is not null && eligible.Any(c => c.Id == previous))
+        {
+            return previous;
+        }
+        if (rules.Mode == "evenly")
+        {
+            return eligible.OrderBy(c => c.LastAssignedAt ?? DateTimeOffset.MinValue).ThenBy(c => c.Id).First().Id;
+        }
+        var order = rules.Order.Count > 0 ? rules.Order.ToList() : eligible.Select(c => c.Id).Order().ToList();
+        var last = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "select last_user_id from channel_routing_state where channel_id = @ChannelId", new { target.ChannelId }, tx, cancellationToken: ct));
+        var start = last is null ? 0 : order.IndexOf(last.Value) + 1;
+        for (var i = 0; i < order.Count; i++)
+        {
+            var id = order[(start + i) % order.Count];
+            if (eligible.Any(c => c.Id == id))
+            {
+                return id;
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>Outbox work `route:pass`: a routed conversation still unanswered after passAfterSeconds goes to the next manager.</summary>
+public sealed class PassHandler(NpgsqlDataSource db, Router router) : IOutboxHandler
+{
+    public string Kind => "route:pass";
+
+    private sealed record Payload(long ConversationId, long UserId);
+
+    public async Task<OutboxResult> HandleAsync(OutboxItem item, bool lastAttempt, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<Payload>(item.Payload, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            var stillWaiting = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+                select exists(select 1 from conversations where id = @ConversationId and assignee_id = @UserId
+                              and waiting_since is not null and status <> 'resolved')
+                """, payload, cancellationToken: ct));
+            if (!stillWaiting)
+            {
+                return new OutboxResult.Done();
+            }
+        }
+        await router.TryAssignAsync(payload.ConversationId, passedFrom: payload.UserId, ct);
+        return new OutboxResult.Done();
+    }
+}

@@ -1,0 +1,97 @@
+using ContactCenter.Api.Features.Stats;
+using ContactCenter.Api.Infrastructure;
+using ContactCenter.Api.Realtime;
+using Dapper;
+using Microsoft.AspNetCore.SignalR;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Routing;
+
+public sealed record SlaOptions
+{
+    public TimeSpan ScanInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed record SlaBreach(long ConversationId, long WaitingSeconds, string Kind, Conversations.UserRef? Assignee);
+
+/// <summary>
+/// Marks conversations whose customer has waited past the channel's first-response or reply target and pushes
+/// `slaBreached` to supervisors — once per breach: the mark is set by one UPDATE (whichever node gets there) and
+/// cleared when a person answers, so the next wait can breach again.
+/// </summary>
+public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInboxClient> hub, QueueFeed queue, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaMonitor> logger) : BackgroundService
+{
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public DateTimeOffset WaitingSince { get; init; }
+        public string Kind { get; init; } = "";
+        public long? AssigneeId { get; init; }
+        public string? AssigneeName { get; init; }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ScanAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                if (ErrorHandling.IsStorageDown(ex))
+                {
+                    logger.LogWarning("SLA scan skipped: storage unavailable");
+                }
+                else
+                {
+                    logger.LogError(ex, "SLA scan failed");
+                }
+            }
+            try
+            {
+                await Task.Delay(options.Value.ScanInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task<int> ScanAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        const string sql = """
+            with due as (
+                select c.id, case when c.awaiting_first_response then 'first_response' else 'reply' end as kind
+                from conversations c join channels ch on ch.id = c.channel_id
+                where c.waiting_since is not null and c.status <> 'resolved' and c.sla_breached_at is null
+                  and c.waiting_since + make_interval(secs => (case when c.awaiting_first_response
+                        then ch.settings -> 'sla' ->> 'firstResponseSeconds' else ch.settings -> 'sla' ->> 'replySeconds' end)::double precision) <= @now
+                for update of c skip locked
+            )
+            update conversations c set sla_breached_at = @now, sla_breach_kind = due.kind
+            from due
+            where c.id = due.id
+            returning c.id, c.waiting_since, due.kind, c.assignee_id, (select name from users where id = c.assignee_id) as assignee_name
+            """;
+        List<Row> breached;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            breached = (await connection.QueryAsync<Row>(new CommandDefinition(sql, new { now = now.UtcDateTime }, cancellationToken: ct))).ToList();
+        }
+        foreach (var b in breached)
+        {
+            await hub.Clients.Group(HubGroups.Staff).slaBreached(new SlaBreach(b.Id, (long)(now - b.WaitingSince).TotalSeconds, b.Kind,
+                b.AssigneeId is null ? null : new Conversations.UserRef(b.AssigneeId.Value, b.AssigneeName ?? "")));
+        }
+        if (breached.Count > 0)
+        {
+            await queue.PushAsync(ct);
+        }
+        return breached.Count;
+    }
+}

@@ -1,0 +1,77 @@
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Routing;
+using ContactCenter.Api.Realtime;
+using Dapper;
+using Microsoft.AspNetCore.SignalR;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Stats;
+
+public sealed record QueueItem(long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds);
+
+public sealed record OnlineUser(long UserId, string Name, long OpenConversations);
+
+public sealed record QueueStats(IReadOnlyList<QueueItem> Waiting, long LongestWaitSeconds, IReadOnlyList<OnlineUser> Online);
+
+/// <summary>The live queue: unassigned conversations waiting for a person, and who is online with what load.</summary>
+public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHubContext<InboxHub, IInboxClient> hub, TimeProvider clock, ILogger<QueueFeed> logger)
+{
+    private sealed class Row
+    {
+        public long ConversationId { get; init; }
+        public long ChannelId { get; init; }
+        public string ChannelKind { get; init; } = "";
+        public string ChannelName { get; init; } = "";
+        public DateTimeOffset WaitingSince { get; init; }
+    }
+
+    public async Task<QueueStats> ReadAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
+            select c.id as conversation_id, ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
+                   coalesce(c.waiting_since, c.created_at) as waiting_since
+            from conversations c join channels ch on ch.id = c.channel_id
+            where c.assignee_id is null and c.status <> 'resolved'
+            order by coalesce(c.waiting_since, c.created_at), c.id
+            limit 500
+            """, cancellationToken: ct))).ToList();
+        var users = (await connection.QueryAsync<(long Id, string Name, long Open)>(new CommandDefinition("""
+            select u.id, u.name, (select count(*) from conversations c where c.assignee_id = u.id and c.status <> 'resolved')
+            from users u where u.is_active order by u.name
+            """, cancellationToken: ct))).ToList();
+        var online = await presence.OnlineAsync(users.Select(u => u.Id).ToList());
+        var waiting = rows.Select(r => new QueueItem(r.ConversationId, new ChannelRef(r.ChannelId, r.ChannelKind, r.ChannelName), r.WaitingSince,
+            (long)Math.Max(0, (now - r.WaitingSince).TotalSeconds))).ToList();
+        return new QueueStats(waiting, waiting.Count == 0 ? 0 : waiting.Max(w => w.WaitingSeconds),
+            users.Where(u => online.Contains(u.Id)).Select(u => new OnlineUser(u.Id, u.Name, u.Open)).ToList());
+    }
+
+    private int scheduled;
+
+    /// <summary>
+    /// Pushes `queueChanged` to admins and supervisors. Changes that come in a burst (a wave of connections,
+    /// a drained queue) are coalesced into one push 200 ms later, computed from the state at that time.
+    /// </summary>
+    public Task PushAsync(CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref scheduled, 1) == 0)
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+                Interlocked.Exchange(ref scheduled, 0);
+                try
+                {
+                    await hub.Clients.Group(HubGroups.Staff).queueChanged(await ReadAsync(CancellationToken.None));
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+                {
+                    logger.LogWarning("Queue push skipped: {Error}", ex.Message);
+                }
+            }, CancellationToken.None);
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,328 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+
+namespace ContactCenter.Connectors.Telegram.Tests;
+
+public sealed class TelegramInboundTests(TelegramFixture fixture) : IClassFixture<TelegramFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetTelegramAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private sealed record StoredMessage(long Id, long ConversationId, string Direction, string? Text, string Status, string? ExternalId, long? ReplyToId, string? Metadata, DateTime? SentAt);
+
+    private async Task<StoredMessage> MessageAsync(string externalId)
+    {
+        await using var db = fixture.Db();
+        return await db.QuerySingleAsync<StoredMessage>(
+            "select id, conversation_id, direction, text, status, external_id, reply_to_id, metadata::text as metadata, sent_at from messages where external_id = @externalId",
+            new { externalId });
+    }
+
+    [Fact]
+    public async Task A_private_text_message_becomes_a_message_of_a_new_contact_with_name_and_username()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        var response = await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, response.Content.Headers.ContentLength ?? 0);
+        var message = await MessageAsync("5551234567:1365");
+        Assert.Equal("inbound", message.Direction);
+        Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань? 🚚", message.Text);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1764169272).UtcDateTime, message.SentAt);
+        await using var db = fixture.Db();
+        var identity = await db.QuerySingleAsync<(string Address, string DisplayName, string Username, string Name)>(
+            "select i.address, i.display_name, i.username, c.name from contact_identities i join contacts c on c.id = i.contact_id where i.channel_kind = 'telegram'");
+        Assert.Equal(("5551234567", "Анна Смирнова", "anna_smirnova", "Анна Смирнова"), identity);
+        Assert.Equal(1, await fixture.CountAsync("leads"));
+
+        // And a manager sees it through REST.
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var page = await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{message.ConversationId}/messages");
+        var item = page!["items"]![0]!;
+        Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань? 🚚", item["text"]!.GetValue<string>());
+        Assert.Equal("Анна Смирнова", item["sender"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_redelivered_update_is_stored_once()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        var body = TelegramFixture.Sample("text");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => fixture.PostUpdateAsync(channelId, body)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, await fixture.CountAsync("messages"));
+        Assert.Equal(1, await fixture.CountAsync("contacts"));
+        await using var db = fixture.Db();
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("select inbound_count from conversations"));
+    }
+
+    [Fact]
+    public async Task Start_with_a_payload_records_the_payload_as_the_leads_source()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("start"))).StatusCode);
+
+        await using var db = fixture.Db();
+        Assert.Equal("utm_vk_autumn2026", await db.ExecuteScalarAsync<string>("select source from leads"));
+        Assert.Equal("/start utm_vk_autumn2026", (await MessageAsync("5551234567:1364")).Text);
+    }
+
+    [Fact]
+    public async Task A_photo_with_caption_becomes_the_text_and_an_attachment_fetched_through_getFile_and_served_to_authorised_users_only()
+    {
+        var picture = Enumerable.Range(0, 3000).Select(i => (byte)(i % 251)).ToArray();
+        fixture.StubOk("getFile", new JsonObject
+        {
+            ["file_id"] = "AgACAgIAAxkBAAIBXmVk-large", ["file_unique_id"] = "AQADlarge", ["file_size"] = picture.Length, ["file_path"] = "photos/file_17.jpg",
+        });
+        fixture.Bot.Given(WireMock.RequestBuilders.Request.Create().WithPath($"/file/bot{TelegramFixture.Token}/photos/file_17.jpg").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/jpeg").WithBody(picture));
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("photo"))).StatusCode);
+
+        var message = await MessageAsync("5551234567:1368");
+        Assert.Equal("Вот так пришла упаковка 📦 — угол помят", message.Text);
+        var attachmentId = await fixture.EventuallyAsync<long?>("select id from attachments where storage_path is not null", v => v is not null);
+        await using var db = fixture.Db();
+        var attachment = await db.QuerySingleAsync<(string FileName, string ContentType, long Size, string ExternalRef)>(
+            "select file_name, content_type, size, external_ref from attachments");
+        Assert.Equal(("photo_AQADlarge.jpg", "image/jpeg", (long)picture.Length, "AgACAgIAAxkBAAIBXmVk-large"), attachment);
+        var getFile = Assert.Single(fixture.Calls("getFile"));
+        Assert.Contains("AgACAgIAAxkBAAIBXmVk-large", getFile.RequestMessage.Body);
+
+        using (var admin = fixture.App.Http(fixture.AdminToken))
+        {
+            var download = await admin.GetAsync($"/api/attachments/{attachmentId}");
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            Assert.Equal(picture, await download.Content.ReadAsByteArrayAsync());
+        }
+        var outsider = await fixture.CreateUserAsync("outsider", "manager");
+        using (var http = fixture.App.Http(outsider.Token))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/attachments/{attachmentId}")).StatusCode);
+        }
+        using (var anonymous = fixture.App.Http())
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/attachments/{attachmentId}")).StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("document", "Счёт №42.pdf", "application/pdf", "Счёт во вложении 🧾")]
+    [InlineData("voice", "voice_AgADvoice.ogg", "audio/ogg", null)]
+    [InlineData("sticker", "sticker_AgADsticker.webp", "image/webp", "👍")]
+    public async Task Documents_voice_notes_and_stickers_become_attachments(string sample, string fileName, string contentType, string? text)
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample(sample))).StatusCode);
+
+        await using var db = fixture.Db();
+        var row = await db.QuerySingleAsync<(string FileName, string ContentType, string? Text)>(
+            "select a.file_name, a.content_type, m.text from attachments a join messages m on m.id = a.message_id");
+        Assert.Equal((fileName, contentType, text), row);
+        Assert.Equal(1, await fixture.CountAsync("outbox where kind = 'media:telegram'"));
+    }
+
+    [Fact]
+    public async Task A_shared_own_phone_number_becomes_the_contacts_phone()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"));
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("contact"))).StatusCode);
+
+        await using var db = fixture.Db();
+        Assert.Equal("+79161234567", await db.ExecuteScalarAsync<string>("select phone from contacts"));
+        Assert.Equal(1, await fixture.CountAsync("contacts"));
+        Assert.Equal("📱 Contact: Анна Смирнова, +79161234567", (await MessageAsync("5551234567:1372")).Text);
+    }
+
+    [Fact]
+    public async Task A_location_is_stored_as_text_with_coordinates()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("location"));
+
+        var message = await MessageAsync("5551234567:1373");
+        Assert.StartsWith("📍 Location: 55.796127, 49.106414", message.Text);
+        var metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(message.Metadata!)!;
+        Assert.Equal("55.796127", metadata["latitude"]);
+    }
+
+    [Fact]
+    public async Task A_reply_links_to_the_replied_message()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"));
+
+        await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("reply"));
+
+        var original = await MessageAsync("5551234567:1365");
+        var reply = await MessageAsync("5551234567:1367");
+        Assert.Equal(original.Id, reply.ReplyToId);
+        Assert.Equal(original.ConversationId, reply.ConversationId);
+    }
+
+    [Fact]
+    public async Task An_edit_changes_the_text_keeps_the_original_and_is_pushed_as_messageUpdated()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"));
+        await using var hub = await fixture.ConnectHubAsync(fixture.AdminToken);
+        var events = new ContactCenter.FunctionalTests.Infrastructure.HubRecorder(hub);
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("edited"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("edited"))).StatusCode);
+
+        var message = await MessageAsync("5551234567:1365");
+        Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань и в Самару? 🚚", message.Text);
+        var metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(message.Metadata!)!;
+        Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань? 🚚", metadata["originalText"]);
+        Assert.Equal("true", metadata["edited"]);
+        Assert.Equal("2025-11-26T15:02:10.000Z", metadata["editedAt"]);
+        Assert.Equal(1, await fixture.CountAsync("messages"));
+        var pushed = await events.WaitForAsync("messageUpdated", m => m["id"]!.GetValue<long>() == message.Id);
+        Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань и в Самару? 🚚", pushed["text"]!.GetValue<string>());
+        Assert.Equal("true", pushed["metadata"]!["edited"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_edit_of_a_message_never_received_is_stored_as_an_edited_message()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("edited"))).StatusCode);
+
+        var message = await MessageAsync("5551234567:1365");
+        Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань и в Самару? 🚚", message.Text);
+        Assert.Equal("true", JsonSerializer.Deserialize<Dictionary<string, string>>(message.Metadata!)!["edited"]);
+    }
+
+    [Theory]
+    [InlineData("group")]
+    [InlineData("channel_post")]
+    public async Task Group_chats_and_channel_posts_are_ignored_with_200(string sample)
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        var response = await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample(sample));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+        Assert.Equal(0, await fixture.CountAsync("contacts"));
+    }
+
+    [Fact]
+    public async Task An_update_the_service_does_not_understand_is_stored_once_for_review()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("callback_query"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("callback_query"))).StatusCode);
+
+        await using var db = fixture.Db();
+        var row = await db.QuerySingleAsync<(long ChannelId, string ExternalId, string Kind, string Data)>(
+            "select channel_id, external_id, kind, raw->'callback_query'->>'data' from unhandled_inbound");
+        Assert.Equal((channelId, "update:815200112", "callback_query", "delivery:courier"), row);
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+    }
+
+    [Fact]
+    public async Task A_message_kind_the_service_cannot_show_is_kept_and_says_so()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        var body = """
+            {"update_id": 815200120, "message": {"message_id": 1390,
+              "from": {"id": 5551234567, "is_bot": false, "first_name": "Анна"},
+              "chat": {"id": 5551234567, "first_name": "Анна", "type": "private"}, "date": 1764170500,
+              "game": {"title": "Тетрис 🎮", "description": "Игра", "photo": []}}}
+            """;
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, body)).StatusCode);
+
+        var message = await MessageAsync("5551234567:1390");
+        Assert.StartsWith("[Unsupported Telegram message:", message.Text);
+    }
+
+    [Fact]
+    public async Task A_wrong_or_missing_secret_is_401_and_stores_nothing()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        var wrong = await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"), "wh-secret-0123456789abcdeX");
+        var missing = await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"), secret: null);
+        var prefix = await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"), TelegramFixture.Secret[..10]);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, prefix.StatusCode);
+        Assert.Equal("application/problem+json", wrong.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+    }
+
+    [Theory]
+    [InlineData("{\"update_id\": 1, \"message\": ")]
+    [InlineData("not json at all")]
+    [InlineData("[1, 2, 3]")]
+    [InlineData("{}")]
+    public async Task Malformed_json_is_400_and_stores_nothing(string body)
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+
+        var response = await fixture.PostUpdateAsync(channelId, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.False(string.IsNullOrEmpty(problem!["detail"]?.GetValue<string>()));
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+        Assert.Equal(0, await fixture.CountAsync("unhandled_inbound"));
+    }
+
+    [Fact]
+    public async Task A_body_over_one_megabyte_is_413()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        var body = TelegramFixture.Sample("text").Replace("Здравствуйте!", new string('я', 1_100_000), StringComparison.Ordinal);
+
+        var response = await fixture.PostUpdateAsync(channelId, body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+    }
+
+    [Fact]
+    public async Task An_unknown_channel_is_404_and_a_channel_of_another_kind_too()
+    {
+        var api = await fixture.CreateApiChannelAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.PostUpdateAsync(987_654, TelegramFixture.Sample("text"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.PostUpdateAsync(api.Id, TelegramFixture.Sample("text"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_disabled_channel_is_403_with_a_clear_detail()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        using var http = fixture.App.Http(fixture.AdminToken);
+        (await http.PatchAsJsonAsync($"/api/channels/{channelId}", new { enabled = false })).EnsureSuccessStatusCode();
+
+        var response = await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Contains("disabled", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+    }
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace ContactCenter.Connectors.Telegram.Tests;
+
+public sealed class TelegramOutboundTests(TelegramFixture fixture) : IClassFixture<TelegramFixture>, IAsyncLifetime
+{
+    private const string ReplyText = "Добрый день, Анна! Доставка в Казань — 350 ₽, 2–3 дня 🚚";
+
+    public Task InitializeAsync() => fixture.ResetTelegramAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The customer writes first (message 1365), so there is a conversation to answer.</summary>
+    private async Task<long> ConversationAsync()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"))).StatusCode);
+        await using var db = fixture.Db();
+        return await db.ExecuteScalarAsync<long>("select id from conversations");
+    }
+
+    private async Task<long> ReplyAsync(long conversationId, string text = ReplyText)
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var response = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+    }
+
+    private Task<string?> StatusWhenSettledAsync(long messageId) =>
+        fixture.EventuallyAsync<string>("select status from messages where id = @messageId", s => s is "sent" or "failed", new { messageId });
+
+    private static JsonObject Body(WireMock.Logging.ILogEntry call) => JsonNode.Parse(call.RequestMessage.Body!)!.AsObject();
+
+    private void StubSendMessage(int messageId) =>
+        fixture.StubOk("sendMessage", TelegramFixture.SentMessage(5551234567, messageId, ReplyText));
+
+    [Fact]
+    public async Task A_managers_reply_goes_out_with_sendMessage_and_keeps_telegrams_message_id()
+    {
+        StubSendMessage(1366);
+        var conversationId = await ConversationAsync();
+        await using var hub = await fixture.ConnectHubAsync(fixture.AdminToken);
+        var events = new HubRecorder(hub);
+
+        var messageId = await ReplyAsync(conversationId);
+
+        Assert.Equal("sent", await StatusWhenSettledAsync(messageId));
+        await using var db = fixture.Db();
+        Assert.Equal("5551234567:1366", await db.ExecuteScalarAsync<string>("select external_id from messages where id = @messageId", new { messageId }));
+        var body = Body(Assert.Single(fixture.Calls("sendMessage")));
+        Assert.Equal(5551234567, body["chat_id"]!.GetValue<long>());
+        Assert.Equal(ReplyText, body["text"]!.GetValue<string>());
+        Assert.Null(body["reply_parameters"]);
+        await events.WaitForAsync("messageUpdated", m => m["id"]!.GetValue<long>() == messageId && m["status"]!.GetValue<string>() == "sent");
+    }
+
+    [Fact]
+    public async Task A_reply_to_a_customers_message_is_sent_as_a_telegram_reply()
+    {
+        StubSendMessage(1366);
+        var conversationId = await ConversationAsync();
+
+        // The reply API has no "reply to" field yet: queue the reply as the outbox would see it.
+        long messageId;
+        await using (var db = fixture.Db())
+        {
+            messageId = await db.ExecuteScalarAsync<long>("""
+                with m as (
+                    insert into messages (conversation_id, channel_id, direction, text, sender_type, status, reply_to_id)
+                    select c.id, c.channel_id, 'outbound', @text, 'user', 'queued', (select id from messages where external_id = '5551234567:1365')
+                    from conversations c where c.id = @conversationId
+                    returning id
+                ), o as (insert into outbox (kind, message_id) select 'send', id from m)
+                select id from m
+                """, new { conversationId, text = ReplyText });
+        }
+
+        Assert.Equal("sent", await StatusWhenSettledAsync(messageId));
+        var body = Body(Assert.Single(fixture.Calls("sendMessage")));
+        Assert.Equal(1365, body["reply_parameters"]!["message_id"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_429_is_retried_after_retry_after_and_then_sent()
+    {
+        var scenario = "rate-" + Guid.NewGuid().ToString("N");
+        fixture.Bot.Given(Request.Create().WithPath(fixture.MethodPath("sendMessage")).UsingPost())
+            .InScenario(scenario).WillSetStateTo("limited").AtPriority(5)
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Content-Type", "application/json")
+                .WithBody(TelegramFixture.Error(429, "Too Many Requests: retry after 1", retryAfter: 1)));
+        fixture.Bot.Given(Request.Create().WithPath(fixture.MethodPath("sendMessage")).UsingPost())
+            .InScenario(scenario).WhenStateIs("limited").AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(new JsonObject { ["ok"] = true, ["result"] = TelegramFixture.SentMessage(5551234567, 1366, ReplyText) }.ToJsonString()));
+        var conversationId = await ConversationAsync();
+
+        var messageId = await ReplyAsync(conversationId);
+
+        Assert.Equal("sent", await StatusWhenSettledAsync(messageId));
+        var calls = fixture.Calls("sendMessage").ToList();
+        Assert.Equal(2, calls.Count);
+        // The outbox's own backoff here is 0.2 s: the second try waited for Telegram's retry_after of 1 s.
+        Assert.True(calls[1].RequestMessage.DateTime - calls[0].RequestMessage.DateTime >= TimeSpan.FromMilliseconds(900),
+            $"retried after {(calls[1].RequestMessage.DateTime - calls[0].RequestMessage.DateTime).TotalMilliseconds} ms");
+        await using var db = fixture.Db();
+        Assert.Null(await db.ExecuteScalarAsync<string?>("select error from messages where id = @messageId", new { messageId }));
+    }
+
+    [Fact]
+    public async Task A_server_error_is_retried_with_backoff()
+    {
+        var scenario = "down-" + Guid.NewGuid().ToString("N");
+        fixture.Bot.Given(Request.Create().WithPath(fixture.MethodPath("sendMessage")).UsingPost())
+            .InScenario(scenario).WillSetStateTo("recovered").AtPriority(5)
+            .RespondWith(Response.Create().WithStatusCode(502).WithHeader("Content-Type", "application/json")
+                .WithBody(TelegramFixture.Error(502, "Bad Gateway")));
+        fixture.Bot.Given(Request.Create().WithPath(fixture.MethodPath("sendMessage")).UsingPost())
+            .InScenario(scenario).WhenStateIs("recovered").AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(new JsonObject { ["ok"] = true, ["result"] = TelegramFixture.SentMessage(5551234567, 1366, ReplyText) }.ToJsonString()));
+        var conversationId = await ConversationAsync();
+
+        var messageId = await ReplyAsync(conversationId);
+
+        Assert.Equal("sent", await StatusWhenSettledAsync(messageId));
+        Assert.Equal(2, fixture.Calls("sendMessage").Count());
+    }
+
+    [Fact]
+    public async Task A_bot_blocked_by_the_user_fails_with_the_reason_in_plain_words_and_is_pushed()
+    {
+        fixture.StubError("sendMessage", 403, "Forbidden: bot was blocked by the user");
+        var conversationId = await ConversationAsync();
+        await using var hub = await fixture.ConnectHubAsync(fixture.AdminToken);
+        var events = new HubRecorder(hub);
+
+        var messageId = await ReplyAsync(conversationId);
+
+        Assert.Equal("failed", await StatusWhenSettledAsync(messageId));
+        await using var db = fixture.Db();
+        var error = await db.ExecuteScalarAsync<string>("select error from messages where id = @messageId", new { messageId });
+        Assert.Equal("The customer blocked the bot, so Telegram does not deliver messages to them.", error);
+        Assert.Single(fixture.Calls("sendMessage")); // not retried
+        var pushed = await events.WaitForAsync("messageUpdated", m => m["id"]!.GetValue<long>() == messageId && m["status"]!.GetValue<string>() == "failed");
+        Assert.Equal(error, pushed["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_text_longer_than_telegrams_limit_goes_as_several_messages()
+    {
+        StubSendMessage(1366);
+        var conversationId = await ConversationAsync();
+        var text = string.Concat(Enumerable.Repeat("Очень длинный ответ 📦 ", 400)); // 8800 chars
+
+        var messageId = await ReplyAsync(conversationId, text);
+
+        Assert.Equal("sent", await StatusWhenSettledAsync(messageId));
+        var parts = fixture.Calls("sendMessage").Select(c => Body(c)["text"]!.GetValue<string>()).ToList();
+        Assert.Equal(3, parts.Count);
+        Assert.All(parts, p => Assert.True(p.Length <= 4096));
+        Assert.Equal(text, string.Concat(parts));
+    }
+}

@@ -1,0 +1,300 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Features.Routing;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactCenter.FunctionalTests;
+
+/// <summary>Distribution per channel with real presence (hub connections) over real Redis and PostgreSQL.</summary>
+public sealed class RoutingTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    private readonly List<HubConnection> hubs = [];
+
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var hub in hubs)
+        {
+            await hub.DisposeAsync();
+        }
+    }
+
+    private async Task<(AppFixture.ApiChannel Channel, long Id)> ChannelAsync(JsonObject routing, JsonObject? sla = null)
+    {
+        var secret = "routing-secret-" + Guid.NewGuid().ToString("N");
+        var settings = new JsonObject { ["secret"] = secret, ["routing"] = routing };
+        if (sla is not null)
+        {
+            settings["sla"] = sla;
+        }
+        var channel = await fixture.CreateChannelAsync("api", "Routed " + Guid.NewGuid().ToString("N")[..6], settings);
+        var id = channel["id"]!.GetValue<long>();
+        return (new AppFixture.ApiChannel(id, secret), id);
+    }
+
+    private async Task<HubRecorder> OnlineAsync(AppFixture.TestUser user)
+    {
+        var hub = await fixture.ConnectHubAsync(user.Token);
+        hubs.Add(hub);
+        return new HubRecorder(hub);
+    }
+
+    private async Task<long?> AssigneeAsync(long conversationId)
+    {
+        await using var db = fixture.Db();
+        return await db.ExecuteScalarAsync<long?>("select assignee_id from conversations where id = @conversationId", new { conversationId });
+    }
+
+    /// <summary>Hub connects drain queues while the client already runs, so routing results are awaited, not raced.</summary>
+    private async Task<long?> AssigneeSoonAsync(long conversationId, long? expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long? actual;
+        while ((actual = await AssigneeAsync(conversationId)) != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        return actual;
+    }
+
+    private async Task<long> NewConversationAsync(AppFixture.ApiChannel channel, string customer) =>
+        (await fixture.IngestAsync(channel, "m-" + Guid.NewGuid().ToString("N"), customer, "hello"))["conversationId"]!.GetValue<long>();
+
+    [Fact]
+    public async Task Evenly_gives_each_new_conversation_to_the_online_manager_who_waited_longest()
+    {
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly" });
+        var m1 = await fixture.CreateUserAsync("even1", "manager", id);
+        var m2 = await fixture.CreateUserAsync("even2", "manager", id);
+        var offline = await fixture.CreateUserAsync("even3", "manager", id);
+        await OnlineAsync(m1);
+        await OnlineAsync(m2);
+
+        var assignees = new List<long?>();
+        for (var i = 0; i < 4; i++)
+        {
+            assignees.Add(await AssigneeAsync(await NewConversationAsync(channel, $"even-customer-{i}")));
+        }
+
+        Assert.All(assignees, a => Assert.NotNull(a));
+        Assert.Equal(2, assignees.Count(a => a == m1.Id));
+        Assert.Equal(2, assignees.Count(a => a == m2.Id));
+        Assert.NotEqual(assignees[0], assignees[1]);
+        Assert.DoesNotContain(offline.Id, assignees.OfType<long>());
+    }
+
+    [Fact]
+    public async Task Strictly_follows_the_configured_order_round_robin()
+    {
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "strictly" });
+        var a = await fixture.CreateUserAsync("strict-a", "manager", id);
+        var b = await fixture.CreateUserAsync("strict-b", "manager", id);
+        using (var http = fixture.App.Http(fixture.AdminToken))
+        {
+            var patch = await http.PatchAsJsonAsync($"/api/channels/{id}", new { settings = new { routing = new { mode = "strictly", order = new[] { b.Id, a.Id } } } });
+            patch.EnsureSuccessStatusCode();
+        }
+        await OnlineAsync(a);
+        await OnlineAsync(b);
+
+        var order = new List<long?>();
+        for (var i = 0; i < 3; i++)
+        {
+            order.Add(await AssigneeAsync(await NewConversationAsync(channel, $"strict-{i}")));
+        }
+
+        Assert.Equal([b.Id, a.Id, b.Id], order);
+    }
+
+    [Fact]
+    public async Task With_nobody_online_conversations_wait_and_are_assigned_oldest_first_when_a_manager_connects()
+    {
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly", ["maxOpenPerManager"] = 2 });
+        var manager = await fixture.CreateUserAsync("late", "manager", id);
+        var first = await NewConversationAsync(channel, "waiting-1");
+        var second = await NewConversationAsync(channel, "waiting-2");
+        var third = await NewConversationAsync(channel, "waiting-3");
+        Assert.Null(await AssigneeAsync(first));
+
+        await OnlineAsync(manager);
+
+        Assert.Equal(manager.Id, await AssigneeSoonAsync(first, manager.Id));
+        Assert.Equal(manager.Id, await AssigneeSoonAsync(second, manager.Id));
+        Assert.Null(await AssigneeAsync(third)); // the cap of 2 holds
+
+        using var http = fixture.App.Http(manager.Token);
+        (await http.PostAsJsonAsync($"/api/conversations/{first}/status", new { status = "resolved" })).EnsureSuccessStatusCode();
+
+        Assert.Equal(manager.Id, await AssigneeAsync(third)); // the freed seat drained the queue
+    }
+
+    [Fact]
+    public async Task An_away_manager_gets_nothing_until_back_online()
+    {
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly" });
+        var manager = await fixture.CreateUserAsync("coffee", "manager", id);
+        await OnlineAsync(manager);
+        using var http = fixture.App.Http(manager.Token);
+        (await http.PostAsJsonAsync("/api/presence", new { status = "away" })).EnsureSuccessStatusCode();
+
+        var conversation = await NewConversationAsync(channel, "while-away");
+        Assert.Null(await AssigneeAsync(conversation));
+
+        (await http.PostAsJsonAsync("/api/presence", new { status = "online" })).EnsureSuccessStatusCode();
+        Assert.Equal(manager.Id, await AssigneeAsync(conversation));
+    }
+
+    [Fact]
+    public async Task A_returning_customer_goes_back_to_their_previous_manager_on_another_channel()
+    {
+        var (channelA, a) = await ChannelAsync(new JsonObject { ["mode"] = "evenly" });
+        var (channelB, b) = await ChannelAsync(new JsonObject { ["mode"] = "evenly" });
+        var m1 = await fixture.CreateUserAsync("sticky1", "manager", a, b);
+        var m2 = await fixture.CreateUserAsync("sticky2", "manager", a, b);
+        await OnlineAsync(m1);
+        await OnlineAsync(m2);
+        var first = (await (await fixture.PostInboundAsync(channelA, AppFixture.InboundBody("s-1", "crm-9", "hi", "Loyal", "loyal@example.com")))
+            .Content.ReadFromJsonAsync<JsonObject>())!["conversationId"]!.GetValue<long>();
+        var owner = (await AssigneeAsync(first))!.Value;
+        // The next evenly slot belongs to the other manager now; stickiness must win over it.
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("update users set last_assigned_at = now() + interval '1 minute' where id = @owner", new { owner });
+        }
+
+        var response = await fixture.PostInboundAsync(channelB, AppFixture.InboundBody("s-2", "shop-9", "me again", "Loyal", "loyal@example.com"));
+        var second = (await response.Content.ReadFromJsonAsync<JsonObject>())!["conversationId"]!.GetValue<long>();
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(1, await fixture.CountAsync("contacts"));
+        Assert.Equal(owner, await AssigneeAsync(second));
+        var other = await NewConversationAsync(channelB, "stranger");
+        Assert.NotEqual(owner, await AssigneeAsync(other));
+    }
+
+    [Fact]
+    public async Task An_unanswered_conversation_is_passed_to_the_next_manager()
+    {
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly", ["passAfterSeconds"] = 1 });
+        var m1 = await fixture.CreateUserAsync("pass1", "manager", id);
+        var m2 = await fixture.CreateUserAsync("pass2", "manager", id);
+        await OnlineAsync(m1);
+        await OnlineAsync(m2);
+
+        var conversation = await NewConversationAsync(channel, "impatient");
+        var first = await AssigneeAsync(conversation);
+        Assert.NotNull(first);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        long? now;
+        do
+        {
+            await Task.Delay(200);
+            now = await AssigneeAsync(conversation);
+        }
+        while (now == first && DateTime.UtcNow < deadline);
+        Assert.NotNull(now);
+        Assert.NotEqual(first, now);
+    }
+
+    [Fact]
+    public async Task An_answered_conversation_is_not_passed()
+    {
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly", ["passAfterSeconds"] = 1 });
+        var m1 = await fixture.CreateUserAsync("keep1", "manager", id);
+        var m2 = await fixture.CreateUserAsync("keep2", "manager", id);
+        await OnlineAsync(m1);
+        await OnlineAsync(m2);
+        var conversation = await NewConversationAsync(channel, "answered");
+        var owner = (await AssigneeAsync(conversation))!.Value;
+        using var http = fixture.App.Http(owner == m1.Id ? m1.Token : m2.Token);
+        (await http.PostAsJsonAsync($"/api/conversations/{conversation}/messages", new { text = "Hi! Looking into it." })).EnsureSuccessStatusCode();
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await fixture.CountAsync("outbox where kind = 'route:pass' and state = 'done'") == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(1, await fixture.CountAsync("outbox where kind = 'route:pass' and state = 'done'"));
+        Assert.Equal(owner, await AssigneeAsync(conversation));
+    }
+
+    [Fact]
+    public async Task Two_managers_taking_one_conversation_at_once_end_with_one_owner()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var m1 = await fixture.CreateUserAsync("take1", "manager", channel.Id);
+        var m2 = await fixture.CreateUserAsync("take2", "manager", channel.Id);
+        var conversation = await NewConversationAsync(channel, "popular");
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+
+        var results = await Task.WhenAll(
+            http1.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = m1.Id }),
+            http2.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = m2.Id }));
+
+        var codes = results.Select(r => r.StatusCode).ToList();
+        Assert.Contains(HttpStatusCode.NoContent, codes);
+        var winner = codes[0] == HttpStatusCode.NoContent ? m1.Id : m2.Id;
+        Assert.Equal(winner, await AssigneeAsync(conversation));
+        // The loser either raced the update (409) or arrived after it and can no longer see the conversation (404).
+        Assert.Single(codes, c => c == HttpStatusCode.NoContent);
+        Assert.Single(codes, c => c is HttpStatusCode.Conflict or HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Two_nodes_draining_one_queue_never_assign_a_conversation_twice_or_break_the_cap()
+    {
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly", ["maxOpenPerManager"] = 4 });
+        var m1 = await fixture.CreateUserAsync("race1", "manager", id);
+        var m2 = await fixture.CreateUserAsync("race2", "manager", id);
+        for (var i = 0; i < 12; i++)
+        {
+            await NewConversationAsync(channel, $"queued-{i}");
+        }
+        var prefix = fixture.App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Realtime:ChannelPrefix"];
+        await using var nodeB = new AppNode(fixture.Postgres, TestEnvironment.Redis, new Dictionary<string, string?> { ["Realtime:ChannelPrefix"] = prefix });
+        await OnlineAsync(m1);
+        hubs.Add(await fixture.ConnectHubAsync(m2.Token, nodeB));
+
+        await Task.WhenAll(
+            fixture.App.Services.GetRequiredService<Router>().DrainChannelAsync(id, CancellationToken.None),
+            nodeB.Services.GetRequiredService<Router>().DrainChannelAsync(id, CancellationToken.None));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await fixture.CountAsync("conversations where assignee_id is not null") < 8 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await using var db = fixture.Db();
+        var load = (await db.QueryAsync<(long Assignee, long Count)>(
+            "select assignee_id, count(*) from conversations where assignee_id is not null group by assignee_id")).ToDictionary(r => r.Assignee, r => r.Count);
+        Assert.Equal(4, load.GetValueOrDefault(m1.Id));
+        Assert.Equal(4, load.GetValueOrDefault(m2.Id));
+        Assert.Equal(4, await fixture.CountAsync("conversations where assignee_id is null"));
+    }
+
+    [Fact]
+    public async Task A_breached_first_response_target_is_pushed_to_supervisors_once_and_the_queue_live()
+    {
+        var (channel, _) = await ChannelAsync(new JsonObject { ["mode"] = "manual" }, new JsonObject { ["firstResponseSeconds"] = 1 });
+        var supervisor = await fixture.CreateUserAsync("watcher", "supervisor");
+        var events = await OnlineAsync(supervisor);
+
+        var conversation = await NewConversationAsync(channel, "slow-service");
+
+        var queue = await events.WaitForAsync("queueChanged", q => q["waiting"]!.AsArray().Any(w => w!["conversationId"]!.GetValue<long>() == conversation));
+        Assert.True(queue["longestWaitSeconds"]!.GetValue<long>() >= 0);
+        var breach = await events.WaitForAsync("slaBreached", b => b["conversationId"]!.GetValue<long>() == conversation);
+        Assert.Equal("first_response", breach["kind"]!.GetValue<string>());
+        Assert.True(breach["waitingSeconds"]!.GetValue<long>() >= 1);
+        await Task.Delay(1000); // several more scans
+        Assert.Single(events.Of("slaBreached"), b => b["conversationId"]!.GetValue<long>() == conversation);
+    }
+}

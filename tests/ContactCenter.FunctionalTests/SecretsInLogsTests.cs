@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.FunctionalTests;
+
+public sealed class VerboseLogFixture : AppFixture
+{
+    public LogSink Logs { get; } = new();
+
+    protected override IDictionary<string, string?> ExtraSettings()
+    {
+        var settings = base.ExtraSettings();
+        settings["Logging:LogLevel:Default"] = "Trace";
+        settings["Logging:LogLevel:Microsoft"] = "Trace";
+        settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
+        return settings;
+    }
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+}
+
+/// <summary>No secret — channel secrets, passwords, access tokens (also as the hubs' query string), the JWT key — is ever logged.</summary>
+public sealed class SecretsInLogsTests(VerboseLogFixture fixture) : IClassFixture<VerboseLogFixture>
+{
+    [Fact]
+    public async Task A_day_of_work_at_trace_level_logs_no_secret()
+    {
+        await fixture.ResetAsync();
+        var channel = await fixture.CreateApiChannelAsync("http://127.0.0.1:9/unreachable");
+        var manager = await fixture.CreateUserAsync("leaky", "manager", channel.Id);
+        var conversation = (await fixture.IngestAsync(channel, "s-1", "cust", "hello"))["conversationId"]!.GetValue<long>();
+        await fixture.PostInboundAsync(channel, AppFixture.InboundBody("s-2", "cust", "bad"), "sha256=00");
+        await using (var hub = await fixture.ConnectHubAsync(manager.Token))
+        {
+            await hub.InvokeAsync("MarkRead", conversation, (long?)null);
+        }
+        using (var http = fixture.App.Http(manager.Token))
+        {
+            (await http.PostAsJsonAsync($"/api/conversations/{conversation}/messages", new { text = "reply to an unreachable callback" })).EnsureSuccessStatusCode();
+        }
+        using (var anonymous = fixture.App.Http())
+        {
+            // What the browser client does: the token rides in the query string of the hub's requests.
+            var negotiate = await anonymous.PostAsync($"/hubs/inbox/negotiate?negotiateVersion=1&access_token={manager.Token}", null);
+            negotiate.EnsureSuccessStatusCode();
+            await anonymous.PostAsJsonAsync("/api/auth/login", new { email = "leaky@test.local", password = "wrong-password-123" });
+        }
+        await Task.Delay(1500); // let the outbox try (and log) the unreachable callback
+
+        var logs = string.Join("\n", fixture.Logs.Lines);
+        Assert.True(fixture.Logs.Lines.Count > 50, "The sink captured too little to prove anything.");
+        Assert.Contains("/hubs/inbox", logs); // the hub request was logged, so its query string was there to leak
+        foreach (var secret in new[] { channel.Secret, "password-1234", "wrong-password-123", manager.Token, fixture.AdminToken, TestKeys.JwtKey })
+        {
+            Assert.DoesNotContain(secret, logs);
+        }
+    }
+}
