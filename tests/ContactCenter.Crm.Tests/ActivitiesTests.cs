@@ -83,6 +83,33 @@ public sealed class ActivitiesTests(CrmFixture fixture) : IClassFixture<CrmFixtu
     }
 
     [Fact]
+    public async Task A_rescheduled_activity_is_due_again_at_its_new_time_and_a_done_one_cannot_change()
+    {
+        var manager = await fixture.CreateUserAsync("a5", "manager");
+        var colleague = await fixture.CreateUserAsync("a6", "manager");
+        using var http = fixture.App.Http(manager.Token);
+        var deal = await (await http.PostJsonAsync("/api/deals", new { title = "Reschedule" })).OkJsonAsync(HttpStatusCode.Created);
+        var activity = await (await http.PostJsonAsync("/api/activities", Activity("deal", deal.Id(), "Call", fixture.Time.GetUtcNow().AddMinutes(-1)))).OkJsonAsync(HttpStatusCode.Created);
+        var log = new EventLog();
+        await using var hub = await fixture.HubAsync(manager.Token, log);
+        await log.WaitForAsync("activityDue");
+
+        var moved = await (await http.PatchJsonAsync($"/api/activities/{activity.Id()}", new { dueAt = fixture.Time.GetUtcNow().AddHours(2), title = "Call again" })).OkJsonAsync();
+        Assert.Contains(moved["state"]!.GetValue<string>(), new[] { "today", "planned" }); // no longer overdue
+        Assert.Equal("Call again", moved["title"]!.GetValue<string>());
+        await log.WaitForAsync("countersChanged", c => c["overdueActivities"]!.GetValue<long>() == 0);
+        log.Clear();
+        fixture.Time.Advance(TimeSpan.FromHours(2).Add(TimeSpan.FromSeconds(1)));
+        Assert.Equal("Call again", (await log.WaitForAsync("activityDue"))["title"]!.GetValue<string>());
+
+        var handed = await (await http.PatchJsonAsync($"/api/activities/{activity.Id()}", new { assigneeId = colleague.Id })).OkJsonAsync();
+        Assert.Equal(colleague.Id, handed["assignee"]!.Id());
+        await (await fixture.App.Http(colleague.Token).PostJsonAsync($"/api/activities/{activity.Id()}/complete", new { })).OkJsonAsync();
+        await (await http.PatchJsonAsync($"/api/activities/{activity.Id()}", new { title = "Too late" })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("done", (await (await http.GetAsync($"/api/activities/{activity.Id()}")).OkJsonAsync())["state"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task At_midnight_tomorrows_activities_become_due_today_and_the_counter_is_pushed()
     {
         var manager = await fixture.CreateUserAsync("a3", "manager");

@@ -63,6 +63,28 @@ public sealed class DealsTests(CrmFixture fixture) : IClassFixture<CrmFixture>, 
     }
 
     [Fact]
+    public async Task One_of_several_lost_stages_is_a_loss_reason_by_itself_but_the_single_default_one_is_not()
+    {
+        using var admin = fixture.Admin();
+        var pipeline = await (await admin.PostJsonAsync("/api/pipelines", new
+        {
+            name = "Tenders",
+            stages = new object[] { new { name = "Open", semantic = "open" }, new { name = "Won", semantic = "won" }, new { name = "Lost: price", semantic = "lost" }, new { name = "Lost: late", semantic = "lost" } },
+        })).OkJsonAsync(HttpStatusCode.Created);
+        var lostLate = pipeline["stages"]![3]!.Id();
+        var tender = await (await admin.PostJsonAsync("/api/deals", new { title = "Tender", pipelineId = pipeline.Id() })).OkJsonAsync(HttpStatusCode.Created);
+        var plain = await (await admin.PostJsonAsync("/api/deals", new { title = "Plain" })).OkJsonAsync(HttpStatusCode.Created);
+
+        await (await admin.PostJsonAsync($"/api/deals/{plain.Id()}/close", new { outcome = "lost", stageId = await fixture.StageIdAsync("Lost") })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostJsonAsync($"/api/deals/{tender.Id()}/close", new { outcome = "lost", stageId = pipeline["stages"]![1]!.Id() })).ProblemAsync(HttpStatusCode.BadRequest);
+        var lost = await (await admin.PostJsonAsync($"/api/deals/{tender.Id()}/close", new { outcome = "lost", stageId = lostLate })).OkJsonAsync();
+
+        Assert.Equal("Lost: late", lost["stage"]!["name"]!.GetValue<string>());
+        var closed = (await (await admin.GetAsync($"/api/deals/{tender.Id()}/timeline")).OkJsonAsync())["items"]![0]!;
+        Assert.Equal("Lost: late", closed["data"]!["lossReason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Unknown_stage_or_pipeline_is_404_and_bad_fields_are_400()
     {
         using var admin = fixture.Admin();

@@ -132,6 +132,14 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
         return row?.ToDto(clock.GetUtcNow());
     }
 
+    public async Task<ActivityDto?> GetVisibleAsync(CurrentUser me, long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"{Select} where a.id = @id and {Visible}", new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
+        return row?.ToDto(clock.GetUtcNow());
+    }
+
     public sealed record ListQuery(string? Assignee, string? State, string? SubjectType, long? SubjectId, int Limit, string? Cursor);
 
     public async Task<CrmResult<Page<ActivityDto>>> ListAsync(CurrentUser me, ListQuery q, CancellationToken ct)
@@ -190,6 +198,71 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
             next = ConversationQueries.EncodeCursor(rows[^1].DueAt, rows[^1].Id);
         }
         return CrmResult<Page<ActivityDto>>.Ok(new Page<ActivityDto>(rows.Select(r => r.ToDto(now)).ToList(), next));
+    }
+
+    /// <summary>PATCH {title?, description?, dueAt?, assigneeId?}: reschedule or hand over an open activity. A new due time is pushed again when it comes.</summary>
+    public async Task<CrmResult<ActivityDto>> PatchAsync(CurrentUser me, long id, System.Text.Json.Nodes.JsonObject body, CancellationToken ct)
+    {
+        string? title, description;
+        DateTimeOffset? dueAt;
+        long? assigneeId;
+        try
+        {
+            title = body["title"]?.GetValue<string>();
+            description = body["description"]?.GetValue<string>();
+            dueAt = body["dueAt"] is { } due ? DateTimeOffset.Parse(due.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) : null;
+            assigneeId = body["assigneeId"]?.GetValue<long>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            return CrmResult<ActivityDto>.Invalid("body", "title and description are strings, dueAt an ISO-8601 time, assigneeId a number.");
+        }
+        if (body.ContainsKey("title") && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
+        {
+            return CrmResult<ActivityDto>.Invalid("title", "A title of at most 500 characters is required.");
+        }
+        if (body.ContainsKey("dueAt") && dueAt is null)
+        {
+            return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt cannot be removed.");
+        }
+        var changes = new CrmChanges();
+        var now = clock.GetUtcNow();
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                $"{Select} where a.id = @id and {Visible} for update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+            if (row is null)
+            {
+                return CrmResult<ActivityDto>.NotFound("There is no such activity.");
+            }
+            if (row.CompletedAt is not null)
+            {
+                return CrmResult<ActivityDto>.Conflict("The activity is done.");
+            }
+            if (await DealService.CheckPeopleAsync(connection, tx, null, assigneeId, ct) is { } invalid)
+            {
+                return invalid.As<ActivityDto>();
+            }
+            var setAssignee = body.ContainsKey("assigneeId");
+            await connection.ExecuteAsync(new CommandDefinition("""
+                update activities set title = coalesce(@title, title), description = case when @setDescription then @description else description end,
+                       due_at = coalesce(@dueAt, due_at), due_pushed_at = case when @dueAt::timestamptz is null then due_pushed_at end,
+                       assignee_id = case when @setAssignee then @assigneeId else assignee_id end
+                where id = @id
+                """, new
+            {
+                id, title = title?.Trim(), setDescription = body.ContainsKey("description"), description, dueAt = dueAt?.UtcDateTime, setAssignee, assigneeId,
+            }, tx, cancellationToken: ct));
+            var subject = new Subject(row.SubjectType, row.SubjectId);
+            await Timeline.AddAsync(connection, tx, subject, "activity", Actor.User(me), now,
+                new { activityId = id, action = "updated", title = title?.Trim() ?? row.Title, dueAt = (dueAt ?? row.DueAt).UtcDateTime, assigneeId = setAssignee ? assigneeId : row.AssigneeId }, ct);
+            (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
+            changes.Counters(row.AssigneeId, setAssignee ? assigneeId : null);
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<ActivityDto>.Ok((await GetAsync(id, ct))!);
     }
 
     public async Task<CrmResult<ActivityDto>> CompleteAsync(CurrentUser me, long id, CompleteRequest? r, CancellationToken ct)

@@ -158,9 +158,10 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
         {
             return CrmResult<DealDto>.Invalid("outcome", "outcome must be won or lost.");
         }
-        if (r.Outcome == "lost" && r.LossReasonId is null)
+        const string needsReason = "A lost deal needs a loss reason: lossReasonId (see GET /api/loss-reasons), or the stageId of one of its pipeline's several lost stages.";
+        if (r.Outcome == "lost" && r.LossReasonId is null && r.StageId is null)
         {
-            return CrmResult<DealDto>.Invalid("lossReasonId", "A lost deal needs a loss reason (lossReasonId, see GET /api/loss-reasons).");
+            return CrmResult<DealDto>.Invalid("lossReasonId", needsReason);
         }
         var changes = new CrmChanges();
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -204,6 +205,17 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
                 {
                     return CrmResult<DealDto>.Conflict($"The deal's pipeline has no {r.Outcome} stage.");
                 }
+            }
+            if (r.Outcome == "lost" && r.LossReasonId is null)
+            {
+                // Several lost stages are reasons themselves ("Lost: price", "Lost: competitor"); a single one is not.
+                var lostStages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "select count(*) from stages where pipeline_id = @pipelineId and semantic = 'lost'", new { pipelineId = deal.PipelineId }, tx, cancellationToken: ct));
+                if (lostStages < 2)
+                {
+                    return CrmResult<DealDto>.Invalid("lossReasonId", needsReason);
+                }
+                reason = to.Name;
             }
             await DealWrites.CloseAsync(connection, tx, deal, to, r.Outcome == "lost" ? r.LossReasonId : null, reason, Actor.User(me), clock.GetUtcNow(), changes, ct);
             await tx.CommitAsync(ct);
