@@ -38,7 +38,7 @@ public sealed class CrmFixture : AppFixture
         await using (var db = Db())
         {
             await db.ExecuteAsync("""
-                truncate table automation_action_runs, automation_jobs, automation_rules, deal_stage_history, timeline_entries, activities restart identity cascade;
+                truncate table crm_pushes, automation_action_runs, automation_jobs, automation_rules, deal_stage_history, timeline_entries, activities restart identity cascade;
                 truncate table conversations, deals, leads, stages, pipelines, loss_reasons restart identity cascade;
                 with p as (insert into pipelines (name, is_default) values ('Sales', true) returning id)
                 insert into stages (pipeline_id, name, sort, semantic)

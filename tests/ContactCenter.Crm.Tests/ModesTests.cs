@@ -17,8 +17,15 @@ public sealed class ModesTests(CrmFixture fixture) : IClassFixture<CrmFixture>, 
     {
         var channel = await fixture.CreateApiChannelAsync();
         var manager = await fixture.CreateUserAsync("m1", "manager", channel.Id);
+        var outsider = await fixture.CreateUserAsync("m9", "manager");
         using var http = fixture.App.Http(manager.Token);
+        var log = new EventLog();
+        var outsiderLog = new EventLog();
+        await using var hub = await fixture.HubAsync(manager.Token, log);
+        await using var outsiderHub = await fixture.HubAsync(outsider.Token, outsiderLog);
         var first = await fixture.IngestAsync(channel, "in-1", "cust-1", "Hi, do you sell bikes?", "Anna");
+        // The lead the message opened is pushed to the channel's members right away.
+        Assert.Equal("Anna (api)", (await log.WaitForAsync("leadUpdated"))["title"]!.GetValue<string>());
 
         var leads = await (await http.GetAsync("/api/leads?status=new")).OkJsonAsync();
         var lead = Assert.Single(leads["items"]!.AsArray())!;
@@ -54,6 +61,10 @@ public sealed class ModesTests(CrmFixture fixture) : IClassFixture<CrmFixture>, 
         Assert.Equal(1, await fixture.CountAsync("leads"));
         Assert.Equal(1, await fixture.CountAsync("deals"));
 
+        await log.WaitForAsync("dealUpdated", d => d.Id() == dealId);
+        Assert.Empty(outsiderLog.Of("leadUpdated"));
+        Assert.Empty(outsiderLog.Of("dealUpdated"));
+
         // Converting twice is a conflict.
         Assert.Contains("converted", await (await http.PostJsonAsync($"/api/leads/{leadId}/convert", new { })).ProblemAsync(HttpStatusCode.Conflict));
     }
@@ -65,8 +76,11 @@ public sealed class ModesTests(CrmFixture fixture) : IClassFixture<CrmFixture>, 
         await (await admin.PutAsJsonAsync("/api/settings/crm", new { mode = "simple" })).OkJsonAsync();
         Assert.Equal("simple", (await (await admin.GetAsync("/api/settings/crm")).OkJsonAsync())["mode"]!.GetValue<string>());
         var channel = await fixture.CreateApiChannelAsync();
+        var log = new EventLog();
+        await using var hub = await fixture.HubAsync(fixture.AdminToken, log);
 
         await fixture.IngestAsync(channel, "s-1", "cust-s", "I need 20 chairs", "Bob");
+        Assert.Equal("Bob (api)", (await log.WaitForAsync("dealUpdated"))["title"]!.GetValue<string>());
         await fixture.IngestAsync(channel, "s-2", "cust-s", "Delivered to Berlin");
 
         Assert.Equal(0, await fixture.CountAsync("leads"));

@@ -33,7 +33,7 @@ public static class CrmLink
         }
 
         long? newLead = null, newDeal = null;
-        var changes = new CrmChanges(); // the pipeline pushes the conversation (with its lead/deal ids) after commit
+        var changes = new CrmChanges(); // pushed after commit by the CRM scheduler (crm_pushes)
         var title = $"{contactName} ({channelKind})";
         if (c.OpenDeal is not null)
         {
@@ -53,6 +53,14 @@ public static class CrmLink
         {
             newLead = await LeadWrites.InsertAsync(connection, tx, contactId, title, assigneeId, source ?? channelKind, Actor.System, now,
                 new { channelKind, source, conversationId }, changes, ct);
+        }
+        if (changes.Leads.Count + changes.Deals.Count > 0)
+        {
+            // This transaction cannot push: the CRM scheduler does it right after commit (NOTIFY wakes it).
+            await connection.ExecuteAsync(new CommandDefinition("""
+                insert into crm_pushes (lead_ids, deal_ids) values (@leads, @deals);
+                select pg_notify('cc_automation', '');
+                """, new { leads = changes.Leads.ToArray(), deals = changes.Deals.ToArray() }, tx, cancellationToken: ct));
         }
         await connection.ExecuteAsync(new CommandDefinition(
             "update conversations set lead_id = @newLead, deal_id = @newDeal where id = @conversationId",
