@@ -162,7 +162,7 @@ public sealed class AutomationReliabilityTests(CrmFixture fixture) : IClassFixtu
         Assert.Equal(dealId, repeat.ParentDealId);
         Assert.True(repeat.CreatedAt >= wonAt.AddMonths(3).UtcDateTime);
         var call = await fixture.Db().QuerySingleAsync<(string Title, long AssigneeId, long SubjectId)>("select title, assignee_id, subject_id from activities");
-        Assert.Equal(("Offer Maria a refill", manager.Id, dealId), call);
+        Assert.Equal(("Offer Maria a refill", manager.Id, repeat.Id), call); // the actions after createDeal act on the new deal
         var repeatTimeline = (await (await http.GetAsync($"/api/deals/{repeat.Id}/timeline")).OkJsonAsync())["items"]!.AsArray();
         Assert.Equal("created", repeatTimeline.Last()!["type"]!.GetValue<string>());
         Assert.Equal("Repeat sale", repeatTimeline.Last()!["actor"]!["name"]!.GetValue<string>());

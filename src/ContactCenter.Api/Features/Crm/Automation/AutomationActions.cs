@@ -15,6 +15,9 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
 {
     private Actor Actor => Actor.Rule(ruleId);
 
+    /// <summary>The result of createDeal: the tunnel's deal, made now or found from an earlier run.</summary>
+    public sealed record CreatedDeal(long DealId, bool Existed);
+
     public Task<object> RunAsync(JsonObject action, SubjectContext ctx, CancellationToken ct) => action["type"]!.GetValue<string>() switch
     {
         "createActivity" => CreateActivityAsync(action, ctx, ct),
@@ -146,9 +149,9 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
             // Once per source and rule: a second trigger (or a retry) finds the deal made the first time.
             var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "select id from deals where tunnel_rule_id = @ruleId and tunnel_source = @source", new { ruleId, source }, tx, cancellationToken: ct));
-            return new { dealId = existing, existed = true };
+            return new CreatedDeal(existing, Existed: true);
         }
-        return new { dealId = id, existed = false };
+        return new CreatedDeal(id.Value, Existed: false);
     }
 
     private async Task<long?> PersonAsync(JsonNode? who, SubjectContext ctx, CancellationToken ct)

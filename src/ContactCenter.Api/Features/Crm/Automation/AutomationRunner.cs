@@ -63,7 +63,7 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
         var subject = new Subject(job.SubjectType, job.SubjectId);
         Rule? rule;
         SubjectContext? context;
-        HashSet<int> done;
+        Dictionary<int, string> done;
         bool replied = false;
         var ev = JsonNode.Parse(job.Event)!.AsObject();
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -72,8 +72,9 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
                 "select id, name, enabled, trigger_type, conditions::text as conditions, actions::text as actions from automation_rules where id = @id",
                 new { id = job.RuleId }, cancellationToken: ct));
             context = await SubjectContext.LoadAsync(connection, null, subject, ct);
-            done = (await connection.QueryAsync<int>(new CommandDefinition(
-                "select action_index from automation_action_runs where job_id = @id", new { id = job.Id }, cancellationToken: ct))).ToHashSet();
+            done = (await connection.QueryAsync<(int Index, string Result)>(new CommandDefinition(
+                "select action_index, result::text from automation_action_runs where job_id = @id", new { id = job.Id }, cancellationToken: ct)))
+                .ToDictionary(r => r.Index, r => r.Result);
             if (rule?.TriggerType == "noReply" && ev["conversationId"] is { } conversation)
             {
                 // Answered by a person since the customer wrote: nothing to do.
@@ -94,14 +95,20 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
             return;
         }
         var actions = JsonNode.Parse(rule.Actions)!.AsArray();
+        // After a createDeal, the rule's next actions act on the deal it made (a repeat sale's call belongs to the new deal).
+        var target = subject;
         for (var i = 0; i < actions.Count; i++)
         {
-            if (done.Contains(i))
-            {
-                continue;
-            }
             var action = actions[i]!.AsObject();
             var type = action["type"]!.GetValue<string>();
+            if (done.TryGetValue(i, out var previous))
+            {
+                if (type == "createDeal" && JsonNode.Parse(previous)?["result"]?["dealId"] is { } madeDeal)
+                {
+                    target = Subject.Deal(madeDeal.GetValue<long>());
+                }
+                continue;
+            }
             var changes = new CrmChanges();
             try
             {
@@ -114,7 +121,7 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
                 {
                     await tx.SaveAsync("action", ct);
                     savepointTaken = true;
-                    var ctx = await SubjectContext.LoadAsync(connection, tx, subject, ct) ?? throw new ActionRefused($"The {subject.Type} no longer exists.");
+                    var ctx = await SubjectContext.LoadAsync(connection, tx, target, ct) ?? throw new ActionRefused($"The {target.Type} no longer exists.");
                     var actions2 = new AutomationActions(connection, tx, rule.Id, job.Id, i, job.Depth + 1, [.. job.Chain, rule.Id], now, changes);
                     result = await actions2.RunAsync(action, ctx, ct);
                     status = "done";
@@ -132,8 +139,13 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
                 await Timeline.AddAsync(connection, tx, subject, "automation", Actor.Rule(rule.Id), now, new
                 {
                     ruleId = rule.Id, ruleName = rule.Name, trigger = rule.TriggerType, action = type, status, result, attempt = job.Attempts,
+                    on = target == subject ? null : new { type = target.Type, id = target.Id },
                 }, ct);
                 await tx.CommitAsync(ct);
+                if (result is AutomationActions.CreatedDeal made)
+                {
+                    target = Subject.Deal(made.DealId);
+                }
                 (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
