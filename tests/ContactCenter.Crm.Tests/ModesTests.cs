@@ -125,6 +125,31 @@ public sealed class ModesTests(CrmFixture fixture) : IClassFixture<CrmFixture>, 
     }
 
     [Fact]
+    public async Task Messages_arriving_while_a_lead_converts_and_the_mode_switches_all_end_on_the_deal()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        await fixture.IngestAsync(channel, "r-0", "cust-r", "first", "Racer");
+        using var admin = fixture.Admin();
+        var leadId = (await (await admin.GetAsync("/api/leads")).OkJsonAsync())["items"]![0]!.Id();
+        await fixture.IngestAsync(channel, "q-0", "cust-q", "first", "Switcher");
+
+        var messages = Enumerable.Range(1, 20).Select(i => fixture.IngestAsync(channel, $"r-{i}", "cust-r", $"message {i}")).ToList();
+        var convert = admin.PostJsonAsync($"/api/leads/{leadId}/convert", new { });
+        await Task.WhenAll(messages);
+        var converted = await (await convert).OkJsonAsync();
+        var others = Enumerable.Range(1, 20).Select(i => fixture.IngestAsync(channel, $"q-{i}", "cust-q", $"message {i}")).ToList();
+        var @switch = admin.PutAsJsonAsync("/api/settings/crm", new { mode = "simple" });
+        await Task.WhenAll(others);
+        Assert.Equal(1, (await (await @switch).OkJsonAsync())["convertedLeads"]!.GetValue<int>());
+
+        await using var db = fixture.Db();
+        Assert.Equal(21, await db.ExecuteScalarAsync<long>("select count(*) from timeline_entries where deal_id = @dealId and type = 'message'", new { dealId = converted.Id("dealId") }));
+        Assert.Equal(0, await db.ExecuteScalarAsync<long>("select count(*) from leads where status in ('new', 'in_work')"));
+        Assert.Equal(0, await db.ExecuteScalarAsync<long>("select count(*) from timeline_entries where type = 'message' and deal_id is null"));
+        Assert.Equal(2, await db.ExecuteScalarAsync<long>("select count(*) from deals"));
+    }
+
+    [Fact]
     public async Task Crm_settings_are_for_admins_and_reject_unknown_modes()
     {
         var manager = await fixture.CreateUserAsync("m2", "manager");

@@ -36,6 +36,8 @@ alter table activities
     add column result       text,
     -- Set when `activityDue` was pushed (once per activity, whichever node's scheduler claims it).
     add column due_pushed_at timestamptz;
+-- Activities already past their time were due before pushes existed: nothing to push for them.
+update activities set due_pushed_at = due_at where due_at < now();
 create index activities_due_scan_idx on activities (due_at) where completed_at is null and due_pushed_at is null;
 create index activities_due_idx on activities (due_at, id) where completed_at is null;
 

@@ -231,7 +231,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                $"{Select} where a.id = @id and {Visible} for update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+                $"{Select} where a.id = @id and {Visible} for no key update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
             if (row is null)
             {
                 return CrmResult<ActivityDto>.NotFound("There is no such activity.");
@@ -273,7 +273,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                $"{Select} where a.id = @id and {Visible} for update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+                $"{Select} where a.id = @id and {Visible} for no key update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
             if (row is null)
             {
                 return CrmResult<ActivityDto>.NotFound("There is no such activity.");

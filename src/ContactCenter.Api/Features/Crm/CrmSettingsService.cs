@@ -31,6 +31,21 @@ public sealed class CrmSettingsService(NpgsqlDataSource db, CrmNotifier notifier
         {
             return CrmResult<SettingsResult>.Invalid("mode", "mode is simple or classic.");
         }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SwitchAsync(me, r.Mode, ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+                // An inbound message holding its conversation waited for the mode while we waited for the conversation.
+            }
+        }
+    }
+
+    private async Task<CrmResult<SettingsResult>> SwitchAsync(CurrentUser me, string mode, CancellationToken ct)
+    {
         var changes = new CrmChanges();
         var converted = 0;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -41,13 +56,13 @@ public sealed class CrmSettingsService(NpgsqlDataSource db, CrmNotifier notifier
             var old = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
                 "select value ->> 'mode' from app_settings where key = 'crm' for update", transaction: tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(
-                "update app_settings set value = jsonb_set(value, '{mode}', to_jsonb(@mode::text)) where key = 'crm'", new { mode = r.Mode }, tx, cancellationToken: ct));
-            if (old != "simple" && r.Mode == "simple")
+                "update app_settings set value = jsonb_set(value, '{mode}', to_jsonb(@mode::text)) where key = 'crm'", new { mode }, tx, cancellationToken: ct));
+            if (old != "simple" && mode == "simple")
             {
                 var stage = await StageRow.EntryAsync(connection, tx, null, ct) ?? throw new InvalidOperationException("The default pipeline has no open stage.");
                 var leads = (await connection.QueryAsync<LeadState>(new CommandDefinition("""
                     select id, contact_id, title, status, source, assignee_id, deal_id from leads
-                    where status in ('new', 'in_work') order by id for update
+                    where status in ('new', 'in_work') order by id for no key update
                     """, transaction: tx, cancellationToken: ct))).ToList();
                 var now = clock.GetUtcNow();
                 foreach (var lead in leads)
@@ -59,6 +74,6 @@ public sealed class CrmSettingsService(NpgsqlDataSource db, CrmNotifier notifier
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
-        return CrmResult<SettingsResult>.Ok(new SettingsResult(r.Mode, converted));
+        return CrmResult<SettingsResult>.Ok(new SettingsResult(mode, converted));
     }
 }

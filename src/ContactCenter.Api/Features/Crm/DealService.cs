@@ -272,7 +272,7 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
     internal static Task<DealState?> LockVisibleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<DealState>(new CommandDefinition($"""
             select d.id, d.pipeline_id, d.stage_id, d.title, d.assignee_id, d.contact_id, d.closed_at, d.outcome
-            from deals d where d.id = @id and {CrmAccess.DealVisible} for update of d
+            from deals d where d.id = @id and {CrmAccess.DealVisible} for no key update of d
             """, new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
 
     internal static async Task<CrmResult<object>?> CheckPeopleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long? contactId, long? assigneeId, CancellationToken ct)

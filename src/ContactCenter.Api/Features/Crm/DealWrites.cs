@@ -62,7 +62,7 @@ public static class DealWrites
 
     public static Task<DealState?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long dealId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<DealState>(new CommandDefinition(
-            "select id, pipeline_id, stage_id, title, assignee_id, contact_id, closed_at, outcome from deals where id = @dealId for update",
+            "select id, pipeline_id, stage_id, title, assignee_id, contact_id, closed_at, outcome from deals where id = @dealId for no key update",
             new { dealId }, tx, cancellationToken: ct));
 
     /// <summary>Moves an open deal to another open stage (possibly of another pipeline).</summary>

@@ -186,6 +186,6 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
     internal static Task<LeadState?> LockVisibleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<LeadState>(new CommandDefinition($"""
             select l.id, l.contact_id, l.title, l.status, l.source, l.assignee_id, l.deal_id
-            from leads l where l.id = @id and {CrmAccess.LeadVisible} for update of l
+            from leads l where l.id = @id and {CrmAccess.LeadVisible} for no key update of l
             """, new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
 }

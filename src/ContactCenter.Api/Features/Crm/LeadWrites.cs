@@ -25,7 +25,7 @@ public static class LeadWrites
 
     public static Task<LeadState?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long leadId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<LeadState>(new CommandDefinition(
-            "select id, contact_id, title, status, source, assignee_id, deal_id from leads where id = @leadId for update",
+            "select id, contact_id, title, status, source, assignee_id, deal_id from leads where id = @leadId for no key update",
             new { leadId }, tx, cancellationToken: ct));
 
     /// <summary>
