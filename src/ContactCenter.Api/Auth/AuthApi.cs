@@ -24,7 +24,7 @@ public static class AuthApi
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> Login(
         LoginRequest request, NpgsqlDataSource db, PasswordHashing hashing, TokenIssuer tokens, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
+        if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password) || request.Email.Contains('\0') || request.Email.Length > 320)
         {
             return TypedResults.Problem("Email and password are required.", statusCode: StatusCodes.Status401Unauthorized);
         }

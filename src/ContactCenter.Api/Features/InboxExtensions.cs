@@ -23,8 +23,6 @@ public static class InboxExtensions
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<ChannelKindRegistry>();
-        services.AddSingleton<IChannelKindHandler, WebchatChannelKind>();
-        services.AddSingleton<IChannelKindHandler, WebformChannelKind>();
         services.AddSingleton<IInboundPipeline, InboundPipeline>();
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();

@@ -24,6 +24,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
 
     public async Task<IngestResult> IngestAsync(InboundMessage message, CancellationToken cancellationToken)
     {
+        message = StorableText.Clean(message);
         for (var attempt = 1; ; attempt++)
         {
             try

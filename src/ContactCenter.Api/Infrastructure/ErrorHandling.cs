@@ -41,6 +41,8 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
         BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message),
         System.Text.Json.JsonException => (400, "The request body is not valid JSON."),
         _ when IsStorageDown(exception) => (503, "Storage is unavailable; nothing was stored. Retry later."),
+        // Text PostgreSQL cannot hold (NUL characters) in a request that did not clean it first: the client's input, not our fault.
+        PostgresException { SqlState: "22021" or "22P05" } => (400, "The request contains characters that cannot be stored (such as NUL)."),
         OperationCanceledException => (499, "The request was cancelled."),
         _ => (500, "An unexpected error occurred."),
     };

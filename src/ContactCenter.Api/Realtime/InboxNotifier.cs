@@ -1,5 +1,6 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Core;
 using Dapper;
 using Microsoft.AspNetCore.SignalR;
 using Npgsql;
@@ -12,7 +13,7 @@ namespace ContactCenter.Api.Realtime;
 /// </summary>
 public sealed class InboxNotifier(
     IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
-    ConversationQueries conversations, CountersQuery counters)
+    ConversationQueries conversations, CountersQuery counters, IEnumerable<ITypingRelay> typingRelays)
 {
     private const string AudienceSql = """
         select u.id from users u join conversations c on c.id = @conversationId
@@ -81,6 +82,10 @@ public sealed class InboxNotifier(
         var audience = await AudienceAsync(conversationId, ct);
         var others = audience.Where(id => id != who.Id).Select(HubGroups.User).ToList();
         await hub.Clients.Groups(others).typing(new TypingEvent(conversationId, who.Id, who.Name));
+        foreach (var relay in typingRelays)
+        {
+            await relay.ManagerTypingAsync(conversationId, who.Name, ct);
+        }
     }
 
     private async Task PushConversationAsync(long conversationId, IReadOnlyCollection<long> audience, CancellationToken ct)

@@ -18,9 +18,13 @@ public static class RealtimeExtensions
             {
                 o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
                 o.Configuration.AbortOnConnectFail = false;
+                // Fail a publish at once while disconnected, so the local fallback delivers it without a wait.
+                o.Configuration.BacklogPolicy = BacklogPolicy.FailFast;
             });
+            builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(ResilientHubLifetimeManager<>));
         }
         builder.Services.AddSingleton<InboxNotifier>();
+        builder.Services.AddHostedService<BackplaneWatch>();
         return builder;
     }
 

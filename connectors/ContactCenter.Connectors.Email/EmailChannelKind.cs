@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using ContactCenter.Core;
+using MailKit.Net.Imap;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ContactCenter.Connectors.Email;
+
+/// <summary>The `email` kind: validates the settings; on save, checks the IMAP and SMTP logins and shows a clear error on the channel.</summary>
+public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderService readers, IOptions<EmailOptions> options, ILogger<EmailChannelKind> logger) : IChannelKindHandler
+{
+    public string Kind => ChannelKinds.Email;
+
+    public IReadOnlyCollection<string> SecretSettings { get; } = ["password"];
+
+    public Task<IDictionary<string, string[]>> ValidateAsync(JsonObject settings, CancellationToken cancellationToken)
+    {
+        var errors = EmailSettings.Validate(settings);
+        if (errors.Count == 0)
+        {
+            settings["address"] = settings["address"]!.GetValue<string>().Trim();
+            foreach (var name in new[] { "imapSecurity", "smtpSecurity" })
+            {
+                settings[name] ??= "auto";
+            }
+        }
+        return Task.FromResult<IDictionary<string, string[]>>(errors);
+    }
+
+    public async Task OnSavedAsync(ChannelInfo channel, CancellationToken cancellationToken)
+    {
+        var settings = EmailSettings.From(channel);
+        var results = await Task.WhenAll(CheckImapAsync(settings, cancellationToken), CheckSmtpAsync(settings, cancellationToken));
+        var problems = results.Where(r => r is not null).ToList();
+        await channels.SetStatusErrorAsync(channel.Id, problems.Count == 0 ? null : string.Join(" ", problems), cancellationToken);
+        if (problems.Count > 0)
+        {
+            logger.LogWarning("Email channel {ChannelId} set-up check failed: {Problems}", channel.Id, string.Join(" ", problems));
+        }
+        readers.Wake();
+    }
+
+    private async Task<string?> CheckImapAsync(EmailSettings s, CancellationToken ct)
+    {
+        try
+        {
+            using var client = new ImapClient { Timeout = (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000) };
+            await client.ConnectAsync(s.ImapHost, s.ImapPort, EmailSettings.Socket(s.ImapSecurity), ct);
+            await client.AuthenticateAsync(s.Username, s.Password, ct);
+            await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly, ct);
+            await client.DisconnectAsync(true, ct);
+            return null;
+        }
+        catch (MailKit.Security.AuthenticationException ex)
+        {
+            return $"IMAP login failed for {s.Username} at {s.ImapHost}:{s.ImapPort}: {ex.Message}";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return $"IMAP server {s.ImapHost}:{s.ImapPort} cannot be used: {ex.Message}";
+        }
+    }
+
+    private async Task<string?> CheckSmtpAsync(EmailSettings s, CancellationToken ct)
+    {
+        try
+        {
+            using var client = new SmtpClient { Timeout = (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000) };
+            await client.ConnectAsync(s.SmtpHost, s.SmtpPort, EmailSettings.Socket(s.SmtpSecurity), ct);
+            if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
+            {
+                await client.AuthenticateAsync(s.Username, s.Password, ct);
+            }
+            await client.DisconnectAsync(true, ct);
+            return null;
+        }
+        catch (MailKit.Security.AuthenticationException ex)
+        {
+            return $"SMTP login failed for {s.Username} at {s.SmtpHost}:{s.SmtpPort}: {ex.Message}";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return $"SMTP server {s.SmtpHost}:{s.SmtpPort} cannot be used: {ex.Message}";
+        }
+    }
+
+    public IDictionary<string, object?> PublicInfo(ChannelInfo channel) =>
+        new Dictionary<string, object?> { ["address"] = channel.Setting("address") };
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ContactCenter.Core;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace ContactCenter.Connectors.Email;
+
+/// <summary>
+/// Sends a manager's reply over SMTP so the customer's mail client threads it: our own Message-ID (stable for the
+/// message, so a repeated send is recognisable), In-Reply-To and References from the conversation, "Re: " subject
+/// with the `[#CC-n]` token, text and HTML alternatives. 4xx and connection problems retry; 5xx fail with the server's words.
+/// </summary>
+public sealed partial class EmailChannelSender(EmailStore store, IChannelDirectory channels, IOptions<EmailOptions> options, ILogger<EmailChannelSender> logger) : IChannelSender
+{
+    public string Kind => ChannelKinds.Email;
+
+    public static string MessageIdFor(OutboundMessage message, string domain) =>
+        $"cc.{message.MessageId}.{message.CreatedAt.ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture)}@{domain}";
+
+    public async Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var settings = EmailSettings.From(message.Channel);
+        var thread = await store.LoadThreadAsync(message.ConversationId, message.MessageId, cancellationToken);
+        var mime = Build(message, settings, thread, out var metadata);
+        try
+        {
+            using var client = new SmtpClient { Timeout = (int)options.Value.Timeout.TotalMilliseconds };
+            await client.ConnectAsync(settings.SmtpHost, settings.SmtpPort, EmailSettings.Socket(settings.SmtpSecurity), cancellationToken);
+            if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
+            {
+                await client.AuthenticateAsync(settings.Username, settings.Password, cancellationToken);
+            }
+            await client.SendAsync(mime, cancellationToken);
+            await client.DisconnectAsync(true, cancellationToken);
+        }
+        catch (SmtpCommandException ex)
+        {
+            var code = (int)ex.StatusCode;
+            var reason = $"{code} {ex.Message}".Trim();
+            return code is >= 400 and < 500
+                ? new SendOutcome.Retry($"The mail server deferred the message: {reason}")
+                : new SendOutcome.Failed($"The mail server refused the message: {reason}");
+        }
+        catch (AuthenticationException ex)
+        {
+            var error = $"SMTP login failed for {settings.Username} at {settings.SmtpHost}:{settings.SmtpPort}: {ex.Message}";
+            await channels.SetStatusErrorAsync(message.Channel.Id, error, CancellationToken.None);
+            return new SendOutcome.Failed(error);
+        }
+        catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or TimeoutException or SslHandshakeException
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation(ex, "SMTP send of message {MessageId} failed; will retry", message.MessageId);
+            return new SendOutcome.Retry($"The mail server {settings.SmtpHost}:{settings.SmtpPort} could not be reached: {ex.Message}");
+        }
+        await store.MergeMetadataAsync(message.MessageId, metadata, cancellationToken);
+        return new SendOutcome.Sent(mime.MessageId);
+    }
+
+    internal static MimeMessage Build(OutboundMessage message, EmailSettings settings, EmailStore.ThreadInfo thread, out Dictionary<string, string> metadata)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(new MailboxAddress(string.IsNullOrWhiteSpace(message.Channel.Name) ? null : message.Channel.Name, settings.Address));
+        mime.To.Add(new MailboxAddress(message.Recipient.Name, message.Recipient.Address));
+        mime.MessageId = MessageIdFor(message, settings.Domain);
+        mime.Date = message.CreatedAt;
+        mime.Subject = Subject(thread.Subject, message.ConversationId);
+        metadata = new Dictionary<string, string>
+        {
+            ["messageId"] = mime.MessageId,
+            ["subject"] = mime.Subject,
+            ["to"] = mime.To.ToString(),
+        };
+        if (thread.ParentMessageId is { } parent)
+        {
+            mime.InReplyTo = parent;
+            var references = (thread.ParentReferences ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Append(parent).Distinct().ToList();
+            // Keep the thread root and the latest ones: long chains break some servers' header limits.
+            if (references.Count > 20)
+            {
+                references = [references[0], .. references.TakeLast(19)];
+            }
+            foreach (var id in references)
+            {
+                mime.References.Add(id);
+            }
+            metadata["inReplyTo"] = parent;
+            metadata["references"] = string.Join(' ', references);
+        }
+        var html = "<div>" + string.Join("<br>\n", message.Text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(WebUtility.HtmlEncode)) + "</div>";
+        mime.Body = new BodyBuilder { TextBody = message.Text, HtmlBody = html }.ToMessageBody();
+        return mime;
+    }
+
+    /// <summary>"Re: " + the thread's subject (its own Re:/Fwd: prefixes removed) + the conversation token.</summary>
+    public static string Subject(string? threadSubject, long conversationId)
+    {
+        var token = EmailParser.TokenFor(conversationId);
+        var subject = Prefixes().Replace(threadSubject ?? "", "").Trim();
+        if (!subject.Contains(token, StringComparison.Ordinal))
+        {
+            subject = subject.Length == 0 ? token : $"{subject} {token}";
+        }
+        return "Re: " + subject;
+    }
+
+    [GeneratedRegex(@"^((re|fwd?|aw|wg|sv|ответ|отв|на)\s*(\[\d+\])?\s*:\s*)+", RegexOptions.IgnoreCase)]
+    private static partial Regex Prefixes();
+}

@@ -1,0 +1,328 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using ContactCenter.Core;
+using MimeKit;
+
+namespace ContactCenter.Connectors.Email;
+
+/// <summary>What the reader does with one email.</summary>
+public abstract record EmailVerdict
+{
+    /// <summary>Not stored (our own mail, a non-failure delivery report).</summary>
+    public sealed record Ignore(string Reason) : EmailVerdict;
+
+    /// <summary>A delivery failure report (DSN) about one of our messages: that outbound message becomes failed.</summary>
+    public sealed record Bounce(string OriginalMessageId, string Reason) : EmailVerdict;
+
+    /// <summary>A customer email to store; the reader fills in the thread key from <see cref="ReferencedIds"/> / the subject token.</summary>
+    public sealed record Store(InboundMessage Message, IReadOnlyList<string> ReferencedIds, long? TokenConversationId) : EmailVerdict;
+}
+
+/// <summary>
+/// Raw RFC 5322 bytes -> InboundMessage: text and HTML in any charset (MimeKit decodes RFC 2047/2231 words and
+/// charsets), sanitised HTML, trimmed preview text with the full text kept, attachments with clean names, auto-reply
+/// and bounce detection. Never throws: what cannot be parsed is stored as far as it could be read, with a warning.
+/// </summary>
+public static partial class EmailParser
+{
+    public const string UnknownSender = "unknown-sender@invalid";
+
+    public sealed record Context(long ChannelId, string OwnAddress, long UidValidity, long Uid, EmailOptions Options)
+    {
+        /// <summary>Set for an over-size message: its real size and the attachments that were left on the server.</summary>
+        public string? OversizeNote { get; init; }
+    }
+
+    public static EmailVerdict Parse(byte[] raw, Context context)
+    {
+        MimeMessage message;
+        try
+        {
+            using var stream = new MemoryStream(raw, writable: false);
+            message = MimeMessage.Load(stream);
+        }
+        catch (Exception ex) when (ex is FormatException or ParseException or InvalidOperationException or ArgumentException or DecoderFallbackException)
+        {
+            return Fallback(raw, context, ex);
+        }
+        try
+        {
+            return FromMessage(message, raw, context);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Fallback(raw, context, ex);
+        }
+    }
+
+    public static EmailVerdict FromMessage(MimeMessage message, byte[]? raw, Context context)
+    {
+        var warnings = new List<string>();
+        var from = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
+        var address = from?.Address?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(address) || !address.Contains('@', StringComparison.Ordinal))
+        {
+            warnings.Add("The sender's address could not be read.");
+            address = UnknownSender;
+        }
+        if (string.Equals(address, context.OwnAddress, StringComparison.OrdinalIgnoreCase))
+        {
+            return new EmailVerdict.Ignore("Sent from the channel's own address.");
+        }
+        if (Dsn(message) is { } bounce)
+        {
+            return bounce;
+        }
+
+        var metadata = new Dictionary<string, string>
+        {
+            ["uid"] = context.Uid.ToString(CultureInfo.InvariantCulture),
+            ["uidValidity"] = context.UidValidity.ToString(CultureInfo.InvariantCulture),
+        };
+        var subject = Clean(message.Subject ?? "");
+        metadata["subject"] = subject;
+        metadata["from"] = from is null ? address : Addresses([from]);
+        if (message.To.Count > 0) metadata["to"] = Addresses(message.To.Mailboxes);
+        if (message.Cc.Count > 0) metadata["cc"] = Addresses(message.Cc.Mailboxes);
+        if (message.ReplyTo.Count > 0) metadata["replyTo"] = Addresses(message.ReplyTo.Mailboxes);
+        var messageId = string.IsNullOrWhiteSpace(message.MessageId) ? null : Clean(message.MessageId.Trim());
+        if (messageId is not null) metadata["messageId"] = messageId;
+        if (!string.IsNullOrEmpty(message.InReplyTo)) metadata["inReplyTo"] = Clean(message.InReplyTo);
+        var referenced = new List<string>();
+        if (!string.IsNullOrEmpty(message.InReplyTo)) referenced.Add(Clean(message.InReplyTo));
+        referenced.AddRange(message.References.Select(Clean).Where(r => r.Length > 0).Reverse());
+        referenced = referenced.Distinct(StringComparer.Ordinal).Take(50).ToList();
+        if (message.References.Count > 0) metadata["references"] = string.Join(' ', message.References.Select(Clean).TakeLast(30));
+        if (AutoReply(message) is { } reason)
+        {
+            metadata["autoReply"] = "true";
+            metadata["autoReplyReason"] = reason;
+        }
+
+        var bodyParts = message.BodyParts.OfType<TextPart>().Where(p => !p.IsAttachment && (p.IsPlain || p.IsHtml)).ToHashSet();
+        string? html = null, text = null;
+        try
+        {
+            var htmlBody = message.HtmlBody;
+            if (!string.IsNullOrWhiteSpace(htmlBody))
+            {
+                html = Clean(EmailHtml.Sanitize(htmlBody, out var blocked));
+                if (blocked) metadata["remoteImagesBlocked"] = "true";
+            }
+            text = message.TextBody;
+            if (string.IsNullOrWhiteSpace(text) && htmlBody is not null)
+            {
+                text = EmailHtml.ToText(htmlBody);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            warnings.Add($"The body could not be decoded: {ex.Message}");
+        }
+        text = Clean(text ?? "").Trim();
+        var preview = QuoteTrimmer.Trim(text);
+        if (preview.Length < text.Length)
+        {
+            metadata["fullText"] = text;
+        }
+
+        var attachments = new List<InboundAttachment>();
+        var index = 0;
+        foreach (var entity in message.BodyParts)
+        {
+            index++;
+            if (entity is TextPart t && bodyParts.Contains(t))
+            {
+                continue;
+            }
+            try
+            {
+                if (Attachment(entity, index) is { } attachment)
+                {
+                    attachments.Add(attachment);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                warnings.Add($"Attachment {index} could not be read: {ex.Message}");
+            }
+        }
+        if (context.OversizeNote is { } note)
+        {
+            metadata["oversized"] = "true";
+            warnings.Add(note);
+        }
+        if (warnings.Count > 0)
+        {
+            metadata["warning"] = string.Join(" ", warnings);
+        }
+        if (preview.Length == 0 && attachments.Count == 0)
+        {
+            preview = subject.Length > 0 ? subject : "(empty email)";
+        }
+
+        var sentAt = message.Date;
+        var externalId = messageId is { Length: <= 400 } ? messageId : "sha256:" + Hash(raw ?? Encoding.UTF8.GetBytes(message.ToString()));
+        var inbound = new InboundMessage(context.ChannelId, externalId, ThreadKey: null,
+            new SenderIdentity(address, NullIfEmpty(Clean(from?.Name ?? "")), address == UnknownSender ? null : address),
+            preview, html, attachments,
+            sentAt == DateTimeOffset.MinValue || sentAt > DateTimeOffset.UtcNow.AddDays(1) ? null : sentAt,
+            ReplyToExternalId: NullIfEmpty(Clean(message.InReplyTo ?? "")),
+            RawPayload: RawText(raw, message, context.Options.MaxRawBytes))
+        {
+            Metadata = metadata,
+        };
+        return new EmailVerdict.Store(inbound, referenced, Token(subject));
+    }
+
+    /// <summary>Auto-Submitted (other than "no"), X-Autoreply, X-Autorespond, Precedence bulk/junk/list, an empty Return-Path.</summary>
+    public static string? AutoReply(MimeMessage message)
+    {
+        var headers = message.Headers;
+        var autoSubmitted = headers[HeaderId.AutoSubmitted]?.Trim();
+        if (!string.IsNullOrEmpty(autoSubmitted) && !autoSubmitted.StartsWith("no", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Auto-Submitted: {autoSubmitted}";
+        }
+        foreach (var name in new[] { "X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Autogenerated" })
+        {
+            if (headers.Contains(name))
+            {
+                return $"{name}: {headers[name]?.Trim()}";
+            }
+        }
+        var precedence = headers[HeaderId.Precedence]?.Trim().ToLowerInvariant();
+        if (precedence is "bulk" or "junk" or "list" or "auto_reply")
+        {
+            return $"Precedence: {precedence}";
+        }
+        if (headers.Contains(HeaderId.ReturnPath) && headers[HeaderId.ReturnPath]?.Trim() is "<>" or "")
+        {
+            return "Return-Path: <>";
+        }
+        return null;
+    }
+
+    private static EmailVerdict.Bounce? Dsn(MimeMessage message)
+    {
+        if (message.Body is not MultipartReport report || !string.Equals(report.ReportType, "delivery-status", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var status = report.OfType<MessageDeliveryStatus>().FirstOrDefault();
+        var recipients = status?.StatusGroups.Skip(1).ToList() ?? [];
+        var failed = recipients.Where(g => (g["Action"] ?? "").Trim().StartsWith("failed", StringComparison.OrdinalIgnoreCase)).ToList();
+        var original = report.OfType<MessagePart>().FirstOrDefault()?.Message?.MessageId ?? message.InReplyTo ?? message.References.FirstOrDefault();
+        if (failed.Count == 0 || string.IsNullOrWhiteSpace(original))
+        {
+            return null; // a delayed/relayed report, or one we cannot match: stored as an ordinary (auto) message
+        }
+        var reasons = failed.Select(g =>
+        {
+            var to = (g["Final-Recipient"] ?? g["Original-Recipient"] ?? "").Split(';').Last().Trim();
+            var diagnostic = (g["Diagnostic-Code"] ?? "").Split(';').Last().Trim();
+            var code = (g["Status"] ?? "").Trim();
+            return $"{to}: {(diagnostic.Length > 0 ? diagnostic : code)}".Trim(' ', ':');
+        });
+        return new EmailVerdict.Bounce(original.Trim(), "The email bounced: " + string.Join("; ", reasons));
+    }
+
+    private static InboundAttachment? Attachment(MimeEntity entity, int index)
+    {
+        using var buffer = new MemoryStream();
+        string name;
+        switch (entity)
+        {
+            case MessagePart { Message: not null } part:
+                part.Message.WriteTo(buffer);
+                name = string.IsNullOrWhiteSpace(part.ContentDisposition?.FileName) ? $"message-{index}.eml" : part.ContentDisposition.FileName;
+                break;
+            case MimePart part when part.Content is not null:
+                part.Content.DecodeTo(buffer);
+                name = part.FileName ?? (part.ContentId is { } cid ? $"inline-{index}{Extension(part.ContentType.MimeType)}" : $"attachment-{index}{Extension(part.ContentType.MimeType)}");
+                break;
+            default:
+                return null;
+        }
+        var content = buffer.ToArray();
+        return new InboundAttachment(CleanFileName(name), entity.ContentType.MimeType, content.LongLength, ExternalRef: null, content);
+    }
+
+    /// <summary>The last path segment, without control characters or leading dots: `../../etc/passwd` becomes `passwd`.</summary>
+    public static string CleanFileName(string name)
+    {
+        var last = name.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        var cleaned = new string(last.Where(c => !char.IsControl(c) && c is not ('<' or '>' or ':' or '"' or '|' or '?' or '*')).ToArray()).Trim().TrimStart('.');
+        return cleaned.Length == 0 ? "attachment" : cleaned;
+    }
+
+    private static string Extension(string mimeType) => MimeTypes.TryGetExtension(mimeType, out var ext) ? ext : "";
+
+    private static EmailVerdict Fallback(byte[] raw, Context context, Exception error)
+    {
+        var text = Clean(Encoding.UTF8.GetString(raw, 0, Math.Min(raw.Length, 64 * 1024)));
+        var headerEnd = text.IndexOf("\n\n", StringComparison.Ordinal);
+        var fromMatch = FromHeader().Match(headerEnd > 0 ? text[..headerEnd] : text);
+        var address = fromMatch.Success ? fromMatch.Groups[1].Value.ToLowerInvariant() : UnknownSender;
+        if (string.Equals(address, context.OwnAddress, StringComparison.OrdinalIgnoreCase))
+        {
+            return new EmailVerdict.Ignore("Sent from the channel's own address.");
+        }
+        var body = headerEnd > 0 ? text[(headerEnd + 2)..].Trim() : text;
+        var metadata = new Dictionary<string, string>
+        {
+            ["uid"] = context.Uid.ToString(CultureInfo.InvariantCulture),
+            ["uidValidity"] = context.UidValidity.ToString(CultureInfo.InvariantCulture),
+            ["warning"] = $"This email could not be read properly ({error.GetType().Name}: {error.Message}); what could be read is shown.",
+        };
+        var inbound = new InboundMessage(context.ChannelId, "sha256:" + Hash(raw), null,
+            new SenderIdentity(address, null, address == UnknownSender ? null : address),
+            body.Length == 0 ? "(unreadable email)" : body[..Math.Min(body.Length, 20_000)], null, [], null, null,
+            RawText(raw, null, context.Options.MaxRawBytes))
+        {
+            Metadata = metadata,
+        };
+        return new EmailVerdict.Store(inbound, [], null);
+    }
+
+    private static string RawText(byte[]? raw, MimeMessage? message, int max)
+    {
+        if (raw is not null && raw.Length <= max)
+        {
+            return Clean(Encoding.UTF8.GetString(raw));
+        }
+        if (message is not null)
+        {
+            return Clean(string.Join("", message.Headers.Select(h => h.ToString() + "\n")) + "\n(body not kept: over the raw size limit)");
+        }
+        return Clean(Encoding.UTF8.GetString(raw!, 0, max)) + "\n(truncated)";
+    }
+
+    /// <summary>The conversation id of a `[#CC-123]` token in the subject.</summary>
+    public static long? Token(string subject)
+    {
+        var match = TokenPattern().Match(subject);
+        return match.Success && long.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    public static string TokenFor(long conversationId) => $"[#CC-{conversationId}]";
+
+    /// <summary>`Name &lt;address&gt;, address` as people write it (decoded, unquoted).</summary>
+    private static string Addresses(IEnumerable<MailboxAddress> list) =>
+        Clean(string.Join(", ", list.Select(m => string.IsNullOrWhiteSpace(m.Name) ? m.Address : $"{m.Name} <{m.Address}>")));
+
+    /// <summary>PostgreSQL text cannot hold NUL characters.</summary>
+    private static string Clean(string value) => value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string Hash(byte[] raw) => Convert.ToHexStringLower(SHA256.HashData(raw));
+
+    [GeneratedRegex(@"\[#CC-(\d{1,18})\]")]
+    private static partial Regex TokenPattern();
+
+    [GeneratedRegex(@"(?im)^From:.*?<?([^\s<>""]+@[^\s<>""]+?)>?\s*$")]
+    private static partial Regex FromHeader();
+}

@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using ContactCenter.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ContactCenter.Connectors.Email;
+
+/// <summary>
+/// On every node: finds the enabled email channels and runs a <see cref="MailboxReader"/> for each whose mailbox lease
+/// it can take (pg_try_advisory_lock), so each mailbox is read by exactly one node and a dead node's mailboxes are
+/// taken over at the next scan. A changed or disabled channel restarts or stops its reader.
+/// </summary>
+public sealed class EmailReaderService(
+    NpgsqlDataSource db,
+    EmailStore store,
+    IInboundPipeline pipeline,
+    IMessageStatusSink statuses,
+    IChannelDirectory channels,
+    IOptions<EmailOptions> options,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private sealed record Running(string Settings, MailboxLease Lease, CancellationTokenSource Stop, Task Task);
+
+    private readonly Dictionary<long, Running> readers = [];
+    private readonly SemaphoreSlim wake = new(0);
+    private readonly ILogger logger = loggers.CreateLogger<EmailReaderService>();
+
+    /// <summary>Channel ids this node reads right now.</summary>
+    public IReadOnlyCollection<long> Reading
+    {
+        get
+        {
+            lock (readers)
+            {
+                return readers.Keys.ToList();
+            }
+        }
+    }
+
+    /// <summary>Makes the next scan happen now (a channel was created or changed).</summary>
+    public void Wake() => wake.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.ReadMailboxes)
+        {
+            return;
+        }
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await ScanAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "Email reader scan failed");
+                }
+                try
+                {
+                    await wake.WaitAsync(options.Value.ScanInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            List<long> ids;
+            lock (readers)
+            {
+                ids = readers.Keys.ToList();
+            }
+            foreach (var id in ids)
+            {
+                await StopAsync(id);
+            }
+        }
+    }
+
+    private async Task ScanAsync(CancellationToken ct)
+    {
+        var wanted = (await store.ListEnabledChannelsAsync(ct)).ToDictionary(c => c.Id);
+        List<(long Id, Running Reader)> current;
+        lock (readers)
+        {
+            current = readers.Select(r => (r.Key, r.Value)).ToList();
+        }
+        foreach (var (id, reader) in current)
+        {
+            var gone = !wanted.TryGetValue(id, out var row) || row.Settings != reader.Settings;
+            if (gone || reader.Task.IsCompleted || !await reader.Lease.IsAliveAsync())
+            {
+                await StopAsync(id);
+            }
+        }
+        foreach (var row in wanted.Values)
+        {
+            bool running;
+            lock (readers)
+            {
+                running = readers.ContainsKey(row.Id);
+            }
+            if (running)
+            {
+                continue;
+            }
+            var lease = await MailboxLease.TryAcquireAsync(db, row.Id, ct);
+            if (lease is null)
+            {
+                continue; // another node reads it
+            }
+            var channel = new ChannelInfo(row.Id, ChannelKinds.Email, "", true, JsonNode.Parse(row.Settings)!.AsObject(), null);
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var reader = new MailboxReader(channel, lease, store, pipeline, statuses, channels, options.Value, loggers.CreateLogger<MailboxReader>());
+            var task = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
+            lock (readers)
+            {
+                readers[row.Id] = new Running(row.Settings, lease, stop, task);
+            }
+            logger.LogInformation("Email channel {ChannelId}: reading its mailbox on this node", row.Id);
+        }
+    }
+
+    private async Task StopAsync(long id)
+    {
+        Running? reader;
+        lock (readers)
+        {
+            if (!readers.Remove(id, out reader))
+            {
+                return;
+            }
+        }
+        await reader.Stop.CancelAsync();
+        try
+        {
+            await reader.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Email channel {ChannelId}: reader did not stop cleanly", id);
+        }
+        await reader.Lease.DisposeAsync();
+        reader.Stop.Dispose();
+    }
+}

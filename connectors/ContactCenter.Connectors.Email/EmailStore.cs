@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Connectors.Email;
+
+/// <summary>
+/// The email connector's own SQL: mailbox sync state (table email_mailbox_state, migration 0300), thread lookups
+/// by Message-ID, and what an outbound reply needs to thread in the customer's mail client.
+/// </summary>
+public sealed class EmailStore(NpgsqlDataSource db)
+{
+    public sealed record MailboxState(long UidValidity, long LastUid);
+
+    public sealed record EmailChannelRow(long Id, string Settings, DateTimeOffset UpdatedAt);
+
+    /// <summary>The parent of a reply (the latest message of the conversation that has a real Message-ID) and the thread's subject.</summary>
+    public sealed record ThreadInfo(string? ParentMessageId, string? ParentReferences, string? Subject);
+
+    public async Task<List<EmailChannelRow>> ListEnabledChannelsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<EmailChannelRow>(new CommandDefinition(
+            "select id, settings::text as settings, updated_at from channels where kind = 'email' and enabled order by id", cancellationToken: ct))).ToList();
+    }
+
+    public static async Task<MailboxState?> GetStateAsync(NpgsqlConnection lease, long channelId, CancellationToken ct) =>
+        await lease.QuerySingleOrDefaultAsync<MailboxState>(new CommandDefinition(
+            "select uid_validity, last_uid from email_mailbox_state where channel_id = @channelId", new { channelId }, cancellationToken: ct));
+
+    /// <summary>Records that every message up to <paramref name="uid"/> is stored. A new UIDVALIDITY replaces the old state.</summary>
+    public static async Task SaveStateAsync(NpgsqlConnection lease, long channelId, long uidValidity, long uid, CancellationToken ct) =>
+        await lease.ExecuteAsync(new CommandDefinition("""
+            insert into email_mailbox_state (channel_id, uid_validity, last_uid, updated_at) values (@channelId, @uidValidity, @uid, now())
+            on conflict (channel_id) do update set
+                last_uid = case when email_mailbox_state.uid_validity = excluded.uid_validity
+                                then greatest(email_mailbox_state.last_uid, excluded.last_uid) else excluded.last_uid end,
+                uid_validity = excluded.uid_validity, updated_at = now()
+            """, new { channelId, uidValidity, uid }, cancellationToken: ct));
+
+    /// <summary>
+    /// The thread (conversation thread_key) a reply belongs to: a referenced Message-ID (ours or theirs) stored on this
+    /// channel, then the subject token `[#CC-n]`; only when that conversation's contact is the sender.
+    /// </summary>
+    public async Task<string?> FindThreadAsync(long channelId, string senderAddress, IReadOnlyList<string> referencedIds, long? tokenConversationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (referencedIds.Count > 0)
+        {
+            const string byReference = """
+                select c.thread_key from messages m
+                join conversations c on c.id = m.conversation_id
+                join contact_identities i on i.contact_id = c.contact_id and i.channel_kind = 'email'
+                where m.channel_id = @channelId and m.external_id = any(@ids) and i.address = @senderAddress
+                order by m.id desc limit 1
+                """;
+            var key = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(byReference,
+                new { channelId, ids = referencedIds.ToArray(), senderAddress }, cancellationToken: ct));
+            if (key is not null)
+            {
+                return key;
+            }
+        }
+        if (tokenConversationId is { } conversationId)
+        {
+            const string byToken = """
+                select c.thread_key from conversations c
+                join contact_identities i on i.contact_id = c.contact_id and i.channel_kind = 'email'
+                where c.id = @conversationId and c.channel_id = @channelId and i.address = @senderAddress
+                """;
+            return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(byToken,
+                new { channelId, conversationId, senderAddress }, cancellationToken: ct));
+        }
+        return null;
+    }
+
+    public async Task<ThreadInfo> LoadThreadAsync(long conversationId, long excludeMessageId, CancellationToken ct)
+    {
+        const string sql = """
+            select
+                (select p.metadata->>'messageId' from messages p
+                 where p.conversation_id = @conversationId and p.id <> @excludeMessageId and p.metadata ? 'messageId'
+                   and (p.direction = 'inbound' or p.status in ('sent', 'delivered', 'read'))
+                 order by p.id desc limit 1) as parent_message_id,
+                (select p.metadata->>'references' from messages p
+                 where p.conversation_id = @conversationId and p.id <> @excludeMessageId and p.metadata ? 'messageId'
+                   and (p.direction = 'inbound' or p.status in ('sent', 'delivered', 'read'))
+                 order by p.id desc limit 1) as parent_references,
+                (select s.metadata->>'subject' from messages s
+                 where s.conversation_id = @conversationId and s.direction = 'inbound' and coalesce(s.metadata->>'subject', '') <> ''
+                 order by s.id limit 1) as subject
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleAsync<ThreadInfo>(new CommandDefinition(sql, new { conversationId, excludeMessageId }, cancellationToken: ct));
+    }
+
+    /// <summary>Adds provider facts (all strings: clients read metadata as a string map) to a message's metadata.</summary>
+    public async Task MergeMetadataAsync(long messageId, IReadOnlyDictionary<string, string> metadata, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update messages set metadata = coalesce(metadata, '{}'::jsonb) || @metadata::jsonb, updated_at = now() where id = @messageId",
+            new { messageId, metadata = JsonSerializer.Serialize(metadata) }, cancellationToken: ct));
+    }
+
+    /// <summary>Clears a status error the reader set itself (errors of the set-up check about SMTP stay).</summary>
+    public async Task ClearImapErrorAsync(long channelId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update channels set status_error = null where id = @channelId and status_error like 'IMAP%'", new { channelId }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,136 @@
+using ContactCenter.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.Connectors.Sms;
+
+/// <summary>
+/// Twilio's two webhooks for an sms channel: incoming messages (`POST /webhooks/twilio/{channelId}`, answered with
+/// empty TwiML once stored) and delivery reports (`POST /webhooks/twilio/{channelId}/status`). Both are form posts
+/// signed over the public URL and every posted field; an unsigned or mis-signed post is refused with 403.
+/// </summary>
+public static class TwilioWebhookEndpoint
+{
+    public const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
+
+    /// <summary>How long a delivery report for a message we do not know yet waits for the send to be recorded.</summary>
+    private static readonly TimeSpan UnknownStatusGrace = TimeSpan.FromSeconds(1);
+
+    public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhooks/twilio/{channelId:long}", ReceiveMessage).AllowAnonymous().RequireRateLimiting("webhooks");
+        app.MapPost("/webhooks/twilio/{channelId:long}/status", ReceiveStatus).AllowAnonymous().RequireRateLimiting("webhooks");
+        return app;
+    }
+
+    private sealed record Verified(ChannelInfo Channel, SmsSettings Settings, Dictionary<string, string> Form);
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> ReceiveMessage(long channelId, HttpRequest request, IChannelDirectory channels,
+        IInboundPipeline pipeline, ISmsOptOuts optOuts, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger(typeof(TwilioWebhookEndpoint));
+        var (verified, refusal) = await VerifyAsync(channelId, request, channels, status: false, logger, ct);
+        if (verified is null)
+        {
+            return refusal!;
+        }
+        var (mapped, errors) = TwilioInboundMapper.Map(channelId, verified.Form);
+        if (mapped is null)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "The post is not a Twilio incoming message.");
+        }
+        var result = await pipeline.IngestAsync(mapped.Message, ct);
+        if (mapped.KeywordKind is SmsKeywords.Kind.OptOut or SmsKeywords.Kind.OptIn)
+        {
+            // Also on a redelivery (the first delivery may have died before this line); the message id keeps order.
+            await optOuts.RecordAsync(channelId, mapped.Message.Sender.Address, mapped.KeywordKind == SmsKeywords.Kind.OptOut,
+                mapped.Keyword!, result.MessageId, ct);
+            logger.LogInformation("Sms channel {ChannelId}: a number texted {Keyword}", channelId, mapped.Keyword);
+        }
+        return TypedResults.Text(EmptyTwiml, "text/xml", System.Text.Encoding.UTF8);
+    }
+
+    private static async Task<Results<Ok, ProblemHttpResult, ValidationProblem>> ReceiveStatus(long channelId, HttpRequest request, IChannelDirectory channels,
+        IMessageStatusSink sink, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger(typeof(TwilioWebhookEndpoint));
+        var (verified, refusal) = await VerifyAsync(channelId, request, channels, status: true, logger, ct);
+        if (verified is null)
+        {
+            return refusal!;
+        }
+        var form = verified.Form;
+        var errors = new Dictionary<string, string[]>();
+        if (form.GetValueOrDefault("MessageSid") is not { Length: > 0 and <= 64 } sid)
+        {
+            errors["MessageSid"] = ["MessageSid is required."];
+            sid = "";
+        }
+        if (form.GetValueOrDefault("MessageStatus") is not { Length: > 0 } twilioStatus)
+        {
+            errors["MessageStatus"] = ["MessageStatus is required."];
+            twilioStatus = "";
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "The post is not a Twilio status callback.");
+        }
+        var update = TwilioStatus.Map(twilioStatus, form.GetValueOrDefault("ErrorCode"));
+        if (update is null)
+        {
+            logger.LogInformation("Sms channel {ChannelId}: status {Status} of {MessageSid} has no meaning here", channelId, twilioStatus, sid);
+            return TypedResults.Ok();
+        }
+        var known = await sink.UpdateStatusAsync(channelId, sid, update.Status, update.Error, ct);
+        if (!known)
+        {
+            // The report can beat the commit of the send that created the message: give the send a moment.
+            await Task.Delay(UnknownStatusGrace, ct);
+            known = await sink.UpdateStatusAsync(channelId, sid, update.Status, update.Error, ct);
+        }
+        if (!known)
+        {
+            // 200 all the same: Twilio must not keep retrying a report for a message this channel never sent.
+            logger.LogWarning("Sms channel {ChannelId}: status {Status} for unknown message {MessageSid} ignored", channelId, twilioStatus, sid);
+        }
+        return TypedResults.Ok();
+    }
+
+    private static async Task<(Verified? Verified, ProblemHttpResult? Refusal)> VerifyAsync(long channelId, HttpRequest request,
+        IChannelDirectory channels, bool status, ILogger logger, CancellationToken ct)
+    {
+        var channel = await channels.FindAsync(channelId, ct);
+        if (channel is null || channel.Kind != ChannelKinds.Sms)
+        {
+            return (null, TypedResults.Problem("There is no sms channel with this id.", statusCode: StatusCodes.Status404NotFound));
+        }
+        if (!request.HasFormContentType)
+        {
+            return (null, TypedResults.Problem("Twilio posts application/x-www-form-urlencoded.", statusCode: StatusCodes.Status415UnsupportedMediaType));
+        }
+        var posted = await request.ReadFormAsync(ct);
+        var settings = SmsSettings.From(channel);
+        var url = status ? settings.StatusCallbackUrl(channelId) : settings.MessagesUrl(channelId);
+        // A field posted twice cannot be signed the way Twilio signs: treat it as unverifiable.
+        var form = posted.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        var signature = request.Headers[TwilioSignature.Header].ToString();
+        if (posted.Any(f => f.Value.Count > 1) || !TwilioSignature.IsValid(settings.AuthToken, url, form, signature))
+        {
+            logger.LogWarning("Sms channel {ChannelId}: refused a post with a missing or wrong X-Twilio-Signature (expected over {Url})", channelId, url);
+            return (null, TypedResults.Problem($"The X-Twilio-Signature header is missing or does not match {url} and the posted fields.",
+                statusCode: StatusCodes.Status403Forbidden));
+        }
+        if (!channel.Enabled)
+        {
+            return (null, TypedResults.Problem("This channel is disabled.", statusCode: StatusCodes.Status403Forbidden));
+        }
+        if (form.GetValueOrDefault("AccountSid") is { Length: > 0 } account && !account.Equals(settings.AccountSid, StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, TypedResults.Problem("The post is for another Twilio account.", statusCode: StatusCodes.Status403Forbidden));
+        }
+        return (new Verified(channel, settings, form), null);
+    }
+}

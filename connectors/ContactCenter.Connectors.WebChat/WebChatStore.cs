@@ -1,0 +1,125 @@
+using System.Globalization;
+using ContactCenter.Connectors.WebChat.Widget;
+using ContactCenter.Core;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Connectors.WebChat;
+
+/// <summary>
+/// The web chat's reads and writes beside the inbound pipeline: a visitor's own conversation and messages
+/// (never notes, never anyone else's), the name/email they gave, and the lead a form submission landed in.
+/// </summary>
+public sealed class WebChatStore(NpgsqlDataSource db)
+{
+    private sealed class MessageRow
+    {
+        public long Id { get; init; }
+        public long ConversationId { get; init; }
+        public string Direction { get; init; } = "";
+        public string Text { get; init; } = "";
+        public string SenderType { get; init; } = "";
+        public string SenderName { get; init; } = "";
+        public string? ClientMessageId { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public WidgetMessage ToMessage() => new(Id, ConversationId, Direction, Text, new WidgetSender(SenderType, SenderName), CreatedAt)
+        {
+            ClientMessageId = ClientMessageId,
+        };
+    }
+
+    private sealed class ProfileRow
+    {
+        public string? Name { get; init; }
+        public string? Email { get; init; }
+    }
+
+    // Visitors see what was said to them and by them: no private notes, no replies that never left.
+    private const string SelectMessages = """
+        select m.id, m.conversation_id, m.direction, coalesce(m.text, '') as text, m.sender_type,
+               case when m.sender_type = 'user' then coalesce(u.name, '') else '' end as sender_name,
+               case when m.direction = 'inbound' and starts_with(m.external_id, c.thread_key || '/')
+                    then substr(m.external_id, length(c.thread_key) + 2) end as client_message_id,
+               m.created_at
+        from messages m
+        join conversations c on c.id = m.conversation_id
+        left join users u on u.id = m.sender_user_id
+        where m.direction in ('inbound', 'outbound') and m.status <> 'failed'
+        """;
+
+    public async Task<long?> ConversationOfAsync(Visitor visitor, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "select id from conversations where channel_id = @ChannelId and thread_key = @Key order by id limit 1", visitor, cancellationToken: ct));
+    }
+
+    public async Task<WidgetPage> ListAsync(Visitor visitor, int limit, long? before, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            SelectMessages + " and c.channel_id = @ChannelId and c.thread_key = @Key and (@before::bigint is null or m.id < @before) order by m.id desc limit @take",
+            new { visitor.ChannelId, visitor.Key, before, take = limit + 1 }, cancellationToken: ct))).ToList();
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = rows[^1].Id.ToString(CultureInfo.InvariantCulture);
+        }
+        return new WidgetPage(rows.Select(r => r.ToMessage()).ToList(), next);
+    }
+
+    public async Task<WidgetMessage?> GetMessageAsync(long messageId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(SelectMessages + " and m.id = @messageId", new { messageId }, cancellationToken: ct));
+        return row?.ToMessage();
+    }
+
+    public async Task<(string? Name, string? Email)> ProfileAsync(Visitor visitor, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ProfileRow>(new CommandDefinition(
+            "select name, email from webchat_visitors where visitor_key = @Key", visitor, cancellationToken: ct));
+        return (row?.Name, row?.Email);
+    }
+
+    /// <summary>
+    /// Remembers the name/email a visitor gave (used when their first message creates the contact) and fills
+    /// the contact's empty name/email if it exists already. Never overwrites what a contact has: the visitor is unverified.
+    /// </summary>
+    public async Task SaveProfileAsync(Visitor visitor, string? name, string? email, CancellationToken ct)
+    {
+        const string sql = """
+            insert into webchat_visitors (visitor_key, channel_id, name, email) values (@Key, @ChannelId, @name, @email)
+            on conflict (visitor_key) do update set
+                name = coalesce(excluded.name, webchat_visitors.name), email = coalesce(excluded.email, webchat_visitors.email), updated_at = now();
+            update contacts set name = coalesce(contacts.name, @name), email = coalesce(contacts.email, @email), updated_at = now()
+            where id = (select contact_id from contact_identities where channel_kind = @kind and address = @Key)
+              and ((contacts.name is null and @name is not null) or (contacts.email is null and @email is not null));
+            update contact_identities set display_name = coalesce(@name, display_name) where channel_kind = @kind and address = @Key;
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { visitor.Key, visitor.ChannelId, name, email, kind = ChannelKinds.Webchat }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The web chat visitor of a conversation, or null when it is not a widget conversation.</summary>
+    public async Task<Visitor?> VisitorOfConversationAsync(long conversationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Visitor>(new CommandDefinition("""
+            select c.channel_id as "ChannelId", c.thread_key as "Key" from conversations c join channels ch on ch.id = c.channel_id
+            where c.id = @conversationId and ch.kind = @kind and c.thread_key <> ''
+            """, new { conversationId, kind = ChannelKinds.Webchat }, cancellationToken: ct));
+    }
+
+    public async Task<(long? LeadId, long? DealId)> CrmOfConversationAsync(long conversationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleAsync<(long? LeadId, long? DealId)>(new CommandDefinition(
+            "select lead_id, deal_id from conversations where id = @conversationId", new { conversationId }, cancellationToken: ct));
+    }
+}

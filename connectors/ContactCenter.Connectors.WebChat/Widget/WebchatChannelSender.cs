@@ -1,0 +1,52 @@
+using ContactCenter.Core;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.Connectors.WebChat.Widget;
+
+/// <summary>
+/// Delivers a manager's reply to the visitor's open widgets (every tab and device, on any node through the
+/// backplane). A visitor who is away reads it from history when they come back, so a push is `sent`.
+/// </summary>
+public sealed class WebchatChannelSender(WebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub) : IChannelSender
+{
+    public string Kind => ChannelKinds.Webchat;
+
+    public async Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var visible = await store.GetMessageAsync(message.MessageId, cancellationToken);
+        if (visible is null)
+        {
+            return new SendOutcome.Failed("The message no longer exists.");
+        }
+        var visitor = new Visitor(message.Channel.Id, message.ThreadKey ?? message.Recipient.Address);
+        try
+        {
+            await hub.Clients.Group(WidgetGroups.Visitor(visitor)).messageCreated(visible);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new SendOutcome.Retry("The live push to the visitor failed: " + ex.Message);
+        }
+        return new SendOutcome.Sent(null);
+    }
+}
+
+/// <summary>Shows a widget visitor that a manager is typing. Best effort: a lost typing hint is harmless.</summary>
+public sealed class WebchatTypingRelay(WebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WebchatTypingRelay> logger) : ITypingRelay
+{
+    public async Task ManagerTypingAsync(long conversationId, string managerName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await store.VisitorOfConversationAsync(conversationId, cancellationToken) is { } visitor)
+            {
+                await hub.Clients.Group(WidgetGroups.Visitor(visitor)).typing(new WidgetTyping(managerName));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Typing hint for conversation {ConversationId} was not delivered", conversationId);
+        }
+    }
+}

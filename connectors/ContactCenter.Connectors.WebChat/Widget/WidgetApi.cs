@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ContactCenter.Connectors.WebChat.Sites;
+using ContactCenter.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ContactCenter.Connectors.WebChat.Widget;
+
+/// <summary>
+/// The visitor side of the web chat: a session (a signed visitor token), sending and reading the visitor's
+/// own messages, and the name/email they give. Every call is checked against the channel's allowed origins
+/// and rate-limited per IP and per visitor; nothing is stored when a call is refused.
+/// </summary>
+public static class WidgetApi
+{
+    public sealed record SessionRequest(string? VisitorId, string? Name, string? Email, string? Identifier, string? IdentifierHash);
+
+    public sealed record SessionResponse(string VisitorToken, DateTimeOffset ExpiresAt, string VisitorId, long? ConversationId,
+        bool Verified, string? Greeting, string? Title, string? Color);
+
+    public sealed record SendRequest(string? Text, string? ClientMessageId);
+
+    public sealed record ProfileRequest(string? Name, string? Email);
+
+    public const int MaxIdentifierLength = 200;
+
+    public static IEndpointRouteBuilder MapWidgetApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/widget").AllowAnonymous().WithSiteCors();
+        group.MapPost("/{widgetKey}/session", Session);
+        group.MapPost("/messages", Send);
+        group.MapGet("/messages", List);
+        group.MapPost("/profile", Profile);
+        return app;
+    }
+
+    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult, ValidationProblem>> Session(
+        string widgetKey, SessionRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens,
+        SiteRateLimiter limiter, WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+    {
+        var channel = await channels.FindByPublicKeyAsync(widgetKey, ct);
+        if (WidgetChannels.Check(channel, http.Request, ChannelKinds.Webchat) is { } refused)
+        {
+            return refused;
+        }
+        if (await limiter.HitAsync(("session-ip", SiteRateLimiter.ClientIp(http), options.Value.SessionsPerIp)) is { } wait)
+        {
+            return SiteRateLimiter.TooMany(http, wait);
+        }
+        request ??= new SessionRequest(null, null, null, null, null);
+        var name = ContactFields.Clean(request.Name);
+        var email = ContactFields.Clean(request.Email);
+        var identifier = ContactFields.Clean(request.Identifier);
+        var errors = ValidateProfile(name, email);
+        if (identifier is { Length: > MaxIdentifierLength })
+        {
+            errors["identifier"] = [$"identifier is at most {MaxIdentifierLength} characters."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "Some fields are not valid.");
+        }
+        Visitor visitor;
+        if (identifier is not null)
+        {
+            if (!IdentifierHash.Verify(channel!.Setting("secret"), identifier, request.IdentifierHash))
+            {
+                return TypedResults.Problem("identifierHash does not match the identifier (HMAC-SHA256 with the channel's secret).", statusCode: StatusCodes.Status401Unauthorized);
+            }
+            visitor = new Visitor(channel.Id, $"user:{channel.Id}:{identifier}");
+        }
+        else
+        {
+            // A visitorId from another channel, or no longer valid, starts a new visitor rather than failing the widget.
+            var returning = tokens.ReadVisitorId(request.VisitorId);
+            visitor = returning is not null && returning.ChannelId == channel!.Id && returning.Key.StartsWith("visitor:", StringComparison.Ordinal)
+                ? returning
+                : new Visitor(channel!.Id, "visitor:" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16)));
+        }
+        if (name is not null || email is not null)
+        {
+            await store.SaveProfileAsync(visitor, name, email, ct);
+        }
+        var (token, expiresAt) = tokens.IssueToken(visitor);
+        return TypedResults.Ok(new SessionResponse(token, expiresAt, tokens.IssueVisitorId(visitor), await store.ConversationOfAsync(visitor, ct),
+            identifier is not null, channel.Setting("greeting"), channel.Setting("title"), channel.Setting("color")));
+    }
+
+    private static async Task<Results<Created<WidgetMessage>, ProblemHttpResult, ValidationProblem>> Send(
+        SendRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
+        WebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
+        ILogger<WidgetHub> logger, CancellationToken ct)
+    {
+        var (visitor, refused) = await AuthorizeAsync(http, channels, tokens, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var limits = options.Value;
+        if (await limiter.HitAsync(("msg-visitor", visitor!.Key, limits.MessagesPerVisitor), ("msg-ip", SiteRateLimiter.ClientIp(http), limits.MessagesPerIp)) is { } wait)
+        {
+            return SiteRateLimiter.TooMany(http, wait);
+        }
+        var text = request?.Text;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = ["text is required."] }, detail: "The message is empty.");
+        }
+        if (text.Length > limits.MaxTextLength)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = [$"text is at most {limits.MaxTextLength} characters."] },
+                detail: $"The message is longer than {limits.MaxTextLength} characters.");
+        }
+        var clientMessageId = request!.ClientMessageId ?? Guid.NewGuid().ToString("N");
+        if (clientMessageId.Length is 0 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["clientMessageId"] = ["clientMessageId is 1 to 100 characters."] });
+        }
+        var (name, email) = await store.ProfileAsync(visitor, ct);
+        var page = http.Request.Headers.Referer.ToString();
+        var inbound = new InboundMessage(visitor.ChannelId, $"{visitor.Key}/{clientMessageId}", visitor.Key,
+            new SenderIdentity(visitor.Key, name, email), text, Html: null, Attachments: [], SentAt: null, ReplyToExternalId: null,
+            JsonSerializer.Serialize(new { text, clientMessageId, page }))
+        {
+            Metadata = page.Length is > 0 and <= 2000 ? new Dictionary<string, string> { ["page"] = page } : null,
+        };
+        var result = await pipeline.IngestAsync(inbound, ct);
+        var message = (await store.GetMessageAsync(result.MessageId, ct))!;
+        if (!result.Duplicate)
+        {
+            try
+            {
+                // The visitor's other tabs show it too.
+                await hub.Clients.Group(WidgetGroups.Visitor(visitor)).messageCreated(message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stored is what counts; the other tabs catch up from history when they reconnect.
+                logger.LogWarning(ex, "Push of widget message {MessageId} to the visitor's other tabs failed", message.Id);
+            }
+        }
+        return TypedResults.Created((string?)null, message);
+    }
+
+    private static async Task<Results<Ok<WidgetPage>, ProblemHttpResult>> List(
+        string? cursor, int? limit, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
+        WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+    {
+        var (visitor, refused) = await AuthorizeAsync(http, channels, tokens, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        if (await limiter.HitAsync(("read-visitor", visitor!.Key, options.Value.MessagesPerVisitor * 4)) is { } wait)
+        {
+            return SiteRateLimiter.TooMany(http, wait);
+        }
+        long? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return TypedResults.Problem("The cursor is not valid.", statusCode: StatusCodes.Status400BadRequest);
+            }
+            before = id;
+        }
+        return TypedResults.Ok(await store.ListAsync(visitor, Math.Clamp(limit ?? 50, 1, 100), before, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Profile(
+        ProfileRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
+        WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+    {
+        var (visitor, refused) = await AuthorizeAsync(http, channels, tokens, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        if (await limiter.HitAsync(("msg-visitor", visitor!.Key, options.Value.MessagesPerVisitor)) is { } wait)
+        {
+            return SiteRateLimiter.TooMany(http, wait);
+        }
+        var name = ContactFields.Clean(request?.Name);
+        var email = ContactFields.Clean(request?.Email);
+        var errors = ValidateProfile(name, email);
+        if (name is null && email is null)
+        {
+            errors["email"] = ["Give a name or an email."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "Some fields are not valid.");
+        }
+        await store.SaveProfileAsync(visitor, name, email, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The caller's visitor token (401 without a valid one), and its channel (404/403 like a session).</summary>
+    private static async Task<(Visitor? Visitor, ProblemHttpResult? Refused)> AuthorizeAsync(
+        HttpContext http, IChannelDirectory channels, VisitorTokens tokens, CancellationToken ct)
+    {
+        var visitor = tokens.FromRequest(http.Request);
+        if (visitor is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return (null, TypedResults.Problem("A valid visitor token is required (Authorization: Bearer <visitorToken>); start a session first.",
+                statusCode: StatusCodes.Status401Unauthorized));
+        }
+        var channel = await channels.FindAsync(visitor.ChannelId, ct);
+        return (visitor, WidgetChannels.Check(channel, http.Request, ChannelKinds.Webchat));
+    }
+
+    private static Dictionary<string, string[]> ValidateProfile(string? name, string? email)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (name is { Length: > ContactFields.MaxNameLength })
+        {
+            errors["name"] = [$"name is at most {ContactFields.MaxNameLength} characters."];
+        }
+        if (email is not null && !ContactFields.IsEmail(email))
+        {
+            errors["email"] = ["email is not a valid email address."];
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,25 @@
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Outbound;
+using ContactCenter.Connectors.Sms;
+
+namespace ContactCenter.Api.Features.Sms;
+
+/// <summary>The SMS (Twilio) connector plus what it needs from the host: opt-out storage, the reply guard, media jobs.</summary>
+public static class SmsExtensions
+{
+    public static IHostApplicationBuilder AddSms(this IHostApplicationBuilder builder)
+    {
+        builder.AddSmsConnector();
+        builder.Services.AddSingleton<SmsOptOutStore>();
+        builder.Services.AddSingleton<ISmsOptOuts>(sp => sp.GetRequiredService<SmsOptOutStore>());
+        builder.Services.AddSingleton<IOutboxHandler, SmsMediaHandler>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapSms(this IEndpointRouteBuilder app)
+    {
+        var optOuts = app.ServiceProvider.GetRequiredService<SmsOptOutStore>();
+        app.ServiceProvider.GetRequiredService<ConversationService>().AddGuard(optOuts.GuardAsync);
+        return app.MapSmsConnector();
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Net.Http.Headers;
+
+namespace ContactCenter.Api.Infrastructure;
+
+/// <summary>
+/// Serves the browser app (src/ContactCenter.Web, built into wwwroot) at `/`: static files, and index.html for any
+/// other path of the app so that deep links work. API, hub, health, webhook and widget paths never fall back: an
+/// unknown one stays a 404.
+/// </summary>
+public static class WebAppHosting
+{
+    private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/webhooks", "/widget.js"];
+
+    public static WebApplication UseWebApp(this WebApplication app)
+    {
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // Built assets have content hashes in their names; index.html must always be fresh.
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
+                context.File.Name == "index.html" ? "no-cache" : "public, max-age=31536000, immutable",
+        });
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapWebApp(this WebApplication app)
+    {
+        app.MapFallback("{*path:nonfile}", (HttpContext http) =>
+        {
+            var path = http.Request.Path;
+            var index = app.Environment.WebRootFileProvider.GetFileInfo("index.html");
+            if (ServerPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)) || !index.Exists)
+            {
+                return Results.Problem("There is nothing here.", statusCode: StatusCodes.Status404NotFound);
+            }
+            http.Response.Headers[HeaderNames.CacheControl] = "no-cache";
+            return Results.Stream(index.CreateReadStream(), "text/html; charset=utf-8");
+        }).AllowAnonymous();
+        return app;
+    }
+}

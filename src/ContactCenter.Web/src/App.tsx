@@ -1,0 +1,22 @@
+import { I18nProvider } from './i18n';
+import { LiveProvider } from './live';
+import { LoginPage } from './pages/LoginPage';
+import { Shell } from './pages/Shell';
+import { SessionProvider, useSession } from './session';
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <Gate />
+      </SessionProvider>
+    </I18nProvider>
+  );
+}
+
+function Gate() {
+  const { session } = useSession();
+  if (!session) return <LoginPage />;
+  // Keyed by user so that a different sign-in starts from a clean slate.
+  return <LiveProvider key={String(session.user.id)}><Shell /></LiveProvider>;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { languages } from '../strings';
+import { byActivity, upsert, type ListFilter } from '../lib/inboxList';
+import { sanitizeEmail, splitQuoted } from '../lib/email';
+import { smsSegments } from '../lib/format';
+import { backoffDelay } from '../lib/realtime';
+import { moveCard } from '../pages/DealsPage';
+import type { Board, ConversationSummary } from '../types';
+
+const conv = (id: number, at: string, patch: Partial<ConversationSummary> = {}): ConversationSummary => ({
+  id, channel: { id: 1, kind: 'api', name: 'API' }, contact: { id, name: `Contact ${id}` }, status: 'open', assignee: null,
+  unreadCount: 0, lastMessage: { id: id * 10, direction: 'inbound', preview: 'hi', createdAt: at }, waitingSince: null,
+  leadId: null, dealId: null, createdAt: at, updatedAt: at, ...patch,
+});
+const all: ListFilter = { view: 'all', status: 'open', channelId: '', q: '' };
+
+describe('strings', () => {
+  it('Russian has every English key, none empty', () => {
+    for (const key of Object.keys(languages.en) as (keyof typeof languages.en)[]) {
+      expect(languages.ru[key], key).toBeTruthy();
+    }
+  });
+});
+
+describe('live conversation list', () => {
+  it('a new message moves its conversation to the top', () => {
+    const list = [conv(1, '2026-01-01T10:00:00Z'), conv(2, '2026-01-01T09:00:00Z')].sort(byActivity);
+    const next = upsert(list, conv(2, '2026-01-01T11:00:00Z', { unreadCount: 1 }), all, 7);
+    expect(next.map((c) => c.id)).toEqual([2, 1]);
+    expect(next[0].unreadCount).toBe(1);
+  });
+  it('a conversation leaves Unassigned when someone takes it', () => {
+    const f: ListFilter = { ...all, view: 'unassigned' };
+    const next = upsert([conv(1, '2026-01-01T10:00:00Z')], conv(1, '2026-01-01T10:00:00Z', { assignee: { id: 5, name: 'Mia' } }), f, 7);
+    expect(next).toEqual([]);
+  });
+  it('a resolved conversation leaves the Open filter and a new one joins', () => {
+    const next = upsert([conv(1, '2026-01-01T10:00:00Z')], conv(1, '2026-01-01T10:00:00Z', { status: 'resolved' }), all, 7);
+    expect(next).toEqual([]);
+    expect(upsert(next, conv(3, '2026-01-01T12:00:00Z'), all, 7).map((c) => c.id)).toEqual([3]);
+  });
+});
+
+describe('email', () => {
+  it('folds quoted plain-text history', () => {
+    const { body, quoted } = splitQuoted('Thanks!\n\nOn Mon, Bob wrote:\n> hello\n> there');
+    expect(body).toBe('Thanks!');
+    expect(quoted).toContain('> hello');
+  });
+  it('removes scripts and folds blockquotes', () => {
+    const html = sanitizeEmail('<p onclick="x()">Hi<script>alert(1)</script></p><blockquote>old</blockquote>', 'Show quoted');
+    expect(html).not.toContain('script');
+    expect(html).not.toContain('onclick');
+    expect(html).toContain('<details class="quoted"><summary>Show quoted</summary><blockquote>old</blockquote></details>');
+  });
+});
+
+describe('sms segments', () => {
+  it('counts GSM-7 and UCS-2', () => {
+    expect(smsSegments('a'.repeat(160))).toEqual({ encoding: 'GSM-7', characters: 160, segments: 1 });
+    expect(smsSegments('a'.repeat(161)).segments).toBe(2);
+    expect(smsSegments('Привет').encoding).toBe('UCS-2');
+    expect(smsSegments('я'.repeat(71)).segments).toBe(2);
+  });
+});
+
+describe('reconnect backoff', () => {
+  it('grows and is capped at 30 s', () => {
+    expect(backoffDelay(0, () => 0.5)).toBe(1000);
+    expect(backoffDelay(3, () => 0.5)).toBe(8000);
+    expect(backoffDelay(20, () => 0.5)).toBe(30000);
+  });
+});
+
+describe('deals board', () => {
+  it('moving a card changes both columns\' counts and sums', () => {
+    const board: Board = { stages: [
+      { stageId: 1, name: 'New', count: 1, totalAmount: 100, deals: [{ id: 9, title: 'D', amount: 100 }] },
+      { stageId: 2, name: 'Won', count: 0, totalAmount: 0, deals: [] },
+    ] };
+    const moved = moveCard(board, 9, 2);
+    expect(moved.stages.map((s) => [s.count, s.totalAmount])).toEqual([[0, 0], [1, 100]]);
+    expect(moveCard(moved, 9, 1)).toEqual({ stages: [{ ...board.stages[0], deals: [{ id: 9, title: 'D', amount: 100, stageId: 1 }] }, board.stages[1]] });
+  });
+});

@@ -1,0 +1,86 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useI18n } from '../i18n';
+import { ApiError, blobUrl } from '../lib/api';
+import { sanitizeEmail, splitQuoted } from '../lib/email';
+import { fullTime, shortTime } from '../lib/format';
+import type { Attachment, Message } from '../types';
+
+export function MessageItem({ message, onRetry }: { message: Message; onRetry: (m: Message) => void }) {
+  const { t, locale } = useI18n();
+  const m = message;
+  const html = useMemo(() => (m.html ? sanitizeEmail(m.html, t('showQuoted')) : null), [m.html, t]);
+  const text = useMemo(() => (m.text && !m.html ? splitQuoted(m.text) : null), [m.text, m.html]);
+  return (
+    <li className={`message ${m.direction} ${m.status === 'failed' ? 'failed' : ''}`} data-message-id={String(m.id)}
+      data-status={m.pending ? 'sending' : m.status} aria-label={`${m.sender.name}, ${fullTime(m.createdAt, locale)}`}>
+      <div className="meta">
+        <span className="sender">{m.direction === 'note' ? `${t('notePrefix')} · ` : ''}{m.sender.name}</span>
+        <time dateTime={m.createdAt} title={fullTime(m.createdAt, locale)}>{shortTime(m.createdAt, locale)}</time>
+        {m.direction === 'outbound' && <Ticks message={m} />}
+      </div>
+      {html !== null && <div className="email-body" dangerouslySetInnerHTML={{ __html: html }} />}
+      {text && (
+        <div className="text">
+          {text.body}
+          {text.quoted && <details className="quoted"><summary>{t('showQuoted')}</summary><pre>{text.quoted}</pre></details>}
+        </div>
+      )}
+      {m.attachments.length > 0 && (
+        <ul className="attachments">{m.attachments.map((a) => <AttachmentView key={String(a.id)} attachment={a} />)}</ul>
+      )}
+      {m.status === 'failed' && (
+        <div className="failure" role="alert">
+          <span>{t('failedBecause', { reason: m.error ?? '?' })}</span>
+          <button type="button" onClick={() => onRetry(m)}>{t('retry')}</button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function Ticks({ message }: { message: Message }) {
+  const { t } = useI18n();
+  if (message.pending) return <span className="ticks pending" data-testid="ticks" title={t('sending')} aria-label={t('sending')}>◷</span>;
+  const s = message.status;
+  const symbol = s === 'queued' ? '◷' : s === 'sent' ? '✓' : s === 'delivered' || s === 'read' ? '✓✓' : s === 'failed' ? '⚠' : '';
+  return <span className={`ticks ${s}`} data-testid="ticks" title={t(`status_${s}`)} aria-label={t(`status_${s}`)}>{symbol}</span>;
+}
+
+function AttachmentView({ attachment: a }: { attachment: Attachment }) {
+  const { t } = useI18n();
+  const isImage = a.contentType.startsWith('image/') && !a.contentType.includes('svg');
+  const [url, setUrl] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!isImage) return;
+    const ctrl = new AbortController();
+    let made: string | null = null;
+    blobUrl(a.url, ctrl.signal).then((u) => { made = u; setUrl(u); })
+      .catch((e) => { if ((e as Error).name !== 'AbortError') setProblem(e instanceof ApiError && e.status === 409 ? t('attachmentMissing') : (e as Error).message); });
+    return () => { ctrl.abort(); if (made) URL.revokeObjectURL(made); };
+  }, [a.url, isImage, t]);
+
+  async function download() {
+    try {
+      const u = await blobUrl(a.url);
+      const link = document.createElement('a');
+      link.href = u;
+      link.download = a.fileName;
+      link.click();
+      window.setTimeout(() => URL.revokeObjectURL(u), 10_000);
+    } catch (e) {
+      setProblem(e instanceof ApiError && e.status === 409 ? t('attachmentMissing') : (e as Error).message);
+    }
+  }
+
+  return (
+    <li className="attachment">
+      {isImage && url && <img src={url} alt={a.fileName} loading="lazy" />}
+      <button type="button" className="link" onClick={download} aria-label={t('download', { name: a.fileName })}>
+        📎 {a.fileName}{a.size ? ` (${Math.ceil(a.size / 1024)} KB)` : ''}
+      </button>
+      {problem && <span className="muted"> {problem}</span>}
+    </li>
+  );
+}

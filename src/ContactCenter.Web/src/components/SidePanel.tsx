@@ -1,0 +1,223 @@
+import { useState } from 'react';
+import { useI18n } from '../i18n';
+import { api, query } from '../lib/api';
+import { channelIcon, shortTime } from '../lib/format';
+import { useResource } from '../lib/useResource';
+import type { ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipeline, TimelineEntry, UserListItem } from '../types';
+import { ActivityForm, ActivityLine } from './Activities';
+import { ResourceStatus } from './Status';
+
+/** Beside the thread: the contact with all identities, and the linked lead or deal, editable in place. */
+export function SidePanel({ details }: { details: ConversationDetails | null }) {
+  const { t } = useI18n();
+  if (!details) return <aside className="side" aria-label={t('details')} />;
+  const c = details.contact;
+  return (
+    <aside className="side" aria-label={t('details')}>
+      <section aria-labelledby="contact-h">
+        <h3 id="contact-h">{t('contact')}</h3>
+        <p className="contact-name-big">{c.name}</p>
+        <dl>
+          {c.email && <><dt>{t('email')}</dt><dd>{c.email}</dd></>}
+          {c.phone && <><dt>{t('phone')}</dt><dd>{c.phone}</dd></>}
+        </dl>
+        {c.identities.length > 0 && (
+          <>
+            <h4>{t('identities')}</h4>
+            <ul className="identities">
+              {c.identities.map((i, n) => (
+                <li key={n}><span aria-hidden="true">{channelIcon(i.channelKind)}</span> <span className="muted">{i.channelKind}</span> {i.displayName ?? i.username ?? ''} <code>{i.address}</code></li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+      {details.dealId != null ? <DealPanel id={details.dealId} />
+        : details.leadId != null ? <LeadPanel id={details.leadId} />
+          : <p className="muted">{t('noLeadOrDeal')}</p>}
+    </aside>
+  );
+}
+
+function DealPanel({ id }: { id: Id }) {
+  const { t, locale } = useI18n();
+  const deal = useResource<Deal>(`/api/deals/${encodeURIComponent(String(id))}`);
+  const pipelines = useResource<Pipeline[]>('/api/pipelines');
+  const users = useResource<UserListItem[]>('/api/users');
+  const reasons = useResource<LossReason[]>('/api/loss-reasons');
+  const [error, setError] = useState<string | null>(null);
+  const [closing, setClosing] = useState(false);
+  const [reasonId, setReasonId] = useState('');
+  const d = deal.data;
+
+  async function patch(body: Record<string, unknown>) {
+    try {
+      setError(null);
+      const updated = await api<Deal>(`/api/deals/${encodeURIComponent(String(id))}`, { method: 'PATCH', body });
+      if (updated) deal.set(() => updated);
+      void deal.reload();
+    } catch (e) { setError((e as Error).message); }
+  }
+  async function close(outcome: 'won' | 'lost') {
+    try {
+      setError(null);
+      await api(`/api/deals/${encodeURIComponent(String(id))}/close`, { body: { outcome, lossReasonId: outcome === 'lost' && reasonId ? reasons.data?.find((r) => String(r.id) === reasonId)?.id : undefined } });
+      setClosing(false);
+      void deal.reload();
+    } catch (e) { setError((e as Error).message); }
+  }
+
+  const pipeline = pipelines.data?.find((p) => String(p.id) === String(d?.pipelineId));
+  const stageId = d?.stage?.id ?? d?.stageId;
+  return (
+    <section aria-labelledby="deal-h">
+      <h3 id="deal-h">{t('deal')}</h3>
+      <ResourceStatus resource={deal} what="GET /api/deals/{id}" />
+      {d && (
+        <>
+          <EditableText label={t('title')} value={d.title} onSave={(title) => patch({ title })} />
+          <label className="field">{t('stage')}
+            <select value={String(stageId ?? '')} disabled={!!d.closedAt}
+              onChange={(e) => void patch({ stageId: pipeline?.stages.find((s) => String(s.id) === e.target.value)?.id ?? e.target.value })}>
+              {(pipeline?.stages ?? (d.stage ? [d.stage] : [])).map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
+            </select>
+          </label>
+          <EditableText label={t('amount')} value={String(d.amount ?? 0)} type="number" suffix={d.currency ?? ''}
+            onSave={(v) => patch({ amount: Number(v) })} />
+          <label className="field">{t('assignee')}
+            <select value={d.assignee ? String(d.assignee.id) : ''}
+              onChange={(e) => void patch({ assigneeId: users.data?.find((u) => String(u.id) === e.target.value)?.id ?? null })}>
+              <option value="">{t('unassigned')}</option>
+              {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+            </select>
+          </label>
+          {d.closedAt ? <p className="notice">{t('closedAs', { outcome: d.outcome ?? '' })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</p> : (
+            <div className="row">
+              <button type="button" className="ok" onClick={() => void close('won')}>{t('closeWon')}</button>
+              <button type="button" className="danger" onClick={() => setClosing((v) => !v)} aria-expanded={closing}>{t('closeLost')}</button>
+            </div>
+          )}
+          {closing && (
+            <div className="row">
+              <select aria-label={t('lossReason')} value={reasonId} onChange={(e) => setReasonId(e.target.value)}>
+                <option value="">{t('lossReason')}…</option>
+                {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{r.name}</option>)}
+              </select>
+              <button type="button" className="danger" onClick={() => void close('lost')}>{t('closeLost')}</button>
+            </div>
+          )}
+          <h4>{t('activities')}</h4>
+          {d.nextActivity ? <ul className="activities"><ActivityLine activity={d.nextActivity} locale={locale} /></ul>
+            : !d.closedAt && <p className="notice prompt">{t('noPlannedActivity')}</p>}
+          <ActivityForm subject={{ type: 'deal', id: d.id }} onCreated={() => void deal.reload()} />
+          <Timeline url={`/api/deals/${encodeURIComponent(String(id))}`} />
+        </>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+function LeadPanel({ id }: { id: Id }) {
+  const { t, locale } = useI18n();
+  const lead = useResource<Lead>(`/api/leads/${encodeURIComponent(String(id))}`);
+  const [error, setError] = useState<string | null>(null);
+  const [junking, setJunking] = useState(false);
+  const [reason, setReason] = useState('');
+  const l = lead.data;
+  const base = `/api/leads/${encodeURIComponent(String(id))}`;
+
+  async function act(path: string, body: unknown) {
+    try { setError(null); await api(`${base}/${path}`, { body }); setJunking(false); void lead.reload(); } catch (e) { setError((e as Error).message); }
+  }
+  const open = l && (l.status === 'new' || l.status === 'in_work');
+  return (
+    <section aria-labelledby="lead-h">
+      <h3 id="lead-h">{t('lead')}</h3>
+      <ResourceStatus resource={lead} what="GET /api/leads/{id}" />
+      {l && (
+        <>
+          <p><strong>{l.title}</strong> <span className="pill">{l.status}</span></p>
+          {l.junkReason && <p className="muted">{l.junkReason}</p>}
+          {open && (
+            <div className="row">
+              <button type="button" className="primary" onClick={() => void act('convert', {})}>{t('convert')}</button>
+              <button type="button" onClick={() => setJunking((v) => !v)} aria-expanded={junking}>{t('junk')}</button>
+            </div>
+          )}
+          {junking && (
+            <form className="row" onSubmit={(e) => { e.preventDefault(); void act('junk', { reason }); }}>
+              <input aria-label={t('junkReason')} placeholder={t('junkReason')} value={reason} onChange={(e) => setReason(e.target.value)} required />
+              <button type="submit" className="danger">{t('junk')}</button>
+            </form>
+          )}
+          <h4>{t('activities')}</h4>
+          {l.nextActivity && <ul className="activities"><ActivityLine activity={l.nextActivity} locale={locale} /></ul>}
+          {open && <ActivityForm subject={{ type: 'lead', id: l.id }} onCreated={() => void lead.reload()} />}
+          <Timeline url={base} />
+        </>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+function Timeline({ url }: { url: string }) {
+  const { t, locale } = useI18n();
+  const timeline = useResource<Page<TimelineEntry>>(`${url}/timeline${query({ limit: 30 })}`);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function add() {
+    try { await api(`${url}/comments`, { body: { text: comment } }); setComment(''); void timeline.reload(); } catch (e) { setError((e as Error).message); }
+  }
+  return (
+    <>
+      <h4>{t('timeline')}</h4>
+      <ResourceStatus resource={timeline} what="timeline" />
+      <form className="row" onSubmit={(e) => { e.preventDefault(); if (comment.trim()) void add(); }}>
+        <input aria-label={t('comment')} placeholder={t('comment')} value={comment} onChange={(e) => setComment(e.target.value)} />
+        <button type="submit">{t('addComment')}</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      <ol className="timeline">
+        {(timeline.data?.items ?? []).map((e) => (
+          <li key={String(e.id)}>
+            <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{e.type}</strong>{' '}
+            <span className="muted">{describe(e)}</span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function describe(e: TimelineEntry): string {
+  const d = e.data ?? {};
+  const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? '') as string;
+  const actor = typeof e.actor === 'string' ? e.actor : e.actor?.name ?? '';
+  return [actor, text].filter(Boolean).join(': ');
+}
+
+function EditableText({ label, value, onSave, type = 'text', suffix }: { label: string; value: string; onSave: (v: string) => Promise<void> | void; type?: string; suffix?: string }) {
+  const { t } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(value);
+  if (!editing) {
+    return (
+      <div className="field editable">
+        <span className="label">{label}</span>
+        <button type="button" className="link" onClick={() => { setDraft(value); setEditing(true); }} aria-label={`${t('edit')} ${label}`}>
+          {value}{suffix ? ` ${suffix}` : ''} ✎
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form className="field" onSubmit={(e) => { e.preventDefault(); setEditing(false); void onSave(draft); }}>
+      <label>{label} <input type={type} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} /></label>
+      <button type="submit">{t('save')}</button>
+      <button type="button" onClick={() => setEditing(false)}>{t('cancel')}</button>
+    </form>
+  );
+}

@@ -1,0 +1,190 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useI18n } from '../i18n';
+import { api, ApiError, query } from '../lib/api';
+import { channelIcon } from '../lib/format';
+import { useHubEvent, useLive } from '../live';
+import { useMe } from '../session';
+import { sameId, type ConversationDetails, type ConversationSummary, type Message, type Page, type UserListItem } from '../types';
+import { Composer } from './Composer';
+import { MessageItem } from './MessageItem';
+
+interface Props { conversationId: string; summary: ConversationSummary | null; onDetails: (d: ConversationDetails | null) => void }
+
+const byTime = (a: Message, b: Message) => Date.parse(a.createdAt) - Date.parse(b.createdAt);
+
+function upsertMessage(list: Message[], m: Message): Message[] {
+  const i = list.findIndex((x) => sameId(x.id, m.id));
+  if (i >= 0) { const next = list.slice(); next[i] = m; return next; }
+  return [...list, m].sort(byTime);
+}
+
+export function Thread({ conversationId, summary, onDetails }: Props) {
+  const { t } = useI18n();
+  const me = useMe();
+  const { hub } = useLive();
+  const [details, setDetails] = useState<ConversationDetails | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [olderCursor, setOlderCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [typing, setTyping] = useState<{ name: string; until: number } | null>(null);
+  const [users, setUsers] = useState<UserListItem[]>([]);
+  const scroller = useRef<HTMLOListElement>(null);
+  const stickToBottom = useRef(true);
+  const lastMarked = useRef<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [d, page] = await Promise.all([
+        api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`),
+        api<Page<Message>>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50 })}`),
+      ]);
+      setDetails(d);
+      onDetails(d);
+      setMessages((old) => {
+        // Keep the browser's own messages still on their way; the page replaces everything else.
+        const pending = old.filter((m) => m.pending);
+        return [...page.items.slice().sort(byTime), ...pending];
+      });
+      setOlderCursor(page.nextCursor);
+      setError(null);
+      lastMarked.current = null;
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 404 ? t('noConversations') : (e as Error).message);
+    }
+  }, [conversationId, onDetails, t]);
+
+  useEffect(() => { void load(); }, [load]);
+  useEffect(() => { api<UserListItem[]>('/api/users').then(setUsers).catch(() => setUsers([])); }, []);
+
+  useHubEvent('messageCreated', (m) => {
+    if (String(m.conversationId) !== conversationId) return;
+    // Our own reply can be pushed before its POST answers: it takes the place of the local copy.
+    const mine = m.sender.type === 'user' && sameId(m.sender.id, me.id);
+    setMessages((list) => {
+      const i = mine ? list.findIndex((x) => x.pending && x.direction === m.direction && x.text === m.text) : -1;
+      return upsertMessage(i >= 0 ? list.filter((_, n) => n !== i) : list, m);
+    });
+    if (m.direction === 'inbound') setTyping(null);
+  });
+  useHubEvent('messageUpdated', (m) => {
+    if (String(m.conversationId) === conversationId) setMessages((list) => upsertMessage(list, m));
+  });
+  useHubEvent('typing', (e) => {
+    if (String(e.conversationId) === conversationId && !sameId(e.userId, me.id)) setTyping({ name: e.name, until: Date.now() + 4000 });
+  });
+  useHubEvent('resync', () => { void load(); });
+
+  useEffect(() => {
+    if (!typing) return;
+    const timer = window.setTimeout(() => setTyping(null), Math.max(0, typing.until - Date.now()));
+    return () => window.clearTimeout(timer);
+  }, [typing]);
+
+  const current = summary ?? details;
+
+  // Read state: sent while the conversation is on screen, up to the newest message, once per new message.
+  const markRead = useCallback(() => {
+    if (document.visibilityState !== 'visible' || !details) return;
+    const newest = [...messages].reverse().find((m) => !m.pending);
+    if (!newest) return;
+    // Once per (newest message shown, newest message the server knows): a push cannot make it loop.
+    const key = `${String(newest.id)}|${String(current?.lastMessage?.id ?? '')}`;
+    if (lastMarked.current === key) return;
+    lastMarked.current = key;
+    void hub.invoke('MarkRead', details.id, newest.id).then((ok) => {
+      if (!ok) return api(`/api/conversations/${encodeURIComponent(conversationId)}/read`, { body: { upToMessageId: newest.id } }).catch(() => undefined);
+    });
+  }, [messages, details, current, hub, conversationId]);
+
+  useEffect(() => { markRead(); }, [markRead]);
+  useEffect(() => {
+    const onVisible = () => markRead();
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => { document.removeEventListener('visibilitychange', onVisible); window.removeEventListener('focus', onVisible); };
+  }, [markRead]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
+  }, [messages]);
+
+  async function loadOlder() {
+    if (!olderCursor) return;
+    const el = scroller.current;
+    const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
+    const page = await api<Page<Message>>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50, cursor: olderCursor })}`);
+    stickToBottom.current = false;
+    setMessages((list) => {
+      const seen = new Set(list.map((m) => String(m.id)));
+      return [...page.items.filter((m) => !seen.has(String(m.id))), ...list].sort(byTime);
+    });
+    setOlderCursor(page.nextCursor);
+    requestAnimationFrame(() => { if (el) el.scrollTop = el.scrollHeight - fromBottom; });
+  }
+
+  async function retry(m: Message) {
+    try {
+      await api(`/api/messages/${encodeURIComponent(String(m.id))}/retry`, { method: 'POST' });
+      setMessages((list) => upsertMessage(list, { ...m, status: 'queued', error: null }));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function change(path: 'assign' | 'status', body: unknown) {
+    try {
+      await api(`/api/conversations/${encodeURIComponent(conversationId)}/${path}`, { body });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  if (!current) {
+    return <section className="thread" aria-label={t('thread')}>{error ? <p className="error" role="alert">{error}</p> : <p className="muted">{t('loading')}</p>}</section>;
+  }
+  const resolved = current.status === 'resolved';
+  return (
+    <section className="thread" aria-label={t('thread')}>
+      <header className="thread-head">
+        <div>
+          <h2><span aria-hidden="true">{channelIcon(current.channel.kind)}</span> {details?.contact.name ?? current.contact.name}</h2>
+          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span></span>
+        </div>
+        <div className="actions">
+          <label>
+            <span className="sr-only">{t('assignTo')}</span>
+            <select aria-label={t('assignTo')} value={current.assignee ? String(current.assignee.id) : ''}
+              onChange={(e) => void change('assign', { userId: e.target.value === '' ? null : users.find((u) => String(u.id) === e.target.value)?.id ?? e.target.value })}>
+              <option value="">{t('unassigned')}</option>
+              {users.filter((u) => u.isActive).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+              {current.assignee && !users.some((u) => sameId(u.id, current.assignee!.id)) &&
+                <option value={String(current.assignee.id)}>{current.assignee.name}</option>}
+            </select>
+          </label>
+          {!sameId(current.assignee?.id, me.id) && <button type="button" onClick={() => void change('assign', { userId: me.id })}>{t('take')}</button>}
+          {resolved
+            ? <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('reopen')}</button>
+            : <button type="button" className="primary" onClick={() => void change('status', { status: 'resolved' })}>{t('resolve')}</button>}
+        </div>
+      </header>
+      {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
+      <ol className="messages" ref={scroller} aria-live="polite" aria-relevant="additions"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+          if (el.scrollTop < 40 && olderCursor) void loadOlder();
+        }}>
+        {olderCursor && <li className="older"><button type="button" onClick={() => void loadOlder()}>{t('olderMessages')}</button></li>}
+        {messages.map((m) => <MessageItem key={String(m.id)} message={m} onRetry={retry} />)}
+      </ol>
+      <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
+      <Composer conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
+        onOptimistic={(m) => { stickToBottom.current = true; setMessages((list) => [...list, m]); }}
+        onSettled={(tempId, real) => setMessages((list) => {
+          const without = list.filter((x) => !sameId(x.id, tempId));
+          return real ? upsertMessage(without, real) : without;
+        })} />
+    </section>
+  );
+}

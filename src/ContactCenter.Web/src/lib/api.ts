@@ -1,0 +1,69 @@
+// fetch with the bearer token and problem details turned into ApiError.
+import type { Session } from '../types';
+
+export class ApiError extends Error {
+  constructor(public status: number, public detail: string, public errors?: Record<string, string[]>) { super(detail); }
+  get notAvailable() { return this.status === 404 || this.status === 405 || this.status === 501; }
+}
+
+let currentToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+export function setAuth(token: string | null, unauthorized: (() => void) | null) {
+  currentToken = token;
+  onUnauthorized = unauthorized;
+}
+export const getToken = () => currentToken;
+
+export interface RequestOptions { method?: string; body?: unknown; signal?: AbortSignal; anonymous?: boolean }
+
+export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (!options.anonymous && currentToken) headers.Authorization = `Bearer ${currentToken}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
+      headers, body: options.body !== undefined ? JSON.stringify(options.body) : undefined, signal: options.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, (e as Error).message || 'network error');
+  }
+  if (response.status === 401 && !options.anonymous) onUnauthorized?.();
+  if (!response.ok) {
+    let detail = response.statusText || `HTTP ${response.status}`;
+    let errors: Record<string, string[]> | undefined;
+    try {
+      const problem = await response.json();
+      detail = problem.detail || problem.title || detail;
+      errors = problem.errors;
+    } catch { /* not JSON */ }
+    throw new ApiError(response.status, detail, errors);
+  }
+  return response;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await request(path, options);
+  if (response.status === 204 || response.headers.get('content-length') === '0') return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const query = (params: Record<string, string | number | null | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+export const login = (email: string, password: string) =>
+  api<Session>('/api/auth/login', { body: { email, password }, anonymous: true });
+
+/** Fetches a protected file (attachments need the bearer header) as an object URL. */
+export async function blobUrl(path: string, signal?: AbortSignal): Promise<string> {
+  const response = await request(path, { signal });
+  return URL.createObjectURL(await response.blob());
+}

@@ -1,0 +1,60 @@
+export function shortTime(iso: string | null | undefined, locale: string, now = new Date()): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === now.toDateString();
+  return sameDay
+    ? d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleDateString(locale, { day: 'numeric', month: 'short' });
+}
+
+export const fullTime = (iso: string, locale: string) =>
+  new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+}
+
+export function money(amount: number | null | undefined, locale: string, currency?: string | null): string {
+  const value = amount ?? 0;
+  try {
+    return currency
+      ? value.toLocaleString(locale, { style: 'currency', currency, maximumFractionDigits: 0 })
+      : value.toLocaleString(locale, { maximumFractionDigits: 2 });
+  } catch { return String(value); }
+}
+
+const icons: Record<string, string> = { telegram: '✈', sms: '✉', email: '@', webchat: '💬', webform: '📝', api: '⚙' };
+export const channelIcon = (kind: string) => icons[kind] ?? '•';
+
+/** Local wall-clock value for <input type="datetime-local">. */
+export function toLocalInput(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+const gsm7 = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const gsm7ext = '^{}\\[~]|€\f';
+
+/** SMS segments as a phone counts them (GSM-7 with its extension table, else UCS-2), for when the server cannot say. */
+export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; characters: number; segments: number } {
+  let units = 0;
+  let isGsm = true;
+  for (const ch of text) {
+    if (gsm7.includes(ch)) units += 1;
+    else if (gsm7ext.includes(ch)) units += 2;
+    else { isGsm = false; break; }
+  }
+  if (isGsm) return { encoding: 'GSM-7', characters: units, segments: units === 0 ? 0 : units <= 160 ? 1 : Math.ceil(units / 153) };
+  const utf16 = text.length;
+  return { encoding: 'UCS-2', characters: utf16, segments: utf16 <= 70 ? 1 : Math.ceil(utf16 / 67) };
+}
+
+export function newClientId(): string {
+  if (typeof crypto !== 'undefined' && 'randomUUID' in crypto && window.isSecureContext) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}

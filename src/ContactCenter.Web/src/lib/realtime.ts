@@ -1,0 +1,135 @@
+// One SignalR connection to /hubs/inbox per signed-in tab. It never gives up: automatic reconnects with
+// exponential backoff (and jitter), then, if SignalR stops on its own, fresh starts with the same backoff.
+// After any reconnect it emits `resync`, and views re-read through REST what they may have missed.
+import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import type { Counters, ConversationSummary, Id, Message, QueueStats, SlaBreach, TypingEvent } from '../types';
+
+export interface HubEvents {
+  messageCreated: Message;
+  messageUpdated: Message;
+  conversationUpdated: ConversationSummary;
+  conversationRemoved: { id: Id };
+  countersChanged: Counters;
+  typing: TypingEvent;
+  activityDue: unknown;
+  queueChanged: QueueStats;
+  slaBreached: SlaBreach;
+  /** Emitted by the client after a reconnect, and by the server when it may have dropped events. */
+  resync: { reason: string };
+}
+type EventName = keyof HubEvents;
+type Handler<E extends EventName> = (payload: HubEvents[E]) => void;
+
+export type LinkState = 'connecting' | 'connected' | 'reconnecting';
+export interface LinkStatus { state: LinkState; attempt: number; everConnected: boolean }
+
+export function backoffDelay(attempt: number, random = Math.random): number {
+  const base = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+export class Realtime {
+  private connection: HubConnection;
+  private handlers = new Map<EventName, Set<Handler<EventName>>>();
+  private statusListeners = new Set<() => void>();
+  private stopped = false;
+  private restartTimer: number | undefined;
+  private restartAttempt = 0;
+  status: LinkStatus = { state: 'connecting', attempt: 0, everConnected: false };
+
+  constructor(tokenFactory: () => string | null) {
+    this.connection = new HubConnectionBuilder()
+      .withUrl('/hubs/inbox', { accessTokenFactory: () => tokenFactory() ?? '' })
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => backoffDelay(ctx.previousRetryCount) })
+      .configureLogging(LogLevel.Warning)
+      .build();
+    this.connection.serverTimeoutInMilliseconds = 20_000;
+    this.connection.keepAliveIntervalInMilliseconds = 7_000;
+    const names: EventName[] = ['messageCreated', 'messageUpdated', 'conversationUpdated', 'conversationRemoved',
+      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'resync'];
+    for (const name of names) this.connection.on(name, (payload: unknown) => this.emit(name, payload as never));
+    this.connection.onreconnecting(() => this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }));
+    this.connection.onreconnected(() => this.connected());
+    this.connection.onclose(() => this.scheduleRestart());
+  }
+
+  start() {
+    this.stopped = false;
+    void this.tryStart();
+  }
+
+  async stop() {
+    this.stopped = true;
+    window.clearTimeout(this.restartTimer);
+    await this.connection.stop();
+  }
+
+  on<E extends EventName>(name: E, handler: Handler<E>): () => void {
+    let set = this.handlers.get(name);
+    if (!set) this.handlers.set(name, (set = new Set()));
+    set.add(handler as Handler<EventName>);
+    return () => set!.delete(handler as Handler<EventName>);
+  }
+
+  onStatus(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  get isConnected() { return this.connection.state === HubConnectionState.Connected; }
+
+  /** Invokes a hub method; returns false when not connected (the caller then uses REST). */
+  async invoke(method: 'MarkRead' | 'Typing', ...args: unknown[]): Promise<boolean> {
+    if (!this.isConnected) return false;
+    try { await this.connection.invoke(method, ...args); return true; } catch { return false; }
+  }
+
+  /** Test hook: drops the socket as a network failure would. */
+  dropForTest() {
+    const transport = (this.connection as unknown as { connection?: { transport?: { _webSocket?: WebSocket } } }).connection?.transport;
+    transport?._webSocket?.close(4000, 'test drop');
+  }
+
+  private emit<E extends EventName>(name: E, payload: HubEvents[E]) {
+    for (const h of this.handlers.get(name) ?? []) {
+      try { (h as Handler<E>)(payload); } catch (e) { console.error(e); }
+    }
+  }
+
+  private setStatus(patch: Partial<LinkStatus>) {
+    this.status = { ...this.status, ...patch };
+    for (const l of this.statusListeners) l();
+  }
+
+  private connected() {
+    const wasConnected = this.status.everConnected;
+    this.restartAttempt = 0;
+    this.setStatus({ state: 'connected', attempt: 0, everConnected: true });
+    if (wasConnected) this.emit('resync', { reason: 'reconnected' });
+  }
+
+  private async tryStart() {
+    if (this.stopped) return;
+    if (this.connection.state === HubConnectionState.Disconnecting) {
+      // A stop is still finishing (React's development double mount): start once it has.
+      window.clearTimeout(this.restartTimer);
+      this.restartTimer = window.setTimeout(() => void this.tryStart(), 100);
+      return;
+    }
+    if (this.connection.state !== HubConnectionState.Disconnected) return;
+    try {
+      await this.connection.start();
+      this.connected();
+    } catch {
+      this.scheduleRestart();
+    }
+  }
+
+  private scheduleRestart() {
+    if (this.stopped) return;
+    this.restartAttempt++;
+    this.setStatus({ state: this.status.everConnected ? 'reconnecting' : 'connecting', attempt: this.status.attempt + 1 });
+    window.clearTimeout(this.restartTimer);
+    this.restartTimer = window.setTimeout(() => void this.tryStart(), backoffDelay(this.restartAttempt - 1));
+  }
+}

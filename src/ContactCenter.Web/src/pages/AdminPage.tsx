@@ -1,0 +1,368 @@
+import { useState } from 'react';
+import { ResourceStatus } from '../components/Status';
+import { useI18n } from '../i18n';
+import { api } from '../lib/api';
+import { useResource } from '../lib/useResource';
+import type { Channel, Id, LossReason, Pipeline, Role, UserListItem } from '../types';
+
+type Tab = 'channels' | 'users' | 'pipelines' | 'lossReasons' | 'automation' | 'crmMode';
+
+export function AdminPage() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<Tab>('channels');
+  return (
+    <div className="page admin">
+      <div className="page-head"><h1>{t('admin')}</h1></div>
+      <div role="tablist" className="views" aria-label={t('admin')}>
+        {(['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode'] as const).map((k) => (
+          <button key={k} type="button" role="tab" aria-selected={tab === k} className={tab === k ? 'active' : ''} onClick={() => setTab(k)}>{t(k)}</button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        {tab === 'channels' && <Channels />}
+        {tab === 'users' && <Users />}
+        {tab === 'pipelines' && <Pipelines />}
+        {tab === 'lossReasons' && <LossReasons />}
+        {tab === 'automation' && <Automation />}
+        {tab === 'crmMode' && <CrmMode />}
+      </div>
+    </div>
+  );
+}
+
+interface FieldSpec { name: string; secret?: boolean; list?: boolean; number?: boolean; options?: string[] }
+const security = ['auto', 'none', 'starttls', 'ssl'];
+const kindFields: Record<string, FieldSpec[]> = {
+  api: [{ name: 'secret', secret: true }, { name: 'callbackUrl' }],
+  telegram: [{ name: 'botToken', secret: true }, { name: 'webhookSecret', secret: true }, { name: 'apiBaseUrl' }],
+  sms: [{ name: 'accountSid' }, { name: 'authToken', secret: true }, { name: 'fromNumber' }, { name: 'publicWebhookUrl' }, { name: 'apiBaseUrl' }],
+  email: [{ name: 'address' }, { name: 'imapHost' }, { name: 'imapPort', number: true }, { name: 'imapSecurity', options: security },
+    { name: 'smtpHost' }, { name: 'smtpPort', number: true }, { name: 'smtpSecurity', options: security }, { name: 'username' }, { name: 'password', secret: true }],
+  webchat: [{ name: 'allowedOrigins', list: true }, { name: 'greeting' }],
+  webform: [{ name: 'fields', list: true }, { name: 'allowedOrigins', list: true }],
+};
+
+function Copyable({ label, value }: { label: string; value: string }) {
+  const { t } = useI18n();
+  const [done, setDone] = useState(false);
+  return (
+    <div className="copyable">
+      <span className="label">{label}</span> <code>{value}</code>{' '}
+      <button type="button" onClick={() => { void navigator.clipboard?.writeText(value); setDone(true); window.setTimeout(() => setDone(false), 1500); }}>
+        {done ? t('copied') : t('copy')}
+      </button>
+    </div>
+  );
+}
+
+function Endpoints({ channel: c }: { channel: Channel }) {
+  const { t } = useI18n();
+  const origin = location.origin;
+  const id = encodeURIComponent(String(c.id));
+  switch (c.kind) {
+    case 'api': return <Copyable label={t('webhookUrl')} value={`${origin}/api/inbound/${id}`} />;
+    case 'telegram': return <Copyable label={t('webhookUrl')} value={`${origin}/webhooks/telegram/${id}`} />;
+    case 'sms': return <><Copyable label={t('webhookUrl')} value={`${origin}/webhooks/twilio/${id}`} /><Copyable label="Status" value={`${origin}/webhooks/twilio/${id}/status`} /></>;
+    case 'webchat': return <Copyable label={t('embedSnippet')} value={`<script src="${origin}/widget.js" data-widget-key="${String(c.public.widgetKey ?? '')}"></script>`} />;
+    case 'webform': return <Copyable label={t('embedSnippet')} value={`<form method="post" action="${origin}/api/forms/${String(c.public.formKey ?? '')}">…</form>`} />;
+    default: return null;
+  }
+}
+
+function Channels() {
+  const { t } = useI18n();
+  const channels = useResource<Channel[]>('/api/channels');
+  const [kind, setKind] = useState('api');
+  const [name, setName] = useState('');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [routing, setRouting] = useState('manual');
+  const [sla, setSla] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  function settings(): Record<string, unknown> {
+    const s: Record<string, unknown> = {};
+    for (const f of kindFields[kind] ?? []) {
+      const v = values[f.name]?.trim();
+      if (!v) continue;
+      s[f.name] = f.list ? v.split(',').map((x) => x.trim()).filter(Boolean) : f.number ? Number(v) : v;
+    }
+    s.routing = { mode: routing };
+    if (sla) s.sla = { firstResponseSeconds: Number(sla) };
+    return s;
+  }
+
+  async function create() {
+    try {
+      setError(null);
+      await api('/api/channels', { body: { kind, name, settings: settings() } });
+      setName(''); setValues({});
+      void channels.reload();
+    } catch (e) { setError(describeError(e)); }
+  }
+  async function toggle(c: Channel) {
+    try { await api(`/api/channels/${encodeURIComponent(String(c.id))}`, { method: 'PATCH', body: { enabled: !c.enabled } }); void channels.reload(); }
+    catch (e) { setError(describeError(e)); }
+  }
+
+  return (
+    <>
+      <ResourceStatus resource={channels} what="GET /api/channels" />
+      <ul className="admin-list">
+        {(channels.data ?? []).map((c) => (
+          <li key={String(c.id)}>
+            <strong>{c.name}</strong> <span className="pill">{c.kind}</span>
+            <label className="toggle"><input type="checkbox" checked={c.enabled} onChange={() => void toggle(c)} /> {t('enabled')}</label>
+            {c.statusError && <span className="error"> {c.statusError}</span>}
+            <Endpoints channel={c} />
+          </li>
+        ))}
+      </ul>
+      <form className="admin-form" onSubmit={(e) => { e.preventDefault(); void create(); }}>
+        <h2>{t('newChannel')}</h2>
+        <label>{t('kind')}
+          <select value={kind} onChange={(e) => { setKind(e.target.value); setValues({}); }}>
+            {Object.keys(kindFields).map((k) => <option key={k} value={k}>{k}</option>)}
+          </select>
+        </label>
+        <label>{t('name')} <input value={name} required onChange={(e) => setName(e.target.value)} /></label>
+        {(kindFields[kind] ?? []).map((f) => (
+          <label key={f.name}>{f.name}{f.list ? ' (a, b, c)' : ''}
+            {f.options
+              ? <select value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}>
+                  <option value="" />{f.options.map((o) => <option key={o} value={o}>{o}</option>)}
+                </select>
+              : <input type={f.secret ? 'password' : f.number ? 'number' : 'text'} autoComplete="off" value={values[f.name] ?? ''}
+                  onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} />}
+          </label>
+        ))}
+        <label>routing.mode
+          <select value={routing} onChange={(e) => setRouting(e.target.value)}>
+            {['manual', 'evenly', 'strictly', 'all'].map((m) => <option key={m} value={m}>{m}</option>)}
+          </select>
+        </label>
+        <label>sla.firstResponseSeconds <input type="number" value={sla} onChange={(e) => setSla(e.target.value)} /></label>
+        <button type="submit" className="primary">{t('create')}</button>
+        {error && <p className="error" role="alert">{error}</p>}
+      </form>
+    </>
+  );
+}
+
+function describeError(e: unknown): string {
+  const err = e as { message: string; errors?: Record<string, string[]> };
+  const fields = err.errors ? Object.entries(err.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : '';
+  return fields ? `${err.message} (${fields})` : err.message;
+}
+
+function Users() {
+  const { t } = useI18n();
+  const users = useResource<UserListItem[]>('/api/users');
+  const channels = useResource<Channel[]>('/api/channels');
+  const [form, setForm] = useState({ email: '', name: '', role: 'manager' as Role, password: '' });
+  const [error, setError] = useState<string | null>(null);
+
+  async function setMember(channelId: Id, userId: Id, on: boolean) {
+    try {
+      const c = encodeURIComponent(String(channelId));
+      if (on) await api(`/api/channels/${c}/members`, { body: { userId } });
+      else await api(`/api/channels/${c}/members/${encodeURIComponent(String(userId))}`, { method: 'DELETE' });
+      void users.reload();
+    } catch (e) { setError(describeError(e)); }
+  }
+  async function create() {
+    try { setError(null); await api('/api/users', { body: form }); setForm({ email: '', name: '', role: 'manager', password: '' }); void users.reload(); }
+    catch (e) { setError(describeError(e)); }
+  }
+
+  return (
+    <>
+      <ResourceStatus resource={users} what="GET /api/users" />
+      <table className="stats">
+        <thead><tr><th>{t('name')}</th><th>{t('email')}</th><th>{t('role')}</th><th>{t('members')}</th></tr></thead>
+        <tbody>
+          {(users.data ?? []).map((u) => (
+            <tr key={String(u.id)}>
+              <td>{u.name}</td><td>{u.email}</td><td>{t(`role_${u.role}`)}</td>
+              <td>
+                {(channels.data ?? []).map((c) => {
+                  const on = u.channelIds.some((x) => String(x) === String(c.id));
+                  return (
+                    <label key={String(c.id)} className="toggle">
+                      <input type="checkbox" checked={on} aria-label={`${u.name}: ${t('member', { channel: c.name })}`}
+                        onChange={() => void setMember(c.id, u.id, !on)} /> {c.name}
+                    </label>
+                  );
+                })}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="admin-form" onSubmit={(e) => { e.preventDefault(); void create(); }}>
+        <h2>{t('newUser')}</h2>
+        <label>{t('name')} <input value={form.name} required onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
+        <label>{t('email')} <input type="email" value={form.email} required onChange={(e) => setForm({ ...form, email: e.target.value })} /></label>
+        <label>{t('role')}
+          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+            {(['manager', 'supervisor', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role_${r}`)}</option>)}
+          </select>
+        </label>
+        <label>{t('password')} <input type="password" autoComplete="new-password" value={form.password} required minLength={8} onChange={(e) => setForm({ ...form, password: e.target.value })} /></label>
+        <button type="submit" className="primary">{t('create')}</button>
+        {error && <p className="error" role="alert">{error}</p>}
+      </form>
+    </>
+  );
+}
+
+function Pipelines() {
+  const { t } = useI18n();
+  const pipelines = useResource<Pipeline[]>('/api/pipelines');
+  const [name, setName] = useState('');
+  const [stages, setStages] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Pipeline | null>(null);
+
+  const body = () => ({
+    name,
+    stages: [
+      ...stages.split('\n').map((s) => s.trim()).filter(Boolean).map((s, i) => {
+        const old = editing?.stages.find((x) => x.name === s);
+        return { id: old?.id, name: s, order: i, semantic: old?.semantic ?? 'open' };
+      }),
+      ...(editing ? editing.stages.filter((s) => s.semantic !== 'open') : [{ name: 'Won', semantic: 'won' }, { name: 'Lost', semantic: 'lost' }]),
+    ],
+  });
+  async function save() {
+    try {
+      setError(null);
+      if (editing) await api(`/api/pipelines/${encodeURIComponent(String(editing.id))}`, { method: 'PUT', body: body() });
+      else await api('/api/pipelines', { body: body() });
+      setName(''); setStages(''); setEditing(null);
+      void pipelines.reload();
+    } catch (e) { setError(describeError(e)); }
+  }
+  return (
+    <>
+      <ResourceStatus resource={pipelines} what="GET /api/pipelines" />
+      <ul className="admin-list">
+        {(pipelines.data ?? []).map((p) => (
+          <li key={String(p.id)}>
+            <strong>{p.name}</strong>{p.isDefault ? ' ★' : ''}{' '}
+            <span className="muted">{p.stages.map((s) => `${s.name}${s.semantic !== 'open' ? ` (${s.semantic})` : ''}`).join(' → ')}</span>{' '}
+            <button type="button" onClick={() => { setEditing(p); setName(p.name); setStages(p.stages.filter((s) => s.semantic === 'open').map((s) => s.name).join('\n')); }}>{t('edit')}</button>
+          </li>
+        ))}
+      </ul>
+      <form className="admin-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+        <h2>{editing ? `${t('edit')}: ${editing.name}` : t('newPipeline')}</h2>
+        <label>{t('name')} <input value={name} required onChange={(e) => setName(e.target.value)} /></label>
+        <label>{t('stagesLine')} <textarea rows={5} value={stages} required onChange={(e) => setStages(e.target.value)} /></label>
+        <div className="row">
+          <button type="submit" className="primary">{editing ? t('save') : t('create')}</button>
+          {editing && <button type="button" onClick={() => { setEditing(null); setName(''); setStages(''); }}>{t('cancel')}</button>}
+        </div>
+        {error && <p className="error" role="alert">{error}</p>}
+      </form>
+    </>
+  );
+}
+
+function LossReasons() {
+  const { t } = useI18n();
+  const reasons = useResource<LossReason[]>('/api/loss-reasons');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <ResourceStatus resource={reasons} what="GET /api/loss-reasons" />
+      <ul className="admin-list">{(reasons.data ?? []).map((r) => <li key={String(r.id)}>{r.name}</li>)}</ul>
+      <form className="row" onSubmit={async (e) => {
+        e.preventDefault();
+        try { await api('/api/loss-reasons', { body: { name } }); setName(''); void reasons.reload(); } catch (err) { setError(describeError(err)); }
+      }}>
+        <input aria-label={t('newReason')} placeholder={t('newReason')} value={name} required onChange={(e) => setName(e.target.value)} />
+        <button type="submit" className="primary">{t('create')}</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+    </>
+  );
+}
+
+interface Rule { id: Id; name: string; enabled: boolean; [k: string]: unknown }
+const sampleRule = JSON.stringify({
+  name: 'Call back new deals', enabled: true, trigger: { type: 'dealCreated' },
+  actions: [{ type: 'createActivity', activityType: 'call', title: 'Call the customer', dueIn: 'PT1H', assignee: 'owner' }],
+}, null, 2);
+
+function Automation() {
+  const { t } = useI18n();
+  const rules = useResource<Rule[] | { items: Rule[] }>('/api/automation/rules');
+  const [json, setJson] = useState(sampleRule);
+  const [editing, setEditing] = useState<Id | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const list = !rules.data ? [] : Array.isArray(rules.data) ? rules.data : rules.data.items;
+
+  async function save() {
+    try {
+      setError(null);
+      const body = JSON.parse(json);
+      if (editing !== null) await api(`/api/automation/rules/${encodeURIComponent(String(editing))}`, { method: 'PUT', body });
+      else await api('/api/automation/rules', { body });
+      setEditing(null); setJson(sampleRule);
+      void rules.reload();
+    } catch (e) { setError(describeError(e)); }
+  }
+  async function remove(id: Id) {
+    try { await api(`/api/automation/rules/${encodeURIComponent(String(id))}`, { method: 'DELETE' }); void rules.reload(); } catch (e) { setError(describeError(e)); }
+  }
+  return (
+    <>
+      <ResourceStatus resource={rules} what="GET /api/automation/rules" />
+      <ul className="admin-list">
+        {list.map((r) => (
+          <li key={String(r.id)}>
+            <strong>{r.name}</strong> {r.enabled ? '' : <span className="pill">off</span>}{' '}
+            <button type="button" onClick={() => { setEditing(r.id); const { id: _id, ...rest } = r; void _id; setJson(JSON.stringify(rest, null, 2)); }}>{t('edit')}</button>{' '}
+            <button type="button" className="danger" onClick={() => void remove(r.id)}>{t('delete')}</button>
+          </li>
+        ))}
+      </ul>
+      {!rules.notAvailable && (
+        <form className="admin-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+          <label>{t('ruleJson')} <textarea rows={12} className="mono" value={json} onChange={(e) => setJson(e.target.value)} /></label>
+          <div className="row">
+            <button type="submit" className="primary">{editing !== null ? t('save') : t('create')}</button>
+            {editing !== null && <button type="button" onClick={() => { setEditing(null); setJson(sampleRule); }}>{t('cancel')}</button>}
+          </div>
+          {error && <p className="error" role="alert">{error}</p>}
+        </form>
+      )}
+    </>
+  );
+}
+
+function CrmMode() {
+  const { t } = useI18n();
+  const mode = useResource<{ mode: 'simple' | 'classic' }>('/api/settings/crm');
+  const [msg, setMsg] = useState<string | null>(null);
+  return (
+    <>
+      <ResourceStatus resource={mode} what="GET /api/settings/crm" />
+      {mode.data && (
+        <fieldset>
+          <legend>{t('crmMode')}</legend>
+          {(['simple', 'classic'] as const).map((m) => (
+            <label key={m} className="toggle">
+              <input type="radio" name="crm-mode" checked={mode.data!.mode === m} onChange={async () => {
+                try { await api('/api/settings/crm', { method: 'PUT', body: { mode: m } }); mode.set(() => ({ mode: m })); setMsg(t('saved')); }
+                catch (e) { setMsg(describeError(e)); }
+              }} /> {t(m === 'simple' ? 'crmSimple' : 'crmClassic')}
+            </label>
+          ))}
+          {msg && <p role="status">{msg}</p>}
+        </fieldset>
+      )}
+    </>
+  );
+}

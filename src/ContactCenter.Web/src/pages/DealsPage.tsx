@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'react';
+import { ResourceStatus } from '../components/Status';
+import { useI18n } from '../i18n';
+import { api, query } from '../lib/api';
+import { money } from '../lib/format';
+import { useResource } from '../lib/useResource';
+import { sameId, type Board, type DealCard, type Id, type Pipeline, type UserListItem } from '../types';
+
+/** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
+export function moveCard(board: Board, dealId: Id, toStage: Id): Board {
+  let card: DealCard | undefined;
+  const stages = board.stages.map((s) => {
+    const found = s.deals.find((d) => sameId(d.id, dealId));
+    if (!found) return s;
+    card = found;
+    return { ...s, deals: s.deals.filter((d) => d !== found), count: s.count - 1, totalAmount: s.totalAmount - (found.amount ?? 0) };
+  });
+  if (!card) return board;
+  const moved = { ...card, stageId: toStage };
+  return {
+    stages: stages.map((s) => (sameId(s.stageId, toStage)
+      ? { ...s, deals: [moved, ...s.deals], count: s.count + 1, totalAmount: s.totalAmount + (moved.amount ?? 0) } : s)),
+  };
+}
+
+export function DealsPage() {
+  const { t, locale } = useI18n();
+  const pipelines = useResource<Pipeline[]>('/api/pipelines');
+  const users = useResource<UserListItem[]>('/api/users');
+  const [pipelineId, setPipelineId] = useState<string>('');
+  const [assigneeId, setAssigneeId] = useState<string>('');
+  const [error, setError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState<Id | null>(null);
+
+  useEffect(() => {
+    if (!pipelineId && pipelines.data?.length) setPipelineId(String((pipelines.data.find((p) => p.isDefault) ?? pipelines.data[0]).id));
+  }, [pipelines.data, pipelineId]);
+
+  const board = useResource<Board>(pipelineId ? `/api/pipelines/${encodeURIComponent(pipelineId)}/board${query({ assigneeId })}` : null);
+  const pipeline = pipelines.data?.find((p) => String(p.id) === pipelineId);
+
+  async function move(dealId: Id, toStage: Id) {
+    const before = board.data;
+    if (!before) return;
+    const from = before.stages.find((s) => s.deals.some((d) => sameId(d.id, dealId)));
+    if (!from || sameId(from.stageId, toStage)) return;
+    board.set(() => moveCard(before, dealId, toStage));
+    try {
+      setError(null);
+      await api(`/api/deals/${encodeURIComponent(String(dealId))}`, { method: 'PATCH', body: { stageId: toStage } });
+    } catch (e) {
+      board.set((now) => (now ? moveCard(now, dealId, from.stageId) : now));
+      setError(t('moveFailed', { reason: (e as Error).message }));
+    }
+  }
+
+  return (
+    <div className="page deals">
+      <div className="page-head">
+        <h1>{t('deals')}</h1>
+        {pipelines.data && (
+          <>
+            <label>{t('pipeline')}{' '}
+              <select value={pipelineId} onChange={(e) => setPipelineId(e.target.value)}>
+                {pipelines.data.map((p) => <option key={String(p.id)} value={String(p.id)}>{p.name}</option>)}
+              </select>
+            </label>
+            <label>{t('assignee')}{' '}
+              <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
+                <option value="">{t('allAssignees')}</option>
+                {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+              </select>
+            </label>
+          </>
+        )}
+      </div>
+      <ResourceStatus resource={pipelines} what="GET /api/pipelines" />
+      <ResourceStatus resource={board} what="GET /api/pipelines/{id}/board" />
+      {error && <p className="error" role="alert">{error}</p>}
+      {board.data && (
+        <div className="board">
+          {board.data.stages.map((col) => (
+            <section key={String(col.stageId)} className={`column ${dragging ? 'droppable' : ''}`} aria-label={col.name}
+              data-stage-id={String(col.stageId)}
+              onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }}
+              onDrop={(e) => { e.preventDefault(); const id = dragging; setDragging(null); if (id !== null) void move(id, col.stageId); }}>
+              <header>
+                <h2>{col.name}</h2>
+                <span className="muted" data-testid="column-count">{t('dealsCount', { count: col.count })}</span>
+                <span data-testid="column-total">{t('total', { amount: money(col.totalAmount, locale) })}</span>
+              </header>
+              <ul>
+                {col.deals.map((d) => (
+                  <li key={String(d.id)} className="card" draggable data-deal-id={String(d.id)}
+                    onDragStart={(e) => { setDragging(d.id); e.dataTransfer.setData('text/plain', String(d.id)); }}
+                    onDragEnd={() => setDragging(null)}>
+                    <strong>{d.title}</strong>
+                    <span>{money(d.amount, locale, d.currency)}</span>
+                    <span className="muted">{d.contact?.name ?? ''}{d.assignee ? ` · ${d.assignee.name}` : ''}</span>
+                    {d.nextActivity === null && <span className="danger-text">{t('noPlannedActivity')}</span>}
+                    <label className="sr-only-focusable">
+                      <span className="sr-only">{t('moveTo')}</span>
+                      <select aria-label={`${t('moveTo')}: ${d.title}`} value={String(col.stageId)} onChange={(e) => {
+                        const target = board.data!.stages.find((s) => String(s.stageId) === e.target.value);
+                        if (target) void move(d.id, target.stageId);
+                      }}>
+                        {(pipeline?.stages ?? board.data!.stages.map((s) => ({ id: s.stageId, name: s.name }))).map((s) =>
+                          <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
+                      </select>
+                    </label>
+                  </li>
+                ))}
+                {col.deals.length === 0 && <li className="muted">{t('noDeals')}</li>}
+              </ul>
+            </section>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ConversationList } from '../components/ConversationList';
+import { SidePanel } from '../components/SidePanel';
+import { Thread } from '../components/Thread';
+import { useI18n } from '../i18n';
+import { api, query } from '../lib/api';
+import { mergePage, upsert, type ListFilter } from '../lib/inboxList';
+import { useHubEvent } from '../live';
+import { navigate, usePath } from '../router';
+import { useMe } from '../session';
+import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Page } from '../types';
+
+const FilterKey = 'cc.inboxFilter';
+const PageSize = 30;
+
+function initialFilter(): ListFilter {
+  try {
+    const f = JSON.parse(sessionStorage.getItem(FilterKey) ?? 'null');
+    if (f && ['mine', 'unassigned', 'all'].includes(f.view)) return { view: f.view, status: f.status ?? 'open', channelId: f.channelId ?? '', q: '' };
+  } catch { /* default */ }
+  return { view: 'all', status: 'open', channelId: '', q: '' };
+}
+
+export function InboxPage() {
+  const { t } = useI18n();
+  const me = useMe();
+  const path = usePath();
+  const selectedId = path.split('/')[2] ? decodeURIComponent(path.split('/')[2]) : null;
+
+  const [filter, setFilter] = useState<ListFilter>(initialFilter);
+  const [searchText, setSearchText] = useState('');
+  const [items, setItems] = useState<ConversationSummary[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [channels, setChannels] = useState<Channel[]>([]);
+  const [details, setDetails] = useState<ConversationDetails | null>(null);
+  const generation = useRef(0);
+
+  useEffect(() => { sessionStorage.setItem(FilterKey, JSON.stringify({ ...filter, q: '' })); }, [filter]);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setFilter((f) => (f.q === searchText ? f : { ...f, q: searchText })), 300);
+    return () => window.clearTimeout(timer);
+  }, [searchText]);
+  useEffect(() => { api<Channel[]>('/api/channels').then(setChannels).catch(() => setChannels([])); }, []);
+
+  const listUrl = useCallback((cursor: string | null) => '/api/conversations' + query({
+    view: filter.view, status: filter.status, channelId: filter.channelId, q: filter.q, limit: PageSize, cursor,
+  }), [filter]);
+
+  const reload = useCallback(async () => {
+    const gen = ++generation.current;
+    setLoading(true);
+    try {
+      const page = await api<Page<ConversationSummary>>(listUrl(null));
+      if (gen !== generation.current) return;
+      setItems(mergePage([], page.items));
+      setNextCursor(page.nextCursor);
+      setError(null);
+    } catch (e) {
+      if (gen === generation.current) setError((e as Error).message);
+    } finally {
+      if (gen === generation.current) setLoading(false);
+    }
+  }, [listUrl]);
+
+  useEffect(() => { void reload(); }, [reload]);
+
+  const loadMore = useCallback(async () => {
+    if (!nextCursor || loading) return;
+    const gen = generation.current;
+    setLoading(true);
+    try {
+      const page = await api<Page<ConversationSummary>>(listUrl(nextCursor));
+      if (gen !== generation.current) return;
+      setItems((list) => mergePage(list, page.items));
+      setNextCursor(page.nextCursor);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      if (gen === generation.current) setLoading(false);
+    }
+  }, [listUrl, nextCursor, loading]);
+
+  useHubEvent('conversationUpdated', (c) => {
+    setItems((list) => upsert(list, c, filter, me.id));
+    setDetails((d) => (d && sameId(d.id, c.id) ? { ...d, ...c, contact: d.contact } : d));
+  });
+  useHubEvent('conversationRemoved', ({ id }) => {
+    setItems((list) => list.filter((c) => !sameId(c.id, id)));
+    if (sameId(selectedId, id)) navigate('/inbox', true);
+  });
+  useHubEvent('resync', () => { void reload(); });
+
+  const selected = useMemo(() => items.find((c) => sameId(c.id, selectedId)) ?? null, [items, selectedId]);
+
+  return (
+    <div className="inbox">
+      <section className="list-pane" aria-label={t('conversations')}>
+        <div className="filters">
+          <div role="tablist" aria-label={t('views')} className="views">
+            {(['mine', 'unassigned', 'all'] as const).map((v) => (
+              <button key={v} role="tab" type="button" aria-selected={filter.view === v}
+                className={filter.view === v ? 'active' : ''} onClick={() => setFilter((f) => ({ ...f, view: v }))}>
+                {t(v === 'mine' ? 'viewMine' : v === 'unassigned' ? 'viewUnassigned' : 'viewAll')}
+              </button>
+            ))}
+          </div>
+          <div className="row">
+            <select aria-label={t('statusFilter')} value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value }))}>
+              <option value="">{t('anyStatus')}</option>
+              <option value="open">{t('status_open')}</option>
+              <option value="pending">{t('status_pending')}</option>
+              <option value="resolved">{t('status_resolved')}</option>
+            </select>
+            <select aria-label={t('channelFilter')} value={filter.channelId} onChange={(e) => setFilter((f) => ({ ...f, channelId: e.target.value }))}>
+              <option value="">{t('anyChannel')}</option>
+              {channels.map((c) => <option key={String(c.id)} value={String(c.id)}>{c.name}</option>)}
+            </select>
+          </div>
+          <input type="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={searchText}
+            onChange={(e) => setSearchText(e.target.value)} />
+        </div>
+        {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
+        <ConversationList items={items} selectedId={selectedId} loading={loading} hasMore={!!nextCursor}
+          onMore={loadMore} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}`)} />
+      </section>
+      {selectedId ? (
+        <>
+          <Thread key={selectedId} conversationId={selectedId} summary={selected} onDetails={setDetails} />
+          <SidePanel details={details && sameId(details.id, selectedId) ? details : null} />
+        </>
+      ) : (
+        <section className="thread empty"><p>{t('pickConversation')}</p></section>
+      )}
+    </div>
+  );
+}

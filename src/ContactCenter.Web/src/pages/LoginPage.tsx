@@ -1,0 +1,48 @@
+import { useState, type FormEvent } from 'react';
+import { LanguagePicker } from '../components/LanguagePicker';
+import { useI18n } from '../i18n';
+import { ApiError } from '../lib/api';
+import { useSession } from '../session';
+
+export function LoginPage() {
+  const { t } = useI18n();
+  const { signIn, expired, lastEmail } = useSession();
+  const [email, setEmail] = useState(lastEmail);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(email.trim(), password);
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 401 ? t('wrongLogin') : t('errorGeneric', { reason: (err as Error).message }));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="login">
+      <form className="login-card" onSubmit={submit} aria-labelledby="login-title">
+        <div className="login-head">
+          <h1 id="login-title">{t('appName')}</h1>
+          <LanguagePicker />
+        </div>
+        {expired && <p className="notice" role="status">{t('sessionExpired')}</p>}
+        <label>{t('email')}
+          <input type="email" name="email" autoComplete="username" required autoFocus={!email}
+            value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>{t('password')}
+          <input type="password" name="password" autoComplete="current-password" required autoFocus={!!email}
+            value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button type="submit" className="primary" disabled={busy}>{busy ? t('signingIn') : t('signIn')}</button>
+      </form>
+    </main>
+  );
+}

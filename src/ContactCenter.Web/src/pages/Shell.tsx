@@ -1,0 +1,95 @@
+import { useEffect, useState } from 'react';
+import { LanguagePicker } from '../components/LanguagePicker';
+import { PresencePicker } from '../components/PresencePicker';
+import { useI18n } from '../i18n';
+import { useLinkStatus, useLive } from '../live';
+import { Link, navigate, usePath } from '../router';
+import { useMe, useSession } from '../session';
+import { ActivitiesPage } from './ActivitiesPage';
+import { AdminPage } from './AdminPage';
+import { DealsPage } from './DealsPage';
+import { InboxPage } from './InboxPage';
+import { SupervisorPage } from './SupervisorPage';
+
+export function Shell() {
+  const { t } = useI18n();
+  const me = useMe();
+  const { signOut } = useSession();
+  const { counters } = useLive();
+  const path = usePath();
+  const isStaff = me.role === 'admin' || me.role === 'supervisor';
+
+  useEffect(() => { if (path === '/' || path === '') navigate('/inbox', true); }, [path]);
+
+  // The total unread count in the tab title, so a manager sees it from another tab.
+  useEffect(() => {
+    const n = counters?.unreadConversations ?? 0;
+    document.title = n > 0 ? `(${n}) ${t('appName')}` : t('appName');
+  }, [counters?.unreadConversations, t]);
+
+  const section = path.split('/')[1] || 'inbox';
+  const nav = [
+    { to: '/inbox', key: 'inbox', label: t('navInbox'), badge: counters?.unreadConversations, badgeLabel: t('badgeUnread', { count: counters?.unreadConversations ?? 0 }) },
+    { to: '/deals', key: 'deals', label: t('navDeals') },
+    { to: '/activities', key: 'activities', label: t('navActivities'), badge: counters?.overdueActivities, badgeLabel: t('badgeOverdue', { count: counters?.overdueActivities ?? 0 }), danger: true,
+      badge2: counters?.activitiesDueToday, badge2Label: t('badgeToday', { count: counters?.activitiesDueToday ?? 0 }) },
+    ...(isStaff ? [{ to: '/supervisor', key: 'supervisor', label: t('navSupervisor') }] : []),
+    ...(me.role === 'admin' ? [{ to: '/admin', key: 'admin', label: t('navAdmin') }] : []),
+  ];
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <strong className="brand">{t('appName')}</strong>
+        <nav aria-label={t('nav')}>
+          <ul>
+            {nav.map((n) => (
+              <li key={n.key}>
+                <Link to={n.to} className={section === n.key ? 'active' : ''} aria-current={section === n.key ? 'page' : undefined}>
+                  {n.label}
+                  {!!n.badge && <span className={`badge ${'danger' in n && n.danger ? 'danger' : ''}`} aria-label={n.badgeLabel} data-testid={`nav-badge-${n.key}`}>{n.badge}</span>}
+                  {'badge2' in n && !!n.badge2 && <span className="badge muted" aria-label={n.badge2Label}>{n.badge2}</span>}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          <span title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
+          <PresencePicker />
+          <LanguagePicker />
+          <button type="button" onClick={signOut}>{t('signOut')}</button>
+        </div>
+      </header>
+      <LinkBanner />
+      <main className="content">
+        {section === 'inbox' && <InboxPage />}
+        {section === 'deals' && <DealsPage />}
+        {section === 'activities' && <ActivitiesPage />}
+        {section === 'supervisor' && isStaff && <SupervisorPage />}
+        {section === 'admin' && me.role === 'admin' && <AdminPage />}
+      </main>
+    </div>
+  );
+}
+
+function LinkBanner() {
+  const { t } = useI18n();
+  const status = useLinkStatus();
+  const [showBack, setShowBack] = useState(false);
+  const [wasDown, setWasDown] = useState(false);
+  useEffect(() => {
+    if (status.state === 'reconnecting') { setWasDown(true); setShowBack(false); }
+    if (status.state === 'connected' && wasDown) {
+      setWasDown(false);
+      setShowBack(true);
+      const timer = window.setTimeout(() => setShowBack(false), 3000);
+      return () => window.clearTimeout(timer);
+    }
+  }, [status.state, wasDown]);
+  if (status.state === 'reconnecting') {
+    return <div className="banner warn" role="status" data-testid="reconnecting">{status.attempt > 1 ? t('reconnectingIn', { attempt: status.attempt }) : t('reconnecting')}</div>;
+  }
+  if (showBack) return <div className="banner ok" role="status">{t('reconnected')}</div>;
+  return null;
+}

@@ -1,0 +1,152 @@
+import { useEffect, useState } from 'react';
+import { ResourceStatus } from '../components/Status';
+import { useI18n } from '../i18n';
+import { api, ApiError, query } from '../lib/api';
+import { duration } from '../lib/format';
+import { useResource } from '../lib/useResource';
+import { useHubEvent } from '../live';
+import { Link } from '../router';
+import type { QueueStats, ResponseTimes, StatsRow } from '../types';
+
+const day = 86400_000;
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+export function SupervisorPage() {
+  const { t } = useI18n();
+  const queue = useResource<QueueStats>('/api/stats/queue');
+  const [breaches, setBreaches] = useState<Set<string>>(new Set());
+  const [now, setNow] = useState(Date.now());
+  const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 7 * day)));
+  const [to, setTo] = useState(() => isoDate(new Date()));
+  const times = useResource<ResponseTimes>(`/api/stats/response-times${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
+
+  useHubEvent('queueChanged', (q) => queue.set(() => q));
+  useHubEvent('slaBreached', (b) => setBreaches((s) => new Set(s).add(String(b.conversationId))));
+  useHubEvent('resync', () => { void queue.reload(); });
+  useEffect(() => { const timer = window.setInterval(() => setNow(Date.now()), 1000); return () => window.clearInterval(timer); }, []);
+
+  const q = queue.data;
+  return (
+    <div className="page supervisor">
+      <div className="page-head"><h1>{t('supervisor')}</h1></div>
+      <div className="cards">
+        <section className="panel" aria-labelledby="queue-h">
+          <h2 id="queue-h">{t('queue')}</h2>
+          <ResourceStatus resource={queue} what="GET /api/stats/queue" />
+          {q && (
+            <>
+              <p className="kpis">
+                <span><strong data-testid="queue-waiting">{q.waiting.length}</strong> {t('waiting')}</span>
+                <span><strong>{duration(q.longestWaitSeconds)}</strong> {t('longestWait')}</span>
+              </p>
+              <ul className="queue">
+                {q.waiting.map((w) => {
+                  const waited = (now - Date.parse(w.waitingSince)) / 1000;
+                  const breached = breaches.has(String(w.conversationId));
+                  return (
+                    <li key={String(w.conversationId)} className={breached ? 'breach' : ''}>
+                      <Link to={`/inbox/${encodeURIComponent(String(w.conversationId))}`}>#{String(w.conversationId)}</Link>{' '}
+                      <span className="muted">{typeof w.channel === 'string' ? w.channel : w.channel?.name}</span>{' '}
+                      <span>{duration(Number.isFinite(waited) ? waited : w.waitingSeconds)}</span>
+                      {breached && <strong className="danger-text"> {t('slaBreached', { wait: duration(waited) })}</strong>}
+                    </li>
+                  );
+                })}
+                {q.waiting.length === 0 && <li className="muted">{t('nobodyWaiting')}</li>}
+              </ul>
+              <h3>{t('onlineManagers')}</h3>
+              <table>
+                <thead><tr><th>{t('name')}</th><th>{t('openConversations')}</th></tr></thead>
+                <tbody>{q.online.map((o) => <tr key={String(o.userId)}><td>{o.name}</td><td>{o.openConversations}</td></tr>)}</tbody>
+              </table>
+            </>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="times-h">
+          <h2 id="times-h">{t('responseTimes')}</h2>
+          <div className="row">
+            <label>{t('from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
+            <label>{t('to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+          </div>
+          <ResourceStatus resource={times} what="GET /api/stats/response-times" />
+          {times.data && (
+            <>
+              <StatsTable title={t('overall')} rows={[{ ...times.data.overall, name: t('overall') }]} />
+              <StatsTable title={t('byManager')} rows={times.data.byUser} />
+              <StatsTable title={t('byChannel')} rows={times.data.byChannel} />
+            </>
+          )}
+          {!times.notAvailable && <Chart days={7} />}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function rowName(r: StatsRow): string {
+  if (r.name) return r.name;
+  if (typeof r.channel === 'string') return r.channel;
+  return r.channel?.name ?? String(r.userId ?? r.channelId ?? '');
+}
+
+function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
+  const { t } = useI18n();
+  const share = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
+  return (
+    <table className="stats">
+      <caption>{title}</caption>
+      <thead>
+        <tr><th>{t('name')}</th><th>{t('count')}</th><th>{t('firstResponse')} {t('median')}</th><th>{t('p90')}</th>
+          <th>{t('replyTime')} {t('median')}</th><th>{t('p90')}</th><th>{t('withinTarget')}</th><th>{t('resolution')} {t('median')}</th></tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>
+            <td>{rowName(r)}</td><td>{r.conversations}</td>
+            <td>{duration(r.firstResponse?.median)}</td><td>{duration(r.firstResponse?.p90)}</td>
+            <td>{duration(r.reply?.median)}</td><td>{duration(r.reply?.p90)}</td>
+            <td>{share(r.firstResponse?.withinTargetShare)}</td>
+            <td>{duration(r.resolution?.median)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Median first response per day over the last days, one response-times call per day. */
+function Chart({ days }: { days: number }) {
+  const { t, locale } = useI18n();
+  const [points, setPoints] = useState<{ label: string; value: number | null }[] | null>(null);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const start = new Date(); start.setUTCHours(0, 0, 0, 0);
+    Promise.all(Array.from({ length: days }, (_, i) => {
+      const d = new Date(start.getTime() - (days - 1 - i) * day);
+      return api<ResponseTimes>(`/api/stats/response-times${query({ from: d.toISOString(), to: new Date(d.getTime() + day).toISOString() })}`, { signal: ctrl.signal })
+        .then((r) => ({ label: d.toLocaleDateString(locale, { day: 'numeric', month: 'short' }), value: r.overall?.firstResponse?.median ?? null }))
+        .catch((e) => { if (e instanceof ApiError) return { label: d.toLocaleDateString(locale, { day: 'numeric', month: 'short' }), value: null }; throw e; });
+    })).then(setPoints).catch(() => undefined);
+    return () => ctrl.abort();
+  }, [days, locale]);
+  if (!points) return null;
+  const max = Math.max(60, ...points.map((p) => p.value ?? 0));
+  const w = 40;
+  return (
+    <figure className="chart">
+      <figcaption>{t('chartTitle')}</figcaption>
+      <svg viewBox={`0 0 ${points.length * w} 140`} role="img" aria-label={t('chartTitle')}>
+        {points.map((p, i) => {
+          const h = p.value ? (p.value / max) * 100 : 0;
+          return (
+            <g key={i}>
+              <rect x={i * w + 8} y={110 - h} width={w - 16} height={h} className="bar"><title>{`${p.label}: ${duration(p.value)}`}</title></rect>
+              <text x={i * w + w / 2} y={125} textAnchor="middle" fontSize="9">{p.label}</text>
+              <text x={i * w + w / 2} y={106 - h} textAnchor="middle" fontSize="8">{p.value ? duration(p.value) : ''}</text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}

@@ -1,0 +1,77 @@
+// Shapes of /work/shared/API.md as the browser sees them. Ids are opaque: compare them with sameId().
+export type Id = number | string;
+export const sameId = (a: Id | null | undefined, b: Id | null | undefined) => a != null && b != null && String(a) === String(b);
+
+export type Role = 'admin' | 'supervisor' | 'manager';
+export interface User { id: Id; name: string; email: string; role: Role }
+export interface Session { accessToken: string; expiresAt: string; user: User }
+
+export interface ChannelRef { id: Id; kind: string; name: string }
+export interface Ref { id: Id; name: string }
+export interface LastMessage { id: Id; direction: Direction; preview: string; createdAt: string }
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+export interface ConversationSummary {
+  id: Id; channel: ChannelRef; contact: Ref; status: ConversationStatus; assignee: Ref | null;
+  unreadCount: number; lastMessage: LastMessage | null; waitingSince: string | null;
+  leadId: Id | null; dealId: Id | null; createdAt: string; updatedAt: string;
+}
+export interface ContactIdentity { channelKind: string; address: string; displayName: string | null; username: string | null }
+export interface ContactDetails { id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[] }
+export interface ConversationDetails extends Omit<ConversationSummary, 'contact'> { contact: ContactDetails }
+
+export type Direction = 'inbound' | 'outbound' | 'note';
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+export interface Attachment { id: Id; fileName: string; contentType: string; size: number | null; url: string }
+export interface Message {
+  id: Id; conversationId: Id; direction: Direction; text: string | null; html: string | null;
+  attachments: Attachment[]; sender: { type: 'contact' | 'user' | 'system'; id: Id | null; name: string };
+  status: MessageStatus; error: string | null; externalId: string | null; createdAt: string;
+  /** Set on the browser's own copy while the POST is on its way. */
+  pending?: boolean;
+}
+export interface Counters {
+  unreadConversations: number; unreadMessages: number; mine: number; unassigned: number;
+  overdueActivities: number; activitiesDueToday: number; dealsWithoutActivity: number;
+}
+export interface Page<T> { items: T[]; nextCursor: string | null }
+export interface TypingEvent { conversationId: Id; userId: Id; name: string }
+
+export interface UserListItem { id: Id; email: string; name: string; role: Role; isActive: boolean; channelIds: Id[] }
+export interface Channel {
+  id: Id; kind: string; name: string; enabled: boolean; public: Record<string, unknown>;
+  settings: Record<string, unknown>; secretsSet: string[]; statusError: string | null; memberIds: Id[];
+}
+
+// CRM (API.md "CRM"): fields beyond the contract are read when present, never required.
+export interface Stage { id: Id; name: string; order: number; semantic: 'open' | 'won' | 'lost' }
+export interface Pipeline { id: Id; name: string; isDefault: boolean; stages: Stage[] }
+export interface DealCard {
+  id: Id; title: string; amount?: number | null; currency?: string | null;
+  assignee?: Ref | null; contact?: Ref | null; stageId?: Id; nextActivity?: { id: Id; title: string; dueAt: string } | null;
+}
+export interface BoardColumn { stageId: Id; name: string; count: number; totalAmount: number; deals: DealCard[] }
+export interface Board { stages: BoardColumn[] }
+export interface ActivityRef { id: Id; type: ActivityType; title: string; dueAt: string }
+export interface Deal extends DealCard {
+  pipelineId: Id; stage?: Stage; closedAt?: string | null; outcome?: string | null; lossReason?: LossReason | null;
+  nextActivity?: ActivityRef | null; leadId?: Id | null;
+}
+export interface Lead {
+  id: Id; title: string; status: string; assignee?: Ref | null; contact?: Ref | null; junkReason?: string | null;
+  dealId?: Id | null; nextActivity?: ActivityRef | null;
+}
+export type ActivityType = 'call' | 'meeting' | 'task' | 'email';
+export interface Activity {
+  id: Id; type: ActivityType; title: string; dueAt: string; state?: string;
+  completedAt?: string | null; assignee?: Ref | null; subject?: { type: 'lead' | 'deal'; id: Id; title?: string | null };
+}
+export interface TimelineEntry { id: Id; type: string; at: string; actor?: { type?: string; id?: Id; name?: string } | string | null; data?: Record<string, unknown> | null }
+export interface LossReason { id: Id; name: string }
+export interface Stat { count: number; median: number | null; p90: number | null; withinTargetShare?: number | null; businessMedian?: number | null }
+export interface StatsRow { conversations: number; firstResponse: Stat; reply: Stat; resolution: Stat; userId?: Id; name?: string; channelId?: Id; channel?: ChannelRef | string }
+export interface ResponseTimes { overall: StatsRow; byUser: StatsRow[]; byChannel: StatsRow[] }
+export interface QueueStats {
+  waiting: { conversationId: Id; channel: ChannelRef | string; waitingSince: string; waitingSeconds: number }[];
+  longestWaitSeconds: number; online: { userId: Id; name: string; openConversations: number }[];
+}
+export interface SlaBreach { conversationId: Id; waitingSeconds: number; assignee: Ref | null }

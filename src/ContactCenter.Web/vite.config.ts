@@ -1,0 +1,23 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The build goes straight into the API's web root: the API serves it at `/` with a fallback to index.html.
+// `npm run dev` proxies the API (./run.sh serves it on :5080).
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: '../ContactCenter.Api/wwwroot',
+    emptyOutDir: true,
+    sourcemap: false,
+  },
+  server: {
+    proxy: {
+      '/api': 'http://localhost:5080',
+      '/hubs': { target: 'http://localhost:5080', ws: true },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+  },
+});

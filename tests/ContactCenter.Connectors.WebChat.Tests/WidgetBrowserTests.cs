@@ -1,0 +1,147 @@
+using System.Net.Http.Json;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Connectors.WebChat.Tests;
+
+/// <summary>A visitor on a third-party page and a manager hold a live chat, in real headless Chromium.</summary>
+public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_visitor_and_a_manager_chat_live_and_the_history_survives_a_reload()
+    {
+        var channel = await fixture.CreateWebchatAsync(greeting: "Hi! How can we help?", origins: fixture.SiteUrl);
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        var inbox = new HubRecorder(hub);
+        await using var context = await fixture.NewVisitorAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+
+        // The visitor opens the chat on the shop's page and writes (markup in the text stays text).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await Expect(page.GetByText("Hi! How can we help?")).ToBeVisibleAsync();
+        await page.GetByLabel("Message").FillAsync("Do you have <b>size 42</b>?");
+        await page.GetByLabel("Message").PressAsync("Enter");
+
+        // The manager's SignalR client hears it, and the manager replies.
+        var inbound = await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "Do you have <b>size 42</b>?");
+        var conversationId = inbound["conversationId"]!.GetValue<long>();
+        var mine = page.Locator(".b.in", new() { HasText = "size 42" });
+        await Expect(mine).ToHaveCountAsync(1);
+        Assert.Equal(0, await mine.Locator("b").CountAsync());
+        await inbox.WaitForAsync("conversationUpdated", c => c["id"]!.GetValue<long>() == conversationId);
+        // Typing hints are fire-and-forget (a hint sent before the widget joined is lost), so like a real
+        // manager's client the test repeats it while "typing".
+        var typing = page.GetByText("mia is typing…");
+        for (var i = 0; i < 40 && !await typing.IsVisibleAsync(); i++)
+        {
+            await hub.InvokeAsync("Typing", conversationId);
+            await Task.Delay(250);
+        }
+        await Expect(typing).ToBeVisibleAsync();
+        using var http = fixture.App.Http(manager.Token);
+        (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Yes, in blue and black." })).EnsureSuccessStatusCode();
+
+        // The visitor sees the reply without reloading.
+        await Expect(page.Locator(".b.out", new() { HasText = "Yes, in blue and black." })).ToBeVisibleAsync();
+
+        // Closed panel: a new reply lights the unread dot; opening clears it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close chat" }).First.ClickAsync();
+        (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Anything else?" })).EnsureSuccessStatusCode();
+        await Expect(page.Locator(".d.on")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await Expect(page.Locator(".d.on")).ToHaveCountAsync(0);
+
+        // After a reload the same conversation and its history are there.
+        await page.ReloadAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await Expect(page.Locator(".b[data-id]")).ToHaveCountAsync(3);
+        await Expect(page.Locator(".b.in", new() { HasText = "Do you have <b>size 42</b>?" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".b.out", new() { HasText = "Anything else?" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "cc-widget-desktop.png") });
+
+        // And it still hears the manager live after the reload.
+        (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Still here." })).EnsureSuccessStatusCode();
+        await Expect(page.Locator(".b.out", new() { HasText = "Still here." })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_reply_sent_while_the_connection_is_down_arrives_after_the_reconnect()
+    {
+        var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        var inbox = new HubRecorder(hub);
+        await using var context = await fixture.NewVisitorAsync();
+        // The test's hand on the network: it can drop the page's WebSockets and refuse new ones.
+        await context.AddInitScriptAsync("""
+            const Real = window.WebSocket;
+            window.__sockets = [];
+            window.WebSocket = function (url) {
+                const socket = new Real(window.__blockWs ? 'ws://127.0.0.1:9/' : url);
+                window.__sockets.push(socket);
+                return socket;
+            };
+            """);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await page.GetByLabel("Message").FillAsync("Are you open on Sunday?");
+        await page.GetByLabel("Message").PressAsync("Enter");
+        var inbound = await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "Are you open on Sunday?");
+        var conversationId = inbound["conversationId"]!.GetValue<long>();
+        await page.WaitForFunctionAsync("window.__sockets.some(s => s.readyState === 1)");
+
+        await page.EvaluateAsync("window.__blockWs = true; window.__sockets.forEach(s => s.close())");
+        using var http = fixture.App.Http(manager.Token);
+        var reply = (await (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Yes, 10 to 4." }))
+            .Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        await inbox.WaitForAsync("messageUpdated", m => m["id"]!.GetValue<long>() == reply["id"]!.GetValue<long>() && m["status"]!.GetValue<string>() == "sent");
+        await page.WaitForTimeoutAsync(300);
+        Assert.Equal(0, await page.Locator(".b.out", new() { HasText = "Yes, 10 to 4." }).CountAsync());
+
+        await page.EvaluateAsync("window.__blockWs = false");
+
+        await Expect(page.Locator(".b.out", new() { HasText = "Yes, 10 to 4." })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(page.Locator(".b[data-id]")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task On_a_phone_sized_screen_the_panel_fills_the_screen()
+    {
+        var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);
+        await using var context = await fixture.NewVisitorAsync(new ViewportSize { Width = 375, Height = 667 });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await page.GetByLabel("Message").FillAsync("hello from my phone");
+        await page.GetByLabel("Message").PressAsync("Enter");
+        await Expect(page.Locator(".b.in:not(.pending)", new() { HasText = "hello from my phone" })).ToBeVisibleAsync();
+
+        var box = await page.Locator(".p").BoundingBoxAsync();
+        Assert.Equal((0f, 0f, 375f, 667f), (box!.X, box.Y, box.Width, box.Height));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "cc-widget-phone.png") });
+    }
+
+    [Fact]
+    public async Task A_page_that_is_not_allowed_gets_no_chat_and_stores_nothing()
+    {
+        var channel = await fixture.CreateWebchatAsync(origins: "https://shop.example");
+        await using var context = await fixture.NewVisitorAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+
+        await Expect(page.Locator(".n", new() { HasText = "may not use this channel" })).ToBeVisibleAsync();
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+    }
+}

@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>A manager works the inbox in real headless Chromium against the real server.</summary>
+public sealed class InboxBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFixture>, IAsyncLifetime
+{
+    private readonly WireMockServer callback = WireMockServer.Start();
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..8];
+    private IPage page = null!;
+
+    public async Task InitializeAsync()
+    {
+        page = await fx.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await page.Context.CloseAsync();
+        callback.Stop();
+    }
+
+    [Fact]
+    public async Task Inbound_message_appears_live_with_its_badge_clears_when_opened_and_the_reply_ticks_to_sent()
+    {
+        callback.Given(Request.Create().WithPath("/cb").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(1500)));
+        var channel = await fx.CreateApiChannelAsync(callback.Url + "/cb", "Shop " + suffix);
+        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
+        await SignInAsync(manager.Email);
+
+        var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Do you ship to Lisbon?", "Lena Customer");
+        var conversationId = ingested["conversationId"]!.ToString();
+        var item = page.Locator($"[data-conversation-id='{conversationId}']");
+        await Expect(item).ToContainTextAsync("Lena Customer");
+        await Expect(item).ToContainTextAsync("Do you ship to Lisbon?");
+        await Expect(item.GetByTestId("unread-badge")).ToHaveTextAsync("1");
+        await Expect(page).ToHaveTitleAsync(new Regex(@"^\(1\) ContactCenter$"));
+        await Screenshot("inbox-unread");
+
+        await item.ClickAsync();
+        await Expect(page.Locator(".message.inbound")).ToContainTextAsync("Do you ship to Lisbon?");
+        await Expect(item.GetByTestId("unread-badge")).ToHaveCountAsync(0);
+        await Expect(page).ToHaveTitleAsync("ContactCenter");
+        Assert.Equal(0, (await GetConversationAsync(manager.Token, conversationId))["unreadCount"]!.GetValue<long>());
+
+        var composer = page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
+        await composer.PressSequentiallyAsync("Yes, we do.");
+        await composer.PressAsync("Shift+Enter");
+        await composer.PressSequentiallyAsync("Delivery takes 3 days.");
+        await composer.PressAsync("Enter");
+        await Expect(composer).ToHaveValueAsync("");
+        var reply = page.Locator(".message.outbound").Filter(new() { HasText = "Delivery takes 3 days." });
+        await Expect(reply).ToHaveAttributeAsync("data-status", "queued");
+        await Expect(reply.GetByTestId("ticks")).ToHaveAttributeAsync("aria-label", "Queued");
+        await Expect(reply).ToHaveAttributeAsync("data-status", "sent");
+        await Expect(reply.GetByTestId("ticks")).ToHaveAttributeAsync("aria-label", "Sent");
+        await Screenshot("thread-sent");
+        var delivered = Assert.Single(callback.LogEntries);
+        Assert.Contains("Yes, we do.\\nDelivery takes 3 days.", delivered.RequestMessage.Body);
+    }
+
+    [Fact]
+    public async Task A_failed_reply_shows_its_reason_and_retry_sends_it()
+    {
+        callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(400));
+        var channel = await fx.CreateApiChannelAsync(callback.Url + "/cb", "Refusing " + suffix);
+        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
+        var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Hello?", "Olga");
+        await SignInAsync(manager.Email);
+        await page.Locator($"[data-conversation-id='{ingested["conversationId"]}']").ClickAsync();
+
+        var composer = page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
+        await composer.FillAsync("This will bounce first");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        var reply = page.Locator(".message.outbound").Filter(new() { HasText = "This will bounce first" });
+        await Expect(reply).ToHaveAttributeAsync("data-status", "failed", new() { Timeout = 30_000 }); // the outbox, not the page, sets the pace
+        await Expect(reply.GetByRole(AriaRole.Alert)).ToContainTextAsync("refused the message (400)");
+        await Screenshot("thread-failed");
+
+        callback.Reset();
+        callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        await reply.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+        await Expect(reply).ToHaveAttributeAsync("data-status", "sent");
+        await Expect(reply.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task After_the_connection_drops_it_shows_reconnecting_then_catches_up_on_everything_missed()
+    {
+        callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        var channel = await fx.CreateApiChannelAsync(callback.Url + "/cb", "Drop " + suffix);
+        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
+        var first = await fx.IngestAsync(channel, "ext-1-" + suffix, "cust-1-" + suffix, "First question", "Pavel");
+        await SignInAsync(manager.Email);
+        await page.Locator($"[data-conversation-id='{first["conversationId"]}']").ClickAsync();
+        await Expect(page.Locator(".message.inbound")).ToContainTextAsync("First question");
+
+        fx.Proxy.Stop();
+        try
+        {
+            await Expect(page.GetByTestId("reconnecting")).ToBeVisibleAsync();
+            await Screenshot("reconnecting");
+            // Written while the browser cannot hear anything: it must still show them afterwards.
+            await fx.IngestAsync(channel, "ext-2-" + suffix, "cust-1-" + suffix, "Are you there?", "Pavel");
+            var other = await fx.IngestAsync(channel, "ext-3-" + suffix, "cust-2-" + suffix, "New customer while offline", "Rita");
+            await Task.Delay(1500);
+            fx.Proxy.Start();
+
+            await Expect(page.GetByTestId("reconnecting")).ToHaveCountAsync(0, new() { Timeout = 45_000 });
+            await Expect(page.Locator(".message.inbound").Filter(new() { HasText = "Are you there?" })).ToBeVisibleAsync();
+            var missed = page.Locator($"[data-conversation-id='{other["conversationId"]}']");
+            await Expect(missed).ToContainTextAsync("New customer while offline");
+            await Expect(missed.GetByTestId("unread-badge")).ToHaveTextAsync("1");
+        }
+        finally
+        {
+            fx.Proxy.Stop();
+            fx.Proxy.Start();
+        }
+
+        // And live pushes work again on the new connection.
+        await fx.IngestAsync(channel, "ext-4-" + suffix, "cust-1-" + suffix, "Back online?", "Pavel");
+        await Expect(page.Locator(".message.inbound").Filter(new() { HasText = "Back online?" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_session_survives_a_reload_an_expired_token_keeps_the_draft_and_sign_out_returns_to_sign_in()
+    {
+        var channel = await fx.CreateApiChannelAsync(null, "Session " + suffix);
+        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
+        var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Hi", "Sven");
+        await SignInAsync(manager.Email);
+        await page.Locator($"[data-conversation-id='{ingested["conversationId"]}']").ClickAsync();
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" }).FillAsync("Half-written answer");
+
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).ToHaveValueAsync("Half-written answer");
+
+        // The server no longer accepts the token (as after its expiry): back to sign-in, then back to the same draft.
+        await page.EvaluateAsync("() => { const s = JSON.parse(localStorage.getItem('cc.session')); s.accessToken = 'expired'; localStorage.setItem('cc.session', JSON.stringify(s)); }");
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("session has expired");
+        await Expect(page.GetByLabel("Email")).ToHaveValueAsync(manager.Email);
+        await page.GetByLabel("Password").FillAsync("password-1234");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).ToHaveValueAsync("Half-written answer");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Keyboard_moves_through_the_list_and_opens_a_conversation_and_Russian_replaces_every_label()
+    {
+        var channel = await fx.CreateApiChannelAsync(null, "Keys " + suffix);
+        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
+        await fx.IngestAsync(channel, "ext-1-" + suffix, "cust-1-" + suffix, "older", "Alpha");
+        var newest = await fx.IngestAsync(channel, "ext-2-" + suffix, "cust-2-" + suffix, "newer", "Beta");
+        await SignInAsync(manager.Email);
+
+        var options = page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" }).GetByRole(AriaRole.Option);
+        await Expect(options).ToHaveCountAsync(2);
+        await options.First.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowUp");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex($"/inbox/{newest["conversationId"]}$"));
+        await Expect(page.Locator(".message.inbound")).ToContainTextAsync("newer");
+
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Выйти" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Ответ" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Мои" })).ToBeVisibleAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
+    }
+
+    private async Task SignInAsync(string email, string password = "password-1234")
+    {
+        await page.GotoAsync(fx.BaseUrl + "/");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" })).ToBeVisibleAsync();
+        // The hub is connected before the test makes anything happen.
+        await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.isConnected");
+    }
+
+    private async Task<JsonObject> GetConversationAsync(string token, string id)
+    {
+        using var http = fx.App.Http(token);
+        return (await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{id}"))!;
+    }
+
+    private Task Screenshot(string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(WebAppFixture.ArtifactsDir, $"{name}.png") });
+}
+
+/// <summary>The API serves the app at `/` and deep links, never in place of its own routes.</summary>
+public sealed class HostingTests(WebAppFixture fx) : IClassFixture<WebAppFixture>
+{
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/inbox/12345")]
+    [InlineData("/deals")]
+    public async Task App_paths_get_the_app(string path)
+    {
+        using var http = fx.App.Http();
+        var response = await http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<div id=\"root\"></div>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/no-such-route")]
+    [InlineData("/hubs/nothing")]
+    [InlineData("/webhooks/nothing/1")]
+    [InlineData("/health/nothing")]
+    public async Task Server_paths_are_never_answered_with_the_app(string path)
+    {
+        using var http = fx.App.Http();
+        var response = await http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("<div id=\"root\">", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Built_assets_are_served_with_long_caching_and_index_html_is_not_cached()
+    {
+        using var http = fx.App.Http();
+        var index = await http.GetStringAsync("/");
+        var asset = Regex.Match(index, "src=\"(/assets/[^\"]+\\.js)\"").Groups[1].Value;
+        var response = await http.GetAsync(asset);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("immutable", response.Headers.CacheControl?.ToString());
+        Assert.True((await http.GetAsync("/")).Headers.CacheControl?.NoCache);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>The CRM, supervisor and admin pages call their API.md routes; where the server has none yet they say so.</summary>
+public sealed class PagesBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFixture>
+{
+    [Fact]
+    public async Task Each_page_shows_its_data_or_says_plainly_that_the_server_lacks_the_route()
+    {
+        var page = await fx.NewPageAsync();
+        try
+        {
+            var channel = await fx.CreateApiChannelAsync(null, "Pages " + Guid.NewGuid().ToString("N")[..8]);
+            await page.GotoAsync(fx.BaseUrl + "/admin");
+            await page.GetByLabel("Email").FillAsync("admin@test.local");
+            await page.GetByLabel("Password").FillAsync("admin-password-1");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+            // Admin: the channel with the inbound URL to copy (routes of the spine).
+            await Expect(page.Locator("code").Filter(new() { HasText = $"/api/inbound/{channel.Id}" })).ToBeVisibleAsync();
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Deals" }).ClickAsync();
+            if (await StatusAsync("/api/pipelines") == HttpStatusCode.NotFound)
+            {
+                await Expect(page.Locator(".notice.unavailable")).ToContainTextAsync("GET /api/pipelines");
+            }
+            else
+            {
+                await Expect(page.Locator(".board .column").First).ToBeVisibleAsync();
+            }
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Supervisor" }).ClickAsync();
+            if (await StatusAsync("/api/stats/queue") == HttpStatusCode.NotFound)
+            {
+                await Expect(page.Locator(".notice.unavailable").First).ToContainTextAsync("GET /api/stats/queue");
+            }
+            else
+            {
+                await Expect(page.GetByTestId("queue-waiting")).ToBeVisibleAsync();
+            }
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Activities" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Overdue" })).ToBeVisibleAsync();
+            if (await StatusAsync("/api/activities?assignee=me&state=overdue") == HttpStatusCode.NotFound)
+            {
+                await Expect(page.Locator(".notice.unavailable")).ToContainTextAsync("GET /api/activities");
+            }
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_supervisor_sees_the_queue_grow_live_when_a_customer_writes()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var channel = await fx.CreateApiChannelAsync(null, "Queue " + suffix);
+        var supervisor = await fx.CreateUserAsync("sup" + suffix, "supervisor");
+        var page = await fx.NewPageAsync();
+        try
+        {
+            await page.GotoAsync(fx.BaseUrl + "/supervisor");
+            await page.GetByLabel("Email").FillAsync(supervisor.Email);
+            await page.GetByLabel("Password").FillAsync("password-1234");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            var waiting = page.GetByTestId("queue-waiting");
+            await Expect(waiting).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.isConnected");
+            var before = int.Parse(await waiting.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+
+            var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Anyone there?", "Queued Quinn");
+            await Expect(waiting).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"#{ingested["conversationId"]}" })).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    private async Task<HttpStatusCode> StatusAsync(string path)
+    {
+        using var http = fx.App.Http(fx.AdminToken);
+        return (await http.GetAsync(path)).StatusCode;
+    }
+}

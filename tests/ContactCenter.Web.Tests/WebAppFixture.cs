@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>
+/// The real app (real Kestrel, PostgreSQL, Redis) serving the built web app, reached by the browser through a
+/// TCP proxy that a test can cut to drop the hub; and one headless Chromium (the system's, never downloaded).
+/// </summary>
+public sealed class WebAppFixture : AppFixture
+{
+    private static readonly string[] ChromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public TcpProxy Proxy { get; private set; } = null!;
+
+    /// <summary>The address the browser uses (through <see cref="Proxy"/>).</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    public static string WebRoot => Path.Combine(WebBuild.RepoRoot, "src", "ContactCenter.Api", "wwwroot");
+
+    public static string ArtifactsDir { get; } = Path.Combine(AppContext.BaseDirectory, "screens");
+
+    public override async Task InitializeAsync()
+    {
+        // Pages wait on the server's outbox and pushes; on a loaded 2-core CI machine 5 s is too tight.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(20_000);
+        WebBuild.EnsureBuilt();
+        await base.InitializeAsync();
+        Proxy = new TcpProxy("127.0.0.1", App.BaseAddress.Port);
+        BaseUrl = $"http://127.0.0.1:{Proxy.Port}";
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CC_TEST_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        Directory.CreateDirectory(ArtifactsDir);
+    }
+
+    protected override IDictionary<string, string?> ExtraSettings()
+    {
+        var settings = base.ExtraSettings();
+        settings["webroot"] = WebRoot;
+        return settings;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        Playwright?.Dispose();
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync();
+        }
+        await base.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (own storage), a page, and console errors collected for the assertion messages.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 }, Locale = "en-GB" });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        return page;
+    }
+}
+
+/// <summary>
+/// The browser tests need the built app in src/ContactCenter.Api/wwwroot. ./test.sh builds it (build_web) before
+/// the .NET build; when it is missing (a plain `dotnet test`), it is built here the same way.
+/// </summary>
+public static class WebBuild
+{
+    private static readonly Lock Gate = new();
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static void EnsureBuilt()
+    {
+        lock (Gate)
+        {
+            if (File.Exists(Path.Combine(WebAppFixture.WebRoot, "index.html")))
+            {
+                return;
+            }
+            var web = Path.Combine(RepoRoot, "src", "ContactCenter.Web");
+            Run(web, File.Exists(Path.Combine(web, "node_modules", ".package-lock.json")) ? "--version" : "ci --no-audit --no-fund");
+            Run(web, "run build");
+            if (!File.Exists(Path.Combine(WebAppFixture.WebRoot, "index.html")))
+            {
+                throw new InvalidOperationException($"The web app build did not produce {WebAppFixture.WebRoot}/index.html.");
+            }
+        }
+    }
+
+    private static void Run(string directory, string arguments)
+    {
+        var info = new ProcessStartInfo("npm", arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("npm could not be started.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)) || process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"npm {arguments} failed in {directory}:\n{stdout.Result}\n{stderr.Result}");
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("ContactCenter.sln not found above " + AppContext.BaseDirectory);
+    }
+}
