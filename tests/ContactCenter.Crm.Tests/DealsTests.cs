@@ -27,7 +27,7 @@ public sealed class DealsTests(CrmFixture fixture) : IClassFixture<CrmFixture>, 
         Assert.Equal(5500m, moved["amount"]!.GetValue<decimal>());
 
         // Moving onto a won/lost stage goes through close; lost needs a reason from the list.
-        await (await admin.PatchJsonAsync($"/api/deals/{id}", new { stageId = await fixture.StageIdAsync("Won") })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("reason", await (await admin.PatchJsonAsync($"/api/deals/{id}", new { stageId = await fixture.StageIdAsync("Lost") })).ProblemAsync(HttpStatusCode.BadRequest));
         var noReason = await (await admin.PostJsonAsync($"/api/deals/{id}/close", new { outcome = "lost" })).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("loss reason", noReason);
         await (await admin.PostJsonAsync($"/api/deals/{id}/close", new { outcome = "lost", lossReasonId = 999 })).ProblemAsync(HttpStatusCode.BadRequest);
@@ -77,7 +77,12 @@ public sealed class DealsTests(CrmFixture fixture) : IClassFixture<CrmFixture>, 
 
         await (await admin.PostJsonAsync($"/api/deals/{plain.Id()}/close", new { outcome = "lost", stageId = await fixture.StageIdAsync("Lost") })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PostJsonAsync($"/api/deals/{tender.Id()}/close", new { outcome = "lost", stageId = pipeline["stages"]![1]!.Id() })).ProblemAsync(HttpStatusCode.BadRequest);
-        var lost = await (await admin.PostJsonAsync($"/api/deals/{tender.Id()}/close", new { outcome = "lost", stageId = lostLate })).OkJsonAsync();
+        // Dropped on a lost column of the kanban (PATCH stageId) is the same as closing lost there.
+        var lost = await (await admin.PatchJsonAsync($"/api/deals/{tender.Id()}", new { stageId = lostLate })).OkJsonAsync();
+        Assert.Equal("lost", lost["outcome"]!.GetValue<string>());
+        var wonByDrop = await (await admin.PatchJsonAsync($"/api/deals/{plain.Id()}", new { stageId = await fixture.StageIdAsync("Won") })).OkJsonAsync();
+        Assert.Equal("won", wonByDrop["outcome"]!.GetValue<string>());
+        Assert.NotNull(wonByDrop["closedAt"]);
 
         Assert.Equal("Lost: late", lost["stage"]!["name"]!.GetValue<string>());
         var closed = (await (await admin.GetAsync($"/api/deals/{tender.Id()}/timeline")).OkJsonAsync())["items"]![0]!;

@@ -116,11 +116,29 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
                 {
                     return CrmResult<DealDto>.Conflict($"The deal is closed ({deal.Outcome}); reopen it before moving it.");
                 }
-                if (to.Semantic != "open")
+                if (to.PipelineId != deal.PipelineId && to.Semantic != "open")
                 {
-                    return CrmResult<DealDto>.Invalid("stageId", $"'{to.Name}' is a {to.Semantic} stage: close the deal with POST /api/deals/{id}/close instead.");
+                    return CrmResult<DealDto>.Invalid("stageId", "A deal closes on a won or lost stage of its own pipeline.");
                 }
-                await DealWrites.MoveAsync(connection, tx, deal, to, actor, now, changes, ct);
+                if (to.Semantic == "won")
+                {
+                    // Dropped on the kanban's won column: that is closing it won.
+                    await DealWrites.CloseAsync(connection, tx, deal, to, null, null, actor, now, changes, ct);
+                }
+                else if (to.Semantic == "lost")
+                {
+                    var lostStages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        "select count(*) from stages where pipeline_id = @pipelineId and semantic = 'lost'", new { pipelineId = deal.PipelineId }, tx, cancellationToken: ct));
+                    if (lostStages < 2)
+                    {
+                        return CrmResult<DealDto>.Invalid("stageId", $"Losing a deal needs a reason: POST /api/deals/{id}/close {{outcome: lost, lossReasonId}}.");
+                    }
+                    await DealWrites.CloseAsync(connection, tx, deal, to, null, to.Name, actor, now, changes, ct);
+                }
+                else
+                {
+                    await DealWrites.MoveAsync(connection, tx, deal, to, actor, now, changes, ct);
+                }
             }
             var fields = new Dictionary<string, object?>();
             const string update = """
