@@ -28,6 +28,15 @@ public interface IInboxClient
 
     Task slaBreached(object breach);
 
+    /// <summary>A deal the user sees was created or changed (CRM): its kanban card.</summary>
+    Task dealUpdated(Features.Crm.DealCard deal);
+
+    /// <summary>A lead the user sees was created or changed (CRM).</summary>
+    Task leadUpdated(Features.Crm.LeadDto lead);
+
+    /// <summary>A notification for the user (the automation action `notify`).</summary>
+    Task notification(Features.Crm.NotificationDto notification);
+
     /// <summary>Something may have been missed (e.g. the backplane was away): re-read through REST.</summary>
     Task resync(ResyncEvent resync);
 }

@@ -1,3 +1,4 @@
+using ContactCenter.Api.Features.Crm.Automation;
 using Dapper;
 using Npgsql;
 
@@ -22,15 +23,18 @@ public static class CrmLink
                 (select d.id from deals d where d.id = @dealId and d.closed_at is null) as conversation_deal,
                 (select d.id from deals d where d.contact_id = @contactId and d.closed_at is null order by d.id desc limit 1) as open_deal,
                 (select l.id from leads l where l.contact_id = @contactId and l.status in ('new', 'in_work') order by l.id desc limit 1) as open_lead,
-                coalesce((select value ->> 'mode' from app_settings where key = 'crm'), 'classic') as mode
+                coalesce((select value ->> 'mode' from app_settings where key = 'crm' for share), 'classic') as mode
             """;
         var c = await connection.QuerySingleAsync<Candidates>(new CommandDefinition(find, new { leadId, dealId, contactId }, tx, cancellationToken: ct));
         if (c.ConversationDeal is not null || (c.ConversationLead is not null && c.OpenDeal is null))
         {
+            await RaiseInboundAsync(connection, tx, c.ConversationLead, c.ConversationDeal, conversationId, channelKind, source, now, ct);
             return (c.ConversationLead, c.ConversationDeal);
         }
 
         long? newLead = null, newDeal = null;
+        var changes = new CrmChanges(); // pushed after commit by the CRM scheduler (crm_pushes)
+        var title = $"{contactName} ({channelKind})";
         if (c.OpenDeal is not null)
         {
             newDeal = c.OpenDeal;
@@ -41,42 +45,49 @@ public static class CrmLink
         }
         else if (c.Mode == "simple")
         {
-            const string createDeal = """
-                with s as (
-                    select st.pipeline_id, st.id from stages st join pipelines p on p.id = st.pipeline_id
-                    where p.is_default and st.semantic = 'open' order by st.sort limit 1
-                ), d as (
-                    insert into deals (contact_id, pipeline_id, stage_id, title, assignee_id, source, created_at, updated_at)
-                    select @contactId, s.pipeline_id, s.id, @title, @assigneeId, @source, @now, @now from s
-                    returning id, stage_id
-                ), t as (
-                    insert into timeline_entries (deal_id, type, at, actor_type, data)
-                    select d.id, 'created', @now, 'system', jsonb_build_object('channelKind', @channelKind, 'source', @source, 'stageId', d.stage_id) from d
-                )
-                select id from d
-                """;
-            newDeal = await connection.ExecuteScalarAsync<long>(new CommandDefinition(createDeal,
-                new { contactId, title = $"{contactName} ({channelKind})", assigneeId, source, now, channelKind }, tx, cancellationToken: ct));
+            var stage = await StageRow.EntryAsync(connection, tx, null, ct) ?? throw new InvalidOperationException("The default pipeline has no open stage.");
+            newDeal = await DealWrites.InsertAsync(connection, tx, new NewDeal(stage.PipelineId, stage.Id, title, 0, "USD", contactId, assigneeId, source ?? channelKind),
+                Actor.System, now, changes, ct);
         }
         else
         {
-            const string createLead = """
-                with l as (
-                    insert into leads (contact_id, title, assignee_id, source, created_at, updated_at)
-                    values (@contactId, @title, @assigneeId, @source, @now, @now)
-                    returning id
-                ), t as (
-                    insert into timeline_entries (lead_id, type, at, actor_type, data)
-                    select l.id, 'created', @now, 'system', jsonb_build_object('channelKind', @channelKind, 'source', @source) from l
-                )
-                select id from l
-                """;
-            newLead = await connection.ExecuteScalarAsync<long>(new CommandDefinition(createLead,
-                new { contactId, title = $"{contactName} ({channelKind})", assigneeId, source, now, channelKind }, tx, cancellationToken: ct));
+            newLead = await LeadWrites.InsertAsync(connection, tx, contactId, title, assigneeId, source ?? channelKind, Actor.System, now,
+                new { channelKind, source, conversationId }, changes, ct);
+        }
+        if (changes.Leads.Count + changes.Deals.Count > 0)
+        {
+            // This transaction cannot push: the CRM scheduler does it right after commit (NOTIFY wakes it).
+            await connection.ExecuteAsync(new CommandDefinition("""
+                insert into crm_pushes (lead_ids, deal_ids) values (@leads, @deals);
+                select pg_notify('cc_automation', '');
+                """, new { leads = changes.Leads.ToArray(), deals = changes.Deals.ToArray() }, tx, cancellationToken: ct));
         }
         await connection.ExecuteAsync(new CommandDefinition(
             "update conversations set lead_id = @newLead, deal_id = @newDeal where id = @conversationId",
             new { newLead, newDeal, conversationId }, tx, cancellationToken: ct));
+        await RaiseInboundAsync(connection, tx, newLead, newDeal, conversationId, channelKind, source, now, ct);
         return (newLead, newDeal);
+    }
+
+    /// <summary>Every inbound message may trigger `inboundMessage` rules, and starts the `noReply` wait of its conversation.</summary>
+    private static async Task RaiseInboundAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long? leadId, long? dealId, long conversationId,
+        string channelKind, string? source, DateTimeOffset now, CancellationToken ct)
+    {
+        if ((dealId ?? leadId) is not { } id)
+        {
+            return;
+        }
+        var subject = dealId is not null ? Subject.Deal(id) : Subject.Lead(id);
+        long? pipelineId = null, stageId = null;
+        if (dealId is not null)
+        {
+            (pipelineId, stageId) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+                "select pipeline_id, stage_id from deals where id = @dealId", new { dealId }, tx, cancellationToken: ct));
+        }
+        foreach (var type in (string[])["inboundMessage", "noReply"])
+        {
+            await CrmEvents.RaiseAsync(connection, tx, new CrmEvent(type, subject, now)
+            { ChannelKind = channelKind, ConversationId = conversationId, Source = source ?? channelKind, PipelineId = pipelineId, StageId = stageId }, ct);
+        }
     }
 }

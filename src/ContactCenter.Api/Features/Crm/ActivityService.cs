@@ -1,0 +1,297 @@
+using System.Text;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Crm;
+
+/// <summary>
+/// Activities (calls, meetings, tasks, emails to do) on leads and deals. States are computed from the clock:
+/// overdue (due before now), today (due later today, UTC), planned (not yet due), done. Every change pushes the
+/// counters of the assignees it touches.
+/// </summary>
+public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, TimeProvider clock)
+{
+    public sealed record SubjectInput(string? Type, long? Id);
+
+    public sealed record CreateRequest(SubjectInput? Subject, string? Type, string? Title, DateTimeOffset? DueAt, long? AssigneeId, string? Description);
+
+    public sealed record CompleteRequest(string? Result);
+
+    public static readonly string[] Types = ["call", "meeting", "task", "email"];
+
+    internal const string Select = """
+        select a.id, a.subject_type, a.subject_id,
+               case a.subject_type when 'deal' then (select d.title from deals d where d.id = a.subject_id)
+                                   else (select l.title from leads l where l.id = a.subject_id) end as subject_title,
+               a.type, a.title, a.description, a.due_at, a.assignee_id, u.name as assignee_name, a.completed_at, a.result, a.created_at
+        from activities a left join users u on u.id = a.assignee_id
+        """;
+
+    private const string Visible = $"""
+        (@staff or a.assignee_id = @me
+            or (a.subject_type = 'deal' and exists (select 1 from deals d where d.id = a.subject_id and {CrmAccess.DealVisible}))
+            or (a.subject_type = 'lead' and exists (select 1 from leads l where l.id = a.subject_id and {CrmAccess.LeadVisible})))
+        """;
+
+    internal sealed class Row
+    {
+        public long Id { get; init; }
+        public string SubjectType { get; init; } = "";
+        public long SubjectId { get; init; }
+        public string? SubjectTitle { get; init; }
+        public string Type { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string? Description { get; init; }
+        public DateTimeOffset DueAt { get; init; }
+        public long? AssigneeId { get; init; }
+        public string? AssigneeName { get; init; }
+        public DateTimeOffset? CompletedAt { get; init; }
+        public string? Result { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public ActivityDto ToDto(DateTimeOffset now) => new(Id, new SubjectDto(SubjectType, SubjectId, SubjectTitle), Type, Title, Description, DueAt,
+            AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), StateOf(DueAt, CompletedAt, now), CompletedAt, Result, CreatedAt);
+    }
+
+    public static string StateOf(DateTimeOffset dueAt, DateTimeOffset? completedAt, DateTimeOffset now) =>
+        completedAt is not null ? "done" : dueAt < now ? "overdue" : dueAt < EndOfDay(now) ? "today" : "planned";
+
+    public static DateTimeOffset EndOfDay(DateTimeOffset now) => new(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+
+    public async Task<CrmResult<ActivityDto>> CreateAsync(CurrentUser me, CreateRequest r, CancellationToken ct)
+    {
+        if (r.Subject?.Type is not ("lead" or "deal") || r.Subject.Id is null)
+        {
+            return CrmResult<ActivityDto>.Invalid("subject", "subject is {type: lead|deal, id}.");
+        }
+        if (r.Type is null || !Types.Contains(r.Type))
+        {
+            return CrmResult<ActivityDto>.Invalid("type", "type is call, meeting, task or email.");
+        }
+        if (string.IsNullOrWhiteSpace(r.Title) || r.Title.Length > 500)
+        {
+            return CrmResult<ActivityDto>.Invalid("title", "A title of at most 500 characters is required.");
+        }
+        if (r.DueAt is null)
+        {
+            return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt (ISO-8601) is required.");
+        }
+        var subject = new Subject(r.Subject.Type, r.Subject.Id.Value);
+        var changes = new CrmChanges();
+        var now = clock.GetUtcNow();
+        long id;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (!await TimelineService.CanSeeAsync(connection, tx, me, subject, ct))
+            {
+                return CrmResult<ActivityDto>.NotFound($"There is no such {subject.Type}.");
+            }
+            if (await DealService.CheckPeopleAsync(connection, tx, null, r.AssigneeId, ct) is { } invalid)
+            {
+                return invalid.As<ActivityDto>();
+            }
+            var owner = await OwnerAsync(connection, tx, subject, ct);
+            id = await InsertAsync(connection, tx, subject, r.Type, r.Title.Trim(), r.Description, r.DueAt.Value, r.AssigneeId ?? owner ?? me.Id, me.Id,
+                Actor.User(me), now, changes, ct);
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<ActivityDto>.Ok((await GetAsync(id, ct))!);
+    }
+
+    internal static Task<long?> OwnerAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Subject subject, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition(subject.IsLead
+            ? "select assignee_id from leads where id = @id" : "select assignee_id from deals where id = @id", new { id = subject.Id }, tx, cancellationToken: ct));
+
+    /// <summary>Inserts an activity with its timeline entry (shared with the automation action createActivity).</summary>
+    internal static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Subject subject, string type, string title, string? description,
+        DateTimeOffset dueAt, long? assigneeId, long? createdBy, Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    {
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into activities (subject_type, subject_id, type, title, description, due_at, assignee_id, created_by, created_at)
+            values (@subjectType, @subjectId, @type, @title, @description, @dueAt, @assigneeId, @createdBy, @now)
+            returning id
+            """, new
+        {
+            subjectType = subject.Type, subjectId = subject.Id, type, title, description, dueAt = dueAt.UtcDateTime, assigneeId, createdBy, now = now.UtcDateTime,
+        }, tx, cancellationToken: ct));
+        await Timeline.AddAsync(connection, tx, subject, "activity", actor, now,
+            new { activityId = id, action = "created", type, title, dueAt = dueAt.UtcDateTime, assigneeId }, ct);
+        (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
+        changes.Counters(assigneeId);
+        return id;
+    }
+
+    public async Task<ActivityDto?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Select + " where a.id = @id", new { id }, cancellationToken: ct));
+        return row?.ToDto(clock.GetUtcNow());
+    }
+
+    public async Task<ActivityDto?> GetVisibleAsync(CurrentUser me, long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"{Select} where a.id = @id and {Visible}", new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
+        return row?.ToDto(clock.GetUtcNow());
+    }
+
+    public sealed record ListQuery(string? Assignee, string? State, string? SubjectType, long? SubjectId, int Limit, string? Cursor);
+
+    public async Task<CrmResult<Page<ActivityDto>>> ListAsync(CurrentUser me, ListQuery q, CancellationToken ct)
+    {
+        long? assigneeId = null;
+        if (q.Assignee is "me")
+        {
+            assigneeId = me.Id;
+        }
+        else if (q.Assignee is not (null or "all"))
+        {
+            if (!long.TryParse(q.Assignee, out var parsed))
+            {
+                return CrmResult<Page<ActivityDto>>.Invalid("assignee", "assignee is me, all or a user id.");
+            }
+            assigneeId = parsed;
+        }
+        if (q.State is not (null or "overdue" or "today" or "planned" or "done"))
+        {
+            return CrmResult<Page<ActivityDto>>.Invalid("state", "state is overdue, today, planned or done.");
+        }
+        var (cursorAt, cursorId) = ConversationQueries.DecodeCursor(q.Cursor);
+        var now = clock.GetUtcNow();
+        var sql = new StringBuilder($"{Select} where {Visible}");
+        if (assigneeId is not null)
+        {
+            sql.Append(" and a.assignee_id = @assigneeId");
+        }
+        if (q.SubjectType is not null && q.SubjectId is not null)
+        {
+            sql.Append(" and a.subject_type = @subjectType and a.subject_id = @subjectId");
+        }
+        sql.Append(q.State switch
+        {
+            "overdue" => " and a.completed_at is null and a.due_at < @now",
+            "today" => " and a.completed_at is null and a.due_at >= @now and a.due_at < @endOfDay",
+            "planned" => " and a.completed_at is null and a.due_at >= @now",
+            "done" => " and a.completed_at is not null",
+            _ => "",
+        });
+        if (cursorAt is not null)
+        {
+            sql.Append(" and (a.due_at, a.id) > (@cursorAt, @cursorId)");
+        }
+        sql.Append(" order by a.due_at, a.id limit @take");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), new
+        {
+            me = me.Id, staff = me.IsStaff, assigneeId, subjectType = q.SubjectType, q.SubjectId, now = now.UtcDateTime, endOfDay = EndOfDay(now).UtcDateTime,
+            cursorAt = cursorAt?.UtcDateTime, cursorId, take = q.Limit + 1,
+        }, cancellationToken: ct))).ToList();
+        string? next = null;
+        if (rows.Count > q.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = ConversationQueries.EncodeCursor(rows[^1].DueAt, rows[^1].Id);
+        }
+        return CrmResult<Page<ActivityDto>>.Ok(new Page<ActivityDto>(rows.Select(r => r.ToDto(now)).ToList(), next));
+    }
+
+    /// <summary>PATCH {title?, description?, dueAt?, assigneeId?}: reschedule or hand over an open activity. A new due time is pushed again when it comes.</summary>
+    public async Task<CrmResult<ActivityDto>> PatchAsync(CurrentUser me, long id, System.Text.Json.Nodes.JsonObject body, CancellationToken ct)
+    {
+        string? title, description;
+        DateTimeOffset? dueAt;
+        long? assigneeId;
+        try
+        {
+            title = body["title"]?.GetValue<string>();
+            description = body["description"]?.GetValue<string>();
+            dueAt = body["dueAt"] is { } due ? DateTimeOffset.Parse(due.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) : null;
+            assigneeId = body["assigneeId"]?.GetValue<long>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            return CrmResult<ActivityDto>.Invalid("body", "title and description are strings, dueAt an ISO-8601 time, assigneeId a number.");
+        }
+        if (body.ContainsKey("title") && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
+        {
+            return CrmResult<ActivityDto>.Invalid("title", "A title of at most 500 characters is required.");
+        }
+        if (body.ContainsKey("dueAt") && dueAt is null)
+        {
+            return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt cannot be removed.");
+        }
+        var changes = new CrmChanges();
+        var now = clock.GetUtcNow();
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                $"{Select} where a.id = @id and {Visible} for no key update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+            if (row is null)
+            {
+                return CrmResult<ActivityDto>.NotFound("There is no such activity.");
+            }
+            if (row.CompletedAt is not null)
+            {
+                return CrmResult<ActivityDto>.Conflict("The activity is done.");
+            }
+            if (await DealService.CheckPeopleAsync(connection, tx, null, assigneeId, ct) is { } invalid)
+            {
+                return invalid.As<ActivityDto>();
+            }
+            var setAssignee = body.ContainsKey("assigneeId");
+            await connection.ExecuteAsync(new CommandDefinition("""
+                update activities set title = coalesce(@title, title), description = case when @setDescription then @description else description end,
+                       due_at = coalesce(@dueAt, due_at), due_pushed_at = case when @dueAt::timestamptz is null then due_pushed_at end,
+                       assignee_id = case when @setAssignee then @assigneeId else assignee_id end
+                where id = @id
+                """, new
+            {
+                id, title = title?.Trim(), setDescription = body.ContainsKey("description"), description, dueAt = dueAt?.UtcDateTime, setAssignee, assigneeId,
+            }, tx, cancellationToken: ct));
+            var subject = new Subject(row.SubjectType, row.SubjectId);
+            await Timeline.AddAsync(connection, tx, subject, "activity", Actor.User(me), now,
+                new { activityId = id, action = "updated", title = title?.Trim() ?? row.Title, dueAt = (dueAt ?? row.DueAt).UtcDateTime, assigneeId = setAssignee ? assigneeId : row.AssigneeId }, ct);
+            (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
+            changes.Counters(row.AssigneeId, setAssignee ? assigneeId : null);
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<ActivityDto>.Ok((await GetAsync(id, ct))!);
+    }
+
+    public async Task<CrmResult<ActivityDto>> CompleteAsync(CurrentUser me, long id, CompleteRequest? r, CancellationToken ct)
+    {
+        var changes = new CrmChanges();
+        var now = clock.GetUtcNow();
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                $"{Select} where a.id = @id and {Visible} for no key update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+            if (row is null)
+            {
+                return CrmResult<ActivityDto>.NotFound("There is no such activity.");
+            }
+            if (row.CompletedAt is null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update activities set completed_at = @now, completed_by = @me, result = @result where id = @id",
+                    new { id, now = now.UtcDateTime, me = me.Id, result = r?.Result }, tx, cancellationToken: ct));
+                var subject = new Subject(row.SubjectType, row.SubjectId);
+                await Timeline.AddAsync(connection, tx, subject, "activity", Actor.User(me), now,
+                    new { activityId = id, action = "completed", type = row.Type, title = row.Title, result = r?.Result }, ct);
+                (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
+                changes.Counters(row.AssigneeId, me.Id);
+            }
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<ActivityDto>.Ok((await GetAsync(id, ct))!);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dapper;
+using Npgsql;
+using static ContactCenter.Api.Features.Crm.Automation.AutomationRunner;
+
+namespace ContactCenter.Api.Features.Crm.Automation;
+
+/// <summary>
+/// The actions of one rule run, inside the runner's transaction. Events they raise carry the chain (depth + 1,
+/// plus this rule) so that loop protection can stop a rule that triggers itself.
+/// </summary>
+public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransaction tx, long ruleId, long jobId, int index, int depth, long[] chain,
+    DateTimeOffset now, CrmChanges changes)
+{
+    private Actor Actor => Actor.Rule(ruleId);
+
+    /// <summary>The result of createDeal: the tunnel's deal, made now or found from an earlier run.</summary>
+    public sealed record CreatedDeal(long DealId, bool Existed);
+
+    public Task<object> RunAsync(JsonObject action, SubjectContext ctx, CancellationToken ct) => action["type"]!.GetValue<string>() switch
+    {
+        "createActivity" => CreateActivityAsync(action, ctx, ct),
+        "sendMessage" => SendMessageAsync(action, ctx, ct),
+        "notify" => NotifyAsync(action, ctx, ct),
+        "moveStage" => MoveStageAsync(action, ctx, ct),
+        "assign" => AssignAsync(action, ctx, ct),
+        "createDeal" => CreateDealAsync(action, ctx, ct),
+        var other => throw new ActionRefused($"Unknown action '{other}'."),
+    };
+
+    private async Task<object> CreateActivityAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
+    {
+        var assignee = await PersonAsync(a["assignee"], ctx, ct);
+        var dueAt = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(
+            "select ((@now at time zone 'UTC') + coalesce(@dueIn, 'PT0S')::interval) at time zone 'UTC'",
+            new { now = now.UtcDateTime, dueIn = a["dueIn"]?.GetValue<string>() }, tx, cancellationToken: ct));
+        var id = await ActivityService.InsertAsync(connection, tx, ctx.Subject, a["activityType"]!.GetValue<string>(), ctx.Render(a["title"]!.GetValue<string>()),
+            null, new DateTimeOffset(DateTime.SpecifyKind(dueAt, DateTimeKind.Utc)), assignee, null, Actor, now, changes, ct);
+        return new { activityId = id, assigneeId = assignee, dueAt = DateTime.SpecifyKind(dueAt, DateTimeKind.Utc) };
+    }
+
+    private async Task<object> SendMessageAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
+    {
+        // The subject's latest conversation, else the contact's latest (a tunnel or repeat-sale deal has none of its own).
+        var conversationId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition($"""
+            select c.id from conversations c
+            where c.{(ctx.Subject.IsLead ? "lead_id" : "deal_id")} = @id or (@contactId::bigint is not null and c.contact_id = @contactId)
+            order by (c.{(ctx.Subject.IsLead ? "lead_id" : "deal_id")} = @id) desc nulls last, c.last_activity_at desc, c.id desc limit 1
+            """, new { id = ctx.Id, contactId = ctx.ContactId }, tx, cancellationToken: ct));
+        if (conversationId is not { } conversation)
+        {
+            throw new ActionRefused($"The {ctx.Type} has no conversation to send the message on.");
+        }
+        var text = ctx.Render(a["text"]!.GetValue<string>());
+        const string sql = """
+            with m as (
+                insert into messages (conversation_id, channel_id, direction, text, sender_type, status, client_message_id, created_at, updated_at)
+                select c.id, c.channel_id, 'outbound', @text, 'system', 'queued', @clientMessageId, @now, @now
+                from conversations c where c.id = @conversationId
+                on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
+                returning id
+            ), c as (
+                update conversations set last_message_id = m.id, last_activity_at = @now, updated_at = @now from m where conversations.id = @conversationId
+            ), o as (
+                insert into outbox (kind, message_id) select 'send', m.id from m
+            )
+            select id from m
+            """;
+        var messageId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        {
+            conversationId = conversation, text, clientMessageId = $"automation:{jobId}:{index}", now = now.UtcDateTime,
+        }, tx, cancellationToken: ct));
+        if (messageId is null)
+        {
+            throw new ActionRefused("The message was already sent by an earlier run.");
+        }
+        await Timeline.AddAsync(connection, tx, ctx.Subject, "message", Actor, now, new
+        {
+            messageId, conversationId = conversation, direction = "outbound", preview = text.Length > 200 ? text[..200] : text,
+        }, ct);
+        await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+        changes.Messages.Add(messageId.Value);
+        return new { messageId, conversationId = conversation };
+    }
+
+    private async Task<object> NotifyAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
+    {
+        var user = await PersonAsync(a["to"], ctx, ct) ?? throw new ActionRefused($"The {ctx.Type} has no owner to notify.");
+        var text = ctx.Render(a["text"]!.GetValue<string>());
+        changes.Notifications.Add((user, new NotificationDto(text, new SubjectDto(ctx.Type, ctx.Id, ctx.Title), ruleId, now)));
+        return new { userId = user, text };
+    }
+
+    private async Task<object> MoveStageAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
+    {
+        if (ctx.Subject.IsLead)
+        {
+            throw new ActionRefused("moveStage applies to deals, not leads.");
+        }
+        var deal = await DealWrites.LockAsync(connection, tx, ctx.Id, ct) ?? throw new ActionRefused("The deal no longer exists.");
+        if (deal.ClosedAt is not null)
+        {
+            throw new ActionRefused($"The deal is closed ({deal.Outcome}).");
+        }
+        var stage = await StageRow.FindAsync(connection, tx, a["stageId"]!.GetValue<long>(), ct);
+        if (stage is not { Semantic: "open" })
+        {
+            throw new ActionRefused("The target stage no longer exists or is not an open stage.");
+        }
+        await DealWrites.MoveAsync(connection, tx, deal, stage, Actor, now, changes, ct, depth, chain);
+        return new { fromStageId = deal.StageId, toStageId = stage.Id };
+    }
+
+    private async Task<object> AssignAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
+    {
+        var user = a["userId"]!.GetValue<long>();
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from users where id = @user and is_active)", new { user }, tx, cancellationToken: ct)))
+        {
+            throw new ActionRefused($"User {user} is not an active user.");
+        }
+        await connection.ExecuteAsync(new CommandDefinition(ctx.Subject.IsLead
+            ? "update leads set assignee_id = @user, status = case when status = 'new' then 'in_work' else status end, updated_at = @now where id = @id"
+            : "update deals set assignee_id = @user, updated_at = @now where id = @id",
+            new { user, id = ctx.Id, now = now.UtcDateTime }, tx, cancellationToken: ct));
+        (ctx.Subject.IsLead ? changes.Leads : changes.Deals).Add(ctx.Id);
+        changes.Counters(user, ctx.AssigneeId);
+        return new { userId = user, previousUserId = ctx.AssigneeId };
+    }
+
+    private async Task<object> CreateDealAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
+    {
+        var stage = await StageRow.FindAsync(connection, tx, a["stageId"]!.GetValue<long>(), ct);
+        if (stage is null || stage.Semantic != "open" || stage.PipelineId != a["pipelineId"]!.GetValue<long>())
+        {
+            throw new ActionRefused("The target pipeline or stage no longer exists or is not an open stage.");
+        }
+        var source = ctx.Type + ":" + ctx.Id.ToString(CultureInfo.InvariantCulture);
+        var title = a["title"] is { } t ? ctx.Render(t.GetValue<string>()) : ctx.Title;
+        var id = await DealWrites.InsertAsync(connection, tx, new NewDeal(stage.PipelineId, stage.Id, title, 0, ctx.Currency, ctx.ContactId, ctx.AssigneeId, "automation")
+        {
+            ParentDealId = ctx.Subject.IsLead ? null : ctx.Id,
+            LeadId = ctx.Subject.IsLead ? ctx.Id : null,
+            TunnelRuleId = ruleId,
+            TunnelSource = source,
+        }, Actor, now, changes, ct, depth, chain);
+        if (id is null)
+        {
+            // Once per source and rule: a second trigger (or a retry) finds the deal made the first time.
+            var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "select id from deals where tunnel_rule_id = @ruleId and tunnel_source = @source", new { ruleId, source }, tx, cancellationToken: ct));
+            return new CreatedDeal(existing, Existed: true);
+        }
+        return new CreatedDeal(id.Value, Existed: false);
+    }
+
+    private async Task<long?> PersonAsync(JsonNode? who, SubjectContext ctx, CancellationToken ct)
+    {
+        if (who is null || (who is JsonValue v && v.TryGetValue<string>(out var s) && s == "owner"))
+        {
+            return ctx.AssigneeId;
+        }
+        var id = who.GetValue<long>();
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from users where id = @id and is_active)", new { id }, tx, cancellationToken: ct))
+            ? id : throw new ActionRefused($"User {id} is not an active user.");
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactCenter.Api.Features.Crm.Automation;
+
+public static class AutomationApi
+{
+    public static IEndpointRouteBuilder MapAutomationApi(this IEndpointRouteBuilder app)
+    {
+        var rules = app.MapGroup("/api/automation/rules").RequireAuthorization(Roles.AdminPolicy);
+        rules.MapGet("/", async (AutomationRules service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)));
+        rules.MapPost("/", Create);
+        rules.MapPut("/{id:long}", Update);
+        rules.MapDelete("/{id:long}", Delete);
+        return app;
+    }
+
+    private static async Task<Results<Created<AutomationRuleDto>, ProblemHttpResult, ValidationProblem>> Create(JsonObject body, AutomationRules service, CancellationToken ct) =>
+        CrmHttp.Created(await service.SaveAsync(null, body, ct), r => $"/api/automation/rules/{r.Id}");
+
+    private static async Task<Results<Ok<AutomationRuleDto>, ProblemHttpResult, ValidationProblem>> Update(long id, JsonObject body, AutomationRules service, CancellationToken ct) =>
+        CrmHttp.Ok(await service.SaveAsync(id, body, ct));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, AutomationRules service, CancellationToken ct) =>
+        await service.DeleteAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound("There is no such rule.");
+}

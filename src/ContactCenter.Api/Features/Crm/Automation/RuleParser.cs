@@ -1,0 +1,206 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ContactCenter.Api.Features.Crm.Automation;
+
+public sealed record ParsedRule(string Name, bool Enabled, JsonObject Trigger, string? Delay, JsonArray Conditions, JsonArray Actions);
+
+public sealed record RuleError(string Field, string Detail);
+
+/// <summary>Checks a rule body field by field and returns it normalised (only known keys, ids as numbers).</summary>
+public static class RuleParser
+{
+    private static readonly string[] ConditionFields = ["amount", "pipelineId", "stageId", "channelKind", "source"];
+    private static readonly string[] ConditionOps = ["eq", "ne", "gt", "gte", "lt", "lte", "contains"];
+
+    private sealed class Invalid(string field, string detail) : Exception(detail)
+    {
+        public RuleError Error { get; } = new(field, detail);
+    }
+
+    public static (ParsedRule? Rule, RuleError? Error) Parse(JsonObject body, RuleRefs refs)
+    {
+        try
+        {
+            var name = Text(body, "name", "name", required: true, max: 200)!;
+            var enabled = body["enabled"] is { } e ? (e.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? e.GetValue<bool>() : throw new Invalid("enabled", "enabled is true or false.")) : true;
+            var trigger = ParseTrigger(body["trigger"] as JsonObject ?? throw new Invalid("trigger", "trigger is an object {type, ...}."), refs);
+            var delay = Text(body, "delay", "delay", required: false, max: 40);
+            if (delay is not null && !IsoDuration.IsValid(delay))
+            {
+                throw new Invalid("delay", "delay is an ISO-8601 duration such as PT10M, P1D or P3M.");
+            }
+            var conditions = new JsonArray();
+            if (body["conditions"] is { } c)
+            {
+                var array = c as JsonArray ?? throw new Invalid("conditions", "conditions is an array.");
+                for (var i = 0; i < array.Count; i++)
+                {
+                    conditions.Add(ParseCondition(array[i] as JsonObject ?? throw new Invalid($"conditions[{i}]", "A condition is an object {field, op, value}."), i));
+                }
+            }
+            var actionsNode = body["actions"] as JsonArray ?? throw new Invalid("actions", "actions is a non-empty array.");
+            if (actionsNode.Count is 0 or > 20)
+            {
+                throw new Invalid("actions", "A rule has between 1 and 20 actions.");
+            }
+            var actions = new JsonArray();
+            for (var i = 0; i < actionsNode.Count; i++)
+            {
+                actions.Add(ParseAction(actionsNode[i] as JsonObject ?? throw new Invalid($"actions[{i}]", "An action is an object {type, ...}."), i, refs));
+            }
+            return (new ParsedRule(name, enabled, trigger, delay, conditions, actions), null);
+        }
+        catch (Invalid ex)
+        {
+            return (null, ex.Error);
+        }
+    }
+
+    private static JsonObject ParseTrigger(JsonObject t, RuleRefs refs)
+    {
+        var type = Text(t, "type", "trigger.type", required: true, max: 50)!;
+        var result = new JsonObject { ["type"] = type };
+        switch (type)
+        {
+            case "leadCreated":
+                break;
+            case "dealCreated" or "dealWon" or "dealLost":
+                if (Id(t, "pipelineId", "trigger.pipelineId", required: false) is { } p)
+                {
+                    result["pipelineId"] = refs.Pipelines.Contains(p) ? p : throw new Invalid("trigger.pipelineId", $"There is no pipeline {p}.");
+                }
+                break;
+            case "stageEntered":
+                var s = Id(t, "stageId", "trigger.stageId", required: true)!.Value;
+                result["stageId"] = refs.Stages.ContainsKey(s) ? s : throw new Invalid("trigger.stageId", $"There is no stage {s}.");
+                break;
+            case "inboundMessage":
+                if (Text(t, "channelKind", "trigger.channelKind", required: false, max: 50) is { } kind)
+                {
+                    result["channelKind"] = kind;
+                }
+                break;
+            case "noReply":
+                var minutes = t["minutes"] is JsonValue v && v.TryGetValue<int>(out var m) ? m : throw new Invalid("trigger.minutes", "noReply needs minutes (a whole number).");
+                result["minutes"] = minutes is >= 1 and <= 525_600 ? minutes : throw new Invalid("trigger.minutes", "minutes is between 1 and 525600 (a year).");
+                break;
+            default:
+                throw new Invalid("trigger.type", $"Unknown trigger '{type}'. Known: {string.Join(", ", CrmEvents.Triggers)}.");
+        }
+        return result;
+    }
+
+    private static JsonObject ParseCondition(JsonObject c, int i)
+    {
+        var field = Text(c, "field", $"conditions[{i}].field", required: true, max: 50)!;
+        var op = Text(c, "op", $"conditions[{i}].op", required: true, max: 20)!;
+        if (!ConditionFields.Contains(field))
+        {
+            throw new Invalid($"conditions[{i}].field", $"Unknown field '{field}'. Known: {string.Join(", ", ConditionFields)}.");
+        }
+        if (!ConditionOps.Contains(op))
+        {
+            throw new Invalid($"conditions[{i}].op", $"Unknown op '{op}'. Known: {string.Join(", ", ConditionOps)}.");
+        }
+        var value = c["value"] is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number
+            ? v.DeepClone() : throw new Invalid($"conditions[{i}].value", "value is a string or a number.");
+        return new JsonObject { ["field"] = field, ["op"] = op, ["value"] = value };
+    }
+
+    private static JsonObject ParseAction(JsonObject a, int i, RuleRefs refs)
+    {
+        var at = $"actions[{i}]";
+        var type = Text(a, "type", $"{at}.type", required: true, max: 50)!;
+        var result = new JsonObject { ["type"] = type };
+        switch (type)
+        {
+            case "createActivity":
+                var activityType = Text(a, "activityType", $"{at}.activityType", required: true, max: 20)!;
+                result["activityType"] = ActivityService.Types.Contains(activityType) ? activityType : throw new Invalid($"{at}.activityType", "activityType is call, meeting, task or email.");
+                result["title"] = Text(a, "title", $"{at}.title", required: true, max: 500);
+                if (Text(a, "dueIn", $"{at}.dueIn", required: false, max: 40) is { } dueIn)
+                {
+                    result["dueIn"] = IsoDuration.IsValid(dueIn) ? dueIn : throw new Invalid($"{at}.dueIn", "dueIn is an ISO-8601 duration such as PT2H.");
+                }
+                if (a["assignee"] is { } assignee)
+                {
+                    result["assignee"] = Person(assignee, $"{at}.assignee", refs);
+                }
+                break;
+            case "sendMessage":
+                result["text"] = Text(a, "text", $"{at}.text", required: true, max: 4000);
+                break;
+            case "notify":
+                result["to"] = Person(a["to"] ?? throw new Invalid($"{at}.to", "to is \"owner\" or a user id."), $"{at}.to", refs);
+                result["text"] = Text(a, "text", $"{at}.text", required: true, max: 1000);
+                break;
+            case "moveStage":
+                result["stageId"] = OpenStage(a, $"{at}.stageId", refs, pipelineId: null).Id;
+                break;
+            case "assign":
+                var user = Id(a, "userId", $"{at}.userId", required: true)!.Value;
+                result["userId"] = refs.Users.Contains(user) ? user : throw new Invalid($"{at}.userId", $"There is no active user {user}.");
+                break;
+            case "createDeal":
+                var pipeline = Id(a, "pipelineId", $"{at}.pipelineId", required: true)!.Value;
+                result["pipelineId"] = refs.Pipelines.Contains(pipeline) ? pipeline : throw new Invalid($"{at}.pipelineId", $"There is no pipeline {pipeline}.");
+                result["stageId"] = OpenStage(a, $"{at}.stageId", refs, pipeline).Id;
+                if (Text(a, "title", $"{at}.title", required: false, max: 500) is { } title)
+                {
+                    result["title"] = title;
+                }
+                break;
+            default:
+                throw new Invalid($"{at}.type", $"Unknown action '{type}'. Known: {string.Join(", ", AutomationRules.Actions)}.");
+        }
+        return result;
+    }
+
+    private static StageRow OpenStage(JsonObject a, string field, RuleRefs refs, long? pipelineId)
+    {
+        var id = Id(a, "stageId", field, required: true)!.Value;
+        if (!refs.Stages.TryGetValue(id, out var stage) || (pipelineId is not null && stage.PipelineId != pipelineId))
+        {
+            throw new Invalid(field, pipelineId is null ? $"There is no stage {id}." : $"There is no stage {id} in pipeline {pipelineId}.");
+        }
+        return stage.Semantic == "open" ? stage : throw new Invalid(field, $"Stage '{stage.Name}' is a {stage.Semantic} stage; automation moves deals to open stages only.");
+    }
+
+    private static JsonNode Person(JsonNode node, string field, RuleRefs refs)
+    {
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == "owner")
+        {
+            return "owner";
+        }
+        if (node is JsonValue n && n.TryGetValue<long>(out var id))
+        {
+            return refs.Users.Contains(id) ? id : throw new Invalid(field, $"There is no active user {id}.");
+        }
+        throw new Invalid(field, $"{field} is \"owner\" or a user id.");
+    }
+
+    private static string? Text(JsonObject o, string key, string field, bool required, int max)
+    {
+        var node = o[key];
+        if (node is null)
+        {
+            return required ? throw new Invalid(field, $"{field} is required.") : null;
+        }
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetValue<string>()) || v.GetValue<string>().Length > max)
+        {
+            throw new Invalid(field, $"{field} is a non-empty string of at most {max} characters.");
+        }
+        return v.GetValue<string>().Trim();
+    }
+
+    private static long? Id(JsonObject o, string key, string field, bool required)
+    {
+        var node = o[key];
+        if (node is null)
+        {
+            return required ? throw new Invalid(field, $"{field} is required.") : null;
+        }
+        return node is JsonValue v && v.TryGetValue<long>(out var id) ? id : throw new Invalid(field, $"{field} is a number (an id).");
+    }
+}

@@ -1,0 +1,51 @@
+using ContactCenter.Api.Auth;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Crm;
+
+public sealed record BoardStage(long StageId, string Name, string Semantic, int Order, long Count, decimal TotalAmount, IReadOnlyList<DealCard> Deals, string? NextCursor);
+
+public sealed record Board(long PipelineId, string Name, IReadOnlyList<BoardStage> Stages);
+
+/// <summary>
+/// The kanban: per stage the count and total amount (aggregated in SQL over the board index) and the first cards
+/// (newest first, a lateral keyset read per stage). More cards of a stage: GET /api/deals?stageId=&amp;cursor=nextCursor.
+/// </summary>
+public sealed class BoardQuery(NpgsqlDataSource db)
+{
+    private sealed record StageAgg(long StageId, string Name, string Semantic, int Sort, long Count, decimal Total);
+
+    public async Task<Board?> GetAsync(CurrentUser me, long pipelineId, long? assigneeId, int cardsPerStage, CancellationToken ct)
+    {
+        var filter = $"d.pipeline_id = @pipelineId and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and {CrmAccess.DealVisible}";
+        var sql = $"""
+            select name from pipelines where id = @pipelineId;
+            select st.id as stage_id, st.name, st.semantic, st.sort, coalesce(a.count, 0) as count, coalesce(a.total, 0) as total
+            from stages st
+            left join (select d.stage_id, count(*) as count, sum(d.amount) as total from deals d where {filter} group by d.stage_id) a on a.stage_id = st.id
+            where st.pipeline_id = @pipelineId order by st.sort, st.id;
+            select {DealQueries.Columns}
+            from stages st
+            cross join lateral (select d.* from deals d where d.stage_id = st.id and {filter} order by d.id desc limit @take) d
+            {DealQueries.Joins}
+            where st.pipeline_id = @pipelineId
+            order by d.id desc;
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql,
+            new { pipelineId, assigneeId, me = me.Id, staff = me.IsStaff, take = cardsPerStage + 1 }, cancellationToken: ct));
+        var name = await grid.ReadSingleOrDefaultAsync<string>();
+        if (name is null)
+        {
+            return null;
+        }
+        var stages = (await grid.ReadAsync<StageAgg>()).ToList();
+        var cards = (await grid.ReadAsync<DealQueries.Row>()).ToLookup(r => r.StageId);
+        return new Board(pipelineId, name, stages.Select(s =>
+        {
+            var page = DealQueries.ToPage(cards[s.StageId].ToList(), cardsPerStage, r => r.ToCard(), r => r.Id);
+            return new BoardStage(s.StageId, s.Name, s.Semantic, s.Sort, s.Count, s.Total, page.Items, page.NextCursor);
+        }).ToList());
+    }
+}

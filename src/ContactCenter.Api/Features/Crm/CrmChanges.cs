@@ -1,0 +1,34 @@
+namespace ContactCenter.Api.Features.Crm;
+
+/// <summary>
+/// What one transaction changed, collected while it runs and pushed by <see cref="CrmNotifier"/> after it commits
+/// (never before: a client must not see what a rollback takes back).
+/// </summary>
+public sealed class CrmChanges
+{
+    public HashSet<long> Deals { get; } = [];
+
+    public HashSet<long> Leads { get; } = [];
+
+    /// <summary>Users whose counters may have changed (assignees before and after, activity owners).</summary>
+    public HashSet<long> CounterUsers { get; } = [];
+
+    /// <summary>Messages created (automation replies), pushed like any message.</summary>
+    public List<long> Messages { get; } = [];
+
+    public List<(long UserId, NotificationDto Notification)> Notifications { get; } = [];
+
+    /// <summary>Automation jobs were queued: wake the scheduler.</summary>
+    public bool JobsQueued { get; set; }
+
+    public void Counters(params long?[] users)
+    {
+        foreach (var u in users)
+        {
+            if (u is { } id)
+            {
+                CounterUsers.Add(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using ContactCenter.Api.Features.Conversations;
+
+namespace ContactCenter.Api.Features.Crm;
+
+public sealed record StageDto(long Id, string Name, int Order, string Semantic);
+
+public sealed record PipelineDto(long Id, string Name, bool IsDefault, int Sort, IReadOnlyList<StageDto> Stages);
+
+public sealed record ActivityRef(long Id, string Type, string Title, DateTimeOffset DueAt);
+
+public sealed record ContactInfo(long Id, string Name, string? Email, string? Phone);
+
+/// <summary>A deal as the kanban shows it.</summary>
+public sealed record DealCard(
+    long Id, string Title, decimal Amount, string Currency, long PipelineId, long StageId, ContactRef? Contact, UserRef? Assignee,
+    string? Outcome, ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt);
+
+public sealed record LossReasonDto(long Id, string Name);
+
+public sealed record DealDto(
+    long Id, string Title, decimal Amount, string Currency, long PipelineId, StageDto Stage, ContactInfo? Contact, UserRef? Assignee,
+    string? Source, long? LeadId, long? ParentDealId, string? Outcome, LossReasonDto? LossReason, DateTimeOffset? ClosedAt,
+    ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record LeadDto(
+    long Id, string Title, string Status, string? Source, ContactInfo Contact, UserRef? Assignee, string? JunkReason, long? DealId,
+    ActivityRef? NextActivity, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record ActorDto(string Type, long? Id, string? Name);
+
+public sealed record TimelineEntryDto(long Id, string Type, DateTimeOffset At, ActorDto Actor, JsonElement Data);
+
+public sealed record SubjectDto(string Type, long Id, string? Title);
+
+public sealed record ActivityDto(
+    long Id, SubjectDto Subject, string Type, string Title, string? Description, DateTimeOffset DueAt, UserRef? Assignee,
+    string State, DateTimeOffset? CompletedAt, string? Result, DateTimeOffset CreatedAt);
+
+/// <summary>Pushed by the `notify` automation action.</summary>
+public sealed record NotificationDto(string Text, SubjectDto Subject, long? RuleId, DateTimeOffset At);

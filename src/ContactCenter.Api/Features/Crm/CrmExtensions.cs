@@ -1,0 +1,38 @@
+using ContactCenter.Api.Features.Crm.Automation;
+
+namespace ContactCenter.Api.Features.Crm;
+
+public static class CrmExtensions
+{
+    /// <summary>The sales CRM: leads, deals, pipelines, timeline, activities with counters, automation and its scheduler.</summary>
+    public static IHostApplicationBuilder AddCrm(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CrmOptions>().BindConfiguration("Crm");
+        services.AddSingleton<DealQueries>();
+        services.AddSingleton<LeadQueries>();
+        services.AddSingleton<BoardQuery>();
+        services.AddSingleton<CrmNotifier>();
+        services.AddSingleton<DealService>();
+        services.AddSingleton<LeadService>();
+        services.AddSingleton<TimelineService>();
+        services.AddSingleton<ActivityService>();
+        services.AddSingleton<PipelineService>();
+        services.AddSingleton<CrmSettingsService>();
+        services.AddSingleton<AutomationRules>();
+        services.AddSingleton<AutomationRunner>();
+        services.AddSingleton<CrmScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<CrmScheduler>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCrmApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPipelinesApi();
+        app.MapDealsApi();
+        app.MapLeadsApi();
+        app.MapActivitiesApi();
+        app.MapAutomationApi();
+        return app;
+    }
+}

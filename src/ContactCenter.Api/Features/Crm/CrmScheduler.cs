@@ -1,0 +1,197 @@
+using ContactCenter.Api.Features.Crm.Automation;
+using ContactCenter.Api.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Crm;
+
+public sealed record CrmOptions
+{
+    /// <summary>How often the clock is checked for due activities and automation jobs (NOTIFY wakes it earlier for new jobs).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public int BatchSize { get; init; } = 50;
+    public int MaxAttempts { get; init; } = 6;
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// The CRM's clock, on every node: pushes `activityDue` and `countersChanged` when an activity becomes due (claimed
+/// once across nodes by setting due_pushed_at), pushes counters when a new day makes activities "due today", and
+/// runs due automation jobs. Time comes from TimeProvider, so tests move it with a fake clock; the poll itself is real time.
+/// </summary>
+public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, AutomationRunner automation, ActivityService activities, CrmNotifier notifier,
+    Realtime.InboxNotifier inbox, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim wake = new(0);
+
+    private sealed class PushRow
+    {
+        public long[] LeadIds { get; init; } = [];
+        public long[] DealIds { get; init; } = [];
+    }
+    private DateTime? day;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _ = ListenAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var busy = false;
+            try
+            {
+                busy = await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                if (ErrorHandling.IsStorageDown(ex))
+                {
+                    logger.LogWarning("CRM scheduler paused: storage unavailable ({Error})", ex.Message);
+                }
+                else
+                {
+                    logger.LogError(ex, "CRM scheduler round failed");
+                }
+            }
+            if (!busy)
+            {
+                try
+                {
+                    await wake.WaitAsync(options.Value.PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One round; true when there may be more due work right away.</summary>
+    public async Task<bool> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await PushOpenedAsync(ct);
+        var due = await PushDueActivitiesAsync(now, ct);
+        await PushNewDayAsync(now, ct);
+        var jobs = await automation.RunDueAsync(now, ct);
+        return due >= options.Value.BatchSize || jobs >= options.Value.BatchSize;
+    }
+
+    /// <summary>Leads and deals the inbound pipeline opened: `leadUpdated` / `dealUpdated` to the people who see them.</summary>
+    private async Task PushOpenedAsync(CancellationToken ct)
+    {
+        const string claim = """
+            delete from crm_pushes where id in (select id from crm_pushes order by id limit 100 for update skip locked)
+            returning lead_ids, deal_ids
+            """;
+        List<PushRow> rows;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            rows = (await connection.QueryAsync<PushRow>(new CommandDefinition(claim, cancellationToken: ct))).ToList();
+        }
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var changes = new CrmChanges();
+        foreach (var row in rows)
+        {
+            changes.Leads.UnionWith(row.LeadIds);
+            changes.Deals.UnionWith(row.DealIds);
+        }
+        await notifier.FlushAsync(changes, ct);
+    }
+
+    private async Task<int> PushDueActivitiesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        const string claim = """
+            update activities set due_pushed_at = @now
+            where id in (select id from activities where completed_at is null and due_pushed_at is null and due_at <= @now
+                         order by due_at, id limit @batch for update skip locked)
+            returning id, assignee_id
+            """;
+        List<(long Id, long? AssigneeId)> claimed;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            claimed = (await connection.QueryAsync<(long, long?)>(new CommandDefinition(claim,
+                new { now = now.UtcDateTime, batch = options.Value.BatchSize }, cancellationToken: ct))).ToList();
+        }
+        foreach (var (id, assigneeId) in claimed)
+        {
+            if (assigneeId is not null && await activities.GetAsync(id, ct) is { } activity)
+            {
+                await notifier.ActivityDueAsync(assigneeId.Value, activity);
+            }
+        }
+        var users = claimed.Where(c => c.AssigneeId is not null).Select(c => c.AssigneeId!.Value).Distinct().ToList();
+        if (users.Count > 0)
+        {
+            await inbox.PushCountersAsync(users, ct);
+        }
+        return claimed.Count;
+    }
+
+    /// <summary>At midnight (UTC) tomorrow's activities become today's: their owners' counters change.</summary>
+    private async Task PushNewDayAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var today = now.UtcDateTime.Date;
+        if (day == today)
+        {
+            return;
+        }
+        var first = day is null;
+        day = today;
+        if (first)
+        {
+            return;
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var users = (await connection.QueryAsync<long>(new CommandDefinition("""
+            select distinct assignee_id from activities
+            where completed_at is null and assignee_id is not null and due_at >= @start and due_at < @end
+            """, new { start = today, end = today.AddDays(1) }, cancellationToken: ct))).ToList();
+        if (users.Count > 0)
+        {
+            await inbox.PushCountersAsync(users, ct);
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await db.OpenConnectionAsync(ct);
+                connection.Notification += (_, _) => wake.Release();
+                await using (var listen = new NpgsqlCommand("listen cc_automation", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(ct);
+                }
+                while (!ct.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(ct);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "CRM scheduler listener lost its connection; polling until it is back");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

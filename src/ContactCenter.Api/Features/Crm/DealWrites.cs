@@ -1,0 +1,144 @@
+using ContactCenter.Api.Features.Crm.Automation;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Crm;
+
+public sealed record NewDeal(long PipelineId, long StageId, string Title, decimal Amount, string Currency, long? ContactId, long? AssigneeId, string? Source)
+{
+    public long? LeadId { get; init; }
+    public long? ParentDealId { get; init; }
+    public long? TunnelRuleId { get; init; }
+    public string? TunnelSource { get; init; }
+}
+
+/// <summary>A deal row locked for a change.</summary>
+public sealed record DealState(long Id, long PipelineId, long StageId, string Title, long? AssigneeId, long? ContactId, DateTimeOffset? ClosedAt, string? Outcome);
+
+/// <summary>
+/// The deal changes shared by REST, lead conversion, the inbound pipeline and automation. Each runs inside the
+/// caller's transaction, writes the stage history and the timeline, raises the automation events, and notes in
+/// <see cref="CrmChanges"/> what to push after commit.
+/// </summary>
+public static class DealWrites
+{
+    /// <summary>Inserts the deal; null when it is a tunnel that already exists (same rule and source).</summary>
+    public static async Task<long?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, NewDeal d, Actor actor, DateTimeOffset now,
+        CrmChanges changes, CancellationToken ct, int depth = 0, long[]? chain = null)
+    {
+        const string sql = """
+            with d as (
+                insert into deals (contact_id, pipeline_id, stage_id, title, amount, currency, assignee_id, source, lead_id, parent_deal_id,
+                                   tunnel_rule_id, tunnel_source, stage_entered_at, created_at, updated_at)
+                values (@ContactId, @PipelineId, @StageId, @Title, @Amount, @Currency, @AssigneeId, @Source, @LeadId, @ParentDealId,
+                        @TunnelRuleId, @TunnelSource, @now, @now, @now)
+                on conflict (tunnel_rule_id, tunnel_source) where tunnel_rule_id is not null do nothing
+                returning id
+            ), h as (
+                insert into deal_stage_history (deal_id, stage_id, entered_at, actor_type, actor_id)
+                select id, @StageId, @now, @actorType, @actorId from d
+            )
+            select id from d
+            """;
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        {
+            d.ContactId, d.PipelineId, d.StageId, d.Title, d.Amount, d.Currency, d.AssigneeId, d.Source, d.LeadId, d.ParentDealId,
+            d.TunnelRuleId, d.TunnelSource, now = now.UtcDateTime, actorType = actor.Type, actorId = actor.Id,
+        }, tx, cancellationToken: ct));
+        if (id is null)
+        {
+            return null;
+        }
+        await Timeline.AddAsync(connection, tx, null, id, "created", actor, now,
+            new { stageId = d.StageId, pipelineId = d.PipelineId, title = d.Title, amount = d.Amount, currency = d.Currency, source = d.Source, leadId = d.LeadId, parentDealId = d.ParentDealId }, ct);
+        var subject = Subject.Deal(id.Value);
+        var c = chain ?? [];
+        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("dealCreated", subject, now) { PipelineId = d.PipelineId, StageId = d.StageId, Source = d.Source, Depth = depth, Chain = c }, ct);
+        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("stageEntered", subject, now) { PipelineId = d.PipelineId, StageId = d.StageId, Source = d.Source, Depth = depth, Chain = c }, ct);
+        changes.Deals.Add(id.Value);
+        changes.Counters(d.AssigneeId);
+        return id;
+    }
+
+    public static Task<DealState?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long dealId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<DealState>(new CommandDefinition(
+            "select id, pipeline_id, stage_id, title, assignee_id, contact_id, closed_at, outcome from deals where id = @dealId for no key update",
+            new { dealId }, tx, cancellationToken: ct));
+
+    /// <summary>Moves an open deal to another open stage (possibly of another pipeline).</summary>
+    public static async Task MoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealState deal, StageRow to, Actor actor, DateTimeOffset now,
+        CrmChanges changes, CancellationToken ct, int depth = 0, long[]? chain = null)
+    {
+        if (deal.StageId == to.Id)
+        {
+            return;
+        }
+        var from = await EnterStageAsync(connection, tx, deal, to, actor, now, ct);
+        await Timeline.AddAsync(connection, tx, null, deal.Id, "stageChanged", actor, now, new
+        {
+            fromStageId = from.Id, fromStage = from.Name, fromPipelineId = from.PipelineId, toStageId = to.Id, toStage = to.Name, toPipelineId = to.PipelineId,
+        }, ct);
+        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("stageEntered", Subject.Deal(deal.Id), now)
+        { PipelineId = to.PipelineId, StageId = to.Id, Depth = depth, Chain = chain ?? [] }, ct);
+        changes.Deals.Add(deal.Id);
+        changes.Counters(deal.AssigneeId);
+    }
+
+    /// <summary>Closes an open deal on a won or lost stage.</summary>
+    public static async Task CloseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealState deal, StageRow to, long? lossReasonId, string? lossReason,
+        Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    {
+        var from = await EnterStageAsync(connection, tx, deal, to, actor, now, ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update deals set outcome = @outcome, closed_at = @now, loss_reason_id = @lossReasonId where id = @id",
+            new { id = deal.Id, outcome = to.Semantic, now = now.UtcDateTime, lossReasonId }, tx, cancellationToken: ct));
+        await Timeline.AddAsync(connection, tx, null, deal.Id, "closed", actor, now, new
+        {
+            outcome = to.Semantic, fromStageId = from.Id, fromStage = from.Name, toStageId = to.Id, toStage = to.Name, lossReasonId, lossReason,
+        }, ct);
+        var subject = Subject.Deal(deal.Id);
+        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent(to.Semantic == "won" ? "dealWon" : "dealLost", subject, now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
+        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("stageEntered", subject, now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
+        changes.Deals.Add(deal.Id);
+        changes.Counters(deal.AssigneeId);
+    }
+
+    /// <summary>Reopens a closed deal on an open stage.</summary>
+    public static async Task ReopenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealState deal, StageRow to, Actor actor, DateTimeOffset now,
+        CrmChanges changes, CancellationToken ct)
+    {
+        var from = await EnterStageAsync(connection, tx, deal, to, actor, now, ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update deals set outcome = null, closed_at = null, loss_reason_id = null where id = @id", new { id = deal.Id }, tx, cancellationToken: ct));
+        await Timeline.AddAsync(connection, tx, null, deal.Id, "reopened", actor, now, new
+        {
+            previousOutcome = deal.Outcome, fromStageId = from.Id, fromStage = from.Name, toStageId = to.Id, toStage = to.Name,
+        }, ct);
+        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("stageEntered", Subject.Deal(deal.Id), now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
+        changes.Deals.Add(deal.Id);
+        changes.Counters(deal.AssigneeId);
+    }
+
+    /// <summary>The open stage a closed deal was on before it closed (for reopen), if it still exists.</summary>
+    public static Task<StageRow?> StageBeforeCloseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long dealId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<StageRow>(new CommandDefinition("""
+            select s.id, s.pipeline_id, s.name, s.semantic, s.sort from deal_stage_history h join stages s on s.id = h.stage_id
+            where h.deal_id = @dealId and s.semantic = 'open' order by h.id desc limit 1
+            """, new { dealId }, tx, cancellationToken: ct));
+
+    private static async Task<StageRow> EnterStageAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealState deal, StageRow to, Actor actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            select s.id, s.pipeline_id, s.name, s.semantic, s.sort from stages s where s.id = @fromId;
+            update deals set stage_id = @toId, pipeline_id = @pipelineId, stage_entered_at = @now, updated_at = @now where id = @dealId;
+            update deal_stage_history set left_at = @now where deal_id = @dealId and left_at is null;
+            insert into deal_stage_history (deal_id, stage_id, entered_at, actor_type, actor_id) values (@dealId, @toId, @now, @actorType, @actorId);
+            """;
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
+        {
+            fromId = deal.StageId, toId = to.Id, pipelineId = to.PipelineId, now = now.UtcDateTime, dealId = deal.Id, actorType = actor.Type, actorId = actor.Id,
+        }, tx, cancellationToken: ct));
+        return await grid.ReadSingleOrDefaultAsync<StageRow>() ?? new StageRow(deal.StageId, deal.PipelineId, "(removed)", "open", 0);
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Crm;
+
+/// <summary>What people do to leads through REST: create, edit, qualify (convert into a deal) or junk.</summary>
+public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNotifier notifier, TimeProvider clock)
+{
+    public sealed record ContactInput(string? Name, string? Email, string? Phone);
+
+    public sealed record CreateRequest(string? Title, long? ContactId, ContactInput? Contact, long? AssigneeId, string? Source);
+
+    public sealed record ConvertRequest(long? PipelineId, long? StageId, string? Title, decimal? Amount, string? Currency, long? AssigneeId);
+
+    public sealed record ConvertResult(long DealId, long ContactId);
+
+    public sealed record JunkRequest(string? Reason);
+
+    public async Task<CrmResult<LeadDto>> CreateAsync(CurrentUser me, CreateRequest r, CancellationToken ct)
+    {
+        var contact = r.Contact;
+        if (r.ContactId is null && (contact is null || (string.IsNullOrWhiteSpace(contact.Name) && string.IsNullOrWhiteSpace(contact.Email) && string.IsNullOrWhiteSpace(contact.Phone))))
+        {
+            return CrmResult<LeadDto>.Invalid("contact", "Give contactId, or a contact with a name, email or phone.");
+        }
+        if (r.Title is { Length: > 500 })
+        {
+            return CrmResult<LeadDto>.Invalid("title", "The title is at most 500 characters.");
+        }
+        var changes = new CrmChanges();
+        long id;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (await DealService.CheckPeopleAsync(connection, tx, r.ContactId, r.AssigneeId, ct) is { } invalid)
+            {
+                return invalid.As<LeadDto>();
+            }
+            var contactId = r.ContactId ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "insert into contacts (name, email, phone) values (@name, @email, @phone) returning id",
+                new { name = contact!.Name?.Trim(), email = contact.Email?.Trim(), phone = contact.Phone?.Trim() }, tx, cancellationToken: ct));
+            var title = string.IsNullOrWhiteSpace(r.Title)
+                ? await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                    "select coalesce(name, email, phone, 'Contact ' || id) from contacts where id = @contactId", new { contactId }, tx, cancellationToken: ct))
+                : r.Title.Trim();
+            var assignee = r.AssigneeId ?? (me.IsStaff ? null : me.Id);
+            id = await LeadWrites.InsertAsync(connection, tx, contactId, title!, assignee, r.Source ?? "manual", Actor.User(me), clock.GetUtcNow(),
+                new { source = r.Source ?? "manual" }, changes, ct);
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<LeadDto>.Ok((await queries.GetAsync(id, ct))!);
+    }
+
+    /// <summary>PATCH {title?, assigneeId?, status?: new|in_work}. Assigning a new lead puts it in work.</summary>
+    public async Task<CrmResult<LeadDto>> PatchAsync(CurrentUser me, long id, JsonObject body, CancellationToken ct)
+    {
+        string? title, status;
+        long? assigneeId;
+        try
+        {
+            title = body["title"]?.GetValue<string>();
+            status = body["status"]?.GetValue<string>();
+            assigneeId = body["assigneeId"]?.GetValue<long>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            return CrmResult<LeadDto>.Invalid("body", "title and status are strings; assigneeId is a number.");
+        }
+        if (body.ContainsKey("title") && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
+        {
+            return CrmResult<LeadDto>.Invalid("title", "A title of at most 500 characters is required.");
+        }
+        if (status is not (null or "new" or "in_work"))
+        {
+            return CrmResult<LeadDto>.Invalid("status", "status can be set to new or in_work; use /convert or /junk to close a lead.");
+        }
+        var changes = new CrmChanges();
+        var now = clock.GetUtcNow();
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } lead)
+            {
+                return CrmResult<LeadDto>.NotFound("There is no such lead.");
+            }
+            if (lead.Status is not ("new" or "in_work"))
+            {
+                return CrmResult<LeadDto>.Conflict($"The lead is {lead.Status}.");
+            }
+            if (await DealService.CheckPeopleAsync(connection, tx, null, assigneeId, ct) is { } invalid)
+            {
+                return invalid.As<LeadDto>();
+            }
+            var setAssignee = body.ContainsKey("assigneeId");
+            var newStatus = status ?? (setAssignee && assigneeId is not null && lead.Status == "new" ? "in_work" : lead.Status);
+            await connection.ExecuteAsync(new CommandDefinition("""
+                update leads set title = coalesce(@title, title), status = @newStatus,
+                       assignee_id = case when @setAssignee then @assigneeId else assignee_id end, updated_at = @now
+                where id = @id
+                """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = now.UtcDateTime }, tx, cancellationToken: ct));
+            await Timeline.AddAsync(connection, tx, id, null, "updated", Actor.User(me), now,
+                new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId } }, ct);
+            changes.Leads.Add(id);
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<LeadDto>.Ok((await queries.GetAsync(id, ct))!);
+    }
+
+    public async Task<CrmResult<ConvertResult>> ConvertAsync(CurrentUser me, long id, ConvertRequest r, CancellationToken ct)
+    {
+        if (r.Amount is < 0 || (r.Currency is not null && (r.Currency.Length != 3 || !r.Currency.All(char.IsAsciiLetter))))
+        {
+            return CrmResult<ConvertResult>.Invalid("amount", "The amount must not be negative and the currency is a 3-letter code.");
+        }
+        var changes = new CrmChanges();
+        ConvertResult result;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } lead)
+            {
+                return CrmResult<ConvertResult>.NotFound("There is no such lead.");
+            }
+            if (lead.Status is not ("new" or "in_work"))
+            {
+                return CrmResult<ConvertResult>.Conflict($"The lead is already {lead.Status}.");
+            }
+            var stage = r.StageId is not null ? await StageRow.FindAsync(connection, tx, r.StageId.Value, ct) : await StageRow.EntryAsync(connection, tx, r.PipelineId, ct);
+            if (stage is null || (r.PipelineId is not null && stage.PipelineId != r.PipelineId))
+            {
+                return CrmResult<ConvertResult>.NotFound("There is no such pipeline or stage.");
+            }
+            if (stage.Semantic != "open")
+            {
+                return CrmResult<ConvertResult>.Invalid("stageId", "A converted lead's deal starts on an open stage.");
+            }
+            if (await DealService.CheckPeopleAsync(connection, tx, null, r.AssigneeId, ct) is { } invalid)
+            {
+                return invalid.As<ConvertResult>();
+            }
+            var assignee = r.AssigneeId ?? lead.AssigneeId ?? (me.IsStaff ? null : me.Id);
+            var dealId = await LeadWrites.ConvertAsync(connection, tx, lead, stage, r.Title, r.Amount ?? 0, r.Currency?.ToUpperInvariant() ?? "USD", assignee,
+                Actor.User(me), clock.GetUtcNow(), changes, ct);
+            result = new ConvertResult(dealId, lead.ContactId);
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<ConvertResult>.Ok(result);
+    }
+
+    public async Task<CrmResult<LeadDto>> JunkAsync(CurrentUser me, long id, JunkRequest r, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(r.Reason) || r.Reason.Length > 1000)
+        {
+            return CrmResult<LeadDto>.Invalid("reason", "A reason (at most 1000 characters) is required to junk a lead.");
+        }
+        var changes = new CrmChanges();
+        var now = clock.GetUtcNow();
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } lead)
+            {
+                return CrmResult<LeadDto>.NotFound("There is no such lead.");
+            }
+            if (lead.Status is not ("new" or "in_work"))
+            {
+                return CrmResult<LeadDto>.Conflict($"The lead is already {lead.Status}.");
+            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update leads set status = 'junk', junk_reason = @reason, updated_at = @now where id = @id",
+                new { id, reason = r.Reason.Trim(), now = now.UtcDateTime }, tx, cancellationToken: ct));
+            await Timeline.AddAsync(connection, tx, id, null, "junked", Actor.User(me), now, new { reason = r.Reason.Trim() }, ct);
+            changes.Leads.Add(id);
+            changes.Counters(lead.AssigneeId);
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<LeadDto>.Ok((await queries.GetAsync(id, ct))!);
+    }
+
+    internal static Task<LeadState?> LockVisibleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long id, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<LeadState>(new CommandDefinition($"""
+            select l.id, l.contact_id, l.title, l.status, l.source, l.assignee_id, l.deal_id
+            from leads l where l.id = @id and {CrmAccess.LeadVisible} for no key update of l
+            """, new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+}

@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactCenter.Api.Features.Crm;
+
+public static class LeadsApi
+{
+    public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
+    {
+        var leads = app.MapGroup("/api/leads").RequireAuthorization();
+        leads.MapGet("/", List);
+        leads.MapPost("/", Create);
+        leads.MapGet("/{id:long}", Get);
+        leads.MapPatch("/{id:long}", Patch);
+        leads.MapPost("/{id:long}/convert", Convert);
+        leads.MapPost("/{id:long}/junk", Junk);
+        leads.MapGet("/{id:long}/timeline", (long id, int? limit, string? cursor, ClaimsPrincipal p, TimelineService t, CancellationToken ct) =>
+            DealsApi.TimelineOf(Subject.Lead(id), limit, cursor, p, t, ct));
+        leads.MapPost("/{id:long}/comments", (long id, DealsApi.CommentRequest r, ClaimsPrincipal p, TimelineService t, CancellationToken ct) =>
+            DealsApi.Comment(Subject.Lead(id), r, p, t, ct));
+        return app;
+    }
+
+    private static async Task<Results<Ok<Page<LeadDto>>, ValidationProblem>> List(string? status, string? assigneeId, int? limit, string? cursor,
+        ClaimsPrincipal principal, LeadQueries queries, CancellationToken ct)
+    {
+        var me = CurrentUser.From(principal);
+        if (status is not (null or "new" or "in_work" or "converted" or "junk"))
+        {
+            return CrmHttp.Invalid("status", "status is new, in_work, converted or junk.");
+        }
+        long? assignee = assigneeId == "me" ? me.Id : null;
+        if (assigneeId is not null and not "me")
+        {
+            if (!long.TryParse(assigneeId, out var parsed))
+            {
+                return CrmHttp.Invalid("assigneeId", "assigneeId is a user id or me.");
+            }
+            assignee = parsed;
+        }
+        return TypedResults.Ok(await queries.ListAsync(me, status, assignee, PipelinesApi.Limit(limit), cursor, ct));
+    }
+
+    private static async Task<Results<Ok<LeadDto>, ProblemHttpResult>> Get(long id, ClaimsPrincipal principal, LeadQueries queries, CancellationToken ct) =>
+        await queries.GetAsync(CurrentUser.From(principal), id, ct) is { } lead ? TypedResults.Ok(lead) : Problems.NotFound("There is no such lead.");
+
+    private static async Task<Results<Created<LeadDto>, ProblemHttpResult, ValidationProblem>> Create(
+        LeadService.CreateRequest request, ClaimsPrincipal principal, LeadService service, CancellationToken ct) =>
+        CrmHttp.Created(await service.CreateAsync(CurrentUser.From(principal), request, ct), l => $"/api/leads/{l.Id}");
+
+    private static async Task<Results<Ok<LeadDto>, ProblemHttpResult, ValidationProblem>> Patch(
+        long id, JsonObject request, ClaimsPrincipal principal, LeadService service, CancellationToken ct) =>
+        CrmHttp.Ok(await service.PatchAsync(CurrentUser.From(principal), id, request, ct));
+
+    private static async Task<Results<Ok<LeadService.ConvertResult>, ProblemHttpResult, ValidationProblem>> Convert(
+        long id, LeadService.ConvertRequest? request, ClaimsPrincipal principal, LeadService service, CancellationToken ct) =>
+        CrmHttp.Ok(await service.ConvertAsync(CurrentUser.From(principal), id, request ?? new LeadService.ConvertRequest(null, null, null, null, null, null), ct));
+
+    private static async Task<Results<Ok<LeadDto>, ProblemHttpResult, ValidationProblem>> Junk(
+        long id, LeadService.JunkRequest request, ClaimsPrincipal principal, LeadService service, CancellationToken ct) =>
+        CrmHttp.Ok(await service.JunkAsync(CurrentUser.From(principal), id, request, ct));
+}

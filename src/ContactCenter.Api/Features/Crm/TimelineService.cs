@@ -1,0 +1,87 @@
+using System.Text.Json;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Crm;
+
+/// <summary>The feed of a lead or a deal, newest first (keyset on id), and comments on it.</summary>
+public sealed class TimelineService(NpgsqlDataSource db, CrmNotifier notifier, TimeProvider clock)
+{
+    public const int MaxCommentLength = 10_000;
+
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public string Type { get; init; } = "";
+        public DateTimeOffset At { get; init; }
+        public string ActorType { get; init; } = "";
+        public long? ActorId { get; init; }
+        public string? ActorName { get; init; }
+        public string Data { get; init; } = "{}";
+
+        public TimelineEntryDto ToDto()
+        {
+            using var doc = JsonDocument.Parse(Data);
+            return new TimelineEntryDto(Id, Type, At, new ActorDto(ActorType, ActorId, ActorName), doc.RootElement.Clone());
+        }
+    }
+
+    private const string Select = """
+        select t.id, t.type, t.at, t.actor_type, t.actor_id,
+               case t.actor_type when 'user' then (select u.name from users u where u.id = t.actor_id)
+                                 when 'contact' then (select coalesce(c.name, c.email, c.phone, 'Contact ' || c.id) from contacts c where c.id = t.actor_id)
+                                 when 'automation' then (select r.name from automation_rules r where r.id = t.actor_id)
+                                 else 'System' end as actor_name,
+               t.data::text as data
+        from timeline_entries t
+        """;
+
+    /// <summary>Null when the user may not see the subject.</summary>
+    public async Task<Page<TimelineEntryDto>?> ListAsync(CurrentUser me, Subject subject, int limit, string? cursor, CancellationToken ct)
+    {
+        var before = DealQueries.ParseCursor(cursor);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (!await CanSeeAsync(connection, null, me, subject, ct))
+        {
+            return null;
+        }
+        var column = subject.IsLead ? "lead_id" : "deal_id";
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            $"{Select} where t.{column} = @id and (@before::bigint is null or t.id < @before) order by t.id desc limit @take",
+            new { id = subject.Id, before, take = limit + 1 }, cancellationToken: ct))).ToList();
+        return DealQueries.ToPage(rows, limit, r => r.ToDto(), r => r.Id);
+    }
+
+    public async Task<CrmResult<TimelineEntryDto>> CommentAsync(CurrentUser me, Subject subject, string? text, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxCommentLength)
+        {
+            return CrmResult<TimelineEntryDto>.Invalid("text", $"The comment must be between 1 and {MaxCommentLength} characters.");
+        }
+        var changes = new CrmChanges();
+        long id;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (!await CanSeeAsync(connection, tx, me, subject, ct))
+            {
+                return CrmResult<TimelineEntryDto>.NotFound($"There is no such {subject.Type}.");
+            }
+            id = await Timeline.AddAsync(connection, tx, subject, "comment", Actor.User(me), clock.GetUtcNow(), new { text = text.Trim() }, ct);
+            await tx.CommitAsync(ct);
+        }
+        (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
+        await notifier.FlushAsync(changes, ct);
+        await using var read = await db.OpenConnectionAsync(ct);
+        var row = await read.QuerySingleAsync<Row>(new CommandDefinition($"{Select} where t.id = @id", new { id }, cancellationToken: ct));
+        return CrmResult<TimelineEntryDto>.Ok(row.ToDto());
+    }
+
+    internal static Task<bool> CanSeeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CurrentUser me, Subject subject, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(subject.IsLead
+            ? $"select exists(select 1 from leads l where l.id = @id and {CrmAccess.LeadVisible})"
+            : $"select exists(select 1 from deals d where d.id = @id and {CrmAccess.DealVisible})",
+            new { id = subject.Id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+}

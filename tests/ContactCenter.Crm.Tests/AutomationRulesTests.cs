@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace ContactCenter.Crm.Tests;
+
+public sealed class AutomationRulesTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetCrmAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static object Note => new { type = "notify", to = "owner", text = "x" };
+
+    [Fact]
+    public async Task Rules_with_unknown_triggers_actions_or_references_are_refused_with_the_field_at_fault()
+    {
+        using var admin = fixture.Admin();
+        async Task<string> Refused(object rule, string field)
+        {
+            var response = await admin.PostAsJsonAsync("/api/automation/rules", rule);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body);
+            Assert.Contains($"\"{field}\"", body);
+            return System.Text.Json.Nodes.JsonNode.Parse(body)!["detail"]!.GetValue<string>();
+        }
+        Assert.Contains("Unknown trigger 'dealExploded'", await Refused(new { name = "r", trigger = new { type = "dealExploded" }, actions = new[] { Note } }, "trigger.type"));
+        Assert.Contains("Unknown action 'fax'", await Refused(new { name = "r", trigger = new { type = "leadCreated" }, actions = new object[] { new { type = "fax" } } }, "actions[0].type"));
+        await Refused(new { name = "r", trigger = new { type = "stageEntered" }, actions = new[] { Note } }, "trigger.stageId");
+        await Refused(new { name = "r", trigger = new { type = "stageEntered", stageId = 999 }, actions = new[] { Note } }, "trigger.stageId");
+        await Refused(new { name = "r", trigger = new { type = "noReply" }, actions = new[] { Note } }, "trigger.minutes");
+        await Refused(new { name = "r", trigger = new { type = "leadCreated" }, delay = "3 months", actions = new[] { Note } }, "delay");
+        await Refused(new { name = "r", trigger = new { type = "leadCreated" }, actions = Array.Empty<object>() }, "actions");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = new object[] { new { type = "createDeal", pipelineId = 1, stageId = await fixture.StageIdAsync("Won") } } }, "actions[0].stageId");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = new object[] { new { type = "assign", userId = 999 } } }, "actions[0].userId");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "color", op = "eq", value = "red" } }, actions = new[] { Note } }, "conditions[0].field");
+        await Refused(new { trigger = new { type = "dealWon" }, actions = new[] { Note } }, "name");
+        Assert.Empty(await (await admin.GetAsync("/api/automation/rules")).OkArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_rule_that_would_trigger_itself_through_another_rule_is_refused_with_the_path()
+    {
+        var qualification = await fixture.StageIdAsync("Qualification");
+        var proposal = await fixture.StageIdAsync("Proposal");
+        var a = await fixture.RuleAsync(new { name = "A", trigger = new { type = "stageEntered", stageId = qualification }, actions = new object[] { new { type = "moveStage", stageId = proposal } } });
+        using var admin = fixture.Admin();
+
+        var response = await admin.PostAsJsonAsync("/api/automation/rules",
+            new { name = "B", trigger = new { type = "stageEntered", stageId = proposal }, actions = new object[] { new { type = "moveStage", stageId = qualification } } });
+        var detail = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("'B' -> 'A' -> 'B'", detail);
+
+        // A tunnel into a pipeline whose dealCreated rule tunnels back is a loop too; a disabled rule is no edge.
+        var self = await admin.PostAsJsonAsync("/api/automation/rules",
+            new { name = "Self", trigger = new { type = "dealCreated", pipelineId = 1 }, actions = new object[] { new { type = "createDeal", pipelineId = 1, stageId = qualification } } });
+        Assert.Contains("'Self' -> 'Self'", await self.ProblemAsync(HttpStatusCode.BadRequest));
+        await (await admin.PostAsJsonAsync("/api/automation/rules",
+            new { name = "B off", enabled = false, trigger = new { type = "stageEntered", stageId = proposal }, actions = new object[] { new { type = "moveStage", stageId = qualification } } }))
+            .OkJsonAsync(HttpStatusCode.Created);
+
+        // Editing A into a harmless rule is fine; deleting works; all of it is admin-only.
+        await (await admin.PutAsJsonAsync($"/api/automation/rules/{a}", new { name = "A2", trigger = new { type = "dealWon" }, actions = new[] { Note } })).OkJsonAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/automation/rules/{a}")).StatusCode);
+        await (await admin.DeleteAsync($"/api/automation/rules/{a}")).ProblemAsync(HttpStatusCode.NotFound);
+        var manager = await fixture.CreateUserAsync("rm", "manager");
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.App.Http(manager.Token).GetAsync("/api/automation/rules")).StatusCode);
+    }
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ContactCenter.Crm.Tests;
+
+/// <summary>
+/// The app over its own database with a fake clock that each test starts afresh at the real time (so tokens issued
+/// before the clock is moved stay valid). The CRM scheduler polls every 100 ms of real time and reads the fake clock.
+/// </summary>
+public sealed class CrmFixture : AppFixture
+{
+    public TestClock Clock { get; } = new();
+
+    public FakeTimeProvider Time => Clock.Fake;
+
+    protected override IDictionary<string, string?> ExtraSettings()
+    {
+        var settings = base.ExtraSettings();
+        settings["Crm:PollInterval"] = "00:00:00.100";
+        settings["Crm:RetryBaseDelay"] = "00:01:00";
+        settings["Crm:RetryMaxDelay"] = "00:10:00";
+        settings["Crm:MaxAttempts"] = "3";
+        return settings;
+    }
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+
+    public async Task ResetCrmAsync()
+    {
+        Clock.Fake = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using (var db = Db())
+        {
+            await db.ExecuteAsync("""
+                truncate table crm_pushes, automation_action_runs, automation_jobs, automation_rules, deal_stage_history, timeline_entries, activities restart identity cascade;
+                truncate table conversations, deals, leads, stages, pipelines, loss_reasons restart identity cascade;
+                with p as (insert into pipelines (name, is_default) values ('Sales', true) returning id)
+                insert into stages (pipeline_id, name, sort, semantic)
+                select p.id, s.name, s.sort, s.semantic
+                from p, (values ('New', 1, 'open'), ('Qualification', 2, 'open'), ('Proposal', 3, 'open'),
+                                ('Negotiation', 4, 'open'), ('Won', 5, 'won'), ('Lost', 6, 'lost')) as s(name, sort, semantic);
+                insert into loss_reasons (name) values ('Too expensive'), ('Chose a competitor'), ('No response'), ('Not a fit');
+                """);
+        }
+        await ResetAsync();
+    }
+
+    public HttpClient Admin() => App.Http(AdminToken);
+
+    public async Task<long> StageIdAsync(string name, long pipelineId = 1)
+    {
+        await using var db = Db();
+        return await db.ExecuteScalarAsync<long>("select id from stages where pipeline_id = @pipelineId and name = @name", new { pipelineId, name });
+    }
+
+    public async Task<HubConnection> HubAsync(string token, EventLog log)
+    {
+        var hub = await ConnectHubAsync(token);
+        log.Attach(hub);
+        return hub;
+    }
+}
+
+/// <summary>A TimeProvider whose FakeTimeProvider each test replaces (FakeTimeProvider itself cannot go back).</summary>
+public sealed class TestClock : TimeProvider
+{
+    public FakeTimeProvider Fake { get; set; } = new(DateTimeOffset.UtcNow);
+
+    public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    public override long TimestampFrequency => Fake.TimestampFrequency;
+
+    public override long GetTimestamp() => Fake.GetTimestamp();
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => Fake.CreateTimer(callback, state, dueTime, period);
+}
+
+/// <summary>Every hub event by name, including the CRM's.</summary>
+public sealed class EventLog
+{
+    private static readonly string[] Names =
+        ["messageCreated", "conversationUpdated", "countersChanged", "activityDue", "dealUpdated", "leadUpdated", "notification"];
+
+    private readonly List<(string Event, JsonObject Payload, DateTime At)> events = [];
+    private readonly SemaphoreSlim signal = new(0);
+
+    public void Attach(HubConnection hub)
+    {
+        foreach (var name in Names)
+        {
+            hub.On<JsonElement>(name, payload =>
+            {
+                lock (events)
+                {
+                    events.Add((name, JsonNode.Parse(payload.GetRawText())!.AsObject(), DateTime.UtcNow));
+                }
+                signal.Release();
+            });
+        }
+    }
+
+    public List<JsonObject> Of(string name)
+    {
+        lock (events)
+        {
+            return events.Where(e => e.Event == name).Select(e => e.Payload).ToList();
+        }
+    }
+
+    public void Clear()
+    {
+        lock (events)
+        {
+            events.Clear();
+        }
+    }
+
+    public async Task<JsonObject> WaitForAsync(string name, Func<JsonObject, bool>? match = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (Of(name).FirstOrDefault(p => match?.Invoke(p) ?? true) is { } found)
+            {
+                return found;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No matching '{name}' event arrived. Got: {string.Join(", ", Of(name).Select(p => p.ToJsonString()))}");
+            }
+            await signal.WaitAsync(left);
+        }
+    }
+}
+
+public static class HttpJson
+{
+    public static async Task<JsonObject> OkJsonAsync(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    public static async Task<JsonArray> OkArrayAsync(this HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsArray();
+    }
+
+    /// <summary>Asserts a problem-details answer with this status and returns its detail.</summary>
+    public static async Task<string> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(body)!["detail"]?.GetValue<string>() ?? "";
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient http, string url, object body) => http.PostAsJsonAsync(url, body);
+
+    public static Task<HttpResponseMessage> PatchJsonAsync(this HttpClient http, string url, object body) => http.PatchAsJsonAsync(url, body);
+
+    public static long Id(this JsonNode node, string key = "id") => node[key]!.GetValue<long>();
+
+    /// <summary>Polls until the condition holds (background work), failing after the timeout.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for: {what}");
+            }
+            await Task.Delay(50);
+        }
+    }
+}

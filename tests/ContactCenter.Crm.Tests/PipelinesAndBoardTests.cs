@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+
+namespace ContactCenter.Crm.Tests;
+
+public sealed class PipelinesAndBoardTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetCrmAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Admin_creates_renames_reorders_and_removes_stages_but_not_one_with_deals()
+    {
+        using var admin = fixture.Admin();
+        var created = await (await admin.PostJsonAsync("/api/pipelines", new
+        {
+            name = "Wholesale",
+            stages = new object[]
+            {
+                new { name = "Inquiry", semantic = "open" }, new { name = "Offer", semantic = "open" },
+                new { name = "Signed", semantic = "won" }, new { name = "No budget", semantic = "lost" }, new { name = "Competitor", semantic = "lost" },
+            },
+        })).OkJsonAsync(HttpStatusCode.Created);
+        var stages = created["stages"]!.AsArray();
+        Assert.Equal(["Inquiry", "Offer", "Signed", "No budget", "Competitor"], stages.Select(s => s!["name"]!.GetValue<string>()));
+        Assert.Equal([1, 2, 3, 4, 5], stages.Select(s => s!["order"]!.GetValue<int>()));
+        Assert.False(created["isDefault"]!.GetValue<bool>());
+        var pipelineId = created.Id();
+        long Stage(int i) => stages[i]!.Id();
+
+        var deal = await (await admin.PostJsonAsync("/api/deals", new { title = "Pallets", pipelineId, amount = 100 })).OkJsonAsync(HttpStatusCode.Created);
+        Assert.Equal(Stage(0), deal["stage"]!.Id());
+
+        // Rename and reorder, add a stage, drop the empty "Offer".
+        var updated = await (await admin.PutAsJsonAsync($"/api/pipelines/{pipelineId}", new
+        {
+            name = "Wholesale EU",
+            stages = new object[]
+            {
+                new { name = "Qualified", semantic = "open" }, new { id = Stage(0), name = "First contact", semantic = "open" },
+                new { id = Stage(2), name = "Signed", semantic = "won" }, new { id = Stage(4), name = "Competitor", semantic = "lost" },
+                new { id = Stage(3), name = "No budget", semantic = "lost" },
+            },
+        })).OkJsonAsync();
+        Assert.Equal("Wholesale EU", updated["name"]!.GetValue<string>());
+        Assert.Equal(["Qualified", "First contact", "Signed", "Competitor", "No budget"], updated["stages"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
+        Assert.Equal(Stage(0), updated["stages"]![1]!.Id());
+
+        // "First contact" holds the deal: removing it is a conflict that says what to do.
+        var detail = await (await admin.PutAsJsonAsync($"/api/pipelines/{pipelineId}", new
+        {
+            stages = new object[] { new { name = "Only", semantic = "open" }, new { id = Stage(2), name = "Signed", semantic = "won" }, new { id = Stage(3), name = "No budget", semantic = "lost" } },
+        })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("First contact", detail);
+        Assert.Contains("move them", detail);
+
+        var all = await (await admin.GetAsync("/api/pipelines")).OkArrayAsync();
+        Assert.Equal(2, all.Count);
+        Assert.True(all[0]!["isDefault"]!.GetValue<bool>());
+
+        // Making it the default moves the flag; the default cannot be deleted, a pipeline with deals neither.
+        await (await admin.PutAsJsonAsync($"/api/pipelines/{pipelineId}", new { isDefault = true })).OkJsonAsync();
+        Assert.False((await (await admin.GetAsync("/api/pipelines/1")).OkJsonAsync())["isDefault"]!.GetValue<bool>());
+        await (await admin.DeleteAsync($"/api/pipelines/{pipelineId}")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/pipelines/1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_pipelines_are_refused()
+    {
+        using var admin = fixture.Admin();
+        await (await admin.PostJsonAsync("/api/pipelines", new { name = "No won", stages = new object[] { new { name = "A", semantic = "open" }, new { name = "L", semantic = "lost" } } }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostJsonAsync("/api/pipelines", new { name = "Bad", stages = new object[] { new { name = "A", semantic = "maybe" } } }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PutAsJsonAsync("/api/pipelines/999", new { name = "X" })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.GetAsync("/api/pipelines/999/board")).ProblemAsync(HttpStatusCode.NotFound);
+        var manager = await fixture.CreateUserAsync("mgr", "manager");
+        using var http = fixture.App.Http(manager.Token);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.PostJsonAsync("/api/pipelines", new { name = "Mine" })).StatusCode);
+        Assert.Single(await (await http.GetAsync("/api/pipelines")).OkArrayAsync());
+    }
+
+    [Fact]
+    public async Task Board_sums_and_counts_per_stage_filters_by_assignee_and_pages_cards()
+    {
+        var m1 = await fixture.CreateUserAsync("m1", "manager");
+        var m2 = await fixture.CreateUserAsync("m2", "manager");
+        using var admin = fixture.Admin();
+        var stageNew = await fixture.StageIdAsync("New");
+        var proposal = await fixture.StageIdAsync("Proposal");
+        var amounts = new[] { 100m, 250.25m, 49.75m };
+        foreach (var (amount, i) in amounts.Select((a, i) => (a, i)))
+        {
+            await (await admin.PostJsonAsync("/api/deals", new { title = $"N{i}", amount, assigneeId = i == 0 ? m2.Id : m1.Id })).OkJsonAsync(HttpStatusCode.Created);
+        }
+        await (await admin.PostJsonAsync("/api/deals", new { title = "P", amount = 1000, stageId = proposal, assigneeId = m1.Id })).OkJsonAsync(HttpStatusCode.Created);
+
+        var board = await (await admin.GetAsync("/api/pipelines/1/board?limit=2")).OkJsonAsync();
+        var stages = board["stages"]!.AsArray();
+        Assert.Equal(6, stages.Count);
+        var first = stages[0]!;
+        Assert.Equal(stageNew, first.Id("stageId"));
+        Assert.Equal(3, first["count"]!.GetValue<long>());
+        Assert.Equal(400m, first["totalAmount"]!.GetValue<decimal>());
+        Assert.Equal(["N2", "N1"], first["deals"]!.AsArray().Select(d => d!["title"]!.GetValue<string>()));
+        Assert.NotNull(first["nextCursor"]?.GetValue<string>());
+        Assert.Equal(1000m, stages[2]!["totalAmount"]!.GetValue<decimal>());
+        Assert.Equal(0, stages[1]!["count"]!.GetValue<long>());
+
+        var more = await (await admin.GetAsync($"/api/deals?stageId={stageNew}&limit=2&cursor={first["nextCursor"]!.GetValue<string>()}")).OkJsonAsync();
+        Assert.Equal(["N0"], more["items"]!.AsArray().Select(d => d!["title"]!.GetValue<string>()));
+        Assert.Null(more["nextCursor"]?.GetValue<string>());
+
+        var mine = await (await admin.GetAsync($"/api/pipelines/1/board?assigneeId={m1.Id}")).OkJsonAsync();
+        Assert.Equal(2, mine["stages"]![0]!["count"]!.GetValue<long>());
+        Assert.Equal(300m, mine["stages"]![0]!["totalAmount"]!.GetValue<decimal>());
+
+        // A manager's board holds only what they may see.
+        using var asM2 = fixture.App.Http(m2.Token);
+        var theirs = await (await asM2.GetAsync("/api/pipelines/1/board")).OkJsonAsync();
+        Assert.Equal(1, theirs["stages"]![0]!["count"]!.GetValue<long>());
+        Assert.Equal(0, theirs["stages"]![2]!["count"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_board_of_ten_thousand_deals_answers_fast()
+    {
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("""
+                insert into deals (pipeline_id, stage_id, title, amount, stage_entered_at)
+                select 1, s.id, 'Deal ' || g, (g % 100) + 0.5, now()
+                from generate_series(1, 10000) g join stages s on s.pipeline_id = 1 and s.sort = 1 + (g % 4);
+                analyze deals;
+                """);
+        }
+        using var admin = fixture.Admin();
+        await admin.GetAsync("/api/pipelines/1/board"); // warm up
+        var watch = Stopwatch.StartNew();
+        var board = await (await admin.GetAsync("/api/pipelines/1/board")).OkJsonAsync();
+        watch.Stop();
+        var stages = board["stages"]!.AsArray();
+        Assert.Equal(10000, stages.Sum(s => s!["count"]!.GetValue<long>()));
+        Assert.Equal(Enumerable.Range(1, 10000).Sum(g => (g % 100) + 0.5m), stages.Sum(s => s!["totalAmount"]!.GetValue<decimal>()));
+        Assert.All(stages.Take(4), s => Assert.Equal(20, s!["deals"]!.AsArray().Count));
+        Assert.True(watch.ElapsedMilliseconds < 1500, $"The board took {watch.ElapsedMilliseconds} ms");
+    }
+}
