@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace ContactCenter.Crm.Tests;
 
-public sealed class ActivitiesTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+[Collection(CrmCollection.Name)]
+public sealed class ActivitiesTests(CrmFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetCrmAsync();
 

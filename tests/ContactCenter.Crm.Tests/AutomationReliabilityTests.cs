@@ -3,7 +3,8 @@ using Dapper;
 
 namespace ContactCenter.Crm.Tests;
 
-public sealed class AutomationReliabilityTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+[Collection(CrmCollection.Name)]
+public sealed class AutomationReliabilityTests(CrmFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetCrmAsync();
 

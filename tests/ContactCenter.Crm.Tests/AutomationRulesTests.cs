@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 
 namespace ContactCenter.Crm.Tests;
 
-public sealed class AutomationRulesTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+[Collection(CrmCollection.Name)]
+public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetCrmAsync();
 

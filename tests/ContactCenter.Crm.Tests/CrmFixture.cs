@@ -187,3 +187,13 @@ public static class HttpJson
         }
     }
 }
+
+/// <summary>
+/// One app and database for every CRM test class: starting an app is most of a test's cost, and each test
+/// resets the data (ResetCrmAsync) anyway. The classes therefore run one after another.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class CrmCollection : ICollectionFixture<CrmFixture>
+{
+    public const string Name = "crm";
+}

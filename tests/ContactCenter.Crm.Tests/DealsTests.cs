@@ -5,7 +5,8 @@ using Dapper;
 
 namespace ContactCenter.Crm.Tests;
 
-public sealed class DealsTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+[Collection(CrmCollection.Name)]
+public sealed class DealsTests(CrmFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetCrmAsync();
 

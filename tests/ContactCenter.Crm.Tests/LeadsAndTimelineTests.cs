@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 
 namespace ContactCenter.Crm.Tests;
 
-public sealed class LeadsAndTimelineTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+[Collection(CrmCollection.Name)]
+public sealed class LeadsAndTimelineTests(CrmFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetCrmAsync();
 

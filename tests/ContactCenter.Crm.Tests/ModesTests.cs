@@ -6,7 +6,8 @@ using Dapper;
 
 namespace ContactCenter.Crm.Tests;
 
-public sealed class ModesTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+[Collection(CrmCollection.Name)]
+public sealed class ModesTests(CrmFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetCrmAsync();
 

@@ -3,7 +3,8 @@ using Dapper;
 
 namespace ContactCenter.Crm.Tests;
 
-public sealed class WholeSaleTests(CrmFixture fixture) : IClassFixture<CrmFixture>, IAsyncLifetime
+[Collection(CrmCollection.Name)]
+public sealed class WholeSaleTests(CrmFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetCrmAsync();
 
