@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 
@@ -24,7 +25,7 @@ public static class TelegramWebhookEndpoint
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> Receive(
-        long channelId, HttpRequest request, IChannelDirectory channels, TelegramUpdateProcessor processor, CancellationToken ct)
+        long channelId, HttpRequest request, IChannelDirectory channels, TelegramUpdateProcessor processor, ILoggerFactory loggers, CancellationToken ct)
     {
         var channel = await channels.FindAsync(channelId, ct);
         if (channel is null || channel.Kind != ChannelKinds.Telegram)
@@ -57,10 +58,26 @@ public static class TelegramWebhookEndpoint
         {
             return TypedResults.Problem("The request body is not a Telegram update (it has no update_id).", statusCode: StatusCodes.Status400BadRequest);
         }
-        await processor.ProcessAsync(channel, update, Encoding.UTF8.GetString(body), ct);
+        if (!IsWellFormed(update.Message) || !IsWellFormed(update.EditedMessage) || !IsWellFormed(update.ChannelPost) || !IsWellFormed(update.EditedChannelPost))
+        {
+            return TypedResults.Problem("The update's message lacks fields Telegram always sends (message_id, chat).", statusCode: StatusCodes.Status400BadRequest);
+        }
+        try
+        {
+            await processor.ProcessAsync(channel, update, Encoding.UTF8.GetString(body), ct);
+        }
+        catch (Exception ex) when (ex is NullReferenceException or ArgumentException or InvalidCastException or FormatException)
+        {
+            // A shape Telegram never sends (found by fuzzing): refuse it plainly; nothing was stored.
+            loggers.CreateLogger("ContactCenter.Connectors.Telegram.Webhook").LogWarning("Telegram channel {ChannelId}: refused a malformed update {UpdateId}: {Error}", channelId, update.Id, ex.Message);
+            return TypedResults.Problem("The update is not shaped like a Telegram update.", statusCode: StatusCodes.Status400BadRequest);
+        }
         // An empty 200: Telegram would read a JSON body as a Bot API call to make.
         return TypedResults.Ok();
     }
+
+    private static bool IsWellFormed(Message? m) =>
+        m is null || (m.Chat is not null && m.Id > 0 && (m.ReplyToMessage is null || m.ReplyToMessage.Chat is not null));
 
     /// <summary>Constant time: both sides are hashed first, so neither the content nor the length leaks through timing.</summary>
     public static bool SecretMatches(string? expected, string? given)

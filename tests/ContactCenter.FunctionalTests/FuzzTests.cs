@@ -109,7 +109,7 @@ public sealed class FuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, I
         }
     }
 
-    private static string Mutate(string seed, Random random, int i)
+    internal static string Mutate(string seed, Random random, int i)
     {
         switch (i % 6)
         {
@@ -156,4 +156,73 @@ public sealed class FuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, I
             node["unexpected" + random.Next(100)] = Hostile[random.Next(Hostile.Length)];
         }
     }
+}
+
+/// <summary>The other public routes: a Telegram webhook (with its secret), a web form and a widget session, fuzzed the same way.</summary>
+public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    private const string TelegramUpdate = """
+        {"update_id": 815200104, "message": {"message_id": 1368,
+          "from": {"id": 5551234567, "is_bot": false, "first_name": "Анна", "username": "anna_smirnova", "language_code": "ru"},
+          "chat": {"id": 5551234567, "first_name": "Анна", "type": "private"}, "date": 1764169500,
+          "photo": [{"file_id": "AgACAgIAAxkBAAIBXmVk-large", "file_unique_id": "AQADlarge", "file_size": 79331, "width": 1280, "height": 960}],
+          "caption": "Вот так пришла упаковка 📦", "reply_to_message": {"message_id": 1367, "chat": {"id": 5551234567, "type": "private"}, "date": 1764169400, "text": "hi"}}}
+        """;
+
+    private const string Form = """{"name": "Ольга", "email": "olga@example.com", "phone": "+79001234567", "message": "Call me", "utm_source": "ads"}""";
+
+    private const string Session = """{"visitorId": null, "name": "Visitor", "email": "v@example.com"}""";
+
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Mutated_payloads_on_the_other_public_routes_are_never_a_5xx()
+    {
+        const string secret = "fuzz-webhook-secret-0123456789";
+        var telegram = await fixture.CreateChannelAsync("telegram", "Fuzz bot", new JsonObject
+        {
+            ["botToken"] = "123456789:AAHfuzzfuzzfuzzfuzzfuzzfuzz", ["webhookSecret"] = secret, ["apiBaseUrl"] = "http://127.0.0.1:9",
+        });
+        var form = await fixture.CreateChannelAsync("webform", "Fuzz form", new JsonObject());
+        var chat = await fixture.CreateChannelAsync("webchat", "Fuzz chat", new JsonObject { ["allowedOrigins"] = new JsonArray("http://site.test") });
+        var routes = new (string Url, string Seed, Action<HttpRequestMessage> Sign)[]
+        {
+            ($"/webhooks/telegram/{telegram["id"]}", TelegramUpdate, r => r.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret)),
+            ($"/api/forms/{form["public"]!["formKey"]}", Form, _ => { }),
+            ($"/api/widget/{chat["public"]!["widgetKey"]}/session", Session, r => r.Headers.Add("Origin", "http://site.test")),
+        };
+        var random = new Random(11);
+        using var http = fixture.App.Http();
+        var failures = new List<string>();
+        var answered = new Dictionary<string, HashSet<int>>();
+        foreach (var (url, seed, sign) in routes)
+        {
+            answered[url] = [];
+            for (var i = 0; i < 300; i++)
+            {
+                var body = FuzzMutations.Mutate(seed, random, i);
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+                sign(request);
+                var response = await http.SendAsync(request);
+                answered[url].Add((int)response.StatusCode);
+                var text = await response.Content.ReadAsStringAsync();
+                if ((int)response.StatusCode >= 500 || text.Contains("   at ", StringComparison.Ordinal))
+                {
+                    failures.Add($"{url} {(int)response.StatusCode} for {body[..Math.Min(300, body.Length)]}");
+                }
+            }
+        }
+
+        Assert.Empty(failures);
+        // Each route accepted some mutations and refused others: the fuzzer reached past the front door.
+        Assert.All(answered, a => Assert.Contains(a.Value, code => code is >= 200 and < 300));
+        Assert.All(answered, a => Assert.Contains(a.Value, code => code is >= 400 and < 500));
+    }
+}
+
+internal static class FuzzMutations
+{
+    public static string Mutate(string seed, Random random, int i) => FuzzTests.Mutate(seed, random, i);
 }
