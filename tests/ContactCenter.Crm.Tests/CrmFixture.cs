@@ -125,7 +125,7 @@ public sealed class EventLog
 
     public async Task<JsonObject> WaitForAsync(string name, Func<JsonObject, bool>? match = null, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             if (Of(name).FirstOrDefault(p => match?.Invoke(p) ?? true) is { } found)
