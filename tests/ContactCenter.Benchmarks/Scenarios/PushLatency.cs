@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ContactCenter.Benchmarks.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ContactCenter.Benchmarks.Scenarios;
+
+/// <summary>
+/// Scenario 3 (and the push half of 6): managers on WebSockets, all members of one channel; inbound messages
+/// at half the measured max ingest rate; the time from the webhook send to each manager's `messageCreated`,
+/// and per message until the last manager had it; deliveries missing or doubled.
+/// </summary>
+public static class PushLatency
+{
+    public sealed record MessageLite(long Id, string? ExternalId);
+
+    public sealed record Outcome(Latency PerDelivery, Latency ToAll, double TargetRate, double AchievedRate, long Messages,
+        long Expected, long Missing, long Duplicates, long FailedSends, int Connected, CpuWindow.Usage Cpu);
+
+    private static List<BenchDb.User>? users;
+
+    public static async Task<Outcome> MeasureAsync(BenchContext ctx, string title, IReadOnlyList<AppNode> nodes, TimeSpan duration, double rate)
+    {
+        var managers = ctx.Size.Managers;
+        users ??= await ctx.AppDb.CreateUsersAsync("push", managers, "manager", ctx.PushChannelId);
+        var tokens = BenchDb.Tokens(users);
+        var maxMessages = (int)(rate * duration.TotalSeconds * 1.2) + 16;
+        var sendTs = new long[maxMessages];
+        var lastArrival = new long[maxMessages];
+        var stored = new bool[maxMessages];
+        var counts = new int[(long)maxMessages * managers];
+        var index = new ConcurrentDictionary<string, int>();
+        var perDelivery = new Latency();
+        long delivered = 0, duplicates = 0;
+
+        var connections = new HubConnection?[managers];
+        var connected = 0;
+        string? connectError = null;
+        using (new Progress($"{title}: {managers} managers connect", null, () => $"{Volatile.Read(ref connected)}/{managers}"))
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, managers), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (m, _) =>
+            {
+                var node = nodes[m % nodes.Count];
+                var connection = new HubConnectionBuilder()
+                    .WithUrl(node.BaseUrl + "/hubs/inbox", o =>
+                    {
+                        o.Transports = HttpTransportType.WebSockets;
+                        o.SkipNegotiation = true;
+                        o.AccessTokenProvider = () => Task.FromResult<string?>(tokens[m]);
+                    })
+                    .Build();
+                connection.ServerTimeout = TimeSpan.FromMinutes(5);
+                connection.On<MessageLite>("messageCreated", msg =>
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    if (msg.ExternalId is null || !index.TryGetValue(msg.ExternalId, out var i))
+                    {
+                        return;
+                    }
+                    if (Interlocked.Increment(ref counts[(long)i * managers + m]) == 1)
+                    {
+                        perDelivery.RecordElapsed(Volatile.Read(ref sendTs[i]), now);
+                        Interlocked.Increment(ref delivered);
+                        long seen;
+                        while ((seen = Volatile.Read(ref lastArrival[i])) < now && Interlocked.CompareExchange(ref lastArrival[i], now, seen) != seen)
+                        {
+                        }
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref duplicates);
+                    }
+                });
+                try
+                {
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                    await connection.StartAsync(cts.Token);
+                    connections[m] = connection;
+                    Interlocked.Increment(ref connected);
+                }
+                catch (Exception ex)
+                {
+                    connectError ??= ex.Message;
+                    await connection.DisposeAsync();
+                }
+            });
+        }
+        if (connected < managers)
+        {
+            ctx.Report.Note($"{title}: only {connected} of {managers} managers connected ({connectError}).");
+        }
+
+        var traffic = new Traffic(new IngestTargets(ctx.PushChannelId, "bench-api-secret-0123456789", null, ""), ctx.RunTag + "-push" + nodes.Count, redeliveryShare: 0);
+        var sent = 0;
+        long failedSends = 0;
+        var inflight = new SemaphoreSlim(256);
+        var pending = new ConcurrentDictionary<int, Task>();
+        var cpu = new CpuWindow(nodes.Select(n => n.Pid), ctx.PostmasterPid);
+        var clock = Stopwatch.StartNew();
+        using (new Progress($"{title}: {rate:0}/s to {connected} managers", duration, () =>
+                   $"{sent:N0} sent, {Interlocked.Read(ref delivered):N0} delivered, p99 {Fmt.Ms(perDelivery.PercentileMs(99))}"))
+        {
+            while (sent < maxMessages)
+            {
+                var due = TimeSpan.FromSeconds(sent / rate);
+                if (due > duration)
+                {
+                    break;
+                }
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1))
+                {
+                    await Task.Delay(wait);
+                }
+                await inflight.WaitAsync();
+                var i = sent++;
+                var message = traffic.Next(nodes[i % nodes.Count].BaseUrl);
+                index[message.ExternalId] = i;
+                Volatile.Write(ref sendTs[i], Stopwatch.GetTimestamp());
+                pending[i] = Task.Run(async () =>
+                {
+                    try
+                    {
+                        using var request = message.Request;
+                        using var response = await ctx.Http.SendAsync(request);
+                        stored[i] = response.IsSuccessStatusCode;
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            Interlocked.Increment(ref failedSends);
+                        }
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    {
+                        Interlocked.Increment(ref failedSends);
+                    }
+                    finally
+                    {
+                        inflight.Release();
+                        pending.TryRemove(i, out _);
+                    }
+                });
+            }
+        }
+        var sendingTook = clock.Elapsed;
+        var expected = 0L;
+        using (new Progress($"{title}: last deliveries", TimeSpan.FromSeconds(ctx.Options.Quick ? 10 : 20), () =>
+                   $"{Interlocked.Read(ref delivered):N0}/{expected:N0} delivered"))
+        {
+            await Task.WhenAny(Task.WhenAll(pending.Values.ToArray()), Task.Delay(TimeSpan.FromSeconds(60)));
+            expected = stored.Take(sent).Count(s => s) * (long)connected;
+            var grace = Stopwatch.StartNew();
+            while (Interlocked.Read(ref delivered) < expected && grace.Elapsed < TimeSpan.FromSeconds(ctx.Options.Quick ? 10 : 20))
+            {
+                await Task.Delay(50);
+            }
+        }
+        var usage = cpu.Stop();
+        var toAll = new Latency();
+        long complete = 0;
+        for (var i = 0; i < sent; i++)
+        {
+            if (!stored[i])
+            {
+                continue;
+            }
+            var all = true;
+            for (var m = 0; m < managers && all; m++)
+            {
+                all = connections[m] is null || counts[(long)i * managers + m] > 0;
+            }
+            if (all)
+            {
+                complete++;
+                toAll.RecordElapsed(sendTs[i], lastArrival[i]);
+            }
+        }
+        await Parallel.ForEachAsync(connections.Where(c => c is not null), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, _) => await c!.DisposeAsync());
+        return new Outcome(perDelivery, toAll, rate, sent / sendingTook.TotalSeconds, sent, expected,
+            Math.Max(0, expected - Interlocked.Read(ref delivered)), duplicates, failedSends, connected, usage);
+    }
+
+    public static void AddRows(BenchContext ctx, string scenario, string nodes, Outcome o)
+    {
+        ctx.Report.Add(new Row(scenario, $"Push latency webhook -> each manager's messageCreated ({o.Connected} managers, {nodes})",
+            $"p50 {Fmt.Ms(o.PerDelivery.PercentileMs(50))}, p99 {Fmt.Ms(o.PerDelivery.PercentileMs(99))}, max {Fmt.Ms(o.PerDelivery.MaxMs)}",
+            Goal: "p99 <= 50 ms", Met: o.PerDelivery.Count == 0 ? null : o.PerDelivery.PercentileMs(99) <= 50,
+            Note: $"inbound at {o.AchievedRate:0.0} msg/s (target {o.TargetRate:0.0} = half the max ingest rate); {o.PerDelivery.Count:N0} deliveries; "
+                + $"other people's processes used {o.Cpu.OthersShare:P0} of the machine")
+        { Number = o.PerDelivery.PercentileMs(99) });
+        ctx.Report.Add(new Row(scenario, $"Push: until the last of {o.Connected} managers had it (per message)",
+            $"p50 {Fmt.Ms(o.ToAll.PercentileMs(50))}, p99 {Fmt.Ms(o.ToAll.PercentileMs(99))}, max {Fmt.Ms(o.ToAll.MaxMs)}")
+        { Number = o.ToAll.PercentileMs(99) });
+        ctx.Report.Add(new Row(scenario, $"Push: missing / duplicate deliveries ({nodes})", $"{o.Missing:N0} / {o.Duplicates:N0}", Goal: "0 / 0",
+            Met: o.Missing == 0 && o.Duplicates == 0,
+            Note: $"{o.Expected:N0} expected ({o.Messages:N0} messages x {o.Connected} managers){(o.FailedSends > 0 ? $"; {o.FailedSends} sends failed" : "")}")
+        { Number = o.Missing + o.Duplicates });
+    }
+
+    public static async Task RunAsync(BenchContext ctx)
+    {
+        await ctx.EnsureAppAsync();
+        var rate = double.IsNaN(ctx.IngestRate) ? 50 : Math.Max(1, ctx.IngestRate / 2);
+        var outcome = await MeasureAsync(ctx, "push, 1 node", [ctx.NodeA!], ctx.Size.Push, rate);
+        ctx.PushP99Ms = outcome.PerDelivery.PercentileMs(99);
+        AddRows(ctx, "3 push", "1 node", outcome);
+    }
+}
