@@ -46,7 +46,9 @@ cleanup() {
   fi
   stop_redis
   stop_pg
-  if [ "$KEEP_WORK" = 1 ]; then
+  if [ "$KEEP_WORK" = 2 ]; then
+    log "work files kept in $WORK (with the PostgreSQL data directory)"
+  elif [ "$KEEP_WORK" = 1 ]; then
     rm -rf "$WORK/pg" "$WORK/redis" "$WORK/files"
     log "logs kept in $WORK"
   else
@@ -82,6 +84,7 @@ chmod 755 "$WORK"
 # pg_stat_statements and WAL timing for the ingest profile.
 export CC_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = top
+pg_stat_statements.track_planning = on
 track_wal_io_timing = on
 shared_buffers = 1GB
 max_wal_size = 4GB"
@@ -102,7 +105,7 @@ dotnet "$BENCH_DLL" run \
   --results "$RESULTS" \
   --work "$WORK" \
   "$@" || rc=$?
-if [ "$rc" -ne 0 ]; then
+if [ "$rc" -ne 0 ] && [ "$KEEP_WORK" = 0 ]; then
   KEEP_WORK=1
   log "the benchmark tool exited with code $rc (app logs kept in $WORK)"
 fi

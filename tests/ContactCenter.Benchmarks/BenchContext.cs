@@ -22,6 +22,9 @@ public sealed class BenchContext(BenchOptions options) : IAsyncDisposable
 
     public string MachineLine { get; set; } = "";
 
+    /// <summary>Returning contacts 1..N that exist (see Scenarios.ContactPool).</summary>
+    public int KnownContacts { get; set; }
+
     public string BareUrl => $"http://127.0.0.1:{BenchOptions.BarePort}";
 
     public AppNode? NodeA { get; set; }
@@ -69,6 +72,17 @@ public sealed class BenchContext(BenchOptions options) : IAsyncDisposable
         await AppDb.ExecuteAsync("create extension if not exists pg_stat_statements");
         PostmasterPid ??= await AppDb.PostmasterPidAsync();
     }
+
+    /// <summary>
+    /// Marks every open conversation resolved (as if handled), so that each push scenario starts from the same
+    /// empty queue: counters are recomputed per user over the open unassigned conversations, and what an
+    /// earlier scenario left open would otherwise decide the result.
+    /// </summary>
+    public async Task<long> ResolveOpenConversationsAsync() =>
+        await AppDb.ScalarAsync<long>("""
+            with r as (update conversations set status = 'resolved', resolved_at = now(), waiting_since = null where status <> 'resolved' returning 1)
+            select count(*) from r
+            """);
 
     public async ValueTask DisposeAsync()
     {

@@ -111,5 +111,8 @@ public sealed class BenchDb(string connectionString) : IAsyncDisposable
     /// <summary>WAL flushes so far (pg_stat_wal.wal_sync): with synchronous commit, one per commit unless commits are grouped.</summary>
     public Task<long> WalSyncsAsync() => ScalarAsync<long>("select wal_sync from pg_stat_wal");
 
+    /// <summary>WAL flush time so far in ms (pg_stat_wal.wal_sync_time; needs track_wal_io_timing, which bench.sh turns on).</summary>
+    public Task<double> WalSyncMsAsync() => ScalarAsync<double>("select wal_sync_time from pg_stat_wal");
+
     public async ValueTask DisposeAsync() => await db.DisposeAsync();
 }

@@ -84,7 +84,7 @@ public sealed class Report
         }
         if (profile.Count > 0)
         {
-            sb.AppendLine().AppendLine("## Ingest hot path profile").AppendLine();
+            sb.AppendLine().AppendLine("## Profiles (pg_stat_statements and /proc)").AppendLine();
             foreach (var p in profile)
             {
                 sb.AppendLine(p);

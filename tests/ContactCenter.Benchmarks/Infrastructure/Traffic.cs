@@ -14,20 +14,29 @@ public sealed record IngestTargets(long ApiChannelId, string ApiSecret, long? Te
 /// `Update`, half each. Of all messages 10% come from new contacts and 90% from returning ones; 1% of the
 /// requests (configurable) are redeliveries of a message sent before, which must not be stored twice.
 /// </summary>
-public sealed class Traffic(IngestTargets targets, string runTag, double redeliveryShare = 0.01, double newShare = 0.10)
+/// <param name="contactTag">Names contacts: the same tag means the same contacts (see ContactPool).</param>
+/// <param name="messageTag">Makes message ids unique to this traffic (api externalId prefix).</param>
+/// <param name="firstSequence">Where message numbers start (Telegram message ids must not repeat across runs).</param>
+/// <param name="knownContacts">Contacts 1..N already exist (returning from the first message on).</param>
+public sealed class Traffic(IngestTargets targets, string contactTag, string messageTag, long firstSequence, int knownContacts,
+    double redeliveryShare = 0.01, double newShare = 0.10)
 {
     public sealed record Sent(HttpRequestMessage Request, string ExternalId, bool Redelivery);
 
     private sealed record Copy(bool Telegram, string Url, byte[] Body, string ExternalId);
 
-    private long sequence;
-    private int contacts;
+    private long sequence = firstSequence;
+    private int contacts = knownContacts;
     private readonly Copy?[] recent = new Copy?[1024];
     private long recentCount;
 
     public long Sequence => Interlocked.Read(ref sequence);
 
     public int Contacts => Volatile.Read(ref contacts);
+
+    public static string ApiContact(string contactTag, int contact) => $"{contactTag}-contact-{contact}";
+
+    public static long TelegramChat(int contact) => 7_000_000_000L + contact;
 
     public static string TelegramExternalId(long chatId, int messageId) =>
         chatId.ToString(CultureInfo.InvariantCulture) + ":" + messageId.ToString(CultureInfo.InvariantCulture);
@@ -51,7 +60,7 @@ public sealed class Traffic(IngestTargets targets, string runTag, double redeliv
         Copy made;
         if (useTelegram)
         {
-            var chatId = 7_000_000_000L + contact;
+            var chatId = TelegramChat(contact);
             var messageId = (int)seq;
             var body = JsonSerializer.SerializeToUtf8Bytes(new
             {
@@ -69,11 +78,11 @@ public sealed class Traffic(IngestTargets targets, string runTag, double redeliv
         }
         else
         {
-            var externalId = $"{runTag}-{seq}";
+            var externalId = $"{messageTag}-{seq}";
             var body = JsonSerializer.SerializeToUtf8Bytes(new
             {
                 externalId,
-                contact = new { externalId = $"{runTag}-contact-{contact}", name = $"Customer {contact}" },
+                contact = new { externalId = ApiContact(contactTag, contact), name = $"Customer {contact}" },
                 text,
                 sentAt = DateTimeOffset.UtcNow,
             }, JsonOptions);

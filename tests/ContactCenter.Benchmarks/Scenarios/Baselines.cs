@@ -94,6 +94,7 @@ public static partial class Baselines
             """);
         await using var db = new BenchDb(ctx.BaselineConnection);
         var walBefore = await db.WalSyncsAsync();
+        var walMsBefore = await db.WalSyncMsAsync();
         var seconds = (int)ctx.Size.PgBench.TotalSeconds;
         var psi = new ProcessStartInfo(ctx.Options.PgBench)
         {
@@ -123,10 +124,11 @@ public static partial class Baselines
         var latency = LatencyLine().Match(output) is { Success: true } m ? m.Groups[1].Value + " ms" : "?";
         var transactions = tps * seconds;
         var wal = (await db.WalSyncsAsync() - walBefore) / Math.Max(1, transactions);
+        var walMs = (await db.WalSyncMsAsync() - walMsBefore) / Math.Max(1, transactions);
         ctx.PgBenchTps = tps;
         ctx.PgBenchWalPerTx = wal;
         ctx.Report.Add(new Row(Scenario, "pgbench one-row INSERT, unique key, 16 clients (storage ceiling)", $"{tps:N0} TPS",
-            Note: $"synchronous_commit on, fsync on; mean latency {latency}; {wal:0.00} WAL flushes per transaction") { Number = tps });
+            Note: $"synchronous_commit on, fsync on; mean latency {latency}; {wal:0.00} WAL flushes ({walMs:0.00} ms of fsync) per transaction") { Number = tps });
     }
 
     private static async Task BareHttpAsync(BenchContext ctx, string path, string figure, bool isCeiling)

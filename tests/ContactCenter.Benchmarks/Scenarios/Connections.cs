@@ -63,6 +63,7 @@ public static class Connections
             $"RSS {Fmt.Bytes(before)} -> {Fmt.Bytes(after)}; per-user groups, presence and token auth included")
         { Number = perConnection });
 
+        await ctx.ResolveOpenConversationsAsync();
         var times = new List<double>();
         var missing = 0L;
         for (var round = 0; round < ctx.Size.FanoutRounds; round++)

@@ -91,10 +91,15 @@ public static class PushLatency
             ctx.Report.Note($"{title}: only {connected} of {managers} managers connected ({connectError}).");
         }
 
-        var traffic = new Traffic(new IngestTargets(ctx.PushChannelId, "bench-api-secret-0123456789", null, ""), ctx.RunTag + "-push" + nodes.Count, redeliveryShare: 0);
+        // A queue of about a hundred waiting customers: returning contacts 1..100 (and 10% new ones) on an empty inbox.
+        var resolved = await ctx.ResolveOpenConversationsAsync();
+        var traffic = new Traffic(new IngestTargets(ctx.PushChannelId, "bench-api-secret-0123456789", null, ""), ctx.RunTag,
+            $"{ctx.RunTag}-push{nodes.Count}", 100_000_000L + nodes.Count * 10_000_000L, Math.Min(ctx.KnownContacts, 100), redeliveryShare: 0);
         var sent = 0;
         long failedSends = 0;
-        var inflight = new SemaphoreSlim(256);
+        // No more requests in flight than the ingest scenario's senders: past that they would only queue for database connections.
+        var inflight = new SemaphoreSlim(ctx.Size.HttpConcurrency);
+        await IngestProfile.ResetAsync(ctx);
         var pending = new ConcurrentDictionary<int, Task>();
         var cpu = new CpuWindow(nodes.Select(n => n.Pid), ctx.PostmasterPid);
         var clock = Stopwatch.StartNew();
@@ -156,6 +161,12 @@ public static class PushLatency
             }
         }
         var usage = cpu.Stop();
+        var storedCount = stored.Take(sent).Count(s => s);
+        await IngestProfile.StatementsAsync(ctx, $"### {title}: {storedCount:N0} messages pushed to {connected} managers in {sendingTook.TotalSeconds:0} s",
+            $"Per pushed message: app CPU {usage.AppSeconds * 1000 / Math.Max(1, storedCount):0.0} ms, PostgreSQL CPU {usage.PostgresSeconds * 1000 / Math.Max(1, storedCount):0.0} ms "
+            + $"(ingest, then messageCreated, conversationUpdated and countersChanged to every manager); "
+            + $"{resolved:N0} conversations left open by earlier scenarios were resolved first.",
+            Math.Max(1, storedCount), "msg", console: false);
         var toAll = new Latency();
         long complete = 0;
         for (var i = 0; i < sent; i++)
