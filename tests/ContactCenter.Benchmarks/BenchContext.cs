@@ -12,11 +12,12 @@ public sealed class BenchContext(BenchOptions options) : IAsyncDisposable
     public Report Report { get; } = new();
     public HttpClient Http { get; } = HttpLoad.NewClient(256);
 
-    public string AppConnection => new NpgsqlConnectionStringBuilder(Options.PgConnection) { Database = BenchOptions.AppDatabase }.ConnectionString;
+    public string AppConnection => new NpgsqlConnectionStringBuilder(Options.PgConnection) { Database = BenchOptions.AppDatabase }.ConnectionString
+        + (Options.AppConnectionExtra.Length > 0 ? ";" + Options.AppConnectionExtra : "");
     public string BaselineConnection => new NpgsqlConnectionStringBuilder(Options.PgConnection) { Database = BenchOptions.BaselineDatabase }.ConnectionString;
 
     private BenchDb? appDb;
-    public BenchDb AppDb => appDb ??= new BenchDb(AppConnection);
+    public BenchDb AppDb => appDb ??= new BenchDb(new NpgsqlConnectionStringBuilder(Options.PgConnection) { Database = BenchOptions.AppDatabase }.ConnectionString);
 
     public int? PostmasterPid { get; set; }
 

@@ -15,6 +15,9 @@ public sealed record BenchOptions
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
     public Sizes Size { get; init; } = Sizes.Full;
 
+    /// <summary>Extra connection string options for the app (e.g. "Max Auto Prepare=20"), to try a setting.</summary>
+    public string AppConnectionExtra { get; init; } = "";
+
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
 
     public const string AppDatabase = "contactcenter_bench";
@@ -66,6 +69,7 @@ public sealed record BenchOptions
             Quick = quick,
             Only = values.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() : new HashSet<string>(),
             Size = size,
+            AppConnectionExtra = values.GetValueOrDefault("app-conn-extra", ""),
         };
     }
 }

@@ -15,6 +15,10 @@ public static class Runner
         await using var ctx = new BenchContext(o);
         var mode = o.Quick ? "quick" : "full";
         Describe(ctx);
+        if (o.AppConnectionExtra.Length > 0)
+        {
+            ctx.Report.Note($"The app ran with extra connection string options: {o.AppConnectionExtra}.");
+        }
         Console.WriteLine($"ContactCenter benchmarks ({mode}); app logs and helper output in {o.WorkDir}");
 
         await Baselines.StartBareServerAsync(ctx);

@@ -18,7 +18,10 @@ public static class Connections
     public static async Task RunAsync(BenchContext ctx)
     {
         await ctx.EnsureAppAsync();
-        var node = ctx.NodeA!;
+        // A fresh process, as the bare hub's was: a heap that earlier scenarios grew would hide what connections cost.
+        await ctx.NodeA!.DisposeAsync();
+        ctx.NodeA = await AppNode.StartAsync(ctx.Options, "A", BenchOptions.PortA, ctx.AppConnection);
+        var node = ctx.NodeA;
         var target = ctx.ConnectionTarget;
         var limit = ProcStats.OpenFilesLimit();
         if (target < ctx.Size.Connections)
