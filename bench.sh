@@ -64,9 +64,12 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet (SDK 10) is not installed"
 # ---- build first, so that a compile error leaves nothing to tear down ----
 BUILD_ARGS=(-c Release -nologo -v quiet)
 if [ -n "${CI:-}" ]; then BUILD_ARGS+=(--disable-build-servers); fi
-log "dotnet build (Release): app and benchmark tool"
-dotnet build "$API_PROJECT" "${BUILD_ARGS[@]}"
-dotnet build "$BENCH_PROJECT" "${BUILD_ARGS[@]}"
+log "dotnet build (Release): app and benchmark tool (log: $WORK/build.log)"
+if ! { dotnet build "$API_PROJECT" "${BUILD_ARGS[@]}" && dotnet build "$BENCH_PROJECT" "${BUILD_ARGS[@]}"; } >"$WORK/build.log" 2>&1; then
+  grep -E "error|Error" "$WORK/build.log" | tail -n 30 >&2 || tail -n 30 "$WORK/build.log" >&2
+  KEEP_WORK=1
+  die "build failed"
+fi
 APP_DLL=$ROOT/src/ContactCenter.Api/bin/Release/net10.0/ContactCenter.Api.dll
 BENCH_DLL=$ROOT/tests/ContactCenter.Benchmarks/bin/Release/net10.0/ContactCenter.Benchmarks.dll
 [ -f "$APP_DLL" ] || die "$APP_DLL not found after the build"

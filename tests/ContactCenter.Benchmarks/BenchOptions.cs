@@ -116,21 +116,21 @@ public sealed record Sizes
 
     public static readonly Sizes Full = new()
     {
-        PgBench = TimeSpan.FromSeconds(20),
-        BareHttp = TimeSpan.FromSeconds(12),
-        IngestWarmup = TimeSpan.FromSeconds(10),
-        Ingest = TimeSpan.FromSeconds(45),
+        PgBench = TimeSpan.FromSeconds(15),
+        BareHttp = TimeSpan.FromSeconds(10),
+        IngestWarmup = TimeSpan.FromSeconds(8),
+        Ingest = TimeSpan.FromSeconds(40),
         HttpConcurrency = 32,
         Managers = 1000,
-        Push = TimeSpan.FromSeconds(30),
+        Push = TimeSpan.FromSeconds(25),
         Connections = 20_000,
-        ConnectLimit = TimeSpan.FromSeconds(200),
+        ConnectLimit = TimeSpan.FromSeconds(150),
         FanoutRounds = 3,
-        TwoNodeIngest = TimeSpan.FromSeconds(30),
+        TwoNodeIngest = TimeSpan.FromSeconds(25),
         TwoNodePush = TimeSpan.FromSeconds(20),
         Conversations = 100_000,
         Messages = 1_000_000,
         Deals = 10_000,
-        PerQuery = TimeSpan.FromSeconds(8),
+        PerQuery = TimeSpan.FromSeconds(6),
     };
 }
