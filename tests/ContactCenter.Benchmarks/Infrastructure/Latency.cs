@@ -76,5 +76,5 @@ public static class Fmt
 
     public static string Bytes(double bytes) => double.IsNaN(bytes) ? "-" : bytes >= 1024 * 1024 ? $"{bytes / 1024 / 1024:0.0} MB" : $"{bytes / 1024:0.0} KB";
 
-    public static string Ratio(double ratio) => double.IsNaN(ratio) || double.IsInfinity(ratio) ? "-" : ratio >= 10 ? $"{ratio:0}x" : $"{ratio:0.00}x";
+    public static string Ratio(double ratio) => double.IsNaN(ratio) || double.IsInfinity(ratio) ? "" : ratio >= 10 ? $"{ratio:0}x" : $"{ratio:0.00}x";
 }

@@ -28,7 +28,7 @@ public sealed class Report
         {
             rows.Add(row);
         }
-        Progress.Say($"  = {row.Figure}: {row.Value}" + (row.Ratio.Length > 0 ? $" ({row.Ratio} of {row.Baseline})" : "")
+        Progress.Say($"  = {row.Figure}: {row.Value}" + (row.Ratio.Length > 0 && row.Baseline.Length > 0 ? $" ({row.Ratio} of {row.Baseline})" : "")
             + (row.Goal.Length > 0 ? $"  goal {row.Goal}: {(row.Met == true ? "met" : row.Met == false ? "NOT met" : "-")}" : "")
             + (row.Note.Length > 0 ? $"  [{row.Note}]" : ""));
     }

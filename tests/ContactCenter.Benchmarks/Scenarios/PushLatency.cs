@@ -109,7 +109,8 @@ public static class PushLatency
             while (sent < maxMessages)
             {
                 var due = TimeSpan.FromSeconds(sent / rate);
-                if (due > duration)
+                // Bounded in time as well as in count: an app slower than the rate makes the loop wait for a free slot.
+                if (due > duration || clock.Elapsed > duration)
                 {
                     break;
                 }
@@ -118,7 +119,10 @@ public static class PushLatency
                 {
                     await Task.Delay(wait);
                 }
-                await inflight.WaitAsync();
+                if (!await inflight.WaitAsync(duration - clock.Elapsed > TimeSpan.Zero ? duration - clock.Elapsed : TimeSpan.Zero))
+                {
+                    break;
+                }
                 var i = sent++;
                 var message = traffic.Next(nodes[i % nodes.Count].BaseUrl);
                 index[message.ExternalId] = i;
