@@ -153,13 +153,13 @@ public static class PushLatency
         }
         var sendingTook = clock.Elapsed;
         var expected = 0L;
-        using (new Progress($"{title}: last deliveries", TimeSpan.FromSeconds(ctx.Options.Quick ? 10 : 20), () =>
+        using (new Progress($"{title}: last deliveries", TimeSpan.FromSeconds(ctx.Options.Quick ? 10 : 15), () =>
                    $"{Interlocked.Read(ref delivered):N0}/{expected:N0} delivered"))
         {
-            await Task.WhenAny(Task.WhenAll(pending.Values.ToArray()), Task.Delay(TimeSpan.FromSeconds(60)));
+            await Task.WhenAny(Task.WhenAll(pending.Values.ToArray()), Task.Delay(TimeSpan.FromSeconds(30)));
             expected = stored.Take(sent).Count(s => s) * (long)connected;
             var grace = Stopwatch.StartNew();
-            while (Interlocked.Read(ref delivered) < expected && grace.Elapsed < TimeSpan.FromSeconds(ctx.Options.Quick ? 10 : 20))
+            while (Interlocked.Read(ref delivered) < expected && grace.Elapsed < TimeSpan.FromSeconds(ctx.Options.Quick ? 10 : 15))
             {
                 await Task.Delay(50);
             }
