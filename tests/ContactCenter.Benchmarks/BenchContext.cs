@@ -10,7 +10,8 @@ public sealed class BenchContext(BenchOptions options) : IAsyncDisposable
     public BenchOptions Options { get; } = options;
     public Sizes Size => Options.Size;
     public Report Report { get; } = new();
-    public HttpClient Http { get; } = HttpLoad.NewClient(256);
+    /// <summary>Replaced when a node restarts: pooled keep-alive connections to the old process are dead.</summary>
+    public HttpClient Http { get; private set; } = HttpLoad.NewClient(256);
 
     public string AppConnection => new NpgsqlConnectionStringBuilder(Options.PgConnection) { Database = BenchOptions.AppDatabase }.ConnectionString
         + (Options.AppConnectionExtra.Length > 0 ? ";" + Options.AppConnectionExtra : "");
@@ -34,6 +35,7 @@ public sealed class BenchContext(BenchOptions options) : IAsyncDisposable
     public IngestTargets? Ingest { get; set; }
     public long PushChannelId { get; set; }
     public long ConnectionsChannelId { get; set; }
+    public List<BenchDb.User> PushManagers { get; private set; } = [];
     public string RunTag { get; } = "b" + DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // Figures that later rows are compared with (NaN when not measured in this run).
@@ -70,8 +72,28 @@ public sealed class BenchContext(BenchOptions options) : IAsyncDisposable
         Ingest = new IngestTargets(api, apiSecret, telegram, telegramSecret);
         PushChannelId = await Admin.CreateChannelAsync("api", "Bench push (api)", new JsonObject { ["secret"] = apiSecret });
         ConnectionsChannelId = await Admin.CreateChannelAsync("api", "Bench connections (api)", new JsonObject { ["secret"] = apiSecret });
+        // The managers exist from the start, so that every scenario runs with the same users (some work is per active user).
+        PushManagers = await AppDb.CreateUsersAsync("push", Size.Managers, "manager", PushChannelId);
+        await AppDb.ExecuteAsync("analyze users, channel_members");
         await AppDb.ExecuteAsync("create extension if not exists pg_stat_statements");
         PostmasterPid ??= await AppDb.PostmasterPidAsync();
+    }
+
+    /// <summary>Stops node A (if running) and starts a fresh one; new HTTP connections and a new admin client.</summary>
+    public async Task RestartNodeAAsync()
+    {
+        if (NodeA is not null)
+        {
+            await NodeA.DisposeAsync();
+        }
+        NodeA = await AppNode.StartAsync(Options, "A", BenchOptions.PortA, AppConnection);
+        var old = Http;
+        Http = HttpLoad.NewClient(256);
+        old.Dispose();
+        if (Admin is not null)
+        {
+            Admin = new AdminApi(Http, NodeA.BaseUrl, Admin.Token);
+        }
     }
 
     /// <summary>

@@ -122,15 +122,15 @@ public sealed record Sizes
         Ingest = TimeSpan.FromSeconds(40),
         HttpConcurrency = 32,
         Managers = 1000,
-        Push = TimeSpan.FromSeconds(25),
+        Push = TimeSpan.FromSeconds(20),
         Connections = 20_000,
         ConnectLimit = TimeSpan.FromSeconds(150),
         FanoutRounds = 3,
         TwoNodeIngest = TimeSpan.FromSeconds(25),
-        TwoNodePush = TimeSpan.FromSeconds(20),
+        TwoNodePush = TimeSpan.FromSeconds(15),
         Conversations = 100_000,
         Messages = 1_000_000,
         Deals = 10_000,
-        PerQuery = TimeSpan.FromSeconds(6),
+        PerQuery = TimeSpan.FromSeconds(5),
     };
 }

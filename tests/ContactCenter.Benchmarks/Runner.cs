@@ -30,8 +30,7 @@ public static class Runner
         {
             // Thousands of connections leave node A's heap large: start it afresh for what follows.
             Progress.Say("  (restarting node A)");
-            await ctx.NodeA.DisposeAsync();
-            ctx.NodeA = await AppNode.StartAsync(o, "A", BenchOptions.PortA, ctx.AppConnection);
+            await ctx.RestartNodeAAsync();
         }
         await StepAsync(ctx, "twonodes", "6. Two nodes with the Redis backplane", () => TwoNodes.RunAsync(ctx));
         await StepAsync(ctx, "queries", "5. Queries over seeded data", () => Queries.RunAsync(ctx));
@@ -79,6 +78,26 @@ public static class Runner
         {
             ctx.Report.Add(new Row(name, $"scenario {name}", "FAILED", Note: ex.GetType().Name + ": " + ex.Message.ReplaceLineEndings(" ")));
             Console.Error.WriteLine(ex);
+        }
+        foreach (var node in new[] { ctx.NodeA, ctx.NodeB })
+        {
+            if (node is not null && !node.Alive)
+            {
+                // Said plainly, with the app's last words; later scenarios get a fresh node.
+                var tail = Children.Tail(node.LogFile, 400).Split('\n')
+                    .Where(l => l.StartsWith("crit:", StringComparison.Ordinal) || l.Contains("Exception:", StringComparison.Ordinal))
+                    .Select(l => l.Trim()).Distinct().Take(2);
+                ctx.Report.Note($"App node {node.Name} EXITED during '{name}': {string.Join(" / ", tail)} (log: {node.LogFile}).");
+                Progress.Say($"  !!! app node {node.Name} exited during {name}; see {node.LogFile}");
+            }
+        }
+        if (ctx.NodeB is { Alive: false })
+        {
+            ctx.NodeB = null;
+        }
+        if (ctx.NodeA is { Alive: false })
+        {
+            await ctx.RestartNodeAAsync();
         }
         Console.WriteLine($"   ({sw.Elapsed.TotalSeconds:0} s)");
         return true;

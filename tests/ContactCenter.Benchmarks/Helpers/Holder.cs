@@ -10,7 +10,7 @@ namespace ContactCenter.Benchmarks.Helpers;
 /// <summary>
 /// A helper process that holds thousands of idle hub connections (one process may only open so many
 /// files). It talks to the runner over stdin/stdout, one line per message:
-/// out `progress C F`, `ready C F [error]`; in `mark` (forget receipts) -> `marked`;
+/// out `progress C F`, `ready C F [error]` (C connected and still open, F failed or closed by the server); in `mark` (forget receipts) -> `marked`;
 /// `collect MS` -> `collected RECEIVED EXTRA t1,t2,...` (Stopwatch timestamps, comparable across processes
 /// on Linux: CLOCK_MONOTONIC); `quit`.
 /// </summary>
@@ -33,6 +33,7 @@ public static class Holder
         var extra = 0L;
         var connected = 0;
         var failed = 0;
+        var dropped = 0;
         string? firstError = null;
         var stdout = new object();
         void Send(string line)
@@ -46,7 +47,7 @@ public static class Holder
 
         var sw = Stopwatch.StartNew();
         using (var gate = new SemaphoreSlim(concurrency))
-        using (var ticker = new Timer(_ => Send($"progress {Volatile.Read(ref connected)} {Volatile.Read(ref failed)}"), null, 500, 500))
+        using (var ticker = new Timer(_ => Send($"progress {Volatile.Read(ref connected) - Volatile.Read(ref dropped)} {Volatile.Read(ref failed) + Volatile.Read(ref dropped)}"), null, 500, 500))
         {
             var tasks = new List<Task>(count);
             for (var i = 0; i < count; i++)
@@ -83,6 +84,15 @@ public static class Holder
                                 Interlocked.Increment(ref extra);
                             }
                         });
+                        // The server may close a connection right after the handshake (OnConnectedAsync failed): count it as dropped.
+                        connection.Closed += _ =>
+                        {
+                            if (connections[index] is not null)
+                            {
+                                Interlocked.Increment(ref dropped);
+                            }
+                            return Task.CompletedTask;
+                        };
                         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
                         await connection.StartAsync(cts.Token);
                         connections[index] = connection;
@@ -101,7 +111,13 @@ public static class Holder
             }
             await Task.WhenAll(tasks);
         }
-        Send($"ready {connected} {failed} {firstError}");
+        // Give the server a moment to close what it refused after the handshake.
+        await Task.Delay(2000);
+        if (dropped > 0)
+        {
+            Interlocked.CompareExchange(ref firstError, $"{dropped} closed by the server after connecting", null);
+        }
+        Send($"ready {connected - dropped} {failed + dropped} {firstError}");
 
         string? command;
         while ((command = await Console.In.ReadLineAsync()) is not null)
@@ -128,7 +144,7 @@ public static class Holder
                                 received++;
                             }
                         }
-                        if (received >= connected || wait.Elapsed > limit)
+                        if (received >= connected - Volatile.Read(ref dropped) || wait.Elapsed > limit)
                         {
                             break;
                         }
