@@ -96,22 +96,22 @@ public sealed record Sizes
 
     public static readonly Sizes Quick = new()
     {
-        PgBench = TimeSpan.FromSeconds(5),
+        PgBench = TimeSpan.FromSeconds(4),
         BareHttp = TimeSpan.FromSeconds(3),
         IngestWarmup = TimeSpan.FromSeconds(3),
-        Ingest = TimeSpan.FromSeconds(8),
+        Ingest = TimeSpan.FromSeconds(7),
         HttpConcurrency = 32,
         Managers = 50,
-        Push = TimeSpan.FromSeconds(6),
+        Push = TimeSpan.FromSeconds(5),
         Connections = 1000,
         ConnectLimit = TimeSpan.FromSeconds(40),
         FanoutRounds = 2,
-        TwoNodeIngest = TimeSpan.FromSeconds(6),
+        TwoNodeIngest = TimeSpan.FromSeconds(5),
         TwoNodePush = TimeSpan.FromSeconds(5),
         Conversations = 10_000,
         Messages = 100_000,
         Deals = 2_000,
-        PerQuery = TimeSpan.FromSeconds(2),
+        PerQuery = TimeSpan.FromSeconds(1.5),
     };
 
     public static readonly Sizes Full = new()

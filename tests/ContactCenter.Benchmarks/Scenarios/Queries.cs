@@ -79,7 +79,7 @@ public static class Queries
             r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return r;
         }
-        await HttpLoad.RunAsync("warm-up", client, readers, TimeSpan.FromSeconds(1), Make, HttpLoad.Success);
+        await HttpLoad.RunAsync("warm-up", client, readers, TimeSpan.FromSeconds(ctx.Options.Quick ? 0.5 : 1), Make, HttpLoad.Success);
         var result = await HttpLoad.RunAsync(figure, client, readers, ctx.Size.PerQuery, Make, HttpLoad.Success);
         var p99 = result.Latency.PercentileMs(99);
         ctx.Report.Add(new Row(Scenario, figure, $"p50 {Fmt.Ms(result.Latency.PercentileMs(50))}, p99 {Fmt.Ms(p99)}", Goal: $"p99 <= {goalMs:0} ms",
