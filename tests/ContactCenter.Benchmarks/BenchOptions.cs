@@ -25,9 +25,10 @@ public sealed record BenchOptions
     public const string JwtKey = "bench-only-jwt-key-0123456789-abcdefghijklmnop";
     public const string AdminEmail = "admin@bench.local";
     public const string AdminPassword = "bench-admin-password-1";
-    public const int PortA = 55481;
-    public const int PortB = 55482;
-    public const int BarePort = 55483;
+    // Below the ephemeral port range (32768-60999): tens of thousands of client sockets must not take them first.
+    public const int PortA = 28481;
+    public const int PortB = 28482;
+    public const int BarePort = 28483;
 
     public static BenchOptions Parse(string[] args)
     {
