@@ -53,7 +53,7 @@ public static class Runner
         }
         Console.WriteLine();
         Console.WriteLine($"Written: {Path.Combine(o.ResultsDir, $"bench-{mode}-{stamp}")}.{{md,json}} (and latest-{mode}.*)");
-        if (ctx.Report.Rows.FirstOrDefault(r => r.Scenario == "2 ingest" && r.Ratio.Length > 0) is { } ingest)
+        if (ctx.Report.Rows.FirstOrDefault(r => r.Scenario == "2 ingest" && r.Ratio.Length > 0 && r.Baseline.Contains("TPS", StringComparison.Ordinal)) is { } ingest)
         {
             Console.WriteLine($"Ingest ratio: {ingest.Ratio} of the pgbench one-row INSERT ceiling ({ingest.Value} vs {ingest.Baseline}; goal >= 1.00x: {(ingest.Met == true ? "met" : "NOT met")})");
         }

@@ -99,7 +99,7 @@ public sealed class Report
         finishedAt = DateTimeOffset.UtcNow,
         tookSeconds = Math.Round(took.TotalSeconds),
         machine,
-        rows = rows.Select(r => new { r.Scenario, r.Figure, r.Value, r.Number, r.Baseline, r.Ratio, r.Goal, met = r.Met, r.Note }),
+        rows = rows.Select(r => new { r.Scenario, r.Figure, r.Value, number = r.Number is { } n && double.IsFinite(n) ? n : (double?)null, r.Baseline, r.Ratio, r.Goal, met = r.Met, r.Note }),
         notes,
         profile,
     }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });

@@ -66,6 +66,8 @@ public static class Ingest
             double.IsNaN(ctx.PgBenchWalPerTx) ? "" : $"{ctx.PgBenchWalPerTx:0.00} (pgbench)", "",
             Note: $"1.00 = one fsync per message, commits not shared; {outcome.WalSyncMsPerMessage:0.00} ms of WAL fsync per message") { Number = outcome.WalPerMessage });
         await IngestProfile.ReportAsync(ctx, outcome);
-        Progress.Say($"  >>> Ingest ratio: {Fmt.Ratio(ratio)} of the pgbench one-row INSERT ceiling ({outcome.StoredPerSecond:N0} stored msg/s vs {ctx.PgBenchTps:N0} TPS; goal >= 1.00x: {(ratio >= 1 ? "met" : "NOT met")})");
+        Progress.Say(double.IsNaN(ratio)
+            ? $"  >>> Ingest: {outcome.StoredPerSecond:N0} stored msg/s (no ratio: pgbench did not run)"
+            : $"  >>> Ingest ratio: {Fmt.Ratio(ratio)} of the pgbench one-row INSERT ceiling ({outcome.StoredPerSecond:N0} stored msg/s vs {ctx.PgBenchTps:N0} TPS; goal >= 1.00x: {(ratio >= 1 ? "met" : "NOT met")})");
     }
 }

@@ -280,8 +280,8 @@ public static class PushLatency
             $"p50 {Fmt.Ms(o.ToAll.PercentileMs(50))}, p99 {Fmt.Ms(o.ToAll.PercentileMs(99))}, max {Fmt.Ms(o.ToAll.MaxMs)}")
         { Number = o.ToAll.PercentileMs(99) });
         ctx.Report.Add(new Row(scenario, $"Push with nothing queued: {o.IdleMessages} messages one at a time, until all {o.Connected} managers had each",
-            $"p50 {Fmt.Ms(o.IdleToAll.PercentileMs(50))}, max {Fmt.Ms(o.IdleToAll.MaxMs)}", Goal: "p99 <= 50 ms",
-            Met: o.IdleToAll.Count == 0 ? null : o.IdleToAll.MaxMs <= 50, Note: "the floor: the latency of one push when the app is not behind")
+            o.IdleToAll.Count == 0 ? "none reached all managers within 15 s (the app was still behind)" : $"p50 {Fmt.Ms(o.IdleToAll.PercentileMs(50))}, max {Fmt.Ms(o.IdleToAll.MaxMs)}", Goal: "p99 <= 50 ms",
+            Met: o.IdleToAll.Count == 0 ? false : o.IdleToAll.MaxMs <= 50, Note: "the floor: the latency of one push when the app is not behind")
         { Number = o.IdleToAll.MaxMs });
         ctx.Report.Add(new Row(scenario, $"Push: missing / duplicate deliveries ({nodes})", $"{o.Missing:N0} / {o.Duplicates:N0}", Goal: "0 / 0",
             Met: o.Missing == 0 && o.Duplicates == 0,

@@ -20,7 +20,7 @@ public static class TwoNodes
         var scaling = ingest.StoredPerSecond / ctx.IngestRate;
         ctx.Report.Add(new Row(Scenario, "Inbound messages stored/s (2 nodes, Redis backplane)", $"{ingest.StoredPerSecond:N0} msg/s",
             double.IsNaN(ctx.IngestRate) ? "" : $"{ctx.IngestRate:N0} msg/s (1 node)", Fmt.Ratio(scaling),
-            Note: $"scaling ratio; vs pgbench {Fmt.Ratio(ingest.StoredPerSecond / ctx.PgBenchTps)}; both nodes share the same 2 cores and PostgreSQL; "
+            Note: $"scaling ratio{(double.IsNaN(ctx.PgBenchTps) ? "" : $"; vs pgbench {Fmt.Ratio(ingest.StoredPerSecond / ctx.PgBenchTps)}")}; both nodes share the same 2 cores and PostgreSQL; "
                 + $"request latency {ingest.Load.Latency.Summary()}; {ingest.Load.ErrorText}".TrimEnd(' ', ';'))
         { Number = ingest.StoredPerSecond });
 
