@@ -41,12 +41,4 @@ public sealed class AdminApi(HttpClient http, string baseUrl, string token)
         using var response = await http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
-
-    public async Task<int> PostAsync(string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        return (int)response.StatusCode;
-    }
 }

@@ -130,8 +130,6 @@ public sealed class HolderGroup : IAsyncDisposable
         return (stamps, extra);
     }
 
-    public long ClientRssBytes => members.Where(m => !m.Process.HasExited).Sum(m => ProcStats.RssBytes(m.Process.Id));
-
     public async ValueTask DisposeAsync()
     {
         try

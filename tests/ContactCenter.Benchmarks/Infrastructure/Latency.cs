@@ -53,17 +53,6 @@ public sealed class Latency
         }
     }
 
-    public double MeanMs
-    {
-        get
-        {
-            lock (gate)
-            {
-                return histogram.TotalCount == 0 ? double.NaN : histogram.GetMean() / 1000.0;
-            }
-        }
-    }
-
     public string Summary() => Count == 0 ? "no samples"
         : $"p50 {Fmt.Ms(PercentileMs(50))}, p99 {Fmt.Ms(PercentileMs(99))}, max {Fmt.Ms(MaxMs)} (n={Count:N0})";
 }
