@@ -5,10 +5,11 @@
 # benchmark tool in Release, and runs tests/ContactCenter.Benchmarks, which starts the app as real processes
 # (one node, then two for scenario 6), runs the scenarios with a time limit each, prints one table and writes
 # it to bench/results/ (JSON and Markdown, git-ignored).
-#   ./bench.sh                      full run (under 15 minutes)
-#   ./bench.sh --quick              small sizes (about 2 minutes)
+#   ./bench.sh                      full run (about 10-12 minutes, under 15)
+#   ./bench.sh --quick              small sizes (about 2 minutes, 3 with the build)
 #   ./bench.sh --only ingest,push   some scenarios: baselines, ingest, push, connections, twonodes, queries
 #   ./bench.sh --connections N --managers N --conversations N --messages N   override sizes
+#   ./bench.sh --app-conn-extra "Max Auto Prepare=20"   extra connection-string options for the app
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd -P)
@@ -24,7 +25,7 @@ RESULTS=$ROOT/bench/results
 
 case "${1:-}" in
   -h | --help)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
 esac
