@@ -5,6 +5,7 @@
 #   find_pg_bin                 newest /usr/lib/postgresql/*/bin (prints it)
 #   ensure_pg                   installs PostgreSQL if missing, sets PG_BIN
 #   start_pg DIR PORT [fast]    initdb (if needed) + start a private cluster
+#                               (CC_PG_EXTRA_CONF: extra postgresql.conf lines)
 #   stop_pg                     stops the cluster start_pg started (idempotent)
 #   pg_ensure_db PORT NAME      createdb NAME if it does not exist
 #   ensure_redis                installs redis-server if missing
@@ -158,6 +159,8 @@ start_pg() {
       echo "synchronous_commit = off"
       echo "full_page_writes = off"
     fi
+    # Extra settings from the caller, one per line (bench.sh: pg_stat_statements).
+    if [ -n "${CC_PG_EXTRA_CONF:-}" ]; then printf '%s\n' "$CC_PG_EXTRA_CONF"; fi
   } >"$dir/cc-local.conf"
   printf '%s\n' \
     "# written by scripts/lib.sh start_pg: trust, local socket and 127.0.0.1 only" \

@@ -76,7 +76,7 @@ public sealed class PresenceTracker(IServiceProvider services, IConfiguration co
                 }
                 return online;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
             {
                 logger.LogWarning("Presence falls back to this node's connections: {Error}", ex.Message);
             }
@@ -115,8 +115,9 @@ public sealed class PresenceTracker(IServiceProvider services, IConfiguration co
         {
             await action(redis.GetDatabase());
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
+            // RedisTimeoutException is a TimeoutException, not a RedisException: uncaught, it stopped the host from the heartbeat.
             logger.LogWarning("Presence update not written to Redis: {Error}", ex.Message);
         }
     }
