@@ -60,12 +60,25 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Empties every table the tests write, keeps the migrated schema and the seeded pipeline.</summary>
     public async Task ResetAsync()
     {
-        await using var db = Db();
-        await db.ExecuteAsync("""
-            truncate table outbox, timeline_entries, conversation_reads, attachments, messages, conversations, activities,
-                deals, leads, contact_identities, contacts, channel_members, channels, users restart identity cascade;
-            update app_settings set value = '{"mode": "classic"}' where key = 'crm';
-            """);
+        // The app's background workers (outbox, schedulers) touch these tables too: a truncate can meet them in a
+        // deadlock, which PostgreSQL resolves by cancelling one side — ours is simply tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = Db();
+                await db.ExecuteAsync("""
+                    truncate table outbox, timeline_entries, conversation_reads, attachments, messages, conversations, activities,
+                        deals, leads, contact_identities, contacts, channel_members, channels, users restart identity cascade;
+                    update app_settings set value = '{"mode": "classic"}' where key = 'crm';
+                    """);
+                break;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable && attempt < 5)
+            {
+                await Task.Delay(200 * attempt);
+            }
+        }
         await EnsureAdminAsync();
     }
 
