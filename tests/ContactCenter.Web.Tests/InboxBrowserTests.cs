@@ -11,20 +11,12 @@ using static Microsoft.Playwright.Assertions;
 namespace ContactCenter.Web.Tests;
 
 /// <summary>A manager works the inbox in real headless Chromium against the real server.</summary>
-public sealed class InboxBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFixture>, IAsyncLifetime
+public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 {
     private readonly WireMockServer callback = WireMockServer.Start();
-    private readonly string suffix = Guid.NewGuid().ToString("N")[..8];
-    private IPage page = null!;
-
-    public async Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        page = await fx.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await page.Context.CloseAsync();
+        await base.DisposeAsync();
         callback.Stop();
     }
 
@@ -33,32 +25,32 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
     {
         callback.Given(Request.Create().WithPath("/cb").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(1500)));
-        var channel = await fx.CreateApiChannelAsync(callback.Url + "/cb", "Shop " + suffix);
-        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
+        var channel = await Fx.CreateApiChannelAsync(callback.Url + "/cb", "Shop " + Suffix);
+        var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
         await SignInAsync(manager.Email);
 
-        var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Do you ship to Lisbon?", "Lena Customer");
+        var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "Do you ship to Lisbon?", "Lena Customer");
         var conversationId = ingested["conversationId"]!.ToString();
-        var item = page.Locator($"[data-conversation-id='{conversationId}']");
+        var item = Page.Locator($"[data-conversation-id='{conversationId}']");
         await Expect(item).ToContainTextAsync("Lena Customer");
         await Expect(item).ToContainTextAsync("Do you ship to Lisbon?");
         await Expect(item.GetByTestId("unread-badge")).ToHaveTextAsync("1");
-        await Expect(page).ToHaveTitleAsync(new Regex(@"^\(1\) ContactCenter$"));
+        await Expect(Page).ToHaveTitleAsync(new Regex(@"^\(1\) ContactCenter$"));
         await Screenshot("inbox-unread");
 
         await item.ClickAsync();
-        await Expect(page.Locator(".message.inbound")).ToContainTextAsync("Do you ship to Lisbon?");
+        await Expect(Page.Locator(".message.inbound")).ToContainTextAsync("Do you ship to Lisbon?");
         await Expect(item.GetByTestId("unread-badge")).ToHaveCountAsync(0);
-        await Expect(page).ToHaveTitleAsync("ContactCenter");
+        await Expect(Page).ToHaveTitleAsync("ContactCenter");
         Assert.Equal(0, (await GetConversationAsync(manager.Token, conversationId))["unreadCount"]!.GetValue<long>());
 
-        var composer = page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
+        var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
         await composer.PressSequentiallyAsync("Yes, we do.");
         await composer.PressAsync("Shift+Enter");
         await composer.PressSequentiallyAsync("Delivery takes 3 days.");
         await composer.PressAsync("Enter");
         await Expect(composer).ToHaveValueAsync("");
-        var reply = page.Locator(".message.outbound").Filter(new() { HasText = "Delivery takes 3 days." });
+        var reply = Page.Locator(".message.outbound").Filter(new() { HasText = "Delivery takes 3 days." });
         await Expect(reply).ToHaveAttributeAsync("data-status", "queued");
         await Expect(reply.GetByTestId("ticks")).ToHaveAttributeAsync("aria-label", "Queued");
         await Expect(reply).ToHaveAttributeAsync("data-status", "sent");
@@ -72,16 +64,16 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
     public async Task A_failed_reply_shows_its_reason_and_retry_sends_it()
     {
         callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(400));
-        var channel = await fx.CreateApiChannelAsync(callback.Url + "/cb", "Refusing " + suffix);
-        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
-        var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Hello?", "Olga");
+        var channel = await Fx.CreateApiChannelAsync(callback.Url + "/cb", "Refusing " + Suffix);
+        var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
+        var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "Hello?", "Olga");
         await SignInAsync(manager.Email);
-        await page.Locator($"[data-conversation-id='{ingested["conversationId"]}']").ClickAsync();
+        await Page.Locator($"[data-conversation-id='{ingested["conversationId"]}']").ClickAsync();
 
-        var composer = page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
+        var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
         await composer.FillAsync("This will bounce first");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        var reply = page.Locator(".message.outbound").Filter(new() { HasText = "This will bounce first" });
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        var reply = Page.Locator(".message.outbound").Filter(new() { HasText = "This will bounce first" });
         await Expect(reply).ToHaveAttributeAsync("data-status", "failed", new() { Timeout = 30_000 }); // the outbox, not the page, sets the pace
         await Expect(reply.GetByRole(AriaRole.Alert)).ToContainTextAsync("refused the message (400)");
         await Screenshot("thread-failed");
@@ -97,114 +89,106 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
     public async Task After_the_connection_drops_it_shows_reconnecting_then_catches_up_on_everything_missed()
     {
         callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        var channel = await fx.CreateApiChannelAsync(callback.Url + "/cb", "Drop " + suffix);
-        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
-        var first = await fx.IngestAsync(channel, "ext-1-" + suffix, "cust-1-" + suffix, "First question", "Pavel");
+        var channel = await Fx.CreateApiChannelAsync(callback.Url + "/cb", "Drop " + Suffix);
+        var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
+        var first = await Fx.IngestAsync(channel, "ext-1-" + Suffix, "cust-1-" + Suffix, "First question", "Pavel");
         await SignInAsync(manager.Email);
-        await page.Locator($"[data-conversation-id='{first["conversationId"]}']").ClickAsync();
-        await Expect(page.Locator(".message.inbound")).ToContainTextAsync("First question");
+        await Page.Locator($"[data-conversation-id='{first["conversationId"]}']").ClickAsync();
+        await Expect(Page.Locator(".message.inbound")).ToContainTextAsync("First question");
 
-        fx.Proxy.Stop();
+        Fx.Proxy.Stop();
         try
         {
-            await Expect(page.GetByTestId("reconnecting")).ToBeVisibleAsync();
+            await Expect(Page.GetByTestId("reconnecting")).ToBeVisibleAsync();
             await Screenshot("reconnecting");
             // Written while the browser cannot hear anything: it must still show them afterwards.
-            await fx.IngestAsync(channel, "ext-2-" + suffix, "cust-1-" + suffix, "Are you there?", "Pavel");
-            var other = await fx.IngestAsync(channel, "ext-3-" + suffix, "cust-2-" + suffix, "New customer while offline", "Rita");
+            await Fx.IngestAsync(channel, "ext-2-" + Suffix, "cust-1-" + Suffix, "Are you there?", "Pavel");
+            var other = await Fx.IngestAsync(channel, "ext-3-" + Suffix, "cust-2-" + Suffix, "New customer while offline", "Rita");
             await Task.Delay(1500);
-            fx.Proxy.Start();
+            Fx.Proxy.Start();
 
-            await Expect(page.GetByTestId("reconnecting")).ToHaveCountAsync(0, new() { Timeout = 45_000 });
-            await Expect(page.Locator(".message.inbound").Filter(new() { HasText = "Are you there?" })).ToBeVisibleAsync();
-            var missed = page.Locator($"[data-conversation-id='{other["conversationId"]}']");
+            await Expect(Page.GetByTestId("reconnecting")).ToHaveCountAsync(0, new() { Timeout = 45_000 });
+            await Expect(Page.Locator(".message.inbound").Filter(new() { HasText = "Are you there?" })).ToBeVisibleAsync();
+            var missed = Page.Locator($"[data-conversation-id='{other["conversationId"]}']");
             await Expect(missed).ToContainTextAsync("New customer while offline");
             await Expect(missed.GetByTestId("unread-badge")).ToHaveTextAsync("1");
         }
         finally
         {
-            fx.Proxy.Stop();
-            fx.Proxy.Start();
+            Fx.Proxy.Stop();
+            Fx.Proxy.Start();
         }
 
         // And live pushes work again on the new connection.
-        await fx.IngestAsync(channel, "ext-4-" + suffix, "cust-1-" + suffix, "Back online?", "Pavel");
-        await Expect(page.Locator(".message.inbound").Filter(new() { HasText = "Back online?" })).ToBeVisibleAsync();
+        await Fx.IngestAsync(channel, "ext-4-" + Suffix, "cust-1-" + Suffix, "Back online?", "Pavel");
+        await Expect(Page.Locator(".message.inbound").Filter(new() { HasText = "Back online?" })).ToBeVisibleAsync();
     }
 
     [Fact]
     public async Task The_session_survives_a_reload_an_expired_token_keeps_the_draft_and_sign_out_returns_to_sign_in()
     {
-        var channel = await fx.CreateApiChannelAsync(null, "Session " + suffix);
-        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
-        var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Hi", "Sven");
+        var channel = await Fx.CreateApiChannelAsync(null, "Session " + Suffix);
+        var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
+        var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "Hi", "Sven");
         await SignInAsync(manager.Email);
-        await page.Locator($"[data-conversation-id='{ingested["conversationId"]}']").ClickAsync();
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" }).FillAsync("Half-written answer");
+        await Page.Locator($"[data-conversation-id='{ingested["conversationId"]}']").ClickAsync();
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" }).FillAsync("Half-written answer");
 
-        await page.ReloadAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).ToHaveValueAsync("Half-written answer");
+        await Page.ReloadAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).ToHaveValueAsync("Half-written answer");
 
         // The server no longer accepts the token (as after its expiry): back to sign-in, then back to the same draft.
-        await page.EvaluateAsync("() => { const s = JSON.parse(localStorage.getItem('cc.session')); s.accessToken = 'expired'; localStorage.setItem('cc.session', JSON.stringify(s)); }");
-        await page.ReloadAsync();
-        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("session has expired");
-        await Expect(page.GetByLabel("Email")).ToHaveValueAsync(manager.Email);
-        await page.GetByLabel("Password").FillAsync("password-1234");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).ToHaveValueAsync("Half-written answer");
+        await Page.EvaluateAsync("() => { const s = JSON.parse(localStorage.getItem('cc.session')); s.accessToken = 'expired'; localStorage.setItem('cc.session', JSON.stringify(s)); }");
+        await Page.ReloadAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("session has expired");
+        await Expect(Page.GetByLabel("Email")).ToHaveValueAsync(manager.Email);
+        await Page.GetByLabel("Password").FillAsync("password-1234");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).ToHaveValueAsync("Half-written answer");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
-        await page.ReloadAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Page.ReloadAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 
     [Fact]
     public async Task Keyboard_moves_through_the_list_and_opens_a_conversation_and_Russian_replaces_every_label()
     {
-        var channel = await fx.CreateApiChannelAsync(null, "Keys " + suffix);
-        var manager = await fx.CreateUserAsync("mgr" + suffix, "manager", channel.Id);
-        await fx.IngestAsync(channel, "ext-1-" + suffix, "cust-1-" + suffix, "older", "Alpha");
-        var newest = await fx.IngestAsync(channel, "ext-2-" + suffix, "cust-2-" + suffix, "newer", "Beta");
+        var channel = await Fx.CreateApiChannelAsync(null, "Keys " + Suffix);
+        var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
+        await Fx.IngestAsync(channel, "ext-1-" + Suffix, "cust-1-" + Suffix, "older", "Alpha");
+        var newest = await Fx.IngestAsync(channel, "ext-2-" + Suffix, "cust-2-" + Suffix, "newer", "Beta");
         await SignInAsync(manager.Email);
 
-        var options = page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" }).GetByRole(AriaRole.Option);
+        var options = Page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" }).GetByRole(AriaRole.Option);
         await Expect(options).ToHaveCountAsync(2);
         await options.First.FocusAsync();
-        await page.Keyboard.PressAsync("ArrowDown");
-        await page.Keyboard.PressAsync("ArrowUp");
-        await page.Keyboard.PressAsync("Enter");
-        await Expect(page).ToHaveURLAsync(new Regex($"/inbox/{newest["conversationId"]}$"));
-        await Expect(page.Locator(".message.inbound")).ToContainTextAsync("newer");
+        await Page.Keyboard.PressAsync("ArrowDown");
+        await Page.Keyboard.PressAsync("ArrowUp");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page).ToHaveURLAsync(new Regex($"/inbox/{newest["conversationId"]}$"));
+        await Expect(Page.Locator(".message.inbound")).ToContainTextAsync("newer");
 
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Выйти" })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Ответ" })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Мои" })).ToBeVisibleAsync();
-        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
+        await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Выйти" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Ответ" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Tab, new() { Name = "Мои" })).ToBeVisibleAsync();
+        await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
     }
 
-    private async Task SignInAsync(string email, string password = "password-1234")
+    private async Task SignInAsync(string email)
     {
-        await page.GotoAsync(fx.BaseUrl + "/");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" })).ToBeVisibleAsync();
-        // The hub is connected before the test makes anything happen.
-        await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.isConnected");
+        await Fx.SignInAsync(Page, email);
+        await Expect(Page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" })).ToBeVisibleAsync();
     }
 
     private async Task<JsonObject> GetConversationAsync(string token, string id)
     {
-        using var http = fx.App.Http(token);
+        using var http = Fx.App.Http(token);
         return (await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{id}"))!;
     }
-
-    private Task Screenshot(string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(WebAppFixture.ArtifactsDir, $"{name}.png") });
 }
 
 /// <summary>The API serves the app at `/` and deep links, never in place of its own routes.</summary>

@@ -14,10 +14,7 @@ public sealed class PagesBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
         try
         {
             var channel = await fx.CreateApiChannelAsync(null, "Pages " + Guid.NewGuid().ToString("N")[..8]);
-            await page.GotoAsync(fx.BaseUrl + "/admin");
-            await page.GetByLabel("Email").FillAsync("admin@test.local");
-            await page.GetByLabel("Password").FillAsync("admin-password-1");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await fx.SignInAsync(page, "admin@test.local", "admin-password-1", "/admin");
 
             // Admin: the channel with the inbound URL to copy (routes of the spine).
             await Expect(page.Locator("code").Filter(new() { HasText = $"/api/inbound/{channel.Id}" })).ToBeVisibleAsync();
@@ -64,13 +61,9 @@ public sealed class PagesBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
         var page = await fx.NewPageAsync();
         try
         {
-            await page.GotoAsync(fx.BaseUrl + "/supervisor");
-            await page.GetByLabel("Email").FillAsync(supervisor.Email);
-            await page.GetByLabel("Password").FillAsync("password-1234");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await fx.SignInAsync(page, supervisor.Email, path: "/supervisor");
             var waiting = page.GetByTestId("queue-waiting");
             await Expect(waiting).ToBeVisibleAsync();
-            await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.isConnected");
             var before = int.Parse(await waiting.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
 
             var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Anyone there?", "Queued Quinn");

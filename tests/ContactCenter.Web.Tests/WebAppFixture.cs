@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -64,6 +66,29 @@ public sealed class WebAppFixture : AppFixture
             await Proxy.DisposeAsync();
         }
         await base.DisposeAsync();
+    }
+
+    /// <summary>Signs in on the sign-in form shown at <paramref name="path"/> and waits until the hub is connected.</summary>
+    public async Task SignInAsync(IPage page, string email, string password = "password-1234", string path = "/")
+    {
+        await page.GotoAsync(BaseUrl + path);
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
+        // The hub is connected before the test makes anything happen.
+        await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.isConnected");
+    }
+
+    /// <summary>Calls the API as <paramref name="token"/>'s user; asserts success and returns the JSON answer (null for none).</summary>
+    public async Task<JsonNode?> ApiAsync(string token, HttpMethod method, string path, object? body = null)
+    {
+        using var http = App.Http(token);
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? null : JsonNode.Parse(text);
     }
 
     /// <summary>A fresh browser context (own storage), a page, and console errors collected for the assertion messages.</summary>

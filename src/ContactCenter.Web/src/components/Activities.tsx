@@ -1,14 +1,30 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
-import { api } from '../lib/api';
+import { api, query } from '../lib/api';
 import { fullTime, toLocalInput } from '../lib/format';
-import type { ActivityRef, ActivityType, Id } from '../types';
+import { useResource } from '../lib/useResource';
+import { useHubEvent } from '../live';
+import { sameId, type Activity, type ActivityRef, type ActivityType, type Id, type Page } from '../types';
+import { ResourceStatus } from './Status';
+
+export type Subject = { type: 'lead' | 'deal'; id: Id };
+
+/** Calls `reload` whenever the server pushes a change of this lead or deal (its activities included). */
+export function useSubjectUpdates(subject: Subject, reload: () => void) {
+  useHubEvent('dealUpdated', (d) => { if (subject.type === 'deal' && sameId(d.id, subject.id)) reload(); });
+  useHubEvent('leadUpdated', (l) => { if (subject.type === 'lead' && sameId(l.id, subject.id)) reload(); });
+}
+
+export async function completeActivity(a: { id: Id }) {
+  // The route takes an optional JSON body ({result?}): without a JSON content type it does not match at all.
+  await api(`/api/activities/${encodeURIComponent(String(a.id))}/complete`, { body: {} });
+}
 
 export function ActivityLine({ activity: a, locale, onComplete }: { activity: ActivityRef & { completedAt?: string | null }; locale: string; onComplete?: () => void }) {
   const { t } = useI18n();
   const overdue = !a.completedAt && Date.parse(a.dueAt) < Date.now();
   return (
-    <li className={`activity ${overdue ? 'overdue' : ''}`}>
+    <li className={`activity ${overdue ? 'overdue' : ''}`} data-activity-id={String(a.id)}>
       <span className="pill">{t(`activity_${a.type}`)}</span> {a.title}{' '}
       <time dateTime={a.dueAt} className={overdue ? 'danger-text' : 'muted'}>{fullTime(a.dueAt, locale)}{overdue ? ` · ${t('overdue')}` : ''}</time>
       {onComplete && !a.completedAt && <button type="button" onClick={onComplete}>{t('complete')}</button>}
@@ -16,7 +32,35 @@ export function ActivityLine({ activity: a, locale, onComplete }: { activity: Ac
   );
 }
 
-export function ActivityForm({ subject, onCreated }: { subject: { type: 'lead' | 'deal'; id: Id }; onCreated: () => void }) {
+/** The open activities of a lead or deal, soonest first (overdue in red), with "done" and a form to add one. */
+export function SubjectActivities({ subject, open, onChanged }: { subject: Subject; open: boolean; onChanged: () => void }) {
+  const { t, locale } = useI18n();
+  const list = useResource<Page<Activity>>(`/api/activities${query({ assignee: 'all', subjectType: subject.type, subjectId: String(subject.id), limit: 100 })}`);
+  const [error, setError] = useState<string | null>(null);
+  useSubjectUpdates(subject, () => void list.reload());
+  const pending = (list.data?.items ?? []).filter((a) => !a.completedAt);
+
+  async function complete(a: Activity) {
+    try { setError(null); await completeActivity(a); void list.reload(); onChanged(); } catch (e) { setError((e as Error).message); }
+  }
+  return (
+    <>
+      <h4>{t('activities')}</h4>
+      <ResourceStatus resource={list} what="GET /api/activities" />
+      {pending.length > 0 && (
+        <ul className="activities" aria-label={t('activities')}>
+          {pending.map((a) => <ActivityLine key={String(a.id)} activity={a} locale={locale} onComplete={() => void complete(a)} />)}
+        </ul>
+      )}
+      {list.data && pending.length === 0 && open &&
+        <p className="notice prompt">{t(subject.type === 'deal' ? 'noPlannedActivity' : 'noPlannedActivityLead')}</p>}
+      {open && <ActivityForm subject={subject} onCreated={() => { void list.reload(); onChanged(); }} />}
+      {error && <p className="error" role="alert">{error}</p>}
+    </>
+  );
+}
+
+export function ActivityForm({ subject, onCreated }: { subject: Subject; onCreated: () => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [type, setType] = useState<ActivityType>('call');

@@ -4,7 +4,7 @@ import { api, query } from '../lib/api';
 import { channelIcon, shortTime } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import type { ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipeline, TimelineEntry, UserListItem } from '../types';
-import { ActivityForm, ActivityLine } from './Activities';
+import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
 import { ResourceStatus } from './Status';
 
 /** Beside the thread: the contact with all identities, and the linked lead or deal, editable in place. */
@@ -40,7 +40,7 @@ export function SidePanel({ details }: { details: ConversationDetails | null }) 
 }
 
 function DealPanel({ id }: { id: Id }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const deal = useResource<Deal>(`/api/deals/${encodeURIComponent(String(id))}`);
   const pipelines = useResource<Pipeline[]>('/api/pipelines');
   const users = useResource<UserListItem[]>('/api/users');
@@ -49,6 +49,7 @@ function DealPanel({ id }: { id: Id }) {
   const [closing, setClosing] = useState(false);
   const [reasonId, setReasonId] = useState('');
   const d = deal.data;
+  useSubjectUpdates({ type: 'deal', id }, () => void deal.reload());
 
   async function patch(body: Record<string, unknown>) {
     try {
@@ -106,11 +107,8 @@ function DealPanel({ id }: { id: Id }) {
               <button type="button" className="danger" onClick={() => void close('lost')}>{t('closeLost')}</button>
             </div>
           )}
-          <h4>{t('activities')}</h4>
-          {d.nextActivity ? <ul className="activities"><ActivityLine activity={d.nextActivity} locale={locale} /></ul>
-            : !d.closedAt && <p className="notice prompt">{t('noPlannedActivity')}</p>}
-          <ActivityForm subject={{ type: 'deal', id: d.id }} onCreated={() => void deal.reload()} />
-          <Timeline url={`/api/deals/${encodeURIComponent(String(id))}`} />
+          <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={() => void deal.reload()} />
+          <Timeline subject={{ type: 'deal', id }} />
         </>
       )}
       {error && <p className="error" role="alert">{error}</p>}
@@ -119,18 +117,21 @@ function DealPanel({ id }: { id: Id }) {
 }
 
 function LeadPanel({ id }: { id: Id }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const lead = useResource<Lead>(`/api/leads/${encodeURIComponent(String(id))}`);
   const [error, setError] = useState<string | null>(null);
   const [junking, setJunking] = useState(false);
   const [reason, setReason] = useState('');
   const l = lead.data;
   const base = `/api/leads/${encodeURIComponent(String(id))}`;
+  useSubjectUpdates({ type: 'lead', id }, () => void lead.reload());
 
   async function act(path: string, body: unknown) {
     try { setError(null); await api(`${base}/${path}`, { body }); setJunking(false); void lead.reload(); } catch (e) { setError((e as Error).message); }
   }
   const open = l && (l.status === 'new' || l.status === 'in_work');
+  // Converted: the conversation now belongs to the deal, shown in the lead's place.
+  if (l?.status === 'converted' && l.dealId != null) return <DealPanel id={l.dealId} />;
   return (
     <section aria-labelledby="lead-h">
       <h3 id="lead-h">{t('lead')}</h3>
@@ -151,10 +152,8 @@ function LeadPanel({ id }: { id: Id }) {
               <button type="submit" className="danger">{t('junk')}</button>
             </form>
           )}
-          <h4>{t('activities')}</h4>
-          {l.nextActivity && <ul className="activities"><ActivityLine activity={l.nextActivity} locale={locale} /></ul>}
-          {open && <ActivityForm subject={{ type: 'lead', id: l.id }} onCreated={() => void lead.reload()} />}
-          <Timeline url={base} />
+          <SubjectActivities subject={{ type: 'lead', id: l.id }} open={!!open} onChanged={() => void lead.reload()} />
+          <Timeline subject={{ type: 'lead', id }} />
         </>
       )}
       {error && <p className="error" role="alert">{error}</p>}
@@ -162,9 +161,11 @@ function LeadPanel({ id }: { id: Id }) {
   );
 }
 
-function Timeline({ url }: { url: string }) {
+function Timeline({ subject }: { subject: Subject }) {
   const { t, locale } = useI18n();
+  const url = `/api/${subject.type}s/${encodeURIComponent(String(subject.id))}`;
   const timeline = useResource<Page<TimelineEntry>>(`${url}/timeline${query({ limit: 30 })}`);
+  useSubjectUpdates(subject, () => void timeline.reload());
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   async function add() {

@@ -2,7 +2,7 @@
 // exponential backoff (and jitter), then, if SignalR stops on its own, fresh starts with the same backoff.
 // After any reconnect it emits `resync`, and views re-read through REST what they may have missed.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
-import type { Counters, ConversationSummary, Id, Message, QueueStats, SlaBreach, TypingEvent } from '../types';
+import type { Counters, ConversationSummary, DealCard, Id, Lead, Message, QueueStats, SlaBreach, TypingEvent } from '../types';
 
 export interface HubEvents {
   messageCreated: Message;
@@ -14,6 +14,8 @@ export interface HubEvents {
   activityDue: unknown;
   queueChanged: QueueStats;
   slaBreached: SlaBreach;
+  dealUpdated: DealCard;
+  leadUpdated: Lead;
   /** Emitted by the client after a reconnect, and by the server when it may have dropped events. */
   resync: { reason: string };
 }
@@ -46,7 +48,7 @@ export class Realtime {
     this.connection.serverTimeoutInMilliseconds = 20_000;
     this.connection.keepAliveIntervalInMilliseconds = 7_000;
     const names: EventName[] = ['messageCreated', 'messageUpdated', 'conversationUpdated', 'conversationRemoved',
-      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'resync'];
+      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'resync'];
     for (const name of names) this.connection.on(name, (payload: unknown) => this.emit(name, payload as never));
     this.connection.onreconnecting(() => this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }));
     this.connection.onreconnected(() => this.connected());

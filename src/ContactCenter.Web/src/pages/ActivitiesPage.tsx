@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import { ActivityLine } from '../components/Activities';
+import { ActivityLine, completeActivity } from '../components/Activities';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
-import { api, query } from '../lib/api';
+import { query } from '../lib/api';
 import { useResource } from '../lib/useResource';
 import { useLive } from '../live';
 import type { Activity, Page } from '../types';
@@ -20,7 +20,7 @@ export function ActivitiesPage() {
   const counts: Record<Tab, number | undefined> = { overdue: counters?.overdueActivities, today: counters?.activitiesDueToday, planned: undefined };
 
   async function complete(a: Activity) {
-    try { await api(`/api/activities/${encodeURIComponent(String(a.id))}/complete`, { method: 'POST' }); void list.reload(); void planned.reload(); }
+    try { await completeActivity(a); void list.reload(); void planned.reload(); }
     catch (e) { setError((e as Error).message); }
   }
 

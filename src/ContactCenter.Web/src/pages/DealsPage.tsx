@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
+import { useHubEvent } from '../live';
 import { sameId, type Board, type DealCard, type Id, type Pipeline, type UserListItem } from '../types';
 
 /** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
@@ -38,6 +39,9 @@ export function DealsPage() {
 
   const board = useResource<Board>(pipelineId ? `/api/pipelines/${encodeURIComponent(pipelineId)}/board${query({ assigneeId })}` : null);
   const pipeline = pipelines.data?.find((p) => String(p.id) === pipelineId);
+  // Other people's moves (and automation) arrive live; a reconnect re-reads the board.
+  useHubEvent('dealUpdated', (d) => { if (!d.pipelineId || String(d.pipelineId) === pipelineId) void board.reload(); });
+  useHubEvent('resync', () => { void board.reload(); });
 
   async function move(dealId: Id, toStage: Id) {
     const before = board.data;

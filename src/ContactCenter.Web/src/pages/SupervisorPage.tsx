@@ -117,15 +117,16 @@ function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
 /** Median first response per day over the last days, one response-times call per day. */
 function Chart({ days }: { days: number }) {
   const { t, locale } = useI18n();
-  const [points, setPoints] = useState<{ label: string; value: number | null }[] | null>(null);
+  const [points, setPoints] = useState<{ day: string; label: string; value: number | null }[] | null>(null);
   useEffect(() => {
     const ctrl = new AbortController();
     const start = new Date(); start.setUTCHours(0, 0, 0, 0);
     Promise.all(Array.from({ length: days }, (_, i) => {
       const d = new Date(start.getTime() - (days - 1 - i) * day);
+      const point = (value: number | null) => ({ day: isoDate(d), label: d.toLocaleDateString(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }), value });
       return api<ResponseTimes>(`/api/stats/response-times${query({ from: d.toISOString(), to: new Date(d.getTime() + day).toISOString() })}`, { signal: ctrl.signal })
-        .then((r) => ({ label: d.toLocaleDateString(locale, { day: 'numeric', month: 'short' }), value: r.overall?.firstResponse?.median ?? null }))
-        .catch((e) => { if (e instanceof ApiError) return { label: d.toLocaleDateString(locale, { day: 'numeric', month: 'short' }), value: null }; throw e; });
+        .then((r) => point(r.overall?.firstResponse?.median ?? null))
+        .catch((e) => { if (e instanceof ApiError) return point(null); throw e; });
     })).then(setPoints).catch(() => undefined);
     return () => ctrl.abort();
   }, [days, locale]);
@@ -137,12 +138,12 @@ function Chart({ days }: { days: number }) {
       <figcaption>{t('chartTitle')}</figcaption>
       <svg viewBox={`0 0 ${points.length * w} 140`} role="img" aria-label={t('chartTitle')}>
         {points.map((p, i) => {
-          const h = p.value ? (p.value / max) * 100 : 0;
+          const h = p.value !== null ? Math.max(2, (p.value / max) * 100) : 0;
           return (
-            <g key={i}>
+            <g key={i} className="point" data-day={p.day} data-value={p.value ?? ''}>
               <rect x={i * w + 8} y={110 - h} width={w - 16} height={h} className="bar"><title>{`${p.label}: ${duration(p.value)}`}</title></rect>
               <text x={i * w + w / 2} y={125} textAnchor="middle" fontSize="9">{p.label}</text>
-              <text x={i * w + w / 2} y={106 - h} textAnchor="middle" fontSize="8">{p.value ? duration(p.value) : ''}</text>
+              <text x={i * w + w / 2} y={106 - h} textAnchor="middle" fontSize="8">{p.value !== null ? duration(p.value) : ''}</text>
             </g>
           );
         })}

@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>The deals board, the conversation's side panel and the supervisor's figures, in Chromium against the real server.</summary>
+public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
+{
+    [Fact]
+    public async Task Dragging_a_deal_card_to_another_stage_moves_its_count_and_amount_and_a_refused_drop_rolls_back()
+    {
+        var manager = await Fx.CreateUserAsync("board" + Suffix, "manager");
+        var pipelineName = "Board " + Suffix;
+        var pipeline = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/pipelines", new
+        {
+            name = pipelineName,
+            stages = new[] { new { name = "New", semantic = "open" }, new { name = "Talks", semantic = "open" }, new { name = "Won", semantic = "won" }, new { name = "Lost", semantic = "lost" } },
+        }))!;
+        var stageIds = pipeline["stages"]!.AsArray().Select(s => s!["id"]!.GetValue<long>()).ToArray();
+        var (newStage, talks, lost) = (stageIds[0], stageIds[1], stageIds[3]);
+        var chairs = await CreateDealAsync(pipeline, newStage, "Chairs", 1000, manager.Id);
+        var lamps = await CreateDealAsync(pipeline, newStage, "Lamps", 250, manager.Id);
+        await CreateDealAsync(pipeline, talks, "Tables", 4000, manager.Id);
+
+        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
+        var newColumn = Page.Locator($".board .column[data-stage-id='{newStage}']");
+        var talksColumn = Page.Locator($".board .column[data-stage-id='{talks}']");
+        var lostColumn = Page.Locator($".board .column[data-stage-id='{lost}']");
+        await ExpectColumnAsync(newColumn, 2, "1,250");
+        await ExpectColumnAsync(talksColumn, 1, "4,000");
+
+        await DragAsync(newColumn.Locator($"[data-deal-id='{chairs}']"), talksColumn);
+        await ExpectColumnAsync(newColumn, 1, "250");
+        await ExpectColumnAsync(talksColumn, 2, "5,000");
+        await Expect(talksColumn.Locator($"[data-deal-id='{chairs}']")).ToBeVisibleAsync();
+        await WaitForStageAsync(chairs, talks);
+
+        // The single lost stage needs a loss reason: the server refuses the drop, the card goes back and says why.
+        await DragAsync(newColumn.Locator($"[data-deal-id='{lamps}']"), lostColumn);
+        await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("could not be moved");
+        await ExpectColumnAsync(newColumn, 1, "250");
+        await ExpectColumnAsync(lostColumn, 0, "0");
+        await Expect(newColumn.Locator($"[data-deal-id='{lamps}']")).ToBeVisibleAsync();
+        Assert.Equal(newStage, (await GetDealAsync(lamps))["stage"]!["id"]!.GetValue<long>());
+
+        // A reload shows what the server stored.
+        await Page.ReloadAsync();
+        await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
+        await ExpectColumnAsync(talksColumn, 2, "5,000");
+    }
+
+    [Fact]
+    public async Task The_side_panel_converts_the_lead_shows_activities_with_the_overdue_one_in_red_and_adds_one()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Side " + Suffix);
+        var manager = await Fx.CreateUserAsync("side" + Suffix, "manager", channel.Id);
+        var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "I need forty chairs", "Carla Buyer");
+        var conversationId = ingested["conversationId"]!.ToString();
+
+        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        var side = Page.GetByRole(AriaRole.Complementary, new() { Name = "Details" });
+        await Expect(side.GetByRole(AriaRole.Heading, new() { Name = "Lead" })).ToBeVisibleAsync();
+        await Expect(side).ToContainTextAsync("Carla Buyer (api)");
+        await Expect(side).ToContainTextAsync("This lead has no planned activity.");
+
+        await side.GetByRole(AriaRole.Button, new() { Name = "Convert to deal" }).ClickAsync();
+        await Expect(side.GetByRole(AriaRole.Heading, new() { Name = "Deal" })).ToBeVisibleAsync();
+        await Expect(side).ToContainTextAsync("This deal has no planned activity.");
+        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{conversationId}"))!["dealId"]!.GetValue<long>();
+
+        // The amount is edited in place.
+        await side.GetByRole(AriaRole.Button, new() { Name = "Edit Amount" }).ClickAsync();
+        await side.GetByLabel("Amount").FillAsync("1200");
+        await side.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(side.GetByRole(AriaRole.Button, new() { Name = "Edit Amount" })).ToContainTextAsync("1200");
+        Assert.Equal(1200m, (await GetDealAsync(dealId))["amount"]!.GetValue<decimal>());
+
+        // Activities planned elsewhere (here: through the API) appear live, soonest first; the overdue one is red.
+        var now = DateTimeOffset.UtcNow;
+        await CreateActivityAsync(manager.Token, dealId, "meeting", "Showroom visit", now.AddDays(2));
+        var overdueId = await CreateActivityAsync(manager.Token, dealId, "call", "Call back about chairs", now.AddHours(-2));
+        var lines = side.Locator(".activities .activity");
+        await Expect(lines).ToHaveCountAsync(2);
+        var overdue = lines.Nth(0);
+        await Expect(overdue).ToContainTextAsync("Call back about chairs");
+        await Expect(overdue).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\boverdue\b"));
+        await Expect(overdue.Locator("time")).ToHaveCSSAsync("color", "rgb(198, 40, 40)");
+        await Expect(overdue).ToContainTextAsync("Overdue");
+        await Expect(lines.Nth(1)).ToContainTextAsync("Showroom visit");
+        await Expect(lines.Nth(1)).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\boverdue\b"));
+        await Expect(lines.Nth(1).Locator("time")).Not.ToHaveCSSAsync("color", "rgb(198, 40, 40)");
+
+        // Added in the panel.
+        await side.GetByRole(AriaRole.Button, new() { Name = "+ Add activity" }).ClickAsync();
+        var form = side.Locator(".activity-form");
+        await form.GetByLabel("Type").SelectOptionAsync("task");
+        await form.GetByLabel("Title").FillAsync("Send the quote");
+        await form.GetByLabel("Due").FillAsync(now.AddDays(1).ToLocalTime().ToString("yyyy-MM-dd'T'10:00", CultureInfo.InvariantCulture));
+        await form.GetByRole(AriaRole.Button, new() { Name = "Add activity" }).ClickAsync();
+        await Expect(lines).ToHaveCountAsync(3);
+        await Expect(lines.Nth(1)).ToContainTextAsync("Send the quote");
+        var stored = await ActivitiesAsync(manager.Token, dealId);
+        var quote = Assert.Single(stored, a => a!["title"]!.GetValue<string>() == "Send the quote");
+        Assert.Equal("task", quote!["type"]!.GetValue<string>());
+
+        // Done: it leaves the list, and the server has it completed.
+        await overdue.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Expect(lines).ToHaveCountAsync(2);
+        await Expect(side.Locator(".activities .activity.overdue")).ToHaveCountAsync(0);
+        var completed = (await ActivitiesAsync(manager.Token, dealId)).Single(a => a!["id"]!.GetValue<long>() == overdueId)!;
+        Assert.NotNull(completed["completedAt"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_activities_page_lists_overdue_and_planned_with_counters_in_the_navigation_and_done_clears_them()
+    {
+        var manager = await Fx.CreateUserAsync("acts" + Suffix, "manager");
+        var pipeline = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/pipelines"))!.AsArray().Single(p => p!["isDefault"]!.GetValue<bool>())!;
+        var dealId = await CreateDealAsync(pipeline, pipeline["stages"]![0]!["id"]!.GetValue<long>(), "Sofas", 900, manager.Id);
+        var now = DateTimeOffset.UtcNow;
+        await CreateActivityAsync(manager.Token, dealId, "call", "Overdue call " + Suffix, now.AddHours(-3));
+        await CreateActivityAsync(manager.Token, dealId, "meeting", "Planned meeting " + Suffix, now.AddDays(3));
+
+        await Fx.SignInAsync(Page, manager.Email, path: "/activities");
+        await Expect(Page.GetByTestId("nav-badge-activities")).ToHaveTextAsync("1");
+        var list = Page.GetByRole(AriaRole.Tabpanel);
+        await Expect(list.Locator(".activity")).ToHaveCountAsync(1);
+        await Expect(list.Locator(".activity.overdue")).ToContainTextAsync("Overdue call " + Suffix);
+        await Expect(list.Locator(".activity.overdue")).ToContainTextAsync("Sofas " + Suffix);
+
+        await list.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Expect(list).ToContainTextAsync("Nothing here.");
+        await Expect(Page.GetByTestId("nav-badge-activities")).ToHaveCountAsync(0);
+
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Planned" }).ClickAsync();
+        await Expect(list.Locator(".activity")).ToContainTextAsync("Planned meeting " + Suffix);
+        await Expect(list.Locator(".activity.overdue")).ToHaveCountAsync(0);
+        if (now.AddDays(3).ToLocalTime().Month != now.ToLocalTime().Month)
+        {
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Next month" }).ClickAsync();
+        }
+        await Expect(Page.Locator(".calendar .cal-item").Filter(new() { HasText = "Planned meeting " + Suffix })).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task The_supervisor_sees_response_times_per_manager_and_channel_and_the_chart_of_stored_events()
+    {
+        var secret = "test-secret-" + Suffix;
+        var created = await Fx.CreateChannelAsync("api", "Stats " + Suffix, new JsonObject
+        {
+            ["secret"] = secret,
+            ["sla"] = new JsonObject { ["firstResponseSeconds"] = 3600 },
+        });
+        var channel = new AppFixture.ApiChannel(created["id"]!.GetValue<long>(), secret);
+        var managerName = "stats" + Suffix;
+        var manager = await Fx.CreateUserAsync(managerName, "manager", channel.Id);
+        var supervisor = await Fx.CreateUserAsync("sup" + Suffix, "supervisor");
+        var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "How long is delivery?", "Stan");
+        await Task.Delay(1200); // a first response of a second or more
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{ingested["conversationId"]}/messages", new { text = "Three days." });
+
+        var today = DateTime.UtcNow.Date;
+        var report = (await Fx.ApiAsync(supervisor.Token, HttpMethod.Get,
+            $"/api/stats/response-times?from={today:yyyy-MM-dd}T00:00:00Z&to={today.AddDays(1):yyyy-MM-dd}T00:00:00Z"))!;
+        var todayMedian = report["overall"]!["firstResponse"]!["median"]!.GetValue<double>();
+        var mine = report["byUser"]!.AsArray().Single(u => u!["name"]!.GetValue<string>() == managerName)!;
+        var myMedian = mine["firstResponse"]!["median"]!.GetValue<double>();
+        Assert.True(myMedian >= 1, $"first response {myMedian}s");
+
+        await Fx.SignInAsync(Page, supervisor.Email, path: "/supervisor");
+        var byManager = Page.Locator("table.stats").Filter(new() { Has = Page.Locator("caption", new() { HasText = "By manager" }) });
+        var row = byManager.Locator("tbody tr").Filter(new() { HasText = managerName });
+        await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("1");
+        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync(Duration(myMedian));
+        await Expect(row.Locator("td").Nth(6)).ToHaveTextAsync("100%");
+        var byChannel = Page.Locator("table.stats").Filter(new() { Has = Page.Locator("caption", new() { HasText = "By channel" }) });
+        await Expect(byChannel.Locator("tbody tr").Filter(new() { HasText = "Stats " + Suffix }).Locator("td").Nth(6)).ToHaveTextAsync("100%");
+
+        // The chart: one point per UTC day of the last week, today's from the stored events, the days before without any.
+        var points = Page.Locator("figure.chart g.point");
+        await Expect(points).ToHaveCountAsync(7);
+        var todayPoint = Page.Locator($"figure.chart g.point[data-day='{today:yyyy-MM-dd}']");
+        await Expect(todayPoint).ToHaveCountAsync(1);
+        var plotted = double.Parse((await todayPoint.GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture);
+        Assert.Equal(todayMedian, plotted, 3);
+        Assert.True(double.Parse((await todayPoint.Locator("rect").GetAttributeAsync("height"))!, CultureInfo.InvariantCulture) > 0);
+        await Expect(todayPoint).ToContainTextAsync(Duration(todayMedian));
+        var yesterday = Page.Locator($"figure.chart g.point[data-day='{today.AddDays(-1):yyyy-MM-dd}']");
+        await Expect(yesterday).ToHaveAttributeAsync("data-value", "");
+        Assert.Equal("0", await yesterday.Locator("rect").GetAttributeAsync("height"));
+    }
+
+    private async Task<long> CreateDealAsync(JsonNode pipeline, long stageId, string title, decimal amount, long assigneeId) =>
+        (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/deals", new
+        {
+            title = $"{title} {Suffix}", amount, currency = "USD", pipelineId = pipeline["id"]!.GetValue<long>(), stageId, assigneeId,
+        }))!["id"]!.GetValue<long>();
+
+    private async Task<JsonNode> GetDealAsync(long id) => (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{id}"))!;
+
+    private async Task WaitForStageAsync(long dealId, long stageId)
+    {
+        for (var i = 0; i < 50 && (await GetDealAsync(dealId))["stage"]!["id"]!.GetValue<long>() != stageId; i++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal(stageId, (await GetDealAsync(dealId))["stage"]!["id"]!.GetValue<long>());
+    }
+
+    private async Task<long> CreateActivityAsync(string token, long dealId, string type, string title, DateTimeOffset dueAt) =>
+        (await Fx.ApiAsync(token, HttpMethod.Post, "/api/activities", new { subject = new { type = "deal", id = dealId }, type, title, dueAt }))!["id"]!.GetValue<long>();
+
+    private async Task<JsonArray> ActivitiesAsync(string token, long dealId) =>
+        (await Fx.ApiAsync(token, HttpMethod.Get, $"/api/activities?assignee=all&subjectType=deal&subjectId={dealId}"))!["items"]!.AsArray();
+
+    /// <summary>A real mouse drag in Chromium: press on the card, move over the column in steps, release.</summary>
+    private async Task DragAsync(ILocator card, ILocator column)
+    {
+        await card.Locator("strong").HoverAsync();
+        await Page.Mouse.DownAsync();
+        var box = (await column.Locator("header").BoundingBoxAsync())!;
+        await Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2, new() { Steps = 12 });
+        await Page.Mouse.UpAsync();
+    }
+
+    private static async Task ExpectColumnAsync(ILocator column, int count, string total)
+    {
+        await Expect(column.GetByTestId("column-count")).ToHaveTextAsync($"Deals: {count}");
+        await Expect(column.GetByTestId("column-total")).ToHaveTextAsync($"Total {total}");
+    }
+
+    /// <summary>The app's duration format (lib/format.ts) for under a minute.</summary>
+    private static string Duration(double seconds) =>
+        seconds < 59.5 ? $"{Math.Round(seconds, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture)}s" : throw new ArgumentOutOfRangeException(nameof(seconds));
+}
