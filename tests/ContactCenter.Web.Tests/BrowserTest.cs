@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using WireMock.Server;
 
 namespace ContactCenter.Web.Tests;
 
@@ -11,14 +12,20 @@ public abstract class BrowserTest(WebAppFixture fx) : IClassFixture<WebAppFixtur
 
     protected IPage Page { get; private set; } = null!;
 
-    public virtual async Task InitializeAsync()
+    /// <summary>A stand-in for an integration's callback URL (started on first use, stopped after the test).</summary>
+    protected WireMockServer Callback => callback ??= WireMockServer.Start();
+
+    private WireMockServer? callback;
+
+    public async Task InitializeAsync()
     {
         Page = await Fx.NewPageAsync();
     }
 
-    public virtual async Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         await Page.Context.CloseAsync();
+        callback?.Stop();
     }
 
     /// <summary>Keeps a picture of the page in the test output (bin/.../screens) to look at after a run.</summary>

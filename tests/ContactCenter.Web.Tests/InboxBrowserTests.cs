@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
 using static Microsoft.Playwright.Assertions;
 
 namespace ContactCenter.Web.Tests;
@@ -13,19 +12,12 @@ namespace ContactCenter.Web.Tests;
 /// <summary>A manager works the inbox in real headless Chromium against the real server.</summary>
 public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 {
-    private readonly WireMockServer callback = WireMockServer.Start();
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        callback.Stop();
-    }
-
     [Fact]
     public async Task Inbound_message_appears_live_with_its_badge_clears_when_opened_and_the_reply_ticks_to_sent()
     {
-        callback.Given(Request.Create().WithPath("/cb").UsingPost())
+        Callback.Given(Request.Create().WithPath("/cb").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(1500)));
-        var channel = await Fx.CreateApiChannelAsync(callback.Url + "/cb", "Shop " + Suffix);
+        var channel = await Fx.CreateApiChannelAsync(Callback.Url + "/cb", "Shop " + Suffix);
         var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
         await SignInAsync(manager.Email);
 
@@ -56,15 +48,15 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(reply).ToHaveAttributeAsync("data-status", "sent");
         await Expect(reply.GetByTestId("ticks")).ToHaveAttributeAsync("aria-label", "Sent");
         await Screenshot("thread-sent");
-        var delivered = Assert.Single(callback.LogEntries);
+        var delivered = Assert.Single(Callback.LogEntries);
         Assert.Contains("Yes, we do.\\nDelivery takes 3 days.", delivered.RequestMessage.Body);
     }
 
     [Fact]
     public async Task A_failed_reply_shows_its_reason_and_retry_sends_it()
     {
-        callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(400));
-        var channel = await Fx.CreateApiChannelAsync(callback.Url + "/cb", "Refusing " + Suffix);
+        Callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(400));
+        var channel = await Fx.CreateApiChannelAsync(Callback.Url + "/cb", "Refusing " + Suffix);
         var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
         var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "Hello?", "Olga");
         await SignInAsync(manager.Email);
@@ -78,8 +70,8 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(reply.GetByRole(AriaRole.Alert)).ToContainTextAsync("refused the message (400)");
         await Screenshot("thread-failed");
 
-        callback.Reset();
-        callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        Callback.Reset();
+        Callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
         await reply.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
         await Expect(reply).ToHaveAttributeAsync("data-status", "sent");
         await Expect(reply.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
@@ -88,8 +80,8 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     [Fact]
     public async Task After_the_connection_drops_it_shows_reconnecting_then_catches_up_on_everything_missed()
     {
-        callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        var channel = await Fx.CreateApiChannelAsync(callback.Url + "/cb", "Drop " + Suffix);
+        Callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        var channel = await Fx.CreateApiChannelAsync(Callback.Url + "/cb", "Drop " + Suffix);
         var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
         var first = await Fx.IngestAsync(channel, "ext-1-" + Suffix, "cust-1-" + Suffix, "First question", "Pavel");
         await SignInAsync(manager.Email);
@@ -175,6 +167,8 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Выйти" })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Ответ" })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Tab, new() { Name = "Мои" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Прикрепить файлы" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Ответить на сообщение: Beta" })).ToBeVisibleAsync();
         await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
     }
 

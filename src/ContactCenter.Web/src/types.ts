@@ -26,6 +26,8 @@ export interface Message {
   id: Id; conversationId: Id; direction: Direction; text: string | null; html: string | null;
   attachments: Attachment[]; sender: { type: 'contact' | 'user' | 'system'; id: Id | null; name: string };
   status: MessageStatus; error: string | null; externalId: string | null; createdAt: string;
+  /** The message this one answers (API-EXTENSIONS), when known. */
+  replyToId?: Id | null;
   /** Set on the browser's own copy while the POST is on its way. */
   pending?: boolean;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { languages } from '../strings';
 import { byActivity, upsert, type ListFilter } from '../lib/inboxList';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
-import { smsSegments } from '../lib/format';
+import { fileSize, messageSnippet, smsSegments } from '../lib/format';
 import { backoffDelay } from '../lib/realtime';
 import { moveCard } from '../pages/DealsPage';
 import type { Board, ConversationSummary } from '../types';
@@ -61,6 +61,18 @@ describe('sms segments', () => {
     expect(smsSegments('a'.repeat(161)).segments).toBe(2);
     expect(smsSegments('Привет').encoding).toBe('UCS-2');
     expect(smsSegments('я'.repeat(71)).segments).toBe(2);
+  });
+});
+
+describe('composer', () => {
+  it('quotes a message by its text, else by its first file', () => {
+    expect(messageSnippet({ text: '  Can you\n send it? ', attachments: [] })).toBe('Can you send it?');
+    expect(messageSnippet({ text: 'x'.repeat(200), attachments: [] }, 10)).toBe('xxxxxxxxx…');
+    expect(messageSnippet({ text: '', attachments: [{ fileName: 'a.pdf' }] })).toBe('📎 a.pdf');
+  });
+  it('shows file sizes in KB and MB', () => {
+    expect(fileSize(10)).toBe('1 KB');
+    expect(fileSize(3 * 1024 * 1024)).toBe('3.0 MB');
   });
 });
 

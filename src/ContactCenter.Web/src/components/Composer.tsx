@@ -1,20 +1,25 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n';
 import { api, ApiError, query } from '../lib/api';
-import { newClientId, smsSegments } from '../lib/format';
+import { fileSize, messageSnippet, newClientId, smsSegments } from '../lib/format';
 import { useLive } from '../live';
 import { useMe } from '../session';
-import type { Id, Message } from '../types';
+import type { Attachment, Id, Message } from '../types';
 
 interface Props {
   conversationId: string; serverId: Id | null; channelKind: string;
+  /** The message the next reply answers (chosen with a message's Reply action), or null. */
+  replyTo: Message | null; onCancelReply: () => void;
   onOptimistic: (m: Message) => void; onSettled: (tempId: Id, real: Message | null) => void;
 }
+
+/** A file picked, pasted or dropped for the next reply: uploaded at once, sent by id with the reply. */
+interface PendingFile { key: string; name: string; size: number; attachment: Attachment | null; error: string | null }
 
 const draftKey = (id: string) => `cc.draft.${id}`;
 
 /** Enter sends, Shift+Enter breaks the line. Drafts live in localStorage, so a reload or an expired session keeps them. */
-export function Composer({ conversationId, serverId, channelKind, onOptimistic, onSettled }: Props) {
+export function Composer({ conversationId, serverId, channelKind, replyTo, onCancelReply, onOptimistic, onSettled }: Props) {
   const { t } = useI18n();
   const me = useMe();
   const { hub } = useLive();
@@ -22,8 +27,12 @@ export function Composer({ conversationId, serverId, channelKind, onOptimistic, 
   const [isNote, setIsNote] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [segments, setSegments] = useState<ReturnType<typeof smsSegments> | null>(null);
+  const [files, setFiles] = useState<PendingFile[]>([]);
   const lastTyping = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+
+  useEffect(() => { if (replyTo) area.current?.focus(); }, [replyTo]);
 
   useEffect(() => {
     if (text) localStorage.setItem(draftKey(conversationId), text); else localStorage.removeItem(draftKey(conversationId));
@@ -51,24 +60,56 @@ export function Composer({ conversationId, serverId, channelKind, onOptimistic, 
     }
   }
 
+  function addFiles(picked: FileList | File[] | null) {
+    for (const file of Array.from(picked ?? [])) {
+      const key = newClientId();
+      setFiles((list) => [...list, { key, name: file.name, size: file.size, attachment: null, error: null }]);
+      void upload(key, file);
+    }
+  }
+
+  async function upload(key: string, file: File) {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const settle = (patch: Partial<PendingFile>) => setFiles((list) => list.map((f) => (f.key === key ? { ...f, ...patch } : f)));
+    try {
+      settle({ attachment: await api<Attachment>(`/api/conversations/${encodeURIComponent(conversationId)}/attachments`, { form }) });
+    } catch (e) {
+      const err = e as ApiError;
+      settle({ error: err.status === 413 ? t('fileTooLarge', { reason: err.message }) : err.message });
+    }
+  }
+
+  const ready = files.filter((f) => f.attachment);
+  const uploading = files.some((f) => !f.attachment && !f.error);
+  const canSend = !uploading && (!!text.trim() || ready.length > 0);
+
   async function send() {
     const body = text.trim();
-    if (!body) return;
+    if (!canSend) return;
     const clientMessageId = newClientId();
     const tempId = `local-${clientMessageId}`;
     const note = isNote;
+    const sent = ready;
+    const answering = replyTo;
     onOptimistic({
-      id: tempId, conversationId, direction: note ? 'note' : 'outbound', text: body, html: null, attachments: [],
+      id: tempId, conversationId, direction: note ? 'note' : 'outbound', text: body, html: null, attachments: sent.map((f) => f.attachment!),
       sender: { type: 'user', id: me.id, name: me.name }, status: 'queued', error: null, externalId: null,
-      createdAt: new Date().toISOString(), pending: true,
+      createdAt: new Date().toISOString(), replyToId: answering?.id ?? null, pending: true,
     });
     setText('');
     setError(null);
     try {
       const message = await api<Message>(`/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
-        body: { text: body, clientMessageId, private: note },
+        body: {
+          text: body, clientMessageId, private: note,
+          ...(sent.length > 0 ? { attachmentIds: sent.map((f) => f.attachment!.id) } : {}),
+          ...(answering ? { replyToMessageId: answering.id } : {}),
+        },
       });
       onSettled(tempId, message);
+      setFiles((list) => list.filter((f) => !sent.includes(f)));
+      if (answering) onCancelReply();
     } catch (e) {
       const err = e as ApiError;
       if (err.status === 401) {
@@ -79,7 +120,9 @@ export function Composer({ conversationId, serverId, channelKind, onOptimistic, 
       }
       onSettled(tempId, null);
       setText((current) => current || body);
-      setError(t('replyFailed', { reason: err.message }));
+      // The files stay: a channel that cannot send them is told plainly, with what to do.
+      const refusedFiles = sent.length > 0 && !!err.errors?.attachmentIds;
+      setError(t(refusedFiles ? 'filesRefused' : 'replyFailed', { reason: err.message }));
     }
     area.current?.focus();
   }
@@ -88,21 +131,50 @@ export function Composer({ conversationId, serverId, channelKind, onOptimistic, 
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void send();
+    } else if (e.key === 'Escape' && replyTo) {
+      e.preventDefault();
+      onCancelReply();
     }
   }
 
   return (
-    <form className={`composer ${isNote ? 'note' : ''}`} aria-label={t('composer')} onSubmit={(e) => { e.preventDefault(); void send(); }}>
+    <form className={`composer ${isNote ? 'note' : ''}`} aria-label={t('composer')} onSubmit={(e) => { e.preventDefault(); void send(); }}
+      onDragOver={(e) => { if (e.dataTransfer.types.includes('Files')) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } }}
+      onDrop={(e) => { if (e.dataTransfer.files.length > 0) { e.preventDefault(); addFiles(e.dataTransfer.files); } }}>
+      {replyTo && (
+        <div className="replying-to" data-testid="replying-to">
+          <span className="muted">{t('replyingTo', { name: replyTo.sender.name })}</span>{' '}
+          <q>{messageSnippet(replyTo) || t('earlierMessage')}</q>
+          <button type="button" className="link" onClick={onCancelReply} aria-label={t('cancelReply')}>✕</button>
+        </div>
+      )}
       <textarea ref={area} aria-label={isNote ? t('privateNote') : t('composer')} rows={3}
         placeholder={isNote ? t('notePlaceholder') : t('replyPlaceholder')} value={text}
-        onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown} />
+        onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown}
+        onPaste={(e) => { if (e.clipboardData.files.length > 0) { e.preventDefault(); addFiles(e.clipboardData.files); } }} />
+      {files.length > 0 && (
+        <ul className="pending-files" aria-label={t('filesToSend')}>
+          {files.map((f) => (
+            <li key={f.key} className={f.error ? 'failed' : f.attachment ? 'ready' : 'uploading'} data-status={f.error ? 'failed' : f.attachment ? 'ready' : 'uploading'}>
+              <span>📎 {f.name}</span> <span className="muted">{fileSize(f.size)}</span>
+              {!f.attachment && !f.error && <span className="muted"> {t('uploading')}</span>}
+              {f.error && <span className="error"> {f.error}</span>}
+              <button type="button" className="link" aria-label={t('removeFile', { name: f.name })}
+                onClick={() => setFiles((list) => list.filter((x) => x.key !== f.key))}>✕</button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="composer-bar">
+        <button type="button" className="attach" onClick={() => picker.current?.click()} aria-label={t('attachFiles')} title={t('attachFiles')}>📎</button>
+        <input ref={picker} type="file" multiple hidden tabIndex={-1} aria-hidden="true"
+          onChange={(e) => { addFiles(e.target.files); e.target.value = ''; }} />
         <label className="toggle">
           <input type="checkbox" checked={isNote} onChange={(e) => setIsNote(e.target.checked)} /> {t('privateNote')}
         </label>
         {segments && <span className="muted" data-testid="sms-segments">{t('smsSegments', { ...segments })}</span>}
         {error && <span className="error" role="alert">{error}</span>}
-        <button type="submit" className="primary" disabled={!text.trim()}>{isNote ? t('addNote') : t('send')}</button>
+        <button type="submit" className="primary" disabled={!canSend}>{isNote ? t('addNote') : t('send')}</button>
       </div>
     </form>
   );

@@ -2,10 +2,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
 import { ApiError, blobUrl } from '../lib/api';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
-import { fullTime, shortTime } from '../lib/format';
+import { fileSize, fullTime, messageSnippet, shortTime } from '../lib/format';
 import type { Attachment, Message } from '../types';
 
-export function MessageItem({ message, onRetry }: { message: Message; onRetry: (m: Message) => void }) {
+interface Props {
+  message: Message; onRetry: (m: Message) => void;
+  /** The message this one answers, when it is loaded (undefined: not among the loaded ones). */
+  repliedTo?: Message; onReply: (m: Message) => void;
+}
+
+export function MessageItem({ message, onRetry, repliedTo, onReply }: Props) {
   const { t, locale } = useI18n();
   const m = message;
   const html = useMemo(() => (m.html ? sanitizeEmail(m.html, t('showQuoted')) : null), [m.html, t]);
@@ -17,7 +23,17 @@ export function MessageItem({ message, onRetry }: { message: Message; onRetry: (
         <span className="sender">{m.direction === 'note' ? `${t('notePrefix')} · ` : ''}{m.sender.name}</span>
         <time dateTime={m.createdAt} title={fullTime(m.createdAt, locale)}>{shortTime(m.createdAt, locale)}</time>
         {m.direction === 'outbound' && <Ticks message={m} />}
+        {!m.pending && (
+          <button type="button" className="link reply-action" onClick={() => onReply(m)} aria-label={t('replyToMessage', { name: m.sender.name })}
+            title={t('reply')}>↩</button>
+        )}
       </div>
+      {m.replyToId != null && (
+        <button type="button" className="quote" data-testid="reply-quote" disabled={!repliedTo}
+          onClick={() => document.querySelector(`[data-message-id="${String(m.replyToId)}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })}>
+          <span className="muted">↩ {repliedTo ? repliedTo.sender.name : ''}</span> {repliedTo ? messageSnippet(repliedTo) : t('earlierMessage')}
+        </button>
+      )}
       {html !== null && <div className="email-body" dangerouslySetInnerHTML={{ __html: html }} />}
       {text && (
         <div className="text">
@@ -78,7 +94,7 @@ function AttachmentView({ attachment: a }: { attachment: Attachment }) {
     <li className="attachment">
       {isImage && url && <img src={url} alt={a.fileName} loading="lazy" />}
       <button type="button" className="link" onClick={download} aria-label={t('download', { name: a.fileName })}>
-        📎 {a.fileName}{a.size ? ` (${Math.ceil(a.size / 1024)} KB)` : ''}
+        📎 {a.fileName}{a.size ? ` (${fileSize(a.size)})` : ''}
       </button>
       {problem && <span className="muted"> {problem}</span>}
     </li>

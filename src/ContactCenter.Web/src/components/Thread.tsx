@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { api, ApiError, query } from '../lib/api';
 import { channelIcon } from '../lib/format';
@@ -28,6 +28,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [typing, setTyping] = useState<{ name: string; until: number } | null>(null);
   const [users, setUsers] = useState<UserListItem[]>([]);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
   const scroller = useRef<HTMLOListElement>(null);
   const stickToBottom = useRef(true);
   const lastMarked = useRef<string | null>(null);
@@ -81,6 +82,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
   }, [typing]);
 
   const current = summary ?? details;
+  const byId = useMemo(() => new Map(messages.map((m) => [String(m.id), m])), [messages]);
 
   // Read state: sent while the conversation is on screen, up to the newest message, once per new message.
   const markRead = useCallback(() => {
@@ -176,10 +178,14 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
           if (el.scrollTop < 40 && olderCursor) void loadOlder();
         }}>
         {olderCursor && <li className="older"><button type="button" onClick={() => void loadOlder()}>{t('olderMessages')}</button></li>}
-        {messages.map((m) => <MessageItem key={String(m.id)} message={m} onRetry={retry} />)}
+        {messages.map((m) => (
+          <MessageItem key={String(m.id)} message={m} onRetry={retry} onReply={setReplyTo}
+            repliedTo={m.replyToId != null ? byId.get(String(m.replyToId)) : undefined} />
+        ))}
       </ol>
       <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
       <Composer conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
+        replyTo={replyTo} onCancelReply={() => setReplyTo(null)}
         onOptimistic={(m) => { stickToBottom.current = true; setMessages((list) => [...list, m]); }}
         onSettled={(tempId, real) => setMessages((list) => {
           const without = list.filter((x) => !sameId(x.id, tempId));

@@ -15,17 +15,19 @@ export function setAuth(token: string | null, unauthorized: (() => void) | null)
 }
 export const getToken = () => currentToken;
 
-export interface RequestOptions { method?: string; body?: unknown; signal?: AbortSignal; anonymous?: boolean }
+/** `body` is sent as JSON, `form` as multipart/form-data (the browser sets its boundary). */
+export interface RequestOptions { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal; anonymous?: boolean }
 
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (!options.anonymous && currentToken) headers.Authorization = `Bearer ${currentToken}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const hasBody = options.body !== undefined || options.form !== undefined;
   let response: Response;
   try {
     response = await fetch(path, {
-      method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
-      headers, body: options.body !== undefined ? JSON.stringify(options.body) : undefined, signal: options.signal,
+      method: options.method ?? (hasBody ? 'POST' : 'GET'),
+      headers, body: options.form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined), signal: options.signal,
     });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;

@@ -28,6 +28,18 @@ export function money(amount: number | null | undefined, locale: string, currenc
   } catch { return String(value); }
 }
 
+export function fileSize(bytes: number | null | undefined): string {
+  if (!bytes) return '';
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.ceil(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A line to stand for a message (in a quote): its text, else its first file's name. */
+export function messageSnippet(m: { text: string | null; attachments: { fileName: string }[] }, max = 120): string {
+  const text = (m.text ?? '').replace(/\s+/g, ' ').trim();
+  if (text) return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return m.attachments[0] ? `📎 ${m.attachments[0].fileName}` : '';
+}
+
 const icons: Record<string, string> = { telegram: '✈', sms: '✉', email: '@', webchat: '💬', webform: '📝', api: '⚙' };
 export const channelIcon = (kind: string) => icons[kind] ?? '•';
 
