@@ -94,7 +94,8 @@ public sealed class AttachmentsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Remove blue.png" }).ClickAsync();
         await composer.PressAsync("Enter");
-        await Expect(Page.Locator(".message.outbound")).ToContainTextAsync("Here is the blue one.");
+        var sentReply = Page.Locator(".message.outbound").Filter(new() { HasText = "Here is the blue one." });
+        await Expect(sentReply).ToHaveAttributeAsync("data-status", new System.Text.RegularExpressions.Regex("^(queued|sent|delivered)$")); // the server's copy
         await Expect(Page.Locator("form.composer").GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
         var messages = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{conversationId}/messages"))!["items"]!.AsArray();
         var sent = Assert.Single(messages, m => m!["direction"]!.GetValue<string>() == "outbound")!;

@@ -49,7 +49,7 @@ export interface Stage { id: Id; name: string; order: number; semantic: 'open' |
 export interface Pipeline { id: Id; name: string; isDefault: boolean; stages: Stage[] }
 export interface DealCard {
   id: Id; title: string; amount?: number | null; currency?: string | null;
-  assignee?: Ref | null; contact?: Ref | null; stageId?: Id; pipelineId?: Id; nextActivity?: { id: Id; title: string; dueAt: string } | null;
+  assignee?: Ref | null; contact?: Ref | null; stageId?: Id; pipelineId?: Id; outcome?: string | null; nextActivity?: { id: Id; title: string; dueAt: string } | null;
 }
 export interface BoardColumn { stageId: Id; name: string; count: number; totalAmount: number; deals: DealCard[] }
 export interface Board { stages: BoardColumn[] }

@@ -25,8 +25,10 @@ export function ActivityLine({ activity: a, locale, onComplete }: { activity: Ac
   const overdue = !a.completedAt && Date.parse(a.dueAt) < Date.now();
   return (
     <li className={`activity ${overdue ? 'overdue' : ''}`} data-activity-id={String(a.id)}>
-      <span className="pill">{t(`activity_${a.type}`)}</span> {a.title}{' '}
-      <time dateTime={a.dueAt} className={overdue ? 'danger-text' : 'muted'}>{fullTime(a.dueAt, locale)}{overdue ? ` · ${t('overdue')}` : ''}</time>
+      <span className="what">
+        <span className="pill">{t(`activity_${a.type}`)}</span> {a.title}{' '}
+        <time dateTime={a.dueAt} className={overdue ? 'danger-text' : 'muted'}>{fullTime(a.dueAt, locale)}{overdue ? ` · ${t('overdue')}` : ''}</time>
+      </span>
       {onComplete && !a.completedAt && <button type="button" onClick={onComplete}>{t('complete')}</button>}
     </li>
   );

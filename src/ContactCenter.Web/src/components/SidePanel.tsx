@@ -161,8 +161,12 @@ function LeadPanel({ id }: { id: Id }) {
   );
 }
 
+const timelineTypes = ['message', 'comment', 'stageChanged', 'activity', 'created', 'converted', 'closed', 'automation', 'updated', 'reopened', 'junked'] as const;
+
 function Timeline({ subject }: { subject: Subject }) {
   const { t, locale } = useI18n();
+  const timelineType = (type: string) =>
+    (timelineTypes as readonly string[]).includes(type) ? t(`timeline_${type as (typeof timelineTypes)[number]}`) : type;
   const url = `/api/${subject.type}s/${encodeURIComponent(String(subject.id))}`;
   const timeline = useResource<Page<TimelineEntry>>(`${url}/timeline${query({ limit: 30 })}`);
   useSubjectUpdates(subject, () => void timeline.reload());
@@ -183,7 +187,7 @@ function Timeline({ subject }: { subject: Subject }) {
       <ol className="timeline">
         {(timeline.data?.items ?? []).map((e) => (
           <li key={String(e.id)}>
-            <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{e.type}</strong>{' '}
+            <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type)}</strong>{' '}
             <span className="muted">{describe(e)}</span>
           </li>
         ))}
@@ -194,7 +198,8 @@ function Timeline({ subject }: { subject: Subject }) {
 
 function describe(e: TimelineEntry): string {
   const d = e.data ?? {};
-  const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? '') as string;
+  const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
+  const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? (moved || d.ruleName) ?? '') as string;
   const actor = typeof e.actor === 'string' ? e.actor : e.actor?.name ?? '';
   return [actor, text].filter(Boolean).join(': ');
 }

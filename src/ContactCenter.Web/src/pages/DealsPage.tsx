@@ -100,8 +100,8 @@ export function DealsPage() {
                     onDragEnd={() => setDragging(null)}>
                     <strong>{d.title}</strong>
                     <span>{money(d.amount, locale, d.currency)}</span>
-                    <span className="muted">{d.contact?.name ?? ''}{d.assignee ? ` · ${d.assignee.name}` : ''}</span>
-                    {d.nextActivity === null && <span className="danger-text">{t('noPlannedActivity')}</span>}
+                    <span className="muted">{[d.contact?.name, d.assignee?.name].filter(Boolean).join(' · ')}</span>
+                    {d.nextActivity === null && !d.outcome && <span className="danger-text">{t('noPlannedActivity')}</span>}
                     <label className="sr-only-focusable">
                       <span className="sr-only">{t('moveTo')}</span>
                       <select aria-label={`${t('moveTo')}: ${d.title}`} value={String(col.stageId)} onChange={(e) => {

@@ -131,7 +131,7 @@ function Chart({ days }: { days: number }) {
     return () => ctrl.abort();
   }, [days, locale]);
   if (!points) return null;
-  const max = Math.max(60, ...points.map((p) => p.value ?? 0));
+  const max = Math.max(5, ...points.map((p) => p.value ?? 0)) * 1.15; // the slowest day fills the chart
   const w = 40;
   return (
     <figure className="chart">
