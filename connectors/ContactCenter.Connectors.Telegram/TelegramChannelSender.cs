@@ -8,12 +8,16 @@ namespace ContactCenter.Connectors.Telegram;
 /// <summary>
 /// Sends a manager's reply with sendMessage (as a reply where the manager replied to a customer's message).
 /// 429 -> retry after Telegram's retry_after; 5xx and network errors -> retry with backoff; 403 (blocked, deactivated)
-/// and other refusals -> failed with the reason in plain words.
+/// and other refusals -> failed with the reason in plain words; a blocked bot or a deleted account also puts a system note
+/// in the conversation (once until the customer writes again).
 /// </summary>
-public sealed class TelegramChannelSender(TelegramClients clients) : IChannelSender
+public sealed class TelegramChannelSender(TelegramClients clients, IConversationNotes notes) : IChannelSender
 {
     /// <summary>Telegram's limit for one message's text.</summary>
     public const int MaxTextLength = 4096;
+
+    /// <summary>`metadata.notice` of the conversation note that says the customer blocked the bot.</summary>
+    public const string BlockedNotice = "telegram.blocked";
 
     public string Kind => ChannelKinds.Telegram;
 
@@ -48,6 +52,10 @@ public sealed class TelegramChannelSender(TelegramClients clients) : IChannelSen
         }
         catch (ApiRequestException ex)
         {
+            if (Notice(ex) is var (key, text))
+            {
+                await notes.AddOnceAsync(message.ConversationId, key, text, cancellationToken);
+            }
             return Classify(ex);
         }
         catch (RequestException ex) when ((int?)ex.HttpStatusCode is null or >= 500 or 429)
@@ -87,6 +95,16 @@ public sealed class TelegramChannelSender(TelegramClients clients) : IChannelSen
             _ => new SendOutcome.Failed($"Telegram refused the message: {description}"),
         };
     }
+
+    /// <summary>The conversation's notice for a refusal that stops every later reply too, or null.</summary>
+    public static (string Key, string Text)? Notice(ApiRequestException ex) => ex.ErrorCode switch
+    {
+        403 when ex.Message.Contains("blocked", StringComparison.OrdinalIgnoreCase) =>
+            (BlockedNotice, "The customer blocked the bot: replies cannot be delivered until they unblock it and write again."),
+        403 when ex.Message.Contains("deactivated", StringComparison.OrdinalIgnoreCase) =>
+            ("telegram.deactivated", "The customer's Telegram account is deleted: replies cannot be delivered."),
+        _ => null,
+    };
 
     private static IEnumerable<string> Split(string text)
     {

@@ -28,6 +28,7 @@ public static class InboxExtensions
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
+        services.AddSingleton<IConversationNotes, SystemNotes>();
         services.AddSingleton<IMessageStatusSink, MessageStatusSink>();
         services.AddSingleton<IOutboxHandler, SendHandler>();
         services.AddSingleton<IOutboxHandler, MediaFetchHandler>();
