@@ -20,6 +20,7 @@ public static class InboxExtensions
         services.AddOptions<StorageOptions>().BindConfiguration("Storage");
         services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<Core.IAttachmentContent>(sp => sp.GetRequiredService<AttachmentStore>());
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<ChannelKindRegistry>();

@@ -7,10 +7,13 @@ public sealed record StorageOptions
 {
     /// <summary>Where attachment files live; shared between nodes in production (a volume).</summary>
     public string Path { get; init; } = "";
+
+    /// <summary>The largest file a manager may upload to send (bytes).</summary>
+    public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
 }
 
 /// <summary>Attachment files on disk under random names; the database keeps the customer's (cleaned) file name.</summary>
-public sealed class AttachmentStore(Microsoft.Extensions.Options.IOptions<StorageOptions> options, IHostEnvironment environment)
+public sealed class AttachmentStore(Microsoft.Extensions.Options.IOptions<StorageOptions> options, IHostEnvironment environment) : Core.IAttachmentContent
 {
     private string Root
     {
@@ -51,6 +54,8 @@ public sealed class AttachmentStore(Microsoft.Extensions.Options.IOptions<Storag
         }
         return File.OpenRead(full);
     }
+
+    public Stream OpenRead(Core.OutboundAttachment attachment) => Open(attachment.StoragePath);
 
     /// <summary>Keeps only the last path segment, drops control and reserved characters: `../../etc/passwd` becomes `passwd`.</summary>
     public static string CleanFileName(string? name)

@@ -156,6 +156,24 @@ public class AppFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>Uploads a file for a reply as the web app does (multipart, part `file`); returns the raw response.</summary>
+    public static async Task<HttpResponseMessage> UploadAsync(HttpClient http, long conversationId, string fileName, byte[] content, string contentType = "application/octet-stream")
+    {
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(content);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(part, "file", fileName);
+        return await http.PostAsync($"/api/conversations/{conversationId}/attachments", form);
+    }
+
+    /// <summary>Uploads a file for a reply and returns its attachment id.</summary>
+    public static async Task<long> UploadIdAsync(HttpClient http, long conversationId, string fileName, byte[] content, string contentType = "application/octet-stream")
+    {
+        var response = await UploadAsync(http, conversationId, fileName, content, contentType);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+    }
+
     public async Task<HubConnection> ConnectHubAsync(string token, AppNode? node = null)
     {
         var connection = new HubConnectionBuilder()
