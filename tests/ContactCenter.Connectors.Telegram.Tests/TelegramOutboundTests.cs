@@ -25,10 +25,10 @@ public sealed class TelegramOutboundTests(TelegramFixture fixture) : IClassFixtu
         return await db.ExecuteScalarAsync<long>("select id from conversations");
     }
 
-    private async Task<long> ReplyAsync(long conversationId, string text = ReplyText)
+    private async Task<long> ReplyAsync(long conversationId, string text = ReplyText, long? replyToMessageId = null, long[]? attachmentIds = null)
     {
         using var http = fixture.App.Http(fixture.AdminToken);
-        var response = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text });
+        var response = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text, replyToMessageId, attachmentIds });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
     }
@@ -67,24 +67,18 @@ public sealed class TelegramOutboundTests(TelegramFixture fixture) : IClassFixtu
         StubSendMessage(1366);
         var conversationId = await ConversationAsync();
 
-        // The reply API has no "reply to" field yet: queue the reply as the outbox would see it.
-        long messageId;
+        long customersMessageId;
         await using (var db = fixture.Db())
         {
-            messageId = await db.ExecuteScalarAsync<long>("""
-                with m as (
-                    insert into messages (conversation_id, channel_id, direction, text, sender_type, status, reply_to_id)
-                    select c.id, c.channel_id, 'outbound', @text, 'user', 'queued', (select id from messages where external_id = '5551234567:1365')
-                    from conversations c where c.id = @conversationId
-                    returning id
-                ), o as (insert into outbox (kind, message_id) select 'send', id from m)
-                select id from m
-                """, new { conversationId, text = ReplyText });
+            customersMessageId = await db.ExecuteScalarAsync<long>("select id from messages where external_id = '5551234567:1365'");
         }
+
+        var messageId = await ReplyAsync(conversationId, replyToMessageId: customersMessageId);
 
         Assert.Equal("sent", await StatusWhenSettledAsync(messageId));
         var body = Body(Assert.Single(fixture.Calls("sendMessage")));
         Assert.Equal(1365, body["reply_parameters"]!["message_id"]!.GetValue<int>());
+        Assert.True(body["reply_parameters"]!["allow_sending_without_reply"]!.GetValue<bool>());
     }
 
     [Fact]
