@@ -16,25 +16,12 @@ public sealed class TelegramOutboundTests(TelegramFixture fixture) : IClassFixtu
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>The customer writes first (message 1365), so there is a conversation to answer.</summary>
-    private async Task<long> ConversationAsync()
-    {
-        var channelId = await fixture.CreateChannelIdAsync();
-        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"))).StatusCode);
-        await using var db = fixture.Db();
-        return await db.ExecuteScalarAsync<long>("select id from conversations");
-    }
+    private Task<long> ConversationAsync() => fixture.OpenConversationAsync();
 
-    private async Task<long> ReplyAsync(long conversationId, string text = ReplyText, long? replyToMessageId = null, long[]? attachmentIds = null)
-    {
-        using var http = fixture.App.Http(fixture.AdminToken);
-        var response = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text, replyToMessageId, attachmentIds });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
-    }
+    private Task<long> ReplyAsync(long conversationId, string text = ReplyText, long? replyToMessageId = null) =>
+        fixture.ReplyAsync(conversationId, text, replyToMessageId);
 
-    private Task<string?> StatusWhenSettledAsync(long messageId) =>
-        fixture.EventuallyAsync<string>("select status from messages where id = @messageId", s => s is "sent" or "failed", new { messageId });
+    private Task<string?> StatusWhenSettledAsync(long messageId) => fixture.StatusWhenSettledAsync(messageId);
 
     private static JsonObject Body(WireMock.Logging.ILogEntry call) => JsonNode.Parse(call.RequestMessage.Body!)!.AsObject();
 
