@@ -31,6 +31,8 @@ public static class InboxExtensions
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
+        services.AddSingleton<IConversationNotes, SystemNotes>();
+        services.AddSingleton<IOutboundProgress, OutboundProgress>();
         services.AddSingleton<IMessageStatusSink, MessageStatusSink>();
         services.AddSingleton<IOutboxHandler, SendHandler>();
         services.AddSingleton<IOutboxHandler, MediaFetchHandler>();
