@@ -41,6 +41,7 @@ public class EmailFixture : AppFixture
         ["Email:ReconnectMaxDelay"] = "00:00:01",
         ["Email:Timeout"] = "00:00:10",
         ["Email:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Email:NodeTimeout"] = "00:00:05",
         ["Crm:PollInterval"] = "00:00:00.200",
     };
 
