@@ -5,14 +5,19 @@ using ContactCenter.Core;
 
 namespace ContactCenter.Connectors.Api;
 
-/// <summary>Delivers replies to the integration's `callbackUrl` as a signed JSON POST; any 2xx is `sent`.</summary>
-public sealed class ApiChannelSender(IHttpClientFactory httpClients) : IChannelSender
+/// <summary>
+/// Delivers replies to the integration's `callbackUrl` as a signed JSON POST; any 2xx is `sent`. Attached files travel
+/// inside the body (base64), so the receiver needs no access back to the service.
+/// </summary>
+public sealed class ApiChannelSender(IHttpClientFactory httpClients, IAttachmentContent files) : IChannelSender
 {
     public const string HttpClientName = "api-callback";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string Kind => ChannelKinds.Api;
+
+    public bool SupportsAttachments => true;
 
     public async Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
@@ -21,10 +26,22 @@ public sealed class ApiChannelSender(IHttpClientFactory httpClients) : IChannelS
         {
             return new SendOutcome.Failed("The api channel has no callbackUrl to deliver replies to.");
         }
+        var attachments = new List<object>(message.Attachments.Count);
+        foreach (var file in message.Attachments)
+        {
+            await using var content = files.OpenRead(file);
+            using var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, cancellationToken);
+            attachments.Add(new { id = file.Id, fileName = file.FileName, contentType = file.ContentType, size = buffer.Length, contentBase64 = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length) });
+        }
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             @event = "message.created",
-            message = new { id = message.MessageId, conversationId = message.ConversationId, text = message.Text, createdAt = message.CreatedAt },
+            message = new
+            {
+                id = message.MessageId, conversationId = message.ConversationId, text = message.Text, createdAt = message.CreatedAt,
+                replyToExternalId = message.ReplyToExternalId, attachments,
+            },
             contact = new { externalId = message.Recipient.Address },
         }, Json);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };

@@ -20,7 +20,15 @@ public sealed record OutboundMessage(
 /// <param name="Address">The contact's identity on this channel's kind (the same value the inbound side used).</param>
 public sealed record OutboundRecipient(long ContactId, string Address, string? Name, string? Email, string? Phone);
 
+/// <summary>A file a manager attached to a reply; read its content through <see cref="IAttachmentContent"/>.</summary>
 public sealed record OutboundAttachment(long Id, string FileName, string ContentType, long Size, string StoragePath);
+
+/// <summary>Opens stored attachment files for the connectors that send them (registered by the host).</summary>
+public interface IAttachmentContent
+{
+    /// <summary>Opens the stored file for reading; the caller disposes the stream.</summary>
+    Stream OpenRead(OutboundAttachment attachment);
+}
 
 public abstract record SendOutcome
 {
@@ -38,6 +46,9 @@ public abstract record SendOutcome
 public interface IChannelSender
 {
     string Kind { get; }
+
+    /// <summary>Whether replies with files can leave on this kind; a reply with files on another kind is refused up front.</summary>
+    bool SupportsAttachments => false;
 
     Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
 }

@@ -20,6 +20,9 @@ public static class InboxExtensions
         services.AddOptions<StorageOptions>().BindConfiguration("Storage");
         services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<Core.IAttachmentContent>(sp => sp.GetRequiredService<AttachmentStore>());
+        services.AddSingleton<UploadSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadSweeper>());
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<ChannelKindRegistry>();

@@ -32,6 +32,12 @@ public sealed class InboxHub(ConversationService conversations, ConversationQuer
         await base.OnDisconnectedAsync(exception);
     }
 
+    /// <summary>
+    /// Answered only after OnConnectedAsync has joined the caller's groups (the handshake is answered before it), so a
+    /// client that re-reads through REST after this call cannot miss an event pushed in between.
+    /// </summary>
+    public Task Ready() => Task.CompletedTask;
+
     public async Task MarkRead(long conversationId, long? upToMessageId)
     {
         if (!await conversations.MarkReadAsync(Me, conversationId, upToMessageId, Context.ConnectionAborted))

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.Connectors.Api;
 using Dapper;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -156,15 +155,32 @@ public class AppFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>Uploads a file for a reply as the web app does (multipart, part `file`); returns the raw response.</summary>
+    public static async Task<HttpResponseMessage> UploadAsync(HttpClient http, long conversationId, string fileName, byte[] content, string contentType = "application/octet-stream")
+    {
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(content);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(part, "file", fileName);
+        return await http.PostAsync($"/api/conversations/{conversationId}/attachments", form);
+    }
+
+    /// <summary>Uploads a file for a reply and returns its attachment id.</summary>
+    public static async Task<long> UploadIdAsync(HttpClient http, long conversationId, string fileName, byte[] content, string contentType = "application/octet-stream")
+    {
+        var response = await UploadAsync(http, conversationId, fileName, content, contentType);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+    }
+
     public async Task<HubConnection> ConnectHubAsync(string token, AppNode? node = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri((node ?? App).BaseAddress, "/hubs/inbox"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
         await connection.StartAsync();
-        // The handshake is answered before the hub's OnConnectedAsync joins the user's groups; an invocation is only
-        // answered after it, so one round trip (to a method that does not exist) means the groups are joined.
-        await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("Sync"));
+        // The handshake is answered before the hub's OnConnectedAsync joins the user's groups; `Ready` is answered after.
+        await connection.InvokeAsync("Ready");
         return connection;
     }
 

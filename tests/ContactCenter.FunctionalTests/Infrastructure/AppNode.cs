@@ -29,6 +29,7 @@ public sealed class AppNode : WebApplicationFactory<Program>
             ["Outbox:MaxAttempts"] = "5",
             ["RateLimits:LoginPerMinute"] = "10000",
             ["Storage:Path"] = Path.Combine(Path.GetTempPath(), "cc-test-files"),
+            ["Storage:MaxUploadBytes"] = "2097152",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())

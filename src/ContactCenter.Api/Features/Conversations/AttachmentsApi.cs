@@ -8,7 +8,10 @@ using Npgsql;
 
 namespace ContactCenter.Api.Features.Conversations;
 
-/// <summary>Attachment downloads, for those who may see the conversation only; served as downloads, never rendered inline as HTML.</summary>
+/// <summary>
+/// Attachment downloads, for those who may see the conversation only; served as downloads, never rendered inline as HTML.
+/// Uploads for replies: a file belongs to its uploader and conversation until a reply takes it.
+/// </summary>
 public static class AttachmentsApi
 {
     private sealed record Row(long ConversationId, string FileName, string ContentType, string? StoragePath);
@@ -16,7 +19,63 @@ public static class AttachmentsApi
     public static IEndpointRouteBuilder MapAttachmentsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/attachments/{id:long}", Download).RequireAuthorization();
+        app.MapPost("/api/conversations/{id:long}/attachments", Upload).RequireAuthorization().DisableAntiforgery();
         return app;
+    }
+
+    private static async Task<Results<Created<AttachmentDto>, ProblemHttpResult>> Upload(
+        long id, HttpRequest request, ClaimsPrincipal principal, NpgsqlDataSource db, ConversationQueries queries, AttachmentStore files,
+        Microsoft.Extensions.Options.IOptions<StorageOptions> options, CancellationToken ct)
+    {
+        var me = CurrentUser.From(principal);
+        if (!await queries.CanSeeAsync(me, id, ct))
+        {
+            return Problems.NotFound("There is no such conversation.");
+        }
+        var limit = options.Value.MaxUploadBytes;
+        var tooLarge = TypedResults.Problem($"A file may be at most {limit / (1024 * 1024)} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        if (!request.HasFormContentType)
+        {
+            return Problems.BadRequest("Send the file as multipart/form-data in a part named 'file'.");
+        }
+        if (request.ContentLength > limit + (64 * 1024))
+        {
+            return tooLarge;
+        }
+        IFormFile? file;
+        try
+        {
+            file = (await request.ReadFormAsync(ct)).Files.GetFile("file");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } ? tooLarge : Problems.BadRequest("The upload could not be read.");
+        }
+        if (file is null || file.Length == 0)
+        {
+            return Problems.BadRequest("Send one non-empty file in a part named 'file'.");
+        }
+        if (file.Length > limit)
+        {
+            return tooLarge;
+        }
+        string path;
+        await using (var content = file.OpenReadStream())
+        {
+            path = await files.SaveAsync(content, ct);
+        }
+        var fileName = AttachmentStore.CleanFileName(file.FileName);
+        var contentType = string.IsNullOrWhiteSpace(file.ContentType) || file.ContentType.Length > 200 ? "application/octet-stream" : file.ContentType;
+        long attachmentId;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            attachmentId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                insert into attachments (message_id, file_name, content_type, size, storage_path, uploaded_by, upload_conversation_id)
+                values (null, @fileName, @contentType, @size, @path, @me, @id) returning id
+                """, new { fileName, contentType, size = file.Length, path, me = me.Id, id }, cancellationToken: ct));
+        }
+        var url = $"/api/attachments/{attachmentId}";
+        return TypedResults.Created(url, new AttachmentDto(attachmentId, fileName, contentType, file.Length, url));
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
@@ -26,8 +85,9 @@ public static class AttachmentsApi
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
-                select m.conversation_id, a.file_name, a.content_type, a.storage_path
-                from attachments a join messages m on m.id = a.message_id where a.id = @id
+                select coalesce(m.conversation_id, a.upload_conversation_id) as conversation_id, a.file_name, a.content_type, a.storage_path
+                from attachments a left join messages m on m.id = a.message_id
+                where a.id = @id and (m.id is not null or a.upload_conversation_id is not null)
                 """, new { id }, cancellationToken: ct));
         }
         if (row is null || !await queries.CanSeeAsync(CurrentUser.From(principal), row.ConversationId, ct))

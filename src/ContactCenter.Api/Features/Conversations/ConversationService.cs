@@ -7,13 +7,25 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Conversations;
 
 /// <summary>What managers do to conversations, shared by REST and the hub. Each change commits, then pushes.</summary>
-public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, ResponseTimes responseTimes, Router router, TimeProvider clock)
+public sealed class ConversationService(
+    NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, ResponseTimes responseTimes, Router router,
+    IEnumerable<Core.IChannelSender> senders, TimeProvider clock)
 {
     public const int MaxTextLength = 20_000;
 
+    public const int MaxAttachments = 10;
+
     public enum ReplyError { None, NotFound, Invalid, Refused }
 
-    public sealed record ReplyResult(ReplyError Error, MessageDto? Message, string? Detail = null);
+    public sealed record ReplyResult(ReplyError Error, MessageDto? Message, string? Detail = null, string? Field = null);
+
+    /// <summary>What a reply carries besides its text: the caller's uploads to send with it, and the message it answers.</summary>
+    public sealed record ReplyParts(IReadOnlyList<long> AttachmentIds, long? ReplyToMessageId)
+    {
+        public static readonly ReplyParts None = new([], null);
+    }
+
+    private readonly HashSet<string> fileKinds = senders.Where(s => s.SupportsAttachments).Select(s => s.Kind).ToHashSet();
 
     /// <summary>Checks a reply may leave on a channel (e.g. an SMS number that opted out). Returns the reason to refuse, or null.</summary>
     public delegate Task<string?> ReplyGuard(long conversationId, CancellationToken ct);
@@ -23,19 +35,31 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
     public void AddGuard(ReplyGuard guard) => guards.Add(guard);
 
     /// <param name="automated">Sent by automation, not a person: it does not answer the customer's wait, assign, or count in response times.</param>
-    public async Task<ReplyResult> ReplyAsync(CurrentUser me, long conversationId, string? text, string? clientMessageId, bool isPrivate, CancellationToken ct, bool automated = false)
+    public async Task<ReplyResult> ReplyAsync(
+        CurrentUser me, long conversationId, string? text, string? clientMessageId, bool isPrivate, CancellationToken ct, bool automated = false, ReplyParts? parts = null)
     {
+        parts ??= ReplyParts.None;
+        var attachmentIds = parts.AttachmentIds.Distinct().ToArray();
         if (!await queries.CanSeeAsync(me, conversationId, ct))
         {
             return new ReplyResult(ReplyError.NotFound, null, "There is no such conversation.");
         }
-        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength)
+        if ((string.IsNullOrWhiteSpace(text) && attachmentIds.Length == 0) || text?.Length > MaxTextLength)
         {
-            return new ReplyResult(ReplyError.Invalid, null, $"The text must be between 1 and {MaxTextLength} characters.");
+            return new ReplyResult(ReplyError.Invalid, null, $"The text must be between 1 and {MaxTextLength} characters (it may be empty when files are attached).");
         }
+        text = string.IsNullOrWhiteSpace(text) ? "" : text;
         if (clientMessageId is { Length: > 100 })
         {
-            return new ReplyResult(ReplyError.Invalid, null, "clientMessageId is at most 100 characters.");
+            return new ReplyResult(ReplyError.Invalid, null, "clientMessageId is at most 100 characters.", "clientMessageId");
+        }
+        if (attachmentIds.Length > MaxAttachments)
+        {
+            return new ReplyResult(ReplyError.Invalid, null, $"At most {MaxAttachments} files can be sent with one reply.", "attachmentIds");
+        }
+        if (await CheckPartsAsync(conversationId, attachmentIds, parts.ReplyToMessageId, isPrivate, ct) is { } invalid)
+        {
+            return invalid;
         }
         if (!isPrivate)
         {
@@ -51,10 +75,10 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
         var now = clock.GetUtcNow();
         const string sql = """
             with m as (
-                insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, client_message_id, created_at, updated_at)
+                insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, client_message_id, reply_to_id, created_at, updated_at)
                 select c.id, c.channel_id, case when @private then 'note' else 'outbound' end, @text,
                        case when @automated then 'system' else 'user' end, case when @automated then null else @me end,
-                       case when @private then 'sent' else 'queued' end, @clientMessageId, @now, @now
+                       case when @private then 'sent' else 'queued' end, @clientMessageId, @replyTo, @now, @now
                 from conversations c where c.id = @conversationId
                 on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
                 returning id, direction
@@ -75,20 +99,33 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
                 select c.lead_id, c.deal_id, 'message', @now, case when @automated then 'system' else 'user' end, case when @automated then null else @me end,
                        jsonb_build_object('messageId', m.id, 'conversationId', @conversationId, 'direction', m.direction, 'preview', left(@text, 200))
                 from m, c where c.lead_id is not null or c.deal_id is not null
+            ), a as (
+                update attachments set message_id = m.id from m
+                where attachments.id = any(@attachmentIds) and attachments.message_id is null
+                  and attachments.uploaded_by = @me and attachments.upload_conversation_id = @conversationId
+                returning attachments.id
             ), o as (
                 insert into outbox (kind, message_id) select 'send', m.id from m where m.direction = 'outbound'
             )
-            select id from m
+            select m.id, (select count(*) from a) as attached from m
             """;
         long? id;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var state = isPrivate || automated ? null : await responseTimes.LockAsync(connection, tx, conversationId, ct);
-            id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+            var inserted = await connection.QuerySingleOrDefaultAsync<Inserted>(new CommandDefinition(sql, new
             {
                 conversationId, text, clientMessageId, @private = isPrivate, automated, me = me.Id, now, autoAssign = me.Role == Roles.Manager && !automated,
+                replyTo = parts.ReplyToMessageId, attachmentIds,
             }, tx, cancellationToken: ct));
+            id = inserted?.Id;
+            if (inserted is not null && inserted.Attached != attachmentIds.Length)
+            {
+                // Someone else's upload, another conversation's, or one a reply already took: nothing is stored.
+                await tx.RollbackAsync(ct);
+                return new ReplyResult(ReplyError.Invalid, null, "Every attachment must be one of your unsent uploads to this conversation.", "attachmentIds");
+            }
             if (id is null)
             {
                 // The same clientMessageId again: answer with the message it made the first time.
@@ -108,6 +145,30 @@ public sealed class ConversationService(NpgsqlDataSource db, ConversationQueries
         await notifier.MessageCreatedAsync(id.Value, ct);
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         return new ReplyResult(ReplyError.None, await messages.GetAsync(id.Value, ct));
+    }
+
+    private sealed record Inserted(long Id, long Attached);
+
+    private async Task<ReplyResult?> CheckPartsAsync(long conversationId, long[] attachmentIds, long? replyTo, bool isPrivate, CancellationToken ct)
+    {
+        if (attachmentIds.Length == 0 && replyTo is null)
+        {
+            return null;
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var facts = await connection.QuerySingleAsync<(string Kind, bool ReplyToFound)>(new CommandDefinition("""
+            select ch.kind, exists(select 1 from messages r where r.id = @replyTo and r.conversation_id = c.id) as reply_to_found
+            from conversations c join channels ch on ch.id = c.channel_id where c.id = @conversationId
+            """, new { conversationId, replyTo }, cancellationToken: ct));
+        if (replyTo is not null && !facts.ReplyToFound)
+        {
+            return new ReplyResult(ReplyError.Invalid, null, "replyToMessageId must be a message of this conversation.", "replyToMessageId");
+        }
+        if (attachmentIds.Length > 0 && !isPrivate && !fileKinds.Contains(facts.Kind))
+        {
+            return new ReplyResult(ReplyError.Invalid, null, "This channel cannot send files.", "attachmentIds");
+        }
+        return null;
     }
 
     public async Task<bool> MarkReadAsync(CurrentUser me, long conversationId, long? upToMessageId, CancellationToken ct)

@@ -8,7 +8,7 @@ namespace ContactCenter.Api.Features.Conversations;
 
 public static class ConversationsApi
 {
-    public sealed record ReplyRequest(string? Text, string? ClientMessageId, bool? Private);
+    public sealed record ReplyRequest(string? Text, string? ClientMessageId, bool? Private, long[]? AttachmentIds = null, long? ReplyToMessageId = null);
 
     public sealed record ReadRequest(long? UpToMessageId);
 
@@ -66,13 +66,14 @@ public static class ConversationsApi
     private static async Task<Results<Accepted<MessageDto>, ProblemHttpResult, ValidationProblem>> Reply(
         long id, ReplyRequest request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct)
     {
-        var result = await service.ReplyAsync(CurrentUser.From(principal), id, request.Text, request.ClientMessageId, request.Private ?? false, ct);
+        var result = await service.ReplyAsync(CurrentUser.From(principal), id, request.Text, request.ClientMessageId, request.Private ?? false, ct,
+            parts: new ReplyParts(request.AttachmentIds ?? [], request.ReplyToMessageId));
         return result.Error switch
         {
             ReplyError.None => TypedResults.Accepted($"/api/conversations/{id}/messages", result.Message!),
             ReplyError.NotFound => Problems.NotFound(result.Detail!),
             ReplyError.Refused => Problems.Conflict(result.Detail!),
-            _ => Invalid("text", result.Detail!),
+            _ => Invalid(result.Field ?? "text", result.Detail!),
         };
     }
 

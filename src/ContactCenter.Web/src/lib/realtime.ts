@@ -49,7 +49,7 @@ export class Realtime {
       'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'resync'];
     for (const name of names) this.connection.on(name, (payload: unknown) => this.emit(name, payload as never));
     this.connection.onreconnecting(() => this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }));
-    this.connection.onreconnected(() => this.connected());
+    this.connection.onreconnected(() => void this.joined());
     this.connection.onclose(() => this.scheduleRestart());
   }
 
@@ -101,11 +101,18 @@ export class Realtime {
     for (const l of this.statusListeners) l();
   }
 
+  /** The handshake is answered before the server joins this connection's groups; `Ready` is answered after. */
+  private async joined() {
+    try { await this.connection.invoke('Ready'); } catch { /* an older server: carry on */ }
+    this.connected();
+  }
+
   private connected() {
     const wasConnected = this.status.everConnected;
     this.restartAttempt = 0;
     this.setStatus({ state: 'connected', attempt: 0, everConnected: true });
-    if (wasConnected) this.emit('resync', { reason: 'reconnected' });
+    // Views read through REST while the first connection was being made: re-read once it can receive events.
+    this.emit('resync', { reason: wasConnected ? 'reconnected' : 'connected' });
   }
 
   private async tryStart() {
@@ -119,7 +126,7 @@ export class Realtime {
     if (this.connection.state !== HubConnectionState.Disconnected) return;
     try {
       await this.connection.start();
-      this.connected();
+      await this.joined();
     } catch {
       this.scheduleRestart();
     }
