@@ -111,6 +111,12 @@ public sealed partial class EmailChannelSender(
         mime.MessageId = MessageIdFor(message, settings.Domain);
         mime.Date = message.CreatedAt;
         mime.Subject = Subject(thread.Subject, message.ConversationId);
+        if (message.Automated)
+        {
+            // RFC 3834: auto-responders must not answer it; Exchange/Outlook read X-Auto-Response-Suppress.
+            mime.Headers.Add(HeaderId.AutoSubmitted, "auto-generated");
+            mime.Headers.Add("X-Auto-Response-Suppress", "All");
+        }
         metadata = new Dictionary<string, string>
         {
             ["messageId"] = mime.MessageId,

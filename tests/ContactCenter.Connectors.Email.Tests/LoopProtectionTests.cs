@@ -74,6 +74,8 @@ public sealed class LoopProtectionTests(EmailFixture fixture) : IClassFixture<Em
         var acknowledgement = await fixture.Smtp.WaitForAsync(m => m.TextBody?.Contains(Acknowledgement, StringComparison.Ordinal) == true);
         Assert.Equal(Mail.Customer, acknowledgement.To.Mailboxes.Single().Address);
         Assert.Equal("question@customer.test", acknowledgement.InReplyTo);
+        Assert.Equal("auto-generated", acknowledgement.Headers[HeaderId.AutoSubmitted]); // so the customer's auto-responder stays quiet
+        Assert.Equal("All", acknowledgement.Headers["X-Auto-Response-Suppress"]);
         var stored = (await fixture.MessagesAsync(mailbox.ChannelId)).Single(m => m.ExternalId == "question@customer.test");
         Assert.Null(stored.M("autoReply"));
         Assert.Equal(1, await fixture.CountAsync("leads"));

@@ -156,6 +156,34 @@ public sealed class MailboxSyncTests(NodesFixture fixture) : IClassFixture<Nodes
     }
 
     [Fact]
+    public async Task A_lost_imap_connection_shows_on_the_channel_and_the_reader_reconnects_and_catches_up()
+    {
+        await using var proxy = new TcpProxy("127.0.0.1", fixture.Imap.Port);
+        var node = StartNode();
+        var (mailbox, _) = await fixture.CreateMailboxChannelAsync(imapPort: proxy.Port);
+        await EmailFixture.WaitForReadersAsync(node, 1);
+        await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(Mail.Text(mailbox.Address, "Before", "before the outage")));
+        await fixture.WaitForMessagesAsync(mailbox.ChannelId, 1);
+
+        proxy.Stop(); // the IDLE connection is cut and new ones are refused
+        await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(Mail.Text(mailbox.Address, "During", "during the outage")));
+        await fixture.WaitUntilAsync(async () => (await StatusErrorAsync(mailbox.ChannelId))?.StartsWith($"IMAP server 127.0.0.1:{proxy.Port} cannot be reached", StringComparison.Ordinal) == true,
+            "the outage shown on the channel");
+        Assert.Equal(1, await fixture.MessageCountAsync(mailbox.ChannelId));
+
+        proxy.Start();
+        await fixture.WaitForMessagesAsync(mailbox.ChannelId, 2);
+        await fixture.WaitUntilAsync(async () => await StatusErrorAsync(mailbox.ChannelId) is null, "the error cleared after reconnecting");
+        Assert.Equal(["before the outage", "during the outage"], (await fixture.MessagesAsync(mailbox.ChannelId)).Select(m => m.Text));
+    }
+
+    private async Task<string?> StatusErrorAsync(long channelId)
+    {
+        await using var db = fixture.Db();
+        return await db.ExecuteScalarAsync<string?>("select status_error from channels where id = @channelId", new { channelId });
+    }
+
+    [Fact]
     public async Task The_set_up_check_shows_a_clear_error_when_a_login_fails()
     {
         var (_, wrong) = await fixture.CreateMailboxChannelAsync(password: "not-the-password");

@@ -58,6 +58,7 @@ public sealed class ThreadingAndSendingTests(EmailFixture fixture) : IClassFixtu
         Assert.Equal("q1@customer.test", sent.InReplyTo);
         Assert.Equal(["q1@customer.test"], sent.References);
         Assert.EndsWith("@" + mailbox.Address.Split('@')[1], sent.MessageId, StringComparison.Ordinal);
+        Assert.False(sent.Headers.Contains(HeaderId.AutoSubmitted)); // a person's reply
         var alternative = Assert.IsType<MultipartAlternative>(sent.Body);
         Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
         Assert.Contains("We can deliver on Tuesday.<br>", sent.HtmlBody, StringComparison.Ordinal);
