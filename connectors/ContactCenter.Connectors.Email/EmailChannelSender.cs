@@ -15,11 +15,15 @@ namespace ContactCenter.Connectors.Email;
 /// <summary>
 /// Sends a manager's reply over SMTP so the customer's mail client threads it: our own Message-ID (stable for the
 /// message, so a repeated send is recognisable), In-Reply-To and References from the conversation, "Re: " subject
-/// with the `[#CC-n]` token, text and HTML alternatives. 4xx and connection problems retry; 5xx fail with the server's words.
+/// with the `[#CC-n]` token, text and HTML alternatives, the manager's files as attachments (non-ASCII names RFC 2231
+/// encoded). 4xx and connection problems retry; 5xx fail with the server's words.
 /// </summary>
-public sealed partial class EmailChannelSender(EmailStore store, IChannelDirectory channels, IOptions<EmailOptions> options, ILogger<EmailChannelSender> logger) : IChannelSender
+public sealed partial class EmailChannelSender(
+    EmailStore store, IChannelDirectory channels, IAttachmentContent files, IOptions<EmailOptions> options, ILogger<EmailChannelSender> logger) : IChannelSender
 {
     public string Kind => ChannelKinds.Email;
+
+    public bool SupportsAttachments => true;
 
     public static string MessageIdFor(OutboundMessage message, string domain) =>
         $"cc.{message.MessageId}.{message.CreatedAt.ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture)}@{domain}";
@@ -28,7 +32,41 @@ public sealed partial class EmailChannelSender(EmailStore store, IChannelDirecto
     {
         var settings = EmailSettings.From(message.Channel);
         var thread = await store.LoadThreadAsync(message.ConversationId, message.MessageId, cancellationToken);
-        var mime = Build(message, settings, thread, out var metadata);
+        var contents = new List<(OutboundAttachment File, Stream Content)>(message.Attachments.Count);
+        try
+        {
+            foreach (var file in message.Attachments)
+            {
+                contents.Add((file, files.OpenRead(file)));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await DisposeAllAsync(contents);
+            return ex is FileNotFoundException or DirectoryNotFoundException
+                ? new SendOutcome.Failed($"An attached file is no longer stored ({ex.Message}).")
+                : new SendOutcome.Retry($"An attached file could not be read: {ex.Message}");
+        }
+        try
+        {
+            return await SendAsync(message, settings, Build(message, settings, thread, contents, out var metadata), metadata, cancellationToken);
+        }
+        finally
+        {
+            await DisposeAllAsync(contents);
+        }
+    }
+
+    private static async Task DisposeAllAsync(List<(OutboundAttachment File, Stream Content)> contents)
+    {
+        foreach (var (_, content) in contents)
+        {
+            await content.DisposeAsync();
+        }
+    }
+
+    private async Task<SendOutcome> SendAsync(OutboundMessage message, EmailSettings settings, MimeMessage mime, Dictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
         try
         {
             using var client = new SmtpClient { Timeout = (int)options.Value.Timeout.TotalMilliseconds };
@@ -64,7 +102,8 @@ public sealed partial class EmailChannelSender(EmailStore store, IChannelDirecto
         return new SendOutcome.Sent(mime.MessageId);
     }
 
-    internal static MimeMessage Build(OutboundMessage message, EmailSettings settings, EmailStore.ThreadInfo thread, out Dictionary<string, string> metadata)
+    internal static MimeMessage Build(OutboundMessage message, EmailSettings settings, EmailStore.ThreadInfo thread,
+        IReadOnlyList<(OutboundAttachment File, Stream Content)> attachments, out Dictionary<string, string> metadata)
     {
         var mime = new MimeMessage();
         mime.From.Add(new MailboxAddress(string.IsNullOrWhiteSpace(message.Channel.Name) ? null : message.Channel.Name, settings.Address));
@@ -72,6 +111,12 @@ public sealed partial class EmailChannelSender(EmailStore store, IChannelDirecto
         mime.MessageId = MessageIdFor(message, settings.Domain);
         mime.Date = message.CreatedAt;
         mime.Subject = Subject(thread.Subject, message.ConversationId);
+        if (message.Automated)
+        {
+            // RFC 3834: auto-responders must not answer it; Exchange/Outlook read X-Auto-Response-Suppress.
+            mime.Headers.Add(HeaderId.AutoSubmitted, "auto-generated");
+            mime.Headers.Add("X-Auto-Response-Suppress", "All");
+        }
         metadata = new Dictionary<string, string>
         {
             ["messageId"] = mime.MessageId,
@@ -95,7 +140,21 @@ public sealed partial class EmailChannelSender(EmailStore store, IChannelDirecto
             metadata["references"] = string.Join(' ', references);
         }
         var html = "<div>" + string.Join("<br>\n", message.Text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(WebUtility.HtmlEncode)) + "</div>";
-        mime.Body = new BodyBuilder { TextBody = message.Text, HtmlBody = html }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = message.Text, HtmlBody = html };
+        foreach (var (file, content) in attachments)
+        {
+            var part = (MimePart)body.Attachments.Add(file.FileName, content, ContentType.TryParse(file.ContentType, out var type) ? type : new ContentType("application", "octet-stream"));
+            // RFC 2231 (`filename*=utf-8''...`) for non-ASCII names, whatever the defaults: the standard way mail clients read them.
+            foreach (var parameter in part.ContentType.Parameters.Concat(part.ContentDisposition?.Parameters ?? []))
+            {
+                parameter.EncodingMethod = ParameterEncodingMethod.Rfc2231;
+            }
+        }
+        if (attachments.Count > 0)
+        {
+            metadata["attachments"] = string.Join(", ", attachments.Select(a => a.File.FileName));
+        }
+        mime.Body = body.ToMessageBody();
         return mime;
     }
 

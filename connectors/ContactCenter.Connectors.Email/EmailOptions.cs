@@ -9,6 +9,9 @@ public sealed record EmailOptions
     /// <summary>How often each node looks for email channels it should read (new, changed, or freed by another node).</summary>
     public TimeSpan ScanInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>A reading node that has not sent a heartbeat (one per scan) for this long no longer counts when mailboxes are shared out.</summary>
+    public TimeSpan NodeTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Polling interval for servers without IDLE (or with UseIdle off).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -95,10 +95,11 @@ public static partial class EmailParser
         referenced.AddRange(message.References.Select(Clean).Where(r => r.Length > 0).Reverse());
         referenced = referenced.Distinct(StringComparer.Ordinal).Take(50).ToList();
         if (message.References.Count > 0) metadata["references"] = string.Join(' ', message.References.Select(Clean).TakeLast(30));
-        if (AutoReply(message) is { } reason)
+        var autoReply = AutoReply(message);
+        if (autoReply is not null)
         {
             metadata["autoReply"] = "true";
-            metadata["autoReplyReason"] = reason;
+            metadata["autoReplyReason"] = autoReply;
         }
 
         var bodyParts = message.BodyParts.OfType<TextPart>().Where(p => !p.IsAttachment && (p.IsPlain || p.IsHtml)).ToHashSet();
@@ -173,11 +174,12 @@ public static partial class EmailParser
             RawPayload: RawText(raw, message, context.Options.MaxRawBytes))
         {
             Metadata = metadata,
+            Automated = autoReply is not null, // never opens a lead, triggers automation or starts a wait
         };
         return new EmailVerdict.Store(inbound, referenced, Token(subject));
     }
 
-    /// <summary>Auto-Submitted (other than "no"), X-Autoreply, X-Autorespond, Precedence bulk/junk/list, an empty Return-Path.</summary>
+    /// <summary>Auto-Submitted (other than "no"), X-Autoreply, X-Autorespond, Precedence bulk/junk/list, an empty Return-Path, a delivery or read report.</summary>
     public static string? AutoReply(MimeMessage message)
     {
         var headers = message.Headers;
@@ -201,6 +203,10 @@ public static partial class EmailParser
         if (headers.Contains(HeaderId.ReturnPath) && headers[HeaderId.ReturnPath]?.Trim() is "<>" or "")
         {
             return "Return-Path: <>";
+        }
+        if (message.Body is MultipartReport report)
+        {
+            return $"Report: {report.ReportType}";
         }
         return null;
     }

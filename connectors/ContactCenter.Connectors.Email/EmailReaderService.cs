@@ -10,7 +10,9 @@ namespace ContactCenter.Connectors.Email;
 /// <summary>
 /// On every node: finds the enabled email channels and runs a <see cref="MailboxReader"/> for each whose mailbox lease
 /// it can take (pg_try_advisory_lock), so each mailbox is read by exactly one node and a dead node's mailboxes are
-/// taken over at the next scan. A changed or disabled channel restarts or stops its reader.
+/// taken over at the next scan. Readers are spread: every scan is a heartbeat in email_reader_nodes, and a node reads
+/// at most ceil(channels / live nodes) mailboxes, handing its latest ones back when another node joins.
+/// A changed or disabled channel restarts or stops its reader.
 /// </summary>
 public sealed class EmailReaderService(
     NpgsqlDataSource db,
@@ -21,9 +23,11 @@ public sealed class EmailReaderService(
     IOptions<EmailOptions> options,
     ILoggerFactory loggers) : BackgroundService
 {
-    private sealed record Running(string Settings, MailboxLease Lease, CancellationTokenSource Stop, Task Task);
+    private sealed record Running(string Settings, MailboxLease Lease, CancellationTokenSource Stop, Task Task, long Order);
 
     private readonly Dictionary<long, Running> readers = [];
+    private readonly string nodeId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private long started;
     private readonly SemaphoreSlim wake = new(0);
     private readonly ILogger logger = loggers.CreateLogger<EmailReaderService>();
 
@@ -81,6 +85,14 @@ public sealed class EmailReaderService(
             {
                 await StopAsync(id);
             }
+            try
+            {
+                await store.LeaveAsync(nodeId, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+            {
+                logger.LogDebug(ex, "Could not remove this node from email_reader_nodes; it expires after {Timeout}", options.Value.NodeTimeout);
+            }
         }
     }
 
@@ -100,12 +112,29 @@ public sealed class EmailReaderService(
                 await StopAsync(id);
             }
         }
+        // This node's fair share; over it (another node joined), the mailboxes taken last go back for the others to take.
+        var nodes = await store.HeartbeatAsync(nodeId, options.Value.NodeTimeout, ct);
+        var quota = (wanted.Count + nodes - 1) / Math.Max(1, nodes);
+        List<long> extra;
+        lock (readers)
+        {
+            extra = readers.OrderBy(r => r.Value.Order).Skip(quota).Select(r => r.Key).ToList();
+        }
+        foreach (var id in extra)
+        {
+            logger.LogInformation("Email channel {ChannelId}: handed back for another node ({Nodes} nodes share {Channels} mailboxes)", id, nodes, wanted.Count);
+            await StopAsync(id);
+        }
         foreach (var row in wanted.Values)
         {
             bool running;
             lock (readers)
             {
                 running = readers.ContainsKey(row.Id);
+                if (!running && readers.Count >= quota)
+                {
+                    return;
+                }
             }
             if (running)
             {
@@ -122,7 +151,7 @@ public sealed class EmailReaderService(
             var task = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
             lock (readers)
             {
-                readers[row.Id] = new Running(row.Settings, lease, stop, task);
+                readers[row.Id] = new Running(row.Settings, lease, stop, task, ++started);
             }
             logger.LogInformation("Email channel {ChannelId}: reading its mailbox on this node", row.Id);
         }

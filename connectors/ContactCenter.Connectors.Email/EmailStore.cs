@@ -24,6 +24,25 @@ public sealed class EmailStore(NpgsqlDataSource db)
             "select id, settings::text as settings, updated_at from channels where kind = 'email' and enabled order by id", cancellationToken: ct))).ToList();
     }
 
+    /// <summary>Records this node's heartbeat, forgets nodes silent for longer than <paramref name="timeout"/>, and returns how many read mail.</summary>
+    public async Task<int> HeartbeatAsync(string nodeId, TimeSpan timeout, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            insert into email_reader_nodes (node_id, seen_at) values (@nodeId, now())
+            on conflict (node_id) do update set seen_at = excluded.seen_at;
+            delete from email_reader_nodes where seen_at < now() - @timeout;
+            select count(*)::int from email_reader_nodes;
+            """, new { nodeId, timeout }, cancellationToken: ct));
+    }
+
+    /// <summary>A node that stops reading says so, so the others take its mailboxes at their next scan.</summary>
+    public async Task LeaveAsync(string nodeId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("delete from email_reader_nodes where node_id = @nodeId", new { nodeId }, cancellationToken: ct));
+    }
+
     public static async Task<MailboxState?> GetStateAsync(NpgsqlConnection lease, long channelId, CancellationToken ct) =>
         await lease.QuerySingleOrDefaultAsync<MailboxState>(new CommandDefinition(
             "select uid_validity, last_uid from email_mailbox_state where channel_id = @channelId", new { channelId }, cancellationToken: ct));

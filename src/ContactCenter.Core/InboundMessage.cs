@@ -30,6 +30,13 @@ public sealed record InboundMessage(
 
     /// <summary>Provider facts worth keeping on the message (subject, cc, auto-reply flags...), stored as JSON.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>
+    /// Sent by a machine, not a person (an out-of-office reply, a mailing list, a delivery report): stored and shown,
+    /// but it opens no lead or deal, triggers no automation (so no auto-answer), does not reopen a resolved
+    /// conversation and does not start or restart the customer's wait (response times, SLA).
+    /// </summary>
+    public bool Automated { get; init; }
 }
 
 /// <param name="Address">The identity on this kind of channel: a Telegram user id, an E.164 number, an email address, an api contact id.</param>

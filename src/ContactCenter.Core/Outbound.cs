@@ -15,6 +15,9 @@ public sealed record OutboundMessage(
 {
     /// <summary>Provider facts stored with the conversation's messages (e.g. email Message-IDs for threading).</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Sent by automation, not a person (email marks it `Auto-Submitted`, so the customer's auto-responders stay quiet).</summary>
+    public bool Automated { get; init; }
 }
 
 /// <param name="Address">The contact's identity on this channel's kind (the same value the inbound side used).</param>

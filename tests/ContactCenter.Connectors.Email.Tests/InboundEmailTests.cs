@@ -171,14 +171,10 @@ public sealed class InboundEmailTests(EmailFixture fixture) : IClassFixture<Emai
     public async Task Auto_replies_are_stored_and_marked_and_mail_from_our_own_address_is_ignored()
     {
         var (mailbox, _) = await fixture.CreateMailboxChannelAsync();
-        var outOfOffice = Mail.Text(mailbox.Address, "Automatic reply: Your order", "I am out of office until Monday.", from: "away@customer.test");
-        outOfOffice.Headers.Add("Auto-Submitted", "auto-replied");
-        var bulk = Mail.Text(mailbox.Address, "Newsletter", "Our news", from: "news@customer.test");
-        bulk.Headers.Add("Precedence", "bulk");
-        var vacation = Mail.Text(mailbox.Address, "Vacation", "On vacation", from: "vacation@customer.test");
-        vacation.Headers.Add("X-Autoreply", "yes");
-        var nullSender = Mail.Text(mailbox.Address, "Notice", "System notice", from: "system@customer.test");
-        nullSender.Headers.Add("Return-Path", "<>");
+        var outOfOffice = Mail.Auto(mailbox.Address, "Automatic reply: Your order", "I am out of office until Monday.", "away@customer.test", "Auto-Submitted", "auto-replied");
+        var bulk = Mail.Auto(mailbox.Address, "Newsletter", "Our news", "news@customer.test", "Precedence", "bulk");
+        var vacation = Mail.Auto(mailbox.Address, "Vacation", "On vacation", "vacation@customer.test", "X-Autoreply", "yes");
+        var nullSender = Mail.Auto(mailbox.Address, "Notice", "System notice", "system@customer.test", "Return-Path", "<>");
         var own = Mail.Text(mailbox.Address, "Copy of our reply", "This is our own mail", from: mailbox.Address);
         var person = Mail.Text(mailbox.Address, "Question", "A real question", from: "person@customer.test");
         person.Headers.Add("Auto-Submitted", "no");

@@ -39,7 +39,9 @@ public sealed class MailboxSyncTests(NodesFixture fixture) : IClassFixture<Nodes
         await node.DisposeAsync();
     }
 
-    private static int Reading(AppNode node) => node.Services.GetRequiredService<EmailReaderService>().Reading.Count;
+    private static int Reading(AppNode node) => ReadingIds(node).Count;
+
+    private static IReadOnlyCollection<long> ReadingIds(AppNode node) => node.Services.GetRequiredService<EmailReaderService>().Reading;
 
     private async Task<(long UidValidity, long LastUid)> StateAsync(long channelId)
     {
@@ -121,6 +123,64 @@ public sealed class MailboxSyncTests(NodesFixture fixture) : IClassFixture<Nodes
         await fixture.WaitForMessagesAsync(mailbox.ChannelId, 2);
         var messages = await fixture.MessagesAsync(mailbox.ChannelId);
         Assert.Equal(["while the first node reads", "after the takeover"], messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Mailboxes_are_spread_over_the_nodes_and_a_stopped_node_hands_its_mailbox_to_the_other()
+    {
+        var first = StartNode();
+        var (one, _) = await fixture.CreateMailboxChannelAsync();
+        var (two, _) = await fixture.CreateMailboxChannelAsync();
+        await EmailFixture.WaitForReadersAsync(first, 2); // alone, it reads both
+
+        var second = StartNode();
+        await EmailFixture.WaitForReadersAsync(second, 1);
+        await EmailFixture.WaitForReadersAsync(first, 1);
+        await Task.Delay(1500); // several scans of both: the split holds, nobody takes a second one back
+        Assert.Equal(1, Reading(first));
+        Assert.Equal(1, Reading(second));
+        var secondsMailbox = ReadingIds(second).Single();
+        Assert.Equal([one.ChannelId, two.ChannelId], ReadingIds(first).Concat(ReadingIds(second)).Order());
+        foreach (var mailbox in new[] { one, two })
+        {
+            await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(Mail.Text(mailbox.Address, "Hello", "read by its node")));
+            await fixture.WaitForMessagesAsync(mailbox.ChannelId, 1);
+        }
+
+        await StopNodeAsync(second);
+        await EmailFixture.WaitForReadersAsync(first, 2);
+        var handedOver = secondsMailbox == one.ChannelId ? one : two;
+        await fixture.Imap.AppendAsync(handedOver.Address, Mail.Bytes(Mail.Text(handedOver.Address, "Hello again", "after the hand-over")));
+        await fixture.WaitForMessagesAsync(handedOver.ChannelId, 2);
+        Assert.Equal(["read by its node", "after the hand-over"], (await fixture.MessagesAsync(handedOver.ChannelId)).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task A_lost_imap_connection_shows_on_the_channel_and_the_reader_reconnects_and_catches_up()
+    {
+        await using var proxy = new TcpProxy("127.0.0.1", fixture.Imap.Port);
+        var node = StartNode();
+        var (mailbox, _) = await fixture.CreateMailboxChannelAsync(imapPort: proxy.Port);
+        await EmailFixture.WaitForReadersAsync(node, 1);
+        await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(Mail.Text(mailbox.Address, "Before", "before the outage")));
+        await fixture.WaitForMessagesAsync(mailbox.ChannelId, 1);
+
+        proxy.Stop(); // the IDLE connection is cut and new ones are refused
+        await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(Mail.Text(mailbox.Address, "During", "during the outage")));
+        await fixture.WaitUntilAsync(async () => (await StatusErrorAsync(mailbox.ChannelId))?.StartsWith($"IMAP server 127.0.0.1:{proxy.Port} cannot be reached", StringComparison.Ordinal) == true,
+            "the outage shown on the channel");
+        Assert.Equal(1, await fixture.MessageCountAsync(mailbox.ChannelId));
+
+        proxy.Start();
+        await fixture.WaitForMessagesAsync(mailbox.ChannelId, 2);
+        await fixture.WaitUntilAsync(async () => await StatusErrorAsync(mailbox.ChannelId) is null, "the error cleared after reconnecting");
+        Assert.Equal(["before the outage", "during the outage"], (await fixture.MessagesAsync(mailbox.ChannelId)).Select(m => m.Text));
+    }
+
+    private async Task<string?> StatusErrorAsync(long channelId)
+    {
+        await using var db = fixture.Db();
+        return await db.ExecuteScalarAsync<string?>("select status_error from channels where id = @channelId", new { channelId });
     }
 
     [Fact]

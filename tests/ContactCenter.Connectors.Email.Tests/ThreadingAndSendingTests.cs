@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using ContactCenter.Connectors.Email.Tests.Infrastructure;
+using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 using MimeKit;
 
@@ -57,6 +58,7 @@ public sealed class ThreadingAndSendingTests(EmailFixture fixture) : IClassFixtu
         Assert.Equal("q1@customer.test", sent.InReplyTo);
         Assert.Equal(["q1@customer.test"], sent.References);
         Assert.EndsWith("@" + mailbox.Address.Split('@')[1], sent.MessageId, StringComparison.Ordinal);
+        Assert.False(sent.Headers.Contains(HeaderId.AutoSubmitted)); // a person's reply
         var alternative = Assert.IsType<MultipartAlternative>(sent.Body);
         Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
         Assert.Contains("We can deliver on Tuesday.<br>", sent.HtmlBody, StringComparison.Ordinal);
@@ -81,6 +83,49 @@ public sealed class ThreadingAndSendingTests(EmailFixture fixture) : IClassFixtu
         Assert.NotEqual(sent.MessageId, sent2.MessageId);
         await WaitForStatusAsync(mailbox.ChannelId, reply2, m => m.Status == "sent");
         Assert.Equal(1, await fixture.CountAsync("conversations"));
+    }
+
+    [Fact]
+    public async Task Files_uploaded_for_a_reply_leave_as_attachments_with_their_cyrillic_names_in_the_thread()
+    {
+        var (mailbox, _) = await fixture.CreateMailboxChannelAsync();
+        var question = await ReceiveAsync(mailbox, Mail.Text(mailbox.Address, "Invoice", "Please send the invoice.", messageId: "invoice@customer.test"));
+        using var http = fixture.App.Http(fixture.AdminToken);
+        byte[] pdf = [.. "%PDF-1.4 счёт "u8, 0x00, 0x01, 0xFE, 0xFF];
+        var invoice = await AppFixture.UploadIdAsync(http, question.ConversationId, "Счёт №42.pdf", pdf, "application/pdf");
+        var response = await http.PostAsJsonAsync($"/api/conversations/{question.ConversationId}/messages", new { text = "The invoice is attached.", attachmentIds = new[] { invoice } });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var replyId = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+
+        var (sent, raw) = await fixture.Smtp.WaitForRawAsync(m => m.TextBody?.Contains("invoice is attached", StringComparison.Ordinal) == true);
+        var file = Assert.IsType<MimePart>(Assert.Single(sent.Attachments));
+        Assert.Equal("Счёт №42.pdf", file.FileName);
+        Assert.Equal("application/pdf", file.ContentType.MimeType);
+        using (var content = new MemoryStream())
+        {
+            file.Content!.DecodeTo(content);
+            Assert.Equal(pdf, content.ToArray());
+        }
+        // On the wire: RFC 2231 (filename*=utf-8''%D0%A1...), no raw UTF-8 in the headers.
+        Assert.Matches(@"(?i)filename\*(0\*)?=utf-8''%D0%A1%D1%87", raw);
+        Assert.True(raw.All(char.IsAscii), "the message went out 7-bit clean");
+        var mixed = Assert.IsType<Multipart>(sent.Body);
+        Assert.Equal("multipart/mixed", mixed.ContentType.MimeType);
+        Assert.IsType<MultipartAlternative>(mixed[0]);
+        Assert.Equal("invoice@customer.test", sent.InReplyTo);
+        Assert.Equal(["invoice@customer.test"], sent.References);
+        Assert.Equal($"Re: Invoice [#CC-{question.ConversationId}]", sent.Subject);
+        var stored = await WaitForStatusAsync(mailbox.ChannelId, replyId, m => m.Status == "sent");
+        Assert.Equal(sent.MessageId, stored.ExternalId);
+        Assert.Equal("Счёт №42.pdf", stored.M("attachments"));
+
+        // A reply that is only a file.
+        var photo = await AppFixture.UploadIdAsync(http, question.ConversationId, "photo.jpg", [0xFF, 0xD8, 0xFF, 0xE0], "image/jpeg");
+        var onlyFile = await http.PostAsJsonAsync($"/api/conversations/{question.ConversationId}/messages", new { text = "", attachmentIds = new[] { photo } });
+        Assert.True(onlyFile.IsSuccessStatusCode, await onlyFile.Content.ReadAsStringAsync());
+        var second = await fixture.Smtp.WaitForAsync(m => m.Attachments.Any(a => a.ContentDisposition?.FileName == "photo.jpg"));
+        Assert.Equal("image/jpeg", Assert.Single(second.Attachments).ContentType.MimeType);
+        Assert.Equal(sent.MessageId, second.InReplyTo); // our previous reply is the latest message of the thread
     }
 
     [Fact]

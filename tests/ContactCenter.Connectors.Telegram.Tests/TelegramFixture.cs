@@ -114,6 +114,27 @@ public class TelegramFixture : AppFixture
         return await http.SendAsync(request);
     }
 
+    /// <summary>The customer writes first (message 1365 of chat 5551234567), so there is a conversation to answer.</summary>
+    public async Task<long> OpenConversationAsync()
+    {
+        var channelId = await CreateChannelIdAsync();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await PostUpdateAsync(channelId, Sample("text"))).StatusCode);
+        await using var db = Db();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(db, "select id from conversations");
+    }
+
+    /// <summary>A manager's (the admin's) reply through REST; returns the queued message's id.</summary>
+    public async Task<long> ReplyAsync(long conversationId, string text, long? replyToMessageId = null, long[]? attachmentIds = null)
+    {
+        using var http = App.Http(AdminToken);
+        var response = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text, replyToMessageId, attachmentIds });
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+    }
+
+    public Task<string?> StatusWhenSettledAsync(long messageId) =>
+        EventuallyAsync<string>("select status from messages where id = @messageId", s => s is "sent" or "failed", new { messageId });
+
     /// <summary>Waits until the SQL scalar satisfies the check (background work: outbox, poller).</summary>
     public async Task<T?> EventuallyAsync<T>(string sql, Func<T?, bool> check, object? args = null, int timeoutMs = 15_000)
     {

@@ -16,25 +16,12 @@ public sealed class TelegramOutboundTests(TelegramFixture fixture) : IClassFixtu
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>The customer writes first (message 1365), so there is a conversation to answer.</summary>
-    private async Task<long> ConversationAsync()
-    {
-        var channelId = await fixture.CreateChannelIdAsync();
-        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"))).StatusCode);
-        await using var db = fixture.Db();
-        return await db.ExecuteScalarAsync<long>("select id from conversations");
-    }
+    private Task<long> ConversationAsync() => fixture.OpenConversationAsync();
 
-    private async Task<long> ReplyAsync(long conversationId, string text = ReplyText)
-    {
-        using var http = fixture.App.Http(fixture.AdminToken);
-        var response = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
-    }
+    private Task<long> ReplyAsync(long conversationId, string text = ReplyText, long? replyToMessageId = null) =>
+        fixture.ReplyAsync(conversationId, text, replyToMessageId);
 
-    private Task<string?> StatusWhenSettledAsync(long messageId) =>
-        fixture.EventuallyAsync<string>("select status from messages where id = @messageId", s => s is "sent" or "failed", new { messageId });
+    private Task<string?> StatusWhenSettledAsync(long messageId) => fixture.StatusWhenSettledAsync(messageId);
 
     private static JsonObject Body(WireMock.Logging.ILogEntry call) => JsonNode.Parse(call.RequestMessage.Body!)!.AsObject();
 
@@ -67,24 +54,18 @@ public sealed class TelegramOutboundTests(TelegramFixture fixture) : IClassFixtu
         StubSendMessage(1366);
         var conversationId = await ConversationAsync();
 
-        // The reply API has no "reply to" field yet: queue the reply as the outbox would see it.
-        long messageId;
+        long customersMessageId;
         await using (var db = fixture.Db())
         {
-            messageId = await db.ExecuteScalarAsync<long>("""
-                with m as (
-                    insert into messages (conversation_id, channel_id, direction, text, sender_type, status, reply_to_id)
-                    select c.id, c.channel_id, 'outbound', @text, 'user', 'queued', (select id from messages where external_id = '5551234567:1365')
-                    from conversations c where c.id = @conversationId
-                    returning id
-                ), o as (insert into outbox (kind, message_id) select 'send', id from m)
-                select id from m
-                """, new { conversationId, text = ReplyText });
+            customersMessageId = await db.ExecuteScalarAsync<long>("select id from messages where external_id = '5551234567:1365'");
         }
+
+        var messageId = await ReplyAsync(conversationId, replyToMessageId: customersMessageId);
 
         Assert.Equal("sent", await StatusWhenSettledAsync(messageId));
         var body = Body(Assert.Single(fixture.Calls("sendMessage")));
         Assert.Equal(1365, body["reply_parameters"]!["message_id"]!.GetValue<int>());
+        Assert.True(body["reply_parameters"]!["allow_sending_without_reply"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -134,7 +115,7 @@ public sealed class TelegramOutboundTests(TelegramFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_bot_blocked_by_the_user_fails_with_the_reason_in_plain_words_and_is_pushed()
+    public async Task A_bot_blocked_by_the_user_fails_in_plain_words_and_marks_the_conversation_once_until_the_customer_writes_again()
     {
         fixture.StubError("sendMessage", 403, "Forbidden: bot was blocked by the user");
         var conversationId = await ConversationAsync();
@@ -144,12 +125,50 @@ public sealed class TelegramOutboundTests(TelegramFixture fixture) : IClassFixtu
         var messageId = await ReplyAsync(conversationId);
 
         Assert.Equal("failed", await StatusWhenSettledAsync(messageId));
-        await using var db = fixture.Db();
-        var error = await db.ExecuteScalarAsync<string>("select error from messages where id = @messageId", new { messageId });
+        string? error;
+        await using (var db = fixture.Db())
+        {
+            error = await db.ExecuteScalarAsync<string>("select error from messages where id = @messageId", new { messageId });
+        }
         Assert.Equal("The customer blocked the bot, so Telegram does not deliver messages to them.", error);
         Assert.Single(fixture.Calls("sendMessage")); // not retried
-        var pushed = await events.WaitForAsync("messageUpdated", m => m["id"]!.GetValue<long>() == messageId && m["status"]!.GetValue<string>() == "failed");
-        Assert.Equal(error, pushed["error"]!.GetValue<string>());
+        var failed = await events.WaitForAsync("messageUpdated", m => m["id"]!.GetValue<long>() == messageId && m["status"]!.GetValue<string>() == "failed");
+        Assert.Equal(error, failed["error"]!.GetValue<string>());
+
+        // The note is in the conversation's history, from System, marked for clients, and was pushed live.
+        var note = Assert.Single(await BlockedNotesAsync(conversationId));
+        Assert.Equal("note", note["direction"]!.GetValue<string>());
+        Assert.Equal("system", note["sender"]!["type"]!.GetValue<string>());
+        Assert.Equal("The customer blocked the bot: replies cannot be delivered until they unblock it and write again.", note["text"]!.GetValue<string>());
+        var pushed = await events.WaitForAsync("messageCreated", m => m["id"]!.GetValue<long>() == note["id"]!.GetValue<long>());
+        Assert.Equal(TelegramChannelSender.BlockedNotice, pushed["metadata"]!["notice"]!.GetValue<string>());
+
+        // More failed replies in the same episode add no more notes.
+        Assert.Equal("failed", await StatusWhenSettledAsync(await ReplyAsync(conversationId, "Анна, вы здесь?")));
+        Assert.Equal("failed", await StatusWhenSettledAsync(await ReplyAsync(conversationId, "Последняя попытка 🙏")));
+        Assert.Single(await BlockedNotesAsync(conversationId));
+
+        // The customer unblocks the bot and writes; when the bot is blocked again, the conversation says so again.
+        var again = JsonNode.Parse(TelegramFixture.Sample("text"))!.AsObject();
+        again["update_id"] = 815200199;
+        again["message"]!["message_id"] = 1400;
+        again["message"]!["text"] = "Я снова здесь 👋";
+        await using (var db = fixture.Db())
+        {
+            var channelId = await db.ExecuteScalarAsync<long>("select channel_id from conversations where id = @conversationId", new { conversationId });
+            Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, again.ToJsonString())).StatusCode);
+        }
+        Assert.Equal("failed", await StatusWhenSettledAsync(await ReplyAsync(conversationId)));
+        Assert.Equal(2, (await BlockedNotesAsync(conversationId)).Count);
+        Assert.Equal(4, fixture.Calls("sendMessage").Count());
+    }
+
+    private async Task<List<JsonObject>> BlockedNotesAsync(long conversationId)
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var page = await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversationId}/messages");
+        return page!["items"]!.AsArray().Select(m => m!.AsObject())
+            .Where(m => m["metadata"]?["notice"]?.GetValue<string>() == TelegramChannelSender.BlockedNotice).ToList();
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -145,6 +146,30 @@ public sealed class ReplyPartsTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal(0, await fixture.CountAsync("attachments"));
         var upload = await AppFixture.UploadIdAsync(admin, conversationId, "x.txt", "x"u8.ToArray());
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/attachments/{upload}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Uploads_no_reply_took_are_removed_after_a_day_with_their_files_and_sent_ones_stay()
+    {
+        var channel = await fixture.CreateApiChannelAsync(callback.Url + "/hook");
+        var conversationId = (await fixture.IngestAsync(channel, "in-1", "customer-1", "hello"))["conversationId"]!.GetValue<long>();
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var abandoned = await AppFixture.UploadIdAsync(http, conversationId, "draft.txt", "draft"u8.ToArray());
+        var fresh = await AppFixture.UploadIdAsync(http, conversationId, "fresh.txt", "fresh"u8.ToArray());
+        var sent = await AppFixture.UploadIdAsync(http, conversationId, "sent.txt", "sent"u8.ToArray());
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "x", attachmentIds = new[] { sent } })).StatusCode);
+        await using var db = fixture.Db();
+        await db.ExecuteAsync("update attachments set created_at = now() - interval '2 days' where id in (@abandoned, @sent)", new { abandoned, sent });
+        var path = await db.ExecuteScalarAsync<string>("select storage_path from attachments where id = @abandoned", new { abandoned });
+        var sweeper = fixture.App.Services.GetRequiredService<ContactCenter.Api.Storage.UploadSweeper>();
+
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/attachments/{abandoned}")).StatusCode);
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "cc-test-files", path!)));
+        Assert.Equal("fresh"u8.ToArray(), await http.GetByteArrayAsync($"/api/attachments/{fresh}"));
+        Assert.Equal("sent"u8.ToArray(), await http.GetByteArrayAsync($"/api/attachments/{sent}"));
+        Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
     }
 
     private async Task<JsonObject> DeliveredBodyAsync()

@@ -21,6 +21,8 @@ public static class InboxExtensions
         services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<Core.IAttachmentContent>(sp => sp.GetRequiredService<AttachmentStore>());
+        services.AddSingleton<UploadSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadSweeper>());
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<ChannelKindRegistry>();
@@ -29,6 +31,8 @@ public static class InboxExtensions
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
+        services.AddSingleton<IConversationNotes, SystemNotes>();
+        services.AddSingleton<IOutboundProgress, OutboundProgress>();
         services.AddSingleton<IMessageStatusSink, MessageStatusSink>();
         services.AddSingleton<IOutboxHandler, SendHandler>();
         services.AddSingleton<IOutboxHandler, MediaFetchHandler>();

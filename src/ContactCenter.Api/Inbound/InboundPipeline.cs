@@ -161,8 +161,11 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
         var conversation = await connection.QuerySingleAsync<ConversationRow>(new CommandDefinition(upsertConversation,
             new { m.ChannelId, contactId, threadKey = m.ThreadKey ?? "", sentAt, now }, tx, cancellationToken: ct));
 
-        var (leadId, dealId) = await CrmLink.AttachAsync(connection, tx, conversation.Id, contactId.Value, conversation.LeadId, conversation.DealId,
-            conversation.AssigneeId, m.Sender.DisplayName ?? m.Sender.Address, kind, m.Source, now, ct);
+        // A machine's message (an auto-reply) keeps the conversation's links but opens nothing and triggers no automation.
+        var (leadId, dealId) = m.Automated
+            ? (conversation.LeadId, conversation.DealId)
+            : await CrmLink.AttachAsync(connection, tx, conversation.Id, contactId.Value, conversation.LeadId, conversation.DealId,
+                conversation.AssigneeId, m.Sender.DisplayName ?? m.Sender.Address, kind, m.Source, now, ct);
 
         var stored = await StoreAttachmentsAsync(m.Attachments, ct);
         const string insertMessage = """
@@ -182,17 +185,17 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
                 update conversations set
                     last_message_id = m.id, last_activity_at = @now, updated_at = @now,
                     inbound_count = inbound_count + 1,
-                    waiting_since = case when status = 'resolved' then @sentAt else coalesce(waiting_since, @sentAt) end,
-                    cycle_started_at = case when status = 'resolved' or cycle_started_at is null then @sentAt else cycle_started_at end,
-                    awaiting_first_response = case when status = 'resolved' then true else awaiting_first_response end,
-                    sla_breached_at = case when status = 'resolved' then null else sla_breached_at end,
-                    status = 'open', resolved_at = null
+                    waiting_since = case when @automated then waiting_since when status = 'resolved' then @sentAt else coalesce(waiting_since, @sentAt) end,
+                    cycle_started_at = case when @automated then cycle_started_at when status = 'resolved' or cycle_started_at is null then @sentAt else cycle_started_at end,
+                    awaiting_first_response = case when status = 'resolved' and not @automated then true else awaiting_first_response end,
+                    sla_breached_at = case when status = 'resolved' and not @automated then null else sla_breached_at end,
+                    status = case when @automated then status else 'open' end, resolved_at = case when @automated then resolved_at end
                 from m where conversations.id = @conversationId
             ), t as (
                 insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
                 select @leadId, @dealId, 'message', @now, 'contact', @contactId,
                        jsonb_build_object('messageId', m.id, 'conversationId', @conversationId, 'direction', 'inbound', 'channelKind', @kind, 'preview', left(coalesce(@text, ''), 200))
-                from m
+                from m where @leadId::bigint is not null or @dealId::bigint is not null
             ), o as (
                 insert into outbox (kind, message_id, payload)
                 select 'media:' || @kind, m.id, '{}'::jsonb from m where @fetchMedia
@@ -217,6 +220,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
             contactId,
             kind,
             fetchMedia = stored.Any(a => a.storage_path is null && a.external_ref is not null),
+            automated = m.Automated,
         }, tx, cancellationToken: ct));
 
         if (messageId is null)

@@ -36,6 +36,7 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
         public bool ChannelEnabled { get; init; }
         public string ChannelSettings { get; init; } = "{}";
         public string? ChannelPublicKey { get; init; }
+        public bool Automated { get; init; }
     }
 
     private const string Load = """
@@ -44,7 +45,7 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
                c.thread_key, c.contact_id, ct.name as contact_name, ct.email as contact_email, ct.phone as contact_phone,
                (select i.address from contact_identities i where i.contact_id = c.contact_id and i.channel_kind = ch.kind order by i.id limit 1) as address,
                ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name, ch.enabled as channel_enabled,
-               ch.settings::text as channel_settings, ch.public_key as channel_public_key
+               ch.settings::text as channel_settings, ch.public_key as channel_public_key, m.sender_type = 'system' as automated
         from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id join channels ch on ch.id = m.channel_id
         where m.id = @messageId
         """;
@@ -82,7 +83,10 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
         {
             var message = new OutboundMessage(row.Id, row.ConversationId, channel,
                 new OutboundRecipient(row.ContactId, row.Address, row.ContactName, row.ContactEmail, row.ContactPhone),
-                row.ThreadKey.Length == 0 ? null : row.ThreadKey, row.Text, row.ReplyToExternalId, attachments, item.Attempts, row.CreatedAt);
+                row.ThreadKey.Length == 0 ? null : row.ThreadKey, row.Text, row.ReplyToExternalId, attachments, item.Attempts, row.CreatedAt)
+            {
+                Automated = row.Automated,
+            };
             outcome = await sender.SendAsync(message, ct);
         }
         if (outcome is SendOutcome.Retry retry && lastAttempt)

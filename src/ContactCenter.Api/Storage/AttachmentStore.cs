@@ -10,6 +10,12 @@ public sealed record StorageOptions
 
     /// <summary>The largest file a manager may upload to send (bytes).</summary>
     public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
+
+    /// <summary>How long an upload no reply took is kept.</summary>
+    public TimeSpan UnsentUploadTtl { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often unsent uploads are looked for.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>Attachment files on disk under random names; the database keeps the customer's (cleaned) file name.</summary>
@@ -45,14 +51,19 @@ public sealed class AttachmentStore(Microsoft.Extensions.Options.IOptions<Storag
         return relative;
     }
 
-    public Stream Open(string relativePath)
+    public Stream Open(string relativePath) => File.OpenRead(FullPath(relativePath));
+
+    /// <summary>Removes a stored file; a file already gone is not an error.</summary>
+    public void Delete(string relativePath) => File.Delete(FullPath(relativePath));
+
+    private string FullPath(string relativePath)
     {
         var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Root, relativePath));
         if (!full.StartsWith(System.IO.Path.GetFullPath(Root), StringComparison.Ordinal))
         {
             throw new UnauthorizedAccessException("Attachment path escapes the storage root.");
         }
-        return File.OpenRead(full);
+        return full;
     }
 
     public Stream OpenRead(Core.OutboundAttachment attachment) => Open(attachment.StoragePath);

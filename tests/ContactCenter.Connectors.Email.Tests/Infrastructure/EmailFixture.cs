@@ -41,6 +41,8 @@ public class EmailFixture : AppFixture
         ["Email:ReconnectMaxDelay"] = "00:00:01",
         ["Email:Timeout"] = "00:00:10",
         ["Email:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Email:NodeTimeout"] = "00:00:05",
+        ["Crm:PollInterval"] = "00:00:00.200",
     };
 
     /// <summary>Whether the fixture's own node reads mailboxes (tests of several nodes start their own).</summary>
@@ -72,12 +74,13 @@ public class EmailFixture : AppFixture
         }
     }
 
-    /// <summary>Stops every reader (so none writes state for a channel id the truncation is about to reuse), then resets.</summary>
+    /// <summary>Stops every reader (so none writes state for a channel id the truncation is about to reuse), then resets (automation rules too).</summary>
     public async Task ResetEmailAsync()
     {
         await using (var db = Db())
         {
             await db.ExecuteAsync("update channels set enabled = false");
+            await db.ExecuteAsync("truncate table crm_pushes, automation_action_runs, automation_jobs, automation_rules restart identity cascade");
         }
         if (AppReadsMailboxes)
         {

@@ -20,6 +20,14 @@ public static class Mail
         return message;
     }
 
+    /// <summary>A machine's mail: <see cref="Text"/> with one marking header (Auto-Submitted, Precedence, Return-Path...).</summary>
+    public static MimeMessage Auto(string to, string subject, string text, string from, string header, string value)
+    {
+        var message = Text(to, subject, text, from: from);
+        message.Headers.Add(header, value);
+        return message;
+    }
+
     public static byte[] Bytes(MimeMessage message)
     {
         using var stream = new MemoryStream();

@@ -23,7 +23,8 @@ public sealed class SmtpReceiver : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task running;
 
-    public ConcurrentQueue<(MimeMessage Message, string[] Recipients)> Received { get; } = new();
+    /// <summary>What arrived: the parsed message, its envelope recipients and the bytes as sent (headers checked as on the wire).</summary>
+    public ConcurrentQueue<(MimeMessage Message, string[] Recipients, string Raw)> Received { get; } = new();
 
     public int Port { get; }
 
@@ -43,15 +44,21 @@ public sealed class SmtpReceiver : IAsyncDisposable
         running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
     }
 
-    public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null)
+    public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null) =>
+        (await WaitForRawAsync(match, timeout)).Message;
+
+    /// <summary>The first received message that matches, with its bytes as they came over SMTP.</summary>
+    public async Task<(MimeMessage Message, string Raw)> WaitForRawAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         while (DateTime.UtcNow < deadline)
         {
-            var found = Received.Select(r => r.Message).FirstOrDefault(match);
-            if (found is not null)
+            foreach (var (message, _, raw) in Received)
             {
-                return found;
+                if (match(message))
+                {
+                    return (message, raw);
+                }
             }
             await Task.Delay(50);
         }
@@ -71,8 +78,9 @@ public sealed class SmtpReceiver : IAsyncDisposable
             {
                 return new SmtpResponse((SmtpReplyCode)554, "5.7.1 Message rejected as spam");
             }
-            using var stream = new MemoryStream(buffer.ToArray());
-            owner.Received.Enqueue((await MimeMessage.LoadAsync(stream, cancellationToken), recipients));
+            var bytes = buffer.ToArray();
+            using var stream = new MemoryStream(bytes);
+            owner.Received.Enqueue((await MimeMessage.LoadAsync(stream, cancellationToken), recipients, System.Text.Encoding.UTF8.GetString(bytes)));
             return SmtpResponse.Ok;
         }
     }

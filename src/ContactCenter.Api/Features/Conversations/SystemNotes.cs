@@ -1,0 +1,44 @@
+using ContactCenter.Api.Realtime;
+using ContactCenter.Core;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Conversations;
+
+/// <summary>
+/// Connectors' notices in a conversation ("The customer blocked the bot"): a `note` message from System with
+/// `metadata.notice`, at most once per key since the customer's last message; pushed as `messageCreated` after commit.
+/// </summary>
+public sealed class SystemNotes(NpgsqlDataSource db, InboxNotifier notifier) : IConversationNotes
+{
+    public async Task<bool> AddOnceAsync(long conversationId, string key, string text, CancellationToken cancellationToken)
+    {
+        // The conversation's row lock makes two failing sends of one conversation add one note, not two; the insert is a
+        // statement of its own so that it sees a note the other one committed while this one waited for the lock.
+        const string sql = """
+            insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata)
+            select c.id, c.channel_id, 'note', @text, 'system', 'sent', jsonb_build_object('notice', @key::text)
+            from conversations c
+            where c.id = @conversationId and not exists (
+                select 1 from messages n
+                where n.conversation_id = c.id and n.direction = 'note' and n.sender_type = 'system' and n.metadata->>'notice' = @key
+                  and n.id > coalesce((select max(i.id) from messages i where i.conversation_id = c.id and i.direction = 'inbound'), 0))
+            returning id
+            """;
+        long? id;
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "select 1 from conversations where id = @conversationId for no key update", new { conversationId }, tx, cancellationToken: cancellationToken));
+            id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { conversationId, key, text }, tx, cancellationToken: cancellationToken));
+            await tx.CommitAsync(cancellationToken);
+        }
+        if (id is null)
+        {
+            return false;
+        }
+        await notifier.MessageCreatedAsync(id.Value, cancellationToken);
+        return true;
+    }
+}

@@ -1,0 +1,27 @@
+namespace ContactCenter.Core;
+
+/// <summary>
+/// System notes a connector puts in a conversation for the managers (e.g. "The customer blocked the bot"): stored as a
+/// `note` message from `System` with `metadata.notice = key`, and pushed live. Implemented by the host.
+/// </summary>
+public interface IConversationNotes
+{
+    /// <summary>
+    /// Adds the note unless a note with the same <paramref name="key"/> was added since the customer last wrote,
+    /// so a notice appears once per episode, not once per failed reply. Returns whether it was added.
+    /// </summary>
+    Task<bool> AddOnceAsync(long conversationId, string key, string text, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a sender has already delivered of one outbound message that goes out in several provider calls (files, long
+/// text), so a second run of the same send (the outbox retries after a partial success) does not repeat them.
+/// Kept in the message's metadata as `sent:{part}` = the provider's id. Implemented by the host.
+/// </summary>
+public interface IOutboundProgress
+{
+    /// <summary>The parts already sent, by part name, with the provider's id of each.</summary>
+    Task<IReadOnlyDictionary<string, string>> SentPartsAsync(long messageId, CancellationToken cancellationToken);
+
+    Task RecordPartAsync(long messageId, string part, string externalId, CancellationToken cancellationToken);
+}
