@@ -172,6 +172,56 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
     }
 
+    [Fact]
+    public async Task Scrolling_to_the_end_of_the_list_loads_the_older_pages_without_duplicates_down_to_the_oldest()
+    {
+        // The app asks for 30 at a time (InboxPage PageSize): 65 make two full pages and a short third.
+        const int total = 65;
+        var channel = await Fx.CreateApiChannelAsync(null, "Many " + Suffix);
+        var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
+        var ids = new List<string>();
+        for (var i = 0; i < total; i++)
+        {
+            var ingested = await Fx.IngestAsync(channel, $"ext-{i}-{Suffix}", $"cust-{i}-{Suffix}", $"Message number {i}", $"Customer {i:00}");
+            ids.Add(ingested["conversationId"]!.ToString());
+        }
+        await SignInAsync(manager.Email);
+        var list = Page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" });
+        var options = list.GetByRole(AriaRole.Option);
+        await Expect(options).ToHaveCountAsync(30);
+        await Expect(options.First).ToHaveAttributeAsync("data-conversation-id", ids[^1]);
+        await Expect(list.Locator($"[data-conversation-id='{ids[0]}']")).ToHaveCountAsync(0);
+
+        // A customer on the third page (not loaded yet) writes again: the conversation comes to the top now,
+        // and is not listed a second time when its old page is loaded.
+        await Fx.IngestAsync(channel, $"ext-again-{Suffix}", $"cust-2-{Suffix}", "Still waiting", "Customer 02");
+        await Expect(options).ToHaveCountAsync(31);
+        await Expect(options.First).ToHaveAttributeAsync("data-conversation-id", ids[2]);
+
+        await ScrollToEndAsync(list);
+        await Expect(options).ToHaveCountAsync(61);
+        await ScrollToEndAsync(list);
+        await Expect(options).ToHaveCountAsync(total);
+        await Expect(options.Last).ToHaveAttributeAsync("data-conversation-id", ids[0]);
+        await Expect(options.Last).ToContainTextAsync("Customer 00");
+        await Expect(list.Locator(".sentinel")).ToHaveCountAsync(0);
+
+        var listed = new List<string>();
+        foreach (var option in await options.AllAsync())
+        {
+            listed.Add((await option.GetAttributeAsync("data-conversation-id"))!);
+        }
+        Assert.Equal(total, listed.Distinct().Count());
+        Assert.Equal(ids.ToHashSet(), listed.ToHashSet());
+        Assert.Equal(ids[2], listed[0]);
+    }
+
+    /// <summary>Scrolls the list itself (its own scroll box) to the bottom, as the wheel does.</summary>
+    private static async Task ScrollToEndAsync(ILocator list)
+    {
+        await list.EvaluateAsync("el => el.scrollTop = el.scrollHeight");
+    }
+
     private async Task SignInAsync(string email)
     {
         await Fx.SignInAsync(Page, email);
