@@ -149,16 +149,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     [Fact]
     public async Task The_supervisor_sees_response_times_per_manager_and_channel_and_the_chart_of_stored_events()
     {
-        var secret = "test-secret-" + Suffix;
-        var created = await Fx.CreateChannelAsync("api", "Stats " + Suffix, new JsonObject
-        {
-            ["secret"] = secret,
-            ["sla"] = new JsonObject { ["firstResponseSeconds"] = 3600 },
-        });
-        var channel = new AppFixture.ApiChannel(created["id"]!.GetValue<long>(), secret);
-        var managerName = "stats" + Suffix;
-        var manager = await Fx.CreateUserAsync(managerName, "manager", channel.Id);
-        var supervisor = await Fx.CreateUserAsync("sup" + Suffix, "supervisor");
+        var (channel, managerName, manager, supervisor) = await SupervisedChannelAsync("Stats", firstResponseSeconds: 3600);
         var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "How long is delivery?", "Stan");
         await Task.Delay(1200); // a first response of a second or more
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{ingested["conversationId"]}/messages", new { text = "Three days." });
@@ -192,6 +183,60 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var yesterday = Page.Locator($"figure.chart g.point[data-day='{today.AddDays(-1):yyyy-MM-dd}']");
         await Expect(yesterday).ToHaveAttributeAsync("data-value", "");
         Assert.Equal("0", await yesterday.Locator("rect").GetAttributeAsync("height"));
+    }
+
+    [Fact]
+    public async Task The_supervisor_sees_an_SLA_breach_highlighted_live_in_the_queue_and_with_its_assignee_until_it_is_answered()
+    {
+        // A first-response target of 4 s; the fixture scans for breaches every 200 ms (Sla:ScanInterval).
+        var (channel, managerName, manager, supervisor) = await SupervisedChannelAsync("Sla", firstResponseSeconds: 4);
+        await Fx.SignInAsync(Page, supervisor.Email, path: "/supervisor");
+        await Expect(Page.GetByTestId("queue-waiting")).ToBeVisibleAsync();
+
+        // Waiting in the queue: listed at once, highlighted only once the target has passed, without a reload.
+        var queued = (await Fx.IngestAsync(channel, "ext-1-" + Suffix, "cust-1-" + Suffix, "Anyone there?", "Quentin"))["conversationId"]!.ToString();
+        var queue = Page.GetByRole(AriaRole.List, new() { Name = "Queue" });
+        var row = queue.Locator($"li[data-conversation-id='{queued}']");
+        await Expect(row).ToBeVisibleAsync();
+        await Expect(row).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bbreach\b"));
+        await Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bbreach\b"));
+        await Expect(row).ToContainTextAsync("SLA breached: waiting");
+        await Expect(row).ToHaveCSSAsync("background-color", "rgb(253, 236, 234)");
+
+        // Assigned but not answered: out of the queue, still a breach, shown with whom it waits; answered, it goes.
+        var assigned = (await Fx.IngestAsync(channel, "ext-2-" + Suffix, "cust-2-" + Suffix, "Hello?", "Rosa"))["conversationId"]!.ToString();
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, $"/api/conversations/{assigned}/assign", new { userId = manager.Id });
+        var breach = Page.GetByRole(AriaRole.List, new() { Name = "SLA breaches" }).Locator($"li[data-conversation-id='{assigned}']");
+        await Expect(breach).ToContainTextAsync($"with {managerName}");
+        await Expect(breach).ToContainTextAsync("SLA breached: waiting");
+        await Expect(queue.Locator($"li[data-conversation-id='{assigned}']")).ToHaveCountAsync(0);
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{assigned}/messages", new { text = "Sorry, here now." });
+        await Expect(breach).ToHaveCountAsync(0);
+
+        // The server keeps the mark: after a reload the waiting one is still highlighted.
+        var stats = (await Fx.ApiAsync(supervisor.Token, HttpMethod.Get, "/api/stats/queue"))!;
+        Assert.NotNull(stats["waiting"]!.AsArray().Single(w => w!["conversationId"]!.ToString() == queued)!["slaBreachedAt"]?.GetValue<string>());
+        Assert.Single(stats["breaches"]!.AsArray(), b => b!["conversationId"]!.ToString() == queued);
+        Assert.DoesNotContain(stats["breaches"]!.AsArray(), b => b!["conversationId"]!.ToString() == assigned);
+        await Page.ReloadAsync();
+        await Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bbreach\b"));
+        await Expect(row).ToContainTextAsync("SLA breached: waiting");
+    }
+
+    /// <summary>An api channel "{name} {Suffix}" with a first-response target, a manager who is its member, and a supervisor.</summary>
+    private async Task<(AppFixture.ApiChannel Channel, string ManagerName, AppFixture.TestUser Manager, AppFixture.TestUser Supervisor)> SupervisedChannelAsync(
+        string name, int firstResponseSeconds)
+    {
+        var secret = "test-secret-" + Suffix;
+        var created = await Fx.CreateChannelAsync("api", $"{name} {Suffix}", new JsonObject
+        {
+            ["secret"] = secret,
+            ["sla"] = new JsonObject { ["firstResponseSeconds"] = firstResponseSeconds },
+        });
+        var channel = new AppFixture.ApiChannel(created["id"]!.GetValue<long>(), secret);
+        var managerName = $"{name.ToLowerInvariant()}mgr{Suffix}";
+        var manager = await Fx.CreateUserAsync(managerName, "manager", channel.Id);
+        return (channel, managerName, manager, await Fx.CreateUserAsync($"{name.ToLowerInvariant()}sup{Suffix}", "supervisor"));
     }
 
     private async Task<long> CreateDealAsync(JsonNode pipeline, long stageId, string title, decimal amount, long assigneeId) =>

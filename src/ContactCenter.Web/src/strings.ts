@@ -187,6 +187,8 @@ const en = {
   chartTitle: 'Median first response per day',
   slaBreached: 'SLA breached: waiting {wait}',
   nobodyWaiting: 'Nobody is waiting.',
+  slaBreaches: 'SLA breaches',
+  slaBreachAssigned: 'with {name}',
   // admin
   admin: 'Admin',
   channels: 'Channels',
@@ -401,6 +403,8 @@ const ru: Strings = {
   chartTitle: 'Медиана первого ответа по дням',
   slaBreached: 'SLA нарушен: ждёт {wait}',
   nobodyWaiting: 'Никто не ждёт.',
+  slaBreaches: 'Нарушения SLA',
+  slaBreachAssigned: 'у {name}',
   admin: 'Настройки',
   channels: 'Каналы',
   users: 'Пользователи',

@@ -7,11 +7,14 @@ using Npgsql;
 
 namespace ContactCenter.Api.Features.Stats;
 
-public sealed record QueueItem(long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds);
+public sealed record QueueItem(long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds, DateTimeOffset? SlaBreachedAt);
+
+/// <summary>An open conversation whose customer has waited past the channel's target (assigned or not) and still waits.</summary>
+public sealed record QueueBreach(long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds, string Kind, UserRef? Assignee, DateTimeOffset BreachedAt);
 
 public sealed record OnlineUser(long UserId, string Name, long OpenConversations);
 
-public sealed record QueueStats(IReadOnlyList<QueueItem> Waiting, long LongestWaitSeconds, IReadOnlyList<OnlineUser> Online);
+public sealed record QueueStats(IReadOnlyList<QueueItem> Waiting, long LongestWaitSeconds, IReadOnlyList<OnlineUser> Online, IReadOnlyList<QueueBreach> Breaches);
 
 /// <summary>The live queue: unassigned conversations waiting for a person, and who is online with what load.</summary>
 public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHubContext<InboxHub, IInboxClient> hub, TimeProvider clock, ILogger<QueueFeed> logger)
@@ -23,17 +26,23 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHu
         public string ChannelKind { get; init; } = "";
         public string ChannelName { get; init; } = "";
         public DateTimeOffset WaitingSince { get; init; }
+        public DateTimeOffset? SlaBreachedAt { get; init; }
+        public string? SlaBreachKind { get; init; }
+        public long? AssigneeId { get; init; }
+        public string? AssigneeName { get; init; }
     }
 
     public async Task<QueueStats> ReadAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
+        // The unassigned open conversations (the queue) and the breached ones, assigned or not, in one read.
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
             select c.id as conversation_id, ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
-                   coalesce(c.waiting_since, c.created_at) as waiting_since
-            from conversations c join channels ch on ch.id = c.channel_id
-            where c.assignee_id is null and c.status <> 'resolved'
+                   coalesce(c.waiting_since, c.created_at) as waiting_since, c.sla_breached_at, c.sla_breach_kind,
+                   c.assignee_id, u.name as assignee_name
+            from conversations c join channels ch on ch.id = c.channel_id left join users u on u.id = c.assignee_id
+            where c.status <> 'resolved' and (c.assignee_id is null or c.sla_breached_at is not null)
             order by coalesce(c.waiting_since, c.created_at), c.id
             limit 500
             """, cancellationToken: ct))).ToList();
@@ -42,10 +51,15 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHu
             from users u where u.is_active order by u.name
             """, cancellationToken: ct))).ToList();
         var online = await presence.OnlineAsync(users.Select(u => u.Id).ToList());
-        var waiting = rows.Select(r => new QueueItem(r.ConversationId, new ChannelRef(r.ChannelId, r.ChannelKind, r.ChannelName), r.WaitingSince,
-            (long)Math.Max(0, (now - r.WaitingSince).TotalSeconds))).ToList();
+        long Waited(Row r) => (long)Math.Max(0, (now - r.WaitingSince).TotalSeconds);
+        static ChannelRef Channel(Row r) => new(r.ChannelId, r.ChannelKind, r.ChannelName);
+        var waiting = rows.Where(r => r.AssigneeId is null)
+            .Select(r => new QueueItem(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachedAt)).ToList();
+        var breaches = rows.Where(r => r.SlaBreachedAt is not null)
+            .Select(r => new QueueBreach(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachKind ?? "",
+                r.AssigneeId is { } a ? new UserRef(a, r.AssigneeName ?? "") : null, r.SlaBreachedAt!.Value)).ToList();
         return new QueueStats(waiting, waiting.Count == 0 ? 0 : waiting.Max(w => w.WaitingSeconds),
-            users.Where(u => online.Contains(u.Id)).Select(u => new OnlineUser(u.Id, u.Name, u.Open)).ToList());
+            users.Where(u => online.Contains(u.Id)).Select(u => new OnlineUser(u.Id, u.Name, u.Open)).ToList(), breaches);
     }
 
     private int scheduled;

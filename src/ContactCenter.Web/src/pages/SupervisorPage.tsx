@@ -6,7 +6,20 @@ import { duration } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent } from '../live';
 import { Link } from '../router';
-import type { QueueStats, ResponseTimes, StatsRow } from '../types';
+import type { QueueStats, Ref, ResponseTimes, StatsRow } from '../types';
+
+/** A conversation past its SLA target, by id: since when its customer waits and with whom (null: in the queue). */
+type Breaches = Map<string, { since: number; assignee: Ref | null }>;
+
+/** The breaches the server knows of; a server without `breaches` leaves the live ones as they are. */
+function breachesOf(q: QueueStats, live: Breaches): Breaches {
+  const next: Breaches = q.breaches ? new Map() : new Map(live);
+  for (const b of q.breaches ?? []) next.set(String(b.conversationId), { since: Date.parse(b.waitingSince), assignee: b.assignee });
+  for (const w of q.waiting) {
+    if (w.slaBreachedAt) next.set(String(w.conversationId), { since: Date.parse(w.waitingSince), assignee: null });
+  }
+  return next;
+}
 
 const day = 86400_000;
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
@@ -14,18 +27,26 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 export function SupervisorPage() {
   const { t } = useI18n();
   const queue = useResource<QueueStats>('/api/stats/queue');
-  const [breaches, setBreaches] = useState<Set<string>>(new Set());
+  const [breaches, setBreaches] = useState<Breaches>(new Map());
   const [now, setNow] = useState(Date.now());
   const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 7 * day)));
   const [to, setTo] = useState(() => isoDate(new Date()));
   const times = useResource<ResponseTimes>(`/api/stats/response-times${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
 
+  useEffect(() => { if (queue.data) { const q = queue.data; setBreaches((live) => breachesOf(q, live)); } }, [queue.data]);
   useHubEvent('queueChanged', (q) => queue.set(() => q));
-  useHubEvent('slaBreached', (b) => setBreaches((s) => new Set(s).add(String(b.conversationId))));
+  useHubEvent('slaBreached', (b) => setBreaches((s) => new Map(s).set(String(b.conversationId), { since: Date.now() - b.waitingSeconds * 1000, assignee: b.assignee })));
+  // Answered or resolved: the customer no longer waits, the breach is over.
+  useHubEvent('conversationUpdated', (c) => {
+    if (c.waitingSince && c.status !== 'resolved') return;
+    setBreaches((s) => { if (!s.has(String(c.id))) return s; const next = new Map(s); next.delete(String(c.id)); return next; });
+  });
   useHubEvent('resync', () => { void queue.reload(); });
   useEffect(() => { const timer = window.setInterval(() => setNow(Date.now()), 1000); return () => window.clearInterval(timer); }, []);
 
   const q = queue.data;
+  const queued = new Set(q?.waiting.map((w) => String(w.conversationId)));
+  const assignedBreaches = [...breaches].filter(([id]) => !queued.has(id));
   return (
     <div className="page supervisor">
       <div className="page-head"><h1>{t('supervisor')}</h1></div>
@@ -39,12 +60,12 @@ export function SupervisorPage() {
                 <span><strong data-testid="queue-waiting">{q.waiting.length}</strong> {t('waiting')}</span>
                 <span><strong>{duration(q.longestWaitSeconds)}</strong> {t('longestWait')}</span>
               </p>
-              <ul className="queue">
+              <ul className="queue" aria-labelledby="queue-h">
                 {q.waiting.map((w) => {
                   const waited = (now - Date.parse(w.waitingSince)) / 1000;
                   const breached = breaches.has(String(w.conversationId));
                   return (
-                    <li key={String(w.conversationId)} className={breached ? 'breach' : ''}>
+                    <li key={String(w.conversationId)} className={breached ? 'breach' : ''} data-conversation-id={String(w.conversationId)}>
                       <Link to={`/inbox/${encodeURIComponent(String(w.conversationId))}`}>#{String(w.conversationId)}</Link>{' '}
                       <span className="muted">{typeof w.channel === 'string' ? w.channel : w.channel?.name}</span>{' '}
                       <span>{duration(Number.isFinite(waited) ? waited : w.waitingSeconds)}</span>
@@ -54,6 +75,20 @@ export function SupervisorPage() {
                 })}
                 {q.waiting.length === 0 && <li className="muted">{t('nobodyWaiting')}</li>}
               </ul>
+              {assignedBreaches.length > 0 && (
+                <>
+                  <h3>{t('slaBreaches')}</h3>
+                  <ul className="queue breaches" aria-label={t('slaBreaches')}>
+                    {assignedBreaches.map(([id, b]) => (
+                      <li key={id} className="breach" data-conversation-id={id}>
+                        <Link to={`/inbox/${encodeURIComponent(id)}`}>#{id}</Link>{' '}
+                        {b.assignee && <span>{t('slaBreachAssigned', { name: b.assignee.name })}</span>}
+                        <strong className="danger-text"> {t('slaBreached', { wait: duration((now - b.since) / 1000) })}</strong>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
               <h3>{t('onlineManagers')}</h3>
               <table>
                 <thead><tr><th>{t('name')}</th><th>{t('openConversations')}</th></tr></thead>
