@@ -3,7 +3,7 @@ import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { useResource } from '../lib/useResource';
-import type { Channel, Id, LossReason, Pipeline, Role, UserListItem } from '../types';
+import type { Channel, Id, LossReason, Pipeline, Role, Stage, UserListItem } from '../types';
 
 type Tab = 'channels' | 'users' | 'pipelines' | 'lossReasons' | 'automation' | 'crmMode';
 
@@ -113,6 +113,10 @@ function Channels() {
             <strong>{c.name}</strong> <span className="pill">{c.kind}</span>
             <label className="toggle"><input type="checkbox" checked={c.enabled} onChange={() => void toggle(c)} /> {t('enabled')}</label>
             {c.statusError && <span className="error"> {c.statusError}</span>}
+            {(kindFields[c.kind] ?? []).filter((f) => f.secret).map((f) => {
+              const set = c.secretsSet.includes(f.name);
+              return <span key={f.name} className={`pill secret-state ${set ? 'set' : 'unset'}`}> {t(set ? 'secretSet' : 'secretNotSet', { name: f.name })}</span>;
+            })}
             <Endpoints channel={c} />
           </li>
         ))}
@@ -215,30 +219,39 @@ function Users() {
   );
 }
 
+interface StageRow { id?: Id; name: string; semantic: Stage['semantic'] }
+const newPipelineStages = (): StageRow[] => [{ name: '', semantic: 'open' }, { name: 'Won', semantic: 'won' }, { name: 'Lost', semantic: 'lost' }];
+
+/** Pipelines and their stages: each stage keeps its id while edited, so renaming one keeps its deals. */
 function Pipelines() {
   const { t } = useI18n();
   const pipelines = useResource<Pipeline[]>('/api/pipelines');
   const [name, setName] = useState('');
-  const [stages, setStages] = useState('');
+  const [stages, setStages] = useState<StageRow[]>(newPipelineStages);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Pipeline | null>(null);
 
-  const body = () => ({
-    name,
-    stages: [
-      ...stages.split('\n').map((s) => s.trim()).filter(Boolean).map((s, i) => {
-        const old = editing?.stages.find((x) => x.name === s);
-        return { id: old?.id, name: s, order: i, semantic: old?.semantic ?? 'open' };
-      }),
-      ...(editing ? editing.stages.filter((s) => s.semantic !== 'open') : [{ name: 'Won', semantic: 'won' }, { name: 'Lost', semantic: 'lost' }]),
-    ],
-  });
+  function reset(p: Pipeline | null) {
+    setEditing(p);
+    setName(p?.name ?? '');
+    setStages(p ? [...p.stages].sort((a, b) => a.order - b.order).map(({ id, name: n, semantic }) => ({ id, name: n, semantic })) : newPipelineStages());
+  }
+  const change = (i: number, row: Partial<StageRow>) => setStages((list) => list.map((s, j) => (j === i ? { ...s, ...row } : s)));
+  function addStage() {
+    // A new working stage goes after the last open one, before the closing (won / lost) stages.
+    setStages((list) => {
+      const at = list.findIndex((s) => s.semantic !== 'open');
+      const i = at < 0 ? list.length : at;
+      return [...list.slice(0, i), { name: '', semantic: 'open' }, ...list.slice(i)];
+    });
+  }
   async function save() {
     try {
       setError(null);
-      if (editing) await api(`/api/pipelines/${encodeURIComponent(String(editing.id))}`, { method: 'PUT', body: body() });
-      else await api('/api/pipelines', { body: body() });
-      setName(''); setStages(''); setEditing(null);
+      const body = { name, stages: stages.map((s) => ({ id: s.id, name: s.name.trim(), semantic: s.semantic })) };
+      if (editing) await api(`/api/pipelines/${encodeURIComponent(String(editing.id))}`, { method: 'PUT', body });
+      else await api('/api/pipelines', { body });
+      reset(null);
       void pipelines.reload();
     } catch (e) { setError(describeError(e)); }
   }
@@ -247,20 +260,34 @@ function Pipelines() {
       <ResourceStatus resource={pipelines} what="GET /api/pipelines" />
       <ul className="admin-list">
         {(pipelines.data ?? []).map((p) => (
-          <li key={String(p.id)}>
+          <li key={String(p.id)} data-pipeline-id={String(p.id)}>
             <strong>{p.name}</strong>{p.isDefault ? ' ★' : ''}{' '}
-            <span className="muted">{p.stages.map((s) => `${s.name}${s.semantic !== 'open' ? ` (${s.semantic})` : ''}`).join(' → ')}</span>{' '}
-            <button type="button" onClick={() => { setEditing(p); setName(p.name); setStages(p.stages.filter((s) => s.semantic === 'open').map((s) => s.name).join('\n')); }}>{t('edit')}</button>
+            <span className="muted stages-line">{p.stages.map((s) => `${s.name}${s.semantic !== 'open' ? ` (${s.semantic})` : ''}`).join(' → ')}</span>{' '}
+            <button type="button" onClick={() => reset(p)}>{t('edit')}</button>
           </li>
         ))}
       </ul>
       <form className="admin-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
         <h2>{editing ? `${t('edit')}: ${editing.name}` : t('newPipeline')}</h2>
         <label>{t('name')} <input value={name} required onChange={(e) => setName(e.target.value)} /></label>
-        <label>{t('stagesLine')} <textarea rows={5} value={stages} required onChange={(e) => setStages(e.target.value)} /></label>
+        <fieldset className="stages-editor">
+          <legend>{t('stages')}</legend>
+          <ol>
+            {stages.map((s, i) => (
+              <li key={s.id !== undefined ? String(s.id) : `new-${i}`} className="row">
+                <input aria-label={t('stageName', { n: i + 1 })} value={s.name} required onChange={(e) => change(i, { name: e.target.value })} />
+                <select aria-label={t('stageSemantic', { n: i + 1 })} value={s.semantic} onChange={(e) => change(i, { semantic: e.target.value as Stage['semantic'] })}>
+                  {(['open', 'won', 'lost'] as const).map((m) => <option key={m} value={m}>{m}</option>)}
+                </select>
+                <button type="button" aria-label={t('removeStage', { n: i + 1 })} onClick={() => setStages((list) => list.filter((_, j) => j !== i))}>×</button>
+              </li>
+            ))}
+          </ol>
+          <button type="button" onClick={addStage}>{t('addStage')}</button>
+        </fieldset>
         <div className="row">
           <button type="submit" className="primary">{editing ? t('save') : t('create')}</button>
-          {editing && <button type="button" onClick={() => { setEditing(null); setName(''); setStages(''); }}>{t('cancel')}</button>}
+          {editing && <button type="button" onClick={() => reset(null)}>{t('cancel')}</button>}
         </div>
         {error && <p className="error" role="alert">{error}</p>}
       </form>

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>The admin page in Chromium against the real server: every change made in the UI is checked in the server's REST state.</summary>
+public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
+{
+    [Fact]
+    public async Task An_api_channel_created_in_the_admin_page_shows_its_webhook_URL_and_that_its_secret_is_set_and_accepts_signed_messages()
+    {
+        var name = "Shop API " + Suffix;
+        var secret = "ui-secret-" + Suffix;
+        await SignInAsAdminAsync();
+        var form = Page.Locator("form.admin-form");
+        await form.GetByLabel("Kind").SelectOptionAsync("api");
+        await form.GetByLabel("Name").FillAsync(name);
+        await form.GetByLabel("secret").FillAsync(secret);
+        await form.GetByLabel("callbackUrl").FillAsync("https://shop.example/cc-callback");
+        await form.GetByLabel("sla.firstResponseSeconds").FillAsync("300");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+
+        var item = Page.Locator(".admin-list li").Filter(new() { HasText = name });
+        await Expect(item).ToBeVisibleAsync();
+        var stored = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/channels"))!.AsArray().Single(c => c!["name"]!.GetValue<string>() == name)!;
+        var id = stored["id"]!.GetValue<long>();
+        Assert.Equal("api", stored["kind"]!.GetValue<string>());
+        Assert.Equal("https://shop.example/cc-callback", stored["settings"]!["callbackUrl"]!.GetValue<string>());
+        Assert.Equal(300, stored["settings"]!["sla"]!["firstResponseSeconds"]!.GetValue<int>());
+        Assert.Null(stored["settings"]!["secret"]);
+        Assert.Contains("secret", stored["secretsSet"]!.AsArray().Select(s => s!.GetValue<string>()));
+
+        await Expect(item.Locator(".copyable")).ToContainTextAsync($"Webhook URL {Fx.BaseUrl}/api/inbound/{id}");
+        await Expect(item.Locator(".secret-state")).ToHaveTextAsync("secret: set");
+        await Expect(item).Not.ToContainTextAsync(secret);
+        await Expect(form.GetByLabel("Name")).ToHaveValueAsync("");
+
+        // The URL and the secret typed in the form are what an integration uses.
+        var ingested = await Fx.IngestAsync(new AppFixture.ApiChannel(id, secret), "ext-" + Suffix, "cust-" + Suffix, "Hello from the shop");
+        Assert.False(ingested["duplicate"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_user_added_in_the_admin_page_can_sign_in_and_membership_ticked_there_is_stored()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Members " + Suffix);
+        var name = "Nina " + Suffix;
+        var email = $"nina{Suffix}@test.local";
+        await SignInAsAdminAsync();
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Users" }).ClickAsync();
+        var form = Page.Locator("form.admin-form");
+        await form.GetByLabel("Name").FillAsync(name);
+        await form.GetByLabel("Email").FillAsync(email);
+        await form.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = "Manager" });
+        await form.GetByLabel("Password").FillAsync("nina-password-1");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+
+        var row = Page.Locator("table.stats tbody tr").Filter(new() { HasText = email });
+        await Expect(row).ToContainTextAsync(name);
+        var user = await UserAsync(email);
+        Assert.Equal("manager", user["role"]!.GetValue<string>());
+        Assert.Empty(user["channelIds"]!.AsArray());
+        var token = await Fx.LoginAsync(email, "nina-password-1");
+
+        var member = row.GetByRole(AriaRole.Checkbox, new() { Name = $"{name}: Member of Members {Suffix}" });
+        await Expect(member).Not.ToBeCheckedAsync();
+        await member.ClickAsync();
+        await Expect(member).ToBeCheckedAsync();
+        var userId = user["id"]!.GetValue<long>();
+        Assert.Equal([channel.Id], (await UserAsync(email))["channelIds"]!.AsArray().Select(c => c!.GetValue<long>()));
+        Assert.Contains(userId, (await ChannelAsync(channel.Id))["memberIds"]!.AsArray().Select(m => m!.GetValue<long>()));
+        // As a member she sees the channel's unassigned conversations.
+        var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "For the members");
+        await Fx.ApiAsync(token, HttpMethod.Get, $"/api/conversations/{ingested["conversationId"]}");
+
+        await member.ClickAsync();
+        await Expect(member).Not.ToBeCheckedAsync();
+        Assert.Empty((await UserAsync(email))["channelIds"]!.AsArray());
+        Assert.DoesNotContain(userId, (await ChannelAsync(channel.Id))["memberIds"]!.AsArray().Select(m => m!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Editing_a_pipeline_renames_a_stage_that_has_deals_keeping_them_and_adds_a_stage()
+    {
+        var pipelineName = "Edit " + Suffix;
+        var pipeline = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/pipelines", new
+        {
+            name = pipelineName,
+            stages = new[] { new { name = "New", semantic = "open" }, new { name = "Talks", semantic = "open" }, new { name = "Won", semantic = "won" }, new { name = "Lost", semantic = "lost" } },
+        }))!;
+        var pipelineId = pipeline["id"]!.GetValue<long>();
+        var talks = pipeline["stages"]![1]!["id"]!.GetValue<long>();
+        var deal = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/deals", new { title = "Desks " + Suffix, amount = 500, currency = "USD", pipelineId, stageId = talks }))!["id"]!.GetValue<long>();
+
+        await SignInAsAdminAsync();
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Pipelines and stages" }).ClickAsync();
+        var item = Page.Locator($".admin-list li[data-pipeline-id='{pipelineId}']");
+        await Expect(item.Locator(".stages-line")).ToHaveTextAsync("New → Talks → Won (won) → Lost (lost)");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var form = Page.Locator("form.admin-form");
+        await Expect(form.GetByRole(AriaRole.Heading)).ToHaveTextAsync($"Edit: {pipelineName}");
+        await Expect(form.GetByLabel("Stage 2", new() { Exact = true })).ToHaveValueAsync("Talks");
+        await form.GetByLabel("Stage 2", new() { Exact = true }).FillAsync("Negotiation");
+        await form.GetByRole(AriaRole.Button, new() { Name = "+ Add stage" }).ClickAsync();
+        await Expect(form.GetByLabel("Stage 3", new() { Exact = true })).ToHaveValueAsync("");
+        await Expect(form.GetByLabel("Stage 4", new() { Exact = true })).ToHaveValueAsync("Won");
+        await form.GetByLabel("Stage 3", new() { Exact = true }).FillAsync("Proposal");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(item.Locator(".stages-line")).ToHaveTextAsync("New → Negotiation → Proposal → Won (won) → Lost (lost)");
+        await Expect(Page.Locator("form.admin-form").GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        var stages = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/pipelines/{pipelineId}"))!["stages"]!.AsArray()
+            .OrderBy(s => s!["order"]!.GetValue<int>()).ToList();
+        Assert.Equal(["New", "Negotiation", "Proposal", "Won", "Lost"], stages.Select(s => s!["name"]!.GetValue<string>()));
+        Assert.Equal(talks, stages[1]!["id"]!.GetValue<long>());
+        Assert.Equal("open", stages[2]!["semantic"]!.GetValue<string>());
+        var stored = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{deal}"))!;
+        Assert.Equal(talks, stored["stage"]!["id"]!.GetValue<long>());
+        Assert.Equal("Negotiation", stored["stage"]!["name"]!.GetValue<string>());
+    }
+
+    private async Task SignInAsAdminAsync()
+    {
+        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", "/admin");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Admin" })).ToBeVisibleAsync();
+    }
+
+    private async Task<JsonNode> UserAsync(string email) =>
+        (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/users"))!.AsArray().Single(u => u!["email"]!.GetValue<string>() == email)!;
+
+    private async Task<JsonNode> ChannelAsync(long id) => (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/channels/{id}"))!;
+}
