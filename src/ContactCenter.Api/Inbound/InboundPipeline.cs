@@ -199,6 +199,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
             )
             select id from m
             """;
+        var fetchMedia = stored.Any(a => a.storage_path is null && a.external_ref is not null);
         var messageId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(insertMessage, new
         {
             conversationId = conversation.Id,
@@ -216,7 +217,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
             dealId,
             contactId,
             kind,
-            fetchMedia = stored.Any(a => a.storage_path is null && a.external_ref is not null),
+            fetchMedia,
         }, tx, cancellationToken: ct));
 
         if (messageId is null)
@@ -229,7 +230,11 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboxNotifier notifier,
                 new { m.ChannelId, m.ExternalId }, cancellationToken: ct));
             return new IngestResult(first.Id, first.ConversationId, first.ContactId, Duplicate: true);
         }
-        await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+        if (fetchMedia)
+        {
+            // Wakes the outbox workers at commit; a message without media to fetch queued nothing for them.
+            await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+        }
         await tx.CommitAsync(ct);
         return new IngestResult(messageId.Value, conversation.Id, contactId.Value, Duplicate: false);
     }
