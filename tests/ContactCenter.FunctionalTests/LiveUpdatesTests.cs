@@ -72,6 +72,41 @@ public sealed class LiveUpdatesTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task Counters_pushed_for_a_burst_of_messages_end_exact_for_every_user()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var member = await fixture.CreateUserAsync("burst", "manager", channel.Id);
+        var admin = await fixture.CreateUserAsync("burst-admin", "admin");
+        var outsider = await fixture.CreateUserAsync("burst-outsider", "manager");
+        var first = await fixture.IngestAsync(channel, "b-0", "burst-1", "first");
+        using (var http = fixture.App.Http(member.Token))
+        {
+            (await http.PostAsJsonAsync($"/api/conversations/{first["conversationId"]!.GetValue<long>()}/read", new { })).EnsureSuccessStatusCode();
+        }
+        await using var memberHub = await fixture.ConnectHubAsync(member.Token);
+        await using var adminHub = await fixture.ConnectHubAsync(admin.Token);
+        await using var outsiderHub = await fixture.ConnectHubAsync(outsider.Token);
+        var memberEvents = new HubRecorder(memberHub);
+        var adminEvents = new HubRecorder(adminHub);
+        var outsiderEvents = new HubRecorder(outsiderHub);
+
+        // 20 concurrent messages in two conversations; the member had read the first message, the admin nothing.
+        await Task.WhenAll(Enumerable.Range(1, 20).Select(i => fixture.IngestAsync(channel, $"b-{i}", $"burst-{1 + (i % 2)}", $"m{i}")));
+
+        var mine = await memberEvents.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 20);
+        Assert.Equal(2, mine["unreadConversations"]!.GetValue<long>());
+        Assert.Equal(2, mine["unassigned"]!.GetValue<long>());
+        var admins = await adminEvents.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 21);
+        Assert.Equal(2, admins["unreadConversations"]!.GetValue<long>());
+        await Task.Delay(CounterPushesWindowAndMargin);
+        Assert.Equal(20, memberEvents.Of("countersChanged").Last()["unreadMessages"]!.GetValue<long>());
+        Assert.Equal(21, adminEvents.Of("countersChanged").Last()["unreadMessages"]!.GetValue<long>());
+        Assert.Empty(outsiderEvents.Of("countersChanged"));
+    }
+
+    private static readonly TimeSpan CounterPushesWindowAndMargin = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
     public async Task Reading_up_to_a_message_leaves_the_later_ones_unread()
     {
         var channel = await fixture.CreateApiChannelAsync();

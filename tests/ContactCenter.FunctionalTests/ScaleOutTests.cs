@@ -41,6 +41,52 @@ public sealed class ScaleOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_group_send_from_node_A_reaches_on_node_B_exactly_the_users_named_each_once()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var members = new List<AppFixture.TestUser>();
+        for (var i = 0; i < 3; i++)
+        {
+            members.Add(await fixture.CreateUserAsync($"member-{i}", "manager", channel.Id));
+        }
+        var outsider = await fixture.CreateUserAsync("outsider", "manager");
+        var hubs = new List<Microsoft.AspNetCore.SignalR.Client.HubConnection>();
+        var onB = new List<HubRecorder>();
+        foreach (var user in members)
+        {
+            var hub = await fixture.ConnectHubAsync(user.Token, nodeB);
+            hubs.Add(hub);
+            onB.Add(new HubRecorder(hub));
+        }
+        var outsiderHub = await fixture.ConnectHubAsync(outsider.Token, nodeB);
+        hubs.Add(outsiderHub);
+        var outsiderEvents = new HubRecorder(outsiderHub);
+        try
+        {
+            var result = await fixture.IngestAsync(channel, "g-1", "cust", "to the members");
+
+            foreach (var events in onB)
+            {
+                var message = await events.WaitForAsync("messageCreated");
+                Assert.Equal(result["messageId"]!.GetValue<long>(), message["id"]!.GetValue<long>());
+                await events.WaitForAsync("conversationUpdated");
+            }
+            await Task.Delay(500);
+            Assert.All(onB, events => Assert.Single(events.Of("messageCreated")));
+            Assert.All(onB, events => Assert.Single(events.Of("conversationUpdated")));
+            Assert.Empty(outsiderEvents.Of("messageCreated"));
+            Assert.Empty(outsiderEvents.Of("conversationUpdated"));
+        }
+        finally
+        {
+            foreach (var hub in hubs)
+            {
+                await hub.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Reading_on_node_B_clears_the_badge_on_node_A()
     {
         var channel = await fixture.CreateApiChannelAsync();

@@ -26,6 +26,8 @@ public static class InboxExtensions
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<ChannelKindRegistry>();
+        services.AddSingleton<InboundStore>();
+        services.AddSingleton<InboundBatcher>();
         services.AddSingleton<IInboundPipeline, InboundPipeline>();
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();

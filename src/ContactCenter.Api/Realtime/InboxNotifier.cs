@@ -13,7 +13,7 @@ namespace ContactCenter.Api.Realtime;
 /// </summary>
 public sealed class InboxNotifier(
     IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
-    ConversationQueries conversations, CountersQuery counters, IEnumerable<ITypingRelay> typingRelays)
+    ConversationQueries conversations, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays)
 {
     private const string AudienceSql = """
         select u.id from users u join conversations c on c.id = @conversationId
@@ -69,12 +69,11 @@ public sealed class InboxNotifier(
         await PushConversationAsync(conversationId, [userId], ct);
     }
 
-    public async Task PushCountersAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
+    /// <summary>Counters are coalesced per user over a short window (<see cref="CounterPushes"/>); the values pushed are exact.</summary>
+    public Task PushCountersAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
-        foreach (var (userId, value) in await counters.ForUsersAsync(userIds, ct))
-        {
-            await hub.Clients.Group(HubGroups.User(userId)).countersChanged(value);
-        }
+        counterPushes.Request(userIds);
+        return Task.CompletedTask;
     }
 
     public async Task TypingAsync(long conversationId, CurrentUser who, CancellationToken ct)
@@ -94,10 +93,10 @@ public sealed class InboxNotifier(
         {
             return;
         }
-        foreach (var (userId, summary) in await conversations.SummariesForAsync(conversationId, audience, ct))
-        {
-            await hub.Clients.Group(HubGroups.User(userId)).conversationUpdated(summary);
-        }
+        // Users who see the same summary (the same unread count) share one send: one serialization, not one per user.
+        var summaries = await conversations.SummariesForAsync(conversationId, audience, ct);
+        await Task.WhenAll(summaries.GroupBy(s => s.Summary).Select(g =>
+            hub.Clients.Groups(g.Select(s => HubGroups.User(s.UserId)).ToList()).conversationUpdated(g.Key)));
         await PushCountersAsync(audience, ct);
     }
 }
