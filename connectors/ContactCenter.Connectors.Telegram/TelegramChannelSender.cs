@@ -27,6 +27,8 @@ public sealed class TelegramChannelSender(TelegramClients clients, IAttachmentCo
     /// <summary>`metadata.notice` of the conversation note that says the customer blocked the bot.</summary>
     public const string BlockedNotice = "telegram.blocked";
 
+    public const string BlockedText = "The customer blocked the bot: replies cannot be delivered until they unblock it and write again.";
+
     private static readonly HashSet<string> PhotoTypes = new(StringComparer.OrdinalIgnoreCase) { "image/jpeg", "image/png", "image/webp" };
 
     public string Kind => ChannelKinds.Telegram;
@@ -139,7 +141,7 @@ public sealed class TelegramChannelSender(TelegramClients clients, IAttachmentCo
     public static (string Key, string Text)? Notice(ApiRequestException ex) => ex.ErrorCode switch
     {
         403 when ex.Message.Contains("blocked", StringComparison.OrdinalIgnoreCase) =>
-            (BlockedNotice, "The customer blocked the bot: replies cannot be delivered until they unblock it and write again."),
+            (BlockedNotice, BlockedText),
         403 when ex.Message.Contains("deactivated", StringComparison.OrdinalIgnoreCase) =>
             ("telegram.deactivated", "The customer's Telegram account is deleted: replies cannot be delivered."),
         _ => null,

@@ -18,6 +18,9 @@ public abstract record TelegramInbound
 
     /// <summary>An update the service does not understand: stored for people to look at.</summary>
     public sealed record Unhandled(UnhandledInbound Value) : TelegramInbound;
+
+    /// <summary>The customer blocked (or unblocked) the bot in their private chat: <paramref name="Address"/> is their user id.</summary>
+    public sealed record BotBlocked(string Address, bool Blocked) : TelegramInbound;
 }
 
 /// <summary>
@@ -42,7 +45,12 @@ public static class TelegramInboundMapper
             return new TelegramInbound.Edit(new InboundEdit(channelId, original.ExternalId, original.Text,
                 edited.EditDate is { } at ? AsUtc(at) : null, raw, original));
         }
-        if (update.ChannelPost is not null || update.EditedChannelPost is not null)
+        if (update.MyChatMember is { Chat.Type: ChatType.Private } member
+            && member.NewChatMember.Status is ChatMemberStatus.Kicked or ChatMemberStatus.Member)
+        {
+            return new TelegramInbound.BotBlocked(member.From.Id.ToString(CultureInfo.InvariantCulture), member.NewChatMember.Status == ChatMemberStatus.Kicked);
+        }
+                if (update.ChannelPost is not null || update.EditedChannelPost is not null)
         {
             return new TelegramInbound.Ignored("a channel post");
         }

@@ -11,6 +11,12 @@ public interface IConversationNotes
     /// so a notice appears once per episode, not once per failed reply. Returns whether it was added.
     /// </summary>
     Task<bool> AddOnceAsync(long conversationId, string key, string text, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same, in the latest conversation on this channel of the contact with this identity (the address the inbound
+    /// side used). Returns false when there is no such conversation or the note was already there.
+    /// </summary>
+    Task<bool> AddOnceForContactAsync(long channelId, string address, string key, string text, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -199,6 +199,29 @@ public sealed class TelegramInboundTests(TelegramFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_customer_blocking_the_bot_is_noted_in_their_conversation_at_once_and_unblocking_too()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("my_chat_member_kicked"))).StatusCode);
+        Assert.Equal(0, await fixture.CountAsync("messages")); // no conversation yet: nothing to note it in, and no error
+        await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"));
+        await using var hub = await fixture.ConnectHubAsync(fixture.AdminToken);
+        var events = new ContactCenter.FunctionalTests.Infrastructure.HubRecorder(hub);
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("my_chat_member_kicked"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("my_chat_member_kicked"))).StatusCode);
+
+        var pushed = await events.WaitForAsync("messageCreated", m => m["direction"]!.GetValue<string>() == "note");
+        Assert.Equal("The customer blocked the bot: replies cannot be delivered until they unblock it and write again.", pushed["text"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("my_chat_member_unblocked"))).StatusCode);
+        await using var db = fixture.Db();
+        var notes = (await db.QueryAsync<(string Notice, string Sender)>(
+            "select metadata->>'notice', sender_type from messages where direction = 'note' order by id")).ToList();
+        Assert.Equal([("telegram.blocked", "system"), ("telegram.unblocked", "system")], notes);
+        Assert.Equal(0, await fixture.CountAsync("unhandled_inbound"));
+    }
+
+    [Fact]
     public async Task An_edit_of_a_message_never_received_is_stored_as_an_edited_message()
     {
         var channelId = await fixture.CreateChannelIdAsync();

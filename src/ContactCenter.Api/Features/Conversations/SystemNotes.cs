@@ -11,6 +11,22 @@ namespace ContactCenter.Api.Features.Conversations;
 /// </summary>
 public sealed class SystemNotes(NpgsqlDataSource db, InboxNotifier notifier) : IConversationNotes
 {
+    public async Task<bool> AddOnceForContactAsync(long channelId, string address, string key, string text, CancellationToken cancellationToken)
+    {
+        long? conversationId;
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            conversationId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                select c.id from channels ch
+                join contact_identities i on i.channel_kind = ch.kind and i.address = @address
+                join conversations c on c.channel_id = ch.id and c.contact_id = i.contact_id
+                where ch.id = @channelId
+                order by c.last_activity_at desc nulls last, c.id desc limit 1
+                """, new { channelId, address }, cancellationToken: cancellationToken));
+        }
+        return conversationId is { } id && await AddOnceAsync(id, key, text, cancellationToken);
+    }
+
     public async Task<bool> AddOnceAsync(long conversationId, string key, string text, CancellationToken cancellationToken)
     {
         // The conversation's row lock makes two failing sends of one conversation add one note, not two; the insert is a
