@@ -5,7 +5,8 @@ import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, messageSnippet, smsSegments } from '../lib/format';
 import { backoffDelay } from '../lib/realtime';
 import { moveCard } from '../pages/DealsPage';
-import type { Board, ConversationSummary } from '../types';
+import { addCreated, upsertMessage } from '../lib/messageList';
+import type { Board, ConversationSummary, Message } from '../types';
 
 const conv = (id: number, at: string, patch: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id, channel: { id: 1, kind: 'api', name: 'API' }, contact: { id, name: `Contact ${id}` }, status: 'open', assignee: null,
@@ -93,5 +94,26 @@ describe('deals board', () => {
     const moved = moveCard(board, 9, 2);
     expect(moved.stages.map((s) => [s.count, s.totalAmount])).toEqual([[0, 0], [1, 100]]);
     expect(moveCard(moved, 9, 1)).toEqual({ stages: [{ ...board.stages[0], deals: [{ id: 9, title: 'D', amount: 100, stageId: 1 }] }, board.stages[1]] });
+  });
+});
+
+describe('message list', () => {
+  const msg = (id: number | string, status: Message['status'], patch: Partial<Message> = {}): Message => ({
+    id, conversationId: 1, direction: 'outbound', text: 'Here it is.', html: null, attachments: [],
+    sender: { type: 'user', id: 7, name: 'Mia' }, status, error: null, externalId: null, createdAt: '2026-11-27T00:11:05Z', ...patch,
+  });
+
+  it('a reply sent before its POST answered stays sent when the answer (queued) arrives', () => {
+    const withPending = [msg('tmp-1', 'queued', { pending: true })];
+    const afterPush = upsertMessage(withPending, msg(5, 'sent'));
+    const settled = addCreated(afterPush.filter((m) => m.id !== 'tmp-1'), msg(5, 'queued'));
+    expect(settled.map((m) => [m.id, m.status])).toEqual([[5, 'sent']]);
+  });
+
+  it('a late messageCreated never takes the place of a later state, and an update always does', () => {
+    const list = [msg(5, 'failed', { error: 'refused' })];
+    expect(addCreated(list, msg(5, 'queued'))[0].status).toBe('failed');
+    expect(upsertMessage(list, msg(5, 'queued'))[0].status).toBe('queued');
+    expect(addCreated([], msg(6, 'queued')).map((m) => m.id)).toEqual([6]);
   });
 });

@@ -7,16 +7,9 @@ import { useMe } from '../session';
 import { sameId, type ConversationDetails, type ConversationSummary, type Message, type Page, type UserListItem } from '../types';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
+import { addCreated, byTime, upsertMessage } from '../lib/messageList';
 
 interface Props { conversationId: string; summary: ConversationSummary | null; onDetails: (d: ConversationDetails | null) => void }
-
-const byTime = (a: Message, b: Message) => Date.parse(a.createdAt) - Date.parse(b.createdAt);
-
-function upsertMessage(list: Message[], m: Message): Message[] {
-  const i = list.findIndex((x) => sameId(x.id, m.id));
-  if (i >= 0) { const next = list.slice(); next[i] = m; return next; }
-  return [...list, m].sort(byTime);
-}
 
 export function Thread({ conversationId, summary, onDetails }: Props) {
   const { t } = useI18n();
@@ -63,7 +56,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
     const mine = m.sender.type === 'user' && sameId(m.sender.id, me.id);
     setMessages((list) => {
       const i = mine ? list.findIndex((x) => x.pending && x.direction === m.direction && x.text === m.text) : -1;
-      return upsertMessage(i >= 0 ? list.filter((_, n) => n !== i) : list, m);
+      return addCreated(i >= 0 ? list.filter((_, n) => n !== i) : list, m);
     });
     if (m.direction === 'inbound') setTyping(null);
   });
@@ -189,7 +182,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
         onOptimistic={(m) => { stickToBottom.current = true; setMessages((list) => [...list, m]); }}
         onSettled={(tempId, real) => setMessages((list) => {
           const without = list.filter((x) => !sameId(x.id, tempId));
-          return real ? upsertMessage(without, real) : without;
+          return real ? addCreated(without, real) : without;
         })} />
     </section>
   );

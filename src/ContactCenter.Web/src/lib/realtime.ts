@@ -113,8 +113,7 @@ export class Realtime {
     const wasConnected = this.status.everConnected;
     this.restartAttempt = 0;
     this.setStatus({ state: 'connected', attempt: 0, everConnected: true });
-    // Views read through REST while the first connection was being made: re-read once it can receive events.
-    this.emit('resync', { reason: wasConnected ? 'reconnected' : 'connected' });
+    if (wasConnected) this.emit('resync', { reason: 'reconnected' });
   }
 
   private async tryStart() {
