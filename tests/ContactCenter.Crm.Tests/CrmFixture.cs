@@ -61,9 +61,8 @@ public sealed class CrmFixture : AppFixture
 
     public async Task<HubConnection> HubAsync(string token, EventLog log)
     {
-        var hub = await ConnectHubAsync(token);
-        log.Attach(hub);
-        return hub;
+        // Handlers first: nothing pushed between the start and the return of the connection is missed.
+        return await ConnectHubAsync(token, configure: log.Attach);
     }
 }
 

@@ -173,11 +173,13 @@ public class AppFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
     }
 
-    public async Task<HubConnection> ConnectHubAsync(string token, AppNode? node = null)
+    /// <param name="configure">Runs before the connection starts (to register handlers that must not miss a push).</param>
+    public async Task<HubConnection> ConnectHubAsync(string token, AppNode? node = null, Action<HubConnection>? configure = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri((node ?? App).BaseAddress, "/hubs/inbox"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
+        configure?.Invoke(connection);
         await connection.StartAsync();
         // The handshake is answered before the hub's OnConnectedAsync joins the user's groups; `Ready` is answered after.
         await connection.InvokeAsync("Ready");
