@@ -35,9 +35,7 @@ public sealed class CrmFixture : AppFixture
     public async Task ResetCrmAsync()
     {
         Clock.Fake = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using (var db = Db())
-        {
-            await db.ExecuteAsync("""
+        await ExecuteResetAsync("""
                 truncate table crm_pushes, automation_action_runs, automation_jobs, automation_rules, deal_stage_history, timeline_entries, activities restart identity cascade;
                 truncate table conversations, deals, leads, stages, pipelines, loss_reasons restart identity cascade;
                 with p as (insert into pipelines (name, is_default) values ('Sales', true) returning id)
@@ -47,7 +45,6 @@ public sealed class CrmFixture : AppFixture
                                 ('Negotiation', 4, 'open'), ('Won', 5, 'won'), ('Lost', 6, 'lost')) as s(name, sort, semantic);
                 insert into loss_reasons (name) values ('Too expensive'), ('Chose a competitor'), ('No response'), ('Not a fit');
                 """);
-        }
         await ResetAsync();
     }
 

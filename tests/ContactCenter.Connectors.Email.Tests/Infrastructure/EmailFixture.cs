@@ -80,8 +80,8 @@ public class EmailFixture : AppFixture
         await using (var db = Db())
         {
             await db.ExecuteAsync("update channels set enabled = false");
-            await db.ExecuteAsync("truncate table crm_pushes, automation_action_runs, automation_jobs, automation_rules restart identity cascade");
         }
+        await ExecuteResetAsync("truncate table crm_pushes, automation_action_runs, automation_jobs, automation_rules restart identity cascade");
         if (AppReadsMailboxes)
         {
             await WaitForReadersAsync(App, 0);

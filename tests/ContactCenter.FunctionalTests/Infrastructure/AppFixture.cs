@@ -60,26 +60,34 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Empties every table the tests write, keeps the migrated schema and the seeded pipeline.</summary>
     public async Task ResetAsync()
     {
-        // The app's background workers (outbox, schedulers) touch these tables too: a truncate can meet them in a
-        // deadlock, which PostgreSQL resolves by cancelling one side — ours is simply tried again.
+        await ExecuteResetAsync("""
+            truncate table outbox, timeline_entries, conversation_reads, attachments, messages, conversations, activities,
+                deals, leads, contact_identities, contacts, channel_members, channels, users restart identity cascade;
+            update app_settings set value = '{"mode": "classic"}' where key = 'crm';
+            """);
+        await EnsureAdminAsync();
+    }
+
+    /// <summary>
+    /// Runs a test's reset SQL (truncates) while the app's background workers (outbox, schedulers, automation) touch the
+    /// same tables: a truncate can meet them in a deadlock, which PostgreSQL resolves by cancelling one side — ours is
+    /// simply tried again.
+    /// </summary>
+    public async Task ExecuteResetAsync(string sql)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var db = Db();
-                await db.ExecuteAsync("""
-                    truncate table outbox, timeline_entries, conversation_reads, attachments, messages, conversations, activities,
-                        deals, leads, contact_identities, contacts, channel_members, channels, users restart identity cascade;
-                    update app_settings set value = '{"mode": "classic"}' where key = 'crm';
-                    """);
-                break;
+                await db.ExecuteAsync(sql);
+                return;
             }
-            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable && attempt < 5)
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable && attempt < 8)
             {
                 await Task.Delay(200 * attempt);
             }
         }
-        await EnsureAdminAsync();
     }
 
     public string AdminToken { get; private set; } = "";
