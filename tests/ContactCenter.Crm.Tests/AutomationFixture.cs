@@ -19,7 +19,7 @@ public static class Automation
     {
         await using var db = fixture.Db();
         return await db.ExecuteScalarAsync<long>(
-            "select count(*) from automation_jobs where state = 'running' or (state = 'pending' and due_at <= @now)",
+            "select count(*) from automation_jobs where state in ('queued', 'running') or (state = 'pending' and due_at <= @now)",
             new { now = fixture.Time.GetUtcNow().UtcDateTime }) == 0;
     }, "automation jobs to finish");
 

@@ -9,7 +9,18 @@ namespace ContactCenter.FunctionalTests;
 /// <summary>PostgreSQL goes away (through a proxy the test controls): webhooks answer 503 with Retry-After, nothing is acknowledged that was not stored, and the app recovers by itself.</summary>
 public sealed class FaultTests : IAsyncLifetime
 {
-    private readonly AppFixture direct = new();
+    /// <summary>The directly connected app runs no Hangfire server: every job is run by the node behind the proxy.</summary>
+    private sealed class WithoutJobServer : AppFixture
+    {
+        protected override IDictionary<string, string?> ExtraSettings()
+        {
+            var settings = base.ExtraSettings();
+            settings["Jobs:Server"] = "false";
+            return settings;
+        }
+    }
+
+    private readonly AppFixture direct = new WithoutJobServer();
     private TcpProxy proxy = null!;
     private AppNode viaProxy = null!;
 
@@ -64,6 +75,49 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         Assert.Equal(2, await direct.CountAsync("messages"));
         Assert.Equal(HttpStatusCode.OK, (await health.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Hangfire_jobs_resume_on_the_node_that_lost_its_database_without_a_restart()
+    {
+        var channel = await direct.CreateApiChannelAsync();
+        using var admin = direct.App.Http(direct.AdminToken);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/automation/rules", new
+        {
+            name = "Call back", trigger = new { type = "leadCreated" },
+            actions = new object[] { new { type = "createActivity", activityType = "call", title = "Call back", dueIn = "PT10M" } },
+        })).StatusCode);
+        await direct.IngestAsync(channel, "h-0", "cust-0", "before");
+        await WaitForAsync(async () => await direct.CountAsync("activities") == 1, "the automation job before the outage");
+
+        proxy.Stop();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the job server's workers, heartbeat and schedulers all fail meanwhile
+        proxy.Start();
+        await direct.IngestAsync(channel, "h-1", "cust-1", "after");
+
+        await WaitForAsync(async () => await direct.CountAsync("activities") == 2, "the automation job after the outage");
+        // Both runs are Hangfire jobs, finished by the only job server there is: the one behind the proxy.
+        await WaitForAsync(async () =>
+        {
+            await using var db = direct.Db();
+            var runs = await Dapper.SqlMapper.QueryAsync<string>(db,
+                "select statename from hangfire.job where invocationdata::text like '%AutomationRunner%' order by id");
+            return runs.SequenceEqual(["Succeeded", "Succeeded"]);
+        }, "both automation runs to be recorded as succeeded by Hangfire");
+        using var jobs = viaProxy.Http(direct.AdminToken);
+        var overview = await jobs.GetFromJsonAsync<JsonObject>("/api/admin/jobs");
+        var server = Assert.Single(overview!["servers"]!.AsArray());
+        Assert.True(DateTime.UtcNow - server!["heartbeat"]!.GetValue<DateTime>() < TimeSpan.FromSeconds(60), "the job server keeps its heartbeat");
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(200);
+        }
     }
 
     private static async Task<bool> Delay()

@@ -7,7 +7,7 @@ namespace ContactCenter.Api.Database;
 
 /// <summary>
 /// Applies the embedded, numbered migrations under a PostgreSQL advisory lock, so several nodes starting
-/// at once migrate exactly once. Runs before the app serves; a failure stops the start-up.
+/// at once migrate exactly once (Hangfire's schema too). Runs before the app serves; a failure stops the start-up.
 /// </summary>
 public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
 {
@@ -35,6 +35,8 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
             {
                 throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed.", result.Error);
             }
+            // Hangfire's own tables, in their own schema, versioned by Hangfire.PostgreSql itself.
+            Infrastructure.Jobs.InstallSchema(connection);
         }
         finally
         {

@@ -22,7 +22,6 @@ public static class InboxExtensions
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<Core.IAttachmentContent>(sp => sp.GetRequiredService<AttachmentStore>());
         services.AddSingleton<UploadSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<UploadSweeper>());
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<ChannelKindRegistry>();

@@ -13,9 +13,6 @@ public sealed record StorageOptions
 
     /// <summary>How long an upload no reply took is kept.</summary>
     public TimeSpan UnsentUploadTtl { get; init; } = TimeSpan.FromDays(1);
-
-    /// <summary>How often unsent uploads are looked for.</summary>
-    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>Attachment files on disk under random names; the database keeps the customer's (cleaned) file name.</summary>

@@ -1,4 +1,5 @@
 using Dapper;
+using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -6,11 +7,12 @@ namespace ContactCenter.Api.Storage;
 
 /// <summary>
 /// Removes uploads no reply took (a manager attached a file, then discarded the draft) once they are older than
-/// `Storage:UnsentUploadTtl`, rows and files. Safe on several nodes: each row is deleted by exactly one of them.
+/// `Storage:UnsentUploadTtl`, rows and files. A Hangfire recurring job (`sweep-unsent-uploads`, `Jobs:SweepUploadsCron`)
+/// runs it on one node at a time; it is safe on several anyway: each row is deleted by exactly one of them.
 /// </summary>
 public sealed class UploadSweeper(NpgsqlDataSource db, AttachmentStore files, IOptions<StorageOptions> options, TimeProvider clock, ILogger<UploadSweeper> logger)
-    : BackgroundService
 {
+    [AutomaticRetry(Attempts = 3)]
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         IReadOnlyList<string> paths;
@@ -25,25 +27,10 @@ public sealed class UploadSweeper(NpgsqlDataSource db, AttachmentStore files, IO
         {
             files.Delete(path);
         }
-        return paths.Count;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        if (paths.Count > 0)
         {
-            try
-            {
-                if (await SweepAsync(stoppingToken) is > 0 and var removed)
-                {
-                    logger.LogInformation("Removed {Count} unsent uploads", removed);
-                }
-            }
-            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Sweeping unsent uploads failed; trying again later");
-            }
+            logger.LogInformation("Removed {Count} unsent uploads", paths.Count);
         }
+        return paths.Count;
     }
 }

@@ -27,6 +27,8 @@ public sealed class AppNode : WebApplicationFactory<Program>
             ["Outbox:BaseDelay"] = "00:00:00.200",
             ["Outbox:MaxDelay"] = "00:00:01",
             ["Outbox:MaxAttempts"] = "5",
+            ["Jobs:QueuePollInterval"] = "00:00:00.200",
+            ["Jobs:WorkerCount"] = "2",
             ["RateLimits:LoginPerMinute"] = "10000",
             ["Storage:Path"] = Path.Combine(Path.GetTempPath(), "cc-test-files"),
             ["Storage:MaxUploadBytes"] = "2097152",

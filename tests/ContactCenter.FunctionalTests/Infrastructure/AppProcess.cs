@@ -29,6 +29,8 @@ public sealed class AppProcess : IAsyncDisposable
             ["Outbox__BaseDelay"] = "00:00:00.200",
             ["Outbox__MaxDelay"] = "00:00:01",
             ["Outbox__Lease"] = "00:00:03",
+            ["Jobs__QueuePollInterval"] = "00:00:00.200",
+            ["Jobs__WorkerCount"] = "2",
             ["RateLimits__LoginPerMinute"] = "10000",
             ["Storage__Path"] = Path.Combine(Path.GetTempPath(), "cc-test-files"),
             ["Logging__LogLevel__Default"] = "Warning",

@@ -14,13 +14,16 @@ public sealed record CrmOptions
     public int MaxAttempts { get; init; } = 6;
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>How long a running automation job may go without finishing before it is queued again (database time).</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long a queued automation job may wait for its Hangfire run before it is queued again (database time).</summary>
+    public TimeSpan QueueLease { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
 /// The CRM's clock, on every node: pushes `activityDue` and `countersChanged` when an activity becomes due (claimed
 /// once across nodes by setting due_pushed_at), pushes counters when a new day makes activities "due today", and
-/// runs due automation jobs. Time comes from TimeProvider, so tests move it with a fake clock; the poll itself is real time.
+/// hands due automation jobs to Hangfire (Hangfire's own scheduler reads the real clock, this one the app's TimeProvider). Time comes from TimeProvider, so tests move it with a fake clock; the poll itself is real time.
 /// </summary>
 public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, AutomationRunner automation, ActivityService activities, CrmNotifier notifier,
     Realtime.InboxNotifier inbox, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger) : BackgroundService
@@ -76,7 +79,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
         await PushOpenedAsync(ct);
         var due = await PushDueActivitiesAsync(now, ct);
         await PushNewDayAsync(now, ct);
-        var jobs = await automation.RunDueAsync(now, ct);
+        var jobs = await automation.QueueDueAsync(now, ct);
         return due >= options.Value.BatchSize || jobs >= options.Value.BatchSize;
     }
 

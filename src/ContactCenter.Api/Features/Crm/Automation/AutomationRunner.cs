@@ -1,19 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Crm.Automation;
 
 /// <summary>
-/// Runs due automation jobs (claimed FOR UPDATE SKIP LOCKED, so nodes share them). A job runs its rule's actions in
+/// Runs due automation jobs on Hangfire (queued by the CRM clock, claimed by one worker, so nodes share them). A job runs its rule's actions in
 /// order, each in its own transaction that also writes automation_action_runs and the timeline entry: a retry skips
 /// what is done. An action that cannot apply (no conversation to write on, a closed deal...) is recorded as failed
 /// with its reason and the next one runs; an unexpected error is recorded and the job retried with backoff, and
 /// after the last attempt marked failed — never silently lost.
 /// </summary>
-public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, IOptions<CrmOptions> options, ILogger<AutomationRunner> logger)
+public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, IBackgroundJobClient jobs, TimeProvider clock, IOptions<CrmOptions> options,
+    ILogger<AutomationRunner> logger)
 {
     private sealed class Job
     {
@@ -32,30 +34,61 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
     /// <summary>An action that cannot apply to this subject: recorded, not retried.</summary>
     public sealed class ActionRefused(string reason) : Exception(reason);
 
-    public async Task<int> RunDueAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The CRM clock's part: jobs due by <paramref name="now"/> (the app's TimeProvider, so tests move it), and jobs
+    /// whose lease passed (their Hangfire job never ran, or their node died mid-run), are marked queued and handed to
+    /// Hangfire. Enqueuing the same job twice is harmless: only one run claims it.
+    /// </summary>
+    public async Task<int> QueueDueAsync(DateTimeOffset now, CancellationToken ct)
     {
-        const string claim = """
-            update automation_jobs set state = 'running', attempts = attempts + 1, locked_until = @leaseEnd, updated_at = now()
+        const string queue = """
+            update automation_jobs set state = 'queued', locked_until = clock_timestamp() + @lease, updated_at = now()
             where id in (
-                select id from automation_jobs
-                where (state = 'pending' and due_at <= @now) or (state = 'running' and locked_until < @now)
-                order by due_at, id limit @batch
-                for update skip locked)
-            returning id, rule_id, subject_type, subject_id, event::text as event, depth, chain, attempts
+                select id from automation_jobs where state = 'pending' and due_at <= @now
+                union
+                select id from automation_jobs where state in ('queued', 'running') and locked_until < clock_timestamp())
+              and id in (
+                select id from automation_jobs where state in ('pending', 'queued', 'running')
+                order by due_at, id limit @batch for update skip locked)
+            returning id
             """;
-        List<Job> jobs;
+        List<long> ids;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            jobs = (await connection.QueryAsync<Job>(new CommandDefinition(claim, new
+            ids = (await connection.QueryAsync<long>(new CommandDefinition(queue, new
             {
-                now = now.UtcDateTime, leaseEnd = (now + options.Value.Lease).UtcDateTime, batch = options.Value.BatchSize,
-            }, cancellationToken: ct))).OrderBy(j => j.Id).ToList();
+                now = now.UtcDateTime, lease = options.Value.QueueLease, batch = options.Value.BatchSize,
+            }, cancellationToken: ct))).Order().ToList();
         }
-        foreach (var job in jobs)
+        foreach (var id in ids)
         {
-            await RunJobAsync(job, now, ct);
+            jobs.Enqueue<AutomationRunner>(runner => runner.RunAsync(id, CancellationToken.None));
         }
-        return jobs.Count;
+        return ids.Count;
+    }
+
+    /// <summary>
+    /// One automation job, run by a Hangfire worker on any node. Retries are this table's (backoff, attempts, the
+    /// failure on the timeline), not Hangfire's: a Hangfire failure leaves the job leased, and it is queued again.
+    /// </summary>
+    [Queue("automation")]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(long jobId, CancellationToken ct)
+    {
+        const string claim = """
+            update automation_jobs set state = 'running', attempts = attempts + 1, locked_until = clock_timestamp() + @lease, updated_at = now()
+            where id = @jobId and state = 'queued'
+            returning id, rule_id, subject_type, subject_id, event::text as event, depth, chain, attempts
+            """;
+        Job? job;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            job = await connection.QuerySingleOrDefaultAsync<Job>(new CommandDefinition(claim, new { jobId, lease = options.Value.Lease }, cancellationToken: ct));
+        }
+        if (job is not null)
+        {
+            await RunJobAsync(job, clock.GetUtcNow(), ct);
+        }
     }
 
     private async Task RunJobAsync(Job job, DateTimeOffset now, CancellationToken ct)
