@@ -32,7 +32,6 @@ public class WebChatFixture : AppFixture
     private Dictionary<string, string?> MakeSettings()
     {
         var all = new Dictionary<string, string?>(base.ExtraSettings());
-        all["WebChat:RedisPrefix"] = all["Realtime:ChannelPrefix"];
         foreach (var (key, value) in Limits())
         {
             all[key] = value;

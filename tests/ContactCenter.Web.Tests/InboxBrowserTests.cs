@@ -53,6 +53,32 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task A_message_that_arrives_while_the_first_connection_is_still_joining_is_in_the_list()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Early " + Suffix);
+        var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
+        // The hub's negotiation waits until the message below is stored: a list read before the join would miss it.
+        var stored = new TaskCompletionSource();
+        await Page.RouteAsync("**/hubs/inbox/negotiate**", async route =>
+        {
+            await stored.Task;
+            await route.ContinueAsync();
+        });
+        await Page.GotoAsync(Fx.BaseUrl + "/");
+        await Page.GetByLabel("Email").FillAsync(manager.Email);
+        await Page.GetByLabel("Password").FillAsync("password-1234");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
+        await Page.WaitForTimeoutAsync(1000);
+
+        var ingested = await Fx.IngestAsync(channel, "early-" + Suffix, "cust-" + Suffix, "Are you open on Sunday?", "Early Bird");
+        stored.SetResult();
+
+        await Expect(Page.Locator($"[data-conversation-id='{ingested["conversationId"]}']")).ToContainTextAsync("Are you open on Sunday?");
+        await Expect(Page).ToHaveTitleAsync(new Regex(@"^\(1\) ContactCenter$"));
+    }
+
+    [Fact]
     public async Task A_failed_reply_shows_its_reason_and_retry_sends_it()
     {
         Callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(400));

@@ -18,7 +18,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [hub]);
 
   useEffect(() => {
-    const reload = () => api<Counters>('/api/counters').then(setCounters).catch(() => undefined);
+    const reload = () => hub.whenJoined().then(() => api<Counters>('/api/counters')).then(setCounters).catch(() => undefined);
     reload();
     const offs = [hub.on('countersChanged', setCounters), hub.on('resync', reload)];
     return () => offs.forEach((off) => off());
@@ -39,6 +39,12 @@ export function useHubEvent<E extends keyof HubEvents>(name: E, handler: (payloa
   const ref = useRef(handler);
   ref.current = handler;
   useEffect(() => hub.on(name, (p) => ref.current(p)), [hub, name]);
+}
+
+/** The hub's `whenJoined`, stable for the tab's lifetime (for `useResource`'s `before`). */
+export function useJoined(): () => Promise<void> {
+  const { hub } = useLive();
+  return useCallback(() => hub.whenJoined(), [hub]);
 }
 
 export function useLinkStatus() {

@@ -28,11 +28,20 @@ public class AppFixture : IAsyncLifetime
         await EnsureAdminAsync();
     }
 
-    protected virtual IDictionary<string, string?> ExtraSettings() => new Dictionary<string, string?>
+    /// <summary>
+    /// One Redis serves every test process at once: each app gets its own backplane channels and its own rate-limit
+    /// counters (a widget test in one assembly must not spend the per-IP budget of another's — all come from 127.0.0.1).
+    /// </summary>
+    protected virtual IDictionary<string, string?> ExtraSettings()
     {
-        ["Realtime:ChannelPrefix"] = "cc-test-" + Guid.NewGuid().ToString("N")[..8],
-        ["Sla:ScanInterval"] = "00:00:00.200",
-    };
+        var prefix = "cc-test-" + Guid.NewGuid().ToString("N")[..8];
+        return new Dictionary<string, string?>
+        {
+            ["Realtime:ChannelPrefix"] = prefix,
+            ["WebChat:RedisPrefix"] = prefix,
+            ["Sla:ScanInterval"] = "00:00:00.200",
+        };
+    }
 
     protected virtual void ConfigureServices(IServiceCollection services)
     {

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { languages } from '../strings';
-import { byActivity, upsert, type ListFilter } from '../lib/inboxList';
+import { byActivity, mergePage, replay, upsert, type ListFilter } from '../lib/inboxList';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, messageSnippet, smsSegments } from '../lib/format';
-import { backoffDelay } from '../lib/realtime';
+import { backoffDelay, Realtime } from '../lib/realtime';
 import { moveCard } from '../pages/DealsPage';
 import { addCreated, upsertMessage } from '../lib/messageList';
 import type { Board, ConversationSummary, Message } from '../types';
@@ -24,6 +24,17 @@ describe('strings', () => {
 });
 
 describe('live conversation list', () => {
+  it('changes pushed while a page was read are replayed on it', () => {
+    const page = [conv(1, '2026-01-01T10:00:00Z'), conv(2, '2026-01-01T09:00:00Z'), conv(3, '2026-01-01T08:00:00Z')];
+    const list = replay(mergePage([], page), [
+      { updated: conv(4, '2026-01-01T11:00:00Z') },
+      { updated: conv(3, '2026-01-01T12:00:00Z', { unreadCount: 1, updatedAt: '2026-01-01T12:00:00Z' }) },
+      { removed: 2 },
+    ], all, 7);
+    expect(list.map((c) => c.id)).toEqual([3, 4, 1]);
+    expect(list[0].unreadCount).toBe(1);
+  });
+
   it('a new message moves its conversation to the top', () => {
     const list = [conv(1, '2026-01-01T10:00:00Z'), conv(2, '2026-01-01T09:00:00Z')].sort(byActivity);
     const next = upsert(list, conv(2, '2026-01-01T11:00:00Z', { unreadCount: 1 }), all, 7);
@@ -115,5 +126,44 @@ describe('message list', () => {
     expect(addCreated(list, msg(5, 'queued'))[0].status).toBe('failed');
     expect(upsertMessage(list, msg(5, 'queued'))[0].status).toBe('queued');
     expect(addCreated([], msg(6, 'queued')).map((m) => m.id)).toEqual([6]);
+  });
+});
+
+describe('first join', () => {
+  // `connected` is what the class calls once the server answered `Ready` (the groups are joined).
+  const join = (hub: Realtime) => (hub as unknown as { connected: () => void }).connected();
+
+  it('a first read waits for the join, and then no resync is needed', async () => {
+    const hub = new Realtime(() => 'token', 'http://localhost:5080/hubs/inbox');
+    const resyncs: string[] = [];
+    hub.on('resync', (e) => resyncs.push(e.reason));
+    let read = false;
+    const waiting = hub.whenJoined(60_000).then(() => { read = true; });
+    await Promise.resolve();
+    expect(read).toBe(false);
+    join(hub);
+    await waiting;
+    expect(read).toBe(true);
+    expect(resyncs).toEqual([]);
+    await hub.whenJoined(0); // already joined: at once
+  });
+
+  it('a read that stopped waiting (hub down) gets a resync when the join comes, and a reconnect one later', async () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new Realtime(() => 'token', 'http://localhost:5080/hubs/inbox');
+      const resyncs: string[] = [];
+      hub.on('resync', (e) => resyncs.push(e.reason));
+      const waiting = hub.whenJoined(3000);
+      await vi.advanceTimersByTimeAsync(3000);
+      await waiting;
+      expect(resyncs).toEqual([]);
+      join(hub);
+      expect(resyncs).toEqual(['joined']);
+      join(hub);
+      expect(resyncs).toEqual(['joined', 'reconnected']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -28,6 +28,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
 
   const load = useCallback(async () => {
     try {
+      await hub.whenJoined();
       const [d, page] = await Promise.all([
         api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`),
         api<Page<Message>>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50 })}`),
@@ -45,7 +46,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? t('noConversations') : (e as Error).message);
     }
-  }, [conversationId, onDetails, t]);
+  }, [conversationId, onDetails, t, hub]);
 
   useEffect(() => { void load(); }, [load]);
   useEffect(() => { api<UserListItem[]>('/api/users').then(setUsers).catch(() => setUsers([])); }, []);

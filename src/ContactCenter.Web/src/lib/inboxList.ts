@@ -40,3 +40,15 @@ export function mergePage(list: ConversationSummary[], page: ConversationSummary
   const seen = new Set(list.map((c) => String(c.id)));
   return [...list, ...page.filter((c) => !seen.has(String(c.id)))].sort(byActivity);
 }
+
+/**
+ * A change pushed while a page was being read: replayed on the page when it arrives, since the page may predate it.
+ * (Pushes themselves arrive in order and are read after their commit, so the last one is the current state.)
+ */
+export type ListChange = { updated: ConversationSummary } | { removed: Id };
+
+export function replay(list: ConversationSummary[], changes: ListChange[], f: ListFilter, me: Id): ConversationSummary[] {
+  return changes.reduce((l, change) => ('updated' in change
+    ? upsert(l, change.updated, f, me)
+    : l.filter((c) => !sameId(c.id, change.removed))), list);
+}

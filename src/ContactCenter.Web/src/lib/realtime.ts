@@ -1,6 +1,8 @@
 // One SignalR connection to /hubs/inbox per signed-in tab. It never gives up: automatic reconnects with
 // exponential backoff (and jitter), then, if SignalR stops on its own, fresh starts with the same backoff.
-// After any reconnect it emits `resync`, and views re-read through REST what they may have missed.
+// After any reconnect it emits `resync`, and views re-read through REST what they may have missed. Views that
+// push-follow something make their first REST read after the connection has joined its groups (`whenJoined`),
+// so nothing pushed between that read and the join is missed.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import type { Counters, ConversationSummary, DealCard, Id, Lead, Message, QueueStats, SlaBreach, TypingEvent } from '../types';
 
@@ -38,10 +40,13 @@ export class Realtime {
   private restartTimer: number | undefined;
   private restartAttempt = 0;
   status: LinkStatus = { state: 'connecting', attempt: 0, everConnected: false };
+  private markJoined: () => void = () => undefined;
+  private readonly firstJoin = new Promise<void>((resolve) => { this.markJoined = resolve; });
+  private readBeforeJoin = false;
 
-  constructor(tokenFactory: () => string | null) {
+  constructor(tokenFactory: () => string | null, url = '/hubs/inbox') {
     this.connection = new HubConnectionBuilder()
-      .withUrl('/hubs/inbox', { accessTokenFactory: () => tokenFactory() ?? '' })
+      .withUrl(url, { accessTokenFactory: () => tokenFactory() ?? '' })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => backoffDelay(ctx.previousRetryCount) })
       .configureLogging(LogLevel.Warning)
       .build();
@@ -76,6 +81,21 @@ export class Realtime {
   onStatus(listener: () => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /**
+   * Resolves once the connection has joined its groups for the first time. If that takes longer than `timeoutMs`
+   * (the hub is down), it resolves anyway so the view can show what REST has, and `resync` follows the first join.
+   */
+  async whenJoined(timeoutMs = 3000): Promise<void> {
+    if (this.status.everConnected) return;
+    let timer: number | undefined;
+    const late = await Promise.race([
+      this.firstJoin.then(() => false),
+      new Promise<boolean>((resolve) => { timer = window.setTimeout(() => resolve(true), timeoutMs); }),
+    ]);
+    window.clearTimeout(timer);
+    if (late) this.readBeforeJoin = true;
   }
 
   get isConnected() { return this.connection.state === HubConnectionState.Connected; }
@@ -114,6 +134,10 @@ export class Realtime {
     this.restartAttempt = 0;
     this.setStatus({ state: 'connected', attempt: 0, everConnected: true });
     if (wasConnected) this.emit('resync', { reason: 'reconnected' });
+    else {
+      this.markJoined();
+      if (this.readBeforeJoin) this.emit('resync', { reason: 'joined' });
+    }
   }
 
   private async tryStart() {

@@ -9,8 +9,11 @@ export interface Resource<T> {
   set: (update: (old: T | null) => T | null) => void;
 }
 
-/** GETs a URL (null = nothing to load) and keeps the answer; a 404 is reported as "not available", not as an error. */
-export function useResource<T>(url: string | null): Resource<T> {
+/**
+ * GETs a URL (null = nothing to load) and keeps the answer; a 404 is reported as "not available", not as an error.
+ * `before` is awaited before each read (a live view passes the hub's `whenJoined`).
+ */
+export function useResource<T>(url: string | null, before?: () => Promise<void>): Resource<T> {
   const [data, setData] = useState<T | null>(null);
   const [loading, setLoading] = useState(!!url);
   const [error, setError] = useState<string | null>(null);
@@ -22,6 +25,7 @@ export function useResource<T>(url: string | null): Resource<T> {
     if (!url) { setData(null); setLoading(false); return; }
     setLoading(true);
     try {
+      if (before) await before();
       const value = await api<T>(url);
       if (mine !== gen.current) return;
       setData(value); setError(null); setNotAvailable(false);
@@ -32,7 +36,7 @@ export function useResource<T>(url: string | null): Resource<T> {
     } finally {
       if (mine === gen.current) setLoading(false);
     }
-  }, [url]);
+  }, [url, before]);
 
   useEffect(() => { void reload(); }, [reload]);
   return { data, loading, error, notAvailable, reload, set: setData };

@@ -4,7 +4,7 @@ import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
-import { useHubEvent } from '../live';
+import { useHubEvent, useJoined } from '../live';
 import { sameId, type Board, type DealCard, type Id, type Pipeline, type UserListItem } from '../types';
 
 /** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
@@ -37,7 +37,8 @@ export function DealsPage() {
     if (!pipelineId && pipelines.data?.length) setPipelineId(String((pipelines.data.find((p) => p.isDefault) ?? pipelines.data[0]).id));
   }, [pipelines.data, pipelineId]);
 
-  const board = useResource<Board>(pipelineId ? `/api/pipelines/${encodeURIComponent(pipelineId)}/board${query({ assigneeId })}` : null);
+  const joined = useJoined();
+  const board = useResource<Board>(pipelineId ? `/api/pipelines/${encodeURIComponent(pipelineId)}/board${query({ assigneeId })}` : null, joined);
   const pipeline = pipelines.data?.find((p) => String(p.id) === pipelineId);
   // Other people's moves (and automation) arrive live; a reconnect re-reads the board.
   useHubEvent('dealUpdated', (d) => { if (!d.pipelineId || String(d.pipelineId) === pipelineId) void board.reload(); });

@@ -4,8 +4,8 @@ import { SidePanel } from '../components/SidePanel';
 import { Thread } from '../components/Thread';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
-import { mergePage, upsert, type ListFilter } from '../lib/inboxList';
-import { useHubEvent } from '../live';
+import { mergePage, replay, upsert, type ListChange, type ListFilter } from '../lib/inboxList';
+import { useHubEvent, useJoined } from '../live';
 import { navigate, usePath } from '../router';
 import { useMe } from '../session';
 import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Page } from '../types';
@@ -36,6 +36,9 @@ export function InboxPage() {
   const [channels, setChannels] = useState<Channel[]>([]);
   const [details, setDetails] = useState<ConversationDetails | null>(null);
   const generation = useRef(0);
+  const joined = useJoined();
+  // Changes pushed while the first page is being read: the page may predate them, so they are replayed on it.
+  const pushedDuringReload = useRef<ListChange[] | null>(null);
 
   useEffect(() => { sessionStorage.setItem(FilterKey, JSON.stringify({ ...filter, q: '' })); }, [filter]);
   useEffect(() => {
@@ -52,9 +55,13 @@ export function InboxPage() {
     const gen = ++generation.current;
     setLoading(true);
     try {
+      await joined();
+      pushedDuringReload.current = [];
       const page = await api<Page<ConversationSummary>>(listUrl(null));
       if (gen !== generation.current) return;
-      setItems(mergePage([], page.items));
+      const pushed = pushedDuringReload.current ?? [];
+      pushedDuringReload.current = null;
+      setItems(replay(mergePage([], page.items), pushed, filter, me.id));
       setNextCursor(page.nextCursor);
       setError(null);
     } catch (e) {
@@ -62,7 +69,7 @@ export function InboxPage() {
     } finally {
       if (gen === generation.current) setLoading(false);
     }
-  }, [listUrl]);
+  }, [listUrl, joined, filter, me.id]);
 
   useEffect(() => { void reload(); }, [reload]);
 
@@ -83,10 +90,12 @@ export function InboxPage() {
   }, [listUrl, nextCursor, loading]);
 
   useHubEvent('conversationUpdated', (c) => {
+    pushedDuringReload.current?.push({ updated: c });
     setItems((list) => upsert(list, c, filter, me.id));
     setDetails((d) => (d && sameId(d.id, c.id) ? { ...d, ...c, contact: d.contact } : d));
   });
   useHubEvent('conversationRemoved', ({ id }) => {
+    pushedDuringReload.current?.push({ removed: id });
     setItems((list) => list.filter((c) => !sameId(c.id, id)));
     if (sameId(selectedId, id)) navigate('/inbox', true);
   });

@@ -4,7 +4,7 @@ import { useI18n } from '../i18n';
 import { api, ApiError, query } from '../lib/api';
 import { duration } from '../lib/format';
 import { useResource } from '../lib/useResource';
-import { useHubEvent } from '../live';
+import { useHubEvent, useJoined } from '../live';
 import { Link } from '../router';
 import type { QueueStats, Ref, ResponseTimes, StatsRow } from '../types';
 
@@ -26,7 +26,7 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export function SupervisorPage() {
   const { t } = useI18n();
-  const queue = useResource<QueueStats>('/api/stats/queue');
+  const queue = useResource<QueueStats>('/api/stats/queue', useJoined());
   const [breaches, setBreaches] = useState<Breaches>(new Map());
   const [now, setNow] = useState(Date.now());
   const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 7 * day)));
