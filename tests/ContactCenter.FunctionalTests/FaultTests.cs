@@ -88,7 +88,10 @@ public sealed class FaultTests : IAsyncLifetime
             actions = new object[] { new { type = "createActivity", activityType = "call", title = "Call back", dueIn = "PT10M" } },
         })).StatusCode);
         await direct.IngestAsync(channel, "h-0", "cust-0", "before");
-        await WaitForAsync(async () => await direct.CountAsync("activities") == 1, "the automation job before the outage");
+        // Finished in Hangfire too before the outage (a job cut off while Hangfire records its end is run again only after
+        // the invisibility timeout: harmless, its automation row is done, but not what this test waits for).
+        await WaitForAsync(async () => await direct.CountAsync("activities") == 1 && (await HangfireRunsAsync()).SequenceEqual(["Succeeded"]),
+            "the automation job before the outage");
 
         proxy.Stop();
         await Task.Delay(TimeSpan.FromSeconds(3)); // the job server's workers, heartbeat and schedulers all fail meanwhile
@@ -97,17 +100,19 @@ public sealed class FaultTests : IAsyncLifetime
 
         await WaitForAsync(async () => await direct.CountAsync("activities") == 2, "the automation job after the outage");
         // Both runs are Hangfire jobs, finished by the only job server there is: the one behind the proxy.
-        await WaitForAsync(async () =>
-        {
-            await using var db = direct.Db();
-            var runs = await Dapper.SqlMapper.QueryAsync<string>(db,
-                "select statename from hangfire.job where invocationdata::text like '%AutomationRunner%' order by id");
-            return runs.SequenceEqual(["Succeeded", "Succeeded"]);
-        }, "both automation runs to be recorded as succeeded by Hangfire");
+        await WaitForAsync(async () => (await HangfireRunsAsync()).SequenceEqual(["Succeeded", "Succeeded"]),
+            "both automation runs to be recorded as succeeded by Hangfire");
         using var jobs = viaProxy.Http(direct.AdminToken);
         var overview = await jobs.GetFromJsonAsync<JsonObject>("/api/admin/jobs");
         var server = Assert.Single(overview!["servers"]!.AsArray());
         Assert.True(DateTime.UtcNow - server!["heartbeat"]!.GetValue<DateTime>() < TimeSpan.FromSeconds(60), "the job server keeps its heartbeat");
+    }
+
+    private async Task<List<string>> HangfireRunsAsync()
+    {
+        await using var db = direct.Db();
+        return (await Dapper.SqlMapper.QueryAsync<string>(db,
+            "select statename from hangfire.job where invocationdata::text like '%AutomationRunner%' order by id")).ToList();
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, string what)

@@ -82,7 +82,7 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
-    public async Task Editing_a_pipeline_renames_a_stage_that_has_deals_keeping_them_and_adds_a_stage()
+    public async Task Editing_a_pipeline_renames_a_stage_that_has_deals_keeping_them_adds_a_stage_and_reorders_them()
     {
         var pipelineName = "Edit " + Suffix;
         var pipeline = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/pipelines", new
@@ -119,6 +119,20 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var stored = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{deal}"))!;
         Assert.Equal(talks, stored["stage"]!["id"]!.GetValue<long>());
         Assert.Equal("Negotiation", stored["stage"]!["name"]!.GetValue<string>());
+
+        // Reordered: Proposal before Negotiation; the stage with the deal keeps its id and its deal.
+        await item.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await Expect(form.GetByRole(AriaRole.Button, new() { Name = "Move stage 1 up" })).ToBeDisabledAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Move stage 3 up" }).ClickAsync();
+        await Expect(form.GetByLabel("Stage 2", new() { Exact = true })).ToHaveValueAsync("Proposal");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(item.Locator(".stages-line")).ToHaveTextAsync("New → Proposal → Negotiation → Won (won) → Lost (lost)");
+        stages = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/pipelines/{pipelineId}"))!["stages"]!.AsArray()
+            .OrderBy(s => s!["order"]!.GetValue<int>()).ToList();
+        Assert.Equal(["New", "Proposal", "Negotiation", "Won", "Lost"], stages.Select(s => s!["name"]!.GetValue<string>()));
+        Assert.Equal(talks, stages[2]!["id"]!.GetValue<long>());
+        Assert.Equal(talks, (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{deal}"))!["stage"]!["id"]!.GetValue<long>());
     }
 
     private async Task SignInAsAdminAsync()

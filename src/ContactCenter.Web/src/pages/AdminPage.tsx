@@ -237,6 +237,14 @@ function Pipelines() {
     setStages(p ? [...p.stages].sort((a, b) => a.order - b.order).map(({ id, name: n, semantic }) => ({ id, name: n, semantic })) : newPipelineStages());
   }
   const change = (i: number, row: Partial<StageRow>) => setStages((list) => list.map((s, j) => (j === i ? { ...s, ...row } : s)));
+  // Reordering keeps each stage's id (and so its deals); the server stores the order the list is sent in.
+  const move = (i: number, by: -1 | 1) => setStages((list) => {
+    const j = i + by;
+    if (j < 0 || j >= list.length) return list;
+    const next = list.slice();
+    [next[i], next[j]] = [next[j], next[i]];
+    return next;
+  });
   function addStage() {
     // A new working stage goes after the last open one, before the closing (won / lost) stages.
     setStages((list) => {
@@ -279,6 +287,8 @@ function Pipelines() {
                 <select aria-label={t('stageSemantic', { n: i + 1 })} value={s.semantic} onChange={(e) => change(i, { semantic: e.target.value as Stage['semantic'] })}>
                   {(['open', 'won', 'lost'] as const).map((m) => <option key={m} value={m}>{m}</option>)}
                 </select>
+                <button type="button" aria-label={t('moveStageUp', { n: i + 1 })} disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
+                <button type="button" aria-label={t('moveStageDown', { n: i + 1 })} disabled={i === stages.length - 1} onClick={() => move(i, 1)}>↓</button>
                 <button type="button" aria-label={t('removeStage', { n: i + 1 })} onClick={() => setStages((list) => list.filter((_, j) => j !== i))}>×</button>
               </li>
             ))}
