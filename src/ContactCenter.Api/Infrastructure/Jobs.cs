@@ -129,8 +129,8 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
         server = new BackgroundJobServer(
             new BackgroundJobServerOptions
             {
-                // The default name is the machine's; Hangfire appends the process id and a unique id, so two apps in one
-                // process stay two servers.
+                // ServerName stays Hangfire's default (the machine's name): it appends the process id and a unique id, so
+                // two apps in one process stay two servers.
                 Queues = ["automation", "default"],
                 WorkerCount = o.WorkerCount,
                 ShutdownTimeout = TimeSpan.FromSeconds(10),
