@@ -8,8 +8,8 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Crm.Automation;
 
 /// <summary>
-/// Runs due automation jobs on Hangfire (queued by the CRM clock, claimed by one worker, so nodes share them). A job runs its rule's actions in
-/// order, each in its own transaction that also writes automation_action_runs and the timeline entry: a retry skips
+/// Runs due automation jobs on Hangfire (queued by the CRM clock, claimed by one worker, so nodes share them). A job
+/// runs its rule's actions in order, each in its own transaction that also writes automation_action_runs and the timeline entry: a retry skips
 /// what is done. An action that cannot apply (no conversation to write on, a closed deal...) is recorded as failed
 /// with its reason and the next one runs; an unexpected error is recorded and the job retried with backoff, and
 /// after the last attempt marked failed — never silently lost.
@@ -44,12 +44,10 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
         const string queue = """
             update automation_jobs set state = 'queued', locked_until = clock_timestamp() + @lease, updated_at = now()
             where id in (
-                select id from automation_jobs where state = 'pending' and due_at <= @now
-                union
-                select id from automation_jobs where state in ('queued', 'running') and locked_until < clock_timestamp())
-              and id in (
-                select id from automation_jobs where state in ('pending', 'queued', 'running')
-                order by due_at, id limit @batch for update skip locked)
+                select id from automation_jobs
+                where (state = 'pending' and due_at <= @now) or (state in ('queued', 'running') and locked_until < clock_timestamp())
+                order by due_at, id limit @batch
+                for update skip locked)
             returning id
             """;
         List<long> ids;
