@@ -32,7 +32,8 @@ public sealed class ApiChannelSender(IHttpClientFactory httpClients, IAttachment
             await using var content = files.OpenRead(file);
             using var buffer = new MemoryStream();
             await content.CopyToAsync(buffer, cancellationToken);
-            attachments.Add(new { id = file.Id, fileName = file.FileName, contentType = file.ContentType, size = buffer.Length, contentBase64 = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length) });
+            // A byte[] is written as base64 by the serializer itself: no extra base64 string per file.
+            attachments.Add(new { id = file.Id, fileName = file.FileName, contentType = file.ContentType, size = buffer.Length, contentBase64 = buffer.ToArray() });
         }
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {

@@ -7,8 +7,9 @@ namespace ContactCenter.Core;
 public interface IConversationNotes
 {
     /// <summary>
-    /// Adds the note unless a note with the same <paramref name="key"/> was added since the customer last wrote,
-    /// so a notice appears once per episode, not once per failed reply. Returns whether it was added.
+    /// Adds the note unless the newest notice since the customer last wrote already has this <paramref name="key"/>,
+    /// so a notice appears once per episode, not once per failed reply, and a new episode (blocked, unblocked, blocked
+    /// again) is noted again. Returns whether it was added.
     /// </summary>
     Task<bool> AddOnceAsync(long conversationId, string key, string text, CancellationToken cancellationToken);
 

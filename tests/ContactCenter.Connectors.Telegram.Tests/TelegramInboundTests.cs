@@ -199,7 +199,7 @@ public sealed class TelegramInboundTests(TelegramFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_customer_blocking_the_bot_is_noted_in_their_conversation_at_once_and_unblocking_too()
+    public async Task A_customer_blocking_the_bot_is_noted_in_their_conversation_at_once_and_unblocking_and_blocking_again_too()
     {
         var channelId = await fixture.CreateChannelIdAsync();
         Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("my_chat_member_kicked"))).StatusCode);
@@ -214,10 +214,14 @@ public sealed class TelegramInboundTests(TelegramFixture fixture) : IClassFixtur
         var pushed = await events.WaitForAsync("messageCreated", m => m["direction"]!.GetValue<string>() == "note");
         Assert.Equal("The customer blocked the bot: replies cannot be delivered until they unblock it and write again.", pushed["text"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("my_chat_member_unblocked"))).StatusCode);
+        // Blocked again without writing in between: the newest note must say so again.
+        var again = System.Text.Json.Nodes.JsonNode.Parse(TelegramFixture.Sample("my_chat_member_kicked"))!;
+        again["update_id"] = 815200142;
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, again.ToJsonString())).StatusCode);
         await using var db = fixture.Db();
         var notes = (await db.QueryAsync<(string Notice, string Sender)>(
             "select metadata->>'notice', sender_type from messages where direction = 'note' order by id")).ToList();
-        Assert.Equal([("telegram.blocked", "system"), ("telegram.unblocked", "system")], notes);
+        Assert.Equal([("telegram.blocked", "system"), ("telegram.unblocked", "system"), ("telegram.blocked", "system")], notes);
         Assert.Equal(0, await fixture.CountAsync("unhandled_inbound"));
     }
 

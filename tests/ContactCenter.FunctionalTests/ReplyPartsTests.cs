@@ -172,6 +172,34 @@ public sealed class ReplyPartsTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_reply_whose_file_vanished_from_storage_ends_failed_with_the_reason_not_queued_forever()
+    {
+        var channel = await fixture.CreateApiChannelAsync(callback.Url + "/hook");
+        var conversationId = (await fixture.IngestAsync(channel, "in-1", "customer-1", "send me the file"))["conversationId"]!.GetValue<long>();
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var upload = await AppFixture.UploadIdAsync(http, conversationId, "gone.txt", "gone"u8.ToArray());
+        await using (var db = fixture.Db())
+        {
+            var path = await db.ExecuteScalarAsync<string>("select storage_path from attachments where id = @upload", new { upload });
+            File.Delete(Path.Combine(Path.GetTempPath(), "cc-test-files", path!));
+        }
+
+        var posted = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "here it is", attachmentIds = new[] { upload } });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        var id = (await posted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+
+        JsonObject message = null!;
+        await HttpJson.EventuallyAsync(async () =>
+        {
+            var page = await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversationId}/messages");
+            message = page!["items"]!.AsArray().Single(m => m!["id"]!.GetValue<long>() == id)!.AsObject();
+            return message["status"]!.GetValue<string>() == "failed";
+        }, "the reply to fail", TimeSpan.FromSeconds(15));
+        Assert.Contains("no longer in storage", message["error"]!.GetValue<string>());
+        Assert.Empty(callback.LogEntries);
+    }
+
     private async Task<JsonObject> DeliveredBodyAsync()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);

@@ -87,7 +87,7 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
             {
                 Automated = row.Automated,
             };
-            outcome = await sender.SendAsync(message, ct);
+            outcome = await SendSafelyAsync(sender, message, ct);
         }
         if (outcome is SendOutcome.Retry retry && lastAttempt)
         {
@@ -100,6 +100,28 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
             SendOutcome.Failed f => new OutboxResult.Failed(f.Reason),
             _ => new OutboxResult.Done(),
         };
+    }
+
+    /// <summary>
+    /// A sender's own failures are outcomes; anything it lets escape (a stored file gone or unreadable, a bug) becomes
+    /// one here, so the message is always recorded — retried, and failed with its reason after the last attempt —
+    /// instead of staying "queued" while only the outbox row fails.
+    /// </summary>
+    private async Task<SendOutcome> SendSafelyAsync(IChannelSender sender, OutboundMessage message, CancellationToken ct)
+    {
+        try
+        {
+            return await sender.SendAsync(message, ct);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new SendOutcome.Failed("A file of this reply is no longer in storage.");
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Sending message {MessageId} on {Kind} threw", message.MessageId, sender.Kind);
+            return new SendOutcome.Retry($"Sending failed unexpectedly: {ex.Message}");
+        }
     }
 
     private async Task RecordAsync(long messageId, SendOutcome outcome, CancellationToken ct)

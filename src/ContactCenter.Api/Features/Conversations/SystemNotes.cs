@@ -7,7 +7,9 @@ namespace ContactCenter.Api.Features.Conversations;
 
 /// <summary>
 /// Connectors' notices in a conversation ("The customer blocked the bot"): a `note` message from System with
-/// `metadata.notice`, at most once per key since the customer's last message; pushed as `messageCreated` after commit.
+/// `metadata.notice`, not repeated while it is still the newest notice since the customer's last message (blocked,
+/// unblocked, blocked again gives three notes; five failing sends to a blocked bot give one); pushed as `messageCreated`
+/// after commit.
 /// </summary>
 public sealed class SystemNotes(NpgsqlDataSource db, InboxNotifier notifier) : IConversationNotes
 {
@@ -35,10 +37,11 @@ public sealed class SystemNotes(NpgsqlDataSource db, InboxNotifier notifier) : I
             insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata)
             select c.id, c.channel_id, 'note', @text, 'system', 'sent', jsonb_build_object('notice', @key::text)
             from conversations c
-            where c.id = @conversationId and not exists (
-                select 1 from messages n
-                where n.conversation_id = c.id and n.direction = 'note' and n.sender_type = 'system' and n.metadata->>'notice' = @key
-                  and n.id > coalesce((select max(i.id) from messages i where i.conversation_id = c.id and i.direction = 'inbound'), 0))
+            where c.id = @conversationId and coalesce((
+                select n.metadata->>'notice' from messages n
+                where n.conversation_id = c.id and n.direction = 'note' and n.sender_type = 'system' and n.metadata ? 'notice'
+                  and n.id > coalesce((select max(i.id) from messages i where i.conversation_id = c.id and i.direction = 'inbound'), 0)
+                order by n.id desc limit 1), '') <> @key
             returning id
             """;
         long? id;

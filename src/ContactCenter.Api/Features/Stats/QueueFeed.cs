@@ -36,15 +36,23 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHu
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
-        // The unassigned open conversations (the queue) and the breached ones, assigned or not, in one read.
+        // The unassigned open conversations (the queue, breached or not) and the assigned breached ones, in one read;
+        // each part has its own limit, so many breaches never crowd the queue out (and each part has its partial index).
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
             select c.id as conversation_id, ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
-                   coalesce(c.waiting_since, c.created_at) as waiting_since, c.sla_breached_at, c.sla_breach_kind,
-                   c.assignee_id, u.name as assignee_name
-            from conversations c join channels ch on ch.id = c.channel_id left join users u on u.id = c.assignee_id
-            where c.status <> 'resolved' and (c.assignee_id is null or c.sla_breached_at is not null)
-            order by coalesce(c.waiting_since, c.created_at), c.id
-            limit 500
+                   c.waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id, u.name as assignee_name
+            from (
+                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at) as waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id
+                 from conversations c
+                 where c.status <> 'resolved' and c.assignee_id is null
+                 order by coalesce(c.waiting_since, c.created_at), c.id limit 500)
+                union all
+                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at), c.sla_breached_at, c.sla_breach_kind, c.assignee_id
+                 from conversations c
+                 where c.status <> 'resolved' and c.assignee_id is not null and c.sla_breached_at is not null
+                 order by coalesce(c.waiting_since, c.created_at), c.id limit 500)) c
+            join channels ch on ch.id = c.channel_id left join users u on u.id = c.assignee_id
+            order by c.waiting_since, c.id
             """, cancellationToken: ct))).ToList();
         var users = (await connection.QueryAsync<(long Id, string Name, long Open)>(new CommandDefinition("""
             select u.id, u.name, (select count(*) from conversations c where c.assignee_id = u.id and c.status <> 'resolved')

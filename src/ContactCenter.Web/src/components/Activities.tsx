@@ -13,6 +13,8 @@ export type Subject = { type: 'lead' | 'deal'; id: Id };
 export function useSubjectUpdates(subject: Subject, reload: () => void) {
   useHubEvent('dealUpdated', (d) => { if (subject.type === 'deal' && sameId(d.id, subject.id)) reload(); });
   useHubEvent('leadUpdated', (l) => { if (subject.type === 'lead' && sameId(l.id, subject.id)) reload(); });
+  // After a reconnect (or the server's `resync`) changes may have been missed: re-read like the other live views.
+  useHubEvent('resync', () => reload());
 }
 
 export async function completeActivity(a: { id: Id }) {

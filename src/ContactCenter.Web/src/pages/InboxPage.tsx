@@ -60,14 +60,16 @@ export function InboxPage() {
       const page = await api<Page<ConversationSummary>>(listUrl(null));
       if (gen !== generation.current) return;
       const pushed = pushedDuringReload.current ?? [];
-      pushedDuringReload.current = null;
       setItems(replay(mergePage([], page.items), pushed, filter, me.id));
       setNextCursor(page.nextCursor);
       setError(null);
     } catch (e) {
       if (gen === generation.current) setError((e as Error).message);
     } finally {
-      if (gen === generation.current) setLoading(false);
+      if (gen === generation.current) {
+        pushedDuringReload.current = null;
+        setLoading(false);
+      }
     }
   }, [listUrl, joined, filter, me.id]);
 
