@@ -20,6 +20,8 @@ public sealed class FaultTests : IAsyncLifetime
         }
     }
 
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     private readonly AppFixture direct = new WithoutJobServer();
     private TcpProxy proxy = null!;
     private AppNode viaProxy = null!;
@@ -90,18 +92,18 @@ public sealed class FaultTests : IAsyncLifetime
         await direct.IngestAsync(channel, "h-0", "cust-0", "before");
         // Finished in Hangfire too before the outage (a job cut off while Hangfire records its end is run again only after
         // the invisibility timeout: harmless, its automation row is done, but not what this test waits for).
-        await WaitForAsync(async () => await direct.CountAsync("activities") == 1 && (await HangfireRunsAsync()).SequenceEqual(["Succeeded"]),
-            "the automation job before the outage");
+        await HttpJson.EventuallyAsync(async () => await direct.CountAsync("activities") == 1 && (await HangfireRunsAsync()).SequenceEqual(["Succeeded"]),
+            "the automation job before the outage", Patience);
 
         proxy.Stop();
         await Task.Delay(TimeSpan.FromSeconds(3)); // the job server's workers, heartbeat and schedulers all fail meanwhile
         proxy.Start();
         await direct.IngestAsync(channel, "h-1", "cust-1", "after");
 
-        await WaitForAsync(async () => await direct.CountAsync("activities") == 2, "the automation job after the outage");
+        await HttpJson.EventuallyAsync(async () => await direct.CountAsync("activities") == 2, "the automation job after the outage", Patience);
         // Both runs are Hangfire jobs, finished by the only job server there is: the one behind the proxy.
-        await WaitForAsync(async () => (await HangfireRunsAsync()).SequenceEqual(["Succeeded", "Succeeded"]),
-            "both automation runs to be recorded as succeeded by Hangfire");
+        await HttpJson.EventuallyAsync(async () => (await HangfireRunsAsync()).SequenceEqual(["Succeeded", "Succeeded"]),
+            "both automation runs to be recorded as succeeded by Hangfire", Patience);
         using var jobs = viaProxy.Http(direct.AdminToken);
         var overview = await jobs.GetFromJsonAsync<JsonObject>("/api/admin/jobs");
         var server = Assert.Single(overview!["servers"]!.AsArray());
@@ -113,16 +115,6 @@ public sealed class FaultTests : IAsyncLifetime
         await using var db = direct.Db();
         return (await Dapper.SqlMapper.QueryAsync<string>(db,
             "select statename from hangfire.job where invocationdata::text like '%AutomationRunner%' order by id")).ToList();
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(200);
-        }
     }
 
     private static async Task<bool> Delay()

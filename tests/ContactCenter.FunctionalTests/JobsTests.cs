@@ -45,27 +45,16 @@ public sealed class JobsTests(AppFixture fixture) : IClassFixture<AppFixture>, I
 
         fixture.App.Services.GetRequiredService<IRecurringJobManager>().Trigger("sweep-unsent-uploads");
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await admin.GetAsync($"/api/attachments/{abandoned}")).StatusCode != HttpStatusCode.NotFound)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The sweep did not run on the job server.");
-            await Task.Delay(200);
-        }
+        await HttpJson.EventuallyAsync(async () => (await admin.GetAsync($"/api/attachments/{abandoned}")).StatusCode == HttpStatusCode.NotFound,
+            "the sweep to run on the job server", TimeSpan.FromSeconds(30));
         Assert.Equal("fresh"u8.ToArray(), await admin.GetByteArrayAsync($"/api/attachments/{kept}"));
-        JsonNode sweep;
-        do
+        JsonNode sweep = null!;
+        await HttpJson.EventuallyAsync(async () =>
         {
             var overview = (await admin.GetFromJsonAsync<JsonObject>("/api/admin/jobs"))!;
             sweep = overview["recurring"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == "sweep-unsent-uploads")!;
-            Assert.True(DateTime.UtcNow < deadline, "The sweep's state was not recorded.");
-        }
-        while (sweep["lastJobState"]?.GetValue<string>() != "Succeeded" && await Pause());
+            return sweep["lastJobState"]?.GetValue<string>() == "Succeeded";
+        }, "the sweep's state to be recorded", TimeSpan.FromSeconds(30));
         Assert.NotNull(sweep["lastExecution"]);
-    }
-
-    private static async Task<bool> Pause()
-    {
-        await Task.Delay(200);
-        return true;
     }
 }

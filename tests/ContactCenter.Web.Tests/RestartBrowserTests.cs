@@ -32,7 +32,7 @@ public sealed class RestartBrowserTests(WebAppFixture fx) : IClassFixture<WebApp
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await page.Locator($"[data-conversation-id='{first["conversationId"]}']").ClickAsync();
             await Expect(page.Locator(".message.inbound")).ToContainTextAsync("Before the restart");
-            await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.isConnected");
+            await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.status.state === 'connected'");
 
             // The server goes away (graceful stop closes the hub), and nothing answers at its address for a while.
             proxy.TargetPort = 0;

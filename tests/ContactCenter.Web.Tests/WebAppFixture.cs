@@ -69,15 +69,18 @@ public sealed class WebAppFixture : AppFixture
     }
 
     /// <summary>Signs in on the sign-in form shown at <paramref name="path"/> and waits until the hub is connected.</summary>
-    public async Task SignInAsync(IPage page, string email, string password = "password-1234", string path = "/")
+    public async Task SignInAsync(IPage page, string email, string password = "password-1234", string path = "/", bool waitForHub = true)
     {
         await page.GotoAsync(BaseUrl + path);
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
-        // The hub is connected before the test makes anything happen.
-        await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.isConnected");
+        if (waitForHub)
+        {
+            // The hub has joined its groups (its `Ready` answered, not only the handshake) before the test makes anything happen.
+            await page.WaitForFunctionAsync("() => window.__cc && window.__cc.hub.status.state === 'connected'");
+        }
     }
 
     /// <summary>Calls the API as <paramref name="token"/>'s user; asserts success and returns the JSON answer (null for none).</summary>

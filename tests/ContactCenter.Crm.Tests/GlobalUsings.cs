@@ -1,0 +1,2 @@
+// HttpJson (OkJsonAsync, EventuallyAsync...) lives beside the shared fixtures.
+global using ContactCenter.FunctionalTests.Infrastructure;
