@@ -122,7 +122,7 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
         private readonly JsonSerializerOptions json = services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions;
         private int started;
 
-        /// <summary>Subscribes once (the multiplexer re-subscribes by itself after a reconnect).</summary>
+        /// <summary>Subscribes once (the multiplexer re-subscribes by itself after a reconnect); a failed attempt is retried.</summary>
         public void Start(DefaultHubLifetimeManager<THub> local)
         {
             if (mux is null || Interlocked.Exchange(ref started, 1) == 1)
@@ -137,7 +137,9 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 logger.LogWarning("Backplane group sends not subscribed yet: {Error}", ex.Message);
-                Volatile.Write(ref started, 0); // the next connection tries again
+                Volatile.Write(ref started, 0);
+                // Tried again shortly (and by the next connection): clients already here must not wait for a newcomer.
+                _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => Start(local), TaskScheduler.Default);
                 return;
             }
             // Messages are handled one at a time, in the order they were published.
