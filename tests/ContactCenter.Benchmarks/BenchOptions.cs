@@ -82,6 +82,7 @@ public sealed record Sizes
     public required TimeSpan BareHttp { get; init; }
     public required TimeSpan IngestWarmup { get; init; }
     public required TimeSpan Ingest { get; init; }
+    public required TimeSpan IngestProfile { get; init; }
     public required int HttpConcurrency { get; init; }
     public required int Managers { get; init; }
     public required TimeSpan Push { get; init; }
@@ -101,6 +102,7 @@ public sealed record Sizes
         BareHttp = TimeSpan.FromSeconds(3),
         IngestWarmup = TimeSpan.FromSeconds(3),
         Ingest = TimeSpan.FromSeconds(7),
+        IngestProfile = TimeSpan.FromSeconds(5),
         HttpConcurrency = 32,
         Managers = 50,
         Push = TimeSpan.FromSeconds(5),
@@ -121,6 +123,7 @@ public sealed record Sizes
         BareHttp = TimeSpan.FromSeconds(10),
         IngestWarmup = TimeSpan.FromSeconds(8),
         Ingest = TimeSpan.FromSeconds(40),
+        IngestProfile = TimeSpan.FromSeconds(15),
         HttpConcurrency = 32,
         Managers = 1000,
         Push = TimeSpan.FromSeconds(20),

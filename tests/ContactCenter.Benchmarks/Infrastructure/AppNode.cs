@@ -45,6 +45,10 @@ public sealed class AppNode : IAsyncDisposable
             // Bots are not polled: the benchmark posts Telegram updates to the webhook.
             ["Telegram__PollingEnabled"] = "false",
             ["Storage__Path"] = Path.Combine(o.WorkDir, "files"),
+            // Names of JIT-compiled methods for perf (/tmp/perf-<pid>.map), for the app's CPU profile; with W^X on, the
+            // JIT's code runs from a double-mapped memfd that perf cannot match to the map (every managed frame "[unknown]").
+            ["DOTNET_PerfMapEnabled"] = "3",
+            ["DOTNET_EnableWriteXorExecute"] = "0",
         };
         var p = Children.Start("dotnet", [o.AppDll], projectDir, env, log);
         var node = new AppNode(name, baseUrl, p, log);

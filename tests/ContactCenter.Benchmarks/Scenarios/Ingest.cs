@@ -10,9 +10,17 @@ namespace ContactCenter.Benchmarks.Scenarios;
 /// </summary>
 public static class Ingest
 {
-    public sealed record Outcome(double StoredPerSecond, HttpLoad.Result Load, CpuWindow.Usage Cpu, double WalPerMessage, double WalSyncMsPerMessage, long Stored);
+    public sealed record Outcome(double StoredPerSecond, HttpLoad.Result Load, CpuWindow.Usage Cpu, double WalPerMessage, double WalSyncMsPerMessage, long Stored)
+    {
+        /// <summary>The first node's CPU profile, from a window of its own after the measured one (the sampling costs CPU).</summary>
+        public AppCpuProfile.Result? AppProfile { get; init; }
 
-    public static async Task<Outcome> MeasureAsync(BenchContext ctx, string title, IReadOnlyList<AppNode> nodes, TimeSpan duration, Func<Task>? beforeMeasure = null)
+        public TimeSpan AppProfileWindow { get; init; }
+
+        public string? AppProfileFailure { get; init; }
+    }
+
+    public static async Task<Outcome> MeasureAsync(BenchContext ctx, string title, IReadOnlyList<AppNode> nodes, TimeSpan duration, Func<Task>? beforeMeasure = null, TimeSpan? profileWindow = null, Func<Outcome, Task>? afterMeasure = null)
     {
         var targets = ctx.Ingest!;
         var known = await ContactPool.EnsureAsync(ctx);
@@ -41,15 +49,29 @@ public static class Ingest
         var walAfter = await ctx.AppDb.WalSyncsAsync();
         var walMsAfter = await ctx.AppDb.WalSyncMsAsync();
         var stored = countAfter - countBefore;
-        return new Outcome(stored / elapsed.TotalSeconds, load, usage, (walAfter - walBefore) / (double)Math.Max(1, stored),
+        var outcome = new Outcome(stored / elapsed.TotalSeconds, load, usage, (walAfter - walBefore) / (double)Math.Max(1, stored),
             (walMsAfter - walMsBefore) / Math.Max(1, stored), stored);
+        if (afterMeasure is not null)
+        {
+            await afterMeasure(outcome);
+        }
+        if (profileWindow is not { } window)
+        {
+            return outcome;
+        }
+        // A window of its own after the measured one: sampling costs CPU, and the statement profile is already taken.
+        var (profile, failure) = await AppCpuProfile.RecordAsync(nodes[0].Pid, Path.Combine(ctx.Options.WorkDir, $"perf-{nodes[0].Name}-ingest.data"), window,
+            () => HttpLoad.RunAsync($"{title}: app CPU profile (perf)", client, ctx.Size.HttpConcurrency, window, Make, HttpLoad.Success,
+                () => $"{traffic.Contacts:N0} contacts"));
+        return outcome with { AppProfile = profile, AppProfileFailure = failure, AppProfileWindow = window };
     }
 
     public static async Task RunAsync(BenchContext ctx)
     {
         const string scenario = "2 ingest";
         await ctx.EnsureAppAsync();
-        var outcome = await MeasureAsync(ctx, "ingest, 1 node", [ctx.NodeA!], ctx.Size.Ingest, () => IngestProfile.ResetAsync(ctx));
+        var outcome = await MeasureAsync(ctx, "ingest, 1 node", [ctx.NodeA!], ctx.Size.Ingest, () => IngestProfile.ResetAsync(ctx), ctx.Size.IngestProfile,
+            o => IngestProfile.ReportAsync(ctx, o));
         ctx.IngestRate = outcome.StoredPerSecond;
         var ratio = outcome.StoredPerSecond / ctx.PgBenchTps;
         ctx.Report.Add(new Row(scenario, "Inbound messages stored/s (api + Telegram webhooks, 1 node)", $"{outcome.StoredPerSecond:N0} msg/s",
@@ -65,7 +87,7 @@ public static class Ingest
         ctx.Report.Add(new Row(scenario, "WAL flushes per stored message", $"{outcome.WalPerMessage:0.00}",
             double.IsNaN(ctx.PgBenchWalPerTx) ? "" : $"{ctx.PgBenchWalPerTx:0.00} (pgbench)", "",
             Note: $"1.00 = one fsync per message, commits not shared; {outcome.WalSyncMsPerMessage:0.00} ms of WAL fsync per message") { Number = outcome.WalPerMessage });
-        await IngestProfile.ReportAsync(ctx, outcome);
+        IngestProfile.AppCpu(ctx, outcome);
         Progress.Say(double.IsNaN(ratio)
             ? $"  >>> Ingest: {outcome.StoredPerSecond:N0} stored msg/s (no ratio: pgbench did not run)"
             : $"  >>> Ingest ratio: {Fmt.Ratio(ratio)} of the pgbench one-row INSERT ceiling ({outcome.StoredPerSecond:N0} stored msg/s vs {ctx.PgBenchTps:N0} TPS; goal >= 1.00x: {(ratio >= 1 ? "met" : "NOT met")})");

@@ -29,6 +29,54 @@ public static class IngestProfile
         await StatementsAsync(ctx, heading, summary, n, "msg", console: true);
     }
 
+    /// <summary>The app's side: its CPU per message split by where the sampled busy stacks were (see <see cref="AppCpuProfile"/>).</summary>
+    public static void AppCpu(BenchContext ctx, Ingest.Outcome outcome)
+    {
+        var report = ctx.Report;
+        var appMsPerMessage = outcome.Cpu.AppSeconds * 1000 / Math.Max(1, outcome.Stored);
+        if (outcome.AppProfile is not { } p)
+        {
+            if (outcome.AppProfileFailure is not null)
+            {
+                report.Note($"No app CPU profile: {outcome.AppProfileFailure}");
+            }
+            return;
+        }
+        report.Profile($"#### The app's CPU per message ({appMsPerMessage:0.00} ms), by where its threads were busy");
+        report.Profile("");
+        report.Profile($"`perf record -e cpu-clock -g` on the app over {outcome.AppProfileWindow.TotalSeconds:0} s of the same load right after the measured window "
+            + $"(sampling costs CPU, so not during it): {p.Samples:N0} samples, {p.CpuSeconds:0.0} s of CPU. "
+            + "A sample counts for the leaf-most frame of a known library, so a socket write by Npgsql is Npgsql's and a serialization called by "
+            + "the pipeline is JSON's; ms/msg is the share times the measured app CPU per message.");
+        report.Profile("");
+        Shares(report, "", "| where | share | ms/msg |", p.Areas, (name, share) => $"| {name} | {share:P0} | {share * appMsPerMessage:0.00} |");
+        Shares(report, "ContactCenter methods on the sampled stacks (inclusive: the method or what it called was running):",
+            "| method | inclusive share |", p.OwnMethods, (name, share) => $"| `{name}` | {share:P0} |");
+        Shares(report, "Hottest leaf methods (exclusive):", "| method | exclusive share |", p.Leaves,
+            (name, share) => $"| `{name.Replace("|", "\\|", StringComparison.Ordinal)}` | {share:P0} |");
+        Progress.Say($"  App CPU per message ({appMsPerMessage:0.00} ms) by area (perf, {p.Samples:N0} samples):");
+        foreach (var (name, share) in p.Areas.Take(8))
+        {
+            Progress.Say($"    {share * appMsPerMessage,6:0.00} ms  {share,4:P0}  {name}");
+        }
+    }
+
+    private static void Shares(Report report, string caption, string header, IReadOnlyList<(string Name, double Share)> rows, Func<string, double, string> row)
+    {
+        if (caption.Length > 0)
+        {
+            report.Profile(caption);
+            report.Profile("");
+        }
+        report.Profile(header);
+        report.Profile(string.Concat(Enumerable.Repeat("|---", header.Count(c => c == '|') - 1)) + "|");
+        foreach (var (name, share) in rows)
+        {
+            report.Profile(row(name, share));
+        }
+        report.Profile("");
+    }
+
     /// <summary>Writes the top statements since the last reset, per unit of work (stored message, pushed message).</summary>
     public static async Task StatementsAsync(BenchContext ctx, string heading, string summary, double units, string unit, bool console)
     {
