@@ -40,7 +40,9 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
+            // The pool does not reset connections (DatabaseExtensions): the session lock goes, and so does any setting
+            // a script left (Hangfire's installer sets and resets search_path).
+            await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(@key); reset all", connection);
             unlock.Parameters.AddWithValue("key", LockKey);
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }

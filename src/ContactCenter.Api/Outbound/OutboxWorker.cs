@@ -1,3 +1,4 @@
+using ContactCenter.Api.Database;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -160,16 +161,7 @@ public sealed class OutboxWorker(NpgsqlDataSource db, IEnumerable<IOutboxHandler
         {
             try
             {
-                await using var connection = await db.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => wake.Release();
-                await using (var listen = new NpgsqlCommand("listen cc_outbox", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(ct);
-                }
-                while (!ct.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(ct);
-                }
+                await db.ListenAsync("cc_outbox", () => wake.Release(), ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {

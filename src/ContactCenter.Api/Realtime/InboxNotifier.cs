@@ -15,16 +15,10 @@ public sealed class InboxNotifier(
     IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
     ConversationQueries conversations, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays)
 {
-    private const string AudienceSql = """
-        select u.id from users u join conversations c on c.id = @conversationId
-        where u.is_active and (u.role in ('admin', 'supervisor') or u.id = c.assignee_id
-            or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = u.id)))
-        """;
-
     public async Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<long>(new CommandDefinition(AudienceSql, new { conversationId }, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<long>(new CommandDefinition(ConversationQueries.Audience, new { conversationId }, cancellationToken: ct))).ToList();
     }
 
     public async Task MessageCreatedAsync(long messageId, CancellationToken ct)
@@ -34,9 +28,10 @@ public sealed class InboxNotifier(
         {
             return;
         }
-        var audience = await AudienceAsync(message.ConversationId, ct);
-        await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).messageCreated(message);
-        await PushConversationAsync(message.ConversationId, audience, ct);
+        // The audience comes with its summaries (one query); messageCreated still goes out before conversationUpdated.
+        var summaries = await conversations.AudienceSummariesAsync(message.ConversationId, ct);
+        await hub.Clients.Groups(summaries.Select(s => HubGroups.User(s.UserId)).ToList()).messageCreated(message);
+        await PushSummariesAsync(summaries, ct);
     }
 
     public async Task MessageUpdatedAsync(long messageId, CancellationToken ct)
@@ -53,9 +48,9 @@ public sealed class InboxNotifier(
     /// <summary>After an assignment, status or read change. Former viewers who lost access are told to drop it.</summary>
     public async Task ConversationChangedAsync(long conversationId, IReadOnlyCollection<long> formerViewers, CancellationToken ct)
     {
-        var audience = await AudienceAsync(conversationId, ct);
-        await PushConversationAsync(conversationId, audience, ct);
-        var removed = formerViewers.Except(audience).ToList();
+        var summaries = await conversations.AudienceSummariesAsync(conversationId, ct);
+        await PushSummariesAsync(summaries, ct);
+        var removed = formerViewers.Except(summaries.Select(s => s.UserId)).ToList();
         if (removed.Count > 0)
         {
             await hub.Clients.Groups(removed.Select(HubGroups.User).ToList()).conversationRemoved(new ConversationRef(conversationId));
@@ -66,7 +61,7 @@ public sealed class InboxNotifier(
     /// <summary>Only the reader's own view changes on a read: their summary and counters, on all their devices.</summary>
     public async Task ReadChangedAsync(long conversationId, long userId, CancellationToken ct)
     {
-        await PushConversationAsync(conversationId, [userId], ct);
+        await PushSummariesAsync(await conversations.SummariesForAsync(conversationId, [userId], ct), ct);
     }
 
     /// <summary>Counters are coalesced per user over a short window (<see cref="CounterPushes"/>); the values pushed are exact.</summary>
@@ -87,16 +82,15 @@ public sealed class InboxNotifier(
         }
     }
 
-    private async Task PushConversationAsync(long conversationId, IReadOnlyCollection<long> audience, CancellationToken ct)
+    private async Task PushSummariesAsync(IReadOnlyList<(long UserId, ConversationSummary Summary)> summaries, CancellationToken ct)
     {
-        if (audience.Count == 0)
+        if (summaries.Count == 0)
         {
             return;
         }
         // Users who see the same summary (the same unread count) share one send: one serialization, not one per user.
-        var summaries = await conversations.SummariesForAsync(conversationId, audience, ct);
         await Task.WhenAll(summaries.GroupBy(s => s.Summary).Select(g =>
             hub.Clients.Groups(g.Select(s => HubGroups.User(s.UserId)).ToList()).conversationUpdated(g.Key)));
-        await PushCountersAsync(audience, ct);
+        await PushCountersAsync(summaries.Select(s => s.UserId).ToList(), ct);
     }
 }

@@ -1,3 +1,4 @@
+using ContactCenter.Api.Database;
 using ContactCenter.Api.Features.Crm.Automation;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
@@ -168,16 +169,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
         {
             try
             {
-                await using var connection = await db.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => wake.Release();
-                await using (var listen = new NpgsqlCommand("listen cc_automation", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(ct);
-                }
-                while (!ct.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(ct);
-                }
+                await db.ListenAsync("cc_automation", () => wake.Release(), ct);
             }
             catch (OperationCanceledException)
             {
