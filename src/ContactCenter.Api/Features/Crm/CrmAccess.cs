@@ -24,28 +24,20 @@ public static class CrmAccess
     /// channels. A union of three sets rather than the visibility rule tested per user: with a thousand managers the
     /// per-user test probed the deal's conversations a thousand times (about 5 ms a push in the benchmark).
     /// </summary>
-    public const string DealAudience = """
-        select u.id from users u where u.is_active and u.role in ('admin', 'supervisor') and exists (select 1 from deals d where d.id = @dealId)
-        union
-        select u.id from deals d join users u on u.id = d.assignee_id and u.is_active where d.id = @dealId
-        union
-        select u.id from deals d
-        join conversations vc on vc.deal_id = d.id
-        join channel_members vm on vm.channel_id = vc.channel_id
-        join users u on u.id = vm.user_id and u.is_active
-        where d.id = @dealId and d.assignee_id is null
-        """;
+    public static readonly string DealAudience = Audience("deals", "deal_id", "@dealId");
 
     /// <summary>The users who see a lead (@leadId), as <see cref="DealAudience"/>.</summary>
-    public const string LeadAudience = """
-        select u.id from users u where u.is_active and u.role in ('admin', 'supervisor') and exists (select 1 from leads l where l.id = @leadId)
+    public static readonly string LeadAudience = Audience("leads", "lead_id", "@leadId");
+
+    private static string Audience(string table, string conversationColumn, string id) => $"""
+        select u.id from users u where u.is_active and u.role in ('admin', 'supervisor') and exists (select 1 from {table} s where s.id = {id})
         union
-        select u.id from leads l join users u on u.id = l.assignee_id and u.is_active where l.id = @leadId
+        select u.id from {table} s join users u on u.id = s.assignee_id and u.is_active where s.id = {id}
         union
-        select u.id from leads l
-        join conversations vc on vc.lead_id = l.id
+        select u.id from {table} s
+        join conversations vc on vc.{conversationColumn} = s.id
         join channel_members vm on vm.channel_id = vc.channel_id
         join users u on u.id = vm.user_id and u.is_active
-        where l.id = @leadId and l.assignee_id is null
+        where s.id = {id} and s.assignee_id is null
         """;
 }
