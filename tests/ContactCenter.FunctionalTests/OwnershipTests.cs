@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ContactCenter.FunctionalTests;
@@ -146,6 +147,78 @@ public sealed class OwnershipTests(AppFixture fixture) : IClassFixture<AppFixtur
         var tampered = parts[0] + "." + parts[1].Replace('A', 'B') + "." + parts[2];
         using var bad = fixture.App.Http(tampered == fixture.AdminToken ? fixture.AdminToken + "x" : tampered);
         Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync("/api/conversations")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_push_audiences_of_conversations_leads_and_deals_are_exactly_the_users_the_visibility_rules_let_see_them()
+    {
+        var channelA = await fixture.CreateApiChannelAsync(name: "A");
+        var channelB = await fixture.CreateApiChannelAsync(name: "B");
+        var users = new List<AppFixture.TestUser>
+        {
+            await fixture.CreateUserAsync("aud-sup", "supervisor"),
+            await fixture.CreateUserAsync("aud-admin-off", "admin"),
+            await fixture.CreateUserAsync("aud-ma", "manager", channelA.Id),
+            await fixture.CreateUserAsync("aud-mb", "manager", channelB.Id),
+            await fixture.CreateUserAsync("aud-mab", "manager", channelA.Id, channelB.Id),
+            await fixture.CreateUserAsync("aud-ma-off", "manager", channelA.Id),
+            await fixture.CreateUserAsync("aud-none", "manager"),
+        };
+        var unassignedA = (await fixture.IngestAsync(channelA, "aud-1", "cust-a", "hello"))["conversationId"]!.GetValue<long>();
+        var assignedB = (await fixture.IngestAsync(channelB, "aud-2", "cust-b", "hello"))["conversationId"]!.GetValue<long>();
+        var unassignedB = (await fixture.IngestAsync(channelB, "aud-3", "cust-c", "hello"))["conversationId"]!.GetValue<long>();
+        await using var db = fixture.Db();
+        await db.OpenAsync();
+        await db.ExecuteAsync("update users set is_active = false where email in ('aud-admin-off@test.local', 'aud-ma-off@test.local')");
+        await db.ExecuteAsync("update conversations set assignee_id = @mb where id = @assignedB", new { mb = users[3].Id, assignedB });
+        // A deal on the unassigned conversation of A, one assigned to the manager of A on the conversation of B.
+        await db.ExecuteAsync("""
+            insert into deals (pipeline_id, stage_id, title, assignee_id)
+            select s.pipeline_id, s.id, t.title, t.assignee from (select pipeline_id, id from stages order by id limit 1) s,
+                (values ('unassigned', null::bigint), ('assigned', @ma)) t(title, assignee);
+            update conversations set deal_id = (select id from deals where title = 'unassigned') where id = @unassignedA;
+            update conversations set deal_id = (select id from deals where title = 'assigned') where id = @unassignedB;
+            """, new { ma = users[2].Id, unassignedA, unassignedB });
+        var leads = (await db.QueryAsync<long>("select lead_id from conversations where lead_id is not null")).ToList();
+        var deals = (await db.QueryAsync<long>("select id from deals")).ToList();
+        Assert.NotEmpty(leads);
+        Assert.Equal(2, deals.Count);
+
+        async Task<long[]> ByRuleAsync(string table, string alias, string visible, long id) =>
+            (await db.QueryAsync<long>($"""
+                select u.id from users u where u.is_active and exists (
+                    select 1 from {table} {alias} where {alias}.id = @id and {visible.Replace("@staff", "(u.role in ('admin', 'supervisor'))").Replace("@me", "u.id")})
+                order by u.id
+                """, new { id })).ToArray();
+        async Task<long[]> AudienceAsync(string sql, object parameters) => (await db.QueryAsync<long>(sql, parameters)).Order().ToArray();
+
+        foreach (var conversationId in new[] { unassignedA, assignedB, unassignedB })
+        {
+            var expected = await ByRuleAsync("conversations", "c", ContactCenter.Api.Features.Conversations.ConversationQueries.Visible, conversationId);
+            Assert.Equal(expected, await AudienceAsync(ContactCenter.Api.Features.Conversations.ConversationQueries.Audience, new { conversationId }));
+        }
+        foreach (var leadId in leads)
+        {
+            var expected = await ByRuleAsync("leads", "l", ContactCenter.Api.Features.Crm.CrmAccess.LeadVisible, leadId);
+            Assert.Equal(expected, await AudienceAsync(ContactCenter.Api.Features.Crm.CrmAccess.LeadAudience, new { leadId }));
+        }
+        foreach (var dealId in deals)
+        {
+            var expected = await ByRuleAsync("deals", "d", ContactCenter.Api.Features.Crm.CrmAccess.DealVisible, dealId);
+            Assert.Equal(expected, await AudienceAsync(ContactCenter.Api.Features.Crm.CrmAccess.DealAudience, new { dealId }));
+        }
+        // And the cases are not trivial: the unassigned conversation of A goes to the supervisor and the active members of A only.
+        var audienceA = await AudienceAsync(ContactCenter.Api.Features.Conversations.ConversationQueries.Audience, new { conversationId = unassignedA });
+        Assert.Contains(users[0].Id, audienceA);
+        Assert.Contains(users[2].Id, audienceA);
+        Assert.Contains(users[4].Id, audienceA);
+        Assert.DoesNotContain(users[1].Id, audienceA);
+        Assert.DoesNotContain(users[3].Id, audienceA);
+        Assert.DoesNotContain(users[5].Id, audienceA);
+        Assert.DoesNotContain(users[6].Id, audienceA);
+        Assert.Equal([users[0].Id, users[3].Id], (await AudienceAsync(ContactCenter.Api.Features.Conversations.ConversationQueries.Audience, new { conversationId = assignedB }))
+            .Where(id => users.Any(u => u.Id == id)).ToArray());
+        Assert.Empty(await AudienceAsync(ContactCenter.Api.Features.Conversations.ConversationQueries.Audience, new { conversationId = -1L }));
     }
 
     private static async Task<List<JsonObject>> ListAsync(HttpClient http, string view)
