@@ -79,6 +79,8 @@ BENCH_DLL=$ROOT/tests/ContactCenter.Benchmarks/bin/Release/net10.0/ContactCenter
 # ---- services ---------------------------------------------------------------
 ensure_pg
 ensure_redis
+# perf samples the app's CPU for the ingest profile; without it the profile is skipped (the results say so).
+command -v perf >/dev/null 2>&1 || apt_install linux-perf || log "perf could not be installed: no app CPU profile this run"
 PGBENCH=$PG_BIN/pgbench
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench || true)
 [ -n "$PGBENCH" ] && [ -x "$PGBENCH" ] || die "pgbench not found (it comes with Debian's postgresql package)"

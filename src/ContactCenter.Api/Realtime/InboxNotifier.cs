@@ -28,10 +28,9 @@ public sealed class InboxNotifier(
         {
             return;
         }
-        // The audience comes with its summaries (one query); messageCreated still goes out before conversationUpdated.
-        var summaries = await conversations.AudienceSummariesAsync(message.ConversationId, ct);
-        await hub.Clients.Groups(summaries.Select(s => HubGroups.User(s.UserId)).ToList()).messageCreated(message);
-        await PushSummariesAsync(summaries, ct);
+        var audience = await AudienceAsync(message.ConversationId, ct);
+        await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).messageCreated(message);
+        await PushConversationAsync(message.ConversationId, audience, ct);
     }
 
     public async Task MessageUpdatedAsync(long messageId, CancellationToken ct)
@@ -48,9 +47,9 @@ public sealed class InboxNotifier(
     /// <summary>After an assignment, status or read change. Former viewers who lost access are told to drop it.</summary>
     public async Task ConversationChangedAsync(long conversationId, IReadOnlyCollection<long> formerViewers, CancellationToken ct)
     {
-        var summaries = await conversations.AudienceSummariesAsync(conversationId, ct);
-        await PushSummariesAsync(summaries, ct);
-        var removed = formerViewers.Except(summaries.Select(s => s.UserId)).ToList();
+        var audience = await AudienceAsync(conversationId, ct);
+        await PushConversationAsync(conversationId, audience, ct);
+        var removed = formerViewers.Except(audience).ToList();
         if (removed.Count > 0)
         {
             await hub.Clients.Groups(removed.Select(HubGroups.User).ToList()).conversationRemoved(new ConversationRef(conversationId));
@@ -61,7 +60,7 @@ public sealed class InboxNotifier(
     /// <summary>Only the reader's own view changes on a read: their summary and counters, on all their devices.</summary>
     public async Task ReadChangedAsync(long conversationId, long userId, CancellationToken ct)
     {
-        await PushSummariesAsync(await conversations.SummariesForAsync(conversationId, [userId], ct), ct);
+        await PushConversationAsync(conversationId, [userId], ct);
     }
 
     /// <summary>Counters are coalesced per user over a short window (<see cref="CounterPushes"/>); the values pushed are exact.</summary>
@@ -82,15 +81,16 @@ public sealed class InboxNotifier(
         }
     }
 
-    private async Task PushSummariesAsync(IReadOnlyList<(long UserId, ConversationSummary Summary)> summaries, CancellationToken ct)
+    private async Task PushConversationAsync(long conversationId, IReadOnlyCollection<long> audience, CancellationToken ct)
     {
-        if (summaries.Count == 0)
+        if (audience.Count == 0)
         {
             return;
         }
         // Users who see the same summary (the same unread count) share one send: one serialization, not one per user.
+        var summaries = await conversations.SummariesForAsync(conversationId, audience, ct);
         await Task.WhenAll(summaries.GroupBy(s => s.Summary).Select(g =>
             hub.Clients.Groups(g.Select(s => HubGroups.User(s.UserId)).ToList()).conversationUpdated(g.Key)));
-        await PushCountersAsync(summaries.Select(s => s.UserId).ToList(), ct);
+        await PushCountersAsync(audience, ct);
     }
 }

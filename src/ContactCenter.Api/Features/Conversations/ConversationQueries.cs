@@ -150,37 +150,15 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
 
     /// <summary>The conversation's summary as each of the given users sees it (their own unread count), in one query.</summary>
     /// <summary>
-    /// The users who see a conversation (@conversationId), by the rule of <c>Visible</c>: active staff, its assignee, or
-    /// while unassigned the active members of its channel. A union of three sets rather than the rule tested per user
-    /// (a thousand managers made that a thousand membership probes per push).
+    /// The users who see a conversation (@conversationId): the rule of <see cref="Visible"/> for every active user.
+    /// Tested per user on purpose: a hash semi-join over the channel's members, faster here than a union of the three
+    /// sets (the union is what leads and deals use, CrmAccess).
     /// </summary>
     public const string Audience = """
-        select u.id from users u
-        where u.is_active and u.role in ('admin', 'supervisor') and exists (select 1 from conversations c where c.id = @conversationId)
-        union
-        select u.id from conversations c join users u on u.id = c.assignee_id and u.is_active where c.id = @conversationId
-        union
-        select u.id from conversations c
-        join channel_members cm on cm.channel_id = c.channel_id
-        join users u on u.id = cm.user_id and u.is_active
-        where c.id = @conversationId and c.assignee_id is null
+        select u.id from users u join conversations c on c.id = @conversationId
+        where u.is_active and (u.role in ('admin', 'supervisor') or u.id = c.assignee_id
+            or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = u.id)))
         """;
-
-    /// <summary>Everyone who sees the conversation (<see cref="Audience"/>), each with their own summary: one query for both.</summary>
-    public async Task<IReadOnlyList<(long UserId, ConversationSummary Summary)>> AudienceSummariesAsync(long conversationId, CancellationToken ct)
-    {
-        var sql = $"""
-            with audience as ({Audience})
-            select me.id as me, {SummaryColumns}
-            from audience me
-            cross join conversations c
-            {SummaryJoins.Replace("r.user_id = @me", "r.user_id = me.id", StringComparison.Ordinal)}
-            where c.id = @conversationId
-            """;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql, new { conversationId }, cancellationToken: ct));
-        return rows.Select(r => (r.Me, r.ToSummary())).ToList();
-    }
 
     public async Task<IReadOnlyList<(long UserId, ConversationSummary Summary)>> SummariesForAsync(long conversationId, IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
