@@ -148,7 +148,6 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             new { conversationId, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
     }
 
-    /// <summary>The conversation's summary as each of the given users sees it (their own unread count), in one query.</summary>
     /// <summary>
     /// The users who see a conversation (@conversationId): the rule of <see cref="Visible"/> for every active user.
     /// Tested per user on purpose: a hash semi-join over the channel's members, faster here than a union of the three
@@ -160,6 +159,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = u.id)))
         """;
 
+    /// <summary>The conversation's summary as each of the given users sees it (their own unread count), in one query.</summary>
     public async Task<IReadOnlyList<(long UserId, ConversationSummary Summary)>> SummariesForAsync(long conversationId, IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
         var sql = $"""
