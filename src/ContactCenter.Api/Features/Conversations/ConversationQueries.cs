@@ -71,7 +71,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
     public async Task<Page<ConversationSummary>> ListAsync(CurrentUser me, ListQuery query, CancellationToken ct)
     {
         var (cursorAt, cursorId) = DecodeCursor(query.Cursor);
-        var sql = new StringBuilder($"select {SummaryColumns} from conversations c {SummaryJoins} where {Visible}");
+        var sql = new StringBuilder($"{Database.DatabaseExtensions.GenericPlan}select {SummaryColumns} from conversations c {SummaryJoins} where {Visible}");
         sql.Append(query.View switch
         {
             "mine" => " and c.assignee_id = @me",

@@ -20,6 +20,7 @@ public sealed class BoardQuery(NpgsqlDataSource db)
     {
         var filter = $"d.pipeline_id = @pipelineId and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and {CrmAccess.DealVisible}";
         var sql = $"""
+            {Database.DatabaseExtensions.GenericPlan}
             select name from pipelines where id = @pipelineId;
             select st.id as stage_id, st.name, st.semantic, st.sort, coalesce(a.count, 0) as count, coalesce(a.total, 0) as total
             from stages st
