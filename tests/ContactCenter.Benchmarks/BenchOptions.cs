@@ -18,6 +18,9 @@ public sealed record BenchOptions
     /// <summary>Extra connection string options for the app (e.g. "Max Auto Prepare=20"), to try a setting.</summary>
     public string AppConnectionExtra { get; init; } = "";
 
+    /// <summary>Extra environment variables for the app nodes (--app-env "K=V;K2=V2"), e.g. runtime settings to compare.</summary>
+    public IReadOnlyDictionary<string, string> AppEnvironment { get; init; } = new Dictionary<string, string>();
+
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
 
     public const string AppDatabase = "contactcenter_bench";
@@ -71,6 +74,8 @@ public sealed record BenchOptions
             Only = values.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() : new HashSet<string>(),
             Size = size,
             AppConnectionExtra = values.GetValueOrDefault("app-conn-extra", ""),
+            AppEnvironment = values.GetValueOrDefault("app-env", "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : ""),
         };
     }
 }

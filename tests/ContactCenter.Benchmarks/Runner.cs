@@ -15,6 +15,10 @@ public static class Runner
         await using var ctx = new BenchContext(o);
         var mode = o.Quick ? "quick" : "full";
         Describe(ctx);
+        if (o.AppEnvironment.Count > 0)
+        {
+            ctx.Report.Note($"The app ran with extra environment: {string.Join("; ", o.AppEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}.");
+        }
         if (o.AppConnectionExtra.Length > 0)
         {
             ctx.Report.Note($"The app ran with extra connection string options: {o.AppConnectionExtra}.");

@@ -50,6 +50,10 @@ public sealed class AppNode : IAsyncDisposable
             ["DOTNET_PerfMapEnabled"] = "3",
             ["DOTNET_EnableWriteXorExecute"] = "0",
         };
+        foreach (var (key, value) in o.AppEnvironment)
+        {
+            env[key] = value;
+        }
         var p = Children.Start("dotnet", [o.AppDll], projectDir, env, log);
         var node = new AppNode(name, baseUrl, p, log);
         await node.WaitReadyAsync(TimeSpan.FromSeconds(180));

@@ -94,6 +94,9 @@ public static class PushLatency
         }
 
         // A queue of about a hundred waiting customers: returning contacts 1..100 (and 10% new ones) on an empty inbox.
+        // The pool comes first even when the ingest scenario did not run (--only push): the traffic's new contacts are
+        // numbered after it, and a pool written later would collide with them.
+        await ContactPool.EnsureAsync(ctx);
         var resolved = await ctx.ResolveOpenConversationsAsync();
         var traffic = new Traffic(new IngestTargets(ctx.PushChannelId, "bench-api-secret-0123456789", null, ""), ctx.RunTag,
             $"{ctx.RunTag}-push{nodes.Count}", 100_000_000L + nodes.Count * 10_000_000L, Math.Min(ctx.KnownContacts, 100), redeliveryShare: 0);
