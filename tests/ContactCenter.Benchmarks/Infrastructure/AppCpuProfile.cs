@@ -51,16 +51,22 @@ public static partial class AppCpuProfile
         {
             return (null, "perf is not installed (Debian: linux-perf)");
         }
+        // Both pipes are drained while perf runs: a full pipe would stop it.
+        var recordErrorsRead = record.StandardError.ReadToEndAsync();
+        var recordOutputRead = record.StandardOutput.ReadToEndAsync();
         await load();
         await record.WaitForExitAsync();
-        var recordErrors = await record.StandardError.ReadToEndAsync();
+        var recordErrors = await recordErrorsRead;
+        await recordOutputRead;
         if (record.ExitCode != 0 || !File.Exists(file))
         {
             return (null, $"perf record failed ({record.ExitCode}): {recordErrors.Trim()}");
         }
         var script = Run("perf", ["script", "-i", file, "-F", "ip,sym,dso"])!;
+        var scriptErrorsRead = script.StandardError.ReadToEndAsync();
         var result = await FoldAsync(script.StandardOutput);
         await script.WaitForExitAsync();
+        await scriptErrorsRead;
         File.Delete(file);
         return result.Samples == 0 ? (null, "perf recorded no samples") : (result, null);
     }
