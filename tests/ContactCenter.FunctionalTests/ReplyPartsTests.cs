@@ -160,13 +160,13 @@ public sealed class ReplyPartsTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "x", attachmentIds = new[] { sent } })).StatusCode);
         await using var db = fixture.Db();
         await db.ExecuteAsync("update attachments set created_at = now() - interval '2 days' where id in (@abandoned, @sent)", new { abandoned, sent });
-        var path = await db.ExecuteScalarAsync<string>("select storage_path from attachments where id = @abandoned", new { abandoned });
+        var file = await fixture.StoredFileAsync(abandoned);
         var sweeper = fixture.App.Services.GetRequiredService<ContactCenter.Api.Storage.UploadSweeper>();
 
         Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/attachments/{abandoned}")).StatusCode);
-        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "cc-test-files", path!)));
+        Assert.False(File.Exists(file));
         Assert.Equal("fresh"u8.ToArray(), await http.GetByteArrayAsync($"/api/attachments/{fresh}"));
         Assert.Equal("sent"u8.ToArray(), await http.GetByteArrayAsync($"/api/attachments/{sent}"));
         Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
@@ -179,11 +179,7 @@ public sealed class ReplyPartsTests(AppFixture fixture) : IClassFixture<AppFixtu
         var conversationId = (await fixture.IngestAsync(channel, "in-1", "customer-1", "send me the file"))["conversationId"]!.GetValue<long>();
         using var http = fixture.App.Http(fixture.AdminToken);
         var upload = await AppFixture.UploadIdAsync(http, conversationId, "gone.txt", "gone"u8.ToArray());
-        await using (var db = fixture.Db())
-        {
-            var path = await db.ExecuteScalarAsync<string>("select storage_path from attachments where id = @upload", new { upload });
-            File.Delete(Path.Combine(Path.GetTempPath(), "cc-test-files", path!));
-        }
+        File.Delete(await fixture.StoredFileAsync(upload));
 
         var posted = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "here it is", attachmentIds = new[] { upload } });
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);

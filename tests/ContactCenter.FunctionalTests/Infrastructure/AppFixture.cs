@@ -66,6 +66,14 @@ public class AppFixture : IAsyncLifetime
 
     public NpgsqlConnection Db() => new(Postgres);
 
+    /// <summary>The file on disk behind an attachment row.</summary>
+    public async Task<string> StoredFileAsync(long attachmentId)
+    {
+        await using var db = Db();
+        var path = await db.ExecuteScalarAsync<string>("select storage_path from attachments where id = @attachmentId", new { attachmentId });
+        return Path.Combine(TestKeys.FilesDir, path!);
+    }
+
     /// <summary>Empties every table the tests write, keeps the migrated schema and the seeded pipeline.</summary>
     public async Task ResetAsync()
     {

@@ -30,7 +30,7 @@ public sealed class AppNode : WebApplicationFactory<Program>
             ["Jobs:QueuePollInterval"] = "00:00:00.200",
             ["Jobs:WorkerCount"] = "2",
             ["RateLimits:LoginPerMinute"] = "10000",
-            ["Storage:Path"] = Path.Combine(Path.GetTempPath(), "cc-test-files"),
+            ["Storage:Path"] = TestKeys.FilesDir,
             ["Storage:MaxUploadBytes"] = "2097152",
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -73,4 +73,7 @@ public sealed class AppNode : WebApplicationFactory<Program>
 public static class TestKeys
 {
     public const string JwtKey = "functional-tests-jwt-key-0123456789abcdef";
+
+    /// <summary>Where the test apps store files (Storage:Path).</summary>
+    public static readonly string FilesDir = Path.Combine(Path.GetTempPath(), "cc-test-files");
 }

@@ -32,7 +32,7 @@ public sealed class AppProcess : IAsyncDisposable
             ["Jobs__QueuePollInterval"] = "00:00:00.200",
             ["Jobs__WorkerCount"] = "2",
             ["RateLimits__LoginPerMinute"] = "10000",
-            ["Storage__Path"] = Path.Combine(Path.GetTempPath(), "cc-test-files"),
+            ["Storage__Path"] = TestKeys.FilesDir,
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
