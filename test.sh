@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317 # cleanup functions are invoked from traps
 # Runs the whole test suite against a private, throw-away PostgreSQL
-# (127.0.0.1:55433) and Redis (127.0.0.1:56380).
+# (127.0.0.1:55433) and Redis (127.0.0.1:56380); other ports through
+# CC_TEST_PG_PORT and CC_TEST_REDIS_PORT.
 #   ./test.sh                       all tests
 #   ./test.sh --filter <expr>       dotnet test --filter <expr>
 #   ./test.sh [other args]          passed on to dotnet test
@@ -14,8 +15,9 @@ source scripts/lib.sh
 
 SOLUTION=ContactCenter.sln
 [ -f "$SOLUTION" ] || [ ! -f ContactCenter.slnx ] || SOLUTION=ContactCenter.slnx
-PG_PORT=55433
-REDIS_PORT=56380
+# CC_TEST_PG_PORT / CC_TEST_REDIS_PORT let two checkouts run their suites side by side.
+PG_PORT=${CC_TEST_PG_PORT:-55433}
+REDIS_PORT=${CC_TEST_REDIS_PORT:-56380}
 
 TEST_ARGS=()
 while [ $# -gt 0 ]; do
