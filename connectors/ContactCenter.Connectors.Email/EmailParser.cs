@@ -102,6 +102,7 @@ public static partial class EmailParser
             metadata["autoReplyReason"] = autoReply;
         }
 
+        BodyCharset.Fill(message);
         var bodyParts = message.BodyParts.OfType<TextPart>().Where(p => !p.IsAttachment && (p.IsPlain || p.IsHtml)).ToHashSet();
         string? html = null, text = null;
         try
@@ -140,10 +141,7 @@ public static partial class EmailParser
             }
             try
             {
-                if (Attachment(entity, index) is { } attachment)
-                {
-                    attachments.Add(attachment);
-                }
+                attachments.AddRange(EmailAttachments.From(entity, index));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -164,12 +162,18 @@ public static partial class EmailParser
             preview = subject.Length > 0 ? subject : "(empty email)";
         }
 
-        var sentAt = message.Date;
+        // MimeKit gives MinValue for a missing or unreadable Date: the pipeline then uses its receive time. Any other date
+        // leaves here in UTC (a +0300 offset cannot be written to timestamptz); one out of the sane window the pipeline replaces.
+        DateTimeOffset? sentAt = message.Date == DateTimeOffset.MinValue ? null : message.Date.ToUniversalTime();
+        if (sentAt is null && message.Headers[HeaderId.Date] is { Length: > 0 } unreadable)
+        {
+            metadata["sentAtOriginal"] = Clean(unreadable.Trim());
+        }
         var externalId = messageId is { Length: <= 400 } ? messageId : "sha256:" + Hash(raw ?? Encoding.UTF8.GetBytes(message.ToString()));
         var inbound = new InboundMessage(context.ChannelId, externalId, ThreadKey: null,
             new SenderIdentity(address, NullIfEmpty(Clean(from?.Name ?? "")), address == UnknownSender ? null : address),
             preview, html, attachments,
-            sentAt == DateTimeOffset.MinValue || sentAt > DateTimeOffset.UtcNow.AddDays(1) ? null : sentAt,
+            sentAt,
             ReplyToExternalId: NullIfEmpty(Clean(message.InReplyTo ?? "")),
             RawPayload: RawText(raw, message, context.Options.MaxRawBytes))
         {
@@ -235,27 +239,6 @@ public static partial class EmailParser
         return new EmailVerdict.Bounce(original.Trim(), "The email bounced: " + string.Join("; ", reasons));
     }
 
-    private static InboundAttachment? Attachment(MimeEntity entity, int index)
-    {
-        using var buffer = new MemoryStream();
-        string name;
-        switch (entity)
-        {
-            case MessagePart { Message: not null } part:
-                part.Message.WriteTo(buffer);
-                name = string.IsNullOrWhiteSpace(part.ContentDisposition?.FileName) ? $"message-{index}.eml" : part.ContentDisposition.FileName;
-                break;
-            case MimePart part when part.Content is not null:
-                part.Content.DecodeTo(buffer);
-                name = part.FileName ?? (part.ContentId is { } cid ? $"inline-{index}{Extension(part.ContentType.MimeType)}" : $"attachment-{index}{Extension(part.ContentType.MimeType)}");
-                break;
-            default:
-                return null;
-        }
-        var content = buffer.ToArray();
-        return new InboundAttachment(CleanFileName(name), entity.ContentType.MimeType, content.LongLength, ExternalRef: null, content);
-    }
-
     /// <summary>The last path segment, without control characters or leading dots: `../../etc/passwd` becomes `passwd`.</summary>
     public static string CleanFileName(string name)
     {
@@ -263,8 +246,6 @@ public static partial class EmailParser
         var cleaned = new string(last.Where(c => !char.IsControl(c) && c is not ('<' or '>' or ':' or '"' or '|' or '?' or '*')).ToArray()).Trim().TrimStart('.');
         return cleaned.Length == 0 ? "attachment" : cleaned;
     }
-
-    private static string Extension(string mimeType) => MimeTypes.TryGetExtension(mimeType, out var ext) ? ext : "";
 
     private static EmailVerdict Fallback(byte[] raw, Context context, Exception error)
     {

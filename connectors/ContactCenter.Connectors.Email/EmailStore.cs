@@ -122,11 +122,19 @@ public sealed class EmailStore(NpgsqlDataSource db)
             new { messageId, metadata = JsonSerializer.Serialize(metadata) }, cancellationToken: ct));
     }
 
-    /// <summary>Clears a status error the reader set itself (errors of the set-up check about SMTP stay).</summary>
-    public async Task ClearImapErrorAsync(long channelId, CancellationToken ct)
+    /// <summary>Status errors about one email the reader could not store start with this (connection errors do not).</summary>
+    public const string StoreFailurePrefix = "IMAP reader: ";
+
+    /// <summary>
+    /// Clears a status error the reader set itself (errors of the set-up check about SMTP stay): connection errors on
+    /// connect; with <paramref name="storeFailure"/>, the report of an email that could not be stored, once it is.
+    /// </summary>
+    public async Task ClearImapErrorAsync(long channelId, bool storeFailure, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "update channels set status_error = null where id = @channelId and status_error like 'IMAP%'", new { channelId }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update channels set status_error = null
+            where id = @channelId and status_error like 'IMAP%' and (status_error like @prefix) = @storeFailure
+            """, new { channelId, prefix = StoreFailurePrefix + "%", storeFailure }, cancellationToken: ct));
     }
 }

@@ -25,8 +25,14 @@ public sealed class MailboxReader(
     EmailOptions options,
     ILogger logger)
 {
+    /// <summary>Tries to store one email before it is parked in unhandled_inbound (with backoff between tries).</summary>
+    public const int StoreAttempts = 3;
+
     private readonly EmailSettings settings = EmailSettings.From(channel);
     private volatile bool changed;
+
+    /// <summary>The UID whose store failure the channel's status shows (kept across reconnects).</summary>
+    private long? failingUid;
     private CancellationTokenSource? idleDone;
 
     public async Task RunAsync(CancellationToken ct)
@@ -42,7 +48,7 @@ public sealed class MailboxReader(
                 var inbox = client.Inbox;
                 await inbox.OpenAsync(FolderAccess.ReadOnly, ct);
                 inbox.CountChanged += OnCountChanged;
-                await store.ClearImapErrorAsync(channel.Id, ct);
+                await store.ClearImapErrorAsync(channel.Id, storeFailure: false, ct);
                 failures = 0;
                 while (!ct.IsCancellationRequested)
                 {
@@ -164,13 +170,13 @@ public sealed class MailboxReader(
     {
         var context = new EmailParser.Context(channel.Id, settings.Address, validity, uid.Id, options);
         EmailVerdict verdict;
+        byte[]? raw = null;
         if (size > options.MaxMessageBytes)
         {
             verdict = await OversizedAsync(inbox, uid, size, context, ct);
         }
         else
         {
-            byte[] raw;
             await using (var stream = await inbox.GetStreamAsync(uid, string.Empty, ct))
             using (var buffer = new MemoryStream())
             {
@@ -189,18 +195,54 @@ public sealed class MailboxReader(
                 logger.LogInformation("Email channel {ChannelId}: bounce for {MessageId} ({Known})", channel.Id, bounce.OriginalMessageId, known ? "ours" : "unknown");
                 break;
             case EmailVerdict.Store store:
-                await StoreAsync(store, uid, ct);
+                await StoreAsync(store, uid, validity, raw, ct);
                 break;
         }
     }
 
-    private async Task StoreAsync(EmailVerdict.Store verdict, UniqueId uid, CancellationToken ct)
+    private async Task StoreAsync(EmailVerdict.Store verdict, UniqueId uid, long validity, byte[]? raw, CancellationToken ct)
+    {
+        // The stored UID moves past this message only once it is stored or parked: a refusal is retried with backoff and
+        // shown on the channel's status; when every attempt fails the raw MIME goes to unhandled_inbound. If even that
+        // fails, the exception leaves the sync and the reader reconnects and starts again at this UID.
+        Exception? error = null;
+        for (var attempt = 1; attempt <= StoreAttempts; attempt++)
+        {
+            error = await TryStoreAsync(verdict, uid, ct);
+            if (error is null)
+            {
+                if (failingUid == uid.Id)
+                {
+                    failingUid = null;
+                    await TryAsync(() => store.ClearImapErrorAsync(channel.Id, storeFailure: true, CancellationToken.None));
+                }
+                return;
+            }
+            if (failingUid != uid.Id)
+            {
+                // Shown once per message: after a reconnect the retries must not hide a later, more precise report.
+                failingUid = uid.Id;
+                await TryAsync(() => channels.SetStatusErrorAsync(channel.Id,
+                    $"{EmailStore.StoreFailurePrefix}the email UID {uid.Id} ({verdict.Message.ExternalId}) could not be stored: {error.Message}; retrying",
+                    CancellationToken.None));
+            }
+            if (attempt < StoreAttempts)
+            {
+                await Task.Delay(Backoff(attempt), ct);
+            }
+        }
+        await ParkAsync(verdict.Message, uid, validity, raw, error!, ct);
+    }
+
+    /// <summary>Null when stored (as read, or as a plain copy); the refusal otherwise. Outages are thrown, not returned.</summary>
+    private async Task<Exception?> TryStoreAsync(EmailVerdict.Store verdict, UniqueId uid, CancellationToken ct)
     {
         var message = verdict.Message;
         try
         {
             var thread = await store.FindThreadAsync(channel.Id, message.Sender.Address, verdict.ReferencedIds, verdict.TokenConversationId, ct);
             await pipeline.IngestAsync(message with { ThreadKey = thread ?? message.ExternalId }, ct);
+            return null;
         }
         catch (Exception ex) when (IsPoison(ex, ct))
         {
@@ -221,12 +263,48 @@ public sealed class MailboxReader(
                     RawPayload = "",
                     Metadata = metadata,
                 }, ct);
+                return null;
             }
             catch (Exception again) when (IsPoison(again, ct))
             {
-                logger.LogError(again, "Email channel {ChannelId}: UID {Uid} skipped: it cannot be stored", channel.Id, uid.Id);
+                logger.LogError(again, "Email channel {ChannelId}: UID {Uid}: the plain copy could not be stored either", channel.Id, uid.Id);
+                return again;
             }
         }
+    }
+
+    /// <summary>Keeps an email that cannot be stored in unhandled_inbound (kind `email`) with its raw MIME, once per message.</summary>
+    private async Task ParkAsync(InboundMessage message, UniqueId uid, long validity, byte[]? raw, Exception error, CancellationToken ct)
+    {
+        var payload = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["uid"] = uid.Id,
+            ["uidValidity"] = validity,
+            ["messageId"] = message.Metadata?.GetValueOrDefault("messageId"),
+            ["from"] = message.Sender.Address,
+            ["subject"] = message.Metadata?.GetValueOrDefault("subject"),
+            ["error"] = error.Message,
+            // Base64: raw MIME is bytes in any charset and may hold NUL, which jsonb text cannot.
+            ["mimeBase64"] = raw is null ? null : Convert.ToBase64String(raw),
+            ["headersOnly"] = raw is null ? message.RawPayload : null,
+        });
+        var externalId = "email:" + message.ExternalId;
+        try
+        {
+            await pipeline.RecordUnhandledAsync(new UnhandledInbound(channel.Id, externalId, "email", payload), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            var problem = $"the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}) nor kept in unhandled_inbound ({ex.Message}); it will be tried again";
+            await TryAsync(() => channels.SetStatusErrorAsync(channel.Id, EmailStore.StoreFailurePrefix + problem, CancellationToken.None));
+            throw new InvalidOperationException(problem, ex);
+        }
+        failingUid = null;
+        logger.LogError("Email channel {ChannelId}: UID {Uid} could not be stored; kept in unhandled_inbound as {ExternalId}", channel.Id, uid.Id, externalId);
+        // Stays on the channel until its set-up is checked again: people must look at the parked email.
+        await TryAsync(() => channels.SetStatusErrorAsync(channel.Id,
+            $"{EmailStore.StoreFailurePrefix}the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}); it was kept with its raw MIME in unhandled_inbound.",
+            CancellationToken.None));
     }
 
     /// <summary>Data errors are the message's fault; storage outages are not (then the reader stops and retries the same UID).</summary>

@@ -73,7 +73,13 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
         {
             return (null, 415, "Send the form as application/json or application/x-www-form-urlencoded.");
         }
-        return (new FormSubmission(values), 200, null);
+        // NUL characters (`\u0000`, `%00`) are removed here, as from every customer's text (PostgreSQL cannot store them).
+        var clean = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in values)
+        {
+            clean.TryAdd(ContactFields.WithoutNul(name)!, ContactFields.WithoutNul(value)!);
+        }
+        return (new FormSubmission(clean), 200, null);
     }
 
     /// <summary>The configured fields' values (unknown fields are dropped) or validation errors by field.</summary>

@@ -29,6 +29,10 @@ public static class ContactFields
         return count is >= 7 and <= 15 ? digits.ToString() : null;
     }
 
-    /// <summary>Trimmed, or null when empty.</summary>
-    public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>Trimmed and without NUL characters (PostgreSQL text cannot hold them; visitors' text is kept, not refused), or null when empty.</summary>
+    public static string? Clean(string? value) =>
+        WithoutNul(value) is var clean && string.IsNullOrWhiteSpace(clean) ? null : clean.Trim();
+
+    public static string? WithoutNul(string? value) =>
+        value is null || !value.Contains('\0', StringComparison.Ordinal) ? value : value.Replace("\0", "", StringComparison.Ordinal);
 }

@@ -18,7 +18,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
 
     public async Task<IngestResult> IngestAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        message = StorableText.Clean(message);
+        message = InboundTimestamps.Normalize(StorableText.Clean(message), clock.GetUtcNow());
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -51,7 +51,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
               and (m.metadata->>'editedAt' is null or m.metadata->>'editedAt' <= @editedAt::text)
             returning m.id, m.conversation_id, c.contact_id
             """;
-        var editedAt = (edit.EditedAt ?? clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var editedAt = (InboundTimestamps.Utc(edit.EditedAt, clock.GetUtcNow()) ?? clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         Existing? updated;
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
         {
