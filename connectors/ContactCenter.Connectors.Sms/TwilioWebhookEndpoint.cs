@@ -99,24 +99,6 @@ public static class TwilioWebhookEndpoint
         return TypedResults.Ok();
     }
 
-    /// <summary>
-    /// PostgreSQL text cannot hold NUL (`%00`): removed from names and values once the signature (over what Twilio
-    /// sent) has been checked, the rule every inbound route follows for customer text.
-    /// </summary>
-    private static Dictionary<string, string> WithoutNul(Dictionary<string, string> form)
-    {
-        if (!form.Any(f => f.Key.Contains('\0', StringComparison.Ordinal) || f.Value.Contains('\0', StringComparison.Ordinal)))
-        {
-            return form;
-        }
-        var clean = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in form)
-        {
-            clean.TryAdd(key.Replace("\0", "", StringComparison.Ordinal), value.Replace("\0", "", StringComparison.Ordinal));
-        }
-        return clean;
-    }
-
     private static async Task<(Verified? Verified, ProblemHttpResult? Refusal)> VerifyAsync(long channelId, HttpRequest request,
         IChannelDirectory channels, bool status, ILogger logger, CancellationToken ct)
     {
@@ -136,7 +118,7 @@ public static class TwilioWebhookEndpoint
         }
         catch (InvalidDataException ex)
         {
-            // Over the form reader's limits (fields, key or value length) or malformed: the sender's fault, and nothing is stored.
+            // A NUL (%00), more fields or longer keys/values than the form reader takes: the sender's fault, and nothing is stored.
             return (null, TypedResults.Problem("The form could not be read: " + ex.Message, statusCode: StatusCodes.Status400BadRequest));
         }
         var settings = SmsSettings.From(channel);
@@ -158,6 +140,6 @@ public static class TwilioWebhookEndpoint
         {
             return (null, TypedResults.Problem("The post is for another Twilio account.", statusCode: StatusCodes.Status403Forbidden));
         }
-        return (new Verified(channel, settings, WithoutNul(form)), null);
+        return (new Verified(channel, settings, form), null);
     }
 }

@@ -73,7 +73,8 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
         {
             return (null, 415, "Send the form as application/json or application/x-www-form-urlencoded.");
         }
-        // NUL characters (`\u0000`, `%00`) are removed here, as from every customer's text (PostgreSQL cannot store them).
+        // NUL characters (`\u0000` in JSON) are removed, as from every customer's text (PostgreSQL cannot store them);
+        // the form reader itself refuses `%00` (400 above).
         var clean = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in values)
         {
