@@ -294,8 +294,9 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             """, new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
 
     /// <summary>
-    /// A contact the caller may not see (CrmAccess.ContactVisible) answers exactly as one that does not exist: attaching
-    /// it would show its details in the answer and pull its conversations' messages into the caller's timeline.
+    /// A contact the caller may not see (CrmAccess.ContactVisible) answers exactly as one that does not exist (404, as an
+    /// unknown stage or pipeline does): attaching it would show its details in the answer and pull its conversations'
+    /// messages into the caller's timeline.
     /// </summary>
     internal static async Task<CrmResult<object>?> CheckPeopleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long? contactId, long? assigneeId, CancellationToken ct)
     {
@@ -303,7 +304,7 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             select @contactId::bigint is null or exists (select 1 from contacts ct where ct.id = @contactId and {CrmAccess.ContactVisible}),
                    @assigneeId::bigint is null or exists (select 1 from users where id = @assigneeId and is_active)
             """, new { contactId, assigneeId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
-        return !contactOk ? CrmResult<object>.Invalid("contactId", "There is no such contact.")
+        return !contactOk ? CrmResult<object>.NotFound("There is no such contact.")
             : !assigneeOk ? CrmResult<object>.Invalid("assigneeId", "There is no such active user.")
             : null;
     }
