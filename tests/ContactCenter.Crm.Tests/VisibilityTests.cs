@@ -26,7 +26,7 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
         using var http1 = fixture.App.Http(m1.Token);
         using var http2 = fixture.App.Http(m2.Token);
         var (conversationId, contactId, _) = await IngestAsync(channel, "h1-1", "h1-cust", "my order number is 4711", "Secret Customer");
-        await (await http1.PostJsonAsync($"/api/conversations/{conversationId}/assign", new { userId = m1.Id })).OkJsonAsync();
+        await AssignAsync(http1, conversationId, m1.Id);
         var own = await (await http2.PostJsonAsync("/api/deals", new { title = "Mine" })).OkJsonAsync(HttpStatusCode.Created);
 
         var missingDeal = await AnswerAsync(await http2.PostJsonAsync("/api/deals", new { title = "Grab", contactId = Missing }));
@@ -39,7 +39,7 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
 
         // Nothing was attached, so the customer's next message and manager1's reply reach no CRM record of manager2.
         await fixture.IngestAsync(channel, "h1-2", "h1-cust", "second, for manager1 only");
-        await (await http1.PostJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "manager1 answers" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await http1.PostJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "manager1 answers" })).OkJsonAsync(HttpStatusCode.Accepted);
         await using var db = fixture.Db();
         Assert.Equal(0, await db.ExecuteScalarAsync<long>("select count(*) from deals where contact_id = @contactId", new { contactId }));
         Assert.Equal(1, await db.ExecuteScalarAsync<long>("select count(*) from leads where contact_id = @contactId", new { contactId }));
@@ -64,7 +64,7 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
             var (conversationId, contactId, _) = await IngestAsync(i < 2 ? channelB : channelA, $"walk-{i}", $"walk-cust-{i}", "hello", $"Customer {i}");
             if (i < 2)
             {
-                await (await http1.PostJsonAsync($"/api/conversations/{conversationId}/assign", new { userId = m1.Id })).OkJsonAsync();
+                await AssignAsync(http1, conversationId, m1.Id);
             }
             theirs.Add(contactId);
         }
@@ -103,7 +103,7 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
         var (conversationId, _, leadId) = await IngestAsync(channel, "take-1", "take-cust", "I want to buy", "Buyer");
         await (await http2.GetAsync($"/api/leads/{leadId}")).OkJsonAsync(); // unassigned: every member sees it
 
-        await (await http1.PostJsonAsync($"/api/conversations/{conversationId}/assign", new { userId = m1.Id })).OkJsonAsync();
+        await AssignAsync(http1, conversationId, m1.Id);
 
         var lead = await (await http1.GetAsync($"/api/leads/{leadId}")).OkJsonAsync();
         Assert.Equal(m1.Id, lead["assignee"]!.Id());
@@ -114,7 +114,7 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal(m1.Id, entry["data"]!["changes"]!["assigneeId"]!.GetValue<long>());
         Assert.Equal(conversationId, entry["data"]!["conversationId"]!.GetValue<long>());
         Assert.Equal(m1.Id, entry["actor"]!["id"]!.GetValue<long>());
-        await (await http1.PostJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "manager1 quotes a price" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await http1.PostJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "manager1 quotes a price" })).OkJsonAsync(HttpStatusCode.Accepted);
         var activity = await (await http1.PostJsonAsync("/api/activities",
             new { subject = new { type = "lead", id = leadId }, type = "call", title = "Call back", dueAt = DateTimeOffset.UtcNow.AddDays(1) })).OkJsonAsync(HttpStatusCode.Created);
 
@@ -173,7 +173,7 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal(leadId, leadB);
 
         // Manager2's reply takes the conversation of B, and with it the lead.
-        await (await http2.PostJsonAsync($"/api/conversations/{inB}/messages", new { text = "manager2 replies in B" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await http2.PostJsonAsync($"/api/conversations/{inB}/messages", new { text = "manager2 replies in B" })).OkJsonAsync(HttpStatusCode.Accepted);
         Assert.Equal(m2.Id, (await (await http2.GetAsync($"/api/leads/{leadId}")).OkJsonAsync())["assignee"]!.Id());
 
         // Manager1 still sees the lead through the unassigned conversation of A, but nothing said in B.
@@ -187,12 +187,18 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Contains("manager2 replies in B", seen2);
         Assert.Contains("written to A", seen2);
         // Once manager1 takes A, it is theirs alone.
-        await (await http1.PostJsonAsync($"/api/conversations/{inA}/assign", new { userId = m1.Id })).OkJsonAsync();
-        await (await http1.PostJsonAsync($"/api/conversations/{inA}/messages", new { text = "manager1 replies in A" })).OkJsonAsync(HttpStatusCode.Created);
+        await AssignAsync(http1, inA, m1.Id);
+        await (await http1.PostJsonAsync($"/api/conversations/{inA}/messages", new { text = "manager1 replies in A" })).OkJsonAsync(HttpStatusCode.Accepted);
         Assert.DoesNotContain("manager1 replies in A", await TimelineTextAsync(http2, leadId));
         Assert.Contains("manager1 replies in A", await TimelineTextAsync(http1, leadId));
         var all = await TimelineTextAsync(admin, leadId);
         Assert.All(["written to A", "written to B", "manager2 replies in B", "manager1 replies in A"], t => Assert.Contains(t, all));
+    }
+
+    private static async Task AssignAsync(HttpClient http, long conversationId, long userId)
+    {
+        var response = await http.PostJsonAsync($"/api/conversations/{conversationId}/assign", new { userId });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     private static async Task<string> TimelineTextAsync(HttpClient http, long leadId) =>
