@@ -52,7 +52,7 @@ public sealed class LeadsAndTimelineTests(CrmFixture fixture) : IAsyncLifetime
     {
         using var admin = fixture.Admin();
         await (await admin.PostJsonAsync("/api/leads", new { title = "Nobody" })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await admin.PostJsonAsync("/api/leads", new { contactId = 999 })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostJsonAsync("/api/leads", new { contactId = 999 })).ProblemAsync(HttpStatusCode.NotFound);
         var lead = await (await admin.PostJsonAsync("/api/leads", new { contact = new { email = "x@example.com" } })).OkJsonAsync(HttpStatusCode.Created);
         Assert.Equal("x@example.com", lead["title"]!.GetValue<string>());
         await (await admin.PostJsonAsync($"/api/leads/{lead.Id()}/convert", new { pipelineId = 999 })).ProblemAsync(HttpStatusCode.NotFound);

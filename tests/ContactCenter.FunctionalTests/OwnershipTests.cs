@@ -219,6 +219,13 @@ public sealed class OwnershipTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Equal([users[0].Id, users[3].Id], (await AudienceAsync(ContactCenter.Api.Features.Conversations.ConversationQueries.Audience, new { conversationId = assignedB }))
             .Where(id => users.Any(u => u.Id == id)).ToArray());
         Assert.Empty(await AudienceAsync(ContactCenter.Api.Features.Conversations.ConversationQueries.Audience, new { conversationId = -1L }));
+        // A lead or deal is seen by whoever sees one of its conversations: the lead of B's assigned conversation by its assignee
+        // (not by the channel's other members), the deal assigned to A's manager also by the members of B, whose queue holds its conversation.
+        long[] Ours(long[] ids) => ids.Where(id => users.Any(u => u.Id == id)).ToArray();
+        var leadOfAssignedB = await db.ExecuteScalarAsync<long>("select lead_id from conversations where id = @assignedB", new { assignedB });
+        Assert.Equal([users[0].Id, users[3].Id], Ours(await AudienceAsync(ContactCenter.Api.Features.Crm.CrmAccess.LeadAudience, new { leadId = leadOfAssignedB })));
+        var assignedDeal = await db.ExecuteScalarAsync<long>("select id from deals where title = 'assigned'");
+        Assert.Equal([users[0].Id, users[2].Id, users[3].Id, users[4].Id], Ours(await AudienceAsync(ContactCenter.Api.Features.Crm.CrmAccess.DealAudience, new { dealId = assignedDeal })));
     }
 
     private static async Task<List<JsonObject>> ListAsync(HttpClient http, string view)

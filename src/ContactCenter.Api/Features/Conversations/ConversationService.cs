@@ -9,7 +9,7 @@ namespace ContactCenter.Api.Features.Conversations;
 /// <summary>What managers do to conversations, shared by REST and the hub. Each change commits, then pushes.</summary>
 public sealed class ConversationService(
     NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, ResponseTimes responseTimes, Router router,
-    IEnumerable<Core.IChannelSender> senders, TimeProvider clock)
+    IEnumerable<Core.IChannelSender> senders, Crm.CrmNotifier crm, TimeProvider clock)
 {
     public const int MaxTextLength = 20_000;
 
@@ -110,6 +110,7 @@ public sealed class ConversationService(
             select m.id, (select count(*) from a) as attached from m
             """;
         long? id;
+        var crmChanges = new Crm.CrmChanges();
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -139,11 +140,17 @@ public sealed class ConversationService(
             {
                 await responseTimes.RecordReplyAsync(connection, tx, state, me.Id, now, ct);
             }
+            if (me.Role == Roles.Manager && !automated && !isPrivate)
+            {
+                // A manager's reply takes an unassigned conversation (above), and with it its unowned lead or deal.
+                await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, me.Id, Crm.Actor.User(me), now, crmChanges, ct);
+            }
             await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
         }
         await notifier.MessageCreatedAsync(id.Value, ct);
         await notifier.ConversationChangedAsync(conversationId, before, ct);
+        await crm.FlushAsync(crmChanges, ct);
         return new ReplyResult(ReplyError.None, await messages.GetAsync(id.Value, ct));
     }
 
@@ -220,16 +227,27 @@ public sealed class ConversationService(
             }
         }
         var before = await notifier.AudienceAsync(conversationId, ct);
-        // A manager changes only what is theirs or still free: of two managers taking one conversation, one wins.
-        var changed = await connection.ExecuteAsync(new CommandDefinition("""
-            update conversations set assignee_id = @userId, assigned_at = case when @userId::bigint is null then null else @now end, updated_at = @now
-            where id = @conversationId and (@staff or assignee_id is null or assignee_id = @me)
-            """, new { conversationId, userId, staff = me.IsStaff, me = me.Id, now = clock.GetUtcNow() }, cancellationToken: ct));
-        if (changed == 0)
+        var now = clock.GetUtcNow();
+        var crmChanges = new Crm.CrmChanges();
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            return (ChangeError.Conflict, "Someone else has taken this conversation.");
+            // A manager changes only what is theirs or still free: of two managers taking one conversation, one wins.
+            var changed = await connection.ExecuteAsync(new CommandDefinition("""
+                update conversations set assignee_id = @userId, assigned_at = case when @userId::bigint is null then null else @now end, updated_at = @now
+                where id = @conversationId and (@staff or assignee_id is null or assignee_id = @me)
+                """, new { conversationId, userId, staff = me.IsStaff, me = me.Id, now }, tx, cancellationToken: ct));
+            if (changed == 0)
+            {
+                return (ChangeError.Conflict, "Someone else has taken this conversation.");
+            }
+            if (userId is not null)
+            {
+                await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, userId.Value, Crm.Actor.User(me), now, crmChanges, ct);
+            }
+            await tx.CommitAsync(ct);
         }
         await notifier.ConversationChangedAsync(conversationId, before, ct);
+        await crm.FlushAsync(crmChanges, ct);
         return (ChangeError.None, null);
     }
 

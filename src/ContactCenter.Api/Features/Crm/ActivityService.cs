@@ -89,7 +89,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
             {
                 return CrmResult<ActivityDto>.NotFound($"There is no such {subject.Type}.");
             }
-            if (await DealService.CheckPeopleAsync(connection, tx, null, r.AssigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(connection, tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
                 return invalid.As<ActivityDto>();
             }
@@ -240,7 +240,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
             {
                 return CrmResult<ActivityDto>.Conflict("The activity is done.");
             }
-            if (await DealService.CheckPeopleAsync(connection, tx, null, assigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(connection, tx, me, null, assigneeId, ct) is { } invalid)
             {
                 return invalid.As<ActivityDto>();
             }

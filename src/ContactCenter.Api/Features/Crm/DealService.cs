@@ -50,7 +50,7 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
                     return CrmResult<DealDto>.NotFound("There is no such pipeline (or it has no open stage).");
                 }
             }
-            if (await CheckPeopleAsync(connection, tx, r.ContactId, r.AssigneeId, ct) is { } invalid)
+            if (await CheckPeopleAsync(connection, tx, me, r.ContactId, r.AssigneeId, ct) is { } invalid)
             {
                 return invalid.As<DealDto>();
             }
@@ -101,7 +101,7 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             {
                 return CrmResult<DealDto>.NotFound("There is no such deal.");
             }
-            if (await CheckPeopleAsync(connection, tx, contactId, assigneeId, ct) is { } invalid)
+            if (await CheckPeopleAsync(connection, tx, me, contactId, assigneeId, ct) is { } invalid)
             {
                 return invalid.As<DealDto>();
             }
@@ -293,13 +293,18 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             from deals d where d.id = @id and {CrmAccess.DealVisible} for no key update of d
             """, new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
 
-    internal static async Task<CrmResult<object>?> CheckPeopleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long? contactId, long? assigneeId, CancellationToken ct)
+    /// <summary>
+    /// A contact the caller may not see (CrmAccess.ContactVisible) answers exactly as one that does not exist (404, as an
+    /// unknown stage or pipeline does): attaching it would show its details in the answer and pull its conversations'
+    /// messages into the caller's timeline.
+    /// </summary>
+    internal static async Task<CrmResult<object>?> CheckPeopleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long? contactId, long? assigneeId, CancellationToken ct)
     {
-        var (contactOk, assigneeOk) = await connection.QuerySingleAsync<(bool, bool)>(new CommandDefinition("""
-            select @contactId::bigint is null or exists (select 1 from contacts where id = @contactId),
+        var (contactOk, assigneeOk) = await connection.QuerySingleAsync<(bool, bool)>(new CommandDefinition($"""
+            select @contactId::bigint is null or exists (select 1 from contacts ct where ct.id = @contactId and {CrmAccess.ContactVisible}),
                    @assigneeId::bigint is null or exists (select 1 from users where id = @assigneeId and is_active)
-            """, new { contactId, assigneeId }, tx, cancellationToken: ct));
-        return !contactOk ? CrmResult<object>.Invalid("contactId", "There is no such contact.")
+            """, new { contactId, assigneeId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+        return !contactOk ? CrmResult<object>.NotFound("There is no such contact.")
             : !assigneeOk ? CrmResult<object>.Invalid("assigneeId", "There is no such active user.")
             : null;
     }

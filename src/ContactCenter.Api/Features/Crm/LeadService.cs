@@ -34,7 +34,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            if (await DealService.CheckPeopleAsync(connection, tx, r.ContactId, r.AssigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(connection, tx, me, r.ContactId, r.AssigneeId, ct) is { } invalid)
             {
                 return invalid.As<LeadDto>();
             }
@@ -90,7 +90,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return CrmResult<LeadDto>.Conflict($"The lead is {lead.Status}.");
             }
-            if (await DealService.CheckPeopleAsync(connection, tx, null, assigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(connection, tx, me, null, assigneeId, ct) is { } invalid)
             {
                 return invalid.As<LeadDto>();
             }
@@ -138,7 +138,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return CrmResult<ConvertResult>.Invalid("stageId", "A converted lead's deal starts on an open stage.");
             }
-            if (await DealService.CheckPeopleAsync(connection, tx, null, r.AssigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(connection, tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
                 return invalid.As<ConvertResult>();
             }

@@ -15,7 +15,8 @@ namespace ContactCenter.Api.Features.Routing;
 /// and a pass to the next manager when one does not answer in `passAfterSeconds`. Each decision runs under a
 /// per-channel advisory lock with a conditional update, so two nodes never assign one conversation to two people.
 /// </summary>
-public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxNotifier notifier, QueueFeed queue, TimeProvider clock, ILogger<Router> logger)
+public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxNotifier notifier, Crm.CrmNotifier crm, QueueFeed queue, TimeProvider clock,
+    ILogger<Router> logger)
 {
     private sealed record Target(long ChannelId, long ContactId, long? AssigneeId, string Status, string Settings);
 
@@ -70,6 +71,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
         var now = clock.GetUtcNow();
         long? chosen;
         IReadOnlyList<long> before;
+        var crmChanges = new Crm.CrmChanges();
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             var target = await connection.QuerySingleOrDefaultAsync<Target>(new CommandDefinition("""
@@ -125,10 +127,12 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
                     insert into outbox (kind, payload, next_attempt_at) values ('route:pass', @payload::jsonb, @due)
                     """, new { payload = JsonSerializer.Serialize(new { conversationId, userId = chosen }), due = now.AddSeconds(pass) }, tx, cancellationToken: ct));
             }
+            await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, chosen.Value, Crm.Actor.System, now, crmChanges, ct);
             await tx.CommitAsync(ct);
         }
         logger.LogInformation("Conversation {ConversationId} routed to user {UserId}", conversationId, chosen);
         await notifier.ConversationChangedAsync(conversationId, before, ct);
+        await crm.FlushAsync(crmChanges, ct);
         await queue.PushAsync(ct);
         return true;
     }
