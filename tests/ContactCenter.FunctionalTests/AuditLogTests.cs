@@ -76,6 +76,47 @@ public sealed class AuditLogTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task Crm_configuration_changes_are_recorded()
+    {
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        var adminId = (await (await admin.GetAsync("/api/auth/me")).OkJsonAsync()).Id();
+        var pipeline = await (await admin.PostJsonAsync("/api/pipelines", new
+        {
+            name = "Wholesale",
+            stages = new object[] { new { name = "Inquiry", semantic = "open" }, new { name = "Signed", semantic = "won" }, new { name = "Lost", semantic = "lost" } },
+        })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PutAsync($"/api/pipelines/{pipeline.Id()}", System.Net.Http.Json.JsonContent.Create(new { name = "Retail" }))).OkJsonAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/pipelines/{pipeline.Id()}")).StatusCode);
+        var reason = await (await admin.PostJsonAsync("/api/loss-reasons", new { name = "Too expensive " + Guid.NewGuid().ToString("N")[..6] })).OkJsonAsync(HttpStatusCode.Created);
+        var rule = new
+        {
+            name = "Call back", trigger = new { type = "leadCreated" },
+            actions = new object[] { new { type = "createActivity", activityType = "call", title = "Call back", dueIn = "PT10M" } },
+        };
+        var created = await (await admin.PostJsonAsync("/api/automation/rules", rule)).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PutAsync($"/api/automation/rules/{created.Id()}", System.Net.Http.Json.JsonContent.Create(rule with { name = "Call back soon" }))).OkJsonAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/automation/rules/{created.Id()}")).StatusCode);
+        await (await admin.PutAsync("/api/settings/crm", System.Net.Http.Json.JsonContent.Create(new { mode = "simple" }))).OkJsonAsync();
+
+        var items = await ItemsAsync(admin, "/api/admin/audit?limit=100");
+
+        Assert.Equal(
+            ["crm-settings.updated", "automation-rule.deleted", "automation-rule.updated", "automation-rule.created", "loss-reason.created",
+             "pipeline.deleted", "pipeline.updated", "pipeline.created"],
+            items.Select(i => i["action"]!.GetValue<string>()));
+        Assert.All(items, i => Assert.Equal(adminId, i["actorId"]!.GetValue<long>()));
+        Assert.Equal("Wholesale", items[6]["before"]!["name"]!.GetValue<string>());
+        Assert.Equal("Retail", items[6]["after"]!["name"]!.GetValue<string>());
+        Assert.Equal(["Inquiry", "Signed", "Lost"], items[7]["after"]!["stages"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
+        Assert.Equal("Retail", items[5]["before"]!["name"]!.GetValue<string>());
+        Assert.Equal(reason.Id().ToString(System.Globalization.CultureInfo.InvariantCulture), items[4]["subjectId"]!.GetValue<string>());
+        Assert.Equal("Call back", items[2]["before"]!["name"]!.GetValue<string>());
+        Assert.Equal("Call back soon", items[2]["after"]!["name"]!.GetValue<string>());
+        Assert.Equal("classic", items[0]["before"]!["mode"]!.GetValue<string>());
+        Assert.Equal("simple", items[0]["after"]!["mode"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_log_pages_newest_first_by_cursor_and_filters_by_action_and_actor()
     {
         using var admin = fixture.App.Http(fixture.AdminToken);
