@@ -21,8 +21,7 @@ public static class SessionCheck
             return;
         }
         var stamps = context.HttpContext.RequestServices.GetRequiredService<SessionStamps>();
-        var session = await stamps.GetAsync(userId, context.HttpContext.RequestAborted);
-        if (session is not { IsActive: true } || session.SecurityStamp != stamp)
+        if (!await stamps.IsCurrentAsync(userId, stamp, context.HttpContext.RequestAborted))
         {
             context.Fail("The token was revoked.");
         }

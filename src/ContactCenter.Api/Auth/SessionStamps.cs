@@ -12,6 +12,8 @@ public sealed record UserSession(long Id, string Role, bool IsActive, long Secur
 /// Reads users' security stamps for token validation, cached per node for a few seconds. A change of stamp is
 /// made in the changing transaction (<see cref="BumpAsync"/>) and announced after commit (<see cref="SessionRevocations"/>),
 /// which drops the cached entry on every node at once; the short lifetime only bounds staleness when Redis is away.
+/// Only a token that matches the cached entry is let through on the cache: any other answer is read afresh, so a
+/// refusal is never a stale one.
 /// </summary>
 public sealed class SessionStamps(NpgsqlDataSource db, IMemoryCache cache)
 {
@@ -20,20 +22,26 @@ public sealed class SessionStamps(NpgsqlDataSource db, IMemoryCache cache)
     // Bumped on every eviction: a read that started before an eviction must not put its older answer back in the cache.
     private readonly ConcurrentDictionary<long, long> generations = new();
 
-    public async Task<UserSession?> GetAsync(long userId, CancellationToken ct)
+    /// <summary>True when the user exists, is active and has this stamp.</summary>
+    public async Task<bool> IsCurrentAsync(long userId, long stamp, CancellationToken ct)
     {
-        if (cache.TryGetValue(Key(userId), out UserSession? cached))
+        if (cache.TryGetValue(Key(userId), out UserSession? cached) && Matches(cached, stamp))
         {
-            return cached is { SecurityStamp: > 0 } ? cached : null;
+            return true;
         }
+        return Matches(await ReadAsync(userId, ct), stamp);
+    }
+
+    /// <summary>Reads the user from the database (and caches the answer).</summary>
+    public async Task<UserSession?> ReadAsync(long userId, CancellationToken ct)
+    {
         var generation = generations.GetValueOrDefault(userId);
         const string sql = "select id, role, is_active, security_stamp from users where id = @userId";
         await using var connection = await db.OpenConnectionAsync(ct);
         var session = await connection.QuerySingleOrDefaultAsync<UserSession>(new CommandDefinition(sql, new { userId }, cancellationToken: ct));
-        if (generations.GetValueOrDefault(userId) == generation)
+        if (session is not null && generations.GetValueOrDefault(userId) == generation)
         {
-            // Unknown ids are cached too (stamp 0), so a flood of forged subjects cannot hammer the database.
-            cache.Set(Key(userId), session ?? new UserSession(userId, "", false, 0), CacheLifetime);
+            cache.Set(Key(userId), session, CacheLifetime);
         }
         return session;
     }
@@ -48,6 +56,8 @@ public sealed class SessionStamps(NpgsqlDataSource db, IMemoryCache cache)
         generations.AddOrUpdate(userId, 1, (_, g) => g + 1);
         cache.Remove(Key(userId));
     }
+
+    private static bool Matches(UserSession? session, long stamp) => session is { IsActive: true } && session.SecurityStamp == stamp;
 
     private static string Key(long userId) => "session:" + userId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -14,11 +14,11 @@ public sealed class InboxHub(ConversationService conversations, ConversationQuer
     public override async Task OnConnectedAsync()
     {
         var me = Me;
-        // Registered before the stamp is read again: a revocation either finds this connection in the registry or has
-        // already changed the stamp this check reads (the token was checked a moment ago, maybe just before it).
+        // Registered before the stamp is read again from the database: a revocation either finds this connection in the
+        // registry or has already committed the stamp this check reads (the token was checked a moment ago, maybe just before).
         sessions.Add(me.Id, Context);
         SessionCheck.TryRead(Context.User!, out _, out var stamp);
-        if (await stamps.GetAsync(me.Id, Context.ConnectionAborted) is not { IsActive: true } session || session.SecurityStamp != stamp)
+        if (await stamps.ReadAsync(me.Id, Context.ConnectionAborted) is not { IsActive: true } session || session.SecurityStamp != stamp)
         {
             sessions.Remove(me.Id, Context.ConnectionId);
             Context.Abort();
