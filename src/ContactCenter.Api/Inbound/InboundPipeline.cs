@@ -18,7 +18,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
 
     public async Task<IngestResult> IngestAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        message = StorableText.Clean(message);
+        message = InboundLimits.Apply(StorableText.Clean(message));
         for (var attempt = 1; ; attempt++)
         {
             try
