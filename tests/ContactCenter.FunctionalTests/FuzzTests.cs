@@ -291,8 +291,10 @@ public sealed class RouteTableFuzzTests(AppFixture fixture) : IClassFixture<AppF
         var failures = new List<string>();
         foreach (var route in routes)
         {
-            var seed = route.RequestType is { } type ? SeedOf(type, 0)?.ToJsonString() ?? "{}" : "{}";
-            for (var i = 0; i < 24; i++)
+            // A route that reads its body itself (webhooks, forms) gets a small object to mutate.
+            var seed = (route.RequestType is { } type ? SeedOf(type, 0) as JsonObject : null) is { Count: > 0 } typed
+                ? typed.ToJsonString() : """{"text":"fuzz","id":1,"at":"2026-12-02T10:00:00Z"}""";
+            for (var i = 0; i < 16; i++)
             {
                 var body = i % 2 == 0 ? Targeted(seed, random, i / 2) : FuzzMutations.Mutate(seed, random, i);
                 using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Url)
