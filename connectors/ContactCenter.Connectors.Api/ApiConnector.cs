@@ -1,4 +1,5 @@
 using ContactCenter.Core;
+using ContactCenter.Core.Net;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,9 @@ public static class ApiConnector
     {
         builder.Services.AddSingleton<IChannelKindHandler, ApiChannelKind>();
         builder.Services.AddSingleton<IChannelSender, ApiChannelSender>();
-        builder.Services.AddHttpClient(ApiChannelSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        // Callbacks go where an admin pointed them: through the guard, never to internal addresses that are not allowed.
+        builder.Services.AddHttpClient(ApiChannelSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
         return builder;
     }
 

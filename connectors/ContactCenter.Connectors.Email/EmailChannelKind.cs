@@ -58,7 +58,9 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return $"IMAP server {s.ImapHost}:{s.ImapPort} cannot be used: {ex.Message}";
+            // Not the socket's words: "refused" versus "timed out" would map which internal ports are open.
+            logger.LogInformation(ex, "IMAP check of {Host} failed", s.ImapHost);
+            return $"IMAP: cannot connect to {s.ImapHost}";
         }
     }
 
@@ -81,7 +83,8 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return $"SMTP server {s.SmtpHost}:{s.SmtpPort} cannot be used: {ex.Message}";
+            logger.LogInformation(ex, "SMTP check of {Host} failed", s.SmtpHost);
+            return $"SMTP: cannot connect to {s.SmtpHost}";
         }
     }
 

@@ -96,7 +96,7 @@ public sealed partial class EmailChannelSender(
             or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogInformation(ex, "SMTP send of message {MessageId} failed; will retry", message.MessageId);
-            return new SendOutcome.Retry($"The mail server {settings.SmtpHost}:{settings.SmtpPort} could not be reached: {ex.Message}");
+            return new SendOutcome.Retry($"SMTP: cannot connect to {settings.SmtpHost}");
         }
         await store.MergeMetadataAsync(message.MessageId, metadata, cancellationToken);
         return new SendOutcome.Sent(mime.MessageId);

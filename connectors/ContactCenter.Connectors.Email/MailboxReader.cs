@@ -84,8 +84,8 @@ public sealed class MailboxReader(
                 var error = ex switch
                 {
                     AuthenticationException => $"IMAP login failed: {ex.Message}",
-                    SocketException or IOException or SslHandshakeException => $"IMAP server {settings.ImapHost}:{settings.ImapPort} cannot be reached: {ex.Message}",
-                    _ => $"IMAP error: {ex.Message}",
+                    // The socket's own words stay in the log (they would tell which internal ports are open).
+                    _ => $"IMAP: cannot connect to {settings.ImapHost}",
                 };
                 logger.LogWarning(ex, "Email channel {ChannelId}: {Error} (attempt {Failures})", channel.Id, error, failures);
                 if (failures >= 2 || ex is AuthenticationException)

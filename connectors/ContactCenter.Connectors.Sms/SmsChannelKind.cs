@@ -73,9 +73,10 @@ public sealed partial class SmsChannelKind(TwilioHttp http, IChannelDirectory ch
             {
                 problem = ex.Code != 0 ? $"Twilio refused the account check: {TwilioErrors.Describe(ex.Code)}." : $"Twilio refused the account check ({ex.Status}).";
             }
-            catch (ApiConnectionException ex)
+            catch (ApiConnectionException)
             {
-                problem = $"Twilio could not be reached: {ex.InnerException?.Message ?? ex.Message}";
+                // Socket details (refused, timed out, which address) would tell an admin which internal ports are open.
+                problem = $"cannot connect to {settings.ApiBaseUrl?.Host ?? "api.twilio.com"}";
             }
         }
         await channels.SetStatusErrorAsync(channel.Id, problem, cancellationToken);

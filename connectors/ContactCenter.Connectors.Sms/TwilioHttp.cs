@@ -1,4 +1,5 @@
 using System.Net;
+using ContactCenter.Core.Net;
 using Twilio.Clients;
 using Twilio.Http;
 
@@ -8,13 +9,10 @@ namespace ContactCenter.Connectors.Sms;
 /// HTTP to Twilio for every sms channel over one pooled handler. The Twilio library has no base-URL option, so when a
 /// channel sets `apiBaseUrl` (a stand-in in tests, a proxy) requests to *.twilio.com are re-pointed there.
 /// </summary>
-public sealed class TwilioHttp : IDisposable
+public sealed class TwilioHttp(OutboundGuard guard) : IDisposable
 {
-    private readonly SocketsHttpHandler pool = new()
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = DecompressionMethods.All,
-    };
+    // The guard's handler: Twilio's media redirects go to its CDN (and S3), each hop checked like the first.
+    private readonly HttpMessageHandler pool = guard.CreateHandler();
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -65,4 +63,23 @@ public sealed class TwilioHttp : IDisposable
     /// <summary>Account credentials are only ever sent to Twilio's own hosts.</summary>
     public static bool IsTwilioHost(string host) =>
         host.Equals("twilio.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".twilio.com", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Where inbound media may be fetched from: Twilio's API and CDN hosts over https, or the channel's configured
+    /// `apiBaseUrl` (same scheme, host and port). Never anywhere else, in any environment.
+    /// </summary>
+    public static bool IsMediaHost(string url, Uri? apiBase)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return false;
+        }
+        if (apiBase is not null && uri.Scheme == apiBase.Scheme && uri.IdnHost.Equals(apiBase.IdnHost, StringComparison.OrdinalIgnoreCase) && uri.Port == apiBase.Port)
+        {
+            return true;
+        }
+        var host = uri.IdnHost;
+        return uri.Scheme == "https" && uri.IsDefaultPort && (IsTwilioHost(host)
+            || host.Equals("twiliocdn.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".twiliocdn.com", StringComparison.OrdinalIgnoreCase));
+    }
 }

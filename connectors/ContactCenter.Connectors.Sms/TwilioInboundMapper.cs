@@ -13,7 +13,8 @@ public static class TwilioInboundMapper
     public sealed record Mapped(InboundMessage Message, string? Keyword, SmsKeywords.Kind KeywordKind);
 
     /// <returns>The message, or the field errors that make the post unusable (answer 400).</returns>
-    public static (Mapped? Result, Dictionary<string, string[]> Errors) Map(long channelId, IReadOnlyDictionary<string, string> form)
+    /// <param name="apiBase">The channel's `apiBaseUrl`, the only host besides Twilio's own that media may be fetched from.</param>
+    public static (Mapped? Result, Dictionary<string, string[]> Errors) Map(long channelId, IReadOnlyDictionary<string, string> form, Uri? apiBase = null)
     {
         var errors = new Dictionary<string, string[]>();
         var sid = form.GetValueOrDefault("MessageSid")?.Trim();
@@ -45,10 +46,17 @@ public static class TwilioInboundMapper
         // A number we can read is keyed in E.164; a short code or alphanumeric sender is kept as Twilio wrote it.
         var phone = E164.NormalizePossible(from);
         var attachments = new List<InboundAttachment>();
+        var refused = 0;
         for (var i = 0; i < numMedia; i++)
         {
             if (form.GetValueOrDefault($"MediaUrl{i}") is { Length: > 0 } url)
             {
+                // A signed post may still name any URL: only Twilio's hosts (or the channel's own API base) are fetched.
+                if (!TwilioHttp.IsMediaHost(url, apiBase))
+                {
+                    refused++;
+                    continue;
+                }
                 var type = form.GetValueOrDefault($"MediaContentType{i}");
                 attachments.Add(new InboundAttachment(FileName(url, type, i), string.IsNullOrWhiteSpace(type) ? null : type, null, url));
             }
@@ -68,9 +76,15 @@ public static class TwilioInboundMapper
             metadata["smsKeyword"] = keyword;
             metadata["smsKeywordKind"] = kind switch { SmsKeywords.Kind.OptOut => "optOut", SmsKeywords.Kind.OptIn => "optIn", _ => "help" };
         }
+        var text = string.IsNullOrEmpty(body) ? null : body;
+        if (refused > 0)
+        {
+            metadata["mediaRefused"] = refused.ToString(CultureInfo.InvariantCulture);
+            text = (text is null ? "" : text + "\n\n") + $"[{refused} attachment(s) not fetched: the media URL was not on Twilio's hosts.]";
+        }
         var message = new InboundMessage(channelId, sid!, ThreadKey: null,
             new SenderIdentity(phone ?? from!, Phone: phone),
-            string.IsNullOrEmpty(body) ? null : body, Html: null, attachments, SentAt: null, ReplyToExternalId: null,
+            text, Html: null, attachments, SentAt: null, ReplyToExternalId: null,
             JsonSerializer.Serialize(form))
         {
             Metadata = metadata,

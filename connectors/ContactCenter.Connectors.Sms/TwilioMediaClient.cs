@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using ContactCenter.Core;
+using ContactCenter.Core.Net;
 
 namespace ContactCenter.Connectors.Sms;
 
@@ -28,6 +29,10 @@ public sealed class TwilioMediaClient(TwilioHttp http)
             return new Result.Failed($"The media URL '{mediaUrl}' is not an http(s) URL.");
         }
         var settings = SmsSettings.From(channel);
+        if (!TwilioHttp.IsMediaHost(mediaUrl, settings.ApiBaseUrl))
+        {
+            return new Result.Failed($"The media URL's host {uri.Host} is not Twilio's; it is not fetched.");
+        }
         using var call = http.Open(settings);
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (TwilioHttp.IsTwilioHost(uri.Host))
@@ -67,7 +72,10 @@ public sealed class TwilioMediaClient(TwilioHttp http)
         }
         catch (HttpRequestException ex)
         {
-            return new Result.Retry($"Twilio could not be reached for the media: {ex.Message}");
+            // The guard's refusal is final; anything else (DNS, a dropped connection) may pass.
+            return ex.InnerException is OutboundRefusedException
+                ? new Result.Failed($"cannot connect to {uri.Host}: the address is not allowed")
+                : new Result.Retry($"cannot connect to {uri.Host}");
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -37,7 +37,7 @@ public static class TwilioWebhookEndpoint
         {
             return refusal!;
         }
-        var (mapped, errors) = TwilioInboundMapper.Map(channelId, verified.Form);
+        var (mapped, errors) = TwilioInboundMapper.Map(channelId, verified.Form, verified.Settings.ApiBaseUrl);
         if (mapped is null)
         {
             return TypedResults.ValidationProblem(errors, detail: "The post is not a Twilio incoming message.");

@@ -96,9 +96,14 @@ public sealed partial class TelegramChannelKind(
         }
         catch (Exception ex) when (ex is RequestException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return $"Telegram could not be reached: {ex.Message}";
+            // Which port answered how stays in the log: a status text must not map someone's internal network.
+            logger.LogWarning(ex, "Telegram channel {ChannelId}: the Bot API cannot be reached", channel.Id);
+            return $"cannot connect to {BotApiHost(channel)}";
         }
     }
+
+    private static string BotApiHost(ChannelInfo channel) =>
+        Uri.TryCreate(channel.Setting("apiBaseUrl"), UriKind.Absolute, out var uri) ? uri.Host : "api.telegram.org";
 
     public static string WebhookUrl(string publicBaseUrl, long channelId) => $"{publicBaseUrl.TrimEnd('/')}/webhooks/telegram/{channelId}";
 

@@ -1,4 +1,5 @@
 using ContactCenter.Core;
+using ContactCenter.Core.Net;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,8 @@ public static class TelegramConnector
         var services = builder.Services;
         services.AddOptions<TelegramOptions>().BindConfiguration("Telegram");
         // Longer than a getUpdates long poll.
-        services.AddHttpClient(TelegramClients.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(90));
+        services.AddHttpClient(TelegramClients.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(90))
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
         services.AddSingleton<TelegramClients>();
         services.AddSingleton<TelegramUpdateProcessor>();
         services.AddSingleton<IChannelKindHandler, TelegramChannelKind>();

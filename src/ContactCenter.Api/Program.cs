@@ -15,6 +15,7 @@ using ContactCenter.Connectors.WebChat;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDevelopmentSettingsFromRepoRoot();
 builder.AddPlatform();
+builder.AddOutboundGuard();
 builder.AddDatabase();
 builder.AddJobs();
 builder.AddAuth();
@@ -30,6 +31,7 @@ builder.AddSeeding();
 builder.AddDemo(args);
 
 var app = builder.Build();
+app.UseSecurityHeaders();
 app.UsePlatform();
 app.UseWebApp();
 app.MapInboxApi();

@@ -18,7 +18,7 @@ public sealed class SmsCollection : ICollectionFixture<SmsFixture>
 }
 
 /// <summary>The app on a real port, plus WireMock standing in for Twilio's REST API (channels point `apiBaseUrl` at it).</summary>
-public sealed class SmsFixture : AppFixture
+public class SmsFixture : AppFixture
 {
     /// <summary>Not this machine: the webhook URL a proxy in front of the app would publish. Signatures are over it.</summary>
     public const string PublicBase = "https://cc.example.test";
@@ -53,7 +53,7 @@ public sealed class SmsFixture : AppFixture
     public static string NewSid(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>Creates an sms channel whose Twilio is the stand-in; the account check it makes on save succeeds.</summary>
-    public async Task<SmsChannel> CreateSmsChannelAsync(string publicWebhookUrl = PublicBase, string? authToken = null, string fromNumber = "+1 (415) 555-0100")
+    public async Task<SmsChannel> CreateSmsChannelAsync(string publicWebhookUrl = PublicBase, string? authToken = null, string fromNumber = "+1 (415) 555-0100", string? apiBaseUrl = null)
     {
         var sid = NewSid("AC");
         var token = authToken ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -63,7 +63,7 @@ public sealed class SmsFixture : AppFixture
         {
             kind = "sms",
             name = "Texts",
-            settings = new { accountSid = sid, authToken = token, fromNumber, publicWebhookUrl, apiBaseUrl = Twilio.Url },
+            settings = new { accountSid = sid, authToken = token, fromNumber, publicWebhookUrl, apiBaseUrl = apiBaseUrl ?? Twilio.Url },
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var channel = (await response.Content.ReadFromJsonAsync<JsonObject>())!;

@@ -18,7 +18,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
 
     public async Task<IngestResult> IngestAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        message = InboundTimestamps.Normalize(StorableText.Clean(message), clock.GetUtcNow());
+        message = InboundTimestamps.Normalize(InboundLimits.Apply(StorableText.Clean(message)), clock.GetUtcNow());
         for (var attempt = 1; ; attempt++)
         {
             try

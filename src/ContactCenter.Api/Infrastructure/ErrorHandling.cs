@@ -37,15 +37,27 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
     public static (int Status, string Detail) Classify(Exception exception) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "The request body is too large."),
-        BadHttpRequestException { InnerException: System.Text.Json.JsonException } => (400, "The request body is not valid JSON."),
+        BadHttpRequestException { InnerException: InputTooLongException tooLong } => (400, tooLong.Message),
+        InputTooLongException tooLong => (400, tooLong.Message),
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => (400, JsonDetail(json)),
         BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message),
-        System.Text.Json.JsonException => (400, "The request body is not valid JSON."),
+        System.Text.Json.JsonException json => (400, JsonDetail(json)),
+        // Reading a body into a parameter failed some other way (a converter met a value of the wrong shape): still the
+        // client's input. Only while a request body is read: the same exception types from our own code stay 500s.
+        FormatException or InvalidOperationException or OverflowException when IsBodyRead(exception) => (400, "The request body is not valid JSON."),
         _ when IsStorageDown(exception) => (503, "Storage is unavailable; nothing was stored. Retry later."),
         // Text PostgreSQL cannot hold (NUL characters) in a request that did not clean it first: the client's input, not our fault.
         PostgresException { SqlState: "22021" or "22P05" } => (400, "The request contains characters that cannot be stored (such as NUL)."),
         OperationCanceledException => (499, "The request was cancelled."),
         _ => (500, "An unexpected error occurred."),
     };
+
+    private static string JsonDetail(System.Text.Json.JsonException json) =>
+        json.Path is { Length: > 0 } path ? $"The request body is not valid JSON (at {path})." : "The request body is not valid JSON.";
+
+    private static bool IsBodyRead(Exception exception) =>
+        exception.StackTrace is { } trace && trace.Contains("System.Text.Json.JsonSerializer", StringComparison.Ordinal)
+        && trace.Contains("ReadFromJsonAsync", StringComparison.Ordinal);
 
     public static bool IsStorageDown(Exception exception) => exception switch
     {

@@ -7,8 +7,12 @@ namespace ContactCenter.Api.Infrastructure;
 /// <summary>Timestamps go out as ISO-8601 UTC with a Z (`2026-11-26T18:01:12.345Z`), on REST and on the hubs.</summary>
 public sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
 {
+    // A malformed timestamp is a JSON error (400), never a FormatException (500).
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        reader.TokenType == JsonTokenType.String
+        && DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+            ? value
+            : throw new JsonException("A timestamp must be an ISO-8601 string, such as 2026-11-26T18:01:12Z.");
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
@@ -20,5 +24,6 @@ public static class JsonDefaults
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new UtcDateTimeOffsetConverter());
+        options.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { BodyTextLimits.Modify } };
     }
 }

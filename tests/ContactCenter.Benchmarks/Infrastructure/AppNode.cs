@@ -44,6 +44,8 @@ public sealed class AppNode : IAsyncDisposable
             ["RateLimits__LoginPerMinute"] = "100000",
             // Bots are not polled: the benchmark posts Telegram updates to the webhook.
             ["Telegram__PollingEnabled"] = "false",
+            // The provider stand-ins listen on loopback, which the outbound guard refuses unless allowed.
+            ["OutboundFetch__Allow__0"] = "127.0.0.0/8",
             ["Storage__Path"] = Path.Combine(o.WorkDir, "files"),
             // Names of JIT-compiled methods for perf (/tmp/perf-<pid>.map), for the app's CPU profile; with W^X on, the
             // JIT's code runs from a double-mapped memfd that perf cannot match to the map (every managed frame "[unknown]").

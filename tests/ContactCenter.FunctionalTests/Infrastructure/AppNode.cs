@@ -33,6 +33,11 @@ public sealed class AppNode : WebApplicationFactory<Program>
             ["Storage:Path"] = TestKeys.FilesDir,
             ["Storage:MaxUploadBytes"] = "2097152",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The outbound guard refuses loopback outside Development; the tests' provider stand-ins (WireMock, receivers,
+            // dovecot) all listen on loopback, so test apps allow it explicitly. A test of the guard clears it ("").
+            ["OutboundFetch:Allow:0"] = "127.0.0.0/8",
+            ["OutboundFetch:Allow:1"] = "::1/128",
+            ["OutboundFetch:Allow:2"] = "localhost",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -26,6 +26,8 @@ public sealed class AppProcess : IAsyncDisposable
             ["Bootstrap__AdminEmail"] = "admin@test.local",
             ["Bootstrap__AdminPassword"] = "admin-password-1",
             ["Outbox__PollInterval"] = "00:00:00.200",
+            // The callback receivers of the tests listen on loopback, which the outbound guard refuses unless allowed.
+            ["OutboundFetch__Allow__0"] = "127.0.0.0/8",
             ["Outbox__BaseDelay"] = "00:00:00.200",
             ["Outbox__MaxDelay"] = "00:00:01",
             ["Outbox__Lease"] = "00:00:03",

@@ -60,7 +60,7 @@ public static class ChannelsApi
     }
 
     private static async Task<Results<Created<ChannelDto>, ValidationProblem>> Create(
-        CreateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, CancellationToken ct)
+        CreateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, ContactCenter.Core.Net.OutboundFetchSettings outbound, CancellationToken ct)
     {
         var errors = new Validation();
         var handler = request.Kind is null ? null : kinds.Find(request.Kind);
@@ -71,6 +71,7 @@ public static class ChannelsApi
         {
             errors.AddAll(await handler.ValidateAsync(settings, ct));
             errors.AddAll(Routing.ChannelRules.Validate(settings));
+            errors.AddAll(ChannelTargets.Validate(settings, outbound));
         }
         if (errors.HasErrors)
         {
@@ -97,7 +98,7 @@ public static class ChannelsApi
     }
 
     private static async Task<Results<Ok<ChannelDto>, ProblemHttpResult, ValidationProblem>> Update(
-        long id, UpdateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, CancellationToken ct)
+        long id, UpdateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, ContactCenter.Core.Net.OutboundFetchSettings outbound, CancellationToken ct)
     {
         var existing = await store.FindAsync(id, ct);
         if (existing is null)
@@ -117,6 +118,7 @@ public static class ChannelsApi
             }
             errors.AddAll(await handler.ValidateAsync(settings, ct));
             errors.AddAll(Routing.ChannelRules.Validate(settings));
+            errors.AddAll(ChannelTargets.Validate(settings, outbound));
         }
         if (errors.HasErrors)
         {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { languages } from '../strings';
 import { byActivity, mergePage, replay, upsert, type ListFilter } from '../lib/inboxList';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
-import { fileSize, messageSnippet, smsSegments } from '../lib/format';
+import { fileSize, isInlineImage, messageSnippet, smsSegments } from '../lib/format';
 import { backoffDelay, Realtime } from '../lib/realtime';
 import { moveCard } from '../pages/DealsPage';
 import { addCreated, upsertMessage } from '../lib/messageList';
@@ -164,6 +164,19 @@ describe('first join', () => {
       expect(resyncs).toEqual(['joined', 'reconnected']);
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe('isInlineImage', () => {
+  it('never shows SVG inline, whatever its case or parameters', () => {
+    for (const t of ['image/svg+xml', 'image/SVG+xml', 'IMAGE/SVG+XML', 'image/svg+xml; charset=utf-8', 'text/html', 'image/', '']) {
+      expect(isInlineImage(t)).toBe(false);
+    }
+  });
+  it('shows raster images whatever their case', () => {
+    for (const t of ['image/png', 'IMAGE/PNG', 'image/jpeg; q=1', ' image/webp ']) {
+      expect(isInlineImage(t)).toBe(true);
     }
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
 import { ApiError, blobUrl } from '../lib/api';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
-import { fileSize, fullTime, messageSnippet, shortTime } from '../lib/format';
+import { fileSize, fullTime, isInlineImage, messageSnippet, shortTime } from '../lib/format';
 import type { Attachment, Message } from '../types';
 
 interface Props {
@@ -64,7 +64,7 @@ function Ticks({ message }: { message: Message }) {
 
 function AttachmentView({ attachment: a }: { attachment: Attachment }) {
   const { t } = useI18n();
-  const isImage = a.contentType.startsWith('image/') && !a.contentType.includes('svg');
+  const isImage = isInlineImage(a.contentType);
   const [url, setUrl] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 

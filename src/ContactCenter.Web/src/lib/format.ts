@@ -70,3 +70,11 @@ export function newClientId(): string {
   if (typeof crypto !== 'undefined' && 'randomUUID' in crypto && window.isSecureContext) return crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
+
+// Raster types only, compared without case or parameters: `image/SVG+xml` is SVG (it can carry script) and must
+// never be shown inline. The same list as the server's InlineImageTypes.
+const inlineImageTypes = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/gif', 'image/webp', 'image/bmp', 'image/avif', 'image/heic', 'image/heif']);
+
+export function isInlineImage(contentType: string | null | undefined): boolean {
+  return inlineImageTypes.has((contentType ?? '').split(';')[0].trim().toLowerCase());
+}

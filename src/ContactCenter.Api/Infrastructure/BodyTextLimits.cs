@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ContactCenter.Api.Inbound;
+
+namespace ContactCenter.Api.Infrastructure;
+
+/// <summary>
+/// Caps every string of every REST request body in one place, while it is read: a JSON modifier gives each string
+/// property of the API's request records (types named ...Request or ...Input) a converter that refuses a longer value.
+/// The refusal is a 400 naming the field and its limit (see <see cref="ErrorHandling"/>). The numbers are
+/// <see cref="InboundLimits"/>' — a name typed in the app is capped like a name that came from a channel.
+/// </summary>
+public static class BodyTextLimits
+{
+    /// <summary>Limits by "Type.Property" first, then by property name; any other string of a request: <see cref="Default"/>.</summary>
+    private static readonly Dictionary<string, int> Limits = new(StringComparer.Ordinal)
+    {
+        ["CommentRequest.Text"] = InboundLimits.Comment,
+        ["Text"] = InboundLimits.Text,
+        ["Name"] = InboundLimits.Name,
+        ["Title"] = InboundLimits.Subject,
+        ["Email"] = 254,
+        ["Password"] = 1_000,
+        ["Description"] = InboundLimits.Comment,
+        ["Result"] = InboundLimits.Comment,
+        ["Reason"] = 2_000,
+        ["Source"] = InboundLimits.Name,
+    };
+
+    public const int Default = 1_000;
+
+    public static void Modify(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object || type.Type.Namespace?.StartsWith("ContactCenter.Api", StringComparison.Ordinal) != true
+            || !(type.Type.Name.EndsWith("Request", StringComparison.Ordinal) || type.Type.Name.EndsWith("Input", StringComparison.Ordinal)))
+        {
+            return;
+        }
+        foreach (var property in type.Properties)
+        {
+            if (property.PropertyType == typeof(string) && property.AttributeProvider is System.Reflection.MemberInfo member)
+            {
+                var max = Limits.GetValueOrDefault($"{type.Type.Name}.{member.Name}", Limits.GetValueOrDefault(member.Name, Default));
+                property.CustomConverter = new Capped(property.Name, max);
+            }
+        }
+    }
+
+    private sealed class Capped(string field, int max) : JsonConverter<string>
+    {
+        public override bool HandleNull => false;
+
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException($"{field} must be a string.");
+            }
+            var value = reader.GetString();
+            return value is { Length: var length } && length > max ? throw new InputTooLongException(field, max) : value;
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
+}
+
+/// <summary>A request string above its limit: the client's mistake, answered 400 with the field and the limit.</summary>
+public sealed class InputTooLongException(string field, int max) : JsonException($"{field} is at most {max} characters.");

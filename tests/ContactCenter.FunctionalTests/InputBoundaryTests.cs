@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+
+namespace ContactCenter.FunctionalTests;
+
+/// <summary>
+/// Security issue #15: sizes capped where input enters, JSON errors that are 400s, SVG never served as an image,
+/// admin-set targets that are internal addresses refused, and the security headers on every response.
+/// </summary>
+public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_million_character_contact_name_is_cut_to_the_name_limit()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var name = "  " + new string('N', 1_000_000) + "  ";
+
+        var response = await fixture.PostInboundAsync(channel, AppFixture.InboundBody("big-1", "big-contact", "hello", name));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var list = await http.GetFromJsonAsync<JsonObject>("/api/conversations");
+        var listed = list!["items"]![0]!["contact"]!["name"]!.GetValue<string>();
+        Assert.Equal(new string('N', ContactCenter.Api.Inbound.InboundLimits.Name), listed);
+    }
+
+    [Theory]
+    [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":"not a date"}""")]
+    [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":"2026-13-45T99:00:00Z"}""")]
+    [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":12345}""")]
+    [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":{"x":1}}""")]
+    public async Task A_malformed_dueAt_is_a_400_problem(string body)
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+
+        var response = await http.PostAsync("/api/activities", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await fixture.CountAsync("activities"));
+    }
+
+    [Theory]
+    [InlineData("/api/leads", "title")]
+    [InlineData("/api/deals", "title")]
+    [InlineData("/api/users", "name")]
+    [InlineData("/api/channels", "name")]
+    public async Task Names_and_titles_above_their_limit_are_a_400_that_names_the_field(string url, string field)
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var body = new JsonObject { [field] = new string('x', 100_000), ["kind"] = "api", ["email"] = "long@test.local", ["role"] = "manager", ["password"] = "password-1234" };
+
+        var response = await http.PostAsJsonAsync(url, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Contains($"{field} is at most", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_comment_above_its_limit_is_a_400()
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var lead = await http.PostAsJsonAsync("/api/leads", new { title = "Lead", contact = new { name = "C" } });
+        var id = (await lead.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+
+        var response = await http.PostAsJsonAsync($"/api/leads/{id}/comments", new { text = new string('c', 50_000) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("image/SVG+xml")]
+    [InlineData("IMAGE/SVG+XML")]
+    [InlineData("image/svg+xml; charset=utf-8")]
+    public async Task An_svg_in_any_case_is_served_as_a_download_not_an_image(string type)
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        await fixture.PostInboundAsync(channel, AppFixture.InboundBody("svg-1", "svg-contact", "hello"));
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var conversationId = (await http.GetFromJsonAsync<JsonObject>("/api/conversations"))!["items"]![0]!["id"]!.GetValue<long>();
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"));
+        file.Headers.TryAddWithoutValidation("Content-Type", type);
+        form.Add(file, "file", "x.svg");
+        var uploaded = await http.PostAsync($"/api/conversations/{conversationId}/attachments", form);
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var url = (await uploaded.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
+
+        var response = await http.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("callbackUrl", "http://169.254.169.254/latest/meta-data/")]
+    [InlineData("callbackUrl", "http://10.0.0.5:8080/hook")]
+    [InlineData("callbackUrl", "http://[::ffff:192.168.1.1]/hook")]
+    [InlineData("callbackUrl", "http://[fd00::1]/hook")]
+    public async Task An_api_channel_pointing_at_an_internal_address_is_refused(string setting, string value)
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var settings = new JsonObject { ["secret"] = "secret-0123456789abcdef", [setting] = value };
+
+        var response = await http.PostAsJsonAsync("/api/channels", new { kind = "api", name = "Internal", settings });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.NotNull(problem!["errors"]![$"settings.{setting}"]);
+        Assert.Equal(0, await fixture.CountAsync("channels"));
+    }
+
+    [Fact]
+    public async Task An_api_channel_updated_to_point_at_metadata_is_refused()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        using var http = fixture.App.Http(fixture.AdminToken);
+
+        var response = await http.PatchAsJsonAsync($"/api/channels/{channel.Id}", new { settings = new { callbackUrl = "https://169.254.169.254/" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/api/conversations")]
+    [InlineData("/api/auth/login")]
+    [InlineData("/no/such/page")]
+    [InlineData("/inbox")]
+    public async Task Every_response_carries_the_security_headers(string path)
+    {
+        using var http = fixture.App.Http();
+
+        var response = await http.GetAsync(path);
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
+    }
+}
