@@ -88,6 +88,7 @@ public sealed class WebChatStore(NpgsqlDataSource db)
     /// <summary>
     /// Remembers the name/email a visitor gave (used when their first message creates the contact) and fills
     /// the contact's empty name/email if it exists already. Never overwrites what a contact has: the visitor is unverified.
+    /// An email given after the first message is not matched either; the contact it belongs to becomes a possible duplicate.
     /// </summary>
     public async Task SaveProfileAsync(Visitor visitor, string? name, string? email, CancellationToken ct)
     {
@@ -95,7 +96,11 @@ public sealed class WebChatStore(NpgsqlDataSource db)
             insert into webchat_visitors (visitor_key, channel_id, name, email) values (@Key, @ChannelId, @name, @email)
             on conflict (visitor_key) do update set
                 name = coalesce(excluded.name, webchat_visitors.name), email = coalesce(excluded.email, webchat_visitors.email), updated_at = now();
-            update contacts set name = coalesce(contacts.name, @name), email = coalesce(contacts.email, @email), updated_at = now()
+            update contacts set name = coalesce(contacts.name, @name), email = coalesce(contacts.email, @email), updated_at = now(),
+                possible_duplicate_of = case
+                    when contacts.email is null and @email is not null and contacts.details_unverified and contacts.possible_duplicate_of is null
+                    then (select o.id from contacts o where lower(o.email) = lower(@email) and o.id <> contacts.id order by o.details_unverified, o.id limit 1)
+                    else contacts.possible_duplicate_of end
             where id = (select contact_id from contact_identities where channel_kind = @kind and address = @Key)
               and ((contacts.name is null and @name is not null) or (contacts.email is null and @email is not null));
             update contact_identities set display_name = coalesce(@name, display_name) where channel_kind = @kind and address = @Key;

@@ -94,8 +94,9 @@ public sealed class WebFormTests(WebChatFixture fixture) : IClassFixture<WebChat
         Assert.Equal(HttpStatusCode.SeeOther, repeated.StatusCode);
         Assert.Equal(3, await fixture.CountAsync("messages"));
         await using var db = fixture.Db();
-        Assert.Equal("utm_source=google", await db.ExecuteScalarAsync<string>("select source from leads"));
-        Assert.Equal(1, await fixture.CountAsync("leads"));
+        Assert.Equal("utm_source=google", await db.ExecuteScalarAsync<string>("select source from leads order by id limit 1"));
+        // Each submission is its own contact and lead: a typed email proves nothing (issue 15); the repeat of s-1 adds none.
+        Assert.Equal(3, await fixture.CountAsync("leads"));
     }
 
     [Fact]

@@ -167,8 +167,11 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
         }
         var text = string.Join('\n', accepted.Select(a => $"{a.Field.Label}: {a.Value}"));
         var submissionId = this["submissionId"] ?? Guid.NewGuid().ToString("N");
+        // Anyone can type someone else's email into a form: each submission is its own contact (the address is the
+        // submission, not the email), never matched to a known customer by what was typed (issue 15); a contact with the
+        // same email or phone is only suggested as a possible duplicate.
         return new InboundMessage(channel.Id, "form:" + submissionId, ThreadKey: null,
-            new SenderIdentity(email ?? phone ?? "form:" + submissionId, name, email, phone), text, Html: null, Attachments: [],
+            new SenderIdentity($"form:{channel.Id}:{submissionId}", name, email, phone) { Unverified = true }, text, Html: null, Attachments: [],
             SentAt: null, ReplyToExternalId: null, JsonSerializer.Serialize(metadata))
         {
             Source = source.Count > 0 ? string.Join("; ", source) : "web form",

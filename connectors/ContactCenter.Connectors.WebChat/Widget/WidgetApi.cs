@@ -127,7 +127,8 @@ public static class WidgetApi
         var (name, email) = await store.ProfileAsync(visitor, ct);
         var page = http.Request.Headers.Referer.ToString();
         var inbound = new InboundMessage(visitor.ChannelId, $"{visitor.Key}/{clientMessageId}", visitor.Key,
-            new SenderIdentity(visitor.Key, name, email), text, Html: null, Attachments: [], SentAt: null, ReplyToExternalId: null,
+            // Not matched to a known customer by an email nobody proved (issue 15): a new contact, flagged as a possible duplicate.
+            new SenderIdentity(visitor.Key, name, email) { Unverified = !visitor.Vouches(email) }, text, Html: null, Attachments: [], SentAt: null, ReplyToExternalId: null,
             JsonSerializer.Serialize(new { text, clientMessageId, page }))
         {
             Metadata = page.Length is > 0 and <= 2000 ? new Dictionary<string, string> { ["page"] = page } : null,

@@ -60,7 +60,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
         {
             contactId = await CreateContactAsync(connection, tx, kind, m.Sender, ct);
         }
-        else if (m.Sender.Phone is not null)
+        else if (m.Sender.Phone is not null && !m.Sender.Unverified)
         {
             // A known contact shared their number (a Telegram contact share): it becomes their phone if they had none.
             await connection.ExecuteAsync(new CommandDefinition(
@@ -160,16 +160,19 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
     private static async Task<long> CreateContactAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string kind, SenderIdentity sender, CancellationToken ct)
     {
         // Identity first (already looked up), then a contact with the same email, then the same phone, else a new one.
+        // Never on what an anonymous visitor typed (SenderIdentity.Unverified), and never onto a contact whose details
+        // came from one: those get a new contact, with the best candidate kept as a possible duplicate to merge by hand.
         const string sql = """
-            with found as (
-                select id from (
-                    select id, 1 as rank from contacts where @email is not null and lower(email) = lower(@email)
-                    union all
-                    select id, 2 from contacts where @phone is not null and phone = @phone
-                ) x order by rank, id limit 1
+            with candidates as (
+                select id, details_unverified, 1 as rank from contacts where @email is not null and lower(email) = lower(@email)
+                union all
+                select id, details_unverified, 2 from contacts where @phone is not null and phone = @phone
+            ), found as (
+                select id from candidates where not @unverified and not details_unverified order by rank, id limit 1
             ), created as (
-                insert into contacts (name, email, phone)
-                select @name, @email, @phone where not exists (select 1 from found)
+                insert into contacts (name, email, phone, details_unverified, possible_duplicate_of)
+                select @name, @email, @phone, @unverified, (select id from candidates order by details_unverified, rank, id limit 1)
+                where not exists (select 1 from found)
                 returning id
             ), contact as (
                 select id from found union all select id from created
@@ -187,6 +190,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
             sender.Email,
             sender.Phone,
             sender.Username,
+            unverified = sender.Unverified,
         }, tx, cancellationToken: ct));
     }
 

@@ -17,7 +17,11 @@ export interface ConversationSummary {
 }
 export interface ContactIdentity { channelKind: string; address: string; displayName: string | null; username: string | null }
 export interface ContactDetails { id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[] }
-export interface ConversationDetails extends Omit<ConversationSummary, 'contact'> { contact: ContactDetails }
+export interface ConversationDetails extends Omit<ConversationSummary, 'contact'> {
+  contact: ContactDetails;
+  /** A contact the same email/phone belongs to (an unverified visitor); only when the caller may see it. */
+  possibleDuplicate?: { contactId: Id; name: string };
+}
 
 export type Direction = 'inbound' | 'outbound' | 'note';
 export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';

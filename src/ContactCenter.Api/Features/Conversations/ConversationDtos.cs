@@ -18,7 +18,17 @@ public sealed record ContactDetails(long Id, string Name, string? Email, string?
 
 public sealed record ConversationDetails(
     long Id, ChannelRef Channel, ContactDetails Contact, string Status, UserRef? Assignee, long UnreadCount,
-    LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The known contact an unverified visitor's email/phone belongs to, to merge by hand. Absent (not null) when there is
+    /// none or the caller may not see that contact: its name must not leak.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public PossibleDuplicate? PossibleDuplicate { get; init; }
+}
+
+public sealed record PossibleDuplicate(long ContactId, string Name);
 
 public sealed record AttachmentDto(long Id, string FileName, string ContentType, long? Size, string Url);
 

@@ -124,6 +124,9 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             from conversations c join contacts ct on ct.id = c.contact_id where c.id = @id;
             select ci.channel_kind, ci.address, ci.display_name, ci.username
             from conversations c join contact_identities ci on ci.contact_id = c.contact_id where c.id = @id order by ci.id;
+            select ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name
+            from conversations cv join contacts x on x.id = cv.contact_id join contacts ct on ct.id = x.possible_duplicate_of
+            where cv.id = @id and {Contacts.ContactMergeService.ContactVisible};
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
@@ -134,9 +137,11 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         }
         var contact = await grid.ReadSingleAsync<(long Id, string Name, string? Email, string? Phone)>();
         var identities = (await grid.ReadAsync<ContactIdentityDto>()).ToList();
+        var duplicate = await grid.ReadSingleOrDefaultAsync<PossibleDuplicate>();
         var s = row.ToSummary();
         return new ConversationDetails(s.Id, s.Channel, new ContactDetails(contact.Id, contact.Name, contact.Email, contact.Phone, identities),
-            s.Status, s.Assignee, s.UnreadCount, s.LastMessage, s.WaitingSince, s.LeadId, s.DealId, s.CreatedAt, s.UpdatedAt);
+            s.Status, s.Assignee, s.UnreadCount, s.LastMessage, s.WaitingSince, s.LeadId, s.DealId, s.CreatedAt, s.UpdatedAt)
+        { PossibleDuplicate = duplicate };
     }
 
     /// <summary>True when the user may see the conversation (false also when it does not exist).</summary>

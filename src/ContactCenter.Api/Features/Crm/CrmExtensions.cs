@@ -1,3 +1,4 @@
+using ContactCenter.Api.Features.Contacts;
 using ContactCenter.Api.Features.Crm.Automation;
 
 namespace ContactCenter.Api.Features.Crm;
@@ -19,6 +20,7 @@ public static class CrmExtensions
         services.AddSingleton<ActivityService>();
         services.AddSingleton<PipelineService>();
         services.AddSingleton<CrmSettingsService>();
+        services.AddSingleton<ContactMergeService>();
         services.AddSingleton<AutomationRules>();
         services.AddSingleton<AutomationRunner>();
         services.AddSingleton<CrmScheduler>();
@@ -33,6 +35,7 @@ public static class CrmExtensions
         app.MapLeadsApi();
         app.MapActivitiesApi();
         app.MapAutomationApi();
+        app.MapContactsApi();
         return app;
     }
 }

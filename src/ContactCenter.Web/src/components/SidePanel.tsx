@@ -8,7 +8,7 @@ import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities
 import { ResourceStatus } from './Status';
 
 /** Beside the thread: the contact with all identities, and the linked lead or deal, editable in place. */
-export function SidePanel({ details }: { details: ConversationDetails | null }) {
+export function SidePanel({ details, onDetails }: { details: ConversationDetails | null; onDetails?: (d: ConversationDetails) => void }) {
   const { t } = useI18n();
   if (!details) return <aside className="side" aria-label={t('details')} />;
   const c = details.contact;
@@ -16,6 +16,7 @@ export function SidePanel({ details }: { details: ConversationDetails | null }) 
     <aside className="side" aria-label={t('details')}>
       <section aria-labelledby="contact-h">
         <h3 id="contact-h">{t('contact')}</h3>
+        {details.possibleDuplicate && <PossibleDuplicate details={details} onDetails={onDetails} />}
         <p className="contact-name-big">{c.name}</p>
         <dl>
           {c.email && <><dt>{t('email')}</dt><dd>{c.email}</dd></>}
@@ -36,6 +37,36 @@ export function SidePanel({ details }: { details: ConversationDetails | null }) 
         : details.leadId != null ? <LeadPanel id={details.leadId} />
           : <p className="muted">{t('noLeadOrDeal')}</p>}
     </aside>
+  );
+}
+
+/**
+ * An unverified visitor whose email/phone belongs to another contact: never joined automatically (anyone can type an
+ * email), offered to the manager to merge into that contact, which survives with this conversation moved onto it.
+ */
+export function PossibleDuplicate({ details, onDetails, onLater }: { details: ConversationDetails; onDetails?: (d: ConversationDetails) => void; onLater?: () => void }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const other = details.possibleDuplicate!;
+  async function merge() {
+    try {
+      setBusy(true);
+      setError(null);
+      await api(`/api/contacts/${encodeURIComponent(String(other.contactId))}/merge`, { body: { otherContactId: details.contact.id } });
+      const fresh = await api<ConversationDetails>(`/api/conversations/${encodeURIComponent(String(details.id))}`);
+      if (fresh) onDetails?.(fresh);
+    } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
+  }
+  return (
+    <div className="notice possible-duplicate" role="status">
+      <p><strong>{t('possibleDuplicate', { name: other.name })}</strong></p>
+      <p className="muted">{t('possibleDuplicateHint')}</p>
+      <button type="button" className="primary" disabled={busy} onClick={() => void merge()}
+        aria-label={t('mergeContactsLabel', { name: other.name })}>{busy ? t('merging') : t('mergeContacts')}</button>
+      {onLater && <button type="button" onClick={onLater}>{t('later')}</button>}
+      {error && <p className="error" role="alert">{error}</p>}
+    </div>
   );
 }
 
@@ -161,7 +192,7 @@ function LeadPanel({ id }: { id: Id }) {
   );
 }
 
-const timelineTypes = ['message', 'comment', 'stageChanged', 'activity', 'created', 'converted', 'closed', 'automation', 'updated', 'reopened', 'junked'] as const;
+const timelineTypes = ['message', 'comment', 'stageChanged', 'activity', 'created', 'converted', 'closed', 'automation', 'updated', 'reopened', 'junked', 'contactsMerged'] as const;
 
 function Timeline({ subject }: { subject: Subject }) {
   const { t, locale } = useI18n();
@@ -199,7 +230,7 @@ function Timeline({ subject }: { subject: Subject }) {
 function describe(e: TimelineEntry): string {
   const d = e.data ?? {};
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
-  const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? (moved || d.ruleName) ?? '') as string;
+  const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? (moved || d.ruleName) ?? d.mergedContactName ?? '') as string;
   const actor = typeof e.actor === 'string' ? e.actor : e.actor?.name ?? '';
   return [actor, text].filter(Boolean).join(': ');
 }

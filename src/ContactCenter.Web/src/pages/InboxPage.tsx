@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
-import { SidePanel } from '../components/SidePanel';
+import { PossibleDuplicate, SidePanel } from '../components/SidePanel';
 import { Thread } from '../components/Thread';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
@@ -8,7 +8,7 @@ import { mergePage, replay, upsert, type ListChange, type ListFilter } from '../
 import { useHubEvent, useJoined } from '../live';
 import { navigate, usePath } from '../router';
 import { useMe } from '../session';
-import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Page } from '../types';
+import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Id, type Page } from '../types';
 
 const FilterKey = 'cc.inboxFilter';
 const PageSize = 30;
@@ -35,6 +35,7 @@ export function InboxPage() {
   const [error, setError] = useState<string | null>(null);
   const [channels, setChannels] = useState<Channel[]>([]);
   const [details, setDetails] = useState<ConversationDetails | null>(null);
+  const [laterFor, setLaterFor] = useState<Id | null>(null);
   const generation = useRef(0);
   const joined = useJoined();
   // Changes pushed while the first page is being read: the page may predate them, so they are replayed on it.
@@ -139,7 +140,13 @@ export function InboxPage() {
       {selectedId ? (
         <>
           <Thread key={selectedId} conversationId={selectedId} summary={selected} onDetails={setDetails} />
-          <SidePanel details={details && sameId(details.id, selectedId) ? details : null} />
+          <SidePanel details={details && sameId(details.id, selectedId) ? details : null} onDetails={setDetails} />
+          {details && sameId(details.id, selectedId) && details.possibleDuplicate && !sameId(laterFor, details.id) && (
+            // Narrow screens hide the side panel: the suggestion comes up as a sheet instead (hidden on wide screens).
+            <div className="duplicate-sheet">
+              <PossibleDuplicate details={details} onDetails={setDetails} onLater={() => setLaterFor(details.id)} />
+            </div>
+          )}
         </>
       ) : (
         <section className="thread empty"><p>{t('pickConversation')}</p></section>
