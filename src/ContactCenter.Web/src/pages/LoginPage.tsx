@@ -2,11 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { useI18n } from '../i18n';
 import { ApiError } from '../lib/api';
-import { useSession } from '../session';
+import { useSession, type SignInNotice } from '../session';
+import type { StringKey } from '../strings';
+
+const noticeText: Record<SignInNotice, StringKey> = {
+  expired: 'sessionExpired', ended: 'sessionEnded', passwordChanged: 'passwordChangedSignIn', signedOutEverywhere: 'signedOutEverywhereNotice',
+};
 
 export function LoginPage() {
   const { t } = useI18n();
-  const { signIn, expired, lastEmail } = useSession();
+  const { signIn, notice, lastEmail } = useSession();
   const [email, setEmail] = useState(lastEmail);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -31,7 +36,7 @@ export function LoginPage() {
           <h1 id="login-title">{t('appName')}</h1>
           <LanguagePicker />
         </div>
-        {expired && <p className="notice" role="status">{t('sessionExpired')}</p>}
+        {notice && <p className="notice" role="status" data-notice={notice}>{t(noticeText[notice])}</p>}
         <label>{t('email')}
           <input type="email" name="email" autoComplete="username" required autoFocus={!email}
             value={email} onChange={(e) => setEmail(e.target.value)} />
