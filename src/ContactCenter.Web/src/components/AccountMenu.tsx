@@ -55,13 +55,16 @@ function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      // A wrong current password must not end the session, whatever status the server uses for it.
+      // A wrong current password must not end the session, whatever status the server uses for it. The server revokes
+      // every token, this one too, and answers 204: the probe below then sends the user to sign in with the new one.
       const answer = await api<{ accessToken?: string; expiresAt?: string } | undefined>('/api/auth/password',
         { body: { currentPassword: current, newPassword: next }, keepSession: true });
       if (answer?.accessToken && answer.expiresAt) replaceToken(answer.accessToken, answer.expiresAt);
     } catch (err) {
       setBusy(false);
-      setError(explain(err, t, { 401: 'wrongCurrentPassword', 403: 'wrongCurrentPassword' }));
+      // The server answers a wrong current password with a 400 without field errors (a short new one has them).
+      const wrongCurrent = err instanceof ApiError && err.status === 400 && !err.errors;
+      setError(wrongCurrent ? t('wrongCurrentPassword') : explain(err, t, { 401: 'wrongCurrentPassword', 429: 'tooManyAttempts' }));
       return;
     }
     // The other sessions are revoked; if this one is too, the user signs in again with the new password.

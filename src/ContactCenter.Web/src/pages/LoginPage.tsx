@@ -24,7 +24,8 @@ export function LoginPage() {
     try {
       await signIn(email.trim(), password);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('wrongLogin') : t('errorGeneric', { reason: (err as Error).message }));
+      const status = err instanceof ApiError ? err.status : 0;
+      setError(status === 401 ? t('wrongLogin') : status === 429 ? t('tooManyAttempts') : t('errorGeneric', { reason: (err as Error).message }));
       setBusy(false);
     }
   }
