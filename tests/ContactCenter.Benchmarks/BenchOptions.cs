@@ -25,7 +25,8 @@ public sealed record BenchOptions
 
     public const string AppDatabase = "contactcenter_bench";
     public const string BaselineDatabase = "bench_baseline";
-    public const string JwtKey = "bench-only-jwt-key-0123456789-abcdefghijklmnop";
+    // Fresh per run: the app refuses keys committed to the repository outside Development.
+    public static readonly string JwtKey = "bench-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
     public const string AdminEmail = "admin@bench.local";
     public const string AdminPassword = "bench-admin-password-1";
     // Below the ephemeral port range (32768-60999): tens of thousands of client sockets must not take them first.

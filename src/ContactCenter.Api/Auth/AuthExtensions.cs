@@ -9,6 +9,17 @@ public sealed record AuthOptions
     public string JwtKey { get; init; } = "";
     public string Issuer { get; init; } = "contactcenter";
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>Failed sign-ins for one email before it is locked.</summary>
+    public int LockoutThreshold { get; init; } = 5;
+
+    /// <summary>The first lock; each further failure after a lock doubles it, up to <see cref="LockoutMax"/>.</summary>
+    public TimeSpan LockoutBase { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan LockoutMax { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Failures older than this (and no lock in force) are forgotten.</summary>
+    public TimeSpan LockoutResetAfter { get; init; } = TimeSpan.FromHours(1);
 }
 
 public static class Roles
@@ -31,6 +42,7 @@ public static class AuthExtensions
             .Validate(o => Encoding.UTF8.GetByteCount(o.JwtKey) >= 32, "Auth:JwtKey must be set to at least 32 bytes.")
             .ValidateOnStart();
         var key = builder.Configuration["Auth:JwtKey"] ?? "";
+        CommittedKeys.EnsureNotCommitted(key, builder.Environment);
         var issuer = builder.Configuration["Auth:Issuer"] ?? "contactcenter";
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
@@ -58,6 +70,7 @@ public static class AuthExtensions
                         }
                         return Task.CompletedTask;
                     },
+                    OnTokenValidated = SessionCheck.ValidateAsync,
                 };
             });
         builder.Services.AddAuthorizationBuilder()
@@ -65,6 +78,12 @@ public static class AuthExtensions
             .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<PasswordHashing>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<SessionStamps>();
+        builder.Services.AddSingleton<Realtime.HubSessions>();
+        builder.Services.AddSingleton<SessionRevocations>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionRevocations>());
+        builder.Services.AddSingleton<LoginThrottle>();
         return builder;
     }
 }

@@ -8,7 +8,8 @@ namespace ContactCenter.Api.Auth;
 
 public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider clock)
 {
-    public (string Token, DateTimeOffset ExpiresAt) Issue(long userId, string name, string email, string role)
+    /// <param name="securityStamp">The user's stamp now; the token stops working when it changes (0 never matches).</param>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(long userId, string name, string email, string role, long securityStamp = 0)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
@@ -23,6 +24,7 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
                 new Claim("name", name),
                 new Claim("email", email),
                 new Claim("role", role),
+                new Claim(SessionCheck.StampClaim, securityStamp.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ],
             notBefore: now.UtcDateTime,
             expires: expires.UtcDateTime,

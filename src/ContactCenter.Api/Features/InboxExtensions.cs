@@ -56,6 +56,7 @@ public static class InboxExtensions
     {
         app.MapAuthApi();
         app.MapUsersApi();
+        Audit.AuditApi.MapAuditApi(app);
         app.MapChannelsApi();
         app.MapConversationsApi();
         app.MapAttachmentsApi();

@@ -8,11 +8,22 @@ namespace ContactCenter.Api.Realtime;
 /// <summary>Thin on purpose: joins the caller's groups, and forwards read marks and typing to the services REST uses.</summary>
 [Authorize]
 public sealed class InboxHub(ConversationService conversations, ConversationQueries queries, InboxNotifier notifier,
-    Features.Routing.PresenceTracker presence, Features.Routing.Router router, Features.Stats.QueueFeed queue) : Hub<IInboxClient>
+    Features.Routing.PresenceTracker presence, Features.Routing.Router router, Features.Stats.QueueFeed queue,
+    HubSessions sessions, SessionStamps stamps) : Hub<IInboxClient>
 {
     public override async Task OnConnectedAsync()
     {
         var me = Me;
+        // Registered before the stamp is read again: a revocation either finds this connection in the registry or has
+        // already changed the stamp this check reads (the token was checked a moment ago, maybe just before it).
+        sessions.Add(me.Id, Context);
+        SessionCheck.TryRead(Context.User!, out _, out var stamp);
+        if (await stamps.GetAsync(me.Id, Context.ConnectionAborted) is not { IsActive: true } session || session.SecurityStamp != stamp)
+        {
+            sessions.Remove(me.Id, Context.ConnectionId);
+            Context.Abort();
+            return;
+        }
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.User(me.Id));
         if (me.IsStaff)
         {
@@ -27,6 +38,7 @@ public sealed class InboxHub(ConversationService conversations, ConversationQuer
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        sessions.Remove(Me.Id, Context.ConnectionId);
         await presence.DisconnectedAsync(Me.Id, Context.ConnectionId);
         await queue.PushAsync(CancellationToken.None);
         await base.OnDisconnectedAsync(exception);

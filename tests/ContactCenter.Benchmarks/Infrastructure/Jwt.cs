@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace ContactCenter.Benchmarks.Infrastructure;
 
 /// <summary>
-/// Mints the app's access tokens (HS256, issuer/audience "contactcenter", claims sub/name/email/role) with the
+/// Mints the app's access tokens (HS256, issuer/audience "contactcenter", claims sub/name/email/role/stamp) with the
 /// key ./bench.sh gives the app, so that thousands of benchmark users need no password hashing or login.
 /// </summary>
 public static class Jwt
@@ -21,6 +21,8 @@ public static class Jwt
             ["name"] = name,
             ["email"] = email,
             ["role"] = role,
+            // The user's security stamp: users the benchmark writes directly start at the column's default, 1.
+            ["stamp"] = "1",
             ["iss"] = issuer,
             ["aud"] = issuer,
             ["nbf"] = now - 60,

@@ -72,7 +72,8 @@ public sealed class AppNode : WebApplicationFactory<Program>
 
 public static class TestKeys
 {
-    public const string JwtKey = "functional-tests-jwt-key-0123456789abcdef";
+    /// <summary>Fresh per test run: a key committed to the repository would be refused outside Development.</summary>
+    public static readonly string JwtKey = "functional-tests-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
     /// <summary>Where the test apps store files (Storage:Path).</summary>
     public static readonly string FilesDir = Path.Combine(Path.GetTempPath(), "cc-test-files");

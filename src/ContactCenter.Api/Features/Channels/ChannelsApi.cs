@@ -60,7 +60,7 @@ public static class ChannelsApi
     }
 
     private static async Task<Results<Created<ChannelDto>, ValidationProblem>> Create(
-        CreateChannelRequest request, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, CancellationToken ct)
+        CreateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, CancellationToken ct)
     {
         var errors = new Validation();
         var handler = request.Kind is null ? null : kinds.Find(request.Kind);
@@ -84,16 +84,20 @@ public static class ChannelsApi
             """;
         long id;
         await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(insert,
-                new { kind = handler.Kind, name = request.Name!.Trim(), enabled = request.Enabled ?? true, settings = settings.ToJsonString(), publicKey }, cancellationToken: ct));
+                new { kind = handler.Kind, name = request.Name!.Trim(), enabled = request.Enabled ?? true, settings = settings.ToJsonString(), publicKey }, tx, cancellationToken: ct));
+            var after = await ChannelAudit.LoadAsync(connection, tx, id, kinds, ct);
+            await ChannelAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, "channel.created", id, null, after, ct);
+            await tx.CommitAsync(ct);
         }
         await RunOnSavedAsync(id, store, handler, ct);
         return TypedResults.Created($"/api/channels/{id}", await LoadDtoAsync(id, db, kinds, ct));
     }
 
     private static async Task<Results<Ok<ChannelDto>, ProblemHttpResult, ValidationProblem>> Update(
-        long id, UpdateChannelRequest request, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, CancellationToken ct)
+        long id, UpdateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, CancellationToken ct)
     {
         var existing = await store.FindAsync(id, ct);
         if (existing is null)
@@ -124,15 +128,21 @@ public static class ChannelsApi
             where id = @id
             """;
         await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            var before = await ChannelAudit.LoadAsync(connection, tx, id, kinds, ct);
             await connection.ExecuteAsync(new CommandDefinition(update,
-                new { id, name = request.Name?.Trim(), enabled = request.Enabled, settings = settings.ToJsonString() }, cancellationToken: ct));
+                new { id, name = request.Name?.Trim(), enabled = request.Enabled, settings = settings.ToJsonString() }, tx, cancellationToken: ct));
+            var after = await ChannelAudit.LoadAsync(connection, tx, id, kinds, ct);
+            await ChannelAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, "channel.updated", id, before,
+                after is null ? null : new { after.Kind, after.Name, after.Enabled, after.Settings, after.SecretsSet, SecretsChanged = ChannelAudit.SecretsChanged(request.Settings, kinds, existing.Kind) }, ct);
+            await tx.CommitAsync(ct);
         }
         await RunOnSavedAsync(id, store, handler, ct);
         return TypedResults.Ok(await LoadDtoAsync(id, db, kinds, ct));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long id, AddMemberRequest request, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long id, AddMemberRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         const string sql = """
             insert into channel_members (channel_id, user_id)
@@ -141,7 +151,13 @@ public static class ChannelsApi
             returning 1
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var inserted = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(sql, new { id, userId = request.UserId ?? 0 }, cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var inserted = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(sql, new { id, userId = request.UserId ?? 0 }, tx, cancellationToken: ct));
+        if (inserted is not null)
+        {
+            await ChannelAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, "channel.member-added", id, null, new { userId = request.UserId }, ct);
+        }
+        await tx.CommitAsync(ct);
         if (inserted is null)
         {
             var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
@@ -154,10 +170,17 @@ public static class ChannelsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> RemoveMember(long id, long userId, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<NoContent> RemoveMember(long id, long userId, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("delete from channel_members where channel_id = @id and user_id = @userId", new { id, userId }, cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(
+            "delete from channel_members where channel_id = @id and user_id = @userId", new { id, userId }, tx, cancellationToken: ct));
+        if (removed > 0)
+        {
+            await ChannelAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, "channel.member-removed", id, new { userId }, null, ct);
+        }
+        await tx.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 
@@ -184,7 +207,7 @@ public static class ChannelsApi
         return rows.ToLookup(r => r.ChannelId, r => r.UserId);
     }
 
-    private static ChannelDto ToDto(ChannelStore.ChannelRow row, ChannelKindRegistry kinds, ILookup<long, long> members)
+    internal static ChannelDto ToDto(ChannelStore.ChannelRow row, ChannelKindRegistry kinds, ILookup<long, long> members)
     {
         var info = row.ToInfo();
         var handler = kinds.Find(row.Kind);

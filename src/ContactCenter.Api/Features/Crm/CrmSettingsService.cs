@@ -57,6 +57,7 @@ public sealed class CrmSettingsService(NpgsqlDataSource db, CrmNotifier notifier
                 "select value ->> 'mode' from app_settings where key = 'crm' for update", transaction: tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(
                 "update app_settings set value = jsonb_set(value, '{mode}', to_jsonb(@mode::text)) where key = 'crm'", new { mode }, tx, cancellationToken: ct));
+            await CrmAudit.WriteAsync(connection, tx, me.Id, "crm-settings.updated", "crm-settings", null, new { mode = old ?? "classic" }, new { mode }, ct);
             if (old != "simple" && mode == "simple")
             {
                 var stage = await StageRow.EntryAsync(connection, tx, null, ct) ?? throw new InvalidOperationException("The default pipeline has no open stage.");

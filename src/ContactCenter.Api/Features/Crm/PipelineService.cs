@@ -30,7 +30,7 @@ public sealed class PipelineService(NpgsqlDataSource db)
 
     public async Task<PipelineDto?> GetAsync(long id, CancellationToken ct) => (await ListAsync(ct, id)).SingleOrDefault();
 
-    public async Task<CrmResult<PipelineDto>> CreateAsync(PipelineRequest r, CancellationToken ct)
+    public async Task<CrmResult<PipelineDto>> CreateAsync(long actorId, PipelineRequest r, CancellationToken ct)
     {
         var stages = r.Stages is { Count: > 0 } given ? given : DefaultStages;
         if (Validate(r.Name, stages, isNew: true) is { } invalid)
@@ -54,13 +54,14 @@ public sealed class PipelineService(NpgsqlDataSource db)
                     "insert into stages (pipeline_id, name, sort, semantic) values (@id, @name, @sort, @semantic)",
                     new { id, name = stages[i].Name!.Trim(), sort = i + 1, semantic = stages[i].Semantic }, tx, cancellationToken: ct));
             }
+            await CrmAudit.WriteAsync(connection, tx, actorId, "pipeline.created", "pipeline", id, null, await CrmAudit.PipelineAsync(connection, tx, id, ct), ct);
             await tx.CommitAsync(ct);
         }
         return CrmResult<PipelineDto>.Ok((await GetAsync(id, ct))!);
     }
 
     /// <summary>Renames the pipeline and replaces its stage list: listed ids are kept (renamed, reordered), new entries added, missing ones removed.</summary>
-    public async Task<CrmResult<PipelineDto>> UpdateAsync(long id, PipelineRequest r, CancellationToken ct)
+    public async Task<CrmResult<PipelineDto>> UpdateAsync(long actorId, long id, PipelineRequest r, CancellationToken ct)
     {
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
@@ -73,6 +74,7 @@ public sealed class PipelineService(NpgsqlDataSource db)
             }
             var existing = (await connection.QueryAsync<StageRow>(new CommandDefinition(
                 "select id, pipeline_id, name, semantic, sort from stages where pipeline_id = @id for update", new { id }, tx, cancellationToken: ct))).ToDictionary(s => s.Id);
+            var before = await CrmAudit.PipelineAsync(connection, tx, id, ct);
             var stages = r.Stages ?? existing.Values.OrderBy(s => s.Sort).Select(s => new StageInput(s.Id, s.Name, s.Semantic)).ToList();
             if (Validate(r.Name ?? pipeline.Name, stages, isNew: false) is { } invalid)
             {
@@ -130,12 +132,13 @@ public sealed class PipelineService(NpgsqlDataSource db)
             }
             await connection.ExecuteAsync(new CommandDefinition("update pipelines set name = @name where id = @id",
                 new { id, name = (r.Name ?? pipeline.Name).Trim() }, tx, cancellationToken: ct));
+            await CrmAudit.WriteAsync(connection, tx, actorId, "pipeline.updated", "pipeline", id, before, await CrmAudit.PipelineAsync(connection, tx, id, ct), ct);
             await tx.CommitAsync(ct);
         }
         return CrmResult<PipelineDto>.Ok((await GetAsync(id, ct))!);
     }
 
-    public async Task<CrmResult<bool>> DeleteAsync(long id, CancellationToken ct)
+    public async Task<CrmResult<bool>> DeleteAsync(long actorId, long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -164,7 +167,9 @@ public sealed class PipelineService(NpgsqlDataSource db)
         {
             return CrmResult<bool>.Conflict($"The pipeline is used by automation rule '{rule}': change the rule first.");
         }
+        var before = await CrmAudit.PipelineAsync(connection, tx, id, ct);
         await connection.ExecuteAsync(new CommandDefinition("delete from pipelines where id = @id", new { id }, tx, cancellationToken: ct));
+        await CrmAudit.WriteAsync(connection, tx, actorId, "pipeline.deleted", "pipeline", id, before, null, ct);
         await tx.CommitAsync(ct);
         return CrmResult<bool>.Ok(true);
     }

@@ -46,16 +46,16 @@ public static class PipelinesApi
         await service.GetAsync(id, ct) is { } p ? TypedResults.Ok(p) : Problems.NotFound("There is no such pipeline.");
 
     private static async Task<Results<Created<PipelineDto>, ProblemHttpResult, ValidationProblem>> Create(
-        PipelineService.PipelineRequest request, PipelineService service, CancellationToken ct) =>
-        CrmHttp.Created(await service.CreateAsync(request, ct), p => $"/api/pipelines/{p.Id}");
+        PipelineService.PipelineRequest request, ClaimsPrincipal principal, PipelineService service, CancellationToken ct) =>
+        CrmHttp.Created(await service.CreateAsync(CurrentUser.From(principal).Id, request, ct), p => $"/api/pipelines/{p.Id}");
 
     private static async Task<Results<Ok<PipelineDto>, ProblemHttpResult, ValidationProblem>> Update(
-        long id, PipelineService.PipelineRequest request, PipelineService service, CancellationToken ct) =>
-        CrmHttp.Ok(await service.UpdateAsync(id, request, ct));
+        long id, PipelineService.PipelineRequest request, ClaimsPrincipal principal, PipelineService service, CancellationToken ct) =>
+        CrmHttp.Ok(await service.UpdateAsync(CurrentUser.From(principal).Id, id, request, ct));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, PipelineService service, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ClaimsPrincipal principal, PipelineService service, CancellationToken ct)
     {
-        var result = await service.DeleteAsync(id, ct);
+        var result = await service.DeleteAsync(CurrentUser.From(principal).Id, id, ct);
         return result.Status == CrmStatus.Ok ? TypedResults.NoContent() : CrmHttp.Problem(result.Status, result.Detail!);
     }
 
@@ -74,15 +74,21 @@ public static class PipelinesApi
     }
 
     private static async Task<Results<Created<LossReasonDto>, ProblemHttpResult, ValidationProblem>> CreateLossReason(
-        LossReasonRequest request, NpgsqlDataSource db, CancellationToken ct)
+        LossReasonRequest request, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
         {
             return CrmHttp.Invalid("name", "A name of at most 200 characters is required.");
         }
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "insert into loss_reasons (name) values (@name) on conflict (name) do nothing returning id", new { name = request.Name.Trim() }, cancellationToken: ct));
+            "insert into loss_reasons (name) values (@name) on conflict (name) do nothing returning id", new { name = request.Name.Trim() }, tx, cancellationToken: ct));
+        if (id is not null)
+        {
+            await CrmAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, "loss-reason.created", "loss-reason", id, null, new { name = request.Name.Trim() }, ct);
+        }
+        await tx.CommitAsync(ct);
         return id is null
             ? Problems.Conflict("A loss reason with this name already exists.")
             : TypedResults.Created($"/api/loss-reasons/{id}", new LossReasonDto(id.Value, request.Name.Trim()));

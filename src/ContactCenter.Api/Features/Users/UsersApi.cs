@@ -1,4 +1,5 @@
 using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Audit;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,10 +27,11 @@ public static class UsersApi
         var group = app.MapGroup("/api/users").RequireAuthorization();
         group.MapGet("/", List);
         group.MapPost("/", Create).RequireAuthorization(Roles.AdminPolicy);
+        group.MapUserLifecycle();
         return app;
     }
 
-    private const string SelectUsers = """
+    internal const string SelectUsers = """
         select u.id, u.email, u.name, u.role, u.is_active,
                coalesce(array(select m.channel_id from channel_members m where m.user_id = u.id order by m.channel_id), '{}') as channel_ids,
                u.created_at
@@ -45,13 +47,13 @@ public static class UsersApi
     }
 
     private static async Task<Results<Created<UserDto>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateUserRequest request, NpgsqlDataSource db, PasswordHashing hashing, CancellationToken ct)
+        CreateUserRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, PasswordHashing hashing, CancellationToken ct)
     {
         var errors = new Validation();
         errors.Require(nameof(request.Email), request.Email is { Length: > 3 } e && e.Contains('@'), "A valid email is required.");
         errors.Require(nameof(request.Name), !string.IsNullOrWhiteSpace(request.Name), "A name is required.");
         errors.Require(nameof(request.Role), request.Role is not null && Roles.IsValid(request.Role), "Role must be admin, supervisor or manager.");
-        errors.Require(nameof(request.Password), request.Password is { Length: >= 8 }, "The password needs at least 8 characters.");
+        AuthApi.ValidatePassword(errors, nameof(request.Password), request.Password);
         if (errors.HasErrors)
         {
             return errors.ToResult();
@@ -79,6 +81,8 @@ public static class UsersApi
             await connection.ExecuteAsync(new CommandDefinition(members, new { id, channelIds }, tx, cancellationToken: ct));
         }
         var user = await connection.QuerySingleAsync<UserDto>(new CommandDefinition(SelectUsers + " where u.id = @id", new { id }, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(connection, tx, new AuditEntry(CurrentUser.From(principal).Id, "user.created", "user", AuthApi.Id(user.Id),
+            After: new { user.Name, user.Email, user.Role, user.IsActive, user.ChannelIds }), ct);
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/users/{id}", user);
     }

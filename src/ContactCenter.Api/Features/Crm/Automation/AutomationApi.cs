@@ -17,12 +17,15 @@ public static class AutomationApi
         return app;
     }
 
-    private static async Task<Results<Created<AutomationRuleDto>, ProblemHttpResult, ValidationProblem>> Create(JsonObject body, AutomationRules service, CancellationToken ct) =>
-        CrmHttp.Created(await service.SaveAsync(null, body, ct), r => $"/api/automation/rules/{r.Id}");
+    private static async Task<Results<Created<AutomationRuleDto>, ProblemHttpResult, ValidationProblem>> Create(
+        JsonObject body, System.Security.Claims.ClaimsPrincipal principal, AutomationRules service, CancellationToken ct) =>
+        CrmHttp.Created(await service.SaveAsync(CurrentUser.From(principal).Id, null, body, ct), r => $"/api/automation/rules/{r.Id}");
 
-    private static async Task<Results<Ok<AutomationRuleDto>, ProblemHttpResult, ValidationProblem>> Update(long id, JsonObject body, AutomationRules service, CancellationToken ct) =>
-        CrmHttp.Ok(await service.SaveAsync(id, body, ct));
+    private static async Task<Results<Ok<AutomationRuleDto>, ProblemHttpResult, ValidationProblem>> Update(
+        long id, JsonObject body, System.Security.Claims.ClaimsPrincipal principal, AutomationRules service, CancellationToken ct) =>
+        CrmHttp.Ok(await service.SaveAsync(CurrentUser.From(principal).Id, id, body, ct));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, AutomationRules service, CancellationToken ct) =>
-        await service.DeleteAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound("There is no such rule.");
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long id, System.Security.Claims.ClaimsPrincipal principal, AutomationRules service, CancellationToken ct) =>
+        await service.DeleteAsync(CurrentUser.From(principal).Id, id, ct) ? TypedResults.NoContent() : Problems.NotFound("There is no such rule.");
 }

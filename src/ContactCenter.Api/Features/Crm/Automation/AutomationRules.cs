@@ -39,14 +39,15 @@ public sealed class AutomationRules(NpgsqlDataSource db)
         return (await connection.QueryAsync<Row>(new CommandDefinition(Select + " order by id", cancellationToken: ct))).Select(r => r.ToDto()).ToList();
     }
 
-    public async Task<CrmResult<AutomationRuleDto>> SaveAsync(long? id, JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<AutomationRuleDto>> SaveAsync(long actorId, long? id, JsonObject body, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // One rule change at a time: the cycle check must see every other rule as it will be.
         await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtextextended('automation_rules', 0))", transaction: tx, cancellationToken: ct));
-        if (id is not null && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "select exists(select 1 from automation_rules where id = @id)", new { id }, tx, cancellationToken: ct)))
+        var before = id is null ? null : (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            Select + " where id = @id for update", new { id }, tx, cancellationToken: ct)))?.ToDto();
+        if (id is not null && before is null)
         {
             return CrmResult<AutomationRuleDto>.NotFound("There is no such rule.");
         }
@@ -84,14 +85,26 @@ public sealed class AutomationRules(NpgsqlDataSource db)
               where id = @id
               returning id, name, enabled, trigger::text as trigger, delay, conditions::text as conditions, actions::text as actions, created_at, updated_at
               """, args, tx, cancellationToken: ct));
+        await CrmAudit.WriteAsync(connection, tx, actorId, id is null ? "automation-rule.created" : "automation-rule.updated", "automation-rule", saved.Id,
+            before, saved.ToDto(), ct);
         await tx.CommitAsync(ct);
         return CrmResult<AutomationRuleDto>.Ok(saved.ToDto());
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken ct)
+    public async Task<bool> DeleteAsync(long actorId, long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition("delete from automation_rules where id = @id", new { id }, cancellationToken: ct)) > 0;
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var deleted = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            "delete from automation_rules where id = @id returning id, name, enabled, trigger::text as trigger, delay, conditions::text as conditions, actions::text as actions, created_at, updated_at",
+            new { id }, tx, cancellationToken: ct));
+        if (deleted is null)
+        {
+            return false;
+        }
+        await CrmAudit.WriteAsync(connection, tx, actorId, "automation-rule.deleted", "automation-rule", id, deleted.ToDto(), null, ct);
+        await tx.CommitAsync(ct);
+        return true;
     }
 }
 
