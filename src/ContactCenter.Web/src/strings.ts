@@ -229,7 +229,7 @@ const en = {
   secretKept: '(set; leave empty to keep)',
   role: 'Role',
   // user lifecycle
-  sessionEnded: 'You were signed out: your session was ended on the server (your password or role was changed, you signed out everywhere, or an admin deactivated your account). Sign in again to continue; nothing you typed is lost.',
+  sessionEnded: 'Your session has expired or was ended on the server (your password or role was changed, you signed out everywhere, or an admin deactivated your account). Sign in again to continue; nothing you typed is lost.',
   passwordChangedSignIn: 'Your password was changed and every session was signed out. Sign in with the new password.',
   signedOutEverywhereNotice: 'You were signed out on every device and browser.',
   networkError: 'The server cannot be reached. Check the connection and try again.',
@@ -521,7 +521,7 @@ const ru: Strings = {
   saved: 'Сохранено.',
   secretKept: '(задан; оставьте пустым, чтобы не менять)',
   role: 'Роль',
-  sessionEnded: 'Вы вышли из системы: сессия завершена на сервере (изменились пароль или роль, выполнен выход на всех устройствах или администратор отключил вашу учётную запись). Войдите снова — всё, что вы напечатали, сохранено.',
+  sessionEnded: 'Сессия истекла или завершена на сервере (изменились пароль или роль, выполнен выход на всех устройствах или администратор отключил вашу учётную запись). Войдите снова — всё, что вы напечатали, сохранено.',
   passwordChangedSignIn: 'Пароль изменён, все сессии завершены. Войдите с новым паролем.',
   signedOutEverywhereNotice: 'Вы вышли на всех устройствах и во всех браузерах.',
   networkError: 'Сервер недоступен. Проверьте соединение и попробуйте снова.',
