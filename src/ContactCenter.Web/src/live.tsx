@@ -14,7 +14,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     hub.start();
     (window as unknown as { __cc: unknown }).__cc = { hub };
-    return () => { void hub.stop(); };
+    // A dropped link may be the server closing a revoked token's connections: a 401 here ends the session.
+    const off = hub.onLinkLost(() => { api('/api/auth/me').catch(() => undefined); });
+    return () => { off(); void hub.stop(); };
   }, [hub]);
 
   useEffect(() => {

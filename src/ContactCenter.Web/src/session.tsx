@@ -7,12 +7,21 @@ import type { Session, User } from './types';
 const SessionKey = 'cc.session';
 const LastEmailKey = 'cc.lastEmail';
 
+/**
+ * Why the sign-in page is shown, for its message: the token's time ran out (`expired`), the server refused a token
+ * that had time left (`ended`: revoked by a password change, "sign out everywhere" or a deactivation), or the user
+ * changed their password / signed out everywhere in this tab.
+ */
+export type SignInNotice = 'expired' | 'ended' | 'passwordChanged' | 'signedOutEverywhere';
+
 interface SessionState {
   session: Session | null;
-  expired: boolean;
+  notice: SignInNotice | null;
   lastEmail: string;
   signIn: (email: string, password: string) => Promise<void>;
-  signOut: () => void;
+  signOut: (notice?: SignInNotice) => void;
+  /** Swaps in a token the server issued in place of the current one (same user). */
+  replaceToken: (accessToken: string, expiresAt: string) => void;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -26,12 +35,17 @@ function load(): Session | null {
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(load);
-  const [expired, setExpired] = useState(() => !load() && localStorage.getItem(SessionKey) !== null);
+  const [notice, setNotice] = useState<SignInNotice | null>(() => (!load() && localStorage.getItem(SessionKey) !== null ? 'expired' : null));
 
   const expire = useCallback(() => {
+    const raw = localStorage.getItem(SessionKey);
+    // Several requests in flight may each see the 401: the first one decides the message.
+    if (raw === null) { setSession(null); return; }
     localStorage.removeItem(SessionKey);
+    let left = 0;
+    try { left = new Date((JSON.parse(raw) as Session).expiresAt).getTime() - Date.now(); } catch { /* unreadable: expired */ }
     setSession(null);
-    setExpired(true);
+    setNotice(left > 0 ? 'ended' : 'expired');
   }, []);
 
   // Set synchronously so children's first requests already carry the token.
@@ -50,19 +64,28 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const s = await apiLogin(email, password);
     localStorage.setItem(SessionKey, JSON.stringify(s));
     localStorage.setItem(LastEmailKey, email);
-    setExpired(false);
+    setNotice(null);
     setSession(s);
   }, []);
 
-  const signOut = useCallback(() => {
+  const signOut = useCallback((why?: SignInNotice) => {
     localStorage.removeItem(SessionKey);
-    setExpired(false);
+    setNotice(why ?? null);
     setSession(null);
   }, []);
 
+  const replaceToken = useCallback((accessToken: string, expiresAt: string) => {
+    setSession((old) => {
+      if (!old) return old;
+      const next = { ...old, accessToken, expiresAt };
+      localStorage.setItem(SessionKey, JSON.stringify(next));
+      return next;
+    });
+  }, []);
+
   const value = useMemo(() => ({
-    session, expired, signIn, signOut, lastEmail: localStorage.getItem(LastEmailKey) ?? '',
-  }), [session, expired, signIn, signOut]);
+    session, notice, signIn, signOut, replaceToken, lastEmail: localStorage.getItem(LastEmailKey) ?? '',
+  }), [session, notice, signIn, signOut, replaceToken]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -42,7 +42,13 @@ export interface Counters {
 export interface Page<T> { items: T[]; nextCursor: string | null }
 export interface TypingEvent { conversationId: Id; userId: Id; name: string }
 
-export interface UserListItem { id: Id; email: string; name: string; role: Role; isActive: boolean; channelIds: Id[] }
+export interface UserListItem { id: Id; email: string; name: string; role: Role; isActive: boolean; channelIds: Id[]; createdAt?: string }
+/** One row of GET /api/admin/audit; `before`/`after` are the subject's fields as JSON (null when created/removed). */
+export interface AuditEntry {
+  id: Id; at: string; actorId: Id | null; action: string; subjectType: string | null; subjectId: Id | null;
+  before: unknown; after: unknown;
+}
+export interface AuditPage { items: AuditEntry[]; nextCursor: string | null }
 export interface Channel {
   id: Id; kind: string; name: string; enabled: boolean; public: Record<string, unknown>;
   settings: Record<string, unknown>; secretsSet: string[]; statusError: string | null; memberIds: Id[];

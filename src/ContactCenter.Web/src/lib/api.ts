@@ -16,7 +16,8 @@ export function setAuth(token: string | null, unauthorized: (() => void) | null)
 export const getToken = () => currentToken;
 
 /** `body` is sent as JSON, `form` as multipart/form-data (the browser sets its boundary). */
-export interface RequestOptions { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal; anonymous?: boolean }
+/** `keepSession`: a 401 is the caller's to handle (it does not end the session by itself). */
+export interface RequestOptions { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal; anonymous?: boolean; keepSession?: boolean }
 
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -33,7 +34,7 @@ export async function request(path: string, options: RequestOptions = {}): Promi
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, (e as Error).message || 'network error');
   }
-  if (response.status === 401 && !options.anonymous) onUnauthorized?.();
+  if (response.status === 401 && !options.anonymous && !options.keepSession) onUnauthorized?.();
   if (!response.ok) {
     let detail = response.statusText || `HTTP ${response.status}`;
     let errors: Record<string, string[]> | undefined;

@@ -36,6 +36,7 @@ export class Realtime {
   private connection: HubConnection;
   private handlers = new Map<EventName, Set<Handler<EventName>>>();
   private statusListeners = new Set<() => void>();
+  private lostListeners = new Set<() => void>();
   private stopped = false;
   private restartTimer: number | undefined;
   private restartAttempt = 0;
@@ -55,9 +56,9 @@ export class Realtime {
     const names: EventName[] = ['messageCreated', 'messageUpdated', 'conversationUpdated', 'conversationRemoved',
       'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'resync'];
     for (const name of names) this.connection.on(name, (payload: unknown) => this.emit(name, payload as never));
-    this.connection.onreconnecting(() => this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }));
+    this.connection.onreconnecting(() => { this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }); this.lost(); });
     this.connection.onreconnected(() => void this.joined());
-    this.connection.onclose(() => this.scheduleRestart());
+    this.connection.onclose(() => { this.scheduleRestart(); this.lost(); });
   }
 
   start() {
@@ -81,6 +82,16 @@ export class Realtime {
   onStatus(listener: () => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /**
+   * Called when the link drops or a (re)start fails. The server closes the hub connections of a revoked token (a
+   * deactivated user, a password change, "sign out everywhere"), and SignalR cannot tell that from a network failure:
+   * the listener asks REST, whose 401 ends the session.
+   */
+  onLinkLost(listener: () => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
   }
 
   /**
@@ -154,6 +165,14 @@ export class Realtime {
       await this.joined();
     } catch {
       this.scheduleRestart();
+      this.lost();
+    }
+  }
+
+  private lost() {
+    if (this.stopped) return;
+    for (const l of this.lostListeners) {
+      try { l(); } catch (e) { console.error(e); }
     }
   }
 

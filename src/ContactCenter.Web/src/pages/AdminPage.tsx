@@ -2,29 +2,37 @@ import { useState } from 'react';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
+import { describeError } from '../lib/errors';
 import { useResource } from '../lib/useResource';
-import type { Channel, Id, LossReason, Pipeline, Role, Stage, UserListItem } from '../types';
+import { navigate, usePath } from '../router';
+import type { Channel, Id, LossReason, Pipeline, Stage } from '../types';
+import { AuditTab } from './admin/AuditTab';
+import { UsersTab } from './admin/UsersTab';
 
-type Tab = 'channels' | 'users' | 'pipelines' | 'lossReasons' | 'automation' | 'crmMode';
+const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode', 'audit'] as const;
+type Tab = (typeof tabs)[number];
 
 export function AdminPage() {
   const { t } = useI18n();
-  const [tab, setTab] = useState<Tab>('channels');
+  // The tab is in the path (/admin/users, /admin/audit) so that it survives a reload and can be linked to.
+  const asked = usePath().split('/')[2] as Tab | undefined;
+  const tab: Tab = asked && tabs.includes(asked) ? asked : 'channels';
   return (
     <div className="page admin">
       <div className="page-head"><h1>{t('admin')}</h1></div>
       <div role="tablist" className="views" aria-label={t('admin')}>
-        {(['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode'] as const).map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={tab === k} className={tab === k ? 'active' : ''} onClick={() => setTab(k)}>{t(k)}</button>
+        {tabs.map((k) => (
+          <button key={k} type="button" role="tab" aria-selected={tab === k} className={tab === k ? 'active' : ''} onClick={() => navigate(`/admin/${k}`)}>{t(k)}</button>
         ))}
       </div>
       <div role="tabpanel">
         {tab === 'channels' && <Channels />}
-        {tab === 'users' && <Users />}
+        {tab === 'users' && <UsersTab />}
         {tab === 'pipelines' && <Pipelines />}
         {tab === 'lossReasons' && <LossReasons />}
         {tab === 'automation' && <Automation />}
         {tab === 'crmMode' && <CrmMode />}
+        {tab === 'audit' && <AuditTab />}
       </div>
     </div>
   );
@@ -145,73 +153,6 @@ function Channels() {
           </select>
         </label>
         <label>sla.firstResponseSeconds <input type="number" value={sla} onChange={(e) => setSla(e.target.value)} /></label>
-        <button type="submit" className="primary">{t('create')}</button>
-        {error && <p className="error" role="alert">{error}</p>}
-      </form>
-    </>
-  );
-}
-
-function describeError(e: unknown): string {
-  const err = e as { message: string; errors?: Record<string, string[]> };
-  const fields = err.errors ? Object.entries(err.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : '';
-  return fields ? `${err.message} (${fields})` : err.message;
-}
-
-function Users() {
-  const { t } = useI18n();
-  const users = useResource<UserListItem[]>('/api/users');
-  const channels = useResource<Channel[]>('/api/channels');
-  const [form, setForm] = useState({ email: '', name: '', role: 'manager' as Role, password: '' });
-  const [error, setError] = useState<string | null>(null);
-
-  async function setMember(channelId: Id, userId: Id, on: boolean) {
-    try {
-      const c = encodeURIComponent(String(channelId));
-      if (on) await api(`/api/channels/${c}/members`, { body: { userId } });
-      else await api(`/api/channels/${c}/members/${encodeURIComponent(String(userId))}`, { method: 'DELETE' });
-      void users.reload();
-    } catch (e) { setError(describeError(e)); }
-  }
-  async function create() {
-    try { setError(null); await api('/api/users', { body: form }); setForm({ email: '', name: '', role: 'manager', password: '' }); void users.reload(); }
-    catch (e) { setError(describeError(e)); }
-  }
-
-  return (
-    <>
-      <ResourceStatus resource={users} what="GET /api/users" />
-      <table className="stats">
-        <thead><tr><th>{t('name')}</th><th>{t('email')}</th><th>{t('role')}</th><th>{t('members')}</th></tr></thead>
-        <tbody>
-          {(users.data ?? []).map((u) => (
-            <tr key={String(u.id)}>
-              <td>{u.name}</td><td>{u.email}</td><td>{t(`role_${u.role}`)}</td>
-              <td>
-                {(channels.data ?? []).map((c) => {
-                  const on = u.channelIds.some((x) => String(x) === String(c.id));
-                  return (
-                    <label key={String(c.id)} className="toggle">
-                      <input type="checkbox" checked={on} aria-label={`${u.name}: ${t('member', { channel: c.name })}`}
-                        onChange={() => void setMember(c.id, u.id, !on)} /> {c.name}
-                    </label>
-                  );
-                })}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <form className="admin-form" onSubmit={(e) => { e.preventDefault(); void create(); }}>
-        <h2>{t('newUser')}</h2>
-        <label>{t('name')} <input value={form.name} required onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
-        <label>{t('email')} <input type="email" value={form.email} required onChange={(e) => setForm({ ...form, email: e.target.value })} /></label>
-        <label>{t('role')}
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
-            {(['manager', 'supervisor', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role_${r}`)}</option>)}
-          </select>
-        </label>
-        <label>{t('password')} <input type="password" autoComplete="new-password" value={form.password} required minLength={8} onChange={(e) => setForm({ ...form, password: e.target.value })} /></label>
         <button type="submit" className="primary">{t('create')}</button>
         {error && <p className="error" role="alert">{error}</p>}
       </form>

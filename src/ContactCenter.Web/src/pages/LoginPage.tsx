@@ -2,11 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { useI18n } from '../i18n';
 import { ApiError } from '../lib/api';
-import { useSession } from '../session';
+import { useSession, type SignInNotice } from '../session';
+import type { StringKey } from '../strings';
+
+const noticeText: Record<SignInNotice, StringKey> = {
+  expired: 'sessionExpired', ended: 'sessionEnded', passwordChanged: 'passwordChangedSignIn', signedOutEverywhere: 'signedOutEverywhereNotice',
+};
 
 export function LoginPage() {
   const { t } = useI18n();
-  const { signIn, expired, lastEmail } = useSession();
+  const { signIn, notice, lastEmail } = useSession();
   const [email, setEmail] = useState(lastEmail);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -19,7 +24,8 @@ export function LoginPage() {
     try {
       await signIn(email.trim(), password);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('wrongLogin') : t('errorGeneric', { reason: (err as Error).message }));
+      const status = err instanceof ApiError ? err.status : 0;
+      setError(status === 401 ? t('wrongLogin') : status === 429 ? t('tooManyAttempts') : t('errorGeneric', { reason: (err as Error).message }));
       setBusy(false);
     }
   }
@@ -31,7 +37,7 @@ export function LoginPage() {
           <h1 id="login-title">{t('appName')}</h1>
           <LanguagePicker />
         </div>
-        {expired && <p className="notice" role="status">{t('sessionExpired')}</p>}
+        {notice && <p className="notice" role="status" data-notice={notice}>{t(noticeText[notice])}</p>}
         <label>{t('email')}
           <input type="email" name="email" autoComplete="username" required autoFocus={!email}
             value={email} onChange={(e) => setEmail(e.target.value)} />

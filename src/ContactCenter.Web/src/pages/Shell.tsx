@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { PresencePicker } from '../components/PresencePicker';
 import { useI18n } from '../i18n';
@@ -55,10 +56,11 @@ export function Shell() {
           </ul>
         </nav>
         <div className="who">
-          <span title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
+          <span className="signed-in-as" title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
           <PresencePicker />
           <LanguagePicker />
-          <button type="button" onClick={signOut}>{t('signOut')}</button>
+          <AccountMenu />
+          <button type="button" onClick={() => signOut()}>{t('signOut')}</button>
         </div>
       </header>
       <LinkBanner />

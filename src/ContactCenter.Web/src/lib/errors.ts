@@ -1,0 +1,26 @@
+// API failures in words for the person at the screen.
+import type { Translate } from '../i18n';
+import type { StringKey } from '../strings';
+import { ApiError } from './api';
+
+/** The server's detail with its field errors ("Password: The password needs at least 8 characters."). */
+export function describeError(e: unknown): string {
+  const err = e as { message: string; errors?: Record<string, string[]> };
+  const fields = err.errors ? Object.entries(err.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : '';
+  return fields ? `${err.message} (${fields})` : err.message;
+}
+
+/**
+ * `byStatus` says what a status means for this action (409 on a user change: the last active admin), in the user's
+ * language; anything else is the server's own words behind "Something went wrong".
+ */
+export function explain(e: unknown, t: Translate, byStatus: Partial<Record<number, StringKey>> = {}): string {
+  if (e instanceof ApiError) {
+    const key = byStatus[e.status];
+    if (key) return t(key);
+    if (e.status === 0) return t('networkError');
+    if (e.status === 403) return t('forbidden');
+    if (e.status === 400 && e.errors) return t('invalidInput', { reason: Object.values(e.errors).flat().join(' ') });
+  }
+  return t('errorGeneric', { reason: describeError(e) });
+}
