@@ -355,7 +355,8 @@ public sealed class RouteTableFuzzTests(AppFixture fixture) : IClassFixture<AppF
         }
         if (typeof(JsonNode).IsAssignableFrom(type) || type == typeof(System.Text.Json.JsonElement) || depth > 3)
         {
-            return new JsonObject();
+            // Never empty: the shared mutator picks a key of every object it descends into.
+            return new JsonObject { ["key"] = "fuzz" };
         }
         if (type.IsArray || (type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type)))
         {
