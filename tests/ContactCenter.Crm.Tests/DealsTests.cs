@@ -132,11 +132,17 @@ public sealed class DealsTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal([outsidersOwn.Id()], (await (await asOutsider.GetAsync("/api/deals")).OkJsonAsync())["items"]!.AsArray().Select(d => d!.Id()));
         Assert.Equal(2, (await (await fixture.App.Http(supervisor.Token).GetAsync("/api/deals")).OkJsonAsync())["items"]!.AsArray().Count);
 
-        // The member takes the deal; once it is assigned to the outsider the member no longer sees it.
+        // The member takes the deal and hands it to the outsider. Its conversation still waits unassigned in the member's
+        // channel, so the member still sees the deal (the one visibility rule: a deal is visible through any conversation
+        // the caller may see); once a colleague is assigned that conversation, the member no longer does.
         await (await asMember.PatchJsonAsync($"/api/deals/{inboundDeal}", new { assigneeId = member.Id })).OkJsonAsync();
         await (await asMember.PatchJsonAsync($"/api/deals/{inboundDeal}", new { assigneeId = outsider.Id })).OkJsonAsync();
-        await (await asMember.GetAsync($"/api/deals/{inboundDeal}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await asMember.GetAsync($"/api/deals/{inboundDeal}")).OkJsonAsync();
         await (await asOutsider.GetAsync($"/api/deals/{inboundDeal}")).OkJsonAsync();
+        var colleague = await fixture.CreateUserAsync("colleague", "manager", channel.Id);
+        var conversation = await fixture.Db().ExecuteScalarAsync<long>("select id from conversations where deal_id = @inboundDeal", new { inboundDeal });
+        await (await admin.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = colleague.Id })).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+        await (await asMember.GetAsync($"/api/deals/{inboundDeal}")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public class AppFixture : IAsyncLifetime
     {
         await ExecuteResetAsync("""
             truncate table outbox, timeline_entries, conversation_reads, attachments, messages, conversations, activities,
-                deals, leads, contact_identities, contacts, channel_members, channels, users restart identity cascade;
+                deals, leads, contact_identities, contacts, channel_members, channels, users, login_throttle restart identity cascade;
             update app_settings set value = '{"mode": "classic"}' where key = 'crm';
             """);
         await EnsureAdminAsync();

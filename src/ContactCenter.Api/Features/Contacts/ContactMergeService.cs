@@ -15,18 +15,6 @@ namespace ContactCenter.Api.Features.Contacts;
 /// </summary>
 public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, InboxNotifier inbox, TimeProvider clock, ILogger<ContactMergeService> logger)
 {
-    /// <summary>
-    /// Who may see a contact (alias `ct`; parameters @me, @staff): staff see all; a manager sees a contact when one of
-    /// its leads or deals is assigned to them or they may see one of its conversations (<see cref="ConversationQueries.Visible"/>).
-    /// The one place this rule is written here, so it can give way to a shared CRM rule.
-    /// </summary>
-    public const string ContactVisible = $"""
-        (@staff
-            or exists (select 1 from leads vl where vl.contact_id = ct.id and vl.assignee_id = @me)
-            or exists (select 1 from deals vd where vd.contact_id = ct.id and vd.assignee_id = @me)
-            or exists (select 1 from conversations c where c.contact_id = ct.id and {ConversationQueries.Visible}))
-        """;
-
     private sealed record Moved(long[] Conversations, long[] Leads, long[] Deals);
 
     public async Task<CrmResult<ContactDetails>> MergeAsync(CurrentUser me, long id, long otherId, CancellationToken ct)
@@ -74,7 +62,7 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
                 locked = (await grid.ReadAsync<long>()).Count();
             }
             var visible = locked == 2 && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                $"select count(*) from contacts ct where ct.id = any(@ids) and {ContactVisible}",
+                $"select count(*) from contacts ct where ct.id = any(@ids) and {CrmAccess.ContactVisible}",
                 new { ids, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct)) == 2;
             if (!visible)
             {

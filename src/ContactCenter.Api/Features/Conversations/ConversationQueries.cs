@@ -126,7 +126,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             from conversations c join contact_identities ci on ci.contact_id = c.contact_id where c.id = @id order by ci.id;
             select ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name
             from conversations cv join contacts x on x.id = cv.contact_id join contacts ct on ct.id = x.possible_duplicate_of
-            where cv.id = @id and {Contacts.ContactMergeService.ContactVisible};
+            where cv.id = @id and {Crm.CrmAccess.ContactVisible};
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
