@@ -91,6 +91,19 @@ public sealed class DealsTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_manager_who_creates_a_deal_for_a_colleague_gets_it_back_not_a_500()
+    {
+        var creator = await fixture.CreateUserAsync("handover", "manager");
+        var colleague = await fixture.CreateUserAsync("receiver", "manager");
+        var created = await (await fixture.App.Http(creator.Token).PostJsonAsync("/api/deals", new { title = "For you", assigneeId = colleague.Id }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        Assert.Equal(colleague.Id, created["assignee"]!.Id());
+        // Handed over: from now on it is the colleague's, and the creator no longer sees it.
+        await (await fixture.App.Http(creator.Token).GetAsync($"/api/deals/{created.Id()}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await fixture.App.Http(colleague.Token).GetAsync($"/api/deals/{created.Id()}")).OkJsonAsync();
+    }
+
+    [Fact]
     public async Task Unknown_stage_or_pipeline_is_404_and_bad_fields_are_400()
     {
         using var admin = fixture.Admin();

@@ -25,6 +25,18 @@ public sealed class ResponseTimeTests(FakeClockFixture fixture) : IClassFixture<
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    [Theory]
+    [InlineData("/api/stats/response-times?to=0001-01-01T00:00:00Z")]
+    [InlineData("/api/stats/funnel?to=0001-01-01T00:00:00Z")]
+    [InlineData("/api/stats/response-times?to=0001-01-15T00:00:00Z")]
+    public async Task A_period_that_ends_at_the_dawn_of_time_is_a_400_or_an_empty_report_never_a_500(string url)
+    {
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        var response = await admin.GetAsync(url);
+        Assert.True(response.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.BadRequest,
+            $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     [Fact]
     public async Task First_response_reply_and_resolution_are_exact_and_automated_or_private_messages_do_not_count()
     {

@@ -51,6 +51,23 @@ public sealed class RevocationScaleOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_revocation_whose_announcement_never_arrives_still_closes_the_hub_on_the_sweep()
+    {
+        var user = await fixture.CreateUserAsync("unannounced", "supervisor");
+        await using var onB = await fixture.ConnectHubAsync(user.Token, nodeB);
+        var closedB = Closed(onB);
+
+        // The stamp changes in the database with no Redis announcement (as when Redis is away at the moment of a demotion).
+        await using (var db = fixture.Db())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(db, "update users set security_stamp = security_stamp + 1 where id = @id", new { id = user.Id });
+        }
+
+        var limit = Api.Auth.SessionSweep.Interval * 2 + TimeSpan.FromSeconds(2);
+        Assert.Same(closedB, await Task.WhenAny(closedB, Task.Delay(limit)));
+    }
+
+    [Fact]
     public async Task Logout_all_on_node_B_closes_the_callers_hub_on_node_A()
     {
         var user = await fixture.CreateUserAsync("traveller", "manager");

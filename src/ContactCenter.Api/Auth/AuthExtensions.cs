@@ -83,6 +83,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<Realtime.HubSessions>();
         builder.Services.AddSingleton<SessionRevocations>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionRevocations>());
+        builder.Services.AddHostedService<SessionSweep>();
         builder.Services.AddSingleton<LoginThrottle>();
         return builder;
     }

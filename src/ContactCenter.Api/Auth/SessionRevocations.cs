@@ -7,7 +7,8 @@ namespace ContactCenter.Api.Auth;
 /// <summary>
 /// Announces, after commit, that a user's tokens were revoked: every node drops its cached stamp for the user and closes
 /// the user's hub connections. Through Redis pub/sub when configured (each node also applies it locally at once, so a
-/// lost message costs at most the stamp cache's few seconds on the other nodes); a single node without Redis is local only.
+/// lost message costs at most the stamp cache's few seconds for REST, and SessionSweep's interval for open hub
+/// connections, on the other nodes); a single node without Redis is local only.
 /// </summary>
 public sealed class SessionRevocations(SessionStamps stamps, HubSessions hubs, IConfiguration configuration, IServiceProvider services,
     ILogger<SessionRevocations> logger) : BackgroundService
@@ -24,10 +25,12 @@ public sealed class SessionRevocations(SessionStamps stamps, HubSessions hubs, I
         }
         try
         {
-            await redis.GetSubscriber().PublishAsync(channel, userId.ToString(CultureInfo.InvariantCulture)).WaitAsync(ct);
+            // Not the request's token: the change is committed, so a caller who goes away must not cancel its announcement.
+            await redis.GetSubscriber().PublishAsync(channel, userId.ToString(CultureInfo.InvariantCulture)).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex)
         {
+            // A lost announcement is caught by every node's SessionSweep within its interval.
             logger.LogWarning("Could not announce the revocation of user {UserId} to other nodes: {Error}", userId, ex.Message);
         }
     }

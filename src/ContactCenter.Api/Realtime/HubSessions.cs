@@ -35,4 +35,14 @@ public sealed class HubSessions
         }
         return connections.Count;
     }
+
+    /// <summary>Every open connection of this node with its user, for the sweep that re-checks their stamps.</summary>
+    public IReadOnlyList<(long UserId, HubCallerContext Context)> Snapshot() =>
+        [.. byUser.SelectMany(u => u.Value.Values.Select(c => (u.Key, c)))];
+
+    public void Abort(long userId, HubCallerContext context)
+    {
+        Remove(userId, context.ConnectionId);
+        context.Abort();
+    }
 }

@@ -61,7 +61,8 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
-        return CrmResult<DealDto>.Ok((await queries.GetAsync(me, id, ct))!);
+        // The creator may have handed the deal to a colleague (then they no longer see it): answer with what was made, as PATCH does.
+        return CrmResult<DealDto>.Ok((await queries.GetAnyAsync(id, ct))!);
     }
 
     /// <summary>PATCH: only the fields present change; `assigneeId: null` unassigns.</summary>
@@ -239,7 +240,8 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
-        return CrmResult<DealDto>.Ok((await queries.GetAsync(me, id, ct))!);
+        // The creator may have handed the deal to a colleague (then they no longer see it): answer with what was made, as PATCH does.
+        return CrmResult<DealDto>.Ok((await queries.GetAnyAsync(id, ct))!);
     }
 
     public async Task<CrmResult<DealDto>> ReopenAsync(CurrentUser me, long id, ReopenRequest r, CancellationToken ct)
@@ -283,7 +285,8 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
-        return CrmResult<DealDto>.Ok((await queries.GetAsync(me, id, ct))!);
+        // The creator may have handed the deal to a colleague (then they no longer see it): answer with what was made, as PATCH does.
+        return CrmResult<DealDto>.Ok((await queries.GetAnyAsync(id, ct))!);
     }
 
     /// <summary>Locks the deal when the user may see it; null otherwise (treated as not found).</summary>

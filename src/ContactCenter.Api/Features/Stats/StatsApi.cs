@@ -68,7 +68,7 @@ public static class StatsApi
         DateTimeOffset? from, DateTimeOffset? to, long? channelId, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
     {
         var end = to ?? clock.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
+        var start = from ?? DefaultStart(end);
         if (start >= end || end - start > TimeSpan.FromDays(3700))
         {
             var v = new Validation();
@@ -102,7 +102,7 @@ public static class StatsApi
         long? pipelineId, DateTimeOffset? from, DateTimeOffset? to, FunnelQuery funnel, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
     {
         var end = to ?? clock.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
+        var start = from ?? DefaultStart(end);
         if (start >= end)
         {
             var v = new Validation();
@@ -141,4 +141,8 @@ public static class StatsApi
         await queue.PushAsync(ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Thirty days before `to`; a `to` in the first thirty days of year 1 starts at the earliest instant instead of a 500.</summary>
+    private static DateTimeOffset DefaultStart(DateTimeOffset end) =>
+        end - DateTimeOffset.MinValue > TimeSpan.FromDays(30) ? end.AddDays(-30) : DateTimeOffset.MinValue;
 }
