@@ -1,3 +1,4 @@
+using ContactCenter.Core.Net;
 using System.Text.Json.Nodes;
 using ContactCenter.Core;
 using MailKit.Net.Imap;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ContactCenter.Connectors.Email;
 
 /// <summary>The `email` kind: validates the settings; on save, checks the IMAP and SMTP logins and shows a clear error on the channel.</summary>
-public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderService readers, IOptions<EmailOptions> options, ILogger<EmailChannelKind> logger) : IChannelKindHandler
+public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderService readers, OutboundGuard guard, IOptions<EmailOptions> options, ILogger<EmailChannelKind> logger) : IChannelKindHandler
 {
     public string Kind => ChannelKinds.Email;
 
@@ -46,7 +47,7 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         try
         {
             using var client = new ImapClient { Timeout = (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000) };
-            await client.ConnectAsync(s.ImapHost, s.ImapPort, EmailSettings.Socket(s.ImapSecurity), ct);
+            await client.ConnectAsync(await guard.ConnectSocketAsync(s.ImapHost, s.ImapPort, ct), s.ImapHost, s.ImapPort, EmailSettings.Socket(s.ImapSecurity), ct);
             await client.AuthenticateAsync(s.Username, s.Password, ct);
             await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly, ct);
             await client.DisconnectAsync(true, ct);
@@ -69,7 +70,7 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         try
         {
             using var client = new SmtpClient { Timeout = (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000) };
-            await client.ConnectAsync(s.SmtpHost, s.SmtpPort, EmailSettings.Socket(s.SmtpSecurity), ct);
+            await client.ConnectAsync(await guard.ConnectSocketAsync(s.SmtpHost, s.SmtpPort, ct), s.SmtpHost, s.SmtpPort, EmailSettings.Socket(s.SmtpSecurity), ct);
             if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
             {
                 await client.AuthenticateAsync(s.Username, s.Password, ct);

@@ -1,3 +1,4 @@
+using ContactCenter.Core.Net;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -19,7 +20,7 @@ namespace ContactCenter.Connectors.Email;
 /// encoded). 4xx and connection problems retry; 5xx fail with the server's words.
 /// </summary>
 public sealed partial class EmailChannelSender(
-    EmailStore store, IChannelDirectory channels, IAttachmentContent files, IOptions<EmailOptions> options, ILogger<EmailChannelSender> logger) : IChannelSender
+    EmailStore store, IChannelDirectory channels, IAttachmentContent files, OutboundGuard guard, IOptions<EmailOptions> options, ILogger<EmailChannelSender> logger) : IChannelSender
 {
     public string Kind => ChannelKinds.Email;
 
@@ -70,7 +71,8 @@ public sealed partial class EmailChannelSender(
         try
         {
             using var client = new SmtpClient { Timeout = (int)options.Value.Timeout.TotalMilliseconds };
-            await client.ConnectAsync(settings.SmtpHost, settings.SmtpPort, EmailSettings.Socket(settings.SmtpSecurity), cancellationToken);
+            await client.ConnectAsync(await guard.ConnectSocketAsync(settings.SmtpHost, settings.SmtpPort, cancellationToken), settings.SmtpHost, settings.SmtpPort,
+                EmailSettings.Socket(settings.SmtpSecurity), cancellationToken);
             if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
             {
                 await client.AuthenticateAsync(settings.Username, settings.Password, cancellationToken);

@@ -1,3 +1,4 @@
+using ContactCenter.Core.Net;
 using System.Text.Json.Nodes;
 using ContactCenter.Core;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ public sealed class EmailReaderService(
     IMessageStatusSink statuses,
     IChannelDirectory channels,
     IOptions<EmailOptions> options,
+    OutboundGuard guard,
     ILoggerFactory loggers) : BackgroundService
 {
     private sealed record Running(string Settings, MailboxLease Lease, CancellationTokenSource Stop, Task Task, long Order);
@@ -147,7 +149,7 @@ public sealed class EmailReaderService(
             }
             var channel = new ChannelInfo(row.Id, ChannelKinds.Email, "", true, JsonNode.Parse(row.Settings)!.AsObject(), null);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var reader = new MailboxReader(channel, lease, store, pipeline, statuses, channels, options.Value, loggers.CreateLogger<MailboxReader>());
+            var reader = new MailboxReader(channel, lease, store, pipeline, statuses, channels, options.Value, guard, loggers.CreateLogger<MailboxReader>());
             var task = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
             lock (readers)
             {

@@ -1,3 +1,4 @@
+using ContactCenter.Core.Net;
 using System.Net.Sockets;
 using ContactCenter.Core;
 using MailKit;
@@ -23,6 +24,7 @@ public sealed class MailboxReader(
     IMessageStatusSink statuses,
     IChannelDirectory channels,
     EmailOptions options,
+    OutboundGuard guard,
     ILogger logger)
 {
     /// <summary>Tries to store one email before it is parked in unhandled_inbound (with backoff between tries).</summary>
@@ -43,7 +45,8 @@ public sealed class MailboxReader(
             try
             {
                 using var client = new ImapClient { Timeout = (int)options.Timeout.TotalMilliseconds };
-                await client.ConnectAsync(settings.ImapHost, settings.ImapPort, EmailSettings.Socket(settings.ImapSecurity), ct);
+                await client.ConnectAsync(await guard.ConnectSocketAsync(settings.ImapHost, settings.ImapPort, ct), settings.ImapHost, settings.ImapPort,
+                    EmailSettings.Socket(settings.ImapSecurity), ct);
                 await client.AuthenticateAsync(settings.Username, settings.Password, ct);
                 var inbox = client.Inbox;
                 await inbox.OpenAsync(FolderAccess.ReadOnly, ct);

@@ -34,6 +34,31 @@ public sealed class OutboundGuardTests : IDisposable
         Assert.False(listener.Pending());
     }
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    [InlineData("internal.example")]
+    public async Task Mail_sockets_get_the_same_check_and_nothing_connects(string host)
+    {
+        var guard = new OutboundGuard(new OutboundFetchSettings(), (name, _) =>
+            Task.FromResult(name == "internal.example" ? [IPAddress.Loopback] : Dns.GetHostAddresses(name)));
+
+        await Assert.ThrowsAsync<OutboundRefusedException>(() => guard.ConnectSocketAsync(host, Port, CancellationToken.None));
+
+        Assert.False(listener.Pending());
+    }
+
+    [Fact]
+    public async Task An_allow_listed_mail_host_gets_a_connected_socket()
+    {
+        var guard = new OutboundGuard(new OutboundFetchSettings { Allow = ["127.0.0.0/8"] }, (_, _) => Task.FromResult(new[] { IPAddress.Loopback }));
+
+        using var socket = await guard.ConnectSocketAsync("imap.internal.example", Port, CancellationToken.None);
+
+        Assert.True(socket.Connected);
+        using var accepted = await listener.AcceptSocketAsync();
+    }
+
     [Fact]
     public async Task An_allow_listed_loopback_is_connected_to_the_checked_address()
     {

@@ -33,29 +33,47 @@ public sealed class OutboundGuard(OutboundFetchSettings settings, Func<string, C
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
-        var host = context.DnsEndPoint.Host;
+        try
+        {
+            return new NetworkStream(await ConnectSocketAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct), ownsSocket: true);
+        }
+        catch (IOException ex) when (ex is not OutboundRefusedException)
+        {
+            throw new HttpRequestException(ex.Message, ex.InnerException);
+        }
+    }
+
+    /// <summary>
+    /// A connected socket to host:port after the same check as the HTTP handler's (for clients that are not HTTP: IMAP and
+    /// SMTP take it through MailKit's ConnectAsync(Socket, ...)). Refused hosts throw <see cref="OutboundRefusedException"/>;
+    /// unreachable ones an IOException that names only the host.
+    /// </summary>
+    public async Task<Socket> ConnectSocketAsync(string host, int port, CancellationToken ct)
+    {
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await ResolveAsync(host, ct);
         if (addresses.Length == 0 || (!settings.PermitsHost(host) && !addresses.All(settings.Permits)))
         {
             throw new OutboundRefusedException(host);
         }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(settings.ConnectTimeout);
         Exception? last = null;
         foreach (var address in addresses)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), ct);
-                return new NetworkStream(socket, ownsSocket: true);
+                await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token);
+                return socket;
             }
-            catch (SocketException ex)
+            catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 socket.Dispose();
                 last = ex;
             }
         }
         // Which address or port failed, and how, stays in our logs; the message says only the host.
-        throw new HttpRequestException($"cannot connect to {host}", last);
+        throw new IOException($"cannot connect to {host}", last);
     }
 
     private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct)
@@ -66,7 +84,7 @@ public sealed class OutboundGuard(OutboundFetchSettings settings, Func<string, C
         }
         catch (SocketException ex)
         {
-            throw new HttpRequestException($"cannot connect to {host}", ex);
+            throw new IOException($"cannot connect to {host}", ex);
         }
     }
 
