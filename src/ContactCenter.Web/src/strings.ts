@@ -1,5 +1,8 @@
 // Every user-facing string of the app, in English and Russian. `{name}` marks a parameter.
-const en = {
+// A feature area may keep its strings in `locales/<area>.ts` (made with `area()` below) and add one line to `areas`.
+import { areas } from './locales';
+
+const baseEn = {
   appName: 'ContactCenter',
   language: 'Language',
   presence: 'Availability',
@@ -307,10 +310,9 @@ const en = {
   'audit_crm-settings.updated': 'CRM mode changed',
 };
 
-export type Strings = typeof en;
-export type StringKey = keyof Strings;
+type BaseStrings = typeof baseEn;
 
-const ru: Strings = {
+const baseRu: BaseStrings = {
   appName: 'ContactCenter',
   language: 'Язык',
   presence: 'Доступность',
@@ -604,6 +606,12 @@ const ru: Strings = {
   'audit_automation-rule.deleted': 'Удалено правило автоматизации',
   'audit_crm-settings.updated': 'Изменён режим CRM',
 };
+
+const en = { ...baseEn, ...areas.en };
+const ru: typeof en = { ...baseRu, ...areas.ru };
+
+export type Strings = typeof en;
+export type StringKey = keyof Strings;
 
 export const languages = { en, ru } as const;
 export type Language = keyof typeof languages;
