@@ -73,6 +73,8 @@ export CC_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postg
 export CC_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 export CC_TEST_CHROMIUM=/usr/bin/chromium
 export CC_TEST_DOVECOT=/usr/sbin/dovecot
+# Tests that stop and start PostgreSQL for real make a throw-away cluster of their own with these binaries.
+export CC_TEST_PG_BIN=$PG_BIN
 
 # ---- build ----------------------------------------------------------------
 # In CI no build servers stay behind after the run.

@@ -47,6 +47,7 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         try
         {
             using var client = new ImapClient { Timeout = (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000) };
+            EmailTls.Configure(client, s);
             await client.ConnectAsync(await guard.ConnectSocketAsync(s.ImapHost, s.ImapPort, ct), s.ImapHost, s.ImapPort, EmailSettings.Socket(s.ImapSecurity), ct);
             await client.AuthenticateAsync(s.Username, s.Password, ct);
             await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly, ct);
@@ -56,6 +57,10 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         catch (MailKit.Security.AuthenticationException ex)
         {
             return $"IMAP login failed for {s.Username} at {s.ImapHost}:{s.ImapPort}: {ex.Message}";
+        }
+        catch (Exception ex) when (EmailTls.Describe("IMAP", s.ImapHost, s.ImapPort, ex) is { } tls)
+        {
+            return tls;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -70,6 +75,7 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         try
         {
             using var client = new SmtpClient { Timeout = (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000) };
+            EmailTls.Configure(client, s);
             await client.ConnectAsync(await guard.ConnectSocketAsync(s.SmtpHost, s.SmtpPort, ct), s.SmtpHost, s.SmtpPort, EmailSettings.Socket(s.SmtpSecurity), ct);
             if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
             {
@@ -81,6 +87,10 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         catch (MailKit.Security.AuthenticationException ex)
         {
             return $"SMTP login failed for {s.Username} at {s.SmtpHost}:{s.SmtpPort}: {ex.Message}";
+        }
+        catch (Exception ex) when (EmailTls.Describe("SMTP", s.SmtpHost, s.SmtpPort, ex) is { } tls)
+        {
+            return tls;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

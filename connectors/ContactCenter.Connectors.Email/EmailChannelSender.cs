@@ -71,6 +71,7 @@ public sealed partial class EmailChannelSender(
         try
         {
             using var client = new SmtpClient { Timeout = (int)options.Value.Timeout.TotalMilliseconds };
+            EmailTls.Configure(client, settings);
             await client.ConnectAsync(await guard.ConnectSocketAsync(settings.SmtpHost, settings.SmtpPort, cancellationToken), settings.SmtpHost, settings.SmtpPort,
                 EmailSettings.Socket(settings.SmtpSecurity), cancellationToken);
             if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
@@ -93,6 +94,13 @@ public sealed partial class EmailChannelSender(
             var error = $"SMTP login failed for {settings.Username} at {settings.SmtpHost}:{settings.SmtpPort}: {ex.Message}";
             await channels.SetStatusErrorAsync(message.Channel.Id, error, CancellationToken.None);
             return new SendOutcome.Failed(error);
+        }
+        catch (Exception ex) when (EmailTls.Describe("SMTP", settings.SmtpHost, settings.SmtpPort, ex) is { } tls)
+        {
+            // The reply stays queued (retried) while the admin fixes the certificate or the security mode.
+            logger.LogWarning(ex, "SMTP TLS set-up for message {MessageId} failed", message.MessageId);
+            await channels.SetStatusErrorAsync(message.Channel.Id, tls, CancellationToken.None);
+            return new SendOutcome.Retry(tls);
         }
         catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or TimeoutException or SslHandshakeException
             or OperationCanceledException && !cancellationToken.IsCancellationRequested)

@@ -15,7 +15,8 @@ public sealed record EmailSettings(
     int SmtpPort,
     string SmtpSecurity,
     string Username,
-    string Password)
+    string Password,
+    string TlsCertificateFingerprint = "")
 {
     public static readonly string[] SecurityModes = ["none", "starttls", "ssl", "auto"];
 
@@ -30,7 +31,11 @@ public sealed record EmailSettings(
         Int(s, "smtpPort") ?? 587,
         Str(s, "smtpSecurity", "auto"),
         Str(s, "username"),
-        Str(s, "password"));
+        Str(s, "password"),
+        Str(s, EmailTls.FingerprintSetting));
+
+    /// <summary>Certificates this channel trusts besides the system's authorities (<see cref="EmailTls"/>).</summary>
+    public IReadOnlyList<string> TrustedFingerprints => EmailTls.ParseFingerprints(TlsCertificateFingerprint);
 
     /// <summary>The domain of the address, used in our own Message-IDs.</summary>
     public string Domain => Address.Contains('@', StringComparison.Ordinal) ? Address[(Address.LastIndexOf('@') + 1)..] : "localhost";
@@ -67,6 +72,10 @@ public sealed record EmailSettings(
             {
                 errors[$"settings.{prefix}Security"] = [$"Security must be one of: {string.Join(", ", SecurityModes)}."];
             }
+        }
+        if (s[EmailTls.FingerprintSetting] is { } pin && (pin.GetValueKind() != JsonValueKind.String || !EmailTls.IsValidFingerprintList(pin.GetValue<string>())))
+        {
+            errors["settings." + EmailTls.FingerprintSetting] = ["The pinned certificate must be its SHA-256 fingerprint: 64 hex digits (colons allowed), several separated by commas."];
         }
         if (string.IsNullOrWhiteSpace(Str(s, "username")))
         {

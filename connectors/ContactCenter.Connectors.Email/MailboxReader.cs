@@ -45,6 +45,7 @@ public sealed class MailboxReader(
             try
             {
                 using var client = new ImapClient { Timeout = (int)options.Timeout.TotalMilliseconds };
+                EmailTls.Configure(client, settings);
                 await client.ConnectAsync(await guard.ConnectSocketAsync(settings.ImapHost, settings.ImapPort, ct), settings.ImapHost, settings.ImapPort,
                     EmailSettings.Socket(settings.ImapSecurity), ct);
                 await client.AuthenticateAsync(settings.Username, settings.Password, ct);
@@ -84,14 +85,17 @@ public sealed class MailboxReader(
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 failures++;
+                var tls = EmailTls.Describe("IMAP", settings.ImapHost, settings.ImapPort, ex);
                 var error = ex switch
                 {
                     AuthenticationException => $"IMAP login failed: {ex.Message}",
+                    _ when tls is not null => tls,
                     // The socket's own words stay in the log (they would tell which internal ports are open).
                     _ => $"IMAP: cannot connect to {settings.ImapHost}",
                 };
                 logger.LogWarning(ex, "Email channel {ChannelId}: {Error} (attempt {Failures})", channel.Id, error, failures);
-                if (failures >= 2 || ex is AuthenticationException)
+                // A login or certificate problem needs the admin now; a network blip may pass by itself.
+                if (failures >= 2 || ex is AuthenticationException || tls is not null)
                 {
                     await TryAsync(() => channels.SetStatusErrorAsync(channel.Id, error, CancellationToken.None));
                 }

@@ -7,7 +7,8 @@ namespace ContactCenter.Connectors.Email.Tests.Infrastructure;
 
 /// <summary>
 /// A throw-away dovecot IMAP server (Debian dovecot-imapd) on a free loopback port, started as a child process with its
-/// own config: plaintext auth without TLS, any user name logs in with <see cref="Password"/>, maildir under a temp dir.
+/// own config: plaintext auth, any user name logs in with <see cref="Password"/>, maildir under a temp dir. Without a
+/// certificate it speaks plain IMAP only; with one it offers STARTTLS on <see cref="Port"/> and implicit TLS on <see cref="ImapsPort"/>.
 /// The binary comes from CC_TEST_DOVECOT or /usr/sbin/dovecot (`./test.sh` installs it via scripts/lib.sh ensure_dovecot).
 /// </summary>
 public sealed class DovecotServer : IAsyncDisposable
@@ -17,18 +18,23 @@ public sealed class DovecotServer : IAsyncDisposable
     private readonly Process process;
     private readonly string root;
 
-    private DovecotServer(Process process, string root, int port)
+    private DovecotServer(Process process, string root, int port, int imapsPort)
     {
         this.process = process;
         this.root = root;
         Port = port;
+        ImapsPort = imapsPort;
     }
 
+    /// <summary>Plain IMAP (with STARTTLS when started with a certificate).</summary>
     public int Port { get; }
+
+    /// <summary>IMAPS (TLS from the first byte); 0 without a certificate.</summary>
+    public int ImapsPort { get; }
 
     public string ConfigPath => Path.Combine(root, "dovecot.conf");
 
-    public static async Task<DovecotServer> StartAsync()
+    public static async Task<DovecotServer> StartAsync(TestCertificate? tls = null)
     {
         var binary = Environment.GetEnvironmentVariable("CC_TEST_DOVECOT") is { Length: > 0 } b ? b : "/usr/sbin/dovecot";
         if (!File.Exists(binary))
@@ -40,6 +46,12 @@ public sealed class DovecotServer : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(root, "run"));
         Directory.CreateDirectory(Path.Combine(root, "state"));
         var port = FreePort();
+        var imapsPort = tls is null ? 0 : FreePort();
+        var ssl = tls is null ? "ssl = no" : $"""
+            ssl = yes
+            ssl_cert = <{tls.CertPath}
+            ssl_key = <{tls.KeyPath}
+            """;
         var isRoot = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root" || GetUid() == 0;
         string internalUser, loginUser, mailUid;
         if (isRoot)
@@ -63,7 +75,7 @@ public sealed class DovecotServer : IAsyncDisposable
             log_path = {{root}}/dovecot.log
             protocols = imap
             listen = 127.0.0.1
-            ssl = no
+            {{ssl}}
             disable_plaintext_auth = no
             auth_mechanisms = plain login
             mail_location = maildir:{{root}}/mail/%u
@@ -86,7 +98,8 @@ public sealed class DovecotServer : IAsyncDisposable
                 port = {{port}}
               }
               inet_listener imaps {
-                port = 0
+                address = 127.0.0.1
+                port = {{imapsPort}}
               }
             }
             service anvil {
@@ -109,7 +122,7 @@ public sealed class DovecotServer : IAsyncDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(start)!;
-        var server = new DovecotServer(process, root, port);
+        var server = new DovecotServer(process, root, port, imapsPort);
         // A test host that ends without disposing fixtures must not leave the server running.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -14,7 +14,8 @@ namespace ContactCenter.Connectors.Email.Tests.Infrastructure;
 /// <summary>
 /// A real SMTP server in-process (the SmtpServer package) that records what it receives. AUTH is required: any user
 /// name with <see cref="Password"/> (the mailbox password, as with a real provider); recipients at defer.test answer 451,
-/// at reject.test 554.
+/// at reject.test 554. With a certificate it offers STARTTLS on <see cref="Port"/> and implicit TLS (SMTPS) on
+/// <see cref="TlsPort"/>; AUTH then still works before STARTTLS, as the tests' plain channels expect.
 /// </summary>
 public sealed class SmtpReceiver : IAsyncDisposable
 {
@@ -26,22 +27,43 @@ public sealed class SmtpReceiver : IAsyncDisposable
     /// <summary>What arrived: the parsed message, its envelope recipients and the bytes as sent (headers checked as on the wire).</summary>
     public ConcurrentQueue<(MimeMessage Message, string[] Recipients, string Raw)> Received { get; } = new();
 
+    /// <summary>Message-IDs of the messages that came over an encrypted session, with its TLS version.</summary>
+    public ConcurrentDictionary<string, System.Security.Authentication.SslProtocols> Encrypted { get; } = new();
+
     public int Port { get; }
 
-    public SmtpReceiver()
+    /// <summary>SMTPS (TLS from the first byte); 0 without a certificate.</summary>
+    public int TlsPort { get; }
+
+    public SmtpReceiver(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var options = new SmtpServerOptionsBuilder()
-            .ServerName("smtp.test")
-            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)).AllowUnsecureAuthentication(true).AuthenticationRequired(true))
-            .Build();
+        Port = FreePort();
+        var builder = new SmtpServerOptionsBuilder().ServerName("smtp.test");
+        if (certificate is null)
+        {
+            builder.Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)).AllowUnsecureAuthentication(true).AuthenticationRequired(true));
+        }
+        else
+        {
+            TlsPort = FreePort();
+            builder
+                .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)).Certificate(certificate).AllowUnsecureAuthentication(true).AuthenticationRequired(true))
+                .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, TlsPort)).Certificate(certificate).IsSecure(true).AuthenticationRequired(true));
+        }
+        var options = builder.Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
         services.Add(new DelegatingUserAuthenticator((user, password) => user.Length > 0 && password == Password));
         running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null) =>
@@ -80,7 +102,12 @@ public sealed class SmtpReceiver : IAsyncDisposable
             }
             var bytes = buffer.ToArray();
             using var stream = new MemoryStream(bytes);
-            owner.Received.Enqueue((await MimeMessage.LoadAsync(stream, cancellationToken), recipients, System.Text.Encoding.UTF8.GetString(bytes)));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            if (context.Pipe.IsSecure && message.MessageId is { } id)
+            {
+                owner.Encrypted[id] = context.Pipe.SslProtocol;
+            }
+            owner.Received.Enqueue((message, recipients, System.Text.Encoding.UTF8.GetString(bytes)));
             return SmtpResponse.Ok;
         }
     }

@@ -21,9 +21,12 @@ public class AppFixture : IAsyncLifetime
 
     protected virtual bool UseRedis => true;
 
+    /// <summary>The app's database: by default a fresh one on the shared test server (a fixture may bring its own server).</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => TestEnvironment.CreateDatabaseAsync();
+
     public virtual async Task InitializeAsync()
     {
-        Postgres = await TestEnvironment.CreateDatabaseAsync();
+        Postgres = await CreateDatabaseAsync();
         App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings(), services: ConfigureServices);
         await EnsureAdminAsync();
     }
