@@ -52,7 +52,7 @@ public static class WhatsAppInboundMapper
                 if (field != "messages" || (number is not null && number != phoneNumberId))
                 {
                     var what = field != "messages" ? field : "messages for phone number " + number;
-                    batch.Unhandled.Add(new UnhandledInbound(channelId, $"change:{Hash(c.ToJsonString())}", what, c.ToJsonString()));
+                    batch.Unhandled.Add(Unhandled(channelId, $"change:{Hash(c.ToJsonString())}", what, c));
                     continue;
                 }
                 if (MapValue(channelId, value, batch) is { } error)
@@ -80,15 +80,16 @@ public static class WhatsAppInboundMapper
         var display = value["metadata"] is JsonObject meta ? Str(meta, "display_phone_number") : null;
         foreach (var node in value["messages"] as JsonArray ?? [])
         {
-            if (node is not JsonObject m || Str(m, "id") is not { Length: > 0 and <= 256 } id || Str(m, "from") is not { Length: > 0 and <= 64 } from)
+            if (node is not JsonObject m || Str(m, "id") is not { Length: > 0 and <= 256 } id || Str(m, "from") is not { Length: > 0 and <= 64 } from
+                || id.Any(char.IsControl) || from.Any(char.IsControl))
             {
-                return "Every message must have an id and a from.";
+                return "Every message must have an id and a from (without control characters).";
             }
             var type = Str(m, "type") ?? "";
             var (text, attachments) = Describe(m, type);
             if (text is null && attachments.Count == 0)
             {
-                batch.Unhandled.Add(new UnhandledInbound(channelId, id, "message:" + (type.Length > 0 ? type : "unknown"), m.ToJsonString()));
+                batch.Unhandled.Add(Unhandled(channelId, id, "message:" + (type.Length > 0 ? type : "unknown"), m));
                 continue;
             }
             if (text is { Length: > MaxTextLength })
@@ -123,7 +124,8 @@ public static class WhatsAppInboundMapper
         }
         foreach (var node in value["statuses"] as JsonArray ?? [])
         {
-            if (node is not JsonObject s || Str(s, "id") is not { Length: > 0 and <= 256 } id || Str(s, "status") is not { Length: > 0 } status)
+            if (node is not JsonObject s || Str(s, "id") is not { Length: > 0 and <= 256 } id || Str(s, "status") is not { Length: > 0 } status
+                || id.Any(char.IsControl))
             {
                 return "Every status must have an id and a status.";
             }
@@ -239,6 +241,10 @@ public static class WhatsAppInboundMapper
     public static DateTimeOffset? Timestamp(string? seconds) =>
         long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is > 0 and < 253402300799
             ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+
+    /// <summary>Kept as the provider sent it, less what PostgreSQL cannot store (NUL), the kind short and printable.</summary>
+    private static UnhandledInbound Unhandled(long channelId, string externalId, string kind, JsonNode raw) => new(channelId, externalId,
+        new string([.. kind.Where(ch => !char.IsControl(ch)).Take(100)]), raw.ToJsonString().Replace("\\u0000", "", StringComparison.OrdinalIgnoreCase));
 
     private static string? Str(JsonObject o, string name) =>
         o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

@@ -36,14 +36,18 @@ public static class WhatsAppApi
 
     private sealed record Target(ChannelInfo Channel, WhatsAppWindow.State Window);
 
-    /// <summary>The conversation's whatsapp channel and window, or 404 when the caller cannot see it or it is not whatsapp.</summary>
+    /// <summary>The conversation's whatsapp channel and window; 404 when the caller cannot see it, 409 when it is not on whatsapp.</summary>
     private static async Task<(Target? Target, ProblemHttpResult? Problem)> FindAsync(long id, ClaimsPrincipal principal, ConversationQueries queries,
         WhatsAppWindow window, IChannelDirectory channels, CancellationToken ct)
     {
-        if (!await queries.CanSeeAsync(CurrentUser.From(principal), id, ct) || await window.GetAsync(id, ct) is not { } state
-            || await channels.FindAsync(state.ChannelId, ct) is not { } channel)
+        if (!await queries.CanSeeAsync(CurrentUser.From(principal), id, ct))
         {
-            return (null, Problems.NotFound("There is no such WhatsApp conversation."));
+            return (null, Problems.NotFound("There is no such conversation."));
+        }
+        if (await window.GetAsync(id, ct) is not { } state || await channels.FindAsync(state.ChannelId, ct) is not { } channel)
+        {
+            return (null, TypedResults.Problem("This conversation is not on a WhatsApp channel.", statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["code"] = "not-whatsapp" }));
         }
         return (new Target(channel, state), null);
     }
