@@ -159,7 +159,7 @@ public sealed class FuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, I
     }
 }
 
-/// <summary>The other public routes: a Telegram webhook (with its secret), a web form and a widget session, fuzzed the same way.</summary>
+/// <summary>The other public routes: a Telegram webhook (with its secret), a web form, a widget session and a signed WhatsApp webhook, fuzzed the same way.</summary>
 public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
     private const string TelegramUpdate = """
@@ -168,6 +168,15 @@ public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<App
           "chat": {"id": 5551234567, "first_name": "Анна", "type": "private"}, "date": 1764169500,
           "photo": [{"file_id": "AgACAgIAAxkBAAIBXmVk-large", "file_unique_id": "AQADlarge", "file_size": 79331, "width": 1280, "height": 960}],
           "caption": "Вот так пришла упаковка 📦", "reply_to_message": {"message_id": 1367, "chat": {"id": 5551234567, "type": "private"}, "date": 1764169400, "text": "hi"}}}
+        """;
+
+    /// <summary>Meta's published text-message webhook, for a channel whose phone number id is 106540352242922.</summary>
+    private const string WhatsAppText = """
+        {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"value": {
+          "messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+          "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234"}],
+          "messages": [{"from": "16505551234", "id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", "timestamp": "1749416383",
+            "type": "text", "text": {"body": "Does it come in another color?"}}]}, "field": "messages"}]}]}
         """;
 
     private const string Form = """{"name": "Ольга", "email": "olga@example.com", "phone": "+79001234567", "message": "Call me", "utm_source": "ads"}""";
@@ -188,11 +197,21 @@ public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<App
         });
         var form = await fixture.CreateChannelAsync("webform", "Fuzz form", new JsonObject());
         var chat = await fixture.CreateChannelAsync("webchat", "Fuzz chat", new JsonObject { ["allowedOrigins"] = new JsonArray("http://site.test") });
-        var routes = new (string Url, string Seed, Action<HttpRequestMessage> Sign)[]
+        const string appSecret = "fuzz-whatsapp-app-secret-0123456789";
+        var whatsapp = await fixture.CreateChannelAsync("whatsapp", "Fuzz WhatsApp", new JsonObject
         {
-            ($"/webhooks/telegram/{telegram["id"]}", TelegramUpdate, r => r.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret)),
-            ($"/api/forms/{form["public"]!["formKey"]}", Form, _ => { }),
-            ($"/api/widget/{chat["public"]!["widgetKey"]}/session", Session, r => r.Headers.Add("Origin", "http://site.test")),
+            ["phoneNumberId"] = "106540352242922", ["accessToken"] = "EAAGfuzz", ["appSecret"] = appSecret, ["verifyToken"] = "fuzz-verify",
+            ["apiBaseUrl"] = "http://127.0.0.1:9/v21.0",
+        });
+        var routes = new (string Url, string Seed, Action<HttpRequestMessage, string> Sign)[]
+        {
+            ($"/webhooks/telegram/{telegram["id"]}", TelegramUpdate, (r, _) => r.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret)),
+            ($"/api/forms/{form["public"]!["formKey"]}", Form, (_, _) => { }),
+            ($"/api/widget/{chat["public"]!["widgetKey"]}/session", Session, (r, _) => r.Headers.Add("Origin", "http://site.test")),
+            // Signed over each mutated body, so the mutations reach the mapper rather than stopping at the signature.
+            ($"/webhooks/whatsapp/{whatsapp["id"]}", WhatsAppText, (r, body) => r.Headers.Add("X-Hub-Signature-256",
+                "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+                    System.Text.Encoding.UTF8.GetBytes(appSecret), System.Text.Encoding.UTF8.GetBytes(body))))),
         };
         var random = new Random(11);
         using var http = fixture.App.Http();
@@ -205,7 +224,7 @@ public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<App
             {
                 var body = FuzzMutations.Mutate(seed, random, i);
                 using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
-                sign(request);
+                sign(request, body);
                 var response = await http.SendAsync(request);
                 answered[url].Add((int)response.StatusCode);
                 var text = await response.Content.ReadAsStringAsync();

@@ -37,6 +37,7 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
         public string ChannelSettings { get; init; } = "{}";
         public string? ChannelPublicKey { get; init; }
         public bool Automated { get; init; }
+        public string? Metadata { get; init; }
     }
 
     private const string Load = """
@@ -45,7 +46,8 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
                c.thread_key, c.contact_id, ct.name as contact_name, ct.email as contact_email, ct.phone as contact_phone,
                (select i.address from contact_identities i where i.contact_id = c.contact_id and i.channel_kind = ch.kind order by i.id limit 1) as address,
                ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name, ch.enabled as channel_enabled,
-               ch.settings::text as channel_settings, ch.public_key as channel_public_key, m.sender_type = 'system' as automated
+               ch.settings::text as channel_settings, ch.public_key as channel_public_key, m.sender_type = 'system' as automated,
+               m.metadata::text as metadata
         from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id join channels ch on ch.id = m.channel_id
         where m.id = @messageId
         """;
@@ -86,6 +88,7 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
                 row.ThreadKey.Length == 0 ? null : row.ThreadKey, row.Text, row.ReplyToExternalId, attachments, item.Attempts, row.CreatedAt)
             {
                 Automated = row.Automated,
+                Metadata = MetadataOf(row.Metadata),
             };
             outcome = await SendSafelyAsync(sender, message, ct);
         }
@@ -123,6 +126,11 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
             return new SendOutcome.Retry($"Sending failed unexpectedly: {ex.Message}");
         }
     }
+
+    /// <summary>The message's string facts (a WhatsApp template, parts already sent) for its sender; other values are skipped.</summary>
+    private static Dictionary<string, string>? MetadataOf(string? json) => json is null || JsonNode.Parse(json) is not JsonObject o ? null
+        : o.Where(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
 
     private async Task RecordAsync(long messageId, SendOutcome outcome, CancellationToken ct)
     {

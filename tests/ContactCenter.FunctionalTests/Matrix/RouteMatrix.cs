@@ -23,6 +23,9 @@ public static class RouteMatrix
         Row("POST", "/webhooks/telegram/{channelId:long}", Public, c => Send($"/webhooks/telegram/{c.S.ChannelA}", new { update_id = 1 }), "not a telegram channel"),
         Row("POST", "/webhooks/twilio/{channelId:long}", Public, c => Send($"/webhooks/twilio/{c.S.ChannelA}", new { }), "not an sms channel"),
         Row("POST", "/webhooks/twilio/{channelId:long}/status", Public, c => Send($"/webhooks/twilio/{c.S.ChannelA}/status", new { }), "not an sms channel"),
+        Row("GET", "/webhooks/whatsapp/{channelId:long}", Public,
+            c => Url($"/webhooks/whatsapp/{c.S.ChannelA}?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1"), "not a whatsapp channel"),
+        Row("POST", "/webhooks/whatsapp/{channelId:long}", Public, c => Send($"/webhooks/whatsapp/{c.S.ChannelA}", new { }), "not a whatsapp channel"),
         Row("GET", "/widget.js", Public, _ => Url("/widget.js")),
         Row("POST", "/api/widget/{widgetKey}/session", Public, _ => Send("/api/widget/no-such-key/session", new { })),
         Row("GET", "/api/widget/messages", Public, _ => Url("/api/widget/messages"), "no visitor token"),
@@ -59,6 +62,11 @@ public static class RouteMatrix
         // A private note: a reply would assign the open conversation to its author.
         Row("POST", "/api/conversations/{id:long}/messages", Members,
             c => Send($"/api/conversations/{c.S.OpenConversation}/messages", new { text = "matrix note", clientMessageId = "mx-" + c.Unique, @private = true }), Open),
+        // WhatsApp's composer routes on the scenario's (api) conversation: past authorization they answer 409 "not whatsapp".
+        Row("GET", "/api/conversations/{id:long}/whatsapp/", Owner, c => Url($"/api/conversations/{c.S.Conversation}/whatsapp"), Taken),
+        Row("GET", "/api/conversations/{id:long}/whatsapp/templates", Owner, c => Url($"/api/conversations/{c.S.Conversation}/whatsapp/templates"), Taken),
+        Row("POST", "/api/conversations/{id:long}/whatsapp/template", Owner,
+            c => Send($"/api/conversations/{c.S.Conversation}/whatsapp/template", new { name = "hello_world", language = "en_US" }), Taken),
         Row("POST", "/api/conversations/{id:long}/read", Owner, c => Send($"/api/conversations/{c.S.Conversation}/read", new { }), Taken),
         Row("POST", "/api/conversations/{id:long}/read", Members, c => Send($"/api/conversations/{c.S.OpenConversation}/read", new { }), Open),
         Row("POST", "/api/conversations/{id:long}/assign", Owner,

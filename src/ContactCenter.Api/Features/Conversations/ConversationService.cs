@@ -17,22 +17,32 @@ public sealed class ConversationService(
 
     public enum ReplyError { None, NotFound, Invalid, Refused }
 
-    public sealed record ReplyResult(ReplyError Error, MessageDto? Message, string? Detail = null, string? Field = null);
+    /// <param name="Code">A machine-readable reason for a refusal (e.g. `whatsapp-window-closed`), answered as problem `code`.</param>
+    public sealed record ReplyResult(ReplyError Error, MessageDto? Message, string? Detail = null, string? Field = null, string? Code = null);
 
     /// <summary>What a reply carries besides its text: the caller's uploads to send with it, and the message it answers.</summary>
-    public sealed record ReplyParts(IReadOnlyList<long> AttachmentIds, long? ReplyToMessageId)
+    /// <param name="Metadata">Provider facts stored on the message for its sender (e.g. the WhatsApp template chosen).</param>
+    public sealed record ReplyParts(IReadOnlyList<long> AttachmentIds, long? ReplyToMessageId, IReadOnlyDictionary<string, string>? Metadata = null)
     {
         public static readonly ReplyParts None = new([], null);
     }
+
+    /// <summary>Why a reply may not leave, with a code clients can act on (show the template picker for `whatsapp-window-closed`).</summary>
+    public sealed record Refusal(string Detail, string? Code = null);
+
+    /// <summary>A reply guard that sees what the reply carries (a WhatsApp template may go where free text may not).</summary>
+    public delegate Task<Refusal?> PartsGuard(long conversationId, ReplyParts parts, CancellationToken ct);
 
     private readonly HashSet<string> fileKinds = senders.Where(s => s.SupportsAttachments).Select(s => s.Kind).ToHashSet();
 
     /// <summary>Checks a reply may leave on a channel (e.g. an SMS number that opted out). Returns the reason to refuse, or null.</summary>
     public delegate Task<string?> ReplyGuard(long conversationId, CancellationToken ct);
 
-    private readonly List<ReplyGuard> guards = [];
+    private readonly List<PartsGuard> guards = [];
 
-    public void AddGuard(ReplyGuard guard) => guards.Add(guard);
+    public void AddGuard(ReplyGuard guard) => guards.Add(async (id, _, ct) => await guard(id, ct) is { } reason ? new Refusal(reason) : null);
+
+    public void AddPartsGuard(PartsGuard guard) => guards.Add(guard);
 
     /// <param name="automated">Sent by automation, not a person: it does not answer the customer's wait, assign, or count in response times.</param>
     public async Task<ReplyResult> ReplyAsync(
@@ -65,9 +75,9 @@ public sealed class ConversationService(
         {
             foreach (var guard in guards)
             {
-                if (await guard(conversationId, ct) is { } reason)
+                if (await guard(conversationId, parts, ct) is { } refusal)
                 {
-                    return new ReplyResult(ReplyError.Refused, null, reason);
+                    return new ReplyResult(ReplyError.Refused, null, refusal.Detail, Code: refusal.Code);
                 }
             }
         }
@@ -75,10 +85,10 @@ public sealed class ConversationService(
         var now = clock.GetUtcNow();
         const string sql = """
             with m as (
-                insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, client_message_id, reply_to_id, created_at, updated_at)
+                insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, client_message_id, reply_to_id, metadata, created_at, updated_at)
                 select c.id, c.channel_id, case when @private then 'note' else 'outbound' end, @text,
                        case when @automated then 'system' else 'user' end, case when @automated then null else @me end,
-                       case when @private then 'sent' else 'queued' end, @clientMessageId, @replyTo, @now, @now
+                       case when @private then 'sent' else 'queued' end, @clientMessageId, @replyTo, @metadata::jsonb, @now, @now
                 from conversations c where c.id = @conversationId
                 on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
                 returning id, direction
@@ -119,6 +129,7 @@ public sealed class ConversationService(
             {
                 conversationId, text, clientMessageId, @private = isPrivate, automated, me = me.Id, now, autoAssign = me.Role == Roles.Manager && !automated,
                 replyTo = parts.ReplyToMessageId, attachmentIds,
+                metadata = parts.Metadata is { Count: > 0 } metadata ? System.Text.Json.JsonSerializer.Serialize(metadata) : null,
             }, tx, cancellationToken: ct));
             id = inserted?.Id;
             if (inserted is not null && inserted.Attached != attachmentIds.Length)

@@ -72,10 +72,15 @@ public static class ConversationsApi
         {
             ReplyError.None => TypedResults.Accepted($"/api/conversations/{id}/messages", result.Message!),
             ReplyError.NotFound => Problems.NotFound(result.Detail!),
-            ReplyError.Refused => Problems.Conflict(result.Detail!),
+            ReplyError.Refused => Refused(result),
             _ => Invalid(result.Field ?? "text", result.Detail!),
         };
     }
+
+    /// <summary>409 with the guard's reason, and its `code` when it has one (clients act on it, e.g. offer WhatsApp templates).</summary>
+    internal static ProblemHttpResult Refused(ReplyResult result) => result.Code is { } code
+        ? TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["code"] = code })
+        : Problems.Conflict(result.Detail!);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Read(long id, ReadRequest? request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
         await service.MarkReadAsync(CurrentUser.From(principal), id, request?.UpToMessageId, ct)

@@ -5,6 +5,7 @@ import { fileSize, messageSnippet, newClientId, smsSegments } from '../lib/forma
 import { useLive } from '../live';
 import { useMe } from '../session';
 import type { Attachment, Id, Message } from '../types';
+import { useWhatsAppState, WhatsAppTemplates } from './WhatsAppTemplates';
 
 interface Props {
   conversationId: string; serverId: Id | null; channelKind: string;
@@ -33,6 +34,10 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
   const picker = useRef<HTMLInputElement>(null);
 
   useEffect(() => { if (replyTo) area.current?.focus(); }, [replyTo]);
+
+  // WhatsApp: outside the 24-hour window only a template may go; an opted-out customer gets nothing.
+  const wa = useWhatsAppState(serverId, channelKind === 'whatsapp');
+  const waClosed = !isNote && !!wa.state && (!wa.state.windowOpen || wa.state.optedOut);
 
   useEffect(() => {
     if (text) localStorage.setItem(draftKey(conversationId), text); else localStorage.removeItem(draftKey(conversationId));
@@ -122,6 +127,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
       setText((current) => current || body);
       // The files stay: a channel that cannot send them is told plainly, with what to do.
       const refusedFiles = sent.length > 0 && !!err.errors?.attachmentIds;
+      if (err.status === 409 && channelKind === 'whatsapp') wa.refresh();
       setError(t(refusedFiles ? 'filesRefused' : 'replyFailed', { reason: err.message }));
     }
     area.current?.focus();
@@ -146,6 +152,14 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
           <span className="muted">{t('replyingTo', { name: replyTo.sender.name })}</span>{' '}
           <q>{messageSnippet(replyTo) || t('earlierMessage')}</q>
           <button type="button" className="link" onClick={onCancelReply} aria-label={t('cancelReply')}>✕</button>
+        </div>
+      )}
+      {waClosed && wa.state && (
+        <div className="wa-closed" data-testid="wa-window-closed">
+          <p className="muted" role="status">{wa.state.optedOut ? t('waOptedOut') : t('waWindowClosed')}</p>
+          {!wa.state.optedOut && serverId !== null && (
+            <WhatsAppTemplates conversationId={serverId} onSent={(m) => { onSettled(`wa-${m.id}`, m); wa.refresh(); }} />
+          )}
         </div>
       )}
       <textarea ref={area} aria-label={isNote ? t('privateNote') : t('composer')} rows={3}
@@ -174,7 +188,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         </label>
         {segments && <span className="muted" data-testid="sms-segments">{t('smsSegments', { ...segments })}</span>}
         {error && <span className="error" role="alert">{error}</span>}
-        <button type="submit" className="primary" disabled={!canSend}>{isNote ? t('addNote') : t('send')}</button>
+        <button type="submit" className="primary" disabled={!canSend || waClosed}>{isNote ? t('addNote') : t('send')}</button>
       </div>
     </form>
   );

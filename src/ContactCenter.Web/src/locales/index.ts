@@ -1,4 +1,6 @@
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
+import whatsapp from './whatsapp';
+
 type Area = { en: Record<string, string>; ru: Record<string, string> };
 
 function merge<A extends readonly Area[]>(...list: A) {
@@ -10,4 +12,5 @@ function merge<A extends readonly Area[]>(...list: A) {
 }
 
 export const areas = merge(
+  whatsapp,
 );

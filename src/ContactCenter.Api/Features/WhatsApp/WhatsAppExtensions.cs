@@ -1,0 +1,26 @@
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Connectors.WhatsApp;
+
+namespace ContactCenter.Api.Features.WhatsApp;
+
+/// <summary>The WhatsApp (Cloud API) connector plus what it needs from the host: opt-out storage, the reply guards, the composer routes.</summary>
+public static class WhatsAppExtensions
+{
+    public static IHostApplicationBuilder AddWhatsApp(this IHostApplicationBuilder builder)
+    {
+        builder.AddWhatsAppConnector();
+        builder.Services.AddSingleton<WhatsAppOptOutStore>();
+        builder.Services.AddSingleton<IWhatsAppOptOuts>(sp => sp.GetRequiredService<WhatsAppOptOutStore>());
+        builder.Services.AddSingleton<WhatsAppWindow>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapWhatsApp(this IEndpointRouteBuilder app)
+    {
+        var conversations = app.ServiceProvider.GetRequiredService<ConversationService>();
+        // Opt-out first: an opted-out customer gets that reason, not "send a template".
+        conversations.AddPartsGuard(app.ServiceProvider.GetRequiredService<WhatsAppOptOutStore>().GuardAsync);
+        conversations.AddPartsGuard(app.ServiceProvider.GetRequiredService<WhatsAppWindow>().GuardAsync);
+        return app.MapWhatsAppConnector().MapWhatsAppApi();
+    }
+}
