@@ -159,7 +159,7 @@ public sealed class FuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, I
     }
 }
 
-/// <summary>The other public routes: a Telegram webhook (with its secret), a web form and a widget session, fuzzed the same way.</summary>
+/// <summary>The other public routes: a Telegram webhook (with its secret), a VK Callback API webhook (its secret in the body), a web form and a widget session, fuzzed the same way.</summary>
 public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
     private const string TelegramUpdate = """
@@ -168,6 +168,16 @@ public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<App
           "chat": {"id": 5551234567, "first_name": "Анна", "type": "private"}, "date": 1764169500,
           "photo": [{"file_id": "AgACAgIAAxkBAAIBXmVk-large", "file_unique_id": "AQADlarge", "file_size": 79331, "width": 1280, "height": 960}],
           "caption": "Вот так пришла упаковка 📦", "reply_to_message": {"message_id": 1367, "chat": {"id": 5551234567, "type": "private"}, "date": 1764169400, "text": "hi"}}}
+        """;
+
+    private const string VkEvent = """
+        {"group_id": 218375120, "type": "message_new", "event_id": "8d3c5e9b2f7a41c6e0b1d4a7f9e2c3b5a6d8e0f1", "v": "5.199",
+          "object": {"message": {"date": 1764169500, "from_id": 743784474, "id": 1368, "out": 0, "peer_id": 743784474,
+            "conversation_message_id": 414, "text": "Вот так пришла упаковка 📦", "fwd_messages": [], "reply_message": {"id": 1365, "conversation_message_id": 412},
+            "attachments": [{"type": "photo", "photo": {"id": 457239017, "owner_id": 743784474, "sizes": [{"height": 1280, "width": 960, "type": "w", "url": "http://127.0.0.1:9/impg/w.jpg"}]}},
+                            {"type": "doc", "doc": {"id": 671234567, "owner_id": 743784474, "title": "Счёт.pdf", "ext": "pdf", "size": 48213, "url": "http://127.0.0.1:9/doc743784474_671234567"}}]},
+            "client_info": {"button_actions": ["text"], "keyboard": true}},
+          "secret": "fuzzVkSecret2026"}
         """;
 
     private const string Form = """{"name": "Ольга", "email": "olga@example.com", "phone": "+79001234567", "message": "Call me", "utm_source": "ads"}""";
@@ -186,11 +196,17 @@ public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<App
         {
             ["botToken"] = "123456789:AAHfuzzfuzzfuzzfuzzfuzzfuzz", ["webhookSecret"] = secret, ["apiBaseUrl"] = "http://127.0.0.1:9",
         });
+        var vk = await fixture.CreateChannelAsync("vk", "Fuzz VK", new JsonObject
+        {
+            ["groupId"] = 218375120, ["accessToken"] = "vk1.a.fuzzfuzzfuzzfuzzfuzzfuzz", ["secretKey"] = "fuzzVkSecret2026", ["confirmationCode"] = "a1b2c3d4",
+            ["apiBaseUrl"] = "http://127.0.0.1:9/method",
+        });
         var form = await fixture.CreateChannelAsync("webform", "Fuzz form", new JsonObject());
         var chat = await fixture.CreateChannelAsync("webchat", "Fuzz chat", new JsonObject { ["allowedOrigins"] = new JsonArray("http://site.test") });
         var routes = new (string Url, string Seed, Action<HttpRequestMessage> Sign)[]
         {
             ($"/webhooks/telegram/{telegram["id"]}", TelegramUpdate, r => r.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret)),
+            ($"/webhooks/vk/{vk["id"]}", VkEvent, _ => { }),
             ($"/api/forms/{form["public"]!["formKey"]}", Form, _ => { }),
             ($"/api/widget/{chat["public"]!["widgetKey"]}/session", Session, r => r.Headers.Add("Origin", "http://site.test")),
         };
