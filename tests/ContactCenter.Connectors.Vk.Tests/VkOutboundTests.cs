@@ -96,7 +96,7 @@ public sealed class VkOutboundTests(VkFixture fixture) : IClassFixture<VkFixture
         Assert.Equal("failed", await fixture.StatusWhenSettledAsync(second));
 
         Assert.Equal("VK: the customer has not allowed messages from the community (901: can't send messages for users without permission).", await ErrorAsync(first));
-        Assert.Single(fixture.Calls("messages.send").Where(c => VkFixture.Form(c)["message"] == ReplyText));
+        Assert.Single(fixture.Calls("messages.send"), c => VkFixture.Form(c)["message"] == ReplyText);
         Assert.Equal(1, await fixture.CountAsync("messages where direction = 'note' and metadata->>'notice' = 'vk.denied'"));
     }
 
