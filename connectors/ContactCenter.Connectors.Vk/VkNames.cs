@@ -17,9 +17,13 @@ public sealed class VkNames(VkApi api, IOptions<VkOptions> options, ILogger<VkNa
 
     private readonly ConcurrentDictionary<string, Name> cache = new();
 
+    /// <summary>Forgets every name (tests start each case afresh).</summary>
+    internal void Forget() => cache.Clear();
+
     public async Task<Name> LookupAsync(VkSettings settings, string userId, CancellationToken ct)
     {
-        if (cache.TryGetValue(userId, out var known))
+        var cacheKey = $"{settings.GroupId}:{userId}";
+        if (cache.TryGetValue(cacheKey, out var known))
         {
             return known;
         }
@@ -36,7 +40,7 @@ public sealed class VkNames(VkApi api, IOptions<VkOptions> options, ILogger<VkNa
             {
                 cache.Clear();
             }
-            cache[userId] = name;
+            cache[cacheKey] = name;
             return name;
         }
         catch (Exception ex) when (ex is VkApiException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)

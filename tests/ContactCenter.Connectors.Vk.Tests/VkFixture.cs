@@ -66,6 +66,7 @@ public partial class VkFixture : AppFixture
     public Task ResetVkStubsAsync()
     {
         Vk.Reset();
+        App.Services.GetRequiredService<VkNames>().Forget();
         // Defaults at a low priority (WireMock: lower number wins), so a test's own stub for a method takes over.
         StubOk("groups.getById", new JsonObject
         {
