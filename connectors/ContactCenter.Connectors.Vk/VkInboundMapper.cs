@@ -17,6 +17,7 @@ public static class VkInboundMapper
     public static VkInbound Map(long channelId, JsonElement root, string raw)
     {
         var type = root.Str("type") ?? throw new VkShapeException("The event has no type.");
+        raw = StorableJson(root, raw);
         var body = root.Obj("object");
         switch (type)
         {
@@ -49,9 +50,28 @@ public static class VkInboundMapper
                 return new VkInbound.Ignored(type);
             default:
                 var eventId = root.Str("event_id") is { Length: > 0 and <= 100 } e ? e : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw)))[..40];
-                return new VkInbound.Unhandled(new UnhandledInbound(channelId, $"event:{eventId}", type.Length > 100 ? type[..100] : type, raw));
+                var kind = NoNul(type.Length > 100 ? type[..100] : type);
+                return new VkInbound.Unhandled(new UnhandledInbound(channelId, NoNul($"event:{eventId}"), kind.Length == 0 ? "unknown" : kind, raw));
         }
     }
+
+    private static string NoNul(string value) => value.Replace("\0", "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The raw event as PostgreSQL's jsonb takes it: jsonb refuses NUL (`\u0000`), so an event that carries one is kept
+    /// with NUL removed from every name and string; anything else exactly as received.
+    /// </summary>
+    private static string StorableJson(JsonElement root, string raw) =>
+        raw.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) || raw.Contains('\0') ? Clean(root)!.ToJsonString() : raw;
+
+    private static System.Text.Json.Nodes.JsonNode? Clean(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => new System.Text.Json.Nodes.JsonObject(e.EnumerateObject()
+            .GroupBy(p => NoNul(p.Name)).Select(g => KeyValuePair.Create(g.Key, Clean(g.Last().Value)))),
+        JsonValueKind.Array => new System.Text.Json.Nodes.JsonArray(e.EnumerateArray().Select(Clean).ToArray()),
+        JsonValueKind.String => System.Text.Json.Nodes.JsonValue.Create(NoNul(e.GetString()!)),
+        _ => System.Text.Json.Nodes.JsonNode.Parse(e.GetRawText()),
+    };
 
     public static string ExternalId(long peerId, long id, long conversationMessageId) =>
         id > 0 ? $"{VkJson.Text(peerId)}:{VkJson.Text(id)}"

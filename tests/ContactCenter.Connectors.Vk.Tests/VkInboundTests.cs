@@ -253,6 +253,20 @@ public sealed class VkInboundTests(VkFixture fixture) : IClassFixture<VkFixture>
     }
 
     [Fact]
+    public async Task An_unhandled_event_carrying_a_nul_is_kept_without_it_not_a_500()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        var body = fixture.Sample("group_join").Replace("\"join_type\": \"join\"", "\"join_type\": \"jo\\u0000in\", \"n\\u0000\": 1", StringComparison.Ordinal);
+        Assert.Contains("\\u0000", body, StringComparison.Ordinal);
+
+        var response = await fixture.PostEventAsync(channelId, body);
+
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        await using var db = fixture.Db();
+        Assert.Equal("join", await db.ExecuteScalarAsync<string>("select raw->'object'->>'join_type' from unhandled_inbound"));
+    }
+
+    [Fact]
     public async Task A_group_chat_message_is_ignored_with_ok()
     {
         var channelId = await fixture.CreateChannelIdAsync();
