@@ -11,8 +11,10 @@ public static class ChannelKinds
     public const string Webchat = "webchat";
     public const string Webform = "webform";
     public const string WhatsApp = "whatsapp";
+    public const string Vk = "vk";
+    public const string Voice = "voice";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { Api, Telegram, Sms, Email, Webchat, Webform, WhatsApp };
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { Api, Telegram, Sms, Email, Webchat, Webform, WhatsApp, Vk, Voice };
 }
 
 /// <summary>A channel as connectors see it: its settings include secrets, so never send this to a client.</summary>

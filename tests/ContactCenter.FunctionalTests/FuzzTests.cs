@@ -159,7 +159,7 @@ public sealed class FuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, I
     }
 }
 
-/// <summary>The other public routes: a Telegram webhook (with its secret), a web form, a widget session and a signed WhatsApp webhook, fuzzed the same way.</summary>
+/// <summary>The other public routes: a Telegram webhook (with its secret), a VK Callback API webhook (its secret in the body), a web form, a widget session and a signed WhatsApp webhook, fuzzed the same way.</summary>
 public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
     private const string TelegramUpdate = """
@@ -179,6 +179,16 @@ public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<App
             "type": "text", "text": {"body": "Does it come in another color?"}}]}, "field": "messages"}]}]}
         """;
 
+    private const string VkEvent = """
+        {"group_id": 218375120, "type": "message_new", "event_id": "8d3c5e9b2f7a41c6e0b1d4a7f9e2c3b5a6d8e0f1", "v": "5.199",
+          "object": {"message": {"date": 1764169500, "from_id": 743784474, "id": 1368, "out": 0, "peer_id": 743784474,
+            "conversation_message_id": 414, "text": "Вот так пришла упаковка 📦", "fwd_messages": [], "reply_message": {"id": 1365, "conversation_message_id": 412},
+            "attachments": [{"type": "photo", "photo": {"id": 457239017, "owner_id": 743784474, "sizes": [{"height": 1280, "width": 960, "type": "w", "url": "http://127.0.0.1:9/impg/w.jpg"}]}},
+                            {"type": "doc", "doc": {"id": 671234567, "owner_id": 743784474, "title": "Счёт.pdf", "ext": "pdf", "size": 48213, "url": "http://127.0.0.1:9/doc743784474_671234567"}}]},
+            "client_info": {"button_actions": ["text"], "keyboard": true}},
+          "secret": "fuzzVkSecret2026"}
+        """;
+
     private const string Form = """{"name": "Ольга", "email": "olga@example.com", "phone": "+79001234567", "message": "Call me", "utm_source": "ads"}""";
 
     private const string Session = """{"visitorId": null, "name": "Visitor", "email": "v@example.com"}""";
@@ -195,6 +205,11 @@ public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<App
         {
             ["botToken"] = "123456789:AAHfuzzfuzzfuzzfuzzfuzzfuzz", ["webhookSecret"] = secret, ["apiBaseUrl"] = "http://127.0.0.1:9",
         });
+        var vk = await fixture.CreateChannelAsync("vk", "Fuzz VK", new JsonObject
+        {
+            ["groupId"] = 218375120, ["accessToken"] = "vk1.a.fuzzfuzzfuzzfuzzfuzzfuzz", ["secretKey"] = "fuzzVkSecret2026", ["confirmationCode"] = "a1b2c3d4",
+            ["apiBaseUrl"] = "http://127.0.0.1:9/method",
+        });
         var form = await fixture.CreateChannelAsync("webform", "Fuzz form", new JsonObject());
         var chat = await fixture.CreateChannelAsync("webchat", "Fuzz chat", new JsonObject { ["allowedOrigins"] = new JsonArray("http://site.test") });
         const string appSecret = "fuzz-whatsapp-app-secret-0123456789";
@@ -206,6 +221,7 @@ public sealed class PublicRouteFuzzTests(AppFixture fixture) : IClassFixture<App
         var routes = new (string Url, string Seed, Action<HttpRequestMessage, string> Sign)[]
         {
             ($"/webhooks/telegram/{telegram["id"]}", TelegramUpdate, (r, _) => r.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret)),
+            ($"/webhooks/vk/{vk["id"]}", VkEvent, (_, _) => { }),
             ($"/api/forms/{form["public"]!["formKey"]}", Form, (_, _) => { }),
             ($"/api/widget/{chat["public"]!["widgetKey"]}/session", Session, (r, _) => r.Headers.Add("Origin", "http://site.test")),
             // Signed over each mutated body, so the mutations reach the mapper rather than stopping at the signature.

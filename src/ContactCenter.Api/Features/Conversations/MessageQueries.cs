@@ -31,7 +31,7 @@ public sealed class MessageQueries(NpgsqlDataSource db)
     private const string Select = """
         select m.id, m.conversation_id, m.direction, m.text, m.html, m.sender_type,
                case when m.sender_type = 'user' then m.sender_user_id when m.sender_type = 'contact' then c.contact_id end as sender_id,
-               case when m.sender_type = 'user' then u.name when m.sender_type = 'contact' then coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) else 'System' end as sender_name,
+               case when m.sender_type = 'user' then coalesce(u.name, m.metadata->>'senderName') when m.sender_type = 'contact' then coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) else 'System' end as sender_name,
                m.status, m.error, m.external_id, m.reply_to_id, m.metadata::text as metadata, m.created_at,
                coalesce((select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size) order by a.id)
                          from attachments a where a.message_id = m.id)::text, '[]') as attachments
