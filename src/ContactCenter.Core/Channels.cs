@@ -10,8 +10,9 @@ public static class ChannelKinds
     public const string Email = "email";
     public const string Webchat = "webchat";
     public const string Webform = "webform";
+    public const string Voice = "voice";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { Api, Telegram, Sms, Email, Webchat, Webform };
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { Api, Telegram, Sms, Email, Webchat, Webform, Voice };
 }
 
 /// <summary>A channel as connectors see it: its settings include secrets, so never send this to a client.</summary>
