@@ -59,6 +59,10 @@ public sealed partial class VoiceChannelKind(TwilioHttp http, IChannelDirectory 
             case null:
                 settings["recordCalls"] = false;
                 break;
+            // A form posts text: "true"/"false" are kept as the booleans they mean.
+            case { } text when text.GetValueKind() == JsonValueKind.String && Text(settings, "recordCalls") is "true" or "false":
+                settings["recordCalls"] = Text(settings, "recordCalls") == "true";
+                break;
             case { } record when record.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False):
                 errors["settings.recordCalls"] = ["recordCalls is true or false."];
                 break;
