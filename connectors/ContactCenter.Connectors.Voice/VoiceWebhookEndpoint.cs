@@ -16,6 +16,9 @@ namespace ContactCenter.Connectors.Voice;
 /// </summary>
 public static class VoiceWebhookEndpoint
 {
+    /// <summary>Twilio dials at most ten `Number`s at once.</summary>
+    public const int MaxNumbersPerDial = 10;
+
     public static IEndpointRouteBuilder MapVoiceWebhooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/webhooks/voice/{channelId:long}").AllowAnonymous().RequireRateLimiting("webhooks");
@@ -59,7 +62,7 @@ public static class VoiceWebhookEndpoint
         {
             return Twiml.Unavailable(VoicePhrases.NobodyAvailable(s.Language), s.Language, recording, VoicePhrases.LeaveMessage(s.Language));
         }
-        var round = s.RingStrategy == VoiceSettings.Sequential ? agents.Skip(from).Take(1).ToList() : agents.Skip(from).ToList();
+        var round = agents.Skip(from).Take(s.RingStrategy == VoiceSettings.Sequential ? 1 : MaxNumbersPerDial).ToList();
         var targets = round.Select(a => new Twiml.Target(a.Phone, s.AnsweredUrl(channelId, a.UserId))).ToList();
         var notice = withNotice && s.RecordCalls ? VoicePhrases.RecordingNotice(s.Language) : null;
         return Twiml.Dial(targets, s.DialUrl(channelId, from + round.Count), s.PhoneNumber, s.RecordCalls, recording, notice, s.Language);
@@ -84,7 +87,8 @@ public static class VoiceWebhookEndpoint
             return Xml(Twiml.Hangup());
         }
         var agents = await ledger.OnlineAgentsAsync(channelId, ct);
-        if (verified.Settings.RingStrategy == VoiceSettings.Sequential && next < agents.Count && next >= 0)
+        // Sequential: the next manager. Simultaneous: the next ten, when more than ten were online.
+        if (next > 0 && next < agents.Count)
         {
             return Xml(Ring(verified.Settings, channelId, agents, next, withNotice: false));
         }
