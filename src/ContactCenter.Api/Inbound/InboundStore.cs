@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ContactCenter.Api.Features.Calls;
 using ContactCenter.Api.Features.Crm;
 using ContactCenter.Api.Storage;
 using ContactCenter.Core;
@@ -109,8 +110,9 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
                 from m where conversations.id = @conversationId
             ), t as (
                 insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
-                select @leadId, @dealId, 'message', @now, 'contact', @contactId,
+                select @leadId, @dealId, @timelineType, @now, 'contact', @contactId,
                        jsonb_build_object('messageId', m.id, 'conversationId', @conversationId, 'direction', 'inbound', 'channelKind', @kind, 'preview', left(coalesce(@text, ''), 200))
+                       || @timelineExtra::jsonb
                 from m where @leadId::bigint is not null or @dealId::bigint is not null
             ), o as (
                 insert into outbox (kind, message_id, payload)
@@ -138,6 +140,9 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
             kind,
             fetchMedia,
             automated = m.Automated,
+            // A phone call is a `call` entry carrying the call (kept in step by the call ledger as it progresses).
+            timelineType = CallInfo.IsCall(m.Metadata) ? "call" : "message",
+            timelineExtra = CallInfo.IsCall(m.Metadata) ? $"{{\"call\":{CallInfo.TimelineJson(m.Metadata!)}}}" : "{}",
         }, tx, cancellationToken: ct));
 
         return messageId is null ? null : new Stored(new IngestResult(messageId.Value, conversation.Id, contactId.Value, Duplicate: false), fetchMedia);

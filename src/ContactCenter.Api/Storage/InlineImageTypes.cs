@@ -18,4 +18,16 @@ public static class InlineImageTypes
         var type = contentType?.Split(';')[0].Trim().ToLowerInvariant();
         return type is not null && Raster.Contains(type) ? type : null;
     }
+
+    private static readonly HashSet<string> Audio = new(StringComparer.Ordinal)
+    {
+        "audio/mpeg", "audio/mp3", "audio/wav", "audio/x-wav", "audio/wave", "audio/ogg", "audio/webm", "audio/mp4",
+    };
+
+    /// <returns>The normalised type when it is audio the browser plays (call recordings), else null.</returns>
+    public static string? PlayableAudio(string? contentType)
+    {
+        var type = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        return type is not null && Audio.Contains(type) ? type : null;
+    }
 }

@@ -34,7 +34,16 @@ export interface Message {
   replyToId?: Id | null;
   /** Set on the browser's own copy while the POST is on its way. */
   pending?: boolean;
+  /** `call` for a phone call (then `call` is set). */
+  kind?: 'call' | null;
+  call?: Call | null;
 }
+/** A phone call (telephony channel), on a message and on a `call` timeline entry. */
+export interface Call {
+  direction: 'inbound' | 'outbound'; from: string; to: string; startedAt: string | null; durationSeconds: number | null;
+  answeredBy: string | null; answeredByUserId: Id | null; missed: boolean; status: string; recordingAttachmentId: Id | null;
+}
+export interface CallStats { from: string; to: string; managers: { userId: Id; name: string; answered: number; missed: number; outbound: number; talkSeconds: number }[] }
 export interface Counters {
   unreadConversations: number; unreadMessages: number; mine: number; unassigned: number;
   overdueActivities: number; activitiesDueToday: number; dealsWithoutActivity: number;

@@ -26,6 +26,12 @@ public static class RouteMatrix
         Row("GET", "/webhooks/whatsapp/{channelId:long}", Public,
             c => Url($"/webhooks/whatsapp/{c.S.ChannelA}?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1"), "not a whatsapp channel"),
         Row("POST", "/webhooks/whatsapp/{channelId:long}", Public, c => Send($"/webhooks/whatsapp/{c.S.ChannelA}", new { }), "not a whatsapp channel"),
+        Row("POST", "/webhooks/voice/{channelId:long}/", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}", new { }), "not a voice channel"),
+        Row("POST", "/webhooks/voice/{channelId:long}/dial", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}/dial?next=1", new { }), "not a voice channel"),
+        Row("POST", "/webhooks/voice/{channelId:long}/answered", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}/answered?user=1", new { }), "not a voice channel"),
+        Row("POST", "/webhooks/voice/{channelId:long}/status", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}/status", new { }), "not a voice channel"),
+        Row("POST", "/webhooks/voice/{channelId:long}/recording", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}/recording", new { }), "not a voice channel"),
+        Row("POST", "/webhooks/voice/{channelId:long}/outbound", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}/outbound?to=%2B14155550123", new { }), "not a voice channel"),
         Row("GET", "/widget.js", Public, _ => Url("/widget.js")),
         Row("POST", "/api/widget/{widgetKey}/session", Public, _ => Send("/api/widget/no-such-key/session", new { })),
         Row("GET", "/api/widget/messages", Public, _ => Url("/api/widget/messages"), "no visitor token"),
@@ -96,6 +102,7 @@ public static class RouteMatrix
         Row("GET", "/api/stats/response-times", Staff, _ => Url("/api/stats/response-times")),
         Row("GET", "/api/stats/queue", Staff, _ => Url("/api/stats/queue")),
         Row("GET", "/api/stats/funnel", Staff, _ => Url("/api/stats/funnel")),
+        Row("GET", "/api/stats/calls", Staff, _ => Url("/api/stats/calls")),
         Row("GET", "/api/sms/segments", Signed, _ => Url("/api/sms/segments?text=hello")),
 
         // ---- CRM settings, pipelines, loss reasons, automation ----------------------------------------------
@@ -167,6 +174,8 @@ public static class RouteMatrix
 
         // ---- user lifecycle and contact merge ----
         Row("PATCH", "/api/users/{id:long}", AdminOnly, async c => new Call($"/api/users/{await c.S.FreshUserAsync()}", new { name = "Renamed" }), "a fresh user"),
+        Row("PUT", "/api/users/{id:long}/phone", AdminOnly, async c => new Call($"/api/users/{await c.S.FreshUserAsync()}/phone", new { phone = "+14155550177" }, Method: "PUT"), "a fresh user"),
+        Row("PATCH", "/api/me", Signed, _ => Task.FromResult(new Call("/api/me", new { phone = "" }, Method: "PATCH")), "clears the caller's own phone"),
         Row("POST", "/api/users/{id:long}/password", AdminOnly, async c => new Call($"/api/users/{await c.S.FreshUserAsync()}/password", new { password = "new-password-5678" }), "a fresh user"),
         Row("POST", "/api/auth/password", Signed, async c =>
         {
@@ -179,6 +188,9 @@ public static class RouteMatrix
             return new Call("/api/auth/logout-all", new { });
         }, OwnAccount),
         Row("GET", "/api/admin/audit", AdminOnly, _ => Url("/api/admin/audit")),
+        // The contact has no number and the caller no phone: 400 once the contact is visible, 404 (nothing said) otherwise.
+        Row("POST", "/api/contacts/{id:long}/call", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}/call", new { }),
+            "the assigned manager's contact"),
         Row("POST", "/api/contacts/{id:long}/merge", Owner, async c => Merge(await c.S.FreshContactAsync(taken: true), await c.S.FreshContactAsync(taken: true)),
             "two contacts of the assigned manager's conversations"),
         Row("POST", "/api/contacts/{id:long}/merge", Owner, async c => Merge(await c.S.FreshContactAsync(taken: true), await c.S.FreshContactAsync(taken: false)),

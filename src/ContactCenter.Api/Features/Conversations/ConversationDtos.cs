@@ -41,6 +41,11 @@ public sealed record MessageDto(
     public long? ReplyToId { get; init; }
 
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>`call` for a phone call (then <see cref="Call"/> is set), null for any other message.</summary>
+    public string? Kind => Call is null ? null : "call";
+
+    public Calls.CallDto? Call => Calls.CallInfo.Read(Metadata);
 }
 
 public sealed record Counters(

@@ -39,7 +39,7 @@ public static class CrmAccess
         """;
 
     /// <summary>
-    /// Which message entries of a timeline (alias `t`, type `message`, data.conversationId) a manager sees: those of a
+    /// Which message and call entries of a timeline (alias `t`, type `message` or `call`, data.conversationId) a manager sees: those of a
     /// conversation they may open in the inbox, and — like Bitrix24, where the person responsible for a deal reads the
     /// deal's whole correspondence — those of an UNASSIGNED conversation of a lead or deal assigned to them, even in a
     /// channel they are not a member of (nobody else works that conversation; it is their customer). A conversation
@@ -48,7 +48,7 @@ public static class CrmAccess
     /// for the lead's or deal's assignee.
     /// </summary>
     public const string TimelineEntryVisible = $"""
-        (@staff or t.type <> 'message' or t.data ->> 'conversationId' is null or exists (
+        (@staff or t.type not in ('message', 'call') or t.data ->> 'conversationId' is null or exists (
             select 1 from conversations vc where vc.id = (t.data ->> 'conversationId')::bigint
               and ({ConversationSeen} or (vc.assignee_id is null and @subjectAssignee = @me))))
         """;

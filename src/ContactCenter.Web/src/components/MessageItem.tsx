@@ -4,6 +4,7 @@ import { ApiError, blobUrl } from '../lib/api';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, fullTime, isInlineImage, messageSnippet, shortTime } from '../lib/format';
 import type { Attachment, Message } from '../types';
+import { CallView } from './CallView';
 
 interface Props {
   message: Message; onRetry: (m: Message) => void;
@@ -34,15 +35,17 @@ export function MessageItem({ message, onRetry, repliedTo, onReply }: Props) {
           <span className="muted">↩ {repliedTo ? repliedTo.sender.name : ''}</span> {repliedTo ? messageSnippet(repliedTo) : t('earlierMessage')}
         </button>
       )}
+      {m.call && <CallView call={m.call} />}
       {html !== null && <div className="email-body" dangerouslySetInnerHTML={{ __html: html }} />}
-      {text && (
+      {text && !m.call && (
         <div className="text">
           {text.body}
           {text.quoted && <details className="quoted"><summary>{t('showQuoted')}</summary><pre>{text.quoted}</pre></details>}
         </div>
       )}
-      {m.attachments.length > 0 && (
-        <ul className="attachments">{m.attachments.map((a) => <AttachmentView key={String(a.id)} attachment={a} />)}</ul>
+      {m.attachments.filter((a) => !m.call || String(a.id) !== String(m.call.recordingAttachmentId)).length > 0 && (
+        <ul className="attachments">{m.attachments.filter((a) => !m.call || String(a.id) !== String(m.call.recordingAttachmentId))
+          .map((a) => <AttachmentView key={String(a.id)} attachment={a} />)}</ul>
       )}
       {m.status === 'failed' && (
         <div className="failure" role="alert">

@@ -3,7 +3,8 @@ import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { channelIcon, shortTime } from '../lib/format';
 import { useResource } from '../lib/useResource';
-import type { ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipeline, TimelineEntry, UserListItem } from '../types';
+import type { Call, ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipeline, TimelineEntry, UserListItem } from '../types';
+import { CallButton, CallView } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
 import { ResourceStatus } from './Status';
 
@@ -22,6 +23,7 @@ export function SidePanel({ details, onDetails }: { details: ConversationDetails
           {c.email && <><dt>{t('email')}</dt><dd>{c.email}</dd></>}
           {c.phone && <><dt>{t('phone')}</dt><dd>{c.phone}</dd></>}
         </dl>
+        {(c.phone || c.identities.some((i) => i.channelKind === 'voice' || i.channelKind === 'sms')) && <CallButton contactId={c.id} />}
         {c.identities.length > 0 && (
           <>
             <h4>{t('identities')}</h4>
@@ -192,7 +194,7 @@ function LeadPanel({ id }: { id: Id }) {
   );
 }
 
-const timelineTypes = ['message', 'comment', 'stageChanged', 'activity', 'created', 'converted', 'closed', 'automation', 'updated', 'reopened', 'junked', 'contactsMerged'] as const;
+const timelineTypes = ['message', 'comment', 'stageChanged', 'activity', 'created', 'converted', 'closed', 'automation', 'updated', 'reopened', 'junked', 'contactsMerged', 'call'] as const;
 
 function Timeline({ subject }: { subject: Subject }) {
   const { t, locale } = useI18n();
@@ -220,6 +222,7 @@ function Timeline({ subject }: { subject: Subject }) {
           <li key={String(e.id)}>
             <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type)}</strong>{' '}
             <span className="muted">{describe(e)}</span>
+            {e.type === 'call' && e.data?.call != null && <CallView call={e.data.call as Call} />}
           </li>
         ))}
       </ol>

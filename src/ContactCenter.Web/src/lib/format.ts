@@ -40,7 +40,7 @@ export function messageSnippet(m: { text: string | null; attachments: { fileName
   return m.attachments[0] ? `📎 ${m.attachments[0].fileName}` : '';
 }
 
-const icons: Record<string, string> = { telegram: '✈', sms: '✉', email: '@', webchat: '💬', webform: '📝', api: '⚙' };
+const icons: Record<string, string> = { telegram: '✈', sms: '✉', email: '@', webchat: '💬', webform: '📝', api: '⚙', voice: '☎' };
 export const channelIcon = (kind: string) => icons[kind] ?? '•';
 
 /** Local wall-clock value for <input type="datetime-local">. */

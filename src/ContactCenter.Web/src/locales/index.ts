@@ -1,3 +1,4 @@
+import { calls } from './calls';
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
 
@@ -13,4 +14,5 @@ function merge<A extends readonly Area[]>(...list: A) {
 
 export const areas = merge(
   whatsapp,
+  calls,
 );

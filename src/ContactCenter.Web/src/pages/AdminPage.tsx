@@ -48,6 +48,9 @@ const kindFields: Record<string, FieldSpec[]> = {
     { name: 'smtpHost' }, { name: 'smtpPort', number: true }, { name: 'smtpSecurity', options: security }, { name: 'username' }, { name: 'password', secret: true }],
   webchat: [{ name: 'allowedOrigins', list: true }, { name: 'greeting' }],
   webform: [{ name: 'fields', list: true }, { name: 'allowedOrigins', list: true }],
+  voice: [{ name: 'accountSid' }, { name: 'authToken', secret: true }, { name: 'phoneNumber' }, { name: 'publicWebhookUrl' },
+    { name: 'recordCalls', options: ['false', 'true'] }, { name: 'ringStrategy', options: ['simultaneous', 'sequential'] },
+    { name: 'language', options: ['en', 'ru'] }, { name: 'apiBaseUrl' }],
 };
 
 function Copyable({ label, value }: { label: string; value: string }) {
@@ -71,6 +74,7 @@ function Endpoints({ channel: c }: { channel: Channel }) {
     case 'api': return <Copyable label={t('webhookUrl')} value={`${origin}/api/inbound/${id}`} />;
     case 'telegram': return <Copyable label={t('webhookUrl')} value={`${origin}/webhooks/telegram/${id}`} />;
     case 'sms': return <><Copyable label={t('webhookUrl')} value={`${origin}/webhooks/twilio/${id}`} /><Copyable label="Status" value={`${origin}/webhooks/twilio/${id}/status`} /></>;
+    case 'voice': return <><Copyable label={t('webhookUrl')} value={String(c.public.voiceUrl ?? '')} /><Copyable label="Status" value={String(c.public.statusCallbackUrl ?? '')} /></>;
     case 'webchat': return <Copyable label={t('embedSnippet')} value={`<script src="${origin}/widget.js" data-widget-key="${String(c.public.widgetKey ?? '')}"></script>`} />;
     case 'webform': return <Copyable label={t('embedSnippet')} value={`<form method="post" action="${origin}/api/forms/${String(c.public.formKey ?? '')}">…</form>`} />;
     default: return null;

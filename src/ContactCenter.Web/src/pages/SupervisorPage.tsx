@@ -6,7 +6,7 @@ import { duration } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
 import { Link } from '../router';
-import type { QueueStats, Ref, ResponseTimes, StatsRow } from '../types';
+import type { CallStats, QueueStats, Ref, ResponseTimes, StatsRow } from '../types';
 
 /** A conversation past its SLA target, by id: since when its customer waits and with whom (null: in the queue). */
 type Breaches = Map<string, { since: number; assignee: Ref | null }>;
@@ -32,6 +32,7 @@ export function SupervisorPage() {
   const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 7 * day)));
   const [to, setTo] = useState(() => isoDate(new Date()));
   const times = useResource<ResponseTimes>(`/api/stats/response-times${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
+  const calls = useResource<CallStats>(`/api/stats/calls${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
 
   useEffect(() => { if (queue.data) { const q = queue.data; setBreaches((live) => breachesOf(q, live)); } }, [queue.data]);
   useHubEvent('queueChanged', (q) => queue.set(() => q));
@@ -112,6 +113,20 @@ export function SupervisorPage() {
             </>
           )}
           {!times.notAvailable && <Chart days={7} />}
+        </section>
+        <section className="panel" aria-labelledby="calls-h">
+          <h2 id="calls-h">{t('callStats')}</h2>
+          <ResourceStatus resource={calls} what="GET /api/stats/calls" />
+          {calls.data && (calls.data.managers.length === 0 ? <p className="muted">{t('callNoCalls')}</p> : (
+            <table className="stats" data-testid="call-stats">
+              <thead><tr><th>{t('name')}</th><th>{t('callAnswered')}</th><th>{t('callMissedCount')}</th><th>{t('callOutboundCount')}</th><th>{t('callTalkTime')}</th></tr></thead>
+              <tbody>
+                {calls.data.managers.map((m) => (
+                  <tr key={String(m.userId)}><td>{m.name}</td><td>{m.answered}</td><td>{m.missed}</td><td>{m.outbound}</td><td>{duration(m.talkSeconds)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          ))}
         </section>
       </div>
     </div>
