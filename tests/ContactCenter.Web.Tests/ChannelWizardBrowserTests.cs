@@ -192,7 +192,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
         await Expect(page.Locator("[data-field='accountSid'] .field-error")).ToContainTextAsync("AC followed by 32 hex digits");
         await Expect(page.Locator("[data-field='fromNumber'] .field-error")).ToContainTextAsync("international form");
         await Expect(page.Locator("[data-field='authToken'] .field-error")).ToHaveCountAsync(0);
-        Assert.Empty((await fx.ApiAsync(fx.AdminToken, HttpMethod.Get, "/api/channels"))!.AsArray().Where(c => c!["name"]!.GetValue<string>() == "Texts " + suffix));
+        Assert.DoesNotContain((await fx.ApiAsync(fx.AdminToken, HttpMethod.Get, "/api/channels"))!.AsArray(), c => c!["name"]!.GetValue<string>() == "Texts " + suffix);
 
         await page.GetByLabel("Account SID").FillAsync(sid);
         await page.GetByLabel("Twilio phone number").FillAsync("+14155550100");
