@@ -10,6 +10,7 @@ import { sameId, type Channel } from '../../../types';
 import { ChannelEditor } from './ChannelEditor';
 import { ChannelWizard, channelPath } from './ChannelWizard';
 import { kindOf } from './kinds';
+import { PublicSummary } from './PublicInfo';
 import './channels.css';
 
 /** The admin's channels: the wizard for a new one, editing, switching off, deleting (only when empty) or archiving. */
@@ -58,6 +59,7 @@ export function ChannelsTab() {
                 <span className="pill">{def ? t(`chk_${c.kind}` as StringKey) : c.kind}</span>
                 {c.archivedAt ? <span className="pill">{t('chArchivedPill')}</span> : !c.enabled && <span className="pill">{t('chDisabledPill')}</span>}
               </div>
+              <PublicSummary channel={c} />
               {c.statusError && <p className="error status-error">{t('chStatusError', { reason: c.statusError })}</p>}
               <div className="row-actions">
                 {!c.archivedAt && (

@@ -4,6 +4,25 @@ import type { Channel } from '../../../types';
 import { CopyField } from './CopyField';
 import { kindOf } from './kinds';
 
+/** The label of a `public` key ("Inbound URL"), or the key itself for one the web app does not know yet. */
+function usePublicLabel() {
+  const { t } = useI18n();
+  return (key: string) => {
+    const k = `chp_${key}` as StringKey;
+    const text = t(k);
+    return text === k ? key : text;
+  };
+}
+
+/** A channel's main value to paste (its first short `public` value), for the channel list. */
+export function PublicSummary({ channel }: { channel: Channel }) {
+  const label = usePublicLabel();
+  const order = kindOf(channel.kind)?.paste ?? [];
+  const key = order.find((k) => typeof channel.public?.[k] === 'string' && (channel.public[k] as string).length <= 200);
+  if (!key) return null;
+  return <div className="copyable"><span className="label">{label(key)}</span> <code>{channel.public[key] as string}</code></div>;
+}
+
 /** Step 4, "what to paste where": the channel's `public` values as the server computed them (never the browser's address). */
 export function PublicInfo({ channel }: { channel: Channel }) {
   const { t } = useI18n();
@@ -13,11 +32,7 @@ export function PublicInfo({ channel }: { channel: Channel }) {
   const order = def?.paste ?? [];
   const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
   entries.sort((a, b) => rank(a[0]) - rank(b[0]));
-  const label = (key: string) => {
-    const k = `chp_${key}` as StringKey;
-    const text = t(k);
-    return text === k ? key : text;
-  };
+  const label = usePublicLabel();
   const relative = entries.some(([, v]) => v.startsWith('/'));
   const mode = typeof channel.public?.mode === 'string' ? channel.public.mode : null;
   const howTo = t(`chk_${channel.kind}_paste` as StringKey);
