@@ -10,23 +10,6 @@ using static Microsoft.Playwright.Assertions;
 namespace ContactCenter.Web.Tests;
 
 /// <summary>
-/// The app with a public address (`Channels:PublicBaseUrl`, `WebChat:PublicBaseUrl`) that is not the browser's own
-/// (the browser reaches it at 127.0.0.1 through the proxy), as behind a real reverse proxy.
-/// </summary>
-public sealed class ChannelWizardFixture : WebAppFixture
-{
-    public const string PublicBaseUrl = "https://cc.example.test";
-
-    protected override IDictionary<string, string?> ExtraSettings()
-    {
-        var settings = base.ExtraSettings();
-        settings["Channels:PublicBaseUrl"] = PublicBaseUrl;
-        settings["WebChat:PublicBaseUrl"] = PublicBaseUrl;
-        return settings;
-    }
-}
-
-/// <summary>
 /// The channel wizard in Chromium against the real server: each existing kind is created through it (in English or
 /// Russian), the URLs shown are the server's `public` values (its public address, not the browser's), copy buttons
 /// fill the clipboard, a failing credential check reads as one, and a manager picked in the members step sees the
