@@ -10,7 +10,7 @@ namespace ContactCenter.Web.Tests;
 /// The real app (real Kestrel, PostgreSQL, Redis) serving the built web app, reached by the browser through a
 /// TCP proxy that a test can cut to drop the hub; and one headless Chromium (the system's, never downloaded).
 /// </summary>
-public sealed class WebAppFixture : AppFixture
+public class WebAppFixture : AppFixture
 {
     private static readonly string[] ChromiumArgs =
         ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",

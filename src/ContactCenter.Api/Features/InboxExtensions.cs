@@ -25,6 +25,7 @@ public static class InboxExtensions
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<ChannelKindRegistry>();
+        services.AddSingleton<ChannelPublicUrls>();
         services.AddSingleton<InboundStore>();
         services.AddSingleton<InboundBatcher>();
         services.AddSingleton<IInboundPipeline, InboundPipeline>();

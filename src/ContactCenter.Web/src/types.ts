@@ -61,6 +61,8 @@ export interface AuditPage { items: AuditEntry[]; nextCursor: string | null }
 export interface Channel {
   id: Id; kind: string; name: string; enabled: boolean; public: Record<string, unknown>;
   settings: Record<string, unknown>; secretsSet: string[]; statusError: string | null; memberIds: Id[];
+  /** Set when archived (switched off and hidden from the default list). */
+  archivedAt?: string | null;
 }
 
 // CRM (API.md "CRM"): fields beyond the contract are read when present, never required.

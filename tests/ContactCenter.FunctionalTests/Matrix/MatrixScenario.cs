@@ -201,6 +201,9 @@ public sealed class MatrixScenario(AppFixture fixture)
         })).OkJsonAsync(HttpStatusCode.Created)).Id();
     }
 
+    /// <summary>A channel of its own for a row that deletes, archives or fills one.</summary>
+    public async Task<long> FreshChannelAsync() => (await fixture.CreateApiChannelAsync(name: "Fresh " + Guid.NewGuid().ToString("N")[..6])).Id;
+
     public async Task<long> FreshPipelineAsync()
     {
         using var admin = Admin();

@@ -8,13 +8,15 @@ namespace ContactCenter.Api.Features.Channels;
 /// <summary>Reads channels for connectors; a short cache keeps webhooks off the database for the lookup.</summary>
 public sealed class ChannelStore(NpgsqlDataSource db) : IChannelDirectory
 {
-    internal sealed record ChannelRow(long Id, string Kind, string Name, bool Enabled, string Settings, string? PublicKey, string? StatusError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    internal sealed record ChannelRow(long Id, string Kind, string Name, bool Enabled, string Settings, string? PublicKey, string? StatusError,
+        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ArchivedAt)
     {
-        public ChannelInfo ToInfo() => new(Id, Kind, Name, Enabled, JsonNode.Parse(Settings)!.AsObject(), PublicKey);
+        // An archived channel is off for every connector, whatever its enabled flag says (archiving also clears it).
+        public ChannelInfo ToInfo() => new(Id, Kind, Name, Enabled && ArchivedAt is null, JsonNode.Parse(Settings)!.AsObject(), PublicKey);
     }
 
     internal const string SelectChannels = """
-        select id, kind, name, enabled, settings::text as settings, public_key, status_error, created_at, updated_at from channels
+        select id, kind, name, enabled, settings::text as settings, public_key, status_error, created_at, updated_at, archived_at from channels
         """;
 
     public async Task<ChannelInfo?> FindAsync(long channelId, CancellationToken cancellationToken)

@@ -17,9 +17,9 @@ public static class ChannelsApi
 
     public sealed record AddMemberRequest(long? UserId);
 
-    /// <summary>A channel as clients see it: secrets are removed from `settings`.</summary>
+    /// <summary>A channel as clients see it: secrets are removed from `settings`; `public` URLs are absolute when the public address is configured.</summary>
     public sealed record ChannelDto(long Id, string Kind, string Name, bool Enabled, IDictionary<string, object?> Public,
-        JsonObject Settings, string[] SecretsSet, string? StatusError, long[] MemberIds, DateTimeOffset CreatedAt);
+        JsonObject Settings, string[] SecretsSet, string? StatusError, long[] MemberIds, DateTimeOffset CreatedAt, DateTimeOffset? ArchivedAt);
 
     public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder app)
     {
@@ -30,22 +30,28 @@ public static class ChannelsApi
         group.MapPatch("/{id:long}", Update).RequireAuthorization(Roles.AdminPolicy);
         group.MapPost("/{id:long}/members", AddMember).RequireAuthorization(Roles.AdminPolicy);
         group.MapDelete("/{id:long}/members/{userId:long}", RemoveMember).RequireAuthorization(Roles.AdminPolicy);
+        ChannelLifecycleApi.Map(group);
+        ChannelMembersApi.Map(group);
         return app;
     }
 
-    // Managers see the channels they are members of; staff see all.
-    private static async Task<Ok<List<ChannelDto>>> List(System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, CancellationToken ct)
+    // Managers see the channels they are members of; staff see all. Archived channels only with ?archived=true (then only them).
+    private static async Task<Ok<List<ChannelDto>>> List(bool? archived, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds,
+        ChannelPublicUrls urls, CancellationToken ct)
     {
         var me = CurrentUser.From(principal);
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ChannelStore.ChannelRow>(new CommandDefinition(
-            ChannelStore.SelectChannels + " where @staff or id in (select channel_id from channel_members where user_id = @me) order by id",
-            new { staff = me.IsStaff, me = me.Id }, cancellationToken: ct));
+            ChannelStore.SelectChannels + """
+                 where (@staff or id in (select channel_id from channel_members where user_id = @me)) and (archived_at is not null) = @archived order by id
+                """,
+            new { staff = me.IsStaff, me = me.Id, archived = archived ?? false }, cancellationToken: ct));
         var members = await LoadMembersAsync(connection, ct);
-        return TypedResults.Ok(rows.Select(r => ToDto(r, kinds, members)).ToList());
+        return TypedResults.Ok(rows.Select(r => ToDto(r, kinds, members, urls)).ToList());
     }
 
-    private static async Task<Results<Ok<ChannelDto>, ProblemHttpResult>> Get(long id, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, CancellationToken ct)
+    private static async Task<Results<Ok<ChannelDto>, ProblemHttpResult>> Get(long id, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds,
+        ChannelPublicUrls urls, CancellationToken ct)
     {
         var me = CurrentUser.From(principal);
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -56,11 +62,12 @@ public static class ChannelsApi
         {
             return Problems.NotFound("There is no such channel.");
         }
-        return TypedResults.Ok(ToDto(row, kinds, await LoadMembersAsync(connection, ct)));
+        return TypedResults.Ok(ToDto(row, kinds, await LoadMembersAsync(connection, ct), urls));
     }
 
     private static async Task<Results<Created<ChannelDto>, ValidationProblem>> Create(
-        CreateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, ContactCenter.Core.Net.OutboundFetchSettings outbound, CancellationToken ct)
+        CreateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store,
+        ContactCenter.Core.Net.OutboundFetchSettings outbound, ChannelPublicUrls urls, CancellationToken ct)
     {
         var errors = new Validation();
         var handler = request.Kind is null ? null : kinds.Find(request.Kind);
@@ -94,16 +101,21 @@ public static class ChannelsApi
             await tx.CommitAsync(ct);
         }
         await RunOnSavedAsync(id, store, handler, ct);
-        return TypedResults.Created($"/api/channels/{id}", await LoadDtoAsync(id, db, kinds, ct));
+        return TypedResults.Created($"/api/channels/{id}", await LoadDtoAsync(id, db, kinds, urls, ct));
     }
 
     private static async Task<Results<Ok<ChannelDto>, ProblemHttpResult, ValidationProblem>> Update(
-        long id, UpdateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store, ContactCenter.Core.Net.OutboundFetchSettings outbound, CancellationToken ct)
+        long id, UpdateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store,
+        ContactCenter.Core.Net.OutboundFetchSettings outbound, ChannelPublicUrls urls, CancellationToken ct)
     {
         var existing = await store.FindAsync(id, ct);
         if (existing is null)
         {
             return Problems.NotFound("There is no such channel.");
+        }
+        if (request.Enabled == true && await ChannelLifecycleApi.IsArchivedAsync(db, id, ct))
+        {
+            return Problems.Conflict("This channel is archived: restore it (POST /api/channels/{id}/unarchive) before switching it on.");
         }
         var handler = kinds.Find(existing.Kind)!;
         var settings = existing.Settings;
@@ -141,7 +153,7 @@ public static class ChannelsApi
             await tx.CommitAsync(ct);
         }
         await RunOnSavedAsync(id, store, handler, ct);
-        return TypedResults.Ok(await LoadDtoAsync(id, db, kinds, ct));
+        return TypedResults.Ok(await LoadDtoAsync(id, db, kinds, urls, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long id, AddMemberRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
@@ -195,11 +207,11 @@ public static class ChannelsApi
         }
     }
 
-    private static async Task<ChannelDto> LoadDtoAsync(long id, NpgsqlDataSource db, ChannelKindRegistry kinds, CancellationToken ct)
+    internal static async Task<ChannelDto> LoadDtoAsync(long id, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelPublicUrls urls, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleAsync<ChannelStore.ChannelRow>(new CommandDefinition(ChannelStore.SelectChannels + " where id = @id", new { id }, cancellationToken: ct));
-        return ToDto(row, kinds, await LoadMembersAsync(connection, ct));
+        return ToDto(row, kinds, await LoadMembersAsync(connection, ct), urls);
     }
 
     private static async Task<ILookup<long, long>> LoadMembersAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -209,7 +221,7 @@ public static class ChannelsApi
         return rows.ToLookup(r => r.ChannelId, r => r.UserId);
     }
 
-    internal static ChannelDto ToDto(ChannelStore.ChannelRow row, ChannelKindRegistry kinds, ILookup<long, long> members)
+    internal static ChannelDto ToDto(ChannelStore.ChannelRow row, ChannelKindRegistry kinds, ILookup<long, long> members, ChannelPublicUrls? urls = null)
     {
         var info = row.ToInfo();
         var handler = kinds.Find(row.Kind);
@@ -233,7 +245,8 @@ public static class ChannelsApi
         {
             publicInfo[keyName] = row.PublicKey;
         }
-        return new ChannelDto(row.Id, row.Kind, row.Name, row.Enabled, publicInfo, visible, [.. set], row.StatusError, [.. members[row.Id]], row.CreatedAt);
+        return new ChannelDto(row.Id, row.Kind, row.Name, row.Enabled && row.ArchivedAt is null, urls?.Resolve(publicInfo) ?? publicInfo, visible, [.. set], row.StatusError,
+            [.. members[row.Id]], row.CreatedAt, row.ArchivedAt);
     }
 
     private static string NewPublicKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

@@ -1,4 +1,6 @@
 import { calls } from './calls';
+import { channels } from './channels';
+
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
 
@@ -15,4 +17,5 @@ function merge<A extends readonly Area[]>(...list: A) {
 export const areas = merge(
   whatsapp,
   calls,
+  channels,
 );

@@ -5,8 +5,9 @@ import { api } from '../lib/api';
 import { describeError } from '../lib/errors';
 import { useResource } from '../lib/useResource';
 import { navigate, usePath } from '../router';
-import type { Channel, Id, LossReason, Pipeline, Stage } from '../types';
+import type { Id, LossReason, Pipeline, Stage } from '../types';
 import { AuditTab } from './admin/AuditTab';
+import { ChannelsTab } from './admin/channels/ChannelsTab';
 import { UsersTab } from './admin/UsersTab';
 
 const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode', 'audit'] as const;
@@ -26,7 +27,7 @@ export function AdminPage() {
         ))}
       </div>
       <div role="tabpanel">
-        {tab === 'channels' && <Channels />}
+        {tab === 'channels' && <ChannelsTab />}
         {tab === 'users' && <UsersTab />}
         {tab === 'pipelines' && <Pipelines />}
         {tab === 'lossReasons' && <LossReasons />}
@@ -35,132 +36,6 @@ export function AdminPage() {
         {tab === 'audit' && <AuditTab />}
       </div>
     </div>
-  );
-}
-
-interface FieldSpec { name: string; secret?: boolean; list?: boolean; number?: boolean; options?: string[] }
-const security = ['auto', 'none', 'starttls', 'ssl'];
-const kindFields: Record<string, FieldSpec[]> = {
-  api: [{ name: 'secret', secret: true }, { name: 'callbackUrl' }],
-  telegram: [{ name: 'botToken', secret: true }, { name: 'webhookSecret', secret: true }, { name: 'apiBaseUrl' }],
-  sms: [{ name: 'accountSid' }, { name: 'authToken', secret: true }, { name: 'fromNumber' }, { name: 'publicWebhookUrl' }, { name: 'apiBaseUrl' }],
-  email: [{ name: 'address' }, { name: 'imapHost' }, { name: 'imapPort', number: true }, { name: 'imapSecurity', options: security },
-    { name: 'smtpHost' }, { name: 'smtpPort', number: true }, { name: 'smtpSecurity', options: security }, { name: 'username' }, { name: 'password', secret: true }],
-  webchat: [{ name: 'allowedOrigins', list: true }, { name: 'greeting' }],
-  webform: [{ name: 'fields', list: true }, { name: 'allowedOrigins', list: true }],
-  voice: [{ name: 'accountSid' }, { name: 'authToken', secret: true }, { name: 'phoneNumber' }, { name: 'publicWebhookUrl' },
-    { name: 'recordCalls', options: ['false', 'true'] }, { name: 'ringStrategy', options: ['simultaneous', 'sequential'] },
-    { name: 'language', options: ['en', 'ru'] }, { name: 'apiBaseUrl' }],
-};
-
-function Copyable({ label, value }: { label: string; value: string }) {
-  const { t } = useI18n();
-  const [done, setDone] = useState(false);
-  return (
-    <div className="copyable">
-      <span className="label">{label}</span> <code>{value}</code>{' '}
-      <button type="button" onClick={() => { void navigator.clipboard?.writeText(value); setDone(true); window.setTimeout(() => setDone(false), 1500); }}>
-        {done ? t('copied') : t('copy')}
-      </button>
-    </div>
-  );
-}
-
-function Endpoints({ channel: c }: { channel: Channel }) {
-  const { t } = useI18n();
-  const origin = location.origin;
-  const id = encodeURIComponent(String(c.id));
-  switch (c.kind) {
-    case 'api': return <Copyable label={t('webhookUrl')} value={`${origin}/api/inbound/${id}`} />;
-    case 'telegram': return <Copyable label={t('webhookUrl')} value={`${origin}/webhooks/telegram/${id}`} />;
-    case 'sms': return <><Copyable label={t('webhookUrl')} value={`${origin}/webhooks/twilio/${id}`} /><Copyable label="Status" value={`${origin}/webhooks/twilio/${id}/status`} /></>;
-    case 'voice': return <><Copyable label={t('webhookUrl')} value={String(c.public.voiceUrl ?? '')} /><Copyable label="Status" value={String(c.public.statusCallbackUrl ?? '')} /></>;
-    case 'webchat': return <Copyable label={t('embedSnippet')} value={`<script src="${origin}/widget.js" data-widget-key="${String(c.public.widgetKey ?? '')}"></script>`} />;
-    case 'webform': return <Copyable label={t('embedSnippet')} value={`<form method="post" action="${origin}/api/forms/${String(c.public.formKey ?? '')}">…</form>`} />;
-    default: return null;
-  }
-}
-
-function Channels() {
-  const { t } = useI18n();
-  const channels = useResource<Channel[]>('/api/channels');
-  const [kind, setKind] = useState('api');
-  const [name, setName] = useState('');
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [routing, setRouting] = useState('manual');
-  const [sla, setSla] = useState('');
-  const [error, setError] = useState<string | null>(null);
-
-  function settings(): Record<string, unknown> {
-    const s: Record<string, unknown> = {};
-    for (const f of kindFields[kind] ?? []) {
-      const v = values[f.name]?.trim();
-      if (!v) continue;
-      s[f.name] = f.list ? v.split(',').map((x) => x.trim()).filter(Boolean) : f.number ? Number(v) : v;
-    }
-    s.routing = { mode: routing };
-    if (sla) s.sla = { firstResponseSeconds: Number(sla) };
-    return s;
-  }
-
-  async function create() {
-    try {
-      setError(null);
-      await api('/api/channels', { body: { kind, name, settings: settings() } });
-      setName(''); setValues({});
-      void channels.reload();
-    } catch (e) { setError(describeError(e)); }
-  }
-  async function toggle(c: Channel) {
-    try { await api(`/api/channels/${encodeURIComponent(String(c.id))}`, { method: 'PATCH', body: { enabled: !c.enabled } }); void channels.reload(); }
-    catch (e) { setError(describeError(e)); }
-  }
-
-  return (
-    <>
-      <ResourceStatus resource={channels} what="GET /api/channels" />
-      <ul className="admin-list">
-        {(channels.data ?? []).map((c) => (
-          <li key={String(c.id)}>
-            <strong>{c.name}</strong> <span className="pill">{c.kind}</span>
-            <label className="toggle"><input type="checkbox" checked={c.enabled} onChange={() => void toggle(c)} /> {t('enabled')}</label>
-            {c.statusError && <span className="error"> {c.statusError}</span>}
-            {(kindFields[c.kind] ?? []).filter((f) => f.secret).map((f) => {
-              const set = c.secretsSet.includes(f.name);
-              return <span key={f.name} className={`pill secret-state ${set ? 'set' : 'unset'}`}> {t(set ? 'secretSet' : 'secretNotSet', { name: f.name })}</span>;
-            })}
-            <Endpoints channel={c} />
-          </li>
-        ))}
-      </ul>
-      <form className="admin-form" onSubmit={(e) => { e.preventDefault(); void create(); }}>
-        <h2>{t('newChannel')}</h2>
-        <label>{t('kind')}
-          <select value={kind} onChange={(e) => { setKind(e.target.value); setValues({}); }}>
-            {Object.keys(kindFields).map((k) => <option key={k} value={k}>{k}</option>)}
-          </select>
-        </label>
-        <label>{t('name')} <input value={name} required onChange={(e) => setName(e.target.value)} /></label>
-        {(kindFields[kind] ?? []).map((f) => (
-          <label key={f.name}>{f.name}{f.list ? ' (a, b, c)' : ''}
-            {f.options
-              ? <select value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}>
-                  <option value="" />{f.options.map((o) => <option key={o} value={o}>{o}</option>)}
-                </select>
-              : <input type={f.secret ? 'password' : f.number ? 'number' : 'text'} autoComplete="off" value={values[f.name] ?? ''}
-                  onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} />}
-          </label>
-        ))}
-        <label>routing.mode
-          <select value={routing} onChange={(e) => setRouting(e.target.value)}>
-            {['manual', 'evenly', 'strictly', 'all'].map((m) => <option key={m} value={m}>{m}</option>)}
-          </select>
-        </label>
-        <label>sla.firstResponseSeconds <input type="number" value={sla} onChange={(e) => setSla(e.target.value)} /></label>
-        <button type="submit" className="primary">{t('create')}</button>
-        {error && <p className="error" role="alert">{error}</p>}
-      </form>
-    </>
   );
 }
 

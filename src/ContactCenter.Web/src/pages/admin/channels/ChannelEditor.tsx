@@ -1,0 +1,101 @@
+import { useState, type FormEvent } from 'react';
+import { useI18n } from '../../../i18n';
+import { api } from '../../../lib/api';
+import { explain } from '../../../lib/errors';
+import type { StringKey } from '../../../strings';
+import type { Channel } from '../../../types';
+import { channelPath } from './ChannelWizard';
+import { noErrors, splitErrors, type FieldErrors } from './fieldErrors';
+import { initialValues, isSecret, kindOf, settingsOf, type FormValues } from './kinds';
+import { MembersPicker } from './MembersPicker';
+import { PublicInfo } from './PublicInfo';
+import { RulesFields, rulesFrom, rulesToSettings, type Rules } from './RulesFields';
+import { SettingsFields } from './SettingsFields';
+
+/**
+ * An existing channel: name, on/off, settings (secrets are write-only: "set — replace", sent only when replaced),
+ * routing, SLA, business hours (one PATCH, which runs the credential check again), members (one PUT), what to paste.
+ */
+export function ChannelEditor({ channel: initial, onClose, onSaved }: { channel: Channel; onClose: () => void; onSaved: (c: Channel) => void }) {
+  const { t } = useI18n();
+  const [channel, setChannel] = useState(initial);
+  const def = kindOf(channel.kind);
+  const [name, setName] = useState(channel.name);
+  const [enabled, setEnabled] = useState(channel.enabled);
+  const [values, setValues] = useState<FormValues>(() => (def ? initialValues(def, channel.settings) : {}));
+  const [replaced, setReplaced] = useState<Set<string>>(new Set());
+  const [rules, setRules] = useState<Rules>(() => rulesFrom(channel.settings));
+  const [members, setMembers] = useState<Set<string>>(() => new Set(channel.memberIds.map(String)));
+  const [errors, setErrors] = useState<FieldErrors>(noErrors());
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const archived = !!channel.archivedAt;
+
+  async function run(action: () => Promise<string>) {
+    setBusy(true); setProblem(null); setDone(null);
+    try { setDone(await action()); } catch (e) {
+      const split = splitErrors(e);
+      if (split) setErrors(split); else setProblem(explain(e, t, { 409: 'chHasConversations' }));
+    } finally { setBusy(false); }
+  }
+  const apply = (c: Channel) => { setChannel(c); onSaved(c); };
+
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      setErrors(noErrors());
+      const settings = { ...(def ? settingsOf(def, values, true, replaced) : {}), ...rulesToSettings(rules, channel.settings) };
+      const body: Record<string, unknown> = { name, settings };
+      if (!archived) body.enabled = enabled;
+      const saved = await api<Channel>(channelPath(channel.id), { method: 'PATCH', body });
+      apply(saved);
+      setReplaced(new Set());
+      if (def) setValues((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, def.fields.some((f) => f.name === k && isSecret(f)) ? '' : x])));
+      return t('chSaved');
+    });
+  };
+  const saveMembers = () => void run(async () => {
+    apply(await api<Channel>(`${channelPath(channel.id)}/members`, { method: 'PUT', body: { userIds: [...members].map(Number) } }));
+    return t('chMembersSaved');
+  });
+  const addAll = () => run(async () => {
+    const updated = await api<Channel>(`${channelPath(channel.id)}/members/all-managers`, { body: {} });
+    apply(updated);
+    setMembers((m) => new Set([...m, ...updated.memberIds.map(String)]));
+    return t('chMembersSaved');
+  });
+
+  return (
+    <section className="channel-editor" aria-labelledby="editor-title" data-channel-id={String(channel.id)}>
+      <div className="wizard-head">
+        <h2 id="editor-title">{t('chEditTitle', { name: channel.name })}</h2>
+        <button type="button" onClick={onClose}>{t('chClose')}</button>
+      </div>
+      <p className="muted">{def ? t(`chk_${def.kind}` as StringKey) : channel.kind}</p>
+      {channel.statusError && <p className="error status-error" role="alert">{t('chStatusError', { reason: channel.statusError })}</p>}
+      <form onSubmit={save} noValidate>
+        <div className={`field${errors.name ? ' invalid' : ''}`} data-field="name">
+          <label htmlFor="edit-channel-name">{t('chName')}</label>
+          <input id="edit-channel-name" value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} />
+          {errors.name && <p className="error field-error" role="alert">{errors.name.join(' ')}</p>}
+        </div>
+        {!archived && <label className="toggle"><input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> {t('chEnabled')}</label>}
+        {def && (
+          <SettingsFields def={def} values={values} onChange={setValues} errors={errors.settings} secretsSet={channel.secretsSet} replaced={replaced}
+            onReplace={(n, on) => setReplaced((r) => { const x = new Set(r); if (on) x.add(n); else x.delete(n); return x; })} />
+        )}
+        <RulesFields rules={rules} onChange={setRules} errors={errors.rules} />
+        {errors.other.length > 0 && <p className="error" role="alert">{t('chErrorsOther', { list: errors.other.join(' ') })}</p>}
+        <div className="wizard-buttons"><button type="submit" className="primary" disabled={busy}>{t('chSave')}</button></div>
+      </form>
+      <h3>{t('chStepMembers')}</h3>
+      <MembersPicker selected={members} onChange={setMembers} onAddAll={addAll} busy={busy} />
+      <div className="wizard-buttons"><button type="button" className="primary" disabled={busy} onClick={saveMembers}>{t('chSaveMembers')}</button></div>
+      {problem && <p className="error" role="alert">{problem}</p>}
+      {done && <p className="ok-text" role="status">{done}</p>}
+      <h3>{t('chStepPaste')}</h3>
+      <PublicInfo channel={channel} />
+    </section>
+  );
+}
