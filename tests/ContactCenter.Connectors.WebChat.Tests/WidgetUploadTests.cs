@@ -125,8 +125,8 @@ public sealed class WidgetUploadTests(WebChatFixture fixture) : IClassFixture<We
         var reply = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "here it is", attachmentIds = new[] { file } });
         var note = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "internal", @private = true, attachmentIds = new[] { secret } });
 
-        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
-        Assert.Equal(HttpStatusCode.Created, note.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, note.StatusCode);
         var pushed = await events.WaitForAsync("messageCreated", m => m["direction"]!.GetValue<string>() == "outbound");
         var attachment = pushed["attachments"]!.AsArray().Single()!;
         Assert.Equal("price.pdf", attachment["fileName"]!.GetValue<string>());
