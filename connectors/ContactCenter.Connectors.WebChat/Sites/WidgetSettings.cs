@@ -9,6 +9,7 @@ public sealed record PreChatForm(bool Enabled, string Name, string Email, string
 {
     public static readonly PreChatForm Off = new(false, "off", "off", "off");
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, string> Fields => new Dictionary<string, string> { ["name"] = Name, ["email"] = Email, ["phone"] = Phone };
 
     public bool Requires(string field) => Enabled && Fields[field] == "required";

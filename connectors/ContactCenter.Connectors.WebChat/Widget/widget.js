@@ -114,7 +114,7 @@
     ".f{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e5e8;background:#fff}.f.off{display:none}" +
     ".f textarea{flex:1;min-width:0;resize:none;border:1px solid #d0d3d8;border-radius:8px;padding:8px;height:40px;max-height:120px;color:#1c2024;background:#fff}" +
     ".f button,.e button,.fm button{background:var(--a);color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer;font-weight:600}" +
-    ".f .at{background:#eef0f3;color:#1c2024;padding:0 10px;font-size:18px}.f input[type=file]{display:none}" +
+    ".f .at{background:#eef0f3;color:#1c2024;padding:0 8px;display:flex;align-items:center}.f .at svg{width:22px;height:22px;fill:currentColor}.f input[type=file]{display:none}" +
     ".e{display:flex;flex-wrap:wrap;gap:6px;padding:8px;background:#fff;border:1px solid #e3e5e8;border-radius:10px}.e p{margin:0;width:100%;font-size:12px;color:#60646c}" +
     ".e input{flex:1;min-width:0;border:1px solid #d0d3d8;border-radius:6px;padding:6px;color:#1c2024;background:#fff}.e button{padding:6px 10px}" +
     ".fm{display:flex;flex-direction:column;gap:6px;padding:12px;background:#fff;border:1px solid #e3e5e8;border-radius:10px}.fm p{margin:0;color:#1c2024}" +
@@ -126,7 +126,7 @@
     "</style>" +
     "<div class='p' role='dialog'><div class='h'><span class='ti'></span><button class='x'>\u00d7</button></div>" +
     "<div class='m' role='log' aria-live='polite'></div><div class='t'></div>" +
-    "<form class='f'><button type='button' class='at'>\ud83d\udcce</button><input type='file'><textarea maxlength='5000'></textarea><button type='submit' class='sd'></button></form></div>" +
+    "<form class='f'><button type='button' class='at'><svg viewBox='0 0 24 24'><path d='M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z'/></svg></button><input type='file'><textarea maxlength='5000'></textarea><button type='submit' class='sd'></button></form></div>" +
     "<button class='l'><svg viewBox='0 0 24 24'><path d='M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z'/></svg><span class='d'></span></button>";
   function $(s) { return root.querySelector(s); }
   var panel = $(".p"), list = $(".m"), typingLine = $(".t"), dot = $(".d"), input = $("textarea"), title = $(".ti"), composer = $(".f");
@@ -240,7 +240,7 @@
       fileBlob(a).then(function (b) { img.src = URL.createObjectURL(b); }, function () { img.replaceWith(el("span", "", a.fileName)); });
       return img;
     }
-    var link = el("a", "file", "\ud83d\udcce " + a.fileName);
+    var link = el("a", "file", a.fileName);
     link.href = "#";
     link.title = t("download");
     link.onclick = function (ev) {
@@ -358,7 +358,7 @@
   }
   function upload(file) {
     if (file.size > ((state.cfg && state.cfg.maxUploadBytes) || 10485760)) { notice(t("fileTooLarge", { mb: mb() })); return; }
-    var cid = newId(), p = el("div", "b in pending", "\ud83d\udcce " + file.name);
+    var cid = newId(), p = el("div", "b in pending", file.name);
     pendingEls[cid] = p;
     list.appendChild(p);
     list.scrollTop = list.scrollHeight;
