@@ -18,13 +18,14 @@ public static class WebChatConnector
     {
         var services = builder.Services;
         services.AddOptions<WebChatOptions>().BindConfiguration("WebChat")
-            .Validate(o => o.RateWindow > TimeSpan.Zero && o.TokenLifetime > TimeSpan.Zero && o.MaxTextLength > 0 && o.MaxFieldLength > 0,
+            .Validate(o => o.RateWindow > TimeSpan.Zero && o.TokenLifetime > TimeSpan.Zero && o.MaxTextLength > 0 && o.MaxFieldLength > 0 && o.MaxUploadBytes > 0,
                 "WebChat: RateWindow, TokenLifetime and the length limits must be positive.")
             .ValidateOnStart();
         services.AddSingleton<IChannelKindHandler, WebchatChannelKind>();
         services.AddSingleton<IChannelKindHandler, WebformChannelKind>();
         services.AddSingleton<IChannelSender, WebchatChannelSender>();
         services.AddSingleton<ITypingRelay, WebchatTypingRelay>();
+        services.AddSingleton<IReadReceiptRelay, WebchatReadRelay>();
         services.AddSingleton<VisitorTokens>();
         services.AddSingleton<SiteRateLimiter>();
         services.AddSingleton<WebChatStore>();

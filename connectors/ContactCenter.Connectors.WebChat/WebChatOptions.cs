@@ -27,4 +27,7 @@ public sealed record WebChatOptions
     public int MessagesPerIp { get; init; } = 120;
 
     public int FormsPerIp { get; init; } = 10;
+
+    /// <summary>The largest file a visitor may upload through the widget (bytes); larger is refused with 413.</summary>
+    public long MaxUploadBytes { get; init; } = 10 * 1024 * 1024;
 }

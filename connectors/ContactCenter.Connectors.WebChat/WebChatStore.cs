@@ -23,16 +23,30 @@ public sealed class WebChatStore(NpgsqlDataSource db)
         public string? ClientMessageId { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
 
-        public WidgetMessage ToMessage() => new(Id, ConversationId, Direction, Text, new WidgetSender(SenderType, SenderName), CreatedAt)
-        {
-            ClientMessageId = ClientMessageId,
-        };
+        public WidgetMessage ToMessage(ILookup<long, WidgetAttachment> files) =>
+            new(Id, ConversationId, Direction, Text, new WidgetSender(SenderType, SenderName), CreatedAt)
+            {
+                ClientMessageId = ClientMessageId,
+                Attachments = files[Id].ToList(),
+            };
     }
 
-    private sealed class ProfileRow
+    private sealed class AttachmentRow
     {
-        public string? Name { get; init; }
-        public string? Email { get; init; }
+        public long Id { get; init; }
+        public long MessageId { get; init; }
+        public string FileName { get; init; } = "";
+        public string ContentType { get; init; } = "";
+        public long? Size { get; init; }
+    }
+
+    private sealed class FileRow
+    {
+        public long Id { get; init; }
+        public string FileName { get; init; } = "";
+        public string ContentType { get; init; } = "";
+        public long? Size { get; init; }
+        public string? StoragePath { get; init; }
     }
 
     // Visitors see what was said to them and by them: no private notes, no replies that never left.
@@ -67,22 +81,59 @@ public sealed class WebChatStore(NpgsqlDataSource db)
             rows.RemoveAt(rows.Count - 1);
             next = rows[^1].Id.ToString(CultureInfo.InvariantCulture);
         }
-        return new WidgetPage(rows.Select(r => r.ToMessage()).ToList(), next);
+        var files = await AttachmentsAsync(connection, rows.Select(r => r.Id).ToArray(), ct);
+        var conversationId = rows.Count > 0 ? rows[0].ConversationId : await ConversationOfAsync(visitor, ct);
+        var readUpTo = conversationId is { } id ? await ReadUpToAsync(connection, id, ct) : null;
+        return new WidgetPage(rows.Select(r => r.ToMessage(files)).ToList(), next) { ReadUpTo = readUpTo };
     }
 
     public async Task<WidgetMessage?> GetMessageAsync(long messageId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(SelectMessages + " and m.id = @messageId", new { messageId }, cancellationToken: ct));
-        return row?.ToMessage();
+        return row?.ToMessage(await AttachmentsAsync(connection, [messageId], ct));
     }
 
-    public async Task<(string? Name, string? Email)> ProfileAsync(Visitor visitor, CancellationToken ct)
+    private static async Task<ILookup<long, WidgetAttachment>> AttachmentsAsync(NpgsqlConnection connection, long[] messageIds, CancellationToken ct) =>
+        (await connection.QueryAsync<AttachmentRow>(new CommandDefinition(
+            "select id, message_id, file_name, content_type, size from attachments where message_id = any(@messageIds) order by id",
+            new { messageIds }, cancellationToken: ct)))
+        .ToLookup(a => a.MessageId, a => new WidgetAttachment(a.Id, a.FileName, a.ContentType, a.Size,
+            "/api/widget/attachments/" + a.Id.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>The newest message any manager has read in the conversation: the visitor's messages up to it show "read".</summary>
+    public async Task<long?> ReadUpToAsync(long conversationId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<ProfileRow>(new CommandDefinition(
-            "select name, email from webchat_visitors where visitor_key = @Key", visitor, cancellationToken: ct));
-        return (row?.Name, row?.Email);
+        return await ReadUpToAsync(connection, conversationId, ct);
+    }
+
+    private static Task<long?> ReadUpToAsync(NpgsqlConnection connection, long conversationId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "select max(last_read_message_id) from conversation_reads where conversation_id = @conversationId and last_read_message_id > 0",
+            new { conversationId }, cancellationToken: ct));
+
+    /// <summary>
+    /// A stored file of a message the visitor can see (their own conversation, said to or by them, never a note or an
+    /// upload no reply took); null for anything else, so another visitor's file is indistinguishable from a missing one.
+    /// </summary>
+    public async Task<OutboundAttachment?> VisitorFileAsync(Visitor visitor, long attachmentId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<FileRow>(new CommandDefinition("""
+            select a.id, a.file_name, a.content_type, a.size, a.storage_path
+            from attachments a join messages m on m.id = a.message_id join conversations c on c.id = m.conversation_id
+            where a.id = @attachmentId and c.channel_id = @ChannelId and c.thread_key = @Key
+              and m.direction in ('inbound', 'outbound') and m.status <> 'failed'
+            """, new { attachmentId, visitor.ChannelId, visitor.Key }, cancellationToken: ct));
+        return row is null ? null : new OutboundAttachment(row.Id, row.FileName, row.ContentType, row.Size ?? 0, row.StoragePath ?? "");
+    }
+
+    public async Task<VisitorProfile> ProfileAsync(Visitor visitor, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<VisitorProfile>(new CommandDefinition(
+            "select name, email, phone from webchat_visitors where visitor_key = @Key", visitor, cancellationToken: ct)) ?? new VisitorProfile();
     }
 
     /// <summary>
@@ -90,24 +141,27 @@ public sealed class WebChatStore(NpgsqlDataSource db)
     /// the contact's empty name/email if it exists already. Never overwrites what a contact has: the visitor is unverified.
     /// An email given after the first message is not matched either; the contact it belongs to becomes a possible duplicate.
     /// </summary>
-    public async Task SaveProfileAsync(Visitor visitor, string? name, string? email, CancellationToken ct)
+    public async Task SaveProfileAsync(Visitor visitor, string? name, string? email, CancellationToken ct, string? phone = null)
     {
         const string sql = """
-            insert into webchat_visitors (visitor_key, channel_id, name, email) values (@Key, @ChannelId, @name, @email)
+            insert into webchat_visitors (visitor_key, channel_id, name, email, phone) values (@Key, @ChannelId, @name, @email, @phone)
             on conflict (visitor_key) do update set
-                name = coalesce(excluded.name, webchat_visitors.name), email = coalesce(excluded.email, webchat_visitors.email), updated_at = now();
-            update contacts set name = coalesce(contacts.name, @name), email = coalesce(contacts.email, @email), updated_at = now(),
+                name = coalesce(excluded.name, webchat_visitors.name), email = coalesce(excluded.email, webchat_visitors.email),
+                phone = coalesce(excluded.phone, webchat_visitors.phone), updated_at = now();
+            update contacts set name = coalesce(contacts.name, @name), email = coalesce(contacts.email, @email),
+                phone = coalesce(contacts.phone, @phone), updated_at = now(),
                 possible_duplicate_of = case
                     when contacts.email is null and @email is not null and contacts.details_unverified and contacts.possible_duplicate_of is null
                     then (select o.id from contacts o where lower(o.email) = lower(@email) and o.id <> contacts.id order by o.details_unverified, o.id limit 1)
                     else contacts.possible_duplicate_of end
             where id = (select contact_id from contact_identities where channel_kind = @kind and address = @Key)
-              and ((contacts.name is null and @name is not null) or (contacts.email is null and @email is not null));
+              and ((contacts.name is null and @name is not null) or (contacts.email is null and @email is not null)
+                or (contacts.phone is null and @phone is not null));
             update contact_identities set display_name = coalesce(@name, display_name) where channel_kind = @kind and address = @Key;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { visitor.Key, visitor.ChannelId, name, email, kind = ChannelKinds.Webchat }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { visitor.Key, visitor.ChannelId, name, email, phone, kind = ChannelKinds.Webchat }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
 
@@ -127,4 +181,12 @@ public sealed class WebChatStore(NpgsqlDataSource db)
         return await connection.QuerySingleAsync<(long? LeadId, long? DealId)>(new CommandDefinition(
             "select lead_id, deal_id from conversations where id = @conversationId", new { conversationId }, cancellationToken: ct));
     }
+}
+
+/// <summary>What a visitor told the widget (the session, the pre-chat or offline form); unverified.</summary>
+public sealed class VisitorProfile
+{
+    public string? Name { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
 }

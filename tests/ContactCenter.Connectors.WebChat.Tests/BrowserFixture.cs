@@ -54,9 +54,14 @@ public sealed class BrowserFixture : WebChatFixture
     }
 
     /// <summary>A fresh browser profile; shadow roots are opened so the test can look inside (the widget asks for a closed one).</summary>
-    public async Task<IBrowserContext> NewVisitorAsync(ViewportSize? viewport = null)
+    /// <param name="locale">The browser's language (navigator.language), e.g. `ru-RU`.</param>
+    public async Task<IBrowserContext> NewVisitorAsync(ViewportSize? viewport = null, string locale = "en-US")
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 },
+            Locale = locale,
+        });
         await context.AddInitScriptAsync("""
             const attach = Element.prototype.attachShadow;
             Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: 'open' }); };

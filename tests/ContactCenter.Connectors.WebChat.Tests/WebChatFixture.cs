@@ -27,6 +27,8 @@ public class WebChatFixture : AppFixture
         ["WebChat:MessagesPerVisitor"] = "100000",
         ["WebChat:MessagesPerIp"] = "100000",
         ["WebChat:FormsPerIp"] = "100000",
+        // Small, so the limit test sends little.
+        ["WebChat:MaxUploadBytes"] = "1048576",
     };
 
     private Dictionary<string, string?> MakeSettings()
@@ -43,10 +45,13 @@ public class WebChatFixture : AppFixture
     /// A manager who is a member of the channels, signed in. Inserted directly: `POST /api/users` of the spine
     /// fails to read back its UserDto (Dapper cannot build it from the bigint[] column), reported to the lead.
     /// </summary>
-    public async Task<TestUser> CreateManagerAsync(string name, params long[] channelIds)
+    public Task<TestUser> CreateManagerAsync(string name, params long[] channelIds) => CreateManagerAsync(name, name, channelIds);
+
+    /// <param name="login">The part of the email before @ (ASCII); <paramref name="name"/> is what customers see (e.g. Cyrillic).</param>
+    public async Task<TestUser> CreateManagerAsync(string login, string name, long[] channelIds)
     {
         var hashing = App.Services.GetRequiredService<ContactCenter.Api.Auth.PasswordHashing>();
-        var email = $"{name}@test.local";
+        var email = $"{login}@test.local";
         await using (var db = Db())
         {
             var id = await db.ExecuteScalarAsync<long>(
@@ -113,6 +118,19 @@ public class WebChatFixture : AppFixture
     {
         using var http = Site(origin, visitor.Token, node);
         return await http.PostAsJsonAsync("/api/widget/messages", new { text, clientMessageId = clientMessageId ?? Guid.NewGuid().ToString("N") });
+    }
+
+    /// <summary>A visitor's upload through the widget API, as the widget's attach button sends it.</summary>
+    public async Task<HttpResponseMessage> UploadAsync(VisitorSession visitor, string fileName, byte[] content, string contentType,
+        string? clientMessageId = null, string origin = SiteOrigin)
+    {
+        using var http = Site(origin, visitor.Token);
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(content);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(part, "file", fileName);
+        form.Add(new StringContent(clientMessageId ?? Guid.NewGuid().ToString("N")), "clientMessageId");
+        return await http.PostAsync("/api/widget/attachments", form);
     }
 
     public async Task<JsonObject> HistoryAsync(VisitorSession visitor, string origin = SiteOrigin)

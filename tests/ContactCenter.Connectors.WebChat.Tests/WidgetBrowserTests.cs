@@ -114,10 +114,12 @@ public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
-    public async Task On_a_phone_sized_screen_the_panel_fills_the_screen()
+    public async Task On_a_phone_sized_screen_the_panel_fills_the_screen_without_scrolling_sideways()
     {
         var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);
-        await using var context = await fixture.NewVisitorAsync(new ViewportSize { Width = 375, Height = 667 });
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        await using var context = await fixture.NewVisitorAsync(new ViewportSize { Width = 390, Height = 844 });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
 
@@ -127,7 +129,11 @@ public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(page.Locator(".b.in:not(.pending)", new() { HasText = "hello from my phone" })).ToBeVisibleAsync();
 
         var box = await page.Locator(".p").BoundingBoxAsync();
-        Assert.Equal((0f, 0f, 375f, 667f), (box!.X, box.Y, box.Width, box.Height));
+        Assert.Equal((0f, 0f, 390f, 844f), (box!.X, box.Y, box.Width, box.Height));
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        Assert.True(await page.Locator(".m").EvaluateAsync<bool>("m => m.scrollWidth <= m.clientWidth"));
+        var composer = await page.Locator(".f").BoundingBoxAsync();
+        Assert.True(composer!.X >= 0 && composer.X + composer.Width <= 390, $"composer {composer.X}+{composer.Width}");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "cc-widget-phone.png") });
     }
 

@@ -40,25 +40,6 @@ public sealed class WidgetMessagesTests(WebChatFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_reply_with_files_is_refused_up_front_because_the_widget_cannot_show_them()
-    {
-        var channel = await fixture.CreateWebchatAsync();
-        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
-        var visitor = await fixture.StartSessionAsync(channel.Key);
-        var sent = (await (await fixture.SendAsync(visitor, "hello", "c-1")).Content.ReadFromJsonAsync<JsonObject>())!;
-        var conversationId = sent["conversationId"]!.GetValue<long>();
-        using var http = fixture.App.Http(manager.Token);
-        var file = await AppFixture.UploadIdAsync(http, conversationId, "price.pdf", "%PDF"u8.ToArray(), "application/pdf");
-
-        var response = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "see the file", attachmentIds = new[] { file } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("This channel cannot send files.", await response.Content.ReadAsStringAsync());
-        Assert.Equal(0, await fixture.CountAsync("messages where direction = 'outbound'"));
-        Assert.Equal(1, await fixture.CountAsync("attachments where message_id is null"));
-    }
-
-    [Fact]
     public async Task The_same_client_message_id_is_stored_once()
     {
         var channel = await fixture.CreateWebchatAsync();

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace ContactCenter.Connectors.WebChat.Sites;
 
 /// <summary>
-/// `webchat`: `{allowedOrigins?, greeting?, title?, color?, secret?}` (secret: for verified identifiers) → `public.widgetKey`
-/// and an embed snippet.
+/// `webchat`: `{allowedOrigins?, greeting?, title?, color?, secret?, language?, strings?, preChat?, offlineMessage?}`
+/// (secret: for verified identifiers; the rest: <see cref="WidgetSettings"/>) → `public.widgetKey` and an embed snippet.
 /// </summary>
 public sealed partial class WebchatChannelKind(IOptions<WebChatOptions> options) : IChannelKindHandler
 {
@@ -37,6 +37,7 @@ public sealed partial class WebchatChannelKind(IOptions<WebChatOptions> options)
         {
             errors["settings.secret"] = ["secret (for identifier hashes) must be at least 16 characters."];
         }
+        WidgetSettings.Validate(settings, errors);
         return Task.FromResult<IDictionary<string, string[]>>(errors);
     }
 

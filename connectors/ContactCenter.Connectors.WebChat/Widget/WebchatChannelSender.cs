@@ -6,11 +6,14 @@ namespace ContactCenter.Connectors.WebChat.Widget;
 
 /// <summary>
 /// Delivers a manager's reply to the visitor's open widgets (every tab and device, on any node through the
-/// backplane). A visitor who is away reads it from history when they come back, so a push is `sent`.
+/// backplane). A visitor who is away reads it from history when they come back, so a push is `sent`. Files stay where
+/// they are: the widget shows them as links/images fetched from the visitor-authorised attachment route.
 /// </summary>
 public sealed class WebchatChannelSender(WebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub) : IChannelSender
 {
     public string Kind => ChannelKinds.Webchat;
+
+    public bool SupportsAttachments => true;
 
     public async Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ContactCenter.Connectors.WebChat.Sites;
 using ContactCenter.Core;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +25,22 @@ public static class WidgetApi
     public sealed record SessionRequest(string? VisitorId, string? Name, string? Email, string? Identifier, string? IdentifierHash);
 
     public sealed record SessionResponse(string VisitorToken, DateTimeOffset ExpiresAt, string VisitorId, long? ConversationId,
-        bool Verified, string? Greeting, string? Title, string? Color);
+        bool Verified, string? Greeting, string? Title, string? Color)
+    {
+        /// <summary>`en`, `ru` or `auto` (the visitor's browser language).</summary>
+        public string Language { get; init; } = "auto";
+
+        /// <summary>The channel's per-language overrides of the widget's texts, or null.</summary>
+        public JsonNode? Strings { get; init; }
+
+        public PreChatForm PreChat { get; init; } = PreChatForm.Off;
+
+        /// <summary>What the offline form tells the visitor about when to expect an answer; null: the widget's own text.</summary>
+        public string? OfflineMessage { get; init; }
+
+        /// <summary>The largest file a visitor may upload, in bytes.</summary>
+        public long MaxUploadBytes { get; init; }
+    }
 
     public sealed record SendRequest(string? Text, string? ClientMessageId);
 
@@ -39,6 +55,8 @@ public static class WidgetApi
         group.MapPost("/messages", Send);
         group.MapGet("/messages", List);
         group.MapPost("/profile", Profile);
+        group.MapWidgetForms();
+        group.MapWidgetFiles();
         return app;
     }
 
@@ -91,7 +109,14 @@ public static class WidgetApi
         }
         var (token, expiresAt) = tokens.IssueToken(visitor);
         return TypedResults.Ok(new SessionResponse(token, expiresAt, tokens.IssueVisitorId(visitor), await store.ConversationOfAsync(visitor, ct),
-            identifier is not null, channel.Setting("greeting"), channel.Setting("title"), channel.Setting("color")));
+            identifier is not null, channel.Setting("greeting"), channel.Setting("title"), channel.Setting("color"))
+        {
+            Language = WidgetSettings.Language(channel.Settings),
+            Strings = channel.Settings["strings"]?.DeepClone(),
+            PreChat = WidgetSettings.PreChat(channel.Settings),
+            OfflineMessage = channel.Setting("offlineMessage"),
+            MaxUploadBytes = options.Value.MaxUploadBytes,
+        });
     }
 
     private static async Task<Results<Created<WidgetMessage>, ProblemHttpResult, ValidationProblem>> Send(
@@ -99,7 +124,7 @@ public static class WidgetApi
         WebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
         ILogger<WidgetHub> logger, CancellationToken ct)
     {
-        var (visitor, refused) = await AuthorizeAsync(http, channels, tokens, ct);
+        var (visitor, channel, refused) = await AuthorizeAsync(http, channels, tokens, ct);
         if (refused is not null)
         {
             return refused;
@@ -124,30 +149,11 @@ public static class WidgetApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["clientMessageId"] = ["clientMessageId is 1 to 100 characters."] });
         }
-        var (name, email) = await store.ProfileAsync(visitor, ct);
-        var page = http.Request.Headers.Referer.ToString();
-        var inbound = new InboundMessage(visitor.ChannelId, $"{visitor.Key}/{clientMessageId}", visitor.Key,
-            // Not matched to a known customer by an email nobody proved (issue 15): a new contact, flagged as a possible duplicate.
-            new SenderIdentity(visitor.Key, name, email) { Unverified = !visitor.Vouches(email) }, text, Html: null, Attachments: [], SentAt: null, ReplyToExternalId: null,
-            JsonSerializer.Serialize(new { text, clientMessageId, page }))
+        if (await VisitorDetails.PreChatMissingAsync(channel!, visitor, store, ct) is { } fillFirst)
         {
-            Metadata = page.Length is > 0 and <= 2000 ? new Dictionary<string, string> { ["page"] = page } : null,
-        };
-        var result = await pipeline.IngestAsync(inbound, ct);
-        var message = (await store.GetMessageAsync(result.MessageId, ct))!;
-        if (!result.Duplicate)
-        {
-            try
-            {
-                // The visitor's other tabs show it too.
-                await hub.Clients.Group(WidgetGroups.Visitor(visitor)).messageCreated(message);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Stored is what counts; the other tabs catch up from history when they reconnect.
-                logger.LogWarning(ex, "Push of widget message {MessageId} to the visitor's other tabs failed", message.Id);
-            }
+            return fillFirst;
         }
+        var message = await VisitorMessages.IngestAsync(new VisitorMessages.Draft(visitor, clientMessageId, text, []), http, store, pipeline, hub, logger, ct);
         return TypedResults.Created((string?)null, message);
     }
 
@@ -155,7 +161,7 @@ public static class WidgetApi
         string? cursor, int? limit, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
         WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
     {
-        var (visitor, refused) = await AuthorizeAsync(http, channels, tokens, ct);
+        var (visitor, _, refused) = await AuthorizeAsync(http, channels, tokens, ct);
         if (refused is not null)
         {
             return refused;
@@ -180,7 +186,7 @@ public static class WidgetApi
         ProfileRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
         WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
     {
-        var (visitor, refused) = await AuthorizeAsync(http, channels, tokens, ct);
+        var (visitor, _, refused) = await AuthorizeAsync(http, channels, tokens, ct);
         if (refused is not null)
         {
             return refused;
@@ -205,18 +211,18 @@ public static class WidgetApi
     }
 
     /// <summary>The caller's visitor token (401 without a valid one), and its channel (404/403 like a session).</summary>
-    private static async Task<(Visitor? Visitor, ProblemHttpResult? Refused)> AuthorizeAsync(
+    internal static async Task<(Visitor? Visitor, ChannelInfo? Channel, ProblemHttpResult? Refused)> AuthorizeAsync(
         HttpContext http, IChannelDirectory channels, VisitorTokens tokens, CancellationToken ct)
     {
         var visitor = tokens.FromRequest(http.Request);
         if (visitor is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return (null, TypedResults.Problem("A valid visitor token is required (Authorization: Bearer <visitorToken>); start a session first.",
+            return (null, null, TypedResults.Problem("A valid visitor token is required (Authorization: Bearer <visitorToken>); start a session first.",
                 statusCode: StatusCodes.Status401Unauthorized));
         }
         var channel = await channels.FindAsync(visitor.ChannelId, ct);
-        return (visitor, WidgetChannels.Check(channel, http.Request, ChannelKinds.Webchat));
+        return (visitor, channel, WidgetChannels.Check(channel, http.Request, ChannelKinds.Webchat));
     }
 
     private static Dictionary<string, string[]> ValidateProfile(string? name, string? email)

@@ -11,14 +11,26 @@ public sealed record WidgetMessage(long Id, long ConversationId, string Directio
     /// <summary>For the visitor's own messages: the id their widget gave it (to match its optimistic copy).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ClientMessageId { get; init; }
+
+    /// <summary>Files of the message; `url` is fetched with the visitor token (`GET /api/widget/attachments/{id}`).</summary>
+    public IReadOnlyList<WidgetAttachment> Attachments { get; init; } = [];
 }
+
+public sealed record WidgetAttachment(long Id, string FileName, string ContentType, long? Size, string Url);
 
 /// <param name="Type">`contact` (the visitor), `user` (a manager) or `system`.</param>
 public sealed record WidgetSender(string Type, string Name);
 
-public sealed record WidgetPage(IReadOnlyList<WidgetMessage> Items, string? NextCursor);
+public sealed record WidgetPage(IReadOnlyList<WidgetMessage> Items, string? NextCursor)
+{
+    /// <summary>The visitor's messages up to this id have been read by a manager (null: none yet).</summary>
+    public long? ReadUpTo { get; init; }
+}
 
 public sealed record WidgetTyping(string Name);
+
+/// <summary>A manager read the conversation: the visitor's messages up to <paramref name="UpToMessageId"/> show "read".</summary>
+public sealed record WidgetRead(long UpToMessageId);
 
 /// <summary>Server-to-visitor events of `/hubs/widget`; the names are wire names, hence camelCase.</summary>
 #pragma warning disable IDE1006 // Naming: these are wire names.
@@ -27,6 +39,8 @@ public interface IWidgetClient
     Task messageCreated(WidgetMessage message);
 
     Task typing(WidgetTyping typing);
+
+    Task read(WidgetRead read);
 }
 #pragma warning restore IDE1006
 

@@ -40,6 +40,7 @@ public static class InboxExtensions
         services.AddSingleton<IOutboxHandler, MediaFetchHandler>();
         services.AddOptions<SlaOptions>().BindConfiguration("Sla");
         services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<IChannelPresence, ChannelPresence>();
         services.AddHostedService<PresenceHeartbeat>();
         services.AddSingleton<ResponseTimes>();
         services.AddSingleton<QueueFeed>();

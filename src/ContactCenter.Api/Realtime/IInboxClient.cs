@@ -44,6 +44,11 @@ public interface IInboxClient
 
 public sealed record ConversationRef(long Id);
 
-public sealed record TypingEvent(long ConversationId, long UserId, string Name);
+/// <param name="UserId">The manager who types; 0 when the customer types (<see cref="Customer"/>).</param>
+public sealed record TypingEvent(long ConversationId, long UserId, string Name)
+{
+    /// <summary>The customer is typing (a web chat visitor), not a colleague.</summary>
+    public bool Customer { get; init; }
+}
 
 public sealed record ResyncEvent(string Reason);

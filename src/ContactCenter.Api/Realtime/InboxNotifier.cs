@@ -13,7 +13,8 @@ namespace ContactCenter.Api.Realtime;
 /// </summary>
 public sealed class InboxNotifier(
     IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
-    ConversationQueries conversations, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays)
+    ConversationQueries conversations, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays,
+    IEnumerable<IReadReceiptRelay> readRelays) : ICustomerTyping
 {
     public async Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct)
     {
@@ -61,6 +62,10 @@ public sealed class InboxNotifier(
     public async Task ReadChangedAsync(long conversationId, long userId, CancellationToken ct)
     {
         await PushConversationAsync(conversationId, [userId], ct);
+        foreach (var relay in readRelays)
+        {
+            await relay.ConversationReadAsync(conversationId, ct);
+        }
     }
 
     /// <summary>Counters are coalesced per user over a short window (<see cref="CounterPushes"/>); the values pushed are exact.</summary>
@@ -79,6 +84,13 @@ public sealed class InboxNotifier(
         {
             await relay.ManagerTypingAsync(conversationId, who.Name, ct);
         }
+    }
+
+    /// <summary>The customer (a web chat visitor) is typing: the same `typing` event, with no user id and `customer: true`.</summary>
+    public async Task CustomerTypingAsync(long conversationId, string customerName, CancellationToken cancellationToken)
+    {
+        var audience = await AudienceAsync(conversationId, cancellationToken);
+        await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).typing(new TypingEvent(conversationId, 0, customerName) { Customer = true });
     }
 
     private async Task PushConversationAsync(long conversationId, IReadOnlyCollection<long> audience, CancellationToken ct)

@@ -24,6 +24,7 @@ public static class RealtimeExtensions
             builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(ResilientHubLifetimeManager<>));
         }
         builder.Services.AddSingleton<InboxNotifier>();
+        builder.Services.AddSingleton<Core.ICustomerTyping>(sp => sp.GetRequiredService<InboxNotifier>());
         builder.Services.AddSingleton<CounterPushes>();
         builder.Services.AddHostedService<BackplaneWatch>();
         return builder;

@@ -101,7 +101,7 @@ public static class AttachmentsApi
         }
         http.Response.Headers["X-Content-Type-Options"] = "nosniff";
         http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
-        var safeType = InlineImageTypes.Inline(row.ContentType) ?? InlineImageTypes.PlayableAudio(row.ContentType) ?? "application/octet-stream";
+        var safeType = Core.InlineImageTypes.Inline(row.ContentType) ?? Core.InlineImageTypes.PlayableAudio(row.ContentType) ?? "application/octet-stream";
         return TypedResults.File(files.Open(row.StoragePath), safeType, row.FileName);
     }
 }

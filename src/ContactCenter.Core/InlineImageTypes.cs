@@ -1,4 +1,4 @@
-namespace ContactCenter.Api.Storage;
+namespace ContactCenter.Core;
 
 /// <summary>
 /// Which stored content types are served as images (the app shows them inline). Media types are case-insensitive

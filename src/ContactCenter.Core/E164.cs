@@ -1,6 +1,6 @@
 using PhoneNumbers;
 
-namespace ContactCenter.Connectors.Sms;
+namespace ContactCenter.Core;
 
 /// <summary>E.164 (`+14155550100`) is how SMS numbers are stored and compared everywhere, so one person is one key.</summary>
 public static class E164
