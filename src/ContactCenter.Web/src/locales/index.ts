@@ -1,3 +1,5 @@
+import { inboxStrings } from './inbox';
+
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 type Area = { en: Record<string, string>; ru: Record<string, string> };
 
@@ -10,4 +12,5 @@ function merge<A extends readonly Area[]>(...list: A) {
 }
 
 export const areas = merge(
+  inboxStrings,
 );
