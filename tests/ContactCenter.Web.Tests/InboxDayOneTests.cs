@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
