@@ -10,7 +10,7 @@ namespace ContactCenter.Web.Tests;
 public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 {
     [Fact]
-    public async Task Dragging_a_deal_card_to_another_stage_moves_its_count_and_amount_and_a_refused_drop_rolls_back()
+    public async Task Dragging_a_deal_card_to_another_stage_moves_its_count_and_amount()
     {
         var manager = await Fx.CreateUserAsync("board" + Suffix, "manager");
         var pipelineName = "Board " + Suffix;
@@ -39,12 +39,8 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(talksColumn.Locator($"[data-deal-id='{chairs}']")).ToBeVisibleAsync();
         await WaitForStageAsync(chairs, talks);
 
-        // The single lost stage needs a loss reason: the server refuses the drop, the card goes back and says why.
-        await DragAsync(newColumn.Locator($"[data-deal-id='{lamps}']"), lostColumn);
-        await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("could not be moved");
-        await ExpectColumnAsync(newColumn, 1, "250");
+        // (A drop on the single lost stage asks for the loss reason first: InboxDayOneTests.)
         await ExpectColumnAsync(lostColumn, 0, "0");
-        await Expect(newColumn.Locator($"[data-deal-id='{lamps}']")).ToBeVisibleAsync();
         Assert.Equal(newStage, (await GetDealAsync(lamps))["stage"]!["id"]!.GetValue<long>());
 
         // A reload shows what the server stored.

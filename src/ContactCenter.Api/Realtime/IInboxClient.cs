@@ -15,7 +15,7 @@ public interface IInboxClient
 
     Task conversationUpdated(ConversationSummary conversation);
 
-    /// <summary>The caller can no longer see the conversation (reassigned away): drop it from lists.</summary>
+    /// <summary>The caller can no longer see the conversation (reassigned away): drop it from lists; `assignee` says to whom.</summary>
     Task conversationRemoved(ConversationRef conversation);
 
     Task countersChanged(Counters counters);
@@ -42,7 +42,7 @@ public interface IInboxClient
 }
 #pragma warning restore IDE1006
 
-public sealed record ConversationRef(long Id);
+public sealed record ConversationRef(long Id, UserRef? Assignee = null);
 
 /// <param name="UserId">The manager who types; 0 when the customer types (<see cref="Customer"/>).</param>
 public sealed record TypingEvent(long ConversationId, long UserId, string Name)

@@ -53,7 +53,13 @@ public sealed class InboxNotifier(
         var removed = formerViewers.Except(audience).ToList();
         if (removed.Count > 0)
         {
-            await hub.Clients.Groups(removed.Select(HubGroups.User).ToList()).conversationRemoved(new ConversationRef(conversationId));
+            // Who has it now, so a screen that had it open can say "taken by <name>" instead of silently closing it.
+            UserRef? assignee;
+            await using (var connection = await db.OpenConnectionAsync(ct))
+            {
+                assignee = await connection.QuerySingleOrDefaultAsync<UserRef>(new CommandDefinition(AssigneeOf, new { conversationId }, cancellationToken: ct));
+            }
+            await hub.Clients.Groups(removed.Select(HubGroups.User).ToList()).conversationRemoved(new ConversationRef(conversationId, assignee));
             await PushCountersAsync(removed, ct);
         }
     }
@@ -92,6 +98,9 @@ public sealed class InboxNotifier(
         var audience = await AudienceAsync(conversationId, cancellationToken);
         await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).typing(new TypingEvent(conversationId, 0, customerName) { Customer = true });
     }
+    private const string AssigneeOf = """
+        SELECT u.id, u.name FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = @conversationId
+        """;
 
     private async Task PushConversationAsync(long conversationId, IReadOnlyCollection<long> audience, CancellationToken ct)
     {

@@ -94,9 +94,9 @@ export interface Stat { count: number; median: number | null; p90: number | null
 export interface StatsRow { conversations: number; firstResponse: Stat; reply: Stat; resolution: Stat; userId?: Id; name?: string; channelId?: Id; channel?: ChannelRef | string }
 export interface ResponseTimes { overall: StatsRow; byUser: StatsRow[]; byChannel: StatsRow[] }
 export interface QueueStats {
-  waiting: { conversationId: Id; channel: ChannelRef | string; waitingSince: string; waitingSeconds: number; slaBreachedAt?: string | null }[];
+  waiting: { conversationId: Id; channel: ChannelRef | string; waitingSince: string; waitingSeconds: number; slaBreachedAt?: string | null; contact?: Ref; preview?: string }[];
   longestWaitSeconds: number; online: { userId: Id; name: string; openConversations: number }[];
   /** Open conversations past their SLA target, assigned or not (absent on servers before it was added). */
-  breaches?: { conversationId: Id; channel: ChannelRef; waitingSince: string; waitingSeconds: number; kind: string; assignee: Ref | null }[];
+  breaches?: { conversationId: Id; channel: ChannelRef; waitingSince: string; waitingSeconds: number; kind: string; assignee: Ref | null; contact?: Ref; preview?: string }[];
 }
 export interface SlaBreach { conversationId: Id; waitingSeconds: number; kind?: string; assignee: Ref | null }

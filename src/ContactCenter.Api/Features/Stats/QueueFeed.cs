@@ -7,10 +7,15 @@ using Npgsql;
 
 namespace ContactCenter.Api.Features.Stats;
 
-public sealed record QueueItem(long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds, DateTimeOffset? SlaBreachedAt);
+/// <summary>A queued (unassigned) conversation as the supervisor's row shows it: who waits, since when, and what they wrote last.</summary>
+public sealed record QueueItem(
+    long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds, DateTimeOffset? SlaBreachedAt,
+    ContactRef Contact, string Preview);
 
 /// <summary>An open conversation whose customer has waited past the channel's target (assigned or not) and still waits.</summary>
-public sealed record QueueBreach(long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds, string Kind, UserRef? Assignee, DateTimeOffset BreachedAt);
+public sealed record QueueBreach(
+    long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds, string Kind, UserRef? Assignee,
+    DateTimeOffset BreachedAt, ContactRef Contact, string Preview);
 
 public sealed record OnlineUser(long UserId, string Name, long OpenConversations);
 
@@ -30,6 +35,9 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHu
         public string? SlaBreachKind { get; init; }
         public long? AssigneeId { get; init; }
         public string? AssigneeName { get; init; }
+        public long ContactId { get; init; }
+        public string ContactName { get; init; } = "";
+        public string Preview { get; init; } = "";
     }
 
     public async Task<QueueStats> ReadAsync(CancellationToken ct)
@@ -40,18 +48,23 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHu
         // each part has its own limit, so many breaches never crowd the queue out (and each part has its partial index).
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
             select c.id as conversation_id, ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
-                   c.waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id, u.name as assignee_name
+                   c.waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id, u.name as assignee_name,
+                   ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name,
+                   left(coalesce(lm.text, ''), 140) as preview
             from (
-                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at) as waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id
+                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at) as waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
+                        c.contact_id, c.last_message_id
                  from conversations c
                  where c.status <> 'resolved' and c.assignee_id is null
                  order by coalesce(c.waiting_since, c.created_at), c.id limit 500)
                 union all
-                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at), c.sla_breached_at, c.sla_breach_kind, c.assignee_id
+                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at), c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
+                        c.contact_id, c.last_message_id
                  from conversations c
                  where c.status <> 'resolved' and c.assignee_id is not null and c.sla_breached_at is not null
                  order by coalesce(c.waiting_since, c.created_at), c.id limit 500)) c
-            join channels ch on ch.id = c.channel_id left join users u on u.id = c.assignee_id
+            join channels ch on ch.id = c.channel_id join contacts ct on ct.id = c.contact_id
+            left join users u on u.id = c.assignee_id left join messages lm on lm.id = c.last_message_id
             order by c.waiting_since, c.id
             """, cancellationToken: ct))).ToList();
         var users = (await connection.QueryAsync<(long Id, string Name, long Open)>(new CommandDefinition("""
@@ -61,11 +74,15 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHu
         var online = await presence.OnlineAsync(users.Select(u => u.Id).ToList());
         long Waited(Row r) => (long)Math.Max(0, (now - r.WaitingSince).TotalSeconds);
         static ChannelRef Channel(Row r) => new(r.ChannelId, r.ChannelKind, r.ChannelName);
+        static UserRef? Assignee(Row r) => r.AssigneeId is { } a ? new UserRef(a, r.AssigneeName ?? "") : null;
+        // Breached conversations first (the supervisor acts on those), then the longest waiting.
         var waiting = rows.Where(r => r.AssigneeId is null)
-            .Select(r => new QueueItem(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachedAt)).ToList();
+            .OrderBy(r => r.SlaBreachedAt is null).ThenBy(r => r.WaitingSince).ThenBy(r => r.ConversationId)
+            .Select(r => new QueueItem(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachedAt,
+                new ContactRef(r.ContactId, r.ContactName), r.Preview)).ToList();
         var breaches = rows.Where(r => r.SlaBreachedAt is not null)
             .Select(r => new QueueBreach(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachKind ?? "",
-                r.AssigneeId is { } a ? new UserRef(a, r.AssigneeName ?? "") : null, r.SlaBreachedAt!.Value)).ToList();
+                Assignee(r), r.SlaBreachedAt!.Value, new ContactRef(r.ContactId, r.ContactName), r.Preview)).ToList();
         return new QueueStats(waiting, waiting.Count == 0 ? 0 : waiting.Max(w => w.WaitingSeconds),
             users.Where(u => online.Contains(u.Id)).Select(u => new OnlineUser(u.Id, u.Name, u.Open)).ToList(), breaches);
     }

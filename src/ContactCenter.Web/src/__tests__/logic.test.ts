@@ -80,7 +80,7 @@ describe('composer', () => {
   it('quotes a message by its text, else by its first file', () => {
     expect(messageSnippet({ text: '  Can you\n send it? ', attachments: [] })).toBe('Can you send it?');
     expect(messageSnippet({ text: 'x'.repeat(200), attachments: [] }, 10)).toBe('xxxxxxxxx…');
-    expect(messageSnippet({ text: '', attachments: [{ fileName: 'a.pdf' }] })).toBe('📎 a.pdf');
+    expect(messageSnippet({ text: '', attachments: [{ fileName: 'a.pdf' }] })).toBe('a.pdf');
   });
   it('shows file sizes in KB and MB', () => {
     expect(fileSize(10)).toBe('1 KB');

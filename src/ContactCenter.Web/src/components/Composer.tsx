@@ -5,6 +5,7 @@ import { fileSize, messageSnippet, newClientId, smsSegments } from '../lib/forma
 import { useLive } from '../live';
 import { useMe } from '../session';
 import type { Attachment, Id, Message } from '../types';
+import { AttachIcon } from './Icons';
 import { useWhatsAppState, WhatsAppTemplates } from './WhatsAppTemplates';
 
 interface Props {
@@ -12,6 +13,8 @@ interface Props {
   /** The message the next reply answers (chosen with a message's Reply action), or null. */
   replyTo: Message | null; onCancelReply: () => void;
   onOptimistic: (m: Message) => void; onSettled: (tempId: Id, real: Message | null) => void;
+  /** The conversation can no longer be answered from here: the draft stays readable and can be copied. */
+  readOnly?: boolean;
 }
 
 /** A file picked, pasted or dropped for the next reply: uploaded at once, sent by id with the reply. */
@@ -20,7 +23,7 @@ interface PendingFile { key: string; name: string; size: number; attachment: Att
 const draftKey = (id: string) => `cc.draft.${id}`;
 
 /** Enter sends, Shift+Enter breaks the line. Drafts live in localStorage, so a reload or an expired session keeps them. */
-export function Composer({ conversationId, serverId, channelKind, replyTo, onCancelReply, onOptimistic, onSettled }: Props) {
+export function Composer({ conversationId, serverId, channelKind, replyTo, onCancelReply, onOptimistic, onSettled, readOnly = false }: Props) {
   const { t } = useI18n();
   const me = useMe();
   const { hub } = useLive();
@@ -57,6 +60,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
   }, [text, channelKind, isNote]);
 
   function onChange(value: string) {
+    if (readOnly) return;
     setText(value);
     const now = Date.now();
     if (!isNote && serverId !== null && value && now - lastTyping.current > 3000) {
@@ -87,7 +91,18 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
 
   const ready = files.filter((f) => f.attachment);
   const uploading = files.some((f) => !f.attachment && !f.error);
-  const canSend = !uploading && (!!text.trim() || ready.length > 0);
+  const canSend = !readOnly && !uploading && (!!text.trim() || ready.length > 0);
+  const [copied, setCopied] = useState(false);
+
+  async function copyDraft() {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    } catch {
+      // No clipboard permission: select the text so the keyboard can copy it.
+      area.current?.select();
+    }
+  }
 
   async function send() {
     const body = text.trim();
@@ -162,7 +177,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
           )}
         </div>
       )}
-      <textarea ref={area} aria-label={isNote ? t('privateNote') : t('composer')} rows={3}
+      <textarea ref={area} aria-label={isNote ? t('privateNote') : t('composer')} rows={3} readOnly={readOnly}
         placeholder={isNote ? t('notePlaceholder') : t('replyPlaceholder')} value={text}
         onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown}
         onPaste={(e) => { if (e.clipboardData.files.length > 0) { e.preventDefault(); addFiles(e.clipboardData.files); } }} />
@@ -170,7 +185,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         <ul className="pending-files" aria-label={t('filesToSend')}>
           {files.map((f) => (
             <li key={f.key} className={f.error ? 'failed' : f.attachment ? 'ready' : 'uploading'} data-status={f.error ? 'failed' : f.attachment ? 'ready' : 'uploading'}>
-              <span>📎 {f.name}</span> <span className="muted">{fileSize(f.size)}</span>
+              <span><AttachIcon size={14} /> {f.name}</span> <span className="muted">{fileSize(f.size)}</span>
               {!f.attachment && !f.error && <span className="muted"> {t('uploading')}</span>}
               {f.error && <span className="error"> {f.error}</span>}
               <button type="button" className="link" aria-label={t('removeFile', { name: f.name })}
@@ -179,8 +194,13 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
           ))}
         </ul>
       )}
+      {readOnly ? (
+        <div className="composer-bar">
+          {text && <button type="button" onClick={() => void copyDraft()}>{copied ? t('draftCopied') : t('copyDraft')}</button>}
+        </div>
+      ) : (
       <div className="composer-bar">
-        <button type="button" className="attach" onClick={() => picker.current?.click()} aria-label={t('attachFiles')} title={t('attachFiles')}>📎</button>
+        <button type="button" className="attach" onClick={() => picker.current?.click()} aria-label={t('attachFiles')} title={t('attachFiles')}><AttachIcon size={18} /></button>
         <input ref={picker} type="file" multiple hidden tabIndex={-1} aria-hidden="true"
           onChange={(e) => { addFiles(e.target.files); e.target.value = ''; }} />
         <label className="toggle">
@@ -190,6 +210,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         {error && <span className="error" role="alert">{error}</span>}
         <button type="submit" className="primary" disabled={!canSend || waClosed}>{isNote ? t('addNote') : t('send')}</button>
       </div>
+      )}
     </form>
   );
 }

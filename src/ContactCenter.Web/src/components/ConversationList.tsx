@@ -1,6 +1,7 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n';
-import { channelIcon, shortTime } from '../lib/format';
+import { shortTime } from '../lib/format';
+import { ChannelIcon } from './Icons';
 import { sameId, type ConversationSummary, type Id } from '../types';
 
 interface Props {
@@ -54,7 +55,7 @@ export function ConversationList({ items, selectedId, loading, hasMore, onMore, 
           <li key={String(c.id)} role="option" aria-selected={selected} tabIndex={i === focusIndex ? 0 : -1}
             className={`conversation ${selected ? 'selected' : ''} ${c.unreadCount > 0 ? 'unread' : ''}`}
             data-conversation-id={String(c.id)} onClick={() => onOpen(c.id)}>
-            <span className={`channel-icon kind-${c.channel.kind}`} title={c.channel.name} aria-label={c.channel.name}>{channelIcon(c.channel.kind)}</span>
+            <span className={`channel-icon kind-${c.channel.kind}`} title={c.channel.name} aria-label={c.channel.name}><ChannelIcon kind={c.channel.kind} /></span>
             <span className="conv-main">
               <span className="conv-top">
                 <span className="contact-name">{c.contact.name}</span>

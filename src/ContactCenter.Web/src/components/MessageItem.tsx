@@ -3,8 +3,10 @@ import { useI18n } from '../i18n';
 import { ApiError, blobUrl } from '../lib/api';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, fullTime, isInlineImage, messageSnippet, shortTime } from '../lib/format';
+import { linkify } from '../lib/linkify';
 import type { Attachment, Message } from '../types';
 import { CallView } from './CallView';
+import { AttachIcon, ReplyIcon } from './Icons';
 
 interface Props {
   message: Message; onRetry: (m: Message) => void;
@@ -26,21 +28,21 @@ export function MessageItem({ message, onRetry, repliedTo, onReply }: Props) {
         {m.direction === 'outbound' && <Ticks message={m} />}
         {!m.pending && (
           <button type="button" className="link reply-action" onClick={() => onReply(m)} aria-label={t('replyToMessage', { name: m.sender.name })}
-            title={t('reply')}>↩</button>
+            title={t('reply')}><ReplyIcon /></button>
         )}
       </div>
       {m.replyToId != null && (
         <button type="button" className="quote" data-testid="reply-quote" disabled={!repliedTo}
           onClick={() => document.querySelector(`[data-message-id="${String(m.replyToId)}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })}>
-          <span className="muted">↩ {repliedTo ? repliedTo.sender.name : ''}</span> {repliedTo ? messageSnippet(repliedTo) : t('earlierMessage')}
+          <span className="muted"><ReplyIcon size={12} /> {repliedTo ? repliedTo.sender.name : ''}</span> {repliedTo ? messageSnippet(repliedTo) : t('earlierMessage')}
         </button>
       )}
       {m.call && <CallView call={m.call} />}
       {html !== null && <div className="email-body" dangerouslySetInnerHTML={{ __html: html }} />}
       {text && !m.call && (
         <div className="text">
-          {text.body}
-          {text.quoted && <details className="quoted"><summary>{t('showQuoted')}</summary><pre>{text.quoted}</pre></details>}
+          {linkify(text.body)}
+          {text.quoted && <details className="quoted"><summary>{t('showQuoted')}</summary><pre>{linkify(text.quoted)}</pre></details>}
         </div>
       )}
       {m.attachments.filter((a) => !m.call || String(a.id) !== String(m.call.recordingAttachmentId)).length > 0 && (
@@ -97,7 +99,7 @@ function AttachmentView({ attachment: a }: { attachment: Attachment }) {
     <li className="attachment">
       {isImage && url && <img src={url} alt={a.fileName} loading="lazy" />}
       <button type="button" className="link" onClick={download} aria-label={t('download', { name: a.fileName })}>
-        📎 {a.fileName}{a.size ? ` (${fileSize(a.size)})` : ''}
+        <AttachIcon size={14} /> {a.fileName}{a.size ? ` (${fileSize(a.size)})` : ''}
       </button>
       {problem && <span className="muted"> {problem}</span>}
     </li>

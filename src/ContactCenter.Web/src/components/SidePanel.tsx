@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
-import { channelIcon, shortTime } from '../lib/format';
+import { shortTime } from '../lib/format';
+import { ChannelIcon } from './Icons';
 import { useResource } from '../lib/useResource';
 import type { Call, ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipeline, TimelineEntry, UserListItem } from '../types';
 import { CallButton, CallView } from './CallView';
@@ -29,7 +30,7 @@ export function SidePanel({ details, onDetails }: { details: ConversationDetails
             <h4>{t('identities')}</h4>
             <ul className="identities">
               {c.identities.map((i, n) => (
-                <li key={n}><span aria-hidden="true">{channelIcon(i.channelKind)}</span> <span className="muted">{i.channelKind}</span> {i.displayName ?? i.username ?? ''} <code>{i.address}</code></li>
+                <li key={n}><ChannelIcon kind={i.channelKind} /> <span className="muted">{i.channelKind}</span> {i.displayName ?? i.username ?? ''} <code>{i.address}</code></li>
               ))}
             </ul>
           </>

@@ -1,21 +1,31 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { api, ApiError, query } from '../lib/api';
-import { channelIcon } from '../lib/format';
 import { useHubEvent, useLive } from '../live';
 import { useMe } from '../session';
-import { sameId, type ConversationDetails, type ConversationSummary, type Message, type Page, type UserListItem } from '../types';
+import { sameId, type ConversationDetails, type ConversationSummary, type Message, type Page, type Ref, type UserListItem } from '../types';
+import { ChannelIcon } from './Icons';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 import { addCreated, byTime, upsertMessage } from '../lib/messageList';
 
-interface Props { conversationId: string; summary: ConversationSummary | null; onDetails: (d: ConversationDetails | null) => void }
+/** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
+export interface TakenAway { assignee: Ref | null }
 
-export function Thread({ conversationId, summary, onDetails }: Props) {
+interface Props {
+  conversationId: string; summary: ConversationSummary | null; onDetails: (d: ConversationDetails | null) => void;
+  /** Set when the caller can no longer see it: the thread stays on screen read-only, with the draft reachable. */
+  takenAway?: TakenAway | null; onClose?: () => void;
+}
+
+export function Thread({ conversationId, summary, onDetails, takenAway = null, onClose }: Props) {
   const { t } = useI18n();
   const me = useMe();
   const { hub } = useLive();
   const [details, setDetails] = useState<ConversationDetails | null>(null);
+  // The freshest state of the header (status, assignee) from whatever came last: the first read, a push, a re-read
+  // after an action. The list's row is not enough: it leaves the list when the conversation leaves the view.
+  const [latest, setLatest] = useState<ConversationSummary | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [olderCursor, setOlderCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +44,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
         api<Page<Message>>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50 })}`),
       ]);
       setDetails(d);
+      setLatest({ ...d, contact: { id: d.contact.id, name: d.contact.name } });
       onDetails(d);
       setMessages((old) => {
         // Keep the browser's own messages still on their way; the page replaces everything else.
@@ -64,6 +75,11 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
   useHubEvent('messageUpdated', (m) => {
     if (String(m.conversationId) === conversationId) setMessages((list) => upsertMessage(list, m));
   });
+  useHubEvent('conversationUpdated', (c) => {
+    if (String(c.id) !== conversationId) return;
+    setLatest(c);
+    setDetails((d) => (d ? { ...d, ...c, contact: d.contact } : d));
+  });
   useHubEvent('typing', (e) => {
     if (String(e.conversationId) === conversationId && !sameId(e.userId, me.id)) setTyping({ name: e.name, until: Date.now() + 4000 });
   });
@@ -75,7 +91,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
     return () => window.clearTimeout(timer);
   }, [typing]);
 
-  const current = summary ?? details;
+  const current = latest ?? summary;
   const byId = useMemo(() => new Map(messages.map((m) => [String(m.id), m])), [messages]);
 
   // Read state: sent while the conversation is on screen, up to the newest message, once per new message.
@@ -131,6 +147,12 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
   async function change(path: 'assign' | 'status', body: unknown) {
     try {
       await api(`/api/conversations/${encodeURIComponent(conversationId)}/${path}`, { body });
+      setError(null);
+      // Read back what the server made of it (a resolve may also assign): the header shows that, push or no push.
+      const d = await api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`);
+      setDetails(d);
+      setLatest({ ...d, contact: { id: d.contact.id, name: d.contact.name } });
+      onDetails(d);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -144,9 +166,14 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
     <section className="thread" aria-label={t('thread')}>
       <header className="thread-head">
         <div>
-          <h2><span aria-hidden="true">{channelIcon(current.channel.kind)}</span> {details?.contact.name ?? current.contact.name}</h2>
+          <h2><ChannelIcon kind={current.channel.kind} /> {details?.contact.name ?? current.contact.name}</h2>
           <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span></span>
         </div>
+        {takenAway ? (
+          <div className="actions">
+            {onClose && <button type="button" onClick={onClose}>{t('close')}</button>}
+          </div>
+        ) : (
         <div className="actions">
           <label>
             <span className="sr-only">{t('assignTo')}</span>
@@ -163,7 +190,13 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
             ? <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('reopen')}</button>
             : <button type="button" className="primary" onClick={() => void change('status', { status: 'resolved' })}>{t('resolve')}</button>}
         </div>
+        )}
       </header>
+      {takenAway && (
+        <p className="notice" role="alert" data-testid="taken-away">
+          {takenAway.assignee ? t('takenBy', { name: takenAway.assignee.name }) : t('noLongerVisible')} {t('readOnlyDraftKept')}
+        </p>
+      )}
       {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
       <ol className="messages" ref={scroller} aria-live="polite" aria-relevant="additions"
         onScroll={(e) => {
@@ -178,7 +211,7 @@ export function Thread({ conversationId, summary, onDetails }: Props) {
         ))}
       </ol>
       <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
-      <Composer conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
+      <Composer readOnly={!!takenAway} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
         replyTo={replyTo} onCancelReply={() => setReplyTo(null)}
         onOptimistic={(m) => { stickToBottom.current = true; setMessages((list) => [...list, m]); }}
         onSettled={(tempId, real) => setMessages((list) => {

@@ -11,6 +11,8 @@ export function sanitizeEmail(html: string, showQuotedLabel: string): string {
     RETURN_DOM_FRAGMENT: true,
   }) as DocumentFragment;
   clean.querySelectorAll('a[href]').forEach((a) => {
+    // Only web, mail and phone links open; any other scheme (javascript:, data:, file:, sms:...) becomes plain text.
+    if (!/^(https?:|mailto:|tel:)/i.test((a.getAttribute('href') ?? '').trim())) { a.removeAttribute('href'); return; }
     a.setAttribute('target', '_blank');
     a.setAttribute('rel', 'noopener noreferrer nofollow');
   });

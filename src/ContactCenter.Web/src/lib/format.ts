@@ -10,13 +10,32 @@ export function shortTime(iso: string | null | undefined, locale: string, now = 
 export const fullTime = (iso: string, locale: string) =>
   new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function duration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return '—';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+const durationUnits = {
+  en: { s: 's', m: 'm', h: 'h', d: 'd' },
+  ru: { s: 'с', m: 'мин', h: 'ч', d: 'д' },
+} as const;
+
+/** A duration for people ("4m 05s" / "4 мин 5 с"), in the app's language; '—' when unknown. */
+export function duration(seconds: number | null | undefined, lang: 'en' | 'ru' = 'en'): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const u = durationUnits[lang];
+  const sep = lang === 'ru' ? ' ' : '';
+  const part = (n: number, unit: string) => `${n}${sep}${unit}`;
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return part(s, u.s);
+  if (s < 3600) return `${part(Math.floor(s / 60), u.m)} ${part(s % 60, u.s)}`;
+  if (s < 86400) return `${part(Math.floor(s / 3600), u.h)} ${part(Math.floor((s % 3600) / 60), u.m)}`;
+  return `${part(Math.floor(s / 86400), u.d)} ${part(Math.floor((s % 86400) / 3600), u.h)}`;
+}
+
+/**
+ * A customer's wait as the supervisor should see it: the server's figure plus the time since it was read (the
+ * browser's clock may be off), or null when it cannot be true (negative, or longer than a year: bad data).
+ */
+export function plausibleWait(serverSeconds: number | null | undefined, readAt: number, now: number): number | null {
+  if (serverSeconds === null || serverSeconds === undefined || !Number.isFinite(serverSeconds) || serverSeconds < 0) return null;
+  const waited = serverSeconds + Math.max(0, now - readAt) / 1000;
+  return waited > 366 * 86400 ? null : waited;
 }
 
 export function money(amount: number | null | undefined, locale: string, currency?: string | null): string {
@@ -37,11 +56,8 @@ export function fileSize(bytes: number | null | undefined): string {
 export function messageSnippet(m: { text: string | null; attachments: { fileName: string }[] }, max = 120): string {
   const text = (m.text ?? '').replace(/\s+/g, ' ').trim();
   if (text) return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  return m.attachments[0] ? `📎 ${m.attachments[0].fileName}` : '';
+  return m.attachments[0] ? m.attachments[0].fileName : '';
 }
-
-const icons: Record<string, string> = { telegram: '✈', sms: '✉', email: '@', webchat: '💬', webform: '📝', api: '⚙', voice: '☎' };
-export const channelIcon = (kind: string) => icons[kind] ?? '•';
 
 /** Local wall-clock value for <input type="datetime-local">. */
 export function toLocalInput(d: Date): string {

@@ -4,13 +4,13 @@
 // push-follow something make their first REST read after the connection has joined its groups (`whenJoined`),
 // so nothing pushed between that read and the join is missed.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
-import type { Counters, ConversationSummary, DealCard, Id, Lead, Message, QueueStats, SlaBreach, TypingEvent } from '../types';
+import type { Counters, ConversationSummary, DealCard, Id, Lead, Message, QueueStats, Ref, SlaBreach, TypingEvent } from '../types';
 
 export interface HubEvents {
   messageCreated: Message;
   messageUpdated: Message;
   conversationUpdated: ConversationSummary;
-  conversationRemoved: { id: Id };
+  conversationRemoved: { id: Id; assignee?: Ref | null };
   countersChanged: Counters;
   typing: TypingEvent;
   activityDue: unknown;

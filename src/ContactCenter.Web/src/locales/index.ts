@@ -1,14 +1,17 @@
 import { calls } from './calls';
 import { channels } from './channels';
+import { inboxStrings } from './inbox';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
 
 type Area = { en: Record<string, string>; ru: Record<string, string> };
+/** Every key of every area (distributes over the union; `keyof (A | B)` would be only the common keys). */
+type KeysOf<U> = U extends unknown ? keyof U : never;
 
 function merge<A extends readonly Area[]>(...list: A) {
   type Union = A[number]['en'];
-  type Merged = { [K in Union extends unknown ? keyof Union : never]: string };
+  type Merged = { [K in KeysOf<Union>]: string };
   const en = Object.assign({}, ...list.map((a) => a.en)) as Merged;
   const ru = Object.assign({}, ...list.map((a) => a.ru)) as Merged;
   return { en, ru };
@@ -18,4 +21,5 @@ export const areas = merge(
   whatsapp,
   calls,
   channels,
+  inboxStrings,
 );

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
+import { Dialog } from '../components/Dialog';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
+import { explain } from '../lib/errors';
 import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
-import { sameId, type Board, type DealCard, type Id, type Pipeline, type UserListItem } from '../types';
+import { sameId, type Board, type DealCard, type Id, type LossReason, type Pipeline, type UserListItem } from '../types';
 
 /** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
 export function moveCard(board: Board, dealId: Id, toStage: Id): Board {
@@ -32,6 +34,8 @@ export function DealsPage() {
   const [assigneeId, setAssigneeId] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState<Id | null>(null);
+  // A drop on the pipeline's lost column: the deal stays where it was until the manager says why it was lost.
+  const [losing, setLosing] = useState<{ deal: DealCard; stageId: Id } | null>(null);
 
   useEffect(() => {
     if (!pipelineId && pipelines.data?.length) setPipelineId(String((pipelines.data.find((p) => p.isDefault) ?? pipelines.data[0]).id));
@@ -49,14 +53,29 @@ export function DealsPage() {
     if (!before) return;
     const from = before.stages.find((s) => s.deals.some((d) => sameId(d.id, dealId)));
     if (!from || sameId(from.stageId, toStage)) return;
+    const target = pipeline?.stages.find((s) => sameId(s.id, toStage));
+    const lostStages = pipeline?.stages.filter((s) => s.semantic === 'lost') ?? [];
+    // With one lost stage the stage says nothing about why: ask (several lost stages each are a reason of their own).
+    if (target?.semantic === 'lost' && lostStages.length === 1) {
+      const deal = from.deals.find((d) => sameId(d.id, dealId));
+      if (deal) setLosing({ deal, stageId: toStage });
+      return;
+    }
     board.set(() => moveCard(before, dealId, toStage));
     try {
       setError(null);
       await api(`/api/deals/${encodeURIComponent(String(dealId))}`, { method: 'PATCH', body: { stageId: toStage } });
     } catch (e) {
       board.set((now) => (now ? moveCard(now, dealId, from.stageId) : now));
-      setError(t('moveFailed', { reason: (e as Error).message }));
+      setError(t('moveFailed', { reason: explain(e, t) }));
     }
+  }
+
+  async function markLost(dealId: Id, stageId: Id, lossReasonId: Id) {
+    await api(`/api/deals/${encodeURIComponent(String(dealId))}/close`, { body: { outcome: 'lost', lossReasonId, stageId } });
+    setLosing(null);
+    setError(null);
+    void board.reload();
   }
 
   return (
@@ -82,6 +101,8 @@ export function DealsPage() {
       <ResourceStatus resource={pipelines} what="GET /api/pipelines" />
       <ResourceStatus resource={board} what="GET /api/pipelines/{id}/board" />
       {error && <p className="error" role="alert">{error}</p>}
+      {losing && <LossDialog deal={losing.deal} onCancel={() => setLosing(null)}
+        onLose={(reasonId) => markLost(losing.deal.id, losing.stageId, reasonId)} />}
       {board.data && (
         <div className="board">
           {board.data.stages.map((col) => (
@@ -122,5 +143,42 @@ export function DealsPage() {
         </div>
       )}
     </div>
+  );
+}
+
+/** Asks why a deal was lost (the loss reasons an admin keeps), then closes it; cancelling leaves the deal where it was. */
+function LossDialog({ deal, onCancel, onLose }: { deal: DealCard; onCancel: () => void; onLose: (reasonId: Id) => Promise<void> }) {
+  const { t } = useI18n();
+  const reasons = useResource<LossReason[]>('/api/loss-reasons');
+  const [reasonId, setReasonId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function submit() {
+    const reason = reasons.data?.find((r) => String(r.id) === reasonId);
+    if (!reason) { setError(t('chooseLossReason')); return; }
+    setBusy(true);
+    try {
+      await onLose(reason.id);
+    } catch (e) {
+      setError(explain(e, t));
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog title={t('loseDealTitle', { title: deal.title })} onClose={onCancel}>
+      <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <label className="field">{t('lossReason')}
+          <select value={reasonId} onChange={(e) => { setReasonId(e.target.value); setError(null); }} required>
+            <option value="">{t('chooseLossReason')}</option>
+            {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{r.name}</option>)}
+          </select>
+        </label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <div className="row">
+          <button type="button" onClick={onCancel}>{t('cancel')}</button>
+          <button type="submit" className="danger" disabled={busy}>{t('markLost')}</button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

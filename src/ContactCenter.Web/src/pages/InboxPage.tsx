@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { PossibleDuplicate, SidePanel } from '../components/SidePanel';
-import { Thread } from '../components/Thread';
+import { Thread, type TakenAway } from '../components/Thread';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { mergePage, replay, upsert, type ListChange, type ListFilter } from '../lib/inboxList';
@@ -36,6 +36,8 @@ export function InboxPage() {
   const [channels, setChannels] = useState<Channel[]>([]);
   const [details, setDetails] = useState<ConversationDetails | null>(null);
   const [laterFor, setLaterFor] = useState<Id | null>(null);
+  // The open conversation a colleague took: it stays on screen, read-only, until the manager closes it.
+  const [takenAway, setTakenAway] = useState<{ id: string; taken: TakenAway } | null>(null);
   const generation = useRef(0);
   const joined = useJoined();
   // Changes pushed while the first page is being read: the page may predate them, so they are replayed on it.
@@ -96,11 +98,12 @@ export function InboxPage() {
     pushedDuringReload.current?.push({ updated: c });
     setItems((list) => upsert(list, c, filter, me.id));
     setDetails((d) => (d && sameId(d.id, c.id) ? { ...d, ...c, contact: d.contact } : d));
+    setTakenAway((g) => (g && sameId(g.id, c.id) ? null : g));
   });
-  useHubEvent('conversationRemoved', ({ id }) => {
+  useHubEvent('conversationRemoved', ({ id, assignee }) => {
     pushedDuringReload.current?.push({ removed: id });
     setItems((list) => list.filter((c) => !sameId(c.id, id)));
-    if (sameId(selectedId, id)) navigate('/inbox', true);
+    if (sameId(selectedId, id)) setTakenAway({ id: String(id), taken: { assignee: assignee ?? null } });
   });
   useHubEvent('resync', () => { void reload(); });
 
@@ -139,7 +142,9 @@ export function InboxPage() {
       </section>
       {selectedId ? (
         <>
-          <Thread key={selectedId} conversationId={selectedId} summary={selected} onDetails={setDetails} />
+          <Thread key={selectedId} conversationId={selectedId} summary={selected} onDetails={setDetails}
+            takenAway={takenAway && sameId(takenAway.id, selectedId) ? takenAway.taken : null}
+            onClose={() => { setTakenAway(null); navigate('/inbox', true); }} />
           <SidePanel details={details && sameId(details.id, selectedId) ? details : null} onDetails={setDetails} />
           {details && sameId(details.id, selectedId) && details.possibleDuplicate && !sameId(laterFor, details.id) && (
             // Narrow screens hide the side panel: the suggestion comes up as a sheet instead (hidden on wide screens).

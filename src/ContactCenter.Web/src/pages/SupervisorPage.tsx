@@ -2,21 +2,27 @@ import { useEffect, useState } from 'react';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { api, ApiError, query } from '../lib/api';
-import { duration } from '../lib/format';
+import { duration, plausibleWait } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
 import { Link } from '../router';
 import type { CallStats, QueueStats, Ref, ResponseTimes, StatsRow } from '../types';
 
-/** A conversation past its SLA target, by id: since when its customer waits and with whom (null: in the queue). */
-type Breaches = Map<string, { since: number; assignee: Ref | null }>;
+/**
+ * A conversation past its SLA target, by id: how long its customer had waited when the server said so (`readAt`, this
+ * browser's clock: the wait grows from there, whatever the two clocks say), with whom (null: in the queue), and who.
+ */
+type Breach = { waited: number; readAt: number; assignee: Ref | null; contact?: Ref; preview?: string };
+type Breaches = Map<string, Breach>;
 
 /** The breaches the server knows of; a server without `breaches` leaves the live ones as they are. */
-function breachesOf(q: QueueStats, live: Breaches): Breaches {
+function breachesOf(q: QueueStats, live: Breaches, readAt: number): Breaches {
   const next: Breaches = q.breaches ? new Map() : new Map(live);
-  for (const b of q.breaches ?? []) next.set(String(b.conversationId), { since: Date.parse(b.waitingSince), assignee: b.assignee });
+  for (const b of q.breaches ?? []) {
+    next.set(String(b.conversationId), { waited: b.waitingSeconds, readAt, assignee: b.assignee, contact: b.contact, preview: b.preview });
+  }
   for (const w of q.waiting) {
-    if (w.slaBreachedAt) next.set(String(w.conversationId), { since: Date.parse(w.waitingSince), assignee: null });
+    if (w.slaBreachedAt) next.set(String(w.conversationId), { waited: w.waitingSeconds, readAt, assignee: null, contact: w.contact, preview: w.preview });
   }
   return next;
 }
@@ -25,8 +31,9 @@ const day = 86400_000;
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export function SupervisorPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const queue = useResource<QueueStats>('/api/stats/queue', useJoined());
+  const [readAt, setReadAt] = useState(Date.now());
   const [breaches, setBreaches] = useState<Breaches>(new Map());
   const [now, setNow] = useState(Date.now());
   const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 7 * day)));
@@ -34,9 +41,18 @@ export function SupervisorPage() {
   const times = useResource<ResponseTimes>(`/api/stats/response-times${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
   const calls = useResource<CallStats>(`/api/stats/calls${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
 
-  useEffect(() => { if (queue.data) { const q = queue.data; setBreaches((live) => breachesOf(q, live)); } }, [queue.data]);
+  useEffect(() => {
+    if (!queue.data) return;
+    const q = queue.data;
+    const at = Date.now();
+    setReadAt(at);
+    setBreaches((live) => breachesOf(q, live, at));
+  }, [queue.data]);
   useHubEvent('queueChanged', (q) => queue.set(() => q));
-  useHubEvent('slaBreached', (b) => setBreaches((s) => new Map(s).set(String(b.conversationId), { since: Date.now() - b.waitingSeconds * 1000, assignee: b.assignee })));
+  useHubEvent('slaBreached', (b) => setBreaches((s) => {
+    const known = s.get(String(b.conversationId));
+    return new Map(s).set(String(b.conversationId), { ...known, waited: b.waitingSeconds, readAt: Date.now(), assignee: b.assignee });
+  }));
   // Answered or resolved: the customer no longer waits, the breach is over.
   useHubEvent('conversationUpdated', (c) => {
     if (c.waitingSince && c.status !== 'resolved') return;
@@ -48,6 +64,11 @@ export function SupervisorPage() {
   const q = queue.data;
   const queued = new Set(q?.waiting.map((w) => String(w.conversationId)));
   const assignedBreaches = [...breaches].filter(([id]) => !queued.has(id));
+  const dur = (seconds: number | null | undefined) => duration(seconds, lang);
+  const waitOf = (seconds: number, at: number) => dur(plausibleWait(seconds, at, now));
+  // Breached rows first (those need someone now), then the longest waiting.
+  const rows = [...(q?.waiting ?? [])].sort((a, b) =>
+    Number(breaches.has(String(b.conversationId))) - Number(breaches.has(String(a.conversationId))) || b.waitingSeconds - a.waitingSeconds);
   return (
     <div className="page supervisor">
       <div className="page-head"><h1>{t('supervisor')}</h1></div>
@@ -59,18 +80,21 @@ export function SupervisorPage() {
             <>
               <p className="kpis">
                 <span><strong data-testid="queue-waiting">{q.waiting.length}</strong> {t('waiting')}</span>
-                <span><strong>{duration(q.longestWaitSeconds)}</strong> {t('longestWait')}</span>
+                <span><strong>{q.waiting.length === 0 ? '—' : waitOf(q.longestWaitSeconds, readAt)}</strong> {t('longestWait')}</span>
               </p>
               <ul className="queue" aria-labelledby="queue-h">
-                {q.waiting.map((w) => {
-                  const waited = (now - Date.parse(w.waitingSince)) / 1000;
+                {rows.map((w) => {
                   const breached = breaches.has(String(w.conversationId));
+                  const wait = waitOf(w.waitingSeconds, readAt);
                   return (
-                    <li key={String(w.conversationId)} className={breached ? 'breach' : ''} data-conversation-id={String(w.conversationId)}>
-                      <Link to={`/inbox/${encodeURIComponent(String(w.conversationId))}`}>#{String(w.conversationId)}</Link>{' '}
-                      <span className="muted">{typeof w.channel === 'string' ? w.channel : w.channel?.name}</span>{' '}
-                      <span>{duration(Number.isFinite(waited) ? waited : w.waitingSeconds)}</span>
-                      {breached && <strong className="danger-text"> {t('slaBreached', { wait: duration(waited) })}</strong>}
+                    <li key={String(w.conversationId)} className={`queue-row ${breached ? 'breach' : ''}`} data-conversation-id={String(w.conversationId)}>
+                      <span className="queue-top">
+                        <Link to={`/inbox/${encodeURIComponent(String(w.conversationId))}`}>{w.contact?.name ?? `#${String(w.conversationId)}`}</Link>
+                        <span className="muted">{typeof w.channel === 'string' ? w.channel : w.channel?.name} · {t('queueUnassigned')}</span>
+                        <span data-testid="queue-wait">{wait}</span>
+                      </span>
+                      <span className="queue-preview muted">{w.preview || t('queueNoPreview')}</span>
+                      {breached && <strong className="danger-text">{t('slaBreached', { wait })}</strong>}
                     </li>
                   );
                 })}
@@ -81,10 +105,13 @@ export function SupervisorPage() {
                   <h3>{t('slaBreaches')}</h3>
                   <ul className="queue breaches" aria-label={t('slaBreaches')}>
                     {assignedBreaches.map(([id, b]) => (
-                      <li key={id} className="breach" data-conversation-id={id}>
-                        <Link to={`/inbox/${encodeURIComponent(id)}`}>#{id}</Link>{' '}
-                        {b.assignee && <span>{t('slaBreachAssigned', { name: b.assignee.name })}</span>}
-                        <strong className="danger-text"> {t('slaBreached', { wait: duration((now - b.since) / 1000) })}</strong>
+                      <li key={id} className="queue-row breach" data-conversation-id={id}>
+                        <span className="queue-top">
+                          <Link to={`/inbox/${encodeURIComponent(id)}`}>{b.contact?.name ?? `#${id}`}</Link>
+                          {b.assignee && <span className="muted">{t('slaBreachAssigned', { name: b.assignee.name })}</span>}
+                        </span>
+                        {b.preview !== undefined && <span className="queue-preview muted">{b.preview || t('queueNoPreview')}</span>}
+                        <strong className="danger-text">{t('slaBreached', { wait: waitOf(b.waited, b.readAt) })}</strong>
                       </li>
                     ))}
                   </ul>
@@ -140,7 +167,8 @@ function rowName(r: StatsRow): string {
 }
 
 function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const dur = (seconds: number | null | undefined) => duration(seconds, lang);
   const share = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
   return (
     <table className="stats">
@@ -153,10 +181,10 @@ function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
         {rows.map((r, i) => (
           <tr key={i}>
             <td>{rowName(r)}</td><td>{r.conversations}</td>
-            <td>{duration(r.firstResponse?.median)}</td><td>{duration(r.firstResponse?.p90)}</td>
-            <td>{duration(r.reply?.median)}</td><td>{duration(r.reply?.p90)}</td>
+            <td>{dur(r.firstResponse?.median)}</td><td>{dur(r.firstResponse?.p90)}</td>
+            <td>{dur(r.reply?.median)}</td><td>{dur(r.reply?.p90)}</td>
             <td>{share(r.firstResponse?.withinTargetShare)}</td>
-            <td>{duration(r.resolution?.median)}</td>
+            <td>{dur(r.resolution?.median)}</td>
           </tr>
         ))}
       </tbody>
@@ -166,7 +194,7 @@ function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
 
 /** Median first response per day over the last days, one response-times call per day. */
 function Chart({ days }: { days: number }) {
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const [points, setPoints] = useState<{ day: string; label: string; value: number | null }[] | null>(null);
   useEffect(() => {
     const ctrl = new AbortController();
@@ -191,9 +219,9 @@ function Chart({ days }: { days: number }) {
           const h = p.value !== null ? Math.max(2, (p.value / max) * 100) : 0;
           return (
             <g key={i} className="point" data-day={p.day} data-value={p.value ?? ''}>
-              <rect x={i * w + 8} y={110 - h} width={w - 16} height={h} className="bar"><title>{`${p.label}: ${duration(p.value)}`}</title></rect>
+              <rect x={i * w + 8} y={110 - h} width={w - 16} height={h} className="bar"><title>{`${p.label}: ${duration(p.value, lang)}`}</title></rect>
               <text x={i * w + w / 2} y={125} textAnchor="middle" fontSize="9">{p.label}</text>
-              <text x={i * w + w / 2} y={106 - h} textAnchor="middle" fontSize="8">{p.value !== null ? duration(p.value) : ''}</text>
+              <text x={i * w + w / 2} y={106 - h} textAnchor="middle" fontSize="8">{p.value !== null ? duration(p.value, lang) : ''}</text>
             </g>
           );
         })}

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { ChannelIcon } from '../../../components/Icons';
 import { useI18n } from '../../../i18n';
 import { api } from '../../../lib/api';
 import { explain } from '../../../lib/errors';
@@ -88,7 +89,7 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
             {channelKinds.map((k) => (
               <label key={k.kind} className={`kind-choice${kind === k.kind ? ' chosen' : ''}`}>
                 <input type="radio" name="kind" value={k.kind} checked={kind === k.kind} onChange={() => pick(k.kind)} />
-                <span className="kind-icon" aria-hidden="true">{k.icon}</span>
+                <span className="kind-icon"><ChannelIcon kind={k.kind} /></span>
                 <span><strong>{t(`chk_${k.kind}` as StringKey)}</strong><br /><span className="muted">{t(`chk_${k.kind}_about` as StringKey)}</span></span>
               </label>
             ))}

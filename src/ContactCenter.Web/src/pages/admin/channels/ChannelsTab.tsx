@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ChannelIcon } from '../../../components/Icons';
 import { Dialog } from '../../../components/Dialog';
 import { ResourceStatus } from '../../../components/Status';
 import { useI18n } from '../../../i18n';
@@ -55,7 +56,7 @@ export function ChannelsTab() {
           return (
             <li key={String(c.id)} data-channel-id={String(c.id)}>
               <div className="channel-line">
-                <span aria-hidden="true">{def?.icon ?? '•'}</span> <strong>{c.name}</strong>{' '}
+                <ChannelIcon kind={c.kind} /> <strong>{c.name}</strong>{' '}
                 <span className="pill">{def ? t(`chk_${c.kind}` as StringKey) : c.kind}</span>
                 {c.archivedAt ? <span className="pill">{t('chArchivedPill')}</span> : !c.enabled && <span className="pill">{t('chDisabledPill')}</span>}
               </div>

@@ -1,0 +1,29 @@
+import { area } from './area';
+
+// The inbox's day-one fixes: a thread taken away while open, the deal board's loss reason, the supervisor's queue.
+export const inboxStrings = area({
+  en: {
+    takenBy: '{name} took this conversation.',
+    noLongerVisible: 'This conversation is no longer yours to see.',
+    readOnlyDraftKept: 'It is read-only here now; your draft is kept below.',
+    copyDraft: 'Copy draft',
+    draftCopied: 'Draft copied',
+    loseDealTitle: 'Why was “{title}” lost?',
+    chooseLossReason: 'Choose a reason',
+    markLost: 'Mark as lost',
+    queueUnassigned: 'unassigned',
+    queueNoPreview: 'no text',
+  },
+  ru: {
+    takenBy: '{name} забрал(а) этот диалог.',
+    noLongerVisible: 'Этот диалог вам больше не виден.',
+    readOnlyDraftKept: 'Теперь он только для чтения; ваш черновик сохранён ниже.',
+    copyDraft: 'Скопировать черновик',
+    draftCopied: 'Черновик скопирован',
+    loseDealTitle: 'Почему сделка «{title}» проиграна?',
+    chooseLossReason: 'Выберите причину',
+    markLost: 'Отметить проигранной',
+    queueUnassigned: 'не назначен',
+    queueNoPreview: 'без текста',
+  },
+});

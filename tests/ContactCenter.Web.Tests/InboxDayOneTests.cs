@@ -1,0 +1,235 @@
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>
+/// The state bugs a first day in the inbox would hit (issue #16's list), each seen in real Chromium against the real
+/// server: a thread header after Resolve, a conversation a colleague takes, long tokens, icons, a lost drop on the
+/// board, and the supervisor's queue rows.
+/// </summary>
+public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
+{
+    [Fact]
+    public async Task After_resolve_in_the_open_view_the_header_shows_what_the_server_has_not_the_first_loaded_state()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Resolve " + Suffix);
+        var manager = await Fx.CreateUserAsync("res" + Suffix, "manager", channel.Id);
+        var id = (await Fx.IngestAsync(channel, "r-" + Suffix, "cust-" + Suffix, "Please close my ticket", "Rita"))["conversationId"]!.ToString();
+        await SignInAsync(manager.Email);
+
+        var row = Page.Locator($"[data-conversation-id='{id}']");
+        await row.ClickAsync();
+        var head = Page.Locator(".thread-head");
+        await Expect(Page.GetByTestId("conversation-status")).ToHaveTextAsync("Open");
+        await Expect(head.GetByRole(AriaRole.Button, new() { Name = "Take" })).ToBeVisibleAsync();
+
+        await head.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await Expect(row).ToHaveCountAsync(0); // the "Open" view no longer lists it
+        var server = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{id}"))!;
+        Assert.Equal("resolved", server["status"]!.GetValue<string>());
+        await Expect(Page.GetByTestId("conversation-status")).ToHaveTextAsync("Resolved");
+        await Expect(head.GetByRole(AriaRole.Button, new() { Name = "Reopen" })).ToBeVisibleAsync();
+        await Expect(head.GetByRole(AriaRole.Button, new() { Name = "Resolve" })).ToHaveCountAsync(0);
+        var assignee = server["assignee"]?["id"]?.ToString() ?? "";
+        await Expect(head.GetByRole(AriaRole.Combobox, new() { Name = "Assign to" })).ToHaveValueAsync(assignee);
+        if (assignee == manager.Id.ToString())
+        {
+            await Expect(head.GetByRole(AriaRole.Button, new() { Name = "Take" })).ToHaveCountAsync(0);
+        }
+    }
+
+    [Fact]
+    public async Task When_a_colleague_takes_the_open_conversation_the_manager_is_told_who_and_keeps_the_draft_read_only()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Taken " + Suffix);
+        var anna = await Fx.CreateUserAsync("anna" + Suffix, "manager", channel.Id);
+        var boris = await Fx.CreateUserAsync("boris" + Suffix, "manager", channel.Id);
+        var id = (await Fx.IngestAsync(channel, "t-" + Suffix, "cust-" + Suffix, "Who can help me?", "Tom"))["conversationId"]!.ToString();
+        await Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = Fx.BaseUrl });
+        await SignInAsync(anna.Email);
+        await Page.Locator($"[data-conversation-id='{id}']").ClickAsync();
+        var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
+        await composer.FillAsync("Hello Tom, here is the price list you asked for");
+
+        await Fx.ApiAsync(boris.Token, HttpMethod.Post, $"/api/conversations/{id}/assign", new { userId = boris.Id });
+
+        var notice = Page.GetByTestId("taken-away");
+        await Expect(notice).ToContainTextAsync($"boris{Suffix} took this conversation");
+        await Expect(Page).ToHaveURLAsync(new Regex($"/inbox/{id}$")); // still on screen, not the empty inbox
+        await Expect(composer).ToHaveValueAsync("Hello Tom, here is the price list you asked for");
+        await Expect(composer).Not.ToBeEditableAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Send" })).ToHaveCountAsync(0);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Copy draft" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Draft copied" })).ToBeVisibleAsync();
+        Assert.Equal("Hello Tom, here is the price list you asked for", await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await Screenshot("taken-away");
+
+        await Page.Locator(".thread-head").GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/inbox$"));
+    }
+
+    [Fact]
+    public async Task A_long_token_and_url_wrap_inside_the_thread_and_links_open_safely()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Long " + Suffix);
+        var manager = await Fx.CreateUserAsync("long" + Suffix, "manager", channel.Id);
+        var token = new string('x', 600);
+        var url = "https://shop.example/track?" + string.Join("&", Enumerable.Range(0, 40).Select(i => $"p{i}=v{i}"));
+        var text = $"Order {token}\nTrack it at {url} or write mailto:help@shop.example (not javascript:alert(1))\n> {token}";
+        var ingested = await Fx.IngestAsync(channel, "l-" + Suffix, "cust-" + Suffix, text, "Lev");
+        var id = ingested["conversationId"]!.ToString();
+        // A reply quoting it: the quote line is a single line that must shorten, not stretch the thread.
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{id}/messages",
+            new { text = "Looking into it", replyToMessageId = ingested["messageId"]!.GetValue<long>() });
+        await SignInAsync(manager.Email);
+        await Page.Locator($"[data-conversation-id='{id}']").ClickAsync();
+        var message = Page.Locator(".message.inbound");
+        await Expect(message).ToContainTextAsync("Track it at");
+        await Expect(Page.GetByTestId("reply-quote")).ToBeVisibleAsync();
+
+        var width = await Page.EvaluateAsync<JsonObject>("""
+            () => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+                     side: document.querySelector('.side').getBoundingClientRect().right,
+                     thread: document.querySelector('.thread').scrollWidth - document.querySelector('.thread').clientWidth })
+            """);
+        Assert.True(width["scroll"]!.GetValue<int>() <= width["client"]!.GetValue<int>(), $"the page scrolls sideways: {width}");
+        Assert.True(width["side"]!.GetValue<double>() <= width["client"]!.GetValue<int>() + 1, $"the side panel is pushed off screen: {width}");
+        Assert.True(width["thread"]!.GetValue<int>() <= 0, $"the thread scrolls sideways: {width}");
+
+        var link = message.Locator($"a[href='{url}']");
+        await Expect(link).ToHaveAttributeAsync("rel", "noopener noreferrer");
+        await Expect(link).ToHaveAttributeAsync("target", "_blank");
+        await Expect(message.Locator("a[href='mailto:help@shop.example']")).ToHaveCountAsync(1);
+        await Expect(message.Locator("a[href^='javascript']")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Channel_and_attach_icons_are_bundled_svg_not_emoji()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Icons " + Suffix);
+        var manager = await Fx.CreateUserAsync("icon" + Suffix, "manager", channel.Id);
+        var id = (await Fx.IngestAsync(channel, "i-" + Suffix, "cust-" + Suffix, "Icons?", "Ivan"))["conversationId"]!.ToString();
+        await SignInAsync(manager.Email);
+        var row = Page.Locator($"[data-conversation-id='{id}']");
+        await Expect(row.Locator(".channel-icon svg")).ToHaveCountAsync(1);
+        await row.ClickAsync();
+        await Expect(Page.Locator(".thread-head h2 svg")).ToHaveCountAsync(1);
+        var attach = Page.GetByRole(AriaRole.Button, new() { Name = "Attach files" });
+        await Expect(attach.Locator("svg")).ToHaveCountAsync(1);
+        // No pictographs anywhere they were: without an emoji font those draw as empty boxes.
+        var texts = await Page.EvaluateAsync<string>("() => [...document.querySelectorAll('.channel-icon, .thread-head h2, .composer-bar .attach')].map(e => e.textContent).join('|')");
+        Assert.DoesNotMatch(new Regex(@"\p{Cs}|[\u2600-\u27BF]"), texts);
+    }
+
+    [Fact]
+    public async Task Dropping_a_deal_on_the_lost_column_asks_the_loss_reason_and_cancel_leaves_it_where_it_was()
+    {
+        var manager = await Fx.CreateUserAsync("lose" + Suffix, "manager");
+        var reason = $"Too expensive {Suffix}";
+        var reasonId = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/loss-reasons", new { name = reason }))!["id"]!.GetValue<long>();
+        var pipelineName = "Lose " + Suffix;
+        var pipeline = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/pipelines", new
+        {
+            name = pipelineName,
+            stages = new[] { new { name = "New", semantic = "open" }, new { name = "Won", semantic = "won" }, new { name = "Lost", semantic = "lost" } },
+        }))!;
+        var stageIds = pipeline["stages"]!.AsArray().Select(s => s!["id"]!.GetValue<long>()).ToArray();
+        var dealId = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/deals", new
+        {
+            title = $"Sofas {Suffix}", amount = 900, currency = "USD", pipelineId = pipeline["id"]!.GetValue<long>(), stageId = stageIds[0], assigneeId = manager.Id,
+        }))!["id"]!.GetValue<long>();
+
+        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
+        var newColumn = Page.Locator($".board .column[data-stage-id='{stageIds[0]}']");
+        var lostColumn = Page.Locator($".board .column[data-stage-id='{stageIds[2]}']");
+        var card = Page.Locator($"[data-deal-id='{dealId}']");
+        await Expect(newColumn.Locator($"[data-deal-id='{dealId}']")).ToBeVisibleAsync();
+
+        await DragAsync(card, lostColumn);
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync($"Sofas {Suffix}");
+        await Expect(Page.GetByText("POST /api")).ToHaveCountAsync(0);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(newColumn.Locator($"[data-deal-id='{dealId}']")).ToBeVisibleAsync();
+        Assert.Null((await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{dealId}"))!["outcome"]?.GetValue<string>());
+
+        await DragAsync(card, lostColumn);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Mark as lost" }).ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Choose a reason"); // nothing sent without a reason
+        await dialog.GetByRole(AriaRole.Combobox, new() { Name = "Loss reason" }).SelectOptionAsync(new SelectOptionValue { Label = reason });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Mark as lost" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(lostColumn.Locator($"[data-deal-id='{dealId}']")).ToBeVisibleAsync();
+        var deal = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{dealId}"))!;
+        Assert.Equal("lost", deal["outcome"]!.GetValue<string>());
+        Assert.Equal(reasonId, deal["lossReason"]!["id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task The_supervisor_queue_row_names_the_customer_with_a_preview_pins_breaches_first_and_speaks_Russian()
+    {
+        var calm = await Fx.CreateApiChannelAsync(null, "Calm " + Suffix);
+        var secret = "test-secret-" + Suffix;
+        var strict = await Fx.CreateChannelAsync("api", "Strict " + Suffix, new JsonObject
+        {
+            ["secret"] = secret,
+            ["sla"] = new JsonObject { ["firstResponseSeconds"] = 1 },
+        });
+        var strictChannel = new AppFixture.ApiChannel(strict["id"]!.GetValue<long>(), secret);
+        var supervisor = await Fx.CreateUserAsync("qsup" + Suffix, "supervisor");
+        // The older one waits longest but is within target; the newer one breaches: it must come first.
+        var older = (await Fx.IngestAsync(calm, "q1-" + Suffix, "c1-" + Suffix, "Do you deliver to Kazan?", "Олег Старый"))["conversationId"]!.ToString();
+        var breached = (await Fx.IngestAsync(strictChannel, "q2-" + Suffix, "c2-" + Suffix, "Срочно: заказ не пришёл", "Вера Срочная"))["conversationId"]!.ToString();
+        for (var i = 0; i < 100; i++)
+        {
+            var stats = (await Fx.ApiAsync(supervisor.Token, HttpMethod.Get, "/api/stats/queue"))!;
+            if (stats["waiting"]!.AsArray().Any(w => w!["conversationId"]!.ToString() == breached && w["slaBreachedAt"] is not null))
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+
+        // The browser's clock is an hour behind the server's: the wait must not come out negative.
+        await Page.Clock.InstallAsync(new() { TimeDate = DateTime.UtcNow.AddHours(-1) });
+        await Page.Clock.ResumeAsync();
+        await Fx.SignInAsync(Page, supervisor.Email, path: "/supervisor");
+        await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
+        var queue = Page.GetByRole(AriaRole.List, new() { Name = "Очередь" });
+        var breachedRow = queue.Locator($"li[data-conversation-id='{breached}']");
+        var olderRow = queue.Locator($"li[data-conversation-id='{older}']");
+        await Expect(breachedRow).ToContainTextAsync("Вера Срочная");
+        await Expect(breachedRow).ToContainTextAsync("Срочно: заказ не пришёл");
+        await Expect(breachedRow).ToContainTextAsync("не назначен");
+        await Expect(breachedRow).ToContainTextAsync("SLA нарушен");
+        await Expect(olderRow).ToContainTextAsync("Олег Старый");
+        await Expect(olderRow).ToContainTextAsync("Do you deliver to Kazan?");
+
+        var order = await queue.Locator("li[data-conversation-id]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.conversationId)");
+        Assert.True(Array.IndexOf(order, breached) < Array.IndexOf(order, older), $"breached first: {string.Join(",", order)}");
+        var wait = await olderRow.GetByTestId("queue-wait").TextContentAsync() ?? "";
+        Assert.Matches(new Regex(@"^\d+ (с|мин \d+ с)$"), wait); // Russian units, never negative, not the hour of clock skew
+        await Screenshot("supervisor-queue-ru");
+    }
+
+    private async Task DragAsync(ILocator card, ILocator column)
+    {
+        await card.Locator("strong").HoverAsync();
+        await Page.Mouse.DownAsync();
+        var box = (await column.Locator("header").BoundingBoxAsync())!;
+        await Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2, new() { Steps = 12 });
+        await Page.Mouse.UpAsync();
+    }
+
+    private async Task SignInAsync(string email)
+    {
+        await Fx.SignInAsync(Page, email);
+        await Expect(Page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" })).ToBeVisibleAsync();
+    }
+}
