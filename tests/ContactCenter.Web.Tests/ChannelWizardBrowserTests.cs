@@ -343,6 +343,80 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
     }
 
     [Fact]
+    public async Task WhatsApp_in_English_VK_in_Russian_and_voice_are_created_through_the_wizard_with_their_checks_passing_and_the_servers_URLs()
+    {
+        provider = WireMockServer.Start();
+        provider.Given(Request.Create().WithPath("/v21.0/106540352242922").UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json")
+                .WithBody("""{"display_phone_number":"15550783881","verified_name":"Shop","id":"106540352242922"}"""));
+        provider.Given(Request.Create().WithPath("/method/groups.getById"))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json")
+                .WithBody("""{"response":{"groups":[{"id":218375120,"name":"Shop","screen_name":"shop"}]}}"""));
+        provider.Given(Request.Create().WithPath("/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/IncomingPhoneNumbers.json").UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json")
+                .WithBody("""{"incoming_phone_numbers":[{"sid":"PN1","phone_number":"+14155550100"}]}"""));
+
+        await OpenWizardAsync();
+        await ChooseKindAsync("WhatsApp Business");
+        await page.GetByLabel("Channel name").FillAsync("WhatsApp " + suffix);
+        await FillAsync(new()
+        {
+            ["Phone number ID"] = "106540352242922", ["Access token"] = "EAAGwizardtoken", ["App secret"] = "wizard-app-secret-0123456789",
+            ["Verify token"] = "wizard-verify-token", ["Graph API address"] = provider.Url + "/v21.0",
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save and check" }).ClickAsync();
+        await ExpectCreatedAsync("WhatsApp " + suffix, "webhookUrl", ChannelWizardFixture.PublicBaseUrl, "Continue");
+
+        await OpenWizardAsync();
+        await ToRussianAsync();
+        await ChooseKindAsync("Сообщество ВКонтакте", next: "Далее");
+        await page.GetByLabel("Название канала").FillAsync("ВК " + suffix);
+        await FillAsync(new()
+        {
+            ["ID сообщества"] = "218375120", ["Ключ доступа сообщества"] = "vk1.a.wizardtoken", ["Секретный ключ"] = "wizardVkSecret",
+            ["Код подтверждения"] = "a1b2c3d4", ["Адрес API ВКонтакте"] = provider.Url + "/method",
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Сохранить и проверить" }).ClickAsync();
+        await ExpectCreatedAsync("ВК " + suffix, "callbackUrl", ChannelWizardFixture.PublicBaseUrl, "Продолжить");
+
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Язык" }).SelectOptionAsync("en");
+        await OpenWizardAsync();
+        await ChooseKindAsync("Phone calls (Twilio Voice)");
+        await page.GetByLabel("Channel name").FillAsync("Calls " + suffix);
+        await FillAsync(new()
+        {
+            ["Account SID"] = "AC0123456789abcdef0123456789abcdef", ["Auth token"] = "wizard-auth-token", ["Twilio phone number"] = "+14155550100",
+            ["This server’s public address"] = "https://calls.example.test", ["Twilio API address"] = provider.Url!,
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save and check" }).ClickAsync();
+        await ExpectCreatedAsync("Calls " + suffix, "voiceUrl", "https://calls.example.test", "Continue");
+    }
+
+    private async Task FillAsync(Dictionary<string, string> fields)
+    {
+        await OpenAdvancedAsync();
+        foreach (var (label, value) in fields)
+        {
+            await page.Locator(".settings-fields").GetByLabel(label, new() { Exact = false }).First.FillAsync(value);
+        }
+    }
+
+    /// <summary>The check passed (server and screen agree), and the paste step shows the server's URL on the given address.</summary>
+    private async Task ExpectCreatedAsync(string name, string publicKey, string baseUrl, string next)
+    {
+        await Expect(page.Locator(".check-ok")).ToBeVisibleAsync();
+        var channel = await ChannelNamedAsync(name);
+        Assert.Null(channel["statusError"]);
+        Assert.Null(channel["settings"]?["accessToken"] ?? channel["settings"]?["authToken"] ?? channel["settings"]?["appSecret"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = next, Exact = true }).ClickAsync();
+        var url = (await ChannelAsync(channel["id"]!.GetValue<long>()))["public"]![publicKey]!.GetValue<string>();
+        Assert.StartsWith(baseUrl, url, StringComparison.Ordinal);
+        await Expect(page.Locator($"[data-public-key='{publicKey}'] input")).ToHaveValueAsync(url);
+        await fx.ApiAsync(fx.AdminToken, HttpMethod.Patch, $"/api/channels/{channel["id"]}", new { enabled = false });
+        await page.GotoAsync(page.Url);
+    }
+
+    [Fact]
     public async Task On_a_390_px_phone_every_step_of_the_wizard_fits_without_sideways_scrolling()
     {
         await page.SetViewportSizeAsync(390, 844);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Connectors.Sms;
+using ContactCenter.Core;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
