@@ -61,7 +61,7 @@ public sealed class AttachmentsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
-    public async Task A_channel_that_cannot_send_files_refuses_the_reply_visibly_and_keeps_text_and_files()
+    public async Task An_oversized_file_is_refused_next_to_it_and_a_dropped_file_goes_out_with_the_web_chat_reply()
     {
         var (conversationId, manager) = await WebchatConversationAsync();
         await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
@@ -75,7 +75,7 @@ public sealed class AttachmentsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(pending.Filter(new() { HasText = "huge.bin" })).ToContainTextAsync("Too large: A file may be at most 2 MB.");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Remove huge.bin" }).ClickAsync();
 
-        // Dropped on the composer: uploaded (any channel may hold uploads), but web chat cannot send files.
+        // Dropped on the composer: uploaded, then sent with the text (web chat sends files to the visitor since #18).
         await Page.Locator("form.composer").EvaluateAsync("""
             form => {
               const data = new DataTransfer();
@@ -86,20 +86,14 @@ public sealed class AttachmentsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(pending.Filter(new() { HasText = "blue.png" })).ToHaveAttributeAsync("data-status", "ready");
         await composer.FillAsync("Here is the blue one.");
         await composer.PressAsync("Enter");
-        await Expect(Page.Locator("form.composer").GetByRole(AriaRole.Alert))
-            .ToHaveTextAsync("Not sent: This channel cannot send files. Remove the files to send the text alone.");
-        await Expect(composer).ToHaveValueAsync("Here is the blue one.");
-        await Expect(pending).ToHaveCountAsync(1);
-        await Expect(Page.Locator(".message.outbound")).ToHaveCountAsync(0);
-
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Remove blue.png" }).ClickAsync();
-        await composer.PressAsync("Enter");
         var sentReply = Page.Locator(".message.outbound").Filter(new() { HasText = "Here is the blue one." });
         await Expect(sentReply).ToHaveAttributeAsync("data-status", new System.Text.RegularExpressions.Regex("^(queued|sent|delivered)$")); // the server's copy
-        await Expect(Page.Locator("form.composer").GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        await Expect(sentReply).ToContainTextAsync("blue.png");
+        await Expect(composer).ToHaveValueAsync("");
+        await Expect(pending).ToHaveCountAsync(0);
         var messages = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{conversationId}/messages"))!["items"]!.AsArray();
         var sent = Assert.Single(messages, m => m!["direction"]!.GetValue<string>() == "outbound")!;
-        Assert.Empty(sent["attachments"]!.AsArray());
+        Assert.Equal("blue.png", Assert.Single(sent["attachments"]!.AsArray())!["fileName"]!.GetValue<string>());
     }
 
     /// <summary>A visitor writes through the web chat widget's routes, as the widget on a shop's page would.</summary>

@@ -373,7 +373,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
         await page.GetByLabel("Название канала").FillAsync("ВК " + suffix);
         await FillAsync(new()
         {
-            ["ID сообщества"] = "218375120", ["Ключ доступа сообщества"] = "vk1.a.wizardtoken", ["Секретный ключ"] = "wizardVkSecret",
+            ["ID сообщества"] = "218375120", ["Ключ доступа сообщества"] = "vk1.a.wizardtokenwizardtokenwizardtoken", ["Секретный ключ"] = "wizardVkSecret",
             ["Код подтверждения"] = "a1b2c3d4", ["Адрес API ВКонтакте"] = provider.Url + "/method",
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Сохранить и проверить" }).ClickAsync();

@@ -91,14 +91,14 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(message).ToContainTextAsync("Track it at");
         await Expect(Page.GetByTestId("reply-quote")).ToBeVisibleAsync();
 
-        var width = await Page.EvaluateAsync<JsonObject>("""
+        var width = await Page.EvaluateAsync<System.Text.Json.JsonElement>("""
             () => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
                      side: document.querySelector('.side').getBoundingClientRect().right,
                      thread: document.querySelector('.thread').scrollWidth - document.querySelector('.thread').clientWidth })
             """);
-        Assert.True(width["scroll"]!.GetValue<int>() <= width["client"]!.GetValue<int>(), $"the page scrolls sideways: {width}");
-        Assert.True(width["side"]!.GetValue<double>() <= width["client"]!.GetValue<int>() + 1, $"the side panel is pushed off screen: {width}");
-        Assert.True(width["thread"]!.GetValue<int>() <= 0, $"the thread scrolls sideways: {width}");
+        Assert.True(width.GetProperty("scroll").GetDouble() <= width.GetProperty("client").GetDouble(), $"the page scrolls sideways: {width}");
+        Assert.True(width.GetProperty("side").GetDouble() <= width.GetProperty("client").GetDouble() + 1, $"the side panel is pushed off screen: {width}");
+        Assert.True(width.GetProperty("thread").GetDouble() <= 0, $"the thread scrolls sideways: {width}");
 
         var link = message.Locator($"a[href='{url}']");
         await Expect(link).ToHaveAttributeAsync("rel", "noopener noreferrer");

@@ -68,7 +68,10 @@ public sealed class PagesBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
 
             var ingested = await fx.IngestAsync(channel, "ext-" + suffix, "cust-" + suffix, "Anyone there?", "Queued Quinn");
             await Expect(waiting).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"#{ingested["conversationId"]}" })).ToBeVisibleAsync();
+            // The row names the customer (issue #16) and links to the conversation.
+            var row = page.Locator($"li[data-conversation-id='{ingested["conversationId"]}']");
+            await Expect(row.GetByRole(AriaRole.Link, new() { Name = "Queued Quinn" })).ToHaveAttributeAsync("href", $"/inbox/{ingested["conversationId"]}");
+            await Expect(row).ToContainTextAsync("Anyone there?");
         }
         finally
         {

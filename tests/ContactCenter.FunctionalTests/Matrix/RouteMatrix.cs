@@ -26,6 +26,7 @@ public static class RouteMatrix
         Row("GET", "/webhooks/whatsapp/{channelId:long}", Public,
             c => Url($"/webhooks/whatsapp/{c.S.ChannelA}?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1"), "not a whatsapp channel"),
         Row("POST", "/webhooks/whatsapp/{channelId:long}", Public, c => Send($"/webhooks/whatsapp/{c.S.ChannelA}", new { }), "not a whatsapp channel"),
+        Row("POST", "/webhooks/vk/{channelId:long}", Public, c => Send($"/webhooks/vk/{c.S.ChannelA}", new { type = "confirmation", group_id = 1 }), "not a vk channel"),
         Row("POST", "/webhooks/voice/{channelId:long}/", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}", new { }), "not a voice channel"),
         Row("POST", "/webhooks/voice/{channelId:long}/dial", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}/dial?next=1", new { }), "not a voice channel"),
         Row("POST", "/webhooks/voice/{channelId:long}/answered", Public, c => Send($"/webhooks/voice/{c.S.ChannelA}/answered?user=1", new { }), "not a voice channel"),

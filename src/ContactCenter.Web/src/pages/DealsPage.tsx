@@ -168,7 +168,7 @@ function LossDialog({ deal, onCancel, onLose }: { deal: DealCard; onCancel: () =
     <Dialog title={t('loseDealTitle', { title: deal.title })} onClose={onCancel}>
       <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <label className="field">{t('lossReason')}
-          <select value={reasonId} onChange={(e) => { setReasonId(e.target.value); setError(null); }} required>
+          <select value={reasonId} onChange={(e) => { setReasonId(e.target.value); setError(null); }}>
             <option value="">{t('chooseLossReason')}</option>
             {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{r.name}</option>)}
           </select>
