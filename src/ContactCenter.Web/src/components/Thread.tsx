@@ -36,6 +36,13 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
   const stickToBottom = useRef(true);
   const lastMarked = useRef<string | null>(null);
 
+  /** The server's copy of the conversation: the header's state, and the side panel's. */
+  const show = useCallback((d: ConversationDetails) => {
+    setDetails(d);
+    setLatest({ ...d, contact: { id: d.contact.id, name: d.contact.name } });
+    onDetails(d);
+  }, [onDetails]);
+
   const load = useCallback(async () => {
     try {
       await hub.whenJoined();
@@ -43,9 +50,7 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
         api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`),
         api<Page<Message>>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50 })}`),
       ]);
-      setDetails(d);
-      setLatest({ ...d, contact: { id: d.contact.id, name: d.contact.name } });
-      onDetails(d);
+      show(d);
       setMessages((old) => {
         // Keep the browser's own messages still on their way; the page replaces everything else.
         const pending = old.filter((m) => m.pending);
@@ -57,7 +62,7 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? t('noConversations') : (e as Error).message);
     }
-  }, [conversationId, onDetails, t, hub]);
+  }, [conversationId, show, t, hub]);
 
   useEffect(() => { void load(); }, [load]);
   useEffect(() => { api<UserListItem[]>('/api/users').then(setUsers).catch(() => setUsers([])); }, []);
@@ -148,14 +153,13 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
     try {
       await api(`/api/conversations/${encodeURIComponent(conversationId)}/${path}`, { body });
       setError(null);
-      // Read back what the server made of it (a resolve may also assign): the header shows that, push or no push.
-      const d = await api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`);
-      setDetails(d);
-      setLatest({ ...d, contact: { id: d.contact.id, name: d.contact.name } });
-      onDetails(d);
     } catch (e) {
       setError((e as Error).message);
+      return;
     }
+    // Read back what the server made of it (a resolve may also assign): the header shows that, push or no push.
+    // A 404 here means the caller handed it to a colleague and no longer sees it: the removal push says so, not an error.
+    await api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`).then(show).catch(() => undefined);
   }
 
   if (!current) {
