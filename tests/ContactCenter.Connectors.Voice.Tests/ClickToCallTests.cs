@@ -129,6 +129,16 @@ public sealed class ClickToCallTests(VoiceFixture fixture) : IAsyncLifetime
             new { outsider = outsider.Id, owner = owner.Id });
         var items = (await http.GetFromJsonAsync<JsonObject>($"/api/leads/{leadId}/timeline"))!["items"]!.AsArray();
         Assert.DoesNotContain(items, e => e!["type"]!.GetValue<string>() == "call");
+
+        // Seeing the contact through that lead, and working the voice line too, does not let them call into the
+        // conversation Pete has: refused before anything is dialled, nothing written into Pete's conversation.
+        await db.ExecuteAsync("insert into channel_members (channel_id, user_id) values (@channel, @outsider)", new { channel = channel.Id, outsider = outsider.Id });
+        var messagesBefore = await fixture.CountAsync("messages");
+        var intoColleagues = await http.PostAsJsonAsync($"/api/contacts/{await ContactAsync()}/call", new { channelId = channel.Id });
+        Assert.Equal(HttpStatusCode.BadRequest, intoColleagues.StatusCode);
+        Assert.Contains("colleague", await intoColleagues.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Twilio.LogEntries, e => e.RequestMessage.Path.EndsWith("/Calls.json", StringComparison.Ordinal));
+        Assert.Equal(messagesBefore, await fixture.CountAsync("messages"));
     }
 
     [Fact]

@@ -59,7 +59,8 @@ public static class CallsApi
         TimeProvider clock, CancellationToken ct)
     {
         var end = to ?? clock.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
+        // A 'to' in the first days of year 1 has no 30 days before it: the default start stops at the earliest date (then 400).
+        var start = from ?? (end > DateTimeOffset.MinValue.AddDays(30) ? end.AddDays(-30) : DateTimeOffset.MinValue);
         if (start >= end || end - start > TimeSpan.FromDays(3700) || start.Year < 2 || end.Year > 9998)
         {
             var v = new Validation();

@@ -68,12 +68,26 @@ public sealed class ClickToCall(NpgsqlDataSource db, IChannelDirectory channels,
         {
             return new Outcome.Invalid("channelId", channelId is null ? "There is no voice channel you work in." : "That is not an enabled voice channel you work in.");
         }
-        var started = await calls.StartAsync(voice, myPhone, number, ct);
-        if (started is not VoiceCalls.Result.Started { CallSid: var sid })
+        // The call is written into the contact's conversation on that line: when a colleague has it, seeing the contact
+        // through another conversation or a lead is not enough (nothing is dialled, nothing is written).
+        await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            return new Outcome.Refused(((VoiceCalls.Result.Refused)started).Reason);
+            var colleagues = await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"""
+                select exists (select 1 from conversations c where c.channel_id = @channelId and c.contact_id = @contactId and c.thread_key = ''
+                               and not {Conversations.ConversationQueries.Visible})
+                """, new { channelId = voice.Id, contactId = contact.Id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
+            if (colleagues)
+            {
+                return new Outcome.Invalid("contact", "A colleague has this contact's conversation on that line: ask them, or a supervisor, to call.");
+            }
         }
-        return new Outcome.Ok(await StoreAsync(me, voice, contact.Id, number, sid, ct));
+        var started = await calls.StartAsync(voice, myPhone, number, ct);
+        return started switch
+        {
+            VoiceCalls.Result.Started { CallSid: var sid } => new Outcome.Ok(await StoreAsync(me, voice, contact.Id, number, sid, ct)),
+            VoiceCalls.Result.Refused refused => new Outcome.Refused(refused.Reason),
+            _ => new Outcome.Refused("Twilio gave an answer this version does not know."),
+        };
     }
 
     private async Task<Started> StoreAsync(CurrentUser me, ChannelInfo channel, long contactId, string number, string callSid, CancellationToken ct)
@@ -96,7 +110,8 @@ public sealed class ClickToCall(NpgsqlDataSource db, IChannelDirectory channels,
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             // The contact's conversation on this line (opened if this is the first contact), and the lead or deal it belongs to.
-            var conversation = await connection.QuerySingleAsync<(long Id, long? LeadId, long? DealId)>(new CommandDefinition("""
+            // The lead or deal it falls back to must be one the caller sees (a colleague's stays untouched).
+            var conversation = await connection.QuerySingleAsync<(long Id, long? LeadId, long? DealId)>(new CommandDefinition($"""
                 with c as (
                     insert into conversations (channel_id, contact_id, thread_key, last_activity_at, created_at, updated_at)
                     values (@channelId, @contactId, '', @now, @now, @now)
@@ -104,10 +119,10 @@ public sealed class ClickToCall(NpgsqlDataSource db, IChannelDirectory channels,
                     returning id, lead_id, deal_id
                 )
                 select c.id,
-                       coalesce(c.lead_id, case when c.deal_id is null then (select l.id from leads l where l.contact_id = @contactId and l.status in ('new', 'in_work') order by l.id desc limit 1) end),
-                       coalesce(c.deal_id, (select d.id from deals d where d.contact_id = @contactId and d.closed_at is null order by d.id desc limit 1))
+                       coalesce(c.lead_id, case when c.deal_id is null then (select l.id from leads l where l.contact_id = @contactId and l.status in ('new', 'in_work') and {CrmAccess.LeadVisible} order by l.id desc limit 1) end),
+                       coalesce(c.deal_id, (select d.id from deals d where d.contact_id = @contactId and d.closed_at is null and {CrmAccess.DealVisible} order by d.id desc limit 1))
                 from c
-                """, new { channelId = channel.Id, contactId, now = now.UtcDateTime }, tx, cancellationToken: ct));
+                """, new { channelId = channel.Id, contactId, now = now.UtcDateTime, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
             conversationId = conversation.Id;
             messageId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 with m as (
