@@ -10,33 +10,66 @@ namespace ContactCenter.Api.Realtime;
 /// at a time, so an older value never overtakes a newer one. Under a stream of inbound messages this turns one
 /// counters query per message into one per window (see README, Benchmarks). Users with equal counters share one send.
 /// </summary>
+/// <remarks>
+/// The flush loop is owned: disposing (the container does it before it disposes the data source this depends on,
+/// being created after it) cancels the loop and waits for it, so no flush touches a disposed data source at shutdown.
+/// </remarks>
 public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, CountersQuery counters, ILogger<CounterPushes> logger)
+    : IAsyncDisposable
 {
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(50);
 
     private readonly Lock gate = new();
+    private readonly CancellationTokenSource stopping = new();
     private HashSet<long> pending = [];
+    private Task loop = Task.CompletedTask;
     private bool running;
+    private bool disposed;
 
     public void Request(IEnumerable<long> userIds)
     {
         lock (gate)
         {
             pending.UnionWith(userIds);
-            if (running || pending.Count == 0)
+            if (disposed || running || pending.Count == 0)
             {
                 return;
             }
             running = true;
+            loop = Task.Run(FlushLoopAsync);
         }
-        _ = Task.Run(FlushLoopAsync);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task last;
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+            disposed = true;
+            last = loop;
+        }
+        await stopping.CancelAsync();
+        await last;
+        stopping.Dispose();
     }
 
     private async Task FlushLoopAsync()
     {
-        while (true)
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
         {
-            await Task.Delay(Window);
+            try
+            {
+                await Task.Delay(Window, token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
             HashSet<long> users;
             lock (gate)
             {
@@ -44,7 +77,12 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
             }
             try
             {
-                await PushAsync(users);
+                await PushAsync(users, token);
+            }
+            catch (Exception) when (token.IsCancellationRequested)
+            {
+                // Shutting down: clients re-read their counters through REST when they reconnect to another node.
+                break;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -60,11 +98,15 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
                 }
             }
         }
+        lock (gate)
+        {
+            running = false;
+        }
     }
 
-    private async Task PushAsync(IReadOnlyCollection<long> userIds)
+    private async Task PushAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
-        var values = await counters.ForUsersAsync(userIds, CancellationToken.None);
+        var values = await counters.ForUsersAsync(userIds, ct);
         await Task.WhenAll(values.GroupBy(v => v.Value).Select(g =>
             hub.Clients.Groups(g.Select(v => HubGroups.User(v.Key)).ToList()).countersChanged(g.Key)));
     }
