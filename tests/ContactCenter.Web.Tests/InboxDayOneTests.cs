@@ -73,6 +73,25 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task Handing_the_open_conversation_to_a_colleague_says_you_assigned_it_not_that_they_took_it()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Handover " + Suffix);
+        var anna = await Fx.CreateUserAsync("hanna" + Suffix, "manager", channel.Id);
+        var boris = await Fx.CreateUserAsync("hboris" + Suffix, "manager", channel.Id);
+        var id = (await Fx.IngestAsync(channel, "h-" + Suffix, "cust-" + Suffix, "Can someone else help?", "Hugo"))["conversationId"]!.ToString();
+        await SignInAsync(anna.Email);
+        await Page.Locator($"[data-conversation-id='{id}']").ClickAsync();
+
+        await Page.Locator(".thread-head").GetByRole(AriaRole.Combobox, new() { Name = "Assign to" })
+            .SelectOptionAsync(new SelectOptionValue { Value = boris.Id.ToString() });
+
+        var notice = Page.GetByTestId("taken-away");
+        await Expect(notice).ToContainTextAsync($"You assigned this conversation to hboris{Suffix}");
+        await Expect(notice).Not.ToContainTextAsync("took this conversation");
+        await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_long_token_and_url_wrap_inside_the_thread_and_links_open_safely()
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Long " + Suffix);

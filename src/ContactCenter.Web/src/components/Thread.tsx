@@ -26,6 +26,9 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
   // The freshest state of the header (status, assignee) from whatever came last: the first read, a push, a re-read
   // after an action. The list's row is not enough: it leaves the list when the conversation leaves the view.
   const [latest, setLatest] = useState<ConversationSummary | null>(null);
+  // Whom this screen last handed the conversation to: when it then leaves the caller's sight, the notice says
+  // "you assigned it to <name>", not "<name> took it".
+  const [handedTo, setHandedTo] = useState<string | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [olderCursor, setOlderCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -153,6 +156,10 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
     try {
       await api(`/api/conversations/${encodeURIComponent(conversationId)}/${path}`, { body });
       setError(null);
+      if (path === 'assign') {
+        const to = (body as { userId: unknown }).userId;
+        setHandedTo(to != null && !sameId(to as string, me.id) ? String(to) : null);
+      }
     } catch (e) {
       setError((e as Error).message);
       return;
@@ -198,7 +205,9 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
       </header>
       {takenAway && (
         <p className="notice" role="alert" data-testid="taken-away">
-          {takenAway.assignee ? t('takenBy', { name: takenAway.assignee.name }) : t('noLongerVisible')} {t('readOnlyDraftKept')}
+          {takenAway.assignee
+            ? t(sameId(takenAway.assignee.id, handedTo) ? 'youAssignedTo' : 'takenBy', { name: takenAway.assignee.name })
+            : t('noLongerVisible')} {t('readOnlyDraftKept')}
         </p>
       )}
       {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}

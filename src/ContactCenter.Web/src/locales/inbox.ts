@@ -4,6 +4,7 @@ import { area } from './area';
 export const inboxStrings = area({
   en: {
     takenBy: '{name} took this conversation.',
+    youAssignedTo: 'You assigned this conversation to {name}.',
     noLongerVisible: 'This conversation is no longer yours to see.',
     readOnlyDraftKept: 'It is read-only here now; your draft is kept below.',
     copyDraft: 'Copy draft',
@@ -16,6 +17,7 @@ export const inboxStrings = area({
   },
   ru: {
     takenBy: '{name} забрал(а) этот диалог.',
+    youAssignedTo: 'Вы передали этот диалог: {name}.',
     noLongerVisible: 'Этот диалог вам больше не виден.',
     readOnlyDraftKept: 'Теперь он только для чтения; ваш черновик сохранён ниже.',
     copyDraft: 'Скопировать черновик',
