@@ -87,7 +87,6 @@ export function useCannedPicker({ area, text, setText, conversationId, onAttachm
   const listId = 'canned-picker-list';
   const inputProps = {
     'aria-autocomplete': 'list' as const,
-    'aria-expanded': open,
     'aria-controls': open ? listId : undefined,
     'aria-activedescendant': open && matches.length > 0 ? `canned-option-${matches[Math.min(active, matches.length - 1)].id}` : undefined,
     onSelect: onCaret, onClick: onCaret,
