@@ -74,6 +74,9 @@ public sealed class Expect
     /// <summary>An unassigned object of the scenario's channel: its members see it, a non-member does not.</summary>
     public static readonly Expect Members = Of(nameof(Members), Outcome.Allowed, Outcome.Allowed, Outcome.Allowed, Outcome.Allowed, Outcome.NotFound);
 
+    /// <summary>A personal object of the assigned manager (a canned response): only she sees it; staff included, to everyone else it does not exist.</summary>
+    public static readonly Expect Personal = Of(nameof(Personal), Outcome.NotFound, Outcome.NotFound, Outcome.Allowed, Outcome.NotFound, Outcome.NotFound);
+
     public static readonly Expect Public = new(nameof(Public), [], isPublic: true);
 
     /// <summary>The web chat visitors' hub: a user's token is not a visitor's.</summary>

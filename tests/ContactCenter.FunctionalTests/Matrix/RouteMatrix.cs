@@ -209,6 +209,9 @@ public static class RouteMatrix
             "the assigned manager's contact, merged with one of an open conversation"),
         Row("POST", "/api/contacts/{id:long}/merge", Owner, async c => Merge(await c.S.FreshContactAsync(taken: false), await c.S.FreshContactAsync(taken: true)),
             "an open conversation's contact, merged with one of the assigned manager's"),
+
+        // ---- canned responses (issue #16): rows in CannedMatrix ------------------------------------------------
+        .. CannedMatrix.Rows,
     ];
 
     private const string Taken = "the assigned manager's conversation";

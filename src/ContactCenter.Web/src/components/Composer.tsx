@@ -5,6 +5,7 @@ import { fileSize, messageSnippet, newClientId, smsSegments } from '../lib/forma
 import { useLive } from '../live';
 import { useMe } from '../session';
 import type { Attachment, Id, Message } from '../types';
+import { useCannedPicker } from './canned/CannedPicker';
 import { AttachIcon } from './Icons';
 import { useWhatsAppState, WhatsAppTemplates } from './WhatsAppTemplates';
 
@@ -35,6 +36,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
   const lastTyping = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const canned = useCannedPicker({ area, text, setText: onChange, conversationId: serverId, onAttachments: attachReady, disabled: readOnly });
 
   useEffect(() => { if (replyTo) area.current?.focus(); }, [replyTo]);
 
@@ -75,6 +77,11 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
       setFiles((list) => [...list, { key, name: file.name, size: file.size, attachment: null, error: null }]);
       void upload(key, file);
     }
+  }
+
+  /** Files already uploaded for this conversation (a canned response's copies): ready to send. */
+  function attachReady(list: Attachment[]) {
+    setFiles((current) => [...current, ...list.map((a) => ({ key: newClientId(), name: a.fileName, size: a.size ?? 0, attachment: a, error: null }))]);
   }
 
   async function upload(key: string, file: File) {
@@ -149,6 +156,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (canned.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void send();
@@ -177,7 +185,8 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
           )}
         </div>
       )}
-      <textarea ref={area} aria-label={isNote ? t('privateNote') : t('composer')} rows={3} readOnly={readOnly}
+      {canned.popup}
+      <textarea ref={area} {...canned.inputProps} aria-label={isNote ? t('privateNote') : t('composer')} rows={3} readOnly={readOnly}
         placeholder={isNote ? t('notePlaceholder') : t('replyPlaceholder')} value={text}
         onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown}
         onPaste={(e) => { if (e.clipboardData.files.length > 0) { e.preventDefault(); addFiles(e.clipboardData.files); } }} />

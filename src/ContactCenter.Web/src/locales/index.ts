@@ -1,4 +1,5 @@
 import { calls } from './calls';
+import { cannedStrings } from './canned';
 import { channels } from './channels';
 import { inboxStrings } from './inbox';
 
@@ -22,4 +23,5 @@ export const areas = merge(
   calls,
   channels,
   inboxStrings,
+  cannedStrings,
 );

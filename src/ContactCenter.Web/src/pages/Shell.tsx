@@ -8,6 +8,7 @@ import { Link, navigate, usePath } from '../router';
 import { useMe, useSession } from '../session';
 import { ActivitiesPage } from './ActivitiesPage';
 import { AdminPage } from './AdminPage';
+import { CannedPage } from './CannedPage';
 import { DealsPage } from './DealsPage';
 import { InboxPage } from './InboxPage';
 import { SupervisorPage } from './SupervisorPage';
@@ -32,6 +33,7 @@ export function Shell() {
   const nav = [
     { to: '/inbox', key: 'inbox', label: t('navInbox'), badge: counters?.unreadConversations, badgeLabel: t('badgeUnread', { count: counters?.unreadConversations ?? 0 }) },
     { to: '/deals', key: 'deals', label: t('navDeals') },
+    { to: '/canned', key: 'canned', label: t('navCanned') },
     { to: '/activities', key: 'activities', label: t('navActivities'), badge: counters?.overdueActivities, badgeLabel: t('badgeOverdue', { count: counters?.overdueActivities ?? 0 }), danger: true,
       badge2: counters?.activitiesDueToday, badge2Label: t('badgeToday', { count: counters?.activitiesDueToday ?? 0 }) },
     ...(isStaff ? [{ to: '/supervisor', key: 'supervisor', label: t('navSupervisor') }] : []),
@@ -68,6 +70,7 @@ export function Shell() {
         {section === 'inbox' && <InboxPage />}
         {section === 'deals' && <DealsPage />}
         {section === 'activities' && <ActivitiesPage />}
+        {section === 'canned' && <CannedPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
         {section === 'admin' && me.role === 'admin' && <AdminPage />}
       </main>
