@@ -209,6 +209,15 @@ public static class RouteMatrix
             "the assigned manager's contact, merged with one of an open conversation"),
         Row("POST", "/api/contacts/{id:long}/merge", Owner, async c => Merge(await c.S.FreshContactAsync(taken: false), await c.S.FreshContactAsync(taken: true)),
             "an open conversation's contact, merged with one of the assigned manager's"),
+        // The contact profile (issue #16): a contact is seen through one of its conversations, leads or deals.
+        Row("GET", "/api/contacts/{id:long}", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}"),
+            "the assigned manager's contact"),
+        Row("GET", "/api/contacts/{id:long}", Members, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: false)}"),
+            "an open conversation's contact"),
+        Row("PATCH", "/api/contacts/{id:long}", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}", new { name = "Matrix" }, Method: "PATCH"),
+            "the assigned manager's contact"),
+        Row("PATCH", "/api/contacts/{id:long}", Members, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: false)}", new { name = "Matrix" }, Method: "PATCH"),
+            "an open conversation's contact"),
     ];
 
     private const string Taken = "the assigned manager's conversation";
