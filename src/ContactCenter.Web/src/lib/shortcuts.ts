@@ -62,6 +62,11 @@ export function useShortcuts(onHelp: () => void) {
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (e.defaultPrevented || e.repeat) return;
+      // Escape in a field leaves it (a dialog closes itself instead), so the letter shortcuts work again.
+      if (e.key === 'Escape' && isTyping(e.target) && !document.querySelector('dialog[open]')) {
+        (e.target as HTMLElement).blur();
+        return;
+      }
       const name = shortcutFor(e);
       if (!name) return;
       if (document.querySelector('dialog[open]')) return;
