@@ -73,6 +73,8 @@ public sealed class ContactProfileTests(AppFixture fixture) : IClassFixture<AppF
         var missing = await http.GetAsync("/api/contacts/999999999");
         var edit = await http.SendAsync(Patch(s.ContactId, """{"name":"Hijacked"}"""));
 
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/contacts/{s.ContactId}")).StatusCode); // it is there
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, edit.StatusCode);
         // Exactly like a missing id: no hint that the contact exists.
