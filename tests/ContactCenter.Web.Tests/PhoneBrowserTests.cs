@@ -119,14 +119,18 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
                 await Expect(page.Locator(".topbar nav")).ToBeHiddenAsync(); // the menu closes on navigation
                 await AssertFitsAsync(page, path);
             }
-            var tabs = page.Locator(".admin [role=tab], [role=tablist] [role=tab]");
+            var tabs = page.Locator(".admin > [role=tablist] > [role=tab]");
             var count = await tabs.CountAsync();
             Assert.True(count >= 5, $"admin tabs: {count}");
             for (var i = 0; i < count; i++)
             {
                 await tabs.Nth(i).ClickAsync();
                 await Expect(tabs.Nth(i)).ToHaveAttributeAsync("aria-selected", "true");
-                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                // The tab's data has arrived (no loading line left) before it is measured.
+                await page.WaitForFunctionAsync("""
+                    () => { const p = document.querySelector('.admin [role=tabpanel]');
+                            return p && p.children.length > 0 && !/Loading|Загрузка/.test(p.textContent); }
+                    """);
                 await AssertFitsAsync(page, "admin tab " + await tabs.Nth(i).InnerTextAsync());
             }
             await tabs.First.ClickAsync();
@@ -264,6 +268,10 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         // n: a private note, by keyboard too.
         await Page.Keyboard.PressAsync("n");
         await Expect(Page.Locator(".composer.note textarea")).ToBeFocusedAsync();
+
+        // Ctrl+K works even from inside a field: the search box.
+        await Page.Keyboard.PressAsync("Control+k");
+        await Expect(Page.Locator("input[data-shortcut='search']")).ToBeFocusedAsync();
     }
 
     [Fact]

@@ -33,7 +33,7 @@ function visible(el: HTMLElement): boolean {
 
 /** Clicks or focuses the target of a shortcut; a visible target wins over a hidden one. False when there is none. */
 export function runShortcut(name: string, root: ParentNode = document): boolean {
-  const all = Array.from(root.querySelectorAll<HTMLElement>(`[data-shortcut="${CSS.escape(name)}"]`))
+  const all = Array.from(root.querySelectorAll<HTMLElement>(`[data-shortcut="${name}"]`))
     .filter((el) => !(el as HTMLButtonElement).disabled);
   const el = all.find(visible) ?? all[0];
   if (!el) return false;

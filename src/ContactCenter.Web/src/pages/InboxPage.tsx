@@ -138,7 +138,7 @@ export function InboxPage() {
               {channels.map((c) => <option key={String(c.id)} value={String(c.id)}>{c.name}</option>)}
             </select>
           </div>
-          <input type="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={searchText}
+          <input type="search" data-shortcut="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={searchText}
             onChange={(e) => setSearchText(e.target.value)} />
         </div>
         {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
