@@ -42,6 +42,9 @@ export function ContactProfile({ contactId, currentConversationId = null, onClos
     return () => dialog?.close?.();
   }, []);
 
+  // Closed while still in the page (before React removes it), so the browser gives the focus back to where it was.
+  const close = () => { ref.current?.close?.(); onClose(); };
+
   const load = useCallback(async () => {
     try {
       setProfile(await api<ContactProfileData>(`/api/contacts/${encodeURIComponent(String(contactId))}`));
@@ -54,11 +57,11 @@ export function ContactProfile({ contactId, currentConversationId = null, onClos
 
   return (
     <dialog ref={ref} className="profile-drawer" aria-labelledby={titleId} data-testid="contact-profile"
-      onCancel={(e) => { e.preventDefault(); onClose(); }}>
+      onCancel={(e) => { e.preventDefault(); close(); }}>
       <header className="profile-head">
-        <button type="button" className="back" onClick={onClose} aria-label={t('back')}>←</button>
+        <button type="button" className="back" onClick={close} aria-label={t('back')}>←</button>
         <h2 id={titleId}>{t('profileTitle')}</h2>
-        <button type="button" className="close-x" onClick={onClose} aria-label={t('close')}>✕</button>
+        <button type="button" className="close-x" onClick={close} aria-label={t('close')}>✕</button>
       </header>
       {error && <p className="error" role="alert">{error}</p>}
       {!profile && !error && <p className="muted">{t('loading')}</p>}
@@ -94,7 +97,7 @@ export function ContactProfile({ contactId, currentConversationId = null, onClos
                   <ChannelIcon kind={c.channelKind} />{' '}
                   {sameId(c.id, currentConversationId)
                     ? <span>{c.channelName} <span className="muted">({t('profileCurrent')})</span></span>
-                    : <button type="button" className="link" onClick={() => { onClose(); navigate(`/inbox/${encodeURIComponent(String(c.id))}`); }}>{c.channelName}</button>}
+                    : <button type="button" className="link" onClick={() => { close(); navigate(`/inbox/${encodeURIComponent(String(c.id))}`); }}>{c.channelName}</button>}
                   <span className="muted"> · {t(`status_${c.status}` as 'status_open')} · {c.assigneeName ?? t('unassigned')} · {shortTime(c.lastActivityAt, locale)}</span>
                 </li>
               ))}

@@ -1,6 +1,6 @@
+import { useEffect, useId, useRef } from 'react';
 import { useI18n } from '../i18n';
 import type { StringKey } from '../strings';
-import { Dialog } from './Dialog';
 import './phone.css';
 
 const rows: { keys: string[]; label: StringKey }[] = [
@@ -17,11 +17,24 @@ const rows: { keys: string[]; label: StringKey }[] = [
   { keys: ['Esc'], label: 'sc_escape' },
 ];
 
-/** The `?` dialog: every shortcut of lib/shortcuts.ts (↓/↑ move in the conversation list). */
+/**
+ * The `?` dialog: every shortcut of lib/shortcuts.ts (↓/↑ move in the conversation list). A native modal dialog that is
+ * closed while still in the page (before React removes it), so the browser gives the focus back to where it was and
+ * the next key press reaches the shortcuts again.
+ */
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
   const { t } = useI18n();
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal?.();
+    return () => dialog?.close?.();
+  }, []);
+  const close = () => { ref.current?.close?.(); onClose(); };
   return (
-    <Dialog title={t('shortcutsTitle')} onClose={onClose}>
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onCancel={(e) => { e.preventDefault(); close(); }}>
+      <h2 id={titleId}>{t('shortcutsTitle')}</h2>
       <table className="shortcuts" data-testid="shortcuts-dialog">
         <tbody>
           {rows.map((r) => (
@@ -33,7 +46,7 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
         </tbody>
       </table>
       <p className="muted">{t('sc_hint')}</p>
-      <div className="dialog-buttons"><button type="button" onClick={onClose} autoFocus>{t('close')}</button></div>
-    </Dialog>
+      <div className="dialog-buttons"><button type="button" onClick={close} autoFocus>{t('close')}</button></div>
+    </dialog>
   );
 }
