@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 using static Microsoft.Playwright.Assertions;
 
 namespace ContactCenter.Web.Tests;
@@ -218,7 +220,8 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     [Fact]
     public async Task Without_the_mouse_a_manager_opens_the_next_conversation_assigns_it_replies_and_resolves()
     {
-        var channel = await Fx.CreateApiChannelAsync(null, "Keys " + Suffix);
+        Callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        var channel = await Fx.CreateApiChannelAsync(Callback.Url + "/cb", "Keys " + Suffix);
         var manager = await Fx.CreateUserAsync("keys" + Suffix, "manager", channel.Id);
         var first = (await Fx.IngestAsync(channel, "k1-" + Suffix, "c1-" + Suffix, "First question", "Alice"))["conversationId"]!.ToString();
         var second = (await Fx.IngestAsync(channel, "k2-" + Suffix, "c2-" + Suffix, "Second question", "Bob"))["conversationId"]!.ToString();
@@ -247,7 +250,8 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(composer).ToBeFocusedAsync();
         await Page.Keyboard.TypeAsync("Just a second, I will check the delivery");
         await Page.Keyboard.PressAsync("Enter");
-        await Expect(Page.Locator(".message.outbound").Filter(new() { HasText = "Just a second, I will check the delivery" })).ToBeVisibleAsync();
+        // Sent and answered (the composer takes the focus back when the send settles, so wait for that first).
+        await Expect(Page.Locator(".message.outbound").Filter(new() { HasText = "Just a second, I will check the delivery" })).ToHaveAttributeAsync("data-status", new Regex("^(sent|delivered|read)$"));
         await Expect(Page).ToHaveURLAsync(new Regex($"/inbox/{id}$"));
         await Expect(Page.GetByTestId("conversation-status")).ToHaveTextAsync("Open");
 
