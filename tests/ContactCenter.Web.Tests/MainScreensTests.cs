@@ -78,6 +78,46 @@ public sealed class MainScreensTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page.Locator("code").Filter(new() { HasText = $"/api/inbound/{day.ApiChannel}" })).ToBeVisibleAsync();
         await Expect(Page.GetByText("Website chat").First).ToBeVisibleAsync();
         await ShotAsync("06-admin");
+
+        // The contact profile (a drawer on a wide screen) and the keyboard shortcuts, over Ben's conversation.
+        await Page.GotoAsync(Fx.BaseUrl + $"/inbox/{day.BenConversation}");
+        await Page.GetByTestId("open-profile").ClickAsync();
+        await Expect(Page.GetByTestId("contact-profile").Locator(".profile-list li").First).ToBeVisibleAsync();
+        await ShotAsync("08-profile");
+        await Page.Keyboard.PressAsync("Escape");
+        await Expect(Page.GetByTestId("contact-profile")).ToHaveCountAsync(0);
+        await Page.Keyboard.PressAsync("?");
+        await Expect(Page.GetByTestId("shortcuts-dialog")).ToBeVisibleAsync();
+        await ShotAsync("12-shortcuts");
+        await Page.Keyboard.PressAsync("Escape");
+
+        // The same day on a 390x844 phone: the list, the thread, the header's menu.
+        var phone = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true,
+        });
+        try
+        {
+            var page = await phone.NewPageAsync();
+            await page.GotoAsync(Fx.BaseUrl + "/");
+            await page.GetByLabel("Email").FillAsync("manager1@demo.local");
+            await page.GetByLabel("Password").FillAsync("password-1234");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            var ben = page.Locator($"[data-conversation-id='{day.BenConversation}']");
+            await Expect(ben).ToBeVisibleAsync();
+            await ShotAsync("09-phone-inbox", page);
+            await ben.ClickAsync();
+            await Expect(page.Locator(".message.outbound").Filter(new() { HasText = "here is our price list" })).ToBeVisibleAsync();
+            await ShotAsync("10-phone-thread", page);
+            await page.GetByTestId("thread-back").ClickAsync();
+            await page.GetByTestId("menu-button").ClickAsync();
+            await Expect(page.Locator(".topbar nav")).ToBeVisibleAsync();
+            await ShotAsync("11-phone-menu", page);
+        }
+        finally
+        {
+            await phone.CloseAsync();
+        }
     }
 
     private long pipelineId;
@@ -185,10 +225,11 @@ public sealed class MainScreensTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 
-    private async Task ShotAsync(string name)
+    private async Task ShotAsync(string name, IPage? page = null)
     {
+        page ??= Page;
         Directory.CreateDirectory(ShotsDir);
-        await Page.Mouse.MoveAsync(0, 0); // no hover effects in the pictures
-        await Page.ScreenshotAsync(new() { Path = Path.Combine(ShotsDir, name + ".png") });
+        await page.Mouse.MoveAsync(0, 0); // no hover effects in the pictures
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ShotsDir, name + ".png") });
     }
 }

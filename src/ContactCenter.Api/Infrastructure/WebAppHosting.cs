@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
 
 namespace ContactCenter.Api.Infrastructure;
@@ -9,16 +10,22 @@ namespace ContactCenter.Api.Infrastructure;
 /// </summary>
 public static class WebAppHosting
 {
+    private static readonly HashSet<string> FixedNames = ["index.html", "sw.js", "manifest.webmanifest"];
+
     private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/webhooks", "/widget.js"];
 
     public static WebApplication UseWebApp(this WebApplication app)
     {
         app.UseDefaultFiles();
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".webmanifest"] = "application/manifest+json";
         app.UseStaticFiles(new StaticFileOptions
         {
-            // Built assets have content hashes in their names; index.html must always be fresh.
+            ContentTypeProvider = types,
+            // Built assets have content hashes in their names; the files with fixed names (the page, the PWA's service
+            // worker and manifest) must always be fresh, or an installed app would never learn of a new version.
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
-                context.File.Name == "index.html" ? "no-cache" : "public, max-age=31536000, immutable",
+                FixedNames.Contains(context.File.Name) ? "no-cache" : "public, max-age=31536000, immutable",
         });
         return app;
     }

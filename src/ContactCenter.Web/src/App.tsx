@@ -1,5 +1,6 @@
 import { I18nProvider } from './i18n';
 import { LiveProvider } from './live';
+import { OfflineNotice } from './components/OfflineNotice';
 import { LoginPage } from './pages/LoginPage';
 import { Shell } from './pages/Shell';
 import { SessionProvider, useSession } from './session';
@@ -7,6 +8,7 @@ import { SessionProvider, useSession } from './session';
 export function App() {
   return (
     <I18nProvider>
+      <OfflineNotice />
       <SessionProvider>
         <Gate />
       </SessionProvider>

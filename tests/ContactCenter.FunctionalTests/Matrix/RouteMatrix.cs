@@ -212,6 +212,15 @@ public static class RouteMatrix
 
         // ---- canned responses (issue #16): rows in CannedMatrix ------------------------------------------------
         .. CannedMatrix.Rows,
+        // The contact profile (issue #16): a contact is seen through one of its conversations, leads or deals.
+        Row("GET", "/api/contacts/{id:long}", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}"),
+            "the assigned manager's contact"),
+        Row("GET", "/api/contacts/{id:long}", Members, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: false)}"),
+            "an open conversation's contact"),
+        Row("PATCH", "/api/contacts/{id:long}", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}", new { name = "Matrix" }, Method: "PATCH"),
+            "the assigned manager's contact"),
+        Row("PATCH", "/api/contacts/{id:long}", Members, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: false)}", new { name = "Matrix" }, Method: "PATCH"),
+            "an open conversation's contact"),
     ];
 
     private const string Taken = "the assigned manager's conversation";

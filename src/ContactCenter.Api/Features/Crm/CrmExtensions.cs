@@ -21,6 +21,7 @@ public static class CrmExtensions
         services.AddSingleton<PipelineService>();
         services.AddSingleton<CrmSettingsService>();
         services.AddSingleton<ContactMergeService>();
+        services.AddSingleton<ContactProfileService>();
         services.AddSingleton<AutomationRules>();
         services.AddSingleton<AutomationRunner>();
         services.AddSingleton<CrmScheduler>();

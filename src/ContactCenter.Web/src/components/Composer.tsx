@@ -215,6 +215,9 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         <label className="toggle">
           <input type="checkbox" checked={isNote} onChange={(e) => setIsNote(e.target.checked)} /> {t('privateNote')}
         </label>
+        {/* Targets of the `r` and `n` shortcuts (lib/shortcuts.ts): the mode, then the text box. */}
+        <button type="button" hidden tabIndex={-1} data-shortcut="reply" onClick={() => { setIsNote(false); area.current?.focus(); }} />
+        <button type="button" hidden tabIndex={-1} data-shortcut="note" onClick={() => { setIsNote(true); area.current?.focus(); }} />
         {segments && <span className="muted" data-testid="sms-segments">{t('smsSegments', { ...segments })}</span>}
         {error && <span className="error" role="alert">{error}</span>}
         <button type="submit" className="primary" disabled={!canSend || waClosed}>{isNote ? t('addNote') : t('send')}</button>

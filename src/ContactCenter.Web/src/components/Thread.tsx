@@ -7,6 +7,7 @@ import { sameId, type ConversationDetails, type ConversationSummary, type Messag
 import { ChannelIcon } from './Icons';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
+import { ProfileButton } from './ProfileButton';
 import { addCreated, byTime, upsertMessage } from '../lib/messageList';
 
 /** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
@@ -16,9 +17,11 @@ interface Props {
   conversationId: string; summary: ConversationSummary | null; onDetails: (d: ConversationDetails | null) => void;
   /** Set when the caller can no longer see it: the thread stays on screen read-only, with the draft reachable. */
   takenAway?: TakenAway | null; onClose?: () => void;
+  /** Phone layout: back to the list, and the side panel as its own screen (the buttons show only on narrow screens). */
+  onBack?: () => void; onPanel?: () => void;
 }
 
-export function Thread({ conversationId, summary, onDetails, takenAway = null, onClose }: Props) {
+export function Thread({ conversationId, summary, onDetails, takenAway = null, onClose, onBack, onPanel }: Props) {
   const { t } = useI18n();
   const me = useMe();
   const { hub } = useLive();
@@ -176,7 +179,8 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
   return (
     <section className="thread" aria-label={t('thread')}>
       <header className="thread-head">
-        <div>
+        {onBack && <button type="button" className="narrow-back" onClick={onBack} aria-label={t('backToList')} data-testid="thread-back">←</button>}
+        <div className="thread-title">
           <h2><ChannelIcon kind={current.channel.kind} /> {details?.contact.name ?? current.contact.name}</h2>
           <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span></span>
         </div>
@@ -196,10 +200,13 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
                 <option value={String(current.assignee.id)}>{current.assignee.name}</option>}
             </select>
           </label>
-          {!sameId(current.assignee?.id, me.id) && <button type="button" onClick={() => void change('assign', { userId: me.id })}>{t('take')}</button>}
+          {!sameId(current.assignee?.id, me.id) && <button type="button" data-shortcut="assign-me" onClick={() => void change('assign', { userId: me.id })}>{t('take')}</button>}
           {resolved
             ? <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('reopen')}</button>
-            : <button type="button" className="primary" onClick={() => void change('status', { status: 'resolved' })}>{t('resolve')}</button>}
+            : <button type="button" className="primary" data-shortcut="resolve" onClick={() => void change('status', { status: 'resolved' })}>{t('resolve')}</button>}
+          <ProfileButton contactId={details?.contact.id ?? current.contact.id} contactName={details?.contact.name ?? current.contact.name}
+            conversationId={conversationId} onSaved={() => void load()} />
+          {onPanel && <button type="button" className="narrow-panel" onClick={onPanel} data-testid="open-panel">{t('showDetails')}</button>}
         </div>
         )}
       </header>

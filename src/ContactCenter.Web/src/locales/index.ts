@@ -2,6 +2,7 @@ import { calls } from './calls';
 import { cannedStrings } from './canned';
 import { channels } from './channels';
 import { inboxStrings } from './inbox';
+import { phoneStrings } from './phone';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -24,4 +25,5 @@ export const areas = merge(
   channels,
   inboxStrings,
   cannedStrings,
+  phoneStrings,
 );

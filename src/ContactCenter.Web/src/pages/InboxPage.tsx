@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
+import { ListShortcuts } from '../components/ListShortcuts';
+import { PanelBar } from '../components/PanelBar';
 import { PossibleDuplicate, SidePanel } from '../components/SidePanel';
 import { Thread, type TakenAway } from '../components/Thread';
 import { useI18n } from '../i18n';
@@ -108,9 +110,12 @@ export function InboxPage() {
   useHubEvent('resync', () => { void reload(); });
 
   const selected = useMemo(() => items.find((c) => sameId(c.id, selectedId)) ?? null, [items, selectedId]);
+  // Phone layout (phone.css): list, thread and panel are one screen each; the panel is opened from the thread.
+  const [panelOpen, setPanelOpen] = useState(false);
+  useEffect(() => { setPanelOpen(false); }, [selectedId]);
 
   return (
-    <div className="inbox">
+    <div className={`inbox ${selectedId ? 'has-selection' : ''} ${panelOpen ? 'panel-open' : ''}`}>
       <section className="list-pane" aria-label={t('conversations')}>
         <div className="filters">
           <div role="tablist" aria-label={t('views')} className="views">
@@ -133,18 +138,21 @@ export function InboxPage() {
               {channels.map((c) => <option key={String(c.id)} value={String(c.id)}>{c.name}</option>)}
             </select>
           </div>
-          <input type="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={searchText}
+          <input type="search" data-shortcut="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={searchText}
             onChange={(e) => setSearchText(e.target.value)} />
         </div>
         {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
         <ConversationList items={items} selectedId={selectedId} loading={loading} hasMore={!!nextCursor}
           onMore={loadMore} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}`)} />
+        <ListShortcuts items={items} selectedId={selectedId} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}`)} />
       </section>
       {selectedId ? (
         <>
           <Thread key={selectedId} conversationId={selectedId} summary={selected} onDetails={setDetails}
             takenAway={takenAway && sameId(takenAway.id, selectedId) ? takenAway.taken : null}
-            onClose={() => { setTakenAway(null); navigate('/inbox', true); }} />
+            onClose={() => { setTakenAway(null); navigate('/inbox', true); }}
+            onBack={() => navigate('/inbox')} onPanel={() => setPanelOpen(true)} />
+          {panelOpen && <PanelBar onBack={() => setPanelOpen(false)} />}
           <SidePanel details={details && sameId(details.id, selectedId) ? details : null} onDetails={setDetails} />
           {details && sameId(details.id, selectedId) && details.possibleDuplicate && !sameId(laterFor, details.id) && (
             // Narrow screens hide the side panel: the suggestion comes up as a sheet instead (hidden on wide screens).

@@ -1,7 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { PresencePicker } from '../components/PresencePicker';
+import { MenuButton, useMenu } from '../components/MenuButton';
+import { ShortcutsDialog } from '../components/ShortcutsDialog';
+import { useShortcuts } from '../lib/shortcuts';
 import { useI18n } from '../i18n';
 import { useLinkStatus, useLive } from '../live';
 import { Link, navigate, usePath } from '../router';
@@ -20,6 +23,9 @@ export function Shell() {
   const { counters } = useLive();
   const path = usePath();
   const isStaff = me.role === 'admin' || me.role === 'supervisor';
+  const menu = useMenu(path);
+  const [help, setHelp] = useState(false);
+  useShortcuts(useCallback(() => setHelp(true), []));
 
   useEffect(() => { if (path === '/' || path === '') navigate('/inbox', true); }, [path]);
 
@@ -42,9 +48,10 @@ export function Shell() {
 
   return (
     <div className="shell">
-      <header className="topbar">
+      <header className={`topbar ${menu.open ? 'menu-open' : ''}`}>
         <strong className="brand">{t('appName')}</strong>
-        <nav aria-label={t('nav')}>
+        <MenuButton menu={menu} />
+        <nav aria-label={t('nav')} id="app-menu-nav">
           <ul>
             {nav.map((n) => (
               <li key={n.key}>
@@ -57,7 +64,8 @@ export function Shell() {
             ))}
           </ul>
         </nav>
-        <div className="who">
+        <div className="who" id="app-menu-who">
+          <button type="button" className="shortcuts-button" onClick={() => setHelp(true)} aria-label={t('shortcutsButton')} title={t('shortcutsButton')}>?</button>
           <span className="signed-in-as" title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
           <PresencePicker />
           <LanguagePicker />
@@ -65,6 +73,7 @@ export function Shell() {
           <button type="button" onClick={() => signOut()}>{t('signOut')}</button>
         </div>
       </header>
+      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
       <LinkBanner />
       <main className="content">
         {section === 'inbox' && <InboxPage />}

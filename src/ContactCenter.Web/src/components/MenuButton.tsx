@@ -1,0 +1,23 @@
+import { useEffect, useState } from 'react';
+import { useI18n } from '../i18n';
+import './phone.css';
+
+export interface Menu { open: boolean; setOpen: (open: boolean) => void }
+
+/** The phone header's menu state: closed again whenever the page changes. */
+export function useMenu(path: string): Menu {
+  const [open, setOpen] = useState(false);
+  useEffect(() => { setOpen(false); }, [path]);
+  return { open, setOpen };
+}
+
+/** Below 768 px the navigation and the account controls fold into this (hamburger) button; wider, it is hidden. */
+export function MenuButton({ menu }: { menu: Menu }) {
+  const { t } = useI18n();
+  return (
+    <button type="button" className="menu-button" aria-label={t('menu')} aria-expanded={menu.open}
+      aria-controls="app-menu-nav app-menu-who" data-testid="menu-button" onClick={() => menu.setOpen(!menu.open)}>
+      <span aria-hidden="true">☰</span>
+    </button>
+  );
+}
