@@ -74,6 +74,9 @@ public sealed class Expect
     /// <summary>An unassigned object of the scenario's channel: its members see it, a non-member does not.</summary>
     public static readonly Expect Members = Of(nameof(Members), Outcome.Allowed, Outcome.Allowed, Outcome.Allowed, Outcome.Allowed, Outcome.NotFound);
 
+    /// <summary>A user's own settings (working hours) of the assigned manager: admins and that manager; everyone else 403.</summary>
+    public static readonly Expect AdminOrSelf = Of(nameof(AdminOrSelf), Outcome.Allowed, Outcome.Forbidden, Outcome.Allowed, Outcome.Forbidden, Outcome.Forbidden);
+
     public static readonly Expect Public = new(nameof(Public), [], isPublic: true);
 
     /// <summary>The web chat visitors' hub: a user's token is not a visitor's.</summary>
