@@ -1,5 +1,6 @@
 import { calls } from './calls';
 import { channels } from './channels';
+import { hours } from './hours';
 import { inboxStrings } from './inbox';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
@@ -22,4 +23,5 @@ export const areas = merge(
   calls,
   channels,
   inboxStrings,
+  hours,
 );
