@@ -95,7 +95,7 @@ public sealed class AutoRepliesTests(HoursFixture fixture) : IClassFixture<Hours
         }
 
         fixture.Clock.Set(new DateTimeOffset(Today(night).AddDays(2), new TimeOnly(3, 0), TimeSpan.Zero));
-        await fixture.IngestAsync(channel, "night-2", "owl", "hello again");
+        await fixture.IngestAsync(channel, "second-night", "owl", "hello again");
 
         Assert.Equal(2, (await AutomatedAsync(conversation)).Count);
     }

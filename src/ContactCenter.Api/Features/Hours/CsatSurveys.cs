@@ -20,8 +20,21 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
 {
     private sealed record Target(long Id, long ChannelId, string Kind, string Settings, long? AssigneeId, string CycleKey, string Status);
 
-    /// <summary>After a resolution is committed: asks for a rating once, if the channel wants it.</summary>
+    /// <summary>After a resolution is committed: asks for a rating once, if the channel wants it. Never fails the resolution.</summary>
     public async Task OnResolvedAsync(long conversationId, CancellationToken ct)
+    {
+        try
+        {
+            await AskAsync(conversationId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The resolution is committed; a survey that could not be queued is logged, not turned into a failed request.
+            logger.LogWarning(ex, "CSAT survey for conversation {ConversationId} could not be asked", conversationId);
+        }
+    }
+
+    private async Task AskAsync(long conversationId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         long? messageId;
