@@ -34,6 +34,11 @@ public sealed class HoursBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var supervisor = await Fx.CreateUserAsync("csats" + Suffix, "supervisor");
 
         var visitor = await Fx.NewPageAsync();
+        // The widget asks for a closed shadow root; opened here so the test can look inside.
+        await visitor.Context.AddInitScriptAsync("""
+            const attach = Element.prototype.attachShadow;
+            Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: 'open' }); };
+            """);
         await visitor.GotoAsync($"{site}/shop");
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
         await visitor.GetByLabel("Message").FillAsync("My parcel is late");
