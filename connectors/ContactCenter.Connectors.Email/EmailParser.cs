@@ -95,6 +95,8 @@ public static partial class EmailParser
         referenced.AddRange(message.References.Select(Clean).Where(r => r.Length > 0).Reverse());
         referenced = referenced.Distinct(StringComparer.Ordinal).Take(50).ToList();
         if (message.References.Count > 0) metadata["references"] = string.Join(' ', message.References.Select(Clean).TakeLast(30));
+        // Outlook/Exchange asks for no automatic answer (its own out-of-office replies carry it): our auto-replies keep quiet.
+        if (message.Headers["X-Auto-Response-Suppress"] is { Length: > 0 } suppress) metadata["autoResponseSuppress"] = Clean(suppress.Trim());
         var autoReply = AutoReply(message);
         if (autoReply is not null)
         {

@@ -2,6 +2,7 @@ using ContactCenter.Core;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace ContactCenter.Connectors.Telegram;
 
@@ -73,7 +74,7 @@ public sealed class TelegramChannelSender(TelegramClients clients, IAttachmentCo
                 current = part;
                 if (!done.TryGetValue(part.Name, out var partId))
                 {
-                    var sent = await SendPartAsync(client, chatId, part, part == parts[0] ? reply : null, cancellationToken);
+                    var sent = await SendPartAsync(client, chatId, part, part == parts[0] ? reply : null, part == parts[^1] ? CsatKeyboard(message.Metadata) : null, cancellationToken);
                     partId = TelegramInboundMapper.ExternalId(sent.Chat.Id, sent.MessageId);
                     await progress.RecordPartAsync(message.MessageId, part.Name, partId, cancellationToken);
                 }
@@ -166,11 +167,21 @@ public sealed class TelegramChannelSender(TelegramClients clients, IAttachmentCo
 
     internal static bool IsPhoto(OutboundAttachment file) => PhotoTypes.Contains(file.ContentType) && file.Size is > 0 and <= MaxPhotoBytes;
 
-    private async Task<Message> SendPartAsync(TelegramBotClient client, long chatId, Part part, ReplyParameters? reply, CancellationToken ct)
+    /// <summary>`csat:{surveyId}:{rating}` callback data; Telegram allows 64 bytes, this is at most ~30.</summary>
+    public const string CsatCallbackPrefix = "csat:";
+
+    /// <summary>A satisfaction survey (the host marks it `csatSurveyId`) goes with five buttons, 1 to 5.</summary>
+    internal static InlineKeyboardMarkup? CsatKeyboard(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata?.GetValueOrDefault("csatSurveyId") is { } surveyId && long.TryParse(surveyId, out var id)
+            ? new InlineKeyboardMarkup(Enumerable.Range(1, 5).Select(r => InlineKeyboardButton.WithCallbackData(
+                new string('⭐', 1) + r.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{CsatCallbackPrefix}{id}:{r}")))
+            : null;
+
+    private async Task<Message> SendPartAsync(TelegramBotClient client, long chatId, Part part, ReplyParameters? reply, InlineKeyboardMarkup? keyboard, CancellationToken ct)
     {
         if (part.File is not { } file)
         {
-            return await client.SendMessage(chatId, part.Text!, replyParameters: reply, cancellationToken: ct);
+            return await client.SendMessage(chatId, part.Text!, replyParameters: reply, replyMarkup: keyboard, cancellationToken: ct);
         }
         if (IsPhoto(file))
         {

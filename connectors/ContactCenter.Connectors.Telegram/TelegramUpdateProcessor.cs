@@ -1,14 +1,21 @@
 using ContactCenter.Core;
 using Microsoft.Extensions.Logging;
+using Telegram.Bot;
 using Telegram.Bot.Types;
 
 namespace ContactCenter.Connectors.Telegram;
 
 /// <summary>Stores one update, whichever way it came (webhook or polling). Returns only after it is stored.</summary>
-public sealed class TelegramUpdateProcessor(IInboundPipeline pipeline, IConversationNotes notes, ILogger<TelegramUpdateProcessor> logger)
+public sealed class TelegramUpdateProcessor(IInboundPipeline pipeline, IConversationNotes notes, TelegramClients clients, ICsatRatings ratings,
+    ILogger<TelegramUpdateProcessor> logger)
 {
     public async Task<TelegramInbound> ProcessAsync(ChannelInfo channel, Update update, string raw, CancellationToken ct)
     {
+        if (update.CallbackQuery is { Data: { } data } callback && data.StartsWith(TelegramChannelSender.CsatCallbackPrefix, StringComparison.Ordinal))
+        {
+            await RateAsync(channel, callback, data, ct);
+            return new TelegramInbound.Ignored("csat rating");
+        }
         var mapped = TelegramInboundMapper.Map(channel.Id, update, raw);
         switch (mapped)
         {
@@ -38,5 +45,32 @@ public sealed class TelegramUpdateProcessor(IInboundPipeline pipeline, IConversa
                 break;
         }
         return mapped;
+    }
+
+    /// <summary>
+    /// A tap on a survey's button: recorded (only for this chat's own survey), then answered so the button stops spinning.
+    /// A redelivered update finds the survey rated and only answers again.
+    /// </summary>
+    private async Task RateAsync(ChannelInfo channel, CallbackQuery callback, string data, CancellationToken ct)
+    {
+        var parts = data[TelegramChannelSender.CsatCallbackPrefix.Length..].Split(':');
+        var outcome = parts.Length == 2 && long.TryParse(parts[0], out var surveyId) && int.TryParse(parts[1], out var rating)
+            ? await ratings.RateAsync(new CsatAnswer(channel.Id, surveyId, callback.From.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), rating), ct)
+            : CsatOutcome.NotFound;
+        var text = outcome switch
+        {
+            CsatOutcome.Recorded => "Thank you for your rating!",
+            CsatOutcome.AlreadyRated => "You have rated this conversation already.",
+            _ => "This survey is no longer available.",
+        };
+        try
+        {
+            await clients.For(channel).AnswerCallbackQuery(callback.Id, text, cancellationToken: ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The rating is stored; an unanswered callback only leaves the button's spinner until Telegram times it out.
+            logger.LogWarning(ex, "Telegram channel {ChannelId}: answering callback {CallbackId} failed", channel.Id, callback.Id);
+        }
     }
 }

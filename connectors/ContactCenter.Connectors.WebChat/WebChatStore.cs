@@ -22,12 +22,15 @@ public sealed class WebChatStore(NpgsqlDataSource db)
         public string SenderName { get; init; } = "";
         public string? ClientMessageId { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
+        public long? CsatSurveyId { get; init; }
+        public int? CsatRating { get; init; }
 
         public WidgetMessage ToMessage(ILookup<long, WidgetAttachment> files) =>
             new(Id, ConversationId, Direction, Text, new WidgetSender(SenderType, SenderName), CreatedAt)
             {
                 ClientMessageId = ClientMessageId,
                 Attachments = files[Id].ToList(),
+                Csat = CsatSurveyId is { } survey ? new WidgetCsat(survey, CsatRating) : null,
             };
     }
 
@@ -55,7 +58,9 @@ public sealed class WebChatStore(NpgsqlDataSource db)
                case when m.sender_type = 'user' then coalesce(u.name, '') else '' end as sender_name,
                case when m.direction = 'inbound' and starts_with(m.external_id, c.thread_key || '/')
                     then substr(m.external_id, length(c.thread_key) + 2) end as client_message_id,
-               m.created_at
+               m.created_at,
+               case when m.metadata->>'csatSurveyId' ~ '^[0-9]{1,18}$' then (m.metadata->>'csatSurveyId')::bigint end as csat_survey_id,
+               case when m.metadata->>'csatRating' ~ '^[1-5]$' then (m.metadata->>'csatRating')::int end as csat_rating
         from messages m
         join conversations c on c.id = m.conversation_id
         left join users u on u.id = m.sender_user_id

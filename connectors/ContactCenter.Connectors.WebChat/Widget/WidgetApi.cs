@@ -57,6 +57,7 @@ public static class WidgetApi
         group.MapPost("/profile", Profile);
         group.MapWidgetForms();
         group.MapWidgetFiles();
+        group.MapWidgetCsat();
         return app;
     }
 

@@ -14,7 +14,13 @@ public sealed record WidgetMessage(long Id, long ConversationId, string Directio
 
     /// <summary>Files of the message; `url` is fetched with the visitor token (`GET /api/widget/attachments/{id}`).</summary>
     public IReadOnlyList<WidgetAttachment> Attachments { get; init; } = [];
+
+    /// <summary>A satisfaction survey: rate it with `POST /api/widget/csat {surveyId, rating}`; Rating once answered.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WidgetCsat? Csat { get; init; }
 }
+
+public sealed record WidgetCsat(long SurveyId, int? Rating);
 
 public sealed record WidgetAttachment(long Id, string FileName, string ContentType, long? Size, string Url);
 

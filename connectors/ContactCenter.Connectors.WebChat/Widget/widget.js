@@ -35,7 +35,8 @@
       contactNeeded: "Give an email or a phone so we can answer.",
       fileTooLarge: "The file is larger than {mb} MB.",
       fileType: "This type of file cannot be sent. Images, PDF, office documents and text files are accepted.",
-      file: "File", download: "Download", yourMessage: "Your message"
+      file: "File", download: "Download", yourMessage: "Your message",
+      rate: "Rate {n} of 5", rated: "Thank you! You rated {n} of 5."
     },
     ru: {
       title: "Напишите нам", open: "Открыть чат",
@@ -66,7 +67,8 @@
       contactNeeded: "Укажите email или телефон, чтобы мы могли ответить.",
       fileTooLarge: "Файл больше {mb} МБ.",
       fileType: "Файлы такого типа нельзя отправить. Принимаются изображения, PDF, офисные документы и текстовые файлы.",
-      file: "Файл", download: "Скачать", yourMessage: "Ваше сообщение"
+      file: "Файл", download: "Скачать", yourMessage: "Ваше сообщение",
+      rate: "Оценка {n} из 5", rated: "Спасибо! Ваша оценка: {n} из 5."
     }
   };
 
@@ -121,6 +123,8 @@
     ".fm label{display:flex;flex-direction:column;gap:2px;font-size:12px;color:#60646c}" +
     ".fm input,.fm textarea{width:100%;min-width:0;border:1px solid #d0d3d8;border-radius:6px;padding:8px;color:#1c2024;background:#fff}.fm textarea{height:80px;resize:vertical}" +
     ".fm .er{color:#a4161a;font-size:12px}.fm button{padding:10px 14px}" +
+    ".cs{display:flex;gap:4px;margin-top:6px;flex-wrap:wrap}.cs button{min-width:36px;min-height:36px;border:1px solid #d0d3d8;border-radius:8px;background:#fff;color:#1c2024;cursor:pointer;font-weight:600}" +
+    ".cs button:hover{background:var(--a);color:#fff}.cs span{font-size:12px}" +
     ".more{align-self:center;background:none;border:0;color:var(--a);cursor:pointer;font-size:12px}" +
     "@media (max-width:480px){.p{right:0;bottom:0;width:100%;max-width:100%;height:100%;border-radius:0}.p.on~.l{display:none}}" +
     "</style>" +
@@ -259,12 +263,31 @@
   function bubble(m) {
     var b = el("div", "b " + (m.direction === "inbound" ? "in" : "out"), m.text || "");
     (m.attachments || []).forEach(function (a) { b.appendChild(fileEl(a)); });
+    if (m.csat) b.appendChild(csatEl(m.csat));
     var meta = (m.direction === "outbound" && m.sender && m.sender.name ? m.sender.name + " \u00b7 " : "") + time(m.createdAt);
     var small = el("small", "", meta);
     if (m.direction === "inbound") small.appendChild(el("span", "st"));
     b.appendChild(small);
     b.setAttribute("data-id", m.id);
     return b;
+  }
+  // A satisfaction survey: five buttons until the visitor rates (once; the first rating stands).
+  function csatEl(c) {
+    var box = el("div", "cs");
+    if (c.rating) { box.appendChild(el("span", "", t("rated", { n: c.rating }))); return box; }
+    [1, 2, 3, 4, 5].forEach(function (n) {
+      var btn = el("button", "", String(n));
+      btn.type = "button";
+      btn.setAttribute("aria-label", t("rate", { n: n }));
+      btn.setAttribute("data-rating", n);
+      btn.onclick = function () {
+        authed("POST", "/api/widget/csat", { surveyId: c.surveyId, rating: n }).then(function () {
+          box.replaceWith(csatEl({ surveyId: c.surveyId, rating: n }));
+        }, function (e) { notice(problem(e)); });
+      };
+      box.appendChild(btn);
+    });
+    return box;
   }
   function add(m) {
     if (!m || shown[m.id]) return;

@@ -12,7 +12,7 @@ namespace ContactCenter.Api.Inbound;
 /// contact's open lead or deal (or open one), insert the message (a repeated external id changes nothing), add the
 /// timeline entry, bump unread state and queue follow-up work. The push to SignalR happens right after commit, in-process.
 /// </summary>
-public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, Router router, TimeProvider clock, ILogger<InboundPipeline> logger) : IInboundPipeline
+public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock, ILogger<InboundPipeline> logger) : IInboundPipeline
 {
     private sealed record Existing(long Id, long ConversationId, long ContactId);
 
@@ -27,6 +27,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
                 if (!result.Duplicate)
                 {
                     await PushAsync(result);
+                    await AutoReplyAsync(message, result);
                 }
                 return result;
             }
@@ -86,6 +87,19 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
             insert into unhandled_inbound (channel_id, external_id, kind, raw) values (@ChannelId, @ExternalId, @Kind, @RawPayload::jsonb)
             on conflict (channel_id, external_id) do nothing
             """, item, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The out-of-hours reply or acknowledgement, after commit; a failure never fails the ingest (the customer's message is stored).</summary>
+    private async Task AutoReplyAsync(InboundMessage message, IngestResult result)
+    {
+        try
+        {
+            await autoReplies.OnInboundAsync(message, result, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Automatic reply to message {MessageId} failed", result.MessageId);
+        }
     }
 
     private async Task PushAsync(IngestResult result)

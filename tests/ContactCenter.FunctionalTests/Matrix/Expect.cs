@@ -76,6 +76,8 @@ public sealed class Expect
 
     /// <summary>A personal object of the assigned manager (a canned response): only she sees it; staff included, to everyone else it does not exist.</summary>
     public static readonly Expect Personal = Of(nameof(Personal), Outcome.NotFound, Outcome.NotFound, Outcome.Allowed, Outcome.NotFound, Outcome.NotFound);
+    /// <summary>A user's own settings (working hours) of the assigned manager: admins and that manager; everyone else 403.</summary>
+    public static readonly Expect AdminOrSelf = Of(nameof(AdminOrSelf), Outcome.Allowed, Outcome.Forbidden, Outcome.Allowed, Outcome.Forbidden, Outcome.Forbidden);
 
     public static readonly Expect Public = new(nameof(Public), [], isPublic: true);
 

@@ -42,6 +42,9 @@ public static class RouteMatrix
         Row("GET", "/api/widget/presence", Public, _ => Url("/api/widget/presence"), "no visitor token"),
         Row("POST", "/api/widget/offline", Public, _ => Send("/api/widget/offline", new { email = "x@example.com", text = "x" }), "no visitor token"),
         Row("POST", "/api/widget/attachments", Public, _ => Upload("/api/widget/attachments"), "no visitor token"),
+        Row("POST", "/api/widget/csat", Public, _ => Send("/api/widget/csat", new { surveyId = 1, rating = 5 }), "no visitor token"),
+        Row("GET", "/csat/{token}", Public, _ => Url("/csat/1.1.1.forged"), "a forged token"),
+        Row("POST", "/csat/{token}", Public, _ => Send("/csat/1.1.1.forged", new { rating = 5 }), "a forged token"),
         Row("GET", "/api/widget/attachments/{id:long}", Public, _ => Url("/api/widget/attachments/1"), "no visitor token"),
         Row("POST", "/api/forms/{formKey}", Public, _ => Send("/api/forms/no-such-form", new { })),
         Row("OPTIONS", "/api/forms/{**rest}", Public, _ => Url("/api/forms/no-such-form")),
@@ -115,6 +118,10 @@ public static class RouteMatrix
         Row("GET", "/api/stats/queue", Staff, _ => Url("/api/stats/queue")),
         Row("GET", "/api/stats/funnel", Staff, _ => Url("/api/stats/funnel")),
         Row("GET", "/api/stats/calls", Staff, _ => Url("/api/stats/calls")),
+        Row("GET", "/api/stats/csat", Staff, _ => Url("/api/stats/csat")),
+        Row("GET", "/api/users/{id:long}/working-hours/", AdminOrSelf, c => Url($"/api/users/{c.S.UserIds[Role.Assigned]}/working-hours"), "the assigned manager's"),
+        Row("PUT", "/api/users/{id:long}/working-hours/", AdminOrSelf,
+            c => Task.FromResult(new Call($"/api/users/{c.S.UserIds[Role.Assigned]}/working-hours", new { workingHours = (object?)null }, Method: "PUT")), "the assigned manager's"),
         Row("GET", "/api/sms/segments", Signed, _ => Url("/api/sms/segments?text=hello")),
 
         // ---- CRM settings, pipelines, loss reasons, automation ----------------------------------------------

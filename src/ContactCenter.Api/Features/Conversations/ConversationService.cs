@@ -9,7 +9,8 @@ namespace ContactCenter.Api.Features.Conversations;
 /// <summary>What managers do to conversations, shared by REST and the hub. Each change commits, then pushes.</summary>
 public sealed class ConversationService(
     NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, ResponseTimes responseTimes, Router router,
-    IEnumerable<Core.IChannelSender> senders, Crm.CrmNotifier crm, TimeProvider clock)
+    IEnumerable<Core.IChannelSender> senders, Crm.CrmNotifier crm, TimeProvider clock,
+    Hours.CsatSurveys csat)
 {
     public const int MaxTextLength = 20_000;
 
@@ -282,6 +283,7 @@ public sealed class ConversationService(
         var before = await notifier.AudienceAsync(conversationId, ct);
         var now = clock.GetUtcNow();
         long? assignee;
+        var newlyResolved = false;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -290,10 +292,15 @@ public sealed class ConversationService(
             if (status == "resolved" && state.Status != "resolved")
             {
                 await responseTimes.RecordResolutionAsync(connection, tx, state, assignee, now, ct);
+                newlyResolved = true;
             }
             await tx.CommitAsync(ct);
         }
         await notifier.ConversationChangedAsync(conversationId, before, ct);
+        if (newlyResolved)
+        {
+            await csat.OnResolvedAsync(conversationId, ct); // after commit; asked once per resolution
+        }
         if (status == "resolved" && assignee is not null)
         {
             await router.DrainForUserAsync(assignee.Value, ct); // a freed seat takes the oldest waiting conversation

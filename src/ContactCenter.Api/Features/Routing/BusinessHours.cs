@@ -88,6 +88,67 @@ public sealed class BusinessHours
         return total;
     }
 
+    /// <summary>Whether <paramref name="at"/> falls within working time (not on a holiday).</summary>
+    public bool IsOpen(DateTimeOffset at) => ClosedSince(at) is null;
+
+    /// <summary>
+    /// Null while open; otherwise when the closed period that contains <paramref name="at"/> began (the end of the last
+    /// working range before it). It is the same instant for every moment of one closed period, so it keys "once per
+    /// closed period". A schedule with no working time at all in the last 400 days is closed since the Unix epoch.
+    /// </summary>
+    public DateTimeOffset? ClosedSince(DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).Date);
+        DateTimeOffset? lastClose = null;
+        for (var i = 0; i < 400 && lastClose is null; day = day.AddDays(-1), i++)
+        {
+            if (holidays.Contains(day) || !week.TryGetValue(day.DayOfWeek, out var ranges))
+            {
+                continue;
+            }
+            foreach (var (from, to) in ranges)
+            {
+                var open = ToUtc(day, from);
+                var close = ToUtc(day, to);
+                if (at >= open && at < close)
+                {
+                    return null;
+                }
+                if (close <= at && (lastClose is null || close > lastClose))
+                {
+                    lastClose = close;
+                }
+            }
+        }
+        return lastClose ?? DateTimeOffset.UnixEpoch;
+    }
+
+    /// <summary>
+    /// A person's simple schedule, `{timeZone, days: ["mon", ...], from: "09:00", to: "18:00"}`, as business hours.
+    /// Throws FormatException (or a time zone exception) when it is not valid.
+    /// </summary>
+    public static BusinessHours FromSchedule(JsonObject json)
+    {
+        if (json["days"] is not JsonArray days || days.Count == 0)
+        {
+            throw new FormatException("days must list at least one of mon..sun.");
+        }
+        var week = new JsonObject();
+        foreach (var day in days)
+        {
+            var name = day?.GetValueKind() == System.Text.Json.JsonValueKind.String ? day.GetValue<string>().ToLowerInvariant() : "";
+            if (Array.IndexOf(Days, name) < 0)
+            {
+                throw new FormatException($"Unknown day '{name}' in days (use mon..sun).");
+            }
+            week[name] = new JsonArray(new JsonArray(Text(json["from"], "from"), Text(json["to"], "to")));
+        }
+        return Parse(new JsonObject { ["timeZone"] = Text(json["timeZone"] ?? "UTC", "timeZone"), ["week"] = week });
+    }
+
+    private static string Text(JsonNode? node, string name) =>
+        node?.GetValueKind() == System.Text.Json.JsonValueKind.String ? node.GetValue<string>() : throw new FormatException($"{name} is required (text).");
+
     private DateTimeOffset ToUtc(DateOnly day, TimeSpan time)
     {
         var local = day.ToDateTime(TimeOnly.MinValue).Add(time);

@@ -62,6 +62,10 @@ public sealed record ChannelRules(
                 errors["settings.businessHours"] = [ex.Message];
             }
         }
+        foreach (var (key, value) in ContactCenter.Api.Features.Hours.HoursSettings.Validate(settings))
+        {
+            errors[key] = value;
+        }
         return errors;
     }
 

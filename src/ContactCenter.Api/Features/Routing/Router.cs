@@ -20,7 +20,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
 {
     private sealed record Target(long ChannelId, long ContactId, long? AssigneeId, string Status, string Settings);
 
-    private sealed record Candidate(long Id, DateTimeOffset? LastAssignedAt, long OpenCount);
+    private sealed record Candidate(long Id, DateTimeOffset? LastAssignedAt, long OpenCount, string? WorkingHours);
 
     /// <summary>After an inbound message is stored: route it if its conversation waits unassigned.</summary>
     public async Task OnInboundAsync(long conversationId, CancellationToken ct)
@@ -93,13 +93,15 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
                 new { id = (int)(target.ChannelId % int.MaxValue) }, tx, cancellationToken: ct));
             var candidates = (await connection.QueryAsync<Candidate>(new CommandDefinition("""
                 select u.id, u.last_assigned_at,
-                       (select count(*) from conversations o where o.assignee_id = u.id and o.status <> 'resolved') as open_count
+                       (select count(*) from conversations o where o.assignee_id = u.id and o.status <> 'resolved') as open_count,
+                       u.working_hours::text as working_hours
                 from channel_members m join users u on u.id = m.user_id
                 where m.channel_id = @channelId and u.is_active and u.role = 'manager'
                 """, new { target.ChannelId }, tx, cancellationToken: ct))).ToList();
             var online = await presence.OnlineAsync(candidates.Select(c => c.Id).ToList());
             var eligible = candidates
-                .Where(c => online.Contains(c.Id) && c.Id != passedFrom && (rules.MaxOpenPerManager is not { } cap || c.OpenCount < cap))
+                .Where(c => online.Contains(c.Id) && c.Id != passedFrom && (rules.MaxOpenPerManager is not { } cap || c.OpenCount < cap)
+                    && WorkingHours.IsWorking(c.WorkingHours, now))
                 .ToList();
             chosen = await ChooseAsync(connection, tx, target, rules, eligible, ct);
             if (chosen is null)

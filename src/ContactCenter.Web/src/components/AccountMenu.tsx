@@ -4,13 +4,14 @@ import { api, ApiError } from '../lib/api';
 import { explain } from '../lib/errors';
 import { useMe, useSession } from '../session';
 import { Dialog } from './Dialog';
+import { WorkingHoursDialog } from '../pages/admin/WorkingHoursDialog';
 
 /** The signed-in user's own account: change the password, sign out on every device. */
 export function AccountMenu() {
   const { t } = useI18n();
   const me = useMe();
   const [open, setOpen] = useState(false);
-  const [dialog, setDialog] = useState<'password' | 'everywhere' | null>(null);
+  const [dialog, setDialog] = useState<'password' | 'everywhere' | 'hours' | null>(null);
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -22,7 +23,7 @@ export function AccountMenu() {
     return () => { document.removeEventListener('mousedown', outside); document.removeEventListener('keydown', escape); };
   }, [open]);
 
-  const pick = (d: 'password' | 'everywhere') => { setOpen(false); setDialog(d); };
+  const pick = (d: 'password' | 'everywhere' | 'hours') => { setOpen(false); setDialog(d); };
   return (
     <div className="account" ref={box}>
       <button type="button" aria-expanded={open} aria-controls="account-menu" onClick={() => setOpen(!open)}>{t('account')} ▾</button>
@@ -30,11 +31,13 @@ export function AccountMenu() {
         <div id="account-menu" className="account-menu" role="group" aria-label={t('account')}>
           <p className="muted wrap-anywhere">{me.name} · {me.email}</p>
           <button type="button" onClick={() => pick('password')}>{t('changePassword')}</button>
+          <button type="button" onClick={() => pick('hours')}>{t('hrWorkingHours')}</button>
           <button type="button" className="danger" onClick={() => pick('everywhere')}>{t('signOutEverywhere')}</button>
         </div>
       )}
       {dialog === 'password' && <ChangePasswordDialog onClose={() => setDialog(null)} />}
       {dialog === 'everywhere' && <SignOutEverywhereDialog onClose={() => setDialog(null)} />}
+      {dialog === 'hours' && <WorkingHoursDialog userId={me.id} name={me.name} onClose={() => setDialog(null)} />}
     </div>
   );
 }

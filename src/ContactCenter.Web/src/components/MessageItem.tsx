@@ -5,6 +5,7 @@ import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, fullTime, isInlineImage, messageSnippet, shortTime } from '../lib/format';
 import { linkify } from '../lib/linkify';
 import type { Attachment, Message } from '../types';
+import { AutomatedBadge } from './AutomatedBadge';
 import { CallView } from './CallView';
 import { AttachIcon, ReplyIcon } from './Icons';
 
@@ -24,6 +25,7 @@ export function MessageItem({ message, onRetry, repliedTo, onReply }: Props) {
       data-status={m.pending ? 'sending' : m.status} aria-label={`${m.sender.name}, ${fullTime(m.createdAt, locale)}`}>
       <div className="meta">
         <span className="sender">{m.direction === 'note' ? `${t('notePrefix')} · ` : ''}{m.sender.name}</span>
+        <AutomatedBadge message={m} />
         <time dateTime={m.createdAt} title={fullTime(m.createdAt, locale)}>{shortTime(m.createdAt, locale)}</time>
         {m.direction === 'outbound' && <Ticks message={m} />}
         {!m.pending && (

@@ -1,6 +1,7 @@
 import { calls } from './calls';
 import { cannedStrings } from './canned';
 import { channels } from './channels';
+import { hours } from './hours';
 import { inboxStrings } from './inbox';
 import { phoneStrings } from './phone';
 
@@ -26,4 +27,5 @@ export const areas = merge(
   inboxStrings,
   cannedStrings,
   phoneStrings,
+  hours,
 );

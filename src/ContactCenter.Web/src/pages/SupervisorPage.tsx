@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { CsatTable } from '../components/CsatTable';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { api, ApiError, query } from '../lib/api';
@@ -141,6 +142,7 @@ export function SupervisorPage() {
           )}
           {!times.notAvailable && <Chart days={7} />}
         </section>
+        <CsatTable from={from} to={to} />
         <section className="panel" aria-labelledby="calls-h">
           <h2 id="calls-h">{t('callStats')}</h2>
           <ResourceStatus resource={calls} what="GET /api/stats/calls" />

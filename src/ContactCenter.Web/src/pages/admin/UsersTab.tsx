@@ -7,8 +7,9 @@ import { useResource } from '../../lib/useResource';
 import { useMe } from '../../session';
 import { sameId, type Channel, type Id, type Role, type UserListItem } from '../../types';
 import { ConfirmDialog, RenameDialog, ResetPasswordDialog, type Outcome } from './UserDialogs';
+import { WorkingHoursDialog } from './WorkingHoursDialog';
 
-type Open = { kind: 'rename' | 'password' | 'deactivate' | 'reactivate'; user: UserListItem };
+type Open = { kind: 'rename' | 'password' | 'deactivate' | 'reactivate' | 'hours'; user: UserListItem };
 const roles = ['manager', 'supervisor', 'admin'] as const;
 const userPath = (id: Id) => `/api/users/${encodeURIComponent(String(id))}`;
 
@@ -104,6 +105,7 @@ export function UsersTab() {
                   <div className="row-actions">
                     <button type="button" onClick={() => setOpen({ kind: 'rename', user: u })}>{t('rename')}</button>
                     <button type="button" onClick={() => setOpen({ kind: 'password', user: u })}>{t('resetPassword')}</button>
+                    <button type="button" onClick={() => setOpen({ kind: 'hours', user: u })}>{t('hrWorkingHours')}</button>
                     {u.isActive
                       ? <button type="button" className="danger" onClick={() => setOpen({ kind: 'deactivate', user: u })}>{t('deactivate')}</button>
                       : <button type="button" className="ok" onClick={() => setOpen({ kind: 'reactivate', user: u })}>{t('reactivate')}</button>}
@@ -122,6 +124,7 @@ export function UsersTab() {
       {open?.kind === 'password' && (
         <ResetPasswordDialog user={open.user} onClose={() => setOpen(null)} onSave={(password) => resetPassword(open.user, password)} />
       )}
+      {open?.kind === 'hours' && <WorkingHoursDialog userId={open.user.id} name={open.user.name} onClose={() => setOpen(null)} />}
       {open?.kind === 'deactivate' && (
         <ConfirmDialog title={t('deactivateTitle', { name: open.user.name })} danger confirm={t('deactivate')}
           text={t(sameId(open.user.id, me.id) ? 'deactivateSelfText' : 'deactivateText', { name: open.user.name })}

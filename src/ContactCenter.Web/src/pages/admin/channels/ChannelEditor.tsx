@@ -10,6 +10,7 @@ import { initialValues, isSecret, kindOf, settingsOf, type FormValues } from './
 import { MembersPicker } from './MembersPicker';
 import { PublicInfo } from './PublicInfo';
 import { RulesFields, rulesFrom, rulesToSettings, type Rules } from './RulesFields';
+import { AutoMessagesFields, autoFrom, autoToSettings, type AutoMessages } from './AutoMessagesFields';
 import { SettingsFields } from './SettingsFields';
 
 /**
@@ -25,6 +26,7 @@ export function ChannelEditor({ channel: initial, onClose, onSaved }: { channel:
   const [values, setValues] = useState<FormValues>(() => (def ? initialValues(def, channel.settings) : {}));
   const [replaced, setReplaced] = useState<Set<string>>(new Set());
   const [rules, setRules] = useState<Rules>(() => rulesFrom(channel.settings));
+  const [auto, setAuto] = useState<AutoMessages>(() => autoFrom(channel.settings));
   const [members, setMembers] = useState<Set<string>>(() => new Set(channel.memberIds.map(String)));
   const [errors, setErrors] = useState<FieldErrors>(noErrors());
   const [problem, setProblem] = useState<string | null>(null);
@@ -45,7 +47,7 @@ export function ChannelEditor({ channel: initial, onClose, onSaved }: { channel:
     e.preventDefault();
     void run(async () => {
       setErrors(noErrors());
-      const settings = { ...(def ? settingsOf(def, values, true, replaced) : {}), ...rulesToSettings(rules, channel.settings) };
+      const settings = { ...(def ? settingsOf(def, values, true, replaced) : {}), ...rulesToSettings(rules, channel.settings), ...autoToSettings(auto) };
       const body: Record<string, unknown> = { name, settings };
       if (!archived) body.enabled = enabled;
       const saved = await api<Channel>(channelPath(channel.id), { method: 'PATCH', body });
@@ -86,6 +88,7 @@ export function ChannelEditor({ channel: initial, onClose, onSaved }: { channel:
             onReplace={(n, on) => setReplaced((r) => { const x = new Set(r); if (on) x.add(n); else x.delete(n); return x; })} />
         )}
         <RulesFields rules={rules} onChange={setRules} errors={errors.rules} />
+        <AutoMessagesFields value={auto} onChange={setAuto} />
         {errors.other.length > 0 && <p className="error" role="alert">{t('chErrorsOther', { list: errors.other.join(' ') })}</p>}
         <div className="wizard-buttons"><button type="submit" className="primary" disabled={busy}>{t('chSave')}</button></div>
       </form>

@@ -3,7 +3,7 @@ import { ApiError } from '../../../lib/api';
 
 export interface FieldErrors { name?: string[]; settings: Record<string, string[]>; rules: string[]; other: string[] }
 
-const ruleKeys = ['routing', 'sla', 'businessHours'];
+const ruleKeys = ['routing', 'sla', 'businessHours', 'outOfHoursReply', 'acknowledgement', 'csat'];
 
 export function splitErrors(e: unknown): FieldErrors | null {
   if (!(e instanceof ApiError) || e.status !== 400 || !e.errors) return null;

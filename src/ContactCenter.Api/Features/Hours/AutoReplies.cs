@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Realtime;
+using ContactCenter.Core;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Hours;
+
+/// <summary>
+/// The out-of-hours reply and the acknowledgement, decided after the inbound message is committed (never inside the
+/// ingest transaction). Each is an automated outbound message (`sender_type = 'system'`, `metadata.automated`) sent
+/// through the outbox like any reply, and deduped by its client message id — `auto:ooh:{start of the closed period}`
+/// or `auto:ack:{start of the customer's cycle}` — which the messages_client_key unique index makes exactly-once
+/// across nodes and retries. A machine's message (an email auto-reply, a bulk mail, one asking for no auto-response)
+/// is never answered, so two auto-responders cannot loop.
+/// </summary>
+public sealed class AutoReplies(NpgsqlDataSource db, InboxNotifier notifier, TimeProvider clock, ILogger<AutoReplies> logger)
+{
+    // Channel settings change rarely; a few seconds of staleness keeps the ingest path off the database for channels
+    // that have neither reply switched on (the common case).
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<long, (long Until, HoursSettings Settings)> cache = new();
+
+    public async Task OnInboundAsync(InboundMessage message, IngestResult result, CancellationToken ct)
+    {
+        if (IsMachine(message))
+        {
+            return;
+        }
+        var settings = await SettingsAsync(message.ChannelId, ct);
+        if (settings is null || !settings.AnyReply)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        var closedSince = settings.Hours?.ClosedSince(now);
+        long? messageId = null;
+        if (closedSince is { } period)
+        {
+            if (settings.OutOfHoursText is { } text)
+            {
+                messageId = await InsertAsync(result, "outOfHours", $"auto:ooh:{period.ToUnixTimeSeconds()}", text, firstOfCycle: false, now, ct);
+            }
+        }
+        else if (settings.AcknowledgementText is { } text)
+        {
+            messageId = await InsertAsync(result, "acknowledgement", null, text, firstOfCycle: true, now, ct);
+        }
+        if (messageId is { } id)
+        {
+            logger.LogInformation("Automatic reply {MessageId} queued in conversation {ConversationId}", id, result.ConversationId);
+            await notifier.MessageCreatedAsync(id, ct);
+        }
+    }
+
+    /// <summary>Auto-Submitted, X-Autoreply/X-Autorespond, Precedence bulk/junk/auto_reply (the email parser's `autoReply`) or X-Auto-Response-Suppress.</summary>
+    public static bool IsMachine(InboundMessage message) =>
+        message.Automated
+        || message.Metadata?.GetValueOrDefault("autoReply") == "true"
+        || message.Metadata?.ContainsKey("autoResponseSuppress") == true;
+
+    private async Task<HoursSettings?> SettingsAsync(long channelId, CancellationToken ct)
+    {
+        var tick = Environment.TickCount64;
+        if (cache.TryGetValue(channelId, out var hit) && hit.Until > tick)
+        {
+            return hit.Settings;
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var json = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select settings::text from channels where id = @channelId", new { channelId }, cancellationToken: ct));
+        var settings = json is null ? null : HoursSettings.From(JsonNode.Parse(json)!.AsObject());
+        if (settings is not null)
+        {
+            cache[channelId] = (tick + (long)CacheFor.TotalMilliseconds, settings);
+        }
+        return settings;
+    }
+
+    /// <param name="key">The dedupe key; null: the acknowledgement's, `auto:ack:{cycle start}`, computed in SQL.</param>
+    /// <param name="firstOfCycle">Only when this is the customer's first message since the conversation (re)opened.</param>
+    private async Task<long?> InsertAsync(IngestResult result, string kind, string? key, string text, bool firstOfCycle, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            with c as (
+                select c.id, c.channel_id, c.lead_id, c.deal_id,
+                       coalesce(@key, 'auto:ack:' || floor(extract(epoch from c.cycle_started_at) * 1000)::bigint::text) as client_key
+                from conversations c
+                where c.id = @conversationId and c.status <> 'resolved'
+                  and (not @firstOfCycle or (c.cycle_started_at is not null and not exists (
+                        select 1 from messages p where p.conversation_id = c.id and p.direction = 'inbound' and p.sender_type = 'contact'
+                          and p.id < @messageId and coalesce(p.sent_at, p.created_at) >= c.cycle_started_at)))
+            ), m as (
+                insert into messages (conversation_id, channel_id, direction, text, sender_type, status, client_message_id, metadata, created_at, updated_at)
+                select c.id, c.channel_id, 'outbound', @text, 'system', 'queued', c.client_key, jsonb_build_object('automated', @kind::text), @now, @now
+                from c
+                on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
+                returning id, conversation_id
+            ), u as (
+                update conversations set last_message_id = m.id, last_activity_at = @now, updated_at = @now from m where conversations.id = m.conversation_id
+            ), t as (
+                insert into timeline_entries (lead_id, deal_id, type, at, actor_type, data)
+                select c.lead_id, c.deal_id, 'message', @now, 'system',
+                       jsonb_build_object('messageId', m.id, 'conversationId', c.id, 'direction', 'outbound', 'automated', @kind::text, 'preview', left(@text, 200))
+                from m, c where c.lead_id is not null or c.deal_id is not null
+            ), o as (
+                insert into outbox (kind, message_id) select 'send', m.id from m
+            )
+            select id from m
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        {
+            conversationId = result.ConversationId, messageId = result.MessageId, key, firstOfCycle, text, kind, now,
+        }, tx, cancellationToken: ct));
+        if (id is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return id;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Features.Channels;
+using ContactCenter.Api.Realtime;
+using ContactCenter.Core;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Hours;
+
+/// <summary>
+/// Customer satisfaction: when a conversation is resolved on a channel with `csat.enabled`, one survey per resolution
+/// (unique on conversation + the resolved cycle) is asked as an automated message through the outbox — inline buttons in
+/// the web chat, an inline keyboard in Telegram, a signed link (`/csat/{token}`) elsewhere. One rating per survey: the
+/// first answer stands and a second is refused (409 / "already rated"), so a survey is never counted twice. The rating
+/// lands on the survey, on the survey message (`metadata.csatRating`), as a note in the conversation and on the timeline.
+/// </summary>
+public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, CsatTokens tokens, ChannelPublicUrls urls, TimeProvider clock,
+    ILogger<CsatSurveys> logger) : ICsatRatings
+{
+    private sealed record Target(long Id, long ChannelId, string Kind, string Settings, long? AssigneeId, string CycleKey, string Status);
+
+    /// <summary>After a resolution is committed: asks for a rating once, if the channel wants it. Never fails the resolution.</summary>
+    public async Task OnResolvedAsync(long conversationId, CancellationToken ct)
+    {
+        try
+        {
+            await AskAsync(conversationId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The resolution is committed; a survey that could not be queued is logged, not turned into a failed request.
+            logger.LogWarning(ex, "CSAT survey for conversation {ConversationId} could not be asked", conversationId);
+        }
+    }
+
+    private async Task AskAsync(long conversationId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        long? messageId;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            var target = await connection.QuerySingleOrDefaultAsync<Target>(new CommandDefinition("""
+                select c.id, c.channel_id, ch.kind, ch.settings::text as settings, c.assignee_id,
+                       coalesce(floor(extract(epoch from c.cycle_started_at) * 1000)::bigint::text, 'first') as cycle_key, c.status
+                from conversations c join channels ch on ch.id = c.channel_id where c.id = @conversationId
+                """, new { conversationId }, cancellationToken: ct));
+            if (target is not { Status: "resolved" } || HoursSettings.From(JsonNode.Parse(target.Settings)!.AsObject()).CsatQuestion is not { } question)
+            {
+                return;
+            }
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var surveyId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                insert into csat_surveys (conversation_id, channel_id, assignee_id, cycle_key, asked_at)
+                values (@conversationId, @ChannelId, @AssigneeId, @CycleKey, @now)
+                on conflict (conversation_id, cycle_key) do nothing
+                returning id
+                """, new { conversationId, target.ChannelId, target.AssigneeId, target.CycleKey, now }, tx, cancellationToken: ct));
+            if (surveyId is null)
+            {
+                return; // asked already for this resolution
+            }
+            var text = target.Kind is ChannelKinds.Webchat or ChannelKinds.Telegram
+                ? question
+                : $"{question}\n{(urls.BaseUrl ?? "")}/csat/{tokens.Issue(conversationId, surveyId.Value)}";
+            messageId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                with m as (
+                    insert into messages (conversation_id, channel_id, direction, text, sender_type, status, client_message_id, metadata, created_at, updated_at)
+                    select c.id, c.channel_id, 'outbound', @text, 'system', 'queued', 'auto:csat:' || @surveyId::text,
+                           jsonb_build_object('automated', 'csat', 'csatSurveyId', @surveyId::text), @now, @now
+                    from conversations c where c.id = @conversationId
+                    returning id
+                ), s as (
+                    update csat_surveys set message_id = m.id from m where csat_surveys.id = @surveyId
+                ), u as (
+                    update conversations set last_message_id = m.id, updated_at = @now from m where conversations.id = @conversationId
+                ), o as (
+                    insert into outbox (kind, message_id) select 'send', m.id from m
+                )
+                select id from m
+                """, new { conversationId, surveyId, text, now }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }
+        logger.LogInformation("CSAT survey asked in conversation {ConversationId}", conversationId);
+        await notifier.MessageCreatedAsync(messageId.Value, ct);
+    }
+
+    /// <summary>A connector's answer: counted only for a survey of this customer on this channel.</summary>
+    public Task<CsatOutcome> RateAsync(CsatAnswer answer, CancellationToken cancellationToken) =>
+        RecordAsync(answer.SurveyId, answer.Rating, answer.Comment, (answer.ChannelId, answer.Address), cancellationToken);
+
+    /// <summary>The signed link's answer (the token proved the survey).</summary>
+    public Task<CsatOutcome> RateByLinkAsync(CsatTokens.Link link, int rating, string? comment, CancellationToken ct) =>
+        RecordAsync(link.SurveyId, rating, comment, null, ct, link.ConversationId);
+
+    public const int MaxCommentLength = 2000;
+
+    private sealed record Rated(long Id, long ConversationId, long? MessageId, long? LeadId, long? DealId);
+
+    private async Task<CsatOutcome> RecordAsync(long surveyId, int rating, string? comment, (long ChannelId, string Address)? customer, CancellationToken ct,
+        long? conversationId = null)
+    {
+        if (rating is < 1 or > 5)
+        {
+            return CsatOutcome.NotFound;
+        }
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim().Replace('\0', '\uFFFD');
+        if (comment is { Length: > MaxCommentLength })
+        {
+            comment = comment[..MaxCommentLength];
+        }
+        var now = clock.GetUtcNow();
+        // The survey must be this customer's (their identity on the survey's channel) or the link's conversation.
+        const string match = """
+            from csat_surveys s join conversations c on c.id = s.conversation_id join channels ch on ch.id = s.channel_id
+            where s.id = @surveyId
+              and (@conversationId::bigint is null or s.conversation_id = @conversationId)
+              and (@channelId::bigint is null or (s.channel_id = @channelId and exists (
+                    select 1 from contact_identities i where i.contact_id = c.contact_id and i.channel_kind = ch.kind and i.address = @address)))
+            """;
+        var args = new { surveyId, conversationId, channelId = customer?.ChannelId, address = customer?.Address, rating, comment, now };
+        Rated? rated;
+        long noteId;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            rated = await connection.QuerySingleOrDefaultAsync<Rated>(new CommandDefinition($"""
+                update csat_surveys set rating = @rating, comment = @comment, rated_at = @now
+                where id = (select s.id {match}) and rating is null
+                returning id, conversation_id, message_id,
+                          (select lead_id from conversations where id = conversation_id) as lead_id, (select deal_id from conversations where id = conversation_id) as deal_id
+                """, args, tx, cancellationToken: ct));
+            if (rated is null)
+            {
+                var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"select exists(select 1 {match})", args, tx, cancellationToken: ct));
+                return exists ? CsatOutcome.AlreadyRated : CsatOutcome.NotFound;
+            }
+            var note = string.Create(CultureInfo.InvariantCulture, $"Customer satisfaction: {rating}/5") + (comment is null ? "" : $" — {comment}");
+            noteId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                with n as (
+                    insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata, created_at, updated_at)
+                    select c.id, c.channel_id, 'note', @note, 'system', 'sent',
+                           jsonb_build_object('notice', 'csat', 'csatRating', @rating::text, 'csatSurveyId', @id::text), @now, @now
+                    from conversations c where c.id = @ConversationId
+                    returning id
+                ), m as (
+                    update messages set metadata = coalesce(metadata, '{}'::jsonb) || jsonb_build_object('csatRating', @rating::text)
+                    where id = @MessageId
+                ), t as (
+                    insert into timeline_entries (lead_id, deal_id, type, at, actor_type, data)
+                    select @LeadId, @DealId, 'csat', @now, 'contact',
+                           jsonb_build_object('conversationId', @ConversationId, 'surveyId', @id, 'rating', @rating, 'comment', @comment::text)
+                    where @LeadId::bigint is not null or @DealId::bigint is not null
+                )
+                select id from n
+                """, new { rated.Id, rated.ConversationId, rated.MessageId, rated.LeadId, rated.DealId, rating, comment, note, now }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }
+        await notifier.MessageCreatedAsync(noteId, ct);
+        if (rated.MessageId is { } surveyMessage)
+        {
+            await notifier.MessageUpdatedAsync(surveyMessage, ct);
+        }
+        return CsatOutcome.Recorded;
+    }
+}

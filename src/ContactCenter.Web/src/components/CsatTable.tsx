@@ -1,0 +1,51 @@
+import { useI18n } from '../i18n';
+import { query } from '../lib/api';
+import { useResource } from '../lib/useResource';
+import type { Id } from '../types';
+import { ResourceStatus } from './Status';
+import './csat.css';
+
+interface CsatFigure { asked: number; count: number; average: number | null; distribution: number[]; responseRate: number | null }
+interface CsatReport {
+  overall: CsatFigure;
+  byManager: { userId: Id | null; name: string; csat: CsatFigure }[];
+  byChannel: { channelId: Id; name: string; csat: CsatFigure }[];
+}
+
+/** Customer satisfaction per manager and per channel for the supervisor page's period (`GET /api/stats/csat`). */
+export function CsatTable({ from, to }: { from: string; to: string }) {
+  const { t } = useI18n();
+  const report = useResource<CsatReport>(`/api/stats/csat${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
+  const r = report.data;
+  const rows = r ? [
+    { key: 'overall', name: t('hrCsatOverall'), f: r.overall },
+    ...r.byManager.map((m) => ({ key: `u${String(m.userId)}`, name: m.name || t('hrCsatUnassigned'), f: m.csat })),
+    ...r.byChannel.map((c) => ({ key: `c${String(c.channelId)}`, name: c.name, f: c.csat })),
+  ] : [];
+  const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+  return (
+    <section className="panel csat-panel" aria-labelledby="csat-h">
+      <h2 id="csat-h">{t('hrCsat')}</h2>
+      <ResourceStatus resource={report} what="GET /api/stats/csat" />
+      {r && (r.overall.asked === 0 ? <p className="muted">{t('hrCsatNone')}</p> : (
+        <div className="csat-scroll">
+          <table className="stats" data-testid="csat-stats">
+            <thead>
+              <tr><th>{t('name')}</th><th>{t('hrCsatAverage')}</th><th>{t('hrCsatCount')}</th><th>{t('hrCsatAsked')}</th><th>{t('hrCsatRate')}</th><th>{t('hrCsatDistribution')}</th></tr>
+            </thead>
+            <tbody>
+              {rows.map(({ key, name, f }) => (
+                <tr key={key} data-row={key}>
+                  <td>{name}</td>
+                  <td className="csat-average">{f.average === null ? '—' : f.average.toFixed(1)}</td>
+                  <td>{f.count}</td><td>{f.asked}</td><td>{pct(f.responseRate)}</td>
+                  <td className="csat-dist">{f.distribution.join(' / ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </section>
+  );
+}
