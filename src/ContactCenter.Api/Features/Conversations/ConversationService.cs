@@ -275,13 +275,15 @@ public sealed class ConversationService(
         const string sql = """
             update conversations set status = @status, updated_at = @now,
                 resolved_at = case when @status = 'resolved' then @now else null end,
-                waiting_since = case when @status = 'resolved' then null else waiting_since end
+                waiting_since = case when @status = 'resolved' then null else waiting_since end,
+                snoozed_until = null
             where id = @conversationId
             returning assignee_id
             """;
         var before = await notifier.AudienceAsync(conversationId, ct);
         var now = clock.GetUtcNow();
         long? assignee;
+        long? unsnoozeNote = null;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -291,7 +293,16 @@ public sealed class ConversationService(
             {
                 await responseTimes.RecordResolutionAsync(connection, tx, state, assignee, now, ct);
             }
+            if (state.Status == "snoozed")
+            {
+                unsnoozeNote = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "unsnoozed", $"Snooze ended: set {status} by {me.Name}.",
+                    $$"""{"reason":"manual","by":{{me.Id}}}""", now, ct);
+            }
             await tx.CommitAsync(ct);
+        }
+        if (unsnoozeNote is { } note)
+        {
+            await notifier.MessageCreatedAsync(note, ct);
         }
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         if (status == "resolved" && assignee is not null)
