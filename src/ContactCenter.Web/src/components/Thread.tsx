@@ -7,6 +7,8 @@ import { sameId, type ConversationDetails, type ConversationSummary, type Messag
 import { ChannelIcon } from './Icons';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
+import { SnoozeMenu } from './SnoozeMenu';
+import { fullTime } from '../lib/format';
 import { addCreated, byTime, upsertMessage } from '../lib/messageList';
 
 /** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
@@ -19,7 +21,7 @@ interface Props {
 }
 
 export function Thread({ conversationId, summary, onDetails, takenAway = null, onClose }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const me = useMe();
   const { hub } = useLive();
   const [details, setDetails] = useState<ConversationDetails | null>(null);
@@ -171,7 +173,10 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
       <header className="thread-head">
         <div>
           <h2><ChannelIcon kind={current.channel.kind} /> {details?.contact.name ?? current.contact.name}</h2>
-          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span></span>
+          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span>
+            {current.status === 'snoozed' && current.snoozedUntil && (
+              <> · <span className="snoozed-until" data-testid="snoozed-until">{t('snoozedUntil', { time: fullTime(current.snoozedUntil, locale) })}</span></>
+            )}</span>
         </div>
         {takenAway ? (
           <div className="actions">
@@ -190,6 +195,8 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
             </select>
           </label>
           {!sameId(current.assignee?.id, me.id) && <button type="button" onClick={() => void change('assign', { userId: me.id })}>{t('take')}</button>}
+          {!resolved && <SnoozeMenu conversationId={conversationId} onSnoozed={show} onError={setError} />}
+          {current.status === 'snoozed' && <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('unsnooze')}</button>}
           {resolved
             ? <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('reopen')}</button>
             : <button type="button" className="primary" onClick={() => void change('status', { status: 'resolved' })}>{t('resolve')}</button>}
