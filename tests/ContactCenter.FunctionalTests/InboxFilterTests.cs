@@ -12,7 +12,10 @@ public sealed class InboxFilterTests(FakeClockFixture fixture) : IClassFixture<F
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Five conversations a minute apart; the 2nd and 4th answered later (so not waiting, and most recent).</summary>
+    /// <summary>
+    /// Five conversations ten seconds apart; the 2nd and 4th answered later (so not waiting, and most recent). The fake clock
+    /// starts an hour back and must stay behind the real one (tokens): each test moves it little.
+    /// </summary>
     private async Task<(long[] Ids, DateTimeOffset[] At)> FiveAsync()
     {
         var channel = await fixture.CreateApiChannelAsync();
@@ -21,13 +24,13 @@ public sealed class InboxFilterTests(FakeClockFixture fixture) : IClassFixture<F
         var at = new DateTimeOffset[7];
         for (var i = 0; i < 5; i++)
         {
-            fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+            fixture.Clock.Advance(TimeSpan.FromSeconds(10));
             at[i] = fixture.Clock.GetUtcNow();
             ids[i] = (await fixture.IngestAsync(channel, $"f-{i}", $"cust{i}", $"hello {i}")).Id("conversationId");
         }
         foreach (var i in new[] { 1, 3 })
         {
-            fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+            fixture.Clock.Advance(TimeSpan.FromSeconds(10));
             at[i == 1 ? 5 : 6] = fixture.Clock.GetUtcNow();
             (await admin.PostAsJsonAsync($"/api/conversations/{ids[i]}/messages", new { text = "answered" })).EnsureSuccessStatusCode();
         }

@@ -5,11 +5,32 @@ using ContactCenter.Api.Features.Conversations;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ContactCenter.FunctionalTests;
 
+/// <summary>
+/// A fake clock and no Hangfire server: the tests run the wake job and the sweep themselves at the fake time they choose,
+/// and no background run can wake a conversation between a test's steps.
+/// </summary>
+public sealed class SnoozeFixture : AppFixture
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow.AddHours(-1));
+
+    protected override IDictionary<string, string?> ExtraSettings()
+    {
+        var settings = base.ExtraSettings();
+        settings["Jobs:Server"] = "false";
+        return settings;
+    }
+
+    protected override void ConfigureServices(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+}
+
 /// <summary>Snooze (issue #16): out of the Open list live, back at its time (job or sweep, on a fake clock) or when the customer writes.</summary>
-public sealed class SnoozeTests(FakeClockFixture fixture) : IClassFixture<FakeClockFixture>, IAsyncLifetime
+/// <remarks>The fake clock starts an hour back and must stay behind the real one (tokens): the tests move it by minutes.</remarks>
+public sealed class SnoozeTests(SnoozeFixture fixture) : IClassFixture<SnoozeFixture>, IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetAsync();
 
@@ -121,9 +142,14 @@ public sealed class SnoozeTests(FakeClockFixture fixture) : IClassFixture<FakeCl
         var events = new HubRecorder(hub);
         var clock = fixture.Clock;
 
-        (await http.PostAsJsonAsync($"/api/conversations/{id}/snooze", new { until = clock.GetUtcNow().AddMinutes(10) })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/conversations/{id}/snooze", new { until = clock.GetUtcNow().AddMinutes(5) })).EnsureSuccessStatusCode();
+        await using (var db = fixture.Db())
+        {
+            Assert.True(await db.ExecuteScalarAsync<bool>(
+                "select exists(select 1 from hangfire.job where statename = 'Scheduled' and invocationdata::text like '%WakeAsync%')"), "no delayed wake-up job");
+        }
         Assert.Equal(0, await Snoozes.WakeAsync(id, CancellationToken.None)); // not due yet
-        clock.Advance(TimeSpan.FromMinutes(11));
+        clock.Advance(TimeSpan.FromMinutes(6));
         Assert.Equal(1, await Snoozes.WakeAsync(id, CancellationToken.None));
 
         Assert.Equal(("open", false), await StatusAsync(id));
@@ -132,14 +158,14 @@ public sealed class SnoozeTests(FakeClockFixture fixture) : IClassFixture<FakeCl
         Assert.Equal(id, Assert.Single(await ItemsAsync(http, "status=open")).Id());
 
         // A re-snooze moves the time: the first job finds nothing due. A manual reopen ends it: its job is a no-op too.
-        (await http.PostAsJsonAsync($"/api/conversations/{id}/snooze", new { until = clock.GetUtcNow().AddMinutes(10) })).EnsureSuccessStatusCode();
-        (await http.PostAsJsonAsync($"/api/conversations/{id}/snooze", new { until = clock.GetUtcNow().AddMinutes(60) })).EnsureSuccessStatusCode();
-        clock.Advance(TimeSpan.FromMinutes(11));
+        (await http.PostAsJsonAsync($"/api/conversations/{id}/snooze", new { until = clock.GetUtcNow().AddMinutes(5) })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/conversations/{id}/snooze", new { until = clock.GetUtcNow().AddMinutes(15) })).EnsureSuccessStatusCode();
+        clock.Advance(TimeSpan.FromMinutes(6));
         Assert.Equal(0, await Snoozes.WakeAsync(id, CancellationToken.None));
         Assert.Equal("snoozed", (await StatusAsync(id)).Status);
         (await http.PostAsJsonAsync($"/api/conversations/{id}/status", new { status = "open" })).EnsureSuccessStatusCode();
         Assert.Equal(("open", false), await StatusAsync(id));
-        clock.Advance(TimeSpan.FromMinutes(60));
+        clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(0, await Snoozes.WakeAsync(id, CancellationToken.None));
         Assert.Equal(0, await Snoozes.SweepAsync(CancellationToken.None));
     }
@@ -154,9 +180,9 @@ public sealed class SnoozeTests(FakeClockFixture fixture) : IClassFixture<FakeCl
         for (var i = 0; i < 3; i++)
         {
             ids.Add((await fixture.IngestAsync(channel, $"sw-{i}", $"cust{i}", "hello")).Id("conversationId"));
-            (await admin.PostAsJsonAsync($"/api/conversations/{ids[i]}/snooze", new { until = clock.GetUtcNow().AddMinutes(5 + (i * 10)) })).EnsureSuccessStatusCode();
+            (await admin.PostAsJsonAsync($"/api/conversations/{ids[i]}/snooze", new { until = clock.GetUtcNow().AddMinutes(1 + (i * 2) + (i == 2 ? 20 : 0)) })).EnsureSuccessStatusCode();
         }
-        clock.Advance(TimeSpan.FromMinutes(16));
+        clock.Advance(TimeSpan.FromMinutes(4));
 
         Assert.Equal(2, await Snoozes.SweepAsync(CancellationToken.None));
 
