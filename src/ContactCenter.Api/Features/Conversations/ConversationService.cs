@@ -296,7 +296,7 @@ public sealed class ConversationService(
             if (state.Status == "snoozed")
             {
                 unsnoozeNote = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "unsnoozed", $"Snooze ended: set {status} by {me.Name}.",
-                    $$"""{"reason":"manual","by":{{me.Id}}}""", now, ct);
+                    $$"""{"reason":"manual","by":"{{me.Id}}"}""", now, ct);
             }
             await tx.CommitAsync(ct);
         }

@@ -67,7 +67,7 @@ public sealed class SnoozeService(
             }
             var when = at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             noteId = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "snoozed", $"Snoozed until {when} UTC by {me.Name}.",
-                $$"""{"until":"{{at.ToString("O", CultureInfo.InvariantCulture)}}","by":{{me.Id}}}""", now, ct);
+                $$"""{"until":"{{at.ToString("O", CultureInfo.InvariantCulture)}}","by":"{{me.Id}}"}""", now, ct);
             await tx.CommitAsync(ct);
         }
         try

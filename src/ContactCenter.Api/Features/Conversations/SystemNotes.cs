@@ -63,7 +63,8 @@ public sealed class SystemNotes(NpgsqlDataSource db, InboxNotifier notifier) : I
 
     /// <summary>
     /// A state change recorded in the thread (snoozed, woken) inside the caller's transaction: a `note` from System with
-    /// `metadata.notice` = <paramref name="key"/> plus <paramref name="extra"/> (JSON object). The caller pushes it after commit.
+    /// `metadata.notice` = <paramref name="key"/> plus <paramref name="extra"/> (a JSON object of strings: messages read metadata
+    /// as string pairs). The caller pushes it after commit.
     /// </summary>
     public static Task<long> AddInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, string key, string text,
         string extra, DateTimeOffset at, CancellationToken cancellationToken) =>
