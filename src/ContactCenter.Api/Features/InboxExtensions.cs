@@ -33,6 +33,8 @@ public static class InboxExtensions
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
+        services.AddOptions<SnoozeOptions>().BindConfiguration("Snooze");
+        services.AddSingleton<SnoozeService>();
         services.AddSingleton<IConversationNotes, SystemNotes>();
         services.AddSingleton<IOutboundProgress, OutboundProgress>();
         services.AddSingleton<IMessageStatusSink, MessageStatusSink>();

@@ -106,8 +106,15 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
                     cycle_started_at = case when @automated then cycle_started_at when status = 'resolved' or cycle_started_at is null then @sentAt else cycle_started_at end,
                     awaiting_first_response = case when status = 'resolved' and not @automated then true else awaiting_first_response end,
                     sla_breached_at = case when status = 'resolved' and not @automated then null else sla_breached_at end,
-                    status = case when @automated then status else 'open' end, resolved_at = case when @automated then resolved_at end
+                    status = case when @automated then status else 'open' end, resolved_at = case when @automated then resolved_at end,
+                    snoozed_until = case when @automated then snoozed_until end
                 from m where conversations.id = @conversationId
+            ), w as (
+                -- A snoozed conversation woken by the customer: the system note, in this same statement (no extra round trip).
+                insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata, created_at, updated_at)
+                select @conversationId, @channelId, 'note', 'Snooze ended: the customer wrote.', 'system', 'sent',
+                       jsonb_build_object('notice', 'unsnoozed', 'reason', 'inbound'), @now, @now
+                from m where @wasSnoozed and not @automated
             ), t as (
                 insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
                 select @leadId, @dealId, @timelineType, @now, 'contact', @contactId,
@@ -140,6 +147,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
             kind,
             fetchMedia,
             automated = m.Automated,
+            wasSnoozed = conversation.Status == "snoozed",
             // A phone call is a `call` entry carrying the call (kept in step by the call ledger as it progresses).
             timelineType = CallInfo.IsCall(m.Metadata) ? "call" : "message",
             timelineExtra = CallInfo.IsCall(m.Metadata) ? $"{{\"call\":{CallInfo.TimelineJson(m.Metadata!)}}}" : "{}",

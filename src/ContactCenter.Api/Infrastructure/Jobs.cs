@@ -123,6 +123,9 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
         }
         recurring.AddOrUpdate<UploadSweeper>(SweepUploadsJob, sweeper => sweeper.SweepAsync(CancellationToken.None), o.SweepUploadsCron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        // The safety net under snoozes' delayed jobs: wakes any snoozed conversation that is due (issue #16).
+        recurring.AddOrUpdate<Features.Conversations.SnoozeService>(Features.Conversations.SnoozeService.SweepJob,
+            snoozes => snoozes.SweepAsync(CancellationToken.None), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         // The constructor that takes the app's own storage and DI activator (Hangfire.AspNetCore's AddHangfireServer calls
         // the same one, but reads the static JobStorage.Current that two apps in one process would share).
 #pragma warning disable CS0618

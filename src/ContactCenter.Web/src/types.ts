@@ -9,11 +9,13 @@ export interface Session { accessToken: string; expiresAt: string; user: User }
 export interface ChannelRef { id: Id; kind: string; name: string }
 export interface Ref { id: Id; name: string }
 export interface LastMessage { id: Id; direction: Direction; preview: string; createdAt: string }
-export type ConversationStatus = 'open' | 'pending' | 'resolved';
+export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
 export interface ConversationSummary {
   id: Id; channel: ChannelRef; contact: Ref; status: ConversationStatus; assignee: Ref | null;
   unreadCount: number; lastMessage: LastMessage | null; waitingSince: string | null;
   leadId: Id | null; dealId: Id | null; createdAt: string; updatedAt: string;
+  /** When a snoozed conversation opens again by itself (issue #16). */
+  snoozedUntil?: string | null;
 }
 export interface ContactIdentity { channelKind: string; address: string; displayName: string | null; username: string | null }
 export interface ContactDetails { id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[] }

@@ -10,7 +10,11 @@ public sealed record LastMessage(long Id, string Direction, string Preview, Date
 
 public sealed record ConversationSummary(
     long Id, ChannelRef Channel, ContactRef Contact, string Status, UserRef? Assignee, long UnreadCount,
-    LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>When a `snoozed` conversation opens again by itself (null unless snoozed).</summary>
+    public DateTimeOffset? SnoozedUntil { get; init; }
+}
 
 public sealed record ContactIdentityDto(string ChannelKind, string Address, string? DisplayName, string? Username);
 
@@ -26,6 +30,9 @@ public sealed record ConversationDetails(
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public PossibleDuplicate? PossibleDuplicate { get; init; }
+
+    /// <summary>When a `snoozed` conversation opens again by itself (null unless snoozed).</summary>
+    public DateTimeOffset? SnoozedUntil { get; init; }
 }
 
 public sealed record PossibleDuplicate(long ContactId, string Name);

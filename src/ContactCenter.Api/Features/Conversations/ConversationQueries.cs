@@ -19,7 +19,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         """;
 
     private const string SummaryColumns = """
-        c.id, c.status, c.created_at, c.updated_at, c.last_activity_at, c.waiting_since, c.lead_id, c.deal_id,
+        c.id, c.status, c.created_at, c.updated_at, c.last_activity_at, c.waiting_since, c.snoozed_until, c.lead_id, c.deal_id,
         ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
         ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name,
         u.id as assignee_id, u.name as assignee_name,
@@ -44,6 +44,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         public DateTimeOffset UpdatedAt { get; init; }
         public DateTimeOffset LastActivityAt { get; init; }
         public DateTimeOffset? WaitingSince { get; init; }
+        public DateTimeOffset? SnoozedUntil { get; init; }
         public long? LeadId { get; init; }
         public long? DealId { get; init; }
         public long ChannelId { get; init; }
@@ -63,14 +64,16 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             Id, new ChannelRef(ChannelId, ChannelKind, ChannelName), new ContactRef(ContactId, ContactName), Status,
             AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), UnreadCount,
             LastId is null ? null : new LastMessage(LastId.Value, LastDirection!, LastPreview ?? "", LastCreatedAt!.Value),
-            WaitingSince, LeadId, DealId, CreatedAt, UpdatedAt);
+            WaitingSince, LeadId, DealId, CreatedAt, UpdatedAt)
+        { SnoozedUntil = SnoozedUntil };
     }
 
-    public sealed record ListQuery(string View, string? Status, long? ChannelId, string? Q, int Limit, string? Cursor);
+    public sealed record ListQuery(string View, string? Status, long? ChannelId, string? Q, int Limit, string? Cursor, ConversationListFilter? Filter = null);
 
     public async Task<Page<ConversationSummary>> ListAsync(CurrentUser me, ListQuery query, CancellationToken ct)
     {
-        var (cursorAt, cursorId) = DecodeCursor(query.Cursor);
+        var filter = query.Filter ?? ConversationListFilter.Default;
+        var after = filter.DecodeCursor(query.Cursor);
         var sql = new StringBuilder($"{Database.DatabaseExtensions.GenericPlan}select {SummaryColumns} from conversations c {SummaryJoins} where {Visible}");
         sql.Append(query.View switch
         {
@@ -90,28 +93,29 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         {
             sql.Append(" and (ct.name ilike @q or ct.email ilike @q or ct.phone ilike @q or exists (select 1 from contact_identities ci where ci.contact_id = ct.id and (ci.address ilike @q or ci.username ilike @q)))");
         }
-        if (cursorAt is not null)
+        sql.Append(filter.Conditions);
+        if (after is not null)
         {
-            sql.Append(" and (c.last_activity_at, c.id) < (@cursorAt, @cursorId)");
+            sql.Append(filter.After);
         }
-        sql.Append(" order by c.last_activity_at desc, c.id desc limit @take");
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql.ToString(), new
+        sql.Append(filter.OrderBy).Append(" limit @take");
+        var parameters = new DynamicParameters(new
         {
             me = me.Id,
             staff = me.IsStaff,
             status = query.Status,
             channelId = query.ChannelId,
             q = "%" + EscapeLike(query.Q?.Trim() ?? "") + "%",
-            cursorAt = cursorAt?.UtcDateTime,
-            cursorId,
             take = query.Limit + 1,
-        }, cancellationToken: ct))).ToList();
+        });
+        filter.AddParameters(parameters, after);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: ct))).ToList();
         string? next = null;
         if (rows.Count > query.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
-            next = EncodeCursor(rows[^1].LastActivityAt, rows[^1].Id);
+            next = filter.EncodeCursor(filter.PositionOf(rows[^1]));
         }
         return new Page<ConversationSummary>(rows.Select(r => r.ToSummary()).ToList(), next);
     }
@@ -141,7 +145,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         var s = row.ToSummary();
         return new ConversationDetails(s.Id, s.Channel, new ContactDetails(contact.Id, contact.Name, contact.Email, contact.Phone, identities),
             s.Status, s.Assignee, s.UnreadCount, s.LastMessage, s.WaitingSince, s.LeadId, s.DealId, s.CreatedAt, s.UpdatedAt)
-        { PossibleDuplicate = duplicate };
+        { PossibleDuplicate = duplicate, SnoozedUntil = s.SnoozedUntil };
     }
 
     /// <summary>True when the user may see the conversation (false also when it does not exist).</summary>

@@ -276,7 +276,8 @@ public sealed class ConversationService(
         const string sql = """
             update conversations set status = @status, updated_at = @now,
                 resolved_at = case when @status = 'resolved' then @now else null end,
-                waiting_since = case when @status = 'resolved' then null else waiting_since end
+                waiting_since = case when @status = 'resolved' then null else waiting_since end,
+                snoozed_until = null
             where id = @conversationId
             returning assignee_id
             """;
@@ -284,6 +285,7 @@ public sealed class ConversationService(
         var now = clock.GetUtcNow();
         long? assignee;
         var newlyResolved = false;
+        long? unsnoozeNote = null;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -294,7 +296,16 @@ public sealed class ConversationService(
                 await responseTimes.RecordResolutionAsync(connection, tx, state, assignee, now, ct);
                 newlyResolved = true;
             }
+            if (state.Status == "snoozed")
+            {
+                unsnoozeNote = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "unsnoozed", $"Snooze ended: set {status} by {me.Name}.",
+                    $$"""{"reason":"manual","by":"{{me.Id}}"}""", now, ct);
+            }
             await tx.CommitAsync(ct);
+        }
+        if (unsnoozeNote is { } note)
+        {
+            await notifier.MessageCreatedAsync(note, ct);
         }
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         if (newlyResolved)

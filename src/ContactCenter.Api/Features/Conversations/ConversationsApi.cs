@@ -26,6 +26,7 @@ public static class ConversationsApi
         group.MapPost("/{id:long}/read", Read);
         group.MapPost("/{id:long}/assign", Assign);
         group.MapPost("/{id:long}/status", Status);
+        group.MapSnoozeApi();
         app.MapPost("/api/messages/{id:long}/retry", Retry).RequireAuthorization();
         app.MapGet("/api/counters", GetCounters).RequireAuthorization();
         return app;
@@ -34,17 +35,20 @@ public static class ConversationsApi
     internal static int ClampLimit(int? limit) => Math.Clamp(limit ?? 50, 1, 200);
 
     private static async Task<Results<Ok<Page<ConversationSummary>>, ValidationProblem>> List(
-        ClaimsPrincipal principal, ConversationQueries queries, string? view, string? status, long? channelId, string? q, int? limit, string? cursor, CancellationToken ct)
+        ClaimsPrincipal principal, ConversationQueries queries, string? view, string? status, long? channelId, string? q, int? limit, string? cursor,
+        string? sort, string? assigneeId, string? from, string? to, bool? unread, CancellationToken ct)
     {
         var errors = new Validation();
+        var me = CurrentUser.From(principal);
         errors.Require(nameof(view), view is null or "mine" or "unassigned" or "all", "View must be mine, unassigned or all.");
-        errors.Require(nameof(status), status is null or "open" or "pending" or "resolved", "Status must be open, pending or resolved.");
+        errors.Require(nameof(status), status is null or "open" or "pending" or "snoozed" or "resolved", "Status must be open, pending, snoozed or resolved.");
+        var filter = ConversationListFilter.FromQuery(me, sort, assigneeId, from, to, unread, errors);
         if (errors.HasErrors)
         {
             return errors.ToResult();
         }
-        var page = await queries.ListAsync(CurrentUser.From(principal),
-            new ConversationQueries.ListQuery(view ?? "all", status, channelId, q, ClampLimit(limit), cursor), ct);
+        var page = await queries.ListAsync(me,
+            new ConversationQueries.ListQuery(view ?? "all", status, channelId, q, ClampLimit(limit), cursor, filter), ct);
         return TypedResults.Ok(page);
     }
 

@@ -6,7 +6,7 @@ namespace ContactCenter.Api.Features.Conversations;
 /// <summary>
 /// Per-user counters, uncapped. The inbox badges count the user's own queue: conversations assigned to them
 /// and the unassigned ones they could take (all channels for admins and supervisors). Computed for many users
-/// in one set-based query: the open unassigned conversations are counted once per channel as if nobody had read
+/// in one set-based query (snoozed conversations are out of the queue until they wake): the open unassigned conversations are counted once per channel as if nobody had read
 /// them, then each user's totals are corrected by their own read positions. So a push to a whole channel of
 /// 1,000 managers scans the queue once instead of once per manager (see README, Benchmarks).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
             select c.channel_id, count(*) as conversations, count(*) filter (where c.inbound_count > 0) as unread_conversations,
                    coalesce(sum(c.inbound_count), 0)::bigint as unread_messages
             from conversations c
-            where c.assignee_id is null and c.status <> 'resolved'
+            where c.assignee_id is null and c.status <> 'resolved' and c.status <> 'snoozed'
               and (exists (select 1 from us where us.staff) or c.channel_id in (select cm.channel_id from channel_members cm join us on us.id = cm.user_id))
             group by c.channel_id
         ), unassigned as (
@@ -32,7 +32,7 @@ public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
                    sum((c.inbound_count > r.read_inbound_count)::int - (c.inbound_count > 0)::int)::bigint as unread_conversations,
                    sum(greatest(c.inbound_count - r.read_inbound_count, 0) - c.inbound_count)::bigint as unread_messages
             from us join conversation_reads r on r.user_id = us.id join conversations c on c.id = r.conversation_id
-            where c.assignee_id is null and c.status <> 'resolved'
+            where c.assignee_id is null and c.status <> 'resolved' and c.status <> 'snoozed'
               and (us.staff or exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = us.id))
             group by r.user_id
         ), mine as (
@@ -41,7 +41,7 @@ public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
                    coalesce(sum(c.inbound_count - coalesce(r.read_inbound_count, 0)) filter (where c.inbound_count > coalesce(r.read_inbound_count, 0)), 0)::bigint as unread_messages
             from conversations c
             left join conversation_reads r on r.conversation_id = c.id and r.user_id = c.assignee_id
-            where c.assignee_id = any(@userIds) and c.status <> 'resolved'
+            where c.assignee_id = any(@userIds) and c.status <> 'resolved' and c.status <> 'snoozed'
             group by c.assignee_id
         )
         select us.id as user_id,

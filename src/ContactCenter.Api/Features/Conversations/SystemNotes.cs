@@ -60,4 +60,18 @@ public sealed class SystemNotes(NpgsqlDataSource db, InboxNotifier notifier) : I
         await notifier.MessageCreatedAsync(id.Value, cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// A state change recorded in the thread (snoozed, woken) inside the caller's transaction: a `note` from System with
+    /// `metadata.notice` = <paramref name="key"/> plus <paramref name="extra"/> (a JSON object of strings: messages read metadata
+    /// as string pairs). The caller pushes it after commit.
+    /// </summary>
+    public static Task<long> AddInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, string key, string text,
+        string extra, DateTimeOffset at, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata, created_at, updated_at)
+            select c.id, c.channel_id, 'note', @text, 'system', 'sent', jsonb_build_object('notice', @key::text) || @extra::jsonb, @at, @at
+            from conversations c where c.id = @conversationId
+            returning id
+            """, new { conversationId, key, text, extra, at }, tx, cancellationToken: cancellationToken));
 }

@@ -149,6 +149,32 @@ public sealed class BusinessHours
     private static string Text(JsonNode? node, string name) =>
         node?.GetValueKind() == System.Text.Json.JsonValueKind.String ? node.GetValue<string>() : throw new FormatException($"{name} is required (text).");
 
+    /// <summary>The time zone the schedule is written in.</summary>
+    public TimeZoneInfo Zone => zone;
+
+    /// <summary>
+    /// The first opening of a working day strictly after <paramref name="after"/> (a snooze's "next morning": during
+    /// working time that is the next working day's opening). Null when the schedule never opens within 400 days.
+    /// </summary>
+    public DateTimeOffset? NextOpening(DateTimeOffset after)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(after, zone).Date);
+        for (var i = 0; i < 400; day = day.AddDays(1), i++)
+        {
+            if (holidays.Contains(day) || !week.TryGetValue(day.DayOfWeek, out var ranges) || ranges.Count == 0)
+            {
+                continue;
+            }
+            // The day's opening only: the end of a lunch break is not a morning.
+            var open = ToUtc(day, ranges.Min(r => r.From));
+            if (open > after)
+            {
+                return open;
+            }
+        }
+        return null;
+    }
+
     private DateTimeOffset ToUtc(DateOnly day, TimeSpan time)
     {
         var local = day.ToDateTime(TimeOnly.MinValue).Add(time);

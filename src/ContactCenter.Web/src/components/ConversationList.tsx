@@ -1,6 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n';
-import { shortTime } from '../lib/format';
+import { fullTime, shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { sameId, type ConversationSummary, type Id } from '../types';
 
@@ -69,6 +69,9 @@ export function ConversationList({ items, selectedId, loading, hasMore, onMore, 
               </span>
               <span className="conv-meta">
                 {c.assignee ? c.assignee.name : t('unassigned')} · {t(`status_${c.status}`)}
+                {c.status === 'snoozed' && c.snoozedUntil && (
+                  <> · <span className="snoozed-until">{t('snoozedUntil', { time: fullTime(c.snoozedUntil, locale) })}</span></>
+                )}
               </span>
             </span>
           </li>

@@ -8,6 +8,8 @@ import { ChannelIcon } from './Icons';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 import { ProfileButton } from './ProfileButton';
+import { SnoozeMenu } from './SnoozeMenu';
+import { fullTime } from '../lib/format';
 import { addCreated, byTime, upsertMessage } from '../lib/messageList';
 
 /** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
@@ -22,7 +24,7 @@ interface Props {
 }
 
 export function Thread({ conversationId, summary, onDetails, takenAway = null, onClose, onBack, onPanel }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const me = useMe();
   const { hub } = useLive();
   const [details, setDetails] = useState<ConversationDetails | null>(null);
@@ -182,7 +184,10 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
         {onBack && <button type="button" className="narrow-back" onClick={onBack} aria-label={t('backToList')} data-testid="thread-back">←</button>}
         <div className="thread-title">
           <h2><ChannelIcon kind={current.channel.kind} /> {details?.contact.name ?? current.contact.name}</h2>
-          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span></span>
+          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span>
+            {current.status === 'snoozed' && current.snoozedUntil && (
+              <> · <span className="snoozed-until" data-testid="snoozed-until">{t('snoozedUntil', { time: fullTime(current.snoozedUntil, locale) })}</span></>
+            )}</span>
         </div>
         {takenAway ? (
           <div className="actions">
@@ -201,6 +206,8 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
             </select>
           </label>
           {!sameId(current.assignee?.id, me.id) && <button type="button" data-shortcut="assign-me" onClick={() => void change('assign', { userId: me.id })}>{t('take')}</button>}
+          {!resolved && <SnoozeMenu conversationId={conversationId} onSnoozed={show} onError={setError} />}
+          {current.status === 'snoozed' && <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('unsnooze')}</button>}
           {resolved
             ? <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('reopen')}</button>
             : <button type="button" className="primary" data-shortcut="resolve" onClick={() => void change('status', { status: 'resolved' })}>{t('resolve')}</button>}

@@ -4,6 +4,7 @@ import { channels } from './channels';
 import { hours } from './hours';
 import { inboxStrings } from './inbox';
 import { phoneStrings } from './phone';
+import { states } from './states';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -28,4 +29,5 @@ export const areas = merge(
   cannedStrings,
   phoneStrings,
   hours,
+  states,
 );

@@ -2,11 +2,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { ListShortcuts } from '../components/ListShortcuts';
 import { PanelBar } from '../components/PanelBar';
+import { InboxFilterBar } from '../components/InboxFilterBar';
 import { PossibleDuplicate, SidePanel } from '../components/SidePanel';
 import { Thread, type TakenAway } from '../components/Thread';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
-import { mergePage, replay, upsert, type ListChange, type ListFilter } from '../lib/inboxList';
+import { dayBound, mergePage, replay, upsert, type ListChange, type ListFilter } from '../lib/inboxList';
+import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
 import { useHubEvent, useJoined } from '../live';
 import { navigate, usePath } from '../router';
 import { useMe } from '../session';
@@ -16,9 +18,13 @@ const FilterKey = 'cc.inboxFilter';
 const PageSize = 30;
 
 function initialFilter(): ListFilter {
+  const fromUrl = filterFromUrl(location.search);
+  if (fromUrl) return fromUrl;
   try {
     const f = JSON.parse(sessionStorage.getItem(FilterKey) ?? 'null');
-    if (f && ['mine', 'unassigned', 'all'].includes(f.view)) return { view: f.view, status: f.status ?? 'open', channelId: f.channelId ?? '', q: '' };
+    if (f && ['mine', 'unassigned', 'all'].includes(f.view)) {
+      return { view: f.view, status: f.status ?? 'open', channelId: f.channelId ?? '', q: '', assigneeId: f.assigneeId ?? '', from: f.from ?? '', to: f.to ?? '', unread: !!f.unread, sort: f.sort ?? 'newest' };
+    }
   } catch { /* default */ }
   return { view: 'all', status: 'open', channelId: '', q: '' };
 }
@@ -46,6 +52,11 @@ export function InboxPage() {
   const pushedDuringReload = useRef<ListChange[] | null>(null);
 
   useEffect(() => { sessionStorage.setItem(FilterKey, JSON.stringify({ ...filter, q: '' })); }, [filter]);
+  // The filters live in the URL too (a link or a reload keeps them), whatever path the inbox shows.
+  useEffect(() => {
+    const search = filterToUrl(filter);
+    if (location.search !== search) history.replaceState(history.state, '', location.pathname + search);
+  }, [filter, path]);
   useEffect(() => {
     const timer = window.setTimeout(() => setFilter((f) => (f.q === searchText ? f : { ...f, q: searchText })), 300);
     return () => window.clearTimeout(timer);
@@ -54,6 +65,9 @@ export function InboxPage() {
 
   const listUrl = useCallback((cursor: string | null) => '/api/conversations' + query({
     view: filter.view, status: filter.status, channelId: filter.channelId, q: filter.q, limit: PageSize, cursor,
+    assigneeId: filter.assigneeId, unread: filter.unread ? 'true' : undefined, sort: filter.sort === 'newest' ? undefined : filter.sort,
+    from: filter.from ? dayBound(filter.from, false).toISOString() : undefined,
+    to: filter.to ? dayBound(filter.to, true).toISOString() : undefined,
   }), [filter]);
 
   const reload = useCallback(async () => {
@@ -65,7 +79,7 @@ export function InboxPage() {
       const page = await api<Page<ConversationSummary>>(listUrl(null));
       if (gen !== generation.current) return;
       const pushed = pushedDuringReload.current ?? [];
-      setItems(replay(mergePage([], page.items), pushed, filter, me.id));
+      setItems(replay(mergePage([], page.items, filter), pushed, filter, me.id));
       setNextCursor(page.nextCursor);
       setError(null);
     } catch (e) {
@@ -87,14 +101,14 @@ export function InboxPage() {
     try {
       const page = await api<Page<ConversationSummary>>(listUrl(nextCursor));
       if (gen !== generation.current) return;
-      setItems((list) => mergePage(list, page.items));
+      setItems((list) => mergePage(list, page.items, filter));
       setNextCursor(page.nextCursor);
     } catch (e) {
       setError((e as Error).message);
     } finally {
       if (gen === generation.current) setLoading(false);
     }
-  }, [listUrl, nextCursor, loading]);
+  }, [listUrl, nextCursor, loading, filter]);
 
   useHubEvent('conversationUpdated', (c) => {
     pushedDuringReload.current?.push({ updated: c });
@@ -126,13 +140,8 @@ export function InboxPage() {
               </button>
             ))}
           </div>
+          <InboxFilterBar filter={filter} onChange={(patch) => setFilter((f) => ({ ...f, ...patch }))} />
           <div className="row">
-            <select aria-label={t('statusFilter')} value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value }))}>
-              <option value="">{t('anyStatus')}</option>
-              <option value="open">{t('status_open')}</option>
-              <option value="pending">{t('status_pending')}</option>
-              <option value="resolved">{t('status_resolved')}</option>
-            </select>
             <select aria-label={t('channelFilter')} value={filter.channelId} onChange={(e) => setFilter((f) => ({ ...f, channelId: e.target.value }))}>
               <option value="">{t('anyChannel')}</option>
               {channels.map((c) => <option key={String(c.id)} value={String(c.id)}>{c.name}</option>)}
@@ -143,15 +152,15 @@ export function InboxPage() {
         </div>
         {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
         <ConversationList items={items} selectedId={selectedId} loading={loading} hasMore={!!nextCursor}
-          onMore={loadMore} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}`)} />
-        <ListShortcuts items={items} selectedId={selectedId} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}`)} />
+          onMore={loadMore} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}${location.search}`)} />
+        <ListShortcuts items={items} selectedId={selectedId} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}${location.search}`)} />
       </section>
       {selectedId ? (
         <>
           <Thread key={selectedId} conversationId={selectedId} summary={selected} onDetails={setDetails}
             takenAway={takenAway && sameId(takenAway.id, selectedId) ? takenAway.taken : null}
-            onClose={() => { setTakenAway(null); navigate('/inbox', true); }}
-            onBack={() => navigate('/inbox')} onPanel={() => setPanelOpen(true)} />
+            onClose={() => { setTakenAway(null); navigate(`/inbox${location.search}`, true); }}
+            onBack={() => navigate(`/inbox${location.search}`)} onPanel={() => setPanelOpen(true)} />
           {panelOpen && <PanelBar onBack={() => setPanelOpen(false)} />}
           <SidePanel details={details && sameId(details.id, selectedId) ? details : null} onDetails={setDetails} />
           {details && sameId(details.id, selectedId) && details.possibleDuplicate && !sameId(laterFor, details.id) && (
