@@ -1,3 +1,5 @@
+using ContactCenter.Api.Features.Labels;
+
 namespace ContactCenter.Api.Features.Conversations;
 
 public sealed record ChannelRef(long Id, string Kind, string Name);
@@ -10,11 +12,17 @@ public sealed record LastMessage(long Id, string Direction, string Preview, Date
 
 public sealed record ConversationSummary(
     long Id, ChannelRef Channel, ContactRef Contact, string Status, UserRef? Assignee, long UnreadCount,
-    LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public LabelList Labels { get; init; } = LabelList.Empty;
+}
 
 public sealed record ContactIdentityDto(string ChannelKind, string Address, string? DisplayName, string? Username);
 
-public sealed record ContactDetails(long Id, string Name, string? Email, string? Phone, IReadOnlyList<ContactIdentityDto> Identities);
+public sealed record ContactDetails(long Id, string Name, string? Email, string? Phone, IReadOnlyList<ContactIdentityDto> Identities)
+{
+    public LabelList Labels { get; init; } = LabelList.Empty;
+}
 
 public sealed record ConversationDetails(
     long Id, ChannelRef Channel, ContactDetails Contact, string Status, UserRef? Assignee, long UnreadCount,
@@ -26,6 +34,8 @@ public sealed record ConversationDetails(
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public PossibleDuplicate? PossibleDuplicate { get; init; }
+
+    public LabelList Labels { get; init; } = LabelList.Empty;
 }
 
 public sealed record PossibleDuplicate(long ContactId, string Name);

@@ -34,7 +34,8 @@ public static class ConversationsApi
     internal static int ClampLimit(int? limit) => Math.Clamp(limit ?? 50, 1, 200);
 
     private static async Task<Results<Ok<Page<ConversationSummary>>, ValidationProblem>> List(
-        ClaimsPrincipal principal, ConversationQueries queries, string? view, string? status, long? channelId, string? q, int? limit, string? cursor, CancellationToken ct)
+        ClaimsPrincipal principal, ConversationQueries queries, string? view, string? status, long? channelId, string? q, int? limit, string? cursor, CancellationToken ct,
+        long? labelId = null)
     {
         var errors = new Validation();
         errors.Require(nameof(view), view is null or "mine" or "unassigned" or "all", "View must be mine, unassigned or all.");
@@ -44,7 +45,7 @@ public static class ConversationsApi
             return errors.ToResult();
         }
         var page = await queries.ListAsync(CurrentUser.From(principal),
-            new ConversationQueries.ListQuery(view ?? "all", status, channelId, q, ClampLimit(limit), cursor), ct);
+            new ConversationQueries.ListQuery(view ?? "all", status, channelId, q, ClampLimit(limit), cursor) { LabelId = labelId }, ct);
         return TypedResults.Ok(page);
     }
 
