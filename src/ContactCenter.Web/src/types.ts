@@ -14,9 +14,12 @@ export interface ConversationSummary {
   id: Id; channel: ChannelRef; contact: Ref; status: ConversationStatus; assignee: Ref | null;
   unreadCount: number; lastMessage: LastMessage | null; waitingSince: string | null;
   leadId: Id | null; dealId: Id | null; createdAt: string; updatedAt: string;
+  labels?: Label[];
 }
+/** A label (issue #16): a name and a #rrggbb colour. */
+export interface Label { id: Id; name: string; color: string }
 export interface ContactIdentity { channelKind: string; address: string; displayName: string | null; username: string | null }
-export interface ContactDetails { id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[] }
+export interface ContactDetails { id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[]; labels?: Label[] }
 export interface ConversationDetails extends Omit<ConversationSummary, 'contact'> {
   contact: ContactDetails;
   /** A contact the same email/phone belongs to (an unverified visitor); only when the caller may see it. */

@@ -7,6 +7,8 @@ import { sameId, type ConversationDetails, type ConversationSummary, type Messag
 import { ChannelIcon } from './Icons';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
+import { LabelChips } from './labels/LabelChips';
+import { LabelPicker } from './labels/LabelPicker';
 import { addCreated, byTime, upsertMessage } from '../lib/messageList';
 
 /** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
@@ -172,6 +174,7 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
         <div>
           <h2><ChannelIcon kind={current.channel.kind} /> {details?.contact.name ?? current.contact.name}</h2>
           <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span></span>
+          {takenAway ? <LabelChips labels={current.labels} /> : <LabelPicker conversationId={conversationId} labels={current.labels} />}
         </div>
         {takenAway ? (
           <div className="actions">

@@ -1,13 +1,14 @@
 // Pure helpers for the live conversation list: does a pushed summary belong in the current view, and in what order.
 import { sameId, type ConversationSummary, type Id } from '../types';
 
-export interface ListFilter { view: 'mine' | 'unassigned' | 'all'; status: string; channelId: string; q: string }
+export interface ListFilter { view: 'mine' | 'unassigned' | 'all'; status: string; channelId: string; q: string; labelId?: string }
 
 export function matches(c: ConversationSummary, f: ListFilter, me: Id): boolean {
   if (f.view === 'mine' && !sameId(c.assignee?.id, me)) return false;
   if (f.view === 'unassigned' && c.assignee) return false;
   if (f.status && c.status !== f.status) return false;
   if (f.channelId && String(c.channel.id) !== f.channelId) return false;
+  if (f.labelId && !(c.labels ?? []).some((l) => String(l.id) === f.labelId)) return false;
   return true;
 }
 
