@@ -209,6 +209,26 @@ public sealed class LabelsTests(AppFixture fixture) : IClassFixture<AppFixture>,
         Assert.Empty(details["labels"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Merging_contacts_keeps_the_labels_of_both()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var vip = await LabelAsync("VIP", "#ff0000");
+        var billing = await LabelAsync("Billing", "#00ff00");
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        var first = (await fixture.IngestAsync(channel, "m-1", "cust-m1", "hello"))["conversationId"]!.GetValue<long>();
+        var second = (await fixture.IngestAsync(channel, "m-2", "cust-m2", "hello"))["conversationId"]!.GetValue<long>();
+        var survivor = (await (await admin.GetAsync($"/api/conversations/{first}")).OkJsonAsync())["contact"]!.Id();
+        var merged = (await (await admin.GetAsync($"/api/conversations/{second}")).OkJsonAsync())["contact"]!.Id();
+        await (await admin.PutAsJsonAsync($"/api/contacts/{survivor}/labels", new { labelIds = new[] { vip } })).OkJsonAsync();
+        await (await admin.PutAsJsonAsync($"/api/contacts/{merged}/labels", new { labelIds = new[] { vip, billing } })).OkJsonAsync();
+
+        var contact = await (await admin.PostAsJsonAsync($"/api/contacts/{survivor}/merge", new { otherContactId = merged })).OkJsonAsync();
+
+        Assert.Equal(["Billing", "VIP"], Names(contact["labels"]));
+        Assert.Equal(2, await fixture.CountAsync("contact_labels"));
+    }
+
     private async Task<long> LabelAsync(string name, string color)
     {
         using var admin = fixture.App.Http(fixture.AdminToken);
