@@ -207,6 +207,8 @@ public sealed class LabelsTests(AppFixture fixture) : IClassFixture<AppFixture>,
         var details = await (await http1.GetAsync($"/api/conversations/{id}")).OkJsonAsync();
         Assert.Equal(["VIP"], Names(details["contact"]!["labels"]));
         Assert.Empty(details["labels"]!.AsArray());
+        var lead = await (await http1.GetAsync($"/api/leads/{details["leadId"]}")).OkJsonAsync();
+        Assert.Equal(["VIP"], Names(lead["contact"]!["labels"]));
     }
 
     [Fact]

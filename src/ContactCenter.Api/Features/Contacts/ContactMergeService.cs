@@ -147,7 +147,7 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
         var sql = """
             select id, coalesce(name, email, phone, 'Contact ' || id) as name, email, phone from contacts where id = @id;
             select channel_kind, address, display_name, username from contact_identities where contact_id = @id order by id;
-            select """ + Labels.LabelList.Column("contact_labels", "contact_id", "@id") + ";";
+            """ + "\nselect " + Labels.LabelList.Column("contact_labels", "contact_id", "@id") + ";";
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
         var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone)>();

@@ -22,6 +22,12 @@ public sealed class LabelList(IReadOnlyList<LabelRef> items) : IReadOnlyList<Lab
                   from {table} xl join labels l on l.id = xl.label_id where xl.{column} = {owner}), '[]')
         """;
 
+    /// <summary>The labels of the contact aliased `ct`, as JSON text (a constant, for queries kept as constants).</summary>
+    public const string OfContact = """
+        coalesce((select json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) order by lower(l.name), l.id)::text
+                  from contact_labels xl join labels l on l.id = xl.label_id where xl.contact_id = ct.id), '[]')
+        """;
+
     public static LabelList Parse(string? json) => string.IsNullOrEmpty(json) || json == "[]"
         ? Empty
         : new(JsonSerializer.Deserialize<List<LabelRef>>(json, JsonOptions) ?? []);
