@@ -26,12 +26,17 @@ export function LabelPicker({ conversationId, labels }: { conversationId: string
   }, [open]);
 
   async function toggle(label: Label, on: boolean) {
-    const ids = on ? [...mine.map((l) => l.id), label.id] : mine.filter((l) => !sameId(l.id, label.id)).map((l) => l.id);
+    // Ticked at once (the box follows the click); the server's answer, or the old set on an error, replaces it.
+    const before = mine;
+    const next = on ? [...mine, label] : mine.filter((l) => !sameId(l.id, label.id));
+    setMine(next);
     try {
-      const result = await api<{ labels: Label[] }>(`/api/conversations/${encodeURIComponent(conversationId)}/labels`, { method: 'PUT', body: { labelIds: ids } });
+      const result = await api<{ labels: Label[] }>(`/api/conversations/${encodeURIComponent(conversationId)}/labels`,
+        { method: 'PUT', body: { labelIds: next.map((l) => l.id) } });
       setMine(result.labels);
       setError(null);
     } catch (e) {
+      setMine(before);
       setError((e as Error).message);
     }
   }
