@@ -16,9 +16,12 @@ export interface ConversationSummary {
   leadId: Id | null; dealId: Id | null; createdAt: string; updatedAt: string;
   /** When a snoozed conversation opens again by itself (issue #16). */
   snoozedUntil?: string | null;
+  labels?: Label[];
 }
+/** A label (issue #16): a name and a #rrggbb colour. */
+export interface Label { id: Id; name: string; color: string }
 export interface ContactIdentity { channelKind: string; address: string; displayName: string | null; username: string | null }
-export interface ContactDetails { id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[] }
+export interface ContactDetails { id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[]; labels?: Label[] }
 export interface ConversationDetails extends Omit<ConversationSummary, 'contact'> {
   contact: ContactDetails;
   /** A contact the same email/phone belongs to (an unverified visitor); only when the caller may see it. */

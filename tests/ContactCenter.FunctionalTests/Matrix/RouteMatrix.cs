@@ -232,6 +232,23 @@ public static class RouteMatrix
             "the assigned manager's contact"),
         Row("PATCH", "/api/contacts/{id:long}", Members, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: false)}", new { name = "Matrix" }, Method: "PATCH"),
             "an open conversation's contact"),
+        // ---- labels (issue #16) -----------------------------------------------------------------------------
+        Row("GET", "/api/labels/", Signed, _ => Url("/api/labels")),
+        Row("POST", "/api/labels/", Staff, c => Send("/api/labels", new { name = "mx-" + c.Unique, color = "#336699" })),
+        Row("PATCH", "/api/labels/{id:long}", Staff, async c => new Call($"/api/labels/{await FreshLabelAsync(c)}", new { color = "#993366" }), FreshLabel),
+        Row("DELETE", "/api/labels/{id:long}", Staff, async c => new Call($"/api/labels/{await FreshLabelAsync(c)}"), FreshLabel),
+        Row("PUT", "/api/conversations/{id:long}/labels", Owner,
+            async c => new Call($"/api/conversations/{c.S.Conversation}/labels", new { labelIds = new[] { await FreshLabelAsync(c) } }), Taken),
+        Row("PUT", "/api/conversations/{id:long}/labels", Members,
+            async c => new Call($"/api/conversations/{c.S.OpenConversation}/labels", new { labelIds = new[] { await FreshLabelAsync(c) } }), Open),
+        Row("POST", "/api/conversations/labels", Owner,
+            async c => new Call("/api/conversations/labels", new { conversationIds = new[] { c.S.OpenConversation, c.S.Conversation }, add = new[] { await FreshLabelAsync(c) } }),
+            Open + " and " + Taken),
+        Row("POST", "/api/conversations/labels", Members,
+            async c => new Call("/api/conversations/labels", new { conversationIds = new[] { c.S.OpenConversation }, add = new[] { await FreshLabelAsync(c) } }), Open),
+        Row("PUT", "/api/contacts/{id:long}/labels", Owner,
+            async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}/labels", new { labelIds = new[] { await FreshLabelAsync(c) } }),
+            "the assigned manager's contact"),
     ];
 
     private const string Taken = "the assigned manager's conversation";
@@ -244,6 +261,7 @@ public static class RouteMatrix
     private const string FreshLead = "a fresh lead of the assigned manager";
     private const string FreshDeal = "a fresh deal of the assigned manager";
     private const string OwnAccount = "the caller's own (fresh) account";
+    private const string FreshLabel = "a fresh label";
 
     private static RouteRow Row(string method, string pattern, Expect expect, Func<Cell, Task<Call>> build, string @case = "") => new(method, pattern, expect, build, @case);
 
@@ -260,6 +278,12 @@ public static class RouteMatrix
 
     private static object NewActivity(string type, long id) =>
         new { subject = new { type, id }, type = "call", title = "Matrix call", dueAt = DateTimeOffset.UtcNow.AddDays(1) };
+
+    private static async Task<long> FreshLabelAsync(Cell c)
+    {
+        await using var db = c.S.Fixture.Db();
+        return await db.ExecuteScalarAsync<long>("insert into labels (name, color) values (@name, '#336699') returning id", new { name = "mx-label-" + c.Unique });
+    }
 
     private static Call Merge(long id, long other) => new($"/api/contacts/{id}/merge", new { otherContactId = other });
 }

@@ -80,6 +80,7 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
                 update leads set contact_id = @id, updated_at = @now where contact_id = @otherId returning id;
                 update deals set contact_id = @id, updated_at = @now where contact_id = @otherId returning id;
                 update contact_identities set contact_id = @id where contact_id = @otherId;
+                insert into contact_labels (contact_id, label_id) select @id, label_id from contact_labels where contact_id = @otherId on conflict do nothing;
                 """;
             await using (var grid = await connection.QueryMultipleAsync(new CommandDefinition(move, new { id, otherId, now }, tx, cancellationToken: ct)))
             {
@@ -143,10 +144,10 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
 
     public async Task<ContactDetails?> DetailsAsync(long id, CancellationToken ct)
     {
-        const string sql = """
+        var sql = """
             select id, coalesce(name, email, phone, 'Contact ' || id) as name, email, phone from contacts where id = @id;
             select channel_kind, address, display_name, username from contact_identities where contact_id = @id order by id;
-            """;
+            """ + "\nselect " + Labels.LabelList.Column("contact_labels", "contact_id", "@id") + ";";
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
         var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone)>();
@@ -154,6 +155,10 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
         {
             return null;
         }
-        return new ContactDetails(contact.Id, contact.Name, contact.Email, contact.Phone, (await grid.ReadAsync<ContactIdentityDto>()).ToList());
+        var identities = (await grid.ReadAsync<ContactIdentityDto>()).ToList();
+        return new ContactDetails(contact.Id, contact.Name, contact.Email, contact.Phone, identities)
+        {
+            Labels = Labels.LabelList.Parse(await grid.ReadSingleAsync<string>()),
+        };
     }
 }

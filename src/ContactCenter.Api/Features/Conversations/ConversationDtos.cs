@@ -1,3 +1,5 @@
+using ContactCenter.Api.Features.Labels;
+
 namespace ContactCenter.Api.Features.Conversations;
 
 public sealed record ChannelRef(long Id, string Kind, string Name);
@@ -14,11 +16,15 @@ public sealed record ConversationSummary(
 {
     /// <summary>When a `snoozed` conversation opens again by itself (null unless snoozed).</summary>
     public DateTimeOffset? SnoozedUntil { get; init; }
+    public LabelList Labels { get; init; } = LabelList.Empty;
 }
 
 public sealed record ContactIdentityDto(string ChannelKind, string Address, string? DisplayName, string? Username);
 
-public sealed record ContactDetails(long Id, string Name, string? Email, string? Phone, IReadOnlyList<ContactIdentityDto> Identities);
+public sealed record ContactDetails(long Id, string Name, string? Email, string? Phone, IReadOnlyList<ContactIdentityDto> Identities)
+{
+    public LabelList Labels { get; init; } = LabelList.Empty;
+}
 
 public sealed record ConversationDetails(
     long Id, ChannelRef Channel, ContactDetails Contact, string Status, UserRef? Assignee, long UnreadCount,
@@ -33,6 +39,7 @@ public sealed record ConversationDetails(
 
     /// <summary>When a `snoozed` conversation opens again by itself (null unless snoozed).</summary>
     public DateTimeOffset? SnoozedUntil { get; init; }
+    public LabelList Labels { get; init; } = LabelList.Empty;
 }
 
 public sealed record PossibleDuplicate(long ContactId, string Name);

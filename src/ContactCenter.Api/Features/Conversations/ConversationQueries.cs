@@ -18,14 +18,14 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         (@staff or c.assignee_id = @me or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = @me)))
         """;
 
-    private const string SummaryColumns = """
+    private static readonly string SummaryColumns = """
         c.id, c.status, c.created_at, c.updated_at, c.last_activity_at, c.waiting_since, c.snoozed_until, c.lead_id, c.deal_id,
         ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
         ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name,
         u.id as assignee_id, u.name as assignee_name,
         greatest(c.inbound_count - coalesce(r.read_inbound_count, 0), 0) as unread_count,
-        lm.id as last_id, lm.direction as last_direction, left(coalesce(lm.text, ''), 140) as last_preview, lm.created_at as last_created_at
-        """;
+        lm.id as last_id, lm.direction as last_direction, left(coalesce(lm.text, ''), 140) as last_preview, lm.created_at as last_created_at,
+        """ + Labels.LabelList.Column("conversation_labels", "conversation_id", "c.id") + " as labels";
 
     private const string SummaryJoins = """
         join channels ch on ch.id = c.channel_id
@@ -59,16 +59,21 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         public string? LastDirection { get; init; }
         public string? LastPreview { get; init; }
         public DateTimeOffset? LastCreatedAt { get; init; }
+        public string? Labels { get; init; }
 
         public ConversationSummary ToSummary() => new(
             Id, new ChannelRef(ChannelId, ChannelKind, ChannelName), new ContactRef(ContactId, ContactName), Status,
             AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), UnreadCount,
             LastId is null ? null : new LastMessage(LastId.Value, LastDirection!, LastPreview ?? "", LastCreatedAt!.Value),
             WaitingSince, LeadId, DealId, CreatedAt, UpdatedAt)
-        { SnoozedUntil = SnoozedUntil };
+        { SnoozedUntil = SnoozedUntil, Labels = Features.Labels.LabelList.Parse(Labels) };
     }
 
-    public sealed record ListQuery(string View, string? Status, long? ChannelId, string? Q, int Limit, string? Cursor, ConversationListFilter? Filter = null);
+    public sealed record ListQuery(string View, string? Status, long? ChannelId, string? Q, int Limit, string? Cursor, ConversationListFilter? Filter = null)
+    {
+        /// <summary>Only conversations carrying this label (issue #16).</summary>
+        public long? LabelId { get; init; }
+    }
 
     public async Task<Page<ConversationSummary>> ListAsync(CurrentUser me, ListQuery query, CancellationToken ct)
     {
@@ -94,6 +99,14 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             sql.Append(" and (ct.name ilike @q or ct.email ilike @q or ct.phone ilike @q or exists (select 1 from contact_identities ci where ci.contact_id = ct.id and (ci.address ilike @q or ci.username ilike @q)))");
         }
         sql.Append(filter.Conditions);
+        if (query.LabelId is not null)
+        {
+            // Planned with the actual label id (custom plan, also when the statement is auto-prepared): a label may be on
+            // ten conversations or on half of them. For a rare one PostgreSQL then reads the label's index and sorts the few
+            // (65 ms in EXPLAIN over 200k conversations), where the generic plan walked the whole inbox index probing each row (880 ms).
+            sql.Replace(Database.DatabaseExtensions.GenericPlan, "set local plan_cache_mode = force_custom_plan;\n");
+            sql.Append(" and exists (select 1 from conversation_labels fl where fl.conversation_id = c.id and fl.label_id = @labelId)");
+        }
         if (after is not null)
         {
             sql.Append(filter.After);
@@ -105,6 +118,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             staff = me.IsStaff,
             status = query.Status,
             channelId = query.ChannelId,
+            labelId = query.LabelId,
             q = "%" + EscapeLike(query.Q?.Trim() ?? "") + "%",
             take = query.Limit + 1,
         });
@@ -131,6 +145,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             select ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name
             from conversations cv join contacts x on x.id = cv.contact_id join contacts ct on ct.id = x.possible_duplicate_of
             where cv.id = @id and {Crm.CrmAccess.ContactVisible};
+            select {Labels.LabelList.Column("contact_labels", "contact_id", "c.contact_id")} from conversations c where c.id = @id;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
@@ -142,10 +157,11 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         var contact = await grid.ReadSingleAsync<(long Id, string Name, string? Email, string? Phone)>();
         var identities = (await grid.ReadAsync<ContactIdentityDto>()).ToList();
         var duplicate = await grid.ReadSingleOrDefaultAsync<PossibleDuplicate>();
+        var contactLabels = Labels.LabelList.Parse(await grid.ReadSingleAsync<string>());
         var s = row.ToSummary();
-        return new ConversationDetails(s.Id, s.Channel, new ContactDetails(contact.Id, contact.Name, contact.Email, contact.Phone, identities),
+        return new ConversationDetails(s.Id, s.Channel, new ContactDetails(contact.Id, contact.Name, contact.Email, contact.Phone, identities) { Labels = contactLabels },
             s.Status, s.Assignee, s.UnreadCount, s.LastMessage, s.WaitingSince, s.LeadId, s.DealId, s.CreatedAt, s.UpdatedAt)
-        { PossibleDuplicate = duplicate, SnoozedUntil = s.SnoozedUntil };
+        { PossibleDuplicate = duplicate, SnoozedUntil = s.SnoozedUntil, Labels = s.Labels };
     }
 
     /// <summary>True when the user may see the conversation (false also when it does not exist).</summary>

@@ -36,7 +36,7 @@ public static class ConversationsApi
 
     private static async Task<Results<Ok<Page<ConversationSummary>>, ValidationProblem>> List(
         ClaimsPrincipal principal, ConversationQueries queries, string? view, string? status, long? channelId, string? q, int? limit, string? cursor,
-        string? sort, string? assigneeId, string? from, string? to, bool? unread, CancellationToken ct)
+        string? sort, string? assigneeId, string? from, string? to, bool? unread, long? labelId, CancellationToken ct)
     {
         var errors = new Validation();
         var me = CurrentUser.From(principal);
@@ -48,7 +48,7 @@ public static class ConversationsApi
             return errors.ToResult();
         }
         var page = await queries.ListAsync(me,
-            new ConversationQueries.ListQuery(view ?? "all", status, channelId, q, ClampLimit(limit), cursor, filter), ct);
+            new ConversationQueries.ListQuery(view ?? "all", status, channelId, q, ClampLimit(limit), cursor, filter) { LabelId = labelId }, ct);
         return TypedResults.Ok(page);
     }
 

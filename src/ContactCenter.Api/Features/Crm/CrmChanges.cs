@@ -18,6 +18,9 @@ public sealed class CrmChanges
 
     public List<(long UserId, NotificationDto Notification)> Notifications { get; } = [];
 
+    /// <summary>Conversations whose summary changed (automation labelled them), pushed as `conversationUpdated`.</summary>
+    public HashSet<long> Conversations { get; } = [];
+
     /// <summary>Automation jobs were queued: wake the scheduler.</summary>
     public bool JobsQueued { get; set; }
 

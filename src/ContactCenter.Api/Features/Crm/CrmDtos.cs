@@ -9,7 +9,10 @@ public sealed record PipelineDto(long Id, string Name, bool IsDefault, int Sort,
 
 public sealed record ActivityRef(long Id, string Type, string Title, DateTimeOffset DueAt);
 
-public sealed record ContactInfo(long Id, string Name, string? Email, string? Phone);
+public sealed record ContactInfo(long Id, string Name, string? Email, string? Phone)
+{
+    public Labels.LabelList Labels { get; init; } = Features.Labels.LabelList.Empty;
+}
 
 /// <summary>A deal as the kanban shows it.</summary>
 public sealed record DealCard(

@@ -36,6 +36,10 @@ public sealed class CrmNotifier(IHubContext<InboxHub, IInboxClient> hub, NpgsqlD
             {
                 await inbox.MessageCreatedAsync(id, ct);
             }
+            foreach (var id in changes.Conversations)
+            {
+                await inbox.ConversationChangedAsync(id, [], ct);
+            }
             foreach (var (userId, notification) in changes.Notifications)
             {
                 await hub.Clients.Group(HubGroups.User(userId)).notification(notification);

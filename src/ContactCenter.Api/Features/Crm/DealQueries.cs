@@ -10,8 +10,8 @@ namespace ContactCenter.Api.Features.Crm;
 /// <summary>Reads deals as a user may see them: one deal, pages of cards (keyset on id, newest first).</summary>
 public sealed class DealQueries(NpgsqlDataSource db)
 {
-    internal const string Columns = """
-        d.id, d.title, d.amount, d.currency, d.pipeline_id, d.stage_id, s.name as stage_name, s.sort as stage_sort, s.semantic as stage_semantic,
+    internal const string Columns = $"""
+        {Labels.LabelList.OfContact} as contact_labels, d.id, d.title, d.amount, d.currency, d.pipeline_id, d.stage_id, s.name as stage_name, s.sort as stage_sort, s.semantic as stage_semantic,
         d.contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name, ct.email as contact_email, ct.phone as contact_phone,
         d.assignee_id, u.name as assignee_name, d.source, d.lead_id, d.parent_deal_id, d.outcome, d.loss_reason_id, lr.name as loss_reason_name,
         d.closed_at, coalesce(d.stage_entered_at, d.created_at) as stage_entered_at, d.created_at, d.updated_at,
@@ -44,6 +44,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         public string? ContactName { get; init; }
         public string? ContactEmail { get; init; }
         public string? ContactPhone { get; init; }
+        public string? ContactLabels { get; init; }
         public long? AssigneeId { get; init; }
         public string? AssigneeName { get; init; }
         public string? Source { get; init; }
@@ -69,7 +70,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
             ContactId is null ? null : new ContactRef(ContactId.Value, ContactName ?? ""), Assignee, Outcome, Next, StageEnteredAt, CreatedAt);
 
         public DealDto ToDto() => new(Id, Title, Amount, Currency, PipelineId, new StageDto(StageId, StageName, StageSort, StageSemantic),
-            ContactId is null ? null : new ContactInfo(ContactId.Value, ContactName ?? "", ContactEmail, ContactPhone), Assignee,
+            ContactId is null ? null : new ContactInfo(ContactId.Value, ContactName ?? "", ContactEmail, ContactPhone) { Labels = Labels.LabelList.Parse(ContactLabels) }, Assignee,
             Source, LeadId, ParentDealId, Outcome, LossReasonId is null ? null : new LossReasonDto(LossReasonId.Value, LossReasonName ?? ""),
             ClosedAt, Next, StageEnteredAt, CreatedAt, UpdatedAt);
     }

@@ -9,8 +9,8 @@ namespace ContactCenter.Api.Features.Crm;
 /// <summary>Reads leads as a user may see them, newest first (keyset on id).</summary>
 public sealed class LeadQueries(NpgsqlDataSource db)
 {
-    private const string Select = """
-        select l.id, l.title, l.status, l.source, l.junk_reason, l.deal_id, l.created_at, l.updated_at,
+    private const string Select = $"""
+        select {Labels.LabelList.OfContact} as contact_labels, l.id, l.title, l.status, l.source, l.junk_reason, l.deal_id, l.created_at, l.updated_at,
                ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name, ct.email as contact_email, ct.phone as contact_phone,
                l.assignee_id, u.name as assignee_name,
                na.id as next_activity_id, na.type as next_activity_type, na.title as next_activity_title, na.due_at as next_activity_due_at
@@ -37,6 +37,7 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         public string ContactName { get; init; } = "";
         public string? ContactEmail { get; init; }
         public string? ContactPhone { get; init; }
+        public string? ContactLabels { get; init; }
         public long? AssigneeId { get; init; }
         public string? AssigneeName { get; init; }
         public long? NextActivityId { get; init; }
@@ -44,7 +45,7 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         public string? NextActivityTitle { get; init; }
         public DateTimeOffset? NextActivityDueAt { get; init; }
 
-        public LeadDto ToDto() => new(Id, Title, Status, Source, new ContactInfo(ContactId, ContactName, ContactEmail, ContactPhone),
+        public LeadDto ToDto() => new(Id, Title, Status, Source, new ContactInfo(ContactId, ContactName, ContactEmail, ContactPhone) { Labels = Labels.LabelList.Parse(ContactLabels) },
             AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), JunkReason, DealId,
             NextActivityId is null ? null : new ActivityRef(NextActivityId.Value, NextActivityType!, NextActivityTitle!, NextActivityDueAt!.Value),
             CreatedAt, UpdatedAt);

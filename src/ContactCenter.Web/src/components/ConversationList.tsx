@@ -2,15 +2,18 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n';
 import { fullTime, shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
+import { LabelChips } from './labels/LabelChips';
 import { sameId, type ConversationSummary, type Id } from '../types';
 
 interface Props {
   items: ConversationSummary[]; selectedId: Id | null; loading: boolean; hasMore: boolean;
   onMore: () => void; onOpen: (id: Id) => void;
+  /** Rows ticked for a bulk change (labels); no checkboxes without it. */
+  checked?: ReadonlySet<string>; onCheck?: (id: string, on: boolean) => void;
 }
 
 /** The conversation list: arrow keys move, Enter opens; the next page loads when its end scrolls into view. */
-export function ConversationList({ items, selectedId, loading, hasMore, onMore, onOpen }: Props) {
+export function ConversationList({ items, selectedId, loading, hasMore, onMore, onOpen, checked, onCheck }: Props) {
   const { t, locale } = useI18n();
   const sentinel = useRef<HTMLLIElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -55,6 +58,9 @@ export function ConversationList({ items, selectedId, loading, hasMore, onMore, 
           <li key={String(c.id)} role="option" aria-selected={selected} tabIndex={i === focusIndex ? 0 : -1}
             className={`conversation ${selected ? 'selected' : ''} ${c.unreadCount > 0 ? 'unread' : ''}`}
             data-conversation-id={String(c.id)} onClick={() => onOpen(c.id)}>
+            {onCheck && <input type="checkbox" className="row-check" aria-label={t('selectConversation', { name: c.contact.name })}
+              checked={checked?.has(String(c.id)) ?? false} onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}
+              onChange={(e) => onCheck(String(c.id), e.target.checked)} />}
             <span className={`channel-icon kind-${c.channel.kind}`} title={c.channel.name} aria-label={c.channel.name}><ChannelIcon kind={c.channel.kind} /></span>
             <span className="conv-main">
               <span className="conv-top">
@@ -73,6 +79,7 @@ export function ConversationList({ items, selectedId, loading, hasMore, onMore, 
                   <> · <span className="snoozed-until">{t('snoozedUntil', { time: fullTime(c.snoozedUntil, locale) })}</span></>
                 )}
               </span>
+              <LabelChips labels={c.labels} />
             </span>
           </li>
         );

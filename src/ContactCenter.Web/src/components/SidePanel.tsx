@@ -3,6 +3,7 @@ import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
+import { LabelChips } from './labels/LabelChips';
 import { useResource } from '../lib/useResource';
 import type { Call, ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipeline, TimelineEntry, UserListItem } from '../types';
 import { CallButton, CallView } from './CallView';
@@ -20,6 +21,7 @@ export function SidePanel({ details, onDetails }: { details: ConversationDetails
         <h3 id="contact-h">{t('contact')}</h3>
         {details.possibleDuplicate && <PossibleDuplicate details={details} onDetails={onDetails} />}
         <p className="contact-name-big">{c.name}</p>
+        <LabelChips labels={c.labels} />
         <dl>
           {c.email && <><dt>{t('email')}</dt><dd>{c.email}</dd></>}
           {c.phone && <><dt>{t('phone')}</dt><dd>{c.phone}</dd></>}

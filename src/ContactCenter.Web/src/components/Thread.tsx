@@ -10,6 +10,8 @@ import { MessageItem } from './MessageItem';
 import { ProfileButton } from './ProfileButton';
 import { SnoozeMenu } from './SnoozeMenu';
 import { fullTime } from '../lib/format';
+import { LabelChips } from './labels/LabelChips';
+import { LabelPicker } from './labels/LabelPicker';
 import { addCreated, byTime, upsertMessage } from '../lib/messageList';
 
 /** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
@@ -188,6 +190,7 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
             {current.status === 'snoozed' && current.snoozedUntil && (
               <> · <span className="snoozed-until" data-testid="snoozed-until">{t('snoozedUntil', { time: fullTime(current.snoozedUntil, locale) })}</span></>
             )}</span>
+          {takenAway ? <LabelChips labels={current.labels} /> : <LabelPicker conversationId={conversationId} labels={current.labels} />}
         </div>
         {takenAway ? (
           <div className="actions">

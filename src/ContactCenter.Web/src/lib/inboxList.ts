@@ -4,7 +4,7 @@ import { sameId, type ConversationSummary, type Id } from '../types';
 export interface ListFilter {
   view: 'mine' | 'unassigned' | 'all'; status: string; channelId: string; q: string;
   /** Issue #16 (the filter bar): '' | 'unassigned' | a user id; local dates yyyy-mm-dd; the server's sort name. */
-  assigneeId?: string; from?: string; to?: string; unread?: boolean; sort?: ListSort;
+  assigneeId?: string; from?: string; to?: string; unread?: boolean; sort?: ListSort; labelId?: string;
 }
 export type ListSort = 'newest' | 'oldest' | 'waiting';
 
@@ -25,6 +25,7 @@ export function matches(c: ConversationSummary, f: ListFilter, me: Id): boolean 
   const at = Date.parse(activity(c));
   if (f.from && at < dayBound(f.from, false).getTime()) return false;
   if (f.to && at > dayBound(f.to, true).getTime()) return false;
+  if (f.labelId && !(c.labels ?? []).some((l) => String(l.id) === f.labelId)) return false;
   return true;
 }
 

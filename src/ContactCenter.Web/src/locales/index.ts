@@ -5,6 +5,7 @@ import { hours } from './hours';
 import { inboxStrings } from './inbox';
 import { phoneStrings } from './phone';
 import { states } from './states';
+import { labelStrings } from './labels';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -30,4 +31,5 @@ export const areas = merge(
   phoneStrings,
   hours,
   states,
+  labelStrings,
 );

@@ -7,10 +7,11 @@ import { useResource } from '../lib/useResource';
 import { navigate, usePath } from '../router';
 import type { Id, LossReason, Pipeline, Stage } from '../types';
 import { AuditTab } from './admin/AuditTab';
+import { LabelsTab } from './admin/LabelsTab';
 import { ChannelsTab } from './admin/channels/ChannelsTab';
 import { UsersTab } from './admin/UsersTab';
 
-const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode', 'audit'] as const;
+const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode', 'labels', 'audit'] as const;
 type Tab = (typeof tabs)[number];
 
 export function AdminPage() {
@@ -33,6 +34,7 @@ export function AdminPage() {
         {tab === 'lossReasons' && <LossReasons />}
         {tab === 'automation' && <Automation />}
         {tab === 'crmMode' && <CrmMode />}
+        {tab === 'labels' && <LabelsTab />}
         {tab === 'audit' && <AuditTab />}
       </div>
     </div>

@@ -5,6 +5,8 @@ import { PanelBar } from '../components/PanelBar';
 import { InboxFilterBar } from '../components/InboxFilterBar';
 import { PossibleDuplicate, SidePanel } from '../components/SidePanel';
 import { Thread, type TakenAway } from '../components/Thread';
+import { LabelBulkBar } from '../components/labels/LabelBulkBar';
+import { LabelFilter } from '../components/labels/LabelFilter';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { dayBound, mergePage, replay, upsert, type ListChange, type ListFilter } from '../lib/inboxList';
@@ -23,7 +25,7 @@ function initialFilter(): ListFilter {
   try {
     const f = JSON.parse(sessionStorage.getItem(FilterKey) ?? 'null');
     if (f && ['mine', 'unassigned', 'all'].includes(f.view)) {
-      return { view: f.view, status: f.status ?? 'open', channelId: f.channelId ?? '', q: '', assigneeId: f.assigneeId ?? '', from: f.from ?? '', to: f.to ?? '', unread: !!f.unread, sort: f.sort ?? 'newest' };
+      return { view: f.view, status: f.status ?? 'open', channelId: f.channelId ?? '', q: '', assigneeId: f.assigneeId ?? '', from: f.from ?? '', to: f.to ?? '', unread: !!f.unread, sort: f.sort ?? 'newest', labelId: f.labelId ?? '' };
     }
   } catch { /* default */ }
   return { view: 'all', status: 'open', channelId: '', q: '' };
@@ -46,6 +48,7 @@ export function InboxPage() {
   const [laterFor, setLaterFor] = useState<Id | null>(null);
   // The open conversation a colleague took: it stays on screen, read-only, until the manager closes it.
   const [takenAway, setTakenAway] = useState<{ id: string; taken: TakenAway } | null>(null);
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
   const generation = useRef(0);
   const joined = useJoined();
   // Changes pushed while the first page is being read: the page may predate them, so they are replayed on it.
@@ -64,7 +67,7 @@ export function InboxPage() {
   useEffect(() => { api<Channel[]>('/api/channels').then(setChannels).catch(() => setChannels([])); }, []);
 
   const listUrl = useCallback((cursor: string | null) => '/api/conversations' + query({
-    view: filter.view, status: filter.status, channelId: filter.channelId, q: filter.q, limit: PageSize, cursor,
+    view: filter.view, status: filter.status, channelId: filter.channelId, q: filter.q, labelId: filter.labelId, limit: PageSize, cursor,
     assigneeId: filter.assigneeId, unread: filter.unread ? 'true' : undefined, sort: filter.sort === 'newest' ? undefined : filter.sort,
     from: filter.from ? dayBound(filter.from, false).toISOString() : undefined,
     to: filter.to ? dayBound(filter.to, true).toISOString() : undefined,
@@ -146,12 +149,15 @@ export function InboxPage() {
               <option value="">{t('anyChannel')}</option>
               {channels.map((c) => <option key={String(c.id)} value={String(c.id)}>{c.name}</option>)}
             </select>
+            <LabelFilter value={filter.labelId ?? ''} onChange={(labelId) => setFilter((f) => ({ ...f, labelId }))} />
           </div>
           <input type="search" data-shortcut="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={searchText}
             onChange={(e) => setSearchText(e.target.value)} />
         </div>
         {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
+        <LabelBulkBar selected={[...checked]} onDone={() => setChecked(new Set())} />
         <ConversationList items={items} selectedId={selectedId} loading={loading} hasMore={!!nextCursor}
+          checked={checked} onCheck={(id, on) => setChecked((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; })}
           onMore={loadMore} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}${location.search}`)} />
         <ListShortcuts items={items} selectedId={selectedId} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}${location.search}`)} />
       </section>

@@ -26,6 +26,7 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
         "moveStage" => MoveStageAsync(action, ctx, ct),
         "assign" => AssignAsync(action, ctx, ct),
         "createDeal" => CreateDealAsync(action, ctx, ct),
+        "addLabel" => AddLabelAsync(action, ctx, ct),
         var other => throw new ActionRefused($"Unknown action '{other}'."),
     };
 
@@ -152,6 +153,24 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
             return new CreatedDeal(existing, Existed: true);
         }
         return new CreatedDeal(id.Value, Existed: false);
+    }
+
+    /// <summary>Labels every conversation of the lead or deal (none is not an error: there is nothing to label).</summary>
+    private async Task<object> AddLabelAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
+    {
+        var labelId = a["labelId"]!.GetValue<long>();
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from labels where id = @labelId for key share)",
+            new { labelId }, tx, cancellationToken: ct)))
+        {
+            throw new ActionRefused($"Label {labelId} no longer exists.");
+        }
+        var labelled = (await connection.QueryAsync<long>(new CommandDefinition($"""
+            insert into conversation_labels (conversation_id, label_id)
+            select c.id, @labelId from conversations c where c.{(ctx.Subject.IsLead ? "lead_id" : "deal_id")} = @id
+            on conflict do nothing returning conversation_id
+            """, new { labelId, id = ctx.Id }, tx, cancellationToken: ct))).ToList();
+        changes.Conversations.UnionWith(labelled);
+        return new { labelId, conversationIds = labelled };
     }
 
     private async Task<long?> PersonAsync(JsonNode? who, SubjectContext ctx, CancellationToken ct)

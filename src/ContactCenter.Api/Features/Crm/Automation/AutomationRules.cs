@@ -14,7 +14,7 @@ public sealed record AutomationRuleDto(long Id, string Name, bool Enabled, JsonN
 /// </summary>
 public sealed class AutomationRules(NpgsqlDataSource db)
 {
-    public static readonly string[] Actions = ["createActivity", "sendMessage", "notify", "moveStage", "assign", "createDeal"];
+    public static readonly string[] Actions = ["createActivity", "sendMessage", "notify", "moveStage", "assign", "createDeal", "addLabel"];
 
     private sealed class Row
     {
@@ -111,16 +111,21 @@ public sealed class AutomationRules(NpgsqlDataSource db)
 /// <summary>The stages, pipelines and users a rule may name.</summary>
 public sealed record RuleRefs(IReadOnlyDictionary<long, StageRow> Stages, IReadOnlySet<long> Pipelines, IReadOnlySet<long> Users)
 {
+    /// <summary>Label ids by lower-cased name (addLabel names a label by id or by name).</summary>
+    public IReadOnlyDictionary<string, long> Labels { get; init; } = new Dictionary<string, long>();
+
     public static async Task<RuleRefs> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
     {
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition("""
             select id, pipeline_id, name, semantic, sort from stages;
             select id from pipelines;
             select id from users where is_active;
+            select lower(name), id from labels;
             """, transaction: tx, cancellationToken: ct));
         var stages = (await grid.ReadAsync<StageRow>()).ToDictionary(s => s.Id);
         var pipelines = (await grid.ReadAsync<long>()).ToHashSet();
         var users = (await grid.ReadAsync<long>()).ToHashSet();
-        return new RuleRefs(stages, pipelines, users);
+        var labels = (await grid.ReadAsync<(string Name, long Id)>()).ToDictionary(l => l.Name, l => l.Id);
+        return new RuleRefs(stages, pipelines, users) { Labels = labels };
     }
 }

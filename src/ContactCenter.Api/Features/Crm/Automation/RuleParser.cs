@@ -151,10 +151,25 @@ public static class RuleParser
                     result["title"] = title;
                 }
                 break;
+            case "addLabel":
+                result["labelId"] = LabelOf(a, at, refs);
+                break;
             default:
                 throw new Invalid($"{at}.type", $"Unknown action '{type}'. Known: {string.Join(", ", AutomationRules.Actions)}.");
         }
         return result;
+    }
+
+    /// <summary>`{labelId}` or `{label: "name"}` (any case); stored as the id, so renaming the label keeps the rule.</summary>
+    private static long LabelOf(JsonObject a, string at, RuleRefs refs)
+    {
+        if (Id(a, "labelId", $"{at}.labelId", required: false) is { } id)
+        {
+            return refs.Labels.Values.Contains(id) ? id : throw new Invalid($"{at}.labelId", $"There is no label {id}.");
+        }
+        var name = Text(a, "label", $"{at}.label", required: false, max: 50)
+            ?? throw new Invalid($"{at}.labelId", "addLabel needs labelId or label (a label's name).");
+        return refs.Labels.TryGetValue(name.ToLowerInvariant(), out var named) ? named : throw new Invalid($"{at}.label", $"There is no label named '{name}'.");
     }
 
     private static StageRow OpenStage(JsonObject a, string field, RuleRefs refs, long? pipelineId)

@@ -1,0 +1,63 @@
+import { useEffect, useRef, useState } from 'react';
+import { useI18n } from '../../i18n';
+import { api } from '../../lib/api';
+import { sameId, type Label } from '../../types';
+import { LabelChips } from './LabelChips';
+import { textOn, useLabels } from './labelStore';
+import './labels.css';
+
+/**
+ * The thread header's labels: the chips, and a button (shortcut `label`) opening a list of every label to tick.
+ * Each tick replaces the conversation's set (PUT); the push that follows updates every screen, this one included.
+ */
+export function LabelPicker({ conversationId, labels }: { conversationId: string; labels: Label[] | undefined }) {
+  const { t } = useI18n();
+  const all = useLabels();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [mine, setMine] = useState<Label[]>(labels ?? []);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => { setMine(labels ?? []); }, [labels]);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => { if (!box.current?.contains(e.target as Node)) setOpen(false); };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+
+  async function toggle(label: Label, on: boolean) {
+    // Ticked at once (the box follows the click); the server's answer, or the old set on an error, replaces it.
+    const before = mine;
+    const next = on ? [...mine, label] : mine.filter((l) => !sameId(l.id, label.id));
+    setMine(next);
+    try {
+      const result = await api<{ labels: Label[] }>(`/api/conversations/${encodeURIComponent(conversationId)}/labels`,
+        { method: 'PUT', body: { labelIds: next.map((l) => l.id) } });
+      setMine(result.labels);
+      setError(null);
+    } catch (e) {
+      setMine(before);
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <div className="label-picker" ref={box}>
+      <LabelChips labels={mine} />
+      <button type="button" data-shortcut="label" aria-haspopup="true" aria-expanded={open} onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>{t('labelsButton')}</button>
+      {open && (
+        <div className="label-menu" role="group" aria-label={t('labels')} onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>
+          {all.length === 0 && <p className="muted">{t('noLabelsYet')}</p>}
+          {all.map((l) => (
+            <label key={String(l.id)} className="label-option">
+              <input type="checkbox" checked={mine.some((m) => sameId(m.id, l.id))} onChange={(e) => void toggle(l, e.target.checked)} />
+              <span className="label-chip" style={{ background: l.color, color: textOn(l.color) }}>{l.name}</span>
+            </label>
+          ))}
+          {error && <p className="error" role="alert">{error}</p>}
+        </div>
+      )}
+    </div>
+  );
+}

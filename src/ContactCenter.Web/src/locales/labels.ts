@@ -1,0 +1,43 @@
+import { area } from './area';
+
+// Labels (issue #16): chips, the thread's picker, the list's filter and bulk bar, the admin tab.
+export const labelStrings = area({
+  en: {
+    labels: 'Labels',
+    labelsButton: 'Labels',
+    labelFilter: 'Label',
+    anyLabel: 'Any label',
+    noLabelsYet: 'No labels yet. An admin or supervisor creates them under Admin → Labels.',
+    selectConversation: 'Select {name}',
+    selectedCount: '{count} selected',
+    addLabel: 'Add label',
+    removeLabel: 'Remove label',
+    chooseLabel: 'Choose a label',
+    clearSelection: 'Clear',
+    labelName: 'Name',
+    labelColor: 'Colour',
+    createLabel: 'Create label',
+    saveLabel: 'Save',
+    deleteLabel: 'Delete',
+    deleteLabelConfirm: 'Delete the label “{name}”? It is taken off every conversation and contact.',
+  },
+  ru: {
+    labels: 'Метки',
+    labelsButton: 'Метки',
+    labelFilter: 'Метка',
+    anyLabel: 'Любая метка',
+    noLabelsYet: 'Меток пока нет. Их создаёт администратор или руководитель: Администрирование → Метки.',
+    selectConversation: 'Выбрать: {name}',
+    selectedCount: 'Выбрано: {count}',
+    addLabel: 'Добавить метку',
+    removeLabel: 'Снять метку',
+    chooseLabel: 'Выберите метку',
+    clearSelection: 'Сбросить',
+    labelName: 'Название',
+    labelColor: 'Цвет',
+    createLabel: 'Создать метку',
+    saveLabel: 'Сохранить',
+    deleteLabel: 'Удалить',
+    deleteLabelConfirm: 'Удалить метку «{name}»? Она будет снята со всех диалогов и контактов.',
+  },
+});
