@@ -31,6 +31,7 @@ public static class InboxExtensions
         services.AddSingleton<IInboundPipeline, InboundPipeline>();
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();
+        services.AddSingleton<Search.SearchQueries>();
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<IConversationNotes, SystemNotes>();
@@ -61,6 +62,7 @@ public static class InboxExtensions
         Audit.AuditApi.MapAuditApi(app);
         app.MapChannelsApi();
         app.MapConversationsApi();
+        Search.SearchApi.MapSearchApi(app);
         app.MapAttachmentsApi();
         app.MapStatsApi();
         return app;

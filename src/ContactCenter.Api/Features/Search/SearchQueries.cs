@@ -1,0 +1,144 @@
+using System.Text;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Search;
+
+/// <summary>
+/// Message search as a given user may see it: full text over message text and email subjects (Russian and English
+/// stemming, plus word prefixes), and contacts whose name, email or phone contains the text (trigram indexes), which
+/// yield each of that contact's visible conversations with its latest message as the hit. Both are read newest first
+/// under the conversation list's visibility rule and merged; a message found both ways is listed once.
+/// </summary>
+public sealed class SearchQueries(NpgsqlDataSource db)
+{
+    public sealed record Hit(long ConversationId, long MessageId, string Snippet, DateTimeOffset CreatedAt);
+
+    public sealed record SearchPage(IReadOnlyList<Hit> Items, string? NextCursor);
+
+    /// <summary>Both configurations OR-ed, and the prefix query (empty when there is none, which `||` ignores).</summary>
+    private const string TsQuery = "(websearch_to_tsquery('russian', @q) || websearch_to_tsquery('english', @q) || to_tsquery('simple', @prefix))";
+
+    // The document ts_headline reads: the subject and the text, as the vector has them, without control characters
+    // (the sentinels must come from ts_headline only). ts_headline leaves out what its parser takes for HTML tags.
+    private const string Snippet = $"""
+        ts_headline('russian',
+            regexp_replace(left(coalesce(m.metadata->>'subject' || E'\n', '') || coalesce(m.text, ''), 100000), E'[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f]', '', 'g'),
+            {TsQuery}, E'StartSel=\x01, StopSel=\x02, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2')
+        """;
+
+    private sealed class MessageRow
+    {
+        public long MessageId { get; init; }
+        public long ConversationId { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public string? Snippet { get; init; }
+    }
+
+    private sealed class ContactRow
+    {
+        public long MessageId { get; init; }
+        public long ConversationId { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public string? Name { get; init; }
+        public string? Email { get; init; }
+        public string? Phone { get; init; }
+        public string? Preview { get; init; }
+    }
+
+    public async Task<SearchPage> SearchAsync(CurrentUser me, string q, int limit, string? cursor, CancellationToken ct)
+    {
+        var (cursorAt, cursorId) = ConversationQueries.DecodeCursor(cursor);
+        var keyset = cursorAt is null ? "" : " and (m.created_at, m.id) < (@cursorAt, @cursorId)";
+        var text = q.Trim();
+        var phone = SearchText.PhoneDigits(text);
+        var sql = new StringBuilder($"""
+            select h.message_id, h.conversation_id, h.created_at, {Snippet} as snippet
+            from (
+                select m.id as message_id, m.conversation_id, m.created_at
+                from messages m join conversations c on c.id = m.conversation_id
+                where m.search_vector @@ {TsQuery} and {ConversationQueries.Visible}{keyset}
+                order by m.created_at desc, m.id desc
+                limit @take
+            ) h
+            join messages m on m.id = h.message_id
+            order by h.created_at desc, h.message_id desc;
+            """);
+        // Trigram indexes need three characters; shorter texts search messages only.
+        var contacts = text.Length >= 3;
+        if (contacts)
+        {
+            sql.Append($"""
+
+                select m.id as message_id, m.conversation_id, m.created_at, ct.name, ct.email, ct.phone,
+                       left(coalesce(nullif(m.text, ''), m.metadata->>'subject'), 200) as preview
+                from contacts ct
+                join conversations c on c.contact_id = ct.id
+                join messages m on m.id = c.last_message_id
+                where (ct.name ilike @like or ct.email ilike @like or ct.phone ilike @like{(phone is null ? "" : " or ct.phone like @phoneLike")})
+                  and {ConversationQueries.Visible}{keyset}
+                order by m.created_at desc, m.id desc
+                limit @take;
+                """);
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql.ToString(), new
+        {
+            q = text,
+            prefix = SearchText.PrefixQuery(text),
+            like = "%" + EscapeLike(text) + "%",
+            phoneLike = "%" + phone + "%",
+            me = me.Id,
+            staff = me.IsStaff,
+            cursorAt = cursorAt?.UtcDateTime,
+            cursorId,
+            take = limit + 1,
+        }, cancellationToken: ct));
+        var hits = new Dictionary<long, Hit>();
+        foreach (var r in await grid.ReadAsync<MessageRow>())
+        {
+            hits[r.MessageId] = new Hit(r.ConversationId, r.MessageId, SearchText.ToHtml(r.Snippet ?? ""), r.CreatedAt);
+        }
+        if (contacts)
+        {
+            foreach (var r in await grid.ReadAsync<ContactRow>())
+            {
+                if (!hits.ContainsKey(r.MessageId))
+                {
+                    var (field, match) = Matched(r, text, phone);
+                    hits[r.MessageId] = new Hit(r.ConversationId, r.MessageId, SearchText.ContactSnippet(field, match, r.Preview), r.CreatedAt);
+                }
+            }
+        }
+        var page = hits.Values.OrderByDescending(h => h.CreatedAt).ThenByDescending(h => h.MessageId).Take(limit + 1).ToList();
+        string? next = null;
+        if (page.Count > limit)
+        {
+            page.RemoveAt(page.Count - 1);
+            next = ConversationQueries.EncodeCursor(page[^1].CreatedAt, page[^1].MessageId);
+        }
+        return new SearchPage(page, next);
+    }
+
+    /// <summary>Which of the contact's fields matched, and the part of it to mark.</summary>
+    private static (string Field, string Match) Matched(ContactRow r, string text, string? phone)
+    {
+        foreach (var field in new[] { r.Name, r.Email, r.Phone })
+        {
+            if (field is not null && field.Contains(text, StringComparison.OrdinalIgnoreCase))
+            {
+                return (field, text);
+            }
+        }
+        if (r.Phone is not null && phone is not null && r.Phone.Contains(phone, StringComparison.Ordinal))
+        {
+            return (r.Phone, phone);
+        }
+        return (r.Name ?? r.Email ?? r.Phone ?? "", "");
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+}
