@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { PresencePicker } from '../components/PresencePicker';
+import { SearchBox } from '../components/SearchBox';
 import { useI18n } from '../i18n';
 import { useLinkStatus, useLive } from '../live';
 import { Link, navigate, usePath } from '../router';
@@ -10,6 +11,7 @@ import { ActivitiesPage } from './ActivitiesPage';
 import { AdminPage } from './AdminPage';
 import { DealsPage } from './DealsPage';
 import { InboxPage } from './InboxPage';
+import { SearchPage } from './SearchPage';
 import { SupervisorPage } from './SupervisorPage';
 
 export function Shell() {
@@ -55,6 +57,7 @@ export function Shell() {
             ))}
           </ul>
         </nav>
+        <SearchBox />
         <div className="who">
           <span className="signed-in-as" title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
           <PresencePicker />
@@ -66,6 +69,7 @@ export function Shell() {
       <LinkBanner />
       <main className="content">
         {section === 'inbox' && <InboxPage />}
+        {section === 'search' && <SearchPage />}
         {section === 'deals' && <DealsPage />}
         {section === 'activities' && <ActivitiesPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
