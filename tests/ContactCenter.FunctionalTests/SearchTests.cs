@@ -74,7 +74,7 @@ public sealed class SearchTests(AppFixture fixture) : IClassFixture<AppFixture>,
 
         var byName = Assert.Single(await HitsAsync(admin, "петро"));
         Assert.Equal(latest["messageId"]!.GetValue<long>(), byName.Id("messageId"));
-        Assert.Equal("<mark>Петро</mark>ва: Второе сообщение", Snippet(byName));
+        Assert.Equal("Анастасия <mark>Петро</mark>ва: Второе сообщение", Snippet(byName));
 
         var byPhone = Assert.Single(await HitsAsync(admin, "916 123"));
         Assert.Equal(latest["messageId"]!.GetValue<long>(), byPhone.Id("messageId"));

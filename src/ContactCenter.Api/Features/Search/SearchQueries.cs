@@ -19,12 +19,12 @@ public sealed class SearchQueries(NpgsqlDataSource db)
     public sealed record SearchPage(IReadOnlyList<Hit> Items, string? NextCursor);
 
     /// <summary>Both configurations OR-ed, and the prefix query (empty when there is none, which `||` ignores).</summary>
-    private const string TsQuery = "(websearch_to_tsquery('russian', @q) || websearch_to_tsquery('english', @q) || to_tsquery('simple', @prefix))";
+    private const string TsQuery = "(websearch_to_tsquery('cc_russian', @q) || websearch_to_tsquery('english', @q) || to_tsquery('simple', @prefix))";
 
     // The document ts_headline reads: the subject and the text, as the vector has them, without control characters
     // (the sentinels must come from ts_headline only). ts_headline leaves out what its parser takes for HTML tags.
     private const string Snippet = $"""
-        ts_headline('russian',
+        ts_headline('cc_russian',
             regexp_replace(left(coalesce(m.metadata->>'subject' || E'\n', '') || coalesce(m.text, ''), 100000), E'[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f]', '', 'g'),
             {TsQuery}, E'StartSel=\x01, StopSel=\x02, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2')
         """;
@@ -77,7 +77,7 @@ public sealed class SearchQueries(NpgsqlDataSource db)
                 from contacts ct
                 join conversations c on c.contact_id = ct.id
                 join messages m on m.id = c.last_message_id
-                where (ct.name ilike @like or ct.email ilike @like or ct.phone ilike @like{(phone is null ? "" : " or ct.phone like @phoneLike")})
+                where (lower(ct.name collate "und-x-icu") like @like or lower(ct.email collate "und-x-icu") like @like or ct.phone like @like{(phone is null ? "" : " or ct.phone like @phoneLike")})
                   and {ConversationQueries.Visible}{keyset}
                 order by m.created_at desc, m.id desc
                 limit @take;
@@ -87,8 +87,9 @@ public sealed class SearchQueries(NpgsqlDataSource db)
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql.ToString(), new
         {
             q = text,
-            prefix = SearchText.PrefixQuery(text),
-            like = "%" + EscapeLike(text) + "%",
+            prefix = SearchText.PrefixQuery(text.Replace('ё', 'е').Replace('Ё', 'Е')),
+            // Lower-cased here as the indexes' ICU lower() does on the other side (migration 1109).
+            like = "%" + EscapeLike(text.ToLowerInvariant()) + "%",
             phoneLike = "%" + phone + "%",
             me = me.Id,
             staff = me.IsStaff,
