@@ -54,37 +54,9 @@ public sealed class SearchQueries(NpgsqlDataSource db)
         var keyset = cursorAt is null ? "" : " and (m.created_at, m.id) < (@cursorAt, @cursorId)";
         var text = q.Trim();
         var phone = SearchText.PhoneDigits(text);
-        var sql = new StringBuilder($"""
-            select h.message_id, h.conversation_id, h.created_at, {Snippet} as snippet
-            from (
-                select m.id as message_id, m.conversation_id, m.created_at
-                from messages m join conversations c on c.id = m.conversation_id
-                where m.search_vector @@ {TsQuery} and {ConversationQueries.Visible}{keyset}
-                order by m.created_at desc, m.id desc
-                limit @take
-            ) h
-            join messages m on m.id = h.message_id
-            order by h.created_at desc, h.message_id desc;
-            """);
         // Trigram indexes need three characters; shorter texts search messages only.
         var contacts = text.Length >= 3;
-        if (contacts)
-        {
-            sql.Append($"""
-
-                select m.id as message_id, m.conversation_id, m.created_at, ct.name, ct.email, ct.phone,
-                       left(coalesce(nullif(m.text, ''), m.metadata->>'subject'), 200) as preview
-                from contacts ct
-                join conversations c on c.contact_id = ct.id
-                join messages m on m.id = c.last_message_id
-                where (lower(ct.name collate "und-x-icu") like @like or lower(ct.email collate "und-x-icu") like @like or ct.phone like @like{(phone is null ? "" : " or ct.phone like @phoneLike")})
-                  and {ConversationQueries.Visible}{keyset}
-                order by m.created_at desc, m.id desc
-                limit @take;
-                """);
-        }
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql.ToString(), new
+        var args = new
         {
             q = text,
             prefix = SearchText.PrefixQuery(text.Replace('ё', 'е').Replace('Ё', 'Е')),
@@ -96,21 +68,41 @@ public sealed class SearchQueries(NpgsqlDataSource db)
             cursorAt = cursorAt?.UtcDateTime,
             cursorId,
             take = limit + 1,
-        }, cancellationToken: ct));
+            recent = RecentWindow,
+        };
+        var sql = new StringBuilder(WithSnippets(RecentMatches(keyset)));
+        if (contacts)
+        {
+            sql.Append(ContactMatches(keyset, phone is not null));
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        List<MessageRow> found;
+        List<ContactRow> byContact = [];
+        await using (var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql.ToString(), args, cancellationToken: ct)))
+        {
+            found = [.. await grid.ReadAsync<MessageRow>()];
+            if (contacts)
+            {
+                byContact = [.. await grid.ReadAsync<ContactRow>()];
+            }
+        }
+        // The newest messages did not fill the page: the word is rare among them, so all its matches are few enough
+        // to read from the GIN index and sort (see RecentMatches).
+        if (found.Count < limit + 1)
+        {
+            found = [.. await connection.QueryAsync<MessageRow>(new CommandDefinition(WithSnippets(AllMatches(keyset)), args, cancellationToken: ct))];
+        }
         var hits = new Dictionary<long, Hit>();
-        foreach (var r in await grid.ReadAsync<MessageRow>())
+        foreach (var r in found)
         {
             hits[r.MessageId] = new Hit(r.ConversationId, r.MessageId, SearchText.ToHtml(r.Snippet ?? ""), r.CreatedAt);
         }
-        if (contacts)
+        foreach (var r in byContact)
         {
-            foreach (var r in await grid.ReadAsync<ContactRow>())
+            if (!hits.ContainsKey(r.MessageId))
             {
-                if (!hits.ContainsKey(r.MessageId))
-                {
-                    var (field, match) = Matched(r, text, phone);
-                    hits[r.MessageId] = new Hit(r.ConversationId, r.MessageId, SearchText.ContactSnippet(field, match, r.Preview), r.CreatedAt);
-                }
+                var (field, match) = Matched(r, text, phone);
+                hits[r.MessageId] = new Hit(r.ConversationId, r.MessageId, SearchText.ContactSnippet(field, match, r.Preview), r.CreatedAt);
             }
         }
         var page = hits.Values.OrderByDescending(h => h.CreatedAt).ThenByDescending(h => h.MessageId).Take(limit + 1).ToList();
@@ -122,6 +114,57 @@ public sealed class SearchQueries(NpgsqlDataSource db)
         }
         return new SearchPage(page, next);
     }
+
+    /// <summary>How many of the newest messages (before the cursor) the first attempt reads.</summary>
+    private const int RecentWindow = 1000;
+
+    /// <summary>
+    /// First attempt: the matches among the newest messages, walking the (created_at, id) index. A word in many messages
+    /// fills the page here in a few milliseconds; the planner cannot be trusted to choose this itself, because its
+    /// estimate for a word it has no statistics for (an order number, a rare name) is far too high, and walking the
+    /// whole index for a word in six messages takes seconds.
+    /// </summary>
+    private static string RecentMatches(string keyset) => $"""
+        select m.id as message_id, m.conversation_id, m.created_at
+        from (select m.id, m.conversation_id, m.created_at, m.search_vector from messages m where true{keyset}
+              order by m.created_at desc, m.id desc limit @recent) m
+        join conversations c on c.id = m.conversation_id
+        where m.search_vector @@ {TsQuery} and {ConversationQueries.Visible}
+        order by m.created_at desc, m.id desc
+        limit @take
+        """;
+
+    /// <summary>Second attempt: every match through the GIN index (`offset 0` keeps the planner from walking created_at), then sorted.</summary>
+    private static string AllMatches(string keyset) => $"""
+        select x.message_id, x.conversation_id, x.created_at
+        from (select m.id as message_id, m.conversation_id, m.created_at
+              from messages m join conversations c on c.id = m.conversation_id
+              where m.search_vector @@ {TsQuery} and {ConversationQueries.Visible}{keyset}
+              offset 0) x
+        order by x.created_at desc, x.message_id desc
+        limit @take
+        """;
+
+    /// <summary>The page's snippets, made for its rows only.</summary>
+    private static string WithSnippets(string matches) => $"""
+        select h.message_id, h.conversation_id, h.created_at, {Snippet} as snippet
+        from ({matches}) h
+        join messages m on m.id = h.message_id
+        order by h.created_at desc, h.message_id desc;
+        """;
+
+    private static string ContactMatches(string keyset, bool phone) => $"""
+
+        select m.id as message_id, m.conversation_id, m.created_at, ct.name, ct.email, ct.phone,
+               left(coalesce(nullif(m.text, ''), m.metadata->>'subject'), 200) as preview
+        from contacts ct
+        join conversations c on c.contact_id = ct.id
+        join messages m on m.id = c.last_message_id
+        where (lower(ct.name collate "und-x-icu") like @like or lower(ct.email collate "und-x-icu") like @like or ct.phone like @like{(phone ? " or ct.phone like @phoneLike" : "")})
+          and {ConversationQueries.Visible}{keyset}
+        order by m.created_at desc, m.id desc
+        limit @take;
+        """;
 
     /// <summary>Which of the contact's fields matched, and the part of it to mark.</summary>
     private static (string Field, string Match) Matched(ContactRow r, string text, string? phone)

@@ -46,46 +46,20 @@ public static class SearchText
     }
 
     /// <summary>
-    /// A prefix query (to_tsquery('simple', ...)) over the plain words: each word cut to its first max(4, length - 3)
-    /// letters, `:*`, all AND-ed. Stemmers disagree on derived forms (English: "delivery" -> deliveri but
-    /// "delivered" -> deliv), so this is OR-ed with the stemmed queries. Empty when the text uses websearch syntax
-    /// (quotes, -, or) whose meaning a prefix query would change, or has no words. Only letters and digits get in,
-    /// so no tsquery syntax can.
+    /// A prefix query (to_tsquery('simple', ...)) for a text of one word of six or more letters: the word cut to its first
+    /// max(5, length - 3) letters, `:*`. Stemmers disagree on derived forms (English: "delivery" -> deliveri but
+    /// "delivered" -> deliv), so this is OR-ed with the stemmed queries. Only for one word: a prefix is read from the
+    /// whole GIN posting list of every word it matches, so prefixes of several words would make rare searches slow.
+    /// Empty otherwise. Only letters get in, so no tsquery syntax can.
     /// </summary>
     public static string PrefixQuery(string q)
     {
-        if (q.Contains('"') || q.Contains('-'))
+        var word = q.Trim().ToLowerInvariant();
+        if (word.Length < 6 || !word.All(char.IsLetter))
         {
             return "";
         }
-        var terms = new List<string>();
-        var word = new StringBuilder();
-        void Flush()
-        {
-            if (word.Length > 0)
-            {
-                var w = word.ToString().ToLowerInvariant();
-                // Words of one or two letters would match nearly every message as prefixes: the stemmed queries keep them.
-                if (w != "or" && w.Length >= 3)
-                {
-                    terms.Add((w.All(char.IsAsciiDigit) ? w : w[..Math.Min(w.Length, Math.Max(4, w.Length - 3))]) + ":*");
-                }
-                word.Clear();
-            }
-        }
-        foreach (var c in q)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                word.Append(c);
-            }
-            else
-            {
-                Flush();
-            }
-        }
-        Flush();
-        return string.Join(" & ", terms);
+        return word[..Math.Max(5, word.Length - 3)] + ":*";
     }
 
     /// <summary>The digits of a text that looks like a phone number (at least three digits and nothing but + ( ) - . and spaces), else null.</summary>
