@@ -58,7 +58,8 @@ public sealed class SearchQueries(NpgsqlDataSource db)
         var contacts = text.Length >= 3;
         var args = new
         {
-            q = text,
+            // Lower-cased as the vectors are (migration 1109).
+            q = text.ToLowerInvariant(),
             prefix = SearchText.PrefixQuery(text.Replace('ё', 'е').Replace('Ё', 'Е')),
             // Lower-cased here as the indexes' ICU lower() does on the other side (migration 1109).
             like = "%" + EscapeLike(text.ToLowerInvariant()) + "%",
