@@ -8,7 +8,7 @@ public sealed class SearchTextTests
     [InlineData("delivery", "deliv:*")]
     [InlineData(" Доставка ", "доста:*")]
     [InlineData("orders", "order:*")]
-    [InlineData("customization", "customiza:*")]
+    [InlineData("customization", "customizat:*")]
     [InlineData("short", "")]
     [InlineData("late delivery", "")]
     [InlineData("order4242", "")]
