@@ -31,6 +31,7 @@ public static class InboxExtensions
         services.AddSingleton<IInboundPipeline, InboundPipeline>();
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();
+        services.AddSingleton<Search.SearchQueries>();
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
         services.AddOptions<SnoozeOptions>().BindConfiguration("Snooze");
@@ -63,6 +64,7 @@ public static class InboxExtensions
         Audit.AuditApi.MapAuditApi(app);
         app.MapChannelsApi();
         app.MapConversationsApi();
+        Search.SearchApi.MapSearchApi(app);
         app.MapAttachmentsApi();
         app.MapStatsApi();
         return app;

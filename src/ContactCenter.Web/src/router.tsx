@@ -31,3 +31,14 @@ export function Link({ to, children, className, ...rest }: { to: string; childre
     </a>
   );
 }
+
+/** The query string (`?q=...`), re-read on every navigation (usePath alone misses /search?q=a -> /search?q=b). */
+export function useSearch(): string {
+  const [search, setSearch] = useState(location.search);
+  useEffect(() => {
+    const l = () => setSearch(location.search);
+    listeners.add(l);
+    return () => { listeners.delete(l); };
+  }, []);
+  return search;
+}

@@ -7,8 +7,8 @@ namespace ContactCenter.Benchmarks.Scenarios;
 
 /// <summary>
 /// Scenario 5: the inbox, a conversation and the CRM board read through the REST API by 16 concurrent
-/// readers over seeded data (100,000 conversations, 1,000,000 messages, 10,000 deals), and response-time
-/// statistics over a year.
+/// readers over seeded data (100,000 conversations, 1,000,000 messages, 10,000 deals), message search over those
+/// messages, and response-time statistics over a year.
 /// </summary>
 public static class Queries
 {
@@ -47,6 +47,16 @@ public static class Queries
         var ids = seeded.ConversationIds;
         await MeasureAsync(ctx, "Conversation messages page (50 of ~10)", baseUrl, adminToken, Readers, 10,
             _ => $"/api/conversations/{ids[Random.Shared.Next(ids.Length)]}/messages?limit=50");
+
+        // Message search (issue #16) over the same messages, as a manager (visibility applies): a word in one message (an
+        // order number), a word in every other message (the planner walks the newest-first index), a contact's name.
+        var orders = Math.Max(1, ctx.Size.Messages / 2);
+        await MeasureAsync(ctx, "Message search, rare word (manager, 20)", baseUrl, managerToken, Readers, 50,
+            _ => $"/api/search?limit=20&q={Random.Shared.Next(orders).ToString(CultureInfo.InvariantCulture)}");
+        await MeasureAsync(ctx, "Message search, word in half the messages (manager, 20)", baseUrl, managerToken, Readers, 50,
+            _ => "/api/search?limit=20&q=tracking");
+        await MeasureAsync(ctx, "Message search, contact name (manager, 20)", baseUrl, managerToken, Readers, 50,
+            _ => $"/api/search?limit=20&q={Uri.EscapeDataString("customer " + Random.Shared.Next(ctx.Size.Conversations).ToString(CultureInfo.InvariantCulture))}");
 
         var (boardStatus, boardBody) = await ctx.Admin.GetAsync($"/api/pipelines/{seeded.PipelineId}/board");
         if (boardStatus == 404)

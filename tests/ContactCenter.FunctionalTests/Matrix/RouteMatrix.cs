@@ -68,6 +68,8 @@ public static class RouteMatrix
         // ---- conversations, messages, attachments -----------------------------------------------------------
         Row("GET", "/api/conversations/", Signed, _ => Url("/api/conversations")),
         Row("GET", "/api/counters", Signed, _ => Url("/api/counters")),
+        // Message search answers every signed-in user; what it finds is filtered by visibility (SearchTests).
+        Row("GET", "/api/search", Signed, _ => Url("/api/search?q=matrix")),
         Row("GET", "/api/conversations/{id:long}", Owner, c => Url($"/api/conversations/{c.S.Conversation}"), Taken),
         Row("GET", "/api/conversations/{id:long}", Members, c => Url($"/api/conversations/{c.S.OpenConversation}"), Open),
         Row("GET", "/api/conversations/{id:long}/messages", Owner, c => Url($"/api/conversations/{c.S.Conversation}/messages"), Taken),

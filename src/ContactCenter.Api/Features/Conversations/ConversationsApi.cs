@@ -57,12 +57,23 @@ public static class ConversationsApi
             ? TypedResults.Ok(details)
             : Problems.NotFound("There is no such conversation.");
 
-    private static async Task<Results<Ok<Page<MessageDto>>, ProblemHttpResult>> Messages(
-        long id, ClaimsPrincipal principal, ConversationQueries queries, MessageQueries messages, int? limit, string? cursor, CancellationToken ct)
+    /// <summary>The newest page, an older one (`cursor`), the page around a message (`around`, search hits) or a newer one (`after`).</summary>
+    private static async Task<Results<Ok<Page<MessageDto>>, Ok<MessageWindow>, ProblemHttpResult>> Messages(
+        long id, ClaimsPrincipal principal, ConversationQueries queries, MessageQueries messages, int? limit, string? cursor, long? around, string? after, CancellationToken ct)
     {
         if (!await queries.CanSeeAsync(CurrentUser.From(principal), id, ct))
         {
             return Problems.NotFound("There is no such conversation.");
+        }
+        if (around is not null)
+        {
+            return await messages.AroundAsync(id, around.Value, ClampLimit(limit), ct) is { } window
+                ? TypedResults.Ok(window)
+                : Problems.NotFound("There is no such message in this conversation.");
+        }
+        if (!string.IsNullOrEmpty(after))
+        {
+            return TypedResults.Ok(await messages.NewerAsync(id, ClampLimit(limit), after, ct));
         }
         return TypedResults.Ok(await messages.ListAsync(id, ClampLimit(limit), cursor, ct));
     }

@@ -61,6 +61,63 @@ public sealed class MessageQueries(NpgsqlDataSource db)
         return new Page<MessageDto>(rows.Select(ToDto).ToList(), next);
     }
 
+    /// <summary>
+    /// The page around a message (opening a search hit): the message, up to half the limit of newer ones and the rest
+    /// older ones, newest first. Null when the message is not in the conversation. `nextCursor` reads older pages as
+    /// <see cref="ListAsync"/> does; `newerCursor` reads newer ones through <see cref="NewerAsync"/>.
+    /// </summary>
+    public async Task<MessageWindow?> AroundAsync(long conversationId, long messageId, int limit, CancellationToken ct)
+    {
+        var newerTake = limit / 2;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists(select 1 from messages where id = @messageId and conversation_id = @conversationId)",
+            new { conversationId, messageId }, cancellationToken: ct)))
+        {
+            return null;
+        }
+        var newer = (await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            Select + " where m.conversation_id = @conversationId and m.id > @messageId order by m.id limit @take",
+            new { conversationId, messageId, take = newerTake + 1 }, cancellationToken: ct))).ToList();
+        var older = (await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            Select + " where m.conversation_id = @conversationId and m.id <= @messageId order by m.id desc limit @take",
+            new { conversationId, messageId, take = limit - newerTake + 1 }, cancellationToken: ct))).ToList();
+        string? newerCursor = null;
+        if (newer.Count > newerTake)
+        {
+            newer.RemoveAt(newer.Count - 1);
+            newerCursor = Cursor(newer[^1].Id);
+        }
+        string? olderCursor = null;
+        if (older.Count > limit - newerTake)
+        {
+            older.RemoveAt(older.Count - 1);
+            olderCursor = Cursor(older[^1].Id);
+        }
+        newer.Reverse();
+        return new MessageWindow([.. newer.Concat(older).Select(ToDto)], olderCursor, newerCursor);
+    }
+
+    /// <summary>The messages after a cursor (a message id), oldest of them first read, returned newest first.</summary>
+    public async Task<MessageWindow> NewerAsync(long conversationId, int limit, string after, CancellationToken ct)
+    {
+        var afterId = long.TryParse(after, out var id) ? id : throw new BadHttpRequestException("The cursor is not valid.");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            Select + " where m.conversation_id = @conversationId and m.id > @afterId order by m.id limit @take",
+            new { conversationId, afterId, take = limit + 1 }, cancellationToken: ct))).ToList();
+        string? newerCursor = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            newerCursor = Cursor(rows[^1].Id);
+        }
+        rows.Reverse();
+        return new MessageWindow([.. rows.Select(ToDto)], null, newerCursor);
+    }
+
+    private static string Cursor(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task<MessageDto?> GetAsync(long messageId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -13,15 +13,18 @@ interface Props {
   message: Message; onRetry: (m: Message) => void;
   /** The message this one answers, when it is loaded (undefined: not among the loaded ones). */
   repliedTo?: Message; onReply: (m: Message) => void;
+  /** The search hit the thread was opened at. */
+  highlighted?: boolean;
 }
 
-export function MessageItem({ message, onRetry, repliedTo, onReply }: Props) {
+export function MessageItem({ message, onRetry, repliedTo, onReply, highlighted = false }: Props) {
   const { t, locale } = useI18n();
   const m = message;
   const html = useMemo(() => (m.html ? sanitizeEmail(m.html, t('showQuoted')) : null), [m.html, t]);
   const text = useMemo(() => (m.text && !m.html ? splitQuoted(m.text) : null), [m.text, m.html]);
   return (
-    <li className={`message ${m.direction} ${m.status === 'failed' ? 'failed' : ''}`} data-message-id={String(m.id)}
+    <li className={`message ${m.direction} ${m.status === 'failed' ? 'failed' : ''}${highlighted ? ' search-hit-target' : ''}`} data-message-id={String(m.id)}
+      data-highlighted={highlighted || undefined} aria-current={highlighted || undefined}
       data-status={m.pending ? 'sending' : m.status} aria-label={`${m.sender.name}, ${fullTime(m.createdAt, locale)}`}>
       <div className="meta">
         <span className="sender">{m.direction === 'note' ? `${t('notePrefix')} · ` : ''}{m.sender.name}</span>

@@ -23,9 +23,11 @@ interface Props {
   takenAway?: TakenAway | null; onClose?: () => void;
   /** Phone layout: back to the list, and the side panel as its own screen (the buttons show only on narrow screens). */
   onBack?: () => void; onPanel?: () => void;
+  /** Open at this message (a search hit): the page around it, scrolled to it and highlighted; newer pages load on scrolling down. */
+  focusMessageId?: string | null;
 }
 
-export function Thread({ conversationId, summary, onDetails, takenAway = null, onClose, onBack, onPanel }: Props) {
+export function Thread({ conversationId, summary, onDetails, takenAway = null, onClose, onBack, onPanel, focusMessageId = null }: Props) {
   const { t, locale } = useI18n();
   const me = useMe();
   const { hub } = useLive();
@@ -38,6 +40,8 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
   const [handedTo, setHandedTo] = useState<string | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [olderCursor, setOlderCursor] = useState<string | null>(null);
+  const [newerCursor, setNewerCursor] = useState<string | null>(null);
+  const scrollTo = useRef<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [typing, setTyping] = useState<{ name: string; until: number } | null>(null);
   const [users, setUsers] = useState<UserListItem[]>([]);
@@ -58,8 +62,9 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
       await hub.whenJoined();
       const [d, page] = await Promise.all([
         api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`),
-        api<Page<Message>>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50 })}`),
+        api<Page<Message> & { newerCursor?: string | null }>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50, around: focusMessageId })}`),
       ]);
+      if (focusMessageId) { stickToBottom.current = false; scrollTo.current = focusMessageId; }
       show(d);
       setMessages((old) => {
         // Keep the browser's own messages still on their way; the page replaces everything else.
@@ -67,12 +72,13 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
         return [...page.items.slice().sort(byTime), ...pending];
       });
       setOlderCursor(page.nextCursor);
+      setNewerCursor(page.newerCursor ?? null);
       setError(null);
       lastMarked.current = null;
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? t('noConversations') : (e as Error).message);
     }
-  }, [conversationId, show, t, hub]);
+  }, [conversationId, show, t, hub, focusMessageId]);
 
   useEffect(() => { void load(); }, [load]);
   useEffect(() => { api<UserListItem[]>('/api/users').then(setUsers).catch(() => setUsers([])); }, []);
@@ -133,8 +139,27 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
 
   useLayoutEffect(() => {
     const el = scroller.current;
+    const target = scrollTo.current ? el?.querySelector(`[data-message-id="${CSS.escape(scrollTo.current)}"]`) : null;
+    if (target) { scrollTo.current = null; target.scrollIntoView({ block: 'center' }); return; }
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
   }, [messages]);
+
+  async function loadNewer() {
+    if (!newerCursor) return;
+    const cursor = newerCursor;
+    setNewerCursor(null);
+    try {
+      const page = await api<Page<Message> & { newerCursor: string | null }>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50, after: cursor })}`);
+      setMessages((list) => {
+        const seen = new Set(list.map((m) => String(m.id)));
+        return [...list, ...page.items.filter((m) => !seen.has(String(m.id)))].sort(byTime);
+      });
+      setNewerCursor(page.newerCursor);
+    } catch (e) {
+      setNewerCursor(cursor);
+      setError((e as Error).message);
+    }
+  }
 
   async function loadOlder() {
     if (!olderCursor) return;
@@ -231,14 +256,18 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
       <ol className="messages" ref={scroller} aria-live="polite" aria-relevant="additions"
         onScroll={(e) => {
           const el = e.currentTarget;
-          stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+          const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+          // Opened at a search hit: the newest messages are not loaded yet, so the bottom is no place to stick to.
+          stickToBottom.current = nearBottom && !newerCursor;
           if (el.scrollTop < 40 && olderCursor) void loadOlder();
+          if (nearBottom && newerCursor) void loadNewer();
         }}>
         {olderCursor && <li className="older"><button type="button" onClick={() => void loadOlder()}>{t('olderMessages')}</button></li>}
         {messages.map((m) => (
-          <MessageItem key={String(m.id)} message={m} onRetry={retry} onReply={setReplyTo}
+          <MessageItem key={String(m.id)} message={m} onRetry={retry} onReply={setReplyTo} highlighted={focusMessageId === String(m.id)}
             repliedTo={m.replyToId != null ? byId.get(String(m.replyToId)) : undefined} />
         ))}
+        {newerCursor && <li className="older"><button type="button" onClick={() => void loadNewer()}>{t('newerMessages')}</button></li>}
       </ol>
       <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
       <Composer readOnly={!!takenAway} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}

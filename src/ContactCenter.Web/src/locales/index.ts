@@ -6,6 +6,7 @@ import { inboxStrings } from './inbox';
 import { phoneStrings } from './phone';
 import { states } from './states';
 import { labelStrings } from './labels';
+import { search } from './search';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -32,4 +33,5 @@ export const areas = merge(
   hours,
   states,
   labelStrings,
+  search,
 );

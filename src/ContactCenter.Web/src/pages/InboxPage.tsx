@@ -12,7 +12,7 @@ import { api, query } from '../lib/api';
 import { dayBound, mergePage, replay, upsert, type ListChange, type ListFilter } from '../lib/inboxList';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
 import { useHubEvent, useJoined } from '../live';
-import { navigate, usePath } from '../router';
+import { navigate, usePath, useSearch } from '../router';
 import { useMe } from '../session';
 import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Id, type Page } from '../types';
 
@@ -36,6 +36,8 @@ export function InboxPage() {
   const me = useMe();
   const path = usePath();
   const selectedId = path.split('/')[2] ? decodeURIComponent(path.split('/')[2]) : null;
+  // /inbox/{id}?message={messageId}: opened from a search hit.
+  const focusMessageId = new URLSearchParams(useSearch()).get('message');
 
   const [filter, setFilter] = useState<ListFilter>(initialFilter);
   const [searchText, setSearchText] = useState('');
@@ -163,7 +165,7 @@ export function InboxPage() {
       </section>
       {selectedId ? (
         <>
-          <Thread key={selectedId} conversationId={selectedId} summary={selected} onDetails={setDetails}
+          <Thread key={`${selectedId}:${focusMessageId ?? ''}`} conversationId={selectedId} summary={selected} onDetails={setDetails} focusMessageId={focusMessageId}
             takenAway={takenAway && sameId(takenAway.id, selectedId) ? takenAway.taken : null}
             onClose={() => { setTakenAway(null); navigate(`/inbox${location.search}`, true); }}
             onBack={() => navigate(`/inbox${location.search}`)} onPanel={() => setPanelOpen(true)} />

@@ -5,6 +5,7 @@ import { PresencePicker } from '../components/PresencePicker';
 import { MenuButton, useMenu } from '../components/MenuButton';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { useShortcuts } from '../lib/shortcuts';
+import { SearchBox } from '../components/SearchBox';
 import { useI18n } from '../i18n';
 import { useLinkStatus, useLive } from '../live';
 import { Link, navigate, usePath } from '../router';
@@ -14,6 +15,7 @@ import { AdminPage } from './AdminPage';
 import { CannedPage } from './CannedPage';
 import { DealsPage } from './DealsPage';
 import { InboxPage } from './InboxPage';
+import { SearchPage } from './SearchPage';
 import { SupervisorPage } from './SupervisorPage';
 
 export function Shell() {
@@ -64,6 +66,7 @@ export function Shell() {
             ))}
           </ul>
         </nav>
+        <SearchBox />
         <div className="who" id="app-menu-who">
           <button type="button" className="shortcuts-button" onClick={() => setHelp(true)} aria-label={t('shortcutsButton')} title={t('shortcutsButton')}>?</button>
           <span className="signed-in-as" title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
@@ -77,6 +80,7 @@ export function Shell() {
       <LinkBanner />
       <main className="content">
         {section === 'inbox' && <InboxPage />}
+        {section === 'search' && <SearchPage />}
         {section === 'deals' && <DealsPage />}
         {section === 'activities' && <ActivitiesPage />}
         {section === 'canned' && <CannedPage />}

@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactCenter.Api.Features.Search;
+
+/// <summary>`GET /api/search?q=&amp;cursor=&amp;limit=`: messages and contacts the caller may see, newest first.</summary>
+public static class SearchApi
+{
+    public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/search", Search).RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<Results<Ok<SearchQueries.SearchPage>, ValidationProblem>> Search(
+        ClaimsPrincipal principal, SearchQueries search, string? q, int? limit, string? cursor, CancellationToken ct)
+    {
+        var errors = new Validation();
+        if (SearchText.Problem(q) is { } problem)
+        {
+            errors.Add(nameof(q), problem);
+        }
+        errors.Require(nameof(limit), limit is null or (>= 1 and <= 50), "Limit must be between 1 and 50.");
+        if (errors.HasErrors)
+        {
+            return errors.ToResult();
+        }
+        return TypedResults.Ok(await search.SearchAsync(CurrentUser.From(principal), q!, limit ?? 20, cursor, ct));
+    }
+}
