@@ -1,6 +1,7 @@
 import { calls } from './calls';
 import { channels } from './channels';
 import { inboxStrings } from './inbox';
+import { notifyStrings } from './notify';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -22,4 +23,5 @@ export const areas = merge(
   calls,
   channels,
   inboxStrings,
+  notifyStrings,
 );

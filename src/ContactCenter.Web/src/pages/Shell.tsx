@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
+import { NotificationBell } from '../components/NotificationBell';
 import { PresencePicker } from '../components/PresencePicker';
 import { useI18n } from '../i18n';
 import { useLinkStatus, useLive } from '../live';
@@ -10,6 +11,7 @@ import { ActivitiesPage } from './ActivitiesPage';
 import { AdminPage } from './AdminPage';
 import { DealsPage } from './DealsPage';
 import { InboxPage } from './InboxPage';
+import { SettingsPage } from './SettingsPage';
 import { SupervisorPage } from './SupervisorPage';
 
 export function Shell() {
@@ -57,6 +59,7 @@ export function Shell() {
         </nav>
         <div className="who">
           <span className="signed-in-as" title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
+          <NotificationBell />
           <PresencePicker />
           <LanguagePicker />
           <AccountMenu />
@@ -70,6 +73,7 @@ export function Shell() {
         {section === 'activities' && <ActivitiesPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
         {section === 'admin' && me.role === 'admin' && <AdminPage />}
+        {section === 'settings' && <SettingsPage />}
       </main>
     </div>
   );

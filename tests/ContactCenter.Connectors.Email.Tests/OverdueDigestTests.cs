@@ -1,0 +1,52 @@
+using System.Net;
+using ContactCenter.Api.Features.Notifications;
+using ContactCenter.Connectors.Email.Tests.Infrastructure;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactCenter.Connectors.Email.Tests;
+
+/// <summary>The daily digest of overdue activities, sent through the first email channel's SMTP to the real test server.</summary>
+public sealed class OverdueDigestTests(EmailFixture fixture) : IClassFixture<EmailFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetEmailAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Each_user_with_overdue_activities_gets_one_digest_a_day_through_the_email_channels_SMTP()
+    {
+        var (mailbox, _) = await fixture.CreateMailboxChannelAsync();
+        var late = await fixture.CreateUserAsync("late" + Guid.NewGuid().ToString("N")[..6], "manager");
+        var punctual = await fixture.CreateUserAsync("punctual" + Guid.NewGuid().ToString("N")[..6], "manager");
+        using var http = fixture.App.Http(late.Token);
+        var deal = await (await http.PostJsonAsync("/api/deals", new { title = "Fleet renewal" })).OkJsonAsync(HttpStatusCode.Created);
+        foreach (var (title, due) in new[] { ("Call the buyer", DateTimeOffset.UtcNow.AddHours(-3)), ("Send the offer", DateTimeOffset.UtcNow.AddMinutes(-10)), ("Meet", DateTimeOffset.UtcNow.AddDays(2)) })
+        {
+            await (await http.PostJsonAsync("/api/activities", new { subject = new { type = "deal", id = deal.Id() }, type = "call", title, dueAt = due }))
+                .OkJsonAsync(HttpStatusCode.Created);
+        }
+        using var punctualHttp = fixture.App.Http(punctual.Token);
+        var other = await (await punctualHttp.PostJsonAsync("/api/deals", new { title = "On time" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await punctualHttp.PostJsonAsync("/api/activities", new { subject = new { type = "deal", id = other.Id() }, type = "call", title = "Later", dueAt = DateTimeOffset.UtcNow.AddDays(1) }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        var digest = fixture.App.Services.GetRequiredService<OverdueDigest>();
+
+        Assert.Equal(1, await digest.RunAsync(CancellationToken.None));
+
+        var mail = await fixture.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == late.Email) && m.Subject.StartsWith("Overdue activities", StringComparison.Ordinal));
+        Assert.Equal(mailbox.Address, mail.From.Mailboxes.Single().Address);
+        Assert.Contains("Call the buyer", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Send the offer", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Fleet renewal", mail.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Meet", mail.TextBody, StringComparison.Ordinal);
+
+        // A second run the same day (another node, a retry) sends nothing.
+        Assert.Equal(0, await digest.RunAsync(CancellationToken.None));
+        Assert.Single(fixture.Smtp.Received, r => r.Message.Subject.StartsWith("Overdue activities", StringComparison.Ordinal) && r.Recipients.Contains(late.Email));
+        Assert.DoesNotContain(fixture.Smtp.Received, r => r.Recipients.Contains(punctual.Email));
+
+        var jobs = await (await fixture.App.Http(fixture.AdminToken).GetAsync("/api/admin/jobs")).OkJsonAsync();
+        Assert.Contains(jobs["recurring"]!.AsArray(), r => r!["id"]!.GetValue<string>() == OverdueDigest.JobId);
+    }
+}
