@@ -50,3 +50,42 @@ public sealed class OverdueDigestTests(EmailFixture fixture) : IClassFixture<Ema
         Assert.Contains(jobs["recurring"]!.AsArray(), r => r!["id"]!.GetValue<string>() == OverdueDigest.JobId);
     }
 }
+
+/// <summary>The app with `Notifications:Smtp` configured: the digest goes there, no email channel needed.</summary>
+public sealed class ConfiguredSmtpFixture : EmailFixture
+{
+    public const string From = "digest@cc.test";
+
+    protected override IDictionary<string, string?> ExtraSettings()
+    {
+        var settings = base.ExtraSettings();
+        settings["Notifications:Smtp:Host"] = "127.0.0.1";
+        settings["Notifications:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Notifications:Smtp:Security"] = "none";
+        settings["Notifications:Smtp:From"] = From;
+        return settings;
+    }
+}
+
+public sealed class ConfiguredSmtpDigestTests(ConfiguredSmtpFixture fixture) : IClassFixture<ConfiguredSmtpFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetEmailAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task The_digest_goes_through_the_configured_SMTP_when_there_is_one()
+    {
+        var late = await fixture.CreateUserAsync("cfg" + Guid.NewGuid().ToString("N")[..6], "manager");
+        using var http = fixture.App.Http(late.Token);
+        var deal = await (await http.PostJsonAsync("/api/deals", new { title = "Configured" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await http.PostJsonAsync("/api/activities", new { subject = new { type = "deal", id = deal.Id() }, type = "email", title = "Write back", dueAt = DateTimeOffset.UtcNow.AddHours(-1) }))
+            .OkJsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal(1, await fixture.App.Services.GetRequiredService<OverdueDigest>().RunAsync(CancellationToken.None));
+
+        var mail = await fixture.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == late.Email));
+        Assert.Equal(ConfiguredSmtpFixture.From, mail.From.Mailboxes.Single().Address);
+        Assert.Contains("Write back", mail.TextBody, StringComparison.Ordinal);
+    }
+}

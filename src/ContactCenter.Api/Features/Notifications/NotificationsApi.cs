@@ -97,10 +97,12 @@ public static class NotificationsApi
             where is_active and id <> @me and (@q = '' or name ilike '%' || @q || '%')
             order by name, id limit 20
             """;
+        // Cut before escaping: a cut escape would leave the pattern ending in its escape character (an SQL error).
         var term = (q ?? "").Trim();
+        term = term.Length > 100 ? term[..100] : term;
         term = term.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<Colleague>(new CommandDefinition(sql, new { me = CurrentUser.From(principal).Id, q = term.Length > 100 ? term[..100] : term }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<Colleague>(new CommandDefinition(sql, new { me = CurrentUser.From(principal).Id, q = term }, cancellationToken: ct));
         return TypedResults.Ok(rows.ToList());
     }
 }
