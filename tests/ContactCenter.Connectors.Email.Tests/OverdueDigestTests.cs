@@ -34,7 +34,7 @@ public sealed class OverdueDigestTests(EmailFixture fixture) : IClassFixture<Ema
 
         Assert.Equal(1, await digest.RunAsync(CancellationToken.None));
 
-        var mail = await fixture.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == late.Email) && m.Subject.StartsWith("Overdue activities", StringComparison.Ordinal));
+        var mail = await fixture.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == late.Email) && (m.Subject ?? "").StartsWith("Overdue activities", StringComparison.Ordinal));
         Assert.Equal(mailbox.Address, mail.From.Mailboxes.Single().Address);
         Assert.Contains("Call the buyer", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains("Send the offer", mail.TextBody, StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class OverdueDigestTests(EmailFixture fixture) : IClassFixture<Ema
 
         // A second run the same day (another node, a retry) sends nothing.
         Assert.Equal(0, await digest.RunAsync(CancellationToken.None));
-        Assert.Single(fixture.Smtp.Received, r => r.Message.Subject.StartsWith("Overdue activities", StringComparison.Ordinal) && r.Recipients.Contains(late.Email));
+        Assert.Single(fixture.Smtp.Received, r => (r.Message.Subject ?? "").StartsWith("Overdue activities", StringComparison.Ordinal) && r.Recipients.Contains(late.Email));
         Assert.DoesNotContain(fixture.Smtp.Received, r => r.Recipients.Contains(punctual.Email));
 
         var jobs = await (await fixture.App.Http(fixture.AdminToken).GetAsync("/api/admin/jobs")).OkJsonAsync();
