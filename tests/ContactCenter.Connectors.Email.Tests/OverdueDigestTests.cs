@@ -63,6 +63,9 @@ public sealed class ConfiguredSmtpFixture : EmailFixture
         settings["Notifications:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Notifications:Smtp:Security"] = "none";
         settings["Notifications:Smtp:From"] = From;
+        // The test server requires AUTH (any user name with its password), as a real relay would.
+        settings["Notifications:Smtp:User"] = From;
+        settings["Notifications:Smtp:Password"] = SmtpReceiver.Password;
         return settings;
     }
 }
