@@ -91,7 +91,8 @@ public sealed class AutomationRunTests(CrmFixture fixture) : IAsyncLifetime
 
         var note = await log.WaitForAsync("notification");
         Assert.Equal("Prepare the proposal for Big (2500 USD)", note["text"]!.GetValue<string>());
-        Assert.Equal(big.Id(), note["subject"]!.Id());
+        Assert.Equal(big.Id(), note["dealId"]!.GetValue<long>());
+        Assert.Equal("automation", note["kind"]!.GetValue<string>());
         Assert.Single(log.Of("notification"));
         Assert.Empty(await fixture.AutomationEntriesAsync("deal", small.Id()));
         Assert.Equal(1, await fixture.ScalarAsync("select count(*) from automation_jobs where state = 'skipped'"));

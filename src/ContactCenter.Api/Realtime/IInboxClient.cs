@@ -34,8 +34,8 @@ public interface IInboxClient
     /// <summary>A lead the user sees was created or changed (CRM).</summary>
     Task leadUpdated(Features.Crm.LeadDto lead);
 
-    /// <summary>A notification for the user (the automation action `notify`).</summary>
-    Task notification(Features.Crm.NotificationDto notification);
+    /// <summary>A new item of the user's notification centre (the same record `GET /api/notifications` lists); sent to that user only.</summary>
+    Task notification(Features.Notifications.NotificationItem notification);
 
     /// <summary>Something may have been missed (e.g. the backplane was away): re-read through REST.</summary>
     Task resync(ResyncEvent resync);

@@ -105,3 +105,9 @@ export interface QueueStats {
   breaches?: { conversationId: Id; channel: ChannelRef; waitingSince: string; waitingSeconds: number; kind: string; assignee: Ref | null; contact?: Ref; preview?: string }[];
 }
 export interface SlaBreach { conversationId: Id; waitingSeconds: number; kind?: string; assignee: Ref | null }
+
+/** An item of the notification centre (GET /api/notifications, hub event `notification`). */
+export interface AppNotification {
+  id: Id; kind: 'assigned' | 'mention' | 'activity_due' | 'activity_overdue' | 'sla_breach' | 'automation'; text: string;
+  conversationId?: Id | null; dealId?: Id | null; leadId?: Id | null; activityId?: Id | null; createdAt: string; readAt: string | null;
+}

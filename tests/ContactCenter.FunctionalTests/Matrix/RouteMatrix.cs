@@ -251,6 +251,15 @@ public static class RouteMatrix
         Row("PUT", "/api/contacts/{id:long}/labels", Owner,
             async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}/labels", new { labelIds = new[] { await FreshLabelAsync(c) } }),
             "the assigned manager's contact"),
+        // ---- notifications (issue #16): every caller reads and changes only their own ----
+        Row("GET", "/api/notifications/", Signed, _ => Url("/api/notifications")),
+        Row("POST", "/api/notifications/read", Signed, _ => Send("/api/notifications/read", new { all = true })),
+        Row("GET", "/api/me/settings", Signed, _ => Url("/api/me/settings")),
+        Row("PUT", "/api/me/settings", Signed, _ => Task.FromResult(new Call("/api/me/settings", new { sound = true }, Method: "PUT"))),
+        Row("GET", "/api/colleagues", Signed, _ => Url("/api/colleagues")),
+        // A note mentioning the admin: allowed to whoever sees the conversation, 404 (nothing said) to the rest.
+        Row("POST", "/api/conversations/{id:long}/messages", Owner,
+            c => Send($"/api/conversations/{c.S.Conversation}/messages", new { text = "matrix mention", @private = true, mentionUserIds = new[] { c.S.UserIds[Role.Admin] } }), Taken + ", mention"),
     ];
 
     private const string Taken = "the assigned manager's conversation";

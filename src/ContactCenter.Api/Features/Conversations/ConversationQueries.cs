@@ -11,11 +11,12 @@ namespace ContactCenter.Api.Features.Conversations;
 public sealed class ConversationQueries(NpgsqlDataSource db)
 {
     /// <summary>
-    /// A manager sees conversations assigned to them and the unassigned ones of channels they are a member of;
-    /// admins and supervisors see all. Parameters: @me, @staff.
+    /// A manager sees conversations assigned to them, the unassigned ones of channels they are a member of, and those
+    /// they were @mentioned into (participants); admins and supervisors see all. Parameters: @me, @staff.
     /// </summary>
     public const string Visible = """
-        (@staff or c.assignee_id = @me or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = @me)))
+        (@staff or c.assignee_id = @me or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = @me))
+            or exists (select 1 from conversation_participants cp where cp.conversation_id = c.id and cp.user_id = @me))
         """;
 
     private static readonly string SummaryColumns = """
@@ -181,7 +182,8 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
     public const string Audience = """
         select u.id from users u join conversations c on c.id = @conversationId
         where u.is_active and (u.role in ('admin', 'supervisor') or u.id = c.assignee_id
-            or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = u.id)))
+            or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = u.id))
+            or exists (select 1 from conversation_participants cp where cp.conversation_id = c.id and cp.user_id = u.id))
         """;
 
     /// <summary>The conversation's summary as each of the given users sees it (their own unread count), in one query.</summary>

@@ -10,7 +10,7 @@ namespace ContactCenter.Api.Features.Conversations;
 public sealed class ConversationService(
     NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, ResponseTimes responseTimes, Router router,
     IEnumerable<Core.IChannelSender> senders, Crm.CrmNotifier crm, TimeProvider clock,
-    Hours.CsatSurveys csat)
+    Hours.CsatSurveys csat, Notifications.Mentions mentions, Notifications.NotificationStore notices)
 {
     public const int MaxTextLength = 20_000;
 
@@ -23,7 +23,9 @@ public sealed class ConversationService(
 
     /// <summary>What a reply carries besides its text: the caller's uploads to send with it, and the message it answers.</summary>
     /// <param name="Metadata">Provider facts stored on the message for its sender (e.g. the WhatsApp template chosen).</param>
-    public sealed record ReplyParts(IReadOnlyList<long> AttachmentIds, long? ReplyToMessageId, IReadOnlyDictionary<string, string>? Metadata = null)
+    /// <param name="MentionUserIds">Colleagues @mentioned in a private note (<see cref="Notifications.Mentions"/>).</param>
+    public sealed record ReplyParts(IReadOnlyList<long> AttachmentIds, long? ReplyToMessageId, IReadOnlyDictionary<string, string>? Metadata = null,
+        IReadOnlyList<long>? MentionUserIds = null)
     {
         public static readonly ReplyParts None = new([], null);
     }
@@ -71,6 +73,11 @@ public sealed class ConversationService(
         if (await CheckPartsAsync(conversationId, attachmentIds, parts.ReplyToMessageId, isPrivate, ct) is { } invalid)
         {
             return invalid;
+        }
+        var (mentioned, mentionError) = await mentions.CheckAsync(me, parts.MentionUserIds, isPrivate, ct);
+        if (mentionError is not null)
+        {
+            return new ReplyResult(ReplyError.Invalid, null, mentionError, "mentionUserIds");
         }
         if (!isPrivate)
         {
@@ -122,6 +129,7 @@ public sealed class ConversationService(
             """;
         long? id;
         var crmChanges = new Crm.CrmChanges();
+        Notifications.Mentions.Applied? mention = null;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -157,12 +165,18 @@ public sealed class ConversationService(
                 // A manager's reply takes an unassigned conversation (above), and with it its unowned lead or deal.
                 await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, me.Id, Crm.Actor.User(me), now, crmChanges, ct);
             }
+            mention = await Notifications.Mentions.ApplyAsync(connection, tx, conversationId, id.Value, me, mentioned, now, ct);
             await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
         }
         await notifier.MessageCreatedAsync(id.Value, ct);
+        if (mention.NoteId is { } noteId)
+        {
+            await notifier.MessageCreatedAsync(noteId, ct);
+        }
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         await crm.FlushAsync(crmChanges, ct);
+        await notices.PushAsync(mention.Notifications);
         return new ReplyResult(ReplyError.None, await messages.GetAsync(id.Value, ct));
     }
 
@@ -241,6 +255,7 @@ public sealed class ConversationService(
         var before = await notifier.AudienceAsync(conversationId, ct);
         var now = clock.GetUtcNow();
         var crmChanges = new Crm.CrmChanges();
+        List<Notifications.CreatedNotification> assigned = [];
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             // A manager changes only what is theirs or still free: of two managers taking one conversation, one wins.
@@ -255,11 +270,16 @@ public sealed class ConversationService(
             if (userId is not null)
             {
                 await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, userId.Value, Crm.Actor.User(me), now, crmChanges, ct);
+                if (userId != me.Id)
+                {
+                    assigned = await Notifications.NotificationStore.AssignedAsync(connection, tx, conversationId, userId.Value, me.Name, now, ct);
+                }
             }
             await tx.CommitAsync(ct);
         }
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         await crm.FlushAsync(crmChanges, ct);
+        await notices.PushAsync(assigned);
         return (ChangeError.None, null);
     }
 

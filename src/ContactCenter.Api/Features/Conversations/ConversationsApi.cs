@@ -8,7 +8,8 @@ namespace ContactCenter.Api.Features.Conversations;
 
 public static class ConversationsApi
 {
-    public sealed record ReplyRequest(string? Text, string? ClientMessageId, bool? Private, long[]? AttachmentIds = null, long? ReplyToMessageId = null);
+    public sealed record ReplyRequest(string? Text, string? ClientMessageId, bool? Private, long[]? AttachmentIds = null, long? ReplyToMessageId = null,
+        long[]? MentionUserIds = null);
 
     public sealed record ReadRequest(long? UpToMessageId);
 
@@ -82,7 +83,7 @@ public static class ConversationsApi
         long id, ReplyRequest request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct)
     {
         var result = await service.ReplyAsync(CurrentUser.From(principal), id, request.Text, request.ClientMessageId, request.Private ?? false, ct,
-            parts: new ReplyParts(request.AttachmentIds ?? [], request.ReplyToMessageId));
+            parts: new ReplyParts(request.AttachmentIds ?? [], request.ReplyToMessageId, MentionUserIds: request.MentionUserIds));
         return result.Error switch
         {
             ReplyError.None => TypedResults.Accepted($"/api/conversations/{id}/messages", result.Message!),

@@ -16,7 +16,8 @@ public sealed class CrmChanges
     /// <summary>Messages created (automation replies), pushed like any message.</summary>
     public List<long> Messages { get; } = [];
 
-    public List<(long UserId, NotificationDto Notification)> Notifications { get; } = [];
+    /// <summary>Notices stored in the transaction (the automation action `notify`), pushed to their users after commit.</summary>
+    public List<Notifications.CreatedNotification> Notifications { get; } = [];
 
     /// <summary>Conversations whose summary changed (automation labelled them), pushed as `conversationUpdated`.</summary>
     public HashSet<long> Conversations { get; } = [];

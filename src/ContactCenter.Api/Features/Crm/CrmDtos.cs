@@ -41,4 +41,3 @@ public sealed record ActivityDto(
     string State, DateTimeOffset? CompletedAt, string? Result, DateTimeOffset CreatedAt);
 
 /// <summary>Pushed by the `notify` automation action.</summary>
-public sealed record NotificationDto(string Text, SubjectDto Subject, long? RuleId, DateTimeOffset At);

@@ -40,9 +40,9 @@ public sealed class CrmNotifier(IHubContext<InboxHub, IInboxClient> hub, NpgsqlD
             {
                 await inbox.ConversationChangedAsync(id, [], ct);
             }
-            foreach (var (userId, notification) in changes.Notifications)
+            foreach (var n in changes.Notifications)
             {
-                await hub.Clients.Group(HubGroups.User(userId)).notification(notification);
+                await hub.Clients.Group(HubGroups.User(n.UserId)).notification(n.Item);
             }
             if (changes.CounterUsers.Count > 0)
             {

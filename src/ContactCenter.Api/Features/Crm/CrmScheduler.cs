@@ -27,7 +27,7 @@ public sealed record CrmOptions
 /// hands due automation jobs to Hangfire (Hangfire's own scheduler reads the real clock, this one the app's TimeProvider). Time comes from TimeProvider, so tests move it with a fake clock; the poll itself is real time.
 /// </summary>
 public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, AutomationRunner automation, ActivityService activities, CrmNotifier notifier,
-    Realtime.InboxNotifier inbox, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger) : BackgroundService
+    Realtime.InboxNotifier inbox, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger, Notifications.ActivityNotices notices) : BackgroundService
 {
     private readonly SemaphoreSlim wake = new(0);
 
@@ -79,6 +79,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
         var now = clock.GetUtcNow();
         await PushOpenedAsync(ct);
         var due = await PushDueActivitiesAsync(now, ct);
+        await notices.RemindAsync(now, ct);
         await PushNewDayAsync(now, ct);
         var jobs = await automation.QueueDueAsync(now, ct);
         return due >= options.Value.BatchSize || jobs >= options.Value.BatchSize;
@@ -130,6 +131,8 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
                 await notifier.ActivityDueAsync(assigneeId.Value, activity);
             }
         }
+        // Claimed once across nodes (due_pushed_at), and the notice's unique key keeps a retried round from doubling it.
+        await notices.OverdueAsync(claimed.Where(c => c.AssigneeId is not null).Select(c => c.Id).ToList(), now, ct);
         var users = claimed.Where(c => c.AssigneeId is not null).Select(c => c.AssigneeId!.Value).Distinct().ToList();
         if (users.Count > 0)
         {

@@ -16,7 +16,7 @@ namespace ContactCenter.Api.Features.Routing;
 /// per-channel advisory lock with a conditional update, so two nodes never assign one conversation to two people.
 /// </summary>
 public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxNotifier notifier, Crm.CrmNotifier crm, QueueFeed queue, TimeProvider clock,
-    ILogger<Router> logger)
+    ILogger<Router> logger, Notifications.NotificationStore notifications)
 {
     private sealed record Target(long ChannelId, long ContactId, long? AssigneeId, string Status, string Settings);
 
@@ -72,6 +72,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
         long? chosen;
         IReadOnlyList<long> before;
         var crmChanges = new Crm.CrmChanges();
+        List<Notifications.CreatedNotification> notices;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             var target = await connection.QuerySingleOrDefaultAsync<Target>(new CommandDefinition("""
@@ -130,11 +131,13 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
                     """, new { payload = JsonSerializer.Serialize(new { conversationId, userId = chosen }), due = now.AddSeconds(pass) }, tx, cancellationToken: ct));
             }
             await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, chosen.Value, Crm.Actor.System, now, crmChanges, ct);
+            notices = await Notifications.NotificationStore.AssignedAsync(connection, tx, conversationId, chosen.Value, null, now, ct);
             await tx.CommitAsync(ct);
         }
         logger.LogInformation("Conversation {ConversationId} routed to user {UserId}", conversationId, chosen);
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         await crm.FlushAsync(crmChanges, ct);
+        await notifications.PushAsync(notices);
         await queue.PushAsync(ct);
         return true;
     }

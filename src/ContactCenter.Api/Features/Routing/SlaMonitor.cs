@@ -20,7 +20,7 @@ public sealed record SlaBreach(long ConversationId, long WaitingSeconds, string 
 /// cleared when a person answers, so the next wait can breach again.
 /// </summary>
 public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInboxClient> hub, QueueFeed queue, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaMonitor> logger) : BackgroundService
+    Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaMonitor> logger, Notifications.NotificationStore notifications) : BackgroundService
 {
     private sealed class Row
     {
@@ -79,19 +79,46 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInbox
             returning c.id, c.waiting_since, due.kind, c.assignee_id, (select name from users where id = c.assignee_id) as assignee_name
             """;
         List<Row> breached;
+        List<Notifications.CreatedNotification> notices;
         await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            breached = (await connection.QueryAsync<Row>(new CommandDefinition(sql, new { now = now.UtcDateTime }, cancellationToken: ct))).ToList();
+            breached = (await connection.QueryAsync<Row>(new CommandDefinition(sql, new { now = now.UtcDateTime }, tx, cancellationToken: ct))).ToList();
+            // The `sla_breach` notices commit with the mark: a breach is noticed exactly once.
+            notices = await Notifications.NotificationStore.AddAsync(connection, tx, await BreachNoticesAsync(connection, tx, breached, now, ct), now, ct);
+            await tx.CommitAsync(ct);
         }
         foreach (var b in breached)
         {
             await hub.Clients.Group(HubGroups.Staff).slaBreached(new SlaBreach(b.Id, (long)(now - b.WaitingSince).TotalSeconds, b.Kind,
                 b.AssigneeId is null ? null : new Conversations.UserRef(b.AssigneeId.Value, b.AssigneeName ?? "")));
         }
+        await notifications.PushAsync(notices);
         if (breached.Count > 0)
         {
             await queue.PushAsync(ct);
         }
         return breached.Count;
+    }
+
+    private static async Task<List<Notifications.NotificationDraft>> BreachNoticesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<Row> breached,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (breached.Count == 0)
+        {
+            return [];
+        }
+        var staff = (await connection.QueryAsync<long>(new CommandDefinition(
+            "select id from users where is_active and role in ('admin', 'supervisor')", transaction: tx, cancellationToken: ct))).ToList();
+        var subjects = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("""
+            select c.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) || ' (' || ch.name || ')'
+            from conversations c join contacts ct on ct.id = c.contact_id join channels ch on ch.id = c.channel_id where c.id = any(@ids)
+            """, new { ids = breached.Select(b => b.Id).ToArray() }, tx, cancellationToken: ct))).ToDictionary(r => r.Id, r => r.Name);
+        return [.. from b in breached
+                   from userId in staff
+                   select new Notifications.NotificationDraft(userId, Notifications.NotificationKinds.SlaBreach,
+                       $"SLA breached ({(b.Kind == "first_response" ? "first response" : "reply")}): {subjects.GetValueOrDefault(b.Id)} has waited {(long)(now - b.WaitingSince).TotalMinutes} min"
+                           + (b.AssigneeName is null ? ", unassigned." : $", assigned to {b.AssigneeName}."),
+                       Notifications.NotificationStore.At("sla", b.Id, now), ConversationId: b.Id)];
     }
 }

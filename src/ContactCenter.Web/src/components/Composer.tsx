@@ -7,6 +7,7 @@ import { useMe } from '../session';
 import type { Attachment, Id, Message } from '../types';
 import { useCannedPicker } from './canned/CannedPicker';
 import { AttachIcon } from './Icons';
+import { MentionPicker, mentionedIds, type Colleague } from './MentionPicker';
 import { useWhatsAppState, WhatsAppTemplates } from './WhatsAppTemplates';
 
 interface Props {
@@ -37,6 +38,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const canned = useCannedPicker({ area, text, setText: onChange, conversationId: serverId, onAttachments: attachReady, disabled: readOnly });
+  const mentioned = useRef<Colleague[]>([]);
 
   useEffect(() => { if (replyTo) area.current?.focus(); }, [replyTo]);
 
@@ -119,6 +121,8 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
     const note = isNote;
     const sent = ready;
     const answering = replyTo;
+    const mentionUserIds = note ? mentionedIds(body, mentioned.current) : [];
+    mentioned.current = [];
     onOptimistic({
       id: tempId, conversationId, direction: note ? 'note' : 'outbound', text: body, html: null, attachments: sent.map((f) => f.attachment!),
       sender: { type: 'user', id: me.id, name: me.name }, status: 'queued', error: null, externalId: null,
@@ -132,6 +136,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
           text: body, clientMessageId, private: note,
           ...(sent.length > 0 ? { attachmentIds: sent.map((f) => f.attachment!.id) } : {}),
           ...(answering ? { replyToMessageId: answering.id } : {}),
+          ...(mentionUserIds.length > 0 ? { mentionUserIds } : {}),
         },
       });
       onSettled(tempId, message);
@@ -186,6 +191,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         </div>
       )}
       {canned.popup}
+      {isNote && !readOnly && <MentionPicker area={area} text={text} onText={onChange} onPick={(c) => { mentioned.current = [...mentioned.current, c]; }} />}
       <textarea ref={area} {...canned.inputProps} aria-label={isNote ? t('privateNote') : t('composer')} rows={3} readOnly={readOnly}
         placeholder={isNote ? t('notePlaceholder') : t('replyPlaceholder')} value={text}
         onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown}

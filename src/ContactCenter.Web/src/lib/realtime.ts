@@ -4,7 +4,7 @@
 // push-follow something make their first REST read after the connection has joined its groups (`whenJoined`),
 // so nothing pushed between that read and the join is missed.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
-import type { Counters, ConversationSummary, DealCard, Id, Lead, Message, QueueStats, Ref, SlaBreach, TypingEvent } from '../types';
+import type { AppNotification, Counters, ConversationSummary, DealCard, Id, Lead, Message, QueueStats, Ref, SlaBreach, TypingEvent } from '../types';
 
 export interface HubEvents {
   messageCreated: Message;
@@ -18,6 +18,8 @@ export interface HubEvents {
   slaBreached: SlaBreach;
   dealUpdated: DealCard;
   leadUpdated: Lead;
+  /** A new item of the caller's notification centre. */
+  notification: AppNotification;
   /** Emitted by the client after a reconnect, and by the server when it may have dropped events. */
   resync: { reason: string };
 }
@@ -54,7 +56,7 @@ export class Realtime {
     this.connection.serverTimeoutInMilliseconds = 20_000;
     this.connection.keepAliveIntervalInMilliseconds = 7_000;
     const names: EventName[] = ['messageCreated', 'messageUpdated', 'conversationUpdated', 'conversationRemoved',
-      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'resync'];
+      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'notification', 'resync'];
     for (const name of names) this.connection.on(name, (payload: unknown) => this.emit(name, payload as never));
     this.connection.onreconnecting(() => { this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }); this.lost(); });
     this.connection.onreconnected(() => void this.joined());

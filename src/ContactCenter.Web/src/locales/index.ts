@@ -7,6 +7,7 @@ import { phoneStrings } from './phone';
 import { states } from './states';
 import { labelStrings } from './labels';
 import { search } from './search';
+import { notifyStrings } from './notify';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -34,4 +35,5 @@ export const areas = merge(
   states,
   labelStrings,
   search,
+  notifyStrings,
 );

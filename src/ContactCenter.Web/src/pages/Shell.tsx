@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
+import { NotificationBell } from '../components/NotificationBell';
 import { PresencePicker } from '../components/PresencePicker';
 import { MenuButton, useMenu } from '../components/MenuButton';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
@@ -16,6 +17,7 @@ import { CannedPage } from './CannedPage';
 import { DealsPage } from './DealsPage';
 import { InboxPage } from './InboxPage';
 import { SearchPage } from './SearchPage';
+import { SettingsPage } from './SettingsPage';
 import { SupervisorPage } from './SupervisorPage';
 
 export function Shell() {
@@ -70,6 +72,7 @@ export function Shell() {
         <div className="who" id="app-menu-who">
           <button type="button" className="shortcuts-button" onClick={() => setHelp(true)} aria-label={t('shortcutsButton')} title={t('shortcutsButton')}>?</button>
           <span className="signed-in-as" title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
+          <NotificationBell />
           <PresencePicker />
           <LanguagePicker />
           <AccountMenu />
@@ -86,6 +89,7 @@ export function Shell() {
         {section === 'canned' && <CannedPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
         {section === 'admin' && me.role === 'admin' && <AdminPage />}
+        {section === 'settings' && <SettingsPage />}
       </main>
     </div>
   );

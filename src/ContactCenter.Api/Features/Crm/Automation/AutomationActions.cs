@@ -89,7 +89,11 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
     {
         var user = await PersonAsync(a["to"], ctx, ct) ?? throw new ActionRefused($"The {ctx.Type} has no owner to notify.");
         var text = ctx.Render(a["text"]!.GetValue<string>());
-        changes.Notifications.Add((user, new NotificationDto(text, new SubjectDto(ctx.Type, ctx.Id, ctx.Title), ruleId, now)));
+        // One notice per action run: a retried job that reaches this action again stores nothing new.
+        var draft = new Notifications.NotificationDraft(user, Notifications.NotificationKinds.Automation, text,
+            string.Create(CultureInfo.InvariantCulture, $"automation:{jobId}:{index}"),
+            DealId: ctx.Subject.IsLead ? null : ctx.Id, LeadId: ctx.Subject.IsLead ? ctx.Id : null);
+        changes.Notifications.AddRange(await Notifications.NotificationStore.AddAsync(connection, tx, [draft], now, ct));
         return new { userId = user, text };
     }
 

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Notifications;
+
+/// <summary>Quiet hours mute desktop notifications and sound (items still land in the centre); `from` may be after `to` (over midnight).</summary>
+public sealed record QuietHours(string From, string To, string TimeZone);
+
+/// <summary>A user's notification settings: which kinds are created and pushed (missing = on), sound, quiet hours.</summary>
+public sealed record NotificationSettings(IReadOnlyDictionary<string, bool> Notifications, bool Sound, QuietHours? QuietHours)
+{
+    public static NotificationSettings Defaults => new(NotificationKinds.All.ToDictionary(k => k, _ => true), true, null);
+
+    /// <summary>Every kind present (stored settings may predate a kind).</summary>
+    public NotificationSettings Complete() => this with
+    {
+        Notifications = NotificationKinds.All.ToDictionary(k => k, k => !Notifications.TryGetValue(k, out var on) || on),
+    };
+}
+
+public static class NotificationSettingsApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    internal static async Task<Ok<NotificationSettings>> Get(ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await ReadAsync(connection, CurrentUser.From(principal).Id, ct));
+    }
+
+    internal static async Task<NotificationSettings> ReadAsync(NpgsqlConnection connection, long userId, CancellationToken ct)
+    {
+        var json = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select settings::text from user_settings where user_id = @userId", new { userId }, cancellationToken: ct));
+        return (json is null ? null : JsonSerializer.Deserialize<NotificationSettings>(json, Json))?.Complete() ?? NotificationSettings.Defaults;
+    }
+
+    internal static async Task<Results<Ok<NotificationSettings>, ValidationProblem>> Put(JsonObject? body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var errors = new Validation();
+        var settings = Parse(body, errors);
+        if (errors.HasErrors || settings is null)
+        {
+            return errors.ToResult();
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into user_settings (user_id, settings, updated_at) values (@userId, @settings::jsonb, now())
+            on conflict (user_id) do update set settings = excluded.settings, updated_at = excluded.updated_at
+            """, new { userId = CurrentUser.From(principal).Id, settings = JsonSerializer.Serialize(settings, Json) }, cancellationToken: ct));
+        return TypedResults.Ok(settings);
+    }
+
+    /// <summary>Strict: an unknown kind, a non-boolean, a malformed time or an unknown time zone is a 400, not a silent default.</summary>
+    internal static NotificationSettings? Parse(JsonObject? body, Validation errors)
+    {
+        if (body is null)
+        {
+            errors.Add("body", "A settings object is required.");
+            return null;
+        }
+        var kinds = NotificationSettings.Defaults.Notifications.ToDictionary();
+        if (body["notifications"] is { } n)
+        {
+            if (n is not JsonObject map)
+            {
+                errors.Add("notifications", "notifications is an object of kind -> true/false.");
+            }
+            else
+            {
+                foreach (var (kind, value) in map)
+                {
+                    if (!NotificationKinds.All.Contains(kind))
+                    {
+                        errors.Add("notifications", $"Unknown kind '{kind}'; kinds are {string.Join(", ", NotificationKinds.All)}.");
+                    }
+                    else if (value?.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+                    {
+                        errors.Add("notifications", $"notifications.{kind} must be true or false.");
+                    }
+                    else
+                    {
+                        kinds[kind] = value.GetValue<bool>();
+                    }
+                }
+            }
+        }
+        var sound = true;
+        if (body["sound"] is { } s)
+        {
+            if (s.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                errors.Add("sound", "sound must be true or false.");
+            }
+            else
+            {
+                sound = s.GetValue<bool>();
+            }
+        }
+        QuietHours? quiet = null;
+        if (body["quietHours"] is { } q)
+        {
+            quiet = ParseQuiet(q, errors);
+        }
+        return errors.HasErrors ? null : new NotificationSettings(kinds, sound, quiet);
+    }
+
+    private static QuietHours? ParseQuiet(JsonNode q, Validation errors)
+    {
+        if (q is not JsonObject o)
+        {
+            errors.Add("quietHours", "quietHours is {from: \"22:00\", to: \"08:00\", timeZone} or null.");
+            return null;
+        }
+        string? Text(string name) => o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        var from = Text("from");
+        var to = Text("to");
+        var zone = Text("timeZone") ?? "UTC";
+        errors.Require("quietHours.from", IsTime(from), "from is a time like 22:00.");
+        errors.Require("quietHours.to", IsTime(to), "to is a time like 08:00.");
+        errors.Require("quietHours.from", from != to || !IsTime(from), "from and to must differ.");
+        errors.Require("quietHours.timeZone", zone.Length <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _), "timeZone is an IANA time zone such as Europe/Moscow.");
+        return errors.HasErrors ? null : new QuietHours(from!, to!, zone);
+    }
+
+    private static bool IsTime(string? value) =>
+        value is { Length: 5 } && TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+}

@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useI18n } from '../i18n';
+import { api, query } from '../lib/api';
+import { beep, loadSettings, showDesktop, targetOf } from '../lib/notifications';
+import { shortTime } from '../lib/format';
+import { useHubEvent, useJoined } from '../live';
+import { navigate } from '../router';
+import type { AppNotification } from '../types';
+import './notify.css';
+
+interface NotificationPage { items: AppNotification[]; unread: number; nextCursor: string | null }
+
+/** The header's bell: unread count (live), a panel of notifications, desktop notification and sound for new ones. */
+export function NotificationBell() {
+  const { t, locale } = useI18n();
+  const joined = useJoined();
+  const [open, setOpen] = useState(false);
+  const [items, setItems] = useState<AppNotification[]>([]);
+  const [unread, setUnread] = useState(0);
+  const [next, setNext] = useState<string | null>(null);
+  const root = useRef<HTMLDivElement>(null);
+
+  const reload = useCallback(() => {
+    joined().then(() => api<NotificationPage>('/api/notifications')).then((page) => {
+      setItems(page.items); setUnread(page.unread); setNext(page.nextCursor);
+    }).catch(() => undefined);
+  }, [joined]);
+
+  useEffect(() => { reload(); loadSettings().catch(() => undefined); }, [reload]);
+  useHubEvent('resync', reload);
+  useHubEvent('notification', (n) => {
+    setItems((list) => (list.some((x) => x.id === n.id) ? list : [n, ...list]));
+    setUnread((u) => u + 1);
+    showDesktop(t(`kind_${n.kind}`), n.text, `cc-notification-${n.id}`, () => void openItem(n));
+    beep();
+  });
+
+  // A click outside or Escape closes the panel.
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => { if (!root.current?.contains(e.target as Node)) setOpen(false); };
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false); };
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => { document.removeEventListener('mousedown', onDown); document.removeEventListener('keydown', onKey); };
+  }, [open]);
+
+  async function markRead(body: { ids: AppNotification['id'][] } | { all: true }) {
+    try {
+      const result = await api<{ unread: number }>('/api/notifications/read', { body });
+      setUnread(result.unread);
+      const now = new Date().toISOString();
+      setItems((list) => list.map((x) => ('all' in body || body.ids.includes(x.id) ? { ...x, readAt: x.readAt ?? now } : x)));
+    } catch { /* the count stays; the next reload corrects it */ }
+  }
+
+  async function openItem(n: AppNotification) {
+    setOpen(false);
+    navigate(targetOf(n));
+    if (!n.readAt) await markRead({ ids: [n.id] });
+  }
+
+  async function older() {
+    if (!next) return;
+    const page = await api<NotificationPage>(`/api/notifications${query({ cursor: next })}`).catch(() => null);
+    if (page) { setItems((list) => [...list, ...page.items.filter((x) => !list.some((y) => y.id === x.id))]); setNext(page.nextCursor); }
+  }
+
+  return (
+    <div className="notify-bell" ref={root}>
+      <button type="button" className="bell-button" aria-haspopup="true" aria-expanded={open} data-testid="notification-bell"
+        aria-label={t('notificationsUnread', { count: unread })} title={t('notifications')} onClick={() => setOpen((o) => !o)}>
+        <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" /><path d="M13.7 21a2 2 0 0 1-3.4 0" />
+        </svg>
+        {unread > 0 && <span className="badge danger" data-testid="notification-count">{unread > 99 ? '99+' : unread}</span>}
+      </button>
+      {open && (
+        <div className="notify-panel" role="dialog" aria-label={t('notifications')} data-testid="notification-panel">
+          <div className="notify-head">
+            <strong>{t('notifications')}</strong>
+            <button type="button" className="link" disabled={unread === 0} onClick={() => void markRead({ all: true })}>{t('markAllRead')}</button>
+          </div>
+          {items.length === 0 ? <p className="muted notify-empty">{t('noNotifications')}</p> : (
+            <ul className="notify-list">
+              {items.map((n) => (
+                <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-kind={n.kind}>
+                  <button type="button" onClick={() => void openItem(n)}>
+                    <span className="notify-kind">{t(`kind_${n.kind}`)}</span>
+                    <span className="notify-text">{n.text}</span>
+                    <time className="muted" dateTime={n.createdAt}>{shortTime(n.createdAt, locale)}</time>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {next && <button type="button" className="link notify-older" onClick={() => void older()}>{t('loadOlder')}</button>}
+          <button type="button" className="link notify-settings" onClick={() => { setOpen(false); navigate('/settings'); }}>{t('notificationSettings')}</button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>
+/// Notifications in real Chromium (issue #16): an @mention typed in a private note reaches the colleague's bell live and
+/// as a desktop notification (permission granted to the test's browser context), and opens the conversation they could
+/// not see before; the settings page in Russian and at 390x844.
+/// </summary>
+public sealed class NotifyBrowserTests(WebAppFixture fx) : BrowserTest(fx)
+{
+    // Records every `new Notification(...)` (headless Chromium shows none), keeping the real permission.
+    private const string RecordNotifications = """
+        (() => {
+          const Real = window.Notification;
+          window.__notes = [];
+          function Recorder(title, options) {
+            window.__notes.push({ title, body: (options && options.body) || '' });
+            this.close = () => {};
+            this.onclick = null;
+          }
+          Object.defineProperty(Recorder, 'permission', { get: () => (Real ? Real.permission : 'default') });
+          Recorder.requestPermission = (...args) => Real.requestPermission(...args);
+          window.Notification = Recorder;
+        })();
+        """;
+
+    [Fact]
+    public async Task A_mention_in_a_private_note_reaches_the_colleagues_bell_live_and_as_a_desktop_notification()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Mentions " + Suffix);
+        var anna = await Fx.CreateUserAsync("anna" + Suffix, "manager", channel.Id);
+        var boris = await Fx.CreateUserAsync("boris" + Suffix, "manager"); // not a member: cannot see the conversation yet
+        var id = (await Fx.IngestAsync(channel, "m-" + Suffix, "cust-" + Suffix, "Where is my invoice?", "Vera"))["conversationId"]!.ToString();
+        await Page.Context.GrantPermissionsAsync(["notifications"], new() { Origin = Fx.BaseUrl });
+        await Page.Context.AddInitScriptAsync(RecordNotifications);
+        await Fx.SignInAsync(Page, boris.Email);
+        await Expect(Page.GetByTestId("notification-count")).ToHaveCountAsync(0);
+        Assert.Equal("granted", await Page.EvaluateAsync<string>("() => Notification.permission"));
+
+        var annaPage = await Fx.NewPageAsync();
+        await Fx.SignInAsync(annaPage, anna.Email);
+        await annaPage.Locator($"[data-conversation-id='{id}']").ClickAsync();
+        await annaPage.GetByLabel("Private note").CheckAsync();
+        var note = annaPage.GetByRole(AriaRole.Textbox, new() { Name = "Private note" });
+        await note.PressSequentiallyAsync("@boris" + Suffix[..3]);
+        var option = annaPage.GetByTestId("mention-picker").GetByRole(AriaRole.Option, new() { Name = "@boris" + Suffix });
+        await Expect(option).ToBeVisibleAsync();
+        await note.PressAsync("Enter"); // picks the colleague, does not send
+        await Expect(note).ToHaveValueAsync($"@boris{Suffix} ");
+        await note.PressSequentiallyAsync("please check the invoice");
+        await note.PressAsync("Enter");
+        await Expect(note).ToHaveValueAsync("");
+
+        await Expect(Page.GetByTestId("notification-count")).ToHaveTextAsync("1");
+        await Page.WaitForFunctionAsync("() => window.__notes.length === 1");
+        var desktop = await Page.EvaluateAsync<JsonElement>("() => window.__notes[0]");
+        Assert.Equal("Mention", desktop.GetProperty("title").GetString());
+        Assert.Contains("please check the invoice", desktop.GetProperty("body").GetString());
+        Assert.Contains("anna" + Suffix, desktop.GetProperty("body").GetString());
+        await annaPage.Context.CloseAsync();
+
+        await Page.GetByTestId("notification-bell").ClickAsync();
+        var item = Page.GetByTestId("notification-panel").Locator("li.unread");
+        await Expect(item).ToContainTextAsync("please check the invoice");
+        await Screenshot("notification-panel");
+        await item.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/inbox/{id}$"));
+        await Expect(Page.GetByTestId("notification-count")).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".thread")).ToContainTextAsync("Where is my invoice?"); // the mention made Boris a participant
+    }
+
+    [Fact]
+    public async Task The_settings_page_saves_kinds_sound_and_quiet_hours_in_Russian_and_fits_a_phone()
+    {
+        var manager = await Fx.CreateUserAsync("settings" + Suffix, "manager");
+        await Fx.SignInAsync(Page, manager.Email);
+        await Page.EvaluateAsync("() => localStorage.setItem('cc.lang', 'ru')");
+        await Page.SetViewportSizeAsync(390, 844);
+        await Page.GotoAsync(Fx.BaseUrl + "/settings");
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Настройки уведомлений" })).ToBeVisibleAsync();
+        await Page.GetByLabel("Упоминание").UncheckAsync();
+        await Page.GetByLabel("Звуковой сигнал").UncheckAsync();
+        await Page.GetByLabel("Тихие часы (без уведомлений на рабочем столе и звука)").CheckAsync();
+        await Page.GetByLabel("С", new() { Exact = true }).FillAsync("21:30");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Сохранить" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Сохранено");
+        Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await Screenshot("settings-phone-ru");
+
+        var saved = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, "/api/me/settings"))!;
+        Assert.False(saved["notifications"]!["mention"]!.GetValue<bool>());
+        Assert.True(saved["notifications"]!["assigned"]!.GetValue<bool>());
+        Assert.False(saved["sound"]!.GetValue<bool>());
+        Assert.Equal("21:30", saved["quietHours"]!["from"]!.GetValue<string>());
+        Assert.Equal("08:00", saved["quietHours"]!["to"]!.GetValue<string>());
+
+        await Page.GetByTestId("notification-bell").ClickAsync();
+        await Expect(Page.GetByTestId("notification-panel")).ToContainTextAsync("Ничего нового.");
+        Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+    }
+}
