@@ -9,7 +9,7 @@ namespace ContactCenter.Api.Infrastructure;
 /// </summary>
 public static class WebAppHosting
 {
-    private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/webhooks", "/widget.js"];
+    private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/metrics", "/webhooks", "/widget.js"];
 
     public static WebApplication UseWebApp(this WebApplication app)
     {
