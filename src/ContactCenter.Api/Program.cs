@@ -16,6 +16,11 @@ using ContactCenter.Connectors.Email;
 using ContactCenter.Connectors.Telegram;
 using ContactCenter.Connectors.WebChat;
 
+if (args is [HealthProbe.Command, ..])
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDevelopmentSettingsFromRepoRoot();
 builder.AddPlatform();
@@ -60,5 +65,6 @@ app.MapWebApp();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.SeedAsync();
 await app.RunAsync();
+return 0;
 
 public partial class Program;
