@@ -87,6 +87,10 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, AppT
             {
                 batch.Add(pending);
             }
+            if (batch.Count == 0)
+            {
+                continue; // another writer took what woke this one
+            }
             telemetry.BatchSize.Record(batch.Count);
             // A batch serves many requests: it is its own root, linked to each caller's span (the writer task would
             // otherwise inherit the span of whichever request started the writers, forever).
