@@ -12,6 +12,7 @@ using ContactCenter.Api.Features.Sms;
 using ContactCenter.Api.Features.WhatsApp;
 using ContactCenter.Api.Features.Vk;
 using ContactCenter.Api.Infrastructure;
+using ContactCenter.Api.Infrastructure.Telemetry;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Seeding;
 using ContactCenter.Connectors.Api;
@@ -19,9 +20,15 @@ using ContactCenter.Connectors.Email;
 using ContactCenter.Connectors.Telegram;
 using ContactCenter.Connectors.WebChat;
 
+if (args is [HealthProbe.Command, ..])
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDevelopmentSettingsFromRepoRoot();
 builder.AddPlatform();
+builder.AddTelemetry();
 builder.AddOutboundGuard();
 builder.AddDatabase();
 builder.AddJobs();
@@ -47,6 +54,7 @@ builder.AddDemo(args);
 var app = builder.Build();
 app.UseSecurityHeaders();
 app.UsePlatform();
+app.MapTelemetry();
 app.UseWebApp();
 app.MapInboxApi();
 app.MapHoursApi();
@@ -69,5 +77,6 @@ app.MapWebApp();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.SeedAsync();
 await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using ContactCenter.Core;
+using ContactCenter.Api.Infrastructure.Telemetry;
 using Npgsql;
 
 namespace ContactCenter.Api.Inbound;
@@ -14,14 +16,14 @@ namespace ContactCenter.Api.Inbound;
 /// If anything fails in a batch (a race on an external id, a deadlock, one bad message), the batch is rolled back
 /// and each of its messages is stored alone, so one message's failure is only its own.
 /// </summary>
-public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, ILogger<InboundBatcher> logger) : IAsyncDisposable
+public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, AppTelemetry telemetry, ILogger<InboundBatcher> logger) : IAsyncDisposable
 {
     public const int MaxBatch = 64;
 
     /// <summary>Concurrent writer transactions: enough to keep both cores and the disk busy, few enough to batch.</summary>
     public const int Writers = 4;
 
-    private sealed record Pending(InboundMessage Message, TaskCompletionSource<IngestResult> Done);
+    private sealed record Pending(InboundMessage Message, TaskCompletionSource<IngestResult> Done, ActivityContext Caller);
 
     private sealed class BatchFailed(Exception inner) : Exception("The batch was rolled back.", inner);
 
@@ -32,7 +34,8 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, ILog
     public async Task<IngestResult> StoreAsync(InboundMessage message, CancellationToken ct)
     {
         StartWriters();
-        var pending = new Pending(message, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(message, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously),
+            Activity.Current?.Context ?? default);
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(InboundBatcher));
@@ -62,19 +65,19 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, ILog
         }
         lock (gate)
         {
-            writers ??= Enumerable.Range(0, Writers).Select(_ => Task.Run(() => WriteLoopAsync(queue.Reader, db, store, logger))).ToArray();
+            writers ??= Enumerable.Range(0, Writers).Select(_ => Task.Run(() => WriteLoopAsync(queue.Reader, db, store, telemetry, logger))).ToArray();
         }
     }
 
     /// <summary>Stores these messages as one batch, as a writer would (for tests: batching by timing is not deterministic).</summary>
     internal async Task<IReadOnlyList<Task<IngestResult>>> StoreBatchAsync(IReadOnlyList<InboundMessage> messages)
     {
-        var batch = messages.Select(m => new Pending(m, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
+        var batch = messages.Select(m => new Pending(m, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously), default)).ToList();
         await WriteAsync(db, store, logger, batch);
         return batch.Select(p => p.Done.Task).ToList();
     }
 
-    private static async Task WriteLoopAsync(ChannelReader<Pending> reader, NpgsqlDataSource db, InboundStore store, ILogger logger)
+    private static async Task WriteLoopAsync(ChannelReader<Pending> reader, NpgsqlDataSource db, InboundStore store, AppTelemetry telemetry, ILogger logger)
     {
         var batch = new List<Pending>(MaxBatch);
         while (await reader.WaitToReadAsync())
@@ -84,6 +87,17 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, ILog
             {
                 batch.Add(pending);
             }
+            if (batch.Count == 0)
+            {
+                continue; // another writer took what woke this one
+            }
+            telemetry.BatchSize.Record(batch.Count);
+            // A batch serves many requests: it is its own root, linked to each caller's span (the writer task would
+            // otherwise inherit the span of whichever request started the writers, forever).
+            Activity.Current = null;
+            using var span = AppTelemetry.Source.StartActivity("inbound.batch", ActivityKind.Internal, parentContext: default,
+                links: batch.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)));
+            span?.SetTag("batch.size", batch.Count);
             try
             {
                 await WriteAsync(db, store, logger, batch);

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ContactCenter.Api.Features.Routing;
+using ContactCenter.Api.Infrastructure.Telemetry;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Core;
 using Dapper;
@@ -12,23 +14,34 @@ namespace ContactCenter.Api.Inbound;
 /// contact's open lead or deal (or open one), insert the message (a repeated external id changes nothing), add the
 /// timeline entry, bump unread state and queue follow-up work. The push to SignalR happens right after commit, in-process.
 /// </summary>
-public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock, ILogger<InboundPipeline> logger) : IInboundPipeline
+public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock,
+    AppTelemetry telemetry, ILogger<InboundPipeline> logger) : IInboundPipeline
 {
     private sealed record Existing(long Id, long ConversationId, long ContactId);
 
     public async Task<IngestResult> IngestAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         message = InboundTimestamps.Normalize(InboundLimits.Apply(StorableText.Clean(message)), clock.GetUtcNow());
+        using var span = AppTelemetry.Source.StartActivity("inbound.ingest");
+        span?.SetTag("channel.id", message.ChannelId);
+        span?.SetTag("message.external_id", message.ExternalId);
+        var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var result = await batcher.StoreAsync(message, cancellationToken);
+                span?.SetTag("message.id", result.MessageId);
+                span?.SetTag("conversation.id", result.ConversationId);
+                span?.SetTag("message.duplicate", result.Duplicate);
                 if (!result.Duplicate)
                 {
                     await PushAsync(result);
                     await AutoReplyAsync(message, result);
                 }
+                var channel = new KeyValuePair<string, object?>("channel.id", message.ChannelId);
+                telemetry.InboundMessages.Add(1, channel, new("outcome", result.Duplicate ? "duplicate" : "stored"));
+                telemetry.InboundDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, channel);
                 return result;
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
@@ -106,7 +119,9 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await notifier.MessageCreatedAsync(result.MessageId, CancellationToken.None);
+            telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             await router.OnInboundAsync(result.ConversationId, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using ContactCenter.Api.Database;
 using ContactCenter.Api.Infrastructure;
+using ContactCenter.Api.Infrastructure.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -38,7 +40,7 @@ public interface IOutboxHandler
 /// and records done / retry with backoff and jitter / failed. A claim is a lease: a node that dies mid-item
 /// releases it when the lease runs out. NOTIFY cc_outbox is only a wake-up hint; polling is the guarantee.
 /// </summary>
-public sealed class OutboxWorker(NpgsqlDataSource db, IEnumerable<IOutboxHandler> handlers, IOptions<OutboxOptions> options, ILogger<OutboxWorker> logger) : BackgroundService
+public sealed class OutboxWorker(NpgsqlDataSource db, IEnumerable<IOutboxHandler> handlers, IOptions<OutboxOptions> options, AppTelemetry telemetry, ILogger<OutboxWorker> logger) : BackgroundService
 {
     private readonly Dictionary<string, IOutboxHandler> byKind = handlers.ToDictionary(h => h.Kind);
     private readonly SemaphoreSlim wake = new(0);
@@ -109,6 +111,15 @@ public sealed class OutboxWorker(NpgsqlDataSource db, IEnumerable<IOutboxHandler
     {
         var o = options.Value;
         var lastAttempt = item.Attempts >= o.MaxAttempts;
+        // Each item is its own trace (the worker's loop is not a request); the message id ties it to the inbox.
+        Activity.Current = null;
+        using var span = AppTelemetry.Source.StartActivity("outbox." + item.Kind);
+        span?.SetTag("outbox.id", item.Id);
+        span?.SetTag("outbox.attempt", item.Attempts);
+        if (item.MessageId is { } messageId)
+        {
+            span?.SetTag("message.id", messageId);
+        }
         OutboxResult result;
         if (!byKind.TryGetValue(item.Kind, out var handler)
             && !(item.Kind.StartsWith("media:", StringComparison.Ordinal) && byKind.TryGetValue(Inbound.MediaFetchHandler.AnyKind, out handler)))
@@ -139,6 +150,13 @@ public sealed class OutboxWorker(NpgsqlDataSource db, IEnumerable<IOutboxHandler
             OutboxResult.Failed f => ("failed", TimeSpan.Zero, f.Reason),
             _ => throw new InvalidOperationException(),
         };
+        var outcome = state switch { "done" => "sent", "pending" => "retry", _ => "failed" };
+        span?.SetTag("outbox.result", outcome);
+        if (error is not null)
+        {
+            span?.SetStatus(state == "failed" ? ActivityStatusCode.Error : ActivityStatusCode.Unset, error);
+        }
+        telemetry.OutboxSends.Add(1, new KeyValuePair<string, object?>("kind", item.Kind.Split(':')[0]), new("result", outcome));
         await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
         await connection.ExecuteAsync(new CommandDefinition("""
             update outbox set state = @state, next_attempt_at = now() + @next, last_error = @error, locked_until = null, updated_at = now()

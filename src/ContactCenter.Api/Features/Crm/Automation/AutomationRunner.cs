@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ContactCenter.Api.Infrastructure.Telemetry;
 using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace ContactCenter.Api.Features.Crm.Automation;
 /// after the last attempt marked failed — never silently lost.
 /// </summary>
 public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, IBackgroundJobClient jobs, TimeProvider clock, IOptions<CrmOptions> options,
-    ILogger<AutomationRunner> logger)
+    AppTelemetry telemetry, ILogger<AutomationRunner> logger)
 {
     private sealed class Job
     {
@@ -85,6 +86,10 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
         }
         if (job is not null)
         {
+            using var span = AppTelemetry.Source.StartActivity("automation.job");
+            span?.SetTag("automation.job_id", job.Id);
+            span?.SetTag("automation.rule_id", job.RuleId);
+            span?.SetTag("automation.subject", $"{job.SubjectType}:{job.SubjectId}");
             await RunJobAsync(job, clock.GetUtcNow(), ct);
         }
     }
@@ -213,6 +218,7 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
 
     private async Task FinishAsync(long jobId, string state, string? note, CancellationToken ct)
     {
+        telemetry.AutomationJobs.Add(1, new KeyValuePair<string, object?>("result", state));
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "update automation_jobs set state = @state, last_error = @note, locked_until = null, updated_at = now() where id = @jobId",

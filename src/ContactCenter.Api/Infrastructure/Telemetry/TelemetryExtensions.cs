@@ -1,0 +1,85 @@
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ContactCenter.Api.Infrastructure.Telemetry;
+
+public sealed record TelemetryOptions
+{
+    /// <summary>Serve the Prometheus scrape endpoint (<see cref="PrometheusPath"/>). Keep it off the public proxy.</summary>
+    public bool Prometheus { get; init; }
+
+    public string PrometheusPath { get; init; } = "/metrics";
+}
+
+/// <summary>
+/// OpenTelemetry for traces, metrics and logs. Exporting follows the standard `OTEL_*` variables: with
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` set, everything goes over OTLP; without it nothing is exported (and the SDK costs
+/// little). `Telemetry:Prometheus=true` adds a scrape endpoint. Logs carry the trace and span ids either way.
+/// </summary>
+public static class TelemetryExtensions
+{
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<AppTelemetry>();
+        builder.Services.AddHostedService<OutboxSampler>();
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(
+                serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? "contactcenter",
+                serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"))
+            .WithTracing(t =>
+            {
+                t.AddSource(AppTelemetry.Name)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsQuiet(http.Request.Path, options))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+                    .AddRedisInstrumentation();
+            })
+            .WithMetrics(m =>
+            {
+                m.AddMeter(AppTelemetry.Name)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddNpgsqlInstrumentation()
+                    // SignalR's own connection and duration instruments (ASP.NET Core 8+).
+                    .AddMeter("Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Server.Kestrel");
+                if (options.Prometheus)
+                {
+                    m.AddPrometheusExporter();
+                }
+            });
+        if (otlp)
+        {
+            builder.Logging.AddOpenTelemetry(l =>
+            {
+                l.IncludeFormattedMessage = true;
+                l.IncludeScopes = true;
+            });
+            otel.UseOtlpExporter();
+        }
+        return builder;
+    }
+
+    public static WebApplication MapTelemetry(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<TelemetryOptions>();
+        if (options.Prometheus)
+        {
+            app.MapPrometheusScrapingEndpoint(options.PrometheusPath);
+        }
+        return app;
+    }
+
+    private static bool IsQuiet(PathString path, TelemetryOptions options) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments(options.PrometheusPath);
+}

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using ContactCenter.FunctionalTests.Infrastructure;
+
+namespace ContactCenter.FunctionalTests;
+
+public sealed class PrometheusFixture : AppFixture
+{
+    protected override IDictionary<string, string?> ExtraSettings()
+    {
+        var settings = base.ExtraSettings();
+        settings["Telemetry:Prometheus"] = "true";
+        return settings;
+    }
+}
+
+/// <summary>
+/// OpenTelemetry as an operator sees it: the scrape endpoint counts what the pipeline did (stored vs duplicate,
+/// batch sizes, HTTP, outbox), and an inbound message is one span under its webhook request, tagged with the
+/// message id and linked from the group-commit batch that stored it.
+/// </summary>
+public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<PrometheusFixture>
+{
+    [Fact]
+    public async Task The_scrape_endpoint_counts_stored_and_duplicate_messages_and_the_batches_that_stored_them()
+    {
+        await fixture.ResetAsync();
+        var channel = await fixture.CreateApiChannelAsync(null);
+        var channelLabel = $"channel_id=\"{channel.Id}\"";
+        // Counters are cumulative per process and channel ids repeat after a reset: compare with a scrape taken first.
+        var before = await ScrapeAsync();
+        var stored0 = Sample(before, "contactcenter_inbound_messages_total", channelLabel, "outcome=\"stored\"");
+        var duplicate0 = Sample(before, "contactcenter_inbound_messages_total", channelLabel, "outcome=\"duplicate\"");
+        var batches0 = Sample(before, "contactcenter_inbound_batch_size_count");
+        var batched0 = Sample(before, "contactcenter_inbound_batch_size_sum");
+        var durations0 = Sample(before, "contactcenter_inbound_duration_seconds_count", channelLabel);
+
+        await fixture.IngestAsync(channel, "m-1", "cust-1", "hello");
+        await fixture.IngestAsync(channel, "m-1", "cust-1", "hello"); // the provider's retry
+        await fixture.IngestAsync(channel, "m-2", "cust-1", "again");
+
+        var text = "";
+        for (var i = 0; i < 50; i++)
+        {
+            text = await ScrapeAsync();
+            if (Sample(text, "contactcenter_inbound_messages_total", channelLabel, "outcome=\"stored\"") - stored0 >= 2
+                && Sample(text, "contactcenter_inbound_messages_total", channelLabel, "outcome=\"duplicate\"") - duplicate0 >= 1)
+            {
+                break;
+            }
+            await Task.Delay(200); // the exporter caches a scrape briefly
+        }
+        var ours = string.Join('\n', text.Split('\n').Where(l => l.Contains("contactcenter_inbound", StringComparison.Ordinal)));
+        Assert.True(Sample(text, "contactcenter_inbound_messages_total", channelLabel, "outcome=\"stored\"") - stored0 == 2, ours);
+        Assert.True(Sample(text, "contactcenter_inbound_messages_total", channelLabel, "outcome=\"duplicate\"") - duplicate0 == 1, ours);
+        // Every ingest was timed and went through a batch (the redelivery finds its first copy there).
+        Assert.True(Sample(text, "contactcenter_inbound_duration_seconds_count", channelLabel) - durations0 == 3, ours);
+        var batches = Sample(text, "contactcenter_inbound_batch_size_count") - batches0;
+        Assert.InRange(batches, 1, 3);
+        Assert.Equal(3, Sample(text, "contactcenter_inbound_batch_size_sum") - batched0); // all three went through a batch; no empty batch counted
+        Assert.Contains("http_server_request_duration_seconds", text);
+        Assert.Contains("contactcenter_outbox_depth", text);
+        Assert.DoesNotContain(channel.Secret, text);
+    }
+
+    private async Task<string> ScrapeAsync()
+    {
+        using var http = fixture.App.Http();
+        var response = await http.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    [Fact]
+    public async Task An_inbound_message_is_a_span_under_its_webhook_request_linked_from_its_batch()
+    {
+        await fixture.ResetAsync();
+        var channel = await fixture.CreateApiChannelAsync(null);
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "ContactCenter",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var externalId = "trace-" + Guid.NewGuid().ToString("N");
+        var stored = await fixture.IngestAsync(channel, externalId, "cust-t", "trace me");
+        var messageId = stored["messageId"]!.GetValue<long>();
+
+        Activity? ingest = null;
+        Activity? batch = null;
+        for (var i = 0; i < 50 && (ingest is null || batch is null); i++)
+        {
+            ingest ??= spans.FirstOrDefault(a => a.OperationName == "inbound.ingest" && Equals(a.GetTagItem("message.external_id"), externalId));
+            batch ??= ingest is null ? null : spans.FirstOrDefault(a => a.OperationName == "inbound.batch"
+                && a.Links.Any(l => l.Context.SpanId == ingest.SpanId));
+            await Task.Delay(100);
+        }
+        Assert.NotNull(ingest);
+        Assert.Equal(messageId, ingest.GetTagItem("message.id"));
+        Assert.Equal(channel.Id, ingest.GetTagItem("channel.id"));
+        Assert.Equal(false, ingest.GetTagItem("message.duplicate"));
+        // Under the webhook's request span (ASP.NET Core's), so a trace shows the request and the ingest together.
+        Assert.NotEqual(default, ingest.ParentSpanId);
+        Assert.Equal("Microsoft.AspNetCore.Hosting.HttpRequestIn", ingest.Parent?.OperationName);
+        // The batch is its own root, linked to the request it served (not parented by whichever request started the writers).
+        Assert.NotNull(batch);
+        Assert.Equal(default, batch.ParentSpanId);
+        Assert.True((int)batch.GetTagItem("batch.size")! >= 1);
+    }
+
+    /// <summary>The value of the first sample line of a metric carrying all these labels (0 when absent).</summary>
+    private static double Sample(string exposition, string metric, params string[] labels)
+    {
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (line.StartsWith(metric, StringComparison.Ordinal) && (line.Length == metric.Length || line[metric.Length] is '{' or ' ')
+                && labels.All(line.Contains))
+            {
+                // `name{labels} value [timestamp]`
+                var rest = line[(line.IndexOf('}') is var close and >= 0 ? close + 1 : metric.Length)..].Trim();
+                return double.Parse(rest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return 0;
+    }
+}
+
+/// <summary>Without `Telemetry:Prometheus` there is no scrape endpoint (and no web-app page in its place).</summary>
+public sealed class TelemetryOffTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Metrics_are_not_served_unless_configured()
+    {
+        using var http = fixture.App.Http();
+        var response = await http.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+}
