@@ -52,6 +52,11 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
             await Task.Delay(200); // the exporter caches a scrape briefly
         }
         var ours = string.Join('\n', text.Split('\n').Where(l => l.Contains("contactcenter_inbound", StringComparison.Ordinal)));
+        if (ours.Length == 0)
+        {
+            ours = $"no contactcenter_inbound line in a scrape of {text.Length} characters; its metric names: "
+                + string.Join(", ", text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]));
+        }
         Assert.True(Sample(text, "contactcenter_inbound_messages_total", channelLabel, "outcome=\"stored\"") - stored0 == 2, ours);
         Assert.True(Sample(text, "contactcenter_inbound_messages_total", channelLabel, "outcome=\"duplicate\"") - duplicate0 == 1, ours);
         // Every ingest was timed and went through a batch (the redelivery finds its first copy there).

@@ -67,7 +67,7 @@ public static class ChannelsApi
 
     private static async Task<Results<Created<ChannelDto>, ValidationProblem>> Create(
         CreateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store,
-        ContactCenter.Core.Net.OutboundFetchSettings outbound, ChannelPublicUrls urls, CancellationToken ct)
+        ContactCenter.Core.Net.OutboundFetchSettings outbound, ChannelPublicUrls urls, Hours.AutoReplies autoReplies, CancellationToken ct)
     {
         var errors = new Validation();
         var handler = request.Kind is null ? null : kinds.Find(request.Kind);
@@ -100,13 +100,14 @@ public static class ChannelsApi
             await ChannelAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, "channel.created", id, null, after, ct);
             await tx.CommitAsync(ct);
         }
+        autoReplies.Forget(id); // this node applies new reply settings at once (others within AutoReplies' cache time)
         await RunOnSavedAsync(id, store, handler, ct);
         return TypedResults.Created($"/api/channels/{id}", await LoadDtoAsync(id, db, kinds, urls, ct));
     }
 
     private static async Task<Results<Ok<ChannelDto>, ProblemHttpResult, ValidationProblem>> Update(
         long id, UpdateChannelRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelStore store,
-        ContactCenter.Core.Net.OutboundFetchSettings outbound, ChannelPublicUrls urls, CancellationToken ct)
+        ContactCenter.Core.Net.OutboundFetchSettings outbound, ChannelPublicUrls urls, Hours.AutoReplies autoReplies, CancellationToken ct)
     {
         var existing = await store.FindAsync(id, ct);
         if (existing is null)
@@ -152,6 +153,7 @@ public static class ChannelsApi
                 after is null ? null : new { after.Kind, after.Name, after.Enabled, after.Settings, after.SecretsSet, SecretsChanged = ChannelAudit.SecretsChanged(request.Settings, kinds, existing.Kind) }, ct);
             await tx.CommitAsync(ct);
         }
+        autoReplies.Forget(id); // this node applies new reply settings at once (others within AutoReplies' cache time)
         await RunOnSavedAsync(id, store, handler, ct);
         return TypedResults.Ok(await LoadDtoAsync(id, db, kinds, urls, ct));
     }

@@ -60,6 +60,9 @@ public sealed class AutoReplies(NpgsqlDataSource db, InboxNotifier notifier, Tim
         || message.Metadata?.GetValueOrDefault("autoReply") == "true"
         || message.Metadata?.ContainsKey("autoResponseSuppress") == true;
 
+    /// <summary>Drops the cached settings of a channel just created or changed on this node.</summary>
+    public void Forget(long channelId) => cache.TryRemove(channelId, out _);
+
     private async Task<HoursSettings?> SettingsAsync(long channelId, CancellationToken ct)
     {
         var tick = Environment.TickCount64;

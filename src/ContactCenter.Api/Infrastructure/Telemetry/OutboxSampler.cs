@@ -15,7 +15,7 @@ public sealed class OutboxSampler(NpgsqlDataSource db, AppTelemetry telemetry, I
 
     private const string Sql = """
         select count(*) as depth,
-               coalesce(extract(epoch from now() - min(next_attempt_at)) filter (where next_attempt_at <= now()), 0)::float8 as oldest
+               coalesce(extract(epoch from now() - min(next_attempt_at) filter (where next_attempt_at <= now())), 0)::float8 as oldest
         from outbox where state in ('pending', 'running')
         """;
 

@@ -69,10 +69,11 @@ export function Shell() {
           </ul>
         </nav>
         <SearchBox />
+        {/* Outside the menu: on a phone the bell stays in the header next to the menu button. */}
+        <span className="bell-slot"><NotificationBell /></span>
         <div className="who" id="app-menu-who">
           <button type="button" className="shortcuts-button" onClick={() => setHelp(true)} aria-label={t('shortcutsButton')} title={t('shortcutsButton')}>?</button>
           <span className="signed-in-as" title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
-          <NotificationBell />
           <PresencePicker />
           <LanguagePicker />
           <AccountMenu />
