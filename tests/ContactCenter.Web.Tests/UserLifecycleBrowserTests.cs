@@ -238,7 +238,8 @@ public sealed class UserLifecycleBrowserTests(WebAppFixture fx) : BrowserTest(fx
             await Expect(self.GetByRole(AriaRole.Alert)).ToContainTextAsync("Не останется ни одного активного администратора");
             await AssertFitsAsync(page);
 
-            // The account menu and the audit log on the phone.
+            // The account menu and the audit log on the phone: the header is folded into its menu there.
+            await page.GetByTestId("menu-button").ClickAsync();
             var account = page.GetByRole(AriaRole.Button, new() { Name = "Учётная запись" });
             await AssertInViewportAsync(page, account);
             await account.ClickAsync();

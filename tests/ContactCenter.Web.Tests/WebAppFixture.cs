@@ -75,7 +75,8 @@ public class WebAppFixture : AppFixture
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
+        // Signed in: the header is there (on a phone its Sign out button waits folded in the menu, attached but hidden).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", IncludeHidden = true }).WaitForAsync(new() { State = WaitForSelectorState.Attached });
         if (waitForHub)
         {
             // The hub has joined its groups (its `Ready` answered, not only the handshake) before the test makes anything happen.

@@ -9,7 +9,7 @@ const isDate = (v: string | null) => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
 /** The filter a URL asks for, or null when it names none (then the last one used applies). */
 export function filterFromUrl(search: string): ListFilter | null {
   const p = new URLSearchParams(search);
-  const keys = ['view', 'status', 'channelId', 'assigneeId', 'from', 'to', 'unread', 'sort'];
+  const keys = ['view', 'status', 'channelId', 'assigneeId', 'from', 'to', 'unread', 'sort', 'labelId'];
   if (!keys.some((k) => p.has(k))) return null;
   const view = p.get('view') ?? 'all';
   const status = p.get('status') ?? 'open';
@@ -24,6 +24,7 @@ export function filterFromUrl(search: string): ListFilter | null {
     to: isDate(p.get('to')) ? p.get('to')! : '',
     unread: p.get('unread') === 'true',
     sort: sort && SortNames.includes(sort) ? sort : 'newest',
+    labelId: /^\d+$/.test(p.get('labelId') ?? '') ? p.get('labelId')! : '',
   };
 }
 
@@ -37,6 +38,7 @@ export function filterToUrl(f: ListFilter): string {
   if (f.to) p.set('to', f.to);
   if (f.unread) p.set('unread', 'true');
   if (f.sort && f.sort !== 'newest') p.set('sort', f.sort);
+  if (f.labelId) p.set('labelId', f.labelId);
   const s = p.toString();
   return s ? `?${s}` : '';
 }

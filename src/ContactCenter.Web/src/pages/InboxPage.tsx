@@ -59,7 +59,10 @@ export function InboxPage() {
   useEffect(() => { sessionStorage.setItem(FilterKey, JSON.stringify({ ...filter, q: '' })); }, [filter]);
   // The filters live in the URL too (a link or a reload keeps them), whatever path the inbox shows.
   useEffect(() => {
-    const search = filterToUrl(filter);
+    // A search hit's `message` (open the thread at that message) is the thread's, not the filter's: it stays.
+    const hit = new URLSearchParams(location.search).get('message');
+    const filters = filterToUrl(filter);
+    const search = hit ? `${filters ? `${filters}&` : '?'}message=${encodeURIComponent(hit)}` : filters;
     if (location.search !== search) history.replaceState(history.state, '', location.pathname + search);
   }, [filter, path]);
   useEffect(() => {
