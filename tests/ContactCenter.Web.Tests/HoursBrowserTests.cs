@@ -70,6 +70,7 @@ public sealed class HoursBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The supervisor page scrolls sideways at 390x844.");
         await Screenshot("hours-csat-phone");
 
+        await Page.GetByTestId("menu-button").ClickAsync(); // on a phone the language picker is in the header's menu
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Удовлетворённость клиентов" })).ToBeVisibleAsync();
         await Expect(table.Locator("tr[data-row='overall'] td").First).ToHaveTextAsync("Всего");

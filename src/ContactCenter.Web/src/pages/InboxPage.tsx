@@ -156,7 +156,7 @@ export function InboxPage() {
             </select>
             <LabelFilter value={filter.labelId ?? ''} onChange={(labelId) => setFilter((f) => ({ ...f, labelId }))} />
           </div>
-          <input type="search" data-shortcut="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={searchText}
+          <input type="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={searchText}
             onChange={(e) => setSearchText(e.target.value)} />
         </div>
         {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
