@@ -24,7 +24,7 @@ export function filterFromUrl(search: string): ListFilter | null {
     to: isDate(p.get('to')) ? p.get('to')! : '',
     unread: p.get('unread') === 'true',
     sort: sort && SortNames.includes(sort) ? sort : 'newest',
-    labelId: /^\d+$/.test(p.get('labelId') ?? '') ? p.get('labelId')! : '',
+    ...(/^\d+$/.test(p.get('labelId') ?? '') ? { labelId: p.get('labelId')! } : {}),
   };
 }
 
