@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -46,6 +47,15 @@ public static class TelemetryExtensions
             })
             .WithMetrics(m =>
             {
+                // Meters made by another service provider's IMeterFactory (another app in the same process: the tests'
+                // nodes) are not this app's: dropped, so they neither mix into its numbers nor use up the provider's
+                // 1,000 metric streams (past that limit the SDK ignores new instruments, ours included).
+                (m as IDeferredMeterProviderBuilder)?.Configure((services, b) =>
+                {
+                    var own = services.GetRequiredService<IMeterFactory>();
+                    b.AddView(instrument => instrument.Meter.Scope is IMeterFactory other && !ReferenceEquals(other, own)
+                        ? MetricStreamConfiguration.Drop : null);
+                });
                 m.AddMeter(AppTelemetry.Name)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
