@@ -37,6 +37,9 @@ public interface IInboxClient
     /// <summary>A new item of the user's notification centre (the same record `GET /api/notifications` lists); sent to that user only.</summary>
     Task notification(Features.Notifications.NotificationItem notification);
 
+    /// <summary>Progress of the user's CSV import (issue #17); sent to the importing user only.</summary>
+    Task importProgress(Features.Imports.ImportProgress progress);
+
     /// <summary>Something may have been missed (e.g. the backplane was away): re-read through REST.</summary>
     Task resync(ResyncEvent resync);
 }

@@ -80,6 +80,7 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
                 update leads set contact_id = @id, updated_at = @now where contact_id = @otherId returning id;
                 update deals set contact_id = @id, updated_at = @now where contact_id = @otherId returning id;
                 update contact_identities set contact_id = @id where contact_id = @otherId;
+                update timeline_entries set contact_id = @id where contact_id = @otherId;
                 insert into contact_labels (contact_id, label_id) select @id, label_id from contact_labels where contact_id = @otherId on conflict do nothing;
                 """;
             await using (var grid = await connection.QueryMultipleAsync(new CommandDefinition(move, new { id, otherId, now }, tx, cancellationToken: ct)))
@@ -105,6 +106,12 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
                     from (select id as lead_id, null::bigint as deal_id from leads where contact_id = @id
                           union all select null, id from deals where contact_id = @id) x, survivor s, other o
                     returning lead_id, deal_id
+                ), contact_entry as (
+                    -- The contact's own timeline keeps the merge even when neither had a lead or deal (issue #17).
+                    insert into timeline_entries (contact_id, type, at, actor_type, actor_id, data)
+                    select s.id, 'contactsMerged', @now, 'user', @me,
+                           jsonb_build_object('contactId', s.id, 'contactName', s.display, 'mergedContactId', o.id, 'mergedContactName', o.display)
+                    from survivor s, other o
                 ), removed as (
                     delete from contacts where id = @otherId
                 )

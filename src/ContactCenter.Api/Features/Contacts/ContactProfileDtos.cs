@@ -8,7 +8,13 @@ namespace ContactCenter.Api.Features.Contacts;
 /// </summary>
 public sealed record ContactProfile(
     long Id, string Name, string? Email, string? Phone, IReadOnlyList<ContactIdentityDto> Identities,
-    IReadOnlyList<ContactConversationItem> Conversations, IReadOnlyList<ContactLeadItem> Leads, IReadOnlyList<ContactDealItem> Deals);
+    IReadOnlyList<ContactConversationItem> Conversations, IReadOnlyList<ContactLeadItem> Leads, IReadOnlyList<ContactDealItem> Deals)
+{
+    /// <summary>The company the contact works for (issue #17); null when none.</summary>
+    public long? CompanyId { get; init; }
+
+    public string? CompanyName { get; init; }
+}
 
 public sealed record ContactConversationItem(long Id, long ChannelId, string ChannelName, string ChannelKind, string Status, string? AssigneeName, DateTime LastActivityAt);
 

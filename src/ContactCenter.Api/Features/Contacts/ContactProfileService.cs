@@ -24,8 +24,8 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
     public async Task<ContactProfile?> GetAsync(CurrentUser me, long id, CancellationToken ct)
     {
         const string sql = $"""
-            select ct.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name, ct.email, ct.phone
-            from contacts ct where ct.id = @id and {CrmAccess.ContactVisible};
+            select ct.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name, ct.email, ct.phone, ct.company_id, co.name as company_name
+            from contacts ct left join companies co on co.id = ct.company_id where ct.id = @id and {CrmAccess.ContactVisible};
             select channel_kind, address, display_name, username from contact_identities where contact_id = @id order by id;
             select vc.id, ch.id as channel_id, ch.name as channel_name, ch.kind as channel_kind, vc.status, u.name as assignee_name, vc.last_activity_at
             from conversations vc
@@ -44,7 +44,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone)>();
+        var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone, long? CompanyId, string? CompanyName)>();
         if (contact.Id == 0)
         {
             return null;
@@ -53,7 +53,11 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             (await grid.ReadAsync<ContactIdentityDto>()).ToList(),
             (await grid.ReadAsync<ContactConversationItem>()).ToList(),
             (await grid.ReadAsync<ContactLeadItem>()).ToList(),
-            (await grid.ReadAsync<ContactDealItem>()).ToList());
+            (await grid.ReadAsync<ContactDealItem>()).ToList())
+        {
+            CompanyId = contact.CompanyId,
+            CompanyName = contact.CompanyName,
+        };
     }
 
     /// <summary>
@@ -62,10 +66,14 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
     /// </summary>
     public async Task<CrmResult<ContactProfile>> PatchAsync(CurrentUser me, long id, JsonObject request, CancellationToken ct)
     {
-        var known = new[] { "name", "email", "phone" };
+        var known = new[] { "name", "email", "phone", "companyId" };
         if (request.Count == 0 || request.Any(p => !known.Contains(p.Key)))
         {
-            return CrmResult<ContactProfile>.Invalid("body", "Send one or more of name, email, phone.");
+            return CrmResult<ContactProfile>.Invalid("body", "Send one or more of name, email, phone, companyId.");
+        }
+        if (CompanyRef.Parse(request, out var companyId) is { } badCompany)
+        {
+            return badCompany.As<ContactProfile>();
         }
         if (Field(request, "name", out var name) is { } badName)
         {
@@ -100,6 +108,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
                 name = case when @setName then @name else ct.name end,
                 email = case when @setEmail then @email else ct.email end,
                 phone = case when @setPhone then @phone else ct.phone end,
+                company_id = case when @setCompany then @companyId else ct.company_id end,
                 updated_at = @now
             where ct.id = @id and {CrmAccess.ContactVisible}
             returning (select coalesce(array_agg(c.id), array[]::bigint[]) from conversations c where c.contact_id = ct.id)
@@ -107,12 +116,17 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
         long[]? conversations;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
+            if (await CompanyRef.CheckAsync(connection, null, me, companyId, ct) is { } unknownCompany)
+            {
+                return unknownCompany.As<ContactProfile>();
+            }
             conversations = await connection.QuerySingleOrDefaultAsync<long[]?>(new CommandDefinition(update, new
             {
                 id, me = me.Id, staff = me.IsStaff, now = clock.GetUtcNow().UtcDateTime,
                 setName = request.ContainsKey("name"), name,
                 setEmail = request.ContainsKey("email"), email,
                 setPhone = request.ContainsKey("phone"), phone,
+                setCompany = request.ContainsKey("companyId"), companyId,
             }, cancellationToken: ct));
         }
         if (conversations is null)
@@ -150,7 +164,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
         return null;
     }
 
-    private static bool IsEmail(string email) =>
+    internal static bool IsEmail(string email) =>
         email.Length <= MaxEmail && !email.Any(char.IsWhiteSpace) && email.IndexOf('@') is > 0 and var at && at < email.Length - 1
         && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email;
 }

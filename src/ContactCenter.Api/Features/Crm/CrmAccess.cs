@@ -25,12 +25,13 @@ public static class CrmAccess
         """;
 
     /// <summary>
-    /// Over alias `ct` (contacts): one of its conversations, leads or deals is visible to the caller. The lead and deal
+    /// Over alias `ct` (contacts): the caller created it (by hand or import, issue #17), or one of its conversations, leads or
+    /// deals is visible to the caller. The lead and deal
     /// halves repeat <see cref="LeadVisible"/> and <see cref="DealVisible"/> under their own aliases, so the fragment can
     /// sit inside a query that already uses `l` or `d`.
     /// </summary>
     public const string ContactVisible = $"""
-        (@staff
+        (@staff or ct.created_by = @me
             or exists (select 1 from conversations vc where vc.contact_id = ct.id and {ConversationSeen})
             or exists (select 1 from deals vd where vd.contact_id = ct.id and (vd.assignee_id = @me
                 or exists (select 1 from conversations vc where vc.deal_id = vd.id and {ConversationSeen})))

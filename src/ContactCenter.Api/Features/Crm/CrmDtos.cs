@@ -24,7 +24,11 @@ public sealed record LossReasonDto(long Id, string Name);
 public sealed record DealDto(
     long Id, string Title, decimal Amount, string Currency, long PipelineId, StageDto Stage, ContactInfo? Contact, UserRef? Assignee,
     string? Source, long? LeadId, long? ParentDealId, string? Outcome, LossReasonDto? LossReason, DateTimeOffset? ClosedAt,
-    ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The company the deal is with (issue #17); null when none.</summary>
+    public long? CompanyId { get; init; }
+}
 
 public sealed record LeadDto(
     long Id, string Title, string Status, string? Source, ContactInfo Contact, UserRef? Assignee, string? JunkReason, long? DealId,

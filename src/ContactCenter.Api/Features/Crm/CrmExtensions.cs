@@ -22,6 +22,9 @@ public static class CrmExtensions
         services.AddSingleton<CrmSettingsService>();
         services.AddSingleton<ContactMergeService>();
         services.AddSingleton<ContactProfileService>();
+        services.AddSingleton<ContactDirectory>();
+        services.AddSingleton<CompanyService>();
+        services.AddSingleton<Imports.ImportJob>();
         services.AddSingleton<AutomationRules>();
         services.AddSingleton<AutomationRunner>();
         services.AddSingleton<CrmScheduler>();
@@ -37,6 +40,9 @@ public static class CrmExtensions
         app.MapActivitiesApi();
         app.MapAutomationApi();
         app.MapContactsApi();
+        app.MapContactDirectoryApi();
+        app.MapCompaniesApi();
+        Imports.ImportsApi.MapImportsApi(app);
         return app;
     }
 }

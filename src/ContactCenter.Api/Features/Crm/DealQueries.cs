@@ -15,7 +15,8 @@ public sealed class DealQueries(NpgsqlDataSource db)
         d.contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name, ct.email as contact_email, ct.phone as contact_phone,
         d.assignee_id, u.name as assignee_name, d.source, d.lead_id, d.parent_deal_id, d.outcome, d.loss_reason_id, lr.name as loss_reason_name,
         d.closed_at, coalesce(d.stage_entered_at, d.created_at) as stage_entered_at, d.created_at, d.updated_at,
-        na.id as next_activity_id, na.type as next_activity_type, na.title as next_activity_title, na.due_at as next_activity_due_at
+        na.id as next_activity_id, na.type as next_activity_type, na.title as next_activity_title, na.due_at as next_activity_due_at,
+        d.company_id
         """;
 
     internal const string Joins = """
@@ -61,6 +62,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         public string? NextActivityType { get; init; }
         public string? NextActivityTitle { get; init; }
         public DateTimeOffset? NextActivityDueAt { get; init; }
+        public long? CompanyId { get; init; }
 
         private ActivityRef? Next => NextActivityId is null ? null : new ActivityRef(NextActivityId.Value, NextActivityType!, NextActivityTitle!, NextActivityDueAt!.Value);
 
@@ -72,7 +74,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         public DealDto ToDto() => new(Id, Title, Amount, Currency, PipelineId, new StageDto(StageId, StageName, StageSort, StageSemantic),
             ContactId is null ? null : new ContactInfo(ContactId.Value, ContactName ?? "", ContactEmail, ContactPhone) { Labels = Labels.LabelList.Parse(ContactLabels) }, Assignee,
             Source, LeadId, ParentDealId, Outcome, LossReasonId is null ? null : new LossReasonDto(LossReasonId.Value, LossReasonName ?? ""),
-            ClosedAt, Next, StageEnteredAt, CreatedAt, UpdatedAt);
+            ClosedAt, Next, StageEnteredAt, CreatedAt, UpdatedAt) { CompanyId = CompanyId };
     }
 
     public async Task<DealDto?> GetAsync(CurrentUser me, long id, CancellationToken ct)

@@ -102,6 +102,10 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             {
                 return CrmResult<DealDto>.NotFound("There is no such deal.");
             }
+            if (await Contacts.DealCompany.ApplyAsync(connection, tx, me, id, body, now, changes, ct) is { } badCompany)
+            {
+                return badCompany.As<DealDto>();
+            }
             if (await CheckPeopleAsync(connection, tx, me, contactId, assigneeId, ct) is { } invalid)
             {
                 return invalid.As<DealDto>();

@@ -11,7 +11,7 @@ public sealed class TimelineService(NpgsqlDataSource db, CrmNotifier notifier, T
 {
     public const int MaxCommentLength = 10_000;
 
-    private sealed class Row
+    internal sealed class Row
     {
         public long Id { get; init; }
         public string Type { get; init; } = "";
@@ -28,7 +28,7 @@ public sealed class TimelineService(NpgsqlDataSource db, CrmNotifier notifier, T
         }
     }
 
-    private const string Select = """
+    internal const string Select = """
         select t.id, t.type, t.at, t.actor_type, t.actor_id,
                case t.actor_type when 'user' then (select u.name from users u where u.id = t.actor_id)
                                  when 'contact' then (select coalesce(c.name, c.email, c.phone, 'Contact ' || c.id) from contacts c where c.id = t.actor_id)

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Crm;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Contacts;
+
+/// <summary>
+/// `companyId` in a PATCH of a contact or a deal: a number (a company the caller sees) or null (no company). One rule for
+/// both, so a manager can never link to — and so learn of — a company they cannot see.
+/// </summary>
+public static class CompanyRef
+{
+    /// <summary>Over alias `co` (companies): staff, its creator, or whoever sees one of its contacts or deals. Parameters: @me, @staff.</summary>
+    public const string Visible = $"""
+        (@staff or co.created_by = @me
+            or exists (select 1 from contacts ct where ct.company_id = co.id and {CrmAccess.ContactVisible})
+            or exists (select 1 from deals d where d.company_id = co.id and {CrmAccess.DealVisible}))
+        """;
+
+    /// <summary>Reads `companyId` when present; a string, an object or a non-positive number is a 400.</summary>
+    public static CrmResult<object>? Parse(JsonObject body, out long? companyId)
+    {
+        companyId = null;
+        if (!body.TryGetPropertyValue("companyId", out var node) || node is null)
+        {
+            return null;
+        }
+        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var id) || id <= 0)
+        {
+            return CrmResult<object>.Invalid("companyId", "companyId is the id of a company (or null for none).");
+        }
+        companyId = id;
+        return null;
+    }
+
+    /// <summary>A 400 when the company does not exist or the caller may not see it.</summary>
+    public static async Task<CrmResult<object>?> CheckAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CurrentUser me, long? companyId, CancellationToken ct)
+    {
+        if (companyId is null)
+        {
+            return null;
+        }
+        var seen = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            $"select exists (select 1 from companies co where co.id = @companyId and {Visible})",
+            new { companyId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+        return seen ? null : CrmResult<object>.Invalid("companyId", "There is no such company.");
+    }
+}

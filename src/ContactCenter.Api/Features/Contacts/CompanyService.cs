@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Crm;
+using ContactCenter.Core;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Contacts;
+
+/// <summary>
+/// Companies (issue #17): several contacts and deals hang on one. Visibility is <see cref="CompanyRef.Visible"/>; a company
+/// the caller may not see answers exactly as a missing id.
+/// </summary>
+public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
+{
+    private static readonly Dictionary<string, int> Limits = new() { ["name"] = 200, ["phone"] = 50, ["email"] = 254, ["website"] = 500, ["address"] = 1000 };
+
+    public async Task<Page<CompanyListItem>> ListAsync(CurrentUser me, string? q, int limit, string? cursor, CancellationToken ct)
+    {
+        var before = DealQueries.ParseCursor(cursor);
+        var search = ContactSearch.From(q);
+        var sql = $"""
+            select co.id, co.name, co.phone, co.email, co.website, co.created_at from companies co
+            where {CompanyRef.Visible}
+              and (@pattern::text is null or lower(co.name collate "und-x-icu") like lower(@pattern collate "und-x-icu")
+                   or lower(co.email collate "und-x-icu") like lower(@pattern collate "und-x-icu")
+                   or (@digits::text is not null and co.phone like @digits))
+              and (@before::bigint is null or co.id < @before)
+            order by co.id desc limit @take
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<CompanyListItem>(new CommandDefinition(sql, new
+        {
+            me = me.Id, staff = me.IsStaff, pattern = search.Pattern, digits = search.Digits, before, take = limit + 1,
+        }, cancellationToken: ct))).ToList();
+        return DealQueries.ToPage(rows, limit, r => r, r => r.Id);
+    }
+
+    public async Task<CompanyDto?> GetAsync(CurrentUser me, long id, CancellationToken ct)
+    {
+        var sql = $"""
+            select co.id, co.name, co.phone, co.email, co.website, co.address, co.created_at from companies co where co.id = @id and {CompanyRef.Visible};
+            select {ContactDirectory.ListColumns} from contacts ct left join companies co on co.id = ct.company_id
+            where ct.company_id = @id and {CrmAccess.ContactVisible} order by ct.id desc limit 200;
+            select d.id, d.title, d.amount, d.currency, s.name as stage_name, d.outcome, u.name as assignee_name, d.created_at
+            from deals d join stages s on s.id = d.stage_id left join users u on u.id = d.assignee_id
+            where d.company_id = @id and {CrmAccess.DealVisible} order by d.id desc limit 200;
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
+        var c = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Phone, string? Email, string? Website, string? Address, DateTime CreatedAt)>();
+        if (c.Id == 0)
+        {
+            return null;
+        }
+        return new CompanyDto(c.Id, c.Name, c.Phone, c.Email, c.Website, c.Address, c.CreatedAt,
+            (await grid.ReadAsync<ContactListItem>()).ToList(), (await grid.ReadAsync<ContactDealItem>()).ToList());
+    }
+
+    public async Task<CrmResult<CompanyDto>> CreateAsync(CurrentUser me, JsonObject body, CancellationToken ct)
+    {
+        if (Read(body, requireName: true, out var v) is { } invalid)
+        {
+            return invalid;
+        }
+        long id;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                insert into companies (name, phone, email, website, address, created_by, created_at, updated_at)
+                values (@name, @phone, @email, @website, @address, @me, @now, @now) returning id
+                """, new
+            {
+                name = v.GetValueOrDefault("name"), phone = v.GetValueOrDefault("phone"), email = v.GetValueOrDefault("email"),
+                website = v.GetValueOrDefault("website"), address = v.GetValueOrDefault("address"), me = me.Id, now = clock.GetUtcNow().UtcDateTime,
+            }, cancellationToken: ct));
+        }
+        return CrmResult<CompanyDto>.Ok((await GetAsync(me, id, ct))!);
+    }
+
+    /// <summary>Only the fields present change; phone, email, website and address may be cleared with null or "".</summary>
+    public async Task<CrmResult<CompanyDto>> PatchAsync(CurrentUser me, long id, JsonObject body, CancellationToken ct)
+    {
+        if (body.Count == 0)
+        {
+            return CrmResult<CompanyDto>.Invalid("body", "Send one or more of name, phone, email, website, address.");
+        }
+        if (Read(body, requireName: false, out var v) is { } invalid)
+        {
+            return invalid;
+        }
+        var sql = $"""
+            update companies co set
+                name = case when @setName then @name else co.name end,
+                phone = case when @setPhone then @phone else co.phone end,
+                email = case when @setEmail then @email else co.email end,
+                website = case when @setWebsite then @website else co.website end,
+                address = case when @setAddress then @address else co.address end,
+                updated_at = @now
+            where co.id = @id and {CompanyRef.Visible}
+            """;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            var changed = await connection.ExecuteAsync(new CommandDefinition(sql, new
+            {
+                id, me = me.Id, staff = me.IsStaff, now = clock.GetUtcNow().UtcDateTime,
+                setName = v.ContainsKey("name"), name = v.GetValueOrDefault("name"),
+                setPhone = v.ContainsKey("phone"), phone = v.GetValueOrDefault("phone"),
+                setEmail = v.ContainsKey("email"), email = v.GetValueOrDefault("email"),
+                setWebsite = v.ContainsKey("website"), website = v.GetValueOrDefault("website"),
+                setAddress = v.ContainsKey("address"), address = v.GetValueOrDefault("address"),
+            }, cancellationToken: ct));
+            if (changed == 0)
+            {
+                return CrmResult<CompanyDto>.NotFound("There is no such company.");
+            }
+        }
+        return CrmResult<CompanyDto>.Ok((await GetAsync(me, id, ct))!);
+    }
+
+    /// <summary>Validates the fields present (strings or null, within their lengths; email and phone well-formed, phone in E.164).</summary>
+    private static CrmResult<CompanyDto>? Read(JsonObject body, bool requireName, out Dictionary<string, string?> values)
+    {
+        values = [];
+        foreach (var (key, node) in body)
+        {
+            if (!Limits.TryGetValue(key, out var max))
+            {
+                return CrmResult<CompanyDto>.Invalid(key, $"Unknown field {key}: send name, phone, email, website, address.");
+            }
+            if (node is not null && node.GetValueKind() != JsonValueKind.String)
+            {
+                return CrmResult<CompanyDto>.Invalid(key, $"{key} must be a string (or null).");
+            }
+            var text = node?.GetValue<string>().Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                text = null;
+            }
+            if (text is { Length: var length } && length > max)
+            {
+                return CrmResult<CompanyDto>.Invalid(key, $"{key} is at most {max} characters.");
+            }
+            if (key == "email" && text is not null && !ContactProfileService.IsEmail(text))
+            {
+                return CrmResult<CompanyDto>.Invalid("email", "email must be an address like name@example.com (empty clears it).");
+            }
+            if (key == "phone" && text is not null && (text = E164.NormalizeValid(text)) is null)
+            {
+                return CrmResult<CompanyDto>.Invalid("phone", "phone must be a valid number in international form, e.g. +14155550100 (empty clears it).");
+            }
+            values[key] = text;
+        }
+        if ((requireName || values.ContainsKey("name")) && values.GetValueOrDefault("name") is null)
+        {
+            return CrmResult<CompanyDto>.Invalid("name", "A name of 1 to 200 characters is required.");
+        }
+        return null;
+    }
+}
