@@ -63,7 +63,7 @@ public sealed class ContactMergeTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Equal(keep.ContactId, await db.ExecuteScalarAsync<long>("select contact_id from leads where id = @LeadId", other));
         Assert.Equal(keep.ContactId, await db.ExecuteScalarAsync<long>("select contact_id from deals where id = @otherDeal", new { otherDeal }));
         var entries = (await db.QueryAsync<(long? LeadId, long? DealId, string Data)>(
-            "select lead_id, deal_id, data::text from timeline_entries where type = 'contactsMerged' order by id")).ToList();
+            "select lead_id, deal_id, data::text from timeline_entries where type = 'contactsMerged' and contact_id is null order by id")).ToList();
         Assert.Equal(3, entries.Count);
         Assert.Contains(entries, e => e.LeadId == keep.LeadId);
         Assert.Contains(entries, e => e.LeadId == other.LeadId);
@@ -154,6 +154,8 @@ public sealed class ContactMergeTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Equal(1, await fixture.CountAsync("contacts"));
         await using var db = fixture.Db();
         Assert.Equal(1, await db.ExecuteScalarAsync<long>("select count(distinct contact_id) from conversations"));
-        Assert.Equal(2, await db.ExecuteScalarAsync<long>("select count(*) from timeline_entries where type = 'contactsMerged'"));
+        // One per lead, and one on the survivor's own timeline (issue #17).
+        Assert.Equal(2, await db.ExecuteScalarAsync<long>("select count(*) from timeline_entries where type = 'contactsMerged' and contact_id is null"));
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("select count(*) from timeline_entries where type = 'contactsMerged' and contact_id is not null"));
     }
 }

@@ -30,6 +30,14 @@ public static class HttpJson
         return JsonNode.Parse(body)!["detail"]?.GetValue<string>() ?? "";
     }
 
+    /// <summary>Asserts a 200 whose body is JSON (an object or an array).</summary>
+    public static async Task<JsonNode> OkJsonOrArrayAsync(this HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient http, string url, object body) => http.PostAsJsonAsync(url, body);
 
     public static Task<HttpResponseMessage> PatchJsonAsync(this HttpClient http, string url, object body) => http.PatchAsJsonAsync(url, body);
