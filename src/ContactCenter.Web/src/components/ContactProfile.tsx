@@ -127,7 +127,7 @@ export function ContactProfile({ contactId, currentConversationId = null, onClos
 }
 
 /** Name, email and phone; the server validates (a 400 names the field) and normalises the phone. */
-function ContactForm({ profile, onCancel, onSaved }: { profile: ContactProfileData; onCancel: () => void; onSaved: (p: ContactProfileData) => void }) {
+export function ContactForm({ profile, onCancel, onSaved }: { profile: ContactProfileData; onCancel: () => void; onSaved: (p: ContactProfileData) => void }) {
   const { t } = useI18n();
   const [name, setName] = useState(profile.name);
   const [email, setEmail] = useState(profile.email ?? '');

@@ -14,6 +14,8 @@ import { useMe, useSession } from '../session';
 import { ActivitiesPage } from './ActivitiesPage';
 import { AdminPage } from './AdminPage';
 import { CannedPage } from './CannedPage';
+import { CompaniesPage } from './contacts/CompaniesPage';
+import { ContactsPage } from './contacts/ContactsPage';
 import { DealsPage } from './DealsPage';
 import { InboxPage } from './InboxPage';
 import { SearchPage } from './SearchPage';
@@ -43,6 +45,8 @@ export function Shell() {
   const nav = [
     { to: '/inbox', key: 'inbox', label: t('navInbox'), badge: counters?.unreadConversations, badgeLabel: t('badgeUnread', { count: counters?.unreadConversations ?? 0 }) },
     { to: '/deals', key: 'deals', label: t('navDeals') },
+    { to: '/contacts', key: 'contacts', label: t('navContacts') },
+    { to: '/companies', key: 'companies', label: t('navCompanies') },
     { to: '/canned', key: 'canned', label: t('navCanned') },
     { to: '/activities', key: 'activities', label: t('navActivities'), badge: counters?.overdueActivities, badgeLabel: t('badgeOverdue', { count: counters?.overdueActivities ?? 0 }), danger: true,
       badge2: counters?.activitiesDueToday, badge2Label: t('badgeToday', { count: counters?.activitiesDueToday ?? 0 }) },
@@ -86,6 +90,8 @@ export function Shell() {
         {section === 'inbox' && <InboxPage />}
         {section === 'search' && <SearchPage />}
         {section === 'deals' && <DealsPage />}
+        {section === 'contacts' && <ContactsPage />}
+        {section === 'companies' && <CompaniesPage id={path.split('/')[2] ? decodeURIComponent(path.split('/')[2]) : null} />}
         {section === 'activities' && <ActivitiesPage />}
         {section === 'canned' && <CannedPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}

@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ContactForm } from '../../components/ContactProfile';
+import { Dialog } from '../../components/Dialog';
+import { ChannelIcon } from '../../components/Icons';
+import { useI18n } from '../../i18n';
+import { api, ApiError, query } from '../../lib/api';
+import { explain } from '../../lib/errors';
+import { money, shortTime } from '../../lib/format';
+import { Link } from '../../router';
+import type { Id } from '../../types';
+import { Timeline } from './Timeline';
+import { enc, type CompanyRow, type ContactCardData, type ContactRow, type Page } from './contactsApi';
+
+/** `/contacts/{id}`: the person with identities on every channel, conversations, deals, leads, one timeline, edit and merge. */
+export function ContactCard({ id }: { id: string }) {
+  const { t, locale } = useI18n();
+  const [contact, setContact] = useState<ContactCardData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [merging, setMerging] = useState(false);
+  const [version, setVersion] = useState(0);
+
+  const load = useCallback(async () => {
+    try {
+      setContact(await api<ContactCardData>(`/api/contacts/${enc(id)}`));
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 404 ? t('noLongerVisible') : explain(e, t));
+    }
+  }, [id, t]);
+  useEffect(() => { void load(); }, [load, version]);
+
+  if (error) return <div className="page"><p className="error" role="alert">{error}</p></div>;
+  if (!contact) return <div className="page"><p className="muted">{t('loading')}</p></div>;
+  return (
+    <div className="page contact-card" data-testid="contact-card">
+      <div className="page-head">
+        <Link to="/contacts" aria-label={t('back')}>←</Link>
+        <h1 data-testid="contact-card-name" className="wrap-anywhere">{contact.name}</h1>
+        <button type="button" onClick={() => setEditing(true)}>{t('profileEdit')}</button>
+        <button type="button" onClick={() => setMerging(true)}>{t('contactMerge')}</button>
+      </div>
+      <div className="card-grid">
+        <section>
+          {editing
+            ? <ContactForm profile={contact} onCancel={() => setEditing(false)} onSaved={() => { setEditing(false); setVersion((v) => v + 1); }} />
+            : (
+              <dl>
+                <dt>{t('email')}</dt><dd className="wrap-anywhere">{contact.email ?? '—'}</dd>
+                <dt>{t('phone')}</dt><dd>{contact.phone ?? '—'}</dd>
+                <dt>{t('contactCompany')}</dt>
+                <dd><CompanyPicker contact={contact} onChanged={() => setVersion((v) => v + 1)} /></dd>
+              </dl>
+            )}
+          <h2>{t('identities')}</h2>
+          <ul className="identities">
+            {contact.identities.map((i) => (
+              <li key={`${i.channelKind}:${i.address}`}><ChannelIcon kind={i.channelKind} /> <span className="wrap-anywhere">{i.username ? `@${i.username}` : i.address}</span></li>
+            ))}
+          </ul>
+          <h2>{t('profileConversations')}</h2>
+          <ul className="profile-list" data-testid="contact-conversations">
+            {contact.conversations.map((c) => (
+              <li key={String(c.id)}><ChannelIcon kind={c.channelKind} /> <Link to={`/inbox/${enc(c.id)}`}>{c.channelName}</Link>
+                <span className="muted"> · {c.assigneeName ?? t('unassigned')} · {shortTime(c.lastActivityAt, locale)}</span></li>
+            ))}
+            {contact.conversations.length === 0 && <li className="muted">{t('profileNone')}</li>}
+          </ul>
+          <h2>{t('profileDeals')}</h2>
+          <ul className="profile-list">
+            {contact.deals.map((d) => (
+              <li key={String(d.id)}><strong>{d.title}</strong> <span className="muted">· {money(d.amount, locale, d.currency)} · {d.stageName}</span></li>
+            ))}
+            {contact.deals.length === 0 && <li className="muted">{t('profileNone')}</li>}
+          </ul>
+          <h2>{t('profileLeads')}</h2>
+          <ul className="profile-list">
+            {contact.leads.map((l) => <li key={String(l.id)}><strong>{l.title}</strong></li>)}
+            {contact.leads.length === 0 && <li className="muted">{t('profileNone')}</li>}
+          </ul>
+        </section>
+        <section>
+          <h2>{t('contactTimeline')}</h2>
+          <Timeline key={version} url={`/api/contacts/${enc(id)}/timeline`} />
+        </section>
+      </div>
+      {merging && <MergeDialog contact={contact} onClose={() => setMerging(false)} onMerged={() => { setMerging(false); setVersion((v) => v + 1); }} />}
+    </div>
+  );
+}
+
+function CompanyPicker({ contact, onChanged }: { contact: ContactCardData; onChanged: () => void }) {
+  const { t } = useI18n();
+  const [companies, setCompanies] = useState<CompanyRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { api<Page<CompanyRow>>('/api/companies?limit=100').then((p) => setCompanies(p.items)).catch(() => undefined); }, []);
+  async function change(value: string) {
+    try {
+      await api(`/api/contacts/${enc(contact.id)}`, { method: 'PATCH', body: { companyId: value ? Number(value) : null } });
+      onChanged();
+    } catch (e) {
+      setError(explain(e, t));
+    }
+  }
+  const current = contact.companyId == null ? '' : String(contact.companyId);
+  const known = companies.some((c) => String(c.id) === current);
+  return (
+    <>
+      <select aria-label={t('contactCompany')} value={current} onChange={(e) => void change(e.target.value)}>
+        <option value="">{t('contactNoCompany')}</option>
+        {!known && current && <option value={current}>{contact.companyName}</option>}
+        {companies.map((c) => <option key={String(c.id)} value={String(c.id)}>{c.name}</option>)}
+      </select>
+      {contact.companyId != null && <> <Link to={`/companies/${enc(contact.companyId)}`}>{t('contactOpenCard')}</Link></>}
+      {error && <span className="error" role="alert">{error}</span>}
+    </>
+  );
+}
+
+/** Picks another contact (search) and merges it into this one; the server refuses (404) unless the caller sees both. */
+function MergeDialog({ contact, onClose, onMerged }: { contact: ContactCardData; onClose: () => void; onMerged: () => void }) {
+  const { t } = useI18n();
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<ContactRow[]>([]);
+  const [other, setOther] = useState<Id | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const timer = window.setTimeout(() => {
+      api<Page<ContactRow>>(`/api/contacts${query({ q, limit: 20 })}`)
+        .then((p) => setFound(p.items.filter((c) => String(c.id) !== String(contact.id)))).catch((e) => setError(explain(e, t)));
+    }, 200);
+    return () => window.clearTimeout(timer);
+  }, [q, contact.id, t]);
+  async function merge() {
+    if (other == null) return;
+    try {
+      await api(`/api/contacts/${enc(contact.id)}/merge`, { body: { otherContactId: Number(other) } });
+      onMerged();
+    } catch (e) {
+      setError(explain(e, t));
+    }
+  }
+  return (
+    <Dialog title={t('contactMergeTitle', { name: contact.name })} onClose={onClose}>
+      <div className="dialog-form">
+        <p className="muted">{t('contactMergeHelp')}</p>
+        <input type="search" aria-label={t('contactsSearch')} placeholder={t('contactsSearch')} value={q} onChange={(e) => setQ(e.target.value)} />
+        <fieldset className="merge-pick">
+          <legend>{t('contactMergePick')}</legend>
+          {found.map((c) => (
+            <label key={String(c.id)} className="merge-option">
+              <input type="radio" name="merge-other" checked={String(other) === String(c.id)} onChange={() => setOther(c.id)} />
+              <span className="wrap-anywhere">{c.name} <span className="muted">{[c.email, c.phone].filter(Boolean).join(' · ')}</span></span>
+            </label>
+          ))}
+        </fieldset>
+        {error && <p className="error" role="alert">{error}</p>}
+        <div className="dialog-buttons">
+          <button type="button" className="primary" disabled={other == null} onClick={() => void merge()}>{t('contactMergeConfirm')}</button>
+          <button type="button" onClick={onClose}>{t('cancel')}</button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
