@@ -126,7 +126,7 @@ function Report({ report }: { report: ImportReport }) {
   return (
     <section data-testid="import-report">
       <p role="status" data-testid="import-summary">
-        {report.status === 'failed' ? t('importFailed', { error: report.error ?? '' }) : t('importDone', report)}
+        {report.status === 'failed' ? t('importFailed', { error: report.error ?? '' }) : t('importDone', { created: report.created, merged: report.merged, refused: report.refused })}
       </p>
       <div className="table-scroll">
         <table className="import-rows">
