@@ -28,7 +28,7 @@ export function Timeline({ url }: { url: string }) {
     if (e.type === 'contactsMerged') return t('tl_contactsMerged', { merged: d.mergedContactName ?? '', name: d.contactName ?? '' });
     const key = `tl_${e.type}` as StringKey;
     const label = ['message', 'comment', 'created'].includes(e.type) ? t(key) : t('tl_other', { type: e.type });
-    const body = d.text ?? d.title ?? '';
+    const body = d.text ?? d.preview ?? d.title ?? '';
     return body ? `${label}: ${body}` : label;
   };
   return (
