@@ -15,7 +15,7 @@ public static class CompanyRef
 {
     /// <summary>Over alias `co` (companies): staff, its creator, or whoever sees one of its contacts or deals. Parameters: @me, @staff.</summary>
     public const string Visible = $"""
-        (@staff or co.created_by = @me
+        (@staff or (co.created_by is not null and co.created_by = @me)
             or exists (select 1 from contacts ct where ct.company_id = co.id and {CrmAccess.ContactVisible})
             or exists (select 1 from deals d where d.company_id = co.id and {CrmAccess.DealVisible}))
         """;

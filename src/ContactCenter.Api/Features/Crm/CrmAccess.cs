@@ -31,7 +31,7 @@ public static class CrmAccess
     /// sit inside a query that already uses `l` or `d`.
     /// </summary>
     public const string ContactVisible = $"""
-        (@staff or ct.created_by = @me
+        (@staff or (ct.created_by is not null and ct.created_by = @me)
             or exists (select 1 from conversations vc where vc.contact_id = ct.id and {ConversationSeen})
             or exists (select 1 from deals vd where vd.contact_id = ct.id and (vd.assignee_id = @me
                 or exists (select 1 from conversations vc where vc.deal_id = vd.id and {ConversationSeen})))

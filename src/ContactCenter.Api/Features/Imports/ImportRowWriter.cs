@@ -60,7 +60,7 @@ public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOn
 
         var (seen, hidden) = await connection.QuerySingleAsync<(long? Seen, long? Hidden)>(new CommandDefinition($"""
             with matches as (
-                select ct.id, {CrmAccess.ContactVisible} as visible, (@email::text is not null and lower(ct.email) = @email) as by_email
+                select ct.id, coalesce({CrmAccess.ContactVisible}, false) as visible, (@email::text is not null and lower(ct.email) = @email) as by_email
                 from contacts ct
                 where (@email::text is not null and lower(ct.email) = @email) or (@phone::text is not null and ct.phone = @phone)
             )
