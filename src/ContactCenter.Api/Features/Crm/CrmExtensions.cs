@@ -34,6 +34,8 @@ public static class CrmExtensions
         app.MapPipelinesApi();
         app.MapDealsApi();
         app.MapLeadsApi();
+        app.MapCrmCatalogsApi();
+        app.MapStartConversationApi();
         app.MapActivitiesApi();
         app.MapAutomationApi();
         app.MapContactsApi();
