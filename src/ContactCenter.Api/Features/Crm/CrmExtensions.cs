@@ -36,6 +36,7 @@ public static class CrmExtensions
         app.MapLeadsApi();
         app.MapCrmCatalogsApi();
         app.MapStartConversationApi();
+        app.MapPipelineOverdueApi();
         app.MapActivitiesApi();
         app.MapAutomationApi();
         app.MapContactsApi();
