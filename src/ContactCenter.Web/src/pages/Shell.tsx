@@ -15,6 +15,8 @@ import { ActivitiesPage } from './ActivitiesPage';
 import { AdminPage } from './AdminPage';
 import { CannedPage } from './CannedPage';
 import { DealsPage } from './DealsPage';
+import { DealCardPage } from './DealCardPage';
+import { LeadCardPage } from './LeadCardPage';
 import { InboxPage } from './InboxPage';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
@@ -85,7 +87,8 @@ export function Shell() {
       <main className="content">
         {section === 'inbox' && <InboxPage />}
         {section === 'search' && <SearchPage />}
-        {section === 'deals' && <DealsPage />}
+        {section === 'deals' && (path.split('/')[2] ? <DealCardPage key={path} id={decodeURIComponent(path.split('/')[2])} /> : <DealsPage />)}
+        {section === 'leads' && path.split('/')[2] && <LeadCardPage key={path} id={decodeURIComponent(path.split('/')[2])} />}
         {section === 'activities' && <ActivitiesPage />}
         {section === 'canned' && <CannedPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
