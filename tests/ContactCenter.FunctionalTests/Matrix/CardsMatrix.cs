@@ -33,6 +33,11 @@ public static class CardsMatrix
             async c => new Call("/api/conversations", new { contactId = await c.S.FreshContactAsync(taken: false), channelId = c.S.ChannelA, text = "matrix" }),
             "a fresh contact of an open conversation, on channel A"),
 
+        // The files of a card's conversations.
+        Row("GET", "/api/deals/{id:long}/files", Owner, c => Url($"/api/deals/{c.S.Deal}/files"), "the assigned manager's deal"),
+        Row("GET", "/api/leads/{id:long}/files", Owner, c => Url($"/api/leads/{c.S.Lead}/files"), "the assigned manager's lead"),
+        Row("GET", "/api/leads/{id:long}/files", Members, c => Url($"/api/leads/{c.S.OpenLead}/files"), "the lead of channel A's unassigned conversation"),
+
         // The card parts of existing routes.
         Row("POST", "/api/leads/{id:long}/junk", Owner, async c => new Call($"/api/leads/{await c.S.FreshLeadAsync()}/junk", new { junkReasonId = await ReasonAsync(c) }),
             "a fresh lead of the assigned manager, with a junk reason from the list"),

@@ -37,6 +37,7 @@ public static class CrmExtensions
         app.MapCrmCatalogsApi();
         app.MapStartConversationApi();
         app.MapPipelineOverdueApi();
+        app.MapCardFilesApi();
         app.MapActivitiesApi();
         app.MapAutomationApi();
         app.MapContactsApi();

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { SubjectActivities, useSubjectUpdates } from '../components/Activities';
+import { CardFiles } from '../components/cards/CardFiles';
 import { CardTimeline } from '../components/cards/CardTimeline';
 import type { DealFull, ProductLine } from '../components/cards/cardTypes';
 import { ContactConversations } from '../components/cards/ContactConversations';
@@ -104,6 +105,7 @@ export function DealCardPage({ id }: { id: string }) {
             </div>
             <div className="card-side">
               <CardTimeline subject={{ type: 'deal', id: d.id }} />
+              <CardFiles subject={{ type: 'deal', id: d.id }} />
             </div>
           </div>
           {losing && <LossDialog deal={d} onCancel={() => setLosing(null)} onLose={async (lossReasonId) => {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { SubjectActivities, useSubjectUpdates } from '../components/Activities';
+import { CardFiles } from '../components/cards/CardFiles';
 import { CardTimeline } from '../components/cards/CardTimeline';
 import { catalogName, type CatalogEntry, type LeadFull } from '../components/cards/cardTypes';
 import { ContactConversations } from '../components/cards/ContactConversations';
@@ -100,6 +101,7 @@ export function LeadCardPage({ id }: { id: string }) {
             </div>
             <div className="card-side">
               <CardTimeline subject={{ type: 'lead', id: l.id }} />
+              <CardFiles subject={{ type: 'lead', id: l.id }} />
             </div>
           </div>
           {profile && l.contact && <ContactProfile contactId={l.contact.id} onClose={() => setProfile(false)} />}
