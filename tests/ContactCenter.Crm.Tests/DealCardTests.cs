@@ -137,6 +137,28 @@ public sealed class DealCardTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal(0, theirs.Single(p => p!["pipelineId"]!.GetValue<long>() == 1)!["overdue"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task The_card_lists_the_files_of_its_conversations_to_those_who_may_open_them()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var m1 = await fixture.CreateUserAsync("cards-f1", "manager", channel.Id);
+        var m2 = await fixture.CreateUserAsync("cards-f2", "manager");
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        var conversationId = (await fixture.IngestAsync(channel, "files-1", "files-cust", "see attached", "Filer"))["conversationId"]!.GetValue<long>();
+        var leadId = (await (await http1.GetAsync($"/api/conversations/{conversationId}")).OkJsonAsync())["leadId"]!.GetValue<long>();
+        var upload = await AppFixture.UploadIdAsync(http1, conversationId, "quote.txt", "the quote"u8.ToArray(), "text/plain");
+        await (await http1.PostJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "the quote", @private = true, attachmentIds = new[] { upload } }))
+            .OkJsonAsync(HttpStatusCode.Accepted);
+
+        var files = await (await http1.GetAsync($"/api/leads/{leadId}/files")).OkArrayAsync();
+        var file = Assert.Single(files)!;
+        Assert.Equal("quote.txt", file["fileName"]!.GetValue<string>());
+        Assert.Equal($"/api/attachments/{upload}", file["url"]!.GetValue<string>());
+        await (await http2.GetAsync($"/api/leads/{leadId}/files")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await http1.GetAsync("/api/deals/9999999/files")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private async Task<long> CountAsync(string sql, long id)
     {
         await using var db = fixture.Db();
