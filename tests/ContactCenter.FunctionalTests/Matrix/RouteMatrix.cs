@@ -227,6 +227,8 @@ public static class RouteMatrix
         .. CannedMatrix.Rows,
         // ---- contacts, companies and CSV import (issue #17): rows in ContactsMatrix ----------------------------
         .. ContactsMatrix.Rows,
+        // ---- CRM cards (issue #17): rows in CardsMatrix ---------------------------------------------------------
+        .. CardsMatrix.Rows,
         // The contact profile (issue #16): a contact is seen through one of its conversations, leads or deals.
         Row("GET", "/api/contacts/{id:long}", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}"),
             "the assigned manager's contact"),

@@ -21,7 +21,7 @@ public sealed record DealCard(
 
 public sealed record LossReasonDto(long Id, string Name);
 
-public sealed record DealDto(
+public sealed partial record DealDto(
     long Id, string Title, decimal Amount, string Currency, long PipelineId, StageDto Stage, ContactInfo? Contact, UserRef? Assignee,
     string? Source, long? LeadId, long? ParentDealId, string? Outcome, LossReasonDto? LossReason, DateTimeOffset? ClosedAt,
     ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
@@ -30,7 +30,7 @@ public sealed record DealDto(
     public long? CompanyId { get; init; }
 }
 
-public sealed record LeadDto(
+public sealed partial record LeadDto(
     long Id, string Title, string Status, string? Source, ContactInfo Contact, UserRef? Assignee, string? JunkReason, long? DealId,
     ActivityRef? NextActivity, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 

@@ -37,6 +37,10 @@ public static class CrmExtensions
         app.MapPipelinesApi();
         app.MapDealsApi();
         app.MapLeadsApi();
+        app.MapCrmCatalogsApi();
+        app.MapStartConversationApi();
+        app.MapPipelineOverdueApi();
+        app.MapCardFilesApi();
         app.MapActivitiesApi();
         app.MapAutomationApi();
         app.MapContactsApi();

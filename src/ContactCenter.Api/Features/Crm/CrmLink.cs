@@ -56,6 +56,13 @@ public static class CrmLink
         }
         if (changes.Leads.Count + changes.Deals.Count > 0)
         {
+            // The card shows where a lead or deal came from (issue #17): the channel, the conversation and the connector's source text.
+            await connection.ExecuteAsync(new CommandDefinition("""
+                update deals set source_details = jsonb_strip_nulls(jsonb_build_object('channel', @channelKind::text, 'conversationId', @conversationId::bigint,
+                    'channelId', (select channel_id from conversations where id = @conversationId), 'text', @source::text)) where id = any(@deals);
+                update leads set source_details = jsonb_strip_nulls(jsonb_build_object('channel', @channelKind::text, 'conversationId', @conversationId::bigint,
+                    'channelId', (select channel_id from conversations where id = @conversationId), 'text', @source::text)) where id = any(@leads);
+                """, new { channelKind, conversationId, source, leads = changes.Leads.ToArray(), deals = changes.Deals.ToArray() }, tx, cancellationToken: ct));
             // This transaction cannot push: the CRM scheduler does it right after commit (NOTIFY wakes it).
             await connection.ExecuteAsync(new CommandDefinition("""
                 insert into crm_pushes (lead_ids, deal_ids) values (@leads, @deals);

@@ -8,7 +8,8 @@ namespace ContactCenter.Api.Features.Crm;
 /// <summary>What people do to deals through REST: each change checks access, runs in one transaction, then pushes.</summary>
 public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNotifier notifier, TimeProvider clock)
 {
-    public sealed record CreateRequest(string? Title, decimal? Amount, string? Currency, long? PipelineId, long? StageId, long? ContactId, long? AssigneeId, string? Source);
+    public sealed record CreateRequest(string? Title, decimal? Amount, string? Currency, long? PipelineId, long? StageId, long? ContactId, long? AssigneeId, string? Source,
+        LeadService.ContactInput? Contact = null, JsonNode? Products = null, JsonNode? AmountFromProducts = null, JsonNode? SourceDetails = null);
 
     public sealed record CloseRequest(string? Outcome, long? LossReasonId, long? StageId);
 
@@ -23,6 +24,15 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
         if (CheckMoney(r.Amount, r.Currency) is { } bad)
         {
             return bad.As<DealDto>();
+        }
+        if (ContactPick.Check(r.ContactId, r.Contact, required: false) is { } badContact)
+        {
+            return badContact.As<DealDto>();
+        }
+        var extras = DealExtras.Parse(r.Products, r.AmountFromProducts, r.AmountFromProducts is not null, r.SourceDetails, r.SourceDetails is not null);
+        if (extras.Value is null)
+        {
+            return extras.As<DealDto>();
         }
         var changes = new CrmChanges();
         long id;
@@ -50,14 +60,20 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
                     return CrmResult<DealDto>.NotFound("There is no such pipeline (or it has no open stage).");
                 }
             }
-            if (await CheckPeopleAsync(connection, tx, me, r.ContactId, r.AssigneeId, ct) is { } invalid)
+            if (await CheckPeopleAsync(connection, tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
                 return invalid.As<DealDto>();
+            }
+            var contact = await ContactPick.ResolveAsync(connection, tx, me, r.ContactId, r.Contact, ct);
+            if (contact.Status != CrmStatus.Ok)
+            {
+                return contact.As<DealDto>();
             }
             // A manager's own new deal is theirs unless they say otherwise, so they keep seeing it.
             var assignee = r.AssigneeId ?? (me.IsStaff ? null : me.Id);
             id = (await DealWrites.InsertAsync(connection, tx, new NewDeal(stage.PipelineId, stage.Id, r.Title.Trim(), r.Amount ?? 0,
-                r.Currency?.ToUpperInvariant() ?? "USD", r.ContactId, assignee, r.Source ?? "manual"), Actor.User(me), clock.GetUtcNow(), changes, ct))!.Value;
+                r.Currency?.ToUpperInvariant() ?? "USD", contact.Value, assignee, r.Source ?? "manual"), Actor.User(me), clock.GetUtcNow(), changes, ct))!.Value;
+            await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), clock.GetUtcNow(), ct);
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
@@ -91,6 +107,11 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
         if (CheckMoney(amount, currency) is { } bad)
         {
             return bad.As<DealDto>();
+        }
+        var extras = DealExtras.Parse(body);
+        if (extras.Value is null)
+        {
+            return extras.As<DealDto>();
         }
         var changes = new CrmChanges();
         var now = clock.GetUtcNow();
@@ -167,6 +188,10 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
                 await Timeline.AddAsync(connection, tx, null, id, "updated", actor, now, new { changes = fields }, ct);
                 changes.Deals.Add(id);
                 changes.Counters(deal.AssigneeId, body.ContainsKey("assigneeId") ? assigneeId : null);
+            }
+            if (await extras.Value.ApplyAsync(connection, tx, id, actor, now, ct))
+            {
+                changes.Deals.Add(id);
             }
             await tx.CommitAsync(ct);
         }

@@ -56,14 +56,15 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"{Select} where l.id = @id and {CrmAccess.LeadVisible}", new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        return row?.ToDto();
+        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, [row.ToDto()], ct))[0];
     }
 
     /// <summary>The lead regardless of who asks (for pushes, already addressed to the lead's audience).</summary>
     public async Task<LeadDto?> GetAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"{Select} where l.id = @id", new { id }, cancellationToken: ct)))?.ToDto();
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"{Select} where l.id = @id", new { id }, cancellationToken: ct));
+        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, [row.ToDto()], ct))[0];
     }
 
     public async Task<Page<LeadDto>> ListAsync(CurrentUser me, string? status, long? assigneeId, int limit, string? cursor, CancellationToken ct)
@@ -86,6 +87,7 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(),
             new { me = me.Id, staff = me.IsStaff, status, assigneeId, before, take = limit + 1 }, cancellationToken: ct))).ToList();
-        return DealQueries.ToPage(rows, limit, r => r.ToDto(), r => r.Id);
+        var page = DealQueries.ToPage(rows, limit, r => r.ToDto(), r => r.Id);
+        return page with { Items = await CardExtras.WithExtrasAsync(connection, page.Items, ct) };
     }
 }

@@ -8,22 +8,27 @@ namespace ContactCenter.Api.Features.Crm;
 /// <summary>What people do to leads through REST: create, edit, qualify (convert into a deal) or junk.</summary>
 public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNotifier notifier, TimeProvider clock)
 {
-    public sealed record ContactInput(string? Name, string? Email, string? Phone);
+    public sealed record ContactInput(string? Name, string? Email, string? Phone, long? Id = null);
 
-    public sealed record CreateRequest(string? Title, long? ContactId, ContactInput? Contact, long? AssigneeId, string? Source);
+    public sealed record CreateRequest(string? Title, long? ContactId, ContactInput? Contact, long? AssigneeId, string? Source,
+        long? StatusId = null, JsonNode? SourceDetails = null);
 
     public sealed record ConvertRequest(long? PipelineId, long? StageId, string? Title, decimal? Amount, string? Currency, long? AssigneeId);
 
     public sealed record ConvertResult(long DealId, long ContactId);
 
-    public sealed record JunkRequest(string? Reason);
+    public sealed record JunkRequest(string? Reason, long? JunkReasonId = null);
 
     public async Task<CrmResult<LeadDto>> CreateAsync(CurrentUser me, CreateRequest r, CancellationToken ct)
     {
-        var contact = r.Contact;
-        if (r.ContactId is null && (contact is null || (string.IsNullOrWhiteSpace(contact.Name) && string.IsNullOrWhiteSpace(contact.Email) && string.IsNullOrWhiteSpace(contact.Phone))))
+        if (ContactPick.Check(r.ContactId, r.Contact, required: true) is { } badContact)
         {
-            return CrmResult<LeadDto>.Invalid("contact", "Give contactId, or a contact with a name, email or phone.");
+            return badContact.As<LeadDto>();
+        }
+        var extras = LeadCardWrites.Parse(r.StatusId, r.StatusId is not null, r.SourceDetails, r.SourceDetails is not null);
+        if (extras.Value is null)
+        {
+            return extras.As<LeadDto>();
         }
         if (r.Title is { Length: > 500 })
         {
@@ -34,13 +39,20 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            if (await DealService.CheckPeopleAsync(connection, tx, me, r.ContactId, r.AssigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(connection, tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
                 return invalid.As<LeadDto>();
             }
-            var contactId = r.ContactId ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "insert into contacts (name, email, phone) values (@name, @email, @phone) returning id",
-                new { name = contact!.Name?.Trim(), email = contact.Email?.Trim(), phone = contact.Phone?.Trim() }, tx, cancellationToken: ct));
+            if (await extras.Value.CheckAsync(connection, tx, ct) is { } badStatus)
+            {
+                return badStatus.As<LeadDto>();
+            }
+            var picked = await ContactPick.ResolveAsync(connection, tx, me, r.ContactId, r.Contact, ct);
+            if (picked.Status != CrmStatus.Ok)
+            {
+                return picked.As<LeadDto>();
+            }
+            var contactId = picked.Value!.Value;
             var title = string.IsNullOrWhiteSpace(r.Title)
                 ? await connection.ExecuteScalarAsync<string>(new CommandDefinition(
                     "select coalesce(name, email, phone, 'Contact ' || id) from contacts where id = @contactId", new { contactId }, tx, cancellationToken: ct))
@@ -48,6 +60,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             var assignee = r.AssigneeId ?? (me.IsStaff ? null : me.Id);
             id = await LeadWrites.InsertAsync(connection, tx, contactId, title!, assignee, r.Source ?? "manual", Actor.User(me), clock.GetUtcNow(),
                 new { source = r.Source ?? "manual" }, changes, ct);
+            await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), clock.GetUtcNow(), ct);
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
@@ -77,6 +90,11 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
         {
             return CrmResult<LeadDto>.Invalid("status", "status can be set to new or in_work; use /convert or /junk to close a lead.");
         }
+        var extras = LeadCardWrites.Parse(body);
+        if (extras.Value is null)
+        {
+            return extras.As<LeadDto>();
+        }
         var changes = new CrmChanges();
         var now = clock.GetUtcNow();
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -94,6 +112,10 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return invalid.As<LeadDto>();
             }
+            if (await extras.Value.CheckAsync(connection, tx, ct) is { } badStatus)
+            {
+                return badStatus.As<LeadDto>();
+            }
             var setAssignee = body.ContainsKey("assigneeId");
             var newStatus = status ?? (setAssignee && assigneeId is not null && lead.Status == "new" ? "in_work" : lead.Status);
             await connection.ExecuteAsync(new CommandDefinition("""
@@ -103,6 +125,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
                 """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = now.UtcDateTime }, tx, cancellationToken: ct));
             await Timeline.AddAsync(connection, tx, id, null, "updated", Actor.User(me), now,
                 new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId } }, ct);
+            await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), now, ct);
             changes.Leads.Add(id);
             await tx.CommitAsync(ct);
         }
@@ -154,9 +177,9 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
 
     public async Task<CrmResult<LeadDto>> JunkAsync(CurrentUser me, long id, JunkRequest r, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(r.Reason) || r.Reason.Length > 1000)
+        if ((r.JunkReasonId is null && string.IsNullOrWhiteSpace(r.Reason)) || r.Reason?.Length > 1000)
         {
-            return CrmResult<LeadDto>.Invalid("reason", "A reason (at most 1000 characters) is required to junk a lead.");
+            return CrmResult<LeadDto>.Invalid("junkReasonId", "A junk reason is required: junkReasonId (GET /api/junk-reasons) or a reason text of at most 1000 characters.");
         }
         var changes = new CrmChanges();
         var now = clock.GetUtcNow();
@@ -171,10 +194,21 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return CrmResult<LeadDto>.Conflict($"The lead is already {lead.Status}.");
             }
+            var reason = string.IsNullOrWhiteSpace(r.Reason) ? null : r.Reason.Trim();
+            if (r.JunkReasonId is not null)
+            {
+                var name = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                    "select name from junk_reasons where id = @junkReasonId and archived_at is null", new { r.JunkReasonId }, tx, cancellationToken: ct));
+                if (name is null)
+                {
+                    return CrmResult<LeadDto>.Invalid("junkReasonId", "There is no such junk reason (GET /api/junk-reasons).");
+                }
+                reason ??= name;
+            }
             await connection.ExecuteAsync(new CommandDefinition(
-                "update leads set status = 'junk', junk_reason = @reason, updated_at = @now where id = @id",
-                new { id, reason = r.Reason.Trim(), now = now.UtcDateTime }, tx, cancellationToken: ct));
-            await Timeline.AddAsync(connection, tx, id, null, "junked", Actor.User(me), now, new { reason = r.Reason.Trim() }, ct);
+                "update leads set status = 'junk', junk_reason = @reason, junk_reason_id = @junkReasonId, updated_at = @now where id = @id",
+                new { id, reason, r.JunkReasonId, now = now.UtcDateTime }, tx, cancellationToken: ct));
+            await Timeline.AddAsync(connection, tx, id, null, "junked", Actor.User(me), now, new { reason, junkReasonId = r.JunkReasonId }, ct);
             changes.Leads.Add(id);
             changes.Counters(lead.AssigneeId);
             await tx.CommitAsync(ct);

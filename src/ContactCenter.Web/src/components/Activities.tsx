@@ -64,9 +64,9 @@ export function SubjectActivities({ subject, open, onChanged }: { subject: Subje
   );
 }
 
-export function ActivityForm({ subject, onCreated }: { subject: Subject; onCreated: () => void }) {
+export function ActivityForm({ subject, onCreated, initiallyOpen = false }: { subject: Subject; onCreated: () => void; initiallyOpen?: boolean }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(initiallyOpen);
   const [type, setType] = useState<ActivityType>('call');
   const [title, setTitle] = useState('');
   const [due, setDue] = useState(() => toLocalInput(new Date(Date.now() + 3600_000)));

@@ -9,6 +9,7 @@ import type { Call, ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipel
 import { CallButton, CallView } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
 import { ResourceStatus } from './Status';
+import { Link } from '../router';
 
 /** Beside the thread: the contact with all identities, and the linked lead or deal, editable in place. */
 export function SidePanel({ details, onDetails }: { details: ConversationDetails | null; onDetails?: (d: ConversationDetails) => void }) {
@@ -108,7 +109,7 @@ function DealPanel({ id }: { id: Id }) {
   const stageId = d?.stage?.id ?? d?.stageId;
   return (
     <section aria-labelledby="deal-h">
-      <h3 id="deal-h">{t('deal')}</h3>
+      <h3 id="deal-h">{t('deal')} <Link to={`/deals/${encodeURIComponent(String(id))}`} className="open-card">{t('openCard')}</Link></h3>
       <ResourceStatus resource={deal} what="GET /api/deals/{id}" />
       {d && (
         <>
@@ -170,7 +171,7 @@ function LeadPanel({ id }: { id: Id }) {
   if (l?.status === 'converted' && l.dealId != null) return <DealPanel id={l.dealId} />;
   return (
     <section aria-labelledby="lead-h">
-      <h3 id="lead-h">{t('lead')}</h3>
+      <h3 id="lead-h">{t('lead')} <Link to={`/leads/${encodeURIComponent(String(id))}`} className="open-card">{t('openCard')}</Link></h3>
       <ResourceStatus resource={lead} what="GET /api/leads/{id}" />
       {l && (
         <>

@@ -9,6 +9,7 @@ import { labelStrings } from './labels';
 import { search } from './search';
 import { notifyStrings } from './notify';
 import { contactsStrings } from './contacts';
+import { cardStrings } from './cards';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -38,4 +39,5 @@ export const areas = merge(
   search,
   notifyStrings,
   contactsStrings,
+  cardStrings,
 );

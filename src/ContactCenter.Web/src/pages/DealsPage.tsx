@@ -7,6 +7,10 @@ import { explain } from '../lib/errors';
 import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
+import { Link } from '../router';
+import { CreateDialog } from '../components/cards/CreateDialog';
+import { overdueFirst, overdueFirstKey, type PipelineOverdue } from '../components/cards/cardTypes';
+import '../components/cards/cards.css';
 import { sameId, type Board, type DealCard, type Id, type LossReason, type Pipeline, type UserListItem } from '../types';
 
 /** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
@@ -36,6 +40,10 @@ export function DealsPage() {
   const [dragging, setDragging] = useState<Id | null>(null);
   // A drop on the pipeline's lost column: the deal stays where it was until the manager says why it was lost.
   const [losing, setLosing] = useState<{ deal: DealCard; stageId: Id } | null>(null);
+  const [creating, setCreating] = useState<'deal' | 'lead' | null>(null);
+  const [lateFirst, setLateFirst] = useState(() => localStorage.getItem(overdueFirstKey) === '1');
+  const overdue = useResource<PipelineOverdue[]>('/api/pipelines/overdue');
+  const overdueOf = (id: Id) => overdue.data?.find((o) => sameId(o.pipelineId, id))?.overdue ?? 0;
 
   useEffect(() => {
     if (!pipelineId && pipelines.data?.length) setPipelineId(String((pipelines.data.find((p) => p.isDefault) ?? pipelines.data[0]).id));
@@ -45,8 +53,9 @@ export function DealsPage() {
   const board = useResource<Board>(pipelineId ? `/api/pipelines/${encodeURIComponent(pipelineId)}/board${query({ assigneeId })}` : null, joined);
   const pipeline = pipelines.data?.find((p) => String(p.id) === pipelineId);
   // Other people's moves (and automation) arrive live; a reconnect re-reads the board.
-  useHubEvent('dealUpdated', (d) => { if (!d.pipelineId || String(d.pipelineId) === pipelineId) void board.reload(); });
-  useHubEvent('resync', () => { void board.reload(); });
+  useHubEvent('dealUpdated', (d) => { if (!d.pipelineId || String(d.pipelineId) === pipelineId) void board.reload(); void overdue.reload(); });
+  useHubEvent('countersChanged', () => { void overdue.reload(); });
+  useHubEvent('resync', () => { void board.reload(); void overdue.reload(); });
 
   async function move(dealId: Id, toStage: Id) {
     const before = board.data;
@@ -86,8 +95,11 @@ export function DealsPage() {
           <>
             <label>{t('pipeline')}{' '}
               <select value={pipelineId} onChange={(e) => setPipelineId(e.target.value)}>
-                {pipelines.data.map((p) => <option key={String(p.id)} value={String(p.id)}>{p.name}</option>)}
+                {pipelines.data.map((p) => <option key={String(p.id)} value={String(p.id)}>
+                  {overdueOf(p.id) > 0 ? t('pipelineOverdue', { name: p.name, count: overdueOf(p.id) }) : p.name}</option>)}
               </select>
+              {pipeline && overdueOf(pipeline.id) > 0 &&
+                <span className="badge danger pipeline-overdue" data-testid="pipeline-overdue" title={t('overdueBadge')}>{overdueOf(pipeline.id)}</span>}
             </label>
             <label>{t('assignee')}{' '}
               <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
@@ -95,9 +107,18 @@ export function DealsPage() {
                 {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
               </select>
             </label>
+            <span className="board-tools">
+              <label className="inline"><input type="checkbox" checked={lateFirst} onChange={(e) => {
+                setLateFirst(e.target.checked);
+                localStorage.setItem(overdueFirstKey, e.target.checked ? '1' : '0');
+              }} /> {t('overdueFirst')}</label>
+              <button type="button" className="primary" onClick={() => setCreating('deal')}>{t('newDeal')}</button>
+              <button type="button" onClick={() => setCreating('lead')}>{t('newLead')}</button>
+            </span>
           </>
         )}
       </div>
+      {creating && <CreateDialog kind={creating} pipeline={pipeline} onClose={() => setCreating(null)} />}
       <ResourceStatus resource={pipelines} what="GET /api/pipelines" />
       <ResourceStatus resource={board} what="GET /api/pipelines/{id}/board" />
       {error && <p className="error" role="alert">{error}</p>}
@@ -116,11 +137,11 @@ export function DealsPage() {
                 <span data-testid="column-total">{t('total', { amount: money(col.totalAmount, locale) })}</span>
               </header>
               <ul>
-                {col.deals.map((d) => (
-                  <li key={String(d.id)} className="card" draggable data-deal-id={String(d.id)}
+                {(lateFirst ? overdueFirst(col.deals) : col.deals).map((d) => (
+                  <li key={String(d.id)} className={`card ${d.nextActivity && Date.parse(d.nextActivity.dueAt) < Date.now() ? 'overdue' : ''}`} draggable data-deal-id={String(d.id)}
                     onDragStart={(e) => { setDragging(d.id); e.dataTransfer.setData('text/plain', String(d.id)); }}
                     onDragEnd={() => setDragging(null)}>
-                    <strong>{d.title}</strong>
+                    <strong><Link to={`/deals/${encodeURIComponent(String(d.id))}`} data-testid="deal-card-link">{d.title}</Link></strong>
                     <span>{money(d.amount, locale, d.currency)}</span>
                     <span className="muted">{[d.contact?.name, d.assignee?.name].filter(Boolean).join(' · ')}</span>
                     {d.nextActivity === null && !d.outcome && <span className="danger-text">{t('noPlannedActivity')}</span>}
@@ -147,7 +168,7 @@ export function DealsPage() {
 }
 
 /** Asks why a deal was lost (the loss reasons an admin keeps), then closes it; cancelling leaves the deal where it was. */
-function LossDialog({ deal, onCancel, onLose }: { deal: DealCard; onCancel: () => void; onLose: (reasonId: Id) => Promise<void> }) {
+export function LossDialog({ deal, onCancel, onLose }: { deal: DealCard; onCancel: () => void; onLose: (reasonId: Id) => Promise<void> }) {
   const { t } = useI18n();
   const reasons = useResource<LossReason[]>('/api/loss-reasons');
   const [reasonId, setReasonId] = useState('');

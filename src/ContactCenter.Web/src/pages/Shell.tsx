@@ -17,6 +17,8 @@ import { CannedPage } from './CannedPage';
 import { CompaniesPage } from './contacts/CompaniesPage';
 import { ContactsPage } from './contacts/ContactsPage';
 import { DealsPage } from './DealsPage';
+import { DealCardPage } from './DealCardPage';
+import { LeadCardPage } from './LeadCardPage';
 import { InboxPage } from './InboxPage';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
@@ -89,7 +91,8 @@ export function Shell() {
       <main className="content">
         {section === 'inbox' && <InboxPage />}
         {section === 'search' && <SearchPage />}
-        {section === 'deals' && <DealsPage />}
+        {section === 'deals' && (path.split('/')[2] ? <DealCardPage key={path} id={decodeURIComponent(path.split('/')[2])} /> : <DealsPage />)}
+        {section === 'leads' && path.split('/')[2] && <LeadCardPage key={path} id={decodeURIComponent(path.split('/')[2])} />}
         {section === 'contacts' && <ContactsPage />}
         {section === 'companies' && <CompaniesPage id={path.split('/')[2] ? decodeURIComponent(path.split('/')[2]) : null} />}
         {section === 'activities' && <ActivitiesPage />}

@@ -1,0 +1,151 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Crm;
+
+/// <summary>
+/// The two configurable lists of the lead card (issue #17): lead statuses ("In work", "Processed"...) and junk reasons.
+/// Everyone reads them; admins and supervisors edit them. A removed entry is archived (leads keep naming it).
+/// </summary>
+public static class CrmCatalogsApi
+{
+    public sealed record CatalogEntry(long Id, string Name, string? NameRu, int Sort, bool Archived);
+
+    /// <summary>Which table a route serves: fixed names, never taken from a request.</summary>
+    private sealed record Catalog(string Table, string Noun, string Route);
+
+    private static readonly Catalog Statuses = new("lead_statuses", "lead status", "/api/lead-statuses");
+
+    private static readonly Catalog JunkReasons = new("junk_reasons", "junk reason", "/api/junk-reasons");
+
+    public static IEndpointRouteBuilder MapCrmCatalogsApi(this IEndpointRouteBuilder app)
+    {
+        foreach (var catalog in (Catalog[])[Statuses, JunkReasons])
+        {
+            var group = app.MapGroup(catalog.Route).RequireAuthorization();
+            group.MapGet("/", (bool? archived, NpgsqlDataSource db, CancellationToken ct) => ListAsync(catalog, archived == true, db, ct));
+            group.MapPost("/", (JsonObject body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => CreateAsync(catalog, body, p, db, ct))
+                .RequireAuthorization(Roles.StaffPolicy);
+            group.MapPatch("/{id:long}", (long id, JsonObject body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => PatchAsync(catalog, id, body, p, db, ct))
+                .RequireAuthorization(Roles.StaffPolicy);
+            group.MapDelete("/{id:long}", (long id, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => ArchiveAsync(catalog, id, p, db, ct))
+                .RequireAuthorization(Roles.StaffPolicy);
+        }
+        return app;
+    }
+
+    private static async Task<Ok<List<CatalogEntry>>> ListAsync(Catalog c, bool archived, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return TypedResults.Ok((await connection.QueryAsync<CatalogEntry>(new CommandDefinition(
+            $"select id, name, name_ru, sort, archived_at is not null as archived from {c.Table} where @archived or archived_at is null order by sort, id",
+            new { archived }, cancellationToken: ct))).ToList());
+    }
+
+    private sealed record Input(string? Name, string? NameRu, int? Sort, bool? Archived);
+
+    private static CrmResult<Input> Read(JsonObject body, bool create)
+    {
+        try
+        {
+            var input = new Input(body["name"]?.GetValue<string>()?.Trim(), body["nameRu"]?.GetValue<string>()?.Trim(),
+                body["sort"]?.GetValue<int>(), body["archived"]?.GetValue<bool>());
+            if ((create || body.ContainsKey("name")) && (string.IsNullOrEmpty(input.Name) || input.Name.Length > 100 || input.Name.Contains('\0')))
+            {
+                return CrmResult<Input>.Invalid("name", "A name of 1 to 100 characters is required.");
+            }
+            if (input.NameRu is { Length: 0 or > 100 } || input.NameRu?.Contains('\0') == true)
+            {
+                return CrmResult<Input>.Invalid("nameRu", "nameRu is 1 to 100 characters (or absent).");
+            }
+            if (input.Sort is < 0 or > 10_000)
+            {
+                return CrmResult<Input>.Invalid("sort", "sort is between 0 and 10000.");
+            }
+            return CrmResult<Input>.Ok(input);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            return CrmResult<Input>.Invalid("body", "name and nameRu are strings, sort a number, archived true or false.");
+        }
+    }
+
+    private static async Task<Results<Created<CatalogEntry>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        Catalog c, JsonObject body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var input = Read(body, create: true);
+        if (input.Value is not { } i)
+        {
+            return CrmHttp.Invalid(input.Field!, input.Detail!);
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var entry = await connection.QuerySingleOrDefaultAsync<CatalogEntry>(new CommandDefinition($"""
+            insert into {c.Table} (name, name_ru, sort)
+            values (@Name, @NameRu, coalesce(@Sort, (select coalesce(max(sort), 0) + 1 from {c.Table})))
+            on conflict (lower(name)) where archived_at is null do nothing
+            returning id, name, name_ru, sort, false as archived
+            """, i, tx, cancellationToken: ct));
+        if (entry is null)
+        {
+            return Problems.Conflict($"A {c.Noun} with this name already exists.");
+        }
+        await CrmAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, $"{c.Noun.Replace(' ', '-')}.created", c.Noun.Replace(' ', '-'), entry.Id, null, entry, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"{c.Route}/{entry.Id}", entry);
+    }
+
+    private static async Task<Results<Ok<CatalogEntry>, ProblemHttpResult, ValidationProblem>> PatchAsync(
+        Catalog c, long id, JsonObject body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var input = Read(body, create: false);
+        if (input.Value is not { } i)
+        {
+            return CrmHttp.Invalid(input.Field!, input.Detail!);
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var before = await connection.QuerySingleOrDefaultAsync<CatalogEntry>(new CommandDefinition(
+            $"select id, name, name_ru, sort, archived_at is not null as archived from {c.Table} where id = @id for update", new { id }, tx, cancellationToken: ct));
+        if (before is null)
+        {
+            return Problems.NotFound($"There is no such {c.Noun}.");
+        }
+        try
+        {
+            var after = await connection.QuerySingleAsync<CatalogEntry>(new CommandDefinition($"""
+                update {c.Table} set name = coalesce(@name, name), name_ru = case when @setRu then @nameRu else name_ru end, sort = coalesce(@sort, sort),
+                       archived_at = case when @archived is null then archived_at when @archived then coalesce(archived_at, now()) else null end
+                where id = @id
+                returning id, name, name_ru, sort, archived_at is not null as archived
+                """, new { id, name = i.Name, setRu = body.ContainsKey("nameRu"), nameRu = i.NameRu, sort = i.Sort, archived = i.Archived }, tx, cancellationToken: ct));
+            await CrmAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, $"{c.Noun.Replace(' ', '-')}.updated", c.Noun.Replace(' ', '-'), id, before, after, ct);
+            await tx.CommitAsync(ct);
+            return TypedResults.Ok(after);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return Problems.Conflict($"A {c.Noun} with this name already exists.");
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ArchiveAsync(Catalog c, long id, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var archived = await connection.ExecuteAsync(new CommandDefinition(
+            $"update {c.Table} set archived_at = coalesce(archived_at, now()) where id = @id", new { id }, tx, cancellationToken: ct));
+        if (archived == 0)
+        {
+            return Problems.NotFound($"There is no such {c.Noun}.");
+        }
+        await CrmAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, $"{c.Noun.Replace(' ', '-')}.archived", c.Noun.Replace(' ', '-'), id, null, null, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+}

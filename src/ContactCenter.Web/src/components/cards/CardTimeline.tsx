@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { useI18n } from '../../i18n';
+import { api, query } from '../../lib/api';
+import { shortTime } from '../../lib/format';
+import { useResource } from '../../lib/useResource';
+import type { Page, TimelineEntry } from '../../types';
+import { useSubjectUpdates, type Subject } from '../Activities';
+import { ResourceStatus } from '../Status';
+
+/** Which entry types each filter chip shows. */
+const filters = {
+  filterAll: null,
+  filterMessages: ['message', 'call'],
+  filterComments: ['comment'],
+  filterActivities: ['activity'],
+  filterStages: ['stageChanged', 'closed', 'reopened', 'converted', 'junked'],
+  filterAutomation: ['automation'],
+} as const;
+type Filter = keyof typeof filters;
+
+/** The card's timeline: newest first, filter chips, a comment box; re-read when the subject changes. */
+export function CardTimeline({ subject }: { subject: Subject }) {
+  const { t, locale } = useI18n();
+  const url = `/api/${subject.type}s/${encodeURIComponent(String(subject.id))}`;
+  const timeline = useResource<Page<TimelineEntry>>(`${url}/timeline${query({ limit: 200 })}`);
+  useSubjectUpdates(subject, () => void timeline.reload());
+  const [filter, setFilter] = useState<Filter>('filterAll');
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const types = filters[filter] as readonly string[] | null;
+  const items = (timeline.data?.items ?? []).filter((e) => !types || types.includes(e.type));
+  async function add() {
+    try { setError(null); await api(`${url}/comments`, { body: { text: comment } }); setComment(''); void timeline.reload(); } catch (e) { setError((e as Error).message); }
+  }
+  return (
+    <section className="card-timeline" aria-labelledby="card-timeline-h">
+      <h3 id="card-timeline-h">{t('timeline')}</h3>
+      <div className="chips" role="group" aria-label={t('timeline')}>
+        {(Object.keys(filters) as Filter[]).map((f) => (
+          <button key={f} type="button" className={`chip ${f === filter ? 'active' : ''}`} aria-pressed={f === filter} onClick={() => setFilter(f)}>{t(f)}</button>
+        ))}
+      </div>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); if (comment.trim()) void add(); }}>
+        <input aria-label={t('comment')} placeholder={t('comment')} value={comment} onChange={(e) => setComment(e.target.value)} />
+        <button type="submit">{t('addComment')}</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      <ResourceStatus resource={timeline} what="timeline" />
+      <ol className="timeline" data-testid="card-timeline">
+        {items.map((e) => (
+          <li key={String(e.id)} data-type={e.type}>
+            <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{e.type in typeKeys ? t(typeKeys[e.type]) : e.type}</strong>{' '}
+            <span className="muted">{describe(e)}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+const typeKeys: Record<string, 'timeline_message' | 'timeline_comment' | 'timeline_stageChanged' | 'timeline_activity' | 'timeline_created' | 'timeline_converted'
+  | 'timeline_closed' | 'timeline_automation' | 'timeline_updated' | 'timeline_reopened' | 'timeline_junked'> = {
+  message: 'timeline_message', comment: 'timeline_comment', stageChanged: 'timeline_stageChanged', activity: 'timeline_activity', created: 'timeline_created',
+  converted: 'timeline_converted', closed: 'timeline_closed', automation: 'timeline_automation', updated: 'timeline_updated', reopened: 'timeline_reopened',
+  junked: 'timeline_junked',
+};
+
+function describe(e: TimelineEntry): string {
+  const d = e.data ?? {};
+  const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
+  const text = (d.preview ?? d.text ?? d.title ?? d.reason ?? d.stageName ?? (moved || d.ruleName) ?? '') as string;
+  const actor = typeof e.actor === 'string' ? e.actor : e.actor?.name ?? '';
+  return [actor, typeof text === 'string' ? text : ''].filter(Boolean).join(': ');
+}

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { useI18n } from '../../i18n';
+import { api, ApiError, query } from '../../lib/api';
+import { explain } from '../../lib/errors';
+import { navigate } from '../../router';
+import type { Id, Pipeline } from '../../types';
+import { Dialog } from '../Dialog';
+
+interface ContactHit { id: Id; name: string; email?: string | null; phone?: string | null }
+
+/**
+ * "New deal" / "New lead": a seller's own record (a cold call, a business card), with a contact picked from the
+ * contacts the caller may see or typed in; the new record is the caller's and opens on its card page.
+ */
+export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead'; pipeline?: Pipeline | null; onClose: () => void }) {
+  const { t } = useI18n();
+  const [title, setTitle] = useState('');
+  const [amount, setAmount] = useState('');
+  const openStages = (pipeline?.stages ?? []).filter((s) => s.semantic === 'open').sort((a, b) => a.order - b.order);
+  const [stageId, setStageId] = useState(openStages[0] ? String(openStages[0].id) : '');
+  const [mode, setMode] = useState<'new' | 'pick'>('new');
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState('');
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState<ContactHit[] | null>(null);
+  const [picked, setPicked] = useState<ContactHit | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // The contacts list (GET /api/contacts?q=) belongs to the contacts screen; without it only "new contact" is offered.
+  useEffect(() => {
+    if (mode !== 'pick' || q.trim().length < 2) { setHits(null); return; }
+    const ctl = new AbortController();
+    const timer = window.setTimeout(() => {
+      api<ContactHit[] | { items: ContactHit[] }>(`/api/contacts${query({ q: q.trim() })}`, { signal: ctl.signal })
+        .then((r) => setHits(Array.isArray(r) ? r : r.items))
+        .catch((e) => { if (e instanceof ApiError) setHits([]); });
+    }, 250);
+    return () => { window.clearTimeout(timer); ctl.abort(); };
+  }, [mode, q]);
+
+  async function submit() {
+    const contact = mode === 'pick' ? (picked ? { id: picked.id } : null)
+      : { name: name.trim() || undefined, email: email.trim() || undefined, phone: phone.trim() || undefined };
+    setBusy(true);
+    try {
+      setError(null);
+      if (kind === 'deal') {
+        const stage = openStages.find((s) => String(s.id) === stageId);
+        const deal = await api<{ id: Id }>('/api/deals', {
+          body: { title, amount: amount ? Number(amount) : undefined, pipelineId: pipeline?.id, stageId: stage?.id, contact: contact ?? undefined },
+        });
+        navigate(`/deals/${encodeURIComponent(String(deal.id))}`);
+      } else {
+        const lead = await api<{ id: Id }>('/api/leads', { body: { title: title || undefined, contact } });
+        navigate(`/leads/${encodeURIComponent(String(lead.id))}`);
+      }
+      onClose();
+    } catch (e) { setError(explain(e, t)); setBusy(false); }
+  }
+
+  return (
+    <Dialog title={t(kind === 'deal' ? 'createDealTitle' : 'createLeadTitle')} onClose={onClose}>
+      <form className="create-dialog" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <label className="field">{t('title')}<input value={title} required={kind === 'deal'} maxLength={500} onChange={(e) => setTitle(e.target.value)} /></label>
+        {kind === 'deal' && (
+          <>
+            <label className="field">{t('amount')}<input type="number" min={0} step="0.01" value={amount} onChange={(e) => setAmount(e.target.value)} /></label>
+            {openStages.length > 0 && (
+              <label className="field">{t('stage')}
+                <select value={stageId} onChange={(e) => setStageId(e.target.value)}>
+                  {openStages.map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
+                </select>
+              </label>
+            )}
+          </>
+        )}
+        <fieldset>
+          <legend>{t('cardContact')}</legend>
+          <label className="inline"><input type="radio" name="contact-mode" checked={mode === 'new'} onChange={() => setMode('new')} /> {t('contactNew')}</label>
+          <label className="inline"><input type="radio" name="contact-mode" checked={mode === 'pick'} onChange={() => setMode('pick')} /> {t('contactPick')}</label>
+          {mode === 'new' ? (
+            <>
+              <label className="field">{t('contactName')}<input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} /></label>
+              <label className="field">{t('contactEmail')}<input type="email" value={email} onChange={(e) => setEmail(e.target.value)} /></label>
+              <label className="field">{t('contactPhone')}<input type="tel" value={phone} placeholder="+14155550100" onChange={(e) => setPhone(e.target.value)} /></label>
+            </>
+          ) : (
+            <>
+              <label className="field">{t('contactSearch')}<input type="search" value={q} onChange={(e) => { setQ(e.target.value); setPicked(null); }} /></label>
+              <ul className="contact-hits">
+                {(hits ?? []).map((h) => (
+                  <li key={String(h.id)}>
+                    <label className="inline"><input type="radio" name="contact-hit" checked={picked?.id === h.id} onChange={() => setPicked(h)} />
+                      {' '}{h.name} <span className="muted">{[h.email, h.phone].filter(Boolean).join(' · ')}</span></label>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </fieldset>
+        {error && <p className="error" role="alert">{error}</p>}
+        <div className="row">
+          <button type="button" onClick={onClose}>{t('cancel')}</button>
+          <button type="submit" className="primary" disabled={busy}>{t('create')}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

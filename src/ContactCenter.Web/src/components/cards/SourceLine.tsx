@@ -1,0 +1,18 @@
+import { useI18n } from '../../i18n';
+import { ChannelIcon } from '../Icons';
+
+/** Where a lead or deal came from: the short source, then what its details say (channel, form, UTM tags, payload). */
+export function SourceLine({ source, details }: { source?: string | null; details?: Record<string, unknown> | null }) {
+  const { t } = useI18n();
+  if (!source && !details) return <span className="muted">{t('cardSourceNone')}</span>;
+  const channel = typeof details?.channel === 'string' ? details.channel : null;
+  const parts = Object.entries(details ?? {})
+    .filter(([k]) => k !== 'channel' && k !== 'channelId' && k !== 'conversationId')
+    .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? Object.entries(v).map(([a, b]) => `${a}=${String(b)}`).join(', ') : String(v)}`);
+  return (
+    <span className="source-line" data-testid="card-source">
+      {channel && <ChannelIcon kind={channel} />} {source ?? channel}
+      {parts.length > 0 && <span className="muted"> · {parts.join(' · ')}</span>}
+    </span>
+  );
+}

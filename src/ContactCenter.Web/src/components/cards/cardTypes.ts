@@ -1,0 +1,31 @@
+import type { Deal, Id, Lead, Ref } from '../../types';
+
+/** The deal as the card page reads it (GET /api/deals/{id}; issue #17 adds products and the structured source). */
+export interface ProductLine { name: string; price: number; quantity: number; discount: number }
+export interface DealFull extends Deal {
+  contact?: (Ref & { email?: string | null; phone?: string | null }) | null;
+  source?: string | null; sourceDetails?: Record<string, unknown> | null;
+  products?: ProductLine[]; amountFromProducts?: boolean; stageEnteredAt?: string; createdAt?: string;
+}
+export interface CatalogEntry { id: Id; name: string; nameRu: string | null; sort: number; archived: boolean }
+export interface LeadFull extends Lead {
+  contact?: (Ref & { email?: string | null; phone?: string | null }) | null;
+  source?: string | null; sourceDetails?: Record<string, unknown> | null;
+  statusId?: Id | null; leadStatus?: { id: Id; name: string; nameRu: string | null } | null; junkReasonId?: Id | null;
+}
+export interface PipelineOverdue { pipelineId: Id; overdue: number }
+
+/** A catalog entry in the reader's language. */
+export const catalogName = (e: { name: string; nameRu: string | null }, lang: string) => (lang === 'ru' && e.nameRu ? e.nameRu : e.name);
+
+/** One line's total, as the server computes it (price × quantity less the discount, in cents). */
+export const lineTotal = (p: ProductLine) => Math.round(p.price * p.quantity * (1 - p.discount / 100) * 100) / 100;
+
+/** "Overdue first" on the board: per user, per browser. */
+export const overdueFirstKey = 'cc.board.overdueFirst';
+
+/** Floats deals whose next activity is overdue to the top, keeping the server's order otherwise. */
+export function overdueFirst<T extends { nextActivity?: { dueAt: string } | null }>(deals: T[], now = Date.now()): T[] {
+  const late = (d: T) => (d.nextActivity && Date.parse(d.nextActivity.dueAt) < now ? 0 : 1);
+  return deals.map((d, i) => ({ d, i })).sort((a, b) => late(a.d) - late(b.d) || a.i - b.i).map((x) => x.d);
+}

@@ -1,0 +1,122 @@
+import { useEffect, useRef, useState } from 'react';
+import { SubjectActivities, useSubjectUpdates } from '../components/Activities';
+import { CardFiles } from '../components/cards/CardFiles';
+import { CardTimeline } from '../components/cards/CardTimeline';
+import type { DealFull, ProductLine } from '../components/cards/cardTypes';
+import { ContactConversations } from '../components/cards/ContactConversations';
+import { PlanNextDialog } from '../components/cards/PlanNextDialog';
+import { ProductsEditor } from '../components/cards/ProductsEditor';
+import { SourceLine } from '../components/cards/SourceLine';
+import { StageBar } from '../components/cards/StageBar';
+import { ContactProfile } from '../components/ContactProfile';
+import { ResourceStatus } from '../components/Status';
+import { useI18n } from '../i18n';
+import { api } from '../lib/api';
+import { explain } from '../lib/errors';
+import { money } from '../lib/format';
+import { useResource } from '../lib/useResource';
+import { Link } from '../router';
+import type { Pipeline, Stage, UserListItem } from '../types';
+import { LossDialog } from './DealsPage';
+import '../components/cards/cards.css';
+
+/** `/deals/{id}`: the whole deal on one page (issue #17). */
+export function DealCardPage({ id }: { id: string }) {
+  const { t, locale } = useI18n();
+  const url = `/api/deals/${encodeURIComponent(id)}`;
+  const deal = useResource<DealFull>(url);
+  const pipelines = useResource<Pipeline[]>('/api/pipelines');
+  const users = useResource<UserListItem[]>('/api/users');
+  const [error, setError] = useState<string | null>(null);
+  const [losing, setLosing] = useState<Stage | null>(null);
+  const [profile, setProfile] = useState(false);
+  const [planNext, setPlanNext] = useState(false);
+  // Whether the deal had a planned activity before the last change made on this page (for the plan-next pop-up).
+  const hadPlanned = useRef(false);
+  useSubjectUpdates({ type: 'deal', id }, () => void deal.reload());
+  const d = deal.data;
+  const pipeline = pipelines.data?.find((p) => String(p.id) === String(d?.pipelineId));
+
+  async function patch(body: Record<string, unknown>) {
+    try {
+      setError(null);
+      const updated = await api<DealFull>(url, { method: 'PATCH', body });
+      deal.set(() => updated);
+    } catch (e) { setError(explain(e, t)); }
+  }
+
+  function pick(stage: Stage) {
+    const lost = pipeline?.stages.filter((s) => s.semantic === 'lost') ?? [];
+    // One lost stage says nothing about why: ask (several lost stages each are a reason of their own).
+    if (stage.semantic === 'lost' && lost.length === 1) { setLosing(stage); return; }
+    void patch({ stageId: stage.id });
+  }
+
+  async function activitiesChanged() {
+    const before = hadPlanned.current;
+    try {
+      const fresh = await api<DealFull>(url);
+      deal.set(() => fresh);
+      hadPlanned.current = !!fresh.nextActivity;
+      if (before && !fresh.nextActivity && !fresh.closedAt) setPlanNext(true);
+    } catch (e) { setError(explain(e, t)); }
+  }
+  useEffect(() => { if (d) hadPlanned.current = !!d.nextActivity; }, [d]);
+
+  return (
+    <div className="page deal-card" data-testid="deal-card">
+      <p><Link to="/deals">{t('cardBack')}</Link></p>
+      <ResourceStatus resource={deal} what="GET /api/deals/{id}" />
+      {d && (
+        <>
+          <header className="card-head">
+            <h1>{d.title}</h1>
+            <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
+            {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: d.outcome ?? '' })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</span>}
+          </header>
+          {pipeline && <StageBar stages={pipeline.stages} current={d.stage?.id ?? d.stageId} closed={!!d.closedAt} onPick={pick} />}
+          {d.closedAt && <button type="button" onClick={async () => {
+            try { await api(`${url}/reopen`, { body: {} }); void deal.reload(); } catch (e) { setError(explain(e, t)); }
+          }}>{t('reopen')}</button>}
+          {error && <p className="error" role="alert">{error}</p>}
+          <div className="card-grid">
+            <div className="card-main">
+              <dl className="card-facts">
+                <dt>{t('assignee')}</dt>
+                <dd>
+                  <select aria-label={t('assignee')} value={d.assignee ? String(d.assignee.id) : ''}
+                    onChange={(e) => void patch({ assigneeId: users.data?.find((u) => String(u.id) === e.target.value)?.id ?? null })}>
+                    <option value="">{t('unassigned')}</option>
+                    {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+                  </select>
+                </dd>
+                <dt>{t('cardSource')}</dt>
+                <dd><SourceLine source={d.source} details={d.sourceDetails} /></dd>
+                <dt>{t('cardContact')}</dt>
+                <dd>{d.contact
+                  ? <><button type="button" className="link" onClick={() => setProfile(true)}>{d.contact.name}</button>{' '}
+                    <span className="muted">{[d.contact.email, d.contact.phone].filter(Boolean).join(' · ')}</span></>
+                  : <span className="muted">{t('cardNoContact')}</span>}</dd>
+              </dl>
+              <ProductsEditor lines={d.products ?? []} fromProducts={!!d.amountFromProducts} currency={d.currency ?? 'USD'}
+                onSave={(lines: ProductLine[], fromProducts: boolean) => patch({ products: lines, amountFromProducts: fromProducts })} />
+              <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={() => void activitiesChanged()} />
+              {d.contact && <ContactConversations contactId={d.contact.id} subject={{ dealId: d.id }} />}
+            </div>
+            <div className="card-side">
+              <CardTimeline subject={{ type: 'deal', id: d.id }} />
+              <CardFiles subject={{ type: 'deal', id: d.id }} />
+            </div>
+          </div>
+          {losing && <LossDialog deal={d} onCancel={() => setLosing(null)} onLose={async (lossReasonId) => {
+            await api(`${url}/close`, { body: { outcome: 'lost', lossReasonId, stageId: losing.id } });
+            setLosing(null);
+            void deal.reload();
+          }} />}
+          {planNext && <PlanNextDialog deal={d} onDone={() => { setPlanNext(false); void deal.reload(); }} />}
+          {profile && d.contact && <ContactProfile contactId={d.contact.id} onClose={() => setProfile(false)} />}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { SubjectActivities, useSubjectUpdates } from '../components/Activities';
+import { CardFiles } from '../components/cards/CardFiles';
+import { CardTimeline } from '../components/cards/CardTimeline';
+import { catalogName, type CatalogEntry, type LeadFull } from '../components/cards/cardTypes';
+import { ContactConversations } from '../components/cards/ContactConversations';
+import { SourceLine } from '../components/cards/SourceLine';
+import { ContactProfile } from '../components/ContactProfile';
+import { ResourceStatus } from '../components/Status';
+import { useI18n } from '../i18n';
+import { api } from '../lib/api';
+import { explain } from '../lib/errors';
+import { useResource } from '../lib/useResource';
+import { Link, navigate } from '../router';
+import type { Id } from '../types';
+import '../components/cards/cards.css';
+
+/** `/leads/{id}`: status, junk with a reason, convert into a deal (with its contact), activities and the timeline. */
+export function LeadCardPage({ id }: { id: string }) {
+  const { t, lang } = useI18n();
+  const url = `/api/leads/${encodeURIComponent(id)}`;
+  const lead = useResource<LeadFull>(url);
+  const statuses = useResource<CatalogEntry[]>('/api/lead-statuses');
+  const reasons = useResource<CatalogEntry[]>('/api/junk-reasons');
+  const [error, setError] = useState<string | null>(null);
+  const [junking, setJunking] = useState(false);
+  const [reasonId, setReasonId] = useState('');
+  const [profile, setProfile] = useState(false);
+  useSubjectUpdates({ type: 'lead', id }, () => void lead.reload());
+  const l = lead.data;
+  const open = l?.status === 'new' || l?.status === 'in_work';
+
+  async function run(action: () => Promise<void>) {
+    try { setError(null); await action(); } catch (e) { setError(explain(e, t)); }
+  }
+  const setStatus = (value: string) => run(async () => {
+    const statusId: Id | null = statuses.data?.find((s) => String(s.id) === value)?.id ?? null;
+    const updated = await api<LeadFull>(url, { method: 'PATCH', body: { statusId } });
+    lead.set(() => updated);
+  });
+  const junk = () => run(async () => {
+    const reason = reasons.data?.find((r) => String(r.id) === reasonId);
+    if (!reason) { setError(t('junkReasonPick')); return; }
+    const updated = await api<LeadFull>(`${url}/junk`, { body: { junkReasonId: reason.id } });
+    lead.set(() => updated);
+    setJunking(false);
+  });
+  const convert = () => run(async () => {
+    const result = await api<{ dealId: Id }>(`${url}/convert`, { body: {} });
+    navigate(`/deals/${encodeURIComponent(String(result.dealId))}`);
+  });
+
+  return (
+    <div className="page lead-card" data-testid="lead-card">
+      <p><Link to="/deals">{t('cardBack')}</Link></p>
+      <ResourceStatus resource={lead} what="GET /api/leads/{id}" />
+      {l && (
+        <>
+          <header className="card-head">
+            <h1>{l.title}</h1>
+            <span className="pill" data-testid="lead-state">{l.status}</span>
+          </header>
+          {error && <p className="error" role="alert">{error}</p>}
+          <div className="card-grid">
+            <div className="card-main">
+              <dl className="card-facts">
+                <dt>{t('leadStatus')}</dt>
+                <dd>
+                  <select aria-label={t('leadStatus')} value={l.statusId != null ? String(l.statusId) : ''} disabled={!open}
+                    onChange={(e) => void setStatus(e.target.value)}>
+                    <option value="">{t('leadStatusNone')}</option>
+                    {(statuses.data ?? []).map((s) => <option key={String(s.id)} value={String(s.id)}>{catalogName(s, lang)}</option>)}
+                  </select>
+                </dd>
+                <dt>{t('assignee')}</dt>
+                <dd>{l.assignee?.name ?? t('unassigned')}</dd>
+                <dt>{t('cardSource')}</dt>
+                <dd><SourceLine source={l.source} details={l.sourceDetails} /></dd>
+                <dt>{t('cardContact')}</dt>
+                <dd>{l.contact && <button type="button" className="link" onClick={() => setProfile(true)}>{l.contact.name}</button>}</dd>
+                {l.junkReason && <><dt>{t('junkReason')}</dt><dd>{l.junkReason}</dd></>}
+              </dl>
+              {open && (
+                <div className="row wrap">
+                  <button type="button" className="primary" onClick={() => void convert()}>{t('convertLead')}</button>
+                  <button type="button" className="danger" onClick={() => setJunking((v) => !v)} aria-expanded={junking}>{t('junkWithReason')}</button>
+                </div>
+              )}
+              {junking && (
+                <form className="row wrap" onSubmit={(e) => { e.preventDefault(); void junk(); }}>
+                  <select aria-label={t('junkReasonPick')} value={reasonId} required onChange={(e) => setReasonId(e.target.value)}>
+                    <option value="">{t('junkReasonPick')}</option>
+                    {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{catalogName(r, lang)}</option>)}
+                  </select>
+                  <button type="submit" className="danger">{t('junkWithReason')}</button>
+                </form>
+              )}
+              {l.status === 'converted' && l.dealId != null && <p className="notice">{t('convertedTo')}: <Link to={`/deals/${encodeURIComponent(String(l.dealId))}`}>{t('openCard')}</Link></p>}
+              <SubjectActivities subject={{ type: 'lead', id: l.id }} open={open} onChanged={() => void lead.reload()} />
+              {l.contact && <ContactConversations contactId={l.contact.id} subject={{ leadId: l.id }} />}
+            </div>
+            <div className="card-side">
+              <CardTimeline subject={{ type: 'lead', id: l.id }} />
+              <CardFiles subject={{ type: 'lead', id: l.id }} />
+            </div>
+          </div>
+          {profile && l.contact && <ContactProfile contactId={l.contact.id} onClose={() => setProfile(false)} />}
+        </>
+      )}
+    </div>
+  );
+}
