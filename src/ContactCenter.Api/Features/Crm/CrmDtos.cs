@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Fields;
 
 namespace ContactCenter.Api.Features.Crm;
 
@@ -17,18 +18,36 @@ public sealed record ContactInfo(long Id, string Name, string? Email, string? Ph
 /// <summary>A deal as the kanban shows it.</summary>
 public sealed record DealCard(
     long Id, string Title, decimal Amount, string Currency, long PipelineId, long StageId, ContactRef? Contact, UserRef? Assignee,
-    string? Outcome, ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt);
+    string? Outcome, ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt)
+{
+    /// <summary>Custom field values by key (issue #17); the rest is what the list view shows beside the board's card.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = FieldValues.Empty;
+
+    public string? Source { get; init; }
+
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
 
 public sealed record LossReasonDto(long Id, string Name);
 
 public sealed record DealDto(
     long Id, string Title, decimal Amount, string Currency, long PipelineId, StageDto Stage, ContactInfo? Contact, UserRef? Assignee,
     string? Source, long? LeadId, long? ParentDealId, string? Outcome, LossReasonDto? LossReason, DateTimeOffset? ClosedAt,
-    ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Custom field values by key (issue #17).</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = FieldValues.Empty;
+}
 
 public sealed record LeadDto(
     long Id, string Title, string Status, string? Source, ContactInfo Contact, UserRef? Assignee, string? JunkReason, long? DealId,
-    ActivityRef? NextActivity, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    ActivityRef? NextActivity, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Custom field values by key (issue #17).</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = FieldValues.Empty;
+}
 
 public sealed record ActorDto(string Type, long? Id, string? Name);
 

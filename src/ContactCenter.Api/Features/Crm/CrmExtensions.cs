@@ -1,5 +1,6 @@
 using ContactCenter.Api.Features.Contacts;
 using ContactCenter.Api.Features.Crm.Automation;
+using ContactCenter.Api.Features.Fields;
 
 namespace ContactCenter.Api.Features.Crm;
 
@@ -25,6 +26,7 @@ public static class CrmExtensions
         services.AddSingleton<AutomationRules>();
         services.AddSingleton<AutomationRunner>();
         services.AddSingleton<CrmScheduler>();
+        services.AddCustomFields();
         services.AddHostedService(sp => sp.GetRequiredService<CrmScheduler>());
         return builder;
     }
@@ -37,6 +39,8 @@ public static class CrmExtensions
         app.MapActivitiesApi();
         app.MapAutomationApi();
         app.MapContactsApi();
+        app.MapCustomFieldsApi();
+        app.MapListViewsApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Fields;
 using Dapper;
 using Npgsql;
 
@@ -10,7 +11,11 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
 {
     public sealed record ContactInput(string? Name, string? Email, string? Phone);
 
-    public sealed record CreateRequest(string? Title, long? ContactId, ContactInput? Contact, long? AssigneeId, string? Source);
+    public sealed record CreateRequest(string? Title, long? ContactId, ContactInput? Contact, long? AssigneeId, string? Source)
+    {
+        /// <summary>Custom field values {key: value} (issue #17).</summary>
+        public JsonObject? Fields { get; init; }
+    }
 
     public sealed record ConvertRequest(long? PipelineId, long? StageId, string? Title, decimal? Amount, string? Currency, long? AssigneeId);
 
@@ -38,6 +43,11 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return invalid.As<LeadDto>();
             }
+            var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "lead", ct), null, r.Fields, r.Fields is not null, creating: true, null);
+            if (customFields.Failed)
+            {
+                return CrmResult<LeadDto>.Invalid(customFields.Field!, customFields.Error!);
+            }
             var contactId = r.ContactId ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "insert into contacts (name, email, phone) values (@name, @email, @phone) returning id",
                 new { name = contact!.Name?.Trim(), email = contact.Email?.Trim(), phone = contact.Phone?.Trim() }, tx, cancellationToken: ct));
@@ -48,6 +58,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             var assignee = r.AssigneeId ?? (me.IsStaff ? null : me.Id);
             id = await LeadWrites.InsertAsync(connection, tx, contactId, title!, assignee, r.Source ?? "manual", Actor.User(me), clock.GetUtcNow(),
                 new { source = r.Source ?? "manual" }, changes, ct);
+            await FieldWrites.SetAsync(connection, tx, "leads", id, customFields.Json!, ct);
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
@@ -94,6 +105,16 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return invalid.As<LeadDto>();
             }
+            if (body.ContainsKey("fields"))
+            {
+                var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "lead", ct),
+                    await FieldWrites.CurrentAsync(connection, tx, "leads", id, ct), body["fields"], sent: true, creating: false, null);
+                if (customFields.Failed)
+                {
+                    return CrmResult<LeadDto>.Invalid(customFields.Field!, customFields.Error!);
+                }
+                await FieldWrites.SetAsync(connection, tx, "leads", id, customFields.Json!, ct);
+            }
             var setAssignee = body.ContainsKey("assigneeId");
             var newStatus = status ?? (setAssignee && assigneeId is not null && lead.Status == "new" ? "in_work" : lead.Status);
             await connection.ExecuteAsync(new CommandDefinition("""
@@ -102,7 +123,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
                 where id = @id
                 """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = now.UtcDateTime }, tx, cancellationToken: ct));
             await Timeline.AddAsync(connection, tx, id, null, "updated", Actor.User(me), now,
-                new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId } }, ct);
+                new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId, fields = body["fields"]?.DeepClone() } }, ct);
             changes.Leads.Add(id);
             await tx.CommitAsync(ct);
         }
