@@ -7,6 +7,7 @@ import { explain } from '../lib/errors';
 import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
+import { Link } from '../router';
 import { sameId, type Board, type DealCard, type Id, type LossReason, type Pipeline, type UserListItem } from '../types';
 
 /** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
@@ -82,6 +83,7 @@ export function DealsPage() {
     <div className="page deals">
       <div className="page-head">
         <h1>{t('deals')}</h1>
+        <Link to="/deals/list">{t('listView')}</Link>
         {pipelines.data && (
           <>
             <label>{t('pipeline')}{' '}

@@ -15,6 +15,8 @@ import { ActivitiesPage } from './ActivitiesPage';
 import { AdminPage } from './AdminPage';
 import { CannedPage } from './CannedPage';
 import { DealsPage } from './DealsPage';
+import { DealListPage } from './lists/DealListPage';
+import { LeadListPage } from './lists/LeadListPage';
 import { InboxPage } from './InboxPage';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
@@ -43,6 +45,7 @@ export function Shell() {
   const nav = [
     { to: '/inbox', key: 'inbox', label: t('navInbox'), badge: counters?.unreadConversations, badgeLabel: t('badgeUnread', { count: counters?.unreadConversations ?? 0 }) },
     { to: '/deals', key: 'deals', label: t('navDeals') },
+    { to: '/leads', key: 'leads', label: t('navLeads') },
     { to: '/canned', key: 'canned', label: t('navCanned') },
     { to: '/activities', key: 'activities', label: t('navActivities'), badge: counters?.overdueActivities, badgeLabel: t('badgeOverdue', { count: counters?.overdueActivities ?? 0 }), danger: true,
       badge2: counters?.activitiesDueToday, badge2Label: t('badgeToday', { count: counters?.activitiesDueToday ?? 0 }) },
@@ -85,7 +88,8 @@ export function Shell() {
       <main className="content">
         {section === 'inbox' && <InboxPage />}
         {section === 'search' && <SearchPage />}
-        {section === 'deals' && <DealsPage />}
+        {section === 'deals' && (path.startsWith('/deals/list') ? <DealListPage /> : <DealsPage />)}
+        {section === 'leads' && path === '/leads' && <LeadListPage />}
         {section === 'activities' && <ActivitiesPage />}
         {section === 'canned' && <CannedPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
