@@ -3,6 +3,7 @@ import { fieldTypes, type CustomField } from '../../components/fields/fieldTypes
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
 import { useResource } from '../../lib/useResource';
+import type { StringKey } from '../../strings';
 import type { Pipeline } from '../../types';
 import '../../components/fields/fields.css';
 
@@ -47,7 +48,7 @@ export function CustomFieldsTab() {
         <label className="filter">{t('fieldKey')}<input value={key} required pattern="[a-z][a-z0-9_]{0,49}" maxLength={50} onChange={(e) => setKey(e.target.value)} /></label>
         <label className="filter">{t('fieldType')}
           <select value={type} onChange={(e) => setType(e.target.value as CustomField['type'])}>
-            {fieldTypes.map((x) => <option key={x} value={x}>{t(`fieldType_${x.replace('-', '_')}`)}</option>)}
+            {fieldTypes.map((x) => <option key={x} value={x}>{t(`fieldType_${x.replace('-', '_')}` as StringKey)}</option>)}
           </select>
         </label>
         {listType && <label className="filter">{t('fieldOptions')}<input value={options} required onChange={(e) => setOptions(e.target.value)} placeholder="a, b, c" /></label>}
@@ -71,7 +72,7 @@ export function CustomFieldsTab() {
               <td data-label={t('fieldEntity')}>{t(`entity_${f.entity}`)}</td>
               <td data-label={t('fieldLabel')}>{f.label}{f.required ? ' *' : ''}</td>
               <td data-label={t('fieldKey')}><code>{f.key}</code></td>
-              <td data-label={t('fieldType')}>{t(`fieldType_${f.type.replace('-', '_')}`)}{f.options.length ? ` (${f.options.join(', ')})` : ''}</td>
+              <td data-label={t('fieldType')}>{t(`fieldType_${f.type.replace('-', '_')}` as StringKey)}{f.options.length ? ` (${f.options.join(', ')})` : ''}</td>
               <td>
                 <button type="button" onClick={() => void run(() => api(`/api/custom-fields/${encodeURIComponent(String(f.id))}`, { method: 'PATCH', body: { archived: !f.archived } }))}>
                   {f.archived ? t('restoreField') : t('archiveField')}

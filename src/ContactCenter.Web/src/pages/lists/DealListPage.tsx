@@ -6,6 +6,7 @@ import { money, shortTime } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
 import { useHubEvent } from '../../live';
 import { Link } from '../../router';
+import type { StringKey } from '../../strings';
 import type { DealCard, Id, Pipeline, UserListItem } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
 import { DealBulkBar } from './DealBulkBar';
@@ -108,7 +109,7 @@ export function DealListPage() {
         <label className="filter check"><input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />{t('overdueOnly')}</label>
         <label className="filter">{t('sortBy')}
           <select value={sort} onChange={(e) => setSort(e.target.value)}>
-            {sortable.flatMap((k) => [`-${k}`, k]).map((s) => <option key={s} value={s}>{t(`sort_${s.replace('-', 'desc_')}`)}</option>)}
+            {sortable.flatMap((k) => [`-${k}`, k]).map((s) => <option key={s} value={s}>{t(`sort_${s.replace('-', 'desc_')}` as StringKey)}</option>)}
           </select>
         </label>
         <FieldFilters fields={fields} filters={filters} onChange={set} />
