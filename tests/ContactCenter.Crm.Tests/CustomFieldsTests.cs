@@ -55,13 +55,13 @@ public sealed class CustomFieldsTests(CrmFixture fixture) : IAsyncLifetime
         var read = await (await asManager.GetAsync("/api/custom-fields?entity=deal")).OkArrayAsync();
         Assert.Equal("tier", Assert.Single(read)!["key"]!.GetValue<string>());
 
-        Assert.Contains("key", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "Bad Key", label = "X", type = "string" })).ProblemAsync(HttpStatusCode.BadRequest));
-        Assert.Contains("type", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "x", label = "X", type = "colour" })).ProblemAsync(HttpStatusCode.BadRequest));
-        Assert.Contains("options", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "x", label = "X", type = "list" })).ProblemAsync(HttpStatusCode.BadRequest));
-        Assert.Contains("entity", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "planet", key = "x", label = "X", type = "string" })).ProblemAsync(HttpStatusCode.BadRequest));
-        Assert.Contains("pipelineId", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "lead", key = "x", label = "X", type = "string", pipelineId = 1 })).ProblemAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("key", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "Bad Key", label = "X", type = "string" })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("type", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "x", label = "X", type = "colour" })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("options", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "x", label = "X", type = "list" })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("entity", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "planet", key = "x", label = "X", type = "string" })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("pipelineId", await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "lead", key = "x", label = "X", type = "string", pipelineId = 1 })).ProblemBodyAsync(HttpStatusCode.BadRequest));
         await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "tier", label = "Again", type = "string" })).ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Contains("type", await (await admin.PatchJsonAsync($"/api/custom-fields/{created.Id()}", new { type = "string" })).ProblemAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("type", await (await admin.PatchJsonAsync($"/api/custom-fields/{created.Id()}", new { type = "string" })).ProblemBodyAsync(HttpStatusCode.BadRequest));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/custom-fields/999999")).StatusCode);
 
         var renamed = await (await admin.PatchJsonAsync($"/api/custom-fields/{created.Id()}", new { label = "Level", options = new[] { "gold", "silver", "bronze" } })).OkJsonAsync();
@@ -93,15 +93,15 @@ public sealed class CustomFieldsTests(CrmFixture fixture) : IAsyncLifetime
         foreach (var (key, value) in wrong)
         {
             var problem = JsonNode.Parse(await (await admin.PatchJsonAsync($"/api/deals/{id}", new { title = "Changed", fields = new Dictionary<string, object?> { [key] = value } }))
-                .ProblemAsync(HttpStatusCode.BadRequest))!;
+                .ProblemBodyAsync(HttpStatusCode.BadRequest))!;
             Assert.True(problem["errors"]?[$"fields.{key}"] is not null, $"{key} = {value}: {problem.ToJsonString()}");
         }
-        await (await admin.PatchJsonAsync($"/api/deals/{id}", new { fields = "tier=gold" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PatchJsonAsync($"/api/deals/{id}", new { fields = "tier=gold" })).ProblemBodyAsync(HttpStatusCode.BadRequest);
         Assert.Equal(before, await db.ExecuteScalarAsync<string>("select fields::text || updated_at::text from deals where id = @id", new { id }));
         Assert.Equal("Typed", await db.ExecuteScalarAsync<string>("select title from deals where id = @id", new { id }));
 
         // A required field missing on create: 400, no deal.
-        var missing = await (await admin.PostJsonAsync("/api/deals", new { title = "No tier" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var missing = await (await admin.PostJsonAsync("/api/deals", new { title = "No tier" })).ProblemBodyAsync(HttpStatusCode.BadRequest);
         Assert.Contains("fields.tier", missing);
         Assert.Equal(1, await db.ExecuteScalarAsync<long>("select count(*) from deals"));
 
@@ -135,10 +135,10 @@ public sealed class CustomFieldsTests(CrmFixture fixture) : IAsyncLifetime
         using var http1 = fixture.App.Http(m1.Token);
         using var http2 = fixture.App.Http(m2.Token);
 
-        Assert.Contains("fields.budget", await (await http1.PostJsonAsync("/api/leads", new { contact = new { name = "Anna" } })).ProblemAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("fields.budget", await (await http1.PostJsonAsync("/api/leads", new { contact = new { name = "Anna" } })).ProblemBodyAsync(HttpStatusCode.BadRequest));
         var lead = await (await http1.PostJsonAsync("/api/leads", new { contact = new { name = "Anna" }, fields = new { budget = 900 } })).OkJsonAsync(HttpStatusCode.Created);
         Assert.Equal(900m, lead["fields"]!["budget"]!.GetValue<decimal>());
-        Assert.Contains("fields.budget", await (await http1.PatchJsonAsync($"/api/leads/{lead.Id()}", new { fields = new { budget = "a lot" } })).ProblemAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("fields.budget", await (await http1.PatchJsonAsync($"/api/leads/{lead.Id()}", new { fields = new { budget = "a lot" } })).ProblemBodyAsync(HttpStatusCode.BadRequest));
         var patched = await (await http1.PatchJsonAsync($"/api/leads/{lead.Id()}", new { fields = new { budget = 1200 } })).OkJsonAsync();
         Assert.Equal(1200m, patched["fields"]!["budget"]!.GetValue<decimal>());
         Assert.Equal(1200m, (await (await http1.GetAsync($"/api/leads/{lead.Id()}")).OkJsonAsync())["fields"]!["budget"]!.GetValue<decimal>());
@@ -152,6 +152,29 @@ public sealed class CustomFieldsTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Contacts_carry_fields_patched_per_key_and_another_manager_gets_404()
+    {
+        using var admin = fixture.Admin();
+        await DefineAllAsync(admin, "contact");
+        var m1 = await fixture.CreateUserAsync("cf-c1", "manager");
+        var m2 = await fixture.CreateUserAsync("cf-c2", "manager");
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        var contactId = (await (await http1.PostJsonAsync("/api/leads", new { contact = new { name = "Vera" } })).OkJsonAsync(HttpStatusCode.Created))["contact"]!.Id();
+
+        var first = await (await http1.PatchJsonAsync($"/api/contacts/{contactId}", new { fields = new { tier = "gold", seats = 3 } })).OkJsonAsync();
+        Assert.Equal("gold", first["fields"]!["tier"]!.GetValue<string>());
+        var second = await (await http1.PatchJsonAsync($"/api/contacts/{contactId}", new { fields = new Dictionary<string, object?> { ["seats"] = null, ["signed"] = true } })).OkJsonAsync();
+        Assert.Equal(["signed", "tier"], second["fields"]!.AsObject().Select(p => p.Key).Order());
+        Assert.Contains("fields.site", await (await http1.PatchJsonAsync($"/api/contacts/{contactId}", new { name = "Changed", fields = new { site = "javascript:alert(1)" } }))
+            .ProblemBodyAsync(HttpStatusCode.BadRequest));
+        await (await http2.PatchJsonAsync($"/api/contacts/{contactId}", new { fields = new { tier = "silver" } })).ProblemAsync(HttpStatusCode.NotFound);
+        var now = await (await http1.GetAsync($"/api/contacts/{contactId}")).OkJsonAsync();
+        Assert.Equal("Vera", now["name"]!.GetValue<string>());
+        Assert.Equal("gold", now["fields"]!["tier"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Pipeline_fields_belong_to_deals_of_that_pipeline_and_removing_a_field_removes_its_values()
     {
         using var admin = fixture.Admin();
@@ -160,8 +183,8 @@ public sealed class CustomFieldsTests(CrmFixture fixture) : IAsyncLifetime
             new { entity = "deal", key = "contract", label = "Contract", type = "string", required = true, pipelineId = other.Id() })).OkJsonAsync(HttpStatusCode.Created);
         // Not required (nor allowed) in the default pipeline; required in its own.
         var plain = await (await admin.PostJsonAsync("/api/deals", new { title = "Plain" })).OkJsonAsync(HttpStatusCode.Created);
-        Assert.Contains("fields.contract", await (await admin.PatchJsonAsync($"/api/deals/{plain.Id()}", new { fields = new { contract = "C-1" } })).ProblemAsync(HttpStatusCode.BadRequest));
-        Assert.Contains("fields.contract", await (await admin.PostJsonAsync("/api/deals", new { title = "Partner", pipelineId = other.Id() })).ProblemAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("fields.contract", await (await admin.PatchJsonAsync($"/api/deals/{plain.Id()}", new { fields = new { contract = "C-1" } })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("fields.contract", await (await admin.PostJsonAsync("/api/deals", new { title = "Partner", pipelineId = other.Id() })).ProblemBodyAsync(HttpStatusCode.BadRequest));
         var partner = await (await admin.PostJsonAsync("/api/deals", new { title = "Partner", pipelineId = other.Id(), fields = new { contract = "C-7" } })).OkJsonAsync(HttpStatusCode.Created);
         Assert.Equal("C-7", partner["fields"]!["contract"]!.GetValue<string>());
 
@@ -212,6 +235,6 @@ public sealed class CustomFieldsTests(CrmFixture fixture) : IAsyncLifetime
         {
             name = "Bad", trigger = new { type = "dealCreated" }, conditions = new[] { new { field = "field.Bad Key", op = "eq", value = "x" } },
             actions = new[] { new { type = "createActivity", activityType = "call", title = "x", dueIn = "PT1H" } },
-        })).ProblemAsync(HttpStatusCode.BadRequest));
+        })).ProblemBodyAsync(HttpStatusCode.BadRequest));
     }
 }

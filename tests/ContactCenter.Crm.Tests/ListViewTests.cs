@@ -99,10 +99,10 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
         using var admin = fixture.Admin();
         await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "seats", label = "Seats", type = "number" })).OkJsonAsync(HttpStatusCode.Created);
         await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "tier", label = "Tier", type = "list", options = new[] { "gold" } })).OkJsonAsync(HttpStatusCode.Created);
-        var problem = JsonNode.Parse(await (await admin.GetAsync("/api/deals?" + query)).ProblemAsync(HttpStatusCode.BadRequest))!;
+        var problem = JsonNode.Parse(await (await admin.GetAsync("/api/deals?" + query)).ProblemBodyAsync(HttpStatusCode.BadRequest))!;
         Assert.True(problem["errors"]?[field] is not null, problem.ToJsonString());
-        Assert.Contains("field.nosuch", await (await admin.GetAsync("/api/leads?field.nosuch=1")).ProblemAsync(HttpStatusCode.BadRequest));
-        Assert.Contains("sort", await (await admin.GetAsync("/api/leads?sort=amount")).ProblemAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("field.nosuch", await (await admin.GetAsync("/api/leads?field.nosuch=1")).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("sort", await (await admin.GetAsync("/api/leads?sort=amount")).ProblemBodyAsync(HttpStatusCode.BadRequest));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
         Assert.DoesNotContain("Elsewhere", text);
         Assert.Equal("Bulk 0", lines[1].Split(',')[1]);
         var russian = Assert.Single(lines, l => l.Contains("Ромашка"));
-        Assert.Contains("\"Сделка; \"\"Ромашка\"\", ООО\",1234.5,USD", russian);
+        Assert.Contains("\"Сделка; \"\"Ромашка\"\", ООО\",1234.50,USD", russian);
         Assert.EndsWith(",\"Москва; центр\",\"vip, partner\"", russian);
 
         var same = await (await admin.GetAsync("/api/deals?minAmount=10&sort=amount&format=csv")).Content.ReadAsByteArrayAsync();
@@ -184,11 +184,11 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
         // One deal the caller does not see: 404, nothing changed (and nothing said about that deal).
         await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine.Append(theirs), stageId = proposal })).ProblemAsync(HttpStatusCode.NotFound);
         await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine.Append(9_999_999), stageId = proposal })).ProblemAsync(HttpStatusCode.NotFound);
-        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = proposal, assigneeId = m1Id })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = Array.Empty<long>(), stageId = proposal })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = new { won = false } })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = await fixture.StageIdAsync("Won") })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = "1,2", stageId = proposal })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = proposal, assigneeId = m1Id })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = Array.Empty<long>(), stageId = proposal })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = new { won = false } })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = await fixture.StageIdAsync("Won") })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = "1,2", stageId = proposal })).ProblemBodyAsync(HttpStatusCode.BadRequest);
         Assert.Equal(before, await StateAsync());
 
         var log = new EventLog();

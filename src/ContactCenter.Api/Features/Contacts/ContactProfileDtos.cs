@@ -8,7 +8,11 @@ namespace ContactCenter.Api.Features.Contacts;
 /// </summary>
 public sealed record ContactProfile(
     long Id, string Name, string? Email, string? Phone, IReadOnlyList<ContactIdentityDto> Identities,
-    IReadOnlyList<ContactConversationItem> Conversations, IReadOnlyList<ContactLeadItem> Leads, IReadOnlyList<ContactDealItem> Deals);
+    IReadOnlyList<ContactConversationItem> Conversations, IReadOnlyList<ContactLeadItem> Leads, IReadOnlyList<ContactDealItem> Deals)
+{
+    /// <summary>Custom field values by key (issue #17).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Fields { get; init; } = ContactCenter.Api.Features.Fields.FieldValues.Empty;
+}
 
 public sealed record ContactConversationItem(long Id, long ChannelId, string ChannelName, string ChannelKind, string Status, string? AssigneeName, DateTime LastActivityAt);
 

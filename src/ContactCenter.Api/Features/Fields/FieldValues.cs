@@ -47,6 +47,18 @@ public static class FieldValues
     public static IReadOnlyDictionary<string, JsonElement> Parse(string? json) =>
         string.IsNullOrEmpty(json) || json == "{}" ? Empty : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? Empty;
 
+    /// <summary>A checked patch as SQL can apply it atomically: `(fields - @removed) || @set`.</summary>
+    public sealed record Delta(string Set, string[] Removed);
+
+    /// <summary>Checks a `fields` patch without reading the row: the values to set (normalised) and the keys to remove.</summary>
+    public static (Delta? Delta, Merge? Error) Check(IReadOnlyList<CustomField> definitions, JsonNode? patch)
+    {
+        var merged = Apply(definitions, null, patch, sent: true, creating: false, null);
+        return merged.Failed
+            ? (null, merged)
+            : (new Delta(merged.Json!, patch!.AsObject().Where(p => p.Value is null).Select(p => p.Key).ToArray()), null);
+    }
+
     /// <summary>Applies `patch` (null: nothing sent) over `current`; `creating` also demands the required fields.</summary>
     public static Merge Apply(IReadOnlyList<CustomField> definitions, string? current, JsonNode? patch, bool sent, bool creating, long? pipelineId)
     {
