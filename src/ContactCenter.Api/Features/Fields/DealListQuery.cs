@@ -36,7 +36,7 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock)
         var sort = ListSort.Parse(q.Text("sort"), "d", deals: true);
         if (sort is null)
         {
-            q.Errors.Add("sort", "sort is created, updated, amount or closed, with - before it (or :desc after it) for descending.");
+            q.Errors.Add("sort", "sort is id, created, updated, amount or closed, with - before it (or :desc after it) for descending.");
         }
         var cursor = q.Text("cursor", 500);
         var after = cursor is null || sort is null ? null : sort.ReadCursor(cursor);

@@ -33,7 +33,7 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock)
         var sort = ListSort.Parse(q.Text("sort"), "l", deals: false);
         if (sort is null)
         {
-            q.Errors.Add("sort", "sort is created or updated, with - before it (or :desc after it) for descending.");
+            q.Errors.Add("sort", "sort is id, created or updated, with - before it (or :desc after it) for descending.");
         }
         var cursor = q.Text("cursor", 500);
         var after = cursor is null || sort is null ? null : sort.ReadCursor(cursor);

@@ -10,10 +10,17 @@ namespace ContactCenter.Api.Features.Fields;
 /// </summary>
 public sealed record ListSort(string Key, string Column, bool Descending, bool IsMoney)
 {
+    /// <summary>
+    /// Without `sort` a list keeps its first order (newest id first) and its cursor the last id seen, which the board's
+    /// columns hand over to `GET /api/deals?stageId=&cursor=` to show more cards.
+    /// </summary>
+    public const string Default = "-id";
+
     /// <summary>The allowed keys per entity alias: key → (SQL expression, numeric?).</summary>
     public static IReadOnlyDictionary<string, (string Column, bool Money)> Keys(string alias, bool deals) => deals
         ? new Dictionary<string, (string, bool)>
         {
+            ["id"] = ($"{alias}.id", true),
             ["created"] = ($"{alias}.created_at", false),
             ["updated"] = ($"{alias}.updated_at", false),
             ["amount"] = ($"{alias}.amount", true),
@@ -22,13 +29,14 @@ public sealed record ListSort(string Key, string Column, bool Descending, bool I
         }
         : new Dictionary<string, (string, bool)>
         {
+            ["id"] = ($"{alias}.id", true),
             ["created"] = ($"{alias}.created_at", false),
             ["updated"] = ($"{alias}.updated_at", false),
         };
 
     public static ListSort? Parse(string? text, string alias, bool deals)
     {
-        text = string.IsNullOrEmpty(text) ? "-created" : text;
+        text = string.IsNullOrEmpty(text) ? Default : text;
         var descending = text.StartsWith('-');
         var key = text.TrimStart('-');
         var colon = key.IndexOf(':');
@@ -52,6 +60,10 @@ public sealed record ListSort(string Key, string Column, bool Descending, bool I
 
     public string Cursor(object key, long id)
     {
+        if (Key == "id")
+        {
+            return id.ToString(CultureInfo.InvariantCulture);
+        }
         var value = key switch
         {
             decimal d => d.ToString(CultureInfo.InvariantCulture),
@@ -64,6 +76,10 @@ public sealed record ListSort(string Key, string Column, bool Descending, bool I
     /// <summary>The cursor's (key, id), or null when it is not one of this sort's cursors.</summary>
     public (object Key, long Id)? ReadCursor(string cursor)
     {
+        if (Key == "id")
+        {
+            return long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? (last, last) : null;
+        }
         try
         {
             var base64 = cursor.Replace('-', '+').Replace('_', '/');
