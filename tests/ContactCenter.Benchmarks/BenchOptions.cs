@@ -140,7 +140,8 @@ public sealed record Sizes
         TwoNodePush = TimeSpan.FromSeconds(15),
         Conversations = 100_000,
         Messages = 1_000_000,
-        Deals = 10_000,
+        // Issue #17: list views (and reports) are measured at 100,000 deals.
+        Deals = 100_000,
         PerQuery = TimeSpan.FromSeconds(5),
     };
 }

@@ -83,10 +83,14 @@ export interface ActivityRef { id: Id; type: ActivityType; title: string; dueAt:
 export interface Deal extends DealCard {
   pipelineId: Id; stage?: Stage; closedAt?: string | null; outcome?: string | null; lossReason?: LossReason | null;
   nextActivity?: ActivityRef | null; leadId?: Id | null;
+  /** Custom field values by key (issue #17). */
+  fields?: Record<string, string | number | boolean | string[] | null>;
 }
 export interface Lead {
   id: Id; title: string; status: string; assignee?: Ref | null; contact?: Ref | null; junkReason?: string | null;
   dealId?: Id | null; nextActivity?: ActivityRef | null;
+  /** Custom field values by key (issue #17). */
+  fields?: Record<string, string | number | boolean | string[] | null>;
 }
 export type ActivityType = 'call' | 'meeting' | 'task' | 'email';
 export interface Activity {

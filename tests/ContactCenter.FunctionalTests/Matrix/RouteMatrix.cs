@@ -229,6 +229,8 @@ public static class RouteMatrix
         .. ContactsMatrix.Rows,
         // ---- CRM cards (issue #17): rows in CardsMatrix ---------------------------------------------------------
         .. CardsMatrix.Rows,
+        // ---- custom fields and list views (issue #17): rows in FieldsMatrix ------------------------------------
+        .. FieldsMatrix.Rows,
         // The contact profile (issue #16): a contact is seen through one of its conversations, leads or deals.
         Row("GET", "/api/contacts/{id:long}", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}"),
             "the assigned manager's contact"),

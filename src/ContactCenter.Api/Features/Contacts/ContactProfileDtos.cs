@@ -14,6 +14,9 @@ public sealed record ContactProfile(
     public long? CompanyId { get; init; }
 
     public string? CompanyName { get; init; }
+
+    /// <summary>Custom field values by key (issue #17).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Fields { get; init; } = ContactCenter.Api.Features.Fields.FieldValues.Empty;
 }
 
 public sealed record ContactConversationItem(long Id, long ChannelId, string ChannelName, string ChannelKind, string Status, string? AssigneeName, DateTime LastActivityAt);

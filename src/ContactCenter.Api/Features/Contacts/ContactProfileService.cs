@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Features.Fields;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Core;
 using Dapper;
@@ -24,7 +25,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
     public async Task<ContactProfile?> GetAsync(CurrentUser me, long id, CancellationToken ct)
     {
         const string sql = $"""
-            select ct.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name, ct.email, ct.phone, ct.company_id, co.name as company_name
+            select ct.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name, ct.email, ct.phone, ct.company_id, co.name as company_name, ct.fields::text as fields
             from contacts ct left join companies co on co.id = ct.company_id where ct.id = @id and {CrmAccess.ContactVisible};
             select channel_kind, address, display_name, username from contact_identities where contact_id = @id order by id;
             select vc.id, ch.id as channel_id, ch.name as channel_name, ch.kind as channel_kind, vc.status, u.name as assignee_name, vc.last_activity_at
@@ -44,7 +45,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone, long? CompanyId, string? CompanyName)>();
+        var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone, long? CompanyId, string? CompanyName, string? Fields)>();
         if (contact.Id == 0)
         {
             return null;
@@ -57,6 +58,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
         {
             CompanyId = contact.CompanyId,
             CompanyName = contact.CompanyName,
+            Fields = FieldValues.Parse(contact.Fields),
         };
     }
 
@@ -66,10 +68,10 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
     /// </summary>
     public async Task<CrmResult<ContactProfile>> PatchAsync(CurrentUser me, long id, JsonObject request, CancellationToken ct)
     {
-        var known = new[] { "name", "email", "phone", "companyId" };
+        var known = new[] { "name", "email", "phone", "companyId", "fields" };
         if (request.Count == 0 || request.Any(p => !known.Contains(p.Key)))
         {
-            return CrmResult<ContactProfile>.Invalid("body", "Send one or more of name, email, phone, companyId.");
+            return CrmResult<ContactProfile>.Invalid("body", "Send one or more of name, email, phone, companyId, fields.");
         }
         if (CompanyRef.Parse(request, out var companyId) is { } badCompany)
         {
@@ -103,12 +105,25 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             return CrmResult<ContactProfile>.Invalid("phone", "phone must be a valid number in international form, e.g. +14155550100 (empty clears it).");
         }
 
+        FieldValues.Delta? fields = null;
+        if (request.ContainsKey("fields"))
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var (delta, error) = FieldValues.Check(await FieldValues.DefinitionsAsync(connection, null, "contact", ct), request["fields"]);
+            if (error is not null)
+            {
+                return CrmResult<ContactProfile>.Invalid(error.Field!, error.Error!);
+            }
+            fields = delta;
+        }
+
         const string update = $"""
             update contacts ct set
                 name = case when @setName then @name else ct.name end,
                 email = case when @setEmail then @email else ct.email end,
                 phone = case when @setPhone then @phone else ct.phone end,
                 company_id = case when @setCompany then @companyId else ct.company_id end,
+                fields = case when @setFields then (ct.fields - @removed::text[]) || @set::jsonb else ct.fields end,
                 updated_at = @now
             where ct.id = @id and {CrmAccess.ContactVisible}
             returning (select coalesce(array_agg(c.id), array[]::bigint[]) from conversations c where c.contact_id = ct.id)
@@ -127,6 +142,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
                 setEmail = request.ContainsKey("email"), email,
                 setPhone = request.ContainsKey("phone"), phone,
                 setCompany = request.ContainsKey("companyId"), companyId,
+                setFields = fields is not null, set = fields?.Set ?? "{}", removed = fields?.Removed ?? [],
             }, cancellationToken: ct));
         }
         if (conversations is null)

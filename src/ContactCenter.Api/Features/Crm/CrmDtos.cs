@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Fields;
 
 namespace ContactCenter.Api.Features.Crm;
 
@@ -17,7 +18,17 @@ public sealed record ContactInfo(long Id, string Name, string? Email, string? Ph
 /// <summary>A deal as the kanban shows it.</summary>
 public sealed record DealCard(
     long Id, string Title, decimal Amount, string Currency, long PipelineId, long StageId, ContactRef? Contact, UserRef? Assignee,
-    string? Outcome, ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt);
+    string? Outcome, ActivityRef? NextActivity, DateTimeOffset StageEnteredAt, DateTimeOffset CreatedAt)
+{
+    /// <summary>Custom field values by key (issue #17); the rest is what the list view shows beside the board's card.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = FieldValues.Empty;
+
+    public string? Source { get; init; }
+
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
 
 public sealed record LossReasonDto(long Id, string Name);
 
@@ -28,11 +39,18 @@ public sealed partial record DealDto(
 {
     /// <summary>The company the deal is with (issue #17); null when none.</summary>
     public long? CompanyId { get; init; }
+
+    /// <summary>Custom field values by key (issue #17).</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = FieldValues.Empty;
 }
 
 public sealed partial record LeadDto(
     long Id, string Title, string Status, string? Source, ContactInfo Contact, UserRef? Assignee, string? JunkReason, long? DealId,
-    ActivityRef? NextActivity, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    ActivityRef? NextActivity, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Custom field values by key (issue #17).</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = FieldValues.Empty;
+}
 
 public sealed record ActorDto(string Type, long? Id, string? Name);
 

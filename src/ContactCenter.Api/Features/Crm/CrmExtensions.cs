@@ -1,5 +1,6 @@
 using ContactCenter.Api.Features.Contacts;
 using ContactCenter.Api.Features.Crm.Automation;
+using ContactCenter.Api.Features.Fields;
 
 namespace ContactCenter.Api.Features.Crm;
 
@@ -28,6 +29,7 @@ public static class CrmExtensions
         services.AddSingleton<AutomationRules>();
         services.AddSingleton<AutomationRunner>();
         services.AddSingleton<CrmScheduler>();
+        services.AddCustomFields();
         services.AddHostedService(sp => sp.GetRequiredService<CrmScheduler>());
         return builder;
     }
@@ -47,6 +49,8 @@ public static class CrmExtensions
         app.MapContactDirectoryApi();
         app.MapCompaniesApi();
         Imports.ImportsApi.MapImportsApi(app);
+        app.MapCustomFieldsApi();
+        app.MapListViewsApi();
         return app;
     }
 }

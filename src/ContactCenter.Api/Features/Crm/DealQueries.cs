@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Fields;
 using Dapper;
 using Npgsql;
 
@@ -16,7 +17,8 @@ public sealed class DealQueries(NpgsqlDataSource db)
         d.assignee_id, u.name as assignee_name, d.source, d.lead_id, d.parent_deal_id, d.outcome, d.loss_reason_id, lr.name as loss_reason_name,
         d.closed_at, coalesce(d.stage_entered_at, d.created_at) as stage_entered_at, d.created_at, d.updated_at,
         na.id as next_activity_id, na.type as next_activity_type, na.title as next_activity_title, na.due_at as next_activity_due_at,
-        d.company_id
+        d.company_id,
+        d.fields::text as fields_json
         """;
 
     internal const string Joins = """
@@ -63,18 +65,22 @@ public sealed class DealQueries(NpgsqlDataSource db)
         public string? NextActivityTitle { get; init; }
         public DateTimeOffset? NextActivityDueAt { get; init; }
         public long? CompanyId { get; init; }
+        public string? FieldsJson { get; init; }
 
         private ActivityRef? Next => NextActivityId is null ? null : new ActivityRef(NextActivityId.Value, NextActivityType!, NextActivityTitle!, NextActivityDueAt!.Value);
 
         private UserRef? Assignee => AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? "");
 
         public DealCard ToCard() => new(Id, Title, Amount, Currency, PipelineId, StageId,
-            ContactId is null ? null : new ContactRef(ContactId.Value, ContactName ?? ""), Assignee, Outcome, Next, StageEnteredAt, CreatedAt);
+            ContactId is null ? null : new ContactRef(ContactId.Value, ContactName ?? ""), Assignee, Outcome, Next, StageEnteredAt, CreatedAt)
+        {
+            Fields = FieldValues.Parse(FieldsJson), Source = Source, ClosedAt = ClosedAt, UpdatedAt = UpdatedAt,
+        };
 
         public DealDto ToDto() => new(Id, Title, Amount, Currency, PipelineId, new StageDto(StageId, StageName, StageSort, StageSemantic),
             ContactId is null ? null : new ContactInfo(ContactId.Value, ContactName ?? "", ContactEmail, ContactPhone) { Labels = Labels.LabelList.Parse(ContactLabels) }, Assignee,
             Source, LeadId, ParentDealId, Outcome, LossReasonId is null ? null : new LossReasonDto(LossReasonId.Value, LossReasonName ?? ""),
-            ClosedAt, Next, StageEnteredAt, CreatedAt, UpdatedAt) { CompanyId = CompanyId };
+            ClosedAt, Next, StageEnteredAt, CreatedAt, UpdatedAt) { CompanyId = CompanyId, Fields = FieldValues.Parse(FieldsJson) };
     }
 
     public async Task<DealDto?> GetAsync(CurrentUser me, long id, CancellationToken ct)

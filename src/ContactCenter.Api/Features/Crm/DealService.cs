@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Fields;
 using Dapper;
 using Npgsql;
 
@@ -9,7 +10,11 @@ namespace ContactCenter.Api.Features.Crm;
 public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNotifier notifier, TimeProvider clock)
 {
     public sealed record CreateRequest(string? Title, decimal? Amount, string? Currency, long? PipelineId, long? StageId, long? ContactId, long? AssigneeId, string? Source,
-        LeadService.ContactInput? Contact = null, JsonNode? Products = null, JsonNode? AmountFromProducts = null, JsonNode? SourceDetails = null);
+        LeadService.ContactInput? Contact = null, JsonNode? Products = null, JsonNode? AmountFromProducts = null, JsonNode? SourceDetails = null)
+    {
+        /// <summary>Custom field values {key: value} (issue #17).</summary>
+        public JsonObject? Fields { get; init; }
+    }
 
     public sealed record CloseRequest(string? Outcome, long? LossReasonId, long? StageId);
 
@@ -69,11 +74,17 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             {
                 return contact.As<DealDto>();
             }
+            var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "deal", ct), null, r.Fields, r.Fields is not null, creating: true, stage.PipelineId);
+            if (customFields.Failed)
+            {
+                return CrmResult<DealDto>.Invalid(customFields.Field!, customFields.Error!);
+            }
             // A manager's own new deal is theirs unless they say otherwise, so they keep seeing it.
             var assignee = r.AssigneeId ?? (me.IsStaff ? null : me.Id);
             id = (await DealWrites.InsertAsync(connection, tx, new NewDeal(stage.PipelineId, stage.Id, r.Title.Trim(), r.Amount ?? 0,
                 r.Currency?.ToUpperInvariant() ?? "USD", contact.Value, assignee, r.Source ?? "manual"), Actor.User(me), clock.GetUtcNow(), changes, ct))!.Value;
             await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), clock.GetUtcNow(), ct);
+            await FieldWrites.SetAsync(connection, tx, "deals", id, customFields.Json!, ct);
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
@@ -131,6 +142,16 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             {
                 return invalid.As<DealDto>();
             }
+            FieldValues.Merge? customFields = null;
+            if (body.ContainsKey("fields"))
+            {
+                customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "deal", ct),
+                    await FieldWrites.CurrentAsync(connection, tx, "deals", id, ct), body["fields"], sent: true, creating: false, deal.PipelineId);
+                if (customFields.Failed)
+                {
+                    return CrmResult<DealDto>.Invalid(customFields.Field!, customFields.Error!);
+                }
+            }
             if (stageId is not null && stageId != deal.StageId)
             {
                 var to = await StageRow.FindAsync(connection, tx, stageId.Value, ct);
@@ -178,6 +199,11 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             if (body.ContainsKey("currency")) { fields["currency"] = currency?.ToUpperInvariant(); }
             if (body.ContainsKey("assigneeId")) { fields["assigneeId"] = assigneeId; }
             if (body.ContainsKey("contactId")) { fields["contactId"] = contactId; }
+            if (customFields is not null)
+            {
+                await FieldWrites.SetAsync(connection, tx, "deals", id, customFields.Json!, ct);
+                fields["fields"] = body["fields"]!.DeepClone();
+            }
             if (fields.Count > 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition(update, new

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Fields;
 using ContactCenter.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +15,7 @@ public static class DealsApi
     public static IEndpointRouteBuilder MapDealsApi(this IEndpointRouteBuilder app)
     {
         var deals = app.MapGroup("/api/deals").RequireAuthorization();
-        deals.MapGet("/", List);
+        deals.MapGet("/", ListViewsApi.Deals);
         deals.MapPost("/", Create);
         deals.MapGet("/{id:long}", Get);
         deals.MapPatch("/{id:long}", Patch);
@@ -25,30 +26,6 @@ public static class DealsApi
         deals.MapPost("/{id:long}/comments", (long id, CommentRequest r, ClaimsPrincipal p, TimelineService t, CancellationToken ct) =>
             Comment(Subject.Deal(id), r, p, t, ct));
         return app;
-    }
-
-    private static async Task<Results<Ok<Page<DealCard>>, ValidationProblem>> List(long? pipelineId, long? stageId, string? assigneeId, string? state,
-        int? limit, string? cursor, ClaimsPrincipal principal, DealQueries queries, CancellationToken ct)
-    {
-        var me = CurrentUser.From(principal);
-        long? assignee = null;
-        if (assigneeId == "me")
-        {
-            assignee = me.Id;
-        }
-        else if (assigneeId is not null)
-        {
-            if (!long.TryParse(assigneeId, out var parsed))
-            {
-                return CrmHttp.Invalid("assigneeId", "assigneeId is a user id or me.");
-            }
-            assignee = parsed;
-        }
-        if (state is not (null or "open" or "won" or "lost"))
-        {
-            return CrmHttp.Invalid("state", "state is open, won or lost.");
-        }
-        return TypedResults.Ok(await queries.ListAsync(me, new DealQueries.ListQuery(pipelineId, stageId, assignee, state, PipelinesApi.Limit(limit), cursor), ct));
     }
 
     private static async Task<Results<Created<DealDto>, ProblemHttpResult, ValidationProblem>> Create(

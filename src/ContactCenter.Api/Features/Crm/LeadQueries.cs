@@ -1,6 +1,7 @@
 using System.Text;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Fields;
 using Dapper;
 using Npgsql;
 
@@ -9,11 +10,12 @@ namespace ContactCenter.Api.Features.Crm;
 /// <summary>Reads leads as a user may see them, newest first (keyset on id).</summary>
 public sealed class LeadQueries(NpgsqlDataSource db)
 {
-    private const string Select = $"""
+    internal const string Select = $"""
         select {Labels.LabelList.OfContact} as contact_labels, l.id, l.title, l.status, l.source, l.junk_reason, l.deal_id, l.created_at, l.updated_at,
                ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name, ct.email as contact_email, ct.phone as contact_phone,
                l.assignee_id, u.name as assignee_name,
-               na.id as next_activity_id, na.type as next_activity_type, na.title as next_activity_title, na.due_at as next_activity_due_at
+               na.id as next_activity_id, na.type as next_activity_type, na.title as next_activity_title, na.due_at as next_activity_due_at,
+               l.fields::text as fields_json
         from leads l
         join contacts ct on ct.id = l.contact_id
         left join users u on u.id = l.assignee_id
@@ -23,7 +25,7 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         ) na on true
         """;
 
-    private sealed class Row
+    internal sealed class Row
     {
         public long Id { get; init; }
         public string Title { get; init; } = "";
@@ -44,11 +46,12 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         public string? NextActivityType { get; init; }
         public string? NextActivityTitle { get; init; }
         public DateTimeOffset? NextActivityDueAt { get; init; }
+        public string? FieldsJson { get; init; }
 
         public LeadDto ToDto() => new(Id, Title, Status, Source, new ContactInfo(ContactId, ContactName, ContactEmail, ContactPhone) { Labels = Labels.LabelList.Parse(ContactLabels) },
             AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), JunkReason, DealId,
             NextActivityId is null ? null : new ActivityRef(NextActivityId.Value, NextActivityType!, NextActivityTitle!, NextActivityDueAt!.Value),
-            CreatedAt, UpdatedAt);
+            CreatedAt, UpdatedAt) { Fields = FieldValues.Parse(FieldsJson) };
     }
 
     public async Task<LeadDto?> GetAsync(CurrentUser me, long id, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Fields;
 using Dapper;
 using Npgsql;
 
@@ -11,7 +12,11 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
     public sealed record ContactInput(string? Name, string? Email, string? Phone, long? Id = null);
 
     public sealed record CreateRequest(string? Title, long? ContactId, ContactInput? Contact, long? AssigneeId, string? Source,
-        long? StatusId = null, JsonNode? SourceDetails = null);
+        long? StatusId = null, JsonNode? SourceDetails = null)
+    {
+        /// <summary>Custom field values {key: value} (issue #17).</summary>
+        public JsonObject? Fields { get; init; }
+    }
 
     public sealed record ConvertRequest(long? PipelineId, long? StageId, string? Title, decimal? Amount, string? Currency, long? AssigneeId);
 
@@ -43,6 +48,11 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return invalid.As<LeadDto>();
             }
+            var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "lead", ct), null, r.Fields, r.Fields is not null, creating: true, null);
+            if (customFields.Failed)
+            {
+                return CrmResult<LeadDto>.Invalid(customFields.Field!, customFields.Error!);
+            }
             if (await extras.Value.CheckAsync(connection, tx, ct) is { } badStatus)
             {
                 return badStatus.As<LeadDto>();
@@ -61,6 +71,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             id = await LeadWrites.InsertAsync(connection, tx, contactId, title!, assignee, r.Source ?? "manual", Actor.User(me), clock.GetUtcNow(),
                 new { source = r.Source ?? "manual" }, changes, ct);
             await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), clock.GetUtcNow(), ct);
+            await FieldWrites.SetAsync(connection, tx, "leads", id, customFields.Json!, ct);
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);
@@ -116,6 +127,16 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return badStatus.As<LeadDto>();
             }
+            if (body.ContainsKey("fields"))
+            {
+                var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "lead", ct),
+                    await FieldWrites.CurrentAsync(connection, tx, "leads", id, ct), body["fields"], sent: true, creating: false, null);
+                if (customFields.Failed)
+                {
+                    return CrmResult<LeadDto>.Invalid(customFields.Field!, customFields.Error!);
+                }
+                await FieldWrites.SetAsync(connection, tx, "leads", id, customFields.Json!, ct);
+            }
             var setAssignee = body.ContainsKey("assigneeId");
             var newStatus = status ?? (setAssignee && assigneeId is not null && lead.Status == "new" ? "in_work" : lead.Status);
             await connection.ExecuteAsync(new CommandDefinition("""
@@ -124,7 +145,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
                 where id = @id
                 """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = now.UtcDateTime }, tx, cancellationToken: ct));
             await Timeline.AddAsync(connection, tx, id, null, "updated", Actor.User(me), now,
-                new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId } }, ct);
+                new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId, fields = body["fields"]?.DeepClone() } }, ct);
             await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), now, ct);
             changes.Leads.Add(id);
             await tx.CommitAsync(ct);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Fields;
 using ContactCenter.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,7 @@ public static class LeadsApi
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var leads = app.MapGroup("/api/leads").RequireAuthorization();
-        leads.MapGet("/", List);
+        leads.MapGet("/", ListViewsApi.Leads);
         leads.MapPost("/", Create);
         leads.MapGet("/{id:long}", Get);
         leads.MapPatch("/{id:long}", Patch);
@@ -23,26 +24,6 @@ public static class LeadsApi
         leads.MapPost("/{id:long}/comments", (long id, DealsApi.CommentRequest r, ClaimsPrincipal p, TimelineService t, CancellationToken ct) =>
             DealsApi.Comment(Subject.Lead(id), r, p, t, ct));
         return app;
-    }
-
-    private static async Task<Results<Ok<Page<LeadDto>>, ValidationProblem>> List(string? status, string? assigneeId, int? limit, string? cursor,
-        ClaimsPrincipal principal, LeadQueries queries, CancellationToken ct)
-    {
-        var me = CurrentUser.From(principal);
-        if (status is not (null or "new" or "in_work" or "converted" or "junk"))
-        {
-            return CrmHttp.Invalid("status", "status is new, in_work, converted or junk.");
-        }
-        long? assignee = assigneeId == "me" ? me.Id : null;
-        if (assigneeId is not null and not "me")
-        {
-            if (!long.TryParse(assigneeId, out var parsed))
-            {
-                return CrmHttp.Invalid("assigneeId", "assigneeId is a user id or me.");
-            }
-            assignee = parsed;
-        }
-        return TypedResults.Ok(await queries.ListAsync(me, status, assignee, PipelinesApi.Limit(limit), cursor, ct));
     }
 
     private static async Task<Results<Ok<LeadDto>, ProblemHttpResult>> Get(long id, ClaimsPrincipal principal, LeadQueries queries, CancellationToken ct) =>

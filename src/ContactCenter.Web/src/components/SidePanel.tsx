@@ -10,6 +10,8 @@ import { CallButton, CallView } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
 import { ResourceStatus } from './Status';
 import { Link } from '../router';
+import { CustomFieldsEditor } from './fields/CustomFieldsEditor';
+import type { FieldValues } from './fields/fieldTypes';
 
 /** Beside the thread: the contact with all identities, and the linked lead or deal, editable in place. */
 export function SidePanel({ details, onDetails }: { details: ConversationDetails | null; onDetails?: (d: ConversationDetails) => void }) {
@@ -74,6 +76,12 @@ export function PossibleDuplicate({ details, onDetails, onLater }: { details: Co
       {error && <p className="error" role="alert">{error}</p>}
     </div>
   );
+}
+
+/** Saves custom field values (errors are shown beside the field by the editor). */
+async function patchFields(url: string, fields: FieldValues, reload: () => Promise<void>) {
+  await api(url, { method: 'PATCH', body: { fields } });
+  await reload();
 }
 
 function DealPanel({ id }: { id: Id }) {
@@ -144,6 +152,7 @@ function DealPanel({ id }: { id: Id }) {
               <button type="button" className="danger" onClick={() => void close('lost')}>{t('closeLost')}</button>
             </div>
           )}
+          <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} onChange={(fields) => patchFields(`/api/deals/${encodeURIComponent(String(id))}`, fields, () => deal.reload())} />
           <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={() => void deal.reload()} />
           <Timeline subject={{ type: 'deal', id }} />
         </>
@@ -189,6 +198,7 @@ function LeadPanel({ id }: { id: Id }) {
               <button type="submit" className="danger">{t('junk')}</button>
             </form>
           )}
+          <CustomFieldsEditor entity="lead" values={l.fields} readOnly={!open} onChange={(fields) => patchFields(base, fields, () => lead.reload())} />
           <SubjectActivities subject={{ type: 'lead', id: l.id }} open={!!open} onChanged={() => void lead.reload()} />
           <Timeline subject={{ type: 'lead', id }} />
         </>

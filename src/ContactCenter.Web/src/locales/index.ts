@@ -10,6 +10,7 @@ import { search } from './search';
 import { notifyStrings } from './notify';
 import { contactsStrings } from './contacts';
 import { cardStrings } from './cards';
+import { fieldStrings } from './fields';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -40,4 +41,5 @@ export const areas = merge(
   notifyStrings,
   contactsStrings,
   cardStrings,
+  fieldStrings,
 );

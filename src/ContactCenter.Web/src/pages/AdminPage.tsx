@@ -8,10 +8,11 @@ import { navigate, usePath } from '../router';
 import type { Id, LossReason, Pipeline, Stage } from '../types';
 import { AuditTab } from './admin/AuditTab';
 import { LabelsTab } from './admin/LabelsTab';
+import { CustomFieldsTab } from './admin/CustomFieldsTab';
 import { ChannelsTab } from './admin/channels/ChannelsTab';
 import { UsersTab } from './admin/UsersTab';
 
-const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode', 'labels', 'audit'] as const;
+const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode', 'labels', 'customFields', 'audit'] as const;
 type Tab = (typeof tabs)[number];
 
 export function AdminPage() {
@@ -35,6 +36,7 @@ export function AdminPage() {
         {tab === 'automation' && <Automation />}
         {tab === 'crmMode' && <CrmMode />}
         {tab === 'labels' && <LabelsTab />}
+        {tab === 'customFields' && <CustomFieldsTab />}
         {tab === 'audit' && <AuditTab />}
       </div>
     </div>

@@ -91,6 +91,7 @@ export function DealsPage() {
     <div className="page deals">
       <div className="page-head">
         <h1>{t('deals')}</h1>
+        <Link to="/deals/list">{t('listView')}</Link>
         {pipelines.data && (
           <>
             <label>{t('pipeline')}{' '}

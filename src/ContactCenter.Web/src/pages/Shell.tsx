@@ -19,6 +19,8 @@ import { ContactsPage } from './contacts/ContactsPage';
 import { DealsPage } from './DealsPage';
 import { DealCardPage } from './DealCardPage';
 import { LeadCardPage } from './LeadCardPage';
+import { DealListPage } from './lists/DealListPage';
+import { LeadListPage } from './lists/LeadListPage';
 import { InboxPage } from './InboxPage';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
@@ -47,6 +49,7 @@ export function Shell() {
   const nav = [
     { to: '/inbox', key: 'inbox', label: t('navInbox'), badge: counters?.unreadConversations, badgeLabel: t('badgeUnread', { count: counters?.unreadConversations ?? 0 }) },
     { to: '/deals', key: 'deals', label: t('navDeals') },
+    { to: '/leads', key: 'leads', label: t('navLeads') },
     { to: '/contacts', key: 'contacts', label: t('navContacts') },
     { to: '/companies', key: 'companies', label: t('navCompanies') },
     { to: '/canned', key: 'canned', label: t('navCanned') },
@@ -91,8 +94,8 @@ export function Shell() {
       <main className="content">
         {section === 'inbox' && <InboxPage />}
         {section === 'search' && <SearchPage />}
-        {section === 'deals' && (path.split('/')[2] ? <DealCardPage key={path} id={decodeURIComponent(path.split('/')[2])} /> : <DealsPage />)}
-        {section === 'leads' && path.split('/')[2] && <LeadCardPage key={path} id={decodeURIComponent(path.split('/')[2])} />}
+        {section === 'deals' && (path.startsWith('/deals/list') ? <DealListPage /> : path.split('/')[2] ? <DealCardPage key={path} id={decodeURIComponent(path.split('/')[2])} /> : <DealsPage />)}
+        {section === 'leads' && (path.split('/')[2] ? <LeadCardPage key={path} id={decodeURIComponent(path.split('/')[2])} /> : <LeadListPage />)}
         {section === 'contacts' && <ContactsPage />}
         {section === 'companies' && <CompaniesPage id={path.split('/')[2] ? decodeURIComponent(path.split('/')[2]) : null} />}
         {section === 'activities' && <ActivitiesPage />}

@@ -91,13 +91,18 @@ public static class RuleParser
         return result;
     }
 
+    private static bool IsCustomField(string field) =>
+        field.StartsWith("field.", StringComparison.Ordinal) && field.Length > 6 && field[6] is >= 'a' and <= 'z'
+        && field[6..].All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
+
     private static JsonObject ParseCondition(JsonObject c, int i)
     {
         var field = Text(c, "field", $"conditions[{i}].field", required: true, max: 50)!;
         var op = Text(c, "op", $"conditions[{i}].op", required: true, max: 20)!;
-        if (!ConditionFields.Contains(field))
+        // field.<key> tests a custom field of the lead or deal (issue #17); a key not defined (yet) simply never matches.
+        if (!ConditionFields.Contains(field) && !IsCustomField(field))
         {
-            throw new Invalid($"conditions[{i}].field", $"Unknown field '{field}'. Known: {string.Join(", ", ConditionFields)}.");
+            throw new Invalid($"conditions[{i}].field", $"Unknown field '{field}'. Known: {string.Join(", ", ConditionFields)}, field.<custom field key>.");
         }
         if (!ConditionOps.Contains(op))
         {

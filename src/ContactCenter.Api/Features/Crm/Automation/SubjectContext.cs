@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ContactCenter.Api.Features.Fields;
 using Dapper;
 using Npgsql;
 
@@ -24,6 +26,7 @@ public sealed class SubjectContext
     public DateTimeOffset? ClosedAt { get; init; }
     public string? Source { get; init; }
     public string? Status { get; init; }
+    public string? FieldsJson { get; init; }
 
     public Subject Subject => new(Type, Id);
 
@@ -32,13 +35,13 @@ public sealed class SubjectContext
             ? """
               select 'lead' as type, l.id, l.title, 0::numeric as amount, 'USD' as currency, null::bigint as pipeline_id, null::bigint as stage_id,
                      l.assignee_id, u.name as assignee_name, c.id as contact_id, coalesce(c.name, c.email, c.phone) as contact_name,
-                     c.email as contact_email, c.phone as contact_phone, null::timestamptz as closed_at, l.source, l.status
+                     c.email as contact_email, c.phone as contact_phone, null::timestamptz as closed_at, l.source, l.status, l.fields::text as fields_json
               from leads l join contacts c on c.id = l.contact_id left join users u on u.id = l.assignee_id where l.id = @id
               """
             : """
               select 'deal' as type, d.id, d.title, d.amount, d.currency, d.pipeline_id, d.stage_id,
                      d.assignee_id, u.name as assignee_name, c.id as contact_id, coalesce(c.name, c.email, c.phone) as contact_name,
-                     c.email as contact_email, c.phone as contact_phone, d.closed_at, d.source, coalesce(d.outcome, 'open') as status
+                     c.email as contact_email, c.phone as contact_phone, d.closed_at, d.source, coalesce(d.outcome, 'open') as status, d.fields::text as fields_json
               from deals d left join contacts c on c.id = d.contact_id left join users u on u.id = d.assignee_id where d.id = @id
               """, new { id = subject.Id }, tx, cancellationToken: ct));
 
@@ -71,6 +74,7 @@ public sealed class SubjectContext
                 "stageId" => StageId?.ToString(CultureInfo.InvariantCulture),
                 "channelKind" => @event["channelKind"]?.GetValue<string>(),
                 "source" => @event["source"]?.GetValue<string>() ?? Source,
+                var f when f.StartsWith("field.", StringComparison.Ordinal) => CustomField(f[6..]),
                 _ => null,
             };
             var expected = c["value"]!.ToString();
@@ -81,6 +85,12 @@ public sealed class SubjectContext
         }
         return true;
     }
+
+    /// <summary>A custom field's value as text (a multi-list's choices joined by ", ", so `contains` tests one of them); null when unset.</summary>
+    private string? CustomField(string key) =>
+        FieldValues.Parse(FieldsJson).TryGetValue(key, out var value) && value.ValueKind is not JsonValueKind.Null
+            ? FieldType.All["string"].Print(value)
+            : null;
 
     private static bool Holds(string op, string? actual, string expected)
     {

@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Crm;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Fields;
+
+/// <summary>
+/// `POST /api/deals/bulk`: assign, move or close many deals at once, all or nothing. Every id must be a deal the caller
+/// sees (one that is not answers 404 and nothing changes); each deal changes through the same <see cref="DealWrites"/>
+/// steps as the single-deal routes (stage history, timeline, automation events), and the changes are pushed after commit.
+/// </summary>
+public sealed class DealBulkService(NpgsqlDataSource db, CrmNotifier notifier, TimeProvider clock)
+{
+    public const int MaxIds = 500;
+
+    public sealed record BulkResult(int Count, IReadOnlyList<long> Ids);
+
+    public async Task<CrmResult<BulkResult>> ApplyAsync(CurrentUser me, JsonObject body, CancellationToken ct)
+    {
+        long[] ids;
+        long? assigneeId = null, stageId = null, lossReasonId = null;
+        string? outcome = null;
+        try
+        {
+            ids = body["ids"] is JsonArray array ? array.Select(i => i!.GetValue<long>()).Distinct().ToArray() : [];
+            assigneeId = body["assigneeId"]?.GetValue<long>();
+            stageId = body["stageId"]?.GetValue<long>();
+            if (body["close"] is { } close)
+            {
+                outcome = close["outcome"]?.GetValue<string>() ?? (close["won"]?.GetValue<bool>() is { } won ? (won ? "won" : "lost") : null);
+                lossReasonId = close["lossReasonId"]?.GetValue<long>();
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException)
+        {
+            return CrmResult<BulkResult>.Invalid("body", "ids is an array of deal ids; assigneeId and stageId are ids; close is {won: true|false, lossReasonId?}.");
+        }
+        if (ids.Length is 0 or > MaxIds)
+        {
+            return CrmResult<BulkResult>.Invalid("ids", $"ids lists 1 to {MaxIds} deal ids.");
+        }
+        var actions = (body.ContainsKey("assigneeId") ? 1 : 0) + (stageId is not null ? 1 : 0) + (body.ContainsKey("close") ? 1 : 0);
+        if (actions != 1)
+        {
+            return CrmResult<BulkResult>.Invalid("body", "Give exactly one of assigneeId, stageId or close.");
+        }
+        if (body.ContainsKey("close") && outcome is not ("won" or "lost"))
+        {
+            return CrmResult<BulkResult>.Invalid("close", "close is {won: true} or {won: false, lossReasonId}.");
+        }
+        if (outcome == "lost" && lossReasonId is null)
+        {
+            return CrmResult<BulkResult>.Invalid("close.lossReasonId", "Lost deals need a loss reason (GET /api/loss-reasons).");
+        }
+        var changes = new CrmChanges();
+        var now = clock.GetUtcNow();
+        var actor = Actor.User(me);
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            // Locked in id order so two overlapping bulk changes cannot deadlock.
+            var deals = (await connection.QueryAsync<DealState>(new CommandDefinition($"""
+                select d.id, d.pipeline_id, d.stage_id, d.title, d.assignee_id, d.contact_id, d.closed_at, d.outcome
+                from deals d where d.id = any(@ids) and {CrmAccess.DealVisible} order by d.id for no key update of d
+                """, new { ids, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct))).ToList();
+            if (deals.Count != ids.Length)
+            {
+                var missing = ids.Except(deals.Select(d => d.Id)).Order().First();
+                return CrmResult<BulkResult>.NotFound($"There is no such deal: {missing}. Nothing was changed.");
+            }
+            CrmResult<BulkResult>? failed = null;
+            if (body.ContainsKey("assigneeId"))
+            {
+                failed = await AssignAsync(connection, tx, me, deals, assigneeId, actor, now, changes, ct);
+            }
+            else if (stageId is not null)
+            {
+                failed = await MoveAsync(connection, tx, deals, stageId.Value, actor, now, changes, ct);
+            }
+            else
+            {
+                failed = await CloseAsync(connection, tx, deals, outcome!, lossReasonId, actor, now, changes, ct);
+            }
+            if (failed is not null)
+            {
+                return failed;
+            }
+            await tx.CommitAsync(ct);
+        }
+        await notifier.FlushAsync(changes, ct);
+        return CrmResult<BulkResult>.Ok(new BulkResult(ids.Length, ids.Order().ToList()));
+    }
+
+    private static async Task<CrmResult<BulkResult>?> AssignAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, List<DealState> deals,
+        long? assigneeId, Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    {
+        if (await DealService.CheckPeopleAsync(connection, tx, me, null, assigneeId, ct) is { } invalid)
+        {
+            return invalid.As<BulkResult>();
+        }
+        foreach (var deal in deals.Where(d => d.AssigneeId != assigneeId))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update deals set assignee_id = @assigneeId, updated_at = @now where id = @id",
+                new { id = deal.Id, assigneeId, now = now.UtcDateTime }, tx, cancellationToken: ct));
+            await Timeline.AddAsync(connection, tx, null, deal.Id, "updated", actor, now, new { changes = new { assigneeId }, bulk = true }, ct);
+            changes.Deals.Add(deal.Id);
+            changes.Counters(deal.AssigneeId, assigneeId);
+        }
+        return null;
+    }
+
+    private static async Task<CrmResult<BulkResult>?> MoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<DealState> deals, long stageId,
+        Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    {
+        var to = await StageRow.FindAsync(connection, tx, stageId, ct);
+        if (to is null)
+        {
+            return CrmResult<BulkResult>.NotFound("There is no such stage.");
+        }
+        if (to.Semantic != "open")
+        {
+            return CrmResult<BulkResult>.Invalid("stageId", "Bulk moves go to open stages; use close to win or lose deals.");
+        }
+        if (deals.FirstOrDefault(d => d.ClosedAt is not null) is { } closed)
+        {
+            return CrmResult<BulkResult>.Conflict($"Deal {closed.Id} is closed ({closed.Outcome}); reopen it before moving it. Nothing was changed.");
+        }
+        foreach (var deal in deals)
+        {
+            await DealWrites.MoveAsync(connection, tx, deal, to, actor, now, changes, ct);
+        }
+        return null;
+    }
+
+    private static async Task<CrmResult<BulkResult>?> CloseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<DealState> deals, string outcome,
+        long? lossReasonId, Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    {
+        string? reason = null;
+        if (outcome == "lost")
+        {
+            reason = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "select name from loss_reasons where id = @id", new { id = lossReasonId }, tx, cancellationToken: ct));
+            if (reason is null)
+            {
+                return CrmResult<BulkResult>.Invalid("close.lossReasonId", "There is no such loss reason.");
+            }
+        }
+        if (deals.FirstOrDefault(d => d.ClosedAt is not null) is { } closed)
+        {
+            return CrmResult<BulkResult>.Conflict($"Deal {closed.Id} is already closed ({closed.Outcome}). Nothing was changed.");
+        }
+        foreach (var deal in deals)
+        {
+            if (await StageRow.FirstAsync(connection, tx, deal.PipelineId, outcome, ct) is not { } to)
+            {
+                return CrmResult<BulkResult>.Conflict($"The pipeline of deal {deal.Id} has no {outcome} stage. Nothing was changed.");
+            }
+            await DealWrites.CloseAsync(connection, tx, deal, to, outcome == "lost" ? lossReasonId : null, reason, actor, now, changes, ct);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Infrastructure;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Fields;
+
+/// <summary>
+/// The deals list view: `GET /api/deals` with filters, a sort and keyset pages, or every matching row as CSV. Visibility is
+/// the board's (<see cref="CrmAccess.DealVisible"/>); `field.key=` filters use the GIN index on `deals.fields`.
+/// </summary>
+public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock)
+{
+    public sealed record Filter(
+        long? PipelineId, long? StageId, long? AssigneeId, bool Unassigned, string? State, string? Source, decimal? MinAmount, decimal? MaxAmount,
+        DateTime? CreatedFrom, DateTime? CreatedTo, DateTime? ClosedFrom, DateTime? ClosedTo, bool? Overdue, string? Fields,
+        ListSort Sort, (object Key, long Id)? After, int Limit);
+
+    public async Task<(Filter? Filter, Validation Errors, IReadOnlyList<CustomField> Definitions)> ReadAsync(HttpRequest request, CurrentUser me, CancellationToken ct)
+    {
+        var q = new ListQueryReader(request.Query);
+        IReadOnlyList<CustomField> definitions;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            definitions = await FieldValues.DefinitionsAsync(connection, null, "deal", ct);
+        }
+        var (assignee, unassigned) = q.Assignee("assigneeId", me.Id);
+        var state = q.Text("state");
+        if (state is not (null or "open" or "won" or "lost"))
+        {
+            q.Errors.Add("state", "state is open, won or lost.");
+        }
+        var sort = ListSort.Parse(q.Text("sort"), "d", deals: true);
+        if (sort is null)
+        {
+            q.Errors.Add("sort", "sort is id, created, updated, amount or closed, with - before it (or :desc after it) for descending.");
+        }
+        var cursor = q.Text("cursor", 500);
+        var after = cursor is null || sort is null ? null : sort.ReadCursor(cursor);
+        if (cursor is not null && after is null)
+        {
+            q.Errors.Add("cursor", "The cursor is not valid (it belongs to one sort).");
+        }
+        var filter = new Filter(q.Long("pipelineId"), q.Long("stageId"), assignee, unassigned, state, q.Text("source"), q.Decimal("minAmount"), q.Decimal("maxAmount"),
+            q.Date("createdFrom", end: false), q.Date("createdTo", end: true), q.Date("closedFrom", end: false), q.Date("closedTo", end: true), q.Bool("overdue"),
+            q.Fields(definitions), sort!, after, PipelinesApi.Limit(q.Long("limit") is { } l ? (int)Math.Min(l, int.MaxValue) : null));
+        return (q.Errors.HasErrors ? null : filter, q.Errors, definitions);
+    }
+
+    private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
+    {
+        var sql = new StringBuilder($"select {DealQueries.Columns} from deals d {DealQueries.Joins} where {CrmAccess.DealVisible}");
+        var args = new DynamicParameters(new { me = me.Id, staff = me.IsStaff });
+        void And(string condition, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" and ").Append(condition);
+                args.Add(name, value);
+            }
+        }
+        And("d.pipeline_id = @pipelineId", "pipelineId", f.PipelineId);
+        And("d.stage_id = @stageId", "stageId", f.StageId);
+        And("d.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);
+        if (f.Unassigned)
+        {
+            sql.Append(" and d.assignee_id is null");
+        }
+        sql.Append(f.State switch
+        {
+            "open" => " and d.closed_at is null",
+            "won" => " and d.outcome = 'won'",
+            "lost" => " and d.outcome = 'lost'",
+            _ => "",
+        });
+        And("d.source = @source", "source", f.Source);
+        And("d.amount >= @minAmount", "minAmount", f.MinAmount);
+        And("d.amount <= @maxAmount", "maxAmount", f.MaxAmount);
+        And("d.created_at >= @createdFrom", "createdFrom", f.CreatedFrom);
+        And("d.created_at < @createdTo", "createdTo", f.CreatedTo);
+        And("d.closed_at >= @closedFrom", "closedFrom", f.ClosedFrom);
+        And("d.closed_at < @closedTo", "closedTo", f.ClosedTo);
+        And("d.fields @> @fields::jsonb", "fields", f.Fields);
+        if (f.Overdue is { } overdue)
+        {
+            sql.Append(overdue ? " and " : " and not ").Append("""
+                exists (select 1 from activities oa where oa.subject_type = 'deal' and oa.subject_id = d.id and oa.completed_at is null and oa.due_at < @now)
+                """);
+            args.Add("now", clock.GetUtcNow().UtcDateTime);
+        }
+        if (page && f.After is { } after)
+        {
+            sql.Append(f.Sort.After("d.id"));
+            args.Add("afterKey", after.Key);
+            args.Add("afterId", after.Id);
+        }
+        sql.Append(f.Sort.OrderBy("d.id"));
+        if (page)
+        {
+            sql.Append(" limit @take");
+            args.Add("take", f.Limit + 1);
+        }
+        return (sql.ToString(), args);
+    }
+
+    public async Task<Page<DealCard>> PageAsync(CurrentUser me, Filter f, CancellationToken ct)
+    {
+        var (sql, args) = Build(me, f, page: true);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<DealQueries.Row>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
+        string? next = null;
+        if (rows.Count > f.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            var last = rows[^1];
+            next = f.Sort.Cursor(f.Sort.Key switch
+            {
+                "amount" => last.Amount,
+                "updated" => last.UpdatedAt,
+                "closed" => last.ClosedAt ?? DateTimeOffset.UnixEpoch,
+                _ => last.CreatedAt,
+            }, last.Id);
+        }
+        return new Page<DealCard>(rows.Select(r => r.ToCard()).ToList(), next);
+    }
+
+    /// <summary>Every matching row (no pages), streamed from the database to the response as it is read.</summary>
+    public async Task WriteCsvAsync(CurrentUser me, Filter f, IReadOnlyList<CustomField> definitions, Stream output, CancellationToken ct)
+    {
+        var (sql, args) = Build(me, f, page: false);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var csv = new CsvText(output);
+        await csv.RowAsync(["Id", "Title", "Amount", "Currency", "Stage", "Outcome", "Contact", "Email", "Phone", "Assignee", "Source", "Created", "Closed", "Updated",
+            .. definitions.Select(d => d.Label)]);
+        await foreach (var r in connection.QueryUnbufferedAsync<DealQueries.Row>(sql, args).WithCancellation(ct))
+        {
+            var values = FieldValues.Parse(r.FieldsJson);
+            await csv.RowAsync([r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Title, CsvText.Money(r.Amount), r.Currency, r.StageName, r.Outcome,
+                r.ContactName, r.ContactEmail, r.ContactPhone, r.AssigneeName, r.Source, CsvText.Date(r.CreatedAt), CsvText.Date(r.ClosedAt), CsvText.Date(r.UpdatedAt),
+                .. definitions.Select(d => values.TryGetValue(d.Key, out var v) ? FieldType.All[d.Type].Print(v) : "")]);
+        }
+    }
+}

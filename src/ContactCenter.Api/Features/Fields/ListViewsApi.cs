@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Crm;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactCenter.Api.Features.Fields;
+
+/// <summary>The list views of deals and leads (`GET /api/deals`, `GET /api/leads`: JSON pages or CSV) and bulk changes of deals.</summary>
+public static class ListViewsApi
+{
+    public static IEndpointRouteBuilder MapListViewsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/deals/bulk", Bulk).RequireAuthorization();
+        return app;
+    }
+
+    public static async Task<Results<Ok<Page<DealCard>>, PushStreamHttpResult, ValidationProblem>> Deals(
+        HttpRequest request, ClaimsPrincipal principal, DealListQuery list, CancellationToken ct)
+    {
+        var me = CurrentUser.From(principal);
+        var (filter, errors, definitions) = await list.ReadAsync(request, me, ct);
+        if (filter is null)
+        {
+            return errors.ToResult("Some filters are not valid.");
+        }
+        if (BadFormat(request) is { } bad)
+        {
+            return bad;
+        }
+        return ListQueryReader.WantsCsv(request)
+            ? TypedResults.Stream(stream => list.WriteCsvAsync(me, filter, definitions, stream, ct), "text/csv; charset=utf-8", "deals.csv")
+            : TypedResults.Ok(await list.PageAsync(me, filter, ct));
+    }
+
+    public static async Task<Results<Ok<Page<LeadDto>>, PushStreamHttpResult, ValidationProblem>> Leads(
+        HttpRequest request, ClaimsPrincipal principal, LeadListQuery list, CancellationToken ct)
+    {
+        var me = CurrentUser.From(principal);
+        var (filter, errors, definitions) = await list.ReadAsync(request, me, ct);
+        if (filter is null)
+        {
+            return errors.ToResult("Some filters are not valid.");
+        }
+        if (BadFormat(request) is { } bad)
+        {
+            return bad;
+        }
+        return ListQueryReader.WantsCsv(request)
+            ? TypedResults.Stream(stream => list.WriteCsvAsync(me, filter, definitions, stream, ct), "text/csv; charset=utf-8", "leads.csv")
+            : TypedResults.Ok(await list.PageAsync(me, filter, ct));
+    }
+
+    private static async Task<Results<Ok<DealBulkService.BulkResult>, ProblemHttpResult, ValidationProblem>> Bulk(
+        JsonObject request, ClaimsPrincipal principal, DealBulkService service, CancellationToken ct) =>
+        CrmHttp.Ok(await service.ApplyAsync(CurrentUser.From(principal), request, ct));
+
+    private static ValidationProblem? BadFormat(HttpRequest request) =>
+        request.Query["format"].ToString() is "" or "csv" or "json" ? null : CrmHttp.Invalid("format", "format is csv or json.");
+}

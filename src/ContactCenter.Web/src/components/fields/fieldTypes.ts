@@ -1,0 +1,26 @@
+import type { Id } from '../../types';
+
+/** A custom field definition (GET /api/custom-fields). */
+export interface CustomField {
+  id: Id; entity: 'contact' | 'company' | 'lead' | 'deal'; key: string; label: string;
+  type: 'string' | 'number' | 'money' | 'date' | 'list' | 'multi-list' | 'boolean' | 'url';
+  required: boolean; options: string[]; pipelineId: Id | null; sort: number; archived: boolean;
+}
+
+export type FieldValue = string | number | boolean | string[] | null;
+export type FieldValues = Record<string, FieldValue>;
+
+export const fieldTypes: CustomField['type'][] = ['string', 'number', 'money', 'date', 'list', 'multi-list', 'boolean', 'url'];
+
+/** A stored value as text (lists, tables, CSV previews). */
+export function showValue(value: FieldValue | undefined, yes: string, no: string): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.join(', ');
+  if (typeof value === 'boolean') return value ? yes : no;
+  return String(value);
+}
+
+/** The fields of an entity that belong on a row of this pipeline (a field without a pipeline belongs everywhere). */
+export function applicable(fields: CustomField[], pipelineId?: Id | null): CustomField[] {
+  return fields.filter((f) => !f.archived && (f.pipelineId == null || String(f.pipelineId) === String(pipelineId ?? '')));
+}

@@ -1,0 +1,147 @@
+import { useEffect, useMemo, useState } from 'react';
+import { showValue } from '../../components/fields/fieldTypes';
+import { useCustomFields } from '../../components/fields/useCustomFields';
+import { useI18n } from '../../i18n';
+import { money, shortTime } from '../../lib/format';
+import { useResource } from '../../lib/useResource';
+import { useHubEvent } from '../../live';
+import { Link } from '../../router';
+import type { StringKey } from '../../strings';
+import type { DealCard, Id, Pipeline, UserListItem } from '../../types';
+import { ColumnChooser } from './ColumnChooser';
+import { DealBulkBar } from './DealBulkBar';
+import { FieldFilters } from './FieldFilters';
+import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import { StageProgress } from './StageProgress';
+import './lists.css';
+
+type Row = DealCard & { fields?: Record<string, never>; source?: string | null; closedAt?: string | null; createdAt?: string; updatedAt?: string | null };
+const sortable = ['amount', 'created', 'updated', 'closed'];
+
+/** /deals/list: the deals as a table with filters, sort, a column choice, bulk actions and CSV export of the filtered rows. */
+export function DealListPage() {
+  const { t, locale } = useI18n();
+  const pipelines = useResource<Pipeline[]>('/api/pipelines');
+  const users = useResource<UserListItem[]>('/api/users');
+  const defs = useCustomFields('deal');
+  const [filters, setFilters] = useState<Record<string, string>>({ pipelineId: '', state: 'open' });
+  const [sort, setSort] = useState('-created');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!filters.pipelineId && pipelines.data?.length) {
+      setFilters((f) => ({ ...f, pipelineId: String((pipelines.data!.find((p) => p.isDefault) ?? pipelines.data![0]).id) }));
+    }
+  }, [pipelines.data, filters.pipelineId]);
+  const params = useMemo(() => listParams(filters, sort), [filters, sort]);
+  const list = useListPages<Row>('/api/deals', params);
+  useHubEvent('dealUpdated', () => { void list.reload(); });
+  const pipeline = pipelines.data?.find((p) => String(p.id) === filters.pipelineId);
+  const fields = (defs.data ?? []).filter((f) => f.pipelineId == null || String(f.pipelineId) === filters.pipelineId);
+
+  const all = [
+    { key: 'title', label: t('title') }, { key: 'stage', label: t('stage') }, { key: 'amount', label: t('amount') },
+    { key: 'assignee', label: t('assignee') }, { key: 'contact', label: t('contact') }, { key: 'source', label: t('source') },
+    { key: 'created', label: t('createdAt') }, { key: 'updated', label: t('updatedAt') }, { key: 'closed', label: t('closedAt') },
+    ...fields.map((f) => ({ key: `field.${f.key}`, label: f.label })),
+  ];
+  const { columns, toggle } = useColumns('cc.dealList.columns', ['title', 'stage', 'amount', 'assignee', 'contact', 'created']);
+  const shown = all.filter((c) => c.key === 'title' || columns.includes(c.key));
+  const set = (key: string, value: string) => { setSelected(new Set()); setFilters((f) => ({ ...f, [key]: value })); };
+
+  function cell(d: Row, key: string) {
+    switch (key) {
+      case 'title': return <Link to={`/deals/${encodeURIComponent(String(d.id))}`}>{d.title}</Link>;
+      case 'stage': return <StageProgress pipeline={pipeline ?? pipelines.data?.find((p) => String(p.id) === String(d.pipelineId))} stageId={d.stageId} outcome={d.outcome} />;
+      case 'amount': return money(d.amount, locale, d.currency);
+      case 'assignee': return d.assignee?.name ?? t('unassigned');
+      case 'contact': return d.contact?.name ?? '';
+      case 'source': return d.source ?? '';
+      case 'created': return d.createdAt ? shortTime(d.createdAt, locale) : '';
+      case 'updated': return d.updatedAt ? shortTime(d.updatedAt, locale) : '';
+      case 'closed': return d.closedAt ? shortTime(d.closedAt, locale) : '';
+      default: return showValue((d.fields as Record<string, never> | undefined)?.[key.slice(6)], t('yes'), t('no'));
+    }
+  }
+  const toggleSort = (key: string) => setSort((s) => (s === `-${key}` ? key : `-${key}`));
+  const ids: Id[] = list.items.filter((d) => selected.has(String(d.id))).map((d) => d.id);
+
+  return (
+    <div className="page list-view" data-testid="deal-list">
+      <div className="page-head">
+        <h1>{t('dealList')}</h1>
+        <Link to="/deals">{t('boardView')}</Link>
+        <ColumnChooser all={all.filter((c) => c.key !== 'title')} visible={columns} onToggle={toggle} />
+        <button type="button" onClick={() => { setError(null); downloadCsv('/api/deals', params, 'deals.csv').catch((e: Error) => setError(e.message)); }}>{t('exportCsv')}</button>
+      </div>
+      <form className="filter-bar" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
+        <label className="filter">{t('pipeline')}
+          <select value={filters.pipelineId} onChange={(e) => { set('pipelineId', e.target.value); set('stageId', ''); }}>
+            {(pipelines.data ?? []).map((p) => <option key={String(p.id)} value={String(p.id)}>{p.name}</option>)}
+          </select>
+        </label>
+        <label className="filter">{t('stage')}
+          <select value={filters.stageId ?? ''} onChange={(e) => set('stageId', e.target.value)}>
+            <option value="">{t('any')}</option>
+            {(pipeline?.stages ?? []).map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
+          </select>
+        </label>
+        <label className="filter">{t('dealState')}
+          <select value={filters.state ?? ''} onChange={(e) => set('state', e.target.value)}>
+            <option value="">{t('any')}</option>
+            <option value="open">{t('stateOpen')}</option><option value="won">{t('stateWon')}</option><option value="lost">{t('stateLost')}</option>
+          </select>
+        </label>
+        <label className="filter">{t('assignee')}
+          <select value={filters.assigneeId ?? ''} onChange={(e) => set('assigneeId', e.target.value)}>
+            <option value="">{t('allAssignees')}</option>
+            <option value="me">{t('assignedToMe')}</option>
+            <option value="none">{t('unassigned')}</option>
+            {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+          </select>
+        </label>
+        <label className="filter">{t('minAmount')}<input type="number" defaultValue={filters.minAmount} onBlur={(e) => set('minAmount', e.target.value)} /></label>
+        <label className="filter">{t('maxAmount')}<input type="number" defaultValue={filters.maxAmount} onBlur={(e) => set('maxAmount', e.target.value)} /></label>
+        <label className="filter">{t('createdFrom')}<input type="date" value={filters.createdFrom ?? ''} onChange={(e) => set('createdFrom', e.target.value)} /></label>
+        <label className="filter">{t('createdTo')}<input type="date" value={filters.createdTo ?? ''} onChange={(e) => set('createdTo', e.target.value)} /></label>
+        <label className="filter">{t('closedFrom')}<input type="date" value={filters.closedFrom ?? ''} onChange={(e) => set('closedFrom', e.target.value)} /></label>
+        <label className="filter">{t('closedTo')}<input type="date" value={filters.closedTo ?? ''} onChange={(e) => set('closedTo', e.target.value)} /></label>
+        <label className="filter check"><input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />{t('overdueOnly')}</label>
+        <label className="filter">{t('sortBy')}
+          <select value={sort} onChange={(e) => setSort(e.target.value)}>
+            {sortable.flatMap((k) => [`-${k}`, k]).map((s) => <option key={s} value={s}>{t(`sort_${s.replace('-', 'desc_')}` as StringKey)}</option>)}
+          </select>
+        </label>
+        <FieldFilters fields={fields} filters={filters} onChange={set} />
+      </form>
+      {ids.length > 0 && <DealBulkBar ids={ids} pipeline={pipeline} users={users.data ?? []} onDone={() => { setSelected(new Set()); void list.reload(); }} />}
+      {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
+      <table className="list-table">
+        <thead>
+          <tr>
+            <th><input type="checkbox" aria-label={t('selectAll')} checked={list.items.length > 0 && ids.length === list.items.length}
+              onChange={(e) => setSelected(e.target.checked ? new Set(list.items.map((d) => String(d.id))) : new Set())} /></th>
+            {shown.map((c) => (
+              <th key={c.key} aria-sort={sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined}>
+                {sortable.includes(c.key)
+                  ? <button type="button" className="sort" onClick={() => toggleSort(c.key)}>{c.label}{sort === c.key ? ' ▲' : sort === `-${c.key}` ? ' ▼' : ''}</button>
+                  : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((d) => (
+            <tr key={String(d.id)} data-deal-id={String(d.id)}>
+              <td><input type="checkbox" aria-label={t('selectRow', { name: d.title })} checked={selected.has(String(d.id))}
+                onChange={(e) => setSelected((s) => { const n = new Set(s); if (e.target.checked) n.add(String(d.id)); else n.delete(String(d.id)); return n; })} /></td>
+              {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(d, c.key)}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!list.loading && list.items.length === 0 && <p className="muted">{t('noDeals')}</p>}
+      {list.next && <button type="button" onClick={() => void list.more()} disabled={list.loading}>{t('loadMore')}</button>}
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import { useMemo, useState } from 'react';
+import { showValue } from '../../components/fields/fieldTypes';
+import { useCustomFields } from '../../components/fields/useCustomFields';
+import { useI18n } from '../../i18n';
+import { shortTime } from '../../lib/format';
+import { useResource } from '../../lib/useResource';
+import { useHubEvent } from '../../live';
+import { Link } from '../../router';
+import type { Lead, UserListItem } from '../../types';
+import { ColumnChooser } from './ColumnChooser';
+import { FieldFilters } from './FieldFilters';
+import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import './lists.css';
+
+type Row = Lead & { fields?: Record<string, never>; source?: string | null; createdAt?: string; updatedAt?: string };
+
+/** /leads: the leads as a table with filters, sort, a column choice and CSV export of the filtered rows. */
+export function LeadListPage() {
+  const { t, locale } = useI18n();
+  const users = useResource<UserListItem[]>('/api/users');
+  const defs = useCustomFields('lead');
+  const [filters, setFilters] = useState<Record<string, string>>({});
+  const [sort, setSort] = useState('-created');
+  const [error, setError] = useState<string | null>(null);
+  const params = useMemo(() => listParams(filters, sort), [filters, sort]);
+  const list = useListPages<Row>('/api/leads', params);
+  useHubEvent('leadUpdated', () => { void list.reload(); });
+  const fields = defs.data ?? [];
+  const all = [
+    { key: 'title', label: t('title') }, { key: 'status', label: t('leadStatus') }, { key: 'contact', label: t('contact') },
+    { key: 'assignee', label: t('assignee') }, { key: 'source', label: t('source') }, { key: 'created', label: t('createdAt') }, { key: 'updated', label: t('updatedAt') },
+    ...fields.map((f) => ({ key: `field.${f.key}`, label: f.label })),
+  ];
+  const { columns, toggle } = useColumns('cc.leadList.columns', ['title', 'status', 'contact', 'assignee', 'created']);
+  const shown = all.filter((c) => c.key === 'title' || columns.includes(c.key));
+  const set = (key: string, value: string) => setFilters((f) => ({ ...f, [key]: value }));
+
+  function cell(l: Row, key: string) {
+    switch (key) {
+      case 'title': return <Link to={`/leads/${encodeURIComponent(String(l.id))}`}>{l.title}</Link>;
+      case 'status': return <span className="pill">{l.status}</span>;
+      case 'contact': return l.contact?.name ?? '';
+      case 'assignee': return l.assignee?.name ?? t('unassigned');
+      case 'source': return l.source ?? '';
+      case 'created': return l.createdAt ? shortTime(l.createdAt, locale) : '';
+      case 'updated': return l.updatedAt ? shortTime(l.updatedAt, locale) : '';
+      default: return showValue((l.fields as Record<string, never> | undefined)?.[key.slice(6)], t('yes'), t('no'));
+    }
+  }
+  const toggleSort = (key: string) => setSort((s) => (s === `-${key}` ? key : `-${key}`));
+
+  return (
+    <div className="page list-view" data-testid="lead-list">
+      <div className="page-head">
+        <h1>{t('leads')}</h1>
+        <ColumnChooser all={all.filter((c) => c.key !== 'title')} visible={columns} onToggle={toggle} />
+        <button type="button" onClick={() => { setError(null); downloadCsv('/api/leads', params, 'leads.csv').catch((e: Error) => setError(e.message)); }}>{t('exportCsv')}</button>
+      </div>
+      <form className="filter-bar" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
+        <label className="filter">{t('leadStatus')}
+          <select value={filters.status ?? ''} onChange={(e) => set('status', e.target.value)}>
+            <option value="">{t('any')}</option>
+            {['new', 'in_work', 'converted', 'junk'].map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <label className="filter">{t('assignee')}
+          <select value={filters.assigneeId ?? ''} onChange={(e) => set('assigneeId', e.target.value)}>
+            <option value="">{t('allAssignees')}</option>
+            <option value="me">{t('assignedToMe')}</option>
+            <option value="none">{t('unassigned')}</option>
+            {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+          </select>
+        </label>
+        <label className="filter">{t('source')}<input type="text" defaultValue={filters.source} onBlur={(e) => set('source', e.target.value.trim())} /></label>
+        <label className="filter">{t('createdFrom')}<input type="date" value={filters.createdFrom ?? ''} onChange={(e) => set('createdFrom', e.target.value)} /></label>
+        <label className="filter">{t('createdTo')}<input type="date" value={filters.createdTo ?? ''} onChange={(e) => set('createdTo', e.target.value)} /></label>
+        <label className="filter check"><input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />{t('overdueOnly')}</label>
+        <FieldFilters fields={fields} filters={filters} onChange={set} />
+      </form>
+      {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
+      <table className="list-table">
+        <thead>
+          <tr>
+            {shown.map((c) => (
+              <th key={c.key} aria-sort={sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined}>
+                {c.key === 'created' || c.key === 'updated'
+                  ? <button type="button" className="sort" onClick={() => toggleSort(c.key)}>{c.label}{sort === c.key ? ' ▲' : sort === `-${c.key}` ? ' ▼' : ''}</button>
+                  : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((l) => (
+            <tr key={String(l.id)} data-lead-id={String(l.id)}>
+              {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(l, c.key)}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!list.loading && list.items.length === 0 && <p className="muted">{t('noLeads')}</p>}
+      {list.next && <button type="button" onClick={() => void list.more()} disabled={list.loading}>{t('loadMore')}</button>}
+    </div>
+  );
+}

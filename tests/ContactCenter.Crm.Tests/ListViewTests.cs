@@ -1,0 +1,218 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dapper;
+
+namespace ContactCenter.Crm.Tests;
+
+/// <summary>The list views of deals and leads (issue #17): filters, sort, keyset pages, CSV, bulk changes; visibility as the board.</summary>
+[Collection(CrmCollection.Name)]
+public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await fixture.ResetCrmAsync();
+        await using var db = fixture.Db();
+        await db.ExecuteAsync("truncate table custom_fields restart identity");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static IEnumerable<string> Titles(JsonObject page) => page["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>());
+
+    private async Task<(HttpClient Admin, HttpClient M1, HttpClient M2, long M1Id, long M2Id)> PeopleAsync()
+    {
+        var m1 = await fixture.CreateUserAsync("lv-m1", "manager");
+        var m2 = await fixture.CreateUserAsync("lv-m2", "manager");
+        return (fixture.Admin(), fixture.App.Http(m1.Token), fixture.App.Http(m2.Token), m1.Id, m2.Id);
+    }
+
+    [Fact]
+    public async Task Deals_filter_sort_and_page_and_a_second_manager_sees_only_their_own()
+    {
+        var (admin, m1, m2, m1Id, _) = await PeopleAsync();
+        using var _a = admin; using var _1 = m1; using var _2 = m2;
+        await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "tier", label = "Tier", type = "list", options = new[] { "gold", "silver" } }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        var amounts = new[] { 100m, 700m, 300m, 900m, 500m };
+        var ids = new List<long>();
+        foreach (var (amount, i) in amounts.Select((a, i) => (a, i)))
+        {
+            var deal = await (await m1.PostJsonAsync("/api/deals", new { title = $"M1 deal {amount}", amount, source = i % 2 == 0 ? "web" : "call", fields = new { tier = i < 3 ? "gold" : "silver" } }))
+                .OkJsonAsync(HttpStatusCode.Created);
+            ids.Add(deal.Id());
+        }
+        await (await m2.PostJsonAsync("/api/deals", new { title = "M2 secret deal", amount = 800, fields = new { tier = "gold" } })).OkJsonAsync(HttpStatusCode.Created);
+
+        // Sorted by amount ascending, two per page, the cursor walks every row once.
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await m1.GetAsync($"/api/deals?sort=amount&limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).OkJsonAsync();
+            seen.AddRange(Titles(page));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        Assert.Equal(amounts.Order().Select(a => $"M1 deal {a}"), seen);
+        Assert.Equal(["M1 deal 900", "M1 deal 700"], Titles(await (await m1.GetAsync("/api/deals?sort=amount:desc&limit=2")).OkJsonAsync()));
+
+        Assert.Equal(["M1 deal 700", "M1 deal 300"], Titles(await (await m1.GetAsync("/api/deals?minAmount=300&maxAmount=700&field.tier=gold&sort=-amount")).OkJsonAsync()));
+        Assert.Equal(["M1 deal 500", "M1 deal 300", "M1 deal 100"], Titles(await (await m1.GetAsync("/api/deals?source=web&sort=-amount")).OkJsonAsync()));
+        Assert.Equal(5, (await (await m1.GetAsync($"/api/deals?assigneeId={m1Id}")).OkJsonAsync())["items"]!.AsArray().Count);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        Assert.Equal(5, (await (await m1.GetAsync($"/api/deals?createdFrom={today}&createdTo={today}")).OkJsonAsync())["items"]!.AsArray().Count);
+        Assert.Empty((await (await m1.GetAsync("/api/deals?createdTo=2001-01-01")).OkJsonAsync())["items"]!.AsArray());
+        Assert.Empty((await (await m1.GetAsync("/api/deals?overdue=true")).OkJsonAsync())["items"]!.AsArray());
+
+        // The other manager's gold deal is not in the first manager's list, nor the reverse; staff see all.
+        Assert.DoesNotContain("M2 secret deal", Titles(await (await m1.GetAsync("/api/deals?field.tier=gold")).OkJsonAsync()));
+        Assert.Equal(["M2 secret deal"], Titles(await (await m2.GetAsync("/api/deals?field.tier=gold")).OkJsonAsync()));
+        Assert.Equal(4, (await (await admin.GetAsync("/api/deals?field.tier=gold")).OkJsonAsync())["items"]!.AsArray().Count);
+        var csv = await (await m2.GetAsync("/api/deals?format=csv")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("M1 deal", csv);
+        Assert.Contains("M2 secret deal", csv);
+
+        // An overdue activity puts a deal in the overdue filter.
+        await (await m1.PostJsonAsync("/api/activities", new { subject = new { type = "deal", id = ids[0] }, type = "call", title = "Late", dueAt = DateTimeOffset.UtcNow.AddHours(-2) }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        Assert.Equal(["M1 deal 100"], Titles(await (await m1.GetAsync("/api/deals?overdue=true")).OkJsonAsync()));
+        Assert.Equal(4, (await (await m1.GetAsync("/api/deals?overdue=false")).OkJsonAsync())["items"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("minAmount=lots", "minAmount")]
+    [InlineData("sort=price", "sort")]
+    [InlineData("sort=amount:sideways", "sort")]
+    [InlineData("createdFrom=yesterday", "createdFrom")]
+    [InlineData("overdue=maybe", "overdue")]
+    [InlineData("field.nosuch=1", "field.nosuch")]
+    [InlineData("field.seats=many", "field.seats")]
+    [InlineData("field.tier=bronze", "field.tier")]
+    [InlineData("cursor=abc", "cursor")]
+    [InlineData("assigneeId=someone", "assigneeId")]
+    [InlineData("stageId=x", "stageId")]
+    [InlineData("format=xml", "format")]
+    public async Task A_bad_filter_is_a_400_naming_it(string query, string field)
+    {
+        using var admin = fixture.Admin();
+        await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "seats", label = "Seats", type = "number" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "tier", label = "Tier", type = "list", options = new[] { "gold" } })).OkJsonAsync(HttpStatusCode.Created);
+        var problem = JsonNode.Parse(await (await admin.GetAsync("/api/deals?" + query)).ProblemBodyAsync(HttpStatusCode.BadRequest))!;
+        Assert.True(problem["errors"]?[field] is not null, problem.ToJsonString());
+        Assert.Contains("field.nosuch", await (await admin.GetAsync("/api/leads?field.nosuch=1")).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("sort", await (await admin.GetAsync("/api/leads?sort=amount")).ProblemBodyAsync(HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task Csv_has_every_filtered_row_with_a_bom_russian_text_quoted_separators_and_custom_field_columns()
+    {
+        using var admin = fixture.Admin();
+        await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "city", label = "Город", type = "string" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "deal", key = "tags", label = "Tags", type = "multi-list", options = new[] { "vip", "partner" } }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/api/deals", new { title = "Сделка; \"Ромашка\", ООО", amount = 1234.5, fields = new { city = "Москва; центр", tags = new[] { "vip", "partner" } } }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        for (var i = 0; i < 120; i++)
+        {
+            await (await admin.PostJsonAsync("/api/deals", new { title = $"Bulk {i}", amount = 10 + i, fields = new { city = "Omsk" } })).OkJsonAsync(HttpStatusCode.Created);
+        }
+        await (await admin.PostJsonAsync("/api/deals", new { title = "Elsewhere", fields = new { city = "Tver" } })).OkJsonAsync(HttpStatusCode.Created);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/deals?minAmount=10&sort=amount&limit=5");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var response = await admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var text = Encoding.UTF8.GetString(bytes[3..]);
+        var lines = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        // Every page's rows (the limit is for JSON pages), none outside the filter.
+        Assert.Equal(1 + 121, lines.Length);
+        Assert.EndsWith(",Город,Tags", lines[0]);
+        Assert.DoesNotContain("Elsewhere", text);
+        Assert.Equal("Bulk 0", lines[1].Split(',')[1]);
+        var russian = Assert.Single(lines, l => l.Contains("Ромашка"));
+        Assert.Contains("\"Сделка; \"\"Ромашка\"\", ООО\",1234.50,USD", russian);
+        Assert.EndsWith(",\"Москва; центр\",\"vip, partner\"", russian);
+
+        var same = await (await admin.GetAsync("/api/deals?minAmount=10&sort=amount&format=csv")).Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes, same);
+        var filtered = Encoding.UTF8.GetString(await (await admin.GetAsync($"/api/deals?format=csv&field.city={Uri.EscapeDataString("Москва; центр")}")).Content.ReadAsByteArrayAsync());
+        Assert.Equal(2, filtered.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Leads_list_filters_by_status_source_and_field_and_exports_csv()
+    {
+        var (admin, m1, m2, _, _) = await PeopleAsync();
+        using var _a = admin; using var _1 = m1; using var _2 = m2;
+        await (await admin.PostJsonAsync("/api/custom-fields", new { entity = "lead", key = "hot", label = "Hot", type = "boolean" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await m1.PostJsonAsync("/api/leads", new { title = "Hot lead", contact = new { name = "Ivan" }, source = "fair", fields = new { hot = true } })).OkJsonAsync(HttpStatusCode.Created);
+        await (await m1.PostJsonAsync("/api/leads", new { title = "Cold lead", contact = new { name = "Olga" }, fields = new { hot = false } })).OkJsonAsync(HttpStatusCode.Created);
+        await (await m2.PostJsonAsync("/api/leads", new { title = "Other hot lead", contact = new { name = "Petr" }, fields = new { hot = true } })).OkJsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal(["Hot lead"], Titles(await (await m1.GetAsync("/api/leads?field.hot=true")).OkJsonAsync()));
+        Assert.Equal(["Hot lead"], Titles(await (await m1.GetAsync("/api/leads?source=fair")).OkJsonAsync()));
+        Assert.Equal(["Cold lead", "Hot lead"], Titles(await (await m1.GetAsync("/api/leads?sort=-created&status=new")).OkJsonAsync()));
+        Assert.Equal(["Hot lead", "Cold lead"], Titles(await (await m1.GetAsync("/api/leads?sort=created")).OkJsonAsync()));
+        var csv = await (await m1.GetAsync("/api/leads?format=csv&field.hot=true")).Content.ReadAsStringAsync();
+        Assert.Contains("Hot lead", csv);
+        Assert.DoesNotContain("Other hot lead", csv);
+        Assert.EndsWith(",Hot", csv.Split("\r\n")[0]);
+    }
+
+    [Fact]
+    public async Task Bulk_changes_all_or_nothing_and_pushes_each_deal()
+    {
+        var (admin, m1, m2, m1Id, m2Id) = await PeopleAsync();
+        using var _a = admin; using var _1 = m1; using var _2 = m2;
+        var mine = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            mine.Add((await (await m1.PostJsonAsync("/api/deals", new { title = $"Mine {i}", amount = 10 })).OkJsonAsync(HttpStatusCode.Created)).Id());
+        }
+        var theirs = (await (await m2.PostJsonAsync("/api/deals", new { title = "Theirs" })).OkJsonAsync(HttpStatusCode.Created)).Id();
+        var proposal = await fixture.StageIdAsync("Proposal");
+        await using var db = fixture.Db();
+        async Task<string> StateAsync() => string.Join(";", await db.QueryAsync<string>(
+            "select id || ':' || stage_id || ':' || coalesce(assignee_id, 0) || ':' || coalesce(outcome, '') from deals order by id"));
+        var before = await StateAsync();
+
+        // One deal the caller does not see: 404, nothing changed (and nothing said about that deal).
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine.Append(theirs), stageId = proposal })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine.Append(9_999_999), stageId = proposal })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = proposal, assigneeId = m1Id })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = Array.Empty<long>(), stageId = proposal })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = new { won = false } })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = await fixture.StageIdAsync("Won") })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = "1,2", stageId = proposal })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(before, await StateAsync());
+
+        var log = new EventLog();
+        await using var hub = await fixture.HubAsync(fixture.AdminToken, log);
+        var moved = await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = proposal })).OkJsonAsync();
+        Assert.Equal(3, moved["count"]!.GetValue<int>());
+        foreach (var id in mine)
+        {
+            await log.WaitForAsync("dealUpdated", p => p["deal"]?["id"]?.GetValue<long>() == id || p["id"]?.GetValue<long>() == id);
+        }
+        Assert.Equal(3, await db.ExecuteScalarAsync<long>("select count(*) from deal_stage_history where stage_id = @proposal", new { proposal }));
+
+        // A closed one makes the whole move a 409.
+        await (await m1.PostJsonAsync($"/api/deals/{mine[0]}/close", new { outcome = "won" })).OkJsonAsync();
+        var beforeConflict = await StateAsync();
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = await fixture.StageIdAsync("Negotiation") })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(beforeConflict, await StateAsync());
+
+        var lost = await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine.Skip(1), close = new { won = false, lossReasonId = 1 } })).OkJsonAsync();
+        Assert.Equal(2, lost["count"]!.GetValue<int>());
+        Assert.Equal(2, await db.ExecuteScalarAsync<long>("select count(*) from deals where outcome = 'lost' and loss_reason_id = 1"));
+
+        await (await admin.PostJsonAsync("/api/deals/bulk", new { ids = mine.Append(theirs), assigneeId = m2Id })).OkJsonAsync();
+        Assert.Equal(4, await db.ExecuteScalarAsync<long>("select count(*) from deals where assignee_id = @m2Id", new { m2Id }));
+        Assert.Equal(4, (await (await m2.GetAsync("/api/deals")).OkJsonAsync())["items"]!.AsArray().Count);
+    }
+}
