@@ -37,6 +37,9 @@ public interface IInboxClient
     /// <summary>A new item of the user's notification centre (the same record `GET /api/notifications` lists); sent to that user only.</summary>
     Task notification(Features.Notifications.NotificationItem notification);
 
+    /// <summary>The user marked notices read on one device: the others update their bell; sent to that user only.</summary>
+    Task notificationsRead(Features.Notifications.NotificationsRead read);
+
     /// <summary>Something may have been missed (e.g. the backplane was away): re-read through REST.</summary>
     Task resync(ResyncEvent resync);
 }

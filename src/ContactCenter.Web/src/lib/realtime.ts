@@ -20,6 +20,8 @@ export interface HubEvents {
   leadUpdated: Lead;
   /** A new item of the caller's notification centre. */
   notification: AppNotification;
+  /** The user marked notifications read on another device (or this one): `all`, or these ids; `unread` is what is left. */
+  notificationsRead: { ids: Id[]; all: boolean; unread: number };
   /** Emitted by the client after a reconnect, and by the server when it may have dropped events. */
   resync: { reason: string };
 }
@@ -56,7 +58,7 @@ export class Realtime {
     this.connection.serverTimeoutInMilliseconds = 20_000;
     this.connection.keepAliveIntervalInMilliseconds = 7_000;
     const names: EventName[] = ['messageCreated', 'messageUpdated', 'conversationUpdated', 'conversationRemoved',
-      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'notification', 'resync'];
+      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'notification', 'notificationsRead', 'resync'];
     for (const name of names) this.connection.on(name, (payload: unknown) => this.emit(name, payload as never));
     this.connection.onreconnecting(() => { this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }); this.lost(); });
     this.connection.onreconnected(() => void this.joined());
