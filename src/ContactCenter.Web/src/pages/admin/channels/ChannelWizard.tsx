@@ -5,6 +5,7 @@ import { api } from '../../../lib/api';
 import { explain } from '../../../lib/errors';
 import type { StringKey } from '../../../strings';
 import type { Channel } from '../../../types';
+import { AutoMessagesFields, autoFrom, autoToSettings, type AutoMessages } from './AutoMessagesFields';
 import { noErrors, splitErrors, type FieldErrors } from './fieldErrors';
 import { channelKinds, initialValues, isSecret, kindOf, settingsOf, type FormValues } from './kinds';
 import { MembersPicker } from './MembersPicker';
@@ -29,6 +30,8 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
   const [problem, setProblem] = useState<string | null>(null);
   const [channel, setChannel] = useState<Channel | null>(null);
   const [members, setMembers] = useState<Set<string>>(new Set());
+  // Out-of-hours reply, acknowledgement and CSAT are set here too, not only later on the channel's edit page.
+  const [auto, setAuto] = useState<AutoMessages>(() => autoFrom({}));
   const [busy, setBusy] = useState(false);
   const def = kindOf(kind);
 
@@ -50,8 +53,8 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
     void run(async () => {
       setErrors(noErrors());
       const saved = channel
-        ? await api<Channel>(channelPath(channel.id), { method: 'PATCH', body: { name, settings: settingsOf(def!, values, true, replaced) } })
-        : await api<Channel>('/api/channels', { body: { kind, name, settings: settingsOf(def!, values, false, replaced) } });
+        ? await api<Channel>(channelPath(channel.id), { method: 'PATCH', body: { name, settings: { ...settingsOf(def!, values, true, replaced), ...autoToSettings(auto) } } })
+        : await api<Channel>('/api/channels', { body: { kind, name, settings: { ...settingsOf(def!, values, false, replaced), ...autoToSettings(auto) } } });
       setChannel(saved);
       setMembers(new Set(saved.memberIds.map(String)));
       setReplaced(new Set());
@@ -110,6 +113,7 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
           <SettingsFields def={def} values={values} onChange={setValues} errors={errors.settings}
             secretsSet={channel?.secretsSet} replaced={replaced}
             onReplace={channel ? (n, on) => setReplaced((r) => { const x = new Set(r); if (on) x.add(n); else x.delete(n); return x; }) : undefined} />
+          <AutoMessagesFields value={auto} onChange={setAuto} />
           {[...errors.rules, ...errors.other].length > 0 && <p className="error" role="alert">{t('chErrorsOther', { list: [...errors.rules, ...errors.other].join(' ') })}</p>}
           {problem && <p className="error" role="alert">{problem}</p>}
           <div className="wizard-buttons">
