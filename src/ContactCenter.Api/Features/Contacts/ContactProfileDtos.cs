@@ -8,7 +8,11 @@ namespace ContactCenter.Api.Features.Contacts;
 /// </summary>
 public sealed record ContactProfile(
     long Id, string Name, string? Email, string? Phone, IReadOnlyList<ContactIdentityDto> Identities,
-    IReadOnlyList<ContactConversationItem> Conversations, IReadOnlyList<ContactLeadItem> Leads, IReadOnlyList<ContactDealItem> Deals);
+    IReadOnlyList<ContactConversationItem> Conversations, IReadOnlyList<ContactLeadItem> Leads, IReadOnlyList<ContactDealItem> Deals)
+{
+    /// <summary>The contact's own labels (PUT /api/contacts/{id}/labels), in name order.</summary>
+    public ContactCenter.Api.Features.Labels.LabelList Labels { get; init; } = ContactCenter.Api.Features.Labels.LabelList.Empty;
+}
 
 public sealed record ContactConversationItem(long Id, long ChannelId, string ChannelName, string ChannelKind, string Status, string? AssigneeName, DateTime LastActivityAt);
 

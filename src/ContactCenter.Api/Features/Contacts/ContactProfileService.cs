@@ -24,7 +24,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
     public async Task<ContactProfile?> GetAsync(CurrentUser me, long id, CancellationToken ct)
     {
         const string sql = $"""
-            select ct.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name, ct.email, ct.phone
+            select ct.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name, ct.email, ct.phone, {ContactCenter.Api.Features.Labels.LabelList.OfContact} as labels
             from contacts ct where ct.id = @id and {CrmAccess.ContactVisible};
             select channel_kind, address, display_name, username from contact_identities where contact_id = @id order by id;
             select vc.id, ch.id as channel_id, ch.name as channel_name, ch.kind as channel_kind, vc.status, u.name as assignee_name, vc.last_activity_at
@@ -44,7 +44,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone)>();
+        var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone, string? Labels)>();
         if (contact.Id == 0)
         {
             return null;
@@ -53,7 +53,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             (await grid.ReadAsync<ContactIdentityDto>()).ToList(),
             (await grid.ReadAsync<ContactConversationItem>()).ToList(),
             (await grid.ReadAsync<ContactLeadItem>()).ToList(),
-            (await grid.ReadAsync<ContactDealItem>()).ToList());
+            (await grid.ReadAsync<ContactDealItem>()).ToList()) { Labels = ContactCenter.Api.Features.Labels.LabelList.Parse(contact.Labels) };
     }
 
     /// <summary>
