@@ -393,12 +393,14 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
     }
 
     [Fact]
-    public async Task Out_of_hours_reply_acknowledgement_and_CSAT_are_set_while_creating_the_channel()
+    public async Task Business_hours_out_of_hours_reply_acknowledgement_and_CSAT_are_set_while_creating_the_channel()
     {
         await OpenWizardAsync();
         await ChooseKindAsync("API integration");
         await page.GetByLabel("Channel name").FillAsync("Auto " + suffix);
         await page.GetByLabel("Signing secret").FillAsync("wizard-secret-auto-" + suffix);
+        // An out-of-hours reply needs business hours: set in the same step.
+        await page.Locator(".channel-wizard .rules-fields").GetByLabel("Measure response times within business hours").CheckAsync();
         var auto = page.Locator(".channel-wizard [data-testid='auto-messages']");
         await auto.Locator("input[name='outOfHoursReply']").CheckAsync();
         await auto.Locator("textarea[name='outOfHoursText']").FillAsync("We are closed; back at 9.");
@@ -410,6 +412,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
 
         await Expect(page.Locator(".check-ok")).ToContainTextAsync("no credentials to check");
         var settings = (await ChannelNamedAsync("Auto " + suffix))["settings"]!;
+        Assert.NotNull(settings["businessHours"]?["week"]);
         Assert.True(settings["outOfHoursReply"]!["enabled"]!.GetValue<bool>());
         Assert.Equal("We are closed; back at 9.", settings["outOfHoursReply"]!["text"]!.GetValue<string>());
         Assert.True(settings["acknowledgement"]!["enabled"]!.GetValue<bool>());

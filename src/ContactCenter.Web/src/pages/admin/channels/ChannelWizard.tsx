@@ -10,6 +10,7 @@ import { noErrors, splitErrors, type FieldErrors } from './fieldErrors';
 import { channelKinds, initialValues, isSecret, kindOf, settingsOf, type FormValues } from './kinds';
 import { MembersPicker } from './MembersPicker';
 import { PublicInfo } from './PublicInfo';
+import { RulesFields, rulesFrom, rulesToSettings, type Rules } from './RulesFields';
 import { SettingsFields } from './SettingsFields';
 
 const steps = ['chStepKind', 'chStepSettings', 'chStepCheck', 'chStepPaste', 'chStepMembers'] as const;
@@ -30,8 +31,15 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
   const [problem, setProblem] = useState<string | null>(null);
   const [channel, setChannel] = useState<Channel | null>(null);
   const [members, setMembers] = useState<Set<string>>(new Set());
-  // Out-of-hours reply, acknowledgement and CSAT are set here too, not only later on the channel's edit page.
+  // Routing, SLA, business hours (an out-of-hours reply needs them), out-of-hours reply, acknowledgement and CSAT are
+  // set here too, not only later on the channel's edit page.
+  const [rules, setRules] = useState<Rules>(() => rulesFrom({}));
   const [auto, setAuto] = useState<AutoMessages>(() => autoFrom({}));
+  // A new channel gets no null ("cleared") setting; an existing one is PATCHed like the editor does.
+  const extras = (existing: boolean) => {
+    const all = { ...rulesToSettings(rules, channel?.settings ?? {}), ...autoToSettings(auto) };
+    return existing ? all : Object.fromEntries(Object.entries(all).filter(([, v]) => v !== null));
+  };
   const [busy, setBusy] = useState(false);
   const def = kindOf(kind);
 
@@ -53,8 +61,8 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
     void run(async () => {
       setErrors(noErrors());
       const saved = channel
-        ? await api<Channel>(channelPath(channel.id), { method: 'PATCH', body: { name, settings: { ...settingsOf(def!, values, true, replaced), ...autoToSettings(auto) } } })
-        : await api<Channel>('/api/channels', { body: { kind, name, settings: { ...settingsOf(def!, values, false, replaced), ...autoToSettings(auto) } } });
+        ? await api<Channel>(channelPath(channel.id), { method: 'PATCH', body: { name, settings: { ...settingsOf(def!, values, true, replaced), ...extras(true) } } })
+        : await api<Channel>('/api/channels', { body: { kind, name, settings: { ...settingsOf(def!, values, false, replaced), ...extras(false) } } });
       setChannel(saved);
       setMembers(new Set(saved.memberIds.map(String)));
       setReplaced(new Set());
@@ -113,6 +121,7 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
           <SettingsFields def={def} values={values} onChange={setValues} errors={errors.settings}
             secretsSet={channel?.secretsSet} replaced={replaced}
             onReplace={channel ? (n, on) => setReplaced((r) => { const x = new Set(r); if (on) x.add(n); else x.delete(n); return x; }) : undefined} />
+          <RulesFields rules={rules} onChange={setRules} errors={[]} />
           <AutoMessagesFields value={auto} onChange={setAuto} />
           {[...errors.rules, ...errors.other].length > 0 && <p className="error" role="alert">{t('chErrorsOther', { list: [...errors.rules, ...errors.other].join(' ') })}</p>}
           {problem && <p className="error" role="alert">{problem}</p>}
