@@ -209,7 +209,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
         // The servers of this test are a loopback port nothing listens on: the check must fail, in words.
         var closed = ClosedPort();
         await page.GetByLabel("Адрес почты").FillAsync($"sales{suffix}@test.local");
-        await Expect(page.GetByLabel("Логин")).ToHaveValueAsync($"sales{suffix}@test.local");
+        await Expect(page.Locator(".settings-fields").GetByLabel("Логин")).ToHaveValueAsync($"sales{suffix}@test.local");
         await page.Locator("[data-field='password'] input").FillAsync("mail-password");
         await page.GetByLabel("Сервер IMAP").FillAsync("127.0.0.1");
         await page.GetByLabel("Порт IMAP").FillAsync(closed.ToString(System.Globalization.CultureInfo.InvariantCulture));
