@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using WireMock.RequestBuilders;
@@ -97,5 +98,50 @@ public sealed class CannedBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Screenshot("canned-page-390-ru");
         var stored = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, "/api/canned-responses?q=spasibo"))!.AsArray();
         Assert.Equal("Спасибо, {{contact.name}}!", Assert.Single(stored)!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_canned_reply_with_a_file_puts_the_file_in_the_composer_and_the_customer_gets_text_and_file()
+    {
+        Callback.Given(Request.Create().WithPath("/cb").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        var channel = await Fx.CreateApiChannelAsync(Callback.Url + "/cb", "Canned files " + Suffix);
+        var manager = await Fx.CreateUserAsync("fila" + Suffix, "manager", channel.Id);
+        var conversationId = (await Fx.IngestAsync(channel, "cf-" + Suffix, "custf-" + Suffix, "Send me the price list", "Pavel"))["conversationId"]!.ToString();
+        var canned = await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/canned-responses",
+            new { shortcut = "prices" + Suffix, text = "Here is our price list, {{contact.name}}." });
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4 canned price list " + Suffix);
+        using (var http = Fx.App.Http(manager.Token))
+        using (var form = new MultipartFormDataContent())
+        {
+            var part = new ByteArrayContent(pdf);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+            form.Add(part, "file", "prices.pdf");
+            (await http.PostAsync($"/api/canned-responses/{canned!["id"]}/attachments", form)).EnsureSuccessStatusCode();
+        }
+        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        await Expect(Page.Locator(".message.inbound")).ToContainTextAsync("Send me the price list");
+        var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
+        await composer.FocusAsync();
+
+        await Page.Keyboard.TypeAsync("/prices" + Suffix);
+        var options = Page.GetByRole(AriaRole.Listbox, new() { Name = "Canned responses" }).GetByRole(AriaRole.Option);
+        await Expect(options).ToHaveCountAsync(1);
+        await Page.Keyboard.PressAsync("Enter");
+
+        await Expect(composer).ToHaveValueAsync("Here is our price list, Pavel.");
+        var pending = Page.GetByRole(AriaRole.List, new() { Name = "Files to send" }).Locator("li");
+        await Expect(pending).ToHaveCountAsync(1);
+        await Expect(pending.Filter(new() { HasText = "prices.pdf" })).ToHaveAttributeAsync("data-status", "ready");
+        await Page.Keyboard.PressAsync("Enter");
+
+        var reply = Page.Locator(".message.outbound").Filter(new() { HasText = "Here is our price list, Pavel." });
+        await Expect(reply).ToHaveAttributeAsync("data-status", "sent");
+        await Expect(reply.Locator(".attachment")).ToContainTextAsync("prices.pdf");
+        await Expect(pending).ToHaveCountAsync(0);
+        var delivered = JsonNode.Parse(Assert.Single(Callback.LogEntries).RequestMessage.Body!)!["message"]!;
+        Assert.Equal("Here is our price list, Pavel.", delivered["text"]!.GetValue<string>());
+        var file = Assert.Single(delivered["attachments"]!.AsArray())!;
+        Assert.Equal("prices.pdf", file["fileName"]!.GetValue<string>());
+        Assert.Equal(pdf, Convert.FromBase64String(file["contentBase64"]!.GetValue<string>()));
     }
 }

@@ -209,7 +209,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
         // The servers of this test are a loopback port nothing listens on: the check must fail, in words.
         var closed = ClosedPort();
         await page.GetByLabel("Адрес почты").FillAsync($"sales{suffix}@test.local");
-        await Expect(page.GetByLabel("Логин")).ToHaveValueAsync($"sales{suffix}@test.local");
+        await Expect(page.Locator(".settings-fields").GetByLabel("Логин")).ToHaveValueAsync($"sales{suffix}@test.local");
         await page.Locator("[data-field='password'] input").FillAsync("mail-password");
         await page.GetByLabel("Сервер IMAP").FillAsync("127.0.0.1");
         await page.GetByLabel("Порт IMAP").FillAsync(closed.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -390,6 +390,35 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save and check" }).ClickAsync();
         await ExpectCreatedAsync("Calls " + suffix, "voiceUrl", "https://calls.example.test", "Continue");
+    }
+
+    [Fact]
+    public async Task Business_hours_out_of_hours_reply_acknowledgement_and_CSAT_are_set_while_creating_the_channel()
+    {
+        await OpenWizardAsync();
+        await ChooseKindAsync("API integration");
+        await page.GetByLabel("Channel name").FillAsync("Auto " + suffix);
+        await page.GetByLabel("Signing secret").FillAsync("wizard-secret-auto-" + suffix);
+        // An out-of-hours reply needs business hours: set in the same step.
+        await page.Locator(".channel-wizard .rules-fields").GetByLabel("Measure response times within business hours").CheckAsync();
+        var auto = page.Locator(".channel-wizard [data-testid='auto-messages']");
+        await auto.Locator("input[name='outOfHoursReply']").CheckAsync();
+        await auto.Locator("textarea[name='outOfHoursText']").FillAsync("We are closed; back at 9.");
+        await auto.Locator("input[name='acknowledgement']").CheckAsync();
+        await auto.Locator("textarea[name='acknowledgementText']").FillAsync("Got it, thanks!");
+        await auto.Locator("input[name='csat']").CheckAsync();
+        await auto.Locator("input[name='csatQuestion']").FillAsync("How did we do today?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save and check" }).ClickAsync();
+
+        await Expect(page.Locator(".check-ok")).ToContainTextAsync("no credentials to check");
+        var settings = (await ChannelNamedAsync("Auto " + suffix))["settings"]!;
+        Assert.NotNull(settings["businessHours"]?["week"]);
+        Assert.True(settings["outOfHoursReply"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal("We are closed; back at 9.", settings["outOfHoursReply"]!["text"]!.GetValue<string>());
+        Assert.True(settings["acknowledgement"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal("Got it, thanks!", settings["acknowledgement"]!["text"]!.GetValue<string>());
+        Assert.True(settings["csat"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal("How did we do today?", settings["csat"]!["question"]!.GetValue<string>());
     }
 
     private async Task FillAsync(Dictionary<string, string> fields)

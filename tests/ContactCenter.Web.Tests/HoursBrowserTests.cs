@@ -75,4 +75,46 @@ public sealed class HoursBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Удовлетворённость клиентов" })).ToBeVisibleAsync();
         await Expect(table.Locator("tr[data-row='overall'] td").First).ToHaveTextAsync("Всего");
     }
+
+    [Fact]
+    public async Task A_manager_sets_their_working_hours_in_the_dialog_and_finds_them_after_a_reload()
+    {
+        var manager = await Fx.CreateUserAsync("hoursm" + Suffix, "manager");
+        await Fx.SignInAsync(Page, manager.Email, path: "/inbox");
+        async Task<ILocator> OpenAsync()
+        {
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Account" }).ClickAsync();
+            await Page.Locator("#account-menu").GetByRole(AriaRole.Button, new() { Name = "Working hours" }).ClickAsync();
+            var dialog = Page.GetByRole(AriaRole.Dialog, new() { Name = "Working hours: hoursm" + Suffix });
+            await Expect(dialog).ToBeVisibleAsync();
+            return dialog;
+        }
+
+        var dialog = await OpenAsync();
+        var on = dialog.GetByLabel("Route conversations only within these hours");
+        await Expect(on).Not.ToBeCheckedAsync();
+        await on.CheckAsync();
+        await dialog.GetByLabel("Time zone").FillAsync("Europe/Moscow");
+        await dialog.GetByLabel("Friday").UncheckAsync();
+        await dialog.GetByLabel("Saturday").CheckAsync();
+        await dialog.GetByLabel("From").FillAsync("10:00");
+        await dialog.GetByLabel("To", new() { Exact = true }).FillAsync("19:30");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+
+        var saved = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/users/{manager.Id}/working-hours"))!["workingHours"]!;
+        Assert.Equal("Europe/Moscow", saved["timeZone"]!.GetValue<string>());
+        Assert.Equal(["mon", "sat", "thu", "tue", "wed"], saved["days"]!.AsArray().Select(d => d!.GetValue<string>()).Order());
+        Assert.Equal(("10:00", "19:30"), (saved["from"]!.GetValue<string>(), saved["to"]!.GetValue<string>()));
+
+        await Page.ReloadAsync();
+        dialog = await OpenAsync();
+        await Expect(dialog.GetByLabel("Route conversations only within these hours")).ToBeCheckedAsync();
+        await Expect(dialog.GetByLabel("Time zone")).ToHaveValueAsync("Europe/Moscow");
+        await Expect(dialog.GetByLabel("Friday")).Not.ToBeCheckedAsync();
+        await Expect(dialog.GetByLabel("Saturday")).ToBeCheckedAsync();
+        await Expect(dialog.GetByLabel("Monday")).ToBeCheckedAsync();
+        await Expect(dialog.GetByLabel("From")).ToHaveValueAsync("10:00");
+        await Expect(dialog.GetByLabel("To", new() { Exact = true })).ToHaveValueAsync("19:30");
+    }
 }

@@ -78,4 +78,38 @@ public sealed class LabelsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await phone.ScreenshotAsync(new() { Path = Path.Combine(WebAppFixture.ArtifactsDir, "labels-bulk-ru-phone.png") });
         await phone.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task The_contact_profile_shows_the_contacts_labels_and_adds_and_removes_them()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Contact labels " + Suffix);
+        var manager = await Fx.CreateUserAsync("lcont" + Suffix, "manager", channel.Id);
+        var wholesale = "Wholesale " + Suffix;
+        var returning = "Returning " + Suffix;
+        var wholesaleId = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/labels", new { name = wholesale, color = "#1e90ff" }))!["id"]!.GetValue<long>();
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/labels", new { name = returning, color = "#ffd700" });
+        var ingested = await Fx.IngestAsync(channel, "lc-" + Suffix, "cust-lc" + Suffix, "Hello again", "Vera");
+        var conversationId = ingested["conversationId"]!.ToString();
+        var contactId = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{conversationId}"))!["contact"]!["id"]!.GetValue<long>();
+        await Fx.ApiAsync(manager.Token, HttpMethod.Put, $"/api/contacts/{contactId}/labels", new { labelIds = new[] { wholesaleId } });
+        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+
+        await Page.GetByTestId("open-profile").ClickAsync();
+        var labels = Page.GetByTestId("contact-profile").GetByTestId("profile-labels");
+        await Expect(labels.Locator($".label-chip[data-label='{wholesale}']")).ToBeVisibleAsync();
+        await labels.GetByRole(AriaRole.Button, new() { Name = "Labels" }).ClickAsync();
+        var menu = labels.GetByRole(AriaRole.Group, new() { Name = "Labels", Exact = true });
+        await menu.GetByRole(AriaRole.Checkbox, new() { Name = returning }).CheckAsync();
+        await menu.GetByRole(AriaRole.Checkbox, new() { Name = wholesale }).UncheckAsync();
+
+        await Expect(labels.Locator($".label-chip[data-label='{returning}']")).ToBeVisibleAsync();
+        await Expect(labels.Locator($".label-chip[data-label='{wholesale}']")).ToHaveCountAsync(0);
+        var stored = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/contacts/{contactId}"))!["labels"]!.AsArray();
+        Assert.Equal([returning], stored.Select(l => l!["name"]!.GetValue<string>()));
+
+        // After a reload the profile reads them from the server.
+        await Page.ReloadAsync();
+        await Page.GetByTestId("open-profile").ClickAsync();
+        await Expect(Page.GetByTestId("profile-labels").Locator(".label-chip")).ToHaveTextAsync([returning]);
+    }
 }

@@ -121,6 +121,11 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
         {
             var started = Stopwatch.GetTimestamp();
             await notifier.MessageCreatedAsync(result.MessageId, CancellationToken.None);
+            if (result.WakeNoteId is { } note)
+            {
+                // The customer woke a snoozed conversation: open screens get the note too (the summary, now open, went with the message).
+                await notifier.MessageCreatedAsync(note, CancellationToken.None);
+            }
             telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             await router.OnInboundAsync(result.ConversationId, CancellationToken.None);
         }

@@ -24,6 +24,8 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
 
     private sealed record Existing(long Id, long ConversationId, long ContactId);
 
+    private sealed record Inserted(long Id, long? WakeNoteId);
+
     /// <summary>
     /// Stores one message inside the caller's transaction (nothing is committed here). Null when another transaction
     /// stored the same external id first: the caller must roll back what this one wrote and report that message.
@@ -115,6 +117,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
                 select @conversationId, @channelId, 'note', 'Snooze ended: the customer wrote.', 'system', 'sent',
                        jsonb_build_object('notice', 'unsnoozed', 'reason', 'inbound'), @now, @now
                 from m where @wasSnoozed and not @automated
+                returning id
             ), t as (
                 insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
                 select @leadId, @dealId, @timelineType, @now, 'contact', @contactId,
@@ -125,10 +128,10 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
                 insert into outbox (kind, message_id, payload)
                 select 'media:' || @kind, m.id, '{}'::jsonb from m where @fetchMedia
             )
-            select id from m
+            select m.id, (select w.id from w) as wake_note_id from m
             """;
         var fetchMedia = stored.Any(a => a.storage_path is null && a.external_ref is not null);
-        var messageId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(insertMessage, new
+        var inserted = await connection.QuerySingleOrDefaultAsync<Inserted>(new CommandDefinition(insertMessage, new
         {
             conversationId = conversation.Id,
             m.ChannelId,
@@ -153,7 +156,8 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
             timelineExtra = CallInfo.IsCall(m.Metadata) ? $"{{\"call\":{CallInfo.TimelineJson(m.Metadata!)}}}" : "{}",
         }, tx, cancellationToken: ct));
 
-        return messageId is null ? null : new Stored(new IngestResult(messageId.Value, conversation.Id, contactId.Value, Duplicate: false), fetchMedia);
+        return inserted is null ? null
+            : new Stored(new IngestResult(inserted.Id, conversation.Id, contactId.Value, Duplicate: false) { WakeNoteId = inserted.WakeNoteId }, fetchMedia);
     }
 
     /// <summary>Wakes the outbox workers at commit; only for messages that queued work (a message without media queued nothing).</summary>

@@ -126,6 +126,9 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
         // The safety net under snoozes' delayed jobs: wakes any snoozed conversation that is due (issue #16).
         recurring.AddOrUpdate<Features.Conversations.SnoozeService>(Features.Conversations.SnoozeService.SweepJob,
             snoozes => snoozes.SweepAsync(CancellationToken.None), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        // Working hours begin and snoozes end without any event: each minute the waiting queues are offered again (issue #16).
+        recurring.AddOrUpdate<Features.Routing.Router>(Features.Routing.Router.DrainJob,
+            router => router.DrainWaitingAsync(CancellationToken.None), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         // The constructor that takes the app's own storage and DI activator (Hangfire.AspNetCore's AddHangfireServer calls
         // the same one, but reads the static JobStorage.Current that two apps in one process would share).
 #pragma warning disable CS0618

@@ -40,6 +40,9 @@ public interface IInboxClient
     /// <summary>Progress of the user's CSV import (issue #17); sent to the importing user only.</summary>
     Task importProgress(Features.Imports.ImportProgress progress);
 
+    /// <summary>The user marked notices read on one device: the others update their bell; sent to that user only.</summary>
+    Task notificationsRead(Features.Notifications.NotificationsRead read);
+
     /// <summary>Something may have been missed (e.g. the backplane was away): re-read through REST.</summary>
     Task resync(ResyncEvent resync);
 }

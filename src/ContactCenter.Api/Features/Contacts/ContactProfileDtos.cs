@@ -17,6 +17,9 @@ public sealed record ContactProfile(
 
     /// <summary>Custom field values by key (issue #17).</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Fields { get; init; } = ContactCenter.Api.Features.Fields.FieldValues.Empty;
+
+    /// <summary>The contact's own labels (PUT /api/contacts/{id}/labels), in name order.</summary>
+    public ContactCenter.Api.Features.Labels.LabelList Labels { get; init; } = ContactCenter.Api.Features.Labels.LabelList.Empty;
 }
 
 public sealed record ContactConversationItem(long Id, long ChannelId, string ChannelName, string ChannelKind, string Status, string? AssigneeName, DateTime LastActivityAt);

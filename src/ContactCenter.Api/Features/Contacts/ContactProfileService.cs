@@ -25,7 +25,8 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
     public async Task<ContactProfile?> GetAsync(CurrentUser me, long id, CancellationToken ct)
     {
         const string sql = $"""
-            select ct.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name, ct.email, ct.phone, ct.company_id, co.name as company_name, ct.fields::text as fields
+            select ct.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as name, ct.email, ct.phone, ct.company_id, co.name as company_name, ct.fields::text as fields,
+                   {ContactCenter.Api.Features.Labels.LabelList.OfContact} as labels
             from contacts ct left join companies co on co.id = ct.company_id where ct.id = @id and {CrmAccess.ContactVisible};
             select channel_kind, address, display_name, username from contact_identities where contact_id = @id order by id;
             select vc.id, ch.id as channel_id, ch.name as channel_name, ch.kind as channel_kind, vc.status, u.name as assignee_name, vc.last_activity_at
@@ -45,7 +46,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone, long? CompanyId, string? CompanyName, string? Fields)>();
+        var contact = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Email, string? Phone, long? CompanyId, string? CompanyName, string? Fields, string? Labels)>();
         if (contact.Id == 0)
         {
             return null;
@@ -59,6 +60,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             CompanyId = contact.CompanyId,
             CompanyName = contact.CompanyName,
             Fields = FieldValues.Parse(contact.Fields),
+            Labels = ContactCenter.Api.Features.Labels.LabelList.Parse(contact.Labels),
         };
     }
 

@@ -283,7 +283,8 @@ public sealed class ConversationService(
         return (ChangeError.None, null);
     }
 
-    public async Task<(ChangeError Error, string? Detail)> SetStatusAsync(CurrentUser me, long conversationId, string? status, CancellationToken ct)
+    /// <param name="origin">The absolute address the request came to (scheme, host, path base), for a CSAT link when no public base URL is configured.</param>
+    public async Task<(ChangeError Error, string? Detail)> SetStatusAsync(CurrentUser me, long conversationId, string? status, string? origin, CancellationToken ct)
     {
         if (status is not ("open" or "pending" or "resolved"))
         {
@@ -330,7 +331,7 @@ public sealed class ConversationService(
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         if (newlyResolved)
         {
-            await csat.OnResolvedAsync(conversationId, ct); // after commit; asked once per resolution
+            await csat.OnResolvedAsync(conversationId, origin, ct); // after commit; asked once per resolution
         }
         if (status == "resolved" && assignee is not null)
         {

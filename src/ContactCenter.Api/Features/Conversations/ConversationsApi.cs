@@ -106,8 +106,11 @@ public static class ConversationsApi
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Assign(long id, AssignRequest request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
         ToResult(await service.AssignAsync(CurrentUser.From(principal), id, request.UserId, ct), "userId");
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Status(long id, StatusRequest request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
-        ToResult(await service.SetStatusAsync(CurrentUser.From(principal), id, request.Status, ct), "status");
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Status(long id, StatusRequest request, ClaimsPrincipal principal, ConversationService service,
+        HttpRequest http, CancellationToken ct) =>
+        // The address this request came to: the CSAT link of an email or SMS is built on it when Channels:PublicBaseUrl is not set.
+        ToResult(await service.SetStatusAsync(CurrentUser.From(principal), id, request.Status,
+            $"{http.Scheme}://{http.Host.ToUriComponent()}{http.PathBase.ToUriComponent()}", ct), "status");
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Retry(long id, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
         ToResult(await service.RetryAsync(CurrentUser.From(principal), id, ct), "id");

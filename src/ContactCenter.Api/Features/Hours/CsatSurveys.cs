@@ -21,11 +21,12 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
     private sealed record Target(long Id, long ChannelId, string Kind, string Settings, long? AssigneeId, string CycleKey, string Status);
 
     /// <summary>After a resolution is committed: asks for a rating once, if the channel wants it. Never fails the resolution.</summary>
-    public async Task OnResolvedAsync(long conversationId, CancellationToken ct)
+    /// <param name="origin">The address of the request that resolved it: the link's base when Channels:PublicBaseUrl is not set.</param>
+    public async Task OnResolvedAsync(long conversationId, string? origin, CancellationToken ct)
     {
         try
         {
-            await AskAsync(conversationId, ct);
+            await AskAsync(conversationId, origin, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
@@ -34,7 +35,7 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
         }
     }
 
-    private async Task AskAsync(long conversationId, CancellationToken ct)
+    private async Task AskAsync(long conversationId, string? origin, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         long? messageId;
@@ -49,6 +50,14 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
             {
                 return;
             }
+            var linked = target.Kind is not (ChannelKinds.Webchat or ChannelKinds.Telegram);
+            var baseUrl = urls.BaseUrl ?? AbsoluteBase(origin);
+            if (linked && baseUrl is null)
+            {
+                // A relative link in an email or SMS leads nowhere: no survey rather than a broken one.
+                logger.LogWarning("CSAT survey for conversation {ConversationId} skipped: no public address (set Channels:PublicBaseUrl)", conversationId);
+                return;
+            }
             await using var tx = await connection.BeginTransactionAsync(ct);
             var surveyId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
                 insert into csat_surveys (conversation_id, channel_id, assignee_id, cycle_key, asked_at)
@@ -60,9 +69,7 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
             {
                 return; // asked already for this resolution
             }
-            var text = target.Kind is ChannelKinds.Webchat or ChannelKinds.Telegram
-                ? question
-                : $"{question}\n{(urls.BaseUrl ?? "")}/csat/{tokens.Issue(conversationId, surveyId.Value)}";
+            var text = linked ? $"{question}\n{baseUrl}/csat/{tokens.Issue(conversationId, surveyId.Value)}" : question;
             messageId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 with m as (
                     insert into messages (conversation_id, channel_id, direction, text, sender_type, status, client_message_id, metadata, created_at, updated_at)
@@ -85,6 +92,12 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
         logger.LogInformation("CSAT survey asked in conversation {ConversationId}", conversationId);
         await notifier.MessageCreatedAsync(messageId.Value, ct);
     }
+
+    /// <summary>An http(s) address without a trailing slash, or null.</summary>
+    private static string? AbsoluteBase(string? origin) =>
+        Uri.TryCreate(origin?.TrimEnd('/'), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+            ? origin!.TrimEnd('/')
+            : null;
 
     /// <summary>A connector's answer: counted only for a survey of this customer on this channel.</summary>
     public Task<CsatOutcome> RateAsync(CsatAnswer answer, CancellationToken cancellationToken) =>

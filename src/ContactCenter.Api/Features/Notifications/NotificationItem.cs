@@ -9,6 +9,12 @@ public sealed record NotificationItem(
     public long? LeadId { get; init; }
 }
 
+/// <summary>
+/// Hub event `notificationsRead`, to the reader's own devices only: these notices (or all of them) were marked read;
+/// <paramref name="Unread"/> is the count left, so every open bell shows the same number.
+/// </summary>
+public sealed record NotificationsRead(IReadOnlyList<long> Ids, bool All, long Unread);
+
 /// <summary>What to tell one user. <paramref name="DedupeKey"/> names the event: the same (user, kind, key) is stored once.</summary>
 public sealed record NotificationDraft(long UserId, string Kind, string Text, string DedupeKey,
     long? ConversationId = null, long? DealId = null, long? LeadId = null, long? ActivityId = null);

@@ -18,6 +18,11 @@ public sealed record NotificationSettings(IReadOnlyDictionary<string, bool> Noti
 {
     public static NotificationSettings Defaults => new(NotificationKinds.All.ToDictionary(k => k, _ => true), true, null);
 
+    public static readonly string[] Languages = ["en", "ru"];
+
+    /// <summary>The language of emails to this user (the overdue digest): en or ru; null is English.</summary>
+    public string? Language { get; init; }
+
     /// <summary>Every kind present (stored settings may predate a kind).</summary>
     public NotificationSettings Complete() => this with
     {
@@ -51,6 +56,11 @@ public static class NotificationSettingsApi
             return errors.ToResult();
         }
         await using var connection = await db.OpenConnectionAsync(ct);
+        if (!body!.ContainsKey("language"))
+        {
+            // A client that does not know the language (the notification settings form) keeps the one set before.
+            settings = settings with { Language = (await ReadAsync(connection, CurrentUser.From(principal).Id, ct)).Language };
+        }
         await connection.ExecuteAsync(new CommandDefinition("""
             insert into user_settings (user_id, settings, updated_at) values (@userId, @settings::jsonb, now())
             on conflict (user_id) do update set settings = excluded.settings, updated_at = excluded.updated_at
@@ -109,7 +119,13 @@ public static class NotificationSettingsApi
         {
             quiet = ParseQuiet(q, errors);
         }
-        return errors.HasErrors ? null : new NotificationSettings(kinds, sound, quiet);
+        string? language = null;
+        if (body["language"] is { } l)
+        {
+            language = l.GetValueKind() == JsonValueKind.String ? l.GetValue<string>() : null;
+            errors.Require("language", language is not null && NotificationSettings.Languages.Contains(language), "language is en or ru (or null).");
+        }
+        return errors.HasErrors ? null : new NotificationSettings(kinds, sound, quiet) { Language = language };
     }
 
     private static QuietHours? ParseQuiet(JsonNode q, Validation errors)

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Security.Claims;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
+using ContactCenter.Api.Realtime;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Notifications;
@@ -66,7 +68,7 @@ public static class NotificationsApi
 
     /// <summary>Marks the caller's notices read (ids not theirs are ignored: they change nothing and reveal nothing).</summary>
     private static async Task<Results<Ok<ReadResult>, ValidationProblem>> Read(ReadRequest? request, ClaimsPrincipal principal, NpgsqlDataSource db,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, IHubContext<InboxHub, IInboxClient> hub, ILogger<NotificationStore> logger, CancellationToken ct)
     {
         var all = request?.All == true;
         var ids = request?.Ids ?? [];
@@ -79,13 +81,36 @@ public static class NotificationsApi
             return errors.ToResult();
         }
         const string sql = """
-            update notifications set read_at = @now
-            where user_id = @me and read_at is null and (@all or id = any(@ids));
+            with marked as (
+                update notifications set read_at = @now
+                where user_id = @me and read_at is null and (@all or id = any(@ids))
+                returning id
+            )
+            select id from marked;
             select count(*) from notifications where user_id = @me and read_at is null;
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var unread = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql,
-            new { me = CurrentUser.From(principal).Id, all, ids, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        var me = CurrentUser.From(principal).Id;
+        List<long> marked;
+        long unread;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql,
+            new { me, all, ids, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)))
+        {
+            marked = (await grid.ReadAsync<long>()).ToList();
+            unread = await grid.ReadSingleAsync<long>();
+        }
+        if (marked.Count > 0)
+        {
+            // The caller's other devices (their own group only, never a colleague's) update their bell.
+            try
+            {
+                await hub.Clients.Group(HubGroups.User(me)).notificationsRead(new NotificationsRead(all ? [] : marked, all, unread));
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Pushing notificationsRead to user {UserId} failed", me);
+            }
+        }
         return TypedResults.Ok(new ReadResult(unread));
     }
 

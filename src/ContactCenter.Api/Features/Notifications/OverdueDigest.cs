@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using ContactCenter.Connectors.Email;
 using ContactCenter.Core;
 using ContactCenter.Core.Net;
@@ -18,7 +16,7 @@ namespace ContactCenter.Api.Features.Notifications;
 /// runs the job; a failed send gives the claim back so the next run may try again.
 /// </summary>
 public sealed class OverdueDigest(NpgsqlDataSource db, IChannelDirectory channels, OutboundGuard guard, TimeProvider clock,
-    IOptions<NotificationOptions> options, ILogger<OverdueDigest> logger)
+    IOptions<NotificationOptions> options, IOptions<Conversations.SnoozeOptions> instance, ILogger<OverdueDigest> logger)
 {
     public const string JobId = "overdue-activities-digest";
 
@@ -31,6 +29,8 @@ public sealed class OverdueDigest(NpgsqlDataSource db, IChannelDirectory channel
         public string Type { get; init; } = "";
         public DateTimeOffset DueAt { get; init; }
         public string? Subject { get; init; }
+        public string? Language { get; init; }
+        public string? TimeZone { get; init; }
     }
 
     /// <summary>Sends today's digests; returns how many emails went out.</summary>
@@ -41,6 +41,8 @@ public sealed class OverdueDigest(NpgsqlDataSource db, IChannelDirectory channel
         var day = DateOnly.FromDateTime(now.UtcDateTime);
         const string sql = """
             select u.id as user_id, u.email, u.name, a.title, a.type, a.due_at,
+                   (select s.settings ->> 'language' from user_settings s where s.user_id = u.id) as language,
+                   u.working_hours ->> 'timeZone' as time_zone,
                    coalesce((select d.title from deals d where a.subject_type = 'deal' and d.id = a.subject_id),
                             (select l.title from leads l where a.subject_type = 'lead' and l.id = a.subject_id)) as subject
             from activities a join users u on u.id = a.assignee_id
@@ -72,7 +74,7 @@ public sealed class OverdueDigest(NpgsqlDataSource db, IChannelDirectory channel
             }
             try
             {
-                await SendAsync(smtp.Value, Compose(smtp.Value.Settings.Address, user.ToList(), day), ct);
+                await SendAsync(smtp.Value, Compose(smtp.Value.Settings.Address, user.ToList(), day, Zone(user.First().TimeZone)), ct);
                 sent++;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -108,15 +110,25 @@ public sealed class OverdueDigest(NpgsqlDataSource db, IChannelDirectory channel
         return channel is null ? null : new Smtp(EmailSettings.From(channel), true);
     }
 
-    private static MimeMessage Compose(string from, List<Item> items, DateOnly day)
+    /// <summary>The user's own zone (their working hours), else the instance's (Snooze:TimeZone), else UTC.</summary>
+    private TimeZoneInfo Zone(string? userZone)
+    {
+        foreach (var id in new[] { userZone, instance.Value.TimeZone })
+        {
+            if (!string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+            {
+                return zone.Id is "UTC" or "Etc/UTC" ? TimeZoneInfo.Utc : zone;
+            }
+        }
+        return TimeZoneInfo.Utc;
+    }
+
+    private static MimeMessage Compose(string from, List<Item> items, DateOnly day, TimeZoneInfo zone)
     {
         var first = items[0];
-        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"Hello {first.Name},\n\nYou have {items.Count} overdue activit{(items.Count == 1 ? "y" : "ies")}:\n\n"));
-        foreach (var i in items)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"- {i.DueAt:yyyy-MM-dd HH:mm} UTC  {i.Type}: {i.Title}{(i.Subject is null ? "" : $" ({i.Subject})")}\n");
-        }
-        var message = new MimeMessage { Subject = $"Overdue activities ({items.Count}) — {day:yyyy-MM-dd}", Body = new TextPart("plain") { Text = text.ToString() } };
+        var (subject, body) = DigestText.Compose(first.Language, zone, first.Name,
+            items.Select(i => new DigestLine(i.Title, i.Type, i.DueAt, i.Subject)).ToList(), day);
+        var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = body } };
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(new MailboxAddress(first.Name, first.Email));
         return message;

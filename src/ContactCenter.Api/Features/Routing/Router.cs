@@ -45,6 +45,32 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
         }
     }
 
+    public const string DrainJob = "route-waiting-conversations";
+
+    /// <summary>
+    /// The minute job: every automatically routed channel with a conversation waiting unassigned is drained, so a
+    /// manager whose working hours just began (or a snoozed conversation that woke by time) is offered the queue
+    /// without anyone connecting or resolving. Each channel's drain is the usual locked, conditional one.
+    /// </summary>
+    public async Task<int> DrainWaitingAsync(CancellationToken ct)
+    {
+        List<long> channels;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            channels = (await connection.QueryAsync<long>(new CommandDefinition("""
+                select ch.id from channels ch
+                where ch.enabled and ch.settings -> 'routing' ->> 'mode' in ('evenly', 'strictly')
+                  and exists (select 1 from conversations c where c.channel_id = ch.id and c.assignee_id is null
+                              and c.status not in ('resolved', 'snoozed'))
+                """, cancellationToken: ct))).ToList();
+        }
+        foreach (var channelId in channels)
+        {
+            await DrainChannelAsync(channelId, ct);
+        }
+        return channels.Count;
+    }
+
     public async Task DrainChannelAsync(long channelId, CancellationToken ct)
     {
         for (var i = 0; i < 100; i++)
@@ -54,7 +80,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
             {
                 next = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
                     select id from conversations
-                    where channel_id = @channelId and assignee_id is null and status <> 'resolved'
+                    where channel_id = @channelId and assignee_id is null and status not in ('resolved', 'snoozed')
                     order by coalesce(waiting_since, created_at), id limit 1
                     """, new { channelId }, cancellationToken: ct));
             }
@@ -79,7 +105,8 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
                 select c.channel_id, c.contact_id, c.assignee_id, c.status, ch.settings::text as settings
                 from conversations c join channels ch on ch.id = c.channel_id where c.id = @conversationId
                 """, new { conversationId }, cancellationToken: ct));
-            if (target is null || target.Status == "resolved" || target.AssigneeId != passedFrom)
+            // A snoozed conversation is set aside until it wakes (its time or the customer writing); nobody is offered it before.
+            if (target is null || target.Status is "resolved" or "snoozed" || target.AssigneeId != passedFrom)
             {
                 return false;
             }
@@ -112,7 +139,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
             }
             var assigned = await connection.ExecuteAsync(new CommandDefinition("""
                 update conversations set assignee_id = @chosen, assigned_at = @now, updated_at = @now
-                where id = @conversationId and assignee_id is not distinct from @passedFrom and status <> 'resolved'
+                where id = @conversationId and assignee_id is not distinct from @passedFrom and status not in ('resolved', 'snoozed')
                 """, new { chosen, now, conversationId, passedFrom }, tx, cancellationToken: ct));
             if (assigned == 0)
             {

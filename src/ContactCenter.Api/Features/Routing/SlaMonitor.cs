@@ -68,7 +68,7 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInbox
             with due as (
                 select c.id, case when c.awaiting_first_response then 'first_response' else 'reply' end as kind
                 from conversations c join channels ch on ch.id = c.channel_id
-                where c.waiting_since is not null and c.status <> 'resolved' and c.sla_breached_at is null
+                where c.waiting_since is not null and c.status not in ('resolved', 'snoozed') and c.sla_breached_at is null
                   and c.waiting_since + make_interval(secs => (case when c.awaiting_first_response
                         then ch.settings -> 'sla' ->> 'firstResponseSeconds' else ch.settings -> 'sla' ->> 'replySeconds' end)::double precision) <= @now
                 for update of c skip locked

@@ -55,13 +55,13 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHu
                 (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at) as waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
                         c.contact_id, c.last_message_id
                  from conversations c
-                 where c.status <> 'resolved' and c.assignee_id is null
+                 where c.status not in ('resolved', 'snoozed') and c.assignee_id is null
                  order by coalesce(c.waiting_since, c.created_at), c.id limit 500)
                 union all
                 (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at), c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
                         c.contact_id, c.last_message_id
                  from conversations c
-                 where c.status <> 'resolved' and c.assignee_id is not null and c.sla_breached_at is not null
+                 where c.status not in ('resolved', 'snoozed') and c.assignee_id is not null and c.sla_breached_at is not null
                  order by coalesce(c.waiting_since, c.created_at), c.id limit 500)) c
             join channels ch on ch.id = c.channel_id join contacts ct on ct.id = c.contact_id
             left join users u on u.id = c.assignee_id left join messages lm on lm.id = c.last_message_id

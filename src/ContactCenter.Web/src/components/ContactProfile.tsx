@@ -3,13 +3,16 @@ import { useI18n } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { money, shortTime } from '../lib/format';
 import { navigate } from '../router';
-import { sameId, type ContactIdentity, type Id } from '../types';
+import { sameId, type ContactIdentity, type Id, type Label } from '../types';
 import { ChannelIcon } from './Icons';
+import { LabelPicker } from './labels/LabelPicker';
 import './phone.css';
 
 /** GET /api/contacts/{id}: the person, and only what the caller may see of their conversations, leads and deals. */
 export interface ContactProfileData {
   id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[];
+  /** The contact's own labels (PUT /api/contacts/{id}/labels replaces them). */
+  labels?: Label[];
   conversations: { id: Id; channelId: Id; channelName: string; channelKind: string; status: string; assigneeName: string | null; lastActivityAt: string }[];
   leads: { id: Id; title: string; status: string; assigneeName: string | null; createdAt: string }[];
   deals: { id: Id; title: string; amount: number; currency: string; stageName: string; outcome: string | null; assigneeName: string | null; createdAt: string }[];
@@ -80,6 +83,10 @@ export function ContactProfile({ contactId, currentConversationId = null, onClos
                 <button type="button" onClick={() => setEditing(true)}>{t('profileEdit')}</button>
               </section>
             )}
+          <section className="profile-labels" data-testid="profile-labels">
+            <h3>{t('labels')}</h3>
+            <LabelPicker contactId={String(profile.id)} labels={profile.labels} />
+          </section>
           <section>
             <h3>{t('identities')}</h3>
             <ul className="identities">

@@ -34,6 +34,12 @@ export function NotificationBell() {
     showDesktop(t(`kind_${n.kind}`), n.text, `cc-notification-${n.id}`, () => void openItem(n));
     beep();
   });
+  // Read on another device (or echoed from this one): the same count and read marks everywhere.
+  useHubEvent('notificationsRead', (r) => {
+    setUnread(r.unread);
+    const now = new Date().toISOString();
+    setItems((list) => list.map((x) => (r.all || r.ids.includes(x.id) ? { ...x, readAt: x.readAt ?? now } : x)));
+  });
 
   // A click outside or Escape closes the panel.
   useEffect(() => {

@@ -5,7 +5,7 @@ export type NotificationKind = 'assigned' | 'mention' | 'activity_due' | 'activi
 export const notificationKinds: NotificationKind[] = ['assigned', 'mention', 'activity_due', 'activity_overdue', 'sla_breach', 'automation'];
 
 export interface QuietHours { from: string; to: string; timeZone: string }
-export interface NotificationSettings { notifications: Record<NotificationKind, boolean>; sound: boolean; quietHours: QuietHours | null }
+export interface NotificationSettings { notifications: Record<NotificationKind, boolean>; sound: boolean; quietHours: QuietHours | null; language?: string | null }
 
 let current: NotificationSettings | null = null;
 const listeners = new Set<(s: NotificationSettings) => void>();

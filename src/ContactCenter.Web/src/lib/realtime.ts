@@ -22,6 +22,8 @@ export interface HubEvents {
   notification: AppNotification;
   /** Progress of the caller's own CSV import (issue #17). */
   importProgress: { id: Id; status: string; total: number; processed: number; created: number; merged: number; refused: number };
+  /** The user marked notifications read on another device (or this one): `all`, or these ids; `unread` is what is left. */
+  notificationsRead: { ids: Id[]; all: boolean; unread: number };
   /** Emitted by the client after a reconnect, and by the server when it may have dropped events. */
   resync: { reason: string };
 }
@@ -58,7 +60,7 @@ export class Realtime {
     this.connection.serverTimeoutInMilliseconds = 20_000;
     this.connection.keepAliveIntervalInMilliseconds = 7_000;
     const names: EventName[] = ['messageCreated', 'messageUpdated', 'conversationUpdated', 'conversationRemoved',
-      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'notification', 'importProgress', 'resync'];
+      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'notification', 'importProgress', 'notificationsRead', 'resync'];
     for (const name of names) this.connection.on(name, (payload: unknown) => this.emit(name, payload as never));
     this.connection.onreconnecting(() => { this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }); this.lost(); });
     this.connection.onreconnected(() => void this.joined());

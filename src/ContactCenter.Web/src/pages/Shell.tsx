@@ -84,7 +84,7 @@ export function Shell() {
           <button type="button" className="shortcuts-button" onClick={() => setHelp(true)} aria-label={t('shortcutsButton')} title={t('shortcutsButton')}>?</button>
           <span className="signed-in-as" title={me.email}>{t('signedInAs', { name: me.name, role: t(`role_${me.role}`) })}</span>
           <PresencePicker />
-          <LanguagePicker />
+          <LanguagePicker remember />
           <AccountMenu />
           <button type="button" onClick={() => signOut()}>{t('signOut')}</button>
         </div>

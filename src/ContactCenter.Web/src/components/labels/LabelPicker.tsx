@@ -7,10 +7,11 @@ import { textOn, useLabels } from './labelStore';
 import './labels.css';
 
 /**
- * The thread header's labels: the chips, and a button (shortcut `label`) opening a list of every label to tick.
- * Each tick replaces the conversation's set (PUT); the push that follows updates every screen, this one included.
+ * Labels of a conversation (the thread header; button shortcut `label`) or of a contact (the profile): the chips, and a
+ * button opening a list of every label to tick. Each tick replaces the set (PUT); for a conversation the push that
+ * follows updates every screen, this one included.
  */
-export function LabelPicker({ conversationId, labels }: { conversationId: string; labels: Label[] | undefined }) {
+export function LabelPicker({ conversationId, contactId, labels }: { conversationId?: string; contactId?: string; labels: Label[] | undefined }) {
   const { t } = useI18n();
   const all = useLabels();
   const [open, setOpen] = useState(false);
@@ -31,7 +32,8 @@ export function LabelPicker({ conversationId, labels }: { conversationId: string
     const next = on ? [...mine, label] : mine.filter((l) => !sameId(l.id, label.id));
     setMine(next);
     try {
-      const result = await api<{ labels: Label[] }>(`/api/conversations/${encodeURIComponent(conversationId)}/labels`,
+      const path = contactId !== undefined ? `/api/contacts/${encodeURIComponent(contactId)}/labels` : `/api/conversations/${encodeURIComponent(conversationId ?? '')}/labels`;
+      const result = await api<{ labels: Label[] }>(path,
         { method: 'PUT', body: { labelIds: next.map((l) => l.id) } });
       setMine(result.labels);
       setError(null);
@@ -44,7 +46,7 @@ export function LabelPicker({ conversationId, labels }: { conversationId: string
   return (
     <div className="label-picker" ref={box}>
       <LabelChips labels={mine} />
-      <button type="button" data-shortcut="label" aria-haspopup="true" aria-expanded={open} onClick={() => setOpen((o) => !o)}
+      <button type="button" data-shortcut={contactId === undefined ? 'label' : undefined} aria-haspopup="true" aria-expanded={open} onClick={() => setOpen((o) => !o)}
         onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>{t('labelsButton')}</button>
       {open && (
         <div className="label-menu" role="group" aria-label={t('labels')} onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>

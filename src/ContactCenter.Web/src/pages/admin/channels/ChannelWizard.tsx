@@ -5,10 +5,12 @@ import { api } from '../../../lib/api';
 import { explain } from '../../../lib/errors';
 import type { StringKey } from '../../../strings';
 import type { Channel } from '../../../types';
+import { AutoMessagesFields, autoFrom, autoToSettings, type AutoMessages } from './AutoMessagesFields';
 import { noErrors, splitErrors, type FieldErrors } from './fieldErrors';
 import { channelKinds, initialValues, isSecret, kindOf, settingsOf, type FormValues } from './kinds';
 import { MembersPicker } from './MembersPicker';
 import { PublicInfo } from './PublicInfo';
+import { RulesFields, rulesFrom, rulesToSettings, type Rules } from './RulesFields';
 import { SettingsFields } from './SettingsFields';
 
 const steps = ['chStepKind', 'chStepSettings', 'chStepCheck', 'chStepPaste', 'chStepMembers'] as const;
@@ -29,6 +31,15 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
   const [problem, setProblem] = useState<string | null>(null);
   const [channel, setChannel] = useState<Channel | null>(null);
   const [members, setMembers] = useState<Set<string>>(new Set());
+  // Routing, SLA, business hours (an out-of-hours reply needs them), out-of-hours reply, acknowledgement and CSAT are
+  // set here too, not only later on the channel's edit page.
+  const [rules, setRules] = useState<Rules>(() => rulesFrom({}));
+  const [auto, setAuto] = useState<AutoMessages>(() => autoFrom({}));
+  // A new channel gets no null ("cleared") setting; an existing one is PATCHed like the editor does.
+  const extras = (existing: boolean) => {
+    const all = { ...rulesToSettings(rules, channel?.settings ?? {}), ...autoToSettings(auto) };
+    return existing ? all : Object.fromEntries(Object.entries(all).filter(([, v]) => v !== null));
+  };
   const [busy, setBusy] = useState(false);
   const def = kindOf(kind);
 
@@ -50,8 +61,8 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
     void run(async () => {
       setErrors(noErrors());
       const saved = channel
-        ? await api<Channel>(channelPath(channel.id), { method: 'PATCH', body: { name, settings: settingsOf(def!, values, true, replaced) } })
-        : await api<Channel>('/api/channels', { body: { kind, name, settings: settingsOf(def!, values, false, replaced) } });
+        ? await api<Channel>(channelPath(channel.id), { method: 'PATCH', body: { name, settings: { ...settingsOf(def!, values, true, replaced), ...extras(true) } } })
+        : await api<Channel>('/api/channels', { body: { kind, name, settings: { ...settingsOf(def!, values, false, replaced), ...extras(false) } } });
       setChannel(saved);
       setMembers(new Set(saved.memberIds.map(String)));
       setReplaced(new Set());
@@ -110,6 +121,8 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
           <SettingsFields def={def} values={values} onChange={setValues} errors={errors.settings}
             secretsSet={channel?.secretsSet} replaced={replaced}
             onReplace={channel ? (n, on) => setReplaced((r) => { const x = new Set(r); if (on) x.add(n); else x.delete(n); return x; }) : undefined} />
+          <RulesFields rules={rules} onChange={setRules} errors={[]} />
+          <AutoMessagesFields value={auto} onChange={setAuto} />
           {[...errors.rules, ...errors.other].length > 0 && <p className="error" role="alert">{t('chErrorsOther', { list: [...errors.rules, ...errors.other].join(' ') })}</p>}
           {problem && <p className="error" role="alert">{problem}</p>}
           <div className="wizard-buttons">
