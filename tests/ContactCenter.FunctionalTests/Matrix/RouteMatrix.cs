@@ -225,6 +225,8 @@ public static class RouteMatrix
 
         // ---- canned responses (issue #16): rows in CannedMatrix ------------------------------------------------
         .. CannedMatrix.Rows,
+        // ---- sales reports (issue #17): rows in ReportsMatrix -------------------------------------------------
+        .. ReportsMatrix.Rows,
         // The contact profile (issue #16): a contact is seen through one of its conversations, leads or deals.
         Row("GET", "/api/contacts/{id:long}", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}"),
             "the assigned manager's contact"),
