@@ -8,6 +8,7 @@ import { states } from './states';
 import { labelStrings } from './labels';
 import { search } from './search';
 import { notifyStrings } from './notify';
+import { reportStrings } from './reports';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -36,4 +37,5 @@ export const areas = merge(
   labelStrings,
   search,
   notifyStrings,
+  reportStrings,
 );

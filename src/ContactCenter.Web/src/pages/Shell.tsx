@@ -16,6 +16,7 @@ import { AdminPage } from './AdminPage';
 import { CannedPage } from './CannedPage';
 import { DealsPage } from './DealsPage';
 import { InboxPage } from './InboxPage';
+import { ReportsPage } from './ReportsPage';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
 import { SupervisorPage } from './SupervisorPage';
@@ -47,6 +48,7 @@ export function Shell() {
     { to: '/activities', key: 'activities', label: t('navActivities'), badge: counters?.overdueActivities, badgeLabel: t('badgeOverdue', { count: counters?.overdueActivities ?? 0 }), danger: true,
       badge2: counters?.activitiesDueToday, badge2Label: t('badgeToday', { count: counters?.activitiesDueToday ?? 0 }) },
     ...(isStaff ? [{ to: '/supervisor', key: 'supervisor', label: t('navSupervisor') }] : []),
+    ...(isStaff ? [{ to: '/reports', key: 'reports', label: t('navReports') }] : []),
     ...(me.role === 'admin' ? [{ to: '/admin', key: 'admin', label: t('navAdmin') }] : []),
   ];
 
@@ -89,6 +91,7 @@ export function Shell() {
         {section === 'activities' && <ActivitiesPage />}
         {section === 'canned' && <CannedPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
+        {section === 'reports' && isStaff && <ReportsPage />}
         {section === 'admin' && me.role === 'admin' && <AdminPage />}
         {section === 'settings' && <SettingsPage />}
       </main>
