@@ -27,8 +27,10 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
 
     public const int UntouchedLimit = 200;
 
+    // One row shape for both parts of the answer (the groups and the untouched list), so the subjects are read once.
     private sealed class Row
     {
+        public string Part { get; init; } = "";
         public string? Key { get; init; }
         public string? Label { get; init; }
         public int Overall { get; init; }
@@ -37,6 +39,12 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
         public double? Median { get; init; }
         public double? P90 { get; init; }
         public double? Within { get; init; }
+        public string? Kind { get; init; }
+        public long Id { get; init; }
+        public string? Title { get; init; }
+        public DateTimeOffset? CreatedAt { get; init; }
+        public long? AssigneeId { get; init; }
+        public string? AssigneeName { get; init; }
     }
 
     // Each subject costs a few index probes: the contact's conversations (conversations_contact_idx), the first touch
@@ -68,21 +76,12 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
         )
         """;
 
-    private sealed class UntouchedRow
-    {
-        public string Kind { get; init; } = "";
-        public long Id { get; init; }
-        public string Title { get; init; } = "";
-        public DateTimeOffset CreatedAt { get; init; }
-        public long? AssigneeId { get; init; }
-        public string? AssigneeName { get; init; }
-    }
-
     private const string Sql = Subjects + """
-        select g.key, max(g.label) as label, grouping(g.key) as overall, count(*) as count, count(g.minutes) as touched,
+        select 'group' as part, g.key, max(g.label) as label, grouping(g.key) as overall, count(*) as count, count(g.minutes) as touched,
                percentile_cont(0.5) within group (order by g.minutes) as median,
                percentile_cont(0.9) within group (order by g.minutes) as p90,
-               avg(case when g.minutes <= 5 then 1.0 else 0.0 end)::double precision as within
+               avg(case when g.minutes <= 5 then 1.0 else 0.0 end)::double precision as within,
+               null as kind, 0::bigint as id, null as title, null::timestamptz as created_at, null::bigint as assignee_id, null as assignee_name
         from (
             select case @groupBy
                        when 'manager' then coalesce(s.assignee_id::text, '')
@@ -92,21 +91,24 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
                    extract(epoch from s.touched_at - s.created_at)::double precision / 60.0 as minutes
             from subjects s left join users u on u.id = s.assignee_id left join channels ch on ch.id = s.channel_id
         ) g
-        group by grouping sets ((g.key), ());
-        select s.kind, s.id, s.title, s.created_at, s.assignee_id, u.name as assignee_name
-        from subjects s left join users u on u.id = s.assignee_id
-        where s.touched_at is null and s.open
-        order by s.created_at, s.kind, s.id
-        limit @limit;
+        group by grouping sets ((g.key), ())
+        union all
+        select * from (
+            select 'untouched', null, null, 0, 0, 0, null, null, null, s.kind, s.id, s.title, s.created_at, s.assignee_id, u.name
+            from subjects s left join users u on u.id = s.assignee_id
+            where s.touched_at is null and s.open
+            order by s.created_at, s.kind, s.id
+            limit @limit) untouched
         """;
 
     public async Task<SpeedToLeadResult> ReadAsync(ReportPeriod period, string groupBy, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql,
-            new { groupBy, from = period.FromUtc, to = period.ToUtc, limit = UntouchedLimit }, cancellationToken: ct));
-        var rows = (await grid.ReadAsync<Row>()).ToList();
-        var untouched = (await grid.ReadAsync<UntouchedRow>()).Select(u => new UntouchedItem(u.Kind, u.Id, u.Title, u.CreatedAt, u.AssigneeId, u.AssigneeName)).ToList();
+        var all = (await connection.QueryAsync<Row>(new CommandDefinition(Sql,
+            new { groupBy, from = period.FromUtc, to = period.ToUtc, limit = UntouchedLimit }, cancellationToken: ct))).ToList();
+        var rows = all.Where(r => r.Part == "group").ToList();
+        var untouched = all.Where(r => r.Part == "untouched").OrderBy(r => r.CreatedAt).ThenBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.Id)
+            .Select(u => new UntouchedItem(u.Kind!, u.Id, u.Title ?? "", u.CreatedAt!.Value, u.AssigneeId, u.AssigneeName)).ToList();
         SpeedRow Map(Row r) => new(r.Key ?? "", r.Key is null or "" ? Empty(groupBy) : r.Label ?? r.Key, r.Count, r.Touched,
             Round(r.Median), Round(r.P90), r.Within);
         var overall = rows.FirstOrDefault(r => r.Overall == 1) is { } o ? Map(o) with { Key = "", Label = "All" } : new SpeedRow("", "All", 0, 0, null, null, null);
