@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { NotificationBell } from '../components/NotificationBell';
@@ -16,10 +16,12 @@ import { AdminPage } from './AdminPage';
 import { CannedPage } from './CannedPage';
 import { DealsPage } from './DealsPage';
 import { InboxPage } from './InboxPage';
-import { ReportsPage } from './ReportsPage';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
 import { SupervisorPage } from './SupervisorPage';
+
+// The reports carry the charting library: loaded when first opened, not with the inbox.
+const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
 export function Shell() {
   const { t } = useI18n();
@@ -91,7 +93,7 @@ export function Shell() {
         {section === 'activities' && <ActivitiesPage />}
         {section === 'canned' && <CannedPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
-        {section === 'reports' && isStaff && <ReportsPage />}
+        {section === 'reports' && isStaff && <Suspense fallback={<p className="muted">{t('loading')}</p>}><ReportsPage /></Suspense>}
         {section === 'admin' && me.role === 'admin' && <AdminPage />}
         {section === 'settings' && <SettingsPage />}
       </main>
