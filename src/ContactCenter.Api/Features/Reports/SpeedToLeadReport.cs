@@ -81,7 +81,7 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
                percentile_cont(0.5) within group (order by g.minutes) as median,
                percentile_cont(0.9) within group (order by g.minutes) as p90,
                avg(case when g.minutes <= 5 then 1.0 else 0.0 end)::double precision as within,
-               null as kind, 0::bigint as id, null as title, null::timestamptz as created_at, null::bigint as assignee_id, null as assignee_name
+               null::text as kind, 0::bigint as id, null::text as title, null::timestamptz as created_at, null::bigint as assignee_id, null::text as assignee_name
         from (
             select case @groupBy
                        when 'manager' then coalesce(s.assignee_id::text, '')
@@ -94,7 +94,8 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
         group by grouping sets ((g.key), ())
         union all
         select * from (
-            select 'untouched', null, null, 0, 0, 0, null, null, null, s.kind, s.id, s.title, s.created_at, s.assignee_id, u.name
+            select 'untouched', null::text, null::text, 0, 0::bigint, 0::bigint, null::double precision, null::double precision, null::double precision,
+                   s.kind, s.id, s.title, s.created_at, s.assignee_id, u.name
             from subjects s left join users u on u.id = s.assignee_id
             where s.touched_at is null and s.open
             order by s.created_at, s.kind, s.id
