@@ -38,13 +38,14 @@ public sealed class ReportsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     public async Task The_funnel_and_every_report_tab_fit_a_phone_at_390x844_without_sideways_scrolling()
     {
         var manager = await Fx.CreateUserAsync("rphone" + Suffix, "manager");
+        var reason = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/loss-reasons"))!.AsArray()[0]!["id"]!.GetValue<long>();
         for (var i = 0; i < 3; i++)
         {
             var deal = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/deals",
                 new { title = $"A rather long deal title number {i} {Suffix}", amount = 1000 * (i + 1), assigneeId = manager.Id, source = "a-long-source-name-" + Suffix }))!;
             if (i > 0)
             {
-                await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, $"/api/deals/{deal["id"]}/close", new { outcome = i == 1 ? "won" : "lost" });
+                await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, $"/api/deals/{deal["id"]}/close", i == 1 ? new { outcome = "won", lossReasonId = (long?)null } : new { outcome = "lost", lossReasonId = (long?)reason });
             }
         }
         await Page.SetViewportSizeAsync(390, 844);

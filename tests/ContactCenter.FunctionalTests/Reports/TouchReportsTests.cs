@@ -65,9 +65,10 @@ public sealed class TouchReportsTests(AppFixture fixture) : IClassFixture<AppFix
         var bySource = await (await http.GetAsync($"/api/reports/speed-to-lead?{period}&groupBy=source")).OkJsonAsync();
         Assert.Equal(
         [
+            // Biggest first, then by label in ordinal order ("No source" before "call").
             ("form", 3L, 2L, 6.0, 9.2, 0.333333),
-            ("call", 1L, 1L, 4.0, 4.0, 1.0),
             ("No source", 1L, 0L, null, null, 0.0),
+            ("call", 1L, 1L, 4.0, 4.0, 1.0),
         ], Rows(bySource));
 
         var byChannel = await (await http.GetAsync($"/api/reports/speed-to-lead?{period}&groupBy=channel")).OkJsonAsync();
