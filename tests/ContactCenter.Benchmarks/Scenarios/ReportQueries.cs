@@ -48,7 +48,7 @@ public static class ReportQueries
             insert into deals (contact_id, pipeline_id, stage_id, title, amount, assignee_id, created_at, updated_at)
             select c.ids[1 + g % cardinality(c.ids)], $2, st.ids[1 + g % cardinality(st.ids)],
                    'Report deal ' || g, 100 + (g * 7919) % 99900, ($3::bigint[])[1 + g % cardinality($3::bigint[])],
-                   now() - make_interval(days => g % 365, mins => g % 1440), now()
+                   now() - make_interval(days => (g % 365)::int, mins => (g % 1440)::int), now()
             from c, missing, st, generate_series(1, missing.n) g
             """, target, seeded.PipelineId, managers);
         // Sources; each deal walked the open stages up to its own (one day per stage) from its creation.
@@ -81,10 +81,10 @@ public static class ReportQueries
             insert into leads (contact_id, title, status, source, assignee_id, created_at)
             select c.ids[1 + (g * 13) % cardinality(c.ids)], 'Report lead ' || g, case when g % 5 = 0 then 'junk' else 'new' end,
                    (array['form', 'call', 'site', 'import'])[1 + g % 4], ($1::bigint[])[1 + g % cardinality($1::bigint[])],
-                   now() - make_interval(days => g % 365, mins => g % 1440)
+                   now() - make_interval(days => (g % 365)::int, mins => (g % 1440)::int)
             from c, generate_series(1, 10000 - (select count(*) from leads)) g;
             insert into activities (subject_type, subject_id, type, title, due_at, assignee_id, completed_at, completed_by)
-            select 'deal', d.id, 'call', 'Call back', d.created_at + interval '1 hour', d.assignee_id, d.created_at + make_interval(mins => d.id % 90), d.assignee_id
+            select 'deal', d.id, 'call', 'Call back', d.created_at + interval '1 hour', d.assignee_id, d.created_at + make_interval(mins => (d.id % 90)::int), d.assignee_id
             from deals d where d.id % 10 = 0 and not exists (select 1 from activities a where a.subject_type = 'deal' and a.subject_id = d.id);
             analyze deals, deal_stage_history, leads, activities;
             """, managers);
