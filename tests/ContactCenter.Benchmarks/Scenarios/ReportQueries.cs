@@ -82,12 +82,14 @@ public static class ReportQueries
             select c.ids[1 + (g * 13) % cardinality(c.ids)], 'Report lead ' || g, case when g % 5 = 0 then 'junk' else 'new' end,
                    (array['form', 'call', 'site', 'import'])[1 + g % 4], ($1::bigint[])[1 + g % cardinality($1::bigint[])],
                    now() - make_interval(days => (g % 365)::int, mins => (g % 1440)::int)
-            from c, generate_series(1, 10000 - (select count(*) from leads)) g;
+            from c, generate_series(1, 10000 - (select count(*) from leads)) g
+            """, managers);
+        await ctx.AppDb.ExecuteAsync("""
             insert into activities (subject_type, subject_id, type, title, due_at, assignee_id, completed_at, completed_by)
             select 'deal', d.id, 'call', 'Call back', d.created_at + interval '1 hour', d.assignee_id, d.created_at + make_interval(mins => (d.id % 90)::int), d.assignee_id
-            from deals d where d.id % 10 = 0 and not exists (select 1 from activities a where a.subject_type = 'deal' and a.subject_id = d.id);
-            analyze deals, deal_stage_history, leads, activities;
-            """, managers);
+            from deals d where d.id % 10 = 0 and not exists (select 1 from activities a where a.subject_type = 'deal' and a.subject_id = d.id)
+            """);
+        await ctx.AppDb.ExecuteAsync("analyze deals, deal_stage_history, leads, activities");
     }
 
     /// <summary>The plans of the reports' core reads, on record in the table: which index each one walks.</summary>
