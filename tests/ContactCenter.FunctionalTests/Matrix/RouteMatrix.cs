@@ -231,6 +231,8 @@ public static class RouteMatrix
         .. CardsMatrix.Rows,
         // ---- custom fields and list views (issue #17): rows in FieldsMatrix ------------------------------------
         .. FieldsMatrix.Rows,
+        // ---- sales reports (issue #17): rows in ReportsMatrix -------------------------------------------------
+        .. ReportsMatrix.Rows,
         // The contact profile (issue #16): a contact is seen through one of its conversations, leads or deals.
         Row("GET", "/api/contacts/{id:long}", Owner, async c => new Call($"/api/contacts/{await c.S.FreshContactAsync(taken: true)}"),
             "the assigned manager's contact"),

@@ -3,7 +3,14 @@ using Npgsql;
 
 namespace ContactCenter.Api.Features.Stats;
 
-public sealed record FunnelStage(long StageId, string Name, string Semantic, long Entered, decimal Amount, double? ConversionToNext);
+/// <summary>
+/// One stage of the funnel. Entered: deals that entered this very stage in the period (from the stage history).
+/// Reached: deals whose furthest step on the path (open stages in order, then won) entered in the period is this stage
+/// or beyond, so a deal that skipped a stage still counts as having passed it; conversion to the next step is Reached
+/// of the next step over Reached of this one. A lost stage is an exit: its Reached is its Entered.
+/// </summary>
+public sealed record FunnelStage(long StageId, string Name, string Semantic, long Entered, decimal Amount, double? ConversionToNext,
+    long Reached = 0, decimal ReachedAmount = 0);
 
 public sealed record FunnelOutcome(long Count, decimal Amount);
 
@@ -12,9 +19,13 @@ public sealed record FunnelLossReason(long? Id, string Name, long Count, decimal
 public sealed record Funnel(long PipelineId, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<FunnelStage> Stages,
     FunnelOutcome Won, FunnelOutcome Lost, IReadOnlyList<FunnelLossReason> LossReasons);
 
+/// <summary>Narrows the funnel to one manager's deals and/or one source (null: all).</summary>
+public sealed record FunnelFilter(long? AssigneeId = null, string? Source = null);
+
 /// <summary>
-/// Per stage of a pipeline: how many deals entered it in the period (from the stage history), their amounts, and
-/// the share that went on to enter the next stage; won and lost deals closed in the period, and why they were lost.
+/// Per stage of a pipeline: how many deals entered it in the period (from the stage history), their amounts, how many
+/// reached it or went beyond, and the share that went on to the next step; won and lost deals closed in the period,
+/// and why they were lost. Used by /api/stats/funnel and /api/reports/funnel (which adds the filters).
 /// </summary>
 public sealed class FunnelQuery(NpgsqlDataSource db)
 {
@@ -26,32 +37,49 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
         public int Sort { get; init; }
         public long Entered { get; init; }
         public decimal Amount { get; init; }
+        public long Reached { get; init; }
+        public decimal ReachedAmount { get; init; }
     }
 
-    public async Task<Funnel?> ReadAsync(long pipelineId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    public async Task<Funnel?> ReadAsync(long pipelineId, DateTimeOffset from, DateTimeOffset to, FunnelFilter filter, CancellationToken ct)
     {
+        // The stage history of the period is read once (stages' (stage_id, entered_at) index), then counted per stage.
         const string sql = """
             select exists(select 1 from pipelines where id = @pipelineId);
+            with entered as materialized (
+                select h.deal_id, h.stage_id, s.sort, s.semantic, d.amount
+                from stages s
+                join deal_stage_history h on h.stage_id = s.id and h.entered_at >= @from and h.entered_at < @to
+                join deals d on d.id = h.deal_id
+                where s.pipeline_id = @pipelineId
+                  and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and (@source::text is null or d.source = @source)
+            ), per_stage as (
+                select stage_id, count(*) as entered, sum(amount) as amount
+                from (select distinct deal_id, stage_id, amount from entered) e group by stage_id
+            ), furthest as (
+                select deal_id, max(sort) filter (where semantic <> 'lost') as sort, max(amount) as amount from entered group by deal_id
+            )
             select s.id as stage_id, s.name, s.semantic, s.sort,
-                   count(distinct h.deal_id) as entered, coalesce(sum(d.amount), 0) as amount
-            from stages s
-            left join deal_stage_history h on h.stage_id = s.id and h.entered_at >= @from and h.entered_at < @to
-            left join deals d on d.id = h.deal_id
+                   coalesce(p.entered, 0) as entered, coalesce(p.amount, 0) as amount,
+                   case when s.semantic = 'lost' then coalesce(p.entered, 0) else (select count(*) from furthest f where f.sort >= s.sort) end as reached,
+                   case when s.semantic = 'lost' then coalesce(p.amount, 0) else (select coalesce(sum(f.amount), 0) from furthest f where f.sort >= s.sort) end as reached_amount
+            from stages s left join per_stage p on p.stage_id = s.id
             where s.pipeline_id = @pipelineId
-            group by s.id, s.name, s.semantic, s.sort
             order by s.sort, s.id;
             select d.outcome, count(*) as count, coalesce(sum(d.amount), 0) as amount
             from deals d where d.pipeline_id = @pipelineId and d.closed_at >= @from and d.closed_at < @to and d.outcome is not null
+              and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and (@source::text is null or d.source = @source)
             group by d.outcome;
             select r.id, coalesce(r.name, s.name, 'No reason') as name, count(*) as count, coalesce(sum(d.amount), 0) as amount
             from deals d left join loss_reasons r on r.id = d.loss_reason_id left join stages s on s.id = d.stage_id and s.semantic = 'lost'
             where d.pipeline_id = @pipelineId and d.closed_at >= @from and d.closed_at < @to and d.outcome = 'lost'
+              and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and (@source::text is null or d.source = @source)
             group by r.id, coalesce(r.name, s.name, 'No reason')
             order by count(*) desc, name;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql,
-            new { pipelineId, from = from.UtcDateTime, to = to.UtcDateTime }, cancellationToken: ct));
+            new { pipelineId, from = from.UtcDateTime, to = to.UtcDateTime, assigneeId = filter.AssigneeId, source = filter.Source }, cancellationToken: ct));
         if (!await grid.ReadSingleAsync<bool>())
         {
             return null;
@@ -64,8 +92,8 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
         var result = stages.Select(s =>
         {
             var index = path.IndexOf(s);
-            double? conversion = index >= 0 && index + 1 < path.Count && s.Entered > 0 ? (double)path[index + 1].Entered / s.Entered : null;
-            return new FunnelStage(s.StageId, s.Name, s.Semantic, s.Entered, s.Amount, conversion);
+            double? conversion = index >= 0 && index + 1 < path.Count && s.Reached > 0 ? (double)path[index + 1].Reached / s.Reached : null;
+            return new FunnelStage(s.StageId, s.Name, s.Semantic, s.Entered, s.Amount, conversion, s.Reached, s.ReachedAmount);
         }).ToList();
         FunnelOutcome Outcome(string name) => outcomes.TryGetValue(name, out var o) ? new FunnelOutcome(o.Count, o.Amount) : new FunnelOutcome(0, 0);
         return new Funnel(pipelineId, from, to, result, Outcome("won"), Outcome("lost"), reasons);

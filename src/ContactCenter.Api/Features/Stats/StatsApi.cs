@@ -119,7 +119,7 @@ public static class StatsApi
             await using var connection = await db.OpenConnectionAsync(ct);
             id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select id from pipelines where is_default", cancellationToken: ct));
         }
-        return await funnel.ReadAsync(id, start, end, ct) is { } result ? TypedResults.Ok(result) : Problems.NotFound("There is no such pipeline.");
+        return await funnel.ReadAsync(id, start, end, new FunnelFilter(), ct) is { } result ? TypedResults.Ok(result) : Problems.NotFound("There is no such pipeline.");
     }
 
     /// <summary>A manager sets themselves away (no new conversations routed to them) or back online.</summary>

@@ -11,6 +11,7 @@ import { notifyStrings } from './notify';
 import { contactsStrings } from './contacts';
 import { cardStrings } from './cards';
 import { fieldStrings } from './fields';
+import { reportStrings } from './reports';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -42,4 +43,5 @@ export const areas = merge(
   contactsStrings,
   cardStrings,
   fieldStrings,
+  reportStrings,
 );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { NotificationBell } from '../components/NotificationBell';
@@ -25,6 +25,9 @@ import { InboxPage } from './InboxPage';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
 import { SupervisorPage } from './SupervisorPage';
+
+// The reports carry the charting library: loaded when first opened, not with the inbox.
+const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
 export function Shell() {
   const { t } = useI18n();
@@ -56,6 +59,7 @@ export function Shell() {
     { to: '/activities', key: 'activities', label: t('navActivities'), badge: counters?.overdueActivities, badgeLabel: t('badgeOverdue', { count: counters?.overdueActivities ?? 0 }), danger: true,
       badge2: counters?.activitiesDueToday, badge2Label: t('badgeToday', { count: counters?.activitiesDueToday ?? 0 }) },
     ...(isStaff ? [{ to: '/supervisor', key: 'supervisor', label: t('navSupervisor') }] : []),
+    ...(isStaff ? [{ to: '/reports', key: 'reports', label: t('navReports') }] : []),
     ...(me.role === 'admin' ? [{ to: '/admin', key: 'admin', label: t('navAdmin') }] : []),
   ];
 
@@ -101,6 +105,7 @@ export function Shell() {
         {section === 'activities' && <ActivitiesPage />}
         {section === 'canned' && <CannedPage />}
         {section === 'supervisor' && isStaff && <SupervisorPage />}
+        {section === 'reports' && isStaff && <Suspense fallback={<p className="muted">{t('loading')}</p>}><ReportsPage /></Suspense>}
         {section === 'admin' && me.role === 'admin' && <AdminPage />}
         {section === 'settings' && <SettingsPage />}
       </main>

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactCenter.Api.Features.Reports;
+
+/// <summary>
+/// A report as CSV for spreadsheets: UTF-8 with a BOM (Excel reads Cyrillic names right), RFC 4180 quoting, invariant
+/// numbers, and text cells that a spreadsheet would run as a formula (=, +, -, @) prefixed with an apostrophe.
+/// </summary>
+public sealed class ReportCsv
+{
+    private readonly StringBuilder text = new();
+
+    public ReportCsv(params string[] header) => Row(header);
+
+    /// <summary>True when the caller asked for CSV: `format=csv` or an Accept header naming text/csv.</summary>
+    public static bool Wanted(HttpRequest request) =>
+        string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase)
+        || request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
+
+    public ReportCsv Row(params object?[] cells)
+    {
+        for (var i = 0; i < cells.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(',');
+            }
+            text.Append(Cell(cells[i]));
+        }
+        text.Append("\r\n");
+        return this;
+    }
+
+    private static string Cell(object? value)
+    {
+        var cell = value switch
+        {
+            null => "",
+            string s => Defuse(s),
+            DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            double d => d.ToString("0.####", CultureInfo.InvariantCulture),
+            decimal m => m.ToString("0.##", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => Defuse(value.ToString() ?? ""),
+        };
+        return cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+    }
+
+    private static string Defuse(string s) => s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : s;
+
+    public FileContentHttpResult ToResult(string name) =>
+        TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8", name);
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Features.Reports;
+
+public sealed record SalesPlanRequest(decimal? Amount);
+
+public sealed record SalesPlanDto(long UserId, string Month, decimal Amount);
+
+/// <summary>
+/// A manager's month: the plan (null when none is set), what they won (deals won in the month, by closing date, UTC),
+/// progress = won / plan, and a linear forecast: won spread over the days elapsed (today included) times the days in the
+/// month; a past month's forecast is what was won, a future month's is 0.
+/// </summary>
+public sealed record PlanRow(long UserId, string Name, decimal? Plan, decimal Won, long WonCount, double? Progress, decimal Forecast);
+
+public sealed record PlanReport(string Month, int DaysElapsed, int DaysInMonth, IReadOnlyList<PlanRow> Rows);
+
+/// <summary>Monthly sales plans per manager and their progress.</summary>
+public sealed class SalesPlans(NpgsqlDataSource db, TimeProvider clock)
+{
+    /// <summary>The first day of a `yyyy-mm` month, or null when the text is not one.</summary>
+    public static DateOnly? ParseMonth(string? text) =>
+        text is { Length: 7 } && DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            && day.Year is >= 2000 and <= 9998 ? day : null;
+
+    // A date parameter as a plain timestamp (no time zone to shift it), cast to date in SQL.
+    private static DateTime Day(DateOnly month) => month.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+
+    public static string MonthText(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    /// <summary>Sets the plan; false when there is no such user.</summary>
+    public async Task<bool> SetAsync(long userId, DateOnly month, decimal amount, long actorId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            insert into sales_plans (user_id, month, amount, updated_by)
+            select u.id, @month::date, @amount, @actorId from users u where u.id = @userId
+            on conflict (user_id, month) do update set amount = excluded.amount, updated_by = excluded.updated_by, updated_at = now()
+            """, new { userId, month = Day(month), amount, actorId }, cancellationToken: ct)) > 0;
+    }
+
+    private sealed class Row
+    {
+        public long UserId { get; init; }
+        public string Name { get; init; } = "";
+        public decimal? Plan { get; init; }
+        public decimal Won { get; init; }
+        public long WonCount { get; init; }
+    }
+
+    /// <summary>Every active manager plus anyone with a plan or a win in the month; only <paramref name="onlyUserId"/> when given.</summary>
+    public async Task<PlanReport> ReadAsync(DateOnly month, long? onlyUserId, CancellationToken ct)
+    {
+        var start = month.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var end = start.AddMonths(1);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
+            with won as (
+                select d.assignee_id as user_id, count(*) as won_count, sum(d.amount) as won
+                from deals d
+                where d.closed_at >= @start and d.closed_at < @end and d.outcome = 'won' and d.assignee_id is not null
+                group by d.assignee_id
+            )
+            select u.id as user_id, u.name, p.amount as plan, coalesce(w.won, 0) as won, coalesce(w.won_count, 0) as won_count
+            from users u
+            left join sales_plans p on p.user_id = u.id and p.month = @month::date
+            left join won w on w.user_id = u.id
+            where (@onlyUserId::bigint is null or u.id = @onlyUserId)
+              and ((u.role = 'manager' and u.is_active) or p.user_id is not null or w.user_id is not null)
+            order by u.name, u.id
+            """, new { start, end, month = Day(month), onlyUserId }, cancellationToken: ct))).ToList();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var days = DateTime.DaysInMonth(month.Year, month.Month);
+        var elapsed = today < month ? 0 : today >= month.AddMonths(1) ? days : today.Day;
+        return new PlanReport(MonthText(month), elapsed, days, rows.Select(r => new PlanRow(r.UserId, r.Name, r.Plan, r.Won, r.WonCount,
+            r.Plan is > 0 ? (double)(r.Won / r.Plan.Value) : null,
+            elapsed == 0 ? 0 : Math.Round(r.Won * days / elapsed, 2))).ToList());
+    }
+}

@@ -1,0 +1,39 @@
+import { useI18n } from '../../i18n';
+import { query } from '../../lib/api';
+import { duration, money } from '../../lib/format';
+import { periodQuery, type EfficiencyReport, type Period } from '../../lib/reports';
+import { useResource } from '../../lib/useResource';
+import { ResourceStatus } from '../Status';
+import { CsvButton } from './ReportBits';
+
+/** Per manager: first response median and p90, activities done and overdue, deals won. */
+export function EfficiencyTab({ period }: { period: Period }) {
+  const { t, lang, locale } = useI18n();
+  const path = `/api/reports/efficiency${query(periodQuery(period))}`;
+  const report = useResource<EfficiencyReport>(path);
+  const rows = report.data?.rows ?? [];
+  return (
+    <section aria-label={t('reportsEfficiency')}>
+      <div className="report-filters"><CsvButton path={path} fileName="efficiency.csv" /></div>
+      <ResourceStatus resource={report} what="GET /api/reports/efficiency" />
+      {report.data && rows.length === 0 && <p className="muted">{t('reportsNothing')}</p>}
+      {rows.length > 0 && (
+        <div className="table-scroll">
+          <table className="report-table" data-testid="efficiency-table">
+            <thead><tr><th>{t('reportsManager')}</th><th>{t('reportsFirstResponse')}</th><th>{t('reportsP90')}</th><th>{t('reportsActivitiesDone')}</th>
+              <th>{t('reportsActivitiesOverdue')}</th><th>{t('reportsDealsWon')}</th></tr></thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.userId} data-user-id={r.userId}>
+                  <td>{r.name}</td><td>{duration(r.firstResponseMedianSeconds, lang)}</td><td>{duration(r.firstResponseP90Seconds, lang)}</td>
+                  <td>{r.activitiesDone}</td><td className={r.activitiesOverdue > 0 ? 'danger-text' : ''}>{r.activitiesOverdue}</td>
+                  <td>{r.dealsWon} · {money(r.dealsWonSum, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

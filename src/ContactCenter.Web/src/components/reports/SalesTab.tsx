@@ -1,0 +1,63 @@
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useI18n } from '../../i18n';
+import { query } from '../../lib/api';
+import { money } from '../../lib/format';
+import { percent, periodQuery, type Period, type SalesReport } from '../../lib/reports';
+import { useResource } from '../../lib/useResource';
+import { ResourceStatus } from '../Status';
+import { CsvButton } from './ReportBits';
+
+const groupings = ['manager', 'source', 'month'] as const;
+const groupLabel = { manager: 'reportsByManager', source: 'reportsBySource', month: 'reportsByMonth' } as const;
+
+/** Won deals per manager, source or month: count, sum, average, win rate and median cycle. */
+export function SalesTab({ period }: { period: Period }) {
+  const { t, locale } = useI18n();
+  const [groupBy, setGroupBy] = useState<(typeof groupings)[number]>('manager');
+  const path = `/api/reports/sales${query({ ...periodQuery(period), groupBy })}`;
+  const sales = useResource<SalesReport>(path);
+  const rows = sales.data?.rows ?? [];
+  return (
+    <section aria-label={t('reportsSales')}>
+      <div className="report-filters">
+        <div role="group" className="segmented" aria-label={t('reportsGroupBy')}>
+          {groupings.map((g) => (
+            <button key={g} type="button" aria-pressed={groupBy === g} className={groupBy === g ? 'active' : ''} onClick={() => setGroupBy(g)}>{t(groupLabel[g])}</button>
+          ))}
+        </div>
+        <CsvButton path={path} fileName={`sales-by-${groupBy}.csv`} />
+      </div>
+      <ResourceStatus resource={sales} what="GET /api/reports/sales" />
+      {sales.data && rows.length === 0 && <p className="muted">{t('reportsNothing')}</p>}
+      {rows.length > 0 && (
+        <>
+          <div className="report-chart">
+            <ResponsiveContainer width="100%" height={220}>
+              <BarChart data={rows} margin={{ left: 0, right: 8, top: 4, bottom: 4 }}>
+                <CartesianGrid vertical={false} strokeDasharray="3 3" />
+                <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={0} />
+                <YAxis width={56} tick={{ fontSize: 11 }} />
+                <Tooltip formatter={(v) => [money(Number(v), locale), t('reportsSum')]} />
+                <Bar dataKey="sum" fill="#2f9e6e" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+          <div className="table-scroll">
+            <table className="report-table" data-testid="sales-table">
+              <thead><tr><th>{t(groupLabel[groupBy])}</th><th>{t('reportsCount')}</th><th>{t('reportsSum')}</th><th>{t('reportsAverage')}</th><th>{t('reportsWinRate')}</th><th>{t('reportsCycle')}</th></tr></thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.key} data-key={r.key}>
+                    <td>{r.key === '' ? t(groupBy === 'manager' ? 'reportsUnassigned' : 'reportsNoSource') : r.label}</td><td>{r.count}</td><td>{money(r.sum, locale)}</td><td>{money(r.average, locale)}</td><td>{percent(r.winRate)}</td>
+                    <td>{r.cycleTimeDays === null ? '—' : t('reportsDays', { days: r.cycleTimeDays })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+
+namespace ContactCenter.FunctionalTests.Reports;
+
+/// <summary>Monthly sales plans (issue 17): set by staff, read with progress and a linear forecast; a manager sees only their own row.</summary>
+public sealed class SalesPlanTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    private readonly ReportData data = new(fixture);
+
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_plan_shows_won_progress_and_forecast_and_a_manager_sees_only_their_own_row()
+    {
+        var ann = await fixture.CreateUserAsync("ann", "manager");
+        var bob = await fixture.CreateUserAsync("bob", "manager");
+        var sue = await fixture.CreateUserAsync("sue", "supervisor");
+        var now = DateTime.UtcNow;
+        var monthStart = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var month = monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var previous = monthStart.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        using var supervisor = fixture.App.Http(sue.Token);
+        (await supervisor.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 500 })).EnsureSuccessStatusCode();
+        var set = await (await supervisor.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 1000 })).OkJsonAsync();
+        Assert.Equal(1000m, set["amount"]!.GetValue<decimal>());
+        (await supervisor.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{previous}", new { amount = 200 })).EnsureSuccessStatusCode();
+        // Ann won 250 this month and 150 last month; an open deal and a lost one do not count.
+        await data.DealAsync("Won now", 250, ann.Id, null, monthStart, monthStart.AddMinutes(1), "won");
+        await data.DealAsync("Lost now", 900, ann.Id, null, monthStart, monthStart.AddMinutes(1), "lost");
+        await data.DealAsync("Open", 900, ann.Id, null, monthStart);
+        await data.DealAsync("Won before", 150, ann.Id, null, monthStart.AddMonths(-1), monthStart.AddDays(-1), "won");
+
+        var report = await (await supervisor.GetAsync($"/api/reports/plan?month={month}")).OkJsonAsync();
+
+        var days = DateTime.DaysInMonth(now.Year, now.Month);
+        Assert.Equal((now.Day, days), (report["daysElapsed"]!.GetValue<int>(), report["daysInMonth"]!.GetValue<int>()));
+        var rows = report["rows"]!.AsArray().ToDictionary(r => r!["userId"]!.GetValue<long>(), r => r!.AsObject());
+        Assert.Equal([ann.Id, bob.Id], rows.Keys.Order());
+        var annRow = rows[ann.Id];
+        Assert.Equal((1000m, 250m, 1L, 0.25), (annRow["plan"]!.GetValue<decimal>(), annRow["won"]!.GetValue<decimal>(), annRow["wonCount"]!.GetValue<long>(),
+            annRow["progress"]!.GetValue<double>()));
+        Assert.Equal(Math.Round(250m * days / now.Day, 2), annRow["forecast"]!.GetValue<decimal>());
+        Assert.Null(rows[bob.Id]["plan"]);
+        Assert.Null(rows[bob.Id]["progress"]);
+        Assert.Equal(0m, rows[bob.Id]["won"]!.GetValue<decimal>());
+
+        // A past month's forecast is what was won.
+        var past = (await (await supervisor.GetAsync($"/api/reports/plan?month={previous}")).OkJsonAsync())["rows"]!.AsArray().Single(r => r!.Id("userId") == ann.Id)!;
+        Assert.Equal((200m, 150m, 0.75, 150m), (past["plan"]!.GetValue<decimal>(), past["won"]!.GetValue<decimal>(), past["progress"]!.GetValue<double>(),
+            past["forecast"]!.GetValue<decimal>()));
+
+        // A manager reads the plan report, and only their own row.
+        using var asBob = fixture.App.Http(bob.Token);
+        var own = await (await asBob.GetAsync($"/api/reports/plan?month={month}")).OkJsonAsync();
+        Assert.Equal(bob.Id, Assert.Single(own["rows"]!.AsArray())!.Id("userId"));
+        using var asAnn = fixture.App.Http(ann.Token);
+        var annCsv = (await (await asAnn.GetAsync($"/api/reports/plan?month={month}&format=csv")).Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["month", "userId"], annCsv[0].Split(',')[..2]);
+        Assert.Equal($"{month},{ann.Id},ann,1000,250,1,0.25,", Assert.Single(annCsv[1..])[..($"{month},{ann.Id},ann,1000,250,1,0.25,".Length)]);
+        // ... and cannot set one, not even their own.
+        Assert.Equal(HttpStatusCode.Forbidden, (await asAnn.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 1 })).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("2026-13", """{"amount": 100}""", "month")]
+    [InlineData("2026-1", """{"amount": 100}""", "month")]
+    [InlineData("1999-12", """{"amount": 100}""", "month")]
+    [InlineData("next", """{"amount": 100}""", "month")]
+    [InlineData("2026-03", """{"amount": -1}""", "amount")]
+    [InlineData("2026-03", """{"amount": 1.234}""", "amount")]
+    [InlineData("2026-03", """{"amount": 10000000000000000}""", "amount")]
+    [InlineData("2026-03", """{}""", "amount")]
+    public async Task A_bad_month_or_amount_is_a_400_and_stores_nothing(string month, string body, string field)
+    {
+        var ann = await fixture.CreateUserAsync("ann", "manager");
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var response = await http.PutAsync($"/api/sales-plans/{ann.Id}/{month}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![field]);
+        Assert.Equal(0, await fixture.CountAsync("sales_plans"));
+    }
+
+    [Fact]
+    public async Task A_plan_for_an_unknown_user_is_a_404()
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PutAsJsonAsync("/api/sales-plans/999999/2026-03", new { amount = 100 })).StatusCode);
+        Assert.Equal(0, await fixture.CountAsync("sales_plans"));
+    }
+}
