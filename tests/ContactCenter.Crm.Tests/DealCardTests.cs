@@ -58,6 +58,7 @@ public sealed class DealCardTests(CrmFixture fixture) : IAsyncLifetime
             new { title = "Renamed", products = "Box" },
             new { title = "Renamed", products = new object[] { new { name = 5, price = "a lot", quantity = 1 } } },
             new { title = "Renamed", amountFromProducts = "yes" },
+            new { title = "Renamed", products = new object[] { new { name = "Fleet", price = 1_000_000_000_000m, quantity = 1_000_000_000m } }, amountFromProducts = true },
             new { title = "Renamed", sourceDetails = "a string" },
             new { title = "Renamed", sourceDetails = new { payload = new string('x', 5000) } },
         ];

@@ -94,6 +94,8 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
     [InlineData("assigneeId=someone", "assigneeId")]
     [InlineData("stageId=x", "stageId")]
     [InlineData("format=xml", "format")]
+    [InlineData("createdTo=9999-12-31", "createdTo")]
+    [InlineData("closedTo=9999-12-31T23:59:59.9999999Z", "closedTo")]
     public async Task A_bad_filter_is_a_400_naming_it(string query, string field)
     {
         using var admin = fixture.Admin();

@@ -60,6 +60,7 @@ public sealed class StartConversationTests(CrmFixture fixture) : IAsyncLifetime
         await (await http1.PostJsonAsync("/api/conversations", new { contactId = 9_999_999, channelId = channel.Id, text = "Hi" })).ProblemAsync(HttpStatusCode.NotFound);
         await (await http1.PostJsonAsync("/api/conversations", new { contactId, channelId = 9_999_999, text = "Hi" })).ProblemAsync(HttpStatusCode.NotFound);
         await (await http1.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await http1.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Hi\0there" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await http1.PostJsonAsync("/api/conversations", new { channelId = channel.Id, text = "Hi" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await http1.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = new string('x', 20_001) })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await http1.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Hi", dealId = 9_999_999 })).ProblemAsync(HttpStatusCode.NotFound);

@@ -94,6 +94,25 @@ public sealed class ContactDirectoryTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Equal("Card Person", await db.ExecuteScalarAsync<string>("select name from contacts where id = @id", new { id }));
     }
 
+    [Fact]
+    public async Task Making_a_contact_gives_no_lasting_claim_once_a_colleague_works_it()
+    {
+        var maker = await fixture.CreateUserAsync("early", "manager");
+        var owner = await fixture.CreateUserAsync("owner", "manager");
+        using var http = fixture.App.Http(maker.Token);
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        var id = (await (await http.PostAsJsonAsync("/api/contacts", new { name = "Prospect", email = "prospect@example.com" })).OkJsonAsync(HttpStatusCode.Created)).Id();
+
+        // The customer becomes the colleague's: a deal assigned to them.
+        await (await admin.PostAsJsonAsync("/api/deals", new { title = "Their deal", contactId = id, assigneeId = owner.Id })).OkJsonAsync(HttpStatusCode.Created);
+
+        await (await http.GetAsync($"/api/contacts/{id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await http.PatchAsJsonAsync($"/api/contacts/{id}", new { name = "Mine after all" })).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Empty(Ids(await (await http.GetAsync("/api/contacts")).OkJsonAsync()));
+        using var colleague = fixture.App.Http(owner.Token);
+        Assert.Equal("Prospect", (await (await colleague.GetAsync($"/api/contacts/{id}")).OkJsonAsync())["name"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("""{"email":"a@example.com"}""", "name")]
     [InlineData("""{"name":"  "}""", "name")]

@@ -21,13 +21,16 @@ public class AppFixture : IAsyncLifetime
 
     protected virtual bool UseRedis => true;
 
+    /// <summary>The host environment the app runs in ("Testing" unless a fixture needs production behaviour).</summary>
+    protected virtual string HostEnvironment => "Testing";
+
     /// <summary>The app's database: by default a fresh one on the shared test server (a fixture may bring its own server).</summary>
     protected virtual Task<string> CreateDatabaseAsync() => TestEnvironment.CreateDatabaseAsync();
 
     public virtual async Task InitializeAsync()
     {
         Postgres = await CreateDatabaseAsync();
-        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings(), services: ConfigureServices);
+        App = new AppNode(Postgres, UseRedis ? TestEnvironment.Redis : null, ExtraSettings(), HostEnvironment, services: ConfigureServices);
         await EnsureAdminAsync();
     }
 

@@ -107,10 +107,12 @@ public static class ConversationsApi
         ToResult(await service.AssignAsync(CurrentUser.From(principal), id, request.UserId, ct), "userId");
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Status(long id, StatusRequest request, ClaimsPrincipal principal, ConversationService service,
-        HttpRequest http, CancellationToken ct) =>
-        // The address this request came to: the CSAT link of an email or SMS is built on it when Channels:PublicBaseUrl is not set.
+        HttpRequest http, IHostEnvironment environment, CancellationToken ct) =>
+        // The CSAT link of an email or SMS is built on Channels:PublicBaseUrl. Only on a developer's or a test's machine may
+        // the address this request came to stand in for it: elsewhere the Host header is the caller's to choose, and a
+        // manager could have the company's own channel send customers a link to any site.
         ToResult(await service.SetStatusAsync(CurrentUser.From(principal), id, request.Status,
-            $"{http.Scheme}://{http.Host.ToUriComponent()}{http.PathBase.ToUriComponent()}", ct), "status");
+            environment.IsDevelopment() || environment.IsEnvironment("Testing") ? $"{http.Scheme}://{http.Host.ToUriComponent()}{http.PathBase.ToUriComponent()}" : null, ct), "status");
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Retry(long id, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
         ToResult(await service.RetryAsync(CurrentUser.From(principal), id, ct), "id");

@@ -25,13 +25,17 @@ public static class CrmAccess
         """;
 
     /// <summary>
-    /// Over alias `ct` (contacts): the caller created it (by hand or import, issue #17), or one of its conversations, leads or
-    /// deals is visible to the caller. The lead and deal
+    /// Over alias `ct` (contacts): the caller created it (by hand or import, issue #17) and it has no conversation, lead or deal
+    /// yet, or one of its conversations, leads or deals is visible to the caller. Creating a contact gives no lasting claim:
+    /// once a customer with that address writes in and is routed to a colleague, the creator sees it only as anyone else does. The lead and deal
     /// halves repeat <see cref="LeadVisible"/> and <see cref="DealVisible"/> under their own aliases, so the fragment can
     /// sit inside a query that already uses `l` or `d`.
     /// </summary>
     public const string ContactVisible = $"""
-        (@staff or (ct.created_by is not null and ct.created_by = @me)
+        (@staff or (ct.created_by is not null and ct.created_by = @me
+                and not exists (select 1 from conversations oc where oc.contact_id = ct.id)
+                and not exists (select 1 from deals od where od.contact_id = ct.id)
+                and not exists (select 1 from leads ol where ol.contact_id = ct.id))
             or exists (select 1 from conversations vc where vc.contact_id = ct.id and {ConversationSeen})
             or exists (select 1 from deals vd where vd.contact_id = ct.id and (vd.assignee_id = @me
                 or exists (select 1 from conversations vc where vc.deal_id = vd.id and {ConversationSeen})))

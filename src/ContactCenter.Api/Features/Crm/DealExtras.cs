@@ -52,6 +52,11 @@ public sealed class DealExtras
                 }
                 lines.Add(parsed.Value);
             }
+            // The lines' total may become the deal's amount (numeric(18,2)): one bound for the whole list, as for any amount.
+            if (lines.Sum(l => l.Price * l.Quantity * (1 - l.Discount / 100)) > MaxTotal)
+            {
+                return CrmResult<DealExtras>.Invalid("products", "The lines add up to more than 10^15.");
+            }
         }
         bool? fromProducts = null;
         if (hasAmountFromProducts)
@@ -77,6 +82,8 @@ public sealed class DealExtras
         }
         return CrmResult<DealExtras>.Ok(new DealExtras { Products = lines, AmountFromProducts = fromProducts, SourceDetails = source, SetSource = hasSource });
     }
+
+    private const decimal MaxTotal = 1_000_000_000_000_000m;
 
     public static CrmResult<DealExtras> Parse(JsonObject body) =>
         Parse(body["products"], body["amountFromProducts"], body.ContainsKey("amountFromProducts"), body["sourceDetails"], body.ContainsKey("sourceDetails"));

@@ -49,7 +49,8 @@ public static class StartConversationApi
         errors.Require("channelId", r.ChannelId is not null, "channelId is required.");
         errors.Require("text", !string.IsNullOrWhiteSpace(r.Text) && r.Text.Length <= ConversationService.MaxTextLength,
             $"The text must be between 1 and {ConversationService.MaxTextLength} characters.");
-        errors.Require("clientMessageId", r.ClientMessageId is not { Length: > 100 }, "clientMessageId is at most 100 characters.");
+        errors.Require("clientMessageId", r.ClientMessageId is not { Length: > 100 } && r.ClientMessageId?.Contains('\0') != true, "clientMessageId is at most 100 characters, without NUL.");
+        errors.Require("text", r.Text?.Contains('\0') != true, "The text must not contain NUL characters.");
         if (errors.HasErrors)
         {
             return errors.ToResult();
@@ -60,7 +61,17 @@ public static class StartConversationApi
             return opened.Status == CrmStatus.Invalid ? CrmHttp.Invalid(opened.Field!, opened.Detail!) : CrmHttp.Problem(opened.Status, opened.Detail!);
         }
         var started = opened.Value!;
-        var sent = await conversations.ReplyAsync(me, started.ConversationId, r.Text, r.ClientMessageId, isPrivate: false, ct);
+        ConversationService.ReplyResult sent;
+        try
+        {
+            sent = await conversations.ReplyAsync(me, started.ConversationId, r.Text, r.ClientMessageId, isPrivate: false, ct);
+        }
+        catch
+        {
+            // Whatever failed, the conversation opened for this message must not stay behind empty.
+            await UndoAsync(db, started, CancellationToken.None);
+            throw;
+        }
         if (sent.Error != ConversationService.ReplyError.None)
         {
             await UndoAsync(db, started, ct);

@@ -6,8 +6,8 @@ namespace ContactCenter.Api.Features.Fields;
 /// <summary>
 /// Writes CSV for spreadsheets: UTF-8 with a BOM (without it Excel reads Cyrillic as mojibake), comma-separated, CRLF
 /// rows; a value is quoted when it holds a comma, a semicolon (the separator Excel uses in Russian and other locales),
-/// a quote, a line break or edge spaces, and quotes inside are doubled. A value starting with = + - @ gets a leading
-/// apostrophe so a spreadsheet does not run it as a formula.
+/// a quote, a line break or edge spaces, and quotes inside are doubled. A value starting with = + - @ (not a number), a tab
+/// or a carriage return gets a leading apostrophe so a spreadsheet does not run it as a formula.
 /// </summary>
 public sealed class CsvText(Stream output) : IAsyncDisposable
 {
@@ -42,7 +42,7 @@ public sealed class CsvText(Stream output) : IAsyncDisposable
         {
             return "";
         }
-        if (value[0] is '=' or '+' or '-' or '@' && !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _))
+        if ((value[0] is '\t' or '\r') || (value[0] is '=' or '+' or '-' or '@' && !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _)))
         {
             value = "'" + value;
         }

@@ -75,16 +75,17 @@ public sealed class ListQueryReader(IQueryCollection query)
         {
             return null;
         }
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year is >= 1900 and <= 9998)
         {
             var start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             return end ? start.AddDays(1) : start;
         }
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        // Years are bounded so that the exclusive end (a day or a tick later) still exists: 9999-12-31 is a 400, not a 500.
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at.UtcDateTime.Year is >= 1900 and <= 9998)
         {
             return end ? at.UtcDateTime.AddTicks(1) : at.UtcDateTime;
         }
-        Errors.Add(name, $"{name} is a date (yyyy-mm-dd) or a date-time (ISO 8601).");
+        Errors.Add(name, $"{name} is a date (yyyy-mm-dd) or a date-time (ISO 8601) between the years 1900 and 9998.");
         return null;
     }
 

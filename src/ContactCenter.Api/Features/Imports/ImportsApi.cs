@@ -75,7 +75,8 @@ public static class ImportsApi
         {
             return problem!;
         }
-        var records = upload.Csv.Records();
+        // Counted up to just past the row limit: a 5 MB file of tiny rows is not parsed whole for a preview.
+        var records = upload.Csv.Records(MaxRows + 2);
         return TypedResults.Ok(new ImportPreview(upload.Csv.Encoding, upload.Csv.Delimiter.ToString(), records.Count, records.Take(6).ToList()));
     }
 

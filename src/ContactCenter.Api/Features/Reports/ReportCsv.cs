@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using ContactCenter.Api.Features.Fields;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactCenter.Api.Features.Reports;
 
 /// <summary>
-/// A report as CSV for spreadsheets: UTF-8 with a BOM (Excel reads Cyrillic names right), RFC 4180 quoting, invariant
-/// numbers, and text cells that a spreadsheet would run as a formula (=, +, -, @) prefixed with an apostrophe.
+/// A report as CSV for spreadsheets: UTF-8 with a BOM (Excel reads Cyrillic names right), cells escaped by
+/// <see cref="CsvText.Escape"/> (the list exports' rules), invariant numbers.
 /// </summary>
 public sealed class ReportCsv
 {
@@ -33,22 +34,18 @@ public sealed class ReportCsv
         return this;
     }
 
-    private static string Cell(object? value)
+    // Text goes through the one CSV escaper the exports share (quoting on `;` too, formulas defused); numbers and times
+    // are written invariant, so they never need quotes.
+    private static string Cell(object? value) => value switch
     {
-        var cell = value switch
-        {
-            null => "",
-            string s => Defuse(s),
-            DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            double d => d.ToString("0.####", CultureInfo.InvariantCulture),
-            decimal m => m.ToString("0.##", CultureInfo.InvariantCulture),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => Defuse(value.ToString() ?? ""),
-        };
-        return cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
-    }
-
-    private static string Defuse(string s) => s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : s;
+        null => "",
+        string s => CsvText.Escape(s),
+        DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        double d => d.ToString("0.####", CultureInfo.InvariantCulture),
+        decimal m => m.ToString("0.##", CultureInfo.InvariantCulture),
+        IFormattable f => CsvText.Escape(f.ToString(null, CultureInfo.InvariantCulture)),
+        _ => CsvText.Escape(value.ToString()),
+    };
 
     public FileContentHttpResult ToResult(string name) =>
         TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8", name);
