@@ -64,7 +64,7 @@ public sealed class ActivitiesTests(CrmFixture fixture) : IAsyncLifetime
     {
         var manager = await fixture.CreateUserAsync("a2", "manager");
         using var http = fixture.App.Http(manager.Token);
-        var lead = await (await http.PostJsonAsync("/api/leads", new { contact = new { name = "Olga", phone = "+4915100000" } })).OkJsonAsync(HttpStatusCode.Created);
+        var lead = await (await http.PostJsonAsync("/api/leads", new { contact = new { name = "Olga", phone = "+4915123456789" } })).OkJsonAsync(HttpStatusCode.Created);
         var due = fixture.Time.GetUtcNow().AddMinutes(30);
         var activity = await (await http.PostJsonAsync("/api/activities", Activity("lead", lead.Id(), "Call Olga", due))).OkJsonAsync(HttpStatusCode.Created);
         var log = new EventLog();
