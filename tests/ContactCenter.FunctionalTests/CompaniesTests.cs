@@ -120,4 +120,67 @@ public sealed class CompaniesTests(AppFixture fixture) : IClassFixture<AppFixtur
         await using var db = fixture.Db();
         Assert.Equal(("Order", (long?)null), await db.QuerySingleAsync<(string, long?)>("select title, company_id from deals where id = @deal", new { deal }));
     }
+
+    private static async Task<string> BadRequestAsync(HttpResponseMessage response)
+    {
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    [Fact]
+    public async Task Companies_hold_custom_fields_checked_like_contacts_and_only_their_viewers_edit_them()
+    {
+        var maker = await fixture.CreateUserAsync("maker", "manager");
+        var other = await fixture.CreateUserAsync("other", "manager");
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        using var http = fixture.App.Http(maker.Token);
+        using var outsider = fixture.App.Http(other.Token);
+        await (await admin.PostAsJsonAsync("/api/custom-fields", new { entity = "company", key = "tier", label = "Tier", type = "list", options = new[] { "gold", "silver" } }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostAsJsonAsync("/api/custom-fields", new { entity = "company", key = "staff", label = "Staff", type = "number" }))
+            .OkJsonAsync(HttpStatusCode.Created);
+
+        var created = await (await http.PostAsJsonAsync("/api/companies", new { name = "Acme", fields = new { tier = "gold" } })).OkJsonAsync(HttpStatusCode.Created);
+        var company = created.Id();
+        Assert.Equal("gold", created["fields"]!["tier"]!.GetValue<string>());
+        // A bad value on create or edit is a 400 naming the field, and nothing is written.
+        Assert.Contains("fields.tier", await BadRequestAsync(await http.PostAsJsonAsync("/api/companies", new { name = "Bad", fields = new { tier = "bronze" } })));
+        Assert.Equal(1, await fixture.CountAsync("companies"));
+        Assert.Contains("fields.staff", await BadRequestAsync(await http.PatchAsJsonAsync($"/api/companies/{company}", new { name = "Renamed", fields = new { staff = "many" } })));
+        Assert.Contains("fields.nope", await BadRequestAsync(await http.PatchAsJsonAsync($"/api/companies/{company}", new { fields = new { nope = 1 } })));
+        await using var db = fixture.Db();
+        Assert.Equal(("Acme", """{"tier": "gold"}"""), await db.QuerySingleAsync<(string, string)>("select name, fields::text from companies where id = @company", new { company }));
+
+        var edited = await (await http.PatchAsJsonAsync($"/api/companies/{company}", new { fields = new { staff = 12 } })).OkJsonAsync();
+        Assert.Equal((12m, "gold"), (edited["fields"]!["staff"]!.GetValue<decimal>(), edited["fields"]!["tier"]!.GetValue<string>()));
+        var cleared = await (await http.PatchAsync($"/api/companies/{company}", Json("""{"fields":{"tier":null}}"""))).OkJsonAsync();
+        Assert.Null(cleared["fields"]!["tier"]);
+        Assert.Equal(12m, (await (await http.GetAsync($"/api/companies/{company}")).OkJsonAsync())["fields"]!["staff"]!.GetValue<decimal>());
+
+        // A second manager cannot see the company, so cannot write its fields either.
+        await (await outsider.PatchAsJsonAsync($"/api/companies/{company}", new { fields = new { staff = 99 } })).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("""{"staff": 12}""", await db.ExecuteScalarAsync<string>("select fields::text from companies where id = @company", new { company }));
+    }
+
+    [Fact]
+    public async Task A_deal_is_created_with_a_company_the_caller_sees_and_never_with_one_they_do_not()
+    {
+        var maker = await fixture.CreateUserAsync("maker", "manager");
+        var other = await fixture.CreateUserAsync("other", "manager");
+        using var http = fixture.App.Http(maker.Token);
+        using var outsider = fixture.App.Http(other.Token);
+        var company = (await (await http.PostAsJsonAsync("/api/companies", new { name = "Acme" })).OkJsonAsync(HttpStatusCode.Created)).Id();
+
+        var deal = await (await http.PostAsJsonAsync("/api/deals", new { title = "Acme order", companyId = company })).OkJsonAsync(HttpStatusCode.Created);
+        Assert.Equal(company, deal["companyId"]!.GetValue<long>());
+        await using var db = fixture.Db();
+        Assert.Equal(company, await db.ExecuteScalarAsync<long?>("select company_id from deals where id = @id", new { id = deal.Id() }));
+        Assert.Equal([deal.Id()], (await (await http.GetAsync($"/api/companies/{company}")).OkJsonAsync())["deals"]!.AsArray().Select(d => d!.Id()));
+
+        // The second manager cannot see Acme: the same 404 as a company that does not exist, and no deal is made.
+        await (await outsider.PostAsJsonAsync("/api/deals", new { title = "Sneaky", companyId = company })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await outsider.PostAsJsonAsync("/api/deals", new { title = "Missing", companyId = company + 1000 })).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Contains("companyId", await BadRequestAsync(await http.PostAsJsonAsync("/api/deals", new { title = "Zero", companyId = 0 })));
+        Assert.Equal(1, await fixture.CountAsync("deals"));
+    }
 }

@@ -192,4 +192,36 @@ public sealed class ImportTests(AppFixture fixture) : IClassFixture<AppFixture>,
         Assert.Equal(2, preview["records"]!.GetValue<int>());
         Assert.Equal("Анна", preview["rows"]![1]![0]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Custom_field_columns_are_checked_like_the_api_and_a_bad_value_refuses_only_its_row()
+    {
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        await (await admin.PostAsJsonAsync("/api/custom-fields", new { entity = "contact", key = "budget", label = "Budget", type = "number" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostAsJsonAsync("/api/custom-fields", new { entity = "lead", key = "via", label = "Via", type = "list", options = new[] { "web", "fair" } }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        var file = Encoding.UTF8.GetBytes("Name,Email,Budget,Via\nAnn,ann@example.com,1500,web\nBob,bob@example.com,lots,fair\nCid,cid@example.com,,bogus\nDee,dee@example.com,,\n");
+        const string map = """{"name":0,"email":1,"field.budget":"Budget","field.via":3}""";
+
+        // A map naming a field that is not defined is refused before anything is stored.
+        var unknown = await admin.PostAsync("/api/imports", Form(file, entity: "lead", map: """{"name":0,"field.nope":2}"""));
+        await unknown.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("field.nope", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(0, await fixture.CountAsync("imports"));
+
+        var report = await ImportAsync(fixture.AdminToken, Form(file, entity: "lead", map: map));
+
+        var rows = report["rows"]!.AsArray().ToDictionary(r => r!["row"]!.GetValue<int>(), r => (r!["outcome"]!.GetValue<string>(), r["error"]?.GetValue<string>()));
+        Assert.Equal(("created", (string?)null), rows[2]);
+        Assert.Equal("refused", rows[3].Item1);
+        Assert.Contains("fields.budget", rows[3].Item2);
+        Assert.Equal("refused", rows[4].Item1);
+        Assert.Contains("fields.via", rows[4].Item2);
+        Assert.Equal(("created", (string?)null), rows[5]);
+        await using var db = fixture.Db();
+        var stored = (await db.QueryAsync<(string Email, string ContactFields, string LeadFields)>("""
+            select ct.email, ct.fields::text, l.fields::text from contacts ct join leads l on l.contact_id = ct.id order by ct.id
+            """)).ToList();
+        Assert.Equal([("ann@example.com", """{"budget": 1500}""", """{"via": "web"}"""), ("dee@example.com", "{}", "{}")], stored);
+    }
 }

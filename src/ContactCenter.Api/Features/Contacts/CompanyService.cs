@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Features.Fields;
 using ContactCenter.Core;
 using Dapper;
 using Npgsql;
@@ -41,7 +42,7 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
     public async Task<CompanyDto?> GetAsync(CurrentUser me, long id, CancellationToken ct)
     {
         var sql = $"""
-            select co.id, co.name, co.phone, co.email, co.website, co.address, co.created_at from companies co where co.id = @id and {CompanyRef.Visible};
+            select co.id, co.name, co.phone, co.email, co.website, co.address, co.created_at, co.fields::text as fields from companies co where co.id = @id and {CompanyRef.Visible};
             select {ContactDirectory.ListColumns} from contacts ct left join companies co on co.id = ct.company_id
             where ct.company_id = @id and {CrmAccess.ContactVisible} order by ct.id desc limit 200;
             select d.id, d.title, d.amount, d.currency, s.name as stage_name, d.outcome, u.name as assignee_name, d.created_at
@@ -50,13 +51,13 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        var c = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Phone, string? Email, string? Website, string? Address, DateTime CreatedAt)>();
+        var c = await grid.ReadSingleOrDefaultAsync<(long Id, string Name, string? Phone, string? Email, string? Website, string? Address, DateTime CreatedAt, string? Fields)>();
         if (c.Id == 0)
         {
             return null;
         }
         return new CompanyDto(c.Id, c.Name, c.Phone, c.Email, c.Website, c.Address, c.CreatedAt,
-            (await grid.ReadAsync<ContactListItem>()).ToList(), (await grid.ReadAsync<ContactDealItem>()).ToList());
+            (await grid.ReadAsync<ContactListItem>()).ToList(), (await grid.ReadAsync<ContactDealItem>()).ToList()) { Fields = FieldValues.Parse(c.Fields) };
     }
 
     public async Task<CrmResult<CompanyDto>> CreateAsync(CurrentUser me, JsonObject body, CancellationToken ct)
@@ -68,11 +69,19 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
         long id;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
+            // Required company fields must be sent on create; every value is checked before anything is written.
+            var fields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, null, "company", ct), null, body["fields"],
+                sent: body.ContainsKey("fields"), creating: true, null);
+            if (fields.Failed)
+            {
+                return CrmResult<CompanyDto>.Invalid(fields.Field!, fields.Error!);
+            }
             id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                insert into companies (name, phone, email, website, address, created_by, created_at, updated_at)
-                values (@name, @phone, @email, @website, @address, @me, @now, @now) returning id
+                insert into companies (name, phone, email, website, address, created_by, created_at, updated_at, fields)
+                values (@name, @phone, @email, @website, @address, @me, @now, @now, @fields::jsonb) returning id
                 """, new
             {
+                fields = fields.Json,
                 name = v.GetValueOrDefault("name"), phone = v.GetValueOrDefault("phone"), email = v.GetValueOrDefault("email"),
                 website = v.GetValueOrDefault("website"), address = v.GetValueOrDefault("address"), me = me.Id, now = clock.GetUtcNow().UtcDateTime,
             }, cancellationToken: ct));
@@ -85,11 +94,22 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
     {
         if (body.Count == 0)
         {
-            return CrmResult<CompanyDto>.Invalid("body", "Send one or more of name, phone, email, website, address.");
+            return CrmResult<CompanyDto>.Invalid("body", "Send one or more of name, phone, email, website, address, fields.");
         }
         if (Read(body, requireName: false, out var v) is { } invalid)
         {
             return invalid;
+        }
+        FieldValues.Delta? fields = null;
+        if (body.ContainsKey("fields"))
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var (delta, error) = FieldValues.Check(await FieldValues.DefinitionsAsync(connection, null, "company", ct), body["fields"]);
+            if (error is not null)
+            {
+                return CrmResult<CompanyDto>.Invalid(error.Field!, error.Error!);
+            }
+            fields = delta;
         }
         var sql = $"""
             update companies co set
@@ -98,6 +118,7 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
                 email = case when @setEmail then @email else co.email end,
                 website = case when @setWebsite then @website else co.website end,
                 address = case when @setAddress then @address else co.address end,
+                fields = case when @setFields then (co.fields - @removed::text[]) || @set::jsonb else co.fields end,
                 updated_at = @now
             where co.id = @id and {CompanyRef.Visible}
             """;
@@ -111,6 +132,7 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
                 setEmail = v.ContainsKey("email"), email = v.GetValueOrDefault("email"),
                 setWebsite = v.ContainsKey("website"), website = v.GetValueOrDefault("website"),
                 setAddress = v.ContainsKey("address"), address = v.GetValueOrDefault("address"),
+                setFields = fields is not null, set = fields?.Set ?? "{}", removed = fields?.Removed ?? [],
             }, cancellationToken: ct));
             if (changed == 0)
             {
@@ -126,9 +148,13 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
         values = [];
         foreach (var (key, node) in body)
         {
+            if (key == "fields")
+            {
+                continue; // checked against the custom field definitions by the caller
+            }
             if (!Limits.TryGetValue(key, out var max))
             {
-                return CrmResult<CompanyDto>.Invalid(key, $"Unknown field {key}: send name, phone, email, website, address.");
+                return CrmResult<CompanyDto>.Invalid(key, $"Unknown field {key}: send name, phone, email, website, address, fields.");
             }
             if (node is not null && node.GetValueKind() != JsonValueKind.String)
             {

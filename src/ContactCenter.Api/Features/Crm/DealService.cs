@@ -14,6 +14,9 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
     {
         /// <summary>Custom field values {key: value} (issue #17).</summary>
         public JsonObject? Fields { get; init; }
+
+        /// <summary>The company of the deal (issue #17): one the caller sees, else 404 as for a contact.</summary>
+        public long? CompanyId { get; init; }
     }
 
     public sealed record CloseRequest(string? Outcome, long? LossReasonId, long? StageId);
@@ -33,6 +36,10 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
         if (ContactPick.Check(r.ContactId, r.Contact, required: false) is { } badContact)
         {
             return badContact.As<DealDto>();
+        }
+        if (r.CompanyId is <= 0)
+        {
+            return CrmResult<DealDto>.Invalid("companyId", "companyId is the id of a company (or null for none).");
         }
         var extras = DealExtras.Parse(r.Products, r.AmountFromProducts, r.AmountFromProducts is not null, r.SourceDetails, r.SourceDetails is not null);
         if (extras.Value is null)
@@ -74,6 +81,11 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             {
                 return contact.As<DealDto>();
             }
+            // Same rule as PATCH (CompanyRef), answered like an unseen contact: a missing and a hidden company look alike.
+            if (await Contacts.CompanyRef.CheckAsync(connection, tx, me, r.CompanyId, ct) is not null)
+            {
+                return CrmResult<DealDto>.NotFound("There is no such company.");
+            }
             var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "deal", ct), null, r.Fields, r.Fields is not null, creating: true, stage.PipelineId);
             if (customFields.Failed)
             {
@@ -85,6 +97,11 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
                 r.Currency?.ToUpperInvariant() ?? "USD", contact.Value, assignee, r.Source ?? "manual"), Actor.User(me), clock.GetUtcNow(), changes, ct))!.Value;
             await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), clock.GetUtcNow(), ct);
             await FieldWrites.SetAsync(connection, tx, "deals", id, customFields.Json!, ct);
+            if (r.CompanyId is not null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("update deals set company_id = @companyId where id = @id",
+                    new { id, companyId = r.CompanyId }, tx, cancellationToken: ct));
+            }
             await tx.CommitAsync(ct);
         }
         await notifier.FlushAsync(changes, ct);

@@ -12,10 +12,11 @@ public sealed partial class CustomFieldService(NpgsqlDataSource db)
     [GeneratedRegex("^[a-z][a-z0-9_]{0,49}$")]
     private static partial Regex Slug();
 
-    /// <summary>The table holding each entity's values (companies are not in this tree yet: their fields cannot be stored).</summary>
+    /// <summary>The table holding each entity's values.</summary>
     private static string? TableOf(string entity) => entity switch
     {
         "contact" => "contacts",
+        "company" => "companies",
         "lead" => "leads",
         "deal" => "deals",
         _ => null,

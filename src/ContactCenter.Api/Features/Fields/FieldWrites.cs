@@ -7,7 +7,7 @@ namespace ContactCenter.Api.Features.Fields;
 public static class FieldWrites
 {
     /// <summary>Only the entity tables named here; the name is never taken from input.</summary>
-    private static string Checked(string table) => table is "deals" or "leads" or "contacts" ? table : throw new ArgumentOutOfRangeException(nameof(table));
+    private static string Checked(string table) => table is "deals" or "leads" or "contacts" or "companies" ? table : throw new ArgumentOutOfRangeException(nameof(table));
 
     public static Task<string?> CurrentAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, long id, CancellationToken ct) =>
         connection.ExecuteScalarAsync<string?>(new CommandDefinition(

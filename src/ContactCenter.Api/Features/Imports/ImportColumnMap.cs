@@ -13,7 +13,7 @@ public static class ImportColumnMap
     public static readonly string[] LeadKeys = ["name", "email", "phone", "company", "title"];
 
     /// <summary>The map resolved to column indices, or the reason it cannot be (a 400).</summary>
-    public static (Dictionary<string, int>? Map, string? Error) Resolve(string? json, string entity, string[]? header, int columns)
+    public static (Dictionary<string, int>? Map, string? Error) Resolve(string? json, string entity, string[]? header, int columns, ImportFields fields)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -36,9 +36,16 @@ public static class ImportColumnMap
         var map = new Dictionary<string, int>();
         foreach (var (key, node) in obj)
         {
-            if (!keys.Contains(key))
+            if (key.StartsWith(ImportFields.Prefix, StringComparison.Ordinal))
             {
-                return (null, $"map: unknown field {key}; a {entity} import maps {string.Join(", ", keys)}.");
+                if (!fields.Knows(key[ImportFields.Prefix.Length..]))
+                {
+                    return (null, $"map: {key} is not an active custom field of a {entity}{(entity == "lead" ? " or its contact" : "")}.");
+                }
+            }
+            else if (!keys.Contains(key))
+            {
+                return (null, $"map: unknown field {key}; a {entity} import maps {string.Join(", ", keys)} and field.<key>.");
             }
             if (node is null)
             {

@@ -51,7 +51,12 @@ public sealed class ImportJob(NpgsqlDataSource db, IHubContext<InboxHub, IInboxC
         try
         {
             var map = JsonSerializer.Deserialize<Dictionary<string, int>>(job.ColumnMap)!;
-            var writer = new ImportRowWriter(importer!, job.Entity, map, importId);
+            ImportFields fields;
+            await using (var connection = await db.OpenConnectionAsync(ct))
+            {
+                fields = await ImportFields.LoadAsync(connection, job.Entity, ct);
+            }
+            var writer = new ImportRowWriter(importer!, job.Entity, map, importId) { Fields = fields };
             var records = new CsvText(job.Content, "", job.Delimiter[0]).Records();
             var changes = new CrmChanges();
             var sincePush = Stopwatch.StartNew();

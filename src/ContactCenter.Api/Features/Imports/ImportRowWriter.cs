@@ -1,6 +1,7 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Contacts;
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Features.Fields;
 using ContactCenter.Core;
 using Dapper;
 using Npgsql;
@@ -22,6 +23,9 @@ public sealed record ImportRowResult(string Outcome, string? Error = null, long?
 public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOnlyDictionary<string, int> map, long importId)
 {
     private const int MaxName = 200;
+
+    /// <summary>The custom fields the map's `field.<key>` columns fill.</summary>
+    public ImportFields Fields { get; init; } = ImportFields.None;
 
     private string? Field(string[] record, string key) =>
         map.TryGetValue(key, out var i) && i < record.Length && !string.IsNullOrWhiteSpace(record[i]) ? record[i].Trim() : null;
@@ -55,6 +59,11 @@ public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOn
         {
             return ImportRowResult.Refused(company is { Length: > MaxName } ? $"The company is longer than {MaxName} characters." : "The title is longer than 500 characters.");
         }
+        var (contactFields, leadFields, fieldError) = Fields.Read(map, record);
+        if (fieldError is not null)
+        {
+            return ImportRowResult.Refused(fieldError);
+        }
         var p = new { email, phone, name, me = importer.Id, staff = importer.IsStaff, now = now.UtcDateTime, company };
         long? companyId = company is null ? null : await CompanyAsync(connection, tx, p, ct);
 
@@ -73,17 +82,17 @@ public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOn
         {
             await connection.ExecuteAsync(new CommandDefinition("""
                 update contacts set name = coalesce(name, @name), email = coalesce(email, @email), phone = coalesce(phone, @phone),
-                    company_id = coalesce(company_id, @companyId), updated_at = @now
+                    company_id = coalesce(company_id, @companyId), fields = @set::jsonb || fields, updated_at = @now
                 where id = @id
-                """, new { id = existing, name, email, phone, companyId, now = now.UtcDateTime }, tx, cancellationToken: ct));
+                """, new { id = existing, name, email, phone, companyId, set = contactFields?.Set ?? "{}", now = now.UtcDateTime }, tx, cancellationToken: ct));
             (contactId, outcome) = (existing, "merged");
         }
         else
         {
             contactId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                insert into contacts (name, email, phone, company_id, created_by, possible_duplicate_of, created_at, updated_at)
-                values (@name, @email, @phone, @companyId, @me, @hidden, @now, @now) returning id
-                """, new { name, email, phone, companyId, me = importer.Id, hidden, now = now.UtcDateTime }, tx, cancellationToken: ct));
+                insert into contacts (name, email, phone, company_id, created_by, possible_duplicate_of, created_at, updated_at, fields)
+                values (@name, @email, @phone, @companyId, @me, @hidden, @now, @now, @set::jsonb) returning id
+                """, new { name, email, phone, companyId, me = importer.Id, hidden, now = now.UtcDateTime, set = contactFields?.Set ?? "{}" }, tx, cancellationToken: ct));
             outcome = "created";
         }
         long? leadId = null;
@@ -92,6 +101,10 @@ public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOn
             // A manager's imported lead is theirs (so they keep seeing it); staff leave theirs to be assigned.
             leadId = await LeadWrites.InsertAsync(connection, tx, contactId, title ?? ("Import: " + (name ?? email ?? phone)), importer.IsStaff ? null : importer.Id,
                 "import", Actor.User(importer), now, new { source = "import", importId }, changes, ct);
+            if (leadFields is not null)
+            {
+                await FieldWrites.SetAsync(connection, tx, "leads", leadId.Value, leadFields.Set, ct);
+            }
         }
         return new ImportRowResult(outcome, null, contactId, leadId);
     }

@@ -109,7 +109,12 @@ public static class ImportsApi
         {
             return Crm.CrmHttp.Invalid("file", $"A file may have at most {MaxRows} rows; split it.");
         }
-        var (map, error) = ImportColumnMap.Resolve(upload.Form["map"].ToString(), entity, hasHeader ? records[0] : null, records.Max(r => r.Length));
+        ImportFields fields;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            fields = await ImportFields.LoadAsync(connection, entity, ct);
+        }
+        var (map, error) = ImportColumnMap.Resolve(upload.Form["map"].ToString(), entity, hasHeader ? records[0] : null, records.Max(r => r.Length), fields);
         if (map is null)
         {
             return Crm.CrmHttp.Invalid("map", error!);

@@ -7,9 +7,9 @@ import type { StringKey } from '../../strings';
 import type { Pipeline } from '../../types';
 import '../../components/fields/fields.css';
 
-const entities: CustomField['entity'][] = ['deal', 'lead', 'contact'];
+const entities: CustomField['entity'][] = ['deal', 'lead', 'contact', 'company'];
 
-/** Admin → Custom fields: define fields of deals, leads and contacts (key and type are fixed once made), archive or remove them. */
+/** Admin → Custom fields: define fields of deals, leads, contacts and companies (key and type are fixed once made), archive or remove them. */
 export function CustomFieldsTab() {
   const { t } = useI18n();
   const fields = useResource<CustomField[]>('/api/custom-fields?archived=true');

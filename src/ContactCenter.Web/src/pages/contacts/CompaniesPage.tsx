@@ -5,6 +5,7 @@ import { api, ApiError, query } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { money } from '../../lib/format';
 import { Link, navigate } from '../../router';
+import { CustomFieldsEditor } from '../../components/fields/CustomFieldsEditor';
 import { enc, type Company, type CompanyRow, type Page } from './contactsApi';
 
 /** `/companies` and `/companies/{id}`. */
@@ -83,6 +84,9 @@ function CompanyCard({ id }: { id: string }) {
         <dt>{t('companyWebsite')}</dt><dd className="wrap-anywhere">{company.website ?? '—'}</dd>
         <dt>{t('companyAddress')}</dt><dd className="wrap-anywhere">{company.address ?? '—'}</dd>
       </dl>
+      <CustomFieldsEditor entity="company" values={company.fields} onChange={async (fields) => {
+        setCompany(await api<Company>(`/api/companies/${enc(id)}`, { method: 'PATCH', body: { fields } }));
+      }} />
       <h2>{t('companyContacts')}</h2>
       <ul className="profile-list">
         {company.contacts.map((c) => <li key={String(c.id)}><Link to={`/contacts/${enc(c.id)}`}>{c.name}</Link> <span className="muted">{[c.email, c.phone].filter(Boolean).join(' · ')}</span></li>)}

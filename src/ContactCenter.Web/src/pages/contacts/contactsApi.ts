@@ -1,6 +1,7 @@
 // Shapes of the contacts, companies and import routes (issue #17, docs/API-EXTENSIONS.md).
 import type { Id } from '../../types';
 import type { ContactProfileData } from '../../components/ContactProfile';
+import type { FieldValues } from '../../components/fields/fieldTypes';
 
 export interface Page<T> { items: T[]; nextCursor: string | null }
 export interface ContactRow { id: Id; name: string; email: string | null; phone: string | null; companyId: Id | null; companyName: string | null; createdAt: string }
@@ -11,6 +12,7 @@ export interface Company extends CompanyRow {
   address: string | null;
   contacts: ContactRow[];
   deals: ContactProfileData['deals'];
+  fields?: FieldValues;
 }
 export interface ImportPreview { encoding: string; delimiter: string; records: number; rows: string[][] }
 export interface ImportReport {
