@@ -123,7 +123,22 @@ summary="Tests: $passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || summary+=", $skipped skipped"
 echo "$summary"
 
+# The names and first lines of what failed, last, where a CI log's tail shows them.
+list_failures() {
+  local trx
+  while IFS= read -r -d '' trx; do
+    tr '\r\n' '  ' <"$trx" | sed 's/<\/UnitTestResult>/&\n/g' | while IFS= read -r result; do
+        case $result in *'outcome="Failed"'* | *'outcome="Error"'* | *'outcome="Timeout"'* | *'outcome="Aborted"'*) ;; *) continue ;; esac
+        name=$(printf '%s' "$result" | sed -n 's/.*testName="\([^"]*\)".*/\1/p')
+        message=$(printf '%s' "$result" | sed -n 's/.*<Message>\(.\{0,600\}\).*/\1/p' | sed 's/<\/Message>.*//')
+        echo "FAILED: $name"
+        [ -z "$message" ] || echo "    $message"
+      done
+  done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
+}
+
 if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  list_failures || true
   KEEP_WORK=1
   log "dotnet test exited with code $rc"
   [ "$rc" -ne 0 ] || rc=1
