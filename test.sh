@@ -81,6 +81,9 @@ export CC_TEST_PG_BIN=$PG_BIN
 BUILD_ARGS=(-c Release -nologo)
 if [ -n "${CI:-}" ]; then BUILD_ARGS+=(--disable-build-servers); fi
 
+# The web app's own tests (Vitest, run by its build) are counted in the summary line too.
+export CC_VITEST_JUNIT=$RESULTS/vitest-junit.xml
+mkdir -p "$RESULTS"
 build_web
 log "dotnet build $SOLUTION"
 if ! dotnet build "$SOLUTION" "${BUILD_ARGS[@]}"; then
@@ -115,6 +118,15 @@ while IFS= read -r -d '' trx; do
     failed=$((failed + $(counter failed "$el") + $(counter error "$el") + $(counter timeout "$el") + $(counter aborted "$el")))
   done < <(tr '\r\n' '  ' <"$trx" | grep -o '<Counters [^>]*>' || true)
 done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
+# Vitest's JUnit report: <testsuites name="vitest tests" tests="N" failures="N" errors="N" skipped="N" ...>
+if [ -f "$CC_VITEST_JUNIT" ]; then
+  el=$(tr '\r\n' '  ' <"$CC_VITEST_JUNIT" | grep -o '<testsuites [^>]*>' | head -n 1 || true)
+  v_total=$(counter tests "$el") v_failed=$(($(counter failures "$el") + $(counter errors "$el"))) v_skipped=$(counter skipped "$el")
+  total=$((total + v_total))
+  executed=$((executed + v_total - v_skipped))
+  passed=$((passed + v_total - v_skipped - v_failed))
+  failed=$((failed + v_failed))
+fi
 skipped=$((total - executed))
 [ "$skipped" -ge 0 ] || skipped=0
 

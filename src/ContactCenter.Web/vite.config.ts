@@ -2,6 +2,9 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
+// ./test.sh sets CC_VITEST_JUNIT so that the Vitest results are counted in its summary line with the .NET ones.
+const junit = process.env.CC_VITEST_JUNIT;
+
 // The build goes straight into the API's web root: the API serves it at `/` with a fallback to index.html.
 // `npm run dev` proxies the API (./run.sh serves it on :5080).
 export default defineConfig({
@@ -19,5 +22,6 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
+    ...(junit ? { reporters: ['default', 'junit'], outputFile: { junit } } : {}),
   },
 });

@@ -24,7 +24,7 @@ public static class DatabaseExtensions
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
             // No JIT for these short OLTP queries: on a small table without statistics (a users table of a few dozen
             // rows is never auto-analyzed) the planner's estimates cross jit_above_cost and every push compiled the
-            // counters query for ~600 ms (see README, Benchmarks). A connection string that sets Options keeps its own.
+            // counters query for ~600 ms (see docs/benchmarks.md). A connection string that sets Options keeps its own.
             dataSource.ConnectionStringBuilder.Options ??= "-c jit=off";
             // Every inbound message runs the same ~25 statements: prepared once per connection, they skip parsing and
             // most planning (PostgreSQL CPU per message about a third lower in the benchmarks). Kept if the string sets it.

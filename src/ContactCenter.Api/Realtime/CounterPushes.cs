@@ -8,7 +8,7 @@ namespace ContactCenter.Api.Realtime;
 /// one query computes the counters of every marked user (<see cref="CountersQuery"/>) and pushes them. The values
 /// stay exact: a request is made after its change committed, so the flush that follows it reads it; flushes run one
 /// at a time, so an older value never overtakes a newer one. Under a stream of inbound messages this turns one
-/// counters query per message into one per window (see README, Benchmarks). Users with equal counters share one send.
+/// counters query per message into one per window (see docs/benchmarks.md). Users with equal counters share one send.
 /// </summary>
 /// <remarks>
 /// The flush loop is owned: disposing (the container does it before it disposes the data source this depends on,

@@ -8,7 +8,7 @@ namespace ContactCenter.Api.Features.Conversations;
 /// and the unassigned ones they could take (all channels for admins and supervisors). Computed for many users
 /// in one set-based query (snoozed conversations are out of the queue until they wake): the open unassigned conversations are counted once per channel as if nobody had read
 /// them, then each user's totals are corrected by their own read positions. So a push to a whole channel of
-/// 1,000 managers scans the queue once instead of once per manager (see README, Benchmarks).
+/// 1,000 managers scans the queue once instead of once per manager (see docs/benchmarks.md).
 /// </summary>
 public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
 {
