@@ -60,7 +60,8 @@ public sealed class CompaniesTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Empty((await (await outsider.GetAsync("/api/companies")).OkJsonAsync())["items"]!.AsArray());
         // Nor can the outsider link their own contact to it (that would reveal it).
         var own = (await (await outsider.PostAsJsonAsync("/api/contacts", new { name = "Own" })).OkJsonAsync(HttpStatusCode.Created)).Id();
-        await (await outsider.PatchAsJsonAsync($"/api/contacts/{own}", new { companyId = company })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await outsider.PatchAsJsonAsync($"/api/contacts/{own}", new { companyId = company })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await outsider.PatchAsJsonAsync($"/api/contacts/{own}", new { companyId = company + 1000 })).ProblemAsync(HttpStatusCode.NotFound); // alike
         await using var db = fixture.Db();
         Assert.Equal("Acme Ltd", await db.ExecuteScalarAsync<string>("select name from companies where id = @company", new { company }));
         Assert.Null(await db.ExecuteScalarAsync<long?>("select company_id from contacts where id = @own", new { own }));
@@ -106,17 +107,17 @@ public sealed class CompaniesTests(AppFixture fixture) : IClassFixture<AppFixtur
     }
 
     [Theory]
-    [InlineData("""{"companyId":"1"}""")]
-    [InlineData("""{"companyId":999999}""")]
-    [InlineData("""{"companyId":0}""")]
-    public async Task A_deal_refuses_a_bad_companyId_and_changes_nothing(string body)
+    [InlineData("""{"companyId":"1"}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"companyId":999999}""", HttpStatusCode.NotFound)]
+    [InlineData("""{"companyId":0}""", HttpStatusCode.BadRequest)]
+    public async Task A_deal_refuses_a_bad_companyId_and_changes_nothing(string body, HttpStatusCode expected)
     {
         using var admin = fixture.App.Http(fixture.AdminToken);
         var deal = (await (await admin.PostAsJsonAsync("/api/deals", new { title = "Order" })).OkJsonAsync(HttpStatusCode.Created)).Id();
 
         var response = await admin.PatchAsync($"/api/deals/{deal}", Json(body.Replace("}", ""","title":"Renamed"}""", StringComparison.Ordinal)));
 
-        await response.ProblemAsync(HttpStatusCode.BadRequest);
+        await response.ProblemAsync(expected);
         await using var db = fixture.Db();
         Assert.Equal(("Order", (long?)null), await db.QuerySingleAsync<(string, long?)>("select title, company_id from deals where id = @deal", new { deal }));
     }

@@ -87,4 +87,35 @@ public sealed class SearchBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await box.PressAsync("Enter");
         await Expect(Page.GetByTestId("search-empty")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task On_a_phone_in_Russian_the_search_finds_a_deal_and_a_company_by_name_and_opens_the_deal_card_but_not_a_colleagues_deal()
+    {
+        var manager = await Fx.CreateUserAsync("rsrch" + Suffix, "manager");
+        var colleague = await Fx.CreateUserAsync("rcol" + Suffix, "manager");
+        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка кирпича {Suffix}", amount = 1500 }))!["id"]!.GetValue<long>();
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/companies", new { name = $"ООО Поставка {Suffix}" });
+        await Fx.ApiAsync(colleague.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка песка {Suffix}", amount = 900 });
+        await Page.SetViewportSizeAsync(390, 844);
+        await Fx.SignInAsync(Page, manager.Email);
+        await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
+        await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
+
+        var box = Page.GetByRole(AriaRole.Searchbox, new() { Name = "Поиск по сообщениям" });
+        await box.FillAsync("поставка " + Suffix);
+        await box.PressAsync("Enter");
+        var records = Page.GetByTestId("search-records");
+        await Expect(records.GetByRole(AriaRole.Heading, new() { Name = "Сделки" })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("search-record-deals")).ToHaveCountAsync(1);
+        await Expect(Page.GetByTestId("search-record-deals")).ToContainTextAsync($"Поставка кирпича {Suffix}");
+        await Expect(Page.GetByTestId("search-record-companies")).ToContainTextAsync($"ООО Поставка {Suffix}");
+        await Expect(records).Not.ToContainTextAsync("песка"); // the colleague's deal
+        await Expect(Page.GetByTestId("search-empty")).ToHaveCountAsync(0);
+        Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "sideways scrolling on a 390 px screen");
+        await Screenshot("search-records-390-ru");
+
+        await Page.GetByTestId("search-record-deals").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/deals/{dealId}$"));
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = $"Поставка кирпича {Suffix}" })).ToBeVisibleAsync();
+    }
 }

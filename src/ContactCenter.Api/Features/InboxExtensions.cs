@@ -32,6 +32,7 @@ public static class InboxExtensions
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<Search.SearchQueries>();
+        services.AddSingleton<Search.RecordSearch>();
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
         services.AddOptions<SnoozeOptions>().BindConfiguration("Snooze");

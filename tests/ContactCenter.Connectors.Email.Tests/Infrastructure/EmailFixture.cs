@@ -146,7 +146,7 @@ public class EmailFixture : AppFixture
 
     public async Task WaitForMessagesAsync(long channelId, int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         long seen;
         while ((seen = await MessageCountAsync(channelId)) < count)
         {
@@ -160,7 +160,7 @@ public class EmailFixture : AppFixture
 
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)

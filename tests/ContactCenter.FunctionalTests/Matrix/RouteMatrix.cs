@@ -70,6 +70,7 @@ public static class RouteMatrix
         Row("GET", "/api/counters", Signed, _ => Url("/api/counters")),
         // Message search answers every signed-in user; what it finds is filtered by visibility (SearchTests).
         Row("GET", "/api/search", Signed, _ => Url("/api/search?q=matrix")),
+        Row("GET", "/api/search/records", Signed, _ => Url("/api/search/records?q=matrix")),
         Row("GET", "/api/conversations/{id:long}", Owner, c => Url($"/api/conversations/{c.S.Conversation}"), Taken),
         Row("GET", "/api/conversations/{id:long}", Members, c => Url($"/api/conversations/{c.S.OpenConversation}"), Open),
         Row("GET", "/api/conversations/{id:long}/messages", Owner, c => Url($"/api/conversations/{c.S.Conversation}/messages"), Taken),

@@ -36,7 +36,10 @@ public static class CompanyRef
         return null;
     }
 
-    /// <summary>A 400 when the company does not exist or the caller may not see it.</summary>
+    /// <summary>
+    /// A 404 when the company does not exist or the caller may not see it — the same answer for both, on create and on PATCH
+    /// of contacts and deals alike, so the answer never tells a hidden company from a missing one.
+    /// </summary>
     public static async Task<CrmResult<object>?> CheckAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CurrentUser me, long? companyId, CancellationToken ct)
     {
         if (companyId is null)
@@ -46,6 +49,6 @@ public static class CompanyRef
         var seen = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             $"select exists (select 1 from companies co where co.id = @companyId and {Visible})",
             new { companyId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
-        return seen ? null : CrmResult<object>.Invalid("companyId", "There is no such company.");
+        return seen ? null : CrmResult<object>.NotFound("There is no such company.");
     }
 }

@@ -5,12 +5,16 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactCenter.Api.Features.Search;
 
-/// <summary>`GET /api/search?q=&amp;cursor=&amp;limit=`: messages and contacts the caller may see, newest first.</summary>
+/// <summary>
+/// `GET /api/search?q=&amp;cursor=&amp;limit=`: messages and contacts the caller may see, newest first; and
+/// `GET /api/search/records?q=&amp;limit=`: the deals, leads, contacts and companies the caller may see that match.
+/// </summary>
 public static class SearchApi
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/search", Search).RequireAuthorization();
+        app.MapGet("/api/search/records", Records).RequireAuthorization();
         return app;
     }
 
@@ -28,5 +32,24 @@ public static class SearchApi
             return errors.ToResult();
         }
         return TypedResults.Ok(await search.SearchAsync(CurrentUser.From(principal), q!, limit ?? 20, cursor, ct));
+    }
+
+    private static async Task<Results<Ok<RecordSearch.Records>, ValidationProblem>> Records(
+        ClaimsPrincipal principal, RecordSearch search, string? q, int? limit, CancellationToken ct)
+    {
+        var errors = new Validation();
+        if (SearchText.Problem(q) is { } problem)
+        {
+            errors.Add(nameof(q), problem);
+        }
+        errors.Require(nameof(limit), limit is null or (>= 1 and <= 20), "Limit must be between 1 and 20.");
+        if (errors.HasErrors)
+        {
+            return errors.ToResult();
+        }
+        // One letter would match most records and no trigram index can serve it.
+        return q!.Trim().Length < 2
+            ? TypedResults.Ok(new RecordSearch.Records([], [], [], []))
+            : TypedResults.Ok(await search.SearchAsync(CurrentUser.From(principal), q.Trim(), limit ?? 5, ct));
     }
 }

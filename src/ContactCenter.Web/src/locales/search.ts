@@ -4,7 +4,7 @@ import { area } from './area';
 export const search = area({
   en: {
     searchMessages: 'Search messages',
-    searchMessagesPlaceholder: 'Search messages and contacts…',
+    searchMessagesPlaceholder: 'Search messages, deals, contacts…',
     searchResults: 'Search results',
     searchResultsFor: 'Results for “{q}”',
     searchNothing: 'Nothing found for “{q}”.',
@@ -13,10 +13,15 @@ export const search = area({
     searchSearching: 'Searching…',
     searchOpenHit: 'Open the conversation at this message',
     newerMessages: 'Newer messages',
+    searchRecords_deals: 'Deals',
+    searchRecords_leads: 'Leads',
+    searchRecords_contacts: 'Contacts',
+    searchRecords_companies: 'Companies',
+    searchRecords_messages: 'Messages',
   },
   ru: {
     searchMessages: 'Поиск по сообщениям',
-    searchMessagesPlaceholder: 'Сообщения и контакты…',
+    searchMessagesPlaceholder: 'Сообщения, сделки, контакты…',
     searchResults: 'Результаты поиска',
     searchResultsFor: 'Результаты по запросу «{q}»',
     searchNothing: 'По запросу «{q}» ничего не найдено.',
@@ -25,5 +30,10 @@ export const search = area({
     searchSearching: 'Ищем…',
     searchOpenHit: 'Открыть диалог на этом сообщении',
     newerMessages: 'Более новые сообщения',
+    searchRecords_deals: 'Сделки',
+    searchRecords_leads: 'Лиды',
+    searchRecords_contacts: 'Контакты',
+    searchRecords_companies: 'Компании',
+    searchRecords_messages: 'Сообщения',
   },
 });

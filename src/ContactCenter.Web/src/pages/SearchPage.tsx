@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
-import { fullTime, shortTime } from '../lib/format';
+import { fullTime, money, shortTime } from '../lib/format';
 import { snippetParts } from '../lib/snippet';
 import { Link, useSearch } from '../router';
 import type { Id } from '../types';
@@ -9,6 +9,30 @@ import '../components/search.css';
 
 export interface SearchHit { conversationId: Id; messageId: Id; snippet: string; createdAt: string }
 interface SearchPageData { items: SearchHit[]; nextCursor: string | null }
+
+/** `GET /api/search/records`: the deals, leads, contacts and companies the caller sees whose title, name, email or phone matches. */
+export interface SearchRecords {
+  deals: { id: Id; title: string; amount: number; currency: string; stageName: string; outcome: string | null; contactName: string | null }[];
+  leads: { id: Id; title: string; status: string; contactName: string | null }[];
+  contacts: { id: Id; name: string; email: string | null; phone: string | null; companyName: string | null }[];
+  companies: { id: Id; name: string; email: string | null; phone: string | null }[];
+}
+
+const noRecords: SearchRecords = { deals: [], leads: [], contacts: [], companies: [] };
+
+interface RecordLine { key: string; to: string; title: string; detail: string }
+
+function recordLines(records: SearchRecords, locale: string): { kind: 'deals' | 'leads' | 'contacts' | 'companies'; lines: RecordLine[] }[] {
+  const join = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join(' · ');
+  return [
+    { kind: 'deals', lines: records.deals.map((d) => ({ key: `d${String(d.id)}`, to: `/deals/${String(d.id)}`, title: d.title,
+      detail: join(money(d.amount, locale, d.currency), d.stageName, d.contactName) })) },
+    { kind: 'leads', lines: records.leads.map((l) => ({ key: `l${String(l.id)}`, to: `/leads/${String(l.id)}`, title: l.title, detail: join(l.contactName) })) },
+    { kind: 'contacts', lines: records.contacts.map((c) => ({ key: `c${String(c.id)}`, to: `/contacts/${String(c.id)}`, title: c.name,
+      detail: join(c.email, c.phone, c.companyName) })) },
+    { kind: 'companies', lines: records.companies.map((c) => ({ key: `o${String(c.id)}`, to: `/companies/${String(c.id)}`, title: c.name, detail: join(c.email, c.phone) })) },
+  ];
+}
 
 /** /search?q=…: the messages and contacts found, newest first; each hit opens the inbox at its message. */
 export function SearchPage() {
@@ -18,6 +42,7 @@ export function SearchPage() {
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [records, setRecords] = useState<SearchRecords>(noRecords);
   const generation = useRef(0);
 
   const read = useCallback(async (cursor: string | null) => {
@@ -42,11 +67,44 @@ export function SearchPage() {
     if (q) void read(null);
   }, [q, read]);
 
+  useEffect(() => {
+    setRecords(noRecords);
+    if (!q) return;
+    let current = true;
+    api<SearchRecords>('/api/search/records' + query({ q, limit: 5 }))
+      .then((found) => { if (current) setRecords(found); })
+      .catch(() => { /* the message results say what went wrong */ });
+    return () => { current = false; };
+  }, [q]);
+
+  const groups = recordLines(records, locale).filter((g) => g.lines.length > 0);
+  const recordCount = groups.reduce((n, g) => n + g.lines.length, 0);
+
   return (
     <section className="page search-page" aria-label={t('searchResults')}>
       <h1>{q ? t('searchResultsFor', { q }) : t('searchResults')}</h1>
       {!q && <p className="muted">{t('searchTypeSomething')}</p>}
       {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
+      {groups.length > 0 && (
+        <div className="search-records" data-testid="search-records">
+          {groups.map((g) => (
+            <section key={g.kind} aria-label={t(`searchRecords_${g.kind}`)}>
+              <h2>{t(`searchRecords_${g.kind}`)}</h2>
+              <ul>
+                {g.lines.map((line) => (
+                  <li key={line.key}>
+                    <Link to={line.to} className="search-record" data-testid={`search-record-${g.kind}`}>
+                      <span className="title">{line.title}</span>
+                      {line.detail && <span className="detail">{line.detail}</span>}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      )}
+      {q && items.length > 0 && recordCount > 0 && <h2 className="search-messages-heading">{t('searchRecords_messages')}</h2>}
       <ol className="search-hits" data-testid="search-hits">
         {items.map((hit) => (
           <li key={`${String(hit.messageId)}`}>
@@ -61,7 +119,7 @@ export function SearchPage() {
         ))}
       </ol>
       {loading && <p className="muted">{t('searchSearching')}</p>}
-      {!loading && q && !error && items.length === 0 && <p className="muted" data-testid="search-empty">{t('searchNothing', { q })}</p>}
+      {!loading && q && !error && items.length === 0 && recordCount === 0 && <p className="muted" data-testid="search-empty">{t('searchNothing', { q })}</p>}
       {next && !loading && <button type="button" onClick={() => void read(next)}>{t('searchMore')}</button>}
     </section>
   );
