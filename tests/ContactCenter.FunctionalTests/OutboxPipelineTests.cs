@@ -4,6 +4,7 @@ using ContactCenter.Api.Outbound;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -85,11 +86,10 @@ public sealed class OutboxPipelineTests(ShortLeaseFixture fixture) : IClassFixtu
     [Fact]
     public async Task Two_replies_of_one_conversation_go_in_order_while_another_conversation_moves_on()
     {
-        // The first request is slow, every later one fast: a second reply sent too early would overtake the first.
-        callback.Given(Request.Create().WithPath("/hook").UsingPost()).InScenario("first-slow").WillSetStateTo("fast")
+        // The first reply is slow at the provider, the others fast: a second reply sent too early would overtake it.
+        callback.Given(Request.Create().WithPath("/hook").UsingPost().WithBody(new WildcardMatcher("*\"text\":\"first\"*"))).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithDelay(Slow));
-        callback.Given(Request.Create().WithPath("/hook").UsingPost()).InScenario("first-slow").WhenStateIs("fast")
-            .RespondWith(Response.Create().WithStatusCode(200));
+        callback.Given(Request.Create().WithPath("/hook").UsingPost()).AtPriority(2).RespondWith(Response.Create().WithStatusCode(200));
         var channel = await fixture.CreateApiChannelAsync(callback.Url + "/hook");
         var conversation = await ConversationAsync(channel, "in-1", "cust-1");
         var other = await ConversationAsync(channel, "in-2", "cust-2");
