@@ -18,7 +18,10 @@ public static class InboxExtensions
     {
         var services = builder.Services;
         services.AddOptions<StorageOptions>().BindConfiguration("Storage");
-        services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        services.AddOptions<OutboxOptions>().BindConfiguration("Outbox")
+            .Validate(o => o.MaxConcurrency >= 1 && o.MaxPerChannel >= 1 && o.BatchSize >= 1 && o.Lease >= TimeSpan.FromSeconds(1),
+                "Outbox: MaxConcurrency, MaxPerChannel and BatchSize must be at least 1 and Lease at least a second.")
+            .ValidateOnStart();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<Core.IAttachmentContent>(sp => sp.GetRequiredService<AttachmentStore>());
         services.AddSingleton<UploadSweeper>();
@@ -53,6 +56,7 @@ public static class InboxExtensions
         services.AddSingleton<IOutboxHandler, PassHandler>();
         services.AddSingleton<SlaMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<SlaMonitor>());
+        services.AddSingleton<OutboxItemRunner>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         return builder;

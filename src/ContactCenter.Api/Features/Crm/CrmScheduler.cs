@@ -1,4 +1,3 @@
-using ContactCenter.Api.Database;
 using ContactCenter.Api.Features.Crm.Automation;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
@@ -27,10 +26,9 @@ public sealed record CrmOptions
 /// hands due automation jobs to Hangfire (Hangfire's own scheduler reads the real clock, this one the app's TimeProvider). Time comes from TimeProvider, so tests move it with a fake clock; the poll itself is real time.
 /// </summary>
 public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, AutomationRunner automation, ActivityService activities, CrmNotifier notifier,
-    Realtime.InboxNotifier inbox, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger, Notifications.ActivityNotices notices) : BackgroundService
+    Realtime.InboxNotifier inbox, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger, Notifications.ActivityNotices notices)
+    : PollingWorker(db, logger)
 {
-    private readonly SemaphoreSlim wake = new(0);
-
     private sealed class PushRow
     {
         public long[] LeadIds { get; init; } = [];
@@ -38,40 +36,13 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
     }
     private DateTime? day;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _ = ListenAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var busy = false;
-            try
-            {
-                busy = await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                if (ErrorHandling.IsStorageDown(ex))
-                {
-                    logger.LogWarning("CRM scheduler paused: storage unavailable ({Error})", ex.Message);
-                }
-                else
-                {
-                    logger.LogError(ex, "CRM scheduler round failed");
-                }
-            }
-            if (!busy)
-            {
-                try
-                {
-                    await wake.WaitAsync(options.Value.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override string Name => "CRM scheduler";
+
+    protected override string NotifyChannel => "cc_automation";
+
+    protected override TimeSpan Interval => options.Value.PollInterval;
+
+    protected override Task<bool> RoundAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     /// <summary>One round; true when there may be more due work right away.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct)
@@ -93,7 +64,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
             returning lead_ids, deal_ids
             """;
         List<PushRow> rows;
-        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var connection = await Db.OpenConnectionAsync(ct))
         {
             rows = (await connection.QueryAsync<PushRow>(new CommandDefinition(claim, cancellationToken: ct))).ToList();
         }
@@ -119,7 +90,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
             returning id, assignee_id
             """;
         List<(long Id, long? AssigneeId)> claimed;
-        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var connection = await Db.OpenConnectionAsync(ct))
         {
             claimed = (await connection.QueryAsync<(long, long?)>(new CommandDefinition(claim,
                 new { now = now.UtcDateTime, batch = options.Value.BatchSize }, cancellationToken: ct))).ToList();
@@ -155,7 +126,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
         {
             return;
         }
-        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var connection = await Db.OpenConnectionAsync(ct);
         var users = (await connection.QueryAsync<long>(new CommandDefinition("""
             select distinct assignee_id from activities
             where completed_at is null and assignee_id is not null and due_at >= @start and due_at < @end
@@ -163,33 +134,6 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
         if (users.Count > 0)
         {
             await inbox.PushCountersAsync(users, ct);
-        }
-    }
-
-    private async Task ListenAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await db.ListenAsync("cc_automation", () => wake.Release(), ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogDebug(ex, "CRM scheduler listener lost its connection; polling until it is back");
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2), ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
         }
     }
 }

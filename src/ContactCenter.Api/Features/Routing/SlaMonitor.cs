@@ -20,7 +20,8 @@ public sealed record SlaBreach(long ConversationId, long WaitingSeconds, string 
 /// cleared when a person answers, so the next wait can breach again.
 /// </summary>
 public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInboxClient> hub, QueueFeed queue, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaMonitor> logger, Notifications.NotificationStore notifications) : BackgroundService
+    Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaMonitor> logger, Notifications.NotificationStore notifications)
+    : PollingWorker(db, logger)
 {
     private sealed class Row
     {
@@ -31,34 +32,16 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInbox
         public string? AssigneeName { get; init; }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "SLA scan";
+
+    protected override TimeSpan Interval => options.Value.ScanInterval;
+
+    protected override TimeProvider WaitClock => clock;
+
+    protected override async Task<bool> RoundAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ScanAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                if (ErrorHandling.IsStorageDown(ex))
-                {
-                    logger.LogWarning("SLA scan skipped: storage unavailable");
-                }
-                else
-                {
-                    logger.LogError(ex, "SLA scan failed");
-                }
-            }
-            try
-            {
-                await Task.Delay(options.Value.ScanInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        await ScanAsync(ct);
+        return false;
     }
 
     public async Task<int> ScanAsync(CancellationToken ct)
@@ -80,7 +63,7 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInbox
             """;
         List<Row> breached;
         List<Notifications.CreatedNotification> notices;
-        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var connection = await Db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             breached = (await connection.QueryAsync<Row>(new CommandDefinition(sql, new { now = now.UtcDateTime }, tx, cancellationToken: ct))).ToList();
