@@ -69,7 +69,7 @@ public sealed class ActivitiesTests(CrmFixture fixture) : IAsyncLifetime
         var activity = await (await http.PostJsonAsync("/api/activities", Activity("lead", lead.Id(), "Call Olga", due))).OkJsonAsync(HttpStatusCode.Created);
         var log = new EventLog();
         await using var hub = await fixture.HubAsync(manager.Token, log);
-        await Task.Delay(400); // a few scheduler rounds: nothing is due yet
+        await fixture.SchedulerRoundsAsync(hub); // nothing is due yet
         Assert.Empty(log.Of("activityDue"));
 
         fixture.Time.Advance(TimeSpan.FromMinutes(31));
@@ -79,7 +79,7 @@ public sealed class ActivitiesTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal("overdue", pushed["state"]!.GetValue<string>());
         var counters = await log.WaitForAsync("countersChanged", c => c["overdueActivities"]!.GetValue<long>() == 1);
         Assert.Equal(0, counters["activitiesDueToday"]!.GetValue<long>());
-        await Task.Delay(400);
+        await fixture.SchedulerRoundsAsync(hub);
         Assert.Single(log.Of("activityDue")); // pushed once, not every round
     }
 
@@ -122,7 +122,7 @@ public sealed class ActivitiesTests(CrmFixture fixture) : IAsyncLifetime
         await (await http.PostJsonAsync("/api/activities", Activity("deal", deal.Id(), "Demo", midnight.AddHours(10)))).OkJsonAsync(HttpStatusCode.Created);
         var log = new EventLog();
         await using var hub = await fixture.HubAsync(manager.Token, log);
-        await Task.Delay(300);
+        await fixture.SchedulerRoundsAsync(hub); // the scheduler has seen the activity as tomorrow's
 
         fixture.Time.SetUtcNow(midnight.AddSeconds(1));
 

@@ -39,7 +39,7 @@ public sealed class ActivityNotificationsTests(CrmFixture fixture) : IAsyncLifet
         Assert.Equal(activity.Id(), overdue["activityId"]!.GetValue<long>());
         await log.WaitForAsync("activityDue");
         fixture.Time.Advance(TimeSpan.FromMinutes(5));
-        await Task.Delay(600); // several scheduler rounds after the due time
+        await fixture.SchedulerRoundsAsync(hub, otherHub); // whole scheduler rounds after the due time
         Assert.Equal(2, log.Of("notification").Count);
         var listed = await (await http.GetAsync("/api/notifications")).OkJsonAsync();
         Assert.Equal(["activity_overdue", "activity_due"], listed["items"]!.AsArray().Select(n => n!["kind"]!.GetValue<string>()).ToList());

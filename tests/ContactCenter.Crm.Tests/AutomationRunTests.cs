@@ -152,7 +152,9 @@ public sealed class AutomationRunTests(CrmFixture fixture) : IAsyncLifetime
         fixture.Time.Advance(TimeSpan.FromMinutes(3));
         await (await http.PostJsonAsync($"/api/conversations/{answered["conversationId"]!.GetValue<long>()}/messages", new { text = "Here!" })).OkJsonAsync(HttpStatusCode.Accepted);
         fixture.Time.Advance(TimeSpan.FromMinutes(6));
-        await Task.Delay(300);
+        await fixture.SchedulerRoundsAsync();
+        await fixture.IdleAsync();
+        await fixture.SchedulerRoundsAsync(hub);
         Assert.Empty(log.Of("notification"));
 
         fixture.Time.Advance(TimeSpan.FromMinutes(2));
@@ -160,7 +162,9 @@ public sealed class AutomationRunTests(CrmFixture fixture) : IAsyncLifetime
 
         var note = await log.WaitForAsync("notification");
         Assert.Equal("Waiting (api) waits for an answer", note["text"]!.GetValue<string>());
-        await Task.Delay(300);
+        await fixture.SchedulerRoundsAsync();
+        await fixture.IdleAsync();
+        await fixture.SchedulerRoundsAsync(hub);
         Assert.Single(log.Of("notification"));
         Assert.Equal(2, await fixture.ScalarAsync("select count(*) from automation_jobs")); // one wait per conversation, not per message
     }
@@ -173,8 +177,8 @@ public sealed class AutomationRunTests(CrmFixture fixture) : IAsyncLifetime
         await (await admin.PostJsonAsync("/api/deals", new { title = "Later" })).OkJsonAsync(HttpStatusCode.Created);
 
         fixture.Time.Advance(TimeSpan.FromMinutes(119));
+        await fixture.SchedulerRoundsAsync(); // a round saw the clock at 119 minutes and left the job waiting
         await fixture.IdleAsync();
-        await Task.Delay(300);
         Assert.Equal(0, await fixture.CountAsync("activities"));
 
         fixture.Time.Advance(TimeSpan.FromMinutes(2));

@@ -50,6 +50,21 @@ public sealed class CrmFixture : AppFixture
 
     public HttpClient Admin() => App.Http(AdminToken);
 
+    /// <summary>
+    /// A liveness marker instead of a sleep before asserting that something did NOT happen: two whole rounds of the CRM
+    /// scheduler have ended after the call (so one round saw the state and the clock as they are now), then a round trip
+    /// on each hub connection given, which arrives after anything those rounds pushed to it.
+    /// </summary>
+    public async Task SchedulerRoundsAsync(params HubConnection[] hubs)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await App.Services.GetRequiredService<ContactCenter.Api.Features.Crm.CrmScheduler>().RoundsAsync(2, timeout.Token);
+        foreach (var hub in hubs)
+        {
+            await hub.InvokeAsync("Ready", timeout.Token);
+        }
+    }
+
     public async Task<long> StageIdAsync(string name, long pipelineId = 1)
     {
         await using var db = Db();

@@ -18,6 +18,26 @@ public abstract class PollingWorker(NpgsqlDataSource db, ILogger logger) : Backg
     // At most one pending wake-up: a burst of NOTIFYs (one per reply) is one more round, not one round each.
     private readonly SemaphoreSlim wake = new(0, 1);
 
+    private long rounds;
+
+    /// <summary>Rounds ended since start (worked, idle or failed).</summary>
+    public long CompletedRounds => Interlocked.Read(ref rounds);
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> more rounds have ended, waking the loop so that it does not sleep its interval
+    /// meanwhile. With a count of 2, a whole round began after the call: what a test awaits before it asserts that
+    /// something did NOT happen (a liveness marker instead of a sleep).
+    /// </summary>
+    public async Task RoundsAsync(int count, CancellationToken ct)
+    {
+        var target = CompletedRounds + count;
+        while (CompletedRounds < target)
+        {
+            Wake();
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+        }
+    }
+
     /// <summary>Names the loop in its log lines ("Outbox", "CRM scheduler", "SLA scan").</summary>
     protected abstract string Name { get; }
 
@@ -74,6 +94,7 @@ public abstract class PollingWorker(NpgsqlDataSource db, ILogger logger) : Backg
             {
                 return;
             }
+            Interlocked.Increment(ref rounds);
             if (!more && !await WaitAsync(stoppingToken))
             {
                 return;
