@@ -129,7 +129,6 @@ done
 
 # nginx's workers run as nobody when started by root: its files live in a directory they can reach.
 NGINX_DIR=$(mktemp -d /tmp/cc-nginx.XXXXXX)
-chmod 755 "$NGINX_DIR"
 node_ports=()
 for ((i = 1; i <= NODES; i++)); do node_ports+=($((PORT + i))); done
 render_nginx_conf docker/nginx.conf "$NGINX_DIR/nginx.conf" "$NGINX_DIR" "$PORT" "${node_ports[@]}"

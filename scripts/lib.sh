@@ -343,6 +343,9 @@ render_nginx_conf() {
     }
     END { if (listen != 1 || upstream < 1 || http != 1) { print "render_nginx_conf: unexpected conf shape" > "/dev/stderr"; exit 1 } }
   ' "$src" >"$out" || die "render_nginx_conf: $src does not have one 'listen 80;', an 'http {' and upstream 'server NAME:8080' lines"
-  # Run as root, nginx hands its workers to nobody: they write the temp files.
-  if [ "$(id -u)" -eq 0 ]; then chown -R nobody "$dir/tmp"; fi
+  # Run as root, nginx hands its workers to nobody: they reach DIR and write the temp files.
+  if [ "$(id -u)" -eq 0 ]; then
+    chmod 755 "$dir"
+    chown -R nobody "$dir/tmp"
+  fi
 }

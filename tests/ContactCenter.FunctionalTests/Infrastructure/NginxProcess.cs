@@ -24,9 +24,6 @@ public sealed class NginxProcess(IReadOnlyList<int> nodePorts) : IAsyncDisposabl
     {
         var nginx = Environment.GetEnvironmentVariable("CC_TEST_NGINX")
             ?? throw new InvalidOperationException("CC_TEST_NGINX is not set: run the tests through ./test.sh (it installs nginx).");
-        // nginx started by root hands its workers to nobody, who must reach the rendered files.
-        File.SetUnixFileMode(dir.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var conf = Path.Combine(dir.FullName, "nginx.conf");
         string[] render =
         [
