@@ -72,7 +72,7 @@ trap 'exit 143' TERM
 # http_ok URL-PATH PORT: 0 when 127.0.0.1:PORT answers PATH with 200 (no curl needed).
 http_ok() {
   local path=$1 port=$2 status
-  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
   printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$path" >&3
   IFS= read -r -t 5 status <&3 || status=""
   exec 3<&- 3>&-
