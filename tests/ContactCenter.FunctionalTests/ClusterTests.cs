@@ -24,6 +24,7 @@ public sealed class ClusterTests : IAsyncLifetime
     private AppProcess nodeB = null!;
     private NginxProcess nginx = null!;
     private readonly List<LoopbackClient> clients = [];
+    private bool disposed;
 
     public async Task InitializeAsync()
     {
@@ -31,15 +32,29 @@ public sealed class ClusterTests : IAsyncLifetime
         var prefix = "cc-cluster-" + Guid.NewGuid().ToString("N")[..8];
         nodeA = new AppProcess(database, Settings(NodeA, prefix));
         nodeB = new AppProcess(database, Settings(NodeB, prefix));
-        // A migrates and creates the first admin; B then starts on the migrated database, as cluster.sh does.
-        await nodeA.StartAsync();
-        await nodeB.StartAsync();
         nginx = new NginxProcess([nodeA.Port, nodeB.Port]);
-        await nginx.StartAsync();
+        try
+        {
+            // A migrates and creates the first admin; B then starts on the migrated database, as cluster.sh does.
+            await nodeA.StartAsync();
+            await nodeB.StartAsync();
+            await nginx.StartAsync();
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when InitializeAsync fails: the node processes must not outlive the run.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+        disposed = true;
         clients.ForEach(c => c.Dispose());
         await nginx.DisposeAsync();
         await nodeA.DisposeAsync();
