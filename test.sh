@@ -64,6 +64,7 @@ ensure_pg
 ensure_redis
 ensure_chromium
 ensure_dovecot
+ensure_nginx
 
 chmod 755 "$WORK"
 start_pg "$WORK/pg" "$PG_PORT" fast
@@ -73,6 +74,7 @@ export CC_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postg
 export CC_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 export CC_TEST_CHROMIUM=/usr/bin/chromium
 export CC_TEST_DOVECOT=/usr/sbin/dovecot
+export CC_TEST_NGINX=/usr/sbin/nginx
 # Tests that stop and start PostgreSQL for real make a throw-away cluster of their own with these binaries.
 export CC_TEST_PG_BIN=$PG_BIN
 

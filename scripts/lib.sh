@@ -14,6 +14,9 @@
 #   wait_for_port HOST PORT [SECS] [PID]
 #   build_web                   npm ci/install + build of src/ContactCenter.Web if present
 #   ensure_chromium, ensure_dovecot   hooks for browser / IMAP tests
+#   ensure_nginx                installs Debian's nginx if missing (cluster.sh, the two-node test)
+#   render_nginx_conf SRC OUT DIR PORT NODE_PORT...
+#                               docker/nginx.conf rendered for loopback ports
 
 export DEBIAN_FRONTEND=noninteractive
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -292,4 +295,57 @@ ensure_chromium() {
 ensure_dovecot() {
   if [ ! -x /usr/sbin/dovecot ] || [ ! -e /usr/lib/dovecot/imap ]; then apt_install dovecot-imapd; fi
   [ -x /usr/sbin/dovecot ] || die "dovecot not found after install"
+}
+
+# Load balancer of scripts/cluster.sh and the two-node test (CC_TEST_NGINX). Only the binary is used: the
+# package's own service stays stopped (apt_install's policy-rc.d) and its default site is never loaded.
+ensure_nginx() {
+  [ -x /usr/sbin/nginx ] || apt_install nginx
+  [ -x /usr/sbin/nginx ] || die "nginx not found after install"
+}
+
+# render_nginx_conf SRC OUT DIR PORT NODE_PORT...: SRC (docker/nginx.conf) for a local nginx: it listens on
+# 127.0.0.1:PORT, its upstream is the nodes on 127.0.0.1:NODE_PORT.. (each keeping the parameters of the first
+# compose server line, e.g. max_fails), and its pid, logs and temp files go to DIR. Everything else (hub and
+# WebSocket settings, sticky ip_hash, passive checks, locations) is the shipped file's. Fails when SRC no longer has
+# the lines it rewrites, so a change to the conf cannot leave the local run silently different.
+render_nginx_conf() {
+  local src=$1 out=$2 dir=$3 port=$4
+  shift 4
+  [ $# -gt 0 ] || die "render_nginx_conf: no node ports"
+  mkdir -p "$dir/tmp"
+  dir=$(cd "$dir" && pwd -P)
+  awk -v dir="$dir" -v port="$port" -v nodes="$*" '
+    BEGIN { n = split(nodes, ports, " "); listen = 0; upstream = 0; http = 0 }
+    NR == 1 {
+      print "# rendered from " FILENAME " by scripts/lib.sh render_nginx_conf (loopback ports, local files)"
+      print "pid " dir "/nginx.pid;"
+      print "error_log " dir "/error.log warn;"
+    }
+    /^[ \t]*listen[ \t]+80;/ { sub(/listen[ \t]+80;/, "listen 127.0.0.1:" port ";"); listen++ }
+    /^[ \t]*server[ \t]+[A-Za-z0-9_-]+:8080/ {
+      if (upstream++ == 0) {
+        indent = $0; sub(/[^ \t].*$/, "", indent)
+        params = $0; sub(/^[ \t]*server[ \t]+[^ \t;]+/, "", params)
+        for (i = 1; i <= n; i++) print indent "server 127.0.0.1:" ports[i] params
+      }
+      next
+    }
+    { print }
+    /^http[ \t]*\{/ {
+      http++
+      print "    access_log " dir "/access.log;"
+      print "    client_body_temp_path " dir "/tmp/body;"
+      print "    proxy_temp_path " dir "/tmp/proxy;"
+      print "    fastcgi_temp_path " dir "/tmp/fastcgi;"
+      print "    uwsgi_temp_path " dir "/tmp/uwsgi;"
+      print "    scgi_temp_path " dir "/tmp/scgi;"
+    }
+    END { if (listen != 1 || upstream < 1 || http != 1) { print "render_nginx_conf: unexpected conf shape" > "/dev/stderr"; exit 1 } }
+  ' "$src" >"$out" || die "render_nginx_conf: $src does not have one 'listen 80;', an 'http {' and upstream 'server NAME:8080' lines"
+  # Run as root, nginx hands its workers to nobody: they reach DIR and write the temp files.
+  if [ "$(id -u)" -eq 0 ]; then
+    chmod 755 "$dir"
+    chown -R nobody "$dir/tmp"
+  fi
 }

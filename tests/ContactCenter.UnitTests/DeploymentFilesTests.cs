@@ -61,12 +61,25 @@ public sealed partial class DeploymentFilesTests
             var probe = string.Join(' ', ((YamlSequenceNode)((YamlMappingNode)node["healthcheck"])["test"]).Children.Select(t => ((YamlScalarNode)t).Value));
             Assert.Contains("healthcheck", probe);
             Assert.Contains("/health/ready", probe);
-            var env = (YamlMappingNode)node["environment"];
+            Assert.Equal("1654", ((YamlScalarNode)node["user"]).Value);
+            var env = Merged((YamlMappingNode)node["environment"]);
+            // Each node names itself (X-Node), differently from the other.
+            Assert.Equal(api, ((YamlScalarNode)env["Node__Name"]).Value);
             // Secrets must be supplied, never defaulted in the file.
             Assert.Matches(@"^\$\{CC_JWT_KEY:\?", ((YamlScalarNode)env["Auth__JwtKey"]).Value!);
             Assert.Matches(@"^\$\{CC_ADMIN_PASSWORD:\?", ((YamlScalarNode)env["Bootstrap__AdminPassword"]).Value!);
             Assert.True(env.Children.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
         }
+
+        foreach (var probed in new[] { "postgres", "redis", "api1", "api2" })
+        {
+            var check = (YamlMappingNode)Merged((YamlMappingNode)services[probed])["healthcheck"];
+            Assert.NotEmpty(((YamlSequenceNode)check["test"]).Children);
+        }
+        var nginx = (YamlMappingNode)services["nginx"];
+        Assert.Equal("true", ((YamlScalarNode)nginx["read_only"]).Value);
+        Assert.Superset(new HashSet<string?> { "/var/cache/nginx", "/run" },
+            ((YamlSequenceNode)nginx["tmpfs"]).Children.Select(t => ((YamlScalarNode)t).Value).ToHashSet());
 
         var nginxDeps = (YamlMappingNode)((YamlMappingNode)services["nginx"])["depends_on"];
         foreach (var api in new[] { "api1", "api2" })
@@ -102,7 +115,42 @@ public sealed partial class DeploymentFilesTests
         Assert.DoesNotContain("root", user);
         Assert.DoesNotMatch(@"USER\s+0\b", user);
         Assert.Contains(final, l => l.StartsWith("HEALTHCHECK", StringComparison.Ordinal));
+        // Writable on a read-only root even without compose's volumes and tmpfs.
+        var volume = final.Single(l => l.StartsWith("VOLUME ", StringComparison.Ordinal));
+        Assert.Contains("\"/var/lib/contactcenter/files\"", volume);
+        Assert.Contains("\"/tmp\"", volume);
         Assert.Contains(final, l => l.Contains("ENTRYPOINT [\"dotnet\", \"ContactCenter.Api.dll\"]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_file_the_Dockerfile_copies_from_the_build_context_exists()
+    {
+        Assert.True(File.Exists(Path.Combine(Docker, "Dockerfile.dockerignore")), "the Dockerfile's ignore file is missing");
+        var copies = File.ReadAllLines(Path.Combine(Docker, "Dockerfile")).Select(l => l.Trim())
+            .Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from=", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(copies);
+        foreach (var copy in copies)
+        {
+            var parts = copy.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var source in parts[1..^1])
+            {
+                // The build context is the repository root (compose: context "..").
+                var directory = Path.Combine(Root, Path.GetDirectoryName(source) ?? "");
+                var pattern = Path.GetFileName(source);
+                var found = pattern is "" or "." ? Directory.Exists(directory)
+                    : Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory, pattern).Any();
+                Assert.True(found, $"{copy}: nothing matches {source} in the repository");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_local_cluster_runs_the_shipped_nginx_conf()
+    {
+        var script = File.ReadAllText(Path.Combine(Root, "scripts", "cluster.sh"));
+        Assert.Contains("render_nginx_conf docker/nginx.conf", script);
+        Assert.Contains("trap cleanup EXIT", script);
+        Assert.Contains("ensure_nginx", File.ReadAllText(Path.Combine(Root, "test.sh")));
     }
 
     /// <summary>A mapping with YAML merge keys (`<<: *anchor`) applied, as compose applies them.</summary>

@@ -56,7 +56,9 @@ public static class Jobs
         });
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
         services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>()));
-        services.AddHostedService<JobServer>();
+        // One instance, so /health/ready (HangfireHealthCheck) can ask it which server is this node's.
+        services.AddSingleton<JobServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobServer>());
         return builder;
     }
 
@@ -113,6 +115,15 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
 
     private BackgroundJobServer? server;
 
+    /// <summary>
+    /// This node's server name, unique per app (Hangfire appends the process id and its own id): how the health check
+    /// finds this node's heartbeat among the other nodes' (and among other apps' in one test process).
+    /// </summary>
+    public string ServerName { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid():N}";
+
+    /// <summary>When this node's server was started (wall clock, like Hangfire's heartbeats); null while none runs.</summary>
+    public DateTime? StartedUtc { get; private set; }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         HangfireLogs.Use(loggers);
@@ -135,8 +146,7 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
         server = new BackgroundJobServer(
             new BackgroundJobServerOptions
             {
-                // ServerName stays Hangfire's default (the machine's name): it appends the process id and a unique id, so
-                // two apps in one process stay two servers.
+                ServerName = ServerName,
                 Queues = ["automation", "default"],
                 WorkerCount = o.WorkerCount,
                 ShutdownTimeout = TimeSpan.FromSeconds(10),
@@ -144,6 +154,7 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
             },
             storage, [], JobFilterProviders.Providers, new AspNetCoreJobActivator(scopes), null, null, null);
 #pragma warning restore CS0618
+        StartedUtc = DateTime.UtcNow;
         return Task.CompletedTask;
     }
 

@@ -28,7 +28,9 @@ public static class PlatformExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.WebHost().ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 30 * 1024 * 1024);
 
-        var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        var health = services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<HangfireHealthCheck>("hangfire", tags: ["ready"]);
         if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {
             var options = ConfigurationOptions.Parse(redis);
@@ -59,6 +61,7 @@ public static class PlatformExtensions
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        app.UseNodeHeader();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseJsonBodyLimit();
