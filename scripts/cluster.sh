@@ -113,7 +113,8 @@ start_node() { # INDEX
   local n=$1 port=$((PORT + $1))
   (
     cd "$(dirname "$API_PROJECT")"
-    export ASPNETCORE_URLS="http://127.0.0.1:$port" Node__Name="node$n"
+    # nginx runs on this machine: its X-Forwarded-For names the client for the per-IP limits.
+    export ASPNETCORE_URLS="http://127.0.0.1:$port" Node__Name="node$n" Network__TrustedProxies__0=127.0.0.1
     exec dotnet "$APP_DLL" >"$DATA/node$n.log" 2>&1
   ) &
   NODE_PIDS+=($!)

@@ -120,6 +120,7 @@ public sealed class ClusterTests : IAsyncLifetime
         ["Realtime__ChannelPrefix"] = prefix,
         ["WebChat__RedisPrefix"] = prefix,
         ["Node__Name"] = node,
+        ["Network__TrustedProxies__0"] = "127.0.0.1",
     };
 
     /// <summary>A client on the first 127.0.X.1 network that nginx's ip_hash sends to the given node.</summary>

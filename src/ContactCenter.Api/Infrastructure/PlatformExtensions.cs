@@ -23,6 +23,7 @@ public static class PlatformExtensions
         // whatever level the configuration asks for.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.AddProblemDetails();
+        services.AddTrustedProxies(builder.Configuration);
         services.AddExceptionHandler<ErrorHandling>();
         services.Configure<JsonOptions>(o => JsonDefaults.Apply(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -61,6 +62,8 @@ public static class PlatformExtensions
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        // First, so that the rate limits, logs and audit see the client's address behind a trusted proxy.
+        app.UseForwardedHeaders();
         app.UseNodeHeader();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
