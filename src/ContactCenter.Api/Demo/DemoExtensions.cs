@@ -66,7 +66,11 @@ public static class DemoExtensions
                 demo.CustomerReadsReply(contact);
             }
             return Results.Ok();
-        }).AllowAnonymous();
+        })
+        .AllowAnonymous()
+        // The demo's own loopback hook, not an API: the OpenAPI document stays the same in every environment
+        // (docs/openapi.json, written in Testing, is the document Development serves).
+        .ExcludeFromDescription();
         return app;
     }
 }

@@ -12,7 +12,7 @@ public static class WebAppHosting
 {
     private static readonly HashSet<string> FixedNames = ["index.html", "sw.js", "manifest.webmanifest"];
 
-    private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/metrics", "/webhooks", "/widget.js"];
+    private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/metrics", "/openapi", "/scalar", "/webhooks", "/widget.js"];
 
     public static WebApplication UseWebApp(this WebApplication app)
     {

@@ -1,4 +1,9 @@
-// Shapes of /work/shared/API.md as the browser sees them. Ids are opaque: compare them with sameId().
+// Shapes of the API as the browser sees them. Those that are schemas of the OpenAPI document (docs/openapi.json ->
+// src/api/schema.d.ts) are aliases of the generated types; the rest are hand-kept (hub events, looser CRM reads).
+// Ids are opaque: compare them with sameId().
+import type { components } from './api/schema';
+
+type Schemas = components['schemas'];
 export type Id = number | string;
 export const sameId = (a: Id | null | undefined, b: Id | null | undefined) => a != null && b != null && String(a) === String(b);
 
@@ -19,7 +24,7 @@ export interface ConversationSummary {
   labels?: Label[];
 }
 /** A label (issue #16): a name and a #rrggbb colour. */
-export interface Label { id: Id; name: string; color: string }
+export type Label = Schemas['LabelRef'];
 export interface ContactIdentity { channelKind: string; address: string; displayName: string | null; username: string | null }
 export interface ContactDetails { id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[]; labels?: Label[] }
 export interface ConversationDetails extends Omit<ConversationSummary, 'contact'> {
@@ -30,7 +35,7 @@ export interface ConversationDetails extends Omit<ConversationSummary, 'contact'
 
 export type Direction = 'inbound' | 'outbound' | 'note';
 export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
-export interface Attachment { id: Id; fileName: string; contentType: string; size: number | null; url: string }
+export type Attachment = Schemas['AttachmentDto'];
 export interface Message {
   id: Id; conversationId: Id; direction: Direction; text: string | null; html: string | null;
   attachments: Attachment[]; sender: { type: 'contact' | 'user' | 'system'; id: Id | null; name: string };
@@ -49,10 +54,7 @@ export interface Call {
   answeredBy: string | null; answeredByUserId: Id | null; missed: boolean; status: string; recordingAttachmentId: Id | null;
 }
 export interface CallStats { from: string; to: string; managers: { userId: Id; name: string; answered: number; missed: number; outbound: number; talkSeconds: number }[] }
-export interface Counters {
-  unreadConversations: number; unreadMessages: number; mine: number; unassigned: number;
-  overdueActivities: number; activitiesDueToday: number; dealsWithoutActivity: number;
-}
+export type Counters = Schemas['Counters'];
 export interface Page<T> { items: T[]; nextCursor: string | null }
 export interface TypingEvent { conversationId: Id; userId: Id; name: string }
 
@@ -98,7 +100,7 @@ export interface Activity {
   completedAt?: string | null; assignee?: Ref | null; subject?: { type: 'lead' | 'deal'; id: Id; title?: string | null };
 }
 export interface TimelineEntry { id: Id; type: string; at: string; actor?: { type?: string; id?: Id; name?: string } | string | null; data?: Record<string, unknown> | null }
-export interface LossReason { id: Id; name: string }
+export type LossReason = Schemas['LossReasonDto'];
 export interface Stat { count: number; median: number | null; p90: number | null; withinTargetShare?: number | null; businessMedian?: number | null }
 export interface StatsRow { conversations: number; firstResponse: Stat; reply: Stat; resolution: Stat; userId?: Id; name?: string; channelId?: Id; channel?: ChannelRef | string }
 export interface ResponseTimes { overall: StatsRow; byUser: StatsRow[]; byChannel: StatsRow[] }

@@ -51,6 +51,7 @@ public static class RouteMatrix
         Row("OPTIONS", "/api/widget/{**rest}", Public, _ => Url("/api/widget/messages")),
         Row("*", "/health/live", Public, _ => Url("/health/live")),
         Row("*", "/health/ready", Public, _ => Url("/health/ready")),
+        Row("GET", "/openapi/{documentName}.json", Public, _ => Url("/openapi/v1.json"), "public metadata: the OpenAPI document"),
         Row("*", "{*path:nonfile}", Public, _ => Url("/inbox/deep-link"), "the web app's deep links"),
 
         // ---- the hubs' HTTP routes (the hub's methods have their own table, HubMatrix) -----------------------

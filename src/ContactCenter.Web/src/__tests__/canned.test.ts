@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { filterCanned, slashToken, type CannedResponse } from '../lib/canned';
 
+let nextId = 1;
 const r = (shortcut: string, title: string | null, text: string): CannedResponse =>
-  ({ id: shortcut, shortcut, title, text, shared: false, canEdit: true, attachments: [], createdAt: '', updatedAt: '' });
+  ({ id: nextId++, shortcut, title, text, shared: false, canEdit: true, attachments: [], createdAt: '', updatedAt: '' });
 
 describe('canned responses', () => {
   it('opens on "/" at the start or after whitespace only, up to the caret', () => {

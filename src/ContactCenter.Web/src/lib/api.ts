@@ -34,18 +34,24 @@ export async function request(path: string, options: RequestOptions = {}): Promi
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, (e as Error).message || 'network error');
   }
-  if (response.status === 401 && !options.anonymous && !options.keepSession) onUnauthorized?.();
-  if (!response.ok) {
-    let detail = response.statusText || `HTTP ${response.status}`;
-    let errors: Record<string, string[]> | undefined;
-    try {
-      const problem = await response.json();
-      detail = problem.detail || problem.title || detail;
-      errors = problem.errors;
-    } catch { /* not JSON */ }
-    throw new ApiError(response.status, detail, errors);
-  }
+  if (response.status === 401 && !options.anonymous && !options.keepSession) sessionEnded();
+  if (!response.ok) throw await problemError(response);
   return response;
+}
+
+/** A 401 on a signed-in call: the session is over (the app goes back to sign-in). */
+export const sessionEnded = () => onUnauthorized?.();
+
+/** The ApiError of an error answer: its problem details' `detail` (else `title`) and field `errors`. */
+export async function problemError(response: Response): Promise<ApiError> {
+  let detail = response.statusText || `HTTP ${response.status}`;
+  let errors: Record<string, string[]> | undefined;
+  try {
+    const problem = await response.json();
+    detail = problem.detail || problem.title || detail;
+    errors = problem.errors;
+  } catch { /* not JSON */ }
+  return new ApiError(response.status, detail, errors);
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {

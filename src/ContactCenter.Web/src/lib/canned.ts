@@ -1,16 +1,14 @@
-import { api, query } from './api';
-import type { Attachment, Id } from '../types';
+import { body, client, type Schemas } from '../api/client';
+import type { Id } from '../types';
 
-export interface CannedFile { id: Id; fileName: string; contentType: string; size: number }
-export interface CannedResponse {
-  id: Id; shortcut: string; title: string | null; text: string; shared: boolean; canEdit: boolean;
-  attachments: CannedFile[]; createdAt: string; updatedAt: string;
-}
-export interface CannedRender { text: string; attachments: Attachment[] }
+export type CannedFile = Schemas['CannedFileDto'];
+export type CannedResponse = Schemas['CannedResponseDto'];
+export type CannedRender = Schemas['CannedRenderResult'];
 
-export const listCanned = (q?: string, signal?: AbortSignal) => api<CannedResponse[]>(`/api/canned-responses${query({ q })}`, { signal });
+export const listCanned = (q?: string, signal?: AbortSignal) =>
+  body(client.GET('/api/canned-responses', { params: { query: q ? { q } : {} }, signal }));
 export const renderCanned = (id: Id, conversationId: Id) =>
-  api<CannedRender>(`/api/canned-responses/${encodeURIComponent(String(id))}/render`, { body: { conversationId } });
+  body(client.POST('/api/canned-responses/{id}/render', { params: { path: { id: Number(id) } }, body: { conversationId: Number(conversationId) } }));
 
 /**
  * The composer's popup filters the list it loaded once, with the server's rule (CannedSearch): every word found in the

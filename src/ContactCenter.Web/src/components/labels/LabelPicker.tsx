@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n';
-import { api } from '../../lib/api';
+import { body, client } from '../../api/client';
 import { sameId, type Label } from '../../types';
 import { LabelChips } from './LabelChips';
 import { textOn, useLabels } from './labelStore';
@@ -32,9 +32,10 @@ export function LabelPicker({ conversationId, contactId, labels }: { conversatio
     const next = on ? [...mine, label] : mine.filter((l) => !sameId(l.id, label.id));
     setMine(next);
     try {
-      const path = contactId !== undefined ? `/api/contacts/${encodeURIComponent(contactId)}/labels` : `/api/conversations/${encodeURIComponent(conversationId ?? '')}/labels`;
-      const result = await api<{ labels: Label[] }>(path,
-        { method: 'PUT', body: { labelIds: next.map((l) => l.id) } });
+      const labelIds = next.map((l) => l.id);
+      const result = contactId !== undefined
+        ? await body(client.PUT('/api/contacts/{id}/labels', { params: { path: { id: Number(contactId) } }, body: { labelIds } }))
+        : await body(client.PUT('/api/conversations/{id}/labels', { params: { path: { id: Number(conversationId) } }, body: { labelIds } }));
       setMine(result.labels);
       setError(null);
     } catch (e) {

@@ -1,6 +1,6 @@
 // The label catalogue, read once and shared by the chips' pickers, the list's filter and bulk bar, and the admin tab.
 import { useEffect, useState } from 'react';
-import { api } from '../../lib/api';
+import { body, client } from '../../api/client';
 import type { Label } from '../../types';
 
 let cache: Label[] | null = null;
@@ -9,7 +9,7 @@ const listeners = new Set<(labels: Label[]) => void>();
 
 /** Re-reads the catalogue (after an admin change) and tells every component using it. */
 export async function refreshLabels(): Promise<void> {
-  loading = api<Label[]>('/api/labels').then((labels) => {
+  loading = body(client.GET('/api/labels')).then((labels) => {
     cache = labels;
     listeners.forEach((l) => l(labels));
   }).catch(() => undefined).finally(() => { loading = null; });

@@ -1,0 +1,38 @@
+// The typed client of the API's OpenAPI document: docs/openapi.json (the served /openapi/v1.json, kept up to date by
+// OpenApiDocumentTests) -> src/api/schema.d.ts (openapi-typescript, `npm run api`, run by `npm run build`). Paths,
+// parameters, bodies and answers are checked by tsc against the server's own description.
+// The session works as in lib/api: the bearer token on every call, a 401 ends the session, and an error answer
+// throws ApiError with the problem details' `detail`, so callers handle failures the same way for both.
+import createClient, { type Middleware } from 'openapi-fetch';
+import { ApiError, getToken, problemError, sessionEnded } from '../lib/api';
+import type { components, paths } from './schema';
+
+/** The API's schemas by name, e.g. `Schemas['LabelDto']`. */
+export type Schemas = components['schemas'];
+
+const session: Middleware = {
+  onRequest({ request }) {
+    const token = getToken();
+    if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
+    request.headers.set('Accept', 'application/json');
+    return request;
+  },
+  async onResponse({ response }) {
+    if (response.status === 401) sessionEnded();
+    if (!response.ok) throw await problemError(response);
+    return undefined;
+  },
+  onError({ error }) {
+    if ((error as Error).name === 'AbortError') return error as Error;
+    return new ApiError(0, (error as Error).message || 'network error');
+  },
+};
+
+// Same origin as the page (relative paths need a base outside a browser, e.g. in unit tests).
+export const client = createClient<paths>({ baseUrl: typeof location === 'undefined' ? '' : location.origin });
+client.use(session);
+
+/** The answer's body: an error answer has already thrown ApiError in the middleware. */
+export async function body<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
+  return (await call).data as T;
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactCenter.FunctionalTests;
+
+/// <summary>
+/// GET /openapi/v1.json describes the app's own route table (walked through EndpointDataSource, so a route mapped
+/// without its metadata, or excluded from the description, fails here), with responses and the bearer scheme, and
+/// docs/openapi.json (what the web app's types are generated from, without a running server) is that document.
+/// </summary>
+public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    /// <summary>Routes the document leaves out on purpose, each with its reason. Nothing else may be missing.</summary>
+    private static readonly Dictionary<string, string> Excluded = new()
+    {
+        ["/hubs/"] = "SignalR hubs (negotiate and the connection): their contract is the typed hub client, not REST",
+        ["{*path:nonfile}"] = "the web app's deep-link fallback serves index.html",
+        ["/openapi/{documentName}.json"] = "the document itself",
+    };
+
+    [Fact]
+    public async Task The_document_is_OpenAPI_3_and_names_every_route_of_the_route_table_with_its_method()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Matches(@"^3\.\d+\.\d+$", (string?)document["openapi"]);
+        var paths = document["paths"]!.AsObject();
+        var described = paths.SelectMany(p => p.Value!.AsObject().Select(o => $"{o.Key.ToUpperInvariant()} {Normalize(p.Key)}")).ToHashSet();
+        var describedPaths = paths.Select(p => Normalize(p.Key)).ToHashSet();
+        var missing = new List<string>();
+        foreach (var (method, pattern, _) in Routes())
+        {
+            var path = Normalize(pattern);
+            var found = method == "*" ? describedPaths.Contains(path) : described.Contains($"{method} {path}");
+            if (!found)
+            {
+                missing.Add($"{method} {pattern}");
+            }
+        }
+
+        Assert.True(missing.Count == 0, "Routes missing from /openapi/v1.json (give them metadata, or add them to Excluded with a reason):\n"
+            + string.Join("\n", missing.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Every_operation_has_a_response_and_exactly_the_signed_in_ones_declare_the_bearer_scheme()
+    {
+        var document = await DocumentAsync();
+        var schemes = document["components"]?["securitySchemes"]?.AsObject();
+        Assert.Equal("bearer", (string?)schemes?["Bearer"]?["scheme"]);
+        Assert.NotNull(document["components"]?["schemas"]?["ProblemDetails"]);
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Key: $"{o.Key.ToUpperInvariant()} {Normalize(p.Key)}", Operation: o.Value!.AsObject())))
+            .ToDictionary(o => o.Key, o => o.Operation);
+        var wrong = new List<string>();
+        var signedIn = 0;
+        foreach (var (method, pattern, requiresUser) in Routes().Where(r => r.Method != "*"))
+        {
+            if (!operations.TryGetValue($"{method} {Normalize(pattern)}", out var operation))
+            {
+                continue; // the other test names it
+            }
+            if (operation["responses"] is not JsonObject { Count: > 0 } responses)
+            {
+                wrong.Add($"{method} {pattern}: no response");
+                continue;
+            }
+            var bearer = operation["security"]?.AsArray().Any(s => s?.AsObject().ContainsKey("Bearer") == true) == true;
+            if (requiresUser)
+            {
+                signedIn++;
+                if (!bearer || !responses.ContainsKey("401"))
+                {
+                    wrong.Add($"{method} {pattern}: requires a user but declares {(bearer ? "no 401" : "no bearer security")}");
+                }
+            }
+            else if (bearer)
+            {
+                wrong.Add($"{method} {pattern}: allows anonymous callers but declares bearer security");
+            }
+            var problem = responses.Where(r => r.Key[0] is '4' or '5').Select(r => r.Value?["content"]?.AsObject()).FirstOrDefault(c => c is not null);
+            if (problem is not null && !problem.ContainsKey("application/problem+json"))
+            {
+                wrong.Add($"{method} {pattern}: its error answers are not application/problem+json");
+            }
+        }
+
+        Assert.True(signedIn > 100, $"only {signedIn} signed-in operations were checked");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_committed_docs_openapi_json_is_the_served_document()
+    {
+        using var http = fixture.App.Http();
+        var served = (await http.GetStringAsync("/openapi/v1.json")).ReplaceLineEndings("\n").TrimEnd() + "\n";
+        var file = Path.Combine(RepoRoot(), "docs", "openapi.json");
+        var committed = File.Exists(file) ? (await File.ReadAllTextAsync(file)).ReplaceLineEndings("\n") : "";
+
+        if (committed != served)
+        {
+            // Rewritten here so that the fix is to review and commit it; the failure keeps a stale copy out of main.
+            await File.WriteAllTextAsync(file, served);
+        }
+
+        Assert.True(committed == served, $"{file} was not the served document; it has been rewritten: review and commit it "
+            + "(the web app's src/api/schema.d.ts is generated from it by npm run build).");
+    }
+
+    [Fact]
+    public async Task The_document_is_public_and_its_unknown_neighbours_are_404_not_the_web_app()
+    {
+        using var http = fixture.App.Http();
+
+        var document = await http.GetAsync("/openapi/v1.json");
+        var unknown = await http.GetAsync("/openapi/v2.json");
+        var reference = await http.GetAsync("/scalar");
+
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        Assert.Equal("application/json", document.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, reference.StatusCode); // the interactive page is Development only
+    }
+
+    private async Task<JsonObject> DocumentAsync()
+    {
+        using var http = fixture.App.Http();
+        var response = await http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    /// <summary>Every route as (method, pattern, requires a user); "*" for a route without methods (health probes).</summary>
+    private IEnumerable<(string Method, string Pattern, bool RequiresUser)> Routes()
+    {
+        foreach (var endpoint in fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = endpoint.RoutePattern.RawText ?? "";
+            if (Excluded.Keys.Any(prefix => pattern.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            var requiresUser = endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+            {
+                yield return (method, pattern, requiresUser);
+            }
+        }
+    }
+
+    /// <summary>A route pattern as an OpenAPI path: `{id:long}`, `{**rest}`, `{x?}` become `{id}`, `{rest}`, `{x}`.</summary>
+    private static string Normalize(string pattern)
+    {
+        var path = Parameter().Replace(pattern, "{$1}").TrimEnd('/');
+        return path.StartsWith('/') ? path : "/" + path;
+    }
+
+    [GeneratedRegex(@"\{\**([^}:=?]+)[^}]*\}")]
+    private static partial Regex Parameter();
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "ContactCenter.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir.FullName;
+    }
+}
