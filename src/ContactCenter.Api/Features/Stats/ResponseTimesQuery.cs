@@ -18,31 +18,31 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
         select channel_key, user_key, kind, n, seconds_sum, business_sum, within_n, target_n,
                coalesce(array_lower(hist, 1), 1), hist, coalesce(array_lower(business_hist, 1), 1), business_hist
         from response_rollups r
-        where (r.channel_key = $1 or ($1 = 0 and r.user_key = 0))
-          and ((r.grain = 'm' and r.period >= $2 and r.period < $3)
-            or (r.grain = 'd' and ((r.period >= $4 and r.period < $5) or (r.period >= $6 and r.period < $7))));
+        where (r.channel_key = @channel or (@channel = 0 and r.user_key = 0))
+          and ((r.grain = 'm' and r.period >= @monthsFrom and r.period < @monthsTo)
+            or (r.grain = 'd' and ((r.period >= @daysFrom and r.period < @monthsFrom) or (r.period >= @monthsTo and r.period < @daysTo))));
 
         select conversation_id, channel_id, coalesce(user_id, -1), kind, seconds, business_seconds, within_target
         from response_events
-        where ((at >= $8 and at < $9) or (at >= $10 and at < $11)) and ($1 = 0 or channel_id = $1);
+        where ((at >= @raw1From and at < @raw1To) or (at >= @raw2From and at < @raw2To)) and (@channel = 0 or channel_id = @channel);
 
         select channel_key, user_key, sum(conversations)::bigint
         from response_conversation_starts
-        where (channel_key = $1 or ($1 = 0 and user_key = 0)) and day >= $4 and day < $7 and prev_day < $4
+        where (channel_key = @channel or (@channel = 0 and user_key = 0)) and day >= @daysFrom and day < @daysTo and prev_day < @daysFrom
         group by channel_key, user_key;
 
         with e as (
             select distinct conversation_id, channel_id, coalesce(user_id, -1) as user_id from response_events
-            where ((at >= $8 and at < $9) or (at >= $10 and at < $11)) and ($1 = 0 or channel_id = $1)
+            where ((at >= @raw1From and at < @raw1To) or (at >= @raw2From and at < @raw2To)) and (@channel = 0 or channel_id = @channel)
         ), g as (
-            select $1 as channel_key, 0::bigint as user_key, conversation_id from e
-            union select $1, user_id, conversation_id from e
-            union select channel_id, 0, conversation_id from e where $1 = 0
+            select @channel as channel_key, 0::bigint as user_key, conversation_id from e
+            union select @channel, user_id, conversation_id from e
+            union select channel_id, 0, conversation_id from e where @channel = 0
         )
         select channel_key, user_key, count(*)
         from g
         where not exists (select 1 from response_conversation_days d where d.channel_key = g.channel_key and d.user_key = g.user_key
-                          and d.conversation_id = g.conversation_id and d.day >= $4 and d.day < $7)
+                          and d.conversation_id = g.conversation_id and d.day >= @daysFrom and d.day < @daysTo)
         group by channel_key, user_key;
         """;
 
@@ -58,15 +58,15 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(Sql, connection);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = filter });
-        foreach (var date in new[] { plan.MonthsFrom, plan.MonthsTo, plan.DaysFrom, plan.MonthsFrom, plan.MonthsTo, plan.DaysTo })
-        {
-            command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = date });
-        }
-        foreach (var instant in new[] { plan.Raw1From, plan.Raw1To, plan.Raw2From, plan.Raw2To })
-        {
-            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = instant });
-        }
+        command.Parameters.Add(new NpgsqlParameter<long>("channel", filter));
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("daysFrom", plan.DaysFrom));
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("daysTo", plan.DaysTo));
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("monthsFrom", plan.MonthsFrom));
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("monthsTo", plan.MonthsTo));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("raw1From", plan.Raw1From));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("raw1To", plan.Raw1To));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("raw2From", plan.Raw2From));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("raw2To", plan.Raw2To));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
