@@ -84,9 +84,9 @@ public sealed class DealStageTotalsTests(CrmFixture fixture) : IAsyncLifetime
             var fresh = (await db.QueryAsync<(long StageId, long Count, decimal Total)>(
                 "select stage_id, count(*), sum(amount) from deals where pipeline_id = 1 and (@assignee::bigint is null or assignee_id = @assignee) group by stage_id",
                 new { assignee })).ToDictionary(r => r.StageId);
-            foreach (var stage in board["stages"]!.AsArray())
+            foreach (var stage in board["stages"]!.AsArray().Select(s => s!))
             {
-                var expected = fresh.GetValueOrDefault(stage!.Id("stageId"));
+                var expected = fresh.GetValueOrDefault(stage.Id("stageId"));
                 Assert.Equal(expected.Count, stage["count"]!.GetValue<long>());
                 Assert.Equal(expected.Total, stage["totalAmount"]!.GetValue<decimal>());
             }
