@@ -95,26 +95,27 @@ begin
         from e
         cross join lateral (values (0::bigint, 0::bigint), (e.channel_id, 0), (0, coalesce(e.user_id, -1)), (e.channel_id, coalesce(e.user_id, -1))) s(channel_key, user_key)
         cross join (values ('d'), ('m')) p(grain)
-    ), totals as (
-        select channel_key, user_key, kind, grain, period, sign * count(*) as n,
-               sign * sum(seconds::numeric) as seconds_sum, sign * sum(business_seconds::numeric) as business_sum,
-               sign * count(*) filter (where within_target) as within_n, sign * count(within_target) as target_n
-        from g group by channel_key, user_key, kind, grain, period
-    ), h as (
-        select channel_key, user_key, kind, grain, period, rollup_hist_agg(b, c) as hist
-        from (select channel_key, user_key, kind, grain, period, response_rollup_bucket(seconds) as b, sign * count(*)::int as c
-              from g group by 1, 2, 3, 4, 5, 6) x
-        group by 1, 2, 3, 4, 5
-    ), bh as (
-        select channel_key, user_key, kind, grain, period, rollup_hist_agg(b, c) as hist
-        from (select channel_key, user_key, kind, grain, period, response_rollup_bucket(business_seconds) as b, sign * count(*)::int as c
-              from g group by 1, 2, 3, 4, 5, 6) x
-        group by 1, 2, 3, 4, 5
+    ), sb as (
+        select channel_key, user_key, kind, grain, period, response_rollup_bucket(seconds) as b, count(*) as c, sum(seconds::numeric) as s,
+               count(*) filter (where within_target) as w, count(within_target) as t
+        from g group by 1, 2, 3, 4, 5, 6
+    ), bb as (
+        select channel_key, user_key, kind, grain, period, response_rollup_bucket(business_seconds) as b, count(*) as c, sum(business_seconds::numeric) as s
+        from g group by 1, 2, 3, 4, 5, 6
+    ), items as (
+        -- Both histograms' buckets in one set, so each key is aggregated once (no join between per-key aggregates).
+        select channel_key, user_key, kind, grain, period, 1 as which, b, c, s, w, t from sb
+        union all
+        select channel_key, user_key, kind, grain, period, 2, b, c, s, 0, 0 from bb
     )
     insert into response_rollups as r (channel_key, user_key, kind, grain, period, n, seconds_sum, business_sum, within_n, target_n, hist, business_hist)
-    select t.channel_key, t.user_key, t.kind, t.grain, t.period, t.n, t.seconds_sum, t.business_sum, t.within_n, t.target_n, h.hist, bh.hist
-    from totals t join h using (channel_key, user_key, kind, grain, period) join bh using (channel_key, user_key, kind, grain, period)
-    order by t.channel_key, t.grain, t.period, t.user_key, t.kind
+    select channel_key, user_key, kind, grain, period,
+           sign * sum(c) filter (where which = 1), sign * coalesce(sum(s) filter (where which = 1), 0), sign * coalesce(sum(s) filter (where which = 2), 0),
+           sign * sum(w), sign * sum(t),
+           rollup_hist_agg(b, sign * c::int) filter (where which = 1), rollup_hist_agg(b, sign * c::int) filter (where which = 2)
+    from items
+    group by channel_key, user_key, kind, grain, period
+    order by channel_key, grain, period, user_key, kind
     on conflict (channel_key, grain, period, user_key, kind) do update set
         n = r.n + excluded.n, seconds_sum = r.seconds_sum + excluded.seconds_sum, business_sum = r.business_sum + excluded.business_sum,
         within_n = r.within_n + excluded.within_n, target_n = r.target_n + excluded.target_n,
