@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -129,7 +128,7 @@ public sealed class PipelinesAndBoardTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_board_of_ten_thousand_deals_answers_fast()
+    public async Task A_board_of_ten_thousand_deals_sums_every_deal_and_shows_the_first_cards()
     {
         await using (var db = fixture.Db())
         {
@@ -141,14 +140,11 @@ public sealed class PipelinesAndBoardTests(CrmFixture fixture) : IAsyncLifetime
                 """);
         }
         using var admin = fixture.Admin();
-        await admin.GetAsync("/api/pipelines/1/board"); // warm up
-        var watch = Stopwatch.StartNew();
+        // Its speed is the bench's (scenario 5, "CRM board"), not a timed assertion here.
         var board = await (await admin.GetAsync("/api/pipelines/1/board")).OkJsonAsync();
-        watch.Stop();
         var stages = board["stages"]!.AsArray();
         Assert.Equal(10000, stages.Sum(s => s!["count"]!.GetValue<long>()));
         Assert.Equal(Enumerable.Range(1, 10000).Sum(g => (g % 100) + 0.5m), stages.Sum(s => s!["totalAmount"]!.GetValue<decimal>()));
         Assert.All(stages.Take(4), s => Assert.Equal(20, s!["deals"]!.AsArray().Count));
-        Assert.True(watch.ElapsedMilliseconds < 1500, $"The board took {watch.ElapsedMilliseconds} ms");
     }
 }

@@ -52,6 +52,7 @@ public static class InboxExtensions
         services.AddSingleton<ResponseTimes>();
         services.AddSingleton<QueueFeed>();
         services.AddSingleton<FunnelQuery>();
+        services.AddSingleton<ResponseTimesQuery>();
         services.AddSingleton<Router>();
         services.AddSingleton<IOutboxHandler, PassHandler>();
         services.AddSingleton<SlaMonitor>();

@@ -9,26 +9,38 @@ public sealed record BoardStage(long StageId, string Name, string Semantic, int 
 public sealed record Board(long PipelineId, string Name, IReadOnlyList<BoardStage> Stages);
 
 /// <summary>
-/// The kanban: per stage the count and total amount (aggregated in SQL over the board index) and the first cards
+/// The kanban: per stage the count and total amount (from the per-stage aggregate for staff, counted over the board index for a manager) and the first cards
 /// (newest first, a lateral keyset read per stage). More cards of a stage: GET /api/deals?stageId=&amp;cursor=nextCursor.
 /// </summary>
 public sealed class BoardQuery(NpgsqlDataSource db)
 {
+    // Staff see every deal: the per-stage count and sum are read from deal_stage_totals (kept with the deals by triggers,
+    // migration 1118), a handful of rows whatever the number of deals. A manager's board counts the deals they may see.
+    private const string Totals = """
+        select t.stage_id, sum(t.deals)::bigint as count, sum(t.amount) as total from deal_stage_totals t
+        where t.pipeline_id = @pipelineId and (@assigneeId::bigint is null or t.assignee_key = @assigneeId) group by t.stage_id
+        """;
+
+    private const string Counted = $"""
+        select d.stage_id, count(*) as count, sum(d.amount) as total from deals d where {Filter} group by d.stage_id
+        """;
+
+    private const string Filter = $"d.pipeline_id = @pipelineId and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and {CrmAccess.DealVisible}";
+
     private sealed record StageAgg(long StageId, string Name, string Semantic, int Sort, long Count, decimal Total);
 
     public async Task<Board?> GetAsync(CurrentUser me, long pipelineId, long? assigneeId, int cardsPerStage, CancellationToken ct)
     {
-        var filter = $"d.pipeline_id = @pipelineId and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and {CrmAccess.DealVisible}";
         var sql = $"""
             {Database.DatabaseExtensions.GenericPlan}
             select name from pipelines where id = @pipelineId;
             select st.id as stage_id, st.name, st.semantic, st.sort, coalesce(a.count, 0) as count, coalesce(a.total, 0) as total
             from stages st
-            left join (select d.stage_id, count(*) as count, sum(d.amount) as total from deals d where {filter} group by d.stage_id) a on a.stage_id = st.id
+            left join ({(me.IsStaff ? Totals : Counted)}) a on a.stage_id = st.id
             where st.pipeline_id = @pipelineId order by st.sort, st.id;
             select {DealQueries.Columns}
             from stages st
-            cross join lateral (select d.* from deals d where d.stage_id = st.id and {filter} order by d.id desc limit @take) d
+            cross join lateral (select d.* from deals d where d.stage_id = st.id and {Filter} order by d.id desc limit @take) d
             {DealQueries.Joins}
             where st.pipeline_id = @pipelineId
             order by d.id desc;

@@ -35,7 +35,7 @@ public sealed class ResponseTimes
     public async Task RecordReplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, State state, long userId, DateTimeOffset now, CancellationToken ct)
     {
         var rules = ChannelRules.From(JsonNode.Parse(state.Settings)!.AsObject());
-        var events = new List<object>();
+        var events = new List<Measured>();
         if (state.AwaitingFirstResponse && (state.CycleStartedAt ?? state.WaitingSince) is { } start)
         {
             events.Add(Event(state, userId, "first_response", start, now, rules.FirstResponseSeconds, rules.Hours));
@@ -44,7 +44,10 @@ public sealed class ResponseTimes
         {
             events.Add(Event(state, userId, "reply", waiting, now, rules.ReplySeconds, rules.Hours));
         }
-        await InsertAsync(connection, tx, events, ct);
+        if (events.Count > 0)
+        {
+            await InsertAsync(connection, tx, events, ct);
+        }
     }
 
     public async Task RecordResolutionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, State state, long? userId, DateTimeOffset now, CancellationToken ct)
@@ -53,26 +56,30 @@ public sealed class ResponseTimes
         await InsertAsync(connection, tx, [Event(state, userId, "resolution", state.CycleStartedAt ?? state.CreatedAt, now, null, rules.Hours)], ct);
     }
 
-    private static object Event(State state, long? userId, string kind, DateTimeOffset start, DateTimeOffset end, int? target, BusinessHours? hours)
+    private sealed record Measured(long ConversationId, long ChannelId, long? UserId, string Kind, DateTime StartedAt, DateTime At,
+        double Seconds, double BusinessSeconds, int? Target, bool? Within);
+
+    private static Measured Event(State state, long? userId, string kind, DateTimeOffset start, DateTimeOffset end, int? target, BusinessHours? hours)
     {
         // Millisecond precision: PostgreSQL keeps microseconds, the clock ticks in 100 ns.
         var seconds = Math.Round(Math.Max(0, (end - start).TotalSeconds), 3);
         var business = Math.Round(hours?.SecondsWithin(start, end) ?? seconds, 3);
-        return new
-        {
-            conversationId = state.Id, channelId = state.ChannelId, userId, kind, startedAt = start.UtcDateTime, at = end.UtcDateTime,
-            seconds, businessSeconds = business, target, within = target is null ? (bool?)null : business <= target,
-        };
+        return new Measured(state.Id, state.ChannelId, userId, kind, start.UtcDateTime, end.UtcDateTime, seconds, business, target,
+            target is null ? null : business <= target);
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<object> events, CancellationToken ct)
-    {
-        foreach (var e in events)
+    // One statement for all the events of a reply: the rollup trigger (migration 1118) then runs once and locks its rows in one order.
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<Measured> events, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into response_events (conversation_id, channel_id, user_id, kind, started_at, at, seconds, business_seconds, target_seconds, within_target)
+            select * from unnest(@conversationIds, @channelIds, @userIds::bigint[], @kinds, @startedAts::timestamptz[], @ats::timestamptz[],
+                                 @seconds, @business, @targets::int[], @within::boolean[])
+            """, new
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                insert into response_events (conversation_id, channel_id, user_id, kind, started_at, at, seconds, business_seconds, target_seconds, within_target)
-                values (@conversationId, @channelId, @userId, @kind, @startedAt, @at, @seconds, @businessSeconds, @target, @within)
-                """, e, tx, cancellationToken: ct));
-        }
-    }
+            conversationIds = events.Select(e => e.ConversationId).ToArray(), channelIds = events.Select(e => e.ChannelId).ToArray(),
+            userIds = events.Select(e => e.UserId).ToArray(), kinds = events.Select(e => e.Kind).ToArray(),
+            startedAts = events.Select(e => e.StartedAt).ToArray(), ats = events.Select(e => e.At).ToArray(),
+            seconds = events.Select(e => e.Seconds).ToArray(), business = events.Select(e => e.BusinessSeconds).ToArray(),
+            targets = events.Select(e => e.Target).ToArray(), within = events.Select(e => e.Within).ToArray(),
+        }, tx, cancellationToken: ct));
 }

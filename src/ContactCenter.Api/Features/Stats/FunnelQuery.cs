@@ -58,11 +58,14 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
                 from (select distinct deal_id, stage_id, amount from entered) e group by stage_id
             ), furthest as (
                 select deal_id, max(sort) filter (where semantic <> 'lost') as sort, max(amount) as amount from entered group by deal_id
+            ), reach as (
+                -- Deals per furthest step, so each stage sums a handful of rows instead of scanning every deal again.
+                select sort, count(*) as n, sum(amount) as amount from furthest where sort is not null group by sort
             )
             select s.id as stage_id, s.name, s.semantic, s.sort,
                    coalesce(p.entered, 0) as entered, coalesce(p.amount, 0) as amount,
-                   case when s.semantic = 'lost' then coalesce(p.entered, 0) else (select count(*) from furthest f where f.sort >= s.sort) end as reached,
-                   case when s.semantic = 'lost' then coalesce(p.amount, 0) else (select coalesce(sum(f.amount), 0) from furthest f where f.sort >= s.sort) end as reached_amount
+                   case when s.semantic = 'lost' then coalesce(p.entered, 0) else (select coalesce(sum(r.n), 0)::bigint from reach r where r.sort >= s.sort) end as reached,
+                   case when s.semantic = 'lost' then coalesce(p.amount, 0) else (select coalesce(sum(r.amount), 0) from reach r where r.sort >= s.sort) end as reached_amount
             from stages s left join per_stage p on p.stage_id = s.id
             where s.pipeline_id = @pipelineId
             order by s.sort, s.id;
