@@ -18,8 +18,13 @@ public static class TrustedProxies
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.ForwardLimit = 1;
+            // The defaults trust loopback (::1 and 127.0.0.0/8, the latter also through the obsolete KnownNetworks list):
+            // only what is configured may be believed.
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // KnownNetworks is obsolete, but its default entry is still honoured
+            o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             foreach (var entry in entries.Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e.Trim()))
             {
                 if (entry.Contains('/', StringComparison.Ordinal))
