@@ -185,9 +185,9 @@ internal static class InboundBatchSql
             select rule_id, subject_type, subject_id, event, 0, '{}', due_at, dedupe_key from jobs order by slot, n, rule_id
             on conflict (dedupe_key) where dedupe_key is not null and state = 'pending' do nothing
         ), wake as (
-            select pg_notify('cc_automation', '') from (select 1) x where exists (select 1 from jobs)
-            union all
-            select pg_notify('cc_outbox', '') from (select 1) x where exists (select 1 from bi where bi.fetch_media)
+            -- The automation and outbox workers' wake-up hints, only when this batch gave them work.
+            select (select count(*) from (select pg_notify('cc_automation', '') from (select 1) x where exists (select 1 from jobs)) y)
+                 + (select count(*) from (select pg_notify('cc_outbox', '') from (select 1) x where exists (select 1 from bi where bi.fetch_media)) y) as n
         )
         select bi.slot, false as is_note, m.id, m.conversation_id, 'inbound' as direction, m.text, m.html, 'contact' as sender_type,
                bi.contact_id as sender_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as sender_name, 'received' as status,
@@ -195,7 +195,7 @@ internal static class InboundBatchSql
                coalesce((select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size) order by a.id)
                          from a where a.message_id = m.id)::text, '[]') as attachments
         from m join bi on bi.id = m.id join contacts ct on ct.id = bi.contact_id
-        where (select count(*) from wake) >= 0
+        where (select n from wake) >= 0
         union all
         select bi.slot, true, w.id, w.conversation_id, 'note', w.text, null, 'system', null, 'System', 'sent', null, null, w.metadata, @now, '[]'
         from w join bi on bi.note_id = w.id

@@ -72,11 +72,15 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
     }
 
     /// <summary>Stores these messages as one batch, as a writer would (for tests: batching by timing is not deterministic).</summary>
-    internal async Task<IReadOnlyList<Task<IngestResult>>> StoreBatchAsync(IReadOnlyList<InboundMessage> messages)
+    internal async Task<IReadOnlyList<Task<IngestResult>>> StoreBatchAsync(IReadOnlyList<InboundMessage> messages) =>
+        (await StoreBatchWithRecordsAsync(messages)).Select(async t => (await t).Result).ToList();
+
+    /// <summary><see cref="StoreBatchAsync"/> with the client's records the batch returned for the push.</summary>
+    internal async Task<IReadOnlyList<Task<Ingested>>> StoreBatchWithRecordsAsync(IReadOnlyList<InboundMessage> messages)
     {
         var batch = messages.Select(m => new Pending(m, new TaskCompletionSource<Ingested>(TaskCreationOptions.RunContinuationsAsynchronously), default)).ToList();
         await WriteAsync(db, store, batchStore, logger, batch);
-        return batch.Select(async p => (await p.Done.Task).Result).ToList();
+        return batch.Select(p => p.Done.Task).ToList();
     }
 
     /// <summary>Stores these messages one by one, each in its own transaction, as the fallback does (for tests comparing the two paths).</summary>
