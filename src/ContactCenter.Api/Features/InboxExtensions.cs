@@ -30,6 +30,7 @@ public static class InboxExtensions
         services.AddSingleton<ChannelKindRegistry>();
         services.AddSingleton<ChannelPublicUrls>();
         services.AddSingleton<InboundStore>();
+        services.AddSingleton<InboundBatchStore>();
         services.AddSingleton<InboundBatcher>();
         services.AddSingleton<IInboundPipeline, InboundPipeline>();
         services.AddSingleton<ConversationQueries>();

@@ -11,19 +11,21 @@ namespace ContactCenter.Api.Inbound;
 /// message waiting (up to <see cref="MaxBatch"/>) and stores them in ONE transaction, so concurrent webhooks share
 /// one commit (one WAL flush, one connection) instead of paying one each. Nothing waits on purpose: at low load a
 /// writer takes a single message and the batch is that message alone. Each caller's task completes only after
-/// the commit that made its message durable. Dedupe is per message as before: a redelivery in the same batch sees
-/// the first copy (same transaction) and is reported as a duplicate.
-/// If anything fails in a batch (a race on an external id, a deadlock, one bad message), the batch is rolled back
-/// and each of its messages is stored alone, so one message's failure is only its own.
+/// the commit that made its message durable. The batch is written set-based (<see cref="InboundBatchStore"/>: a few
+/// statements for the whole batch, not a few per message); a redelivery in the same batch is reported as a duplicate
+/// of the first copy. If anything fails in a batch (a race on an external id, a deadlock, one bad message), the batch
+/// is rolled back and each of its messages is stored alone (<see cref="InboundStore"/>), so one message's failure is
+/// only its own.
 /// </summary>
-public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, AppTelemetry telemetry, ILogger<InboundBatcher> logger) : IAsyncDisposable
+public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, InboundBatchStore batchStore, AppTelemetry telemetry, ILogger<InboundBatcher> logger)
+    : IAsyncDisposable
 {
     public const int MaxBatch = 64;
 
     /// <summary>Concurrent writer transactions: enough to keep both cores and the disk busy, few enough to batch.</summary>
     public const int Writers = 4;
 
-    private sealed record Pending(InboundMessage Message, TaskCompletionSource<IngestResult> Done, ActivityContext Caller);
+    private sealed record Pending(InboundMessage Message, TaskCompletionSource<Ingested> Done, ActivityContext Caller);
 
     private sealed class BatchFailed(Exception inner) : Exception("The batch was rolled back.", inner);
 
@@ -31,10 +33,10 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, AppT
     private readonly Lock gate = new();
     private Task[]? writers;
 
-    public async Task<IngestResult> StoreAsync(InboundMessage message, CancellationToken ct)
+    public async Task<Ingested> StoreAsync(InboundMessage message, CancellationToken ct)
     {
         StartWriters();
-        var pending = new Pending(message, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously),
+        var pending = new Pending(message, new TaskCompletionSource<Ingested>(TaskCreationOptions.RunContinuationsAsynchronously),
             Activity.Current?.Context ?? default);
         if (!queue.Writer.TryWrite(pending))
         {
@@ -65,19 +67,35 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, AppT
         }
         lock (gate)
         {
-            writers ??= Enumerable.Range(0, Writers).Select(_ => Task.Run(() => WriteLoopAsync(queue.Reader, db, store, telemetry, logger))).ToArray();
+            writers ??= Enumerable.Range(0, Writers).Select(_ => Task.Run(() => WriteLoopAsync(queue.Reader, db, store, batchStore, telemetry, logger))).ToArray();
         }
     }
 
     /// <summary>Stores these messages as one batch, as a writer would (for tests: batching by timing is not deterministic).</summary>
-    internal async Task<IReadOnlyList<Task<IngestResult>>> StoreBatchAsync(IReadOnlyList<InboundMessage> messages)
+    internal async Task<IReadOnlyList<Task<IngestResult>>> StoreBatchAsync(IReadOnlyList<InboundMessage> messages) =>
+        (await StoreBatchWithRecordsAsync(messages)).Select(async t => (await t).Result).ToList();
+
+    /// <summary><see cref="StoreBatchAsync"/> with the client's records the batch returned for the push.</summary>
+    internal async Task<IReadOnlyList<Task<Ingested>>> StoreBatchWithRecordsAsync(IReadOnlyList<InboundMessage> messages)
     {
-        var batch = messages.Select(m => new Pending(m, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously), default)).ToList();
-        await WriteAsync(db, store, logger, batch);
+        var batch = messages.Select(m => new Pending(m, new TaskCompletionSource<Ingested>(TaskCreationOptions.RunContinuationsAsynchronously), default)).ToList();
+        await WriteAsync(db, store, batchStore, logger, batch);
         return batch.Select(p => p.Done.Task).ToList();
     }
 
-    private static async Task WriteLoopAsync(ChannelReader<Pending> reader, NpgsqlDataSource db, InboundStore store, AppTelemetry telemetry, ILogger logger)
+    /// <summary>Stores these messages one by one, each in its own transaction, as the fallback does (for tests comparing the two paths).</summary>
+    internal async Task<IReadOnlyList<IngestResult>> StoreEachAloneAsync(IReadOnlyList<InboundMessage> messages)
+    {
+        var results = new List<IngestResult>(messages.Count);
+        foreach (var message in messages)
+        {
+            results.Add(await StoreOneAsync(db, store, message));
+        }
+        return results;
+    }
+
+    private static async Task WriteLoopAsync(ChannelReader<Pending> reader, NpgsqlDataSource db, InboundStore store, InboundBatchStore batchStore,
+        AppTelemetry telemetry, ILogger logger)
     {
         var batch = new List<Pending>(MaxBatch);
         while (await reader.WaitToReadAsync())
@@ -100,7 +118,7 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, AppT
             span?.SetTag("batch.size", batch.Count);
             try
             {
-                await WriteAsync(db, store, logger, batch);
+                await WriteAsync(db, store, batchStore, logger, batch);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -111,19 +129,11 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, AppT
         }
     }
 
-    private static async Task WriteAsync(NpgsqlDataSource db, InboundStore store, ILogger logger, List<Pending> batch)
+    private static async Task WriteAsync(NpgsqlDataSource db, InboundStore store, InboundBatchStore batchStore, ILogger logger, List<Pending> batch)
     {
-        if (batch.Count <= 1)
-        {
-            foreach (var pending in batch)
-            {
-                await StoreAloneAsync(db, store, pending);
-            }
-            return;
-        }
         try
         {
-            var results = await StoreTogetherAsync(db, store, batch);
+            var results = await StoreTogetherAsync(db, batchStore, batch);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(results[i]);
@@ -148,43 +158,27 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, AppT
         }
     }
 
-    private static async Task<IngestResult[]> StoreTogetherAsync(NpgsqlDataSource db, InboundStore store, List<Pending> batch)
+    private static async Task<Ingested[]> StoreTogetherAsync(NpgsqlDataSource db, InboundBatchStore batchStore, List<Pending> batch)
     {
-        // Messages take their senders' advisory locks in one order (a stable sort keeps each sender's own order),
-        // so two writers' batches do not deadlock on them.
-        var order = Enumerable.Range(0, batch.Count)
-            .OrderBy(i => batch[i].Message.Sender.Address, StringComparer.Ordinal).ThenBy(i => batch[i].Message.ChannelId).ToList();
-        var results = new IngestResult[batch.Count];
         try
         {
             await using var connection = await db.OpenConnectionAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            var wakeOutbox = false;
-            foreach (var i in order)
-            {
-                var stored = await store.StoreAsync(connection, tx, batch[i].Message, CancellationToken.None)
-                    ?? throw new InvalidOperationException("Another transaction stored the same external id first.");
-                results[i] = stored.Result;
-                wakeOutbox |= stored.WakeOutbox;
-            }
-            if (wakeOutbox)
-            {
-                await InboundStore.WakeOutboxAsync(connection, tx);
-            }
+            var results = await batchStore.StoreAsync(connection, tx, batch.Select(p => p.Message).ToList(), CancellationToken.None);
             await tx.CommitAsync();
+            return results;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             throw new BatchFailed(ex);
         }
-        return results;
     }
 
     private static async Task StoreAloneAsync(NpgsqlDataSource db, InboundStore store, Pending pending)
     {
         try
         {
-            pending.Done.TrySetResult(await StoreOneAsync(db, store, pending.Message));
+            pending.Done.TrySetResult(new Ingested(await StoreOneAsync(db, store, pending.Message)));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

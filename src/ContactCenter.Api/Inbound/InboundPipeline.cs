@@ -30,13 +30,14 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
         {
             try
             {
-                var result = await batcher.StoreAsync(message, cancellationToken);
+                var ingested = await batcher.StoreAsync(message, cancellationToken);
+                var result = ingested.Result;
                 span?.SetTag("message.id", result.MessageId);
                 span?.SetTag("conversation.id", result.ConversationId);
                 span?.SetTag("message.duplicate", result.Duplicate);
                 if (!result.Duplicate)
                 {
-                    await PushAsync(result);
+                    await PushAsync(ingested);
                     await AutoReplyAsync(message, result);
                 }
                 var channel = new KeyValuePair<string, object?>("channel.id", message.ChannelId);
@@ -115,15 +116,23 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
         }
     }
 
-    private async Task PushAsync(IngestResult result)
+    private async Task PushAsync(Ingested ingested)
     {
+        var result = ingested.Result;
         try
         {
             var started = Stopwatch.GetTimestamp();
-            await notifier.MessageCreatedAsync(result.MessageId, CancellationToken.None);
-            if (result.WakeNoteId is { } note)
+            // The batch returned the client's records from its insert; a message stored alone (the fallback) is read back.
+            await (ingested.Message is { } dto
+                ? notifier.MessageCreatedAsync(dto, CancellationToken.None)
+                : notifier.MessageCreatedAsync(result.MessageId, CancellationToken.None));
+            if (ingested.WakeNote is { } noteDto)
             {
                 // The customer woke a snoozed conversation: open screens get the note too (the summary, now open, went with the message).
+                await notifier.MessageCreatedAsync(noteDto, CancellationToken.None);
+            }
+            else if (result.WakeNoteId is { } note)
+            {
                 await notifier.MessageCreatedAsync(note, CancellationToken.None);
             }
             telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -65,10 +65,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
         }
         else if (m.Sender.Phone is not null && !m.Sender.Unverified)
         {
-            // A known contact shared their number (a Telegram contact share): it becomes their phone if they had none.
-            await connection.ExecuteAsync(new CommandDefinition(
-                "update contacts set phone = @phone, updated_at = @now where id = @contactId and phone is null",
-                new { phone = m.Sender.Phone, contactId, now }, tx, cancellationToken: ct));
+            await SharePhoneAsync(connection, tx, contactId.Value, m.Sender.Phone, now, ct);
         }
 
         const string upsertConversation = """
@@ -174,7 +171,13 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
         return new IngestResult(first.Id, first.ConversationId, first.ContactId, Duplicate: true);
     }
 
-    private static async Task<long> CreateContactAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string kind, SenderIdentity sender, CancellationToken ct)
+    /// <summary>A known contact shared their number (a Telegram contact share): it becomes their phone if they had none.</summary>
+    internal static Task SharePhoneAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long contactId, string phone, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "update contacts set phone = @phone, updated_at = @now where id = @contactId and phone is null",
+            new { phone, contactId, now }, tx, cancellationToken: ct));
+
+    internal static async Task<long> CreateContactAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string kind, SenderIdentity sender, CancellationToken ct)
     {
         // Identity first (already looked up), then a contact with the same email, then the same phone, else a new one.
         // Never on what an anonymous visitor typed (SenderIdentity.Unverified), and never onto a contact whose details
@@ -211,9 +214,9 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
         }, tx, cancellationToken: ct));
     }
 
-    private sealed record StoredAttachment(string file_name, string content_type, long? size, string? external_ref, string? storage_path);
+    internal sealed record StoredAttachment(string file_name, string content_type, long? size, string? external_ref, string? storage_path);
 
-    private async Task<List<StoredAttachment>> StoreAttachmentsAsync(IReadOnlyList<InboundAttachment> attachments, CancellationToken ct)
+    internal async Task<List<StoredAttachment>> StoreAttachmentsAsync(IReadOnlyList<InboundAttachment> attachments, CancellationToken ct)
     {
         var result = new List<StoredAttachment>(attachments.Count);
         foreach (var a in attachments)

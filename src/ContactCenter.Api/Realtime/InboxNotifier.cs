@@ -25,10 +25,15 @@ public sealed class InboxNotifier(
     public async Task MessageCreatedAsync(long messageId, CancellationToken ct)
     {
         var message = await messages.GetAsync(messageId, ct);
-        if (message is null)
+        if (message is not null)
         {
-            return;
+            await MessageCreatedAsync(message, ct);
         }
+    }
+
+    /// <summary>A message whose client record the caller already has (the inbound batch returns it from its insert).</summary>
+    public async Task MessageCreatedAsync(MessageDto message, CancellationToken ct)
+    {
         var audience = await AudienceAsync(message.ConversationId, ct);
         await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).messageCreated(message);
         await PushConversationAsync(message.ConversationId, audience, ct);

@@ -7,7 +7,8 @@ namespace ContactCenter.Api.Features.Conversations;
 /// <summary>Builds the client's Message records (with attachments and sender), newest first, keyset by id.</summary>
 public sealed class MessageQueries(NpgsqlDataSource db)
 {
-    private sealed class MessageRow
+    /// <summary>One message as read for the client (the inbound batch returns the same columns from its insert).</summary>
+    internal class MessageRow
     {
         public long Id { get; init; }
         public long ConversationId { get; init; }
@@ -125,7 +126,7 @@ public sealed class MessageQueries(NpgsqlDataSource db)
         return row is null ? null : ToDto(row);
     }
 
-    private static MessageDto ToDto(MessageRow r)
+    internal static MessageDto ToDto(MessageRow r)
     {
         var attachments = JsonSerializer.Deserialize<List<AttachmentRow>>(r.Attachments, ConversationQueries.Json) ?? [];
         return new MessageDto(r.Id, r.ConversationId, r.Direction, r.Text, r.Html,

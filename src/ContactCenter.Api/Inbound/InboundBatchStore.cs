@@ -1,0 +1,304 @@
+using System.Text.Json;
+using ContactCenter.Api.Features.Calls;
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Crm;
+using ContactCenter.Core;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Inbound;
+
+/// <summary>What storing one message gave: its result and, when this call stored it, the client's records to push (no read-back).</summary>
+public sealed record Ingested(IngestResult Result, MessageDto? Message = null, MessageDto? WakeNote = null);
+
+/// <summary>
+/// The inbound pipeline's writes for a whole batch, set-based, inside the caller's transaction: the same rows
+/// <see cref="InboundStore"/> writes message by message, in a fixed number of statements whatever the batch size.
+/// 1. the senders' advisory locks (sorted), then each message's stored copy and known identity;
+/// 2. contacts for new senders (skipped when there is none);
+/// 3. conversations upserted, then what CRM linking needs;
+/// 4. messages, attachments, snooze notes, timeline, media and automation jobs, conversation bumps, returning what the push needs.
+/// Only a message whose conversation has no open lead or deal yet links through <see cref="CrmLink"/> on its own
+/// (it may open one). Anything unexpected throws: the caller rolls the batch back and stores each message alone.
+/// </summary>
+public sealed class InboundBatchStore(InboundStore single, TimeProvider clock)
+{
+    private sealed record Found(int N, string? Kind, long? ExistingId, long? ExistingConversationId, long? ExistingContactId, long? IdentityContactId);
+
+    private sealed record IdentityRow(string Kind, string Address, long ContactId);
+
+    private sealed record ConversationRow(long Id, long ChannelId, long ContactId, string ThreadKey, string Status, long? AssigneeId, long? LeadId, long? DealId);
+
+    private sealed record CrmFacts(long Id, long? OpenLead, long? OpenDeal, long? PipelineId, long? StageId, bool ContactHasOpenDeal, long ModeRows);
+
+    private sealed class StoredRow : MessageQueries.MessageRow
+    {
+        public int Slot { get; init; }
+
+        public bool IsNote { get; init; }
+    }
+
+    private sealed class NewSender(int n, string kind, SenderIdentity sender)
+    {
+        public object Row(string? laterPhone, int? laterN) => new
+        {
+            n, kind, address = sender.Address, name = sender.DisplayName ?? sender.Username, email = sender.Email, phone = sender.Phone,
+            username = sender.Username, unverified = sender.Unverified, later_phone = laterPhone, later_n = laterN,
+        };
+    }
+
+    private readonly record struct Link(long? LeadId, long? DealId, bool Raise, long? PipelineId, long? StageId);
+
+    public async Task<Ingested[]> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<InboundMessage> batch, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var results = new Ingested?[batch.Count];
+
+        // 1. Locks, then duplicates (stored before, or earlier in this batch) and known senders.
+        List<Found> found;
+        await using (var grid = await connection.QueryMultipleAsync(new CommandDefinition(InboundBatchSql.LockAndFind, new
+        {
+            rows = Json(batch.Select((m, n) => new { n, channel_id = m.ChannelId, address = m.Sender.Address, external_id = m.ExternalId })),
+        }, tx, cancellationToken: ct)))
+        {
+            await grid.ReadAsync();
+            found = (await grid.ReadAsync<Found>()).ToList();
+        }
+        var firstCopy = new Dictionary<(long, string), int>();
+        var copies = new List<(int N, int Of)>();
+        var store = new List<int>();
+        for (var n = 0; n < batch.Count; n++)
+        {
+            var f = found[n];
+            if (f.Kind is null)
+            {
+                throw new InvalidOperationException($"Channel {batch[n].ChannelId} does not exist.");
+            }
+            if (f.ExistingId is { } existing)
+            {
+                results[n] = new Ingested(new IngestResult(existing, f.ExistingConversationId!.Value, f.ExistingContactId!.Value, Duplicate: true));
+            }
+            else if (firstCopy.TryGetValue((batch[n].ChannelId, batch[n].ExternalId), out var of))
+            {
+                copies.Add((n, of));
+            }
+            else
+            {
+                firstCopy[(batch[n].ChannelId, batch[n].ExternalId)] = n;
+                store.Add(n);
+            }
+        }
+        if (store.Count == 0)
+        {
+            return results.Select(r => r!).ToArray(); // every message was stored before: nothing to write
+        }
+        (string Kind, string Address) Identity(int n) => (found[n].Kind!, batch[n].Sender.Address);
+
+        // 2. Contacts.
+        var contactOf = new Dictionary<(string, string), long>();
+        foreach (var n in store)
+        {
+            if (found[n].IdentityContactId is { } known)
+            {
+                contactOf[Identity(n)] = known;
+            }
+        }
+        await ResolveContactsAsync(connection, tx, batch, store, Identity, contactOf, now, ct);
+
+        // 3. Conversations, then the CRM facts.
+        var conversationKeys = new Dictionary<(long, long, string), int>();
+        foreach (var n in store)
+        {
+            conversationKeys.TryAdd((batch[n].ChannelId, contactOf[Identity(n)], batch[n].ThreadKey ?? ""), n);
+        }
+        List<ConversationRow> upserted;
+        Dictionary<long, CrmFacts> facts;
+        await using (var grid = await connection.QueryMultipleAsync(new CommandDefinition(InboundBatchSql.Conversations, new
+        {
+            conversations = Json(conversationKeys.Select(k => new
+            {
+                n = k.Value, channel_id = k.Key.Item1, contact_id = k.Key.Item2, thread_key = k.Key.Item3, sent_at = Micro(batch[k.Value].SentAt ?? now),
+            })),
+            now,
+        }, tx, cancellationToken: ct)))
+        {
+            upserted = (await grid.ReadAsync<ConversationRow>()).ToList();
+            facts = (await grid.ReadAsync<CrmFacts>()).ToDictionary(f => f.Id);
+        }
+        var conversationOf = upserted.ToDictionary(c => (c.ChannelId, c.ContactId, c.ThreadKey));
+        ConversationRow Conversation(int n) => conversationOf[(batch[n].ChannelId, contactOf[Identity(n)], batch[n].ThreadKey ?? "")];
+
+        var links = await LinkAsync(connection, tx, batch, store, Conversation, facts, n => found[n].Kind!, now, ct);
+
+        // 4. Messages and everything that goes with them.
+        var rows = new List<object>(store.Count);
+        var slotOf = new Dictionary<int, int>();
+        var woken = new HashSet<long>();
+        var slot = 0;
+        foreach (var n in store)
+        {
+            var m = batch[n];
+            var conversation = Conversation(n);
+            slotOf[n] = ++slot;
+            // A snoozed conversation is woken by its first message from a person; the note goes right after that message.
+            int? noteSlot = !m.Automated && conversation.Status == "snoozed" && woken.Add(conversation.Id) ? ++slot : null;
+            var attachments = await single.StoreAttachmentsAsync(m.Attachments, ct);
+            var link = links[n];
+            var call = CallInfo.IsCall(m.Metadata);
+            rows.Add(new
+            {
+                slot = slotOf[n], note_slot = noteSlot, conversation_id = conversation.Id, channel_id = m.ChannelId, contact_id = conversation.ContactId,
+                text = m.Text, html = m.Html, external_id = m.ExternalId, reply_to = m.ReplyToExternalId,
+                metadata = m.Metadata is null ? null : JsonSerializer.Serialize(m.Metadata), raw = m.RawPayload, sent_at = Micro(m.SentAt ?? now),
+                attachments = JsonSerializer.Serialize(attachments),
+                lead_id = link.LeadId, deal_id = link.DealId, kind = found[n].Kind, automated = m.Automated,
+                fetch_media = attachments.Any(a => a.storage_path is null && a.external_ref is not null),
+                // A phone call is a `call` entry carrying the call (kept in step by the call ledger as it progresses).
+                timeline_type = call ? "call" : "message", timeline_extra = call ? $"{{\"call\":{CallInfo.TimelineJson(m.Metadata!)}}}" : "{}",
+                raise = link.Raise, pipeline_id = link.PipelineId, stage_id = link.StageId, source = m.Source,
+            });
+        }
+        var stored = (await connection.QueryAsync<StoredRow>(new CommandDefinition(InboundBatchSql.Messages, new
+        {
+            rows = Json(rows), slots = slot, now, atJson = JsonSerializer.Serialize(now.UtcDateTime, JsonSerializerOptions.Web).Trim('"'),
+        }, tx, cancellationToken: ct))).ToList();
+        var messages = stored.Where(r => !r.IsNote).ToDictionary(r => r.Slot);
+        if (messages.Count != store.Count)
+        {
+            throw new InvalidOperationException("Another transaction stored the same external id first.");
+        }
+        var notes = stored.Where(r => r.IsNote).ToDictionary(r => r.Slot);
+        foreach (var n in store)
+        {
+            var row = messages[slotOf[n]];
+            var note = notes.GetValueOrDefault(slotOf[n]);
+            results[n] = new Ingested(new IngestResult(row.Id, row.ConversationId, Conversation(n).ContactId, Duplicate: false) { WakeNoteId = note?.Id },
+                MessageQueries.ToDto(row), note is null ? null : MessageQueries.ToDto(note));
+        }
+        foreach (var (n, of) in copies)
+        {
+            results[n] = new Ingested(results[of]!.Result with { Duplicate = true, WakeNoteId = null });
+        }
+        return results.Select(r => r!).ToArray();
+    }
+
+    /// <summary>
+    /// New senders get contacts in one statement, unless two senders of the batch share an email or phone: then the
+    /// first one's contact may be the second one's match, which only an order of statements decides (rare: one by one).
+    /// </summary>
+    private async Task ResolveContactsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<InboundMessage> batch, List<int> store,
+        Func<int, (string, string)> identity, Dictionary<(string, string), long> contactOf, DateTimeOffset now, CancellationToken ct)
+    {
+        var newSenders = new Dictionary<(string, string), (NewSender Sender, string? LaterPhone, int? LaterN)>();
+        var phones = new List<object>();
+        var shared = new Dictionary<string, (string, string)>();
+        var entangled = false;
+        foreach (var n in store)
+        {
+            var sender = batch[n].Sender;
+            var key = identity(n);
+            foreach (var detail in (string?[])["e:" + sender.Email?.ToLowerInvariant(), "p:" + sender.Phone])
+            {
+                if (detail!.Length > 2 && !shared.TryAdd(detail, key) && shared[detail] != key)
+                {
+                    entangled = true;
+                }
+            }
+            if (!contactOf.ContainsKey(key) && !newSenders.ContainsKey(key))
+            {
+                newSenders[key] = (new NewSender(n, key.Item1, sender), null, null);
+            }
+            else if (sender.Phone is not null && !sender.Unverified)
+            {
+                // A known contact shared their number (a Telegram contact share): it becomes their phone if they had none.
+                if (contactOf.TryGetValue(key, out var contactId))
+                {
+                    phones.Add(new { contact_id = contactId, phone = sender.Phone, n });
+                }
+                else if (newSenders[key].LaterPhone is null)
+                {
+                    newSenders[key] = newSenders[key] with { LaterPhone = sender.Phone, LaterN = n };
+                }
+            }
+        }
+        if (newSenders.Count > 0 && entangled)
+        {
+            await ResolveOneByOneAsync(connection, tx, batch, store, identity, contactOf, now, ct);
+        }
+        else if (newSenders.Count > 0)
+        {
+            var created = await connection.QueryAsync<IdentityRow>(new CommandDefinition(InboundBatchSql.Contacts, new
+            {
+                identities = Json(newSenders.Values.Select(s => s.Sender.Row(s.LaterPhone, s.LaterN))), phones = Json(phones), now,
+            }, tx, cancellationToken: ct));
+            foreach (var row in created)
+            {
+                contactOf[(row.Kind, row.Address)] = row.ContactId;
+            }
+        }
+        else if (phones.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InboundBatchSql.Phones, new { phones = Json(phones), now }, tx, cancellationToken: ct));
+        }
+    }
+
+    private static async Task ResolveOneByOneAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<InboundMessage> batch, List<int> store,
+        Func<int, (string, string)> identity, Dictionary<(string, string), long> contactOf, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var n in store)
+        {
+            var sender = batch[n].Sender;
+            if (!contactOf.TryGetValue(identity(n), out var contactId))
+            {
+                contactOf[identity(n)] = await InboundStore.CreateContactAsync(connection, tx, identity(n).Item1, sender, ct);
+            }
+            else if (sender.Phone is not null && !sender.Unverified)
+            {
+                await InboundStore.SharePhoneAsync(connection, tx, contactId, sender.Phone, now, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A conversation whose deal is open, or whose lead is open while its contact has no open deal, keeps them: its
+    /// messages only raise automation events (in the messages statement). Any other contact's messages, and every later
+    /// message of that contact in the batch (a deal it opens changes its other conversations' answer), go through
+    /// <see cref="CrmLink"/> in order, as one by one. A machine's message keeps its conversation's links and raises nothing.
+    /// </summary>
+    private static async Task<Dictionary<int, Link>> LinkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<InboundMessage> batch,
+        List<int> store, Func<int, ConversationRow> conversationOf, Dictionary<long, CrmFacts> facts, Func<int, string> kind, DateTimeOffset now, CancellationToken ct)
+    {
+        static bool Kept(CrmFacts f) => f.OpenDeal is not null || (f.OpenLead is not null && !f.ContactHasOpenDeal);
+        var slowContacts = store.Where(n => !batch[n].Automated && !Kept(facts[conversationOf(n).Id])).Select(n => conversationOf(n).ContactId).ToHashSet();
+        var current = new Dictionary<long, (long? LeadId, long? DealId)>();
+        var links = new Dictionary<int, Link>();
+        foreach (var n in store)
+        {
+            var m = batch[n];
+            var conversation = conversationOf(n);
+            var (leadId, dealId) = current.GetValueOrDefault(conversation.Id, (conversation.LeadId, conversation.DealId));
+            if (m.Automated)
+            {
+                links[n] = new Link(leadId, dealId, false, null, null);
+            }
+            else if (slowContacts.Contains(conversation.ContactId))
+            {
+                (leadId, dealId) = await CrmLink.AttachAsync(connection, tx, conversation.Id, conversation.ContactId, leadId, dealId,
+                    conversation.AssigneeId, m.Sender.DisplayName ?? m.Sender.Address, kind(n), m.Source, now, ct);
+                current[conversation.Id] = (leadId, dealId);
+                links[n] = new Link(leadId, dealId, false, null, null);
+            }
+            else
+            {
+                var f = facts[conversation.Id];
+                links[n] = new Link(f.OpenLead, f.OpenDeal, true, f.PipelineId, f.StageId);
+            }
+        }
+        return links;
+    }
+
+    private static string Json<T>(IEnumerable<T> rows) => JsonSerializer.Serialize(rows);
+
+    /// <summary>Microseconds, cut as Npgsql cuts a parameter, so the batch stores the same instant one by one would.</summary>
+    private static DateTimeOffset Micro(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
+}
