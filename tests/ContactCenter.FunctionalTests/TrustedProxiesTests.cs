@@ -49,16 +49,29 @@ public sealed class TrustedProxiesTests
         return answers;
     }
 
+    /// <summary>
+    /// Signs in (and fails) as this client until the limit answers 429. The fixed window may have started with the fixture's
+    /// own sign-ins and may roll over meanwhile, so the count is not fixed; the limit must be reached within a few windows' worth.
+    /// </summary>
+    private static async Task ExhaustAsync(AppFixture fixture, string forwardedFor)
+    {
+        var answers = new List<HttpStatusCode>();
+        while (answers.Count < 12 && !answers.Contains(HttpStatusCode.TooManyRequests))
+        {
+            answers.AddRange(await SignInsAsync(fixture, forwardedFor, 1));
+        }
+        Assert.Contains(HttpStatusCode.TooManyRequests, answers);
+        Assert.All(answers.Where(a => a != HttpStatusCode.TooManyRequests), a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+    }
+
     public sealed class Trusted(TrustingFixture fixture) : IClassFixture<TrustingFixture>
     {
         [Fact]
         public async Task Each_client_behind_a_trusted_proxy_has_its_own_sign_in_limit()
         {
-            var first = await SignInsAsync(fixture, "198.51.100.7", 4);
-            var second = await SignInsAsync(fixture, "198.51.100.8", 1);
+            await ExhaustAsync(fixture, "198.51.100.7");
 
-            Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], first);
-            Assert.Equal([HttpStatusCode.Unauthorized], second);
+            Assert.Equal([HttpStatusCode.Unauthorized], await SignInsAsync(fixture, "198.51.100.8", 1));
         }
     }
 
@@ -67,11 +80,9 @@ public sealed class TrustedProxiesTests
         [Fact]
         public async Task Without_a_trusted_proxy_the_header_is_ignored_and_the_limit_holds()
         {
-            var first = await SignInsAsync(fixture, "198.51.100.7", 3);
-            var second = await SignInsAsync(fixture, "198.51.100.8", 1);
+            await ExhaustAsync(fixture, "198.51.100.7");
 
-            Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], first);
-            Assert.Equal([HttpStatusCode.TooManyRequests], second);
+            Assert.Equal([HttpStatusCode.TooManyRequests], await SignInsAsync(fixture, "198.51.100.8", 1));
         }
     }
 }
