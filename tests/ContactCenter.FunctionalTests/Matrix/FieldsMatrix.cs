@@ -6,7 +6,7 @@ namespace ContactCenter.FunctionalTests.Matrix;
 /// <summary>
 /// Custom fields and list views (issue #17) in <see cref="RouteMatrix"/>. Definitions: everyone signed in reads them, only
 /// admins change them (each cell on a fresh, optional field, so no other row's deal needs a value). Bulk changes of deals:
-/// the assigned manager's fresh deal is moved; to other managers it does not exist.
+/// the assigned manager's fresh deal is moved; to other managers it does not exist. Bulk changes of leads answer per id.
 /// </summary>
 public static class FieldsMatrix
 {
@@ -21,6 +21,9 @@ public static class FieldsMatrix
         Row("DELETE", "/api/custom-fields/{id:long}", AdminOnly, async c => new Call($"/api/custom-fields/{await FreshFieldAsync(c)}"), FreshField),
         Row("POST", "/api/deals/bulk", Owner, async c => new Call("/api/deals/bulk", new { ids = new[] { await c.S.FreshDealAsync() }, stageId = await SecondStageAsync(c) }),
             "a fresh deal of the assigned manager, moved"),
+        // Per-id outcomes: everyone signed in gets 200; to a manager who does not see the lead it comes back notFound, unchanged.
+        Row("POST", "/api/leads/bulk", Signed, async c => new Call("/api/leads/bulk", new { ids = new[] { await c.S.FreshLeadAsync() }, action = "status", status = "in_work" }),
+            "a fresh lead of the assigned manager, put in work (notFound in the answer to whoever does not see it)"),
     ];
 
     private static RouteRow Row(string method, string pattern, Expect expect, Func<Cell, Task<Call>> build, string @case = "") => new(method, pattern, expect, build, @case);

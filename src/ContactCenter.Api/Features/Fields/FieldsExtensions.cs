@@ -9,6 +9,7 @@ public static class FieldsExtensions
         services.AddSingleton<DealListQuery>();
         services.AddSingleton<LeadListQuery>();
         services.AddSingleton<DealBulkService>();
+        services.AddSingleton<LeadBulkService>();
         return services;
     }
 }

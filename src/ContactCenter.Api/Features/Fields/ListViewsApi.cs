@@ -13,6 +13,7 @@ public static class ListViewsApi
     public static IEndpointRouteBuilder MapListViewsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/deals/bulk", Bulk).RequireAuthorization();
+        app.MapPost("/api/leads/bulk", LeadBulk).RequireAuthorization();
         return app;
     }
 
@@ -54,6 +55,10 @@ public static class ListViewsApi
 
     private static async Task<Results<Ok<DealBulkService.BulkResult>, ProblemHttpResult, ValidationProblem>> Bulk(
         JsonObject request, ClaimsPrincipal principal, DealBulkService service, CancellationToken ct) =>
+        CrmHttp.Ok(await service.ApplyAsync(CurrentUser.From(principal), request, ct));
+
+    private static async Task<Results<Ok<LeadBulkService.BulkResult>, ProblemHttpResult, ValidationProblem>> LeadBulk(
+        JsonObject request, ClaimsPrincipal principal, LeadBulkService service, CancellationToken ct) =>
         CrmHttp.Ok(await service.ApplyAsync(CurrentUser.From(principal), request, ct));
 
     private static ValidationProblem? BadFormat(HttpRequest request) =>

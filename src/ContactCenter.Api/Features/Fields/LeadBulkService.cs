@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Crm;
+
+namespace ContactCenter.Api.Features.Fields;
+
+/// <summary>
+/// `POST /api/leads/bulk {ids, action: assign|status|junk, assigneeId? | status? | junkReasonId?}`: each lead changes through the
+/// single-lead service (same checks, timeline and hub pushes); a lead the caller cannot see is reported as not found and is
+/// never changed, so one hidden id cannot reveal or block the others.
+/// </summary>
+public sealed class LeadBulkService(LeadService leads)
+{
+    public const int MaxIds = 500;
+
+    public sealed record ItemResult(long Id, string Outcome, string? Error = null);
+
+    public sealed record BulkResult(int Changed, IReadOnlyList<ItemResult> Items);
+
+    public async Task<CrmResult<BulkResult>> ApplyAsync(CurrentUser me, JsonObject body, CancellationToken ct)
+    {
+        long[] ids;
+        string? action;
+        try
+        {
+            ids = body["ids"] is JsonArray array ? array.Select(i => i!.GetValue<long>()).Distinct().Order().ToArray() : [];
+            action = body["action"]?.GetValue<string>();
+            _ = body["junkReasonId"]?.GetValue<long>();
+            _ = body["assigneeId"]?.GetValue<long>();
+            _ = body["status"]?.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException)
+        {
+            return CrmResult<BulkResult>.Invalid("body", "ids is an array of lead ids; action is assign, status or junk; assigneeId and junkReasonId are ids; status is a string.");
+        }
+        if (ids.Length is 0 or > MaxIds)
+        {
+            return CrmResult<BulkResult>.Invalid("ids", $"ids lists 1 to {MaxIds} lead ids.");
+        }
+        switch (action)
+        {
+            case "assign" when !body.ContainsKey("assigneeId"):
+                return CrmResult<BulkResult>.Invalid("assigneeId", "assign needs assigneeId (a user id or null).");
+            case "status" when body["status"] is null:
+                return CrmResult<BulkResult>.Invalid("status", "status needs status (new or in_work).");
+            case "status" when body["status"]!.GetValue<string>() is not ("new" or "in_work"):
+                return CrmResult<BulkResult>.Invalid("status", "status can be set to new or in_work; use action junk to close leads.");
+            case "junk" when body["junkReasonId"] is null:
+                return CrmResult<BulkResult>.Invalid("junkReasonId", "junk needs junkReasonId (GET /api/junk-reasons).");
+            case "assign" or "status" or "junk":
+                break;
+            default:
+                return CrmResult<BulkResult>.Invalid("action", "action is assign, status or junk.");
+        }
+        var items = new List<ItemResult>(ids.Length);
+        foreach (var id in ids)
+        {
+            var result = action switch
+            {
+                "assign" => (await leads.PatchAsync(me, id, new JsonObject { ["assigneeId"] = body["assigneeId"]?.DeepClone() }, ct)).As<object>(),
+                "status" => (await leads.PatchAsync(me, id, new JsonObject { ["status"] = body["status"]!.DeepClone() }, ct)).As<object>(),
+                _ => (await leads.JunkAsync(me, id, new LeadService.JunkRequest(null, body["junkReasonId"]!.GetValue<long>()), ct)).As<object>(),
+            };
+            items.Add(result.Status switch
+            {
+                CrmStatus.Ok => new ItemResult(id, "changed"),
+                CrmStatus.NotFound => new ItemResult(id, "notFound", "There is no such lead."),
+                _ => new ItemResult(id, "refused", result.Detail),
+            });
+        }
+        return CrmResult<BulkResult>.Ok(new BulkResult(items.Count(i => i.Outcome == "changed"), items));
+    }
+}
