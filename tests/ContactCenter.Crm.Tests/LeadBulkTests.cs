@@ -159,6 +159,8 @@ public sealed class LeadBulkTests(CrmFixture fixture) : IAsyncLifetime
             new { ids = mine, action = "junk" },
             new { ids = mine, action = "junk", junkReasonId = (long?)null },
             new { ids = mine, action = "assign" },
+            new { ids = mine, action = "assign", assigneeId = 999_999L },
+            new { ids = mine, action = "junk", junkReasonId = 999_999L },
             new { ids = "1,2", action = "status", status = "in_work" },
             new { ids = new object?[] { mine[0], null }, action = "status", status = "in_work" },
             new { ids = new object[] { mine[0], "x" }, action = "status", status = "in_work" },

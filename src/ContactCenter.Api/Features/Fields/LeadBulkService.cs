@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Crm;
+using Dapper;
+using Npgsql;
 
 namespace ContactCenter.Api.Features.Fields;
 
@@ -9,7 +11,7 @@ namespace ContactCenter.Api.Features.Fields;
 /// single-lead service (same checks, timeline and hub pushes); a lead the caller cannot see is reported as not found and is
 /// never changed, so one hidden id cannot reveal or block the others.
 /// </summary>
-public sealed class LeadBulkService(LeadService leads)
+public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
 {
     public const int MaxIds = 500;
 
@@ -52,6 +54,12 @@ public sealed class LeadBulkService(LeadService leads)
             default:
                 return CrmResult<BulkResult>.Invalid("action", "action is assign, status or junk.");
         }
+        // What the request names besides the leads is checked once: an unknown reason or user is the request's fault (400),
+        // not a refusal repeated on every lead.
+        if (await UnknownReferenceAsync(action, body, ct) is { } unknown)
+        {
+            return unknown;
+        }
         var items = new List<ItemResult>(ids.Length);
         foreach (var id in ids)
         {
@@ -69,5 +77,24 @@ public sealed class LeadBulkService(LeadService leads)
             });
         }
         return CrmResult<BulkResult>.Ok(new BulkResult(items.Count(i => i.Outcome == "changed"), items));
+    }
+
+    private async Task<CrmResult<BulkResult>?> UnknownReferenceAsync(string? action, JsonObject body, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (action == "junk")
+        {
+            var reason = body["junkReasonId"]!.GetValue<long>();
+            var known = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from junk_reasons where id = @reason and archived_at is null)", new { reason }, cancellationToken: ct));
+            return known ? null : CrmResult<BulkResult>.Invalid("junkReasonId", "There is no such junk reason (GET /api/junk-reasons).");
+        }
+        if (action == "assign" && body["assigneeId"]?.GetValue<long>() is { } assignee)
+        {
+            var active = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from users where id = @assignee and is_active)", new { assignee }, cancellationToken: ct));
+            return active ? null : CrmResult<BulkResult>.Invalid("assigneeId", "There is no such active user.");
+        }
+        return null;
     }
 }
