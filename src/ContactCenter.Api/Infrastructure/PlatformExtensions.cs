@@ -63,7 +63,7 @@ public static class PlatformExtensions
     public static WebApplication UsePlatform(this WebApplication app)
     {
         // First, so that the rate limits, logs and audit see the client's address behind a trusted proxy.
-        app.UseForwardedHeaders();
+        app.UseTrustedProxies();
         app.UseNodeHeader();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -19,7 +19,7 @@ public static class TrustedProxies
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.ForwardLimit = 1;
             // The defaults trust loopback (::1 and 127.0.0.0/8, the latter also through the obsolete KnownNetworks list):
-            // only what is configured may be believed.
+            // only what is configured may be believed (and with nothing configured the middleware is not added at all).
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
 #pragma warning disable ASPDEPR005 // KnownNetworks is obsolete, but its default entry is still honoured
@@ -40,5 +40,19 @@ public static class TrustedProxies
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// Adds the forwarded-headers middleware only when proxies are configured: with both of its lists empty, ASP.NET's
+    /// middleware believes every sender's headers, which is the opposite of what an empty setting must mean.
+    /// </summary>
+    public static WebApplication UseTrustedProxies(this WebApplication app)
+    {
+        var entries = app.Configuration.GetSection("Network:TrustedProxies").Get<string[]>() ?? [];
+        if (entries.Any(e => !string.IsNullOrWhiteSpace(e)))
+        {
+            app.UseForwardedHeaders();
+        }
+        return app;
     }
 }
