@@ -118,7 +118,6 @@ public sealed class ContactDirectoryTests(AppFixture fixture) : IClassFixture<Ap
     [InlineData("""{"name":"  "}""", "name")]
     [InlineData("""{"name":"X","email":"nope"}""", "email")]
     [InlineData("""{"name":"X","phone":"12345"}""", "phone")]
-    [InlineData("""{"name":"X","companyId":999999}""", "companyId")]
     [InlineData("""{"name":"X","companyId":-1}""", "companyId")]
     public async Task Creating_with_bad_input_is_a_400_naming_the_field_and_writes_nothing(string body, string field)
     {
@@ -128,6 +127,16 @@ public sealed class ContactDirectoryTests(AppFixture fixture) : IClassFixture<Ap
 
         await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![field]);
+        Assert.Equal(0, await fixture.CountAsync("contacts"));
+    }
+
+    [Fact]
+    public async Task Creating_with_a_company_that_does_not_exist_is_a_404_like_a_hidden_one_and_writes_nothing()
+    {
+        using var admin = fixture.App.Http(fixture.AdminToken);
+
+        await (await admin.PostAsJsonAsync("/api/contacts", new { name = "X", companyId = 999_999 })).ProblemAsync(HttpStatusCode.NotFound);
+
         Assert.Equal(0, await fixture.CountAsync("contacts"));
     }
 

@@ -96,10 +96,11 @@ public sealed class SearchBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка кирпича {Suffix}", amount = 1500 }))!["id"]!.GetValue<long>();
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/companies", new { name = $"ООО Поставка {Suffix}" });
         await Fx.ApiAsync(colleague.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка песка {Suffix}", amount = 900 });
-        await Page.SetViewportSizeAsync(390, 844);
         await Fx.SignInAsync(Page, manager.Email);
+        // The language picker is in the desktop header; the phone keeps the choice.
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
+        await Page.SetViewportSizeAsync(390, 844);
 
         var box = Page.GetByRole(AriaRole.Searchbox, new() { Name = "Поиск по сообщениям" });
         await box.FillAsync("поставка " + Suffix);

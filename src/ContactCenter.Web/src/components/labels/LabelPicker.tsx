@@ -26,22 +26,34 @@ export function LabelPicker({ conversationId, contactId, labels }: { conversatio
     return () => document.removeEventListener('mousedown', close);
   }, [open]);
 
-  async function toggle(label: Label, on: boolean) {
-    // Ticked at once (the box follows the click); the server's answer, or the old set on an error, replaces it.
-    const before = mine;
+  // Ticks are sent one after another, in order, and only the answer to the last one replaces the boxes: two quick
+  // ticks must not end with the first one's answer (or the server applying them the other way round).
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const waiting = useRef(0);
+  const confirmed = useRef<Label[]>(labels ?? []);
+  useEffect(() => { confirmed.current = labels ?? []; }, [labels]);
+
+  function toggle(label: Label, on: boolean) {
+    // Ticked at once (the box follows the click); the server's answer to the last tick, or the last set it confirmed
+    // after an error, replaces it.
     const next = on ? [...mine, label] : mine.filter((l) => !sameId(l.id, label.id));
     setMine(next);
-    try {
-      const labelIds = next.map((l) => l.id);
-      const result = contactId !== undefined
-        ? await body(client.PUT('/api/contacts/{id}/labels', { params: { path: { id: Number(contactId) } }, body: { labelIds } }))
-        : await body(client.PUT('/api/conversations/{id}/labels', { params: { path: { id: Number(conversationId) } }, body: { labelIds } }));
-      setMine(result.labels);
-      setError(null);
-    } catch (e) {
-      setMine(before);
-      setError((e as Error).message);
-    }
+    waiting.current += 1;
+    queue.current = queue.current.then(async () => {
+      try {
+        const labelIds = next.map((l) => l.id);
+        const result = contactId !== undefined
+          ? await body(client.PUT('/api/contacts/{id}/labels', { params: { path: { id: Number(contactId) } }, body: { labelIds } }))
+          : await body(client.PUT('/api/conversations/{id}/labels', { params: { path: { id: Number(conversationId) } }, body: { labelIds } }));
+        confirmed.current = result.labels;
+        setError(null);
+      } catch (e) {
+        setError((e as Error).message);
+      } finally {
+        waiting.current -= 1;
+        if (waiting.current === 0) setMine(confirmed.current);
+      }
+    });
   }
 
   return (
@@ -54,7 +66,7 @@ export function LabelPicker({ conversationId, contactId, labels }: { conversatio
           {all.length === 0 && <p className="muted">{t('noLabelsYet')}</p>}
           {all.map((l) => (
             <label key={String(l.id)} className="label-option">
-              <input type="checkbox" checked={mine.some((m) => sameId(m.id, l.id))} onChange={(e) => void toggle(l, e.target.checked)} />
+              <input type="checkbox" checked={mine.some((m) => sameId(m.id, l.id))} onChange={(e) => toggle(l, e.target.checked)} />
               <span className="label-chip" style={{ background: l.color, color: textOn(l.color) }}>{l.name}</span>
             </label>
           ))}
