@@ -93,9 +93,9 @@ public sealed class SearchBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     {
         var manager = await Fx.CreateUserAsync("rsrch" + Suffix, "manager");
         var colleague = await Fx.CreateUserAsync("rcol" + Suffix, "manager");
-        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка кирпича {Suffix}", amount = 1500 }))!["id"]!.GetValue<long>();
+        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка {Suffix} кирпич", amount = 1500 }))!["id"]!.GetValue<long>();
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/companies", new { name = $"ООО Поставка {Suffix}" });
-        await Fx.ApiAsync(colleague.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка песка {Suffix}", amount = 900 });
+        await Fx.ApiAsync(colleague.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка {Suffix} песок", amount = 900 });
         await Fx.SignInAsync(Page, manager.Email);
         // The language picker is in the desktop header; the phone keeps the choice.
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
@@ -108,15 +108,15 @@ public sealed class SearchBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var records = Page.GetByTestId("search-records");
         await Expect(records.GetByRole(AriaRole.Heading, new() { Name = "Сделки" })).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("search-record-deals")).ToHaveCountAsync(1);
-        await Expect(Page.GetByTestId("search-record-deals")).ToContainTextAsync($"Поставка кирпича {Suffix}");
+        await Expect(Page.GetByTestId("search-record-deals")).ToContainTextAsync($"Поставка {Suffix} кирпич");
         await Expect(Page.GetByTestId("search-record-companies")).ToContainTextAsync($"ООО Поставка {Suffix}");
-        await Expect(records).Not.ToContainTextAsync("песка"); // the colleague's deal
+        await Expect(records).Not.ToContainTextAsync("песок"); // the colleague's deal
         await Expect(Page.GetByTestId("search-empty")).ToHaveCountAsync(0);
         Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "sideways scrolling on a 390 px screen");
         await Screenshot("search-records-390-ru");
 
         await Page.GetByTestId("search-record-deals").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex($"/deals/{dealId}$"));
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = $"Поставка кирпича {Suffix}" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = $"Поставка {Suffix} кирпич" })).ToBeVisibleAsync();
     }
 }
