@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactCenter.Crm.Tests;
 
@@ -66,6 +67,48 @@ public sealed class StartConversationTests(CrmFixture fixture) : IAsyncLifetime
         await (await http1.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Hi", dealId = 9_999_999 })).ProblemAsync(HttpStatusCode.NotFound);
 
         Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_resolved_conversation_is_reopened_and_linked_only_when_the_first_message_is_accepted()
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Reuse");
+        var manager = await fixture.CreateUserAsync("cards-o4", "manager", channel.Id);
+        using var http = fixture.App.Http(manager.Token);
+        var existing = (await fixture.IngestAsync(channel, "reuse-1", "reuse-cust", "hello", "Returning"))["conversationId"]!.GetValue<long>();
+        using var admin = fixture.Admin();
+        await SucceedsAsync(await admin.PostJsonAsync($"/api/conversations/{existing}/assign", new { userId = manager.Id }));
+        await SucceedsAsync(await http.PostJsonAsync($"/api/conversations/{existing}/status", new { status = "resolved" }));
+        var contactId = (await (await admin.GetAsync($"/api/conversations/{existing}")).OkJsonAsync())["contact"]!.Id();
+        var deal = await (await http.PostJsonAsync("/api/deals", new { title = "Second order", contactId })).OkJsonAsync(HttpStatusCode.Created);
+        // A guard that refuses this conversation's replies while `refuse` holds, as an opted-out SMS number would.
+        var refuse = true;
+        fixture.App.Services.GetRequiredService<ContactCenter.Api.Features.Conversations.ConversationService>()
+            .AddGuard((id, _) => Task.FromResult(refuse && id == existing ? "The customer opted out." : null));
+
+        var refused = await (await http.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Back again?", dealId = deal.Id() }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("opted out", refused);
+        Assert.Equal(("resolved", (long?)null, 0L), await StateAsync(existing));
+
+        refuse = false;
+        var accepted = await (await http.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Back again?", dealId = deal.Id() })).OkJsonAsync();
+        Assert.Equal(existing, accepted.Id());
+        Assert.Equal("open", accepted["status"]!.GetValue<string>());
+        Assert.Equal(("open", (long?)deal.Id(), 1L), await StateAsync(existing));
+        await using var db = fixture.Db();
+        Assert.Null(await db.ExecuteScalarAsync<DateTime?>("select resolved_at from conversations where id = @existing", new { existing }));
+    }
+
+    private static async Task SucceedsAsync(HttpResponseMessage response) =>
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+
+    private async Task<(string Status, long? DealId, long Outbound)> StateAsync(long id)
+    {
+        await using var db = fixture.Db();
+        return await db.QuerySingleAsync<(string, long?, long)>("""
+            select c.status, c.deal_id, (select count(*) from messages m where m.conversation_id = c.id and m.direction = 'outbound') from conversations c where c.id = @id
+            """, new { id });
     }
 
     private async Task<(long Conversations, long Messages, long Identities)> CountsAsync()

@@ -82,6 +82,10 @@ public static class StartConversationApi
                 _ => CrmHttp.Invalid(sent.Field ?? "text", sent.Detail!),
             };
         }
+        if (!started.Created)
+        {
+            await AdoptAsync(db, conversations, me, started.ConversationId, r, ct);
+        }
         var details = (await queries.GetAsync(me, started.ConversationId, ct))!;
         return started.Created ? TypedResults.Created($"/api/conversations/{started.ConversationId}", details) : TypedResults.Ok(details);
     }
@@ -167,12 +171,31 @@ public static class StartConversationApi
             {
                 return CrmResult<Started>.Conflict("This contact already has a conversation on this channel that a colleague handles.");
             }
-            await connection.ExecuteAsync(new CommandDefinition("""
-                update conversations set status = 'open', lead_id = coalesce(lead_id, @leadId), deal_id = coalesce(deal_id, @dealId) where id = @id
-                """, new { id, r.LeadId, r.DealId }, tx, cancellationToken: ct));
+            // Reused as it is: reopening it and linking the deal wait until the first message is accepted (AdoptAsync),
+            // so a refused message leaves a resolved conversation resolved.
         }
         await tx.CommitAsync(ct);
         return CrmResult<Started>.Ok(new Started(id, created, added));
+    }
+
+    /// <summary>
+    /// The message was accepted on a conversation the contact already had: it is linked to the deal or lead the seller
+    /// wrote from (when it has none), and reopened through the same status change a person makes (resolution and snooze
+    /// cleared, pushed), since the seller now waits for the customer's answer.
+    /// </summary>
+    private static async Task AdoptAsync(NpgsqlDataSource db, ConversationService conversations, CurrentUser me, long id, StartRequest r, CancellationToken ct)
+    {
+        string status;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            status = await connection.ExecuteScalarAsync<string>(new CommandDefinition("""
+                update conversations set lead_id = coalesce(lead_id, @leadId), deal_id = coalesce(deal_id, @dealId) where id = @id returning status
+                """, new { id, r.LeadId, r.DealId }, cancellationToken: ct)) ?? "open";
+        }
+        if (status != "open")
+        {
+            await conversations.SetStatusAsync(me, id, "open", origin: null, ct);
+        }
     }
 
     /// <summary>The first message was refused (an opted-out number...): a conversation made for it would be an empty shell.</summary>
