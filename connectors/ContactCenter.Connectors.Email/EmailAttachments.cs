@@ -65,7 +65,7 @@ public static class EmailAttachments
                 return null;
         }
         var content = buffer.ToArray();
-        return new InboundAttachment(EmailParser.CleanFileName(name), entity.ContentType.MimeType, content.LongLength, ExternalRef: null, content);
+        return new InboundAttachment(FileNames.Clean(name, "attachment"), entity.ContentType.MimeType, content.LongLength, ExternalRef: null, content);
     }
 
     private static string Shorten(string value, int max) => value.Length <= max ? value : value[..max];

@@ -241,14 +241,6 @@ public static partial class EmailParser
         return new EmailVerdict.Bounce(original.Trim(), "The email bounced: " + string.Join("; ", reasons));
     }
 
-    /// <summary>The last path segment, without control characters or leading dots: `../../etc/passwd` becomes `passwd`.</summary>
-    public static string CleanFileName(string name)
-    {
-        var last = name.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        var cleaned = new string(last.Where(c => !char.IsControl(c) && c is not ('<' or '>' or ':' or '"' or '|' or '?' or '*')).ToArray()).Trim().TrimStart('.');
-        return cleaned.Length == 0 ? "attachment" : cleaned;
-    }
-
     private static EmailVerdict Fallback(byte[] raw, Context context, Exception error)
     {
         var text = Clean(Encoding.UTF8.GetString(raw, 0, Math.Min(raw.Length, 64 * 1024)));

@@ -339,7 +339,7 @@ public sealed class MailboxReader(
             }
         }
         message.Body = alternative;
-        var left = summary?.Attachments.Select(a => $"{EmailParser.CleanFileName(a.FileName ?? "attachment")} ({a.Octets / 1024} KB)").ToList() ?? [];
+        var left = summary?.Attachments.Select(a => $"{FileNames.Clean(a.FileName, "attachment")} ({a.Octets / 1024} KB)").ToList() ?? [];
         var note = $"This email is {size / (1024 * 1024.0):0.#} MB, over the {options.MaxMessageBytes / (1024 * 1024.0):0.#} MB limit: "
             + (left.Count > 0 ? $"its attachments were not stored ({string.Join(", ", left)})." : "only its text was stored.");
         try

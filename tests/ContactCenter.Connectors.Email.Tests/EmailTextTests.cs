@@ -1,3 +1,5 @@
+using ContactCenter.Core;
+
 namespace ContactCenter.Connectors.Email.Tests;
 
 /// <summary>The pure pieces: quote trimming, subjects and tokens, file names, HTML to text.</summary>
@@ -36,7 +38,7 @@ public sealed class EmailTextTests
     [InlineData("....", "attachment")]
     [InlineData("re\u0000port?.pdf", "report.pdf")]
     public void File_names_lose_path_parts_and_odd_characters(string name, string expected) =>
-        Assert.Equal(expected, EmailParser.CleanFileName(name));
+        Assert.Equal(expected, FileNames.Clean(name, "attachment"));
 
     [Fact]
     public void Html_becomes_readable_text()

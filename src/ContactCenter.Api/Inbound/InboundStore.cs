@@ -222,7 +222,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
         foreach (var a in attachments)
         {
             var path = a.Content is null ? null : await files.SaveAsync(a.Content, ct);
-            result.Add(new StoredAttachment(AttachmentStore.CleanFileName(a.FileName), a.ContentType ?? "application/octet-stream",
+            result.Add(new StoredAttachment(FileNames.Clean(a.FileName), a.ContentType ?? "application/octet-stream",
                 a.Content?.LongLength ?? a.Size, a.ExternalRef, path));
         }
         return result;

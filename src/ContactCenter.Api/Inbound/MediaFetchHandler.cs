@@ -72,7 +72,7 @@ public sealed class MediaFetchHandler(
                             """, new
                         {
                             attachment.Id, path, size = buffer.Length, contentType = fetched.ContentType,
-                            fileName = fetched.FileName is null ? null : AttachmentStore.CleanFileName(fetched.FileName),
+                            fileName = fetched.FileName is null ? null : FileNames.Clean(fetched.FileName),
                         }, cancellationToken: ct));
                     }
                     stored++;

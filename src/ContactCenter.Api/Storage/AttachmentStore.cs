@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace ContactCenter.Api.Storage;
 
@@ -64,28 +63,4 @@ public sealed class AttachmentStore(Microsoft.Extensions.Options.IOptions<Storag
     }
 
     public Stream OpenRead(Core.OutboundAttachment attachment) => Open(attachment.StoragePath);
-
-    /// <summary>Keeps only the last path segment, drops control and reserved characters: `../../etc/passwd` becomes `passwd`.</summary>
-    public static string CleanFileName(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            return "file";
-        }
-        var last = name.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        var sb = new StringBuilder(last.Length);
-        foreach (var ch in last)
-        {
-            if (!char.IsControl(ch) && ch is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))
-            {
-                sb.Append(ch);
-            }
-        }
-        var cleaned = sb.ToString().Trim().TrimStart('.');
-        if (cleaned.Length > 200)
-        {
-            cleaned = cleaned[^200..];
-        }
-        return cleaned.Length == 0 ? "file" : cleaned;
-    }
 }

@@ -3,6 +3,7 @@ using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Storage;
+using ContactCenter.Core;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -76,7 +77,7 @@ public static class CannedFilesApi
             path = await files.SaveAsync(content, ct);
         }
         var contentType = string.IsNullOrWhiteSpace(file.ContentType) || file.ContentType.Length > 200 ? "application/octet-stream" : file.ContentType;
-        await store.AddFileAsync(id, AttachmentStore.CleanFileName(file.FileName), contentType, file.Length, path, ct);
+        await store.AddFileAsync(id, FileNames.Clean(file.FileName), contentType, file.Length, path, ct);
         return TypedResults.Created($"/api/canned-responses/{id}", (await CannedResponsesApi.OneAsync(me, id, store, ct))!);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Storage;
+using ContactCenter.Core;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -64,7 +65,7 @@ public static class AttachmentsApi
         {
             path = await files.SaveAsync(content, ct);
         }
-        var fileName = AttachmentStore.CleanFileName(file.FileName);
+        var fileName = FileNames.Clean(file.FileName);
         var contentType = string.IsNullOrWhiteSpace(file.ContentType) || file.ContentType.Length > 200 ? "application/octet-stream" : file.ContentType;
         long attachmentId;
         await using (var connection = await db.OpenConnectionAsync(ct))

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ContactCenter.Api.Realtime;
-using ContactCenter.Api.Storage;
 using ContactCenter.Connectors.Vk;
+using ContactCenter.Core;
 using Dapper;
 using Npgsql;
 
@@ -108,7 +108,7 @@ public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimePro
         {
             metadata["vkAdminId"] = admin;
         }
-        var attachments = message.Attachments.Select(a => new StoredAttachment(AttachmentStore.CleanFileName(Inbound.StorableText.Clean(a.FileName)), Inbound.StorableText.Clean(a.ContentType) ?? "application/octet-stream", a.Size, Inbound.StorableText.Clean(a.ExternalRef))).ToList();
+        var attachments = message.Attachments.Select(a => new StoredAttachment(FileNames.Clean(Inbound.StorableText.Clean(a.FileName)), Inbound.StorableText.Clean(a.ContentType) ?? "application/octet-stream", a.Size, Inbound.StorableText.Clean(a.ExternalRef))).ToList();
         var now = clock.GetUtcNow();
         var fetchMedia = attachments.Any(a => a.external_ref is not null);
         Recorded recorded;

@@ -1,8 +1,9 @@
-using ContactCenter.Api.Storage;
+using ContactCenter.Core;
+
 
 namespace ContactCenter.UnitTests;
 
-public sealed class AttachmentStoreTests
+public sealed class FileNamesTests
 {
     [Theory]
     [InlineData("../../etc/passwd", "passwd")]
@@ -17,13 +18,13 @@ public sealed class AttachmentStoreTests
     [InlineData("bell\u0007name.txt", "bellname.txt")]
     public void File_names_lose_path_parts_and_reserved_characters(string? input, string expected)
     {
-        Assert.Equal(expected, AttachmentStore.CleanFileName(input));
+        Assert.Equal(expected, FileNames.Clean(input));
     }
 
     [Fact]
     public void Very_long_names_keep_their_extension()
     {
-        var cleaned = AttachmentStore.CleanFileName(new string('x', 500) + ".pdf");
+        var cleaned = FileNames.Clean(new string('x', 500) + ".pdf");
 
         Assert.Equal(200, cleaned.Length);
         Assert.EndsWith(".pdf", cleaned);

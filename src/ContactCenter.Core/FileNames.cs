@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace ContactCenter.Core;
+
+/// <summary>
+/// The one rule for a file name that came from outside (an upload, a mail part, a provider's media): the name is shown to
+/// people and offered as a download name, never used as a path, but it still must not carry one.
+/// </summary>
+public static class FileNames
+{
+    private const int MaxLength = 200;
+
+    /// <summary>
+    /// Keeps only the last path segment and drops control and reserved characters and leading dots: `../../etc/passwd`
+    /// becomes `passwd`. A name longer than 200 characters keeps its end (so its extension); nothing left gives <paramref name="fallback"/>.
+    /// </summary>
+    public static string Clean(string? name, string fallback = "file")
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return fallback;
+        }
+        var last = name.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        var sb = new StringBuilder(last.Length);
+        foreach (var ch in last)
+        {
+            if (!char.IsControl(ch) && ch is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))
+            {
+                sb.Append(ch);
+            }
+        }
+        var cleaned = sb.ToString().Trim().TrimStart('.');
+        if (cleaned.Length > MaxLength)
+        {
+            cleaned = cleaned[^MaxLength..];
+        }
+        return cleaned.Length == 0 ? fallback : cleaned;
+    }
+}
