@@ -15,7 +15,7 @@ namespace ContactCenter.Connectors.Telegram;
 /// neither loses nor (thanks to the pipeline's dedupe) doubles anything.
 /// </summary>
 public sealed class TelegramPoller(
-    IChannelDirectory channels, TelegramClients clients, TelegramUpdateProcessor processor,
+    IChannelDirectory channels, IChannelCursors cursors, TelegramClients clients, TelegramUpdateProcessor processor,
     IOptions<TelegramOptions> options, ILogger<TelegramPoller> logger) : BackgroundService
 {
     public const string OffsetCursor = "telegram.offset";
@@ -99,7 +99,7 @@ public sealed class TelegramPoller(
                     return;
                 }
                 // Longer than one long poll: the holder renews it before every call.
-                if (!await channels.TryLeaseAsync(channelId, PollerLease, owner, TimeSpan.FromSeconds(o.PollTimeoutSeconds + 30), ct))
+                if (!await cursors.TryLeaseAsync(channelId, PollerLease, owner, TimeSpan.FromSeconds(o.PollTimeoutSeconds + 30), ct))
                 {
                     await Task.Delay(o.ChannelRefreshInterval, ct);
                     continue;
@@ -137,7 +137,7 @@ public sealed class TelegramPoller(
     /// <summary>One getUpdates call; each update is stored, then the durable offset moves past it.</summary>
     public async Task<int> PollOnceAsync(ChannelInfo channel, CancellationToken ct)
     {
-        var offset = int.TryParse(await channels.GetCursorAsync(channel.Id, OffsetCursor, ct), NumberStyles.Integer, CultureInfo.InvariantCulture, out var saved)
+        var offset = int.TryParse(await cursors.GetCursorAsync(channel.Id, OffsetCursor, ct), NumberStyles.Integer, CultureInfo.InvariantCulture, out var saved)
             ? saved : (int?)null;
         var client = clients.For(channel);
         var updates = await client.GetUpdates(offset: offset, timeout: options.Value.PollTimeoutSeconds,
@@ -151,7 +151,7 @@ public sealed class TelegramPoller(
             var raw = JsonSerializer.Serialize(update, JsonBotAPI.Options);
             await processor.ProcessAsync(channel, update, raw, ct);
             offset = update.Id + 1;
-            await channels.SetCursorAsync(channel.Id, OffsetCursor, offset.Value.ToString(CultureInfo.InvariantCulture), ct);
+            await cursors.SetCursorAsync(channel.Id, OffsetCursor, offset.Value.ToString(CultureInfo.InvariantCulture), ct);
         }
         if (updates.Length > 0)
         {

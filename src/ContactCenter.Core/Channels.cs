@@ -28,6 +28,7 @@ public sealed record ChannelInfo(long Id, string Kind, string Name, bool Enabled
     };
 }
 
+/// <summary>Finding channels: what a connector needs to read its channel's settings or report a problem on it.</summary>
 public interface IChannelDirectory
 {
     Task<ChannelInfo?> FindAsync(long channelId, CancellationToken cancellationToken);
@@ -38,22 +39,22 @@ public interface IChannelDirectory
     Task SetStatusErrorAsync(long channelId, string? error, CancellationToken cancellationToken);
 
     /// <summary>The channels of one kind (e.g. for a poller), enabled or not.</summary>
-    Task<IReadOnlyList<ChannelInfo>> ListAsync(string kind, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("This directory cannot list channels.");
+    Task<IReadOnlyList<ChannelInfo>> ListAsync(string kind, CancellationToken cancellationToken);
+}
 
+/// <summary>A connector's durable state on a channel across restarts and nodes: positions it has read up to, and leases.</summary>
+public interface IChannelCursors
+{
     /// <summary>A connector's durable position on a channel (a polling offset, a mailbox UID), or null before the first.</summary>
-    Task<string?> GetCursorAsync(long channelId, string name, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("This directory keeps no cursors.");
+    Task<string?> GetCursorAsync(long channelId, string name, CancellationToken cancellationToken);
 
-    Task SetCursorAsync(long channelId, string name, string value, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("This directory keeps no cursors.");
+    Task SetCursorAsync(long channelId, string name, string value, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes or renews a lease named <paramref name="name"/> on a channel for <paramref name="owner"/> (one poller per bot
     /// across nodes). True while this owner holds it; another owner gets it only after <paramref name="ttl"/> without renewal.
     /// </summary>
-    Task<bool> TryLeaseAsync(long channelId, string name, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("This directory keeps no leases.");
+    Task<bool> TryLeaseAsync(long channelId, string name, string owner, TimeSpan ttl, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -27,6 +27,7 @@ public static class InboxExtensions
         services.AddSingleton<UploadSweeper>();
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
+        services.AddSingleton<IChannelCursors>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<ChannelKindRegistry>();
         services.AddSingleton<ChannelPublicUrls>();
         services.AddSingleton<InboundStore>();

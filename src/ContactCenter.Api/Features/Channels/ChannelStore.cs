@@ -6,7 +6,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Channels;
 
 /// <summary>Reads channels for connectors; a short cache keeps webhooks off the database for the lookup.</summary>
-public sealed class ChannelStore(NpgsqlDataSource db) : IChannelDirectory
+public sealed class ChannelStore(NpgsqlDataSource db) : IChannelDirectory, IChannelCursors
 {
     internal sealed record ChannelRow(long Id, string Kind, string Name, bool Enabled, string Settings, string? PublicKey, string? StatusError,
         DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ArchivedAt)
