@@ -19,19 +19,10 @@ DATA=$ROOT/.data
 
 APP_PID=""
 stop_app() {
-  local pid=$APP_PID i
+  local pid=$APP_PID
   [ -n "$pid" ] || return 0
   APP_PID=""
-  if kill -0 "$pid" 2>/dev/null; then
-    log "stopping the app (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
+  stop_pid "$pid" "the app"
 }
 cleanup() {
   set +e

@@ -43,18 +43,6 @@ for ((i = 0; i <= NODES; i++)); do
   if port_open 127.0.0.1 $((PORT + i)); then die "port $((PORT + i)) is already in use"; fi
 done
 
-stop_pid() { # PID NAME: TERM, then KILL after 15 s
-  local pid=$1 name=$2 i
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  log "stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   set +e
   trap '' PIPE # output may go to a pipe (| tee) that Ctrl-C already closed

@@ -12,6 +12,7 @@
 #   start_redis PORT DIR [ARGS] starts redis-server in the background
 #   stop_redis                  stops the redis start_redis started (idempotent)
 #   wait_for_port HOST PORT [SECS] [PID]
+#   stop_pid PID NAME           TERM, then KILL after 15 s, and reap
 #   build_web                   npm ci/install + build of src/ContactCenter.Web if present
 #   ensure_chromium, ensure_dovecot   hooks for browser / IMAP tests
 #   ensure_nginx                installs Debian's nginx if missing (cluster.sh, the two-node test)
@@ -72,6 +73,21 @@ wait_for_port() {
     sleep 0.25
   done
   return 1
+}
+
+# ---------------------------------------------------------------- processes
+# stop_pid PID NAME: TERM, then KILL after 15 s; reaps it (run.sh's app, cluster.sh's nodes and nginx).
+stop_pid() {
+  local pid=$1 name=$2 i
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------- postgres -

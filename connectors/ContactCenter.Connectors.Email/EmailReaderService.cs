@@ -48,6 +48,28 @@ public sealed class EmailReaderService(
     /// <summary>Makes the next scan happen now (a channel was created or changed).</summary>
     public void Wake() => wake.Release();
 
+    private long scans;
+
+    /// <summary>Scans ended since start (done or failed).</summary>
+    public long CompletedScans => Interlocked.Read(ref scans);
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> more scans have ended, waking the loop meanwhile: with a count of 2 a whole scan
+    /// began after the call. What a test awaits before it asserts that the readers did NOT change (instead of a sleep).
+    /// </summary>
+    public async Task ScansAsync(int count, CancellationToken ct)
+    {
+        var target = CompletedScans + count;
+        while (CompletedScans < target)
+        {
+            if (wake.CurrentCount == 0)
+            {
+                Wake(); // one pending wake-up at a time: the loop must not run scan after scan once this returns
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.ReadMailboxes)
@@ -66,6 +88,7 @@ public sealed class EmailReaderService(
                 {
                     logger.LogWarning(ex, "Email reader scan failed");
                 }
+                Interlocked.Increment(ref scans);
                 try
                 {
                     await wake.WaitAsync(options.Value.ScanInterval, stoppingToken);

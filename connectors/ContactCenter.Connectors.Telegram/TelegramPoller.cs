@@ -27,6 +27,21 @@ public sealed class TelegramPoller(
 
     private sealed record Loop(string Token, string? BaseUrl, CancellationTokenSource Stop, Task Task);
 
+    // Observable progress, so that a test awaits "the poller has looked" instead of sleeping before it asserts that
+    // nothing was called: refreshes of the channel list ended, and per channel the rounds its loop ended.
+    private long refreshes;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> rounds = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> polling = new();
+
+    /// <summary>Refreshes of the channel list ended since start.</summary>
+    public long CompletedRefreshes => Interlocked.Read(ref refreshes);
+
+    /// <summary>Rounds (a getUpdates call, or a lease found held by another node) the channel's loop ended since start.</summary>
+    public long CompletedRounds(long channelId) => rounds.GetValueOrDefault(channelId);
+
+    /// <summary>Whether a loop for the channel runs on this node right now.</summary>
+    public bool IsPolling(long channelId) => polling.ContainsKey(channelId);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -68,6 +83,7 @@ public sealed class TelegramPoller(
                 {
                     logger.LogWarning(ex, "Telegram poller could not list channels");
                 }
+                Interlocked.Increment(ref refreshes);
                 await Task.Delay(o.ChannelRefreshInterval, stoppingToken);
             }
         }
@@ -88,8 +104,21 @@ public sealed class TelegramPoller(
     /// <summary>Reads one channel's updates until it is disabled, changed or the service stops.</summary>
     private async Task PollAsync(long channelId, CancellationToken ct)
     {
+        polling[channelId] = true;
+        try
+        {
+            await PollLoopAsync(channelId, ct);
+        }
+        finally
+        {
+            polling.TryRemove(channelId, out _);
+        }
+    }
+
+    private async Task PollLoopAsync(long channelId, CancellationToken ct)
+    {
         var o = options.Value;
-        while (!ct.IsCancellationRequested)
+        for (; !ct.IsCancellationRequested; rounds.AddOrUpdate(channelId, 1, (_, n) => n + 1))
         {
             try
             {

@@ -105,7 +105,9 @@ public sealed class LoopProtectionTests(EmailFixture fixture) : IClassFixture<Em
         Assert.Equal(("resolved", (DateTime?)null), conversation); // not reopened, nobody is made to wait on it
         Assert.Equal(1, await fixture.CountAsync("automation_jobs"));
         Assert.Equal(1, await fixture.CountAsync("leads"));
-        await Task.Delay(1000); // the outbox and the CRM scheduler poll every 200 ms: nothing more may leave
+        // Whole rounds of the outbox and the CRM scheduler after the auto-reply was stored: nothing more may leave.
+        await fixture.WorkerRoundsAsync<ContactCenter.Api.Features.Crm.CrmScheduler>();
+        await fixture.WorkerRoundsAsync<ContactCenter.Api.Outbound.OutboxWorker>();
         Assert.Equal(1, await fixture.CountAsync("messages where direction = 'outbound'"));
         Assert.Single(fixture.Smtp.Received, r => r.Message.TextBody?.Contains(Acknowledgement, StringComparison.Ordinal) == true);
     }

@@ -43,6 +43,12 @@ public sealed class MailboxSyncTests(NodesFixture fixture) : IClassFixture<Nodes
 
     private static IReadOnlyCollection<long> ReadingIds(AppNode node) => node.Services.GetRequiredService<EmailReaderService>().Reading;
 
+    private static async Task ScansAsync(AppNode node, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await node.Services.GetRequiredService<EmailReaderService>().ScansAsync(count, timeout.Token);
+    }
+
     private async Task<(long UidValidity, long LastUid)> StateAsync(long channelId)
     {
         await using var db = fixture.Db();
@@ -111,7 +117,7 @@ public sealed class MailboxSyncTests(NodesFixture fixture) : IClassFixture<Nodes
         var (mailbox, _) = await fixture.CreateMailboxChannelAsync();
         await EmailFixture.WaitForReadersAsync(first, 1);
         var second = StartNode(useIdle: false);
-        await Task.Delay(1500); // several scans of the second node
+        await ScansAsync(second, 3); // two whole scans of the second node: it leaves the mailbox to the first
         Assert.Equal(0, Reading(second));
         Assert.Equal(1, Reading(first));
         await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(Mail.Text(mailbox.Address, "Hello", "while the first node reads")));
@@ -136,7 +142,7 @@ public sealed class MailboxSyncTests(NodesFixture fixture) : IClassFixture<Nodes
         var second = StartNode();
         await EmailFixture.WaitForReadersAsync(second, 1);
         await EmailFixture.WaitForReadersAsync(first, 1);
-        await Task.Delay(1500); // several scans of both: the split holds, nobody takes a second one back
+        await Task.WhenAll(ScansAsync(first, 3), ScansAsync(second, 3)); // whole scans of both: the split holds, nobody takes a second one back
         Assert.Equal(1, Reading(first));
         Assert.Equal(1, Reading(second));
         var secondsMailbox = ReadingIds(second).Single();

@@ -210,7 +210,7 @@ public sealed class SmsOutboundTests(SmsFixture fixture) : IAsyncLifetime
         var failed = await OutboundAsync(r => r.Status == "failed");
         Assert.Contains("invalid 'To' phone number", failed.Error);
         Assert.Contains("21211", failed.Error);
-        await Task.Delay(500);
+        await fixture.WorkerRoundsAsync<ContactCenter.Api.Outbound.OutboxWorker>(); // whole outbox rounds after the refusal: no retry
         Assert.Single(fixture.Twilio.Creates(channel));
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -76,7 +78,10 @@ public sealed class TelegramPollingTests(TelegramPollingFixture fixture) : IClas
                 select id from c
                 """, new { settings = new JsonObject { ["botToken"] = TelegramFixture.Token, ["webhookSecret"] = TelegramFixture.Secret, ["apiBaseUrl"] = fixture.BotApiUrl }.ToJsonString() });
         }
-        await Task.Delay(1000);
+        // Two whole rounds of the channel's loop: it found the other node's lease both times (a positive event, not a sleep).
+        var poller = fixture.App.Services.GetRequiredService<TelegramPoller>();
+        var seen = poller.CompletedRounds(channelId);
+        await HttpJson.EventuallyAsync(() => Task.FromResult(poller.CompletedRounds(channelId) >= seen + 2), "two rounds of the channel's loop");
         Assert.Empty(fixture.Calls("getUpdates"));
 
         await using (var db = fixture.Db())
@@ -103,10 +108,14 @@ public sealed class TelegramPollingTests(TelegramPollingFixture fixture) : IClas
         {
             (await System.Net.Http.Json.HttpClientJsonExtensions.PatchAsJsonAsync(http, $"/api/channels/{channelId}", new { enabled = false })).EnsureSuccessStatusCode();
         }
-        await Task.Delay(600); // longer than a refresh and an idle pause
+        // The channel's loop has ended; then two whole refreshes of the channel list did not start another.
+        var poller = fixture.App.Services.GetRequiredService<TelegramPoller>();
+        await HttpJson.EventuallyAsync(() => Task.FromResult(!poller.IsPolling(channelId)), "the channel's loop to end");
         var before = fixture.Calls("getUpdates").Count();
-        await Task.Delay(600);
+        var refreshes = poller.CompletedRefreshes;
+        await HttpJson.EventuallyAsync(() => Task.FromResult(poller.CompletedRefreshes >= refreshes + 2), "two refreshes of the channel list");
 
+        Assert.False(poller.IsPolling(channelId));
         Assert.Equal(before, fixture.Calls("getUpdates").Count());
     }
 }

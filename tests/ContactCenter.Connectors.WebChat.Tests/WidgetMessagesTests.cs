@@ -79,7 +79,12 @@ public sealed class WidgetMessagesTests(WebChatFixture fixture) : IClassFixture<
         await WaitUntilAsync(async () => (await fixture.HistoryAsync(a))["items"]!.AsArray().Count == 2);
         Assert.Equal(["Reply for A only", "A's secret order number 1234"],
             (await fixture.HistoryAsync(a))["items"]!.AsArray().Select(m => m!["text"]!.GetValue<string>()));
-        await Task.Delay(300);
+        // A's reply has been pushed (a push is what makes it `sent`); then one for B, which reaches B's widget after anything
+        // pushed to it before: had A's reply leaked, it would be there by now.
+        await WaitUntilAsync(async () => await fixture.CountAsync($"messages where conversation_id = {aConversation} and text = 'Reply for A only' and status = 'sent'") == 1);
+        var bConversation = bMessage["conversationId"]!.GetValue<long>();
+        (await managerHttp.PostAsJsonAsync($"/api/conversations/{bConversation}/messages", new { text = "Reply for B" })).EnsureSuccessStatusCode();
+        await bEvents.WaitForAsync("messageCreated", m => m["text"]?.GetValue<string>() == "Reply for B");
         Assert.DoesNotContain(bEvents.Of("messageCreated"), m => m["conversationId"]!.GetValue<long>() == aConversation);
     }
 

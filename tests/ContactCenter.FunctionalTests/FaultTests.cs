@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
+using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Outbound;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace ContactCenter.FunctionalTests;
@@ -25,6 +29,7 @@ public sealed class FaultTests : IAsyncLifetime
     private readonly AppFixture direct = new WithoutJobServer();
     private TcpProxy proxy = null!;
     private AppNode viaProxy = null!;
+    private readonly LogSink viaProxyLogs = new();
 
     public async Task InitializeAsync()
     {
@@ -35,7 +40,7 @@ public sealed class FaultTests : IAsyncLifetime
         cs.Port = proxy.Port;
         cs.Timeout = 3;
         cs.CommandTimeout = 5;
-        viaProxy = new AppNode(cs.ConnectionString, null);
+        viaProxy = new AppNode(cs.ConnectionString, null, services: s => s.AddLogging(l => l.AddProvider(viaProxyLogs)));
     }
 
     public async Task DisposeAsync()
@@ -95,8 +100,21 @@ public sealed class FaultTests : IAsyncLifetime
         await HttpJson.EventuallyAsync(async () => await direct.CountAsync("activities") == 1 && (await HangfireRunsAsync()).SequenceEqual(["Succeeded"]),
             "the automation job before the outage", Patience);
 
+        var logged = viaProxyLogs.Lines.Count;
         proxy.Stop();
-        await Task.Delay(TimeSpan.FromSeconds(3)); // the job server's workers, heartbeat and schedulers all fail meanwhile
+        // Instead of a sleep: the node has met the outage — its polling loops ended failed rounds, it reports itself not
+        // ready, and Hangfire's own processes logged a failure they will retry.
+        using (var patience = new CancellationTokenSource(Patience))
+        {
+            await viaProxy.Services.GetRequiredService<CrmScheduler>().RoundsAsync(2, patience.Token);
+            await viaProxy.Services.GetRequiredService<OutboxWorker>().RoundsAsync(2, patience.Token);
+        }
+        using (var health = viaProxy.Http())
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await health.GetAsync("/health/ready")).StatusCode);
+        }
+        await HttpJson.EventuallyAsync(() => Task.FromResult(viaProxyLogs.Lines.Skip(logged).Any(l => l.Contains(" Hangfire.", StringComparison.Ordinal))),
+            "a Hangfire process to log the outage", Patience);
         proxy.Start();
         await direct.IngestAsync(channel, "h-1", "cust-1", "after");
 

@@ -75,9 +75,11 @@ public sealed class LiveUpdatesTests(AppFixture fixture) : IClassFixture<AppFixt
     public async Task Counters_pushed_for_a_burst_of_messages_end_exact_for_every_user()
     {
         var channel = await fixture.CreateApiChannelAsync();
-        var member = await fixture.CreateUserAsync("burst", "manager", channel.Id);
+        // The marker channel's one message, after the burst, is pushed to all three: what the test awaits instead of a sleep.
+        var marker = await fixture.CreateApiChannelAsync(name: "Marker");
+        var member = await fixture.CreateUserAsync("burst", "manager", channel.Id, marker.Id);
         var admin = await fixture.CreateUserAsync("burst-admin", "admin");
-        var outsider = await fixture.CreateUserAsync("burst-outsider", "manager");
+        var outsider = await fixture.CreateUserAsync("burst-outsider", "manager", marker.Id);
         var first = await fixture.IngestAsync(channel, "b-0", "burst-1", "first");
         using (var http = fixture.App.Http(member.Token))
         {
@@ -98,13 +100,23 @@ public sealed class LiveUpdatesTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Equal(2, mine["unassigned"]!.GetValue<long>());
         var admins = await adminEvents.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 21);
         Assert.Equal(2, admins["unreadConversations"]!.GetValue<long>());
-        await Task.Delay(CounterPushesWindowAndMargin);
-        Assert.Equal(20, memberEvents.Of("countersChanged").Last()["unreadMessages"]!.GetValue<long>());
-        Assert.Equal(21, adminEvents.Of("countersChanged").Last()["unreadMessages"]!.GetValue<long>());
-        Assert.Empty(outsiderEvents.Of("countersChanged"));
-    }
+        await fixture.IngestAsync(marker, "b-marker", "marker-customer", "after the burst");
+        await memberEvents.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 21);
+        await adminEvents.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 22);
+        await outsiderEvents.WaitForAsync("countersChanged", c => c["unreadMessages"]!.GetValue<long>() == 1);
 
-    private static readonly TimeSpan CounterPushesWindowAndMargin = TimeSpan.FromMilliseconds(500);
+        // Pushes reach a connection in order: the burst's last word came before the marker's, and no older value overtook it.
+        static List<long> Unread(HubRecorder events) => events.Of("countersChanged").Select(c => c["unreadMessages"]!.GetValue<long>()).ToList();
+        static void EndsExactThenMarker(List<long> values, long exact)
+        {
+            var after = values.SkipWhile(v => v != exact).ToList();
+            Assert.Equal(after.Order(), after);
+            Assert.Equal([exact, exact + 1], after.Distinct());
+        }
+        EndsExactThenMarker(Unread(memberEvents), 20);
+        EndsExactThenMarker(Unread(adminEvents), 21);
+        Assert.All(Unread(outsiderEvents), v => Assert.Equal(1, v)); // nothing of the burst
+    }
 
     [Fact]
     public async Task Reading_up_to_a_message_leaves_the_later_ones_unread()

@@ -5,6 +5,7 @@ using ContactCenter.FunctionalTests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactCenter.FunctionalTests;
@@ -30,11 +31,42 @@ public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFix
         var document = await DocumentAsync();
 
         Assert.Matches(@"^3\.\d+\.\d+$", (string?)document["openapi"]);
+        var missing = Missing(document, Routes());
+
+        Assert.True(missing.Count == 0, "Routes missing from /openapi/v1.json (give them metadata, or add them to Excluded with a reason):\n"
+            + string.Join("\n", missing));
+    }
+
+    /// <summary>
+    /// The check above can fail: the app's own route table plus two endpoints the document cannot know (one with a method,
+    /// one without, as a route mapped without its metadata would be) — the check names exactly those two, and nothing else.
+    /// </summary>
+    [Fact]
+    public async Task The_route_check_names_a_route_the_document_does_not_describe()
+    {
+        var document = await DocumentAsync();
+        Endpoint[] undocumented =
+        [
+            new RouteEndpointBuilder(_ => Task.CompletedTask, RoutePatternFactory.Parse("/api/undocumented/{id:long}"), 0)
+            {
+                Metadata = { new HttpMethodMetadata(["POST"]) },
+            }.Build(),
+            new RouteEndpointBuilder(_ => Task.CompletedTask, RoutePatternFactory.Parse("/undocumented-probe"), 0).Build(),
+        ];
+
+        var missing = Missing(document, Routes(AppEndpoints().Concat(undocumented)));
+
+        Assert.Equal(["* /undocumented-probe", "POST /api/undocumented/{id:long}"], missing);
+    }
+
+    /// <summary>The routes (as "METHOD pattern", ordered) that the document does not describe.</summary>
+    private static List<string> Missing(JsonObject document, IEnumerable<(string Method, string Pattern, bool RequiresUser)> routes)
+    {
         var paths = document["paths"]!.AsObject();
         var described = paths.SelectMany(p => p.Value!.AsObject().Select(o => $"{o.Key.ToUpperInvariant()} {Normalize(p.Key)}")).ToHashSet();
         var describedPaths = paths.Select(p => Normalize(p.Key)).ToHashSet();
         var missing = new List<string>();
-        foreach (var (method, pattern, _) in Routes())
+        foreach (var (method, pattern, _) in routes)
         {
             var path = Normalize(pattern);
             var found = method == "*" ? describedPaths.Contains(path) : described.Contains($"{method} {path}");
@@ -43,9 +75,7 @@ public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFix
                 missing.Add($"{method} {pattern}");
             }
         }
-
-        Assert.True(missing.Count == 0, "Routes missing from /openapi/v1.json (give them metadata, or add them to Excluded with a reason):\n"
-            + string.Join("\n", missing.Order(StringComparer.Ordinal)));
+        return missing.Order(StringComparer.Ordinal).ToList();
     }
 
     [Fact]
@@ -137,9 +167,13 @@ public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFix
     }
 
     /// <summary>Every route as (method, pattern, requires a user); "*" for a route without methods (health probes).</summary>
-    private IEnumerable<(string Method, string Pattern, bool RequiresUser)> Routes()
+    private IEnumerable<(string Method, string Pattern, bool RequiresUser)> Routes() => Routes(AppEndpoints());
+
+    private IReadOnlyList<Endpoint> AppEndpoints() => fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+
+    private static IEnumerable<(string Method, string Pattern, bool RequiresUser)> Routes(IEnumerable<Endpoint> endpoints)
     {
-        foreach (var endpoint in fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        foreach (var endpoint in endpoints.OfType<RouteEndpoint>())
         {
             var pattern = endpoint.RoutePattern.RawText ?? "";
             if (Excluded.Keys.Any(prefix => pattern.StartsWith(prefix, StringComparison.Ordinal)))

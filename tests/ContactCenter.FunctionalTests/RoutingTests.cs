@@ -294,7 +294,7 @@ public sealed class RoutingTests(AppFixture fixture) : IClassFixture<AppFixture>
         var breach = await events.WaitForAsync("slaBreached", b => b["conversationId"]!.GetValue<long>() == conversation);
         Assert.Equal("first_response", breach["kind"]!.GetValue<string>());
         Assert.True(breach["waitingSeconds"]!.GetValue<long>() >= 1);
-        await Task.Delay(1000); // several more scans
+        await fixture.WorkerRoundsAsync<SlaMonitor>(count: 3, hubs: hubs.Single()); // two whole scans after the breach, and their pushes
         Assert.Single(events.Of("slaBreached"), b => b["conversationId"]!.GetValue<long>() == conversation);
     }
 }

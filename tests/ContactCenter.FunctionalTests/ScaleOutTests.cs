@@ -44,12 +44,14 @@ public sealed class ScaleOutTests : IAsyncLifetime
     public async Task A_group_send_from_node_A_reaches_on_node_B_exactly_the_users_named_each_once()
     {
         var channel = await fixture.CreateApiChannelAsync();
+        // Everybody works in the marker channel: its message, sent after, is what the test awaits instead of a sleep.
+        var marker = await fixture.CreateApiChannelAsync(name: "Marker");
         var members = new List<AppFixture.TestUser>();
         for (var i = 0; i < 3; i++)
         {
-            members.Add(await fixture.CreateUserAsync($"member-{i}", "manager", channel.Id));
+            members.Add(await fixture.CreateUserAsync($"member-{i}", "manager", channel.Id, marker.Id));
         }
-        var outsider = await fixture.CreateUserAsync("outsider", "manager");
+        var outsider = await fixture.CreateUserAsync("outsider", "manager", marker.Id);
         var hubs = new List<Microsoft.AspNetCore.SignalR.Client.HubConnection>();
         var onB = new List<HubRecorder>();
         foreach (var user in members)
@@ -71,11 +73,16 @@ public sealed class ScaleOutTests : IAsyncLifetime
                 Assert.Equal(result["messageId"]!.GetValue<long>(), message["id"]!.GetValue<long>());
                 await events.WaitForAsync("conversationUpdated");
             }
-            await Task.Delay(500);
-            Assert.All(onB, events => Assert.Single(events.Of("messageCreated")));
-            Assert.All(onB, events => Assert.Single(events.Of("conversationUpdated")));
-            Assert.Empty(outsiderEvents.Of("messageCreated"));
-            Assert.Empty(outsiderEvents.Of("conversationUpdated"));
+            var markerMessage = (await fixture.IngestAsync(marker, "g-marker", "marker-cust", "after it"))["messageId"]!.GetValue<long>();
+            foreach (var events in onB.Append(outsiderEvents))
+            {
+                await events.WaitForAsync("messageCreated", m => m["id"]!.GetValue<long>() == markerMessage);
+            }
+            var conversation = result["conversationId"]!.GetValue<long>();
+            Assert.All(onB, events => Assert.Single(events.Of("messageCreated"), m => m["conversationId"]!.GetValue<long>() == conversation));
+            Assert.All(onB, events => Assert.Single(events.Of("conversationUpdated"), c => c["id"]!.GetValue<long>() == conversation));
+            Assert.DoesNotContain(outsiderEvents.Of("messageCreated"), m => m["conversationId"]!.GetValue<long>() == conversation);
+            Assert.DoesNotContain(outsiderEvents.Of("conversationUpdated"), c => c["id"]!.GetValue<long>() == conversation);
         }
         finally
         {

@@ -49,7 +49,9 @@ public sealed class SecretsInLogsTests(VerboseLogFixture fixture) : IClassFixtur
             negotiate.EnsureSuccessStatusCode();
             await anonymous.PostAsJsonAsync("/api/auth/login", new { email = "leaky@test.local", password = "wrong-password-123" });
         }
-        await Task.Delay(1500); // let the outbox try (and log) the unreachable callback
+        // The outbox tried (and logged) the unreachable callback: the attempt's outcome is recorded after its log lines.
+        await HttpJson.EventuallyAsync(async () => await fixture.CountAsync("outbox where last_error is not null") > 0,
+            "the outbox's failed attempt at the unreachable callback", TimeSpan.FromSeconds(30));
 
         var logs = string.Join("\n", fixture.Logs.Lines);
         Assert.True(fixture.Logs.Lines.Count > 50, "The sink captured too little to prove anything.");

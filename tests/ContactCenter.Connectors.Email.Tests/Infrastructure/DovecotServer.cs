@@ -125,23 +125,10 @@ public sealed class DovecotServer : IAsyncDisposable
         var server = new DovecotServer(process, root, port, imapsPort);
         // A test host that ends without disposing fixtures must not leave the server running.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
+        if (await ContactCenter.FunctionalTests.Infrastructure.ListeningProcess.WaitAsync(process, port, TimeSpan.FromSeconds(20),
+                async () => $"dovecot exited ({process.ExitCode}): {await process.StandardError.ReadToEndAsync()} {server.Log()}"))
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"dovecot exited ({process.ExitCode}): {await process.StandardError.ReadToEndAsync()} {server.Log()}");
-            }
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
+            return server;
         }
         await server.DisposeAsync();
         throw new TimeoutException("dovecot did not start listening: " + server.Log());

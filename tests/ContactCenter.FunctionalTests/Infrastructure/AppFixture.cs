@@ -217,6 +217,22 @@ public class AppFixture : IAsyncLifetime
         return connection;
     }
 
+    /// <summary>
+    /// A liveness marker instead of a sleep before asserting that something did NOT happen: <paramref name="count"/> whole
+    /// rounds of the node's <typeparamref name="TWorker"/> have ended after the call (with 2, one round began after it and saw
+    /// the state as it is now), then a round trip on each hub connection given, which arrives after anything pushed before.
+    /// </summary>
+    public async Task WorkerRoundsAsync<TWorker>(AppNode? node = null, int count = 2, params HubConnection[] hubs)
+        where TWorker : ContactCenter.Api.Infrastructure.PollingWorker
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await (node ?? App).Services.GetRequiredService<TWorker>().RoundsAsync(count, timeout.Token);
+        foreach (var hub in hubs)
+        {
+            await hub.InvokeAsync("Ready", timeout.Token);
+        }
+    }
+
     public async Task<long> CountAsync(string table)
     {
         await using var db = Db();

@@ -36,25 +36,12 @@ public sealed class NginxProcess(IReadOnlyList<int> nodePorts) : IAsyncDisposabl
 
         var errorLog = Path.Combine(dir.FullName, "error.log");
         process = Start(nginx, ["-p", dir.FullName, "-c", conf, "-e", errorLog, "-g", "daemon off;"]);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
+        var started = process;
+        if (!await ListeningProcess.WaitAsync(started, Port, TimeSpan.FromSeconds(20),
+                () => Task.FromResult($"nginx exited with {started.ExitCode}: {Read(errorLog)}")))
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited with {process.ExitCode}: {Read(errorLog)}");
-            }
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
+            throw new TimeoutException($"nginx did not listen on {Port}: {Read(errorLog)}");
         }
-        throw new TimeoutException($"nginx did not listen on {Port}: {Read(errorLog)}");
     }
 
     /// <summary>What nginx logged (errors and the upstream failures its passive checks saw), for failure messages.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
@@ -33,77 +32,45 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock)
         {
             q.Errors.Add("state", "state is open, won or lost.");
         }
-        var sort = ListSort.Parse(q.Text("sort"), "d", deals: true);
-        if (sort is null)
-        {
-            q.Errors.Add("sort", "sort is id, created, updated, amount or closed, with - before it (or :desc after it) for descending.");
-        }
-        var cursor = q.Text("cursor", 500);
-        var after = cursor is null || sort is null ? null : sort.ReadCursor(cursor);
-        if (cursor is not null && after is null)
-        {
-            q.Errors.Add("cursor", "The cursor is not valid (it belongs to one sort).");
-        }
+        var (sort, after) = ListSql.ReadSort(q, deals: true, "sort is id, created, updated, amount or closed, with - before it (or :desc after it) for descending.");
         var filter = new Filter(q.Long("pipelineId"), q.Long("stageId"), assignee, unassigned, state, q.Text("source"), q.Decimal("minAmount"), q.Decimal("maxAmount"),
             q.Date("createdFrom", end: false), q.Date("createdTo", end: true), q.Date("closedFrom", end: false), q.Date("closedTo", end: true), q.Bool("overdue"),
-            q.Fields(definitions), sort!, after, PipelinesApi.Limit(q.Long("limit") is { } l ? (int)Math.Min(l, int.MaxValue) : null));
+            q.Fields(definitions), sort!, after, ListSql.ReadLimit(q));
         return (q.Errors.HasErrors ? null : filter, q.Errors, definitions);
     }
 
     private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
     {
-        var sql = new StringBuilder($"select {DealQueries.Columns} from deals d {DealQueries.Joins} where {CrmAccess.DealVisible}");
-        var args = new DynamicParameters(new { me = me.Id, staff = me.IsStaff });
-        void And(string condition, string name, object? value)
-        {
-            if (value is not null)
-            {
-                sql.Append(" and ").Append(condition);
-                args.Add(name, value);
-            }
-        }
-        And("d.pipeline_id = @pipelineId", "pipelineId", f.PipelineId);
-        And("d.stage_id = @stageId", "stageId", f.StageId);
-        And("d.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);
+        var sql = new ListSql($"select {DealQueries.Columns} from deals d {DealQueries.Joins} where {CrmAccess.DealVisible}", me, "d");
+        sql.And("d.pipeline_id = @pipelineId", "pipelineId", f.PipelineId);
+        sql.And("d.stage_id = @stageId", "stageId", f.StageId);
+        sql.And("d.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);
         if (f.Unassigned)
         {
-            sql.Append(" and d.assignee_id is null");
+            sql.And("d.assignee_id is null");
         }
-        sql.Append(f.State switch
+        switch (f.State)
         {
-            "open" => " and d.closed_at is null",
-            "won" => " and d.outcome = 'won'",
-            "lost" => " and d.outcome = 'lost'",
-            _ => "",
-        });
-        And("d.source = @source", "source", f.Source);
-        And("d.amount >= @minAmount", "minAmount", f.MinAmount);
-        And("d.amount <= @maxAmount", "maxAmount", f.MaxAmount);
-        And("d.created_at >= @createdFrom", "createdFrom", f.CreatedFrom);
-        And("d.created_at < @createdTo", "createdTo", f.CreatedTo);
-        And("d.closed_at >= @closedFrom", "closedFrom", f.ClosedFrom);
-        And("d.closed_at < @closedTo", "closedTo", f.ClosedTo);
-        And("d.fields @> @fields::jsonb", "fields", f.Fields);
-        if (f.Overdue is { } overdue)
-        {
-            sql.Append(overdue ? " and " : " and not ").Append("""
-                exists (select 1 from activities oa where oa.subject_type = 'deal' and oa.subject_id = d.id and oa.completed_at is null and oa.due_at < @now)
-                """);
-            args.Add("now", clock.GetUtcNow().UtcDateTime);
+            case "open":
+                sql.And("d.closed_at is null");
+                break;
+            case "won":
+                sql.And("d.outcome = 'won'");
+                break;
+            case "lost":
+                sql.And("d.outcome = 'lost'");
+                break;
         }
-        if (page && f.After is { } after)
-        {
-            sql.Append(f.Sort.After("d.id"));
-            args.Add("afterKey", after.Key);
-            args.Add("afterId", after.Id);
-        }
-        sql.Append(f.Sort.OrderBy("d.id"));
-        if (page)
-        {
-            sql.Append(" limit @take");
-            args.Add("take", f.Limit + 1);
-        }
-        return (sql.ToString(), args);
+        sql.And("d.source = @source", "source", f.Source);
+        sql.And("d.amount >= @minAmount", "minAmount", f.MinAmount);
+        sql.And("d.amount <= @maxAmount", "maxAmount", f.MaxAmount);
+        sql.And("d.created_at >= @createdFrom", "createdFrom", f.CreatedFrom);
+        sql.And("d.created_at < @createdTo", "createdTo", f.CreatedTo);
+        sql.And("d.closed_at >= @closedFrom", "closedFrom", f.ClosedFrom);
+        sql.And("d.closed_at < @closedTo", "closedTo", f.ClosedTo);
+        sql.And("d.fields @> @fields::jsonb", "fields", f.Fields);
+        sql.Overdue(f.Overdue, "deal", clock.GetUtcNow());
+        return sql.Build(f.Sort, f.After, f.Limit, page);
     }
 
     public async Task<Page<DealCard>> PageAsync(CurrentUser me, Filter f, CancellationToken ct)
@@ -111,19 +78,13 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock)
         var (sql, args) = Build(me, f, page: true);
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<DealQueries.Row>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
-        string? next = null;
-        if (rows.Count > f.Limit)
+        var next = ListSql.NextCursor(rows, f.Sort, f.Limit, r => f.Sort.Key switch
         {
-            rows.RemoveAt(rows.Count - 1);
-            var last = rows[^1];
-            next = f.Sort.Cursor(f.Sort.Key switch
-            {
-                "amount" => last.Amount,
-                "updated" => last.UpdatedAt,
-                "closed" => last.ClosedAt ?? DateTimeOffset.UnixEpoch,
-                _ => last.CreatedAt,
-            }, last.Id);
-        }
+            "amount" => r.Amount,
+            "updated" => r.UpdatedAt,
+            "closed" => r.ClosedAt ?? DateTimeOffset.UnixEpoch,
+            _ => (object)r.CreatedAt,
+        }, r => r.Id);
         return new Page<DealCard>(rows.Select(r => r.ToCard()).ToList(), next);
     }
 

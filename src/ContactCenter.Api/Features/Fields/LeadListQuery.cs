@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
@@ -30,64 +29,27 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock)
             q.Errors.Add("status", "status is new, in_work, converted or junk.");
         }
         var (assignee, unassigned) = q.Assignee("assigneeId", me.Id);
-        var sort = ListSort.Parse(q.Text("sort"), "l", deals: false);
-        if (sort is null)
-        {
-            q.Errors.Add("sort", "sort is id, created or updated, with - before it (or :desc after it) for descending.");
-        }
-        var cursor = q.Text("cursor", 500);
-        var after = cursor is null || sort is null ? null : sort.ReadCursor(cursor);
-        if (cursor is not null && after is null)
-        {
-            q.Errors.Add("cursor", "The cursor is not valid (it belongs to one sort).");
-        }
+        var (sort, after) = ListSql.ReadSort(q, deals: false, "sort is id, created or updated, with - before it (or :desc after it) for descending.");
         var filter = new Filter(status, assignee, unassigned, q.Text("source"), q.Date("createdFrom", end: false), q.Date("createdTo", end: true), q.Bool("overdue"),
-            q.Fields(definitions), sort!, after, PipelinesApi.Limit(q.Long("limit") is { } l ? (int)Math.Min(l, int.MaxValue) : null));
+            q.Fields(definitions), sort!, after, ListSql.ReadLimit(q));
         return (q.Errors.HasErrors ? null : filter, q.Errors, definitions);
     }
 
     private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
     {
-        var sql = new StringBuilder($"{LeadQueries.Select} where {CrmAccess.LeadVisible}");
-        var args = new DynamicParameters(new { me = me.Id, staff = me.IsStaff });
-        void And(string condition, string name, object? value)
-        {
-            if (value is not null)
-            {
-                sql.Append(" and ").Append(condition);
-                args.Add(name, value);
-            }
-        }
-        And("l.status = @status", "status", f.Status);
-        And("l.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);
+        var sql = new ListSql($"{LeadQueries.Select} where {CrmAccess.LeadVisible}", me, "l");
+        sql.And("l.status = @status", "status", f.Status);
+        sql.And("l.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);
         if (f.Unassigned)
         {
-            sql.Append(" and l.assignee_id is null");
+            sql.And("l.assignee_id is null");
         }
-        And("l.source = @source", "source", f.Source);
-        And("l.created_at >= @createdFrom", "createdFrom", f.CreatedFrom);
-        And("l.created_at < @createdTo", "createdTo", f.CreatedTo);
-        And("l.fields @> @fields::jsonb", "fields", f.Fields);
-        if (f.Overdue is { } overdue)
-        {
-            sql.Append(overdue ? " and " : " and not ").Append("""
-                exists (select 1 from activities oa where oa.subject_type = 'lead' and oa.subject_id = l.id and oa.completed_at is null and oa.due_at < @now)
-                """);
-            args.Add("now", clock.GetUtcNow().UtcDateTime);
-        }
-        if (page && f.After is { } after)
-        {
-            sql.Append(f.Sort.After("l.id"));
-            args.Add("afterKey", after.Key);
-            args.Add("afterId", after.Id);
-        }
-        sql.Append(f.Sort.OrderBy("l.id"));
-        if (page)
-        {
-            sql.Append(" limit @take");
-            args.Add("take", f.Limit + 1);
-        }
-        return (sql.ToString(), args);
+        sql.And("l.source = @source", "source", f.Source);
+        sql.And("l.created_at >= @createdFrom", "createdFrom", f.CreatedFrom);
+        sql.And("l.created_at < @createdTo", "createdTo", f.CreatedTo);
+        sql.And("l.fields @> @fields::jsonb", "fields", f.Fields);
+        sql.Overdue(f.Overdue, "lead", clock.GetUtcNow());
+        return sql.Build(f.Sort, f.After, f.Limit, page);
     }
 
     public async Task<Page<LeadDto>> PageAsync(CurrentUser me, Filter f, CancellationToken ct)
@@ -95,13 +57,7 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock)
         var (sql, args) = Build(me, f, page: true);
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<LeadQueries.Row>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
-        string? next = null;
-        if (rows.Count > f.Limit)
-        {
-            rows.RemoveAt(rows.Count - 1);
-            var last = rows[^1];
-            next = f.Sort.Cursor(f.Sort.Key == "updated" ? last.UpdatedAt : last.CreatedAt, last.Id);
-        }
+        var next = ListSql.NextCursor(rows, f.Sort, f.Limit, r => f.Sort.Key == "updated" ? r.UpdatedAt : r.CreatedAt, r => r.Id);
         return new Page<LeadDto>(rows.Select(r => r.ToDto()).ToList(), next);
     }
 

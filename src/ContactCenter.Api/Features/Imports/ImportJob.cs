@@ -57,7 +57,7 @@ public sealed class ImportJob(NpgsqlDataSource db, IHubContext<InboxHub, IInboxC
                 fields = await ImportFields.LoadAsync(connection, job.Entity, ct);
             }
             var writer = new ImportRowWriter(importer!, job.Entity, map, importId) { Fields = fields };
-            var records = new CsvText(job.Content, "", job.Delimiter[0]).Records();
+            var records = new CsvUpload(job.Content, "", job.Delimiter[0]).Records();
             var changes = new CrmChanges();
             var sincePush = Stopwatch.StartNew();
             await PushAsync(importId, job.UserId, "running", job, done.Count, created, merged, refused);

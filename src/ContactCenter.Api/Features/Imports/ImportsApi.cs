@@ -28,7 +28,7 @@ public static class ImportsApi
         return app;
     }
 
-    private sealed record Upload(CsvText Csv, IFormCollection Form, string FileName);
+    private sealed record Upload(CsvUpload Csv, IFormCollection Form, string FileName);
 
     /// <summary>Reads the multipart form and decodes its `file` part; the problem to answer when it cannot.</summary>
     private static async Task<(Upload? Upload, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
@@ -65,7 +65,7 @@ public static class ImportsApi
             await stream.ReadExactlyAsync(bytes, ct);
         }
         var name = Path.GetFileName(file.FileName ?? "");
-        return (new Upload(CsvText.Decode(bytes), form, string.IsNullOrWhiteSpace(name) ? "import.csv" : name[..Math.Min(name.Length, 200)]), null);
+        return (new Upload(CsvUpload.Decode(bytes), form, string.IsNullOrWhiteSpace(name) ? "import.csv" : name[..Math.Min(name.Length, 200)]), null);
     }
 
     private static async Task<Results<Ok<ImportPreview>, ProblemHttpResult>> Preview(HttpRequest request, CancellationToken ct)

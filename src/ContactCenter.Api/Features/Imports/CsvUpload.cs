@@ -10,13 +10,13 @@ namespace ContactCenter.Api.Features.Imports;
 /// Russia (a file that is not valid UTF-8 is read as 1251); `;` (Excel with a comma decimal separator), `,` or tab
 /// between fields, whichever the first line uses most. Parsed by CsvHelper (quotes, doubled quotes, line breaks in quotes).
 /// </summary>
-public sealed record CsvText(string Text, string Encoding, char Delimiter)
+public sealed record CsvUpload(string Text, string Encoding, char Delimiter)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    static CsvText() => System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    static CsvUpload() => System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static CsvText Decode(byte[] bytes)
+    public static CsvUpload Decode(byte[] bytes)
     {
         string text, encoding;
         if (bytes is [0xEF, 0xBB, 0xBF, ..])
@@ -42,7 +42,7 @@ public sealed record CsvText(string Text, string Encoding, char Delimiter)
                 (text, encoding) = (System.Text.Encoding.GetEncoding(1251).GetString(bytes), "windows-1251");
             }
         }
-        return new CsvText(text, encoding, DetectDelimiter(text));
+        return new CsvUpload(text, encoding, DetectDelimiter(text));
     }
 
     /// <summary>The delimiter counted on the first line (outside quotes): `;`, `,` or tab; `,` when none appears.</summary>

@@ -4,7 +4,7 @@ using ContactCenter.Api.Features.Imports;
 namespace ContactCenter.UnitTests;
 
 /// <summary>How an uploaded CSV is decoded and split (issue #17): the encodings and delimiters Excel and others produce.</summary>
-public sealed class CsvTextTests
+public sealed class CsvUploadTests
 {
     [Fact]
     public void Utf8_with_or_without_BOM_and_utf16_with_BOM_are_read_as_such()
@@ -29,12 +29,12 @@ public sealed class CsvTextTests
     [InlineData("\"x;y;z\",b\n1,2", ',')] // a delimiter inside quotes does not count
     [InlineData("name\nAnn", ',')]
     public void The_delimiter_is_the_one_the_first_line_uses_most(string text, char expected) =>
-        Assert.Equal(expected, CsvText.DetectDelimiter(text));
+        Assert.Equal(expected, CsvUpload.DetectDelimiter(text));
 
     [Fact]
     public void Records_keep_quoted_delimiters_and_doubled_quotes_and_skip_blank_lines()
     {
-        var csv = CsvText.Decode(Encoding.UTF8.GetBytes("name,note\n\"Smith, John\",\"said \"\"hi\"\"\"\n\n  Ann  ,\n"));
+        var csv = CsvUpload.Decode(Encoding.UTF8.GetBytes("name,note\n\"Smith, John\",\"said \"\"hi\"\"\"\n\n  Ann  ,\n"));
         var records = csv.Records();
         Assert.Equal(3, records.Count);
         Assert.Equal(["Smith, John", "said \"hi\""], records[1]);
@@ -44,7 +44,7 @@ public sealed class CsvTextTests
 
     private static (string Encoding, string Text) Read(byte[] bytes)
     {
-        var csv = CsvText.Decode(bytes);
+        var csv = CsvUpload.Decode(bytes);
         return (csv.Encoding, csv.Text);
     }
 }
