@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Realtime;
 using ContactCenter.FunctionalTests.Infrastructure;
@@ -92,5 +93,40 @@ public sealed class LiveUpdatesFanOutTests(AppFixture fixture) : IClassFixture<A
         Assert.Equal(0, Count(assigneeEvents.OtherEvents, "messageCreated", messageId));
         Assert.Equal(0, Count(assigneeEvents.OtherEvents, "conversationUpdated", conversationId));
         Assert.True(Count(assigneeEvents.OtherEvents, "conversationRemoved", conversationId) <= 1);
+    }
+
+    [Fact]
+    public async Task A_managers_reply_pushes_its_message_and_conversation_once()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("fan-replier", "manager", channel.Id);
+        var colleague = await fixture.CreateUserAsync("fan-colleague", "manager", channel.Id);
+        var supervisor = await fixture.CreateUserAsync("fan-reply-sup", "supervisor");
+        var conversationId = (await fixture.IngestAsync(channel, "fan-r-1", "fan-reply-customer", "hello"))["conversationId"]!.GetValue<long>();
+        var managerEvents = await OnlineAsync(manager);
+        var colleagueEvents = await OnlineAsync(colleague);
+        var supervisorEvents = await OnlineAsync(supervisor);
+        using var http = fixture.App.Http(manager.Token);
+
+        // The first reply takes the unassigned conversation (status and assignment change with the message); the second does not.
+        var replies = new List<long>();
+        foreach (var text in new[] { "first answer", "second answer" })
+        {
+            var sent = await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text });
+            sent.EnsureSuccessStatusCode();
+            replies.Add((await sent.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>());
+        }
+        await SettledAsync((manager, managerEvents), (colleague, colleagueEvents), (supervisor, supervisorEvents));
+
+        foreach (var events in new[] { managerEvents, supervisorEvents })
+        {
+            Assert.All(replies, id => Assert.Equal(1, Count(events, "messageCreated", id)));
+            Assert.Equal(2, Count(events, "conversationUpdated", conversationId));
+            Assert.Equal(manager.Id, events.Of("conversationUpdated").Last()["assignee"]!["id"]!.GetValue<long>());
+        }
+        // The colleague lost the conversation to the first reply: one removal, nothing after it.
+        Assert.Equal(1, Count(colleagueEvents, "conversationRemoved", conversationId));
+        Assert.Equal(0, Count(colleagueEvents, "conversationUpdated", conversationId));
+        Assert.All(replies, id => Assert.Equal(0, Count(colleagueEvents, "messageCreated", id)));
     }
 }
