@@ -17,8 +17,8 @@ LOG_TAG="bench"
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-PG_PORT=55434
-REDIS_PORT=56381
+PG_PORT=${CC_TEST_PG_PORT:-55434}
+REDIS_PORT=${CC_TEST_REDIS_PORT:-56381}
 API_PROJECT=src/ContactCenter.Api/ContactCenter.Api.csproj
 BENCH_PROJECT=tests/ContactCenter.Benchmarks/ContactCenter.Benchmarks.csproj
 RESULTS=$ROOT/bench/results

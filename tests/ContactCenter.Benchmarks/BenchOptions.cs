@@ -30,9 +30,11 @@ public sealed record BenchOptions
     public const string AdminEmail = "admin@bench.local";
     public const string AdminPassword = "bench-admin-password-1";
     // Below the ephemeral port range (32768-60999): tens of thousands of client sockets must not take them first.
-    public const int PortA = 28481;
-    public const int PortB = 28482;
-    public const int BarePort = 28483;
+    // CC_BENCH_PORT_BASE moves the three so that two checkouts can measure side by side.
+    private static readonly int PortBase = int.TryParse(Environment.GetEnvironmentVariable("CC_BENCH_PORT_BASE"), out var portBase) ? portBase : 28481;
+    public static int PortA => PortBase;
+    public static int PortB => PortBase + 1;
+    public static int BarePort => PortBase + 2;
 
     public static BenchOptions Parse(string[] args)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Routing;
 using ContactCenter.Api.Infrastructure.Telemetry;
 using ContactCenter.Api.Realtime;
@@ -14,7 +15,7 @@ namespace ContactCenter.Api.Inbound;
 /// contact's open lead or deal (or open one), insert the message (a repeated external id changes nothing), add the
 /// timeline entry, bump unread state and queue follow-up work. The push to SignalR happens right after commit, in-process.
 /// </summary>
-public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock,
+public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, MessageQueries messages, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock,
     AppTelemetry telemetry, ILogger<InboundPipeline> logger) : IInboundPipeline
 {
     private sealed record Existing(long Id, long ConversationId, long ContactId);
@@ -116,32 +117,44 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
         }
     }
 
+    /// <summary>
+    /// One fan-out after commit: route first (a channel that routes automatically), then push the message, its wake note and
+    /// the conversation once to the audience as routed, so no one gets it as a channel member and then again as assignee.
+    /// </summary>
     private async Task PushAsync(Ingested ingested)
     {
         var result = ingested.Result;
+        Router.Assignment? routed = null;
+        try
+        {
+            routed = await router.RouteInboundAsync(result.ConversationId, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The message still goes out to the channel; an unrouted conversation is picked up by the next drain.
+            logger.LogWarning(ex, "Routing of conversation {ConversationId} failed", result.ConversationId);
+        }
         try
         {
             var started = Stopwatch.GetTimestamp();
             // The batch returned the client's records from its insert; a message stored alone (the fallback) is read back.
-            await (ingested.Message is { } dto
-                ? notifier.MessageCreatedAsync(dto, CancellationToken.None)
-                : notifier.MessageCreatedAsync(result.MessageId, CancellationToken.None));
-            if (ingested.WakeNote is { } noteDto)
+            var created = new List<MessageDto>(2);
+            if ((ingested.Message ?? await messages.GetAsync(result.MessageId, CancellationToken.None)) is { } message)
             {
-                // The customer woke a snoozed conversation: open screens get the note too (the summary, now open, went with the message).
-                await notifier.MessageCreatedAsync(noteDto, CancellationToken.None);
+                created.Add(message);
             }
-            else if (result.WakeNoteId is { } note)
+            // The customer woke a snoozed conversation: open screens get the note too.
+            if ((ingested.WakeNote ?? (result.WakeNoteId is { } noteId ? await messages.GetAsync(noteId, CancellationToken.None) : null)) is { } note)
             {
-                await notifier.MessageCreatedAsync(note, CancellationToken.None);
+                created.Add(note);
             }
+            await notifier.MessagesCreatedAsync(result.ConversationId, created, routed?.FormerViewers ?? [], CancellationToken.None);
             telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            await router.OnInboundAsync(result.ConversationId, CancellationToken.None);
+            await router.AfterInboundPushAsync(routed, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Stored is what counts; a client that missed the push re-reads through REST on reconnect,
-            // and an unrouted conversation is picked up by the next drain.
+            // Stored is what counts; a client that missed the push re-reads through REST on reconnect.
             logger.LogWarning(ex, "Push of message {MessageId} failed", result.MessageId);
         }
     }

@@ -32,11 +32,24 @@ public sealed class InboxNotifier(
     }
 
     /// <summary>A message whose client record the caller already has (the inbound batch returns it from its insert).</summary>
-    public async Task MessageCreatedAsync(MessageDto message, CancellationToken ct)
+    public Task MessageCreatedAsync(MessageDto message, CancellationToken ct) => MessagesCreatedAsync(message.ConversationId, [message], [], ct);
+
+    /// <summary>
+    /// One fan-out for what one action did to one conversation: its new messages (a reply and its mention note, an inbound
+    /// message and its wake note), then the conversation's summary ONCE, to the audience as it stands after the action
+    /// (routing, a reply's assignment already committed). Former viewers who lost access get only the removal, so nobody
+    /// receives the message and then the summary again from a second push.
+    /// </summary>
+    public async Task MessagesCreatedAsync(long conversationId, IReadOnlyList<MessageDto> created, IReadOnlyCollection<long> formerViewers, CancellationToken ct)
     {
-        var audience = await AudienceAsync(message.ConversationId, ct);
-        await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).messageCreated(message);
-        await PushConversationAsync(message.ConversationId, audience, ct);
+        var audience = await AudienceAsync(conversationId, ct);
+        var groups = audience.Select(HubGroups.User).ToList();
+        foreach (var message in created)
+        {
+            await hub.Clients.Groups(groups).messageCreated(message);
+        }
+        await PushConversationAsync(conversationId, audience, ct);
+        await RemoveAsync(conversationId, formerViewers.Except(audience).ToList(), ct);
     }
 
     public async Task MessageUpdatedAsync(long messageId, CancellationToken ct)
@@ -55,18 +68,23 @@ public sealed class InboxNotifier(
     {
         var audience = await AudienceAsync(conversationId, ct);
         await PushConversationAsync(conversationId, audience, ct);
-        var removed = formerViewers.Except(audience).ToList();
-        if (removed.Count > 0)
+        await RemoveAsync(conversationId, formerViewers.Except(audience).ToList(), ct);
+    }
+
+    private async Task RemoveAsync(long conversationId, IReadOnlyList<long> removed, CancellationToken ct)
+    {
+        if (removed.Count == 0)
         {
-            // Who has it now, so a screen that had it open can say "taken by <name>" instead of silently closing it.
-            UserRef? assignee;
-            await using (var connection = await db.OpenConnectionAsync(ct))
-            {
-                assignee = await connection.QuerySingleOrDefaultAsync<UserRef>(new CommandDefinition(AssigneeOf, new { conversationId }, cancellationToken: ct));
-            }
-            await hub.Clients.Groups(removed.Select(HubGroups.User).ToList()).conversationRemoved(new ConversationRef(conversationId, assignee));
-            await PushCountersAsync(removed, ct);
+            return;
         }
+        // Who has it now, so a screen that had it open can say "taken by <name>" instead of silently closing it.
+        UserRef? assignee;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            assignee = await connection.QuerySingleOrDefaultAsync<UserRef>(new CommandDefinition(AssigneeOf, new { conversationId }, cancellationToken: ct));
+        }
+        await hub.Clients.Groups(removed.Select(HubGroups.User).ToList()).conversationRemoved(new ConversationRef(conversationId, assignee));
+        await PushCountersAsync(removed, ct);
     }
 
     /// <summary>Only the reader's own view changes on a read: their summary and counters, on all their devices.</summary>

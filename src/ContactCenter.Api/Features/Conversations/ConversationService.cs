@@ -169,15 +169,22 @@ public sealed class ConversationService(
             await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
         }
-        await notifier.MessageCreatedAsync(id.Value, ct);
-        if (mention.NoteId is { } noteId)
+        // One fan-out: the reply (and its mention note), then the summary once, to the audience after the reply's
+        // assignment; whoever lost the conversation to that assignment gets only the removal.
+        var reply = await messages.GetAsync(id.Value, ct);
+        var created = new List<MessageDto>(2);
+        if (reply is not null)
         {
-            await notifier.MessageCreatedAsync(noteId, ct);
+            created.Add(reply);
         }
-        await notifier.ConversationChangedAsync(conversationId, before, ct);
+        if (mention.NoteId is { } noteId && await messages.GetAsync(noteId, ct) is { } note)
+        {
+            created.Add(note);
+        }
+        await notifier.MessagesCreatedAsync(conversationId, created, before, ct);
         await crm.FlushAsync(crmChanges, ct);
         await notices.PushAsync(mention.Notifications);
-        return new ReplyResult(ReplyError.None, await messages.GetAsync(id.Value, ct));
+        return new ReplyResult(ReplyError.None, reply);
     }
 
     private sealed record Inserted(long Id, long Attached);

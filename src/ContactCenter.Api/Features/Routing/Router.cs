@@ -22,13 +22,25 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
 
     private sealed record Candidate(long Id, DateTimeOffset? LastAssignedAt, long OpenCount, string? WorkingHours);
 
-    /// <summary>After an inbound message is stored: route it if its conversation waits unassigned.</summary>
-    public async Task OnInboundAsync(long conversationId, CancellationToken ct)
+    /// <summary>What an assignment changed, for whoever pushes it: who saw the conversation before, and what to push after.</summary>
+    public sealed record Assignment(IReadOnlyList<long> FormerViewers, Crm.CrmChanges CrmChanges, IReadOnlyList<Notifications.CreatedNotification> Notices);
+
+    /// <summary>
+    /// After an inbound message is stored and BEFORE it is pushed: route it if its conversation waits unassigned, so the
+    /// pipeline pushes the message and the conversation once, to the final audience (not to the channel, then again).
+    /// The caller pushes, then calls <see cref="AfterInboundPushAsync"/>.
+    /// </summary>
+    public Task<Assignment?> RouteInboundAsync(long conversationId, CancellationToken ct) => AssignAsync(conversationId, passedFrom: null, ct);
+
+    /// <summary>After the inbound push: the assignment's CRM changes and notices, or the queue figures when it still waits.</summary>
+    public async Task AfterInboundPushAsync(Assignment? assignment, CancellationToken ct)
     {
-        if (!await TryAssignAsync(conversationId, passedFrom: null, ct))
+        if (assignment is null)
         {
             await queue.PushAsync(ct);
+            return;
         }
+        await FollowUpAsync(assignment, ct);
     }
 
     /// <summary>A user came online or freed capacity: drain the queues of their channels, oldest first.</summary>
@@ -94,6 +106,25 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
     /// <summary>Assigns the conversation if its channel routes automatically and someone eligible is online.</summary>
     public async Task<bool> TryAssignAsync(long conversationId, long? passedFrom, CancellationToken ct)
     {
+        if (await AssignAsync(conversationId, passedFrom, ct) is not { } assignment)
+        {
+            return false;
+        }
+        await notifier.ConversationChangedAsync(conversationId, assignment.FormerViewers, ct);
+        await FollowUpAsync(assignment, ct);
+        return true;
+    }
+
+    private async Task FollowUpAsync(Assignment assignment, CancellationToken ct)
+    {
+        await crm.FlushAsync(assignment.CrmChanges, ct);
+        await notifications.PushAsync(assignment.Notices);
+        await queue.PushAsync(ct);
+    }
+
+    /// <summary>The locked, conditional assignment, committed; null when nothing was assigned. Pushes nothing.</summary>
+    private async Task<Assignment?> AssignAsync(long conversationId, long? passedFrom, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         long? chosen;
         IReadOnlyList<long> before;
@@ -108,12 +139,12 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
             // A snoozed conversation is set aside until it wakes (its time or the customer writing); nobody is offered it before.
             if (target is null || target.Status is "resolved" or "snoozed" || target.AssigneeId != passedFrom)
             {
-                return false;
+                return null;
             }
             var rules = ChannelRules.From(JsonNode.Parse(target.Settings)!.AsObject());
             if (rules.Mode is not ("evenly" or "strictly"))
             {
-                return false;
+                return null;
             }
             before = await notifier.AudienceAsync(conversationId, ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -135,7 +166,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
             if (chosen is null)
             {
                 await tx.RollbackAsync(ct);
-                return false;
+                return null;
             }
             var assigned = await connection.ExecuteAsync(new CommandDefinition("""
                 update conversations set assignee_id = @chosen, assigned_at = @now, updated_at = @now
@@ -144,7 +175,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
             if (assigned == 0)
             {
                 await tx.RollbackAsync(ct);
-                return false;
+                return null;
             }
             await connection.ExecuteAsync(new CommandDefinition("""
                 update users set last_assigned_at = @now where id = @chosen;
@@ -162,11 +193,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
             await tx.CommitAsync(ct);
         }
         logger.LogInformation("Conversation {ConversationId} routed to user {UserId}", conversationId, chosen);
-        await notifier.ConversationChangedAsync(conversationId, before, ct);
-        await crm.FlushAsync(crmChanges, ct);
-        await notifications.PushAsync(notices);
-        await queue.PushAsync(ct);
-        return true;
+        return new Assignment(before, crmChanges, notices);
     }
 
     private static async Task<long?> ChooseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Target target, ChannelRules rules, List<Candidate> eligible, CancellationToken ct)
