@@ -7,11 +7,12 @@ import { useResource } from '../../lib/useResource';
 import { useHubEvent } from '../../live';
 import { Link } from '../../router';
 import type { StringKey } from '../../strings';
-import type { DealCard, Id, Pipeline, UserListItem } from '../../types';
+import type { DealCard, Pipeline, UserListItem } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
 import { DealBulkBar } from './DealBulkBar';
 import { FieldFilters } from './FieldFilters';
 import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import { useSelection } from './selection';
 import { StageProgress } from './StageProgress';
 import './lists.css';
 
@@ -26,7 +27,6 @@ export function DealListPage() {
   const defs = useCustomFields('deal');
   const [filters, setFilters] = useState<Record<string, string>>({ pipelineId: '', state: 'open' });
   const [sort, setSort] = useState('-created');
-  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!filters.pipelineId && pipelines.data?.length) {
@@ -35,6 +35,7 @@ export function DealListPage() {
   }, [pipelines.data, filters.pipelineId]);
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
   const list = useListPages<Row>('/api/deals', params);
+  const selection = useSelection(list.items);
   useHubEvent('dealUpdated', () => { void list.reload(); });
   const pipeline = pipelines.data?.find((p) => String(p.id) === filters.pipelineId);
   const fields = (defs.data ?? []).filter((f) => f.pipelineId == null || String(f.pipelineId) === filters.pipelineId);
@@ -47,7 +48,7 @@ export function DealListPage() {
   ];
   const { columns, toggle } = useColumns('cc.dealList.columns', ['title', 'stage', 'amount', 'assignee', 'contact', 'created']);
   const shown = all.filter((c) => c.key === 'title' || columns.includes(c.key));
-  const set = (key: string, value: string) => { setSelected(new Set()); setFilters((f) => ({ ...f, [key]: value })); };
+  const set = (key: string, value: string) => { selection.clear(); setFilters((f) => ({ ...f, [key]: value })); };
 
   function cell(d: Row, key: string) {
     switch (key) {
@@ -64,7 +65,6 @@ export function DealListPage() {
     }
   }
   const toggleSort = (key: string) => setSort((s) => (s === `-${key}` ? key : `-${key}`));
-  const ids: Id[] = list.items.filter((d) => selected.has(String(d.id))).map((d) => d.id);
 
   return (
     <div className="page list-view" data-testid="deal-list">
@@ -114,13 +114,13 @@ export function DealListPage() {
         </label>
         <FieldFilters fields={fields} filters={filters} onChange={set} />
       </form>
-      {ids.length > 0 && <DealBulkBar ids={ids} pipeline={pipeline} users={users.data ?? []} onDone={() => { setSelected(new Set()); void list.reload(); }} />}
+      <DealBulkBar rows={selection.chosen.map((d) => ({ id: d.id, name: d.title }))} pipeline={pipeline} users={users.data ?? []}
+        onDone={() => { selection.clear(); void list.reload(); }} />
       {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
       <table className="list-table">
         <thead>
           <tr>
-            <th><input type="checkbox" aria-label={t('selectAll')} checked={list.items.length > 0 && ids.length === list.items.length}
-              onChange={(e) => setSelected(e.target.checked ? new Set(list.items.map((d) => String(d.id))) : new Set())} /></th>
+            {selection.headCell}
             {shown.map((c) => (
               <th key={c.key} aria-sort={sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined}>
                 {sortable.includes(c.key)
@@ -133,8 +133,7 @@ export function DealListPage() {
         <tbody>
           {list.items.map((d) => (
             <tr key={String(d.id)} data-deal-id={String(d.id)}>
-              <td><input type="checkbox" aria-label={t('selectRow', { name: d.title })} checked={selected.has(String(d.id))}
-                onChange={(e) => setSelected((s) => { const n = new Set(s); if (e.target.checked) n.add(String(d.id)); else n.delete(String(d.id)); return n; })} /></td>
+              <td>{selection.rowBox(d, d.title)}</td>
               {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(d, c.key)}</td>)}
             </tr>
           ))}

@@ -9,12 +9,14 @@ import { Link } from '../../router';
 import type { Lead, UserListItem } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
 import { FieldFilters } from './FieldFilters';
+import { LeadBulkBar } from './LeadBulkBar';
 import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import { useSelection } from './selection';
 import './lists.css';
 
 type Row = Lead & { fields?: Record<string, never>; source?: string | null; createdAt?: string; updatedAt?: string };
 
-/** /leads: the leads as a table with filters, sort, a column choice and CSV export of the filtered rows. */
+/** /leads: the leads as a table with filters, sort, a column choice, bulk actions and CSV export of the filtered rows. */
 export function LeadListPage() {
   const { t, locale } = useI18n();
   const users = useResource<UserListItem[]>('/api/users');
@@ -24,6 +26,7 @@ export function LeadListPage() {
   const [error, setError] = useState<string | null>(null);
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
   const list = useListPages<Row>('/api/leads', params);
+  const selection = useSelection(list.items);
   useHubEvent('leadUpdated', () => { void list.reload(); });
   const fields = defs.data ?? [];
   const all = [
@@ -33,7 +36,7 @@ export function LeadListPage() {
   ];
   const { columns, toggle } = useColumns('cc.leadList.columns', ['title', 'status', 'contact', 'assignee', 'created']);
   const shown = all.filter((c) => c.key === 'title' || columns.includes(c.key));
-  const set = (key: string, value: string) => setFilters((f) => ({ ...f, [key]: value }));
+  const set = (key: string, value: string) => { selection.clear(); setFilters((f) => ({ ...f, [key]: value })); };
 
   function cell(l: Row, key: string) {
     switch (key) {
@@ -77,10 +80,13 @@ export function LeadListPage() {
         <label className="filter check"><input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />{t('overdueOnly')}</label>
         <FieldFilters fields={fields} filters={filters} onChange={set} />
       </form>
+      <LeadBulkBar rows={selection.chosen.map((l) => ({ id: l.id, name: l.title }))} users={users.data ?? []}
+        onDone={() => { selection.clear(); void list.reload(); }} />
       {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
       <table className="list-table">
         <thead>
           <tr>
+            {selection.headCell}
             {shown.map((c) => (
               <th key={c.key} aria-sort={sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined}>
                 {c.key === 'created' || c.key === 'updated'
@@ -93,6 +99,7 @@ export function LeadListPage() {
         <tbody>
           {list.items.map((l) => (
             <tr key={String(l.id)} data-lead-id={String(l.id)}>
+              <td>{selection.rowBox(l, l.title)}</td>
               {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(l, c.key)}</td>)}
             </tr>
           ))}
