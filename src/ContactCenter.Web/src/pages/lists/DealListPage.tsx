@@ -9,9 +9,11 @@ import { Link } from '../../router';
 import type { StringKey } from '../../strings';
 import type { DealCard, Pipeline, UserListItem } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
+import { AssigneeAndCreated, DateFilter, OverdueFilter } from './CommonFilters';
 import { DealBulkBar } from './DealBulkBar';
 import { FieldFilters } from './FieldFilters';
 import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import { ListTable } from './ListTable';
 import { useSelection } from './selection';
 import { StageProgress } from './StageProgress';
 import './lists.css';
@@ -64,7 +66,6 @@ export function DealListPage() {
       default: return showValue((d.fields as Record<string, never> | undefined)?.[key.slice(6)], t('yes'), t('no'));
     }
   }
-  const toggleSort = (key: string) => setSort((s) => (s === `-${key}` ? key : `-${key}`));
 
   return (
     <div className="page list-view" data-testid="deal-list">
@@ -92,21 +93,12 @@ export function DealListPage() {
             <option value="open">{t('stateOpen')}</option><option value="won">{t('stateWon')}</option><option value="lost">{t('stateLost')}</option>
           </select>
         </label>
-        <label className="filter">{t('assignee')}
-          <select value={filters.assigneeId ?? ''} onChange={(e) => set('assigneeId', e.target.value)}>
-            <option value="">{t('allAssignees')}</option>
-            <option value="me">{t('assignedToMe')}</option>
-            <option value="none">{t('unassigned')}</option>
-            {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
-          </select>
-        </label>
         <label className="filter">{t('minAmount')}<input type="number" defaultValue={filters.minAmount} onBlur={(e) => set('minAmount', e.target.value)} /></label>
         <label className="filter">{t('maxAmount')}<input type="number" defaultValue={filters.maxAmount} onBlur={(e) => set('maxAmount', e.target.value)} /></label>
-        <label className="filter">{t('createdFrom')}<input type="date" value={filters.createdFrom ?? ''} onChange={(e) => set('createdFrom', e.target.value)} /></label>
-        <label className="filter">{t('createdTo')}<input type="date" value={filters.createdTo ?? ''} onChange={(e) => set('createdTo', e.target.value)} /></label>
-        <label className="filter">{t('closedFrom')}<input type="date" value={filters.closedFrom ?? ''} onChange={(e) => set('closedFrom', e.target.value)} /></label>
-        <label className="filter">{t('closedTo')}<input type="date" value={filters.closedTo ?? ''} onChange={(e) => set('closedTo', e.target.value)} /></label>
-        <label className="filter check"><input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />{t('overdueOnly')}</label>
+        <AssigneeAndCreated filters={filters} set={set} users={users.data ?? []} />
+        <DateFilter filters={filters} set={set} name="closedFrom" label={t('closedFrom')} />
+        <DateFilter filters={filters} set={set} name="closedTo" label={t('closedTo')} />
+        <OverdueFilter filters={filters} set={set} />
         <label className="filter">{t('sortBy')}
           <select value={sort} onChange={(e) => setSort(e.target.value)}>
             {sortable.flatMap((k) => [`-${k}`, k]).map((s) => <option key={s} value={s}>{t(`sort_${s.replace('-', 'desc_')}` as StringKey)}</option>)}
@@ -117,30 +109,8 @@ export function DealListPage() {
       <DealBulkBar rows={selection.chosen.map((d) => ({ id: d.id, name: d.title }))} pipeline={pipeline} users={users.data ?? []}
         onDone={() => { selection.clear(); void list.reload(); }} />
       {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
-      <table className="list-table">
-        <thead>
-          <tr>
-            {selection.headCell}
-            {shown.map((c) => (
-              <th key={c.key} aria-sort={sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined}>
-                {sortable.includes(c.key)
-                  ? <button type="button" className="sort" onClick={() => toggleSort(c.key)}>{c.label}{sort === c.key ? ' ▲' : sort === `-${c.key}` ? ' ▼' : ''}</button>
-                  : c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((d) => (
-            <tr key={String(d.id)} data-deal-id={String(d.id)}>
-              <td>{selection.rowBox(d, d.title)}</td>
-              {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(d, c.key)}</td>)}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {!list.loading && list.items.length === 0 && <p className="muted">{t('noDeals')}</p>}
-      {list.next && <button type="button" onClick={() => void list.more()} disabled={list.loading}>{t('loadMore')}</button>}
+      <ListTable kind="deal" shown={shown} sortable={sortable} sort={sort} onSort={setSort} items={list.items} selection={selection}
+        cell={cell} empty={t('noDeals')} next={list.next} loading={list.loading} onMore={() => void list.more()} />
     </div>
   );
 }
