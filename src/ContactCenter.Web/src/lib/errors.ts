@@ -10,6 +10,12 @@ export function describeError(e: unknown): string {
   return fields ? `${err.message} (${fields})` : err.message;
 }
 
+/** A form's errors by field from a 400's `errors` (`body` holds the detail when the answer names no field). */
+export function fieldErrors(e: unknown): Record<string, string> {
+  const err = e as { message: string; errors?: Record<string, string[]> };
+  return err.errors ? Object.fromEntries(Object.entries(err.errors).map(([k, v]) => [k, v.join(' ')])) : { body: err.message };
+}
+
 /**
  * `byStatus` says what a status means for this action (409 on a user change: the last active admin), in the user's
  * language; anything else is the server's own words behind "Something went wrong".

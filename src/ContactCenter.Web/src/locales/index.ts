@@ -12,6 +12,7 @@ import { contactsStrings } from './contacts';
 import { cardStrings } from './cards';
 import { fieldStrings } from './fields';
 import { reportStrings } from './reports';
+import { crmUiStrings } from './crmui';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -44,4 +45,5 @@ export const areas = merge(
   cardStrings,
   fieldStrings,
   reportStrings,
+  crmUiStrings,
 );

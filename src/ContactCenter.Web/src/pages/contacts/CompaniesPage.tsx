@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { useI18n } from '../../i18n';
-import { api, ApiError, query } from '../../lib/api';
-import { explain } from '../../lib/errors';
+import { api, ApiError } from '../../lib/api';
+import { explain, fieldErrors } from '../../lib/errors';
 import { money } from '../../lib/format';
 import { Link, navigate } from '../../router';
 import { CustomFieldsEditor } from '../../components/fields/CustomFieldsEditor';
-import { enc, type Company, type CompanyRow, type Page } from './contactsApi';
+import { enc, type Company, type CompanyRow } from './contactsApi';
+import { SearchList } from './SearchList';
 
 /** `/companies` and `/companies/{id}`. */
 export function CompaniesPage({ id }: { id: string | null }) {
@@ -15,44 +16,14 @@ export function CompaniesPage({ id }: { id: string | null }) {
 
 function CompaniesList() {
   const { t } = useI18n();
-  const [q, setQ] = useState('');
-  const [rows, setRows] = useState<CompanyRow[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const load = useCallback(async (search: string, cursor: string | null) => {
-    try {
-      const page = await api<Page<CompanyRow>>(`/api/companies${query({ q: search, cursor })}`);
-      setRows((old) => (cursor ? [...old, ...page.items] : page.items));
-      setNext(page.nextCursor);
-    } catch (e) {
-      setError(explain(e, t));
-    }
-  }, [t]);
-  useEffect(() => {
-    const timer = window.setTimeout(() => { void load(q, null); }, 250);
-    return () => window.clearTimeout(timer);
-  }, [q, load]);
   return (
-    <div className="page contacts-page">
-      <div className="page-head">
-        <h1>{t('companiesTitle')}</h1>
-        <input type="search" className="contacts-search" aria-label={t('companiesSearch')} placeholder={t('companiesSearch')} value={q} onChange={(e) => setQ(e.target.value)} />
-        <button type="button" className="primary" onClick={() => setCreating(true)}>{t('companiesNew')}</button>
-      </div>
-      {error && <p className="error" role="alert">{error}</p>}
-      <ul className="contacts-list" aria-label={t('companiesTitle')}>
-        {rows.map((c) => (
-          <li key={String(c.id)} data-testid="company-row">
-            <Link to={`/companies/${enc(c.id)}`} className="contact-row-name">{c.name}</Link>
-            <span className="muted wrap-anywhere">{[c.email, c.phone, c.website].filter(Boolean).join(' · ')}</span>
-          </li>
-        ))}
-      </ul>
-      {rows.length === 0 && !error && <p className="muted">{t('companiesEmpty')}</p>}
-      {next && <button type="button" onClick={() => void load(q, next)}>{t('contactsMore')}</button>}
+    <>
+      <SearchList<CompanyRow> url="/api/companies" cardPath="/companies" title={t('companiesTitle')} searchLabel={t('companiesSearch')} empty={t('companiesEmpty')} more={t('contactsMore')}
+        rowTestId="company-row" details={(c) => [c.email, c.phone, c.website]}
+        actions={<button type="button" className="primary" onClick={() => setCreating(true)}>{t('companiesNew')}</button>} />
       {creating && <CompanyDialog onClose={() => setCreating(false)} onSaved={(c) => navigate(`/companies/${enc(c.id)}`)} />}
-    </div>
+    </>
   );
 }
 
@@ -110,8 +81,7 @@ function CompanyDialog({ company, onClose, onSaved }: { company?: Company; onClo
     try {
       onSaved(await api<Company>(company ? `/api/companies/${enc(company.id)}` : '/api/companies', { method: company ? 'PATCH' : 'POST', body: form }));
     } catch (e) {
-      const err = e as ApiError;
-      setErrors(err.errors ? Object.fromEntries(Object.entries(err.errors).map(([k, v]) => [k, v.join(' ')])) : { body: err.message });
+      setErrors(fieldErrors(e));
     }
   }
   const labels = { name: t('companyName'), email: t('email'), phone: t('phone'), website: t('companyWebsite'), address: t('companyAddress') };

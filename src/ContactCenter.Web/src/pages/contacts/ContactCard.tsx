@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ContactForm } from '../../components/ContactProfile';
 import { Dialog } from '../../components/Dialog';
+import { CustomFieldsEditor } from '../../components/fields/CustomFieldsEditor';
 import { ChannelIcon } from '../../components/Icons';
 import { useI18n } from '../../i18n';
 import { api, ApiError, query } from '../../lib/api';
@@ -52,6 +53,9 @@ export function ContactCard({ id }: { id: string }) {
                 <dd><CompanyPicker contact={contact} onChanged={() => setVersion((v) => v + 1)} /></dd>
               </dl>
             )}
+          <CustomFieldsEditor entity="contact" values={contact.fields} onChange={async (fields) => {
+            setContact(await api<ContactCardData>(`/api/contacts/${enc(id)}`, { method: 'PATCH', body: { fields } }));
+          }} />
           <h2>{t('identities')}</h2>
           <ul className="identities">
             {contact.identities.map((i) => (

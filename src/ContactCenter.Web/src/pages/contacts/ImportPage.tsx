@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import type { CustomField } from '../../components/fields/fieldTypes';
+import { useCustomFields } from '../../components/fields/useCustomFields';
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
 import { explain } from '../../lib/errors';
@@ -25,6 +27,13 @@ export function ImportPage() {
   const [progress, setProgress] = useState<Progress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const contactFields = useCustomFields('contact');
+  const leadFields = useCustomFields('lead');
+  // The server's rule (ImportFields): a lead import fills the lead's field of a key, else the contact's.
+  const custom: CustomField[] = entity === 'lead'
+    ? [...(leadFields.data ?? []), ...(contactFields.data ?? []).filter((c) => !(leadFields.data ?? []).some((l) => l.key === c.key))]
+    : contactFields.data ?? [];
+  const targets = [...FIELDS[entity], ...custom.map((f) => `field.${f.key}`)];
 
   async function choose(f: File | null) {
     setFile(f); setPreview(null); setReport(null); setImportId(null); setProgress(null); setError(null);
@@ -41,6 +50,10 @@ export function ImportPage() {
       for (const [field, hints] of Object.entries(words)) {
         const i = header.findIndex((h) => hints.some((w) => h.includes(w)));
         if (i >= 0) guess[field] = String(i);
+      }
+      for (const f of custom) {
+        const i = header.indexOf(f.label.trim().toLowerCase());
+        if (i >= 0) guess[`field.${f.key}`] = String(i);
       }
       setMap(guess);
     } catch (e) {
@@ -64,7 +77,8 @@ export function ImportPage() {
     form.append('file', file);
     form.append('entity', entity);
     form.append('hasHeader', String(hasHeader));
-    form.append('map', JSON.stringify(Object.fromEntries(Object.entries(map).filter(([, v]) => v !== '').map(([k, v]) => [k, Number(v)]))));
+    // Only what this entity offers: a field mapped before switching to contacts would be refused.
+    form.append('map', JSON.stringify(Object.fromEntries(Object.entries(map).filter(([k, v]) => v !== '' && targets.includes(k)).map(([k, v]) => [k, Number(v)]))));
     try {
       setReport(null);
       const accepted = await api<{ id: Id; total: number }>('/api/imports', { form });
@@ -79,6 +93,14 @@ export function ImportPage() {
 
   const columns = preview ? Math.max(0, ...preview.rows.map((r) => r.length)) : 0;
   const header = hasHeader && preview ? preview.rows[0] : null;
+  // A built-in field (`name`) or a custom one (`field.city`): which column of the file fills it.
+  const columnPick = (target: string, label: string) => (
+    <label key={target}><span>{t('importMapField', { field: label })}</span>
+      <select value={map[target] ?? ''} onChange={(e) => setMap({ ...map, [target]: e.target.value })} data-testid={`map-${target}`}>
+        <option value="">{t('importNotMapped')}</option>
+        {Array.from({ length: columns }, (_, i) => <option key={i} value={String(i)}>{header?.[i] || t('importColumn', { n: i + 1 })}</option>)}
+      </select></label>
+  );
   return (
     <div className="page import-page">
       <div className="page-head"><h1>{t('importTitle')}</h1></div>
@@ -99,13 +121,13 @@ export function ImportPage() {
                 <tbody>{preview.rows.map((r, i) => <tr key={i}>{r.map((c, j) => <td key={j}>{c}</td>)}</tr>)}</tbody>
               </table>
             </div>
-            {FIELDS[entity].map((field) => (
-              <label key={field}><span>{t('importMapField', { field: t(`field_${field}` as StringKey) })}</span>
-                <select value={map[field] ?? ''} onChange={(e) => setMap({ ...map, [field]: e.target.value })} data-testid={`map-${field}`}>
-                  <option value="">{t('importNotMapped')}</option>
-                  {Array.from({ length: columns }, (_, i) => <option key={i} value={String(i)}>{header?.[i] || t('importColumn', { n: i + 1 })}</option>)}
-                </select></label>
-            ))}
+            {FIELDS[entity].map((field) => columnPick(field, t(`field_${field}` as StringKey)))}
+            {custom.length > 0 && (
+              <fieldset className="import-custom-fields">
+                <legend>{t('importCustomFields')}</legend>
+                {custom.map((f) => columnPick(`field.${f.key}`, f.label))}
+              </fieldset>
+            )}
             <div className="dialog-buttons"><button type="submit" className="primary" disabled={importId != null && !report}>{t('importRun')}</button></div>
           </>
         )}

@@ -5,7 +5,7 @@ import type { FieldValues } from '../../components/fields/fieldTypes';
 
 export interface Page<T> { items: T[]; nextCursor: string | null }
 export interface ContactRow { id: Id; name: string; email: string | null; phone: string | null; companyId: Id | null; companyName: string | null; createdAt: string }
-export type ContactCardData = ContactProfileData & { companyId: Id | null; companyName: string | null };
+export type ContactCardData = ContactProfileData & { companyId: Id | null; companyName: string | null; fields?: FieldValues };
 export interface TimelineEntry { id: Id; type: string; at: string; actor: { type: string; id: Id | null; name: string | null }; data: Record<string, unknown> }
 export interface CompanyRow { id: Id; name: string; phone: string | null; email: string | null; website: string | null; createdAt: string }
 export interface Company extends CompanyRow {

@@ -7,11 +7,14 @@ import { useResource } from '../../lib/useResource';
 import { useHubEvent } from '../../live';
 import { Link } from '../../router';
 import type { StringKey } from '../../strings';
-import type { DealCard, Id, Pipeline, UserListItem } from '../../types';
+import type { DealCard, Pipeline, UserListItem } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
+import { AssigneeAndCreated, DateFilter, OverdueFilter } from './CommonFilters';
 import { DealBulkBar } from './DealBulkBar';
 import { FieldFilters } from './FieldFilters';
 import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import { ListTable } from './ListTable';
+import { useSelection } from './selection';
 import { StageProgress } from './StageProgress';
 import './lists.css';
 
@@ -26,7 +29,6 @@ export function DealListPage() {
   const defs = useCustomFields('deal');
   const [filters, setFilters] = useState<Record<string, string>>({ pipelineId: '', state: 'open' });
   const [sort, setSort] = useState('-created');
-  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!filters.pipelineId && pipelines.data?.length) {
@@ -35,6 +37,7 @@ export function DealListPage() {
   }, [pipelines.data, filters.pipelineId]);
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
   const list = useListPages<Row>('/api/deals', params);
+  const selection = useSelection(list.items);
   useHubEvent('dealUpdated', () => { void list.reload(); });
   const pipeline = pipelines.data?.find((p) => String(p.id) === filters.pipelineId);
   const fields = (defs.data ?? []).filter((f) => f.pipelineId == null || String(f.pipelineId) === filters.pipelineId);
@@ -47,7 +50,7 @@ export function DealListPage() {
   ];
   const { columns, toggle } = useColumns('cc.dealList.columns', ['title', 'stage', 'amount', 'assignee', 'contact', 'created']);
   const shown = all.filter((c) => c.key === 'title' || columns.includes(c.key));
-  const set = (key: string, value: string) => { setSelected(new Set()); setFilters((f) => ({ ...f, [key]: value })); };
+  const set = (key: string, value: string) => { selection.clear(); setFilters((f) => ({ ...f, [key]: value })); };
 
   function cell(d: Row, key: string) {
     switch (key) {
@@ -63,8 +66,6 @@ export function DealListPage() {
       default: return showValue((d.fields as Record<string, never> | undefined)?.[key.slice(6)], t('yes'), t('no'));
     }
   }
-  const toggleSort = (key: string) => setSort((s) => (s === `-${key}` ? key : `-${key}`));
-  const ids: Id[] = list.items.filter((d) => selected.has(String(d.id))).map((d) => d.id);
 
   return (
     <div className="page list-view" data-testid="deal-list">
@@ -92,21 +93,12 @@ export function DealListPage() {
             <option value="open">{t('stateOpen')}</option><option value="won">{t('stateWon')}</option><option value="lost">{t('stateLost')}</option>
           </select>
         </label>
-        <label className="filter">{t('assignee')}
-          <select value={filters.assigneeId ?? ''} onChange={(e) => set('assigneeId', e.target.value)}>
-            <option value="">{t('allAssignees')}</option>
-            <option value="me">{t('assignedToMe')}</option>
-            <option value="none">{t('unassigned')}</option>
-            {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
-          </select>
-        </label>
         <label className="filter">{t('minAmount')}<input type="number" defaultValue={filters.minAmount} onBlur={(e) => set('minAmount', e.target.value)} /></label>
         <label className="filter">{t('maxAmount')}<input type="number" defaultValue={filters.maxAmount} onBlur={(e) => set('maxAmount', e.target.value)} /></label>
-        <label className="filter">{t('createdFrom')}<input type="date" value={filters.createdFrom ?? ''} onChange={(e) => set('createdFrom', e.target.value)} /></label>
-        <label className="filter">{t('createdTo')}<input type="date" value={filters.createdTo ?? ''} onChange={(e) => set('createdTo', e.target.value)} /></label>
-        <label className="filter">{t('closedFrom')}<input type="date" value={filters.closedFrom ?? ''} onChange={(e) => set('closedFrom', e.target.value)} /></label>
-        <label className="filter">{t('closedTo')}<input type="date" value={filters.closedTo ?? ''} onChange={(e) => set('closedTo', e.target.value)} /></label>
-        <label className="filter check"><input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />{t('overdueOnly')}</label>
+        <AssigneeAndCreated filters={filters} set={set} users={users.data ?? []} />
+        <DateFilter filters={filters} set={set} name="closedFrom" label={t('closedFrom')} />
+        <DateFilter filters={filters} set={set} name="closedTo" label={t('closedTo')} />
+        <OverdueFilter filters={filters} set={set} />
         <label className="filter">{t('sortBy')}
           <select value={sort} onChange={(e) => setSort(e.target.value)}>
             {sortable.flatMap((k) => [`-${k}`, k]).map((s) => <option key={s} value={s}>{t(`sort_${s.replace('-', 'desc_')}` as StringKey)}</option>)}
@@ -114,34 +106,11 @@ export function DealListPage() {
         </label>
         <FieldFilters fields={fields} filters={filters} onChange={set} />
       </form>
-      {ids.length > 0 && <DealBulkBar ids={ids} pipeline={pipeline} users={users.data ?? []} onDone={() => { setSelected(new Set()); void list.reload(); }} />}
+      <DealBulkBar rows={selection.chosen.map((d) => ({ id: d.id, name: d.title }))} pipeline={pipeline} users={users.data ?? []}
+        onDone={() => { selection.clear(); void list.reload(); }} />
       {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
-      <table className="list-table">
-        <thead>
-          <tr>
-            <th><input type="checkbox" aria-label={t('selectAll')} checked={list.items.length > 0 && ids.length === list.items.length}
-              onChange={(e) => setSelected(e.target.checked ? new Set(list.items.map((d) => String(d.id))) : new Set())} /></th>
-            {shown.map((c) => (
-              <th key={c.key} aria-sort={sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined}>
-                {sortable.includes(c.key)
-                  ? <button type="button" className="sort" onClick={() => toggleSort(c.key)}>{c.label}{sort === c.key ? ' ▲' : sort === `-${c.key}` ? ' ▼' : ''}</button>
-                  : c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((d) => (
-            <tr key={String(d.id)} data-deal-id={String(d.id)}>
-              <td><input type="checkbox" aria-label={t('selectRow', { name: d.title })} checked={selected.has(String(d.id))}
-                onChange={(e) => setSelected((s) => { const n = new Set(s); if (e.target.checked) n.add(String(d.id)); else n.delete(String(d.id)); return n; })} /></td>
-              {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(d, c.key)}</td>)}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {!list.loading && list.items.length === 0 && <p className="muted">{t('noDeals')}</p>}
-      {list.next && <button type="button" onClick={() => void list.more()} disabled={list.loading}>{t('loadMore')}</button>}
+      <ListTable kind="deal" shown={shown} sortable={sortable} sort={sort} onSort={setSort} items={list.items} selection={selection}
+        cell={cell} empty={t('noDeals')} next={list.next} loading={list.loading} onMore={() => void list.more()} />
     </div>
   );
 }

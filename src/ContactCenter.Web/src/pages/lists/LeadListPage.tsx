@@ -8,13 +8,17 @@ import { useHubEvent } from '../../live';
 import { Link } from '../../router';
 import type { Lead, UserListItem } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
+import { AssigneeAndCreated, OverdueFilter } from './CommonFilters';
 import { FieldFilters } from './FieldFilters';
+import { LeadBulkBar } from './LeadBulkBar';
 import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import { ListTable } from './ListTable';
+import { useSelection } from './selection';
 import './lists.css';
 
 type Row = Lead & { fields?: Record<string, never>; source?: string | null; createdAt?: string; updatedAt?: string };
 
-/** /leads: the leads as a table with filters, sort, a column choice and CSV export of the filtered rows. */
+/** /leads: the leads as a table with filters, sort, a column choice, bulk actions and CSV export of the filtered rows. */
 export function LeadListPage() {
   const { t, locale } = useI18n();
   const users = useResource<UserListItem[]>('/api/users');
@@ -24,6 +28,7 @@ export function LeadListPage() {
   const [error, setError] = useState<string | null>(null);
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
   const list = useListPages<Row>('/api/leads', params);
+  const selection = useSelection(list.items);
   useHubEvent('leadUpdated', () => { void list.reload(); });
   const fields = defs.data ?? [];
   const all = [
@@ -33,7 +38,7 @@ export function LeadListPage() {
   ];
   const { columns, toggle } = useColumns('cc.leadList.columns', ['title', 'status', 'contact', 'assignee', 'created']);
   const shown = all.filter((c) => c.key === 'title' || columns.includes(c.key));
-  const set = (key: string, value: string) => setFilters((f) => ({ ...f, [key]: value }));
+  const set = (key: string, value: string) => { selection.clear(); setFilters((f) => ({ ...f, [key]: value })); };
 
   function cell(l: Row, key: string) {
     switch (key) {
@@ -47,7 +52,6 @@ export function LeadListPage() {
       default: return showValue((l.fields as Record<string, never> | undefined)?.[key.slice(6)], t('yes'), t('no'));
     }
   }
-  const toggleSort = (key: string) => setSort((s) => (s === `-${key}` ? key : `-${key}`));
 
   return (
     <div className="page list-view" data-testid="lead-list">
@@ -63,43 +67,16 @@ export function LeadListPage() {
             {['new', 'in_work', 'converted', 'junk'].map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>
-        <label className="filter">{t('assignee')}
-          <select value={filters.assigneeId ?? ''} onChange={(e) => set('assigneeId', e.target.value)}>
-            <option value="">{t('allAssignees')}</option>
-            <option value="me">{t('assignedToMe')}</option>
-            <option value="none">{t('unassigned')}</option>
-            {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
-          </select>
-        </label>
+        <AssigneeAndCreated filters={filters} set={set} users={users.data ?? []} />
         <label className="filter">{t('source')}<input type="text" defaultValue={filters.source} onBlur={(e) => set('source', e.target.value.trim())} /></label>
-        <label className="filter">{t('createdFrom')}<input type="date" value={filters.createdFrom ?? ''} onChange={(e) => set('createdFrom', e.target.value)} /></label>
-        <label className="filter">{t('createdTo')}<input type="date" value={filters.createdTo ?? ''} onChange={(e) => set('createdTo', e.target.value)} /></label>
-        <label className="filter check"><input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => set('overdue', e.target.checked ? 'true' : '')} />{t('overdueOnly')}</label>
+        <OverdueFilter filters={filters} set={set} />
         <FieldFilters fields={fields} filters={filters} onChange={set} />
       </form>
+      <LeadBulkBar rows={selection.chosen.map((l) => ({ id: l.id, name: l.title }))} users={users.data ?? []}
+        onDone={() => { selection.clear(); void list.reload(); }} />
       {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
-      <table className="list-table">
-        <thead>
-          <tr>
-            {shown.map((c) => (
-              <th key={c.key} aria-sort={sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined}>
-                {c.key === 'created' || c.key === 'updated'
-                  ? <button type="button" className="sort" onClick={() => toggleSort(c.key)}>{c.label}{sort === c.key ? ' ▲' : sort === `-${c.key}` ? ' ▼' : ''}</button>
-                  : c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((l) => (
-            <tr key={String(l.id)} data-lead-id={String(l.id)}>
-              {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(l, c.key)}</td>)}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {!list.loading && list.items.length === 0 && <p className="muted">{t('noLeads')}</p>}
-      {list.next && <button type="button" onClick={() => void list.more()} disabled={list.loading}>{t('loadMore')}</button>}
+      <ListTable kind="lead" shown={shown} sortable={['created', 'updated']} sort={sort} onSort={setSort} items={list.items} selection={selection}
+        cell={cell} empty={t('noLeads')} next={list.next} loading={list.loading} onMore={() => void list.more()} />
     </div>
   );
 }

@@ -1,0 +1,59 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useI18n } from '../../i18n';
+import { api, query } from '../../lib/api';
+import { explain } from '../../lib/errors';
+import { Link } from '../../router';
+import type { Id } from '../../types';
+import { enc, type Page } from './contactsApi';
+
+/**
+ * `/contacts` and `/companies`: a search box (the server matches as the person types, 250 ms after the last key),
+ * one line per row linking to its card, keyset "More". `actions` go beside the search (new, import).
+ */
+export function SearchList<T extends { id: Id; name: string }>({ url, cardPath, title, searchLabel, empty, more, rowTestId, details, actions }: {
+  url: string; cardPath: string; title: string; searchLabel: string; empty: string; more: string; rowTestId: string;
+  details: (row: T) => (string | null | undefined)[]; actions: ReactNode;
+}) {
+  const { t } = useI18n();
+  const [q, setQ] = useState('');
+  const [rows, setRows] = useState<T[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async (search: string, cursor: string | null) => {
+    try {
+      const page = await api<Page<T>>(`${url}${query({ q: search, cursor })}`);
+      setRows((old) => (cursor ? [...old, ...page.items] : page.items));
+      setNext(page.nextCursor);
+      setError(null);
+    } catch (e) {
+      setError(explain(e, t));
+    }
+  }, [url, t]);
+
+  useEffect(() => {
+    const timer = window.setTimeout(() => { void load(q, null); }, 250);
+    return () => window.clearTimeout(timer);
+  }, [q, load]);
+
+  return (
+    <div className="page contacts-page">
+      <div className="page-head">
+        <h1>{title}</h1>
+        <input type="search" className="contacts-search" aria-label={searchLabel} placeholder={searchLabel} value={q} onChange={(e) => setQ(e.target.value)} />
+        {actions}
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      <ul className="contacts-list" aria-label={title}>
+        {rows.map((r) => (
+          <li key={String(r.id)} data-testid={rowTestId}>
+            <Link to={`${cardPath}/${enc(r.id)}`} className="contact-row-name">{r.name}</Link>
+            <span className="muted wrap-anywhere">{details(r).filter(Boolean).join(' · ')}</span>
+          </li>
+        ))}
+      </ul>
+      {rows.length === 0 && !error && <p className="muted">{empty}</p>}
+      {next && <button type="button" onClick={() => void load(q, next)}>{more}</button>}
+    </div>
+  );
+}
