@@ -189,8 +189,10 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
     /// <summary>The conversation's summary as each of the given users sees it (their own unread count), in one query.</summary>
     public async Task<IReadOnlyList<(long UserId, ConversationSummary Summary)>> SummariesForAsync(long conversationId, IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
+        // A generic plan: one conversation by id, and the planner spent 1.6 ms per inbound message planning this afresh for
+        // 0.2 ms of execution (bench, 2026-12-03).
         var sql = $"""
-            select me.id as me, {SummaryColumns}
+            {Database.DatabaseExtensions.GenericPlan}select me.id as me, {SummaryColumns}
             from unnest(@userIds) as me(id)
             cross join conversations c
             {SummaryJoins.Replace("r.user_id = @me", "r.user_id = me.id", StringComparison.Ordinal)}
