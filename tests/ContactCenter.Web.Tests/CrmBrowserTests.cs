@@ -154,7 +154,13 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var report = (await Fx.ApiAsync(supervisor.Token, HttpMethod.Get,
             $"/api/stats/response-times?from={today:yyyy-MM-dd}T00:00:00Z&to={today.AddDays(1):yyyy-MM-dd}T00:00:00Z"))!;
         var todayMedian = report["overall"]!["firstResponse"]!["median"]!.GetValue<double>();
-        var mine = report["byUser"]!.AsArray().Single(u => u!["name"]!.GetValue<string>() == managerName)!;
+        // The page's tables ask for the last week up to today 23:59:59, so today is a partial day there, read from the raw
+        // events; the whole-day query above reads today from the daily rollup, whose percentiles are within 2.47 % of the raw
+        // ones (1.52 s and 1.49 s print as "2s" and "1s": the CI run of 2026-12-03 hit it). The table is checked against the
+        // page's own range; the chart below asks per whole day, like the query above.
+        var pageReport = (await Fx.ApiAsync(supervisor.Token, HttpMethod.Get,
+            $"/api/stats/response-times?from={today.AddDays(-7):yyyy-MM-dd}T00:00:00Z&to={today:yyyy-MM-dd}T23:59:59Z"))!;
+        var mine = pageReport["byUser"]!.AsArray().Single(u => u!["name"]!.GetValue<string>() == managerName)!;
         var myMedian = mine["firstResponse"]!["median"]!.GetValue<double>();
         Assert.True(myMedian >= 1, $"first response {myMedian}s");
 
