@@ -6,7 +6,12 @@ namespace ContactCenter.Benchmarks.Infrastructure;
 /// <summary>Direct SQL the benchmark needs around the app: bulk users, counts, server statistics.</summary>
 public sealed class BenchDb(string connectionString) : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource db = new NpgsqlDataSourceBuilder(connectionString) { Name = "bench" }.Build();
+    // Seeding copies millions of rows whose triggers keep rollups: on a busy machine finishing one COPY took longer than
+    // Npgsql's default 30-second command timeout (a run failed so), so the bench's own commands may take minutes.
+    private readonly NpgsqlDataSource db = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 600 }.ConnectionString)
+    {
+        Name = "bench",
+    }.Build();
 
     public NpgsqlDataSource Source => db;
 

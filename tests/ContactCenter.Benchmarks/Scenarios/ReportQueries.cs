@@ -89,7 +89,8 @@ public static class ReportQueries
             select 'deal', d.id, 'call', 'Call back', d.created_at + interval '1 hour', d.assignee_id, d.created_at + make_interval(mins => (d.id % 90)::int), d.assignee_id
             from deals d where d.id % 10 = 0 and not exists (select 1 from activities a where a.subject_type = 'deal' and a.subject_id = d.id)
             """);
-        await ctx.AppDb.ExecuteAsync("analyze deals, deal_stage_history, leads, activities");
+        // Vacuumed as autovacuum would have done by then on a live system, so index-only reads see a set visibility map.
+        await ctx.AppDb.ExecuteAsync("vacuum analyze deals, deal_stage_history, deal_funnel, leads, activities");
     }
 
     /// <summary>The plans of the reports' core reads, on record in the table: which index each one walks.</summary>
@@ -97,19 +98,16 @@ public static class ReportQueries
     {
         (string Figure, string Sql, object[] Args)[] reads =
         [
-            ("Funnel: stage history of a year", """
-                explain select h.deal_id from stages s join deal_stage_history h on h.stage_id = s.id and h.entered_at >= now() - interval '365 days' and h.entered_at < now()
-                join deals d on d.id = h.deal_id where s.pipeline_id = $1
-                """, [seeded.PipelineId]),
+            ("Funnel: one manager's deals of 30 days (deal_funnel)", """
+                explain select f.stages, count(*), sum(f.amount) from deal_funnel f
+                where f.pipeline_id = $1 and f.assignee_id = $2 and f.first_at >= now() - interval '30 days' and f.first_at < now() and f.last_at < now()
+                group by f.stages
+                """, [seeded.PipelineId, seeded.Managers[0].Id]),
             ("Sales / outcomes: deals closed in 30 days", """
                 explain select d.outcome, count(*), sum(d.amount) from deals d where d.closed_at >= now() - interval '30 days' and d.closed_at < now() and d.outcome is not null group by 1
                 """, []),
-            ("Speed to lead: first touch of a contact", """
-                explain select min(m.created_at) from conversations c cross join lateral (
-                    select m.created_at from messages m where m.conversation_id = c.id and m.created_at >= now() - interval '30 days'
-                      and ((m.sender_type = 'user' and m.direction = 'outbound') or (m.metadata ->> 'kind' = 'call' and (m.direction = 'outbound' or m.metadata ->> 'callMissed' = 'false')))
-                    order by m.created_at limit 1) m
-                where c.contact_id = (select min(id) from contacts)
+            ("Speed to lead: leads created in 30 days (first touch kept)", """
+                explain select count(*), count(l.first_touch_at) from leads l where l.created_at >= now() - interval '30 days' and l.created_at < now()
                 """, []),
             ("Speed to lead: deals created in 30 days", """
                 explain select count(*) from deals d where d.created_at >= now() - interval '30 days' and d.created_at < now() and d.lead_id is null
@@ -121,7 +119,8 @@ public static class ReportQueries
                 .Where(l => l.Contains("Index", StringComparison.Ordinal) || l.Contains("Seq Scan", StringComparison.Ordinal))
                 .Select(l => l.Trim().TrimStart('-', '>', ' ')));
             var indexed = !plan.Contains("Seq Scan on deals", StringComparison.Ordinal) && !plan.Contains("Seq Scan on messages", StringComparison.Ordinal)
-                && !plan.Contains("Seq Scan on deal_stage_history", StringComparison.Ordinal);
+                && !plan.Contains("Seq Scan on deal_stage_history", StringComparison.Ordinal) && !plan.Contains("Seq Scan on deal_funnel", StringComparison.Ordinal)
+                && !plan.Contains("Seq Scan on leads", StringComparison.Ordinal);
             ctx.Report.Add(new Row(Scenario, "EXPLAIN " + figure, indexed ? "index" : "scan", Goal: "no sequential scan of a big table", Met: indexed,
                 Note: plan.Length > 300 ? plan[..300] : plan));
         }

@@ -27,7 +27,7 @@ public sealed class SalesReport(NpgsqlDataSource db)
     }
 
     // The grouping key is chosen by a parameter among fixed expressions (never SQL text from the caller); the period
-    // is read through deals_closed_idx, which covers every column used here.
+    // is read through deals_closed_cover_idx (migration 1124), which covers every column used here.
     private const string Sql = """
         select g.key, max(g.label) as label,
                count(*) filter (where g.outcome = 'won') as won,

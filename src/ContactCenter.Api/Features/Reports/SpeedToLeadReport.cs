@@ -47,32 +47,20 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
         public string? AssigneeName { get; init; }
     }
 
-    // Each subject costs a few index probes: the contact's conversations (conversations_contact_idx), the first touch
-    // message of each (messages_touch_idx), its activities (activities_subject_idx) and its conversation's channel.
+    // The first touch is kept on each lead and deal by the database (migration 1122, triggers on messages, activities,
+    // conversations and the subjects), so a period's subjects are read from the creation-date indexes alone; the channel
+    // (one probe per subject) only when grouping by it.
     private const string Subjects = """
         with subjects as materialized (
-            select s.kind, s.id, s.title, s.created_at, s.assignee_id, s.source, s.open, s.channel_id,
-                   least(
-                       (select min(m.created_at)
-                        from conversations c
-                        cross join lateral (
-                            select m.created_at from messages m
-                            where m.conversation_id = c.id and m.created_at >= s.created_at
-                              and ((m.sender_type = 'user' and m.direction = 'outbound')
-                                   or (m.metadata ->> 'kind' = 'call' and (m.direction = 'outbound' or m.metadata ->> 'callMissed' = 'false')))
-                            order by m.created_at limit 1) m
-                        where c.contact_id = s.contact_id),
-                       (select min(a.completed_at) from activities a
-                        where a.subject_type = s.kind and a.subject_id = s.id and a.completed_at >= s.created_at)) as touched_at
-            from (
-                select 'lead' as kind, l.id, l.title, l.created_at, l.assignee_id, l.source, l.contact_id, l.status in ('new', 'in_work') as open,
-                       (select c.channel_id from conversations c where c.lead_id = l.id order by c.id limit 1) as channel_id
-                from leads l where l.created_at >= @from and l.created_at < @to
-                union all
-                select 'deal', d.id, d.title, d.created_at, d.assignee_id, d.source, d.contact_id, d.closed_at is null,
-                       (select c.channel_id from conversations c where c.deal_id = d.id order by c.id limit 1)
-                from deals d where d.created_at >= @from and d.created_at < @to and d.lead_id is null
-            ) s
+            select 'lead' as kind, l.id, l.title, l.created_at, l.assignee_id, l.source, l.status in ('new', 'in_work') as open,
+                   case when @groupBy = 'channel' then (select c.channel_id from conversations c where c.lead_id = l.id order by c.id limit 1) end as channel_id,
+                   l.first_touch_at as touched_at
+            from leads l where l.created_at >= @from and l.created_at < @to
+            union all
+            select 'deal', d.id, d.title, d.created_at, d.assignee_id, d.source, d.closed_at is null,
+                   case when @groupBy = 'channel' then (select c.channel_id from conversations c where c.deal_id = d.id order by c.id limit 1) end,
+                   d.first_touch_at
+            from deals d where d.created_at >= @from and d.created_at < @to and d.lead_id is null
         )
         """;
 

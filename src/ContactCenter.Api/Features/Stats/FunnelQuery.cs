@@ -43,28 +43,44 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
 
     public async Task<Funnel?> ReadAsync(long pipelineId, DateTimeOffset from, DateTimeOffset to, FunnelFilter filter, CancellationToken ct)
     {
-        // The stage history of the period is read once (stages' (stage_id, entered_at) index), then counted per stage.
+        // Deals are counted by the set of stages they entered in the period, kept per deal and pipeline in deal_funnel
+        // (migration 1124): a deal whose entries all fall inside the period brings its kept set from the index alone;
+        // one with entries on both sides of an edge (few) has its period's entries read from the history. The sets are
+        // then grouped (a handful of distinct paths), so each stage sums a few rows.
         const string sql = """
             select exists(select 1 from pipelines where id = @pipelineId);
-            with entered as materialized (
-                select h.deal_id, h.stage_id, s.sort, s.semantic, d.amount
-                from stages s
-                join deal_stage_history h on h.stage_id = s.id and h.entered_at >= @from and h.entered_at < @to
-                join deals d on d.id = h.deal_id
-                where s.pipeline_id = @pipelineId
-                  and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and (@source::text is null or d.source = @source)
-            ), per_stage as (
-                select stage_id, count(*) as entered, sum(amount) as amount
-                from (select distinct deal_id, stage_id, amount from entered) e group by stage_id
-            ), furthest as (
-                select deal_id, max(sort) filter (where semantic <> 'lost') as sort, max(amount) as amount from entered group by deal_id
+            with paths as materialized (
+                select stages, sum(n) as n, sum(amount) as amount
+                from (
+                    select f.stages, count(*) as n, sum(f.amount) as amount
+                    from deal_funnel f
+                    where f.pipeline_id = @pipelineId and f.first_at >= @from and f.first_at < @to and f.last_at < @to
+                      and (@assigneeId::bigint is null or f.assignee_id = @assigneeId) and (@source::text is null or f.source = @source)
+                    group by f.stages
+                    union all
+                    select e.stages, 1, e.amount
+                    from (
+                        select f.deal_id, f.amount,
+                               array(select distinct h.stage_id from deal_stage_history h join stages s on s.id = h.stage_id and s.pipeline_id = @pipelineId
+                                     where h.deal_id = f.deal_id and h.entered_at >= @from and h.entered_at < @to order by h.stage_id) as stages
+                        from deal_funnel f
+                        where f.pipeline_id = @pipelineId and f.first_at < @to and f.last_at >= @from and (f.first_at < @from or f.last_at >= @to)
+                          and (@assigneeId::bigint is null or f.assignee_id = @assigneeId) and (@source::text is null or f.source = @source)
+                    ) e
+                ) x
+                group by stages
             ), reach as (
-                -- Deals per furthest step, so each stage sums a handful of rows instead of scanning every deal again.
-                select sort, count(*) as n, sum(amount) as amount from furthest where sort is not null group by sort
+                -- A path's furthest step: its last open stage in order, or won. Lost stages are exits, not steps.
+                select (select max(s.sort) from stages s where s.id = any(p.stages) and s.semantic <> 'lost') as sort, p.n, p.amount from paths p
+            ), per_stage as (
+                select s.id as stage_id, sum(p.n) as entered, sum(p.amount) as amount
+                from stages s join paths p on s.id = any(p.stages)
+                where s.pipeline_id = @pipelineId
+                group by s.id
             )
             select s.id as stage_id, s.name, s.semantic, s.sort,
-                   coalesce(p.entered, 0) as entered, coalesce(p.amount, 0) as amount,
-                   case when s.semantic = 'lost' then coalesce(p.entered, 0) else (select coalesce(sum(r.n), 0)::bigint from reach r where r.sort >= s.sort) end as reached,
+                   coalesce(p.entered, 0)::bigint as entered, coalesce(p.amount, 0) as amount,
+                   case when s.semantic = 'lost' then coalesce(p.entered, 0)::bigint else (select coalesce(sum(r.n), 0)::bigint from reach r where r.sort >= s.sort) end as reached,
                    case when s.semantic = 'lost' then coalesce(p.amount, 0) else (select coalesce(sum(r.amount), 0) from reach r where r.sort >= s.sort) end as reached_amount
             from stages s left join per_stage p on p.stage_id = s.id
             where s.pipeline_id = @pipelineId
