@@ -29,6 +29,38 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_managers_lists_hold_the_deals_and_leads_of_the_conversations_they_see_and_no_others()
+    {
+        var (admin, m1, m2, m1Id, m2Id) = await PeopleAsync();
+        using var _a = admin; using var _1 = m1; using var _2 = m2;
+        // Nobody's deals and leads, each linked to one conversation: unassigned in M1's channel (M1 sees it), assigned to M1
+        // in a channel M1 is not a member of (M1 sees it), assigned to M2 in M1's channel (M1 does not see it).
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("""
+                with ch as (insert into channels (kind, name) values ('api', 'Lists A'), ('api', 'Lists B') returning id, name),
+                     member as (insert into channel_members (channel_id, user_id) select id, @m1Id from ch where name = 'Lists A'),
+                     ct as (insert into contacts (name) values ('List contact') returning id),
+                     pipeline as (select p.id, (select s.id from stages s where s.pipeline_id = p.id order by s.sort limit 1) as stage from pipelines p where p.is_default),
+                     d as (insert into deals (contact_id, pipeline_id, stage_id, title, amount)
+                           select ct.id, pipeline.id, pipeline.stage, t, 1 from ct, pipeline, unnest(array['Seen unassigned', 'Seen mine', 'Colleague''s']) t returning id, title),
+                     l as (insert into leads (contact_id, title, status) select ct.id, t, 'new' from ct, unnest(array['Seen unassigned', 'Seen mine', 'Colleague''s']) t returning id, title)
+                insert into conversations (channel_id, contact_id, thread_key, assignee_id, deal_id, lead_id)
+                select case when d.title = 'Seen mine' then (select id from ch where name = 'Lists B') else (select id from ch where name = 'Lists A') end,
+                       (select id from ct), d.title,
+                       case d.title when 'Seen mine' then @m1Id when 'Colleague''s' then @m2Id end, d.id, l.id
+                from d join l on l.title = d.title
+                """, new { m1Id, m2Id });
+        }
+
+        Assert.Equal(["Seen mine", "Seen unassigned"], Titles(await (await m1.GetAsync("/api/deals")).OkJsonAsync()).Order());
+        Assert.Equal(["Seen mine", "Seen unassigned"], Titles(await (await m1.GetAsync("/api/leads")).OkJsonAsync()).Order());
+        Assert.Equal(["Colleague's"], Titles(await (await m2.GetAsync("/api/deals")).OkJsonAsync()));
+        Assert.Equal(["Colleague's"], Titles(await (await m2.GetAsync("/api/leads")).OkJsonAsync()));
+        Assert.Equal(3, (await (await admin.GetAsync("/api/deals")).OkJsonAsync())["items"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task Deals_filter_sort_and_page_and_a_second_manager_sees_only_their_own()
     {
         var (admin, m1, m2, m1Id, _) = await PeopleAsync();

@@ -19,6 +19,22 @@ public static class CrmAccess
         (@staff or d.assignee_id = @me or exists (select 1 from conversations vc where vc.deal_id = d.id and {ConversationSeen}))
         """;
 
+    /// <summary>
+    /// <see cref="DealVisible"/> for a manager's list, as a set: the deals assigned to them and those of the conversations
+    /// they see, hashed once, which the list then filters and sorts. The per-row form probes each deal's conversations while
+    /// walking the sort index past the colleagues' deals (a manager's deal list at 100,000 deals took ~0.5 s).
+    /// </summary>
+    public const string DealVisibleSet = $"""
+        d.id in (select md.id from deals md where md.assignee_id = @me
+                 union select vc.deal_id from conversations vc where vc.deal_id is not null and {ConversationSeen})
+        """;
+
+    /// <summary><see cref="LeadVisible"/> for a manager's list, as a set (see <see cref="DealVisibleSet"/>).</summary>
+    public const string LeadVisibleSet = $"""
+        l.id in (select ml.id from leads ml where ml.assignee_id = @me
+                 union select vc.lead_id from conversations vc where vc.lead_id is not null and {ConversationSeen})
+        """;
+
     /// <summary>Over alias `l` (leads).</summary>
     public const string LeadVisible = $"""
         (@staff or l.assignee_id = @me or exists (select 1 from conversations vc where vc.lead_id = l.id and {ConversationSeen}))
