@@ -21,6 +21,7 @@ public sealed class MailboxReader(
     IMailboxLease lease,
     IEmailStore store,
     IInboundPipeline pipeline,
+    IUnhandledInboundSink unhandled,
     IMessageStatusSink statuses,
     IChannelDirectory channels,
     EmailOptions options,
@@ -301,7 +302,7 @@ public sealed class MailboxReader(
         var externalId = "email:" + message.ExternalId;
         try
         {
-            await pipeline.RecordUnhandledAsync(new UnhandledInbound(channel.Id, externalId, "email", payload), ct);
+            await unhandled.RecordUnhandledAsync(new UnhandledInbound(channel.Id, externalId, "email", payload), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
