@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ContactCenter.Api.Features.Stats;
 using ContactCenter.Api.Outbound;
 using ContactCenter.Api.Realtime;
 using Dapper;
