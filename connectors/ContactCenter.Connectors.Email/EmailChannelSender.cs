@@ -20,7 +20,7 @@ namespace ContactCenter.Connectors.Email;
 /// encoded). 4xx and connection problems retry; 5xx fail with the server's words.
 /// </summary>
 public sealed partial class EmailChannelSender(
-    EmailStore store, IChannelDirectory channels, IAttachmentContent files, OutboundGuard guard, IOptions<EmailOptions> options, ILogger<EmailChannelSender> logger) : IChannelSender
+    IEmailStore store, IChannelDirectory channels, IAttachmentContent files, OutboundGuard guard, IOptions<EmailOptions> options, ILogger<EmailChannelSender> logger) : IChannelSender
 {
     public string Kind => ChannelKinds.Email;
 
@@ -112,7 +112,7 @@ public sealed partial class EmailChannelSender(
         return new SendOutcome.Sent(mime.MessageId);
     }
 
-    internal static MimeMessage Build(OutboundMessage message, EmailSettings settings, EmailStore.ThreadInfo thread,
+    internal static MimeMessage Build(OutboundMessage message, EmailSettings settings, IEmailStore.ThreadInfo thread,
         IReadOnlyList<(OutboundAttachment File, Stream Content)> attachments, out Dictionary<string, string> metadata)
     {
         var mime = new MimeMessage();

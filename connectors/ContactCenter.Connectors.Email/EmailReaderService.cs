@@ -1,31 +1,31 @@
 using ContactCenter.Core.Net;
+using System.Data.Common;
 using System.Text.Json.Nodes;
 using ContactCenter.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ContactCenter.Connectors.Email;
 
 /// <summary>
 /// On every node: finds the enabled email channels and runs a <see cref="MailboxReader"/> for each whose mailbox lease
-/// it can take (pg_try_advisory_lock), so each mailbox is read by exactly one node and a dead node's mailboxes are
-/// taken over at the next scan. Readers are spread: every scan is a heartbeat in email_reader_nodes, and a node reads
+/// it can take (<see cref="IEmailStore.TryLeaseMailboxAsync"/>), so each mailbox is read by exactly one node and a dead
+/// node's mailboxes are taken over at the next scan. Readers are spread: every scan is a heartbeat in email_reader_nodes, and a node reads
 /// at most ceil(channels / live nodes) mailboxes, handing its latest ones back when another node joins.
 /// A changed or disabled channel restarts or stops its reader.
 /// </summary>
 public sealed class EmailReaderService(
-    NpgsqlDataSource db,
-    EmailStore store,
+    IEmailStore store,
     IInboundPipeline pipeline,
+    IUnhandledInboundSink unhandled,
     IMessageStatusSink statuses,
     IChannelDirectory channels,
     IOptions<EmailOptions> options,
     OutboundGuard guard,
     ILoggerFactory loggers) : BackgroundService
 {
-    private sealed record Running(string Settings, MailboxLease Lease, CancellationTokenSource Stop, Task Task, long Order);
+    private sealed record Running(string Settings, IMailboxLease Lease, CancellationTokenSource Stop, Task Task, long Order);
 
     private readonly Dictionary<long, Running> readers = [];
     private readonly string nodeId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -114,7 +114,7 @@ public sealed class EmailReaderService(
             {
                 await store.LeaveAsync(nodeId, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception ex) when (ex is DbException or InvalidOperationException or ObjectDisposedException)
             {
                 logger.LogDebug(ex, "Could not remove this node from email_reader_nodes; it expires after {Timeout}", options.Value.NodeTimeout);
             }
@@ -165,14 +165,14 @@ public sealed class EmailReaderService(
             {
                 continue;
             }
-            var lease = await MailboxLease.TryAcquireAsync(db, row.Id, ct);
+            var lease = await store.TryLeaseMailboxAsync(row.Id, ct);
             if (lease is null)
             {
                 continue; // another node reads it
             }
             var channel = new ChannelInfo(row.Id, ChannelKinds.Email, "", true, JsonNode.Parse(row.Settings)!.AsObject(), null);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var reader = new MailboxReader(channel, lease, store, pipeline, statuses, channels, options.Value, guard, loggers.CreateLogger<MailboxReader>());
+            var reader = new MailboxReader(channel, lease, store, pipeline, unhandled, statuses, channels, options.Value, guard, loggers.CreateLogger<MailboxReader>());
             var task = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
             lock (readers)
             {

@@ -1,4 +1,5 @@
 using ContactCenter.Core.Net;
+using System.Data.Common;
 using System.Net.Sockets;
 using ContactCenter.Core;
 using MailKit;
@@ -7,20 +8,20 @@ using MailKit.Search;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using Npgsql;
 
 namespace ContactCenter.Connectors.Email;
 
 /// <summary>
-/// Reads one channel's INBOX while its node holds the mailbox lease (<see cref="MailboxLease"/>): syncs every UID
+/// Reads one channel's INBOX while its node holds the mailbox lease (<see cref="IMailboxLease"/>): syncs every UID
 /// above the stored one, storing each message before moving the stored UID past it, then waits in IDLE (or polls)
 /// and reconnects with backoff on any failure. A UIDVALIDITY change restarts the sync; Message-IDs keep it duplicate-free.
 /// </summary>
 public sealed class MailboxReader(
     ChannelInfo channel,
-    MailboxLease lease,
-    EmailStore store,
+    IMailboxLease lease,
+    IEmailStore store,
     IInboundPipeline pipeline,
+    IUnhandledInboundSink unhandled,
     IMessageStatusSink statuses,
     IChannelDirectory channels,
     EmailOptions options,
@@ -29,6 +30,9 @@ public sealed class MailboxReader(
 {
     /// <summary>Tries to store one email before it is parked in unhandled_inbound (with backoff between tries).</summary>
     public const int StoreAttempts = 3;
+
+    /// <summary>Status errors about one email the reader could not store start with this (connection errors do not).</summary>
+    public const string StoreFailurePrefix = "IMAP reader: ";
 
     private readonly EmailSettings settings = EmailSettings.From(channel);
     private volatile bool changed;
@@ -138,7 +142,7 @@ public sealed class MailboxReader(
 
     private async Task SyncAsync(IMailFolder inbox, CancellationToken ct)
     {
-        var state = await lease.UseAsync(c => EmailStore.GetStateAsync(c, channel.Id, ct));
+        var state = await lease.GetStateAsync(ct);
         var validity = (long)inbox.UidValidity;
         IList<UniqueId> uids;
         long last;
@@ -151,7 +155,7 @@ public sealed class MailboxReader(
             }
             uids = await inbox.SearchAsync(SearchQuery.DeliveredAfter(DateTime.UtcNow.Date.AddDays(-options.InitialImportDays)), ct);
             last = 0;
-            await lease.UseAsync(c => EmailStore.SaveStateAsync(c, channel.Id, validity, 0, ct));
+            await lease.SaveStateAsync(validity, 0, ct);
         }
         else
         {
@@ -168,7 +172,7 @@ public sealed class MailboxReader(
             {
                 await ProcessAsync(inbox, uid, validity, sizes.GetValueOrDefault(uid.Id), ct);
                 // Moved forward only after the message is stored (or deliberately skipped).
-                await lease.UseAsync(c => EmailStore.SaveStateAsync(c, channel.Id, validity, uid.Id, ct));
+                await lease.SaveStateAsync(validity, uid.Id, ct);
             }
         }
     }
@@ -230,7 +234,7 @@ public sealed class MailboxReader(
                 // Shown once per message: after a reconnect the retries must not hide a later, more precise report.
                 failingUid = uid.Id;
                 await TryAsync(() => channels.SetStatusErrorAsync(channel.Id,
-                    $"{EmailStore.StoreFailurePrefix}the email UID {uid.Id} ({verdict.Message.ExternalId}) could not be stored: {error.Message}; retrying",
+                    $"{StoreFailurePrefix}the email UID {uid.Id} ({verdict.Message.ExternalId}) could not be stored: {error.Message}; retrying",
                     CancellationToken.None));
             }
             if (attempt < StoreAttempts)
@@ -298,27 +302,30 @@ public sealed class MailboxReader(
         var externalId = "email:" + message.ExternalId;
         try
         {
-            await pipeline.RecordUnhandledAsync(new UnhandledInbound(channel.Id, externalId, "email", payload), ct);
+            await unhandled.RecordUnhandledAsync(new UnhandledInbound(channel.Id, externalId, "email", payload), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             var problem = $"the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}) nor kept in unhandled_inbound ({ex.Message}); it will be tried again";
-            await TryAsync(() => channels.SetStatusErrorAsync(channel.Id, EmailStore.StoreFailurePrefix + problem, CancellationToken.None));
+            await TryAsync(() => channels.SetStatusErrorAsync(channel.Id, StoreFailurePrefix + problem, CancellationToken.None));
             throw new InvalidOperationException(problem, ex);
         }
         failingUid = null;
         logger.LogError("Email channel {ChannelId}: UID {Uid} could not be stored; kept in unhandled_inbound as {ExternalId}", channel.Id, uid.Id, externalId);
         // Stays on the channel until its set-up is checked again: people must look at the parked email.
         await TryAsync(() => channels.SetStatusErrorAsync(channel.Id,
-            $"{EmailStore.StoreFailurePrefix}the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}); it was kept with its raw MIME in unhandled_inbound.",
+            $"{StoreFailurePrefix}the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}); it was kept with its raw MIME in unhandled_inbound.",
             CancellationToken.None));
     }
 
-    /// <summary>Data errors are the message's fault; storage outages are not (then the reader stops and retries the same UID).</summary>
+    /// <summary>
+    /// Data errors are the message's fault; storage outages are not (then the reader stops and retries the same UID).
+    /// An error the database server reported carries an SQLSTATE; a client-side one (connection lost, pool exhausted) has none.
+    /// </summary>
     private static bool IsPoison(Exception ex, CancellationToken ct) =>
         !ct.IsCancellationRequested && ex is not OperationCanceledException and not OutOfMemoryException and not LeaseLostException
-        && ex is not NpgsqlException { IsTransient: true } && ex is not SocketException && ex is not TimeoutException
-        && !(ex is NpgsqlException && ex is not PostgresException);
+        && ex is not DbException { IsTransient: true } && ex is not SocketException && ex is not TimeoutException
+        && ex is not DbException { SqlState: null };
 
     private async Task<EmailVerdict> OversizedAsync(IMailFolder inbox, UniqueId uid, long size, EmailParser.Context context, CancellationToken ct)
     {

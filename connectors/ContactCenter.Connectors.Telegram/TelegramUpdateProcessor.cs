@@ -6,7 +6,7 @@ using Telegram.Bot.Types;
 namespace ContactCenter.Connectors.Telegram;
 
 /// <summary>Stores one update, whichever way it came (webhook or polling). Returns only after it is stored.</summary>
-public sealed class TelegramUpdateProcessor(IInboundPipeline pipeline, IConversationNotes notes, TelegramClients clients, ICsatRatings ratings,
+public sealed class TelegramUpdateProcessor(IInboundPipeline pipeline, IUnhandledInboundSink unhandled, IConversationNotes notes, TelegramClients clients, ICsatRatings ratings,
     ILogger<TelegramUpdateProcessor> logger)
 {
     public async Task<TelegramInbound> ProcessAsync(ChannelInfo channel, Update update, string raw, CancellationToken ct)
@@ -41,7 +41,7 @@ public sealed class TelegramUpdateProcessor(IInboundPipeline pipeline, IConversa
                 break;
             case TelegramInbound.Unhandled u:
                 logger.LogWarning("Telegram channel {ChannelId}: update {UpdateId} ({Kind}) is not handled; stored for review", channel.Id, update.Id, u.Value.Kind);
-                await pipeline.RecordUnhandledAsync(u.Value, ct);
+                await unhandled.RecordUnhandledAsync(u.Value, ct);
                 break;
         }
         return mapped;

@@ -5,7 +5,7 @@ namespace ContactCenter.Connectors.Vk;
 
 /// <summary>Stores one Callback API event; returns only once it is durably stored, so the webhook may answer `ok`.</summary>
 public sealed class VkEventProcessor(
-    IInboundPipeline pipeline, IVkStore store, IConversationNotes notes, VkNames names, TimeProvider clock, ILogger<VkEventProcessor> logger)
+    IInboundPipeline pipeline, IUnhandledInboundSink unhandled, IVkStore store, IConversationNotes notes, VkNames names, TimeProvider clock, ILogger<VkEventProcessor> logger)
 {
     public async Task<VkInbound> ProcessAsync(ChannelInfo channel, VkInbound mapped, CancellationToken ct)
     {
@@ -31,7 +31,7 @@ public sealed class VkEventProcessor(
                 if (result == VkRecordResult.NoConversation)
                 {
                     logger.LogWarning("VK channel {ChannelId}: a community message to {User} with no conversation here; stored for review", channel.Id, c.Value.PeerAddress);
-                    await pipeline.RecordUnhandledAsync(new UnhandledInbound(channel.Id, "reply:" + c.Value.ExternalId, "message_reply", c.Value.RawPayload), ct);
+                    await unhandled.RecordUnhandledAsync(new UnhandledInbound(channel.Id, "reply:" + c.Value.ExternalId, "message_reply", c.Value.RawPayload), ct);
                 }
                 break;
             case VkInbound.CommunityEdit ce:
@@ -53,7 +53,7 @@ public sealed class VkEventProcessor(
                 break;
             case VkInbound.Unhandled u:
                 logger.LogWarning("VK channel {ChannelId}: event {Kind} is not handled; stored for review", channel.Id, u.Value.Kind);
-                await pipeline.RecordUnhandledAsync(u.Value, ct);
+                await unhandled.RecordUnhandledAsync(u.Value, ct);
                 break;
         }
         return mapped;

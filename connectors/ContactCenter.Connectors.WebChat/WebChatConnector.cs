@@ -11,7 +11,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace ContactCenter.Connectors.WebChat;
 
-/// <summary>The company's own site as channels: the chat widget (`webchat`) and web forms (`webform`).</summary>
+/// <summary>
+/// The company's own site as channels: the chat widget (`webchat`) and web forms (`webform`). The host must register an
+/// <see cref="IWebChatStore"/> (it owns the storage).
+/// </summary>
 public static class WebChatConnector
 {
     public static IHostApplicationBuilder AddWebChatConnector(this IHostApplicationBuilder builder)
@@ -28,7 +31,6 @@ public static class WebChatConnector
         services.AddSingleton<IReadReceiptRelay, WebchatReadRelay>();
         services.AddSingleton<VisitorTokens>();
         services.AddSingleton<SiteRateLimiter>();
-        services.AddSingleton<WebChatStore>();
         services.AddSingleton<WidgetScript>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, VisitorAuthenticationHandler>(VisitorAuth.Scheme, null);
         services.AddSingleton<IAuthorizationHandler, AllowedPageHandler>();

@@ -53,7 +53,7 @@ public static class WhatsAppWebhookEndpoint
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> Receive(long channelId, HttpRequest request, IChannelDirectory channels, IInboundPipeline pipeline,
-        IMessageStatusSink sink, IWhatsAppOptOuts optOuts, IOptions<WhatsAppOptions> options, ILoggerFactory loggers, CancellationToken ct)
+        IUnhandledInboundSink unhandled, IMessageStatusSink sink, IWhatsAppOptOuts optOuts, IOptions<WhatsAppOptions> options, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(WhatsAppWebhookEndpoint));
         var channel = await channels.FindAsync(channelId, ct);
@@ -103,7 +103,7 @@ public static class WhatsAppWebhookEndpoint
         }
         foreach (var item in batch.Unhandled)
         {
-            await pipeline.RecordUnhandledAsync(item, ct);
+            await unhandled.RecordUnhandledAsync(item, ct);
         }
         foreach (var status in batch.Statuses)
         {

@@ -26,7 +26,7 @@ public static class FormsApi
     }
 
     private static async Task<IResult> Submit(string formKey, HttpContext http, IChannelDirectory channels, SiteRateLimiter limiter,
-        IInboundPipeline pipeline, WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        IInboundPipeline pipeline, IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
     {
         var channel = await channels.FindByPublicKeyAsync(formKey, ct);
         if (WidgetChannels.Check(channel, http.Request, ChannelKinds.Webform) is { } refused)

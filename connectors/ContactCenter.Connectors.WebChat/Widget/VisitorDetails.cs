@@ -47,7 +47,7 @@ public sealed record VisitorDetails(string? Name, string? Email, string? Phone)
     /// A visitor whose channel asks a pre-chat form must fill its required fields before the first message; null when
     /// they may send (no form, a conversation already, or the required details are known).
     /// </summary>
-    public static async Task<ValidationProblem?> PreChatMissingAsync(ChannelInfo channel, Visitor visitor, WebChatStore store, CancellationToken ct)
+    public static async Task<ValidationProblem?> PreChatMissingAsync(ChannelInfo channel, Visitor visitor, IWebChatStore store, CancellationToken ct)
     {
         var form = WidgetSettings.PreChat(channel.Settings);
         if (!form.Enabled || await store.ConversationOfAsync(visitor, ct) is not null)

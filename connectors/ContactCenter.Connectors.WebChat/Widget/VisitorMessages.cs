@@ -16,7 +16,7 @@ public static class VisitorMessages
     public sealed record Draft(Visitor Visitor, string ClientMessageId, string? Text, IReadOnlyList<InboundAttachment> Attachments,
         IReadOnlyDictionary<string, string>? Extra = null);
 
-    public static async Task<WidgetMessage> IngestAsync(Draft draft, HttpContext http, WebChatStore store, IInboundPipeline pipeline,
+    public static async Task<WidgetMessage> IngestAsync(Draft draft, HttpContext http, IWebChatStore store, IInboundPipeline pipeline,
         IHubContext<WidgetHub, IWidgetClient> hub, ILogger logger, CancellationToken ct)
     {
         var visitor = draft.Visitor;

@@ -9,7 +9,7 @@ namespace ContactCenter.Connectors.WebChat.Widget;
 /// backplane). A visitor who is away reads it from history when they come back, so a push is `sent`. Files stay where
 /// they are: the widget shows them as links/images fetched from the visitor-authorised attachment route.
 /// </summary>
-public sealed class WebchatChannelSender(WebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub) : IChannelSender
+public sealed class WebchatChannelSender(IWebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub) : IChannelSender
 {
     public string Kind => ChannelKinds.Webchat;
 
@@ -36,7 +36,7 @@ public sealed class WebchatChannelSender(WebChatStore store, IHubContext<WidgetH
 }
 
 /// <summary>Shows a widget visitor that a manager is typing. Best effort: a lost typing hint is harmless.</summary>
-public sealed class WebchatTypingRelay(WebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WebchatTypingRelay> logger) : ITypingRelay
+public sealed class WebchatTypingRelay(IWebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WebchatTypingRelay> logger) : ITypingRelay
 {
     public async Task ManagerTypingAsync(long conversationId, string managerName, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace ContactCenter.Connectors.WebChat.Widget;
 /// Shows a widget visitor that a manager read their messages: after a read mark is stored, the conversation's newest
 /// read message goes to the visitor's open widgets. Best effort: the history carries the same mark (`readUpTo`).
 /// </summary>
-public sealed class WebchatReadRelay(WebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WebchatReadRelay> logger) : IReadReceiptRelay
+public sealed class WebchatReadRelay(IWebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WebchatReadRelay> logger) : IReadReceiptRelay
 {
     public async Task ConversationReadAsync(long conversationId, CancellationToken cancellationToken)
     {

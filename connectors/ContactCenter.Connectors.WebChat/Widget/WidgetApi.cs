@@ -63,7 +63,7 @@ public static class WidgetApi
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult, ValidationProblem>> Session(
         string widgetKey, SessionRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens,
-        SiteRateLimiter limiter, WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        SiteRateLimiter limiter, IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
     {
         var channel = await channels.FindByPublicKeyAsync(widgetKey, ct);
         if (WidgetChannels.Check(channel, http.Request, ChannelKinds.Webchat) is { } refused)
@@ -122,7 +122,7 @@ public static class WidgetApi
 
     private static async Task<Results<Created<WidgetMessage>, ProblemHttpResult, ValidationProblem>> Send(
         SendRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        WebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
+        IWebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
         ILogger<WidgetHub> logger, CancellationToken ct)
     {
         var (visitor, channel, refused) = await AuthorizeAsync(http, channels, tokens, ct);
@@ -160,7 +160,7 @@ public static class WidgetApi
 
     private static async Task<Results<Ok<WidgetPage>, ProblemHttpResult>> List(
         string? cursor, int? limit, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
     {
         var (visitor, _, refused) = await AuthorizeAsync(http, channels, tokens, ct);
         if (refused is not null)
@@ -185,7 +185,7 @@ public static class WidgetApi
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Profile(
         ProfileRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
     {
         var (visitor, _, refused) = await AuthorizeAsync(http, channels, tokens, ct);
         if (refused is not null)

@@ -26,7 +26,7 @@ public static class WidgetFilesApi
     }
 
     private static async Task<Results<Created<WidgetMessage>, ProblemHttpResult, ValidationProblem>> Upload(
-        HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter, WebChatStore store,
+        HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter, IWebChatStore store,
         IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options, ILogger<WidgetHub> logger,
         CancellationToken ct)
     {
@@ -100,7 +100,7 @@ public static class WidgetFilesApi
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
-        long id, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter, WebChatStore store,
+        long id, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter, IWebChatStore store,
         IAttachmentContent files, IOptions<WebChatOptions> options, CancellationToken ct)
     {
         var (visitor, _, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);

@@ -35,7 +35,7 @@ public static class WidgetFormsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> PreChat(
         PreChatRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        WebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
     {
         var (visitor, channel, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);
         if (refused is not null)
@@ -78,7 +78,7 @@ public static class WidgetFormsApi
 
     private static async Task<Results<Created<OfflineResponse>, ProblemHttpResult, ValidationProblem>> Offline(
         OfflineRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        WebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
+        IWebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
         ILogger<WidgetHub> logger, CancellationToken ct)
     {
         var (visitor, channel, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);

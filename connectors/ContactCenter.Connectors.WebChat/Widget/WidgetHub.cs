@@ -9,7 +9,7 @@ namespace ContactCenter.Connectors.WebChat.Widget;
 /// <see cref="WebchatTypingRelay"/>, read marks through <see cref="WebchatReadRelay"/>. The visitor's own typing goes
 /// the other way through <see cref="Typing"/>.
 /// </summary>
-public sealed class WidgetHub(WebChatStore store, ICustomerTyping customerTyping, TimeProvider clock) : Hub<IWidgetClient>
+public sealed class WidgetHub(IWebChatStore store, ICustomerTyping customerTyping, TimeProvider clock) : Hub<IWidgetClient>
 {
     private static readonly TimeSpan TypingEvery = TimeSpan.FromSeconds(1);
 

@@ -33,7 +33,9 @@ public static class InboxExtensions
         services.AddSingleton<InboundStore>();
         services.AddSingleton<InboundBatchStore>();
         services.AddSingleton<InboundBatcher>();
-        services.AddSingleton<IInboundPipeline, InboundPipeline>();
+        services.AddSingleton<InboundPipeline>();
+        services.AddSingleton<IInboundPipeline>(sp => sp.GetRequiredService<InboundPipeline>());
+        services.AddSingleton<IUnhandledInboundSink>(sp => sp.GetRequiredService<InboundPipeline>());
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<Search.SearchQueries>();

@@ -16,7 +16,7 @@ namespace ContactCenter.Api.Inbound;
 /// timeline entry, bump unread state and queue follow-up work. The push to SignalR happens right after commit, in-process.
 /// </summary>
 public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, MessageQueries messages, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock,
-    AppTelemetry telemetry, ILogger<InboundPipeline> logger) : IInboundPipeline
+    AppTelemetry telemetry, ILogger<InboundPipeline> logger) : IInboundPipeline, IUnhandledInboundSink
 {
     private sealed record Existing(long Id, long ConversationId, long ContactId);
 

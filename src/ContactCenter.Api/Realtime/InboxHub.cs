@@ -8,7 +8,7 @@ namespace ContactCenter.Api.Realtime;
 /// <summary>Thin on purpose: joins the caller's groups, and forwards read marks and typing to the services REST uses.</summary>
 [Authorize]
 public sealed class InboxHub(ConversationService conversations, ConversationQueries queries, InboxNotifier notifier,
-    Features.Routing.PresenceTracker presence, Features.Routing.Router router, Features.Stats.QueueFeed queue,
+    Features.Routing.PresenceTracker presence, Features.Routing.Router router, Features.Routing.QueueFeed queue,
     HubSessions sessions, SessionStamps stamps) : Hub<IInboxClient>
 {
     public override async Task OnConnectedAsync()

@@ -14,7 +14,7 @@ namespace ContactCenter.Api.Realtime;
 public sealed class InboxNotifier(
     IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
     ConversationQueries conversations, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays,
-    IEnumerable<IReadReceiptRelay> readRelays) : ICustomerTyping
+    IEnumerable<IReadReceiptRelay> readRelays) : ICustomerTyping, IConversationPushes
 {
     public async Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct)
     {

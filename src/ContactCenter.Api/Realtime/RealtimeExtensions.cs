@@ -25,6 +25,7 @@ public static class RealtimeExtensions
         }
         builder.Services.AddSingleton<InboxNotifier>();
         builder.Services.AddSingleton<Core.ICustomerTyping>(sp => sp.GetRequiredService<InboxNotifier>());
+        builder.Services.AddSingleton<Features.Conversations.IConversationPushes>(sp => sp.GetRequiredService<InboxNotifier>());
         builder.Services.AddSingleton<CounterPushes>();
         builder.Services.AddHostedService<BackplaneWatch>();
         return builder;

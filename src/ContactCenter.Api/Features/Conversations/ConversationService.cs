@@ -1,6 +1,5 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Routing;
-using ContactCenter.Api.Realtime;
 using Dapper;
 using Npgsql;
 
@@ -8,7 +7,7 @@ namespace ContactCenter.Api.Features.Conversations;
 
 /// <summary>What managers do to conversations, shared by REST and the hub. Each change commits, then pushes.</summary>
 public sealed class ConversationService(
-    NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, InboxNotifier notifier, ResponseTimes responseTimes, Router router,
+    NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, IConversationPushes notifier, ResponseTimes responseTimes, Router router,
     IEnumerable<Core.IChannelSender> senders, Crm.CrmNotifier crm, TimeProvider clock,
     Hours.CsatSurveys csat, Notifications.Mentions mentions, Notifications.NotificationStore notices)
 {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Routing;
-using ContactCenter.Api.Realtime;
 using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -24,7 +23,7 @@ public sealed record SnoozeOptions
 /// reopen makes an older job a no-op. Every change is a system note in the thread and is pushed after commit.
 /// </summary>
 public sealed class SnoozeService(
-    NpgsqlDataSource db, ConversationQueries queries, InboxNotifier notifier, IBackgroundJobClient jobs, TimeProvider clock,
+    NpgsqlDataSource db, ConversationQueries queries, IConversationPushes notifier, IBackgroundJobClient jobs, TimeProvider clock,
     IOptions<SnoozeOptions> options, ILogger<SnoozeService> logger)
 {
     public const string SweepJob = "wake-snoozed-conversations";

@@ -1,4 +1,3 @@
-using ContactCenter.Api.Realtime;
 using ContactCenter.Core;
 using Dapper;
 using Npgsql;
@@ -11,7 +10,7 @@ namespace ContactCenter.Api.Features.Conversations;
 /// unblocked, blocked again gives three notes; five failing sends to a blocked bot give one); pushed as `messageCreated`
 /// after commit.
 /// </summary>
-public sealed class SystemNotes(NpgsqlDataSource db, InboxNotifier notifier) : IConversationNotes
+public sealed class SystemNotes(NpgsqlDataSource db, IConversationPushes notifier) : IConversationNotes
 {
     public async Task<bool> AddOnceForContactAsync(long channelId, string address, string key, string text, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using ContactCenter.Api.Features.Stats;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Api.Realtime;
 using Dapper;

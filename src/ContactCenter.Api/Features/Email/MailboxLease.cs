@@ -1,15 +1,16 @@
+using ContactCenter.Connectors.Email;
+using Dapper;
 using Npgsql;
+using static ContactCenter.Connectors.Email.IMailboxLease;
 
-namespace ContactCenter.Connectors.Email;
-
-public sealed class LeaseLostException(Exception inner) : Exception("The mailbox lease connection was lost.", inner);
+namespace ContactCenter.Api.Features.Email;
 
 /// <summary>
 /// A session-level PostgreSQL advisory lock on one mailbox, held on its own connection for as long as this node
 /// reads it: exactly one node reads a mailbox at a time. The reader's sync state is written on the same connection,
 /// so a node that lost the lock (its connection died) cannot move the state.
 /// </summary>
-public sealed class MailboxLease : IAsyncDisposable
+public sealed class MailboxLease : IMailboxLease
 {
     private readonly NpgsqlConnection connection;
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -44,7 +45,20 @@ public sealed class MailboxLease : IAsyncDisposable
         return null;
     }
 
-    public async Task<T> UseAsync<T>(Func<NpgsqlConnection, Task<T>> action)
+    public Task<MailboxState?> GetStateAsync(CancellationToken ct) => UseAsync(c =>
+        c.QuerySingleOrDefaultAsync<MailboxState>(new CommandDefinition(
+            "select uid_validity, last_uid from email_mailbox_state where channel_id = @channelId", new { channelId = ChannelId }, cancellationToken: ct)));
+
+    public Task SaveStateAsync(long uidValidity, long uid, CancellationToken ct) => UseAsync(c =>
+        c.ExecuteAsync(new CommandDefinition("""
+            insert into email_mailbox_state (channel_id, uid_validity, last_uid, updated_at) values (@channelId, @uidValidity, @uid, now())
+            on conflict (channel_id) do update set
+                last_uid = case when email_mailbox_state.uid_validity = excluded.uid_validity
+                                then greatest(email_mailbox_state.last_uid, excluded.last_uid) else excluded.last_uid end,
+                uid_validity = excluded.uid_validity, updated_at = now()
+            """, new { channelId = ChannelId, uidValidity, uid }, cancellationToken: ct)));
+
+    private async Task<T> UseAsync<T>(Func<NpgsqlConnection, Task<T>> action)
     {
         await gate.WaitAsync();
         try
@@ -61,12 +75,6 @@ public sealed class MailboxLease : IAsyncDisposable
         }
     }
 
-    public Task UseAsync(Func<NpgsqlConnection, Task> action) => UseAsync<bool>(async c =>
-    {
-        await action(c);
-        return true;
-    });
-
     /// <summary>False when the lock's connection is gone (then another node may hold the mailbox).</summary>
     public async Task<bool> IsAliveAsync()
     {
@@ -75,7 +83,7 @@ public sealed class MailboxLease : IAsyncDisposable
             await UseAsync(async c =>
             {
                 await using var command = new NpgsqlCommand("select 1", c);
-                await command.ExecuteScalarAsync();
+                return await command.ExecuteScalarAsync();
             });
             return true;
         }

@@ -1,11 +1,10 @@
 using ContactCenter.Api.Features.Conversations;
-using ContactCenter.Api.Features.Routing;
 using ContactCenter.Api.Realtime;
 using Dapper;
 using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 
-namespace ContactCenter.Api.Features.Stats;
+namespace ContactCenter.Api.Features.Routing;
 
 /// <summary>A queued (unassigned) conversation as the supervisor's row shows it: who waits, since when, and what they wrote last.</summary>
 public sealed record QueueItem(

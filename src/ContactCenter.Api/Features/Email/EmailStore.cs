@@ -1,22 +1,18 @@
 using System.Text.Json;
+using ContactCenter.Connectors.Email;
 using Dapper;
 using Npgsql;
+using static ContactCenter.Connectors.Email.IEmailStore;
 
-namespace ContactCenter.Connectors.Email;
+namespace ContactCenter.Api.Features.Email;
 
 /// <summary>
-/// The email connector's own SQL: mailbox sync state (table email_mailbox_state, migration 0300), thread lookups
-/// by Message-ID, and what an outbound reply needs to thread in the customer's mail client.
+/// The email connector's SQL, kept by the host: enabled mailboxes and reader nodes, mailbox leases with their sync state
+/// (table email_mailbox_state, migration 0300, in <see cref="MailboxLease"/>), thread lookups by Message-ID, and what an
+/// outbound reply needs to thread in the customer's mail client.
 /// </summary>
-public sealed class EmailStore(NpgsqlDataSource db)
+public sealed class EmailStore(NpgsqlDataSource db) : IEmailStore
 {
-    public sealed record MailboxState(long UidValidity, long LastUid);
-
-    public sealed record EmailChannelRow(long Id, string Settings, DateTimeOffset UpdatedAt);
-
-    /// <summary>The parent of a reply (the latest message of the conversation that has a real Message-ID) and the thread's subject.</summary>
-    public sealed record ThreadInfo(string? ParentMessageId, string? ParentReferences, string? Subject);
-
     public async Task<List<EmailChannelRow>> ListEnabledChannelsAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -43,19 +39,8 @@ public sealed class EmailStore(NpgsqlDataSource db)
         await connection.ExecuteAsync(new CommandDefinition("delete from email_reader_nodes where node_id = @nodeId", new { nodeId }, cancellationToken: ct));
     }
 
-    public static async Task<MailboxState?> GetStateAsync(NpgsqlConnection lease, long channelId, CancellationToken ct) =>
-        await lease.QuerySingleOrDefaultAsync<MailboxState>(new CommandDefinition(
-            "select uid_validity, last_uid from email_mailbox_state where channel_id = @channelId", new { channelId }, cancellationToken: ct));
-
-    /// <summary>Records that every message up to <paramref name="uid"/> is stored. A new UIDVALIDITY replaces the old state.</summary>
-    public static async Task SaveStateAsync(NpgsqlConnection lease, long channelId, long uidValidity, long uid, CancellationToken ct) =>
-        await lease.ExecuteAsync(new CommandDefinition("""
-            insert into email_mailbox_state (channel_id, uid_validity, last_uid, updated_at) values (@channelId, @uidValidity, @uid, now())
-            on conflict (channel_id) do update set
-                last_uid = case when email_mailbox_state.uid_validity = excluded.uid_validity
-                                then greatest(email_mailbox_state.last_uid, excluded.last_uid) else excluded.last_uid end,
-                uid_validity = excluded.uid_validity, updated_at = now()
-            """, new { channelId, uidValidity, uid }, cancellationToken: ct));
+    public async Task<IMailboxLease?> TryLeaseMailboxAsync(long channelId, CancellationToken ct) =>
+        await MailboxLease.TryAcquireAsync(db, channelId, ct);
 
     /// <summary>
     /// The thread (conversation thread_key) a reply belongs to: a referenced Message-ID (ours or theirs) stored on this
@@ -122,9 +107,6 @@ public sealed class EmailStore(NpgsqlDataSource db)
             new { messageId, metadata = JsonSerializer.Serialize(metadata) }, cancellationToken: ct));
     }
 
-    /// <summary>Status errors about one email the reader could not store start with this (connection errors do not).</summary>
-    public const string StoreFailurePrefix = "IMAP reader: ";
-
     /// <summary>
     /// Clears a status error the reader set itself (errors of the set-up check about SMTP stay): connection errors on
     /// connect; with <paramref name="storeFailure"/>, the report of an email that could not be stored, once it is.
@@ -135,6 +117,6 @@ public sealed class EmailStore(NpgsqlDataSource db)
         await connection.ExecuteAsync(new CommandDefinition("""
             update channels set status_error = null
             where id = @channelId and status_error like 'IMAP%' and (status_error like @prefix) = @storeFailure
-            """, new { channelId, prefix = StoreFailurePrefix + "%", storeFailure }, cancellationToken: ct));
+            """, new { channelId, prefix = MailboxReader.StoreFailurePrefix + "%", storeFailure }, cancellationToken: ct));
     }
 }

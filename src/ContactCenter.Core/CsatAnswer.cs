@@ -6,20 +6,3 @@ namespace ContactCenter.Core;
 /// asked in a conversation of that customer on that channel, so a forged survey id changes nothing.
 /// </summary>
 public sealed record CsatAnswer(long ChannelId, long SurveyId, string Address, int Rating, string? Comment = null);
-
-public enum CsatOutcome
-{
-    Recorded,
-
-    /// <summary>This survey was answered already; the first answer stands.</summary>
-    AlreadyRated,
-
-    /// <summary>No such survey for this customer on this channel (or a rating outside 1-5).</summary>
-    NotFound,
-}
-
-/// <summary>Stores satisfaction ratings (the host implements it).</summary>
-public interface ICsatRatings
-{
-    Task<CsatOutcome> RateAsync(CsatAnswer answer, CancellationToken cancellationToken);
-}

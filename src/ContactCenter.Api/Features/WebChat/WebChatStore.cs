@@ -1,16 +1,17 @@
 using System.Globalization;
+using ContactCenter.Connectors.WebChat;
 using ContactCenter.Connectors.WebChat.Widget;
 using ContactCenter.Core;
 using Dapper;
 using Npgsql;
 
-namespace ContactCenter.Connectors.WebChat;
+namespace ContactCenter.Api.Features.WebChat;
 
 /// <summary>
-/// The web chat's reads and writes beside the inbound pipeline: a visitor's own conversation and messages
-/// (never notes, never anyone else's), the name/email they gave, and the lead a form submission landed in.
+/// The web chat connector's SQL, kept by the host: a visitor's own conversation and messages (never notes, never anyone
+/// else's), the name/email they gave, and the lead a form submission landed in.
 /// </summary>
-public sealed class WebChatStore(NpgsqlDataSource db)
+public sealed class WebChatStore(NpgsqlDataSource db) : IWebChatStore
 {
     private sealed class MessageRow
     {
@@ -186,12 +187,4 @@ public sealed class WebChatStore(NpgsqlDataSource db)
         return await connection.QuerySingleAsync<(long? LeadId, long? DealId)>(new CommandDefinition(
             "select lead_id, deal_id from conversations where id = @conversationId", new { conversationId }, cancellationToken: ct));
     }
-}
-
-/// <summary>What a visitor told the widget (the session, the pre-chat or offline form); unverified.</summary>
-public sealed class VisitorProfile
-{
-    public string? Name { get; init; }
-    public string? Email { get; init; }
-    public string? Phone { get; init; }
 }

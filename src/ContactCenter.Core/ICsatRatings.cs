@@ -1,0 +1,7 @@
+namespace ContactCenter.Core;
+
+/// <summary>Stores satisfaction ratings (the host implements it).</summary>
+public interface ICsatRatings
+{
+    Task<CsatOutcome> RateAsync(CsatAnswer answer, CancellationToken cancellationToken);
+}
