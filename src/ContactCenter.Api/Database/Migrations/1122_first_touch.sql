@@ -150,3 +150,9 @@ from (select id, first_touch_of('lead', id, contact_id, created_at) as at from l
 update deals d set first_touch_at = t.at
 from (select id, first_touch_of('deal', id, contact_id, created_at) as at from deals) t where d.id = t.id and t.at is not null;
 
+
+-- The report reads a period's subjects from these alone (index-only): creation, first touch, and what it groups and lists by.
+create index deals_created_touch_idx on deals (created_at) include (first_touch_at, assignee_id, source, lead_id, closed_at);
+drop index deals_created_idx;
+create index leads_created_touch_idx on leads (created_at) include (first_touch_at, assignee_id, source, status);
+drop index leads_created_idx;

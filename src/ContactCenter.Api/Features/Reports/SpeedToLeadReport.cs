@@ -48,16 +48,16 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
     }
 
     // The first touch is kept on each lead and deal by the database (migration 1122, triggers on messages, activities,
-    // conversations and the subjects), so a period's subjects are read from the creation-date indexes alone; the channel
-    // (one probe per subject) only when grouping by it.
+    // conversations and the subjects), so a period's subjects are read from covering creation-date indexes alone; the
+    // channel (one probe per subject) only when grouping by it, and the titles only for the untouched ones listed.
     private const string Subjects = """
         with subjects as materialized (
-            select 'lead' as kind, l.id, l.title, l.created_at, l.assignee_id, l.source, l.status in ('new', 'in_work') as open,
+            select 'lead' as kind, l.id, l.created_at, l.assignee_id, l.source, l.status in ('new', 'in_work') as open,
                    case when @groupBy = 'channel' then (select c.channel_id from conversations c where c.lead_id = l.id order by c.id limit 1) end as channel_id,
                    l.first_touch_at as touched_at
             from leads l where l.created_at >= @from and l.created_at < @to
             union all
-            select 'deal', d.id, d.title, d.created_at, d.assignee_id, d.source, d.closed_at is null,
+            select 'deal', d.id, d.created_at, d.assignee_id, d.source, d.closed_at is null,
                    case when @groupBy = 'channel' then (select c.channel_id from conversations c where c.deal_id = d.id order by c.id limit 1) end,
                    d.first_touch_at
             from deals d where d.created_at >= @from and d.created_at < @to and d.lead_id is null
@@ -81,13 +81,16 @@ public sealed class SpeedToLeadReport(NpgsqlDataSource db)
         ) g
         group by grouping sets ((g.key), ())
         union all
-        select * from (
-            select 'untouched', null::text, null::text, 0, 0::bigint, 0::bigint, null::double precision, null::double precision, null::double precision,
-                   s.kind, s.id, s.title, s.created_at, s.assignee_id, u.name
-            from subjects s left join users u on u.id = s.assignee_id
+        select 'untouched', null::text, null::text, 0, 0::bigint, 0::bigint, null::double precision, null::double precision, null::double precision,
+               t.kind, t.id,
+               case t.kind when 'lead' then (select l.title from leads l where l.id = t.id) else (select d.title from deals d where d.id = t.id) end,
+               t.created_at, t.assignee_id, u.name
+        from (
+            select s.kind, s.id, s.created_at, s.assignee_id from subjects s
             where s.touched_at is null and s.open
             order by s.created_at, s.kind, s.id
-            limit @limit) untouched
+            limit @limit) t
+        left join users u on u.id = t.assignee_id
         """;
 
     public async Task<SpeedToLeadResult> ReadAsync(ReportPeriod period, string groupBy, CancellationToken ct)
