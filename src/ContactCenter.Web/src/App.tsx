@@ -1,3 +1,4 @@
+import { BrowserRouter } from 'react-router';
 import { I18nProvider } from './i18n';
 import { LiveProvider } from './live';
 import { OfflineNotice } from './components/OfflineNotice';
@@ -7,12 +8,15 @@ import { SessionProvider, useSession } from './session';
 
 export function App() {
   return (
-    <I18nProvider>
-      <OfflineNotice />
-      <SessionProvider>
-        <Gate />
-      </SessionProvider>
-    </I18nProvider>
+    // The server answers every app path with index.html, so a deep link or a reload lands on its route.
+    <BrowserRouter>
+      <I18nProvider>
+        <OfflineNotice />
+        <SessionProvider>
+          <Gate />
+        </SessionProvider>
+      </I18nProvider>
+    </BrowserRouter>
   );
 }
 

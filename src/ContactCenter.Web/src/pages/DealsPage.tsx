@@ -7,7 +7,7 @@ import { explain } from '../lib/errors';
 import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
-import { Link } from '../router';
+import { Link } from 'react-router';
 import { CreateDialog } from '../components/cards/CreateDialog';
 import { overdueFirst, overdueFirstKey, type PipelineOverdue } from '../components/cards/cardTypes';
 import '../components/cards/cards.css';
