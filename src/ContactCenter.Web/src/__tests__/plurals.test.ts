@@ -24,6 +24,11 @@ describe('plural strings (i18next over Intl.PluralRules)', () => {
     expect(en('unreadBadge', { count: 21 })).toBe('21 unread messages');
   });
 
+  it('a count given to a string without plural forms is a plain parameter', () => {
+    expect(en('selectedCount', { count: 2 })).toBe('2 selected');
+    expect(ru('selectedCount', { count: 2 })).toBe('Выбрано: 2');
+  });
+
   it('every plural key has every form in both languages and the forms carry the number', () => {
     for (const [key, forms] of Object.entries(pluralStrings.ru)) {
       for (const text of Object.values(forms)) expect(text, key).toContain('{count}');
