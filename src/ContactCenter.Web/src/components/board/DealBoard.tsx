@@ -2,7 +2,7 @@ import {
   DndContext, DragOverlay, KeyboardSensor, PointerSensor, pointerWithin, rectIntersection, useDraggable, useDroppable, useSensor, useSensors,
   type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent,
 } from '@dnd-kit/core';
-import { useMemo, useState, type KeyboardEventHandler, type PointerEventHandler, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type KeyboardEventHandler, type PointerEventHandler, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../i18n';
 import { money } from '../../lib/format';
@@ -26,6 +26,9 @@ export function DealBoard({ board, pipeline, lateFirst, onMove }: {
 }) {
   const { t } = useI18n();
   const [active, setActive] = useState<DealCard | null>(null);
+  // Whether the lifted card has been over another stage yet: until then, being over its own stage is no news
+  // (it would talk over "Picked up ...").
+  const moved = useRef(false);
   const sensors = useSensors(
     // A few pixels before a press becomes a drag, so clicking the card's link or its select still works.
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
@@ -35,12 +38,20 @@ export function DealBoard({ board, pipeline, lateFirst, onMove }: {
   const titleOf = (id: unknown) => board.stages.flatMap((s) => s.deals).find((d) => String(d.id) === String(id))?.title ?? '';
   const announcements: Announcements = {
     onDragStart: ({ active: a }) => t('boardPicked', { title: titleOf(a.id), stage: stageName((a.data.current as CardData | undefined)?.deal.stageId) }),
-    onDragOver: ({ active: a, over }) => (over ? t('boardOver', { title: titleOf(a.id), stage: stageName(over.id) }) : t('boardNotOver', { title: titleOf(a.id) })),
+    onDragOver: ({ active: a, over }) => {
+      const home = (a.data.current as CardData | undefined)?.deal.stageId;
+      if (!moved.current && over && String(over.id) === String(home)) return undefined;
+      moved.current = true;
+      return over ? t('boardOver', { title: titleOf(a.id), stage: stageName(over.id) }) : t('boardNotOver', { title: titleOf(a.id) });
+    },
     onDragEnd: ({ active: a, over }) => (over ? t('boardDropped', { title: titleOf(a.id), stage: stageName(over.id) }) : t('boardCancelled', { title: titleOf(a.id) })),
     onDragCancel: ({ active: a }) => t('boardCancelled', { title: titleOf(a.id) }),
   };
 
-  function start(e: DragStartEvent) { setActive((e.active.data.current as CardData | undefined)?.deal ?? null); }
+  function start(e: DragStartEvent) {
+    moved.current = false;
+    setActive((e.active.data.current as CardData | undefined)?.deal ?? null);
+  }
   function end(e: DragEndEvent) {
     setActive(null);
     const deal = (e.active.data.current as CardData | undefined)?.deal;
