@@ -9,7 +9,9 @@ import { SessionProvider, useSession } from './session';
 export function App() {
   return (
     // The server answers every app path with index.html, so a deep link or a reload lands on its route.
-    <BrowserRouter>
+    // No transitions: a navigation renders at once, as the hand-written router did, so what is on screen matches
+    // the URL before the next key is handled (j then k quickly would otherwise act on the previous conversation).
+    <BrowserRouter useTransitions={false}>
       <I18nProvider>
         <OfflineNotice />
         <SessionProvider>
