@@ -87,7 +87,7 @@ public sealed class LeadListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(bar).ToBeInViewportAsync();
         Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"), "the leads list with its bulk bar scrolls sideways at 390x844");
         await bar.GetByRole(AriaRole.Combobox, new() { Name = "Сменить статус" }).SelectOptionAsync(new SelectOptionValue { Label = "в работе" });
-        await Expect(list.GetByTestId("bulk-report")).ToHaveTextAsync("Изменено: 2.");
+        await Expect(list.GetByTestId("bulk-report")).ToHaveTextAsync("Изменены 2 записи.");
         foreach (var id in new[] { a.Id, b.Id })
         {
             Assert.Equal("in_work", await StatusAsync(manager, id));

@@ -1,3 +1,4 @@
+import { BrowserRouter } from 'react-router';
 import { I18nProvider } from './i18n';
 import { LiveProvider } from './live';
 import { OfflineNotice } from './components/OfflineNotice';
@@ -7,12 +8,17 @@ import { SessionProvider, useSession } from './session';
 
 export function App() {
   return (
-    <I18nProvider>
-      <OfflineNotice />
-      <SessionProvider>
-        <Gate />
-      </SessionProvider>
-    </I18nProvider>
+    // The server answers every app path with index.html, so a deep link or a reload lands on its route.
+    // No transitions: a navigation renders at once, as the hand-written router did, so what is on screen matches
+    // the URL before the next key is handled (j then k quickly would otherwise act on the previous conversation).
+    <BrowserRouter useTransitions={false}>
+      <I18nProvider>
+        <OfflineNotice />
+        <SessionProvider>
+          <Gate />
+        </SessionProvider>
+      </I18nProvider>
+    </BrowserRouter>
   );
 }
 

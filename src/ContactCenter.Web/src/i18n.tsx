@@ -1,31 +1,27 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { format, languages, type Language, type StringKey } from './strings';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { createI18n, initialLanguage, LangKey, translator, type Translate } from './lib/i18next';
+import type { Language } from './strings';
 
-export type Translate = (key: StringKey, params?: Record<string, string | number>) => string;
+export type { Translate };
 interface I18n { lang: Language; setLang: (l: Language) => void; t: Translate; locale: string }
 
-const LangKey = 'cc.lang';
-const I18nContext = createContext<I18n | null>(null);
-
-function initialLanguage(): Language {
-  const saved = localStorage.getItem(LangKey);
-  if (saved === 'en' || saved === 'ru') return saved;
-  return navigator.language?.toLowerCase().startsWith('ru') ? 'ru' : 'en';
-}
-
+/** i18next (through react-i18next) holds the strings and the language; one instance per provider. */
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Language>(initialLanguage);
-  const setLang = useCallback((l: Language) => { localStorage.setItem(LangKey, l); setLangState(l); }, []);
-  useEffect(() => { document.documentElement.lang = lang; }, [lang]);
-  const value = useMemo<I18n>(() => ({
-    lang, setLang, locale: lang === 'ru' ? 'ru-RU' : 'en-GB',
-    t: (key, params) => format(languages[lang][key] ?? languages.en[key] ?? key, params),
-  }), [lang, setLang]);
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+  const [instance] = useState(() => createI18n(initialLanguage()));
+  return <I18nextProvider i18n={instance}><DocumentLanguage />{children}</I18nextProvider>;
 }
 
+function DocumentLanguage() {
+  const { lang } = useI18n();
+  useEffect(() => { document.documentElement.lang = lang; }, [lang]);
+  return null;
+}
+
+/** The app's view of i18next: the ~220 call sites keep `t(key, params)`, `lang`, `setLang` and `locale`. */
 export function useI18n(): I18n {
-  const value = useContext(I18nContext);
-  if (!value) throw new Error('I18nProvider is missing');
-  return value;
+  const { i18n } = useTranslation();
+  const lang: Language = i18n.language === 'ru' ? 'ru' : 'en';
+  const setLang = useCallback((l: Language) => { localStorage.setItem(LangKey, l); void i18n.changeLanguage(l); }, [i18n]);
+  return useMemo<I18n>(() => ({ lang, setLang, locale: lang === 'ru' ? 'ru-RU' : 'en-GB', t: translator(i18n, lang) }), [i18n, lang, setLang]);
 }

@@ -1,6 +1,8 @@
-// Every user-facing string of the app, in English and Russian. `{name}` marks a parameter.
+// Every user-facing string of the app, in English and Russian. `{name}` marks a parameter (i18next interpolation,
+// set up in lib/i18next.ts); strings built around a number keep their plural forms in locales/plurals.ts.
 // A feature area may keep its strings in `locales/<area>.ts` (made with `area()` below) and add one line to `areas`.
 import { areas } from './locales';
+import type { PluralKey } from './locales/plurals';
 
 const baseEn = {
   appName: 'ContactCenter',
@@ -27,9 +29,6 @@ const baseEn = {
   navActivities: 'Activities',
   navSupervisor: 'Supervisor',
   navAdmin: 'Admin',
-  badgeUnread: '{count} unread',
-  badgeOverdue: '{count} overdue',
-  badgeToday: '{count} due today',
   // connection
   reconnecting: 'Connection lost. Reconnecting…',
   reconnectingIn: 'Connection lost. Reconnecting (attempt {attempt})…',
@@ -53,7 +52,6 @@ const baseEn = {
   noConversations: 'No conversations here.',
   loading: 'Loading…',
   loadMore: 'Load more',
-  unreadBadge: '{count} unread messages',
   you: 'You',
   notePrefix: 'Note',
   noMessagesYet: 'No messages yet',
@@ -161,7 +159,6 @@ const baseEn = {
   deals: 'Deals',
   pipeline: 'Pipeline',
   allAssignees: 'All assignees',
-  dealsCount: 'Deals: {count}',
   total: 'Total {amount}',
   moveTo: 'Move to stage',
   moveFailed: 'The deal could not be moved: {reason}',
@@ -335,9 +332,6 @@ const baseRu: BaseStrings = {
   navActivities: 'Дела',
   navSupervisor: 'Супервизор',
   navAdmin: 'Настройки',
-  badgeUnread: 'непрочитанных: {count}',
-  badgeOverdue: 'просрочено: {count}',
-  badgeToday: 'на сегодня: {count}',
   reconnecting: 'Соединение потеряно. Переподключаемся…',
   reconnectingIn: 'Соединение потеряно. Переподключаемся (попытка {attempt})…',
   reconnected: 'Соединение восстановлено, пропущенное загружено.',
@@ -359,7 +353,6 @@ const baseRu: BaseStrings = {
   noConversations: 'Здесь нет диалогов.',
   loading: 'Загрузка…',
   loadMore: 'Загрузить ещё',
-  unreadBadge: 'Непрочитанных сообщений: {count}',
   you: 'Вы',
   notePrefix: 'Заметка',
   noMessagesYet: 'Сообщений пока нет',
@@ -463,7 +456,6 @@ const baseRu: BaseStrings = {
   deals: 'Сделки',
   pipeline: 'Воронка',
   allAssignees: 'Все ответственные',
-  dealsCount: 'Сделок: {count}',
   total: 'Итого {amount}',
   moveTo: 'Перенести на стадию',
   moveFailed: 'Не удалось перенести сделку: {reason}',
@@ -611,12 +603,8 @@ const en = { ...baseEn, ...areas.en };
 const ru: typeof en = { ...baseRu, ...areas.ru };
 
 export type Strings = typeof en;
-export type StringKey = keyof Strings;
+/** A key of the string table or of a plural string (called with `{ count }`). */
+export type StringKey = keyof Strings | PluralKey;
 
 export const languages = { en, ru } as const;
 export type Language = keyof typeof languages;
-
-export function format(template: string, params?: Record<string, string | number>): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in params ? String(params[key]) : m));
-}

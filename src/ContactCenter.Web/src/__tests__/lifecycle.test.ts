@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../lib/api';
 import { auditChanges, subjectName } from '../lib/auditDiff';
 import { explain } from '../lib/errors';
-import { format, languages, type StringKey } from '../strings';
+import { createI18n, translator } from '../lib/i18next';
+import { languages } from '../strings';
 import { auditActions } from '../pages/admin/AuditTab';
 
-const t = (key: StringKey, params?: Record<string, string | number>) => format(languages.en[key], params);
+const t = translator(createI18n('en'), 'en');
 
 describe('audit diff', () => {
   it('lists only the fields that changed', () => {
@@ -52,7 +53,7 @@ describe('errors in plain words', () => {
 describe('audit actions', () => {
   it('every action offered as a filter has a label in both languages', () => {
     for (const action of auditActions) {
-      const key = `audit_${action}` as StringKey;
+      const key = `audit_${action}` as keyof typeof languages.en;
       expect(languages.en[key], action).toBeTruthy();
       expect(languages.ru[key], action).toBeTruthy();
     }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { money, shortTime } from '../lib/format';
-import { navigate } from '../router';
+import { useNavigate } from 'react-router';
 import { sameId, type ContactIdentity, type Id, type Label } from '../types';
 import { ChannelIcon } from './Icons';
 import { LabelPicker } from './labels/LabelPicker';
@@ -33,6 +33,7 @@ interface Props {
  */
 export function ContactProfile({ contactId, currentConversationId = null, onClose, onSaved }: Props) {
   const { t, locale } = useI18n();
+  const navigate = useNavigate();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const [profile, setProfile] = useState<ContactProfileData | null>(null);

@@ -4,7 +4,7 @@ import { api, query } from '../lib/api';
 import { beep, loadSettings, showDesktop, targetOf } from '../lib/notifications';
 import { shortTime } from '../lib/format';
 import { useHubEvent, useJoined } from '../live';
-import { navigate } from '../router';
+import { useNavigate } from 'react-router';
 import type { AppNotification } from '../types';
 import './notify.css';
 
@@ -13,6 +13,7 @@ interface NotificationPage { items: AppNotification[]; unread: number; nextCurso
 /** The header's bell: unread count (live), a panel of notifications, desktop notification and sound for new ones. */
 export function NotificationBell() {
   const { t, locale } = useI18n();
+  const navigate = useNavigate();
   const joined = useJoined();
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<AppNotification[]>([]);

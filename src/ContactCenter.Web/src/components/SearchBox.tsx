@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
-import { navigate, usePath, useSearch } from '../router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import './search.css';
 
 /** The header's search box: Enter opens /search?q=…; Ctrl/Cmd+K focuses it (data-shortcut="search"). */
 export function SearchBox() {
   const { t } = useI18n();
-  const path = usePath();
-  const search = useSearch();
-  const current = path === '/search' ? new URLSearchParams(search).get('q') ?? '' : '';
+  const navigate = useNavigate();
+  const path = useLocation().pathname;
+  const [search] = useSearchParams();
+  const current = path === '/search' ? search.get('q') ?? '' : '';
   const [text, setText] = useState(current);
   useEffect(() => { setText(current); }, [current]);
   return (

@@ -9,7 +9,7 @@ import type { Call, ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipel
 import { CallButton, CallView } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
 import { ResourceStatus } from './Status';
-import { Link } from '../router';
+import { Link } from 'react-router';
 import { CustomFieldsEditor } from './fields/CustomFieldsEditor';
 import type { FieldValues } from './fields/fieldTypes';
 

@@ -13,6 +13,7 @@ import { cardStrings } from './cards';
 import { fieldStrings } from './fields';
 import { reportStrings } from './reports';
 import { crmUiStrings } from './crmui';
+import { boardStrings } from './board';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -46,4 +47,5 @@ export const areas = merge(
   fieldStrings,
   reportStrings,
   crmUiStrings,
+  boardStrings,
 );

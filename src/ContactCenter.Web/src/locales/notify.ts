@@ -4,7 +4,6 @@ import { area } from './area';
 export const notifyStrings = area({
   en: {
     notifications: 'Notifications',
-    notificationsUnread: 'Notifications: {count} unread',
     noNotifications: 'Nothing new.',
     markAllRead: 'Mark all read',
     loadOlder: 'Older',
@@ -35,7 +34,6 @@ export const notifyStrings = area({
   },
   ru: {
     notifications: 'Уведомления',
-    notificationsUnread: 'Уведомления: непрочитанных {count}',
     noNotifications: 'Ничего нового.',
     markAllRead: 'Прочитать все',
     loadOlder: 'Ранее',

@@ -4,7 +4,7 @@ import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { describeError } from '../lib/errors';
 import { useResource } from '../lib/useResource';
-import { navigate, usePath } from '../router';
+import { useNavigate, useParams } from 'react-router';
 import type { Id, LossReason, Pipeline, Stage } from '../types';
 import { AuditTab } from './admin/AuditTab';
 import { LabelsTab } from './admin/LabelsTab';
@@ -18,7 +18,8 @@ type Tab = (typeof tabs)[number];
 export function AdminPage() {
   const { t } = useI18n();
   // The tab is in the path (/admin/users, /admin/audit) so that it survives a reload and can be linked to.
-  const asked = usePath().split('/')[2] as Tab | undefined;
+  const navigate = useNavigate();
+  const asked = useParams().tab as Tab | undefined;
   const tab: Tab = asked && tabs.includes(asked) ? asked : 'channels';
   return (
     <div className="page admin">

@@ -15,7 +15,7 @@ import { api } from '../lib/api';
 import { explain } from '../lib/errors';
 import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
-import { Link } from '../router';
+import { Link } from 'react-router';
 import type { Pipeline, Stage, UserListItem } from '../types';
 import { LossDialog } from './DealsPage';
 import '../components/cards/cards.css';

@@ -4,12 +4,12 @@ import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { explain } from '../lib/errors';
-import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
-import { Link } from '../router';
+import { Link } from 'react-router';
 import { CreateDialog } from '../components/cards/CreateDialog';
-import { overdueFirst, overdueFirstKey, type PipelineOverdue } from '../components/cards/cardTypes';
+import { overdueFirstKey, type PipelineOverdue } from '../components/cards/cardTypes';
+import { DealBoard } from '../components/board/DealBoard';
 import '../components/cards/cards.css';
 import { sameId, type Board, type DealCard, type Id, type LossReason, type Pipeline, type UserListItem } from '../types';
 
@@ -31,13 +31,12 @@ export function moveCard(board: Board, dealId: Id, toStage: Id): Board {
 }
 
 export function DealsPage() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const pipelines = useResource<Pipeline[]>('/api/pipelines');
   const users = useResource<UserListItem[]>('/api/users');
   const [pipelineId, setPipelineId] = useState<string>('');
   const [assigneeId, setAssigneeId] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState<Id | null>(null);
   // A drop on the pipeline's lost column: the deal stays where it was until the manager says why it was lost.
   const [losing, setLosing] = useState<{ deal: DealCard; stageId: Id } | null>(null);
   const [creating, setCreating] = useState<'deal' | 'lead' | null>(null);
@@ -125,45 +124,7 @@ export function DealsPage() {
       {error && <p className="error" role="alert">{error}</p>}
       {losing && <LossDialog deal={losing.deal} onCancel={() => setLosing(null)}
         onLose={(reasonId) => markLost(losing.deal.id, losing.stageId, reasonId)} />}
-      {board.data && (
-        <div className="board">
-          {board.data.stages.map((col) => (
-            <section key={String(col.stageId)} className={`column ${dragging ? 'droppable' : ''}`} aria-label={col.name}
-              data-stage-id={String(col.stageId)}
-              onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }}
-              onDrop={(e) => { e.preventDefault(); const id = dragging; setDragging(null); if (id !== null) void move(id, col.stageId); }}>
-              <header>
-                <h2>{col.name}</h2>
-                <span className="muted" data-testid="column-count">{t('dealsCount', { count: col.count })}</span>
-                <span data-testid="column-total">{t('total', { amount: money(col.totalAmount, locale) })}</span>
-              </header>
-              <ul>
-                {(lateFirst ? overdueFirst(col.deals) : col.deals).map((d) => (
-                  <li key={String(d.id)} className={`card ${d.nextActivity && Date.parse(d.nextActivity.dueAt) < Date.now() ? 'overdue' : ''}`} draggable data-deal-id={String(d.id)}
-                    onDragStart={(e) => { setDragging(d.id); e.dataTransfer.setData('text/plain', String(d.id)); }}
-                    onDragEnd={() => setDragging(null)}>
-                    <strong><Link to={`/deals/${encodeURIComponent(String(d.id))}`} data-testid="deal-card-link">{d.title}</Link></strong>
-                    <span>{money(d.amount, locale, d.currency)}</span>
-                    <span className="muted">{[d.contact?.name, d.assignee?.name].filter(Boolean).join(' · ')}</span>
-                    {d.nextActivity === null && !d.outcome && <span className="danger-text">{t('noPlannedActivity')}</span>}
-                    <label className="sr-only-focusable">
-                      <span className="sr-only">{t('moveTo')}</span>
-                      <select aria-label={`${t('moveTo')}: ${d.title}`} value={String(col.stageId)} onChange={(e) => {
-                        const target = board.data!.stages.find((s) => String(s.stageId) === e.target.value);
-                        if (target) void move(d.id, target.stageId);
-                      }}>
-                        {(pipeline?.stages ?? board.data!.stages.map((s) => ({ id: s.stageId, name: s.name }))).map((s) =>
-                          <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
-                      </select>
-                    </label>
-                  </li>
-                ))}
-                {col.deals.length === 0 && <li className="muted">{t('noDeals')}</li>}
-              </ul>
-            </section>
-          ))}
-        </div>
-      )}
+      {board.data && <DealBoard board={board.data} pipeline={pipeline} lateFirst={lateFirst} onMove={(id, to) => void move(id, to)} />}
     </div>
   );
 }

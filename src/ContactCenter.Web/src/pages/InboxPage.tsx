@@ -12,7 +12,7 @@ import { api, query } from '../lib/api';
 import { dayBound, mergePage, replay, upsert, type ListChange, type ListFilter } from '../lib/inboxList';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
 import { useHubEvent, useJoined } from '../live';
-import { navigate, usePath, useSearch } from '../router';
+import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useMe } from '../session';
 import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Id, type Page } from '../types';
 
@@ -34,10 +34,11 @@ function initialFilter(): ListFilter {
 export function InboxPage() {
   const { t } = useI18n();
   const me = useMe();
-  const path = usePath();
-  const selectedId = path.split('/')[2] ? decodeURIComponent(path.split('/')[2]) : null;
+  const navigate = useNavigate();
+  const path = useLocation().pathname;
+  const selectedId = useParams().id || null;
   // /inbox/{id}?message={messageId}: opened from a search hit.
-  const focusMessageId = new URLSearchParams(useSearch()).get('message');
+  const focusMessageId = useSearchParams()[0].get('message');
 
   const [filter, setFilter] = useState<ListFilter>(initialFilter);
   const [searchText, setSearchText] = useState('');
@@ -63,8 +64,8 @@ export function InboxPage() {
     const hit = new URLSearchParams(location.search).get('message');
     const filters = filterToUrl(filter);
     const search = hit ? `${filters ? `${filters}&` : '?'}message=${encodeURIComponent(hit)}` : filters;
-    if (location.search !== search) history.replaceState(history.state, '', location.pathname + search);
-  }, [filter, path]);
+    if (location.search !== search) navigate(location.pathname + search, { replace: true });
+  }, [filter, path, navigate]);
   useEffect(() => {
     const timer = window.setTimeout(() => setFilter((f) => (f.q === searchText ? f : { ...f, q: searchText })), 300);
     return () => window.clearTimeout(timer);
@@ -170,7 +171,7 @@ export function InboxPage() {
         <>
           <Thread key={`${selectedId}:${focusMessageId ?? ''}`} conversationId={selectedId} summary={selected} onDetails={setDetails} focusMessageId={focusMessageId}
             takenAway={takenAway && sameId(takenAway.id, selectedId) ? takenAway.taken : null}
-            onClose={() => { setTakenAway(null); navigate(`/inbox${location.search}`, true); }}
+            onClose={() => { setTakenAway(null); navigate(`/inbox${location.search}`, { replace: true }); }}
             onBack={() => navigate(`/inbox${location.search}`)} onPanel={() => setPanelOpen(true)} />
           {panelOpen && <PanelBar onBack={() => setPanelOpen(false)} />}
           <SidePanel details={details && sameId(details.id, selectedId) ? details : null} onDetails={setDetails} />

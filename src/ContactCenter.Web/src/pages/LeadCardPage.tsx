@@ -11,13 +11,14 @@ import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { explain } from '../lib/errors';
 import { useResource } from '../lib/useResource';
-import { Link, navigate } from '../router';
+import { Link, useNavigate } from 'react-router';
 import type { Id } from '../types';
 import '../components/cards/cards.css';
 
 /** `/leads/{id}`: status, junk with a reason, convert into a deal (with its contact), activities and the timeline. */
 export function LeadCardPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
+  const navigate = useNavigate();
   const url = `/api/leads/${encodeURIComponent(id)}`;
   const lead = useResource<LeadFull>(url);
   const statuses = useResource<CatalogEntry[]>('/api/lead-statuses');

@@ -8,7 +8,7 @@ import { PeriodPicker } from '../components/reports/ReportBits';
 import '../components/reports/reports.css';
 import { useI18n } from '../i18n';
 import { defaultPeriod, type Period } from '../lib/reports';
-import { navigate, usePath } from '../router';
+import { useNavigate, useParams } from 'react-router';
 
 const tabs = ['funnel', 'sales', 'plan', 'efficiency', 'speed'] as const;
 type Tab = (typeof tabs)[number];
@@ -17,7 +17,8 @@ const tabLabel = { funnel: 'reportsFunnel', sales: 'reportsSales', plan: 'report
 /** Sales reports (issue #17) for supervisors and admins; the tab is in the path (/reports/sales) so a reload keeps it. */
 export function ReportsPage() {
   const { t } = useI18n();
-  const asked = usePath().split('/')[2] as Tab | undefined;
+  const navigate = useNavigate();
+  const asked = useParams().tab as Tab | undefined;
   const tab: Tab = asked && tabs.includes(asked) ? asked : 'funnel';
   // One period for every tab but the plan (which is per month).
   const [period, setPeriod] = useState<Period>(defaultPeriod);

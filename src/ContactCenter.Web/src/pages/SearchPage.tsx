@@ -3,7 +3,7 @@ import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { fullTime, money, shortTime } from '../lib/format';
 import { snippetParts } from '../lib/snippet';
-import { Link, useSearch } from '../router';
+import { Link, useSearchParams } from 'react-router';
 import type { Id } from '../types';
 import '../components/search.css';
 
@@ -37,7 +37,7 @@ function recordLines(records: SearchRecords, locale: string): { kind: 'deals' | 
 /** /search?q=…: the messages and contacts found, newest first; each hit opens the inbox at its message. */
 export function SearchPage() {
   const { t, locale } = useI18n();
-  const q = (new URLSearchParams(useSearch()).get('q') ?? '').trim();
+  const q = (useSearchParams()[0].get('q') ?? '').trim();
   const [items, setItems] = useState<SearchHit[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);

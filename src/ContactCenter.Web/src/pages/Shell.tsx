@@ -1,4 +1,5 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Navigate, NavLink, Route, Routes, useLocation, useParams } from 'react-router';
 import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { NotificationBell } from '../components/NotificationBell';
@@ -9,7 +10,6 @@ import { useShortcuts } from '../lib/shortcuts';
 import { SearchBox } from '../components/SearchBox';
 import { useI18n } from '../i18n';
 import { useLinkStatus, useLive } from '../live';
-import { Link, navigate, usePath } from '../router';
 import { useMe, useSession } from '../session';
 import { ActivitiesPage } from './ActivitiesPage';
 import { AdminPage } from './AdminPage';
@@ -34,13 +34,11 @@ export function Shell() {
   const me = useMe();
   const { signOut } = useSession();
   const { counters } = useLive();
-  const path = usePath();
+  const path = useLocation().pathname;
   const isStaff = me.role === 'admin' || me.role === 'supervisor';
   const menu = useMenu(path);
   const [help, setHelp] = useState(false);
   useShortcuts(useCallback(() => setHelp(true), []));
-
-  useEffect(() => { if (path === '/' || path === '') navigate('/inbox', true); }, [path]);
 
   // The total unread count in the tab title, so a manager sees it from another tab.
   useEffect(() => {
@@ -48,7 +46,6 @@ export function Shell() {
     document.title = n > 0 ? `(${n}) ${t('appName')}` : t('appName');
   }, [counters?.unreadConversations, t]);
 
-  const section = path.split('/')[1] || 'inbox';
   const nav = [
     { to: '/inbox', key: 'inbox', label: t('navInbox'), badge: counters?.unreadConversations, badgeLabel: t('badgeUnread', { count: counters?.unreadConversations ?? 0 }) },
     { to: '/deals', key: 'deals', label: t('navDeals') },
@@ -72,11 +69,12 @@ export function Shell() {
           <ul>
             {nav.map((n) => (
               <li key={n.key}>
-                <Link to={n.to} className={section === n.key ? 'active' : ''} aria-current={section === n.key ? 'page' : undefined}>
+                {/* NavLink marks the section's link (class "active", aria-current="page") for every path under it. */}
+                <NavLink to={n.to}>
                   {n.label}
                   {!!n.badge && <span className={`badge ${'danger' in n && n.danger ? 'danger' : ''}`} aria-label={n.badgeLabel} data-testid={`nav-badge-${n.key}`}>{n.badge}</span>}
                   {'badge2' in n && !!n.badge2 && <span className="badge muted" aria-label={n.badge2Label}>{n.badge2}</span>}
-                </Link>
+                </NavLink>
               </li>
             ))}
           </ul>
@@ -96,21 +94,38 @@ export function Shell() {
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
       <LinkBanner />
       <main className="content">
-        {section === 'inbox' && <InboxPage />}
-        {section === 'search' && <SearchPage />}
-        {section === 'deals' && (path.startsWith('/deals/list') ? <DealListPage /> : path.split('/')[2] ? <DealCardPage key={path} id={decodeURIComponent(path.split('/')[2])} /> : <DealsPage />)}
-        {section === 'leads' && (path.split('/')[2] ? <LeadCardPage key={path} id={decodeURIComponent(path.split('/')[2])} /> : <LeadListPage />)}
-        {section === 'contacts' && <ContactsPage />}
-        {section === 'companies' && <CompaniesPage id={path.split('/')[2] ? decodeURIComponent(path.split('/')[2]) : null} />}
-        {section === 'activities' && <ActivitiesPage />}
-        {section === 'canned' && <CannedPage />}
-        {section === 'supervisor' && isStaff && <SupervisorPage />}
-        {section === 'reports' && isStaff && <Suspense fallback={<p className="muted">{t('loading')}</p>}><ReportsPage /></Suspense>}
-        {section === 'admin' && me.role === 'admin' && <AdminPage />}
-        {section === 'settings' && <SettingsPage />}
+        <Routes>
+          <Route index element={<Navigate to="/inbox" replace />} />
+          <Route path="inbox/:id?" element={<InboxPage />} />
+          <Route path="search" element={<SearchPage />} />
+          <Route path="deals" element={<DealsPage />} />
+          <Route path="deals/list/*" element={<DealListPage />} />
+          <Route path="deals/:id/*" element={<Keyed render={(id) => <DealCardPage key={id} id={id} />} />} />
+          <Route path="leads" element={<LeadListPage />} />
+          <Route path="leads/:id/*" element={<Keyed render={(id) => <LeadCardPage key={id} id={id} />} />} />
+          <Route path="contacts/:id?" element={<ContactsPage />} />
+          <Route path="companies/:id?" element={<CompaniesRoute />} />
+          <Route path="activities/*" element={<ActivitiesPage />} />
+          <Route path="canned/*" element={<CannedPage />} />
+          {isStaff && <Route path="supervisor/*" element={<SupervisorPage />} />}
+          {isStaff && <Route path="reports/:tab?" element={<Suspense fallback={<p className="muted">{t('loading')}</p>}><ReportsPage /></Suspense>} />}
+          {me.role === 'admin' && <Route path="admin/:tab?" element={<AdminPage />} />}
+          <Route path="settings/*" element={<SettingsPage />} />
+          {/* Any other path (or a page this role may not open) shows the shell with an empty page, as before. */}
+          <Route path="*" element={null} />
+        </Routes>
       </main>
     </div>
   );
+}
+
+/** A card route: the page is keyed by the id so that opening another card starts from a clean slate. */
+function Keyed({ render }: { render: (id: string) => ReactNode }) {
+  return render(useParams().id ?? '');
+}
+
+function CompaniesRoute() {
+  return <CompaniesPage id={useParams().id ?? null} />;
 }
 
 function LinkBanner() {

@@ -6,7 +6,7 @@ import { api, ApiError, query } from '../lib/api';
 import { duration, plausibleWait } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
-import { Link } from '../router';
+import { Link } from 'react-router';
 import type { CallStats, QueueStats, Ref, ResponseTimes, StatsRow } from '../types';
 
 /**

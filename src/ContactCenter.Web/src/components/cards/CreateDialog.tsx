@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
 import { api, ApiError, query } from '../../lib/api';
 import { explain } from '../../lib/errors';
-import { navigate } from '../../router';
+import { useNavigate } from 'react-router';
 import type { Id, Pipeline } from '../../types';
 import { Dialog } from '../Dialog';
 
@@ -14,6 +14,7 @@ interface ContactHit { id: Id; name: string; email?: string | null; phone?: stri
  */
 export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead'; pipeline?: Pipeline | null; onClose: () => void }) {
   const { t } = useI18n();
+  const navigate = useNavigate();
   const [title, setTitle] = useState('');
   const [amount, setAmount] = useState('');
   const openStages = (pipeline?.stages ?? []).filter((s) => s.semantic === 'open').sort((a, b) => a.order - b.order);

@@ -5,7 +5,7 @@ import { fullTime } from '../../lib/format';
 import { minutes, percent, periodQuery, type Period, type SpeedReport, type SpeedRow } from '../../lib/reports';
 import { useResource } from '../../lib/useResource';
 import { useHubEvent, useJoined } from '../../live';
-import { Link } from '../../router';
+import { Link } from 'react-router';
 import { ResourceStatus } from '../Status';
 import { CsvButton } from './ReportBits';
 

@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n';
 import { api, ApiError } from '../../lib/api';
 import { explain, fieldErrors } from '../../lib/errors';
 import { money } from '../../lib/format';
-import { Link, navigate } from '../../router';
+import { Link, useNavigate } from 'react-router';
 import { CustomFieldsEditor } from '../../components/fields/CustomFieldsEditor';
 import { enc, type Company, type CompanyRow } from './contactsApi';
 import { SearchList } from './SearchList';
@@ -16,6 +16,7 @@ export function CompaniesPage({ id }: { id: string | null }) {
 
 function CompaniesList() {
   const { t } = useI18n();
+  const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
   return (
     <>

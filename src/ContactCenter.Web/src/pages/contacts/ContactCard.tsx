@@ -7,7 +7,7 @@ import { useI18n } from '../../i18n';
 import { api, ApiError, query } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { money, shortTime } from '../../lib/format';
-import { Link } from '../../router';
+import { Link } from 'react-router';
 import type { Id } from '../../types';
 import { Timeline } from './Timeline';
 import { enc, type CompanyRow, type ContactCardData, type ContactRow, type Page } from './contactsApi';

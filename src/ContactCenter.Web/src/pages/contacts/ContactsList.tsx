@@ -3,7 +3,7 @@ import { Dialog } from '../../components/Dialog';
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
 import { fieldErrors } from '../../lib/errors';
-import { Link, navigate } from '../../router';
+import { Link, useNavigate } from 'react-router';
 import { enc, type ContactCardData, type ContactRow } from './contactsApi';
 import { SearchList } from './SearchList';
 
@@ -26,6 +26,7 @@ export function ContactsList() {
 
 function NewContactDialog({ onClose }: { onClose: () => void }) {
   const { t } = useI18n();
+  const navigate = useNavigate();
   const [form, setForm] = useState({ name: '', email: '', phone: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   async function save() {

@@ -1,4 +1,4 @@
-import { usePath } from '../../router';
+import { useParams } from 'react-router';
 import { ContactCard } from './ContactCard';
 import { ContactsList } from './ContactsList';
 import { ImportPage } from './ImportPage';
@@ -6,8 +6,8 @@ import './contacts.css';
 
 /** `/contacts`, `/contacts/import` and `/contacts/{id}`. */
 export function ContactsPage() {
-  const rest = usePath().split('/')[2] ?? '';
+  const rest = useParams().id ?? '';
   if (rest === 'import') return <ImportPage />;
-  if (rest) return <ContactCard key={rest} id={decodeURIComponent(rest)} />;
+  if (rest) return <ContactCard key={rest} id={rest} />;
   return <ContactsList />;
 }

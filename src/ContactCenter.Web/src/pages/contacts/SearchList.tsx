@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n';
 import { api, query } from '../../lib/api';
 import { explain } from '../../lib/errors';
-import { Link } from '../../router';
+import { Link } from 'react-router';
 import type { Id } from '../../types';
 import { enc, type Page } from './contactsApi';
 

@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n';
 import { money, shortTime } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
 import { useHubEvent } from '../../live';
-import { Link } from '../../router';
+import { Link } from 'react-router';
 import type { StringKey } from '../../strings';
 import type { DealCard, Pipeline, UserListItem } from '../../types';
 import { ColumnChooser } from './ColumnChooser';

@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n';
 import { shortTime } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
 import { useHubEvent } from '../../live';
-import { Link } from '../../router';
+import { Link } from 'react-router';
 import type { Lead, UserListItem } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
 import { AssigneeAndCreated, OverdueFilter } from './CommonFilters';
