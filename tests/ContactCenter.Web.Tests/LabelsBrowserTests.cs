@@ -104,8 +104,15 @@ public sealed class LabelsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 
         await Expect(labels.Locator($".label-chip[data-label='{returning}']")).ToBeVisibleAsync();
         await Expect(labels.Locator($".label-chip[data-label='{wholesale}']")).ToHaveCountAsync(0);
-        var stored = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/contacts/{contactId}"))!["labels"]!.AsArray();
-        Assert.Equal([returning], stored.Select(l => l!["name"]!.GetValue<string>()));
+        // The chips change as soon as a box is ticked; the two saves (add, then remove) may still be on their way.
+        string[] stored = [];
+        await ContactCenter.FunctionalTests.Infrastructure.HttpJson.EventuallyAsync(async () =>
+        {
+            stored = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/contacts/{contactId}"))!["labels"]!.AsArray()
+                .Select(l => l!["name"]!.GetValue<string>()).ToArray();
+            return stored.SequenceEqual([returning]);
+        }, "the contact's stored labels to be only " + returning, TimeSpan.FromSeconds(20));
+        Assert.Equal([returning], stored);
 
         // After a reload the profile reads them from the server.
         await Page.ReloadAsync();
