@@ -75,9 +75,14 @@ end $$;
 create trigger messages_first_touch_insert after insert on messages
     for each row when (message_is_touch(new.sender_type, new.direction, new.metadata))
     execute function messages_first_touch();
+-- Only a message that becomes or stops being a touch (a call answered or turned missed), or moves in time: the delivery
+-- status updates every outbound reply goes through change neither, and its touch was counted when it was inserted.
 create trigger messages_first_touch_update after update of metadata, sender_type, direction, created_at on messages
     for each row when (message_is_touch(new.sender_type, new.direction, new.metadata)
-                       or message_is_touch(old.sender_type, old.direction, old.metadata))
+                           is distinct from message_is_touch(old.sender_type, old.direction, old.metadata)
+                       or (old.created_at is distinct from new.created_at
+                           and (message_is_touch(new.sender_type, new.direction, new.metadata)
+                                or message_is_touch(old.sender_type, old.direction, old.metadata))))
     execute function messages_first_touch();
 create trigger messages_first_touch_delete after delete on messages
     for each row when (message_is_touch(old.sender_type, old.direction, old.metadata))
