@@ -36,7 +36,7 @@ public sealed class CrmFixture : AppFixture
     {
         Clock.Fake = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await ExecuteResetAsync("""
-                truncate table crm_pushes, automation_action_runs, automation_jobs, automation_rules, deal_stage_history, timeline_entries, activities restart identity cascade;
+                truncate table automation_action_runs, automation_jobs, automation_rules, deal_stage_history, timeline_entries, activities restart identity cascade;
                 truncate table conversations, deals, leads, stages, pipelines, loss_reasons restart identity cascade;
                 with p as (insert into pipelines (name, is_default) values ('Sales', true) returning id)
                 insert into stages (pipeline_id, name, sort, semantic)

@@ -96,6 +96,40 @@ public sealed class LiveUpdatesFanOutTests(AppFixture fixture) : IClassFixture<A
     }
 
     [Fact]
+    public async Task The_lead_a_first_message_opens_on_a_routed_channel_is_pushed_once_with_the_message_to_its_assignee_and_not_to_the_other_member()
+    {
+        var secret = "fanout-lead-" + Guid.NewGuid().ToString("N");
+        var created = await fixture.CreateChannelAsync("api", "Lead fan-out " + Guid.NewGuid().ToString("N")[..6],
+            new JsonObject { ["secret"] = secret, ["routing"] = new JsonObject { ["mode"] = "evenly" } });
+        var channel = new AppFixture.ApiChannel(created["id"]!.GetValue<long>(), secret);
+        var first = await fixture.CreateUserAsync("lead-m1", "manager", channel.Id);
+        var second = await fixture.CreateUserAsync("lead-m2", "manager", channel.Id);
+        var supervisor = await fixture.CreateUserAsync("lead-sup", "supervisor");
+        var firstEvents = await OnlineAsync(first);
+        var secondEvents = await OnlineAsync(second);
+        var supervisorEvents = await OnlineAsync(supervisor);
+
+        var conversationId = (await fixture.IngestAsync(channel, "lead-1", "lead-customer", "Do you deliver?", "Olga"))["conversationId"]!.GetValue<long>();
+        // The lead is pushed by the ingest itself, before its answer: the marker after it finds it already there.
+        await SettledAsync((first, firstEvents), (second, secondEvents), (supervisor, supervisorEvents));
+
+        long assigneeId, leadId;
+        await using (var db = fixture.Db())
+        {
+            (assigneeId, leadId) = await db.QuerySingleAsync<(long, long)>(
+                "select c.assignee_id, l.id from conversations c join leads l on l.id = c.lead_id where c.id = @conversationId", new { conversationId });
+        }
+        var (assigneeEvents, otherEvents) = assigneeId == first.Id ? (firstEvents, secondEvents) : (secondEvents, firstEvents);
+        foreach (var events in new[] { assigneeEvents, supervisorEvents })
+        {
+            var pushed = Assert.Single(events.Of("leadUpdated"), p => p["id"]!.GetValue<long>() == leadId);
+            Assert.Equal("Olga (api)", pushed["title"]!.GetValue<string>());
+            Assert.Equal(assigneeId, pushed["assignee"]!["id"]!.GetValue<long>());
+        }
+        Assert.Equal(0, Count(otherEvents, "leadUpdated", leadId));
+    }
+
+    [Fact]
     public async Task A_managers_reply_pushes_its_message_and_conversation_once()
     {
         var channel = await fixture.CreateApiChannelAsync();

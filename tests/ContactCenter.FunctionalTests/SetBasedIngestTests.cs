@@ -25,7 +25,7 @@ public sealed class SetBasedIngestTests(AppFixture fixture) : IClassFixture<AppF
 
     private async Task ResetAsync()
     {
-        await fixture.ExecuteResetAsync("truncate table automation_jobs, automation_rules, crm_pushes restart identity cascade");
+        await fixture.ExecuteResetAsync("truncate table automation_jobs, automation_rules restart identity cascade");
         await fixture.ResetAsync();
     }
 

@@ -8,8 +8,11 @@ using Npgsql;
 
 namespace ContactCenter.Api.Inbound;
 
-/// <summary>What storing one message gave: its result and, when this call stored it, the client's records to push (no read-back).</summary>
-public sealed record Ingested(IngestResult Result, MessageDto? Message = null, MessageDto? WakeNote = null);
+/// <summary>
+/// What storing one message gave: its result and, when this call stored it, the client's records to push (no read-back)
+/// and the lead or deal it opened (pushed in the same fan-out).
+/// </summary>
+public sealed record Ingested(IngestResult Result, MessageDto? Message = null, MessageDto? WakeNote = null, CrmChanges? Crm = null);
 
 /// <summary>
 /// The inbound pipeline's writes for a whole batch, set-based, inside the caller's transaction: the same rows
@@ -47,7 +50,7 @@ public sealed class InboundBatchStore(InboundStore single, TimeProvider clock)
         };
     }
 
-    private readonly record struct Link(long? LeadId, long? DealId, bool Raise, long? PipelineId, long? StageId);
+    private readonly record struct Link(long? LeadId, long? DealId, bool Raise, long? PipelineId, long? StageId, CrmChanges? Crm = null);
 
     public async Task<Ingested[]> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<InboundMessage> batch, CancellationToken ct)
     {
@@ -173,7 +176,7 @@ public sealed class InboundBatchStore(InboundStore single, TimeProvider clock)
             var row = messages[slotOf[n]];
             var note = notes.GetValueOrDefault(slotOf[n]);
             results[n] = new Ingested(new IngestResult(row.Id, row.ConversationId, Conversation(n).ContactId, Duplicate: false) { WakeNoteId = note?.Id },
-                MessageQueries.ToDto(row), note is null ? null : MessageQueries.ToDto(note));
+                MessageQueries.ToDto(row), note is null ? null : MessageQueries.ToDto(note), links[n].Crm);
         }
         foreach (var (n, of) in copies)
         {
@@ -283,10 +286,11 @@ public sealed class InboundBatchStore(InboundStore single, TimeProvider clock)
             }
             else if (slowContacts.Contains(conversation.ContactId))
             {
+                var crm = new CrmChanges();
                 (leadId, dealId) = await CrmLink.AttachAsync(connection, tx, conversation.Id, conversation.ContactId, leadId, dealId,
-                    conversation.AssigneeId, m.Sender.DisplayName ?? m.Sender.Address, kind(n), m.Source, now, ct);
+                    conversation.AssigneeId, m.Sender.DisplayName ?? m.Sender.Address, kind(n), m.Source, now, crm, ct);
                 current[conversation.Id] = (leadId, dealId);
-                links[n] = new Link(leadId, dealId, false, null, null);
+                links[n] = new Link(leadId, dealId, false, null, null, crm);
             }
             else
             {

@@ -89,7 +89,7 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         var results = new List<IngestResult>(messages.Count);
         foreach (var message in messages)
         {
-            results.Add(await StoreOneAsync(db, store, message));
+            results.Add((await StoreOneAsync(db, store, message)).Result);
         }
         return results;
     }
@@ -178,7 +178,7 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
     {
         try
         {
-            pending.Done.TrySetResult(new Ingested(await StoreOneAsync(db, store, pending.Message)));
+            pending.Done.TrySetResult(await StoreOneAsync(db, store, pending.Message));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -186,7 +186,7 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         }
     }
 
-    private static async Task<IngestResult> StoreOneAsync(NpgsqlDataSource db, InboundStore store, InboundMessage message)
+    private static async Task<Ingested> StoreOneAsync(NpgsqlDataSource db, InboundStore store, InboundMessage message)
     {
         InboundStore.Stored? stored;
         await using (var connection = await db.OpenConnectionAsync())
@@ -207,6 +207,6 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
                 await tx.CommitAsync();
             }
         }
-        return stored?.Result ?? await InboundStore.FirstAsync(db, message, CancellationToken.None);
+        return stored is null ? new Ingested(await InboundStore.FirstAsync(db, message, CancellationToken.None)) : new Ingested(stored.Result, Crm: stored.Crm);
     }
 }

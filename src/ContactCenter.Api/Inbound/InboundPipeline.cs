@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Crm;
 using ContactCenter.Api.Features.Routing;
 using ContactCenter.Api.Infrastructure.Telemetry;
 using ContactCenter.Api.Realtime;
@@ -13,10 +14,11 @@ namespace ContactCenter.Api.Inbound;
 /// The one way in for every channel. In ONE transaction (<see cref="InboundStore"/>; concurrent messages share one,
 /// <see cref="InboundBatcher"/>): resolve the contact, find or open (or reopen) the conversation, attach to the
 /// contact's open lead or deal (or open one), insert the message (a repeated external id changes nothing), add the
-/// timeline entry, bump unread state and queue follow-up work. The push to SignalR happens right after commit, in-process.
+/// timeline entry, bump unread state and queue follow-up work. The push to SignalR happens right after commit, in-process:
+/// the message, then the lead or deal the message opened (from the same place, no queue in between).
 /// </summary>
 public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, MessageQueries messages, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock,
-    AppTelemetry telemetry, ILogger<InboundPipeline> logger) : IInboundPipeline, IUnhandledInboundSink
+    CrmNotifier crm, AppTelemetry telemetry, ILogger<InboundPipeline> logger) : IInboundPipeline, IUnhandledInboundSink
 {
     private sealed record Existing(long Id, long ConversationId, long ContactId);
 
@@ -119,7 +121,8 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
 
     /// <summary>
     /// One fan-out after commit: route first (a channel that routes automatically), then push the message, its wake note and
-    /// the conversation once to the audience as routed, so no one gets it as a channel member and then again as assignee.
+    /// the conversation once to the audience as routed, so no one gets it as a channel member and then again as assignee;
+    /// then the lead or deal the message opened, to the people who see it.
     /// </summary>
     private async Task PushAsync(Ingested ingested)
     {
@@ -150,7 +153,20 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
             }
             await notifier.MessagesCreatedAsync(result.ConversationId, created, routed?.FormerViewers ?? [], CancellationToken.None);
             telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            var opened = ingested.Crm is { } c && c.Leads.Count + c.Deals.Count > 0 ? c : null;
+            if (opened is not null && routed is not null)
+            {
+                // One push per lead or deal: the assignment's follow-up pushes what routing changed, and this too.
+                routed.CrmChanges.Leads.UnionWith(opened.Leads);
+                routed.CrmChanges.Deals.UnionWith(opened.Deals);
+                routed.CrmChanges.CounterUsers.UnionWith(opened.CounterUsers);
+                opened = null;
+            }
             await router.AfterInboundPushAsync(routed, CancellationToken.None);
+            if (opened is not null)
+            {
+                await crm.FlushAsync(opened, CancellationToken.None);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -18,7 +18,8 @@ namespace ContactCenter.Api.Inbound;
 public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
 {
     /// <summary>What was stored; WakeOutbox when the message queued outbox work (media to fetch).</summary>
-    public sealed record Stored(IngestResult Result, bool WakeOutbox);
+    /// <summary>A stored message; <paramref name="Crm"/> holds the lead or deal it opened, pushed after commit.</summary>
+    public sealed record Stored(IngestResult Result, bool WakeOutbox, CrmChanges? Crm = null);
 
     private sealed record ConversationRow(long Id, string Status, long? AssigneeId, long? LeadId, long? DealId, bool Created);
 
@@ -78,10 +79,11 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
             new { m.ChannelId, contactId, threadKey = m.ThreadKey ?? "", sentAt, now }, tx, cancellationToken: ct));
 
         // A machine's message (an auto-reply) keeps the conversation's links but opens nothing and triggers no automation.
+        var crm = new CrmChanges();
         var (leadId, dealId) = m.Automated
             ? (conversation.LeadId, conversation.DealId)
             : await CrmLink.AttachAsync(connection, tx, conversation.Id, contactId.Value, conversation.LeadId, conversation.DealId,
-                conversation.AssigneeId, m.Sender.DisplayName ?? m.Sender.Address, kind, m.Source, now, ct);
+                conversation.AssigneeId, m.Sender.DisplayName ?? m.Sender.Address, kind, m.Source, now, crm, ct);
 
         var stored = await StoreAttachmentsAsync(m.Attachments, ct);
         const string insertMessage = """
@@ -154,7 +156,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
         }, tx, cancellationToken: ct));
 
         return inserted is null ? null
-            : new Stored(new IngestResult(inserted.Id, conversation.Id, contactId.Value, Duplicate: false) { WakeNoteId = inserted.WakeNoteId }, fetchMedia);
+            : new Stored(new IngestResult(inserted.Id, conversation.Id, contactId.Value, Duplicate: false) { WakeNoteId = inserted.WakeNoteId }, fetchMedia, crm);
     }
 
     /// <summary>Wakes the outbox workers at commit; only for messages that queued work (a message without media queued nothing).</summary>

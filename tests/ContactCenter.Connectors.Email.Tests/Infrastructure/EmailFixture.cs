@@ -81,7 +81,7 @@ public class EmailFixture : AppFixture
         {
             await db.ExecuteAsync("update channels set enabled = false");
         }
-        await ExecuteResetAsync("truncate table crm_pushes, automation_action_runs, automation_jobs, automation_rules restart identity cascade");
+        await ExecuteResetAsync("truncate table automation_action_runs, automation_jobs, automation_rules restart identity cascade");
         if (AppReadsMailboxes)
         {
             await WaitForReadersAsync(App, 0);

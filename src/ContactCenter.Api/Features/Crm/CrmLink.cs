@@ -7,7 +7,8 @@ namespace ContactCenter.Api.Features.Crm;
 /// <summary>
 /// Ties a conversation to the contact's open deal or lead, opening one when there is none:
 /// a lead in CRM mode `classic`, a deal in the default pipeline's first stage in mode `simple`.
-/// Runs inside the caller's transaction (the inbound pipeline's).
+/// Runs inside the caller's transaction (the inbound pipeline's); what it opened goes into the caller's <see cref="CrmChanges"/>,
+/// which the pipeline pushes after commit in the same fan-out as the message.
 /// </summary>
 public static class CrmLink
 {
@@ -15,7 +16,7 @@ public static class CrmLink
 
     public static async Task<(long? LeadId, long? DealId)> AttachAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
         long conversationId, long contactId, long? leadId, long? dealId, long? assigneeId, string contactName, string channelKind,
-        string? source, DateTimeOffset now, CancellationToken ct)
+        string? source, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
     {
         const string find = """
             select
@@ -33,7 +34,7 @@ public static class CrmLink
         }
 
         long? newLead = null, newDeal = null;
-        var changes = new CrmChanges(); // pushed after commit by the CRM scheduler (crm_pushes)
+        var opened = false;
         var title = $"{contactName} ({channelKind})";
         if (c.OpenDeal is not null)
         {
@@ -48,26 +49,23 @@ public static class CrmLink
             var stage = await StageRow.EntryAsync(connection, tx, null, ct) ?? throw new InvalidOperationException("The default pipeline has no open stage.");
             newDeal = await DealWrites.InsertAsync(connection, tx, new NewDeal(stage.PipelineId, stage.Id, title, 0, "USD", contactId, assigneeId, source ?? channelKind),
                 Actor.System, now, changes, ct);
+            opened = true;
         }
         else
         {
             newLead = await LeadWrites.InsertAsync(connection, tx, contactId, title, assigneeId, source ?? channelKind, Actor.System, now,
                 new { channelKind, source, conversationId }, changes, ct);
+            opened = true;
         }
-        if (changes.Leads.Count + changes.Deals.Count > 0)
+        if (opened)
         {
             // The card shows where a lead or deal came from (issue #17): the channel, the conversation and the connector's source text.
             await connection.ExecuteAsync(new CommandDefinition("""
                 update deals set source_details = jsonb_strip_nulls(jsonb_build_object('channel', @channelKind::text, 'conversationId', @conversationId::bigint,
-                    'channelId', (select channel_id from conversations where id = @conversationId), 'text', @source::text)) where id = any(@deals);
+                    'channelId', (select channel_id from conversations where id = @conversationId), 'text', @source::text)) where id = @newDeal;
                 update leads set source_details = jsonb_strip_nulls(jsonb_build_object('channel', @channelKind::text, 'conversationId', @conversationId::bigint,
-                    'channelId', (select channel_id from conversations where id = @conversationId), 'text', @source::text)) where id = any(@leads);
-                """, new { channelKind, conversationId, source, leads = changes.Leads.ToArray(), deals = changes.Deals.ToArray() }, tx, cancellationToken: ct));
-            // This transaction cannot push: the CRM scheduler does it right after commit (NOTIFY wakes it).
-            await connection.ExecuteAsync(new CommandDefinition("""
-                insert into crm_pushes (lead_ids, deal_ids) values (@leads, @deals);
-                select pg_notify('cc_automation', '');
-                """, new { leads = changes.Leads.ToArray(), deals = changes.Deals.ToArray() }, tx, cancellationToken: ct));
+                    'channelId', (select channel_id from conversations where id = @conversationId), 'text', @source::text)) where id = @newLead;
+                """, new { channelKind, conversationId, source, newLead, newDeal }, tx, cancellationToken: ct));
         }
         await connection.ExecuteAsync(new CommandDefinition(
             "update conversations set lead_id = @newLead, deal_id = @newDeal where id = @conversationId",

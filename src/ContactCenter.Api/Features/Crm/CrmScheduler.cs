@@ -29,11 +29,6 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
     Realtime.InboxNotifier inbox, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger, Notifications.ActivityNotices notices)
     : PollingWorker(db, logger)
 {
-    private sealed class PushRow
-    {
-        public long[] LeadIds { get; init; } = [];
-        public long[] DealIds { get; init; } = [];
-    }
     private DateTime? day;
 
     protected override string Name => "CRM scheduler";
@@ -48,37 +43,11 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
     public async Task<bool> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await PushOpenedAsync(ct);
         var due = await PushDueActivitiesAsync(now, ct);
         await notices.RemindAsync(now, ct);
         await PushNewDayAsync(now, ct);
         var jobs = await automation.QueueDueAsync(now, ct);
         return due >= options.Value.BatchSize || jobs >= options.Value.BatchSize;
-    }
-
-    /// <summary>Leads and deals the inbound pipeline opened: `leadUpdated` / `dealUpdated` to the people who see them.</summary>
-    private async Task PushOpenedAsync(CancellationToken ct)
-    {
-        const string claim = """
-            delete from crm_pushes where id in (select id from crm_pushes order by id limit 100 for update skip locked)
-            returning lead_ids, deal_ids
-            """;
-        List<PushRow> rows;
-        await using (var connection = await Db.OpenConnectionAsync(ct))
-        {
-            rows = (await connection.QueryAsync<PushRow>(new CommandDefinition(claim, cancellationToken: ct))).ToList();
-        }
-        if (rows.Count == 0)
-        {
-            return;
-        }
-        var changes = new CrmChanges();
-        foreach (var row in rows)
-        {
-            changes.Leads.UnionWith(row.LeadIds);
-            changes.Deals.UnionWith(row.DealIds);
-        }
-        await notifier.FlushAsync(changes, ct);
     }
 
     private async Task<int> PushDueActivitiesAsync(DateTimeOffset now, CancellationToken ct)
