@@ -47,6 +47,7 @@ public sealed class BenchContext(BenchOptions options) : IAsyncDisposable
     public int BareHubConnections { get; set; }
     public double IngestRate { get; set; } = double.NaN;
     public double PushP99Ms { get; set; } = double.NaN;
+    public double BarePushP99Ms { get; set; } = double.NaN;
 
     /// <summary>How many hub connections one process can hold: open-files limit less a margin for the app's other files and sockets.</summary>
     public int ConnectionTarget => Math.Max(1, Math.Min(Size.Connections, ProcStats.OpenFilesLimit() - 1000));

@@ -29,6 +29,7 @@ public static class Runner
         await StepAsync(ctx, "baselines", "1. Baselines: what this machine can do", () => Baselines.RunAsync(ctx));
         await StepAsync(ctx, "ingest", "2. Ingest through the real webhooks", () => Ingest.RunAsync(ctx));
         await StepAsync(ctx, "push", "3. Push latency to managers", () => PushLatency.RunAsync(ctx));
+        await StepAsync(ctx, "push", "3b. Push latency, realistic audience", () => RealisticPush.RunAsync(ctx));
         var connectionsRan = await StepAsync(ctx, "connections", "4. Idle connections and fan-out", () => Connections.RunAsync(ctx));
         if (connectionsRan && ctx.NodeA is not null && (o.Runs("twonodes") || o.Runs("queries")))
         {
@@ -60,6 +61,11 @@ public static class Runner
         if (ctx.Report.Rows.FirstOrDefault(r => r.Scenario == "2 ingest" && r.Ratio.Length > 0 && r.Baseline.Contains("TPS", StringComparison.Ordinal)) is { } ingest)
         {
             Console.WriteLine($"Ingest ratio: {ingest.Ratio} of the pgbench one-row INSERT ceiling ({ingest.Value} vs {ingest.Baseline}; goal >= 1.00x: {(ingest.Met == true ? "met" : "NOT met")})");
+        }
+        if (!double.IsNaN(ctx.PushP99Ms) && !double.IsNaN(ctx.BarePushP99Ms))
+        {
+            var ratio = ctx.PushP99Ms / ctx.BarePushP99Ms;
+            Console.WriteLine($"Push p99 ratio: {Fmt.Ratio(ratio)} of the bare hub's at the same deliveries/s ({Fmt.Ms(ctx.PushP99Ms)} vs {Fmt.Ms(ctx.BarePushP99Ms)}; goal <= 1.20x: {(ratio <= 1.2 ? "met" : "NOT met")})");
         }
         Children.KillAll();
         return ctx.Report.Rows.Any(r => r.Value.StartsWith("FAILED", StringComparison.Ordinal)) ? 1 : 0;

@@ -11,7 +11,9 @@ namespace ContactCenter.Benchmarks.Helpers;
 /// <summary>
 /// The ceilings' own tiny Kestrel app, run as a separate process like the app (server GC, like the app):
 /// `POST /echo` reads and parses a JSON body; `POST /insert` does the same plus one Npgsql INSERT;
-/// `/hubs/bare` is an empty SignalR hub and `POST /broadcast` sends one event to all of its connections.
+/// `/hubs/bare` is an empty SignalR hub and `POST /broadcast` sends one event to all of its connections;
+/// `POST /fanout` sends what the app sends for one inbound message in the worst case (messageCreated,
+/// conversationUpdated and countersChanged, payloads of the app's size) to all of them.
 /// It also answers the Bot API calls a Telegram channel makes when it is saved (getMe), so that the
 /// benchmark's Telegram channel needs no outside network.
 /// </summary>
@@ -22,6 +24,8 @@ public static class BareServer
     public sealed record Contact(string? ExternalId, string? Name);
 
     public sealed class BareHub : Hub;
+
+    public sealed record FanOut(long Seq, string ExternalId, string? Text);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -57,6 +61,25 @@ public static class BareServer
         app.MapHub<BareHub>("/hubs/bare");
         app.MapPost("/broadcast", async (IHubContext<BareHub> hub) =>
         {
+            await hub.Clients.All.SendAsync("countersChanged", new { unreadConversations = 1, unreadMessages = 1, mine = 0, unassigned = 1 });
+            return Results.Ok();
+        });
+        app.MapPost("/fanout", async (FanOut f, IHubContext<BareHub> hub) =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            var conversationId = 1_000_000 + f.Seq % 1000;
+            var sender = new { type = "contact", id = 2_000_000 + f.Seq % 1000, name = "Customer " + f.Seq % 1000 };
+            await hub.Clients.All.SendAsync("messageCreated", new
+            {
+                id = f.Seq, conversationId, direction = "inbound", text = f.Text, html = (string?)null, sender, status = "received",
+                externalId = f.ExternalId, replyToId = (long?)null, metadata = new { }, createdAt = now, attachments = Array.Empty<object>(),
+            });
+            await hub.Clients.All.SendAsync("conversationUpdated", new
+            {
+                id = conversationId, channel = new { id = 1, kind = "api", name = "Bench push (api)" }, contact = sender, status = "open",
+                assignee = (object?)null, lastMessage = new { id = f.Seq, text = f.Text, direction = "inbound", createdAt = now },
+                unreadCount = 1, waitingSince = now, lastActivityAt = now, labels = Array.Empty<object>(), leadId = (long?)null, dealId = (long?)null,
+            });
             await hub.Clients.All.SendAsync("countersChanged", new { unreadConversations = 1, unreadMessages = 1, mine = 0, unassigned = 1 });
             return Results.Ok();
         });

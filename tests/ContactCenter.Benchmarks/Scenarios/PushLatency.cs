@@ -16,7 +16,11 @@ public static class PushLatency
     public sealed record MessageLite(long Id, string? ExternalId);
 
     public sealed record Outcome(Latency PerDelivery, Latency ToAll, double TargetRate, double AchievedRate, long Messages,
-        long Expected, long Missing, long Duplicates, long FailedSends, int Connected, CpuWindow.Usage Cpu, Latency IdleToAll, int IdleMessages);
+        long Expected, long Missing, long Duplicates, long FailedSends, int Connected, CpuWindow.Usage Cpu, Latency IdleToAll, int IdleMessages)
+    {
+        /// <summary>From the first send to the last delivery of the loaded phase.</summary>
+        public TimeSpan Window { get; init; }
+    }
 
     /// <summary>Messages sent one at a time after the loaded phase: the latency floor with nothing queued.</summary>
     private const int IdleMessages = 4;
@@ -100,68 +104,29 @@ public static class PushLatency
         var resolved = await ctx.ResolveOpenConversationsAsync();
         var traffic = new Traffic(new IngestTargets(ctx.PushChannelId, "bench-api-secret-0123456789", null, ""), ctx.RunTag,
             $"{ctx.RunTag}-push{nodes.Count}", 100_000_000L + nodes.Count * 10_000_000L, Math.Min(ctx.KnownContacts, 100), redeliveryShare: 0);
-        var sent = 0;
-        long failedSends = 0;
         // No more requests in flight than the ingest scenario's senders: past that they would only queue for database connections.
-        var inflight = new SemaphoreSlim(ctx.Size.HttpConcurrency);
+        var sender = new PacedSender(ctx.Http, ctx.Size.HttpConcurrency);
         await IngestProfile.ResetAsync(ctx);
-        var pending = new ConcurrentDictionary<int, Task>();
         var cpu = new CpuWindow(nodes.Select(n => n.Pid), ctx.PostmasterPid);
-        var clock = Stopwatch.StartNew();
+        TimeSpan sendingTook;
         using (new Progress($"{title}: {rate:0}/s to {connected} managers", duration, () =>
-                   $"{sent:N0} sent, {Interlocked.Read(ref delivered):N0} delivered, p99 {Fmt.Ms(perDelivery.PercentileMs(99))}"))
+                   $"{sender.Sent:N0} sent, {Interlocked.Read(ref delivered):N0} delivered, p99 {Fmt.Ms(perDelivery.PercentileMs(99))}"))
         {
-            while (sent < maxMessages - IdleMessages)
+            sendingTook = await sender.RunAsync(rate, duration, maxMessages - IdleMessages, i =>
             {
-                var due = TimeSpan.FromSeconds(sent / rate);
-                // Bounded in time as well as in count: an app slower than the rate makes the loop wait for a free slot.
-                if (due > duration || clock.Elapsed > duration)
-                {
-                    break;
-                }
-                var wait = due - clock.Elapsed;
-                if (wait > TimeSpan.FromMilliseconds(1))
-                {
-                    await Task.Delay(wait);
-                }
-                if (!await inflight.WaitAsync(duration - clock.Elapsed > TimeSpan.Zero ? duration - clock.Elapsed : TimeSpan.Zero))
-                {
-                    break;
-                }
-                var i = sent++;
                 var message = traffic.Next(nodes[i % nodes.Count].BaseUrl);
                 index[message.ExternalId] = i;
                 Volatile.Write(ref sendTs[i], Stopwatch.GetTimestamp());
-                pending[i] = Task.Run(async () =>
-                {
-                    try
-                    {
-                        using var request = message.Request;
-                        using var response = await ctx.Http.SendAsync(request);
-                        stored[i] = response.IsSuccessStatusCode;
-                        if (!response.IsSuccessStatusCode)
-                        {
-                            Interlocked.Increment(ref failedSends);
-                        }
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                    {
-                        Interlocked.Increment(ref failedSends);
-                    }
-                    finally
-                    {
-                        inflight.Release();
-                        pending.TryRemove(i, out _);
-                    }
-                });
-            }
+                return message.Request;
+            }, (i, ok) => stored[i] = ok);
         }
-        var sendingTook = clock.Elapsed;
+        var sent = sender.Sent;
+        var failedSends = sender.Failed;
         var expected = 0L;
         using (new Progress($"{title}: last deliveries", TimeSpan.FromSeconds(ctx.Options.Quick ? 10 : 15), () =>
                    $"{Interlocked.Read(ref delivered):N0}/{expected:N0} delivered"))
         {
-            await Task.WhenAny(Task.WhenAll(pending.Values.ToArray()), Task.Delay(TimeSpan.FromSeconds(30)));
+            await sender.DrainAsync(TimeSpan.FromSeconds(30));
             // Stored is what the database holds, whatever the HTTP answer was (a request can time out after its commit).
             await MarkStoredAsync(ctx, index, stored, sent);
             expected = stored.Take(sent).Count(s => s) * (long)connected;
@@ -234,9 +199,10 @@ public static class PushLatency
             + $"{resolved:N0} conversations left open by earlier scenarios were resolved first.",
             Math.Max(1, storedCount + sent - loadedSent), "msg", console: false);
         var toAll = new Latency();
-        long complete = 0;
+        long complete = 0, lastLoaded = 0;
         for (var i = 0; i < loadedSent; i++)
         {
+            lastLoaded = Math.Max(lastLoaded, lastArrival[i]);
             if (!stored[i])
             {
                 continue;
@@ -254,7 +220,10 @@ public static class PushLatency
         }
         await Parallel.ForEachAsync(connections.Where(c => c is not null), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, _) => await c!.DisposeAsync());
         return new Outcome(perDelivery, toAll, rate, loadedSent / sendingTook.TotalSeconds, loadedSent, storedCount * (long)connected,
-            stillMissing, duplicates, failedSends, connected, usage, idleToAll, IdleMessages);
+            stillMissing, duplicates, failedSends, connected, usage, idleToAll, IdleMessages)
+        {
+            Window = loadedSent == 0 || lastLoaded == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((lastLoaded - sendTs[0]) / (double)Stopwatch.Frequency),
+        };
     }
 
     private static async Task MarkStoredAsync(BenchContext ctx, ConcurrentDictionary<string, int> index, bool[] stored, int sent)
@@ -299,5 +268,34 @@ public static class PushLatency
         var outcome = await MeasureAsync(ctx, "push, 1 node", [ctx.NodeA!], ctx.Size.Push, rate);
         ctx.PushP99Ms = outcome.PerDelivery.PercentileMs(99);
         AddRows(ctx, "3 push", "1 node", outcome);
+        if (outcome.Connected > 0 && outcome.AchievedRate > 0)
+        {
+            var bare = await BareFanOut.MeasureAsync(ctx, outcome.Connected, outcome.AchievedRate, ctx.Size.Push);
+            AddBareRows(ctx, outcome, bare);
+        }
+    }
+
+    /// <summary>The app's worst-case push beside the bare hub doing the same deliveries: the ratios the issue asks for.</summary>
+    private static void AddBareRows(BenchContext ctx, Outcome app, BareFanOut.Outcome bare)
+    {
+        const string scenario = "3 push";
+        var appP99 = app.PerDelivery.PercentileMs(99);
+        var bareP99 = bare.PerDelivery.PercentileMs(99);
+        ctx.BarePushP99Ms = bareP99;
+        ctx.Report.Add(new Row(scenario, $"Bare hub, the same fan-out: POST -> each of {bare.Connected} connections' messageCreated (3 events per message to all)",
+            $"p50 {Fmt.Ms(bare.PerDelivery.PercentileMs(50))}, p99 {Fmt.Ms(bareP99)}, max {Fmt.Ms(bare.PerDelivery.MaxMs)}",
+            Note: $"{bare.Messages:N0} messages at {bare.AchievedRate:0.0}/s (the app's achieved rate); {bare.Delivered:N0} of {bare.Expected:N0} delivered, "
+                + $"{bare.Duplicates:N0} doubled; the same client, timed the same way")
+        { Number = bareP99 });
+        ctx.Report.Add(new Row(scenario, "Push p99 vs the bare hub at the same deliveries/s", Fmt.Ms(appP99), $"{Fmt.Ms(bareP99)} (bare hub)", Fmt.Ratio(appP99 / bareP99),
+            Goal: "<= 1.2x", Met: double.IsNaN(appP99) || double.IsNaN(bareP99) ? null : appP99 <= 1.2 * bareP99,
+            Note: "what the app adds to a push: the webhook's storing, the audience and one send per user group")
+        { Number = appP99 / bareP99 });
+        var appRate = app.Window > TimeSpan.Zero ? app.PerDelivery.Count / app.Window.TotalSeconds : double.NaN;
+        var bareRate = bare.Window > TimeSpan.Zero ? bare.Delivered / bare.Window.TotalSeconds : double.NaN;
+        ctx.Report.Add(new Row(scenario, "Push deliveries/s vs the bare hub (same offered messages/s)", $"{appRate:N0}/s", $"{bareRate:N0}/s (bare hub)", Fmt.Ratio(appRate / bareRate),
+            Goal: ">= 0.8x", Met: double.IsNaN(appRate) || double.IsNaN(bareRate) ? null : appRate >= 0.8 * bareRate,
+            Note: "deliveries over the time from the first send to the last delivery; below 1x means the app fell behind the offered rate")
+        { Number = appRate / bareRate });
     }
 }
