@@ -21,6 +21,11 @@ public sealed class NamespaceCycleTests(ITestOutputHelper output)
     [Theory]
     [InlineData("ContactCenter.Api.Realtime", "ContactCenter.Api.Features.Conversations")]
     [InlineData("ContactCenter.Api.Features.Routing", "ContactCenter.Api.Features.Stats")]
+    [InlineData("ContactCenter.Api.Features.Conversations", "ContactCenter.Api.Features.Routing")]
+    [InlineData("ContactCenter.Api.Features.Conversations", "ContactCenter.Api.Features.Crm")]
+    [InlineData("ContactCenter.Api.Features.Conversations", "ContactCenter.Api.Features.Notifications")]
+    [InlineData("ContactCenter.Api.Features.Channels", "ContactCenter.Api.Features.Hours")]
+    [InlineData("ContactCenter.Api.Features.Crm", "ContactCenter.Api.Features.Labels")]
     public void Namespaces_do_not_use_each_other(string first, string second)
     {
         Assert.True(Edges.Value.ContainsKey((first, second)) || Edges.Value.ContainsKey((second, first)),
@@ -31,16 +36,32 @@ public sealed class NamespaceCycleTests(ITestOutputHelper output)
             $"{first} -> {second}: {string.Join(", ", there ?? [])}\n{second} -> {first}: {string.Join(", ", back ?? [])}");
     }
 
-    /// <summary>Lists every pair of host namespaces that use each other (what is left to untangle); asserts nothing about them.</summary>
+    /// <summary>
+    /// The pairs still untangled, as of this list. No new pair may appear, and a pair that is gone must leave the list
+    /// (the check above then guards it): the list only shrinks.
+    /// </summary>
+    private static readonly string[] KnownPairs =
+    [
+        "Auth <-> Realtime",
+        "Features.Crm <-> Features.Crm.Automation",
+        "Features.Crm <-> Features.Fields",
+        "Features.Crm <-> Realtime",
+        "Features.Imports <-> Realtime",
+        "Features.Notifications <-> Realtime",
+        "Features.Routing <-> Realtime",
+    ];
+
     [Fact]
-    public void Other_mutual_namespaces_are_listed()
+    public void No_other_namespaces_use_each_other_than_the_known_pairs()
     {
-        var pairs = Edges.Value.Keys.Where(k => string.CompareOrdinal(k.From, k.To) < 0 && Edges.Value.ContainsKey((k.To, k.From))).ToList();
-        foreach (var (from, to) in pairs.OrderBy(p => p.From).ThenBy(p => p.To))
+        var pairs = Edges.Value.Keys.Where(k => string.CompareOrdinal(k.From, k.To) < 0 && Edges.Value.ContainsKey((k.To, k.From)))
+            .OrderBy(p => p.From, StringComparer.Ordinal).ThenBy(p => p.To, StringComparer.Ordinal).ToList();
+        foreach (var (from, to) in pairs)
         {
             output.WriteLine($"{from} <-> {to}\n  {string.Join(", ", Edges.Value[(from, to)])}\n  back: {string.Join(", ", Edges.Value[(to, from)])}");
         }
-        Assert.NotEmpty(Edges.Value);
+        static string Short(string ns) => ns[(Root.Length + 1)..];
+        Assert.Equal(KnownPairs.Order(StringComparer.Ordinal), pairs.Select(p => $"{Short(p.From)} <-> {Short(p.To)}").Order(StringComparer.Ordinal));
     }
 
     private static Dictionary<(string From, string To), SortedSet<string>> ReadEdges()

@@ -74,6 +74,7 @@ public static class InboxExtensions
         Audit.AuditApi.MapAuditApi(app);
         app.MapChannelsApi();
         app.MapConversationsApi();
+        app.MapStartConversationApi();
         Search.SearchApi.MapSearchApi(app);
         app.MapAttachmentsApi();
         app.MapStatsApi();

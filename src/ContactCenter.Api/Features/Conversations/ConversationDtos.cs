@@ -2,12 +2,6 @@ using ContactCenter.Api.Features.Labels;
 
 namespace ContactCenter.Api.Features.Conversations;
 
-public sealed record ChannelRef(long Id, string Kind, string Name);
-
-public sealed record ContactRef(long Id, string Name);
-
-public sealed record UserRef(long Id, string Name);
-
 public sealed record LastMessage(long Id, string Direction, string Preview, DateTimeOffset CreatedAt);
 
 public sealed record ConversationSummary(
@@ -65,5 +59,3 @@ public sealed record MessageDto(
 public sealed record Counters(
     long UnreadConversations, long UnreadMessages, long Mine, long Unassigned,
     long OverdueActivities, long ActivitiesDueToday, long DealsWithoutActivity);
-
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

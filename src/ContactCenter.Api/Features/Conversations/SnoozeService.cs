@@ -10,12 +10,6 @@ using static ContactCenter.Api.Features.Conversations.ConversationService;
 
 namespace ContactCenter.Api.Features.Conversations;
 
-/// <param name="TimeZone">The instance's time zone: "next morning" is 09:00 there for a channel without business hours.</param>
-public sealed record SnoozeOptions
-{
-    public string TimeZone { get; init; } = "UTC";
-}
-
 /// <summary>
 /// Snooze: a conversation put aside (`snoozed`, out of the Open list) until a time. It opens again at that time — a
 /// Hangfire delayed job per snooze, plus a minute sweep so a lost job cannot strand it — or when the customer writes

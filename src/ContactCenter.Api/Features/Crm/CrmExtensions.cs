@@ -40,7 +40,6 @@ public static class CrmExtensions
         app.MapDealsApi();
         app.MapLeadsApi();
         app.MapCrmCatalogsApi();
-        app.MapStartConversationApi();
         app.MapPipelineOverdueApi();
         app.MapCardFilesApi();
         app.MapActivitiesApi();

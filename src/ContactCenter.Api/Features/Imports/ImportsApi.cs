@@ -91,23 +91,23 @@ public static class ImportsApi
         var entity = upload.Form["entity"].ToString();
         if (entity is not ("contact" or "lead"))
         {
-            return Crm.CrmHttp.Invalid("entity", "entity is contact or lead.");
+            return CrmHttp.Invalid("entity", "entity is contact or lead.");
         }
         var hasHeaderText = upload.Form["hasHeader"].ToString();
         if (hasHeaderText is not ("" or "true" or "false"))
         {
-            return Crm.CrmHttp.Invalid("hasHeader", "hasHeader is true (the default) or false.");
+            return CrmHttp.Invalid("hasHeader", "hasHeader is true (the default) or false.");
         }
         var hasHeader = hasHeaderText != "false";
         var records = upload.Csv.Records(MaxRows + 2);
         var total = records.Count - (hasHeader ? 1 : 0);
         if (total <= 0)
         {
-            return Crm.CrmHttp.Invalid("file", "The file has no rows to import.");
+            return CrmHttp.Invalid("file", "The file has no rows to import.");
         }
         if (total > MaxRows)
         {
-            return Crm.CrmHttp.Invalid("file", $"A file may have at most {MaxRows} rows; split it.");
+            return CrmHttp.Invalid("file", $"A file may have at most {MaxRows} rows; split it.");
         }
         ImportFields fields;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -117,7 +117,7 @@ public static class ImportsApi
         var (map, error) = ImportColumnMap.Resolve(upload.Form["map"].ToString(), entity, hasHeader ? records[0] : null, records.Max(r => r.Length), fields);
         if (map is null)
         {
-            return Crm.CrmHttp.Invalid("map", error!);
+            return CrmHttp.Invalid("map", error!);
         }
         var me = CurrentUser.From(principal);
         long id;

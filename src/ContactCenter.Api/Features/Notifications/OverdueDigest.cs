@@ -16,7 +16,7 @@ namespace ContactCenter.Api.Features.Notifications;
 /// runs the job; a failed send gives the claim back so the next run may try again.
 /// </summary>
 public sealed class OverdueDigest(NpgsqlDataSource db, IChannelDirectory channels, OutboundGuard guard, TimeProvider clock,
-    IOptions<NotificationOptions> options, IOptions<Conversations.SnoozeOptions> instance, ILogger<OverdueDigest> logger)
+    IOptions<NotificationOptions> options, IOptions<SnoozeOptions> instance, ILogger<OverdueDigest> logger)
 {
     public const string JobId = "overdue-activities-digest";
 

@@ -11,7 +11,7 @@ public sealed record SlaOptions
     public TimeSpan ScanInterval { get; init; } = TimeSpan.FromSeconds(5);
 }
 
-public sealed record SlaBreach(long ConversationId, long WaitingSeconds, string Kind, Conversations.UserRef? Assignee);
+public sealed record SlaBreach(long ConversationId, long WaitingSeconds, string Kind, UserRef? Assignee);
 
 /// <summary>
 /// Marks conversations whose customer has waited past the channel's first-response or reply target and pushes
@@ -73,7 +73,7 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInbox
         foreach (var b in breached)
         {
             await hub.Clients.Group(HubGroups.Staff).slaBreached(new SlaBreach(b.Id, (long)(now - b.WaitingSince).TotalSeconds, b.Kind,
-                b.AssigneeId is null ? null : new Conversations.UserRef(b.AssigneeId.Value, b.AssigneeName ?? "")));
+                b.AssigneeId is null ? null : new UserRef(b.AssigneeId.Value, b.AssigneeName ?? "")));
         }
         await notifications.PushAsync(notices);
         if (breached.Count > 0)

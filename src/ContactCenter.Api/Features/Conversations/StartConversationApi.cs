@@ -1,13 +1,13 @@
 using System.Security.Claims;
 using ContactCenter.Api.Auth;
-using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Crm;
 using ContactCenter.Api.Infrastructure;
 using ContactCenter.Core;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
-namespace ContactCenter.Api.Features.Crm;
+namespace ContactCenter.Api.Features.Conversations;
 
 /// <summary>
 /// `POST /api/conversations` (issue #17): a seller writes first — to a contact from a cold call or a business card — on a

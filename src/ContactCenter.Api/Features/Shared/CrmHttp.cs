@@ -1,24 +1,9 @@
 using ContactCenter.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace ContactCenter.Api.Features.Crm;
+namespace ContactCenter.Api.Features.Shared;
 
-public enum CrmStatus { Ok, NotFound, Conflict, Invalid, Forbidden }
-
-/// <summary>The outcome of a CRM change: a value, or why not (with the field at fault for 400s).</summary>
-public sealed record CrmResult<T>(CrmStatus Status, T? Value, string? Detail = null, string? Field = null)
-{
-    public static CrmResult<T> Ok(T value) => new(CrmStatus.Ok, value);
-
-    public static CrmResult<T> NotFound(string detail) => new(CrmStatus.NotFound, default, detail);
-
-    public static CrmResult<T> Conflict(string detail) => new(CrmStatus.Conflict, default, detail);
-
-    public static CrmResult<T> Invalid(string field, string detail) => new(CrmStatus.Invalid, default, detail, field);
-
-    public CrmResult<TOther> As<TOther>() => new(Status, default, Detail, Field);
-}
-
+/// <summary>A <see cref="CrmResult{T}"/> as the route's answer: the value, a problem, or a validation problem naming the field.</summary>
 public static class CrmHttp
 {
     public static Results<Ok<T>, ProblemHttpResult, ValidationProblem> Ok<T>(CrmResult<T> r) => r.Status switch

@@ -1,4 +1,4 @@
-namespace ContactCenter.Api.Features.Channels;
+namespace ContactCenter.Api.Features.Shared;
 
 /// <summary>
 /// The service's public address, for the URLs a channel's `public` object tells an admin to paste elsewhere. Kinds that
