@@ -54,34 +54,21 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
             throw new ActionRefused($"The {ctx.Type} has no conversation to send the message on.");
         }
         var text = ctx.Render(a["text"]!.GetValue<string>());
-        const string sql = """
-            with m as (
-                insert into messages (conversation_id, channel_id, direction, text, sender_type, status, client_message_id, created_at, updated_at)
-                select c.id, c.channel_id, 'outbound', @text, 'system', 'queued', @clientMessageId, @now, @now
-                from conversations c where c.id = @conversationId
-                on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
-                returning id
-            ), c as (
-                update conversations set last_message_id = m.id, last_activity_at = @now, updated_at = @now from m where conversations.id = @conversationId
-            ), o as (
-                insert into outbox (kind, message_id) select 'send', m.id from m
-            )
-            select id from m
-            """;
-        var messageId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        var written = await Conversations.MessageWriter.WriteAsync(connection, tx, new Conversations.NewMessage(conversation, Note: false, text, now)
         {
-            conversationId = conversation, text, clientMessageId = $"automation:{jobId}:{index}", now = now.UtcDateTime,
-        }, tx, cancellationToken: ct));
-        if (messageId is null)
+            ClientMessageId = $"automation:{jobId}:{index}",
+            Bump = Conversations.ConversationBump.Touch,
+        }, ct);
+        if (written is not { Inserted: true })
         {
             throw new ActionRefused("The message was already sent by an earlier run.");
         }
+        var messageId = written.Id;
         await Timeline.AddAsync(connection, tx, ctx.Subject, "message", Actor, now, new
         {
             messageId, conversationId = conversation, direction = "outbound", preview = text.Length > 200 ? text[..200] : text,
         }, ct);
-        await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
-        changes.Messages.Add(messageId.Value);
+        changes.Messages.Add(messageId);
         return new { messageId, conversationId = conversation };
     }
 
