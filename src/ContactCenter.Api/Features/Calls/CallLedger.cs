@@ -132,8 +132,8 @@ public sealed class CallLedger(NpgsqlDataSource db, PresenceTracker presence, In
         var assignee = await ActivityService.OwnerAsync(connection, tx, subject.Value, ct) ?? link.AssigneeId;
         var now = clock.GetUtcNow();
         var from = metadata.GetValueOrDefault(CallInfo.From) ?? "";
-        await ActivityService.InsertAsync(connection, tx, subject.Value, "call", $"Call back {from}", $"Missed call from {from}.", now, assignee, null,
-            Actor.System, now, changes, ct);
+        await ActivityService.InsertAsync(new CrmWrite(connection, tx, Actor.System, now, changes),
+            new NewActivity(subject.Value, "call", $"Call back {from}", $"Missed call from {from}.", now, assignee, null), ct);
         return assignee;
     }
 

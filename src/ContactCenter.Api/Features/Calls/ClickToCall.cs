@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Crm;
 using ContactCenter.Api.Realtime;
@@ -124,19 +123,14 @@ public sealed class ClickToCall(NpgsqlDataSource db, IChannelDirectory channels,
                 from c
                 """, new { channelId = channel.Id, contactId, now = now.UtcDateTime, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
             conversationId = conversation.Id;
-            messageId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                with m as (
-                    insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, external_id, metadata, sent_at, created_at, updated_at)
-                    values (@conversationId, @channelId, 'outbound', @text, 'user', @me, 'sent', @callSid, @metadata::jsonb, @now, @now, @now)
-                    returning id
-                ), c as (
-                    update conversations set last_message_id = m.id, last_activity_at = @now, updated_at = @now from m where conversations.id = @conversationId
-                )
-                select id from m
-                """, new
+            messageId = (await Conversations.MessageWriter.WriteAsync(connection, tx, new Conversations.NewMessage(conversationId, Note: false, "Call to " + number, now)
             {
-                conversationId, channelId = channel.Id, text = "Call to " + number, me = me.Id, callSid, metadata = JsonSerializer.Serialize(metadata), now = now.UtcDateTime,
-            }, tx, cancellationToken: ct));
+                SenderUserId = me.Id,
+                ExternalId = callSid,
+                Metadata = metadata,
+                SentAt = now,
+                Bump = Conversations.ConversationBump.Touch,
+            }, ct))!.Id;
             if (conversation.LeadId is not null || conversation.DealId is not null)
             {
                 var lead = conversation.DealId is null ? conversation.LeadId : null;

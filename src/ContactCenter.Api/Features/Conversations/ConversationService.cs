@@ -1,3 +1,4 @@
+using System.Globalization;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Routing;
 using Dapper;
@@ -90,70 +91,40 @@ public sealed class ConversationService(
         }
         var before = await notifier.AudienceAsync(conversationId, ct);
         var now = clock.GetUtcNow();
-        const string sql = """
-            with m as (
-                insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, client_message_id, reply_to_id, metadata, created_at, updated_at)
-                select c.id, c.channel_id, case when @private then 'note' else 'outbound' end, @text,
-                       case when @automated then 'system' else 'user' end, case when @automated then null else @me end,
-                       case when @private then 'sent' else 'queued' end, @clientMessageId, @replyTo, @metadata::jsonb, @now, @now
-                from conversations c where c.id = @conversationId
-                on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
-                returning id, direction
-            ), c as (
-                update conversations set
-                    last_message_id = case when m.direction = 'outbound' then m.id else last_message_id end,
-                    last_activity_at = @now, updated_at = @now,
-                    waiting_since = case when m.direction = 'outbound' and not @automated then null else waiting_since end,
-                    first_reply_at = case when m.direction = 'outbound' and not @automated then coalesce(first_reply_at, @now) else first_reply_at end,
-                    awaiting_first_response = case when m.direction = 'outbound' and not @automated then false else awaiting_first_response end,
-                    sla_breached_at = case when m.direction = 'outbound' and not @automated then null else sla_breached_at end,
-                    assignee_id = case when m.direction = 'outbound' and assignee_id is null and @autoAssign then @me else assignee_id end,
-                    assigned_at = case when m.direction = 'outbound' and assignee_id is null and @autoAssign then @now else assigned_at end
-                from m where conversations.id = @conversationId
-                returning conversations.lead_id, conversations.deal_id
-            ), t as (
-                insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
-                select c.lead_id, c.deal_id, 'message', @now, case when @automated then 'system' else 'user' end, case when @automated then null else @me end,
-                       jsonb_build_object('messageId', m.id, 'conversationId', @conversationId, 'direction', m.direction, 'preview', left(@text, 200))
-                from m, c where c.lead_id is not null or c.deal_id is not null
-            ), a as (
-                update attachments set message_id = m.id from m
-                where attachments.id = any(@attachmentIds) and attachments.message_id is null
-                  and attachments.uploaded_by = @me and attachments.upload_conversation_id = @conversationId
-                returning attachments.id
-            ), o as (
-                insert into outbox (kind, message_id) select 'send', m.id from m where m.direction = 'outbound'
-            )
-            select m.id, (select count(*) from a) as attached from m
-            """;
-        long? id;
+        long id;
         var crmChanges = new Crm.CrmChanges();
         Notifications.Mentions.Applied? mention = null;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var state = isPrivate || automated ? null : await responseTimes.LockAsync(connection, tx, conversationId, ct);
-            var inserted = await connection.QuerySingleOrDefaultAsync<Inserted>(new CommandDefinition(sql, new
+            var written = await MessageWriter.WriteAsync(connection, tx, new NewMessage(conversationId, isPrivate, text, now)
             {
-                conversationId, text, clientMessageId, @private = isPrivate, automated, me = me.Id, now, autoAssign = me.Role == Roles.Manager && !automated,
-                replyTo = parts.ReplyToMessageId, attachmentIds,
-                metadata = parts.Metadata is { Count: > 0 } metadata ? System.Text.Json.JsonSerializer.Serialize(metadata) : null,
-            }, tx, cancellationToken: ct));
-            id = inserted?.Id;
-            if (inserted is not null && inserted.Attached != attachmentIds.Length)
+                SenderUserId = automated ? null : me.Id,
+                ClientMessageId = clientMessageId,
+                ReplyToId = parts.ReplyToMessageId,
+                Metadata = parts.Metadata,
+                Bump = new ConversationBump(Answers: !automated, TakeFor: me.Role == Roles.Manager && !automated ? me.Id : null),
+                OnTimeline = true,
+                AttachmentIds = attachmentIds,
+                UploadedBy = me.Id,
+            }, ct);
+            if (written is null)
+            {
+                return new ReplyResult(ReplyError.NotFound, null, "There is no such conversation."); // deleted since the check
+            }
+            id = written.Id;
+            if (written.Inserted && written.Attached != attachmentIds.Length)
             {
                 // Someone else's upload, another conversation's, or one a reply already took: nothing is stored.
                 await tx.RollbackAsync(ct);
                 return new ReplyResult(ReplyError.Invalid, null, "Every attachment must be one of your unsent uploads to this conversation.", "attachmentIds");
             }
-            if (id is null)
+            if (!written.Inserted)
             {
                 // The same clientMessageId again: answer with the message it made the first time.
-                id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "select id from messages where conversation_id = @conversationId and client_message_id = @clientMessageId",
-                    new { conversationId, clientMessageId }, tx, cancellationToken: ct));
                 await tx.CommitAsync(ct);
-                return new ReplyResult(ReplyError.None, await messages.GetAsync(id.Value, ct));
+                return new ReplyResult(ReplyError.None, await messages.GetAsync(written.Id, ct));
             }
             if (state is not null)
             {
@@ -164,13 +135,12 @@ public sealed class ConversationService(
                 // A manager's reply takes an unassigned conversation (above), and with it its unowned lead or deal.
                 await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, me.Id, Crm.Actor.User(me), now, crmChanges, ct);
             }
-            mention = await Notifications.Mentions.ApplyAsync(connection, tx, conversationId, id.Value, me, mentioned, now, ct);
-            await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+            mention = await Notifications.Mentions.ApplyAsync(connection, tx, conversationId, id, me, mentioned, now, ct);
             await tx.CommitAsync(ct);
         }
         // One fan-out: the reply (and its mention note), then the summary once, to the audience after the reply's
         // assignment; whoever lost the conversation to that assignment gets only the removal.
-        var reply = await messages.GetAsync(id.Value, ct);
+        var reply = await messages.GetAsync(id, ct);
         var created = new List<MessageDto>(2);
         if (reply is not null)
         {
@@ -185,8 +155,6 @@ public sealed class ConversationService(
         await notices.PushAsync(mention.Notifications);
         return new ReplyResult(ReplyError.None, reply);
     }
-
-    private sealed record Inserted(long Id, long Attached);
 
     private async Task<ReplyResult?> CheckPartsAsync(long conversationId, long[] attachmentIds, long? replyTo, bool isPrivate, CancellationToken ct)
     {
@@ -326,7 +294,7 @@ public sealed class ConversationService(
             if (state.Status == "snoozed")
             {
                 unsnoozeNote = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "unsnoozed", $"Snooze ended: set {status} by {me.Name}.",
-                    $$"""{"reason":"manual","by":"{{me.Id}}"}""", now, ct);
+                    new Dictionary<string, string> { ["reason"] = "manual", ["by"] = me.Id.ToString(CultureInfo.InvariantCulture) }, now, ct);
             }
             await tx.CommitAsync(ct);
         }

@@ -60,7 +60,8 @@ public sealed class SnoozeService(
             }
             var when = at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             noteId = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "snoozed", $"Snoozed until {when} UTC by {me.Name}.",
-                $$"""{"until":"{{at.ToString("O", CultureInfo.InvariantCulture)}}","by":"{{me.Id}}"}""", now, ct);
+                new Dictionary<string, string> { ["until"] = at.ToString("O", CultureInfo.InvariantCulture), ["by"] = me.Id.ToString(CultureInfo.InvariantCulture) },
+                now, ct);
             await tx.CommitAsync(ct);
         }
         try
@@ -99,7 +100,8 @@ public sealed class SnoozeService(
             var woken = (await connection.QueryAsync<long>(new CommandDefinition(wake, new { conversationId, now = now.UtcDateTime }, tx, cancellationToken: ct))).ToList();
             foreach (var id in woken)
             {
-                notes.Add(await SystemNotes.AddInTransactionAsync(connection, tx, id, "unsnoozed", "Snooze ended: the time came.", """{"reason":"time"}""", now, ct));
+                notes.Add(await SystemNotes.AddInTransactionAsync(connection, tx, id, "unsnoozed", "Snooze ended: the time came.",
+                    new Dictionary<string, string> { ["reason"] = "time" }, now, ct));
             }
             await tx.CommitAsync(ct);
         }

@@ -30,26 +30,30 @@ public sealed class SystemNotes(NpgsqlDataSource db, IConversationPushes notifie
 
     public async Task<bool> AddOnceAsync(long conversationId, string key, string text, CancellationToken cancellationToken)
     {
-        // The conversation's row lock makes two failing sends of one conversation add one note, not two; the insert is a
+        // The conversation's row lock makes two failing sends of one conversation add one note, not two; the check is a
         // statement of its own so that it sees a note the other one committed while this one waited for the lock.
-        const string sql = """
-            insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata)
-            select c.id, c.channel_id, 'note', @text, 'system', 'sent', jsonb_build_object('notice', @key::text)
-            from conversations c
-            where c.id = @conversationId and coalesce((
+        const string due = """
+            select coalesce((
                 select n.metadata->>'notice' from messages n
                 where n.conversation_id = c.id and n.direction = 'note' and n.sender_type = 'system' and n.metadata ? 'notice'
                   and n.id > coalesce((select max(i.id) from messages i where i.conversation_id = c.id and i.direction = 'inbound'), 0)
                 order by n.id desc limit 1), '') <> @key
-            returning id
+            from conversations c where c.id = @conversationId
             """;
-        long? id;
+        long? id = null;
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "select 1 from conversations where id = @conversationId for no key update", new { conversationId }, tx, cancellationToken: cancellationToken));
-            id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { conversationId, key, text }, tx, cancellationToken: cancellationToken));
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(due, new { conversationId, key }, tx, cancellationToken: cancellationToken)))
+            {
+                var written = await MessageWriter.WriteAsync(connection, tx, new NewMessage(conversationId, Note: true, text, At: null)
+                {
+                    Metadata = new Dictionary<string, string> { ["notice"] = key },
+                }, cancellationToken);
+                id = written?.Id;
+            }
             await tx.CommitAsync(cancellationToken);
         }
         if (id is null)
@@ -62,15 +66,18 @@ public sealed class SystemNotes(NpgsqlDataSource db, IConversationPushes notifie
 
     /// <summary>
     /// A state change recorded in the thread (snoozed, woken) inside the caller's transaction: a `note` from System with
-    /// `metadata.notice` = <paramref name="key"/> plus <paramref name="extra"/> (a JSON object of strings: messages read metadata
-    /// as string pairs). The caller pushes it after commit.
+    /// `metadata.notice` = <paramref name="key"/> plus <paramref name="extra"/> (messages read metadata as string pairs).
+    /// The caller pushes it after commit.
     /// </summary>
-    public static Task<long> AddInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, string key, string text,
-        string extra, DateTimeOffset at, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata, created_at, updated_at)
-            select c.id, c.channel_id, 'note', @text, 'system', 'sent', jsonb_build_object('notice', @key::text) || @extra::jsonb, @at, @at
-            from conversations c where c.id = @conversationId
-            returning id
-            """, new { conversationId, key, text, extra, at }, tx, cancellationToken: cancellationToken));
+    public static async Task<long> AddInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, string key, string text,
+        IReadOnlyDictionary<string, string> extra, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string> { ["notice"] = key };
+        foreach (var (name, value) in extra)
+        {
+            metadata[name] = value;
+        }
+        var written = await MessageWriter.WriteAsync(connection, tx, new NewMessage(conversationId, Note: true, text, at) { Metadata = metadata }, cancellationToken);
+        return written?.Id ?? throw new InvalidOperationException($"Conversation {conversationId} does not exist.");
+    }
 }

@@ -11,7 +11,7 @@ namespace ContactCenter.Api.Features.Crm;
 /// overdue (due before now), today (due later today, UTC), planned (not yet due), done. Every change pushes the
 /// counters of the assignees it touches.
 /// </summary>
-public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, TimeProvider clock)
+public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProvider clock)
 {
     public sealed record SubjectInput(string? Type, long? Id);
 
@@ -79,49 +79,46 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
             return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt (ISO-8601) is required.");
         }
         var subject = new Subject(r.Subject.Type, r.Subject.Id.Value);
-        var changes = new CrmChanges();
-        var now = clock.GetUtcNow();
-        long id;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
         {
-            if (!await TimelineService.CanSeeAsync(connection, tx, me, subject, ct))
+            if (!await TimelineService.CanSeeAsync(w.Connection, w.Tx, me, subject, ct))
             {
-                return CrmResult<ActivityDto>.NotFound($"There is no such {subject.Type}.");
+                return CrmResult<long>.NotFound($"There is no such {subject.Type}.");
             }
-            if (await DealService.CheckPeopleAsync(connection, tx, me, null, r.AssigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(w.Connection, w.Tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
-                return invalid.As<ActivityDto>();
+                return invalid.As<long>();
             }
-            var owner = await OwnerAsync(connection, tx, subject, ct);
-            id = await InsertAsync(connection, tx, subject, r.Type, r.Title.Trim(), r.Description, r.DueAt.Value, r.AssigneeId ?? owner ?? me.Id, me.Id,
-                Actor.User(me), now, changes, ct);
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<ActivityDto>.Ok((await GetAsync(id, ct))!);
+            var owner = await OwnerAsync(w.Connection, w.Tx, subject, ct);
+            return CrmResult<long>.Ok(await InsertAsync(w,
+                new NewActivity(subject, r.Type, r.Title.Trim(), r.Description, r.DueAt.Value, r.AssigneeId ?? owner ?? me.Id, me.Id), ct));
+        }, ct), ct);
     }
+
+    /// <summary>The activity a change wrote, read back after its pushes.</summary>
+    private async Task<CrmResult<ActivityDto>> ReadAsync(CrmResult<long> written, CancellationToken ct) =>
+        written.Status == CrmStatus.Ok ? CrmResult<ActivityDto>.Ok((await GetAsync(written.Value, ct))!) : written.As<ActivityDto>();
 
     internal static Task<long?> OwnerAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Subject subject, CancellationToken ct) =>
         connection.ExecuteScalarAsync<long?>(new CommandDefinition(subject.IsLead
             ? "select assignee_id from leads where id = @id" : "select assignee_id from deals where id = @id", new { id = subject.Id }, tx, cancellationToken: ct));
 
     /// <summary>Inserts an activity with its timeline entry (shared with the automation action createActivity).</summary>
-    internal static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Subject subject, string type, string title, string? description,
-        DateTimeOffset dueAt, long? assigneeId, long? createdBy, Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    internal static async Task<long> InsertAsync(CrmWrite w, NewActivity a, CancellationToken ct)
     {
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+        var id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             insert into activities (subject_type, subject_id, type, title, description, due_at, assignee_id, created_by, created_at)
             values (@subjectType, @subjectId, @type, @title, @description, @dueAt, @assigneeId, @createdBy, @now)
             returning id
             """, new
         {
-            subjectType = subject.Type, subjectId = subject.Id, type, title, description, dueAt = dueAt.UtcDateTime, assigneeId, createdBy, now = now.UtcDateTime,
-        }, tx, cancellationToken: ct));
-        await Timeline.AddAsync(connection, tx, subject, "activity", actor, now,
-            new { activityId = id, action = "created", type, title, dueAt = dueAt.UtcDateTime, assigneeId }, ct);
-        (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
-        changes.Counters(assigneeId);
+            subjectType = a.Subject.Type, subjectId = a.Subject.Id, a.Type, a.Title, a.Description, dueAt = a.DueAt.UtcDateTime, a.AssigneeId, a.CreatedBy,
+            now = w.Now.UtcDateTime,
+        }, w.Tx, cancellationToken: ct));
+        await Timeline.AddAsync(w, a.Subject, "activity",
+            new { activityId = id, action = "created", type = a.Type, title = a.Title, dueAt = a.DueAt.UtcDateTime, assigneeId = a.AssigneeId }, ct);
+        (a.Subject.IsLead ? w.Changes.Leads : w.Changes.Deals).Add(a.Subject.Id);
+        w.Changes.Counters(a.AssigneeId);
         return id;
     }
 
@@ -225,27 +222,22 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
         {
             return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt cannot be removed.");
         }
-        var changes = new CrmChanges();
-        var now = clock.GetUtcNow();
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
         {
-            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                $"{Select} where a.id = @id and {Visible} for no key update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
-            if (row is null)
+            if (await LockVisibleAsync(w, me, id, ct) is not { } row)
             {
-                return CrmResult<ActivityDto>.NotFound("There is no such activity.");
+                return CrmResult<long>.NotFound("There is no such activity.");
             }
             if (row.CompletedAt is not null)
             {
-                return CrmResult<ActivityDto>.Conflict("The activity is done.");
+                return CrmResult<long>.Conflict("The activity is done.");
             }
-            if (await DealService.CheckPeopleAsync(connection, tx, me, null, assigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(w.Connection, w.Tx, me, null, assigneeId, ct) is { } invalid)
             {
-                return invalid.As<ActivityDto>();
+                return invalid.As<long>();
             }
             var setAssignee = body.ContainsKey("assigneeId");
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await w.Connection.ExecuteAsync(new CommandDefinition("""
                 update activities set title = coalesce(@title, title), description = case when @setDescription then @description else description end,
                        due_at = coalesce(@dueAt, due_at), due_pushed_at = case when @dueAt::timestamptz is null then due_pushed_at end,
                        assignee_id = case when @setAssignee then @assigneeId else assignee_id end
@@ -253,45 +245,40 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmNotifier notifier, T
                 """, new
             {
                 id, title = title?.Trim(), setDescription = body.ContainsKey("description"), description, dueAt = dueAt?.UtcDateTime, setAssignee, assigneeId,
-            }, tx, cancellationToken: ct));
+            }, w.Tx, cancellationToken: ct));
             var subject = new Subject(row.SubjectType, row.SubjectId);
-            await Timeline.AddAsync(connection, tx, subject, "activity", Actor.User(me), now,
+            await Timeline.AddAsync(w, subject, "activity",
                 new { activityId = id, action = "updated", title = title?.Trim() ?? row.Title, dueAt = (dueAt ?? row.DueAt).UtcDateTime, assigneeId = setAssignee ? assigneeId : row.AssigneeId }, ct);
-            (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
-            changes.Counters(row.AssigneeId, setAssignee ? assigneeId : null);
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<ActivityDto>.Ok((await GetAsync(id, ct))!);
+            (subject.IsLead ? w.Changes.Leads : w.Changes.Deals).Add(subject.Id);
+            w.Changes.Counters(row.AssigneeId, setAssignee ? assigneeId : null);
+            return CrmResult<long>.Ok(id);
+        }, ct), ct);
     }
 
     public async Task<CrmResult<ActivityDto>> CompleteAsync(CurrentUser me, long id, CompleteRequest? r, CancellationToken ct)
     {
-        var changes = new CrmChanges();
-        var now = clock.GetUtcNow();
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
         {
-            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                $"{Select} where a.id = @id and {Visible} for no key update of a", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
-            if (row is null)
+            if (await LockVisibleAsync(w, me, id, ct) is not { } row)
             {
-                return CrmResult<ActivityDto>.NotFound("There is no such activity.");
+                return CrmResult<long>.NotFound("There is no such activity.");
             }
             if (row.CompletedAt is null)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
+                await w.Connection.ExecuteAsync(new CommandDefinition(
                     "update activities set completed_at = @now, completed_by = @me, result = @result where id = @id",
-                    new { id, now = now.UtcDateTime, me = me.Id, result = r?.Result }, tx, cancellationToken: ct));
+                    new { id, now = w.Now.UtcDateTime, me = me.Id, result = r?.Result }, w.Tx, cancellationToken: ct));
                 var subject = new Subject(row.SubjectType, row.SubjectId);
-                await Timeline.AddAsync(connection, tx, subject, "activity", Actor.User(me), now,
+                await Timeline.AddAsync(w, subject, "activity",
                     new { activityId = id, action = "completed", type = row.Type, title = row.Title, result = r?.Result }, ct);
-                (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
-                changes.Counters(row.AssigneeId, me.Id);
+                (subject.IsLead ? w.Changes.Leads : w.Changes.Deals).Add(subject.Id);
+                w.Changes.Counters(row.AssigneeId, me.Id);
             }
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<ActivityDto>.Ok((await GetAsync(id, ct))!);
+            return CrmResult<long>.Ok(id);
+        }, ct), ct);
     }
+
+    private static Task<Row?> LockVisibleAsync(CrmWrite w, CurrentUser me, long id, CancellationToken ct) =>
+        w.Connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"{Select} where a.id = @id and {Visible} for no key update of a", new { id, me = me.Id, staff = me.IsStaff }, w.Tx, cancellationToken: ct));
 }

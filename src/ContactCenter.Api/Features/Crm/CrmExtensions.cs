@@ -15,7 +15,9 @@ public static class CrmExtensions
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<BoardQuery>();
         services.AddSingleton<CrmNotifier>();
+        services.AddSingleton<CrmWriter>();
         services.AddSingleton<DealService>();
+        services.AddSingleton<DealPatchService>();
         services.AddSingleton<LeadService>();
         services.AddSingleton<TimelineService>();
         services.AddSingleton<ActivityService>();

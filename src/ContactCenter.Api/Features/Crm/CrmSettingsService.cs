@@ -10,7 +10,7 @@ namespace ContactCenter.Api.Features.Crm;
 /// in one transaction that holds the settings row, so the inbound pipeline (which reads the mode FOR SHARE)
 /// never opens a lead in between. Switching back keeps the deals.
 /// </summary>
-public sealed class CrmSettingsService(NpgsqlDataSource db, CrmNotifier notifier, TimeProvider clock)
+public sealed class CrmSettingsService(NpgsqlDataSource db, CrmWriter crm)
 {
     public sealed record CrmSettings(string Mode);
 
@@ -44,37 +44,30 @@ public sealed class CrmSettingsService(NpgsqlDataSource db, CrmNotifier notifier
         }
     }
 
-    private async Task<CrmResult<SettingsResult>> SwitchAsync(CurrentUser me, string mode, CancellationToken ct)
-    {
-        var changes = new CrmChanges();
-        var converted = 0;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+    private Task<CrmResult<SettingsResult>> SwitchAsync(CurrentUser me, string mode, CancellationToken ct) =>
+        crm.RunAsync(Actor.User(me), async w =>
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "insert into app_settings (key, value) values ('crm', '{\"mode\": \"classic\"}') on conflict (key) do nothing", transaction: tx, cancellationToken: ct));
-            var old = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "select value ->> 'mode' from app_settings where key = 'crm' for update", transaction: tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "update app_settings set value = jsonb_set(value, '{mode}', to_jsonb(@mode::text)) where key = 'crm'", new { mode }, tx, cancellationToken: ct));
-            await CrmAudit.WriteAsync(connection, tx, me.Id, "crm-settings.updated", "crm-settings", null, new { mode = old ?? "classic" }, new { mode }, ct);
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "insert into app_settings (key, value) values ('crm', '{\"mode\": \"classic\"}') on conflict (key) do nothing", transaction: w.Tx, cancellationToken: ct));
+            var old = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "select value ->> 'mode' from app_settings where key = 'crm' for update", transaction: w.Tx, cancellationToken: ct));
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "update app_settings set value = jsonb_set(value, '{mode}', to_jsonb(@mode::text)) where key = 'crm'", new { mode }, w.Tx, cancellationToken: ct));
+            await CrmAudit.WriteAsync(w.Connection, w.Tx, me.Id, "crm-settings.updated", "crm-settings", null, new { mode = old ?? "classic" }, new { mode }, ct);
+            var converted = 0;
             if (old != "simple" && mode == "simple")
             {
-                var stage = await StageRow.EntryAsync(connection, tx, null, ct) ?? throw new InvalidOperationException("The default pipeline has no open stage.");
-                var leads = (await connection.QueryAsync<LeadState>(new CommandDefinition("""
+                var stage = await StageRow.EntryAsync(w.Connection, w.Tx, null, ct) ?? throw new InvalidOperationException("The default pipeline has no open stage.");
+                var leads = (await w.Connection.QueryAsync<LeadState>(new CommandDefinition("""
                     select id, contact_id, title, status, source, assignee_id, deal_id from leads
                     where status in ('new', 'in_work') order by id for no key update
-                    """, transaction: tx, cancellationToken: ct))).ToList();
-                var now = clock.GetUtcNow();
+                    """, transaction: w.Tx, cancellationToken: ct))).ToList();
                 foreach (var lead in leads)
                 {
-                    await LeadWrites.ConvertAsync(connection, tx, lead, stage, null, 0, "USD", lead.AssigneeId, Actor.User(me), now, changes, ct);
+                    await LeadWrites.ConvertAsync(w, lead, new LeadConversion(stage, null, 0, "USD", lead.AssigneeId), ct);
                 }
                 converted = leads.Count;
             }
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<SettingsResult>.Ok(new SettingsResult(mode, converted));
-    }
+            return CrmResult<SettingsResult>.Ok(new SettingsResult(mode, converted));
+        }, ct);
 }

@@ -6,8 +6,8 @@ using Npgsql;
 
 namespace ContactCenter.Api.Features.Crm;
 
-/// <summary>What people do to deals through REST: each change checks access, runs in one transaction, then pushes.</summary>
-public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNotifier notifier, TimeProvider clock)
+/// <summary>What people do to deals through REST (PATCH is <see cref="DealPatchService"/>): each change checks access, runs in one transaction, then pushes.</summary>
+public sealed class DealService(CrmWriter crm, DealQueries queries)
 {
     public sealed record CreateRequest(string? Title, decimal? Amount, string? Currency, long? PipelineId, long? StageId, long? ContactId, long? AssigneeId, string? Source,
         LeadService.ContactInput? Contact = null, JsonNode? Products = null, JsonNode? AmountFromProducts = null, JsonNode? SourceDetails = null)
@@ -46,201 +46,61 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
         {
             return extras.As<DealDto>();
         }
-        var changes = new CrmChanges();
-        long id;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await ReadAsync(queries, await crm.RunAsync(Actor.User(me), async w =>
         {
             StageRow? stage;
             if (r.StageId is not null)
             {
-                stage = await StageRow.FindAsync(connection, tx, r.StageId.Value, ct);
+                stage = await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct);
                 if (stage is null || (r.PipelineId is not null && stage.PipelineId != r.PipelineId))
                 {
-                    return CrmResult<DealDto>.NotFound("There is no such stage in that pipeline.");
+                    return CrmResult<long>.NotFound("There is no such stage in that pipeline.");
                 }
                 if (stage.Semantic != "open")
                 {
-                    return CrmResult<DealDto>.Invalid("stageId", "A new deal starts on an open stage.");
+                    return CrmResult<long>.Invalid("stageId", "A new deal starts on an open stage.");
                 }
             }
             else
             {
-                stage = await StageRow.EntryAsync(connection, tx, r.PipelineId, ct);
+                stage = await StageRow.EntryAsync(w.Connection, w.Tx, r.PipelineId, ct);
                 if (stage is null)
                 {
-                    return CrmResult<DealDto>.NotFound("There is no such pipeline (or it has no open stage).");
+                    return CrmResult<long>.NotFound("There is no such pipeline (or it has no open stage).");
                 }
             }
-            if (await CheckPeopleAsync(connection, tx, me, null, r.AssigneeId, ct) is { } invalid)
+            if (await CheckPeopleAsync(w.Connection, w.Tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
-                return invalid.As<DealDto>();
+                return invalid.As<long>();
             }
-            var contact = await ContactPick.ResolveAsync(connection, tx, me, r.ContactId, r.Contact, ct);
+            var contact = await ContactPick.ResolveAsync(w.Connection, w.Tx, me, r.ContactId, r.Contact, ct);
             if (contact.Status != CrmStatus.Ok)
             {
-                return contact.As<DealDto>();
+                return contact.As<long>();
             }
             // Same rule as PATCH (CompanyRef), answered like an unseen contact: a missing and a hidden company look alike.
-            if (await Contacts.CompanyRef.CheckAsync(connection, tx, me, r.CompanyId, ct) is not null)
+            if (await Contacts.CompanyRef.CheckAsync(w.Connection, w.Tx, me, r.CompanyId, ct) is not null)
             {
-                return CrmResult<DealDto>.NotFound("There is no such company.");
+                return CrmResult<long>.NotFound("There is no such company.");
             }
-            var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "deal", ct), null, r.Fields, r.Fields is not null, creating: true, stage.PipelineId);
+            var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(w.Connection, w.Tx, "deal", ct), null, r.Fields, r.Fields is not null, creating: true, stage.PipelineId);
             if (customFields.Failed)
             {
-                return CrmResult<DealDto>.Invalid(customFields.Field!, customFields.Error!);
+                return CrmResult<long>.Invalid(customFields.Field!, customFields.Error!);
             }
             // A manager's own new deal is theirs unless they say otherwise, so they keep seeing it.
             var assignee = r.AssigneeId ?? (me.IsStaff ? null : me.Id);
-            id = (await DealWrites.InsertAsync(connection, tx, new NewDeal(stage.PipelineId, stage.Id, r.Title.Trim(), r.Amount ?? 0,
-                r.Currency?.ToUpperInvariant() ?? "USD", contact.Value, assignee, r.Source ?? "manual"), Actor.User(me), clock.GetUtcNow(), changes, ct))!.Value;
-            await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), clock.GetUtcNow(), ct);
-            await FieldWrites.SetAsync(connection, tx, "deals", id, customFields.Json!, ct);
+            var id = (await DealWrites.InsertAsync(w, new NewDeal(stage.PipelineId, stage.Id, r.Title.Trim(), r.Amount ?? 0,
+                r.Currency?.ToUpperInvariant() ?? "USD", contact.Value, assignee, r.Source ?? "manual"), ct))!.Value;
+            await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct);
+            await FieldWrites.SetAsync(w.Connection, w.Tx, "deals", id, customFields.Json!, ct);
             if (r.CompanyId is not null)
             {
-                await connection.ExecuteAsync(new CommandDefinition("update deals set company_id = @companyId where id = @id",
-                    new { id, companyId = r.CompanyId }, tx, cancellationToken: ct));
+                await w.Connection.ExecuteAsync(new CommandDefinition("update deals set company_id = @companyId where id = @id",
+                    new { id, companyId = r.CompanyId }, w.Tx, cancellationToken: ct));
             }
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        // The creator may have handed the deal to a colleague (then they no longer see it): answer with what was made, as PATCH does.
-        return CrmResult<DealDto>.Ok((await queries.GetAnyAsync(id, ct))!);
-    }
-
-    /// <summary>PATCH: only the fields present change; `assigneeId: null` unassigns.</summary>
-    public async Task<CrmResult<DealDto>> PatchAsync(CurrentUser me, long id, JsonObject body, CancellationToken ct)
-    {
-        string? title = null, currency = null;
-        decimal? amount = null;
-        long? stageId = null, assigneeId = null, contactId = null;
-        try
-        {
-            title = body["title"]?.GetValue<string>();
-            amount = body["amount"]?.GetValue<decimal>();
-            currency = body["currency"]?.GetValue<string>();
-            stageId = body["stageId"]?.GetValue<long>();
-            assigneeId = body["assigneeId"]?.GetValue<long>();
-            contactId = body["contactId"]?.GetValue<long>();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
-        {
-            return CrmResult<DealDto>.Invalid("body", "title and currency are strings; amount, stageId, assigneeId and contactId are numbers.");
-        }
-        if (body.ContainsKey("title") && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
-        {
-            return CrmResult<DealDto>.Invalid("title", "A title of at most 500 characters is required.");
-        }
-        if (CheckMoney(amount, currency) is { } bad)
-        {
-            return bad.As<DealDto>();
-        }
-        var extras = DealExtras.Parse(body);
-        if (extras.Value is null)
-        {
-            return extras.As<DealDto>();
-        }
-        var changes = new CrmChanges();
-        var now = clock.GetUtcNow();
-        var actor = Actor.User(me);
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
-        {
-            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } deal)
-            {
-                return CrmResult<DealDto>.NotFound("There is no such deal.");
-            }
-            if (await Contacts.DealCompany.ApplyAsync(connection, tx, me, id, body, now, changes, ct) is { } badCompany)
-            {
-                return badCompany.As<DealDto>();
-            }
-            if (await CheckPeopleAsync(connection, tx, me, contactId, assigneeId, ct) is { } invalid)
-            {
-                return invalid.As<DealDto>();
-            }
-            FieldValues.Merge? customFields = null;
-            if (body.ContainsKey("fields"))
-            {
-                customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "deal", ct),
-                    await FieldWrites.CurrentAsync(connection, tx, "deals", id, ct), body["fields"], sent: true, creating: false, deal.PipelineId);
-                if (customFields.Failed)
-                {
-                    return CrmResult<DealDto>.Invalid(customFields.Field!, customFields.Error!);
-                }
-            }
-            if (stageId is not null && stageId != deal.StageId)
-            {
-                var to = await StageRow.FindAsync(connection, tx, stageId.Value, ct);
-                if (to is null)
-                {
-                    return CrmResult<DealDto>.NotFound("There is no such stage.");
-                }
-                if (deal.ClosedAt is not null)
-                {
-                    return CrmResult<DealDto>.Conflict($"The deal is closed ({deal.Outcome}); reopen it before moving it.");
-                }
-                if (to.PipelineId != deal.PipelineId && to.Semantic != "open")
-                {
-                    return CrmResult<DealDto>.Invalid("stageId", "A deal closes on a won or lost stage of its own pipeline.");
-                }
-                if (to.Semantic == "won")
-                {
-                    // Dropped on the kanban's won column: that is closing it won.
-                    await DealWrites.CloseAsync(connection, tx, deal, to, null, null, actor, now, changes, ct);
-                }
-                else if (to.Semantic == "lost")
-                {
-                    var lostStages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                        "select count(*) from stages where pipeline_id = @pipelineId and semantic = 'lost'", new { pipelineId = deal.PipelineId }, tx, cancellationToken: ct));
-                    if (lostStages < 2)
-                    {
-                        return CrmResult<DealDto>.Invalid("stageId", $"Losing a deal needs a reason: POST /api/deals/{id}/close {{outcome: lost, lossReasonId}}.");
-                    }
-                    await DealWrites.CloseAsync(connection, tx, deal, to, null, to.Name, actor, now, changes, ct);
-                }
-                else
-                {
-                    await DealWrites.MoveAsync(connection, tx, deal, to, actor, now, changes, ct);
-                }
-            }
-            var fields = new Dictionary<string, object?>();
-            const string update = """
-                update deals set title = coalesce(@title, title), amount = coalesce(@amount, amount), currency = coalesce(@currency, currency),
-                       assignee_id = case when @setAssignee then @assigneeId else assignee_id end,
-                       contact_id = case when @setContact then @contactId else contact_id end, updated_at = @now
-                where id = @id
-                """;
-            if (body.ContainsKey("title")) { fields["title"] = title!.Trim(); }
-            if (body.ContainsKey("amount")) { fields["amount"] = amount; }
-            if (body.ContainsKey("currency")) { fields["currency"] = currency?.ToUpperInvariant(); }
-            if (body.ContainsKey("assigneeId")) { fields["assigneeId"] = assigneeId; }
-            if (body.ContainsKey("contactId")) { fields["contactId"] = contactId; }
-            if (customFields is not null)
-            {
-                await FieldWrites.SetAsync(connection, tx, "deals", id, customFields.Json!, ct);
-                fields["fields"] = body["fields"]!.DeepClone();
-            }
-            if (fields.Count > 0)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(update, new
-                {
-                    id, title = title?.Trim(), amount, currency = currency?.ToUpperInvariant(), setAssignee = body.ContainsKey("assigneeId"), assigneeId,
-                    setContact = body.ContainsKey("contactId"), contactId, now = now.UtcDateTime,
-                }, tx, cancellationToken: ct));
-                await Timeline.AddAsync(connection, tx, null, id, "updated", actor, now, new { changes = fields }, ct);
-                changes.Deals.Add(id);
-                changes.Counters(deal.AssigneeId, body.ContainsKey("assigneeId") ? assigneeId : null);
-            }
-            if (await extras.Value.ApplyAsync(connection, tx, id, actor, now, ct))
-            {
-                changes.Deals.Add(id);
-            }
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        // A manager who gave the deal away no longer sees it: answer with what they sent, not a 404.
-        return CrmResult<DealDto>.Ok((await queries.GetAnyAsync(id, ct))!);
+            return CrmResult<long>.Ok(id);
+        }, ct), ct);
     }
 
     public async Task<CrmResult<DealDto>> CloseAsync(CurrentUser me, long id, CloseRequest r, CancellationToken ct)
@@ -254,112 +114,109 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
         {
             return CrmResult<DealDto>.Invalid("lossReasonId", needsReason);
         }
-        var changes = new CrmChanges();
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await ReadAsync(queries, await crm.RunAsync(Actor.User(me), async w =>
         {
-            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } deal)
+            if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } deal)
             {
-                return CrmResult<DealDto>.NotFound("There is no such deal.");
+                return CrmResult<long>.NotFound("There is no such deal.");
             }
             if (deal.ClosedAt is not null)
             {
-                return CrmResult<DealDto>.Conflict($"The deal is already closed ({deal.Outcome}); reopen it first.");
+                return CrmResult<long>.Conflict($"The deal is already closed ({deal.Outcome}); reopen it first.");
             }
             string? reason = null;
             if (r.LossReasonId is not null && r.Outcome == "lost")
             {
-                reason = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                    "select name from loss_reasons where id = @id", new { id = r.LossReasonId }, tx, cancellationToken: ct));
+                reason = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                    "select name from loss_reasons where id = @id", new { id = r.LossReasonId }, w.Tx, cancellationToken: ct));
                 if (reason is null)
                 {
-                    return CrmResult<DealDto>.Invalid("lossReasonId", "There is no such loss reason.");
+                    return CrmResult<long>.Invalid("lossReasonId", "There is no such loss reason.");
                 }
             }
             StageRow? to;
             if (r.StageId is not null)
             {
-                to = await StageRow.FindAsync(connection, tx, r.StageId.Value, ct);
+                to = await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct);
                 if (to is null || to.PipelineId != deal.PipelineId)
                 {
-                    return CrmResult<DealDto>.NotFound("There is no such stage in the deal's pipeline.");
+                    return CrmResult<long>.NotFound("There is no such stage in the deal's pipeline.");
                 }
                 if (to.Semantic != r.Outcome)
                 {
-                    return CrmResult<DealDto>.Invalid("stageId", $"'{to.Name}' is not a {r.Outcome} stage.");
+                    return CrmResult<long>.Invalid("stageId", $"'{to.Name}' is not a {r.Outcome} stage.");
                 }
             }
             else
             {
-                to = await StageRow.FirstAsync(connection, tx, deal.PipelineId, r.Outcome, ct);
+                to = await StageRow.FirstAsync(w.Connection, w.Tx, deal.PipelineId, r.Outcome, ct);
                 if (to is null)
                 {
-                    return CrmResult<DealDto>.Conflict($"The deal's pipeline has no {r.Outcome} stage.");
+                    return CrmResult<long>.Conflict($"The deal's pipeline has no {r.Outcome} stage.");
                 }
             }
             if (r.Outcome == "lost" && r.LossReasonId is null)
             {
                 // Several lost stages are reasons themselves ("Lost: price", "Lost: competitor"); a single one is not.
-                var lostStages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "select count(*) from stages where pipeline_id = @pipelineId and semantic = 'lost'", new { pipelineId = deal.PipelineId }, tx, cancellationToken: ct));
-                if (lostStages < 2)
+                if (await LostStagesAsync(w, deal.PipelineId, ct) < 2)
                 {
-                    return CrmResult<DealDto>.Invalid("lossReasonId", needsReason);
+                    return CrmResult<long>.Invalid("lossReasonId", needsReason);
                 }
                 reason = to.Name;
             }
-            await DealWrites.CloseAsync(connection, tx, deal, to, r.Outcome == "lost" ? r.LossReasonId : null, reason, Actor.User(me), clock.GetUtcNow(), changes, ct);
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        // The creator may have handed the deal to a colleague (then they no longer see it): answer with what was made, as PATCH does.
-        return CrmResult<DealDto>.Ok((await queries.GetAnyAsync(id, ct))!);
+            await DealWrites.CloseAsync(w, deal, to, r.Outcome == "lost" ? r.LossReasonId : null, reason, ct);
+            return CrmResult<long>.Ok(id);
+        }, ct), ct);
     }
 
-    public async Task<CrmResult<DealDto>> ReopenAsync(CurrentUser me, long id, ReopenRequest r, CancellationToken ct)
-    {
-        var changes = new CrmChanges();
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+    public async Task<CrmResult<DealDto>> ReopenAsync(CurrentUser me, long id, ReopenRequest r, CancellationToken ct) =>
+        await ReadAsync(queries, await crm.RunAsync(Actor.User(me), async w =>
         {
-            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } deal)
+            if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } deal)
             {
-                return CrmResult<DealDto>.NotFound("There is no such deal.");
+                return CrmResult<long>.NotFound("There is no such deal.");
             }
             if (deal.ClosedAt is null)
             {
-                return CrmResult<DealDto>.Conflict("The deal is open.");
+                return CrmResult<long>.Conflict("The deal is open.");
             }
             StageRow? to;
             if (r.StageId is not null)
             {
-                to = await StageRow.FindAsync(connection, tx, r.StageId.Value, ct);
+                to = await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct);
                 if (to is null || to.PipelineId != deal.PipelineId)
                 {
-                    return CrmResult<DealDto>.NotFound("There is no such stage in the deal's pipeline.");
+                    return CrmResult<long>.NotFound("There is no such stage in the deal's pipeline.");
                 }
                 if (to.Semantic != "open")
                 {
-                    return CrmResult<DealDto>.Invalid("stageId", "A reopened deal goes to an open stage.");
+                    return CrmResult<long>.Invalid("stageId", "A reopened deal goes to an open stage.");
                 }
             }
             else
             {
-                to = await DealWrites.StageBeforeCloseAsync(connection, tx, id, ct) is { } before && before.PipelineId == deal.PipelineId
+                to = await DealWrites.StageBeforeCloseAsync(w.Connection, w.Tx, id, ct) is { } before && before.PipelineId == deal.PipelineId
                     ? before
-                    : await StageRow.EntryAsync(connection, tx, deal.PipelineId, ct);
+                    : await StageRow.EntryAsync(w.Connection, w.Tx, deal.PipelineId, ct);
                 if (to is null)
                 {
-                    return CrmResult<DealDto>.Conflict("The deal's pipeline has no open stage.");
+                    return CrmResult<long>.Conflict("The deal's pipeline has no open stage.");
                 }
             }
-            await DealWrites.ReopenAsync(connection, tx, deal, to, Actor.User(me), clock.GetUtcNow(), changes, ct);
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        // The creator may have handed the deal to a colleague (then they no longer see it): answer with what was made, as PATCH does.
-        return CrmResult<DealDto>.Ok((await queries.GetAnyAsync(id, ct))!);
-    }
+            await DealWrites.ReopenAsync(w, deal, to, ct);
+            return CrmResult<long>.Ok(id);
+        }, ct), ct);
+
+    /// <summary>
+    /// The deal a change wrote, read back whether or not the caller still sees it: the creator may have handed it to a
+    /// colleague (then they no longer see it), so the answer is what was made, as PATCH does.
+    /// </summary>
+    internal static async Task<CrmResult<DealDto>> ReadAsync(DealQueries queries, CrmResult<long> written, CancellationToken ct) =>
+        written.Status == CrmStatus.Ok ? CrmResult<DealDto>.Ok((await queries.GetAnyAsync(written.Value, ct))!) : written.As<DealDto>();
+
+    internal static Task<long> LostStagesAsync(CrmWrite w, long pipelineId, CancellationToken ct) =>
+        w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select count(*) from stages where pipeline_id = @pipelineId and semantic = 'lost'", new { pipelineId }, w.Tx, cancellationToken: ct));
 
     /// <summary>Locks the deal when the user may see it; null otherwise (treated as not found).</summary>
     internal static Task<DealState?> LockVisibleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long id, CancellationToken ct) =>
@@ -384,7 +241,7 @@ public sealed class DealService(NpgsqlDataSource db, DealQueries queries, CrmNot
             : null;
     }
 
-    private static CrmResult<object>? CheckMoney(decimal? amount, string? currency) =>
+    internal static CrmResult<object>? CheckMoney(decimal? amount, string? currency) =>
         amount is < 0 or > 1_000_000_000_000_000m ? CrmResult<object>.Invalid("amount", "The amount must be between 0 and 10^15.")
         : currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetter)) ? CrmResult<object>.Invalid("currency", "The currency is a 3-letter ISO 4217 code.")
         : null;

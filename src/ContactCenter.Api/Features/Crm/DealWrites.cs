@@ -23,8 +23,7 @@ public sealed record DealState(long Id, long PipelineId, long StageId, string Ti
 public static class DealWrites
 {
     /// <summary>Inserts the deal; null when it is a tunnel that already exists (same rule and source).</summary>
-    public static async Task<long?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, NewDeal d, Actor actor, DateTimeOffset now,
-        CrmChanges changes, CancellationToken ct, int depth = 0, long[]? chain = null)
+    public static async Task<long?> InsertAsync(CrmWrite w, NewDeal d, CancellationToken ct, int depth = 0, long[]? chain = null)
     {
         const string sql = """
             with d as (
@@ -40,25 +39,30 @@ public static class DealWrites
             )
             select id from d
             """;
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        var id = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
         {
             d.ContactId, d.PipelineId, d.StageId, d.Title, d.Amount, d.Currency, d.AssigneeId, d.Source, d.LeadId, d.ParentDealId,
-            d.TunnelRuleId, d.TunnelSource, now = now.UtcDateTime, actorType = actor.Type, actorId = actor.Id,
-        }, tx, cancellationToken: ct));
+            d.TunnelRuleId, d.TunnelSource, now = w.Now.UtcDateTime, actorType = w.Actor.Type, actorId = w.Actor.Id,
+        }, w.Tx, cancellationToken: ct));
         if (id is null)
         {
             return null;
         }
-        await Timeline.AddAsync(connection, tx, null, id, "created", actor, now,
+        await Timeline.AddAsync(w, null, id, "created",
             new { stageId = d.StageId, pipelineId = d.PipelineId, title = d.Title, amount = d.Amount, currency = d.Currency, source = d.Source, leadId = d.LeadId, parentDealId = d.ParentDealId }, ct);
         var subject = Subject.Deal(id.Value);
         var c = chain ?? [];
-        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("dealCreated", subject, now) { PipelineId = d.PipelineId, StageId = d.StageId, Source = d.Source, Depth = depth, Chain = c }, ct);
-        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("stageEntered", subject, now) { PipelineId = d.PipelineId, StageId = d.StageId, Source = d.Source, Depth = depth, Chain = c }, ct);
-        changes.Deals.Add(id.Value);
-        changes.Counters(d.AssigneeId);
+        await CrmEvents.RaiseAsync(w.Connection, w.Tx, new CrmEvent("dealCreated", subject, w.Now) { PipelineId = d.PipelineId, StageId = d.StageId, Source = d.Source, Depth = depth, Chain = c }, ct);
+        await CrmEvents.RaiseAsync(w.Connection, w.Tx, new CrmEvent("stageEntered", subject, w.Now) { PipelineId = d.PipelineId, StageId = d.StageId, Source = d.Source, Depth = depth, Chain = c }, ct);
+        w.Changes.Deals.Add(id.Value);
+        w.Changes.Counters(d.AssigneeId);
         return id;
     }
+
+    /// <summary>The inbound pipeline's call (<see cref="CrmLink"/> holds its transaction, not a <see cref="CrmWrite"/>).</summary>
+    public static Task<long?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, NewDeal d, Actor actor, DateTimeOffset now, CrmChanges changes,
+        CancellationToken ct) =>
+        InsertAsync(new CrmWrite(connection, tx, actor, now, changes), d, ct);
 
     public static Task<DealState?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long dealId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<DealState>(new CommandDefinition(
@@ -66,57 +70,54 @@ public static class DealWrites
             new { dealId }, tx, cancellationToken: ct));
 
     /// <summary>Moves an open deal to another open stage (possibly of another pipeline).</summary>
-    public static async Task MoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealState deal, StageRow to, Actor actor, DateTimeOffset now,
-        CrmChanges changes, CancellationToken ct, int depth = 0, long[]? chain = null)
+    public static async Task MoveAsync(CrmWrite w, DealState deal, StageRow to, CancellationToken ct, int depth = 0, long[]? chain = null)
     {
         if (deal.StageId == to.Id)
         {
             return;
         }
-        var from = await EnterStageAsync(connection, tx, deal, to, actor, now, ct);
-        await Timeline.AddAsync(connection, tx, null, deal.Id, "stageChanged", actor, now, new
+        var from = await EnterStageAsync(w, deal, to, ct);
+        await Timeline.AddAsync(w, null, deal.Id, "stageChanged", new
         {
             fromStageId = from.Id, fromStage = from.Name, fromPipelineId = from.PipelineId, toStageId = to.Id, toStage = to.Name, toPipelineId = to.PipelineId,
         }, ct);
-        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("stageEntered", Subject.Deal(deal.Id), now)
+        await CrmEvents.RaiseAsync(w.Connection, w.Tx, new CrmEvent("stageEntered", Subject.Deal(deal.Id), w.Now)
         { PipelineId = to.PipelineId, StageId = to.Id, Depth = depth, Chain = chain ?? [] }, ct);
-        changes.Deals.Add(deal.Id);
-        changes.Counters(deal.AssigneeId);
+        w.Changes.Deals.Add(deal.Id);
+        w.Changes.Counters(deal.AssigneeId);
     }
 
     /// <summary>Closes an open deal on a won or lost stage.</summary>
-    public static async Task CloseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealState deal, StageRow to, long? lossReasonId, string? lossReason,
-        Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    public static async Task CloseAsync(CrmWrite w, DealState deal, StageRow to, long? lossReasonId, string? lossReason, CancellationToken ct)
     {
-        var from = await EnterStageAsync(connection, tx, deal, to, actor, now, ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        var from = await EnterStageAsync(w, deal, to, ct);
+        await w.Connection.ExecuteAsync(new CommandDefinition(
             "update deals set outcome = @outcome, closed_at = @now, loss_reason_id = @lossReasonId where id = @id",
-            new { id = deal.Id, outcome = to.Semantic, now = now.UtcDateTime, lossReasonId }, tx, cancellationToken: ct));
-        await Timeline.AddAsync(connection, tx, null, deal.Id, "closed", actor, now, new
+            new { id = deal.Id, outcome = to.Semantic, now = w.Now.UtcDateTime, lossReasonId }, w.Tx, cancellationToken: ct));
+        await Timeline.AddAsync(w, null, deal.Id, "closed", new
         {
             outcome = to.Semantic, fromStageId = from.Id, fromStage = from.Name, toStageId = to.Id, toStage = to.Name, lossReasonId, lossReason,
         }, ct);
         var subject = Subject.Deal(deal.Id);
-        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent(to.Semantic == "won" ? "dealWon" : "dealLost", subject, now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
-        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("stageEntered", subject, now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
-        changes.Deals.Add(deal.Id);
-        changes.Counters(deal.AssigneeId);
+        await CrmEvents.RaiseAsync(w.Connection, w.Tx, new CrmEvent(to.Semantic == "won" ? "dealWon" : "dealLost", subject, w.Now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
+        await CrmEvents.RaiseAsync(w.Connection, w.Tx, new CrmEvent("stageEntered", subject, w.Now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
+        w.Changes.Deals.Add(deal.Id);
+        w.Changes.Counters(deal.AssigneeId);
     }
 
     /// <summary>Reopens a closed deal on an open stage.</summary>
-    public static async Task ReopenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealState deal, StageRow to, Actor actor, DateTimeOffset now,
-        CrmChanges changes, CancellationToken ct)
+    public static async Task ReopenAsync(CrmWrite w, DealState deal, StageRow to, CancellationToken ct)
     {
-        var from = await EnterStageAsync(connection, tx, deal, to, actor, now, ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "update deals set outcome = null, closed_at = null, loss_reason_id = null where id = @id", new { id = deal.Id }, tx, cancellationToken: ct));
-        await Timeline.AddAsync(connection, tx, null, deal.Id, "reopened", actor, now, new
+        var from = await EnterStageAsync(w, deal, to, ct);
+        await w.Connection.ExecuteAsync(new CommandDefinition(
+            "update deals set outcome = null, closed_at = null, loss_reason_id = null where id = @id", new { id = deal.Id }, w.Tx, cancellationToken: ct));
+        await Timeline.AddAsync(w, null, deal.Id, "reopened", new
         {
             previousOutcome = deal.Outcome, fromStageId = from.Id, fromStage = from.Name, toStageId = to.Id, toStage = to.Name,
         }, ct);
-        await CrmEvents.RaiseAsync(connection, tx, new CrmEvent("stageEntered", Subject.Deal(deal.Id), now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
-        changes.Deals.Add(deal.Id);
-        changes.Counters(deal.AssigneeId);
+        await CrmEvents.RaiseAsync(w.Connection, w.Tx, new CrmEvent("stageEntered", Subject.Deal(deal.Id), w.Now) { PipelineId = to.PipelineId, StageId = to.Id }, ct);
+        w.Changes.Deals.Add(deal.Id);
+        w.Changes.Counters(deal.AssigneeId);
     }
 
     /// <summary>The open stage a closed deal was on before it closed (for reopen), if it still exists.</summary>
@@ -126,8 +127,7 @@ public static class DealWrites
             where h.deal_id = @dealId and s.semantic = 'open' order by h.id desc limit 1
             """, new { dealId }, tx, cancellationToken: ct));
 
-    private static async Task<StageRow> EnterStageAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealState deal, StageRow to, Actor actor,
-        DateTimeOffset now, CancellationToken ct)
+    private static async Task<StageRow> EnterStageAsync(CrmWrite w, DealState deal, StageRow to, CancellationToken ct)
     {
         const string sql = """
             select s.id, s.pipeline_id, s.name, s.semantic, s.sort from stages s where s.id = @fromId;
@@ -135,10 +135,10 @@ public static class DealWrites
             update deal_stage_history set left_at = @now where deal_id = @dealId and left_at is null;
             insert into deal_stage_history (deal_id, stage_id, entered_at, actor_type, actor_id) values (@dealId, @toId, @now, @actorType, @actorId);
             """;
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
+        await using var grid = await w.Connection.QueryMultipleAsync(new CommandDefinition(sql, new
         {
-            fromId = deal.StageId, toId = to.Id, pipelineId = to.PipelineId, now = now.UtcDateTime, dealId = deal.Id, actorType = actor.Type, actorId = actor.Id,
-        }, tx, cancellationToken: ct));
+            fromId = deal.StageId, toId = to.Id, pipelineId = to.PipelineId, now = w.Now.UtcDateTime, dealId = deal.Id, actorType = w.Actor.Type, actorId = w.Actor.Id,
+        }, w.Tx, cancellationToken: ct));
         return await grid.ReadSingleOrDefaultAsync<StageRow>() ?? new StageRow(deal.StageId, deal.PipelineId, "(removed)", "open", 0);
     }
 }

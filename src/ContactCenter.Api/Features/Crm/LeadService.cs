@@ -7,7 +7,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>What people do to leads through REST: create, edit, qualify (convert into a deal) or junk.</summary>
-public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNotifier notifier, TimeProvider clock)
+public sealed class LeadService(CrmWriter crm, LeadQueries queries)
 {
     public sealed record ContactInput(string? Name, string? Email, string? Phone, long? Id = null);
 
@@ -39,43 +39,37 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
         {
             return CrmResult<LeadDto>.Invalid("title", "The title is at most 500 characters.");
         }
-        var changes = new CrmChanges();
-        long id;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
         {
-            if (await DealService.CheckPeopleAsync(connection, tx, me, null, r.AssigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(w.Connection, w.Tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
-                return invalid.As<LeadDto>();
+                return invalid.As<long>();
             }
-            var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "lead", ct), null, r.Fields, r.Fields is not null, creating: true, null);
+            var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(w.Connection, w.Tx, "lead", ct), null, r.Fields, r.Fields is not null, creating: true, null);
             if (customFields.Failed)
             {
-                return CrmResult<LeadDto>.Invalid(customFields.Field!, customFields.Error!);
+                return CrmResult<long>.Invalid(customFields.Field!, customFields.Error!);
             }
-            if (await extras.Value.CheckAsync(connection, tx, ct) is { } badStatus)
+            if (await extras.Value.CheckAsync(w.Connection, w.Tx, ct) is { } badStatus)
             {
-                return badStatus.As<LeadDto>();
+                return badStatus.As<long>();
             }
-            var picked = await ContactPick.ResolveAsync(connection, tx, me, r.ContactId, r.Contact, ct);
+            var picked = await ContactPick.ResolveAsync(w.Connection, w.Tx, me, r.ContactId, r.Contact, ct);
             if (picked.Status != CrmStatus.Ok)
             {
-                return picked.As<LeadDto>();
+                return picked.As<long>();
             }
             var contactId = picked.Value!.Value;
             var title = string.IsNullOrWhiteSpace(r.Title)
-                ? await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-                    "select coalesce(name, email, phone, 'Contact ' || id) from contacts where id = @contactId", new { contactId }, tx, cancellationToken: ct))
+                ? await w.Connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                    "select coalesce(name, email, phone, 'Contact ' || id) from contacts where id = @contactId", new { contactId }, w.Tx, cancellationToken: ct))
                 : r.Title.Trim();
             var assignee = r.AssigneeId ?? (me.IsStaff ? null : me.Id);
-            id = await LeadWrites.InsertAsync(connection, tx, contactId, title!, assignee, r.Source ?? "manual", Actor.User(me), clock.GetUtcNow(),
-                new { source = r.Source ?? "manual" }, changes, ct);
-            await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), clock.GetUtcNow(), ct);
-            await FieldWrites.SetAsync(connection, tx, "leads", id, customFields.Json!, ct);
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<LeadDto>.Ok((await queries.GetAsync(id, ct))!);
+            var id = await LeadWrites.InsertAsync(w, new NewLead(contactId, title!, assignee, r.Source ?? "manual", new { source = r.Source ?? "manual" }), ct);
+            await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct);
+            await FieldWrites.SetAsync(w.Connection, w.Tx, "leads", id, customFields.Json!, ct);
+            return CrmResult<long>.Ok(id);
+        }, ct), ct);
     }
 
     /// <summary>PATCH {title?, assigneeId?, status?: new|in_work}. Assigning a new lead puts it in work.</summary>
@@ -106,52 +100,47 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
         {
             return extras.As<LeadDto>();
         }
-        var changes = new CrmChanges();
-        var now = clock.GetUtcNow();
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
         {
-            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } lead)
+            if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } lead)
             {
-                return CrmResult<LeadDto>.NotFound("There is no such lead.");
+                return CrmResult<long>.NotFound("There is no such lead.");
             }
             if (lead.Status is not ("new" or "in_work"))
             {
-                return CrmResult<LeadDto>.Conflict($"The lead is {lead.Status}.");
+                return CrmResult<long>.Conflict($"The lead is {lead.Status}.");
             }
-            if (await DealService.CheckPeopleAsync(connection, tx, me, null, assigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(w.Connection, w.Tx, me, null, assigneeId, ct) is { } invalid)
             {
-                return invalid.As<LeadDto>();
+                return invalid.As<long>();
             }
-            if (await extras.Value.CheckAsync(connection, tx, ct) is { } badStatus)
+            if (await extras.Value.CheckAsync(w.Connection, w.Tx, ct) is { } badStatus)
             {
-                return badStatus.As<LeadDto>();
+                return badStatus.As<long>();
             }
             if (body.ContainsKey("fields"))
             {
-                var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, tx, "lead", ct),
-                    await FieldWrites.CurrentAsync(connection, tx, "leads", id, ct), body["fields"], sent: true, creating: false, null);
+                var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(w.Connection, w.Tx, "lead", ct),
+                    await FieldWrites.CurrentAsync(w.Connection, w.Tx, "leads", id, ct), body["fields"], sent: true, creating: false, null);
                 if (customFields.Failed)
                 {
-                    return CrmResult<LeadDto>.Invalid(customFields.Field!, customFields.Error!);
+                    return CrmResult<long>.Invalid(customFields.Field!, customFields.Error!);
                 }
-                await FieldWrites.SetAsync(connection, tx, "leads", id, customFields.Json!, ct);
+                await FieldWrites.SetAsync(w.Connection, w.Tx, "leads", id, customFields.Json!, ct);
             }
             var setAssignee = body.ContainsKey("assigneeId");
             var newStatus = status ?? (setAssignee && assigneeId is not null && lead.Status == "new" ? "in_work" : lead.Status);
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await w.Connection.ExecuteAsync(new CommandDefinition("""
                 update leads set title = coalesce(@title, title), status = @newStatus,
                        assignee_id = case when @setAssignee then @assigneeId else assignee_id end, updated_at = @now
                 where id = @id
-                """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = now.UtcDateTime }, tx, cancellationToken: ct));
-            await Timeline.AddAsync(connection, tx, id, null, "updated", Actor.User(me), now,
+                """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = w.Now.UtcDateTime }, w.Tx, cancellationToken: ct));
+            await Timeline.AddAsync(w, id, null, "updated",
                 new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId, fields = body["fields"]?.DeepClone() } }, ct);
-            await extras.Value.ApplyAsync(connection, tx, id, Actor.User(me), now, ct);
-            changes.Leads.Add(id);
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<LeadDto>.Ok((await queries.GetAsync(id, ct))!);
+            await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct);
+            w.Changes.Leads.Add(id);
+            return CrmResult<long>.Ok(id);
+        }, ct), ct);
     }
 
     public async Task<CrmResult<ConvertResult>> ConvertAsync(CurrentUser me, long id, ConvertRequest r, CancellationToken ct)
@@ -160,12 +149,9 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
         {
             return CrmResult<ConvertResult>.Invalid("amount", "The amount must not be negative and the currency is a 3-letter code.");
         }
-        var changes = new CrmChanges();
-        ConvertResult result;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await crm.RunAsync(Actor.User(me), async w =>
         {
-            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } lead)
+            if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } lead)
             {
                 return CrmResult<ConvertResult>.NotFound("There is no such lead.");
             }
@@ -173,7 +159,7 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return CrmResult<ConvertResult>.Conflict($"The lead is already {lead.Status}.");
             }
-            var stage = r.StageId is not null ? await StageRow.FindAsync(connection, tx, r.StageId.Value, ct) : await StageRow.EntryAsync(connection, tx, r.PipelineId, ct);
+            var stage = r.StageId is not null ? await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct) : await StageRow.EntryAsync(w.Connection, w.Tx, r.PipelineId, ct);
             if (stage is null || (r.PipelineId is not null && stage.PipelineId != r.PipelineId))
             {
                 return CrmResult<ConvertResult>.NotFound("There is no such pipeline or stage.");
@@ -182,18 +168,15 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
             {
                 return CrmResult<ConvertResult>.Invalid("stageId", "A converted lead's deal starts on an open stage.");
             }
-            if (await DealService.CheckPeopleAsync(connection, tx, me, null, r.AssigneeId, ct) is { } invalid)
+            if (await DealService.CheckPeopleAsync(w.Connection, w.Tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
                 return invalid.As<ConvertResult>();
             }
             var assignee = r.AssigneeId ?? lead.AssigneeId ?? (me.IsStaff ? null : me.Id);
-            var dealId = await LeadWrites.ConvertAsync(connection, tx, lead, stage, r.Title, r.Amount ?? 0, r.Currency?.ToUpperInvariant() ?? "USD", assignee,
-                Actor.User(me), clock.GetUtcNow(), changes, ct);
-            result = new ConvertResult(dealId, lead.ContactId);
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<ConvertResult>.Ok(result);
+            var dealId = await LeadWrites.ConvertAsync(w, lead,
+                new LeadConversion(stage, r.Title, r.Amount ?? 0, r.Currency?.ToUpperInvariant() ?? "USD", assignee), ct);
+            return CrmResult<ConvertResult>.Ok(new ConvertResult(dealId, lead.ContactId));
+        }, ct);
     }
 
     public async Task<CrmResult<LeadDto>> JunkAsync(CurrentUser me, long id, JunkRequest r, CancellationToken ct)
@@ -202,41 +185,40 @@ public sealed class LeadService(NpgsqlDataSource db, LeadQueries queries, CrmNot
         {
             return CrmResult<LeadDto>.Invalid("junkReasonId", "A junk reason is required: junkReasonId (GET /api/junk-reasons) or a reason text of at most 1000 characters.");
         }
-        var changes = new CrmChanges();
-        var now = clock.GetUtcNow();
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
         {
-            if (await LockVisibleAsync(connection, tx, me, id, ct) is not { } lead)
+            if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } lead)
             {
-                return CrmResult<LeadDto>.NotFound("There is no such lead.");
+                return CrmResult<long>.NotFound("There is no such lead.");
             }
             if (lead.Status is not ("new" or "in_work"))
             {
-                return CrmResult<LeadDto>.Conflict($"The lead is already {lead.Status}.");
+                return CrmResult<long>.Conflict($"The lead is already {lead.Status}.");
             }
             var reason = string.IsNullOrWhiteSpace(r.Reason) ? null : r.Reason.Trim();
             if (r.JunkReasonId is not null)
             {
-                var name = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                    "select name from junk_reasons where id = @junkReasonId and archived_at is null", new { r.JunkReasonId }, tx, cancellationToken: ct));
+                var name = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                    "select name from junk_reasons where id = @junkReasonId and archived_at is null", new { r.JunkReasonId }, w.Tx, cancellationToken: ct));
                 if (name is null)
                 {
-                    return CrmResult<LeadDto>.Invalid("junkReasonId", "There is no such junk reason (GET /api/junk-reasons).");
+                    return CrmResult<long>.Invalid("junkReasonId", "There is no such junk reason (GET /api/junk-reasons).");
                 }
                 reason ??= name;
             }
-            await connection.ExecuteAsync(new CommandDefinition(
+            await w.Connection.ExecuteAsync(new CommandDefinition(
                 "update leads set status = 'junk', junk_reason = @reason, junk_reason_id = @junkReasonId, updated_at = @now where id = @id",
-                new { id, reason, r.JunkReasonId, now = now.UtcDateTime }, tx, cancellationToken: ct));
-            await Timeline.AddAsync(connection, tx, id, null, "junked", Actor.User(me), now, new { reason, junkReasonId = r.JunkReasonId }, ct);
-            changes.Leads.Add(id);
-            changes.Counters(lead.AssigneeId);
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<LeadDto>.Ok((await queries.GetAsync(id, ct))!);
+                new { id, reason, r.JunkReasonId, now = w.Now.UtcDateTime }, w.Tx, cancellationToken: ct));
+            await Timeline.AddAsync(w, id, null, "junked", new { reason, junkReasonId = r.JunkReasonId }, ct);
+            w.Changes.Leads.Add(id);
+            w.Changes.Counters(lead.AssigneeId);
+            return CrmResult<long>.Ok(id);
+        }, ct), ct);
     }
+
+    /// <summary>The lead a change wrote, read back after its pushes.</summary>
+    private async Task<CrmResult<LeadDto>> ReadAsync(CrmResult<long> written, CancellationToken ct) =>
+        written.Status == CrmStatus.Ok ? CrmResult<LeadDto>.Ok((await queries.GetAsync(written.Value, ct))!) : written.As<LeadDto>();
 
     internal static Task<LeadState?> LockVisibleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<LeadState>(new CommandDefinition($"""

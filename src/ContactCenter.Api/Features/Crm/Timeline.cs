@@ -26,6 +26,13 @@ public static class Timeline
     public static Task<long> AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Subject subject, string type,
         Actor actor, DateTimeOffset at, object data, CancellationToken ct) =>
         AddAsync(connection, tx, subject.IsLead ? subject.Id : null, subject.IsLead ? null : subject.Id, type, actor, at, data, ct);
+
+    /// <summary>An entry by the change's actor at its time.</summary>
+    public static Task<long> AddAsync(CrmWrite w, long? leadId, long? dealId, string type, object data, CancellationToken ct) =>
+        AddAsync(w.Connection, w.Tx, leadId, dealId, type, w.Actor, w.Now, data, ct);
+
+    public static Task<long> AddAsync(CrmWrite w, Subject subject, string type, object data, CancellationToken ct) =>
+        AddAsync(w.Connection, w.Tx, subject, type, w.Actor, w.Now, data, ct);
 }
 
 /// <summary>A lead or a deal.</summary>

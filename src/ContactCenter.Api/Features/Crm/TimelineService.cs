@@ -7,7 +7,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>The feed of a lead or a deal, newest first (keyset on id), and comments on it.</summary>
-public sealed class TimelineService(NpgsqlDataSource db, CrmNotifier notifier, TimeProvider clock)
+public sealed class TimelineService(NpgsqlDataSource db, CrmWriter crm)
 {
     public const int MaxCommentLength = 10_000;
 
@@ -62,22 +62,23 @@ public sealed class TimelineService(NpgsqlDataSource db, CrmNotifier notifier, T
         {
             return CrmResult<TimelineEntryDto>.Invalid("text", $"The comment must be between 1 and {MaxCommentLength} characters.");
         }
-        var changes = new CrmChanges();
-        long id;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        var comment = text.Trim();
+        var written = await crm.RunAsync(Actor.User(me), async w =>
         {
-            if (!await CanSeeAsync(connection, tx, me, subject, ct))
+            if (!await CanSeeAsync(w.Connection, w.Tx, me, subject, ct))
             {
-                return CrmResult<TimelineEntryDto>.NotFound($"There is no such {subject.Type}.");
+                return CrmResult<long>.NotFound($"There is no such {subject.Type}.");
             }
-            id = await Timeline.AddAsync(connection, tx, subject, "comment", Actor.User(me), clock.GetUtcNow(), new { text = text.Trim() }, ct);
-            await tx.CommitAsync(ct);
+            var id = await Timeline.AddAsync(w, subject, "comment", new { text = comment }, ct);
+            (subject.IsLead ? w.Changes.Leads : w.Changes.Deals).Add(subject.Id);
+            return CrmResult<long>.Ok(id);
+        }, ct);
+        if (written.Status != CrmStatus.Ok)
+        {
+            return written.As<TimelineEntryDto>();
         }
-        (subject.IsLead ? changes.Leads : changes.Deals).Add(subject.Id);
-        await notifier.FlushAsync(changes, ct);
         await using var read = await db.OpenConnectionAsync(ct);
-        var row = await read.QuerySingleAsync<Row>(new CommandDefinition($"{Select} where t.id = @id", new { id }, cancellationToken: ct));
+        var row = await read.QuerySingleAsync<Row>(new CommandDefinition($"{Select} where t.id = @id", new { id = written.Value }, cancellationToken: ct));
         return CrmResult<TimelineEntryDto>.Ok(row.ToDto());
     }
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Crm;
 using Dapper;
-using Npgsql;
 
 namespace ContactCenter.Api.Features.Fields;
 
@@ -11,7 +10,7 @@ namespace ContactCenter.Api.Features.Fields;
 /// sees (one that is not answers 404 and nothing changes); each deal changes through the same <see cref="DealWrites"/>
 /// steps as the single-deal routes (stage history, timeline, automation events), and the changes are pushed after commit.
 /// </summary>
-public sealed class DealBulkService(NpgsqlDataSource db, CrmNotifier notifier, TimeProvider clock)
+public sealed class DealBulkService(CrmWriter crm)
 {
     public const int MaxIds = 500;
 
@@ -54,17 +53,13 @@ public sealed class DealBulkService(NpgsqlDataSource db, CrmNotifier notifier, T
         {
             return CrmResult<BulkResult>.Invalid("close.lossReasonId", "Lost deals need a loss reason (GET /api/loss-reasons).");
         }
-        var changes = new CrmChanges();
-        var now = clock.GetUtcNow();
-        var actor = Actor.User(me);
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await crm.RunAsync(Actor.User(me), async w =>
         {
             // Locked in id order so two overlapping bulk changes cannot deadlock.
-            var deals = (await connection.QueryAsync<DealState>(new CommandDefinition($"""
+            var deals = (await w.Connection.QueryAsync<DealState>(new CommandDefinition($"""
                 select d.id, d.pipeline_id, d.stage_id, d.title, d.assignee_id, d.contact_id, d.closed_at, d.outcome
                 from deals d where d.id = any(@ids) and {CrmAccess.DealVisible} order by d.id for no key update of d
-                """, new { ids, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct))).ToList();
+                """, new { ids, me = me.Id, staff = me.IsStaff }, w.Tx, cancellationToken: ct))).ToList();
             if (deals.Count != ids.Length)
             {
                 var missing = ids.Except(deals.Select(d => d.Id)).Order().First();
@@ -73,49 +68,41 @@ public sealed class DealBulkService(NpgsqlDataSource db, CrmNotifier notifier, T
             CrmResult<BulkResult>? failed = null;
             if (body.ContainsKey("assigneeId"))
             {
-                failed = await AssignAsync(connection, tx, me, deals, assigneeId, actor, now, changes, ct);
+                failed = await AssignAsync(w, me, deals, assigneeId, ct);
             }
             else if (stageId is not null)
             {
-                failed = await MoveAsync(connection, tx, deals, stageId.Value, actor, now, changes, ct);
+                failed = await MoveAsync(w, deals, stageId.Value, ct);
             }
             else
             {
-                failed = await CloseAsync(connection, tx, deals, outcome!, lossReasonId, actor, now, changes, ct);
+                failed = await CloseAsync(w, deals, outcome!, lossReasonId, ct);
             }
-            if (failed is not null)
-            {
-                return failed;
-            }
-            await tx.CommitAsync(ct);
-        }
-        await notifier.FlushAsync(changes, ct);
-        return CrmResult<BulkResult>.Ok(new BulkResult(ids.Length, ids.Order().ToList()));
+            return failed ?? CrmResult<BulkResult>.Ok(new BulkResult(ids.Length, ids.Order().ToList()));
+        }, ct);
     }
 
-    private static async Task<CrmResult<BulkResult>?> AssignAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, List<DealState> deals,
-        long? assigneeId, Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    private static async Task<CrmResult<BulkResult>?> AssignAsync(CrmWrite w, CurrentUser me, List<DealState> deals, long? assigneeId, CancellationToken ct)
     {
-        if (await DealService.CheckPeopleAsync(connection, tx, me, null, assigneeId, ct) is { } invalid)
+        if (await DealService.CheckPeopleAsync(w.Connection, w.Tx, me, null, assigneeId, ct) is { } invalid)
         {
             return invalid.As<BulkResult>();
         }
         foreach (var deal in deals.Where(d => d.AssigneeId != assigneeId))
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await w.Connection.ExecuteAsync(new CommandDefinition(
                 "update deals set assignee_id = @assigneeId, updated_at = @now where id = @id",
-                new { id = deal.Id, assigneeId, now = now.UtcDateTime }, tx, cancellationToken: ct));
-            await Timeline.AddAsync(connection, tx, null, deal.Id, "updated", actor, now, new { changes = new { assigneeId }, bulk = true }, ct);
-            changes.Deals.Add(deal.Id);
-            changes.Counters(deal.AssigneeId, assigneeId);
+                new { id = deal.Id, assigneeId, now = w.Now.UtcDateTime }, w.Tx, cancellationToken: ct));
+            await Timeline.AddAsync(w, null, deal.Id, "updated", new { changes = new { assigneeId }, bulk = true }, ct);
+            w.Changes.Deals.Add(deal.Id);
+            w.Changes.Counters(deal.AssigneeId, assigneeId);
         }
         return null;
     }
 
-    private static async Task<CrmResult<BulkResult>?> MoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<DealState> deals, long stageId,
-        Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    private static async Task<CrmResult<BulkResult>?> MoveAsync(CrmWrite w, List<DealState> deals, long stageId, CancellationToken ct)
     {
-        var to = await StageRow.FindAsync(connection, tx, stageId, ct);
+        var to = await StageRow.FindAsync(w.Connection, w.Tx, stageId, ct);
         if (to is null)
         {
             return CrmResult<BulkResult>.NotFound("There is no such stage.");
@@ -130,19 +117,18 @@ public sealed class DealBulkService(NpgsqlDataSource db, CrmNotifier notifier, T
         }
         foreach (var deal in deals)
         {
-            await DealWrites.MoveAsync(connection, tx, deal, to, actor, now, changes, ct);
+            await DealWrites.MoveAsync(w, deal, to, ct);
         }
         return null;
     }
 
-    private static async Task<CrmResult<BulkResult>?> CloseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<DealState> deals, string outcome,
-        long? lossReasonId, Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+    private static async Task<CrmResult<BulkResult>?> CloseAsync(CrmWrite w, List<DealState> deals, string outcome, long? lossReasonId, CancellationToken ct)
     {
         string? reason = null;
         if (outcome == "lost")
         {
-            reason = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "select name from loss_reasons where id = @id", new { id = lossReasonId }, tx, cancellationToken: ct));
+            reason = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "select name from loss_reasons where id = @id", new { id = lossReasonId }, w.Tx, cancellationToken: ct));
             if (reason is null)
             {
                 return CrmResult<BulkResult>.Invalid("close.lossReasonId", "There is no such loss reason.");
@@ -154,11 +140,11 @@ public sealed class DealBulkService(NpgsqlDataSource db, CrmNotifier notifier, T
         }
         foreach (var deal in deals)
         {
-            if (await StageRow.FirstAsync(connection, tx, deal.PipelineId, outcome, ct) is not { } to)
+            if (await StageRow.FirstAsync(w.Connection, w.Tx, deal.PipelineId, outcome, ct) is not { } to)
             {
                 return CrmResult<BulkResult>.Conflict($"The pipeline of deal {deal.Id} has no {outcome} stage. Nothing was changed.");
             }
-            await DealWrites.CloseAsync(connection, tx, deal, to, outcome == "lost" ? lossReasonId : null, reason, actor, now, changes, ct);
+            await DealWrites.CloseAsync(w, deal, to, outcome == "lost" ? lossReasonId : null, reason, ct);
         }
         return null;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Core;
 using Dapper;
@@ -85,44 +86,33 @@ public sealed class AutoReplies(NpgsqlDataSource db, InboxNotifier notifier, Tim
     /// <param name="firstOfCycle">Only when this is the customer's first message since the conversation (re)opened.</param>
     private async Task<long?> InsertAsync(IngestResult result, string kind, string? key, string text, bool firstOfCycle, DateTimeOffset now, CancellationToken ct)
     {
-        const string sql = """
-            with c as (
-                select c.id, c.channel_id, c.lead_id, c.deal_id,
-                       coalesce(@key, 'auto:ack:' || floor(extract(epoch from c.cycle_started_at) * 1000)::bigint::text) as client_key
-                from conversations c
-                where c.id = @conversationId and c.status <> 'resolved'
-                  and (not @firstOfCycle or (c.cycle_started_at is not null and not exists (
-                        select 1 from messages p where p.conversation_id = c.id and p.direction = 'inbound' and p.sender_type = 'contact'
-                          and p.id < @messageId and coalesce(p.sent_at, p.created_at) >= c.cycle_started_at)))
-            ), m as (
-                insert into messages (conversation_id, channel_id, direction, text, sender_type, status, client_message_id, metadata, created_at, updated_at)
-                select c.id, c.channel_id, 'outbound', @text, 'system', 'queued', c.client_key, jsonb_build_object('automated', @kind::text), @now, @now
-                from c
-                on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
-                returning id, conversation_id
-            ), u as (
-                update conversations set last_message_id = m.id, last_activity_at = @now, updated_at = @now from m where conversations.id = m.conversation_id
-            ), t as (
-                insert into timeline_entries (lead_id, deal_id, type, at, actor_type, data)
-                select c.lead_id, c.deal_id, 'message', @now, 'system',
-                       jsonb_build_object('messageId', m.id, 'conversationId', c.id, 'direction', 'outbound', 'automated', @kind::text, 'preview', left(@text, 200))
-                from m, c where c.lead_id is not null or c.deal_id is not null
-            ), o as (
-                insert into outbox (kind, message_id) select 'send', m.id from m
-            )
-            select id from m
+        // Nothing in a resolved conversation; the acknowledgement only for the first customer message of the cycle.
+        const string due = """
+            select coalesce(@key, 'auto:ack:' || floor(extract(epoch from c.cycle_started_at) * 1000)::bigint::text)
+            from conversations c
+            where c.id = @conversationId and c.status <> 'resolved'
+              and (not @firstOfCycle or (c.cycle_started_at is not null and not exists (
+                    select 1 from messages p where p.conversation_id = c.id and p.direction = 'inbound' and p.sender_type = 'contact'
+                      and p.id < @messageId and coalesce(p.sent_at, p.created_at) >= c.cycle_started_at)))
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        var clientKey = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(due, new
         {
-            conversationId = result.ConversationId, messageId = result.MessageId, key, firstOfCycle, text, kind, now,
+            conversationId = result.ConversationId, messageId = result.MessageId, key, firstOfCycle,
         }, tx, cancellationToken: ct));
-        if (id is not null)
+        if (clientKey is null)
         {
-            await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+            return null;
         }
+        var written = await MessageWriter.WriteAsync(connection, tx, new NewMessage(result.ConversationId, Note: false, text, now)
+        {
+            ClientMessageId = clientKey,
+            Automated = kind,
+            Bump = ConversationBump.Touch,
+            OnTimeline = true,
+        }, ct);
         await tx.CommitAsync(ct);
-        return id;
+        return written is { Inserted: true } ? written.Id : null;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Features.Channels;
+using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Core;
 using Dapper;
@@ -70,23 +71,16 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
                 return; // asked already for this resolution
             }
             var text = linked ? $"{question}\n{baseUrl}/csat/{tokens.Issue(conversationId, surveyId.Value)}" : question;
-            messageId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                with m as (
-                    insert into messages (conversation_id, channel_id, direction, text, sender_type, status, client_message_id, metadata, created_at, updated_at)
-                    select c.id, c.channel_id, 'outbound', @text, 'system', 'queued', 'auto:csat:' || @surveyId::text,
-                           jsonb_build_object('automated', 'csat', 'csatSurveyId', @surveyId::text), @now, @now
-                    from conversations c where c.id = @conversationId
-                    returning id
-                ), s as (
-                    update csat_surveys set message_id = m.id from m where csat_surveys.id = @surveyId
-                ), u as (
-                    update conversations set last_message_id = m.id, updated_at = @now from m where conversations.id = @conversationId
-                ), o as (
-                    insert into outbox (kind, message_id) select 'send', m.id from m
-                )
-                select id from m
-                """, new { conversationId, surveyId, text, now }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
+            var survey = surveyId.Value.ToString(CultureInfo.InvariantCulture);
+            messageId = (await MessageWriter.WriteAsync(connection, tx, new NewMessage(conversationId, Note: false, text, now)
+            {
+                ClientMessageId = "auto:csat:" + survey,
+                Automated = "csat",
+                Metadata = new Dictionary<string, string> { ["csatSurveyId"] = survey },
+                Bump = new ConversationBump(Activity: false),
+            }, ct))!.Id;
+            await connection.ExecuteAsync(new CommandDefinition("update csat_surveys set message_id = @messageId where id = @surveyId",
+                new { messageId, surveyId }, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
         }
         logger.LogInformation("CSAT survey asked in conversation {ConversationId}", conversationId);
@@ -150,24 +144,25 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
                 return exists ? CsatOutcome.AlreadyRated : CsatOutcome.NotFound;
             }
             var note = string.Create(CultureInfo.InvariantCulture, $"Customer satisfaction: {rating}/5") + (comment is null ? "" : $" — {comment}");
-            noteId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                with n as (
-                    insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata, created_at, updated_at)
-                    select c.id, c.channel_id, 'note', @note, 'system', 'sent',
-                           jsonb_build_object('notice', 'csat', 'csatRating', @rating::text, 'csatSurveyId', @id::text), @now, @now
-                    from conversations c where c.id = @ConversationId
-                    returning id
-                ), m as (
+            noteId = (await MessageWriter.WriteAsync(connection, tx, new NewMessage(rated.ConversationId, Note: true, note, now)
+            {
+                Metadata = new Dictionary<string, string>
+                {
+                    ["notice"] = "csat",
+                    ["csatRating"] = rating.ToString(CultureInfo.InvariantCulture),
+                    ["csatSurveyId"] = rated.Id.ToString(CultureInfo.InvariantCulture),
+                },
+            }, ct))!.Id;
+            await connection.ExecuteAsync(new CommandDefinition("""
+                with m as (
                     update messages set metadata = coalesce(metadata, '{}'::jsonb) || jsonb_build_object('csatRating', @rating::text)
                     where id = @MessageId
-                ), t as (
-                    insert into timeline_entries (lead_id, deal_id, type, at, actor_type, data)
-                    select @LeadId, @DealId, 'csat', @now, 'contact',
-                           jsonb_build_object('conversationId', @ConversationId, 'surveyId', @id, 'rating', @rating, 'comment', @comment::text)
-                    where @LeadId::bigint is not null or @DealId::bigint is not null
                 )
-                select id from n
-                """, new { rated.Id, rated.ConversationId, rated.MessageId, rated.LeadId, rated.DealId, rating, comment, note, now }, tx, cancellationToken: ct));
+                insert into timeline_entries (lead_id, deal_id, type, at, actor_type, data)
+                select @LeadId, @DealId, 'csat', @now, 'contact',
+                       jsonb_build_object('conversationId', @ConversationId, 'surveyId', @id, 'rating', @rating, 'comment', @comment::text)
+                where @LeadId::bigint is not null or @DealId::bigint is not null
+                """, new { rated.Id, rated.ConversationId, rated.MessageId, rated.LeadId, rated.DealId, rating, comment, now }, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
         }
         await notifier.MessageCreatedAsync(noteId, ct);

@@ -68,22 +68,17 @@ public sealed class Mentions(NpgsqlDataSource db)
         if (added.Count > 0)
         {
             var text = $"{me.Name} mentioned {string.Join(", ", added)}: now a participant of this conversation.";
-            const string note = """
-                with m as (
-                    insert into messages (conversation_id, channel_id, direction, text, sender_type, status, metadata, created_at, updated_at)
-                    select c.id, c.channel_id, 'note', @text, 'system', 'sent', jsonb_build_object('notice', 'participants'), @now, @now
-                    from conversations c where c.id = @conversationId
-                    returning id
-                ), t as (
-                    insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
-                    select c.lead_id, c.deal_id, 'participants', @now, 'user', @me,
-                           jsonb_build_object('conversationId', c.id, 'messageId', m.id, 'text', @text)
-                    from conversations c, m where c.id = @conversationId and (c.lead_id is not null or c.deal_id is not null)
-                )
-                select id from m
+            noteId = (await Conversations.MessageWriter.WriteAsync(connection, tx, new Conversations.NewMessage(conversationId, Note: true, text, now)
+            {
+                Metadata = new Dictionary<string, string> { ["notice"] = "participants" },
+            }, ct))!.Id;
+            const string timeline = """
+                insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
+                select c.lead_id, c.deal_id, 'participants', @now, 'user', @me, jsonb_build_object('conversationId', c.id, 'messageId', @noteId, 'text', @text)
+                from conversations c where c.id = @conversationId and (c.lead_id is not null or c.deal_id is not null)
                 """;
-            noteId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(note,
-                new { conversationId, text, now = now.UtcDateTime, me = me.Id }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(timeline,
+                new { conversationId, noteId, text, now = now.UtcDateTime, me = me.Id }, tx, cancellationToken: ct));
         }
         var subject = await connection.ExecuteScalarAsync<string>(new CommandDefinition("""
             select coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) from conversations c join contacts ct on ct.id = c.contact_id where c.id = @conversationId

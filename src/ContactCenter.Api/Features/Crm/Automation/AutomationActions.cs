@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
-using Npgsql;
 using static ContactCenter.Api.Features.Crm.Automation.AutomationRunner;
 
 namespace ContactCenter.Api.Features.Crm.Automation;
@@ -10,11 +9,9 @@ namespace ContactCenter.Api.Features.Crm.Automation;
 /// The actions of one rule run, inside the runner's transaction. Events they raise carry the chain (depth + 1,
 /// plus this rule) so that loop protection can stop a rule that triggers itself.
 /// </summary>
-public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransaction tx, long ruleId, long jobId, int index, int depth, long[] chain,
-    DateTimeOffset now, CrmChanges changes)
+/// <param name="w">The runner's transaction, on behalf of the rule (<see cref="Actor.Rule"/>).</param>
+public sealed class AutomationActions(CrmWrite w, long ruleId, long jobId, int index, int depth, long[] chain)
 {
-    private Actor Actor => Actor.Rule(ruleId);
-
     /// <summary>The result of createDeal: the tunnel's deal, made now or found from an earlier run.</summary>
     public sealed record CreatedDeal(long DealId, bool Existed);
 
@@ -33,55 +30,42 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
     private async Task<object> CreateActivityAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
     {
         var assignee = await PersonAsync(a["assignee"], ctx, ct);
-        var dueAt = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(
+        var dueAt = await w.Connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(
             "select ((@now at time zone 'UTC') + coalesce(@dueIn, 'PT0S')::interval) at time zone 'UTC'",
-            new { now = now.UtcDateTime, dueIn = a["dueIn"]?.GetValue<string>() }, tx, cancellationToken: ct));
-        var id = await ActivityService.InsertAsync(connection, tx, ctx.Subject, a["activityType"]!.GetValue<string>(), ctx.Render(a["title"]!.GetValue<string>()),
-            null, new DateTimeOffset(DateTime.SpecifyKind(dueAt, DateTimeKind.Utc)), assignee, null, Actor, now, changes, ct);
+            new { now = w.Now.UtcDateTime, dueIn = a["dueIn"]?.GetValue<string>() }, w.Tx, cancellationToken: ct));
+        var id = await ActivityService.InsertAsync(w, new NewActivity(ctx.Subject, a["activityType"]!.GetValue<string>(), ctx.Render(a["title"]!.GetValue<string>()),
+            null, new DateTimeOffset(DateTime.SpecifyKind(dueAt, DateTimeKind.Utc)), assignee, null), ct);
         return new { activityId = id, assigneeId = assignee, dueAt = DateTime.SpecifyKind(dueAt, DateTimeKind.Utc) };
     }
 
     private async Task<object> SendMessageAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
     {
         // The subject's latest conversation, else the contact's latest (a tunnel or repeat-sale deal has none of its own).
-        var conversationId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition($"""
+        var conversationId = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition($"""
             select c.id from conversations c
             where c.{(ctx.Subject.IsLead ? "lead_id" : "deal_id")} = @id or (@contactId::bigint is not null and c.contact_id = @contactId)
             order by (c.{(ctx.Subject.IsLead ? "lead_id" : "deal_id")} = @id) desc nulls last, c.last_activity_at desc, c.id desc limit 1
-            """, new { id = ctx.Id, contactId = ctx.ContactId }, tx, cancellationToken: ct));
+            """, new { id = ctx.Id, contactId = ctx.ContactId }, w.Tx, cancellationToken: ct));
         if (conversationId is not { } conversation)
         {
             throw new ActionRefused($"The {ctx.Type} has no conversation to send the message on.");
         }
         var text = ctx.Render(a["text"]!.GetValue<string>());
-        const string sql = """
-            with m as (
-                insert into messages (conversation_id, channel_id, direction, text, sender_type, status, client_message_id, created_at, updated_at)
-                select c.id, c.channel_id, 'outbound', @text, 'system', 'queued', @clientMessageId, @now, @now
-                from conversations c where c.id = @conversationId
-                on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
-                returning id
-            ), c as (
-                update conversations set last_message_id = m.id, last_activity_at = @now, updated_at = @now from m where conversations.id = @conversationId
-            ), o as (
-                insert into outbox (kind, message_id) select 'send', m.id from m
-            )
-            select id from m
-            """;
-        var messageId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        var written = await Conversations.MessageWriter.WriteAsync(w.Connection, w.Tx, new Conversations.NewMessage(conversation, Note: false, text, w.Now)
         {
-            conversationId = conversation, text, clientMessageId = $"automation:{jobId}:{index}", now = now.UtcDateTime,
-        }, tx, cancellationToken: ct));
-        if (messageId is null)
+            ClientMessageId = $"automation:{jobId}:{index}",
+            Bump = Conversations.ConversationBump.Touch,
+        }, ct);
+        if (written is not { Inserted: true })
         {
             throw new ActionRefused("The message was already sent by an earlier run.");
         }
-        await Timeline.AddAsync(connection, tx, ctx.Subject, "message", Actor, now, new
+        var messageId = written.Id;
+        await Timeline.AddAsync(w, ctx.Subject, "message", new
         {
             messageId, conversationId = conversation, direction = "outbound", preview = text.Length > 200 ? text[..200] : text,
         }, ct);
-        await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: ct));
-        changes.Messages.Add(messageId.Value);
+        w.Changes.Messages.Add(messageId);
         return new { messageId, conversationId = conversation };
     }
 
@@ -93,7 +77,7 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
         var draft = new Notifications.NotificationDraft(user, Notifications.NotificationKinds.Automation, text,
             string.Create(CultureInfo.InvariantCulture, $"automation:{jobId}:{index}"),
             DealId: ctx.Subject.IsLead ? null : ctx.Id, LeadId: ctx.Subject.IsLead ? ctx.Id : null);
-        changes.Notifications.AddRange(await Notifications.NotificationStore.AddAsync(connection, tx, [draft], now, ct));
+        w.Changes.Notifications.AddRange(await Notifications.NotificationStore.AddAsync(w.Connection, w.Tx, [draft], w.Now, ct));
         return new { userId = user, text };
     }
 
@@ -103,57 +87,57 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
         {
             throw new ActionRefused("moveStage applies to deals, not leads.");
         }
-        var deal = await DealWrites.LockAsync(connection, tx, ctx.Id, ct) ?? throw new ActionRefused("The deal no longer exists.");
+        var deal = await DealWrites.LockAsync(w.Connection, w.Tx, ctx.Id, ct) ?? throw new ActionRefused("The deal no longer exists.");
         if (deal.ClosedAt is not null)
         {
             throw new ActionRefused($"The deal is closed ({deal.Outcome}).");
         }
-        var stage = await StageRow.FindAsync(connection, tx, a["stageId"]!.GetValue<long>(), ct);
+        var stage = await StageRow.FindAsync(w.Connection, w.Tx, a["stageId"]!.GetValue<long>(), ct);
         if (stage is not { Semantic: "open" })
         {
             throw new ActionRefused("The target stage no longer exists or is not an open stage.");
         }
-        await DealWrites.MoveAsync(connection, tx, deal, stage, Actor, now, changes, ct, depth, chain);
+        await DealWrites.MoveAsync(w, deal, stage, ct, depth, chain);
         return new { fromStageId = deal.StageId, toStageId = stage.Id };
     }
 
     private async Task<object> AssignAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
     {
         var user = a["userId"]!.GetValue<long>();
-        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from users where id = @user and is_active)", new { user }, tx, cancellationToken: ct)))
+        if (!await w.Connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from users where id = @user and is_active)", new { user }, w.Tx, cancellationToken: ct)))
         {
             throw new ActionRefused($"User {user} is not an active user.");
         }
-        await connection.ExecuteAsync(new CommandDefinition(ctx.Subject.IsLead
+        await w.Connection.ExecuteAsync(new CommandDefinition(ctx.Subject.IsLead
             ? "update leads set assignee_id = @user, status = case when status = 'new' then 'in_work' else status end, updated_at = @now where id = @id"
             : "update deals set assignee_id = @user, updated_at = @now where id = @id",
-            new { user, id = ctx.Id, now = now.UtcDateTime }, tx, cancellationToken: ct));
-        (ctx.Subject.IsLead ? changes.Leads : changes.Deals).Add(ctx.Id);
-        changes.Counters(user, ctx.AssigneeId);
+            new { user, id = ctx.Id, now = w.Now.UtcDateTime }, w.Tx, cancellationToken: ct));
+        (ctx.Subject.IsLead ? w.Changes.Leads : w.Changes.Deals).Add(ctx.Id);
+        w.Changes.Counters(user, ctx.AssigneeId);
         return new { userId = user, previousUserId = ctx.AssigneeId };
     }
 
     private async Task<object> CreateDealAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
     {
-        var stage = await StageRow.FindAsync(connection, tx, a["stageId"]!.GetValue<long>(), ct);
+        var stage = await StageRow.FindAsync(w.Connection, w.Tx, a["stageId"]!.GetValue<long>(), ct);
         if (stage is null || stage.Semantic != "open" || stage.PipelineId != a["pipelineId"]!.GetValue<long>())
         {
             throw new ActionRefused("The target pipeline or stage no longer exists or is not an open stage.");
         }
         var source = ctx.Type + ":" + ctx.Id.ToString(CultureInfo.InvariantCulture);
         var title = a["title"] is { } t ? ctx.Render(t.GetValue<string>()) : ctx.Title;
-        var id = await DealWrites.InsertAsync(connection, tx, new NewDeal(stage.PipelineId, stage.Id, title, 0, ctx.Currency, ctx.ContactId, ctx.AssigneeId, "automation")
+        var id = await DealWrites.InsertAsync(w, new NewDeal(stage.PipelineId, stage.Id, title, 0, ctx.Currency, ctx.ContactId, ctx.AssigneeId, "automation")
         {
             ParentDealId = ctx.Subject.IsLead ? null : ctx.Id,
             LeadId = ctx.Subject.IsLead ? ctx.Id : null,
             TunnelRuleId = ruleId,
             TunnelSource = source,
-        }, Actor, now, changes, ct, depth, chain);
+        }, ct, depth, chain);
         if (id is null)
         {
             // Once per source and rule: a second trigger (or a retry) finds the deal made the first time.
-            var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "select id from deals where tunnel_rule_id = @ruleId and tunnel_source = @source", new { ruleId, source }, tx, cancellationToken: ct));
+            var existing = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "select id from deals where tunnel_rule_id = @ruleId and tunnel_source = @source", new { ruleId, source }, w.Tx, cancellationToken: ct));
             return new CreatedDeal(existing, Existed: true);
         }
         return new CreatedDeal(id.Value, Existed: false);
@@ -163,17 +147,17 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
     private async Task<object> AddLabelAsync(JsonObject a, SubjectContext ctx, CancellationToken ct)
     {
         var labelId = a["labelId"]!.GetValue<long>();
-        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from labels where id = @labelId for key share)",
-            new { labelId }, tx, cancellationToken: ct)))
+        if (!await w.Connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from labels where id = @labelId for key share)",
+            new { labelId }, w.Tx, cancellationToken: ct)))
         {
             throw new ActionRefused($"Label {labelId} no longer exists.");
         }
-        var labelled = (await connection.QueryAsync<long>(new CommandDefinition($"""
+        var labelled = (await w.Connection.QueryAsync<long>(new CommandDefinition($"""
             insert into conversation_labels (conversation_id, label_id)
             select c.id, @labelId from conversations c where c.{(ctx.Subject.IsLead ? "lead_id" : "deal_id")} = @id
             on conflict do nothing returning conversation_id
-            """, new { labelId, id = ctx.Id }, tx, cancellationToken: ct))).ToList();
-        changes.Conversations.UnionWith(labelled);
+            """, new { labelId, id = ctx.Id }, w.Tx, cancellationToken: ct))).ToList();
+        w.Changes.Conversations.UnionWith(labelled);
         return new { labelId, conversationIds = labelled };
     }
 
@@ -184,7 +168,7 @@ public sealed class AutomationActions(NpgsqlConnection connection, NpgsqlTransac
             return ctx.AssigneeId;
         }
         var id = who.GetValue<long>();
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from users where id = @id and is_active)", new { id }, tx, cancellationToken: ct))
+        return await w.Connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists(select 1 from users where id = @id and is_active)", new { id }, w.Tx, cancellationToken: ct))
             ? id : throw new ActionRefused($"User {id} is not an active user.");
     }
 }

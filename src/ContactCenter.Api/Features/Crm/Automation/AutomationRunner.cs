@@ -158,7 +158,8 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
                     await tx.SaveAsync("action", ct);
                     savepointTaken = true;
                     var ctx = await SubjectContext.LoadAsync(connection, tx, target, ct) ?? throw new ActionRefused($"The {target.Type} no longer exists.");
-                    var actions2 = new AutomationActions(connection, tx, rule.Id, job.Id, i, job.Depth + 1, [.. job.Chain, rule.Id], now, changes);
+                    var actions2 = new AutomationActions(new CrmWrite(connection, tx, Actor.Rule(rule.Id), now, changes), rule.Id, job.Id, i, job.Depth + 1,
+                        [.. job.Chain, rule.Id]);
                     result = await actions2.RunAsync(action, ctx, ct);
                     status = "done";
                 }
