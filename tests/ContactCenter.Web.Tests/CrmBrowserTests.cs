@@ -50,6 +50,51 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task A_deal_dropped_below_the_cards_of_a_short_column_lands_in_that_column_not_in_its_taller_neighbour()
+    {
+        var manager = await Fx.CreateUserAsync("shortcol" + Suffix, "manager");
+        var pipelineName = "Short column " + Suffix;
+        var pipeline = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/pipelines", new
+        {
+            name = pipelineName,
+            stages = new[]
+            {
+                new { name = "New", semantic = "open" }, new { name = "Proposal", semantic = "open" }, new { name = "Talks", semantic = "open" },
+                new { name = "Won", semantic = "won" }, new { name = "Lost", semantic = "lost" },
+            },
+        }))!;
+        var stageIds = pipeline["stages"]!.AsArray().Select(s => s!["id"]!.GetValue<long>()).ToArray();
+        var (newStage, proposal, talks) = (stageIds[0], stageIds[1], stageIds[2]);
+        var deals = new List<long>();
+        foreach (var title in new[] { "Desks", "Shelves", "Sofas" })
+        {
+            deals.Add(await CreateDealAsync(pipeline, newStage, title, 100, manager.Id));
+            await CreateDealAsync(pipeline, talks, title + " later", 100, manager.Id);
+        }
+
+        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
+        var newColumn = Page.Locator($".board .column[data-stage-id='{newStage}']");
+        var proposalColumn = Page.Locator($".board .column[data-stage-id='{proposal}']");
+        var talksColumn = Page.Locator($".board .column[data-stage-id='{talks}']");
+        await ExpectColumnAsync(newColumn, 3, "300");
+        await ExpectColumnAsync(proposalColumn, 0, "0");
+
+        // Released at the empty Proposal column's x, at the height of New's last card: below Proposal's own few pixels of content.
+        var last = newColumn.Locator($"[data-deal-id='{deals[2]}']");
+        var lastBox = (await last.BoundingBoxAsync())!;
+        var proposalBox = (await proposalColumn.Locator("header").BoundingBoxAsync())!;
+        await newColumn.Locator($"[data-deal-id='{deals[0]}'] strong").HoverAsync();
+        await Page.Mouse.DownAsync();
+        await Page.Mouse.MoveAsync(proposalBox.X + proposalBox.Width / 2, lastBox.Y + lastBox.Height / 2, new() { Steps = 12 });
+        await Page.Mouse.UpAsync();
+
+        await ExpectColumnAsync(proposalColumn, 1, "100");
+        await ExpectColumnAsync(talksColumn, 3, "300");
+        await WaitForStageAsync(deals[0], proposal);
+    }
+
+    [Fact]
     public async Task The_side_panel_converts_the_lead_shows_activities_with_the_overdue_one_in_red_and_adds_one()
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Side " + Suffix);

@@ -14,11 +14,9 @@ type Column = Board['stages'][number];
 interface CardData { deal: DealCard }
 interface ColumnData { stageId: Id; name: string }
 
-// The mouse drops on the column under the pointer; the keyboard has no pointer, so the card's own rectangle decides.
-const collision: CollisionDetection = (args) => {
-  const under = pointerWithin(args);
-  return under.length > 0 ? under : rectIntersection(args);
-};
+// A pointer (mouse, pen, finger) drops on the column under it, and nowhere when it is over none: a neighbour's
+// rectangle must not catch a drop beside a short column. The keyboard has no pointer, so the card's own rectangle decides.
+const collision: CollisionDetection = (args) => (args.pointerCoordinates ? pointerWithin(args) : rectIntersection(args));
 
 /** The kanban board: drag a card with the mouse, or lift it with Space/Enter, move it with the arrows, drop with Space/Enter. */
 export function DealBoard({ board, pipeline, lateFirst, onMove }: {
