@@ -1,4 +1,4 @@
-using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Messages;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 using Npgsql;

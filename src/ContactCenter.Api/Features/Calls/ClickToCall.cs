@@ -123,13 +123,13 @@ public sealed class ClickToCall(NpgsqlDataSource db, IChannelDirectory channels,
                 from c
                 """, new { channelId = channel.Id, contactId, now = now.UtcDateTime, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
             conversationId = conversation.Id;
-            messageId = (await Conversations.MessageWriter.WriteAsync(connection, tx, new Conversations.NewMessage(conversationId, Note: false, "Call to " + number, now)
+            messageId = (await Messages.MessageWriter.WriteAsync(connection, tx, new Messages.NewMessage(conversationId, Note: false, "Call to " + number, now)
             {
                 SenderUserId = me.Id,
                 ExternalId = callSid,
                 Metadata = metadata,
                 SentAt = now,
-                Bump = Conversations.ConversationBump.Touch,
+                Bump = Messages.ConversationBump.Touch,
             }, ct))!.Id;
             if (conversation.LeadId is not null || conversation.DealId is not null)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Messages;
 using ContactCenter.Api.Features.Routing;
 using Dapper;
 using Npgsql;

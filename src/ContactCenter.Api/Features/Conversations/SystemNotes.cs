@@ -1,3 +1,4 @@
+using ContactCenter.Api.Features.Messages;
 using ContactCenter.Core;
 using Dapper;
 using Npgsql;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Messages;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Core;
 using Dapper;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Features.Channels;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Messages;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Core;
 using Dapper;

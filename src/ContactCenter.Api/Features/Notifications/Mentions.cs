@@ -68,7 +68,7 @@ public sealed class Mentions(NpgsqlDataSource db)
         if (added.Count > 0)
         {
             var text = $"{me.Name} mentioned {string.Join(", ", added)}: now a participant of this conversation.";
-            noteId = (await Conversations.MessageWriter.WriteAsync(connection, tx, new Conversations.NewMessage(conversationId, Note: true, text, now)
+            noteId = (await Messages.MessageWriter.WriteAsync(connection, tx, new Messages.NewMessage(conversationId, Note: true, text, now)
             {
                 Metadata = new Dictionary<string, string> { ["notice"] = "participants" },
             }, ct))!.Id;

@@ -51,10 +51,10 @@ public sealed class AutomationActions(CrmWrite w, long ruleId, long jobId, int i
             throw new ActionRefused($"The {ctx.Type} has no conversation to send the message on.");
         }
         var text = ctx.Render(a["text"]!.GetValue<string>());
-        var written = await Conversations.MessageWriter.WriteAsync(w.Connection, w.Tx, new Conversations.NewMessage(conversation, Note: false, text, w.Now)
+        var written = await Messages.MessageWriter.WriteAsync(w.Connection, w.Tx, new Messages.NewMessage(conversation, Note: false, text, w.Now)
         {
             ClientMessageId = $"automation:{jobId}:{index}",
-            Bump = Conversations.ConversationBump.Touch,
+            Bump = Messages.ConversationBump.Touch,
         }, ct);
         if (written is not { Inserted: true })
         {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 
-namespace ContactCenter.Api.Features.Conversations;
+namespace ContactCenter.Api.Features.Messages;
 
 /// <summary>
 /// The one writer of staff and system messages (replies, notes, automation, automatic replies, CSAT, call records), inside

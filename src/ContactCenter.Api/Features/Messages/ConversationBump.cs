@@ -1,4 +1,4 @@
-namespace ContactCenter.Api.Features.Conversations;
+namespace ContactCenter.Api.Features.Messages;
 
 /// <summary>
 /// What a message written by <see cref="MessageWriter"/> changes on its conversation: always `updated_at`, and

@@ -1,4 +1,4 @@
-namespace ContactCenter.Api.Features.Conversations;
+namespace ContactCenter.Api.Features.Messages;
 
 /// <summary>
 /// A message staff or the system writes into a conversation — a reply, a private or system note, an automated message, a
