@@ -1,0 +1,17 @@
+// Test helpers: conversation lists as the query cache holds them (pages), and a push applied to a flat list.
+import { applyUpdated, listItems, type ListPages } from '../lib/inboxCache';
+import type { ListFilter } from '../lib/inboxList';
+import type { ConversationSummary, Id } from '../types';
+
+/** Pages as read from the server, each but the last with a next cursor. */
+export const pagesOf = (...pages: ConversationSummary[][]): ListPages => ({
+  pages: pages.map((items, i) => ({ items, nextCursor: i < pages.length - 1 ? `c${i + 1}` : null })),
+  pageParams: pages.map((_, i) => (i === 0 ? null : `c${i}`)),
+});
+
+/** A `conversationUpdated` push on a list read as one page: the rows on screen afterwards. */
+export function push(list: ConversationSummary[], c: ConversationSummary, f: ListFilter, me: Id): ConversationSummary[] {
+  const next = applyUpdated(pagesOf(list), c, f, me);
+  if (!next) throw new Error('the push asked for a re-read');
+  return listItems(next, f);
+}
