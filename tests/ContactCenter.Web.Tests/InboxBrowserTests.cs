@@ -237,6 +237,7 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(options.First).ToHaveAttributeAsync("aria-setsize", total.ToString());
         await Expect(list.Locator(".sentinel")).ToHaveCountAsync(0);
         var last = list.Locator($"[role='option'][aria-posinset='{total}']");
+        await last.ScrollIntoViewIfNeededAsync();
         await Expect(last).ToBeInViewportAsync();
         await Expect(last).ToHaveAttributeAsync("data-conversation-id", ids[0]);
         await Expect(last).ToContainTextAsync("Customer 00");

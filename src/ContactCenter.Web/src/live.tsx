@@ -5,7 +5,7 @@ import { feedCache } from './lib/hubCache';
 import { keys } from './lib/queryClient';
 import { Realtime, type HubEvents } from './lib/realtime';
 import { useMe } from './session';
-import type { Counters } from './types';
+import type { ConversationDetails, Counters } from './types';
 
 interface Live { hub: Realtime }
 const LiveContext = createContext<Live | null>(null);
@@ -27,6 +27,16 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useEffect(() => feedCache(hub, client, me), [hub, client, me]);
 
   return <LiveContext.Provider value={{ hub }}>{children}</LiveContext.Provider>;
+}
+
+/** A conversation's details (contact, lead or deal, state), kept live by `conversationUpdated`; none for `null`. */
+export function useConversation(id: string | null) {
+  const { hub } = useLive();
+  return useQuery({
+    queryKey: keys.conversation(id ?? ''),
+    enabled: id != null,
+    queryFn: async () => { await hub.whenJoined(); return api<ConversationDetails>(`/api/conversations/${encodeURIComponent(id!)}`); },
+  });
 }
 
 /** The caller's counters (unread conversations, overdue and today's activities), kept live by `countersChanged`. */

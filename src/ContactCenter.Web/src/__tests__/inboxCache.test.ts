@@ -4,9 +4,8 @@ import { applyRemoved, applyUpdated, listItems, type ListPages } from '../lib/in
 import { feedCache } from '../lib/hubCache';
 import type { ListFilter } from '../lib/inboxList';
 import { keys, makeQueryClient } from '../lib/queryClient';
-import type { HubEvents, Realtime } from '../lib/realtime';
 import type { ConversationSummary, Counters } from '../types';
-import { pagesOf } from './listPages';
+import { fakeHub, pagesOf } from './cacheFixtures';
 
 const conv = (id: number, at: string, patch: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id, channel: { id: 1, kind: 'api', name: 'API' }, contact: { id, name: `Contact ${id}` }, status: 'open', assignee: null,
@@ -16,18 +15,6 @@ const conv = (id: number, at: string, patch: Partial<ConversationSummary> = {}):
 const all: ListFilter = { view: 'all', status: 'open', channelId: '', q: '' };
 const ids = (data: ListPages | null, f = all) => listItems(data ?? undefined, f).map((c) => c.id);
 
-/** The hub as feedCache sees it: handlers by event name, and a way to raise an event. */
-function fakeHub() {
-  const handlers = new Map<string, ((p: never) => void)[]>();
-  const hub: Pick<Realtime, 'on'> = {
-    on: (name, handler) => {
-      handlers.set(name, [...(handlers.get(name) ?? []), handler as (p: never) => void]);
-      return () => undefined;
-    },
-  };
-  const raise = <E extends keyof HubEvents>(name: E, payload: HubEvents[E]) => (handlers.get(name) ?? []).forEach((h) => h(payload as never));
-  return { hub, raise };
-}
 
 describe('conversation list pages in the cache', () => {
   const page1 = [conv(5, '2026-01-01T10:00:00Z'), conv(4, '2026-01-01T09:00:00Z')];

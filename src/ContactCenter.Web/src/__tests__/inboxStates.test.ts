@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matches, mergePage, type ListFilter } from '../lib/inboxList';
-import { push } from './listPages';
+import { push } from './cacheFixtures';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
 import type { ConversationSummary } from '../types';
 

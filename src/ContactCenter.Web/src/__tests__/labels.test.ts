@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ListFilter } from '../lib/inboxList';
-import { push } from './listPages';
+import { push } from './cacheFixtures';
 import { textOn } from '../components/labels/labelStore';
 import type { ConversationSummary } from '../types';
 

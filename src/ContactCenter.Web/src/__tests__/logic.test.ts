@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { languages } from '../strings';
 import { byActivity, type ListFilter } from '../lib/inboxList';
-import { push } from './listPages';
+import { push } from './cacheFixtures';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, isInlineImage, messageSnippet, smsSegments } from '../lib/format';
 import { backoffDelay, Realtime } from '../lib/realtime';

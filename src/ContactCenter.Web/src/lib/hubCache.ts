@@ -4,7 +4,9 @@ import { applyRemoved, applyUpdated, type ListPages } from './inboxCache';
 import type { ListFilter } from './inboxList';
 import { keys } from './queryClient';
 import type { Realtime } from './realtime';
-import type { Id } from '../types';
+import { applyNotification, applyRead, type NotificationPages } from './notificationCache';
+import { applyConversation, applyMessage, type ThreadPages } from './threadCache';
+import type { ConversationDetails, Id } from '../types';
 
 /**
  * Writes `update` into every cached query under `key`. A query being read is read again instead (its answer may
@@ -22,20 +24,31 @@ export function writeEach<T>(client: QueryClient, key: QueryKey, update: (data: 
 
 /**
  * Feeds `client` from `hub` for user `me`; returns the unsubscribe. After a reconnect (`resync`) everything under
- * `inbox` is re-read: events may have been missed.
+ * `inbox` and the notifications are re-read: events may have been missed.
  */
 export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id): () => void {
   const lists = (update: (data: ListPages, f: ListFilter) => ListPages | null) =>
     writeEach<ListPages>(client, keys.lists, (data, key) => update(data, key[2] as ListFilter));
   const offs = [
-    hub.on('conversationUpdated', (c) => lists((data, f) => applyUpdated(data, c, f, me))),
+    hub.on('conversationUpdated', (c) => {
+      lists((data, f) => applyUpdated(data, c, f, me));
+      writeEach<ConversationDetails>(client, keys.conversation(String(c.id)), (d) => applyConversation(d, c));
+    }),
+    hub.on('messageCreated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, true))),
+    hub.on('messageUpdated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, false))),
     hub.on('conversationRemoved', ({ id }) => lists((data) => applyRemoved(data, id))),
     hub.on('countersChanged', (counters) => {
       const reading = client.getQueryState(keys.counters)?.fetchStatus === 'fetching';
       client.setQueryData(keys.counters, counters);
       if (reading) void client.invalidateQueries({ queryKey: keys.counters });
     }),
-    hub.on('resync', () => void client.invalidateQueries({ queryKey: keys.inbox })),
+    hub.on('notification', (n) => writeEach<NotificationPages>(client, keys.notifications, (d) => applyNotification(d, n))),
+    hub.on('notificationsRead', (r) =>
+      writeEach<NotificationPages>(client, keys.notifications, (d) => applyRead(d, r, new Date().toISOString()))),
+    hub.on('resync', () => {
+      void client.invalidateQueries({ queryKey: keys.inbox });
+      void client.invalidateQueries({ queryKey: keys.notifications });
+    }),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -8,13 +8,13 @@ import { Thread, type TakenAway } from '../components/Thread';
 import { LabelBulkBar } from '../components/labels/LabelBulkBar';
 import { LabelFilter } from '../components/labels/LabelFilter';
 import { useI18n } from '../i18n';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { api, query } from '../lib/api';
 import { listItems } from '../lib/inboxCache';
 import { dayBound, type ListFilter } from '../lib/inboxList';
 import { keys } from '../lib/queryClient';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
-import { useHubEvent, useJoined } from '../live';
+import { useConversation, useHubEvent, useJoined } from '../live';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Id, type Page } from '../types';
 
@@ -44,7 +44,10 @@ export function InboxPage() {
   const [filter, setFilter] = useState<ListFilter>(initialFilter);
   const [searchText, setSearchText] = useState('');
   const [channels, setChannels] = useState<Channel[]>([]);
-  const [details, setDetails] = useState<ConversationDetails | null>(null);
+  const client = useQueryClient();
+  // The open conversation's details: read by the thread, shown by the side panel; an edit's answer goes to the cache.
+  const details = useConversation(selectedId).data ?? null;
+  const setDetails = useCallback((d: ConversationDetails) => client.setQueryData(keys.conversation(String(d.id)), d), [client]);
   const [laterFor, setLaterFor] = useState<Id | null>(null);
   // The open conversation a colleague took: it stays on screen, read-only, until the manager closes it.
   const [takenAway, setTakenAway] = useState<{ id: string; taken: TakenAway } | null>(null);
@@ -88,7 +91,6 @@ export function InboxPage() {
   const loadMore = useCallback(() => { if (hasNextPage && !isFetching) void fetchNextPage(); }, [hasNextPage, isFetching, fetchNextPage]);
 
   useHubEvent('conversationUpdated', (c) => {
-    setDetails((d) => (d && sameId(d.id, c.id) ? { ...d, ...c, contact: d.contact } : d));
     setTakenAway((g) => (g && sameId(g.id, c.id) ? null : g));
   });
   useHubEvent('conversationRemoved', ({ id, assignee }) => {
@@ -132,7 +134,7 @@ export function InboxPage() {
       </section>
       {selectedId ? (
         <>
-          <Thread key={`${selectedId}:${focusMessageId ?? ''}`} conversationId={selectedId} summary={selected} onDetails={setDetails} focusMessageId={focusMessageId}
+          <Thread key={`${selectedId}:${focusMessageId ?? ''}`} conversationId={selectedId} summary={selected} focusMessageId={focusMessageId}
             takenAway={takenAway && sameId(takenAway.id, selectedId) ? takenAway.taken : null}
             onClose={() => { setTakenAway(null); navigate(`/inbox${location.search}`, { replace: true }); }}
             onBack={() => navigate(`/inbox${location.search}`)} onPanel={() => setPanelOpen(true)} />

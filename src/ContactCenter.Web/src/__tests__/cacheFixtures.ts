@@ -1,6 +1,7 @@
-// Test helpers: conversation lists as the query cache holds them (pages), and a push applied to a flat list.
+// Test helpers: conversation lists as the query cache holds them (pages), a push applied to a flat list, a hub.
 import { applyUpdated, listItems, type ListPages } from '../lib/inboxCache';
 import type { ListFilter } from '../lib/inboxList';
+import type { HubEvents, Realtime } from '../lib/realtime';
 import type { ConversationSummary, Id } from '../types';
 
 /** Pages as read from the server, each but the last with a next cursor. */
@@ -14,4 +15,17 @@ export function push(list: ConversationSummary[], c: ConversationSummary, f: Lis
   const next = applyUpdated(pagesOf(list), c, f, me);
   if (!next) throw new Error('the push asked for a re-read');
   return listItems(next, f);
+}
+
+/** The hub as feedCache sees it: handlers by event name, and `raise` to deliver an event to them. */
+export function fakeHub() {
+  const handlers = new Map<string, ((p: never) => void)[]>();
+  const hub: Pick<Realtime, 'on'> = {
+    on: (name, handler) => {
+      handlers.set(name, [...(handlers.get(name) ?? []), handler as (p: never) => void]);
+      return () => undefined;
+    },
+  };
+  const raise = <E extends keyof HubEvents>(name: E, payload: HubEvents[E]) => (handlers.get(name) ?? []).forEach((h) => h(payload as never));
+  return { hub, raise };
 }
