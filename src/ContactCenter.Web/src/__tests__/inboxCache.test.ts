@@ -103,16 +103,16 @@ describe('hub events into the query cache', () => {
     await reading;
   });
 
-  it('resync invalidates everything the inbox reads, counters included', () => {
+  it('resync invalidates everything the live views read, and nothing else', () => {
     const client = makeQueryClient();
     const { hub, raise } = fakeHub();
     feedCache(hub, client, 7);
     seed(client, all, [conv(1, '2026-01-01T10:00:00Z')]);
     client.setQueryData(keys.counters, { unreadConversations: 0 });
-    client.setQueryData(['deals'], []);
+    client.setQueryData(['reports'], []);
     raise('resync', { reason: 'reconnected' });
     expect(client.getQueryState(keys.list(all))?.isInvalidated).toBe(true);
     expect(client.getQueryState(keys.counters)?.isInvalidated).toBe(true);
-    expect(client.getQueryState(['deals'])?.isInvalidated).toBe(false);
+    expect(client.getQueryState(['reports'])?.isInvalidated).toBe(false);
   });
 });

@@ -24,7 +24,7 @@ export function writeEach<T>(client: QueryClient, key: QueryKey, update: (data: 
 
 /**
  * Feeds `client` from `hub` for user `me`; returns the unsubscribe. After a reconnect (`resync`) everything under
- * `inbox` and the notifications are re-read: events may have been missed.
+ * `inbox`, the notifications and the deals are re-read: events may have been missed.
  */
 export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id): () => void {
   const lists = (update: (data: ListPages, f: ListFilter) => ListPages | null) =>
@@ -38,6 +38,7 @@ export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id
     hub.on('messageUpdated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, false))),
     hub.on('conversationRemoved', ({ id }) => lists((data) => applyRemoved(data, id))),
     hub.on('countersChanged', (counters) => {
+      void client.invalidateQueries({ queryKey: keys.overdue });
       const reading = client.getQueryState(keys.counters)?.fetchStatus === 'fetching';
       client.setQueryData(keys.counters, counters);
       if (reading) void client.invalidateQueries({ queryKey: keys.counters });
@@ -45,9 +46,15 @@ export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id
     hub.on('notification', (n) => writeEach<NotificationPages>(client, keys.notifications, (d) => applyNotification(d, n))),
     hub.on('notificationsRead', (r) =>
       writeEach<NotificationPages>(client, keys.notifications, (d) => applyRead(d, r, new Date().toISOString()))),
+    // A deal event carries one card, not the board's counts and sums: the board of its pipeline is read again.
+    hub.on('dealUpdated', (d) => {
+      void client.invalidateQueries({ queryKey: keys.boards(d.pipelineId ? String(d.pipelineId) : undefined) });
+      void client.invalidateQueries({ queryKey: keys.overdue });
+    }),
     hub.on('resync', () => {
       void client.invalidateQueries({ queryKey: keys.inbox });
       void client.invalidateQueries({ queryKey: keys.notifications });
+      void client.invalidateQueries({ queryKey: keys.deals });
     }),
   ];
   return () => offs.forEach((off) => off());

@@ -28,6 +28,11 @@ export const keys = {
   /** Every cached thread of a conversation (opened at its end, or at a search hit). */
   messages: (id: string) => ['inbox', 'messages', id] as const,
   thread: (id: string, around: string | null) => ['inbox', 'messages', id, around] as const,
+  /** The deals board of a pipeline (per assignee filter), and every pipeline's overdue count. */
+  deals: ['deals'] as const,
+  boards: (pipelineId?: string) => (pipelineId ? ['deals', 'board', pipelineId] as const : ['deals', 'board'] as const),
+  board: (pipelineId: string, assigneeId: string) => ['deals', 'board', pipelineId, assigneeId] as const,
+  overdue: ['deals', 'overdue'] as const,
   /** The caller's notification centre (the header's bell). */
   notifications: ['notifications'] as const,
 };
