@@ -1,15 +1,20 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, getToken } from './lib/api';
+import { feedCache } from './lib/hubCache';
+import { keys } from './lib/queryClient';
 import { Realtime, type HubEvents } from './lib/realtime';
-import type { Counters } from './types';
+import { useMe } from './session';
+import type { ConversationDetails, Counters } from './types';
 
-interface Live { hub: Realtime; counters: Counters | null }
+interface Live { hub: Realtime }
 const LiveContext = createContext<Live | null>(null);
 
-/** The hub connection and the caller's counters, for the signed-in part of the app. */
+/** The hub connection for the signed-in part of the app; its events feed the query cache (lib/hubCache.ts). */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [hub] = useState(() => new Realtime(getToken));
-  const [counters, setCounters] = useState<Counters | null>(null);
+  const client = useQueryClient();
+  const me = useMe().id;
 
   useEffect(() => {
     hub.start();
@@ -19,14 +24,28 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     return () => { off(); void hub.stop(); };
   }, [hub]);
 
-  useEffect(() => {
-    const reload = () => hub.whenJoined().then(() => api<Counters>('/api/counters')).then(setCounters).catch(() => undefined);
-    reload();
-    const offs = [hub.on('countersChanged', setCounters), hub.on('resync', reload)];
-    return () => offs.forEach((off) => off());
-  }, [hub]);
+  useEffect(() => feedCache(hub, client, me), [hub, client, me]);
 
-  return <LiveContext.Provider value={{ hub, counters }}>{children}</LiveContext.Provider>;
+  return <LiveContext.Provider value={{ hub }}>{children}</LiveContext.Provider>;
+}
+
+/** A conversation's details (contact, lead or deal, state), kept live by `conversationUpdated`; none for `null`. */
+export function useConversation(id: string | null) {
+  const { hub } = useLive();
+  return useQuery({
+    queryKey: keys.conversation(id ?? ''),
+    enabled: id != null,
+    queryFn: async () => { await hub.whenJoined(); return api<ConversationDetails>(`/api/conversations/${encodeURIComponent(id!)}`); },
+  });
+}
+
+/** The caller's counters (unread conversations, overdue and today's activities), kept live by `countersChanged`. */
+export function useCounters(): Counters | null {
+  const { hub } = useLive();
+  return useQuery({
+    queryKey: keys.counters,
+    queryFn: async () => { await hub.whenJoined(); return api<Counters>('/api/counters'); },
+  }).data ?? null;
 }
 
 export function useLive(): Live {

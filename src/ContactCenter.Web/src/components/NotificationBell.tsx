@@ -1,6 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
+import { applyRead, notificationItems, unreadOf, type NotificationPage, type NotificationPages } from '../lib/notificationCache';
+import { keys } from '../lib/queryClient';
 import { beep, loadSettings, showDesktop, targetOf } from '../lib/notifications';
 import { shortTime } from '../lib/format';
 import { useHubEvent, useJoined } from '../live';
@@ -8,38 +11,31 @@ import { useNavigate } from 'react-router';
 import type { AppNotification } from '../types';
 import './notify.css';
 
-interface NotificationPage { items: AppNotification[]; unread: number; nextCursor: string | null }
-
-/** The header's bell: unread count (live), a panel of notifications, desktop notification and sound for new ones. */
+/**
+ * The header's bell: unread count (live), a panel of notifications, desktop notification and sound for new ones. The
+ * notifications are a query; the hub's `notification` / `notificationsRead` write into it (lib/hubCache.ts).
+ */
 export function NotificationBell() {
   const { t, locale } = useI18n();
   const navigate = useNavigate();
   const joined = useJoined();
   const [open, setOpen] = useState(false);
-  const [items, setItems] = useState<AppNotification[]>([]);
-  const [unread, setUnread] = useState(0);
-  const [next, setNext] = useState<string | null>(null);
+  const client = useQueryClient();
   const root = useRef<HTMLDivElement>(null);
+  const notifications = useInfiniteQuery({
+    queryKey: keys.notifications,
+    queryFn: async ({ pageParam }) => { await joined(); return api<NotificationPage>(`/api/notifications${query({ cursor: pageParam })}`); },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = notificationItems(notifications.data);
+  const unread = unreadOf(notifications.data);
 
-  const reload = useCallback(() => {
-    joined().then(() => api<NotificationPage>('/api/notifications')).then((page) => {
-      setItems(page.items); setUnread(page.unread); setNext(page.nextCursor);
-    }).catch(() => undefined);
-  }, [joined]);
-
-  useEffect(() => { reload(); loadSettings().catch(() => undefined); }, [reload]);
-  useHubEvent('resync', reload);
+  useEffect(() => { loadSettings().catch(() => undefined); }, []);
+  // The cache has the new one already (lib/hubCache.ts): here only what the user sees and hears of it.
   useHubEvent('notification', (n) => {
-    setItems((list) => (list.some((x) => x.id === n.id) ? list : [n, ...list]));
-    setUnread((u) => u + 1);
     showDesktop(t(`kind_${n.kind}`), n.text, `cc-notification-${n.id}`, () => void openItem(n));
     beep();
-  });
-  // Read on another device (or echoed from this one): the same count and read marks everywhere.
-  useHubEvent('notificationsRead', (r) => {
-    setUnread(r.unread);
-    const now = new Date().toISOString();
-    setItems((list) => list.map((x) => (r.all || r.ids.includes(x.id) ? { ...x, readAt: x.readAt ?? now } : x)));
   });
 
   // A click outside or Escape closes the panel.
@@ -55,10 +51,9 @@ export function NotificationBell() {
   async function markRead(body: { ids: AppNotification['id'][] } | { all: true }) {
     try {
       const result = await api<{ unread: number }>('/api/notifications/read', { body });
-      setUnread(result.unread);
-      const now = new Date().toISOString();
-      setItems((list) => list.map((x) => ('all' in body || body.ids.includes(x.id) ? { ...x, readAt: x.readAt ?? now } : x)));
-    } catch { /* the count stays; the next reload corrects it */ }
+      const read = { ids: 'ids' in body ? body.ids : [], all: 'all' in body, unread: result.unread };
+      client.setQueryData<NotificationPages>(keys.notifications, (d) => d && applyRead(d, read, new Date().toISOString()));
+    } catch { /* the count stays; the next read corrects it */ }
   }
 
   async function openItem(n: AppNotification) {
@@ -67,11 +62,6 @@ export function NotificationBell() {
     if (!n.readAt) await markRead({ ids: [n.id] });
   }
 
-  async function older() {
-    if (!next) return;
-    const page = await api<NotificationPage>(`/api/notifications${query({ cursor: next })}`).catch(() => null);
-    if (page) { setItems((list) => [...list, ...page.items.filter((x) => !list.some((y) => y.id === x.id))]); setNext(page.nextCursor); }
-  }
 
   return (
     <div className="notify-bell" ref={root}>
@@ -101,7 +91,8 @@ export function NotificationBell() {
               ))}
             </ul>
           )}
-          {next && <button type="button" className="link notify-older" onClick={() => void older()}>{t('loadOlder')}</button>}
+          {notifications.hasNextPage && <button type="button" className="link notify-older" disabled={notifications.isFetchingNextPage}
+            onClick={() => void notifications.fetchNextPage()}>{t('loadOlder')}</button>}
           <button type="button" className="link notify-settings" onClick={() => { setOpen(false); navigate('/settings'); }}>{t('notificationSettings')}</button>
         </div>
       )}

@@ -1,9 +1,13 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
 import { api, ApiError, query } from '../lib/api';
-import { useHubEvent, useLive } from '../live';
+import { writeEach } from '../lib/hubCache';
+import { keys } from '../lib/queryClient';
+import { applyMessage, threadMessages, type ThreadPage, type ThreadPages } from '../lib/threadCache';
+import { useConversation, useHubEvent, useLive } from '../live';
 import { useMe } from '../session';
-import { sameId, type ConversationDetails, type ConversationSummary, type Message, type Page, type Ref, type UserListItem } from '../types';
+import { sameId, type ConversationDetails, type ConversationSummary, type Id, type Message, type Ref, type UserListItem } from '../types';
 import { ChannelIcon } from './Icons';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
@@ -12,13 +16,15 @@ import { SnoozeMenu } from './SnoozeMenu';
 import { fullTime } from '../lib/format';
 import { LabelChips } from './labels/LabelChips';
 import { LabelPicker } from './labels/LabelPicker';
-import { addCreated, byTime, upsertMessage } from '../lib/messageList';
 
 /** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
 export interface TakenAway { assignee: Ref | null }
 
+/** Where a page of the thread starts: at a search hit, after a newer cursor, or before an older one. */
+type PageParam = { around?: string | null; after?: string; cursor?: string };
+
 interface Props {
-  conversationId: string; summary: ConversationSummary | null; onDetails: (d: ConversationDetails | null) => void;
+  conversationId: string; summary: ConversationSummary | null;
   /** Set when the caller can no longer see it: the thread stays on screen read-only, with the draft reachable. */
   takenAway?: TakenAway | null; onClose?: () => void;
   /** Phone layout: back to the list, and the side panel as its own screen (the buttons show only on narrow screens). */
@@ -27,84 +33,65 @@ interface Props {
   focusMessageId?: string | null;
 }
 
-export function Thread({ conversationId, summary, onDetails, takenAway = null, onClose, onBack, onPanel, focusMessageId = null }: Props) {
+/**
+ * An open conversation. Its details and messages are queries (`useConversation`, the thread's pages): hub events
+ * write into them (lib/hubCache.ts); only the browser's own messages still on their way are kept here.
+ */
+export function Thread({ conversationId, summary, takenAway = null, onClose, onBack, onPanel, focusMessageId = null }: Props) {
   const { t, locale } = useI18n();
   const me = useMe();
   const { hub } = useLive();
-  const [details, setDetails] = useState<ConversationDetails | null>(null);
-  // The freshest state of the header (status, assignee) from whatever came last: the first read, a push, a re-read
-  // after an action. The list's row is not enough: it leaves the list when the conversation leaves the view.
-  const [latest, setLatest] = useState<ConversationSummary | null>(null);
+  const client = useQueryClient();
+  const detailsQuery = useConversation(conversationId);
+  const details = detailsQuery.data ?? null;
   // Whom this screen last handed the conversation to: when it then leaves the caller's sight, the notice says
   // "you assigned it to <name>", not "<name> took it".
   const [handedTo, setHandedTo] = useState<string | null>(null);
-  const [messages, setMessages] = useState<Message[]>([]);
-  const [olderCursor, setOlderCursor] = useState<string | null>(null);
-  const [newerCursor, setNewerCursor] = useState<string | null>(null);
-  const scrollTo = useRef<string | null>(null);
+  const thread = useInfiniteQuery({
+    queryKey: keys.thread(conversationId, focusMessageId),
+    queryFn: async ({ pageParam }) => {
+      await hub.whenJoined();
+      return api<ThreadPage>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50, ...pageParam })}`);
+    },
+    initialPageParam: { around: focusMessageId } as PageParam,
+    getNextPageParam: (last): PageParam | undefined => (last.nextCursor ? { cursor: last.nextCursor } : undefined),
+    getPreviousPageParam: (first): PageParam | undefined => (first.newerCursor ? { after: first.newerCursor } : undefined),
+  });
+  // The browser's own replies until the server has them (the POST's answer or their push replaces them).
+  const [pending, setPending] = useState<Message[]>([]);
+  const messages = useMemo(() => [...threadMessages(thread.data), ...pending], [thread.data, pending]);
+  // Opened at a search hit: scrolled to it once it is there, and the bottom is no place to stick to.
+  const scrollTo = useRef<string | null>(focusMessageId);
   const [error, setError] = useState<string | null>(null);
   const [typing, setTyping] = useState<{ name: string; until: number } | null>(null);
   const [users, setUsers] = useState<UserListItem[]>([]);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const scroller = useRef<HTMLOListElement>(null);
-  const stickToBottom = useRef(true);
+  const stickToBottom = useRef(!focusMessageId);
   const lastMarked = useRef<string | null>(null);
 
-  /** The server's copy of the conversation: the header's state, and the side panel's. */
-  const show = useCallback((d: ConversationDetails) => {
-    setDetails(d);
-    setLatest({ ...d, contact: { id: d.contact.id, name: d.contact.name } });
-    onDetails(d);
-  }, [onDetails]);
+  /** The server's copy of the conversation (an action's answer): the header's state, and the side panel's. */
+  const show = useCallback((d: ConversationDetails) => client.setQueryData(keys.conversation(conversationId), d), [client, conversationId]);
+  /** A message as the server has it now, into every cached page of this thread. */
+  const write = useCallback((m: Message, created: boolean) =>
+    writeEach<ThreadPages>(client, keys.messages(conversationId), (data) => applyMessage(data, m, created)), [client, conversationId]);
 
-  const load = useCallback(async () => {
-    try {
-      await hub.whenJoined();
-      const [d, page] = await Promise.all([
-        api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`),
-        api<Page<Message> & { newerCursor?: string | null }>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50, around: focusMessageId })}`),
-      ]);
-      if (focusMessageId) { stickToBottom.current = false; scrollTo.current = focusMessageId; }
-      show(d);
-      setMessages((old) => {
-        // Keep the browser's own messages still on their way; the page replaces everything else.
-        const pending = old.filter((m) => m.pending);
-        return [...page.items.slice().sort(byTime), ...pending];
-      });
-      setOlderCursor(page.nextCursor);
-      setNewerCursor(page.newerCursor ?? null);
-      setError(null);
-      lastMarked.current = null;
-    } catch (e) {
-      setError(e instanceof ApiError && e.status === 404 ? t('noConversations') : (e as Error).message);
-    }
-  }, [conversationId, show, t, hub, focusMessageId]);
-
-  useEffect(() => { void load(); }, [load]);
   useEffect(() => { api<UserListItem[]>('/api/users').then(setUsers).catch(() => setUsers([])); }, []);
 
   useHubEvent('messageCreated', (m) => {
     if (String(m.conversationId) !== conversationId) return;
-    // Our own reply can be pushed before its POST answers: it takes the place of the local copy.
-    const mine = m.sender.type === 'user' && sameId(m.sender.id, me.id);
-    setMessages((list) => {
-      const i = mine ? list.findIndex((x) => x.pending && x.direction === m.direction && x.text === m.text) : -1;
-      return addCreated(i >= 0 ? list.filter((_, n) => n !== i) : list, m);
-    });
+    // Our own reply can be pushed before its POST answers: the cache has it now (lib/hubCache.ts), the local copy goes.
+    if (m.sender.type === 'user' && sameId(m.sender.id, me.id)) {
+      setPending((list) => {
+        const i = list.findIndex((x) => x.direction === m.direction && x.text === m.text);
+        return i >= 0 ? list.filter((_, n) => n !== i) : list;
+      });
+    }
     if (m.direction === 'inbound') setTyping(null);
-  });
-  useHubEvent('messageUpdated', (m) => {
-    if (String(m.conversationId) === conversationId) setMessages((list) => upsertMessage(list, m));
-  });
-  useHubEvent('conversationUpdated', (c) => {
-    if (String(c.id) !== conversationId) return;
-    setLatest(c);
-    setDetails((d) => (d ? { ...d, ...c, contact: d.contact } : d));
   });
   useHubEvent('typing', (e) => {
     if (String(e.conversationId) === conversationId && !sameId(e.userId, me.id)) setTyping({ name: e.name, until: Date.now() + 4000 });
   });
-  useHubEvent('resync', () => { void load(); });
 
   useEffect(() => {
     if (!typing) return;
@@ -112,7 +99,11 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
     return () => window.clearTimeout(timer);
   }, [typing]);
 
-  const current = latest ?? summary;
+  // The freshest state of the header: the cached details (first read, pushes, an action's answer), else the list's row.
+  const current = useMemo<ConversationSummary | null>(
+    () => (details ? { ...details, contact: { id: details.contact.id, name: details.contact.name } } : summary), [details, summary]);
+  const olderCursor = thread.hasNextPage;
+  const newerCursor = thread.hasPreviousPage;
   const byId = useMemo(() => new Map(messages.map((m) => [String(m.id), m])), [messages]);
 
   // Read state: sent while the conversation is on screen, up to the newest message, once per new message.
@@ -145,40 +136,24 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
   }, [messages]);
 
   async function loadNewer() {
-    if (!newerCursor) return;
-    const cursor = newerCursor;
-    setNewerCursor(null);
-    try {
-      const page = await api<Page<Message> & { newerCursor: string | null }>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50, after: cursor })}`);
-      setMessages((list) => {
-        const seen = new Set(list.map((m) => String(m.id)));
-        return [...list, ...page.items.filter((m) => !seen.has(String(m.id)))].sort(byTime);
-      });
-      setNewerCursor(page.newerCursor);
-    } catch (e) {
-      setNewerCursor(cursor);
-      setError((e as Error).message);
-    }
+    if (!newerCursor || thread.isFetchingPreviousPage) return;
+    const page = await thread.fetchPreviousPage();
+    if (page.isError) setError(page.error.message);
   }
 
   async function loadOlder() {
-    if (!olderCursor) return;
+    if (!olderCursor || thread.isFetchingNextPage) return;
     const el = scroller.current;
     const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
-    const page = await api<Page<Message>>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50, cursor: olderCursor })}`);
     stickToBottom.current = false;
-    setMessages((list) => {
-      const seen = new Set(list.map((m) => String(m.id)));
-      return [...page.items.filter((m) => !seen.has(String(m.id))), ...list].sort(byTime);
-    });
-    setOlderCursor(page.nextCursor);
+    await thread.fetchNextPage();
     requestAnimationFrame(() => { if (el) el.scrollTop = el.scrollHeight - fromBottom; });
   }
 
   async function retry(m: Message) {
     try {
       await api(`/api/messages/${encodeURIComponent(String(m.id))}/retry`, { method: 'POST' });
-      setMessages((list) => upsertMessage(list, { ...m, status: 'queued', error: null }));
+      write({ ...m, status: 'queued', error: null }, false);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -201,8 +176,10 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
     await api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`).then(show).catch(() => undefined);
   }
 
+  const loadError = detailsQuery.error ?? thread.error;
+  const failed = error ?? (loadError && (loadError instanceof ApiError && loadError.status === 404 ? t('noConversations') : loadError.message));
   if (!current) {
-    return <section className="thread" aria-label={t('thread')}>{error ? <p className="error" role="alert">{error}</p> : <p className="muted">{t('loading')}</p>}</section>;
+    return <section className="thread" aria-label={t('thread')}>{failed ? <p className="error" role="alert">{failed}</p> : <p className="muted">{t('loading')}</p>}</section>;
   }
   const resolved = current.status === 'resolved';
   return (
@@ -240,7 +217,7 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
             ? <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('reopen')}</button>
             : <button type="button" className="primary" data-shortcut="resolve" onClick={() => void change('status', { status: 'resolved' })}>{t('resolve')}</button>}
           <ProfileButton contactId={details?.contact.id ?? current.contact.id} contactName={details?.contact.name ?? current.contact.name}
-            conversationId={conversationId} onSaved={() => void load()} />
+            conversationId={conversationId} onSaved={() => void detailsQuery.refetch()} />
           {onPanel && <button type="button" className="narrow-panel" onClick={onPanel} data-testid="open-panel">{t('showDetails')}</button>}
         </div>
         )}
@@ -252,7 +229,7 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
             : t('noLongerVisible')} {t('readOnlyDraftKept')}
         </p>
       )}
-      {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
+      {failed && <p className="error" role="alert">{t('errorGeneric', { reason: failed })}</p>}
       <ol className="messages" ref={scroller} aria-live="polite" aria-relevant="additions"
         onScroll={(e) => {
           const el = e.currentTarget;
@@ -272,11 +249,11 @@ export function Thread({ conversationId, summary, onDetails, takenAway = null, o
       <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
       <Composer readOnly={!!takenAway} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
         replyTo={replyTo} onCancelReply={() => setReplyTo(null)}
-        onOptimistic={(m) => { stickToBottom.current = true; setMessages((list) => [...list, m]); }}
-        onSettled={(tempId, real) => setMessages((list) => {
-          const without = list.filter((x) => !sameId(x.id, tempId));
-          return real ? addCreated(without, real) : without;
-        })} />
+        onOptimistic={(m) => { stickToBottom.current = true; setPending((list) => [...list, m]); }}
+        onSettled={(tempId: Id, real) => {
+          if (real) write(real, true);
+          setPending((list) => list.filter((x) => !sameId(x.id, tempId)));
+        }} />
     </section>
   );
 }

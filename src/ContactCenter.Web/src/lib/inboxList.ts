@@ -52,36 +52,7 @@ export function orderOf(f?: ListFilter): (a: ConversationSummary, b: Conversatio
   return byActivity;
 }
 
-/**
- * Applies a pushed summary. A conversation already listed is updated (or dropped if it left the view); a new one
- * is added when it matches the view (with a search, only if the name matches: the server's search is wider).
- */
-export function upsert(list: ConversationSummary[], c: ConversationSummary, f: ListFilter, me: Id): ConversationSummary[] {
-  const i = list.findIndex((x) => sameId(x.id, c.id));
-  const fits = matches(c, f, me);
-  if (i >= 0) {
-    const next = list.slice();
-    if (fits) next[i] = c; else next.splice(i, 1);
-    return next.sort(orderOf(f));
-  }
-  if (!fits) return list;
-  if (f.q && !c.contact.name.toLowerCase().includes(f.q.trim().toLowerCase())) return list;
-  return [...list, c].sort(orderOf(f));
-}
-
 export function mergePage(list: ConversationSummary[], page: ConversationSummary[], f?: ListFilter): ConversationSummary[] {
   const seen = new Set(list.map((c) => String(c.id)));
   return [...list, ...page.filter((c) => !seen.has(String(c.id)))].sort(orderOf(f));
-}
-
-/**
- * A change pushed while a page was being read: replayed on the page when it arrives, since the page may predate it.
- * (Pushes themselves arrive in order and are read after their commit, so the last one is the current state.)
- */
-export type ListChange = { updated: ConversationSummary } | { removed: Id };
-
-export function replay(list: ConversationSummary[], changes: ListChange[], f: ListFilter, me: Id): ConversationSummary[] {
-  return changes.reduce((l, change) => ('updated' in change
-    ? upsert(l, change.updated, f, me)
-    : l.filter((c) => !sameId(c.id, change.removed))), list);
 }

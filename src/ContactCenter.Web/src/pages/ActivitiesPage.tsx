@@ -4,7 +4,7 @@ import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { query } from '../lib/api';
 import { useResource } from '../lib/useResource';
-import { useLive } from '../live';
+import { useCounters } from '../live';
 import type { Activity, Page } from '../types';
 
 type Tab = 'overdue' | 'today' | 'planned';
@@ -12,7 +12,7 @@ const items = (d: Page<Activity> | Activity[] | null): Activity[] => (!d ? [] : 
 
 export function ActivitiesPage() {
   const { t, locale } = useI18n();
-  const { counters } = useLive();
+  const counters = useCounters();
   const [tab, setTab] = useState<Tab>('overdue');
   const list = useResource<Page<Activity> | Activity[]>(`/api/activities${query({ assignee: 'me', state: tab })}`);
   const planned = useResource<Page<Activity> | Activity[]>(`/api/activities${query({ assignee: 'me', state: 'planned', limit: 200 })}`);

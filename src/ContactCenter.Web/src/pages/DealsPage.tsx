@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../components/Dialog';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { api, query } from '../lib/api';
 import { explain } from '../lib/errors';
+import { keys } from '../lib/queryClient';
+import { statusOf } from '../lib/queryStatus';
 import { useResource } from '../lib/useResource';
-import { useHubEvent, useJoined } from '../live';
+import { useJoined } from '../live';
 import { Link } from 'react-router';
 import { CreateDialog } from '../components/cards/CreateDialog';
 import { overdueFirstKey, type PipelineOverdue } from '../components/cards/cardTypes';
@@ -41,7 +44,9 @@ export function DealsPage() {
   const [losing, setLosing] = useState<{ deal: DealCard; stageId: Id } | null>(null);
   const [creating, setCreating] = useState<'deal' | 'lead' | null>(null);
   const [lateFirst, setLateFirst] = useState(() => localStorage.getItem(overdueFirstKey) === '1');
-  const overdue = useResource<PipelineOverdue[]>('/api/pipelines/overdue');
+  const client = useQueryClient();
+  // The board and the overdue counts are queries; deal events and counter changes invalidate them (lib/hubCache.ts).
+  const overdue = useQuery({ queryKey: keys.overdue, queryFn: () => api<PipelineOverdue[]>('/api/pipelines/overdue') });
   const overdueOf = (id: Id) => overdue.data?.find((o) => sameId(o.pipelineId, id))?.overdue ?? 0;
 
   useEffect(() => {
@@ -49,12 +54,13 @@ export function DealsPage() {
   }, [pipelines.data, pipelineId]);
 
   const joined = useJoined();
-  const board = useResource<Board>(pipelineId ? `/api/pipelines/${encodeURIComponent(pipelineId)}/board${query({ assigneeId })}` : null, joined);
+  const boardKey = keys.board(pipelineId, assigneeId);
+  const board = useQuery({
+    queryKey: boardKey,
+    enabled: !!pipelineId,
+    queryFn: async () => { await joined(); return api<Board>(`/api/pipelines/${encodeURIComponent(pipelineId)}/board${query({ assigneeId })}`); },
+  });
   const pipeline = pipelines.data?.find((p) => String(p.id) === pipelineId);
-  // Other people's moves (and automation) arrive live; a reconnect re-reads the board.
-  useHubEvent('dealUpdated', (d) => { if (!d.pipelineId || String(d.pipelineId) === pipelineId) void board.reload(); void overdue.reload(); });
-  useHubEvent('countersChanged', () => { void overdue.reload(); });
-  useHubEvent('resync', () => { void board.reload(); void overdue.reload(); });
 
   async function move(dealId: Id, toStage: Id) {
     const before = board.data;
@@ -69,12 +75,14 @@ export function DealsPage() {
       if (deal) setLosing({ deal, stageId: toStage });
       return;
     }
-    board.set(() => moveCard(before, dealId, toStage));
+    // Shown at once; a read under way would bring back the old column, so it is cancelled (the push re-reads).
+    await client.cancelQueries({ queryKey: boardKey });
+    client.setQueryData<Board>(boardKey, (now) => moveCard(now ?? before, dealId, toStage));
     try {
       setError(null);
       await api(`/api/deals/${encodeURIComponent(String(dealId))}`, { method: 'PATCH', body: { stageId: toStage } });
     } catch (e) {
-      board.set((now) => (now ? moveCard(now, dealId, from.stageId) : now));
+      client.setQueryData<Board>(boardKey, (now) => (now ? moveCard(now, dealId, from.stageId) : now));
       setError(t('moveFailed', { reason: explain(e, t) }));
     }
   }
@@ -83,7 +91,7 @@ export function DealsPage() {
     await api(`/api/deals/${encodeURIComponent(String(dealId))}/close`, { body: { outcome: 'lost', lossReasonId, stageId } });
     setLosing(null);
     setError(null);
-    void board.reload();
+    void client.invalidateQueries({ queryKey: boardKey });
   }
 
   return (
@@ -120,7 +128,7 @@ export function DealsPage() {
       </div>
       {creating && <CreateDialog kind={creating} pipeline={pipeline} onClose={() => setCreating(null)} />}
       <ResourceStatus resource={pipelines} what="GET /api/pipelines" />
-      <ResourceStatus resource={board} what="GET /api/pipelines/{id}/board" />
+      <ResourceStatus resource={statusOf(board)} what="GET /api/pipelines/{id}/board" />
       {error && <p className="error" role="alert">{error}</p>}
       {losing && <LossDialog deal={losing.deal} onCancel={() => setLosing(null)}
         onLose={(reasonId) => markLost(losing.deal.id, losing.stageId, reasonId)} />}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { ListShortcuts } from '../components/ListShortcuts';
 import { PanelBar } from '../components/PanelBar';
@@ -8,12 +8,14 @@ import { Thread, type TakenAway } from '../components/Thread';
 import { LabelBulkBar } from '../components/labels/LabelBulkBar';
 import { LabelFilter } from '../components/labels/LabelFilter';
 import { useI18n } from '../i18n';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { api, query } from '../lib/api';
-import { dayBound, mergePage, replay, upsert, type ListChange, type ListFilter } from '../lib/inboxList';
+import { listItems } from '../lib/inboxCache';
+import { dayBound, type ListFilter } from '../lib/inboxList';
+import { keys } from '../lib/queryClient';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
-import { useHubEvent, useJoined } from '../live';
+import { useConversation, useHubEvent, useJoined } from '../live';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
-import { useMe } from '../session';
 import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Id, type Page } from '../types';
 
 const FilterKey = 'cc.inboxFilter';
@@ -33,7 +35,6 @@ function initialFilter(): ListFilter {
 
 export function InboxPage() {
   const { t } = useI18n();
-  const me = useMe();
   const navigate = useNavigate();
   const path = useLocation().pathname;
   const selectedId = useParams().id || null;
@@ -42,20 +43,16 @@ export function InboxPage() {
 
   const [filter, setFilter] = useState<ListFilter>(initialFilter);
   const [searchText, setSearchText] = useState('');
-  const [items, setItems] = useState<ConversationSummary[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
   const [channels, setChannels] = useState<Channel[]>([]);
-  const [details, setDetails] = useState<ConversationDetails | null>(null);
+  const client = useQueryClient();
+  // The open conversation's details: read by the thread, shown by the side panel; an edit's answer goes to the cache.
+  const details = useConversation(selectedId).data ?? null;
+  const setDetails = useCallback((d: ConversationDetails) => client.setQueryData(keys.conversation(String(d.id)), d), [client]);
   const [laterFor, setLaterFor] = useState<Id | null>(null);
   // The open conversation a colleague took: it stays on screen, read-only, until the manager closes it.
   const [takenAway, setTakenAway] = useState<{ id: string; taken: TakenAway } | null>(null);
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
-  const generation = useRef(0);
   const joined = useJoined();
-  // Changes pushed while the first page is being read: the page may predate them, so they are replayed on it.
-  const pushedDuringReload = useRef<ListChange[] | null>(null);
 
   useEffect(() => { sessionStorage.setItem(FilterKey, JSON.stringify({ ...filter, q: '' })); }, [filter]);
   // The filters live in the URL too (a link or a reload keeps them), whatever path the inbox shows.
@@ -72,65 +69,33 @@ export function InboxPage() {
   }, [searchText]);
   useEffect(() => { api<Channel[]>('/api/channels').then(setChannels).catch(() => setChannels([])); }, []);
 
-  const listUrl = useCallback((cursor: string | null) => '/api/conversations' + query({
-    view: filter.view, status: filter.status, channelId: filter.channelId, q: filter.q, labelId: filter.labelId, limit: PageSize, cursor,
-    assigneeId: filter.assigneeId, unread: filter.unread ? 'true' : undefined, sort: filter.sort === 'newest' ? undefined : filter.sort,
-    from: filter.from ? dayBound(filter.from, false).toISOString() : undefined,
-    to: filter.to ? dayBound(filter.to, true).toISOString() : undefined,
-  }), [filter]);
-
-  const reload = useCallback(async () => {
-    const gen = ++generation.current;
-    setLoading(true);
-    try {
+  // The list lives in the query cache under its filter; hub events update it there (lib/hubCache.ts).
+  const list = useInfiniteQuery({
+    queryKey: keys.list(filter),
+    queryFn: async ({ pageParam }) => {
       await joined();
-      pushedDuringReload.current = [];
-      const page = await api<Page<ConversationSummary>>(listUrl(null));
-      if (gen !== generation.current) return;
-      const pushed = pushedDuringReload.current ?? [];
-      setItems(replay(mergePage([], page.items, filter), pushed, filter, me.id));
-      setNextCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      if (gen === generation.current) setError((e as Error).message);
-    } finally {
-      if (gen === generation.current) {
-        pushedDuringReload.current = null;
-        setLoading(false);
-      }
-    }
-  }, [listUrl, joined, filter, me.id]);
-
-  useEffect(() => { void reload(); }, [reload]);
-
-  const loadMore = useCallback(async () => {
-    if (!nextCursor || loading) return;
-    const gen = generation.current;
-    setLoading(true);
-    try {
-      const page = await api<Page<ConversationSummary>>(listUrl(nextCursor));
-      if (gen !== generation.current) return;
-      setItems((list) => mergePage(list, page.items, filter));
-      setNextCursor(page.nextCursor);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      if (gen === generation.current) setLoading(false);
-    }
-  }, [listUrl, nextCursor, loading, filter]);
+      return api<Page<ConversationSummary>>('/api/conversations' + query({
+        view: filter.view, status: filter.status, channelId: filter.channelId, q: filter.q, labelId: filter.labelId, limit: PageSize, cursor: pageParam,
+        assigneeId: filter.assigneeId, unread: filter.unread ? 'true' : undefined, sort: filter.sort === 'newest' ? undefined : filter.sort,
+        from: filter.from ? dayBound(filter.from, false).toISOString() : undefined,
+        to: filter.to ? dayBound(filter.to, true).toISOString() : undefined,
+      }));
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = useMemo(() => listItems(list.data, filter), [list.data, filter]);
+  const loading = list.isFetching;
+  const error = list.error?.message ?? null;
+  const { hasNextPage, isFetching, fetchNextPage } = list;
+  const loadMore = useCallback(() => { if (hasNextPage && !isFetching) void fetchNextPage(); }, [hasNextPage, isFetching, fetchNextPage]);
 
   useHubEvent('conversationUpdated', (c) => {
-    pushedDuringReload.current?.push({ updated: c });
-    setItems((list) => upsert(list, c, filter, me.id));
-    setDetails((d) => (d && sameId(d.id, c.id) ? { ...d, ...c, contact: d.contact } : d));
     setTakenAway((g) => (g && sameId(g.id, c.id) ? null : g));
   });
   useHubEvent('conversationRemoved', ({ id, assignee }) => {
-    pushedDuringReload.current?.push({ removed: id });
-    setItems((list) => list.filter((c) => !sameId(c.id, id)));
     if (sameId(selectedId, id)) setTakenAway({ id: String(id), taken: { assignee: assignee ?? null } });
   });
-  useHubEvent('resync', () => { void reload(); });
 
   const selected = useMemo(() => items.find((c) => sameId(c.id, selectedId)) ?? null, [items, selectedId]);
   // Phone layout (phone.css): list, thread and panel are one screen each; the panel is opened from the thread.
@@ -162,14 +127,14 @@ export function InboxPage() {
         </div>
         {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
         <LabelBulkBar selected={[...checked]} onDone={() => setChecked(new Set())} />
-        <ConversationList items={items} selectedId={selectedId} loading={loading} hasMore={!!nextCursor}
+        <ConversationList items={items} selectedId={selectedId} loading={loading} hasMore={hasNextPage}
           checked={checked} onCheck={(id, on) => setChecked((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; })}
           onMore={loadMore} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}${location.search}`)} />
         <ListShortcuts items={items} selectedId={selectedId} onOpen={(id) => navigate(`/inbox/${encodeURIComponent(String(id))}${location.search}`)} />
       </section>
       {selectedId ? (
         <>
-          <Thread key={`${selectedId}:${focusMessageId ?? ''}`} conversationId={selectedId} summary={selected} onDetails={setDetails} focusMessageId={focusMessageId}
+          <Thread key={`${selectedId}:${focusMessageId ?? ''}`} conversationId={selectedId} summary={selected} focusMessageId={focusMessageId}
             takenAway={takenAway && sameId(takenAway.id, selectedId) ? takenAway.taken : null}
             onClose={() => { setTakenAway(null); navigate(`/inbox${location.search}`, { replace: true }); }}
             onBack={() => navigate(`/inbox${location.search}`)} onPanel={() => setPanelOpen(true)} />

@@ -9,7 +9,7 @@ import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { useShortcuts } from '../lib/shortcuts';
 import { SearchBox } from '../components/SearchBox';
 import { useI18n } from '../i18n';
-import { useLinkStatus, useLive } from '../live';
+import { useCounters, useLinkStatus } from '../live';
 import { useMe, useSession } from '../session';
 import { ActivitiesPage } from './ActivitiesPage';
 import { AdminPage } from './AdminPage';
@@ -33,7 +33,7 @@ export function Shell() {
   const { t } = useI18n();
   const me = useMe();
   const { signOut } = useSession();
-  const { counters } = useLive();
+  const counters = useCounters();
   const path = useLocation().pathname;
   const isStaff = me.role === 'admin' || me.role === 'supervisor';
   const menu = useMenu(path);

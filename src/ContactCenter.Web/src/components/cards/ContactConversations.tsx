@@ -33,7 +33,7 @@ export function ContactConversations({ contactId, subject }: { contactId: Id; su
       )}
       {shown && (
         <div className="card-thread">
-          <Thread key={shown} conversationId={shown} summary={null} onDetails={() => { /* the card shows its own details */ }} />
+          <Thread key={shown} conversationId={shown} summary={null} />
         </div>
       )}
       <StartConversation contactId={contactId} subject={subject} onStarted={(id) => { setOpen(String(id)); void profile.reload(); }} />

@@ -1,0 +1,31 @@
+// Test helpers: conversation lists as the query cache holds them (pages), a push applied to a flat list, a hub.
+import { applyUpdated, listItems, type ListPages } from '../lib/inboxCache';
+import type { ListFilter } from '../lib/inboxList';
+import type { HubEvents, Realtime } from '../lib/realtime';
+import type { ConversationSummary, Id } from '../types';
+
+/** Pages as read from the server, each but the last with a next cursor. */
+export const pagesOf = (...pages: ConversationSummary[][]): ListPages => ({
+  pages: pages.map((items, i) => ({ items, nextCursor: i < pages.length - 1 ? `c${i + 1}` : null })),
+  pageParams: pages.map((_, i) => (i === 0 ? null : `c${i}`)),
+});
+
+/** A `conversationUpdated` push on a list read as one page: the rows on screen afterwards. */
+export function push(list: ConversationSummary[], c: ConversationSummary, f: ListFilter, me: Id): ConversationSummary[] {
+  const next = applyUpdated(pagesOf(list), c, f, me);
+  if (!next) throw new Error('the push asked for a re-read');
+  return listItems(next, f);
+}
+
+/** The hub as feedCache sees it: handlers by event name, and `raise` to deliver an event to them. */
+export function fakeHub() {
+  const handlers = new Map<string, ((p: never) => void)[]>();
+  const hub: Pick<Realtime, 'on'> = {
+    on: (name, handler) => {
+      handlers.set(name, [...(handlers.get(name) ?? []), handler as (p: never) => void]);
+      return () => undefined;
+    },
+  };
+  const raise = <E extends keyof HubEvents>(name: E, payload: HubEvents[E]) => (handlers.get(name) ?? []).forEach((h) => h(payload as never));
+  return { hub, raise };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { feedCache } from '../lib/hubCache';
+import { keys, makeQueryClient } from '../lib/queryClient';
+import { applyConversation, applyMessage, threadMessages, type ThreadPages } from '../lib/threadCache';
+import type { ConversationDetails, ConversationSummary, Message } from '../types';
+import { fakeHub } from './cacheFixtures';
+
+const msg = (id: number, at: string, patch: Partial<Message> = {}): Message => ({
+  id, conversationId: 1, direction: 'inbound', text: `m${id}`, html: null, attachments: [],
+  sender: { type: 'contact', id: 9, name: 'Ann' }, status: 'received' as Message['status'], error: null, externalId: null, createdAt: at, ...patch,
+});
+// Newest page first, older pages after (as the thread reads them).
+const thread = (...pages: Message[][]): ThreadPages => ({
+  pages: pages.map((items, i) => ({ items, nextCursor: i < pages.length - 1 ? `older${i + 1}` : null })),
+  pageParams: pages.map((_, i) => (i === 0 ? {} : { cursor: `older${i}` })),
+});
+const ids = (data: ThreadPages | undefined) => threadMessages(data).map((m) => m.id);
+
+
+describe('thread pages in the cache', () => {
+  const newest = [msg(3, '2026-01-01T10:03:00Z'), msg(4, '2026-01-01T10:04:00Z')];
+  const older = [msg(1, '2026-01-01T10:01:00Z'), msg(2, '2026-01-01T10:02:00Z')];
+
+  it('lists every page oldest first, each message once', () => {
+    expect(ids(thread(newest, [...older, newest[0]]))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a new message joins the newest page', () => {
+    const next = applyMessage(thread(newest, older), msg(5, '2026-01-01T10:05:00Z'), true);
+    expect(ids(next)).toEqual([1, 2, 3, 4, 5]);
+    expect(next.pages[0].items.map((m) => m.id)).toEqual([3, 4, 5]);
+  });
+
+  it('a status update replaces the message on the older page that holds it', () => {
+    const next = applyMessage(thread(newest, older), msg(1, '2026-01-01T10:01:00Z', { status: 'failed', error: 'no' }), false);
+    expect(next.pages[1].items[0]).toMatchObject({ id: 1, status: 'failed' });
+    expect(ids(next)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a late creation does not undo a later state already there', () => {
+    const sent = thread([msg(7, '2026-01-01T10:07:00Z', { direction: 'outbound', status: 'sent' })]);
+    const next = applyMessage(sent, msg(7, '2026-01-01T10:07:00Z', { direction: 'outbound', status: 'queued' }), true);
+    expect(threadMessages(next)[0].status).toBe('sent');
+  });
+
+  it('a pushed summary updates the details and keeps the contact', () => {
+    const d = { id: 1, status: 'open', contact: { id: 9, name: 'Ann', identities: [] }, assignee: null } as unknown as ConversationDetails;
+    const next = applyConversation(d, { id: 1, status: 'resolved', contact: { id: 9, name: 'A.' }, assignee: { id: 5, name: 'Mia' } } as unknown as ConversationSummary);
+    expect(next).toMatchObject({ status: 'resolved', assignee: { id: 5 }, contact: { name: 'Ann', identities: [] } });
+  });
+});
+
+describe('message events into the query cache', () => {
+  it('messageCreated and messageUpdated reach every cached thread of their conversation only', () => {
+    const client = makeQueryClient();
+    const { hub, raise } = fakeHub();
+    feedCache(hub, client, 7);
+    client.setQueryData(keys.thread('1', null), thread([msg(1, '2026-01-01T10:01:00Z')]));
+    client.setQueryData(keys.thread('1', '1'), thread([msg(1, '2026-01-01T10:01:00Z')]));
+    client.setQueryData(keys.thread('2', null), thread([msg(8, '2026-01-01T10:01:00Z', { conversationId: 2 })]));
+    raise('messageCreated', msg(2, '2026-01-01T10:02:00Z'));
+    raise('messageUpdated', msg(1, '2026-01-01T10:01:00Z', { status: 'read' as Message['status'] }));
+    expect(ids(client.getQueryData(keys.thread('1', null)))).toEqual([1, 2]);
+    expect(ids(client.getQueryData(keys.thread('1', '1')))).toEqual([1, 2]);
+    expect(threadMessages(client.getQueryData(keys.thread('1', null)))[0].status).toBe('read');
+    expect(ids(client.getQueryData(keys.thread('2', null)))).toEqual([8]);
+  });
+
+  it('conversationUpdated reaches the open conversation\'s details', () => {
+    const client = makeQueryClient();
+    const { hub, raise } = fakeHub();
+    feedCache(hub, client, 7);
+    client.setQueryData(keys.conversation('1'), { id: 1, status: 'open', contact: { id: 9, name: 'Ann' } });
+    raise('conversationUpdated', { id: 1, status: 'snoozed', contact: { id: 9, name: 'Ann' }, channel: { id: 1, kind: 'api', name: 'API' },
+      assignee: null, unreadCount: 0, lastMessage: null, createdAt: '2026-01-01T10:00:00Z' } as unknown as ConversationSummary);
+    expect(client.getQueryData<ConversationDetails>(keys.conversation('1'))?.status).toBe('snoozed');
+  });
+});

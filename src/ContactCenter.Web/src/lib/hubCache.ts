@@ -1,0 +1,61 @@
+// Hub events into the query cache: data an event carries is written in, what it cannot tell is re-read.
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { applyRemoved, applyUpdated, type ListPages } from './inboxCache';
+import type { ListFilter } from './inboxList';
+import { keys } from './queryClient';
+import type { Realtime } from './realtime';
+import { applyNotification, applyRead, type NotificationPages } from './notificationCache';
+import { applyConversation, applyMessage, type ThreadPages } from './threadCache';
+import type { ConversationDetails, Id } from '../types';
+
+/**
+ * Writes `update` into every cached query under `key`. A query being read is read again instead (its answer may
+ * predate the event: pushes follow their commit, so a read started after the event cannot), and so is one whose
+ * update is `null` (only the server can tell).
+ */
+export function writeEach<T>(client: QueryClient, key: QueryKey, update: (data: T, key: QueryKey) => T | null) {
+  for (const query of client.getQueryCache().findAll({ queryKey: key })) {
+    const data = query.state.data as T | undefined;
+    const next = query.state.fetchStatus === 'fetching' ? null : data === undefined ? data : update(data, query.queryKey);
+    if (next) client.setQueryData(query.queryKey, next);
+    else if (next === null) void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
+  }
+}
+
+/**
+ * Feeds `client` from `hub` for user `me`; returns the unsubscribe. After a reconnect (`resync`) everything under
+ * `inbox`, the notifications and the deals are re-read: events may have been missed.
+ */
+export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id): () => void {
+  const lists = (update: (data: ListPages, f: ListFilter) => ListPages | null) =>
+    writeEach<ListPages>(client, keys.lists, (data, key) => update(data, key[2] as ListFilter));
+  const offs = [
+    hub.on('conversationUpdated', (c) => {
+      lists((data, f) => applyUpdated(data, c, f, me));
+      writeEach<ConversationDetails>(client, keys.conversation(String(c.id)), (d) => applyConversation(d, c));
+    }),
+    hub.on('messageCreated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, true))),
+    hub.on('messageUpdated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, false))),
+    hub.on('conversationRemoved', ({ id }) => lists((data) => applyRemoved(data, id))),
+    hub.on('countersChanged', (counters) => {
+      void client.invalidateQueries({ queryKey: keys.overdue });
+      const reading = client.getQueryState(keys.counters)?.fetchStatus === 'fetching';
+      client.setQueryData(keys.counters, counters);
+      if (reading) void client.invalidateQueries({ queryKey: keys.counters });
+    }),
+    hub.on('notification', (n) => writeEach<NotificationPages>(client, keys.notifications, (d) => applyNotification(d, n))),
+    hub.on('notificationsRead', (r) =>
+      writeEach<NotificationPages>(client, keys.notifications, (d) => applyRead(d, r, new Date().toISOString()))),
+    // A deal event carries one card, not the board's counts and sums: the board of its pipeline is read again.
+    hub.on('dealUpdated', (d) => {
+      void client.invalidateQueries({ queryKey: keys.boards(d.pipelineId ? String(d.pipelineId) : undefined) });
+      void client.invalidateQueries({ queryKey: keys.overdue });
+    }),
+    hub.on('resync', () => {
+      void client.invalidateQueries({ queryKey: keys.inbox });
+      void client.invalidateQueries({ queryKey: keys.notifications });
+      void client.invalidateQueries({ queryKey: keys.deals });
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,36 @@
+// Pure functions from a hub event (or a write's answer) and the cached pages of a thread to the new pages.
+import type { InfiniteData } from '@tanstack/react-query';
+import { addCreated, byTime, upsertMessage } from './messageList';
+import { sameId, type ConversationDetails, type ConversationSummary, type Message, type Page } from '../types';
+
+/** One page of a thread: older messages follow `nextCursor`; a page opened at a search hit also has newer ones. */
+export type ThreadPage = Page<Message> & { newerCursor?: string | null };
+/** A thread as the cache holds it: the pages read so far (older pages after, newer ones before). */
+export type ThreadPages = InfiniteData<ThreadPage>;
+
+/** The thread on screen: every page read, each message once, oldest first. */
+export function threadMessages(data: ThreadPages | undefined): Message[] {
+  const seen = new Set<string>();
+  const all: Message[] = [];
+  for (const page of data?.pages ?? []) {
+    for (const m of page.items) if (!seen.has(String(m.id))) { seen.add(String(m.id)); all.push(m); }
+  }
+  return all.sort(byTime);
+}
+
+/**
+ * Applies a message to the page that holds it, or to the first page when it is new. A creation (`messageCreated`,
+ * a POST's answer) never replaces a later state of the same message already there (see `addCreated`).
+ */
+export function applyMessage(data: ThreadPages, m: Message, created: boolean): ThreadPages {
+  const put = (list: Message[]) => (created ? addCreated(list, m) : upsertMessage(list, m));
+  const at = data.pages.findIndex((p) => p.items.some((x) => sameId(x.id, m.id)));
+  const index = Math.max(0, at);
+  if (!data.pages[index]) return data;
+  return { ...data, pages: data.pages.map((p, i) => (i === index ? { ...p, items: put(p.items) } : p)) };
+}
+
+/** Applies `conversationUpdated` to an open conversation's details (the contact's details stay: the push has a summary). */
+export function applyConversation(d: ConversationDetails, c: ConversationSummary): ConversationDetails {
+  return { ...d, ...c, contact: d.contact };
+}
