@@ -55,6 +55,14 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         Assert.True(m.GetProperty("main").GetDouble() <= 0, $"{screen}: the main area scrolls sideways: {m}");
     }
 
+    /// <summary>The inbox is an app shell: the list and the thread scroll inside their panes, the page itself never does
+    /// (anything above the header, such as stray text, would push the reply box below the screen).</summary>
+    private static async Task AssertNoPageScrollAsync(IPage page, string screen)
+    {
+        var m = await page.EvaluateAsync<JsonElement>("() => ({ doc: document.documentElement.scrollHeight, inner: window.innerHeight })");
+        Assert.True(m.GetProperty("doc").GetDouble() <= m.GetProperty("inner").GetDouble(), $"{screen}: the page scrolls up and down: {m}");
+    }
+
     [Theory]
     [InlineData("en-GB")]
     [InlineData("ru-RU")]
@@ -78,6 +86,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Expect(page.Locator(".topbar nav")).ToBeHiddenAsync();
             await Expect(page.GetByTestId("menu-button")).ToBeVisibleAsync();
             await AssertFitsAsync(page, "inbox list");
+            await AssertNoPageScrollAsync(page, "inbox list");
 
             // Open -> the thread replaces the list; reply; the panel and the profile are their own screens with a way back.
             await row.ClickAsync();
@@ -85,6 +94,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Expect(thread.Locator(".thread-head h2")).ToContainTextAsync("Konstantin");
             await Expect(page.Locator(".list-pane")).ToBeHiddenAsync();
             await AssertFitsAsync(page, "thread");
+            await AssertNoPageScrollAsync(page, "thread");
             await page.Locator(".composer textarea").FillAsync("It left the warehouse today " + Suffix);
             await page.Locator(".composer button[type=submit]").ClickAsync();
             await Expect(page.Locator(".message.outbound").Filter(new() { HasText = "left the warehouse today " + Suffix })).ToBeVisibleAsync();

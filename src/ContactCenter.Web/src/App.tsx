@@ -13,9 +13,9 @@ export function App() {
   const [client] = useState(makeQueryClient);
   return (
     <QueryClientProvider client={client}>
-      // The server answers every app path with index.html, so a deep link or a reload lands on its route.
-      // No transitions: a navigation renders at once, as the hand-written router did, so what is on screen matches
-      // the URL before the next key is handled (j then k quickly would otherwise act on the previous conversation).
+      {/* The server answers every app path with index.html, so a deep link or a reload lands on its route.
+          No transitions: a navigation renders at once, as the hand-written router did, so what is on screen matches
+          the URL before the next key is handled (j then k quickly would otherwise act on the previous conversation). */}
       <BrowserRouter useTransitions={false}>
         <I18nProvider>
           <OfflineNotice />
