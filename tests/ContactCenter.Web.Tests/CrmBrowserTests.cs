@@ -95,6 +95,32 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task A_colleagues_deal_and_lead_opened_by_link_say_there_is_no_such_record_and_show_nothing_of_it()
+    {
+        var owner = await Fx.CreateUserAsync("owner" + Suffix, "manager");
+        var other = await Fx.CreateUserAsync("other" + Suffix, "manager");
+        var pipeline = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/pipelines", new
+        {
+            name = "Private " + Suffix,
+            stages = new[] { new { name = "New", semantic = "open" }, new { name = "Won", semantic = "won" }, new { name = "Lost", semantic = "lost" } },
+        }))!;
+        var dealId = await CreateDealAsync(pipeline, pipeline["stages"]![0]!["id"]!.GetValue<long>(), "Secret deal", 500, owner.Id);
+        var leadId = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/leads", new
+        {
+            title = "Secret lead " + Suffix, contact = new { name = "Secret contact " + Suffix }, assigneeId = owner.Id,
+        }))!["id"]!.GetValue<long>();
+
+        await Fx.SignInAsync(Page, other.Email);
+        foreach (var path in new[] { $"/deals/{dealId}", $"/leads/{leadId}" })
+        {
+            await Page.GotoAsync(Fx.BaseUrl + path);
+            await Expect(Page.Locator(".notice.missing")).ToHaveTextAsync("There is no such record, or it is not yours to see.");
+            await Expect(Page.Locator("main")).Not.ToContainTextAsync("Secret");
+            await Expect(Page.Locator(".notice.unavailable")).ToHaveCountAsync(0);
+        }
+    }
+
+    [Fact]
     public async Task The_side_panel_converts_the_lead_shows_activities_with_the_overdue_one_in_red_and_adds_one()
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Side " + Suffix);

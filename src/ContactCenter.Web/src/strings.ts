@@ -154,6 +154,7 @@ const baseEn = {
   addComment: 'Add comment',
   comment: 'Comment',
   notAvailable: 'This part is not available on the server yet ({what}).',
+  recordMissing: 'There is no such record, or it is not yours to see.',
   errorGeneric: 'Something went wrong: {reason}',
   // deals
   deals: 'Deals',
@@ -452,6 +453,7 @@ const baseRu: BaseStrings = {
   addComment: 'Добавить комментарий',
   comment: 'Комментарий',
   notAvailable: 'Эта часть пока недоступна на сервере ({what}).',
+  recordMissing: 'Такой записи нет, или она вам не видна.',
   errorGeneric: 'Что-то пошло не так: {reason}',
   deals: 'Сделки',
   pipeline: 'Воронка',

@@ -118,7 +118,7 @@ function DealPanel({ id }: { id: Id }) {
   return (
     <section aria-labelledby="deal-h">
       <h3 id="deal-h">{t('deal')} <Link to={`/deals/${encodeURIComponent(String(id))}`} className="open-card">{t('openCard')}</Link></h3>
-      <ResourceStatus resource={deal} what="GET /api/deals/{id}" />
+      <ResourceStatus resource={deal} what="GET /api/deals/{id}" record />
       {d && (
         <>
           <EditableText label={t('title')} value={d.title} onSave={(title) => patch({ title })} />
@@ -181,7 +181,7 @@ function LeadPanel({ id }: { id: Id }) {
   return (
     <section aria-labelledby="lead-h">
       <h3 id="lead-h">{t('lead')} <Link to={`/leads/${encodeURIComponent(String(id))}`} className="open-card">{t('openCard')}</Link></h3>
-      <ResourceStatus resource={lead} what="GET /api/leads/{id}" />
+      <ResourceStatus resource={lead} what="GET /api/leads/{id}" record />
       {l && (
         <>
           <p><strong>{l.title}</strong> <span className="pill">{l.status}</span></p>

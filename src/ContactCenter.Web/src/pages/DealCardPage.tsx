@@ -66,7 +66,7 @@ export function DealCardPage({ id }: { id: string }) {
   return (
     <div className="page deal-card" data-testid="deal-card">
       <p><Link to="/deals">{t('cardBack')}</Link></p>
-      <ResourceStatus resource={deal} what="GET /api/deals/{id}" />
+      <ResourceStatus resource={deal} what="GET /api/deals/{id}" record />
       {d && (
         <>
           <header className="card-head">
