@@ -163,4 +163,38 @@ public sealed class LiveUpdatesFanOutTests(AppFixture fixture) : IClassFixture<A
         Assert.Equal(0, Count(colleagueEvents, "conversationUpdated", conversationId));
         Assert.All(replies, id => Assert.Equal(0, Count(colleagueEvents, "messageCreated", id)));
     }
+
+    [Fact]
+    public async Task After_a_membership_change_the_next_message_of_an_unassigned_conversation_goes_to_the_new_member_and_not_the_removed_one()
+    {
+        // Pushes take their audience from the node's copy (issue #19); the copy must follow a change it was not told about.
+        var channel = await fixture.CreateApiChannelAsync(name: "Members " + Guid.NewGuid().ToString("N")[..6]);
+        var staying = await fixture.CreateUserAsync("aud-stay", "manager", channel.Id);
+        var leaving = await fixture.CreateUserAsync("aud-leave", "manager", channel.Id);
+        var joining = await fixture.CreateUserAsync("aud-join", "manager");
+        var stayingEvents = await OnlineAsync(staying);
+        var leavingEvents = await OnlineAsync(leaving);
+        var joiningEvents = await OnlineAsync(joining);
+
+        var first = await fixture.IngestAsync(channel, "aud-1", "aud-customer", "first");
+        await SettledAsync((staying, stayingEvents), (leaving, leavingEvents), (joining, joiningEvents));
+        var firstId = first["messageId"]!.GetValue<long>();
+        Assert.Equal(1, Count(stayingEvents, "messageCreated", firstId));
+        Assert.Equal(1, Count(leavingEvents, "messageCreated", firstId));
+        Assert.Equal(0, Count(joiningEvents, "messageCreated", firstId));
+
+        using (var admin = fixture.App.Http(fixture.AdminToken))
+        {
+            (await admin.DeleteAsync($"/api/channels/{channel.Id}/members/{leaving.Id}")).EnsureSuccessStatusCode();
+            (await admin.PostAsJsonAsync($"/api/channels/{channel.Id}/members", new { userId = joining.Id })).EnsureSuccessStatusCode();
+        }
+        var second = await fixture.IngestAsync(channel, "aud-2", "aud-customer", "second");
+        Assert.Equal(first["conversationId"]!.GetValue<long>(), second["conversationId"]!.GetValue<long>());
+        await SettledAsync((staying, stayingEvents), (leaving, leavingEvents), (joining, joiningEvents));
+        var secondId = second["messageId"]!.GetValue<long>();
+        Assert.Equal(1, Count(stayingEvents, "messageCreated", secondId));
+        Assert.Equal(1, Count(joiningEvents, "messageCreated", secondId));
+        Assert.Equal(0, Count(leavingEvents, "messageCreated", secondId));
+        Assert.DoesNotContain(leavingEvents.Of("conversationUpdated"), p => p["lastMessage"]?["id"]?.GetValue<long>() == secondId);
+    }
 }

@@ -6,9 +6,10 @@ namespace ContactCenter.Api.Realtime;
 /// <summary>
 /// While Redis is away, pushes still reach this node's own clients but not other nodes' (the backplane is down).
 /// When Redis comes back, every client is told to `resync` (re-read through REST), so events missed in the gap
-/// are recovered instead of silently lost.
+/// are recovered instead of silently lost. This node's audience copy (<see cref="AudienceDirectory"/>) starts afresh too.
 /// </summary>
-public sealed class BackplaneWatch(IServiceProvider services, IHubContext<InboxHub, IInboxClient> hub, ILogger<BackplaneWatch> logger) : IHostedService
+public sealed class BackplaneWatch(
+    IServiceProvider services, IHubContext<InboxHub, IInboxClient> hub, AudienceDirectory audiences, ILogger<BackplaneWatch> logger) : IHostedService
 {
     private IConnectionMultiplexer? redis;
 
@@ -43,6 +44,8 @@ public sealed class BackplaneWatch(IServiceProvider services, IHubContext<InboxH
             return;
         }
         logger.LogInformation("Redis is back: asking every client to resync");
+        // Pushes check the audience copy against PostgreSQL anyway; starting it afresh is the cheap part of a resync.
+        audiences.Clear();
         _ = Task.Run(async () =>
         {
             // Give the SignalR backplane's own connection a moment to resubscribe, then tell local and remote clients.

@@ -13,7 +13,7 @@ namespace ContactCenter.Api.Realtime;
 /// </summary>
 public sealed class InboxNotifier(
     IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
-    ConversationQueries conversations, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays,
+    ConversationQueries conversations, AudienceDirectory audiences, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays,
     IEnumerable<IReadReceiptRelay> readRelays) : ICustomerTyping, IConversationPushes
 {
     public async Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct)
@@ -40,15 +40,17 @@ public sealed class InboxNotifier(
     /// (routing, a reply's assignment already committed). Former viewers who lost access get only the removal, so nobody
     /// receives the message and then the summary again from a second push.
     /// </summary>
+    /// <remarks>The audience comes from this node's copy, checked in the round trip that reads the summaries (<see cref="AudienceDirectory"/>).</remarks>
     public async Task MessagesCreatedAsync(long conversationId, IReadOnlyList<MessageDto> created, IReadOnlyCollection<long> formerViewers, CancellationToken ct)
     {
-        var audience = await AudienceAsync(conversationId, ct);
+        var (audience, summaries) = await audiences.SummariesAsync(conversationId, ct);
         var groups = audience.Select(HubGroups.User).ToList();
         foreach (var message in created)
         {
             await hub.Clients.Groups(groups).messageCreated(message);
         }
-        await PushConversationAsync(conversationId, audience, ct);
+        await PushSummariesAsync(summaries);
+        await PushCountersAsync(audience, ct);
         await RemoveAsync(conversationId, formerViewers.Except(audience).ToList(), ct);
     }
 
@@ -66,8 +68,9 @@ public sealed class InboxNotifier(
     /// <summary>After an assignment, status or read change. Former viewers who lost access are told to drop it.</summary>
     public async Task ConversationChangedAsync(long conversationId, IReadOnlyCollection<long> formerViewers, CancellationToken ct)
     {
-        var audience = await AudienceAsync(conversationId, ct);
-        await PushConversationAsync(conversationId, audience, ct);
+        var (audience, summaries) = await audiences.SummariesAsync(conversationId, ct);
+        await PushSummariesAsync(summaries);
+        await PushCountersAsync(audience, ct);
         await RemoveAsync(conversationId, formerViewers.Except(audience).ToList(), ct);
     }
 
@@ -90,7 +93,8 @@ public sealed class InboxNotifier(
     /// <summary>Only the reader's own view changes on a read: their summary and counters, on all their devices.</summary>
     public async Task ReadChangedAsync(long conversationId, long userId, CancellationToken ct)
     {
-        await PushConversationAsync(conversationId, [userId], ct);
+        await PushSummariesAsync((await conversations.SummariesCheckedAsync(conversationId, [userId], ct)).Summaries);
+        await PushCountersAsync([userId], ct);
         foreach (var relay in readRelays)
         {
             await relay.ConversationReadAsync(conversationId, ct);
@@ -125,16 +129,8 @@ public sealed class InboxNotifier(
         SELECT u.id, u.name FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = @conversationId
         """;
 
-    private async Task PushConversationAsync(long conversationId, IReadOnlyCollection<long> audience, CancellationToken ct)
-    {
-        if (audience.Count == 0)
-        {
-            return;
-        }
-        // Users who see the same summary (the same unread count) share one send: one serialization, not one per user.
-        var summaries = await conversations.SummariesForAsync(conversationId, audience, ct);
-        await Task.WhenAll(summaries.GroupBy(s => s.Summary).Select(g =>
+    /// <summary>Users who see the same summary (the same unread count) share one send: one serialization, not one per user.</summary>
+    private Task PushSummariesAsync(IReadOnlyList<(long UserId, ConversationSummary Summary)> summaries) =>
+        Task.WhenAll(summaries.GroupBy(s => s.Summary).Select(g =>
             hub.Clients.Groups(g.Select(s => HubGroups.User(s.UserId)).ToList()).conversationUpdated(g.Key)));
-        await PushCountersAsync(audience, ct);
-    }
 }

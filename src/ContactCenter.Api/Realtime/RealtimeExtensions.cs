@@ -23,6 +23,7 @@ public static class RealtimeExtensions
             });
             builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(ResilientHubLifetimeManager<>));
         }
+        builder.Services.AddSingleton<AudienceDirectory>();
         builder.Services.AddSingleton<InboxNotifier>();
         builder.Services.AddSingleton<Core.ICustomerTyping>(sp => sp.GetRequiredService<InboxNotifier>());
         builder.Services.AddSingleton<Features.Conversations.IConversationPushes>(sp => sp.GetRequiredService<InboxNotifier>());

@@ -186,8 +186,14 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             or exists (select 1 from conversation_participants cp where cp.conversation_id = c.id and cp.user_id = u.id))
         """;
 
-    /// <summary>The conversation's summary as each of the given users sees it (their own unread count), in one query.</summary>
-    public async Task<IReadOnlyList<(long UserId, ConversationSummary Summary)>> SummariesForAsync(long conversationId, IReadOnlyCollection<long> userIds, CancellationToken ct)
+    /// <summary>
+    /// The conversation's summary as each of the given users sees it (their own unread count), and in the same round trip
+    /// what the audience is made of now: the conversation's <see cref="ConversationAudienceKey"/> and the audience
+    /// directory's version (migration 1127). The caller computed <paramref name="userIds"/> from its own copy of both and
+    /// sends only when they still match, so a push reaches exactly who may see it now without a query for the audience.
+    /// The key is read after the summaries: a change that commits between them shows as a mismatch, never the reverse.
+    /// </summary>
+    public async Task<AudienceSummaries> SummariesCheckedAsync(long conversationId, IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
         // A generic plan: one conversation by id, and the planner spent 1.6 ms per inbound message planning this afresh for
         // 0.2 ms of execution (bench, 2026-12-03).
@@ -196,11 +202,28 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             from unnest(@userIds) as me(id)
             cross join conversations c
             {SummaryJoins.Replace("r.user_id = @me", "r.user_id = me.id", StringComparison.Ordinal)}
-            where c.id = @conversationId
+            where c.id = @conversationId;
+            select c.channel_id, c.assignee_id,
+                array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants
+            from conversations c where c.id = @conversationId;
+            select version from audience_directory;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql, new { conversationId, userIds = userIds.ToArray() }, cancellationToken: ct));
-        return rows.Select(r => (r.Me, r.ToSummary())).ToList();
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { conversationId, userIds = userIds.ToArray() }, cancellationToken: ct));
+        var rows = await grid.ReadAsync<SummaryRow>();
+        var key = await grid.ReadSingleOrDefaultAsync<KeyRow>();
+        var version = await grid.ReadSingleOrDefaultAsync<long?>();
+        return new AudienceSummaries(
+            rows.Select(r => (r.Me, r.ToSummary())).ToList(),
+            key is null ? null : new ConversationAudienceKey(key.ChannelId, key.AssigneeId, key.Participants),
+            version ?? -1);
+    }
+
+    private sealed class KeyRow
+    {
+        public long ChannelId { get; init; }
+        public long? AssigneeId { get; init; }
+        public long[] Participants { get; init; } = [];
     }
 
     internal static string EncodeCursor(DateTimeOffset at, long id) =>

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using ContactCenter.Api.Features.Conversations;
+using Dapper;
+using Npgsql;
+
+namespace ContactCenter.Api.Realtime;
+
+/// <summary>
+/// This node's copy of who may see what (issue #19), so a push does not ask PostgreSQL for its audience: the audience
+/// directory (staff, active users, channel members) at one version, and each pushed conversation's
+/// <see cref="ConversationAudienceKey"/>. Nothing is trusted blindly: the query that reads the summaries to push also
+/// reads the directory's version and the conversation's key as they are now (<see cref="ConversationQueries.SummariesCheckedAsync"/>).
+/// When either differs from the copy the audience was computed from, the copy is brought up to date and the read is
+/// repeated, so each push goes to exactly the users the SQL rule (<see cref="ConversationQueries.Audience"/>) names at
+/// that moment, on every node, whoever made the change. A backplane resync drops the copy.
+/// </summary>
+public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries conversations)
+{
+    /// <summary>Conversation keys kept before the copy starts again from empty (a miss costs one more round trip).</summary>
+    public const int MaxConversations = 200_000;
+
+    private const int Attempts = 4;
+
+    private readonly ConcurrentDictionary<long, ConversationAudienceKey> keys = new();
+    private readonly SemaphoreSlim reloading = new(1, 1);
+    private volatile AudienceSnapshot snapshot = AudienceSnapshot.Unread;
+
+    /// <summary>The directory as this node holds it now.</summary>
+    public AudienceSnapshot Current => snapshot;
+
+    /// <summary>
+    /// The conversation's audience now and its summary as each of them sees it. An empty audience with no summaries
+    /// when the conversation is gone.
+    /// </summary>
+    public async Task<(IReadOnlyList<long> Audience, IReadOnlyList<(long UserId, ConversationSummary Summary)> Summaries)> SummariesAsync(
+        long conversationId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var directory = snapshot;
+            var known = keys.GetValueOrDefault(conversationId);
+            IReadOnlyList<long> audience = known is null ? [] : directory.AudienceOf(known);
+            var read = await conversations.SummariesCheckedAsync(conversationId, audience, ct);
+            if (read.Key is null)
+            {
+                keys.TryRemove(conversationId, out _);
+                return ([], []);
+            }
+            var current = read.DirectoryVersion == directory.Version;
+            if (current && read.Key.Equals(known))
+            {
+                return (audience, read.Summaries);
+            }
+            Remember(conversationId, read.Key);
+            if (!current)
+            {
+                await ReloadAsync(read.DirectoryVersion, ct);
+            }
+        }
+        // The directory kept changing under this push: take the audience from PostgreSQL itself this once.
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var exact = (await connection.QueryAsync<long>(new CommandDefinition(ConversationQueries.Audience, new { conversationId }, cancellationToken: ct))).ToList();
+        return (exact, (await conversations.SummariesCheckedAsync(conversationId, exact, ct)).Summaries);
+    }
+
+    /// <summary>Forget everything (the backplane was away): the next push reloads what it needs.</summary>
+    public void Clear()
+    {
+        keys.Clear();
+        snapshot = AudienceSnapshot.Unread;
+    }
+
+    private void Remember(long conversationId, ConversationAudienceKey key)
+    {
+        if (keys.Count >= MaxConversations)
+        {
+            keys.Clear();
+        }
+        keys[conversationId] = key;
+    }
+
+    private async Task ReloadAsync(long seenVersion, CancellationToken ct)
+    {
+        await reloading.WaitAsync(ct);
+        try
+        {
+            if (snapshot.Version == seenVersion)
+            {
+                return; // another push reloaded it meanwhile
+            }
+            snapshot = await LoadAsync(ct);
+        }
+        finally
+        {
+            reloading.Release();
+        }
+    }
+
+    // The version is read first: the rows read after it are at least that new, so a copy is never older than its version
+    // says (a change committing in between makes the next check reload once more).
+    private const string Load = """
+        select version from audience_directory;
+        select id, role from users where is_active;
+        select cm.channel_id, cm.user_id from channel_members cm join users u on u.id = cm.user_id where u.is_active;
+        """;
+
+    private async Task<AudienceSnapshot> LoadAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Load, cancellationToken: ct));
+        var version = await grid.ReadSingleOrDefaultAsync<long?>() ?? -1;
+        var users = (await grid.ReadAsync<(long Id, string Role)>()).ToList();
+        var members = (await grid.ReadAsync<(long ChannelId, long UserId)>())
+            .GroupBy(m => m.ChannelId)
+            .ToDictionary(g => g.Key, g => g.Select(m => m.UserId).ToArray());
+        return new AudienceSnapshot(
+            version,
+            users.Where(u => u.Role is "admin" or "supervisor").Select(u => u.Id).ToList(),
+            users.Select(u => u.Id).ToHashSet(),
+            members);
+    }
+}

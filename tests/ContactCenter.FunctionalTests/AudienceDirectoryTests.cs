@@ -1,0 +1,108 @@
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Realtime;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ContactCenter.FunctionalTests;
+
+/// <summary>
+/// Issue #19, audiences without a query per push: each node keeps a copy of who may see what and checks it in the round
+/// trip that reads the summaries. Two copies (two nodes) follow random changes written straight to PostgreSQL, as another
+/// node would write them, and after every change each push audience must equal the SQL rule's answer.
+/// </summary>
+public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Both_nodes_copies_give_the_sql_rules_audience_after_every_change_made_elsewhere()
+    {
+        var channels = new[]
+        {
+            await fixture.CreateApiChannelAsync(name: "Audience A " + Guid.NewGuid().ToString("N")[..6]),
+            await fixture.CreateApiChannelAsync(name: "Audience B " + Guid.NewGuid().ToString("N")[..6]),
+        };
+        var users = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            users.Add((await fixture.CreateUserAsync($"aud-rand-{i}-{Guid.NewGuid():N}"[..20], i == 4 ? "supervisor" : "manager", channels[i % 2].Id)).Id);
+        }
+        var conversations = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            conversations.Add((await fixture.IngestAsync(channels[i % 2], $"aud-rand-{i}", $"aud-rand-contact-{i}", "hello"))["conversationId"]!.GetValue<long>());
+        }
+        var nodeA = fixture.App.Services.GetRequiredService<AudienceDirectory>();
+        var nodeB = new AudienceDirectory(fixture.App.Services.GetRequiredService<NpgsqlDataSource>(), fixture.App.Services.GetRequiredService<ConversationQueries>());
+        var random = new Random(1913);
+        await using var db = fixture.Db();
+        await CheckAsync(db, conversations, nodeA, nodeB);
+
+        var kinds = new Dictionary<int, int>();
+        for (var step = 0; step < 120; step++)
+        {
+            var kind = random.Next(6);
+            kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+            var user = users[random.Next(users.Count)];
+            var conversation = conversations[random.Next(conversations.Count)];
+            var channel = channels[random.Next(channels.Length)].Id;
+            var sql = kind switch
+            {
+                0 => random.Next(3) == 0
+                    ? "update conversations set assignee_id = null where id = @conversation"
+                    : "update conversations set assignee_id = @user where id = @conversation",
+                1 => "insert into channel_members (channel_id, user_id) values (@channel, @user) on conflict do nothing",
+                2 => "delete from channel_members where channel_id = @channel and user_id = @user",
+                3 => "update users set role = case role when 'manager' then 'supervisor' else 'manager' end where id = @user",
+                4 => "update users set is_active = not is_active where id = @user",
+                _ => random.Next(2) == 0
+                    ? "insert into conversation_participants (conversation_id, user_id) values (@conversation, @user) on conflict do nothing"
+                    : "delete from conversation_participants where conversation_id = @conversation and user_id = @user",
+            };
+            await db.ExecuteAsync(sql, new { user, conversation, channel });
+            await CheckAsync(db, conversations, nodeA, nodeB);
+        }
+        Assert.True(kinds.Count == 6 && kinds.Values.All(n => n >= 10), "every kind of change was tried: " + string.Join(", ", kinds));
+        var version = await db.ExecuteScalarAsync<long>("select version from audience_directory");
+        Assert.Equal(version, nodeA.Current.Version);
+        Assert.Equal(version, nodeB.Current.Version);
+    }
+
+    [Fact]
+    public async Task A_deleted_conversation_has_no_audience_and_a_cleared_copy_reloads()
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Audience C " + Guid.NewGuid().ToString("N")[..6]);
+        var manager = await fixture.CreateUserAsync("aud-gone-" + Guid.NewGuid().ToString("N")[..6], "manager", channel.Id);
+        var conversation = (await fixture.IngestAsync(channel, "aud-gone-1", "aud-gone-contact", "hello"))["conversationId"]!.GetValue<long>();
+        var node = fixture.App.Services.GetRequiredService<AudienceDirectory>();
+        var (audience, summaries) = await node.SummariesAsync(conversation, CancellationToken.None);
+        Assert.Contains(manager.Id, audience);
+        Assert.Equal(audience, summaries.Select(s => s.UserId).Order().ToList());
+
+        node.Clear();
+        Assert.Equal(-1, node.Current.Version);
+        Assert.Equal(audience, (await node.SummariesAsync(conversation, CancellationToken.None)).Audience);
+        Assert.NotEqual(-1, node.Current.Version);
+
+        Assert.Equal((IEnumerable<long>)[], (await node.SummariesAsync(conversation + 1_000_000, CancellationToken.None)).Audience);
+    }
+
+    private static async Task CheckAsync(NpgsqlConnection db, IReadOnlyList<long> conversations, params AudienceDirectory[] nodes)
+    {
+        foreach (var conversation in conversations)
+        {
+            var expected = (await db.QueryAsync<long>(ConversationQueries.Audience, new { conversationId = conversation })).Order().ToList();
+            foreach (var node in nodes)
+            {
+                var (audience, summaries) = await node.SummariesAsync(conversation, CancellationToken.None);
+                Assert.Equal(expected, audience);
+                Assert.Equal(expected, summaries.Select(s => s.UserId).Order().ToList());
+                Assert.All(summaries, s => Assert.Equal(conversation, s.Summary.Id));
+            }
+        }
+    }
+}
