@@ -10,7 +10,8 @@ namespace ContactCenter.FunctionalTests;
 /// <summary>
 /// Issue #19, audiences without a query per push: each node keeps a copy of who may see what and checks it in the round
 /// trip that reads the summaries. Two copies (two nodes) follow random changes written straight to PostgreSQL, as another
-/// node would write them, and after every change each push audience must equal the SQL rule's answer.
+/// node would write them, and after every change each push audience (with the summaries, and alone) must equal the SQL
+/// rule's answer.
 /// </summary>
 public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
@@ -89,6 +90,7 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
         Assert.NotEqual(-1, node.Current.Version);
 
         Assert.Equal((IEnumerable<long>)[], (await node.SummariesAsync(conversation + 1_000_000, CancellationToken.None)).Audience);
+        Assert.Empty(await node.AudienceAsync(conversation + 1_000_000, CancellationToken.None));
     }
 
     private static async Task CheckAsync(NpgsqlConnection db, IReadOnlyList<long> conversations, params AudienceDirectory[] nodes)
@@ -102,6 +104,7 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
                 Assert.Equal(expected, audience);
                 Assert.Equal(expected, summaries.Select(s => s.UserId).Order().ToList());
                 Assert.All(summaries, s => Assert.Equal(conversation, s.Summary.Id));
+                Assert.Equal(expected, await node.AudienceAsync(conversation, CancellationToken.None));
             }
         }
     }

@@ -58,9 +58,44 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
             }
         }
         // The directory kept changing under this push: take the audience from PostgreSQL itself this once.
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var exact = (await connection.QueryAsync<long>(new CommandDefinition(ConversationQueries.Audience, new { conversationId }, cancellationToken: ct))).ToList();
+        var exact = await ExactAudienceAsync(conversationId, ct);
         return (exact, (await conversations.SummariesCheckedAsync(conversationId, exact, ct)).Summaries);
+    }
+
+    private async Task<IReadOnlyList<long>> ExactAudienceAsync(long conversationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(ConversationQueries.Audience, new { conversationId }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// The conversation's audience now, from the copy, checked by one index lookup (the conversation's key and the
+    /// directory's version) instead of the SQL rule over every user. Empty when the conversation is gone.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var (key, version) = await conversations.AudienceKeyAsync(conversationId, ct);
+            if (key is null)
+            {
+                keys.TryRemove(conversationId, out _);
+                return [];
+            }
+            Remember(conversationId, key);
+            var directory = snapshot;
+            if (version == directory.Version)
+            {
+                return directory.AudienceOf(key);
+            }
+            await ReloadAsync(version, ct);
+            var reloaded = snapshot;
+            if (reloaded.Version == version)
+            {
+                return reloaded.AudienceOf(key);
+            }
+        }
+        return await ExactAudienceAsync(conversationId, ct);
     }
 
     /// <summary>Forget everything (the backplane was away): the next push reloads what it needs.</summary>

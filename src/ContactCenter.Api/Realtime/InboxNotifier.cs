@@ -16,11 +16,8 @@ public sealed class InboxNotifier(
     ConversationQueries conversations, AudienceDirectory audiences, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays,
     IEnumerable<IReadReceiptRelay> readRelays) : ICustomerTyping, IConversationPushes
 {
-    public async Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<long>(new CommandDefinition(ConversationQueries.Audience, new { conversationId }, cancellationToken: ct))).ToList();
-    }
+    /// <summary>From this node's copy, checked against PostgreSQL by one index lookup (<see cref="AudienceDirectory.AudienceAsync"/>).</summary>
+    public Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct) => audiences.AudienceAsync(conversationId, ct);
 
     public async Task MessageCreatedAsync(long messageId, CancellationToken ct)
     {

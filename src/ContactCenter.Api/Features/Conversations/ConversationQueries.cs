@@ -203,10 +203,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             cross join conversations c
             {SummaryJoins.Replace("r.user_id = @me", "r.user_id = me.id", StringComparison.Ordinal)}
             where c.id = @conversationId;
-            select c.channel_id, c.assignee_id,
-                array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants
-            from conversations c where c.id = @conversationId;
-            select version from audience_directory;
+            {AudienceKeySql}
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { conversationId, userIds = userIds.ToArray() }, cancellationToken: ct));
@@ -218,6 +215,26 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             key is null ? null : new ConversationAudienceKey(key.ChannelId, key.AssigneeId, key.Participants),
             version ?? -1);
     }
+
+    /// <summary>
+    /// The conversation's audience key and the audience directory's version now, in one round trip: an index lookup, where
+    /// <see cref="Audience"/> tests every active user. Null key: the conversation is gone.
+    /// </summary>
+    public async Task<(ConversationAudienceKey? Key, long DirectoryVersion)> AudienceKeyAsync(long conversationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(AudienceKeySql, new { conversationId }, cancellationToken: ct));
+        var key = await grid.ReadSingleOrDefaultAsync<KeyRow>();
+        var version = await grid.ReadSingleOrDefaultAsync<long?>();
+        return (key is null ? null : new ConversationAudienceKey(key.ChannelId, key.AssigneeId, key.Participants), version ?? -1);
+    }
+
+    private const string AudienceKeySql = """
+        select c.channel_id, c.assignee_id,
+            array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants
+        from conversations c where c.id = @conversationId;
+        select version from audience_directory;
+        """;
 
     private sealed class KeyRow
     {
