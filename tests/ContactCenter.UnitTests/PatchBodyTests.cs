@@ -91,4 +91,18 @@ public sealed class PatchBodyTests
         Assert.True(patch.StatusId.IsMalformed);
         Assert.True(JsonSerializer.Deserialize<LeadPatch>("""{"assigneeId": "7"}""", Options)!.HasMalformedField);
     }
+
+    [Fact]
+    public void An_activity_due_time_is_read_from_an_iso_string_and_anything_else_is_malformed()
+    {
+        var due = JsonSerializer.Deserialize<ActivityPatch>("""{"dueAt": "2026-12-03T10:00:00+03:00"}""", Options)!;
+        var cleared = JsonSerializer.Deserialize<ActivityPatch>("""{"dueAt": null, "description": null}""", Options)!;
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 7, 0, 0, TimeSpan.Zero), due.DueAt.Value);
+        Assert.True(cleared.DueAt is { IsSet: true, Value: null } && cleared.Description is { IsSet: true, Value: null });
+        Assert.False(cleared.HasMalformedField);
+        Assert.True(JsonSerializer.Deserialize<ActivityPatch>("""{"dueAt": "tomorrow"}""", Options)!.HasMalformedField);
+        Assert.True(JsonSerializer.Deserialize<ActivityPatch>("""{"dueAt": 1764748800}""", Options)!.HasMalformedField);
+        Assert.True(JsonSerializer.Deserialize<ActivityPatch>("""{"description": 5}""", Options)!.HasMalformedField);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ContactCenter.Api.Infrastructure;
 
 namespace ContactCenter.Api.Features.Crm;
@@ -39,6 +40,7 @@ public sealed record DealPatch
     public Optional<JsonNode?> SourceDetails { get; init; }
 
     /// <summary>One of the plain fields was sent with the wrong JSON type (answered as one 400 on `body`).</summary>
+    [JsonIgnore]
     public bool HasMalformedField =>
         Title.IsMalformed || Amount.IsMalformed || Currency.IsMalformed || StageId.IsMalformed || AssigneeId.IsMalformed || ContactId.IsMalformed;
 }

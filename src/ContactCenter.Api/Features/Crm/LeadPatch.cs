@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ContactCenter.Api.Infrastructure;
 
 namespace ContactCenter.Api.Features.Crm;
@@ -27,5 +28,6 @@ public sealed record LeadPatch
     public Optional<JsonNode?> SourceDetails { get; init; }
 
     /// <summary>One of the plain fields was sent with the wrong JSON type (answered as one 400 on `body`).</summary>
+    [JsonIgnore]
     public bool HasMalformedField => Title.IsMalformed || Status.IsMalformed || AssigneeId.IsMalformed;
 }

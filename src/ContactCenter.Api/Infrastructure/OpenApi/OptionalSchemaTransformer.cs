@@ -27,6 +27,7 @@ public sealed class OptionalSchemaTransformer : IOpenApiSchemaTransformer
             _ when value == typeof(long) => (JsonSchemaType.Integer | JsonSchemaType.Null, "int64"),
             _ when value == typeof(decimal) => (JsonSchemaType.Number | JsonSchemaType.Null, "double"),
             _ when value == typeof(bool) => (JsonSchemaType.Boolean | JsonSchemaType.Null, null),
+            _ when value == typeof(DateTimeOffset) => (JsonSchemaType.String | JsonSchemaType.Null, "date-time"),
             _ when typeof(JsonNode).IsAssignableFrom(value) => (schema.Type, schema.Format),
             _ => throw new InvalidOperationException($"Describe Optional<{value.Name}> in {nameof(OptionalSchemaTransformer)}."),
         };
