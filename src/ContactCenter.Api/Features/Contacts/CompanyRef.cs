@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
 
@@ -30,11 +31,20 @@ public static class CompanyRef
         }
         if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var id) || id <= 0)
         {
-            return CrmResult<object>.Invalid("companyId", "companyId is the id of a company (or null for none).");
+            return CrmResult<object>.Invalid("companyId", NotAnId);
         }
         companyId = id;
         return null;
     }
+
+    /// <summary>The same rule over a typed PATCH field (sent or not: the caller asks <see cref="Optional{T}.IsPresent"/>).</summary>
+    public static CrmResult<object>? Parse(Optional<long?> sent, out long? companyId)
+    {
+        companyId = sent.IsMalformed || sent.Value is <= 0 ? null : sent.Value;
+        return sent.IsMalformed || sent.Value is <= 0 ? CrmResult<object>.Invalid("companyId", NotAnId) : null;
+    }
+
+    private const string NotAnId = "companyId is the id of a company (or null for none).";
 
     /// <summary>
     /// A 404 when the company does not exist or the caller may not see it — the same answer for both, on create and on PATCH

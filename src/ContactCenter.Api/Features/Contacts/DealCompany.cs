@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
 
@@ -10,14 +10,14 @@ namespace ContactCenter.Api.Features.Contacts;
 public static class DealCompany
 {
     /// <summary>Null when done or when the body does not name a company; else the 400 to answer (nothing written).</summary>
-    public static async Task<CrmResult<object>?> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long dealId, JsonObject body,
+    public static async Task<CrmResult<object>?> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long dealId, Optional<long?> sent,
         DateTimeOffset now, CrmChanges changes, CancellationToken ct)
     {
-        if (!body.ContainsKey("companyId"))
+        if (!sent.IsPresent)
         {
             return null;
         }
-        if (CompanyRef.Parse(body, out var companyId) is { } invalid)
+        if (CompanyRef.Parse(sent, out var companyId) is { } invalid)
         {
             return invalid;
         }

@@ -261,9 +261,9 @@ public sealed class ConversationService(
     /// <param name="origin">The absolute address the request came to (scheme, host, path base), for a CSAT link when no public base URL is configured.</param>
     public async Task<(ChangeError Error, string? Detail)> SetStatusAsync(CurrentUser me, long conversationId, string? status, string? origin, CancellationToken ct)
     {
-        if (status is not ("open" or "pending" or "resolved"))
+        if (ConversationLifecycle.CheckStatusRequest(status) is { } badStatus)
         {
-            return (ChangeError.Invalid, "Status must be open, pending or resolved.");
+            return (ChangeError.Invalid, badStatus);
         }
         if (!await queries.CanSeeAsync(me, conversationId, ct))
         {
@@ -286,13 +286,14 @@ public sealed class ConversationService(
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var state = await responseTimes.LockAsync(connection, tx, conversationId, ct);
+            var lifecycle = new ConversationLifecycle(state.Status);
             assignee = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { conversationId, status, now }, tx, cancellationToken: ct));
-            if (status == "resolved" && state.Status != "resolved")
+            if (lifecycle.Resolves(status!))
             {
                 await responseTimes.RecordResolutionAsync(connection, tx, state, assignee, now, ct);
                 newlyResolved = true;
             }
-            if (state.Status == "snoozed")
+            if (lifecycle.EndsSnooze)
             {
                 unsnoozeNote = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "unsnoozed", $"Snooze ended: set {status} by {me.Name}.",
                     new Dictionary<string, string> { ["reason"] = "manual", ["by"] = me.Id.ToString(CultureInfo.InvariantCulture) }, now, ct);

@@ -40,9 +40,9 @@ public sealed class SnoozeService(
         }
         var now = clock.GetUtcNow();
         var at = until ?? await NextMorningAsync(conversationId, now, ct);
-        if (at <= now || at > now.AddYears(1))
+        if (ConversationLifecycle.CheckSnoozeUntil(at, now) is { } badTime)
         {
-            return new SnoozeResult(ChangeError.Invalid, "until must be in the future and at most a year ahead.");
+            return new SnoozeResult(ChangeError.Invalid, badTime);
         }
         // Stored to the microsecond (PostgreSQL's precision), so the job's `snoozed_until <= now` meets the same value.
         at = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);

@@ -31,7 +31,7 @@ public static class ActivitiesApi
         await service.GetVisibleAsync(CurrentUser.From(principal), id, ct) is { } a ? TypedResults.Ok(a) : Infrastructure.Problems.NotFound("There is no such activity.");
 
     private static async Task<Results<Ok<ActivityDto>, ProblemHttpResult, ValidationProblem>> Patch(
-        long id, System.Text.Json.Nodes.JsonObject request, ClaimsPrincipal principal, ActivityService service, CancellationToken ct) =>
+        long id, ActivityPatch request, ClaimsPrincipal principal, ActivityService service, CancellationToken ct) =>
         CrmHttp.Ok(await service.PatchAsync(CurrentUser.From(principal), id, request, ct));
 
     private static async Task<Results<Ok<ActivityDto>, ProblemHttpResult, ValidationProblem>> Complete(

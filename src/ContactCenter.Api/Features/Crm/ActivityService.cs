@@ -198,27 +198,21 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
     }
 
     /// <summary>PATCH {title?, description?, dueAt?, assigneeId?}: reschedule or hand over an open activity. A new due time is pushed again when it comes.</summary>
-    public async Task<CrmResult<ActivityDto>> PatchAsync(CurrentUser me, long id, System.Text.Json.Nodes.JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<ActivityDto>> PatchAsync(CurrentUser me, long id, ActivityPatch patch, CancellationToken ct)
     {
-        string? title, description;
-        DateTimeOffset? dueAt;
-        long? assigneeId;
-        try
-        {
-            title = body["title"]?.GetValue<string>();
-            description = body["description"]?.GetValue<string>();
-            dueAt = body["dueAt"] is { } due ? DateTimeOffset.Parse(due.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) : null;
-            assigneeId = body["assigneeId"]?.GetValue<long>();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        if (patch.HasMalformedField)
         {
             return CrmResult<ActivityDto>.Invalid("body", "title and description are strings, dueAt an ISO-8601 time, assigneeId a number.");
         }
-        if (body.ContainsKey("title") && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
+        var title = patch.Title.Value;
+        var description = patch.Description.Value;
+        var dueAt = patch.DueAt.Value;
+        var assigneeId = patch.AssigneeId.Value;
+        if (patch.Title.IsSet && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
         {
             return CrmResult<ActivityDto>.Invalid("title", "A title of at most 500 characters is required.");
         }
-        if (body.ContainsKey("dueAt") && dueAt is null)
+        if (patch.DueAt.IsSet && dueAt is null)
         {
             return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt cannot be removed.");
         }
@@ -236,7 +230,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
             {
                 return invalid.As<long>();
             }
-            var setAssignee = body.ContainsKey("assigneeId");
+            var setAssignee = patch.AssigneeId.IsSet;
             await w.Connection.ExecuteAsync(new CommandDefinition("""
                 update activities set title = coalesce(@title, title), description = case when @setDescription then @description else description end,
                        due_at = coalesce(@dueAt, due_at), due_pushed_at = case when @dueAt::timestamptz is null then due_pushed_at end,
@@ -244,7 +238,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
                 where id = @id
                 """, new
             {
-                id, title = title?.Trim(), setDescription = body.ContainsKey("description"), description, dueAt = dueAt?.UtcDateTime, setAssignee, assigneeId,
+                id, title = title?.Trim(), setDescription = patch.Description.IsSet, description, dueAt = dueAt?.UtcDateTime, setAssignee, assigneeId,
             }, w.Tx, cancellationToken: ct));
             var subject = new Subject(row.SubjectType, row.SubjectId);
             await Timeline.AddAsync(w, subject, "activity",

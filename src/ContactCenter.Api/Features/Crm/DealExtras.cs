@@ -85,8 +85,9 @@ public sealed class DealExtras
 
     private const decimal MaxTotal = 1_000_000_000_000_000m;
 
-    public static CrmResult<DealExtras> Parse(JsonObject body) =>
-        Parse(body["products"], body["amountFromProducts"], body.ContainsKey("amountFromProducts"), body["sourceDetails"], body.ContainsKey("sourceDetails"));
+    public static CrmResult<DealExtras> Parse(DealPatch patch) =>
+        Parse(patch.Products.Value, patch.AmountFromProducts.Value is { } flag ? JsonValue.Create(flag) : null, patch.AmountFromProducts.IsPresent,
+            patch.SourceDetails.Value, patch.SourceDetails.IsPresent);
 
     private static CrmResult<ProductLine> ParseLine(JsonNode? node, int i)
     {

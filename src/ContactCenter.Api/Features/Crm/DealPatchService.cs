@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Fields;
 using Dapper;
@@ -8,25 +7,19 @@ namespace ContactCenter.Api.Features.Crm;
 /// <summary>PATCH of a deal: only the fields present change; `assigneeId: null` unassigns; a new stage moves or closes it.</summary>
 public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
 {
-    public async Task<CrmResult<DealDto>> PatchAsync(CurrentUser me, long id, JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<DealDto>> PatchAsync(CurrentUser me, long id, DealPatch patch, CancellationToken ct)
     {
-        string? title = null, currency = null;
-        decimal? amount = null;
-        long? stageId = null, assigneeId = null, contactId = null;
-        try
-        {
-            title = body["title"]?.GetValue<string>();
-            amount = body["amount"]?.GetValue<decimal>();
-            currency = body["currency"]?.GetValue<string>();
-            stageId = body["stageId"]?.GetValue<long>();
-            assigneeId = body["assigneeId"]?.GetValue<long>();
-            contactId = body["contactId"]?.GetValue<long>();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        if (patch.HasMalformedField)
         {
             return CrmResult<DealDto>.Invalid("body", "title and currency are strings; amount, stageId, assigneeId and contactId are numbers.");
         }
-        if (body.ContainsKey("title") && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
+        var title = patch.Title.Value;
+        var amount = patch.Amount.Value;
+        var currency = patch.Currency.Value;
+        var stageId = patch.StageId.Value;
+        var assigneeId = patch.AssigneeId.Value;
+        var contactId = patch.ContactId.Value;
+        if (patch.Title.IsSet && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
         {
             return CrmResult<DealDto>.Invalid("title", "A title of at most 500 characters is required.");
         }
@@ -34,7 +27,7 @@ public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
         {
             return bad.As<DealDto>();
         }
-        var extras = DealExtras.Parse(body);
+        var extras = DealExtras.Parse(patch);
         if (extras.Value is null)
         {
             return extras.As<DealDto>();
@@ -46,7 +39,7 @@ public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
             {
                 return CrmResult<long>.NotFound("There is no such deal.");
             }
-            if (await Contacts.DealCompany.ApplyAsync(w.Connection, w.Tx, me, id, body, w.Now, w.Changes, ct) is { } badCompany)
+            if (await Contacts.DealCompany.ApplyAsync(w.Connection, w.Tx, me, id, patch.CompanyId, w.Now, w.Changes, ct) is { } badCompany)
             {
                 return badCompany.As<long>();
             }
@@ -55,10 +48,10 @@ public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
                 return invalid.As<long>();
             }
             FieldValues.Merge? customFields = null;
-            if (body.ContainsKey("fields"))
+            if (patch.Fields.IsPresent)
             {
                 customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(w.Connection, w.Tx, "deal", ct),
-                    await FieldWrites.CurrentAsync(w.Connection, w.Tx, "deals", id, ct), body["fields"], sent: true, creating: false, deal.PipelineId);
+                    await FieldWrites.CurrentAsync(w.Connection, w.Tx, "deals", id, ct), patch.Fields.Value, sent: true, creating: false, deal.PipelineId);
                 if (customFields.Failed)
                 {
                     return CrmResult<long>.Invalid(customFields.Field!, customFields.Error!);
@@ -75,26 +68,26 @@ public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
                        contact_id = case when @setContact then @contactId else contact_id end, updated_at = @now
                 where id = @id
                 """;
-            if (body.ContainsKey("title")) { fields["title"] = title!.Trim(); }
-            if (body.ContainsKey("amount")) { fields["amount"] = amount; }
-            if (body.ContainsKey("currency")) { fields["currency"] = currency?.ToUpperInvariant(); }
-            if (body.ContainsKey("assigneeId")) { fields["assigneeId"] = assigneeId; }
-            if (body.ContainsKey("contactId")) { fields["contactId"] = contactId; }
+            if (patch.Title.IsSet) { fields["title"] = title!.Trim(); }
+            if (patch.Amount.IsSet) { fields["amount"] = amount; }
+            if (patch.Currency.IsSet) { fields["currency"] = currency?.ToUpperInvariant(); }
+            if (patch.AssigneeId.IsSet) { fields["assigneeId"] = assigneeId; }
+            if (patch.ContactId.IsSet) { fields["contactId"] = contactId; }
             if (customFields is not null)
             {
                 await FieldWrites.SetAsync(w.Connection, w.Tx, "deals", id, customFields.Json!, ct);
-                fields["fields"] = body["fields"]!.DeepClone();
+                fields["fields"] = patch.Fields.Value!.DeepClone();
             }
             if (fields.Count > 0)
             {
                 await w.Connection.ExecuteAsync(new CommandDefinition(update, new
                 {
-                    id, title = title?.Trim(), amount, currency = currency?.ToUpperInvariant(), setAssignee = body.ContainsKey("assigneeId"), assigneeId,
-                    setContact = body.ContainsKey("contactId"), contactId, now = w.Now.UtcDateTime,
+                    id, title = title?.Trim(), amount, currency = currency?.ToUpperInvariant(), setAssignee = patch.AssigneeId.IsSet, assigneeId,
+                    setContact = patch.ContactId.IsSet, contactId, now = w.Now.UtcDateTime,
                 }, w.Tx, cancellationToken: ct));
                 await Timeline.AddAsync(w, null, id, "updated", new { changes = fields }, ct);
                 w.Changes.Deals.Add(id);
-                w.Changes.Counters(deal.AssigneeId, body.ContainsKey("assigneeId") ? assigneeId : null);
+                w.Changes.Counters(deal.AssigneeId, patch.AssigneeId.IsSet ? assigneeId : null);
             }
             if (await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct))
             {
@@ -112,30 +105,27 @@ public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
         {
             return CrmResult<long>.NotFound("There is no such stage.");
         }
-        if (deal.ClosedAt is not null)
+        var lifecycle = DealLifecycle.Of(deal);
+        if (lifecycle.CheckMove(to) is { } refused)
         {
-            return CrmResult<long>.Conflict($"The deal is closed ({deal.Outcome}); reopen it before moving it.");
+            return refused.As<long>();
         }
-        if (to.PipelineId != deal.PipelineId && to.Semantic != "open")
+        switch (DealLifecycle.MoveOutcome(to))
         {
-            return CrmResult<long>.Invalid("stageId", "A deal closes on a won or lost stage of its own pipeline.");
-        }
-        if (to.Semantic == "won")
-        {
-            // Dropped on the kanban's won column: that is closing it won.
-            await DealWrites.CloseAsync(w, deal, to, null, null, ct);
-        }
-        else if (to.Semantic == "lost")
-        {
-            if (await DealService.LostStagesAsync(w, deal.PipelineId, ct) < 2)
-            {
-                return CrmResult<long>.Invalid("stageId", $"Losing a deal needs a reason: POST /api/deals/{deal.Id}/close {{outcome: lost, lossReasonId}}.");
-            }
-            await DealWrites.CloseAsync(w, deal, to, null, to.Name, ct);
-        }
-        else
-        {
-            await DealWrites.MoveAsync(w, deal, to, ct);
+            case "won":
+                // Dropped on the kanban's won column: that is closing it won.
+                await DealWrites.CloseAsync(w, deal, to, null, null, ct);
+                break;
+            case "lost":
+                if (!DealLifecycle.LostStageNamesTheReason(await DealService.LostStagesAsync(w, deal.PipelineId, ct)))
+                {
+                    return CrmResult<long>.Invalid("stageId", $"Losing a deal needs a reason: POST /api/deals/{deal.Id}/close {{outcome: lost, lossReasonId}}.");
+                }
+                await DealWrites.CloseAsync(w, deal, to, null, to.Name, ct);
+                break;
+            default:
+                await DealWrites.MoveAsync(w, deal, to, ct);
+                break;
         }
         return null;
     }

@@ -56,7 +56,7 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
                 {
                     return CrmResult<long>.NotFound("There is no such stage in that pipeline.");
                 }
-                if (stage.Semantic != "open")
+                if (!DealLifecycle.CanStartOn(stage))
                 {
                     return CrmResult<long>.Invalid("stageId", "A new deal starts on an open stage.");
                 }
@@ -105,14 +105,9 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
 
     public async Task<CrmResult<DealDto>> CloseAsync(CurrentUser me, long id, CloseRequest r, CancellationToken ct)
     {
-        if (r.Outcome is not ("won" or "lost"))
+        if (DealLifecycle.CheckCloseRequest(r.Outcome, r.LossReasonId is not null, r.StageId is not null) is { } badRequest)
         {
-            return CrmResult<DealDto>.Invalid("outcome", "outcome must be won or lost.");
-        }
-        const string needsReason = "A lost deal needs a loss reason: lossReasonId (see GET /api/loss-reasons), or the stageId of one of its pipeline's several lost stages.";
-        if (r.Outcome == "lost" && r.LossReasonId is null && r.StageId is null)
-        {
-            return CrmResult<DealDto>.Invalid("lossReasonId", needsReason);
+            return badRequest.As<DealDto>();
         }
         return await ReadAsync(queries, await crm.RunAsync(Actor.User(me), async w =>
         {
@@ -120,9 +115,10 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
             {
                 return CrmResult<long>.NotFound("There is no such deal.");
             }
-            if (deal.ClosedAt is not null)
+            var lifecycle = DealLifecycle.Of(deal);
+            if (lifecycle.CheckClose() is { } closed)
             {
-                return CrmResult<long>.Conflict($"The deal is already closed ({deal.Outcome}); reopen it first.");
+                return closed.As<long>();
             }
             string? reason = null;
             if (r.LossReasonId is not null && r.Outcome == "lost")
@@ -137,19 +133,16 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
             StageRow? to;
             if (r.StageId is not null)
             {
-                to = await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct);
-                if (to is null || to.PipelineId != deal.PipelineId)
+                var named = await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct);
+                if (lifecycle.CheckCloseStage(r.Outcome!, named) is { } badStage)
                 {
-                    return CrmResult<long>.NotFound("There is no such stage in the deal's pipeline.");
+                    return badStage.As<long>();
                 }
-                if (to.Semantic != r.Outcome)
-                {
-                    return CrmResult<long>.Invalid("stageId", $"'{to.Name}' is not a {r.Outcome} stage.");
-                }
+                to = named!; // the check answers for a missing stage
             }
             else
             {
-                to = await StageRow.FirstAsync(w.Connection, w.Tx, deal.PipelineId, r.Outcome, ct);
+                to = await StageRow.FirstAsync(w.Connection, w.Tx, deal.PipelineId, r.Outcome!, ct);
                 if (to is null)
                 {
                     return CrmResult<long>.Conflict($"The deal's pipeline has no {r.Outcome} stage.");
@@ -157,10 +150,9 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
             }
             if (r.Outcome == "lost" && r.LossReasonId is null)
             {
-                // Several lost stages are reasons themselves ("Lost: price", "Lost: competitor"); a single one is not.
-                if (await LostStagesAsync(w, deal.PipelineId, ct) < 2)
+                if (!DealLifecycle.LostStageNamesTheReason(await LostStagesAsync(w, deal.PipelineId, ct)))
                 {
-                    return CrmResult<long>.Invalid("lossReasonId", needsReason);
+                    return CrmResult<long>.Invalid("lossReasonId", DealLifecycle.NeedsReason);
                 }
                 reason = to.Name;
             }
@@ -176,22 +168,20 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
             {
                 return CrmResult<long>.NotFound("There is no such deal.");
             }
-            if (deal.ClosedAt is null)
+            var lifecycle = DealLifecycle.Of(deal);
+            if (lifecycle.CheckReopen() is { } open)
             {
-                return CrmResult<long>.Conflict("The deal is open.");
+                return open.As<long>();
             }
             StageRow? to;
             if (r.StageId is not null)
             {
-                to = await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct);
-                if (to is null || to.PipelineId != deal.PipelineId)
+                var named = await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct);
+                if (lifecycle.CheckReopenStage(named) is { } badStage)
                 {
-                    return CrmResult<long>.NotFound("There is no such stage in the deal's pipeline.");
+                    return badStage.As<long>();
                 }
-                if (to.Semantic != "open")
-                {
-                    return CrmResult<long>.Invalid("stageId", "A reopened deal goes to an open stage.");
-                }
+                to = named!; // the check answers for a missing stage
             }
             else
             {

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Fields;
@@ -36,7 +35,7 @@ public static class DealsApi
         await queries.GetAsync(CurrentUser.From(principal), id, ct) is { } deal ? TypedResults.Ok(deal) : Problems.NotFound("There is no such deal.");
 
     private static async Task<Results<Ok<DealDto>, ProblemHttpResult, ValidationProblem>> Patch(
-        long id, JsonObject request, ClaimsPrincipal principal, DealPatchService service, CancellationToken ct) =>
+        long id, DealPatch request, ClaimsPrincipal principal, DealPatchService service, CancellationToken ct) =>
         CrmHttp.Ok(await service.PatchAsync(CurrentUser.From(principal), id, request, ct));
 
     private static async Task<Results<Ok<DealDto>, ProblemHttpResult, ValidationProblem>> Close(

@@ -35,19 +35,10 @@ public sealed class LeadCardWrites
         return CrmResult<LeadCardWrites>.Ok(new LeadCardWrites { StatusId = statusId, SetStatus = hasStatus, SourceDetails = source, SetSource = hasSource });
     }
 
-    public static CrmResult<LeadCardWrites> Parse(JsonObject body)
-    {
-        long? statusId;
-        try
-        {
-            statusId = body["statusId"]?.GetValue<long>();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
-        {
-            return CrmResult<LeadCardWrites>.Invalid("statusId", "statusId is a lead status id (GET /api/lead-statuses) or null.");
-        }
-        return Parse(statusId, body.ContainsKey("statusId"), body["sourceDetails"], body.ContainsKey("sourceDetails"));
-    }
+    public static CrmResult<LeadCardWrites> Parse(LeadPatch patch) =>
+        patch.StatusId.IsMalformed
+            ? CrmResult<LeadCardWrites>.Invalid("statusId", "statusId is a lead status id (GET /api/lead-statuses) or null.")
+            : Parse(patch.StatusId.Value, patch.StatusId.IsPresent, patch.SourceDetails.Value, patch.SourceDetails.IsPresent);
 
     /// <summary>An unknown or archived status is a 400 (a list value, as a loss reason is).</summary>
     public async Task<CrmResult<object>?> CheckAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct) =>

@@ -73,29 +73,24 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
     }
 
     /// <summary>PATCH {title?, assigneeId?, status?: new|in_work}. Assigning a new lead puts it in work.</summary>
-    public async Task<CrmResult<LeadDto>> PatchAsync(CurrentUser me, long id, JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<LeadDto>> PatchAsync(CurrentUser me, long id, LeadPatch patch, CancellationToken ct)
     {
-        string? title, status;
-        long? assigneeId;
-        try
-        {
-            title = body["title"]?.GetValue<string>();
-            status = body["status"]?.GetValue<string>();
-            assigneeId = body["assigneeId"]?.GetValue<long>();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        if (patch.HasMalformedField)
         {
             return CrmResult<LeadDto>.Invalid("body", "title and status are strings; assigneeId is a number.");
         }
-        if (body.ContainsKey("title") && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
+        var title = patch.Title.Value;
+        var status = patch.Status.Value;
+        var assigneeId = patch.AssigneeId.Value;
+        if (patch.Title.IsSet && (string.IsNullOrWhiteSpace(title) || title.Length > 500))
         {
             return CrmResult<LeadDto>.Invalid("title", "A title of at most 500 characters is required.");
         }
-        if (status is not (null or "new" or "in_work"))
+        if (LeadLifecycle.CheckStatusRequest(status) is { } badStatusName)
         {
-            return CrmResult<LeadDto>.Invalid("status", "status can be set to new or in_work; use /convert or /junk to close a lead.");
+            return badStatusName.As<LeadDto>();
         }
-        var extras = LeadCardWrites.Parse(body);
+        var extras = LeadCardWrites.Parse(patch);
         if (extras.Value is null)
         {
             return extras.As<LeadDto>();
@@ -106,9 +101,10 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
             {
                 return CrmResult<long>.NotFound("There is no such lead.");
             }
-            if (lead.Status is not ("new" or "in_work"))
+            var lifecycle = LeadLifecycle.Of(lead);
+            if (lifecycle.CheckEdit() is { } ended)
             {
-                return CrmResult<long>.Conflict($"The lead is {lead.Status}.");
+                return ended.As<long>();
             }
             if (await DealService.CheckPeopleAsync(w.Connection, w.Tx, me, null, assigneeId, ct) is { } invalid)
             {
@@ -118,25 +114,25 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
             {
                 return badStatus.As<long>();
             }
-            if (body.ContainsKey("fields"))
+            if (patch.Fields.IsPresent)
             {
                 var customFields = FieldValues.Apply(await FieldValues.DefinitionsAsync(w.Connection, w.Tx, "lead", ct),
-                    await FieldWrites.CurrentAsync(w.Connection, w.Tx, "leads", id, ct), body["fields"], sent: true, creating: false, null);
+                    await FieldWrites.CurrentAsync(w.Connection, w.Tx, "leads", id, ct), patch.Fields.Value, sent: true, creating: false, null);
                 if (customFields.Failed)
                 {
                     return CrmResult<long>.Invalid(customFields.Field!, customFields.Error!);
                 }
                 await FieldWrites.SetAsync(w.Connection, w.Tx, "leads", id, customFields.Json!, ct);
             }
-            var setAssignee = body.ContainsKey("assigneeId");
-            var newStatus = status ?? (setAssignee && assigneeId is not null && lead.Status == "new" ? "in_work" : lead.Status);
+            var setAssignee = patch.AssigneeId.IsSet;
+            var newStatus = lifecycle.StatusAfterEdit(status, setAssignee, assigneeId);
             await w.Connection.ExecuteAsync(new CommandDefinition("""
                 update leads set title = coalesce(@title, title), status = @newStatus,
                        assignee_id = case when @setAssignee then @assigneeId else assignee_id end, updated_at = @now
                 where id = @id
                 """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = w.Now.UtcDateTime }, w.Tx, cancellationToken: ct));
             await Timeline.AddAsync(w, id, null, "updated",
-                new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId, fields = body["fields"]?.DeepClone() } }, ct);
+                new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId, fields = patch.Fields.Value?.DeepClone() } }, ct);
             await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct);
             w.Changes.Leads.Add(id);
             return CrmResult<long>.Ok(id);
@@ -155,16 +151,16 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
             {
                 return CrmResult<ConvertResult>.NotFound("There is no such lead.");
             }
-            if (lead.Status is not ("new" or "in_work"))
+            if (LeadLifecycle.Of(lead).CheckEnd() is { } ended)
             {
-                return CrmResult<ConvertResult>.Conflict($"The lead is already {lead.Status}.");
+                return ended.As<ConvertResult>();
             }
             var stage = r.StageId is not null ? await StageRow.FindAsync(w.Connection, w.Tx, r.StageId.Value, ct) : await StageRow.EntryAsync(w.Connection, w.Tx, r.PipelineId, ct);
             if (stage is null || (r.PipelineId is not null && stage.PipelineId != r.PipelineId))
             {
                 return CrmResult<ConvertResult>.NotFound("There is no such pipeline or stage.");
             }
-            if (stage.Semantic != "open")
+            if (!DealLifecycle.CanStartOn(stage))
             {
                 return CrmResult<ConvertResult>.Invalid("stageId", "A converted lead's deal starts on an open stage.");
             }
@@ -181,9 +177,9 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
 
     public async Task<CrmResult<LeadDto>> JunkAsync(CurrentUser me, long id, JunkRequest r, CancellationToken ct)
     {
-        if ((r.JunkReasonId is null && string.IsNullOrWhiteSpace(r.Reason)) || r.Reason?.Length > 1000)
+        if (LeadLifecycle.CheckJunkRequest(r.JunkReasonId, r.Reason) is { } noReason)
         {
-            return CrmResult<LeadDto>.Invalid("junkReasonId", "A junk reason is required: junkReasonId (GET /api/junk-reasons) or a reason text of at most 1000 characters.");
+            return noReason.As<LeadDto>();
         }
         return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
         {
@@ -191,9 +187,9 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
             {
                 return CrmResult<long>.NotFound("There is no such lead.");
             }
-            if (lead.Status is not ("new" or "in_work"))
+            if (LeadLifecycle.Of(lead).CheckEnd() is { } ended)
             {
-                return CrmResult<long>.Conflict($"The lead is already {lead.Status}.");
+                return ended.As<long>();
             }
             var reason = string.IsNullOrWhiteSpace(r.Reason) ? null : r.Reason.Trim();
             if (r.JunkReasonId is not null)

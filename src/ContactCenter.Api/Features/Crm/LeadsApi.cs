@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Fields;
@@ -34,7 +33,7 @@ public static class LeadsApi
         CrmHttp.Created(await service.CreateAsync(CurrentUser.From(principal), request, ct), l => $"/api/leads/{l.Id}");
 
     private static async Task<Results<Ok<LeadDto>, ProblemHttpResult, ValidationProblem>> Patch(
-        long id, JsonObject request, ClaimsPrincipal principal, LeadService service, CancellationToken ct) =>
+        long id, LeadPatch request, ClaimsPrincipal principal, LeadService service, CancellationToken ct) =>
         CrmHttp.Ok(await service.PatchAsync(CurrentUser.From(principal), id, request, ct));
 
     private static async Task<Results<Ok<LeadService.ConvertResult>, ProblemHttpResult, ValidationProblem>> Convert(

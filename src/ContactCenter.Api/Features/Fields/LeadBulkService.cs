@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
 
@@ -65,8 +66,8 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
         {
             var result = action switch
             {
-                "assign" => (await leads.PatchAsync(me, id, new JsonObject { ["assigneeId"] = body["assigneeId"]?.DeepClone() }, ct)).As<object>(),
-                "status" => (await leads.PatchAsync(me, id, new JsonObject { ["status"] = body["status"]!.DeepClone() }, ct)).As<object>(),
+                "assign" => (await leads.PatchAsync(me, id, new LeadPatch { AssigneeId = Optional<long?>.Of(body["assigneeId"]?.GetValue<long>()) }, ct)).As<object>(),
+                "status" => (await leads.PatchAsync(me, id, new LeadPatch { Status = Optional<string?>.Of(body["status"]!.GetValue<string>()) }, ct)).As<object>(),
                 _ => (await leads.JunkAsync(me, id, new LeadService.JunkRequest(null, body["junkReasonId"]!.GetValue<long>()), ct)).As<object>(),
             };
             items.Add(result.Status switch

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OpenApi;
 using Scalar.AspNetCore;
 
 namespace ContactCenter.Api.Infrastructure.OpenApi;
@@ -16,6 +17,9 @@ public static class OpenApiExtensions
         builder.Services.AddOpenApi(DocumentName, options =>
         {
             options.AddSchemaTransformer<WireTypesSchemaTransformer>();
+            options.AddSchemaTransformer<OptionalSchemaTransformer>();
+            options.CreateSchemaReferenceId = type =>
+                OptionalSchemaTransformer.IsOptional(type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddOperationTransformer<RouteTagsTransformer>();
             options.AddOperationTransformer<AuthResponsesTransformer>();
             options.AddOperationTransformer<ProblemResponsesTransformer>();

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace ContactCenter.Api.Infrastructure;
+
+/// <summary>
+/// Reads a present PATCH field with the rules the services applied to raw JSON nodes (`GetValue&lt;T&gt;()`): a string only
+/// from a JSON string, a time only from a JSON string that parses as one, a long or decimal only from a JSON number that
+/// fits, a bool only from true/false, and JSON null as null. Anything else is <see cref="Optional{T}.Malformed"/>, never
+/// an exception, so each service keeps its own 400.
+/// A <see cref="JsonNode"/> field takes any JSON, read with the request's options (as the raw object was).
+/// </summary>
+public sealed class OptionalConverter<T> : JsonConverter<Optional<T>>
+{
+    private static readonly Type Target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+
+    public override bool HandleNull => true;
+
+    public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return Optional<T>.Of(default!);
+        }
+        if (typeof(JsonNode).IsAssignableFrom(Target))
+        {
+            return Optional<T>.Of((T)(object)JsonSerializer.Deserialize<JsonNode>(ref reader, options)!);
+        }
+        object? value = reader.TokenType switch
+        {
+            JsonTokenType.String when Target == typeof(string) => reader.GetString(),
+            JsonTokenType.Number when Target == typeof(long) && reader.TryGetInt64(out var whole) => whole,
+            JsonTokenType.Number when Target == typeof(decimal) && reader.TryGetDecimal(out var number) => number,
+            JsonTokenType.True or JsonTokenType.False when Target == typeof(bool) => reader.GetBoolean(),
+            JsonTokenType.String when Target == typeof(DateTimeOffset)
+                && DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) => time,
+            _ => null,
+        };
+        if (value is null)
+        {
+            reader.Skip(); // past an object or array sent where a plain value belongs
+            return Optional<T>.Malformed;
+        }
+        return Optional<T>.Of((T)value);
+    }
+
+    public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value.Value, options);
+}
