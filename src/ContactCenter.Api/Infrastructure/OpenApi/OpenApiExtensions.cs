@@ -20,6 +20,7 @@ public static class OpenApiExtensions
             options.AddOperationTransformer<AuthResponsesTransformer>();
             options.AddOperationTransformer<ProblemResponsesTransformer>();
             options.AddDocumentTransformer<HealthPathsTransformer>();
+            options.AddDocumentTransformer<HubPayloadsTransformer>();
             options.AddDocumentTransformer<ApiDocumentTransformer>();
         });
         return builder;

@@ -10,6 +10,7 @@ import { useHubEvent, useJoined } from '../live';
 import { useNavigate } from 'react-router';
 import type { AppNotification } from '../types';
 import './notify.css';
+import { labelOf } from '../strings';
 
 /**
  * The header's bell: unread count (live), a panel of notifications, desktop notification and sound for new ones. The
@@ -34,7 +35,7 @@ export function NotificationBell() {
   useEffect(() => { loadSettings().catch(() => undefined); }, []);
   // The cache has the new one already (lib/hubCache.ts): here only what the user sees and hears of it.
   useHubEvent('notification', (n) => {
-    showDesktop(t(`kind_${n.kind}`), n.text, `cc-notification-${n.id}`, () => void openItem(n));
+    showDesktop(labelOf(t, 'kind_', n.kind), n.text, `cc-notification-${n.id}`, () => void openItem(n));
     beep();
   });
 
@@ -83,7 +84,7 @@ export function NotificationBell() {
               {items.map((n) => (
                 <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-kind={n.kind}>
                   <button type="button" onClick={() => void openItem(n)}>
-                    <span className="notify-kind">{t(`kind_${n.kind}`)}</span>
+                    <span className="notify-kind">{labelOf(t, 'kind_', n.kind)}</span>
                     <span className="notify-text">{n.text}</span>
                     <time className="muted" dateTime={n.createdAt}>{shortTime(n.createdAt, locale)}</time>
                   </button>

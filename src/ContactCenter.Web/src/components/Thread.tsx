@@ -16,6 +16,7 @@ import { SnoozeMenu } from './SnoozeMenu';
 import { fullTime } from '../lib/format';
 import { LabelChips } from './labels/LabelChips';
 import { LabelPicker } from './labels/LabelPicker';
+import { labelOf } from '../strings';
 
 /** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
 export interface TakenAway { assignee: Ref | null }
@@ -188,7 +189,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
         {onBack && <button type="button" className="narrow-back" onClick={onBack} aria-label={t('backToList')} data-testid="thread-back">←</button>}
         <div className="thread-title">
           <h2><ChannelIcon kind={current.channel.kind} /> {details?.contact.name ?? current.contact.name}</h2>
-          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span>
+          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{labelOf(t, 'status_', current.status)}</span>
             {current.status === 'snoozed' && current.snoozedUntil && (
               <> · <span className="snoozed-until" data-testid="snoozed-until">{t('snoozedUntil', { time: fullTime(current.snoozedUntil, locale) })}</span></>
             )}</span>
