@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
-import { api, query } from '../lib/api';
+import { body, client as apiClient } from '../api/client';
+import { api } from '../lib/api';
 import { applyRead, notificationItems, unreadOf, type NotificationPage, type NotificationPages } from '../lib/notificationCache';
 import { keys } from '../lib/queryClient';
 import { beep, loadSettings, showDesktop, targetOf } from '../lib/notifications';
@@ -25,7 +26,7 @@ export function NotificationBell() {
   const root = useRef<HTMLDivElement>(null);
   const notifications = useInfiniteQuery({
     queryKey: keys.notifications,
-    queryFn: async ({ pageParam }) => { await joined(); return api<NotificationPage>(`/api/notifications${query({ cursor: pageParam })}`); },
+    queryFn: async ({ pageParam }): Promise<NotificationPage> => { await joined(); return body(apiClient.GET('/api/notifications', { params: { query: { cursor: pageParam ?? undefined } } })); },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
