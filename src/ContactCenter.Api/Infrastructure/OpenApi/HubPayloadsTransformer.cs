@@ -18,7 +18,7 @@ public sealed class HubPayloadsTransformer : IOpenApiDocumentTransformer
     private static readonly NullabilityInfoContext Nullability = new();
 
     /// <summary>The parameter types of the hub client's events, in declaration order, each once.</summary>
-    public static IReadOnlyList<Type> PayloadTypes { get; } = typeof(IInboxClient)
+    private static readonly IReadOnlyList<Type> PayloadTypes = typeof(IInboxClient)
         .GetMethods(BindingFlags.Public | BindingFlags.Instance)
         .SelectMany(m => m.GetParameters()).Select(p => p.ParameterType).Distinct().ToList();
 
