@@ -7,7 +7,7 @@ using Microsoft.OpenApi;
 namespace ContactCenter.Api.Infrastructure.OpenApi;
 
 /// <summary>
-/// The payload records of the `/hubs/inbox` events are component schemas of the document, named by their type, like
+/// The payload records of the `/hubs/inbox` events are component schemas of the document, named as <see cref="SchemaIds"/> names them, like
 /// the REST records: the web app types its hub handlers from the same generated file as its REST calls. The types are
 /// read by reflection from <see cref="IInboxClient"/>, so a new event is described without touching this class.
 /// A schema made here inlines the records it holds; a property whose record is a component already becomes a
@@ -26,11 +26,11 @@ public sealed class HubPayloadsTransformer : IOpenApiDocumentTransformer
     {
         document.Components ??= new OpenApiComponents();
         var components = document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        foreach (var type in PayloadTypes.Where(t => !components.ContainsKey(t.Name)))
+        foreach (var type in PayloadTypes.Where(t => !components.ContainsKey(SchemaIds.Of(t))))
         {
             var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
             ReferToComponents(document, type, schema);
-            document.AddComponent(type.Name, schema);
+            document.AddComponent(SchemaIds.Of(type), schema);
         }
     }
 
@@ -45,11 +45,11 @@ public sealed class HubPayloadsTransformer : IOpenApiDocumentTransformer
             var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             var held = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (!schema.Properties.ContainsKey(name) || held.IsPrimitive || held == typeof(string)
-                || document.Components!.Schemas!.ContainsKey(held.Name) is false)
+                || document.Components!.Schemas!.ContainsKey(SchemaIds.Of(held)) is false)
             {
                 continue;
             }
-            IOpenApiSchema reference = new OpenApiSchemaReference(held.Name, document);
+            IOpenApiSchema reference = new OpenApiSchemaReference(SchemaIds.Of(held), document);
             schema.Properties[name] = Nullability.Create(property).ReadState == NullabilityState.Nullable
                 ? new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, reference] }
                 : reference;

@@ -15,6 +15,7 @@ public static class OpenApiExtensions
     {
         builder.Services.AddOpenApi(DocumentName, options =>
         {
+            options.CreateSchemaReferenceId = SchemaIds.Create;
             options.AddSchemaTransformer<WireTypesSchemaTransformer>();
             options.AddOperationTransformer<RouteTagsTransformer>();
             options.AddOperationTransformer<AuthResponsesTransformer>();
