@@ -4,7 +4,7 @@ namespace ContactCenter.Api.Realtime;
 
 /// <summary>
 /// Server-to-client events of `/hubs/inbox`. The method names are the wire names of API.md, hence camelCase.
-/// Each takes one record made for clients.
+/// Each takes one record made for clients; the OpenAPI document describes every one (<c>HubPayloadsTransformer</c>).
 /// </summary>
 #pragma warning disable IDE1006 // Naming: these are wire names.
 public interface IInboxClient
@@ -22,11 +22,14 @@ public interface IInboxClient
 
     Task typing(TypingEvent typing);
 
-    Task activityDue(object activity);
+    /// <summary>An activity of the user's became due (CRM scheduler); sent to its assignee only.</summary>
+    Task activityDue(Features.Crm.ActivityDto activity);
 
-    Task queueChanged(object queue);
+    /// <summary>The waiting queue, who is online and the SLA breaches changed; sent to admins and supervisors.</summary>
+    Task queueChanged(Features.Routing.QueueStats queue);
 
-    Task slaBreached(object breach);
+    /// <summary>A conversation went past its SLA target; sent to admins and supervisors.</summary>
+    Task slaBreached(Features.Routing.SlaBreach breach);
 
     /// <summary>A deal the user sees was created or changed (CRM): its kanban card.</summary>
     Task dealUpdated(Features.Crm.DealCard deal);

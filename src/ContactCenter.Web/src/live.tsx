@@ -1,11 +1,12 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, getToken } from './lib/api';
+import { body, client as apiClient } from './api/client';
+import { getToken } from './lib/api';
 import { feedCache } from './lib/hubCache';
 import { keys } from './lib/queryClient';
 import { Realtime, type HubEvents } from './lib/realtime';
 import { useMe } from './session';
-import type { ConversationDetails, Counters } from './types';
+import type { Counters } from './types';
 
 interface Live { hub: Realtime }
 const LiveContext = createContext<Live | null>(null);
@@ -20,7 +21,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     hub.start();
     (window as unknown as { __cc: unknown }).__cc = { hub };
     // A dropped link may be the server closing a revoked token's connections: a 401 here ends the session.
-    const off = hub.onLinkLost(() => { api('/api/auth/me').catch(() => undefined); });
+    const off = hub.onLinkLost(() => { apiClient.GET('/api/auth/me').catch(() => undefined); });
     return () => { off(); void hub.stop(); };
   }, [hub]);
 
@@ -35,7 +36,7 @@ export function useConversation(id: string | null) {
   return useQuery({
     queryKey: keys.conversation(id ?? ''),
     enabled: id != null,
-    queryFn: async () => { await hub.whenJoined(); return api<ConversationDetails>(`/api/conversations/${encodeURIComponent(id!)}`); },
+    queryFn: async () => { await hub.whenJoined(); return body(apiClient.GET('/api/conversations/{id}', { params: { path: { id: Number(id) } } })); },
   });
 }
 
@@ -44,7 +45,7 @@ export function useCounters(): Counters | null {
   const { hub } = useLive();
   return useQuery({
     queryKey: keys.counters,
-    queryFn: async () => { await hub.whenJoined(); return api<Counters>('/api/counters'); },
+    queryFn: async () => { await hub.whenJoined(); return body(apiClient.GET('/api/counters')); },
   }).data ?? null;
 }
 

@@ -610,3 +610,12 @@ export type StringKey = keyof Strings | PluralKey;
 
 export const languages = { en, ru } as const;
 export type Language = keyof typeof languages;
+
+/**
+ * The label of a server's open string (a status, a notification kind — the API types them as strings): the key
+ * `prefix + value` when the table has it, else the value itself, so a value newer than this app still shows.
+ */
+export function labelOf(t: (key: StringKey) => string, prefix: string, value: string): string {
+  const key = prefix + value;
+  return Object.hasOwn(en, key) ? t(key as keyof Strings) : value;
+}

@@ -16,6 +16,7 @@ public static class OpenApiExtensions
     {
         builder.Services.AddOpenApi(DocumentName, options =>
         {
+            options.CreateSchemaReferenceId = SchemaIds.Create;
             options.AddSchemaTransformer<WireTypesSchemaTransformer>();
             options.AddSchemaTransformer<OptionalSchemaTransformer>();
             options.CreateSchemaReferenceId = type =>
@@ -24,6 +25,7 @@ public static class OpenApiExtensions
             options.AddOperationTransformer<AuthResponsesTransformer>();
             options.AddOperationTransformer<ProblemResponsesTransformer>();
             options.AddDocumentTransformer<HealthPathsTransformer>();
+            options.AddDocumentTransformer<HubPayloadsTransformer>();
             options.AddDocumentTransformer<ApiDocumentTransformer>();
         });
         return builder;

@@ -2,7 +2,7 @@
 import { applyUpdated, listItems, type ListPages } from '../lib/inboxCache';
 import type { ListFilter } from '../lib/inboxList';
 import type { HubEvents, Realtime } from '../lib/realtime';
-import type { ConversationSummary, Id } from '../types';
+import type { ConversationSummary, DealCard, Id } from '../types';
 
 /** Pages as read from the server, each but the last with a next cursor. */
 export const pagesOf = (...pages: ConversationSummary[][]): ListPages => ({
@@ -29,3 +29,9 @@ export function fakeHub() {
   const raise = <E extends keyof HubEvents>(name: E, payload: HubEvents[E]) => (handlers.get(name) ?? []).forEach((h) => h(payload as never));
   return { hub, raise };
 }
+
+/** A deal's board card as the server writes it (hub `dealUpdated`, a board column's deals). */
+export const dealCard = (id: number, changes: Partial<DealCard> = {}): DealCard => ({
+  id, title: `D${id}`, amount: 0, currency: 'EUR', pipelineId: 1, stageId: 1, contact: null, assignee: null, outcome: null,
+  nextActivity: null, stageEnteredAt: '2026-01-01T10:00:00Z', createdAt: '2026-01-01T10:00:00Z', ...changes,
+});

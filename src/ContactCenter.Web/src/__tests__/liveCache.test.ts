@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { feedCache } from '../lib/hubCache';
 import { applyNotification, applyRead, notificationItems, unreadOf, type NotificationPages } from '../lib/notificationCache';
 import { keys, makeQueryClient } from '../lib/queryClient';
-import type { AppNotification, DealCard } from '../types';
-import { fakeHub } from './cacheFixtures';
+import type { AppNotification } from '../types';
+import { dealCard, fakeHub } from './cacheFixtures';
 
 const note = (id: number, readAt: string | null = null): AppNotification =>
-  ({ id, kind: 'assigned', text: `n${id}`, createdAt: '2026-01-01T10:00:00Z', readAt });
+  ({ id, kind: 'assigned', text: `n${id}`, conversationId: null, dealId: null, activityId: null, createdAt: '2026-01-01T10:00:00Z', readAt });
 const bell = (unread: number, ...pages: AppNotification[][]): NotificationPages => ({
   pages: pages.map((items, i) => ({ items, unread, nextCursor: i < pages.length - 1 ? `c${i + 1}` : null })),
   pageParams: pages.map((_, i) => (i === 0 ? null : `c${i}`)),
@@ -39,7 +39,7 @@ describe('deal events into the query cache', () => {
     client.setQueryData(keys.board('1', '7'), { stages: [] });
     client.setQueryData(keys.board('2', ''), { stages: [] });
     client.setQueryData(keys.overdue, []);
-    raise('dealUpdated', { id: 5, pipelineId: 1 } as unknown as DealCard);
+    raise('dealUpdated', dealCard(5, { pipelineId: 1 }));
     expect(client.getQueryState(keys.board('1', ''))?.isInvalidated).toBe(true);
     expect(client.getQueryState(keys.board('1', '7'))?.isInvalidated).toBe(true);
     expect(client.getQueryState(keys.overdue)?.isInvalidated).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { languages } from '../strings';
 import { byActivity, type ListFilter } from '../lib/inboxList';
-import { push } from './cacheFixtures';
+import { dealCard, push } from './cacheFixtures';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, isInlineImage, messageSnippet, smsSegments } from '../lib/format';
 import { backoffDelay, Realtime } from '../lib/realtime';
@@ -88,13 +88,15 @@ describe('reconnect backoff', () => {
 
 describe('deals board', () => {
   it('moving a card changes both columns\' counts and sums', () => {
-    const board: Board = { stages: [
-      { stageId: 1, name: 'New', count: 1, totalAmount: 100, deals: [{ id: 9, title: 'D', amount: 100 }] },
-      { stageId: 2, name: 'Won', count: 0, totalAmount: 0, deals: [] },
+    const column = { semantic: 'open', order: 1, nextCursor: null };
+    const board: Board = { pipelineId: 1, name: 'Sales', stages: [
+      { ...column, stageId: 1, name: 'New', count: 1, totalAmount: 100, deals: [dealCard(9, { amount: 100 })] },
+      { ...column, stageId: 2, name: 'Won', count: 0, totalAmount: 0, deals: [] },
     ] };
     const moved = moveCard(board, 9, 2);
     expect(moved.stages.map((s) => [s.count, s.totalAmount])).toEqual([[0, 0], [1, 100]]);
-    expect(moveCard(moved, 9, 1)).toEqual({ stages: [{ ...board.stages[0], deals: [{ id: 9, title: 'D', amount: 100, stageId: 1 }] }, board.stages[1]] });
+    expect(moved.stages[1].deals[0].stageId).toBe(2);
+    expect(moveCard(moved, 9, 1)).toEqual(board);
   });
 });
 

@@ -4,10 +4,14 @@ import { keys, makeQueryClient } from '../lib/queryClient';
 import { applyConversation, applyMessage, threadMessages, type ThreadPages } from '../lib/threadCache';
 import type { ConversationDetails, ConversationSummary, Message } from '../types';
 import { fakeHub } from './cacheFixtures';
+import type { Schemas } from '../api/client';
 
-const msg = (id: number, at: string, patch: Partial<Message> = {}): Message => ({
+type MessageDto = Schemas['MessageDto'];
+
+/** A message as the server writes it (the hub's `messageCreated` payload). */
+const msg = (id: number, at: string, patch: Partial<MessageDto> = {}): MessageDto => ({
   id, conversationId: 1, direction: 'inbound', text: `m${id}`, html: null, attachments: [],
-  sender: { type: 'contact', id: 9, name: 'Ann' }, status: 'received' as Message['status'], error: null, externalId: null, createdAt: at, ...patch,
+  sender: { type: 'contact', id: 9, name: 'Ann' }, status: 'received', error: null, externalId: null, createdAt: at, ...patch,
 });
 // Newest page first, older pages after (as the thread reads them).
 const thread = (...pages: Message[][]): ThreadPages => ({
@@ -59,7 +63,7 @@ describe('message events into the query cache', () => {
     client.setQueryData(keys.thread('1', '1'), thread([msg(1, '2026-01-01T10:01:00Z')]));
     client.setQueryData(keys.thread('2', null), thread([msg(8, '2026-01-01T10:01:00Z', { conversationId: 2 })]));
     raise('messageCreated', msg(2, '2026-01-01T10:02:00Z'));
-    raise('messageUpdated', msg(1, '2026-01-01T10:01:00Z', { status: 'read' as Message['status'] }));
+    raise('messageUpdated', msg(1, '2026-01-01T10:01:00Z', { status: 'read' }));
     expect(ids(client.getQueryData(keys.thread('1', null)))).toEqual([1, 2]);
     expect(ids(client.getQueryData(keys.thread('1', '1')))).toEqual([1, 2]);
     expect(threadMessages(client.getQueryData(keys.thread('1', null)))[0].status).toBe('read');

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n';
+import { body as answer, client } from '../api/client';
 import { api, ApiError, query } from '../lib/api';
 import { fileSize, messageSnippet, newClientId, smsSegments } from '../lib/format';
 import { useLive } from '../live';
@@ -91,6 +92,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
     form.append('file', file, file.name);
     const settle = (patch: Partial<PendingFile>) => setFiles((list) => list.map((f) => (f.key === key ? { ...f, ...patch } : f)));
     try {
+      // A multipart upload: lib/api sends FormData (openapi-fetch would need a body serializer for it).
       settle({ attachment: await api<Attachment>(`/api/conversations/${encodeURIComponent(conversationId)}/attachments`, { form }) });
     } catch (e) {
       const err = e as ApiError;
@@ -125,20 +127,21 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
     mentioned.current = [];
     onOptimistic({
       id: tempId, conversationId, direction: note ? 'note' : 'outbound', text: body, html: null, attachments: sent.map((f) => f.attachment!),
-      sender: { type: 'user', id: me.id, name: me.name }, status: 'queued', error: null, externalId: null,
-      createdAt: new Date().toISOString(), replyToId: answering?.id ?? null, pending: true,
+      sender: { type: 'user', id: Number(me.id), name: me.name }, status: 'queued', error: null, externalId: null,
+      createdAt: new Date().toISOString(), replyToId: answering ? Number(answering.id) : null, pending: true,
     });
     setText('');
     setError(null);
     try {
-      const message = await api<Message>(`/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      const message = await answer(client.POST('/api/conversations/{id}/messages', {
+        params: { path: { id: Number(conversationId) } },
         body: {
           text: body, clientMessageId, private: note,
           ...(sent.length > 0 ? { attachmentIds: sent.map((f) => f.attachment!.id) } : {}),
-          ...(answering ? { replyToMessageId: answering.id } : {}),
-          ...(mentionUserIds.length > 0 ? { mentionUserIds } : {}),
+          ...(answering ? { replyToMessageId: Number(answering.id) } : {}),
+          ...(mentionUserIds.length > 0 ? { mentionUserIds: mentionUserIds.map(Number) } : {}),
         },
-      });
+      }));
       onSettled(tempId, message);
       setFiles((list) => list.filter((f) => !sent.includes(f)));
       if (answering) onCancelReply();

@@ -5,6 +5,7 @@ import { fullTime, shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
 import { sameId, type ConversationSummary, type Id } from '../types';
+import { labelOf } from '../strings';
 
 interface Props {
   items: ConversationSummary[]; selectedId: Id | null; loading: boolean; hasMore: boolean;
@@ -116,7 +117,7 @@ export function ConversationList({ items, selectedId, loading, hasMore, onMore, 
                 )}
               </span>
               <span className="conv-meta">
-                {c.assignee ? c.assignee.name : t('unassigned')} · {t(`status_${c.status}`)}
+                {c.assignee ? c.assignee.name : t('unassigned')} · {labelOf(t, 'status_', c.status)}
                 {c.status === 'snoozed' && c.snoozedUntil && (
                   <> · <span className="snoozed-until">{t('snoozedUntil', { time: fullTime(c.snoozedUntil, locale) })}</span></>
                 )}

@@ -1,6 +1,6 @@
 import { useEffect, useState, type RefObject } from 'react';
 import { useI18n } from '../i18n';
-import { api, query } from '../lib/api';
+import { body, client } from '../api/client';
 import type { Id } from '../types';
 import './notify.css';
 
@@ -40,7 +40,7 @@ export function MentionPicker({ area, text, onText, onPick }: Props) {
     if (q === null) { setFound([]); return; }
     const ctrl = new AbortController();
     const timer = window.setTimeout(() => {
-      api<Colleague[]>(`/api/colleagues${query({ q })}`, { signal: ctrl.signal }).then((list) => { setFound(list); setActive(0); }).catch(() => undefined);
+      body(client.GET('/api/colleagues', { params: { query: { q } }, signal: ctrl.signal })).then((list) => { setFound(list); setActive(0); }).catch(() => undefined);
     }, 120);
     return () => { window.clearTimeout(timer); ctrl.abort(); };
   }, [q]);

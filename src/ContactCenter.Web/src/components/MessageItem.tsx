@@ -8,6 +8,7 @@ import type { Attachment, Message } from '../types';
 import { AutomatedBadge } from './AutomatedBadge';
 import { CallView } from './CallView';
 import { AttachIcon, ReplyIcon } from './Icons';
+import { labelOf } from '../strings';
 
 interface Props {
   message: Message; onRetry: (m: Message) => void;
@@ -69,7 +70,7 @@ function Ticks({ message }: { message: Message }) {
   if (message.pending) return <span className="ticks pending" data-testid="ticks" title={t('sending')} aria-label={t('sending')}>◷</span>;
   const s = message.status;
   const symbol = s === 'queued' ? '◷' : s === 'sent' ? '✓' : s === 'delivered' || s === 'read' ? '✓✓' : s === 'failed' ? '⚠' : '';
-  return <span className={`ticks ${s}`} data-testid="ticks" title={t(`status_${s}`)} aria-label={t(`status_${s}`)}>{symbol}</span>;
+  return <span className={`ticks ${s}`} data-testid="ticks" title={labelOf(t, 'status_', s)} aria-label={labelOf(t, 'status_', s)}>{symbol}</span>;
 }
 
 function AttachmentView({ attachment: a }: { attachment: Attachment }) {

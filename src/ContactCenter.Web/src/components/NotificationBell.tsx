@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
-import { api, query } from '../lib/api';
+import { body, client as apiClient } from '../api/client';
+import { api } from '../lib/api';
 import { applyRead, notificationItems, unreadOf, type NotificationPage, type NotificationPages } from '../lib/notificationCache';
 import { keys } from '../lib/queryClient';
 import { beep, loadSettings, showDesktop, targetOf } from '../lib/notifications';
@@ -10,6 +11,7 @@ import { useHubEvent, useJoined } from '../live';
 import { useNavigate } from 'react-router';
 import type { AppNotification } from '../types';
 import './notify.css';
+import { labelOf } from '../strings';
 
 /**
  * The header's bell: unread count (live), a panel of notifications, desktop notification and sound for new ones. The
@@ -24,7 +26,7 @@ export function NotificationBell() {
   const root = useRef<HTMLDivElement>(null);
   const notifications = useInfiniteQuery({
     queryKey: keys.notifications,
-    queryFn: async ({ pageParam }) => { await joined(); return api<NotificationPage>(`/api/notifications${query({ cursor: pageParam })}`); },
+    queryFn: async ({ pageParam }): Promise<NotificationPage> => { await joined(); return body(apiClient.GET('/api/notifications', { params: { query: { cursor: pageParam ?? undefined } } })); },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -34,7 +36,7 @@ export function NotificationBell() {
   useEffect(() => { loadSettings().catch(() => undefined); }, []);
   // The cache has the new one already (lib/hubCache.ts): here only what the user sees and hears of it.
   useHubEvent('notification', (n) => {
-    showDesktop(t(`kind_${n.kind}`), n.text, `cc-notification-${n.id}`, () => void openItem(n));
+    showDesktop(labelOf(t, 'kind_', n.kind), n.text, `cc-notification-${n.id}`, () => void openItem(n));
     beep();
   });
 
@@ -83,7 +85,7 @@ export function NotificationBell() {
               {items.map((n) => (
                 <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-kind={n.kind}>
                   <button type="button" onClick={() => void openItem(n)}>
-                    <span className="notify-kind">{t(`kind_${n.kind}`)}</span>
+                    <span className="notify-kind">{labelOf(t, 'kind_', n.kind)}</span>
                     <span className="notify-text">{n.text}</span>
                     <time className="muted" dateTime={n.createdAt}>{shortTime(n.createdAt, locale)}</time>
                   </button>

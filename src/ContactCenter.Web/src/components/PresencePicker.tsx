@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
-import { api } from '../lib/api';
+import { client } from '../api/client';
 import { useHubEvent } from '../live';
 
 type Presence = 'online' | 'away';
@@ -13,7 +13,7 @@ export function PresencePicker() {
   const [available, setAvailable] = useState(true);
 
   const send = (status: Presence) =>
-    api('/api/presence', { body: { status } }).then(() => setAvailable(true)).catch((e) => { if (e?.notAvailable) setAvailable(false); });
+    client.POST('/api/presence', { body: { status } }).then(() => setAvailable(true)).catch((e) => { if (e?.notAvailable) setAvailable(false); });
 
   useEffect(() => { localStorage.setItem(Key, presence); void send(presence); }, [presence]);
   // A new hub connection counts as online on the server: say "away" again after a reconnect.

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
-import { api, ApiError, query } from '../lib/api';
+import { body as answer, client as apiClient } from '../api/client';
+import { api, ApiError } from '../lib/api';
 import { writeEach } from '../lib/hubCache';
 import { keys } from '../lib/queryClient';
 import { applyMessage, threadMessages, type ThreadPage, type ThreadPages } from '../lib/threadCache';
@@ -16,6 +17,7 @@ import { SnoozeMenu } from './SnoozeMenu';
 import { fullTime } from '../lib/format';
 import { LabelChips } from './labels/LabelChips';
 import { LabelPicker } from './labels/LabelPicker';
+import { labelOf } from '../strings';
 
 /** The conversation left the caller's sight while open (a colleague took it): to whom, when the server said. */
 export interface TakenAway { assignee: Ref | null }
@@ -49,9 +51,11 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   const [handedTo, setHandedTo] = useState<string | null>(null);
   const thread = useInfiniteQuery({
     queryKey: keys.thread(conversationId, focusMessageId),
-    queryFn: async ({ pageParam }) => {
+    queryFn: async ({ pageParam }): Promise<ThreadPage> => {
       await hub.whenJoined();
-      return api<ThreadPage>(`/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ limit: 50, ...pageParam })}`);
+      const { around, after, cursor } = pageParam;
+      const page = { limit: 50, around: around ? Number(around) : undefined, after, cursor };
+      return answer(apiClient.GET('/api/conversations/{id}/messages', { params: { path: { id: Number(conversationId) }, query: page } }));
     },
     initialPageParam: { around: focusMessageId } as PageParam,
     getNextPageParam: (last): PageParam | undefined => (last.nextCursor ? { cursor: last.nextCursor } : undefined),
@@ -76,6 +80,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   const write = useCallback((m: Message, created: boolean) =>
     writeEach<ThreadPages>(client, keys.messages(conversationId), (data) => applyMessage(data, m, created)), [client, conversationId]);
 
+  // lib/api: the document names two records UserDto and describes this list with the other one (see docs/web-app.md).
   useEffect(() => { api<UserListItem[]>('/api/users').then(setUsers).catch(() => setUsers([])); }, []);
 
   useHubEvent('messageCreated', (m) => {
@@ -116,6 +121,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     if (lastMarked.current === key) return;
     lastMarked.current = key;
     void hub.invoke('MarkRead', details.id, newest.id).then((ok) => {
+      // lib/api: the document describes this body as a bare JSON object, which the generated type cannot fill.
       if (!ok) return api(`/api/conversations/${encodeURIComponent(conversationId)}/read`, { body: { upToMessageId: newest.id } }).catch(() => undefined);
     });
   }, [messages, details, current, hub, conversationId]);
@@ -152,7 +158,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
 
   async function retry(m: Message) {
     try {
-      await api(`/api/messages/${encodeURIComponent(String(m.id))}/retry`, { method: 'POST' });
+      await apiClient.POST('/api/messages/{id}/retry', { params: { path: { id: Number(m.id) } } });
       write({ ...m, status: 'queued', error: null }, false);
     } catch (e) {
       setError((e as Error).message);
@@ -173,7 +179,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     }
     // Read back what the server made of it (a resolve may also assign): the header shows that, push or no push.
     // A 404 here means the caller handed it to a colleague and no longer sees it: the removal push says so, not an error.
-    await api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}`).then(show).catch(() => undefined);
+    await answer(apiClient.GET('/api/conversations/{id}', { params: { path: { id: Number(conversationId) } } })).then(show).catch(() => undefined);
   }
 
   const loadError = detailsQuery.error ?? thread.error;
@@ -188,7 +194,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
         {onBack && <button type="button" className="narrow-back" onClick={onBack} aria-label={t('backToList')} data-testid="thread-back">←</button>}
         <div className="thread-title">
           <h2><ChannelIcon kind={current.channel.kind} /> {details?.contact.name ?? current.contact.name}</h2>
-          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{t(`status_${current.status}`)}</span>
+          <span className="muted">{current.channel.name} · <span data-testid="conversation-status">{labelOf(t, 'status_', current.status)}</span>
             {current.status === 'snoozed' && current.snoozedUntil && (
               <> · <span className="snoozed-until" data-testid="snoozed-until">{t('snoozedUntil', { time: fullTime(current.snoozedUntil, locale) })}</span></>
             )}</span>

@@ -1,4 +1,6 @@
-// fetch with the bearer token and problem details turned into ApiError.
+// fetch with the bearer token and problem details turned into ApiError. New calls go through the generated client
+// (api/client.ts); this stays for multipart uploads (`form`), blob downloads (`request`, `blobUrl`) and the calls
+// whose request body the OpenAPI document cannot type yet (docs/web-app.md, "API calls").
 import type { Session } from '../types';
 
 export class ApiError extends Error {

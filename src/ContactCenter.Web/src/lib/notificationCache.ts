@@ -1,6 +1,6 @@
 // Pure functions from the notification hub events to the cached pages of the caller's notification centre.
 import type { InfiniteData } from '@tanstack/react-query';
-import { sameId, type AppNotification, type Id } from '../types';
+import { sameId, type AppNotification, type NotificationsRead } from '../types';
 
 /** One page of GET /api/notifications: newest first, and how many are unread in all. */
 export interface NotificationPage { items: AppNotification[]; unread: number; nextCursor: string | null }
@@ -23,7 +23,7 @@ export function applyNotification(data: NotificationPages, n: AppNotification): 
 }
 
 /** Applies `notificationsRead` (or a mark-read answer): these ids, or all, are read at `now`; `unread` is what is left. */
-export function applyRead(data: NotificationPages, r: { ids: Id[]; all: boolean; unread: number }, now: string): NotificationPages {
+export function applyRead(data: NotificationPages, r: NotificationsRead, now: string): NotificationPages {
   const read = (n: AppNotification) => (r.all || r.ids.some((id) => sameId(id, n.id)) ? { ...n, readAt: n.readAt ?? now } : n);
   return { ...data, pages: data.pages.map((p, i) => ({ ...p, items: p.items.map(read), unread: i === 0 ? r.unread : p.unread })) };
 }

@@ -4,28 +4,34 @@
 // push-follow something make their first REST read after the connection has joined its groups (`whenJoined`),
 // so nothing pushed between that read and the join is missed.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
-import type { AppNotification, Counters, ConversationSummary, DealCard, Id, Lead, Message, QueueStats, Ref, SlaBreach, TypingEvent } from '../types';
+import type { Schemas } from '../api/client';
 
+/**
+ * The server's events (IInboxClient) and their payloads: the server's own records, component schemas of the OpenAPI
+ * document (HubPayloadsTransformer puts every one there, HubPayloadSchemaTests fails when one is missing), generated
+ * into src/api/schema.d.ts with the REST types.
+ */
 export interface HubEvents {
-  messageCreated: Message;
-  messageUpdated: Message;
-  conversationUpdated: ConversationSummary;
-  conversationRemoved: { id: Id; assignee?: Ref | null };
-  countersChanged: Counters;
-  typing: TypingEvent;
-  activityDue: unknown;
-  queueChanged: QueueStats;
-  slaBreached: SlaBreach;
-  dealUpdated: DealCard;
-  leadUpdated: Lead;
+  messageCreated: Schemas['MessageDto'];
+  messageUpdated: Schemas['MessageDto'];
+  conversationUpdated: Schemas['ConversationSummary'];
+  /** The caller can no longer see the conversation (reassigned away); `assignee` says to whom. */
+  conversationRemoved: Schemas['ConversationRef'];
+  countersChanged: Schemas['Counters'];
+  typing: Schemas['TypingEvent'];
+  activityDue: Schemas['ActivityDto'];
+  queueChanged: Schemas['QueueStats'];
+  slaBreached: Schemas['SlaBreach'];
+  dealUpdated: Schemas['DealCard'];
+  leadUpdated: Schemas['LeadDto'];
   /** A new item of the caller's notification centre. */
-  notification: AppNotification;
+  notification: Schemas['NotificationItem'];
   /** Progress of the caller's own CSV import (issue #17). */
-  importProgress: { id: Id; status: string; total: number; processed: number; created: number; merged: number; refused: number };
+  importProgress: Schemas['ImportProgress'];
   /** The user marked notifications read on another device (or this one): `all`, or these ids; `unread` is what is left. */
-  notificationsRead: { ids: Id[]; all: boolean; unread: number };
+  notificationsRead: Schemas['NotificationsRead'];
   /** Emitted by the client after a reconnect, and by the server when it may have dropped events. */
-  resync: { reason: string };
+  resync: Schemas['ResyncEvent'];
 }
 type EventName = keyof HubEvents;
 type Handler<E extends EventName> = (payload: HubEvents[E]) => void;

@@ -3,7 +3,7 @@ import { CannedForm } from '../components/canned/CannedForm';
 import '../components/canned/canned.css';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
-import { api } from '../lib/api';
+import { client } from '../api/client';
 import { filterCanned, type CannedResponse } from '../lib/canned';
 import { explain } from '../lib/errors';
 import { useResource } from '../lib/useResource';
@@ -25,7 +25,7 @@ export function CannedPage() {
   async function remove(r: CannedResponse) {
     if (!window.confirm(t('cannedConfirmDelete', { shortcut: r.shortcut }))) return;
     try {
-      await api(`/api/canned-responses/${encodeURIComponent(String(r.id))}`, { method: 'DELETE' });
+      await client.DELETE('/api/canned-responses/{id}', { params: { path: { id: Number(r.id) } } });
       if (editing !== 'new' && editing?.id === r.id) setEditing(null);
       void list.reload();
     } catch (e) {

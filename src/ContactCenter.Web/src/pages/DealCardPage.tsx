@@ -11,6 +11,7 @@ import { StageBar } from '../components/cards/StageBar';
 import { ContactProfile } from '../components/ContactProfile';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
+import { client } from '../api/client';
 import { api } from '../lib/api';
 import { explain } from '../lib/errors';
 import { money } from '../lib/format';
@@ -109,7 +110,7 @@ export function DealCardPage({ id }: { id: string }) {
             </div>
           </div>
           {losing && <LossDialog deal={d} onCancel={() => setLosing(null)} onLose={async (lossReasonId) => {
-            await api(`${url}/close`, { body: { outcome: 'lost', lossReasonId, stageId: losing.id } });
+            await client.POST('/api/deals/{id}/close', { params: { path: { id: Number(id) } }, body: { outcome: 'lost', lossReasonId: Number(lossReasonId), stageId: Number(losing.id) } });
             setLosing(null);
             void deal.reload();
           }} />}

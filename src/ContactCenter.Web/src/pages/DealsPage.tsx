@@ -3,7 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../components/Dialog';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
-import { api, query } from '../lib/api';
+import { body, client as apiClient } from '../api/client';
+import { api } from '../lib/api';
 import { explain } from '../lib/errors';
 import { keys } from '../lib/queryClient';
 import { statusOf } from '../lib/queryStatus';
@@ -11,13 +12,13 @@ import { useResource } from '../lib/useResource';
 import { useJoined } from '../live';
 import { Link } from 'react-router';
 import { CreateDialog } from '../components/cards/CreateDialog';
-import { overdueFirstKey, type PipelineOverdue } from '../components/cards/cardTypes';
+import { overdueFirstKey } from '../components/cards/cardTypes';
 import { DealBoard } from '../components/board/DealBoard';
 import '../components/cards/cards.css';
 import { sameId, type Board, type DealCard, type Id, type LossReason, type Pipeline, type UserListItem } from '../types';
 
 /** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
-export function moveCard(board: Board, dealId: Id, toStage: Id): Board {
+export function moveCard(board: Board, dealId: Id, toStage: number): Board {
   let card: DealCard | undefined;
   const stages = board.stages.map((s) => {
     const found = s.deals.find((d) => sameId(d.id, dealId));
@@ -28,6 +29,7 @@ export function moveCard(board: Board, dealId: Id, toStage: Id): Board {
   if (!card) return board;
   const moved = { ...card, stageId: toStage };
   return {
+    ...board,
     stages: stages.map((s) => (sameId(s.stageId, toStage)
       ? { ...s, deals: [moved, ...s.deals], count: s.count + 1, totalAmount: s.totalAmount + (moved.amount ?? 0) } : s)),
   };
@@ -46,7 +48,7 @@ export function DealsPage() {
   const [lateFirst, setLateFirst] = useState(() => localStorage.getItem(overdueFirstKey) === '1');
   const client = useQueryClient();
   // The board and the overdue counts are queries; deal events and counter changes invalidate them (lib/hubCache.ts).
-  const overdue = useQuery({ queryKey: keys.overdue, queryFn: () => api<PipelineOverdue[]>('/api/pipelines/overdue') });
+  const overdue = useQuery({ queryKey: keys.overdue, queryFn: () => body(apiClient.GET('/api/pipelines/overdue')) });
   const overdueOf = (id: Id) => overdue.data?.find((o) => sameId(o.pipelineId, id))?.overdue ?? 0;
 
   useEffect(() => {
@@ -58,11 +60,15 @@ export function DealsPage() {
   const board = useQuery({
     queryKey: boardKey,
     enabled: !!pipelineId,
-    queryFn: async () => { await joined(); return api<Board>(`/api/pipelines/${encodeURIComponent(pipelineId)}/board${query({ assigneeId })}`); },
+    queryFn: async () => {
+      await joined();
+      const params = { path: { id: Number(pipelineId) }, query: { assigneeId: assigneeId ? Number(assigneeId) : undefined } };
+      return body(apiClient.GET('/api/pipelines/{id}/board', { params }));
+    },
   });
   const pipeline = pipelines.data?.find((p) => String(p.id) === pipelineId);
 
-  async function move(dealId: Id, toStage: Id) {
+  async function move(dealId: Id, toStage: number) {
     const before = board.data;
     if (!before) return;
     const from = before.stages.find((s) => s.deals.some((d) => sameId(d.id, dealId)));
@@ -80,6 +86,7 @@ export function DealsPage() {
     client.setQueryData<Board>(boardKey, (now) => moveCard(now ?? before, dealId, toStage));
     try {
       setError(null);
+      // lib/api: the document describes this PATCH body as a bare JSON object, which the generated type cannot fill.
       await api(`/api/deals/${encodeURIComponent(String(dealId))}`, { method: 'PATCH', body: { stageId: toStage } });
     } catch (e) {
       client.setQueryData<Board>(boardKey, (now) => (now ? moveCard(now, dealId, from.stageId) : now));
@@ -88,7 +95,7 @@ export function DealsPage() {
   }
 
   async function markLost(dealId: Id, stageId: Id, lossReasonId: Id) {
-    await api(`/api/deals/${encodeURIComponent(String(dealId))}/close`, { body: { outcome: 'lost', lossReasonId, stageId } });
+    await apiClient.POST('/api/deals/{id}/close', { params: { path: { id: Number(dealId) } }, body: { outcome: 'lost', lossReasonId: Number(lossReasonId), stageId: Number(stageId) } });
     setLosing(null);
     setError(null);
     void client.invalidateQueries({ queryKey: boardKey });
@@ -138,7 +145,7 @@ export function DealsPage() {
 }
 
 /** Asks why a deal was lost (the loss reasons an admin keeps), then closes it; cancelling leaves the deal where it was. */
-export function LossDialog({ deal, onCancel, onLose }: { deal: DealCard; onCancel: () => void; onLose: (reasonId: Id) => Promise<void> }) {
+export function LossDialog({ deal, onCancel, onLose }: { deal: { title: string }; onCancel: () => void; onLose: (reasonId: Id) => Promise<void> }) {
   const { t } = useI18n();
   const reasons = useResource<LossReason[]>('/api/loss-reasons');
   const [reasonId, setReasonId] = useState('');

@@ -9,14 +9,14 @@ import { LabelBulkBar } from '../components/labels/LabelBulkBar';
 import { LabelFilter } from '../components/labels/LabelFilter';
 import { useI18n } from '../i18n';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { api, query } from '../lib/api';
+import { body, client as apiClient } from '../api/client';
 import { listItems } from '../lib/inboxCache';
 import { dayBound, type ListFilter } from '../lib/inboxList';
 import { keys } from '../lib/queryClient';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
 import { useConversation, useHubEvent, useJoined } from '../live';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
-import { sameId, type Channel, type ConversationDetails, type ConversationSummary, type Id, type Page } from '../types';
+import { sameId, type Channel, type ConversationDetails, type Id } from '../types';
 
 const FilterKey = 'cc.inboxFilter';
 const PageSize = 30;
@@ -67,19 +67,23 @@ export function InboxPage() {
     const timer = window.setTimeout(() => setFilter((f) => (f.q === searchText ? f : { ...f, q: searchText })), 300);
     return () => window.clearTimeout(timer);
   }, [searchText]);
-  useEffect(() => { api<Channel[]>('/api/channels').then(setChannels).catch(() => setChannels([])); }, []);
+  useEffect(() => { body(apiClient.GET('/api/channels')).then(setChannels).catch(() => setChannels([])); }, []);
 
   // The list lives in the query cache under its filter; hub events update it there (lib/hubCache.ts).
   const list = useInfiniteQuery({
     queryKey: keys.list(filter),
     queryFn: async ({ pageParam }) => {
       await joined();
-      return api<Page<ConversationSummary>>('/api/conversations' + query({
-        view: filter.view, status: filter.status, channelId: filter.channelId, q: filter.q, labelId: filter.labelId, limit: PageSize, cursor: pageParam,
-        assigneeId: filter.assigneeId, unread: filter.unread ? 'true' : undefined, sort: filter.sort === 'newest' ? undefined : filter.sort,
+      // An empty filter field is left out of the query, as the server reads a missing one.
+      const text = (value: string | null | undefined) => value || undefined;
+      const id = (value: string | undefined) => (value ? Number(value) : undefined);
+      return body(apiClient.GET('/api/conversations', { params: { query: {
+        view: filter.view, status: text(filter.status), channelId: id(filter.channelId), q: text(filter.q), labelId: id(filter.labelId),
+        limit: PageSize, cursor: text(pageParam), assigneeId: text(filter.assigneeId), unread: filter.unread || undefined,
+        sort: filter.sort === 'newest' ? undefined : filter.sort,
         from: filter.from ? dayBound(filter.from, false).toISOString() : undefined,
         to: filter.to ? dayBound(filter.to, true).toISOString() : undefined,
-      }));
+      } } }));
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { CsatTable } from '../components/CsatTable';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
-import { api, ApiError, query } from '../lib/api';
+import { body, client } from '../api/client';
+import { ApiError, query } from '../lib/api';
 import { duration, plausibleWait } from '../lib/format';
 import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
@@ -204,7 +205,8 @@ function Chart({ days }: { days: number }) {
     Promise.all(Array.from({ length: days }, (_, i) => {
       const d = new Date(start.getTime() - (days - 1 - i) * day);
       const point = (value: number | null) => ({ day: isoDate(d), label: d.toLocaleDateString(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }), value });
-      return api<ResponseTimes>(`/api/stats/response-times${query({ from: d.toISOString(), to: new Date(d.getTime() + day).toISOString() })}`, { signal: ctrl.signal })
+      const range = { from: d.toISOString(), to: new Date(d.getTime() + day).toISOString() };
+      return body(client.GET('/api/stats/response-times', { params: { query: range }, signal: ctrl.signal }))
         .then((r) => point(r.overall?.firstResponse?.median ?? null))
         .catch((e) => { if (e instanceof ApiError) return point(null); throw e; });
     })).then(setPoints).catch(() => undefined);

@@ -12,7 +12,7 @@ import { columnCoordinates } from './columnKeyboard';
 
 type Column = Board['stages'][number];
 interface CardData { deal: DealCard }
-interface ColumnData { stageId: Id; name: string }
+interface ColumnData { stageId: number; name: string }
 
 // A pointer (mouse, pen, finger) drops on the column under it, and nowhere when it is over none: a neighbour's
 // rectangle must not catch a drop beside a short column. The keyboard has no pointer, so the card's own rectangle decides.
@@ -20,7 +20,7 @@ const collision: CollisionDetection = (args) => (args.pointerCoordinates ? point
 
 /** The kanban board: drag a card with the mouse, or lift it with Space/Enter, move it with the arrows, drop with Space/Enter. */
 export function DealBoard({ board, pipeline, lateFirst, onMove }: {
-  board: Board; pipeline: Pipeline | undefined; lateFirst: boolean; onMove: (dealId: Id, toStage: Id) => void;
+  board: Board; pipeline: Pipeline | undefined; lateFirst: boolean; onMove: (dealId: Id, toStage: number) => void;
 }) {
   const { t } = useI18n();
   const [active, setActive] = useState<DealCard | null>(null);
@@ -72,7 +72,7 @@ export function DealBoard({ board, pipeline, lateFirst, onMove }: {
 }
 
 function BoardColumn({ col, board, pipeline, lateFirst, dragging, onMove }: {
-  col: Column; board: Board; pipeline: Pipeline | undefined; lateFirst: boolean; dragging: boolean; onMove: (dealId: Id, toStage: Id) => void;
+  col: Column; board: Board; pipeline: Pipeline | undefined; lateFirst: boolean; dragging: boolean; onMove: (dealId: Id, toStage: number) => void;
 }) {
   const { t, locale } = useI18n();
   const data: ColumnData = { stageId: col.stageId, name: col.name };

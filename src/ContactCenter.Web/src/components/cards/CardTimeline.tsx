@@ -1,11 +1,18 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
-import { api, query } from '../../lib/api';
+import { client } from '../../api/client';
+import { query } from '../../lib/api';
 import { shortTime } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
 import type { Page, TimelineEntry } from '../../types';
 import { useSubjectUpdates, type Subject } from '../Activities';
 import { ResourceStatus } from '../Status';
+
+/** Adds a comment to the deal's or lead's timeline. */
+function postComment(subject: Subject, text: string) {
+  const options = { params: { path: { id: Number(subject.id) } }, body: { text } };
+  return subject.type === 'deal' ? client.POST('/api/deals/{id}/comments', options) : client.POST('/api/leads/{id}/comments', options);
+}
 
 /** Which entry types each filter chip shows. */
 const filters = {
@@ -30,7 +37,7 @@ export function CardTimeline({ subject }: { subject: Subject }) {
   const types = filters[filter] as readonly string[] | null;
   const items = (timeline.data?.items ?? []).filter((e) => !types || types.includes(e.type));
   async function add() {
-    try { setError(null); await api(`${url}/comments`, { body: { text: comment } }); setComment(''); void timeline.reload(); } catch (e) { setError((e as Error).message); }
+    try { setError(null); await postComment(subject, comment); setComment(''); void timeline.reload(); } catch (e) { setError((e as Error).message); }
   }
   return (
     <section className="card-timeline" aria-labelledby="card-timeline-h">

@@ -13,7 +13,6 @@ export interface LeadFull extends Lead {
   source?: string | null; sourceDetails?: Record<string, unknown> | null;
   statusId?: Id | null; leadStatus?: { id: Id; name: string; nameRu: string | null } | null; junkReasonId?: Id | null;
 }
-export interface PipelineOverdue { pipelineId: Id; overdue: number }
 
 /** A catalog entry in the reader's language. */
 export const catalogName = (e: { name: string; nameRu: string | null }, lang: string) => (lang === 'ru' && e.nameRu ? e.nameRu : e.name);

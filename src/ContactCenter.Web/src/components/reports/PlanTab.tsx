@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
-import { api, query } from '../../lib/api';
+import { client } from '../../api/client';
+import { query } from '../../lib/api';
 import { describeError } from '../../lib/errors';
 import { money } from '../../lib/format';
 import { currentMonth, percent, type PlanReport, type PlanRow } from '../../lib/reports';
@@ -54,7 +55,9 @@ function PlanItem({ row, month, canEdit, locale, onSaved }: { row: PlanRow; mont
     setError(null);
     setSaving(true);
     try {
-      await api(`/api/sales-plans/${encodeURIComponent(String(row.userId))}/${month}`, { method: 'PUT', body: { amount: amount.trim() === '' ? null : Number(amount) } });
+      await client.PUT('/api/sales-plans/{userId}/{month}', {
+        params: { path: { userId: Number(row.userId), month } }, body: { amount: amount.trim() === '' ? null : Number(amount) },
+      });
       onSaved();
     } catch (e) { setError(describeError(e)); } finally { setSaving(false); }
   }

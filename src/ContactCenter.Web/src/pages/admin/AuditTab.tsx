@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n, type Translate } from '../../i18n';
-import { api, ApiError, query } from '../../lib/api';
+import { body, client } from '../../api/client';
+import { ApiError } from '../../lib/api';
 import { auditChanges, subjectName } from '../../lib/auditDiff';
 import { explain } from '../../lib/errors';
 import { fullTime } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
 import { languages, type StringKey } from '../../strings';
-import type { AuditEntry, AuditPage, UserListItem } from '../../types';
+import type { AuditEntry, UserListItem } from '../../types';
 
 // The actions the server records (docs/API-EXTENSIONS.md, "User lifecycle and audit"), offered as the filter.
 export const auditActions = [
@@ -40,7 +41,8 @@ export function AuditTab() {
     setLoading(true);
     setError(null);
     try {
-      const page = await api<AuditPage>(`/api/admin/audit${query({ action, actorId, cursor, limit: pageSize })}`);
+      const filter = { action: action || undefined, actorId: actorId || undefined, cursor: cursor ?? undefined, limit: String(pageSize) };
+      const page = await body(client.GET('/api/admin/audit', { params: { query: filter } }));
       if (mine !== gen.current) return;
       setItems((old) => (cursor ? [...old, ...page.items] : page.items));
       setNext(page.nextCursor ?? null);

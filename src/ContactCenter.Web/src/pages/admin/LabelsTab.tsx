@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
-import { api } from '../../lib/api';
+import { client } from '../../api/client';
 import { LabelChips } from '../../components/labels/LabelChips';
 import { refreshLabels, useLabels } from '../../components/labels/labelStore';
 import type { Label } from '../../types';
@@ -30,7 +30,7 @@ export function LabelsTab() {
     <section className="labels-admin" aria-label={t('labels')}>
       <form className="label-row" onSubmit={(e) => {
         e.preventDefault();
-        void run(() => api('/api/labels', { body: { name, color } })).then((ok) => { if (ok) setName(''); });
+        void run(() => client.POST('/api/labels', { body: { name, color } })).then((ok) => { if (ok) setName(''); });
       }}>
         <input type="text" aria-label={t('labelName')} placeholder={t('labelName')} value={name} maxLength={50} required onChange={(e) => setName(e.target.value)} />
         <input type="color" aria-label={t('labelColor')} value={color} onChange={(e) => setColor(e.target.value)} />
@@ -46,18 +46,18 @@ function LabelRow({ label, run }: { label: Label; run: (action: () => Promise<un
   const { t } = useI18n();
   const [name, setName] = useState(label.name);
   const [color, setColor] = useState(label.color);
-  const url = `/api/labels/${encodeURIComponent(String(label.id))}`;
+  const params = { path: { id: label.id } };
   return (
     <form className="label-row" data-label-row={label.name} onSubmit={(e) => {
       e.preventDefault();
-      void run(() => api(url, { method: 'PATCH', body: { name, color } }));
+      void run(() => client.PATCH('/api/labels/{id}', { params, body: { name, color } }));
     }}>
       <LabelChips labels={[{ ...label, name, color }]} />
       <input type="text" aria-label={t('labelName')} value={name} maxLength={50} required onChange={(e) => setName(e.target.value)} />
       <input type="color" aria-label={t('labelColor')} value={color} onChange={(e) => setColor(e.target.value)} />
       <button type="submit">{t('saveLabel')}</button>
       <button type="button" className="danger" onClick={() => {
-        if (window.confirm(t('deleteLabelConfirm', { name: label.name }))) void run(() => api(url, { method: 'DELETE' }));
+        if (window.confirm(t('deleteLabelConfirm', { name: label.name }))) void run(() => client.DELETE('/api/labels/{id}', { params }));
       }}>{t('deleteLabel')}</button>
     </form>
   );

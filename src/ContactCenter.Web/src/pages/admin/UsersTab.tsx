@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ResourceStatus } from '../../components/Status';
 import { useI18n } from '../../i18n';
+import { client } from '../../api/client';
 import { api } from '../../lib/api';
 import { describeError, explain } from '../../lib/errors';
 import { useResource } from '../../lib/useResource';
@@ -26,7 +27,7 @@ export function UsersTab() {
   const [pendingRole, setPendingRole] = useState<{ id: Id; role: Role } | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
 
-  /** PATCHes a user; the answer replaces the row at once (then the list is re-read for anything else that moved). */
+  /** PATCHes a user (lib/api: the document marks every field of a PATCH body required); the answer replaces the row at once (then the list is re-read for anything else that moved). */
   async function patch(user: UserListItem, body: { name?: string; role?: Role; isActive?: boolean }): Outcome {
     setRowError(null); setRowDone(null);
     try {
@@ -48,7 +49,7 @@ export function UsersTab() {
   async function resetPassword(user: UserListItem, password: string): Outcome {
     setRowError(null); setRowDone(null);
     try {
-      await api(`${userPath(user.id)}/password`, { body: { password } });
+      await client.POST('/api/users/{id}/password', { params: { path: { id: Number(user.id) } }, body: { password } });
       setRowDone({ id: user.id, text: t('passwordReset', { name: user.name }) });
       return null;
     } catch (e) {
@@ -57,9 +58,9 @@ export function UsersTab() {
   }
   async function setMember(channelId: Id, userId: Id, on: boolean) {
     try {
-      const c = encodeURIComponent(String(channelId));
-      if (on) await api(`/api/channels/${c}/members`, { body: { userId } });
-      else await api(`/api/channels/${c}/members/${encodeURIComponent(String(userId))}`, { method: 'DELETE' });
+      const path = { id: Number(channelId), userId: Number(userId) };
+      if (on) await client.POST('/api/channels/{id}/members', { params: { path }, body: { userId: path.userId } });
+      else await client.DELETE('/api/channels/{id}/members/{userId}', { params: { path } });
       void users.reload();
     } catch (e) { setError(describeError(e)); }
   }

@@ -3,6 +3,7 @@ import { ChannelIcon } from '../../../components/Icons';
 import { Dialog } from '../../../components/Dialog';
 import { ResourceStatus } from '../../../components/Status';
 import { useI18n } from '../../../i18n';
+import { client } from '../../../api/client';
 import { api, ApiError } from '../../../lib/api';
 import { explain } from '../../../lib/errors';
 import { useResource } from '../../../lib/useResource';
@@ -30,11 +31,12 @@ export function ChannelsTab() {
     void channels.reload();
   }
   const toggle = (c: Channel) => act(async () => {
+    // lib/api: a partial PATCH body, and the document marks every field of UpdateChannelRequest required.
     await api(channelPath(c.id), { method: 'PATCH', body: { enabled: !c.enabled } });
     return t('chSaved');
   });
   const archive = (c: Channel, archived: boolean) => act(async () => {
-    await api(`${channelPath(c.id)}/${archived ? 'archive' : 'unarchive'}`, { body: {} });
+    await client.POST(archived ? '/api/channels/{id}/archive' : '/api/channels/{id}/unarchive', { params: { path: { id: Number(c.id) } } });
     if (editing && sameId(editing.id, c.id)) setEditing(null);
     return t(archived ? 'chArchivedDone' : 'chRestored', { name: c.name });
   });
@@ -91,8 +93,9 @@ function DeleteDialog({ channel, onClose, onDone }: { channel: Channel; onClose:
   async function go(action: 'delete' | 'archive') {
     setBusy(true); setProblem(null);
     try {
-      if (action === 'delete') await api(channelPath(channel.id), { method: 'DELETE' });
-      else await api(`${channelPath(channel.id)}/archive`, { body: {} });
+      const params = { path: { id: Number(channel.id) } };
+      if (action === 'delete') await client.DELETE('/api/channels/{id}', { params });
+      else await client.POST('/api/channels/{id}/archive', { params });
       onDone(t(action === 'delete' ? 'chDeleted' : 'chArchivedDone', { name: channel.name }));
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) setHasConversations(true); else setProblem(explain(e, t));
