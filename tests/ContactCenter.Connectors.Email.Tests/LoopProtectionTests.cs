@@ -106,7 +106,7 @@ public sealed class LoopProtectionTests(EmailFixture fixture) : IClassFixture<Em
         Assert.Equal(1, await fixture.CountAsync("automation_jobs"));
         Assert.Equal(1, await fixture.CountAsync("leads"));
         // Whole rounds of the outbox and the CRM scheduler after the auto-reply was stored: nothing more may leave.
-        await fixture.WorkerRoundsAsync<ContactCenter.Api.Features.Crm.CrmScheduler>();
+        await fixture.WorkerRoundsAsync<ContactCenter.Api.Features.Crm.Automation.CrmScheduler>();
         await fixture.WorkerRoundsAsync<ContactCenter.Api.Outbound.OutboxWorker>();
         Assert.Equal(1, await fixture.CountAsync("messages where direction = 'outbound'"));
         Assert.Single(fixture.Smtp.Received, r => r.Message.TextBody?.Contains(Acknowledgement, StringComparison.Ordinal) == true);

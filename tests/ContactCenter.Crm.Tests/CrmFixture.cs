@@ -58,7 +58,7 @@ public sealed class CrmFixture : AppFixture
     public async Task SchedulerRoundsAsync(params HubConnection[] hubs)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await App.Services.GetRequiredService<ContactCenter.Api.Features.Crm.CrmScheduler>().RoundsAsync(2, timeout.Token);
+        await App.Services.GetRequiredService<ContactCenter.Api.Features.Crm.Automation.CrmScheduler>().RoundsAsync(2, timeout.Token);
         foreach (var hub in hubs)
         {
             await hub.InvokeAsync("Ready", timeout.Token);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
-using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Features.Crm.Automation;
 using ContactCenter.Api.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

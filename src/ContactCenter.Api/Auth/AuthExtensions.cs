@@ -80,7 +80,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<PasswordHashing>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<SessionStamps>();
-        builder.Services.AddSingleton<Realtime.HubSessions>();
+        builder.Services.AddSingleton<HubSessions>();
         builder.Services.AddSingleton<SessionRevocations>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionRevocations>());
         builder.Services.AddHostedService<SessionSweep>();

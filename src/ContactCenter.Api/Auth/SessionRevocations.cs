@@ -1,5 +1,4 @@
 using System.Globalization;
-using ContactCenter.Api.Realtime;
 using StackExchange.Redis;
 
 namespace ContactCenter.Api.Auth;

@@ -1,4 +1,3 @@
-using ContactCenter.Api.Realtime;
 using Dapper;
 using Npgsql;
 

@@ -28,6 +28,11 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<Core.ICustomerTyping>(sp => sp.GetRequiredService<InboxNotifier>());
         builder.Services.AddSingleton<Features.Conversations.IConversationPushes>(sp => sp.GetRequiredService<InboxNotifier>());
         builder.Services.AddSingleton<CounterPushes>();
+        builder.Services.AddSingleton<HubPushes>();
+        builder.Services.AddSingleton<Features.Crm.ICrmPushes>(sp => sp.GetRequiredService<HubPushes>());
+        builder.Services.AddSingleton<Features.Routing.IRoutingPushes>(sp => sp.GetRequiredService<HubPushes>());
+        builder.Services.AddSingleton<Features.Notifications.INotificationPushes>(sp => sp.GetRequiredService<HubPushes>());
+        builder.Services.AddSingleton<Features.Imports.IImportPushes>(sp => sp.GetRequiredService<HubPushes>());
         builder.Services.AddHostedService<BackplaneWatch>();
         return builder;
     }

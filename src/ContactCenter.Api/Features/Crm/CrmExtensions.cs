@@ -28,11 +28,12 @@ public static class CrmExtensions
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<CompanyService>();
         services.AddSingleton<Imports.ImportJob>();
-        services.AddSingleton<AutomationRules>();
-        services.AddSingleton<AutomationRunner>();
-        services.AddSingleton<CrmScheduler>();
         services.AddCustomFields();
-        services.AddHostedService(sp => sp.GetRequiredService<CrmScheduler>());
+        services.AddSingleton<DealListQuery>();
+        services.AddSingleton<LeadListQuery>();
+        services.AddSingleton<DealBulkService>();
+        services.AddSingleton<LeadBulkService>();
+        services.AddCrmAutomation();
         return builder;
     }
 

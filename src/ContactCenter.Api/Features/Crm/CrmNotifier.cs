@@ -1,6 +1,4 @@
-using ContactCenter.Api.Realtime;
 using Dapper;
-using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Crm;
@@ -11,8 +9,8 @@ namespace ContactCenter.Api.Features.Crm;
 /// counters moved, messages made by automation as `messageCreated`, and `notification`s.
 /// A failed push is logged, never thrown: the change is committed and clients re-read through REST.
 /// </summary>
-public sealed class CrmNotifier(IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, DealQueries deals, LeadQueries leads,
-    InboxNotifier inbox, ILogger<CrmNotifier> logger)
+public sealed class CrmNotifier(ICrmPushes pushes, Notifications.INotificationPushes notices, NpgsqlDataSource db, DealQueries deals,
+    LeadQueries leads, ILogger<CrmNotifier> logger)
 {
     public async Task FlushAsync(CrmChanges changes, CancellationToken ct = default)
     {
@@ -22,31 +20,31 @@ public sealed class CrmNotifier(IHubContext<InboxHub, IInboxClient> hub, NpgsqlD
             {
                 if (await deals.CardAsync(id, ct) is { } card)
                 {
-                    await hub.Clients.Groups((await AudienceAsync(CrmAccess.DealAudience, new { dealId = id }, ct)).Select(HubGroups.User).ToList()).dealUpdated(card);
+                    await pushes.DealUpdatedAsync(await AudienceAsync(CrmAccess.DealAudience, new { dealId = id }, ct), card);
                 }
             }
             foreach (var id in changes.Leads)
             {
                 if (await leads.GetAsync(id, ct) is { } lead)
                 {
-                    await hub.Clients.Groups((await AudienceAsync(CrmAccess.LeadAudience, new { leadId = id }, ct)).Select(HubGroups.User).ToList()).leadUpdated(lead);
+                    await pushes.LeadUpdatedAsync(await AudienceAsync(CrmAccess.LeadAudience, new { leadId = id }, ct), lead);
                 }
             }
             foreach (var id in changes.Messages)
             {
-                await inbox.MessageCreatedAsync(id, ct);
+                await pushes.MessageCreatedAsync(id, ct);
             }
             foreach (var id in changes.Conversations)
             {
-                await inbox.ConversationChangedAsync(id, [], ct);
+                await pushes.ConversationChangedAsync(id, [], ct);
             }
             foreach (var n in changes.Notifications)
             {
-                await hub.Clients.Group(HubGroups.User(n.UserId)).notification(n.Item);
+                await notices.NotificationAsync(n.UserId, n.Item);
             }
             if (changes.CounterUsers.Count > 0)
             {
-                await inbox.PushCountersAsync(changes.CounterUsers, ct);
+                await pushes.PushCountersAsync(changes.CounterUsers, ct);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -55,10 +53,7 @@ public sealed class CrmNotifier(IHubContext<InboxHub, IInboxClient> hub, NpgsqlD
         }
     }
 
-    public async Task ActivityDueAsync(long userId, ActivityDto activity)
-    {
-        await hub.Clients.Group(HubGroups.User(userId)).activityDue(activity);
-    }
+    public Task ActivityDueAsync(long userId, ActivityDto activity) => pushes.ActivityDueAsync(userId, activity);
 
     private async Task<List<long>> AudienceAsync(string sql, object args, CancellationToken ct)
     {

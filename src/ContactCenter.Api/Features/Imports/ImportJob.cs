@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Crm;
-using ContactCenter.Api.Realtime;
 using Dapper;
 using Hangfire;
-using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Imports;
@@ -16,7 +14,7 @@ namespace ContactCenter.Api.Features.Imports;
 /// its lease ran out — skips the rows already done and never writes a row twice. Progress goes to the importer's
 /// connections as `importProgress` (at most every 250 ms, and at the end).
 /// </summary>
-public sealed class ImportJob(NpgsqlDataSource db, IHubContext<InboxHub, IInboxClient> hub, CrmNotifier crm, TimeProvider clock, ILogger<ImportJob> logger)
+public sealed class ImportJob(NpgsqlDataSource db, IImportPushes pushes, CrmNotifier crm, TimeProvider clock, ILogger<ImportJob> logger)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan PushEvery = TimeSpan.FromMilliseconds(250);
@@ -133,7 +131,7 @@ public sealed class ImportJob(NpgsqlDataSource db, IHubContext<InboxHub, IInboxC
     {
         try
         {
-            await hub.Clients.Group(HubGroups.User(userId)).importProgress(new ImportProgress(importId, status, job.Total, processed, created, merged, refused));
+            await pushes.ImportProgressAsync(userId, new ImportProgress(importId, status, job.Total, processed, created, merged, refused));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

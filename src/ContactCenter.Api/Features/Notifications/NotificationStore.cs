@@ -1,7 +1,5 @@
 using System.Globalization;
-using ContactCenter.Api.Realtime;
 using Dapper;
-using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Notifications;
@@ -11,7 +9,7 @@ namespace ContactCenter.Api.Features.Notifications;
 /// each to its own user's group only. A kind the user switched off is not stored at all; an event already noticed
 /// (same user, kind and key) is not stored again.
 /// </summary>
-public sealed class NotificationStore(NpgsqlDataSource db, IHubContext<InboxHub, IInboxClient> hub, ILogger<NotificationStore> logger)
+public sealed class NotificationStore(NpgsqlDataSource db, INotificationPushes pushes, ILogger<NotificationStore> logger)
 {
     internal const string ItemColumns = "id, kind, text, conversation_id, deal_id, lead_id, activity_id, created_at, read_at";
 
@@ -79,7 +77,7 @@ public sealed class NotificationStore(NpgsqlDataSource db, IHubContext<InboxHub,
         {
             try
             {
-                await hub.Clients.Group(HubGroups.User(n.UserId)).notification(n.Item);
+                await pushes.NotificationAsync(n.UserId, n.Item);
             }
             catch (Exception ex)
             {

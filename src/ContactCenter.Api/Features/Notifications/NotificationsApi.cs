@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Security.Claims;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
-using ContactCenter.Api.Realtime;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Notifications;
@@ -68,7 +66,7 @@ public static class NotificationsApi
 
     /// <summary>Marks the caller's notices read (ids not theirs are ignored: they change nothing and reveal nothing).</summary>
     private static async Task<Results<Ok<ReadResult>, ValidationProblem>> Read(ReadRequest? request, ClaimsPrincipal principal, NpgsqlDataSource db,
-        TimeProvider clock, IHubContext<InboxHub, IInboxClient> hub, ILogger<NotificationStore> logger, CancellationToken ct)
+        TimeProvider clock, INotificationPushes pushes, ILogger<NotificationStore> logger, CancellationToken ct)
     {
         var all = request?.All == true;
         var ids = request?.Ids ?? [];
@@ -104,7 +102,7 @@ public static class NotificationsApi
             // The caller's other devices (their own group only, never a colleague's) update their bell.
             try
             {
-                await hub.Clients.Group(HubGroups.User(me)).notificationsRead(new NotificationsRead(all ? [] : marked, all, unread));
+                await pushes.NotificationsReadAsync(me, new NotificationsRead(all ? [] : marked, all, unread));
             }
             catch (Exception ex)
             {

@@ -1,27 +1,11 @@
 using ContactCenter.Api.Features.Conversations;
-using ContactCenter.Api.Realtime;
 using Dapper;
-using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Routing;
 
-/// <summary>A queued (unassigned) conversation as the supervisor's row shows it: who waits, since when, and what they wrote last.</summary>
-public sealed record QueueItem(
-    long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds, DateTimeOffset? SlaBreachedAt,
-    ContactRef Contact, string Preview);
-
-/// <summary>An open conversation whose customer has waited past the channel's target (assigned or not) and still waits.</summary>
-public sealed record QueueBreach(
-    long ConversationId, ChannelRef Channel, DateTimeOffset WaitingSince, long WaitingSeconds, string Kind, UserRef? Assignee,
-    DateTimeOffset BreachedAt, ContactRef Contact, string Preview);
-
-public sealed record OnlineUser(long UserId, string Name, long OpenConversations);
-
-public sealed record QueueStats(IReadOnlyList<QueueItem> Waiting, long LongestWaitSeconds, IReadOnlyList<OnlineUser> Online, IReadOnlyList<QueueBreach> Breaches);
-
 /// <summary>The live queue: unassigned conversations waiting for a person, and who is online with what load.</summary>
-public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHubContext<InboxHub, IInboxClient> hub, TimeProvider clock, ILogger<QueueFeed> logger)
+public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRoutingPushes pushes, TimeProvider clock, ILogger<QueueFeed> logger)
 {
     private sealed class Row
     {
@@ -102,7 +86,7 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IHu
                 Interlocked.Exchange(ref scheduled, 0);
                 try
                 {
-                    await hub.Clients.Group(HubGroups.Staff).queueChanged(await ReadAsync(CancellationToken.None));
+                    await pushes.QueueChangedAsync(await ReadAsync(CancellationToken.None));
                 }
                 catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
                 {

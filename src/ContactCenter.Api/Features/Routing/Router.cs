@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Outbound;
-using ContactCenter.Api.Realtime;
 using Dapper;
 using Npgsql;
 
@@ -14,7 +13,7 @@ namespace ContactCenter.Api.Features.Routing;
 /// and a pass to the next manager when one does not answer in `passAfterSeconds`. Each decision runs under a
 /// per-channel advisory lock with a conditional update, so two nodes never assign one conversation to two people.
 /// </summary>
-public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxNotifier notifier, Crm.CrmNotifier crm, QueueFeed queue, TimeProvider clock,
+public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, IRoutingPushes pushes, Crm.CrmNotifier crm, QueueFeed queue, TimeProvider clock,
     ILogger<Router> logger, Notifications.NotificationStore notifications)
 {
     private sealed record Target(long ChannelId, long ContactId, long? AssigneeId, string Status, string Settings);
@@ -109,7 +108,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
         {
             return false;
         }
-        await notifier.ConversationChangedAsync(conversationId, assignment.FormerViewers, ct);
+        await pushes.ConversationChangedAsync(conversationId, assignment.FormerViewers, ct);
         await FollowUpAsync(assignment, ct);
         return true;
     }
@@ -145,7 +144,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, InboxN
             {
                 return null;
             }
-            before = await notifier.AudienceAsync(conversationId, ct);
+            before = await pushes.AudienceAsync(conversationId, ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition("select count(*) from (select pg_advisory_xact_lock(7001, @id::int)) l",
                 new { id = (int)(target.ChannelId % int.MaxValue) }, tx, cancellationToken: ct));

@@ -1,24 +1,15 @@
 using ContactCenter.Api.Infrastructure;
-using ContactCenter.Api.Realtime;
 using Dapper;
-using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Routing;
-
-public sealed record SlaOptions
-{
-    public TimeSpan ScanInterval { get; init; } = TimeSpan.FromSeconds(5);
-}
-
-public sealed record SlaBreach(long ConversationId, long WaitingSeconds, string Kind, UserRef? Assignee);
 
 /// <summary>
 /// Marks conversations whose customer has waited past the channel's first-response or reply target and pushes
 /// `slaBreached` to supervisors — once per breach: the mark is set by one UPDATE (whichever node gets there) and
 /// cleared when a person answers, so the next wait can breach again.
 /// </summary>
-public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInboxClient> hub, QueueFeed queue, TimeProvider clock,
+public sealed class SlaMonitor(NpgsqlDataSource db, IRoutingPushes pushes, QueueFeed queue, TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaMonitor> logger, Notifications.NotificationStore notifications)
     : PollingWorker(db, logger)
 {
@@ -72,7 +63,7 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IHubContext<InboxHub, IInbox
         }
         foreach (var b in breached)
         {
-            await hub.Clients.Group(HubGroups.Staff).slaBreached(new SlaBreach(b.Id, (long)(now - b.WaitingSince).TotalSeconds, b.Kind,
+            await pushes.SlaBreachedAsync(new SlaBreach(b.Id, (long)(now - b.WaitingSince).TotalSeconds, b.Kind,
                 b.AssigneeId is null ? null : new UserRef(b.AssigneeId.Value, b.AssigneeName ?? "")));
         }
         await notifications.PushAsync(notices);

@@ -1,24 +1,9 @@
-using ContactCenter.Api.Features.Crm.Automation;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ContactCenter.Api.Features.Crm;
-
-public sealed record CrmOptions
-{
-    /// <summary>How often the clock is checked for due activities and automation jobs (NOTIFY wakes it earlier for new jobs).</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
-    public int BatchSize { get; init; } = 50;
-    public int MaxAttempts { get; init; } = 6;
-    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromHours(1);
-    /// <summary>How long a running automation job may go without finishing before it is queued again (database time).</summary>
-    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>How long a queued automation job may wait for its Hangfire run before it is queued again (database time).</summary>
-    public TimeSpan QueueLease { get; init; } = TimeSpan.FromMinutes(1);
-}
+namespace ContactCenter.Api.Features.Crm.Automation;
 
 /// <summary>
 /// The CRM's clock, on every node: pushes `activityDue` and `countersChanged` when an activity becomes due (claimed
@@ -26,7 +11,7 @@ public sealed record CrmOptions
 /// hands due automation jobs to Hangfire (Hangfire's own scheduler reads the real clock, this one the app's TimeProvider). Time comes from TimeProvider, so tests move it with a fake clock; the poll itself is real time.
 /// </summary>
 public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, AutomationRunner automation, ActivityService activities, CrmNotifier notifier,
-    Realtime.InboxNotifier inbox, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger, Notifications.ActivityNotices notices)
+    ICrmPushes pushes, IOptions<CrmOptions> options, ILogger<CrmScheduler> logger, Notifications.ActivityNotices notices)
     : PollingWorker(db, logger)
 {
     private DateTime? day;
@@ -76,7 +61,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
         var users = claimed.Where(c => c.AssigneeId is not null).Select(c => c.AssigneeId!.Value).Distinct().ToList();
         if (users.Count > 0)
         {
-            await inbox.PushCountersAsync(users, ct);
+            await pushes.PushCountersAsync(users, ct);
         }
         return claimed.Count;
     }
@@ -102,7 +87,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
             """, new { start = today, end = today.AddDays(1) }, cancellationToken: ct))).ToList();
         if (users.Count > 0)
         {
-            await inbox.PushCountersAsync(users, ct);
+            await pushes.PushCountersAsync(users, ct);
         }
     }
 }

@@ -2,10 +2,9 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
-using ContactCenter.Api.Features.Crm;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace ContactCenter.Api.Features.Fields;
+namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>The list views of deals and leads (`GET /api/deals`, `GET /api/leads`: JSON pages or CSV) and bulk changes of deals.</summary>
 public static class ListViewsApi

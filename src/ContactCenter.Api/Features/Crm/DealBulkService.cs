@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
-using ContactCenter.Api.Features.Crm;
 using Dapper;
 
-namespace ContactCenter.Api.Features.Fields;
+namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>
 /// `POST /api/deals/bulk`: assign, move or close many deals at once, all or nothing. Every id must be a deal the caller

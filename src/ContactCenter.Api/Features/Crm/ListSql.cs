@@ -1,9 +1,8 @@
 using System.Text;
 using ContactCenter.Api.Auth;
-using ContactCenter.Api.Features.Crm;
 using Dapper;
 
-namespace ContactCenter.Api.Features.Fields;
+namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>
 /// What the deal and lead list views (<see cref="DealListQuery"/>, <see cref="LeadListQuery"/>) build alike: the sort and

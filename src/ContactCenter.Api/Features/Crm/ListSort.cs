@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ContactCenter.Api.Features.Fields;
+namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>
 /// The order of a list view (`sort=amount`, `sort=-amount` or `sort=amount:desc`) and its keyset cursor: the last row's

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 
-namespace ContactCenter.Api.Realtime;
+namespace ContactCenter.Api.Auth;
 
 /// <summary>
 /// This node's open hub connections by user, so a revoked user's connections can be closed: SignalR checks the token

@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
-using ContactCenter.Api.Features.Crm;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
 
-namespace ContactCenter.Api.Features.Fields;
+namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>
 /// `POST /api/leads/bulk {ids, action: assign|status|junk, assigneeId? | status? | junkReasonId?}`: each lead changes through the

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ContactCenter.Api.Features.Fields;
 using ContactCenter.Api.Infrastructure;
 
-namespace ContactCenter.Api.Features.Fields;
+namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>Reads typed list-view parameters from a query string, collecting a 400 entry per bad one.</summary>
 public sealed class ListQueryReader(IQueryCollection query)

@@ -1,11 +1,11 @@
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
-using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Features.Fields;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
 
-namespace ContactCenter.Api.Features.Fields;
+namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>
 /// The deals list view: `GET /api/deals` with filters, a sort and keyset pages, or every matching row as CSV. Visibility is

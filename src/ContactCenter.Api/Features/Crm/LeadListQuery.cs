@@ -1,12 +1,12 @@
 using System.Globalization;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
-using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Features.Fields;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
 
-namespace ContactCenter.Api.Features.Fields;
+namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>The leads list view, as <see cref="DealListQuery"/>: filters, sort (created or updated), keyset pages or CSV.</summary>
 public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock)
