@@ -26,14 +26,3 @@ public abstract record VkInbound
     /// <summary>An event the service does not understand: stored once for people to look at.</summary>
     public sealed record Unhandled(UnhandledInbound Value) : VkInbound;
 }
-
-/// <summary>A message the community sent to a customer, as VK reports it in `message_reply`.</summary>
-/// <param name="PeerAddress">The customer's VK user id (the contact's identity on `vk`).</param>
-/// <param name="RandomId">The random_id it was sent with (0 when none): leads back to our own send (<see cref="VkRandomId"/>).</param>
-/// <param name="AdminAuthorId">The VK user id of the community admin who wrote it in VK, when VK says.</param>
-public sealed record VkCommunityMessage(
-    long ChannelId, string ExternalId, string PeerAddress, string? Text, IReadOnlyList<InboundAttachment> Attachments,
-    DateTimeOffset? SentAt, long RandomId, string? AdminAuthorId, string RawPayload);
-
-/// <summary>The body is JSON, but not shaped like a Callback API event (a field VK always sends is missing).</summary>
-public sealed class VkShapeException(string message) : FormatException(message);

@@ -4,9 +4,6 @@ using System.Text.RegularExpressions;
 
 namespace ContactCenter.Connectors.WebChat.Forms;
 
-/// <summary>One field of a web form: `text`, `textarea`, `email` or `phone`, optionally required.</summary>
-public sealed record FormField(string Name, string Type, bool Required, string Label);
-
 /// <summary>
 /// A form channel's `fields` setting: a list of names (`["name", "email", "message"]`, types guessed from the
 /// names) or objects `{name, type?, required?, label?}`. Without it: name, email (required), phone, message.

@@ -4,17 +4,6 @@ using System.Text.RegularExpressions;
 
 namespace ContactCenter.Connectors.WebChat.Sites;
 
-/// <summary>How a pre-chat field is asked: `required`, `optional` or `off`.</summary>
-public sealed record PreChatForm(bool Enabled, string Name, string Email, string Phone)
-{
-    public static readonly PreChatForm Off = new(false, "off", "off", "off");
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyDictionary<string, string> Fields => new Dictionary<string, string> { ["name"] = Name, ["email"] = Email, ["phone"] = Phone };
-
-    public bool Requires(string field) => Enabled && Fields[field] == "required";
-}
-
 /// <summary>
 /// The widget's per-channel settings beyond look (webchat kind): `language` (`en|ru|auto`), `strings` (per-language
 /// overrides of the widget's texts), `preChat` and `offlineMessage`. Validated on save; read defensively.

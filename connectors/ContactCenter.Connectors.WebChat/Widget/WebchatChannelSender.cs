@@ -1,6 +1,5 @@
 using ContactCenter.Core;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Connectors.WebChat.Widget;
 
@@ -32,24 +31,5 @@ public sealed class WebchatChannelSender(IWebChatStore store, IHubContext<Widget
             return new SendOutcome.Retry("The live push to the visitor failed: " + ex.Message);
         }
         return new SendOutcome.Sent(null);
-    }
-}
-
-/// <summary>Shows a widget visitor that a manager is typing. Best effort: a lost typing hint is harmless.</summary>
-public sealed class WebchatTypingRelay(IWebChatStore store, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WebchatTypingRelay> logger) : ITypingRelay
-{
-    public async Task ManagerTypingAsync(long conversationId, string managerName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (await store.VisitorOfConversationAsync(conversationId, cancellationToken) is { } visitor)
-            {
-                await hub.Clients.Group(WidgetGroups.Visitor(visitor)).typing(new WidgetTyping(managerName));
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Typing hint for conversation {ConversationId} was not delivered", conversationId);
-        }
     }
 }

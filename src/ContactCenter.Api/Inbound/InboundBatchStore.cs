@@ -9,12 +9,6 @@ using Npgsql;
 namespace ContactCenter.Api.Inbound;
 
 /// <summary>
-/// What storing one message gave: its result and, when this call stored it, the client's records to push (no read-back)
-/// and the lead or deal it opened (pushed in the same fan-out).
-/// </summary>
-public sealed record Ingested(IngestResult Result, MessageDto? Message = null, MessageDto? WakeNote = null, CrmChanges? Crm = null);
-
-/// <summary>
 /// The inbound pipeline's writes for a whole batch, set-based, inside the caller's transaction: the same rows
 /// <see cref="InboundStore"/> writes message by message, in a fixed number of statements whatever the batch size.
 /// 1. the senders' advisory locks (sorted), then each message's stored copy and known identity;

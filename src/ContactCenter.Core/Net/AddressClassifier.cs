@@ -3,20 +3,6 @@ using System.Net.Sockets;
 
 namespace ContactCenter.Core.Net;
 
-/// <summary>What kind of address a connection would go to. Anything but <see cref="Public"/> is inside someone's network.</summary>
-public enum AddressClass
-{
-    Public,
-    Loopback,
-    Private,
-    SharedNat,
-    LinkLocal,
-    Multicast,
-    Unspecified,
-    Reserved,
-    UniqueLocal,
-}
-
 /// <summary>
 /// Classifies an IP address for the outbound guard (<see cref="OutboundGuard"/>). IPv6 forms that carry an IPv4 address
 /// (mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16) are classified by the IPv4 address

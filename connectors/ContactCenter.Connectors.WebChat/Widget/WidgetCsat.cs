@@ -1,0 +1,3 @@
+namespace ContactCenter.Connectors.WebChat.Widget;
+
+public sealed record WidgetCsat(long SurveyId, int? Rating);

@@ -1,0 +1,11 @@
+using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Crm;
+using ContactCenter.Core;
+
+namespace ContactCenter.Api.Inbound;
+
+/// <summary>
+/// What storing one message gave: its result and, when this call stored it, the client's records to push (no read-back)
+/// and the lead or deal it opened (pushed in the same fan-out).
+/// </summary>
+public sealed record Ingested(IngestResult Result, MessageDto? Message = null, MessageDto? WakeNote = null, CrmChanges? Crm = null);
