@@ -34,4 +34,11 @@ public sealed record EmailOptions
 
     /// <summary>On the first connection (and after a UIDVALIDITY change) mail delivered this many days back is imported.</summary>
     public int InitialImportDays { get; init; } = 14;
+
+    /// <summary>The wait before the next try after <paramref name="failures"/> failures in a row: doubling from the base delay up to the maximum, with jitter.</summary>
+    public TimeSpan ReconnectBackoff(int failures)
+    {
+        var ms = Math.Min(ReconnectMaxDelay.TotalMilliseconds, ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(20, failures - 1)));
+        return TimeSpan.FromMilliseconds(ms / 2 + Random.Shared.NextDouble() * ms / 2);
+    }
 }

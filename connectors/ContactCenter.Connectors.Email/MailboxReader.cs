@@ -1,6 +1,4 @@
 using ContactCenter.Core.Net;
-using System.Data.Common;
-using System.Net.Sockets;
 using ContactCenter.Core;
 using MailKit;
 using MailKit.Net.Imap;
@@ -35,10 +33,9 @@ public sealed class MailboxReader(
     public const string StoreFailurePrefix = "IMAP reader: ";
 
     private readonly EmailSettings settings = EmailSettings.From(channel);
+    private readonly EmailIntake intake = new(channel, store, pipeline, unhandled, channels, options, logger);
     private volatile bool changed;
 
-    /// <summary>The UID whose store failure the channel's status shows (kept across reconnects).</summary>
-    private long? failingUid;
     private CancellationTokenSource? idleDone;
 
     public async Task RunAsync(CancellationToken ct)
@@ -101,11 +98,11 @@ public sealed class MailboxReader(
                 // A login or certificate problem needs the admin now; a network blip may pass by itself.
                 if (failures >= 2 || ex is AuthenticationException || tls is not null)
                 {
-                    await TryAsync(() => channels.SetStatusErrorAsync(channel.Id, error, CancellationToken.None));
+                    await StatusWrites.TryAsync(logger, () => channels.SetStatusErrorAsync(channel.Id, error, CancellationToken.None));
                 }
                 try
                 {
-                    await Task.Delay(Backoff(failures), ct);
+                    await Task.Delay(options.ReconnectBackoff(failures), ct);
                 }
                 catch (OperationCanceledException)
                 {
@@ -206,126 +203,10 @@ public sealed class MailboxReader(
                 logger.LogInformation("Email channel {ChannelId}: bounce for {MessageId} ({Known})", channel.Id, bounce.OriginalMessageId, known ? "ours" : "unknown");
                 break;
             case EmailVerdict.Store store:
-                await StoreAsync(store, uid, validity, raw, ct);
+                await intake.StoreAsync(store, uid, validity, raw, ct);
                 break;
         }
     }
-
-    private async Task StoreAsync(EmailVerdict.Store verdict, UniqueId uid, long validity, byte[]? raw, CancellationToken ct)
-    {
-        // The stored UID moves past this message only once it is stored or parked: a refusal is retried with backoff and
-        // shown on the channel's status; when every attempt fails the raw MIME goes to unhandled_inbound. If even that
-        // fails, the exception leaves the sync and the reader reconnects and starts again at this UID.
-        Exception? error = null;
-        for (var attempt = 1; attempt <= StoreAttempts; attempt++)
-        {
-            error = await TryStoreAsync(verdict, uid, ct);
-            if (error is null)
-            {
-                if (failingUid == uid.Id)
-                {
-                    failingUid = null;
-                    await TryAsync(() => store.ClearImapErrorAsync(channel.Id, storeFailure: true, CancellationToken.None));
-                }
-                return;
-            }
-            if (failingUid != uid.Id)
-            {
-                // Shown once per message: after a reconnect the retries must not hide a later, more precise report.
-                failingUid = uid.Id;
-                await TryAsync(() => channels.SetStatusErrorAsync(channel.Id,
-                    $"{StoreFailurePrefix}the email UID {uid.Id} ({verdict.Message.ExternalId}) could not be stored: {error.Message}; retrying",
-                    CancellationToken.None));
-            }
-            if (attempt < StoreAttempts)
-            {
-                await Task.Delay(Backoff(attempt), ct);
-            }
-        }
-        await ParkAsync(verdict.Message, uid, validity, raw, error!, ct);
-    }
-
-    /// <summary>Null when stored (as read, or as a plain copy); the refusal otherwise. Outages are thrown, not returned.</summary>
-    private async Task<Exception?> TryStoreAsync(EmailVerdict.Store verdict, UniqueId uid, CancellationToken ct)
-    {
-        var message = verdict.Message;
-        try
-        {
-            var thread = await store.FindThreadAsync(channel.Id, message.Sender.Address, verdict.ReferencedIds, verdict.TokenConversationId, ct);
-            await pipeline.IngestAsync(message with { ThreadKey = thread ?? message.ExternalId }, ct);
-            return null;
-        }
-        catch (Exception ex) when (IsPoison(ex, ct))
-        {
-            // A message the database refuses must not block the ones after it: store a bare version with a warning.
-            logger.LogError(ex, "Email channel {ChannelId}: UID {Uid} could not be stored as read; storing a plain copy", channel.Id, uid.Id);
-            var metadata = new Dictionary<string, string>(message.Metadata ?? new Dictionary<string, string>())
-            {
-                ["warning"] = $"This email could not be stored as received ({ex.Message}); attachments and formatting were dropped.",
-            };
-            try
-            {
-                await pipeline.IngestAsync(message with
-                {
-                    ThreadKey = message.ExternalId,
-                    Html = null,
-                    Attachments = [],
-                    Text = (message.Text ?? "")[..Math.Min(message.Text?.Length ?? 0, 20_000)],
-                    RawPayload = "",
-                    Metadata = metadata,
-                }, ct);
-                return null;
-            }
-            catch (Exception again) when (IsPoison(again, ct))
-            {
-                logger.LogError(again, "Email channel {ChannelId}: UID {Uid}: the plain copy could not be stored either", channel.Id, uid.Id);
-                return again;
-            }
-        }
-    }
-
-    /// <summary>Keeps an email that cannot be stored in unhandled_inbound (kind `email`) with its raw MIME, once per message.</summary>
-    private async Task ParkAsync(InboundMessage message, UniqueId uid, long validity, byte[]? raw, Exception error, CancellationToken ct)
-    {
-        var payload = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["uid"] = uid.Id,
-            ["uidValidity"] = validity,
-            ["messageId"] = message.Metadata?.GetValueOrDefault("messageId"),
-            ["from"] = message.Sender.Address,
-            ["subject"] = message.Metadata?.GetValueOrDefault("subject"),
-            ["error"] = error.Message,
-            // Base64: raw MIME is bytes in any charset and may hold NUL, which jsonb text cannot.
-            ["mimeBase64"] = raw is null ? null : Convert.ToBase64String(raw),
-            ["headersOnly"] = raw is null ? message.RawPayload : null,
-        });
-        var externalId = "email:" + message.ExternalId;
-        try
-        {
-            await unhandled.RecordUnhandledAsync(new UnhandledInbound(channel.Id, externalId, "email", payload), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            var problem = $"the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}) nor kept in unhandled_inbound ({ex.Message}); it will be tried again";
-            await TryAsync(() => channels.SetStatusErrorAsync(channel.Id, StoreFailurePrefix + problem, CancellationToken.None));
-            throw new InvalidOperationException(problem, ex);
-        }
-        failingUid = null;
-        logger.LogError("Email channel {ChannelId}: UID {Uid} could not be stored; kept in unhandled_inbound as {ExternalId}", channel.Id, uid.Id, externalId);
-        // Stays on the channel until its set-up is checked again: people must look at the parked email.
-        await TryAsync(() => channels.SetStatusErrorAsync(channel.Id,
-            $"{StoreFailurePrefix}the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}); it was kept with its raw MIME in unhandled_inbound.",
-            CancellationToken.None));
-    }
-
-    /// <summary>
-    /// Data errors are the message's fault; storage outages are not (then the reader stops and retries the same UID).
-    /// An error the database server reported carries an SQLSTATE; a client-side one (connection lost, pool exhausted) has none.
-    /// </summary>
-    private static bool IsPoison(Exception ex, CancellationToken ct) =>
-        !ct.IsCancellationRequested && ex is not OperationCanceledException and not OutOfMemoryException and not LeaseLostException
-        && ex is not DbException { IsTransient: true } && ex is not SocketException && ex is not TimeoutException
-        && ex is not DbException { SqlState: null };
 
     private async Task<EmailVerdict> OversizedAsync(IMailFolder inbox, UniqueId uid, long size, EmailParser.Context context, CancellationToken ct)
     {
@@ -356,24 +237,6 @@ public sealed class MailboxReader(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return EmailParser.Parse(System.Text.Encoding.UTF8.GetBytes(string.Join("", headers.Select(h => h.ToString() + "\n")) + "\n" + note), context);
-        }
-    }
-
-    private TimeSpan Backoff(int failures)
-    {
-        var ms = Math.Min(options.ReconnectMaxDelay.TotalMilliseconds, options.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(20, failures - 1)));
-        return TimeSpan.FromMilliseconds(ms / 2 + Random.Shared.NextDouble() * ms / 2);
-    }
-
-    private async Task TryAsync(Func<Task> action)
-    {
-        try
-        {
-            await action();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.LogDebug(ex, "Could not record the channel's status");
         }
     }
 }

@@ -42,6 +42,7 @@ public static class InboxExtensions
         services.AddSingleton<Search.RecordSearch>();
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
+        services.AddSingleton<ConversationActions>();
         services.AddOptions<SnoozeOptions>().BindConfiguration("Snooze");
         services.AddSingleton<SnoozeService>();
         services.AddSingleton<IConversationNotes, SystemNotes>();

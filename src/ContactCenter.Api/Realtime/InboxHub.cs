@@ -7,7 +7,7 @@ namespace ContactCenter.Api.Realtime;
 
 /// <summary>Thin on purpose: joins the caller's groups, and forwards read marks and typing to the services REST uses.</summary>
 [Authorize]
-public sealed class InboxHub(ConversationService conversations, ConversationQueries queries, InboxNotifier notifier,
+public sealed class InboxHub(ConversationActions actions, ConversationQueries queries, InboxNotifier notifier,
     Features.Routing.PresenceTracker presence, Features.Routing.Router router, Features.Routing.QueueFeed queue,
     HubSessions sessions, SessionStamps stamps) : Hub<IInboxClient>
 {
@@ -52,7 +52,7 @@ public sealed class InboxHub(ConversationService conversations, ConversationQuer
 
     public async Task MarkRead(long conversationId, long? upToMessageId)
     {
-        if (!await conversations.MarkReadAsync(Me, conversationId, upToMessageId, Context.ConnectionAborted))
+        if (!await actions.MarkReadAsync(Me, conversationId, upToMessageId, Context.ConnectionAborted))
         {
             throw new HubException("There is no such conversation.");
         }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using static ContactCenter.Api.Features.Conversations.ConversationActions;
 using static ContactCenter.Api.Features.Conversations.ConversationService;
 
 namespace ContactCenter.Api.Features.Conversations;
@@ -98,15 +99,15 @@ public static class ConversationsApi
         ? TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["code"] = code })
         : Problems.Conflict(result.Detail!);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Read(long id, ReadRequest? request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Read(long id, ReadRequest? request, ClaimsPrincipal principal, ConversationActions service, CancellationToken ct) =>
         await service.MarkReadAsync(CurrentUser.From(principal), id, request?.UpToMessageId, ct)
             ? TypedResults.NoContent()
             : Problems.NotFound("There is no such conversation.");
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Assign(long id, AssignRequest request, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Assign(long id, AssignRequest request, ClaimsPrincipal principal, ConversationActions service, CancellationToken ct) =>
         ToResult(await service.AssignAsync(CurrentUser.From(principal), id, request.UserId, ct), "userId");
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Status(long id, StatusRequest request, ClaimsPrincipal principal, ConversationService service,
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Status(long id, StatusRequest request, ClaimsPrincipal principal, ConversationActions service,
         HttpRequest http, IHostEnvironment environment, CancellationToken ct) =>
         // The CSAT link of an email or SMS is built on Channels:PublicBaseUrl. Only on a developer's or a test's machine may
         // the address this request came to stand in for it: elsewhere the Host header is the caller's to choose, and a
@@ -114,7 +115,7 @@ public static class ConversationsApi
         ToResult(await service.SetStatusAsync(CurrentUser.From(principal), id, request.Status,
             environment.IsDevelopment() || environment.IsEnvironment("Testing") ? $"{http.Scheme}://{http.Host.ToUriComponent()}{http.PathBase.ToUriComponent()}" : null, ct), "status");
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Retry(long id, ClaimsPrincipal principal, ConversationService service, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Retry(long id, ClaimsPrincipal principal, ConversationActions service, CancellationToken ct) =>
         ToResult(await service.RetryAsync(CurrentUser.From(principal), id, ct), "id");
 
     private static async Task<Ok<Counters>> GetCounters(ClaimsPrincipal principal, CountersQuery counters, CancellationToken ct) =>

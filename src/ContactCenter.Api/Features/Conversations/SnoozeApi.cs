@@ -2,7 +2,7 @@ using System.Security.Claims;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using static ContactCenter.Api.Features.Conversations.ConversationService;
+using static ContactCenter.Api.Features.Conversations.ConversationActions;
 
 namespace ContactCenter.Api.Features.Conversations;
 

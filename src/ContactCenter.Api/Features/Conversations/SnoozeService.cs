@@ -6,7 +6,7 @@ using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using static ContactCenter.Api.Features.Conversations.ConversationService;
+using static ContactCenter.Api.Features.Conversations.ConversationActions;
 
 namespace ContactCenter.Api.Features.Conversations;
 

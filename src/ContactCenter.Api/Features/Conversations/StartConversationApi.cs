@@ -41,7 +41,7 @@ public static class StartConversationApi
     }
 
     private static async Task<Results<Created<ConversationDetails>, Ok<ConversationDetails>, ProblemHttpResult, ValidationProblem>> StartAsync(
-        StartRequest r, ClaimsPrincipal principal, NpgsqlDataSource db, ConversationService conversations, ConversationQueries queries, CancellationToken ct)
+        StartRequest r, ClaimsPrincipal principal, NpgsqlDataSource db, ConversationService conversations, ConversationActions actions, ConversationQueries queries, CancellationToken ct)
     {
         var me = CurrentUser.From(principal);
         var errors = new Validation();
@@ -84,7 +84,7 @@ public static class StartConversationApi
         }
         if (!started.Created)
         {
-            await AdoptAsync(db, conversations, me, started.ConversationId, r, ct);
+            await AdoptAsync(db, actions, me, started.ConversationId, r, ct);
         }
         var details = (await queries.GetAsync(me, started.ConversationId, ct))!;
         return started.Created ? TypedResults.Created($"/api/conversations/{started.ConversationId}", details) : TypedResults.Ok(details);
@@ -183,7 +183,7 @@ public static class StartConversationApi
     /// wrote from (when it has none), and reopened through the same status change a person makes (resolution and snooze
     /// cleared, pushed), since the seller now waits for the customer's answer.
     /// </summary>
-    private static async Task AdoptAsync(NpgsqlDataSource db, ConversationService conversations, CurrentUser me, long id, StartRequest r, CancellationToken ct)
+    private static async Task AdoptAsync(NpgsqlDataSource db, ConversationActions actions, CurrentUser me, long id, StartRequest r, CancellationToken ct)
     {
         string status;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -194,7 +194,7 @@ public static class StartConversationApi
         }
         if (status != "open")
         {
-            await conversations.SetStatusAsync(me, id, "open", origin: null, ct);
+            await actions.SetStatusAsync(me, id, "open", origin: null, ct);
         }
     }
 
