@@ -131,7 +131,7 @@ function MergeDialog({ contact, onClose, onMerged }: { contact: ContactCardData;
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const timer = window.setTimeout(() => {
-      body(client.GET('/api/contacts', { params: { query: { q, limit: 20 } } }))
+      body(client.GET('/api/contacts', { params: { query: { q: q || undefined, limit: 20 } } }))
         .then((p) => setFound(p.items.filter((c) => String(c.id) !== String(contact.id)))).catch((e) => setError(explain(e, t)));
     }, 200);
     return () => window.clearTimeout(timer);
