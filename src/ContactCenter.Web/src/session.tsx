@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, login as apiLogin, setAuth } from './lib/api';
+import { client } from './api/client';
+import { ApiError, login as apiLogin, setAuth } from './lib/api';
 import type { Session, User } from './types';
 
 // The session lives in localStorage so that it survives a reload. When the token expires (or the server answers
@@ -56,7 +57,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const left = new Date(session.expiresAt).getTime() - Date.now();
     const timer = window.setTimeout(expire, Math.max(0, Math.min(left, 2 ** 31 - 1)));
     // Checks the stored token once (a server with a new key answers 401).
-    api<User>('/api/auth/me').catch(() => { /* 401 expires the session through setAuth */ });
+    client.GET('/api/auth/me').catch(() => { /* 401 expires the session through setAuth */ });
     return () => window.clearTimeout(timer);
   }, [session, expire]);
 

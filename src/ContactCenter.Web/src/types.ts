@@ -41,7 +41,8 @@ export interface Page<T> { items: T[]; nextCursor: string | null }
 /** Hub `typing`: `userId` 0 and `customer` when the customer types (a web chat visitor). */
 export type TypingEvent = Schemas['TypingEvent'];
 
-export interface UserListItem { id: Id; email: string; name: string; role: Role; isActive: boolean; channelIds: Id[]; createdAt?: string }
+/** A row of GET /api/users. */
+export type UserListItem = Schemas['UsersApiUserDto'];
 /** One row of GET /api/admin/audit; `before`/`after` are the subject's fields as JSON (null when created/removed). */
 export interface AuditEntry {
   id: Id; at: string; actorId: Id | null; action: string; subjectType: string | null; subjectId: Id | null;
@@ -55,25 +56,25 @@ export interface Channel {
 }
 
 // CRM (API.md "CRM"): fields beyond the contract are read when present, never required.
-export interface Stage { id: Id; name: string; order: number; semantic: 'open' | 'won' | 'lost' }
-export interface Pipeline { id: Id; name: string; isDefault: boolean; stages: Stage[] }
+export type Stage = Schemas['StageDto'];
+export type Pipeline = Schemas['PipelineDto'];
 /** Hub `dealUpdated` and the board's cards. */
 export type DealCard = Schemas['DealCard'];
 export type BoardColumn = Schemas['BoardStage'];
 export type Board = Schemas['Board'];
-export interface ActivityRef { id: Id; type: ActivityType; title: string; dueAt: string }
+export type ActivityRef = Schemas['ActivityRef'];
 export interface Deal {
   id: Id; title: string; amount?: number | null; currency?: string | null; assignee?: Ref | null; contact?: Ref | null; stageId?: Id;
   pipelineId: Id; stage?: Stage; closedAt?: string | null; outcome?: string | null; lossReason?: LossReason | null;
   nextActivity?: ActivityRef | null; leadId?: Id | null;
   /** Custom field values by key (issue #17). */
-  fields?: Record<string, string | number | boolean | string[] | null>;
+  fields?: Record<string, unknown>;
 }
 export interface Lead {
   id: Id; title: string; status: string; assignee?: Ref | null; contact?: Ref | null; junkReason?: string | null;
   dealId?: Id | null; nextActivity?: ActivityRef | null;
   /** Custom field values by key (issue #17). */
-  fields?: Record<string, string | number | boolean | string[] | null>;
+  fields?: Record<string, unknown>;
 }
 export type ActivityType = 'call' | 'meeting' | 'task' | 'email';
 export interface Activity {

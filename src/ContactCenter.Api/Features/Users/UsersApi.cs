@@ -11,15 +11,16 @@ public static class UsersApi
 {
     public sealed record CreateUserRequest(string? Email, string? Name, string? Role, string? Password, long[]? ChannelIds);
 
+    /// <summary>A row of SelectUsers (Dapper fills the properties); `required` so the document says every field is always written.</summary>
     public sealed class UserDto
     {
-        public long Id { get; init; }
-        public string Email { get; init; } = "";
-        public string Name { get; init; } = "";
-        public string Role { get; init; } = "";
-        public bool IsActive { get; init; }
-        public long[] ChannelIds { get; init; } = [];
-        public DateTimeOffset CreatedAt { get; init; }
+        public required long Id { get; init; }
+        public required string Email { get; init; }
+        public required string Name { get; init; }
+        public required string Role { get; init; }
+        public required bool IsActive { get; init; }
+        public required long[] ChannelIds { get; init; }
+        public required DateTimeOffset CreatedAt { get; init; }
     }
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)

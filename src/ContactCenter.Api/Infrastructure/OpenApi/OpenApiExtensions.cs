@@ -16,16 +16,15 @@ public static class OpenApiExtensions
     {
         builder.Services.AddOpenApi(DocumentName, options =>
         {
-            options.CreateSchemaReferenceId = SchemaIds.Create;
+            options.CreateSchemaReferenceId = type => OptionalSchemaTransformer.IsOptional(type.Type) ? null : SchemaIds.Create(type);
             options.AddSchemaTransformer<WireTypesSchemaTransformer>();
             options.AddSchemaTransformer<OptionalSchemaTransformer>();
-            options.CreateSchemaReferenceId = type =>
-                OptionalSchemaTransformer.IsOptional(type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddOperationTransformer<RouteTagsTransformer>();
             options.AddOperationTransformer<AuthResponsesTransformer>();
             options.AddOperationTransformer<ProblemResponsesTransformer>();
             options.AddDocumentTransformer<HealthPathsTransformer>();
             options.AddDocumentTransformer<HubPayloadsTransformer>();
+            options.AddDocumentTransformer<OptionalRequestFieldsTransformer>();
             options.AddDocumentTransformer<ApiDocumentTransformer>();
         });
         return builder;

@@ -36,3 +36,13 @@ client.use(session);
 export async function body<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
   return (await call).data as T;
 }
+
+/**
+ * A multipart upload's options: the document does not describe form bodies (the upload handlers read the form
+ * themselves), so the route is checked but the body is not; openapi-fetch sends FormData as it is (the browser sets
+ * the boundary).
+ */
+export const formBody = (form: FormData) => ({ body: form as never });
+
+/** An id the document types as a number, from the app's opaque `Id` (undefined stays undefined: the field is left out). */
+export const optionalId = (id: string | number | null | undefined) => (id == null ? undefined : Number(id));

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
+import { labelOf } from '../strings';
+import { client } from '../api/client';
 import { api, query } from '../lib/api';
 import { fullTime, toLocalInput } from '../lib/format';
 import { useResource } from '../lib/useResource';
@@ -19,16 +21,16 @@ export function useSubjectUpdates(subject: Subject, reload: () => void) {
 
 export async function completeActivity(a: { id: Id }) {
   // The route takes an optional JSON body ({result?}): without a JSON content type it does not match at all.
-  await api(`/api/activities/${encodeURIComponent(String(a.id))}/complete`, { body: {} });
+  await client.POST('/api/activities/{id}/complete', { params: { path: { id: Number(a.id) } }, body: {} });
 }
 
-export function ActivityLine({ activity: a, locale, onComplete }: { activity: ActivityRef & { completedAt?: string | null }; locale: string; onComplete?: () => void }) {
+export function ActivityLine({ activity: a, locale, onComplete }: { activity: Omit<ActivityRef, 'id'> & { id: Id; completedAt?: string | null }; locale: string; onComplete?: () => void }) {
   const { t } = useI18n();
   const overdue = !a.completedAt && Date.parse(a.dueAt) < Date.now();
   return (
     <li className={`activity ${overdue ? 'overdue' : ''}`} data-activity-id={String(a.id)}>
       <span className="what">
-        <span className="pill">{t(`activity_${a.type}`)}</span> {a.title}{' '}
+        <span className="pill">{labelOf(t, 'activity_', a.type)}</span> {a.title}{' '}
         <time dateTime={a.dueAt} className={overdue ? 'danger-text' : 'muted'}>{fullTime(a.dueAt, locale)}{overdue ? ` · ${t('overdue')}` : ''}</time>
       </span>
       {onComplete && !a.completedAt && <button type="button" onClick={onComplete}>{t('complete')}</button>}

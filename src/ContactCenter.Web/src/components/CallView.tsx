@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
-import { api, ApiError, blobUrl } from '../lib/api';
+import { client } from '../api/client';
+import { ApiError, blobUrl } from '../lib/api';
 import { duration } from '../lib/format';
 import type { Call, Id } from '../types';
 
@@ -46,7 +47,7 @@ export function CallButton({ contactId }: { contactId: Id }) {
   const [state, setState] = useState<string | null>(null);
   async function call() {
     try {
-      await api(`/api/contacts/${encodeURIComponent(String(contactId))}/call`, { body: {} });
+      await client.POST('/api/contacts/{id}/call', { params: { path: { id: Number(contactId) } }, body: {} });
       setState(t('callStarted'));
     } catch (e) {
       setState((e as Error).message);

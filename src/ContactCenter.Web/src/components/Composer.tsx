@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n';
-import { body as answer, client } from '../api/client';
-import { api, ApiError, query } from '../lib/api';
+import { body as answer, client, formBody } from '../api/client';
+import { ApiError } from '../lib/api';
 import { fileSize, messageSnippet, newClientId, smsSegments } from '../lib/format';
 import { useLive } from '../live';
 import { useMe } from '../session';
@@ -58,8 +58,8 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
     if (!text) return;
     const ctrl = new AbortController();
     const timer = window.setTimeout(() => {
-      api<ReturnType<typeof smsSegments>>(`/api/sms/segments${query({ text })}`, { signal: ctrl.signal })
-        .then((s) => { if (s && typeof s.segments === 'number') setSegments(s); }).catch(() => undefined);
+      answer(client.GET('/api/sms/segments', { params: { query: { text } }, signal: ctrl.signal }))
+        .then((s) => { if (s && typeof s.segments === 'number') setSegments({ ...s, encoding: s.encoding === 'UCS-2' ? 'UCS-2' : 'GSM-7' }); }).catch(() => undefined);
     }, 250);
     return () => { window.clearTimeout(timer); ctrl.abort(); };
   }, [text, channelKind, isNote]);
@@ -92,8 +92,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
     form.append('file', file, file.name);
     const settle = (patch: Partial<PendingFile>) => setFiles((list) => list.map((f) => (f.key === key ? { ...f, ...patch } : f)));
     try {
-      // A multipart upload: lib/api sends FormData (openapi-fetch would need a body serializer for it).
-      settle({ attachment: await api<Attachment>(`/api/conversations/${encodeURIComponent(conversationId)}/attachments`, { form }) });
+      settle({ attachment: await answer(client.POST('/api/conversations/{id}/attachments', { params: { path: { id: Number(conversationId) } }, ...formBody(form) })) });
     } catch (e) {
       const err = e as ApiError;
       settle({ error: err.status === 413 ? t('fileTooLarge', { reason: err.message }) : err.message });

@@ -1,22 +1,16 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
-import { api, ApiError } from '../lib/api';
+import { body, client, type Schemas } from '../api/client';
+import { ApiError } from '../lib/api';
 import { money, shortTime } from '../lib/format';
 import { useNavigate } from 'react-router';
-import { sameId, type ContactIdentity, type Id, type Label } from '../types';
+import { sameId, type Id } from '../types';
 import { ChannelIcon } from './Icons';
 import { LabelPicker } from './labels/LabelPicker';
 import './phone.css';
 
 /** GET /api/contacts/{id}: the person, and only what the caller may see of their conversations, leads and deals. */
-export interface ContactProfileData {
-  id: Id; name: string; email: string | null; phone: string | null; identities: ContactIdentity[];
-  /** The contact's own labels (PUT /api/contacts/{id}/labels replaces them). */
-  labels?: Label[];
-  conversations: { id: Id; channelId: Id; channelName: string; channelKind: string; status: string; assigneeName: string | null; lastActivityAt: string }[];
-  leads: { id: Id; title: string; status: string; assigneeName: string | null; createdAt: string }[];
-  deals: { id: Id; title: string; amount: number; currency: string; stageName: string; outcome: string | null; assigneeName: string | null; createdAt: string }[];
-}
+export type ContactProfileData = Schemas['ContactProfile'];
 
 interface Props {
   contactId: Id;
@@ -51,7 +45,7 @@ export function ContactProfile({ contactId, currentConversationId = null, onClos
 
   const load = useCallback(async () => {
     try {
-      setProfile(await api<ContactProfileData>(`/api/contacts/${encodeURIComponent(String(contactId))}`));
+      setProfile(await body(client.GET('/api/contacts/{id}', { params: { path: { id: Number(contactId) } } })));
       setError(null);
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? t('noLongerVisible') : (e as Error).message);
@@ -146,8 +140,7 @@ export function ContactForm({ profile, onCancel, onSaved }: { profile: ContactPr
   async function save() {
     setBusy(true);
     try {
-      const saved = await api<ContactProfileData>(`/api/contacts/${encodeURIComponent(String(profile.id))}`,
-        { method: 'PATCH', body: { name, email, phone } });
+      const saved = await body(client.PATCH('/api/contacts/{id}', { params: { path: { id: Number(profile.id) } }, body: { name, email, phone } }));
       setErrors({});
       onSaved(saved);
     } catch (e) {

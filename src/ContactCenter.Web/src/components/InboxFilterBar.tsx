@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
-import { api } from '../lib/api';
+import { body, client } from '../api/client';
 import type { ListFilter, ListSort } from '../lib/inboxList';
 import { useMe } from '../session';
 import type { UserListItem } from '../types';
@@ -22,7 +22,7 @@ export function InboxFilterBar({ filter, onChange }: Props) {
   const [users, setUsers] = useState<UserListItem[]>([]);
   const [open, setOpen] = useState(false);
   useEffect(() => {
-    if (staff) api<UserListItem[]>('/api/users').then(setUsers).catch(() => setUsers([]));
+    if (staff) body(client.GET('/api/users')).then(setUsers).catch(() => setUsers([]));
   }, [staff]);
   const active = !!(filter.assigneeId || filter.from || filter.to || filter.unread || (filter.sort && filter.sort !== 'newest'));
 

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
 import { body, client as apiClient } from '../api/client';
-import { api } from '../lib/api';
 import { applyRead, notificationItems, unreadOf, type NotificationPage, type NotificationPages } from '../lib/notificationCache';
 import { keys } from '../lib/queryClient';
 import { beep, loadSettings, showDesktop, targetOf } from '../lib/notifications';
@@ -50,10 +49,10 @@ export function NotificationBell() {
     return () => { document.removeEventListener('mousedown', onDown); document.removeEventListener('keydown', onKey); };
   }, [open]);
 
-  async function markRead(body: { ids: AppNotification['id'][] } | { all: true }) {
+  async function markRead(request: { ids: AppNotification['id'][] } | { all: true }) {
     try {
-      const result = await api<{ unread: number }>('/api/notifications/read', { body });
-      const read = { ids: 'ids' in body ? body.ids : [], all: 'all' in body, unread: result.unread };
+      const result = await body(apiClient.POST('/api/notifications/read', { body: request }));
+      const read = { ids: 'ids' in request ? request.ids : [], all: 'all' in request, unread: result.unread };
       client.setQueryData<NotificationPages>(keys.notifications, (d) => d && applyRead(d, read, new Date().toISOString()));
     } catch { /* the count stays; the next read corrects it */ }
   }

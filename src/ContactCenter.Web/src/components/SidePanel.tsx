@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
-import { api, query } from '../lib/api';
+import { body, client, optionalId, type Schemas } from '../api/client';
+import { query } from '../lib/api';
 import { shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
@@ -8,6 +9,7 @@ import { useResource } from '../lib/useResource';
 import type { Call, ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipeline, TimelineEntry, UserListItem } from '../types';
 import { CallButton, CallView } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
+import { postComment } from './cards/CardTimeline';
 import { ResourceStatus } from './Status';
 import { Link } from 'react-router';
 import { CustomFieldsEditor } from './fields/CustomFieldsEditor';
@@ -61,8 +63,8 @@ export function PossibleDuplicate({ details, onDetails, onLater }: { details: Co
     try {
       setBusy(true);
       setError(null);
-      await api(`/api/contacts/${encodeURIComponent(String(other.contactId))}/merge`, { body: { otherContactId: details.contact.id } });
-      const fresh = await api<ConversationDetails>(`/api/conversations/${encodeURIComponent(String(details.id))}`);
+      await client.POST('/api/contacts/{id}/merge', { params: { path: { id: Number(other.contactId) } }, body: { otherContactId: Number(details.contact.id) } });
+      const fresh = await body(client.GET('/api/conversations/{id}', { params: { path: { id: Number(details.id) } } }));
       if (fresh) onDetails?.(fresh);
     } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
   }
@@ -79,8 +81,9 @@ export function PossibleDuplicate({ details, onDetails, onLater }: { details: Co
 }
 
 /** Saves custom field values (errors are shown beside the field by the editor). */
-async function patchFields(url: string, fields: FieldValues, reload: () => Promise<void>) {
-  await api(url, { method: 'PATCH', body: { fields } });
+async function patchFields(subject: Subject, fields: FieldValues, reload: () => Promise<void>) {
+  const options = { params: { path: { id: Number(subject.id) } }, body: { fields } };
+  await (subject.type === 'deal' ? client.PATCH('/api/deals/{id}', options) : client.PATCH('/api/leads/{id}', options));
   await reload();
 }
 
@@ -96,10 +99,10 @@ function DealPanel({ id }: { id: Id }) {
   const d = deal.data;
   useSubjectUpdates({ type: 'deal', id }, () => void deal.reload());
 
-  async function patch(body: Record<string, unknown>) {
+  async function patch(changes: Schemas['DealPatch']) {
     try {
       setError(null);
-      const updated = await api<Deal>(`/api/deals/${encodeURIComponent(String(id))}`, { method: 'PATCH', body });
+      const updated = await body(client.PATCH('/api/deals/{id}', { params: { path: { id: Number(id) } }, body: changes }));
       if (updated) deal.set(() => updated);
       void deal.reload();
     } catch (e) { setError((e as Error).message); }
@@ -107,7 +110,7 @@ function DealPanel({ id }: { id: Id }) {
   async function close(outcome: 'won' | 'lost') {
     try {
       setError(null);
-      await api(`/api/deals/${encodeURIComponent(String(id))}/close`, { body: { outcome, lossReasonId: outcome === 'lost' && reasonId ? reasons.data?.find((r) => String(r.id) === reasonId)?.id : undefined } });
+      await client.POST('/api/deals/{id}/close', { params: { path: { id: Number(id) } }, body: { outcome, lossReasonId: outcome === 'lost' && reasonId ? optionalId(reasons.data?.find((r) => String(r.id) === reasonId)?.id) : undefined } });
       setClosing(false);
       void deal.reload();
     } catch (e) { setError((e as Error).message); }
@@ -124,7 +127,7 @@ function DealPanel({ id }: { id: Id }) {
           <EditableText label={t('title')} value={d.title} onSave={(title) => patch({ title })} />
           <label className="field">{t('stage')}
             <select value={String(stageId ?? '')} disabled={!!d.closedAt}
-              onChange={(e) => void patch({ stageId: pipeline?.stages.find((s) => String(s.id) === e.target.value)?.id ?? e.target.value })}>
+              onChange={(e) => void patch({ stageId: Number(e.target.value) })}>
               {(pipeline?.stages ?? (d.stage ? [d.stage] : [])).map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
             </select>
           </label>
@@ -132,7 +135,7 @@ function DealPanel({ id }: { id: Id }) {
             onSave={(v) => patch({ amount: Number(v) })} />
           <label className="field">{t('assignee')}
             <select value={d.assignee ? String(d.assignee.id) : ''}
-              onChange={(e) => void patch({ assigneeId: users.data?.find((u) => String(u.id) === e.target.value)?.id ?? null })}>
+              onChange={(e) => void patch({ assigneeId: e.target.value ? Number(e.target.value) : null })}>
               <option value="">{t('unassigned')}</option>
               {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
             </select>
@@ -152,7 +155,7 @@ function DealPanel({ id }: { id: Id }) {
               <button type="button" className="danger" onClick={() => void close('lost')}>{t('closeLost')}</button>
             </div>
           )}
-          <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} onChange={(fields) => patchFields(`/api/deals/${encodeURIComponent(String(id))}`, fields, () => deal.reload())} />
+          <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} onChange={(fields) => patchFields({ type: 'deal', id }, fields, () => deal.reload())} />
           <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={() => void deal.reload()} />
           <Timeline subject={{ type: 'deal', id }} />
         </>
@@ -169,12 +172,12 @@ function LeadPanel({ id }: { id: Id }) {
   const [junking, setJunking] = useState(false);
   const [reason, setReason] = useState('');
   const l = lead.data;
-  const base = `/api/leads/${encodeURIComponent(String(id))}`;
   useSubjectUpdates({ type: 'lead', id }, () => void lead.reload());
 
-  async function act(path: string, body: unknown) {
-    try { setError(null); await api(`${base}/${path}`, { body }); setJunking(false); void lead.reload(); } catch (e) { setError((e as Error).message); }
+  async function act(action: () => Promise<unknown>) {
+    try { setError(null); await action(); setJunking(false); void lead.reload(); } catch (e) { setError((e as Error).message); }
   }
+  const params = { path: { id: Number(id) } };
   const open = l && (l.status === 'new' || l.status === 'in_work');
   // Converted: the conversation now belongs to the deal, shown in the lead's place.
   if (l?.status === 'converted' && l.dealId != null) return <DealPanel id={l.dealId} />;
@@ -188,17 +191,17 @@ function LeadPanel({ id }: { id: Id }) {
           {l.junkReason && <p className="muted">{l.junkReason}</p>}
           {open && (
             <div className="row">
-              <button type="button" className="primary" onClick={() => void act('convert', {})}>{t('convert')}</button>
+              <button type="button" className="primary" onClick={() => void act(() => client.POST('/api/leads/{id}/convert', { params, body: {} }))}>{t('convert')}</button>
               <button type="button" onClick={() => setJunking((v) => !v)} aria-expanded={junking}>{t('junk')}</button>
             </div>
           )}
           {junking && (
-            <form className="row" onSubmit={(e) => { e.preventDefault(); void act('junk', { reason }); }}>
+            <form className="row" onSubmit={(e) => { e.preventDefault(); void act(() => client.POST('/api/leads/{id}/junk', { params, body: { reason } })); }}>
               <input aria-label={t('junkReason')} placeholder={t('junkReason')} value={reason} onChange={(e) => setReason(e.target.value)} required />
               <button type="submit" className="danger">{t('junk')}</button>
             </form>
           )}
-          <CustomFieldsEditor entity="lead" values={l.fields} readOnly={!open} onChange={(fields) => patchFields(base, fields, () => lead.reload())} />
+          <CustomFieldsEditor entity="lead" values={l.fields} readOnly={!open} onChange={(fields) => patchFields({ type: 'lead', id }, fields, () => lead.reload())} />
           <SubjectActivities subject={{ type: 'lead', id: l.id }} open={!!open} onChanged={() => void lead.reload()} />
           <Timeline subject={{ type: 'lead', id }} />
         </>
@@ -220,7 +223,7 @@ function Timeline({ subject }: { subject: Subject }) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   async function add() {
-    try { await api(`${url}/comments`, { body: { text: comment } }); setComment(''); void timeline.reload(); } catch (e) { setError((e as Error).message); }
+    try { await postComment(subject, comment); setComment(''); void timeline.reload(); } catch (e) { setError((e as Error).message); }
   }
   return (
     <>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
-import { api } from '../lib/api';
+import { body as answer, client } from '../api/client';
 import type { ConversationDetails } from '../types';
 import './inboxFilters.css';
 
@@ -40,7 +40,7 @@ export function SnoozeMenu({ conversationId, onSnoozed, onError }: Props) {
 
   async function snooze(body: { until: string } | { preset: 'nextMorning' }) {
     try {
-      const d = await api<ConversationDetails>(`/api/conversations/${encodeURIComponent(conversationId)}/snooze`, { body });
+      const d = await answer(client.POST('/api/conversations/{id}/snooze', { params: { path: { id: Number(conversationId) } }, body }));
       setOpen(false);
       onSnoozed(d);
     } catch (e) {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
 import { body as answer, client as apiClient } from '../api/client';
-import { api, ApiError } from '../lib/api';
+import { ApiError } from '../lib/api';
 import { writeEach } from '../lib/hubCache';
 import { keys } from '../lib/queryClient';
 import { applyMessage, threadMessages, type ThreadPage, type ThreadPages } from '../lib/threadCache';
@@ -81,7 +81,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     writeEach<ThreadPages>(client, keys.messages(conversationId), (data) => applyMessage(data, m, created)), [client, conversationId]);
 
   // lib/api: the document names two records UserDto and describes this list with the other one (see docs/web-app.md).
-  useEffect(() => { api<UserListItem[]>('/api/users').then(setUsers).catch(() => setUsers([])); }, []);
+  useEffect(() => { answer(apiClient.GET('/api/users')).then(setUsers).catch(() => setUsers([])); }, []);
 
   useHubEvent('messageCreated', (m) => {
     if (String(m.conversationId) !== conversationId) return;
@@ -121,8 +121,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     if (lastMarked.current === key) return;
     lastMarked.current = key;
     void hub.invoke('MarkRead', details.id, newest.id).then((ok) => {
-      // lib/api: the document describes this body as a bare JSON object, which the generated type cannot fill.
-      if (!ok) return api(`/api/conversations/${encodeURIComponent(conversationId)}/read`, { body: { upToMessageId: newest.id } }).catch(() => undefined);
+      if (!ok) return apiClient.POST('/api/conversations/{id}/read', { params: { path: { id: Number(conversationId) } }, body: { upToMessageId: Number(newest.id) } }).catch(() => undefined);
     });
   }, [messages, details, current, hub, conversationId]);
 
@@ -165,14 +164,17 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     }
   }
 
-  async function change(path: 'assign' | 'status', body: unknown) {
+  const params = { path: { id: Number(conversationId) } };
+  const assign = (userId: number | null) =>
+    change(() => apiClient.POST('/api/conversations/{id}/assign', { params, body: { userId } }), userId);
+  const setStatus = (status: 'open' | 'resolved') => change(() => apiClient.POST('/api/conversations/{id}/status', { params, body: { status } }));
+
+  /** `assignedTo`: the conversation was handed to this user (or unassigned: null). */
+  async function change(send: () => Promise<unknown>, assignedTo?: number | null) {
     try {
-      await api(`/api/conversations/${encodeURIComponent(conversationId)}/${path}`, { body });
+      await send();
       setError(null);
-      if (path === 'assign') {
-        const to = (body as { userId: unknown }).userId;
-        setHandedTo(to != null && !sameId(to as string, me.id) ? String(to) : null);
-      }
+      if (assignedTo !== undefined) setHandedTo(assignedTo != null && !sameId(assignedTo, me.id) ? String(assignedTo) : null);
     } catch (e) {
       setError((e as Error).message);
       return;
@@ -209,19 +211,19 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
           <label>
             <span className="sr-only">{t('assignTo')}</span>
             <select aria-label={t('assignTo')} value={current.assignee ? String(current.assignee.id) : ''}
-              onChange={(e) => void change('assign', { userId: e.target.value === '' ? null : users.find((u) => String(u.id) === e.target.value)?.id ?? e.target.value })}>
+              onChange={(e) => void assign(e.target.value === '' ? null : Number(e.target.value))}>
               <option value="">{t('unassigned')}</option>
               {users.filter((u) => u.isActive).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
               {current.assignee && !users.some((u) => sameId(u.id, current.assignee!.id)) &&
                 <option value={String(current.assignee.id)}>{current.assignee.name}</option>}
             </select>
           </label>
-          {!sameId(current.assignee?.id, me.id) && <button type="button" data-shortcut="assign-me" onClick={() => void change('assign', { userId: me.id })}>{t('take')}</button>}
+          {!sameId(current.assignee?.id, me.id) && <button type="button" data-shortcut="assign-me" onClick={() => void assign(Number(me.id))}>{t('take')}</button>}
           {!resolved && <SnoozeMenu conversationId={conversationId} onSnoozed={show} onError={setError} />}
-          {current.status === 'snoozed' && <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('unsnooze')}</button>}
+          {current.status === 'snoozed' && <button type="button" onClick={() => void setStatus('open')}>{t('unsnooze')}</button>}
           {resolved
-            ? <button type="button" onClick={() => void change('status', { status: 'open' })}>{t('reopen')}</button>
-            : <button type="button" className="primary" data-shortcut="resolve" onClick={() => void change('status', { status: 'resolved' })}>{t('resolve')}</button>}
+            ? <button type="button" onClick={() => void setStatus('open')}>{t('reopen')}</button>
+            : <button type="button" className="primary" data-shortcut="resolve" onClick={() => void setStatus('resolved')}>{t('resolve')}</button>}
           <ProfileButton contactId={details?.contact.id ?? current.contact.id} contactName={details?.contact.name ?? current.contact.name}
             conversationId={conversationId} onSaved={() => void detailsQuery.refetch()} />
           {onPanel && <button type="button" className="narrow-panel" onClick={onPanel} data-testid="open-panel">{t('showDetails')}</button>}

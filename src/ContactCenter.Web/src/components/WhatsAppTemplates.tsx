@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
-import { api, ApiError } from '../lib/api';
+import { body, client } from '../api/client';
+import type { ApiError } from '../lib/api';
 import { newClientId } from '../lib/format';
 import type { Message } from '../types';
 
@@ -16,7 +17,7 @@ export function useWhatsAppState(conversationId: string | number | null, enabled
   useEffect(() => {
     if (!enabled || conversationId === null) { setState(null); return; }
     const ctrl = new AbortController();
-    api<WaState>(`/api/conversations/${encodeURIComponent(String(conversationId))}/whatsapp`, { signal: ctrl.signal })
+    body(client.GET('/api/conversations/{id}/whatsapp', { params: { path: { id: Number(conversationId) } }, signal: ctrl.signal }))
       .then(setState).catch(() => undefined);
     return () => ctrl.abort();
   }, [conversationId, enabled, version]);
@@ -31,15 +32,15 @@ export function WhatsAppTemplates({ conversationId, onSent }: { conversationId: 
   const [params, setParams] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const base = `/api/conversations/${encodeURIComponent(String(conversationId))}/whatsapp`;
+  const path = useMemo(() => ({ id: Number(conversationId) }), [conversationId]);
 
   useEffect(() => {
     const ctrl = new AbortController();
-    api<Template[]>(`${base}/templates`, { signal: ctrl.signal })
+    body(client.GET('/api/conversations/{id}/whatsapp/templates', { params: { path }, signal: ctrl.signal }))
       .then(setTemplates)
       .catch((e) => { if ((e as Error).name !== 'AbortError') setError(t('waTemplatesFailed', { reason: (e as ApiError).message })); });
     return () => ctrl.abort();
-  }, [base, t]);
+  }, [path, t]);
 
   const template = templates?.find((x) => `${x.name}|${x.language}` === chosen) ?? null;
   const ready = !!template && params.length === template.parameterCount && params.every((p) => p.trim());
@@ -49,9 +50,9 @@ export function WhatsAppTemplates({ conversationId, onSent }: { conversationId: 
     setBusy(true);
     setError(null);
     try {
-      onSent(await api<Message>(`${base}/template`, {
-        body: { name: template.name, language: template.language, parameters: params.map((p) => p.trim()), clientMessageId: newClientId() },
-      }));
+      onSent(await body(client.POST('/api/conversations/{id}/whatsapp/template', {
+        params: { path }, body: { name: template.name, language: template.language, parameters: params.map((p) => p.trim()), clientMessageId: newClientId() },
+      })));
       setChosen('');
       setParams([]);
     } catch (e) {

@@ -11,8 +11,7 @@ import { StageBar } from '../components/cards/StageBar';
 import { ContactProfile } from '../components/ContactProfile';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
-import { client } from '../api/client';
-import { api } from '../lib/api';
+import { body, client, type Schemas } from '../api/client';
 import { explain } from '../lib/errors';
 import { money } from '../lib/format';
 import { useResource } from '../lib/useResource';
@@ -38,10 +37,11 @@ export function DealCardPage({ id }: { id: string }) {
   const d = deal.data;
   const pipeline = pipelines.data?.find((p) => String(p.id) === String(d?.pipelineId));
 
-  async function patch(body: Record<string, unknown>) {
+  const params = { path: { id: Number(id) } };
+  async function patch(changes: Schemas['DealPatch']) {
     try {
       setError(null);
-      const updated = await api<DealFull>(url, { method: 'PATCH', body });
+      const updated = await body(client.PATCH('/api/deals/{id}', { params, body: changes }));
       deal.set(() => updated);
     } catch (e) { setError(explain(e, t)); }
   }
@@ -50,13 +50,13 @@ export function DealCardPage({ id }: { id: string }) {
     const lost = pipeline?.stages.filter((s) => s.semantic === 'lost') ?? [];
     // One lost stage says nothing about why: ask (several lost stages each are a reason of their own).
     if (stage.semantic === 'lost' && lost.length === 1) { setLosing(stage); return; }
-    void patch({ stageId: stage.id });
+    void patch({ stageId: Number(stage.id) });
   }
 
   async function activitiesChanged() {
     const before = hadPlanned.current;
     try {
-      const fresh = await api<DealFull>(url);
+      const fresh = await body(client.GET('/api/deals/{id}', { params }));
       deal.set(() => fresh);
       hadPlanned.current = !!fresh.nextActivity;
       if (before && !fresh.nextActivity && !fresh.closedAt) setPlanNext(true);
@@ -77,7 +77,7 @@ export function DealCardPage({ id }: { id: string }) {
           </header>
           {pipeline && <StageBar stages={pipeline.stages} current={d.stage?.id ?? d.stageId} closed={!!d.closedAt} onPick={pick} />}
           {d.closedAt && <button type="button" onClick={async () => {
-            try { await api(`${url}/reopen`, { body: {} }); void deal.reload(); } catch (e) { setError(explain(e, t)); }
+            try { await client.POST('/api/deals/{id}/reopen', { params, body: {} }); void deal.reload(); } catch (e) { setError(explain(e, t)); }
           }}>{t('reopen')}</button>}
           {error && <p className="error" role="alert">{error}</p>}
           <div className="card-grid">
@@ -86,7 +86,7 @@ export function DealCardPage({ id }: { id: string }) {
                 <dt>{t('assignee')}</dt>
                 <dd>
                   <select aria-label={t('assignee')} value={d.assignee ? String(d.assignee.id) : ''}
-                    onChange={(e) => void patch({ assigneeId: users.data?.find((u) => String(u.id) === e.target.value)?.id ?? null })}>
+                    onChange={(e) => void patch({ assigneeId: e.target.value ? Number(e.target.value) : null })}>
                     <option value="">{t('unassigned')}</option>
                     {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
                   </select>

@@ -4,7 +4,6 @@ import { Dialog } from '../components/Dialog';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { body, client as apiClient } from '../api/client';
-import { api } from '../lib/api';
 import { explain } from '../lib/errors';
 import { keys } from '../lib/queryClient';
 import { statusOf } from '../lib/queryStatus';
@@ -86,8 +85,7 @@ export function DealsPage() {
     client.setQueryData<Board>(boardKey, (now) => moveCard(now ?? before, dealId, toStage));
     try {
       setError(null);
-      // lib/api: the document describes this PATCH body as a bare JSON object, which the generated type cannot fill.
-      await api(`/api/deals/${encodeURIComponent(String(dealId))}`, { method: 'PATCH', body: { stageId: toStage } });
+      await apiClient.PATCH('/api/deals/{id}', { params: { path: { id: Number(dealId) } }, body: { stageId: toStage } });
     } catch (e) {
       client.setQueryData<Board>(boardKey, (now) => (now ? moveCard(now, dealId, from.stageId) : now));
       setError(t('moveFailed', { reason: explain(e, t) }));

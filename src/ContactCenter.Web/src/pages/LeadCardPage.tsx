@@ -8,7 +8,7 @@ import { SourceLine } from '../components/cards/SourceLine';
 import { ContactProfile } from '../components/ContactProfile';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
-import { api } from '../lib/api';
+import { body, client, optionalId } from '../api/client';
 import { explain } from '../lib/errors';
 import { useResource } from '../lib/useResource';
 import { Link, useNavigate } from 'react-router';
@@ -20,6 +20,7 @@ export function LeadCardPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const url = `/api/leads/${encodeURIComponent(id)}`;
+  const params = { path: { id: Number(id) } };
   const lead = useResource<LeadFull>(url);
   const statuses = useResource<CatalogEntry[]>('/api/lead-statuses');
   const reasons = useResource<CatalogEntry[]>('/api/junk-reasons');
@@ -36,18 +37,18 @@ export function LeadCardPage({ id }: { id: string }) {
   }
   const setStatus = (value: string) => run(async () => {
     const statusId: Id | null = statuses.data?.find((s) => String(s.id) === value)?.id ?? null;
-    const updated = await api<LeadFull>(url, { method: 'PATCH', body: { statusId } });
+    const updated = await body(client.PATCH('/api/leads/{id}', { params, body: { statusId: optionalId(statusId) ?? null } }));
     lead.set(() => updated);
   });
   const junk = () => run(async () => {
     const reason = reasons.data?.find((r) => String(r.id) === reasonId);
     if (!reason) { setError(t('junkReasonPick')); return; }
-    const updated = await api<LeadFull>(`${url}/junk`, { body: { junkReasonId: reason.id } });
+    const updated = await body(client.POST('/api/leads/{id}/junk', { params, body: { junkReasonId: Number(reason.id) } }));
     lead.set(() => updated);
     setJunking(false);
   });
   const convert = () => run(async () => {
-    const result = await api<{ dealId: Id }>(`${url}/convert`, { body: {} });
+    const result = await body(client.POST('/api/leads/{id}/convert', { params, body: {} }));
     navigate(`/deals/${encodeURIComponent(String(result.dealId))}`);
   });
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
-import { api, query } from '../lib/api';
+import { body, client } from '../api/client';
 import { fullTime, money, shortTime } from '../lib/format';
 import { snippetParts } from '../lib/snippet';
 import { Link, useSearchParams } from 'react-router';
@@ -8,7 +8,6 @@ import type { Id } from '../types';
 import '../components/search.css';
 
 export interface SearchHit { conversationId: Id; messageId: Id; snippet: string; createdAt: string }
-interface SearchPageData { items: SearchHit[]; nextCursor: string | null }
 
 /** `GET /api/search/records`: the deals, leads, contacts and companies the caller sees whose title, name, email or phone matches. */
 export interface SearchRecords {
@@ -49,7 +48,7 @@ export function SearchPage() {
     const gen = cursor ? generation.current : ++generation.current;
     setLoading(true);
     try {
-      const page = await api<SearchPageData>('/api/search' + query({ q, limit: 20, cursor }));
+      const page = await body(client.GET('/api/search', { params: { query: { q, limit: 20, cursor: cursor ?? undefined } } }));
       if (gen !== generation.current) return;
       setItems((list) => (cursor ? [...list, ...page.items] : page.items));
       setNext(page.nextCursor);
@@ -71,7 +70,7 @@ export function SearchPage() {
     setRecords(noRecords);
     if (!q) return;
     let current = true;
-    api<SearchRecords>('/api/search/records' + query({ q, limit: 5 }))
+    body(client.GET('/api/search/records', { params: { query: { q, limit: 5 } } }))
       .then((found) => { if (current) setRecords(found); })
       .catch(() => { /* the message results say what went wrong */ });
     return () => { current = false; };

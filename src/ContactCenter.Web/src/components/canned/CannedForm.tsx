@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useI18n } from '../../i18n';
-import { api, ApiError } from '../../lib/api';
+import { body, client, formBody } from '../../api/client';
+import { ApiError } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { fileSize } from '../../lib/format';
 import type { CannedResponse } from '../../lib/canned';
@@ -24,15 +25,15 @@ export function CannedForm({ editing, canShare, onSaved, onCancel }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
-  const base = editing ? `/api/canned-responses/${encodeURIComponent(String(editing.id))}` : '/api/canned-responses';
+  const path = { id: Number(editing?.id) };
 
   async function save() {
     setBusy(true);
     setError(null);
     try {
       const saved = editing
-        ? await api<CannedResponse>(base, { method: 'PATCH', body: { shortcut, title, text } })
-        : await api<CannedResponse>(base, { body: { shortcut, title, text, shared } });
+        ? await body(client.PATCH('/api/canned-responses/{id}', { params: { path }, body: { shortcut, title, text } }))
+        : await body(client.POST('/api/canned-responses', { body: { shortcut, title, text, shared } }));
       onSaved(saved);
     } catch (e) {
       setError(explain(e, t, { 409: 'cannedDuplicate' }));
@@ -45,7 +46,7 @@ export function CannedForm({ editing, canShare, onSaved, onCancel }: Props) {
     const form = new FormData();
     form.append('file', file, file.name);
     try {
-      setFiles((await api<CannedResponse>(`${base}/attachments`, { form })).attachments);
+      setFiles((await body(client.POST('/api/canned-responses/{id}/attachments', { params: { path }, ...formBody(form) }))).attachments);
     } catch (e) {
       setError(e instanceof ApiError && e.status === 413 ? t('fileTooLarge', { reason: e.message }) : explain(e, t));
     }
@@ -53,7 +54,7 @@ export function CannedForm({ editing, canShare, onSaved, onCancel }: Props) {
 
   async function removeFile(id: CannedResponse['attachments'][number]['id']) {
     try {
-      setFiles((await api<CannedResponse>(`${base}/attachments/${encodeURIComponent(String(id))}`, { method: 'DELETE' })).attachments);
+      setFiles((await body(client.DELETE('/api/canned-responses/{id}/attachments/{fileId}', { params: { path: { ...path, fileId: Number(id) } } }))).attachments);
     } catch (e) {
       setError(explain(e, t));
     }

@@ -9,7 +9,7 @@ import { useSubjectUpdates, type Subject } from '../Activities';
 import { ResourceStatus } from '../Status';
 
 /** Adds a comment to the deal's or lead's timeline. */
-function postComment(subject: Subject, text: string) {
+export function postComment(subject: Subject, text: string) {
   const options = { params: { path: { id: Number(subject.id) } }, body: { text } };
   return subject.type === 'deal' ? client.POST('/api/deals/{id}/comments', options) : client.POST('/api/leads/{id}/comments', options);
 }

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
-import { api } from '../../lib/api';
+import { body, client, optionalId } from '../../api/client';
 import { explain } from '../../lib/errors';
 import { useResource } from '../../lib/useResource';
 import { useMe } from '../../session';
-import type { Channel, ConversationDetails, Id } from '../../types';
+import type { Channel, Id } from '../../types';
 import type { ContactProfileData } from '../ContactProfile';
 import { ChannelIcon } from '../Icons';
 import { Thread } from '../Thread';
@@ -59,7 +59,7 @@ function StartConversation({ contactId, subject, onStarted }: { contactId: Id; s
       if (!channel) return;
       try {
         setError(null);
-        const started = await api<ConversationDetails>('/api/conversations', { body: { contactId, channelId: channel.id, text, ...subject } });
+        const started = await body(client.POST('/api/conversations', { body: { contactId: Number(contactId), channelId: Number(channel.id), text, dealId: optionalId(subject.dealId), leadId: optionalId(subject.leadId) } }));
         setText(''); setShown(false); onStarted(started.id);
       } catch (err) { setError(explain(err, t)); }
     }}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
-import { api, ApiError, query } from '../../lib/api';
+import { body, client } from '../../api/client';
+import { ApiError } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { useNavigate } from 'react-router';
 import type { Id, Pipeline } from '../../types';
@@ -34,27 +35,27 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
     if (mode !== 'pick' || q.trim().length < 2) { setHits(null); return; }
     const ctl = new AbortController();
     const timer = window.setTimeout(() => {
-      api<ContactHit[] | { items: ContactHit[] }>(`/api/contacts${query({ q: q.trim() })}`, { signal: ctl.signal })
-        .then((r) => setHits(Array.isArray(r) ? r : r.items))
+      body(client.GET('/api/contacts', { params: { query: { q: q.trim() } }, signal: ctl.signal }))
+        .then((r) => setHits(r.items))
         .catch((e) => { if (e instanceof ApiError) setHits([]); });
     }, 250);
     return () => { window.clearTimeout(timer); ctl.abort(); };
   }, [mode, q]);
 
   async function submit() {
-    const contact = mode === 'pick' ? (picked ? { id: picked.id } : null)
+    const contact = mode === 'pick' ? (picked ? { id: Number(picked.id) } : null)
       : { name: name.trim() || undefined, email: email.trim() || undefined, phone: phone.trim() || undefined };
     setBusy(true);
     try {
       setError(null);
       if (kind === 'deal') {
         const stage = openStages.find((s) => String(s.id) === stageId);
-        const deal = await api<{ id: Id }>('/api/deals', {
-          body: { title, amount: amount ? Number(amount) : undefined, pipelineId: pipeline?.id, stageId: stage?.id, contact: contact ?? undefined },
-        });
+        const deal = await body(client.POST('/api/deals', {
+          body: { title, amount: amount ? Number(amount) : undefined, pipelineId: pipeline && Number(pipeline.id), stageId: stage && Number(stage.id), contact: contact ?? undefined },
+        }));
         navigate(`/deals/${encodeURIComponent(String(deal.id))}`);
       } else {
-        const lead = await api<{ id: Id }>('/api/leads', { body: { title: title || undefined, contact } });
+        const lead = await body(client.POST('/api/leads', { body: { title: title || undefined, contact } }));
         navigate(`/leads/${encodeURIComponent(String(lead.id))}`);
       }
       onClose();

@@ -2,8 +2,10 @@ import { useI18n } from '../../i18n';
 import { ChannelIcon } from '../Icons';
 
 /** Where a lead or deal came from: the short source, then what its details say (channel, form, UTM tags, payload). */
-export function SourceLine({ source, details }: { source?: string | null; details?: Record<string, unknown> | null }) {
+export function SourceLine({ source, details: raw }: { source?: string | null; details?: unknown }) {
   const { t } = useI18n();
+  // Free JSON (the document's JsonElement): an object of details, or nothing.
+  const details = typeof raw === 'object' && raw !== null ? raw as Record<string, unknown> : null;
   if (!source && !details) return <span className="muted">{t('cardSourceNone')}</span>;
   const channel = typeof details?.channel === 'string' ? details.channel : null;
   const parts = Object.entries(details ?? {})

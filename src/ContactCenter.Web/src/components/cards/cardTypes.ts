@@ -4,13 +4,13 @@ import type { Deal, Id, Lead, Ref } from '../../types';
 export interface ProductLine { name: string; price: number; quantity: number; discount: number }
 export interface DealFull extends Deal {
   contact?: (Ref & { email?: string | null; phone?: string | null }) | null;
-  source?: string | null; sourceDetails?: Record<string, unknown> | null;
+  source?: string | null; sourceDetails?: unknown;
   products?: ProductLine[]; amountFromProducts?: boolean; stageEnteredAt?: string; createdAt?: string;
 }
 export interface CatalogEntry { id: Id; name: string; nameRu: string | null; sort: number; archived: boolean }
 export interface LeadFull extends Lead {
   contact?: (Ref & { email?: string | null; phone?: string | null }) | null;
-  source?: string | null; sourceDetails?: Record<string, unknown> | null;
+  source?: string | null; sourceDetails?: unknown;
   statusId?: Id | null; leadStatus?: { id: Id; name: string; nameRu: string | null } | null; junkReasonId?: Id | null;
 }
 

@@ -10,7 +10,7 @@ import './fields.css';
  * clears a value), ready to send as `fields` in the entity's PATCH; a rejected value shows the server's sentence.
  */
 export function CustomFieldsEditor({ entity, values, onChange, pipelineId, readOnly }: {
-  entity: CustomField['entity']; values: FieldValues | undefined; onChange: (patch: FieldValues) => Promise<void> | void;
+  entity: CustomField['entity']; values: Record<string, unknown> | undefined; onChange: (patch: FieldValues) => Promise<void> | void;
   pipelineId?: Id | null; readOnly?: boolean;
 }) {
   const { t } = useI18n();
@@ -21,7 +21,7 @@ export function CustomFieldsEditor({ entity, values, onChange, pipelineId, readO
     <fieldset className="custom-fields" data-testid={`custom-fields-${entity}`}>
       <legend>{t('customFields')}</legend>
       {fields.map((f) => (
-        <FieldInput key={f.key} field={f} value={values?.[f.key] ?? null} readOnly={readOnly}
+        <FieldInput key={f.key} field={f} value={(values?.[f.key] as FieldValue | undefined) ?? null} readOnly={readOnly}
           onSave={(v) => onChange({ [f.key]: v })} />
       ))}
     </fieldset>

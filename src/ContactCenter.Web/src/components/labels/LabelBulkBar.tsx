@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
-import { api } from '../../lib/api';
+import { client } from '../../api/client';
 import { useLabels } from './labelStore';
 import './labels.css';
 
@@ -18,7 +18,7 @@ export function LabelBulkBar({ selected, onDone }: { selected: string[]; onDone:
     if (!label) return;
     setBusy(true);
     try {
-      await api('/api/conversations/labels', { body: { conversationIds: selected.map(Number), [kind]: [label.id] } });
+      await client.POST('/api/conversations/labels', { body: { conversationIds: selected.map(Number), [kind]: [Number(label.id)] } });
       setError(null);
       onDone();
     } catch (e) {

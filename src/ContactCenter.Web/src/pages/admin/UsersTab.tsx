@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { ResourceStatus } from '../../components/Status';
 import { useI18n } from '../../i18n';
-import { client } from '../../api/client';
-import { api } from '../../lib/api';
+import { body, client } from '../../api/client';
 import { describeError, explain } from '../../lib/errors';
 import { useResource } from '../../lib/useResource';
 import { useMe } from '../../session';
@@ -12,7 +11,6 @@ import { WorkingHoursDialog } from './WorkingHoursDialog';
 
 type Open = { kind: 'rename' | 'password' | 'deactivate' | 'reactivate' | 'hours'; user: UserListItem };
 const roles = ['manager', 'supervisor', 'admin'] as const;
-const userPath = (id: Id) => `/api/users/${encodeURIComponent(String(id))}`;
 
 /** Users with their lifecycle: rename, role, deactivate / reactivate, password reset, channel membership. */
 export function UsersTab() {
@@ -27,11 +25,11 @@ export function UsersTab() {
   const [pendingRole, setPendingRole] = useState<{ id: Id; role: Role } | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
 
-  /** PATCHes a user (lib/api: the document marks every field of a PATCH body required); the answer replaces the row at once (then the list is re-read for anything else that moved). */
-  async function patch(user: UserListItem, body: { name?: string; role?: Role; isActive?: boolean }): Outcome {
+  /** PATCHes a user; the answer replaces the row at once (then the list is re-read for anything else that moved). */
+  async function patch(user: UserListItem, changes: { name?: string; role?: Role; isActive?: boolean }): Outcome {
     setRowError(null); setRowDone(null);
     try {
-      const updated = await api<UserListItem>(userPath(user.id), { method: 'PATCH', body });
+      const updated = await body(client.PATCH('/api/users/{id}', { params: { path: { id: Number(user.id) } }, body: changes }));
       users.set((list) => list?.map((u) => (sameId(u.id, user.id) ? { ...u, ...updated } : u)) ?? null);
       void users.reload();
       return null;
@@ -65,7 +63,7 @@ export function UsersTab() {
     } catch (e) { setError(describeError(e)); }
   }
   async function create() {
-    try { setError(null); await api('/api/users', { body: form }); setForm({ email: '', name: '', role: 'manager', password: '' }); void users.reload(); }
+    try { setError(null); await client.POST('/api/users', { body: form }); setForm({ email: '', name: '', role: 'manager', password: '' }); void users.reload(); }
     catch (e) { setError(describeError(e)); }
   }
 

@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { useI18n } from '../../i18n';
-import { api } from '../../lib/api';
+import { body, client } from '../../api/client';
 import { describeError } from '../../lib/errors';
 import type { StringKey } from '../../strings';
 import type { Id } from '../../types';
@@ -16,7 +16,7 @@ interface Schedule { timeZone: string; days: string[]; from: string; to: string 
  */
 export function WorkingHoursDialog({ userId, name, onClose }: { userId: Id; name: string; onClose: () => void }) {
   const { t } = useI18n();
-  const url = `/api/users/${encodeURIComponent(String(userId))}/working-hours`;
+  const path = useMemo(() => ({ id: Number(userId) }), [userId]);
   const [on, setOn] = useState(false);
   const [s, setS] = useState<Schedule>({
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00',
@@ -25,15 +25,15 @@ export function WorkingHoursDialog({ userId, name, onClose }: { userId: Id; name
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     const ctrl = new AbortController();
-    api<{ workingHours: Schedule | null }>(url, { signal: ctrl.signal })
-      .then((r) => { if (r.workingHours) { setOn(true); setS(r.workingHours); } }, (e) => { if (!ctrl.signal.aborted) setError(describeError(e)); });
+    body(client.GET('/api/users/{id}/working-hours', { params: { path }, signal: ctrl.signal }))
+      .then((r) => { if (r.workingHours) { setOn(true); setS(r.workingHours as unknown as Schedule); } }, (e) => { if (!ctrl.signal.aborted) setError(describeError(e)); });
     return () => ctrl.abort();
-  }, [url]);
+  }, [path]);
   async function save(e: FormEvent) {
     e.preventDefault();
     setBusy(true); setError(null);
     try {
-      await api(url, { method: 'PUT', body: { workingHours: on ? s : null } });
+      await client.PUT('/api/users/{id}/working-hours', { params: { path }, body: { workingHours: on ? { ...s } : null } });
       onClose();
     } catch (x) { setError(describeError(x)); } finally { setBusy(false); }
   }

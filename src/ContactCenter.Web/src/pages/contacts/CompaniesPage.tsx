@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { useI18n } from '../../i18n';
-import { api, ApiError } from '../../lib/api';
+import { body, client } from '../../api/client';
+import { ApiError } from '../../lib/api';
 import { explain, fieldErrors } from '../../lib/errors';
 import { money } from '../../lib/format';
 import { Link, useNavigate } from 'react-router';
@@ -35,7 +36,7 @@ function CompanyCard({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const load = useCallback(async () => {
     try {
-      setCompany(await api<Company>(`/api/companies/${enc(id)}`));
+      setCompany(await body(client.GET('/api/companies/{id}', { params: { path: { id: Number(id) } } })));
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? t('noLongerVisible') : explain(e, t));
     }
@@ -57,7 +58,7 @@ function CompanyCard({ id }: { id: string }) {
         <dt>{t('companyAddress')}</dt><dd className="wrap-anywhere">{company.address ?? '—'}</dd>
       </dl>
       <CustomFieldsEditor entity="company" values={company.fields} onChange={async (fields) => {
-        setCompany(await api<Company>(`/api/companies/${enc(id)}`, { method: 'PATCH', body: { fields } }));
+        setCompany(await body(client.PATCH('/api/companies/{id}', { params: { path: { id: Number(id) } }, body: { fields } })));
       }} />
       <h2>{t('companyContacts')}</h2>
       <ul className="profile-list">
@@ -80,7 +81,9 @@ function CompanyDialog({ company, onClose, onSaved }: { company?: Company; onClo
   const [errors, setErrors] = useState<Record<string, string>>({});
   async function save() {
     try {
-      onSaved(await api<Company>(company ? `/api/companies/${enc(company.id)}` : '/api/companies', { method: company ? 'PATCH' : 'POST', body: form }));
+      onSaved(await body(company
+        ? client.PATCH('/api/companies/{id}', { params: { path: { id: Number(company.id) } }, body: form })
+        : client.POST('/api/companies', { body: form })));
     } catch (e) {
       setErrors(fieldErrors(e));
     }

@@ -4,13 +4,14 @@ import { Dialog } from '../../components/Dialog';
 import { CustomFieldsEditor } from '../../components/fields/CustomFieldsEditor';
 import { ChannelIcon } from '../../components/Icons';
 import { useI18n } from '../../i18n';
-import { api, ApiError, query } from '../../lib/api';
+import { body, client } from '../../api/client';
+import { ApiError } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { money, shortTime } from '../../lib/format';
 import { Link } from 'react-router';
 import type { Id } from '../../types';
 import { Timeline } from './Timeline';
-import { enc, type CompanyRow, type ContactCardData, type ContactRow, type Page } from './contactsApi';
+import { enc, type CompanyRow, type ContactCardData, type ContactRow } from './contactsApi';
 
 /** `/contacts/{id}`: the person with identities on every channel, conversations, deals, leads, one timeline, edit and merge. */
 export function ContactCard({ id }: { id: string }) {
@@ -23,7 +24,7 @@ export function ContactCard({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
-      setContact(await api<ContactCardData>(`/api/contacts/${enc(id)}`));
+      setContact(await body(client.GET('/api/contacts/{id}', { params: { path: { id: Number(id) } } })));
       setError(null);
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? t('noLongerVisible') : explain(e, t));
@@ -54,7 +55,7 @@ export function ContactCard({ id }: { id: string }) {
               </dl>
             )}
           <CustomFieldsEditor entity="contact" values={contact.fields} onChange={async (fields) => {
-            setContact(await api<ContactCardData>(`/api/contacts/${enc(id)}`, { method: 'PATCH', body: { fields } }));
+            setContact(await body(client.PATCH('/api/contacts/{id}', { params: { path: { id: Number(id) } }, body: { fields } })));
           }} />
           <h2>{t('identities')}</h2>
           <ul className="identities">
@@ -97,10 +98,10 @@ function CompanyPicker({ contact, onChanged }: { contact: ContactCardData; onCha
   const { t } = useI18n();
   const [companies, setCompanies] = useState<CompanyRow[]>([]);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { api<Page<CompanyRow>>('/api/companies?limit=100').then((p) => setCompanies(p.items)).catch(() => undefined); }, []);
+  useEffect(() => { body(client.GET('/api/companies', { params: { query: { limit: 100 } } })).then((p) => setCompanies(p.items)).catch(() => undefined); }, []);
   async function change(value: string) {
     try {
-      await api(`/api/contacts/${enc(contact.id)}`, { method: 'PATCH', body: { companyId: value ? Number(value) : null } });
+      await client.PATCH('/api/contacts/{id}', { params: { path: { id: Number(contact.id) } }, body: { companyId: value ? Number(value) : null } });
       onChanged();
     } catch (e) {
       setError(explain(e, t));
@@ -130,7 +131,7 @@ function MergeDialog({ contact, onClose, onMerged }: { contact: ContactCardData;
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const timer = window.setTimeout(() => {
-      api<Page<ContactRow>>(`/api/contacts${query({ q, limit: 20 })}`)
+      body(client.GET('/api/contacts', { params: { query: { q: q || undefined, limit: 20 } } }))
         .then((p) => setFound(p.items.filter((c) => String(c.id) !== String(contact.id)))).catch((e) => setError(explain(e, t)));
     }, 200);
     return () => window.clearTimeout(timer);
@@ -138,7 +139,7 @@ function MergeDialog({ contact, onClose, onMerged }: { contact: ContactCardData;
   async function merge() {
     if (other == null) return;
     try {
-      await api(`/api/contacts/${enc(contact.id)}/merge`, { body: { otherContactId: Number(other) } });
+      await client.POST('/api/contacts/{id}/merge', { params: { path: { id: Number(contact.id) } }, body: { otherContactId: Number(other) } });
       onMerged();
     } catch (e) {
       setError(explain(e, t));

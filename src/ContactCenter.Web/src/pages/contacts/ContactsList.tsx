@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { useI18n } from '../../i18n';
-import { api } from '../../lib/api';
+import { body, client } from '../../api/client';
 import { fieldErrors } from '../../lib/errors';
 import { Link, useNavigate } from 'react-router';
-import { enc, type ContactCardData, type ContactRow } from './contactsApi';
+import { enc, type ContactRow } from './contactsApi';
 import { SearchList } from './SearchList';
 
 /** `/contacts`: search (name, email, phone) with keyset "More", a new contact, and the way to the CSV import. */
@@ -31,7 +31,7 @@ function NewContactDialog({ onClose }: { onClose: () => void }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   async function save() {
     try {
-      const created = await api<ContactCardData>('/api/contacts', { body: form });
+      const created = await body(client.POST('/api/contacts', { body: form }));
       onClose();
       navigate(`/contacts/${enc(created.id)}`);
     } catch (e) {

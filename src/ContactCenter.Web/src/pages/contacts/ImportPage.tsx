@@ -2,12 +2,11 @@ import { useState } from 'react';
 import type { CustomField } from '../../components/fields/fieldTypes';
 import { useCustomFields } from '../../components/fields/useCustomFields';
 import { useI18n } from '../../i18n';
-import { api } from '../../lib/api';
+import { body, client, formBody, type Schemas } from '../../api/client';
 import { explain } from '../../lib/errors';
 import { useHubEvent } from '../../live';
 import type { StringKey } from '../../strings';
 import type { Id } from '../../types';
-import type { ImportPreview, ImportReport } from './contactsApi';
 
 const FIELDS = { contact: ['name', 'email', 'phone', 'company'], lead: ['name', 'email', 'phone', 'company', 'title'] } as const;
 type Progress = { processed: number; total: number };
@@ -16,16 +15,18 @@ type Progress = { processed: number; total: number };
  * `/contacts/import`: upload a CSV, see how the server reads it (encoding, delimiter, first rows), map the columns,
  * run it as a background job with live progress (`importProgress`), then read the row-by-row report.
  */
+const readReport = (id: Id) => body(client.GET('/api/imports/{id}', { params: { path: { id: Number(id) } } }));
+
 export function ImportPage() {
   const { t } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   const [entity, setEntity] = useState<'contact' | 'lead'>('contact');
   const [hasHeader, setHasHeader] = useState(true);
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [preview, setPreview] = useState<Schemas['ImportPreview'] | null>(null);
   const [map, setMap] = useState<Record<string, string>>({});
   const [importId, setImportId] = useState<Id | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
+  const [report, setReport] = useState<Schemas['ImportReport'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const contactFields = useCustomFields('contact');
   const leadFields = useCustomFields('lead');
@@ -41,7 +42,7 @@ export function ImportPage() {
     const form = new FormData();
     form.append('file', f);
     try {
-      const p = await api<ImportPreview>('/api/imports/preview', { form });
+      const p = await body(client.POST('/api/imports/preview', formBody(form)));
       setPreview(p);
       // A first guess from the header's words (English or Russian); the person corrects it.
       const header = (p.rows[0] ?? []).map((h) => h.toLowerCase());
@@ -62,7 +63,7 @@ export function ImportPage() {
   }
 
   async function finish(id: Id) {
-    try { setReport(await api<ImportReport>(`/api/imports/${encodeURIComponent(String(id))}`)); } catch (e) { setError(explain(e, t)); }
+    try { setReport(await readReport(id)); } catch (e) { setError(explain(e, t)); }
   }
 
   useHubEvent('importProgress', (p) => {
@@ -81,11 +82,11 @@ export function ImportPage() {
     form.append('map', JSON.stringify(Object.fromEntries(Object.entries(map).filter(([k, v]) => v !== '' && targets.includes(k)).map(([k, v]) => [k, Number(v)]))));
     try {
       setReport(null);
-      const accepted = await api<{ id: Id; total: number }>('/api/imports', { form });
+      const accepted = await body(client.POST('/api/imports', formBody(form)));
       setImportId(accepted.id);
       setProgress({ processed: 0, total: accepted.total });
       // The job may finish before this page hears of it: read the report once as well.
-      window.setTimeout(() => { void api<ImportReport>(`/api/imports/${encodeURIComponent(String(accepted.id))}`).then((r) => { if (r.status === 'done' || r.status === 'failed') setReport(r); }).catch(() => undefined); }, 1500);
+      window.setTimeout(() => { void readReport(accepted.id).then((r) => { if (r.status === 'done' || r.status === 'failed') setReport(r); }).catch(() => undefined); }, 1500);
     } catch (e) {
       setError(explain(e, t));
     }
@@ -143,7 +144,7 @@ export function ImportPage() {
   );
 }
 
-function Report({ report }: { report: ImportReport }) {
+function Report({ report }: { report: Schemas['ImportReport'] }) {
   const { t } = useI18n();
   return (
     <section data-testid="import-report">

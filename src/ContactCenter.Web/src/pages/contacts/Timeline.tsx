@@ -4,7 +4,10 @@ import { api, query } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { shortTime } from '../../lib/format';
 import type { StringKey } from '../../strings';
-import type { Page, TimelineEntry } from './contactsApi';
+import type { Schemas } from '../../api/client';
+import type { Page } from './contactsApi';
+
+type TimelineEntry = Schemas['TimelineEntryDto'];
 
 /** A feed of timeline entries (newest first, "More" pages by cursor). */
 export function Timeline({ url }: { url: string }) {

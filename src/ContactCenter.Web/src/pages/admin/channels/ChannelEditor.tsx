@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useI18n } from '../../../i18n';
-import { api } from '../../../lib/api';
+import { body, client } from '../../../api/client';
 import { explain } from '../../../lib/errors';
 import type { StringKey } from '../../../strings';
 import type { Channel } from '../../../types';
-import { channelPath } from './ChannelWizard';
+import { channelParams } from './ChannelWizard';
 import { noErrors, splitErrors, type FieldErrors } from './fieldErrors';
 import { initialValues, isSecret, kindOf, settingsOf, type FormValues } from './kinds';
 import { MembersPicker } from './MembersPicker';
@@ -48,9 +48,7 @@ export function ChannelEditor({ channel: initial, onClose, onSaved }: { channel:
     void run(async () => {
       setErrors(noErrors());
       const settings = { ...(def ? settingsOf(def, values, true, replaced) : {}), ...rulesToSettings(rules, channel.settings), ...autoToSettings(auto) };
-      const body: Record<string, unknown> = { name, settings };
-      if (!archived) body.enabled = enabled;
-      const saved = await api<Channel>(channelPath(channel.id), { method: 'PATCH', body });
+      const saved = await body(client.PATCH('/api/channels/{id}', { ...channelParams(channel.id), body: archived ? { name, settings } : { name, settings, enabled } }));
       apply(saved);
       setReplaced(new Set());
       if (def) setValues((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, def.fields.some((f) => f.name === k && isSecret(f)) ? '' : x])));
@@ -58,11 +56,11 @@ export function ChannelEditor({ channel: initial, onClose, onSaved }: { channel:
     });
   };
   const saveMembers = () => void run(async () => {
-    apply(await api<Channel>(`${channelPath(channel.id)}/members`, { method: 'PUT', body: { userIds: [...members].map(Number) } }));
+    apply(await body(client.PUT('/api/channels/{id}/members', { ...channelParams(channel.id), body: { userIds: [...members].map(Number) } })));
     return t('chMembersSaved');
   });
   const addAll = () => run(async () => {
-    const updated = await api<Channel>(`${channelPath(channel.id)}/members/all-managers`, { body: {} });
+    const updated = await body(client.POST('/api/channels/{id}/members/all-managers', channelParams(channel.id)));
     apply(updated);
     setMembers((m) => new Set([...m, ...updated.memberIds.map(String)]));
     return t('chMembersSaved');

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ChannelIcon } from '../../../components/Icons';
 import { useI18n } from '../../../i18n';
-import { api } from '../../../lib/api';
+import { body, client } from '../../../api/client';
 import { explain } from '../../../lib/errors';
 import type { StringKey } from '../../../strings';
 import type { Channel } from '../../../types';
@@ -14,7 +14,8 @@ import { RulesFields, rulesFrom, rulesToSettings, type Rules } from './RulesFiel
 import { SettingsFields } from './SettingsFields';
 
 const steps = ['chStepKind', 'chStepSettings', 'chStepCheck', 'chStepPaste', 'chStepMembers'] as const;
-export const channelPath = (id: Channel['id']) => `/api/channels/${encodeURIComponent(String(id))}`;
+/** The path parameters of a channel's routes. */
+export const channelParams = (id: Channel['id']) => ({ params: { path: { id: Number(id) } } });
 
 /**
  * A new channel in five steps: kind; settings (labels, help, links, presets); the server's credential check (run on
@@ -61,8 +62,8 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
     void run(async () => {
       setErrors(noErrors());
       const saved = channel
-        ? await api<Channel>(channelPath(channel.id), { method: 'PATCH', body: { name, settings: { ...settingsOf(def!, values, true, replaced), ...extras(true) } } })
-        : await api<Channel>('/api/channels', { body: { kind, name, settings: { ...settingsOf(def!, values, false, replaced), ...extras(false) } } });
+        ? await body(client.PATCH('/api/channels/{id}', { ...channelParams(channel.id), body: { name, settings: { ...settingsOf(def!, values, true, replaced), ...extras(true) } } }))
+        : await body(client.POST('/api/channels', { body: { kind, name, settings: { ...settingsOf(def!, values, false, replaced), ...extras(false) } } }));
       setChannel(saved);
       setMembers(new Set(saved.memberIds.map(String)));
       setReplaced(new Set());
@@ -71,14 +72,14 @@ export function ChannelWizard({ onClose, onDone }: { onClose: () => void; onDone
     });
   };
   // The check runs on every save; an empty PATCH saves nothing and checks again.
-  const checkAgain = () => void run(async () => { setChannel(await api<Channel>(channelPath(channel!.id), { method: 'PATCH', body: {} })); });
+  const checkAgain = () => void run(async () => { setChannel(await body(client.PATCH('/api/channels/{id}', { ...channelParams(channel!.id), body: {} }))); });
   const addAll = () => run(async () => {
-    const updated = await api<Channel>(`${channelPath(channel!.id)}/members/all-managers`, { body: {} });
+    const updated = await body(client.POST('/api/channels/{id}/members/all-managers', channelParams(channel!.id)));
     setChannel(updated);
     setMembers((m) => new Set([...m, ...updated.memberIds.map(String)]));
   });
   const finish = () => void run(async () => {
-    const updated = await api<Channel>(`${channelPath(channel!.id)}/members`, { method: 'PUT', body: { userIds: [...members].map(Number) } });
+    const updated = await body(client.PUT('/api/channels/{id}/members', { ...channelParams(channel!.id), body: { userIds: [...members].map(Number) } }));
     onDone(updated);
   });
 

@@ -4,13 +4,13 @@ import { Dialog } from '../../../components/Dialog';
 import { ResourceStatus } from '../../../components/Status';
 import { useI18n } from '../../../i18n';
 import { client } from '../../../api/client';
-import { api, ApiError } from '../../../lib/api';
+import { ApiError } from '../../../lib/api';
 import { explain } from '../../../lib/errors';
 import { useResource } from '../../../lib/useResource';
 import type { StringKey } from '../../../strings';
 import { sameId, type Channel } from '../../../types';
 import { ChannelEditor } from './ChannelEditor';
-import { ChannelWizard, channelPath } from './ChannelWizard';
+import { ChannelWizard, channelParams } from './ChannelWizard';
 import { kindOf } from './kinds';
 import { PublicSummary } from './PublicInfo';
 import './channels.css';
@@ -32,7 +32,7 @@ export function ChannelsTab() {
   }
   const toggle = (c: Channel) => act(async () => {
     // lib/api: a partial PATCH body, and the document marks every field of UpdateChannelRequest required.
-    await api(channelPath(c.id), { method: 'PATCH', body: { enabled: !c.enabled } });
+    await client.PATCH('/api/channels/{id}', { ...channelParams(c.id), body: { enabled: !c.enabled } });
     return t('chSaved');
   });
   const archive = (c: Channel, archived: boolean) => act(async () => {
