@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ContactCenter.FunctionalTests.Infrastructure;
 using Microsoft.Playwright;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -72,8 +73,13 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
                 Interlocked.Increment(ref listReads);
             }
         };
+        // The inbox asks for its channels as it mounts, in the same render whose list query waits for the join: once
+        // that answer is back (a whole round trip later) and the hub's negotiation has been asked for, a list read that
+        // did not wait would have been sent already.
+        var channelsRead = Page.WaitForResponseAsync(r => r.Url.EndsWith("/api/channels", StringComparison.Ordinal));
+        var negotiation = Page.WaitForRequestAsync("**/hubs/inbox/negotiate**");
         await Fx.SignInAsync(Page, manager.Email, waitForHub: false);
-        await Page.WaitForTimeoutAsync(1000); // long enough for a list read that does not wait for the join to be made
+        await Task.WhenAll(channelsRead, negotiation);
 
         var ingested = await Fx.IngestAsync(channel, "early-" + Suffix, "cust-" + Suffix, "Are you open on Sunday?", "Early Bird");
         Assert.Equal(0, Volatile.Read(ref listReads)); // the list is read after the join, not before
@@ -125,9 +131,14 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Expect(Page.GetByTestId("reconnecting")).ToBeVisibleAsync();
             await Screenshot("reconnecting");
             // Written while the browser cannot hear anything: it must still show them afterwards.
+            // A connection of the manager's own that does not go through the proxy hears both pushes: they were sent while
+            // the browser could not hear them.
+            await using var direct = await Fx.ConnectHubAsync(manager.Token);
+            var heard = new HubRecorder(direct);
             await Fx.IngestAsync(channel, "ext-2-" + Suffix, "cust-1-" + Suffix, "Are you there?", "Pavel");
             var other = await Fx.IngestAsync(channel, "ext-3-" + Suffix, "cust-2-" + Suffix, "New customer while offline", "Rita");
-            await Task.Delay(1500);
+            await heard.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "Are you there?");
+            await heard.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "New customer while offline");
             Fx.Proxy.Start();
 
             await Expect(Page.GetByTestId("reconnecting")).ToHaveCountAsync(0, new() { Timeout = 45_000 });

@@ -24,7 +24,24 @@ public static class SessionCheck
         if (!await stamps.IsCurrentAsync(userId, stamp, context.HttpContext.RequestAborted))
         {
             context.Fail("The token was revoked.");
+            return;
         }
+        if (context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+        {
+            // A hub connection keeps its principal for as long as it stays open (days): a plain identity with the claims
+            // the app reads, instead of the token handler's, which also holds the parsed token.
+            context.Principal = Compact(principal);
+        }
+    }
+
+    private static readonly string[] KeptClaims = ["sub", "name", "email", "role", StampClaim];
+
+    private static ClaimsPrincipal Compact(ClaimsPrincipal principal)
+    {
+        var identity = principal.Identity as ClaimsIdentity;
+        return new ClaimsPrincipal(new ClaimsIdentity(
+            principal.Claims.Where(c => KeptClaims.Contains(c.Type)).Select(c => new Claim(c.Type, c.Value)),
+            identity?.AuthenticationType ?? JwtBearerDefaults.AuthenticationScheme, "name", "role"));
     }
 
     /// <summary>Reads the subject and stamp claims; false when either is missing or not a positive number.</summary>

@@ -1,6 +1,5 @@
 using ContactCenter.Api.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
-using StackExchange.Redis;
 
 namespace ContactCenter.Api.Realtime;
 
@@ -9,18 +8,11 @@ public static class RealtimeExtensions
     /// <summary>SignalR with camelCase JSON; with ConnectionStrings:Redis set, the Redis backplane carries pushes between nodes.</summary>
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
-        var signalR = builder.Services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
+        builder.Services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
             .AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
-        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
-            var prefix = builder.Configuration["Realtime:ChannelPrefix"] ?? "contactcenter";
-            signalR.AddStackExchangeRedis(redis, o =>
-            {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
-                o.Configuration.AbortOnConnectFail = false;
-                // Fail a publish at once while disconnected, so the local fallback delivers it without a wait.
-                o.Configuration.BacklogPolicy = BacklogPolicy.FailFast;
-            });
+            // The backplane publishes through the app's shared Redis connection (see ResilientHubLifetimeManager).
             builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(ResilientHubLifetimeManager<>));
         }
         builder.Services.AddSingleton<AudienceDirectory>();
