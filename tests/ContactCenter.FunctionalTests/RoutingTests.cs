@@ -205,7 +205,8 @@ public sealed class RoutingTests(AppFixture fixture) : IClassFixture<AppFixture>
     [Fact]
     public async Task An_answered_conversation_is_not_passed()
     {
-        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly", ["passAfterSeconds"] = 1 });
+        // The reply has to land before the pass is due; a 1 s window was lost under a loaded CI run.
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly", ["passAfterSeconds"] = 4 });
         var m1 = await fixture.CreateUserAsync("keep1", "manager", id);
         var m2 = await fixture.CreateUserAsync("keep2", "manager", id);
         await OnlineAsync(m1);
