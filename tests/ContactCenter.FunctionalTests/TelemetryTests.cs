@@ -118,6 +118,43 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
         Assert.True((int)batch.GetTagItem("batch.size")! >= 1);
     }
 
+    [Fact]
+    public async Task A_hub_connections_socket_request_is_not_traced_but_its_negotiate_call_is()
+    {
+        using var client = new ActivitySource("ContactCenter.Tests.HubClient");
+        var requests = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "Microsoft.AspNetCore" or "ContactCenter.Tests.HubClient",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = requests.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        // The client's requests carry this trace (traceparent), so its own requests are told apart from other tests'.
+        ActivityTraceId trace;
+        Microsoft.AspNetCore.SignalR.Client.HubConnection hub;
+        using (var root = client.StartActivity("hub client")!)
+        {
+            trace = root.TraceId;
+            hub = await fixture.ConnectHubAsync(fixture.AdminToken);
+        }
+        await hub.DisposeAsync();
+        Activity[] mine = [];
+        for (var i = 0; i < 100 && !mine.Any(a => a.GetTagItem("http.long_running") is true or "true"); i++)
+        {
+            await Task.Delay(100);
+            mine = requests.Where(a => a.TraceId == trace && a.Source.Name == "Microsoft.AspNetCore").ToArray();
+        }
+
+        Assert.Contains(mine, a => a.Recorded && Equals(a.GetTagItem("url.path"), "/hubs/inbox/negotiate"));
+        // The socket's request lasts as long as the connection (hours): its span says nothing, and its tags would be held
+        // per connection. Not recorded, so no exporter sees it and the instrumentation adds no tags.
+        var socket = Assert.Single(mine, a => a.GetTagItem("http.long_running") is true or "true");
+        Assert.False(socket.Recorded);
+        Assert.Null(socket.GetTagItem("url.path"));
+    }
+
     /// <summary>The value of the first sample line of a metric carrying all these labels (0 when absent).</summary>
     private static double Sample(string exposition, string metric, params string[] labels)
     {
