@@ -124,13 +124,16 @@ public class AppFixture : IAsyncLifetime
 
     public string AdminToken { get; private set; } = "";
 
+    // The admin's password hash, made once per test process: PBKDF2 is slow on purpose, and every reset inserts the admin again.
+    private static string? adminPasswordHash;
+
     private async Task EnsureAdminAsync()
     {
-        var hashing = App.Services.GetRequiredService<ContactCenter.Api.Auth.PasswordHashing>();
+        var hash = adminPasswordHash ??= App.Services.GetRequiredService<ContactCenter.Api.Auth.PasswordHashing>().Hash("admin-password-1");
         await using (var db = Db())
         {
             await db.ExecuteAsync("insert into users (email, name, role, password_hash) values ('admin@test.local', 'Admin', 'admin', @hash) on conflict do nothing",
-                new { hash = hashing.Hash("admin-password-1") });
+                new { hash });
         }
         AdminToken = await LoginAsync("admin@test.local", "admin-password-1");
     }
