@@ -24,7 +24,8 @@ public sealed class CrashTests
     [Fact]
     public async Task Sigkill_mid_stream_loses_nothing_and_duplicates_nothing()
     {
-        var database = await TestEnvironment.CreateDatabaseAsync();
+        // Already migrated: what is proven is the crash and the restart, not the first start's migrations (MigrationTests).
+        var database = await TestEnvironment.CreateMigratedDatabaseAsync();
         using var receiver = WireMockServer.Start();
         receiver.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(250)));
         await using var app = new AppProcess(database);

@@ -9,7 +9,8 @@ namespace ContactCenter.FunctionalTests;
 /// <summary>Two app nodes on two ports over one PostgreSQL and one Redis: pushes cross nodes through the Redis backplane.</summary>
 public sealed class ScaleOutTests : IAsyncLifetime
 {
-    private readonly AppFixture fixture = new();
+    // Started on an empty database: node A migrates it, node B finds it migrated (Both_nodes_migrated_one_schema_and_are_ready).
+    private readonly AppFixture fixture = new EmptyDatabaseFixture();
     private AppNode nodeB = null!;
 
     public async Task InitializeAsync()

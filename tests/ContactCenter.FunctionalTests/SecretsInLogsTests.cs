@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.FunctionalTests;
 
-public sealed class VerboseLogFixture : AppFixture
+/// <summary>On an empty database: the migrations' start-up logs are among those checked.</summary>
+public sealed class VerboseLogFixture : EmptyDatabaseFixture
 {
     public LogSink Logs { get; } = new();
 

@@ -10,6 +10,12 @@ using Npgsql;
 
 namespace ContactCenter.FunctionalTests.Infrastructure;
 
+/// <summary>An app whose database is empty when it starts: it applies every migration itself.</summary>
+public class EmptyDatabaseFixture : AppFixture
+{
+    protected override Task<string> CreateDatabaseAsync() => TestEnvironment.CreateDatabaseAsync();
+}
+
 /// <summary>A real app on a real port over its own PostgreSQL database and the shared Redis; reset by truncation between tests.</summary>
 public class AppFixture : IAsyncLifetime
 {
@@ -24,8 +30,11 @@ public class AppFixture : IAsyncLifetime
     /// <summary>The host environment the app runs in ("Testing" unless a fixture needs production behaviour).</summary>
     protected virtual string HostEnvironment => "Testing";
 
-    /// <summary>The app's database: by default a fresh one on the shared test server (a fixture may bring its own server).</summary>
-    protected virtual Task<string> CreateDatabaseAsync() => TestEnvironment.CreateDatabaseAsync();
+    /// <summary>
+    /// The app's database: by default a fresh, already migrated one on the shared test server (a fixture may start from an
+    /// empty one, <see cref="EmptyDatabaseFixture"/>, or bring its own server).
+    /// </summary>
+    protected virtual Task<string> CreateDatabaseAsync() => TestEnvironment.CreateMigratedDatabaseAsync();
 
     public virtual async Task InitializeAsync()
     {
@@ -115,13 +124,16 @@ public class AppFixture : IAsyncLifetime
 
     public string AdminToken { get; private set; } = "";
 
+    // The admin's password hash, made once per test process: PBKDF2 is slow on purpose, and every reset inserts the admin again.
+    private static string? adminPasswordHash;
+
     private async Task EnsureAdminAsync()
     {
-        var hashing = App.Services.GetRequiredService<ContactCenter.Api.Auth.PasswordHashing>();
+        var hash = adminPasswordHash ??= App.Services.GetRequiredService<ContactCenter.Api.Auth.PasswordHashing>().Hash("admin-password-1");
         await using (var db = Db())
         {
             await db.ExecuteAsync("insert into users (email, name, role, password_hash) values ('admin@test.local', 'Admin', 'admin', @hash) on conflict do nothing",
-                new { hash = hashing.Hash("admin-password-1") });
+                new { hash });
         }
         AdminToken = await LoginAsync("admin@test.local", "admin-password-1");
     }

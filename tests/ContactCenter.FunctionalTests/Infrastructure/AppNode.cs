@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,6 +52,9 @@ public sealed class AppNode : WebApplicationFactory<Program>
 
     public Uri BaseAddress { get; }
 
+    /// <summary>PBKDF2 iterations of the test apps' password hashes (the apps run as real processes keep Identity's default).</summary>
+    public const int TestPasswordIterations = 1_000;
+
     public HttpClient Http(string? token = null)
     {
         var client = new HttpClient { BaseAddress = BaseAddress };
@@ -64,6 +68,9 @@ public sealed class AppNode : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+        // PBKDF2 at Identity's 100,000 iterations costs ~60 ms of CPU per hash or login, and the suites hash and
+        // log in thousands of times on two cores; the format, the salt and the verification path stay the same.
+        builder.ConfigureServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations));
         if (services is not null)
         {
             builder.ConfigureServices(services);
