@@ -63,7 +63,7 @@ export function useHubEvent<E extends keyof HubEvents>(name: E, handler: (payloa
   useEffect(() => hub.on(name, (p) => ref.current(p)), [hub, name]);
 }
 
-/** The hub's `whenJoined`, stable for the tab's lifetime (for `useResource`'s `before`). */
+/** The hub's `whenJoined`, stable for the tab's lifetime (for `useApiGet`'s `before`). */
 export function useJoined(): () => Promise<void> {
   const { hub } = useLive();
   return useCallback(() => hub.whenJoined(), [hub]);

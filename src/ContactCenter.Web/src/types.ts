@@ -12,7 +12,6 @@ export type Role = 'admin' | 'supervisor' | 'manager';
 export interface User { id: Id; name: string; email: string; role: Role }
 export interface Session { accessToken: string; expiresAt: string; user: User }
 
-export interface ChannelRef { id: Id; kind: string; name: string }
 export interface Ref { id: Id; name: string }
 export interface LastMessage { id: Id; direction: Direction; preview: string; createdAt: string }
 export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
@@ -35,7 +34,6 @@ export type Attachment = Schemas['AttachmentDto'];
 export type Message = Omit<Schemas['MessageDto'], 'id' | 'conversationId'> & { id: Id; conversationId: Id; pending?: boolean };
 /** A phone call (telephony channel), on a message and on a `call` timeline entry. */
 export type Call = Schemas['CallDto'];
-export interface CallStats { from: string; to: string; managers: { userId: Id; name: string; answered: number; missed: number; outbound: number; talkSeconds: number }[] }
 export type Counters = Schemas['Counters'];
 export interface Page<T> { items: T[]; nextCursor: string | null }
 /** Hub `typing`: `userId` 0 and `customer` when the customer types (a web chat visitor). */
@@ -63,13 +61,6 @@ export type DealCard = Schemas['DealCard'];
 export type BoardColumn = Schemas['BoardStage'];
 export type Board = Schemas['Board'];
 export type ActivityRef = Schemas['ActivityRef'];
-export interface Deal {
-  id: Id; title: string; amount?: number | null; currency?: string | null; assignee?: Ref | null; contact?: Ref | null; stageId?: Id;
-  pipelineId: Id; stage?: Stage; closedAt?: string | null; outcome?: string | null; lossReason?: LossReason | null;
-  nextActivity?: ActivityRef | null; leadId?: Id | null;
-  /** Custom field values by key (issue #17). */
-  fields?: Record<string, unknown>;
-}
 export interface Lead {
   id: Id; title: string; status: string; assignee?: Ref | null; contact?: Ref | null; junkReason?: string | null;
   dealId?: Id | null; nextActivity?: ActivityRef | null;
@@ -77,15 +68,16 @@ export interface Lead {
   fields?: Record<string, unknown>;
 }
 export type ActivityType = 'call' | 'meeting' | 'task' | 'email';
-export interface Activity {
-  id: Id; type: ActivityType; title: string; dueAt: string; state?: string;
-  completedAt?: string | null; assignee?: Ref | null; subject?: { type: 'lead' | 'deal'; id: Id; title?: string | null };
-}
-export interface TimelineEntry { id: Id; type: string; at: string; actor?: { type?: string; id?: Id; name?: string } | string | null; data?: Record<string, unknown> | null }
+/** A row of GET /api/activities (`type` is one of ActivityType, `subject.type` 'lead' or 'deal': plain strings in the document). */
+export type Activity = Schemas['ActivityDto'];
+/** An entry of a deal's, lead's or contact's timeline; `data` is free JSON (its members depend on `type`). */
+export type TimelineEntry = Schemas['TimelineEntryDto'];
+/** A timeline entry's `data` as an object (the document types it as any JSON). */
+export const timelineData = (e: TimelineEntry): Record<string, unknown> =>
+  (e.data && typeof e.data === 'object' ? e.data as Record<string, unknown> : {});
 export type LossReason = Schemas['LossReasonDto'];
-export interface Stat { count: number; median: number | null; p90: number | null; withinTargetShare?: number | null; businessMedian?: number | null }
-export interface StatsRow { conversations: number; firstResponse: Stat; reply: Stat; resolution: Stat; userId?: Id; name?: string; channelId?: Id; channel?: ChannelRef | string }
-export interface ResponseTimes { overall: StatsRow; byUser: StatsRow[]; byChannel: StatsRow[] }
+/** A row of GET /api/stats/response-times: the overall figures, or a manager's (`userId`) or a channel's (`channelId`). */
+export type StatsRow = Schemas['ResponseStats'] & { name?: string; userId?: number; channelId?: number };
 /** Hub `queueChanged` and GET /api/stats/queue. */
 export type QueueStats = Schemas['QueueStats'];
 /** Hub `slaBreached`. */

@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { labelOf } from '../strings';
 import { client } from '../api/client';
-import { api, query } from '../lib/api';
+import { useApiGet } from '../api/useApiGet';
+import { api } from '../lib/api';
 import { fullTime, toLocalInput } from '../lib/format';
-import { useResource } from '../lib/useResource';
 import { useHubEvent } from '../live';
-import { sameId, type Activity, type ActivityRef, type ActivityType, type Id, type Page } from '../types';
+import { sameId, type Activity, type ActivityRef, type ActivityType, type Id } from '../types';
 import { ResourceStatus } from './Status';
 
 export type Subject = { type: 'lead' | 'deal'; id: Id };
@@ -41,7 +41,7 @@ export function ActivityLine({ activity: a, locale, onComplete }: { activity: Om
 /** The open activities of a lead or deal, soonest first (overdue in red), with "done" and a form to add one. */
 export function SubjectActivities({ subject, open, onChanged }: { subject: Subject; open: boolean; onChanged: () => void }) {
   const { t, locale } = useI18n();
-  const list = useResource<Page<Activity>>(`/api/activities${query({ assignee: 'all', subjectType: subject.type, subjectId: String(subject.id), limit: 100 })}`);
+  const list = useApiGet('/api/activities', { params: { query: { assignee: 'all', subjectType: subject.type, subjectId: Number(subject.id), limit: 100 } } });
   const [error, setError] = useState<string | null>(null);
   useSubjectUpdates(subject, () => void list.reload());
   const pending = (list.data?.items ?? []).filter((a) => !a.completedAt);

@@ -1,21 +1,12 @@
 import { useI18n } from '../i18n';
-import { query } from '../lib/api';
-import { useResource } from '../lib/useResource';
-import type { Id } from '../types';
+import { useApiGet } from '../api/useApiGet';
 import { ResourceStatus } from './Status';
 import './csat.css';
-
-interface CsatFigure { asked: number; count: number; average: number | null; distribution: number[]; responseRate: number | null }
-interface CsatReport {
-  overall: CsatFigure;
-  byManager: { userId: Id | null; name: string; csat: CsatFigure }[];
-  byChannel: { channelId: Id; name: string; csat: CsatFigure }[];
-}
 
 /** Customer satisfaction per manager and per channel for the supervisor page's period (`GET /api/stats/csat`). */
 export function CsatTable({ from, to }: { from: string; to: string }) {
   const { t } = useI18n();
-  const report = useResource<CsatReport>(`/api/stats/csat${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
+  const report = useApiGet('/api/stats/csat', { params: { query: { from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` } } });
   const r = report.data;
   const rows = r ? [
     { key: 'overall', name: t('hrCsatOverall'), f: r.overall },

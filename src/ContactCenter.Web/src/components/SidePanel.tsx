@@ -1,15 +1,14 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { body, client, optionalId, type Schemas } from '../api/client';
-import { query } from '../lib/api';
+import { useApiGet } from '../api/useApiGet';
 import { shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
-import { useResource } from '../lib/useResource';
-import type { Call, ConversationDetails, Deal, Id, Lead, LossReason, Page, Pipeline, TimelineEntry, UserListItem } from '../types';
+import { timelineData, type Call, type ConversationDetails, type Id, type TimelineEntry } from '../types';
 import { CallButton, CallView } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
-import { postComment } from './cards/CardTimeline';
+import { postComment, timelinePath } from './cards/CardTimeline';
 import { ResourceStatus } from './Status';
 import { Link } from 'react-router';
 import { CustomFieldsEditor } from './fields/CustomFieldsEditor';
@@ -89,10 +88,10 @@ async function patchFields(subject: Subject, fields: FieldValues, reload: () => 
 
 function DealPanel({ id }: { id: Id }) {
   const { t } = useI18n();
-  const deal = useResource<Deal>(`/api/deals/${encodeURIComponent(String(id))}`);
-  const pipelines = useResource<Pipeline[]>('/api/pipelines');
-  const users = useResource<UserListItem[]>('/api/users');
-  const reasons = useResource<LossReason[]>('/api/loss-reasons');
+  const deal = useApiGet('/api/deals/{id}', { params: { path: { id: Number(id) } } });
+  const pipelines = useApiGet('/api/pipelines');
+  const users = useApiGet('/api/users');
+  const reasons = useApiGet('/api/loss-reasons');
   const [error, setError] = useState<string | null>(null);
   const [closing, setClosing] = useState(false);
   const [reasonId, setReasonId] = useState('');
@@ -117,7 +116,7 @@ function DealPanel({ id }: { id: Id }) {
   }
 
   const pipeline = pipelines.data?.find((p) => String(p.id) === String(d?.pipelineId));
-  const stageId = d?.stage?.id ?? d?.stageId;
+  const stageId = d?.stage.id;
   return (
     <section aria-labelledby="deal-h">
       <h3 id="deal-h">{t('deal')} <Link to={`/deals/${encodeURIComponent(String(id))}`} className="open-card">{t('openCard')}</Link></h3>
@@ -128,7 +127,7 @@ function DealPanel({ id }: { id: Id }) {
           <label className="field">{t('stage')}
             <select value={String(stageId ?? '')} disabled={!!d.closedAt}
               onChange={(e) => void patch({ stageId: Number(e.target.value) })}>
-              {(pipeline?.stages ?? (d.stage ? [d.stage] : [])).map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
+              {(pipeline?.stages ?? [d.stage]).map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
             </select>
           </label>
           <EditableText label={t('amount')} value={String(d.amount ?? 0)} type="number" suffix={d.currency ?? ''}
@@ -167,7 +166,7 @@ function DealPanel({ id }: { id: Id }) {
 
 function LeadPanel({ id }: { id: Id }) {
   const { t } = useI18n();
-  const lead = useResource<Lead>(`/api/leads/${encodeURIComponent(String(id))}`);
+  const lead = useApiGet('/api/leads/{id}', { params: { path: { id: Number(id) } } });
   const [error, setError] = useState<string | null>(null);
   const [junking, setJunking] = useState(false);
   const [reason, setReason] = useState('');
@@ -217,8 +216,7 @@ function Timeline({ subject }: { subject: Subject }) {
   const { t, locale } = useI18n();
   const timelineType = (type: string) =>
     (timelineTypes as readonly string[]).includes(type) ? t(`timeline_${type as (typeof timelineTypes)[number]}`) : type;
-  const url = `/api/${subject.type}s/${encodeURIComponent(String(subject.id))}`;
-  const timeline = useResource<Page<TimelineEntry>>(`${url}/timeline${query({ limit: 30 })}`);
+  const timeline = useApiGet(timelinePath(subject), { params: { path: { id: Number(subject.id) }, query: { limit: 30 } } });
   useSubjectUpdates(subject, () => void timeline.reload());
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -239,7 +237,7 @@ function Timeline({ subject }: { subject: Subject }) {
           <li key={String(e.id)}>
             <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type)}</strong>{' '}
             <span className="muted">{describe(e)}</span>
-            {e.type === 'call' && e.data?.call != null && <CallView call={e.data.call as Call} />}
+            {e.type === 'call' && timelineData(e).call != null && <CallView call={timelineData(e).call as Call} />}
           </li>
         ))}
       </ol>
@@ -248,10 +246,10 @@ function Timeline({ subject }: { subject: Subject }) {
 }
 
 function describe(e: TimelineEntry): string {
-  const d = e.data ?? {};
+  const d = timelineData(e);
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
   const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? (moved || d.ruleName) ?? d.mergedContactName ?? '') as string;
-  const actor = typeof e.actor === 'string' ? e.actor : e.actor?.name ?? '';
+  const actor = e.actor.name ?? '';
   return [actor, text].filter(Boolean).join(': ');
 }
 

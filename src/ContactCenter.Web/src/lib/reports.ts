@@ -1,24 +1,20 @@
+import type { components } from '../api/schema';
 import { request } from './api';
 
-// The sales reports' answers (issue #17), as GET /api/reports/* return them.
-export interface FunnelStage { stageId: number; name: string; semantic: 'open' | 'won' | 'lost'; entered: number; amount: number; conversionToNext: number | null; reached: number; reachedAmount: number }
-export interface Funnel {
-  pipelineId: number; from: string; to: string; stages: FunnelStage[];
-  won: { count: number; amount: number }; lost: { count: number; amount: number };
-  lossReasons: { id: number | null; name: string; count: number; amount: number }[];
-}
-export interface SalesRow { key: string; label: string; count: number; sum: number; average: number | null; winRate: number | null; cycleTimeDays: number | null; lost: number }
-export interface SalesReport { from: string; to: string; groupBy: string; rows: SalesRow[] }
-export interface PlanRow { userId: number; name: string; plan: number | null; won: number; wonCount: number; progress: number | null; forecast: number }
-export interface PlanReport { month: string; daysElapsed: number; daysInMonth: number; rows: PlanRow[] }
-export interface EfficiencyRow {
-  userId: number; name: string; firstResponses: number; firstResponseMedianSeconds: number | null; firstResponseP90Seconds: number | null;
-  activitiesDone: number; activitiesOverdue: number; dealsWon: number; dealsWonSum: number;
-}
-export interface EfficiencyReport { from: string; to: string; rows: EfficiencyRow[] }
-export interface SpeedRow { key: string; label: string; count: number; touched: number; medianMinutes: number | null; p90Minutes: number | null; withinFiveMinutesShare: number | null }
-export interface Untouched { kind: 'lead' | 'deal'; id: number; title: string; createdAt: string; assigneeId: number | null; assigneeName: string | null }
-export interface SpeedReport { from: string; to: string; groupBy: string; overall: SpeedRow; rows: SpeedRow[]; untouched: Untouched[] }
+// The sales reports' answers (issue #17), as the OpenAPI document describes GET /api/reports/*. `FunnelStage.semantic`
+// ('open' | 'won' | 'lost') and `UntouchedItem.kind` ('lead' | 'deal') are plain strings there.
+type Schemas = components['schemas'];
+export type FunnelStage = Schemas['FunnelStage'];
+export type Funnel = Schemas['Funnel'];
+export type SalesRow = Schemas['SalesRow'];
+export type SalesReport = Schemas['SalesReportResult'];
+export type PlanRow = Schemas['PlanRow'];
+export type PlanReport = Schemas['PlanReport'];
+export type EfficiencyRow = Schemas['EfficiencyRow'];
+export type EfficiencyReport = Schemas['EfficiencyReportResult'];
+export type SpeedRow = Schemas['SpeedRow'];
+export type Untouched = Schemas['UntouchedItem'];
+export type SpeedReport = Schemas['SpeedToLeadResult'];
 
 /** A period picked as two dates (inclusive), sent as [from 00:00 UTC, the day after `to` 00:00 UTC). */
 export interface Period { from: string; to: string }

@@ -2,20 +2,20 @@ import { useMemo, useState } from 'react';
 import { ActivityLine, completeActivity } from '../components/Activities';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
-import { query } from '../lib/api';
-import { useResource } from '../lib/useResource';
+import { labelOf } from '../strings';
+import { useApiGet } from '../api/useApiGet';
 import { useCounters } from '../live';
-import type { Activity, Page } from '../types';
+import type { Activity } from '../types';
 
 type Tab = 'overdue' | 'today' | 'planned';
-const items = (d: Page<Activity> | Activity[] | null): Activity[] => (!d ? [] : Array.isArray(d) ? d : d.items);
+const items = (d: { items: Activity[] } | null): Activity[] => d?.items ?? [];
 
 export function ActivitiesPage() {
   const { t, locale } = useI18n();
   const counters = useCounters();
   const [tab, setTab] = useState<Tab>('overdue');
-  const list = useResource<Page<Activity> | Activity[]>(`/api/activities${query({ assignee: 'me', state: tab })}`);
-  const planned = useResource<Page<Activity> | Activity[]>(`/api/activities${query({ assignee: 'me', state: 'planned', limit: 200 })}`);
+  const list = useApiGet('/api/activities', { params: { query: { assignee: 'me', state: tab } } });
+  const planned = useApiGet('/api/activities', { params: { query: { assignee: 'me', state: 'planned', limit: 200 } } });
   const [error, setError] = useState<string | null>(null);
   const counts: Record<Tab, number | undefined> = { overdue: counters?.overdueActivities, today: counters?.activitiesDueToday, planned: undefined };
 
@@ -80,7 +80,7 @@ function Calendar({ activities }: { activities: Activity[] }) {
           return (
             <div key={d.toISOString()} role="gridcell" className={`day ${d.getMonth() !== month.getMonth() ? 'other' : ''} ${today ? 'today' : ''}`}>
               <span className="date">{d.getDate()}</span>
-              {list.slice(0, 3).map((a) => <span key={String(a.id)} className="cal-item" title={a.title}>{t(`activity_${a.type}`)}: {a.title}</span>)}
+              {list.slice(0, 3).map((a) => <span key={String(a.id)} className="cal-item" title={a.title}>{labelOf(t, 'activity_', a.type)}: {a.title}</span>)}
               {list.length > 3 && <span className="muted">+{list.length - 3}</span>}
             </div>
           );

@@ -3,14 +3,14 @@ import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { describeError } from '../lib/errors';
-import { useResource } from '../lib/useResource';
 import { useNavigate, useParams } from 'react-router';
-import type { Id, LossReason, Pipeline, Stage } from '../types';
+import type { Id, Pipeline, Stage } from '../types';
 import { AuditTab } from './admin/AuditTab';
 import { LabelsTab } from './admin/LabelsTab';
 import { CustomFieldsTab } from './admin/CustomFieldsTab';
 import { ChannelsTab } from './admin/channels/ChannelsTab';
 import { UsersTab } from './admin/UsersTab';
+import { useApiGet } from '../api/useApiGet';
 
 const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode', 'labels', 'customFields', 'audit'] as const;
 type Tab = (typeof tabs)[number];
@@ -50,7 +50,7 @@ const newPipelineStages = (): StageRow[] => [{ name: '', semantic: 'open' }, { n
 /** Pipelines and their stages: each stage keeps its id while edited, so renaming one keeps its deals. */
 function Pipelines() {
   const { t } = useI18n();
-  const pipelines = useResource<Pipeline[]>('/api/pipelines');
+  const pipelines = useApiGet('/api/pipelines');
   const [name, setName] = useState('');
   const [stages, setStages] = useState<StageRow[]>(newPipelineStages);
   const [error, setError] = useState<string | null>(null);
@@ -132,7 +132,7 @@ function Pipelines() {
 
 function LossReasons() {
   const { t } = useI18n();
-  const reasons = useResource<LossReason[]>('/api/loss-reasons');
+  const reasons = useApiGet('/api/loss-reasons');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -151,7 +151,6 @@ function LossReasons() {
   );
 }
 
-interface Rule { id: Id; name: string; enabled: boolean; [k: string]: unknown }
 const sampleRule = JSON.stringify({
   name: 'Call back new deals', enabled: true, trigger: { type: 'dealCreated' },
   actions: [{ type: 'createActivity', activityType: 'call', title: 'Call the customer', dueIn: 'PT1H', assignee: 'owner' }],
@@ -159,11 +158,11 @@ const sampleRule = JSON.stringify({
 
 function Automation() {
   const { t } = useI18n();
-  const rules = useResource<Rule[] | { items: Rule[] }>('/api/automation/rules');
+  const rules = useApiGet('/api/automation/rules');
   const [json, setJson] = useState(sampleRule);
   const [editing, setEditing] = useState<Id | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const list = !rules.data ? [] : Array.isArray(rules.data) ? rules.data : rules.data.items;
+  const list = rules.data ?? [];
 
   async function save() {
     try {
@@ -206,7 +205,7 @@ function Automation() {
 
 function CrmMode() {
   const { t } = useI18n();
-  const mode = useResource<{ mode: 'simple' | 'classic' }>('/api/settings/crm');
+  const mode = useApiGet('/api/settings/crm');
   const [msg, setMsg] = useState<string | null>(null);
   return (
     <>

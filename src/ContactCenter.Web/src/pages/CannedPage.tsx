@@ -4,9 +4,9 @@ import '../components/canned/canned.css';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { client } from '../api/client';
+import { useApiGet } from '../api/useApiGet';
 import { filterCanned, type CannedResponse } from '../lib/canned';
 import { explain } from '../lib/errors';
-import { useResource } from '../lib/useResource';
 import { useMe } from '../session';
 
 const VARIABLES = '{{contact.name}}, {{contact.email}}, {{contact.phone}}, {{agent.name}}, {{conversation.id}}, '
@@ -17,7 +17,7 @@ export function CannedPage() {
   const { t } = useI18n();
   const me = useMe();
   const canShare = me.role === 'admin' || me.role === 'supervisor';
-  const list = useResource<CannedResponse[]>('/api/canned-responses');
+  const list = useApiGet('/api/canned-responses');
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<CannedResponse | 'new' | null>(null);
   const [error, setError] = useState<string | null>(null);

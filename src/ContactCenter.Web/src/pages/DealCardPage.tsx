@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { SubjectActivities, useSubjectUpdates } from '../components/Activities';
 import { CardFiles } from '../components/cards/CardFiles';
 import { CardTimeline } from '../components/cards/CardTimeline';
-import type { DealFull, ProductLine } from '../components/cards/cardTypes';
+import type { ProductLine } from '../components/cards/cardTypes';
 import { ContactConversations } from '../components/cards/ContactConversations';
 import { PlanNextDialog } from '../components/cards/PlanNextDialog';
 import { ProductsEditor } from '../components/cards/ProductsEditor';
@@ -12,21 +12,20 @@ import { ContactProfile } from '../components/ContactProfile';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { body, client, type Schemas } from '../api/client';
+import { useApiGet } from '../api/useApiGet';
 import { explain } from '../lib/errors';
 import { money } from '../lib/format';
-import { useResource } from '../lib/useResource';
 import { Link } from 'react-router';
-import type { Pipeline, Stage, UserListItem } from '../types';
+import type { Stage } from '../types';
 import { LossDialog } from './DealsPage';
 import '../components/cards/cards.css';
 
 /** `/deals/{id}`: the whole deal on one page (issue #17). */
 export function DealCardPage({ id }: { id: string }) {
   const { t, locale } = useI18n();
-  const url = `/api/deals/${encodeURIComponent(id)}`;
-  const deal = useResource<DealFull>(url);
-  const pipelines = useResource<Pipeline[]>('/api/pipelines');
-  const users = useResource<UserListItem[]>('/api/users');
+  const deal = useApiGet('/api/deals/{id}', { params: { path: { id: Number(id) } } });
+  const pipelines = useApiGet('/api/pipelines');
+  const users = useApiGet('/api/users');
   const [error, setError] = useState<string | null>(null);
   const [losing, setLosing] = useState<Stage | null>(null);
   const [profile, setProfile] = useState(false);
@@ -75,7 +74,7 @@ export function DealCardPage({ id }: { id: string }) {
             <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
             {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: d.outcome ?? '' })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</span>}
           </header>
-          {pipeline && <StageBar stages={pipeline.stages} current={d.stage?.id ?? d.stageId} closed={!!d.closedAt} onPick={pick} />}
+          {pipeline && <StageBar stages={pipeline.stages} current={d.stage.id} closed={!!d.closedAt} onPick={pick} />}
           {d.closedAt && <button type="button" onClick={async () => {
             try { await client.POST('/api/deals/{id}/reopen', { params, body: {} }); void deal.reload(); } catch (e) { setError(explain(e, t)); }
           }}>{t('reopen')}</button>}

@@ -4,17 +4,17 @@ import { Dialog } from '../components/Dialog';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { body, client as apiClient } from '../api/client';
+import { useApiGet } from '../api/useApiGet';
 import { explain } from '../lib/errors';
 import { keys } from '../lib/queryClient';
 import { statusOf } from '../lib/queryStatus';
-import { useResource } from '../lib/useResource';
 import { useJoined } from '../live';
 import { Link } from 'react-router';
 import { CreateDialog } from '../components/cards/CreateDialog';
 import { overdueFirstKey } from '../components/cards/cardTypes';
 import { DealBoard } from '../components/board/DealBoard';
 import '../components/cards/cards.css';
-import { sameId, type Board, type DealCard, type Id, type LossReason, type Pipeline, type UserListItem } from '../types';
+import { sameId, type Board, type DealCard, type Id } from '../types';
 
 /** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
 export function moveCard(board: Board, dealId: Id, toStage: number): Board {
@@ -36,8 +36,8 @@ export function moveCard(board: Board, dealId: Id, toStage: number): Board {
 
 export function DealsPage() {
   const { t } = useI18n();
-  const pipelines = useResource<Pipeline[]>('/api/pipelines');
-  const users = useResource<UserListItem[]>('/api/users');
+  const pipelines = useApiGet('/api/pipelines');
+  const users = useApiGet('/api/users');
   const [pipelineId, setPipelineId] = useState<string>('');
   const [assigneeId, setAssigneeId] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
@@ -145,7 +145,7 @@ export function DealsPage() {
 /** Asks why a deal was lost (the loss reasons an admin keeps), then closes it; cancelling leaves the deal where it was. */
 export function LossDialog({ deal, onCancel, onLose }: { deal: { title: string }; onCancel: () => void; onLose: (reasonId: Id) => Promise<void> }) {
   const { t } = useI18n();
-  const reasons = useResource<LossReason[]>('/api/loss-reasons');
+  const reasons = useApiGet('/api/loss-reasons');
   const [reasonId, setReasonId] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -3,12 +3,12 @@ import { CsatTable } from '../components/CsatTable';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { body, client } from '../api/client';
-import { ApiError, query } from '../lib/api';
+import { useApiGet } from '../api/useApiGet';
+import { ApiError } from '../lib/api';
 import { duration, plausibleWait } from '../lib/format';
-import { useResource } from '../lib/useResource';
 import { useHubEvent, useJoined } from '../live';
 import { Link } from 'react-router';
-import type { CallStats, QueueStats, Ref, ResponseTimes, StatsRow } from '../types';
+import type { QueueStats, Ref, StatsRow } from '../types';
 
 /**
  * A conversation past its SLA target, by id: how long its customer had waited when the server said so (`readAt`, this
@@ -34,14 +34,15 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export function SupervisorPage() {
   const { t, lang } = useI18n();
-  const queue = useResource<QueueStats>('/api/stats/queue', useJoined());
+  const queue = useApiGet('/api/stats/queue', null, { before: useJoined() });
   const [readAt, setReadAt] = useState(Date.now());
   const [breaches, setBreaches] = useState<Breaches>(new Map());
   const [now, setNow] = useState(Date.now());
   const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 7 * day)));
   const [to, setTo] = useState(() => isoDate(new Date()));
-  const times = useResource<ResponseTimes>(`/api/stats/response-times${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
-  const calls = useResource<CallStats>(`/api/stats/calls${query({ from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` })}`);
+  const range = { params: { query: { from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` } } };
+  const times = useApiGet('/api/stats/response-times', range);
+  const calls = useApiGet('/api/stats/calls', range);
 
   useEffect(() => {
     if (!queue.data) return;
@@ -164,9 +165,7 @@ export function SupervisorPage() {
 }
 
 function rowName(r: StatsRow): string {
-  if (r.name) return r.name;
-  if (typeof r.channel === 'string') return r.channel;
-  return r.channel?.name ?? String(r.userId ?? r.channelId ?? '');
+  return r.name || String(r.userId ?? r.channelId ?? '');
 }
 
 function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
 import { client } from '../../api/client';
-import { query } from '../../lib/api';
+import { useApiGet } from '../../api/useApiGet';
 import { shortTime } from '../../lib/format';
-import { useResource } from '../../lib/useResource';
-import type { Page, TimelineEntry } from '../../types';
+import { timelineData, type TimelineEntry } from '../../types';
 import { useSubjectUpdates, type Subject } from '../Activities';
 import { ResourceStatus } from '../Status';
 
@@ -13,6 +12,10 @@ export function postComment(subject: Subject, text: string) {
   const options = { params: { path: { id: Number(subject.id) } }, body: { text } };
   return subject.type === 'deal' ? client.POST('/api/deals/{id}/comments', options) : client.POST('/api/leads/{id}/comments', options);
 }
+
+/** The timeline route of a deal or a lead (both answer a page of `TimelineEntryDto`). */
+export const timelinePath = (subject: Subject) =>
+  subject.type === 'deal' ? '/api/deals/{id}/timeline' as const : '/api/leads/{id}/timeline' as const;
 
 /** Which entry types each filter chip shows. */
 const filters = {
@@ -28,8 +31,7 @@ type Filter = keyof typeof filters;
 /** The card's timeline: newest first, filter chips, a comment box; re-read when the subject changes. */
 export function CardTimeline({ subject }: { subject: Subject }) {
   const { t, locale } = useI18n();
-  const url = `/api/${subject.type}s/${encodeURIComponent(String(subject.id))}`;
-  const timeline = useResource<Page<TimelineEntry>>(`${url}/timeline${query({ limit: 200 })}`);
+  const timeline = useApiGet(timelinePath(subject), { params: { path: { id: Number(subject.id) }, query: { limit: 200 } } });
   useSubjectUpdates(subject, () => void timeline.reload());
   const [filter, setFilter] = useState<Filter>('filterAll');
   const [comment, setComment] = useState('');
@@ -73,9 +75,9 @@ const typeKeys: Record<string, 'timeline_message' | 'timeline_comment' | 'timeli
 };
 
 function describe(e: TimelineEntry): string {
-  const d = e.data ?? {};
+  const d = timelineData(e);
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
   const text = (d.preview ?? d.text ?? d.title ?? d.reason ?? d.stageName ?? (moved || d.ruleName) ?? '') as string;
-  const actor = typeof e.actor === 'string' ? e.actor : e.actor?.name ?? '';
+  const actor = e.actor.name ?? '';
   return [actor, typeof text === 'string' ? text : ''].filter(Boolean).join(': ');
 }

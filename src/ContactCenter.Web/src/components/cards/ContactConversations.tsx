@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
 import { body, client, optionalId } from '../../api/client';
+import { useApiGet } from '../../api/useApiGet';
 import { explain } from '../../lib/errors';
-import { useResource } from '../../lib/useResource';
 import { useMe } from '../../session';
-import type { Channel, Id } from '../../types';
-import type { ContactProfileData } from '../ContactProfile';
+import type { Id } from '../../types';
 import { ChannelIcon } from '../Icons';
 import { Thread } from '../Thread';
 
@@ -15,7 +14,7 @@ const initiating = new Set(['email', 'sms', 'telegram', 'api']);
 /** Every conversation the caller may see with the card's contact, one open at a time with its reply box; and "write first". */
 export function ContactConversations({ contactId, subject }: { contactId: Id; subject: { dealId?: Id; leadId?: Id } }) {
   const { t } = useI18n();
-  const profile = useResource<ContactProfileData>(`/api/contacts/${encodeURIComponent(String(contactId))}`);
+  const profile = useApiGet('/api/contacts/{id}', { params: { path: { id: Number(contactId) } } });
   const [open, setOpen] = useState<string | null>(null);
   const conversations = profile.data?.conversations ?? [];
   const shown = open ?? (conversations[0] ? String(conversations[0].id) : null);
@@ -44,7 +43,7 @@ export function ContactConversations({ contactId, subject }: { contactId: Id; su
 function StartConversation({ contactId, subject, onStarted }: { contactId: Id; subject: { dealId?: Id; leadId?: Id }; onStarted: (id: Id) => void }) {
   const { t } = useI18n();
   const me = useMe();
-  const channels = useResource<Channel[]>('/api/channels');
+  const channels = useApiGet('/api/channels');
   const [shown, setShown] = useState(false);
   const [channelId, setChannelId] = useState('');
   const [text, setText] = useState('');

@@ -1,18 +1,5 @@
-import type { Deal, Id, Lead, Ref } from '../../types';
-
-/** The deal as the card page reads it (GET /api/deals/{id}; issue #17 adds products and the structured source). */
+/** A product line of a deal as the card edits it (the answer's `ProductLine` adds the server's `total`). */
 export interface ProductLine { name: string; price: number; quantity: number; discount: number }
-export interface DealFull extends Deal {
-  contact?: (Ref & { email?: string | null; phone?: string | null }) | null;
-  source?: string | null; sourceDetails?: unknown;
-  products?: ProductLine[]; amountFromProducts?: boolean; stageEnteredAt?: string; createdAt?: string;
-}
-export interface CatalogEntry { id: Id; name: string; nameRu: string | null; sort: number; archived: boolean }
-export interface LeadFull extends Lead {
-  contact?: (Ref & { email?: string | null; phone?: string | null }) | null;
-  source?: string | null; sourceDetails?: unknown;
-  statusId?: Id | null; leadStatus?: { id: Id; name: string; nameRu: string | null } | null; junkReasonId?: Id | null;
-}
 
 /** A catalog entry in the reader's language. */
 export const catalogName = (e: { name: string; nameRu: string | null }, lang: string) => (lang === 'ru' && e.nameRu ? e.nameRu : e.name);

@@ -1,7 +1,9 @@
-import { useResource } from '../../lib/useResource';
+import { useApiGet, type ApiRead } from '../../api/useApiGet';
 import type { CustomField } from './fieldTypes';
 
 /** The active custom field definitions of one entity. */
-export function useCustomFields(entity: CustomField['entity']) {
-  return useResource<CustomField[]>(`/api/custom-fields?entity=${entity}`);
+export function useCustomFields(entity: CustomField['entity']): ApiRead<CustomField[]> {
+  // The document types `entity` and `type` as plain strings; the server stores only the values CustomField names
+  // (CustomFieldTypes), and the editors switch on them.
+  return useApiGet('/api/custom-fields', { params: { query: { entity } } }) as ApiRead<CustomField[]>;
 }

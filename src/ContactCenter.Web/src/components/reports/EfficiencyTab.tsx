@@ -1,16 +1,17 @@
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
 import { duration, money } from '../../lib/format';
-import { periodQuery, type EfficiencyReport, type Period } from '../../lib/reports';
-import { useResource } from '../../lib/useResource';
+import { periodQuery, type Period } from '../../lib/reports';
+import { useApiGet } from '../../api/useApiGet';
 import { ResourceStatus } from '../Status';
 import { CsvButton } from './ReportBits';
 
 /** Per manager: first response median and p90, activities done and overdue, deals won. */
 export function EfficiencyTab({ period }: { period: Period }) {
   const { t, lang, locale } = useI18n();
-  const path = `/api/reports/efficiency${query(periodQuery(period))}`;
-  const report = useResource<EfficiencyReport>(path);
+  const params = periodQuery(period);
+  const path = `/api/reports/efficiency${query(params)}`; // the CSV download's
+  const report = useApiGet('/api/reports/efficiency', { params: { query: params } });
   const rows = report.data?.rows ?? [];
   return (
     <section aria-label={t('reportsEfficiency')}>

@@ -3,22 +3,24 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
 import { money } from '../../lib/format';
-import { percent, periodQuery, type Funnel, type Period } from '../../lib/reports';
-import { useResource } from '../../lib/useResource';
-import type { Pipeline, UserListItem } from '../../types';
+import { percent, periodQuery, type Period } from '../../lib/reports';
 import { ResourceStatus } from '../Status';
 import { CsvButton } from './ReportBits';
+import { useApiGet } from '../../api/useApiGet';
 
 /** Per stage: deals that reached it (bars), entered it, conversion to the next step; won, lost and why. */
 export function FunnelTab({ period }: { period: Period }) {
   const { t, locale } = useI18n();
-  const pipelines = useResource<Pipeline[]>('/api/pipelines');
-  const users = useResource<UserListItem[]>('/api/users');
+  const pipelines = useApiGet('/api/pipelines');
+  const users = useApiGet('/api/users');
   const [pipelineId, setPipelineId] = useState('');
   const [assigneeId, setAssigneeId] = useState('');
   const [source, setSource] = useState('');
-  const path = `/api/reports/funnel${query({ ...periodQuery(period), pipelineId, assigneeId, source: source.trim() })}`;
-  const funnel = useResource<Funnel>(path);
+  const path = `/api/reports/funnel${query({ ...periodQuery(period), pipelineId, assigneeId, source: source.trim() })}`; // the CSV download's
+  const funnel = useApiGet('/api/reports/funnel', { params: { query: {
+    ...periodQuery(period), pipelineId: pipelineId ? Number(pipelineId) : undefined, assigneeId: assigneeId ? Number(assigneeId) : undefined,
+    source: source.trim() || undefined,
+  } } });
   const f = funnel.data;
   const path2 = (f?.stages ?? []).filter((s) => s.semantic !== 'lost');
   return (

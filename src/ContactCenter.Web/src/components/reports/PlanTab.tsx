@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
 import { client } from '../../api/client';
+import { useApiGet } from '../../api/useApiGet';
 import { query } from '../../lib/api';
 import { describeError } from '../../lib/errors';
 import { money } from '../../lib/format';
-import { currentMonth, percent, type PlanReport, type PlanRow } from '../../lib/reports';
-import { useResource } from '../../lib/useResource';
+import { currentMonth, percent, type PlanRow } from '../../lib/reports';
 import { useHubEvent } from '../../live';
 import { useMe } from '../../session';
 import { ResourceStatus } from '../Status';
@@ -18,8 +18,8 @@ import { CsvButton } from './ReportBits';
 export function PlanTab() {
   const { t, locale } = useI18n();
   const [month, setMonth] = useState(currentMonth);
-  const path = `/api/reports/plan${query({ month })}`;
-  const plan = useResource<PlanReport>(path);
+  const path = `/api/reports/plan${query({ month })}`; // the CSV download's
+  const plan = useApiGet('/api/reports/plan', { params: { query: { month } } });
   const me = useMe();
   const canEdit = me.role === 'admin' || me.role === 'supervisor';
   useHubEvent('dealUpdated', () => { void plan.reload(); });

@@ -3,8 +3,8 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
 import { money } from '../../lib/format';
-import { percent, periodQuery, type Period, type SalesReport } from '../../lib/reports';
-import { useResource } from '../../lib/useResource';
+import { percent, periodQuery, type Period } from '../../lib/reports';
+import { useApiGet } from '../../api/useApiGet';
 import { ResourceStatus } from '../Status';
 import { CsvButton } from './ReportBits';
 
@@ -15,8 +15,8 @@ const groupLabel = { manager: 'reportsByManager', source: 'reportsBySource', mon
 export function SalesTab({ period }: { period: Period }) {
   const { t, locale } = useI18n();
   const [groupBy, setGroupBy] = useState<(typeof groupings)[number]>('manager');
-  const path = `/api/reports/sales${query({ ...periodQuery(period), groupBy })}`;
-  const sales = useResource<SalesReport>(path);
+  const path = `/api/reports/sales${query({ ...periodQuery(period), groupBy })}`; // the CSV download's
+  const sales = useApiGet('/api/reports/sales', { params: { query: { ...periodQuery(period), groupBy } } });
   const rows = sales.data?.rows ?? [];
   return (
     <section aria-label={t('reportsSales')}>

@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
 import { fullTime } from '../../lib/format';
-import { minutes, percent, periodQuery, type Period, type SpeedReport, type SpeedRow } from '../../lib/reports';
-import { useResource } from '../../lib/useResource';
+import { minutes, percent, periodQuery, type Period, type SpeedRow } from '../../lib/reports';
+import { useApiGet } from '../../api/useApiGet';
 import { useHubEvent, useJoined } from '../../live';
 import { Link } from 'react-router';
 import { ResourceStatus } from '../Status';
@@ -20,8 +20,8 @@ const emptyLabel = { manager: 'reportsUnassigned', source: 'reportsNoSource', ch
 export function SpeedTab({ period }: { period: Period }) {
   const { t, locale } = useI18n();
   const [groupBy, setGroupBy] = useState<(typeof groupings)[number]>('manager');
-  const path = `/api/reports/speed-to-lead${query({ ...periodQuery(period), groupBy })}`;
-  const report = useResource<SpeedReport>(path, useJoined());
+  const path = `/api/reports/speed-to-lead${query({ ...periodQuery(period), groupBy })}`; // the CSV download's
+  const report = useApiGet('/api/reports/speed-to-lead', { params: { query: { ...periodQuery(period), groupBy } } }, { before: useJoined() });
   const timer = useRef<number | null>(null);
   const reloadSoon = () => {
     if (timer.current !== null) return;

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n, type Translate } from '../../i18n';
 import { body, client } from '../../api/client';
+import { useApiGet } from '../../api/useApiGet';
 import { ApiError } from '../../lib/api';
 import { auditChanges, subjectName } from '../../lib/auditDiff';
 import { explain } from '../../lib/errors';
 import { fullTime } from '../../lib/format';
-import { useResource } from '../../lib/useResource';
 import { languages, type StringKey } from '../../strings';
-import type { AuditEntry, UserListItem } from '../../types';
+import type { AuditEntry } from '../../types';
 
 // The actions the server records (docs/API-EXTENSIONS.md, "User lifecycle and audit"), offered as the filter.
 export const auditActions = [
@@ -27,7 +27,7 @@ export function actionLabel(action: string, t: Translate): string {
 /** The audit log, newest first, filtered by action and actor, a page at a time (the server's cursor). */
 export function AuditTab() {
   const { t, locale } = useI18n();
-  const users = useResource<UserListItem[]>('/api/users');
+  const users = useApiGet('/api/users');
   const [action, setAction] = useState('');
   const [actorId, setActorId] = useState('');
   const [items, setItems] = useState<AuditEntry[]>([]);

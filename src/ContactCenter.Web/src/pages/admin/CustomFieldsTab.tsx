@@ -2,18 +2,17 @@ import { useState } from 'react';
 import { fieldTypes, type CustomField } from '../../components/fields/fieldTypes';
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
-import { useResource } from '../../lib/useResource';
 import type { StringKey } from '../../strings';
-import type { Pipeline } from '../../types';
 import '../../components/fields/fields.css';
+import { useApiGet } from '../../api/useApiGet';
 
 const entities: CustomField['entity'][] = ['deal', 'lead', 'contact', 'company'];
 
 /** Admin → Custom fields: define fields of deals, leads, contacts and companies (key and type are fixed once made), archive or remove them. */
 export function CustomFieldsTab() {
   const { t } = useI18n();
-  const fields = useResource<CustomField[]>('/api/custom-fields?archived=true');
-  const pipelines = useResource<Pipeline[]>('/api/pipelines');
+  const fields = useApiGet('/api/custom-fields', { params: { query: { archived: true } } });
+  const pipelines = useApiGet('/api/pipelines');
   const [entity, setEntity] = useState<CustomField['entity']>('deal');
   const [key, setKey] = useState('');
   const [label, setLabel] = useState('');
@@ -69,7 +68,7 @@ export function CustomFieldsTab() {
         <tbody>
           {(fields.data ?? []).map((f) => (
             <tr key={String(f.id)} data-field-row={f.key} className={f.archived ? 'muted' : ''}>
-              <td data-label={t('fieldEntity')}>{t(`entity_${f.entity}`)}</td>
+              <td data-label={t('fieldEntity')}>{t(`entity_${f.entity}` as StringKey)}</td>
               <td data-label={t('fieldLabel')}>{f.label}{f.required ? ' *' : ''}</td>
               <td data-label={t('fieldKey')}><code>{f.key}</code></td>
               <td data-label={t('fieldType')}>{t(`fieldType_${f.type.replace('-', '_')}` as StringKey)}{f.options.length ? ` (${f.options.join(', ')})` : ''}</td>

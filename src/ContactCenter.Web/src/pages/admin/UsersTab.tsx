@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { ResourceStatus } from '../../components/Status';
 import { useI18n } from '../../i18n';
 import { body, client } from '../../api/client';
+import { useApiGet } from '../../api/useApiGet';
 import { describeError, explain } from '../../lib/errors';
-import { useResource } from '../../lib/useResource';
 import { useMe } from '../../session';
-import { sameId, type Channel, type Id, type Role, type UserListItem } from '../../types';
+import { sameId, type Id, type Role, type UserListItem } from '../../types';
 import { ConfirmDialog, RenameDialog, ResetPasswordDialog, type Outcome } from './UserDialogs';
 import { WorkingHoursDialog } from './WorkingHoursDialog';
 
@@ -16,8 +16,8 @@ const roles = ['manager', 'supervisor', 'admin'] as const;
 export function UsersTab() {
   const { t } = useI18n();
   const me = useMe();
-  const users = useResource<UserListItem[]>('/api/users');
-  const channels = useResource<Channel[]>('/api/channels');
+  const users = useApiGet('/api/users');
+  const channels = useApiGet('/api/channels');
   const [form, setForm] = useState({ email: '', name: '', role: 'manager' as Role, password: '' });
   const [error, setError] = useState<string | null>(null);
   const [rowError, setRowError] = useState<{ id: Id; text: string } | null>(null);

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
-import { useResource } from '../../lib/useResource';
-import type { Id, LossReason, Pipeline, UserListItem } from '../../types';
+import type { Id, Pipeline, UserListItem } from '../../types';
 import { BulkBar } from './BulkBar';
+import { useApiGet } from '../../api/useApiGet';
 
 /** Acts on the selected deals at once (POST /api/deals/bulk, all or nothing): assign, move to an open stage, close. */
 export function DealBulkBar({ rows, pipeline, users, onDone }: { rows: { id: Id; name: string }[]; pipeline: Pipeline | undefined; users: UserListItem[]; onDone: () => void }) {
   const { t } = useI18n();
-  const reasons = useResource<LossReason[]>('/api/loss-reasons');
+  const reasons = useApiGet('/api/loss-reasons');
   const [reasonId, setReasonId] = useState('');
   return (
     <BulkBar url="/api/deals/bulk" rows={rows} users={users} assign={(assigneeId) => ({ assigneeId })} onDone={onDone}>

@@ -3,11 +3,10 @@ import { showValue } from '../../components/fields/fieldTypes';
 import { useCustomFields } from '../../components/fields/useCustomFields';
 import { useI18n } from '../../i18n';
 import { money, shortTime } from '../../lib/format';
-import { useResource } from '../../lib/useResource';
 import { useHubEvent } from '../../live';
 import { Link } from 'react-router';
 import type { StringKey } from '../../strings';
-import type { DealCard, Pipeline, UserListItem } from '../../types';
+import type { DealCard } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
 import { AssigneeAndCreated, DateFilter, OverdueFilter } from './CommonFilters';
 import { DealBulkBar } from './DealBulkBar';
@@ -17,6 +16,7 @@ import { ListTable } from './ListTable';
 import { useSelection } from './selection';
 import { StageProgress } from './StageProgress';
 import './lists.css';
+import { useApiGet } from '../../api/useApiGet';
 
 type Row = DealCard & { fields?: Record<string, never>; source?: string | null; closedAt?: string | null; createdAt?: string; updatedAt?: string | null };
 const sortable = ['amount', 'created', 'updated', 'closed'];
@@ -24,8 +24,8 @@ const sortable = ['amount', 'created', 'updated', 'closed'];
 /** /deals/list: the deals as a table with filters, sort, a column choice, bulk actions and CSV export of the filtered rows. */
 export function DealListPage() {
   const { t, locale } = useI18n();
-  const pipelines = useResource<Pipeline[]>('/api/pipelines');
-  const users = useResource<UserListItem[]>('/api/users');
+  const pipelines = useApiGet('/api/pipelines');
+  const users = useApiGet('/api/users');
   const defs = useCustomFields('deal');
   const [filters, setFilters] = useState<Record<string, string>>({ pipelineId: '', state: 'open' });
   const [sort, setSort] = useState('-created');

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { catalogName, type CatalogEntry } from '../../components/cards/cardTypes';
+import { catalogName } from '../../components/cards/cardTypes';
 import { useI18n } from '../../i18n';
-import { useResource } from '../../lib/useResource';
 import type { StringKey } from '../../strings';
 import type { Id, UserListItem } from '../../types';
 import { BulkBar } from './BulkBar';
+import { useApiGet } from '../../api/useApiGet';
 
 /**
  * Acts on the selected leads (POST /api/leads/bulk, one outcome per lead): assign, set new / in work, or junk with a
@@ -12,7 +12,7 @@ import { BulkBar } from './BulkBar';
  */
 export function LeadBulkBar({ rows, users, onDone }: { rows: { id: Id; name: string }[]; users: UserListItem[]; onDone: () => void }) {
   const { t, lang } = useI18n();
-  const reasons = useResource<CatalogEntry[]>('/api/junk-reasons');
+  const reasons = useApiGet('/api/junk-reasons');
   const [reasonId, setReasonId] = useState('');
   return (
     <BulkBar url="/api/leads/bulk" rows={rows} users={users} assign={(assigneeId) => ({ action: 'assign', assigneeId })} onDone={onDone}>

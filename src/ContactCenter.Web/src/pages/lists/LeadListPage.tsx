@@ -3,10 +3,9 @@ import { showValue } from '../../components/fields/fieldTypes';
 import { useCustomFields } from '../../components/fields/useCustomFields';
 import { useI18n } from '../../i18n';
 import { shortTime } from '../../lib/format';
-import { useResource } from '../../lib/useResource';
 import { useHubEvent } from '../../live';
 import { Link } from 'react-router';
-import type { Lead, UserListItem } from '../../types';
+import type { Lead } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
 import { AssigneeAndCreated, OverdueFilter } from './CommonFilters';
 import { FieldFilters } from './FieldFilters';
@@ -15,13 +14,14 @@ import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
 import { ListTable } from './ListTable';
 import { useSelection } from './selection';
 import './lists.css';
+import { useApiGet } from '../../api/useApiGet';
 
 type Row = Lead & { fields?: Record<string, never>; source?: string | null; createdAt?: string; updatedAt?: string };
 
 /** /leads: the leads as a table with filters, sort, a column choice, bulk actions and CSV export of the filtered rows. */
 export function LeadListPage() {
   const { t, locale } = useI18n();
-  const users = useResource<UserListItem[]>('/api/users');
+  const users = useApiGet('/api/users');
   const defs = useCustomFields('lead');
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [sort, setSort] = useState('-created');

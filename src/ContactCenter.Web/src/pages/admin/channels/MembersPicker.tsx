@@ -1,8 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ResourceStatus } from '../../../components/Status';
 import { useI18n } from '../../../i18n';
-import { useResource } from '../../../lib/useResource';
-import type { UserListItem } from '../../../types';
+import { useApiGet } from '../../../api/useApiGet';
 
 /**
  * The managers who are members of a channel: search, tick, "add all managers" (one server request, so it is one
@@ -12,7 +11,7 @@ export function MembersPicker({ selected, onChange, onAddAll, busy }: {
   selected: ReadonlySet<string>; onChange: (next: Set<string>) => void; onAddAll: () => Promise<void>; busy?: boolean;
 }) {
   const { t } = useI18n();
-  const users = useResource<UserListItem[]>('/api/users');
+  const users = useApiGet('/api/users');
   const [q, setQ] = useState('');
   const managers = useMemo(() => (users.data ?? []).filter((u) => u.role === 'manager' && u.isActive), [users.data]);
   const needle = q.trim().toLowerCase();
