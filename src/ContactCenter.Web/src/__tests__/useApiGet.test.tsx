@@ -70,6 +70,8 @@ describe('useApiGet', () => {
     await waitFor(() => expect(result.current.mode.data).toEqual({ mode: 'local' })); // observers hear of it on the next tick
     version = 2;
     await act(() => result.current.mode.reload());
-    expect(result.current.mode.data).toEqual({ mode: 'v2' });
+    // The read has ended when reload resolves; observers hear of its answer on the next tick, as with `set`.
+    await waitFor(() => expect(result.current.mode.data).toEqual({ mode: 'v2' }));
+    expect(server.calls).toEqual(['/api/settings/crm', '/api/settings/crm']);
   });
 });
