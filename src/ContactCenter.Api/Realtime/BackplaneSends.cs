@@ -53,6 +53,16 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning("Backplane sends not subscribed yet: {Error}", ex.Message);
+            // The multiplexer registers a queue before it asks the server, and keeps it when the ask fails: nobody would
+            // read that queue, yet it would be filled once Redis is back. Dropped here, so only the next attempt's is kept.
+            try
+            {
+                mux.GetSubscriber().Unsubscribe(channel, null, CommandFlags.FireAndForget);
+            }
+            catch (Exception dropped) when (dropped is RedisException or TimeoutException)
+            {
+                logger.LogDebug("Unsubscribing the failed attempt did not reach Redis ({Error}); its local registration is gone", dropped.Message);
+            }
             Volatile.Write(ref started, 0);
             // Tried again shortly (and by the next connection): clients already here must not wait for a newcomer.
             _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => Start(local), TaskScheduler.Default);

@@ -17,22 +17,39 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
         // Registered before the stamp is read again from the database: a revocation either finds this connection in the
         // registry or has already committed the stamp this check reads (the token was checked a moment ago, maybe just before).
         sessions.Add(me.Id, Context);
-        SessionCheck.TryRead(Context.User!, out _, out var stamp);
-        if (await stamps.ReadAsync(me.Id, Context.ConnectionAborted) is not { IsActive: true } session || session.SecurityStamp != stamp)
+        var online = false;
+        try
         {
+            SessionCheck.TryRead(Context.User!, out _, out var stamp);
+            if (await stamps.ReadAsync(me.Id, Context.ConnectionAborted) is not { IsActive: true } session || session.SecurityStamp != stamp)
+            {
+                sessions.Remove(me.Id, Context.ConnectionId);
+                Context.Abort();
+                return;
+            }
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.User(me.Id));
+            if (me.IsStaff)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Staff);
+            }
+            await presence.ConnectedAsync(me.Id, Context.ConnectionId);
+            online = true;
+            // Coming online drains the queues of this user's channels (conversations waited for someone to arrive).
+            await router.DrainForUserAsync(me.Id, Context.ConnectionAborted);
+            await queue.PushAsync(Context.ConnectionAborted);
+        }
+        catch
+        {
+            // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed (a client gone
+            // mid-connect, the database away): undone here, or the user would stay "online" (the heartbeat keeps the
+            // presence entry alive) and in the revocation registry.
             sessions.Remove(me.Id, Context.ConnectionId);
-            Context.Abort();
-            return;
+            if (online)
+            {
+                await presence.DisconnectedAsync(me.Id, Context.ConnectionId);
+            }
+            throw;
         }
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.User(me.Id));
-        if (me.IsStaff)
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Staff);
-        }
-        await presence.ConnectedAsync(me.Id, Context.ConnectionId);
-        // Coming online drains the queues of this user's channels (conversations waited for someone to arrive).
-        await router.DrainForUserAsync(me.Id, Context.ConnectionAborted);
-        await queue.PushAsync(Context.ConnectionAborted);
         await base.OnConnectedAsync();
     }
 
