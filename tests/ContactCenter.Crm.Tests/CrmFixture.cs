@@ -94,7 +94,7 @@ public sealed class TestClock : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => Fake.CreateTimer(callback, state, dueTime, period);
 }
 
-/// <summary>Every hub event by name, including the CRM's.</summary>
+/// <summary>Every hub event by name, including the CRM's; `countersChanged` as the counters it leads to (<see cref="CountersFold"/>).</summary>
 public sealed class EventLog
 {
     private static readonly string[] Names =
@@ -102,10 +102,23 @@ public sealed class EventLog
 
     private readonly List<(string Event, JsonObject Payload, DateTime At)> events = [];
     private readonly SemaphoreSlim signal = new(0);
+    private CountersFold? counters;
 
     public void Attach(HubConnection hub)
     {
-        foreach (var name in Names)
+        var fold = counters = new CountersFold(hub);
+        hub.On<JsonElement>("countersChanged", async payload =>
+        {
+            if (await fold.ApplyAsync(JsonNode.Parse(payload.GetRawText())!.AsObject()) is { } value)
+            {
+                lock (events)
+                {
+                    events.Add(("countersChanged", value.DeepClone().AsObject(), DateTime.UtcNow));
+                }
+                signal.Release();
+            }
+        });
+        foreach (var name in Names.Where(n => n != "countersChanged"))
         {
             hub.On<JsonElement>(name, payload =>
             {
@@ -146,7 +159,8 @@ public sealed class EventLog
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
             {
-                throw new TimeoutException($"No matching '{name}' event arrived. Got: {string.Join(", ", Of(name).Select(p => p.ToJsonString()))}");
+                throw new TimeoutException($"No matching '{name}' event arrived. Got: {string.Join(", ", Of(name).Select(p => p.ToJsonString()))}"
+                    + (counters?.Gaps > 0 ? $"; {counters.Gaps} countersChanged steps continued a version this log did not hold" : ""));
             }
             await signal.WaitAsync(left);
         }

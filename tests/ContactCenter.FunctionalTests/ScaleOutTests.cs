@@ -42,6 +42,85 @@ public sealed class ScaleOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counters_followed_by_their_steps_on_both_nodes_end_equal_to_REST_after_random_concurrent_changes()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("chain", "manager", channel.Id);
+        await using var hubOnA = await fixture.ConnectHubAsync(manager.Token);
+        await using var hubOnB = await fixture.ConnectHubAsync(manager.Token, nodeB);
+        var onA = new HubRecorder(hubOnA);
+        var onB = new HubRecorder(hubOnB);
+        using var httpA = fixture.App.Http(manager.Token);
+        using var httpB = nodeB.Http(manager.Token);
+        var random = new Random(4242);
+        var conversations = new List<long>();
+
+        // 40 rounds of 5 changes at once, each on either node: messages, reads, taking and leaving, resolving, REST reads.
+        for (var round = 0; round < 40; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 5).Select(async i =>
+            {
+                var onNodeB = random.Next(2) == 1;
+                var http = onNodeB ? httpB : httpA;
+                var op = random.Next(conversations.Count == 0 ? 1 : 5);
+                long conversation;
+                lock (conversations)
+                {
+                    conversation = conversations.Count == 0 ? 0 : conversations[random.Next(conversations.Count)];
+                }
+                switch (op)
+                {
+                    case 0:
+                        var posted = await fixture.PostInboundAsync(channel, AppFixture.InboundBody($"c-{round}-{i}", $"cust-{random.Next(6)}", "hi"), node: onNodeB ? nodeB : null);
+                        var id = (await posted.Content.ReadFromJsonAsync<JsonObject>())!["conversationId"]!.GetValue<long>();
+                        lock (conversations)
+                        {
+                            conversations.Add(id);
+                        }
+                        break;
+                    case 1:
+                        (await http.PostAsJsonAsync($"/api/conversations/{conversation}/read", new { })).EnsureSuccessStatusCode();
+                        break;
+                    case 2:
+                        // Taking it or leaving it: either may be refused when someone changed it meanwhile; the counters must still end right.
+                        await http.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = random.Next(2) == 0 ? (long?)manager.Id : null });
+                        break;
+                    case 3:
+                        await http.PostAsJsonAsync($"/api/conversations/{conversation}/status", new { status = random.Next(2) == 0 ? "resolved" : "open" });
+                        break;
+                    default:
+                        (await http.GetAsync("/api/counters")).EnsureSuccessStatusCode();
+                        break;
+                }
+            }));
+        }
+
+        // Quiet: what REST answers (exact, and on the chain) is what both connections' pushes add up to.
+        JsonObject? rest = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            rest = await httpA.GetFromJsonAsync<JsonObject>("/api/counters");
+            if (Text(rest) == Text(onA.Of("countersChanged").LastOrDefault()) && Text(rest) == Text(onB.Of("countersChanged").LastOrDefault()))
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        Assert.True(rest!["unreadMessages"]!.GetValue<long>() + rest["mine"]!.GetValue<long>() > 0, "the random changes left nothing to count");
+        Assert.Equal(Text(rest), Text(onA.Of("countersChanged").LastOrDefault()));
+        Assert.Equal(Text(rest), Text(onB.Of("countersChanged").LastOrDefault()));
+        // Followed by adding steps, not by re-reading: a gap (steps from two nodes crossing) is the exception.
+        foreach (var (added, gaps) in new[] { onA.CounterSteps, onB.CounterSteps })
+        {
+            Assert.True(added >= 20 && gaps * 4 <= added, $"{added} steps added, {gaps} gaps");
+        }
+
+        static string Text(JsonObject? counters) =>
+            counters is null ? "(none)" : string.Join(", ", counters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+    }
+
+    [Fact]
     public async Task A_group_send_from_node_A_reaches_on_node_B_exactly_the_users_named_each_once()
     {
         var channel = await fixture.CreateApiChannelAsync();

@@ -5,17 +5,19 @@ namespace ContactCenter.Api.Realtime;
 
 /// <summary>
 /// Coalesces `countersChanged` per user: a request marks users as changed, and at most every <see cref="Window"/>
-/// one query computes the counters of every marked user (<see cref="CountersQuery"/>) and pushes them. The values
-/// stay exact: a request is made after its change committed, so the flush that follows it reads it; flushes run one
-/// at a time, so an older value never overtakes a newer one. Under a stream of inbound messages this turns one
-/// counters query per message into one per window (see docs/benchmarks.md). Users with equal counters share one send.
+/// one query computes the counters of every marked user (<see cref="CountersQuery"/>) and pushes, per user, the
+/// changes since the last value pushed to them (<see cref="CounterChain"/>, shared by the nodes). The values stay
+/// exact: a request is made after its change committed, so the flush that follows it reads it; the chain keeps a
+/// read older than the stored one from being pushed, on this node or another. Under a stream of inbound messages
+/// this turns one counters query per message into one per window (see docs/benchmarks.md). Users taking the same
+/// step share one send.
 /// </summary>
 /// <remarks>
 /// The flush loop is owned: disposing (the container does it before it disposes the data source this depends on,
 /// being created after it) cancels the loop and waits for it, so no flush touches a disposed data source at shutdown.
 /// </remarks>
-public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, CountersQuery counters, ILogger<CounterPushes> logger)
-    : IAsyncDisposable
+public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, CountersQuery counters, CounterChain chain, ILogger<CounterPushes> logger)
+    : ICurrentCounters, IAsyncDisposable
 {
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(50);
 
@@ -104,10 +106,34 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
         }
     }
 
+    /// <summary>
+    /// The caller's counters read now (`GET /api/counters`). The read advances the user's chain like a push does, and
+    /// its step goes to the user's other tabs, so they stay on the chain; a newer value already on it is answered instead.
+    /// </summary>
+    public async Task<Counters> ReadAsync(long userId, CancellationToken ct)
+    {
+        var fresh = await counters.ForUsersAsync([userId], ct);
+        if (fresh.Count == 0)
+        {
+            return Counters.Zero;
+        }
+        var step = (await chain.AdvanceAsync(fresh))[0];
+        if (step.Advanced)
+        {
+            await SendAsync([step]);
+        }
+        return step.Current;
+    }
+
     private async Task PushAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
-        var values = await counters.ForUsersAsync(userIds, ct);
-        await Task.WhenAll(values.GroupBy(v => v.Value).Select(g =>
-            hub.Clients.Groups(g.Select(v => HubGroups.User(v.Key)).ToList()).countersChanged(g.Key)));
+        var steps = await chain.AdvanceAsync(await counters.ForUsersAsync(userIds, ct));
+        // A superseded read sends nothing: whoever stored the newer value sends its step.
+        await SendAsync(steps.Where(s => s.Advanced).ToList());
     }
+
+    // Users who take the same step from the same version (typically a channel's members after one message) share one send.
+    private Task SendAsync(IReadOnlyCollection<ChainStep> steps) =>
+        Task.WhenAll(steps.GroupBy(s => s.Change).Select(g =>
+            hub.Clients.Groups(g.Select(s => HubGroups.User(s.UserId)).ToList()).countersChanged(g.Key)));
 }

@@ -18,7 +18,8 @@ public interface IInboxClient
     /// <summary>The caller can no longer see the conversation (reassigned away): drop it from lists; `assignee` says to whom.</summary>
     Task conversationRemoved(ConversationRef conversation);
 
-    Task countersChanged(Counters counters);
+    /// <summary>The caller's counters moved one step on their chain (see <see cref="CountersChange"/>); sent to that user only.</summary>
+    Task countersChanged(CountersChange change);
 
     Task typing(TypingEvent typing);
 

@@ -19,7 +19,9 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<InboxNotifier>();
         builder.Services.AddSingleton<Core.ICustomerTyping>(sp => sp.GetRequiredService<InboxNotifier>());
         builder.Services.AddSingleton<Features.Conversations.IConversationPushes>(sp => sp.GetRequiredService<InboxNotifier>());
+        builder.Services.AddSingleton<CounterChain>();
         builder.Services.AddSingleton<CounterPushes>();
+        builder.Services.AddSingleton<Features.Conversations.ICurrentCounters>(sp => sp.GetRequiredService<CounterPushes>());
         builder.Services.AddSingleton<HubPushes>();
         builder.Services.AddSingleton<Features.Crm.ICrmPushes>(sp => sp.GetRequiredService<HubPushes>());
         builder.Services.AddSingleton<Features.Routing.IRoutingPushes>(sp => sp.GetRequiredService<HubPushes>());

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState, us
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { body, client as apiClient } from './api/client';
 import { getToken } from './lib/api';
+import { settleRead, takeHeldSteps } from './lib/countersChain';
 import { feedCache } from './lib/hubCache';
 import { keys } from './lib/queryClient';
 import { Realtime, type HubEvents } from './lib/realtime';
@@ -40,12 +41,19 @@ export function useConversation(id: string | null) {
   });
 }
 
-/** The caller's counters (unread conversations, overdue and today's activities), kept live by `countersChanged`. */
+/** The caller's counters (unread conversations, overdue and today's activities), kept live by `countersChanged` steps. */
 export function useCounters(): Counters | null {
   const { hub } = useLive();
+  const client = useQueryClient();
   return useQuery({
     queryKey: keys.counters,
-    queryFn: async () => { await hub.whenJoined(); return body(apiClient.GET('/api/counters')); },
+    queryFn: async () => {
+      await hub.whenJoined();
+      const answer = await body(apiClient.GET('/api/counters'));
+      const { value, gap } = settleRead(client.getQueryData<Counters>(keys.counters), answer, takeHeldSteps(client));
+      if (gap) setTimeout(() => void client.invalidateQueries({ queryKey: keys.counters }), 0);
+      return value;
+    },
   }).data ?? null;
 }
 

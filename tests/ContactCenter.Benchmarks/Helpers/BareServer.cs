@@ -59,9 +59,15 @@ public static class BareServer
             return Results.Json(new { ok = true, body.ExternalId });
         });
         app.MapHub<BareHub>("/hubs/bare");
+        // The size of the app's `countersChanged`: one step on a user's chain (two versions, seven differences).
+        var countersStep = new
+        {
+            version = "00000000001234560000001764850000", from = "00000000001234500000001764849000",
+            changes = new { unreadConversations = 1, unreadMessages = 1, mine = 0, unassigned = 1, overdueActivities = 0, activitiesDueToday = 0, dealsWithoutActivity = 0 },
+        };
         app.MapPost("/broadcast", async (IHubContext<BareHub> hub) =>
         {
-            await hub.Clients.All.SendAsync("countersChanged", new { unreadConversations = 1, unreadMessages = 1, mine = 0, unassigned = 1 });
+            await hub.Clients.All.SendAsync("countersChanged", countersStep);
             return Results.Ok();
         });
         app.MapPost("/fanout", async (FanOut f, IHubContext<BareHub> hub) =>
@@ -80,7 +86,7 @@ public static class BareServer
                 assignee = (object?)null, lastMessage = new { id = f.Seq, text = f.Text, direction = "inbound", createdAt = now },
                 unreadCount = 1, waitingSince = now, lastActivityAt = now, labels = Array.Empty<object>(), leadId = (long?)null, dealId = (long?)null,
             });
-            await hub.Clients.All.SendAsync("countersChanged", new { unreadConversations = 1, unreadMessages = 1, mine = 0, unassigned = 1 });
+            await hub.Clients.All.SendAsync("countersChanged", countersStep);
             return Results.Ok();
         });
         // Bot API stand-in: getMe describes a bot, every other method succeeds.

@@ -222,6 +222,7 @@ public class AppFixture : IAsyncLifetime
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri((node ?? App).BaseAddress, "/hubs/inbox"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
+        CountersFold.Register(connection, (node ?? App).BaseAddress, token);
         configure?.Invoke(connection);
         await connection.StartAsync();
         // The handshake is answered before the hub's OnConnectedAsync joins the user's groups; `Ready` is answered after.

@@ -56,6 +56,39 @@ public sealed record MessageDto(
     public Calls.CallDto? Call => Calls.CallInfo.Read(Metadata);
 }
 
+/// <summary>
+/// The caller's counters, exact as of <see cref="Version"/>: an opaque string that orders reads (a greater one, compared
+/// as strings, was read later and saw at least every change the lesser one saw). `countersChanged` carries changes
+/// from one version to the next (<see cref="CountersChange"/>).
+/// </summary>
 public sealed record Counters(
     long UnreadConversations, long UnreadMessages, long Mine, long Unassigned,
+    long OverdueActivities, long ActivitiesDueToday, long DealsWithoutActivity)
+{
+    public required string Version { get; init; }
+
+    /// <summary>All zero, before any version (what a user who does not exist has).</summary>
+    public static Counters Zero { get; } = new(0, 0, 0, 0, 0, 0, 0) { Version = "" };
+
+    /// <summary>What to add to <paramref name="from"/> to get these values (the values themselves when it is null).</summary>
+    public CounterDeltas Minus(Counters? from)
+    {
+        from ??= Zero;
+        return new CounterDeltas(UnreadConversations - from.UnreadConversations, UnreadMessages - from.UnreadMessages,
+            Mine - from.Mine, Unassigned - from.Unassigned, OverdueActivities - from.OverdueActivities,
+            ActivitiesDueToday - from.ActivitiesDueToday, DealsWithoutActivity - from.DealsWithoutActivity);
+    }
+}
+
+/// <summary>Differences of each counter (see <see cref="Counters"/>), to be added.</summary>
+public sealed record CounterDeltas(
+    long UnreadConversations, long UnreadMessages, long Mine, long Unassigned,
     long OverdueActivities, long ActivitiesDueToday, long DealsWithoutActivity);
+
+/// <summary>
+/// `countersChanged`: the caller's counters went from version <see cref="From"/> to <see cref="Version"/> by adding
+/// <see cref="Changes"/>. A client holding exactly <see cref="From"/> adds them; one holding <see cref="Version"/> or a
+/// greater version ignores the event; any other client missed a step and re-reads `GET /api/counters`. With no
+/// <see cref="From"/>, <see cref="Changes"/> are the values themselves (added to zero).
+/// </summary>
+public sealed record CountersChange(string Version, string? From, CounterDeltas Changes);

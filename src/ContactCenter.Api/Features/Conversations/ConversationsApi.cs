@@ -118,8 +118,8 @@ public static class ConversationsApi
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Retry(long id, ClaimsPrincipal principal, ConversationActions service, CancellationToken ct) =>
         ToResult(await service.RetryAsync(CurrentUser.From(principal), id, ct), "id");
 
-    private static async Task<Ok<Counters>> GetCounters(ClaimsPrincipal principal, CountersQuery counters, CancellationToken ct) =>
-        TypedResults.Ok(await counters.ForUserAsync(CurrentUser.From(principal).Id, ct));
+    private static async Task<Ok<Counters>> GetCounters(ClaimsPrincipal principal, ICurrentCounters counters, CancellationToken ct) =>
+        TypedResults.Ok(await counters.ReadAsync(CurrentUser.From(principal).Id, ct));
 
     private static Results<NoContent, ProblemHttpResult, ValidationProblem> ToResult((ChangeError Error, string? Detail) result, string field) => result.Error switch
     {

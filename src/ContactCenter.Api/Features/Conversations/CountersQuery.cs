@@ -9,6 +9,8 @@ namespace ContactCenter.Api.Features.Conversations;
 /// in one set-based query (snoozed conversations are out of the queue until they wake): the open unassigned conversations are counted once per channel as if nobody had read
 /// them, then each user's totals are corrected by their own read positions. So a push to a whole channel of
 /// 1,000 managers scans the queue once instead of once per manager (see docs/benchmarks.md).
+/// Every answer carries the version of the snapshot it was read in (<see cref="CountersVersion"/>), so a later read
+/// is known to be at least as fresh as an earlier one, whichever node or request made it.
 /// </summary>
 public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
 {
@@ -44,7 +46,7 @@ public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
             where c.assignee_id = any(@userIds) and c.status <> 'resolved' and c.status <> 'snoozed'
             group by c.assignee_id
         )
-        select us.id as user_id,
+        select us.id as user_id, s.xmax, s.in_progress,
                coalesce(m.unread_conversations, 0) + coalesce(q.unread_conversations, 0) + coalesce(rd.unread_conversations, 0) as unread_conversations,
                coalesce(m.unread_messages, 0) + coalesce(q.unread_messages, 0) + coalesce(rd.unread_messages, 0) as unread_messages,
                coalesce(m.conversations, 0) as mine, coalesce(q.conversations, 0) as unassigned,
@@ -53,12 +55,14 @@ public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
                (select count(*) from deals d where d.assignee_id = us.id and d.closed_at is null
                    and not exists (select 1 from activities a where a.subject_type = 'deal' and a.subject_id = d.id and a.completed_at is null)) as deals_without_activity
         from us
+        cross join (select pg_snapshot_xmax(pg_current_snapshot())::text::bigint as xmax,
+                           (select count(*) from pg_snapshot_xip(pg_current_snapshot())) as in_progress) s
         left join mine m on m.user_id = us.id
         left join unassigned q on q.user_id = us.id
         left join reads rd on rd.user_id = us.id
         """;
 
-    private sealed record Row(long UserId, long UnreadConversations, long UnreadMessages, long Mine, long Unassigned,
+    private sealed record Row(long UserId, long Xmax, long InProgress, long UnreadConversations, long UnreadMessages, long Mine, long Unassigned,
         long OverdueActivities, long ActivitiesDueToday, long DealsWithoutActivity);
 
     public async Task<IReadOnlyDictionary<long, Counters>> ForUsersAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
@@ -73,9 +77,6 @@ public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(Sql,
             new { userIds = userIds.ToArray(), now = now.UtcDateTime, endOfDay = endOfDay.UtcDateTime }, cancellationToken: ct));
         return rows.ToDictionary(r => r.UserId, r => new Counters(r.UnreadConversations, r.UnreadMessages, r.Mine, r.Unassigned,
-            r.OverdueActivities, r.ActivitiesDueToday, r.DealsWithoutActivity));
+            r.OverdueActivities, r.ActivitiesDueToday, r.DealsWithoutActivity) { Version = CountersVersion.Of(r.Xmax, r.InProgress, now) });
     }
-
-    public async Task<Counters> ForUserAsync(long userId, CancellationToken ct) =>
-        (await ForUsersAsync([userId], ct)).GetValueOrDefault(userId) ?? new Counters(0, 0, 0, 0, 0, 0, 0);
 }

@@ -55,13 +55,19 @@ describe('conversation list pages in the cache', () => {
 describe('hub events into the query cache', () => {
   const seed = (client: QueryClient, f: ListFilter, ...pages: ConversationSummary[][]) => client.setQueryData(keys.list(f), pagesOf(...pages));
 
-  it('countersChanged replaces the counters', () => {
+  it('countersChanged adds a step that follows the cached version, ignores an older one and re-reads after a gap', async () => {
     const client = makeQueryClient();
     const { hub, raise } = fakeHub();
     feedCache(hub, client, 7);
-    client.setQueryData<Counters>(keys.counters, { unreadConversations: 1, overdueActivities: 0, activitiesDueToday: 0 } as Counters);
-    raise('countersChanged', { unreadConversations: 4, overdueActivities: 2, activitiesDueToday: 1 } as Counters);
-    expect(client.getQueryData<Counters>(keys.counters)).toMatchObject({ unreadConversations: 4, overdueActivities: 2 });
+    const v = (n: number) => String(n).padStart(32, '0');
+    const changes = (c: Partial<Counters>) => ({ unreadConversations: 0, unreadMessages: 0, mine: 0, unassigned: 0, overdueActivities: 0, activitiesDueToday: 0, dealsWithoutActivity: 0, ...c });
+    client.setQueryData<Counters>(keys.counters, { version: v(1), ...changes({ unreadConversations: 1 }) });
+    raise('countersChanged', { version: v(2), from: v(1), changes: changes({ unreadConversations: 3, overdueActivities: 2 }) });
+    expect(client.getQueryData<Counters>(keys.counters)).toMatchObject({ version: v(2), unreadConversations: 4, overdueActivities: 2 });
+    raise('countersChanged', { version: v(2), from: v(1), changes: changes({ unreadConversations: 3 }) });
+    expect(client.getQueryData<Counters>(keys.counters)).toMatchObject({ version: v(2), unreadConversations: 4 });
+    raise('countersChanged', { version: v(4), from: v(3), changes: changes({ unreadConversations: 1 }) });
+    expect(client.getQueryState(keys.counters)?.isInvalidated).toBe(true);
   });
 
   it('conversationUpdated is written into every cached list by its own filter', () => {

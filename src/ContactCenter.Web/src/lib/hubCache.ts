@@ -6,7 +6,8 @@ import { keys } from './queryClient';
 import type { Realtime } from './realtime';
 import { applyNotification, applyRead, type NotificationPages } from './notificationCache';
 import { applyConversation, applyMessage, type ThreadPages } from './threadCache';
-import type { ConversationDetails, Id } from '../types';
+import { applyCountersChange, holdStep } from './countersChain';
+import type { ConversationDetails, Counters, Id } from '../types';
 
 /**
  * Writes `update` into every cached query under `key`. A query being read is read again instead (its answer may
@@ -37,11 +38,14 @@ export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id
     hub.on('messageCreated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, true))),
     hub.on('messageUpdated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, false))),
     hub.on('conversationRemoved', ({ id }) => lists((data) => applyRemoved(data, id))),
-    hub.on('countersChanged', (counters) => {
+    // One step on the caller's chain of counters: added when it follows what the cache holds, re-read after a missed
+    // step, kept for the answer while a read is on its way (lib/countersChain.ts).
+    hub.on('countersChanged', (change) => {
       void client.invalidateQueries({ queryKey: keys.overdue });
-      const reading = client.getQueryState(keys.counters)?.fetchStatus === 'fetching';
-      client.setQueryData(keys.counters, counters);
-      if (reading) void client.invalidateQueries({ queryKey: keys.counters });
+      if (client.getQueryState(keys.counters)?.fetchStatus === 'fetching') return holdStep(client, change);
+      const next = applyCountersChange(client.getQueryData<Counters>(keys.counters), change);
+      if (next === 'gap') void client.invalidateQueries({ queryKey: keys.counters });
+      else if (next) client.setQueryData(keys.counters, next);
     }),
     hub.on('notification', (n) => writeEach<NotificationPages>(client, keys.notifications, (d) => applyNotification(d, n))),
     hub.on('notificationsRead', (r) =>

@@ -17,7 +17,8 @@ export interface HubEvents {
   conversationUpdated: Schemas['ConversationSummary'];
   /** The caller can no longer see the conversation (reassigned away); `assignee` says to whom. */
   conversationRemoved: Schemas['ConversationRef'];
-  countersChanged: Schemas['Counters'];
+  /** One step on the caller's chain of counters (lib/countersChain.ts). */
+  countersChanged: Schemas['CountersChange'];
   typing: Schemas['TypingEvent'];
   activityDue: Schemas['ActivityDto'];
   queueChanged: Schemas['QueueStats'];
