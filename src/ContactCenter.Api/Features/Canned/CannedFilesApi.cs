@@ -44,40 +44,12 @@ public static class CannedFilesApi
         {
             return Problems.BadRequest($"A canned response carries at most {MaxFiles} files.");
         }
-        var limit = options.Value.MaxUploadBytes;
-        var tooLarge = TypedResults.Problem($"A file may be at most {limit / (1024 * 1024)} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        if (!request.HasFormContentType)
+        var (file, problem) = await UploadedFile.ReadAsync(request, options.Value.MaxUploadBytes, files, ct);
+        if (file is null)
         {
-            return Problems.BadRequest("Send the file as multipart/form-data in a part named 'file'.");
+            return problem!;
         }
-        if (request.ContentLength > limit + (64 * 1024))
-        {
-            return tooLarge;
-        }
-        IFormFile? file;
-        try
-        {
-            file = (await request.ReadFormAsync(ct)).Files.GetFile("file");
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } ? tooLarge : Problems.BadRequest("The upload could not be read.");
-        }
-        if (file is null || file.Length == 0)
-        {
-            return Problems.BadRequest("Send one non-empty file in a part named 'file'.");
-        }
-        if (file.Length > limit)
-        {
-            return tooLarge;
-        }
-        string path;
-        await using (var content = file.OpenReadStream())
-        {
-            path = await files.SaveAsync(content, ct);
-        }
-        var contentType = string.IsNullOrWhiteSpace(file.ContentType) || file.ContentType.Length > 200 ? "application/octet-stream" : file.ContentType;
-        await store.AddFileAsync(id, FileNames.Clean(file.FileName), contentType, file.Length, path, ct);
+        await store.AddFileAsync(id, file.FileName, file.ContentType, file.Size, file.Path, ct);
         return TypedResults.Created($"/api/canned-responses/{id}", (await CannedResponsesApi.OneAsync(me, id, store, ct))!);
     }
 

@@ -33,50 +33,21 @@ public static class AttachmentsApi
         {
             return Problems.NotFound("There is no such conversation.");
         }
-        var limit = options.Value.MaxUploadBytes;
-        var tooLarge = TypedResults.Problem($"A file may be at most {limit / (1024 * 1024)} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        if (!request.HasFormContentType)
+        var (file, problem) = await UploadedFile.ReadAsync(request, options.Value.MaxUploadBytes, files, ct);
+        if (file is null)
         {
-            return Problems.BadRequest("Send the file as multipart/form-data in a part named 'file'.");
+            return problem!;
         }
-        if (request.ContentLength > limit + (64 * 1024))
-        {
-            return tooLarge;
-        }
-        IFormFile? file;
-        try
-        {
-            file = (await request.ReadFormAsync(ct)).Files.GetFile("file");
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } ? tooLarge : Problems.BadRequest("The upload could not be read.");
-        }
-        if (file is null || file.Length == 0)
-        {
-            return Problems.BadRequest("Send one non-empty file in a part named 'file'.");
-        }
-        if (file.Length > limit)
-        {
-            return tooLarge;
-        }
-        string path;
-        await using (var content = file.OpenReadStream())
-        {
-            path = await files.SaveAsync(content, ct);
-        }
-        var fileName = FileNames.Clean(file.FileName);
-        var contentType = string.IsNullOrWhiteSpace(file.ContentType) || file.ContentType.Length > 200 ? "application/octet-stream" : file.ContentType;
         long attachmentId;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             attachmentId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 insert into attachments (message_id, file_name, content_type, size, storage_path, uploaded_by, upload_conversation_id)
                 values (null, @fileName, @contentType, @size, @path, @me, @id) returning id
-                """, new { fileName, contentType, size = file.Length, path, me = me.Id, id }, cancellationToken: ct));
+                """, new { fileName = file.FileName, contentType = file.ContentType, size = file.Size, path = file.Path, me = me.Id, id }, cancellationToken: ct));
         }
         var url = $"/api/attachments/{attachmentId}";
-        return TypedResults.Created(url, new AttachmentDto(attachmentId, fileName, contentType, file.Length, url));
+        return TypedResults.Created(url, new AttachmentDto(attachmentId, file.FileName, file.ContentType, file.Size, url));
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
