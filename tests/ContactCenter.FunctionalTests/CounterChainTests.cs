@@ -91,7 +91,7 @@ public sealed class CounterChainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_newer_read_with_the_same_values_pushes_nothing_yet_keeps_an_older_read_from_coming_after_it()
+    public async Task A_newer_read_with_the_same_values_moves_clients_on_with_a_zero_step_and_an_older_read_cannot_follow_it()
     {
         var node = Node();
         var first = await node.AdvanceAsync(new Dictionary<long, Counters> { [7] = Read(10, 3) });
@@ -100,13 +100,31 @@ public sealed class CounterChainTests : IAsyncLifetime
         var next = await node.AdvanceAsync(new Dictionary<long, Counters> { [7] = Read(40, 4) });
 
         Assert.True(first[0].Advanced);
-        Assert.False(same[0].Advanced);
-        Assert.Equal(first[0].Current.Version, same[0].Current.Version); // clients keep the version they hold
-        Assert.False(stale[0].Advanced); // older than the read that found nothing new: superseded
+        // Nothing changed, yet the step goes out: a client that fell off the chain (whole values pushed while Redis
+        // was away, at a version the chain never stored) sees it continue a version it does not hold, and re-reads.
+        Assert.True(same[0].Advanced);
+        Assert.Equal(first[0].Current.Version, same[0].Change.From);
+        Assert.Equal(new CounterDeltas(0, 0, 0, 0, 0, 0, 0), same[0].Change.Changes);
+        Assert.False(stale[0].Advanced); // older than the stored read: superseded
         Assert.Equal(3, stale[0].Current.UnreadConversations);
         Assert.True(next[0].Advanced);
-        Assert.Equal(first[0].Current.Version, next[0].Change.From);
+        Assert.Equal(same[0].Current.Version, next[0].Change.From);
         Assert.Equal(1, next[0].Change.Changes.UnreadConversations);
+    }
+
+    [Fact]
+    public async Task A_record_it_cannot_read_counts_as_none_and_a_flush_of_many_users_goes_in_several_calls()
+    {
+        await redis.GetDatabase().HashSetAsync(prefix + ":counters", 9, "garbage|1|2");
+        var node = Node();
+        var users = Enumerable.Range(1, CounterChain.UsersPerCall * 2 + 3).ToDictionary(i => (long)i, i => Read(50, i));
+
+        var steps = await node.AdvanceAsync(users);
+
+        Assert.Equal(users.Count, steps.Count);
+        Assert.All(steps, s => Assert.True(s.Advanced));
+        Assert.All(steps, s => Assert.Equal(users[s.UserId], s.Current)); // each answer matched to its own user across the calls
+        Assert.Null(steps.Single(s => s.UserId == 9).Change.From);
     }
 
     private static Counters Add(Counters c, CounterDeltas d) => new(c.UnreadConversations + d.UnreadConversations, c.UnreadMessages + d.UnreadMessages,

@@ -6,28 +6,26 @@ namespace ContactCenter.Api.Realtime;
 
 /// <summary>
 /// The last counters pushed to each user, shared by every node (a Redis hash; this node's memory without Redis). A
-/// fresh read advances a user's chain when its version is greater than the stored one's and its values differ: the
-/// caller then pushes the difference from the stored values (<see cref="CountersChange"/>). An older read is
-/// superseded by the stored one, which its writer pushes; a newer read with the same values only moves the stored
-/// read version (so an older read cannot come after it) and pushes nothing. So whichever node or request reads, a
-/// user's pushes form one chain of versions a client can follow by adding changes, and an older read never
-/// overwrites a newer one.
+/// fresh read advances a user's chain when its version is greater than the stored one's: the caller then pushes the
+/// difference from the stored values (<see cref="CountersChange"/>; all zero when nothing changed, which still moves
+/// every client on to the new version, so one that fell off the chain sees a gap). An older read is superseded by
+/// the stored one, which its writer pushes. So whichever node or request reads, a user's pushes form one chain of
+/// versions a client can follow by adding changes, and an older read never overwrites a newer one.
 /// </summary>
 public sealed class CounterChain(IServiceProvider services, IConfiguration configuration, ILogger<CounterChain> logger)
 {
-    // Per user, a stored value is "read version|version clients hold it at|7 values". A fresh read no newer than the
-    // stored one is superseded ('0' + stored); one with the same values moves only the read version ('2' + stored:
-    // nothing to push, clients keep the version they hold); any other is stored ('1' + the previous value or '').
+    /// <summary>Users per script call: one call holds Redis (and so the backplane) for its whole length.</summary>
+    public const int UsersPerCall = 500;
+
+    // Per user, a stored value is "version|7 values". A fresh read no newer than the stored one is superseded
+    // ('0' + stored); any other is stored ('1' + the previous value, or '' for none).
     private const string AdvanceScript = """
         local out = {}
         for i = 1, #ARGV, 2 do
           local cur = redis.call('HGET', KEYS[1], ARGV[i])
           local new = ARGV[i + 1]
-          if cur and string.sub(cur, 1, 32) >= string.sub(new, 1, 32) then
+          if cur and string.sub(cur, 1, 35) >= string.sub(new, 1, 35) then
             out[#out + 1] = '0' .. cur
-          elseif cur and string.sub(cur, 67) == string.sub(new, 67) then
-            redis.call('HSET', KEYS[1], ARGV[i], string.sub(new, 1, 32) .. string.sub(cur, 33))
-            out[#out + 1] = '2' .. cur
           else
             redis.call('HSET', KEYS[1], ARGV[i], new)
             out[#out + 1] = '1' .. (cur or '')
@@ -38,7 +36,7 @@ public sealed class CounterChain(IServiceProvider services, IConfiguration confi
 
     private readonly IConnectionMultiplexer? redis = services.GetService<IConnectionMultiplexer>();
     private readonly RedisKey key = (configuration["Realtime:ChannelPrefix"] is { Length: > 0 } prefix ? prefix : "contactcenter") + ":counters";
-    private readonly Dictionary<long, (string ReadVersion, Counters Value)> local = [];
+    private readonly Dictionary<long, Counters> local = [];
     private readonly Lock gate = new();
 
     /// <summary>One step per user: <see cref="ChainStep.Advanced"/> with the previous values (null: none known), or superseded by newer stored values.</summary>
@@ -58,12 +56,14 @@ public sealed class CounterChain(IServiceProvider services, IConfiguration confi
         }
         try
         {
-            var args = users.SelectMany(u => new RedisValue[] { u.Key, Encode(u.Value) }).ToArray();
-            var answer = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(AdvanceScript, [key], args))!;
-            return users.Select((u, i) =>
+            var db = redis.GetDatabase();
+            var answers = await Task.WhenAll(users.Chunk(UsersPerCall).Select(chunk =>
+                db.ScriptEvaluateAsync(AdvanceScript, [key], chunk.SelectMany(u => new RedisValue[] { u.Key, Encode(u.Value) }).ToArray())));
+            return users.Zip(answers.SelectMany(a => (RedisResult[])a!), (u, answer) =>
             {
-                var text = (string)answer[i]!;
+                var text = (string)answer!;
                 var stored = text.Length > 1 ? Decode(text[1..]) : null;
+                // A record this version cannot read counts as none: the read goes out whole (clients keep the greater version).
                 return text[0] == '1' || stored is null ? new ChainStep(u.Key, u.Value, true, stored) : new ChainStep(u.Key, stored, false, stored);
             }).ToList();
         }
@@ -77,36 +77,33 @@ public sealed class CounterChain(IServiceProvider services, IConfiguration confi
 
     private ChainStep AdvanceLocal(long userId, Counters value)
     {
-        if (!local.TryGetValue(userId, out var stored))
+        var known = local.TryGetValue(userId, out var stored);
+        if (known && CountersVersion.Compare(stored!.Version, value.Version) >= 0)
         {
-            local[userId] = (value.Version, value);
-            return new ChainStep(userId, value, true, null);
+            return new ChainStep(userId, stored, false, stored);
         }
-        if (CountersVersion.Compare(stored.ReadVersion, value.Version) >= 0)
-        {
-            return new ChainStep(userId, stored.Value, false, stored.Value);
-        }
-        if (stored.Value == value with { Version = stored.Value.Version })
-        {
-            local[userId] = (value.Version, stored.Value);
-            return new ChainStep(userId, stored.Value, false, stored.Value);
-        }
-        local[userId] = (value.Version, value);
-        return new ChainStep(userId, value, true, stored.Value);
+        local[userId] = value;
+        return new ChainStep(userId, value, true, known ? stored : null);
     }
 
-    private static string Encode(Counters c) => string.Join('|', c.Version, c.Version, c.UnreadConversations, c.UnreadMessages, c.Mine,
-        c.Unassigned, c.OverdueActivities, c.ActivitiesDueToday, c.DealsWithoutActivity);
+    private static string Encode(Counters c) => string.Join('|', c.Version, c.UnreadConversations, c.UnreadMessages, c.Mine, c.Unassigned,
+        c.OverdueActivities, c.ActivitiesDueToday, c.DealsWithoutActivity);
 
-    // The value as clients hold it: at the version it was pushed with (the read version only orders reads).
     private static Counters? Decode(string text)
     {
         var parts = text.Split('|');
-        if (parts.Length != 9 || parts[0].Length != CountersVersion.Length || parts[1].Length != CountersVersion.Length)
+        if (parts.Length != 8 || parts[0].Length != CountersVersion.Length)
         {
             return null;
         }
-        var n = parts[2..].Select(p => long.Parse(p, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).ToArray();
-        return new Counters(n[0], n[1], n[2], n[3], n[4], n[5], n[6]) { Version = parts[1] };
+        var n = new long[7];
+        for (var i = 0; i < 7; i++)
+        {
+            if (!long.TryParse(parts[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n[i]))
+            {
+                return null;
+            }
+        }
+        return new Counters(n[0], n[1], n[2], n[3], n[4], n[5], n[6]) { Version = parts[0] };
     }
 }

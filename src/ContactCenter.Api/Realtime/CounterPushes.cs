@@ -117,20 +117,35 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
         {
             return Counters.Zero;
         }
-        var step = (await chain.AdvanceAsync(fresh))[0];
-        if (step.Advanced)
-        {
-            await SendAsync([step]);
-        }
-        return step.Current;
+        var steps = await chain.AdvanceAsync(fresh);
+        await SendAsync(steps.Where(s => s.Advanced).ToList());
+        RequestAgainWhereTimeMoved(fresh, steps);
+        return steps[0].Current;
     }
 
     private async Task PushAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
-        var steps = await chain.AdvanceAsync(await counters.ForUsersAsync(userIds, ct));
+        var fresh = await counters.ForUsersAsync(userIds, ct);
+        var steps = await chain.AdvanceAsync(fresh);
         // A superseded read sends nothing: whoever stored the newer value sends its step.
         await SendAsync(steps.Where(s => s.Advanced).ToList());
+        RequestAgainWhereTimeMoved(fresh, steps);
     }
+
+    // A read superseded by one with a newer snapshot but an older clock (another node's, or taken before a wait for the
+    // pool) may have counted an activity as overdue that the stored one did not: read those users once more, after both.
+    private void RequestAgainWhereTimeMoved(IReadOnlyDictionary<long, Counters> fresh, IReadOnlyList<ChainStep> steps)
+    {
+        var again = steps.Where(s => !s.Advanced && CountersVersion.ClockIsLater(fresh[s.UserId].Version, s.Current.Version)
+            && !SameTimeCounts(fresh[s.UserId], s.Current)).Select(s => s.UserId).ToList();
+        if (again.Count > 0)
+        {
+            Request(again);
+        }
+    }
+
+    private static bool SameTimeCounts(Counters a, Counters b) =>
+        a.OverdueActivities == b.OverdueActivities && a.ActivitiesDueToday == b.ActivitiesDueToday;
 
     // Users who take the same step from the same version (typically a channel's members after one message) share one send.
     private Task SendAsync(IReadOnlyCollection<ChainStep> steps) =>

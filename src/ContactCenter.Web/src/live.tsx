@@ -41,17 +41,37 @@ export function useConversation(id: string | null) {
   });
 }
 
-/** The caller's counters (unread conversations, overdue and today's activities), kept live by `countersChanged` steps. */
+/**
+ * The caller's counters (unread conversations, overdue and today's activities), kept live by `countersChanged` steps.
+ * Steps that arrive while the read is on its way are held and settled with its answer (lib/countersChain.ts); a
+ * cancelled read leaves them for the read that replaces it, a failed one adds those that continue what is shown.
+ */
 export function useCounters(): Counters | null {
   const { hub } = useLive();
   const client = useQueryClient();
+  const me = useMe().id;
   return useQuery({
     queryKey: keys.counters,
-    queryFn: async () => {
+    queryFn: async ({ signal }) => {
       await hub.whenJoined();
-      const answer = await body(apiClient.GET('/api/counters'));
-      const { value, gap } = settleRead(client.getQueryData<Counters>(keys.counters), answer, takeHeldSteps(client));
-      if (gap) setTimeout(() => void client.invalidateQueries({ queryKey: keys.counters }), 0);
+      let answer: Counters;
+      try {
+        answer = await body(apiClient.GET('/api/counters', { signal }));
+      } catch (e) {
+        // Failed (not replaced): the held steps still apply to what is on screen when they continue it.
+        const cached = client.getQueryData<Counters>(keys.counters);
+        const { steps } = signal.aborted ? { steps: [] } : takeHeldSteps(client, me);
+        if (cached && steps.length > 0) {
+          const { value, gap } = settleRead(cached, cached, steps);
+          client.setQueryData(keys.counters, value);
+          if (gap) setTimeout(() => void client.invalidateQueries({ queryKey: keys.counters }), 5000);
+        }
+        throw e;
+      }
+      if (signal.aborted) throw new DOMException('The read was replaced', 'AbortError');
+      const { steps, overflow } = takeHeldSteps(client, me);
+      const { value, gap } = settleRead(client.getQueryData<Counters>(keys.counters), answer, steps);
+      if (gap || overflow) setTimeout(() => void client.invalidateQueries({ queryKey: keys.counters }), 0);
       return value;
     },
   }).data ?? null;

@@ -71,9 +71,10 @@ public sealed class CountersQuery(NpgsqlDataSource db, TimeProvider clock)
         {
             return new Dictionary<long, Counters>();
         }
+        // The clock after the pool: as close to the query's snapshot as this side can take it.
+        await using var connection = await db.OpenConnectionAsync(ct);
         var now = clock.GetUtcNow();
         var endOfDay = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
-        await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(Sql,
             new { userIds = userIds.ToArray(), now = now.UtcDateTime, endOfDay = endOfDay.UtcDateTime }, cancellationToken: ct));
         return rows.ToDictionary(r => r.UserId, r => new Counters(r.UnreadConversations, r.UnreadMessages, r.Mine, r.Unassigned,

@@ -20,7 +20,8 @@ function random(seed: number) {
 /**
  * The server side as CounterChain runs it, in miniature: reads take a version from one clock and snapshot the true
  * values; a read advances the chain only when it is newer than the stored value, and its step goes out through one
- * of two nodes (each delivers in order, the client hears them interleaved); some steps are lost (a dropped socket).
+ * of two nodes (each delivers in order, the client hears them interleaved); some steps are lost (a dropped socket);
+ * now and then Redis is away (whole values go out, the chain does not move) or restarts empty.
  * The client as the app runs it (lib/hubCache.ts, live.tsx): steps applied when they continue its value, a gap
  * starts a REST read (one at a time), steps arriving meanwhile are held and settled with the answer.
  */
@@ -39,6 +40,7 @@ function simulate(seed: number, events: number) {
   let gaps = 0;
   let lost = 0;
   let restReads = 0;
+  let awayPushes = 0;
 
   const read = (): Counters => ({ version: String(++clock).padStart(32, '0'), ...truth });
   const advance = (fresh: Counters): Counters => {
@@ -78,7 +80,18 @@ function simulate(seed: number, events: number) {
     } else if (r < 0.5) {
       reads.push(read()); // a flush's query
     } else if (r < 0.62 && reads.length > 0) {
-      advance(reads.splice(pick(reads.length), 1)[0]); // flushes on two nodes finish in any order
+      const flushed = reads.splice(pick(reads.length), 1)[0]; // flushes on two nodes finish in any order
+      const redis = rnd();
+      if (redis < 0.02) {
+        // Redis away: whole values go out, the chain is not moved.
+        nodes[pick(2)].push({ version: flushed.version!, from: null, changes: values(flushed) as CountersChange['changes'] });
+        awayPushes++;
+      } else if (redis < 0.03) {
+        stored = undefined; // Redis restarted empty: the next step starts from nothing
+        advance(flushed);
+      } else {
+        advance(flushed);
+      }
     } else if (r < 0.85) {
       const change = nodes[pick(2)].shift();
       if (change && rnd() < 0.03) lost++;
@@ -99,17 +112,18 @@ function simulate(seed: number, events: number) {
     serveRead();
     answerArrives();
   }
-  return { client, stored, truth, gaps, lost, restReads, settled: !reading && nodes.every((n) => n.length === 0) };
+  return { client, stored, truth, gaps, lost, restReads, awayPushes, settled: !reading && nodes.every((n) => n.length === 0) };
 }
 
 describe('counters followed by steps (countersChanged) and REST reads', () => {
   it('a client applying 10,000 random events, with lost steps and reordering, ends equal to what REST returns', () => {
     for (const seed of [1, 7, 42, 2024, 99991]) {
-      const { client, stored, truth, gaps, lost, restReads, settled } = simulate(seed, 10_000);
+      const { client, stored, truth, gaps, lost, restReads, awayPushes, settled } = simulate(seed, 10_000);
       expect(settled).toBe(true);
       expect(values(client!)).toEqual(truth);
       expect(client?.version).toBe(stored?.version);
       expect(lost).toBeGreaterThan(0);
+      expect(awayPushes).toBeGreaterThan(0);
       expect(gaps).toBeGreaterThan(0);
       expect(restReads).toBeLessThan(gaps + 10); // a read settles the steps that arrive meanwhile, it does not chase them
     }

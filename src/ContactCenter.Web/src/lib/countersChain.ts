@@ -4,6 +4,7 @@
 // any later ones then continue from it, where applied to the older value they would look like gaps.
 import type { QueryClient } from '@tanstack/react-query';
 import type { Schemas } from '../api/client';
+import type { Id } from '../types';
 
 type Counters = Schemas['Counters'];
 type CountersChange = Schemas['CountersChange'];
@@ -44,17 +45,25 @@ export function settleRead(cached: Counters | undefined, answer: Counters, steps
   return { value, gap: steps.some((s) => isNewer(s.version, value.version)) };
 }
 
-const held = new WeakMap<QueryClient, CountersChange[]>();
+interface Held { user: Id; steps: CountersChange[]; overflow: boolean }
+const held = new WeakMap<QueryClient, Held>();
+const maxHeld = 1000;
 
-/** Keeps a step that arrived while the counters are being read, for {@link takeHeldSteps}. */
-export function holdStep(client: QueryClient, step: CountersChange) {
-  const steps = held.get(client) ?? [];
-  if (steps.length < 1000) steps.push(step);
-  held.set(client, steps);
+/** Keeps a step that arrived for `user` while their counters are being read, for {@link takeHeldSteps}. */
+export function holdStep(client: QueryClient, user: Id, step: CountersChange) {
+  const mine = held.get(client);
+  const box = mine && mine.user === user ? mine : { user, steps: [], overflow: false };
+  if (box.steps.length < maxHeld) box.steps.push(step);
+  else box.overflow = true;
+  held.set(client, box);
 }
 
-export function takeHeldSteps(client: QueryClient): CountersChange[] {
-  const steps = held.get(client) ?? [];
+/**
+ * The steps held for `user` (none when they were held for another user of the same tab, before a sign-out), and
+ * whether some were dropped for space: then the answer cannot be trusted to be followed by them, read again.
+ */
+export function takeHeldSteps(client: QueryClient, user: Id): { steps: CountersChange[]; overflow: boolean } {
+  const box = held.get(client);
   held.delete(client);
-  return steps;
+  return box && box.user === user ? { steps: box.steps, overflow: box.overflow } : { steps: [], overflow: false };
 }

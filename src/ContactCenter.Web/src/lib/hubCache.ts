@@ -42,7 +42,7 @@ export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id
     // step, kept for the answer while a read is on its way (lib/countersChain.ts).
     hub.on('countersChanged', (change) => {
       void client.invalidateQueries({ queryKey: keys.overdue });
-      if (client.getQueryState(keys.counters)?.fetchStatus === 'fetching') return holdStep(client, change);
+      if (client.getQueryState(keys.counters)?.fetchStatus === 'fetching') return holdStep(client, me, change);
       const next = applyCountersChange(client.getQueryData<Counters>(keys.counters), change);
       if (next === 'gap') void client.invalidateQueries({ queryKey: keys.counters });
       else if (next) client.setQueryData(keys.counters, next);
