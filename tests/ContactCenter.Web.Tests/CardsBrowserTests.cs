@@ -122,7 +122,7 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             products = new[] { new { name = "Ergonomic chair with a rather long product name", price = 120.5m, quantity = 10, discount = 5 } }, amountFromProducts = true,
         });
 
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true });
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true });
         context.SetDefaultTimeout(15_000);
         var phone = await context.NewPageAsync();
         try

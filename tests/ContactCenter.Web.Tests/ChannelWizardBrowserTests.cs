@@ -24,7 +24,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
 
     public async Task InitializeAsync()
     {
-        context = await fx.Browser.NewContextAsync(new BrowserNewContextOptions
+        context = await fx.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, Locale = "en-GB",
             Permissions = ["clipboard-read", "clipboard-write"],

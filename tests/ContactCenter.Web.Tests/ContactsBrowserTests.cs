@@ -80,7 +80,7 @@ public sealed class ContactsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var manager = await Fx.CreateUserAsync("phone" + Suffix, "manager", channel.Id);
         var contact = await ContactOfAsync(channel, "ph-" + Suffix, "Valentina Very-Long-Surname-For-A-Narrow-Screen " + Suffix);
         await Fx.ApiAsync(manager.Token, HttpMethod.Patch, $"/api/contacts/{contact}", new { email = $"valentina.very.long.address.{Suffix}@example-company-domain.com" });
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true });
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true });
         context.SetDefaultTimeout(15_000);
         var phone = await context.NewPageAsync();
         try

@@ -26,7 +26,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 
     private async Task<IPage> PhoneAsync(string locale)
     {
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = locale, IsMobile = true, HasTouch = true,
         });
@@ -196,7 +196,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     {
         var w = For(locale);
         var manager = await Fx.CreateUserAsync("off" + Suffix + locale[..2], "manager");
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 800 }, Locale = locale });
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 800 }, Locale = locale });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         try

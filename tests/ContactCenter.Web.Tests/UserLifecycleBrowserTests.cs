@@ -208,7 +208,7 @@ public sealed class UserLifecycleBrowserTests(WebAppFixture fx) : BrowserTest(fx
     public async Task On_a_390_px_phone_in_Russian_the_users_and_audit_tabs_fit_and_every_action_is_reachable()
     {
         var manager = await Fx.CreateUserAsync("phone" + Suffix, "manager");
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "ru-RU", IsMobile = true, HasTouch = true,
         });

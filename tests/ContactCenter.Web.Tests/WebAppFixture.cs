@@ -8,17 +8,12 @@ namespace ContactCenter.Web.Tests;
 
 /// <summary>
 /// The real app (real Kestrel, PostgreSQL, Redis) serving the built web app, reached by the browser through a
-/// TCP proxy that a test can cut to drop the hub; and one headless Chromium (the system's, never downloaded).
+/// TCP proxy that a test can cut to drop the hub. Pages open in contexts of the run's one shared Chromium
+/// (<see cref="SharedBrowser"/>); the contexts made here are closed with the fixture at the latest.
 /// </summary>
 public class WebAppFixture : AppFixture
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"];
-
-    public IPlaywright Playwright { get; private set; } = null!;
-
-    public IBrowser Browser { get; private set; } = null!;
+    private readonly List<IBrowserContext> contexts = [];
 
     public TcpProxy Proxy { get; private set; } = null!;
 
@@ -37,13 +32,6 @@ public class WebAppFixture : AppFixture
         await base.InitializeAsync();
         Proxy = new TcpProxy("127.0.0.1", App.BaseAddress.Port);
         BaseUrl = $"http://127.0.0.1:{Proxy.Port}";
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CC_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-        });
         Directory.CreateDirectory(ArtifactsDir);
     }
 
@@ -56,11 +44,16 @@ public class WebAppFixture : AppFixture
 
     public override async Task DisposeAsync()
     {
-        if (Browser is not null)
+        // A context a failed test left open would keep its pages (and their hub reconnects) running in the shared browser.
+        List<IBrowserContext> open;
+        lock (contexts)
         {
-            await Browser.DisposeAsync();
+            open = [.. contexts];
         }
-        Playwright?.Dispose();
+        foreach (var context in open)
+        {
+            await context.CloseAsync();
+        }
         if (Proxy is not null)
         {
             await Proxy.DisposeAsync();
@@ -95,10 +88,29 @@ public class WebAppFixture : AppFixture
         return text.Length == 0 ? null : JsonNode.Parse(text);
     }
 
-    /// <summary>A fresh browser context (own storage), a page, and console errors collected for the assertion messages.</summary>
+    /// <summary>A fresh browser context (own storage) in the shared browser, closed with this fixture if the test does not.</summary>
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
+    {
+        var browser = await SharedBrowser.GetAsync();
+        var context = await browser.NewContextAsync(options);
+        lock (contexts)
+        {
+            contexts.Add(context);
+        }
+        context.Close += (_, closed) =>
+        {
+            lock (contexts)
+            {
+                contexts.Remove(closed);
+            }
+        };
+        return context;
+    }
+
+    /// <summary>A fresh browser context (own storage) and a page in it.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 }, Locale = "en-GB" });
+        var context = await NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 }, Locale = "en-GB" });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         return page;
