@@ -23,7 +23,7 @@ public sealed class ContactsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var keep = await ContactOfAsync(channel, "keep-" + Suffix, "Olga Keep " + Suffix);
         var other = await ContactOfAsync(channel, "other-" + Suffix, "Olga Other " + Suffix);
 
-        await Fx.SignInAsync(Page, manager.Email, path: $"/contacts/{keep}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/contacts/{keep}");
         await Expect(Page.GetByTestId("contact-card-name")).ToHaveTextAsync("Olga Keep " + Suffix);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Merge with another contact" }).ClickAsync();
         var dialog = Page.GetByRole(AriaRole.Dialog);
@@ -55,7 +55,7 @@ public sealed class ContactsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             });
         }
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/contacts");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/contacts");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Import CSV" }).ClickAsync();
         await Page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload { Name = "people.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv.ToString()) });
         await Expect(Page.GetByTestId("import-preview")).ToContainTextAsync("Person 0");

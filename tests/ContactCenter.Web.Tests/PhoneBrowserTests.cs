@@ -235,7 +235,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var manager = await Fx.CreateUserAsync("keys" + Suffix, "manager", channel.Id);
         var first = (await Fx.IngestAsync(channel, "k1-" + Suffix, "c1-" + Suffix, "First question", "Alice"))["conversationId"]!.ToString();
         var second = (await Fx.IngestAsync(channel, "k2-" + Suffix, "c2-" + Suffix, "Second question", "Bob"))["conversationId"]!.ToString();
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         await Expect(Page.Locator($"[data-conversation-id='{first}']")).ToBeVisibleAsync();
         await Page.Locator("body").FocusAsync();
         var order = await Page.Locator(".conversations [role=option]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.conversationId)");
@@ -294,7 +294,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var channel = await Fx.CreateApiChannelAsync(null, "Profile " + Suffix);
         var manager = await Fx.CreateUserAsync("prof" + Suffix, "manager", channel.Id);
         var id = (await Fx.IngestAsync(channel, "pr-" + Suffix, "pc-" + Suffix, "Hi there", "Pat"))["conversationId"]!.ToString();
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         var row = Page.Locator($"[data-conversation-id='{id}']");
         await row.ClickAsync();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Microsoft.Playwright;
@@ -13,6 +14,9 @@ namespace ContactCenter.Web.Tests;
 /// </summary>
 public class WebAppFixture : AppFixture
 {
+    // OpenSignedInAsync's sessions, numbered so that the latest one put into a page wins.
+    private static long seeds;
+
     private readonly List<IBrowserContext> contexts = [];
 
     public TcpProxy Proxy { get; private set; } = null!;
@@ -68,6 +72,37 @@ public class WebAppFixture : AppFixture
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await WaitSignedInAsync(page, waitForHub);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> already signed in, as a user coming back finds it: the session the sign-in form stores
+    /// (the answer of the same login call) is in the page's storage before the app starts. For tests that are not about
+    /// signing in, which <see cref="SignInAsync"/> covers through the form; waits the same way until the hub is connected.
+    /// </summary>
+    public async Task OpenSignedInAsync(IPage page, string email, string password = "password-1234", string path = "/")
+    {
+        using var http = App.Http();
+        using var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        var session = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"login of {email}: {(int)response.StatusCode} {session}");
+        // Stored by the first document of the app's origin only (the keys of src/ContactCenter.Web/src/session.tsx): a later
+        // sign-out or ended session stays as the app leaves it, and a later call on the same page (higher seed) wins.
+        var seed = Interlocked.Increment(ref seeds);
+        await page.AddInitScriptAsync($$"""
+            (() => {
+              if (location.origin !== {{JsonSerializer.Serialize(BaseUrl)}} || Number(localStorage.getItem('cc.test.seed')) >= {{seed}}) return;
+              localStorage.setItem('cc.test.seed', '{{seed}}');
+              localStorage.setItem('cc.session', {{JsonSerializer.Serialize(session)}});
+              localStorage.setItem('cc.lastEmail', {{JsonSerializer.Serialize(email)}});
+            })();
+            """);
+        await page.GotoAsync(BaseUrl + path);
+        await WaitSignedInAsync(page, waitForHub: true);
+    }
+
+    private static async Task WaitSignedInAsync(IPage page, bool waitForHub)
+    {
         // Signed in: the header is there (on a phone its Sign out button waits folded in the menu, attached but hidden).
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", IncludeHidden = true }).WaitForAsync(new() { State = WaitForSelectorState.Attached });
         if (waitForHub)
