@@ -136,7 +136,7 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 
     private async Task SignInAsAdminAsync()
     {
-        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", "/admin");
+        await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", "/admin");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Admin" })).ToBeVisibleAsync();
     }
 

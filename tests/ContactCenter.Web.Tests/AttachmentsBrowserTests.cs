@@ -21,7 +21,7 @@ public sealed class AttachmentsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Fx.IngestAsync(channel, "ext-1-" + Suffix, "cust-" + Suffix, "Can you send the price list?", "Nina");
         var ingested = await Fx.IngestAsync(channel, "ext-2-" + Suffix, "cust-" + Suffix, "And the opening hours.", "Nina");
         var conversationId = ingested["conversationId"]!.ToString();
-        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
 
         var asked = Page.Locator(".message.inbound").Filter(new() { HasText = "Can you send the price list?" });
         await asked.GetByRole(AriaRole.Button, new() { Name = "Reply to Nina" }).ClickAsync();
@@ -64,7 +64,7 @@ public sealed class AttachmentsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     public async Task An_oversized_file_is_refused_next_to_it_and_a_dropped_file_goes_out_with_the_web_chat_reply()
     {
         var (conversationId, manager) = await WebchatConversationAsync();
-        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
         await Expect(Page.Locator(".message.inbound")).ToContainTextAsync("Do you have this in blue?");
         var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
         var pending = Page.GetByRole(AriaRole.List, new() { Name = "Files to send" }).Locator("li");

@@ -24,7 +24,7 @@ public sealed class BoardKeyboardBrowserTests(WebAppFixture fx) : BrowserTest(fx
             title, amount = 1000m, currency = "USD", pipelineId = pipeline["id"]!.GetValue<long>(), stageId = newStage, assigneeId = manager.Id,
         }))!["id"]!.GetValue<long>();
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals");
         await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
         var newColumn = Page.Locator($".board .column[data-stage-id='{newStage}']");
         var talksColumn = Page.Locator($".board .column[data-stage-id='{talks}']");

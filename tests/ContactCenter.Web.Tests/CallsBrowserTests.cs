@@ -108,7 +108,7 @@ public sealed class CallsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             }
         }
 
-        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
 
         var side = Page.GetByRole(AriaRole.Complementary, new() { Name = "Details" });
         var timelineCall = side.Locator(".timeline [data-testid=call]");

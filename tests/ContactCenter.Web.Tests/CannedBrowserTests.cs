@@ -21,7 +21,7 @@ public sealed class CannedBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/canned-responses",
             new { shortcut = $"hi{Suffix}-long", title = "Long greeting", text = "Good afternoon, {{ contact.name }}! {{agent.name}} here, we are open until 18:00." });
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/canned-responses", new { shortcut = "price" + Suffix, text = "Our prices: see attached." });
-        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
         await Expect(Page.Locator(".message.inbound")).ToContainTextAsync("are you open today?");
         var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
         await composer.FocusAsync();
@@ -71,7 +71,7 @@ public sealed class CannedBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var manager = await Fx.CreateUserAsync("pavel" + Suffix, "manager");
         await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/canned-responses",
             new { shortcut = "hours" + Suffix, title = "Часы работы", text = "Мы работаем с 9:00 до 18:00 без выходных и праздников, пишите в любое время.", shared = true });
-        await Fx.SignInAsync(Page, manager.Email, path: "/canned");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/canned");
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
         await Page.SetViewportSizeAsync(390, 844);
@@ -118,7 +118,7 @@ public sealed class CannedBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             form.Add(part, "file", "prices.pdf");
             (await http.PostAsync($"/api/canned-responses/{canned!["id"]}/attachments", form)).EnsureSuccessStatusCode();
         }
-        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
         await Expect(Page.Locator(".message.inbound")).ToContainTextAsync("Send me the price list");
         var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
         await composer.FocusAsync();

@@ -26,7 +26,7 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             products = new[] { new { name = "Desk", price = 300, quantity = 3, discount = 0 } }, amountFromProducts = true,
         }))!["id"]!.GetValue<long>();
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals");
         await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
         await Page.Locator($"[data-deal-id='{dealId}']").GetByTestId("deal-card-link").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/deals/{dealId}$"));
@@ -54,7 +54,7 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     public async Task A_lead_created_from_the_ui_gets_a_status_and_is_converted_into_a_deal()
     {
         var manager = await Fx.CreateUserAsync("newlead" + Suffix, "manager");
-        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals");
         await Page.GetByRole(AriaRole.Button, new() { Name = "New lead" }).ClickAsync();
         var dialog = Page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Title").FillAsync("Business card " + Suffix);
@@ -89,7 +89,7 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/activities",
             new { subject = new { type = "deal", id = dealId }, type = "call", title = "First call", dueAt = DateTimeOffset.UtcNow.AddHours(1) });
 
-        await Fx.SignInAsync(Page, manager.Email, path: $"/deals/{dealId}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/deals/{dealId}");
         var card = Page.GetByTestId("deal-card");
         var line = card.Locator(".activities .activity");
         await Expect(line).ToHaveCountAsync(1);
@@ -122,12 +122,12 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             products = new[] { new { name = "Ergonomic chair with a rather long product name", price = 120.5m, quantity = 10, discount = 5 } }, amountFromProducts = true,
         });
 
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true });
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true });
         context.SetDefaultTimeout(15_000);
         var phone = await context.NewPageAsync();
         try
         {
-            await Fx.SignInAsync(phone, manager.Email, path: $"/deals/{dealId}");
+            await Fx.OpenSignedInAsync(phone, manager.Email, path: $"/deals/{dealId}");
             var card = phone.GetByTestId("deal-card");
             await Expect(card.GetByTestId("stage-bar")).ToBeVisibleAsync();
             await Expect(card.GetByTestId("product-line")).ToHaveCountAsync(1);

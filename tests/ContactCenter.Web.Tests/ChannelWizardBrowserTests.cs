@@ -24,7 +24,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
 
     public async Task InitializeAsync()
     {
-        context = await fx.Browser.NewContextAsync(new BrowserNewContextOptions
+        context = await fx.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, Locale = "en-GB",
             Permissions = ["clipboard-read", "clipboard-write"],
@@ -77,7 +77,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
         var managerPage = await fx.NewPageAsync();
         try
         {
-            await fx.SignInAsync(managerPage, manager.Email);
+            await fx.OpenSignedInAsync(managerPage, manager.Email);
             var ingested = await fx.IngestAsync(new AppFixture.ApiChannel(id, secret), "first-" + suffix, "cust-" + suffix, "Hello from the new channel", "Nora Buyer");
             var row = managerPage.Locator($"[data-conversation-id='{ingested["conversationId"]}']");
             await Expect(row).ToContainTextAsync("Nora Buyer");
@@ -272,7 +272,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
         var channel = await fx.CreateApiChannelAsync(null, "Edit me " + suffix);
         var empty = await fx.CreateApiChannelAsync(null, "Empty " + suffix);
         await fx.IngestAsync(channel, "e-1-" + suffix, "cust-" + suffix, "hi");
-        await fx.SignInAsync(page, "admin@test.local", "admin-password-1", "/admin");
+        await fx.OpenSignedInAsync(page, "admin@test.local", "admin-password-1", "/admin");
         var item = page.Locator($".channel-list li[data-channel-id='{channel.Id}']");
         await item.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         var editor = page.Locator(".channel-editor");
@@ -487,7 +487,7 @@ public sealed class ChannelWizardBrowserTests(ChannelWizardFixture fx) : IClassF
     {
         if (!page.Url.Contains("/admin", StringComparison.Ordinal))
         {
-            await fx.SignInAsync(page, "admin@test.local", "admin-password-1", "/admin");
+            await fx.OpenSignedInAsync(page, "admin@test.local", "admin-password-1", "/admin");
         }
         var open = page.Locator(".channels-tab > .row button.primary");
         await open.ClickAsync();

@@ -25,7 +25,7 @@ public sealed class ContactMergeBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var conversationId = await VisitorWritesAsync(chat["public"]!["widgetKey"]!.GetValue<string>(), email, "Hi, it's Grace from the chat");
         var customerId = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{customerConversation}"))!["contact"]!["id"]!.GetValue<long>();
 
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         await Page.Locator($"[data-conversation-id='{conversationId}']").ClickAsync();
         var side = Page.GetByRole(AriaRole.Complementary, new() { Name = "Details" });
         await Expect(side.GetByText($"Possibly the same person as {customerName}")).ToBeVisibleAsync();

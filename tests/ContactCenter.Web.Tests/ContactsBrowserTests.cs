@@ -23,7 +23,7 @@ public sealed class ContactsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var keep = await ContactOfAsync(channel, "keep-" + Suffix, "Olga Keep " + Suffix);
         var other = await ContactOfAsync(channel, "other-" + Suffix, "Olga Other " + Suffix);
 
-        await Fx.SignInAsync(Page, manager.Email, path: $"/contacts/{keep}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/contacts/{keep}");
         await Expect(Page.GetByTestId("contact-card-name")).ToHaveTextAsync("Olga Keep " + Suffix);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Merge with another contact" }).ClickAsync();
         var dialog = Page.GetByRole(AriaRole.Dialog);
@@ -55,7 +55,7 @@ public sealed class ContactsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             });
         }
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/contacts");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/contacts");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Import CSV" }).ClickAsync();
         await Page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload { Name = "people.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv.ToString()) });
         await Expect(Page.GetByTestId("import-preview")).ToContainTextAsync("Person 0");
@@ -80,7 +80,7 @@ public sealed class ContactsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var manager = await Fx.CreateUserAsync("phone" + Suffix, "manager", channel.Id);
         var contact = await ContactOfAsync(channel, "ph-" + Suffix, "Valentina Very-Long-Surname-For-A-Narrow-Screen " + Suffix);
         await Fx.ApiAsync(manager.Token, HttpMethod.Patch, $"/api/contacts/{contact}", new { email = $"valentina.very.long.address.{Suffix}@example-company-domain.com" });
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true });
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true });
         context.SetDefaultTimeout(15_000);
         var phone = await context.NewPageAsync();
         try

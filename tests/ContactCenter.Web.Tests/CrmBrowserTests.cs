@@ -25,7 +25,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var lamps = await CreateDealAsync(pipeline, newStage, "Lamps", 250, manager.Id);
         await CreateDealAsync(pipeline, talks, "Tables", 4000, manager.Id);
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals");
         await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
         var newColumn = Page.Locator($".board .column[data-stage-id='{newStage}']");
         var talksColumn = Page.Locator($".board .column[data-stage-id='{talks}']");
@@ -72,7 +72,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await CreateDealAsync(pipeline, talks, title + " later", 100, manager.Id);
         }
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals");
         await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
         var newColumn = Page.Locator($".board .column[data-stage-id='{newStage}']");
         var proposalColumn = Page.Locator($".board .column[data-stage-id='{proposal}']");
@@ -110,7 +110,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             title = "Secret lead " + Suffix, contact = new { name = "Secret contact " + Suffix }, assigneeId = owner.Id,
         }))!["id"]!.GetValue<long>();
 
-        await Fx.SignInAsync(Page, other.Email);
+        await Fx.OpenSignedInAsync(Page, other.Email);
         foreach (var path in new[] { $"/deals/{dealId}", $"/leads/{leadId}" })
         {
             await Page.GotoAsync(Fx.BaseUrl + path);
@@ -128,7 +128,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "I need forty chairs", "Carla Buyer");
         var conversationId = ingested["conversationId"]!.ToString();
 
-        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
         var side = Page.GetByRole(AriaRole.Complementary, new() { Name = "Details" });
         await Expect(side.GetByRole(AriaRole.Heading, new() { Name = "Lead" })).ToBeVisibleAsync();
         await Expect(side).ToContainTextAsync("Carla Buyer (api)");
@@ -192,7 +192,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await CreateActivityAsync(manager.Token, dealId, "call", "Overdue call " + Suffix, now.AddHours(-3));
         await CreateActivityAsync(manager.Token, dealId, "meeting", "Planned meeting " + Suffix, now.AddDays(3));
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/activities");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/activities");
         await Expect(Page.GetByTestId("nav-badge-activities")).ToHaveTextAsync("1");
         var list = Page.GetByRole(AriaRole.Tabpanel);
         await Expect(list.Locator(".activity")).ToHaveCountAsync(1);
@@ -235,7 +235,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var myMedian = mine["firstResponse"]!["median"]!.GetValue<double>();
         Assert.True(myMedian >= 1, $"first response {myMedian}s");
 
-        await Fx.SignInAsync(Page, supervisor.Email, path: "/supervisor");
+        await Fx.OpenSignedInAsync(Page, supervisor.Email, path: "/supervisor");
         var byManager = Page.Locator("table.stats").Filter(new() { Has = Page.Locator("caption", new() { HasText = "By manager" }) });
         var row = byManager.Locator("tbody tr").Filter(new() { HasText = managerName });
         await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("1");
@@ -263,7 +263,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     {
         // A first-response target of 8 s (room for a loaded machine to list the row before it is due); the fixture scans for breaches every 200 ms.
         var (channel, managerName, manager, supervisor) = await SupervisedChannelAsync("Sla", firstResponseSeconds: 8);
-        await Fx.SignInAsync(Page, supervisor.Email, path: "/supervisor");
+        await Fx.OpenSignedInAsync(Page, supervisor.Email, path: "/supervisor");
         await Expect(Page.GetByTestId("queue-waiting")).ToBeVisibleAsync();
 
         // Waiting in the queue: listed at once, highlighted only once the target has passed, without a reload.

@@ -13,7 +13,7 @@ public sealed class CrmFieldsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     {
         key += "_" + Suffix;
         label += " " + Suffix;
-        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", path: "/admin/customFields");
+        await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", path: "/admin/customFields");
         var create = Page.Locator(".custom-fields-admin form").First;
         await create.GetByLabel("For").SelectOptionAsync(new SelectOptionValue { Label = entity });
         await create.GetByLabel("Label").FillAsync(label);
@@ -33,7 +33,7 @@ public sealed class CrmFieldsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var csv = Encoding.UTF8.GetBytes($"Name,Email,Город\nIvan {Suffix},{email},Казань\n");
 
         var page = await Fx.NewPageAsync();
-        await Fx.SignInAsync(page, manager.Email, path: "/contacts/import");
+        await Fx.OpenSignedInAsync(page, manager.Email, path: "/contacts/import");
         await page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload { Name = "people.csv", MimeType = "text/csv", Buffer = csv });
         await Expect(page.GetByTestId("import-preview")).ToContainTextAsync("Казань");
         var map = page.GetByRole(AriaRole.Group, new() { Name = "Custom fields" }).GetByLabel($"Column for {label}");
@@ -65,7 +65,7 @@ public sealed class CrmFieldsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var company = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/companies", new { name = "ООО Ромашка " + Suffix }))!["id"]!.GetValue<long>();
 
         var page = await Fx.NewPageAsync();
-        await Fx.SignInAsync(page, manager.Email, path: "/companies");
+        await Fx.OpenSignedInAsync(page, manager.Email, path: "/companies");
         await page.GetByRole(AriaRole.Link, new() { Name = "ООО Ромашка " + Suffix }).ClickAsync();
         var input = page.GetByTestId("custom-fields-company").GetByLabel(label, new() { Exact = true });
         await input.FillAsync("7701234567");

@@ -13,7 +13,7 @@ public sealed class FieldsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var key = "city_" + Suffix;
         var label = "City " + Suffix;
         const string value = "Москва; \"центр\"";
-        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", path: "/admin/customFields");
+        await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", path: "/admin/customFields");
         var create = Page.Locator(".custom-fields-admin form").First;
         await create.GetByLabel("Label").FillAsync(label);
         await create.GetByLabel("Key").FillAsync(key);
@@ -26,7 +26,7 @@ public sealed class FieldsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var other = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = "Other deal " + Suffix }))!["id"]!.GetValue<long>();
 
         var phone = await Fx.NewPageAsync();
-        await Fx.SignInAsync(phone, manager.Email, path: $"/inbox/{conversationId}");
+        await Fx.OpenSignedInAsync(phone, manager.Email, path: $"/inbox/{conversationId}");
         var side = phone.GetByRole(AriaRole.Complementary, new() { Name = "Details" });
         await side.GetByRole(AriaRole.Button, new() { Name = "Convert to deal" }).ClickAsync();
         await Expect(side.GetByRole(AriaRole.Heading, new() { Name = "Deal" })).ToBeVisibleAsync();

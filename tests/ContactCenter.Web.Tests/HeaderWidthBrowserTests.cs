@@ -17,7 +17,7 @@ public sealed class HeaderWidthBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     public async Task An_admins_header_in_Russian_fits_without_sideways_scroll_and_reaches_every_section(int width)
     {
         await Page.SetViewportSizeAsync(width, 768);
-        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", path: "/inbox");
+        await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", path: "/inbox");
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         var signOut = Page.GetByRole(AriaRole.Button, new() { Name = "Выйти" });
         await Expect(signOut).ToBeVisibleAsync();

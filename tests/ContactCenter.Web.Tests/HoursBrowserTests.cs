@@ -36,7 +36,7 @@ public sealed class HoursBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         // The manager is online, so the widget offers the chat (with nobody online it shows only its offline form, and
         // whether the composer or that form came first was a race the CI run lost).
         var managerPage = await Fx.NewPageAsync();
-        await Fx.SignInAsync(managerPage, manager.Email);
+        await Fx.OpenSignedInAsync(managerPage, manager.Email);
 
         var visitor = await Fx.NewPageAsync();
         // The widget asks for a closed shadow root; opened here so the test can look inside.
@@ -64,7 +64,7 @@ public sealed class HoursBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await visitor.Context.CloseAsync();
         await managerPage.Context.CloseAsync();
 
-        await Fx.SignInAsync(Page, supervisor.Email, path: "/supervisor");
+        await Fx.OpenSignedInAsync(Page, supervisor.Email, path: "/supervisor");
         var table = Page.GetByTestId("csat-stats");
         var overall = table.Locator("tr[data-row='overall']");
         await Expect(overall.Locator(".csat-average")).ToHaveTextAsync("4.0");
@@ -87,7 +87,7 @@ public sealed class HoursBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     public async Task A_manager_sets_their_working_hours_in_the_dialog_and_finds_them_after_a_reload()
     {
         var manager = await Fx.CreateUserAsync("hoursm" + Suffix, "manager");
-        await Fx.SignInAsync(Page, manager.Email, path: "/inbox");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/inbox");
         async Task<ILocator> OpenAsync()
         {
             await Page.GetByRole(AriaRole.Button, new() { Name = "Account" }).ClickAsync();

@@ -164,7 +164,7 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var channel = await Fx.CreateApiChannelAsync(null, "Session " + Suffix);
         var manager = await Fx.CreateUserAsync("mgr" + Suffix, "manager", channel.Id);
         var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "Hi", "Sven");
-        await SignInAsync(manager.Email);
+        await Fx.SignInAsync(Page, manager.Email); // through the form: the session below is the one it stored
         await Page.Locator($"[data-conversation-id='{ingested["conversationId"]}']").ClickAsync();
         await Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" }).FillAsync("Half-written answer");
 
@@ -294,7 +294,7 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 
     private async Task SignInAsync(string email)
     {
-        await Fx.SignInAsync(Page, email);
+        await Fx.OpenSignedInAsync(Page, email);
         await Expect(Page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" })).ToBeVisibleAsync();
     }
 

@@ -162,7 +162,7 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
             title = $"Sofas {Suffix}", amount = 900, currency = "USD", pipelineId = pipeline["id"]!.GetValue<long>(), stageId = stageIds[0], assigneeId = manager.Id,
         }))!["id"]!.GetValue<long>();
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/deals");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals");
         await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
         var newColumn = Page.Locator($".board .column[data-stage-id='{stageIds[0]}']");
         var lostColumn = Page.Locator($".board .column[data-stage-id='{stageIds[2]}']");
@@ -218,7 +218,7 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
         // The browser's clock is an hour behind the server's: the wait must not come out negative.
         await Page.Clock.InstallAsync(new() { TimeDate = DateTime.UtcNow.AddHours(-1) });
         await Page.Clock.ResumeAsync();
-        await Fx.SignInAsync(Page, supervisor.Email, path: "/supervisor");
+        await Fx.OpenSignedInAsync(Page, supervisor.Email, path: "/supervisor");
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         var queue = Page.GetByRole(AriaRole.List, new() { Name = "Очередь" });
         var breachedRow = queue.Locator($"li[data-conversation-id='{breached}']");
@@ -248,7 +248,7 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
 
     private async Task SignInAsync(string email)
     {
-        await Fx.SignInAsync(Page, email);
+        await Fx.OpenSignedInAsync(Page, email);
         await Expect(Page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" })).ToBeVisibleAsync();
     }
 }

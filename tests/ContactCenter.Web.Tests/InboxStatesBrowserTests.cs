@@ -13,7 +13,7 @@ public sealed class InboxStatesBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var channel = await Fx.CreateApiChannelAsync(null, "Snooze " + Suffix);
         var manager = await Fx.CreateUserAsync("snz" + Suffix, "manager", channel.Id);
         var id = (await Fx.IngestAsync(channel, "s1-" + Suffix, "cust-" + Suffix, "Call me next week", "Nora"))["conversationId"]!.ToString();
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         var row = Page.Locator($"[data-conversation-id='{id}']");
         await row.ClickAsync();
         await Page.EvaluateAsync("() => { window.__notReloaded = true; }");
@@ -47,7 +47,7 @@ public sealed class InboxStatesBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var manager = await Fx.CreateUserAsync("flt" + Suffix, "manager", channel.Id);
         var first = (await Fx.IngestAsync(channel, "f1-" + Suffix, "c1-" + Suffix, "first", "Olga"))["conversationId"]!.ToString();
         var second = (await Fx.IngestAsync(channel, "f2-" + Suffix, "c2-" + Suffix, "second", "Pavel"))["conversationId"]!.ToString();
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         var options = Page.GetByRole(AriaRole.Listbox, new() { Name = "Conversations" }).GetByRole(AriaRole.Option);
         await Expect(options).ToHaveCountAsync(2);
         await Expect(options.First).ToHaveAttributeAsync("data-conversation-id", second);

@@ -16,9 +16,9 @@ public sealed class LabelsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/labels", new { name = labelName, color = "#ffd700" });
         var id = (await Fx.IngestAsync(channel, "lb-" + Suffix, "cust-lb" + Suffix, "I am an important customer", "Ivana"))["conversationId"]!.ToString();
         var other = (await Fx.IngestAsync(channel, "lo-" + Suffix, "cust-lo" + Suffix, "Just asking", "Oleg"))["conversationId"]!.ToString();
-        await Fx.SignInAsync(Page, anna.Email);
+        await Fx.OpenSignedInAsync(Page, anna.Email);
         var borisPage = await Fx.NewPageAsync();
-        await Fx.SignInAsync(borisPage, boris.Email);
+        await Fx.OpenSignedInAsync(borisPage, boris.Email);
         var borisRow = borisPage.Locator($"[data-conversation-id='{id}']");
         await Expect(borisRow).ToBeVisibleAsync();
 
@@ -53,14 +53,14 @@ public sealed class LabelsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var second = (await Fx.IngestAsync(channel, "b2-" + Suffix, "cust-b2" + Suffix, "Two", "Второй"))["conversationId"]!.ToString();
         var labelName = "Опт " + Suffix;
 
-        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", path: "/admin/labels");
+        await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", path: "/admin/labels");
         var create = Page.Locator(".labels-admin form").First;
         await create.GetByLabel("Name").FillAsync(labelName);
         await create.GetByRole(AriaRole.Button, new() { Name = "Create label" }).ClickAsync();
         await Expect(Page.Locator($"[data-label-row='{labelName}']")).ToBeVisibleAsync();
 
         var phone = await Fx.NewPageAsync();
-        await Fx.SignInAsync(phone, manager.Email);
+        await Fx.OpenSignedInAsync(phone, manager.Email);
         await phone.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         await phone.SetViewportSizeAsync(390, 844);
         await phone.GetByRole(AriaRole.Checkbox, new() { Name = "Выбрать: Первый" }).CheckAsync();
@@ -92,7 +92,7 @@ public sealed class LabelsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var conversationId = ingested["conversationId"]!.ToString();
         var contactId = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{conversationId}"))!["contact"]!["id"]!.GetValue<long>();
         await Fx.ApiAsync(manager.Token, HttpMethod.Put, $"/api/contacts/{contactId}/labels", new { labelIds = new[] { wholesaleId } });
-        await Fx.SignInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/inbox/{conversationId}");
 
         await Page.GetByTestId("open-profile").ClickAsync();
         var labels = Page.GetByTestId("contact-profile").GetByTestId("profile-labels");

@@ -34,7 +34,7 @@ public sealed class LeadListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var reasonId = await JunkReasonAsync(reason, "Спам " + Suffix);
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/leads/{junked.Id}/junk", new { junkReasonId = reasonId });
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/leads");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/leads");
         var list = Page.GetByTestId("lead-list");
         var rowA = list.Locator($"tr[data-lead-id='{a.Id}']");
         var rowB = list.Locator($"tr[data-lead-id='{b.Id}']");
@@ -75,7 +75,7 @@ public sealed class LeadListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var a = await LeadOfAsync(channel, "pa-" + Suffix, "Дарья Очень-Длинная-Фамилия-Для-Узкого-Экрана " + Suffix);
         var b = await LeadOfAsync(channel, "pb-" + Suffix, "Евгений " + Suffix);
 
-        await Fx.SignInAsync(Page, manager.Email, path: "/leads");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/leads");
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         await Page.SetViewportSizeAsync(390, 844);
         var list = Page.GetByTestId("lead-list");

@@ -92,7 +92,7 @@ public sealed class MainScreensTests(WebAppFixture fx) : BrowserTest(fx)
         await Page.Keyboard.PressAsync("Escape");
 
         // The same day on a 390x844 phone: the list, the thread, the header's menu.
-        var phone = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions
+        var phone = await Fx.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "en-GB", IsMobile = true, HasTouch = true,
         });

@@ -37,12 +37,12 @@ public sealed class NotifyBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var id = (await Fx.IngestAsync(channel, "m-" + Suffix, "cust-" + Suffix, "Where is my invoice?", "Vera"))["conversationId"]!.ToString();
         await Page.Context.GrantPermissionsAsync(["notifications"], new() { Origin = Fx.BaseUrl });
         await Page.Context.AddInitScriptAsync(RecordNotifications);
-        await Fx.SignInAsync(Page, boris.Email);
+        await Fx.OpenSignedInAsync(Page, boris.Email);
         await Expect(Page.GetByTestId("notification-count")).ToHaveCountAsync(0);
         Assert.Equal("granted", await Page.EvaluateAsync<string>("() => Notification.permission"));
 
         var annaPage = await Fx.NewPageAsync();
-        await Fx.SignInAsync(annaPage, anna.Email);
+        await Fx.OpenSignedInAsync(annaPage, anna.Email);
         await annaPage.Locator($"[data-conversation-id='{id}']").ClickAsync();
         await annaPage.GetByLabel("Private note").CheckAsync();
         var note = annaPage.GetByRole(AriaRole.Textbox, new() { Name = "Private note" });
@@ -77,7 +77,7 @@ public sealed class NotifyBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     public async Task The_settings_page_saves_kinds_sound_and_quiet_hours_in_Russian_and_fits_a_phone()
     {
         var manager = await Fx.CreateUserAsync("settings" + Suffix, "manager");
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         await Page.EvaluateAsync("() => localStorage.setItem('cc.lang', 'ru')");
         await Page.SetViewportSizeAsync(390, 844);
         await Page.GotoAsync(Fx.BaseUrl + "/settings");

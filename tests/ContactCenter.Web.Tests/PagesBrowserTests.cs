@@ -14,7 +14,7 @@ public sealed class PagesBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
         try
         {
             var channel = await fx.CreateApiChannelAsync(null, "Pages " + Guid.NewGuid().ToString("N")[..8]);
-            await fx.SignInAsync(page, "admin@test.local", "admin-password-1", "/admin");
+            await fx.OpenSignedInAsync(page, "admin@test.local", "admin-password-1", "/admin");
 
             // Admin: the channel with the inbound URL to copy (routes of the spine).
             await Expect(page.Locator("code").Filter(new() { HasText = $"/api/inbound/{channel.Id}" })).ToBeVisibleAsync();
@@ -61,7 +61,7 @@ public sealed class PagesBrowserTests(WebAppFixture fx) : IClassFixture<WebAppFi
         var page = await fx.NewPageAsync();
         try
         {
-            await fx.SignInAsync(page, supervisor.Email, path: "/supervisor");
+            await fx.OpenSignedInAsync(page, supervisor.Email, path: "/supervisor");
             var waiting = page.GetByTestId("queue-waiting");
             await Expect(waiting).ToBeVisibleAsync();
             var before = int.Parse(await waiting.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);

@@ -26,7 +26,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 
     private async Task<IPage> PhoneAsync(string locale)
     {
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = locale, IsMobile = true, HasTouch = true,
         });
@@ -196,7 +196,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     {
         var w = For(locale);
         var manager = await Fx.CreateUserAsync("off" + Suffix + locale[..2], "manager");
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 800 }, Locale = locale });
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 800 }, Locale = locale });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         try
@@ -235,7 +235,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var manager = await Fx.CreateUserAsync("keys" + Suffix, "manager", channel.Id);
         var first = (await Fx.IngestAsync(channel, "k1-" + Suffix, "c1-" + Suffix, "First question", "Alice"))["conversationId"]!.ToString();
         var second = (await Fx.IngestAsync(channel, "k2-" + Suffix, "c2-" + Suffix, "Second question", "Bob"))["conversationId"]!.ToString();
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         await Expect(Page.Locator($"[data-conversation-id='{first}']")).ToBeVisibleAsync();
         await Page.Locator("body").FocusAsync();
         var order = await Page.Locator(".conversations [role=option]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.conversationId)");
@@ -294,7 +294,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var channel = await Fx.CreateApiChannelAsync(null, "Profile " + Suffix);
         var manager = await Fx.CreateUserAsync("prof" + Suffix, "manager", channel.Id);
         var id = (await Fx.IngestAsync(channel, "pr-" + Suffix, "pc-" + Suffix, "Hi there", "Pat"))["conversationId"]!.ToString();
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         var row = Page.Locator($"[data-conversation-id='{id}']");
         await row.ClickAsync();
 

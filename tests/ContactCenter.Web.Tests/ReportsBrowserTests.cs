@@ -12,7 +12,7 @@ public sealed class ReportsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     {
         var manager = await Fx.CreateUserAsync("rplan" + Suffix, "manager");
         await Fx.CreateUserAsync("rsup" + Suffix, "supervisor");
-        await Fx.SignInAsync(Page, $"rsup{Suffix}@test.local");
+        await Fx.OpenSignedInAsync(Page, $"rsup{Suffix}@test.local");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Reports" }).ClickAsync();
         await Page.GetByRole(AriaRole.Tab, new() { Name = "Plan" }).ClickAsync();
         var row = Page.Locator($".plan-row[data-user-id='{manager.Id}']");
@@ -49,7 +49,7 @@ public sealed class ReportsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             }
         }
         await Page.SetViewportSizeAsync(390, 844);
-        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", path: "/reports");
+        await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", path: "/reports");
         await Expect(Page.GetByTestId("funnel-table")).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("funnel-chart").Locator(".recharts-surface")).ToBeVisibleAsync();
         Assert.True(int.Parse(await Page.GetByTestId("funnel-won").InnerTextAsync(), CultureInfo.InvariantCulture) >= 1);

@@ -12,7 +12,7 @@ public sealed class RoutingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     {
         var admin = await Fx.CreateUserAsync("route" + Suffix, "admin");
         // A reload-style entry on a nested path: the server answers index.html and the router shows the Users tab.
-        await Fx.SignInAsync(Page, admin.Email, path: "/admin/users");
+        await Fx.OpenSignedInAsync(Page, admin.Email, path: "/admin/users");
         await Expect(Page.GetByRole(AriaRole.Tab, new() { Name = "Users" })).ToHaveAttributeAsync("aria-selected", "true");
         var nav = Page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveAttributeAsync("aria-current", "page");

@@ -24,7 +24,7 @@ public sealed class SearchBrowserTests(WebAppFixture fx) : BrowserTest(fx)
                 targetId = sent["messageId"]!.ToString();
             }
         }
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
 
@@ -74,7 +74,7 @@ public sealed class SearchBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var manager = await Fx.CreateUserAsync("psrch" + Suffix, "manager", channel.Id);
         await Fx.IngestAsync(channel, "ps-" + Suffix, "pcust-" + Suffix, $"The parcel {Suffix} was delivered to a very long address somewhere far away from here", "Customer");
         await Page.SetViewportSizeAsync(390, 844);
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
 
         var box = Page.GetByRole(AriaRole.Searchbox, new() { Name = "Search messages" });
         await box.FillAsync("delivery");
@@ -96,7 +96,7 @@ public sealed class SearchBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка {Suffix} кирпич", amount = 1500 }))!["id"]!.GetValue<long>();
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/companies", new { name = $"ООО Поставка {Suffix}" });
         await Fx.ApiAsync(colleague.Token, HttpMethod.Post, "/api/deals", new { title = $"Поставка {Suffix} песок", amount = 900 });
-        await Fx.SignInAsync(Page, manager.Email);
+        await Fx.OpenSignedInAsync(Page, manager.Email);
         // The language picker is in the desktop header; the phone keeps the choice.
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         await Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");

@@ -171,7 +171,7 @@ public sealed class UserLifecycleBrowserTests(WebAppFixture fx) : BrowserTest(fx
             await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/users", new { email = $"bulk{i}-{Suffix}@test.local", name = $"Bulk {i}", role = "manager", password = "password-1234" });
         }
 
-        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", "/admin/audit");
+        await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", "/admin/audit");
         var rows = Page.Locator("table.audit-table tbody tr");
         await Expect(rows).ToHaveCountAsync(50);
         var newest = (await AuditAsync(""))[0]!;
@@ -208,7 +208,7 @@ public sealed class UserLifecycleBrowserTests(WebAppFixture fx) : BrowserTest(fx
     public async Task On_a_390_px_phone_in_Russian_the_users_and_audit_tabs_fit_and_every_action_is_reachable()
     {
         var manager = await Fx.CreateUserAsync("phone" + Suffix, "manager");
-        var context = await Fx.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "ru-RU", IsMobile = true, HasTouch = true,
         });
@@ -262,7 +262,7 @@ public sealed class UserLifecycleBrowserTests(WebAppFixture fx) : BrowserTest(fx
 
     private async Task SignInAsAdminAsync()
     {
-        await Fx.SignInAsync(Page, "admin@test.local", "admin-password-1", "/admin/users");
+        await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", "/admin/users");
         await Expect(Page.GetByRole(AriaRole.Tab, new() { Name = "Users" })).ToHaveAttributeAsync("aria-selected", "true");
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Microsoft.Playwright;
@@ -8,17 +9,15 @@ namespace ContactCenter.Web.Tests;
 
 /// <summary>
 /// The real app (real Kestrel, PostgreSQL, Redis) serving the built web app, reached by the browser through a
-/// TCP proxy that a test can cut to drop the hub; and one headless Chromium (the system's, never downloaded).
+/// TCP proxy that a test can cut to drop the hub. Pages open in contexts of the run's one shared Chromium
+/// (<see cref="SharedBrowser"/>); the contexts made here are closed with the fixture at the latest.
 /// </summary>
 public class WebAppFixture : AppFixture
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"];
+    // OpenSignedInAsync's sessions, numbered so that the latest one put into a page wins.
+    private static long seeds;
 
-    public IPlaywright Playwright { get; private set; } = null!;
-
-    public IBrowser Browser { get; private set; } = null!;
+    private readonly List<IBrowserContext> contexts = [];
 
     public TcpProxy Proxy { get; private set; } = null!;
 
@@ -37,13 +36,6 @@ public class WebAppFixture : AppFixture
         await base.InitializeAsync();
         Proxy = new TcpProxy("127.0.0.1", App.BaseAddress.Port);
         BaseUrl = $"http://127.0.0.1:{Proxy.Port}";
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CC_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-        });
         Directory.CreateDirectory(ArtifactsDir);
     }
 
@@ -56,11 +48,16 @@ public class WebAppFixture : AppFixture
 
     public override async Task DisposeAsync()
     {
-        if (Browser is not null)
+        // A context a failed test left open would keep its pages (and their hub reconnects) running in the shared browser.
+        List<IBrowserContext> open;
+        lock (contexts)
         {
-            await Browser.DisposeAsync();
+            open = [.. contexts];
         }
-        Playwright?.Dispose();
+        foreach (var context in open)
+        {
+            await context.CloseAsync();
+        }
         if (Proxy is not null)
         {
             await Proxy.DisposeAsync();
@@ -75,6 +72,37 @@ public class WebAppFixture : AppFixture
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await WaitSignedInAsync(page, waitForHub);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> already signed in, as a user coming back finds it: the session the sign-in form stores
+    /// (the answer of the same login call) is in the page's storage before the app starts. For tests that are not about
+    /// signing in, which <see cref="SignInAsync"/> covers through the form; waits the same way until the hub is connected.
+    /// </summary>
+    public async Task OpenSignedInAsync(IPage page, string email, string password = "password-1234", string path = "/")
+    {
+        using var http = App.Http();
+        using var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        var session = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"login of {email}: {(int)response.StatusCode} {session}");
+        // Stored by the first document of the app's origin only (the keys of src/ContactCenter.Web/src/session.tsx): a later
+        // sign-out or ended session stays as the app leaves it, and a later call on the same page (higher seed) wins.
+        var seed = Interlocked.Increment(ref seeds);
+        await page.AddInitScriptAsync($$"""
+            (() => {
+              if (location.origin !== {{JsonSerializer.Serialize(BaseUrl)}} || Number(localStorage.getItem('cc.test.seed')) >= {{seed}}) return;
+              localStorage.setItem('cc.test.seed', '{{seed}}');
+              localStorage.setItem('cc.session', {{JsonSerializer.Serialize(session)}});
+              localStorage.setItem('cc.lastEmail', {{JsonSerializer.Serialize(email)}});
+            })();
+            """);
+        await page.GotoAsync(BaseUrl + path);
+        await WaitSignedInAsync(page, waitForHub: true);
+    }
+
+    private static async Task WaitSignedInAsync(IPage page, bool waitForHub)
+    {
         // Signed in: the header is there (on a phone its Sign out button waits folded in the menu, attached but hidden).
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", IncludeHidden = true }).WaitForAsync(new() { State = WaitForSelectorState.Attached });
         if (waitForHub)
@@ -95,10 +123,29 @@ public class WebAppFixture : AppFixture
         return text.Length == 0 ? null : JsonNode.Parse(text);
     }
 
-    /// <summary>A fresh browser context (own storage), a page, and console errors collected for the assertion messages.</summary>
+    /// <summary>A fresh browser context (own storage) in the shared browser, closed with this fixture if the test does not.</summary>
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
+    {
+        var browser = await SharedBrowser.GetAsync();
+        var context = await browser.NewContextAsync(options);
+        lock (contexts)
+        {
+            contexts.Add(context);
+        }
+        context.Close += (_, closed) =>
+        {
+            lock (contexts)
+            {
+                contexts.Remove(closed);
+            }
+        };
+        return context;
+    }
+
+    /// <summary>A fresh browser context (own storage) and a page in it.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 }, Locale = "en-GB" });
+        var context = await NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 }, Locale = "en-GB" });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         return page;
