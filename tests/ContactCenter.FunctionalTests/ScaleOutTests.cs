@@ -95,7 +95,22 @@ public sealed class ScaleOutTests : IAsyncLifetime
             }));
         }
 
-        // Quiet: what REST answers (exact, and on the chain) is what both connections' pushes add up to.
+        // Quiet: first, without touching the chain (a REST read moves it), both connections' steps add up to the exact
+        // counters as the query computes them; then REST answers the same, on the same version.
+        var query = fixture.App.Services.GetRequiredService<ContactCenter.Api.Features.Conversations.CountersQuery>();
+        var settled = DateTime.UtcNow.AddSeconds(20);
+        string truth = "";
+        while (DateTime.UtcNow < settled)
+        {
+            truth = Values((await query.ForUsersAsync([manager.Id], CancellationToken.None))[manager.Id]);
+            if (truth == Values(onA.Of("countersChanged").LastOrDefault()) && truth == Values(onB.Of("countersChanged").LastOrDefault()))
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Equal(truth, Values(onA.Of("countersChanged").LastOrDefault()));
+        Assert.Equal(truth, Values(onB.Of("countersChanged").LastOrDefault()));
         JsonObject? rest = null;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
@@ -115,6 +130,15 @@ public sealed class ScaleOutTests : IAsyncLifetime
         {
             Assert.True(added >= 20 && gaps * 4 <= added, $"{added} steps added, {gaps} gaps");
         }
+
+        static string Values(object? counters) => counters switch
+        {
+            ContactCenter.Api.Features.Conversations.Counters c =>
+                $"{c.UnreadConversations} {c.UnreadMessages} {c.Mine} {c.Unassigned} {c.OverdueActivities} {c.ActivitiesDueToday} {c.DealsWithoutActivity}",
+            JsonObject j => string.Join(" ", new[] { "unreadConversations", "unreadMessages", "mine", "unassigned", "overdueActivities", "activitiesDueToday",
+                "dealsWithoutActivity" }.Select(f => j[f]!.GetValue<long>())),
+            _ => "(none)",
+        };
 
         static string Text(JsonObject? counters) =>
             counters is null ? "(none)" : string.Join(", ", counters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
