@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QueryClient } from '@tanstack/react-query';
+import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { applyRemoved, applyUpdated, listItems, type ListPages } from '../lib/inboxCache';
 import { feedCache } from '../lib/hubCache';
 import type { ListFilter } from '../lib/inboxList';
@@ -68,6 +68,36 @@ describe('hub events into the query cache', () => {
     expect(client.getQueryData<Counters>(keys.counters)).toMatchObject({ version: v(2), unreadConversations: 4 });
     raise('countersChanged', { version: v(4), from: v(3), changes: changes({ unreadConversations: 1 }) });
     expect(client.getQueryState(keys.counters)?.isInvalidated).toBe(true);
+  });
+
+  it('an event that arrives during a list\'s FIRST read has the list read again (TanStack would keep the read in flight)', async () => {
+    const client = makeQueryClient();
+    const { hub, raise } = fakeHub();
+    feedCache(hub, client, 7);
+    const server: ConversationSummary[] = [];
+    const answers: Array<() => void> = [];
+    let reads = 0;
+    const observer = new InfiniteQueryObserver(client, {
+      queryKey: keys.list(all),
+      initialPageParam: null as string | null,
+      getNextPageParam: () => undefined,
+      // Each read takes the server's list as it is when the read is made, and answers when the test says.
+      queryFn: () => { reads++; const items = [...server]; return new Promise((resolve) => answers.push(() => resolve({ items, nextCursor: null }))); },
+    });
+    const off = observer.subscribe(() => undefined);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(reads).toBe(1);
+    // The conversation commits after the first read was made, and its event arrives before that read answers.
+    const c = conv(9, '2026-01-01T12:00:00Z');
+    server.push(c);
+    raise('conversationUpdated', c);
+    answers[0]();
+    for (let i = 0; i < 20 && reads < 2; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(reads).toBe(2);
+    answers[1]();
+    for (let i = 0; i < 20 && !observer.getCurrentResult().data; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(ids((observer.getCurrentResult().data as ListPages | undefined) ?? null)).toEqual([9]);
+    off();
   });
 
   it('conversationUpdated is written into every cached list by its own filter', () => {

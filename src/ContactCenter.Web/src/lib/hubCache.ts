@@ -19,8 +19,25 @@ export function writeEach<T>(client: QueryClient, key: QueryKey, update: (data: 
     const data = query.state.data as T | undefined;
     const next = query.state.fetchStatus === 'fetching' ? null : data === undefined ? data : update(data, query.queryKey);
     if (next) client.setQueryData(query.queryKey, next);
-    else if (next === null) void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
+    else if (next === null) reread(client, query.queryKey, true);
   }
+}
+
+/**
+ * Reads every query under `key` again, including one whose FIRST read is on its way: TanStack Query does not restart
+ * that one on an invalidation (it hands back the read in flight, whose answer may predate the event, and then counts
+ * the query as fresh), so it is cancelled first. Without this, a conversation that arrived while the inbox's first
+ * page was being read was missing from the list until something else re-read it.
+ */
+export function reread(client: QueryClient, key: QueryKey, exact = false) {
+  const firstReads = client.getQueryCache().findAll({ queryKey: key, exact })
+    .filter((q) => q.state.fetchStatus === 'fetching' && q.state.data === undefined);
+  if (firstReads.length === 0) {
+    void client.invalidateQueries({ queryKey: key, exact });
+    return;
+  }
+  void Promise.all(firstReads.map((q) => client.cancelQueries({ queryKey: q.queryKey, exact: true })))
+    .then(() => client.invalidateQueries({ queryKey: key, exact }));
 }
 
 /**
@@ -41,10 +58,10 @@ export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id
     // One step on the caller's chain of counters: added when it follows what the cache holds, re-read after a missed
     // step, kept for the answer while a read is on its way (lib/countersChain.ts).
     hub.on('countersChanged', (change) => {
-      void client.invalidateQueries({ queryKey: keys.overdue });
+      reread(client, keys.overdue);
       if (client.getQueryState(keys.counters)?.fetchStatus === 'fetching') return holdStep(client, me, change);
       const next = applyCountersChange(client.getQueryData<Counters>(keys.counters), change);
-      if (next === 'gap') void client.invalidateQueries({ queryKey: keys.counters });
+      if (next === 'gap') reread(client, keys.counters, true);
       else if (next) client.setQueryData(keys.counters, next);
     }),
     hub.on('notification', (n) => writeEach<NotificationPages>(client, keys.notifications, (d) => applyNotification(d, n))),
@@ -52,13 +69,13 @@ export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id
       writeEach<NotificationPages>(client, keys.notifications, (d) => applyRead(d, r, new Date().toISOString()))),
     // A deal event carries one card, not the board's counts and sums: the board of its pipeline is read again.
     hub.on('dealUpdated', (d) => {
-      void client.invalidateQueries({ queryKey: keys.boards(d.pipelineId ? String(d.pipelineId) : undefined) });
-      void client.invalidateQueries({ queryKey: keys.overdue });
+      reread(client, keys.boards(d.pipelineId ? String(d.pipelineId) : undefined));
+      reread(client, keys.overdue);
     }),
     hub.on('resync', () => {
-      void client.invalidateQueries({ queryKey: keys.inbox });
-      void client.invalidateQueries({ queryKey: keys.notifications });
-      void client.invalidateQueries({ queryKey: keys.deals });
+      reread(client, keys.inbox);
+      reread(client, keys.notifications);
+      reread(client, keys.deals);
     }),
   ];
   return () => offs.forEach((off) => off());
