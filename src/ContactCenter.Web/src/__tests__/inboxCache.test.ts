@@ -95,7 +95,8 @@ describe('hub events into the query cache', () => {
     for (let i = 0; i < 20 && reads < 2; i++) await new Promise((r) => setTimeout(r, 0));
     expect(reads).toBe(2);
     answers[1]();
-    for (let i = 0; i < 20 && !observer.getCurrentResult().data; i++) await new Promise((r) => setTimeout(r, 0));
+    const listed = () => ids((observer.getCurrentResult().data as ListPages | undefined) ?? null);
+    for (let i = 0; i < 20 && listed().length === 0; i++) await new Promise((r) => setTimeout(r, 0));
     expect(ids((observer.getCurrentResult().data as ListPages | undefined) ?? null)).toEqual([9]);
     off();
   });

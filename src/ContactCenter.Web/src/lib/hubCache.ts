@@ -1,5 +1,5 @@
 // Hub events into the query cache: data an event carries is written in, what it cannot tell is re-read.
-import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
 import { applyRemoved, applyUpdated, type ListPages } from './inboxCache';
 import type { ListFilter } from './inboxList';
 import { keys } from './queryClient';
@@ -26,18 +26,28 @@ export function writeEach<T>(client: QueryClient, key: QueryKey, update: (data: 
 /**
  * Reads every query under `key` again, including one whose FIRST read is on its way: TanStack Query does not restart
  * that one on an invalidation (it hands back the read in flight, whose answer may predate the event, and then counts
- * the query as fresh), so it is cancelled first. Without this, a conversation that arrived while the inbox's first
- * page was being read was missing from the list until something else re-read it.
+ * the query as fresh), so it is read once more when that read settles. Without this, a conversation that arrived
+ * while the inbox's first page was being read was missing from the list until something else re-read it. (Cancelling
+ * the first read instead would starve it while events keep coming.)
  */
 export function reread(client: QueryClient, key: QueryKey, exact = false) {
-  const firstReads = client.getQueryCache().findAll({ queryKey: key, exact })
-    .filter((q) => q.state.fetchStatus === 'fetching' && q.state.data === undefined);
-  if (firstReads.length === 0) {
-    void client.invalidateQueries({ queryKey: key, exact });
-    return;
+  for (const query of client.getQueryCache().findAll({ queryKey: key, exact })) {
+    if (query.state.fetchStatus === 'fetching' && query.state.data === undefined) readAgainAfterFirst(client, query);
   }
-  void Promise.all(firstReads.map((q) => client.cancelQueries({ queryKey: q.queryKey, exact: true })))
-    .then(() => client.invalidateQueries({ queryKey: key, exact }));
+  void client.invalidateQueries({ queryKey: key, exact });
+}
+
+const waitingForFirst = new WeakSet<Query>();
+
+function readAgainAfterFirst(client: QueryClient, query: Query) {
+  if (waitingForFirst.has(query)) return; // events during one first read share the one read after it
+  waitingForFirst.add(query);
+  const off = client.getQueryCache().subscribe((event) => {
+    if (event.query !== query || query.state.fetchStatus !== 'idle') return;
+    off();
+    waitingForFirst.delete(query);
+    void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
+  });
 }
 
 /**
