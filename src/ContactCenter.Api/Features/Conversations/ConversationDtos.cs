@@ -48,6 +48,12 @@ public sealed record MessageDto(
 {
     public long? ReplyToId { get; init; }
 
+    /// <summary>
+    /// Grows with every change to the message (0 as created): of two copies of one message, the one with the greater
+    /// revision is the later state, whichever push or read arrived last.
+    /// </summary>
+    public int Revision { get; init; }
+
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
     /// <summary>`call` for a phone call (then <see cref="Call"/> is set), null for any other message.</summary>

@@ -103,7 +103,7 @@ describe('deals board', () => {
 describe('message list', () => {
   const msg = (id: number | string, status: Message['status'], patch: Partial<Message> = {}): Message => ({
     id, conversationId: 1, direction: 'outbound', text: 'Here it is.', html: null, attachments: [],
-    sender: { type: 'user', id: 7, name: 'Mia' }, status, error: null, externalId: null, createdAt: '2026-11-27T00:11:05Z', ...patch,
+    sender: { type: 'user', id: 7, name: 'Mia' }, status, error: null, externalId: null, createdAt: '2026-11-27T00:11:05Z', revision: 0, ...patch,
   });
 
   it('a reply sent before its POST answered stays sent when the answer (queued) arrives', () => {
@@ -118,6 +118,17 @@ describe('message list', () => {
     expect(addCreated(list, msg(5, 'queued'))[0].status).toBe('failed');
     expect(upsertMessage(list, msg(5, 'queued'))[0].status).toBe('queued');
     expect(addCreated([], msg(6, 'queued')).map((m) => m.id)).toEqual([6]);
+  });
+
+  it('of two pushes of one message arriving out of order, the later revision stays', () => {
+    // failed (1) -> retry: queued (2) -> outbox: sent (3); the retry's push can arrive after the outbox's.
+    const failed = [msg(5, 'failed', { error: 'refused', revision: 1 })];
+    const sentFirst = upsertMessage(upsertMessage(failed, msg(5, 'sent', { revision: 3 })), msg(5, 'queued', { revision: 2 }));
+    expect(sentFirst.map((m) => [m.status, m.revision])).toEqual([['sent', 3]]);
+    const inOrder = upsertMessage(upsertMessage(failed, msg(5, 'queued', { revision: 2 })), msg(5, 'sent', { revision: 3 }));
+    expect(inOrder.map((m) => [m.status, m.revision])).toEqual([['sent', 3]]);
+    // The browser's own copy (pending) has no revision of the server's: the server's copy always replaces it.
+    expect(upsertMessage([msg(5, 'queued', { pending: true, revision: 9 })], msg(5, 'sent', { revision: 1 }))[0].status).toBe('sent');
   });
 });
 
