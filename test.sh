@@ -94,6 +94,8 @@ if ! dotnet build "$SOLUTION" "${BUILD_ARGS[@]}"; then
 fi
 
 # ---- test -----------------------------------------------------------------
+# dotnet test runs the projects in the solution's order, as many at once as there are cores: ContactCenter.sln lists
+# the two longest suites (browser, functional) first, so neither waits behind the short ones and starts last.
 log "dotnet test $SOLUTION ${TEST_ARGS[*]}"
 rc=0
 dotnet test "$SOLUTION" -c Release --no-build -nologo \
