@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ContactCenter.Core;
 using Twilio.Exceptions;
 using Twilio.Rest.Api.V2010;
@@ -11,51 +9,18 @@ namespace ContactCenter.Connectors.Sms;
 /// `sms` channels: `{accountSid, authToken, fromNumber, publicWebhookUrl, apiBaseUrl?}`. The number is stored in E.164;
 /// the auth token is a secret. After a save the credentials are tried against Twilio and a rejection is shown on the channel.
 /// </summary>
-public sealed partial class SmsChannelKind(TwilioHttp http, IChannelDirectory channels) : IChannelKindHandler
+public sealed class SmsChannelKind(TwilioHttp http, IChannelDirectory channels) : IChannelKindHandler
 {
     public string Kind => ChannelKinds.Sms;
 
     public IReadOnlyCollection<string> SecretSettings { get; } = ["authToken"];
 
-    [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
-    private static partial Regex AccountSidPattern();
-
     public Task<IDictionary<string, string[]>> ValidateAsync(JsonObject settings, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (Text(settings, "accountSid") is not { } sid || !AccountSidPattern().IsMatch(sid))
-        {
-            errors["settings.accountSid"] = ["accountSid must be the Twilio Account SID: AC followed by 32 hex digits."];
-        }
-        else
-        {
-            settings["accountSid"] = sid;
-        }
-        if (Text(settings, "authToken") is not { Length: > 0 and <= 128 } token || token.Any(char.IsWhiteSpace))
-        {
-            errors["settings.authToken"] = ["authToken (the Twilio auth token) is required."];
-        }
-        if (E164.NormalizeValid(Text(settings, "fromNumber")) is { } from)
-        {
-            settings["fromNumber"] = from;
-        }
-        else
-        {
-            errors["settings.fromNumber"] = ["fromNumber must be a valid phone number in international form, e.g. +14155550100."];
-        }
-        if (HttpUrl(Text(settings, "publicWebhookUrl")) is { } webhook && webhook.Fragment.Length == 0)
-        {
-            // Stored as Twilio will echo it back, so the URL we sign with is the URL it signed.
-            settings["publicWebhookUrl"] = webhook.AbsoluteUri;
-        }
-        else
-        {
-            errors["settings.publicWebhookUrl"] = ["publicWebhookUrl must be the public http(s) URL Twilio posts incoming messages to."];
-        }
-        if (settings["apiBaseUrl"] is { } api && (api.GetValueKind() != JsonValueKind.String || HttpUrl(api.GetValue<string>()) is null))
-        {
-            errors["settings.apiBaseUrl"] = ["apiBaseUrl must be an absolute http(s) URL."];
-        }
+        TwilioAccountSettings.Validate(settings, errors, "fromNumber",
+            "fromNumber must be a valid phone number in international form, e.g. +14155550100.",
+            "publicWebhookUrl must be the public http(s) URL Twilio posts incoming messages to.");
         return Task.FromResult<IDictionary<string, string[]>>(errors);
     }
 
@@ -91,10 +56,4 @@ public sealed partial class SmsChannelKind(TwilioHttp http, IChannelDirectory ch
             ["statusCallbackUrl"] = settings.StatusCallbackUrl(channel.Id),
         };
     }
-
-    private static string? Text(JsonObject settings, string name) =>
-        settings[name] is { } node && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>().Trim() : null;
-
-    private static Uri? HttpUrl(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 }

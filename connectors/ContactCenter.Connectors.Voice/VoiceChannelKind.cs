@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ContactCenter.Connectors.Sms;
 using ContactCenter.Core;
 using ContactCenter.Core.Net;
@@ -14,46 +13,18 @@ namespace ContactCenter.Connectors.Voice;
 /// The auth token is a secret. After a save the account and the number are looked up at Twilio (IncomingPhoneNumbers) and
 /// a problem is shown on the channel.
 /// </summary>
-public sealed partial class VoiceChannelKind(TwilioHttp http, IChannelDirectory channels) : IChannelKindHandler
+public sealed class VoiceChannelKind(TwilioHttp http, IChannelDirectory channels) : IChannelKindHandler
 {
     public string Kind => ChannelKinds.Voice;
 
     public IReadOnlyCollection<string> SecretSettings { get; } = ["authToken"];
 
-    [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
-    private static partial Regex AccountSidPattern();
-
     public Task<IDictionary<string, string[]>> ValidateAsync(JsonObject settings, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (Text(settings, "accountSid") is not { } sid || !AccountSidPattern().IsMatch(sid))
-        {
-            errors["settings.accountSid"] = ["accountSid must be the Twilio Account SID: AC followed by 32 hex digits."];
-        }
-        else
-        {
-            settings["accountSid"] = sid;
-        }
-        if (Text(settings, "authToken") is not { Length: > 0 and <= 128 } token || token.Any(char.IsWhiteSpace))
-        {
-            errors["settings.authToken"] = ["authToken (the Twilio auth token) is required."];
-        }
-        if (E164.NormalizeValid(Text(settings, "phoneNumber")) is { } number)
-        {
-            settings["phoneNumber"] = number;
-        }
-        else
-        {
-            errors["settings.phoneNumber"] = ["phoneNumber must be the Twilio number in international form, e.g. +14155550100."];
-        }
-        if (Uri.TryCreate(Text(settings, "publicWebhookUrl"), UriKind.Absolute, out var webhook) && webhook.Scheme is "http" or "https" && webhook.Fragment.Length == 0)
-        {
-            settings["publicWebhookUrl"] = webhook.AbsoluteUri;
-        }
-        else
-        {
-            errors["settings.publicWebhookUrl"] = ["publicWebhookUrl must be the public http(s) URL Twilio calls (the app's address)."];
-        }
+        TwilioAccountSettings.Validate(settings, errors, "phoneNumber",
+            "phoneNumber must be the Twilio number in international form, e.g. +14155550100.",
+            "publicWebhookUrl must be the public http(s) URL Twilio calls (the app's address).");
         switch (settings["recordCalls"])
         {
             case null:
@@ -81,11 +52,6 @@ public sealed partial class VoiceChannelKind(TwilioHttp http, IChannelDirectory 
         if (settings["language"] is not null && Text(settings, "language") is not ("en" or "ru"))
         {
             errors["settings.language"] = ["language (what callers hear) is en or ru."];
-        }
-        if (settings["apiBaseUrl"] is { } api && (api.GetValueKind() != JsonValueKind.String
-            || !Uri.TryCreate(api.GetValue<string>(), UriKind.Absolute, out var apiUri) || apiUri.Scheme is not ("http" or "https")))
-        {
-            errors["settings.apiBaseUrl"] = ["apiBaseUrl must be an absolute http(s) URL."];
         }
         return Task.FromResult<IDictionary<string, string[]>>(errors);
     }
@@ -159,6 +125,5 @@ public sealed partial class VoiceChannelKind(TwilioHttp http, IChannelDirectory 
         };
     }
 
-    private static string? Text(JsonObject settings, string name) =>
-        settings[name] is { } node && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>().Trim() : null;
+    private static string? Text(JsonObject settings, string name) => TwilioAccountSettings.Text(settings, name);
 }
