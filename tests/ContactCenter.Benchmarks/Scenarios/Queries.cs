@@ -44,6 +44,10 @@ public static class Queries
         await MeasureAsync(ctx, "Inbox first page (admin, open, 50)", baseUrl, adminToken, Readers, 10, _ => "/api/conversations?status=open&limit=50");
         await MeasureAsync(ctx, $"Inbox deep page (manager, {deep:N0} rows down)", baseUrl, managerToken, Readers, 10,
             _ => "/api/conversations?status=open&limit=50&cursor=" + Uri.EscapeDataString(cursor));
+        // The supervisors' live queue (GET /api/stats/queue; each `queueChanged` push reads the same, up to 5 times a second
+        // under load): the 500 longest-waiting unassigned open conversations, and the breached assigned ones.
+        var unassigned = await ctx.AppDb.ScalarAsync<long>("select count(*) from conversations where assignee_id is null and status not in ('resolved', 'snoozed')");
+        await MeasureAsync(ctx, $"Supervisor queue ({unassigned:N0} unassigned open)", baseUrl, adminToken, Readers, 25, _ => "/api/stats/queue");
         var ids = seeded.ConversationIds;
         await MeasureAsync(ctx, "Conversation messages page (50 of ~10)", baseUrl, adminToken, Readers, 10,
             _ => $"/api/conversations/{ids[Random.Shared.Next(ids.Length)]}/messages?limit=50");
