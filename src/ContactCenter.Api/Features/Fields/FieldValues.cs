@@ -41,6 +41,13 @@ public static class FieldValues
         (await connection.QueryAsync<DefinitionRow>(new CommandDefinition(
             $"{Select} where entity = @entity and not archived order by sort, id", new { entity }, tx, cancellationToken: ct))).Select(r => r.ToField()).ToList();
 
+    /// <summary>The entity's active definitions, read on a connection of their own.</summary>
+    public static async Task<IReadOnlyList<CustomField>> DefinitionsAsync(NpgsqlDataSource db, string entity, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await DefinitionsAsync(connection, null, entity, ct);
+    }
+
     internal static async Task<IReadOnlyList<CustomField>> QueryAsync(NpgsqlConnection connection, string sql, object args, CancellationToken ct) =>
         (await connection.QueryAsync<DefinitionRow>(new CommandDefinition(sql, args, cancellationToken: ct))).Select(r => r.ToField()).ToList();
 
