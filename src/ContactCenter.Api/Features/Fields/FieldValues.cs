@@ -66,6 +66,10 @@ public static class FieldValues
             : (new Delta(merged.Json!, patch!.AsObject().Where(p => p.Value is null).Select(p => p.Key).ToArray()), null);
     }
 
+    /// <summary><see cref="Check"/> of a PATCH body's `fields` against the entity's definitions; (null, null) when it has none.</summary>
+    public static async Task<(Delta? Delta, Merge? Error)> CheckAsync(NpgsqlDataSource db, string entity, JsonObject body, CancellationToken ct) =>
+        body.ContainsKey("fields") ? Check(await DefinitionsAsync(db, entity, ct), body["fields"]) : (null, null);
+
     /// <summary>Applies `patch` (null: nothing sent) over `current`; `creating` also demands the required fields.</summary>
     public static Merge Apply(IReadOnlyList<CustomField> definitions, string? current, JsonNode? patch, bool sent, bool creating, long? pipelineId)
     {
