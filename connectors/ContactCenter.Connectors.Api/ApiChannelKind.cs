@@ -17,8 +17,7 @@ public sealed class ApiChannelKind : IChannelKindHandler
             errors["settings.secret"] = ["A secret of at least 16 characters is required to sign requests."];
         }
         var callback = settings["callbackUrl"];
-        if (callback is not null && (callback.GetValueKind() != System.Text.Json.JsonValueKind.String
-            || !Uri.TryCreate(callback.GetValue<string>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (callback is not null && (callback.GetValueKind() != System.Text.Json.JsonValueKind.String || !HttpUrl.IsValid(callback.GetValue<string>())))
         {
             errors["settings.callbackUrl"] = ["callbackUrl must be an absolute http(s) URL."];
         }

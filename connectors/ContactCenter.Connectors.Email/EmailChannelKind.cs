@@ -42,60 +42,51 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         readers.Wake();
     }
 
-    private async Task<string?> CheckImapAsync(EmailSettings s, CancellationToken ct)
+    private int ClientTimeout => (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000);
+
+    private Task<string?> CheckImapAsync(EmailSettings s, CancellationToken ct) => ProbeAsync("IMAP", s.ImapHost, s.ImapPort, s.Username, async () =>
+    {
+        using var client = new ImapClient { Timeout = ClientTimeout };
+        EmailTls.Configure(client, s);
+        await client.ConnectAsync(await guard.ConnectSocketAsync(s.ImapHost, s.ImapPort, ct), s.ImapHost, s.ImapPort, EmailSettings.Socket(s.ImapSecurity), ct);
+        await client.AuthenticateAsync(s.Username, s.Password, ct);
+        await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly, ct);
+        await client.DisconnectAsync(true, ct);
+    }, ct);
+
+    private Task<string?> CheckSmtpAsync(EmailSettings s, CancellationToken ct) => ProbeAsync("SMTP", s.SmtpHost, s.SmtpPort, s.Username, async () =>
+    {
+        using var client = new SmtpClient { Timeout = ClientTimeout };
+        EmailTls.Configure(client, s);
+        await client.ConnectAsync(await guard.ConnectSocketAsync(s.SmtpHost, s.SmtpPort, ct), s.SmtpHost, s.SmtpPort, EmailSettings.Socket(s.SmtpSecurity), ct);
+        if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
+        {
+            await client.AuthenticateAsync(s.Username, s.Password, ct);
+        }
+        await client.DisconnectAsync(true, ct);
+    }, ct);
+
+    /// <summary>Runs one server check (IMAP or SMTP); a failure becomes a status an admin can act on, null when it passed.</summary>
+    private async Task<string?> ProbeAsync(string protocol, string host, int port, string username, Func<Task> check, CancellationToken ct)
     {
         try
         {
-            using var client = new ImapClient { Timeout = (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000) };
-            EmailTls.Configure(client, s);
-            await client.ConnectAsync(await guard.ConnectSocketAsync(s.ImapHost, s.ImapPort, ct), s.ImapHost, s.ImapPort, EmailSettings.Socket(s.ImapSecurity), ct);
-            await client.AuthenticateAsync(s.Username, s.Password, ct);
-            await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly, ct);
-            await client.DisconnectAsync(true, ct);
+            await check();
             return null;
         }
         catch (MailKit.Security.AuthenticationException ex)
         {
-            return $"IMAP login failed for {s.Username} at {s.ImapHost}:{s.ImapPort}: {ex.Message}";
+            return $"{protocol} login failed for {username} at {host}:{port}: {ex.Message}";
         }
-        catch (Exception ex) when (EmailTls.Describe("IMAP", s.ImapHost, s.ImapPort, ex) is { } tls)
+        catch (Exception ex) when (EmailTls.Describe(protocol, host, port, ex) is { } tls)
         {
             return tls;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Not the socket's words: "refused" versus "timed out" would map which internal ports are open.
-            logger.LogInformation(ex, "IMAP check of {Host} failed", s.ImapHost);
-            return $"IMAP: cannot connect to {s.ImapHost}";
-        }
-    }
-
-    private async Task<string?> CheckSmtpAsync(EmailSettings s, CancellationToken ct)
-    {
-        try
-        {
-            using var client = new SmtpClient { Timeout = (int)Math.Min(options.Value.Timeout.TotalMilliseconds, 20_000) };
-            EmailTls.Configure(client, s);
-            await client.ConnectAsync(await guard.ConnectSocketAsync(s.SmtpHost, s.SmtpPort, ct), s.SmtpHost, s.SmtpPort, EmailSettings.Socket(s.SmtpSecurity), ct);
-            if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
-            {
-                await client.AuthenticateAsync(s.Username, s.Password, ct);
-            }
-            await client.DisconnectAsync(true, ct);
-            return null;
-        }
-        catch (MailKit.Security.AuthenticationException ex)
-        {
-            return $"SMTP login failed for {s.Username} at {s.SmtpHost}:{s.SmtpPort}: {ex.Message}";
-        }
-        catch (Exception ex) when (EmailTls.Describe("SMTP", s.SmtpHost, s.SmtpPort, ex) is { } tls)
-        {
-            return tls;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            logger.LogInformation(ex, "SMTP check of {Host} failed", s.SmtpHost);
-            return $"SMTP: cannot connect to {s.SmtpHost}";
+            logger.LogInformation(ex, "{Protocol} check of {Host} failed", protocol, host);
+            return $"{protocol}: cannot connect to {host}";
         }
     }
 

@@ -7,7 +7,7 @@ namespace ContactCenter.Connectors.Sms;
 /// exactly as configured in the console (signatures are computed over it); when it names only a host, the channel's
 /// route `/webhooks/twilio/{id}` on that host is meant. Status callbacks go to the same URL plus `/status`.
 /// </summary>
-public sealed record SmsSettings(string AccountSid, string AuthToken, string FromNumber, string PublicWebhookUrl, Uri? ApiBaseUrl)
+public sealed record SmsSettings(string AccountSid, string AuthToken, string FromNumber, string PublicWebhookUrl, Uri? ApiBaseUrl) : ITwilioAccount
 {
     public static SmsSettings From(ChannelInfo channel) => new(
         channel.Setting("accountSid") ?? "",

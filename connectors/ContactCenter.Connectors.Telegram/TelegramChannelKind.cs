@@ -39,8 +39,7 @@ public sealed partial class TelegramChannelKind(
         {
             errors["settings.webhookSecret"] = ["webhookSecret must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -."];
         }
-        if (settings["apiBaseUrl"] is { } api && (StringOf(api) is not { } url
-            || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (settings["apiBaseUrl"] is { } api && !HttpUrl.IsValid(StringOf(api)))
         {
             errors["settings.apiBaseUrl"] = ["apiBaseUrl must be an absolute http(s) URL, such as https://api.telegram.org."];
         }

@@ -62,8 +62,7 @@ public sealed partial class VkChannelKind(VkApi api, IChannelDirectory channels,
         {
             settings["confirmationCode"] = code;
         }
-        if (settings["apiBaseUrl"] is { } node && (Text(settings, "apiBaseUrl") is not { } url
-            || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (settings["apiBaseUrl"] is not null && !HttpUrl.IsValid(Text(settings, "apiBaseUrl")))
         {
             errors["settings.apiBaseUrl"] = ["apiBaseUrl must be an absolute http(s) URL, such as https://api.vk.com/method."];
         }

@@ -9,7 +9,7 @@ namespace ContactCenter.Connectors.Voice;
 /// only a host, the channel's route `/webhooks/voice/{id}` on that host is meant, and the other callbacks hang below it.
 /// </summary>
 public sealed record VoiceSettings(string AccountSid, string AuthToken, string PhoneNumber, string PublicWebhookUrl, bool RecordCalls,
-    string RingStrategy, string Language, Uri? ApiBaseUrl)
+    string RingStrategy, string Language, Uri? ApiBaseUrl) : ITwilioAccount
 {
     public const string Simultaneous = "simultaneous";
     public const string Sequential = "sequential";

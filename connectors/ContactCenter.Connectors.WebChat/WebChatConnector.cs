@@ -31,6 +31,8 @@ public static class WebChatConnector
         services.AddSingleton<IReadReceiptRelay, WebchatReadRelay>();
         services.AddSingleton<VisitorTokens>();
         services.AddSingleton<SiteRateLimiter>();
+        services.AddSingleton<WidgetGate>();
+        services.AddSingleton<VisitorMessages>();
         services.AddSingleton<WidgetScript>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, VisitorAuthenticationHandler>(VisitorAuth.Scheme, null);
         services.AddSingleton<IAuthorizationHandler, AllowedPageHandler>();

@@ -20,8 +20,7 @@ public sealed class WebformChannelKind(IOptions<WebChatOptions> options) : IChan
         var errors = new Dictionary<string, string[]>();
         SiteOrigins.Validate(settings, errors);
         FormFields.Validate(settings, errors);
-        if (settings["redirectUrl"] is { } redirect && (redirect.GetValueKind() != JsonValueKind.String
-            || !Uri.TryCreate(redirect.GetValue<string>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (settings["redirectUrl"] is { } redirect && (redirect.GetValueKind() != JsonValueKind.String || !HttpUrl.IsValid(redirect.GetValue<string>())))
         {
             errors["settings.redirectUrl"] = ["redirectUrl must be an absolute http(s) URL (the thank-you page)."];
         }

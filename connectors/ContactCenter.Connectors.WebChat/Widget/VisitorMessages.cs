@@ -10,14 +10,13 @@ namespace ContactCenter.Connectors.WebChat.Widget;
 /// One way in for everything a visitor says (a chat message, a file, the offline form): the inbound pipeline, exactly
 /// once per client message id (the external id is `{visitorKey}/{clientMessageId}`), then the visitor's other tabs.
 /// </summary>
-public static class VisitorMessages
+public sealed class VisitorMessages(IWebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WidgetHub> logger)
 {
     /// <param name="Extra">Facts kept on the message's metadata (e.g. `form: offline`).</param>
     public sealed record Draft(Visitor Visitor, string ClientMessageId, string? Text, IReadOnlyList<InboundAttachment> Attachments,
         IReadOnlyDictionary<string, string>? Extra = null);
 
-    public static async Task<WidgetMessage> IngestAsync(Draft draft, HttpContext http, IWebChatStore store, IInboundPipeline pipeline,
-        IHubContext<WidgetHub, IWidgetClient> hub, ILogger logger, CancellationToken ct)
+    public async Task<WidgetMessage> IngestAsync(Draft draft, HttpContext http, CancellationToken ct)
     {
         var visitor = draft.Visitor;
         var profile = await store.ProfileAsync(visitor, ct);

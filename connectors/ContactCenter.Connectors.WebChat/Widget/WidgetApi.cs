@@ -8,9 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Connectors.WebChat.Widget;
@@ -121,19 +119,14 @@ public static class WidgetApi
     }
 
     private static async Task<Results<Created<WidgetMessage>, ProblemHttpResult, ValidationProblem>> Send(
-        SendRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        IWebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
-        ILogger<WidgetHub> logger, CancellationToken ct)
+        SendRequest? request, HttpContext http, WidgetGate gate, IWebChatStore store, VisitorMessages messages, IOptions<WebChatOptions> options,
+        CancellationToken ct)
     {
-        var (visitor, channel, refused) = await AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
-        {
-            return refused;
-        }
         var limits = options.Value;
-        if (await limiter.HitAsync(("msg-visitor", visitor!.Key, limits.MessagesPerVisitor), ("msg-ip", SiteRateLimiter.ClientIp(http), limits.MessagesPerIp)) is { } wait)
+        var (visitor, channel, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.WritesAndIp, ct);
+        if (visitor is null)
         {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         var text = request?.Text;
         if (string.IsNullOrWhiteSpace(text))
@@ -154,22 +147,17 @@ public static class WidgetApi
         {
             return fillFirst;
         }
-        var message = await VisitorMessages.IngestAsync(new VisitorMessages.Draft(visitor, clientMessageId, text, []), http, store, pipeline, hub, logger, ct);
+        var message = await messages.IngestAsync(new VisitorMessages.Draft(visitor, clientMessageId, text, []), http, ct);
         return TypedResults.Created((string?)null, message);
     }
 
     private static async Task<Results<Ok<WidgetPage>, ProblemHttpResult>> List(
-        string? cursor, int? limit, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        string? cursor, int? limit, HttpContext http, WidgetGate gate, IWebChatStore store, CancellationToken ct)
     {
-        var (visitor, _, refused) = await AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
+        var (visitor, _, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.Reads, ct);
+        if (visitor is null)
         {
-            return refused;
-        }
-        if (await limiter.HitAsync(("read-visitor", visitor!.Key, options.Value.MessagesPerVisitor * 4)) is { } wait)
-        {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         long? before = null;
         if (!string.IsNullOrEmpty(cursor))
@@ -184,17 +172,12 @@ public static class WidgetApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Profile(
-        ProfileRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        ProfileRequest? request, HttpContext http, WidgetGate gate, IWebChatStore store, CancellationToken ct)
     {
-        var (visitor, _, refused) = await AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
+        var (visitor, _, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.Writes, ct);
+        if (visitor is null)
         {
-            return refused;
-        }
-        if (await limiter.HitAsync(("msg-visitor", visitor!.Key, options.Value.MessagesPerVisitor)) is { } wait)
-        {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         var name = ContactFields.Clean(request?.Name);
         var email = ContactFields.Clean(request?.Email);
@@ -209,21 +192,6 @@ public static class WidgetApi
         }
         await store.SaveProfileAsync(visitor, name, email, ct);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>The caller's visitor token (401 without a valid one), and its channel (404/403 like a session).</summary>
-    internal static async Task<(Visitor? Visitor, ChannelInfo? Channel, ProblemHttpResult? Refused)> AuthorizeAsync(
-        HttpContext http, IChannelDirectory channels, VisitorTokens tokens, CancellationToken ct)
-    {
-        var visitor = tokens.FromRequest(http.Request);
-        if (visitor is null)
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return (null, null, TypedResults.Problem("A valid visitor token is required (Authorization: Bearer <visitorToken>); start a session first.",
-                statusCode: StatusCodes.Status401Unauthorized));
-        }
-        var channel = await channels.FindAsync(visitor.ChannelId, ct);
-        return (visitor, channel, WidgetChannels.Check(channel, http.Request, ChannelKinds.Webchat));
     }
 
     private static Dictionary<string, string[]> ValidateProfile(string? name, string? email)

@@ -1,10 +1,8 @@
-using ContactCenter.Connectors.WebChat.Sites;
 using ContactCenter.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Connectors.WebChat.Widget;
 
@@ -24,17 +22,12 @@ public static class WidgetCsatApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Rate(
-        CsatRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        ICsatRatings ratings, IOptions<WebChatOptions> options, CancellationToken ct)
+        CsatRequest? request, HttpContext http, WidgetGate gate, ICsatRatings ratings, CancellationToken ct)
     {
-        var (visitor, _, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
+        var (visitor, _, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.Writes, ct);
+        if (visitor is null)
         {
-            return refused;
-        }
-        if (await limiter.HitAsync(("msg-visitor", visitor!.Key, options.Value.MessagesPerVisitor)) is { } wait)
-        {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         if (request?.SurveyId is not > 0 || request.Rating is not (>= 1 and <= 5) || request.Comment is { Length: > 2000 })
         {

@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Connectors.WebChat.Widget;
@@ -26,19 +24,13 @@ public static class WidgetFilesApi
     }
 
     private static async Task<Results<Created<WidgetMessage>, ProblemHttpResult, ValidationProblem>> Upload(
-        HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter, IWebChatStore store,
-        IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options, ILogger<WidgetHub> logger,
-        CancellationToken ct)
+        HttpContext http, WidgetGate gate, IWebChatStore store, VisitorMessages messages, IOptions<WebChatOptions> options, CancellationToken ct)
     {
-        var (visitor, channel, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
-        {
-            return refused;
-        }
         var limits = options.Value;
-        if (await limiter.HitAsync(("msg-visitor", visitor!.Key, limits.MessagesPerVisitor), ("msg-ip", SiteRateLimiter.ClientIp(http), limits.MessagesPerIp)) is { } wait)
+        var (visitor, channel, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.WritesAndIp, ct);
+        if (visitor is null)
         {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         var max = limits.MaxUploadBytes;
         var tooLarge = TypedResults.Problem($"A file may be at most {Megabytes(max)} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
@@ -95,22 +87,17 @@ public static class WidgetFilesApi
         }
         // The raw name goes to the pipeline, whose one file-name cleaner (the same as managers' uploads) strips paths.
         var attachment = new InboundAttachment(file.FileName, contentType, content.LongLength, ExternalRef: null, content);
-        var message = await VisitorMessages.IngestAsync(new VisitorMessages.Draft(visitor, clientMessageId, text, [attachment]), http, store, pipeline, hub, logger, ct);
+        var message = await messages.IngestAsync(new VisitorMessages.Draft(visitor, clientMessageId, text, [attachment]), http, ct);
         return TypedResults.Created((string?)null, message);
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
-        long id, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter, IWebChatStore store,
-        IAttachmentContent files, IOptions<WebChatOptions> options, CancellationToken ct)
+        long id, HttpContext http, WidgetGate gate, IWebChatStore store, IAttachmentContent files, CancellationToken ct)
     {
-        var (visitor, _, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
+        var (visitor, _, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.Reads, ct);
+        if (visitor is null)
         {
-            return refused;
-        }
-        if (await limiter.HitAsync(("read-visitor", visitor!.Key, options.Value.MessagesPerVisitor * 4)) is { } wait)
-        {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         if (await store.VisitorFileAsync(visitor, id, ct) is not { } file)
         {

@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Connectors.WebChat.Widget;
@@ -34,17 +32,12 @@ public static class WidgetFormsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> PreChat(
-        PreChatRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        PreChatRequest? request, HttpContext http, WidgetGate gate, IWebChatStore store, CancellationToken ct)
     {
-        var (visitor, channel, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
+        var (visitor, channel, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.Writes, ct);
+        if (visitor is null)
         {
-            return refused;
-        }
-        if (await limiter.HitAsync(("msg-visitor", visitor!.Key, options.Value.MessagesPerVisitor)) is { } wait)
-        {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         var (details, errors) = VisitorDetails.Read(request?.Name, request?.Email, request?.Phone);
         var form = WidgetSettings.PreChat(channel!.Settings);
@@ -61,35 +54,25 @@ public static class WidgetFormsApi
     }
 
     private static async Task<Results<Ok<PresenceResponse>, ProblemHttpResult>> Presence(
-        HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter, IChannelPresence presence,
-        IOptions<WebChatOptions> options, CancellationToken ct)
+        HttpContext http, WidgetGate gate, IChannelPresence presence, CancellationToken ct)
     {
-        var (visitor, _, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
+        var (visitor, _, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.Reads, ct);
+        if (visitor is null)
         {
-            return refused;
-        }
-        if (await limiter.HitAsync(("read-visitor", visitor!.Key, options.Value.MessagesPerVisitor * 4)) is { } wait)
-        {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         return TypedResults.Ok(new PresenceResponse(await presence.AnyMemberOnlineAsync(visitor.ChannelId, ct)));
     }
 
     private static async Task<Results<Created<OfflineResponse>, ProblemHttpResult, ValidationProblem>> Offline(
-        OfflineRequest? request, HttpContext http, IChannelDirectory channels, VisitorTokens tokens, SiteRateLimiter limiter,
-        IWebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, IOptions<WebChatOptions> options,
-        ILogger<WidgetHub> logger, CancellationToken ct)
+        OfflineRequest? request, HttpContext http, WidgetGate gate, IWebChatStore store, VisitorMessages messages, IOptions<WebChatOptions> options,
+        CancellationToken ct)
     {
-        var (visitor, channel, refused) = await WidgetApi.AuthorizeAsync(http, channels, tokens, ct);
-        if (refused is not null)
-        {
-            return refused;
-        }
         var limits = options.Value;
-        if (await limiter.HitAsync(("msg-visitor", visitor!.Key, limits.MessagesPerVisitor), ("msg-ip", SiteRateLimiter.ClientIp(http), limits.MessagesPerIp)) is { } wait)
+        var (visitor, channel, refused) = await gate.AdmitAsync(http, WidgetGate.Budget.WritesAndIp, ct);
+        if (visitor is null)
         {
-            return SiteRateLimiter.TooMany(http, wait);
+            return refused!;
         }
         var (details, errors) = VisitorDetails.Read(request?.Name, request?.Email, request?.Phone);
         var known = await store.ProfileAsync(visitor, ct);
@@ -121,8 +104,8 @@ public static class WidgetFormsApi
         {
             await store.SaveProfileAsync(visitor, details.Name, details.Email, ct, details.Phone);
         }
-        var message = await VisitorMessages.IngestAsync(new VisitorMessages.Draft(visitor, clientMessageId, text, [],
-            new Dictionary<string, string> { ["form"] = "offline" }), http, store, pipeline, hub, logger, ct);
+        var message = await messages.IngestAsync(new VisitorMessages.Draft(visitor, clientMessageId, text, [],
+            new Dictionary<string, string> { ["form"] = "offline" }), http, ct);
         return TypedResults.Created((string?)null, new OfflineResponse(message, channel.Setting("offlineMessage")));
     }
 }

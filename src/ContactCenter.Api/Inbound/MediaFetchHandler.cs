@@ -26,8 +26,6 @@ public sealed class MediaFetchHandler(
 
     public string Kind => AnyKind;
 
-    private sealed record Pending(long Id, long ChannelId, string ExternalRef);
-
     public async Task<OutboxResult> HandleAsync(OutboxItem item, bool lastAttempt, CancellationToken ct)
     {
         var kind = item.Kind["media:".Length..];
@@ -35,19 +33,11 @@ public sealed class MediaFetchHandler(
         {
             return new OutboxResult.Failed($"Files of {kind} channels cannot be fetched.");
         }
-        List<Pending> pending;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            pending = (await connection.QueryAsync<Pending>(new CommandDefinition("""
-                select a.id, m.channel_id, a.external_ref from attachments a join messages m on m.id = a.message_id
-                where a.message_id = @messageId and a.storage_path is null and a.external_ref is not null order by a.id
-                """, new { messageId = item.MessageId }, cancellationToken: ct))).ToList();
-        }
+        var (pending, channel) = await PendingMedia.ReadAsync(db, channels, item.MessageId, ct);
         if (pending.Count == 0)
         {
             return new OutboxResult.Done();
         }
-        var channel = await channels.FindAsync(pending[0].ChannelId, ct);
         if (channel is null)
         {
             return new OutboxResult.Failed("The channel no longer exists.");

@@ -24,18 +24,12 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
         var search = ContactSearch.From(q);
         var sql = $"""
             select co.id, co.name, co.phone, co.email, co.website, co.created_at from companies co
-            where {CompanyRef.Visible}
-              and (@pattern::text is null or lower(co.name collate "und-x-icu") like lower(@pattern collate "und-x-icu")
-                   or lower(co.email collate "und-x-icu") like lower(@pattern collate "und-x-icu")
-                   or (@digits::text is not null and co.phone like @digits))
+            where {CompanyRef.Visible} and {ContactSearch.Matches("co")}
               and (@before::bigint is null or co.id < @before)
             order by co.id desc limit @take
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<CompanyListItem>(new CommandDefinition(sql, new
-        {
-            me = me.Id, staff = me.IsStaff, pattern = search.Pattern, digits = search.Digits, before, take = limit + 1,
-        }, cancellationToken: ct))).ToList();
+        var rows = (await connection.QueryAsync<CompanyListItem>(new CommandDefinition(sql, search.PageArgs(me, before, limit), cancellationToken: ct))).ToList();
         return DealQueries.ToPage(rows, limit, r => r, r => r.Id);
     }
 
@@ -100,16 +94,10 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
         {
             return invalid;
         }
-        FieldValues.Delta? fields = null;
-        if (body.ContainsKey("fields"))
+        var (fields, fieldsError) = await FieldValues.CheckAsync(db, "company", body, ct);
+        if (fieldsError is not null)
         {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            var (delta, error) = FieldValues.Check(await FieldValues.DefinitionsAsync(connection, null, "company", ct), body["fields"]);
-            if (error is not null)
-            {
-                return CrmResult<CompanyDto>.Invalid(error.Field!, error.Error!);
-            }
-            fields = delta;
+            return CrmResult<CompanyDto>.Invalid(fieldsError.Field!, fieldsError.Error!);
         }
         var sql = $"""
             update companies co set

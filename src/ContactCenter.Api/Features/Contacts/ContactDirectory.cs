@@ -26,19 +26,12 @@ public sealed class ContactDirectory(NpgsqlDataSource db, ContactProfileService 
         var sql = $"""
             select {ListColumns}
             from contacts ct left join companies co on co.id = ct.company_id
-            where {CrmAccess.ContactVisible}
-              and (@pattern::text is null
-                   or lower(ct.name collate "und-x-icu") like lower(@pattern collate "und-x-icu")
-                   or lower(ct.email collate "und-x-icu") like lower(@pattern collate "und-x-icu")
-                   or (@digits::text is not null and ct.phone like @digits))
+            where {CrmAccess.ContactVisible} and {ContactSearch.Matches("ct")}
               and (@before::bigint is null or ct.id < @before)
             order by ct.id desc limit @take
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<ContactListItem>(new CommandDefinition(sql, new
-        {
-            me = me.Id, staff = me.IsStaff, pattern = search.Pattern, digits = search.Digits, before, take = limit + 1,
-        }, cancellationToken: ct))).ToList();
+        var rows = (await connection.QueryAsync<ContactListItem>(new CommandDefinition(sql, search.PageArgs(me, before, limit), cancellationToken: ct))).ToList();
         return DealQueries.ToPage(rows, limit, r => r, r => r.Id);
     }
 

@@ -107,16 +107,10 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             return CrmResult<ContactProfile>.Invalid("phone", "phone must be a valid number in international form, e.g. +14155550100 (empty clears it).");
         }
 
-        FieldValues.Delta? fields = null;
-        if (request.ContainsKey("fields"))
+        var (fields, fieldsError) = await FieldValues.CheckAsync(db, "contact", request, ct);
+        if (fieldsError is not null)
         {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            var (delta, error) = FieldValues.Check(await FieldValues.DefinitionsAsync(connection, null, "contact", ct), request["fields"]);
-            if (error is not null)
-            {
-                return CrmResult<ContactProfile>.Invalid(error.Field!, error.Error!);
-            }
-            fields = delta;
+            return CrmResult<ContactProfile>.Invalid(fieldsError.Field!, fieldsError.Error!);
         }
 
         const string update = $"""

@@ -1,3 +1,5 @@
+using ContactCenter.Api.Auth;
+
 namespace ContactCenter.Api.Features.Contacts;
 
 /// <summary>
@@ -7,6 +9,21 @@ namespace ContactCenter.Api.Features.Contacts;
 public sealed record ContactSearch(string? Pattern, string? Digits)
 {
     public const int MaxLength = 200;
+
+    /// <summary>
+    /// The SQL condition a row of <paramref name="alias"/> (a table with name, email and phone) meets when it matches
+    /// `@pattern` and `@digits` (an empty search matches every row).
+    /// </summary>
+    public static string Matches(string alias) => $"""
+        (@pattern::text is null
+             or lower({alias}.name collate "und-x-icu") like lower(@pattern collate "und-x-icu")
+             or lower({alias}.email collate "und-x-icu") like lower(@pattern collate "und-x-icu")
+             or (@digits::text is not null and {alias}.phone like @digits))
+        """;
+
+    /// <summary>The arguments of a list page under <see cref="Matches"/>: the caller, the search, the keyset cursor and one row more than a page.</summary>
+    public object PageArgs(CurrentUser me, long? before, int limit) =>
+        new { me = me.Id, staff = me.IsStaff, pattern = Pattern, digits = Digits, before, take = limit + 1 };
 
     public static ContactSearch From(string? q)
     {

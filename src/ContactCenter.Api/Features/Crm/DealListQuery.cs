@@ -11,7 +11,7 @@ namespace ContactCenter.Api.Features.Crm;
 /// The deals list view: `GET /api/deals` with filters, a sort and keyset pages, or every matching row as CSV. Visibility is
 /// the board's (<see cref="CrmAccess.DealVisible"/>); `field.key=` filters use the GIN index on `deals.fields`.
 /// </summary>
-public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock)
+public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock) : IListQuery<DealListQuery.Filter, DealCard>
 {
     public sealed record Filter(
         long? PipelineId, long? StageId, long? AssigneeId, bool Unassigned, string? State, string? Source, decimal? MinAmount, decimal? MaxAmount,
@@ -21,11 +21,7 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock)
     public async Task<(Filter? Filter, Validation Errors, IReadOnlyList<CustomField> Definitions)> ReadAsync(HttpRequest request, CurrentUser me, CancellationToken ct)
     {
         var q = new ListQueryReader(request.Query);
-        IReadOnlyList<CustomField> definitions;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            definitions = await FieldValues.DefinitionsAsync(connection, null, "deal", ct);
-        }
+        var definitions = await FieldValues.DefinitionsAsync(db, "deal", ct);
         var (assignee, unassigned) = q.Assignee("assigneeId", me.Id);
         var state = q.Text("state");
         if (state is not (null or "open" or "won" or "lost"))

@@ -9,7 +9,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>The leads list view, as <see cref="DealListQuery"/>: filters, sort (created or updated), keyset pages or CSV.</summary>
-public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock)
+public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock) : IListQuery<LeadListQuery.Filter, LeadDto>
 {
     public sealed record Filter(
         string? Status, long? AssigneeId, bool Unassigned, string? Source, DateTime? CreatedFrom, DateTime? CreatedTo, bool? Overdue, string? Fields,
@@ -18,11 +18,7 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock)
     public async Task<(Filter? Filter, Validation Errors, IReadOnlyList<CustomField> Definitions)> ReadAsync(HttpRequest request, CurrentUser me, CancellationToken ct)
     {
         var q = new ListQueryReader(request.Query);
-        IReadOnlyList<CustomField> definitions;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            definitions = await FieldValues.DefinitionsAsync(connection, null, "lead", ct);
-        }
+        var definitions = await FieldValues.DefinitionsAsync(db, "lead", ct);
         var status = q.Text("status");
         if (status is not (null or "new" or "in_work" or "converted" or "junk"))
         {

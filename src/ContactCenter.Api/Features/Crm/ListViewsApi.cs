@@ -16,26 +16,15 @@ public static class ListViewsApi
         return app;
     }
 
-    public static async Task<Results<Ok<Page<DealCard>>, PushStreamHttpResult, ValidationProblem>> Deals(
-        HttpRequest request, ClaimsPrincipal principal, DealListQuery list, CancellationToken ct)
-    {
-        var me = CurrentUser.From(principal);
-        var (filter, errors, definitions) = await list.ReadAsync(request, me, ct);
-        if (filter is null)
-        {
-            return errors.ToResult("Some filters are not valid.");
-        }
-        if (BadFormat(request) is { } bad)
-        {
-            return bad;
-        }
-        return ListQueryReader.WantsCsv(request)
-            ? TypedResults.Stream(stream => list.WriteCsvAsync(me, filter, definitions, stream, ct), "text/csv; charset=utf-8", "deals.csv")
-            : TypedResults.Ok(await list.PageAsync(me, filter, ct));
-    }
+    public static Task<Results<Ok<Page<DealCard>>, PushStreamHttpResult, ValidationProblem>> Deals(
+        HttpRequest request, ClaimsPrincipal principal, DealListQuery list, CancellationToken ct) => ListAsync(request, principal, list, "deals.csv", ct);
 
-    public static async Task<Results<Ok<Page<LeadDto>>, PushStreamHttpResult, ValidationProblem>> Leads(
-        HttpRequest request, ClaimsPrincipal principal, LeadListQuery list, CancellationToken ct)
+    public static Task<Results<Ok<Page<LeadDto>>, PushStreamHttpResult, ValidationProblem>> Leads(
+        HttpRequest request, ClaimsPrincipal principal, LeadListQuery list, CancellationToken ct) => ListAsync(request, principal, list, "leads.csv", ct);
+
+    private static async Task<Results<Ok<Page<TItem>>, PushStreamHttpResult, ValidationProblem>> ListAsync<TFilter, TItem>(
+        HttpRequest request, ClaimsPrincipal principal, IListQuery<TFilter, TItem> list, string csvFileName, CancellationToken ct)
+        where TFilter : class
     {
         var me = CurrentUser.From(principal);
         var (filter, errors, definitions) = await list.ReadAsync(request, me, ct);
@@ -48,7 +37,7 @@ public static class ListViewsApi
             return bad;
         }
         return ListQueryReader.WantsCsv(request)
-            ? TypedResults.Stream(stream => list.WriteCsvAsync(me, filter, definitions, stream, ct), "text/csv; charset=utf-8", "leads.csv")
+            ? TypedResults.Stream(stream => list.WriteCsvAsync(me, filter, definitions, stream, ct), "text/csv; charset=utf-8", csvFileName)
             : TypedResults.Ok(await list.PageAsync(me, filter, ct));
     }
 

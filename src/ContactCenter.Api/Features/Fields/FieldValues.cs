@@ -41,6 +41,13 @@ public static class FieldValues
         (await connection.QueryAsync<DefinitionRow>(new CommandDefinition(
             $"{Select} where entity = @entity and not archived order by sort, id", new { entity }, tx, cancellationToken: ct))).Select(r => r.ToField()).ToList();
 
+    /// <summary>The entity's active definitions, read on a connection of their own.</summary>
+    public static async Task<IReadOnlyList<CustomField>> DefinitionsAsync(NpgsqlDataSource db, string entity, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await DefinitionsAsync(connection, null, entity, ct);
+    }
+
     internal static async Task<IReadOnlyList<CustomField>> QueryAsync(NpgsqlConnection connection, string sql, object args, CancellationToken ct) =>
         (await connection.QueryAsync<DefinitionRow>(new CommandDefinition(sql, args, cancellationToken: ct))).Select(r => r.ToField()).ToList();
 
@@ -58,6 +65,10 @@ public static class FieldValues
             ? (null, merged)
             : (new Delta(merged.Json!, patch!.AsObject().Where(p => p.Value is null).Select(p => p.Key).ToArray()), null);
     }
+
+    /// <summary><see cref="Check"/> of a PATCH body's `fields` against the entity's definitions; (null, null) when it has none.</summary>
+    public static async Task<(Delta? Delta, Merge? Error)> CheckAsync(NpgsqlDataSource db, string entity, JsonObject body, CancellationToken ct) =>
+        body.ContainsKey("fields") ? Check(await DefinitionsAsync(db, entity, ct), body["fields"]) : (null, null);
 
     /// <summary>Applies `patch` (null: nothing sent) over `current`; `creating` also demands the required fields.</summary>
     public static Merge Apply(IReadOnlyList<CustomField> definitions, string? current, JsonNode? patch, bool sent, bool creating, long? pipelineId)

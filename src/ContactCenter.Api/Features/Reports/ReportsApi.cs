@@ -2,9 +2,7 @@ using System.Security.Claims;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Stats;
 using ContactCenter.Api.Infrastructure;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace ContactCenter.Api.Features.Reports;
 
@@ -28,7 +26,7 @@ public static class ReportsApi
     }
 
     private static async Task<Results<Ok<Funnel>, FileContentHttpResult, ValidationProblem>> FunnelAsync(long? pipelineId, DateTimeOffset? from,
-        DateTimeOffset? to, long? assigneeId, string? source, HttpRequest request, FunnelQuery funnel, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        DateTimeOffset? to, long? assigneeId, string? source, HttpRequest request, FunnelQuery funnel, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var period = ReportPeriod.Parse(from, to, clock.GetUtcNow(), v);
@@ -36,16 +34,7 @@ public static class ReportsApi
         {
             return v.ToResult();
         }
-        long id;
-        if (pipelineId is { } given)
-        {
-            id = given;
-        }
-        else
-        {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select id from pipelines where is_default", cancellationToken: ct));
-        }
+        var id = await funnel.PipelineOrDefaultAsync(pipelineId, ct);
         var filter = new FunnelFilter(assigneeId, string.IsNullOrWhiteSpace(source) ? null : source.Trim());
         if (await funnel.ReadAsync(id, period.From, period.To, filter, ct) is not { } result)
         {

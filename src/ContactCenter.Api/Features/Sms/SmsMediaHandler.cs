@@ -1,3 +1,4 @@
+using ContactCenter.Api.Inbound;
 using ContactCenter.Api.Outbound;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Api.Storage;
@@ -17,23 +18,13 @@ public sealed class SmsMediaHandler(NpgsqlDataSource db, IChannelDirectory chann
 {
     public string Kind => "media:" + ChannelKinds.Sms;
 
-    private sealed record Pending(long Id, string ExternalRef, long ChannelId);
-
     public async Task<OutboxResult> HandleAsync(OutboxItem item, bool lastAttempt, CancellationToken ct)
     {
-        List<Pending> pending;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            pending = (await connection.QueryAsync<Pending>(new CommandDefinition("""
-                select a.id, a.external_ref, m.channel_id from attachments a join messages m on m.id = a.message_id
-                where a.message_id = @messageId and a.storage_path is null and a.external_ref is not null order by a.id
-                """, new { messageId = item.MessageId }, cancellationToken: ct))).ToList();
-        }
+        var (pending, channel) = await PendingMedia.ReadAsync(db, channels, item.MessageId, ct);
         if (pending.Count == 0)
         {
             return new OutboxResult.Done();
         }
-        var channel = await channels.FindAsync(pending[0].ChannelId, ct);
         if (channel is null)
         {
             return new OutboxResult.Failed("The message's channel no longer exists.");

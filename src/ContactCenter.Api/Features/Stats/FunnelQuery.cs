@@ -41,6 +41,17 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
         public decimal ReachedAmount { get; init; }
     }
 
+    /// <summary>The pipeline asked for, else the default one (0 when there is none).</summary>
+    public async Task<long> PipelineOrDefaultAsync(long? pipelineId, CancellationToken ct)
+    {
+        if (pipelineId is { } given)
+        {
+            return given;
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("select id from pipelines where is_default", cancellationToken: ct));
+    }
+
     public async Task<Funnel?> ReadAsync(long pipelineId, DateTimeOffset from, DateTimeOffset to, FunnelFilter filter, CancellationToken ct)
     {
         // Deals are counted by the set of stages they entered in the period, kept per deal and pipeline in deal_funnel

@@ -67,7 +67,7 @@ public static class StatsApi
     }
 
     private static async Task<Results<Ok<Funnel>, ProblemHttpResult, ValidationProblem>> FunnelAsync(
-        long? pipelineId, DateTimeOffset? from, DateTimeOffset? to, FunnelQuery funnel, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        long? pipelineId, DateTimeOffset? from, DateTimeOffset? to, FunnelQuery funnel, TimeProvider clock, CancellationToken ct)
     {
         var end = to ?? clock.GetUtcNow();
         var start = from ?? DefaultStart(end);
@@ -77,16 +77,7 @@ public static class StatsApi
             v.Add("from", "from must be before to.");
             return v.ToResult();
         }
-        long id;
-        if (pipelineId is { } given)
-        {
-            id = given;
-        }
-        else
-        {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select id from pipelines where is_default", cancellationToken: ct));
-        }
+        var id = await funnel.PipelineOrDefaultAsync(pipelineId, ct);
         return await funnel.ReadAsync(id, start, end, new FunnelFilter(), ct) is { } result ? TypedResults.Ok(result) : Problems.NotFound("There is no such pipeline.");
     }
 
