@@ -26,9 +26,7 @@ public static class TwilioWebhookEndpoint
         return app;
     }
 
-    // Only the form reader's own refusals are 400 here: a body over the host's limit stays the host's 413.
-    private static readonly TwilioWebhookVerifier.Webhooks<SmsSettings> Webhooks =
-        new(ChannelKinds.Sms, "Sms", SmsSettings.From, ex => ex is InvalidDataException);
+    private static readonly TwilioWebhookVerifier.Webhooks<SmsSettings> Webhooks = new(ChannelKinds.Sms, "Sms", SmsSettings.From);
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> ReceiveMessage(long channelId, HttpRequest request, IChannelDirectory channels,
         IInboundPipeline pipeline, ISmsOptOuts optOuts, ILoggerFactory loggers, CancellationToken ct)

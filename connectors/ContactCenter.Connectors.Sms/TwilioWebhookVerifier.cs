@@ -7,7 +7,8 @@ namespace ContactCenter.Connectors.Sms;
 
 /// <summary>
 /// The checks every Twilio webhook (sms and voice) makes before anything is read or stored: the channel exists and is of
-/// the webhook's kind, the body is a readable form (a NUL or an oversized form is 400), X-Twilio-Signature matches the
+/// the webhook's kind, the body is a readable form (a NUL, too many or too long fields, a cut body: 400; a body over the
+/// size limit, declared or streamed: 413), X-Twilio-Signature matches the
 /// public URL Twilio called (including its query) and the posted fields, the channel is enabled and the post is for its account.
 /// </summary>
 public static class TwilioWebhookVerifier
@@ -16,8 +17,7 @@ public static class TwilioWebhookVerifier
     /// <param name="Kind">The channel kind served (<see cref="ChannelKinds"/>); the 404 names it.</param>
     /// <param name="LogName">How the log names such a channel ("Sms", "Voice").</param>
     /// <param name="Settings">Reads the channel's settings.</param>
-    /// <param name="IsFormFault">The failures to read the form that are answered 400 here; others go to the host's error handling.</param>
-    public sealed record Webhooks<TSettings>(string Kind, string LogName, Func<ChannelInfo, TSettings> Settings, Func<Exception, bool> IsFormFault)
+    public sealed record Webhooks<TSettings>(string Kind, string LogName, Func<ChannelInfo, TSettings> Settings)
         where TSettings : ITwilioAccount;
 
     public sealed record Verified<TSettings>(ChannelInfo Channel, TSettings Settings, Dictionary<string, string> Form);
@@ -41,9 +41,15 @@ public static class TwilioWebhookVerifier
         {
             posted = await request.ReadFormAsync(ct);
         }
-        catch (Exception ex) when (webhooks.IsFormFault(ex))
+        catch (BadHttpRequestException ex)
         {
-            // A NUL (%00), more fields or longer keys/values than the form reader takes: the sender's fault, and nothing is stored.
+            // The host's own refusal while reading: a streamed body over the limit (413), a malformed one (400).
+            return (null, TypedResults.Problem("The form could not be read: " + ex.Message, statusCode: ex.StatusCode));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            // A NUL (%00), more fields or longer keys/values than the form reader takes, a body cut off: the sender's
+            // fault, and nothing is stored.
             return (null, TypedResults.Problem("The form could not be read: " + ex.Message, statusCode: StatusCodes.Status400BadRequest));
         }
         var settings = webhooks.Settings(channel);

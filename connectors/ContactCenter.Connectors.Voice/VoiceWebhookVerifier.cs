@@ -9,9 +9,7 @@ namespace ContactCenter.Connectors.Voice;
 /// <summary>The checks every voice webhook makes before anything is read or stored: the sms connector's Twilio checks (<see cref="TwilioWebhookVerifier"/>).</summary>
 public static class VoiceWebhookVerifier
 {
-    // A body the host cuts off (too long, broken) is answered 400 like a form the reader refuses.
-    private static readonly TwilioWebhookVerifier.Webhooks<VoiceSettings> Webhooks =
-        new(ChannelKinds.Voice, "Voice", VoiceSettings.From, ex => ex is InvalidDataException or BadHttpRequestException or IOException);
+    private static readonly TwilioWebhookVerifier.Webhooks<VoiceSettings> Webhooks = new(ChannelKinds.Voice, "Voice", VoiceSettings.From);
 
     public static Task<(TwilioWebhookVerifier.Verified<VoiceSettings>? Verified, ProblemHttpResult? Refusal)> VerifyAsync(long channelId, HttpRequest request,
         IChannelDirectory channels, Func<VoiceSettings, string> signedUrl, ILogger logger, CancellationToken ct) =>

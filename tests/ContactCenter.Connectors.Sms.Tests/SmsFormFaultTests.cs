@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
 
 namespace ContactCenter.Connectors.Sms.Tests;
 
@@ -51,6 +52,24 @@ public sealed class SmsFormFaultTests(SmsFixture fixture) : IAsyncLifetime
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
             var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
             Assert.Contains("form", problem!["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+        Assert.Equal(0, await fixture.CountAsync("contacts"));
+    }
+
+    [Fact]
+    public async Task A_streamed_form_over_the_size_limit_is_a_413_problem_on_both_webhooks_and_stores_nothing()
+    {
+        var channel = await fixture.CreateSmsChannelAsync();
+        using var http = fixture.App.Http();
+        foreach (var path in new[] { $"/webhooks/twilio/{channel.Id}", $"/webhooks/twilio/{channel.Id}/status" })
+        {
+            // Chunked, so the 1 MB limit refuses it while the form is read (a declared length is refused before).
+            using var content = new StreamedForm($"MessageSid=SM1&From=%2B14155550123&AccountSid={channel.AccountSid}", 2 * 1024 * 1024);
+            var response = await http.PostAsync(path, content);
+
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         }
         Assert.Equal(0, await fixture.CountAsync("messages"));
         Assert.Equal(0, await fixture.CountAsync("contacts"));

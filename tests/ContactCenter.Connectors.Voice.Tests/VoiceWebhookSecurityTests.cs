@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ContactCenter.FunctionalTests.Infrastructure;
 
 namespace ContactCenter.Connectors.Voice.Tests;
 
@@ -55,6 +56,20 @@ public sealed class VoiceWebhookSecurityTests(VoiceFixture fixture) : IAsyncLife
         var response = await http.PostAsync($"/webhooks/voice/{channel.Id}{step}", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await fixture.CountAsync("messages"));
+    }
+
+    [Fact]
+    public async Task A_streamed_form_over_the_size_limit_is_a_413_as_on_the_sms_webhooks_and_nothing_is_stored()
+    {
+        var channel = await fixture.CreateVoiceChannelAsync();
+        using var http = fixture.App.Http();
+        using var content = new StreamedForm($"CallSid=CA1&From=%2B14155550123&AccountSid={channel.AccountSid}", 2 * 1024 * 1024);
+
+        var response = await http.PostAsync($"/webhooks/voice/{channel.Id}", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(0, await fixture.CountAsync("messages"));
     }
 
