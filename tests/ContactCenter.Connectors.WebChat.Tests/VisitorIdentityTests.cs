@@ -102,6 +102,35 @@ public sealed class VisitorIdentityTests(WebChatFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_visitor_whose_identifier_prefixes_anothers_cannot_replay_that_visitors_message_by_its_client_id()
+    {
+        var channel = await fixture.CreateWebchatAsync(secret: Secret);
+        var first = await fixture.StartSessionAsync(channel.Key, new
+        {
+            identifier = "carol/x@example.com", identifierHash = IdentifierHash.Compute(Secret, "carol/x@example.com"),
+        });
+        var second = await fixture.StartSessionAsync(channel.Key, new { identifier = "carol", identifierHash = IdentifierHash.Compute(Secret, "carol") });
+        var secret = await fixture.SendAsync(first, "my card ends 4242", clientMessageId: "1");
+        Assert.Equal(HttpStatusCode.Created, secret.StatusCode);
+        var secretId = (await secret.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+
+        // Unescaped, "user:N:carol" + "/" + "x@example.com/1" was the first visitor's external id: a "repeat" of their message.
+        var sent = await fixture.SendAsync(second, "hello", clientMessageId: "x@example.com/1");
+
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        var answer = (await sent.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.NotEqual(secretId, answer["id"]!.GetValue<long>());
+        Assert.Equal("hello", answer["text"]!.GetValue<string>());
+        Assert.Equal("x@example.com/1", answer["clientMessageId"]!.GetValue<string>());
+        var history = (await fixture.HistoryAsync(second))["items"]!.AsArray();
+        Assert.Equal(["hello"], history.Select(m => m!["text"]!.GetValue<string>()));
+        // The same id again is still the same message (stored once), and the first visitor's history is theirs alone.
+        var again = (await (await fixture.SendAsync(second, "hello", clientMessageId: "x@example.com/1")).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(answer["id"]!.GetValue<long>(), again["id"]!.GetValue<long>());
+        Assert.Equal(["my card ends 4242"], (await fixture.HistoryAsync(first))["items"]!.AsArray().Select(m => m!["text"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_form_submitter_with_a_known_customers_email_and_phone_gets_a_new_contact_and_lead()
     {
         var customer = await KnownCustomerAsync();

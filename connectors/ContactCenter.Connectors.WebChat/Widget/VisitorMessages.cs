@@ -8,7 +8,7 @@ namespace ContactCenter.Connectors.WebChat.Widget;
 
 /// <summary>
 /// One way in for everything a visitor says (a chat message, a file, the offline form): the inbound pipeline, exactly
-/// once per client message id (the external id is `{visitorKey}/{clientMessageId}`), then the visitor's other tabs.
+/// once per client message id (the external id is <see cref="VisitorMessageIds.ExternalId"/>), then the visitor's other tabs.
 /// </summary>
 public sealed class VisitorMessages(IWebChatStore store, IInboundPipeline pipeline, IHubContext<WidgetHub, IWidgetClient> hub, ILogger<WidgetHub> logger)
 {
@@ -27,7 +27,7 @@ public sealed class VisitorMessages(IWebChatStore store, IInboundPipeline pipeli
             metadata["page"] = page;
         }
         var files = draft.Attachments.Select(a => new { a.FileName, a.ContentType, a.Size }).ToList();
-        var inbound = new InboundMessage(visitor.ChannelId, $"{visitor.Key}/{draft.ClientMessageId}", visitor.Key,
+        var inbound = new InboundMessage(visitor.ChannelId, VisitorMessageIds.ExternalId(visitor, draft.ClientMessageId), visitor.Key,
             // Not matched to a known customer by an email or phone nobody proved (issue 15): a new contact, flagged as a possible duplicate.
             new SenderIdentity(visitor.Key, profile.Name, profile.Email, profile.Phone) { Unverified = !visitor.Vouches(profile.Email) },
             draft.Text, Html: null, draft.Attachments, SentAt: null, ReplyToExternalId: null,

@@ -29,7 +29,7 @@ public sealed class WebChatStore(NpgsqlDataSource db) : IWebChatStore
         public WidgetMessage ToMessage(ILookup<long, WidgetAttachment> files) =>
             new(Id, ConversationId, Direction, Text, new WidgetSender(SenderType, SenderName), CreatedAt)
             {
-                ClientMessageId = ClientMessageId,
+                ClientMessageId = ClientMessageId is null ? null : VisitorMessageIds.ClientMessageId(ClientMessageId),
                 Attachments = files[Id].ToList(),
                 Csat = CsatSurveyId is { } survey ? new WidgetCsat(survey, CsatRating) : null,
             };
