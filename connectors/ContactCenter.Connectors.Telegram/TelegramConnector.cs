@@ -13,8 +13,11 @@ public static class TelegramConnector
         var services = builder.Services;
         services.AddOptions<TelegramOptions>().BindConfiguration("Telegram");
         // Longer than a getUpdates long poll.
+        // The Bot API takes the bot's token in the URL path (/bot<token>/method): HttpClientFactory's own request logging
+        // would write it to the log at Information, so this client logs nothing of its own.
         services.AddHttpClient(TelegramClients.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(90))
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler())
+            .RemoveAllLoggers();
         services.AddSingleton<TelegramClients>();
         services.AddSingleton<TelegramUpdateProcessor>();
         services.AddSingleton<IChannelKindHandler, TelegramChannelKind>();

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ContactCenter.Core;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -41,7 +42,14 @@ public static class TelemetryExtensions
             {
                 t.AddSource(AppTelemetry.Name)
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsQuiet(http.Request.Path, options))
-                    .AddHttpClientInstrumentation()
+                    // A span's URL is exported: never with a token in it (Telegram's is in the path).
+                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
+                    {
+                        if (request.RequestUri is { } uri)
+                        {
+                            activity.SetTag("url.full", SecretUrls.Redact(uri));
+                        }
+                    })
                     .AddNpgsql()
                     .AddRedisInstrumentation();
             })
