@@ -179,6 +179,8 @@ public sealed class SmsInboundTests(SmsFixture fixture) : IAsyncLifetime
         Assert.Equal(["ME0001.jpg", "ME0002.vcf"], attachments.Select(a => a.FileName).ToArray());
         Assert.Equal(["image/jpeg", "text/vcard"], attachments.Select(a => a.ContentType).ToArray());
         Assert.Equal(jpeg.Length, attachments[0].Size);
+        // Each fetched file changed what the message shows: its revision grew with each (0 as stored).
+        Assert.Equal(2, await db.ExecuteScalarAsync<int>("select revision from messages where direction = 'inbound'"));
 
         var expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{channel.AccountSid}:{channel.AuthToken}"));
         var fetches = fixture.Twilio.LogEntries.Where(e => e.RequestMessage.Path.StartsWith(mediaPath, StringComparison.Ordinal)).ToList();
