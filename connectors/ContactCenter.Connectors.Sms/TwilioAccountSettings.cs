@@ -58,6 +58,5 @@ public static partial class TwilioAccountSettings
     public static string? Text(JsonObject settings, string name) =>
         settings[name] is { } node && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>().Trim() : null;
 
-    private static Uri? HttpUrl(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
+    private static Uri? HttpUrl(string? value) => Core.HttpUrl.IsValid(value) ? new Uri(value) : null;
 }

@@ -59,6 +59,22 @@ public sealed class SmsChannelSetupTests(SmsFixture fixture) : IAsyncLifetime
         Assert.Contains("settings.publicWebhookUrl", errors.Select(e => e.Key));
         Assert.Contains("settings.apiBaseUrl", errors.Select(e => e.Key));
         Assert.Equal(0, await fixture.CountAsync("channels"));
+
+        // A web address with a user name and password in it: settings are shown to every admin.
+        var withCredentials = await http.PostAsJsonAsync("/api/channels", new
+        {
+            kind = "sms",
+            name = "Texts",
+            settings = new
+            {
+                accountSid = SmsFixture.NewSid("AC"), authToken = "token", fromNumber = "+14155550100",
+                publicWebhookUrl = "https://admin:hunter2@proxy.example.test/in", apiBaseUrl = "https://u:p@api.example.test",
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, withCredentials.StatusCode);
+        var refused = (await withCredentials.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).ToList();
+        Assert.Equal(["settings.apiBaseUrl", "settings.publicWebhookUrl"], refused.Order());
+        Assert.Equal(0, await fixture.CountAsync("channels"));
     }
 
     [Theory]
