@@ -149,4 +149,35 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_wrong_content_type_is_a_415_and_a_method_no_route_takes_a_405_each_a_problem_that_changes_nothing()
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var channel = await fixture.CreateApiChannelAsync("http://127.0.0.1:9/cb");
+        var conversation = (await fixture.IngestAsync(channel, "ct-1", "cust", "hello"))["conversationId"]!.GetValue<long>();
+
+        // These used to fall through to the browser app's catch-all and answer 404 "There is nothing here."
+        using var text = new StringContent("{\"text\":\"hi\"}", Encoding.UTF8, "text/plain");
+        var wrongType = await http.PostAsync($"/api/conversations/{conversation}/messages", text);
+        var login = await http.PostAsync("/api/auth/login", new StringContent("email=a&password=b", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var wrongMethod = await http.DeleteAsync("/api/auth/login");
+        var unknown = await http.PostAsJsonAsync("/api/no-such-route", new { });
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, login.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        // No route takes a POST there; the router says so as 405 (the app's deep links take GET on every such path).
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, unknown.StatusCode);
+        foreach (var response in new[] { wrongType, login, wrongMethod, unknown })
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Equal(0, await fixture.CountAsync("messages where direction = 'outbound'"));
+        // Reads of unknown API paths stay the 404 problem; the app's own deep links stay the app.
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/no-such-route")).StatusCode);
+        var deepLink = await http.GetAsync("/conversations/1");
+        Assert.NotEqual(HttpStatusCode.MethodNotAllowed, deepLink.StatusCode);
+        Assert.NotEqual(HttpStatusCode.NotFound, deepLink.StatusCode);
+    }
 }

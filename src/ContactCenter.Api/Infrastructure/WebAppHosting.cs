@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
 
@@ -6,7 +7,7 @@ namespace ContactCenter.Api.Infrastructure;
 /// <summary>
 /// Serves the browser app (src/ContactCenter.Web, built into wwwroot) at `/`: static files, and index.html for any
 /// other path of the app so that deep links work. API, hub, health, webhook and widget paths never fall back: an
-/// unknown one stays a 404.
+/// unknown one stays the router's 404 (a problem, by the status-code pages).
 /// </summary>
 public static class WebAppHosting
 {
@@ -32,17 +33,32 @@ public static class WebAppHosting
 
     public static IEndpointRouteBuilder MapWebApp(this WebApplication app)
     {
-        app.MapFallback("{*path:nonfile}", (HttpContext http) =>
+        // The app's deep links: any path that is not a file nor a server path, read with GET or HEAD, after every other
+        // route (a fallback). Server paths never get here, so the router answers them itself: 415 for a body of the
+        // wrong type, 405 for a method no route of the path takes (also an unknown path's POST: the router sees this
+        // GET route on every path), 404 for an unknown GET. A catch-all for every method used to turn all into a 404.
+        var pattern = RoutePatternFactory.Parse("{*path:nonfile}", defaults: null, parameterPolicies: new { path = new AppPathConstraint() });
+        app.Map(pattern, (HttpContext http) =>
         {
-            var path = http.Request.Path;
             var index = app.Environment.WebRootFileProvider.GetFileInfo("index.html");
-            if (ServerPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)) || !index.Exists)
+            if (!index.Exists)
             {
                 return Results.Problem("There is nothing here.", statusCode: StatusCodes.Status404NotFound);
             }
             http.Response.Headers[HeaderNames.CacheControl] = "no-cache";
             return Results.Stream(index.CreateReadStream(), "text/html; charset=utf-8");
-        }).AllowAnonymous();
+        })
+        .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
+        .AllowAnonymous()
+        .ExcludeFromDescription()
+        .Add(endpoint => ((RouteEndpointBuilder)endpoint).Order = int.MaxValue);
         return app;
+    }
+
+    /// <summary>A path of the browser app: none of the server's own prefixes.</summary>
+    private sealed class AppPathConstraint : IRouteConstraint
+    {
+        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
+            httpContext is null || !ServerPrefixes.Any(p => httpContext.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -52,7 +52,8 @@ public static class RouteMatrix
         Row("*", "/health/live", Public, _ => Url("/health/live")),
         Row("*", "/health/ready", Public, _ => Url("/health/ready")),
         Row("GET", "/openapi/{documentName}.json", Public, _ => Url("/openapi/v1.json"), "public metadata: the OpenAPI document"),
-        Row("*", "{*path:nonfile}", Public, _ => Url("/inbox/deep-link"), "the web app's deep links"),
+        Row("GET", "{*path:nonfile}", Public, _ => Url("/inbox/deep-link"), "the web app's deep links"),
+        Row("HEAD", "{*path:nonfile}", Public, _ => Task.FromResult(new Call("/inbox/deep-link", Method: "HEAD")), "the web app's deep links"),
 
         // ---- the hubs' HTTP routes (the hub's methods have their own table, HubMatrix) -----------------------
         Row("*", "/hubs/inbox/negotiate", Signed, _ => Task.FromResult(new Call("/hubs/inbox/negotiate?negotiateVersion=1", Method: "POST"))),
