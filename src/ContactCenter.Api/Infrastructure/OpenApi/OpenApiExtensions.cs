@@ -22,6 +22,7 @@ public static class OpenApiExtensions
             options.AddOperationTransformer<RouteTagsTransformer>();
             options.AddOperationTransformer<AuthResponsesTransformer>();
             options.AddOperationTransformer<ProblemResponsesTransformer>();
+            options.AddOperationTransformer<PublicResponsesTransformer>();
             options.AddDocumentTransformer<HealthPathsTransformer>();
             options.AddDocumentTransformer<HubPayloadsTransformer>();
             options.AddDocumentTransformer<OptionalRequestFieldsTransformer>();
