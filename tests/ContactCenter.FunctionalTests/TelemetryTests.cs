@@ -155,6 +155,38 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
         Assert.Null(socket.GetTagItem("url.path"));
     }
 
+    [Fact]
+    public async Task An_outbound_calls_span_carries_its_url_without_a_token_in_the_path_or_the_query()
+    {
+        await fixture.ResetAsync();
+        var calls = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = calls.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        // Telegram's Bot API has the token in the path; some providers put theirs in the query.
+        var channel = await fixture.CreateApiChannelAsync("http://127.0.0.1:9/bot123456:AAH-secret_x/cb?token=s3cret-q");
+        var conversation = (await fixture.IngestAsync(channel, "tok-1", "cust", "hello"))["conversationId"]!.GetValue<long>();
+        using (var http = fixture.App.Http(fixture.AdminToken))
+        {
+            (await http.PostAsync($"/api/conversations/{conversation}/messages",
+                System.Net.Http.Json.JsonContent.Create(new { text = "to a callback that is not there" }))).EnsureSuccessStatusCode();
+        }
+
+        Activity? call = null;
+        for (var i = 0; i < 150 && call is null; i++)
+        {
+            call = calls.FirstOrDefault(a => a.GetTagItem("server.port") is 9 or "9");
+            await Task.Delay(100);
+        }
+        Assert.NotNull(call);
+        Assert.Equal("http://127.0.0.1:9/bot[redacted]/cb?*", call.GetTagItem("url.full"));
+        Assert.DoesNotContain(call.TagObjects, t => t.Value?.ToString()?.Contains("secret", StringComparison.Ordinal) == true);
+    }
+
     /// <summary>The value of the first sample line of a metric carrying all these labels (0 when absent).</summary>
     private static double Sample(string exposition, string metric, params string[] labels)
     {
