@@ -20,6 +20,29 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
+    public async Task A_read_pushes_the_readers_summary_only_while_the_reader_may_still_see_the_conversation()
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Read race " + Guid.NewGuid().ToString("N")[..6]);
+        var anna = await fixture.CreateUserAsync("rr-anna-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var boris = await fixture.CreateUserAsync("rr-boris-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var handed = (await fixture.IngestAsync(channel, "rr-1", "cust-1", "hello"))["conversationId"]!.GetValue<long>();
+        var kept = (await fixture.IngestAsync(channel, "rr-2", "cust-2", "hi"))["conversationId"]!.GetValue<long>();
+        await using var hub = await fixture.ConnectHubAsync(anna.Token);
+        var heard = new HubRecorder(hub);
+        // Anna's read passed its check, then the conversation went to Boris: what the read pushes after that.
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("update conversations set assignee_id = @boris where id = @handed", new { boris = boris.Id, handed });
+        }
+        var pushes = fixture.App.Services.GetRequiredService<InboxNotifier>();
+        await pushes.ReadChangedAsync(handed, anna.Id, CancellationToken.None);
+        await pushes.ReadChangedAsync(kept, anna.Id, CancellationToken.None); // the marker: pushed after, so heard after
+
+        await heard.WaitForAsync("conversationUpdated", c => c["id"]!.GetValue<long>() == kept);
+        Assert.DoesNotContain(heard.Of("conversationUpdated"), c => c["id"]!.GetValue<long>() == handed);
+    }
+
+    [Fact]
     public async Task Both_nodes_copies_give_the_sql_rules_audience_after_every_change_made_elsewhere()
     {
         var channels = new[]

@@ -32,15 +32,18 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
     /// The conversation's audience now and its summary as each of them sees it. An empty audience with no summaries
     /// when the conversation is gone.
     /// </summary>
+    /// <param name="only">When given, the summaries of only those of them who are in the audience now (the reader of a
+    /// read: one who lost the conversation meanwhile gets nothing).</param>
     public async Task<(IReadOnlyList<long> Audience, IReadOnlyList<(long UserId, ConversationSummary Summary)> Summaries)> SummariesAsync(
-        long conversationId, CancellationToken ct)
+        long conversationId, CancellationToken ct, IReadOnlyCollection<long>? only = null)
     {
+        IReadOnlyList<long> Asked(IReadOnlyList<long> audience) => only is null ? audience : audience.Where(only.Contains).ToList();
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var directory = snapshot;
             var known = keys.GetValueOrDefault(conversationId);
             IReadOnlyList<long> audience = known is null ? [] : directory.AudienceOf(known);
-            var read = await conversations.SummariesCheckedAsync(conversationId, audience, ct);
+            var read = await conversations.SummariesCheckedAsync(conversationId, Asked(audience), ct);
             if (read.Key is null)
             {
                 keys.TryRemove(conversationId, out _);
@@ -59,7 +62,7 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
         }
         // The directory kept changing under this push: take the audience from PostgreSQL itself this once.
         var exact = await ExactAudienceAsync(conversationId, ct);
-        return (exact, (await conversations.SummariesCheckedAsync(conversationId, exact, ct)).Summaries);
+        return (exact, (await conversations.SummariesCheckedAsync(conversationId, Asked(exact), ct)).Summaries);
     }
 
     private async Task<IReadOnlyList<long>> ExactAudienceAsync(long conversationId, CancellationToken ct)

@@ -13,7 +13,7 @@ namespace ContactCenter.Api.Realtime;
 /// </summary>
 public sealed class InboxNotifier(
     IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
-    ConversationQueries conversations, AudienceDirectory audiences, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays,
+    AudienceDirectory audiences, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays,
     IEnumerable<IReadReceiptRelay> readRelays) : ICustomerTyping, IConversationPushes
 {
     /// <summary>From this node's copy, checked against PostgreSQL by one index lookup (<see cref="AudienceDirectory.AudienceAsync"/>).</summary>
@@ -87,10 +87,14 @@ public sealed class InboxNotifier(
         await PushCountersAsync(removed, ct);
     }
 
-    /// <summary>Only the reader's own view changes on a read: their summary and counters, on all their devices.</summary>
+    /// <summary>
+    /// Only the reader's own view changes on a read: their summary and counters, on all their devices. The summary only
+    /// while the reader may still see the conversation: a read that passed its check just before the conversation was
+    /// handed to someone else must not follow the `conversationRemoved` with a summary (the screen would show it again).
+    /// </summary>
     public async Task ReadChangedAsync(long conversationId, long userId, CancellationToken ct)
     {
-        await PushSummariesAsync((await conversations.SummariesCheckedAsync(conversationId, [userId], ct)).Summaries);
+        await PushSummariesAsync((await audiences.SummariesAsync(conversationId, ct, only: [userId])).Summaries);
         await PushCountersAsync([userId], ct);
         foreach (var relay in readRelays)
         {
