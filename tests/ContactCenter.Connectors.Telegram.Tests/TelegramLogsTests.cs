@@ -9,17 +9,9 @@ public sealed class TelegramLogFixture : TelegramFixture
 {
     public LogSink Logs { get; } = new();
 
-    protected override IDictionary<string, string?> ExtraSettings()
-    {
-        var settings = base.ExtraSettings();
-        settings["Logging:LogLevel:Default"] = "Trace";
-        settings["Logging:LogLevel:Microsoft"] = "Trace";
-        settings["Logging:LogLevel:System.Net.Http"] = "Trace";
-        return settings;
-    }
+    protected override IDictionary<string, string?> ExtraSettings() => VerboseLogs.Settings(base.ExtraSettings());
 
-    protected override void ConfigureServices(IServiceCollection services) =>
-        services.AddLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+    protected override void ConfigureServices(IServiceCollection services) => VerboseLogs.Into(services, Logs);
 }
 
 /// <summary>The bot token is in every Bot API URL's path: no log line may carry it (secrets are never logged).</summary>

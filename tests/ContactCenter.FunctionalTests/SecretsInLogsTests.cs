@@ -11,17 +11,9 @@ public sealed class VerboseLogFixture : EmptyDatabaseFixture
 {
     public LogSink Logs { get; } = new();
 
-    protected override IDictionary<string, string?> ExtraSettings()
-    {
-        var settings = base.ExtraSettings();
-        settings["Logging:LogLevel:Default"] = "Trace";
-        settings["Logging:LogLevel:Microsoft"] = "Trace";
-        settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
-        return settings;
-    }
+    protected override IDictionary<string, string?> ExtraSettings() => VerboseLogs.Settings(base.ExtraSettings());
 
-    protected override void ConfigureServices(IServiceCollection services) =>
-        services.AddLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+    protected override void ConfigureServices(IServiceCollection services) => VerboseLogs.Into(services, Logs);
 }
 
 /// <summary>No secret — channel secrets, passwords, access tokens (also as the hubs' query string), the JWT key — is ever logged.</summary>
