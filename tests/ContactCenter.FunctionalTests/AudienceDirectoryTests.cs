@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Realtime;
 using ContactCenter.FunctionalTests.Infrastructure;
@@ -40,6 +41,42 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
 
         await heard.WaitForAsync("conversationUpdated", c => c["id"]!.GetValue<long>() == kept);
         Assert.DoesNotContain(heard.Of("conversationUpdated"), c => c["id"]!.GetValue<long>() == handed);
+    }
+
+    [Fact]
+    public async Task A_summary_read_before_a_hand_over_has_a_smaller_revision_than_the_removal_that_follows_it()
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Revision " + Guid.NewGuid().ToString("N")[..6]);
+        var anna = await fixture.CreateUserAsync("rv-anna-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var boris = await fixture.CreateUserAsync("rv-boris-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var id = (await fixture.IngestAsync(channel, "rv-1", "rv-cust", "hello"))["conversationId"]!.GetValue<long>();
+        using var annaHttp = fixture.App.Http(anna.Token);
+        using var borisHttp = fixture.App.Http(boris.Token);
+        (await annaHttp.PostJsonAsync($"/api/conversations/{id}/assign", new { userId = anna.Id })).EnsureSuccessStatusCode();
+        // What a read taken now would push: Anna's summary as REST and the hub give it, before the hand-over.
+        var before = (await (await annaHttp.GetAsync($"/api/conversations/{id}")).OkJsonAsync()).Id("revision");
+        var listed = (await (await annaHttp.GetAsync("/api/conversations?view=mine")).OkJsonAsync())["items"]!.AsArray()
+            .Single(c => c!.Id() == id)!.Id("revision");
+        Assert.Equal(before, listed);
+
+        await using var annaHub = await fixture.ConnectHubAsync(anna.Token);
+        await using var borisHub = await fixture.ConnectHubAsync(boris.Token);
+        var annaHeard = new HubRecorder(annaHub);
+        var borisHeard = new HubRecorder(borisHub);
+        (await annaHttp.PostJsonAsync($"/api/conversations/{id}/assign", new { userId = boris.Id })).EnsureSuccessStatusCode();
+
+        var removed = await annaHeard.WaitForAsync("conversationRemoved", r => r.Id() == id);
+        Assert.Equal(boris.Id, removed["assignee"]!.Id());
+        Assert.True(removed.Id("revision") > before, $"the removal's revision {removed.Id("revision")} must be above the earlier summary's {before}");
+        var borisSummary = await borisHeard.WaitForAsync("conversationUpdated", c => c.Id() == id && c["assignee"]?.Id() == boris.Id);
+        Assert.Equal(removed.Id("revision"), borisSummary.Id("revision"));
+        var details = await (await borisHttp.GetAsync($"/api/conversations/{id}")).OkJsonAsync();
+        Assert.Equal(removed.Id("revision"), details.Id("revision"));
+
+        // A read changes only the reader's unread count, not the conversation's row: the same revision, never refused.
+        (await borisHttp.PostAsJsonAsync($"/api/conversations/{id}/read", new { })).EnsureSuccessStatusCode();
+        var afterRead = await (await borisHttp.GetAsync($"/api/conversations/{id}")).OkJsonAsync();
+        Assert.Equal(removed.Id("revision"), afterRead.Id("revision"));
     }
 
     [Fact]

@@ -52,7 +52,14 @@ public interface IInboxClient
 }
 #pragma warning restore IDE1006
 
-public sealed record ConversationRef(long Id, UserRef? Assignee = null);
+public sealed record ConversationRef(long Id, UserRef? Assignee = null)
+{
+    /// <summary>
+    /// The conversation's revision when it was removed (read after the change committed): a `conversationUpdated` of a
+    /// smaller revision was read before the removal and must not show the conversation again.
+    /// </summary>
+    public long Revision { get; init; }
+}
 
 /// <param name="UserId">The manager who types; 0 when the customer types (<see cref="Customer"/>).</param>
 public sealed record TypingEvent(long ConversationId, long UserId, string Name)

@@ -77,13 +77,16 @@ public sealed class InboxNotifier(
         {
             return;
         }
-        // Who has it now, so a screen that had it open can say "taken by <name>" instead of silently closing it.
-        UserRef? assignee;
+        // Who has it now, so a screen that had it open can say "taken by <name>" instead of silently closing it, and the
+        // revision that orders the removal after any summary read before it.
+        RemovalRow? now;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            assignee = await connection.QuerySingleOrDefaultAsync<UserRef>(new CommandDefinition(AssigneeOf, new { conversationId }, cancellationToken: ct));
+            now = await connection.QuerySingleOrDefaultAsync<RemovalRow>(new CommandDefinition(AssigneeOf, new { conversationId }, cancellationToken: ct));
         }
-        await hub.Clients.Groups(removed.Select(HubGroups.User).ToList()).conversationRemoved(new ConversationRef(conversationId, assignee));
+        var assignee = now?.AssigneeId is { } id ? new UserRef(id, now.AssigneeName ?? "") : null;
+        await hub.Clients.Groups(removed.Select(HubGroups.User).ToList())
+            .conversationRemoved(new ConversationRef(conversationId, assignee) { Revision = now?.Revision ?? GoneRevision });
         await PushCountersAsync(removed, ct);
     }
 
@@ -126,9 +129,20 @@ public sealed class InboxNotifier(
         var audience = await AudienceAsync(conversationId, cancellationToken);
         await hub.Clients.Groups(audience.Select(HubGroups.User).ToList()).typing(new TypingEvent(conversationId, 0, customerName) { Customer = true });
     }
+    /// <summary>A conversation that is gone is removed for good: no summary of it is newer.</summary>
+    private const long GoneRevision = long.MaxValue;
+
     private const string AssigneeOf = """
-        SELECT u.id, u.name FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = @conversationId
+        SELECT c.revision, u.id AS assignee_id, u.name AS assignee_name FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id
+        WHERE c.id = @conversationId
         """;
+
+    private sealed class RemovalRow
+    {
+        public long Revision { get; init; }
+        public long? AssigneeId { get; init; }
+        public string? AssigneeName { get; init; }
+    }
 
     /// <summary>Users who see the same summary (the same unread count) share one send: one serialization, not one per user.</summary>
     private Task PushSummariesAsync(IReadOnlyList<(long UserId, ConversationSummary Summary)> summaries) =>

@@ -8,6 +8,12 @@ public sealed record ConversationSummary(
     long Id, ChannelRef Channel, ContactRef Contact, string Status, UserRef? Assignee, long UnreadCount,
     LastMessage? LastMessage, DateTimeOffset? WaitingSince, long? LeadId, long? DealId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    /// <summary>
+    /// Grows with every change to the conversation's own row (assignee, status, a new message...; not reads or labels):
+    /// of two copies, one with a smaller revision is older, whichever push or read arrived last (migration 1131).
+    /// </summary>
+    public long Revision { get; init; }
+
     /// <summary>When a `snoozed` conversation opens again by itself (null unless snoozed).</summary>
     public DateTimeOffset? SnoozedUntil { get; init; }
     public LabelList Labels { get; init; } = LabelList.Empty;
@@ -30,6 +36,9 @@ public sealed record ConversationDetails(
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public PossibleDuplicate? PossibleDuplicate { get; init; }
+
+    /// <summary>As <see cref="ConversationSummary.Revision"/>.</summary>
+    public long Revision { get; init; }
 
     /// <summary>When a `snoozed` conversation opens again by itself (null unless snoozed).</summary>
     public DateTimeOffset? SnoozedUntil { get; init; }

@@ -20,7 +20,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         """;
 
     private static readonly string SummaryColumns = """
-        c.id, c.status, c.created_at, c.updated_at, c.last_activity_at, c.waiting_since, c.snoozed_until, c.lead_id, c.deal_id,
+        c.id, c.status, c.revision, c.created_at, c.updated_at, c.last_activity_at, c.waiting_since, c.snoozed_until, c.lead_id, c.deal_id,
         ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
         ct.id as contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name,
         u.id as assignee_id, u.name as assignee_name,
@@ -41,6 +41,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         public long Me { get; init; }
         public long Id { get; init; }
         public string Status { get; init; } = "";
+        public long Revision { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
         public DateTimeOffset LastActivityAt { get; init; }
@@ -67,7 +68,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), UnreadCount,
             LastId is null ? null : new LastMessage(LastId.Value, LastDirection!, LastPreview ?? "", LastCreatedAt!.Value),
             WaitingSince, LeadId, DealId, CreatedAt, UpdatedAt)
-        { SnoozedUntil = SnoozedUntil, Labels = Features.Labels.LabelList.Parse(Labels) };
+        { SnoozedUntil = SnoozedUntil, Labels = Features.Labels.LabelList.Parse(Labels), Revision = Revision };
     }
 
     public sealed record ListQuery(string View, string? Status, long? ChannelId, string? Q, int Limit, string? Cursor, ConversationListFilter? Filter = null)
@@ -162,7 +163,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         var s = row.ToSummary();
         return new ConversationDetails(s.Id, s.Channel, new ContactDetails(contact.Id, contact.Name, contact.Email, contact.Phone, identities) { Labels = contactLabels },
             s.Status, s.Assignee, s.UnreadCount, s.LastMessage, s.WaitingSince, s.LeadId, s.DealId, s.CreatedAt, s.UpdatedAt)
-        { PossibleDuplicate = duplicate, SnoozedUntil = s.SnoozedUntil, Labels = s.Labels };
+        { PossibleDuplicate = duplicate, SnoozedUntil = s.SnoozedUntil, Labels = s.Labels, Revision = s.Revision };
     }
 
     /// <summary>True when the user may see the conversation (false also when it does not exist).</summary>

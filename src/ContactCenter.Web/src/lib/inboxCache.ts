@@ -1,6 +1,7 @@
 // Pure functions from a hub event and the cached pages of a conversation list to the new pages.
 import type { InfiniteData } from '@tanstack/react-query';
 import { mergePage, matches, orderOf, type ListFilter } from './inboxList';
+import { laterCopy } from './conversationRevisions';
 import { sameId, type ConversationSummary, type Id, type Page } from '../types';
 
 /** A conversation list as the cache holds it: the pages read so far, each with the cursor of the next. */
@@ -20,9 +21,12 @@ const without = (data: ListPages, id: Id): ListPages => ({
  * Applies `conversationUpdated`. A listed conversation is replaced (or dropped when it left the view) and takes its
  * place in the order, even if its old page was further down; a new one that matches the view is added. `null` when
  * only the server can tell: a conversation not listed yet under a search (the server searches more than the name).
+ * A push older than the listed copy (a smaller `revision`) changes nothing.
  */
 export function applyUpdated(data: ListPages, c: ConversationSummary, f: ListFilter, me: Id): ListPages | null {
-  const listed = data.pages.some((p) => p.items.some((x) => sameId(x.id, c.id)));
+  const held = data.pages.flatMap((p) => p.items).find((x) => sameId(x.id, c.id));
+  const listed = held !== undefined;
+  if (held && laterCopy(held, c) === held) return data; // the list holds a later state (a read newer than this push)
   if (!listed && f.q) return null;
   const rest = listed ? without(data, c.id) : data;
   if (!matches(c, f, me)) return rest;

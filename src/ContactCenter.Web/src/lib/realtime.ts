@@ -5,6 +5,7 @@
 // so nothing pushed between that read and the join is missed.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import type { Schemas } from '../api/client';
+import { ConversationRevisions } from './conversationRevisions';
 
 /**
  * The server's events (IInboxClient) and their payloads: the server's own records, component schemas of the OpenAPI
@@ -57,6 +58,7 @@ export class Realtime {
   private markJoined: () => void = () => undefined;
   private readonly firstJoin = new Promise<void>((resolve) => { this.markJoined = resolve; });
   private readBeforeJoin = false;
+  private readonly revisions = new ConversationRevisions();
 
   constructor(tokenFactory: () => string | null, url = '/hubs/inbox') {
     this.connection = new HubConnectionBuilder()
@@ -68,7 +70,7 @@ export class Realtime {
     this.connection.keepAliveIntervalInMilliseconds = 7_000;
     const names: EventName[] = ['messageCreated', 'messageUpdated', 'conversationUpdated', 'conversationRemoved',
       'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'notification', 'importProgress', 'notificationsRead', 'resync'];
-    for (const name of names) this.connection.on(name, (payload: unknown) => this.emit(name, payload as never));
+    for (const name of names) this.connection.on(name, (payload: unknown) => this.receive(name, payload as never));
     this.connection.onreconnecting(() => { this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }); this.lost(); });
     this.connection.onreconnected(() => void this.joined());
     this.connection.onclose(() => { this.scheduleRestart(); this.lost(); });
@@ -134,6 +136,21 @@ export class Realtime {
   dropForTest() {
     const transport = (this.connection as unknown as { connection?: { transport?: { _webSocket?: WebSocket } } }).connection?.transport;
     transport?._webSocket?.close(4000, 'test drop');
+  }
+
+  /**
+   * A server event to the handlers, except a conversation's summary older than one (or a removal) already heard: no
+   * handler (cache, notices) ever sees it, so a stale summary cannot bring back a conversation or clear a notice.
+   */
+  private receive<E extends EventName>(name: E, payload: HubEvents[E]) {
+    if (name === 'conversationUpdated') {
+      const c = payload as HubEvents['conversationUpdated'];
+      if (!this.revisions.admit(c.id, c.revision)) return;
+    } else if (name === 'conversationRemoved') {
+      const r = payload as HubEvents['conversationRemoved'];
+      this.revisions.removed(r.id, r.revision);
+    }
+    this.emit(name, payload);
   }
 
   private emit<E extends EventName>(name: E, payload: HubEvents[E]) {

@@ -30,7 +30,10 @@ export function applyMessage(data: ThreadPages, m: Message, created: boolean): T
   return { ...data, pages: data.pages.map((p, i) => (i === index ? { ...p, items: put(p.items) } : p)) };
 }
 
-/** Applies `conversationUpdated` to an open conversation's details (the contact's details stay: the push has a summary). */
+/**
+ * Applies `conversationUpdated` to an open conversation's details (the contact's details stay: the push has a summary);
+ * a push older than the details held (a smaller `revision`) changes nothing.
+ */
 export function applyConversation(d: ConversationDetails, c: ConversationSummary): ConversationDetails {
-  return { ...d, ...c, contact: d.contact };
+  return (d.revision ?? 0) > (c.revision ?? 0) ? d : { ...d, ...c, contact: d.contact };
 }
