@@ -34,11 +34,8 @@ public sealed class EmailChannelKind(IChannelDirectory channels, EmailReaderServ
         var settings = EmailSettings.From(channel);
         var results = await Task.WhenAll(CheckImapAsync(settings, cancellationToken), CheckSmtpAsync(settings, cancellationToken));
         var problems = results.Where(r => r is not null).ToList();
-        await channels.SetStatusErrorAsync(channel.Id, problems.Count == 0 ? null : string.Join(" ", problems), cancellationToken);
-        if (problems.Count > 0)
-        {
-            logger.LogWarning("Email channel {ChannelId} set-up check failed: {Problems}", channel.Id, string.Join(" ", problems));
-        }
+        await channels.RecordSetUpAsync(channel, problems.Count == 0 ? null : string.Join(" ", problems),
+            p => logger.LogWarning("Email channel {ChannelId} set-up check failed: {Problems}", channel.Id, p), cancellationToken);
         readers.Wake();
     }
 

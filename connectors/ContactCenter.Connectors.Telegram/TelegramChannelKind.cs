@@ -46,15 +46,9 @@ public sealed partial class TelegramChannelKind(
         return Task.FromResult<IDictionary<string, string[]>>(errors);
     }
 
-    public async Task OnSavedAsync(ChannelInfo channel, CancellationToken cancellationToken)
-    {
-        var error = await ConnectAsync(channel, cancellationToken);
-        if (error is not null)
-        {
-            logger.LogWarning("Telegram channel {ChannelId} set-up failed: {Error}", channel.Id, error);
-        }
-        await channels.SetStatusErrorAsync(channel.Id, error, cancellationToken);
-    }
+    public async Task OnSavedAsync(ChannelInfo channel, CancellationToken cancellationToken) =>
+        await channels.RecordSetUpAsync(channel, await ConnectAsync(channel, cancellationToken),
+            error => logger.LogWarning("Telegram channel {ChannelId} set-up failed: {Error}", channel.Id, error), cancellationToken);
 
     /// <returns>null when the bot is ready, else the problem in plain words.</returns>
     private async Task<string?> ConnectAsync(ChannelInfo channel, CancellationToken ct)

@@ -62,22 +62,17 @@ public sealed partial class VkChannelKind(VkApi api, IChannelDirectory channels,
         {
             settings["confirmationCode"] = code;
         }
-        if (settings["apiBaseUrl"] is not null && !HttpUrl.IsValid(Text(settings, "apiBaseUrl")))
+        // Checked as typed, not trimmed: it is stored as typed, and spaces around a URL are refused for every channel kind.
+        if (settings["apiBaseUrl"] is { } api && !HttpUrl.IsValid(api.GetValueKind() == JsonValueKind.String ? api.GetValue<string>() : null))
         {
             errors["settings.apiBaseUrl"] = ["apiBaseUrl must be an absolute http(s) URL, such as https://api.vk.com/method."];
         }
         return Task.FromResult<IDictionary<string, string[]>>(errors);
     }
 
-    public async Task OnSavedAsync(ChannelInfo channel, CancellationToken cancellationToken)
-    {
-        var error = await CheckAsync(channel, cancellationToken);
-        if (error is not null)
-        {
-            logger.LogWarning("VK channel {ChannelId} set-up check failed: {Error}", channel.Id, error);
-        }
-        await channels.SetStatusErrorAsync(channel.Id, error, cancellationToken);
-    }
+    public async Task OnSavedAsync(ChannelInfo channel, CancellationToken cancellationToken) =>
+        await channels.RecordSetUpAsync(channel, await CheckAsync(channel, cancellationToken),
+            error => logger.LogWarning("VK channel {ChannelId} set-up check failed: {Error}", channel.Id, error), cancellationToken);
 
     /// <returns>null when the token is a community token of the channel's community, else the problem in plain words.</returns>
     private async Task<string?> CheckAsync(ChannelInfo channel, CancellationToken ct)

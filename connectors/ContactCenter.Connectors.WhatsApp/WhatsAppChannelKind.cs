@@ -70,11 +70,8 @@ public sealed class WhatsAppChannelKind(WhatsAppGraph graph, IChannelDirectory c
                     ? $"The phone number ID {settings.PhoneNumberId} is not one this token can use ({WhatsAppErrors.Describe(code, answer.Error?.Message)})."
                     : $"Meta refused the check of the phone number ({(code > 0 ? WhatsAppErrors.Describe(code, answer.Error?.Message) : answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))}).";
         }
-        if (problem is not null)
-        {
-            logger.LogWarning("WhatsApp channel {ChannelId} set-up failed: {Problem}", channel.Id, problem);
-        }
-        await channels.SetStatusErrorAsync(channel.Id, problem, cancellationToken);
+        await channels.RecordSetUpAsync(channel, problem,
+            p => logger.LogWarning("WhatsApp channel {ChannelId} set-up failed: {Problem}", channel.Id, p), cancellationToken);
     }
 
     public IDictionary<string, object?> PublicInfo(ChannelInfo channel) => new Dictionary<string, object?>

@@ -99,6 +99,7 @@ public sealed class VkSetupTests(VkFixture fixture) : IClassFixture<VkFixture>, 
     [InlineData("confirmationCode", "")]
     [InlineData("confirmationCode", "a1b2 c3d4")]
     [InlineData("apiBaseUrl", "ftp://api.vk.com/method")]
+    [InlineData("apiBaseUrl", " http://127.0.0.1:9/method ")] // stored as typed, so refused as typed
     public async Task Bad_settings_are_400_with_the_field_and_nothing_is_stored(string field, string value)
     {
         var settings = fixture.Settings();
