@@ -50,7 +50,9 @@ public static class TelegramWebhookEndpoint
         {
             update = JsonSerializer.Deserialize<Update>(body, JsonBotAPI.Options);
         }
-        catch (JsonException)
+        // Telegram.Bot's converters throw their own exceptions for values of the right JSON type out of range (a `date`
+        // past year 9999 is an ArgumentOutOfRangeException), not only JsonException.
+        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or OverflowException)
         {
             return TypedResults.Problem("The request body is not a valid Telegram update (JSON).", statusCode: StatusCodes.Status400BadRequest);
         }

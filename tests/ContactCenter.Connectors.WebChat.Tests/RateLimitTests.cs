@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 
@@ -37,6 +38,9 @@ public sealed class RateLimitTests(LimitsFixture fixture) : IClassFixture<Limits
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        var problem = await limited.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", (string?)problem!["type"]);
+        Assert.Equal(429, (int?)problem["status"]);
         Assert.Equal(3, await fixture.CountAsync("messages"));
         Assert.Equal(HttpStatusCode.Created, (await fixture.SendAsync(other, "another visitor is not limited")).StatusCode);
     }

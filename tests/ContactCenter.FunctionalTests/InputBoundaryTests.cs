@@ -180,4 +180,37 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.NotEqual(HttpStatusCode.MethodNotAllowed, deepLink.StatusCode);
         Assert.NotEqual(HttpStatusCode.NotFound, deepLink.StatusCode);
     }
+
+    [Theory]
+    [InlineData("application/json; charset=bogus")]
+    [InlineData("application/json; charset=")]
+    [InlineData("application/json; charset=\"utf-8\\\"")]
+    public async Task A_json_body_in_a_charset_the_server_cannot_read_is_a_415_problem_that_changes_nothing(string contentType)
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var channel = await fixture.CreateApiChannelAsync("http://127.0.0.1:9/cb");
+        var conversation = (await fixture.IngestAsync(channel, "cs-1", "cust", "hello"))["conversationId"]!.GetValue<long>();
+        var before = await fixture.CountAsync("messages");
+
+        StringContent Body(string json)
+        {
+            var content = new StringContent(json, Encoding.UTF8);
+            content.Headers.Remove("Content-Type");
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            return content;
+        }
+        // A route that binds JSON (these were 500s: the binder throws on an unknown charset), an anonymous one, and the
+        // api channel's webhook, which reads its body raw.
+        var reply = await http.PostAsync($"/api/conversations/{conversation}/messages", Body("{\"text\":\"hi\"}"));
+        var login = await fixture.App.Http().PostAsync("/api/auth/login", Body("{\"email\":\"a@b.c\",\"password\":\"x\"}"));
+        var inbound = await fixture.App.Http().PostAsync($"/api/inbound/{channel.Id}", Body("{\"externalId\":\"cs-2\",\"contact\":{\"externalId\":\"c\"},\"text\":\"x\"}"));
+
+        foreach (var response in new[] { reply, login, inbound })
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Contains("charset", await reply.ProblemAsync(HttpStatusCode.UnsupportedMediaType), StringComparison.Ordinal);
+        Assert.Equal(before, await fixture.CountAsync("messages"));
+    }
 }

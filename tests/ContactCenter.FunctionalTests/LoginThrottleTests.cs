@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 
@@ -86,6 +88,7 @@ public sealed class LoginThrottleTests(AppFixture fixture) : IClassFixture<AppFi
         var response = await nodeB.Http().PostJsonAsync("/api/auth/login", new { email = " " + user.Email.ToUpperInvariant() + " ", password = "password-1234" });
 
         await response.ProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["type"]);
     }
 
     private Task<HttpResponseMessage> LoginAsync(string email, string password) =>

@@ -81,6 +81,8 @@ public sealed class LeadListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var list = Page.GetByTestId("lead-list");
         // The manager sees only the two leads of their channel, so "select all" ticks exactly them.
         await Expect(list.Locator("tbody tr")).ToHaveCountAsync(2);
+        // The status column speaks Russian too (it showed the server's code, `new`).
+        await Expect(list.Locator("tbody tr").First).ToContainTextAsync("новый");
         await list.GetByRole(AriaRole.Checkbox, new() { Name = "Выбрать все" }).CheckAsync();
         var bar = list.GetByRole(AriaRole.Toolbar, new() { Name = "Действия с выбранными" });
         await Expect(bar).ToContainTextAsync("Выбрано: 2");

@@ -40,4 +40,22 @@ public sealed class RoutingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page).ToHaveURLAsync(new Regex("/inbox$"));
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Inbox" })).ToHaveAttributeAsync("aria-current", "page");
     }
+
+    [Fact]
+    public async Task An_unknown_path_or_a_page_of_another_role_says_so_and_leads_back_to_the_inbox_on_a_phone_in_Russian()
+    {
+        var manager = await Fx.CreateUserAsync("nopage" + Suffix, "manager");
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/no-such-page");
+        await Expect(Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "There is no such page" })).ToBeVisibleAsync();
+
+        await Page.EvaluateAsync("() => localStorage.setItem('cc.lang', 'ru')");
+        await Page.SetViewportSizeAsync(390, 844);
+        await Page.GotoAsync(Fx.BaseUrl + "/admin/users"); // an admin's page: a manager's router has no such route
+        var missing = Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Такой страницы нет" });
+        await Expect(missing).ToBeVisibleAsync();
+        await Expect(missing).ToBeInViewportAsync();
+        Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"), "the missing-page notice scrolls sideways at 390x844");
+        await missing.GetByRole(AriaRole.Link, new() { Name = "Перейти во входящие" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/inbox$"));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 using Npgsql;
 
 namespace ContactCenter.Api.Infrastructure;
@@ -72,10 +73,20 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
 
 public static class RequestLimits
 {
-    /// <summary>JSON bodies are capped at 1 MB: a declared larger body is refused before it is read, a chunked one while it is read.</summary>
+    /// <summary>
+    /// JSON bodies are capped at 1 MB: a declared larger body is refused before it is read, a chunked one while it is read.
+    /// A JSON body in a charset this server cannot decode (unknown, empty), or whose content type does not parse, is 415
+    /// before any route reads it: the routes that bind JSON would throw on it (a 500), and the ones that read it raw would guess.
+    /// </summary>
     public static IApplicationBuilder UseJsonBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
+        if (request.ContentType is { } json && json.Contains("json", StringComparison.OrdinalIgnoreCase)
+            && (!MediaTypeHeaderValue.TryParse(json, out var mediaType) || (mediaType.Charset.HasValue && mediaType.Encoding is null)))
+        {
+            throw new BadHttpRequestException("The body's content type or its charset is not one this server reads; send application/json in UTF-8.",
+                StatusCodes.Status415UnsupportedMediaType);
+        }
         if (request.ContentType is { } type && (type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains("x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)))
         {
             if (request.ContentLength > ErrorHandling.MaxJsonBodyBytes)

@@ -22,7 +22,15 @@ public static class PlatformExtensions
         // Request-start lines carry the query string, where browsers put the hubs' access_token: never log them,
         // whatever level the configuration asks for.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        services.AddProblemDetails();
+        // ASP.NET Core's defaults give every error status its RFC `type` but 429: the rate limits' answers (sign-in,
+        // widget, forms, public routes) name RFC 6585 too.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.ProblemDetails.Status == StatusCodes.Status429TooManyRequests && c.ProblemDetails.Type is null)
+            {
+                c.ProblemDetails.Type = "https://tools.ietf.org/html/rfc6585#section-4";
+            }
+        });
         services.AddTrustedProxies(builder.Configuration);
         services.AddExceptionHandler<ErrorHandling>();
         services.Configure<JsonOptions>(o => JsonDefaults.Apply(o.SerializerOptions));

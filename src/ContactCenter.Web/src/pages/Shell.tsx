@@ -111,8 +111,8 @@ export function Shell() {
           {isStaff && <Route path="reports/:tab?" element={<Suspense fallback={<p className="muted">{t('loading')}</p>}><ReportsPage /></Suspense>} />}
           {me.role === 'admin' && <Route path="admin/:tab?" element={<AdminPage />} />}
           <Route path="settings/*" element={<SettingsPage />} />
-          {/* Any other path (or a page this role may not open) shows the shell with an empty page, as before. */}
-          <Route path="*" element={null} />
+          {/* Any other path, or a page this role may not open: said so, with the way back. */}
+          <Route path="*" element={<PageMissing />} />
         </Routes>
       </main>
     </div>
@@ -147,4 +147,15 @@ function LinkBanner() {
   }
   if (showBack) return <div className="banner ok" role="status">{t('reconnected')}</div>;
   return null;
+}
+
+/** What an unknown path (a mistyped or stale link, a page of another role) shows instead of an empty screen. */
+function PageMissing() {
+  const { t } = useI18n();
+  return (
+    <section className="page-missing" role="status">
+      <p>{t('pageMissing')}</p>
+      <p><NavLink to="/inbox">{t('pageMissingBack')}</NavLink></p>
+    </section>
+  );
 }

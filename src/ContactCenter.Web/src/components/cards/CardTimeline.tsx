@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { useI18n } from '../../i18n';
+import { useI18n, type Translate } from '../../i18n';
 import { client } from '../../api/client';
 import { useApiGet } from '../../api/useApiGet';
 import { shortTime } from '../../lib/format';
+import { timelineReason, timelineType } from '../../lib/timelineText';
 import { timelineData, type TimelineEntry } from '../../types';
 import { useSubjectUpdates, type Subject } from '../Activities';
 import { ResourceStatus } from '../Status';
@@ -58,8 +59,8 @@ export function CardTimeline({ subject }: { subject: Subject }) {
       <ol className="timeline" data-testid="card-timeline">
         {items.map((e) => (
           <li key={String(e.id)} data-type={e.type}>
-            <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{e.type in typeKeys ? t(typeKeys[e.type]) : e.type}</strong>{' '}
-            <span className="muted">{describe(e)}</span>
+            <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type, t)}</strong>{' '}
+            <span className="muted">{describe(e, t)}</span>
           </li>
         ))}
       </ol>
@@ -67,17 +68,11 @@ export function CardTimeline({ subject }: { subject: Subject }) {
   );
 }
 
-const typeKeys: Record<string, 'timeline_message' | 'timeline_comment' | 'timeline_stageChanged' | 'timeline_activity' | 'timeline_created' | 'timeline_converted'
-  | 'timeline_closed' | 'timeline_automation' | 'timeline_updated' | 'timeline_reopened' | 'timeline_junked'> = {
-  message: 'timeline_message', comment: 'timeline_comment', stageChanged: 'timeline_stageChanged', activity: 'timeline_activity', created: 'timeline_created',
-  converted: 'timeline_converted', closed: 'timeline_closed', automation: 'timeline_automation', updated: 'timeline_updated', reopened: 'timeline_reopened',
-  junked: 'timeline_junked',
-};
-
-function describe(e: TimelineEntry): string {
+function describe(e: TimelineEntry, t: Translate): string {
   const d = timelineData(e);
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
-  const text = (d.preview ?? d.text ?? d.title ?? d.reason ?? d.stageName ?? (moved || d.ruleName) ?? '') as string;
+  const reason = typeof d.reason === 'string' ? timelineReason(d.reason, t) : undefined;
+  const text = (d.preview ?? d.text ?? d.title ?? reason ?? d.stageName ?? (moved || d.ruleName) ?? '') as string;
   const actor = e.actor.name ?? '';
   return [actor, typeof text === 'string' ? text : ''].filter(Boolean).join(': ');
 }

@@ -3,7 +3,7 @@ import { useI18n } from '../../i18n';
 import { api, query } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { shortTime } from '../../lib/format';
-import type { StringKey } from '../../strings';
+import { timelineReason, timelineType } from '../../lib/timelineText';
 import type { Schemas } from '../../api/client';
 import type { Page } from './contactsApi';
 
@@ -29,9 +29,8 @@ export function Timeline({ url }: { url: string }) {
   const text = (e: TimelineEntry) => {
     const d = e.data as Record<string, string | undefined>;
     if (e.type === 'contactsMerged') return t('tl_contactsMerged', { merged: d.mergedContactName ?? '', name: d.contactName ?? '' });
-    const key = `tl_${e.type}` as StringKey;
-    const label = ['message', 'comment', 'created'].includes(e.type) ? t(key) : t('tl_other', { type: e.type });
-    const body = d.text ?? d.preview ?? d.title ?? '';
+    const label = timelineType(e.type, t);
+    const body = d.text ?? d.preview ?? d.title ?? (d.reason ? timelineReason(d.reason, t) : '');
     return body ? `${label}: ${body}` : label;
   };
   return (

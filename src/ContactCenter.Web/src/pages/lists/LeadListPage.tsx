@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n';
 import { shortTime } from '../../lib/format';
 import { useHubEvent } from '../../live';
 import { Link } from 'react-router';
+import type { StringKey } from '../../strings';
 import type { Lead } from '../../types';
 import { ColumnChooser } from './ColumnChooser';
 import { AssigneeAndCreated, OverdueFilter } from './CommonFilters';
@@ -43,7 +44,7 @@ export function LeadListPage() {
   function cell(l: Row, key: string) {
     switch (key) {
       case 'title': return <Link to={`/leads/${encodeURIComponent(String(l.id))}`}>{l.title}</Link>;
-      case 'status': return <span className="pill">{l.status}</span>;
+      case 'status': return <span className="pill">{t(`leadStatus_${l.status}` as StringKey)}</span>;
       case 'contact': return l.contact?.name ?? '';
       case 'assignee': return l.assignee?.name ?? t('unassigned');
       case 'source': return l.source ?? '';
@@ -64,7 +65,7 @@ export function LeadListPage() {
         <label className="filter">{t('leadStatus')}
           <select value={filters.status ?? ''} onChange={(e) => set('status', e.target.value)}>
             <option value="">{t('any')}</option>
-            {['new', 'in_work', 'converted', 'junk'].map((s) => <option key={s} value={s}>{s}</option>)}
+            {['new', 'in_work', 'converted', 'junk'].map((s) => <option key={s} value={s}>{t(`leadStatus_${s}` as StringKey)}</option>)}
           </select>
         </label>
         <AssigneeAndCreated filters={filters} set={set} users={users.data ?? []} />
