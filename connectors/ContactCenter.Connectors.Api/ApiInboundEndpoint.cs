@@ -17,8 +17,6 @@ public static class ApiInboundEndpoint
 
     public sealed record Accepted(long MessageId, long ConversationId, bool Duplicate);
 
-    public const int MaxTextLength = 20_000;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
 
     public static IEndpointRouteBuilder MapApiInbound(this IEndpointRouteBuilder app)
@@ -63,8 +61,10 @@ public static class ApiInboundEndpoint
             return TypedResults.ValidationProblem(errors, detail: "Some fields are not valid.");
         }
         var contact = payload!.Contact!;
+        var phone = string.IsNullOrWhiteSpace(contact.Phone) ? null : ContactAddresses.NormalizePhone(contact.Phone.Trim());
+        var email = string.IsNullOrWhiteSpace(contact.Email) ? null : contact.Email.Trim();
         var message = new InboundMessage(channelId, payload.ExternalId!, payload.ThreadKey,
-            new SenderIdentity(contact.ExternalId!, contact.Name, contact.Email, contact.Phone),
+            new SenderIdentity(contact.ExternalId!, contact.Name, email, phone),
             payload.Text, Html: null, Attachments: [], payload.SentAt, ReplyToExternalId: null, System.Text.Encoding.UTF8.GetString(body));
         var result = await pipeline.IngestAsync(message, ct);
         return TypedResults.Accepted((string?)null, new Accepted(result.MessageId, result.ConversationId, result.Duplicate));
@@ -86,9 +86,18 @@ public static class ApiInboundEndpoint
         {
             errors["contact.externalId"] = ["contact.externalId is required (at most 200 characters)."];
         }
-        if (string.IsNullOrWhiteSpace(payload.Text) || payload.Text.Length > MaxTextLength)
+        // Any length the 1 MB body holds: like every channel's message, a text over the pipeline's limit is cut, not refused.
+        if (string.IsNullOrWhiteSpace(payload.Text))
         {
-            errors["text"] = [$"text is required (at most {MaxTextLength} characters)."];
+            errors["text"] = ["text is required."];
+        }
+        if (payload.Contact?.Email is { } email && !string.IsNullOrWhiteSpace(email) && !ContactAddresses.IsEmail(email.Trim()))
+        {
+            errors["contact.email"] = ["contact.email must be an email address, like anna@example.com."];
+        }
+        if (payload.Contact?.Phone is { } phone && !string.IsNullOrWhiteSpace(phone) && ContactAddresses.NormalizePhone(phone.Trim()) is null)
+        {
+            errors["contact.phone"] = ["contact.phone must be a phone number of 7 to 15 digits, best in international form (+14155550100)."];
         }
         if (payload.ThreadKey is { Length: > 200 })
         {

@@ -80,7 +80,6 @@ app.MapCalls();
 app.MapWebChatConnector();
 app.MapRealtime();
 app.MapDemo();
-app.MapWebApp();
 
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.SeedAsync();

@@ -140,6 +140,9 @@ public sealed class InboundPipelineTests(AppFixture fixture) : IClassFixture<App
     [InlineData("{\"externalId\":\"a\",\"text\":\"no contact\"}", HttpStatusCode.BadRequest)]
     [InlineData("{\"externalId\":\"a\",\"contact\":{\"externalId\":\"c\"},\"text\":\"\"}", HttpStatusCode.BadRequest)]
     [InlineData("{\"contact\":{\"externalId\":\"c\"},\"text\":\"no id\"}", HttpStatusCode.BadRequest)]
+    // Contact details that are not what they say (the contact was named "not an email" from it).
+    [InlineData("{\"externalId\":\"a\",\"contact\":{\"externalId\":\"c\",\"email\":\"not an email\"},\"text\":\"hi\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"externalId\":\"a\",\"contact\":{\"externalId\":\"c\",\"phone\":\"abc\"},\"text\":\"hi\"}", HttpStatusCode.BadRequest)]
     public async Task Malformed_or_incomplete_bodies_are_400_and_store_nothing(string body, HttpStatusCode expected)
     {
         var channel = await fixture.CreateApiChannelAsync();
@@ -151,6 +154,22 @@ public sealed class InboundPipelineTests(AppFixture fixture) : IClassFixture<App
         Assert.False(string.IsNullOrEmpty(problem!["detail"]?.GetValue<string>()));
         Assert.Equal(0, await fixture.CountAsync("messages"));
         Assert.Equal(0, await fixture.CountAsync("contacts"));
+    }
+
+    [Fact]
+    public async Task A_long_text_is_stored_whole_and_a_typed_phone_is_kept_in_international_form()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var text = string.Concat(Enumerable.Repeat("Длинное письмо клиента. ", 1_500)); // 36,000 characters: was a 400 over 20,000
+        var body = $$"""{"externalId":"long-1","contact":{"externalId":"c-long","email":" ann@example.com ","phone":"+1 (415) 555-0100"},"text":{{System.Text.Json.JsonSerializer.Serialize(text)}}}""";
+
+        var response = await fixture.PostInboundAsync(channel, body);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await using var db = fixture.Db();
+        Assert.Equal(text, await db.ExecuteScalarAsync<string>("select text from messages where external_id like '%long-1'"));
+        var contact = await db.QuerySingleAsync<(string Email, string Phone)>("select email, phone from contacts");
+        Assert.Equal(("ann@example.com", "+14155550100"), contact);
     }
 
     [Fact]

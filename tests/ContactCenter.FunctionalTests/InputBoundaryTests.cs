@@ -167,8 +167,9 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, login.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
-        // No route takes a POST there; the router says so as 405 (the app's deep links take GET on every such path).
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, unknown.StatusCode);
+        Assert.Equal("POST", Assert.Single(wrongMethod.Content.Headers.Allow)); // the path's own methods, not the app's GET/HEAD
+        // No route has that path: 404 whatever the method (the app's deep links are a fallback, not a route).
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         foreach (var response in new[] { wrongType, login, wrongMethod, unknown })
         {
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -179,6 +180,10 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
         var deepLink = await http.GetAsync("/conversations/1");
         Assert.NotEqual(HttpStatusCode.MethodNotAllowed, deepLink.StatusCode);
         Assert.NotEqual(HttpStatusCode.NotFound, deepLink.StatusCode);
+        using var head = new HttpRequestMessage(HttpMethod.Head, "/conversations/1");
+        Assert.Equal(deepLink.StatusCode, (await http.SendAsync(head)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsJsonAsync("/webhooks/no-such-route", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsJsonAsync("/conversations/1", new { })).StatusCode); // app paths: GET and HEAD only
     }
 
     [Theory]

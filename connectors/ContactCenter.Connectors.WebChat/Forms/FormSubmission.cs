@@ -99,19 +99,19 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
                 }
                 continue;
             }
-            var max = field.Type switch { "textarea" => limits.MaxTextLength, "email" => ContactFields.MaxEmailLength, _ => limits.MaxFieldLength };
+            var max = field.Type switch { "textarea" => limits.MaxTextLength, "email" => ContactAddresses.MaxEmailLength, _ => limits.MaxFieldLength };
             string? error = null;
             if (value.Length > max)
             {
                 error = $"{field.Label} is at most {max} characters.";
             }
-            else if (field.Type == "email" && !ContactFields.IsEmail(value))
+            else if (field.Type == "email" && !ContactAddresses.IsEmail(value))
             {
                 error = $"{field.Label} is not a valid email address.";
             }
             else if (field.Type == "phone")
             {
-                var phone = ContactFields.NormalizePhone(value);
+                var phone = ContactAddresses.NormalizePhone(value);
                 error = phone is null ? $"{field.Label} is not a valid phone number." : null;
                 value = phone ?? value;
             }

@@ -19,7 +19,7 @@ public sealed record VisitorDetails(string? Name, string? Email, string? Phone)
         {
             errors["name"] = [$"name is at most {ContactFields.MaxNameLength} characters."];
         }
-        if (cleanEmail is not null && !ContactFields.IsEmail(cleanEmail))
+        if (cleanEmail is not null && !ContactAddresses.IsEmail(cleanEmail))
         {
             errors["email"] = ["email is not a valid email address."];
         }

@@ -201,7 +201,7 @@ public static class WidgetApi
         {
             errors["name"] = [$"name is at most {ContactFields.MaxNameLength} characters."];
         }
-        if (email is not null && !ContactFields.IsEmail(email))
+        if (email is not null && !ContactAddresses.IsEmail(email))
         {
             errors["email"] = ["email is not a valid email address."];
         }

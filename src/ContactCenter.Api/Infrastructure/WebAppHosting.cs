@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
 
@@ -28,37 +27,41 @@ public static class WebAppHosting
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
                 FixedNames.Contains(context.File.Name) ? "no-cache" : "public, max-age=31536000, immutable",
         });
-        return app;
+        return app.UseWebAppFallback();
     }
 
-    public static IEndpointRouteBuilder MapWebApp(this WebApplication app)
+    /// <summary>
+    /// The app's deep links: a GET or HEAD that no route took, of a path that is not a file (no dot in its last segment)
+    /// nor a server path, answers index.html. A middleware after routing, not a catch-all route: a route would take part
+    /// in the router's method matching and turn every unknown path's POST into a 405 "Allow: GET, HEAD". So the router
+    /// alone answers server paths: 415 for a body of the wrong type, 405 with the path's own methods, 404 for an unknown
+    /// path whatever the method; a POST to an app path is 404 as well.
+    /// </summary>
+    private static WebApplication UseWebAppFallback(this WebApplication app)
     {
-        // The app's deep links: any path that is not a file nor a server path, read with GET or HEAD, after every other
-        // route (a fallback). Server paths never get here, so the router answers them itself: 415 for a body of the
-        // wrong type, 405 for a method no route of the path takes (also an unknown path's POST: the router sees this
-        // GET route on every path), 404 for an unknown GET. A catch-all for every method used to turn all into a 404.
-        var pattern = RoutePatternFactory.Parse("{*path:nonfile}", defaults: null, parameterPolicies: new { path = new AppPathConstraint() });
-        app.Map(pattern, (HttpContext http) =>
+        app.Use(async (context, next) =>
         {
+            var request = context.Request;
+            if (context.GetEndpoint() is not null || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                || !IsAppPath(request.Path))
+            {
+                await next(context);
+                return;
+            }
             var index = app.Environment.WebRootFileProvider.GetFileInfo("index.html");
             if (!index.Exists)
             {
-                return Results.Problem("There is nothing here.", statusCode: StatusCodes.Status404NotFound);
+                await Results.Problem("There is nothing here.", statusCode: StatusCodes.Status404NotFound).ExecuteAsync(context);
+                return;
             }
-            http.Response.Headers[HeaderNames.CacheControl] = "no-cache";
-            return Results.Stream(index.CreateReadStream(), "text/html; charset=utf-8");
-        })
-        .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
-        .AllowAnonymous()
-        .ExcludeFromDescription()
-        .Add(endpoint => ((RouteEndpointBuilder)endpoint).Order = int.MaxValue);
+            context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
+            await Results.Stream(index.CreateReadStream(), "text/html; charset=utf-8").ExecuteAsync(context);
+        });
         return app;
     }
 
-    /// <summary>A path of the browser app: none of the server's own prefixes.</summary>
-    private sealed class AppPathConstraint : IRouteConstraint
-    {
-        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
-            httpContext is null || !ServerPrefixes.Any(p => httpContext.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
-    }
+    /// <summary>A path of the browser app: none of the server's own prefixes, and not a file's (no dot in the last segment).</summary>
+    private static bool IsAppPath(PathString path) =>
+        !ServerPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
+        && !(path.Value ?? "").Split('/')[^1].Contains('.', StringComparison.Ordinal);
 }

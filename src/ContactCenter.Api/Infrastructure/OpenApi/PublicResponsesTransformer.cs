@@ -7,7 +7,8 @@ namespace ContactCenter.Api.Infrastructure.OpenApi;
 /// <summary>
 /// The refusals of the public routes, which check their callers themselves and so leave no metadata: a rate-limited
 /// route answers 429; a provider's webhook (and the api channel's inbound route) 401 for a missing or wrong signature or
-/// secret, 403 for a disabled channel or another account, 413 for a body over the limit, 415 for a body of another type; the web-chat widget's routes 401
+/// secret, 403 for a disabled channel or another account, 413 for a body over the limit, 415 for a body Twilio would not send
+/// or JSON in a charset the server cannot decode (the JSON webhooks do not check the declared type); the web-chat widget's routes 401
 /// without a valid visitor token, 403 from a site not allowed or for a disabled channel, 429 over the visitor's budget.
 /// </summary>
 public sealed class PublicResponsesTransformer : IOpenApiOperationTransformer
@@ -28,7 +29,9 @@ public sealed class PublicResponsesTransformer : IOpenApiOperationTransformer
             if (description.HttpMethod == HttpMethods.Post)
             {
                 await ProblemResponse.AddAsync(operation, context, StatusCodes.Status413PayloadTooLarge, "The body is over the size limit.", cancellationToken);
-                await ProblemResponse.AddAsync(operation, context, StatusCodes.Status415UnsupportedMediaType, "The body is not of the type the provider sends.", cancellationToken);
+                await ProblemResponse.AddAsync(operation, context, StatusCodes.Status415UnsupportedMediaType,
+                    "Twilio's webhooks: the body is not a form. Any webhook: a JSON body in a charset the server cannot decode. (The api channel, "
+                    + "Telegram, WhatsApp and VK read the body as JSON whatever its declared type.)", cancellationToken);
             }
         }
         if (widget)
