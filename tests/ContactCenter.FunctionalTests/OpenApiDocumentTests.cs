@@ -21,7 +21,6 @@ public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFix
     private static readonly Dictionary<string, string> Excluded = new()
     {
         ["/hubs/"] = "SignalR hubs (negotiate and the connection): their contract is the typed hub client, not REST",
-        ["{*path:nonfile}"] = "the web app's deep-link fallback serves index.html",
         ["/openapi/{documentName}.json"] = "the document itself",
     };
 

@@ -52,8 +52,7 @@ public static class RouteMatrix
         Row("*", "/health/live", Public, _ => Url("/health/live")),
         Row("*", "/health/ready", Public, _ => Url("/health/ready")),
         Row("GET", "/openapi/{documentName}.json", Public, _ => Url("/openapi/v1.json"), "public metadata: the OpenAPI document"),
-        Row("GET", "{*path:nonfile}", Public, _ => Url("/inbox/deep-link"), "the web app's deep links"),
-        Row("HEAD", "{*path:nonfile}", Public, _ => Task.FromResult(new Call("/inbox/deep-link", Method: "HEAD")), "the web app's deep links"),
+        // The web app's deep links are not a route (a fallback middleware after routing, WebAppHosting): InputBoundaryTests.
 
         // ---- the hubs' HTTP routes (the hub's methods have their own table, HubMatrix) -----------------------
         Row("*", "/hubs/inbox/negotiate", Signed, _ => Task.FromResult(new Call("/hubs/inbox/negotiate?negotiateVersion=1", Method: "POST"))),
