@@ -54,4 +54,25 @@ public sealed class SecretsInLogsTests(VerboseLogFixture fixture) : IClassFixtur
             Assert.DoesNotContain(secret, logs);
         }
     }
+
+    [Fact]
+    public async Task A_hub_call_refused_to_a_signed_in_user_is_not_an_error_in_the_log()
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Refusals " + Guid.NewGuid().ToString("N")[..6]);
+        var outsider = await fixture.CreateUserAsync("refused-" + Guid.NewGuid().ToString("N")[..8], "manager");
+        var conversation = (await fixture.IngestAsync(channel, "r-" + Guid.NewGuid().ToString("N")[..8], "cust", "hello"))["conversationId"]!.GetValue<long>();
+        await using var hub = await fixture.ConnectHubAsync(outsider.Token);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync("MarkRead", conversation, (long?)null));
+            Assert.Contains("no such conversation", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Each refusal was logged, at Debug (the filter saw it), and none as an error (SignalR's own Error with a stack trace).
+        var lines = fixture.Logs.Lines.ToList();
+        Assert.True(lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("Hub method MarkRead refused", StringComparison.Ordinal)) >= 3,
+            "the refusals are logged at Debug");
+        Assert.DoesNotContain(lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("MarkRead", StringComparison.Ordinal));
+    }
 }

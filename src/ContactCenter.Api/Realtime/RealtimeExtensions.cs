@@ -8,8 +8,13 @@ public static class RealtimeExtensions
     /// <summary>SignalR with camelCase JSON; with ConnectionStrings:Redis set, the Redis backplane carries pushes between nodes.</summary>
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
+        builder.Services.AddSignalR(o =>
+            {
+                o.EnableDetailedErrors = builder.Environment.IsDevelopment();
+                o.AddFilter<HubRefusalLogging>();
+            })
             .AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
+        builder.Logging.AddFilter(HubRefusalLogging.Category, LogLevel.None);
         if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
             // The backplane publishes through the app's shared Redis connection (see ResilientHubLifetimeManager).
