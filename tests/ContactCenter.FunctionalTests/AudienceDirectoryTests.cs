@@ -80,6 +80,39 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_hand_over_that_waited_for_another_tells_the_viewer_the_other_one_added_to_drop_it()
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Double hand-over " + Guid.NewGuid().ToString("N")[..6]);
+        var anna = await fixture.CreateUserAsync("dh-anna-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var boris = await fixture.CreateUserAsync("dh-boris-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var id = (await fixture.IngestAsync(channel, "dh-1", "dh-cust", "hello"))["conversationId"]!.GetValue<long>();
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        (await admin.PostAsJsonAsync($"/api/conversations/{id}/assign", new { userId = anna.Id })).EnsureSuccessStatusCode();
+        await using var borisHub = await fixture.ConnectHubAsync(boris.Token);
+        var borisHeard = new HubRecorder(borisHub);
+
+        // A first hand-over (to Boris) holds the row while a second one (back to Anna) comes in and waits for it.
+        await using var first = fixture.Db();
+        await first.OpenAsync();
+        await using var firstTx = await first.BeginTransactionAsync();
+        await first.ExecuteAsync("update conversations set assignee_id = @boris where id = @id", new { boris = boris.Id, id }, firstTx);
+        var second = admin.PostAsJsonAsync($"/api/conversations/{id}/assign", new { userId = anna.Id });
+        await HttpJson.EventuallyAsync(async () =>
+        {
+            await using var db = fixture.Db();
+            return await db.ExecuteScalarAsync<long>("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()") > 0;
+        }, "the second hand-over waits for the first");
+        await firstTx.CommitAsync();
+        (await second).EnsureSuccessStatusCode();
+
+        // Boris saw it between the two: the second one's former viewers include him, so he is told to drop it.
+        var removed = await borisHeard.WaitForAsync("conversationRemoved", r => r.Id() == id);
+        Assert.Equal(anna.Id, removed["assignee"]!.Id());
+        using var borisHttp = fixture.App.Http(boris.Token);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await borisHttp.GetAsync($"/api/conversations/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Both_nodes_copies_give_the_sql_rules_audience_after_every_change_made_elsewhere()
     {
         var channels = new[]

@@ -62,12 +62,13 @@ public sealed class ConversationActions(
                 return (ChangeError.Invalid, "That user is not a member of the conversation's channel.");
             }
         }
-        var before = await notifier.AudienceAsync(conversationId, ct);
         var now = clock.GetUtcNow();
         var crmChanges = new Crm.CrmChanges();
         List<Notifications.CreatedNotification> assigned = [];
+        IReadOnlyList<long> before;
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            before = await FormerViewers.LockAndReadAsync(notifier, connection, tx, conversationId, ct);
             // A manager changes only what is theirs or still free: of two managers taking one conversation, one wins.
             var changed = await connection.ExecuteAsync(new CommandDefinition("""
                 update conversations set assignee_id = @userId, assigned_at = case when @userId::bigint is null then null else @now end, updated_at = @now
@@ -112,14 +113,15 @@ public sealed class ConversationActions(
             where id = @conversationId
             returning assignee_id
             """;
-        var before = await notifier.AudienceAsync(conversationId, ct);
         var now = clock.GetUtcNow();
+        IReadOnlyList<long> before;
         long? assignee;
         var newlyResolved = false;
         long? unsnoozeNote = null;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            before = await FormerViewers.LockAndReadAsync(notifier, connection, tx, conversationId, ct);
             var state = await responseTimes.LockAsync(connection, tx, conversationId, ct);
             var lifecycle = new ConversationLifecycle(state.Status);
             assignee = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { conversationId, status, now }, tx, cancellationToken: ct));

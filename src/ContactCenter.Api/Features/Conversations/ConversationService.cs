@@ -93,14 +93,15 @@ public sealed class ConversationService(
                 }
             }
         }
-        var before = await notifier.AudienceAsync(conversationId, ct);
         var now = clock.GetUtcNow();
+        IReadOnlyList<long> before;
         long id;
         var crmChanges = new Crm.CrmChanges();
         Notifications.Mentions.Applied? mention = null;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            before = await FormerViewers.LockAndReadAsync(notifier, connection, tx, conversationId, ct);
             var state = isPrivate || automated ? null : await responseTimes.LockAsync(connection, tx, conversationId, ct);
             var written = await MessageWriter.WriteAsync(connection, tx, new NewMessage(conversationId, isPrivate, text, now)
             {
