@@ -218,4 +218,25 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("charset", await reply.ProblemAsync(HttpStatusCode.UnsupportedMediaType), StringComparison.Ordinal);
         Assert.Equal(before, await fixture.CountAsync("messages"));
     }
+
+    [Theory]
+    [InlineData("application/json; charset=\"UTF-8\"")] // quoted, as RFC 9110 allows
+    [InlineData("application/json; charset=utf8")] // a common spelling .NET does not know
+    [InlineData("application/json;charset=UTF-8")]
+    public async Task A_json_body_in_utf8_however_the_charset_is_spelled_is_read(string contentType)
+    {
+        var channel = await fixture.CreateApiChannelAsync("http://127.0.0.1:9/cb");
+        var login = new StringContent("{\"email\":\"nobody@test.local\",\"password\":\"wrong-password\"}", Encoding.UTF8);
+        login.Headers.Remove("Content-Type");
+        login.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var bytes = Encoding.UTF8.GetBytes(AppFixture.InboundBody("cs-ok-" + Guid.NewGuid().ToString("N")[..8], "cust", "Привет"));
+        using var inbound = new ByteArrayContent(bytes);
+        inbound.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/inbound/{channel.Id}") { Content = inbound };
+        request.Headers.TryAddWithoutValidation(ContactCenter.Connectors.Api.ApiSignature.Header, ContactCenter.Connectors.Api.ApiSignature.Compute(channel.Secret, bytes));
+
+        // The JSON binder read it (wrong credentials, not 415 or 500), and the raw webhook stored it.
+        await (await fixture.App.Http().PostAsync("/api/auth/login", login)).ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.App.Http().SendAsync(request)).StatusCode);
+    }
 }

@@ -74,6 +74,31 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
 public static class RequestLimits
 {
     /// <summary>
+    /// The body's charset without quotes ("" when none is given; `utf8` as "utf-8"); null when no encoding of that name is
+    /// known (ASP.NET's JSON binder would throw on it: a 500).
+    /// </summary>
+    private static string? CharsetOf(MediaTypeHeaderValue mediaType)
+    {
+        if (!mediaType.Charset.HasValue)
+        {
+            return "";
+        }
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).ToString();
+        if (charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            return "utf-8";
+        }
+        try
+        {
+            return charset.Length > 0 && System.Text.Encoding.GetEncoding(charset) is not null ? charset : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// JSON bodies are capped at 1 MB: a declared larger body is refused before it is read, a chunked one while it is read.
     /// A JSON body in a charset this server cannot decode (unknown, empty), or whose content type does not parse, is 415
     /// before any route reads it: the routes that bind JSON would throw on it (a 500), and the ones that read it raw would guess.
@@ -81,11 +106,20 @@ public static class RequestLimits
     public static IApplicationBuilder UseJsonBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        if (request.ContentType is { } json && json.Contains("json", StringComparison.OrdinalIgnoreCase)
-            && (!MediaTypeHeaderValue.TryParse(json, out var mediaType) || (mediaType.Charset.HasValue && mediaType.Encoding is null)))
+        if (request.ContentType is { } json && json.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
-            throw new BadHttpRequestException("The body's content type or its charset is not one this server reads; send application/json in UTF-8.",
-                StatusCodes.Status415UnsupportedMediaType);
+            if (!MediaTypeHeaderValue.TryParse(json, out var mediaType) || CharsetOf(mediaType) is not { } charset)
+            {
+                throw new BadHttpRequestException("The body's content type or its charset is not one this server reads; send application/json in UTF-8.",
+                    StatusCodes.Status415UnsupportedMediaType);
+            }
+            if (charset.Length > 0 && charset != mediaType.Charset.ToString())
+            {
+                // Quoted (`charset="utf-8"`, RFC 9110 allows it) or a spelling .NET does not know (`utf8`): said plainly,
+                // the way every reader of the body (the JSON binder, the webhooks' raw reads) understands it.
+                mediaType.Charset = charset;
+                request.ContentType = mediaType.ToString();
+            }
         }
         if (request.ContentType is { } type && (type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains("x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)))
         {
