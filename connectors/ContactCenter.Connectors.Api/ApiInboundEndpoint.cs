@@ -61,7 +61,9 @@ public static class ApiInboundEndpoint
             return TypedResults.ValidationProblem(errors, detail: "Some fields are not valid.");
         }
         var contact = payload!.Contact!;
-        var phone = string.IsNullOrWhiteSpace(contact.Phone) ? null : ContactAddresses.NormalizePhone(contact.Phone.Trim());
+        // In international form when it is a valid international number; any other phone (a national number, one with an
+        // extension) as the integrator's system wrote it: the api channel does not guess a country.
+        var phone = string.IsNullOrWhiteSpace(contact.Phone) ? null : E164.NormalizeValid(contact.Phone) ?? contact.Phone.Trim();
         var email = string.IsNullOrWhiteSpace(contact.Email) ? null : contact.Email.Trim();
         var message = new InboundMessage(channelId, payload.ExternalId!, payload.ThreadKey,
             new SenderIdentity(contact.ExternalId!, contact.Name, email, phone),
@@ -95,9 +97,9 @@ public static class ApiInboundEndpoint
         {
             errors["contact.email"] = ["contact.email must be an email address, like anna@example.com."];
         }
-        if (payload.Contact?.Phone is { } phone && !string.IsNullOrWhiteSpace(phone) && ContactAddresses.NormalizePhone(phone.Trim()) is null)
+        if (payload.Contact?.Phone is { } phone && !string.IsNullOrWhiteSpace(phone) && phone.Count(char.IsAsciiDigit) is < 7 or > 20)
         {
-            errors["contact.phone"] = ["contact.phone must be a phone number of 7 to 15 digits, best in international form (+14155550100)."];
+            errors["contact.phone"] = ["contact.phone must be a phone number (7 to 20 digits), best in international form (+14155550100)."];
         }
         if (payload.ThreadKey is { Length: > 200 })
         {

@@ -161,7 +161,7 @@ public sealed class InboundPipelineTests(AppFixture fixture) : IClassFixture<App
     {
         var channel = await fixture.CreateApiChannelAsync();
         var text = string.Concat(Enumerable.Repeat("Длинное письмо клиента. ", 1_500)); // 36,000 characters: was a 400 over 20,000
-        var body = $$"""{"externalId":"long-1","contact":{"externalId":"c-long","email":" ann@example.com ","phone":"+1 (415) 555-0100"},"text":{{System.Text.Json.JsonSerializer.Serialize(text)}}}""";
+        var body = $$"""{"externalId":"long-1","contact":{"externalId":"c-long","email":" ann@example.com ","phone":"+7 (916) 123-45-67"},"text":{{System.Text.Json.JsonSerializer.Serialize(text)}}}""";
 
         var response = await fixture.PostInboundAsync(channel, body);
 
@@ -169,7 +169,12 @@ public sealed class InboundPipelineTests(AppFixture fixture) : IClassFixture<App
         await using var db = fixture.Db();
         Assert.Equal(text, await db.ExecuteScalarAsync<string>("select text from messages where external_id like '%long-1'"));
         var contact = await db.QuerySingleAsync<(string Email, string Phone)>("select email, phone from contacts");
-        Assert.Equal(("ann@example.com", "+14155550100"), contact);
+        Assert.Equal(("ann@example.com", "+79161234567"), contact);
+
+        // A national number (no country to read it by) is kept as the integrator's system wrote it, not refused.
+        var national = """{"externalId":"long-2","contact":{"externalId":"c-national","phone":"8 (916) 765-43-21 доб. 12"},"text":"hi"}""";
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.PostInboundAsync(channel, national)).StatusCode);
+        Assert.Equal("8 (916) 765-43-21 доб. 12", await db.ExecuteScalarAsync<string>("select phone from contacts where phone like '8 %'"));
     }
 
     [Fact]

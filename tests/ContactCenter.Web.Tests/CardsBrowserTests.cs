@@ -66,7 +66,7 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "Business card " + Suffix })).ToBeVisibleAsync();
         var leadId = long.Parse(Page.Url.Split('/')[^1], CultureInfo.InvariantCulture);
         await card.GetByLabel("Status").SelectOptionAsync(new SelectOptionValue { Label = "Processed" });
-        await Expect(card.GetByTestId("lead-state")).ToHaveTextAsync("in_work");
+        await Expect(card.GetByTestId("lead-state")).ToHaveTextAsync("in work");
         var lead = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/leads/{leadId}"))!;
         Assert.Equal("Processed", lead["leadStatus"]!["name"]!.GetValue<string>());
         Assert.Equal(manager.Id, lead["assignee"]!["id"]!.GetValue<long>());
@@ -132,7 +132,7 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Expect(card.GetByTestId("stage-bar")).ToBeVisibleAsync();
             await Expect(card.GetByTestId("product-line")).ToHaveCountAsync(1);
             await Expect(card.GetByTestId("deal-amount")).ToContainTextAsync("1,145");
-            await Expect(card.GetByTestId("card-source")).ToContainTextAsync("api");
+            await Expect(card.GetByTestId("card-source")).ToContainTextAsync("API integration");
             await Expect(card.Locator(".card-thread")).ToContainTextAsync("forty very particular");
             var widths = await phone.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
             Assert.True(widths[0] <= widths[1], $"the deal card scrolls sideways at 390 px ({widths[0]} > {widths[1]})");

@@ -54,6 +54,9 @@ public sealed class RoutingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var missing = Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Такой страницы нет" });
         await Expect(missing).ToBeVisibleAsync();
         await Expect(missing).ToBeInViewportAsync();
+        var left = (await missing.BoundingBoxAsync())!.X;
+        var text = (await missing.Locator("p").First.BoundingBoxAsync())!.X;
+        Assert.True(text - left >= 8 || left >= 8, $"the notice sits against the screen's edge (section at {left}, text at {text})");
         Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"), "the missing-page notice scrolls sideways at 390x844");
         await missing.GetByRole(AriaRole.Link, new() { Name = "Перейти во входящие" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/inbox$"));

@@ -6,6 +6,7 @@ import { catalogName } from '../components/cards/cardTypes';
 import { ContactConversations } from '../components/cards/ContactConversations';
 import { SourceLine } from '../components/cards/SourceLine';
 import { ContactProfile } from '../components/ContactProfile';
+import { labelOf } from '../strings';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { body, client, optionalId } from '../api/client';
@@ -59,7 +60,7 @@ export function LeadCardPage({ id }: { id: string }) {
         <>
           <header className="card-head">
             <h1>{l.title}</h1>
-            <span className="pill" data-testid="lead-state">{l.status}</span>
+            <span className="pill" data-testid="lead-state">{labelOf(t, 'leadStatus_', l.status)}</span>
           </header>
           {error && <p className="error" role="alert">{error}</p>}
           <div className="card-grid">

@@ -153,7 +153,7 @@ function LinkBanner() {
 function PageMissing() {
   const { t } = useI18n();
   return (
-    <section className="page-missing" role="status">
+    <section className="page page-missing" role="status">
       <p>{t('pageMissing')}</p>
       <p><NavLink to="/inbox">{t('pageMissingBack')}</NavLink></p>
     </section>
