@@ -15,9 +15,19 @@ source scripts/lib.sh
 
 SOLUTION=ContactCenter.sln
 [ -f "$SOLUTION" ] || [ ! -f ContactCenter.slnx ] || SOLUTION=ContactCenter.slnx
-# CC_TEST_PG_PORT / CC_TEST_REDIS_PORT let two checkouts run their suites side by side.
-PG_PORT=${CC_TEST_PG_PORT:-55433}
-REDIS_PORT=${CC_TEST_REDIS_PORT:-56380}
+# The first port from $1 that no socket uses. Both defaults lie in the kernel's ephemeral range (32768-60999), where any
+# client socket may hold a port for a while: twice a run failed with "redis did not start on port 56380" right after
+# another suite had ended. Without ss(8) the port is taken as it is.
+free_port() {
+  local p=$1
+  if command -v ss >/dev/null 2>&1; then
+    while [ -n "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]; do p=$((p + 1)); done
+  fi
+  echo "$p"
+}
+# CC_TEST_PG_PORT / CC_TEST_REDIS_PORT let two checkouts run their suites side by side (taken as given).
+PG_PORT=${CC_TEST_PG_PORT:-$(free_port 55433)}
+REDIS_PORT=${CC_TEST_REDIS_PORT:-$(free_port 56380)}
 
 TEST_ARGS=()
 while [ $# -gt 0 ]; do
