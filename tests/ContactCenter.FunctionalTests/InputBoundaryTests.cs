@@ -197,13 +197,7 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
         var conversation = (await fixture.IngestAsync(channel, "cs-1", "cust", "hello"))["conversationId"]!.GetValue<long>();
         var before = await fixture.CountAsync("messages");
 
-        StringContent Body(string json)
-        {
-            var content = new StringContent(json, Encoding.UTF8);
-            content.Headers.Remove("Content-Type");
-            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-            return content;
-        }
+        StringContent Body(string json) => JsonAs(json, contentType);
         // A route that binds JSON (these were 500s: the binder throws on an unknown charset), an anonymous one, and the
         // api channel's webhook, which reads its body raw.
         var reply = await http.PostAsync($"/api/conversations/{conversation}/messages", Body("{\"text\":\"hi\"}"));
@@ -226,9 +220,7 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
     public async Task A_json_body_in_utf8_however_the_charset_is_spelled_is_read(string contentType)
     {
         var channel = await fixture.CreateApiChannelAsync("http://127.0.0.1:9/cb");
-        var login = new StringContent("{\"email\":\"nobody@test.local\",\"password\":\"wrong-password\"}", Encoding.UTF8);
-        login.Headers.Remove("Content-Type");
-        login.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var login = JsonAs("{\"email\":\"nobody@test.local\",\"password\":\"wrong-password\"}", contentType);
         var bytes = Encoding.UTF8.GetBytes(AppFixture.InboundBody("cs-ok-" + Guid.NewGuid().ToString("N")[..8], "cust", "Привет"));
         using var inbound = new ByteArrayContent(bytes);
         inbound.Headers.TryAddWithoutValidation("Content-Type", contentType);
@@ -238,5 +230,14 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
         // The JSON binder read it (wrong credentials, not 415 or 500), and the raw webhook stored it.
         await (await fixture.App.Http().PostAsync("/api/auth/login", login)).ProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.Accepted, (await fixture.App.Http().SendAsync(request)).StatusCode);
+    }
+
+    /// <summary>A UTF-8 body sent with <paramref name="contentType"/> exactly as written (HttpClient would refuse to parse some).</summary>
+    private static StringContent JsonAs(string json, string contentType)
+    {
+        var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return content;
     }
 }

@@ -121,8 +121,8 @@ public sealed class ConversationActions(
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            before = await FormerViewers.LockAndReadAsync(notifier, connection, tx, conversationId, ct);
             var state = await responseTimes.LockAsync(connection, tx, conversationId, ct);
+            before = await notifier.AudienceAsync(conversationId, ct); // after the row lock (FormerViewers says why)
             var lifecycle = new ConversationLifecycle(state.Status);
             assignee = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { conversationId, status, now }, tx, cancellationToken: ct));
             if (lifecycle.Resolves(status!))

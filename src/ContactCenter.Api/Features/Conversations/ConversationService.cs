@@ -101,8 +101,11 @@ public sealed class ConversationService(
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            before = await FormerViewers.LockAndReadAsync(notifier, connection, tx, conversationId, ct);
             var state = isPrivate || automated ? null : await responseTimes.LockAsync(connection, tx, conversationId, ct);
+            // After the row lock (FormerViewers says why): a reply's own lock where it takes one, else a lock for this alone.
+            before = state is null
+                ? await FormerViewers.LockAndReadAsync(notifier, connection, tx, conversationId, ct)
+                : await notifier.AudienceAsync(conversationId, ct);
             var written = await MessageWriter.WriteAsync(connection, tx, new NewMessage(conversationId, isPrivate, text, now)
             {
                 SenderUserId = automated ? null : me.Id,
