@@ -84,6 +84,14 @@ public sealed class InboxNotifier(
         {
             now = await connection.QuerySingleOrDefaultAsync<RemovalRow>(new CommandDefinition(AssigneeOf, new { conversationId }, cancellationToken: ct));
         }
+        // Read after the change, so a later change may have given it back (two quick hand-overs, A -> B -> A): whoever sees
+        // it now is not told to drop it, or the removal, carrying the newest revision, would hide it for good.
+        var seesItNow = now is null ? [] : await AudienceAsync(conversationId, ct);
+        removed = removed.Where(u => u != now?.AssigneeId && !seesItNow.Contains(u)).ToList();
+        if (removed.Count == 0)
+        {
+            return;
+        }
         var assignee = now?.AssigneeId is { } id ? new UserRef(id, now.AssigneeName ?? "") : null;
         await hub.Clients.Groups(removed.Select(HubGroups.User).ToList())
             .conversationRemoved(new ConversationRef(conversationId, assignee) { Revision = now?.Revision ?? GoneRevision });
