@@ -78,7 +78,7 @@ public static class Queries
             await MeasureAsync(ctx, $"CRM board ({ctx.Size.Deals:N0} deals)", baseUrl, adminToken, Readers, 25, _ => $"/api/pipelines/{seeded.PipelineId}/board");
         }
 
-        await DealList.RunAsync(ctx, baseUrl, managerToken, adminToken, Readers);
+        await DealList.RunAsync(ctx, baseUrl, seeded.Managers, adminToken, Readers);
 
         var to = DateTimeOffset.UtcNow;
         var from = to.AddDays(-365);

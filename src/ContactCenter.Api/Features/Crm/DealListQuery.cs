@@ -37,7 +37,7 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
 
     private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
     {
-        var sql = new ListSql($"select {DealQueries.Columns} from deals d {DealQueries.Joins} where {(me.IsStaff ? "true" : CrmAccess.DealVisibleSet)}", me, "d");
+        var sql = new ListSql($"select {DealQueries.Columns} from deals d {DealQueries.Joins}", "deals d", CrmAccess.DealVisibleSet, me, "d");
         sql.And("d.pipeline_id = @pipelineId", "pipelineId", f.PipelineId);
         sql.And("d.stage_id = @stageId", "stageId", f.StageId);
         sql.And("d.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);

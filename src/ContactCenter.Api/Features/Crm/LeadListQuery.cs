@@ -33,7 +33,7 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
 
     private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
     {
-        var sql = new ListSql($"{LeadQueries.Select} where {(me.IsStaff ? "true" : CrmAccess.LeadVisibleSet)}", me, "l");
+        var sql = new ListSql(LeadQueries.Select, "leads l", CrmAccess.LeadVisibleSet, me, "l");
         sql.And("l.status = @status", "status", f.Status);
         sql.And("l.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);
         if (f.Unassigned)
