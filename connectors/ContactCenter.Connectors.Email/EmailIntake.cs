@@ -17,7 +17,6 @@ internal sealed class EmailIntake(
     IEmailStore store,
     IInboundPipeline pipeline,
     IUnhandledInboundSink unhandled,
-    IChannelDirectory channels,
     EmailOptions options,
     ILogger logger)
 {
@@ -46,7 +45,7 @@ internal sealed class EmailIntake(
             {
                 // Shown once per message: after a reconnect the retries must not hide a later, more precise report.
                 failingUid = uid.Id;
-                await StatusWrites.TryAsync(logger, () => channels.SetStatusErrorAsync(channel.Id,
+                await StatusWrites.TryAsync(logger, () => store.SetImapErrorAsync(channel.Id,
                     $"{MailboxReader.StoreFailurePrefix}the email UID {uid.Id} ({verdict.Message.ExternalId}) could not be stored: {error.Message}; retrying",
                     CancellationToken.None));
             }
@@ -120,13 +119,13 @@ internal sealed class EmailIntake(
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             var problem = $"the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}) nor kept in unhandled_inbound ({ex.Message}); it will be tried again";
-            await StatusWrites.TryAsync(logger, () => channels.SetStatusErrorAsync(channel.Id, MailboxReader.StoreFailurePrefix + problem, CancellationToken.None));
+            await StatusWrites.TryAsync(logger, () => store.SetImapErrorAsync(channel.Id, MailboxReader.StoreFailurePrefix + problem, CancellationToken.None));
             throw new InvalidOperationException(problem, ex);
         }
         failingUid = null;
         logger.LogError("Email channel {ChannelId}: UID {Uid} could not be stored; kept in unhandled_inbound as {ExternalId}", channel.Id, uid.Id, externalId);
         // Stays on the channel until its set-up is checked again: people must look at the parked email.
-        await StatusWrites.TryAsync(logger, () => channels.SetStatusErrorAsync(channel.Id,
+        await StatusWrites.TryAsync(logger, () => store.SetImapErrorAsync(channel.Id,
             $"{MailboxReader.StoreFailurePrefix}the email UID {uid.Id} ({message.ExternalId}) could not be stored ({error.Message}); it was kept with its raw MIME in unhandled_inbound.",
             CancellationToken.None));
     }

@@ -20,7 +20,6 @@ public sealed class EmailReaderService(
     IInboundPipeline pipeline,
     IUnhandledInboundSink unhandled,
     IMessageStatusSink statuses,
-    IChannelDirectory channels,
     IOptions<EmailOptions> options,
     OutboundGuard guard,
     ILoggerFactory loggers) : BackgroundService
@@ -172,7 +171,7 @@ public sealed class EmailReaderService(
             }
             var channel = new ChannelInfo(row.Id, ChannelKinds.Email, "", true, JsonNode.Parse(row.Settings)!.AsObject(), null);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var reader = new MailboxReader(channel, lease, store, pipeline, unhandled, statuses, channels, options.Value, guard, loggers.CreateLogger<MailboxReader>());
+            var reader = new MailboxReader(channel, lease, store, pipeline, unhandled, statuses, options.Value, guard, loggers.CreateLogger<MailboxReader>());
             var task = Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None);
             lock (readers)
             {

@@ -40,4 +40,10 @@ public interface IEmailStore
     /// (<see cref="MailboxReader.StoreFailurePrefix"/>), once it is.
     /// </summary>
     Task ClearImapErrorAsync(long channelId, bool storeFailure, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Shows the reader's own IMAP problem on the channel in place of an earlier IMAP one, keeping what the set-up check or
+    /// a send said about SMTP ("IMAP login failed ... SMTP: cannot connect ..." stays whole but for its IMAP half).
+    /// </summary>
+    Task SetImapErrorAsync(long channelId, string error, CancellationToken cancellationToken);
 }

@@ -21,7 +21,6 @@ public sealed class MailboxReader(
     IInboundPipeline pipeline,
     IUnhandledInboundSink unhandled,
     IMessageStatusSink statuses,
-    IChannelDirectory channels,
     EmailOptions options,
     OutboundGuard guard,
     ILogger logger)
@@ -33,7 +32,7 @@ public sealed class MailboxReader(
     public const string StoreFailurePrefix = "IMAP reader: ";
 
     private readonly EmailSettings settings = EmailSettings.From(channel);
-    private readonly EmailIntake intake = new(channel, store, pipeline, unhandled, channels, options, logger);
+    private readonly EmailIntake intake = new(channel, store, pipeline, unhandled, options, logger);
     private volatile bool changed;
 
     private CancellationTokenSource? idleDone;
@@ -98,7 +97,7 @@ public sealed class MailboxReader(
                 // A login or certificate problem needs the admin now; a network blip may pass by itself.
                 if (failures >= 2 || ex is AuthenticationException || tls is not null)
                 {
-                    await StatusWrites.TryAsync(logger, () => channels.SetStatusErrorAsync(channel.Id, error, CancellationToken.None));
+                    await StatusWrites.TryAsync(logger, () => store.SetImapErrorAsync(channel.Id, error, CancellationToken.None));
                 }
                 try
                 {

@@ -190,6 +190,37 @@ public sealed class MailboxSyncTests(NodesFixture fixture) : IClassFixture<Nodes
     }
 
     [Fact]
+    public async Task The_readers_own_status_writes_replace_only_the_imap_half_of_the_set_up_checks_message()
+    {
+        // A channel no mail reader runs for, so only these writes touch its status.
+        var channelId = (await fixture.CreateApiChannelAsync(name: "Status halves " + Guid.NewGuid().ToString("N")[..6])).Id;
+        var store = fixture.App.Services.GetRequiredService<IEmailStore>();
+        async Task<string?> WithStatusAsync(string? status, Func<Task> write)
+        {
+            await using (var db = fixture.Db())
+            {
+                await db.ExecuteAsync("update channels set status_error = @status where id = @channelId", new { status, channelId });
+            }
+            await write();
+            return await StatusErrorAsync(channelId);
+        }
+        const string smtp = "SMTP login failed for anna at 127.0.0.1:2525: 535 Authentication failed";
+        const string check = "IMAP login failed for anna at 127.0.0.1:1143: no. " + smtp;
+        Assert.Equal("IMAP: cannot connect to 127.0.0.1 " + smtp,
+            await WithStatusAsync(check, () => store.SetImapErrorAsync(channelId, "IMAP: cannot connect to 127.0.0.1", CancellationToken.None)));
+        Assert.Equal("IMAP login failed: no", await WithStatusAsync("IMAP: cannot connect to 127.0.0.1", () => store.SetImapErrorAsync(channelId, "IMAP login failed: no", CancellationToken.None)));
+        Assert.Equal("IMAP login failed: no " + smtp, await WithStatusAsync(smtp, () => store.SetImapErrorAsync(channelId, "IMAP login failed: no", CancellationToken.None)));
+        // Connected again: the IMAP half goes, the SMTP half stays until a send or a new check clears it.
+        Assert.Equal(smtp, await WithStatusAsync(check, () => store.ClearImapErrorAsync(channelId, storeFailure: false, CancellationToken.None)));
+        Assert.Null(await WithStatusAsync("IMAP: cannot connect to 127.0.0.1", () => store.ClearImapErrorAsync(channelId, storeFailure: false, CancellationToken.None)));
+        Assert.Equal(smtp, await WithStatusAsync(smtp, () => store.ClearImapErrorAsync(channelId, storeFailure: false, CancellationToken.None)));
+        // A store failure's report is cleared only by the store's own success.
+        var parked = MailboxReader.StoreFailurePrefix + "the email UID 7 could not be stored";
+        Assert.Equal(parked, await WithStatusAsync(parked, () => store.ClearImapErrorAsync(channelId, storeFailure: false, CancellationToken.None)));
+        Assert.Null(await WithStatusAsync(parked, () => store.ClearImapErrorAsync(channelId, storeFailure: true, CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task The_set_up_check_shows_a_clear_error_when_a_login_fails()
     {
         var (_, wrong) = await fixture.CreateMailboxChannelAsync(password: "not-the-password");

@@ -96,6 +96,19 @@ public sealed class StoreFailureTests(EmailFixture fixture) : IClassFixture<Emai
         Assert.Contains("kept with its raw MIME in unhandled_inbound", await StatusErrorAsync(mailbox.ChannelId), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_readers_own_login_failure_keeps_the_set_up_checks_smtp_half()
+    {
+        var (_, wrong) = await fixture.CreateMailboxChannelAsync(password: "not-the-password", waitForReader: false);
+        var channelId = wrong["id"]!.GetValue<long>();
+        Assert.StartsWith("IMAP login failed for", wrong["statusError"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The reader then fails its own IMAP login and says so in its words: the SMTP half of the check stays beside it (it
+        // was overwritten, and the admin no longer saw that the SMTP password was wrong too).
+        await fixture.WaitUntilAsync(async () => (await StatusErrorAsync(channelId))?.StartsWith("IMAP login failed: ", StringComparison.Ordinal) == true,
+            "the reader reports its own IMAP login failure");
+        Assert.Contains("SMTP login failed for", await StatusErrorAsync(channelId), StringComparison.Ordinal);
+    }
+
     private async Task<string?> StatusErrorAsync(long channelId)
     {
         await using var db = fixture.Db();

@@ -111,12 +111,23 @@ public sealed class EmailStore(NpgsqlDataSource db) : IEmailStore
     /// Clears a status error the reader set itself (errors of the set-up check about SMTP stay): connection errors on
     /// connect; with <paramref name="storeFailure"/>, the report of an email that could not be stored, once it is.
     /// </summary>
+    /// <summary>The SMTP part of a channel's status error (the set-up check joins "IMAP ..." and "SMTP ..." with a space), or null.</summary>
+    private const string SmtpPart = "substring(status_error from '(?:^| )(SMTP[: ].*)$')";
+
     public async Task ClearImapErrorAsync(long channelId, bool storeFailure, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            update channels set status_error = null
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            update channels set status_error = {SmtpPart}
             where id = @channelId and status_error like 'IMAP%' and (status_error like @prefix) = @storeFailure
             """, new { channelId, prefix = MailboxReader.StoreFailurePrefix + "%", storeFailure }, cancellationToken: ct));
+    }
+
+    public async Task SetImapErrorAsync(long channelId, string error, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            update channels set status_error = @error || coalesce(' ' || {SmtpPart}, '') where id = @channelId
+            """, new { channelId, error }, cancellationToken: ct));
     }
 }
