@@ -157,7 +157,7 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
             {
                 return CrmResult<CompanyDto>.Invalid(key, $"{key} is at most {max} characters.");
             }
-            if (key == "email" && text is not null && !ContactProfileService.IsEmail(text))
+            if (key == "email" && text is not null && !Core.ContactAddresses.IsEmail(text))
             {
                 return CrmResult<CompanyDto>.Invalid("email", "email must be an address like name@example.com (empty clears it).");
             }

@@ -44,7 +44,7 @@ public sealed class ContactDirectory(NpgsqlDataSource db, ContactProfileService 
             return CrmResult<ContactProfile>.Invalid("name", "A name of 1 to 200 characters is required.");
         }
         var email = string.IsNullOrWhiteSpace(r.Email) ? null : r.Email.Trim();
-        if (email is not null && !ContactProfileService.IsEmail(email))
+        if (email is not null && !Core.ContactAddresses.IsEmail(email))
         {
             return CrmResult<ContactProfile>.Invalid("email", "email must be an address like name@example.com.");
         }

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
@@ -20,7 +19,6 @@ namespace ContactCenter.Api.Features.Contacts;
 public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inbox, TimeProvider clock, ILogger<ContactProfileService> logger)
 {
     private const int MaxName = 200;
-    private const int MaxEmail = 254;
 
     public async Task<ContactProfile?> GetAsync(CurrentUser me, long id, CancellationToken ct)
     {
@@ -97,7 +95,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             return CrmResult<ContactProfile>.Invalid("name", $"A name of 1 to {MaxName} characters is required.");
         }
         email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
-        if (email is not null && !IsEmail(email))
+        if (email is not null && !Core.ContactAddresses.IsEmail(email))
         {
             return CrmResult<ContactProfile>.Invalid("email", "email must be an address like name@example.com (empty clears it).");
         }
@@ -175,8 +173,4 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
         value = node.GetValue<string>();
         return null;
     }
-
-    internal static bool IsEmail(string email) =>
-        email.Length <= MaxEmail && !email.Any(char.IsWhiteSpace) && email.IndexOf('@') is > 0 and var at && at < email.Length - 1
-        && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email;
 }

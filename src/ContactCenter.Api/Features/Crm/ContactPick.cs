@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using ContactCenter.Api.Auth;
 using Dapper;
 using Npgsql;
@@ -26,7 +25,7 @@ public static class ContactPick
         {
             return CrmResult<object>.Invalid("contact.name", "The name is at most 200 characters.");
         }
-        if (!string.IsNullOrWhiteSpace(c.Email) && !IsEmail(c.Email.Trim()))
+        if (!string.IsNullOrWhiteSpace(c.Email) && !Core.ContactAddresses.IsEmail(c.Email.Trim()))
         {
             return CrmResult<object>.Invalid("contact.email", "email must be an address like name@example.com.");
         }
@@ -62,8 +61,4 @@ public static class ContactPick
             }, tx, cancellationToken: ct));
         return CrmResult<long?>.Ok(id);
     }
-
-    private static bool IsEmail(string email) =>
-        email.Length <= 254 && !email.Any(char.IsWhiteSpace) && email.IndexOf('@') is > 0 and var at && at < email.Length - 1
-        && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email;
 }

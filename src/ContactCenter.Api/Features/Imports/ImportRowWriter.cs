@@ -46,7 +46,7 @@ public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOn
             return ImportRowResult.Refused($"The name is longer than {MaxName} characters.");
         }
         var email = emailText?.ToLowerInvariant();
-        if (email is not null && !ContactProfileService.IsEmail(email))
+        if (email is not null && !Core.ContactAddresses.IsEmail(email))
         {
             return ImportRowResult.Refused($"\"{Clip(emailText!)}\" is not an email address.");
         }
