@@ -112,9 +112,11 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Phone card " + Suffix);
         var manager = await Fx.CreateUserAsync("phonecard" + Suffix, "manager", channel.Id);
-        var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "A long message about forty very particular ergonomic chairs", "Dora Longname-Customer");
+        var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "A long message about forty very particular ergonomic chairs", "Dora Longname-Customer Konstantinopolskaya-Vasilyeva");
         var conversationId = ingested["conversationId"]!.GetValue<long>();
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{conversationId}/assign", new { userId = manager.Id });
+        // A reply: its meta line has the manager's long name, the time and the delivery ticks side by side.
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{conversationId}/messages", new { text = "We have them in stock." });
         var leadId = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{conversationId}"))!["leadId"]!.GetValue<long>();
         var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/leads/{leadId}/convert", new { amount = 1234.5m }))!["dealId"]!.GetValue<long>();
         await Fx.ApiAsync(manager.Token, HttpMethod.Patch, $"/api/deals/{dealId}", new
@@ -137,6 +139,17 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             var widths = await phone.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
             Assert.True(widths[0] <= widths[1], $"the deal card scrolls sideways at 390 px ({widths[0]} > {widths[1]})");
             await phone.ScreenshotAsync(new() { Path = Path.Combine(WebAppFixture.ArtifactsDir, "deal-card-390.png"), FullPage = true });
+
+            // In Russian each message's time stays on one line in the narrow bubble (it broke into "22:3" / "3").
+            await phone.EvaluateAsync("() => localStorage.setItem('cc.lang', 'ru')");
+            await phone.ReloadAsync();
+            await Expect(card.Locator(".card-thread")).ToContainTextAsync("forty very particular");
+            await Expect(card.Locator(".card-thread .message.outbound")).ToHaveCountAsync(1);
+            var times = await card.Locator(".card-thread .message .meta time").EvaluateAllAsync<double[]>(
+                "els => els.map(e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).fontSize))");
+            Assert.NotEmpty(times);
+            Assert.All(times, lines => Assert.True(lines < 2, $"a message's time wraps in the card's thread at 390 px in Russian ({lines:0.0} font sizes high)"));
+            await card.Locator(".card-thread").ScreenshotAsync(new() { Path = Path.Combine(WebAppFixture.ArtifactsDir, "deal-card-thread-390-ru.png") });
         }
         finally
         {

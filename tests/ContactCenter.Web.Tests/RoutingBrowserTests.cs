@@ -61,4 +61,24 @@ public sealed class RoutingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await missing.GetByRole(AriaRole.Link, new() { Name = "Перейти во входящие" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/inbox$"));
     }
+
+    [Fact]
+    public async Task A_tab_or_sub_path_that_does_not_exist_says_so_instead_of_showing_another_page()
+    {
+        var admin = await Fx.CreateUserAsync("tabs" + Suffix, "admin");
+        await Fx.OpenSignedInAsync(Page, admin.Email);
+        var missing = Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "There is no such page" });
+        foreach (var path in new[] { "/admin/nope", "/reports/nope", "/settings/nope", "/supervisor/nope", "/deals/list/nope" })
+        {
+            await Page.GotoAsync(Fx.BaseUrl + path);
+            await Expect(missing).ToBeVisibleAsync();
+            await Expect(Page.GetByRole(AriaRole.Tab)).ToHaveCountAsync(0);
+        }
+        // The real tabs still open by their address.
+        await Page.GotoAsync(Fx.BaseUrl + "/admin/users");
+        await Expect(Page.GetByRole(AriaRole.Tab, new() { Name = "Users" })).ToHaveAttributeAsync("aria-selected", "true");
+        await Page.GotoAsync(Fx.BaseUrl + "/reports/sales");
+        await Expect(Page.Locator("[role=tab][data-tab=sales]")).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(missing).ToHaveCountAsync(0);
+    }
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ResourceStatus } from '../components/Status';
+import { PageMissing } from '../components/PageMissing';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { describeError } from '../lib/errors';
@@ -21,6 +22,8 @@ export function AdminPage() {
   const navigate = useNavigate();
   const asked = useParams().tab as Tab | undefined;
   const tab: Tab = asked && tabs.includes(asked) ? asked : 'channels';
+  // A tab that does not exist (/admin/nope): said so, not the first tab under a wrong address.
+  if (asked && !tabs.includes(asked)) return <PageMissing />;
   return (
     <div className="page admin">
       <div className="page-head"><h1>{t('admin')}</h1></div>

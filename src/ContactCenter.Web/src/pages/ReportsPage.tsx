@@ -6,6 +6,7 @@ import { SalesTab } from '../components/reports/SalesTab';
 import { SpeedTab } from '../components/reports/SpeedTab';
 import { PeriodPicker } from '../components/reports/ReportBits';
 import '../components/reports/reports.css';
+import { PageMissing } from '../components/PageMissing';
 import { useI18n } from '../i18n';
 import { defaultPeriod, type Period } from '../lib/reports';
 import { useNavigate, useParams } from 'react-router';
@@ -22,6 +23,8 @@ export function ReportsPage() {
   const tab: Tab = asked && tabs.includes(asked) ? asked : 'funnel';
   // One period for every tab but the plan (which is per month).
   const [period, setPeriod] = useState<Period>(defaultPeriod);
+  // A tab that does not exist (/admin/nope): said so, not the first tab under a wrong address.
+  if (asked && !tabs.includes(asked)) return <PageMissing />;
   return (
     <div className="page reports">
       <div className="page-head"><h1>{t('reports')}</h1></div>

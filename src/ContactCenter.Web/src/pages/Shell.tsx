@@ -3,6 +3,7 @@ import { Navigate, NavLink, Route, Routes, useLocation, useParams } from 'react-
 import { AccountMenu } from '../components/AccountMenu';
 import { LanguagePicker } from '../components/LanguagePicker';
 import { NotificationBell } from '../components/NotificationBell';
+import { PageMissing } from '../components/PageMissing';
 import { PresencePicker } from '../components/PresencePicker';
 import { MenuButton, useMenu } from '../components/MenuButton';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
@@ -40,10 +41,11 @@ export function Shell() {
   const [help, setHelp] = useState(false);
   useShortcuts(useCallback(() => setHelp(true), []));
 
-  // The total unread count in the tab title, so a manager sees it from another tab.
+  // The total unread count in the tab title, so a manager sees it from another tab; signed out (the shell gone), the plain name.
   useEffect(() => {
     const n = counters?.unreadConversations ?? 0;
     document.title = n > 0 ? `(${n}) ${t('appName')}` : t('appName');
+    return () => { document.title = t('appName'); };
   }, [counters?.unreadConversations, t]);
 
   const nav = [
@@ -99,18 +101,18 @@ export function Shell() {
           <Route path="inbox/:id?" element={<InboxPage />} />
           <Route path="search" element={<SearchPage />} />
           <Route path="deals" element={<DealsPage />} />
-          <Route path="deals/list/*" element={<DealListPage />} />
-          <Route path="deals/:id/*" element={<Keyed render={(id) => <DealCardPage key={id} id={id} />} />} />
+          <Route path="deals/list" element={<DealListPage />} />
+          <Route path="deals/:id" element={<Keyed render={(id) => <DealCardPage key={id} id={id} />} />} />
           <Route path="leads" element={<LeadListPage />} />
-          <Route path="leads/:id/*" element={<Keyed render={(id) => <LeadCardPage key={id} id={id} />} />} />
+          <Route path="leads/:id" element={<Keyed render={(id) => <LeadCardPage key={id} id={id} />} />} />
           <Route path="contacts/:id?" element={<ContactsPage />} />
           <Route path="companies/:id?" element={<CompaniesRoute />} />
-          <Route path="activities/*" element={<ActivitiesPage />} />
-          <Route path="canned/*" element={<CannedPage />} />
-          {isStaff && <Route path="supervisor/*" element={<SupervisorPage />} />}
+          <Route path="activities" element={<ActivitiesPage />} />
+          <Route path="canned" element={<CannedPage />} />
+          {isStaff && <Route path="supervisor" element={<SupervisorPage />} />}
           {isStaff && <Route path="reports/:tab?" element={<Suspense fallback={<p className="muted">{t('loading')}</p>}><ReportsPage /></Suspense>} />}
           {me.role === 'admin' && <Route path="admin/:tab?" element={<AdminPage />} />}
-          <Route path="settings/*" element={<SettingsPage />} />
+          <Route path="settings" element={<SettingsPage />} />
           {/* Any other path, or a page this role may not open: said so, with the way back. */}
           <Route path="*" element={<PageMissing />} />
         </Routes>
@@ -147,15 +149,4 @@ function LinkBanner() {
   }
   if (showBack) return <div className="banner ok" role="status">{t('reconnected')}</div>;
   return null;
-}
-
-/** What an unknown path (a mistyped or stale link, a page of another role) shows instead of an empty screen. */
-function PageMissing() {
-  const { t } = useI18n();
-  return (
-    <section className="page page-missing" role="status">
-      <p>{t('pageMissing')}</p>
-      <p><NavLink to="/inbox">{t('pageMissingBack')}</NavLink></p>
-    </section>
-  );
 }
