@@ -44,6 +44,38 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_removal_that_goes_out_after_the_conversation_came_back_skips_whoever_sees_it_again()
+    {
+        // Two quick hand-overs, A -> B by one person and B -> A by another: the first one's former viewers (Anna) were read
+        // before the second committed, so by the time its removal goes out Anna has the conversation again. The removal
+        // carries the newest revision, so a screen that took it would drop the conversation for good.
+        var channel = await fixture.CreateApiChannelAsync(name: "Bounce " + Guid.NewGuid().ToString("N")[..6]);
+        var anna = await fixture.CreateUserAsync("bn-anna-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var boris = await fixture.CreateUserAsync("bn-boris-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var bounced = (await fixture.IngestAsync(channel, "bn-1", "bn-cust-1", "hello"))["conversationId"]!.GetValue<long>();
+        var kept = (await fixture.IngestAsync(channel, "bn-2", "bn-cust-2", "hi"))["conversationId"]!.GetValue<long>();
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        (await admin.PostAsJsonAsync($"/api/conversations/{bounced}/assign", new { userId = anna.Id })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/conversations/{kept}/assign", new { userId = anna.Id })).EnsureSuccessStatusCode();
+        await using var annaHub = await fixture.ConnectHubAsync(anna.Token);
+        await using var borisHub = await fixture.ConnectHubAsync(boris.Token);
+        var annaHeard = new HubRecorder(annaHub);
+        var borisHeard = new HubRecorder(borisHub);
+
+        // The late removal names both: Anna (who has it again) and Boris (who does not see it: it is assigned to Anna).
+        var pushes = fixture.App.Services.GetRequiredService<InboxNotifier>();
+        await pushes.RemoveAsync(bounced, [anna.Id, boris.Id], CancellationToken.None);
+        await pushes.ReadChangedAsync(kept, anna.Id, CancellationToken.None); // the marker: pushed after, so heard after
+
+        var removed = await borisHeard.WaitForAsync("conversationRemoved", r => r.Id() == bounced);
+        Assert.Equal(anna.Id, removed["assignee"]!.Id());
+        await annaHeard.WaitForAsync("conversationUpdated", c => c.Id() == kept);
+        Assert.DoesNotContain(annaHeard.Of("conversationRemoved"), r => r.Id() == bounced);
+        using var annaHttp = fixture.App.Http(anna.Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await annaHttp.GetAsync($"/api/conversations/{bounced}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_summary_read_before_a_hand_over_has_a_smaller_revision_than_the_removal_that_follows_it()
     {
         var channel = await fixture.CreateApiChannelAsync(name: "Revision " + Guid.NewGuid().ToString("N")[..6]);

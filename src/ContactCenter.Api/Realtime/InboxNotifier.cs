@@ -71,7 +71,8 @@ public sealed class InboxNotifier(
         await RemoveAsync(conversationId, formerViewers.Except(audience).ToList(), ct);
     }
 
-    private async Task RemoveAsync(long conversationId, IReadOnlyList<long> removed, CancellationToken ct)
+    /// <summary>Tells former viewers to drop the conversation, except whoever sees it again by the time the removal goes out.</summary>
+    internal async Task RemoveAsync(long conversationId, IReadOnlyList<long> removed, CancellationToken ct)
     {
         if (removed.Count == 0)
         {
