@@ -87,6 +87,11 @@ public sealed class InboxBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 
         await Expect(Page.Locator($"[data-conversation-id='{ingested["conversationId"]}']")).ToContainTextAsync("Are you open on Sunday?");
         await Expect(Page).ToHaveTitleAsync(new Regex(@"^\(1\) ContactCenter$"));
+
+        // Signed out, the sign-in page does not go on showing the manager's unread count in the tab.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Expect(Page).ToHaveTitleAsync("ContactCenter");
     }
 
     [Fact]
