@@ -21,6 +21,19 @@ public sealed class PresenceTracker(IServiceProvider services, IConfiguration co
 
     private RedisKey Connections(long userId) => prefix + userId;
 
+    private const int UsersPerCall = 500;
+
+    /// <summary>KEYS: each user's connections set and away flag, in pairs; ARGV[1]: now (ms). Returns the 1-based positions of the users online and not away.</summary>
+    private const string OnlineScript = """
+        local online = {}
+        for i = 1, #KEYS, 2 do
+          if redis.call('ZCOUNT', KEYS[i], ARGV[1], '+inf') > 0 and redis.call('EXISTS', KEYS[i + 1]) == 0 then
+            online[#online + 1] = (i + 1) / 2
+          end
+        end
+        return online
+        """;
+
     private RedisKey Away(long userId) => prefix + "away:" + userId;
 
     public async Task ConnectedAsync(long userId, string connectionId)
@@ -61,17 +74,17 @@ public sealed class PresenceTracker(IServiceProvider services, IConfiguration co
             try
             {
                 var db = redis.GetDatabase();
-                var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-                var batch = db.CreateBatch();
-                var checks = userIds.Select(id => (id,
-                    Count: batch.SortedSetLengthAsync(Connections(id), now, double.PositiveInfinity),
-                    Away: batch.KeyExistsAsync(Away(id)))).ToList();
-                batch.Execute();
-                foreach (var (id, count, away) in checks)
+                RedisValue now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+                // One script call per chunk instead of two commands per user: the live queue asks for every active account
+                // (a thousand in the benchmark: 2,000 commands and tasks per read), routing for a channel's members.
+                var chunks = userIds.Chunk(UsersPerCall).ToList();
+                var answers = await Task.WhenAll(chunks.Select(chunk =>
+                    db.ScriptEvaluateAsync(OnlineScript, chunk.SelectMany(id => new[] { Connections(id), Away(id) }).ToArray(), [now])));
+                for (var c = 0; c < chunks.Count; c++)
                 {
-                    if (await count > 0 && !await away)
+                    foreach (var position in (long[])answers[c]!)
                     {
-                        online.Add(id);
+                        online.Add(chunks[c][position - 1]);
                     }
                 }
                 return online;
