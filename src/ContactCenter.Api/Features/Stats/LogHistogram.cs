@@ -13,7 +13,9 @@ public sealed class LogHistogram
     public const int MaxIndex = 1000;
     public static readonly double RelativeError = Math.Sqrt(Base) - 1;
 
-    private readonly SortedDictionary<int, long> counts = [];
+    /// <summary>Count per bucket index (1..MaxIndex), made on the first add: a year's report merges ~300,000 stored buckets
+    /// (a sorted dictionary took ~60 ms of CPU per request for that; an array add is a nanosecond).</summary>
+    private long[]? counts;
 
     public long Count { get; private set; }
 
@@ -30,7 +32,8 @@ public sealed class LogHistogram
         {
             return;
         }
-        counts[index] = counts.GetValueOrDefault(index) + count;
+        counts ??= new long[MaxIndex + 1];
+        counts[Math.Clamp(index, 1, MaxIndex)] += count;
         Count += count;
     }
 
@@ -49,7 +52,7 @@ public sealed class LogHistogram
     /// <summary>percentile_cont(p) over the bucket middles: the values at ranks floor and ceil of p·(n-1), interpolated.</summary>
     public double? Percentile(double p)
     {
-        if (Count <= 0)
+        if (Count <= 0 || counts is null)
         {
             return null;
         }
@@ -59,8 +62,9 @@ public sealed class LogHistogram
         double? low = null;
         double? high = null;
         long seen = 0;
-        foreach (var (index, c) in counts)
+        for (var index = 1; index <= MaxIndex; index++)
         {
+            var c = counts[index];
             if (c <= 0)
             {
                 continue;
