@@ -29,6 +29,61 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_managers_pages_are_the_visible_matches_in_order_whether_the_first_window_fills_them_or_not()
+    {
+        var (admin, m1, m2, m1Id, m2Id) = await PeopleAsync();
+        using var _a = admin; using var _1 = m1; using var _2 = m2;
+        // 6,000 deals, more than the first attempt's window (ListSql.WindowRows): every third is M1's, the rest M2's, so in
+        // id order or low amounts first a third of every window is M1's and the window fills the page. M2's 2,000 "rare"
+        // deals have the highest amounts and M1's 4 rare ones low amounts, so for "rare, highest first" the window holds
+        // only M2's and M1's page comes from the fenced read of their visible set. Amounts repeat: ties go by id.
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("""
+                with ct as (insert into contacts (name) values ('Window contact') returning id),
+                     pipeline as (select p.id, (select s.id from stages s where s.pipeline_id = p.id order by s.sort limit 1) as stage from pipelines p where p.is_default)
+                insert into deals (contact_id, pipeline_id, stage_id, title, amount, assignee_id, source)
+                select ct.id, pipeline.id, pipeline.stage, 'W' || g, (g * 7919 % 997) + case when g % 3 <> 0 and g % 2 = 0 then 1000 else 0 end,
+                       case when g % 3 = 0 then @m1Id else @m2Id end,
+                       case when g % 3 <> 0 and g % 2 = 0 then 'rare' when g % 3 = 0 and g % 1500 = 0 then 'rare' else 'common' end
+                from ct, pipeline, generate_series(1, 6000) g
+                """, new { m1Id, m2Id });
+        }
+        async Task<List<string>> ExpectedAsync(string where, string order)
+        {
+            await using var db = fixture.Db();
+            return (await db.QueryAsync<string>($"select title from deals where assignee_id = @m1Id and {where} order by {order}", new { m1Id })).ToList();
+        }
+        async Task<List<string>> AllPagesAsync(string query, HttpClient? who = null)
+        {
+            var titles = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await (await (who ?? m1).GetAsync($"/api/deals?{query}&limit=200{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}")).OkJsonAsync();
+                titles.AddRange(Titles(page));
+                cursor = page["nextCursor"]?.GetValue<string>();
+            }
+            while (cursor is not null);
+            return titles;
+        }
+
+        // The window fills the pages, down to the last one.
+        Assert.Equal(await ExpectedAsync("true", "amount asc, id asc"), await AllPagesAsync("sort=amount"));
+        Assert.Equal(await ExpectedAsync("true", "id asc"), await AllPagesAsync("sort=id"));
+        // The window holds only colleagues' rare deals: the fenced read answers, in the same order.
+        var rare = await AllPagesAsync("sort=-amount&source=rare");
+        Assert.Equal(4, rare.Count);
+        Assert.Equal(await ExpectedAsync("source = 'rare'", "amount desc, id desc"), rare);
+        Assert.Equal(await ExpectedAsync("source = 'rare'", "created_at asc, id asc"), await AllPagesAsync("sort=created&source=rare"));
+        // A sort no index keeps goes straight to the fenced read.
+        Assert.Equal(await ExpectedAsync("true", "coalesce(closed_at, 'epoch'::timestamptz) desc, id desc"), await AllPagesAsync("sort=-closed"));
+        // The colleague sees only theirs.
+        Assert.Equal(4000, (await AllPagesAsync("sort=-updated", m2)).Count);
+        Assert.Equal(6000, (await AllPagesAsync("sort=-amount", admin)).Count);
+    }
+
+    [Fact]
     public async Task A_managers_lists_hold_the_deals_and_leads_of_the_conversations_they_see_and_no_others()
     {
         var (admin, m1, m2, m1Id, m2Id) = await PeopleAsync();
