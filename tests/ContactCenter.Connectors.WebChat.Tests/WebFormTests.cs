@@ -180,7 +180,8 @@ public sealed class WebFormTests(WebChatFixture fixture) : IClassFixture<WebChat
 
         Assert.Contains($"/api/forms/{form.Key}\" method=\"post\"", html);
         Assert.Contains("<label>Your name <input name=\"name\" type=\"text\" maxlength=\"2000\" required></label>", html);
-        Assert.Contains("name=\"email\" type=\"email\"", html);
+        Assert.Contains("name=\"email\" type=\"text\" inputmode=\"email\"", html); // text: a browser sends an IDN domain of type=email as punycode
+        Assert.Contains("maxlength=\"254\"", html);
         Assert.Contains("name=\"website_url\" tabindex=\"-1\"", html);
         Assert.Contains("utm_source", html);
     }

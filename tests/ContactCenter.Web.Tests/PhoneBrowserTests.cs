@@ -312,6 +312,8 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(profile.GetByRole(AriaRole.Alert)).ToContainTextAsync("international");
         await profile.GetByLabel("Name").FillAsync("Patricia Moss");
         await profile.GetByLabel("Phone").FillAsync("+44 20 7946 0958");
+        // An address in Cyrillic is saved as typed (an input of type email sent it as punycode: one address, two forms).
+        await profile.GetByLabel("Email").FillAsync("pat@почта.рф");
         await profile.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Expect(profile.GetByTestId("profile-name")).ToHaveTextAsync("Patricia Moss");
@@ -322,5 +324,7 @@ public sealed class PhoneBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(row.Locator(".contact-name")).ToHaveTextAsync("Patricia Moss");
         var server = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/conversations/{id}"))!;
         Assert.Equal("+442079460958", server["contact"]!["phone"]!.GetValue<string>());
+        var contact = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/contacts/{server["contact"]!["id"]}"))!;
+        Assert.Equal("pat@почта.рф", contact["email"]!.GetValue<string>());
     }
 }

@@ -18,7 +18,7 @@ public static class FormSnippet
             var input = field.Type switch
             {
                 "textarea" => $"""<textarea name="{E(field.Name)}" maxlength="5000"{required}></textarea>""",
-                "email" => $"""<input name="{E(field.Name)}" type="email" autocomplete="email" maxlength="320"{required}>""",
+                "email" => $"""<input name="{E(field.Name)}" type="text" inputmode="email" autocomplete="email" maxlength="{ContactAddresses.MaxEmailLength}"{required}>""",
                 "phone" => $"""<input name="{E(field.Name)}" type="tel" autocomplete="tel" maxlength="30"{required}>""",
                 _ => $"""<input name="{E(field.Name)}" type="text" maxlength="2000"{required}>""",
             };

@@ -399,7 +399,7 @@
     var f = el("form", "e");
     f.appendChild(el("p", "", t("askProfile")));
     var n = el("input"); n.placeholder = t("name"); n.maxLength = 200; n.autocomplete = "name";
-    var m = el("input"); m.type = "email"; m.placeholder = t("email"); m.maxLength = 320; m.autocomplete = "email";
+    var m = el("input"); m.type = "text"; m.inputMode = "email"; m.placeholder = t("email"); m.maxLength = 254; m.autocomplete = "email";
     var ok = el("button", "", t("save")); ok.type = "submit";
     var no = el("button", "", "\u00d7"); no.type = "button"; no.setAttribute("aria-label", t("noThanks"));
     f.appendChild(n); f.appendChild(m); f.appendChild(ok); f.appendChild(no);
@@ -495,11 +495,12 @@
   function field(form, name, label, required, type) {
     var l = el("label"), span = el("span", "", label + (required ? " *" : ""));
     var i = type === "textarea" ? el("textarea") : el("input");
-    if (type !== "textarea") i.type = type;
+    // An email as text: a browser's type="email" sends an IDN domain as punycode, so one address would arrive in two forms.
+    if (type === "email") { i.type = "text"; i.inputMode = "email"; } else if (type !== "textarea") i.type = type;
     i.name = name;
     i.setAttribute("aria-label", label);
     if (required) i.setAttribute("aria-required", "true");
-    i.maxLength = type === "textarea" ? 5000 : name === "email" ? 320 : 200;
+    i.maxLength = type === "textarea" ? 5000 : name === "email" ? 254 : 200;
     if (name === "name") i.autocomplete = "name"; else if (name === "email") i.autocomplete = "email"; else if (name === "phone") i.autocomplete = "tel";
     var error = el("div", "er");
     l.appendChild(span); l.appendChild(i); l.appendChild(error);

@@ -154,7 +154,7 @@ export function ContactForm({ profile, onCancel, onSaved }: { profile: ContactPr
   const field = (key: 'name' | 'email' | 'phone', value: string, set: (v: string) => void, type: string, hint?: string) => (
     <label>
       <span>{t(key)}</span>
-      <input type={type} value={value} onChange={(e) => set(e.target.value)} aria-invalid={!!errors[key]}
+      <input type={type === 'email' ? 'text' : type} inputMode={type === 'email' ? 'email' : undefined} value={value} onChange={(e) => set(e.target.value)} aria-invalid={!!errors[key]}
         required={key === 'name'} placeholder={hint} autoFocus={key === 'name'} />
       {errors[key] && <span className="error" role="alert">{errors[key]}</span>}
     </label>

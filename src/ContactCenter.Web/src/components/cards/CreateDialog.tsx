@@ -85,7 +85,7 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
           {mode === 'new' ? (
             <>
               <label className="field">{t('contactName')}<input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} /></label>
-              <label className="field">{t('contactEmail')}<input type="email" value={email} onChange={(e) => setEmail(e.target.value)} /></label>
+              <label className="field">{t('contactEmail')}<input type="text" inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} /></label>
               <label className="field">{t('contactPhone')}<input type="tel" value={phone} placeholder="+14155550100" onChange={(e) => setPhone(e.target.value)} /></label>
             </>
           ) : (

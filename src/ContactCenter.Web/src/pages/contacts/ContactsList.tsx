@@ -41,7 +41,7 @@ function NewContactDialog({ onClose }: { onClose: () => void }) {
   const field = (key: 'name' | 'email' | 'phone', type: string) => (
     <label>
       <span>{t(key)}</span>
-      <input type={type} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} aria-invalid={!!errors[key]} required={key === 'name'} />
+      <input type={type === 'email' ? 'text' : type} inputMode={type === 'email' ? 'email' : undefined} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} aria-invalid={!!errors[key]} required={key === 'name'} />
       {errors[key] && <span className="error" role="alert">{errors[key]}</span>}
     </label>
   );
