@@ -210,6 +210,11 @@ public sealed class MailboxSyncTests(NodesFixture fixture) : IClassFixture<Nodes
             await WithStatusAsync(check, () => store.SetImapErrorAsync(channelId, "IMAP: cannot connect to 127.0.0.1", CancellationToken.None)));
         Assert.Equal("IMAP login failed: no", await WithStatusAsync("IMAP: cannot connect to 127.0.0.1", () => store.SetImapErrorAsync(channelId, "IMAP login failed: no", CancellationToken.None)));
         Assert.Equal("IMAP login failed: no " + smtp, await WithStatusAsync(smtp, () => store.SetImapErrorAsync(channelId, "IMAP login failed: no", CancellationToken.None)));
+        // A server's words in the IMAP half are not taken for the SMTP half.
+        const string certificate = "IMAP: the TLS certificate of mail.example is not trusted (host name: mail SMTP relay). Use the provider's host name.";
+        Assert.Equal("IMAP login failed: no " + smtp, await WithStatusAsync(certificate + " " + smtp, () => store.SetImapErrorAsync(channelId, "IMAP login failed: no", CancellationToken.None)));
+        Assert.Equal("IMAP login failed: no", await WithStatusAsync(certificate, () => store.SetImapErrorAsync(channelId, "IMAP login failed: no", CancellationToken.None)));
+        Assert.Null(await WithStatusAsync(certificate, () => store.ClearImapErrorAsync(channelId, storeFailure: false, CancellationToken.None)));
         // Connected again: the IMAP half goes, the SMTP half stays until a send or a new check clears it.
         Assert.Equal(smtp, await WithStatusAsync(check, () => store.ClearImapErrorAsync(channelId, storeFailure: false, CancellationToken.None)));
         Assert.Null(await WithStatusAsync("IMAP: cannot connect to 127.0.0.1", () => store.ClearImapErrorAsync(channelId, storeFailure: false, CancellationToken.None)));
