@@ -63,6 +63,23 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Contains($"{field} is at most", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"{field} is at most", problem["errors"]![field]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/leads")]
+    [InlineData("/api/deals")]
+    public async Task A_new_contacts_email_above_its_limit_is_a_400_that_names_it_by_its_path(string url)
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var before = await fixture.CountAsync("contacts");
+
+        var response = await http.PostAsJsonAsync(url, new { title = "Long", contact = new { name = "Long", email = new string('a', 300) + "@example.com" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.NotNull(problem!["errors"]!["contact.email"]);
+        Assert.Equal(before, await fixture.CountAsync("contacts"));
     }
 
     [Fact]

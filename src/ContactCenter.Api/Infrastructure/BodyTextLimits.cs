@@ -66,4 +66,8 @@ public static class BodyTextLimits
 }
 
 /// <summary>A request string above its limit: the client's mistake, answered 400 with the field and the limit.</summary>
-public sealed class InputTooLongException(string field, int max) : JsonException($"{field} is at most {max} characters.");
+public sealed class InputTooLongException(string name, int max) : JsonException($"{name} is at most {max} characters.")
+{
+    /// <summary>The field as a validation problem names it: its path in the body (`contact.email`), else its name.</summary>
+    public string Field => Path is ['$', '.', .. var rest] && rest.Length > 0 ? rest : name;
+}

@@ -27,12 +27,19 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
             logger.LogError(exception, "Unhandled error for {Method} {Path}", context.Request.Method, context.Request.Path);
         }
         context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = { Status = status, Detail = detail },
-        });
+        };
+        // A string above its limit is a validation problem of one field, shaped as the others (`errors` by field).
+        if ((exception as InputTooLongException ?? exception.InnerException as InputTooLongException) is { } tooLong)
+        {
+            problem.ProblemDetails.Title = "One or more validation errors occurred.";
+            problem.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [tooLong.Field] = [tooLong.Message] };
+        }
+        return await problems.TryWriteAsync(problem);
     }
 
     public static (int Status, string Detail) Classify(Exception exception) => exception switch
