@@ -14,7 +14,7 @@ namespace ContactCenter.Api.Features.Conversations;
 public sealed class ConversationService(
     NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, IConversationPushes notifier, ResponseTimes responseTimes,
     IEnumerable<Core.IChannelSender> senders, Crm.CrmNotifier crm, TimeProvider clock,
-    Notifications.Mentions mentions, Notifications.NotificationStore notices)
+    Notifications.Mentions mentions, Notifications.NotificationStore notices, QueueFeed queue)
 {
     public const int MaxTextLength = 20_000;
 
@@ -98,6 +98,7 @@ public sealed class ConversationService(
         long id;
         var crmChanges = new Crm.CrmChanges();
         Notifications.Mentions.Applied? mention = null;
+        var endedBreach = false;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -137,6 +138,7 @@ public sealed class ConversationService(
             if (state is not null)
             {
                 await responseTimes.RecordReplyAsync(connection, tx, state, me.Id, now, ct);
+                endedBreach = state.SlaBreached;
             }
             if (me.Role == Roles.Manager && !automated && !isPrivate)
             {
@@ -159,6 +161,12 @@ public sealed class ConversationService(
             created.Add(note);
         }
         await notifier.MessagesCreatedAsync(conversationId, created, before, ct);
+        if (endedBreach)
+        {
+            // The supervisors' breach list comes with the queue: a queue read taken before this reply committed may reach them
+            // after the reply's summary and show the breach again (seen under load); a read after it has the last word.
+            await queue.PushAsync(ct);
+        }
         await crm.FlushAsync(crmChanges, ct);
         await notices.PushAsync(mention.Notifications);
         return new ReplyResult(ReplyError.None, reply);

@@ -22,12 +22,16 @@ public sealed class ResponseTimes
         public bool AwaitingFirstResponse { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public string Settings { get; init; } = "{}";
+
+        /// <summary>Marked as an SLA breach before this reply (which ends it).</summary>
+        public bool SlaBreached { get; init; }
     }
 
     /// <summary>Locks the conversation row for the rest of the transaction, so two replies measure one wait once.</summary>
     public async Task<State> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, CancellationToken ct) =>
         await connection.QuerySingleAsync<State>(new CommandDefinition("""
-            select c.id, c.channel_id, c.status, c.waiting_since, c.cycle_started_at, c.awaiting_first_response, c.created_at, ch.settings::text as settings
+            select c.id, c.channel_id, c.status, c.waiting_since, c.cycle_started_at, c.awaiting_first_response, c.created_at, ch.settings::text as settings,
+                   c.sla_breached_at is not null as sla_breached
             from conversations c join channels ch on ch.id = c.channel_id where c.id = @conversationId
             for update of c
             """, new { conversationId }, tx, cancellationToken: ct));
