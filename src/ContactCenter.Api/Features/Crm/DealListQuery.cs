@@ -35,12 +35,9 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
         return (q.Errors.HasErrors ? null : filter, q.Errors, definitions);
     }
 
-    /// <summary>Sorts an index keeps in order: deals_list_idx, deals_created_id_idx, deals_updated_id_idx, deals_amount_id_idx.</summary>
-    private static readonly string[] IndexedSorts = ["id", "created", "updated", "amount"];
-
-    private (string Sql, string? FirstTry, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
+    private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
     {
-        var sql = new ListSql($"select {DealQueries.Columns} from deals d {DealQueries.Joins}", "deals d", CrmAccess.DealVisibleSet, CrmAccess.DealVisible, IndexedSorts, me, "d");
+        var sql = new ListSql($"select {DealQueries.Columns} from deals d {DealQueries.Joins}", "deals d", CrmAccess.DealVisibleSet, me, "d");
         sql.And("d.pipeline_id = @pipelineId", "pipelineId", f.PipelineId);
         sql.And("d.stage_id = @stageId", "stageId", f.StageId);
         sql.And("d.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);
@@ -74,8 +71,9 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
 
     public async Task<Page<DealCard>> PageAsync(CurrentUser me, Filter f, CancellationToken ct)
     {
+        var (sql, args) = Build(me, f, page: true);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await ListSql.PageRowsAsync<DealQueries.Row>(connection, Build(me, f, page: true), f.Limit, ct);
+        var rows = (await connection.QueryAsync<DealQueries.Row>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
         var next = ListSql.NextCursor(rows, f.Sort, f.Limit, r => f.Sort.Key switch
         {
             "amount" => r.Amount,
@@ -89,7 +87,7 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
     /// <summary>Every matching row (no pages), streamed from the database to the response as it is read.</summary>
     public async Task WriteCsvAsync(CurrentUser me, Filter f, IReadOnlyList<CustomField> definitions, Stream output, CancellationToken ct)
     {
-        var (sql, _, args) = Build(me, f, page: false);
+        var (sql, args) = Build(me, f, page: false);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var csv = new CsvText(output);
         await csv.RowAsync(["Id", "Title", "Amount", "Currency", "Stage", "Outcome", "Contact", "Email", "Phone", "Assignee", "Source", "Created", "Closed", "Updated",

@@ -31,12 +31,9 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
         return (q.Errors.HasErrors ? null : filter, q.Errors, definitions);
     }
 
-    /// <summary>Sorts an index keeps in order: the primary key, leads_created_idx (ties on created_at are few).</summary>
-    private static readonly string[] IndexedSorts = ["id", "created"];
-
-    private (string Sql, string? FirstTry, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
+    private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
     {
-        var sql = new ListSql(LeadQueries.Select, "leads l", CrmAccess.LeadVisibleSet, CrmAccess.LeadVisible, IndexedSorts, me, "l");
+        var sql = new ListSql(LeadQueries.Select, "leads l", CrmAccess.LeadVisibleSet, me, "l");
         sql.And("l.status = @status", "status", f.Status);
         sql.And("l.assignee_id = @assigneeId", "assigneeId", f.AssigneeId);
         if (f.Unassigned)
@@ -53,15 +50,16 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
 
     public async Task<Page<LeadDto>> PageAsync(CurrentUser me, Filter f, CancellationToken ct)
     {
+        var (sql, args) = Build(me, f, page: true);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await ListSql.PageRowsAsync<LeadQueries.Row>(connection, Build(me, f, page: true), f.Limit, ct);
+        var rows = (await connection.QueryAsync<LeadQueries.Row>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
         var next = ListSql.NextCursor(rows, f.Sort, f.Limit, r => f.Sort.Key == "updated" ? r.UpdatedAt : r.CreatedAt, r => r.Id);
         return new Page<LeadDto>(rows.Select(r => r.ToDto()).ToList(), next);
     }
 
     public async Task WriteCsvAsync(CurrentUser me, Filter f, IReadOnlyList<CustomField> definitions, Stream output, CancellationToken ct)
     {
-        var (sql, _, args) = Build(me, f, page: false);
+        var (sql, args) = Build(me, f, page: false);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var csv = new CsvText(output);
         await csv.RowAsync(["Id", "Title", "Status", "Contact", "Email", "Phone", "Assignee", "Source", "Created", "Updated", .. definitions.Select(d => d.Label)]);

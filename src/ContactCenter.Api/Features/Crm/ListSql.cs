@@ -1,7 +1,6 @@
 using System.Text;
 using ContactCenter.Api.Auth;
 using Dapper;
-using Npgsql;
 
 namespace ContactCenter.Api.Features.Crm;
 
@@ -11,18 +10,10 @@ namespace ContactCenter.Api.Features.Crm;
 /// the overdue-activity condition, and the keyset page (order by the sort key then id, one row more than the page to know
 /// whether there is a next one). Conditions and names are the callers' constants; every value is a parameter.
 /// </summary>
-/// <param name="select">The page's columns and joins, up to `where`.</param>
-/// <param name="table">The listed table with its alias (`deals d`).</param>
-/// <param name="visibleSet">A manager's visibility as index conditions (<see cref="CrmAccess.DealVisibleSet"/>).</param>
-/// <param name="visibleRow">The same rule probed row by row (<see cref="CrmAccess.DealVisible"/>), for a walk of a few rows.</param>
-/// <param name="indexedSorts">The sort keys an index keeps in order (a first attempt walks it).</param>
-internal sealed class ListSql(string select, string table, string visibleSet, string visibleRow, IReadOnlyCollection<string> indexedSorts, CurrentUser me, string alias)
+internal sealed class ListSql(string select, string table, string managerVisible, CurrentUser me, string alias)
 {
-    /// <summary>How many rows of the sort index a manager's first attempt reads.</summary>
-    public const int WindowRows = 2000;
-
-    /// <summary>The filters (and a page's keyset start), each with " and " before it.</summary>
-    private readonly StringBuilder sql = new();
+    /// <summary>What the caller may see (staff: everything) and then the filters, each with " and " before it.</summary>
+    private readonly StringBuilder sql = new(me.IsStaff ? "true" : managerVisible);
 
     private readonly DynamicParameters args = new(new { me = me.Id, staff = me.IsStaff });
 
@@ -72,11 +63,8 @@ internal sealed class ListSql(string select, string table, string visibleSet, st
         args.Add("now", now.UtcDateTime);
     }
 
-    /// <summary>
-    /// The sort, and for a page the keyset start and one row more than the page. A manager's page may come with a first
-    /// attempt (<see cref="PageRowsAsync"/> runs it first, and the main query only when it did not fill the page).
-    /// </summary>
-    public (string Sql, string? FirstTry, DynamicParameters Args) Build(ListSort sort, (object Key, long Id)? after, int limit, bool page)
+    /// <summary>The sort, and for a page the keyset start and one row more than the page.</summary>
+    public (string Sql, DynamicParameters Args) Build(ListSort sort, (object Key, long Id)? after, int limit, bool page)
     {
         var id = alias + ".id";
         if (page && after is { } start)
@@ -85,10 +73,9 @@ internal sealed class ListSql(string select, string table, string visibleSet, st
             args.Add("afterKey", start.Key);
             args.Add("afterId", start.Id);
         }
-        var visible = me.IsStaff ? "true" : visibleSet;
         if (!page)
         {
-            return ($"{select} where {visible}{sql}{sort.OrderBy(id)}", null, args);
+            return ($"{select} where {sql}{sort.OrderBy(id)}", args);
         }
         args.Add("take", limit + 1);
         // A page is planned with its values: at 100,000 deals the generic plan of a filtered, amount-sorted page read
@@ -96,42 +83,19 @@ internal sealed class ListSql(string select, string table, string visibleSet, st
         // custom plan walks the amount index backwards and stops after the page (staff 28 ms; bench p50 554 -> 37 ms).
         if (me.IsStaff)
         {
-            return ($"{Database.DatabaseExtensions.CustomPlan}{select} where true{sql}{sort.OrderBy(id)} limit @take", null, args);
+            return ($"{Database.DatabaseExtensions.CustomPlan}{select} where {sql}{sort.OrderBy(id)} limit @take", args);
         }
         // A manager's page is chosen inside a fence (offset 0: PostgreSQL plans the subquery alone, without the order and
         // the limit), so it is read from the manager's visible set ANDed with the filters' indexes, and only the page's rows
         // are joined. Without it the planner walked the sort index across every colleague's deal whenever it guessed the
         // page would fill early: with filters that match none of the manager's deals, the whole amount range (89,000 rows,
-        // ~490 ms, bench p50 476 ms); in the fence 1.5 ms. But the fence reads every visible match to sort them (a manager
-        // with 4,500 matches: ~10 ms), so where an index keeps the sort, a first attempt reads the next WindowRows rows of
-        // it and keeps the visible matches: when they fill the page (a manager's own list, broad filters) that is the page.
+        // ~490 ms, bench p50 476 ms); in the fence 1.5 ms, and 8 ms for a manager with 3,000 matches.
         var direction = sort.Descending ? "desc" : "asc";
-        var fence = $"""
+        return ($"""
             {Database.DatabaseExtensions.CustomPlan}{select} where {id} in (
-                select fx.id from (select {id}, {sort.Column} as sort_key from {table} where {visible}{sql} offset 0) fx
+                select fx.id from (select {id}, {sort.Column} as sort_key from {table} where {sql} offset 0) fx
                 order by fx.sort_key {direction}, fx.id {direction} limit @take){sort.OrderBy(id)}
-            """;
-        var window = !indexedSorts.Contains(sort.Key) ? null : $"""
-            {Database.DatabaseExtensions.CustomPlan}{select} where {id} in (
-                select {id} from (select {id} from {table} where true{(after is null ? "" : sort.After(id))}{sort.OrderBy(id)} limit {WindowRows}) w
-                join {table} on {id} = w.id
-                where {visibleRow}{sql}{sort.OrderBy(id)} limit @take){sort.OrderBy(id)}
-            """;
-        return (fence, window, args);
-    }
-
-    /// <summary>A page's rows: the first attempt when it filled the page, else the main query.</summary>
-    public static async Task<List<TRow>> PageRowsAsync<TRow>(NpgsqlConnection connection, (string Sql, string? FirstTry, DynamicParameters Args) query, int limit, CancellationToken ct)
-    {
-        if (query.FirstTry is not null)
-        {
-            var first = (await connection.QueryAsync<TRow>(new CommandDefinition(query.FirstTry, query.Args, cancellationToken: ct))).ToList();
-            if (first.Count > limit)
-            {
-                return first;
-            }
-        }
-        return (await connection.QueryAsync<TRow>(new CommandDefinition(query.Sql, query.Args, cancellationToken: ct))).ToList();
+            """, args);
     }
 
     /// <summary>Drops the extra row a page read and returns the next page's cursor, or null on the last page.</summary>
