@@ -76,6 +76,39 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
     }
 
     [Fact]
+    public async Task One_push_gives_each_viewer_their_own_unread_count_equal_to_what_REST_then_says()
+    {
+        // The push reads the summary once and each viewer's read position (not one joined row per viewer): Anna has read
+        // the first two messages, Boris none, the admin none; the third message's push must carry 1, 3 and 3.
+        var channel = await fixture.CreateApiChannelAsync(name: "Unread each " + Guid.NewGuid().ToString("N")[..6]);
+        var anna = await fixture.CreateUserAsync("ue-anna-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var boris = await fixture.CreateUserAsync("ue-boris-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var id = (await fixture.IngestAsync(channel, "ue-1", "ue-cust", "one"))["conversationId"]!.GetValue<long>();
+        await fixture.IngestAsync(channel, "ue-2", "ue-cust", "two");
+        using var annaHttp = fixture.App.Http(anna.Token);
+        using var borisHttp = fixture.App.Http(boris.Token);
+        using var adminHttp = fixture.App.Http(fixture.AdminToken);
+        (await annaHttp.PostAsJsonAsync($"/api/conversations/{id}/read", new { })).EnsureSuccessStatusCode();
+        await using var annaHub = await fixture.ConnectHubAsync(anna.Token);
+        await using var borisHub = await fixture.ConnectHubAsync(boris.Token);
+        await using var adminHub = await fixture.ConnectHubAsync(fixture.AdminToken);
+        var heard = new[] { new HubRecorder(annaHub), new HubRecorder(borisHub), new HubRecorder(adminHub) };
+
+        await fixture.IngestAsync(channel, "ue-3", "ue-cust", "three");
+
+        var expected = new long[] { 1, 3, 3 };
+        var clients = new[] { annaHttp, borisHttp, adminHttp };
+        for (var i = 0; i < 3; i++)
+        {
+            var pushed = await heard[i].WaitForAsync("conversationUpdated", c => c.Id() == id && c["lastMessage"]?["preview"]?.GetValue<string>() == "three");
+            Assert.Equal(expected[i], pushed["unreadCount"]!.GetValue<long>());
+            var rest = await (await clients[i].GetAsync($"/api/conversations/{id}")).OkJsonAsync();
+            Assert.Equal(expected[i], rest["unreadCount"]!.GetValue<long>());
+            Assert.Equal(rest.Id("revision"), pushed.Id("revision"));
+        }
+    }
+
+    [Fact]
     public async Task A_summary_read_before_a_hand_over_has_a_smaller_revision_than_the_removal_that_follows_it()
     {
         var channel = await fixture.CreateApiChannelAsync(name: "Revision " + Guid.NewGuid().ToString("N")[..6]);
