@@ -75,6 +75,9 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
 
     private int scheduled;
 
+    /// <summary>One read-and-send at a time, so a slow read taken earlier never goes out after a later one.</summary>
+    private readonly SemaphoreSlim sending = new(1, 1);
+
     /// <summary>
     /// Pushes `queueChanged` to admins and supervisors. Changes that come in a burst (a wave of connections,
     /// a drained queue) are coalesced into one push 200 ms later, computed from the state at that time.
@@ -87,6 +90,7 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
                 Interlocked.Exchange(ref scheduled, 0);
+                await sending.WaitAsync(CancellationToken.None);
                 try
                 {
                     await pushes.QueueChangedAsync(await ReadAsync(CancellationToken.None));
@@ -94,6 +98,10 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
                 catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
                 {
                     logger.LogWarning("Queue push skipped: {Error}", ex.Message);
+                }
+                finally
+                {
+                    sending.Release();
                 }
             }, CancellationToken.None);
         }
