@@ -108,6 +108,43 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task The_plan_next_pop_up_comes_even_when_the_live_update_of_the_same_completion_arrives_first()
+    {
+        // CI failure of stop 32: the hub's dealUpdated for the completion reloaded the deal before the card handled the
+        // POST's answer, and the card then believed nothing had been planned before. Here the POST's answer is held
+        // until the live update has reloaded the deal and the activity list has shown that nothing is planned.
+        var manager = await Fx.CreateUserAsync("nextlive" + Suffix, "manager");
+        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = "Chairs " + Suffix, amount = 700 }))!["id"]!.GetValue<long>();
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/activities",
+            new { subject = new { type = "deal", id = dealId }, type = "call", title = "Only call", dueAt = DateTimeOffset.UtcNow.AddHours(1) });
+
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/deals/{dealId}");
+        var card = Page.GetByTestId("deal-card");
+        var line = card.Locator(".activities .activity");
+        await Expect(line).ToHaveCountAsync(1);
+
+        var dealReread = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var armed = false;
+        Page.Response += (_, r) =>
+        {
+            if (armed && r.Request.Method == "GET" && r.Url.EndsWith($"/api/deals/{dealId}", StringComparison.Ordinal)) dealReread.TrySetResult();
+        };
+        await Page.RouteAsync("**/api/activities/*/complete", async route =>
+        {
+            armed = true;
+            var answer = await route.FetchAsync();
+            await dealReread.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await Expect(card.GetByText("This deal has no planned activity")).ToBeVisibleAsync();
+            await route.FulfillAsync(new() { Response = answer });
+        });
+        await line.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+
+        var popup = Page.GetByRole(AriaRole.Dialog, new() { Name = $"What next for “Chairs {Suffix}”?" });
+        await Expect(popup).ToBeVisibleAsync();
+        Assert.True(dealReread.Task.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task The_deal_card_fits_a_390_px_phone()
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Phone card " + Suffix);

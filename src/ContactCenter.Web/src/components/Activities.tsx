@@ -39,7 +39,10 @@ export function ActivityLine({ activity: a, locale, onComplete }: { activity: Om
 }
 
 /** The open activities of a lead or deal, soonest first (overdue in red), with "done" and a form to add one. */
-export function SubjectActivities({ subject, open, onChanged }: { subject: Subject; open: boolean; onChanged: () => void }) {
+/** What the manager just did on the list: `completed` lets a card ask what to plan next when nothing is left planned. */
+export type ActivityChange = 'completed' | 'created';
+
+export function SubjectActivities({ subject, open, onChanged }: { subject: Subject; open: boolean; onChanged: (change: ActivityChange) => void }) {
   const { t, locale } = useI18n();
   const list = useApiGet('/api/activities', { params: { query: { assignee: 'all', subjectType: subject.type, subjectId: Number(subject.id), limit: 100 } } });
   const [error, setError] = useState<string | null>(null);
@@ -47,7 +50,7 @@ export function SubjectActivities({ subject, open, onChanged }: { subject: Subje
   const pending = (list.data?.items ?? []).filter((a) => !a.completedAt);
 
   async function complete(a: Activity) {
-    try { setError(null); await completeActivity(a); void list.reload(); onChanged(); } catch (e) { setError((e as Error).message); }
+    try { setError(null); await completeActivity(a); void list.reload(); onChanged('completed'); } catch (e) { setError((e as Error).message); }
   }
   return (
     <>
@@ -60,7 +63,7 @@ export function SubjectActivities({ subject, open, onChanged }: { subject: Subje
       )}
       {list.data && pending.length === 0 && open &&
         <p className="notice prompt">{t(subject.type === 'deal' ? 'noPlannedActivity' : 'noPlannedActivityLead')}</p>}
-      {open && <ActivityForm subject={subject} onCreated={() => { void list.reload(); onChanged(); }} />}
+      {open && <ActivityForm subject={subject} onCreated={() => { void list.reload(); onChanged('created'); }} />}
       {error && <p className="error" role="alert">{error}</p>}
     </>
   );

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { SubjectActivities, useSubjectUpdates } from '../components/Activities';
+import { useState } from 'react';
+import { SubjectActivities, useSubjectUpdates, type ActivityChange } from '../components/Activities';
 import { CardFiles } from '../components/cards/CardFiles';
 import { CardTimeline } from '../components/cards/CardTimeline';
 import type { ProductLine } from '../components/cards/cardTypes';
@@ -30,8 +30,6 @@ export function DealCardPage({ id }: { id: string }) {
   const [losing, setLosing] = useState<Stage | null>(null);
   const [profile, setProfile] = useState(false);
   const [planNext, setPlanNext] = useState(false);
-  // Whether the deal had a planned activity before the last change made on this page (for the plan-next pop-up).
-  const hadPlanned = useRef(false);
   useSubjectUpdates({ type: 'deal', id }, () => void deal.reload());
   const d = deal.data;
   const pipeline = pipelines.data?.find((p) => String(p.id) === String(d?.pipelineId));
@@ -52,16 +50,16 @@ export function DealCardPage({ id }: { id: string }) {
     void patch({ stageId: Number(stage.id) });
   }
 
-  async function activitiesChanged() {
-    const before = hadPlanned.current;
+  // Completing an activity that leaves nothing planned asks what is next. The decision rests on what this manager just did
+  // and the deal as read after it, not on a value remembered from an earlier read: the hub's dealUpdated for the same
+  // completion may reload the deal before this runs.
+  async function activitiesChanged(change: ActivityChange) {
     try {
       const fresh = await body(client.GET('/api/deals/{id}', { params }));
       deal.set(() => fresh);
-      hadPlanned.current = !!fresh.nextActivity;
-      if (before && !fresh.nextActivity && !fresh.closedAt) setPlanNext(true);
+      if (change === 'completed' && !fresh.nextActivity && !fresh.closedAt) setPlanNext(true);
     } catch (e) { setError(explain(e, t)); }
   }
-  useEffect(() => { if (d) hadPlanned.current = !!d.nextActivity; }, [d]);
 
   return (
     <div className="page deal-card" data-testid="deal-card">
@@ -100,7 +98,7 @@ export function DealCardPage({ id }: { id: string }) {
               </dl>
               <ProductsEditor lines={d.products ?? []} fromProducts={!!d.amountFromProducts} currency={d.currency ?? 'USD'}
                 onSave={(lines: ProductLine[], fromProducts: boolean) => patch({ products: lines, amountFromProducts: fromProducts })} />
-              <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={() => void activitiesChanged()} />
+              <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={(change) => void activitiesChanged(change)} />
               {d.contact && <ContactConversations contactId={d.contact.id} subject={{ dealId: d.id }} />}
             </div>
             <div className="card-side">
