@@ -9,7 +9,10 @@ internal static class InboundBatchSql
     /// <summary>
     /// Stage 1, two statements in one round trip. The senders' advisory locks in one sorted order (the order contact merges
     /// take them in, so neither deadlocks with the other); then, in a statement of its own so that its snapshot sees what
-    /// the lock holders committed, each message's channel kind, stored copy and known identity.
+    /// the lock holders committed, each message's channel kind, stored copy and known identity. Each lookup is a lateral
+    /// `limit 1` on a unique key, so it stays an index probe per row: as plain joins, with jsonb_to_recordset guessed at 100
+    /// rows, plans cached while `messages` was small hash-joined a sequential scan of it for every batch (the benchmark's
+    /// 7.7 ms per call, 39 % of PostgreSQL's ingest time on 2026-12-05).
     /// </summary>
     public const string LockAndFind = """
         select count(*) from (
@@ -17,12 +20,13 @@ internal static class InboundBatchSql
                 select distinct ch.kind || ':' || i.address as k
                 from jsonb_to_recordset(@rows::jsonb) as i(channel_id bigint, address text) join channels ch on ch.id = i.channel_id
                 order by 1) keys) l;
-        select i.n, ch.kind, m.id as existing_id, c.id as existing_conversation_id, c.contact_id as existing_contact_id, ci.contact_id as identity_contact_id
+        select i.n, ch.kind, m.id as existing_id, m.conversation_id as existing_conversation_id, m.contact_id as existing_contact_id, ci.contact_id as identity_contact_id
         from jsonb_to_recordset(@rows::jsonb) as i(n int, channel_id bigint, address text, external_id text)
-        left join channels ch on ch.id = i.channel_id
-        left join messages m on m.channel_id = i.channel_id and m.external_id = i.external_id
-        left join conversations c on c.id = m.conversation_id
-        left join contact_identities ci on ci.channel_kind = ch.kind and ci.address = i.address
+        left join lateral (select ch.kind from channels ch where ch.id = i.channel_id limit 1) ch on true
+        left join lateral (
+            select m.id, c.id as conversation_id, c.contact_id from messages m join conversations c on c.id = m.conversation_id
+            where m.channel_id = i.channel_id and m.external_id = i.external_id limit 1) m on true
+        left join lateral (select ci.contact_id from contact_identities ci where ci.channel_kind = ch.kind and ci.address = i.address limit 1) ci on true
         order by i.n;
         """;
 

@@ -63,6 +63,7 @@ public static class ContactPool
             await copy.CompleteAsync();
         }
         var leads = await IdsAsync(connection, "select id from leads where id > $1 order by id", maxLead);
+        var maxConversation = await ScalarAsync(connection, "select coalesce(max(id), 0) from conversations");
         await using (var copy = await connection.BeginBinaryImportAsync("""
             copy conversations (channel_id, contact_id, thread_key, lead_id, status, last_activity_at, first_inbound_at, created_at, updated_at, cycle_started_at)
             from stdin (format binary)
@@ -88,12 +89,83 @@ public static class ContactPool
             }
             await copy.CompleteAsync();
         }
-        await using (var analyze = new NpgsqlCommand("analyze contacts, contact_identities, leads, conversations", connection))
+        await SeedHistoryAsync(connection, ctx.RunTag, maxConversation);
+        await using (var analyze = new NpgsqlCommand("analyze contacts, contact_identities, leads, conversations, messages", connection))
         {
             await analyze.ExecuteNonQueryAsync();
         }
         ctx.KnownContacts = count;
         return count;
+    }
+
+    /// <summary>
+    /// A history of <see cref="HistoryPerConversation"/> messages in each returning conversation (200,000 in a full run),
+    /// so that ingest runs against the tables of an installation in use: against a near-empty `messages`, the plans
+    /// PostgreSQL caches early (a sequential scan of a tiny table) stay in the pooled connections for the whole measured
+    /// window, which then measures a new installation's first minutes instead (session 19, seen with auto_explain).
+    /// </summary>
+    private static async Task SeedHistoryAsync(NpgsqlConnection connection, string runTag, long afterConversation)
+    {
+        var rows = new List<(long Id, long Channel, DateTime At)>();
+        await using (var cmd = new NpgsqlCommand("select id, channel_id, last_activity_at from conversations where id > $1 order by id", connection))
+        {
+            cmd.Parameters.AddWithValue(afterConversation);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetDateTime(2)));
+            }
+        }
+        await ExecAsync(connection, "alter table messages disable trigger messages_first_touch_insert");
+        await using (var copy = await connection.BeginBinaryImportAsync("""
+            copy messages (conversation_id, channel_id, direction, text, sender_type, status, external_id, sent_at, created_at, updated_at)
+            from stdin (format binary)
+            """))
+        {
+            foreach (var (id, channel, last) in rows)
+            {
+                for (var j = 0; j < HistoryPerConversation; j++)
+                {
+                    var inbound = j % 2 == 0;
+                    var at = last.AddMinutes(j - HistoryPerConversation);
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(id, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(channel, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(inbound ? "inbound" : "outbound", NpgsqlDbType.Text);
+                    await copy.WriteAsync(inbound ? "Hello, a question about my order: when will it ship?" : "It ships tomorrow.", NpgsqlDbType.Text);
+                    await copy.WriteAsync(inbound ? "contact" : "system", NpgsqlDbType.Text);
+                    await copy.WriteAsync(inbound ? "received" : "delivered", NpgsqlDbType.Text);
+                    if (inbound)
+                    {
+                        await copy.WriteAsync($"{runTag}-history-{id}-{j}", NpgsqlDbType.Text);
+                    }
+                    else
+                    {
+                        await copy.WriteNullAsync();
+                    }
+                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+                }
+            }
+            await copy.CompleteAsync();
+        }
+        await ExecAsync(connection, "alter table messages enable trigger messages_first_touch_insert");
+        await using var lastMessage = new NpgsqlCommand("""
+            update conversations c set last_message_id = m.max_id
+            from (select conversation_id, max(id) as max_id from messages where conversation_id > $1 group by conversation_id) m
+            where c.id = m.conversation_id
+            """, connection);
+        lastMessage.Parameters.AddWithValue(afterConversation);
+        await lastMessage.ExecuteNonQueryAsync();
+    }
+
+    private const int HistoryPerConversation = 5;
+
+    private static async Task ExecAsync(NpgsqlConnection c, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection c, string sql)
