@@ -6,4 +6,11 @@ public sealed record InboundAttachment(
     string? ContentType,
     long? Size,
     string? ExternalRef,
-    byte[]? Content = null);
+    byte[]? Content = null)
+{
+    /// <summary>
+    /// Where the host already wrote <see cref="Content"/> (relative to its file store), before the message's database
+    /// transaction; set by the host, never by a connector.
+    /// </summary>
+    public string? StoragePath { get; init; }
+}

@@ -40,6 +40,11 @@ public sealed class DevelopmentSeedTests
         Assert.DoesNotContain("demo-api-secret", api.ToJsonString());
         var inbound = await new AppFixtureForNode(node).PostAsync(api["id"]!.GetValue<long>(), "demo-api-secret-0123456789");
         Assert.Equal(HttpStatusCode.Accepted, inbound);
+        // The contract's scrape endpoint is on in Development (issue #20): Prometheus text with the app's own metrics.
+        var metrics = await anonymous.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.StartsWith("text/plain", metrics.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("contactcenter_outbox_depth", await metrics.Content.ReadAsStringAsync());
     }
 
     private sealed class AppFixtureForNode(AppNode node) : AppFixture

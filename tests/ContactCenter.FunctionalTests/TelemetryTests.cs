@@ -66,6 +66,9 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
         Assert.Equal(3, Sample(text, "contactcenter_inbound_batch_size_sum") - batched0); // all three went through a batch; no empty batch counted
         Assert.Contains("http_server_request_duration_seconds", text);
         Assert.Contains("contactcenter_outbox_depth", text);
+        Assert.Contains("contactcenter_outbox_age_seconds", text);
+        Assert.Contains("contactcenter_email_readers", text);
+        Assert.True(Sample(text, "contactcenter_push_duration_seconds_count") >= 2, ours); // the two stored messages were pushed
         Assert.DoesNotContain(channel.Secret, text);
     }
 
@@ -98,11 +101,13 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
 
         Activity? ingest = null;
         Activity? batch = null;
-        for (var i = 0; i < 50 && (ingest is null || batch is null); i++)
+        Activity? push = null;
+        for (var i = 0; i < 50 && (ingest is null || batch is null || push is null); i++)
         {
             ingest ??= spans.FirstOrDefault(a => a.OperationName == "inbound.ingest" && Equals(a.GetTagItem("message.external_id"), externalId));
             batch ??= ingest is null ? null : spans.FirstOrDefault(a => a.OperationName == "inbound.batch"
                 && a.Links.Any(l => l.Context.SpanId == ingest.SpanId));
+            push ??= spans.FirstOrDefault(a => a.OperationName == "inbound.push" && Equals(a.GetTagItem("message.id"), messageId));
             await Task.Delay(100);
         }
         Assert.NotNull(ingest);
@@ -116,6 +121,12 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
         Assert.NotNull(batch);
         Assert.Equal(default, batch.ParentSpanId);
         Assert.True((int)batch.GetTagItem("batch.size")! >= 1);
+        // The push after the commit is a child of the ingest: the request's trace runs from the webhook to the push.
+        Assert.NotNull(push);
+        Assert.Equal(ingest.SpanId, push.ParentSpanId);
+        Assert.Equal(ingest.TraceId, push.TraceId);
+        Assert.Equal(ingest.Parent!.TraceId, push.TraceId);
+        Assert.Equal(stored["conversationId"]!.GetValue<long>(), push.GetTagItem("conversation.id"));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public static class InboxExtensions
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<Core.IAttachmentContent>(sp => sp.GetRequiredService<AttachmentStore>());
         services.AddSingleton<UploadSweeper>();
+        services.AddSingleton<OrphanFileSweeper>();
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<IChannelDirectory>(sp => sp.GetRequiredService<ChannelStore>());
         services.AddSingleton<IChannelCursors>(sp => sp.GetRequiredService<ChannelStore>());

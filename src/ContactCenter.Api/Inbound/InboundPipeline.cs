@@ -18,7 +18,7 @@ namespace ContactCenter.Api.Inbound;
 /// the message, then the lead or deal the message opened (from the same place, no queue in between).
 /// </summary>
 public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, MessageQueries messages, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock,
-    CrmNotifier crm, AppTelemetry telemetry, ILogger<InboundPipeline> logger) : IInboundPipeline, IUnhandledInboundSink
+    CrmNotifier crm, AppTelemetry telemetry, Storage.AttachmentStore files, ILogger<InboundPipeline> logger) : IInboundPipeline, IUnhandledInboundSink
 {
     private sealed record Existing(long Id, long ConversationId, long ContactId);
 
@@ -29,6 +29,8 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
         span?.SetTag("channel.id", message.ChannelId);
         span?.SetTag("message.external_id", message.ExternalId);
         var started = Stopwatch.GetTimestamp();
+        // Files first, outside the transaction (and once: a retried batch reuses them).
+        message = await InboundFiles.WriteAsync(files, message, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -38,7 +40,11 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
                 span?.SetTag("message.id", result.MessageId);
                 span?.SetTag("conversation.id", result.ConversationId);
                 span?.SetTag("message.duplicate", result.Duplicate);
-                if (!result.Duplicate)
+                if (result.Duplicate)
+                {
+                    InboundFiles.Discard(files, message); // the first copy's rows keep the first copy's files
+                }
+                else
                 {
                     await PushAsync(ingested);
                     await AutoReplyAsync(message, result);
@@ -127,6 +133,10 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
     private async Task PushAsync(Ingested ingested)
     {
         var result = ingested.Result;
+        // A child of inbound.ingest, so one trace holds the webhook's request, the message's ingest and its push.
+        using var span = AppTelemetry.Source.StartActivity("inbound.push");
+        span?.SetTag("message.id", result.MessageId);
+        span?.SetTag("conversation.id", result.ConversationId);
         Router.Assignment? routed = null;
         try
         {

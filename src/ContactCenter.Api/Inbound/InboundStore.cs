@@ -223,7 +223,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
         var result = new List<StoredAttachment>(attachments.Count);
         foreach (var a in attachments)
         {
-            var path = a.Content is null ? null : await files.SaveAsync(a.Content, ct);
+            var path = a.StoragePath ?? (a.Content is null ? null : await files.SaveAsync(a.Content, ct));
             result.Add(new StoredAttachment(FileNames.Clean(a.FileName), a.ContentType ?? "application/octet-stream",
                 a.Content?.LongLength ?? a.Size, a.ExternalRef, path));
         }

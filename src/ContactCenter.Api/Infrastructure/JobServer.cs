@@ -12,6 +12,8 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
 {
     public const string SweepUploadsJob = "sweep-unsent-uploads";
 
+    public const string SweepOrphanFilesJob = "sweep-orphan-files";
+
     private BackgroundJobServer? server;
 
     /// <summary>
@@ -32,6 +34,8 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
             return Task.CompletedTask;
         }
         recurring.AddOrUpdate<UploadSweeper>(SweepUploadsJob, sweeper => sweeper.SweepAsync(CancellationToken.None), o.SweepUploadsCron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        recurring.AddOrUpdate<OrphanFileSweeper>(SweepOrphanFilesJob, sweeper => sweeper.SweepAsync(CancellationToken.None), o.SweepOrphanFilesCron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         // The safety net under snoozes' delayed jobs: wakes any snoozed conversation that is due (issue #16).
         recurring.AddOrUpdate<Features.Conversations.SnoozeService>(Features.Conversations.SnoozeService.SweepJob,

@@ -12,4 +12,7 @@ public sealed record JobsOptions
 
     /// <summary>Cron of the recurring sweep of uploads no reply took (UTC).</summary>
     public string SweepUploadsCron { get; init; } = "17 * * * *";
+
+    /// <summary>Cron of the daily sweep of files no row refers to (UTC).</summary>
+    public string SweepOrphanFilesCron { get; init; } = "43 3 * * *";
 }

@@ -12,6 +12,12 @@ public sealed record StorageOptions
 
     /// <summary>How long an upload no reply took is kept.</summary>
     public TimeSpan UnsentUploadTtl { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How old a file no row refers to must be before the orphan sweep removes it: longer than any transaction that may
+    /// still commit a row for it (a file is written before its row).
+    /// </summary>
+    public TimeSpan OrphanFileTtl { get; init; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>Attachment files on disk under random names; the database keeps the customer's (cleaned) file name.</summary>
@@ -48,6 +54,26 @@ public sealed class AttachmentStore(Microsoft.Extensions.Options.IOptions<Storag
     }
 
     public Stream Open(string relativePath) => File.OpenRead(FullPath(relativePath));
+
+    /// <summary>The stored files last written before <paramref name="before"/> (UTC), as the relative paths rows keep.</summary>
+    public IEnumerable<string> FilesWrittenBefore(DateTime before)
+    {
+        var root = new DirectoryInfo(Root);
+        if (!root.Exists)
+        {
+            yield break;
+        }
+        foreach (var directory in root.EnumerateDirectories())
+        {
+            foreach (var file in directory.EnumerateFiles())
+            {
+                if (file.LastWriteTimeUtc < before)
+                {
+                    yield return System.IO.Path.Combine(directory.Name, file.Name);
+                }
+            }
+        }
+    }
 
     /// <summary>Removes a stored file; a file already gone is not an error.</summary>
     public void Delete(string relativePath) => File.Delete(FullPath(relativePath));
