@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ContactCenter.Core;
+using ContactCenter.Core.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,7 +34,7 @@ public static class ApiInboundEndpoint
         {
             return TypedResults.Problem("There is no api channel with this id.", statusCode: StatusCodes.Status404NotFound);
         }
-        var body = await RawBody.ReadAsync(request, ct);
+        var body = await RawBody.ReadAsync(request.Body, request.ContentLength, ct);
         if (body is null)
         {
             return TypedResults.Problem("The request body is larger than 1 MB.", statusCode: StatusCodes.Status413PayloadTooLarge);

@@ -12,6 +12,7 @@ public static class SmsConnector
     {
         builder.Services.AddSingleton<TwilioHttp>();
         builder.Services.AddSingleton<TwilioMediaClient>();
+        builder.Services.AddSingleton<IInboundMediaFetcher, TwilioMediaFetcher>();
         builder.Services.AddSingleton<IChannelKindHandler, SmsChannelKind>();
         builder.Services.AddSingleton<IChannelSender, TwilioSender>();
         return builder;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ContactCenter.Connectors.Api;
 using ContactCenter.Core;
+using ContactCenter.Core.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +40,7 @@ public static class TelegramWebhookEndpoint
         {
             return TypedResults.Problem("This Telegram channel is disabled; updates are not accepted.", statusCode: StatusCodes.Status403Forbidden);
         }
-        var body = await RawBody.ReadAsync(request, ct);
+        var body = await RawBody.ReadAsync(request.Body, request.ContentLength, ct);
         if (body is null)
         {
             return TypedResults.Problem("The request body is larger than 1 MB.", statusCode: StatusCodes.Status413PayloadTooLarge);

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ContactCenter.Connectors.Api;
 using ContactCenter.Core;
+using ContactCenter.Core.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,7 +33,7 @@ public static class VkWebhookEndpoint
         {
             return TypedResults.Problem("There is no VK channel with this id.", statusCode: StatusCodes.Status404NotFound);
         }
-        var body = await RawBody.ReadAsync(request, ct);
+        var body = await RawBody.ReadAsync(request.Body, request.ContentLength, ct);
         if (body is null)
         {
             return TypedResults.Problem("The request body is larger than 1 MB.", statusCode: StatusCodes.Status413PayloadTooLarge);

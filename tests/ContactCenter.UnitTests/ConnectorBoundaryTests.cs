@@ -37,4 +37,17 @@ public sealed class ConnectorBoundaryTests
         var referenced = Assembly.Load(connector).GetReferencedAssemblies().Select(a => a.Name!).ToList();
         Assert.Empty(referenced.Intersect(StorageAssemblies, StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// A connector stands on Core alone: shared helpers (the webhook body reader, RawBody) live in Core, not in another
+    /// connector. The one exception is Voice on Sms: both are the same Twilio account (its settings, signature and errors).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ConnectorNames))]
+    public void Connector_references_no_other_connector_but_voice_its_twilio_account(string connector)
+    {
+        var others = Assembly.Load(connector).GetReferencedAssemblies().Select(a => a.Name!)
+            .Where(n => n.StartsWith("ContactCenter.Connectors.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(connector == "ContactCenter.Connectors.Voice" ? ["ContactCenter.Connectors.Sms"] : [], others);
+    }
 }

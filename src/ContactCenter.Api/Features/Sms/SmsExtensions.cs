@@ -1,10 +1,9 @@
 using ContactCenter.Api.Features.Conversations;
-using ContactCenter.Api.Outbound;
 using ContactCenter.Connectors.Sms;
 
 namespace ContactCenter.Api.Features.Sms;
 
-/// <summary>The SMS (Twilio) connector plus what it needs from the host: opt-out storage, the reply guard, media jobs.</summary>
+/// <summary>The SMS (Twilio) connector plus what it needs from the host: opt-out storage and the reply guard (MMS media go through the connector's IInboundMediaFetcher like every channel's files).</summary>
 public static class SmsExtensions
 {
     public static IHostApplicationBuilder AddSms(this IHostApplicationBuilder builder)
@@ -12,7 +11,6 @@ public static class SmsExtensions
         builder.AddSmsConnector();
         builder.Services.AddSingleton<SmsOptOutStore>();
         builder.Services.AddSingleton<ISmsOptOuts>(sp => sp.GetRequiredService<SmsOptOutStore>());
-        builder.Services.AddSingleton<IOutboxHandler, SmsMediaHandler>();
         return builder;
     }
 
