@@ -13,29 +13,9 @@ public sealed class ClientSampleTests(EmailFixture fixture) : IClassFixture<Emai
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <param name="sentAtUtc">The Date header's instant in UTC; null when the mail has no usable Date (then the receive time).</param>
-    /// <param name="attachments">`name=content type` of each file, in order.</param>
+    /// <summary>The samples and what each must read as: <see cref="ClientSamples.All"/>.</summary>
     [Theory]
-    [InlineData("outlook-tnef.eml", "anna.schmidt@contoso.test", "Schmidt, Anna", "AW: Angebot Sofa \"Oslo\"",
-        "anbei unsere Preisliste für das Sofa »Oslo«. Können Sie bis Freitag liefern?", "2026-11-30T13:05:12Z", new[] { "price-list.csv" })]
-    [InlineData("gmail.eml", "john.miller@gmail.test", "John Miller", "Delivery question + photo of the room",
-        "Could the sofa be delivered on Saturday? Photo of the room attached — will it fit?", "2026-12-01T17:15:42Z", new[] { "room.png" })]
-    [InlineData("yandex-koi8r.eml", "olga.smirnova@yandex.test", "Ольга Смирнова", "Диван Осло — есть серый?",
-        "Подскажите, пожалуйста, есть ли диван 'Осло' в сером цвете?", "2026-12-01T09:34:56Z", new string[0])]
-    [InlineData("mailru-cp1251.eml", "ivan.petrov@mail.test", "Иван Петров", "Re: Доставка дивана",
-        "Да, суббота подходит. Адрес: Москва, ул. Лесная, 5.", "2026-12-02T06:01:02Z", new string[0])]
-    [InlineData("apple-mail.eml", "claire.dubois@icloud.test", "Claire Dubois", "Canapé livré abîmé",
-        "Le canapé est arrivé abîmé, voir la photo.", "2026-12-01T17:22:05Z", new[] { "damage.png" })]
-    [InlineData("1c-invoice-cp1251-no-charset.eml", "buh@mebel-dvor.test", "Бухгалтерия Мебельный двор", "Счет на оплату № 123 от 02.12.2026",
-        "Направляем Вам счет на оплату № 123 от 02.12.2026 на сумму 45 000,00 руб.", "2026-12-02T08:00:00Z", new[] { "Счет № 123.pdf" })]
-    [InlineData("no-date.eml", "robot-free@legacy.test", "Old Script", "Callback request",
-        "Please call me back at +1 415 555 0199.", null, new string[0])]
-    [InlineData("broken-date.eml", "broken@legacy.test", "Broken Client", "Order status",
-        "Where is my order 5521?", null, new string[0])]
-    [InlineData("forwarded-rfc822.eml", "peter.novak@customer.test", "Peter Novak", "Fwd: Original question about the warranty",
-        "Forwarding my wife's question below, please answer us both.", "2026-12-01T16:40:00Z", new[] { "Original question about the warranty.eml" })]
-    [InlineData("calendar-invite.eml", "mark.lee@gmail.test", "Mark Lee", "Invitation: Showroom visit @ Mon Dec 7, 2026 10am - 10:30am (UTC)",
-        "You have been invited to the following event.", "2026-12-01T08:00:00Z", new[] { "invite.ics", "invite.ics" })]
+    [MemberData(nameof(ClientSamples.All), MemberType = typeof(ClientSamples))]
     public async Task A_client_sample_is_stored_once_with_readable_text_utc_time_and_files(
         string file, string from, string name, string subject, string text, string? sentAtUtc, string[] attachments)
     {
