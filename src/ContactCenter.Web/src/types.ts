@@ -1,6 +1,6 @@
-// Shapes of the API as the browser sees them. Those that are schemas of the OpenAPI document (docs/openapi.json ->
-// src/api/schema.d.ts) are aliases of the generated types, the hub events' payloads among them (lib/realtime.ts);
-// the rest are hand-kept (looser CRM reads, the session).
+// Shapes of the API as the browser sees them: aliases of the OpenAPI document's schemas (docs/openapi.json ->
+// src/api/schema.d.ts, generated in the build), the hub events' payloads among them (lib/realtime.ts). Where the
+// document says less than the browser relies on (a role's three values, a free JSON object), the alias narrows it.
 // Ids are opaque: compare them with sameId().
 import type { components } from './api/schema';
 
@@ -9,8 +9,9 @@ export type Id = number | string;
 export const sameId = (a: Id | null | undefined, b: Id | null | undefined) => a != null && b != null && String(a) === String(b);
 
 export type Role = 'admin' | 'supervisor' | 'manager';
-export interface User { id: Id; name: string; email: string; role: Role }
-export interface Session { accessToken: string; expiresAt: string; user: User }
+/** The signed-in user (POST /api/auth/login, GET /api/auth/me). */
+export type User = Omit<Schemas['AuthApiUserDto'], 'role'> & { role: Role };
+export type Session = Omit<Schemas['LoginResponse'], 'user'> & { user: User };
 
 export interface Ref { id: Id; name: string }
 export interface LastMessage { id: Id; direction: Direction; preview: string; createdAt: string }
@@ -42,16 +43,9 @@ export type TypingEvent = Schemas['TypingEvent'];
 /** A row of GET /api/users. */
 export type UserListItem = Schemas['UsersApiUserDto'];
 /** One row of GET /api/admin/audit; `before`/`after` are the subject's fields as JSON (null when created/removed). */
-export interface AuditEntry {
-  id: Id; at: string; actorId: Id | null; action: string; subjectType: string | null; subjectId: Id | null;
-  before: unknown; after: unknown;
-}
-export interface Channel {
-  id: Id; kind: string; name: string; enabled: boolean; public: Record<string, unknown>;
-  settings: Record<string, unknown>; secretsSet: string[]; statusError: string | null; memberIds: Id[];
-  /** Set when archived (switched off and hidden from the default list). */
-  archivedAt?: string | null;
-}
+export type AuditEntry = Schemas['AuditItem'];
+/** A channel as its admin sees it; `archivedAt` is set when archived (switched off and hidden from the default list). */
+export type Channel = Omit<Schemas['ChannelDto'], 'public' | 'settings'> & { public: Record<string, unknown>; settings: Record<string, unknown> };
 
 // CRM (API.md "CRM"): fields beyond the contract are read when present, never required.
 export type Stage = Schemas['StageDto'];
@@ -61,12 +55,7 @@ export type DealCard = Schemas['DealCard'];
 export type BoardColumn = Schemas['BoardStage'];
 export type Board = Schemas['Board'];
 export type ActivityRef = Schemas['ActivityRef'];
-export interface Lead {
-  id: Id; title: string; status: string; assignee?: Ref | null; contact?: Ref | null; junkReason?: string | null;
-  dealId?: Id | null; nextActivity?: ActivityRef | null;
-  /** Custom field values by key (issue #17). */
-  fields?: Record<string, unknown>;
-}
+export type Lead = Schemas['LeadDto'];
 export type ActivityType = 'call' | 'meeting' | 'task' | 'email';
 /** A row of GET /api/activities (`type` is one of ActivityType, `subject.type` 'lead' or 'deal': plain strings in the document). */
 export type Activity = Schemas['ActivityDto'];

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { labelOf } from '../strings';
-import { client } from '../api/client';
+import { body, client } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
-import { api } from '../lib/api';
 import { fullTime, toLocalInput } from '../lib/format';
 import { useHubEvent } from '../live';
 import { sameId, type Activity, type ActivityRef, type ActivityType, type Id } from '../types';
@@ -81,7 +80,7 @@ export function ActivityForm({ subject, onCreated, initiallyOpen = false }: { su
     <form className="activity-form" onSubmit={async (e) => {
       e.preventDefault();
       try {
-        await api('/api/activities', { body: { subject, type, title, dueAt: new Date(due).toISOString() } });
+        await body(client.POST('/api/activities', { body: { subject: { type: subject.type, id: Number(subject.id) }, type, title, dueAt: new Date(due).toISOString() } }));
         setOpen(false); setTitle(''); setError(null); onCreated();
       } catch (err) { setError((err as Error).message); }
     }}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { fieldTypes, type CustomField } from '../../components/fields/fieldTypes';
 import { useI18n } from '../../i18n';
-import { api } from '../../lib/api';
+import { client, optionalId } from '../../api/client';
 import type { StringKey } from '../../strings';
 import '../../components/fields/fields.css';
 import { useApiGet } from '../../api/useApiGet';
@@ -30,11 +30,11 @@ export function CustomFieldsTab() {
     <section className="custom-fields-admin" aria-label={t('customFields')}>
       <form className="filter-bar" onSubmit={(e) => {
         e.preventDefault();
-        void run(() => api('/api/custom-fields', {
+        void run(() => client.POST('/api/custom-fields', {
           body: {
             entity, key, label, type, required,
             options: listType ? options.split(',').map((o) => o.trim()).filter(Boolean) : undefined,
-            pipelineId: entity === 'deal' && pipelineId ? pipelines.data?.find((p) => String(p.id) === pipelineId)?.id : undefined,
+            pipelineId: entity === 'deal' && pipelineId ? optionalId(pipelines.data?.find((p) => String(p.id) === pipelineId)?.id) : undefined,
           },
         })).then((ok) => { if (ok) { setKey(''); setLabel(''); setOptions(''); } });
       }}>
@@ -73,11 +73,11 @@ export function CustomFieldsTab() {
               <td data-label={t('fieldKey')}><code>{f.key}</code></td>
               <td data-label={t('fieldType')}>{t(`fieldType_${f.type.replace('-', '_')}` as StringKey)}{f.options.length ? ` (${f.options.join(', ')})` : ''}</td>
               <td>
-                <button type="button" onClick={() => void run(() => api(`/api/custom-fields/${encodeURIComponent(String(f.id))}`, { method: 'PATCH', body: { archived: !f.archived } }))}>
+                <button type="button" onClick={() => void run(() => client.PATCH('/api/custom-fields/{id}', { params: { path: { id: Number(f.id) } }, body: { archived: !f.archived } }))}>
                   {f.archived ? t('restoreField') : t('archiveField')}
                 </button>
                 <button type="button" className="danger" onClick={() => {
-                  if (window.confirm(t('deleteFieldConfirm', { name: f.label }))) void run(() => api(`/api/custom-fields/${encodeURIComponent(String(f.id))}`, { method: 'DELETE' }));
+                  if (window.confirm(t('deleteFieldConfirm', { name: f.label }))) void run(() => client.DELETE('/api/custom-fields/{id}', { params: { path: { id: Number(f.id) } } }));
                 }}>{t('deleteField')}</button>
               </td>
             </tr>
