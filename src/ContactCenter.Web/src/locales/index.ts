@@ -1,6 +1,7 @@
 import { calls } from './calls';
 import { cannedStrings } from './canned';
 import { channels } from './channels';
+import { channelFields } from './channelFields';
 import { hours } from './hours';
 import { inboxStrings } from './inbox';
 import { phoneStrings } from './phone';
@@ -14,6 +15,8 @@ import { fieldStrings } from './fields';
 import { reportStrings } from './reports';
 import { crmUiStrings } from './crmui';
 import { boardStrings } from './board';
+import { adminStrings } from './admin';
+import { panelStrings } from './panel';
 
 // Strings of feature areas, merged into the app's string table (strings.ts). Add one import and one entry per area.
 import whatsapp from './whatsapp';
@@ -34,6 +37,7 @@ export const areas = merge(
   whatsapp,
   calls,
   channels,
+  channelFields,
   inboxStrings,
   cannedStrings,
   phoneStrings,
@@ -48,4 +52,6 @@ export const areas = merge(
   reportStrings,
   crmUiStrings,
   boardStrings,
+  adminStrings,
+  panelStrings,
 );

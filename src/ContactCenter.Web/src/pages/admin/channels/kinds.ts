@@ -1,6 +1,6 @@
 // What the channel wizard knows about each kind of channel: its settings (names exactly as the server's channel-kind
 // handler reads them), which are secrets, required, where to get them, presets that fill several at once, and which
-// `public` values to show first. Labels and help are in locales/channels.ts under `chf_<kind>_<field>` and
+// `public` values to show first. Labels and help are in locales/channelFields.ts under `chf_<kind>_<field>` and
 // `chf_<kind>_<field>_help` (the unit test checks every one exists in both languages). Adding a kind = one entry here
 // plus its strings.
 
