@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
@@ -66,46 +64,40 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
     /// A partial update: only the fields present change. Name must not be empty; email and phone may be cleared with null
     /// or "". The phone is stored in E.164, like every phone of the product.
     /// </summary>
-    public async Task<CrmResult<ContactProfile>> PatchAsync(CurrentUser me, long id, JsonObject request, CancellationToken ct)
+    public async Task<CrmResult<ContactProfile>> PatchAsync(CurrentUser me, long id, ContactPatch patch, CancellationToken ct)
     {
-        var known = new[] { "name", "email", "phone", "companyId", "fields" };
-        if (request.Count == 0 || request.Any(p => !known.Contains(p.Key)))
+        if (patch.SaysNothingOrUnknown)
         {
             return CrmResult<ContactProfile>.Invalid("body", "Send one or more of name, email, phone, companyId, fields.");
         }
-        if (CompanyRef.Parse(request, out var companyId) is { } badCompany)
+        if (CompanyRef.Parse(patch.CompanyId, out var companyId) is { } badCompany)
         {
             return badCompany.As<ContactProfile>();
         }
-        if (Field(request, "name", out var name) is { } badName)
+        foreach (var (field, sent) in new[] { ("name", patch.Name), ("email", patch.Email), ("phone", patch.Phone) })
         {
-            return badName;
+            if (sent.IsMalformed)
+            {
+                return CrmResult<ContactProfile>.Invalid(field, $"{field} must be a string (or null).");
+            }
         }
-        if (Field(request, "email", out var email) is { } badEmail)
-        {
-            return badEmail;
-        }
-        if (Field(request, "phone", out var phoneText) is { } badPhone)
-        {
-            return badPhone;
-        }
-        name = name?.Trim();
-        if (request.ContainsKey("name") && (string.IsNullOrEmpty(name) || name.Length > MaxName))
+        var name = patch.Name.Value?.Trim();
+        if (patch.Name.IsSet && (string.IsNullOrEmpty(name) || name.Length > MaxName))
         {
             return CrmResult<ContactProfile>.Invalid("name", $"A name of 1 to {MaxName} characters is required.");
         }
-        email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
+        var email = string.IsNullOrWhiteSpace(patch.Email.Value) ? null : patch.Email.Value.Trim();
         if (email is not null && !Core.ContactAddresses.IsEmail(email))
         {
             return CrmResult<ContactProfile>.Invalid("email", "email must be an address like name@example.com (empty clears it).");
         }
         string? phone = null;
-        if (!string.IsNullOrWhiteSpace(phoneText) && (phone = E164.NormalizeValid(phoneText)) is null)
+        if (!string.IsNullOrWhiteSpace(patch.Phone.Value) && (phone = E164.NormalizeValid(patch.Phone.Value)) is null)
         {
             return CrmResult<ContactProfile>.Invalid("phone", "phone must be a valid number in international form, e.g. +14155550100 (empty clears it).");
         }
 
-        var (fields, fieldsError) = await FieldValues.CheckAsync(db, "contact", request, ct);
+        var (fields, fieldsError) = patch.Fields.IsPresent ? await FieldValues.CheckAsync(db, "contact", patch.Fields.Value, ct) : (null, null);
         if (fieldsError is not null)
         {
             return CrmResult<ContactProfile>.Invalid(fieldsError.Field!, fieldsError.Error!);
@@ -132,10 +124,10 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             conversations = await connection.QuerySingleOrDefaultAsync<long[]?>(new CommandDefinition(update, new
             {
                 id, me = me.Id, staff = me.IsStaff, now = clock.GetUtcNow().UtcDateTime,
-                setName = request.ContainsKey("name"), name,
-                setEmail = request.ContainsKey("email"), email,
-                setPhone = request.ContainsKey("phone"), phone,
-                setCompany = request.ContainsKey("companyId"), companyId,
+                setName = patch.Name.IsSet, name,
+                setEmail = patch.Email.IsSet, email,
+                setPhone = patch.Phone.IsSet, phone,
+                setCompany = patch.CompanyId.IsSet, companyId,
                 setFields = fields is not null, set = fields?.Set ?? "{}", removed = fields?.Removed ?? [],
             }, cancellationToken: ct));
         }
@@ -156,21 +148,5 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             }
         }
         return CrmResult<ContactProfile>.Ok((await GetAsync(me, id, ct))!);
-    }
-
-    /// <summary>A field that is present must be a string or null; anything else (a number, an object) is a 400.</summary>
-    private static CrmResult<ContactProfile>? Field(JsonObject request, string field, out string? value)
-    {
-        value = null;
-        if (!request.TryGetPropertyValue(field, out var node) || node is null)
-        {
-            return null;
-        }
-        if (node.GetValueKind() != JsonValueKind.String)
-        {
-            return CrmResult<ContactProfile>.Invalid(field, $"{field} must be a string (or null).");
-        }
-        value = node.GetValue<string>();
-        return null;
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
@@ -27,7 +26,7 @@ public static class ContactsApi
 
     /// <summary>Edits name, email or phone (only the fields sent); same visibility as GET.</summary>
     private static async Task<Results<Ok<ContactProfile>, ProblemHttpResult, ValidationProblem>> Patch(
-        long id, JsonObject request, ClaimsPrincipal principal, ContactProfileService profiles, CancellationToken ct) =>
+        long id, ContactPatch request, ClaimsPrincipal principal, ContactProfileService profiles, CancellationToken ct) =>
         CrmHttp.Ok(await profiles.PatchAsync(CurrentUser.From(principal), id, request, ct));
 
     /// <summary>`{otherContactId}` is merged into `{id}` (which survives); 404 unless the caller may see both.</summary>

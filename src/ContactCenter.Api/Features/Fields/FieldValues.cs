@@ -70,6 +70,10 @@ public static class FieldValues
     public static async Task<(Delta? Delta, Merge? Error)> CheckAsync(NpgsqlDataSource db, string entity, JsonObject body, CancellationToken ct) =>
         body.ContainsKey("fields") ? Check(await DefinitionsAsync(db, entity, ct), body["fields"]) : (null, null);
 
+    /// <summary>The same check of a typed PATCH body's `fields`, sent (as <paramref name="fields"/>, null included).</summary>
+    public static async Task<(Delta? Delta, Merge? Error)> CheckAsync(NpgsqlDataSource db, string entity, JsonNode? fields, CancellationToken ct) =>
+        Check(await DefinitionsAsync(db, entity, ct), fields);
+
     /// <summary>Applies `patch` (null: nothing sent) over `current`; `creating` also demands the required fields.</summary>
     public static Merge Apply(IReadOnlyList<CustomField> definitions, string? current, JsonNode? patch, bool sent, bool creating, long? pipelineId)
     {
