@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ContactCenter.Api.Features.Conversations;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -30,7 +31,14 @@ public sealed class CrmFixture : AppFixture
         return settings;
     }
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+    /// <summary>A reply guard the tests can point at a conversation (as an opted-out SMS number would refuse its replies).</summary>
+    public TestReplyGuard Guard { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton<IReplyGuard>(Guard);
+    }
 
     public async Task ResetCrmAsync()
     {
@@ -175,4 +183,14 @@ public sealed class EventLog
 public sealed class CrmCollection : ICollectionFixture<CrmFixture>
 {
     public const string Name = "crm";
+}
+
+/// <summary>Refuses public replies in the conversations <see cref="Refuse"/> names (null: let it go); lets everything go by default.</summary>
+public sealed class TestReplyGuard : IReplyGuard
+{
+    public Func<long, string?> Refuse { get; set; } = _ => null;
+
+    public Task<ConversationService.Refusal?> CheckAsync(
+        long conversationId, ConversationService.ReplyParts parts, CancellationToken ct) =>
+        Task.FromResult(Refuse(conversationId) is { } reason ? new ConversationService.Refusal(reason) : null);
 }

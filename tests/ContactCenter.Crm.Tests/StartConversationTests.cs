@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactCenter.Crm.Tests;
 
@@ -83,21 +82,26 @@ public sealed class StartConversationTests(CrmFixture fixture) : IAsyncLifetime
         var deal = await (await http.PostJsonAsync("/api/deals", new { title = "Second order", contactId })).OkJsonAsync(HttpStatusCode.Created);
         // A guard that refuses this conversation's replies while `refuse` holds, as an opted-out SMS number would.
         var refuse = true;
-        fixture.App.Services.GetRequiredService<ContactCenter.Api.Features.Conversations.ConversationService>()
-            .AddGuard((id, _) => Task.FromResult(refuse && id == existing ? "The customer opted out." : null));
+        fixture.Guard.Refuse = id => refuse && id == existing ? "The customer opted out." : null;
+        try
+        {
+            var refused = await (await http.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Back again?", dealId = deal.Id() }))
+                .ProblemAsync(HttpStatusCode.Conflict);
+            Assert.Contains("opted out", refused);
+            Assert.Equal(("resolved", (long?)null, 0L), await StateAsync(existing));
 
-        var refused = await (await http.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Back again?", dealId = deal.Id() }))
-            .ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Contains("opted out", refused);
-        Assert.Equal(("resolved", (long?)null, 0L), await StateAsync(existing));
-
-        refuse = false;
-        var accepted = await (await http.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Back again?", dealId = deal.Id() })).OkJsonAsync();
-        Assert.Equal(existing, accepted.Id());
-        Assert.Equal("open", accepted["status"]!.GetValue<string>());
-        Assert.Equal(("open", (long?)deal.Id(), 1L), await StateAsync(existing));
-        await using var db = fixture.Db();
-        Assert.Null(await db.ExecuteScalarAsync<DateTime?>("select resolved_at from conversations where id = @existing", new { existing }));
+            refuse = false;
+            var accepted = await (await http.PostJsonAsync("/api/conversations", new { contactId, channelId = channel.Id, text = "Back again?", dealId = deal.Id() })).OkJsonAsync();
+            Assert.Equal(existing, accepted.Id());
+            Assert.Equal("open", accepted["status"]!.GetValue<string>());
+            Assert.Equal(("open", (long?)deal.Id(), 1L), await StateAsync(existing));
+            await using var db = fixture.Db();
+            Assert.Null(await db.ExecuteScalarAsync<DateTime?>("select resolved_at from conversations where id = @existing", new { existing }));
+        }
+        finally
+        {
+            fixture.Guard.Refuse = _ => null;
+        }
     }
 
     private static async Task SucceedsAsync(HttpResponseMessage response) =>

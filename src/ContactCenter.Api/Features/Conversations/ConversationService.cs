@@ -14,7 +14,7 @@ namespace ContactCenter.Api.Features.Conversations;
 public sealed class ConversationService(
     NpgsqlDataSource db, ConversationQueries queries, MessageQueries messages, IConversationPushes notifier, ResponseTimes responseTimes,
     IEnumerable<Core.IChannelSender> senders, Crm.CrmNotifier crm, TimeProvider clock,
-    Notifications.Mentions mentions, Notifications.NotificationStore notices, QueueFeed queue)
+    Notifications.Mentions mentions, Notifications.NotificationStore notices, QueueFeed queue, IEnumerable<IReplyGuard> replyGuards)
 {
     public const int MaxTextLength = 20_000;
 
@@ -37,19 +37,9 @@ public sealed class ConversationService(
     /// <summary>Why a reply may not leave, with a code clients can act on (show the template picker for `whatsapp-window-closed`).</summary>
     public sealed record Refusal(string Detail, string? Code = null);
 
-    /// <summary>A reply guard that sees what the reply carries (a WhatsApp template may go where free text may not).</summary>
-    public delegate Task<Refusal?> PartsGuard(long conversationId, ReplyParts parts, CancellationToken ct);
-
     private readonly HashSet<string> fileKinds = senders.Where(s => s.SupportsAttachments).Select(s => s.Kind).ToHashSet();
 
-    /// <summary>Checks a reply may leave on a channel (e.g. an SMS number that opted out). Returns the reason to refuse, or null.</summary>
-    public delegate Task<string?> ReplyGuard(long conversationId, CancellationToken ct);
-
-    private readonly List<PartsGuard> guards = [];
-
-    public void AddGuard(ReplyGuard guard) => guards.Add(async (id, _, ct) => await guard(id, ct) is { } reason ? new Refusal(reason) : null);
-
-    public void AddPartsGuard(PartsGuard guard) => guards.Add(guard);
+    private readonly IReplyGuard[] guards = replyGuards.ToArray();
 
     /// <param name="automated">Sent by automation, not a person: it does not answer the customer's wait, assign, or count in response times.</param>
     public async Task<ReplyResult> ReplyAsync(
@@ -87,7 +77,7 @@ public sealed class ConversationService(
         {
             foreach (var guard in guards)
             {
-                if (await guard(conversationId, parts, ct) is { } refusal)
+                if (await guard.CheckAsync(conversationId, parts, ct) is { } refusal)
                 {
                     return new ReplyResult(ReplyError.Refused, null, refusal.Detail, Code: refusal.Code);
                 }

@@ -11,13 +11,9 @@ public static class SmsExtensions
         builder.AddSmsConnector();
         builder.Services.AddSingleton<SmsOptOutStore>();
         builder.Services.AddSingleton<ISmsOptOuts>(sp => sp.GetRequiredService<SmsOptOutStore>());
+        builder.Services.AddSingleton<IReplyGuard>(sp => sp.GetRequiredService<SmsOptOutStore>());
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapSms(this IEndpointRouteBuilder app)
-    {
-        var optOuts = app.ServiceProvider.GetRequiredService<SmsOptOutStore>();
-        app.ServiceProvider.GetRequiredService<ConversationService>().AddGuard(optOuts.GuardAsync);
-        return app.MapSmsConnector();
-    }
+    public static IEndpointRouteBuilder MapSms(this IEndpointRouteBuilder app) => app.MapSmsConnector();
 }

@@ -1,4 +1,5 @@
 using ContactCenter.Api.Features.Channels;
+using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Connectors.Sms;
 using ContactCenter.Core;
 using Npgsql;
@@ -6,7 +7,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Sms;
 
 /// <summary>Opt-out state per (sms channel, number), and the reply guard that turns it into a 409.</summary>
-public sealed class SmsOptOutStore(NpgsqlDataSource db) : ISmsOptOuts
+public sealed class SmsOptOutStore(NpgsqlDataSource db) : ISmsOptOuts, IReplyGuard
 {
     public const string Refusal = "This number opted out of SMS from this channel (it texted STOP). Nothing can be sent until it texts START.";
 
@@ -18,7 +19,7 @@ public sealed class SmsOptOutStore(NpgsqlDataSource db) : ISmsOptOuts
     public Task<bool> IsOptedOutAsync(long channelId, string phone, CancellationToken cancellationToken) =>
         table.IsOptedOutAsync(channelId, phone, cancellationToken);
 
-    /// <summary>A ConversationService reply guard: refuses a reply on an sms conversation whose number opted out.</summary>
-    public async Task<string?> GuardAsync(long conversationId, CancellationToken ct) =>
-        await table.BlocksRepliesAsync(conversationId, ct) ? Refusal : null;
+    /// <summary>The reply guard: refuses a reply on an sms conversation whose number opted out.</summary>
+    public async Task<ConversationService.Refusal?> CheckAsync(long conversationId, ConversationService.ReplyParts parts, CancellationToken ct) =>
+        await table.BlocksRepliesAsync(conversationId, ct) ? new ConversationService.Refusal(Refusal) : null;
 }

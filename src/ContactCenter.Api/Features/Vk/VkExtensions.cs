@@ -11,13 +11,9 @@ public static class VkExtensions
         builder.AddVkConnector();
         builder.Services.AddSingleton<VkStore>();
         builder.Services.AddSingleton<IVkStore>(sp => sp.GetRequiredService<VkStore>());
+        builder.Services.AddSingleton<IReplyGuard>(sp => sp.GetRequiredService<VkStore>());
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapVk(this IEndpointRouteBuilder app)
-    {
-        var store = app.ServiceProvider.GetRequiredService<VkStore>();
-        app.ServiceProvider.GetRequiredService<ConversationService>().AddGuard(store.GuardAsync);
-        return app.MapVkConnector();
-    }
+    public static IEndpointRouteBuilder MapVk(this IEndpointRouteBuilder app) => app.MapVkConnector();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Connectors.Vk;
 using ContactCenter.Core;
@@ -12,7 +13,7 @@ namespace ContactCenter.Api.Features.Vk;
 /// and the community's own messages written in VK itself (`message_reply`), stored as sent outbound messages so the
 /// conversation shows both sides; they have no outbox row, so they are never sent back to VK.
 /// </summary>
-public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimeProvider clock, ILogger<VkStore> logger) : IVkStore
+public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimeProvider clock, ILogger<VkStore> logger) : IVkStore, IReplyGuard
 {
     public const string Refusal = "This customer denied messages from the VK community: nothing can be sent until they allow messages again (or write to the community).";
 
@@ -39,8 +40,8 @@ public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimePro
         return old is null || old.Value.Allowed != allowed;
     }
 
-    /// <summary>A ConversationService reply guard: refuses a reply on a vk conversation whose customer denied messages.</summary>
-    public async Task<string?> GuardAsync(long conversationId, CancellationToken ct)
+    /// <summary>The reply guard: refuses a reply on a vk conversation whose customer denied messages.</summary>
+    public async Task<ConversationService.Refusal?> CheckAsync(long conversationId, ConversationService.ReplyParts parts, CancellationToken ct)
     {
         const string sql = """
             select exists(
@@ -51,7 +52,7 @@ public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimePro
                 where c.id = @conversationId)
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { conversationId }, cancellationToken: ct)) ? Refusal : null;
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { conversationId }, cancellationToken: ct)) ? new ConversationService.Refusal(Refusal) : null;
     }
 
     private sealed record Candidate(long Id, long ChannelId, DateTimeOffset CreatedAt);

@@ -60,7 +60,7 @@ public static class WhatsAppApi
         {
             return problem!;
         }
-        var optedOut = await optOuts.GuardAsync(id, ConversationService.ReplyParts.None, ct) is not null;
+        var optedOut = await optOuts.CheckAsync(id, ConversationService.ReplyParts.None, ct) is not null;
         return TypedResults.Ok(new WindowDto(target.Window.Open, target.Window.LastInboundAt, target.Window.ClosesAt, optedOut,
             WhatsAppSettings.From(target.Channel).BusinessAccountId is not null));
     }

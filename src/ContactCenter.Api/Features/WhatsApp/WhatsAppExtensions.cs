@@ -12,15 +12,11 @@ public static class WhatsAppExtensions
         builder.Services.AddSingleton<WhatsAppOptOutStore>();
         builder.Services.AddSingleton<IWhatsAppOptOuts>(sp => sp.GetRequiredService<WhatsAppOptOutStore>());
         builder.Services.AddSingleton<WhatsAppWindow>();
+        // Opt-out first: an opted-out customer gets that reason, not "send a template".
+        builder.Services.AddSingleton<IReplyGuard>(sp => sp.GetRequiredService<WhatsAppOptOutStore>());
+        builder.Services.AddSingleton<IReplyGuard>(sp => sp.GetRequiredService<WhatsAppWindow>());
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapWhatsApp(this IEndpointRouteBuilder app)
-    {
-        var conversations = app.ServiceProvider.GetRequiredService<ConversationService>();
-        // Opt-out first: an opted-out customer gets that reason, not "send a template".
-        conversations.AddPartsGuard(app.ServiceProvider.GetRequiredService<WhatsAppOptOutStore>().GuardAsync);
-        conversations.AddPartsGuard(app.ServiceProvider.GetRequiredService<WhatsAppWindow>().GuardAsync);
-        return app.MapWhatsAppConnector().MapWhatsAppApi();
-    }
+    public static IEndpointRouteBuilder MapWhatsApp(this IEndpointRouteBuilder app) => app.MapWhatsAppConnector().MapWhatsAppApi();
 }

@@ -7,7 +7,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.WhatsApp;
 
 /// <summary>Opt-out state per (whatsapp channel, customer), and the reply guard that turns it into a 409 — the SMS rule.</summary>
-public sealed class WhatsAppOptOutStore(NpgsqlDataSource db) : IWhatsAppOptOuts
+public sealed class WhatsAppOptOutStore(NpgsqlDataSource db) : IWhatsAppOptOuts, IReplyGuard
 {
     public const string Code = "whatsapp-opted-out";
 
@@ -22,6 +22,6 @@ public sealed class WhatsAppOptOutStore(NpgsqlDataSource db) : IWhatsAppOptOuts
         table.IsOptedOutAsync(channelId, waId, cancellationToken);
 
     /// <summary>A reply guard: refuses anything (free text or a template) on a whatsapp conversation whose customer opted out.</summary>
-    public async Task<ConversationService.Refusal?> GuardAsync(long conversationId, ConversationService.ReplyParts parts, CancellationToken ct) =>
+    public async Task<ConversationService.Refusal?> CheckAsync(long conversationId, ConversationService.ReplyParts parts, CancellationToken ct) =>
         await table.BlocksRepliesAsync(conversationId, ct) ? new ConversationService.Refusal(Refusal, Code) : null;
 }

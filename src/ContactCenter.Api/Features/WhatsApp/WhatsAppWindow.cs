@@ -11,7 +11,7 @@ namespace ContactCenter.Api.Features.WhatsApp;
 /// last message to this number (the time WhatsApp stamped on it, `sent_at`); after that only an approved template.
 /// The guard refuses a free-form reply outside the window before anything is queued (Meta would refuse it with 131047).
 /// </summary>
-public sealed class WhatsAppWindow(NpgsqlDataSource db, TimeProvider clock)
+public sealed class WhatsAppWindow(NpgsqlDataSource db, TimeProvider clock) : IReplyGuard
 {
     public static readonly TimeSpan Length = TimeSpan.FromHours(24);
 
@@ -44,7 +44,7 @@ public sealed class WhatsAppWindow(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>A reply guard: free text outside the window is refused with <see cref="ClosedCode"/>; a template passes.</summary>
-    public async Task<ConversationService.Refusal?> GuardAsync(long conversationId, ConversationService.ReplyParts parts, CancellationToken ct)
+    public async Task<ConversationService.Refusal?> CheckAsync(long conversationId, ConversationService.ReplyParts parts, CancellationToken ct)
     {
         if (parts.Metadata?.ContainsKey(WhatsAppTemplate.MetadataKey) == true || await GetAsync(conversationId, ct) is not { Open: false } state)
         {
