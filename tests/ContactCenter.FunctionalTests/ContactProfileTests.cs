@@ -142,8 +142,27 @@ public sealed class ContactProfileTests(AppFixture fixture) : IClassFixture<AppF
         var s = await CustomerOnTwoChannelsAsync();
         using var http = fixture.App.Http(fixture.AdminToken);
 
-        var response = await http.SendAsync(Patch(s.ContactId, """["name"]"""));
+        // Each says what is wrong with the body in the client's terms (not the framework's words about our parameters).
+        foreach (var (body, detail) in new[]
+        {
+            ("""["name"]""", "The request body must be a JSON object."),
+            ("null", "The request needs a JSON body: an object with the fields to set."),
+            ("", "The request needs a JSON body: an object with the fields to set."),
+            ("""{"name": ["Ann"]}""", null),
+            ("""{"name": """, "The request body is not valid JSON"),
+        })
+        {
+            var response = await http.SendAsync(Patch(s.ContactId, body));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("parameter", problem, StringComparison.OrdinalIgnoreCase);
+            if (detail is not null)
+            {
+                Assert.Contains(detail, problem, StringComparison.Ordinal);
+            }
+        }
+        await using var db = fixture.Db();
+        Assert.Equal("Ann", await db.ExecuteScalarAsync<string>("select name from contacts where id = @ContactId", s));
     }
 }

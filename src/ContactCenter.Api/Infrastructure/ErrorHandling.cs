@@ -48,6 +48,10 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
         BadHttpRequestException { InnerException: InputTooLongException tooLong } => (400, tooLong.Message),
         InputTooLongException tooLong => (400, tooLong.Message),
         BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => (400, JsonDetail(json)),
+        // ASP.NET Core's own words for a missing body name our parameter and suggest a service: say what the client lacks.
+        BadHttpRequestException { StatusCode: 400 } bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal)
+            || (bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) && bad.Message.EndsWith("from body.", StringComparison.Ordinal))
+            => (400, "The request needs a JSON body: an object with the fields to set."),
         BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message),
         System.Text.Json.JsonException json => (400, JsonDetail(json)),
         // Reading a body into a parameter failed some other way (a converter met a value of the wrong shape): still the
@@ -60,8 +64,17 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
         _ => (500, "An unexpected error occurred."),
     };
 
-    private static string JsonDetail(System.Text.Json.JsonException json) =>
-        json.Path is { Length: > 0 } path ? $"The request body is not valid JSON (at {path})." : "The request body is not valid JSON.";
+    private static string JsonDetail(System.Text.Json.JsonException json) => json switch
+    {
+        // Well-formed JSON of the wrong shape (an array or a string where the route takes an object, a value of the wrong
+        // type inside it): not "invalid JSON".
+        { InnerException: null, Path: "$" } when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
+            => "The request body must be a JSON object.",
+        { InnerException: null, Path: { Length: > 0 } at } when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
+            => $"The request body has a value of the wrong type at {at}.",
+        { Path: { Length: > 0 } path } => $"The request body is not valid JSON (at {path}).",
+        _ => "The request body is not valid JSON.",
+    };
 
     private static bool IsBodyRead(Exception exception) =>
         exception.StackTrace is { } trace && trace.Contains("System.Text.Json.JsonSerializer", StringComparison.Ordinal)

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
@@ -32,13 +31,13 @@ public static class CompaniesApi
     }
 
     private static async Task<Results<Created<CompanyDto>, ProblemHttpResult, ValidationProblem>> Create(
-        JsonObject body, ClaimsPrincipal principal, CompanyService companies, CancellationToken ct) =>
+        CompanyInput body, ClaimsPrincipal principal, CompanyService companies, CancellationToken ct) =>
         CrmHttp.Created(await companies.CreateAsync(CurrentUser.From(principal), body, ct), c => $"/api/companies/{c.Id}");
 
     private static async Task<Results<Ok<CompanyDto>, ProblemHttpResult>> Get(long id, ClaimsPrincipal principal, CompanyService companies, CancellationToken ct) =>
         await companies.GetAsync(CurrentUser.From(principal), id, ct) is { } company ? TypedResults.Ok(company) : Problems.NotFound("There is no such company.");
 
     private static async Task<Results<Ok<CompanyDto>, ProblemHttpResult, ValidationProblem>> Patch(
-        long id, JsonObject body, ClaimsPrincipal principal, CompanyService companies, CancellationToken ct) =>
+        long id, CompanyInput body, ClaimsPrincipal principal, CompanyService companies, CancellationToken ct) =>
         CrmHttp.Ok(await companies.PatchAsync(CurrentUser.From(principal), id, body, ct));
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
@@ -54,7 +52,7 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
             (await grid.ReadAsync<ContactListItem>()).ToList(), (await grid.ReadAsync<ContactDealItem>()).ToList()) { Fields = FieldValues.Parse(c.Fields) };
     }
 
-    public async Task<CrmResult<CompanyDto>> CreateAsync(CurrentUser me, JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<CompanyDto>> CreateAsync(CurrentUser me, CompanyInput body, CancellationToken ct)
     {
         if (Read(body, requireName: true, out var v) is { } invalid)
         {
@@ -64,8 +62,8 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             // Required company fields must be sent on create; every value is checked before anything is written.
-            var fields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, null, "company", ct), null, body["fields"],
-                sent: body.ContainsKey("fields"), creating: true, null);
+            var fields = FieldValues.Apply(await FieldValues.DefinitionsAsync(connection, null, "company", ct), null, body.Fields.Value,
+                sent: body.Fields.IsPresent, creating: true, null);
             if (fields.Failed)
             {
                 return CrmResult<CompanyDto>.Invalid(fields.Field!, fields.Error!);
@@ -84,9 +82,9 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>Only the fields present change; phone, email, website and address may be cleared with null or "".</summary>
-    public async Task<CrmResult<CompanyDto>> PatchAsync(CurrentUser me, long id, JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<CompanyDto>> PatchAsync(CurrentUser me, long id, CompanyInput body, CancellationToken ct)
     {
-        if (body.Count == 0)
+        if (body.SaysNothing)
         {
             return CrmResult<CompanyDto>.Invalid("body", "Send one or more of name, phone, email, website, address, fields.");
         }
@@ -94,7 +92,7 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
         {
             return invalid;
         }
-        var (fields, fieldsError) = await FieldValues.CheckAsync(db, "company", body, ct);
+        var (fields, fieldsError) = body.Fields.IsPresent ? await FieldValues.CheckAsync(db, "company", body.Fields.Value, ct) : (null, null);
         if (fieldsError is not null)
         {
             return CrmResult<CompanyDto>.Invalid(fieldsError.Field!, fieldsError.Error!);
@@ -131,24 +129,26 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>Validates the fields present (strings or null, within their lengths; email and phone well-formed, phone in E.164).</summary>
-    private static CrmResult<CompanyDto>? Read(JsonObject body, bool requireName, out Dictionary<string, string?> values)
+    private static CrmResult<CompanyDto>? Read(CompanyInput body, bool requireName, out Dictionary<string, string?> values)
     {
         values = [];
-        foreach (var (key, node) in body)
+        if (body.Unknown is { Count: > 0 } unknown)
         {
-            if (key == "fields")
+            var key = unknown.Keys.First();
+            return CrmResult<CompanyDto>.Invalid(key, $"Unknown field {key}: send name, phone, email, website, address, fields.");
+        }
+        foreach (var (key, sent) in body.Texts)
+        {
+            if (!sent.IsPresent)
             {
-                continue; // checked against the custom field definitions by the caller
+                continue;
             }
-            if (!Limits.TryGetValue(key, out var max))
-            {
-                return CrmResult<CompanyDto>.Invalid(key, $"Unknown field {key}: send name, phone, email, website, address, fields.");
-            }
-            if (node is not null && node.GetValueKind() != JsonValueKind.String)
+            var max = Limits[key];
+            if (sent.IsMalformed)
             {
                 return CrmResult<CompanyDto>.Invalid(key, $"{key} must be a string (or null).");
             }
-            var text = node?.GetValue<string>().Trim();
+            var text = sent.Value?.Trim();
             if (string.IsNullOrEmpty(text))
             {
                 text = null;
