@@ -228,7 +228,8 @@ function Chart({ days }: { days: number }) {
       <div role="img" aria-label={t('chartTitle')} className="chart-box">
         <ResponsiveContainer width="100%" height={160}>
           <BarChart data={points} margin={{ left: 0, right: 0, top: 14, bottom: 0 }}>
-            <XAxis dataKey="label" tick={{ fontSize: 10 }} interval={0} />
+            {/* Labels recharts cannot fit side by side (7 days at 390 px, Russian month names) are skipped, the first and last kept. */}
+            <XAxis dataKey="label" tick={{ fontSize: 10 }} interval="preserveStartEnd" minTickGap={6} padding={{ left: 6, right: 6 }} />
             <YAxis hide domain={[0, max]} />
             <Bar dataKey="bar" isAnimationActive={false} shape={(props: unknown) => {
               const { x, y, width, height, index } = props as { x: number; y: number; width: number; height: number; index: number };

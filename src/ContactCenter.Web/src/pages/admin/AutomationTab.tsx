@@ -23,7 +23,8 @@ export function AutomationTab() {
   async function save() {
     try {
       setError(null);
-      const rule = JSON.parse(json) as Schemas['JsonObject'];
+      let rule: Schemas['JsonObject'];
+      try { rule = JSON.parse(json) as Schemas['JsonObject']; } catch (e) { setError(t('ruleJsonInvalid', { reason: (e as Error).message })); return; }
       if (editing !== null) await body(client.PUT('/api/automation/rules/{id}', { params: { path: { id: Number(editing) } }, body: rule }));
       else await body(client.POST('/api/automation/rules', { body: rule }));
       setEditing(null); setJson(sampleRule);
@@ -39,7 +40,7 @@ export function AutomationTab() {
       <ul className="admin-list">
         {list.map((r) => (
           <li key={String(r.id)}>
-            <strong>{r.name}</strong> {r.enabled ? '' : <span className="pill">off</span>}{' '}
+            <strong>{r.name}</strong> {r.enabled ? '' : <span className="pill">{t('ruleOff')}</span>}{' '}
             <button type="button" onClick={() => { setEditing(r.id); const { id: _id, ...rest } = r; void _id; setJson(JSON.stringify(rest, null, 2)); }}>{t('edit')}</button>{' '}
             <button type="button" className="danger" onClick={() => void remove(r.id)}>{t('delete')}</button>
           </li>

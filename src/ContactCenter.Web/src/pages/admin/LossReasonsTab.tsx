@@ -17,7 +17,7 @@ export function LossReasonsTab() {
       <ul className="admin-list">{(reasons.data ?? []).map((r) => <li key={String(r.id)}>{r.name}</li>)}</ul>
       <form className="row" onSubmit={async (e) => {
         e.preventDefault();
-        try { await body(client.POST('/api/loss-reasons', { body: { name } })); setName(''); void reasons.reload(); } catch (err) { setError(describeError(err)); }
+        try { setError(null); await body(client.POST('/api/loss-reasons', { body: { name } })); setName(''); void reasons.reload(); } catch (err) { setError(describeError(err)); }
       }}>
         <input aria-label={t('newReason')} placeholder={t('newReason')} value={name} required onChange={(e) => setName(e.target.value)} />
         <button type="submit" className="primary">{t('create')}</button>

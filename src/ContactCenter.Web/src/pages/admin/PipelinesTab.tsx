@@ -4,24 +4,27 @@ import { useApiGet } from '../../api/useApiGet';
 import { ResourceStatus } from '../../components/Status';
 import { useI18n } from '../../i18n';
 import { describeError } from '../../lib/errors';
+import { labelOf } from '../../strings';
 import type { Id, Pipeline, Stage } from '../../types';
 
 interface StageRow { id?: Id; name: string; semantic: Stage['semantic'] }
-const newPipelineStages = (): StageRow[] => [{ name: '', semantic: 'open' }, { name: 'Won', semantic: 'won' }, { name: 'Lost', semantic: 'lost' }];
+/** A new pipeline's stages: one working stage to name, then the closing ones, named in the admin's language. */
+const newPipelineStages = (won: string, lost: string): StageRow[] => [{ name: '', semantic: 'open' }, { name: won, semantic: 'won' }, { name: lost, semantic: 'lost' }];
 
 /** Pipelines and their stages: each stage keeps its id while edited, so renaming one keeps its deals. */
 export function PipelinesTab() {
   const { t } = useI18n();
   const pipelines = useApiGet('/api/pipelines');
   const [name, setName] = useState('');
-  const [stages, setStages] = useState<StageRow[]>(newPipelineStages);
+  const fresh = () => newPipelineStages(t('defaultStageWon'), t('defaultStageLost'));
+  const [stages, setStages] = useState<StageRow[]>(fresh);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Pipeline | null>(null);
 
   function reset(p: Pipeline | null) {
     setEditing(p);
     setName(p?.name ?? '');
-    setStages(p ? [...p.stages].sort((a, b) => a.order - b.order).map(({ id, name: n, semantic }) => ({ id, name: n, semantic })) : newPipelineStages());
+    setStages(p ? [...p.stages].sort((a, b) => a.order - b.order).map(({ id, name: n, semantic }) => ({ id, name: n, semantic })) : fresh());
   }
   const change = (i: number, row: Partial<StageRow>) => setStages((list) => list.map((s, j) => (j === i ? { ...s, ...row } : s)));
   // Reordering keeps each stage's id (and so its deals); the server stores the order the list is sent in.
@@ -57,7 +60,7 @@ export function PipelinesTab() {
         {(pipelines.data ?? []).map((p) => (
           <li key={String(p.id)} data-pipeline-id={String(p.id)}>
             <strong>{p.name}</strong>{p.isDefault ? ' ★' : ''}{' '}
-            <span className="muted stages-line">{p.stages.map((s) => `${s.name}${s.semantic !== 'open' ? ` (${s.semantic})` : ''}`).join(' → ')}</span>{' '}
+            <span className="muted stages-line">{p.stages.map((s) => `${s.name}${s.semantic !== 'open' ? ` (${labelOf(t, 'semantic_', s.semantic)})` : ''}`).join(' → ')}</span>{' '}
             <button type="button" onClick={() => reset(p)}>{t('edit')}</button>
           </li>
         ))}
@@ -72,7 +75,7 @@ export function PipelinesTab() {
               <li key={s.id !== undefined ? String(s.id) : `new-${i}`} className="row">
                 <input aria-label={t('stageName', { n: i + 1 })} value={s.name} required onChange={(e) => change(i, { name: e.target.value })} />
                 <select aria-label={t('stageSemantic', { n: i + 1 })} value={s.semantic} onChange={(e) => change(i, { semantic: e.target.value as Stage['semantic'] })}>
-                  {(['open', 'won', 'lost'] as const).map((m) => <option key={m} value={m}>{m}</option>)}
+                  {(['open', 'won', 'lost'] as const).map((m) => <option key={m} value={m}>{t(`semantic_${m}`)}</option>)}
                 </select>
                 <button type="button" aria-label={t('moveStageUp', { n: i + 1 })} disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
                 <button type="button" aria-label={t('moveStageDown', { n: i + 1 })} disabled={i === stages.length - 1} onClick={() => move(i, 1)}>↓</button>
