@@ -44,8 +44,16 @@ public sealed class ActivitiesTests(CrmFixture fixture) : IAsyncLifetime
         var dealNow = await (await http.GetAsync($"/api/deals/{deal.Id()}")).OkJsonAsync();
         Assert.Equal(overdue.Id(), dealNow["nextActivity"]!.Id());
 
+        Assert.Null(overdue["completedById"]?.GetValue<long>());
         var completed = await (await http.PostJsonAsync($"/api/activities/{overdue.Id()}/complete", new { result = "Reached, wants an offer" })).OkJsonAsync();
         Assert.Equal("done", completed["state"]!.GetValue<string>());
+        Assert.Equal(manager.Id, completed["completedById"]!.GetValue<long>());
+        // A second completion (an admin's click a moment later) changes nothing and says who completed it: the card asks
+        // only the person whose click did it what comes next.
+        using var admin = fixture.Admin();
+        var again = await (await admin.PostJsonAsync($"/api/activities/{overdue.Id()}/complete", new { result = "late click" })).OkJsonAsync();
+        Assert.Equal(manager.Id, again["completedById"]!.GetValue<long>());
+        Assert.Equal("Reached, wants an offer", again["result"]!.GetValue<string>());
         Assert.Equal([overdue.Id()], await Ids("done"));
         Assert.Equal(0, (await (await http.GetAsync("/api/counters")).OkJsonAsync())["overdueActivities"]!.GetValue<long>());
         foreach (var id in new[] { today.Id(), planned.Id() })

@@ -25,7 +25,8 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
         select a.id, a.subject_type, a.subject_id,
                case a.subject_type when 'deal' then (select d.title from deals d where d.id = a.subject_id)
                                    else (select l.title from leads l where l.id = a.subject_id) end as subject_title,
-               a.type, a.title, a.description, a.due_at, a.assignee_id, u.name as assignee_name, a.completed_at, a.result, a.created_at
+               a.type, a.title, a.description, a.due_at, a.assignee_id, u.name as assignee_name, a.completed_at, a.result, a.created_at,
+               a.completed_by as completed_by_id
         from activities a left join users u on u.id = a.assignee_id
         """;
 
@@ -51,8 +52,10 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
         public string? Result { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
 
+        public long? CompletedById { get; init; }
+
         public ActivityDto ToDto(DateTimeOffset now) => new(Id, new SubjectDto(SubjectType, SubjectId, SubjectTitle), Type, Title, Description, DueAt,
-            AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), StateOf(DueAt, CompletedAt, now), CompletedAt, Result, CreatedAt);
+            AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), StateOf(DueAt, CompletedAt, now), CompletedAt, Result, CreatedAt, CompletedById);
     }
 
     public static string StateOf(DateTimeOffset dueAt, DateTimeOffset? completedAt, DateTimeOffset now) =>

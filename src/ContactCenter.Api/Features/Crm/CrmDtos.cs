@@ -58,8 +58,10 @@ public sealed record TimelineEntryDto(long Id, string Type, DateTimeOffset At, A
 
 public sealed record SubjectDto(string Type, long Id, string? Title);
 
+/// <param name="CompletedById">Who completed it (null while open): completing a completed activity changes nothing and answers
+/// it as it is, so a screen can tell its own completion from a colleague's a moment earlier.</param>
 public sealed record ActivityDto(
     long Id, SubjectDto Subject, string Type, string Title, string? Description, DateTimeOffset DueAt, UserRef? Assignee,
-    string State, DateTimeOffset? CompletedAt, string? Result, DateTimeOffset CreatedAt);
+    string State, DateTimeOffset? CompletedAt, string? Result, DateTimeOffset CreatedAt, long? CompletedById);
 
 /// <summary>Pushed by the `notify` automation action.</summary>

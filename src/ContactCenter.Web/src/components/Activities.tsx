@@ -5,6 +5,7 @@ import { body, client } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
 import { fullTime, toLocalInput } from '../lib/format';
 import { useHubEvent } from '../live';
+import { useMe } from '../session';
 import { sameId, type Activity, type ActivityRef, type ActivityType, type Id } from '../types';
 import { ResourceStatus } from './Status';
 
@@ -18,9 +19,10 @@ export function useSubjectUpdates(subject: Subject, reload: () => void) {
   useHubEvent('resync', () => reload());
 }
 
+/** Completes an activity; the answer says who completed it (a colleague may have been a moment faster). */
 export async function completeActivity(a: { id: Id }) {
   // The route takes an optional JSON body ({result?}): without a JSON content type it does not match at all.
-  await client.POST('/api/activities/{id}/complete', { params: { path: { id: Number(a.id) } }, body: {} });
+  return body(client.POST('/api/activities/{id}/complete', { params: { path: { id: Number(a.id) } }, body: {} }));
 }
 
 export function ActivityLine({ activity: a, locale, onComplete }: { activity: Omit<ActivityRef, 'id'> & { id: Id; completedAt?: string | null }; locale: string; onComplete?: () => void }) {
@@ -38,18 +40,28 @@ export function ActivityLine({ activity: a, locale, onComplete }: { activity: Om
 }
 
 /** The open activities of a lead or deal, soonest first (overdue in red), with "done" and a form to add one. */
-/** What the manager just did on the list: `completed` lets a card ask what to plan next when nothing is left planned. */
-export type ActivityChange = 'completed' | 'created';
+/**
+ * What the manager just did on the list: `completed` lets a card ask what to plan next when nothing is left planned;
+ * `completedByColleague`: their click found it completed by someone else a moment earlier (who was asked).
+ */
+export type ActivityChange = 'completed' | 'completedByColleague' | 'created';
 
 export function SubjectActivities({ subject, open, onChanged }: { subject: Subject; open: boolean; onChanged: (change: ActivityChange) => void }) {
   const { t, locale } = useI18n();
+  const me = useMe();
   const list = useApiGet('/api/activities', { params: { query: { assignee: 'all', subjectType: subject.type, subjectId: Number(subject.id), limit: 100 } } });
   const [error, setError] = useState<string | null>(null);
   useSubjectUpdates(subject, () => void list.reload());
   const pending = (list.data?.items ?? []).filter((a) => !a.completedAt);
 
   async function complete(a: Activity) {
-    try { setError(null); await completeActivity(a); void list.reload(); onChanged('completed'); } catch (e) { setError((e as Error).message); }
+    try {
+      setError(null);
+      const done = await completeActivity(a);
+      void list.reload();
+      // Only the person whose click completed it is asked what comes next; a colleague who was a moment faster was asked.
+      onChanged(sameId(done.completedById, me.id) ? 'completed' : 'completedByColleague');
+    } catch (e) { setError((e as Error).message); }
   }
   return (
     <>
