@@ -39,13 +39,13 @@ export function ActivityLine({ activity: a, locale, onComplete }: { activity: Om
   );
 }
 
-/** The open activities of a lead or deal, soonest first (overdue in red), with "done" and a form to add one. */
 /**
  * What the manager just did on the list: `completed` lets a card ask what to plan next when nothing is left planned;
  * `completedByColleague`: their click found it completed by someone else a moment earlier (who was asked).
  */
 export type ActivityChange = 'completed' | 'completedByColleague' | 'created';
 
+/** The open activities of a lead or deal, soonest first (overdue in red), with "done" and a form to add one. */
 export function SubjectActivities({ subject, open, onChanged }: { subject: Subject; open: boolean; onChanged: (change: ActivityChange) => void }) {
   const { t, locale } = useI18n();
   const me = useMe();
