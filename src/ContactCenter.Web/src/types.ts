@@ -32,7 +32,11 @@ export type Attachment = Schemas['AttachmentDto'];
  * Hub `messageCreated`/`messageUpdated` and the thread's items. The thread also holds the browser's own copy of a
  * message while its POST is on its way (`pending`, with a local id until the server answers), hence `Id` ids.
  */
-export type Message = Omit<Schemas['MessageDto'], 'id' | 'conversationId'> & { id: Id; conversationId: Id; pending?: boolean };
+export type Message = Omit<Schemas['MessageDto'], 'id' | 'conversationId'> & {
+  id: Id; conversationId: Id; pending?: boolean;
+  /** On a local copy: the newest server message id the thread held when it was sent (its twin comes after it). */
+  after?: number;
+};
 /** A phone call (telephony channel), on a message and on a `call` timeline entry. */
 export type Call = Schemas['CallDto'];
 export type Counters = Schemas['Counters'];

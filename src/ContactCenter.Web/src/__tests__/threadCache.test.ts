@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { feedCache } from '../lib/hubCache';
 import { keys, makeQueryClient } from '../lib/queryClient';
-import { applyConversation, applyMessage, threadMessages, type ThreadPages } from '../lib/threadCache';
+import { applyConversation, applyMessage, newestId, pendingNotLanded, threadMessages, type ThreadPages } from '../lib/threadCache';
 import type { ConversationDetails, ConversationSummary, Message } from '../types';
 import { fakeHub } from './cacheFixtures';
 import type { Schemas } from '../api/client';
@@ -80,3 +80,34 @@ describe('message events into the query cache', () => {
     expect(client.getQueryData<ConversationDetails>(keys.conversation('1'))?.status).toBe('snoozed');
   });
 });
+
+describe('the browser\'s own replies on their way', () => {
+  const me = { type: 'user', id: 5, name: 'Mia' } as const;
+  const mine = (id: number, text: string) => msg(id, '2026-01-01T10:05:00Z', { direction: 'outbound', text, sender: me, status: 'sent' });
+  const local = (text: string, after: number): Message =>
+    ({ ...mine(0, text), id: `local-${text}-${after}`, status: 'queued', pending: true, after });
+
+  it('drops a local copy once its reply has landed, even before the copy\'s own removal renders', () => {
+    const server = [msg(1, '2026-01-01T10:01:00Z'), mine(2, 'Here is our price list.')];
+    expect(pendingNotLanded(server, [local('Here is our price list.', 1)], 5)).toEqual([]);
+  });
+
+  it('keeps a copy whose twin is an older message with the same text, and pairs each reply with one copy', () => {
+    const server = [mine(2, 'ok'), mine(4, 'ok')];
+    const copies = [local('ok', 1), local('ok', 3), local('ok', 4)];
+    // The first copy is message 2's or 4's, the second 4's at most: the third has no twin yet.
+    expect(pendingNotLanded(server, copies, 5).map((m) => m.id)).toEqual(['local-ok-4']);
+    expect(pendingNotLanded([mine(2, 'ok')], [local('ok', 2)], 5)).toHaveLength(1);
+  });
+
+  it('does not take a colleague\'s message or another text for a twin', () => {
+    const colleague = { ...mine(3, 'Hello'), sender: { type: 'user', id: 6, name: 'Max' } } as MessageDto;
+    expect(pendingNotLanded([colleague, mine(4, 'Hello!')], [local('Hello', 2)], 5)).toHaveLength(1);
+  });
+
+  it('knows the newest server id a copy was sent after', () => {
+    expect(newestId([msg(3, '2026-01-01T10:03:00Z'), msg(12, '2026-01-01T10:02:00Z')])).toBe(12);
+    expect(newestId([])).toBe(0);
+  });
+});
+

@@ -5,7 +5,7 @@ import { body as answer, client as apiClient } from '../api/client';
 import { ApiError } from '../lib/api';
 import { writeEach } from '../lib/hubCache';
 import { keys } from '../lib/queryClient';
-import { applyMessage, threadMessages, type ThreadPage, type ThreadPages } from '../lib/threadCache';
+import { applyMessage, newestId, pendingNotLanded, threadMessages, type ThreadPage, type ThreadPages } from '../lib/threadCache';
 import { useConversation, useHubEvent, useLive } from '../live';
 import { useMe } from '../session';
 import { sameId, type ConversationDetails, type ConversationSummary, type Id, type Message, type Ref, type UserListItem } from '../types';
@@ -63,7 +63,10 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   });
   // The browser's own replies until the server has them (the POST's answer or their push replaces them).
   const [pending, setPending] = useState<Message[]>([]);
-  const messages = useMemo(() => [...threadMessages(thread.data), ...pending], [thread.data, pending]);
+  const messages = useMemo(() => {
+    const server = threadMessages(thread.data);
+    return [...server, ...pendingNotLanded(server, pending, me.id)];
+  }, [thread.data, pending, me.id]);
   // Opened at a search hit: scrolled to it once it is there, and the bottom is no place to stick to.
   const scrollTo = useRef<string | null>(focusMessageId);
   const [error, setError] = useState<string | null>(null);
@@ -257,7 +260,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
       <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
       <Composer readOnly={!!takenAway} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
         replyTo={replyTo} onCancelReply={() => setReplyTo(null)}
-        onOptimistic={(m) => { stickToBottom.current = true; setPending((list) => [...list, m]); }}
+        onOptimistic={(m) => { stickToBottom.current = true; setPending((list) => [...list, { ...m, after: newestId(threadMessages(thread.data)) }]); }}
         onSettled={(tempId: Id, real) => {
           if (real) write(real, true);
           setPending((list) => list.filter((x) => !sameId(x.id, tempId)));

@@ -1,7 +1,7 @@
 // Pure functions from a hub event (or a write's answer) and the cached pages of a thread to the new pages.
 import type { InfiniteData } from '@tanstack/react-query';
 import { addCreated, byTime, upsertMessage } from './messageList';
-import { sameId, type ConversationDetails, type ConversationSummary, type Message, type Page } from '../types';
+import { sameId, type ConversationDetails, type ConversationSummary, type Id, type Message, type Page } from '../types';
 
 /** One page of a thread: older messages follow `nextCursor`; a page opened at a search hit also has newer ones. */
 export type ThreadPage = Page<Message> & { newerCursor?: string | null };
@@ -37,3 +37,23 @@ export function applyMessage(data: ThreadPages, m: Message, created: boolean): T
 export function applyConversation(d: ConversationDetails, c: ConversationSummary): ConversationDetails {
   return (d.revision ?? 0) > (c.revision ?? 0) ? d : { ...d, ...c, contact: d.contact };
 }
+
+/**
+ * The browser's local copies still to show: a copy whose reply the thread already holds (its push or the POST's answer
+ * landed a render before the copy's removal) is left out, so the reply never shows twice. A twin is a server message
+ * from `me` with the same direction and text and an id above the newest the thread held when the copy was sent; each
+ * server message stands for one copy at most (the same text sent twice keeps its second copy until its own twin lands).
+ */
+export function pendingNotLanded(server: Message[], pending: Message[], me: Id): Message[] {
+  const used = new Set<string>();
+  return pending.filter((p) => {
+    const twin = server.find((m) => !used.has(String(m.id)) && m.sender?.type === 'user' && sameId(m.sender.id, me)
+      && m.direction === p.direction && m.text === p.text && Number(m.id) > (p.after ?? Number.MAX_SAFE_INTEGER));
+    if (!twin) return true;
+    used.add(String(twin.id));
+    return false;
+  });
+}
+
+/** The newest server message id in a thread (0 when it has none): a local copy's `after`. */
+export const newestId = (server: Message[]) => server.reduce((max, m) => Math.max(max, Number(m.id) || 0), 0);
