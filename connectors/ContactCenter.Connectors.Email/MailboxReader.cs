@@ -88,7 +88,8 @@ public sealed class MailboxReader(
                 var tls = EmailTls.Describe("IMAP", settings.ImapHost, settings.ImapPort, ex);
                 var error = ex switch
                 {
-                    AuthenticationException => $"IMAP login failed: {ex.Message}",
+                    // The set-up check's words, so whichever of the two wrote last the admin reads the same thing.
+                    AuthenticationException => $"IMAP login failed for {settings.Username} at {settings.ImapHost}:{settings.ImapPort}: {ex.Message}",
                     _ when tls is not null => tls,
                     // The socket's own words stay in the log (they would tell which internal ports are open).
                     _ => $"IMAP: cannot connect to {settings.ImapHost}",

@@ -101,12 +101,22 @@ public sealed class StoreFailureTests(EmailFixture fixture) : IClassFixture<Emai
     {
         var (_, wrong) = await fixture.CreateMailboxChannelAsync(password: "not-the-password", waitForReader: false);
         var channelId = wrong["id"]!.GetValue<long>();
-        Assert.StartsWith("IMAP login failed for", wrong["statusError"]!.GetValue<string>(), StringComparison.Ordinal);
-        // The reader then fails its own IMAP login and says so in its words: the SMTP half of the check stays beside it (it
-        // was overwritten, and the admin no longer saw that the SMTP password was wrong too).
-        await fixture.WaitUntilAsync(async () => (await StatusErrorAsync(channelId))?.StartsWith("IMAP login failed: ", StringComparison.Ordinal) == true,
-            "the reader reports its own IMAP login failure");
-        Assert.Contains("SMTP login failed for", await StatusErrorAsync(channelId), StringComparison.Ordinal);
+        // The set-up check and the reader both say it in the same words (the reader may write before the answer is read).
+        var created = wrong["statusError"]!.GetValue<string>();
+        Assert.StartsWith("IMAP login failed for ", created, StringComparison.Ordinal);
+        Assert.Contains(" SMTP login failed for ", created, StringComparison.Ordinal);
+        // A stale IMAP half beside a known SMTP half: the reader's next failed login replaces the first and keeps the second
+        // (it was overwritten, and the admin no longer saw that the SMTP password was wrong too).
+        const string smtp = "SMTP login failed for kept at 127.0.0.1:1: earlier";
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("update channels set status_error = @error where id = @channelId", new { channelId, error = "IMAP: stale " + smtp });
+        }
+        await fixture.WaitUntilAsync(async () => (await StatusErrorAsync(channelId))?.StartsWith("IMAP login failed for ", StringComparison.Ordinal) == true,
+            "the reader reports its own IMAP login failure again");
+        var after = await StatusErrorAsync(channelId);
+        Assert.EndsWith(" " + smtp, after, StringComparison.Ordinal);
+        Assert.DoesNotContain("stale", after, StringComparison.Ordinal);
     }
 
     private async Task<string?> StatusErrorAsync(long channelId)

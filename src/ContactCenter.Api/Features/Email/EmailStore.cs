@@ -108,16 +108,16 @@ public sealed class EmailStore(NpgsqlDataSource db) : IEmailStore
     }
 
     /// <summary>
-    /// Clears a status error the reader set itself (errors of the set-up check about SMTP stay): connection errors on
-    /// connect; with <paramref name="storeFailure"/>, the report of an email that could not be stored, once it is.
-    /// </summary>
-    /// <summary>
     /// The SMTP part of a channel's status error (the set-up check joins "IMAP ..." and "SMTP ..." with a space), or null:
     /// from the first of the texts this connector starts an SMTP problem with ("SMTP: ...", "SMTP login failed for ..."),
     /// so a server's words in the IMAP half ("mail SMTP relay") are not taken for it.
     /// </summary>
     private const string SmtpPart = "substring(status_error from '(?:^| )(SMTP(?:: | login failed for ).*)$')";
 
+    /// <summary>
+    /// Clears a status error the reader set itself (errors of the set-up check about SMTP stay): connection errors on
+    /// connect; with <paramref name="storeFailure"/>, the report of an email that could not be stored, once it is.
+    /// </summary>
     public async Task ClearImapErrorAsync(long channelId, bool storeFailure, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
