@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useCursorPages } from '../../api/useCursorPages';
 import { useI18n } from '../../i18n';
-import { api, query } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { Link } from 'react-router';
 import type { Id } from '../../types';
-import { enc, type Page } from './contactsApi';
+import { enc } from './contactsApi';
 
 /**
  * `/contacts` and `/companies`: a search box (the server matches as the person types, 250 ms after the last key),
@@ -16,25 +16,14 @@ export function SearchList<T extends { id: Id; name: string }>({ url, cardPath, 
 }) {
   const { t } = useI18n();
   const [q, setQ] = useState('');
-  const [rows, setRows] = useState<T[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async (search: string, cursor: string | null) => {
-    try {
-      const page = await api<Page<T>>(`${url}${query({ q: search, cursor })}`);
-      setRows((old) => (cursor ? [...old, ...page.items] : page.items));
-      setNext(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError(explain(e, t));
-    }
-  }, [url, t]);
-
+  const [search, setSearch] = useState('');
   useEffect(() => {
-    const timer = window.setTimeout(() => { void load(q, null); }, 250);
+    const timer = window.setTimeout(() => setSearch(q), 250);
     return () => window.clearTimeout(timer);
-  }, [q, load]);
+  }, [q]);
+  const pages = useCursorPages<T>(url, search ? new URLSearchParams({ q: search }) : '');
+  const rows = pages.items;
+  const error = pages.error ? explain(pages.error, t) : null;
 
   return (
     <div className="page contacts-page">
@@ -52,8 +41,8 @@ export function SearchList<T extends { id: Id; name: string }>({ url, cardPath, 
           </li>
         ))}
       </ul>
-      {rows.length === 0 && !error && <p className="muted">{empty}</p>}
-      {next && <button type="button" onClick={() => void load(q, next)}>{more}</button>}
+      {rows.length === 0 && !error && !pages.loading && <p className="muted">{empty}</p>}
+      {pages.hasMore && <button type="button" onClick={pages.more} disabled={pages.loading}>{more}</button>}
     </div>
   );
 }

@@ -1,30 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCursorPages } from '../../api/useCursorPages';
 import { useI18n } from '../../i18n';
-import { api, query } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { shortTime } from '../../lib/format';
 import { timelineReason, timelineType } from '../../lib/timelineText';
 import type { Schemas } from '../../api/client';
-import type { Page } from './contactsApi';
 
 type TimelineEntry = Schemas['TimelineEntryDto'];
 
-/** A feed of timeline entries (newest first, "More" pages by cursor). */
+/** A feed of timeline entries (newest first, "More" pages by cursor; useCursorPages). */
 export function Timeline({ url }: { url: string }) {
   const { t, locale } = useI18n();
-  const [items, setItems] = useState<TimelineEntry[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async (cursor: string | null) => {
-    try {
-      const page = await api<Page<TimelineEntry>>(`${url}${query({ cursor, limit: 50 })}`);
-      setItems((old) => (cursor ? [...old, ...page.items] : page.items));
-      setNext(page.nextCursor);
-    } catch (e) {
-      setError(explain(e, t));
-    }
-  }, [url, t]);
-  useEffect(() => { void load(null); }, [load]);
+  const pages = useCursorPages<TimelineEntry>(url, '');
+  const items = pages.items;
+  const error = pages.error ? explain(pages.error, t) : null;
 
   const text = (e: TimelineEntry) => {
     const d = e.data as Record<string, string | undefined>;
@@ -44,8 +32,8 @@ export function Timeline({ url }: { url: string }) {
           </li>
         ))}
       </ol>
-      {items.length === 0 && !error && <p className="muted">{t('timelineEmpty')}</p>}
-      {next && <button type="button" onClick={() => void load(next)}>{t('contactsMore')}</button>}
+      {items.length === 0 && !error && !pages.loading && <p className="muted">{t('timelineEmpty')}</p>}
+      {pages.hasMore && <button type="button" onClick={pages.more} disabled={pages.loading}>{t('contactsMore')}</button>}
     </>
   );
 }

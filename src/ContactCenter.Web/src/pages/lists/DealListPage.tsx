@@ -11,11 +11,13 @@ import { ColumnChooser } from './ColumnChooser';
 import { AssigneeAndCreated, DateFilter, OverdueFilter } from './CommonFilters';
 import { DealBulkBar } from './DealBulkBar';
 import { FieldFilters } from './FieldFilters';
-import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import { downloadCsv, listParams, useColumns } from './listQuery';
 import { ListTable } from './ListTable';
 import { useSelection } from './selection';
 import { StageProgress } from './StageProgress';
 import './lists.css';
+import { useCursorPages } from '../../api/useCursorPages';
+import { explain } from '../../lib/errors';
 import { useApiGet } from '../../api/useApiGet';
 
 type Row = DealCard & { fields?: Record<string, never>; source?: string | null; closedAt?: string | null; createdAt?: string; updatedAt?: string | null };
@@ -36,7 +38,7 @@ export function DealListPage() {
     }
   }, [pipelines.data, filters.pipelineId]);
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
-  const list = useListPages<Row>('/api/deals', params);
+  const list = useCursorPages<Row>('/api/deals', params);
   const selection = useSelection(list.items);
   useHubEvent('dealUpdated', () => { void list.reload(); });
   const pipeline = pipelines.data?.find((p) => String(p.id) === filters.pipelineId);
@@ -108,9 +110,9 @@ export function DealListPage() {
       </form>
       <DealBulkBar rows={selection.chosen.map((d) => ({ id: d.id, name: d.title }))} pipeline={pipeline} users={users.data ?? []}
         onDone={() => { selection.clear(); void list.reload(); }} />
-      {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
+      {(error || list.error != null) && <p className="error" role="alert">{error ?? explain(list.error, t)}</p>}
       <ListTable kind="deal" shown={shown} sortable={sortable} sort={sort} onSort={setSort} items={list.items} selection={selection}
-        cell={cell} empty={t('noDeals')} next={list.next} loading={list.loading} onMore={() => void list.more()} />
+        cell={cell} empty={t('noDeals')} hasMore={list.hasMore} loading={list.loading} onMore={list.more} />
     </div>
   );
 }

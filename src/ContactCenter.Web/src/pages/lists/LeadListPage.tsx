@@ -11,10 +11,12 @@ import { ColumnChooser } from './ColumnChooser';
 import { AssigneeAndCreated, OverdueFilter } from './CommonFilters';
 import { FieldFilters } from './FieldFilters';
 import { LeadBulkBar } from './LeadBulkBar';
-import { downloadCsv, listParams, useColumns, useListPages } from './listQuery';
+import { downloadCsv, listParams, useColumns } from './listQuery';
 import { ListTable } from './ListTable';
 import { useSelection } from './selection';
 import './lists.css';
+import { useCursorPages } from '../../api/useCursorPages';
+import { explain } from '../../lib/errors';
 import { useApiGet } from '../../api/useApiGet';
 
 type Row = Lead & { fields?: Record<string, never>; source?: string | null; createdAt?: string; updatedAt?: string };
@@ -28,7 +30,7 @@ export function LeadListPage() {
   const [sort, setSort] = useState('-created');
   const [error, setError] = useState<string | null>(null);
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
-  const list = useListPages<Row>('/api/leads', params);
+  const list = useCursorPages<Row>('/api/leads', params);
   const selection = useSelection(list.items);
   useHubEvent('leadUpdated', () => { void list.reload(); });
   const fields = defs.data ?? [];
@@ -75,9 +77,9 @@ export function LeadListPage() {
       </form>
       <LeadBulkBar rows={selection.chosen.map((l) => ({ id: l.id, name: l.title }))} users={users.data ?? []}
         onDone={() => { selection.clear(); void list.reload(); }} />
-      {(error || list.error) && <p className="error" role="alert">{error ?? list.error}</p>}
+      {(error || list.error != null) && <p className="error" role="alert">{error ?? explain(list.error, t)}</p>}
       <ListTable kind="lead" shown={shown} sortable={['created', 'updated']} sort={sort} onSort={setSort} items={list.items} selection={selection}
-        cell={cell} empty={t('noLeads')} next={list.next} loading={list.loading} onMore={() => void list.more()} />
+        cell={cell} empty={t('noLeads')} hasMore={list.hasMore} loading={list.loading} onMore={list.more} />
     </div>
   );
 }

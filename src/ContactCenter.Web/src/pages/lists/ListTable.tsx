@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { measureElement, useVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n';
 import type { Id } from '../../types';
 import type { useSelection } from './selection';
@@ -7,20 +8,66 @@ export interface ListColumn { key: string; label: string }
 
 /**
  * The table of a list view (deals, leads): a tick box per row, headers that sort when the column is `sortable`
- * (`-key` descending), one cell per shown column (labelled for the phone's card layout), "load more" below.
+ * (`-key` descending), one cell per shown column (labelled for the phone's card layout), "load more" below (also
+ * when the end scrolls into view). Only the rows near the viewport of the page's scroller (`.content`) are rendered
+ * (@tanstack/react-virtual, measured, so a phone's taller cards fit); spacer rows keep the scroll height, and each row
+ * says its place (`aria-rowindex` of the table's `aria-rowcount`).
  */
-export function ListTable<T extends { id: Id; title: string }>({ kind, shown, sortable, sort, onSort, items, selection, cell, empty, next, loading, onMore }: {
+export function ListTable<T extends { id: Id; title: string }>({ kind, shown, sortable, sort, onSort, items, selection, cell, empty, hasMore, loading, onMore }: {
   kind: 'deal' | 'lead'; shown: ListColumn[]; sortable: string[]; sort: string; onSort: (sort: string) => void; items: T[];
   selection: ReturnType<typeof useSelection<T>>; cell: (row: T, key: string) => ReactNode; empty: string;
-  next: string | null; loading: boolean; onMore: () => void;
+  hasMore: boolean; loading: boolean; onMore: () => void;
 }) {
   const { t } = useI18n();
   const toggle = (key: string) => onSort(sort === `-${key}` ? key : `-${key}`);
+  const body = useRef<HTMLTableSectionElement>(null);
+  const end = useRef<HTMLDivElement>(null);
+  const [scroller, setScroller] = useState<HTMLElement | null>(null);
+  const [margin, setMargin] = useState(0);
+  // Where the rows start inside the scroller (the filters above them wrap differently on each screen).
+  useLayoutEffect(() => {
+    const el = body.current?.closest<HTMLElement>('.content') ?? null;
+    if (el !== scroller) setScroller(el);
+    if (el && body.current) {
+      const top = Math.round(body.current.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop);
+      if (top !== margin) setMargin(top);
+    }
+  });
+  // Rows not measured yet are guessed at the running average of those that were: a phone's cards are several times a
+  // desktop row, and a wrong guess moves the end of the list (and what loads the next page) as rows get measured.
+  const average = useRef(44);
+  const virtualizer = useVirtualizer({
+    count: items.length, getScrollElement: () => scroller, estimateSize: () => average.current, overscan: 12, scrollMargin: margin,
+    getItemKey: (i) => String(items[i].id), initialRect: { width: 1024, height: 800 },
+    measureElement: (el, entry, instance) => {
+      const size = measureElement(el, entry, instance);
+      if (size > 0) average.current += (size - average.current) / 8;
+      return size;
+    },
+  });
+  const rows = virtualizer.getVirtualItems();
+  const before = rows.length ? rows[0].start - margin : 0;
+  const after = rows.length ? virtualizer.getTotalSize() - (rows[rows.length - 1].end - margin) : 0;
+
+  const more = useRef(onMore);
+  more.current = onMore;
+  useLayoutEffect(() => {
+    const el = end.current;
+    if (!el || !hasMore || loading) return;
+    const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more.current(); },
+      { root: scroller, rootMargin: '300px' });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasMore, loading, scroller, items.length]);
+
+  const spacer = (height: number, name: string) => (height > 0
+    ? <tr aria-hidden="true" className="list-spacer" data-spacer={name} style={{ height }}><td colSpan={shown.length + 1} /></tr>
+    : null);
   return (
     <>
-      <table className="list-table">
+      <table className="list-table" aria-rowcount={items.length + 1}>
         <thead>
-          <tr>
+          <tr aria-rowindex={1}>
             {selection.headCell}
             {shown.map((c) => (
               <th key={c.key} aria-sort={sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined}>
@@ -31,17 +78,23 @@ export function ListTable<T extends { id: Id; title: string }>({ kind, shown, so
             ))}
           </tr>
         </thead>
-        <tbody>
-          {items.map((row) => (
-            <tr key={String(row.id)} {...{ [`data-${kind}-id`]: String(row.id) }}>
-              <td>{selection.rowBox(row, row.title)}</td>
-              {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(row, c.key)}</td>)}
-            </tr>
-          ))}
+        <tbody ref={body}>
+          {spacer(before, 'before')}
+          {rows.map((v) => {
+            const row = items[v.index];
+            return (
+              <tr key={v.key} data-index={v.index} ref={virtualizer.measureElement} aria-rowindex={v.index + 2} {...{ [`data-${kind}-id`]: String(row.id) }}>
+                <td>{selection.rowBox(row, row.title)}</td>
+                {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(row, c.key)}</td>)}
+              </tr>
+            );
+          })}
+          {spacer(after, 'after')}
         </tbody>
       </table>
+      <div ref={end} />
       {!loading && items.length === 0 && <p className="muted">{empty}</p>}
-      {next && <button type="button" onClick={onMore} disabled={loading}>{t('loadMore')}</button>}
+      {hasMore && <button type="button" onClick={onMore} disabled={loading}>{t('loadMore')}</button>}
     </>
   );
 }

@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, request } from '../../lib/api';
-import type { Page } from '../../types';
+import { useState } from 'react';
+import { request } from '../../lib/api';
 
 /** Query parameters of a list view, without empty values; `field.<key>` entries filter by custom fields. */
 export function listParams(filters: Record<string, string>, sort: string): URLSearchParams {
@@ -8,38 +7,6 @@ export function listParams(filters: Record<string, string>, sort: string): URLSe
   for (const [k, v] of Object.entries(filters)) if (v !== '') q.set(k, v);
   q.set('sort', sort);
   return q;
-}
-
-/** Pages of a list view: the first page on every change of the query, more with `more()` (keyset cursor). */
-export function useListPages<T>(base: string, params: URLSearchParams) {
-  const [items, setItems] = useState<T[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const gen = useRef(0);
-  const qs = params.toString();
-
-  const load = useCallback(async (cursor: string | null) => {
-    const mine = ++gen.current;
-    setLoading(true);
-    try {
-      const q = new URLSearchParams(qs);
-      q.set('limit', '50');
-      if (cursor) q.set('cursor', cursor);
-      const page = await api<Page<T>>(`${base}?${q.toString()}`);
-      if (mine !== gen.current) return;
-      setItems((old) => (cursor ? [...old, ...page.items] : page.items));
-      setNext(page.nextCursor ?? null);
-      setError(null);
-    } catch (e) {
-      if (mine === gen.current) setError((e as Error).message);
-    } finally {
-      if (mine === gen.current) setLoading(false);
-    }
-  }, [base, qs]);
-
-  useEffect(() => { void load(null); }, [load]);
-  return { items, next, loading, error, reload: () => load(null), more: () => (next ? load(next) : Promise.resolve()) };
 }
 
 /** Downloads exactly the filtered rows as CSV (every page; the server streams them). */

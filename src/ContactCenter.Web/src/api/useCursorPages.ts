@@ -1,0 +1,49 @@
+// A keyset-paged read (`{ items, nextCursor }`) in the tab's TanStack Query cache: the list views of deals and leads,
+// the contacts and companies searches, a card's timeline. One place pages them, instead of each keeping its own
+// items/cursor/loading state and guarding against an older answer landing after a newer one. It reads through
+// lib/api's `api`, not the generated client: the list views' queries carry `field.<key>` filters the document cannot type.
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import { api } from '../lib/api';
+import type { Page } from '../types';
+
+/** Everything under this key is a `useCursorPages`; `pagesKey(path)` covers the path's every query. */
+export const pagesKey = (path: string, query?: string) => (query === undefined ? ['pages', path] as const : ['pages', path, query] as const);
+
+export interface CursorPages<T> {
+  items: T[];
+  /** There is a next page to load. */
+  hasMore: boolean;
+  loading: boolean;
+  error: unknown;
+  /** Loads the next page (nothing while one is loading or when there is none). */
+  more: () => void;
+  /** Reads every loaded page of this path again (any query: a hub event says the rows changed). */
+  reload: () => Promise<void>;
+}
+
+/**
+ * Pages of `path?query` (`query` without `cursor` and `limit`; a change of it starts at the first page again and keeps
+ * showing the previous rows until the new ones are there), `limit` rows a page.
+ */
+export function useCursorPages<T>(path: string, query: URLSearchParams | string, limit = 50): CursorPages<T> {
+  const queryClient = useQueryClient();
+  const qs = query.toString();
+  const pages = useInfiniteQuery({
+    queryKey: pagesKey(path, qs),
+    queryFn: ({ pageParam, signal }) => {
+      const q = new URLSearchParams(qs);
+      q.set('limit', String(limit));
+      if (pageParam) q.set('cursor', pageParam);
+      return api<Page<T>>(`${path}?${q.toString()}`, { signal });
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
+  const { hasNextPage, isFetching, fetchNextPage } = pages;
+  const more = useCallback(() => { if (hasNextPage && !isFetching) void fetchNextPage(); }, [hasNextPage, isFetching, fetchNextPage]);
+  const reload = useCallback(() => queryClient.invalidateQueries({ queryKey: pagesKey(path) }), [queryClient, path]);
+  return { items, hasMore: hasNextPage, loading: isFetching, error: pages.error, more, reload };
+}

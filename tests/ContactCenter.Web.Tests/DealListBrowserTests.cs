@@ -1,0 +1,84 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>The deals list view (/deals/list) with more deals than a page: virtualised rows, pages loaded as it scrolls.</summary>
+public sealed class DealListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
+{
+    /// <summary>
+    /// Scrolls the page to its end again and again, as someone reading down the list does (rows measured on the way move
+    /// the end), until the table holds <paramref name="deals"/> deals (its `aria-rowcount` counts the header too).
+    /// </summary>
+    private Task ScrollUntilAsync(int deals) => Page.WaitForFunctionAsync("""
+        n => {
+          const e = document.querySelector('.content');
+          e.scrollTo(0, e.scrollHeight);
+          return document.querySelector('table.list-table')?.getAttribute('aria-rowcount') === String(n + 1);
+        }
+        """, deals, new() { PollingInterval = 100, Timeout = 20_000 });
+
+    [Fact]
+    public async Task A_long_deal_list_renders_only_the_rows_near_the_screen_and_loads_the_next_pages_as_it_scrolls()
+    {
+        var manager = await Fx.CreateUserAsync("dlv" + Suffix, "manager");
+        var ids = new List<long>();
+        for (var i = 0; i < 130; i++)
+        {
+            ids.Add((await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals",
+                new { title = $"Long list {i:000} {Suffix}", amount = i, assigneeId = manager.Id }))!["id"]!.GetValue<long>());
+        }
+
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals/list");
+        var list = Page.GetByTestId("deal-list");
+        var table = list.Locator("table.list-table");
+        var rows = list.Locator("tbody tr[data-deal-id]");
+        var newest = list.Locator($"tr[data-deal-id='{ids[^1]}']");
+        var oldest = list.Locator($"tr[data-deal-id='{ids[0]}']");
+        await Expect(newest).ToBeVisibleAsync(); // newest first
+        await Expect(table).ToHaveAttributeAsync("aria-rowcount", "51"); // the first page: 50 deals and the header
+        Assert.InRange(await rows.CountAsync(), 1, 49);
+
+        // Scrolling to the end loads the next page (no button press), twice, then shows the oldest deal.
+        var scroller = Page.Locator(".content");
+        await ScrollUntilAsync(100);
+        await ScrollUntilAsync(130);
+        await scroller.EvaluateAsync("e => e.scrollTo(0, e.scrollHeight)");
+        await Expect(oldest).ToBeVisibleAsync();
+        await Expect(oldest.Locator("td[data-col='title']")).ToHaveTextAsync($"Long list 000 {Suffix}");
+        await Expect(oldest).ToHaveAttributeAsync("aria-rowindex", "131");
+        await Expect(list.GetByRole(AriaRole.Button, new() { Name = "Load more" })).ToHaveCountAsync(0);
+        // The rows scrolled past are not in the page any more; the spacer above keeps their height.
+        await Expect(newest).ToHaveCountAsync(0);
+        Assert.InRange(await rows.CountAsync(), 1, 60);
+        Assert.True(await list.Locator("tr[data-spacer='before']").EvaluateAsync<double>("e => e.getBoundingClientRect().height") > 1000);
+
+        // Back at the top the newest deal is there again, with the same row index it had.
+        await scroller.EvaluateAsync("e => e.scrollTo(0, 0)");
+        await Expect(newest).ToBeVisibleAsync();
+        await Expect(newest).ToHaveAttributeAsync("aria-rowindex", "2");
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_long_list_scrolls_as_cards_and_a_deal_far_down_opens_its_card()
+    {
+        var manager = await Fx.CreateUserAsync("dlp" + Suffix, "manager");
+        var ids = new List<long>();
+        for (var i = 0; i < 60; i++)
+        {
+            ids.Add((await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals",
+                new { title = $"Phone list {i:000} {Suffix}", amount = i, assigneeId = manager.Id }))!["id"]!.GetValue<long>());
+        }
+        await Page.SetViewportSizeAsync(390, 844);
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals/list");
+        var list = Page.GetByTestId("deal-list");
+        await Expect(list.Locator($"tr[data-deal-id='{ids[^1]}']")).ToBeVisibleAsync();
+        await ScrollUntilAsync(60);
+        await Page.Locator(".content").EvaluateAsync("e => e.scrollTo(0, e.scrollHeight)");
+        var oldest = list.Locator($"tr[data-deal-id='{ids[0]}']");
+        await Expect(oldest).ToBeVisibleAsync();
+        Assert.Equal(0, await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+        await oldest.GetByRole(AriaRole.Link, new() { Name = $"Phone list 000 {Suffix}" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/deals/{ids[0]}$"));
+    }
+}
