@@ -45,6 +45,45 @@ public sealed class LeadCardTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_catalog_entry_changes_only_the_fields_sent_and_a_bad_body_changes_nothing()
+    {
+        using var admin = fixture.Admin();
+        var reason = await (await admin.PostJsonAsync("/api/junk-reasons", new { name = "Wrong number", nameRu = "Ошиблись номером", sort = 40 })).OkJsonAsync(HttpStatusCode.Created);
+        var url = $"/api/junk-reasons/{reason.Id()}";
+        async Task<JsonNode> EntryAsync() => (await (await admin.GetAsync("/api/junk-reasons?archived=true")).OkArrayAsync()).Single(r => r!.Id() == reason.Id())!;
+
+        // Only sort sent: the names stay; nameRu sent as null clears it; archived false restores an archived entry.
+        var sorted = await (await admin.PatchJsonAsync(url, new { sort = 41 })).OkJsonAsync();
+        Assert.Equal(("Wrong number", "Ошиблись номером", 41), (sorted["name"]!.GetValue<string>(), sorted["nameRu"]!.GetValue<string>(), sorted["sort"]!.GetValue<int>()));
+        var cleared = await (await admin.PatchJsonAsync(url, new { nameRu = (string?)null })).OkJsonAsync();
+        Assert.Null(cleared["nameRu"]);
+        Assert.Equal("Wrong number", cleared["name"]!.GetValue<string>());
+        Assert.True((await (await admin.PatchJsonAsync(url, new { archived = true })).OkJsonAsync())["archived"]!.GetValue<bool>());
+        Assert.False((await (await admin.PatchJsonAsync(url, new { archived = false })).OkJsonAsync())["archived"]!.GetValue<bool>());
+
+        // Each bad body is a 400 that changes nothing: a member the route does not take (named), wrong types, a sort out
+        // of range or not whole, a null or empty name, a name with a NUL.
+        var unknown = await admin.PatchJsonAsync(url, new { name = "Renamed", colour = "red" });
+        await unknown.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("Unknown field colour", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var bad in new object[]
+                 {
+                     new { name = "Renamed", sort = "x" }, new { name = "Renamed", sort = 1.5 }, new { name = "Renamed", sort = 10_001 },
+                     new { name = "Renamed", archived = "yes" }, new { name = (string?)null }, new { name = "" }, new { name = "Re\0named" },
+                     new { name = "Renamed", nameRu = 7 }, new { name = new { en = "Renamed" } },
+                 })
+        {
+            await (await admin.PatchJsonAsync(url, bad)).ProblemAsync(HttpStatusCode.BadRequest);
+        }
+        await (await admin.PostJsonAsync("/api/junk-reasons", new { name = "Created", extra = 1 })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostJsonAsync("/api/junk-reasons", new { nameRu = "Без имени" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var after = await EntryAsync();
+        Assert.Equal(("Wrong number", 41, false), (after["name"]!.GetValue<string>(), after["sort"]!.GetValue<int>(), after["archived"]!.GetValue<bool>()));
+        Assert.Null(after["nameRu"]);
+        Assert.DoesNotContain(await (await admin.GetAsync("/api/junk-reasons?archived=true")).OkArrayAsync(), r => r!["name"]!.GetValue<string>() == "Created");
+    }
+
+    [Fact]
     public async Task A_lead_is_junked_with_a_reason_from_the_list()
     {
         using var admin = fixture.Admin();

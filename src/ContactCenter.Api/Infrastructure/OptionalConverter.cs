@@ -7,8 +7,8 @@ namespace ContactCenter.Api.Infrastructure;
 
 /// <summary>
 /// Reads a present PATCH field with the rules the services applied to raw JSON nodes (`GetValue&lt;T&gt;()`): a string only
-/// from a JSON string, a time only from a JSON string that parses as one, a long or decimal only from a JSON number that
-/// fits, a bool only from true/false, and JSON null as null. Anything else is <see cref="Optional{T}.Malformed"/>, never
+/// from a JSON string, a time only from a JSON string that parses as one, an int, long or decimal only from a JSON number
+/// that fits, a bool only from true/false, and JSON null as null. Anything else is <see cref="Optional{T}.Malformed"/>, never
 /// an exception, so each service keeps its own 400.
 /// A <see cref="JsonNode"/> field takes any JSON, read with the request's options (as the raw object was).
 /// </summary>
@@ -32,6 +32,7 @@ public sealed class OptionalConverter<T> : JsonConverter<Optional<T>>
         {
             JsonTokenType.String when Target == typeof(string) => reader.GetString(),
             JsonTokenType.Number when Target == typeof(long) && reader.TryGetInt64(out var whole) => whole,
+            JsonTokenType.Number when Target == typeof(int) && reader.TryGetInt32(out var small) => small,
             JsonTokenType.Number when Target == typeof(decimal) && reader.TryGetDecimal(out var number) => number,
             JsonTokenType.True or JsonTokenType.False when Target == typeof(bool) => reader.GetBoolean(),
             JsonTokenType.String when Target == typeof(DateTimeOffset)

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
@@ -29,9 +28,9 @@ public static class CrmCatalogsApi
         {
             var group = app.MapGroup(catalog.Route).RequireAuthorization();
             group.MapGet("/", (bool? archived, NpgsqlDataSource db, CancellationToken ct) => ListAsync(catalog, archived == true, db, ct));
-            group.MapPost("/", (JsonObject body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => CreateAsync(catalog, body, p, db, ct))
+            group.MapPost("/", (CatalogInput body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => CreateAsync(catalog, body, p, db, ct))
                 .RequireAuthorization(Roles.StaffPolicy);
-            group.MapPatch("/{id:long}", (long id, JsonObject body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => PatchAsync(catalog, id, body, p, db, ct))
+            group.MapPatch("/{id:long}", (long id, CatalogInput body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => PatchAsync(catalog, id, body, p, db, ct))
                 .RequireAuthorization(Roles.StaffPolicy);
             group.MapDelete("/{id:long}", (long id, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => ArchiveAsync(catalog, id, p, db, ct))
                 .RequireAuthorization(Roles.StaffPolicy);
@@ -47,36 +46,38 @@ public static class CrmCatalogsApi
             new { archived }, cancellationToken: ct))).ToList());
     }
 
-    private sealed record Input(string? Name, string? NameRu, int? Sort, bool? Archived);
+    private sealed record Input(string? Name, string? NameRu, int? Sort, bool? Archived, bool SetsNameRu);
 
-    private static CrmResult<Input> Read(JsonObject body, bool create)
+    /// <summary>Checks a body's fields: a name of 1 to 100 characters (required on create), nameRu likewise or null, sort 0 to 10000.</summary>
+    private static CrmResult<Input> Read(CatalogInput body, bool create)
     {
-        try
+        if (body.Unknown is { Count: > 0 } unknown)
         {
-            var input = new Input(body["name"]?.GetValue<string>()?.Trim(), body["nameRu"]?.GetValue<string>()?.Trim(),
-                body["sort"]?.GetValue<int>(), body["archived"]?.GetValue<bool>());
-            if ((create || body.ContainsKey("name")) && (string.IsNullOrEmpty(input.Name) || input.Name.Length > 100 || input.Name.Contains('\0')))
-            {
-                return CrmResult<Input>.Invalid("name", "A name of 1 to 100 characters is required.");
-            }
-            if (input.NameRu is { Length: 0 or > 100 } || input.NameRu?.Contains('\0') == true)
-            {
-                return CrmResult<Input>.Invalid("nameRu", "nameRu is 1 to 100 characters (or absent).");
-            }
-            if (input.Sort is < 0 or > 10_000)
-            {
-                return CrmResult<Input>.Invalid("sort", "sort is between 0 and 10000.");
-            }
-            return CrmResult<Input>.Ok(input);
+            var key = unknown.Keys.First();
+            return CrmResult<Input>.Invalid(key, $"Unknown field {key}: send name, nameRu, sort, archived.");
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        if (body.Name.IsMalformed || body.NameRu.IsMalformed || body.Sort.IsMalformed || body.Archived.IsMalformed)
         {
             return CrmResult<Input>.Invalid("body", "name and nameRu are strings, sort a number, archived true or false.");
         }
+        var input = new Input(body.Name.Value?.Trim(), body.NameRu.Value?.Trim(), body.Sort.Value, body.Archived.Value, body.NameRu.IsSet);
+        if ((create || body.Name.IsSet) && (string.IsNullOrEmpty(input.Name) || input.Name.Length > 100 || input.Name.Contains('\0')))
+        {
+            return CrmResult<Input>.Invalid("name", "A name of 1 to 100 characters is required.");
+        }
+        if (input.NameRu is { Length: 0 or > 100 } || input.NameRu?.Contains('\0') == true)
+        {
+            return CrmResult<Input>.Invalid("nameRu", "nameRu is 1 to 100 characters (or absent).");
+        }
+        if (input.Sort is < 0 or > 10_000)
+        {
+            return CrmResult<Input>.Invalid("sort", "sort is between 0 and 10000.");
+        }
+        return CrmResult<Input>.Ok(input);
     }
 
     private static async Task<Results<Created<CatalogEntry>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        Catalog c, JsonObject body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+        Catalog c, CatalogInput body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         var input = Read(body, create: true);
         if (input.Value is not { } i)
@@ -101,7 +102,7 @@ public static class CrmCatalogsApi
     }
 
     private static async Task<Results<Ok<CatalogEntry>, ProblemHttpResult, ValidationProblem>> PatchAsync(
-        Catalog c, long id, JsonObject body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+        Catalog c, long id, CatalogInput body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         var input = Read(body, create: false);
         if (input.Value is not { } i)
@@ -123,7 +124,7 @@ public static class CrmCatalogsApi
                        archived_at = case when @archived is null then archived_at when @archived then coalesce(archived_at, now()) else null end
                 where id = @id
                 returning id, name, name_ru, sort, archived_at is not null as archived
-                """, new { id, name = i.Name, setRu = body.ContainsKey("nameRu"), nameRu = i.NameRu, sort = i.Sort, archived = i.Archived }, tx, cancellationToken: ct));
+                """, new { id, name = i.Name, setRu = i.SetsNameRu, nameRu = i.NameRu, sort = i.Sort, archived = i.Archived }, tx, cancellationToken: ct));
             await CrmAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, $"{c.Noun.Replace(' ', '-')}.updated", c.Noun.Replace(' ', '-'), id, before, after, ct);
             await tx.CommitAsync(ct);
             return TypedResults.Ok(after);

@@ -25,6 +25,7 @@ public sealed class OptionalSchemaTransformer : IOpenApiSchemaTransformer
         {
             _ when value == typeof(string) => (JsonSchemaType.String | JsonSchemaType.Null, null),
             _ when value == typeof(long) => (JsonSchemaType.Integer | JsonSchemaType.Null, "int64"),
+            _ when value == typeof(int) => (JsonSchemaType.Integer | JsonSchemaType.Null, "int32"),
             _ when value == typeof(decimal) => (JsonSchemaType.Number | JsonSchemaType.Null, "double"),
             _ when value == typeof(bool) => (JsonSchemaType.Boolean | JsonSchemaType.Null, null),
             _ when value == typeof(DateTimeOffset) => (JsonSchemaType.String | JsonSchemaType.Null, "date-time"),
