@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace ContactCenter.Connectors.Vk.Tests;
 
@@ -33,6 +35,42 @@ public sealed class VkCommunityTests(VkFixture fixture) : IClassFixture<VkFixtur
         var newest = page!["items"]![0]!;
         Assert.Equal("outbound", newest["direction"]!.GetValue<string>());
         Assert.Equal("VK community", newest["sender"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_file_the_community_sent_in_vk_is_stored_once_with_its_message_fetched_by_the_media_job_and_on_the_timeline()
+    {
+        var content = System.Text.Encoding.UTF8.GetBytes("the community's invoice");
+        fixture.Vk.Given(Request.Create().WithPath("/doc743784474_671234567").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/pdf").WithBody(content));
+        var (channelId, conversationId) = await fixture.OpenConversationAsync();
+        var reply = JsonNode.Parse(fixture.Sample("message_reply"))!;
+        reply["object"]!["text"] = "";
+        reply["object"]!["attachments"] = JsonNode.Parse(fixture.Sample("message_new_doc"))!["object"]!["message"]!["attachments"]!.DeepClone();
+
+        Assert.Equal("ok", await (await fixture.PostEventAsync(channelId, reply.ToJsonString())).Content.ReadAsStringAsync());
+        Assert.Equal("ok", await (await fixture.PostEventAsync(channelId, reply.ToJsonString())).Content.ReadAsStringAsync()); // VK's retry
+
+        await fixture.EventuallyAsync<long?>("select size from attachments where storage_path is not null", v => v is not null);
+        await using var db = fixture.Db();
+        var row = await db.QuerySingleAsync<(long MessageId, string Direction, string Status, string? Text, string Sender, string FileName, long Size)>("""
+            select m.id, m.direction, m.status, m.text, m.sender_type, a.file_name, a.size
+            from attachments a join messages m on m.id = a.message_id
+            """);
+        Assert.Equal(("outbound", "sent", "user", "Счёт №42.pdf", (long)content.Length), (row.Direction, row.Status, row.Sender, row.FileName, row.Size));
+        Assert.True(string.IsNullOrEmpty(row.Text), row.Text);
+        Assert.Equal(1, await fixture.CountAsync("messages where direction = 'outbound'"));
+        Assert.Equal(1, await fixture.CountAsync("outbox where kind = 'media:vk'"));
+        Assert.Equal(0, await fixture.CountAsync("outbox where kind = 'send'"));
+        var entry = await db.QuerySingleAsync<(string Kind, string Direction, string Actor)>("""
+            select data->>'channelKind', data->>'direction', actor_type from timeline_entries
+            where type = 'message' and (data->>'messageId')::bigint = @MessageId
+            """, new { row.MessageId });
+        Assert.Equal(("vk", "outbound", "system"), entry);
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var newest = (await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversationId}/messages"))!["items"]![0]!;
+        Assert.Equal("VK community", newest["sender"]!["name"]!.GetValue<string>());
+        Assert.Equal("Счёт №42.pdf", newest["attachments"]![0]!["fileName"]!.GetValue<string>());
     }
 
     [Fact]

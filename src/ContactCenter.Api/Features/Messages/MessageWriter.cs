@@ -5,10 +5,11 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Messages;
 
 /// <summary>
-/// The one writer of staff and system messages (replies, notes, automation, automatic replies, CSAT, call records), inside
-/// the caller's transaction: one statement inserts the message (once per client message id), moves the conversation as
-/// <see cref="NewMessage.Bump"/> says, writes its timeline entry, takes its uploads, queues the outbox item of a queued
-/// outbound message and wakes the outbox (the NOTIFY is delivered at commit). The caller pushes after commit.
+/// The one writer of staff and system messages (replies, notes, automation, automatic replies, CSAT, call records, a VK
+/// community's messages written in VK), inside the caller's transaction: one statement inserts the message (once per
+/// client message id, once per provider id), moves the conversation as <see cref="NewMessage.Bump"/> says, writes its
+/// timeline entry, takes its uploads or stores the provider's files, queues the outbox item of a queued outbound message
+/// (or of the files' fetch) and wakes the outbox (the NOTIFY is delivered at commit). The caller pushes after commit.
 /// </summary>
 public static class MessageWriter
 {
@@ -21,13 +22,13 @@ public static class MessageWriter
     private const string Sql = """
         with m as (
             insert into messages (conversation_id, channel_id, direction, text, sender_type, sender_user_id, status, client_message_id, reply_to_id,
-                                  external_id, metadata, sent_at, created_at, updated_at)
-            select c.id, c.channel_id, @direction, @text, case when @sender::bigint is null then 'system' else 'user' end, @sender::bigint, @status,
-                   @clientMessageId::text, @replyTo::bigint, @externalId::text, @metadata::jsonb, @sentAt::timestamptz,
+                                  external_id, metadata, raw, sent_at, created_at, updated_at)
+            select c.id, c.channel_id, @direction, @text, case when @sender::bigint is null and not @elsewhere then 'system' else 'user' end, @sender::bigint, @status,
+                   @clientMessageId::text, @replyTo::bigint, @externalId::text, @metadata::jsonb, to_jsonb(@raw::text), @sentAt::timestamptz,
                    coalesce(@at::timestamptz, now()), coalesce(@at::timestamptz, now())
             from conversations c where c.id = @conversationId
-            on conflict (conversation_id, client_message_id) where client_message_id is not null do nothing
-            returning id, direction
+            on conflict do nothing -- a client message id used before, or a provider id (channel, external id) stored before
+            returning id, direction, channel_id
         ), b as (
             update conversations set
                 last_message_id = case when m.direction = 'outbound' then m.id else last_message_id end,
@@ -44,7 +45,8 @@ public static class MessageWriter
         ), t as (
             insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
             select c.lead_id, c.deal_id, 'message', coalesce(@at::timestamptz, now()), case when @sender::bigint is null then 'system' else 'user' end, @sender::bigint,
-                   jsonb_build_object('messageId', m.id, 'conversationId', c.id, 'direction', m.direction, 'preview', left(@text, 200))
+                   jsonb_build_object('messageId', m.id, 'conversationId', c.id, 'direction', m.direction, 'preview', left(coalesce(@text, ''), 200),
+                                      'channelKind', (select kind from channels where id = m.channel_id))
                    || case when @automated::text is null then '{}'::jsonb else jsonb_build_object('automated', @automated::text) end
             from m, conversations c where c.id = @conversationId and @timeline and (c.lead_id is not null or c.deal_id is not null)
         ), a as (
@@ -52,8 +54,14 @@ public static class MessageWriter
             where attachments.id = any(@attachmentIds) and attachments.message_id is null
               and attachments.uploaded_by = @uploadedBy::bigint and attachments.upload_conversation_id = @conversationId
             returning attachments.id
+        ), f as (
+            insert into attachments (message_id, file_name, content_type, size, external_ref)
+            select m.id, f.file_name, f.content_type, f.size, f.external_ref
+            from m, jsonb_to_recordset(@files::jsonb) as f(file_name text, content_type text, size bigint, external_ref text)
         ), o as (
             insert into outbox (kind, message_id) select 'send', m.id from m where @queued
+            union all
+            select @mediaFetch::text, m.id from m where @mediaFetch::text is not null
             returning id
         ), w as (select pg_notify('cc_outbox', '') from o)
         select m.id, (select count(*) from a) as attached from m, (select count(*) from w) as woken
@@ -84,6 +92,10 @@ public static class MessageWriter
             attachmentIds = message.AttachmentIds.ToArray(),
             message.UploadedBy,
             queued,
+            elsewhere = message.ByPersonElsewhere,
+            message.Raw,
+            files = JsonSerializer.Serialize(message.Files.Select(f => new { file_name = f.FileName, content_type = f.ContentType, size = f.Size, external_ref = f.ExternalRef })),
+            mediaFetch = message.Files.Any(f => f.ExternalRef is not null) ? message.MediaFetch : null,
         }, tx, cancellationToken: ct));
         if (row is not null)
         {

@@ -7,12 +7,30 @@ namespace ContactCenter.Api.Features.Messages;
 /// </summary>
 /// <param name="ConversationId">The conversation written into; its channel is the message's.</param>
 /// <param name="Note">A note (seen by staff only) rather than an outbound message.</param>
-/// <param name="Text">The message's text.</param>
+/// <param name="Text">The message's text; null: a provider's message of files only (a VK community's).</param>
 /// <param name="At">Its created and updated time, the conversation's bump and the timeline entry's; null: the database's `now()`.</param>
-public sealed record NewMessage(long ConversationId, bool Note, string Text, DateTimeOffset? At)
+public sealed record NewMessage(long ConversationId, bool Note, string? Text, DateTimeOffset? At)
 {
     /// <summary>The person who writes it; null: System. Also the timeline entry's actor.</summary>
     public long? SenderUserId { get; init; }
+
+    /// <summary>
+    /// Written by a person outside the app (a VK community admin in VK itself): stored with sender type `user` and no
+    /// user (its `metadata.senderName` names them); the timeline entry's actor stays System.
+    /// </summary>
+    public bool ByPersonElsewhere { get; init; }
+
+    /// <summary>The provider's payload it came in (a VK community message), stored as the message's `raw`.</summary>
+    public string? Raw { get; init; }
+
+    /// <summary>
+    /// Files the provider holds (a VK community message's documents), stored as new attachments with their external
+    /// reference; those with one get fetched by the outbox item <see cref="MediaFetch"/>.
+    /// </summary>
+    public IReadOnlyList<ProviderFile> Files { get; init; } = [];
+
+    /// <summary>The outbox kind that fetches <see cref="Files"/> (e.g. `media:vk`), queued when one has an external reference.</summary>
+    public string? MediaFetch { get; init; }
 
     /// <summary>The idempotency key, unique per conversation: a second write with it stores nothing and answers the first message's id.</summary>
     public string? ClientMessageId { get; init; }
@@ -42,3 +60,6 @@ public sealed record NewMessage(long ConversationId, bool Note, string Text, Dat
 
     public long? UploadedBy { get; init; }
 }
+
+/// <summary>A file a provider holds for a message it reported (fetched later by its media job through <paramref name="ExternalRef"/>).</summary>
+public sealed record ProviderFile(string FileName, string ContentType, long? Size, string? ExternalRef);

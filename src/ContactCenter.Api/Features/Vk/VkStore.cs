@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Features.Messages;
 using ContactCenter.Api.Realtime;
 using ContactCenter.Connectors.Vk;
 using ContactCenter.Core;
@@ -57,10 +58,6 @@ public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimePro
 
     private sealed record Candidate(long Id, long ChannelId, DateTimeOffset CreatedAt);
 
-    private sealed record Recorded(long? MessageId, long Targets);
-
-    private sealed record StoredAttachment(string file_name, string content_type, long? size, string? external_ref);
-
     public async Task<VkRecordResult> RecordCommunityMessageAsync(VkCommunityMessage message, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -74,64 +71,50 @@ public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimePro
                 return VkRecordResult.OwnSend;
             }
         }
-        const string sql = """
-            with target as (
-                select c.id, c.lead_id, c.deal_id from conversations c
-                join contact_identities i on i.contact_id = c.contact_id and i.channel_kind = 'vk' and i.address = @peer
-                where c.channel_id = @channelId
-                order by c.last_activity_at desc nulls last, c.id desc limit 1
-            ), m as (
-                insert into messages (conversation_id, channel_id, direction, text, sender_type, status, external_id, metadata, raw, sent_at, created_at, updated_at)
-                select t.id, @channelId, 'outbound', @text, 'user', 'sent', @externalId, @metadata::jsonb, to_jsonb(@raw::text), @sentAt, @now, @now
-                from target t
-                on conflict (channel_id, external_id) where external_id is not null do nothing
-                returning id, conversation_id
-            ), a as (
-                insert into attachments (message_id, file_name, content_type, size, external_ref)
-                select m.id, f.file_name, f.content_type, f.size, f.external_ref
-                from m, jsonb_to_recordset(@attachments::jsonb) as f(file_name text, content_type text, size bigint, external_ref text)
-            ), c as (
-                update conversations set last_message_id = m.id, last_activity_at = @now, updated_at = @now,
-                    waiting_since = null, awaiting_first_response = false, sla_breached_at = null, first_reply_at = coalesce(first_reply_at, @now)
-                from m where conversations.id = m.conversation_id
-            ), t as (
-                insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
-                select target.lead_id, target.deal_id, 'message', @now, 'system', null,
-                       jsonb_build_object('messageId', m.id, 'conversationId', m.conversation_id, 'direction', 'outbound', 'channelKind', 'vk', 'preview', left(coalesce(@text, ''), 200))
-                from m, target where target.lead_id is not null or target.deal_id is not null
-            ), o as (
-                insert into outbox (kind, message_id, payload) select 'media:vk', m.id, '{}'::jsonb from m where @fetchMedia
-            )
-            select (select id from m) as message_id, (select count(*) from target) as targets
+        // The customer's newest conversation on this community: the message is the community's answer in it.
+        const string target = """
+            select c.id from conversations c
+            join contact_identities i on i.contact_id = c.contact_id and i.channel_kind = 'vk' and i.address = @peer
+            where c.channel_id = @channelId
+            order by c.last_activity_at desc nulls last, c.id desc limit 1
             """;
         var metadata = new Dictionary<string, string> { ["via"] = "vk", ["senderName"] = "VK community" };
         if (message.AdminAuthorId is { } admin)
         {
             metadata["vkAdminId"] = admin;
         }
-        var attachments = message.Attachments.Select(a => new StoredAttachment(FileNames.Clean(Inbound.StorableText.Clean(a.FileName)), Inbound.StorableText.Clean(a.ContentType) ?? "application/octet-stream", a.Size, Inbound.StorableText.Clean(a.ExternalRef))).ToList();
+        var files = message.Attachments.Select(a => new ProviderFile(FileNames.Clean(Inbound.StorableText.Clean(a.FileName)),
+            Inbound.StorableText.Clean(a.ContentType) ?? "application/octet-stream", a.Size, Inbound.StorableText.Clean(a.ExternalRef))).ToList();
         var now = clock.GetUtcNow();
-        var fetchMedia = attachments.Any(a => a.external_ref is not null);
-        Recorded recorded;
+        MessageWriter.Written? written;
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
-            recorded = await connection.QuerySingleAsync<Recorded>(new CommandDefinition(sql, new
+            var conversationId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(target,
+                new { peer = message.PeerAddress, message.ChannelId }, tx, cancellationToken: cancellationToken));
+            if (conversationId is not { } id)
             {
-                peer = message.PeerAddress, message.ChannelId, text = Inbound.StorableText.Clean(message.Text), message.ExternalId,
-                metadata = JsonSerializer.Serialize(metadata), raw = Inbound.StorableText.Clean(message.RawPayload),
-                sentAt = Inbound.InboundTimestamps.Utc(message.SentAt, now) ?? now, now, attachments = JsonSerializer.Serialize(attachments), fetchMedia,
-            }, tx, cancellationToken: cancellationToken));
-            if (recorded.MessageId is not null && fetchMedia)
-            {
-                await connection.ExecuteAsync(new CommandDefinition("select pg_notify('cc_outbox', '')", transaction: tx, cancellationToken: cancellationToken));
+                return VkRecordResult.NoConversation;
             }
+            // Stored as sent (it was, in VK): no outbox item sends it back; it answers the customer like a reply from here.
+            written = await MessageWriter.WriteAsync(connection, tx, new NewMessage(id, Note: false, Inbound.StorableText.Clean(message.Text), now)
+            {
+                ByPersonElsewhere = true,
+                ExternalId = message.ExternalId,
+                Metadata = metadata,
+                Raw = Inbound.StorableText.Clean(message.RawPayload),
+                SentAt = Inbound.InboundTimestamps.Utc(message.SentAt, now) ?? now,
+                Bump = new ConversationBump(Activity: true, Answers: true),
+                OnTimeline = true,
+                Files = files,
+                MediaFetch = "media:vk",
+            }, cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
-        if (recorded.MessageId is not { } id)
+        if (written is null)
         {
-            return recorded.Targets == 0 ? VkRecordResult.NoConversation : VkRecordResult.Duplicate;
+            return VkRecordResult.Duplicate; // its (channel, external id) is stored already
         }
-        await PushAsync(() => notifier.MessageCreatedAsync(id, CancellationToken.None), id);
+        await PushAsync(() => notifier.MessageCreatedAsync(written.Id, CancellationToken.None), written.Id);
         return VkRecordResult.Stored;
     }
 
