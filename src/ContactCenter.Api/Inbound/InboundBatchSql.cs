@@ -115,7 +115,11 @@ internal static class InboundBatchSql
                 lead_id bigint, deal_id bigint, kind text, fetch_media boolean, automated boolean, timeline_type text, timeline_extra text,
                 raise boolean, pipeline_id bigint, stage_id bigint, source text)
         ), ids as (
-            select g as slot, nextval(pg_get_serial_sequence('messages', 'id')) as id from generate_series(1, @slots) g
+            -- Drawn from the rows themselves (not generate_series(1, @slots)): every estimate is then the same whatever the
+            -- batch, so after five custom plans PostgreSQL keeps the prepared statement's generic plan (planning was 2.5 ms
+            -- of a 6.7 ms call in the benchmark's profile, every call).
+            select s.slot, nextval(pg_get_serial_sequence('messages', 'id')) as id
+            from (select b.slot from b union all select b.note_slot from b where b.note_slot is not null order by 1) s
         ), bi as (
             select b.*, i.id, w.id as note_id from b join ids i on i.slot = b.slot left join ids w on w.slot = b.note_slot
         ), m as (
@@ -194,11 +198,12 @@ internal static class InboundBatchSql
                  + (select count(*) from (select pg_notify('cc_outbox', '') from (select 1) x where exists (select 1 from bi where bi.fetch_media)) y) as n
         )
         select bi.slot, false as is_note, m.id, m.conversation_id, 'inbound' as direction, m.text, m.html, 'contact' as sender_type,
-               bi.contact_id as sender_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as sender_name, 'received' as status,
-               m.external_id, m.reply_to_id, m.metadata, @now as created_at,
-               coalesce((select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size) order by a.id)
-                         from a where a.message_id = m.id)::text, '[]') as attachments
-        from m join bi on bi.id = m.id join contacts ct on ct.id = bi.contact_id
+               bi.contact_id as sender_id,
+               (select coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) from contacts ct where ct.id = bi.contact_id) as sender_name,
+               'received' as status, m.external_id, m.reply_to_id, m.metadata, @now as created_at, coalesce(fa.files, '[]') as attachments
+        from m join bi on bi.id = m.id
+        left join (select a.message_id, json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size) order by a.id)::text as files
+                   from a group by a.message_id) fa on fa.message_id = m.id
         where (select n from wake) >= 0
         union all
         select bi.slot, true, w.id, w.conversation_id, 'note', w.text, null, 'system', null, 'System', 'sent', null, null, w.metadata, @now, '[]'

@@ -157,7 +157,7 @@ public sealed class InboundBatchStore(InboundStore single, TimeProvider clock)
         }
         var stored = (await connection.QueryAsync<StoredRow>(new CommandDefinition(InboundBatchSql.Messages, new
         {
-            rows = Json(rows), slots = slot, now, atJson = JsonSerializer.Serialize(now.UtcDateTime, JsonSerializerOptions.Web).Trim('"'),
+            rows = Json(rows), now, atJson = JsonSerializer.Serialize(now.UtcDateTime, JsonSerializerOptions.Web).Trim('"'),
         }, tx, cancellationToken: ct))).ToList();
         var messages = stored.Where(r => !r.IsNote).ToDictionary(r => r.Slot);
         if (messages.Count != store.Count)
