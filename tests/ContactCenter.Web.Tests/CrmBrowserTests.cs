@@ -219,9 +219,12 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var (channel, managerName, manager, supervisor) = await SupervisedChannelAsync("Stats", firstResponseSeconds: 3600);
         var ingested = await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "How long is delivery?", "Stan");
         await Task.Delay(1200); // a first response of a second or more
-        await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{ingested["conversationId"]}/messages", new { text = "Three days." });
+        var reply = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{ingested["conversationId"]}/messages", new { text = "Three days." }))!;
 
-        var today = DateTime.UtcNow.Date;
+        // "Today" is the day the server stamped the answer with, for the API and (its clock set to that instant) the
+        // browser alike, never the wall clock's: a run that passes midnight between the answer and a read asks for one day.
+        var answeredAt = reply["createdAt"]!.GetValue<DateTimeOffset>().UtcDateTime;
+        var today = answeredAt.Date;
         var report = (await Fx.ApiAsync(supervisor.Token, HttpMethod.Get,
             $"/api/stats/response-times?from={today:yyyy-MM-dd}T00:00:00Z&to={today.AddDays(1):yyyy-MM-dd}T00:00:00Z"))!;
         var todayMedian = report["overall"]!["firstResponse"]!["median"]!.GetValue<double>();
@@ -235,6 +238,8 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var myMedian = mine["firstResponse"]!["median"]!.GetValue<double>();
         Assert.True(myMedian >= 1, $"first response {myMedian}s");
 
+        await Page.Clock.InstallAsync(new() { TimeDate = answeredAt });
+        await Page.Clock.ResumeAsync();
         await Fx.OpenSignedInAsync(Page, supervisor.Email, path: "/supervisor");
         var byManager = Page.Locator("table.stats").Filter(new() { Has = Page.Locator("caption", new() { HasText = "By manager" }) });
         var row = byManager.Locator("tbody tr").Filter(new() { HasText = managerName });

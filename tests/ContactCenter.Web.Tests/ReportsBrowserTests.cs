@@ -19,7 +19,8 @@ public sealed class ReportsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await row.GetByTestId("plan-amount").FillAsync("1000");
         await row.GetByTestId("plan-save").ClickAsync();
         await Expect(row.GetByTestId("plan-progress")).ToHaveTextAsync("0%");
-        var month = DateTime.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        // The month the page shows (its own clock's), never the wall clock's read again here.
+        var month = await Page.GetByTestId("plan-month").InputValueAsync();
         var stored = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/reports/plan?month={month}"))!["rows"]!.AsArray()
             .Single(r => r!["userId"]!.GetValue<long>() == manager.Id)!;
         Assert.Equal(1000m, stored["plan"]!.GetValue<decimal>());

@@ -7,11 +7,19 @@ using ContactCenter.FunctionalTests.Infrastructure;
 namespace ContactCenter.FunctionalTests.Reports;
 
 /// <summary>Monthly sales plans (issue 17): set by staff, read with progress and a linear forecast; a manager sees only their own row.</summary>
-public sealed class SalesPlanTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+public sealed class SalesPlanTests(FakeClockFixture fixture) : IClassFixture<FakeClockFixture>, IAsyncLifetime
 {
     private readonly ReportData data = new(fixture);
 
-    public Task InitializeAsync() => fixture.ResetAsync();
+    /// <summary>
+    /// The app's clock stands still for each test (an hour back, so the tokens it issues are valid for the real clock that
+    /// checks them): "this month" and the days elapsed are the app's, read from it, never the wall clock's.
+    /// </summary>
+    public Task InitializeAsync()
+    {
+        fixture.Clock.SetUtcNow(DateTimeOffset.UtcNow.AddHours(-1));
+        return fixture.ResetAsync();
+    }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -21,7 +29,7 @@ public sealed class SalesPlanTests(AppFixture fixture) : IClassFixture<AppFixtur
         var ann = await fixture.CreateUserAsync("ann", "manager");
         var bob = await fixture.CreateUserAsync("bob", "manager");
         var sue = await fixture.CreateUserAsync("sue", "supervisor");
-        var now = DateTime.UtcNow;
+        var now = fixture.Clock.GetUtcNow().UtcDateTime;
         var monthStart = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         var month = monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var previous = monthStart.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
