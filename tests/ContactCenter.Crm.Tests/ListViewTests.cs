@@ -146,7 +146,7 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal(["M1 deal 700", "M1 deal 300"], Titles(await (await m1.GetAsync("/api/deals?minAmount=300&maxAmount=700&field.tier=gold&sort=-amount")).OkJsonAsync()));
         Assert.Equal(["M1 deal 500", "M1 deal 300", "M1 deal 100"], Titles(await (await m1.GetAsync("/api/deals?source=web&sort=-amount")).OkJsonAsync()));
         Assert.Equal(5, (await (await m1.GetAsync($"/api/deals?assigneeId={m1Id}")).OkJsonAsync())["items"]!.AsArray().Count);
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var today = fixture.Time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture); // the app's (standing) clock stamped them
         Assert.Equal(5, (await (await m1.GetAsync($"/api/deals?createdFrom={today}&createdTo={today}")).OkJsonAsync())["items"]!.AsArray().Count);
         Assert.Empty((await (await m1.GetAsync("/api/deals?createdTo=2001-01-01")).OkJsonAsync())["items"]!.AsArray());
         Assert.Empty((await (await m1.GetAsync("/api/deals?overdue=true")).OkJsonAsync())["items"]!.AsArray());
