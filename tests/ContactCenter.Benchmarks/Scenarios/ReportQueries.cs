@@ -90,7 +90,7 @@ public static class ReportQueries
             from deals d where d.id % 10 = 0 and not exists (select 1 from activities a where a.subject_type = 'deal' and a.subject_id = d.id)
             """);
         // Vacuumed as autovacuum would have done by then on a live system, so index-only reads see a set visibility map.
-        await ctx.AppDb.ExecuteAsync("vacuum analyze deals, deal_stage_history, deal_funnel, leads, activities");
+        await ctx.AppDb.ExecuteAsync("vacuum analyze deals, deal_stage_history, deal_funnel, leads, activities, conversations");
     }
 
     /// <summary>The plans of the reports' core reads, on record in the table: which index each one walks.</summary>
@@ -115,6 +115,10 @@ public static class ReportQueries
             ("Supervisor queue: the 500 longest-waiting unassigned (QueueFeed)", """
                 explain select c.id from conversations c where c.status not in ('resolved', 'snoozed') and c.assignee_id is null
                 order by coalesce(c.waiting_since, c.created_at), c.id limit 500
+                """, []),
+            ("Counters: each channel's open unassigned conversations and unread (CountersQuery's queue part)", """
+                explain select c.channel_id, count(*), sum(c.inbound_count) from conversations c
+                where c.assignee_id is null and c.status <> 'resolved' and c.status <> 'snoozed' group by c.channel_id
                 """, []),
         ];
         foreach (var (figure, sql, args) in reads)
