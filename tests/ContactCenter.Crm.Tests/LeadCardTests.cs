@@ -76,11 +76,31 @@ public sealed class LeadCardTests(CrmFixture fixture) : IAsyncLifetime
             await (await admin.PatchJsonAsync(url, bad)).ProblemAsync(HttpStatusCode.BadRequest);
         }
         await (await admin.PostJsonAsync("/api/junk-reasons", new { name = "Created", extra = 1 })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostJsonAsync("/api/junk-reasons", new { name = "Created", archived = true })).ProblemAsync(HttpStatusCode.BadRequest);
+        foreach (var raw in new[] { """{"name": "Created", "name": "Twice"}""", """{"Name": "Created", "NAME": "Twice"}""" })
+        {
+            using var twice = new StringContent(raw, System.Text.Encoding.UTF8, "application/json");
+            await (await admin.PostAsync("/api/junk-reasons", twice)).ProblemAsync(HttpStatusCode.BadRequest);
+        }
+        foreach (var bad in new object[] { new { sort = (int?)null }, new { archived = (bool?)null }, new { name = "Line\nbreak" }, new { name = "Bell\u0007" } })
+        {
+            await (await admin.PatchJsonAsync(url, bad)).ProblemAsync(HttpStatusCode.BadRequest);
+        }
         await (await admin.PostJsonAsync("/api/junk-reasons", new { nameRu = "Без имени" })).ProblemAsync(HttpStatusCode.BadRequest);
         var after = await EntryAsync();
         Assert.Equal(("Wrong number", 41, false), (after["name"]!.GetValue<string>(), after["sort"]!.GetValue<int>(), after["archived"]!.GetValue<bool>()));
         Assert.Null(after["nameRu"]);
-        Assert.DoesNotContain(await (await admin.GetAsync("/api/junk-reasons?archived=true")).OkArrayAsync(), r => r!["name"]!.GetValue<string>() == "Created");
+        Assert.DoesNotContain(await (await admin.GetAsync("/api/junk-reasons?archived=true")).OkArrayAsync(), r => r!["name"]!.GetValue<string>().StartsWith("Created", StringComparison.Ordinal));
+
+        // Names are unique ignoring case in any script (the database's C collation folded only ASCII), and a name is
+        // counted in characters as a person counts them: 100 emoji fit.
+        await (await admin.PostJsonAsync("/api/junk-reasons", new { name = "Новый клиент" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/api/junk-reasons", new { name = "НОВЫЙ КЛИЕНТ" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostJsonAsync("/api/junk-reasons", new { name = "новый клиент" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PatchJsonAsync(url, new { name = "новый КЛИЕНТ" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostJsonAsync("/api/lead-statuses", new { name = new string('ж', 100) })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/api/lead-statuses", new { name = string.Concat(Enumerable.Repeat("🙂", 100)) })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/api/lead-statuses", new { name = string.Concat(Enumerable.Repeat("🙂", 101)) })).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public static class JsonDefaults
     public static void Apply(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // A body naming a member twice ({"name": "a", "name": "b"}, or "Name" and "NAME") is refused as malformed: which of
+        // the two was meant is not ours to guess (the last one silently won).
+        options.AllowDuplicateProperties = false;
         options.Converters.Add(new UtcDateTimeOffsetConverter());
         options.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { BodyTextLimits.Modify } };
     }

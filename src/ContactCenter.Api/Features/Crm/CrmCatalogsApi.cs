@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
@@ -48,33 +49,54 @@ public static class CrmCatalogsApi
 
     private sealed record Input(string? Name, string? NameRu, int? Sort, bool? Archived, bool SetsNameRu);
 
-    /// <summary>Checks a body's fields: a name of 1 to 100 characters (required on create), nameRu likewise or null, sort 0 to 10000.</summary>
+    /// <summary>
+    /// Checks a body's fields: a name of 1 to 100 characters without control characters (required on create), nameRu
+    /// likewise or null, sort a whole number from 0 to 10000, archived true or false (PATCH only). Each problem is named
+    /// by its field.
+    /// </summary>
     private static CrmResult<Input> Read(CatalogInput body, bool create)
     {
         if (body.Unknown is { Count: > 0 } unknown)
         {
             var key = unknown.Keys.First();
-            return CrmResult<Input>.Invalid(key, $"Unknown field {key}: send name, nameRu, sort, archived.");
+            return CrmResult<Input>.Invalid(key, $"Unknown field {key}: send name, nameRu, sort{(create ? "" : ", archived")}.");
         }
-        if (body.Name.IsMalformed || body.NameRu.IsMalformed || body.Sort.IsMalformed || body.Archived.IsMalformed)
+        if (create && body.Archived.IsPresent)
         {
-            return CrmResult<Input>.Invalid("body", "name and nameRu are strings, sort a number, archived true or false.");
+            return CrmResult<Input>.Invalid("archived", "A new entry is active: archive it afterwards (PATCH {archived: true} or DELETE).");
+        }
+        if (body.Name.IsMalformed || body.NameRu.IsMalformed)
+        {
+            var field = body.Name.IsMalformed ? "name" : "nameRu";
+            return CrmResult<Input>.Invalid(field, $"{field} is a string.");
+        }
+        if (body.Sort.IsMalformed || (body.Sort.IsSet && body.Sort.Value is null))
+        {
+            return CrmResult<Input>.Invalid("sort", "sort is a whole number between 0 and 10000.");
+        }
+        if (body.Archived.IsMalformed || (body.Archived.IsSet && body.Archived.Value is null))
+        {
+            return CrmResult<Input>.Invalid("archived", "archived is true or false.");
         }
         var input = new Input(body.Name.Value?.Trim(), body.NameRu.Value?.Trim(), body.Sort.Value, body.Archived.Value, body.NameRu.IsSet);
-        if ((create || body.Name.IsSet) && (string.IsNullOrEmpty(input.Name) || input.Name.Length > 100 || input.Name.Contains('\0')))
+        if ((create || body.Name.IsSet) && !IsName(input.Name))
         {
-            return CrmResult<Input>.Invalid("name", "A name of 1 to 100 characters is required.");
+            return CrmResult<Input>.Invalid("name", "A name of 1 to 100 characters (no line breaks or control characters) is required.");
         }
-        if (input.NameRu is { Length: 0 or > 100 } || input.NameRu?.Contains('\0') == true)
+        if (input.NameRu is not null && !IsName(input.NameRu))
         {
-            return CrmResult<Input>.Invalid("nameRu", "nameRu is 1 to 100 characters (or absent).");
+            return CrmResult<Input>.Invalid("nameRu", "nameRu is 1 to 100 characters without line breaks or control characters (or null).");
         }
         if (input.Sort is < 0 or > 10_000)
         {
-            return CrmResult<Input>.Invalid("sort", "sort is between 0 and 10000.");
+            return CrmResult<Input>.Invalid("sort", "sort is a whole number between 0 and 10000.");
         }
         return CrmResult<Input>.Ok(input);
     }
+
+    /// <summary>1 to 100 characters as a person counts them (code points: an emoji is one), none of them a control character.</summary>
+    private static bool IsName(string? name) =>
+        !string.IsNullOrEmpty(name) && name.EnumerateRunes().Count() <= 100 && !name.EnumerateRunes().Any(Rune.IsControl);
 
     private static async Task<Results<Created<CatalogEntry>, ProblemHttpResult, ValidationProblem>> CreateAsync(
         Catalog c, CatalogInput body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
@@ -89,7 +111,7 @@ public static class CrmCatalogsApi
         var entry = await connection.QuerySingleOrDefaultAsync<CatalogEntry>(new CommandDefinition($"""
             insert into {c.Table} (name, name_ru, sort)
             values (@Name, @NameRu, coalesce(@Sort, (select coalesce(max(sort), 0) + 1 from {c.Table})))
-            on conflict (lower(name)) where archived_at is null do nothing
+            on conflict (lower(name collate "und-x-icu")) where archived_at is null do nothing
             returning id, name, name_ru, sort, false as archived
             """, i, tx, cancellationToken: ct));
         if (entry is null)
