@@ -8,13 +8,13 @@ public sealed class DealListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
 {
     /// <summary>
     /// Scrolls the page to its end again and again, as someone reading down the list does (rows measured on the way move
-    /// the end), until the table holds <paramref name="deals"/> deals (its `aria-rowcount` counts the header too).
+    /// the end), until the table has loaded <paramref name="deals"/> deals.
     /// </summary>
     private Task ScrollUntilAsync(int deals) => Page.WaitForFunctionAsync("""
         n => {
           const e = document.querySelector('.content');
           e.scrollTo(0, e.scrollHeight);
-          return document.querySelector('table.list-table')?.getAttribute('aria-rowcount') === String(n + 1);
+          return document.querySelector('table.list-table')?.getAttribute('data-loaded') === String(n);
         }
         """, deals, new() { PollingInterval = 100, Timeout = 20_000 });
 
@@ -36,13 +36,15 @@ public sealed class DealListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var newest = list.Locator($"tr[data-deal-id='{ids[^1]}']");
         var oldest = list.Locator($"tr[data-deal-id='{ids[0]}']");
         await Expect(newest).ToBeVisibleAsync(); // newest first
-        await Expect(table).ToHaveAttributeAsync("aria-rowcount", "51"); // the first page: 50 deals and the header
+        await Expect(table).ToHaveAttributeAsync("data-loaded", "50"); // the first page
+        await Expect(table).ToHaveAttributeAsync("aria-rowcount", "-1"); // more to load: the total is not known yet
         Assert.InRange(await rows.CountAsync(), 1, 49);
 
         // Scrolling to the end loads the next page (no button press), twice, then shows the oldest deal.
         var scroller = Page.Locator(".content");
         await ScrollUntilAsync(100);
         await ScrollUntilAsync(130);
+        await Expect(table).ToHaveAttributeAsync("aria-rowcount", "131"); // every deal and the header
         await scroller.EvaluateAsync("e => e.scrollTo(0, e.scrollHeight)");
         await Expect(oldest).ToBeVisibleAsync();
         await Expect(oldest.Locator("td[data-col='title']")).ToHaveTextAsync($"Long list 000 {Suffix}");
@@ -57,6 +59,23 @@ public sealed class DealListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await scroller.EvaluateAsync("e => e.scrollTo(0, 0)");
         await Expect(newest).ToBeVisibleAsync();
         await Expect(newest).ToHaveAttributeAsync("aria-rowindex", "2");
+
+        // The keyboard focus on a row's tick box survives scrolling that row far away (it stays rendered).
+        var box = newest.GetByRole(AriaRole.Checkbox);
+        await box.FocusAsync();
+        await scroller.EvaluateAsync("e => e.scrollTo(0, e.scrollHeight)");
+        await Expect(oldest).ToBeVisibleAsync();
+        await Expect(box).ToBeFocusedAsync();
+        await scroller.EvaluateAsync("e => e.scrollTo(0, 0)");
+
+        // One bulk move of all 130 deals is 130 live updates: the list re-reads its pages once for the burst, not per deal.
+        var pipeline = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, "/api/pipelines"))!.AsArray().Single(p => p!["isDefault"]!.GetValue<bool>())!;
+        var stage = pipeline["stages"]!.AsArray()[1]!;
+        var reads = 0;
+        Page.Request += (_, r) => { if (r.Url.Contains("/api/deals?", StringComparison.Ordinal)) Interlocked.Increment(ref reads); };
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals/bulk", new { ids, stageId = stage["id"]!.GetValue<long>() });
+        await Expect(newest.Locator("td[data-col='stage']")).ToContainTextAsync(stage["name"]!.GetValue<string>());
+        Assert.InRange(reads, 1, 9); // three pages, read again once (or twice if the burst outlasted the wait); 130+ before
     }
 
     [Fact]
@@ -74,6 +93,7 @@ public sealed class DealListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var list = Page.GetByTestId("deal-list");
         await Expect(list.Locator($"tr[data-deal-id='{ids[^1]}']")).ToBeVisibleAsync();
         await ScrollUntilAsync(60);
+        await Expect(list.Locator("table.list-table")).ToHaveAttributeAsync("aria-rowcount", "61");
         await Page.Locator(".content").EvaluateAsync("e => e.scrollTo(0, e.scrollHeight)");
         var oldest = list.Locator($"tr[data-deal-id='{ids[0]}']");
         await Expect(oldest).ToBeVisibleAsync();

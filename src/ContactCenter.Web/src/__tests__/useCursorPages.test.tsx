@@ -70,4 +70,20 @@ describe('useCursorPages', () => {
     await waitFor(() => expect(result.current.error).toBeTruthy());
     expect((result.current.error as Error).message).toBe('boom');
   });
+
+  it('reloadSoon re-reads once for a burst of calls, and nothing is read while not enabled', async () => {
+    let enabled = false;
+    const { result, rerender } = renderHook(() => useCursorPages<{ id: number }>('/api/deals', 'pipelineId=1', 2, enabled), { wrapper: wrapper() });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.calls).toEqual([]);
+    expect(result.current.loading).toBe(true); // nothing to show yet, not "empty"
+    enabled = true;
+    rerender();
+    await waitFor(() => expect(result.current.items).toHaveLength(2));
+    server.calls = [];
+    act(() => { for (let i = 0; i < 130; i++) result.current.reloadSoon(); });
+    await new Promise((r) => setTimeout(r, 450));
+    await waitFor(() => expect(result.current.loading).toBe(false));
+    expect(server.calls).toEqual(['/api/deals?pipelineId=1&limit=2']);
+  });
 });

@@ -3,7 +3,7 @@
 // items/cursor/loading state and guarding against an older answer landing after a newer one. It reads through
 // lib/api's `api`, not the generated client: the list views' queries carry `field.<key>` filters the document cannot type.
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { api } from '../lib/api';
 import type { Page } from '../types';
 
@@ -20,13 +20,19 @@ export interface CursorPages<T> {
   more: () => void;
   /** Reads every loaded page of this path again (any query: a hub event says the rows changed). */
   reload: () => Promise<void>;
+  /**
+   * The same, once, 300 ms after the last of a burst of calls: one bulk change of 130 deals is 130 hub events, and
+   * re-reading on each (every earlier read cancelled by the next) was 130 requests from every open list.
+   */
+  reloadSoon: () => void;
 }
 
 /**
  * Pages of `path?query` (`query` without `cursor` and `limit`; a change of it starts at the first page again and keeps
- * showing the previous rows until the new ones are there), `limit` rows a page.
+ * showing the previous rows until the new ones are there), `limit` rows a page; nothing is read while not `enabled`
+ * (a filter the query needs is not known yet).
  */
-export function useCursorPages<T>(path: string, query: URLSearchParams | string, limit = 50): CursorPages<T> {
+export function useCursorPages<T>(path: string, query: URLSearchParams | string, limit = 50, enabled = true): CursorPages<T> {
   const queryClient = useQueryClient();
   const qs = query.toString();
   const pages = useInfiniteQuery({
@@ -40,10 +46,17 @@ export function useCursorPages<T>(path: string, query: URLSearchParams | string,
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
+    enabled,
   });
   const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
   const { hasNextPage, isFetching, fetchNextPage } = pages;
   const more = useCallback(() => { if (hasNextPage && !isFetching) void fetchNextPage(); }, [hasNextPage, isFetching, fetchNextPage]);
   const reload = useCallback(() => queryClient.invalidateQueries({ queryKey: pagesKey(path) }), [queryClient, path]);
-  return { items, hasMore: hasNextPage, loading: isFetching, error: pages.error, more, reload };
+  const timer = useRef<number | null>(null);
+  const reloadSoon = useCallback(() => {
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => { timer.current = null; void reload(); }, 300);
+  }, [reload]);
+  useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
+  return { items, hasMore: hasNextPage, loading: isFetching || !enabled, error: pages.error, more, reload, reloadSoon };
 }

@@ -29,7 +29,7 @@ export function SearchList<T extends { id: Id; name: string }>({ url, cardPath, 
     <div className="page contacts-page">
       <div className="page-head">
         <h1>{title}</h1>
-        <input type="search" className="contacts-search" aria-label={searchLabel} placeholder={searchLabel} value={q} onChange={(e) => setQ(e.target.value)} />
+        <input type="search" className="contacts-search" aria-label={searchLabel} placeholder={searchLabel} maxLength={200} value={q} onChange={(e) => setQ(e.target.value)} />
         {actions}
       </div>
       {error && <p className="error" role="alert">{error}</p>}

@@ -38,9 +38,10 @@ export function DealListPage() {
     }
   }, [pipelines.data, filters.pipelineId]);
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
-  const list = useCursorPages<Row>('/api/deals', params);
+  // Read once the pipeline is known: without it the first page would be every pipeline's, flashing up then replaced.
+  const list = useCursorPages<Row>('/api/deals', params, 50, filters.pipelineId !== '');
   const selection = useSelection(list.items);
-  useHubEvent('dealUpdated', () => { void list.reload(); });
+  useHubEvent('dealUpdated', () => list.reloadSoon());
   const pipeline = pipelines.data?.find((p) => String(p.id) === filters.pipelineId);
   const fields = (defs.data ?? []).filter((f) => f.pipelineId == null || String(f.pipelineId) === filters.pipelineId);
 

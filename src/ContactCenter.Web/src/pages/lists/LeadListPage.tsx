@@ -32,7 +32,7 @@ export function LeadListPage() {
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
   const list = useCursorPages<Row>('/api/leads', params);
   const selection = useSelection(list.items);
-  useHubEvent('leadUpdated', () => { void list.reload(); });
+  useHubEvent('leadUpdated', () => list.reloadSoon());
   const fields = defs.data ?? [];
   const all = [
     { key: 'title', label: t('title') }, { key: 'status', label: t('leadStatus') }, { key: 'contact', label: t('contact') },
