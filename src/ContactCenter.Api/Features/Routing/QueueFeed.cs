@@ -13,7 +13,12 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
         public long ChannelId { get; init; }
         public string ChannelKind { get; init; } = "";
         public string ChannelName { get; init; } = "";
+        /// <summary>The queue's order: since when the customer waits, else since the conversation was opened.</summary>
         public DateTimeOffset WaitingSince { get; init; }
+
+        /// <summary>Someone waits for an answer (the conversation's waiting_since is set).</summary>
+        public bool Waiting { get; init; }
+
         public DateTimeOffset? SlaBreachedAt { get; init; }
         public string? SlaBreachKind { get; init; }
         public long? AssigneeId { get; init; }
@@ -31,19 +36,19 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
         // each part has its own limit, so many breaches never crowd the queue out (and each part has its partial index).
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
             select c.id as conversation_id, ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
-                   c.waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
+                   c.waiting_since, c.waiting, c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
                    (select u.name from users u where u.id = c.assignee_id) as assignee_name,
                    c.contact_id, (select coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) from contacts ct where ct.id = c.contact_id) as contact_name,
                    coalesce((select left(lm.text, 140) from messages lm where lm.id = c.last_message_id), '') as preview
             from (
-                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at) as waiting_since, c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
-                        c.contact_id, c.last_message_id
+                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at) as waiting_since, c.waiting_since is not null as waiting,
+                        c.sla_breached_at, c.sla_breach_kind, c.assignee_id, c.contact_id, c.last_message_id
                  from conversations c
                  where c.status not in ('resolved', 'snoozed') and c.assignee_id is null
                  order by coalesce(c.waiting_since, c.created_at), c.id limit 500)
                 union all
-                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at), c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
-                        c.contact_id, c.last_message_id
+                (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at), c.waiting_since is not null,
+                        c.sla_breached_at, c.sla_breach_kind, c.assignee_id, c.contact_id, c.last_message_id
                  from conversations c
                  where c.status not in ('resolved', 'snoozed') and c.assignee_id is not null and c.sla_breached_at is not null
                  order by coalesce(c.waiting_since, c.created_at), c.id limit 500)) c
@@ -60,13 +65,14 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
             select u.id, u.name, (select count(*) from conversations c where c.assignee_id = u.id and c.status <> 'resolved')
             from users u where u.id = any(@online) and u.is_active order by u.name
             """, new { online = online.ToArray() }, cancellationToken: ct))).ToList();
-        long Waited(Row r) => (long)Math.Max(0, (now - r.WaitingSince).TotalSeconds);
+        long Waited(Row r) => r.Waiting ? (long)Math.Max(0, (now - r.WaitingSince).TotalSeconds) : 0;
         static ChannelRef Channel(Row r) => new(r.ChannelId, r.ChannelKind, r.ChannelName);
         static UserRef? Assignee(Row r) => r.AssigneeId is { } a ? new UserRef(a, r.AssigneeName ?? "") : null;
-        // Breached conversations first (the supervisor acts on those), then the longest waiting.
+        // Breached conversations first (the supervisor acts on those), then the longest waiting, then those nobody waits
+        // on (answered before they lost their owner, or not written in yet): unassigned, but not waiting.
         var waiting = rows.Where(r => r.AssigneeId is null)
-            .OrderBy(r => r.SlaBreachedAt is null).ThenBy(r => r.WaitingSince).ThenBy(r => r.ConversationId)
-            .Select(r => new QueueItem(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachedAt,
+            .OrderBy(r => r.SlaBreachedAt is null).ThenBy(r => !r.Waiting).ThenBy(r => r.WaitingSince).ThenBy(r => r.ConversationId)
+            .Select(r => new QueueItem(r.ConversationId, Channel(r), r.Waiting ? r.WaitingSince : null, Waited(r), r.SlaBreachedAt,
                 new ContactRef(r.ContactId, r.ContactName), r.Preview)).ToList();
         var breaches = rows.Where(r => r.SlaBreachedAt is not null)
             .Select(r => new QueueBreach(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachKind ?? "",

@@ -14,6 +14,7 @@ export const inboxStrings = area({
     markLost: 'Mark as lost',
     queueUnassigned: 'unassigned',
     queueNoPreview: 'no text',
+    queueAnswered: 'nobody waiting',
   },
   ru: {
     takenBy: '{name} забрал(а) этот диалог.',
@@ -27,5 +28,6 @@ export const inboxStrings = area({
     markLost: 'Отметить проигранной',
     queueUnassigned: 'не назначен',
     queueNoPreview: 'без текста',
+    queueAnswered: 'никто не ждёт',
   },
 });

@@ -90,7 +90,8 @@ export function SupervisorPage() {
               <ul className="queue" aria-labelledby="queue-h">
                 {rows.map((w) => {
                   const breached = breaches.has(String(w.conversationId));
-                  const wait = waitOf(w.waitingSeconds, readAt);
+                  // Nobody waits on an answered conversation that lost its owner (or one not written in yet).
+                  const wait = w.waitingSince == null ? t('queueAnswered') : waitOf(w.waitingSeconds, readAt);
                   return (
                     <li key={String(w.conversationId)} className={`queue-row ${breached ? 'breach' : ''}`} data-conversation-id={String(w.conversationId)}>
                       <span className="queue-top">

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+
+namespace ContactCenter.FunctionalTests;
+
+/// <summary>The supervisor's queue (GET /api/stats/queue): who waits for an answer, and who is only without an owner.</summary>
+public sealed class QueueFeedTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task An_answered_conversation_that_lost_its_owner_is_in_the_queue_but_nobody_waits_on_it()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("queue-m", "manager", channel.Id);
+        var waiting = (await fixture.IngestAsync(channel, "q-1", "cust-wait", "Where is my order?", "Вера Ждущая"))["conversationId"]!.GetValue<long>();
+        var answered = (await fixture.IngestAsync(channel, "q-2", "cust-answered", "Do you deliver to Kazan?", "Олег Отвеченный"))["conversationId"]!.GetValue<long>();
+        await using (var db = fixture.Db())
+        {
+            // Opened an hour ago: counted "since it was opened", it would be the longest wait.
+            await db.ExecuteAsync("update conversations set created_at = created_at - interval '1 hour' where id = @answered", new { answered });
+        }
+        using (var asManager = fixture.App.Http(manager.Token))
+        {
+            (await asManager.PostAsJsonAsync($"/api/conversations/{answered}/assign", new { userId = manager.Id })).EnsureSuccessStatusCode();
+            (await asManager.PostAsJsonAsync($"/api/conversations/{answered}/messages", new { text = "Yes, in 2-3 days." })).EnsureSuccessStatusCode();
+        }
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/conversations/{answered}/assign", new { userId = (long?)null })).StatusCode);
+
+        var queue = (await admin.GetFromJsonAsync<JsonObject>("/api/stats/queue"))!;
+        var items = queue["waiting"]!.AsArray().Select(i => i!.AsObject()).ToList();
+        Assert.Equal([waiting, answered], items.Select(i => i["conversationId"]!.GetValue<long>()));
+        Assert.NotNull(items[0]["waitingSince"]);
+        Assert.Null(items[1]["waitingSince"]);
+        Assert.Equal(0, items[1]["waitingSeconds"]!.GetValue<long>());
+        Assert.Equal("Yes, in 2-3 days.", items[1]["preview"]!.GetValue<string>());
+        Assert.Equal(items[0]["waitingSeconds"]!.GetValue<long>(), queue["longestWaitSeconds"]!.GetValue<long>());
+        Assert.InRange(queue["longestWaitSeconds"]!.GetValue<long>(), 0, 120);
+    }
+}
