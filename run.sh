@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317 # cleanup functions are invoked from traps
 # Runs ContactCenter locally: private PostgreSQL (.data/pg, port 55432),
-# Redis if installed (.data/redis, port 56379), the API on http://localhost:5080.
+# Redis if installed (.data/redis, port 56379), the API on http://localhost:5080
+# (other ports: CC_APP_PORT, CC_PG_PORT, CC_REDIS_PORT).
 # Extra arguments go to the app, e.g. ./run.sh --simulate. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,9 +11,10 @@ LOG_TAG="run"
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-PG_PORT=55432
-REDIS_PORT=56379
-APP_PORT=5080
+# Other ports when these are taken (a second checkout, a review copy): CC_APP_PORT, CC_PG_PORT, CC_REDIS_PORT.
+PG_PORT=${CC_PG_PORT:-55432}
+REDIS_PORT=${CC_REDIS_PORT:-56379}
+APP_PORT=${CC_APP_PORT:-5080}
 APP_URL="http://localhost:$APP_PORT"
 API_PROJECT=src/ContactCenter.Api/ContactCenter.Api.csproj
 DATA=$ROOT/.data
@@ -60,6 +62,10 @@ else
 fi
 export ASPNETCORE_ENVIRONMENT=Development
 export ASPNETCORE_URLS=$APP_URL
+# Links the app hands out (the web chat's script, CSAT pages) and the demo widget's allowed origins follow the port.
+export WebChat__PublicBaseUrl=$APP_URL
+export Seed__Channels__1__Settings__allowedOrigins__0="http://localhost:$APP_PORT"
+export Seed__Channels__1__Settings__allowedOrigins__1="http://127.0.0.1:$APP_PORT"
 
 # Run from the project directory so that the content root (appsettings*.json,
 # wwwroot) is the project's, whichever way the app is started.
