@@ -43,4 +43,23 @@ public sealed class QueueFeedTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Equal(items[0]["waitingSeconds"]!.GetValue<long>(), queue["longestWaitSeconds"]!.GetValue<long>());
         Assert.InRange(queue["longestWaitSeconds"]!.GetValue<long>(), 0, 120);
     }
+
+    [Fact]
+    public async Task Taking_a_conversation_out_of_the_queue_and_putting_it_back_is_pushed_to_supervisors_live()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("queue-live-m", "manager", channel.Id);
+        var supervisor = await fixture.CreateUserAsync("queue-live-s", "supervisor");
+        var id = (await fixture.IngestAsync(channel, "q-live", "cust-live", "Anyone?", "Лидия"))["conversationId"]!.GetValue<long>();
+        await using var connection = await fixture.ConnectHubAsync(supervisor.Token);
+        var hub = new HubRecorder(connection);
+        static bool Holds(JsonObject queue, long id) => queue["waiting"]!.AsArray().Any(w => w!["conversationId"]!.GetValue<long>() == id);
+
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/conversations/{id}/assign", new { userId = manager.Id })).StatusCode);
+        await hub.WaitForAsync("queueChanged", q => !Holds(q, id));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/conversations/{id}/assign", new { userId = (long?)null })).StatusCode);
+        var back = await hub.WaitForAsync("queueChanged", q => Holds(q, id));
+        Assert.NotNull(back["waiting"]!.AsArray().Single(w => w!["conversationId"]!.GetValue<long>() == id)!["waitingSince"]); // still unanswered
+    }
 }

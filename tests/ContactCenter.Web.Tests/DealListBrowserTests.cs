@@ -66,6 +66,13 @@ public sealed class DealListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await scroller.EvaluateAsync("e => e.scrollTo(0, e.scrollHeight)");
         await Expect(oldest).ToBeVisibleAsync();
         await Expect(box).ToBeFocusedAsync();
+        // Space ticks that same deal (the element kept its row: an element re-used for another row would tick that one).
+        await Page.Keyboard.PressAsync(" ");
+        await Expect(box).ToBeCheckedAsync();
+        await Expect(list.GetByRole(AriaRole.Toolbar, new() { Name = "Bulk actions" })).ToContainTextAsync("1 selected");
+        await Expect(oldest.GetByRole(AriaRole.Checkbox)).Not.ToBeCheckedAsync();
+        await Page.Keyboard.PressAsync(" ");
+        await Expect(box).Not.ToBeCheckedAsync();
         await scroller.EvaluateAsync("e => e.scrollTo(0, 0)");
 
         // One bulk move of all 130 deals is 130 live updates: the list re-reads its pages once for the burst, not per deal.

@@ -12,7 +12,7 @@ namespace ContactCenter.Api.Features.Conversations;
 /// </summary>
 public sealed class ConversationActions(
     NpgsqlDataSource db, ConversationQueries queries, IConversationPushes notifier, ResponseTimes responseTimes, Router router,
-    Crm.CrmNotifier crm, TimeProvider clock, Hours.CsatSurveys csat, Notifications.NotificationStore notices)
+    Crm.CrmNotifier crm, TimeProvider clock, Hours.CsatSurveys csat, Notifications.NotificationStore notices, Routing.QueueFeed queue)
 {
     public async Task<bool> MarkReadAsync(CurrentUser me, long conversationId, long? upToMessageId, CancellationToken ct)
     {
@@ -91,6 +91,7 @@ public sealed class ConversationActions(
         await notifier.ConversationChangedAsync(conversationId, before, ct);
         await crm.FlushAsync(crmChanges, ct);
         await notices.PushAsync(assigned);
+        await queue.PushAsync(ct); // taken out of the supervisors' queue, or back into it
         return (ChangeError.None, null);
     }
 

@@ -68,6 +68,8 @@ export function SupervisorPage() {
 
   const q = queue.data;
   const queued = new Set(q?.waiting.map((w) => String(w.conversationId)));
+  // The unassigned rows someone waits on: an answered one without an owner is listed, but nobody waits on it.
+  const waitingNow = (q?.waiting ?? []).filter((w) => w.waitingSince != null).length;
   const assignedBreaches = [...breaches].filter(([id]) => !queued.has(id));
   const dur = (seconds: number | null | undefined) => duration(seconds, lang);
   const waitOf = (seconds: number, at: number) => dur(plausibleWait(seconds, at, now));
@@ -84,8 +86,8 @@ export function SupervisorPage() {
           {q && (
             <>
               <p className="kpis">
-                <span><strong data-testid="queue-waiting">{q.waiting.length}</strong> {t('waiting')}</span>
-                <span><strong>{q.waiting.length === 0 ? '—' : waitOf(q.longestWaitSeconds, readAt)}</strong> {t('longestWait')}</span>
+                <span><strong data-testid="queue-waiting">{waitingNow}</strong> {t('waiting')}</span>
+                <span><strong>{waitingNow === 0 ? '—' : waitOf(q.longestWaitSeconds, readAt)}</strong> {t('longestWait')}</span>
               </p>
               <ul className="queue" aria-labelledby="queue-h">
                 {rows.map((w) => {

@@ -1,5 +1,5 @@
 import { defaultRangeExtractor, measureElement, useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n';
 import type { Id } from '../../types';
 import type { useSelection } from './selection';
@@ -96,13 +96,16 @@ export function ListTable<T extends { id: Id; title: string }>({ kind, shown, so
           {spacer(before, 'before')}
           {rows.map((v, i) => {
             const row = items[v.index];
-            return [
-              gapBefore(i) > 0 ? spacer(gapBefore(i), `gap-${v.index}`) : null,
-              <tr key={v.key} data-index={v.index} ref={virtualizer.measureElement} aria-rowindex={v.index + 2} {...{ [`data-${kind}-id`]: String(row.id) }}>
-                <td>{selection.rowBox(row, row.title)}</td>
-                {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(row, c.key)}</td>)}
-              </tr>,
-            ];
+            // Keyed by the row, so a row that stays on screen keeps its element (and a focused box its focus) as others come and go.
+            return (
+              <Fragment key={v.key}>
+                {gapBefore(i) > 0 && spacer(gapBefore(i), `gap-${v.index}`)}
+                <tr data-index={v.index} ref={virtualizer.measureElement} aria-rowindex={v.index + 2} {...{ [`data-${kind}-id`]: String(row.id) }}>
+                  <td>{selection.rowBox(row, row.title)}</td>
+                  {shown.map((c) => <td key={c.key} data-label={c.label} data-col={c.key}>{cell(row, c.key)}</td>)}
+                </tr>
+              </Fragment>
+            );
           })}
           {spacer(after, 'after')}
         </tbody>
