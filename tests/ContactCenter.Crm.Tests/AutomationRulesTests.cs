@@ -21,7 +21,7 @@ public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
             var response = await admin.PostAsJsonAsync("/api/automation/rules", rule);
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body);
-            Assert.Contains($"\"{field}\"", body);
+            Assert.True(body.Contains($"\"{field}\"", StringComparison.Ordinal), body);
             return System.Text.Json.Nodes.JsonNode.Parse(body)!["detail"]!.GetValue<string>();
         }
         Assert.Contains("Unknown trigger 'dealExploded'", await Refused(new { name = "r", trigger = new { type = "dealExploded" }, actions = new[] { Note } }, "trigger.type"));
@@ -35,6 +35,14 @@ public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = new object[] { new { type = "assign", userId = 999 } } }, "actions[0].userId");
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "color", op = "eq", value = "red" } }, actions = new[] { Note } }, "conditions[0].field");
         await Refused(new { trigger = new { type = "dealWon" }, actions = new[] { Note } }, "name");
+        // The body is a typed record: a member it does not take (a misspelt one would silently do nothing) and a part of
+        // the wrong JSON type are refused by name.
+        Assert.Contains("Unknown field condition", await Refused(new { name = "r", trigger = new { type = "dealWon" }, condition = new object[] { new { field = "amount", op = "gt", value = 5 } }, actions = new[] { Note } }, "condition"));
+        await Refused(new { name = "r", enabled = "yes", trigger = new { type = "dealWon" }, actions = new[] { Note } }, "enabled");
+        await Refused(new { name = 5, trigger = new { type = "dealWon" }, actions = new[] { Note } }, "name");
+        await Refused(new { name = "r", trigger = "dealWon", actions = new[] { Note } }, "trigger");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = "amount > 5", actions = new[] { Note } }, "conditions");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = Note }, "actions");
         Assert.Empty(await (await admin.GetAsync("/api/automation/rules")).OkArrayAsync());
     }
 

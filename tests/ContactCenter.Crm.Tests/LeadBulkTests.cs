@@ -166,6 +166,9 @@ public sealed class LeadBulkTests(CrmFixture fixture) : IAsyncLifetime
             new { ids = new object[] { mine[0], "x" }, action = "status", status = "in_work" },
             new { ids = mine, action = 5, status = "in_work" },
             new { ids = mine, action = "status", status = 5 },
+            new { ids = mine, action = "status", status = "in_work", junk = true },
+            new { ids = mine, action = "assign", assigneeId = "m2" },
+            new { ids = mine, action = "assign", assigneeId = new { id = 1 } },
         ];
         foreach (var body in bodies)
         {

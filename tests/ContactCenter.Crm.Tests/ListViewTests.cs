@@ -276,16 +276,31 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
         await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = new { won = false } })).ProblemBodyAsync(HttpStatusCode.BadRequest);
         await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = await fixture.StageIdAsync("Won") })).ProblemBodyAsync(HttpStatusCode.BadRequest);
         await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = "1,2", stageId = proposal })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        // The body is a typed record: a member it does not take, in the body or in close, or an assignee of the wrong type,
+        // is a 400 naming the field (such a member was ignored and the rest applied).
+        Assert.Contains("\"stage\":", (await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stage = proposal, stageId = proposal }))
+            .ProblemBodyAsync(HttpStatusCode.BadRequest)));
+        Assert.Contains("\"close.reason\":", (await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = new { won = false, lossReasonId = 1, reason = "x" } }))
+            .ProblemBodyAsync(HttpStatusCode.BadRequest)));
+        var wrongAssignee = await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, assigneeId = "m1" })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        Assert.True(wrongAssignee.Contains("\"assigneeId\":", StringComparison.Ordinal), wrongAssignee);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = new object?[] { mine[0], null }, stageId = proposal })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = true })).ProblemBodyAsync(HttpStatusCode.BadRequest);
         Assert.Equal(before, await StateAsync());
 
         var log = new EventLog();
         await using var hub = await fixture.HubAsync(fixture.AdminToken, log);
         var moved = await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = proposal })).OkJsonAsync();
         Assert.Equal(3, moved["count"]!.GetValue<int>());
+        Assert.Equal(3, moved["changed"]!.GetValue<int>());
         foreach (var id in mine)
         {
             await log.WaitForAsync("dealUpdated", p => p["deal"]?["id"]?.GetValue<long>() == id || p["id"]?.GetValue<long>() == id);
         }
+        Assert.Equal(3, await db.ExecuteScalarAsync<long>("select count(*) from deal_stage_history where stage_id = @proposal", new { proposal }));
+        // The same move again names three deals and changes none (the list's report said "3 changed").
+        var again = await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = proposal })).OkJsonAsync();
+        Assert.Equal((3, 0), (again["count"]!.GetValue<int>(), again["changed"]!.GetValue<int>()));
         Assert.Equal(3, await db.ExecuteScalarAsync<long>("select count(*) from deal_stage_history where stage_id = @proposal", new { proposal }));
 
         // A closed one makes the whole move a 409.
@@ -298,7 +313,8 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal(2, lost["count"]!.GetValue<int>());
         Assert.Equal(2, await db.ExecuteScalarAsync<long>("select count(*) from deals where outcome = 'lost' and loss_reason_id = 1"));
 
-        await (await admin.PostJsonAsync("/api/deals/bulk", new { ids = mine.Append(theirs), assigneeId = m2Id })).OkJsonAsync();
+        var assigned = await (await admin.PostJsonAsync("/api/deals/bulk", new { ids = mine.Append(theirs), assigneeId = m2Id })).OkJsonAsync();
+        Assert.Equal((4, 3), (assigned["count"]!.GetValue<int>(), assigned["changed"]!.GetValue<int>())); // theirs was m2's already
         Assert.Equal(4, await db.ExecuteScalarAsync<long>("select count(*) from deals where assignee_id = @m2Id", new { m2Id }));
         Assert.Equal(4, (await (await m2.GetAsync("/api/deals")).OkJsonAsync())["items"]!.AsArray().Count);
     }

@@ -155,6 +155,7 @@ public sealed class NotificationsTests(AppFixture fixture) : IClassFixture<AppFi
             notifications = new { mention = false },
             sound = false,
             quietHours = new { from = "22:00", to = "08:00", timeZone = "Europe/Moscow" },
+            language = (string?)null, // what the settings page sends back when no language was chosen
         })).OkJsonAsync();
         Assert.False(saved["notifications"]!["mention"]!.GetValue<bool>());
         Assert.True(saved["notifications"]!["assigned"]!.GetValue<bool>());
@@ -178,6 +179,10 @@ public sealed class NotificationsTests(AppFixture fixture) : IClassFixture<AppFi
     [InlineData("""{"quietHours": {"from": "22:00", "to": "22:00", "timeZone": "UTC"}}""")]
     [InlineData("""{"quietHours": {"from": "22:00", "to": "08:00", "timeZone": "Mars/Olympus"}}""")]
     [InlineData("""{"quietHours": "night"}""")]
+    [InlineData("""{"notifications": {"mention": null}}""")]
+    [InlineData("""{"sound": false, "volume": 3}""")]
+    [InlineData("""{"quietHours": {"from": "22:00", "to": "08:00", "zone": "Europe/Moscow"}}""")]
+    [InlineData("""{"language": 1}""")]
     public async Task Bad_settings_are_a_400_that_changes_nothing(string body)
     {
         var user = await fixture.CreateUserAsync("bad" + Guid.NewGuid().ToString("N")[..6], "manager");

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
 
 namespace ContactCenter.FunctionalTests;
 
@@ -22,6 +23,8 @@ public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFix
     {
         ["/hubs/"] = "SignalR hubs (negotiate and the connection): their contract is the typed hub client, not REST",
         ["/openapi/{documentName}.json"] = "the document itself",
+        ["/api/forms/{**rest}"] = "the CORS preflight (OPTIONS) a browser sends before a form post: not an operation a client calls",
+        ["/api/widget/{**rest}"] = "the CORS preflight (OPTIONS) of the widget's routes",
     };
 
     [Fact]
@@ -56,6 +59,40 @@ public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFix
         var missing = Missing(document, Routes(AppEndpoints().Concat(undocumented)));
 
         Assert.Equal(["* /undocumented-probe", "POST /api/undocumented/{id:long}"], missing);
+    }
+
+    [Fact]
+    public async Task The_document_reads_back_with_no_error_and_passes_the_OpenAPI_rule_set()
+    {
+        using var http = fixture.App.Http();
+        var text = await (await http.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
+
+        Assert.Equal([], Problems(text));
+    }
+
+    /// <summary>
+    /// The check above can fail: the served document with a second path of the same signature (what a catch-all CORS
+    /// route `/api/forms/{rest}` beside `/api/forms/{formKey}` once was) is refused, naming the path.
+    /// </summary>
+    [Fact]
+    public async Task The_rule_set_check_names_a_path_whose_signature_is_not_unique()
+    {
+        var document = await DocumentAsync();
+        document["paths"]!.AsObject()["/api/forms/{rest}"] = new JsonObject { ["get"] = new JsonObject { ["responses"] = new JsonObject { ["204"] = new JsonObject { ["description"] = "No Content" } } } };
+
+        Assert.Contains(Problems(document.ToJsonString()), p => p.Contains("/api/forms/{}", StringComparison.Ordinal) && p.Contains("MUST be unique", StringComparison.Ordinal));
+    }
+
+    /// <summary>What Microsoft.OpenApi's reader reports reading the document, then its default validation rules.</summary>
+    private static List<string> Problems(string json)
+    {
+        var read = OpenApiDocument.Parse(json, "json", null);
+        var problems = (read.Diagnostic?.Errors ?? []).Select(e => $"read: {e}").ToList();
+        if (read.Document is { } document)
+        {
+            problems.AddRange(document.Validate(ValidationRuleSet.GetDefaultRuleSet())?.Select(e => $"rule: {e}") ?? []);
+        }
+        return problems;
     }
 
     /// <summary>The routes (as "METHOD pattern", ordered) that the document does not describe.</summary>

@@ -20,7 +20,7 @@ public static class SiteCors
             context.Response.Headers.AccessControlAllowHeaders = "authorization, content-type";
             context.Response.Headers.AccessControlMaxAge = "600";
             return Results.NoContent();
-        }).AllowAnonymous();
+        }).AllowAnonymous().ExcludeFromDescription(); // a browser's CORS preflight under every path, not an operation (and `/{rest}` would clash with `/{formKey}`)
         group.AddEndpointFilter(async (context, next) =>
         {
             AddHeaders(context.HttpContext);

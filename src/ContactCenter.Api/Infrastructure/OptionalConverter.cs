@@ -41,7 +41,13 @@ public sealed class OptionalConverter<T> : JsonConverter<Optional<T>>
         };
         if (value is null)
         {
-            reader.Skip(); // past an object or array sent where a plain value belongs
+            // Past an object or array sent where a plain value belongs. TrySkip, not Skip: a body read from a pipe (ASP.NET
+            // Core's minimal APIs, a body with `charset=utf-8`) hands a converter a reader that is not the final block,
+            // where Skip throws even on a plain value; the serializer has buffered the whole value for a converter.
+            if (!reader.TrySkip())
+            {
+                throw new JsonException("The value could not be read whole.");
+            }
             return Optional<T>.Malformed;
         }
         return Optional<T>.Of((T)value);

@@ -14,7 +14,7 @@ export type User = Omit<Schemas['AuthApiUserDto'], 'role'> & { role: Role };
 export type Session = Omit<Schemas['LoginResponse'], 'user'> & { user: User };
 
 export interface Ref { id: Id; name: string }
-export interface LastMessage { id: Id; direction: Direction; preview: string; createdAt: string }
+export type LastMessage = Omit<Schemas['LastMessage'], 'direction'> & { direction: Direction };
 export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
 /** Hub `conversationUpdated` and the inbox lists' rows. */
 export type ConversationSummary = Schemas['ConversationSummary'];
@@ -40,6 +40,7 @@ export type Message = Omit<Schemas['MessageDto'], 'id' | 'conversationId'> & {
 /** A phone call (telephony channel), on a message and on a `call` timeline entry. */
 export type Call = Schemas['CallDto'];
 export type Counters = Schemas['Counters'];
+/** One keyset page of any list (the document's `PageOf...` schemas, one per item type, are this shape). */
 export interface Page<T> { items: T[]; nextCursor: string | null }
 /** Hub `typing`: `userId` 0 and `customer` when the customer types (a web chat visitor). */
 export type TypingEvent = Schemas['TypingEvent'];

@@ -21,23 +21,7 @@ public static class CompanyRef
             or exists (select 1 from deals d where d.company_id = co.id and {CrmAccess.DealVisible}))
         """;
 
-    /// <summary>Reads `companyId` when present; a string, an object or a non-positive number is a 400.</summary>
-    public static CrmResult<object>? Parse(JsonObject body, out long? companyId)
-    {
-        companyId = null;
-        if (!body.TryGetPropertyValue("companyId", out var node) || node is null)
-        {
-            return null;
-        }
-        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var id) || id <= 0)
-        {
-            return CrmResult<object>.Invalid("companyId", NotAnId);
-        }
-        companyId = id;
-        return null;
-    }
-
-    /// <summary>The same rule over a typed PATCH field (sent or not: the caller asks <see cref="Optional{T}.IsPresent"/>).</summary>
+    /// <summary>Reads a sent `companyId` (the caller asks <see cref="Optional{T}.IsPresent"/>); a string, an object or a non-positive number is a 400.</summary>
     public static CrmResult<object>? Parse(Optional<long?> sent, out long? companyId)
     {
         companyId = sent.IsMalformed || sent.Value is <= 0 ? null : sent.Value;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using Dapper;
 
@@ -13,38 +12,38 @@ public sealed class DealBulkService(CrmWriter crm)
 {
     public const int MaxIds = 500;
 
-    public sealed record BulkResult(int Count, IReadOnlyList<long> Ids);
+    /// <summary>`Count` deals named (all of them checked and locked), `Changed` of them actually changed (a deal already on the stage or with the assignee is not).</summary>
+    public sealed record BulkResult(int Count, int Changed, IReadOnlyList<long> Ids);
 
-    public async Task<CrmResult<BulkResult>> ApplyAsync(CurrentUser me, JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<BulkResult>> ApplyAsync(CurrentUser me, DealBulkInput body, CancellationToken ct)
     {
-        long[] ids;
-        long? assigneeId = null, stageId = null, lossReasonId = null;
-        string? outcome = null;
-        try
+        if (body.Unknown is { Count: > 0 } unknown)
         {
-            ids = body["ids"] is JsonArray array ? array.Select(i => i!.GetValue<long>()).Distinct().ToArray() : [];
-            assigneeId = body["assigneeId"]?.GetValue<long>();
-            stageId = body["stageId"]?.GetValue<long>();
-            if (body["close"] is { } close)
-            {
-                outcome = close["outcome"]?.GetValue<string>() ?? (close["won"]?.GetValue<bool>() is { } won ? (won ? "won" : "lost") : null);
-                lossReasonId = close["lossReasonId"]?.GetValue<long>();
-            }
+            var key = unknown.Keys.First();
+            return CrmResult<BulkResult>.Invalid(key, $"Unknown field {key}: send ids and one of assigneeId, stageId or close.");
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException)
+        if (body.Close?.Unknown is { Count: > 0 } unknownClose)
         {
-            return CrmResult<BulkResult>.Invalid("body", "ids is an array of deal ids; assigneeId and stageId are ids; close is {won: true|false, lossReasonId?}.");
+            var key = unknownClose.Keys.First();
+            return CrmResult<BulkResult>.Invalid($"close.{key}", $"Unknown field close.{key}: close is {{won: true|false, lossReasonId?}}.");
         }
+        if (body.AssigneeId.IsMalformed)
+        {
+            return CrmResult<BulkResult>.Invalid("assigneeId", "assigneeId is a user id, or null to unassign.");
+        }
+        var ids = (body.Ids ?? []).Distinct().ToArray();
         if (ids.Length is 0 or > MaxIds)
         {
             return CrmResult<BulkResult>.Invalid("ids", $"ids lists 1 to {MaxIds} deal ids.");
         }
-        var actions = (body.ContainsKey("assigneeId") ? 1 : 0) + (stageId is not null ? 1 : 0) + (body.ContainsKey("close") ? 1 : 0);
+        var actions = (body.AssigneeId.IsSet ? 1 : 0) + (body.StageId is not null ? 1 : 0) + (body.Close is not null ? 1 : 0);
         if (actions != 1)
         {
             return CrmResult<BulkResult>.Invalid("body", "Give exactly one of assigneeId, stageId or close.");
         }
-        if (body.ContainsKey("close") && outcome is not ("won" or "lost"))
+        var outcome = body.Close is null ? null : body.Close.Outcome ?? (body.Close.Won is { } won ? (won ? "won" : "lost") : null);
+        var lossReasonId = body.Close?.LossReasonId;
+        if (body.Close is not null && outcome is not ("won" or "lost"))
         {
             return CrmResult<BulkResult>.Invalid("close", "close is {won: true} or {won: false, lossReasonId}.");
         }
@@ -52,6 +51,8 @@ public sealed class DealBulkService(CrmWriter crm)
         {
             return CrmResult<BulkResult>.Invalid("close.lossReasonId", "Lost deals need a loss reason (GET /api/loss-reasons).");
         }
+        var assigneeId = body.AssigneeId.Value;
+        var stageId = body.StageId;
         return await crm.RunAsync(Actor.User(me), async w =>
         {
             // Locked in id order so two overlapping bulk changes cannot deadlock.
@@ -64,20 +65,10 @@ public sealed class DealBulkService(CrmWriter crm)
                 var missing = ids.Except(deals.Select(d => d.Id)).Order().First();
                 return CrmResult<BulkResult>.NotFound($"There is no such deal: {missing}. Nothing was changed.");
             }
-            CrmResult<BulkResult>? failed = null;
-            if (body.ContainsKey("assigneeId"))
-            {
-                failed = await AssignAsync(w, me, deals, assigneeId, ct);
-            }
-            else if (stageId is not null)
-            {
-                failed = await MoveAsync(w, deals, stageId.Value, ct);
-            }
-            else
-            {
-                failed = await CloseAsync(w, deals, outcome!, lossReasonId, ct);
-            }
-            return failed ?? CrmResult<BulkResult>.Ok(new BulkResult(ids.Length, ids.Order().ToList()));
+            var failed = body.AssigneeId.IsSet ? await AssignAsync(w, me, deals, assigneeId, ct)
+                : stageId is not null ? await MoveAsync(w, deals, stageId.Value, ct)
+                : await CloseAsync(w, deals, outcome!, lossReasonId, ct);
+            return failed ?? CrmResult<BulkResult>.Ok(new BulkResult(ids.Length, ids.Count(w.Changes.Deals.Contains), ids.Order().ToList()));
         }, ct);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
@@ -19,35 +18,32 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
 
     public sealed record BulkResult(int Changed, IReadOnlyList<ItemResult> Items);
 
-    public async Task<CrmResult<BulkResult>> ApplyAsync(CurrentUser me, JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<BulkResult>> ApplyAsync(CurrentUser me, LeadBulkInput body, CancellationToken ct)
     {
-        long[] ids;
-        string? action;
-        try
+        if (body.Unknown is { Count: > 0 } extra)
         {
-            ids = body["ids"] is JsonArray array ? array.Select(i => i!.GetValue<long>()).Distinct().Order().ToArray() : [];
-            action = body["action"]?.GetValue<string>();
-            _ = body["junkReasonId"]?.GetValue<long>();
-            _ = body["assigneeId"]?.GetValue<long>();
-            _ = body["status"]?.GetValue<string>();
+            var key = extra.Keys.First();
+            return CrmResult<BulkResult>.Invalid(key, $"Unknown field {key}: send ids, action and its assigneeId, status or junkReasonId.");
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException)
+        if (body.AssigneeId.IsMalformed)
         {
-            return CrmResult<BulkResult>.Invalid("body", "ids is an array of lead ids; action is assign, status or junk; assigneeId and junkReasonId are ids; status is a string.");
+            return CrmResult<BulkResult>.Invalid("assigneeId", "assigneeId is a user id, or null to unassign.");
         }
+        var ids = (body.Ids ?? []).Distinct().Order().ToArray();
         if (ids.Length is 0 or > MaxIds)
         {
             return CrmResult<BulkResult>.Invalid("ids", $"ids lists 1 to {MaxIds} lead ids.");
         }
+        var action = body.Action;
         switch (action)
         {
-            case "assign" when !body.ContainsKey("assigneeId"):
+            case "assign" when !body.AssigneeId.IsSet:
                 return CrmResult<BulkResult>.Invalid("assigneeId", "assign needs assigneeId (a user id or null).");
-            case "status" when body["status"] is null:
+            case "status" when body.Status is null:
                 return CrmResult<BulkResult>.Invalid("status", "status needs status (new or in_work).");
-            case "status" when body["status"]!.GetValue<string>() is not ("new" or "in_work"):
+            case "status" when body.Status is not ("new" or "in_work"):
                 return CrmResult<BulkResult>.Invalid("status", "status can be set to new or in_work; use action junk to close leads.");
-            case "junk" when body["junkReasonId"] is null:
+            case "junk" when body.JunkReasonId is null:
                 return CrmResult<BulkResult>.Invalid("junkReasonId", "junk needs junkReasonId (GET /api/junk-reasons).");
             case "assign" or "status" or "junk":
                 break;
@@ -65,9 +61,9 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
         {
             var result = action switch
             {
-                "assign" => (await leads.PatchAsync(me, id, new LeadPatch { AssigneeId = Optional<long?>.Of(body["assigneeId"]?.GetValue<long>()) }, ct)).As<object>(),
-                "status" => (await leads.PatchAsync(me, id, new LeadPatch { Status = Optional<string?>.Of(body["status"]!.GetValue<string>()) }, ct)).As<object>(),
-                _ => (await leads.JunkAsync(me, id, new LeadService.JunkRequest(null, body["junkReasonId"]!.GetValue<long>()), ct)).As<object>(),
+                "assign" => (await leads.PatchAsync(me, id, new LeadPatch { AssigneeId = body.AssigneeId }, ct)).As<object>(),
+                "status" => (await leads.PatchAsync(me, id, new LeadPatch { Status = Optional<string?>.Of(body.Status) }, ct)).As<object>(),
+                _ => (await leads.JunkAsync(me, id, new LeadService.JunkRequest(null, body.JunkReasonId), ct)).As<object>(),
             };
             items.Add(result.Status switch
             {
@@ -79,17 +75,17 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
         return CrmResult<BulkResult>.Ok(new BulkResult(items.Count(i => i.Outcome == "changed"), items));
     }
 
-    private async Task<CrmResult<BulkResult>?> UnknownReferenceAsync(string? action, JsonObject body, CancellationToken ct)
+    private async Task<CrmResult<BulkResult>?> UnknownReferenceAsync(string? action, LeadBulkInput body, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         if (action == "junk")
         {
-            var reason = body["junkReasonId"]!.GetValue<long>();
+            var reason = body.JunkReasonId;
             var known = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "select exists (select 1 from junk_reasons where id = @reason and archived_at is null)", new { reason }, cancellationToken: ct));
             return known ? null : CrmResult<BulkResult>.Invalid("junkReasonId", "There is no such junk reason (GET /api/junk-reasons).");
         }
-        if (action == "assign" && body["assigneeId"]?.GetValue<long>() is { } assignee)
+        if (action == "assign" && body.AssigneeId.Value is { } assignee)
         {
             var active = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "select exists (select 1 from users where id = @assignee and is_active)", new { assignee }, cancellationToken: ct));

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,11 +41,11 @@ public static class ListViewsApi
     }
 
     private static async Task<Results<Ok<DealBulkService.BulkResult>, ProblemHttpResult, ValidationProblem>> Bulk(
-        JsonObject request, ClaimsPrincipal principal, DealBulkService service, CancellationToken ct) =>
+        DealBulkInput request, ClaimsPrincipal principal, DealBulkService service, CancellationToken ct) =>
         CrmHttp.Ok(await service.ApplyAsync(CurrentUser.From(principal), request, ct));
 
     private static async Task<Results<Ok<LeadBulkService.BulkResult>, ProblemHttpResult, ValidationProblem>> LeadBulk(
-        JsonObject request, ClaimsPrincipal principal, LeadBulkService service, CancellationToken ct) =>
+        LeadBulkInput request, ClaimsPrincipal principal, LeadBulkService service, CancellationToken ct) =>
         CrmHttp.Ok(await service.ApplyAsync(CurrentUser.From(principal), request, ct));
 
     private static ValidationProblem? BadFormat(HttpRequest request) =>

@@ -66,11 +66,7 @@ public static class FieldValues
             : (new Delta(merged.Json!, patch!.AsObject().Where(p => p.Value is null).Select(p => p.Key).ToArray()), null);
     }
 
-    /// <summary><see cref="Check"/> of a PATCH body's `fields` against the entity's definitions; (null, null) when it has none.</summary>
-    public static async Task<(Delta? Delta, Merge? Error)> CheckAsync(NpgsqlDataSource db, string entity, JsonObject body, CancellationToken ct) =>
-        body.ContainsKey("fields") ? Check(await DefinitionsAsync(db, entity, ct), body["fields"]) : (null, null);
-
-    /// <summary>The same check of a typed PATCH body's `fields`, sent (as <paramref name="fields"/>, null included).</summary>
+    /// <summary><see cref="Check"/> of a PATCH body's `fields`, sent (as <paramref name="fields"/>, null included), against the entity's definitions.</summary>
     public static async Task<(Delta? Delta, Merge? Error)> CheckAsync(NpgsqlDataSource db, string entity, JsonNode? fields, CancellationToken ct) =>
         Check(await DefinitionsAsync(db, entity, ct), fields);
 

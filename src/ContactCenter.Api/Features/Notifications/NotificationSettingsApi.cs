@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
@@ -47,7 +46,7 @@ public static class NotificationSettingsApi
         return (json is null ? null : JsonSerializer.Deserialize<NotificationSettings>(json, Json))?.Complete() ?? NotificationSettings.Defaults;
     }
 
-    internal static async Task<Results<Ok<NotificationSettings>, ValidationProblem>> Put(JsonObject? body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    internal static async Task<Results<Ok<NotificationSettings>, ValidationProblem>> Put(NotificationSettingsInput? body, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         var errors = new Validation();
         var settings = Parse(body, errors);
@@ -56,7 +55,7 @@ public static class NotificationSettingsApi
             return errors.ToResult();
         }
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (!body!.ContainsKey("language"))
+        if (!body!.Language.IsPresent)
         {
             // A client that does not know the language (the notification settings form) keeps the one set before.
             settings = settings with { Language = (await ReadAsync(connection, CurrentUser.From(principal).Id, ct)).Language };
@@ -68,77 +67,54 @@ public static class NotificationSettingsApi
         return TypedResults.Ok(settings);
     }
 
-    /// <summary>Strict: an unknown kind, a non-boolean, a malformed time or an unknown time zone is a 400, not a silent default.</summary>
-    internal static NotificationSettings? Parse(JsonObject? body, Validation errors)
+    /// <summary>Strict: an unknown member or kind, a non-boolean, a malformed time or an unknown time zone is a 400, not a silent default.</summary>
+    internal static NotificationSettings? Parse(NotificationSettingsInput? body, Validation errors)
     {
         if (body is null)
         {
             errors.Add("body", "A settings object is required.");
             return null;
         }
+        foreach (var key in (body.Unknown?.Keys ?? Enumerable.Empty<string>()).Take(1))
+        {
+            errors.Add(key, $"Unknown field {key}: settings are notifications, sound, quietHours and language.");
+        }
         var kinds = NotificationSettings.Defaults.Notifications.ToDictionary();
-        if (body["notifications"] is { } n)
+        foreach (var (kind, value) in body.Notifications ?? [])
         {
-            if (n is not JsonObject map)
+            if (!NotificationKinds.All.Contains(kind))
             {
-                errors.Add("notifications", "notifications is an object of kind -> true/false.");
+                errors.Add("notifications", $"Unknown kind '{kind}'; kinds are {string.Join(", ", NotificationKinds.All)}.");
+            }
+            else if (value.Value is not { } on)
+            {
+                errors.Add("notifications", $"notifications.{kind} must be true or false.");
             }
             else
             {
-                foreach (var (kind, value) in map)
-                {
-                    if (!NotificationKinds.All.Contains(kind))
-                    {
-                        errors.Add("notifications", $"Unknown kind '{kind}'; kinds are {string.Join(", ", NotificationKinds.All)}.");
-                    }
-                    else if (value?.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-                    {
-                        errors.Add("notifications", $"notifications.{kind} must be true or false.");
-                    }
-                    else
-                    {
-                        kinds[kind] = value.GetValue<bool>();
-                    }
-                }
+                kinds[kind] = on;
             }
         }
-        var sound = true;
-        if (body["sound"] is { } s)
-        {
-            if (s.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                errors.Add("sound", "sound must be true or false.");
-            }
-            else
-            {
-                sound = s.GetValue<bool>();
-            }
-        }
-        QuietHours? quiet = null;
-        if (body["quietHours"] is { } q)
-        {
-            quiet = ParseQuiet(q, errors);
-        }
+        errors.Require("sound", !body.Sound.IsMalformed, "sound must be true or false.");
+        QuietHours? quiet = body.QuietHours is { } q ? ParseQuiet(q, errors) : null;
         string? language = null;
-        if (body["language"] is { } l)
+        if (body.Language.IsPresent)
         {
-            language = l.GetValueKind() == JsonValueKind.String ? l.GetValue<string>() : null;
-            errors.Require("language", language is not null && NotificationSettings.Languages.Contains(language), "language is en or ru (or null).");
+            language = body.Language.Value;
+            errors.Require("language", !body.Language.IsMalformed && (language is null || NotificationSettings.Languages.Contains(language)), "language is en or ru (or null).");
         }
-        return errors.HasErrors ? null : new NotificationSettings(kinds, sound, quiet) { Language = language };
+        return errors.HasErrors ? null : new NotificationSettings(kinds, body.Sound.Value ?? true, quiet) { Language = language };
     }
 
-    private static QuietHours? ParseQuiet(JsonNode q, Validation errors)
+    private static QuietHours? ParseQuiet(NotificationSettingsInput.QuietHoursInput q, Validation errors)
     {
-        if (q is not JsonObject o)
+        foreach (var key in (q.Unknown?.Keys ?? Enumerable.Empty<string>()).Take(1))
         {
-            errors.Add("quietHours", "quietHours is {from: \"22:00\", to: \"08:00\", timeZone} or null.");
-            return null;
+            errors.Add($"quietHours.{key}", $"Unknown field quietHours.{key}: quietHours is {{from, to, timeZone}}.");
         }
-        string? Text(string name) => o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-        var from = Text("from");
-        var to = Text("to");
-        var zone = Text("timeZone") ?? "UTC";
+        var from = q.From.Value;
+        var to = q.To.Value;
+        var zone = q.TimeZone.Value ?? "UTC";
         errors.Require("quietHours.from", IsTime(from), "from is a time like 22:00.");
         errors.Require("quietHours.to", IsTime(to), "to is a time like 08:00.");
         errors.Require("quietHours.from", from != to || !IsTime(from), "from and to must differ.");

@@ -1,10 +1,10 @@
 import { useEffect, useState, type RefObject } from 'react';
 import { useI18n } from '../i18n';
-import { body, client } from '../api/client';
+import { body, client, type Schemas } from '../api/client';
 import type { Id } from '../types';
 import './notify.css';
 
-export interface Colleague { id: Id; name: string }
+export type Colleague = Schemas['Colleague'];
 
 /** The `@word` being typed just before the caret, or null. */
 export function mentionQuery(text: string, caret: number): string | null {

@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
-import { body, client } from '../api/client';
+import { body, client, type Schemas } from '../api/client';
 import type { ApiError } from '../lib/api';
 import { newClientId } from '../lib/format';
 import type { Message } from '../types';
 
 /** The 24-hour window and opt-out state of a WhatsApp conversation (GET /api/conversations/{id}/whatsapp). */
-export interface WaState { windowOpen: boolean; windowClosesAt: string | null; optedOut: boolean; templatesAvailable: boolean }
+export type WaState = Schemas['WindowDto'];
 
-interface Template { name: string; language: string; category: string; body: string; parameterCount: number }
+type Template = Schemas['TemplateDto'];
 
 /** Fetches the conversation's WhatsApp state; `refresh` reloads it (after a refusal, a new customer message). */
 export function useWhatsAppState(conversationId: string | number | null, enabled: boolean) {

@@ -1,9 +1,10 @@
 // Pure functions from the notification hub events to the cached pages of the caller's notification centre.
 import type { InfiniteData } from '@tanstack/react-query';
+import type { Schemas } from '../api/client';
 import { sameId, type AppNotification, type NotificationsRead } from '../types';
 
 /** One page of GET /api/notifications: newest first, and how many are unread in all. */
-export interface NotificationPage { items: AppNotification[]; unread: number; nextCursor: string | null }
+export type NotificationPage = Omit<Schemas['NotificationPage'], 'items'> & { items: AppNotification[] };
 /** The notification centre as the cache holds it: the pages read so far; the first page's `unread` is the count. */
 export type NotificationPages = InfiniteData<NotificationPage>;
 

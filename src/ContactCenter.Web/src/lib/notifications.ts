@@ -1,11 +1,13 @@
 // Notification settings shared by the bell and the settings page, quiet hours, desktop notifications and the beep.
 import { api } from './api';
+import type { Schemas } from '../api/client';
 
 export type NotificationKind = 'assigned' | 'mention' | 'activity_due' | 'activity_overdue' | 'sla_breach' | 'automation';
 export const notificationKinds: NotificationKind[] = ['assigned', 'mention', 'activity_due', 'activity_overdue', 'sla_breach', 'automation'];
 
-export interface QuietHours { from: string; to: string; timeZone: string }
-export interface NotificationSettings { notifications: Record<NotificationKind, boolean>; sound: boolean; quietHours: QuietHours | null; language?: string | null }
+export type QuietHours = Schemas['QuietHours'];
+/** GET/PUT /api/me/settings; the document's map by kind is narrowed to the kinds this app knows. */
+export type NotificationSettings = Omit<Schemas['NotificationSettings'], 'notifications'> & { notifications: Record<NotificationKind, boolean> };
 
 let current: NotificationSettings | null = null;
 const listeners = new Set<(s: NotificationSettings) => void>();

@@ -1,21 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
-import { body, client } from '../api/client';
+import { body, client, type Schemas } from '../api/client';
 import { fullTime, money, shortTime } from '../lib/format';
 import { snippetParts } from '../lib/snippet';
 import { Link, useSearchParams } from 'react-router';
-import type { Id } from '../types';
 import '../components/search.css';
 
-export interface SearchHit { conversationId: Id; messageId: Id; snippet: string; createdAt: string }
+export type SearchHit = Schemas['Hit'];
 
 /** `GET /api/search/records`: the deals, leads, contacts and companies the caller sees whose title, name, email or phone matches. */
-export interface SearchRecords {
-  deals: { id: Id; title: string; amount: number; currency: string; stageName: string; outcome: string | null; contactName: string | null }[];
-  leads: { id: Id; title: string; status: string; contactName: string | null }[];
-  contacts: { id: Id; name: string; email: string | null; phone: string | null; companyName: string | null }[];
-  companies: { id: Id; name: string; email: string | null; phone: string | null }[];
-}
+export type SearchRecords = Schemas['Records'];
 
 const noRecords: SearchRecords = { deals: [], leads: [], contacts: [], companies: [] };
 

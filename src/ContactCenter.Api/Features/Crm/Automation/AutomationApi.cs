@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,11 +17,11 @@ public static class AutomationApi
     }
 
     private static async Task<Results<Created<AutomationRuleDto>, ProblemHttpResult, ValidationProblem>> Create(
-        JsonObject body, System.Security.Claims.ClaimsPrincipal principal, AutomationRules service, CancellationToken ct) =>
+        AutomationRuleInput body, System.Security.Claims.ClaimsPrincipal principal, AutomationRules service, CancellationToken ct) =>
         CrmHttp.Created(await service.SaveAsync(CurrentUser.From(principal).Id, null, body, ct), r => $"/api/automation/rules/{r.Id}");
 
     private static async Task<Results<Ok<AutomationRuleDto>, ProblemHttpResult, ValidationProblem>> Update(
-        long id, JsonObject body, System.Security.Claims.ClaimsPrincipal principal, AutomationRules service, CancellationToken ct) =>
+        long id, AutomationRuleInput body, System.Security.Claims.ClaimsPrincipal principal, AutomationRules service, CancellationToken ct) =>
         CrmHttp.Ok(await service.SaveAsync(CurrentUser.From(principal).Id, id, body, ct));
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(

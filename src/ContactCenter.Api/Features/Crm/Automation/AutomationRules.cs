@@ -39,7 +39,7 @@ public sealed class AutomationRules(NpgsqlDataSource db)
         return (await connection.QueryAsync<Row>(new CommandDefinition(Select + " order by id", cancellationToken: ct))).Select(r => r.ToDto()).ToList();
     }
 
-    public async Task<CrmResult<AutomationRuleDto>> SaveAsync(long actorId, long? id, JsonObject body, CancellationToken ct)
+    public async Task<CrmResult<AutomationRuleDto>> SaveAsync(long actorId, long? id, AutomationRuleInput body, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);

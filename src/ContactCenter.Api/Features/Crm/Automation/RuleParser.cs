@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ContactCenter.Api.Infrastructure;
 
 namespace ContactCenter.Api.Features.Crm.Automation;
 
@@ -18,28 +19,33 @@ public static class RuleParser
         public RuleError Error { get; } = new(field, detail);
     }
 
-    public static (ParsedRule? Rule, RuleError? Error) Parse(JsonObject body, RuleRefs refs)
+    public static (ParsedRule? Rule, RuleError? Error) Parse(AutomationRuleInput body, RuleRefs refs)
     {
         try
         {
-            var name = Text(body, "name", "name", required: true, max: 200)!;
-            var enabled = body["enabled"] is { } e ? (e.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? e.GetValue<bool>() : throw new Invalid("enabled", "enabled is true or false.")) : true;
-            var trigger = ParseTrigger(body["trigger"] as JsonObject ?? throw new Invalid("trigger", "trigger is an object {type, ...}."), refs);
-            var delay = Text(body, "delay", "delay", required: false, max: 40);
+            if (body.Unknown is { Count: > 0 } unknown)
+            {
+                var key = unknown.Keys.First();
+                throw new Invalid(key, $"Unknown field {key}: a rule is name, enabled, trigger, delay, conditions and actions.");
+            }
+            var name = Text(body.Name, "name", required: true, max: 200)!;
+            var enabled = body.Enabled.IsMalformed ? throw new Invalid("enabled", "enabled is true or false.") : body.Enabled.Value ?? true;
+            var trigger = ParseTrigger(body.Trigger.Value as JsonObject ?? throw new Invalid("trigger", "trigger is an object {type, ...}."), refs);
+            var delay = Text(body.Delay, "delay", required: false, max: 40);
             if (delay is not null && !IsoDuration.IsValid(delay))
             {
                 throw new Invalid("delay", "delay is an ISO-8601 duration such as PT10M, P1D or P3M.");
             }
             var conditions = new JsonArray();
-            if (body["conditions"] is { } c)
+            if (body.Conditions.IsMalformed || body.Conditions.Value is { } c)
             {
-                var array = c as JsonArray ?? throw new Invalid("conditions", "conditions is an array.");
+                var array = body.Conditions.Value as JsonArray ?? throw new Invalid("conditions", "conditions is an array.");
                 for (var i = 0; i < array.Count; i++)
                 {
                     conditions.Add(ParseCondition(array[i] as JsonObject ?? throw new Invalid($"conditions[{i}]", "A condition is an object {field, op, value}."), i));
                 }
             }
-            var actionsNode = body["actions"] as JsonArray ?? throw new Invalid("actions", "actions is a non-empty array.");
+            var actionsNode = body.Actions.Value as JsonArray ?? throw new Invalid("actions", "actions is a non-empty array.");
             if (actionsNode.Count is 0 or > 20)
             {
                 throw new Invalid("actions", "A rule has between 1 and 20 actions.");
@@ -200,18 +206,24 @@ public static class RuleParser
         throw new Invalid(field, $"{field} is \"owner\" or a user id.");
     }
 
-    private static string? Text(JsonObject o, string key, string field, bool required, int max)
+    private static string? Text(JsonObject o, string key, string field, bool required, int max) => o[key] switch
     {
-        var node = o[key];
-        if (node is null)
+        null => required ? throw new Invalid(field, $"{field} is required.") : null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => Text(Optional<string?>.Of(v.GetValue<string>()), field, required, max),
+        _ => Text(Optional<string?>.Malformed, field, required, max),
+    };
+
+    private static string? Text(Optional<string?> sent, string field, bool required, int max)
+    {
+        if (!sent.IsMalformed && sent.Value is null)
         {
             return required ? throw new Invalid(field, $"{field} is required.") : null;
         }
-        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetValue<string>()) || v.GetValue<string>().Length > max)
+        if (sent.IsMalformed || string.IsNullOrWhiteSpace(sent.Value) || sent.Value.Length > max)
         {
             throw new Invalid(field, $"{field} is a non-empty string of at most {max} characters.");
         }
-        return v.GetValue<string>().Trim();
+        return sent.Value.Trim();
     }
 
     private static long? Id(JsonObject o, string key, string field, bool required)

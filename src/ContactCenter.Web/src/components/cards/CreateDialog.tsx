@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
-import { body, client } from '../../api/client';
+import { body, client, type Schemas } from '../../api/client';
 import { ApiError } from '../../lib/api';
 import { explain } from '../../lib/errors';
 import { useNavigate } from 'react-router';
-import type { Id, Pipeline } from '../../types';
+import type { Pipeline } from '../../types';
 import { Dialog } from '../Dialog';
 
-interface ContactHit { id: Id; name: string; email?: string | null; phone?: string | null }
+type ContactHit = Schemas['ContactHit'];
 
 /**
  * "New deal" / "New lead": a seller's own record (a cold call, a business card), with a contact picked from the

@@ -1,5 +1,7 @@
-/** A product line of a deal as the card edits it (the answer's `ProductLine` adds the server's `total`). */
-export interface ProductLine { name: string; price: number; quantity: number; discount: number }
+import type { Schemas } from '../../api/client';
+
+/** A product line of a deal as the card edits it (the answer's `total` is the server's, not sent back). */
+export type ProductLine = Omit<Schemas['ProductLine'], 'total'>;
 
 /** A catalog entry in the reader's language. */
 export const catalogName = (e: { name: string; nameRu: string | null }, lang: string) => (lang === 'ru' && e.nameRu ? e.nameRu : e.name);

@@ -1,11 +1,11 @@
+import type { Schemas } from '../../api/client';
 import type { Id } from '../../types';
 
-/** A custom field definition (GET /api/custom-fields). */
-export interface CustomField {
-  id: Id; entity: 'contact' | 'company' | 'lead' | 'deal'; key: string; label: string;
+/** A custom field definition (GET /api/custom-fields); the document types `entity` and `type` as plain strings. */
+export type CustomField = Omit<Schemas['CustomField'], 'entity' | 'type'> & {
+  entity: 'contact' | 'company' | 'lead' | 'deal';
   type: 'string' | 'number' | 'money' | 'date' | 'list' | 'multi-list' | 'boolean' | 'url';
-  required: boolean; options: string[]; pipelineId: Id | null; sort: number; archived: boolean;
-}
+};
 
 export type FieldValue = string | number | boolean | string[] | null;
 export type FieldValues = Record<string, FieldValue>;

@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { useI18n } from '../../i18n';
-import { body, client } from '../../api/client';
+import { body, client, type Schemas } from '../../api/client';
 import { describeError } from '../../lib/errors';
 import type { StringKey } from '../../strings';
 import type { Id } from '../../types';
 
 const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-interface Schedule { timeZone: string; days: string[]; from: string; to: string }
+/** The schedule being edited: the document's `WeekSchedule` with every field filled in (a stored one has all four). */
+type Schedule = { [K in keyof Schemas['WeekSchedule']]-?: NonNullable<Schemas['WeekSchedule'][K]> };
 
 /**
  * A manager's own working hours (`GET/PUT /api/users/{id}/working-hours`): automatic routing offers them nothing outside
@@ -26,7 +27,7 @@ export function WorkingHoursDialog({ userId, name, onClose }: { userId: Id; name
   useEffect(() => {
     const ctrl = new AbortController();
     body(client.GET('/api/users/{id}/working-hours', { params: { path }, signal: ctrl.signal }))
-      .then((r) => { if (r.workingHours) { setOn(true); setS(r.workingHours as unknown as Schedule); } }, (e) => { if (!ctrl.signal.aborted) setError(describeError(e)); });
+      .then((r) => { if (r.workingHours) { setOn(true); setS(r.workingHours as Schedule); } }, (e) => { if (!ctrl.signal.aborted) setError(describeError(e)); });
     return () => ctrl.abort();
   }, [path]);
   async function save(e: FormEvent) {

@@ -2,7 +2,7 @@
 import type { Schemas } from '../../api/client';
 import type { Id } from '../../types';
 
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export type { Page } from '../../types';
 export type ContactRow = Schemas['ContactListItem'];
 /** GET /api/contacts/{id}: the contact's profile with its company and custom field values. */
 export type ContactCardData = Schemas['ContactProfile'];

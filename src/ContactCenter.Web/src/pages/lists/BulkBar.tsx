@@ -2,10 +2,11 @@ import { useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
 import { explain } from '../../lib/errors';
+import type { Schemas } from '../../api/client';
 import type { Id, UserListItem } from '../../types';
 
-/** What a bulk route answers: deals `{count, ids}` (all or nothing), leads `{changed, items}` (one outcome per id). */
-interface BulkAnswer { count?: number; changed?: number; items?: { id: Id; outcome: string; error?: string | null }[] }
+/** What a bulk route answers: deals `{count, changed, ids}` (all or nothing), leads `{changed, items}` (one outcome per id). */
+type BulkAnswer = Partial<Schemas['DealBulkServiceBulkResult']> & Partial<Schemas['LeadBulkServiceBulkResult']>;
 
 export type BulkRun = (body: Record<string, unknown>) => void;
 
