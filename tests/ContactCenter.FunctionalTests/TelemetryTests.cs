@@ -2,23 +2,60 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using ContactCenter.FunctionalTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 
 namespace ContactCenter.FunctionalTests;
 
 public sealed class PrometheusFixture : AppFixture
 {
+    /// <summary>
+    /// What this app's tracer provider exported, through OpenTelemetry's own in-memory exporter (added to the app's
+    /// provider as an operator's OTLP exporter would be). Providers of other apps in this test process hear the same
+    /// activity source, so a test picks its spans by trace id.
+    /// </summary>
+    private readonly LockedActivities exported = new();
+
     protected override IDictionary<string, string?> ExtraSettings()
     {
         var settings = base.ExtraSettings();
         settings["Telemetry:Prometheus"] = "true";
         return settings;
     }
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported));
+
+    /// <summary>A copy of what was exported so far.</summary>
+    public List<Activity> ExportedNow() => exported.Snapshot();
+
+    /// <summary>The exporter adds from whichever thread ends a span; a test reads meanwhile.</summary>
+    private sealed class LockedActivities : System.Collections.ObjectModel.Collection<Activity>
+    {
+        private readonly Lock gate = new();
+
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (gate)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+
+        public List<Activity> Snapshot()
+        {
+            lock (gate)
+            {
+                return [.. Items];
+            }
+        }
+    }
 }
 
 /// <summary>
 /// OpenTelemetry as an operator sees it: the scrape endpoint counts what the pipeline did (stored vs duplicate,
-/// batch sizes, HTTP, outbox), and an inbound message is one span under its webhook request, tagged with the
-/// message id and linked from the group-commit batch that stored it.
+/// batch sizes, HTTP, outbox, hub connections), and the exported trace of an inbound message runs from its webhook
+/// request through its batch commit (linked with the group-commit batch that stored it) to its push.
 /// </summary>
 public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<PrometheusFixture>
 {
@@ -36,6 +73,7 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
         var batched0 = Sample(before, "contactcenter_inbound_batch_size_sum");
         var durations0 = Sample(before, "contactcenter_inbound_duration_seconds_count", channelLabel);
 
+        await using var hub = await fixture.ConnectHubAsync(fixture.AdminToken); // a hub connection to count
         await fixture.IngestAsync(channel, "m-1", "cust-1", "hello");
         await fixture.IngestAsync(channel, "m-1", "cust-1", "hello"); // the provider's retry
         await fixture.IngestAsync(channel, "m-2", "cust-1", "again");
@@ -68,6 +106,7 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
         Assert.Contains("contactcenter_outbox_depth", text);
         Assert.Contains("contactcenter_outbox_age_seconds", text);
         Assert.Contains("contactcenter_email_readers", text);
+        Assert.True(Sample(text, "signalr_server_active_connections") >= 1, "SignalR's own connection gauge: " + string.Join('\n', text.Split('\n').Where(l => l.Contains("signalr", StringComparison.Ordinal))));
         Assert.True(Sample(text, "contactcenter_push_duration_seconds_count") >= 2, ours); // the two stored messages were pushed
         Assert.DoesNotContain(channel.Secret, text);
     }
@@ -82,53 +121,54 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
-    public async Task An_inbound_message_is_a_span_under_its_webhook_request_linked_from_its_batch()
+    public async Task One_exported_trace_runs_from_the_webhook_through_the_batch_commit_to_the_push()
     {
         await fixture.ResetAsync();
         var channel = await fixture.CreateApiChannelAsync(null);
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "ContactCenter",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
 
         var externalId = "trace-" + Guid.NewGuid().ToString("N");
         var stored = await fixture.IngestAsync(channel, externalId, "cust-t", "trace me");
         var messageId = stored["messageId"]!.GetValue<long>();
 
         Activity? ingest = null;
-        Activity? batch = null;
-        Activity? push = null;
-        for (var i = 0; i < 50 && (ingest is null || batch is null || push is null); i++)
+        List<Activity> trace = [];
+        for (var i = 0; i < 50; i++)
         {
-            ingest ??= spans.FirstOrDefault(a => a.OperationName == "inbound.ingest" && Equals(a.GetTagItem("message.external_id"), externalId));
-            batch ??= ingest is null ? null : spans.FirstOrDefault(a => a.OperationName == "inbound.batch"
-                && a.Links.Any(l => l.Context.SpanId == ingest.SpanId));
-            // In the ingest's trace: the listener hears every app of this test process, and another test's app, on its own
-            // database, stores a message with the same id (the clean-clone CI of 0e737a7 caught this one's push that way).
-            push ??= ingest is null ? null : spans.FirstOrDefault(a => a.OperationName == "inbound.push" && Equals(a.GetTagItem("message.id"), messageId)
-                && a.TraceId == ingest.TraceId);
+            var exported = fixture.ExportedNow();
+            ingest ??= exported.FirstOrDefault(a => a.OperationName == "inbound.ingest" && Equals(a.GetTagItem("message.external_id"), externalId));
+            trace = ingest is null ? [] : exported.Where(a => a.TraceId == ingest.TraceId).ToList();
+            if (trace.Any(a => a.OperationName == "inbound.push") && trace.Any(a => a.Kind == ActivityKind.Server))
+            {
+                break;
+            }
             await Task.Delay(100);
         }
         Assert.NotNull(ingest);
+        var names = string.Join(", ", trace.Select(a => a.OperationName));
+        // The webhook's request (ASP.NET Core's server span; its parent is the sender's, whose traceparent it continues)
+        // holds the ingest.
+        var request = Assert.Single(trace, a => a.Kind == ActivityKind.Server);
+        Assert.Equal("/api/inbound/{channelId:long}", request.GetTagItem("http.route"));
+        Assert.Equal(request.SpanId, ingest.ParentSpanId);
         Assert.Equal(messageId, ingest.GetTagItem("message.id"));
         Assert.Equal(channel.Id, ingest.GetTagItem("channel.id"));
         Assert.Equal(false, ingest.GetTagItem("message.duplicate"));
-        // Under the webhook's request span (ASP.NET Core's), so a trace shows the request and the ingest together.
-        Assert.NotEqual(default, ingest.ParentSpanId);
-        Assert.Equal("Microsoft.AspNetCore.Hosting.HttpRequestIn", ingest.Parent?.OperationName);
-        // The batch is its own root, linked to the request it served (not parented by whichever request started the writers).
-        Assert.NotNull(batch);
-        Assert.Equal(default, batch.ParentSpanId);
+        // The batch commit in the same trace: the request's wait for its group commit, a child of the ingest.
+        var commit = trace.SingleOrDefault(a => a.OperationName == "inbound.commit");
+        Assert.True(commit is not null, $"no inbound.commit in the trace: {names}");
+        Assert.Equal(ingest.SpanId, commit.ParentSpanId);
+        // ... linked both ways with the batch's own span, which holds the transaction's statements and its size.
+        var batchLink = Assert.Single(commit.Links);
+        var batch = fixture.ExportedNow().Single(a => a.OperationName == "inbound.batch" && a.SpanId == batchLink.Context.SpanId);
+        Assert.Contains(batch.Links, l => l.Context.SpanId == commit.SpanId);
         Assert.True((int)batch.GetTagItem("batch.size")! >= 1);
-        // The push after the commit is a child of the ingest: the request's trace runs from the webhook to the push.
-        Assert.NotNull(push);
+        Assert.True(batch.StartTimeUtc >= commit.StartTimeUtc && batch.StartTimeUtc + batch.Duration <= commit.StartTimeUtc + commit.Duration,
+            "the batch runs inside the request's wait for it");
+        // The push after the commit, a child of the ingest: webhook -> ingest -> commit, then push, in one trace.
+        var push = trace.SingleOrDefault(a => a.OperationName == "inbound.push");
+        Assert.True(push is not null, $"no inbound.push in the trace: {names}");
         Assert.Equal(ingest.SpanId, push.ParentSpanId);
-        Assert.Equal(ingest.TraceId, push.TraceId);
-        Assert.Equal(ingest.Parent!.TraceId, push.TraceId);
+        Assert.True(push.StartTimeUtc >= commit.StartTimeUtc + commit.Duration);
         Assert.Equal(stored["conversationId"]!.GetValue<long>(), push.GetTagItem("conversation.id"));
     }
 

@@ -36,13 +36,21 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
     public async Task<Ingested> StoreAsync(InboundMessage message, CancellationToken ct)
     {
         StartWriters();
+        // The request's view of its group commit: from queueing the message to its batch's commit, in the request's
+        // trace, linked both ways with the batch's own span (a batch serves many requests, so it cannot be a child of one).
+        using var commit = AppTelemetry.Source.StartActivity("inbound.commit");
         var pending = new Pending(message, new TaskCompletionSource<Ingested>(TaskCreationOptions.RunContinuationsAsynchronously),
             Activity.Current?.Context ?? default);
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(InboundBatcher));
         }
-        return await pending.Done.Task.WaitAsync(ct);
+        var ingested = await pending.Done.Task.WaitAsync(ct);
+        if (ingested.Batch != default)
+        {
+            commit?.AddLink(new ActivityLink(ingested.Batch));
+        }
+        return ingested;
     }
 
     public async ValueTask DisposeAsync()
@@ -134,9 +142,10 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         try
         {
             var results = await StoreTogetherAsync(db, batchStore, batch);
+            var span = Activity.Current?.Context ?? default; // the writer's inbound.batch
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Done.TrySetResult(results[i]);
+                batch[i].Done.TrySetResult(results[i] with { Batch = span });
             }
         }
         catch (BatchFailed ex) when (ex.InnerException is NpgsqlException and not PostgresException)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ContactCenter.Api.Features.Conversations;
 using ContactCenter.Api.Features.Crm;
 using ContactCenter.Core;
@@ -8,4 +9,8 @@ namespace ContactCenter.Api.Inbound;
 /// What storing one message gave: its result and, when this call stored it, the client's records to push (no read-back)
 /// and the lead or deal it opened (pushed in the same fan-out).
 /// </summary>
-public sealed record Ingested(IngestResult Result, MessageDto? Message = null, MessageDto? WakeNote = null, CrmChanges? Crm = null);
+public sealed record Ingested(IngestResult Result, MessageDto? Message = null, MessageDto? WakeNote = null, CrmChanges? Crm = null)
+{
+    /// <summary>The span of the group commit that stored it (`inbound.batch`), for the caller's span to link to.</summary>
+    public ActivityContext Batch { get; init; }
+}
