@@ -76,6 +76,31 @@ public sealed class ClickToCallTests(VoiceFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_id_twilio_answers_twice_is_one_call_record_not_a_500()
+    {
+        var channel = await fixture.CreateVoiceChannelAsync();
+        var ann = await fixture.CreateUserAsync("ann", "manager", channel.Id);
+        await fixture.SetPhoneAsync(ann, "+14155550111");
+        await fixture.CallInAsync(channel, VoiceFixture.NewSid("CA"));
+        var replayed = VoiceFixture.NewSid("CA");
+        StubCalls(channel, replayed);
+        using var http = fixture.App.Http(ann.Token);
+        var contact = await ContactAsync();
+
+        var first = (await (await http.PostAsJsonAsync($"/api/contacts/{contact}/call", new { channelId = channel.Id })).Content.ReadFromJsonAsync<JsonObject>())!;
+        await using var db = fixture.Db();
+        const string Records = "select (select count(*) from messages) || '/' || (select count(*) from timeline_entries)";
+        var after = await db.ExecuteScalarAsync<string>(Records);
+        var again = await http.PostAsJsonAsync($"/api/contacts/{contact}/call", new { channelId = channel.Id });
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var second = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(first["messageId"]!.GetValue<long>(), second["messageId"]!.GetValue<long>());
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("select count(*) from messages where external_id = @replayed", new { replayed }));
+        Assert.Equal(after, await db.ExecuteScalarAsync<string>(Records));
+    }
+
+    [Fact]
     public async Task Click_to_call_is_400_without_the_managers_phone_or_the_contacts_number()
     {
         var channel = await fixture.CreateVoiceChannelAsync();

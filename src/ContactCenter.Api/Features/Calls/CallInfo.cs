@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ContactCenter.Connectors.Voice;
 
 namespace ContactCenter.Api.Features.Calls;
 
@@ -13,12 +14,13 @@ public sealed record CallDto(string Direction, string From, string To, DateTimeO
 /// </summary>
 public static class CallInfo
 {
-    public const string Kind = "kind";
-    public const string Direction = "callDirection";
-    public const string From = "callFrom";
-    public const string To = "callTo";
-    public const string StartedAt = "callStartedAt";
-    public const string Status = "callStatus";
+    // The keys the Voice connector writes when a call comes in are its own (VoiceCallMapper.Keys); the rest are the host's.
+    public const string Kind = VoiceCallMapper.Keys.Kind;
+    public const string Direction = VoiceCallMapper.Keys.Direction;
+    public const string From = VoiceCallMapper.Keys.From;
+    public const string To = VoiceCallMapper.Keys.To;
+    public const string StartedAt = VoiceCallMapper.Keys.StartedAt;
+    public const string Status = VoiceCallMapper.Keys.Status;
     public const string Duration = "callDurationSeconds";
     public const string AnsweredBy = "callAnsweredBy";
     public const string AnsweredById = "callAnsweredById";

@@ -123,15 +123,17 @@ public sealed class ClickToCall(NpgsqlDataSource db, IChannelDirectory channels,
                 from c
                 """, new { channelId = channel.Id, contactId, now = now.UtcDateTime, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
             conversationId = conversation.Id;
-            messageId = (await Messages.MessageWriter.WriteAsync(connection, tx, new Messages.NewMessage(conversationId, Note: false, "Call to " + number, now)
+            // A call id Twilio gave before (a retried or replayed answer) is the call recorded then: no second record.
+            var written = (await Messages.MessageWriter.WriteAsync(connection, tx, new Messages.NewMessage(conversationId, Note: false, "Call to " + number, now)
             {
                 SenderUserId = me.Id,
                 ExternalId = callSid,
                 Metadata = metadata,
                 SentAt = now,
                 Bump = Messages.ConversationBump.Touch,
-            }, ct))!.Id;
-            if (conversation.LeadId is not null || conversation.DealId is not null)
+            }, ct))!;
+            messageId = written.Id;
+            if (written.Inserted && (conversation.LeadId is not null || conversation.DealId is not null))
             {
                 var lead = conversation.DealId is null ? conversation.LeadId : null;
                 await Timeline.AddAsync(connection, tx, lead, conversation.DealId, "call", Actor.User(me), now, new Dictionary<string, object?>

@@ -47,14 +47,14 @@ public static class CrmLink
         else if (c.Mode == "simple")
         {
             var stage = await StageRow.EntryAsync(connection, tx, null, ct) ?? throw new InvalidOperationException("The default pipeline has no open stage.");
-            newDeal = await DealWrites.InsertAsync(connection, tx, new NewDeal(stage.PipelineId, stage.Id, title, 0, "USD", contactId, assigneeId, source ?? channelKind),
-                Actor.System, now, changes, ct);
+            newDeal = await DealWrites.InsertAsync(new CrmWrite(connection, tx, Actor.System, now, changes),
+                new NewDeal(stage.PipelineId, stage.Id, title, 0, "USD", contactId, assigneeId, source ?? channelKind), ct);
             opened = true;
         }
         else
         {
-            newLead = await LeadWrites.InsertAsync(connection, tx, contactId, title, assigneeId, source ?? channelKind, Actor.System, now,
-                new { channelKind, source, conversationId }, changes, ct);
+            newLead = await LeadWrites.InsertAsync(new CrmWrite(connection, tx, Actor.System, now, changes),
+                new NewLead(contactId, title, assigneeId, source ?? channelKind, new { channelKind, source, conversationId }), ct);
             opened = true;
         }
         if (opened)

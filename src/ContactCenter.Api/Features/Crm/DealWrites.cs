@@ -59,11 +59,6 @@ public static class DealWrites
         return id;
     }
 
-    /// <summary>The inbound pipeline's call (<see cref="CrmLink"/> holds its transaction, not a <see cref="CrmWrite"/>).</summary>
-    public static Task<long?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, NewDeal d, Actor actor, DateTimeOffset now, CrmChanges changes,
-        CancellationToken ct) =>
-        InsertAsync(new CrmWrite(connection, tx, actor, now, changes), d, ct);
-
     public static Task<DealState?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long dealId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<DealState>(new CommandDefinition(
             "select id, pipeline_id, stage_id, title, assignee_id, contact_id, closed_at, outcome from deals where id = @dealId for no key update",

@@ -22,11 +22,6 @@ public static class LeadWrites
         return id;
     }
 
-    /// <summary>The inbound pipeline's call (<see cref="CrmLink"/> holds its transaction, not a <see cref="CrmWrite"/>).</summary>
-    public static Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long contactId, string title, long? assigneeId, string? source,
-        Actor actor, DateTimeOffset now, object createdData, CrmChanges changes, CancellationToken ct) =>
-        InsertAsync(new CrmWrite(connection, tx, actor, now, changes), new NewLead(contactId, title, assigneeId, source, createdData), ct);
-
     public static Task<LeadState?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long leadId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<LeadState>(new CommandDefinition(
             "select id, contact_id, title, status, source, assignee_id, deal_id from leads where id = @leadId for no key update",

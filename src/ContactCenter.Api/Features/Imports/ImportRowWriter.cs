@@ -99,8 +99,8 @@ public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOn
         if (entity == "lead")
         {
             // A manager's imported lead is theirs (so they keep seeing it); staff leave theirs to be assigned.
-            leadId = await LeadWrites.InsertAsync(connection, tx, contactId, title ?? ("Import: " + (name ?? email ?? phone)), importer.IsStaff ? null : importer.Id,
-                "import", Actor.User(importer), now, new { source = "import", importId }, changes, ct);
+            leadId = await LeadWrites.InsertAsync(new CrmWrite(connection, tx, Actor.User(importer), now, changes),
+                new NewLead(contactId, title ?? ("Import: " + (name ?? email ?? phone)), importer.IsStaff ? null : importer.Id, "import", new { source = "import", importId }), ct);
             if (leadFields is not null)
             {
                 await FieldWrites.SetAsync(connection, tx, "leads", leadId.Value, leadFields.Set, ct);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Infrastructure;
+using ContactCenter.Core;
 using Dapper;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,8 +65,7 @@ public static class ImportsApi
         {
             await stream.ReadExactlyAsync(bytes, ct);
         }
-        var name = Path.GetFileName(file.FileName ?? "");
-        return (new Upload(CsvUpload.Decode(bytes), form, string.IsNullOrWhiteSpace(name) ? "import.csv" : name[..Math.Min(name.Length, 200)]), null);
+        return (new Upload(CsvUpload.Decode(bytes), form, FileNames.Clean(file.FileName, "import.csv")), null);
     }
 
     private static async Task<Results<Ok<ImportPreview>, ProblemHttpResult>> Preview(HttpRequest request, CancellationToken ct)

@@ -13,7 +13,7 @@ namespace ContactCenter.Api.Features.Messages;
 /// </summary>
 public static class MessageWriter
 {
-    /// <summary>The message's id; <paramref name="Inserted"/> false: its client message id was used before, and this is that message.</summary>
+    /// <summary>The message's id; <paramref name="Inserted"/> false: its client message id or its provider id was stored before, and this is that message.</summary>
     /// <param name="Attached">How many of the requested uploads it took (fewer: one was not the sender's unsent upload here).</param>
     public sealed record Written(long Id, bool Inserted, long Attached);
 
@@ -101,14 +101,19 @@ public static class MessageWriter
         {
             return new Written(row.Id, Inserted: true, row.Attached);
         }
-        if (message.ClientMessageId is null)
+        // Nothing inserted: no such conversation, or a conflict. The message stored the first time (committed by now, or the
+        // insert would still wait): by its client message id, or by its provider id on the conversation's channel.
+        if (message.ClientMessageId is null && message.ExternalId is null)
         {
             return null; // no such conversation
         }
-        // The same client message id again: the message it made the first time (committed by now, or the insert would still wait).
-        var existing = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "select id from messages where conversation_id = @ConversationId and client_message_id = @ClientMessageId",
-            new { message.ConversationId, message.ClientMessageId }, tx, cancellationToken: ct));
+        var existing = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            select m.id from messages m where m.conversation_id = @ConversationId and m.client_message_id = @ClientMessageId
+            union all
+            select m.id from messages m join conversations c on c.id = @ConversationId
+            where m.channel_id = c.channel_id and m.external_id = @ExternalId
+            limit 1
+            """, new { message.ConversationId, message.ClientMessageId, message.ExternalId }, tx, cancellationToken: ct));
         return existing is { } id ? new Written(id, Inserted: false, 0) : null;
     }
 

@@ -110,7 +110,7 @@ public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimePro
             }, cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
-        if (written is null)
+        if (written is not { Inserted: true })
         {
             return VkRecordResult.Duplicate; // its (channel, external id) is stored already
         }
