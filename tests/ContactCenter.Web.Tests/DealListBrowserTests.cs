@@ -108,4 +108,52 @@ public sealed class DealListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await oldest.GetByRole(AriaRole.Link, new() { Name = $"Phone list 000 {Suffix}" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/deals/{ids[0]}$"));
     }
+
+    /// <summary>
+    /// "Select all" ticks the rows loaded (50 of 60); "select all that match" then ticks every deal of the filters, loading
+    /// the rest, and a bulk move changes all 60 — on a phone, in Russian. Unticking one row leaves "all that match".
+    /// </summary>
+    [Fact]
+    public async Task Select_all_that_match_ticks_every_deal_of_the_filters_not_only_the_rows_loaded()
+    {
+        var manager = await Fx.CreateUserAsync("dls" + Suffix, "manager");
+        var ids = new List<long>();
+        for (var i = 0; i < 60; i++)
+        {
+            ids.Add((await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals",
+                new { title = $"Match {i:000} {Suffix}", amount = i, assigneeId = manager.Id }))!["id"]!.GetValue<long>());
+        }
+        var pipeline = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, "/api/pipelines"))!.AsArray().Single(p => p!["isDefault"]!.GetValue<bool>())!;
+        var stage = pipeline["stages"]!.AsArray()[1]!;
+        await Fx.OpenSignedInAsync(Page, manager.Email);
+        await Page.EvaluateAsync("() => localStorage.setItem('cc.lang', 'ru')");
+        await Page.SetViewportSizeAsync(390, 844);
+        await Page.GotoAsync(Fx.BaseUrl + "/deals/list");
+        var list = Page.GetByTestId("deal-list");
+        await Expect(list.Locator("table.list-table")).ToHaveAttributeAsync("data-loaded", "50");
+
+        await list.GetByRole(AriaRole.Checkbox, new() { Name = "Выбрать все", Exact = true }).CheckAsync();
+        var toolbar = list.GetByRole(AriaRole.Toolbar, new() { Name = "Действия с выбранными" });
+        await Expect(toolbar).ToContainTextAsync("Выбрано: 50");
+        var matching = list.GetByTestId("select-matching");
+        await Expect(matching).ToContainTextAsync("Выбраны все показанные строки (50); по фильтру есть ещё.");
+        await matching.GetByRole(AriaRole.Button, new() { Name = "Выбрать все по фильтру (до 500)" }).ClickAsync();
+        await Expect(matching).ToHaveTextAsync("Выбраны все строки по фильтру: 60.");
+        await Expect(toolbar).ToContainTextAsync("Выбрано: 60");
+        Assert.Equal(0, await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+
+        // One row unticked: 59 chosen, and the page no longer says "all that match".
+        var last = list.Locator($"tr[data-deal-id='{ids[0]}']");
+        await Page.Locator(".content").EvaluateAsync("e => e.scrollTo(0, e.scrollHeight)");
+        await last.GetByRole(AriaRole.Checkbox).UncheckAsync();
+        await Expect(toolbar).ToContainTextAsync("Выбрано: 59");
+        await Expect(matching).ToHaveCountAsync(0);
+        await last.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await Expect(toolbar).ToContainTextAsync("Выбрано: 60");
+
+        await toolbar.GetByRole(AriaRole.Combobox, new() { Name = "Перенести на стадию" }).SelectOptionAsync(new SelectOptionValue { Label = stage["name"]!.GetValue<string>() });
+        await Expect(list.GetByTestId("bulk-report")).ToHaveTextAsync("Изменено 60 записей.");
+        var moved = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/deals?stageId={stage["id"]}&limit=100"))!["items"]!.AsArray();
+        Assert.Equal(ids.Order(), moved.Select(d => d!["id"]!.GetValue<long>()).Order());
+    }
 }

@@ -44,6 +44,19 @@ describe('useCursorPages', () => {
     expect(server.calls).toEqual(['/api/deals?sort=-created&limit=2', '/api/deals?sort=-created&limit=2&cursor=2', '/api/deals?sort=-created&limit=2&cursor=4']);
   });
 
+  it('loadAll reads the following pages until the last one, or stops once it holds the most asked for', async () => {
+    server.rows = Array.from({ length: 9 }, (_, i) => ({ id: i + 1, title: `row ${i + 1}` }));
+    const { result } = renderHook(() => useCursorPages<{ id: number }>('/api/deals', '', 2), { wrapper: wrapper() });
+    await waitFor(() => expect(result.current.items).toHaveLength(2));
+    await act(() => result.current.loadAll(5));
+    await waitFor(() => expect(result.current.items.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6])); // pages of 2: the one that reaches 5
+    expect(result.current.hasMore).toBe(true);
+    await act(() => result.current.loadAll(100));
+    await waitFor(() => expect(result.current.items.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    expect(result.current.hasMore).toBe(false);
+    expect(server.calls).toHaveLength(5); // one read per page, none twice
+  });
+
   it('starts at the first page for a new query, keeping the old rows on screen until the new ones are there', async () => {
     let q = '';
     const { result, rerender } = renderHook(() => useCursorPages<{ id: number }>('/api/contacts', q ? new URLSearchParams({ q }) : '', 2), { wrapper: wrapper() });

@@ -25,6 +25,8 @@ export interface CursorPages<T> {
    * re-reading on each (every earlier read cancelled by the next) was 130 requests from every open list.
    */
   reloadSoon: () => void;
+  /** Loads the following pages until there are none or `max` rows are loaded ("select all that match"). */
+  loadAll: (max: number) => Promise<void>;
 }
 
 /**
@@ -58,5 +60,16 @@ export function useCursorPages<T>(path: string, query: URLSearchParams | string,
     timer.current = window.setTimeout(() => { timer.current = null; void reload(); }, 300);
   }, [reload]);
   useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
-  return { items, hasMore: hasNextPage, loading: isFetching || !enabled, error: pages.error, more, reload, reloadSoon };
+  const loadAll = useCallback(async (max: number) => {
+    let more = hasNextPage;
+    let count = items.length;
+    while (more && count < max) {
+      // Joins a page already on its way instead of cancelling it.
+      const next = await fetchNextPage({ cancelRefetch: false });
+      if (next.isError) throw next.error;
+      more = next.hasNextPage;
+      count = next.data?.pages.reduce((n, p) => n + p.items.length, 0) ?? count;
+    }
+  }, [hasNextPage, items.length, fetchNextPage]);
+  return { items, hasMore: hasNextPage, loading: isFetching || !enabled, error: pages.error, more, reload, reloadSoon, loadAll };
 }

@@ -8,6 +8,11 @@ export const crmUiStrings = area({
     bulkJunk: 'Junk',
     bulkRefused: 'Not changed: {list}',
     importCustomFields: 'Custom fields',
+    allLoadedSelected: 'All {count} rows shown are selected; more match the filters.',
+    selectAllMatching: 'Select all that match (up to {max})',
+    selectingMatching: 'Loading the rest of the matches…',
+    allMatchingSelected: 'All {count} rows that match the filters are selected.',
+    bulkLimitReached: 'The first {max} are selected: one bulk action changes at most {max}.',
   },
   ru: {
     bulkStatus: 'Сменить статус',
@@ -15,5 +20,10 @@ export const crmUiStrings = area({
     bulkJunk: 'В брак',
     bulkRefused: 'Не изменены: {list}',
     importCustomFields: 'Дополнительные поля',
+    allLoadedSelected: 'Выбраны все показанные строки ({count}); по фильтру есть ещё.',
+    selectAllMatching: 'Выбрать все по фильтру (до {max})',
+    selectingMatching: 'Загружаем остальные строки по фильтру…',
+    allMatchingSelected: 'Выбраны все строки по фильтру: {count}.',
+    bulkLimitReached: 'Выбраны первые {max}: одно массовое действие меняет не больше {max}.',
   },
 });

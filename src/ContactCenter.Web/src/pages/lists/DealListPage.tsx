@@ -13,7 +13,7 @@ import { DealBulkBar } from './DealBulkBar';
 import { FieldFilters } from './FieldFilters';
 import { downloadCsv, listParams, useColumns } from './listQuery';
 import { ListTable } from './ListTable';
-import { useSelection } from './selection';
+import { SelectMatching, useSelection } from './selection';
 import { StageProgress } from './StageProgress';
 import './lists.css';
 import { useCursorPages } from '../../api/useCursorPages';
@@ -111,6 +111,7 @@ export function DealListPage() {
       </form>
       <DealBulkBar rows={selection.chosen.map((d) => ({ id: d.id, name: d.title }))} pipeline={pipeline} users={users.data ?? []}
         onDone={() => { selection.clear(); void list.reload(); }} />
+      <SelectMatching selection={selection} list={list} />
       {(error || list.error != null) && <p className="error" role="alert">{error ?? explain(list.error, t)}</p>}
       <ListTable kind="deal" shown={shown} sortable={sortable} sort={sort} onSort={setSort} items={list.items} selection={selection}
         cell={cell} empty={t('noDeals')} hasMore={list.hasMore} loading={list.loading} onMore={list.more} />

@@ -13,7 +13,7 @@ import { FieldFilters } from './FieldFilters';
 import { LeadBulkBar } from './LeadBulkBar';
 import { downloadCsv, listParams, useColumns } from './listQuery';
 import { ListTable } from './ListTable';
-import { useSelection } from './selection';
+import { SelectMatching, useSelection } from './selection';
 import './lists.css';
 import { useCursorPages } from '../../api/useCursorPages';
 import { explain } from '../../lib/errors';
@@ -77,6 +77,7 @@ export function LeadListPage() {
       </form>
       <LeadBulkBar rows={selection.chosen.map((l) => ({ id: l.id, name: l.title }))} users={users.data ?? []}
         onDone={() => { selection.clear(); void list.reload(); }} />
+      <SelectMatching selection={selection} list={list} />
       {(error || list.error != null) && <p className="error" role="alert">{error ?? explain(list.error, t)}</p>}
       <ListTable kind="lead" shown={shown} sortable={['created', 'updated']} sort={sort} onSort={setSort} items={list.items} selection={selection}
         cell={cell} empty={t('noLeads')} hasMore={list.hasMore} loading={list.loading} onMore={list.more} />
