@@ -47,6 +47,25 @@ public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rule_as_get_answers_it_can_be_sent_back_whole_and_its_read_only_members_change_nothing()
+    {
+        using var admin = fixture.Admin();
+        var created = await (await admin.PostAsJsonAsync("/api/automation/rules", new { name = "Round trip", trigger = new { type = "dealWon" }, actions = new[] { Note } }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        var id = created["id"]!.GetValue<long>();
+        var read = (await (await admin.GetAsync("/api/automation/rules")).OkArrayAsync()).Single(r => r!["id"]!.GetValue<long>() == id)!.AsObject();
+        read["name"] = "Round trip, renamed";
+        read["id"] = 999_999; // read-only: the route's id is the rule's
+        read["createdAt"] = "2000-01-01T00:00:00Z";
+
+        var saved = await (await admin.PutAsJsonAsync($"/api/automation/rules/{id}", read)).OkJsonAsync();
+
+        Assert.Equal(id, saved["id"]!.GetValue<long>());
+        Assert.Equal("Round trip, renamed", saved["name"]!.GetValue<string>());
+        Assert.Equal(created["createdAt"]!.GetValue<string>(), saved["createdAt"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_rule_that_would_trigger_itself_through_another_rule_is_refused_with_the_path()
     {
         var qualification = await fixture.StageIdAsync("Qualification");

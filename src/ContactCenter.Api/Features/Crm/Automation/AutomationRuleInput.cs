@@ -30,6 +30,7 @@ public sealed record AutomationRuleInput
     /// <summary>1 to 20 of `{type: createActivity | sendMessage | notify | moveStage | assign | createDeal | addLabel, ...}`.</summary>
     public Optional<JsonNode?> Actions { get; init; }
 
+    /// <summary>Other members: refused by name, except a rule's read-only `id`, `createdAt` and `updatedAt` (a rule as GET answers it may be sent back).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; init; }
 }

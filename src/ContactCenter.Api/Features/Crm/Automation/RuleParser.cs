@@ -13,6 +13,7 @@ public static class RuleParser
 {
     private static readonly string[] ConditionFields = ["amount", "pipelineId", "stageId", "channelKind", "source"];
     private static readonly string[] ConditionOps = ["eq", "ne", "gt", "gte", "lt", "lte", "contains"];
+    private static readonly HashSet<string> ReadOnlyMembers = new(["id", "createdAt", "updatedAt"], StringComparer.OrdinalIgnoreCase);
 
     private sealed class Invalid(string field, string detail) : Exception(detail)
     {
@@ -23,9 +24,9 @@ public static class RuleParser
     {
         try
         {
-            if (body.Unknown is { Count: > 0 } unknown)
+            // A rule as GET answers it may be sent back whole: its read-only members are ignored, anything else is refused.
+            if (body.Unknown?.Keys.FirstOrDefault(k => !ReadOnlyMembers.Contains(k)) is { } key)
             {
-                var key = unknown.Keys.First();
                 throw new Invalid(key, $"Unknown field {key}: a rule is name, enabled, trigger, delay, conditions and actions.");
             }
             var name = Text(body.Name, "name", required: true, max: 200)!;

@@ -23,8 +23,8 @@ export function AutomationTab() {
   async function save() {
     try {
       setError(null);
-      let rule: Schemas['JsonObject'];
-      try { rule = JSON.parse(json) as Schemas['JsonObject']; } catch (e) { setError(t('ruleJsonInvalid', { reason: (e as Error).message })); return; }
+      let rule: Schemas['AutomationRuleInput'];
+      try { rule = JSON.parse(json) as Schemas['AutomationRuleInput']; } catch (e) { setError(t('ruleJsonInvalid', { reason: (e as Error).message })); return; }
       if (editing !== null) await body(client.PUT('/api/automation/rules/{id}', { params: { path: { id: Number(editing) } }, body: rule }));
       else await body(client.POST('/api/automation/rules', { body: rule }));
       setEditing(null); setJson(sampleRule);
@@ -41,7 +41,7 @@ export function AutomationTab() {
         {list.map((r) => (
           <li key={String(r.id)}>
             <strong>{r.name}</strong> {r.enabled ? '' : <span className="pill">{t('ruleOff')}</span>}{' '}
-            <button type="button" onClick={() => { setEditing(r.id); const { id: _id, ...rest } = r; void _id; setJson(JSON.stringify(rest, null, 2)); }}>{t('edit')}</button>{' '}
+            <button type="button" onClick={() => { setEditing(r.id); const { id: _id, createdAt: _created, updatedAt: _updated, ...rest } = r; void _id; void _created; void _updated; setJson(JSON.stringify(rest, null, 2)); }}>{t('edit')}</button>{' '}
             <button type="button" className="danger" onClick={() => void remove(r.id)}>{t('delete')}</button>
           </li>
         ))}
