@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace ContactCenter.Api.Realtime;
 
 /// <summary>
-/// Coalesces `countersChanged` per user: a request marks users as changed, and at most every <see cref="Window"/>
-/// one query computes the counters of every marked user (<see cref="CountersQuery"/>) and pushes, per user, the
+/// Coalesces `countersChanged` per user: a request marks users as changed; the first after a quiet spell is flushed at
+/// once, and then at most every <see cref="Window"/> one query computes the counters of every marked user (<see cref="CountersQuery"/>) and pushes, per user, the
 /// changes since the last value pushed to them (<see cref="CounterChain"/>, shared by the nodes). The values stay
 /// exact: a request is made after its change committed, so the flush that follows it reads it; the chain keeps a
 /// read older than the stored one from being pushed, on this node or another. Under a stream of inbound messages
@@ -62,11 +62,18 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
     private async Task FlushLoopAsync()
     {
         var token = stopping.Token;
+        // The first change after a quiet spell goes out at once (a lone message's badge does not wait for the window);
+        // what arrives meanwhile waits one window, so a stream still costs one query per window.
+        var first = true;
         while (!token.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(Window, token);
+                if (!first)
+                {
+                    await Task.Delay(Window, token);
+                }
+                first = false;
             }
             catch (OperationCanceledException)
             {
