@@ -43,6 +43,13 @@ public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
         await Refused(new { name = "r", trigger = "dealWon", actions = new[] { Note } }, "trigger");
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = "amount > 5", actions = new[] { Note } }, "conditions");
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = Note }, "actions");
+        // Inside the trigger, a condition or an action too: a misspelt member is refused, not dropped from the saved rule.
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = new object[] { new { type = "createActivity", activityType = "call", title = "x", dueln = "PT1H" } } }, "actions[0].dueln");
+        await Refused(new { name = "r", trigger = new { type = "dealWon", stageId = 5 }, actions = new[] { Note } }, "trigger.stageId");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "amount", op = "gt", value = 5, values = 6 } }, actions = new[] { Note } }, "conditions[0].values");
+        // A NUL is refused by field before PostgreSQL would refuse it in the stored JSON.
+        await Refused(new { name = "r\u0000", trigger = new { type = "dealWon" }, actions = new[] { Note } }, "name");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = new object[] { new { type = "notify", to = "owner", text = "a\u0000b" } } }, "actions[0].text");
         Assert.Empty(await (await admin.GetAsync("/api/automation/rules")).OkArrayAsync());
     }
 

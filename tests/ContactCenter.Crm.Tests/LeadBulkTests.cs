@@ -87,6 +87,21 @@ public sealed class LeadBulkTests(CrmFixture fixture) : IAsyncLifetime
         }
         Assert.Equal(theirsBefore, (await (await p.M2.GetAsync($"/api/leads/{theirs}")).OkJsonAsync()).ToJsonString());
         Assert.Equal(theirTimeline, (await TimelineAsync(p.M2, theirs)).Count);
+
+        // The same again changes nothing and says so: "unchanged", no second timeline entry, the same updatedAt. The
+        // colleague's lead, now in work too, is still "notFound" (being already as asked must not reveal it).
+        await (await p.M2.PatchJsonAsync($"/api/leads/{theirs}", new { status = "in_work" })).OkJsonAsync();
+        var updatedAt = await Task.WhenAll(mine.Select(async id => (await (await p.M1.GetAsync($"/api/leads/{id}")).OkJsonAsync())["updatedAt"]!.ToJsonString()));
+        var again = await (await p.M1.PostJsonAsync("/api/leads/bulk", new { ids = mine.Append(theirs), action = "status", status = "in_work" })).OkJsonAsync();
+        Assert.Equal(0, again["changed"]!.GetValue<int>());
+        var outcomes = again["items"]!.AsArray().ToDictionary(i => i!["id"]!.GetValue<long>(), i => i!["outcome"]!.GetValue<string>());
+        Assert.All(mine, id => Assert.Equal("unchanged", outcomes[id]));
+        Assert.Equal("notFound", outcomes[theirs]);
+        for (var i = 0; i < mine.Count; i++)
+        {
+            Assert.Single(await TimelineAsync(p.M1, mine[i]), e => e!["type"]!.GetValue<string>() == "updated");
+            Assert.Equal(updatedAt[i], (await (await p.M1.GetAsync($"/api/leads/{mine[i]}")).OkJsonAsync())["updatedAt"]!.ToJsonString());
+        }
     }
 
     [Fact]
@@ -169,6 +184,9 @@ public sealed class LeadBulkTests(CrmFixture fixture) : IAsyncLifetime
             new { ids = mine, action = "status", status = "in_work", junk = true },
             new { ids = mine, action = "assign", assigneeId = "m2" },
             new { ids = mine, action = "assign", assigneeId = new { id = 1 } },
+            new { ids = mine, action = "assign", assigneeId = (long?)null, status = "new" },
+            new { ids = mine, action = "status", status = "in_work", junkReasonId = 1 },
+            new { ids = new[] { "1", "2" }, action = "status", status = "in_work" },
         ];
         foreach (var body in bodies)
         {

@@ -286,6 +286,12 @@ public sealed class ListViewTests(CrmFixture fixture) : IAsyncLifetime
         Assert.True(wrongAssignee.Contains("\"assigneeId\":", StringComparison.Ordinal), wrongAssignee);
         await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = new object?[] { mine[0], null }, stageId = proposal })).ProblemBodyAsync(HttpStatusCode.BadRequest);
         await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = true })).ProblemBodyAsync(HttpStatusCode.BadRequest);
+        // Numbers are numbers ("3" is not read as 3), and members that contradict each other are refused, not chosen between.
+        Assert.Contains("\"stageId\":", await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, stageId = proposal.ToString() })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("\"ids\":", await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine.Select(i => i.ToString()), stageId = proposal })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("\"close.lossReasonId\":", await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = new { won = false, lossReasonId = "1" } })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("\"close\":", await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = new { won = true, outcome = "lost" } })).ProblemBodyAsync(HttpStatusCode.BadRequest));
+        Assert.Contains("\"close.lossReasonId\":", await (await m1.PostJsonAsync("/api/deals/bulk", new { ids = mine, close = new { won = true, lossReasonId = 1 } })).ProblemBodyAsync(HttpStatusCode.BadRequest));
         Assert.Equal(before, await StateAsync());
 
         var log = new EventLog();

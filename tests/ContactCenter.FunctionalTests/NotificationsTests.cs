@@ -195,6 +195,22 @@ public sealed class NotificationsTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task Fifty_thousand_unknown_kinds_are_one_short_400_not_an_answer_that_grows_with_the_body()
+    {
+        var user = await fixture.CreateUserAsync("many" + Guid.NewGuid().ToString("N")[..6], "manager");
+        using var http = fixture.App.Http(user.Token);
+        var kinds = string.Join(",", Enumerable.Range(0, 50_000).Select(i => $"\"kind{i}\":true"));
+
+        var response = await http.PutAsync("/api/me/settings", new StringContent("{\"notifications\":{" + kinds + "}}", System.Text.Encoding.UTF8, "application/json"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Unknown kind 'kind0'", body);
+        Assert.True(body.Length < 4_000, $"{body.Length} characters");
+        Assert.Equal(0, await fixture.CountAsync("user_settings"));
+    }
+
+    [Fact]
     public async Task Notices_page_by_cursor_and_are_marked_read_by_id_or_all_only_for_their_owner()
     {
         var owner = await fixture.CreateUserAsync("owner", "manager");

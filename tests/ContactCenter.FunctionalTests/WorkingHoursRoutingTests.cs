@@ -108,10 +108,18 @@ public sealed class WorkingHoursRoutingTests(AppFixture fixture) : IClassFixture
             new { workingHours = new { timeZone = "UTC", days = new[] { "mon", null }, from = "09:00", to = "18:00" } },
             new { workingHours = new { timeZone = "UTC", days = new[] { "mon" }, from = 9, to = "18:00" } },
             new { workingHours = new { timeZone = "UTC", days = new[] { "mon" }, to = "18:00" } },
+            // Without workingHours (a misspelt member, an empty body) nothing is removed: only {"workingHours": null} removes.
+            new { workingHour = new { timeZone = "UTC", days = new[] { "mon" }, from = "09:00", to = "18:00" } },
+            new { },
+            new { workingHours = (object?)null, note = "off" },
         })
         {
             var response = await admin.PutAsJsonAsync(url, bad);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            // In this API's words, by the field at fault (not "The time zone ID ... was not found on the local computer").
+            var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+            Assert.True(problem!["errors"] is JsonObject { Count: > 0 }, problem.ToJsonString());
+            Assert.DoesNotContain("local computer", problem.ToJsonString(), StringComparison.Ordinal);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/users/987654/working-hours")).StatusCode);
 

@@ -155,5 +155,15 @@ public sealed class DealListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(list.GetByTestId("bulk-report")).ToHaveTextAsync("Изменено 60 записей.");
         var moved = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/deals?stageId={stage["id"]}&limit=100"))!["items"]!.AsArray();
         Assert.Equal(ids.Order(), moved.Select(d => d!["id"]!.GetValue<long>()).Order());
+
+        // Another sort is another list: what was ticked goes (it kept 50 of "all 60 that match" in the new order). All 60
+        // are loaded by now (the list re-read its pages after the bulk), so the header's tick takes them all.
+        await Page.Locator(".content").EvaluateAsync("e => e.scrollTo(0, 0)");
+        await list.GetByRole(AriaRole.Checkbox, new() { Name = "Выбрать все", Exact = true }).CheckAsync();
+        await Expect(toolbar).ToContainTextAsync("Выбрано: 60");
+        await list.GetByLabel("Сортировка").SelectOptionAsync(new SelectOptionValue { Label = "Сначала крупные" });
+        await Expect(toolbar).ToHaveCountAsync(0);
+        await Expect(matching).ToHaveCountAsync(0);
+        await Expect(list.GetByRole(AriaRole.Checkbox, new() { Name = "Выбрать все", Exact = true })).Not.ToBeCheckedAsync();
     }
 }

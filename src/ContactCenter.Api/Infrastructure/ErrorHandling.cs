@@ -39,6 +39,13 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
             problem.ProblemDetails.Title = "One or more validation errors occurred.";
             problem.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [tooLong.Field] = [tooLong.Message] };
         }
+        // So is a value of the wrong type in a body that is valid JSON: named by its field, as a form shows it.
+        else if (status == 400 && (exception as System.Text.Json.JsonException ?? exception.InnerException as System.Text.Json.JsonException) is { } json
+            && WrongTypeField(json) is { } field)
+        {
+            problem.ProblemDetails.Title = "One or more validation errors occurred.";
+            problem.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
+        }
         return await problems.TryWriteAsync(problem);
     }
 
@@ -66,15 +73,25 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
 
     private static string JsonDetail(System.Text.Json.JsonException json) => json switch
     {
+        // Malformed JSON: the reader's own error (the serializer wraps it).
+        _ when IsSyntaxError(json) => json.Path is { Length: > 0 } path ? $"The request body is not valid JSON (at {path})." : "The request body is not valid JSON.",
+        // A member named twice (in any case): which one was meant is not guessed.
+        { Path: { Length: > 0 } twice } when json.Message.Contains("uplicate", StringComparison.Ordinal) => $"The request body names {twice} twice.",
         // Well-formed JSON of the wrong shape (an array or a string where the route takes an object, a value of the wrong
-        // type inside it): not "invalid JSON".
-        { InnerException: null, Path: "$" } when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
-            => "The request body must be a JSON object.",
-        { InnerException: null, Path: { Length: > 0 } at } when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
-            => $"The request body has a value of the wrong type at {at}.",
-        { Path: { Length: > 0 } path } => $"The request body is not valid JSON (at {path}).",
+        // type inside it: a string for a number, an object for a string, 7.5 for an id): not "invalid JSON".
+        { Path: "$" } => "The request body must be a JSON object.",
+        { Path: { Length: > 0 } at } => $"The request body has a value of the wrong type at {at}.",
         _ => "The request body is not valid JSON.",
     };
+
+    private static bool IsSyntaxError(System.Text.Json.JsonException json) =>
+        json.InnerException?.GetType().Name == "JsonReaderException" || json.GetType().Name == "JsonReaderException";
+
+    /// <summary>The field of a wrong-typed value (`$.workingHours.days` is `workingHours.days`, `$.ids[1]` is `ids`); null for anything else.</summary>
+    private static string? WrongTypeField(System.Text.Json.JsonException json) =>
+        IsSyntaxError(json) || json.Message.Contains("uplicate", StringComparison.Ordinal) || json.Path is not ['$', '.', .. var rest] || rest.Length == 0
+            ? null
+            : System.Text.RegularExpressions.Regex.Replace(rest, @"\[\d+\]", "");
 
     private static bool IsBodyRead(Exception exception) =>
         exception.StackTrace is { } trace && trace.Contains("System.Text.Json.JsonSerializer", StringComparison.Ordinal)

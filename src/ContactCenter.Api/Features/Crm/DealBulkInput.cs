@@ -8,6 +8,7 @@ namespace ContactCenter.Api.Features.Crm;
 /// The body of `POST /api/deals/bulk`: the deals and exactly one action (assign, move to an open stage, or close). Read at
 /// the API edge; the checks and their 400s are <see cref="DealBulkService"/>'s.
 /// </summary>
+[JsonNumberHandling(JsonNumberHandling.Strict)] // "3" is not 3 here (the app's web defaults would read it)
 public sealed record DealBulkInput
 {
     /// <summary>1 to 500 ids of deals the caller sees.</summary>
@@ -28,6 +29,7 @@ public sealed record DealBulkInput
 }
 
 /// <summary>How the deals of a bulk close end: `{won: true}`, `{won: false, lossReasonId}` (or `outcome` instead of `won`).</summary>
+[JsonNumberHandling(JsonNumberHandling.Strict)] // "3" is not 3 here (the app's web defaults would read it)
 public sealed record DealBulkClose
 {
     public bool? Won { get; init; }

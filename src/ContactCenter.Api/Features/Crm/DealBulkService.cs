@@ -41,11 +41,19 @@ public sealed class DealBulkService(CrmWriter crm)
         {
             return CrmResult<BulkResult>.Invalid("body", "Give exactly one of assigneeId, stageId or close.");
         }
+        if (body.Close is { Won: not null, Outcome: not null })
+        {
+            return CrmResult<BulkResult>.Invalid("close", "close takes won or outcome, not both.");
+        }
         var outcome = body.Close is null ? null : body.Close.Outcome ?? (body.Close.Won is { } won ? (won ? "won" : "lost") : null);
         var lossReasonId = body.Close?.LossReasonId;
         if (body.Close is not null && outcome is not ("won" or "lost"))
         {
             return CrmResult<BulkResult>.Invalid("close", "close is {won: true} or {won: false, lossReasonId}.");
+        }
+        if (outcome == "won" && lossReasonId is not null)
+        {
+            return CrmResult<BulkResult>.Invalid("close.lossReasonId", "A won close takes no loss reason.");
         }
         if (outcome == "lost" && lossReasonId is null)
         {

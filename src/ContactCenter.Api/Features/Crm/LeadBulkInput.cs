@@ -8,6 +8,7 @@ namespace ContactCenter.Api.Features.Crm;
 /// The body of `POST /api/leads/bulk`: the leads, the action and its one argument. Read at the API edge; the checks and
 /// their 400s are <see cref="LeadBulkService"/>'s.
 /// </summary>
+[JsonNumberHandling(JsonNumberHandling.Strict)] // "3" is not 3 here (the app's web defaults would read it)
 public sealed record LeadBulkInput
 {
     /// <summary>1 to 500 lead ids; a lead the caller cannot see is reported as not found.</summary>

@@ -14,6 +14,7 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
 {
     public const int MaxIds = 500;
 
+    /// <summary>`Outcome`: changed, unchanged (already as asked: nothing written), notFound (not a lead the caller sees), refused (`Error` says why).</summary>
     public sealed record ItemResult(long Id, string Outcome, string? Error = null);
 
     public sealed record BulkResult(int Changed, IReadOnlyList<ItemResult> Items);
@@ -35,6 +36,14 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
             return CrmResult<BulkResult>.Invalid("ids", $"ids lists 1 to {MaxIds} lead ids.");
         }
         var action = body.Action;
+        // A member another action takes is refused, not ignored: {action: assign, assigneeId, status} did not set the status.
+        var stray = (action == "assign" ? null : body.AssigneeId.IsPresent ? "assigneeId" : null)
+            ?? (action == "status" ? null : body.Status is not null ? "status" : null)
+            ?? (action == "junk" ? null : body.JunkReasonId is not null ? "junkReasonId" : null);
+        if (action is "assign" or "status" or "junk" && stray is not null)
+        {
+            return CrmResult<BulkResult>.Invalid(stray, $"{stray} does not go with action {action}: send only the argument of the action.");
+        }
         switch (action)
         {
             case "assign" when !body.AssigneeId.IsSet:
@@ -56,9 +65,17 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
         {
             return unknown;
         }
+        // A lead already as asked (the same assignee, the same status) is reported unchanged and not written: no timeline
+        // entry, no new updatedAt, no side effect of the change (an assignment moves a new lead to in work).
+        var already = await AlreadyAsync(me, ids, action, body, ct);
         var items = new List<ItemResult>(ids.Length);
         foreach (var id in ids)
         {
+            if (already.Contains(id))
+            {
+                items.Add(new ItemResult(id, "unchanged"));
+                continue;
+            }
             var result = action switch
             {
                 "assign" => (await leads.PatchAsync(me, id, new LeadPatch { AssigneeId = body.AssigneeId }, ct)).As<object>(),
@@ -73,6 +90,22 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
             });
         }
         return CrmResult<BulkResult>.Ok(new BulkResult(items.Count(i => i.Outcome == "changed"), items));
+    }
+
+    /// <summary>Of the leads the caller sees, those the action would not change (checked again by each change, under its lock).</summary>
+    private async Task<HashSet<long>> AlreadyAsync(CurrentUser me, long[] ids, string? action, LeadBulkInput body, CancellationToken ct)
+    {
+        if (action is not ("assign" or "status"))
+        {
+            return [];
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition($"""
+            select l.id from leads l
+            where l.id = any(@ids) and {CrmAccess.LeadVisible}
+              and case when @assign then l.assignee_id is not distinct from @assignee else l.status = @status end
+            """, new { ids, me = me.Id, staff = me.IsStaff, assign = action == "assign", assignee = body.AssigneeId.Value, status = body.Status ?? "" },
+            cancellationToken: ct))).ToHashSet();
     }
 
     private async Task<CrmResult<BulkResult>?> UnknownReferenceAsync(string? action, LeadBulkInput body, CancellationToken ct)

@@ -17,7 +17,38 @@ namespace ContactCenter.Api.Features.Hours;
 /// </summary>
 public static class WorkingHoursApi
 {
-    public sealed record WorkingHoursBody(WeekSchedule? WorkingHours);
+    /// <summary>`{workingHours: {...}}` to set a schedule, `{workingHours: null}` to remove it; `workingHours` must be sent.</summary>
+    public sealed record WorkingHoursBody
+    {
+        private readonly WeekSchedule? workingHours;
+
+        public WorkingHoursBody()
+        {
+        }
+
+        public WorkingHoursBody(WeekSchedule? schedule)
+        {
+            workingHours = schedule;
+            Sent = true;
+        }
+
+        public WeekSchedule? WorkingHours
+        {
+            get => workingHours;
+            init
+            {
+                workingHours = value;
+                Sent = true;
+            }
+        }
+
+        /// <summary>The body named `workingHours` (null included): a body without it (`{}`, a misspelt member) removes nothing.</summary>
+        [JsonIgnore]
+        public bool Sent { get; private init; }
+
+        [JsonExtensionData]
+        public Dictionary<string, JsonElement>? Unknown { get; init; }
+    }
 
     /// <summary>A week of equal working days: `{timeZone, days: ["mon", ...], from: "09:00", to: "18:00"}`.</summary>
     public sealed record WeekSchedule
@@ -85,15 +116,26 @@ public static class WorkingHoursApi
         {
             return Problems.BadRequest("The body must be {\"workingHours\": {timeZone, days, from, to}} or {\"workingHours\": null}.");
         }
+        if (body.Unknown is { Count: > 0 } extra)
+        {
+            var key = extra.Keys.First();
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [key] = [$"Unknown field {key}: send {{\"workingHours\": {{timeZone, days, from, to}}}} or {{\"workingHours\": null}}."] },
+                detail: "The working hours are not valid.");
+        }
+        if (!body.Sent)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["workingHours"] = ["workingHours is required: a schedule {timeZone, days, from, to}, or null to remove it."] },
+                detail: "The working hours are not valid.");
+        }
         if (body.WorkingHours?.Unknown is { Count: > 0 } unknown)
         {
             var key = unknown.Keys.First();
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [$"workingHours.{key}"] = [$"Unknown field {key}: a schedule is timeZone, days, from and to."] },
                 detail: "The working hours are not valid.");
         }
-        if (body.WorkingHours is { } schedule && WorkingHours.Problem(schedule.ToJson()) is { } problem)
+        if (body.WorkingHours is { } schedule && (ScheduleProblem(schedule) ?? (WorkingHours.Problem(schedule.ToJson()) is { } other ? ("workingHours", other) : null)) is { } problem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["workingHours"] = [problem] }, detail: "The working hours are not valid.");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [problem.Field] = [problem.Detail] }, detail: "The working hours are not valid.");
         }
         // Stored normalised: only the four fields, lower-case days once each.
         var clean = body.WorkingHours is { } s ? s with { TimeZone = s.TimeZone ?? "UTC", Days = s.Days!.Select(d => d.ToLowerInvariant()).Distinct().ToArray() } : null;
@@ -102,4 +144,31 @@ public static class WorkingHoursApi
             "update users set working_hours = @hours::jsonb where id = @id", new { id, hours = clean?.ToJson().ToJsonString() }, cancellationToken: ct));
         return updated == 0 ? Problems.NotFound("There is no such user.") : TypedResults.Ok(new WorkingHoursBody(clean));
     }
+
+    private static readonly string[] DayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    /// <summary>The first thing wrong with a schedule, by its field, in this API's words (not the time-zone library's).</summary>
+    private static (string Field, string Detail)? ScheduleProblem(WeekSchedule s)
+    {
+        if (s.TimeZone is { } zone && (zone.Length > 64 || !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)))
+        {
+            return ("workingHours.timeZone", "timeZone is an IANA time zone such as Europe/Moscow.");
+        }
+        if (s.Days is not { Length: > 0 } days || days.Any(d => d is null || !DayNames.Contains(d.ToLowerInvariant())))
+        {
+            return ("workingHours.days", "days lists at least one of mon, tue, wed, thu, fri, sat, sun.");
+        }
+        if (!IsTime(s.From))
+        {
+            return ("workingHours.from", "from is a time like 09:00.");
+        }
+        if (!IsTime(s.To))
+        {
+            return ("workingHours.to", "to is a time like 18:00.");
+        }
+        return string.CompareOrdinal(s.From, s.To) < 0 ? null : ("workingHours.to", "to is after from (a working day ends on the day it starts).");
+    }
+
+    private static bool IsTime(string? value) =>
+        value is { Length: 5 } && TimeOnly.TryParseExact(value, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _);
 }

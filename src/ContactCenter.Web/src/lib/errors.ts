@@ -6,7 +6,8 @@ import { ApiError } from './api';
 /** The server's detail with its field errors ("Password: The password needs at least 8 characters."). */
 export function describeError(e: unknown): string {
   const err = e as { message: string; errors?: Record<string, string[]> };
-  const fields = err.errors ? Object.entries(err.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : '';
+  // A field's message the detail already says (a 400 about one field) is not repeated after it.
+  const fields = err.errors ? Object.entries(err.errors).filter(([, v]) => v.join(' ') !== err.message).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : '';
   return fields ? `${err.message} (${fields})` : err.message;
 }
 

@@ -13,6 +13,7 @@ export const crmUiStrings = area({
     selectingMatching: 'Loading the rest of the matches…',
     allMatchingSelected: 'All {count} rows that match the filters are selected.',
     bulkLimitReached: 'The first {max} are selected: one bulk action changes at most {max}.',
+    bulkOverLimit: '{count} selected: one bulk action changes at most {max}. Untick some, or narrow the filters.',
   },
   ru: {
     bulkStatus: 'Сменить статус',
@@ -25,5 +26,6 @@ export const crmUiStrings = area({
     selectingMatching: 'Загружаем остальные строки по фильтру…',
     allMatchingSelected: 'Выбраны все строки по фильтру: {count}.',
     bulkLimitReached: 'Выбраны первые {max}: одно массовое действие меняет не больше {max}.',
+    bulkOverLimit: 'Выбрано {count}: одно массовое действие меняет не больше {max}. Снимите часть отметок или сузьте фильтр.',
   },
 });

@@ -71,24 +71,29 @@ public static class RuleParser
         switch (type)
         {
             case "leadCreated":
+                Only(t, "trigger");
                 break;
             case "dealCreated" or "dealWon" or "dealLost":
+                Only(t, "trigger", "pipelineId");
                 if (Id(t, "pipelineId", "trigger.pipelineId", required: false) is { } p)
                 {
                     result["pipelineId"] = refs.Pipelines.Contains(p) ? p : throw new Invalid("trigger.pipelineId", $"There is no pipeline {p}.");
                 }
                 break;
             case "stageEntered":
+                Only(t, "trigger", "stageId");
                 var s = Id(t, "stageId", "trigger.stageId", required: true)!.Value;
                 result["stageId"] = refs.Stages.ContainsKey(s) ? s : throw new Invalid("trigger.stageId", $"There is no stage {s}.");
                 break;
             case "inboundMessage":
+                Only(t, "trigger", "channelKind");
                 if (Text(t, "channelKind", "trigger.channelKind", required: false, max: 50) is { } kind)
                 {
                     result["channelKind"] = kind;
                 }
                 break;
             case "noReply":
+                Only(t, "trigger", "minutes");
                 var minutes = t["minutes"] is JsonValue v && v.TryGetValue<int>(out var m) ? m : throw new Invalid("trigger.minutes", "noReply needs minutes (a whole number).");
                 result["minutes"] = minutes is >= 1 and <= 525_600 ? minutes : throw new Invalid("trigger.minutes", "minutes is between 1 and 525600 (a year).");
                 break;
@@ -104,6 +109,7 @@ public static class RuleParser
 
     private static JsonObject ParseCondition(JsonObject c, int i)
     {
+        Only(c, $"conditions[{i}]", "field", "op", "value");
         var field = Text(c, "field", $"conditions[{i}].field", required: true, max: 50)!;
         var op = Text(c, "op", $"conditions[{i}].op", required: true, max: 20)!;
         // field.<key> tests a custom field of the lead or deal (issue #17); a key not defined (yet) simply never matches.
@@ -117,6 +123,10 @@ public static class RuleParser
         }
         var value = c["value"] is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number
             ? v.DeepClone() : throw new Invalid($"conditions[{i}].value", "value is a string or a number.");
+        if (value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Any(char.IsControl))
+        {
+            throw new Invalid($"conditions[{i}].value", "value contains a control character (such as NUL).");
+        }
         return new JsonObject { ["field"] = field, ["op"] = op, ["value"] = value };
     }
 
@@ -128,6 +138,7 @@ public static class RuleParser
         switch (type)
         {
             case "createActivity":
+                Only(a, at, "activityType", "title", "dueIn", "assignee");
                 var activityType = Text(a, "activityType", $"{at}.activityType", required: true, max: 20)!;
                 result["activityType"] = ActivityService.Types.Contains(activityType) ? activityType : throw new Invalid($"{at}.activityType", "activityType is call, meeting, task or email.");
                 result["title"] = Text(a, "title", $"{at}.title", required: true, max: 500);
@@ -141,20 +152,25 @@ public static class RuleParser
                 }
                 break;
             case "sendMessage":
+                Only(a, at, "text");
                 result["text"] = Text(a, "text", $"{at}.text", required: true, max: 4000);
                 break;
             case "notify":
+                Only(a, at, "to", "text");
                 result["to"] = Person(a["to"] ?? throw new Invalid($"{at}.to", "to is \"owner\" or a user id."), $"{at}.to", refs);
                 result["text"] = Text(a, "text", $"{at}.text", required: true, max: 1000);
                 break;
             case "moveStage":
+                Only(a, at, "stageId");
                 result["stageId"] = OpenStage(a, $"{at}.stageId", refs, pipelineId: null).Id;
                 break;
             case "assign":
+                Only(a, at, "userId");
                 var user = Id(a, "userId", $"{at}.userId", required: true)!.Value;
                 result["userId"] = refs.Users.Contains(user) ? user : throw new Invalid($"{at}.userId", $"There is no active user {user}.");
                 break;
             case "createDeal":
+                Only(a, at, "pipelineId", "stageId", "title");
                 var pipeline = Id(a, "pipelineId", $"{at}.pipelineId", required: true)!.Value;
                 result["pipelineId"] = refs.Pipelines.Contains(pipeline) ? pipeline : throw new Invalid($"{at}.pipelineId", $"There is no pipeline {pipeline}.");
                 result["stageId"] = OpenStage(a, $"{at}.stageId", refs, pipeline).Id;
@@ -164,6 +180,7 @@ public static class RuleParser
                 }
                 break;
             case "addLabel":
+                Only(a, at, "labelId", "label");
                 result["labelId"] = LabelOf(a, at, refs);
                 break;
             default:
@@ -207,6 +224,18 @@ public static class RuleParser
         throw new Invalid(field, $"{field} is \"owner\" or a user id.");
     }
 
+    /// <summary>
+    /// A trigger, condition or action takes its `type` and these members only: another (a misspelt `dueln`) is refused by
+    /// name, not dropped (the rule would be saved without it and do less than its author wrote).
+    /// </summary>
+    private static void Only(JsonObject o, string at, params string[] members)
+    {
+        if (o.Select(p => p.Key).FirstOrDefault(k => k != "type" && !members.Contains(k)) is { } extra)
+        {
+            throw new Invalid($"{at}.{extra}", $"Unknown field {extra}: {(members.Length == 0 ? "it takes no other member" : "it takes " + string.Join(", ", members))}.");
+        }
+    }
+
     private static string? Text(JsonObject o, string key, string field, bool required, int max) => o[key] switch
     {
         null => required ? throw new Invalid(field, $"{field} is required.") : null,
@@ -223,6 +252,11 @@ public static class RuleParser
         if (sent.IsMalformed || string.IsNullOrWhiteSpace(sent.Value) || sent.Value.Length > max)
         {
             throw new Invalid(field, $"{field} is a non-empty string of at most {max} characters.");
+        }
+        // Refused here, before PostgreSQL would refuse a NUL in the stored JSON (line breaks and tabs are text).
+        if (sent.Value.Any(ch => char.IsControl(ch) && ch is not ('\n' or '\r' or '\t')))
+        {
+            throw new Invalid(field, $"{field} contains a control character (such as NUL).");
         }
         return sent.Value.Trim();
     }

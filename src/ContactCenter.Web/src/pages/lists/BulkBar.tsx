@@ -31,7 +31,7 @@ export function BulkBar({ url, rows, users, assign, onDone, children }: {
     setReport(null);
     try {
       const answer = await api<BulkAnswer | undefined>(url, { body: { ids: rows.map((r) => r.id), ...body } });
-      const refused = (answer?.items ?? []).filter((i) => i.outcome !== 'changed')
+      const refused = (answer?.items ?? []).filter((i) => i.outcome !== 'changed' && i.outcome !== 'unchanged')
         .map((i) => `${names.get(String(i.id)) ?? String(i.id)} (${i.error ?? i.outcome})`);
       setReport({ changed: answer?.changed ?? answer?.count ?? rows.length, refused });
       onDone();

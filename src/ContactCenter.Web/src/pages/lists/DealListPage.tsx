@@ -40,7 +40,7 @@ export function DealListPage() {
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
   // Read once the pipeline is known: without it the first page would be every pipeline's, flashing up then replaced.
   const list = useCursorPages<Row>('/api/deals', params, 50, filters.pipelineId !== '');
-  const selection = useSelection(list.items);
+  const selection = useSelection(list.items, params.toString());
   useHubEvent('dealUpdated', () => list.reloadSoon());
   const pipeline = pipelines.data?.find((p) => String(p.id) === filters.pipelineId);
   const fields = (defs.data ?? []).filter((f) => f.pipelineId == null || String(f.pipelineId) === filters.pipelineId);

@@ -31,7 +31,7 @@ export function LeadListPage() {
   const [error, setError] = useState<string | null>(null);
   const params = useMemo(() => listParams(filters, sort), [filters, sort]);
   const list = useCursorPages<Row>('/api/leads', params);
-  const selection = useSelection(list.items);
+  const selection = useSelection(list.items, params.toString());
   useHubEvent('leadUpdated', () => list.reloadSoon());
   const fields = defs.data ?? [];
   const all = [

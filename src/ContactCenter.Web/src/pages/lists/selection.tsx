@@ -10,11 +10,19 @@ export const BulkMax = 500;
  * The ticked rows of a list page: the header's "select all on page" cell (kept on a phone, see lists.css) and one box per
  * row; `selectMatching` ticks every row that matches the filters, up to {@link BulkMax}, as the pages load.
  */
-export function useSelection<T extends { id: Id }>(items: T[]) {
+export function useSelection<T extends { id: Id }>(items: T[], query = '') {
   const { t } = useI18n();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // "Select all that match": every row loaded (now and as the following pages land) is ticked, up to the bulk limit.
   const [matching, setMatching] = useState(false);
+  // Another filter or sort is another list: what was ticked in the old one goes (a new order would drop rows from
+  // "all that match" while the page still said so).
+  const [shownFor, setShownFor] = useState(query);
+  if (shownFor !== query) {
+    setShownFor(query);
+    setMatching(false);
+    setSelected(new Set());
+  }
   useEffect(() => {
     if (matching) setSelected(new Set(items.slice(0, BulkMax).map((i) => String(i.id))));
   }, [matching, items]);
@@ -51,6 +59,9 @@ export function SelectMatching<T extends { id: Id }>({ selection, list }: { sele
       : count >= BulkMax && list.hasMore ? t('bulkLimitReached', { max: BulkMax })
       : t('allMatchingSelected', { count });
     return <p className="select-matching" role="status" data-testid="select-matching">{text}</p>;
+  }
+  if (count > BulkMax) {
+    return <p className="select-matching error" role="status" data-testid="select-matching">{t('bulkOverLimit', { count, max: BulkMax })}</p>;
   }
   if (count < list.items.length || !list.hasMore) return null;
   return (
