@@ -129,6 +129,24 @@ public sealed class LeadBulkTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unassigning_leads_changes_the_assigned_ones_and_leaves_the_unassigned_ones_unchanged()
+    {
+        using var p = await PeopleAsync();
+        var mine = await LeadsAsync(p.M1, "Mine", 2);
+
+        var first = await (await p.Admin.PostJsonAsync("/api/leads/bulk", new { ids = mine, action = "assign", assigneeId = (long?)null })).OkJsonAsync();
+        var again = await (await p.Admin.PostJsonAsync("/api/leads/bulk", new { ids = mine, action = "assign", assigneeId = (long?)null })).OkJsonAsync();
+
+        Assert.Equal(2, first["changed"]!.GetValue<int>());
+        Assert.Equal(0, again["changed"]!.GetValue<int>());
+        Assert.All(again["items"]!.AsArray(), i => Assert.Equal("unchanged", i!["outcome"]!.GetValue<string>()));
+        foreach (var id in mine)
+        {
+            Assert.Null((await (await p.Admin.GetAsync($"/api/leads/{id}")).OkJsonAsync())["assignee"]);
+        }
+    }
+
+    [Fact]
     public async Task A_manager_junks_their_own_leads_and_a_colleagues_lead_is_not_found_and_unchanged()
     {
         using var p = await PeopleAsync();

@@ -92,7 +92,7 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
         return CrmResult<BulkResult>.Ok(new BulkResult(items.Count(i => i.Outcome == "changed"), items));
     }
 
-    /// <summary>Of the leads the caller sees, those the action would not change (checked again by each change, under its lock).</summary>
+    /// <summary>Of the leads the caller sees, those the action would not change (one changed meanwhile goes through the change as before).</summary>
     private async Task<HashSet<long>> AlreadyAsync(CurrentUser me, long[] ids, string? action, LeadBulkInput body, CancellationToken ct)
     {
         if (action is not ("assign" or "status"))
@@ -103,7 +103,7 @@ public sealed class LeadBulkService(LeadService leads, NpgsqlDataSource db)
         return (await connection.QueryAsync<long>(new CommandDefinition($"""
             select l.id from leads l
             where l.id = any(@ids) and {CrmAccess.LeadVisible}
-              and case when @assign then l.assignee_id is not distinct from @assignee else l.status = @status end
+              and case when @assign then l.assignee_id is not distinct from @assignee::bigint else l.status = @status end
             """, new { ids, me = me.Id, staff = me.IsStaff, assign = action == "assign", assignee = body.AssigneeId.Value, status = body.Status ?? "" },
             cancellationToken: ct))).ToHashSet();
     }
