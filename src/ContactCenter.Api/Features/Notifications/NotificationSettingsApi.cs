@@ -88,7 +88,7 @@ public static class NotificationSettingsApi
                 errors.Add("notifications", $"Unknown kind '{(kind.Length > 64 ? kind[..64] + "…" : kind)}'; kinds are {string.Join(", ", NotificationKinds.All)}.");
                 break;
             }
-            if (value.Value is not { } on)
+            if (value is not { } on)
             {
                 errors.Add("notifications", $"notifications.{kind} must be true or false.");
                 break;

@@ -12,7 +12,7 @@ namespace ContactCenter.Api.Features.Notifications;
 public sealed record NotificationSettingsInput
 {
     /// <summary>Kind -> true/false; a kind left out is on.</summary>
-    public Dictionary<string, Optional<bool?>>? Notifications { get; init; }
+    public Dictionary<string, bool?>? Notifications { get; init; }
 
     public Optional<bool?> Sound { get; init; }
 

@@ -1,6 +1,5 @@
 // Notification settings shared by the bell and the settings page, quiet hours, desktop notifications and the beep.
-import { api } from './api';
-import type { Schemas } from '../api/client';
+import { body, client, type Schemas } from '../api/client';
 
 export type NotificationKind = 'assigned' | 'mention' | 'activity_due' | 'activity_overdue' | 'sla_breach' | 'automation';
 export const notificationKinds: NotificationKind[] = ['assigned', 'mention', 'activity_due', 'activity_overdue', 'sla_breach', 'automation'];
@@ -13,13 +12,13 @@ let current: NotificationSettings | null = null;
 const listeners = new Set<(s: NotificationSettings) => void>();
 
 export async function loadSettings(): Promise<NotificationSettings> {
-  current = await api<NotificationSettings>('/api/me/settings');
+  current = await body(client.GET('/api/me/settings')) as NotificationSettings;
   listeners.forEach((l) => l(current!));
   return current;
 }
 
 export async function saveSettings(settings: NotificationSettings): Promise<NotificationSettings> {
-  current = await api<NotificationSettings>('/api/me/settings', { method: 'PUT', body: settings });
+  current = await body(client.PUT('/api/me/settings', { body: settings })) as NotificationSettings;
   listeners.forEach((l) => l(current!));
   return current;
 }
