@@ -106,6 +106,7 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
         Assert.Contains("contactcenter_outbox_depth", text);
         Assert.Contains("contactcenter_outbox_age_seconds", text);
         Assert.Contains("contactcenter_email_readers", text);
+        Assert.Contains("contactcenter_automation_jobs_total{", text); // its results at zero before any job ran
         Assert.True(Sample(text, "signalr_server_active_connections") >= 1, "SignalR's own connection gauge: " + string.Join('\n', text.Split('\n').Where(l => l.Contains("signalr", StringComparison.Ordinal))));
         Assert.True(Sample(text, "contactcenter_push_duration_seconds_count") >= 2, ours); // the two stored messages were pushed
         Assert.DoesNotContain(channel.Secret, text);
@@ -162,8 +163,9 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
         var batch = fixture.ExportedNow().Single(a => a.OperationName == "inbound.batch" && a.SpanId == batchLink.Context.SpanId);
         Assert.Contains(batch.Links, l => l.Context.SpanId == commit.SpanId);
         Assert.True((int)batch.GetTagItem("batch.size")! >= 1);
-        Assert.True(batch.StartTimeUtc >= commit.StartTimeUtc && batch.StartTimeUtc + batch.Duration <= commit.StartTimeUtc + commit.Duration,
-            "the batch runs inside the request's wait for it");
+        // The batch began after the message was queued (its end may come a moment after the request's wait ends: the
+        // writer releases its waiters, then closes its span).
+        Assert.True(batch.StartTimeUtc >= commit.StartTimeUtc, "the batch starts after the request queued its message");
         // The push after the commit, a child of the ingest: webhook -> ingest -> commit, then push, in one trace.
         var push = trace.SingleOrDefault(a => a.OperationName == "inbound.push");
         Assert.True(push is not null, $"no inbound.push in the trace: {names}");

@@ -36,7 +36,13 @@ public sealed class AppTelemetry
         PushDuration = meter.CreateHistogram("contactcenter.push.duration", "s",
             "Fan-out of one new message to its audience over SignalR (audience, summaries, sends).", advice: Seconds);
         AutomationJobs = meter.CreateCounter<long>("contactcenter.automation.jobs", "{job}",
-            "Automation jobs run, by result.");
+            "Automation jobs run, by result (done, skipped, failed after its retries).");
+        // Every result from the start, at zero: a series that appears only with its first job makes rate() and alerts
+        // on it blind until then.
+        foreach (var result in new[] { "done", "skipped", "failed" })
+        {
+            AutomationJobs.Add(0, new KeyValuePair<string, object?>("result", result));
+        }
         meter.CreateObservableGauge("contactcenter.outbox.depth", () => Outbox.Depth, "{message}",
             "Outbox messages waiting to be sent (sampled).");
         meter.CreateObservableGauge("contactcenter.outbox.age", () => Outbox.OldestSeconds, "s",

@@ -215,6 +215,10 @@ public sealed class AutomationRunner(NpgsqlDataSource db, CrmNotifier notifier, 
             where id = @id
             """, new { id = job.Id, state = giveUp ? "failed" : "pending", giveUp, next = next.UtcDateTime, reason }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        if (giveUp)
+        {
+            telemetry.AutomationJobs.Add(1, new KeyValuePair<string, object?>("result", "failed")); // a retry is not a result yet
+        }
     }
 
     private async Task FinishAsync(long jobId, string state, string? note, CancellationToken ct)
