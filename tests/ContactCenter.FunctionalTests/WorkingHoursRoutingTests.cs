@@ -122,6 +122,9 @@ public sealed class WorkingHoursRoutingTests(AppFixture fixture) : IClassFixture
             Assert.DoesNotContain("local computer", problem.ToJsonString(), StringComparison.Ordinal);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/users/987654/working-hours")).StatusCode);
+        // A day that runs to midnight closes at 24:00, as business hours do.
+        (await admin.PutAsJsonAsync(url, new { workingHours = new { timeZone = "UTC", days = new[] { "mon" }, from = "09:00", to = "24:00" } })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync(url, OffToday())).EnsureSuccessStatusCode();
 
         var saved = await admin.GetFromJsonAsync<JsonObject>(url);
         Assert.Equal("UTC", saved!["workingHours"]!["timeZone"]!.GetValue<string>());

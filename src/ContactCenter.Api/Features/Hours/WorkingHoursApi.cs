@@ -145,8 +145,6 @@ public static class WorkingHoursApi
         return updated == 0 ? Problems.NotFound("There is no such user.") : TypedResults.Ok(new WorkingHoursBody(clean));
     }
 
-    private static readonly string[] DayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
     /// <summary>The first thing wrong with a schedule, by its field, in this API's words (not the time-zone library's).</summary>
     private static (string Field, string Detail)? ScheduleProblem(WeekSchedule s)
     {
@@ -154,21 +152,18 @@ public static class WorkingHoursApi
         {
             return ("workingHours.timeZone", "timeZone is an IANA time zone such as Europe/Moscow.");
         }
-        if (s.Days is not { Length: > 0 } days || days.Any(d => d is null || !DayNames.Contains(d.ToLowerInvariant())))
+        if (s.Days is not { Length: > 0 } days || !days.All(BusinessHours.IsDay))
         {
             return ("workingHours.days", "days lists at least one of mon, tue, wed, thu, fri, sat, sun.");
         }
-        if (!IsTime(s.From))
+        if (!ClockTime.TryParse(s.From, out var from))
         {
             return ("workingHours.from", "from is a time like 09:00.");
         }
-        if (!IsTime(s.To))
+        if (!ClockTime.TryParse(s.To, out var to, endOfDay: true))
         {
-            return ("workingHours.to", "to is a time like 18:00.");
+            return ("workingHours.to", "to is a time like 18:00 (or 24:00).");
         }
-        return string.CompareOrdinal(s.From, s.To) < 0 ? null : ("workingHours.to", "to is after from (a working day ends on the day it starts).");
+        return from < to ? null : ("workingHours.to", "to is after from (a working day ends on the day it starts).");
     }
-
-    private static bool IsTime(string? value) =>
-        value is { Length: 5 } && TimeOnly.TryParseExact(value, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _);
 }

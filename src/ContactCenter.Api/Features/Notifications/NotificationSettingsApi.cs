@@ -122,6 +122,5 @@ public static class NotificationSettingsApi
         return errors.HasErrors ? null : new QuietHours(from!, to!, zone);
     }
 
-    private static bool IsTime(string? value) =>
-        value is { Length: 5 } && TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+    private static bool IsTime(string? value) => ClockTime.IsValid(value);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ContactCenter.Api.Infrastructure;
 
 namespace ContactCenter.Api.Features.Routing;
 
@@ -10,6 +11,9 @@ namespace ContactCenter.Api.Features.Routing;
 public sealed class BusinessHours
 {
     private static readonly string[] Days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+    /// <summary>mon..sun, in any case.</summary>
+    public static bool IsDay(string? name) => name is not null && Array.IndexOf(Days, name.ToLowerInvariant()) >= 0;
 
     private readonly TimeZoneInfo zone;
     private readonly Dictionary<DayOfWeek, List<(TimeSpan From, TimeSpan To)>> week;
@@ -39,13 +43,13 @@ public sealed class BusinessHours
             foreach (var range in ranges as JsonArray ?? [])
             {
                 if (range is not JsonArray { Count: 2 } pair
-                    || !TimeSpan.TryParseExact(pair[0]?.GetValue<string>(), @"hh\:mm", CultureInfo.InvariantCulture, out var from)
-                    || !TimeSpan.TryParseExact(pair[1]?.GetValue<string>() == "24:00" ? "23:59" : pair[1]?.GetValue<string>(), @"hh\:mm", CultureInfo.InvariantCulture, out var to)
+                    || !ClockTime.TryParse(pair[0]?.GetValue<string>(), out var from)
+                    || !ClockTime.TryParse(pair[1]?.GetValue<string>(), out var to, endOfDay: true)
                     || to <= from)
                 {
                     throw new FormatException($"businessHours.week.{day} must be a list of [\"HH:mm\", \"HH:mm\"] ranges.");
                 }
-                list.Add((from, pair[1]!.GetValue<string>() == "24:00" ? TimeSpan.FromDays(1) : to));
+                list.Add((from, to));
             }
             week[(DayOfWeek)index] = list;
         }
