@@ -32,6 +32,14 @@ public sealed class LeadsAndTimelineTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal("Watches?", taken["title"]!.GetValue<string>());
         await log.WaitForAsync("leadUpdated", l => l["status"]!.GetValue<string>() == "in_work");
         Assert.Single((await (await asMember.GetAsync("/api/leads?assigneeId=me")).OkJsonAsync())["items"]!.AsArray());
+        // The timeline names what the request set, and the status the assignment moved; a title-only edit names the title alone.
+        await (await asMember.PatchJsonAsync($"/api/leads/{lead.Id()}", new { title = "Watches, really?" })).OkJsonAsync();
+        var edits = (await (await asMember.GetAsync($"/api/leads/{lead.Id()}/timeline")).OkJsonAsync())["items"]!.AsArray()
+            .Where(e => e!["type"]!.GetValue<string>() == "updated").Select(e => e!["data"]!["changes"]!.AsObject()).ToList();
+        Assert.Equal(2, edits.Count);
+        Assert.Equal(["title"], edits[0].Select(c => c.Key));
+        Assert.Equal(["assigneeId", "status", "title"], edits[1].Select(c => c.Key).Order());
+        Assert.Equal("in_work", edits[1]["status"]!.GetValue<string>());
 
         await (await asMember.PostJsonAsync($"/api/leads/{lead.Id()}/junk", new { reason = " " })).ProblemAsync(HttpStatusCode.BadRequest);
         var junk = await (await asMember.PostJsonAsync($"/api/leads/{lead.Id()}/junk", new { reason = "Spam" })).OkJsonAsync();

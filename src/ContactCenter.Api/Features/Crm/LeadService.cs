@@ -131,8 +131,13 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
                        assignee_id = case when @setAssignee then @assigneeId else assignee_id end, updated_at = @now
                 where id = @id
                 """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = w.Now.UtcDateTime }, w.Tx, cancellationToken: ct));
-            await Timeline.AddAsync(w, id, null, "updated",
-                new { changes = new { title = title?.Trim(), status = newStatus, assigneeId = setAssignee ? assigneeId : lead.AssigneeId, fields = patch.Fields.Value?.DeepClone() } }, ct);
+            // What the request set (as a deal's entry lists it), and the status when it moved (an assignment takes a new lead in work).
+            var changes = new Dictionary<string, object?>();
+            if (patch.Title.IsSet) { changes["title"] = title?.Trim(); }
+            if (patch.Status.IsSet || newStatus != lead.Status) { changes["status"] = newStatus; }
+            if (setAssignee) { changes["assigneeId"] = assigneeId; }
+            if (patch.Fields.IsPresent) { changes["fields"] = patch.Fields.Value?.DeepClone(); }
+            await Timeline.AddAsync(w, id, null, "updated", new { changes }, ct);
             await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct);
             w.Changes.Leads.Add(id);
             return CrmResult<long>.Ok(id);
