@@ -30,6 +30,7 @@ public static class PlatformExtensions
             {
                 c.ProblemDetails.Type = "https://tools.ietf.org/html/rfc6585#section-4";
             }
+            ProblemTexts.For(c.HttpContext.Request)?.Apply(c.ProblemDetails);
         });
         services.AddTrustedProxies(builder.Configuration);
         services.AddExceptionHandler<ErrorHandling>();

@@ -1,10 +1,10 @@
 // The typed client of the API's OpenAPI document: docs/openapi.json (the served /openapi/v1.json, kept up to date by
 // OpenApiDocumentTests) -> src/api/schema.d.ts (openapi-typescript, `npm run api`, run by `npm run build`). Paths,
 // parameters, bodies and answers are checked by tsc against the server's own description.
-// The session works as in lib/api: the bearer token on every call, a 401 ends the session, and an error answer
+// The session works as in lib/api: the bearer token and the app's language on every call, a 401 ends the session, and an error answer
 // throws ApiError with the problem details' `detail`, so callers handle failures the same way for both.
 import createClient, { type Middleware } from 'openapi-fetch';
-import { ApiError, getToken, problemError, sessionEnded } from '../lib/api';
+import { ApiError, getApiLanguage, getToken, problemError, sessionEnded } from '../lib/api';
 import type { components, paths } from './schema';
 
 /** The API's schemas by name, e.g. `Schemas['LabelDto']`. */
@@ -15,6 +15,7 @@ const session: Middleware = {
     const token = getToken();
     if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
     request.headers.set('Accept', 'application/json');
+    request.headers.set('Accept-Language', getApiLanguage());
     return request;
   },
   async onResponse({ response }) {

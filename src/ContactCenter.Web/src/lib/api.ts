@@ -17,12 +17,17 @@ export function setAuth(token: string | null, unauthorized: (() => void) | null)
 }
 export const getToken = () => currentToken;
 
+let language = 'en';
+/** The app's language, sent as `Accept-Language`: the server's problem texts come back in it. */
+export const setApiLanguage = (l: string) => { language = l; };
+export const getApiLanguage = () => language;
+
 /** `body` is sent as JSON, `form` as multipart/form-data (the browser sets its boundary). */
 /** `keepSession`: a 401 is the caller's to handle (it does not end the session by itself). */
 export interface RequestOptions { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal; anonymous?: boolean; keepSession?: boolean }
 
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language };
   if (!options.anonymous && currentToken) headers.Authorization = `Bearer ${currentToken}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const hasBody = options.body !== undefined || options.form !== undefined;

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ContactCenter.Api.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ContactCenter.UnitTests;
+
+/// <summary>
+/// The Russian table of problem texts (<see cref="ProblemTexts"/>) covers the sentences the code raises: every string
+/// literal passed to a problem or result factory (`Invalid(...)`, `NotFound(...)`, `Problem(...)`, `Failed(...)`...) in
+/// src/ and connectors/, with each interpolation read as the table's `{}`. A new sentence without its translation fails here.
+/// </summary>
+public sealed partial class ProblemTextsTests
+{
+    private static readonly string Root = FindRoot();
+
+    [Fact]
+    public void Every_sentence_the_code_raises_has_its_russian()
+    {
+        var sentences = RaisedSentences();
+        Assert.True(sentences.Count > 250, $"Only {sentences.Count} sentences were found: the scan reads nothing (were the factories renamed?)");
+
+        var missing = sentences.Where(s => !ProblemTexts.Russian.Covers(s.Key)).Select(s => $"{s.Value}: {s.Key}").ToList();
+
+        Assert.True(missing.Count == 0, "Not in Infrastructure/problem-texts-ru.json:\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public void Each_translation_carries_every_value_its_english_inserts()
+    {
+        using var stream = typeof(ProblemTexts).Assembly.GetManifestResourceStream("problem-texts-ru.json")!;
+        var table = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)!;
+
+        foreach (var (english, russian) in table)
+        {
+            var tokens = Placeholder().Matches(english).Select((m, i) => m.Value == "{}" ? $"{{{i}}}" : m.Value).ToList();
+            Assert.True(russian.Trim().Length > 0, english);
+            Assert.All(tokens, t => Assert.True(CountOf(russian, t) == 1, $"'{english}' -> '{russian}': {t} must appear once"));
+            Assert.True(Placeholder().Matches(russian).Count == tokens.Count, $"'{english}' -> '{russian}': other placeholders");
+        }
+    }
+
+    [Fact]
+    public void A_template_puts_the_values_where_the_russian_has_them()
+    {
+        var russian = ProblemTexts.Russian.Translate("The request body has a value of the wrong type at $.ids[2].");
+
+        Assert.Contains("$.ids[2]", russian, StringComparison.Ordinal);
+        Assert.DoesNotContain("{0}", russian, StringComparison.Ordinal);
+        Assert.NotEqual("The request body has a value of the wrong type at $.ids[2].", russian);
+        Assert.Equal("No sentence of this API says this.", ProblemTexts.Russian.Translate("No sentence of this API says this."));
+    }
+
+    [Fact]
+    public void A_problem_is_translated_in_title_detail_and_field_errors()
+    {
+        var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["title"] = ["A title of at most 500 characters is required."] })
+        {
+            Title = "One or more validation errors occurred.",
+            Detail = "There is no such deal.",
+        };
+
+        ProblemTexts.Russian.Apply(problem);
+
+        Assert.DoesNotContain(new[] { problem.Title, problem.Detail, problem.Errors["title"][0] }, t => !Regex.IsMatch(t!, "[а-яА-Я]"));
+    }
+
+    [Theory]
+    [InlineData("ru", true)]
+    [InlineData("ru-RU,ru;q=0.9,en-US;q=0.8", true)]
+    [InlineData("en-US,en;q=0.9,ru;q=0.8", false)]
+    [InlineData("de-DE, ru;q=0.5", true)]
+    [InlineData("fr", false)]
+    [InlineData("", false)]
+    public void Russian_is_chosen_when_it_comes_before_english(string header, bool russian)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.AcceptLanguage = header;
+
+        Assert.Equal(russian, ProblemTexts.For(context.Request) is not null);
+    }
+
+    /// <summary>Sentence (with `{}` for each interpolation) -> where it is raised.</summary>
+    private static Dictionary<string, string> RaisedSentences()
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in new[] { "src", "connectors" }.SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root, d), "*.cs", SearchOption.AllDirectories))
+                     .Where(f => !Regex.IsMatch(f, @"[\\/](bin|obj|node_modules|wwwroot)[\\/]")))
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match call in Factory().Matches(text))
+            {
+                foreach (Match literal in StringLiteral().Matches(Arguments(text, call.Index + call.Length)))
+                {
+                    var sentence = literal.Groups[1].Value.StartsWith('$') ? Hole().Replace(literal.Groups[2].Value, "{}") : literal.Groups[2].Value;
+                    // As the program has it: `\"` is a quote, `\\` a backslash (a verbatim string has no escapes).
+                    sentence = literal.Groups[1].Value.Contains('@') ? sentence : sentence.Replace("\\\"", "\"").Replace("\\\\", "\\");
+                    if (sentence.Contains(' ', StringComparison.Ordinal) && char.IsAsciiLetterUpper(sentence[0]))
+                    {
+                        found.TryAdd(sentence, $"{Path.GetRelativePath(Root, file)}:{text[..call.Index].Count(c => c == '\n') + 1}");
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>The text of a call's arguments: up to its closing parenthesis, string contents skipped.</summary>
+    private static string Arguments(string text, int start)
+    {
+        var depth = 1;
+        var i = start;
+        for (; i < text.Length && depth > 0; i++)
+        {
+            switch (text[i])
+            {
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    depth--;
+                    break;
+                case '"':
+                    for (i++; i < text.Length && text[i] != '"'; i++)
+                    {
+                        if (text[i] == '\\')
+                        {
+                            i++;
+                        }
+                    }
+                    break;
+            }
+        }
+        return text[start..Math.Max(start, i - 1)];
+    }
+
+    private static int CountOf(string text, string token) => (text.Length - text.Replace(token, "", StringComparison.Ordinal).Length) / token.Length;
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("The repository root (ContactCenter.sln) was not found above the test binaries.");
+    }
+
+    [GeneratedRegex(@"\b(?:Invalid|NotFound|Problem|Failed|Conflict|ValidationProblem|Refused|Fail|BadRequest|Forbidden|ErrorOf|Failure|Unauthorized|Gone|TooLarge|Unsupported|Locked|Unprocessable)[A-Za-z]*(?:<[^>()]*>)?\(")]
+    private static partial Regex Factory();
+
+    [GeneratedRegex(@"(\$?@?)""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"\{[^{}]*(\{[^{}]*\}[^{}]*)*\}")]
+    private static partial Regex Hole();
+
+    [GeneratedRegex(@"\{\d*\}")]
+    private static partial Regex Placeholder();
+}
