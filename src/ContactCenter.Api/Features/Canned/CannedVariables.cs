@@ -24,18 +24,20 @@ public sealed partial class CannedVariables(NpgsqlDataSource db)
     public async Task<IReadOnlyDictionary<string, string>> ValuesAsync(CurrentUser me, long conversationId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var facts = await connection.QuerySingleAsync<Facts>(new CommandDefinition("""
+        // The deal and lead only where the caller may see them (CrmAccess): a colleague's note mentioning the caller makes
+        // them a participant of the conversation, not a viewer of its deal.
+        var facts = await connection.QuerySingleAsync<Facts>(new CommandDefinition($"""
             select ct.name as contact_name, ct.email as contact_email, ct.phone as contact_phone,
                    (select u.name from users u where u.id = @me) as agent_name, c.id as conversation_id,
                    d.title as deal_title, d.amount as deal_amount, d.currency as deal_currency, s.name as deal_stage,
                    l.title as lead_title, l.status as lead_status
             from conversations c
             join contacts ct on ct.id = c.contact_id
-            left join deals d on d.id = c.deal_id and d.closed_at is null
+            left join deals d on d.id = c.deal_id and d.closed_at is null and {Crm.CrmAccess.DealVisible}
             left join stages s on s.id = d.stage_id
-            left join leads l on l.id = c.lead_id and l.status in ('new', 'in_work')
+            left join leads l on l.id = c.lead_id and l.status in ('new', 'in_work') and {Crm.CrmAccess.LeadVisible}
             where c.id = @conversationId
-            """, new { me = me.Id, conversationId }, cancellationToken: ct));
+            """, new { me = me.Id, staff = me.IsStaff, conversationId }, cancellationToken: ct));
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["contact.name"] = facts.ContactName ?? "",

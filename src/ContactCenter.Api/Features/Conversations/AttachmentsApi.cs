@@ -15,7 +15,7 @@ namespace ContactCenter.Api.Features.Conversations;
 /// </summary>
 public static class AttachmentsApi
 {
-    private sealed record Row(long ConversationId, string FileName, string ContentType, string? StoragePath);
+    private sealed record Row(long ConversationId, string FileName, string ContentType, string? StoragePath, bool Sent, long? UploadedBy);
 
     public static IEndpointRouteBuilder MapAttachmentsApi(this IEndpointRouteBuilder app)
     {
@@ -57,12 +57,15 @@ public static class AttachmentsApi
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
-                select coalesce(m.conversation_id, a.upload_conversation_id) as conversation_id, a.file_name, a.content_type, a.storage_path
+                select coalesce(m.conversation_id, a.upload_conversation_id) as conversation_id, a.file_name, a.content_type, a.storage_path,
+                       m.id is not null as sent, a.uploaded_by
                 from attachments a left join messages m on m.id = a.message_id
                 where a.id = @id and (m.id is not null or a.upload_conversation_id is not null)
                 """, new { id }, cancellationToken: ct));
         }
-        if (row is null || !await queries.CanSeeAsync(CurrentUser.From(principal), row.ConversationId, ct))
+        var me = CurrentUser.From(principal);
+        // An upload no reply has taken yet (a draft, or a canned response's file copied for a reply) is its uploader's alone.
+        if (row is null || (!row.Sent && row.UploadedBy != me.Id) || !await queries.CanSeeAsync(me, row.ConversationId, ct))
         {
             return Problems.NotFound("There is no such attachment.");
         }

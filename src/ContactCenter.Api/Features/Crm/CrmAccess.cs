@@ -1,3 +1,6 @@
+using ContactCenter.Api.Auth;
+using ContactCenter.Api.Features.Shared;
+
 namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>
@@ -59,7 +62,8 @@ public static class CrmAccess
         """;
 
     /// <summary>
-    /// Which message and call entries of a timeline (alias `t`, type `message` or `call`, data.conversationId) a manager sees: those of a
+    /// Which entries of a timeline that carry what was said in a conversation (alias `t`: types `message`, `call`, `csat` (the
+    /// customer's rating and comment) and `participants` (a mention in a note), each with data.conversationId) a manager sees: those of a
     /// conversation they may open in the inbox, and — like Bitrix24, where the person responsible for a deal reads the
     /// deal's whole correspondence — those of an UNASSIGNED conversation of a lead or deal assigned to them, even in a
     /// channel they are not a member of (nobody else works that conversation; it is their customer). A conversation
@@ -68,10 +72,24 @@ public static class CrmAccess
     /// for the lead's or deal's assignee.
     /// </summary>
     public const string TimelineEntryVisible = $"""
-        (@staff or t.type not in ('message', 'call') or t.data ->> 'conversationId' is null or exists (
+        (@staff or t.type not in ('message', 'call', 'csat', 'participants') or t.data ->> 'conversationId' is null or exists (
             select 1 from conversations vc where vc.id = (t.data ->> 'conversationId')::bigint
               and ({ConversationSeen} or (vc.assignee_id is null and @subjectAssignee = @me))))
         """;
+
+    /// <summary>
+    /// A lead or deal a colleague owns is theirs to change. A manager may see it (through an unassigned conversation of a
+    /// channel they share) and read it, comment on it and plan activities on it, but its fields, stage, owner and end
+    /// (close, reopen, convert, junk) change only by its owner or staff: as a conversation someone has taken ("Someone
+    /// else has taken this conversation"), else a manager could take a colleague's customer, and with it the timeline of
+    /// its other conversations. Null when the caller may change it.
+    /// </summary>
+    public static CrmResult<object>? CheckOwner(CurrentUser me, long? assigneeId, string subject) =>
+        me.IsStaff || assigneeId is null || assigneeId == me.Id
+            ? null
+            : CrmResult<object>.Conflict(subject == "lead"
+                ? "A colleague owns this lead: only they or a supervisor can change it."
+                : "A colleague owns this deal: only they or a supervisor can change it.");
 
     /// <summary>
     /// The users who see a deal (@dealId): staff, its assignee, the assignees of its conversations and the members of the

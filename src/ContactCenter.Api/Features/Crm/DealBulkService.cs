@@ -73,6 +73,11 @@ public sealed class DealBulkService(CrmWriter crm)
                 var missing = ids.Except(deals.Select(d => d.Id)).Order().First();
                 return CrmResult<BulkResult>.NotFound($"There is no such deal: {missing}. Nothing was changed.");
             }
+            // All or nothing, as a hidden deal: one a colleague owns refuses the whole change.
+            if (deals.Select(d => CrmAccess.CheckOwner(me, d.AssigneeId, "deal")).FirstOrDefault(r => r is not null) is { } owned)
+            {
+                return owned.As<BulkResult>();
+            }
             var failed = body.AssigneeId.IsSet ? await AssignAsync(w, me, deals, assigneeId, ct)
                 : stageId is not null ? await MoveAsync(w, deals, stageId.Value, ct)
                 : await CloseAsync(w, deals, outcome!, lossReasonId, ct);

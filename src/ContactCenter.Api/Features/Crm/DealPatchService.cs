@@ -39,6 +39,10 @@ public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
             {
                 return CrmResult<long>.NotFound("There is no such deal.");
             }
+            if (CrmAccess.CheckOwner(me, deal.AssigneeId, "deal") is { } owned)
+            {
+                return owned.As<long>();
+            }
             if (await Contacts.DealCompany.ApplyAsync(w.Connection, w.Tx, me, id, patch.CompanyId, w.Now, w.Changes, ct) is { } badCompany)
             {
                 return badCompany.As<long>();

@@ -115,6 +115,10 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
             {
                 return CrmResult<long>.NotFound("There is no such deal.");
             }
+            if (CrmAccess.CheckOwner(me, deal.AssigneeId, "deal") is { } owned)
+            {
+                return owned.As<long>();
+            }
             var lifecycle = DealLifecycle.Of(deal);
             if (lifecycle.CheckClose() is { } closed)
             {
@@ -167,6 +171,10 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
             if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } deal)
             {
                 return CrmResult<long>.NotFound("There is no such deal.");
+            }
+            if (CrmAccess.CheckOwner(me, deal.AssigneeId, "deal") is { } owned)
+            {
+                return owned.As<long>();
             }
             var lifecycle = DealLifecycle.Of(deal);
             if (lifecycle.CheckReopen() is { } open)

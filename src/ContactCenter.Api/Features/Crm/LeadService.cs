@@ -101,6 +101,10 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
             {
                 return CrmResult<long>.NotFound("There is no such lead.");
             }
+            if (CrmAccess.CheckOwner(me, lead.AssigneeId, "lead") is { } owned)
+            {
+                return owned.As<long>();
+            }
             var lifecycle = LeadLifecycle.Of(lead);
             if (lifecycle.CheckEdit() is { } ended)
             {
@@ -156,6 +160,10 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
             {
                 return CrmResult<ConvertResult>.NotFound("There is no such lead.");
             }
+            if (CrmAccess.CheckOwner(me, lead.AssigneeId, "lead") is { } owned)
+            {
+                return owned.As<ConvertResult>();
+            }
             if (LeadLifecycle.Of(lead).CheckEnd() is { } ended)
             {
                 return ended.As<ConvertResult>();
@@ -191,6 +199,10 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
             if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } lead)
             {
                 return CrmResult<long>.NotFound("There is no such lead.");
+            }
+            if (CrmAccess.CheckOwner(me, lead.AssigneeId, "lead") is { } owned)
+            {
+                return owned.As<long>();
             }
             if (LeadLifecycle.Of(lead).CheckEnd() is { } ended)
             {

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+
+namespace ContactCenter.FunctionalTests;
+
+/// <summary>
+/// An outside review's findings (session 22): what a manager could change or read of a colleague's through the records
+/// they may see — a lead or deal visible through an unassigned conversation of a shared channel, a colleague's unsent
+/// upload, and the entries of a hidden conversation on a timeline.
+/// </summary>
+public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_lead_or_deal_a_colleague_owns_is_read_but_not_changed_by_another_manager()
+    {
+        var shared = await fixture.CreateApiChannelAsync(name: "Shared");
+        var m1 = await fixture.CreateUserAsync("own1", "manager", shared.Id);
+        var m2 = await fixture.CreateUserAsync("own2", "manager", shared.Id);
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        var conversation = (await fixture.IngestAsync(shared, "own-1", "own-cust", "I want to buy", "Ned")).Id("conversationId");
+        var leadId = (await (await admin.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync())["leadId"]!.GetValue<long>();
+        await (await admin.PatchJsonAsync($"/api/leads/{leadId}", new { assigneeId = m1.Id })).OkJsonAsync();
+        var before = await LeadAsync(admin, leadId);
+
+        // manager2 still sees it (the conversation waits unassigned in the shared channel), and may not take or end it.
+        await (await http2.GetAsync($"/api/leads/{leadId}")).OkJsonAsync();
+        var refusal = await (await http2.PatchJsonAsync($"/api/leads/{leadId}", new { assigneeId = m2.Id })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("A colleague owns this lead: only they or a supervisor can change it.", refusal);
+        await (await http2.PatchJsonAsync($"/api/leads/{leadId}", new { title = "Mine now" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await http2.PostJsonAsync($"/api/leads/{leadId}/junk", new { reason = "Spam" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await http2.PostJsonAsync($"/api/leads/{leadId}/convert", new { })).ProblemAsync(HttpStatusCode.Conflict);
+        var bulk = await (await http2.PostJsonAsync("/api/leads/bulk", new { ids = new[] { leadId }, action = "assign", assigneeId = m2.Id })).OkJsonAsync();
+        Assert.Equal(0, bulk["changed"]!.GetValue<int>());
+        Assert.Equal("refused", bulk["items"]![0]!["outcome"]!.GetValue<string>());
+        Assert.Equal(before, await LeadAsync(admin, leadId));
+        // A comment is not a change of the lead: it stays open to whoever sees it.
+        await (await http2.PostJsonAsync($"/api/leads/{leadId}/comments", new { text = "I know this customer" })).OkJsonAsync(HttpStatusCode.Created);
+
+        // Its owner converts it; the deal is manager1's, and the same holds for it.
+        var dealId = (await (await http1.PostJsonAsync($"/api/leads/{leadId}/convert", new { })).OkJsonAsync())["dealId"]!.GetValue<long>();
+        Assert.Equal(dealId, (await (await admin.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync())["dealId"]!.GetValue<long>());
+        await (await http2.GetAsync($"/api/deals/{dealId}")).OkJsonAsync();
+        var deal = await DealAsync(admin, dealId);
+        var lost = await LossReasonAsync(admin);
+        await (await http2.PatchJsonAsync($"/api/deals/{dealId}", new { amount = 1 })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await http2.PostJsonAsync($"/api/deals/{dealId}/close", new { outcome = "lost", lossReasonId = lost })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await http2.PostJsonAsync("/api/deals/bulk", new { ids = new[] { dealId }, assigneeId = m2.Id })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(deal, await DealAsync(admin, dealId));
+
+        // The owner and staff still change it.
+        await (await http1.PatchJsonAsync($"/api/deals/{dealId}", new { amount = 500 })).OkJsonAsync();
+        await (await admin.PostJsonAsync($"/api/deals/{dealId}/close", new { outcome = "won" })).OkJsonAsync();
+    }
+
+    [Fact]
+    public async Task An_upload_no_reply_has_taken_is_its_uploaders_alone()
+    {
+        var shared = await fixture.CreateApiChannelAsync(name: "Drafts");
+        var m1 = await fixture.CreateUserAsync("up1", "manager", shared.Id);
+        var m2 = await fixture.CreateUserAsync("up2", "manager", shared.Id);
+        var conversation = (await fixture.IngestAsync(shared, "up-1", "up-cust", "Send me the contract")).Id("conversationId");
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent("draft contract - unsent"u8.ToArray()), "file", "draft.txt" } };
+        var upload = await (await http1.PostAsync($"/api/conversations/{conversation}/attachments", form)).OkJsonAsync(HttpStatusCode.Created);
+
+        // manager2 sees the conversation, not the draft; neither does an admin.
+        await (await http2.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync();
+        await (await http2.GetAsync(upload["url"]!.GetValue<string>())).ProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.GetAsync(upload["url"]!.GetValue<string>())).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("draft contract - unsent", await (await http1.GetAsync(upload["url"]!.GetValue<string>())).Content.ReadAsStringAsync());
+
+        // Once a reply takes it, it is the conversation's: the admin reads it.
+        await (await http1.PostJsonAsync($"/api/conversations/{conversation}/messages", new { text = "Here it is", attachmentIds = new[] { upload.Id() } }))
+            .OkJsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(upload["url"]!.GetValue<string>())).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hidden_conversations_rating_and_mentions_stay_off_the_lead_and_contact_timelines()
+    {
+        var secret = "colleague-csat-" + Guid.NewGuid().ToString("N");
+        var created = await fixture.CreateChannelAsync("api", "Rated", new JsonObject
+        {
+            ["secret"] = secret, ["csat"] = new JsonObject { ["enabled"] = true, ["question"] = "How did we do?" },
+        });
+        var channel = new AppFixture.ApiChannel(created.Id(), secret);
+        var m1 = await fixture.CreateUserAsync("rate1", "manager", channel.Id);
+        var m2 = await fixture.CreateUserAsync("rate2", "manager", channel.Id);
+        var m3 = await fixture.CreateUserAsync("rate3", "manager");
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        var conversation = (await fixture.IngestAsync(channel, "rate-1", "rate-cust", "Where is my discount?", "Rita")).Id("conversationId");
+        var details = await (await admin.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync();
+        var leadId = details["leadId"]!.GetValue<long>();
+        var contactId = details["contact"]!.Id();
+        // The lead is manager2's; the conversation manager1's (taking a conversation leaves an owned lead its owner).
+        await (await admin.PatchJsonAsync($"/api/leads/{leadId}", new { assigneeId = m2.Id })).OkJsonAsync();
+        (await http1.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = m1.Id })).EnsureSuccessStatusCode();
+        await (await http1.PostJsonAsync($"/api/conversations/{conversation}/messages",
+            new { text = "@rate3 promised PELICAN-50", @private = true, mentionUserIds = new[] { m3.Id } })).OkJsonAsync(HttpStatusCode.Accepted);
+        (await http1.PostAsJsonAsync($"/api/conversations/{conversation}/status", new { status = "resolved" })).EnsureSuccessStatusCode();
+        string link;
+        await using (var db = fixture.Db())
+        {
+            link = await db.ExecuteScalarAsync<string>("""
+                select m.text from messages m where m.conversation_id = @conversation and m.metadata->>'automated' = 'csat'
+                """, new { conversation }) ?? "";
+        }
+        var path = new Uri(link[link.IndexOf("http", StringComparison.Ordinal)..].Trim()).AbsolutePath;
+        using var customer = fixture.App.Http();
+        var answer = await customer.PostAsJsonAsync(path, new { rating = 2, comment = "PELICAN-50 did not work" });
+        Assert.True(answer.IsSuccessStatusCode, $"{(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+
+        // The admin's timeline has both entries: the check below can see them when they are there.
+        var all = await TimelineAsync(admin, $"/api/leads/{leadId}/timeline");
+        Assert.Contains("csat", all.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Contains("participants", all.Select(e => e["type"]!.GetValue<string>()));
+        foreach (var url in new[] { $"/api/leads/{leadId}/timeline", $"/api/contacts/{contactId}/timeline" })
+        {
+            var seen = await TimelineAsync(http2, url);
+            Assert.NotEmpty(seen);
+            Assert.DoesNotContain(seen, e => e["data"]?["conversationId"]?.GetValue<long>() == conversation
+                && e["type"]!.GetValue<string>() is "csat" or "participants" or "message");
+            Assert.DoesNotContain("PELICAN", string.Join("", seen.Select(e => e.ToJsonString())), StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<List<JsonNode>> TimelineAsync(HttpClient http, string url) =>
+        (await (await http.GetAsync(url + "?limit=100")).OkJsonAsync())["items"]!.AsArray().Select(e => e!).ToList();
+
+    private static async Task<string> LeadAsync(HttpClient http, long id) => (await (await http.GetAsync($"/api/leads/{id}")).OkJsonAsync()).ToJsonString();
+
+    private static async Task<string> DealAsync(HttpClient http, long id) => (await (await http.GetAsync($"/api/deals/{id}")).OkJsonAsync()).ToJsonString();
+
+    private static async Task<long> LossReasonAsync(HttpClient http) =>
+        (await (await http.GetAsync("/api/loss-reasons")).OkJsonOrArrayAsync()).AsArray()[0]!.Id();
+}
