@@ -137,6 +137,52 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
         }
     }
 
+    [Fact]
+    public async Task A_colleague_mentioned_into_a_conversation_reads_it_and_adds_notes_but_does_not_work_it()
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Mentions");
+        var m1 = await fixture.CreateUserAsync("men1", "manager", channel.Id);
+        var m2 = await fixture.CreateUserAsync("men2", "manager");
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        var conversation = (await fixture.IngestAsync(channel, "men-1", "men-cust", "Can I get a discount?", "Bob")).Id("conversationId");
+        (await http1.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = m1.Id })).EnsureSuccessStatusCode();
+        var leadId = (await (await http1.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync())["leadId"]!.GetValue<long>();
+        var dealId = (await (await http1.PostJsonAsync($"/api/leads/{leadId}/convert", new { title = "Bob walrus deal", amount = 77777 })).OkJsonAsync())["dealId"]!.GetValue<long>();
+        await (await http1.PostJsonAsync($"/api/conversations/{conversation}/messages",
+            new { text = "what do you think?", @private = true, mentionUserIds = new[] { m2.Id } })).OkJsonAsync(HttpStatusCode.Accepted);
+        var before = await (await http1.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync();
+        Assert.False(before["participant"]!.GetValue<bool>());
+
+        // manager2 reads it, marks it read and answers in a note...
+        var seen = await (await http2.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync();
+        Assert.True(seen["participant"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.NoContent, (await http2.PostAsJsonAsync($"/api/conversations/{conversation}/read", new { })).StatusCode);
+        await (await http2.PostJsonAsync($"/api/conversations/{conversation}/messages", new { text = "give 5 %", @private = true }))
+            .OkJsonAsync(HttpStatusCode.Accepted);
+        // ...but neither answers the customer nor takes, snoozes or resolves it.
+        var refusal = await (await http2.PostJsonAsync($"/api/conversations/{conversation}/messages", new { text = "Hi Bob, 50 % off!" }))
+            .ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.StartsWith("You were mentioned in this conversation", refusal, StringComparison.Ordinal);
+        await (await http2.PostJsonAsync($"/api/conversations/{conversation}/assign", new { userId = m2.Id })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await http2.PostJsonAsync($"/api/conversations/{conversation}/status", new { status = "resolved" })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await http2.PostJsonAsync($"/api/conversations/{conversation}/snooze", new { preset = "nextMorning" })).ProblemAsync(HttpStatusCode.Forbidden);
+        var after = await (await http1.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync();
+        Assert.Equal(m1.Id, after["assignee"]!.Id());
+        Assert.Equal("open", after["status"]!.GetValue<string>());
+        var texts = (await (await http1.GetAsync($"/api/conversations/{conversation}/messages")).OkJsonAsync())["items"]!.ToJsonString();
+        Assert.Contains("give 5 %", texts, StringComparison.Ordinal);
+        Assert.DoesNotContain("50 % off", texts, StringComparison.Ordinal);
+
+        // The deal is manager1's: manager2 does not see it, nor its figures through a canned response's variables.
+        await (await http2.GetAsync($"/api/deals/{dealId}")).ProblemAsync(HttpStatusCode.NotFound);
+        var canned = (await (await http2.PostJsonAsync("/api/canned-responses",
+            new { shortcut = "peek" + Guid.NewGuid().ToString("N")[..6], text = "Deal [{{deal.title}}] [{{deal.amount}}] for {{contact.name}}" }))
+            .OkJsonAsync(HttpStatusCode.Created)).Id();
+        var rendered = await (await http2.PostJsonAsync($"/api/canned-responses/{canned}/render", new { conversationId = conversation })).OkJsonAsync();
+        Assert.Equal("Deal [] [] for Bob", rendered["text"]!.GetValue<string>());
+    }
+
     private static async Task<List<JsonNode>> TimelineAsync(HttpClient http, string url) =>
         (await (await http.GetAsync(url + "?limit=100")).OkJsonAsync())["items"]!.AsArray().Select(e => e!).ToList();
 

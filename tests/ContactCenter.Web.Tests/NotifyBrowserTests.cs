@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -35,6 +36,11 @@ public sealed class NotifyBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var anna = await Fx.CreateUserAsync("anna" + Suffix, "manager", channel.Id);
         var boris = await Fx.CreateUserAsync("boris" + Suffix, "manager"); // not a member: cannot see the conversation yet
         var id = (await Fx.IngestAsync(channel, "m-" + Suffix, "cust-" + Suffix, "Where is my invoice?", "Vera"))["conversationId"]!.ToString();
+        // Anna's conversation: Boris sees it only once she mentions him.
+        using (var asAnna = Fx.App.Http(anna.Token))
+        {
+            (await asAnna.PostAsJsonAsync($"/api/conversations/{id}/assign", new { userId = anna.Id })).EnsureSuccessStatusCode();
+        }
         await Page.Context.GrantPermissionsAsync(["notifications"], new() { Origin = Fx.BaseUrl });
         await Page.Context.AddInitScriptAsync(RecordNotifications);
         await Fx.OpenSignedInAsync(Page, boris.Email);
@@ -71,6 +77,26 @@ public sealed class NotifyBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page).ToHaveURLAsync(new Regex($"/inbox/{id}$"));
         await Expect(Page.GetByTestId("notification-count")).ToHaveCountAsync(0);
         await Expect(Page.Locator(".thread")).ToContainTextAsync("Where is my invoice?"); // the mention made Boris a participant
+
+        // A participant reads and answers in a note; answering the customer, assigning and resolving are the channel's.
+        using (var asBoris = Fx.App.Http(boris.Token))
+        {
+            var seen = System.Text.Json.Nodes.JsonNode.Parse(await asBoris.GetStringAsync($"/api/conversations/{id}"))!;
+            Assert.True(seen["participant"]!.GetValue<bool>(), seen.ToJsonString());
+        }
+        await Expect(Page.GetByTestId("participant-notice")).ToBeVisibleAsync();
+        await Expect(Page.Locator(".thread-head select")).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".thread-head").GetByRole(AriaRole.Button, new() { Name = "Resolve" })).ToHaveCountAsync(0);
+        var noteMode = Page.GetByRole(AriaRole.Checkbox, new() { Name = "Private note" });
+        await Expect(noteMode).ToBeCheckedAsync();
+        await Expect(noteMode).ToBeDisabledAsync();
+        var answer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Private note" });
+        await answer.FillAsync("the invoice went out on Monday");
+        await answer.PressAsync("Enter");
+        await Expect(answer).ToHaveValueAsync("");
+        await Expect(Page.Locator(".messages")).ToContainTextAsync("the invoice went out on Monday");
+        await Expect(Page.Locator(".thread .error")).ToHaveCountAsync(0);
+        await Screenshot("participant-thread");
     }
 
     [Fact]

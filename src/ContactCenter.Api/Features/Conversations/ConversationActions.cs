@@ -44,9 +44,12 @@ public sealed class ConversationActions(
 
     public async Task<(ChangeError Error, string? Detail)> AssignAsync(CurrentUser me, long conversationId, long? userId, CancellationToken ct)
     {
-        if (!await queries.CanSeeAsync(me, conversationId, ct))
+        switch (await queries.AccessAsync(me, conversationId, ct))
         {
-            return (ChangeError.NotFound, "There is no such conversation.");
+            case ConversationQueries.Access.None:
+                return (ChangeError.NotFound, "There is no such conversation.");
+            case ConversationQueries.Access.Participant:
+                return (ChangeError.Forbidden, ConversationQueries.ParticipantOnly);
         }
         await using var connection = await db.OpenConnectionAsync(ct);
         if (userId is not null)
@@ -102,9 +105,12 @@ public sealed class ConversationActions(
         {
             return (ChangeError.Invalid, badStatus);
         }
-        if (!await queries.CanSeeAsync(me, conversationId, ct))
+        switch (await queries.AccessAsync(me, conversationId, ct))
         {
-            return (ChangeError.NotFound, "There is no such conversation.");
+            case ConversationQueries.Access.None:
+                return (ChangeError.NotFound, "There is no such conversation.");
+            case ConversationQueries.Access.Participant:
+                return (ChangeError.Forbidden, ConversationQueries.ParticipantOnly);
         }
         const string sql = """
             update conversations set status = @status, updated_at = @now,
@@ -160,9 +166,14 @@ public sealed class ConversationActions(
         await using var connection = await db.OpenConnectionAsync(ct);
         var conversationId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "select conversation_id from messages where id = @messageId", new { messageId }, cancellationToken: ct));
-        if (conversationId is null || !await queries.CanSeeAsync(me, conversationId.Value, ct))
+        var access = conversationId is null ? ConversationQueries.Access.None : await queries.AccessAsync(me, conversationId.Value, ct);
+        if (access == ConversationQueries.Access.None)
         {
             return (ChangeError.NotFound, "There is no such message.");
+        }
+        if (access == ConversationQueries.Access.Participant)
+        {
+            return (ChangeError.Forbidden, ConversationQueries.ParticipantOnly);
         }
         const string sql = """
             with m as (

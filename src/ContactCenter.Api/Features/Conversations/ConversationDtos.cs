@@ -2,7 +2,11 @@ using ContactCenter.Api.Features.Labels;
 
 namespace ContactCenter.Api.Features.Conversations;
 
-public sealed record LastMessage(long Id, string Direction, string Preview, DateTimeOffset CreatedAt);
+public sealed record LastMessage(long Id, string Direction, string Preview, DateTimeOffset CreatedAt)
+{
+    /// <summary>The colleague who wrote it (a reply or a note); null for the customer's messages and the system's.</summary>
+    public UserRef? Sender { get; init; }
+}
 
 public sealed record ConversationSummary(
     long Id, ChannelRef Channel, ContactRef Contact, string Status, UserRef? Assignee, long UnreadCount,
@@ -39,6 +43,12 @@ public sealed record ConversationDetails(
 
     /// <summary>As <see cref="ConversationSummary.Revision"/>.</summary>
     public long Revision { get; init; }
+
+    /// <summary>
+    /// The caller sees the conversation only because a colleague mentioned them in it: they read it and answer in private
+    /// notes; replying to the customer, assigning, snoozing and the status are for whoever works it (403 otherwise).
+    /// </summary>
+    public bool Participant { get; init; }
 
     /// <summary>When a `snoozed` conversation opens again by itself (null unless snoozed).</summary>
     public DateTimeOffset? SnoozedUntil { get; init; }

@@ -27,6 +27,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         u.id as assignee_id, u.name as assignee_name,
         {unread} as unread_count,
         lm.id as last_id, lm.direction as last_direction, left(coalesce(lm.text, ''), 140) as last_preview, lm.created_at as last_created_at,
+        lm.sender_user_id as last_sender_id, lsu.name as last_sender_name,
         """ + Labels.LabelList.Column("conversation_labels", "conversation_id", "c.id") + " as labels";
 
     /// <summary>A summary as @me sees it: their unread count from their read position (<see cref="SummaryJoins"/>).</summary>
@@ -38,6 +39,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         join contacts ct on ct.id = c.contact_id
         left join users u on u.id = c.assignee_id
         left join messages lm on lm.id = c.last_message_id
+        left join users lsu on lsu.id = lm.sender_user_id
         """;
 
     private const string SummaryJoins = SharedJoins + """
@@ -70,12 +72,17 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         public string? LastDirection { get; init; }
         public string? LastPreview { get; init; }
         public DateTimeOffset? LastCreatedAt { get; init; }
+        public long? LastSenderId { get; init; }
+        public string? LastSenderName { get; init; }
         public string? Labels { get; init; }
 
         public ConversationSummary ToSummary() => new(
             Id, new ChannelRef(ChannelId, ChannelKind, ChannelName), new ContactRef(ContactId, ContactName), Status,
             AssigneeId is null ? null : new UserRef(AssigneeId.Value, AssigneeName ?? ""), UnreadCount,
-            LastId is null ? null : new LastMessage(LastId.Value, LastDirection!, LastPreview ?? "", LastCreatedAt!.Value),
+            LastId is null ? null : new LastMessage(LastId.Value, LastDirection!, LastPreview ?? "", LastCreatedAt!.Value)
+            {
+                Sender = LastSenderId is { } sender ? new UserRef(sender, LastSenderName ?? "") : null,
+            },
             WaitingSince, LeadId, DealId, CreatedAt, UpdatedAt)
         { SnoozedUntil = SnoozedUntil, Labels = Features.Labels.LabelList.Parse(Labels), Revision = Revision };
     }
@@ -157,6 +164,7 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
             from conversations cv join contacts x on x.id = cv.contact_id join contacts ct on ct.id = x.possible_duplicate_of
             where cv.id = @id and {Crm.CrmAccess.ContactVisible};
             select {Labels.LabelList.Column("contact_labels", "contact_id", "c.contact_id")} from conversations c where c.id = @id;
+            select not {Works} from conversations c where c.id = @id;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
@@ -169,11 +177,36 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
         var identities = (await grid.ReadAsync<ContactIdentityDto>()).ToList();
         var duplicate = await grid.ReadSingleOrDefaultAsync<PossibleDuplicate>();
         var contactLabels = Labels.LabelList.Parse(await grid.ReadSingleAsync<string>());
+        var participant = await grid.ReadSingleAsync<bool>();
         var s = row.ToSummary();
         return new ConversationDetails(s.Id, s.Channel, new ContactDetails(contact.Id, contact.Name, contact.Email, contact.Phone, identities) { Labels = contactLabels },
             s.Status, s.Assignee, s.UnreadCount, s.LastMessage, s.WaitingSince, s.LeadId, s.DealId, s.CreatedAt, s.UpdatedAt)
-        { PossibleDuplicate = duplicate, SnoozedUntil = s.SnoozedUntil, Labels = s.Labels, Revision = s.Revision };
+        { PossibleDuplicate = duplicate, SnoozedUntil = s.SnoozedUntil, Labels = s.Labels, Revision = s.Revision, Participant = participant };
     }
+
+    /// <summary>
+    /// Who works a conversation: <see cref="Visible"/> without the participants. A colleague @mentioned into a conversation
+    /// reads it and answers in a private note; replying to the customer, assigning, snoozing, changing its status and
+    /// sending a failed message again are for its assignee, the channel's members while it waits, and staff.
+    /// </summary>
+    public const string Works = """
+        (@staff or c.assignee_id = @me or (c.assignee_id is null and exists (select 1 from channel_members cm where cm.channel_id = c.channel_id and cm.user_id = @me)))
+        """;
+
+    public enum Access { None, Participant, Works }
+
+    /// <summary>What the user may do with the conversation: nothing (also when it does not exist), read it as a participant, or work it.</summary>
+    public async Task<Access> AccessAsync(CurrentUser me, long conversationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (Access)await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"select coalesce((select case when {Works} then 2 else 1 end from conversations c where c.id = @conversationId and {Visible}), 0)",
+            new { conversationId, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
+    }
+
+    /// <summary>The answer to a participant who tries to work a conversation (reply to the customer, assign, snooze, status, retry).</summary>
+    public const string ParticipantOnly =
+        "You were mentioned in this conversation: you can read it and answer in a private note; its assignee works it.";
 
     /// <summary>True when the user may see the conversation (false also when it does not exist).</summary>
     public async Task<bool> CanSeeAsync(CurrentUser me, long conversationId, CancellationToken ct)

@@ -20,7 +20,7 @@ public sealed class ConversationService(
 
     public const int MaxAttachments = 10;
 
-    public enum ReplyError { None, NotFound, Invalid, Refused }
+    public enum ReplyError { None, NotFound, Invalid, Refused, Forbidden }
 
     /// <param name="Code">A machine-readable reason for a refusal (e.g. `whatsapp-window-closed`), answered as problem `code`.</param>
     public sealed record ReplyResult(ReplyError Error, MessageDto? Message, string? Detail = null, string? Field = null, string? Code = null);
@@ -47,9 +47,14 @@ public sealed class ConversationService(
     {
         parts ??= ReplyParts.None;
         var attachmentIds = parts.AttachmentIds.Distinct().ToArray();
-        if (!await queries.CanSeeAsync(me, conversationId, ct))
+        var access = await queries.AccessAsync(me, conversationId, ct);
+        if (access == ConversationQueries.Access.None)
         {
             return new ReplyResult(ReplyError.NotFound, null, "There is no such conversation.");
+        }
+        if (access == ConversationQueries.Access.Participant && !isPrivate)
+        {
+            return new ReplyResult(ReplyError.Forbidden, null, ConversationQueries.ParticipantOnly);
         }
         if ((string.IsNullOrWhiteSpace(text) && attachmentIds.Length == 0) || text?.Length > MaxTextLength)
         {

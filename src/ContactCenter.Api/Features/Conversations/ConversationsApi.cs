@@ -90,6 +90,7 @@ public static class ConversationsApi
             ReplyError.None => TypedResults.Accepted($"/api/conversations/{id}/messages", result.Message!),
             ReplyError.NotFound => Problems.NotFound(result.Detail!),
             ReplyError.Refused => Refused(result),
+            ReplyError.Forbidden => Problems.Forbidden(result.Detail!),
             _ => Invalid(result.Field ?? "text", result.Detail!),
         };
     }

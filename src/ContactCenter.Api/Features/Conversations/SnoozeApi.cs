@@ -32,6 +32,8 @@ public static class SnoozeApi
                 return Problems.NotFound(result.Detail!);
             case ChangeError.Conflict:
                 return Problems.Conflict(result.Detail!);
+            case ChangeError.Forbidden:
+                return Problems.Forbidden(result.Detail!);
             default:
                 var errors = new Validation();
                 errors.Add(result.Field, result.Detail!);

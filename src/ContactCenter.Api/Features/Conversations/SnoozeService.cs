@@ -34,9 +34,12 @@ public sealed class SnoozeService(
         {
             return new SnoozeResult(ChangeError.Invalid, "preset must be nextMorning.", "preset");
         }
-        if (!await queries.CanSeeAsync(me, conversationId, ct))
+        switch (await queries.AccessAsync(me, conversationId, ct))
         {
-            return new SnoozeResult(ChangeError.NotFound, "There is no such conversation.");
+            case ConversationQueries.Access.None:
+                return new SnoozeResult(ChangeError.NotFound, "There is no such conversation.");
+            case ConversationQueries.Access.Participant:
+                return new SnoozeResult(ChangeError.Forbidden, ConversationQueries.ParticipantOnly);
         }
         var now = clock.GetUtcNow();
         var at = until ?? await NextMorningAsync(conversationId, now, ct);

@@ -79,6 +79,7 @@ public static class StartConversationApi
             {
                 ConversationService.ReplyError.Refused => ConversationsApi.Refused(sent),
                 ConversationService.ReplyError.NotFound => Problems.NotFound(sent.Detail!),
+                ConversationService.ReplyError.Forbidden => Problems.Forbidden(sent.Detail!),
                 _ => CrmHttp.Invalid(sent.Field ?? "text", sent.Detail!),
             };
         }

@@ -125,6 +125,7 @@ public static class WhatsAppApi
             ConversationService.ReplyError.None => TypedResults.Accepted($"/api/conversations/{id}/messages", result.Message!),
             ConversationService.ReplyError.NotFound => Problems.NotFound(result.Detail!),
             ConversationService.ReplyError.Refused => ConversationsApi.Refused(result),
+            ConversationService.ReplyError.Forbidden => Problems.Forbidden(result.Detail!),
             _ => Invalid(result.Field ?? "parameters", result.Detail!),
         };
     }

@@ -18,6 +18,8 @@ interface Props {
   onOptimistic: (m: Message) => void; onSettled: (tempId: Id, real: Message | null) => void;
   /** The conversation can no longer be answered from here: the draft stays readable and can be copied. */
   readOnly?: boolean;
+  /** The caller was mentioned into a colleague's conversation: private notes only (the server refuses a reply). */
+  notesOnly?: boolean;
 }
 
 /** A file picked, pasted or dropped for the next reply: uploaded at once, sent by id with the reply. */
@@ -26,12 +28,13 @@ interface PendingFile { key: string; name: string; size: number; attachment: Att
 const draftKey = (id: string) => `cc.draft.${id}`;
 
 /** Enter sends, Shift+Enter breaks the line. Drafts live in localStorage, so a reload or an expired session keeps them. */
-export function Composer({ conversationId, serverId, channelKind, replyTo, onCancelReply, onOptimistic, onSettled, readOnly = false }: Props) {
+export function Composer({ conversationId, serverId, channelKind, replyTo, onCancelReply, onOptimistic, onSettled, readOnly = false, notesOnly = false }: Props) {
   const { t } = useI18n();
   const me = useMe();
   const { hub } = useLive();
   const [text, setText] = useState(() => localStorage.getItem(draftKey(conversationId)) ?? '');
-  const [isNote, setIsNote] = useState(false);
+  const [noteChosen, setIsNote] = useState(false);
+  const isNote = notesOnly || noteChosen;
   const [error, setError] = useState<string | null>(null);
   const [segments, setSegments] = useState<ReturnType<typeof smsSegments> | null>(null);
   const [files, setFiles] = useState<PendingFile[]>([]);
@@ -221,7 +224,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         <input ref={picker} type="file" multiple hidden tabIndex={-1} aria-hidden="true"
           onChange={(e) => { addFiles(e.target.files); e.target.value = ''; }} />
         <label className="toggle">
-          <input type="checkbox" checked={isNote} onChange={(e) => setIsNote(e.target.checked)} /> {t('privateNote')}
+          <input type="checkbox" checked={isNote} disabled={notesOnly} onChange={(e) => setIsNote(e.target.checked)} /> {t('privateNote')}
         </label>
         {/* Targets of the `r` and `n` shortcuts (lib/shortcuts.ts): the mode, then the text box. */}
         <button type="button" hidden tabIndex={-1} data-shortcut="reply" onClick={() => { setIsNote(false); area.current?.focus(); }} />

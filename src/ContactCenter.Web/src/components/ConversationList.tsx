@@ -6,6 +6,8 @@ import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
 import { sameId, type ConversationSummary, type Id } from '../types';
 import { labelOf } from '../strings';
+import { useMe } from '../session';
+import { previewOf } from '../lib/inboxList';
 
 interface Props {
   items: ConversationSummary[]; selectedId: Id | null; loading: boolean; hasMore: boolean;
@@ -21,6 +23,7 @@ interface Props {
  */
 export function ConversationList({ items, selectedId, loading, hasMore, onMore, onOpen, checked, onCheck }: Props) {
   const { t, locale } = useI18n();
+  const me = useMe();
   const sentinel = useRef<HTMLLIElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const more = useRef(onMore);
@@ -93,9 +96,7 @@ export function ConversationList({ items, selectedId, loading, hasMore, onMore, 
       {rows.map(({ index: i }) => {
         const c = items[i];
         const selected = sameId(c.id, selectedId);
-        const preview = c.lastMessage
-          ? (c.lastMessage.direction === 'inbound' ? '' : `${t('you')}: `) + c.lastMessage.preview
-          : t('noMessagesYet');
+        const preview = c.lastMessage ? previewOf(c.lastMessage, me.id, t('you')) : t('noMessagesYet');
         return (
           <li key={String(c.id)} role="option" aria-selected={selected} tabIndex={i === tabStop ? 0 : -1}
             aria-posinset={i + 1} aria-setsize={items.length} data-index={i} ref={virtualizer.measureElement}

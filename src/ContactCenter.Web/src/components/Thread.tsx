@@ -70,7 +70,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   // Opened at a search hit: scrolled to it once it is there, and the bottom is no place to stick to.
   const scrollTo = useRef<string | null>(focusMessageId);
   const [error, setError] = useState<string | null>(null);
-  const [typing, setTyping] = useState<{ name: string; until: number } | null>(null);
+  const [typing, setTyping] = useState<{ name: string; userId: Id; until: number } | null>(null);
   const [users, setUsers] = useState<UserListItem[]>([]);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const scroller = useRef<HTMLOListElement>(null);
@@ -95,10 +95,12 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
         return i >= 0 ? list.filter((_, n) => n !== i) : list;
       });
     }
-    if (m.direction === 'inbound') setTyping(null);
+    // The message the typist was writing has arrived: the customer's, or a colleague's reply or note.
+    setTyping((now) => (now && (m.direction === 'inbound' ? !now.userId || sameId(now.userId, 0)
+      : m.sender.type === 'user' && sameId(m.sender.id, now.userId)) ? null : now));
   });
   useHubEvent('typing', (e) => {
-    if (String(e.conversationId) === conversationId && !sameId(e.userId, me.id)) setTyping({ name: e.name, until: Date.now() + 4000 });
+    if (String(e.conversationId) === conversationId && !sameId(e.userId, me.id)) setTyping({ name: e.name, userId: e.userId, until: Date.now() + 4000 });
   });
 
   useEffect(() => {
@@ -193,6 +195,8 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     return <section className="thread" aria-label={t('thread')}>{failed ? <p className="error" role="alert">{failed}</p> : <p className="muted">{t('loading')}</p>}</section>;
   }
   const resolved = current.status === 'resolved';
+  // Mentioned into a colleague's conversation: read it and add notes; the assignee works it (the server refuses the rest).
+  const participant = details?.participant === true;
   return (
     <section className="thread" aria-label={t('thread')}>
       <header className="thread-head">
@@ -205,8 +209,11 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
             )}</span>
           {takenAway ? <LabelChips labels={current.labels} /> : <LabelPicker conversationId={conversationId} labels={current.labels} />}
         </div>
-        {takenAway ? (
+        {takenAway || participant ? (
           <div className="actions">
+            {participant && !takenAway && <ProfileButton contactId={details?.contact.id ?? current.contact.id} contactName={details?.contact.name ?? current.contact.name}
+              conversationId={conversationId} onSaved={() => void detailsQuery.refetch()} />}
+            {participant && !takenAway && onPanel && <button type="button" className="narrow-panel" onClick={onPanel} data-testid="open-panel">{t('showDetails')}</button>}
             {onClose && <button type="button" onClick={onClose}>{t('close')}</button>}
           </div>
         ) : (
@@ -240,6 +247,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
             : t('noLongerVisible')} {t('readOnlyDraftKept')}
         </p>
       )}
+      {participant && !takenAway && <p className="notice" role="status" data-testid="participant-notice">{t('participantNotice')}</p>}
       {failed && <p className="error" role="alert">{t('errorGeneric', { reason: failed })}</p>}
       <ol className="messages" ref={scroller} aria-live="polite" aria-relevant="additions"
         onScroll={(e) => {
@@ -258,7 +266,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
         {newerCursor && <li className="older"><button type="button" onClick={() => void loadNewer()}>{t('newerMessages')}</button></li>}
       </ol>
       <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
-      <Composer readOnly={!!takenAway} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
+      <Composer readOnly={!!takenAway} notesOnly={participant} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
         replyTo={replyTo} onCancelReply={() => setReplyTo(null)}
         onOptimistic={(m) => { stickToBottom.current = true; setPending((list) => [...list, { ...m, after: newestId(threadMessages(thread.data)) }]); }}
         onSettled={(tempId: Id, real) => {

@@ -56,3 +56,12 @@ export function mergePage(list: ConversationSummary[], page: ConversationSummary
   const seen = new Set(list.map((c) => String(c.id)));
   return [...list, ...page.filter((c) => !seen.has(String(c.id)))].sort(orderOf(f));
 }
+
+/**
+ * A row's preview: the customer's words as they are, the caller's own reply or note after "You:", a colleague's after
+ * their name, an automated or system message as it is (an outside review found every outgoing message marked "You:").
+ */
+export function previewOf(last: NonNullable<ConversationSummary['lastMessage']>, me: Id, you: string): string {
+  if (last.direction === 'inbound' || !last.sender) return last.preview;
+  return `${sameId(last.sender.id, me) ? you : last.sender.name}: ${last.preview}`;
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { previewOf } from '../lib/inboxList';
+
+const at = '2026-12-05T10:00:00Z';
+
+describe('a conversation row\'s preview', () => {
+  it('says "You" only for the caller\'s own message, a colleague\'s name for theirs, and nothing for the customer or the system', () => {
+    expect(previewOf({ id: 1, direction: 'inbound', preview: 'Hello', createdAt: at, sender: null }, 7, 'Вы')).toBe('Hello');
+    expect(previewOf({ id: 2, direction: 'outbound', preview: 'Sent the offer', createdAt: at, sender: { id: 7, name: 'Mia' } }, 7, 'Вы'))
+      .toBe('Вы: Sent the offer');
+    expect(previewOf({ id: 3, direction: 'outbound', preview: 'Sent the offer', createdAt: at, sender: { id: 8, name: 'Sam Supervisor' } }, 7, 'Вы'))
+      .toBe('Sam Supervisor: Sent the offer');
+    expect(previewOf({ id: 4, direction: 'note', preview: 'Snoozed', createdAt: at, sender: null }, 7, 'Вы')).toBe('Snoozed');
+  });
+});
