@@ -26,7 +26,7 @@ export const labelStrings = area({
     labelsButton: 'Метки',
     labelFilter: 'Метка',
     anyLabel: 'Любая метка',
-    noLabelsYet: 'Меток пока нет. Их создаёт администратор или руководитель: Администрирование → Метки.',
+    noLabelsYet: 'Меток пока нет. Их создаёт администратор или руководитель: Настройки → Метки.',
     selectConversation: 'Выбрать: {name}',
     selectedCount: 'Выбрано: {count}',
     addLabel: 'Добавить метку',

@@ -131,7 +131,7 @@ export const panelStrings = area({
     timeline_automation: 'Автоматизация',
     timeline_updated: 'Изменено',
     timeline_reopened: 'Открыто снова',
-    timeline_junked: 'В корзину',
+    timeline_junked: 'В брак',
     timeline_contactsMerged: 'Контакты объединены',
     timeline_call: 'Звонок',
     timeline_conversationAssigned: 'назначено вместе с диалогом',

@@ -80,7 +80,7 @@ export const phoneStrings = area({
     leadStatus_new: 'новый',
     leadStatus_in_work: 'в работе',
     leadStatus_converted: 'сконвертирован',
-    leadStatus_junk: 'в корзине',
+    leadStatus_junk: 'брак',
     outcome_won: 'выиграна',
     outcome_lost: 'проиграна',
   },

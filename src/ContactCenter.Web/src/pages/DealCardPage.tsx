@@ -18,6 +18,7 @@ import { money } from '../lib/format';
 import { Link } from 'react-router';
 import type { Stage } from '../types';
 import { LossDialog } from './DealsPage';
+import { labelOf } from '../strings';
 import '../components/cards/cards.css';
 
 /** `/deals/{id}`: the whole deal on one page (issue #17). */
@@ -70,7 +71,7 @@ export function DealCardPage({ id }: { id: string }) {
           <header className="card-head">
             <h1>{d.title}</h1>
             <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
-            {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: d.outcome ?? '' })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</span>}
+            {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</span>}
           </header>
           {pipeline && <StageBar stages={pipeline.stages} current={d.stage.id} closed={!!d.closedAt} onPick={pick} />}
           {d.closedAt && <button type="button" onClick={async () => {

@@ -54,7 +54,7 @@ export function LeadCardPage({ id }: { id: string }) {
 
   return (
     <div className="page lead-card" data-testid="lead-card">
-      <p><Link to="/deals">{t('cardBack')}</Link></p>
+      <p><Link to="/leads">{t('cardBackLeads')}</Link></p>
       <ResourceStatus resource={lead} what="GET /api/leads/{id}" record />
       {l && (
         <>

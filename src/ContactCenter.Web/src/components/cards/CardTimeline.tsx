@@ -73,6 +73,6 @@ function describe(e: TimelineEntry, t: Translate): string {
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
   const reason = typeof d.reason === 'string' ? timelineReason(d.reason, t) : undefined;
   const text = (d.preview ?? d.text ?? d.title ?? reason ?? d.stageName ?? (moved || d.ruleName) ?? '') as string;
-  const actor = e.actor.name ?? '';
+  const actor = e.actor.type === 'system' ? t('actorSystem') : e.actor.name ?? '';
   return [actor, typeof text === 'string' ? text : ''].filter(Boolean).join(': ');
 }

@@ -9,7 +9,7 @@ export function StageProgress({ pipeline, stageId, outcome }: { pipeline: Pipeli
   return (
     <span className="stage-cell">
       <span className="stage-name">{stage?.name ?? ''}</span>
-      <span className={`stage-bar ${outcome ?? ''}`} role="progressbar" aria-label={stage?.name ?? ''}
+      <span className={`stage-progress ${outcome ?? ''}`} role="progressbar" aria-label={stage?.name ?? ''}
         aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(share * 100)}>
         <span style={{ width: `${Math.round(share * 100)}%` }} />
       </span>
