@@ -106,8 +106,10 @@ public static class ReportQueries
             ("Sales / outcomes: deals closed in 30 days", """
                 explain select d.outcome, count(*), sum(d.amount) from deals d where d.closed_at >= now() - interval '30 days' and d.closed_at < now() and d.outcome is not null group by 1
                 """, []),
-            ("Speed to lead: leads created in 30 days (first touch kept)", """
-                explain select count(*), count(l.first_touch_at) from leads l where l.created_at >= now() - interval '30 days' and l.created_at < now()
+            // Three months back: the ingest scenario opened most of the table's leads in the last minutes, so "the last 30
+            // days" is most of the table, where a sequential scan is the right plan and proves nothing about the index.
+            ("Speed to lead: leads created in 30 days, three months back (first touch kept)", """
+                explain select count(*), count(l.first_touch_at) from leads l where l.created_at >= now() - interval '120 days' and l.created_at < now() - interval '90 days'
                 """, []),
             ("Speed to lead: deals created in 30 days", """
                 explain select count(*) from deals d where d.created_at >= now() - interval '30 days' and d.created_at < now() and d.lead_id is null
