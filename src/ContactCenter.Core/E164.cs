@@ -12,6 +12,32 @@ public static class E164
         ? Util.Format(number, PhoneNumberFormat.E164) : null;
 
     /// <summary>
+    /// As <see cref="NormalizeValid(string?)"/>, and a number written without its country code in the national form of
+    /// <paramref name="region"/> (ISO 3166 code, e.g. RU: "8 (916) 123-45-67") when one is given. For numbers a person
+    /// types into this installation, whose country its configuration names; provider numbers never take a region.
+    /// </summary>
+    public static string? NormalizeValid(string? input, string? region)
+    {
+        if (NormalizeValid(input) is { } international)
+        {
+            return international;
+        }
+        if (string.IsNullOrWhiteSpace(input) || string.IsNullOrEmpty(region) || input.TrimStart().StartsWith('+'))
+        {
+            return null;
+        }
+        try
+        {
+            var number = Util.Parse(input.Trim(), region);
+            return Util.IsValidNumber(number) ? Util.Format(number, PhoneNumberFormat.E164) : null;
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Looser, for numbers Twilio hands us: a number of possible length is kept even when it lies in a range
     /// the metadata does not know yet (new ranges appear before the library learns them).
     /// </summary>

@@ -44,3 +44,18 @@ public sealed class ContactAddressesTests
         Assert.True(ContactAddresses.IsEmail("anna@" + new string('b', 63) + ".com"));
     }
 }
+
+public sealed class TypedPhoneRegionTests
+{
+    [Theory]
+    [InlineData("8 (916) 123-45-67", "RU", "+79161234567")]
+    [InlineData("+7 916 123-45-67", "RU", "+79161234567")]
+    [InlineData("+1 415 555 0100", "RU", "+14155550100")]
+    [InlineData("0044 20 7946 0958", "RU", "+442079460958")]
+    [InlineData("8 (916) 123-45-67", null, null)]
+    [InlineData("916 123", "RU", null)]
+    [InlineData("+7 916", "RU", null)]
+    [InlineData("", "RU", null)]
+    public void A_typed_number_is_read_in_the_national_form_of_the_configured_region_only(string typed, string? region, string? expected) =>
+        Assert.Equal(expected, ContactCenter.Core.E164.NormalizeValid(typed, region));
+}

@@ -12,7 +12,7 @@ namespace ContactCenter.Api.Features.Contacts;
 /// Companies (issue #17): several contacts and deals hang on one. Visibility is <see cref="CompanyRef.Visible"/>; a company
 /// the caller may not see answers exactly as a missing id.
 /// </summary>
-public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
+public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock, Shared.TypedPhones phones)
 {
     private static readonly Dictionary<string, int> Limits = new() { ["name"] = 200, ["phone"] = 50, ["email"] = 254, ["website"] = 500, ["address"] = 1000 };
 
@@ -129,7 +129,7 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>Validates the fields present (strings or null, within their lengths; email and phone well-formed, phone in E.164).</summary>
-    private static CrmResult<CompanyDto>? Read(CompanyInput body, bool requireName, out Dictionary<string, string?> values)
+    private CrmResult<CompanyDto>? Read(CompanyInput body, bool requireName, out Dictionary<string, string?> values)
     {
         values = [];
         if (body.Unknown is { Count: > 0 } unknown)
@@ -161,7 +161,7 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock)
             {
                 return CrmResult<CompanyDto>.Invalid("email", "email must be an address like name@example.com (empty clears it).");
             }
-            if (key == "phone" && text is not null && (text = E164.NormalizeValid(text)) is null)
+            if (key == "phone" && text is not null && (text = phones.Normalize(text)) is null)
             {
                 return CrmResult<CompanyDto>.Invalid("phone", "phone must be a valid number in international form, e.g. +14155550100 (empty clears it).");
             }

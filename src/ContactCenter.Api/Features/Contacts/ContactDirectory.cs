@@ -11,7 +11,7 @@ namespace ContactCenter.Api.Features.Contacts;
 /// The contacts list (keyset on id, newest first, searchable), contacts made by hand, and a contact's timeline. Every
 /// read passes <see cref="CrmAccess.ContactVisible"/>: a manager lists only the people they could open.
 /// </summary>
-public sealed class ContactDirectory(NpgsqlDataSource db, ContactProfileService profiles, TimeProvider clock)
+public sealed class ContactDirectory(NpgsqlDataSource db, ContactProfileService profiles, TimeProvider clock, Shared.TypedPhones phones)
 {
     public sealed record CreateRequest(string? Name, string? Email, string? Phone, long? CompanyId);
 
@@ -49,7 +49,7 @@ public sealed class ContactDirectory(NpgsqlDataSource db, ContactProfileService 
             return CrmResult<ContactProfile>.Invalid("email", "email must be an address like name@example.com.");
         }
         string? phone = null;
-        if (!string.IsNullOrWhiteSpace(r.Phone) && (phone = E164.NormalizeValid(r.Phone)) is null)
+        if (!string.IsNullOrWhiteSpace(r.Phone) && (phone = phones.Normalize(r.Phone)) is null)
         {
             return CrmResult<ContactProfile>.Invalid("phone", "phone must be a valid number in international form, e.g. +14155550100.");
         }

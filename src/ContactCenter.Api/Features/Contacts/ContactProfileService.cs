@@ -14,7 +14,7 @@ namespace ContactCenter.Api.Features.Contacts;
 /// see (CrmAccess.ContactVisible); anything else answers exactly as a missing id. An edit is pushed as a change of each
 /// of the contact's conversations, so every open list and thread shows the new name.
 /// </summary>
-public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inbox, TimeProvider clock, ILogger<ContactProfileService> logger)
+public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inbox, TimeProvider clock, Shared.TypedPhones phones, ILogger<ContactProfileService> logger)
 {
     private const int MaxName = 200;
 
@@ -92,7 +92,7 @@ public sealed class ContactProfileService(NpgsqlDataSource db, InboxNotifier inb
             return CrmResult<ContactProfile>.Invalid("email", "email must be an address like name@example.com (empty clears it).");
         }
         string? phone = null;
-        if (!string.IsNullOrWhiteSpace(patch.Phone.Value) && (phone = E164.NormalizeValid(patch.Phone.Value)) is null)
+        if (!string.IsNullOrWhiteSpace(patch.Phone.Value) && (phone = phones.Normalize(patch.Phone.Value)) is null)
         {
             return CrmResult<ContactProfile>.Invalid("phone", "phone must be a valid number in international form, e.g. +14155550100 (empty clears it).");
         }

@@ -11,7 +11,7 @@ namespace ContactCenter.Api.Features.Crm;
 public static class ContactPick
 {
     /// <summary>The input is well-formed (null when it is, else the 400 to answer). Nothing is read or written.</summary>
-    public static CrmResult<object>? Check(long? contactId, LeadService.ContactInput? c, bool required)
+    public static CrmResult<object>? Check(long? contactId, LeadService.ContactInput? c, bool required, Shared.TypedPhones phones)
     {
         if (contactId is not null || c?.Id is not null)
         {
@@ -29,7 +29,7 @@ public static class ContactPick
         {
             return CrmResult<object>.Invalid("contact.email", "email must be an address like name@example.com.");
         }
-        if (!string.IsNullOrWhiteSpace(c.Phone) && Core.E164.NormalizeValid(c.Phone) is null)
+        if (!string.IsNullOrWhiteSpace(c.Phone) && phones.Normalize(c.Phone) is null)
         {
             return CrmResult<object>.Invalid("contact.phone", "phone must be a valid number in international form, e.g. +14155550100.");
         }
@@ -38,7 +38,7 @@ public static class ContactPick
 
     /// <summary>The contact id to use (null: none given and none required), or the 404 of one the caller may not see.</summary>
     public static async Task<CrmResult<long?>> ResolveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long? contactId,
-        LeadService.ContactInput? c, CancellationToken ct)
+        LeadService.ContactInput? c, Shared.TypedPhones phones, CancellationToken ct)
     {
         var existing = contactId ?? c?.Id;
         if (existing is not null)
@@ -57,7 +57,7 @@ public static class ContactPick
             {
                 name = string.IsNullOrWhiteSpace(c.Name) ? null : c.Name.Trim(),
                 email = string.IsNullOrWhiteSpace(c.Email) ? null : c.Email.Trim(),
-                phone = string.IsNullOrWhiteSpace(c.Phone) ? null : Core.E164.NormalizeValid(c.Phone),
+                phone = string.IsNullOrWhiteSpace(c.Phone) ? null : phones.Normalize(c.Phone),
             }, tx, cancellationToken: ct));
         return CrmResult<long?>.Ok(id);
     }

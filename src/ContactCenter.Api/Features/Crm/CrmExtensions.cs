@@ -26,6 +26,7 @@ public static class CrmExtensions
         services.AddSingleton<ContactMergeService>();
         services.AddSingleton<ContactProfileService>();
         services.AddSingleton<ContactDirectory>();
+        services.AddSingleton<Shared.TypedPhones>();
         services.AddSingleton<CompanyService>();
         services.AddSingleton<Imports.ImportJob>();
         services.AddCustomFields();

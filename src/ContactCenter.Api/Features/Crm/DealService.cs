@@ -7,7 +7,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>What people do to deals through REST (PATCH is <see cref="DealPatchService"/>): each change checks access, runs in one transaction, then pushes.</summary>
-public sealed class DealService(CrmWriter crm, DealQueries queries)
+public sealed class DealService(CrmWriter crm, DealQueries queries, Shared.TypedPhones phones)
 {
     public sealed record CreateRequest(string? Title, decimal? Amount, string? Currency, long? PipelineId, long? StageId, long? ContactId, long? AssigneeId, string? Source,
         LeadService.ContactInput? Contact = null, JsonNode? Products = null, JsonNode? AmountFromProducts = null, JsonNode? SourceDetails = null)
@@ -33,7 +33,7 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
         {
             return bad.As<DealDto>();
         }
-        if (ContactPick.Check(r.ContactId, r.Contact, required: false) is { } badContact)
+        if (ContactPick.Check(r.ContactId, r.Contact, required: false, phones) is { } badContact)
         {
             return badContact.As<DealDto>();
         }
@@ -73,7 +73,7 @@ public sealed class DealService(CrmWriter crm, DealQueries queries)
             {
                 return invalid.As<long>();
             }
-            var contact = await ContactPick.ResolveAsync(w.Connection, w.Tx, me, r.ContactId, r.Contact, ct);
+            var contact = await ContactPick.ResolveAsync(w.Connection, w.Tx, me, r.ContactId, r.Contact, phones, ct);
             if (contact.Status != CrmStatus.Ok)
             {
                 return contact.As<long>();

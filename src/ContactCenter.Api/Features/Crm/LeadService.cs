@@ -7,7 +7,7 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Crm;
 
 /// <summary>What people do to leads through REST: create, edit, qualify (convert into a deal) or junk.</summary>
-public sealed class LeadService(CrmWriter crm, LeadQueries queries)
+public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.TypedPhones phones)
 {
     public sealed record ContactInput(string? Name, string? Email, string? Phone, long? Id = null);
 
@@ -26,7 +26,7 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
 
     public async Task<CrmResult<LeadDto>> CreateAsync(CurrentUser me, CreateRequest r, CancellationToken ct)
     {
-        if (ContactPick.Check(r.ContactId, r.Contact, required: true) is { } badContact)
+        if (ContactPick.Check(r.ContactId, r.Contact, required: true, phones) is { } badContact)
         {
             return badContact.As<LeadDto>();
         }
@@ -54,7 +54,7 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries)
             {
                 return badStatus.As<long>();
             }
-            var picked = await ContactPick.ResolveAsync(w.Connection, w.Tx, me, r.ContactId, r.Contact, ct);
+            var picked = await ContactPick.ResolveAsync(w.Connection, w.Tx, me, r.ContactId, r.Contact, phones, ct);
             if (picked.Status != CrmStatus.Ok)
             {
                 return picked.As<long>();

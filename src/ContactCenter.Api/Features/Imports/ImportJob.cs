@@ -14,7 +14,7 @@ namespace ContactCenter.Api.Features.Imports;
 /// its lease ran out — skips the rows already done and never writes a row twice. Progress goes to the importer's
 /// connections as `importProgress` (at most every 250 ms, and at the end).
 /// </summary>
-public sealed class ImportJob(NpgsqlDataSource db, IImportPushes pushes, CrmNotifier crm, TimeProvider clock, ILogger<ImportJob> logger)
+public sealed class ImportJob(NpgsqlDataSource db, IImportPushes pushes, CrmNotifier crm, TimeProvider clock, Shared.TypedPhones phones, ILogger<ImportJob> logger)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan PushEvery = TimeSpan.FromMilliseconds(250);
@@ -54,7 +54,7 @@ public sealed class ImportJob(NpgsqlDataSource db, IImportPushes pushes, CrmNoti
             {
                 fields = await ImportFields.LoadAsync(connection, job.Entity, ct);
             }
-            var writer = new ImportRowWriter(importer!, job.Entity, map, importId) { Fields = fields };
+            var writer = new ImportRowWriter(importer!, job.Entity, map, importId, phones) { Fields = fields };
             var records = new CsvUpload(job.Content, "", job.Delimiter[0]).Records();
             var changes = new CrmChanges();
             var sincePush = Stopwatch.StartNew();

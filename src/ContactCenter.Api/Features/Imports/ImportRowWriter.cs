@@ -20,7 +20,7 @@ public sealed record ImportRowResult(string Outcome, string? Error = null, long?
 /// otherwise a new contact is made, the importer's ("created"). A match the importer may not see is not revealed: the
 /// row makes a new contact kept as its possible duplicate, to merge by hand. A lead import also opens a lead per row.
 /// </summary>
-public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOnlyDictionary<string, int> map, long importId)
+public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOnlyDictionary<string, int> map, long importId, Shared.TypedPhones phones)
 {
     private const int MaxName = 200;
 
@@ -51,7 +51,7 @@ public sealed class ImportRowWriter(CurrentUser importer, string entity, IReadOn
             return ImportRowResult.Refused($"\"{Clip(emailText!)}\" is not an email address.");
         }
         string? phone = null;
-        if (phoneText is not null && (phone = E164.NormalizeValid(phoneText)) is null)
+        if (phoneText is not null && (phone = phones.Normalize(phoneText)) is null)
         {
             return ImportRowResult.Refused($"\"{Clip(phoneText)}\" is not a phone number in international form (+country code).");
         }
