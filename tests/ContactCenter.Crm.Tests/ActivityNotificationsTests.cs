@@ -32,11 +32,15 @@ public sealed class ActivityNotificationsTests(CrmFixture fixture) : IAsyncLifet
         Assert.Equal(activity.Id(), due["activityId"]!.GetValue<long>());
         Assert.Equal(deal.Id(), due["dealId"]!.GetValue<long>());
         Assert.Contains("Call the fleet manager", due["text"]!.GetValue<string>());
+        // The title and due time as data: the web app words the notice in its user's language and time zone.
+        Assert.Equal("Call the fleet manager", due["data"]!["title"]!.GetValue<string>());
+        Assert.Equal(activity["dueAt"]!.GetValue<DateTimeOffset>(), due["data"]!["dueAt"]!.GetValue<DateTimeOffset>());
 
         fixture.Time.Advance(TimeSpan.FromMinutes(11));
 
         var overdue = await log.WaitForAsync("notification", n => n["kind"]!.GetValue<string>() == "activity_overdue");
         Assert.Equal(activity.Id(), overdue["activityId"]!.GetValue<long>());
+        Assert.Equal("Call the fleet manager", overdue["data"]!["title"]!.GetValue<string>());
         await log.WaitForAsync("activityDue");
         fixture.Time.Advance(TimeSpan.FromMinutes(5));
         await fixture.SchedulerRoundsAsync(hub, otherHub); // whole scheduler rounds after the due time

@@ -88,6 +88,9 @@ public sealed partial class CsatTests(AppFixture fixture) : IClassFixture<AppFix
             Assert.Equal(4, await db.ExecuteScalarAsync<int>("select rating from csat_surveys where conversation_id = @conversation", new { conversation }));
             Assert.Equal("Customer satisfaction: 4/5", await db.ExecuteScalarAsync<string>(
                 "select text from messages where conversation_id = @conversation and direction = 'note' and metadata->>'notice' = 'csat'", new { conversation }));
+            // An empty comment is stored too: the web app words a note that has it in its user's language.
+            Assert.Equal("", await db.ExecuteScalarAsync<string>(
+                "select metadata->>'csatComment' from messages where conversation_id = @conversation and direction = 'note' and metadata->>'notice' = 'csat'", new { conversation }));
             Assert.Equal(1, await db.ExecuteScalarAsync<long>("select count(*) from timeline_entries where type = 'csat' and (data->>'rating')::int = 4"));
         }
 

@@ -48,6 +48,11 @@ public sealed class NotificationsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(pushed["id"]!.GetValue<long>(), item.Id());
         Assert.Contains("as1", item["text"]!.GetValue<string>());
         Assert.Contains("Olga", item["text"]!.GetValue<string>());
+        // The facts of the sentence, for the web app to word it in its user's language.
+        Assert.Equal("Olga", item["data"]!["contact"]!.GetValue<string>());
+        Assert.Equal("Integration", item["data"]!["channel"]!.GetValue<string>());
+        Assert.Equal("as1", item["data"]!["by"]!.GetValue<string>());
+        Assert.Equal("as1", pushed["data"]!["by"]!.GetValue<string>());
         Assert.Null(item["readAt"]);
         Assert.Equal(1, list["unread"]!.GetValue<long>());
         Assert.Empty((await NotificationsAsync(http1))["items"]!.AsArray());
@@ -77,6 +82,9 @@ public sealed class NotificationsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal("mention", pushed["kind"]!.GetValue<string>());
         Assert.Equal(id, pushed["conversationId"]!.GetValue<long>());
         Assert.Contains("can you check the invoice", pushed["text"]!.GetValue<string>());
+        Assert.Equal("author", pushed["data"]!["by"]!.GetValue<string>());
+        Assert.Equal("Ivan", pushed["data"]!["contact"]!.GetValue<string>());
+        Assert.Equal("@colleague can you check the invoice?", pushed["data"]!["preview"]!.GetValue<string>());
         // The colleague now sees the conversation live and over REST: list, get, messages, read.
         await colleagueEvents.WaitForAsync("conversationUpdated", c => c.Id() == id);
         await colleagueEvents.WaitForAsync("messageCreated", m => m.Id() == note.Id());
@@ -84,7 +92,10 @@ public sealed class NotificationsTests(AppFixture fixture) : IClassFixture<AppFi
         var listed = await (await colleagueHttp.GetAsync("/api/conversations?view=all")).OkJsonAsync();
         Assert.Contains(listed["items"]!.AsArray(), c => c!.Id() == id);
         var messages = (await (await colleagueHttp.GetAsync($"/api/conversations/{id}/messages")).OkJsonAsync())["items"]!.AsArray();
-        Assert.Contains(messages, m => m!["text"]!.GetValue<string>().Contains("author mentioned colleague", StringComparison.Ordinal));
+        var participants = Assert.Single(messages, m => m!["metadata"]?["notice"]?.GetValue<string>() == "participants")!;
+        Assert.Contains("author mentioned colleague", participants["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("author", participants["metadata"]!["byName"]!.GetValue<string>());
+        Assert.Equal("colleague", participants["metadata"]!["added"]!.GetValue<string>());
         (await colleagueHttp.PostAsJsonAsync($"/api/conversations/{id}/read", new { })).EnsureSuccessStatusCode();
         // Nobody else hears of it, and the author's self-mention is ignored.
         await fixture.IngestAsync(channelB, "marker-" + Guid.NewGuid().ToString("N"), "marker", "marker");
@@ -270,6 +281,11 @@ public sealed class NotificationsTests(AppFixture fixture) : IClassFixture<AppFi
         var pushed = await events.WaitForAsync("notification", n => n["kind"]!.GetValue<string>() == "sla_breach");
         Assert.Equal(id, pushed["conversationId"]!.GetValue<long>());
         Assert.Contains("Waiting Customer", pushed["text"]!.GetValue<string>());
+        Assert.Equal("Waiting Customer", pushed["data"]!["contact"]!.GetValue<string>());
+        Assert.Equal("SLA", pushed["data"]!["channel"]!.GetValue<string>());
+        Assert.Equal("first_response", pushed["data"]!["sla"]!.GetValue<string>());
+        Assert.True(pushed["data"]!["waitedMinutes"]!.GetValue<long>() >= 0);
+        Assert.Null(pushed["data"]!["assignee"]);
         await events.WaitForAsync("slaBreached");
         using var admin = fixture.App.Http(fixture.AdminToken);
         Assert.Single((await NotificationsAsync(admin))["items"]!.AsArray());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -60,6 +61,11 @@ public sealed class SnoozeTests(SnoozeFixture fixture) : IClassFixture<SnoozeFix
         await events.WaitForAsync("countersChanged", c => c["unassigned"]!.GetValue<long>() == 0);
         var note = await events.WaitForAsync("messageCreated", m => m["direction"]!.GetValue<string>() == "note");
         Assert.StartsWith("Snoozed until", note["text"]!.GetValue<string>());
+        // The facts of the note, for the web app to word it in its user's language and time zone.
+        Assert.Equal("snoozed", note["metadata"]!["notice"]!.GetValue<string>());
+        Assert.Equal(until.ToUnixTimeSeconds(), DateTimeOffset.Parse(note["metadata"]!["until"]!.GetValue<string>(), CultureInfo.InvariantCulture).ToUnixTimeSeconds());
+        Assert.Equal("snoozer", note["metadata"]!["byName"]!.GetValue<string>());
+        Assert.Equal(manager.Id.ToString(CultureInfo.InvariantCulture), note["metadata"]!["by"]!.GetValue<string>());
         Assert.Empty(await ItemsAsync(http, "status=open"));
         var listed = Assert.Single(await ItemsAsync(http, "status=snoozed"));
         Assert.Equal(id, listed.Id());
@@ -167,6 +173,10 @@ public sealed class SnoozeTests(SnoozeFixture fixture) : IClassFixture<SnoozeFix
         Assert.Equal("snoozed", (await StatusAsync(id)).Status);
         (await http.PostAsJsonAsync($"/api/conversations/{id}/status", new { status = "open" })).EnsureSuccessStatusCode();
         Assert.Equal(("open", false), await StatusAsync(id));
+        var ended = await events.WaitForAsync("messageCreated", m => m["metadata"]?["reason"]?.GetValue<string>() == "manual");
+        Assert.Equal("unsnoozed", ended["metadata"]!["notice"]!.GetValue<string>());
+        Assert.Equal("open", ended["metadata"]!["status"]!.GetValue<string>());
+        Assert.Equal("waker", ended["metadata"]!["byName"]!.GetValue<string>());
         clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(0, await Snoozes.WakeAsync(id, CancellationToken.None));
         Assert.Equal(0, await Snoozes.SweepAsync(CancellationToken.None));

@@ -140,7 +140,10 @@ public sealed class ConversationActions(
             if (lifecycle.EndsSnooze)
             {
                 unsnoozeNote = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "unsnoozed", $"Snooze ended: set {status} by {me.Name}.",
-                    new Dictionary<string, string> { ["reason"] = "manual", ["by"] = me.Id.ToString(CultureInfo.InvariantCulture) }, now, ct);
+                    new Dictionary<string, string>
+                    {
+                        ["reason"] = "manual", ["status"] = status!, ["by"] = me.Id.ToString(CultureInfo.InvariantCulture), ["byName"] = me.Name,
+                    }, now, ct);
             }
             await tx.CommitAsync(ct);
         }

@@ -14,7 +14,9 @@ namespace ContactCenter.Api.Features.Conversations;
 /// Snooze: a conversation put aside (`snoozed`, out of the Open list) until a time. It opens again at that time — a
 /// Hangfire delayed job per snooze, plus a minute sweep so a lost job cannot strand it — or when the customer writes
 /// (the inbound statement itself, InboundStore). Both wake paths are conditional updates, so a re-snooze or a manual
-/// reopen makes an older job a no-op. Every change is a system note in the thread and is pushed after commit.
+/// reopen makes an older job a no-op. Every change is a system note in the thread and is pushed after commit: an English
+/// sentence in UTC plus its facts in the metadata (`until`, `byName`...), from which the web app words it in its user's
+/// language and time zone.
 /// </summary>
 public sealed class SnoozeService(
     NpgsqlDataSource db, ConversationQueries queries, IConversationPushes notifier, IBackgroundJobClient jobs, TimeProvider clock,
@@ -63,7 +65,10 @@ public sealed class SnoozeService(
             }
             var when = at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             noteId = await SystemNotes.AddInTransactionAsync(connection, tx, conversationId, "snoozed", $"Snoozed until {when} UTC by {me.Name}.",
-                new Dictionary<string, string> { ["until"] = at.ToString("O", CultureInfo.InvariantCulture), ["by"] = me.Id.ToString(CultureInfo.InvariantCulture) },
+                new Dictionary<string, string>
+                {
+                    ["until"] = at.ToString("O", CultureInfo.InvariantCulture), ["by"] = me.Id.ToString(CultureInfo.InvariantCulture), ["byName"] = me.Name,
+                },
                 now, ct);
             await tx.CommitAsync(ct);
         }

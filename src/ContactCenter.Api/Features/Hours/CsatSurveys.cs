@@ -152,6 +152,8 @@ public sealed class CsatSurveys(NpgsqlDataSource db, InboxNotifier notifier, Csa
                     ["notice"] = "csat",
                     ["csatRating"] = rating.ToString(CultureInfo.InvariantCulture),
                     ["csatSurveyId"] = rated.Id.ToString(CultureInfo.InvariantCulture),
+                    // Always present (empty: no comment), so the web app can tell a note it may word itself from an older one.
+                    ["csatComment"] = comment ?? "",
                 },
             }, ct))!.Id;
             await connection.ExecuteAsync(new CommandDefinition("""

@@ -7,6 +7,8 @@ namespace ContactCenter.Api.Features.Notifications;
 /// <summary>
 /// `activity_due` (the reminder, <see cref="NotificationOptions.ActivityReminder"/> before the due time) and
 /// `activity_overdue` (when the CRM scheduler claims the activity at its due time), each once per activity and owner.
+/// The text is English with the time in UTC (the email digest and older clients show it); the web app words the notice
+/// from its data (title, due time) in its user's language and time zone.
 /// </summary>
 public sealed class ActivityNotices(NpgsqlDataSource db, NotificationStore store, IOptions<NotificationOptions> options)
 {
@@ -57,5 +59,6 @@ public sealed class ActivityNotices(NpgsqlDataSource db, NotificationStore store
     }
 
     private static NotificationDraft Draft(Row r, string kind, string text) => new(r.AssigneeId, kind, text, NotificationStore.Of("activity", r.Id),
-        DealId: r.SubjectType == "deal" ? r.SubjectId : null, LeadId: r.SubjectType == "lead" ? r.SubjectId : null, ActivityId: r.Id);
+        DealId: r.SubjectType == "deal" ? r.SubjectId : null, LeadId: r.SubjectType == "lead" ? r.SubjectId : null, ActivityId: r.Id,
+        Data: new NotificationData { Title = r.Title, DueAt = r.DueAt });
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ContactCenter.Api.Auth;
 using Dapper;
 using Npgsql;
@@ -68,9 +69,14 @@ public sealed class Mentions(NpgsqlDataSource db)
         if (added.Count > 0)
         {
             var text = $"{me.Name} mentioned {string.Join(", ", added)}: now a participant of this conversation.";
+            // The names as well as the sentence: the web app words the note in its user's language (one name a line).
             noteId = (await Messages.MessageWriter.WriteAsync(connection, tx, new Messages.NewMessage(conversationId, Note: true, text, now)
             {
-                Metadata = new Dictionary<string, string> { ["notice"] = "participants" },
+                Metadata = new Dictionary<string, string>
+                {
+                    ["notice"] = "participants", ["by"] = me.Id.ToString(CultureInfo.InvariantCulture), ["byName"] = me.Name,
+                    ["added"] = string.Join('\n', added),
+                },
             }, ct))!.Id;
             const string timeline = """
                 insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
@@ -80,13 +86,12 @@ public sealed class Mentions(NpgsqlDataSource db)
             await connection.ExecuteAsync(new CommandDefinition(timeline,
                 new { conversationId, noteId, text, now = now.UtcDateTime, me = me.Id }, tx, cancellationToken: ct));
         }
-        var subject = await connection.ExecuteScalarAsync<string>(new CommandDefinition("""
-            select coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) from conversations c join contacts ct on ct.id = c.contact_id where c.id = @conversationId
-            """, new { conversationId }, tx, cancellationToken: ct));
+        var (subject, _) = await NotificationStore.ContactAndChannelAsync(connection, tx, conversationId, ct);
         var body = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             "select left(text, 200) from messages where id = @messageId", new { messageId }, tx, cancellationToken: ct));
+        var data = new NotificationData { Contact = subject, By = me.Name, Preview = body };
         var drafts = userIds.Select(id => new NotificationDraft(id, NotificationKinds.Mention, $"{me.Name} mentioned you ({subject}): {body}",
-            NotificationStore.Of("message", messageId), ConversationId: conversationId));
+            NotificationStore.Of("message", messageId), ConversationId: conversationId, Data: data));
         return new Applied(noteId, await NotificationStore.AddAsync(connection, tx, drafts, now, ct));
     }
 }

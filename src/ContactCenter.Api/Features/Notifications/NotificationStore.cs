@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapper;
 using Npgsql;
 
@@ -11,7 +13,9 @@ namespace ContactCenter.Api.Features.Notifications;
 /// </summary>
 public sealed class NotificationStore(NpgsqlDataSource db, INotificationPushes pushes, ILogger<NotificationStore> logger)
 {
-    internal const string ItemColumns = "id, kind, text, conversation_id, deal_id, lead_id, activity_id, created_at, read_at";
+    internal const string ItemColumns = "id, kind, text, conversation_id, deal_id, lead_id, activity_id, created_at, read_at, data::text as data";
+
+    private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     internal sealed class Row
     {
@@ -25,16 +29,21 @@ public sealed class NotificationStore(NpgsqlDataSource db, INotificationPushes p
         public long? ActivityId { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset? ReadAt { get; init; }
+        public string? Data { get; init; }
 
-        public NotificationItem ToItem() => new(Id, Kind, Text, ConversationId, DealId, ActivityId, CreatedAt, ReadAt) { LeadId = LeadId };
+        public NotificationItem ToItem() => new(Id, Kind, Text, ConversationId, DealId, ActivityId, CreatedAt, ReadAt)
+        {
+            LeadId = LeadId,
+            Data = Data is null ? null : JsonSerializer.Deserialize<NotificationData>(Data, DataJson),
+        };
     }
 
     public static async Task<List<CreatedNotification>> AddAsync(
         NpgsqlConnection connection, NpgsqlTransaction? tx, IEnumerable<NotificationDraft> drafts, DateTimeOffset now, CancellationToken ct)
     {
         const string sql = $"""
-            insert into notifications (user_id, kind, text, conversation_id, deal_id, lead_id, activity_id, dedupe_key, created_at)
-            select u.id, @Kind, left(@Text, 500), @ConversationId, @DealId, @LeadId, @ActivityId, @DedupeKey, @now
+            insert into notifications (user_id, kind, text, conversation_id, deal_id, lead_id, activity_id, dedupe_key, created_at, data)
+            select u.id, @Kind, left(@Text, 500), @ConversationId, @DealId, @LeadId, @ActivityId, @DedupeKey, @now, @Data::jsonb
             from users u left join user_settings s on s.user_id = u.id
             where u.id = @UserId and u.is_active and coalesce((s.settings -> 'notifications' ->> @Kind)::boolean, true)
             on conflict (user_id, kind, dedupe_key) do nothing
@@ -46,6 +55,7 @@ public sealed class NotificationStore(NpgsqlDataSource db, INotificationPushes p
             var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new
             {
                 d.UserId, d.Kind, d.Text, d.ConversationId, d.DealId, d.LeadId, d.ActivityId, d.DedupeKey, now = now.UtcDateTime,
+                Data = d.Data is null ? null : JsonSerializer.Serialize(d.Data, DataJson),
             }, tx, cancellationToken: ct));
             if (row is not null)
             {
@@ -90,14 +100,23 @@ public sealed class NotificationStore(NpgsqlDataSource db, INotificationPushes p
     public static async Task<List<CreatedNotification>> AssignedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, long userId,
         string? by, DateTimeOffset now, CancellationToken ct)
     {
-        var subject = await connection.ExecuteScalarAsync<string>(new CommandDefinition("""
-            select coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) || ' (' || ch.name || ')'
-            from conversations c join contacts ct on ct.id = c.contact_id join channels ch on ch.id = c.channel_id where c.id = @conversationId
-            """, new { conversationId }, tx, cancellationToken: ct));
+        var (contact, channel) = await ContactAndChannelAsync(connection, tx, conversationId, ct);
+        var subject = $"{contact} ({channel})";
         var text = by is null ? $"Conversation with {subject} routed to you." : $"{by} assigned you the conversation with {subject}.";
         return await AddAsync(connection, tx, [new NotificationDraft(userId, NotificationKinds.Assigned, text,
-            At("conversation", conversationId, now), ConversationId: conversationId)], now, ct);
+            At("conversation", conversationId, now), ConversationId: conversationId, Data: new NotificationData { Contact = contact, Channel = channel, By = by })], now, ct);
     }
+
+    /// <summary>The names a notice gives a conversation: its contact's (name, else email, else phone, else `#id`) and its channel's.</summary>
+    public static async Task<(string Contact, string Channel)> ContactAndChannelAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long conversationId,
+        CancellationToken ct) =>
+        await connection.QuerySingleAsync<(string, string)>(new CommandDefinition($"""
+            select {ContactName}, ch.name
+            from conversations c join contacts ct on ct.id = c.contact_id join channels ch on ch.id = c.channel_id where c.id = @conversationId
+            """, new { conversationId }, tx, cancellationToken: ct));
+
+    /// <summary>A contact's name in a notice (of `ct`): words of no language, so that every client can show it as it is.</summary>
+    internal const string ContactName = "coalesce(ct.name, ct.email, ct.phone, '#' || ct.id)";
 
     /// <summary>Key of an event that happens at a moment (an assignment, a breach): the same moment is one event.</summary>
     public static string At(string subject, long id, DateTimeOffset at) =>

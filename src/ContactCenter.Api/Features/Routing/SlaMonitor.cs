@@ -83,15 +83,21 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IRoutingPushes pushes, Queue
         }
         var staff = (await connection.QueryAsync<long>(new CommandDefinition(
             "select id from users where is_active and role in ('admin', 'supervisor')", transaction: tx, cancellationToken: ct))).ToList();
-        var subjects = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("""
-            select c.id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) || ' (' || ch.name || ')'
+        var subjects = (await connection.QueryAsync<(long Id, string Contact, string Channel)>(new CommandDefinition($"""
+            select c.id, {Notifications.NotificationStore.ContactName} as contact, ch.name as channel
             from conversations c join contacts ct on ct.id = c.contact_id join channels ch on ch.id = c.channel_id where c.id = any(@ids)
-            """, new { ids = breached.Select(b => b.Id).ToArray() }, tx, cancellationToken: ct))).ToDictionary(r => r.Id, r => r.Name);
+            """, new { ids = breached.Select(b => b.Id).ToArray() }, tx, cancellationToken: ct))).ToDictionary(r => r.Id);
         return [.. from b in breached
+                   let subject = subjects.GetValueOrDefault(b.Id)
+                   let waited = (long)(now - b.WaitingSince).TotalMinutes
                    from userId in staff
                    select new Notifications.NotificationDraft(userId, Notifications.NotificationKinds.SlaBreach,
-                       $"SLA breached ({(b.Kind == "first_response" ? "first response" : "reply")}): {subjects.GetValueOrDefault(b.Id)} has waited {(long)(now - b.WaitingSince).TotalMinutes} min"
+                       $"SLA breached ({(b.Kind == "first_response" ? "first response" : "reply")}): {subject.Contact} ({subject.Channel}) has waited {waited} min"
                            + (b.AssigneeName is null ? ", unassigned." : $", assigned to {b.AssigneeName}."),
-                       Notifications.NotificationStore.At("sla", b.Id, now), ConversationId: b.Id)];
+                       Notifications.NotificationStore.At("sla", b.Id, now), ConversationId: b.Id,
+                       Data: new Notifications.NotificationData
+                       {
+                           Contact = subject.Contact, Channel = subject.Channel, Sla = b.Kind, WaitedMinutes = waited, Assignee = b.AssigneeName,
+                       })];
     }
 }

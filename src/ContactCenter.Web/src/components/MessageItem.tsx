@@ -4,6 +4,7 @@ import { ApiError, blobUrl } from '../lib/api';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, fullTime, isInlineImage, messageSnippet, shortTime } from '../lib/format';
 import { linkify } from '../lib/linkify';
+import { systemNoticeText } from '../lib/noticeText';
 import type { Attachment, Message } from '../types';
 import { AutomatedBadge } from './AutomatedBadge';
 import { CallView } from './CallView';
@@ -22,18 +23,21 @@ export function MessageItem({ message, onRetry, repliedTo, onReply, highlighted 
   const { t, locale } = useI18n();
   const m = message;
   const html = useMemo(() => (m.html ? sanitizeEmail(m.html, t('showQuoted')) : null), [m.html, t]);
-  const text = useMemo(() => (m.text && !m.html ? splitQuoted(m.text) : null), [m.text, m.html]);
+  // A system note the app knows is worded from its metadata in the user's language and time; any other keeps its text.
+  const shown = useMemo(() => systemNoticeText(m, t, locale) ?? m.text, [m, t, locale]);
+  const text = useMemo(() => (shown && !m.html ? splitQuoted(shown) : null), [shown, m.html]);
+  const sender = m.sender.type === 'system' ? t('senderSystem') : m.sender.name;
   return (
     <li className={`message ${m.direction} ${m.status === 'failed' ? 'failed' : ''}${highlighted ? ' search-hit-target' : ''}`} data-message-id={String(m.id)}
       data-highlighted={highlighted || undefined} aria-current={highlighted || undefined}
-      data-status={m.pending ? 'sending' : m.status} aria-label={`${m.sender.name}, ${fullTime(m.createdAt, locale)}`}>
+      data-status={m.pending ? 'sending' : m.status} aria-label={`${sender}, ${fullTime(m.createdAt, locale)}`}>
       <div className="meta">
-        <span className="sender">{m.direction === 'note' ? `${t('notePrefix')} · ` : ''}{m.sender.name}</span>
+        <span className="sender">{m.direction === 'note' ? `${t('notePrefix')} · ` : ''}{sender}</span>
         <AutomatedBadge message={m} />
         <time dateTime={m.createdAt} title={fullTime(m.createdAt, locale)}>{shortTime(m.createdAt, locale)}</time>
         {m.direction === 'outbound' && <Ticks message={m} />}
         {!m.pending && (
-          <button type="button" className="link reply-action" onClick={() => onReply(m)} aria-label={t('replyToMessage', { name: m.sender.name })}
+          <button type="button" className="link reply-action" onClick={() => onReply(m)} aria-label={t('replyToMessage', { name: sender })}
             title={t('reply')}><ReplyIcon /></button>
         )}
       </div>

@@ -5,6 +5,7 @@ import { body, client as apiClient } from '../api/client';
 import { applyRead, notificationItems, unreadOf, type NotificationPage, type NotificationPages } from '../lib/notificationCache';
 import { keys } from '../lib/queryClient';
 import { beep, loadSettings, showDesktop, targetOf } from '../lib/notifications';
+import { notificationText } from '../lib/noticeText';
 import { shortTime } from '../lib/format';
 import { useHubEvent, useJoined } from '../live';
 import { useNavigate } from 'react-router';
@@ -35,7 +36,7 @@ export function NotificationBell() {
   useEffect(() => { loadSettings().catch(() => undefined); }, []);
   // The cache has the new one already (lib/hubCache.ts): here only what the user sees and hears of it.
   useHubEvent('notification', (n) => {
-    showDesktop(labelOf(t, 'kind_', n.kind), n.text, `cc-notification-${n.id}`, () => void openItem(n));
+    showDesktop(labelOf(t, 'kind_', n.kind), notificationText(n, t, locale), `cc-notification-${n.id}`, () => void openItem(n));
     beep();
   });
 
@@ -85,7 +86,7 @@ export function NotificationBell() {
                 <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-kind={n.kind}>
                   <button type="button" onClick={() => void openItem(n)}>
                     <span className="notify-kind">{labelOf(t, 'kind_', n.kind)}</span>
-                    <span className="notify-text">{n.text}</span>
+                    <span className="notify-text">{notificationText(n, t, locale)}</span>
                     <time className="muted" dateTime={n.createdAt}>{shortTime(n.createdAt, locale)}</time>
                   </button>
                 </li>

@@ -7,8 +7,19 @@ export function shortTime(iso: string | null | undefined, locale: string, now = 
     : d.toLocaleDateString(locale, { day: 'numeric', month: 'short' });
 }
 
-export const fullTime = (iso: string, locale: string) =>
-  new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+/** `timeZone` (IANA) only where a caller must pin it (tests); otherwise the browser's own zone, the user's local time. */
+export const fullTime = (iso: string, locale: string, timeZone?: string) =>
+  new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+
+/** A moment as a clock time, with its day when that is not today ("14:35", "5 Dec, 14:35"), in the user's time zone. */
+export function dayTime(iso: string, locale: string, options: { now?: Date; timeZone?: string } = {}): string {
+  const { now = new Date(), timeZone } = options;
+  const d = new Date(iso);
+  const day = (x: Date) => x.toLocaleDateString('en-CA', { timeZone });
+  return day(d) === day(now)
+    ? d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', timeZone })
+    : d.toLocaleString(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone });
+}
 
 const durationUnits = {
   en: { s: 's', m: 'm', h: 'h', d: 'd' },
@@ -38,13 +49,30 @@ export function plausibleWait(serverSeconds: number | null | undefined, readAt: 
   return waited > 366 * 86400 ? null : waited;
 }
 
+/**
+ * An amount for people, in the UI's language: whole amounts without fraction digits ("100 000 €"), an amount with
+ * cents with two ("99 999,50 €"), never rounded to whole units. With a currency, its symbol; without, a bare number.
+ */
 export function money(amount: number | null | undefined, locale: string, currency?: string | null): string {
   const value = amount ?? 0;
+  // Whole once rounded to cents: 99 999.999 shows as 100 000, 99 999.5 as 99 999,50.
+  const digits = Math.round(Math.abs(value) * 100) % 100 === 0 ? 0 : 2;
   try {
-    return currency
-      ? value.toLocaleString(locale, { style: 'currency', currency, maximumFractionDigits: 0 })
-      : value.toLocaleString(locale, { maximumFractionDigits: 2 });
+    return value.toLocaleString(locale, currency
+      ? { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }
+      : { minimumFractionDigits: digits, maximumFractionDigits: digits });
   } catch { return String(value); }
+}
+
+/**
+ * Sums of several currencies side by side ("21 $ · 1 ₽"), never added into one figure. Zero sums are left out; when
+ * nothing is left, a zero (in the one currency there is, if there is one).
+ */
+export function moneyByCurrency(sums: readonly { currency: string; amount: number }[] | null | undefined, locale: string): string {
+  const list = sums ?? [];
+  const shown = list.filter((s) => s.amount !== 0);
+  if (shown.length === 0) return money(0, locale, list.length === 1 ? list[0].currency : null);
+  return shown.map((s) => money(s.amount, locale, s.currency)).join(' · ');
 }
 
 export function fileSize(bytes: number | null | undefined): string {

@@ -9,6 +9,7 @@ import { states } from './states';
 import { labelStrings } from './labels';
 import { search } from './search';
 import { notifyStrings } from './notify';
+import { noticeStrings } from './notices';
 import { contactsStrings } from './contacts';
 import { cardStrings } from './cards';
 import { fieldStrings } from './fields';
@@ -46,6 +47,7 @@ export const areas = merge(
   labelStrings,
   search,
   notifyStrings,
+  noticeStrings,
   contactsStrings,
   cardStrings,
   fieldStrings,

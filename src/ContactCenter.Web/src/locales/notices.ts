@@ -1,0 +1,58 @@
+import { area } from './area';
+
+// Notices the server writes as data (a notification's `data`, a system note's `metadata`), worded here in the user's
+// language; `{time}` is already in the user's time zone. The English ones say what the server's English text says.
+export const noticeStrings = area({
+  en: {
+    senderSystem: 'System',
+    // notifications (the bell and desktop notifications)
+    notice_activity_due: 'Due at {time}: {title}',
+    notice_activity_overdue: 'Overdue (due {time}): {title}',
+    notice_assigned_by: '{by} assigned you the conversation with {contact} ({channel}).',
+    notice_assigned_routed: 'Conversation with {contact} ({channel}) routed to you.',
+    notice_mention: '{by} mentioned you ({contact}): {preview}',
+    notice_sla_assigned: 'SLA breached ({sla}): {contact} ({channel}) has waited {minutes} min, assigned to {assignee}.',
+    notice_sla_unassigned: 'SLA breached ({sla}): {contact} ({channel}) has waited {minutes} min, unassigned.',
+    sla_first_response: 'first response',
+    sla_reply: 'reply',
+    // system notes in a conversation
+    notice_snoozed: 'Snoozed until {time} by {name}.',
+    notice_unsnoozed_time: 'Snooze ended: the time came.',
+    notice_unsnoozed_inbound: 'Snooze ended: the customer wrote.',
+    notice_unsnoozed_manual: 'Snooze ended: {name} set the status to {status}.',
+    notice_participant: '{by} mentioned {names}: now a participant of this conversation.',
+    notice_participants: '{by} mentioned {names}: now participants of this conversation.',
+    notice_csat: 'Customer satisfaction: {rating}/5',
+    notice_csat_comment: 'Customer satisfaction: {rating}/5 — {comment}',
+    'notice_telegram.blocked': 'The customer blocked the bot: replies cannot be delivered until they unblock it and write again.',
+    'notice_telegram.unblocked': 'The customer unblocked the bot: replies can be delivered again.',
+    'notice_telegram.deactivated': "The customer's Telegram account is deleted: replies cannot be delivered.",
+    'notice_vk.denied': 'The customer denied messages from the community: replies cannot be delivered until they allow messages again.',
+    'notice_vk.allowed': 'The customer allowed messages from the community: replies can be delivered again.',
+  },
+  ru: {
+    senderSystem: 'Система',
+    notice_activity_due: 'Срок в {time}: {title}',
+    notice_activity_overdue: 'Просрочено (срок {time}): {title}',
+    notice_assigned_by: '{by}: вам назначен диалог с {contact} ({channel}).',
+    notice_assigned_routed: 'Диалог с {contact} ({channel}) назначен вам автоматически.',
+    notice_mention: '{by} упоминает вас ({contact}): {preview}',
+    notice_sla_assigned: 'Нарушение SLA ({sla}): {contact} ({channel}) ждёт {minutes} мин, ответственный — {assignee}.',
+    notice_sla_unassigned: 'Нарушение SLA ({sla}): {contact} ({channel}) ждёт {minutes} мин, ответственный не назначен.',
+    sla_first_response: 'первый ответ',
+    sla_reply: 'ответ',
+    notice_snoozed: 'Отложен до {time} ({name}).',
+    notice_unsnoozed_time: 'Больше не отложен: пришло время.',
+    notice_unsnoozed_inbound: 'Больше не отложен: клиент написал.',
+    notice_unsnoozed_manual: 'Больше не отложен: {name} — статус «{status}».',
+    notice_participant: '{names} — теперь участник диалога (упоминание: {by}).',
+    notice_participants: '{names} — теперь участники диалога (упоминание: {by}).',
+    notice_csat: 'Оценка клиента: {rating}/5',
+    notice_csat_comment: 'Оценка клиента: {rating}/5 — {comment}',
+    'notice_telegram.blocked': 'Клиент заблокировал бота: ответы не будут доставлены, пока он не разблокирует бота и не напишет снова.',
+    'notice_telegram.unblocked': 'Клиент разблокировал бота: ответы снова доставляются.',
+    'notice_telegram.deactivated': 'Аккаунт клиента в Telegram удалён: ответы не могут быть доставлены.',
+    'notice_vk.denied': 'Клиент запретил сообщения от сообщества: ответы не будут доставлены, пока он снова их не разрешит.',
+    'notice_vk.allowed': 'Клиент разрешил сообщения от сообщества: ответы снова доставляются.',
+  },
+});
