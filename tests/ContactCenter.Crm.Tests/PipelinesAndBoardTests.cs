@@ -128,6 +128,39 @@ public sealed class PipelinesAndBoardTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Board_columns_sum_each_currency_apart_for_staff_and_for_a_manager()
+    {
+        var manager = await fixture.CreateUserAsync("cur", "manager");
+        using var admin = fixture.Admin();
+        var proposal = await fixture.StageIdAsync("Proposal");
+        // "New": 20 + 1 USD and 1 RUB (once shown as "Total 22"); "Proposal": 99,999.50 EUR.
+        await (await admin.PostJsonAsync("/api/deals", new { title = "A", amount = 20, currency = "USD", assigneeId = manager.Id })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/api/deals", new { title = "B", amount = 1, currency = "usd", assigneeId = manager.Id })).OkJsonAsync(HttpStatusCode.Created);
+        var rub = await (await admin.PostJsonAsync("/api/deals", new { title = "C", amount = 1, currency = "RUB", assigneeId = manager.Id })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/api/deals", new { title = "D", amount = 99999.5m, currency = "EUR", stageId = proposal, assigneeId = manager.Id }))
+            .OkJsonAsync(HttpStatusCode.Created);
+
+        using var asManager = fixture.App.Http(manager.Token);
+        foreach (var http in new[] { admin, asManager })
+        {
+            // Staff read the kept per-stage totals, a manager a count of the deals they see: the same figures.
+            var stages = (await (await http.GetAsync("/api/pipelines/1/board")).OkJsonAsync())["stages"]!.AsArray();
+            Assert.Equal([("USD", 21m), ("RUB", 1m)], Sums(stages[0]!));
+            Assert.Equal(22m, stages[0]!["totalAmount"]!.GetValue<decimal>());
+            Assert.Empty(Sums(stages[1]!));
+            Assert.Equal([("EUR", 99999.5m)], Sums(stages[2]!));
+        }
+
+        // A currency change moves the amount from one currency's sum to the other's.
+        await (await admin.PatchJsonAsync($"/api/deals/{rub.Id()}", new JsonObject { ["currency"] = "EUR" })).OkJsonAsync();
+        var after = (await (await admin.GetAsync("/api/pipelines/1/board")).OkJsonAsync())["stages"]!.AsArray();
+        Assert.Equal([("USD", 21m), ("EUR", 1m)], Sums(after[0]!));
+    }
+
+    private static List<(string Currency, decimal Amount)> Sums(JsonNode stage) =>
+        stage["totalAmountByCurrency"]!.AsArray().Select(s => (s!["currency"]!.GetValue<string>(), s["amount"]!.GetValue<decimal>())).ToList();
+
+    [Fact]
     public async Task A_board_of_ten_thousand_deals_sums_every_deal_and_shows_the_first_cards()
     {
         await using (var db = fixture.Db())

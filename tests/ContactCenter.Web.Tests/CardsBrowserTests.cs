@@ -26,7 +26,10 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             products = new[] { new { name = "Desk", price = 300, quantity = 3, discount = 0 } }, amountFromProducts = true,
         }))!["id"]!.GetValue<long>();
 
-        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals");
+        // Through the list view first: its styles stay loaded, and its progress bar once shared the stage bar's class name
+        // (the card's stage bar became a 6 px strip nobody could click).
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: "/deals/list");
+        await Page.Locator("main").GetByRole(AriaRole.Link, new() { Name = "Board", Exact = true }).ClickAsync();
         await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
         await Page.Locator($"[data-deal-id='{dealId}']").GetByTestId("deal-card-link").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/deals/{dealId}$"));
@@ -34,6 +37,8 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "Desks " + Suffix })).ToBeVisibleAsync();
         await Expect(card.GetByTestId("product-line")).ToHaveCountAsync(1);
 
+        var bar = await card.GetByTestId("stage-bar").BoundingBoxAsync();
+        Assert.True(bar is { Height: >= 20 }, $"the stage bar is {bar?.Height} px tall");
         await card.GetByRole(AriaRole.Button, new() { Name = "Move to Talks" }).ClickAsync();
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Move to Talks" })).ToHaveAttributeAsync("aria-current", "step");
         Assert.Equal(stages[1], (await DealAsync(dealId))["stage"]!["id"]!.GetValue<long>());
@@ -170,7 +175,7 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             var card = phone.GetByTestId("deal-card");
             await Expect(card.GetByTestId("stage-bar")).ToBeVisibleAsync();
             await Expect(card.GetByTestId("product-line")).ToHaveCountAsync(1);
-            await Expect(card.GetByTestId("deal-amount")).ToContainTextAsync("1,145");
+            await Expect(card.GetByTestId("deal-amount")).ToContainTextAsync("1,144.75"); // cents are kept
             await Expect(card.GetByTestId("card-source")).ToContainTextAsync("API integration");
             await Expect(card.Locator(".card-thread")).ToContainTextAsync("forty very particular");
             var widths = await phone.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");

@@ -30,12 +30,12 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var newColumn = Page.Locator($".board .column[data-stage-id='{newStage}']");
         var talksColumn = Page.Locator($".board .column[data-stage-id='{talks}']");
         var lostColumn = Page.Locator($".board .column[data-stage-id='{lost}']");
-        await ExpectColumnAsync(newColumn, 2, "1,250");
-        await ExpectColumnAsync(talksColumn, 1, "4,000");
+        await ExpectColumnAsync(newColumn, 2, "US$1,250");
+        await ExpectColumnAsync(talksColumn, 1, "US$4,000");
 
         await DragAsync(newColumn.Locator($"[data-deal-id='{chairs}']"), talksColumn);
-        await ExpectColumnAsync(newColumn, 1, "250");
-        await ExpectColumnAsync(talksColumn, 2, "5,000");
+        await ExpectColumnAsync(newColumn, 1, "US$250");
+        await ExpectColumnAsync(talksColumn, 2, "US$5,000");
         await Expect(talksColumn.Locator($"[data-deal-id='{chairs}']")).ToBeVisibleAsync();
         await WaitForStageAsync(chairs, talks);
 
@@ -46,7 +46,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         // A reload shows what the server stored.
         await Page.ReloadAsync();
         await Page.GetByLabel("Pipeline").SelectOptionAsync(new SelectOptionValue { Label = pipelineName });
-        await ExpectColumnAsync(talksColumn, 2, "5,000");
+        await ExpectColumnAsync(talksColumn, 2, "US$5,000");
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var newColumn = Page.Locator($".board .column[data-stage-id='{newStage}']");
         var proposalColumn = Page.Locator($".board .column[data-stage-id='{proposal}']");
         var talksColumn = Page.Locator($".board .column[data-stage-id='{talks}']");
-        await ExpectColumnAsync(newColumn, 3, "300");
+        await ExpectColumnAsync(newColumn, 3, "US$300");
         await ExpectColumnAsync(proposalColumn, 0, "0");
 
         // Released at the empty Proposal column's x, at the height of New's last card: below Proposal's own few pixels of content.
@@ -89,8 +89,8 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Page.Mouse.MoveAsync(proposalBox.X + proposalBox.Width / 2, lastBox.Y + lastBox.Height / 2, new() { Steps = 12 });
         await Page.Mouse.UpAsync();
 
-        await ExpectColumnAsync(proposalColumn, 1, "100");
-        await ExpectColumnAsync(talksColumn, 3, "300");
+        await ExpectColumnAsync(proposalColumn, 1, "US$100");
+        await ExpectColumnAsync(talksColumn, 3, "US$300");
         await WaitForStageAsync(deals[0], proposal);
     }
 
@@ -143,7 +143,7 @@ public sealed class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await side.GetByRole(AriaRole.Button, new() { Name = "Edit Amount" }).ClickAsync();
         await side.GetByLabel("Amount").FillAsync("1200");
         await side.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await Expect(side.GetByRole(AriaRole.Button, new() { Name = "Edit Amount" })).ToContainTextAsync("1200");
+        await Expect(side.GetByRole(AriaRole.Button, new() { Name = "Edit Amount" })).ToContainTextAsync("US$1,200");
         Assert.Equal(1200m, (await GetDealAsync(dealId))["amount"]!.GetValue<decimal>());
 
         // Activities planned elsewhere (here: through the API) appear live, soonest first; the overdue one is red.

@@ -30,6 +30,7 @@ public sealed class LeadListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         var a = await LeadOfAsync(channel, "la-" + Suffix, "Anna " + Suffix);
         var b = await LeadOfAsync(channel, "lb-" + Suffix, "Boris " + Suffix);
         var junked = await LeadOfAsync(channel, "lc-" + Suffix, "Clara " + Suffix);
+        var d = await LeadOfAsync(channel, "ld-" + Suffix, "Dora " + Suffix);
         var reason = "Spam " + Suffix;
         var reasonId = await JunkReasonAsync(reason, "Спам " + Suffix);
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/leads/{junked.Id}/junk", new { junkReasonId = reasonId });
@@ -53,16 +54,21 @@ public sealed class LeadListBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             Assert.Equal(colleague.Id, (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/leads/{id}"))!["assignee"]!["id"]!.GetValue<long>());
         }
 
-        // Junk waits for a reason; a lead that is already junk is named in the report with the server's reason.
+        // Junk waits for a reason; a lead that is already junk, and one a colleague now owns, are named in the report
+        // with the server's reason.
+        var rowD = list.Locator($"tr[data-lead-id='{d.Id}']");
         await rowB.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await rowD.GetByRole(AriaRole.Checkbox).CheckAsync();
         await list.Locator($"tr[data-lead-id='{junked.Id}']").GetByRole(AriaRole.Checkbox).CheckAsync();
         var junk = bar.GetByRole(AriaRole.Button, new() { Name = "Junk", Exact = true });
         await Expect(junk).ToBeDisabledAsync();
         await bar.GetByRole(AriaRole.Combobox, new() { Name = "Junk reason" }).SelectOptionAsync(new SelectOptionValue { Label = reason });
         await junk.ClickAsync();
-        await Expect(list.GetByTestId("bulk-report")).ToHaveTextAsync($"Changed: 1. Not changed: {junked.Title} (The lead is already junk.)");
-        await Expect(rowB.Locator("td[data-col='status']")).ToHaveTextAsync("junk");
-        Assert.Equal("junk", await StatusAsync(manager, b.Id));
+        await Expect(list.GetByTestId("bulk-report")).ToHaveTextAsync(
+            $"Changed: 1. Not changed: {b.Title} (A colleague owns this lead: only they or a supervisor can change it.); {junked.Title} (The lead is already junk.)");
+        await Expect(rowD.Locator("td[data-col='status']")).ToHaveTextAsync("junk");
+        Assert.Equal("junk", await StatusAsync(manager, d.Id));
+        Assert.Equal("in_work", await StatusAsync(manager, b.Id)); // the colleague's now: not junked
         Assert.Equal("in_work", await StatusAsync(manager, a.Id)); // assigned, not junked
         await Screenshot("lead-list-bulk");
     }

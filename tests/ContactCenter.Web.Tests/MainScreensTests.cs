@@ -54,7 +54,7 @@ public sealed class MainScreensTests(WebAppFixture fx) : BrowserTest(fx)
         await Page.GetByRole(AriaRole.Link, new() { Name = "Deals" }).ClickAsync();
         var proposal = Page.Locator($".board .column[data-stage-id='{day.Stages["Proposal"]}']");
         await Expect(proposal.GetByTestId("column-count")).ToHaveTextAsync("Deals: 1");
-        await Expect(proposal.GetByTestId("column-total")).ToHaveTextAsync("Total 4,800");
+        await Expect(proposal.GetByTestId("column-total")).ToHaveTextAsync("Total €4,800");
         await Expect(Page.Locator($".board .column[data-stage-id='{day.Stages["New"]}'] .card")).ToHaveCountAsync(2);
         await ShotAsync("03-deals");
 

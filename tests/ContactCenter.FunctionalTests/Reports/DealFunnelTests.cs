@@ -94,13 +94,13 @@ public sealed class DealFunnelTests(AppFixture fixture) : IClassFixture<AppFixtu
         return await db.ExecuteScalarAsync<int>("""
             select count(*) from (
                 select h.deal_id, s.pipeline_id, array_agg(distinct h.stage_id order by h.stage_id) as stages,
-                       min(h.entered_at) as first_at, max(h.entered_at) as last_at, d.amount, d.assignee_id, d.source
+                       min(h.entered_at) as first_at, max(h.entered_at) as last_at, d.amount, d.currency, d.assignee_id, d.source
                 from deal_stage_history h join stages s on s.id = h.stage_id join deals d on d.id = h.deal_id
-                group by h.deal_id, s.pipeline_id, d.amount, d.assignee_id, d.source
+                group by h.deal_id, s.pipeline_id, d.amount, d.currency, d.assignee_id, d.source
             ) fresh
             full join deal_funnel k on k.deal_id = fresh.deal_id and k.pipeline_id = fresh.pipeline_id
-            where (fresh.stages, fresh.first_at, fresh.last_at, fresh.amount, fresh.assignee_id, fresh.source)
-                  is distinct from (k.stages, k.first_at, k.last_at, k.amount, k.assignee_id, k.source)
+            where (fresh.stages, fresh.first_at, fresh.last_at, fresh.amount, fresh.currency, fresh.assignee_id, fresh.source)
+                  is distinct from (k.stages, k.first_at, k.last_at, k.amount, k.currency, k.assignee_id, k.source)
             """);
     }
 }

@@ -1,3 +1,4 @@
+using ContactCenter.Api.Features.Crm;
 using Dapper;
 using Npgsql;
 
@@ -6,10 +7,14 @@ namespace ContactCenter.Api.Features.Reports;
 /// <summary>
 /// A manager's period: first response median and p90 in seconds (the response-time events the inbox already records),
 /// activities completed in the period (by whoever completed them, else the assignee), activities assigned to them that
-/// fell due in the period and are still not done, and the deals they won in the period.
+/// fell due in the period and are still not done, and the deals they won in the period. DealsWonSum adds amounts whatever
+/// their currency (kept for older clients); DealsWonByCurrency is per currency, the currency of most won deals first.
 /// </summary>
 public sealed record EfficiencyRow(long UserId, string Name, long FirstResponses, double? FirstResponseMedianSeconds, double? FirstResponseP90Seconds,
-    long ActivitiesDone, long ActivitiesOverdue, long DealsWon, decimal DealsWonSum);
+    long ActivitiesDone, long ActivitiesOverdue, long DealsWon, decimal DealsWonSum)
+{
+    public IReadOnlyList<CurrencyAmount> DealsWonByCurrency { get; init; } = [];
+}
 
 public sealed record EfficiencyReportResult(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<EfficiencyRow> Rows);
 
@@ -45,14 +50,21 @@ public sealed class EfficiencyReport(NpgsqlDataSource db, TimeProvider clock)
         left join overdue o on o.user_id = u.id
         left join won w on w.user_id = u.id
         where (u.role = 'manager' and u.is_active) or f.user_id is not null or dn.user_id is not null or o.user_id is not null or w.user_id is not null
-        order by u.name, u.id
+        order by u.name, u.id;
+        select d.assignee_id as user_id, d.currency, sum(d.amount) as amount
+        from deals d where d.closed_at >= @from and d.closed_at < @to and d.outcome = 'won' and d.assignee_id is not null
+        group by d.assignee_id, d.currency
+        order by d.assignee_id, count(*) desc, d.currency;
         """;
 
     public async Task<EfficiencyReportResult> ReadAsync(ReportPeriod period, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<EfficiencyRow>(new CommandDefinition(Sql,
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql,
             new { from = period.FromUtc, to = period.ToUtc, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-        return new EfficiencyReportResult(period.From, period.To, rows.ToList());
+        var rows = (await grid.ReadAsync<EfficiencyRow>()).ToList();
+        var won = (await grid.ReadAsync<(long UserId, string Currency, decimal Amount)>()).ToLookup(w => w.UserId);
+        return new EfficiencyReportResult(period.From, period.To,
+            rows.Select(r => r with { DealsWonByCurrency = won[r.UserId].Select(w => new CurrencyAmount(w.Currency, w.Amount)).ToList() }).ToList());
     }
 }

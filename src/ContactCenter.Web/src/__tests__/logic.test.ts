@@ -90,11 +90,12 @@ describe('deals board', () => {
   it('moving a card changes both columns\' counts and sums', () => {
     const column = { semantic: 'open', order: 1, nextCursor: null };
     const board: Board = { pipelineId: 1, name: 'Sales', stages: [
-      { ...column, stageId: 1, name: 'New', count: 1, totalAmount: 100, deals: [dealCard(9, { amount: 100 })] },
-      { ...column, stageId: 2, name: 'Won', count: 0, totalAmount: 0, deals: [] },
+      { ...column, stageId: 1, name: 'New', count: 1, totalAmount: 100, totalAmountByCurrency: [{ currency: 'USD', amount: 100 }], deals: [dealCard(9, { amount: 100, currency: 'USD' })] },
+      { ...column, stageId: 2, name: 'Won', count: 0, totalAmount: 0, totalAmountByCurrency: [], deals: [] },
     ] };
     const moved = moveCard(board, 9, 2);
     expect(moved.stages.map((s) => [s.count, s.totalAmount])).toEqual([[0, 0], [1, 100]]);
+    expect(moved.stages.map((s) => s.totalAmountByCurrency)).toEqual([[], [{ currency: 'USD', amount: 100 }]]);
     expect(moved.stages[1].deals[0].stageId).toBe(2);
     expect(moveCard(moved, 9, 1)).toEqual(board);
   });

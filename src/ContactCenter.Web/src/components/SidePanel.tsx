@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { body, client, optionalId, type Schemas } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
-import { shortTime } from '../lib/format';
+import { currencyChoices, currencyLabel } from '../lib/currency';
+import { money, shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
 import { timelineData, type Call, type ConversationDetails, type Id, type TimelineEntry } from '../types';
@@ -10,6 +11,7 @@ import { CallButton, CallView } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
 import { postComment, timelinePath } from './cards/CardTimeline';
 import { ResourceStatus } from './Status';
+import { labelOf } from '../strings';
 import { Link } from 'react-router';
 import { CustomFieldsEditor } from './fields/CustomFieldsEditor';
 import type { FieldValues } from './fields/fieldTypes';
@@ -87,7 +89,7 @@ async function patchFields(subject: Subject, fields: FieldValues, reload: () => 
 }
 
 function DealPanel({ id }: { id: Id }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const deal = useApiGet('/api/deals/{id}', { params: { path: { id: Number(id) } } });
   const pipelines = useApiGet('/api/pipelines');
   const users = useApiGet('/api/users');
@@ -130,8 +132,13 @@ function DealPanel({ id }: { id: Id }) {
               {(pipeline?.stages ?? [d.stage]).map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
             </select>
           </label>
-          <EditableText label={t('amount')} value={String(d.amount ?? 0)} type="number" suffix={d.currency ?? ''}
+          <EditableText label={t('amount')} value={String(d.amount ?? 0)} type="number" step="0.01" display={money(d.amount, locale, d.currency)}
             onSave={(v) => patch({ amount: Number(v) })} />
+          <label className="field">{t('currency')}
+            <select value={d.currency} onChange={(e) => void patch({ currency: e.target.value })}>
+              {currencyChoices(d.currency).map((c) => <option key={c} value={c}>{currencyLabel(c, locale)}</option>)}
+            </select>
+          </label>
           <label className="field">{t('assignee')}
             <select value={d.assignee ? String(d.assignee.id) : ''}
               onChange={(e) => void patch({ assigneeId: e.target.value ? Number(e.target.value) : null })}>
@@ -139,7 +146,7 @@ function DealPanel({ id }: { id: Id }) {
               {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
             </select>
           </label>
-          {d.closedAt ? <p className="notice">{t('closedAs', { outcome: d.outcome ?? '' })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</p> : (
+          {d.closedAt ? <p className="notice">{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</p> : (
             <div className="row">
               <button type="button" className="ok" onClick={() => void close('won')}>{t('closeWon')}</button>
               <button type="button" className="danger" onClick={() => setClosing((v) => !v)} aria-expanded={closing}>{t('closeLost')}</button>
@@ -151,7 +158,7 @@ function DealPanel({ id }: { id: Id }) {
                 <option value="">{t('lossReason')}…</option>
                 {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{r.name}</option>)}
               </select>
-              <button type="button" className="danger" onClick={() => void close('lost')}>{t('closeLost')}</button>
+              <button type="button" className="danger" disabled={!reasonId} onClick={() => void close('lost')}>{t('closeLost')}</button>
             </div>
           )}
           <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} onChange={(fields) => patchFields({ type: 'deal', id }, fields, () => deal.reload())} />
@@ -186,7 +193,7 @@ function LeadPanel({ id }: { id: Id }) {
       <ResourceStatus resource={lead} what="GET /api/leads/{id}" record />
       {l && (
         <>
-          <p><strong>{l.title}</strong> <span className="pill">{l.status}</span></p>
+          <p><strong>{l.title}</strong> <span className="pill">{labelOf(t, 'leadStatus_', l.status)}</span></p>
           {l.junkReason && <p className="muted">{l.junkReason}</p>}
           {open && (
             <div className="row">
@@ -236,7 +243,7 @@ function Timeline({ subject }: { subject: Subject }) {
         {(timeline.data?.items ?? []).map((e) => (
           <li key={String(e.id)}>
             <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type)}</strong>{' '}
-            <span className="muted">{describe(e)}</span>
+            <span className="muted">{describe(e, t)}</span>
             {e.type === 'call' && timelineData(e).call != null && <CallView call={timelineData(e).call as Call} />}
           </li>
         ))}
@@ -245,15 +252,18 @@ function Timeline({ subject }: { subject: Subject }) {
   );
 }
 
-function describe(e: TimelineEntry): string {
+function describe(e: TimelineEntry, t: (key: 'actorSystem') => string): string {
   const d = timelineData(e);
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
   const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? (moved || d.ruleName) ?? d.mergedContactName ?? '') as string;
-  const actor = e.actor.name ?? '';
+  const actor = e.actor.type === 'system' ? t('actorSystem') : e.actor.name ?? '';
   return [actor, text].filter(Boolean).join(': ');
 }
 
-function EditableText({ label, value, onSave, type = 'text', suffix }: { label: string; value: string; onSave: (v: string) => Promise<void> | void; type?: string; suffix?: string }) {
+/** A value shown as a button that turns into an input; `display` is how the value reads when not edited (e.g. formatted money). */
+function EditableText({ label, value, onSave, type = 'text', display, step }: {
+  label: string; value: string; onSave: (v: string) => Promise<void> | void; type?: string; display?: string; step?: string;
+}) {
   const { t } = useI18n();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
@@ -262,14 +272,14 @@ function EditableText({ label, value, onSave, type = 'text', suffix }: { label: 
       <div className="field editable">
         <span className="label">{label}</span>
         <button type="button" className="link" onClick={() => { setDraft(value); setEditing(true); }} aria-label={`${t('edit')} ${label}`}>
-          {value}{suffix ? ` ${suffix}` : ''} ✎
+          {display ?? value} ✎
         </button>
       </div>
     );
   }
   return (
     <form className="field" onSubmit={(e) => { e.preventDefault(); setEditing(false); void onSave(draft); }}>
-      <label>{label} <input type={type} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
+      <label>{label} <input type={type} step={step} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
         onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} /></label>
       <button type="submit">{t('save')}</button>
       <button type="button" onClick={() => setEditing(false)}>{t('cancel')}</button>

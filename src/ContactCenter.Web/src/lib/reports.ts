@@ -25,6 +25,23 @@ export const defaultPeriod = (): Period => ({ from: isoDate(new Date(Date.now() 
 export const periodQuery = (p: Period) => ({ from: `${p.from}T00:00:00Z`, to: `${isoDate(new Date(Date.parse(`${p.to}T00:00:00Z`) + day))}T00:00:00Z` });
 export const currentMonth = () => new Date().toISOString().slice(0, 7);
 
+/**
+ * Chart rows with one value per currency ({label, USD: 21, RUB: 1}) and the currencies in order of first appearance:
+ * a chart draws one bar per currency, never one bar that adds them.
+ */
+export function currencySeries<R extends { label: string }>(rows: readonly R[], sums: (row: R) => readonly { currency: string; amount: number }[]) {
+  const currencies: string[] = [];
+  const data = rows.map((r) => {
+    const point: Record<string, string | number> = { label: r.label };
+    for (const s of sums(r)) {
+      if (!currencies.includes(s.currency)) currencies.push(s.currency);
+      point[s.currency] = s.amount;
+    }
+    return point;
+  });
+  return { data, currencies };
+}
+
 export const percent = (share: number | null | undefined) => (share === null || share === undefined ? '—' : `${Math.round(share * 1000) / 10}%`);
 export const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 10 ? m.toFixed(1) : String(Math.round(m)));
 

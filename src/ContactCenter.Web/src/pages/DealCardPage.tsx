@@ -13,6 +13,7 @@ import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { body, client, type Schemas } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
+import { currencyChoices, currencyLabel } from '../lib/currency';
 import { explain } from '../lib/errors';
 import { money } from '../lib/format';
 import { Link } from 'react-router';
@@ -87,6 +88,13 @@ export function DealCardPage({ id }: { id: string }) {
                     onChange={(e) => void patch({ assigneeId: e.target.value ? Number(e.target.value) : null })}>
                     <option value="">{t('unassigned')}</option>
                     {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+                  </select>
+                </dd>
+                <dt>{t('currency')}</dt>
+                <dd>
+                  <select aria-label={t('currency')} value={d.currency} data-testid="deal-currency"
+                    onChange={(e) => void patch({ currency: e.target.value })}>
+                    {currencyChoices(d.currency).map((c) => <option key={c} value={c}>{currencyLabel(c, locale)}</option>)}
                   </select>
                 </dd>
                 <dt>{t('cardSource')}</dt>

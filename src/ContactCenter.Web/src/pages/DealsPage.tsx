@@ -5,6 +5,7 @@ import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { body, client as apiClient } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
+import { addAmount } from '../lib/currency';
 import { explain } from '../lib/errors';
 import { keys } from '../lib/queryClient';
 import { statusOf } from '../lib/queryStatus';
@@ -16,21 +17,27 @@ import { DealBoard } from '../components/board/DealBoard';
 import '../components/cards/cards.css';
 import { sameId, type Board, type DealCard, type Id } from '../types';
 
-/** Moves a card between columns and recomputes counts and sums (used optimistically, and to roll back). */
+/** Moves a card between columns and recomputes counts and sums per currency (used optimistically, and to roll back). */
 export function moveCard(board: Board, dealId: Id, toStage: number): Board {
   let card: DealCard | undefined;
   const stages = board.stages.map((s) => {
     const found = s.deals.find((d) => sameId(d.id, dealId));
     if (!found) return s;
     card = found;
-    return { ...s, deals: s.deals.filter((d) => d !== found), count: s.count - 1, totalAmount: s.totalAmount - (found.amount ?? 0) };
+    return {
+      ...s, deals: s.deals.filter((d) => d !== found), count: s.count - 1, totalAmount: s.totalAmount - (found.amount ?? 0),
+      totalAmountByCurrency: addAmount(s.totalAmountByCurrency, found.currency, -(found.amount ?? 0)),
+    };
   });
   if (!card) return board;
   const moved = { ...card, stageId: toStage };
   return {
     ...board,
     stages: stages.map((s) => (sameId(s.stageId, toStage)
-      ? { ...s, deals: [moved, ...s.deals], count: s.count + 1, totalAmount: s.totalAmount + (moved.amount ?? 0) } : s)),
+      ? {
+        ...s, deals: [moved, ...s.deals], count: s.count + 1, totalAmount: s.totalAmount + (moved.amount ?? 0),
+        totalAmountByCurrency: addAmount(s.totalAmountByCurrency, moved.currency, moved.amount ?? 0),
+      } : s)),
   };
 }
 

@@ -5,7 +5,7 @@ import {
 import { useMemo, useRef, useState, type KeyboardEventHandler, type PointerEventHandler, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../i18n';
-import { money } from '../../lib/format';
+import { money, moneyByCurrency } from '../../lib/format';
 import { sameId, type Board, type DealCard, type Id, type Pipeline } from '../../types';
 import { overdueFirst } from '../cards/cardTypes';
 import { columnCoordinates } from './columnKeyboard';
@@ -83,7 +83,7 @@ function BoardColumn({ col, board, pipeline, lateFirst, dragging, onMove }: {
       <header>
         <h2>{col.name}</h2>
         <span className="muted" data-testid="column-count">{t('dealsCount', { count: col.count })}</span>
-        <span data-testid="column-total">{t('total', { amount: money(col.totalAmount, locale) })}</span>
+        <span data-testid="column-total">{t('total', { amount: moneyByCurrency(col.totalAmountByCurrency, locale) })}</span>
       </header>
       <ul>
         {(lateFirst ? overdueFirst(col.deals) : col.deals).map((d) => (
@@ -113,7 +113,8 @@ function BoardCard({ deal, children }: { deal: DealCard; children: ReactNode }) 
   // card's select or on its link does what it always does.
   const onPointerDown = listeners?.onPointerDown as PointerEventHandler | undefined;
   const onKeyDown = listeners?.onKeyDown as KeyboardEventHandler | undefined;
-  const overdue = deal.nextActivity && Date.parse(deal.nextActivity.dueAt) < Date.now();
+  // A closed deal is done: an activity left open on it is not the deal being late (the pipeline's counter agrees).
+  const overdue = !deal.outcome && deal.nextActivity && Date.parse(deal.nextActivity.dueAt) < Date.now();
   return (
     <li ref={setNodeRef} className={`card ${overdue ? 'overdue' : ''} ${isDragging ? 'dragging' : ''}`} data-deal-id={String(deal.id)} onPointerDown={onPointerDown}>
       <button type="button" ref={setActivatorNodeRef} className="drag-handle" {...attributes} onKeyDown={onKeyDown}

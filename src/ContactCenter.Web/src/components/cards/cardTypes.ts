@@ -13,7 +13,7 @@ export const lineTotal = (p: ProductLine) => Math.round(p.price * p.quantity * (
 export const overdueFirstKey = 'cc.board.overdueFirst';
 
 /** Floats deals whose next activity is overdue to the top, keeping the server's order otherwise. */
-export function overdueFirst<T extends { nextActivity?: { dueAt: string } | null }>(deals: T[], now = Date.now()): T[] {
-  const late = (d: T) => (d.nextActivity && Date.parse(d.nextActivity.dueAt) < now ? 0 : 1);
+export function overdueFirst<T extends { nextActivity?: { dueAt: string } | null; outcome?: string | null }>(deals: T[], now = Date.now()): T[] {
+  const late = (d: T) => (!d.outcome && d.nextActivity && Date.parse(d.nextActivity.dueAt) < now ? 0 : 1);
   return deals.map((d, i) => ({ d, i })).sort((a, b) => late(a.d) - late(b.d) || a.i - b.i).map((x) => x.d);
 }

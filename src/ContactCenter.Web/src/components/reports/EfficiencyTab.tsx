@@ -1,6 +1,6 @@
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
-import { duration, money } from '../../lib/format';
+import { duration, moneyByCurrency } from '../../lib/format';
 import { periodQuery, type Period } from '../../lib/reports';
 import { useApiGet } from '../../api/useApiGet';
 import { ResourceStatus } from '../Status';
@@ -28,7 +28,7 @@ export function EfficiencyTab({ period }: { period: Period }) {
                 <tr key={r.userId} data-user-id={r.userId}>
                   <td>{r.name}</td><td>{duration(r.firstResponseMedianSeconds, lang)}</td><td>{duration(r.firstResponseP90Seconds, lang)}</td>
                   <td>{r.activitiesDone}</td><td className={r.activitiesOverdue > 0 ? 'danger-text' : ''}>{r.activitiesOverdue}</td>
-                  <td>{r.dealsWon} · {money(r.dealsWonSum, locale)}</td>
+                  <td>{r.dealsWon} · {moneyByCurrency(r.dealsWonByCurrency, locale)}</td>
                 </tr>
               ))}
             </tbody>

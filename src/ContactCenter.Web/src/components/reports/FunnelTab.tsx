@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
-import { money } from '../../lib/format';
+import { moneyByCurrency } from '../../lib/format';
 import { percent, periodQuery, type Period } from '../../lib/reports';
 import { ResourceStatus } from '../Status';
 import { CsvButton } from './ReportBits';
@@ -47,8 +47,8 @@ export function FunnelTab({ period }: { period: Period }) {
       {f && (
         <>
           <p className="kpis">
-            <span><strong data-testid="funnel-won">{f.won.count}</strong> {t('reportsWon')} · {money(f.won.amount, locale)}</span>
-            <span><strong data-testid="funnel-lost">{f.lost.count}</strong> {t('reportsLost')} · {money(f.lost.amount, locale)}</span>
+            <span><strong data-testid="funnel-won">{f.won.count}</strong> {t('reportsWon')} · {moneyByCurrency(f.won.amountByCurrency, locale)}</span>
+            <span><strong data-testid="funnel-lost">{f.lost.count}</strong> {t('reportsLost')} · {moneyByCurrency(f.lost.amountByCurrency, locale)}</span>
           </p>
           <div className="report-chart" data-testid="funnel-chart">
             <ResponsiveContainer width="100%" height={Math.max(160, path2.length * 44)}>
@@ -67,7 +67,7 @@ export function FunnelTab({ period }: { period: Period }) {
               <tbody>
                 {f.stages.map((s) => (
                   <tr key={s.stageId} data-stage={s.name} className={s.semantic}>
-                    <td>{s.name}</td><td>{s.reached}</td><td>{s.entered}</td><td>{money(s.reachedAmount, locale)}</td><td>{percent(s.conversionToNext)}</td>
+                    <td>{s.name}</td><td>{s.reached}</td><td>{s.entered}</td><td>{moneyByCurrency(s.reachedAmountByCurrency, locale)}</td><td>{percent(s.conversionToNext)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -77,7 +77,7 @@ export function FunnelTab({ period }: { period: Period }) {
             <>
               <h3>{t('reportsLossReasons')}</h3>
               <ul className="loss-reasons">
-                {f.lossReasons.map((r) => <li key={`${r.id ?? 'none'}-${r.name}`}><span>{r.name}</span><strong>{r.count}</strong><span className="muted">{money(r.amount, locale)}</span></li>)}
+                {f.lossReasons.map((r) => <li key={`${r.id ?? 'none'}-${r.name}`}><span>{r.name}</span><strong>{r.count}</strong><span className="muted">{moneyByCurrency(r.amountByCurrency, locale)}</span></li>)}
               </ul>
             </>
           )}

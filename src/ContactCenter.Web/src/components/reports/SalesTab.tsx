@@ -2,14 +2,15 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
-import { money } from '../../lib/format';
-import { percent, periodQuery, type Period } from '../../lib/reports';
+import { money, moneyByCurrency } from '../../lib/format';
+import { currencySeries, percent, periodQuery, type Period } from '../../lib/reports';
 import { useApiGet } from '../../api/useApiGet';
 import { ResourceStatus } from '../Status';
 import { CsvButton } from './ReportBits';
 
 const groupings = ['manager', 'source', 'month'] as const;
 const groupLabel = { manager: 'reportsByManager', source: 'reportsBySource', month: 'reportsByMonth' } as const;
+const barColours = ['#2f9e6e', '#3b6fd4', '#d98c2b', '#8a5cc2', '#c2475c'];
 
 /** Won deals per manager, source or month: count, sum, average, win rate and median cycle. */
 export function SalesTab({ period }: { period: Period }) {
@@ -18,6 +19,7 @@ export function SalesTab({ period }: { period: Period }) {
   const path = `/api/reports/sales${query({ ...periodQuery(period), groupBy })}`; // the CSV download's
   const sales = useApiGet('/api/reports/sales', { params: { query: { ...periodQuery(period), groupBy } } });
   const rows = sales.data?.rows ?? [];
+  const chart = currencySeries(rows, (r) => r.sumByCurrency);
   return (
     <section aria-label={t('reportsSales')}>
       <div className="report-filters">
@@ -34,12 +36,13 @@ export function SalesTab({ period }: { period: Period }) {
         <>
           <div className="report-chart">
             <ResponsiveContainer width="100%" height={220}>
-              <BarChart data={rows} margin={{ left: 0, right: 8, top: 4, bottom: 4 }}>
+              <BarChart data={chart.data} margin={{ left: 0, right: 8, top: 4, bottom: 4 }}>
                 <CartesianGrid vertical={false} strokeDasharray="3 3" />
                 <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={0} />
                 <YAxis width={56} tick={{ fontSize: 11 }} />
-                <Tooltip formatter={(v) => [money(Number(v), locale), t('reportsSum')]} />
-                <Bar dataKey="sum" fill="#2f9e6e" isAnimationActive={false} />
+                <Tooltip formatter={(v, currency) => [money(Number(v), locale, String(currency)), t('reportsSum')]} />
+                {/* One bar per currency: amounts of different currencies are never added. */}
+                {chart.currencies.map((c, i) => <Bar key={c} dataKey={c} name={c} fill={barColours[i % barColours.length]} isAnimationActive={false} />)}
               </BarChart>
             </ResponsiveContainer>
           </div>
@@ -49,7 +52,7 @@ export function SalesTab({ period }: { period: Period }) {
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.key} data-key={r.key}>
-                    <td>{r.key === '' ? t(groupBy === 'manager' ? 'reportsUnassigned' : 'reportsNoSource') : r.label}</td><td>{r.count}</td><td>{money(r.sum, locale)}</td><td>{money(r.average, locale)}</td><td>{percent(r.winRate)}</td>
+                    <td>{r.key === '' ? t(groupBy === 'manager' ? 'reportsUnassigned' : 'reportsNoSource') : r.label}</td><td>{r.count}</td><td>{moneyByCurrency(r.sumByCurrency, locale)}</td><td>{r.count === 0 ? '—' : moneyByCurrency(r.averageByCurrency, locale)}</td><td>{percent(r.winRate)}</td>
                     <td>{r.cycleTimeDays === null ? '—' : t('reportsDays', { days: r.cycleTimeDays })}</td>
                   </tr>
                 ))}
