@@ -4,6 +4,7 @@ import { byActivity, type ListFilter } from '../lib/inboxList';
 import { dealCard, push } from './cacheFixtures';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, isInlineImage, messageSnippet, smsSegments } from '../lib/format';
+import { percent } from '../lib/reports';
 import { backoffDelay, Realtime } from '../lib/realtime';
 import { moveCard } from '../pages/DealsPage';
 import { addCreated, upsertMessage } from '../lib/messageList';
@@ -72,9 +73,16 @@ describe('composer', () => {
     expect(messageSnippet({ text: 'x'.repeat(200), attachments: [] }, 10)).toBe('xxxxxxxxx…');
     expect(messageSnippet({ text: '', attachments: [{ fileName: 'a.pdf' }] })).toBe('a.pdf');
   });
-  it('shows file sizes in KB and MB', () => {
+  it('shows file sizes in KB and MB, in the UI\'s language', () => {
     expect(fileSize(10)).toBe('1 KB');
     expect(fileSize(3 * 1024 * 1024)).toBe('3.0 MB');
+    expect(fileSize(10, 'ru-RU')).toBe('1 КБ');
+    expect(fileSize(1.5 * 1024 * 1024, 'ru-RU')).toBe('1,5 МБ');
+  });
+  it('shows shares as percentages in the UI\'s language', () => {
+    expect(percent(0.714)).toBe('71.4%');
+    expect(percent(0.714, 'ru-RU').replace(/\s/g, ' ')).toBe('71,4 %');
+    expect(percent(null, 'ru-RU')).toBe('—');
   });
 });
 

@@ -29,7 +29,7 @@ const draftKey = (id: string) => `cc.draft.${id}`;
 
 /** Enter sends, Shift+Enter breaks the line. Drafts live in localStorage, so a reload or an expired session keeps them. */
 export function Composer({ conversationId, serverId, channelKind, replyTo, onCancelReply, onOptimistic, onSettled, readOnly = false, notesOnly = false }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const me = useMe();
   const { hub } = useLive();
   const [text, setText] = useState(() => localStorage.getItem(draftKey(conversationId)) ?? '');
@@ -205,7 +205,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         <ul className="pending-files" aria-label={t('filesToSend')}>
           {files.map((f) => (
             <li key={f.key} className={f.error ? 'failed' : f.attachment ? 'ready' : 'uploading'} data-status={f.error ? 'failed' : f.attachment ? 'ready' : 'uploading'}>
-              <span><AttachIcon size={14} /> {f.name}</span> <span className="muted">{fileSize(f.size)}</span>
+              <span><AttachIcon size={14} /> {f.name}</span> <span className="muted">{fileSize(f.size, locale)}</span>
               {!f.attachment && !f.error && <span className="muted"> {t('uploading')}</span>}
               {f.error && <span className="error"> {f.error}</span>}
               <button type="button" className="link" aria-label={t('removeFile', { name: f.name })}

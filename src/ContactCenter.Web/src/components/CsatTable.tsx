@@ -5,7 +5,7 @@ import './csat.css';
 
 /** Customer satisfaction per manager and per channel for the supervisor page's period (`GET /api/stats/csat`). */
 export function CsatTable({ from, to }: { from: string; to: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const report = useApiGet('/api/stats/csat', { params: { query: { from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` } } });
   const r = report.data;
   const rows = r ? [
@@ -13,7 +13,7 @@ export function CsatTable({ from, to }: { from: string; to: string }) {
     ...r.byManager.map((m) => ({ key: `u${String(m.userId)}`, name: m.name || t('hrCsatUnassigned'), f: m.csat })),
     ...r.byChannel.map((c) => ({ key: `c${String(c.channelId)}`, name: c.name, f: c.csat })),
   ] : [];
-  const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+  const pct = (x: number | null) => (x === null ? '—' : x.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }));
   return (
     <section className="panel csat-panel" aria-labelledby="csat-h">
       <h2 id="csat-h">{t('hrCsat')}</h2>

@@ -78,7 +78,7 @@ function Ticks({ message }: { message: Message }) {
 }
 
 function AttachmentView({ attachment: a }: { attachment: Attachment }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const isImage = isInlineImage(a.contentType);
   const [url, setUrl] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -109,7 +109,7 @@ function AttachmentView({ attachment: a }: { attachment: Attachment }) {
     <li className="attachment">
       {isImage && url && <img src={url} alt={a.fileName} loading="lazy" />}
       <button type="button" className="link" onClick={download} aria-label={t('download', { name: a.fileName })}>
-        <AttachIcon size={14} /> {a.fileName}{a.size ? ` (${fileSize(a.size)})` : ''}
+        <AttachIcon size={14} /> {a.fileName}{a.size ? ` (${fileSize(a.size, locale)})` : ''}
       </button>
       {problem && <span className="muted"> {problem}</span>}
     </li>

@@ -75,9 +75,13 @@ export function moneyByCurrency(sums: readonly { currency: string; amount: numbe
   return shown.map((s) => money(s.amount, locale, s.currency)).join(' · ');
 }
 
-export function fileSize(bytes: number | null | undefined): string {
+/** A file's size in KB or MB, in the UI's language ("1,5 МБ" in Russian). */
+export function fileSize(bytes: number | null | undefined, locale = 'en-GB'): string {
   if (!bytes) return '';
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.ceil(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  const ru = locale.startsWith('ru');
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.ceil(bytes / 1024))} ${ru ? 'КБ' : 'KB'}`;
+  const mb = (bytes / (1024 * 1024)).toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return `${mb} ${ru ? 'МБ' : 'MB'}`;
 }
 
 /** A line to stand for a message (in a quote): its text, else its first file's name. */

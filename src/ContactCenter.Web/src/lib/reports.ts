@@ -42,7 +42,9 @@ export function currencySeries<R extends { label: string }>(rows: readonly R[], 
   return { data, currencies };
 }
 
-export const percent = (share: number | null | undefined) => (share === null || share === undefined ? '—' : `${Math.round(share * 1000) / 10}%`);
+/** A share as a percentage in the UI's language ("71.4%", "71,4 %"). */
+export const percent = (share: number | null | undefined, locale = 'en-GB') => (share === null || share === undefined ? '—'
+  : share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 }));
 export const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 10 ? m.toFixed(1) : String(Math.round(m)));
 
 /** Downloads a report as CSV (the bearer header rules out a plain link). */

@@ -174,9 +174,9 @@ function rowName(r: StatsRow): string {
 }
 
 function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
-  const { t, lang } = useI18n();
+  const { t, lang, locale } = useI18n();
   const dur = (seconds: number | null | undefined) => duration(seconds, lang);
-  const share = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
+  const share = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }));
   return (
     <table className="stats">
       <caption>{title}</caption>

@@ -16,7 +16,7 @@ interface Props {
 
 /** Create or edit one canned response; its files are added and removed here once it exists. */
 export function CannedForm({ editing, canShare, onSaved, onCancel }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [shortcut, setShortcut] = useState(editing?.shortcut ?? '');
   const [title, setTitle] = useState(editing?.title ?? '');
   const [text, setText] = useState(editing?.text ?? '');
@@ -82,7 +82,7 @@ export function CannedForm({ editing, canShare, onSaved, onCancel }: Props) {
           <>
             <ul>
               {files.map((f) => (
-                <li key={String(f.id)}>{f.fileName} <span className="muted">{fileSize(f.size)}</span>{' '}
+                <li key={String(f.id)}>{f.fileName} <span className="muted">{fileSize(f.size, locale)}</span>{' '}
                   <button type="button" className="link" aria-label={t('cannedRemoveFile', { name: f.fileName })} onClick={() => void removeFile(f.id)}>✕</button>
                 </li>
               ))}

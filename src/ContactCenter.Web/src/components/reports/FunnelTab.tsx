@@ -67,7 +67,7 @@ export function FunnelTab({ period }: { period: Period }) {
               <tbody>
                 {f.stages.map((s) => (
                   <tr key={s.stageId} data-stage={s.name} className={s.semantic}>
-                    <td>{s.name}</td><td>{s.reached}</td><td>{s.entered}</td><td>{moneyByCurrency(s.reachedAmountByCurrency, locale)}</td><td>{percent(s.conversionToNext)}</td>
+                    <td>{s.name}</td><td>{s.reached}</td><td>{s.entered}</td><td>{moneyByCurrency(s.reachedAmountByCurrency, locale)}</td><td>{percent(s.conversionToNext, locale)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -68,7 +68,7 @@ function PlanItem({ row, month, canEdit, locale, onSaved }: { row: PlanRow; mont
       <div className="plan-head">
         <strong>{row.name}</strong>
         <span data-testid="plan-won">{t('reportsWonOfPlan', { won: money(row.won, locale), plan: row.plan === null ? '—' : money(row.plan, locale) })}</span>
-        <span className="muted" data-testid="plan-progress">{percent(row.progress)}</span>
+        <span className="muted" data-testid="plan-progress">{percent(row.progress, locale)}</span>
       </div>
       <div className="progress" role="progressbar" aria-label={t('reportsProgressOf', { name: row.name })} aria-valuemin={0} aria-valuemax={100}
         aria-valuenow={Math.round(progress * 100)}>
@@ -76,7 +76,7 @@ function PlanItem({ row, month, canEdit, locale, onSaved }: { row: PlanRow; mont
         {forecastShare !== null && <span className="progress-forecast" style={{ left: `${Math.min(100, forecastShare * 100)}%` }} title={t('reportsForecast')} />}
       </div>
       <div className="plan-foot">
-        <span data-testid="plan-forecast">{t('reportsForecastIs', { amount: money(row.forecast, locale) })}{forecastShare !== null ? ` (${percent(forecastShare)})` : ''}</span>
+        <span data-testid="plan-forecast">{t('reportsForecastIs', { amount: money(row.forecast, locale) })}{forecastShare !== null ? ` (${percent(forecastShare, locale)})` : ''}</span>
         {canEdit && (
           <form className="plan-edit" onSubmit={(e) => { e.preventDefault(); void save(); }}>
             <label>{t('reportsPlanAmount')}

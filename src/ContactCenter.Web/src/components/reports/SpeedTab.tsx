@@ -49,7 +49,7 @@ export function SpeedTab({ period }: { period: Period }) {
           <p className="kpis">
             <span><strong data-testid="speed-median">{minutes(r.overall.medianMinutes)}</strong> {t('reportsMedianMinutes')}</span>
             <span><strong>{minutes(r.overall.p90Minutes)}</strong> {t('reportsP90Minutes')}</span>
-            <span><strong>{percent(r.overall.withinFiveMinutesShare)}</strong> {t('reportsWithinFive')}</span>
+            <span><strong>{percent(r.overall.withinFiveMinutesShare, locale)}</strong> {t('reportsWithinFive')}</span>
           </p>
           <div className="table-scroll">
             <table className="report-table" data-testid="speed-table">
@@ -75,9 +75,10 @@ export function SpeedTab({ period }: { period: Period }) {
 }
 
 function Row({ row, label }: { row: SpeedRow; label: string }) {
+  const { locale } = useI18n();
   return (
     <tr data-key={row.key}>
-      <td>{label}</td><td>{row.count}</td><td>{row.touched}</td><td>{minutes(row.medianMinutes)}</td><td>{minutes(row.p90Minutes)}</td><td>{percent(row.withinFiveMinutesShare)}</td>
+      <td>{label}</td><td>{row.count}</td><td>{row.touched}</td><td>{minutes(row.medianMinutes)}</td><td>{minutes(row.p90Minutes)}</td><td>{percent(row.withinFiveMinutesShare, locale)}</td>
     </tr>
   );
 }
