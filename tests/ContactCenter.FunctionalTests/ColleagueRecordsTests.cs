@@ -21,8 +21,9 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
     public async Task A_lead_or_deal_a_colleague_owns_is_read_but_not_changed_by_another_manager()
     {
         var shared = await fixture.CreateApiChannelAsync(name: "Shared");
+        var own = await fixture.CreateApiChannelAsync(name: "Only manager2's");
         var m1 = await fixture.CreateUserAsync("own1", "manager", shared.Id);
-        var m2 = await fixture.CreateUserAsync("own2", "manager", shared.Id);
+        var m2 = await fixture.CreateUserAsync("own2", "manager", shared.Id, own.Id);
         using var admin = fixture.App.Http(fixture.AdminToken);
         using var http1 = fixture.App.Http(m1.Token);
         using var http2 = fixture.App.Http(m2.Token);
@@ -45,7 +46,9 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
         // A comment is not a change of the lead: it stays open to whoever sees it.
         await (await http2.PostJsonAsync($"/api/leads/{leadId}/comments", new { text = "I know this customer" })).OkJsonAsync(HttpStatusCode.Created);
 
-        // Its owner converts it; the deal is manager1's, and the same holds for it.
+        // Its owner converts it (an amount past the deal's range is a 400, not an overflow's 500); the deal is manager1's,
+        // and the same holds for it.
+        await (await http1.PostJsonAsync($"/api/leads/{leadId}/convert", new { amount = 1e20 })).ProblemAsync(HttpStatusCode.BadRequest);
         var dealId = (await (await http1.PostJsonAsync($"/api/leads/{leadId}/convert", new { })).OkJsonAsync())["dealId"]!.GetValue<long>();
         Assert.Equal(dealId, (await (await admin.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync())["dealId"]!.GetValue<long>());
         await (await http2.GetAsync($"/api/deals/{dealId}")).OkJsonAsync();
@@ -55,6 +58,17 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
         await (await http2.PostJsonAsync($"/api/deals/{dealId}/close", new { outcome = "lost", lossReasonId = lost })).ProblemAsync(HttpStatusCode.Conflict);
         await (await http2.PostJsonAsync("/api/deals/bulk", new { ids = new[] { dealId }, assigneeId = m2.Id })).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(deal, await DealAsync(admin, dealId));
+
+        // Nor around it: merging its contact into one of manager2's own, or opening a conversation for it in manager2's
+        // own channel (which would also keep the deal in manager2's sight once the shared conversation is taken).
+        var contactId = (await (await admin.GetAsync($"/api/deals/{dealId}")).OkJsonAsync())["contact"]!.Id();
+        var mine = await (await http2.PostJsonAsync("/api/contacts", new { name = "Mine", email = "mine-own2@example.com" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await http2.PostJsonAsync($"/api/contacts/{mine.Id()}/merge", new { otherContactId = contactId })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await http2.PostJsonAsync($"/api/contacts/{contactId}/merge", new { otherContactId = mine.Id() })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await http2.PostJsonAsync("/api/conversations", new { contactId, channelId = own.Id, text = "Hi, manager2 here", dealId }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(deal, await DealAsync(admin, dealId));
+        Assert.Equal(contactId, (await (await admin.GetAsync($"/api/deals/{dealId}")).OkJsonAsync())["contact"]!.Id());
 
         // The owner and staff still change it.
         await (await http1.PatchJsonAsync($"/api/deals/{dealId}", new { amount = 500 })).OkJsonAsync();
@@ -167,6 +181,7 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
         await (await http2.PostJsonAsync($"/api/conversations/{conversation}/assign", new { userId = m2.Id })).ProblemAsync(HttpStatusCode.Forbidden);
         await (await http2.PostJsonAsync($"/api/conversations/{conversation}/status", new { status = "resolved" })).ProblemAsync(HttpStatusCode.Forbidden);
         await (await http2.PostJsonAsync($"/api/conversations/{conversation}/snooze", new { preset = "nextMorning" })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await http2.PutAsJsonAsync($"/api/conversations/{conversation}/labels", new { labelIds = Array.Empty<long>() })).ProblemAsync(HttpStatusCode.Forbidden);
         var after = await (await http1.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync();
         Assert.Equal(m1.Id, after["assignee"]!.Id());
         Assert.Equal("open", after["status"]!.GetValue<string>());

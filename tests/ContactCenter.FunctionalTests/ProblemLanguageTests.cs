@@ -53,6 +53,16 @@ public sealed class ProblemLanguageTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal(before, (await (await admin.GetAsync($"/api/deals/{deal.Id()}")).OkJsonAsync()).ToJsonString());
     }
 
+    [Fact]
+    public async Task A_query_value_of_the_wrong_form_names_its_parameter_without_dotnet_types()
+    {
+        var english = await ProblemAsync(HttpMethod.Get, "/api/pipelines/1/board?assigneeId=x", null, null, HttpStatusCode.BadRequest);
+        var russian = await ProblemAsync(HttpMethod.Get, "/api/pipelines/1/board?assigneeId=x", null, "ru", HttpStatusCode.BadRequest);
+
+        Assert.Equal("The value \"x\" is not valid for assigneeId.", english["detail"]!.GetValue<string>());
+        Assert.Equal("Значение \"x\" не подходит для assigneeId.", russian["detail"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("de-DE")]

@@ -10,7 +10,7 @@ namespace ContactCenter.Api.Infrastructure;
 /// Turns exceptions into problem details: bad bodies are the client's (400/413), an unreachable database
 /// is 503 with Retry-After (the caller must retry: nothing was stored), anything else a 500 without internals.
 /// </summary>
-public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<ErrorHandling> logger) : IExceptionHandler
+public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogger<ErrorHandling> logger) : IExceptionHandler
 {
     public const int MaxJsonBodyBytes = 1024 * 1024;
 
@@ -59,6 +59,10 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
         BadHttpRequestException { StatusCode: 400 } bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal)
             || (bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) && bad.Message.EndsWith("from body.", StringComparison.Ordinal))
             => (400, "The request needs a JSON body: an object with the fields to set."),
+        // A route or query value of the wrong form: named by its parameter, without .NET's type names.
+        BadHttpRequestException { StatusCode: 400 } bad when BindFailure().Match(bad.Message) is { Success: true } m => (400, m.Groups[3].Success
+            ? $"The value \"{Clip(m.Groups[3].Value)}\" is not valid for {m.Groups[2].Value}."
+            : $"{m.Groups[2].Value} is required."),
         BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message),
         System.Text.Json.JsonException json => (400, JsonDetail(json)),
         // Reading a body into a parameter failed some other way (a converter met a value of the wrong shape): still the
@@ -83,6 +87,11 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
         { Path: { Length: > 0 } at } => $"The request body has a value of the wrong type at {at}.",
         _ => "The request body is not valid JSON.",
     };
+
+    private static string Clip(string value) => value.Length > 100 ? value[..100] + "…" : value;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(Failed to bind parameter|Required parameter) ""(?:[^""]* )?(\w+)""(?: from ""(.*)"")?")]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 
     private static bool IsSyntaxError(System.Text.Json.JsonException json) =>
         json.InnerException?.GetType().Name == "JsonReaderException" || json.GetType().Name == "JsonReaderException";

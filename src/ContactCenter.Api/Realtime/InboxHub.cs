@@ -78,11 +78,13 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
     public async Task Typing(long conversationId)
     {
         var me = Me;
-        if (!await queries.CanSeeAsync(me, conversationId, Context.ConnectionAborted))
+        var access = await queries.AccessAsync(me, conversationId, Context.ConnectionAborted);
+        if (access == ConversationQueries.Access.None)
         {
             throw new HubException("There is no such conversation.");
         }
-        await notifier.TypingAsync(conversationId, me, Context.ConnectionAborted);
+        // A colleague mentioned into the conversation writes notes only: colleagues see them type, the customer does not.
+        await notifier.TypingAsync(conversationId, me, Context.ConnectionAborted, toCustomer: access == ConversationQueries.Access.Works);
     }
 
     private CurrentUser Me => CurrentUser.From(Context.User ?? throw new HubException("Not signed in."));

@@ -121,12 +121,13 @@ public sealed class InboxNotifier(
         return Task.CompletedTask;
     }
 
-    public async Task TypingAsync(long conversationId, CurrentUser who, CancellationToken ct)
+    /// <param name="toCustomer">Also tell the customer (a web chat visitor); not for a colleague who only writes notes here.</param>
+    public async Task TypingAsync(long conversationId, CurrentUser who, CancellationToken ct, bool toCustomer = true)
     {
         var audience = await AudienceAsync(conversationId, ct);
         var others = audience.Where(id => id != who.Id).Select(HubGroups.User).ToList();
         await hub.Clients.Groups(others).typing(new TypingEvent(conversationId, who.Id, who.Name));
-        foreach (var relay in typingRelays)
+        foreach (var relay in toCustomer ? typingRelays : Enumerable.Empty<ITypingRelay>())
         {
             await relay.ManagerTypingAsync(conversationId, who.Name, ct);
         }

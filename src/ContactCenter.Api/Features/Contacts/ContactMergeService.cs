@@ -69,6 +69,16 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
                 // Exactly like a missing id: a manager learns nothing about a contact they may not see.
                 return CrmResult<ContactDetails>.NotFound("There is no such contact.");
             }
+            // A merge moves the merged contact's leads and deals (and gives the survivor's theirs new details): a manager may
+            // not change a colleague's record this way either (CrmAccess.CheckOwner), nor a conversation a colleague works.
+            if (!me.IsStaff && await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+                    select exists (select 1 from leads where contact_id = any(@ids) and assignee_id is not null and assignee_id <> @me)
+                        or exists (select 1 from deals where contact_id = any(@ids) and assignee_id is not null and assignee_id <> @me)
+                        or exists (select 1 from conversations where contact_id = any(@ids) and assignee_id is not null and assignee_id <> @me)
+                    """, new { ids, me = me.Id }, tx, cancellationToken: ct)))
+            {
+                return CrmResult<ContactDetails>.Conflict("A colleague works with one of these contacts: only they or a supervisor can merge them.");
+            }
 
             // A conversation that would collide with one of the survivor's on (channel, contact, thread) keeps its
             // history under a distinct thread key; new messages of that thread go on in the survivor's conversation.

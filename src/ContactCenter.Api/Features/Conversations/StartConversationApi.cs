@@ -123,15 +123,33 @@ public static class StartConversationApi
         {
             return CrmResult<Started>.Conflict($"A {channel.Kind} channel cannot start a conversation; the customer has to write first.");
         }
-        if (r.DealId is not null && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                $"select exists (select 1 from deals d where d.id = @dealId and d.contact_id = @contactId and {CrmAccess.DealVisible})", args, tx, cancellationToken: ct)))
+        // The deal or lead the conversation is opened for: one the caller sees (404 otherwise) and may change (a colleague's
+        // is theirs: attaching a conversation to it would change it, and keep the caller seeing it through that conversation).
+        if (r.DealId is not null)
         {
-            return CrmResult<Started>.NotFound("There is no such deal of this contact.");
+            var deal = await connection.QuerySingleOrDefaultAsync<Owned>(new CommandDefinition(
+                $"select d.id, d.assignee_id from deals d where d.id = @dealId and d.contact_id = @contactId and {CrmAccess.DealVisible}", args, tx, cancellationToken: ct));
+            if (deal is null)
+            {
+                return CrmResult<Started>.NotFound("There is no such deal of this contact.");
+            }
+            if (CrmAccess.CheckOwner(me, deal.AssigneeId, "deal") is { } owned)
+            {
+                return owned.As<Started>();
+            }
         }
-        if (r.LeadId is not null && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                $"select exists (select 1 from leads l where l.id = @leadId and l.contact_id = @contactId and {CrmAccess.LeadVisible})", args, tx, cancellationToken: ct)))
+        if (r.LeadId is not null)
         {
-            return CrmResult<Started>.NotFound("There is no such lead of this contact.");
+            var lead = await connection.QuerySingleOrDefaultAsync<Owned>(new CommandDefinition(
+                $"select l.id, l.assignee_id from leads l where l.id = @leadId and l.contact_id = @contactId and {CrmAccess.LeadVisible}", args, tx, cancellationToken: ct));
+            if (lead is null)
+            {
+                return CrmResult<Started>.NotFound("There is no such lead of this contact.");
+            }
+            if (CrmAccess.CheckOwner(me, lead.AssigneeId, "lead") is { } owned)
+            {
+                return owned.As<Started>();
+            }
         }
         long? added = null;
         var known = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
@@ -208,4 +226,6 @@ public static class StartConversationApi
             delete from contact_identities where id = @identity;
             """, new { conversationId = started.ConversationId, created = started.Created, identity = started.AddedIdentity }, cancellationToken: ct));
     }
+
+    private sealed record Owned(long Id, long? AssigneeId);
 }

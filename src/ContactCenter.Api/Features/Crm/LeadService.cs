@@ -150,9 +150,10 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
 
     public async Task<CrmResult<ConvertResult>> ConvertAsync(CurrentUser me, long id, ConvertRequest r, CancellationToken ct)
     {
-        if (r.Amount is < 0 || (r.Currency is not null && (r.Currency.Length != 3 || !r.Currency.All(char.IsAsciiLetter))))
+        // The deal's own checks (range and cents, a 3-letter currency): a convert past them overflowed into a 500.
+        if (DealService.CheckMoney(r.Amount, r.Currency) is { } badMoney)
         {
-            return CrmResult<ConvertResult>.Invalid("amount", "The amount must not be negative and the currency is a 3-letter code.");
+            return badMoney.As<ConvertResult>();
         }
         return await crm.RunAsync(Actor.User(me), async w =>
         {

@@ -28,12 +28,18 @@ public sealed class ConversationLabels(NpgsqlDataSource db, LabelPushes pushes)
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            // The share lock keeps the conversation visible to the caller until commit (a concurrent assignment waits).
-            if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                $"select exists(select 1 from conversations c where c.id = @conversationId and {ConversationQueries.Visible} for share)",
-                new { conversationId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct)))
+            // The share lock keeps the conversation the caller's until commit (a concurrent assignment waits). Labels are
+            // work on the conversation: a colleague mentioned into it (a participant) reads them, does not change them.
+            var access = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                $"select coalesce((select case when {ConversationQueries.Works} then 2 else 1 end from conversations c where c.id = @conversationId and {ConversationQueries.Visible} for share), 0)",
+                new { conversationId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+            if (access == 0)
             {
                 return CrmResult<Assigned>.NotFound("There is no such conversation.");
+            }
+            if (access == 1)
+            {
+                return new CrmResult<Assigned>(CrmStatus.Forbidden, default, ConversationQueries.ParticipantOnly);
             }
             if (await UnknownAsync(connection, tx, ids, ct) is { } unknown)
             {
@@ -87,7 +93,7 @@ public sealed class ConversationLabels(NpgsqlDataSource db, LabelPushes pushes)
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
             var visible = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"""
-                select count(*) from (select c.id from conversations c where c.id = any(@ids) and {ConversationQueries.Visible} order by c.id for share) v
+                select count(*) from (select c.id from conversations c where c.id = any(@ids) and {ConversationQueries.Works} order by c.id for share) v
                 """, new { ids, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
             if (visible != ids.Length)
             {
