@@ -85,6 +85,9 @@ public sealed class NotifyBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             Assert.True(seen["participant"]!.GetValue<bool>(), seen.ToJsonString());
         }
         await Expect(Page.GetByTestId("participant-notice")).ToBeVisibleAsync();
+        // Anna's lead is not Boris's to open: the panel says so, with no card link that leads to "no such record".
+        await Expect(Page.GetByTestId("crm-not-yours")).ToBeVisibleAsync();
+        await Expect(Page.Locator(".side .open-card")).ToHaveCountAsync(0);
         await Expect(Page.Locator(".thread-head select")).ToHaveCountAsync(0);
         await Expect(Page.Locator(".thread-head").GetByRole(AriaRole.Button, new() { Name = "Resolve" })).ToHaveCountAsync(0);
         var noteMode = Page.GetByRole(AriaRole.Checkbox, new() { Name = "Private note" });

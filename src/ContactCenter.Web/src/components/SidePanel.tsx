@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { body, client, optionalId, type Schemas } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
-import { currencyChoices, currencyLabel } from '../lib/currency';
+import { currencyChoices, currencyLabel, defaultCurrency } from '../lib/currency';
 import { money, shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
@@ -119,6 +119,8 @@ function DealPanel({ id }: { id: Id }) {
 
   const pipeline = pipelines.data?.find((p) => String(p.id) === String(d?.pipelineId));
   const stageId = d?.stage.id;
+  // A colleague's deal (the caller was mentioned into the conversation): said so, no card link that leads nowhere.
+  if (deal.notAvailable) return <NotYours what={t('deal')} />;
   return (
     <section aria-labelledby="deal-h">
       <h3 id="deal-h">{t('deal')} <Link to={`/deals/${encodeURIComponent(String(id))}`} className="open-card">{t('openCard')}</Link></h3>
@@ -171,8 +173,18 @@ function DealPanel({ id }: { id: Id }) {
   );
 }
 
-function LeadPanel({ id }: { id: Id }) {
+function NotYours({ what }: { what: string }) {
   const { t } = useI18n();
+  return (
+    <section>
+      <h3>{what}</h3>
+      <p className="muted" data-testid="crm-not-yours">{t('crmNotYours')}</p>
+    </section>
+  );
+}
+
+function LeadPanel({ id }: { id: Id }) {
+  const { t, lang } = useI18n();
   const lead = useApiGet('/api/leads/{id}', { params: { path: { id: Number(id) } } });
   const [error, setError] = useState<string | null>(null);
   const [junking, setJunking] = useState(false);
@@ -187,6 +199,8 @@ function LeadPanel({ id }: { id: Id }) {
   const open = l && (l.status === 'new' || l.status === 'in_work');
   // Converted: the conversation now belongs to the deal, shown in the lead's place.
   if (l?.status === 'converted' && l.dealId != null) return <DealPanel id={l.dealId} />;
+  // A colleague's lead (the caller was mentioned into the conversation): said so, no card link that leads nowhere.
+  if (lead.notAvailable) return <NotYours what={t('lead')} />;
   return (
     <section aria-labelledby="lead-h">
       <h3 id="lead-h">{t('lead')} <Link to={`/leads/${encodeURIComponent(String(id))}`} className="open-card">{t('openCard')}</Link></h3>
@@ -197,7 +211,7 @@ function LeadPanel({ id }: { id: Id }) {
           {l.junkReason && <p className="muted">{l.junkReason}</p>}
           {open && (
             <div className="row">
-              <button type="button" className="primary" onClick={() => void act(() => client.POST('/api/leads/{id}/convert', { params, body: {} }))}>{t('convert')}</button>
+              <button type="button" className="primary" onClick={() => void act(() => client.POST('/api/leads/{id}/convert', { params, body: { currency: defaultCurrency(lang) } }))}>{t('convert')}</button>
               <button type="button" onClick={() => setJunking((v) => !v)} aria-expanded={junking}>{t('junk')}</button>
             </div>
           )}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { labelOf } from '../../strings';
 import { useI18n, type Translate } from '../../i18n';
 import { client } from '../../api/client';
 import { useApiGet } from '../../api/useApiGet';
@@ -72,7 +73,10 @@ function describe(e: TimelineEntry, t: Translate): string {
   const d = timelineData(e);
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
   const reason = typeof d.reason === 'string' ? timelineReason(d.reason, t) : undefined;
-  const text = (d.preview ?? d.text ?? d.title ?? reason ?? d.stageName ?? (moved || d.ruleName) ?? '') as string;
+  // An edit names what it set ("amount, currency"): the entry keeps the changes, the line said only "Changed".
+  const changed = e.type === 'updated' && typeof d.changes === 'object' && d.changes !== null
+    ? Object.keys(d.changes as object).map((k) => labelOf(t, 'changed_', k)).join(', ') : '';
+  const text = (d.preview ?? d.text ?? d.title ?? reason ?? d.stageName ?? (moved || d.ruleName) ?? changed ?? '') as string;
   const actor = e.actor.type === 'system' ? t('actorSystem') : e.actor.name ?? '';
   return [actor, typeof text === 'string' ? text : ''].filter(Boolean).join(': ');
 }

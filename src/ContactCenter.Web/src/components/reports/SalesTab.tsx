@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
 import { money, moneyByCurrency } from '../../lib/format';
@@ -19,7 +19,9 @@ export function SalesTab({ period }: { period: Period }) {
   const path = `/api/reports/sales${query({ ...periodQuery(period), groupBy })}`; // the CSV download's
   const sales = useApiGet('/api/reports/sales', { params: { query: { ...periodQuery(period), groupBy } } });
   const rows = sales.data?.rows ?? [];
-  const chart = currencySeries(rows, (r) => r.sumByCurrency);
+  // The chart's groups are named as the table names them (the server's "Unassigned" is the UI's words).
+  const named = (r: (typeof rows)[number]) => (r.key === '' ? t(groupBy === 'manager' ? 'reportsUnassigned' : 'reportsNoSource') : r.label);
+  const chart = currencySeries(rows.map((r) => ({ ...r, label: named(r) })), (r) => r.sumByCurrency);
   return (
     <section aria-label={t('reportsSales')}>
       <div className="report-filters">
@@ -42,6 +44,7 @@ export function SalesTab({ period }: { period: Period }) {
                 <YAxis width={56} tick={{ fontSize: 11 }} />
                 <Tooltip formatter={(v, currency) => [money(Number(v), locale, String(currency)), t('reportsSum')]} />
                 {/* One bar per currency: amounts of different currencies are never added. */}
+                {chart.currencies.length > 1 && <Legend />}
                 {chart.currencies.map((c, i) => <Bar key={c} dataKey={c} name={c} fill={barColours[i % barColours.length]} isAnimationActive={false} />)}
               </BarChart>
             </ResponsiveContainer>
