@@ -111,11 +111,11 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
                         else (select coalesce(sum(r.amount), 0) from reach r where r.sort >= s.sort and r.currency = c.currency) end as currency_reached_amount
             from stages s left join per_stage p on p.stage_id = s.id
             left join lateral (
-                select cur.currency, (select coalesce(sum(pc.amount), 0) from paths pc where pc.currency = cur.currency and s.id = any(pc.stages)) as amount
-                from (select distinct currency from paths) cur
+                select cur.currency, cur.deals, (select coalesce(sum(pc.amount), 0) from paths pc where pc.currency = cur.currency and s.id = any(pc.stages)) as amount
+                from (select currency, sum(n) as deals from paths group by currency) cur
             ) c on true
             where s.pipeline_id = @pipelineId
-            order by s.sort, s.id, c.currency;
+            order by s.sort, s.id, c.deals desc, c.currency;
             select d.outcome, d.currency, count(*) as count, coalesce(sum(d.amount), 0) as amount
             from deals d where d.pipeline_id = @pipelineId and d.closed_at >= @from and d.closed_at < @to and d.outcome is not null
               and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and (@source::text is null or d.source = @source)
@@ -163,7 +163,7 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
         return new Funnel(pipelineId, from, to, result, Outcome("won"), Outcome("lost"), reasons);
     }
 
-    /// <summary>Sums per currency, the currency of most deals first.</summary>
+    /// <summary>Sums per currency, the currency of most deals first (as the stages list theirs and the board its columns').</summary>
     private static List<CurrencyAmount> PerCurrency(IEnumerable<(string Currency, long Count, decimal Amount)> rows) =>
         rows.OrderByDescending(r => r.Count).ThenBy(r => r.Currency, StringComparer.Ordinal).Select(r => new CurrencyAmount(r.Currency, r.Amount)).ToList();
 }
