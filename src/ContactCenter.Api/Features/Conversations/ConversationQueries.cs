@@ -195,12 +195,17 @@ public sealed class ConversationQueries(NpgsqlDataSource db)
 
     public enum Access { None, Participant, Works }
 
+    /// <summary>The caller's <see cref="Access"/> to @conversationId as a number (0, 1, 2), for a statement to read in its own transaction.</summary>
+    public const string AccessOf = $"""
+        select coalesce((select case when {Works} then 2 else 1 end from conversations c where c.id = @conversationId and {Visible} for share), 0)
+        """;
+
     /// <summary>What the user may do with the conversation: nothing (also when it does not exist), read it as a participant, or work it.</summary>
     public async Task<Access> AccessAsync(CurrentUser me, long conversationId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return (Access)await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"select coalesce((select case when {Works} then 2 else 1 end from conversations c where c.id = @conversationId and {Visible}), 0)",
+            AccessOf,
             new { conversationId, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
     }
 

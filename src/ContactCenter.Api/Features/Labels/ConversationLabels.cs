@@ -31,13 +31,13 @@ public sealed class ConversationLabels(NpgsqlDataSource db, LabelPushes pushes)
             // The share lock keeps the conversation the caller's until commit (a concurrent assignment waits). Labels are
             // work on the conversation: a colleague mentioned into it (a participant) reads them, does not change them.
             var access = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                $"select coalesce((select case when {ConversationQueries.Works} then 2 else 1 end from conversations c where c.id = @conversationId and {ConversationQueries.Visible} for share), 0)",
+                ConversationQueries.AccessOf,
                 new { conversationId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
-            if (access == 0)
+            if (access == (int)ConversationQueries.Access.None)
             {
                 return CrmResult<Assigned>.NotFound("There is no such conversation.");
             }
-            if (access == 1)
+            if (access == (int)ConversationQueries.Access.Participant)
             {
                 return new CrmResult<Assigned>(CrmStatus.Forbidden, default, ConversationQueries.ParticipantOnly);
             }
