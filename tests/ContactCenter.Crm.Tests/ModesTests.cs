@@ -160,4 +160,48 @@ public sealed class ModesTests(CrmFixture fixture) : IAsyncLifetime
         using var admin = fixture.Admin();
         await (await admin.PutAsJsonAsync("/api/settings/crm", new { mode = "fancy" })).ProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task The_installation_currency_is_what_a_deal_starts_in_when_nobody_names_one()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("m3", "manager", channel.Id);
+        using var http = fixture.App.Http(manager.Token);
+        using var admin = fixture.Admin();
+        Assert.Equal("USD", (await (await http.GetAsync("/api/crm/defaults")).OkJsonAsync())["currency"]!.GetValue<string>());
+
+        // Bad input changes nothing; an admin sets roubles without touching the mode.
+        await (await admin.PutAsJsonAsync("/api/settings/crm", new { })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PutAsJsonAsync("/api/settings/crm", new { currency = "RUBL" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PutAsJsonAsync("/api/settings/crm", new { mode = "fancy", currency = "RUB" })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.PutAsJsonAsync("/api/settings/crm", new { currency = "RUB" })).StatusCode);
+        Assert.Equal("USD", (await (await admin.GetAsync("/api/settings/crm")).OkJsonAsync())["currency"]!.GetValue<string>());
+        var saved = await (await admin.PutAsJsonAsync("/api/settings/crm", new { currency = "rub" })).OkJsonAsync();
+        Assert.Equal(("classic", "RUB", 0), (saved["mode"]!.GetValue<string>(), saved["currency"]!.GetValue<string>(), saved["convertedLeads"]!.GetValue<int>()));
+        Assert.Equal("RUB", (await (await http.GetAsync("/api/crm/defaults")).OkJsonAsync())["currency"]!.GetValue<string>());
+
+        // A lead converted without a currency, a deal created without one, and one created with its own.
+        await fixture.IngestAsync(channel, "cur-1", "cust-cur-1", "Сколько стоит доставка?", "Ирина");
+        var leadId = (await (await http.GetAsync("/api/leads")).OkJsonAsync())["items"]![0]!.Id();
+        var fromLead = (await (await http.PostJsonAsync($"/api/leads/{leadId}/convert", new { amount = 1500 })).OkJsonAsync()).Id("dealId");
+        var plain = (await (await http.PostJsonAsync("/api/deals", new { title = "Без валюты", amount = 10 })).OkJsonAsync(HttpStatusCode.Created)).Id();
+        var euros = (await (await http.PostJsonAsync("/api/deals", new { title = "In euros", amount = 10, currency = "EUR" })).OkJsonAsync(HttpStatusCode.Created)).Id();
+
+        // A mode switch keeps the currency; the deal an inbound message opens in simple mode starts in it too.
+        var switched = await (await admin.PutAsJsonAsync("/api/settings/crm", new { mode = "simple" })).OkJsonAsync();
+        Assert.Equal("RUB", switched["currency"]!.GetValue<string>());
+        await fixture.IngestAsync(channel, "cur-2", "cust-cur-2", "Нужен счёт", "Олег");
+        var inbound = (await (await admin.GetAsync("/api/deals")).OkJsonAsync())["items"]!.AsArray()
+            .Single(d => d!["title"]!.GetValue<string>() == "Олег (api)")!.Id();
+
+        async Task<string> CurrencyOf(long id) => (await (await admin.GetAsync($"/api/deals/{id}")).OkJsonAsync())["currency"]!.GetValue<string>();
+        Assert.Equal("RUB", await CurrencyOf(fromLead));
+        Assert.Equal("RUB", await CurrencyOf(plain));
+        Assert.Equal("EUR", await CurrencyOf(euros));
+        Assert.Equal("RUB", await CurrencyOf(inbound));
+        // The deal's "created" timeline entry names the currency it got.
+        var created = (await (await admin.GetAsync($"/api/deals/{inbound}/timeline")).OkJsonAsync())["items"]!.AsArray()
+            .Single(e => e!["type"]!.GetValue<string>() == "created")!;
+        Assert.Equal("RUB", created["data"]!["currency"]!.GetValue<string>());
+    }
 }

@@ -87,6 +87,41 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task The_admin_sets_the_currency_of_new_deals_and_a_managers_new_deal_starts_in_it()
+    {
+        try
+        {
+            await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", "/admin/crmMode");
+            await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
+            var select = Page.GetByLabel("Валюта новых сделок");
+            await Expect(select).ToHaveValueAsync("USD");
+            await select.SelectOptionAsync("RUB");
+            await Expect(Page.GetByText("Сохранено.")).ToBeVisibleAsync();
+            await Page.ReloadAsync();
+            await Expect(Page.GetByLabel("Валюта новых сделок")).ToHaveValueAsync("RUB");
+
+            // A manager in the English UI: the dialog offers roubles, and the deal made without touching it is in roubles.
+            var manager = await Fx.CreateUserAsync("cur" + Suffix, "manager");
+            var page = await Fx.NewPageAsync();
+            await Fx.OpenSignedInAsync(page, manager.Email, path: "/deals");
+            await page.GetByRole(AriaRole.Button, new() { Name = "New deal" }).ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await Expect(dialog.GetByTestId("new-deal-currency")).ToHaveValueAsync("RUB");
+            await dialog.GetByLabel("Title").FillAsync("Roubles " + Suffix);
+            await dialog.GetByLabel("Amount").FillAsync("1500");
+            await dialog.GetByLabel("Name").FillAsync("Rouble Buyer");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+            await Expect(page.GetByTestId("deal-card").GetByRole(AriaRole.Heading, new() { Name = "Roubles " + Suffix })).ToBeVisibleAsync();
+            var dealId = long.Parse(page.Url.Split('/')[^1], CultureInfo.InvariantCulture);
+            Assert.Equal("RUB", (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/deals/{dealId}"))!["currency"]!.GetValue<string>());
+        }
+        finally
+        {
+            await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Put, "/api/settings/crm", new JsonObject { ["currency"] = "USD" });
+        }
+    }
+
+    [Fact]
     public async Task Completing_the_last_planned_activity_asks_what_to_plan_next()
     {
         var manager = await Fx.CreateUserAsync("next" + Suffix, "manager");

@@ -135,6 +135,7 @@ public static class RouteMatrix
         // ---- CRM settings, pipelines, loss reasons, automation ----------------------------------------------
         Row("GET", "/api/settings/crm/", AdminOnly, _ => Url("/api/settings/crm")),
         Row("PUT", "/api/settings/crm/", AdminOnly, _ => Send("/api/settings/crm", new { mode = "classic" }), "the mode it has"),
+        Row("GET", "/api/crm/defaults", Signed, _ => Url("/api/crm/defaults")),
         Row("GET", "/api/pipelines/", Signed, _ => Url("/api/pipelines")),
         Row("GET", "/api/pipelines/{id:long}", Signed, c => Url($"/api/pipelines/{c.S.DefaultPipeline}")),
         Row("GET", "/api/pipelines/{id:long}/board", Signed, c => Url($"/api/pipelines/{c.S.DefaultPipeline}/board")),

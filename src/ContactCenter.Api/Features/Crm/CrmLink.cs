@@ -48,7 +48,7 @@ public static class CrmLink
         {
             var stage = await StageRow.EntryAsync(connection, tx, null, ct) ?? throw new InvalidOperationException("The default pipeline has no open stage.");
             newDeal = await DealWrites.InsertAsync(new CrmWrite(connection, tx, Actor.System, now, changes),
-                new NewDeal(stage.PipelineId, stage.Id, title, 0, "USD", contactId, assigneeId, source ?? channelKind), ct);
+                new NewDeal(stage.PipelineId, stage.Id, title, 0, null, contactId, assigneeId, source ?? channelKind), ct);
             opened = true;
         }
         else

@@ -91,7 +91,7 @@ public sealed class DealService(CrmWriter crm, DealQueries queries, Shared.Typed
             // A manager's own new deal is theirs unless they say otherwise, so they keep seeing it.
             var assignee = r.AssigneeId ?? (me.IsStaff ? null : me.Id);
             var id = (await DealWrites.InsertAsync(w, new NewDeal(stage.PipelineId, stage.Id, r.Title.Trim(), r.Amount ?? 0,
-                r.Currency?.ToUpperInvariant() ?? "USD", contact.Value, assignee, r.Source ?? "manual"), ct))!.Value;
+                r.Currency?.ToUpperInvariant(), contact.Value, assignee, r.Source ?? "manual"), ct))!.Value;
             await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct);
             await FieldWrites.SetAsync(w.Connection, w.Tx, "deals", id, customFields.Json!, ct);
             if (r.CompanyId is not null)

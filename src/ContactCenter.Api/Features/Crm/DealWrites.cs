@@ -4,7 +4,8 @@ using Npgsql;
 
 namespace ContactCenter.Api.Features.Crm;
 
-public sealed record NewDeal(long PipelineId, long StageId, string Title, decimal Amount, string Currency, long? ContactId, long? AssigneeId, string? Source)
+/// <param name="Currency">null: the installation's (<see cref="CrmSettingsService.CurrencySql"/>).</param>
+public sealed record NewDeal(long PipelineId, long StageId, string Title, decimal Amount, string? Currency, long? ContactId, long? AssigneeId, string? Source)
 {
     public long? LeadId { get; init; }
     public long? ParentDealId { get; init; }
@@ -22,34 +23,37 @@ public sealed record DealState(long Id, long PipelineId, long StageId, string Ti
 /// </summary>
 public static class DealWrites
 {
+    private sealed record InsertedDeal(long Id, string Currency);
+
     /// <summary>Inserts the deal; null when it is a tunnel that already exists (same rule and source).</summary>
     public static async Task<long?> InsertAsync(CrmWrite w, NewDeal d, CancellationToken ct, int depth = 0, long[]? chain = null)
     {
-        const string sql = """
+        const string sql = $"""
             with d as (
                 insert into deals (contact_id, pipeline_id, stage_id, title, amount, currency, assignee_id, source, lead_id, parent_deal_id,
                                    tunnel_rule_id, tunnel_source, stage_entered_at, created_at, updated_at)
-                values (@ContactId, @PipelineId, @StageId, @Title, @Amount, @Currency, @AssigneeId, @Source, @LeadId, @ParentDealId,
+                values (@ContactId, @PipelineId, @StageId, @Title, @Amount, coalesce(@Currency, {CrmSettingsService.CurrencySql}), @AssigneeId, @Source, @LeadId, @ParentDealId,
                         @TunnelRuleId, @TunnelSource, @now, @now, @now)
                 on conflict (tunnel_rule_id, tunnel_source) where tunnel_rule_id is not null do nothing
-                returning id
+                returning id, currency
             ), h as (
                 insert into deal_stage_history (deal_id, stage_id, entered_at, actor_type, actor_id)
                 select id, @StageId, @now, @actorType, @actorId from d
             )
-            select id from d
+            select id, currency from d
             """;
-        var id = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        var inserted = await w.Connection.QuerySingleOrDefaultAsync<InsertedDeal>(new CommandDefinition(sql, new
         {
             d.ContactId, d.PipelineId, d.StageId, d.Title, d.Amount, d.Currency, d.AssigneeId, d.Source, d.LeadId, d.ParentDealId,
             d.TunnelRuleId, d.TunnelSource, now = w.Now.UtcDateTime, actorType = w.Actor.Type, actorId = w.Actor.Id,
         }, w.Tx, cancellationToken: ct));
-        if (id is null)
+        if (inserted is not { } row)
         {
             return null;
         }
+        long? id = row.Id;
         await Timeline.AddAsync(w, null, id, "created",
-            new { stageId = d.StageId, pipelineId = d.PipelineId, title = d.Title, amount = d.Amount, currency = d.Currency, source = d.Source, leadId = d.LeadId, parentDealId = d.ParentDealId }, ct);
+            new { stageId = d.StageId, pipelineId = d.PipelineId, title = d.Title, amount = d.Amount, currency = row.Currency, source = d.Source, leadId = d.LeadId, parentDealId = d.ParentDealId }, ct);
         var subject = Subject.Deal(id.Value);
         var c = chain ?? [];
         await CrmEvents.RaiseAsync(w.Connection, w.Tx, new CrmEvent("dealCreated", subject, w.Now) { PipelineId = d.PipelineId, StageId = d.StageId, Source = d.Source, Depth = depth, Chain = c }, ct);

@@ -184,7 +184,7 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
             }
             var assignee = r.AssigneeId ?? lead.AssigneeId ?? (me.IsStaff ? null : me.Id);
             var dealId = await LeadWrites.ConvertAsync(w, lead,
-                new LeadConversion(stage, r.Title, r.Amount ?? 0, r.Currency?.ToUpperInvariant() ?? "USD", assignee), ct);
+                new LeadConversion(stage, r.Title, r.Amount ?? 0, r.Currency?.ToUpperInvariant(), assignee), ct);
             return CrmResult<ConvertResult>.Ok(new ConvertResult(dealId, lead.ContactId));
         }, ct);
     }

@@ -18,6 +18,7 @@ public static class PipelinesApi
         var settings = app.MapGroup("/api/settings/crm").RequireAuthorization(Roles.AdminPolicy);
         settings.MapGet("/", GetSettings);
         settings.MapPut("/", PutSettings);
+        app.MapGet("/api/crm/defaults", GetDefaults).RequireAuthorization();
 
         var pipelines = app.MapGroup("/api/pipelines").RequireAuthorization();
         pipelines.MapGet("/", List);
@@ -35,6 +36,10 @@ public static class PipelinesApi
 
     private static async Task<Ok<CrmSettingsService.CrmSettings>> GetSettings(CrmSettingsService service, CancellationToken ct) =>
         TypedResults.Ok(await service.GetAsync(ct));
+
+    /// <summary>What a new deal starts with when nobody names it (the currency): for every signed-in user's forms.</summary>
+    private static async Task<Ok<CrmSettingsService.CrmDefaults>> GetDefaults(CrmSettingsService service, CancellationToken ct) =>
+        TypedResults.Ok(new CrmSettingsService.CrmDefaults((await service.GetAsync(ct)).Currency));
 
     private static async Task<Results<Ok<CrmSettingsService.SettingsResult>, ProblemHttpResult, ValidationProblem>> PutSettings(
         CrmSettingsService.SettingsRequest request, ClaimsPrincipal principal, CrmSettingsService service, CancellationToken ct) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addAmount, currencyChoices, currencyLabel, defaultCurrency } from '../lib/currency';
+import { addAmount, currencyChoices, currencyLabel } from '../lib/currency';
 import { money, moneyByCurrency } from '../lib/format';
 import { currencySeries } from '../lib/reports';
 import { moveCard } from '../pages/DealsPage';
@@ -79,11 +79,6 @@ describe('sums per currency', () => {
 });
 
 describe('deal currency', () => {
-  it('defaults to roubles in the Russian UI and dollars otherwise', () => {
-    expect(defaultCurrency('ru')).toBe('RUB');
-    expect(defaultCurrency('en')).toBe('USD');
-  });
-
   it('offers the usual currencies plus the deal\'s own', () => {
     expect(currencyChoices('USD')).toEqual(['RUB', 'USD', 'EUR']);
     expect(currencyChoices('gbp')).toEqual(['RUB', 'USD', 'EUR', 'GBP']);

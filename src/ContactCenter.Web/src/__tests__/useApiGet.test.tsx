@@ -58,20 +58,20 @@ describe('useApiGet', () => {
     let joined = false;
     const before = async () => { await Promise.resolve(); joined = true; };
     let version = 1;
-    server.answer = () => { expect(joined).toBe(true); return json({ mode: `v${version}` }); };
+    server.answer = () => { expect(joined).toBe(true); return json({ mode: `v${version}`, currency: 'USD' }); };
     const { result } = renderHook(() => ({
       none: useApiGet(null as '/api/settings/crm' | null),
       mode: useApiGet('/api/settings/crm', null, { before }),
     }), { wrapper: wrapper() });
-    await waitFor(() => expect(result.current.mode.data).toEqual({ mode: 'v1' }));
+    await waitFor(() => expect(result.current.mode.data).toEqual({ mode: 'v1', currency: 'USD' }));
     expect(result.current.none).toMatchObject({ data: null, loading: false, error: null, notAvailable: false });
     expect(server.calls).toEqual(['/api/settings/crm']);
-    act(() => result.current.mode.set(() => ({ mode: 'local' })));
-    await waitFor(() => expect(result.current.mode.data).toEqual({ mode: 'local' })); // observers hear of it on the next tick
+    act(() => result.current.mode.set(() => ({ mode: 'local', currency: 'RUB' })));
+    await waitFor(() => expect(result.current.mode.data).toEqual({ mode: 'local', currency: 'RUB' })); // observers hear of it on the next tick
     version = 2;
     await act(() => result.current.mode.reload());
     // The read has ended when reload resolves; observers hear of its answer on the next tick, as with `set`.
-    await waitFor(() => expect(result.current.mode.data).toEqual({ mode: 'v2' }));
+    await waitFor(() => expect(result.current.mode.data).toEqual({ mode: 'v2', currency: 'USD' }));
     expect(server.calls).toEqual(['/api/settings/crm', '/api/settings/crm']);
   });
 });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { body, client, optionalId, type Schemas } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
-import { currencyChoices, currencyLabel, defaultCurrency } from '../lib/currency';
+import { currencyChoices, currencyLabel } from '../lib/currency';
 import { money, shortTime } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
@@ -184,7 +184,7 @@ function NotYours({ what }: { what: string }) {
 }
 
 function LeadPanel({ id }: { id: Id }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const lead = useApiGet('/api/leads/{id}', { params: { path: { id: Number(id) } } });
   const [error, setError] = useState<string | null>(null);
   const [junking, setJunking] = useState(false);
@@ -211,7 +211,7 @@ function LeadPanel({ id }: { id: Id }) {
           {l.junkReason && <p className="muted">{l.junkReason}</p>}
           {open && (
             <div className="row">
-              <button type="button" className="primary" onClick={() => void act(() => client.POST('/api/leads/{id}/convert', { params, body: { currency: defaultCurrency(lang) } }))}>{t('convert')}</button>
+              <button type="button" className="primary" onClick={() => void act(() => client.POST('/api/leads/{id}/convert', { params, body: {} }))}>{t('convert')}</button>
               <button type="button" onClick={() => setJunking((v) => !v)} aria-expanded={junking}>{t('junk')}</button>
             </div>
           )}

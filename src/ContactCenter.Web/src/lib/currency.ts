@@ -1,13 +1,8 @@
-import type { Language } from '../strings';
-
 /** A sum in one currency, as the server sends totals (amounts of different currencies are never added together). */
 export interface CurrencyAmount { currency: string; amount: number }
 
 /** The currencies offered for a deal; a deal's own currency is offered too when it is none of these. */
 export const dealCurrencies = ['RUB', 'USD', 'EUR'] as const;
-
-/** A new deal's currency when nothing else says: roubles in the Russian UI, dollars otherwise (the server's own default). */
-export const defaultCurrency = (lang: Language): string => (lang === 'ru' ? 'RUB' : 'USD');
 
 /** The choices for a deal's currency select: the usual ones plus the deal's current one. */
 export function currencyChoices(current?: string | null): string[] {

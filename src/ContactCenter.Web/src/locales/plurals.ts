@@ -17,6 +17,7 @@ export const pluralStrings = plurals({
     notificationsUnread: { one: 'Notifications: {count} unread', other: 'Notifications: {count} unread' },
     dealsCount: { one: 'Deals: {count}', other: 'Deals: {count}' },
     bulkChanged: { one: 'Changed: {count}.', other: 'Changed: {count}.' },
+    crmConverted: { one: 'Saved: {count} open lead became a deal.', other: 'Saved: {count} open leads became deals.' },
   },
   ru: {
     badgeUnread: { one: '{count} непрочитанный диалог', few: '{count} непрочитанных диалога', many: '{count} непрочитанных диалогов', other: '{count} непрочитанного диалога' },
@@ -26,6 +27,7 @@ export const pluralStrings = plurals({
     notificationsUnread: { one: 'Уведомления: {count} непрочитанное', few: 'Уведомления: {count} непрочитанных', many: 'Уведомления: {count} непрочитанных', other: 'Уведомления: {count} непрочитанного' },
     dealsCount: { one: '{count} сделка', few: '{count} сделки', many: '{count} сделок', other: '{count} сделки' },
     bulkChanged: { one: 'Изменена {count} запись.', few: 'Изменены {count} записи.', many: 'Изменено {count} записей.', other: 'Изменено {count} записи.' },
+    crmConverted: { one: 'Сохранено: {count} открытый лид стал сделкой.', few: 'Сохранено: {count} открытых лида стали сделками.', many: 'Сохранено: {count} открытых лидов стали сделками.', other: 'Сохранено: {count} открытого лида стали сделками.' },
   },
 });
 

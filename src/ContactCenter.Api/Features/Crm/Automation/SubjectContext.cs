@@ -32,8 +32,8 @@ public sealed class SubjectContext
 
     public static Task<SubjectContext?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Subject subject, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<SubjectContext>(new CommandDefinition(subject.IsLead
-            ? """
-              select 'lead' as type, l.id, l.title, 0::numeric as amount, 'USD' as currency, null::bigint as pipeline_id, null::bigint as stage_id,
+            ? $"""
+              select 'lead' as type, l.id, l.title, 0::numeric as amount, {CrmSettingsService.CurrencySql} as currency, null::bigint as pipeline_id, null::bigint as stage_id,
                      l.assignee_id, u.name as assignee_name, c.id as contact_id, coalesce(c.name, c.email, c.phone) as contact_name,
                      c.email as contact_email, c.phone as contact_phone, null::timestamptz as closed_at, l.source, l.status, l.fields::text as fields_json
               from leads l join contacts c on c.id = l.contact_id left join users u on u.id = l.assignee_id where l.id = @id

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
 import { body, client, type Schemas } from '../../api/client';
 import { ApiError } from '../../lib/api';
-import { currencyChoices, currencyLabel, defaultCurrency } from '../../lib/currency';
+import { currencyChoices, currencyLabel } from '../../lib/currency';
+import { useApiGet } from '../../api/useApiGet';
 import { explain } from '../../lib/errors';
 import { useNavigate } from 'react-router';
 import type { Pipeline } from '../../types';
@@ -15,12 +16,15 @@ type ContactHit = Schemas['ContactHit'];
  * contacts the caller may see or typed in; the new record is the caller's and opens on its card page.
  */
 export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead'; pipeline?: Pipeline | null; onClose: () => void }) {
-  const { t, lang, locale } = useI18n();
+  const { t, locale } = useI18n();
   const navigate = useNavigate();
   const [title, setTitle] = useState('');
   const [amount, setAmount] = useState('');
-  // There is no server-side default currency setting: roubles in the Russian UI, dollars otherwise.
-  const [currency, setCurrency] = useState(() => defaultCurrency(lang));
+  // The installation's currency (an admin's CRM setting) until the seller picks another; only a pick is sent, so a deal
+  // created before the setting has loaded still gets the installation's currency from the server.
+  const defaults = useApiGet(kind === 'deal' ? '/api/crm/defaults' : null);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const currency = chosen ?? defaults.data?.currency ?? 'USD';
   const openStages = (pipeline?.stages ?? []).filter((s) => s.semantic === 'open').sort((a, b) => a.order - b.order);
   const [stageId, setStageId] = useState(openStages[0] ? String(openStages[0].id) : '');
   const [mode, setMode] = useState<'new' | 'pick'>('new');
@@ -54,7 +58,7 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
       if (kind === 'deal') {
         const stage = openStages.find((s) => String(s.id) === stageId);
         const deal = await body(client.POST('/api/deals', {
-          body: { title, amount: amount ? Number(amount) : undefined, currency, pipelineId: pipeline && Number(pipeline.id), stageId: stage && Number(stage.id), contact: contact ?? undefined },
+          body: { title, amount: amount ? Number(amount) : undefined, currency: chosen ?? undefined, pipelineId: pipeline && Number(pipeline.id), stageId: stage && Number(stage.id), contact: contact ?? undefined },
         }));
         navigate(`/deals/${encodeURIComponent(String(deal.id))}`);
       } else {
@@ -73,7 +77,7 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
           <>
             <label className="field">{t('amount')}<input type="number" min={0} step="0.01" value={amount} onChange={(e) => setAmount(e.target.value)} /></label>
             <label className="field">{t('currency')}
-              <select value={currency} onChange={(e) => setCurrency(e.target.value)} data-testid="new-deal-currency">
+              <select value={currency} onChange={(e) => setChosen(e.target.value)} data-testid="new-deal-currency">
                 {currencyChoices(currency).map((c) => <option key={c} value={c}>{currencyLabel(c, locale)}</option>)}
               </select>
             </label>

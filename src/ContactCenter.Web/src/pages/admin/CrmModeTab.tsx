@@ -3,29 +3,42 @@ import { body, client } from '../../api/client';
 import { useApiGet } from '../../api/useApiGet';
 import { ResourceStatus } from '../../components/Status';
 import { useI18n } from '../../i18n';
+import { currencyChoices, currencyLabel } from '../../lib/currency';
 import { describeError } from '../../lib/errors';
 
-/** Simple (deals straight away) or classic (leads first, qualified into deals). */
+/** Simple (deals straight away) or classic (leads first, qualified into deals); the currency new deals start in. */
 export function CrmModeTab() {
-  const { t } = useI18n();
-  const mode = useApiGet('/api/settings/crm');
+  const { t, locale } = useI18n();
+  const settings = useApiGet('/api/settings/crm');
   const [msg, setMsg] = useState<string | null>(null);
+  async function save(change: { mode?: 'simple' | 'classic'; currency?: string }) {
+    try {
+      const saved = await body(client.PUT('/api/settings/crm', { body: change }));
+      settings.set(() => ({ mode: saved.mode, currency: saved.currency }));
+      setMsg(saved.convertedLeads > 0 ? t('crmConverted', { count: saved.convertedLeads }) : t('saved'));
+    } catch (e) { setMsg(describeError(e)); }
+  }
   return (
     <>
-      <ResourceStatus resource={mode} what="GET /api/settings/crm" />
-      {mode.data && (
-        <fieldset>
-          <legend>{t('crmMode')}</legend>
-          {(['simple', 'classic'] as const).map((m) => (
-            <label key={m} className="toggle">
-              <input type="radio" name="crm-mode" checked={mode.data!.mode === m} onChange={async () => {
-                try { await body(client.PUT('/api/settings/crm', { body: { mode: m } })); mode.set(() => ({ mode: m })); setMsg(t('saved')); }
-                catch (e) { setMsg(describeError(e)); }
-              }} /> {t(m === 'simple' ? 'crmSimple' : 'crmClassic')}
-            </label>
-          ))}
+      <ResourceStatus resource={settings} what="GET /api/settings/crm" />
+      {settings.data && (
+        <>
+          <fieldset>
+            <legend>{t('crmMode')}</legend>
+            {(['simple', 'classic'] as const).map((m) => (
+              <label key={m} className="toggle">
+                <input type="radio" name="crm-mode" checked={settings.data!.mode === m} onChange={() => void save({ mode: m })} /> {t(m === 'simple' ? 'crmSimple' : 'crmClassic')}
+              </label>
+            ))}
+          </fieldset>
+          <label className="field">{t('crmCurrency')}
+            <select value={settings.data.currency} onChange={(e) => void save({ currency: e.target.value })} data-testid="crm-currency">
+              {currencyChoices(settings.data.currency).map((c) => <option key={c} value={c}>{currencyLabel(c, locale)}</option>)}
+            </select>
+          </label>
+          <p className="muted">{t('crmCurrencyHint')}</p>
           {msg && <p role="status">{msg}</p>}
-        </fieldset>
+        </>
       )}
     </>
   );
