@@ -32,6 +32,11 @@ public sealed class ReportsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(row.GetByTestId("plan-progress")).ToHaveTextAsync("25%");
         await Expect(row.GetByRole(AriaRole.Progressbar)).ToHaveAttributeAsync("aria-valuenow", "25");
         await Expect(row.GetByTestId("plan-won")).ToContainTextAsync("250");
+        // A win in another currency is listed under the row, not added to the plan's (there are no exchange rates).
+        var euros = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = "Euro deal " + Suffix, amount = 100, currency = "EUR", assigneeId = manager.Id }))!;
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/deals/{euros["id"]}/close", new { outcome = "won" });
+        await Expect(row.GetByTestId("plan-won-other")).ToContainTextAsync("€100");
+        await Expect(row.GetByTestId("plan-progress")).ToHaveTextAsync("25%");
         await Screenshot("reports-plan");
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
 
 namespace ContactCenter.FunctionalTests.Reports;
 
@@ -73,6 +74,38 @@ public sealed class SalesPlanTests(FakeClockFixture fixture) : IClassFixture<Fak
         Assert.Equal($"{month},{ann.Id},ann,1000,250,1,0.25,", Assert.Single(annCsv[1..])[..($"{month},{ann.Id},ann,1000,250,1,0.25,".Length)]);
         // ... and cannot set one, not even their own.
         Assert.Equal(HttpStatusCode.Forbidden, (await asAnn.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 1 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_plan_is_in_the_installation_currency_and_wins_in_other_currencies_are_listed_apart_not_added()
+    {
+        var ann = await fixture.CreateUserAsync("ann", "manager");
+        var now = fixture.Clock.GetUtcNow().UtcDateTime;
+        var monthStart = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var month = monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        (await admin.PutAsJsonAsync("/api/settings/crm", new { currency = "RUB" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 200000 })).EnsureSuccessStatusCode();
+        var rub = await data.DealAsync("Roubles", 100000, ann.Id, null, monthStart, monthStart.AddMinutes(1), "won");
+        var usd1 = await data.DealAsync("Dollars 1", 200, ann.Id, null, monthStart, monthStart.AddMinutes(2), "won");
+        var usd2 = await data.DealAsync("Dollars 2", 100, ann.Id, null, monthStart, monthStart.AddMinutes(3), "won");
+        var eur = await data.DealAsync("Euros", 700, ann.Id, null, monthStart, monthStart.AddMinutes(4), "won");
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("update deals set currency = case id when @rub then 'RUB' when @eur then 'EUR' else 'USD' end where id = any(@ids)",
+                new { rub, eur, ids = new[] { rub, usd1, usd2, eur } });
+        }
+
+        var report = await (await admin.GetAsync($"/api/reports/plan?month={month}")).OkJsonAsync();
+
+        Assert.Equal("RUB", report["currency"]!.GetValue<string>());
+        var row = report["rows"]!.AsArray().Single(r => r!.Id("userId") == ann.Id)!;
+        Assert.Equal((100000m, 1L, 0.5), (row["won"]!.GetValue<decimal>(), row["wonCount"]!.GetValue<long>(), row["progress"]!.GetValue<double>()));
+        // Most won deals first: two in dollars, then one in euros.
+        Assert.Equal(["USD 300", "EUR 700"], row["wonOther"]!.AsArray().Select(o => $"{o!["currency"]} {o["amount"]!.GetValue<decimal>().ToString("0.##", CultureInfo.InvariantCulture)}"));
+        var csv = (await (await admin.GetAsync($"/api/reports/plan?month={month}&format=csv")).Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",currency,wonOtherCurrencies", csv[0]);
+        Assert.EndsWith(",RUB,\"300 USD; 700 EUR\"", csv.Single(l => l.Contains($",{ann.Id},ann,", StringComparison.Ordinal)));
     }
 
     [Theory]

@@ -33,10 +33,11 @@ public static class ReportsCsv
 
     public static ReportCsv Plan(PlanReport plan)
     {
-        var csv = new ReportCsv("month", "userId", "name", "plan", "won", "wonCount", "progress", "forecast");
+        var csv = new ReportCsv("month", "userId", "name", "plan", "won", "wonCount", "progress", "forecast", "currency", "wonOtherCurrencies");
         foreach (var r in plan.Rows)
         {
-            csv.Row(plan.Month, r.UserId, r.Name, r.Plan, r.Won, r.WonCount, r.Progress, r.Forecast);
+            csv.Row(plan.Month, r.UserId, r.Name, r.Plan, r.Won, r.WonCount, r.Progress, r.Forecast, plan.Currency,
+                string.Join("; ", r.WonOther.Select(o => $"{o.Amount.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} {o.Currency}")));
         }
         return csv;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 
@@ -11,11 +12,21 @@ public sealed record SalesPlanDto(long UserId, string Month, decimal Amount);
 /// <summary>
 /// A manager's month: the plan (null when none is set), what they won (deals won in the month, by closing date, UTC),
 /// progress = won / plan, and a linear forecast: won spread over the days elapsed (today included) times the days in the
-/// month; a past month's forecast is what was won, a future month's is 0.
+/// month; a past month's forecast is what was won, a future month's is 0. Plans are in the installation's currency
+/// (<see cref="PlanReport.Currency"/>): Won, WonCount, progress and forecast count the deals won in it; deals won in
+/// other currencies are listed in WonOther (per currency, most deals first) and count toward nothing, as there are no
+/// exchange rates to convert them.
 /// </summary>
-public sealed record PlanRow(long UserId, string Name, decimal? Plan, decimal Won, long WonCount, double? Progress, decimal Forecast);
+public sealed record PlanRow(long UserId, string Name, decimal? Plan, decimal Won, long WonCount, double? Progress, decimal Forecast)
+{
+    public IReadOnlyList<Crm.CurrencyAmount> WonOther { get; init; } = [];
+}
 
-public sealed record PlanReport(string Month, int DaysElapsed, int DaysInMonth, IReadOnlyList<PlanRow> Rows);
+public sealed record PlanReport(string Month, int DaysElapsed, int DaysInMonth, IReadOnlyList<PlanRow> Rows)
+{
+    /// <summary>The installation's currency (the CRM settings'), which plans and Won are in.</summary>
+    public string Currency { get; init; } = "USD";
+}
 
 /// <summary>Monthly sales plans per manager and their progress.</summary>
 public sealed class SalesPlans(NpgsqlDataSource db, TimeProvider clock)
@@ -48,7 +59,11 @@ public sealed class SalesPlans(NpgsqlDataSource db, TimeProvider clock)
         public decimal? Plan { get; init; }
         public decimal Won { get; init; }
         public long WonCount { get; init; }
+        public string? WonOther { get; init; }
+        public string Currency { get; init; } = "USD";
     }
+
+    private sealed record OtherSum(string Currency, decimal Amount);
 
     /// <summary>Every active manager plus anyone with a plan or a win in the month; only <paramref name="onlyUserId"/> when given.</summary>
     public async Task<PlanReport> ReadAsync(DateOnly month, long? onlyUserId, CancellationToken ct)
@@ -56,14 +71,24 @@ public sealed class SalesPlans(NpgsqlDataSource db, TimeProvider clock)
         var start = month.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var end = start.AddMonths(1);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
-            with won as (
-                select d.assignee_id as user_id, count(*) as won_count, sum(d.amount) as won
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition($"""
+            with cur as (select {Crm.CrmSettingsService.CurrencySql} as currency),
+            by_currency as (
+                select d.assignee_id as user_id, d.currency, count(*) as won_count, sum(d.amount) as won
                 from deals d
                 where d.closed_at >= @start and d.closed_at < @end and d.outcome = 'won' and d.assignee_id is not null
-                group by d.assignee_id
+                group by d.assignee_id, d.currency
+            ), won as (
+                select b.user_id,
+                       coalesce(sum(b.won_count) filter (where b.currency = cur.currency), 0) as won_count,
+                       coalesce(sum(b.won) filter (where b.currency = cur.currency), 0) as won,
+                       jsonb_agg(jsonb_build_object('currency', b.currency, 'amount', b.won) order by b.won_count desc, b.currency)
+                           filter (where b.currency <> cur.currency)::text as won_other
+                from by_currency b cross join cur
+                group by b.user_id
             )
-            select u.id as user_id, u.name, p.amount as plan, coalesce(w.won, 0) as won, coalesce(w.won_count, 0) as won_count
+            select u.id as user_id, u.name, p.amount as plan, coalesce(w.won, 0) as won, coalesce(w.won_count, 0) as won_count,
+                   w.won_other, (select currency from cur) as currency
             from users u
             left join sales_plans p on p.user_id = u.id and p.month = @month::date
             left join won w on w.user_id = u.id
@@ -74,8 +99,14 @@ public sealed class SalesPlans(NpgsqlDataSource db, TimeProvider clock)
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var days = DateTime.DaysInMonth(month.Year, month.Month);
         var elapsed = today < month ? 0 : today >= month.AddMonths(1) ? days : today.Day;
+        var currency = rows.Count > 0 ? rows[0].Currency
+            : await connection.ExecuteScalarAsync<string>(new CommandDefinition($"select {Crm.CrmSettingsService.CurrencySql}", cancellationToken: ct));
         return new PlanReport(MonthText(month), elapsed, days, rows.Select(r => new PlanRow(r.UserId, r.Name, r.Plan, r.Won, r.WonCount,
             r.Plan is > 0 ? (double)(r.Won / r.Plan.Value) : null,
-            elapsed == 0 ? 0 : Math.Round(r.Won * days / elapsed, 2))).ToList());
+            elapsed == 0 ? 0 : Math.Round(r.Won * days / elapsed, 2))
+        {
+            WonOther = r.WonOther is null ? [] : JsonSerializer.Deserialize<List<OtherSum>>(r.WonOther, JsonSerializerOptions.Web)!
+                .Select(o => new Crm.CurrencyAmount(o.Currency, o.Amount)).ToList(),
+        }).ToList()) { Currency = currency! };
     }
 }

@@ -4,7 +4,7 @@ import { client } from '../../api/client';
 import { useApiGet } from '../../api/useApiGet';
 import { query } from '../../lib/api';
 import { describeError } from '../../lib/errors';
-import { money } from '../../lib/format';
+import { money, moneyByCurrency } from '../../lib/format';
 import { currentMonth, percent, type PlanRow } from '../../lib/reports';
 import { useHubEvent } from '../../live';
 import { useMe } from '../../session';
@@ -36,7 +36,7 @@ export function PlanTab() {
         <>
           <p className="muted">{t('reportsDaysElapsed', { elapsed: p.daysElapsed, days: p.daysInMonth })}</p>
           <ul className="plan-rows">
-            {p.rows.map((r) => <PlanItem key={r.userId} row={r} month={p.month} canEdit={canEdit} locale={locale} onSaved={() => void plan.reload()} />)}
+            {p.rows.map((r) => <PlanItem key={r.userId} row={r} month={p.month} currency={p.currency ?? 'USD'} canEdit={canEdit} locale={locale} onSaved={() => void plan.reload()} />)}
             {p.rows.length === 0 && <li className="muted">{t('reportsNothing')}</li>}
           </ul>
         </>
@@ -45,7 +45,7 @@ export function PlanTab() {
   );
 }
 
-function PlanItem({ row, month, canEdit, locale, onSaved }: { row: PlanRow; month: string; canEdit: boolean; locale: string; onSaved: () => void }) {
+function PlanItem({ row, month, currency, canEdit, locale, onSaved }: { row: PlanRow; month: string; currency: string; canEdit: boolean; locale: string; onSaved: () => void }) {
   const { t } = useI18n();
   const [amount, setAmount] = useState(row.plan === null ? '' : String(row.plan));
   const [error, setError] = useState<string | null>(null);
@@ -67,7 +67,7 @@ function PlanItem({ row, month, canEdit, locale, onSaved }: { row: PlanRow; mont
     <li className="plan-row" data-user-id={row.userId}>
       <div className="plan-head">
         <strong>{row.name}</strong>
-        <span data-testid="plan-won">{t('reportsWonOfPlan', { won: money(row.won, locale), plan: row.plan === null ? '—' : money(row.plan, locale) })}</span>
+        <span data-testid="plan-won">{t('reportsWonOfPlan', { won: money(row.won, locale, currency), plan: row.plan === null ? '—' : money(row.plan, locale, currency) })}</span>
         <span className="muted" data-testid="plan-progress">{percent(row.progress, locale)}</span>
       </div>
       <div className="progress" role="progressbar" aria-label={t('reportsProgressOf', { name: row.name })} aria-valuemin={0} aria-valuemax={100}
@@ -76,16 +76,19 @@ function PlanItem({ row, month, canEdit, locale, onSaved }: { row: PlanRow; mont
         {forecastShare !== null && <span className="progress-forecast" style={{ left: `${Math.min(100, forecastShare * 100)}%` }} title={t('reportsForecast')} />}
       </div>
       <div className="plan-foot">
-        <span data-testid="plan-forecast">{t('reportsForecastIs', { amount: money(row.forecast, locale) })}{forecastShare !== null ? ` (${percent(forecastShare, locale)})` : ''}</span>
+        <span data-testid="plan-forecast">{t('reportsForecastIs', { amount: money(row.forecast, locale, currency) })}{forecastShare !== null ? ` (${percent(forecastShare, locale)})` : ''}</span>
         {canEdit && (
           <form className="plan-edit" onSubmit={(e) => { e.preventDefault(); void save(); }}>
-            <label>{t('reportsPlanAmount')}
+            <label>{t('reportsPlanAmount', { currency })}
               <input type="number" min={0} step="0.01" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="plan-amount" />
             </label>
             <button type="submit" disabled={saving} data-testid="plan-save">{t('reportsSavePlan')}</button>
           </form>
         )}
       </div>
+      {(row.wonOther?.length ?? 0) > 0 && (
+        <p className="muted" data-testid="plan-won-other">{t('reportsWonOther', { amount: moneyByCurrency(row.wonOther, locale) })}</p>
+      )}
       {error && <p className="error" role="alert">{error}</p>}
     </li>
   );
