@@ -44,12 +44,47 @@ public sealed class LogHistogramTests
         {
             stored[b - lower] = (stored[b - lower] ?? 0) + 1;
         }
-        merged.Add(lower, stored);
+        merged.AddArraySend(ArraySend(lower, stored));
         Assert.Equal(added.Count, merged.Count);
         foreach (var p in new[] { 0.0, 0.25, 0.5, 0.75, 0.9, 1.0 })
         {
             Assert.Equal(added.Percentile(p), merged.Percentile(p));
         }
         Assert.Null(new LogHistogram().Percentile(0.5));
+        var empty = new LogHistogram();
+        empty.AddArraySend(ArraySend(1, []));
+        Assert.Equal(0, empty.Count);
+    }
+
+    /// <summary>What PostgreSQL's array_send(int[]) returns: dimensions, has-nulls, element type, length and lower bound, then (length, value) per element.</summary>
+    private static byte[] ArraySend(int lower, int?[] values)
+    {
+        var bytes = new List<byte>();
+        void Int(int v) => bytes.AddRange([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]);
+        if (values.Length == 0)
+        {
+            Int(0);
+            Int(0);
+            Int(23);
+            return [.. bytes];
+        }
+        Int(1);
+        Int(values.Any(v => v is null) ? 1 : 0);
+        Int(23);
+        Int(values.Length);
+        Int(lower);
+        foreach (var v in values)
+        {
+            if (v is { } c)
+            {
+                Int(4);
+                Int(c);
+            }
+            else
+            {
+                Int(-1);
+            }
+        }
+        return [.. bytes];
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace ContactCenter.Api.Features.Stats;
 
 /// <summary>
@@ -37,15 +39,36 @@ public sealed class LogHistogram
         Count += count;
     }
 
-    /// <summary>Adds a histogram as stored in PostgreSQL: an int array whose first element is at index `lower`.</summary>
-    public void Add(int lower, int?[] stored)
+    /// <summary>
+    /// Adds a histogram as stored in PostgreSQL (an int array whose first element is at index `lower`, nulls for empty
+    /// buckets), read in PostgreSQL's binary array form (`array_send(int[])`): dimensions, a has-nulls flag and
+    /// the element type, then per dimension its length and lower bound, then each element as a length (-1: null) and its
+    /// big-endian value. An empty array has no dimensions.
+    /// </summary>
+    public void AddArraySend(ReadOnlySpan<byte> data)
     {
-        for (var k = 0; k < stored.Length; k++)
+        var dimensions = BinaryPrimitives.ReadInt32BigEndian(data);
+        if (dimensions == 0)
         {
-            if (stored[k] is { } c)
+            return;
+        }
+        if (dimensions != 1)
+        {
+            throw new FormatException($"A histogram has one dimension, not {dimensions}.");
+        }
+        var length = BinaryPrimitives.ReadInt32BigEndian(data[12..]);
+        var lower = BinaryPrimitives.ReadInt32BigEndian(data[16..]);
+        var at = 20;
+        for (var k = 0; k < length; k++)
+        {
+            var size = BinaryPrimitives.ReadInt32BigEndian(data[at..]);
+            at += 4;
+            if (size < 0)
             {
-                Add(lower + k, c);
+                continue;
             }
+            Add(lower + k, BinaryPrimitives.ReadInt32BigEndian(data[at..]));
+            at += size;
         }
     }
 
