@@ -182,7 +182,17 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
         await (await http2.PostJsonAsync($"/api/conversations/{conversation}/status", new { status = "resolved" })).ProblemAsync(HttpStatusCode.Forbidden);
         await (await http2.PostJsonAsync($"/api/conversations/{conversation}/snooze", new { preset = "nextMorning" })).ProblemAsync(HttpStatusCode.Forbidden);
         await (await http2.PutAsJsonAsync($"/api/conversations/{conversation}/labels", new { labelIds = Array.Empty<long>() })).ProblemAsync(HttpStatusCode.Forbidden);
+        // The bulk route answers as the single one does (it said 404, as if the conversation were not there), and adds nothing.
+        using (var admin = fixture.App.Http(fixture.AdminToken))
+        {
+            var label = (await (await admin.PostJsonAsync("/api/labels", new { name = "walrus-" + Guid.NewGuid().ToString("N")[..6], color = "#336699" }))
+                .OkJsonAsync(HttpStatusCode.Created)).Id();
+            Assert.StartsWith("You were mentioned in this conversation",
+                await (await http2.PostJsonAsync("/api/conversations/labels", new { conversationIds = new[] { conversation }, add = new[] { label } }))
+                    .ProblemAsync(HttpStatusCode.Forbidden), StringComparison.Ordinal);
+        }
         var after = await (await http1.GetAsync($"/api/conversations/{conversation}")).OkJsonAsync();
+        Assert.Empty(after["labels"]!.AsArray());
         Assert.Equal(m1.Id, after["assignee"]!.Id());
         Assert.Equal("open", after["status"]!.GetValue<string>());
         var texts = (await (await http1.GetAsync($"/api/conversations/{conversation}/messages")).OkJsonAsync())["items"]!.ToJsonString();

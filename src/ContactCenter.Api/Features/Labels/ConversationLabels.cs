@@ -92,12 +92,19 @@ public sealed class ConversationLabels(NpgsqlDataSource db, LabelPushes pushes)
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            var visible = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"""
-                select count(*) from (select c.id from conversations c where c.id = any(@ids) and {ConversationQueries.Works} order by c.id for share) v
+            // As the single route answers: a conversation the caller does not see is 404, one they were only mentioned into 403.
+            var (visible, works) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition($"""
+                select count(*), count(*) filter (where v.works) from (
+                    select {ConversationQueries.Works} as works from conversations c
+                    where c.id = any(@ids) and {ConversationQueries.Visible} order by c.id for share of c) v
                 """, new { ids, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
             if (visible != ids.Length)
             {
                 return CrmResult<BulkResult>.NotFound("There is no such conversation (one of conversationIds).");
+            }
+            if (works != visible)
+            {
+                return new CrmResult<BulkResult>(CrmStatus.Forbidden, default, ConversationQueries.ParticipantOnly);
             }
             if (await UnknownAsync(connection, tx, [.. add, .. remove], ct) is { } unknown)
             {
