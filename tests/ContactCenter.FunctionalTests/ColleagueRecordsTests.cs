@@ -140,7 +140,9 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
         // The admin's timeline has both entries: the check below can see them when they are there.
         var all = await TimelineAsync(admin, $"/api/leads/{leadId}/timeline");
         Assert.Contains("csat", all.Select(e => e["type"]!.GetValue<string>()));
-        Assert.Contains("participants", all.Select(e => e["type"]!.GetValue<string>()));
+        // The entry carries who mentioned whom, so the web app words it in its user's language.
+        var mention = all.Single(e => e["type"]!.GetValue<string>() == "participants")["data"]!;
+        Assert.Equal(("rate1", "rate3"), (mention["byName"]!.GetValue<string>(), mention["added"]!.GetValue<string>()));
         foreach (var url in new[] { $"/api/leads/{leadId}/timeline", $"/api/contacts/{contactId}/timeline" })
         {
             var seen = await TimelineAsync(http2, url);

@@ -80,11 +80,12 @@ public sealed class Mentions(NpgsqlDataSource db)
             }, ct))!.Id;
             const string timeline = """
                 insert into timeline_entries (lead_id, deal_id, type, at, actor_type, actor_id, data)
-                select c.lead_id, c.deal_id, 'participants', @now, 'user', @me, jsonb_build_object('conversationId', c.id, 'messageId', @noteId, 'text', @text)
+                select c.lead_id, c.deal_id, 'participants', @now, 'user', @me, jsonb_build_object('conversationId', c.id, 'messageId', @noteId, 'text', @text,
+                    'byName', @byName::text, 'added', @added::text)
                 from conversations c where c.id = @conversationId and (c.lead_id is not null or c.deal_id is not null)
                 """;
             await connection.ExecuteAsync(new CommandDefinition(timeline,
-                new { conversationId, noteId, text, now = now.UtcDateTime, me = me.Id }, tx, cancellationToken: ct));
+                new { conversationId, noteId, text, now = now.UtcDateTime, me = me.Id, byName = me.Name, added = string.Join('\n', added) }, tx, cancellationToken: ct));
         }
         var (subject, _) = await NotificationStore.ContactAndChannelAsync(connection, tx, conversationId, ct);
         var body = await connection.ExecuteScalarAsync<string>(new CommandDefinition(

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { useI18n } from '../i18n';
+import { useI18n, type Translate } from '../i18n';
 import { body, client, optionalId, type Schemas } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
 import { currencyChoices, currencyLabel } from '../lib/currency';
 import { money, shortTime } from '../lib/format';
+import { participantsText } from '../lib/noticeText';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
 import { timelineData, type Call, type ConversationDetails, type Id, type TimelineEntry } from '../types';
@@ -257,7 +258,7 @@ function Timeline({ subject }: { subject: Subject }) {
         {(timeline.data?.items ?? []).map((e) => (
           <li key={String(e.id)}>
             <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type)}</strong>{' '}
-            <span className="muted">{describe(e, t)}</span>
+            <span className="muted">{describe(e, t, locale)}</span>
             {e.type === 'call' && timelineData(e).call != null && <CallView call={timelineData(e).call as Call} />}
           </li>
         ))}
@@ -266,8 +267,9 @@ function Timeline({ subject }: { subject: Subject }) {
   );
 }
 
-function describe(e: TimelineEntry, t: (key: 'actorSystem') => string): string {
+function describe(e: TimelineEntry, t: Translate, locale: string): string {
   const d = timelineData(e);
+  if (e.type === 'participants' && typeof d.byName === 'string' && typeof d.added === 'string') return participantsText(d.byName, d.added, t, locale);
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
   const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? (moved || d.ruleName) ?? d.mergedContactName ?? '') as string;
   const actor = e.actor.type === 'system' ? t('actorSystem') : e.actor.name ?? '';

@@ -36,6 +36,15 @@ export function notificationText(n: Pick<AppNotification, 'kind' | 'text' | 'dat
   }
 }
 
+/**
+ * "Ann mentioned Bob and Eve: now participants of this conversation." from who mentioned and the names added (one a line),
+ * as a system note's metadata and a `participants` timeline entry's data carry them.
+ */
+export function participantsText(byName: string, added: string, t: Translate, locale: string): string {
+  const names = added.split('\n');
+  return t(names.length === 1 ? 'notice_participant' : 'notice_participants', { by: byName, names: new Intl.ListFormat(locale, { type: 'conjunction' }).format(names) });
+}
+
 /** Connectors' notices: fixed sentences, nothing to fill in. */
 const fixedNotices = new Set(['telegram.blocked', 'telegram.unblocked', 'telegram.deactivated', 'vk.denied', 'vk.allowed']);
 
@@ -52,12 +61,8 @@ export function systemNoticeText(m: Pick<Message, 'direction' | 'sender' | 'meta
       return meta.reason === 'manual' && meta.status && meta.byName
         ? t('notice_unsnoozed_manual', { name: meta.byName, status: labelOf(t, 'status_', meta.status) })
         : null;
-    case 'participants': {
-      if (!meta.byName || !meta.added) return null;
-      const added = meta.added.split('\n');
-      const names = new Intl.ListFormat(locale, { type: 'conjunction' }).format(added);
-      return t(added.length === 1 ? 'notice_participant' : 'notice_participants', { by: meta.byName, names });
-    }
+    case 'participants':
+      return meta.byName && meta.added ? participantsText(meta.byName, meta.added, t, locale) : null;
     case 'csat':
       // Notes from before `csatComment` was stored keep their text (their comment is only in it).
       if (!meta.csatRating || meta.csatComment === undefined) return null;

@@ -6,6 +6,7 @@ import { useApiGet } from '../../api/useApiGet';
 import { shortTime } from '../../lib/format';
 import { timelineReason, timelineType } from '../../lib/timelineText';
 import { timelineData, type TimelineEntry } from '../../types';
+import { participantsText } from '../../lib/noticeText';
 import { useSubjectUpdates, type Subject } from '../Activities';
 import { ResourceStatus } from '../Status';
 
@@ -61,7 +62,7 @@ export function CardTimeline({ subject }: { subject: Subject }) {
         {items.map((e) => (
           <li key={String(e.id)} data-type={e.type}>
             <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type, t)}</strong>{' '}
-            <span className="muted">{describe(e, t)}</span>
+            <span className="muted">{describe(e, t, locale)}</span>
           </li>
         ))}
       </ol>
@@ -69,8 +70,10 @@ export function CardTimeline({ subject }: { subject: Subject }) {
   );
 }
 
-function describe(e: TimelineEntry, t: Translate): string {
+function describe(e: TimelineEntry, t: Translate, locale: string): string {
   const d = timelineData(e);
+  // Worded in the UI's language from its facts (entries written before the facts were kept show the server's sentence).
+  if (e.type === 'participants' && typeof d.byName === 'string' && typeof d.added === 'string') return participantsText(d.byName, d.added, t, locale);
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
   const reason = typeof d.reason === 'string' ? timelineReason(d.reason, t) : undefined;
   // An edit names what it set ("amount, currency"): the entry keeps the changes, the line said only "Changed".
