@@ -39,6 +39,21 @@ public sealed class LogHistogram
         Count += count;
     }
 
+    /// <summary>Adds another histogram's counts (merging is adding: the buckets are the same).</summary>
+    public void Add(LogHistogram other)
+    {
+        if (other.counts is null)
+        {
+            return;
+        }
+        counts ??= new long[MaxIndex + 1];
+        for (var index = 1; index <= MaxIndex; index++)
+        {
+            counts[index] += other.counts[index];
+        }
+        Count += other.Count;
+    }
+
     /// <summary>
     /// Adds a histogram as stored in PostgreSQL (an int array whose first element is at index `lower`, nulls for empty
     /// buckets), read in PostgreSQL's binary array form (`array_send(int[])`): dimensions, a has-nulls flag and

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace ContactCenter.Api.Features.Stats;
@@ -14,24 +15,33 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
 {
     public static readonly string[] Kinds = ["first_response", "reply", "resolution"];
 
-    // The rollups as three key ranges each (months, the days before them, the days after them), so each is an index range
-    // (the OR of the filter and the periods read every row of the channel key: 26,000 rows for 1,100 in the benchmark);
-    // the histograms in PostgreSQL's binary array form (array_send), read by LogHistogram.AddArraySend: Npgsql's array
-    // reader, an async state machine per element, was a quarter of the request's CPU for 275,000 elements a year.
-    private const string RollupRanges = """
-          and ((r.grain = 'm' and r.period >= @monthsFrom and r.period < @monthsTo)
-            or (r.grain = 'd' and r.period >= @daysFrom and r.period < @monthsFrom)
-            or (r.grain = 'd' and r.period >= @monthsTo and r.period < @daysTo))
-        """;
-
+    // The rollups as key ranges (the months; the days before them and after them), so each is an index range (the OR of
+    // the filter and the periods read every row of the channel key: 26,000 rows for 1,100 in the benchmark); the
+    // histograms in PostgreSQL's binary array form (array_send), read by LogHistogram.AddArraySend: Npgsql's array reader,
+    // an async state machine per element, was a quarter of the request's CPU for 275,000 elements a year.
     private const string RollupColumns = "channel_key, user_key, kind, n, seconds_sum, business_sum, within_n, target_n, array_send(hist), array_send(business_hist)";
 
-    private const string Sql = $"""
-        select {RollupColumns} from response_rollups r
-        where r.channel_key = @channel {RollupRanges}
+    private const string Months = "r.grain = 'm' and r.period >= @monthsFrom and r.period < @monthsTo";
+
+    private const string Days = "((r.grain = 'd' and r.period >= @daysFrom and r.period < @monthsFrom) or (r.grain = 'd' and r.period >= @monthsTo and r.period < @daysTo))";
+
+    /// <summary>The rows of the series asked for (a channel's, or everything's and each channel's total) in <paramref name="range"/>.</summary>
+    private static string Rollups(string columns, string range) => $"""
+        select {columns} from response_rollups r where r.channel_key = @channel and {range}
         union all
-        select {RollupColumns} from response_rollups r
-        where @channel = 0 and r.user_key = 0 and r.channel_key <> 0 {RollupRanges};
+        select {columns} from response_rollups r where @channel = 0 and r.user_key = 0 and r.channel_key <> 0 and {range}
+        """;
+
+    // The month rows' count and highest revision (migration 1137) first, in the same statement (one snapshot) as the rows,
+    // which come only when they differ from what the cached month part was read at: then one row with nulls.
+    private static readonly string Sql = $"""
+        with fp as (select count(*) as c, coalesce(max(k.rev), 0) as m from ({Rollups("r.rev", Months)}) k)
+        select fp.c, fp.m, x.* from fp left join lateral (
+            -- offset 0 keeps the subquery whole, so the comparison gates it (a one-time filter) instead of filtering its rows.
+            select * from ({Rollups(RollupColumns, Months)}) y where not (fp.c = @cachedCount and fp.m = @cachedRevision) offset 0
+        ) x on true;
+
+        {Rollups(RollupColumns, Days)};
 
         select conversation_id, channel_id, coalesce(user_id, -1), kind, seconds, business_seconds, within_target
         from response_events
@@ -57,6 +67,37 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
         group by channel_key, user_key;
         """;
 
+    /// <summary>
+    /// The month part of a period, merged per series, as read at a count and highest revision of its rows: a year's month
+    /// rows are most of its rows and histograms, and they change only when a response lands in them (today's month) or
+    /// events are deleted or changed. Read-only once stored; a few periods are kept (the reports ask for a handful).
+    /// </summary>
+    private sealed record MonthPart(long Count, long Revision, IReadOnlyDictionary<(long, long), ResponseAccumulator> Series);
+
+    private const int MaxCachedPeriods = 64;
+
+    private readonly ConcurrentDictionary<(long Filter, DateOnly From, DateOnly To), MonthPart> monthParts = new();
+
+    /// <summary>Adds a rollup row (its columns from <paramref name="at"/> on: channel, user, kind, sums, histograms) to its series.</summary>
+    private static void AddRollupRow(NpgsqlDataReader reader, int at, Func<long, long, ResponseAccumulator> series)
+    {
+        var figure = series(reader.GetInt64(at), reader.GetInt64(at + 1)).Kind(reader.GetString(at + 2));
+        figure.FromRollup = true;
+        figure.N += reader.GetInt64(at + 3);
+        figure.SecondsSum += reader.GetDecimal(at + 4);
+        figure.BusinessSum += reader.GetDecimal(at + 5);
+        figure.Within += reader.GetInt64(at + 6);
+        figure.Targeted += reader.GetInt64(at + 7);
+        if (!reader.IsDBNull(at + 8))
+        {
+            figure.Seconds.AddArraySend(reader.GetFieldValue<byte[]>(at + 8));
+        }
+        if (!reader.IsDBNull(at + 9))
+        {
+            figure.Business.AddArraySend(reader.GetFieldValue<byte[]>(at + 9));
+        }
+    }
+
     /// <summary>Figures per series: key (0, 0) or (channel, 0) is everything (of a channel), (channelFilter, user) one user.</summary>
     public sealed record Result(IReadOnlyDictionary<(long Channel, long User), ResponseStats> Series);
 
@@ -64,8 +105,8 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
     {
         var plan = PeriodPlan.Of(from.UtcDateTime, to.UtcDateTime);
         var filter = channelId ?? 0;
-        var series = new Dictionary<(long, long), Accumulator>();
-        Accumulator Get(long channel, long user) => series.TryGetValue((channel, user), out var a) ? a : series[(channel, user)] = new Accumulator();
+        var series = new Dictionary<(long, long), ResponseAccumulator>();
+        ResponseAccumulator Get(long channel, long user) => series.TryGetValue((channel, user), out var a) ? a : series[(channel, user)] = new ResponseAccumulator();
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(Sql, connection);
@@ -78,24 +119,40 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter<DateTime>("raw1To", plan.Raw1To));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("raw2From", plan.Raw2From));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("raw2To", plan.Raw2To));
+        var key = (filter, plan.MonthsFrom, plan.MonthsTo);
+        var cached = monthParts.GetValueOrDefault(key);
+        command.Parameters.Add(new NpgsqlParameter<long>("cachedCount", cached?.Count ?? -1));
+        command.Parameters.Add(new NpgsqlParameter<long>("cachedRevision", cached?.Revision ?? -1));
         await using var reader = await command.ExecuteReaderAsync(ct);
+        // The month part: the cached one when the rows are as they were, else the rows read now (cached for the next call).
+        Dictionary<(long, long), ResponseAccumulator>? fresh = null;
+        long count = 0, revision = 0;
         while (await reader.ReadAsync(ct))
         {
-            var figure = Get(reader.GetInt64(0), reader.GetInt64(1)).Kind(reader.GetString(2));
-            figure.FromRollup = true;
-            figure.N += reader.GetInt64(3);
-            figure.SecondsSum += reader.GetDecimal(4);
-            figure.BusinessSum += reader.GetDecimal(5);
-            figure.Within += reader.GetInt64(6);
-            figure.Targeted += reader.GetInt64(7);
-            if (!await reader.IsDBNullAsync(8, ct))
+            (count, revision) = (reader.GetInt64(0), reader.GetInt64(1));
+            fresh ??= [];
+            if (!await reader.IsDBNullAsync(2, ct))
             {
-                figure.Seconds.AddArraySend(reader.GetFieldValue<byte[]>(8));
+                AddRollupRow(reader, 2, (channel, user) => fresh.TryGetValue((channel, user), out var a) ? a : fresh[(channel, user)] = new ResponseAccumulator());
             }
-            if (!await reader.IsDBNullAsync(9, ct))
+        }
+        var months = cached is not null && cached.Count == count && cached.Revision == revision ? cached.Series : fresh!;
+        if (!ReferenceEquals(months, cached?.Series))
+        {
+            if (monthParts.Count >= MaxCachedPeriods)
             {
-                figure.Business.AddArraySend(reader.GetFieldValue<byte[]>(9));
+                monthParts.Clear();
             }
+            monthParts[key] = new MonthPart(count, revision, months);
+        }
+        foreach (var (at, accumulator) in months)
+        {
+            Get(at.Item1, at.Item2).AddRollups(accumulator);
+        }
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            AddRollupRow(reader, 0, Get);
         }
         await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -122,72 +179,5 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
             }
         }
         return new Result(series.ToDictionary(s => s.Key, s => s.Value.ToStats()));
-    }
-
-    private sealed class Accumulator
-    {
-        private readonly Dictionary<string, KindFigure> kinds = [];
-        public long Conversations { get; set; }
-
-        public KindFigure Kind(string kind) => kinds.TryGetValue(kind, out var f) ? f : kinds[kind] = new KindFigure();
-
-        public ResponseStats ToStats()
-        {
-            Figure F(string kind) => kinds.TryGetValue(kind, out var f) && f.N > 0 ? f.ToFigure() : new Figure(0, null, null, null, null, null);
-            return new ResponseStats(Conversations, F(Kinds[0]), F(Kinds[1]), F(Kinds[2]));
-        }
-    }
-
-    private sealed class KindFigure
-    {
-        private readonly List<double> rawSeconds = [];
-        private readonly List<double> rawBusiness = [];
-        public bool FromRollup { get; set; }
-        public long N { get; set; }
-        public decimal SecondsSum { get; set; }
-        public decimal BusinessSum { get; set; }
-        public long Within { get; set; }
-        public long Targeted { get; set; }
-        public LogHistogram Seconds { get; } = new();
-        public LogHistogram Business { get; } = new();
-
-        public void AddRaw(double seconds, double business, bool? within)
-        {
-            N++;
-            SecondsSum += (decimal)seconds;
-            BusinessSum += (decimal)business;
-            Within += within == true ? 1 : 0;
-            Targeted += within is null ? 0 : 1;
-            Seconds.Add(seconds);
-            Business.Add(business);
-            rawSeconds.Add(seconds);
-            rawBusiness.Add(business);
-        }
-
-        public Figure ToFigure()
-        {
-            // A period read only from raw events (a day or two) is answered exactly, as percentile_cont would. From rollups,
-            // the sum makes some answers exact too: one event is its own every percentile, and the median of two is their
-            // mean (the histogram's bucket would be off by up to its error: 82.7 s for one response of 80.9 s).
-            var mean = (double)(SecondsSum / N);
-            var businessMean = (double)(BusinessSum / N);
-            double? P(LogHistogram h, List<double> raw, double p, double average) =>
-                !FromRollup ? Exact(raw, p) : N == 1 || (N == 2 && p == 0.5) ? average : h.Percentile(p);
-            return new Figure(N, P(Seconds, rawSeconds, 0.5, mean), P(Seconds, rawSeconds, 0.9, mean), P(Business, rawBusiness, 0.5, businessMean),
-                P(Business, rawBusiness, 0.9, businessMean), Targeted == 0 ? null : (double)Within / Targeted, mean, businessMean);
-        }
-
-        private static double? Exact(List<double> values, double p)
-        {
-            if (values.Count == 0)
-            {
-                return null;
-            }
-            values.Sort();
-            var rank = p * (values.Count - 1);
-            var lo = (int)Math.Floor(rank);
-            var hi = (int)Math.Ceiling(rank);
-            return values[lo] + (rank - lo) * (values[hi] - values[lo]);
-        }
     }
 }
