@@ -100,7 +100,8 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Page.ReloadAsync();
             await Expect(Page.GetByLabel("Валюта новых сделок")).ToHaveValueAsync("RUB");
 
-            // A manager in the English UI: the dialog offers roubles, and the deal made without touching it is in roubles.
+            // A manager in the English UI: the dialog offers roubles, and the deal made without touching it is in roubles,
+            // even when the admin moves the installation to euros while the dialog is open (the deal gets what it shows).
             var manager = await Fx.CreateUserAsync("cur" + Suffix, "manager");
             var page = await Fx.NewPageAsync();
             await Fx.OpenSignedInAsync(page, manager.Email, path: "/deals");
@@ -110,6 +111,8 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await dialog.GetByLabel("Title").FillAsync("Roubles " + Suffix);
             await dialog.GetByLabel("Amount").FillAsync("1500");
             await dialog.GetByLabel("Name").FillAsync("Rouble Buyer");
+            await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Put, "/api/settings/crm", new JsonObject { ["currency"] = "EUR" });
+            await Expect(dialog.GetByTestId("new-deal-currency")).ToHaveValueAsync("RUB");
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
             await Expect(page.GetByTestId("deal-card").GetByRole(AriaRole.Heading, new() { Name = "Roubles " + Suffix })).ToBeVisibleAsync();
             var dealId = long.Parse(page.Url.Split('/')[^1], CultureInfo.InvariantCulture);

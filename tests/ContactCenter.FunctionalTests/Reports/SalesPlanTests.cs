@@ -85,7 +85,8 @@ public sealed class SalesPlanTests(FakeClockFixture fixture) : IClassFixture<Fak
         var month = monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         using var admin = fixture.App.Http(fixture.AdminToken);
         (await admin.PutAsJsonAsync("/api/settings/crm", new { currency = "RUB" })).EnsureSuccessStatusCode();
-        (await admin.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 200000 })).EnsureSuccessStatusCode();
+        var set = await (await admin.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 200000 })).OkJsonAsync();
+        Assert.Equal("RUB", set["currency"]!.GetValue<string>());
         var rub = await data.DealAsync("Roubles", 100000, ann.Id, null, monthStart, monthStart.AddMinutes(1), "won");
         var usd1 = await data.DealAsync("Dollars 1", 200, ann.Id, null, monthStart, monthStart.AddMinutes(2), "won");
         var usd2 = await data.DealAsync("Dollars 2", 100, ann.Id, null, monthStart, monthStart.AddMinutes(3), "won");
@@ -106,6 +107,24 @@ public sealed class SalesPlanTests(FakeClockFixture fixture) : IClassFixture<Fak
         var csv = (await (await admin.GetAsync($"/api/reports/plan?month={month}&format=csv")).Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.EndsWith(",currency,wonOtherCurrencies", csv[0]);
         Assert.EndsWith(",RUB,\"300 USD; 700 EUR\"", csv.Single(l => l.Contains($",{ann.Id},ann,", StringComparison.Ordinal)));
+
+        // The installation moves to dollars: Ann's plan stays a rouble plan (it was set in roubles), Bob's row without a
+        // plan is in dollars, and a plan set now is in dollars unless it says otherwise.
+        var bob = await fixture.CreateUserAsync("bob", "manager");
+        (await admin.PutAsJsonAsync("/api/settings/crm", new { currency = "USD" })).EnsureSuccessStatusCode();
+        var after = await (await admin.GetAsync($"/api/reports/plan?month={month}")).OkJsonAsync();
+        Assert.Equal("USD", after["currency"]!.GetValue<string>());
+        var rows = after["rows"]!.AsArray().ToDictionary(r => r!.Id("userId"), r => r!);
+        Assert.Equal(("RUB", 200000m, 100000m), (rows[ann.Id]["currency"]!.GetValue<string>(), rows[ann.Id]["plan"]!.GetValue<decimal>(), rows[ann.Id]["won"]!.GetValue<decimal>()));
+        Assert.Equal("USD", rows[bob.Id]["currency"]!.GetValue<string>());
+        var bobPlan = await (await admin.PutAsJsonAsync($"/api/sales-plans/{bob.Id}/{month}", new { amount = 5000 })).OkJsonAsync();
+        Assert.Equal("USD", bobPlan["currency"]!.GetValue<string>());
+        // Changing the amount keeps the plan's currency; a currency given changes it; a bad one is a 400 that changes nothing.
+        Assert.Equal("RUB", (await (await admin.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 250000 })).OkJsonAsync())["currency"]!.GetValue<string>());
+        await (await admin.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 1, currency = "RUBL" })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("EUR", (await (await admin.PutAsJsonAsync($"/api/sales-plans/{ann.Id}/{month}", new { amount = 900, currency = "eur" })).OkJsonAsync())["currency"]!.GetValue<string>());
+        var euro = (await (await admin.GetAsync($"/api/reports/plan?month={month}")).OkJsonAsync())["rows"]!.AsArray().Single(r => r!.Id("userId") == ann.Id)!;
+        Assert.Equal((900m, 700m, 1L), (euro["plan"]!.GetValue<decimal>(), euro["won"]!.GetValue<decimal>(), euro["wonCount"]!.GetValue<long>()));
     }
 
     [Theory]

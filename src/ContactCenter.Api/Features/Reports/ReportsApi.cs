@@ -119,8 +119,14 @@ public static class ReportsApi
             v.Add("amount", "amount must be a number from 0 to 9999999999999999.99 with at most two decimals.");
             return v.ToResult();
         }
-        return await plans.SetAsync(userId, day, amount, CurrentUser.From(principal).Id, ct)
-            ? TypedResults.Ok(new SalesPlanDto(userId, SalesPlans.MonthText(day), amount))
+        if (request.Currency is not null && Crm.DealService.CheckMoney(null, request.Currency) is not null)
+        {
+            var v = new Validation();
+            v.Add("currency", "The currency is a 3-letter ISO 4217 code.");
+            return v.ToResult();
+        }
+        return await plans.SetAsync(userId, day, amount, request.Currency?.ToUpperInvariant(), CurrentUser.From(principal).Id, ct) is { } set
+            ? TypedResults.Ok(set)
             : Problems.NotFound("There is no such user.");
     }
 

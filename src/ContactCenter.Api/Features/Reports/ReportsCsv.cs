@@ -36,7 +36,7 @@ public static class ReportsCsv
         var csv = new ReportCsv("month", "userId", "name", "plan", "won", "wonCount", "progress", "forecast", "currency", "wonOtherCurrencies");
         foreach (var r in plan.Rows)
         {
-            csv.Row(plan.Month, r.UserId, r.Name, r.Plan, r.Won, r.WonCount, r.Progress, r.Forecast, plan.Currency,
+            csv.Row(plan.Month, r.UserId, r.Name, r.Plan, r.Won, r.WonCount, r.Progress, r.Forecast, r.Currency,
                 string.Join("; ", r.WonOther.Select(o => $"{o.Amount.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} {o.Currency}")));
         }
         return csv;

@@ -20,11 +20,12 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
   const navigate = useNavigate();
   const [title, setTitle] = useState('');
   const [amount, setAmount] = useState('');
-  // The installation's currency (an admin's CRM setting) until the seller picks another; only a pick is sent, so a deal
-  // created before the setting has loaded still gets the installation's currency from the server.
+  // The installation's currency (an admin's CRM setting) until the seller picks another, and the deal gets the currency
+  // shown: it is sent once known. Before the setting has loaded (or when it cannot be read) the select says "the
+  // installation's currency" and sends none, so the server puts its own; it never claims a currency it does not send.
   const defaults = useApiGet(kind === 'deal' ? '/api/crm/defaults' : null);
   const [chosen, setChosen] = useState<string | null>(null);
-  const currency = chosen ?? defaults.data?.currency ?? 'USD';
+  const currency = chosen ?? defaults.data?.currency ?? null;
   const openStages = (pipeline?.stages ?? []).filter((s) => s.semantic === 'open').sort((a, b) => a.order - b.order);
   const [stageId, setStageId] = useState(openStages[0] ? String(openStages[0].id) : '');
   const [mode, setMode] = useState<'new' | 'pick'>('new');
@@ -58,7 +59,7 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
       if (kind === 'deal') {
         const stage = openStages.find((s) => String(s.id) === stageId);
         const deal = await body(client.POST('/api/deals', {
-          body: { title, amount: amount ? Number(amount) : undefined, currency: chosen ?? undefined, pipelineId: pipeline && Number(pipeline.id), stageId: stage && Number(stage.id), contact: contact ?? undefined },
+          body: { title, amount: amount ? Number(amount) : undefined, currency: currency ?? undefined, pipelineId: pipeline && Number(pipeline.id), stageId: stage && Number(stage.id), contact: contact ?? undefined },
         }));
         navigate(`/deals/${encodeURIComponent(String(deal.id))}`);
       } else {
@@ -77,7 +78,8 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
           <>
             <label className="field">{t('amount')}<input type="number" min={0} step="0.01" value={amount} onChange={(e) => setAmount(e.target.value)} /></label>
             <label className="field">{t('currency')}
-              <select value={currency} onChange={(e) => setChosen(e.target.value)} data-testid="new-deal-currency">
+              <select value={currency ?? ''} onChange={(e) => setChosen(e.target.value || null)} data-testid="new-deal-currency">
+                {currency === null && <option value="">{t('currencyInstallation')}</option>}
                 {currencyChoices(currency).map((c) => <option key={c} value={c}>{currencyLabel(c, locale)}</option>)}
               </select>
             </label>

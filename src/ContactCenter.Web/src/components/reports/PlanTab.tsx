@@ -36,7 +36,7 @@ export function PlanTab() {
         <>
           <p className="muted">{t('reportsDaysElapsed', { elapsed: p.daysElapsed, days: p.daysInMonth })}</p>
           <ul className="plan-rows">
-            {p.rows.map((r) => <PlanItem key={r.userId} row={r} month={p.month} currency={p.currency ?? 'USD'} canEdit={canEdit} locale={locale} onSaved={() => void plan.reload()} />)}
+            {p.rows.map((r) => <PlanItem key={r.userId} row={r} month={p.month} currency={r.currency ?? p.currency ?? 'USD'} canEdit={canEdit} locale={locale} onSaved={() => void plan.reload()} />)}
             {p.rows.length === 0 && <li className="muted">{t('reportsNothing')}</li>}
           </ul>
         </>

@@ -11,12 +11,19 @@ export function CrmModeTab() {
   const { t, locale } = useI18n();
   const settings = useApiGet('/api/settings/crm');
   const [msg, setMsg] = useState<string | null>(null);
+  // The choice shows at once and "Saving…" until the server answers (an old "Saved." beside the old value read as if the
+  // save were ignored); a refusal puts back what the server has.
   async function save(change: { mode?: 'simple' | 'classic'; currency?: string }) {
+    setMsg(t('saving'));
+    settings.set((old) => (old ? { ...old, ...change } : old));
     try {
       const saved = await body(client.PUT('/api/settings/crm', { body: change }));
       settings.set(() => ({ mode: saved.mode, currency: saved.currency }));
       setMsg(saved.convertedLeads > 0 ? t('crmConverted', { count: saved.convertedLeads }) : t('saved'));
-    } catch (e) { setMsg(describeError(e)); }
+    } catch (e) {
+      setMsg(describeError(e));
+      void settings.reload();
+    }
   }
   return (
     <>
