@@ -70,11 +70,12 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
     /// <summary>
     /// The month part of a period, merged per series, as read at a count and highest revision of its rows: a year's month
     /// rows are most of its rows and histograms, and they change only when a response lands in them (today's month) or
-    /// events are deleted or changed. Read-only once stored; a few periods are kept (the reports ask for a handful).
+    /// events are deleted or changed. Read-only once stored; a few periods are kept (the reports ask for a handful): an
+    /// entry holds two 8 KB histograms per series and kind, about 2.5 MB for 50 managers, so at most 16 of them.
     /// </summary>
     private sealed record MonthPart(long Count, long Revision, IReadOnlyDictionary<(long, long), ResponseAccumulator> Series);
 
-    private const int MaxCachedPeriods = 64;
+    private const int MaxCachedPeriods = 16;
 
     private readonly ConcurrentDictionary<(long Filter, DateOnly From, DateOnly To), MonthPart> monthParts = new();
 
