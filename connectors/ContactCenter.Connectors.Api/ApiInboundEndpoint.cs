@@ -85,9 +85,19 @@ public static class ApiInboundEndpoint
         {
             errors["externalId"] = ["externalId is required (at most 200 characters)."];
         }
+        // An id is compared, not read: with its control characters dropped (as text is stored) "a\u0000" would be "a",
+        // another message's id, and the message would be taken for a redelivery and lost.
+        else if (payload.ExternalId.Any(char.IsControl))
+        {
+            errors["externalId"] = ["externalId must not contain control characters (such as NUL)."];
+        }
         if (string.IsNullOrWhiteSpace(payload.Contact?.ExternalId) || payload.Contact.ExternalId.Length > 200)
         {
             errors["contact.externalId"] = ["contact.externalId is required (at most 200 characters)."];
+        }
+        else if (payload.Contact.ExternalId.Any(char.IsControl))
+        {
+            errors["contact.externalId"] = ["contact.externalId must not contain control characters (such as NUL)."];
         }
         // Any length the 1 MB body holds: like every channel's message, a text over the pipeline's limit is cut, not refused.
         if (string.IsNullOrWhiteSpace(payload.Text))

@@ -11,8 +11,9 @@ public static class FileNames
     private const int MaxLength = 200;
 
     /// <summary>
-    /// Keeps only the last path segment and drops control and reserved characters and leading dots: `../../etc/passwd`
-    /// becomes `passwd`. A name longer than 200 characters keeps its end (so its extension); nothing left gives <paramref name="fallback"/>.
+    /// Keeps only the last path segment and drops control and reserved characters, invisible formatting characters (the
+    /// right-to-left override that shows `invoice\u202Efdp.exe` as "invoiceexe.pdf", zero-width marks) and leading dots:
+    /// `../../etc/passwd` becomes `passwd`. A name longer than 200 characters keeps its end (so its extension); nothing left gives <paramref name="fallback"/>.
     /// </summary>
     public static string Clean(string? name, string fallback = "file")
     {
@@ -24,7 +25,8 @@ public static class FileNames
         var sb = new StringBuilder(last.Length);
         foreach (var ch in last)
         {
-            if (!char.IsControl(ch) && ch is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))
+            if (!char.IsControl(ch) && char.GetUnicodeCategory(ch) != System.Globalization.UnicodeCategory.Format
+                && ch is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))
             {
                 sb.Append(ch);
             }

@@ -237,6 +237,29 @@ public sealed class TelegramInboundTests(TelegramFixture fixture) : IClassFixtur
         Assert.Equal("true", JsonSerializer.Deserialize<Dictionary<string, string>>(message.Metadata!)!["edited"]);
     }
 
+    /// <summary>
+    /// Session 23's outside review: an edit (or an update the service does not understand) with a NUL was refused by
+    /// PostgreSQL on every delivery, so Telegram retried it for ever (a polling bot stopped at it for good). Cleaned as a
+    /// new message is.
+    /// </summary>
+    [Fact]
+    public async Task An_edit_and_an_unknown_update_with_NUL_characters_are_stored_without_them()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"));
+        var edit = System.Text.Json.Nodes.JsonNode.Parse(TelegramFixture.Sample("edited"))!;
+        edit["edited_message"]!["text"] = "edited \u0000 nul";
+        var unknown = System.Text.Json.Nodes.JsonNode.Parse(TelegramFixture.Sample("callback_query"))!;
+        unknown["callback_query"]!["data"] = "q\u0000";
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, edit.ToJsonString())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, unknown.ToJsonString())).StatusCode);
+
+        Assert.Equal("edited  nul", (await MessageAsync("5551234567:1365")).Text);
+        await using var db = fixture.Db();
+        Assert.Equal("q", await db.ExecuteScalarAsync<string>("select raw->'callback_query'->>'data' from unhandled_inbound"));
+    }
+
     [Theory]
     [InlineData("group")]
     [InlineData("channel_post")]

@@ -53,7 +53,13 @@ public sealed class NulCharacterTests(WebChatFixture fixture) : IClassFixture<We
             ["name"] = "Bob\0", ["email"] = "bob@example.com", ["message"] = "Hi!",
         }));
 
+        // A field named twice: which was meant is not guessed (it was a 500).
+        var twice = await http.PostAsync($"/api/forms/{form.Key}", new StringContent(
+            """{"email":"dj1@example.com","email":"dj2@example.com"}""", System.Text.Encoding.UTF8, "application/json"));
+
         Assert.Equal(HttpStatusCode.Created, json.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Equal("application/problem+json", twice.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.BadRequest, urlencoded.StatusCode);
         Assert.Equal("application/problem+json", urlencoded.Content.Headers.ContentType!.MediaType);
         await using var db = fixture.Db();

@@ -17,6 +17,48 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// Session 23's outside review: a NUL that reached PostgreSQL as a parameter of a statement Npgsql was preparing left the
+    /// pooled connection out of step, and the next request on it failed with a 500 ("unexpected backend message DataRow")
+    /// though its write was stored. A NUL anywhere a manager's request carries text (a typed body's field, a string in a
+    /// PATCH, a query value) is now a 400 before any statement, and the requests around it go through.
+    /// </summary>
+    [Fact]
+    public async Task A_NUL_in_a_managers_request_is_a_400_naming_the_field_and_the_requests_after_it_work()
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+        for (var round = 0; round < 4; round++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/companies", new { name = $"Before {round}" })).StatusCode);
+            var refused = await http.PostAsJsonAsync("/api/companies", new { name = $"Nul \0 {round}" });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var after = await http.PostAsJsonAsync("/api/companies", new { name = $"After {round}" });
+            Assert.True(after.StatusCode == HttpStatusCode.Created, $"round {round}: {(int)after.StatusCode} {await after.Content.ReadAsStringAsync()}");
+            var problem = await refused.Content.ReadFromJsonAsync<JsonObject>();
+            Assert.True(problem!["errors"]?["name"]?[0]?.GetValue<string>() == "The value contains a NUL character, which cannot be stored.", problem.ToJsonString());
+        }
+        await using (var db = fixture.Db())
+        {
+            Assert.Equal(8, await db.ExecuteScalarAsync<long>("select count(*) from companies where name like 'Before %' or name like 'After %'"));
+            Assert.Equal(0, await db.ExecuteScalarAsync<long>("select count(*) from companies where name like 'Nul%'"));
+        }
+
+        var deal = await (await http.PostAsJsonAsync("/api/deals", new { title = "Desk", amount = 10 })).OkJsonAsync(HttpStatusCode.Created);
+        var patch = await http.PatchAsJsonAsync($"/api/deals/{deal.Id()}", new { title = "Desk\0" });
+        Assert.Equal(HttpStatusCode.BadRequest, patch.StatusCode);
+        Assert.Contains("NUL", await patch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Desk", (await (await http.GetAsync($"/api/deals/{deal.Id()}")).OkJsonAsync())["title"]!.GetValue<string>());
+        foreach (var url in new[] { "/api/contacts?q=a%00b", "/api/conversations?q=%00", "/api/deals?q=x%00" })
+        {
+            var response = await http.GetAsync(url);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("NUL", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        // A NUL in the path does not get past Kestrel (a 400 of its own).
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/api/forms/a%00b", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/contacts?q=Before")).StatusCode);
+    }
+
     [Fact]
     public async Task A_million_character_contact_name_is_cut_to_the_name_limit()
     {

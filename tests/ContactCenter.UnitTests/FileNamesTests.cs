@@ -16,6 +16,8 @@ public sealed class FileNamesTests
     [InlineData("счёт №5.pdf", "счёт №5.pdf")]
     [InlineData("a<b>c:d\"e|f?g*h.txt", "abcdefgh.txt")]
     [InlineData("bell\u0007name.txt", "bellname.txt")]
+    [InlineData("invoice\u202Efdp.exe", "invoicefdp.exe")]              // a right-to-left override would show "invoiceexe.pdf"
+    [InlineData("a\u200Eb\u2066c\u2069\u200B.png", "abc.png")]         // direction marks and isolates, a zero-width space
     public void File_names_lose_path_parts_and_reserved_characters(string? input, string expected)
     {
         Assert.Equal(expected, FileNames.Clean(input));

@@ -63,6 +63,11 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
 
     public async Task<IngestResult> EditAsync(InboundEdit edit, CancellationToken cancellationToken)
     {
+        // Cleaned as a new message is (an edit with a NUL was refused by PostgreSQL on every retry: a poller stuck for good).
+        edit = edit with
+        {
+            ExternalId = StorableText.Clean(edit.ExternalId)!, Text = StorableText.Clean(edit.Text), RawPayload = StorableText.CleanJson(edit.RawPayload),
+        };
         // The first text is kept once (originalText); an older edit arriving after a newer one changes nothing.
         const string sql = """
             update messages m set
@@ -105,6 +110,7 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
 
     public async Task RecordUnhandledAsync(UnhandledInbound item, CancellationToken cancellationToken)
     {
+        item = item with { ExternalId = StorableText.Clean(item.ExternalId)!, Kind = StorableText.Clean(item.Kind)!, RawPayload = StorableText.CleanJson(item.RawPayload) };
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             insert into unhandled_inbound (channel_id, external_id, kind, raw) values (@ChannelId, @ExternalId, @Kind, @RawPayload::jsonb)

@@ -10,6 +10,11 @@ namespace ContactCenter.Api.Infrastructure;
 /// property of the API's request records (types named ...Request or ...Input) a converter that refuses a longer value.
 /// The refusal is a 400 naming the field and its limit (see <see cref="ErrorHandling"/>). The numbers are
 /// <see cref="InboundLimits"/>' — a name typed in the app is capped like a name that came from a channel.
+/// A NUL character (which PostgreSQL text cannot hold) is refused the same way in any string of any typed body
+/// (<see cref="NulRefusing"/>, the options' string converter), before it can reach the database: a parameter PostgreSQL
+/// refuses while binding an auto-prepared statement left Npgsql's connection out of step, and the next command on it
+/// failed with "unexpected backend message" (session 23's outside review: a 500 after a NUL, its write stored). What
+/// customers type (the connectors' request records: the web chat widget, CSAT) keeps its rule: NULs are dropped.
 /// </summary>
 public static class BodyTextLimits
 {
@@ -32,6 +37,15 @@ public static class BodyTextLimits
 
     public static void Modify(JsonTypeInfo type)
     {
+        if (type.Kind == JsonTypeInfoKind.Object && (type.Type.Namespace?.StartsWith("ContactCenter.Connectors", StringComparison.Ordinal) == true
+            || type.Type.IsDefined(typeof(CustomerTextAttribute), inherit: false)))
+        {
+            foreach (var property in type.Properties.Where(p => p.PropertyType == typeof(string)))
+            {
+                property.CustomConverter = NulDropping.Instance;
+            }
+            return;
+        }
         if (type.Kind != JsonTypeInfoKind.Object || type.Type.Namespace?.StartsWith("ContactCenter.Api", StringComparison.Ordinal) != true
             || !(type.Type.Name.EndsWith("Request", StringComparison.Ordinal) || type.Type.Name.EndsWith("Input", StringComparison.Ordinal)))
         {
@@ -58,11 +72,60 @@ public static class BodyTextLimits
                 throw new JsonException($"{field} must be a string.");
             }
             var value = reader.GetString();
-            return value is { Length: var length } && length > max ? throw new InputTooLongException(field, max) : value;
+            return value is { Length: var length } && length > max ? throw new InputTooLongException(field, max)
+                : value is not null && value.Contains('\0') ? throw new NulCharacterException(field) : value;
         }
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
+
+    /// <summary>Every other string of a typed body (in arrays, dictionaries, optional PATCH members...): a NUL is refused.</summary>
+    public sealed class NulRefusing : JsonConverter<string>
+    {
+        public override bool HandleNull => false;
+
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException("The value is not a string.");
+            }
+            var value = reader.GetString();
+            return value is not null && value.Contains('\0') ? throw new NulCharacterException(null) : value;
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
+
+    /// <summary>What a customer types: NULs are dropped (the inbound pipeline's rule), the rest kept.</summary>
+    private sealed class NulDropping : JsonConverter<string>
+    {
+        public static readonly NulDropping Instance = new();
+
+        public override bool HandleNull => false;
+
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException("The value is not a string.");
+            }
+            return reader.GetString()?.Replace("\0", "", StringComparison.Ordinal);
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
+}
+
+/// <summary>A request body a customer writes (not a manager): its strings lose their NULs instead of being refused.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class CustomerTextAttribute : Attribute;
+
+/// <summary>A request string with a NUL character: the client's input, answered 400 naming the field.</summary>
+public sealed class NulCharacterException(string? name) : JsonException("The value contains a NUL character, which cannot be stored.")
+{
+    /// <summary>The field as a validation problem names it: its path in the body, else its name (null: none known).</summary>
+    public string? Field => Path is ['$', '.', .. var rest] && rest.Length > 0 ? System.Text.RegularExpressions.Regex.Replace(rest, @"\[\d+\]", "") : name;
 }
 
 /// <summary>A request string above its limit: the client's mistake, answered 400 with the field and the limit.</summary>

@@ -17,6 +17,14 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, detail) = Classify(exception);
+        if (exception is PostgresException { SqlState: "22021" or "22P05" })
+        {
+            // PostgreSQL refused a parameter while binding: with an auto-prepared statement that leaves Npgsql's connection
+            // out of step with the server, and the next command on it fails ("unexpected backend message"). Typed bodies,
+            // paths and queries refuse NUL before this; whatever else let one through, its pool starts afresh.
+            logger.LogWarning("Text PostgreSQL cannot hold reached it for {Method} {Path}; its connection pool is cleared", context.Request.Method, context.Request.Path);
+            context.RequestServices.GetService<NpgsqlDataSource>()?.Clear();
+        }
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             logger.LogWarning("Storage unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
@@ -39,6 +47,12 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
             problem.ProblemDetails.Title = "One or more validation errors occurred.";
             problem.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [tooLong.Field] = [tooLong.Message] };
         }
+        // So is a NUL character in a field.
+        else if ((exception as NulCharacterException ?? exception.InnerException as NulCharacterException) is { Field: { } nulField })
+        {
+            problem.ProblemDetails.Title = "One or more validation errors occurred.";
+            problem.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [nulField] = [NulInField] };
+        }
         // So is a value of the wrong type in a body that is valid JSON: named by its field, as a form shows it.
         else if (status == 400 && (exception as System.Text.Json.JsonException ?? exception.InnerException as System.Text.Json.JsonException) is { } json
             && WrongTypeField(json) is { } field)
@@ -54,6 +68,13 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "The request body is too large."),
         BadHttpRequestException { InnerException: InputTooLongException tooLong } => (400, tooLong.Message),
         InputTooLongException tooLong => (400, tooLong.Message),
+        BadHttpRequestException { InnerException: NulCharacterException } or NulCharacterException or BadHttpRequestException { Message: NulInBody }
+            => (400, NulInBody),
+        // A body whose JSON names a member twice, read as a JsonObject (the typed bodies refuse it while reading).
+        ArgumentException when IsDuplicateKey(exception) => (400, "The request body names the same field twice."),
+        // A route that reads JSON given another content type (or none).
+        InvalidOperationException when exception.Message.Contains("JSON content type", StringComparison.Ordinal)
+            => (415, "The request body must be JSON (Content-Type: application/json)."),
         BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => (400, JsonDetail(json)),
         // ASP.NET Core's own words for a missing body name our parameter and suggest a service: say what the client lacks.
         BadHttpRequestException { StatusCode: 400 } bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal)
@@ -74,6 +95,15 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         OperationCanceledException => (499, "The request was cancelled."),
         _ => (500, "An unexpected error occurred."),
     };
+
+    public const string NulInBody = "The request contains a NUL character, which cannot be stored.";
+
+    private const string NulInField = "The value contains a NUL character, which cannot be stored.";
+
+    // JsonObject's own words for a member named twice, from the JsonObject (or its dictionary) it was building.
+    private static bool IsDuplicateKey(Exception exception) =>
+        exception.StackTrace is { } trace && trace.Contains("System.Text.Json.Nodes", StringComparison.Ordinal)
+        && (exception.Message.Contains("same key", StringComparison.Ordinal) || exception.Message.Contains("uplicate", StringComparison.Ordinal));
 
     private static string JsonDetail(System.Text.Json.JsonException json) => json switch
     {
@@ -152,6 +182,12 @@ public static class RequestLimits
     public static IApplicationBuilder UseJsonBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
+        // A NUL in the path or the query (`%00`) would reach a statement's parameters (a search, a key looked up): refused
+        // here, as typed bodies refuse it, before PostgreSQL can (see BodyTextLimits).
+        if ((request.Path.Value?.Contains('\0') ?? false) || (request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) ?? false))
+        {
+            throw new BadHttpRequestException(ErrorHandling.NulInBody, StatusCodes.Status400BadRequest);
+        }
         if (request.ContentType is { } json && json.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
             if (!MediaTypeHeaderValue.TryParse(json, out var mediaType) || CharsetOf(mediaType) is not { } charset)

@@ -26,11 +26,14 @@ public sealed class OptionalConverter<T> : JsonConverter<Optional<T>>
         }
         if (typeof(JsonNode).IsAssignableFrom(Target))
         {
-            return Optional<T>.Of((T)(object)JsonSerializer.Deserialize<JsonNode>(ref reader, options)!);
+            var node = JsonSerializer.Deserialize<JsonNode>(ref reader, options)!;
+            // jsonb cannot hold a NUL either, not even as \u0000.
+            return node.ToJsonString().Contains("\\u0000", StringComparison.OrdinalIgnoreCase) ? throw new NulCharacterException(null) : Optional<T>.Of((T)(object)node);
         }
         object? value = reader.TokenType switch
         {
-            JsonTokenType.String when Target == typeof(string) => reader.GetString(),
+            // A NUL is refused here as in every other string of a body (BodyTextLimits): PostgreSQL cannot hold it.
+            JsonTokenType.String when Target == typeof(string) => reader.GetString() is { } text && text.Contains('\0') ? throw new NulCharacterException(null) : reader.GetString(),
             JsonTokenType.Number when Target == typeof(long) && reader.TryGetInt64(out var whole) => whole,
             JsonTokenType.Number when Target == typeof(int) && reader.TryGetInt32(out var small) => small,
             JsonTokenType.Number when Target == typeof(decimal) && reader.TryGetDecimal(out var number) => number,

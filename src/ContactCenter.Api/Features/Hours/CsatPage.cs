@@ -16,6 +16,7 @@ public static class CsatPage
 {
     public const string RateLimitPolicy = "csat";
 
+    [Infrastructure.CustomerText]
     public sealed record CsatForm(int? Rating, string? Comment);
 
     public static IEndpointRouteBuilder MapCsatPage(this IEndpointRouteBuilder app)
