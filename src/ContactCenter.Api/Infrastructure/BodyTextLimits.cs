@@ -10,8 +10,10 @@ namespace ContactCenter.Api.Infrastructure;
 /// property of the API's request records (types named ...Request or ...Input) a converter that refuses a longer value.
 /// The refusal is a 400 naming the field and its limit (see <see cref="ErrorHandling"/>). The numbers are
 /// <see cref="InboundLimits"/>' — a name typed in the app is capped like a name that came from a channel.
-/// A NUL character (which PostgreSQL text cannot hold) is refused the same way in any string of any typed body
-/// (<see cref="NulRefusing"/>, the options' string converter), before it can reach the database: a parameter PostgreSQL
+/// A NUL character (which PostgreSQL text cannot hold) is refused the same way in every string property of the API's
+/// body records (<see cref="NulRefusing"/> where no cap applies; `Optional` members in their converter), before it can
+/// reach the database (a converter per property, not one for all strings: that one made every string of the OpenAPI
+/// document a schema of unknown type): a parameter PostgreSQL
 /// refuses while binding an auto-prepared statement left Npgsql's connection out of step, and the next command on it
 /// failed with "unexpected backend message" (session 23's outside review: a 500 after a NUL, its write stored). What
 /// customers type (the connectors' request records: the web chat widget, CSAT) keeps its rule: NULs are dropped.
@@ -46,9 +48,16 @@ public static class BodyTextLimits
             }
             return;
         }
-        if (type.Kind != JsonTypeInfoKind.Object || type.Type.Namespace?.StartsWith("ContactCenter.Api", StringComparison.Ordinal) != true
-            || !(type.Type.Name.EndsWith("Request", StringComparison.Ordinal) || type.Type.Name.EndsWith("Input", StringComparison.Ordinal)))
+        if (type.Kind != JsonTypeInfoKind.Object || type.Type.Namespace?.StartsWith("ContactCenter.Api", StringComparison.Ordinal) != true)
         {
+            return;
+        }
+        if (!(type.Type.Name.EndsWith("Request", StringComparison.Ordinal) || type.Type.Name.EndsWith("Input", StringComparison.Ordinal)))
+        {
+            foreach (var property in type.Properties.Where(p => p.PropertyType == typeof(string)))
+            {
+                property.CustomConverter = NulRefusing.Instance;
+            }
             return;
         }
         foreach (var property in type.Properties)
@@ -79,9 +88,11 @@ public static class BodyTextLimits
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 
-    /// <summary>Every other string of a typed body (in arrays, dictionaries, optional PATCH members...): a NUL is refused.</summary>
-    public sealed class NulRefusing : JsonConverter<string>
+    /// <summary>A string property of any other record of the API read from a body: a NUL is refused.</summary>
+    private sealed class NulRefusing : JsonConverter<string>
     {
+        public static readonly NulRefusing Instance = new();
+
         public override bool HandleNull => false;
 
         public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

@@ -27,7 +27,6 @@ public static class JsonDefaults
         // the two was meant is not ours to guess (the last one silently won).
         options.AllowDuplicateProperties = false;
         options.Converters.Add(new UtcDateTimeOffsetConverter());
-        options.Converters.Add(new BodyTextLimits.NulRefusing());
         options.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { BodyTextLimits.Modify } };
     }
 }

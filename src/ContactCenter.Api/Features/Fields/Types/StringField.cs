@@ -7,5 +7,5 @@ public sealed class StringField : FieldType
     public override string Name => "string";
 
     public override FieldCheck Check(JsonNode value, IReadOnlyList<string> options) =>
-        Text(value) is { Length: <= 2000 } text ? FieldCheck.Ok(JsonValue.Create(text.Trim())!) : FieldCheck.Fail("is a string of at most 2000 characters.");
+        Text(value) is { Length: <= 2000 } text && !text.Contains('\0') ? FieldCheck.Ok(JsonValue.Create(text.Trim())!) : FieldCheck.Fail("is a string of at most 2000 characters.");
 }
