@@ -182,9 +182,9 @@ public static class RequestLimits
     public static IApplicationBuilder UseJsonBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        // A NUL in the path or the query (`%00`) would reach a statement's parameters (a search, a key looked up): refused
-        // here, as typed bodies refuse it, before PostgreSQL can (see BodyTextLimits).
-        if ((request.Path.Value?.Contains('\0') ?? false) || (request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) ?? false))
+        // A NUL in the query (`%00`) would reach a statement's parameters (a search): refused here, as typed bodies refuse it,
+        // before PostgreSQL can (see BodyTextLimits). Kestrel itself refuses one in the path.
+        if (request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) ?? false)
         {
             throw new BadHttpRequestException(ErrorHandling.NulInBody, StatusCodes.Status400BadRequest);
         }

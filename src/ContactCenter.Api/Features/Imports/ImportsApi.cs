@@ -128,7 +128,7 @@ public static class ImportsApi
                 values (@userId, @entity, @fileName, @content, @delimiter, @hasHeader, @map::jsonb, @total) returning id
                 """, new
             {
-                userId = me.Id, entity, fileName = upload.FileName, content = upload.Csv.Text, delimiter = upload.Csv.Delimiter.ToString(),
+                userId = me.Id, entity, fileName = upload.FileName, content = upload.Csv.Text.Replace("\0", "", StringComparison.Ordinal), delimiter = upload.Csv.Delimiter.ToString(),
                 hasHeader, map = JsonSerializer.Serialize(map), total,
             }, cancellationToken: ct));
         }

@@ -32,10 +32,13 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
         select {columns} from response_rollups r where @channel = 0 and r.user_key = 0 and r.channel_key <> 0 and {range}
         """;
 
-    // The month rows' count and highest revision (migration 1137) first, in the same statement (one snapshot) as the rows,
-    // which come only when they differ from what the cached month part was read at: then one row with nulls.
+    // The month rows' count and the sum of their revisions (migration 1137) first, in the same statement (one snapshot) as
+    // the rows, which come only when they differ from what the cached month part was read at: then one row with nulls.
+    // The sum, not the highest: revisions are drawn when a row is written, not when its transaction commits, so a change
+    // committed after a later-drawn one would leave the highest as it was; a row's new revision is drawn under its lock,
+    // after its old one, so every committed change raises the sum (found by a review of session 23's change).
     private static readonly string Sql = $"""
-        with fp as (select count(*) as c, coalesce(max(k.rev), 0) as m from ({Rollups("r.rev", Months)}) k)
+        with fp as (select count(*) as c, coalesce(sum(k.rev), 0)::bigint as m from ({Rollups("r.rev", Months)}) k)
         select fp.c, fp.m, x.* from fp left join lateral (
             -- offset 0 keeps the subquery whole, so the comparison gates it (a one-time filter) instead of filtering its rows.
             select * from ({Rollups(RollupColumns, Months)}) y where not (fp.c = @cachedCount and fp.m = @cachedRevision) offset 0
@@ -68,7 +71,7 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
         """;
 
     /// <summary>
-    /// The month part of a period, merged per series, as read at a count and highest revision of its rows: a year's month
+    /// The month part of a period, merged per series, as read at a count and revision sum of its rows: a year's month
     /// rows are most of its rows and histograms, and they change only when a response lands in them (today's month) or
     /// events are deleted or changed. Read-only once stored; a few periods are kept (the reports ask for a handful): an
     /// entry holds two 8 KB histograms per series and kind, about 2.5 MB for 50 managers, so at most 16 of them.

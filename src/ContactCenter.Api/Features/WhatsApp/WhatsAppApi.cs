@@ -87,7 +87,7 @@ public static class WhatsAppApi
         errors.Require("name", request.Name is { Length: > 0 and <= 512 }, "name is the template's name (at most 512 characters).");
         errors.Require("language", request.Language is { Length: > 0 and <= 15 }, "language is the template's language code, such as en_US or ru.");
         var parameters = request.Parameters ?? [];
-        errors.Require("parameters", parameters.Length <= MaxParameters && parameters.All(p => !string.IsNullOrWhiteSpace(p) && p.Length <= MaxParameterLength),
+        errors.Require("parameters", parameters.Length <= MaxParameters && parameters.All(p => !string.IsNullOrWhiteSpace(p) && p.Length <= MaxParameterLength && !p.Contains('\0')),
             $"parameters are at most {MaxParameters} non-empty texts of at most {MaxParameterLength} characters.");
         errors.Require("clientMessageId", request.ClientMessageId is null or { Length: <= 100 }, "clientMessageId is at most 100 characters.");
         if (errors.HasErrors)

@@ -1,16 +1,15 @@
 import { useState } from 'react';
-import { useI18n, type Translate } from '../i18n';
+import { useI18n } from '../i18n';
 import { body, client, optionalId, type Schemas } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
 import { currencyChoices, currencyLabel } from '../lib/currency';
-import { money, shortTime } from '../lib/format';
-import { participantsText } from '../lib/noticeText';
+import { money } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
-import { timelineData, type Call, type ConversationDetails, type Id, type TimelineEntry } from '../types';
-import { CallButton, CallView } from './CallView';
+import { type ConversationDetails, type Id } from '../types';
+import { CallButton } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
-import { postComment, timelinePath } from './cards/CardTimeline';
+import { Timeline } from './SidePanelTimeline';
 import { ResourceStatus } from './Status';
 import { labelOf } from '../strings';
 import { Link } from 'react-router';
@@ -230,50 +229,6 @@ function LeadPanel({ id }: { id: Id }) {
       {error && <p className="error" role="alert">{error}</p>}
     </section>
   );
-}
-
-const timelineTypes = ['message', 'comment', 'stageChanged', 'activity', 'created', 'converted', 'closed', 'automation', 'updated', 'reopened', 'junked', 'contactsMerged', 'call'] as const;
-
-function Timeline({ subject }: { subject: Subject }) {
-  const { t, locale } = useI18n();
-  const timelineType = (type: string) =>
-    (timelineTypes as readonly string[]).includes(type) ? t(`timeline_${type as (typeof timelineTypes)[number]}`) : type;
-  const timeline = useApiGet(timelinePath(subject), { params: { path: { id: Number(subject.id) }, query: { limit: 30 } } });
-  useSubjectUpdates(subject, () => void timeline.reload());
-  const [comment, setComment] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  async function add() {
-    try { await postComment(subject, comment); setComment(''); void timeline.reload(); } catch (e) { setError((e as Error).message); }
-  }
-  return (
-    <>
-      <h4>{t('timeline')}</h4>
-      <ResourceStatus resource={timeline} what="timeline" />
-      <form className="row" onSubmit={(e) => { e.preventDefault(); if (comment.trim()) void add(); }}>
-        <input aria-label={t('comment')} placeholder={t('comment')} value={comment} onChange={(e) => setComment(e.target.value)} />
-        <button type="submit">{t('addComment')}</button>
-      </form>
-      {error && <p className="error" role="alert">{error}</p>}
-      <ol className="timeline">
-        {(timeline.data?.items ?? []).map((e) => (
-          <li key={String(e.id)}>
-            <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type)}</strong>{' '}
-            <span className="muted">{describe(e, t, locale)}</span>
-            {e.type === 'call' && timelineData(e).call != null && <CallView call={timelineData(e).call as Call} />}
-          </li>
-        ))}
-      </ol>
-    </>
-  );
-}
-
-function describe(e: TimelineEntry, t: Translate, locale: string): string {
-  const d = timelineData(e);
-  if (e.type === 'participants' && typeof d.byName === 'string' && typeof d.added === 'string') return participantsText(d.byName, d.added, t, locale);
-  const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
-  const text = (d.preview ?? d.text ?? d.title ?? d.stageName ?? (moved || d.ruleName) ?? d.mergedContactName ?? '') as string;
-  const actor = e.actor.type === 'system' ? t('actorSystem') : e.actor.name ?? '';
-  return [actor, text].filter(Boolean).join(': ');
 }
 
 /** A value shown as a button that turns into an input; `display` is how the value reads when not edited (e.g. formatted money). */

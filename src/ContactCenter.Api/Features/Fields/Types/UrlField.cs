@@ -8,7 +8,7 @@ public sealed class UrlField : FieldType
     public override string Name => "url";
 
     public override FieldCheck Check(JsonNode value, IReadOnlyList<string> options) =>
-        Text(value) is { Length: <= 2000 } text && Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        Text(value) is { Length: <= 2000 } text && !text.Contains('\0') && Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? FieldCheck.Ok(JsonValue.Create(text.Trim()))
             : FieldCheck.Fail("is an http or https address.");
 }

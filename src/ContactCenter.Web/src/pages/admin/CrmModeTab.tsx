@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { body, client } from '../../api/client';
 import { useApiGet } from '../../api/useApiGet';
 import { ResourceStatus } from '../../components/Status';
@@ -12,17 +12,21 @@ export function CrmModeTab() {
   const settings = useApiGet('/api/settings/crm');
   const [msg, setMsg] = useState<string | null>(null);
   // The choice shows at once and "Saving…" until the server answers (an old "Saved." beside the old value read as if the
-  // save were ignored); a refusal puts back what the server has.
+  // save were ignored). Saves made in quick succession may be answered in any order, each with the settings as its own
+  // commit left them: when the last one is answered, the settings are read again rather than taken from an answer.
+  const saving = useRef(0);
   async function save(change: { mode?: 'simple' | 'classic'; currency?: string }) {
     setMsg(t('saving'));
     settings.set((old) => (old ? { ...old, ...change } : old));
+    saving.current += 1;
     try {
       const saved = await body(client.PUT('/api/settings/crm', { body: change }));
-      settings.set(() => ({ mode: saved.mode, currency: saved.currency }));
       setMsg(saved.convertedLeads > 0 ? t('crmConverted', { count: saved.convertedLeads }) : t('saved'));
     } catch (e) {
       setMsg(describeError(e));
-      void settings.reload();
+    } finally {
+      saving.current -= 1;
+      if (saving.current === 0) void settings.reload();
     }
   }
   return (
