@@ -1,5 +1,5 @@
 -- Response-time rollups carry a revision (issue #19): every insert or change of a row takes the next number of a
--- sequence, so "are these month rows as I read them before?" is a count and a max, read without the histograms. The app
+-- sequence, so "are these month rows as I read them before?" is a count and a sum, read without the histograms. The app
 -- keeps the merged month rows of a period it was asked for and reads them again only when that answer changes
 -- (ResponseTimesQuery). The sequence belongs to no column, so TRUNCATE ... RESTART IDENTITY does not restart it (a
 -- revision is never given out twice).
