@@ -185,14 +185,16 @@ public static class VoiceWebhookEndpoint
     private static async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> Outbound(long channelId, string? to, HttpRequest request,
         IChannelDirectory channels, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (E164.NormalizePossible(to) is not { } number || number != to)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["to must be the contact's number in E.164."] });
-        }
-        var (verified, refusal) = await VoiceWebhookVerifier.VerifyAsync(channelId, request, channels, s => s.OutboundUrl(channelId, number), Log(loggers), ct);
+        // The signature first (over the address as called, whatever `to` holds): an unsigned caller learns nothing about
+        // what this route takes (it answered them 400 for a bad `to`).
+        var (verified, refusal) = await VoiceWebhookVerifier.VerifyAsync(channelId, request, channels, s => s.OutboundUrl(channelId, to ?? ""), Log(loggers), ct);
         if (verified is null)
         {
             return refusal!;
+        }
+        if (E164.NormalizePossible(to) is not { } number || number != to)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["to must be the contact's number in E.164."] });
         }
         var s = verified.Settings;
         // The manager is on the line already; the notice is for the contact, whom Twilio connects straight after.

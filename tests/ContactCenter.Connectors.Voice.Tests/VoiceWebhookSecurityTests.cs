@@ -30,6 +30,8 @@ public sealed class VoiceWebhookSecurityTests(VoiceFixture fixture) : IAsyncLife
             await fixture.PostAsync(channel, "dial", fields, query: "next=5", signature: VoiceFixture.Sign(channel.AuthToken, channel.Url("dial", "next=1"), fields)),
             await fixture.PostAsync(channel, "status", fields, signature: VoiceFixture.Sign(channel.AuthToken, channel.VoiceUrl, fields)),
             await fixture.PostAsync(channel, "recording", fields, signature: "bm90IGEgc2lnbmF0dXJl"),
+            // An unsigned call of the click-to-call step with a bad `to` learns nothing about what the route takes (it was a 400).
+            await fixture.PostAsync(channel, "outbound", fields, query: "to=nonsense", signature: ""),
         };
 
         foreach (var response in responses)
