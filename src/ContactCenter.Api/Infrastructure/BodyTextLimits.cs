@@ -11,7 +11,7 @@ namespace ContactCenter.Api.Infrastructure;
 /// The refusal is a 400 naming the field and its limit (see <see cref="ErrorHandling"/>). The numbers are
 /// <see cref="InboundLimits"/>' — a name typed in the app is capped like a name that came from a channel.
 /// A NUL character (which PostgreSQL text cannot hold) is refused the same way in every string property of the API's
-/// body records (<see cref="NulRefusing"/> where no cap applies; `Optional` members in their converter), before it can
+/// body records (<see cref="NulRule"/> where no cap applies; `Optional` members in their converter), before it can
 /// reach the database (a converter per property, not one for all strings: that one made every string of the OpenAPI
 /// document a schema of unknown type): a parameter PostgreSQL
 /// refuses while binding an auto-prepared statement left Npgsql's connection out of step, and the next command on it
@@ -44,7 +44,7 @@ public static class BodyTextLimits
         {
             foreach (var property in type.Properties.Where(p => p.PropertyType == typeof(string)))
             {
-                property.CustomConverter = NulDropping.Instance;
+                property.CustomConverter = NulRule.Dropping;
             }
             return;
         }
@@ -56,7 +56,7 @@ public static class BodyTextLimits
         {
             foreach (var property in type.Properties.Where(p => p.PropertyType == typeof(string)))
             {
-                property.CustomConverter = NulRefusing.Instance;
+                property.CustomConverter = NulRule.Refusing;
             }
             return;
         }
@@ -88,10 +88,14 @@ public static class BodyTextLimits
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 
-    /// <summary>A string property of any other record of the API read from a body: a NUL is refused.</summary>
-    private sealed class NulRefusing : JsonConverter<string>
+    /// <summary>
+    /// A string property of a body record outside the caps: a manager's NUL is refused (<see cref="Refusing"/>), a
+    /// customer's dropped as the inbound pipeline drops it (<see cref="Dropping"/>).
+    /// </summary>
+    private sealed class NulRule(bool drop) : JsonConverter<string>
     {
-        public static readonly NulRefusing Instance = new();
+        public static readonly NulRule Refusing = new(drop: false);
+        public static readonly NulRule Dropping = new(drop: true);
 
         public override bool HandleNull => false;
 
@@ -102,26 +106,7 @@ public static class BodyTextLimits
                 throw new JsonException("The value is not a string.");
             }
             var value = reader.GetString();
-            return value is not null && value.Contains('\0') ? throw new NulCharacterException(null) : value;
-        }
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-    }
-
-    /// <summary>What a customer types: NULs are dropped (the inbound pipeline's rule), the rest kept.</summary>
-    private sealed class NulDropping : JsonConverter<string>
-    {
-        public static readonly NulDropping Instance = new();
-
-        public override bool HandleNull => false;
-
-        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                throw new JsonException("The value is not a string.");
-            }
-            return reader.GetString()?.Replace("\0", "", StringComparison.Ordinal);
+            return drop ? StorableText.Clean(value) : value is not null && value.Contains('\0') ? throw new NulCharacterException(null) : value;
         }
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
