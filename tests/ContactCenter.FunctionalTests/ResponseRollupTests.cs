@@ -11,7 +11,8 @@ namespace ContactCenter.FunctionalTests;
 /// The response-time statistics read from rollups (migration 1118) against the same figures computed here from the raw
 /// events: counts, averages, within-target shares and distinct conversations exact, percentiles within the histogram's
 /// stated error, for random events that include midnights, the last millisecond before one and month starts, after
-/// inserts one by one and in bulk, deletes and updates (each read again after the change: the app caches month parts).
+/// inserts one by one and in bulk, deletes and updates (each read again after the change: the app caches the past rows of a
+/// period), and around today (read on every call).
 /// </summary>
 public sealed class ResponseRollupTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
@@ -102,13 +103,32 @@ public sealed class ResponseRollupTests(AppFixture fixture) : IClassFixture<AppF
         }
         await CheckPeriodsAsync(random, channels.Select(c => c.Id).ToArray());
 
-        // The app keeps a period's month part and reads it again only when its rows changed (migration 1137's revisions):
-        // one response landing in a past month of the periods just read is in the next answer.
+        // The app keeps a period's past rows (days before today, months before this one) and reads them again only when
+        // they changed (migration 1137's revisions): one response landing in a past day or month of the periods just read
+        // is in the next answer. June 4 of the second fixed period is a day row, of the first a month row.
+        var fixedPeriods = new (DateTime, DateTime, long?)[] { (Base.AddDays(-1), Base.AddDays(200), null), (Base.AddDays(93).AddHours(5), Base.AddDays(150), null) };
+        await CheckPeriodsAsync(random, channels.Select(c => c.Id).ToArray(), fixedPeriods);
         await InsertAsync([new Ev(conversations[2].Id, conversations[2].ChannelId, users[1], "reply", Base.AddDays(95).AddHours(7), 4242.4, 42.4, false)]);
-        await CheckPeriodsAsync(random, channels.Select(c => c.Id).ToArray());
+        await CheckPeriodsAsync(random, channels.Select(c => c.Id).ToArray(), fixedPeriods);
+
+        // Today's and this month's rows are read on every call: periods that reach past today (today a whole day, this
+        // month a whole month) see a response of today at once, and one of yesterday through the revisions.
+        var today = DateTime.UtcNow.Date;
+        var nowPeriods = new (DateTime, DateTime, long?)[]
+        {
+            (today.AddDays(-3).AddHours(5), today.AddDays(2), null),
+            (today.AddDays(-40).AddHours(1), today.AddDays(40).AddHours(3), null),
+            (today.AddDays(-2), today.AddDays(1), channels[0].Id),
+        };
+        await InsertAsync(Enumerable.Range(0, 40).Select(i => NextEvent() with { At = today.AddDays(-35 + i).AddHours(i % 24) }).ToList());
+        await CheckPeriodsAsync(random, channels.Select(c => c.Id).ToArray(), nowPeriods);
+        await InsertAsync([NextEvent() with { At = today.AddHours(1) }, NextEvent() with { At = today.AddMinutes(1) }]);
+        await CheckPeriodsAsync(random, channels.Select(c => c.Id).ToArray(), nowPeriods);
+        await InsertAsync([NextEvent() with { At = today.AddDays(-1).AddHours(2) }]);
+        await CheckPeriodsAsync(random, channels.Select(c => c.Id).ToArray(), nowPeriods);
     }
 
-    private async Task CheckPeriodsAsync(Random random, long[] channels)
+    private async Task CheckPeriodsAsync(Random random, long[] channels, params (DateTime From, DateTime To, long? Channel)[] fixedPeriods)
     {
         List<Ev> events;
         await using (var db = fixture.Db())
@@ -126,6 +146,7 @@ public sealed class ResponseRollupTests(AppFixture fixture) : IClassFixture<AppF
             (Base.AddDays(40).AddHours(22), Base.AddDays(41).AddHours(3), null),   // no whole day: all raw, exact
             (Base.AddDays(-2), Base.AddDays(403), channels[1]),
         };
+        periods.AddRange(fixedPeriods);
         for (var i = 0; i < 6; i++)
         {
             var from = Base.AddMinutes(random.Next(400 * 1440));

@@ -10,20 +10,24 @@ namespace ContactCenter.Api.Features.Stats;
 /// <see cref="LogHistogram.RelativeError"/>), or are exact when the whole period was read from raw events.
 /// Distinct conversations are exact: conversation starts per day for the whole days, plus the edge conversations that had
 /// no event in those days.
+/// The rows of past days and months (before today and this month, UTC) are kept per node, merged, and read again only
+/// when their count or revision sum changed; today's and this month's rows, and the edges, are read on every call.
 /// </summary>
-public sealed class ResponseTimesQuery(NpgsqlDataSource db)
+public sealed class ResponseTimesQuery(NpgsqlDataSource db, TimeProvider clock)
 {
     public static readonly string[] Kinds = ["first_response", "reply", "resolution"];
 
-    // The rollups as key ranges (the months; the days before them and after them), so each is an index range (the OR of
-    // the filter and the periods read every row of the channel key: 26,000 rows for 1,100 in the benchmark); the
-    // histograms in PostgreSQL's binary array form (array_send), read by LogHistogram.AddArraySend: Npgsql's array reader,
-    // an async state machine per element, was a quarter of the request's CPU for 275,000 elements a year.
+    // The rollups as key ranges (the days before the months, the months, the days after them), so each is an index range
+    // (the OR of the series filter and the periods read every row of the channel key: 26,000 rows for 1,100 in the
+    // benchmark); the histograms in PostgreSQL's binary array form (array_send), read by LogHistogram.AddArraySend:
+    // Npgsql's array reader, an async state machine per element, was a quarter of the request's CPU for 275,000 elements
+    // a year. A conversation-starts row comes in the same shape with a null kind and its count in `n`.
     private const string RollupColumns = "channel_key, user_key, kind, n, seconds_sum, business_sum, within_n, target_n, array_send(hist), array_send(business_hist)";
 
-    private const string Months = "r.grain = 'm' and r.period >= @monthsFrom and r.period < @monthsTo";
-
-    private const string Days = "((r.grain = 'd' and r.period >= @daysFrom and r.period < @monthsFrom) or (r.grain = 'd' and r.period >= @monthsTo and r.period < @daysTo))";
+    /// <summary>The three ranges of part <paramref name="p"/> ("s" settled, "v" volatile) as one filter on `r`.</summary>
+    private static string Ranges(string p) =>
+        $"((r.grain = 'd' and r.period >= @{p}D1From and r.period < @{p}D1To) or (r.grain = 'm' and r.period >= @{p}MFrom and r.period < @{p}MTo)"
+        + $" or (r.grain = 'd' and r.period >= @{p}D2From and r.period < @{p}D2To))";
 
     /// <summary>The rows of the series asked for (a channel's, or everything's and each channel's total) in <paramref name="range"/>.</summary>
     private static string Rollups(string columns, string range) => $"""
@@ -32,28 +36,35 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
         select {columns} from response_rollups r where @channel = 0 and r.user_key = 0 and r.channel_key <> 0 and {range}
         """;
 
-    // The month rows' count and the sum of their revisions (migration 1137) first, in the same statement (one snapshot) as
-    // the rows, which come only when they differ from what the cached month part was read at: then one row with nulls.
+    /// <summary>Per series, the conversations active on a day of part <paramref name="p"/> and on no earlier day of the period.</summary>
+    private static string Starts(string p) => $"""
+        select channel_key, user_key, null::text, sum(conversations)::bigint, null::numeric, null::numeric, null::bigint, null::bigint, null::bytea, null::bytea
+        from response_conversation_starts
+        where (channel_key = @channel or (@channel = 0 and user_key = 0)) and day >= @{p}StartsFrom and day < @{p}StartsTo and prev_day < @daysFrom
+        group by channel_key, user_key
+        """;
+
+    // The settled rows' count and the sum of their revisions (migration 1137) first, in the same statement (one snapshot) as
+    // the rows, which come only when they differ from what the cached part was read at: then one row with nulls.
     // The sum, not the highest: revisions are drawn when a row is written, not when its transaction commits, so a change
     // committed after a later-drawn one would leave the highest as it was; a row's new revision is drawn under its lock,
-    // after its old one, so every committed change raises the sum (found by a review of session 23's change).
+    // after its old one, so every committed change raises the sum (found by a review of session 23's change). The
+    // conversation starts of those days change only with an event on one of them, which changes that day's rollup rows.
     private static readonly string Sql = $"""
-        with fp as (select count(*) as c, coalesce(sum(k.rev), 0)::bigint as m from ({Rollups("r.rev", Months)}) k)
+        with fp as (select count(*) as c, coalesce(sum(k.rev), 0)::bigint as m from ({Rollups("r.rev", Ranges("s"))}) k)
         select fp.c, fp.m, x.* from fp left join lateral (
             -- offset 0 keeps the subquery whole, so the comparison gates it (a one-time filter) instead of filtering its rows.
-            select * from ({Rollups(RollupColumns, Months)}) y where not (fp.c = @cachedCount and fp.m = @cachedRevision) offset 0
+            select * from ({Rollups(RollupColumns, Ranges("s"))} union all {Starts("s")}) y
+            where not (fp.c = @cachedCount and fp.m = @cachedRevision) offset 0
         ) x on true;
 
-        {Rollups(RollupColumns, Days)};
+        {Rollups(RollupColumns, Ranges("v"))}
+        union all
+        {Starts("v")};
 
         select conversation_id, channel_id, coalesce(user_id, -1), kind, seconds, business_seconds, within_target
         from response_events
         where ((at >= @raw1From and at < @raw1To) or (at >= @raw2From and at < @raw2To)) and (@channel = 0 or channel_id = @channel);
-
-        select channel_key, user_key, sum(conversations)::bigint
-        from response_conversation_starts
-        where (channel_key = @channel or (@channel = 0 and user_key = 0)) and day >= @daysFrom and day < @daysTo and prev_day < @daysFrom
-        group by channel_key, user_key;
 
         with e as (
             select distinct conversation_id, channel_id, coalesce(user_id, -1) as user_id from response_events
@@ -71,21 +82,63 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
         """;
 
     /// <summary>
-    /// The month part of a period, merged per series, as read at a count and revision sum of its rows: a year's month
-    /// rows are most of its rows and histograms, and they change only when a response lands in them (today's month) or
-    /// events are deleted or changed. Read-only once stored; a few periods are kept (the reports ask for a handful): an
+    /// A period's whole days up to today, split like the plan: [D1From, D1To) day rows, [MFrom, MTo) month rows,
+    /// [D2From, D2To) day rows, and the conversation starts of [StartsFrom, StartsTo).
+    /// </summary>
+    private readonly record struct Part(DateOnly D1From, DateOnly D1To, DateOnly MFrom, DateOnly MTo, DateOnly D2From, DateOnly D2To,
+        DateOnly StartsFrom, DateOnly StartsTo)
+    {
+        /// <summary>The rows before <paramref name="today"/> (settled) and the rest (volatile): a month row is settled once its month is over.</summary>
+        public static (Part Settled, Part Volatile) Split(PeriodPlan plan, DateOnly today)
+        {
+            var month = new DateOnly(today.Year, today.Month, 1);
+            static (DateOnly, DateOnly, DateOnly) At(DateOnly from, DateOnly to, DateOnly boundary)
+            {
+                var cut = boundary < from ? from : boundary > to ? to : boundary;
+                return (from, cut, to);
+            }
+            var (d1, d1Cut, d1To) = At(plan.DaysFrom, plan.MonthsFrom, today);
+            var (m, mCut, mTo) = At(plan.MonthsFrom, plan.MonthsTo, month);
+            var (d2, d2Cut, d2To) = At(plan.MonthsTo, plan.DaysTo, today);
+            var (s, sCut, sTo) = At(plan.DaysFrom, plan.DaysTo, today);
+            return (new Part(d1, d1Cut, m, mCut, d2, d2Cut, s, sCut), new Part(d1Cut, d1To, mCut, mTo, d2Cut, d2To, sCut, sTo));
+        }
+
+        public void AddTo(NpgsqlCommand command, string p)
+        {
+            foreach (var (name, value) in new[] { ("D1From", D1From), ("D1To", D1To), ("MFrom", MFrom), ("MTo", MTo), ("D2From", D2From),
+                ("D2To", D2To), ("StartsFrom", StartsFrom), ("StartsTo", StartsTo) })
+            {
+                command.Parameters.Add(new NpgsqlParameter<DateOnly>(p + name, value));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The settled part of a period, merged per series, as read at a count and revision sum of its rows: a year's past
+    /// rows are almost all of its rows and histograms, and they change only when events of past days are deleted or changed
+    /// (or a response is dated back). Read-only once stored; a few periods are kept (the reports ask for a handful): an
     /// entry holds two 8 KB histograms per series and kind, about 2.5 MB for 50 managers, so at most 16 of them.
     /// </summary>
-    private sealed record MonthPart(long Count, long Revision, IReadOnlyDictionary<(long, long), ResponseAccumulator> Series);
+    private sealed record SettledPart(long Count, long Revision, IReadOnlyDictionary<(long, long), ResponseAccumulator> Series);
 
     private const int MaxCachedPeriods = 16;
 
-    private readonly ConcurrentDictionary<(long Filter, DateOnly From, DateOnly To), MonthPart> monthParts = new();
+    private readonly ConcurrentDictionary<(long Filter, Part Settled), SettledPart> settledParts = new();
 
-    /// <summary>Adds a rollup row (its columns from <paramref name="at"/> on: channel, user, kind, sums, histograms) to its series.</summary>
+    /// <summary>
+    /// Adds a rollup row (its columns from <paramref name="at"/> on: channel, user, kind, sums, histograms) to its series;
+    /// a conversation-starts row (no kind) adds its count to the series' conversations.
+    /// </summary>
     private static void AddRollupRow(NpgsqlDataReader reader, int at, Func<long, long, ResponseAccumulator> series)
     {
-        var figure = series(reader.GetInt64(at), reader.GetInt64(at + 1)).Kind(reader.GetString(at + 2));
+        var accumulator = series(reader.GetInt64(at), reader.GetInt64(at + 1));
+        if (reader.IsDBNull(at + 2))
+        {
+            accumulator.Conversations += reader.GetInt64(at + 3);
+            return;
+        }
+        var figure = accumulator.Kind(reader.GetString(at + 2));
         figure.FromRollup = true;
         figure.N += reader.GetInt64(at + 3);
         figure.SecondsSum += reader.GetDecimal(at + 4);
@@ -108,6 +161,7 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
     public async Task<Result> ReadAsync(DateTimeOffset from, DateTimeOffset to, long? channelId, CancellationToken ct)
     {
         var plan = PeriodPlan.Of(from.UtcDateTime, to.UtcDateTime);
+        var (settled, volatileRows) = Part.Split(plan, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         var filter = channelId ?? 0;
         var series = new Dictionary<(long, long), ResponseAccumulator>();
         ResponseAccumulator Get(long channel, long user) => series.TryGetValue((channel, user), out var a) ? a : series[(channel, user)] = new ResponseAccumulator();
@@ -117,18 +171,18 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter<long>("channel", filter));
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("daysFrom", plan.DaysFrom));
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("daysTo", plan.DaysTo));
-        command.Parameters.Add(new NpgsqlParameter<DateOnly>("monthsFrom", plan.MonthsFrom));
-        command.Parameters.Add(new NpgsqlParameter<DateOnly>("monthsTo", plan.MonthsTo));
+        settled.AddTo(command, "s");
+        volatileRows.AddTo(command, "v");
         command.Parameters.Add(new NpgsqlParameter<DateTime>("raw1From", plan.Raw1From));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("raw1To", plan.Raw1To));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("raw2From", plan.Raw2From));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("raw2To", plan.Raw2To));
-        var key = (filter, plan.MonthsFrom, plan.MonthsTo);
-        var cached = monthParts.GetValueOrDefault(key);
+        var key = (filter, settled);
+        var cached = settledParts.GetValueOrDefault(key);
         command.Parameters.Add(new NpgsqlParameter<long>("cachedCount", cached?.Count ?? -1));
         command.Parameters.Add(new NpgsqlParameter<long>("cachedRevision", cached?.Revision ?? -1));
         await using var reader = await command.ExecuteReaderAsync(ct);
-        // The month part: the cached one when the rows are as they were, else the rows read now (cached for the next call).
+        // The settled part: the cached one when the rows are as they were, else the rows read now (cached for the next call).
         Dictionary<(long, long), ResponseAccumulator>? fresh = null;
         long count = 0, revision = 0;
         while (await reader.ReadAsync(ct))
@@ -140,16 +194,16 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
                 AddRollupRow(reader, 2, (channel, user) => fresh.TryGetValue((channel, user), out var a) ? a : fresh[(channel, user)] = new ResponseAccumulator());
             }
         }
-        var months = cached is not null && cached.Count == count && cached.Revision == revision ? cached.Series : fresh!;
-        if (!ReferenceEquals(months, cached?.Series))
+        var past = cached is not null && cached.Count == count && cached.Revision == revision ? cached.Series : fresh!;
+        if (!ReferenceEquals(past, cached?.Series))
         {
-            if (monthParts.Count >= MaxCachedPeriods)
+            if (settledParts.Count >= MaxCachedPeriods)
             {
-                monthParts.Clear();
+                settledParts.Clear();
             }
-            monthParts[key] = new MonthPart(count, revision, months);
+            settledParts[key] = new SettledPart(count, revision, past);
         }
-        foreach (var (at, accumulator) in months)
+        foreach (var (at, accumulator) in past)
         {
             Get(at.Item1, at.Item2).AddRollups(accumulator);
         }
@@ -174,13 +228,10 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db)
                 Get(channel, 0).Kind(kind).AddRaw(seconds, business, within);
             }
         }
-        for (var pass = 0; pass < 2; pass++)
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                Get(reader.GetInt64(0), reader.GetInt64(1)).Conversations += reader.GetInt64(2);
-            }
+            Get(reader.GetInt64(0), reader.GetInt64(1)).Conversations += reader.GetInt64(2);
         }
         return new Result(series.ToDictionary(s => s.Key, s => s.Value.ToStats()));
     }

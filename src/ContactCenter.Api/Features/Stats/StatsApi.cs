@@ -50,8 +50,9 @@ public static class StatsApi
         }
         var stats = await query.ReadAsync(start, end, channelId, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var names = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("select id, name from users", cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
-        var channels = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("select id, name from channels", cancellationToken: ct))).ToDictionary(c => c.Id, c => c.Name);
+        await using var read = await connection.QueryMultipleAsync(new CommandDefinition("select id, name from users; select id, name from channels", cancellationToken: ct));
+        var names = (await read.ReadAsync<(long Id, string Name)>()).ToDictionary(u => u.Id, u => u.Name);
+        var channels = (await read.ReadAsync<(long Id, string Name)>()).ToDictionary(c => c.Id, c => c.Name);
 
         // Series keys: (filter or 0, 0) everything, (filter or 0, user) one user, (channel, 0) one channel.
         var filter = channelId ?? 0;
