@@ -69,6 +69,11 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db, TimeProvider clock)
         with e as (
             select distinct conversation_id, channel_id, coalesce(user_id, -1) as user_id from response_events
             where ((at >= @raw1From and at < @raw1To) or (at >= @raw2From and at < @raw2To)) and (@channel = 0 or channel_id = @channel)
+        ), w as (
+            -- The edge conversations' events in the whole days, one index range per conversation.
+            select r.conversation_id, r.channel_id, coalesce(r.user_id, -1) as user_id
+            from (select distinct conversation_id from e) c join response_events r on r.conversation_id = c.conversation_id
+            where r.at >= @raw1To and r.at < @raw2From
         ), g as (
             select @channel as channel_key, 0::bigint as user_key, conversation_id from e
             union select @channel, user_id, conversation_id from e
@@ -76,8 +81,8 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db, TimeProvider clock)
         )
         select channel_key, user_key, count(*)
         from g
-        where not exists (select 1 from response_conversation_days d where d.channel_key = g.channel_key and d.user_key = g.user_key
-                          and d.conversation_id = g.conversation_id and d.day >= @daysFrom and d.day < @daysTo)
+        where not exists (select 1 from w where w.conversation_id = g.conversation_id and (g.channel_key = 0 or w.channel_id = g.channel_key)
+                          and (g.user_key = 0 or w.user_id = g.user_key))
         group by channel_key, user_key;
         """;
 
