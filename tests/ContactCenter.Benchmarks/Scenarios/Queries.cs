@@ -83,7 +83,8 @@ public static class Queries
         var to = DateTimeOffset.UtcNow;
         var from = to.AddDays(-365);
         var statsPath = $"/api/stats/response-times?from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture))}";
-        await MeasureAsync(ctx, $"Response-time stats over a year ({ctx.Size.Conversations * 3:N0}+ events)", baseUrl, adminToken, StatsReaders, 250, _ => statsPath);
+        // Issue #19 asks for 100 ms (the figure before it was 250 ms).
+        await MeasureAsync(ctx, $"Response-time stats over a year ({ctx.Size.Conversations * 3:N0}+ events)", baseUrl, adminToken, StatsReaders, 100, _ => statsPath);
         // Sales reports (issue #17) at 100,000 deals.
         await ReportQueries.RunAsync(ctx, seeded, baseUrl, adminToken);
     }
