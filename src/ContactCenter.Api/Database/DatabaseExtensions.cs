@@ -9,16 +9,19 @@ public static class DatabaseExtensions
     /// Put before a read whose custom plan costs more to make than to run: the inbox list and the board joined six
     /// tables under a dozen indexes, and PostgreSQL planned them afresh on every call (3-9 ms of planning for 2-5 ms
     /// of execution in the benchmark; a prepared statement keeps custom plans while they look cheaper than the
-    /// generic one). The generic plan is the same index walk. SET LOCAL lasts for the command's implicit transaction.
+    /// generic one). The generic plan is the same index walk. The setting lasts for the command's implicit transaction
+    /// (the extended protocol runs a command's statements in one, up to its Sync), so for the statements after it.
+    /// Set through set_config in a DO block: a SET LOCAL outside a transaction block works the same but logs a warning
+    /// ("SET LOCAL can only be used in transaction blocks") on every call.
     /// </summary>
-    public const string GenericPlan = "set local plan_cache_mode = force_generic_plan;\n";
+    public const string GenericPlan = "do $$begin perform set_config('plan_cache_mode', 'force_generic_plan', true); end$$;\n";
 
     /// <summary>
     /// The opposite, for a statement whose best plan depends on its values (a filter that keeps 10 % or 90 % of the rows, a
     /// role flag that drops the visibility test): planned with the values on every call even once auto-prepared, where
     /// PostgreSQL would otherwise settle on a generic plan after five calls.
     /// </summary>
-    public const string CustomPlan = "set local plan_cache_mode = force_custom_plan;\n";
+    public const string CustomPlan = "do $$begin perform set_config('plan_cache_mode', 'force_custom_plan', true); end$$;\n";
 
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {

@@ -122,7 +122,7 @@ public sealed partial class ConversationQueries(NpgsqlDataSource db)
             // Planned with the actual label id (custom plan, also when the statement is auto-prepared): a label may be on
             // ten conversations or on half of them. For a rare one PostgreSQL then reads the label's index and sorts the few
             // (65 ms in EXPLAIN over 200k conversations), where the generic plan walked the whole inbox index probing each row (880 ms).
-            sql.Replace(Database.DatabaseExtensions.GenericPlan, "set local plan_cache_mode = force_custom_plan;\n");
+            sql.Replace(Database.DatabaseExtensions.GenericPlan, Database.DatabaseExtensions.CustomPlan);
             sql.Append(" and exists (select 1 from conversation_labels fl where fl.conversation_id = c.id and fl.label_id = @labelId)");
         }
         if (after is not null)
