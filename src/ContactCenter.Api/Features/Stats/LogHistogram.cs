@@ -46,7 +46,13 @@ public sealed class LogHistogram
         {
             return;
         }
-        counts ??= new long[MaxIndex + 1];
+        if (counts is null)
+        {
+            // The first merge (a cached part into a new series) is a copy: half the work of zeroing then adding.
+            counts = (long[])other.counts.Clone();
+            Count = other.Count;
+            return;
+        }
         for (var index = 1; index <= MaxIndex; index++)
         {
             counts[index] += other.counts[index];
