@@ -1,6 +1,7 @@
 import { calls } from './calls';
 import { cannedStrings } from './canned';
 import { channels } from './channels';
+import { channelSettings } from './channelSettings';
 import { channelFields } from './channelFields';
 import { hours } from './hours';
 import { inboxStrings } from './inbox';
@@ -38,6 +39,7 @@ export const areas = merge(
   whatsapp,
   calls,
   channels,
+  channelSettings,
   channelFields,
   inboxStrings,
   cannedStrings,
