@@ -1,6 +1,6 @@
 namespace ContactCenter.Api.Features.Stats;
 
-/// <summary>One series' figures while a period is read: per kind, from rollup rows and raw events; merged from a cached month part.</summary>
+/// <summary>One series' figures while a period is read: per kind, from rollup rows and raw events; merged from a cached past part.</summary>
 internal sealed class ResponseAccumulator
 {
     private readonly Dictionary<string, ResponseKindFigure> kinds = [];
@@ -8,7 +8,7 @@ internal sealed class ResponseAccumulator
 
     public ResponseKindFigure Kind(string kind) => kinds.TryGetValue(kind, out var f) ? f : kinds[kind] = new ResponseKindFigure();
 
-    /// <summary>Adds another accumulator's rollup figures (a cached month part, which holds no raw events).</summary>
+    /// <summary>Adds another accumulator's rollup figures (a cached past part, which holds no raw events).</summary>
     public void AddRollups(ResponseAccumulator other)
     {
         Conversations += other.Conversations;

@@ -49,7 +49,8 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db, TimeProvider clock)
     // The sum, not the highest: revisions are drawn when a row is written, not when its transaction commits, so a change
     // committed after a later-drawn one would leave the highest as it was; a row's new revision is drawn under its lock,
     // after its old one, so every committed change raises the sum (found by a review of session 23's change). The
-    // conversation starts of those days change only with an event on one of them, which changes that day's rollup rows.
+    // conversation starts of a settled day D change only with an event in [daysFrom, D], which changes a settled rollup
+    // row of that day (its day row, or its month's row when that month is settled: see Part.Split).
     private static readonly string Sql = $"""
         with fp as (select count(*) as c, coalesce(sum(k.rev), 0)::bigint as m from ({Rollups("r.rev", Ranges("s"))}) k)
         select fp.c, fp.m, x.* from fp left join lateral (
@@ -105,9 +106,14 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db, TimeProvider clock)
             var (d1, d1Cut, d1To) = At(plan.DaysFrom, plan.MonthsFrom, today);
             var (m, mCut, mTo) = At(plan.MonthsFrom, plan.MonthsTo, month);
             var (d2, d2Cut, d2To) = At(plan.MonthsTo, plan.DaysTo, today);
-            var (s, sCut, sTo) = At(plan.DaysFrom, plan.DaysTo, today);
+            // The starts of a day are settled only when a settled rollup row covers that day: this month's days before
+            // today are in this month's row, which is not settled while it is a whole month of the period (a session 24
+            // review: a late event on one of them changed the cached starts and no settled row).
+            var (s, sCut, sTo) = At(plan.DaysFrom, plan.DaysTo, plan.MonthsFrom <= month && month < plan.MonthsTo ? month : today);
             return (new Part(d1, d1Cut, m, mCut, d2, d2Cut, s, sCut), new Part(d1Cut, d1To, mCut, mTo, d2Cut, d2To, sCut, sTo));
         }
+
+        public bool IsEmpty => D1From == D1To && MFrom == MTo && D2From == D2To && StartsFrom == StartsTo;
 
         public void AddTo(NpgsqlCommand command, string p)
         {
@@ -200,7 +206,8 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db, TimeProvider clock)
             }
         }
         var past = cached is not null && cached.Count == count && cached.Revision == revision ? cached.Series : fresh!;
-        if (!ReferenceEquals(past, cached?.Series))
+        // A period with no past rows (no whole day, or all of it from today on) keeps nothing: it would only push out others.
+        if (!settled.IsEmpty && !ReferenceEquals(past, cached?.Series))
         {
             if (settledParts.Count >= MaxCachedPeriods)
             {
