@@ -178,7 +178,11 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db, TimeProvider clock)
         ResponseAccumulator Get(long channel, long user) => series.TryGetValue((channel, user), out var a) ? a : series[(channel, user)] = new ResponseAccumulator();
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand(Sql, connection);
+        // One snapshot for the four statements (each took its own under READ COMMITTED: an event moved between a past day
+        // and today during the read could be counted twice or not at all; a session 24 review). BEGIN goes out with the
+        // command; the commit is the one extra round trip.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using var command = new NpgsqlCommand(Sql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<long>("channel", filter));
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("daysFrom", plan.DaysFrom));
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("daysTo", plan.DaysTo));
@@ -245,6 +249,8 @@ public sealed class ResponseTimesQuery(NpgsqlDataSource db, TimeProvider clock)
         {
             Get(reader.GetInt64(0), reader.GetInt64(1)).Conversations += reader.GetInt64(2);
         }
+        await reader.CloseAsync();
+        await transaction.CommitAsync(ct);
         return new Result(series.ToDictionary(s => s.Key, s => s.Value.ToStats()));
     }
 }
