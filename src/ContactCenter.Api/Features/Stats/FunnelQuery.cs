@@ -64,72 +64,31 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("select id from pipelines where is_default", cancellationToken: ct));
     }
 
-    public async Task<Funnel?> ReadAsync(long pipelineId, DateTimeOffset from, DateTimeOffset to, FunnelFilter filter, CancellationToken ct)
+    /// <summary>
+    /// The funnel of a period. The whole team's (no assignee filter) reads its whole UTC days and months from the rollups
+    /// (migration 1140) and only the partial days at the edges, and the deals crossing them, from the deals' rows; a
+    /// manager's reads that manager's deals (few, from the manager's index). Both give the same figures (FunnelRollupTests).
+    /// </summary>
+    public Task<Funnel?> ReadAsync(long pipelineId, DateTimeOffset from, DateTimeOffset to, FunnelFilter filter, CancellationToken ct) =>
+        ReadAsync(pipelineId, from, to, filter, fromRollups: filter.AssigneeId is null, ct);
+
+    /// <summary>The funnel read from the rollups or, with <paramref name="fromRollups"/> false, from the deals' rows alone.</summary>
+    internal async Task<Funnel?> ReadAsync(long pipelineId, DateTimeOffset from, DateTimeOffset to, FunnelFilter filter, bool fromRollups, CancellationToken ct)
     {
-        // Deals are counted by the set of stages they entered in the period, kept per deal and pipeline in deal_funnel
-        // (migration 1124): a deal whose entries all fall inside the period brings its kept set from the index alone;
-        // one with entries on both sides of an edge (few) has its period's entries read from the history. The sets are
-        // then grouped (a handful of distinct paths per currency), so each stage sums a few rows. A stage comes back once
-        // per currency of the paths (with that currency's sums), its counts and all-currency sums repeated on each.
-        const string sql = """
-            select exists(select 1 from pipelines where id = @pipelineId);
-            with paths as materialized (
-                select stages, currency, sum(n) as n, sum(amount) as amount
-                from (
-                    select f.stages, f.currency, count(*) as n, sum(f.amount) as amount
-                    from deal_funnel f
-                    where f.pipeline_id = @pipelineId and f.first_at >= @from and f.first_at < @to and f.last_at < @to
-                      and (@assigneeId::bigint is null or f.assignee_id = @assigneeId) and (@source::text is null or f.source = @source)
-                    group by f.stages, f.currency
-                    union all
-                    select e.stages, e.currency, 1, e.amount
-                    from (
-                        select f.deal_id, f.amount, f.currency,
-                               array(select distinct h.stage_id from deal_stage_history h join stages s on s.id = h.stage_id and s.pipeline_id = @pipelineId
-                                     where h.deal_id = f.deal_id and h.entered_at >= @from and h.entered_at < @to order by h.stage_id) as stages
-                        from deal_funnel f
-                        where f.pipeline_id = @pipelineId and f.first_at < @to and f.last_at >= @from and (f.first_at < @from or f.last_at >= @to)
-                          and (@assigneeId::bigint is null or f.assignee_id = @assigneeId) and (@source::text is null or f.source = @source)
-                    ) e
-                ) x
-                group by stages, currency
-            ), reach as (
-                -- A path's furthest step: its last open stage in order, or won. Lost stages are exits, not steps.
-                select (select max(s.sort) from stages s where s.id = any(p.stages) and s.semantic <> 'lost') as sort, p.currency, p.n, p.amount from paths p
-            ), per_stage as (
-                select s.id as stage_id, sum(p.n) as entered, sum(p.amount) as amount
-                from stages s join paths p on s.id = any(p.stages)
-                where s.pipeline_id = @pipelineId
-                group by s.id
-            )
-            select s.id as stage_id, s.name, s.semantic, s.sort,
-                   coalesce(p.entered, 0)::bigint as entered, coalesce(p.amount, 0) as amount,
-                   case when s.semantic = 'lost' then coalesce(p.entered, 0)::bigint else (select coalesce(sum(r.n), 0)::bigint from reach r where r.sort >= s.sort) end as reached,
-                   case when s.semantic = 'lost' then coalesce(p.amount, 0) else (select coalesce(sum(r.amount), 0) from reach r where r.sort >= s.sort) end as reached_amount,
-                   c.currency, c.amount as currency_amount,
-                   case when s.semantic = 'lost' then c.amount
-                        else (select coalesce(sum(r.amount), 0) from reach r where r.sort >= s.sort and r.currency = c.currency) end as currency_reached_amount
-            from stages s left join per_stage p on p.stage_id = s.id
-            left join lateral (
-                select cur.currency, cur.deals, (select coalesce(sum(pc.amount), 0) from paths pc where pc.currency = cur.currency and s.id = any(pc.stages)) as amount
-                from (select currency, sum(n) as deals from paths group by currency) cur
-            ) c on true
-            where s.pipeline_id = @pipelineId
-            order by s.sort, s.id, c.deals desc, c.currency;
-            select d.outcome, d.currency, count(*) as count, coalesce(sum(d.amount), 0) as amount
-            from deals d where d.pipeline_id = @pipelineId and d.closed_at >= @from and d.closed_at < @to and d.outcome is not null
-              and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and (@source::text is null or d.source = @source)
-            group by d.outcome, d.currency
-            order by d.outcome, count(*) desc, d.currency;
-            select r.id, coalesce(r.name, s.name, 'No reason') as name, d.currency, count(*) as count, coalesce(sum(d.amount), 0) as amount
-            from deals d left join loss_reasons r on r.id = d.loss_reason_id left join stages s on s.id = d.stage_id and s.semantic = 'lost'
-            where d.pipeline_id = @pipelineId and d.closed_at >= @from and d.closed_at < @to and d.outcome = 'lost'
-              and (@assigneeId::bigint is null or d.assignee_id = @assigneeId) and (@source::text is null or d.source = @source)
-            group by r.id, coalesce(r.name, s.name, 'No reason'), d.currency;
-            """;
+        if (fromRollups && filter.AssigneeId is not null)
+        {
+            throw new ArgumentException("The rollups do not know assignees: a manager's funnel is read from the deals.", nameof(filter));
+        }
+        var plan = PeriodPlan.Of(from.UtcDateTime, to.UtcDateTime);
+        var sql = fromRollups ? FunnelSql.FromRollups : FunnelSql.FromDeals;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql,
-            new { pipelineId, from = from.UtcDateTime, to = to.UtcDateTime, assigneeId = filter.AssigneeId, source = filter.Source }, cancellationToken: ct));
+            new
+            {
+                pipelineId, from = from.UtcDateTime, to = to.UtcDateTime, assigneeId = filter.AssigneeId, source = filter.Source,
+                daysFrom = Day(plan.DaysFrom), daysTo = Day(plan.DaysTo), monthsFrom = Day(plan.MonthsFrom), monthsTo = Day(plan.MonthsTo),
+                raw1From = plan.Raw1From, raw1To = plan.Raw1To, raw2From = plan.Raw2From, raw2To = plan.Raw2To,
+            }, cancellationToken: ct));
         if (!await grid.ReadSingleAsync<bool>())
         {
             return null;
@@ -162,6 +121,9 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
         }
         return new Funnel(pipelineId, from, to, result, Outcome("won"), Outcome("lost"), reasons);
     }
+
+    // A UTC day as a `timestamp` parameter (compared with the rollups' `date` periods; no time zone involved).
+    private static DateTime Day(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
 
     /// <summary>Sums per currency, the currency of most deals first (as the stages list theirs and the board its columns').</summary>
     private static List<CurrencyAmount> PerCurrency(IEnumerable<(string Currency, long Count, decimal Amount)> rows) =>
