@@ -9,7 +9,7 @@ using Npgsql;
 namespace ContactCenter.Benchmarks.Helpers;
 
 /// <summary>
-/// The ceilings' own tiny Kestrel app, run as a separate process like the app (server GC, like the app):
+/// The ceilings' own tiny Kestrel app, run as a separate process like the app (with the app's workstation GC):
 /// `POST /echo` reads and parses a JSON body; `POST /insert` does the same plus one Npgsql INSERT;
 /// `/hubs/bare` is an empty SignalR hub and `POST /broadcast` sends one event to all of its connections;
 /// `POST /fanout` sends what the app sends for one inbound message in the worst case (messageCreated,

@@ -43,9 +43,12 @@ public static partial class Baselines
     {
         await PrepareBaselineTableAsync(ctx);
         var self = typeof(Baselines).Assembly.Location;
-        // Server GC like the app (ASP.NET Core's default), so that memory per connection compares like with like.
+        // The app's garbage collector (workstation, concurrent: ContactCenter.Api.csproj), so that memory per connection and
+        // the fan-out compare like with like. Until session 25 this said "server GC like the app" and ran server GC, which
+        // the app had left (commit 90d2067): server GC's larger allocation budgets made the bare hub's memory per connection
+        // look higher than it is with the app's collector.
         Children.Start("dotnet", [self, "bare-server", "--port", BenchOptions.BarePort.ToString(CultureInfo.InvariantCulture), "--pg", ctx.BaselineConnection],
-            null, new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" }, Path.Combine(ctx.Options.WorkDir, "bare-server.log"));
+            null, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1" }, Path.Combine(ctx.Options.WorkDir, "bare-server.log"));
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(60))
         {
