@@ -58,6 +58,7 @@ public static class InboxExtensions
         services.AddSingleton<ResponseTimes>();
         services.AddSingleton<QueueFeed>();
         services.AddSingleton<FunnelQuery>();
+        services.AddSingleton<FunnelRollupCompactor>();
         services.AddSingleton<ResponseTimesQuery>();
         services.AddSingleton<Router>();
         services.AddSingleton<IOutboxHandler, PassHandler>();

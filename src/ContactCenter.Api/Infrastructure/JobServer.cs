@@ -43,6 +43,9 @@ public sealed class JobServer(JobStorage storage, IServiceScopeFactory scopes, I
         // Working hours begin and snoozes end without any event: each minute the waiting queues are offered again (issue #16).
         recurring.AddOrUpdate<Features.Routing.Router>(Features.Routing.Router.DrainJob,
             router => router.DrainWaitingAsync(CancellationToken.None), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        // The funnel's rollups gather a row per change; each minute every key's rows are folded into one (issue #19).
+        recurring.AddOrUpdate<Features.Stats.FunnelRollupCompactor>(Features.Stats.FunnelRollupCompactor.Job,
+            compactor => compactor.CompactAsync(CancellationToken.None), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         // The constructor that takes the app's own storage and DI activator (Hangfire.AspNetCore's AddHangfireServer calls
         // the same one, but reads the static JobStorage.Current that two apps in one process would share).
 #pragma warning disable CS0618
