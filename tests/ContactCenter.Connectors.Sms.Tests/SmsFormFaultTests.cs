@@ -65,8 +65,7 @@ public sealed class SmsFormFaultTests(SmsFixture fixture) : IAsyncLifetime
         foreach (var path in new[] { $"/webhooks/twilio/{channel.Id}", $"/webhooks/twilio/{channel.Id}/status" })
         {
             // Chunked, so the 1 MB limit refuses it while the form is read (a declared length is refused before).
-            using var content = new StreamedForm($"MessageSid=SM1&From=%2B14155550123&AccountSid={channel.AccountSid}", 2 * 1024 * 1024);
-            var response = await http.PostAsync(path, content);
+            using var response = await StreamedForm.PostRefusedAsync(http, path, $"MessageSid=SM1&From=%2B14155550123&AccountSid={channel.AccountSid}", 2 * 1024 * 1024);
 
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);

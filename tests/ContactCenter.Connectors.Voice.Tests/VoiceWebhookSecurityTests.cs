@@ -66,9 +66,8 @@ public sealed class VoiceWebhookSecurityTests(VoiceFixture fixture) : IAsyncLife
     {
         var channel = await fixture.CreateVoiceChannelAsync();
         using var http = fixture.App.Http();
-        using var content = new StreamedForm($"CallSid=CA1&From=%2B14155550123&AccountSid={channel.AccountSid}", 2 * 1024 * 1024);
-
-        var response = await http.PostAsync($"/webhooks/voice/{channel.Id}", content);
+        using var response = await StreamedForm.PostRefusedAsync(http, $"/webhooks/voice/{channel.Id}",
+            $"CallSid=CA1&From=%2B14155550123&AccountSid={channel.AccountSid}", 2 * 1024 * 1024);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
