@@ -94,7 +94,7 @@ create function deal_outcome_rollups_add(deltas deal_outcome_delta[]) returns vo
     group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(x.c) <> 0 or sum(x.c * x.amount) <> 0;
 $$;
 
--- Most updates of deals change nothing here (open deals, or columns the rollup does not keep): filtered before the call.
+-- Most updates of deals change nothing here (open deals, or columns the rollup does not keep).
 create function deal_outcome_rollups_on_change() returns trigger language plpgsql as $$
 begin
     if tg_op = 'INSERT' then
@@ -106,18 +106,14 @@ begin
             select row(pipeline_id, closed_at, outcome, source, currency, loss_reason_id, stage_id, -1, amount)::deal_outcome_delta
             from old_rows where closed_at is not null and outcome is not null));
     else
+        -- Every closed row before (-1) and after (+1): the add nets them per key, so an update that changes nothing kept
+        -- (most updates of a closed deal) writes nothing.
         perform deal_outcome_rollups_add(array(
-            select row(n.pipeline_id, n.closed_at, n.outcome, n.source, n.currency, n.loss_reason_id, n.stage_id, 1, n.amount)::deal_outcome_delta
-            from new_rows n join old_rows o on o.id = n.id
-            where n.closed_at is not null and n.outcome is not null
-              and (n.pipeline_id, n.closed_at, n.outcome, n.source, n.currency, n.loss_reason_id, n.stage_id, n.amount)
-                  is distinct from (o.pipeline_id, o.closed_at, o.outcome, o.source, o.currency, o.loss_reason_id, o.stage_id, o.amount)
+            select row(pipeline_id, closed_at, outcome, source, currency, loss_reason_id, stage_id, 1, amount)::deal_outcome_delta
+            from new_rows where closed_at is not null and outcome is not null
             union all
-            select row(o.pipeline_id, o.closed_at, o.outcome, o.source, o.currency, o.loss_reason_id, o.stage_id, -1, o.amount)::deal_outcome_delta
-            from new_rows n join old_rows o on o.id = n.id
-            where o.closed_at is not null and o.outcome is not null
-              and (n.pipeline_id, n.closed_at, n.outcome, n.source, n.currency, n.loss_reason_id, n.stage_id, n.amount)
-                  is distinct from (o.pipeline_id, o.closed_at, o.outcome, o.source, o.currency, o.loss_reason_id, o.stage_id, o.amount)));
+            select row(pipeline_id, closed_at, outcome, source, currency, loss_reason_id, stage_id, -1, amount)::deal_outcome_delta
+            from old_rows where closed_at is not null and outcome is not null));
     end if;
     return null;
 end $$;
