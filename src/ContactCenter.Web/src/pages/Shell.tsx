@@ -25,10 +25,11 @@ import { LeadListPage } from './lists/LeadListPage';
 import { InboxPage } from './InboxPage';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
-import { SupervisorPage } from './SupervisorPage';
 
 // The reports carry the charting library: loaded when first opened, not with the inbox.
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
+// Staff-only pages load on first visit: their charts (recharts) are most of the app's script, which a manager's phone need not fetch.
+const SupervisorPage = lazy(() => import('./SupervisorPage').then((m) => ({ default: m.SupervisorPage })));
 
 export function Shell() {
   const { t } = useI18n();
@@ -109,7 +110,7 @@ export function Shell() {
           <Route path="companies/:id?" element={<CompaniesRoute />} />
           <Route path="activities" element={<ActivitiesPage />} />
           <Route path="canned" element={<CannedPage />} />
-          {isStaff && <Route path="supervisor" element={<SupervisorPage />} />}
+          {isStaff && <Route path="supervisor" element={<Suspense fallback={<p className="muted">{t('loading')}</p>}><SupervisorPage /></Suspense>} />}
           {isStaff && <Route path="reports/:tab?" element={<Suspense fallback={<p className="muted">{t('loading')}</p>}><ReportsPage /></Suspense>} />}
           {me.role === 'admin' && <Route path="admin/:tab?" element={<AdminPage />} />}
           <Route path="settings" element={<SettingsPage />} />
