@@ -202,9 +202,9 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
         await CheckAsync(db, conversations, nodeA, nodeB);
 
         var kinds = new Dictionary<int, int>();
-        for (var step = 0; step < 120; step++)
+        for (var step = 0; step < 140; step++)
         {
-            var kind = random.Next(6);
+            var kind = random.Next(7);
             kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
             var user = users[random.Next(users.Count)];
             var conversation = conversations[random.Next(conversations.Count)];
@@ -218,14 +218,25 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
                 2 => "delete from channel_members where channel_id = @channel and user_id = @user",
                 3 => "update users set role = case role when 'manager' then 'supervisor' else 'manager' end where id = @user",
                 4 => "update users set is_active = not is_active where id = @user",
-                _ => random.Next(2) == 0
+                5 => random.Next(2) == 0
                     ? "insert into conversation_participants (conversation_id, user_id) values (@conversation, @user) on conflict do nothing"
                     : "delete from conversation_participants where conversation_id = @conversation and user_id = @user",
+                // Read positions (each viewer's own unread count), and new inbound messages counted.
+                _ => random.Next(3) switch
+                {
+                    0 => "update conversations set inbound_count = inbound_count + @count where id = @conversation",
+                    1 => "delete from conversation_reads where conversation_id = @conversation and user_id = @user",
+                    _ => """
+                        insert into conversation_reads (conversation_id, user_id, last_read_message_id, read_inbound_count)
+                        select c.id, @user, coalesce(c.last_message_id, 0), greatest(c.inbound_count - @count, 0) from conversations c where c.id = @conversation
+                        on conflict (user_id, conversation_id) do update set read_inbound_count = excluded.read_inbound_count
+                        """,
+                },
             };
-            await db.ExecuteAsync(sql, new { user, conversation, channel });
+            await db.ExecuteAsync(sql, new { user, conversation, channel, count = random.Next(4) });
             await CheckAsync(db, conversations, nodeA, nodeB);
         }
-        Assert.True(kinds.Count == 6 && kinds.Values.All(n => n >= 10), "every kind of change was tried: " + string.Join(", ", kinds));
+        Assert.True(kinds.Count == 7 && kinds.Values.All(n => n >= 10), "every kind of change was tried: " + string.Join(", ", kinds));
         var version = await db.ExecuteScalarAsync<long>("select version from audience_directory");
         Assert.Equal(version, nodeA.Current.Version);
         Assert.Equal(version, nodeB.Current.Version);
@@ -256,12 +267,19 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
         foreach (var conversation in conversations)
         {
             var expected = (await db.QueryAsync<long>(ConversationQueries.Audience, new { conversationId = conversation })).Order().ToList();
+            // Each viewer's unread count as the inbox list computes it (their read position against the inbound count).
+            var unread = (await db.QueryAsync<(long UserId, long Unread)>("""
+                select u.id, greatest(c.inbound_count - coalesce(r.read_inbound_count, 0), 0)
+                from users u join conversations c on c.id = @conversation
+                left join conversation_reads r on r.conversation_id = c.id and r.user_id = u.id
+                """, new { conversation })).ToDictionary(r => r.UserId, r => r.Unread);
             foreach (var node in nodes)
             {
                 var (audience, summaries) = await node.SummariesAsync(conversation, CancellationToken.None);
                 Assert.Equal(expected, audience);
                 Assert.Equal(expected, summaries.Select(s => s.UserId).Order().ToList());
                 Assert.All(summaries, s => Assert.Equal(conversation, s.Summary.Id));
+                Assert.All(summaries, s => Assert.Equal(unread[s.UserId], s.Summary.UnreadCount));
                 Assert.Equal(expected, await node.AudienceAsync(conversation, CancellationToken.None));
             }
         }

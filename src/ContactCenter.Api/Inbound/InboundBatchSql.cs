@@ -20,9 +20,10 @@ internal static class InboundBatchSql
                 select distinct ch.kind || ':' || i.address as k
                 from jsonb_to_recordset(@rows::jsonb) as i(channel_id bigint, address text) join channels ch on ch.id = i.channel_id
                 order by 1) keys) l;
-        select i.n, ch.kind, m.id as existing_id, m.conversation_id as existing_conversation_id, m.contact_id as existing_contact_id, ci.contact_id as identity_contact_id
+        select i.n, ch.kind, ch.routing_mode, m.id as existing_id, m.conversation_id as existing_conversation_id, m.contact_id as existing_contact_id,
+            ci.contact_id as identity_contact_id
         from jsonb_to_recordset(@rows::jsonb) as i(n int, channel_id bigint, address text, external_id text)
-        left join lateral (select ch.kind from channels ch where ch.id = i.channel_id limit 1) ch on true
+        left join lateral (select ch.kind, ch.settings -> 'routing' ->> 'mode' as routing_mode from channels ch where ch.id = i.channel_id limit 1) ch on true
         left join lateral (
             select m.id, c.id as conversation_id, c.contact_id from messages m join conversations c on c.id = m.conversation_id
             where m.channel_id = i.channel_id and m.external_id = i.external_id limit 1) m on true

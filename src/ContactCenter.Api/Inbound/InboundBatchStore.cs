@@ -20,7 +20,7 @@ namespace ContactCenter.Api.Inbound;
 /// </summary>
 public sealed partial class InboundBatchStore(InboundStore single, TimeProvider clock)
 {
-    private sealed record Found(int N, string? Kind, long? ExistingId, long? ExistingConversationId, long? ExistingContactId, long? IdentityContactId);
+    private sealed record Found(int N, string? Kind, string? RoutingMode, long? ExistingId, long? ExistingConversationId, long? ExistingContactId, long? IdentityContactId);
 
     private sealed record IdentityRow(string Kind, string Address, long ContactId);
 
@@ -170,7 +170,10 @@ public sealed partial class InboundBatchStore(InboundStore single, TimeProvider 
             var row = messages[slotOf[n]];
             var note = notes.GetValueOrDefault(slotOf[n]);
             results[n] = new Ingested(new IngestResult(row.Id, row.ConversationId, Conversation(n).ContactId, Duplicate: false) { WakeNoteId = note?.Id },
-                MessageQueries.ToDto(row), note is null ? null : MessageQueries.ToDto(note), links[n].Crm);
+                MessageQueries.ToDto(row), note is null ? null : MessageQueries.ToDto(note), links[n].Crm)
+            {
+                MayRoute = found[n].RoutingMode is "evenly" or "strictly",
+            };
         }
         foreach (var (n, of) in copies)
         {

@@ -146,7 +146,11 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
         Router.Assignment? routed = null;
         try
         {
-            routed = await router.RouteInboundAsync(result.ConversationId, CancellationToken.None);
+            // A channel that assigns nobody automatically (as the batch read it) is not asked again per message.
+            if (ingested.MayRoute != false)
+            {
+                routed = await router.RouteInboundAsync(result.ConversationId, CancellationToken.None);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -13,4 +13,10 @@ public sealed record Ingested(IngestResult Result, MessageDto? Message = null, M
 {
     /// <summary>The span of the group commit that stored it (`inbound.batch`), for the caller's span to link to.</summary>
     public ActivityContext Batch { get; init; }
+
+    /// <summary>
+    /// False when the batch read the channel's routing mode and it assigns nobody automatically (manual, or offered to
+    /// all): the push then skips the router's read of the conversation and channel. Null when not known (stored alone).
+    /// </summary>
+    public bool? MayRoute { get; init; }
 }

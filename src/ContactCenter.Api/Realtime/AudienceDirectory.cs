@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ContactCenter.Api.Features.Conversations;
 using Dapper;
 using Npgsql;
@@ -7,21 +6,16 @@ namespace ContactCenter.Api.Realtime;
 
 /// <summary>
 /// This node's copy of who may see what (issue #19), so a push does not ask PostgreSQL for its audience: the audience
-/// directory (staff, active users, channel members) at one version, and each pushed conversation's
-/// <see cref="ConversationAudienceKey"/>. Nothing is trusted blindly: the query that reads the summaries to push also
-/// reads the directory's version and the conversation's key as they are now (<see cref="ConversationQueries.SummariesCheckedAsync"/>).
-/// When either differs from the copy the audience was computed from, the copy is brought up to date and the read is
-/// repeated, so each push goes to exactly the users the SQL rule (<see cref="ConversationQueries.Audience"/>) names at
-/// that moment, on every node, whoever made the change. A backplane resync drops the copy.
+/// directory (staff, active users, channel members) at one version. Nothing is trusted blindly: the statement that reads
+/// a conversation for a push also reads its <see cref="ConversationAudienceKey"/> and the directory's version as they are
+/// at that snapshot (<see cref="ConversationQueries.ForPushAsync"/>); when the version differs from the copy's, the copy
+/// is brought up to date and the read repeated, so each push goes to exactly the users the SQL rule
+/// (<see cref="ConversationQueries.Audience"/>) names, on every node, whoever made the change. A backplane resync drops the copy.
 /// </summary>
 public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries conversations)
 {
-    /// <summary>Conversation keys kept before the copy starts again from empty (a miss costs one more round trip).</summary>
-    public const int MaxConversations = 200_000;
-
     private const int Attempts = 4;
 
-    private readonly ConcurrentDictionary<long, ConversationAudienceKey> keys = new();
     private readonly SemaphoreSlim reloading = new(1, 1);
     private volatile AudienceSnapshot snapshot = AudienceSnapshot.Unread;
 
@@ -40,29 +34,25 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
         IReadOnlyList<long> Asked(IReadOnlyList<long> audience) => only is null ? audience : audience.Where(only.Contains).ToList();
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var directory = snapshot;
-            var known = keys.GetValueOrDefault(conversationId);
-            IReadOnlyList<long> audience = known is null ? [] : directory.AudienceOf(known);
-            var read = await conversations.SummariesCheckedAsync(conversationId, Asked(audience), ct);
-            if (read.Key is null)
+            if (await conversations.ForPushAsync(conversationId, ct) is not { } read)
             {
-                keys.TryRemove(conversationId, out _);
                 return ([], []);
             }
-            var current = read.DirectoryVersion == directory.Version;
-            if (current && read.Key.Equals(known))
-            {
-                return (audience, read.Summaries);
-            }
-            Remember(conversationId, read.Key);
-            if (!current)
+            if (read.DirectoryVersion != snapshot.Version)
             {
                 await ReloadAsync(read.DirectoryVersion, ct);
+            }
+            // Reloaded to exactly the version of the read (not a newer one that committed since): the audience is that snapshot's.
+            var directory = snapshot;
+            if (directory.Version == read.DirectoryVersion)
+            {
+                var audience = directory.AudienceOf(read.Key);
+                return (audience, read.For(Asked(audience)));
             }
         }
         // The directory kept changing under this push: take the audience from PostgreSQL itself this once.
         var exact = await ExactAudienceAsync(conversationId, ct);
-        return (exact, (await conversations.SummariesCheckedAsync(conversationId, Asked(exact), ct)).Summaries);
+        return await conversations.ForPushAsync(conversationId, ct) is { } last ? (exact, last.For(Asked(exact))) : ([], []);
     }
 
     private async Task<IReadOnlyList<long>> ExactAudienceAsync(long conversationId, CancellationToken ct)
@@ -82,10 +72,8 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
             var (key, version) = await conversations.AudienceKeyAsync(conversationId, ct);
             if (key is null)
             {
-                keys.TryRemove(conversationId, out _);
                 return [];
             }
-            Remember(conversationId, key);
             var directory = snapshot;
             if (version == directory.Version)
             {
@@ -102,20 +90,7 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
     }
 
     /// <summary>Forget everything (the backplane was away): the next push reloads what it needs.</summary>
-    public void Clear()
-    {
-        keys.Clear();
-        snapshot = AudienceSnapshot.Unread;
-    }
-
-    private void Remember(long conversationId, ConversationAudienceKey key)
-    {
-        if (keys.Count >= MaxConversations)
-        {
-            keys.Clear();
-        }
-        keys[conversationId] = key;
-    }
+    public void Clear() => snapshot = AudienceSnapshot.Unread;
 
     private async Task ReloadAsync(long seenVersion, CancellationToken ct)
     {

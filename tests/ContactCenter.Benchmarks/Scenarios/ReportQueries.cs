@@ -122,6 +122,10 @@ public static class ReportQueries
                 explain select c.channel_id, count(*), sum(c.inbound_count) from conversations c
                 where c.assignee_id is null and c.status <> 'resolved' and c.status <> 'snoozed' group by c.channel_id
                 """, []),
+            ("Push read: every read position in one conversation (ConversationQueries.ForPushAsync)", """
+                explain select array_agg(r.user_id), array_agg(r.read_inbound_count) from conversation_reads r
+                where r.conversation_id = (select max(conversation_id) from conversation_reads)
+                """, []),
         ];
         foreach (var (figure, sql, args) in reads)
         {
@@ -131,6 +135,7 @@ public static class ReportQueries
             var indexed = !plan.Contains("Seq Scan on deals", StringComparison.Ordinal) && !plan.Contains("Seq Scan on messages", StringComparison.Ordinal)
                 && !plan.Contains("Seq Scan on deal_stage_history", StringComparison.Ordinal) && !plan.Contains("Seq Scan on deal_funnel", StringComparison.Ordinal)
                 && !plan.Contains("Seq Scan on leads", StringComparison.Ordinal) && !plan.Contains("Seq Scan on conversations", StringComparison.Ordinal)
+                && !plan.Contains("Seq Scan on conversation_reads", StringComparison.Ordinal)
                 // A read of the first rows in an order must walk an index in that order, not sort everything that matches.
                 && !(figure.StartsWith("Supervisor queue", StringComparison.Ordinal) && plan.Contains("Sort", StringComparison.Ordinal));
             ctx.Report.Add(new Row(Scenario, "EXPLAIN " + figure, indexed ? "index" : "scan", Goal: "no sequential scan of a big table", Met: indexed,

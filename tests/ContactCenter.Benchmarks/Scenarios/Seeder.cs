@@ -181,6 +181,15 @@ public static class Seeder
             from (select conversation_id, max(id) as max_id from messages where channel_id = any($1) group by conversation_id) m
             where c.id = m.conversation_id
             """, new[] { ch1, ch2 });
+        // Each assigned conversation read by its assignee (a used installation has read positions; the push reads a
+        // conversation's by the index of migration 1141).
+        phase = "reads";
+        await Exec(connection, """
+            insert into conversation_reads (conversation_id, user_id, last_read_message_id, read_inbound_count, read_at)
+            select c.id, c.assignee_id, coalesce(c.last_message_id, 0), c.inbound_count, c.last_activity_at
+            from conversations c where c.channel_id = any($1) and c.assignee_id is not null
+            on conflict do nothing
+            """, new[] { ch1, ch2 });
 
         phase = "deals";
         var pipeline = await Scalar<long>(connection, "select id from pipelines where is_default");

@@ -1,8 +1,28 @@
 namespace ContactCenter.Api.Features.Conversations;
 
 /// <summary>
-/// What <see cref="ConversationQueries.SummariesCheckedAsync"/> read in one round trip: the summaries of the users asked
-/// for, the conversation's audience key now (null: the conversation is gone) and the audience directory's version now.
+/// What <see cref="ConversationQueries.ForPushAsync"/> read in one statement: the conversation's summary (its unread count
+/// the conversation's whole inbound count), every user's read position in it, its audience key and the audience
+/// directory's version at that snapshot.
 /// </summary>
 public sealed record AudienceSummaries(
-    IReadOnlyList<(long UserId, ConversationSummary Summary)> Summaries, ConversationAudienceKey? Key, long DirectoryVersion);
+    ConversationSummary Summary, IReadOnlyDictionary<long, long> Reads, ConversationAudienceKey Key, long DirectoryVersion)
+{
+    /// <summary>The summary as each of <paramref name="userIds"/> sees it; users with the same unread count share one object (and one send).</summary>
+    public IReadOnlyList<(long UserId, ConversationSummary Summary)> For(IEnumerable<long> userIds)
+    {
+        var inbound = Summary.UnreadCount;
+        var byCount = new Dictionary<long, ConversationSummary> { [inbound] = Summary };
+        var summaries = new List<(long, ConversationSummary)>();
+        foreach (var user in userIds)
+        {
+            var count = Math.Max(inbound - Reads.GetValueOrDefault(user), 0);
+            if (!byCount.TryGetValue(count, out var summary))
+            {
+                byCount[count] = summary = Summary with { UnreadCount = count };
+            }
+            summaries.Add((user, summary));
+        }
+        return summaries;
+    }
+}

@@ -18,79 +18,80 @@ public sealed partial class ConversationQueries
         """;
 
     /// <summary>
-    /// The conversation's summary as each of the given users sees it (their own unread count), and in the same round trip
-    /// what the audience is made of now: the conversation's <see cref="ConversationAudienceKey"/> and the audience
-    /// directory's version (migration 1127). The caller computed <paramref name="userIds"/> from its own copy of both and
-    /// sends only when they still match, so a push reaches exactly who may see it now without a query for the audience.
-    /// The key is read after the summaries: a change that commits between them shows as a mismatch, never the reverse.
+    /// What a push needs of a conversation, in ONE statement (one snapshot): its summary, every user's read position in
+    /// it (so any audience's unread counts follow without a second read), and what its audience is made of now: its
+    /// <see cref="ConversationAudienceKey"/> and the audience directory's version (migration 1127). The caller computes
+    /// the audience from its own copy of the directory and uses it only when the version matches, so a push reaches
+    /// exactly who may see it at that snapshot without a query for the audience. Null when the conversation is gone.
     /// </summary>
-    public async Task<AudienceSummaries> SummariesCheckedAsync(long conversationId, IReadOnlyCollection<long> userIds, CancellationToken ct)
+    /// <remarks>
+    /// One statement, not four (summary, the asked users' reads, key, version): the four were 7 statements per inbound
+    /// message in the ingest profile, and the first push of a conversation this node had not seen read them twice (the
+    /// users to ask came from the key the first read returned). The reads by conversation use migration 1141's index.
+    /// A generic plan: one conversation by id, and the planner spent 1.6 ms per inbound message planning the summary
+    /// afresh for 0.2 ms of execution (bench, 2026-12-03).
+    /// </remarks>
+    public async Task<AudienceSummaries?> ForPushAsync(long conversationId, CancellationToken ct)
     {
-        // The summary once and each asked user's read position, not one joined row per user: the per-user form repeated
-        // the joins and the labels' subquery for every user (1,000 managers: 7 ms of PostgreSQL per pushed message and
-        // 1,000 rows to read back, bench 2026-12-04). A generic plan: one conversation by id, and the planner spent 1.6 ms
-        // per inbound message planning the summary afresh for 0.2 ms of execution (bench, 2026-12-03).
         var sql = $"""
-            {Database.DatabaseExtensions.GenericPlan}select 0::bigint as me, {Columns("c.inbound_count")}
+            {Database.DatabaseExtensions.GenericPlan}select 0::bigint as me, {Columns("c.inbound_count")},
+                array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants,
+                rd.read_users, rd.read_counts,
+                (select version from audience_directory) as directory_version
             from conversations c
             {SharedJoins}
-            where c.id = @conversationId;
-            select r.user_id, r.read_inbound_count from conversation_reads r where r.conversation_id = @conversationId and r.user_id = any(@userIds);
-            {AudienceKeySql}
+            left join lateral (
+                select array_agg(r.user_id) as read_users, array_agg(r.read_inbound_count) as read_counts
+                from conversation_reads r where r.conversation_id = c.id
+            ) rd on true
+            where c.id = @conversationId
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { conversationId, userIds = userIds.ToArray() }, cancellationToken: ct));
-        var row = await grid.ReadSingleOrDefaultAsync<SummaryRow>();
-        var reads = (await grid.ReadAsync<(long UserId, long ReadInbound)>()).ToDictionary(r => r.UserId, r => r.ReadInbound);
-        var key = await grid.ReadSingleOrDefaultAsync<KeyRow>();
-        var version = await grid.ReadSingleOrDefaultAsync<long?>();
-        List<(long, ConversationSummary)> summaries = [];
-        if (row is not null)
+        var row = await connection.QuerySingleOrDefaultAsync<PushRow>(new CommandDefinition(sql, new { conversationId }, cancellationToken: ct));
+        if (row is null)
         {
-            // Users with the same unread count share one summary object (and one send, InboxNotifier.PushSummariesAsync).
-            var inbound = row.UnreadCount;
-            var unread = row.ToSummary();
-            var byCount = new Dictionary<long, ConversationSummary> { [inbound] = unread };
-            foreach (var user in userIds)
-            {
-                var count = Math.Max(inbound - reads.GetValueOrDefault(user), 0);
-                if (!byCount.TryGetValue(count, out var summary))
-                {
-                    byCount[count] = summary = unread with { UnreadCount = count };
-                }
-                summaries.Add((user, summary));
-            }
+            return null;
         }
-        return new AudienceSummaries(
-            summaries,
-            key is null ? null : new ConversationAudienceKey(key.ChannelId, key.AssigneeId, key.Participants),
-            version ?? -1);
+        var reads = new Dictionary<long, long>(row.ReadUsers?.Length ?? 0);
+        for (var i = 0; i < (row.ReadUsers?.Length ?? 0); i++)
+        {
+            reads[row.ReadUsers![i]] = row.ReadCounts![i];
+        }
+        return new AudienceSummaries(row.ToSummary(), reads, new ConversationAudienceKey(row.ChannelId, row.AssigneeId, row.Participants),
+            row.DirectoryVersion ?? -1);
     }
 
     /// <summary>
-    /// The conversation's audience key and the audience directory's version now, in one round trip: an index lookup, where
+    /// The conversation's audience key and the audience directory's version now, in one statement: an index lookup, where
     /// <see cref="Audience"/> tests every active user. Null key: the conversation is gone.
     /// </summary>
     public async Task<(ConversationAudienceKey? Key, long DirectoryVersion)> AudienceKeyAsync(long conversationId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(AudienceKeySql, new { conversationId }, cancellationToken: ct));
-        var key = await grid.ReadSingleOrDefaultAsync<KeyRow>();
-        var version = await grid.ReadSingleOrDefaultAsync<long?>();
-        return (key is null ? null : new ConversationAudienceKey(key.ChannelId, key.AssigneeId, key.Participants), version ?? -1);
+        var key = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(AudienceKeySql, new { conversationId }, cancellationToken: ct));
+        return (key is null ? null : new ConversationAudienceKey(key.ChannelId, key.AssigneeId, key.Participants), key?.DirectoryVersion ?? -1);
     }
 
     private const string AudienceKeySql = """
         select c.channel_id, c.assignee_id,
-            array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants
-        from conversations c where c.id = @conversationId;
-        select version from audience_directory;
+            array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants,
+            (select version from audience_directory) as directory_version
+        from conversations c where c.id = @conversationId
         """;
+
+    private sealed class PushRow : SummaryRow
+    {
+        public long[] Participants { get; init; } = [];
+        public long[]? ReadUsers { get; init; }
+        public long[]? ReadCounts { get; init; }
+        public long? DirectoryVersion { get; init; }
+    }
 
     private sealed class KeyRow
     {
         public long ChannelId { get; init; }
         public long? AssigneeId { get; init; }
         public long[] Participants { get; init; } = [];
+        public long? DirectoryVersion { get; init; }
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class ConversationQueries(NpgsqlDataSource db)
         left join conversation_reads r on r.conversation_id = c.id and r.user_id = @me
         """;
 
-    internal sealed class SummaryRow
+    internal class SummaryRow
     {
         public long Me { get; init; }
         public long Id { get; init; }
