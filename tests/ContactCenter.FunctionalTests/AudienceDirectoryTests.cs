@@ -196,10 +196,11 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
             conversations.Add((await fixture.IngestAsync(channels[i % 2], $"aud-rand-{i}", $"aud-rand-contact-{i}", "hello"))["conversationId"]!.GetValue<long>());
         }
         var nodeA = fixture.App.Services.GetRequiredService<AudienceDirectory>();
-        var nodeB = new AudienceDirectory(fixture.App.Services.GetRequiredService<NpgsqlDataSource>(), fixture.App.Services.GetRequiredService<ConversationQueries>());
+        var queries = fixture.App.Services.GetRequiredService<ConversationQueries>();
+        var nodeB = new AudienceDirectory(fixture.App.Services.GetRequiredService<NpgsqlDataSource>(), queries);
         var random = new Random(1913);
         await using var db = fixture.Db();
-        await CheckAsync(db, conversations, nodeA, nodeB);
+        await CheckAsync(db, conversations, queries, nodeA, nodeB);
 
         var kinds = new Dictionary<int, int>();
         for (var step = 0; step < 140; step++)
@@ -234,7 +235,7 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
                 },
             };
             await db.ExecuteAsync(sql, new { user, conversation, channel, count = random.Next(4) });
-            await CheckAsync(db, conversations, nodeA, nodeB);
+            await CheckAsync(db, conversations, queries, nodeA, nodeB);
         }
         Assert.True(kinds.Count == 7 && kinds.Values.All(n => n >= 10), "every kind of change was tried: " + string.Join(", ", kinds));
         var version = await db.ExecuteScalarAsync<long>("select version from audience_directory");
@@ -262,8 +263,11 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
         Assert.Empty(await node.AudienceAsync(conversation + 1_000_000, CancellationToken.None));
     }
 
-    private static async Task CheckAsync(NpgsqlConnection db, IReadOnlyList<long> conversations, params AudienceDirectory[] nodes)
+    private static async Task CheckAsync(NpgsqlConnection db, IReadOnlyList<long> conversations, ConversationQueries queries, params AudienceDirectory[] nodes)
     {
+        // As an inbound batch reads its conversations for the pushes: all in one statement, each push starting from its part.
+        var together = await queries.ForPushAsync(conversations, CancellationToken.None);
+        Assert.Equal(conversations.Order(), together.Keys.Order());
         foreach (var conversation in conversations)
         {
             var expected = (await db.QueryAsync<long>(ConversationQueries.Audience, new { conversationId = conversation })).Order().ToList();
@@ -280,6 +284,10 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
                 Assert.Equal(expected, summaries.Select(s => s.UserId).Order().ToList());
                 Assert.All(summaries, s => Assert.Equal(conversation, s.Summary.Id));
                 Assert.All(summaries, s => Assert.Equal(unread[s.UserId], s.Summary.UnreadCount));
+                var (sharedAudience, sharedSummaries) = await node.SummariesAsync(conversation, CancellationToken.None, read: together[conversation]);
+                Assert.Equal(expected, sharedAudience);
+                Assert.Equal(summaries.OrderBy(s => s.UserId).Select(s => (s.UserId, s.Summary.UnreadCount, s.Summary.Revision)),
+                    sharedSummaries.OrderBy(s => s.UserId).Select(s => (s.UserId, s.Summary.UnreadCount, s.Summary.Revision)));
                 Assert.Equal(expected, await node.AudienceAsync(conversation, CancellationToken.None));
             }
         }

@@ -165,6 +165,8 @@ public sealed partial class InboundBatchStore(InboundStore single, TimeProvider 
             throw new InvalidOperationException("Another transaction stored the same external id first.");
         }
         var notes = stored.Where(r => r.IsNote).ToDictionary(r => r.Slot);
+        bool MayRoute(int n) => found[n].RoutingMode is "evenly" or "strictly";
+        var pushReads = new BatchPushReads(store.Where(n => !MayRoute(n)).Select(n => Conversation(n).Id).Distinct().ToList());
         foreach (var n in store)
         {
             var row = messages[slotOf[n]];
@@ -172,7 +174,8 @@ public sealed partial class InboundBatchStore(InboundStore single, TimeProvider 
             results[n] = new Ingested(new IngestResult(row.Id, row.ConversationId, Conversation(n).ContactId, Duplicate: false) { WakeNoteId = note?.Id },
                 MessageQueries.ToDto(row), note is null ? null : MessageQueries.ToDto(note), links[n].Crm)
             {
-                MayRoute = found[n].RoutingMode is "evenly" or "strictly",
+                MayRoute = MayRoute(n),
+                PushReads = MayRoute(n) ? null : pushReads,
             };
         }
         foreach (var (n, of) in copies)

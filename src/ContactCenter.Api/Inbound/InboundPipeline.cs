@@ -17,7 +17,7 @@ namespace ContactCenter.Api.Inbound;
 /// timeline entry, bump unread state and queue follow-up work. The push to SignalR happens right after commit, in-process:
 /// the message, then the lead or deal the message opened (from the same place, no queue in between).
 /// </summary>
-public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, MessageQueries messages, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock,
+public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher, InboxNotifier notifier, MessageQueries messages, ConversationQueries conversations, Router router, Features.Hours.AutoReplies autoReplies, TimeProvider clock,
     CrmNotifier crm, AppTelemetry telemetry, Storage.AttachmentStore files, ILogger<InboundPipeline> logger) : IInboundPipeline, IUnhandledInboundSink
 {
     private sealed record Existing(long Id, long ConversationId, long ContactId);
@@ -171,7 +171,9 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
             {
                 created.Add(note);
             }
-            await notifier.MessagesCreatedAsync(result.ConversationId, created, routed?.FormerViewers ?? [], CancellationToken.None);
+            // Not routed: the batch's one read of its conversations serves this push too.
+            var read = routed is null && ingested.PushReads is { } shared ? await shared.GetAsync(conversations, result.ConversationId) : null;
+            await notifier.MessagesCreatedAsync(result.ConversationId, created, routed?.FormerViewers ?? [], read, CancellationToken.None);
             telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             var opened = ingested.Crm is { } c && c.Leads.Count + c.Deals.Count > 0 ? c : null;
             if (opened is not null && routed is not null)

@@ -19,4 +19,7 @@ public sealed record Ingested(IngestResult Result, MessageDto? Message = null, M
     /// all): the push then skips the router's read of the conversation and channel. Null when not known (stored alone).
     /// </summary>
     public bool? MayRoute { get; init; }
+
+    /// <summary>The batch's one read for the pushes of its messages that are not routed (<see cref="BatchPushReads"/>); null when stored alone.</summary>
+    public BatchPushReads? PushReads { get; init; }
 }

@@ -8,7 +8,7 @@ namespace ContactCenter.Api.Realtime;
 /// This node's copy of who may see what (issue #19), so a push does not ask PostgreSQL for its audience: the audience
 /// directory (staff, active users, channel members) at one version. Nothing is trusted blindly: the statement that reads
 /// a conversation for a push also reads its <see cref="ConversationAudienceKey"/> and the directory's version as they are
-/// at that snapshot (<see cref="ConversationQueries.ForPushAsync"/>); when the version differs from the copy's, the copy
+/// at that snapshot (<see cref="ConversationQueries.ForPushAsync(long, CancellationToken)"/>); when the version differs from the copy's, the copy
 /// is brought up to date and the read repeated, so each push goes to exactly the users the SQL rule
 /// (<see cref="ConversationQueries.Audience"/>) names, on every node, whoever made the change. A backplane resync drops the copy.
 /// </summary>
@@ -28,13 +28,19 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
     /// </summary>
     /// <param name="only">When given, the summaries of only those of them who are in the audience now (the reader of a
     /// read: one who lost the conversation meanwhile gets nothing).</param>
+    /// <param name="read">The conversation as already read after the change (an inbound batch reads all of its
+    /// conversations in one statement): used for the first attempt instead of reading it again.</param>
     public async Task<(IReadOnlyList<long> Audience, IReadOnlyList<(long UserId, ConversationSummary Summary)> Summaries)> SummariesAsync(
-        long conversationId, CancellationToken ct, IReadOnlyCollection<long>? only = null)
+        long conversationId, CancellationToken ct, IReadOnlyCollection<long>? only = null, AudienceSummaries? read = null)
     {
         IReadOnlyList<long> Asked(IReadOnlyList<long> audience) => only is null ? audience : audience.Where(only.Contains).ToList();
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            if (await conversations.ForPushAsync(conversationId, ct) is not { } read)
+            if (attempt > 0 || read is null)
+            {
+                read = await conversations.ForPushAsync(conversationId, ct);
+            }
+            if (read is null)
             {
                 return ([], []);
             }

@@ -38,9 +38,15 @@ public sealed class InboxNotifier(
     /// receives the message and then the summary again from a second push.
     /// </summary>
     /// <remarks>The audience comes from this node's copy, checked in the round trip that reads the summaries (<see cref="AudienceDirectory"/>).</remarks>
-    public async Task MessagesCreatedAsync(long conversationId, IReadOnlyList<MessageDto> created, IReadOnlyCollection<long> formerViewers, CancellationToken ct)
+    public Task MessagesCreatedAsync(long conversationId, IReadOnlyList<MessageDto> created, IReadOnlyCollection<long> formerViewers, CancellationToken ct) =>
+        MessagesCreatedAsync(conversationId, created, formerViewers, read: null, ct);
+
+    /// <inheritdoc cref="MessagesCreatedAsync(long, IReadOnlyList{MessageDto}, IReadOnlyCollection{long}, CancellationToken)"/>
+    /// <param name="read">The conversation as read after the change, when the caller has it (<see cref="AudienceDirectory.SummariesAsync"/>).</param>
+    public async Task MessagesCreatedAsync(long conversationId, IReadOnlyList<MessageDto> created, IReadOnlyCollection<long> formerViewers,
+        AudienceSummaries? read, CancellationToken ct)
     {
-        var (audience, summaries) = await audiences.SummariesAsync(conversationId, ct);
+        var (audience, summaries) = await audiences.SummariesAsync(conversationId, ct, read: read);
         var groups = audience.Select(HubGroups.User).ToList();
         foreach (var message in created)
         {

@@ -1,7 +1,7 @@
 namespace ContactCenter.Api.Features.Conversations;
 
 /// <summary>
-/// What <see cref="ConversationQueries.ForPushAsync"/> read in one statement: the conversation's summary (its unread count
+/// What <see cref="ConversationQueries.ForPushAsync(long, CancellationToken)"/> read in one statement: the conversation's summary (its unread count
 /// the conversation's whole inbound count), every user's read position in it, its audience key and the audience
 /// directory's version at that snapshot.
 /// </summary>
