@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Inbound;
 using ContactCenter.Api.Realtime;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
@@ -261,6 +262,41 @@ public sealed class AudienceDirectoryTests(AppFixture fixture) : IClassFixture<A
 
         Assert.Equal((IEnumerable<long>)[], (await node.SummariesAsync(conversation + 1_000_000, CancellationToken.None)).Audience);
         Assert.Empty(await node.AudienceAsync(conversation + 1_000_000, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_batchs_shared_read_serves_only_while_fresh_and_a_read_older_than_the_nodes_copy_is_read_again()
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Shared read " + Guid.NewGuid().ToString("N")[..6]);
+        var anna = await fixture.CreateUserAsync("sr-anna-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var boris = await fixture.CreateUserAsync("sr-boris-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        var conversation = (await fixture.IngestAsync(channel, "sr-1", "sr-cust-1", "hello"))["conversationId"]!.GetValue<long>();
+        var gone = conversation + 1_000_000;
+        var queries = fixture.App.Services.GetRequiredService<ConversationQueries>();
+        var node = fixture.App.Services.GetRequiredService<AudienceDirectory>();
+
+        // Fresh, a push takes its conversation from the batch's read (a conversation that is gone has no entry there);
+        // past its age, none does: each reads alone.
+        var fresh = new BatchPushReads([conversation, gone], TimeSpan.FromMinutes(5));
+        Assert.Equal(conversation, (await fresh.GetAsync(queries, conversation))!.Summary.Id);
+        Assert.Null(await fresh.GetAsync(queries, gone));
+        var aged = new BatchPushReads([conversation], TimeSpan.Zero);
+        Assert.Null(await aged.GetAsync(queries, conversation));
+
+        // A read taken before Boris left the channel, handed to a node whose copy already has him gone: read again, so
+        // the push does not reach him.
+        var stale = (await queries.ForPushAsync([conversation], CancellationToken.None))[conversation];
+        Assert.Contains(boris.Id, (await node.SummariesAsync(conversation, CancellationToken.None, read: stale)).Audience);
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("delete from channel_members where channel_id = @channel and user_id = @boris", new { channel = channel.Id, boris = boris.Id });
+        }
+        await node.SummariesAsync(conversation, CancellationToken.None); // the node's copy moves on
+        Assert.True(node.Current.Version > stale.DirectoryVersion);
+        var (audience, summaries) = await node.SummariesAsync(conversation, CancellationToken.None, read: stale);
+        Assert.Contains(anna.Id, audience);
+        Assert.DoesNotContain(boris.Id, audience);
+        Assert.DoesNotContain(summaries, s => s.UserId == boris.Id);
     }
 
     private static async Task CheckAsync(NpgsqlConnection db, IReadOnlyList<long> conversations, ConversationQueries queries, params AudienceDirectory[] nodes)

@@ -44,7 +44,8 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
             {
                 return ([], []);
             }
-            if (read.DirectoryVersion != snapshot.Version)
+            // Versions only grow: a copy newer than the read needs a fresh read, not a reload.
+            if (read.DirectoryVersion > snapshot.Version)
             {
                 await ReloadAsync(read.DirectoryVersion, ct);
             }
@@ -103,9 +104,9 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
         await reloading.WaitAsync(ct);
         try
         {
-            if (snapshot.Version == seenVersion)
+            if (snapshot.Version >= seenVersion)
             {
-                return; // another push reloaded it meanwhile
+                return; // another push reloaded it meanwhile (versions only grow)
             }
             snapshot = await LoadAsync(ct);
         }

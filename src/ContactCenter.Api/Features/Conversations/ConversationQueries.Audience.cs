@@ -50,7 +50,7 @@ public sealed partial class ConversationQueries
             {
                 reads[row.ReadUsers![i]] = row.ReadCounts![i];
             }
-            read[row.Id] = new AudienceSummaries(row.ToSummary(), reads, new ConversationAudienceKey(row.ChannelId, row.AssigneeId, row.Participants),
+            read[row.Id] = new AudienceSummaries(row.ToSummary(), reads, new ConversationAudienceKey(row.KeyChannelId, row.KeyAssigneeId, row.Participants),
                 row.DirectoryVersion ?? -1);
         }
         return read;
@@ -58,6 +58,7 @@ public sealed partial class ConversationQueries
 
     private static readonly string ForPushSql = $"""
         {Database.DatabaseExtensions.GenericPlan}select 0::bigint as me, {Columns("c.inbound_count")},
+            c.channel_id as key_channel_id, c.assignee_id as key_assignee_id,
             array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants,
             rd.read_users, rd.read_counts,
             (select version from audience_directory) as directory_version
@@ -90,6 +91,9 @@ public sealed partial class ConversationQueries
 
     private sealed class PushRow : SummaryRow
     {
+        // The key from the conversation's own columns, not the summary's joined ones (its assignee comes from a left join of users).
+        public long KeyChannelId { get; init; }
+        public long? KeyAssigneeId { get; init; }
         public long[] Participants { get; init; } = [];
         public long[]? ReadUsers { get; init; }
         public long[]? ReadCounts { get; init; }
