@@ -165,7 +165,7 @@ public sealed partial class InboundBatchStore(InboundStore single, TimeProvider 
             throw new InvalidOperationException("Another transaction stored the same external id first.");
         }
         var notes = stored.Where(r => r.IsNote).ToDictionary(r => r.Slot);
-        bool MayRoute(int n) => found[n].RoutingMode is "evenly" or "strictly";
+        bool MayRoute(int n) => Features.Routing.ChannelRules.Assigns(found[n].RoutingMode);
         var pushReads = new BatchPushReads(store.Where(n => !MayRoute(n)).Select(n => Conversation(n).Id).Distinct().ToList());
         foreach (var n in store)
         {

@@ -59,7 +59,7 @@ public sealed partial class ConversationQueries
     private static readonly string ForPushSql = $"""
         {Database.DatabaseExtensions.GenericPlan}select 0::bigint as me, {Columns("c.inbound_count")},
             c.channel_id as key_channel_id, c.assignee_id as key_assignee_id,
-            array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants,
+            {ParticipantsColumn},
             rd.read_users, rd.read_counts,
             (select version from audience_directory) as directory_version
         from conversations c
@@ -82,9 +82,12 @@ public sealed partial class ConversationQueries
         return (key is null ? null : new ConversationAudienceKey(key.ChannelId, key.AssigneeId, key.Participants), key?.DirectoryVersion ?? -1);
     }
 
-    private const string AudienceKeySql = """
+    /// <summary>The conversation's participants, sorted: part of its audience key, read the same way by both reads of it.</summary>
+    private const string ParticipantsColumn = "array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants";
+
+    private const string AudienceKeySql = $"""
         select c.channel_id, c.assignee_id,
-            array(select cp.user_id from conversation_participants cp where cp.conversation_id = c.id order by cp.user_id) as participants,
+            {ParticipantsColumn},
             (select version from audience_directory) as directory_version
         from conversations c where c.id = @conversationId
         """;

@@ -10,6 +10,9 @@ public sealed record ChannelRules(
 {
     public static readonly ChannelRules Manual = new("manual", null, null, [], null, null, null);
 
+    /// <summary>Whether a channel in this routing mode assigns its conversations itself (the others leave them to people).</summary>
+    public static bool Assigns(string? mode) => mode is "evenly" or "strictly";
+
     public static ChannelRules From(JsonObject settings)
     {
         var routing = settings["routing"] as JsonObject;

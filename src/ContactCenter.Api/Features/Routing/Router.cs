@@ -140,7 +140,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, IRouti
                 return null;
             }
             var rules = ChannelRules.From(JsonNode.Parse(target.Settings)!.AsObject());
-            if (rules.Mode is not ("evenly" or "strictly"))
+            if (!ChannelRules.Assigns(rules.Mode))
             {
                 return null;
             }
