@@ -18,7 +18,13 @@ public static class ApiInboundEndpoint
 
     public sealed record Accepted(long MessageId, long ConversationId, bool Duplicate);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+    // A member named twice ({"text": "a", "text": "b"}, or "text" and "Text") is refused as the app's own routes refuse it:
+    // which of the two the integrator meant is not ours to guess, and the signed body would say both.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        AllowDuplicateProperties = false,
+    };
 
     public static IEndpointRouteBuilder MapApiInbound(this IEndpointRouteBuilder app)
     {
@@ -51,6 +57,11 @@ public static class ApiInboundEndpoint
         try
         {
             payload = JsonSerializer.Deserialize<InboundBody>(body, Json);
+        }
+        catch (JsonException e) when (e.Path is { Length: > 0 } twice && e.Message.Contains("uplicate", StringComparison.Ordinal))
+        {
+            // The words of the app's own routes (ErrorHandling): the path says which member.
+            return TypedResults.Problem($"The request body names {twice} twice.", statusCode: StatusCodes.Status400BadRequest);
         }
         catch (JsonException)
         {

@@ -143,6 +143,10 @@ public sealed class InboundPipelineTests(AppFixture fixture) : IClassFixture<App
     // Contact details that are not what they say (the contact was named "not an email" from it).
     [InlineData("{\"externalId\":\"a\",\"contact\":{\"externalId\":\"c\",\"email\":\"not an email\"},\"text\":\"hi\"}", HttpStatusCode.BadRequest)]
     [InlineData("{\"externalId\":\"a\",\"contact\":{\"externalId\":\"c\",\"phone\":\"abc\"},\"text\":\"hi\"}", HttpStatusCode.BadRequest)]
+    // A member named twice (the last one won): at the top, inside the contact, and in another case.
+    [InlineData("{\"externalId\":\"a\",\"contact\":{\"externalId\":\"c\"},\"text\":\"hi\",\"text\":\"bye\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"externalId\":\"a\",\"contact\":{\"externalId\":\"c\",\"externalId\":\"d\"},\"text\":\"hi\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"externalId\":\"a\",\"ExternalId\":\"b\",\"contact\":{\"externalId\":\"c\"},\"text\":\"hi\"}", HttpStatusCode.BadRequest)]
     public async Task Malformed_or_incomplete_bodies_are_400_and_store_nothing(string body, HttpStatusCode expected)
     {
         var channel = await fixture.CreateApiChannelAsync();
@@ -154,6 +158,19 @@ public sealed class InboundPipelineTests(AppFixture fixture) : IClassFixture<App
         Assert.False(string.IsNullOrEmpty(problem!["detail"]?.GetValue<string>()));
         Assert.Equal(0, await fixture.CountAsync("messages"));
         Assert.Equal(0, await fixture.CountAsync("contacts"));
+    }
+
+    [Fact]
+    public async Task A_body_naming_a_member_twice_is_told_which_one()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+
+        var response = await fixture.PostInboundAsync(channel, """{"externalId":"twice-1","contact":{"externalId":"c","name":"Анна","Name":"Boris"},"text":"hi"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("The request body names $.contact.Name twice.", problem!["detail"]?.GetValue<string>());
+        Assert.Equal(0, await fixture.CountAsync("messages"));
     }
 
     [Fact]
