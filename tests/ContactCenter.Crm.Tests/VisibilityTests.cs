@@ -181,11 +181,12 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Contains("written to A", seen1);
         Assert.DoesNotContain("written to B", seen1);
         Assert.DoesNotContain("manager2 replies in B", seen1);
-        // Manager2 owns the lead: B is theirs, and A is nobody's yet, so they read it too (the documented choice).
+        // Manager2 owns the lead and reads B; A is nobody's yet but in a channel closed to them, so not A (it once was: the
+        // lead's owner read every unassigned conversation of it, colleagues' private notes included).
         var seen2 = await TimelineTextAsync(http2, leadId);
         Assert.Contains("written to B", seen2);
         Assert.Contains("manager2 replies in B", seen2);
-        Assert.Contains("written to A", seen2);
+        Assert.DoesNotContain("written to A", seen2);
         // Once manager1 takes A, it is theirs alone.
         await AssignAsync(http1, inA, m1.Id);
         await (await http1.PostJsonAsync($"/api/conversations/{inA}/messages", new { text = "manager1 replies in A" })).OkJsonAsync(HttpStatusCode.Accepted);
@@ -193,6 +194,65 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Contains("manager1 replies in A", await TimelineTextAsync(http1, leadId));
         var all = await TimelineTextAsync(admin, leadId);
         Assert.All(["written to A", "written to B", "manager2 replies in B", "manager1 replies in A"], t => Assert.Contains(t, all));
+    }
+
+    [Fact]
+    public async Task Owning_a_lead_through_a_shared_channel_opens_neither_its_conversation_in_a_closed_channel_nor_a_merge_of_it()
+    {
+        var closed = await fixture.CreateApiChannelAsync(name: "Closed");
+        var shared = await fixture.CreateApiChannelAsync(name: "Shared");
+        var m1 = await fixture.CreateUserAsync("cl1", "manager", closed.Id, shared.Id);
+        var m2 = await fixture.CreateUserAsync("cl2", "manager", shared.Id);
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        var (hidden, contactId, leadId) = await IngestAsync(closed, "cl-1", "cl-cust", "secret zanzibar order 4711", "Quentin");
+        await (await http1.PostJsonAsync($"/api/conversations/{hidden}/messages", new { text = "private quokka note", @private = true })).OkJsonAsync(HttpStatusCode.Accepted);
+        var (open, sameContact, sameLead) = await IngestAsync(shared, "cl-2", "cl-cust", "hello on the shared channel", "Quentin");
+        Assert.Equal((contactId, leadId), (sameContact, sameLead));
+
+        // manager2 answers on the shared channel: the conversation and its lead are theirs now.
+        await (await http2.PostJsonAsync($"/api/conversations/{open}/messages", new { text = "manager2 answers" })).OkJsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal(m2.Id, (await (await http2.GetAsync($"/api/leads/{leadId}")).OkJsonAsync())["assignee"]!.Id());
+        await fixture.IngestAsync(closed, "cl-3", "cl-cust", "lynx on the closed channel", "Quentin");
+
+        // The lead's and the contact's timelines show the shared conversation, nothing of the closed one (it is unassigned).
+        foreach (var path in new[] { $"/api/leads/{leadId}/timeline?limit=100", $"/api/contacts/{contactId}/timeline?limit=100" })
+        {
+            var items = (await (await http2.GetAsync(path)).OkJsonAsync())["items"]!.AsArray();
+            var text = items.ToJsonString();
+            Assert.Contains("hello on the shared channel", text);
+            Assert.All(["zanzibar", "quokka", "lynx"], t => Assert.DoesNotContain(t, text));
+            Assert.DoesNotContain(items, e => e!["type"]!.GetValue<string>() == "message" && e["data"]!["conversationId"]!.GetValue<long>() == hidden);
+        }
+        Assert.Contains("quokka", await TimelineTextAsync(http1, leadId)); // the member who wrote the note still reads it there
+
+        // Nor can manager2 move the closed channel's conversation onto a contact of their own by merging.
+        var mine = await (await http2.PostJsonAsync("/api/contacts", new { name = "Quentin (mine)" })).OkJsonAsync(HttpStatusCode.Created);
+        var merge = await http2.PostJsonAsync($"/api/contacts/{mine.Id()}/merge", new { otherContactId = contactId });
+        Assert.Equal(HttpStatusCode.Conflict, merge.StatusCode);
+        using var admin = fixture.Admin();
+        Assert.Equal(contactId, (await (await admin.GetAsync($"/api/conversations/{hidden}")).OkJsonAsync())["contact"]!.Id());
+    }
+
+    [Fact]
+    public async Task An_activitys_assignee_who_lost_its_deal_keeps_the_activity_but_not_the_deals_later_title()
+    {
+        var m1 = await fixture.CreateUserAsync("at1", "manager");
+        var m2 = await fixture.CreateUserAsync("at2", "manager");
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        var deal = await (await http2.PostJsonAsync("/api/deals", new { title = "Manager2's first title" })).OkJsonAsync(HttpStatusCode.Created);
+        var activity = await (await http2.PostJsonAsync("/api/activities",
+            new { subject = new { type = "deal", id = deal.Id() }, type = "call", title = "Call back", dueAt = DateTimeOffset.UtcNow.AddDays(1) })).OkJsonAsync(HttpStatusCode.Created);
+        Assert.Equal("Manager2's first title", activity["subject"]!["title"]!.GetValue<string>());
+        await (await http2.PatchJsonAsync($"/api/deals/{deal.Id()}", new { assigneeId = m1.Id })).OkJsonAsync();
+        await (await http1.PatchJsonAsync($"/api/deals/{deal.Id()}", new { title = "Manager1's secret title" })).OkJsonAsync();
+
+        var seen = await (await http2.GetAsync($"/api/activities/{activity.Id()}")).OkJsonAsync();
+        Assert.Equal(deal.Id(), seen["subject"]!["id"]!.GetValue<long>());
+        Assert.Null(seen["subject"]!["title"]);
+        Assert.DoesNotContain("secret", (await (await http2.GetAsync("/api/activities?assignee=me")).OkJsonAsync()).ToJsonString());
+        Assert.Equal("Manager1's secret title", (await (await http1.GetAsync($"/api/activities/{activity.Id()}")).OkJsonAsync())["subject"]!["title"]!.GetValue<string>());
     }
 
     private static async Task AssignAsync(HttpClient http, long conversationId, long userId)

@@ -79,15 +79,12 @@ public sealed class ContactDirectory(NpgsqlDataSource db, ContactProfileService 
     public async Task<Page<TimelineEntryDto>?> TimelineAsync(CurrentUser me, long id, int limit, string? cursor, CancellationToken ct)
     {
         var before = DealQueries.ParseCursor(cursor);
-        var visible = CrmAccess.TimelineEntryVisible.Replace("@subjectAssignee",
-            "coalesce((select sd.assignee_id from deals sd where sd.id = t.deal_id), (select sl.assignee_id from leads sl where sl.id = t.lead_id))",
-            StringComparison.Ordinal);
         var sql = $"""
             {TimelineService.Select}
             where (t.contact_id = @id
                    or t.lead_id in (select l.id from leads l where l.contact_id = @id and {CrmAccess.LeadVisible})
                    or t.deal_id in (select d.id from deals d where d.contact_id = @id and {CrmAccess.DealVisible}))
-              and {visible}
+              and {CrmAccess.TimelineEntryVisible}
               and (@before::bigint is null or t.id < @before)
             order by t.id desc limit @take
             """;

@@ -21,10 +21,12 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
 
     public static readonly string[] Types = ["call", "meeting", "task", "email"];
 
-    internal const string Select = """
+    // The subject's title only for a caller who sees the subject (@me, @staff): an activity stays its assignee's after its
+    // deal or lead went to a colleague, but the record's later name is not theirs to read (an outside check read it live).
+    internal const string Select = $"""
         select a.id, a.subject_type, a.subject_id,
-               case a.subject_type when 'deal' then (select d.title from deals d where d.id = a.subject_id)
-                                   else (select l.title from leads l where l.id = a.subject_id) end as subject_title,
+               case a.subject_type when 'deal' then (select d.title from deals d where d.id = a.subject_id and {CrmAccess.DealVisible})
+                                   else (select l.title from leads l where l.id = a.subject_id and {CrmAccess.LeadVisible}) end as subject_title,
                a.type, a.title, a.description, a.due_at, a.assignee_id, u.name as assignee_name, a.completed_at, a.result, a.created_at,
                a.completed_by as completed_by_id
         from activities a left join users u on u.id = a.assignee_id
@@ -82,7 +84,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
             return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt (ISO-8601) is required.");
         }
         var subject = new Subject(r.Subject.Type, r.Subject.Id.Value);
-        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
+        return await ReadAsync(me, await crm.RunAsync(Actor.User(me), async w =>
         {
             if (!await TimelineService.CanSeeAsync(w.Connection, w.Tx, me, subject, ct))
             {
@@ -99,8 +101,8 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
     }
 
     /// <summary>The activity a change wrote, read back after its pushes.</summary>
-    private async Task<CrmResult<ActivityDto>> ReadAsync(CrmResult<long> written, CancellationToken ct) =>
-        written.Status == CrmStatus.Ok ? CrmResult<ActivityDto>.Ok((await GetAsync(written.Value, ct))!) : written.As<ActivityDto>();
+    private async Task<CrmResult<ActivityDto>> ReadAsync(CurrentUser me, CrmResult<long> written, CancellationToken ct) =>
+        written.Status == CrmStatus.Ok ? CrmResult<ActivityDto>.Ok((await ReadAsAsync(written.Value, me.Id, me.IsStaff, ct))!) : written.As<ActivityDto>();
 
     internal static Task<long?> OwnerAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Subject subject, CancellationToken ct) =>
         connection.ExecuteScalarAsync<long?>(new CommandDefinition(subject.IsLead
@@ -125,10 +127,24 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
         return id;
     }
 
-    public async Task<ActivityDto?> GetAsync(long id, CancellationToken ct)
+    /// <summary>An activity as <paramref name="viewerId"/> (its assignee, for the reminder pushed to them) sees it.</summary>
+    public async Task<ActivityDto?> GetForAsync(long id, long viewerId, CancellationToken ct)
+    {
+        bool staff;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            staff = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select coalesce((select role in ('admin', 'supervisor') from users where id = @viewerId), false)", new { viewerId }, cancellationToken: ct));
+        }
+        return await ReadAsAsync(id, viewerId, staff, ct);
+    }
+
+    /// <summary>An activity whatever its visibility, with its subject's title only when the viewer sees the subject.</summary>
+    private async Task<ActivityDto?> ReadAsAsync(long id, long viewerId, bool staff, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Select + " where a.id = @id", new { id }, cancellationToken: ct));
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Select + " where a.id = @id",
+            new { id, me = viewerId, staff }, cancellationToken: ct));
         return row?.ToDto(clock.GetUtcNow());
     }
 
@@ -219,7 +235,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
         {
             return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt cannot be removed.");
         }
-        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
+        return await ReadAsync(me, await crm.RunAsync(Actor.User(me), async w =>
         {
             if (await LockVisibleAsync(w, me, id, ct) is not { } row)
             {
@@ -254,7 +270,7 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
 
     public async Task<CrmResult<ActivityDto>> CompleteAsync(CurrentUser me, long id, CompleteRequest? r, CancellationToken ct)
     {
-        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
+        return await ReadAsync(me, await crm.RunAsync(Actor.User(me), async w =>
         {
             if (await LockVisibleAsync(w, me, id, ct) is not { } row)
             {

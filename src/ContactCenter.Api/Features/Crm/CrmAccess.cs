@@ -63,18 +63,16 @@ public static class CrmAccess
 
     /// <summary>
     /// Which entries of a timeline that carry what was said in a conversation (alias `t`: types `message`, `call`, `csat` (the
-    /// customer's rating and comment) and `participants` (a mention in a note), each with data.conversationId) a manager sees: those of a
-    /// conversation they may open in the inbox, and — like Bitrix24, where the person responsible for a deal reads the
-    /// deal's whole correspondence — those of an UNASSIGNED conversation of a lead or deal assigned to them, even in a
-    /// channel they are not a member of (nobody else works that conversation; it is their customer). A conversation
-    /// assigned to another manager stays that manager's: its messages (the customer's and the replies) are not shown.
-    /// The subject itself must be visible (checked before). Parameters: @me, @staff; @subjectAssignee is the caller's expression
-    /// for the lead's or deal's assignee.
+    /// customer's rating and comment) and `participants` (a mention in a note), each with data.conversationId) a manager sees:
+    /// those of a conversation they may open in the inbox (<see cref="ConversationSeen"/>), whoever owns the lead or deal.
+    /// (An exception once showed a lead's or deal's owner its UNASSIGNED conversations in channels they are not a member of:
+    /// an outside check took a customer's lead through one reply on a shared channel and then read, live, the customer's
+    /// messages and a colleague's private notes in a channel closed to them.) The subject itself must be visible (checked
+    /// before). Parameters: @me, @staff.
     /// </summary>
     public const string TimelineEntryVisible = $"""
         (@staff or t.type not in ('message', 'call', 'csat', 'participants') or t.data ->> 'conversationId' is null or exists (
-            select 1 from conversations vc where vc.id = (t.data ->> 'conversationId')::bigint
-              and ({ConversationSeen} or (vc.assignee_id is null and @subjectAssignee = @me))))
+            select 1 from conversations vc where vc.id = (t.data ->> 'conversationId')::bigint and {ConversationSeen}))
         """;
 
     /// <summary>

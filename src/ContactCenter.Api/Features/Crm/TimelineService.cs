@@ -47,11 +47,10 @@ public sealed class TimelineService(NpgsqlDataSource db, CrmWriter crm)
         {
             return null;
         }
-        var (column, table) = subject.IsLead ? ("lead_id", "leads") : ("deal_id", "deals");
+        var column = subject.IsLead ? "lead_id" : "deal_id";
         // Message entries follow the conversation rule (CrmAccess.TimelineEntryVisible); the rest go with the subject.
-        var visible = CrmAccess.TimelineEntryVisible.Replace("@subjectAssignee", $"(select s.assignee_id from {table} s where s.id = @id)", StringComparison.Ordinal);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
-            $"{Select} where t.{column} = @id and {visible} and (@before::bigint is null or t.id < @before) order by t.id desc limit @take",
+            $"{Select} where t.{column} = @id and {CrmAccess.TimelineEntryVisible} and (@before::bigint is null or t.id < @before) order by t.id desc limit @take",
             new { id = subject.Id, before, take = limit + 1, me = me.Id, staff = me.IsStaff }, cancellationToken: ct))).ToList();
         return DealQueries.ToPage(rows, limit, r => r.ToDto(), r => r.Id);
     }

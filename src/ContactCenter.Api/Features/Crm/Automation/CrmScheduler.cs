@@ -51,7 +51,7 @@ public sealed class CrmScheduler(NpgsqlDataSource db, TimeProvider clock, Automa
         }
         foreach (var (id, assigneeId) in claimed)
         {
-            if (assigneeId is not null && await activities.GetAsync(id, ct) is { } activity)
+            if (assigneeId is not null && await activities.GetForAsync(id, assigneeId.Value, ct) is { } activity)
             {
                 await notifier.ActivityDueAsync(assigneeId.Value, activity);
             }
