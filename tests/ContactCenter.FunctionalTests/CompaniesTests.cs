@@ -95,6 +95,8 @@ public sealed class CompaniesTests(AppFixture fixture) : IClassFixture<AppFixtur
     [InlineData("""{"name":"X","email":"bad"}""", "email")]
     [InlineData("""{"name":"X","phone":"123"}""", "phone")]
     [InlineData("""{"name":"X","colour":"red"}""", "colour")]
+    [InlineData("""{"name":"X","website":"javascript:alert(1)"}""", "website")] // a link made of it would run script
+    [InlineData("""{"name":"X","website":"data:text/html,<b>x</b>"}""", "website")]
     public async Task Bad_company_input_is_a_400_and_writes_nothing(string body, string field)
     {
         using var admin = fixture.App.Http(fixture.AdminToken);

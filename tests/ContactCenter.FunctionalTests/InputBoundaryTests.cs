@@ -77,6 +77,8 @@ public sealed class InputBoundaryTests(AppFixture fixture) : IClassFixture<AppFi
     [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":"2026-13-45T99:00:00Z"}""")]
     [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":12345}""")]
     [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":{"x":1}}""")]
+    [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":"0001-01-01T00:00:00Z"}""")] // overdue forever
+    [InlineData("""{"subject":{"type":"lead","id":1},"type":"call","title":"Call","dueAt":"9999-12-31T23:59:59Z"}""")]
     public async Task A_malformed_dueAt_is_a_400_problem(string body)
     {
         using var http = fixture.App.Http(fixture.AdminToken);

@@ -161,6 +161,12 @@ public sealed class CompanyService(NpgsqlDataSource db, TimeProvider clock, Shar
             {
                 return CrmResult<CompanyDto>.Invalid("email", "email must be an address like name@example.com (empty clears it).");
             }
+            // A web address as people type it ("example.com") or with http(s); never another scheme (javascript:, data:)
+            // that a link made of it would run.
+            if (key == "website" && text is not null && text.Contains(':') && !(Uri.TryCreate(text, UriKind.Absolute, out var site) && site.Scheme is "http" or "https"))
+            {
+                return CrmResult<CompanyDto>.Invalid("website", "website must be a web address, like example.com or https://example.com (empty clears it).");
+            }
             if (key == "phone" && text is not null && (text = phones.Normalize(text)) is null)
             {
                 return CrmResult<CompanyDto>.Invalid("phone", "phone must be a valid number in international form, e.g. +14155550100 (empty clears it).");

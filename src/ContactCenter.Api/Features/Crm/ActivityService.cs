@@ -21,6 +21,11 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
 
     public static readonly string[] Types = ["call", "meeting", "task", "email"];
 
+    // Year 1 (overdue at once, forever) and 9999 came through as typed; a CRM's plans lie within these years.
+    private const string DueRange = "dueAt must lie between the years 2000 and 2100.";
+
+    private static bool DueInRange(DateTimeOffset due) => due.UtcDateTime.Year is >= 2000 and <= 2100;
+
     // The subject's title only for a caller who sees the subject (@me, @staff): an activity stays its assignee's after its
     // deal or lead went to a colleague, but the record's later name is not theirs to read (an outside check read it live).
     internal const string Select = $"""
@@ -82,6 +87,10 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
         if (r.DueAt is null)
         {
             return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt (ISO-8601) is required.");
+        }
+        if (!DueInRange(r.DueAt.Value))
+        {
+            return CrmResult<ActivityDto>.Invalid("dueAt", DueRange);
         }
         var subject = new Subject(r.Subject.Type, r.Subject.Id.Value);
         return await ReadAsync(me, await crm.RunAsync(Actor.User(me), async w =>
@@ -234,6 +243,10 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
         if (patch.DueAt.IsSet && dueAt is null)
         {
             return CrmResult<ActivityDto>.Invalid("dueAt", "dueAt cannot be removed.");
+        }
+        if (dueAt is { } due && !DueInRange(due))
+        {
+            return CrmResult<ActivityDto>.Invalid("dueAt", DueRange);
         }
         return await ReadAsync(me, await crm.RunAsync(Actor.User(me), async w =>
         {
