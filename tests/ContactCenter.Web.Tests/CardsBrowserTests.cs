@@ -218,6 +218,10 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Expect(card.Locator(".card-thread")).ToContainTextAsync("forty very particular");
             var widths = await phone.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
             Assert.True(widths[0] <= widths[1], $"the deal card scrolls sideways at 390 px ({widths[0]} > {widths[1]})");
+            // Every stage's name fits its button ("Qualification" ran into the next stage and was cut when current).
+            var cramped = await card.GetByTestId("stage-bar").Locator("button").EvaluateAllAsync<string[]>(
+                "els => els.filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)");
+            Assert.True(cramped.Length == 0, $"stage names overflow their buttons at 390 px: {string.Join(", ", cramped)}");
             await phone.ScreenshotAsync(new() { Path = Path.Combine(WebAppFixture.ArtifactsDir, "deal-card-390.png"), FullPage = true });
 
             // In Russian each message's time stays on one line in the narrow bubble (it broke into "22:3" / "3").

@@ -36,6 +36,11 @@ public sealed class ContactsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(timeline).ToContainTextAsync($"Merged Olga Other {Suffix} into Olga Keep {Suffix}");
         await Expect(timeline.Locator("li[data-type='message']")).ToHaveCountAsync(2);
         await Screenshot("contact-merged");
+        // In Russian the system's entries (the leads the messages opened) name it in Russian, as the deal's history does.
+        await Page.EvaluateAsync("() => localStorage.setItem('cc.lang', 'ru')");
+        await Page.ReloadAsync();
+        await Expect(timeline.Locator("li[data-type='created']").First).ToContainTextAsync("Система");
+        await Expect(timeline).Not.ToContainTextAsync("System");
         using var http = Fx.App.Http(manager.Token);
         await (await http.GetAsync($"/api/contacts/{other}")).ProblemAsync(System.Net.HttpStatusCode.NotFound); // merged away
     }

@@ -114,7 +114,18 @@ public sealed class NotifyBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Настройки уведомлений" })).ToBeVisibleAsync();
         await Page.GetByLabel("Упоминание").UncheckAsync();
         await Page.GetByLabel("Звуковой сигнал").UncheckAsync();
-        await Page.GetByLabel("Тихие часы (без уведомлений на рабочем столе и звука)").CheckAsync();
+        var quiet = Page.GetByLabel("Тихие часы (без уведомлений на рабочем столе и звука)");
+        // The checkbox starts its label's first line (its text dropped under it at 390 px).
+        var gap = await quiet.EvaluateAsync<double>("""
+            b => {
+              const text = [...b.closest('label').childNodes].find(n => n !== b && n.textContent.trim() !== '');
+              const range = document.createRange();
+              range.selectNodeContents(text);
+              return range.getClientRects()[0].top - b.getBoundingClientRect().bottom;
+            }
+            """);
+        Assert.True(gap < 0, $"the quiet hours label starts {gap:0} px below its checkbox at 390 px");
+        await quiet.CheckAsync();
         await Page.GetByLabel("С", new() { Exact = true }).FillAsync("21:30");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Сохранить" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Сохранено");

@@ -96,7 +96,7 @@ export function ConversationList({ items, selectedId, loading, hasMore, onMore, 
       {rows.map(({ index: i }) => {
         const c = items[i];
         const selected = sameId(c.id, selectedId);
-        const preview = c.lastMessage ? previewOf(c.lastMessage, me.id, t('you')) : t('noMessagesYet');
+        const preview = c.lastMessage ? previewOf(c.lastMessage, me.id, t('you'), t('previewFile')) : t('noMessagesYet');
         return (
           <li key={String(c.id)} role="option" aria-selected={selected} tabIndex={i === tabStop ? 0 : -1}
             aria-posinset={i + 1} aria-setsize={items.length} data-index={i} ref={virtualizer.measureElement}

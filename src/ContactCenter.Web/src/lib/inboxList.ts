@@ -61,7 +61,9 @@ export function mergePage(list: ConversationSummary[], page: ConversationSummary
  * A row's preview: the customer's words as they are, the caller's own reply or note after "You:", a colleague's after
  * their name, an automated or system message as it is (an outside review found every outgoing message marked "You:").
  */
-export function previewOf(last: NonNullable<ConversationSummary['lastMessage']>, me: Id, you: string): string {
-  if (last.direction === 'inbound' || !last.sender) return last.preview;
-  return `${sameId(last.sender.id, me) ? you : last.sender.name}: ${last.preview}`;
+/** A message with no text is one sent with files only (the server's preview is empty): `file` stands for it. */
+export function previewOf(last: NonNullable<ConversationSummary['lastMessage']>, me: Id, you: string, file: string): string {
+  const text = last.preview.trim() === '' ? file : last.preview;
+  if (last.direction === 'inbound' || !last.sender) return text;
+  return `${sameId(last.sender.id, me) ? you : last.sender.name}: ${text}`;
 }

@@ -61,7 +61,7 @@ export function SettingsPage() {
           <label>
             <input type="checkbox" name="quiet" checked={!!quiet}
               onChange={(e) => setSettings({ ...settings, quietHours: e.target.checked ? { from: '22:00', to: '08:00', timeZone: ownZone } : null })} />
-            {t('quietHoursOn')}
+            <span>{t('quietHoursOn')}</span>
           </label>
           {quiet && (
             <div className="quiet-times">

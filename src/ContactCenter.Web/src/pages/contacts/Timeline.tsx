@@ -27,7 +27,7 @@ export function Timeline({ url }: { url: string }) {
       <ol className="contact-timeline" data-testid="contact-timeline">
         {items.map((e) => (
           <li key={String(e.id)} data-type={e.type}>
-            <span className="muted">{shortTime(e.at, locale)} · {e.actor.name ?? ''}</span>
+            <span className="muted">{shortTime(e.at, locale)} · {e.actor.type === 'system' ? t('actorSystem') : e.actor.name ?? ''}</span>
             <div className="wrap-anywhere">{text(e)}</div>
           </li>
         ))}
