@@ -71,13 +71,14 @@ public sealed class ContactMergeService(NpgsqlDataSource db, CrmNotifier crm, In
             }
             // A merge moves the merged contact's leads and deals (and gives the survivor's theirs new details): a manager may
             // not change a colleague's record this way either (CrmAccess.CheckOwner), nor move a conversation they may not open
-            // (a colleague's, or an unassigned one in a channel they are not a member of). "is not true": the rule is null, not
-            // false, for an unassigned conversation (assignee_id = @me is null there).
+            // (a colleague's, or an unassigned one in a channel they are not a member of: only the merged contact's move; the
+            // survivor's stay where they are). "is not true": the rule is null, not false, for an unassigned conversation
+            // (assignee_id = @me is null there).
             if (!me.IsStaff && await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"""
                     select exists (select 1 from leads where contact_id = any(@ids) and assignee_id is not null and assignee_id <> @me)
                         or exists (select 1 from deals where contact_id = any(@ids) and assignee_id is not null and assignee_id <> @me)
-                        or exists (select 1 from conversations vc where vc.contact_id = any(@ids) and {CrmAccess.ConversationSeen} is not true)
-                    """, new { ids, me = me.Id }, tx, cancellationToken: ct)))
+                        or exists (select 1 from conversations vc where vc.contact_id = @otherId and {CrmAccess.ConversationSeen} is not true)
+                    """, new { ids, otherId, me = me.Id }, tx, cancellationToken: ct)))
             {
                 return CrmResult<ContactDetails>.Conflict("A colleague works with one of these contacts: only they or a supervisor can merge them.");
             }
