@@ -139,13 +139,11 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
     /// <summary>An activity as <paramref name="viewerId"/> (its assignee, for the reminder pushed to them) sees it.</summary>
     public async Task<ActivityDto?> GetForAsync(long id, long viewerId, CancellationToken ct)
     {
-        bool staff;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            staff = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "select coalesce((select role in ('admin', 'supervisor') from users where id = @viewerId), false)", new { viewerId }, cancellationToken: ct));
-        }
-        return await ReadAsAsync(id, viewerId, staff, ct);
+        // One statement: the viewer's role read in place of @staff.
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var sql = Select.Replace("@staff", "coalesce((select vu.role in ('admin', 'supervisor') from users vu where vu.id = @me), false)", StringComparison.Ordinal);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql + " where a.id = @id", new { id, me = viewerId }, cancellationToken: ct));
+        return row?.ToDto(clock.GetUtcNow());
     }
 
     /// <summary>An activity whatever its visibility, with its subject's title only when the viewer sees the subject.</summary>
