@@ -114,6 +114,18 @@ public sealed class DealCardTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal("api", lead["sourceDetails"]!["channel"]!.GetValue<string>());
         Assert.Equal(channel.Id, lead["sourceDetails"]!["channelId"]!.GetValue<long>());
         Assert.Equal(conversationId, lead["sourceDetails"]!["conversationId"]!.GetValue<long>());
+
+        // A conversation id typed in by hand is shown only when it names a conversation the reader may open.
+        var manager = await fixture.CreateUserAsync("src-typed", "manager");
+        using var http = fixture.App.Http(manager.Token);
+        foreach (var typed in new JsonNode[] { "1.5e99", 99999999999999999999m, conversationId })
+        {
+            var own = await (await http.PostJsonAsync("/api/deals", new { title = "Typed in", sourceDetails = new JsonObject { ["conversationId"] = typed.DeepClone(), ["form"] = "typed" } }))
+                .OkJsonAsync(HttpStatusCode.Created);
+            var read = await (await http.GetAsync($"/api/deals/{own.Id()}")).OkJsonAsync();
+            Assert.Equal("typed", read["sourceDetails"]!["form"]!.GetValue<string>());
+            Assert.Null(read["sourceDetails"]!["conversationId"]);
+        }
     }
 
     [Fact]

@@ -226,6 +226,15 @@ public sealed class VisibilityTests(CrmFixture fixture) : IAsyncLifetime
         }
         Assert.Contains("quokka", await TimelineTextAsync(http1, leadId)); // the member who wrote the note still reads it there
 
+        // The lead came from the closed channel's conversation: its card names where it came from, not which conversation.
+        var card = await (await http2.GetAsync($"/api/leads/{leadId}")).OkJsonAsync();
+        Assert.Equal("api", card["sourceDetails"]!["channel"]!.GetValue<string>());
+        Assert.Null(card["sourceDetails"]!["conversationId"]);
+        Assert.Null(card["sourceDetails"]!["channelId"]);
+        var listed = (await (await http2.GetAsync("/api/leads?limit=100")).OkJsonAsync())["items"]!.AsArray().Single(l => l!.Id() == leadId)!;
+        Assert.Null(listed["sourceDetails"]?["conversationId"]);
+        Assert.Equal(hidden, (await (await http1.GetAsync($"/api/leads/{leadId}")).OkJsonAsync())["sourceDetails"]!["conversationId"]!.GetValue<long>());
+
         // Nor can manager2 move the closed channel's conversation onto a contact of their own by merging.
         var mine = await (await http2.PostJsonAsync("/api/contacts", new { name = "Quentin (mine)" })).OkJsonAsync(HttpStatusCode.Created);
         var merge = await http2.PostJsonAsync($"/api/contacts/{mine.Id()}/merge", new { otherContactId = contactId });

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ContactCenter.Api.Auth;
 using Dapper;
 using Npgsql;
 
@@ -42,28 +43,42 @@ public static class CardExtras
 
     private sealed record LeadRow(long Id, long? StatusId, string? StatusName, string? StatusNameRu, long? JunkReasonId, string? SourceDetails);
 
-    public static async Task<DealDto> WithExtrasAsync(NpgsqlConnection connection, DealDto deal, CancellationToken ct)
+    /// <summary>
+    /// `sourceDetails` as <paramref name="viewer"/> may read it: the `conversationId` (and `channelId`) of the conversation a
+    /// lead or deal came from only when they may open that conversation (<see cref="CrmAccess.ConversationSeen"/>); for
+    /// no viewer (a push to the whole audience, a write's answer) never. Over alias `x`; parameters @me, @staff.
+    /// </summary>
+    private const string SourceSeen = $$"""
+        case when not jsonb_exists(x.source_details, 'conversationId') or @staff is true or exists (
+                select 1 from conversations vc
+                where vc.id = case when x.source_details ->> 'conversationId' ~ '^[0-9]{1,18}$' then (x.source_details ->> 'conversationId')::bigint end
+                  and {{CrmAccess.ConversationSeen}})
+            then x.source_details
+            else x.source_details - 'conversationId' - 'channelId' end::text
+        """;
+
+    public static async Task<DealDto> WithExtrasAsync(NpgsqlConnection connection, DealDto deal, CurrentUser? viewer, CancellationToken ct)
     {
-        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition("""
-            select id, amount_from_products, source_details::text as source_details from deals where id = @id;
+        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition($"""
+            select x.id, x.amount_from_products, {SourceSeen} as source_details from deals x where x.id = @id;
             select deal_id, name, price, quantity, discount from deal_products where deal_id = @id order by sort;
-            """, new { id = deal.Id }, cancellationToken: ct));
+            """, new { id = deal.Id, me = viewer?.Id, staff = viewer?.IsStaff ?? false }, cancellationToken: ct));
         var row = await reader.ReadSingleOrDefaultAsync<DealRow>();
         var lines = (await reader.ReadAsync<LineRow>()).Select(l => new ProductLine(l.Name, l.Price, l.Quantity, l.Discount)).ToList();
         return deal with { Products = lines, AmountFromProducts = row?.AmountFromProducts ?? false, SourceDetails = Parse(row?.SourceDetails) };
     }
 
-    public static async Task<List<LeadDto>> WithExtrasAsync(NpgsqlConnection connection, IReadOnlyList<LeadDto> leads, CancellationToken ct)
+    public static async Task<List<LeadDto>> WithExtrasAsync(NpgsqlConnection connection, IReadOnlyList<LeadDto> leads, CurrentUser? viewer, CancellationToken ct)
     {
         if (leads.Count == 0)
         {
             return [];
         }
-        var rows = (await connection.QueryAsync<LeadRow>(new CommandDefinition("""
-            select l.id, l.status_id, s.name as status_name, s.name_ru as status_name_ru, l.junk_reason_id, l.source_details::text as source_details
-            from leads l left join lead_statuses s on s.id = l.status_id
-            where l.id = any(@ids)
-            """, new { ids = leads.Select(l => l.Id).ToArray() }, cancellationToken: ct))).ToDictionary(r => r.Id);
+        var rows = (await connection.QueryAsync<LeadRow>(new CommandDefinition($"""
+            select x.id, x.status_id, s.name as status_name, s.name_ru as status_name_ru, x.junk_reason_id, {SourceSeen} as source_details
+            from leads x left join lead_statuses s on s.id = x.status_id
+            where x.id = any(@ids)
+            """, new { ids = leads.Select(l => l.Id).ToArray(), me = viewer?.Id, staff = viewer?.IsStaff ?? false }, cancellationToken: ct))).ToDictionary(r => r.Id);
         return leads.Select(l => rows.TryGetValue(l.Id, out var r)
             ? l with
             {

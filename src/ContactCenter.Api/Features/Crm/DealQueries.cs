@@ -89,7 +89,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"select {Columns} from deals d {Joins} where d.id = @id and {CrmAccess.DealVisible}",
             new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        return row is null ? null : await CardExtras.WithExtrasAsync(connection, row.ToDto(), ct);
+        return row is null ? null : await CardExtras.WithExtrasAsync(connection, row.ToDto(), me, ct);
     }
 
     /// <summary>The deal regardless of who asks (after a change that may have taken it out of the caller's sight).</summary>
@@ -98,7 +98,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"select {Columns} from deals d {Joins} where d.id = @id", new { id }, cancellationToken: ct));
-        return row is null ? null : await CardExtras.WithExtrasAsync(connection, row.ToDto(), ct);
+        return row is null ? null : await CardExtras.WithExtrasAsync(connection, row.ToDto(), viewer: null, ct);
     }
 
     /// <summary>The card regardless of who asks (for pushes, already addressed to the deal's audience).</summary>

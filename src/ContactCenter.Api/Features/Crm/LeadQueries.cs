@@ -59,7 +59,7 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"{Select} where l.id = @id and {CrmAccess.LeadVisible}", new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, [row.ToDto()], ct))[0];
+        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, [row.ToDto()], me, ct))[0];
     }
 
     /// <summary>The lead regardless of who asks (for pushes, already addressed to the lead's audience).</summary>
@@ -67,7 +67,7 @@ public sealed class LeadQueries(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"{Select} where l.id = @id", new { id }, cancellationToken: ct));
-        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, [row.ToDto()], ct))[0];
+        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, [row.ToDto()], viewer: null, ct))[0];
     }
 
     public async Task<Page<LeadDto>> ListAsync(CurrentUser me, string? status, long? assigneeId, int limit, string? cursor, CancellationToken ct)
@@ -91,6 +91,6 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(),
             new { me = me.Id, staff = me.IsStaff, status, assigneeId, before, take = limit + 1 }, cancellationToken: ct))).ToList();
         var page = DealQueries.ToPage(rows, limit, r => r.ToDto(), r => r.Id);
-        return page with { Items = await CardExtras.WithExtrasAsync(connection, page.Items, ct) };
+        return page with { Items = await CardExtras.WithExtrasAsync(connection, page.Items, me, ct) };
     }
 }
