@@ -38,6 +38,7 @@ public static class VkWebhookEndpoint
         {
             return TypedResults.Problem("The request body is larger than 1 MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
+        body = JsonStrings.RepairLoneSurrogates(body);
         JsonElement root;
         try
         {

@@ -77,6 +77,7 @@ public static class WhatsAppWebhookEndpoint
         {
             return TypedResults.Problem("This WhatsApp channel is disabled; webhooks are not accepted.", statusCode: StatusCodes.Status403Forbidden);
         }
+        body = JsonStrings.RepairLoneSurrogates(body); // after the signature, which is over the bytes as sent
         JsonNode? json;
         try
         {

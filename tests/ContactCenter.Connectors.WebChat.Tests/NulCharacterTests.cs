@@ -7,7 +7,8 @@ namespace ContactCenter.Connectors.WebChat.Tests;
 
 /// <summary>
 /// Issue 18: PostgreSQL text cannot hold NUL. What visitors send as JSON strings with \u0000 is stored
-/// with the NULs removed (the inbound pipeline's rule), never refused; a form post with %00 is a 400 problem.
+/// with the NULs removed (the inbound pipeline's rule), never refused; a form post with %00 is a 400 problem; an id
+/// (clientMessageId) with a NUL is a 400 (session 28: dropping it made another message's id).
 /// </summary>
 public sealed class NulCharacterTests(WebChatFixture fixture) : IClassFixture<WebChatFixture>, IAsyncLifetime
 {
@@ -23,12 +24,19 @@ public sealed class NulCharacterTests(WebChatFixture fixture) : IClassFixture<We
         var visitor = await fixture.StartSessionAsync(channel.Key, new { name = "Grace\0 Hopper", email = "grace\0@example.com" });
         using var http = fixture.Site(visitorToken: visitor.Token);
         var profile = await http.PostAsJsonAsync("/api/widget/profile", new { name = "Grace\0 B. Hopper", email = "grace.b\0@example.com" });
-        var sent = await fixture.SendAsync(visitor, "Hello\0 there", clientMessageId: "c\0-1");
+        var first = await fixture.SendAsync(visitor, "First", clientMessageId: "c-1");
+        var sent = await fixture.SendAsync(visitor, "Hello\0 there", clientMessageId: "c-2");
+        // An id is compared, not read: "c-1\0" with its NUL dropped was "c-1", and the new text was answered with the
+        // first message as a repeat (lost). An id with a NUL is refused instead, naming the field.
+        var nulId = await fixture.SendAsync(visitor, "Lost?", clientMessageId: "c-1\0");
 
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, nulId.StatusCode);
+        Assert.Contains("clientMessageId", await nulId.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NoContent, profile.StatusCode);
         await using var db = fixture.Db();
-        Assert.Equal("Hello there", await db.ExecuteScalarAsync<string>("select text from messages"));
+        Assert.Equal(["First", "Hello there"], await db.QueryAsync<string>("select text from messages order by id"));
         var contact = await db.QuerySingleAsync<(string Name, string Email)>("select name, email from contacts");
         Assert.Equal(("Grace B. Hopper", "grace.b@example.com"), contact);
     }
@@ -68,5 +76,25 @@ public sealed class NulCharacterTests(WebChatFixture fixture) : IClassFixture<We
         Assert.StartsWith("Name: Ann Lee\nEmail: ann@example.com\nMessage: Call me", stored, StringComparison.Ordinal);
         Assert.Equal("utm_source=newsletter", await db.ExecuteScalarAsync<string>("select source from leads"));
         Assert.Equal("ann@example.com", await db.ExecuteScalarAsync<string>("select email from contacts"));
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_in_a_json_form_is_kept_as_a_replacement_character_not_a_500()
+    {
+        var form = await fixture.CreateChannelAsync("webform", new JsonObject
+        {
+            ["allowedOrigins"] = new JsonArray("https://shop.example"),
+            ["fields"] = new JsonArray("name", new JsonObject { ["name"] = "email", ["type"] = "email" }, "message"),
+        });
+        using var http = fixture.Site();
+        HttpContent Json(string body) => new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        var value = await http.PostAsync($"/api/forms/{form.Key}", Json("""{"name":"Ann","email":"ann@example.com","message":"half \ud83d of it"}"""));
+        var key = await http.PostAsync($"/api/forms/{form.Key}", Json("""{"\ud800":"x","email":"bob@example.com","message":"hi"}"""));
+
+        Assert.Equal(HttpStatusCode.Created, value.StatusCode);
+        Assert.True((int)key.StatusCode is >= 200 and < 500, $"a member name with a lone surrogate answered {(int)key.StatusCode}");
+        await using var db = fixture.Db();
+        Assert.Contains("Message: half \uFFFD of it", await db.ExecuteScalarAsync<string>("select text from messages order by id limit 1"), StringComparison.Ordinal);
     }
 }

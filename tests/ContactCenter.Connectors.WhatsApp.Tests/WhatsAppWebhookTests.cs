@@ -171,4 +171,19 @@ public sealed class WhatsAppWebhookTests(WhatsAppFixture fixture) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.BadRequest, noId.StatusCode);
         Assert.Equal(0, await fixture.CountAsync("messages"));
     }
+
+    [Fact]
+    public async Task A_lone_surrogate_in_a_signed_message_is_stored_as_a_replacement_character_not_a_500()
+    {
+        var channel = await fixture.CreateWhatsAppChannelAsync();
+        // Meta redelivers a batch that failed: a 500 on one such text held back every message of its webhook.
+        var body = WhatsAppFixture.Sample("text", channel, new Dictionary<string, string> { ["TEXT"] = "half \\ud83d of an emoji" });
+        Assert.Contains("half \\ud83d of", body, StringComparison.Ordinal);
+
+        var response = await fixture.PostWebhookAsync(channel, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = fixture.Db();
+        Assert.Equal("half \uFFFD of an emoji", await db.ExecuteScalarAsync<string>("select text from messages"));
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.Connectors.WebChat.Sites;
 using ContactCenter.Core;
+using ContactCenter.Core.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -28,7 +29,12 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
             JsonNode? body;
             try
             {
-                body = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+                var bytes = await RawBody.ReadAsync(request.Body, request.ContentLength, ct);
+                if (bytes is null)
+                {
+                    return (null, 413, "The request body is larger than 1 MB.");
+                }
+                body = JsonNode.Parse(JsonStrings.RepairLoneSurrogates(bytes));
             }
             catch (JsonException)
             {

@@ -9,6 +9,9 @@ namespace ContactCenter.Connectors.WebChat.Widget;
 /// </summary>
 public static class VisitorMessageIds
 {
+    /// <summary>1 to 100 characters without control characters (ids are compared: a NUL or a line break in one is a mistake).</summary>
+    public static bool IsValid(string clientMessageId) => clientMessageId.Length is > 0 and <= 100 && !clientMessageId.Any(char.IsControl);
+
     public static string ExternalId(Visitor visitor, string clientMessageId) => visitor.Key + "/" + Uri.EscapeDataString(clientMessageId);
 
     /// <summary>The client's id back from the part of an external id after the visitor's key and `/`.</summary>

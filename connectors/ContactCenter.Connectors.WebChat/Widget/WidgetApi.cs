@@ -139,9 +139,9 @@ public static class WidgetApi
                 detail: $"The message is longer than {limits.MaxTextLength} characters.");
         }
         var clientMessageId = request!.ClientMessageId ?? Guid.NewGuid().ToString("N");
-        if (clientMessageId.Length is 0 or > 100)
+        if (!VisitorMessageIds.IsValid(clientMessageId))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["clientMessageId"] = ["clientMessageId is 1 to 100 characters."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["clientMessageId"] = ["clientMessageId is 1 to 100 characters, without control characters."] });
         }
         if (await VisitorDetails.PreChatMissingAsync(channel!, visitor, store, ct) is { } fillFirst)
         {

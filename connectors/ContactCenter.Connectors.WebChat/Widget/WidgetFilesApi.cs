@@ -63,12 +63,12 @@ public static class WidgetFilesApi
         }
         var text = ContactFields.Clean(form["text"].ToString());
         var clientMessageId = form["clientMessageId"].ToString() is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
-        if (clientMessageId.Length > 100 || text is { Length: > 0 } && text.Length > limits.MaxTextLength)
+        if (!VisitorMessageIds.IsValid(clientMessageId) || text is { Length: > 0 } && text.Length > limits.MaxTextLength)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                [clientMessageId.Length > 100 ? "clientMessageId" : "text"] = [clientMessageId.Length > 100
-                    ? "clientMessageId is 1 to 100 characters." : $"text is at most {limits.MaxTextLength} characters."],
+                [!VisitorMessageIds.IsValid(clientMessageId) ? "clientMessageId" : "text"] = [!VisitorMessageIds.IsValid(clientMessageId)
+                    ? "clientMessageId is 1 to 100 characters, without control characters." : $"text is at most {limits.MaxTextLength} characters."],
             });
         }
         var content = new byte[file.Length];

@@ -92,9 +92,9 @@ public static class WidgetFormsApi
             errors["text"] = [$"text is at most {limits.MaxTextLength} characters."];
         }
         var clientMessageId = request?.ClientMessageId ?? Guid.NewGuid().ToString("N");
-        if (clientMessageId.Length is 0 or > 100)
+        if (!VisitorMessageIds.IsValid(clientMessageId))
         {
-            errors["clientMessageId"] = ["clientMessageId is 1 to 100 characters."];
+            errors["clientMessageId"] = ["clientMessageId is 1 to 100 characters, without control characters."];
         }
         if (errors.Count > 0)
         {

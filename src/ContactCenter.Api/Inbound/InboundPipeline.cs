@@ -63,10 +63,13 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
 
     public async Task<IngestResult> EditAsync(InboundEdit edit, CancellationToken cancellationToken)
     {
-        // Cleaned as a new message is (an edit with a NUL was refused by PostgreSQL on every retry: a poller stuck for good).
+        // Cleaned and cut as a new message is (an edit with a NUL was refused by PostgreSQL on every retry: a poller stuck
+        // for good; an edit's text skipped the length limit a new message has).
         edit = edit with
         {
-            ExternalId = StorableText.Clean(edit.ExternalId)!, Text = StorableText.Clean(edit.Text), RawPayload = StorableText.CleanJson(edit.RawPayload),
+            ExternalId = InboundLimits.Cut(StorableText.Clean(edit.ExternalId), InboundLimits.Identifier)!,
+            Text = InboundLimits.Cut(StorableText.Clean(edit.Text), InboundLimits.Text),
+            RawPayload = StorableText.CleanJson(edit.RawPayload),
         };
         // The first text is kept once (originalText); an older edit arriving after a newer one changes nothing.
         const string sql = """

@@ -29,22 +29,23 @@ public sealed class MediaFetchHandler(
     public async Task<OutboxResult> HandleAsync(OutboxItem item, bool lastAttempt, CancellationToken ct)
     {
         var kind = item.Kind["media:".Length..];
-        if (!byKind.TryGetValue(kind, out var fetcher))
-        {
-            return new OutboxResult.Failed($"Files of {kind} channels cannot be fetched.");
-        }
         var (pending, channel) = await PendingMedia.ReadAsync(db, channels, item.MessageId, ct);
         if (pending.Count == 0)
         {
             return new OutboxResult.Done();
         }
+        if (!byKind.TryGetValue(kind, out var fetcher))
+        {
+            return await GiveUpAsync(item, pending.Select(a => (a.Id, $"Files of {kind} channels cannot be fetched.")).ToList(), ct);
+        }
         if (channel is null)
         {
-            return new OutboxResult.Failed("The channel no longer exists.");
+            return await GiveUpAsync(item, pending.Select(a => (a.Id, "The channel no longer exists.")).ToList(), ct);
         }
         var stored = 0;
-        OutboxResult? retry = null;
-        var failures = new List<string>();
+        OutboxResult.Retry? retry = null;
+        var retrying = new List<long>();
+        var failures = new List<(long Id, string Reason)>();
         foreach (var attachment in pending)
         {
             using var buffer = new MemoryStream();
@@ -68,29 +69,59 @@ public sealed class MediaFetchHandler(
                     stored++;
                     break;
                 case MediaFetchResult.Fetched:
-                    failures.Add($"Attachment {attachment.Id} is larger than {MaxBytes / 1024 / 1024} MB.");
+                    failures.Add((attachment.Id, $"The file is larger than {MaxBytes / 1024 / 1024} MB."));
                     break;
                 case MediaFetchResult.Retry r:
                     retry ??= new OutboxResult.Retry(r.Reason, r.After);
+                    retrying.Add(attachment.Id);
                     break;
                 case MediaFetchResult.Failed f:
-                    failures.Add($"Attachment {attachment.Id}: {f.Reason}");
+                    failures.Add((attachment.Id, f.Reason));
                     break;
             }
         }
-        if (stored > 0 && item.MessageId is { } messageId)
+        if (retry is not null && lastAttempt)
+        {
+            failures.AddRange(retrying.Select(id => (id, $"Gave up after {item.Attempts} attempts: {retry.Reason}")));
+        }
+        if (failures.Count > 0)
+        {
+            await MarkAsync(failures, ct);
+        }
+        if ((stored > 0 || failures.Count > 0) && item.MessageId is { } messageId)
         {
             await notifier.MessageUpdatedAsync(messageId, ct);
         }
-        if (retry is not null)
+        if (retry is not null && !lastAttempt)
         {
             return retry;
         }
         if (failures.Count > 0)
         {
-            logger.LogWarning("Files of message {MessageId} could not be fetched: {Reasons}", item.MessageId, string.Join("; ", failures));
-            return new OutboxResult.Failed(string.Join("; ", failures));
+            var reasons = string.Join("; ", failures.Select(f => $"attachment {f.Id}: {f.Reason}"));
+            logger.LogWarning("Files of message {MessageId} could not be fetched: {Reasons}", item.MessageId, reasons);
+            return new OutboxResult.Failed(reasons);
         }
         return new OutboxResult.Done();
+    }
+
+    /// <summary>Nothing of this message's pending files can be fetched: each says why, and the message is pushed again.</summary>
+    private async Task<OutboxResult> GiveUpAsync(OutboxItem item, List<(long Id, string Reason)> failures, CancellationToken ct)
+    {
+        await MarkAsync(failures, ct);
+        if (item.MessageId is { } messageId)
+        {
+            await notifier.MessageUpdatedAsync(messageId, ct);
+        }
+        return new OutboxResult.Failed(failures[0].Reason);
+    }
+
+    /// <summary>Records why each file could not be fetched (shown for it instead of "still being fetched"; not fetched again).</summary>
+    private async Task MarkAsync(IReadOnlyList<(long Id, string Reason)> failures, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update attachments a set fetch_error = f.reason from unnest(@ids, @reasons) as f(id, reason) where a.id = f.id and a.storage_path is null",
+            new { ids = failures.Select(f => f.Id).ToArray(), reasons = failures.Select(f => InboundLimits.Cut(f.Reason, 1000)).ToArray() }, cancellationToken: ct));
     }
 }

@@ -21,7 +21,7 @@ public static class PendingMedia
         {
             pending = (await connection.QueryAsync<Attachment>(new CommandDefinition("""
                 select a.id, m.channel_id, a.external_ref from attachments a join messages m on m.id = a.message_id
-                where a.message_id = @messageId and a.storage_path is null and a.external_ref is not null order by a.id
+                where a.message_id = @messageId and a.storage_path is null and a.fetch_error is null and a.external_ref is not null order by a.id
                 """, new { messageId }, cancellationToken: ct))).ToList();
         }
         return (pending, pending.Count == 0 ? null : await channels.FindAsync(pending[0].ChannelId, ct));

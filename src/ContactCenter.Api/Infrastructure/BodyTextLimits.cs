@@ -16,7 +16,8 @@ namespace ContactCenter.Api.Infrastructure;
 /// document a schema of unknown type): a parameter PostgreSQL
 /// refuses while binding an auto-prepared statement left Npgsql's connection out of step, and the next command on it
 /// failed with "unexpected backend message" (session 23's outside review: a 500 after a NUL, its write stored). What
-/// customers type (the connectors' request records: the web chat widget, CSAT) keeps its rule: NULs are dropped.
+/// customers type (the connectors' request records: the web chat widget, CSAT) keeps its rule: NULs are dropped
+/// (from text; a member named ...Id refuses one).
 /// </summary>
 public static class BodyTextLimits
 {
@@ -44,7 +45,9 @@ public static class BodyTextLimits
         {
             foreach (var property in type.Properties.Where(p => p.PropertyType == typeof(string)))
             {
-                property.CustomConverter = NulRule.Dropping;
+                // An id is compared, not read: "c1\u0000" with its NUL dropped would be "c1", another message's id (the
+                // widget answered a new message with the visitor's earlier one as a repeat). Ids refuse a NUL instead.
+                property.CustomConverter = property.Name.EndsWith("Id", StringComparison.Ordinal) ? NulRule.Refusing : NulRule.Dropping;
             }
             return;
         }

@@ -15,7 +15,7 @@ namespace ContactCenter.Api.Features.Conversations;
 /// </summary>
 public static class AttachmentsApi
 {
-    private sealed record Row(long ConversationId, string FileName, string ContentType, string? StoragePath, bool Sent, long? UploadedBy);
+    private sealed record Row(long ConversationId, string FileName, string ContentType, string? StoragePath, bool Sent, long? UploadedBy, string? FetchError);
 
     public static IEndpointRouteBuilder MapAttachmentsApi(this IEndpointRouteBuilder app)
     {
@@ -58,7 +58,7 @@ public static class AttachmentsApi
         {
             row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
                 select coalesce(m.conversation_id, a.upload_conversation_id) as conversation_id, a.file_name, a.content_type, a.storage_path,
-                       m.id is not null as sent, a.uploaded_by
+                       m.id is not null as sent, a.uploaded_by, a.fetch_error
                 from attachments a left join messages m on m.id = a.message_id
                 where a.id = @id and (m.id is not null or a.upload_conversation_id is not null)
                 """, new { id }, cancellationToken: ct));
@@ -68,6 +68,11 @@ public static class AttachmentsApi
         if (row is null || (!row.Sent && row.UploadedBy != me.Id) || !await queries.CanSeeAsync(me, row.ConversationId, ct))
         {
             return Problems.NotFound("There is no such attachment.");
+        }
+        if (row.StoragePath is null && row.FetchError is not null)
+        {
+            return TypedResults.Problem("The file could not be fetched from the provider.", statusCode: StatusCodes.Status410Gone,
+                extensions: new Dictionary<string, object?> { ["reason"] = row.FetchError });
         }
         if (row.StoragePath is null)
         {
