@@ -77,9 +77,15 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         Assert.Equal(manager.Id, lead["assignee"]!["id"]!.GetValue<long>());
         Assert.Equal("+14155550123", lead["contact"]!["phone"]!.GetValue<string>());
 
+        // The title is edited in place, and the deal takes the new one.
+        await card.GetByRole(AriaRole.Button, new() { Name = "Edit: Title" }).ClickAsync();
+        await card.GetByRole(AriaRole.Textbox, new() { Name = "Title" }).FillAsync("Trade fair card " + Suffix);
+        await card.GetByRole(AriaRole.Textbox, new() { Name = "Title" }).PressAsync("Enter");
+        await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "Trade fair card " + Suffix })).ToBeVisibleAsync();
+
         await card.GetByRole(AriaRole.Button, new() { Name = "Convert to deal" }).ClickAsync();
         var dealCard = Page.GetByTestId("deal-card");
-        await Expect(dealCard.GetByRole(AriaRole.Heading, new() { Name = "Business card " + Suffix })).ToBeVisibleAsync();
+        await Expect(dealCard.GetByRole(AriaRole.Heading, new() { Name = "Trade fair card " + Suffix })).ToBeVisibleAsync();
         await Expect(dealCard).ToContainTextAsync("Bea Cardholder");
         var converted = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, $"/api/leads/{leadId}"))!;
         Assert.Equal("converted", converted["status"]!.GetValue<string>());
@@ -223,6 +229,12 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
                 "els => els.filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)");
             Assert.True(cramped.Length == 0, $"stage names overflow their buttons at 390 px: {string.Join(", ", cramped)}");
             await phone.ScreenshotAsync(new() { Path = Path.Combine(WebAppFixture.ArtifactsDir, "deal-card-390.png"), FullPage = true });
+            // The title is edited in place on a phone too, its input within the screen; the amount follows the products.
+            await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Edit: Amount" })).ToHaveCountAsync(0);
+            await card.GetByRole(AriaRole.Button, new() { Name = "Edit: Title" }).ClickAsync();
+            var input = await card.GetByRole(AriaRole.Textbox, new() { Name = "Title" }).BoundingBoxAsync();
+            Assert.True(input is { X: >= 0 } && input.X + input.Width <= 390, $"the title's input runs off a 390 px screen ({input?.X} + {input?.Width})");
+            await card.GetByTestId("deal-title-edit").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
             // In Russian each message's time stays on one line in the narrow bubble (it broke into "22:3" / "3").
             await phone.EvaluateAsync("() => localStorage.setItem('cc.lang', 'ru')");
@@ -234,6 +246,58 @@ public sealed class CardsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             Assert.NotEmpty(times);
             Assert.All(times, lines => Assert.True(lines < 2, $"a message's time wraps in the card's thread at 390 px in Russian ({lines:0.0} font sizes high)"));
             await card.Locator(".card-thread").ScreenshotAsync(new() { Path = Path.Combine(WebAppFixture.ArtifactsDir, "deal-card-thread-390-ru.png") });
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_deal_cards_title_and_amount_are_edited_in_place_and_a_colleague_sees_them_live()
+    {
+        var manager = await Fx.CreateUserAsync("inline" + Suffix, "manager");
+        var supervisor = await Fx.CreateUserAsync("inlinesup" + Suffix, "supervisor");
+        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = "Sofas " + Suffix, amount = 100, currency = "USD" }))!["id"]!.GetValue<long>();
+        var context = await Fx.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" });
+        var colleague = await context.NewPageAsync();
+        try
+        {
+            await Fx.OpenSignedInAsync(colleague, supervisor.Email, path: $"/deals/{dealId}");
+            await Expect(colleague.GetByTestId("deal-card").GetByRole(AriaRole.Heading, new() { Name = "Sofas " + Suffix })).ToBeVisibleAsync();
+            await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/deals/{dealId}");
+            var card = Page.GetByTestId("deal-card");
+
+            // Escape leaves the title as it was; Enter saves.
+            await card.GetByRole(AriaRole.Button, new() { Name = "Edit: Title" }).ClickAsync();
+            await card.GetByRole(AriaRole.Textbox, new() { Name = "Title" }).FillAsync("Not this");
+            await card.GetByRole(AriaRole.Textbox, new() { Name = "Title" }).PressAsync("Escape");
+            await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "Sofas " + Suffix })).ToBeVisibleAsync();
+            await card.GetByRole(AriaRole.Button, new() { Name = "Edit: Title" }).ClickAsync();
+            await card.GetByRole(AriaRole.Textbox, new() { Name = "Title" }).FillAsync("Corner sofas " + Suffix);
+            await card.GetByRole(AriaRole.Textbox, new() { Name = "Title" }).PressAsync("Enter");
+            await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "Corner sofas " + Suffix })).ToBeVisibleAsync();
+
+            await card.GetByRole(AriaRole.Button, new() { Name = "Edit: Amount" }).ClickAsync();
+            await card.GetByRole(AriaRole.Spinbutton, new() { Name = "Amount" }).FillAsync("2500.5");
+            await card.GetByTestId("deal-amount-edit").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Expect(card.GetByTestId("deal-amount")).ToContainTextAsync("2,500.50");
+            var saved = await DealAsync(dealId);
+            Assert.Equal("Corner sofas " + Suffix, saved["title"]!.GetValue<string>());
+            Assert.Equal(2500.5m, saved["amount"]!.GetValue<decimal>());
+
+            // The colleague's open card follows without a refresh.
+            var theirs = colleague.GetByTestId("deal-card");
+            await Expect(theirs.GetByRole(AriaRole.Heading, new() { Name = "Corner sofas " + Suffix })).ToBeVisibleAsync();
+            await Expect(theirs.GetByTestId("deal-amount")).ToContainTextAsync("2,500.50");
+
+            // An amount that follows the products is not typed in.
+            await Fx.ApiAsync(manager.Token, HttpMethod.Patch, $"/api/deals/{dealId}", new
+            {
+                products = new[] { new { name = "Sofa", price = 700, quantity = 2, discount = 0 } }, amountFromProducts = true,
+            });
+            await Expect(card.GetByTestId("deal-amount")).ToContainTextAsync("US$1,400");
+            await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Edit: Amount" })).ToHaveCountAsync(0);
         }
         finally
         {

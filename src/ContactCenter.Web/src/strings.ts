@@ -80,6 +80,7 @@ const baseEn = {
   showQuoted: 'Show quoted text',
   download: 'Download {name}',
   attachmentMissing: 'The file is still being fetched.',
+  attachmentFailed: 'The file could not be fetched from the provider.',
   fromContact: 'from {name}',
   // composer
   composer: 'Reply',
@@ -175,6 +176,7 @@ const baseRu: BaseStrings = {
   showQuoted: 'Показать цитату',
   download: 'Скачать {name}',
   attachmentMissing: 'Файл ещё загружается.',
+  attachmentFailed: 'Файл не удалось получить у провайдера.',
   fromContact: 'от {name}',
   composer: 'Ответ',
   replyPlaceholder: 'Напишите ответ… (Enter — отправить, Shift+Enter — новая строка)',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../lib/api';
 import { auditChanges, subjectName } from '../lib/auditDiff';
-import { explain } from '../lib/errors';
+import { explain, fileProblem } from '../lib/errors';
 import { createI18n, translator } from '../lib/i18next';
 import { languages } from '../strings';
 import { auditActions } from '../pages/admin/AuditTab';
@@ -57,5 +57,13 @@ describe('audit actions', () => {
       expect(languages.en[key], action).toBeTruthy();
       expect(languages.ru[key], action).toBeTruthy();
     }
+  });
+});
+
+describe('a message file that cannot be shown', () => {
+  it('says whether it is still coming or never will', () => {
+    expect(fileProblem(new ApiError(409, 'The file is still being fetched from the provider.'), t)).toBe(languages.en.attachmentMissing);
+    expect(fileProblem(new ApiError(410, 'The file could not be fetched from the provider.'), t)).toBe(languages.en.attachmentFailed);
+    expect(fileProblem(new Error('offline'), t)).toBe('offline');
   });
 });

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
 import { client } from '../api/client';
-import { ApiError, blobUrl } from '../lib/api';
+import { blobUrl } from '../lib/api';
+import { fileProblem } from '../lib/errors';
 import { duration } from '../lib/format';
 import type { Call, Id } from '../types';
 
@@ -33,7 +34,7 @@ export function RecordingPlayer({ attachmentId }: { attachmentId: Id }) {
     let made: string | null = null;
     blobUrl(`/api/attachments/${encodeURIComponent(String(attachmentId))}`, ctrl.signal)
       .then((u) => { made = u; setUrl(u); })
-      .catch((e) => { if ((e as Error).name !== 'AbortError') setProblem(e instanceof ApiError && e.status === 409 ? t('attachmentMissing') : (e as Error).message); });
+      .catch((e) => { if ((e as Error).name !== 'AbortError') setProblem(fileProblem(e, t)); });
     return () => { ctrl.abort(); if (made) URL.revokeObjectURL(made); };
   }, [attachmentId, t]);
   if (problem) return <p className="muted">{problem}</p>;

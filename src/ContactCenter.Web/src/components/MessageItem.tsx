@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
-import { ApiError, blobUrl } from '../lib/api';
+import { blobUrl } from '../lib/api';
+import { fileProblem } from '../lib/errors';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, fullTime, isInlineImage, messageSnippet, shortTime } from '../lib/format';
 import { linkify } from '../lib/linkify';
@@ -88,7 +89,7 @@ function AttachmentView({ attachment: a }: { attachment: Attachment }) {
     const ctrl = new AbortController();
     let made: string | null = null;
     blobUrl(a.url, ctrl.signal).then((u) => { made = u; setUrl(u); })
-      .catch((e) => { if ((e as Error).name !== 'AbortError') setProblem(e instanceof ApiError && e.status === 409 ? t('attachmentMissing') : (e as Error).message); });
+      .catch((e) => { if ((e as Error).name !== 'AbortError') setProblem(fileProblem(e, t)); });
     return () => { ctrl.abort(); if (made) URL.revokeObjectURL(made); };
   }, [a.url, isImage, t]);
 
@@ -101,7 +102,7 @@ function AttachmentView({ attachment: a }: { attachment: Attachment }) {
       link.click();
       window.setTimeout(() => URL.revokeObjectURL(u), 10_000);
     } catch (e) {
-      setProblem(e instanceof ApiError && e.status === 409 ? t('attachmentMissing') : (e as Error).message);
+      setProblem(fileProblem(e, t));
     }
   }
 

@@ -31,3 +31,10 @@ export function explain(e: unknown, t: Translate, byStatus: Partial<Record<numbe
   }
   return t('errorGeneric', { reason: describeError(e) });
 }
+
+/** Why a message's file cannot be shown: still on its way from the provider (409), never fetched (410), or the error. */
+export function fileProblem(e: unknown, t: Translate): string {
+  if (e instanceof ApiError && e.status === 409) return t('attachmentMissing');
+  if (e instanceof ApiError && e.status === 410) return t('attachmentFailed');
+  return (e as Error).message;
+}

@@ -4,6 +4,7 @@ import { CardFiles } from '../components/cards/CardFiles';
 import { CardTimeline } from '../components/cards/CardTimeline';
 import type { ProductLine } from '../components/cards/cardTypes';
 import { ContactConversations } from '../components/cards/ContactConversations';
+import { InlineEdit } from '../components/cards/InlineEdit';
 import { PlanNextDialog } from '../components/cards/PlanNextDialog';
 import { ProductsEditor } from '../components/cards/ProductsEditor';
 import { SourceLine } from '../components/cards/SourceLine';
@@ -70,8 +71,13 @@ export function DealCardPage({ id }: { id: string }) {
       {d && (
         <>
           <header className="card-head">
-            <h1>{d.title}</h1>
-            <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
+            <InlineEdit label={t('title')} value={d.title} testId="deal-title-edit" onSave={(title) => patch({ title })}>
+              <h1>{d.title}</h1>
+            </InlineEdit>
+            <InlineEdit label={t('amount')} value={String(d.amount ?? 0)} type="number" step="0.01" testId="deal-amount-edit"
+              readOnly={!!d.amountFromProducts} readOnlyHint={t('amountFromProducts')} onSave={(v) => patch({ amount: Number(v) })}>
+              <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
+            </InlineEdit>
             {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</span>}
           </header>
           {pipeline && <StageBar stages={pipeline.stages} current={d.stage.id} closed={!!d.closedAt} onPick={pick} />}

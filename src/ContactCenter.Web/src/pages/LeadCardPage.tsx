@@ -3,6 +3,7 @@ import { SubjectActivities, useSubjectUpdates } from '../components/Activities';
 import { CardFiles } from '../components/cards/CardFiles';
 import { CardTimeline } from '../components/cards/CardTimeline';
 import { catalogName } from '../components/cards/cardTypes';
+import { InlineEdit } from '../components/cards/InlineEdit';
 import { ContactConversations } from '../components/cards/ContactConversations';
 import { SourceLine } from '../components/cards/SourceLine';
 import { ContactProfile } from '../components/ContactProfile';
@@ -59,7 +60,12 @@ export function LeadCardPage({ id }: { id: string }) {
       {l && (
         <>
           <header className="card-head">
-            <h1>{l.title}</h1>
+            <InlineEdit label={t('title')} value={l.title} testId="lead-title-edit" onSave={(title) => run(async () => {
+              const updated = await body(client.PATCH('/api/leads/{id}', { params, body: { title } }));
+              lead.set(() => updated);
+            })}>
+              <h1>{l.title}</h1>
+            </InlineEdit>
             <span className="pill" data-testid="lead-state">{labelOf(t, 'leadStatus_', l.status)}</span>
           </header>
           {error && <p className="error" role="alert">{error}</p>}
