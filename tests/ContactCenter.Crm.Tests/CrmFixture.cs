@@ -106,7 +106,7 @@ public sealed class TestClock : TimeProvider
 public sealed class EventLog
 {
     private static readonly string[] Names =
-        ["messageCreated", "conversationUpdated", "countersChanged", "activityDue", "dealUpdated", "leadUpdated", "notification"];
+        ["messageCreated", "conversationUpdated", "countersChanged", "activityDue", "dealUpdated", "leadUpdated", "dealRemoved", "leadRemoved", "notification"];
 
     private readonly List<(string Event, JsonObject Payload, DateTime At)> events = [];
     private readonly SemaphoreSlim signal = new(0);

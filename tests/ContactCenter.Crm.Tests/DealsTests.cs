@@ -182,4 +182,44 @@ public sealed class DealsTests(CrmFixture fixture) : IAsyncLifetime
         await seen2.WaitForAsync("dealUpdated", d => d.Id() == own.Id());
         Assert.DoesNotContain(seen2.Of("dealUpdated"), d => d.Id() == deal.Id());
     }
+
+    [Fact]
+    public async Task A_deal_or_lead_handed_to_a_colleague_is_removed_from_the_former_owners_screens_and_no_one_elses()
+    {
+        var m1 = await fixture.CreateUserAsync("ho1", "manager");
+        var m2 = await fixture.CreateUserAsync("ho2", "manager");
+        var m3 = await fixture.CreateUserAsync("ho3", "manager");
+        var seen1 = new EventLog();
+        var seen2 = new EventLog();
+        var seen3 = new EventLog();
+        await using var hub1 = await fixture.HubAsync(m1.Token, seen1);
+        await using var hub2 = await fixture.HubAsync(m2.Token, seen2);
+        await using var hub3 = await fixture.HubAsync(m3.Token, seen3);
+        using var http1 = fixture.App.Http(m1.Token);
+        using var admin = fixture.Admin();
+        var deal = await (await http1.PostJsonAsync("/api/deals", new { title = "Handed over" })).OkJsonAsync(HttpStatusCode.Created);
+        var lead = await (await http1.PostJsonAsync("/api/leads", new { title = "Lead handed over", contact = new { name = "Hanna Over" } })).OkJsonAsync(HttpStatusCode.Created);
+
+        await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { assigneeId = m2.Id })).OkJsonAsync();
+        var removed = await seen1.WaitForAsync("dealRemoved", d => d.Id() == deal.Id());
+        Assert.Equal(m2.Id, removed["assignee"]!.Id());
+        await seen2.WaitForAsync("dealUpdated", d => d.Id() == deal.Id());
+        await (await admin.PostJsonAsync("/api/leads/bulk", new { ids = new[] { lead.Id() }, action = "assign", assigneeId = m2.Id })).OkJsonAsync();
+        await seen1.WaitForAsync("leadRemoved", l => l.Id() == lead.Id());
+        await seen2.WaitForAsync("leadUpdated", l => l.Id() == lead.Id());
+        await (await http1.GetAsync($"/api/deals/{deal.Id()}")).ProblemAsync(HttpStatusCode.NotFound);
+
+        // A liveness marker for the third manager: a deal of their own, made after, arrives; nothing of the others did.
+        using var http3 = fixture.App.Http(m3.Token);
+        var own = await (await http3.PostJsonAsync("/api/deals", new { title = "Marker" })).OkJsonAsync(HttpStatusCode.Created);
+        await seen3.WaitForAsync("dealUpdated", d => d.Id() == own.Id());
+        Assert.Empty(seen3.Of("dealRemoved"));
+        Assert.Empty(seen3.Of("leadRemoved"));
+        Assert.Empty(seen2.Of("dealRemoved"));
+        // Taking a deal back is not a removal for the one who takes it.
+        await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { assigneeId = m1.Id })).OkJsonAsync();
+        await seen2.WaitForAsync("dealRemoved", d => d.Id() == deal.Id());
+        await seen1.WaitForAsync("dealUpdated", d => d.Id() == deal.Id() && d["assignee"]?["id"]?.GetValue<long>() == m1.Id);
+        Assert.Single(seen1.Of("dealRemoved"));
+    }
 }

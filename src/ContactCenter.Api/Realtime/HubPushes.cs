@@ -18,6 +18,10 @@ public sealed class HubPushes(IHubContext<InboxHub, IInboxClient> hub, InboxNoti
 
     public Task LeadUpdatedAsync(IReadOnlyList<long> userIds, LeadDto lead) => hub.Clients.Groups(Users(userIds)).leadUpdated(lead);
 
+    public Task RemovedAsync(IReadOnlyList<long> userIds, bool deal, CrmRemoved removed) => deal
+        ? hub.Clients.Groups(Users(userIds)).dealRemoved(removed)
+        : hub.Clients.Groups(Users(userIds)).leadRemoved(removed);
+
     public Task ActivityDueAsync(long userId, ActivityDto activity) => hub.Clients.Group(HubGroups.User(userId)).activityDue(activity);
 
     public Task MessageCreatedAsync(long messageId, CancellationToken cancellationToken) => inbox.MessageCreatedAsync(messageId, cancellationToken);

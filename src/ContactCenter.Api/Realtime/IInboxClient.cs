@@ -47,6 +47,12 @@ public interface IInboxClient
     /// <summary>The user marked notices read on one device: the others update their bell; sent to that user only.</summary>
     Task notificationsRead(Features.Notifications.NotificationsRead read);
 
+    /// <summary>A deal the caller saw was handed to a colleague and is out of their sight now.</summary>
+    Task dealRemoved(Features.Crm.CrmRemoved deal);
+
+    /// <summary>A lead the caller saw was handed to a colleague and is out of their sight now.</summary>
+    Task leadRemoved(Features.Crm.CrmRemoved lead);
+
     /// <summary>Something may have been missed (e.g. the backplane was away): re-read through REST.</summary>
     Task resync(ResyncEvent resync);
 }

@@ -22,6 +22,17 @@ public sealed class CrmChanges
     /// <summary>Conversations whose summary changed (automation labelled them), pushed as `conversationUpdated`.</summary>
     public HashSet<long> Conversations { get; } = [];
 
+    /// <summary>Deals (Deal true) and leads handed from one user to another: the former one is told when they lost sight.</summary>
+    public List<(bool Deal, long Id, long FormerAssignee)> Handovers { get; } = [];
+
+    public void HandedOver(bool deal, long id, long? former, long? now)
+    {
+        if (former is { } user && former != now)
+        {
+            Handovers.Add((deal, id, user));
+        }
+    }
+
     /// <summary>Automation jobs were queued: wake the scheduler.</summary>
     public bool JobsQueued { get; set; }
 

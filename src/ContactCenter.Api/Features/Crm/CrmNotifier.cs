@@ -20,14 +20,18 @@ public sealed class CrmNotifier(ICrmPushes pushes, Notifications.INotificationPu
             {
                 if (await deals.CardAsync(id, ct) is { } card)
                 {
-                    await pushes.DealUpdatedAsync(await AudienceAsync(CrmAccess.DealAudience, new { dealId = id }, ct), card);
+                    var audience = await AudienceAsync(CrmAccess.DealAudience, new { dealId = id }, ct);
+                    await pushes.DealUpdatedAsync(audience, card);
+                    await RemovedAsync(changes, deal: true, id, audience, card.Assignee);
                 }
             }
             foreach (var id in changes.Leads)
             {
                 if (await leads.GetAsync(id, ct) is { } lead)
                 {
-                    await pushes.LeadUpdatedAsync(await AudienceAsync(CrmAccess.LeadAudience, new { leadId = id }, ct), lead);
+                    var audience = await AudienceAsync(CrmAccess.LeadAudience, new { leadId = id }, ct);
+                    await pushes.LeadUpdatedAsync(audience, lead);
+                    await RemovedAsync(changes, deal: false, id, audience, lead.Assignee);
                 }
             }
             foreach (var id in changes.Messages)
@@ -51,6 +55,13 @@ public sealed class CrmNotifier(ICrmPushes pushes, Notifications.INotificationPu
         {
             logger.LogWarning(ex, "Pushing CRM changes failed");
         }
+    }
+
+    /// <summary>The former assignees of a handed-over record who are not in its audience now.</summary>
+    private Task RemovedAsync(CrmChanges changes, bool deal, long id, List<long> audience, UserRef? assignee)
+    {
+        var gone = changes.Handovers.Where(h => h.Deal == deal && h.Id == id && !audience.Contains(h.FormerAssignee)).Select(h => h.FormerAssignee).Distinct().ToList();
+        return gone.Count == 0 ? Task.CompletedTask : pushes.RemovedAsync(gone, deal, new CrmRemoved(id, assignee));
     }
 
     public Task ActivityDueAsync(long userId, ActivityDto activity) => pushes.ActivityDueAsync(userId, activity);

@@ -99,6 +99,7 @@ public sealed class DealBulkService(CrmWriter crm)
             await Timeline.AddAsync(w, null, deal.Id, "updated", new { changes = new { assigneeId }, bulk = true }, ct);
             w.Changes.Deals.Add(deal.Id);
             w.Changes.Counters(deal.AssigneeId, assigneeId);
+            w.Changes.HandedOver(deal: true, deal.Id, deal.AssigneeId, assigneeId);
         }
         return null;
     }

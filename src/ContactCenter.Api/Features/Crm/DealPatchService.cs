@@ -92,6 +92,10 @@ public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
                 await Timeline.AddAsync(w, null, id, "updated", new { changes = fields }, ct);
                 w.Changes.Deals.Add(id);
                 w.Changes.Counters(deal.AssigneeId, patch.AssigneeId.IsSet ? assigneeId : null);
+                if (patch.AssigneeId.IsSet)
+                {
+                    w.Changes.HandedOver(deal: true, id, deal.AssigneeId, assigneeId);
+                }
             }
             if (await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct))
             {

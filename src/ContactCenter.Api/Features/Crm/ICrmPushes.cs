@@ -13,6 +13,12 @@ public interface ICrmPushes
     /// <summary>`leadUpdated`, to the users who see the lead.</summary>
     Task LeadUpdatedAsync(IReadOnlyList<long> userIds, LeadDto lead);
 
+    /// <summary>
+    /// `dealRemoved` / `leadRemoved`: the record was handed over and these users (its former assignee) no longer see it;
+    /// their screens drop it instead of showing what they may no longer change.
+    /// </summary>
+    Task RemovedAsync(IReadOnlyList<long> userIds, bool deal, CrmRemoved removed);
+
     /// <summary>`activityDue`, to the activity's assignee only.</summary>
     Task ActivityDueAsync(long userId, ActivityDto activity);
 

@@ -144,6 +144,10 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
             await Timeline.AddAsync(w, id, null, "updated", new { changes }, ct);
             await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct);
             w.Changes.Leads.Add(id);
+            if (setAssignee)
+            {
+                w.Changes.HandedOver(deal: false, id, lead.AssigneeId, assigneeId);
+            }
             return CrmResult<long>.Ok(id);
         }, ct), ct);
     }

@@ -15,6 +15,9 @@ export type Subject = { type: 'lead' | 'deal'; id: Id };
 export function useSubjectUpdates(subject: Subject, reload: () => void) {
   useHubEvent('dealUpdated', (d) => { if (subject.type === 'deal' && sameId(d.id, subject.id)) reload(); });
   useHubEvent('leadUpdated', (l) => { if (subject.type === 'lead' && sameId(l.id, subject.id)) reload(); });
+  // Handed to a colleague: the re-read answers 404 and the page says the record is not the caller's to see.
+  useHubEvent('dealRemoved', (d) => { if (subject.type === 'deal' && sameId(d.id, subject.id)) reload(); });
+  useHubEvent('leadRemoved', (l) => { if (subject.type === 'lead' && sameId(l.id, subject.id)) reload(); });
   // After a reconnect (or the server's `resync`) changes may have been missed: re-read like the other live views.
   useHubEvent('resync', () => reload());
 }

@@ -82,6 +82,11 @@ export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id
       reread(client, keys.boards(d.pipelineId ? String(d.pipelineId) : undefined));
       reread(client, keys.overdue);
     }),
+    // A deal handed away from the caller: every board they hold is read again (the event names no pipeline).
+    hub.on('dealRemoved', () => {
+      reread(client, keys.boards(undefined));
+      reread(client, keys.overdue);
+    }),
     hub.on('resync', () => {
       reread(client, keys.inbox);
       reread(client, keys.notifications);

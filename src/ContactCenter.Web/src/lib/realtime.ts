@@ -26,6 +26,10 @@ export interface HubEvents {
   slaBreached: Schemas['SlaBreach'];
   dealUpdated: Schemas['DealCard'];
   leadUpdated: Schemas['LeadDto'];
+  /** A deal the caller saw was handed to a colleague: out of their sight now. */
+  dealRemoved: Schemas['CrmRemoved'];
+  /** A lead the caller saw was handed to a colleague: out of their sight now. */
+  leadRemoved: Schemas['CrmRemoved'];
   /** A new item of the caller's notification centre. */
   notification: Schemas['NotificationItem'];
   /** Progress of the caller's own CSV import (issue #17). */
@@ -69,7 +73,7 @@ export class Realtime {
     this.connection.serverTimeoutInMilliseconds = 20_000;
     this.connection.keepAliveIntervalInMilliseconds = 7_000;
     const names: EventName[] = ['messageCreated', 'messageUpdated', 'conversationUpdated', 'conversationRemoved',
-      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'notification', 'importProgress', 'notificationsRead', 'resync'];
+      'countersChanged', 'typing', 'activityDue', 'queueChanged', 'slaBreached', 'dealUpdated', 'leadUpdated', 'dealRemoved', 'leadRemoved', 'notification', 'importProgress', 'notificationsRead', 'resync'];
     for (const name of names) this.connection.on(name, (payload: unknown) => this.receive(name, payload as never));
     this.connection.onreconnecting(() => { this.setStatus({ state: 'reconnecting', attempt: this.status.attempt + 1 }); this.lost(); });
     this.connection.onreconnected(() => void this.joined());

@@ -10,6 +10,7 @@ import { ProductsEditor } from '../components/cards/ProductsEditor';
 import { SourceLine } from '../components/cards/SourceLine';
 import { StageBar } from '../components/cards/StageBar';
 import { ContactProfile } from '../components/ContactProfile';
+import { CustomFieldsEditor } from '../components/fields/CustomFieldsEditor';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { body, client, type Schemas } from '../api/client';
@@ -111,6 +112,10 @@ export function DealCardPage({ id }: { id: string }) {
                     <span className="muted">{[d.contact.email, d.contact.phone].filter(Boolean).join(' · ')}</span></>
                   : <span className="muted">{t('cardNoContact')}</span>}</dd>
               </dl>
+              <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} onChange={async (fields) => {
+                const updated = await body(client.PATCH('/api/deals/{id}', { params, body: { fields } }));
+                deal.set(() => updated);
+              }} />
               <ProductsEditor lines={d.products ?? []} fromProducts={!!d.amountFromProducts} currency={d.currency ?? 'USD'}
                 onSave={(lines: ProductLine[], fromProducts: boolean) => patch({ products: lines, amountFromProducts: fromProducts })} />
               <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={(change) => void activitiesChanged(change)} />

@@ -7,6 +7,7 @@ import { InlineEdit } from '../components/cards/InlineEdit';
 import { ContactConversations } from '../components/cards/ContactConversations';
 import { SourceLine } from '../components/cards/SourceLine';
 import { ContactProfile } from '../components/ContactProfile';
+import { CustomFieldsEditor } from '../components/fields/CustomFieldsEditor';
 import { labelOf } from '../strings';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
@@ -25,6 +26,7 @@ export function LeadCardPage({ id }: { id: string }) {
   const lead = useApiGet('/api/leads/{id}', { params });
   const statuses = useApiGet('/api/lead-statuses');
   const reasons = useApiGet('/api/junk-reasons');
+  const users = useApiGet('/api/users');
   const [error, setError] = useState<string | null>(null);
   const [junking, setJunking] = useState(false);
   const [reasonId, setReasonId] = useState('');
@@ -81,13 +83,26 @@ export function LeadCardPage({ id }: { id: string }) {
                   </select>
                 </dd>
                 <dt>{t('assignee')}</dt>
-                <dd>{l.assignee?.name ?? t('unassigned')}</dd>
+                <dd>
+                  <select aria-label={t('assignee')} value={l.assignee ? String(l.assignee.id) : ''} disabled={!open}
+                    onChange={(e) => void run(async () => {
+                      const updated = await body(client.PATCH('/api/leads/{id}', { params, body: { assigneeId: e.target.value ? Number(e.target.value) : null } }));
+                      lead.set(() => updated);
+                    })}>
+                    <option value="">{t('unassigned')}</option>
+                    {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+                  </select>
+                </dd>
                 <dt>{t('cardSource')}</dt>
                 <dd><SourceLine source={l.source} details={l.sourceDetails} /></dd>
                 <dt>{t('cardContact')}</dt>
                 <dd>{l.contact && <button type="button" className="link" onClick={() => setProfile(true)}>{l.contact.name}</button>}</dd>
                 {l.junkReason && <><dt>{t('junkReason')}</dt><dd>{l.junkReason}</dd></>}
               </dl>
+              <CustomFieldsEditor entity="lead" values={l.fields} readOnly={!open} onChange={async (fields) => {
+                const updated = await body(client.PATCH('/api/leads/{id}', { params, body: { fields } }));
+                lead.set(() => updated);
+              }} />
               {open && (
                 <div className="row wrap">
                   <button type="button" className="primary" onClick={() => void convert()}>{t('convertLead')}</button>

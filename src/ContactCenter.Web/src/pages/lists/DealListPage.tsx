@@ -42,6 +42,7 @@ export function DealListPage() {
   const list = useCursorPages<Row>('/api/deals', params, 50, filters.pipelineId !== '');
   const selection = useSelection(list.items, params.toString());
   useHubEvent('dealUpdated', () => list.reloadSoon());
+  useHubEvent('dealRemoved', () => list.reloadSoon());
   const pipeline = pipelines.data?.find((p) => String(p.id) === filters.pipelineId);
   const fields = (defs.data ?? []).filter((f) => f.pipelineId == null || String(f.pipelineId) === filters.pipelineId);
 

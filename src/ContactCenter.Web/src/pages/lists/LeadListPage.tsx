@@ -33,6 +33,7 @@ export function LeadListPage() {
   const list = useCursorPages<Row>('/api/leads', params);
   const selection = useSelection(list.items, params.toString());
   useHubEvent('leadUpdated', () => list.reloadSoon());
+  useHubEvent('leadRemoved', () => list.reloadSoon());
   const fields = defs.data ?? [];
   const all = [
     { key: 'title', label: t('title') }, { key: 'status', label: t('leadStatus') }, { key: 'contact', label: t('contact') },
