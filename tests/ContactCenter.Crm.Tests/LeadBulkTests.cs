@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 
@@ -169,6 +170,16 @@ public sealed class LeadBulkTests(CrmFixture fixture) : IAsyncLifetime
         }
         Assert.Equal(mine.Order(), (await (await p.M1.GetAsync("/api/leads?status=junk")).OkJsonAsync())["items"]!.AsArray().Select(i => i!.Id()).Order());
         Assert.Equal(theirsBefore, (await (await p.M2.GetAsync($"/api/leads/{theirs}")).OkJsonAsync()).ToJsonString());
+
+        // Junked again, in Russian: each lead's refusal in the caller's language, its status a word too (it read
+        // "Не изменены: … (The lead is already junk.)").
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/leads/bulk")
+        {
+            Content = JsonContent.Create(new { ids = mine.Take(1), action = "junk", junkReasonId = reason }),
+        };
+        request.Headers.AcceptLanguage.ParseAdd("ru");
+        var again = await (await p.M1.SendAsync(request)).OkJsonAsync();
+        Assert.Equal("Лид уже в статусе «некачественный».", again["items"]![0]!["error"]!.GetValue<string>());
     }
 
     [Fact]

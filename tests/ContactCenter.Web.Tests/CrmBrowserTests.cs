@@ -202,6 +202,14 @@ public sealed partial class CrmBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(list).ToContainTextAsync("Nothing here.");
         await Expect(Page.GetByTestId("nav-badge-activities")).ToHaveCountAsync(0);
 
+        // An overdue call added elsewhere (another tab, a colleague) joins the open list without a reload, and the
+        // calendar shows it on the day it was due (it listed only what was still ahead).
+        await CreateActivityAsync(manager.Token, dealId, "call", "Late call " + Suffix, DateTimeOffset.UtcNow.AddMinutes(-5));
+        await Expect(list.Locator(".activity.overdue")).ToContainTextAsync("Late call " + Suffix);
+        await Expect(Page.Locator(".calendar .cal-item").Filter(new() { HasText = "Late call " + Suffix })).ToHaveCountAsync(1);
+        await list.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Expect(list).ToContainTextAsync("Nothing here.");
+
         await Page.GetByRole(AriaRole.Tab, new() { Name = "Planned" }).ClickAsync();
         await Expect(list.Locator(".activity")).ToContainTextAsync("Planned meeting " + Suffix);
         await Expect(list.Locator(".activity.overdue")).ToHaveCountAsync(0);

@@ -68,6 +68,8 @@ public sealed class ReportsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Expect(Page.GetByTestId(table)).ToBeVisibleAsync();
             await NoSidewaysScrollAsync(tab);
         }
+        // Speed to lead counts what came in, not what was won (its column said "Won").
+        await Expect(Page.GetByTestId("speed-table").Locator("th").Nth(1)).ToHaveTextAsync("Received");
         await Page.GetByRole(AriaRole.Tab, new() { Name = "Plan" }).ClickAsync();
         await Expect(Page.Locator($".plan-row[data-user-id='{manager.Id}']")).ToBeVisibleAsync();
         await NoSidewaysScrollAsync("plan");

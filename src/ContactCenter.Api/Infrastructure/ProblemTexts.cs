@@ -9,17 +9,25 @@ namespace ContactCenter.Api.Infrastructure;
 /// whose `Accept-Language` prefers Russian (the web app sends its own language) gets them from `problem-texts-ru.json`: the
 /// English sentence, or its template with `{}` where a value is inserted (a field, a number, a name), mapped to the
 /// Russian one with `{0}`, `{1}`... for those values in the order the English has them. A sentence not in the table stays
-/// English (a test keeps the table covering the sentences the code raises).
+/// English (a test keeps the table covering the sentences the code raises). A value that is itself a word of the API (a
+/// deal's outcome `won`, a lead's status `converted`) is written `{0~}` in the Russian text and taken from the table's
+/// entries whose key starts with `=` (`"=won": "выиграна"`); any other value is inserted as it is.
 /// </summary>
 public sealed partial class ProblemTexts
 {
     private readonly Dictionary<string, string> exact = new(StringComparer.Ordinal);
     private readonly List<(Regex Pattern, string[] Tokens, string Text)> templates = [];
+    private readonly Dictionary<string, string> words = new(StringComparer.Ordinal);
 
     private ProblemTexts(IReadOnlyDictionary<string, string> table)
     {
         foreach (var (english, translated) in table)
         {
+            if (english.StartsWith('='))
+            {
+                words[english[1..]] = translated;
+                continue;
+            }
             var tokens = Placeholder().Matches(english).Select((m, i) => m.Value == "{}" ? $"{{{i}}}" : m.Value).ToArray();
             if (tokens.Length == 0)
             {
@@ -66,7 +74,9 @@ public sealed partial class ProblemTexts
                 var result = template;
                 for (var i = 0; i < tokens.Length; i++)
                 {
-                    result = result.Replace(tokens[i], match.Groups[i + 1].Value, StringComparison.Ordinal);
+                    var value = match.Groups[i + 1].Value;
+                    result = result.Replace(tokens[i][..^1] + "~}", words.GetValueOrDefault(value, value), StringComparison.Ordinal)
+                        .Replace(tokens[i], value, StringComparison.Ordinal);
                 }
                 return result;
             }

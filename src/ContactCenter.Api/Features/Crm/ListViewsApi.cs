@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using ContactCenter.Api.Auth;
 using ContactCenter.Api.Features.Conversations;
+using ContactCenter.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactCenter.Api.Features.Crm;
@@ -45,8 +46,19 @@ public static class ListViewsApi
         CrmHttp.Ok(await service.ApplyAsync(CurrentUser.From(principal), request, ct));
 
     private static async Task<Results<Ok<LeadBulkService.BulkResult>, ProblemHttpResult, ValidationProblem>> LeadBulk(
-        LeadBulkInput request, ClaimsPrincipal principal, LeadBulkService service, CancellationToken ct) =>
-        CrmHttp.Ok(await service.ApplyAsync(CurrentUser.From(principal), request, ct));
+        LeadBulkInput request, ClaimsPrincipal principal, LeadBulkService service, HttpContext http, CancellationToken ct)
+    {
+        var result = await service.ApplyAsync(CurrentUser.From(principal), request, ct);
+        // Each lead's refusal is a problem sentence too: in the caller's language, as the problems are.
+        if (result.Status == CrmStatus.Ok && ProblemTexts.For(http.Request) is { } texts)
+        {
+            result = CrmResult<LeadBulkService.BulkResult>.Ok(result.Value! with
+            {
+                Items = result.Value!.Items.Select(i => i.Error is null ? i : i with { Error = texts.Translate(i.Error) }).ToList(),
+            });
+        }
+        return CrmHttp.Ok(result);
+    }
 
     private static ValidationProblem? BadFormat(HttpRequest request) =>
         request.Query["format"].ToString() is "" or "csv" or "json" ? null : CrmHttp.Invalid("format", "format is csv or json.");

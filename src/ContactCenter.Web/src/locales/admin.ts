@@ -211,7 +211,7 @@ export const adminStrings = area({
     secretNotSet: '{name}: не задан',
     newReason: 'Новая причина отказа',
     ruleJson: 'Правило (JSON)',
-    ruleJsonInvalid: 'Правило — не корректный JSON: {reason}',
+    ruleJsonInvalid: 'Правило — некорректный JSON: проверьте кавычки, запятые и скобки.',
     ruleOff: 'выкл.',
     semantic_open: 'в работе',
     semantic_won: 'успех',

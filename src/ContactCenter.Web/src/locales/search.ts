@@ -4,7 +4,7 @@ import { area } from './area';
 export const search = area({
   en: {
     searchMessages: 'Search messages',
-    searchMessagesPlaceholder: 'Search messages, deals, contacts…',
+    searchMessagesPlaceholder: 'Messages, deals, contacts…',
     searchResults: 'Search results',
     searchResultsFor: 'Results for “{q}”',
     searchNothing: 'Nothing found for “{q}”.',

@@ -1,10 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ActivityLine, completeActivity } from '../components/Activities';
 import { ResourceStatus } from '../components/Status';
 import { useI18n } from '../i18n';
 import { labelOf } from '../strings';
 import { useApiGet } from '../api/useApiGet';
-import { useCounters } from '../live';
+import { useCounters, useHubEvent } from '../live';
 import type { Activity } from '../types';
 
 type Tab = 'overdue' | 'today' | 'planned';
@@ -16,11 +16,23 @@ export function ActivitiesPage() {
   const [tab, setTab] = useState<Tab>('overdue');
   const list = useApiGet('/api/activities', { params: { query: { assignee: 'me', state: tab } } });
   const planned = useApiGet('/api/activities', { params: { query: { assignee: 'me', state: 'planned', limit: 200 } } });
+  // The calendar shows what is overdue too, on the day it was due (red), not only what is still ahead.
+  const overdue = useApiGet('/api/activities', { params: { query: { assignee: 'me', state: 'overdue', limit: 200 } } });
   const [error, setError] = useState<string | null>(null);
   const counts: Record<Tab, number | undefined> = { overdue: counters?.overdueActivities, today: counters?.activitiesDueToday, planned: undefined };
 
+  const reloadAll = useCallback(() => { void list.reload(); void planned.reload(); void overdue.reload(); }, [list, planned, overdue]);
+  // An activity added, moved or completed elsewhere (another tab, a colleague, automation) changes the caller's counters or
+  // pushes its deal or lead: the lists follow without a reload of the page.
+  const version = `${counters?.overdueActivities}/${counters?.activitiesDueToday}`;
+  const seen = useRef(version);
+  useEffect(() => { if (seen.current !== version) { seen.current = version; reloadAll(); } }, [version, reloadAll]);
+  useHubEvent('dealUpdated', reloadAll);
+  useHubEvent('leadUpdated', reloadAll);
+  useHubEvent('activityDue', reloadAll);
+
   async function complete(a: Activity) {
-    try { await completeActivity(a); void list.reload(); void planned.reload(); }
+    try { await completeActivity(a); reloadAll(); }
     catch (e) { setError((e as Error).message); }
   }
 
@@ -45,7 +57,7 @@ export function ActivitiesPage() {
         </ul>
       )}
       <h2>{t('calendar')}</h2>
-      <Calendar activities={[...items(planned.data)]} />
+      <Calendar activities={[...items(overdue.data), ...items(planned.data).filter((a) => !items(overdue.data).some((o) => o.id === a.id))]} />
     </div>
   );
 }

@@ -56,7 +56,7 @@ export function SalesTab({ period }: { period: Period }) {
                 {rows.map((r) => (
                   <tr key={r.key} data-key={r.key}>
                     <td>{r.key === '' ? t(groupBy === 'manager' ? 'reportsUnassigned' : 'reportsNoSource') : r.label}</td><td>{r.count}</td><td>{moneyByCurrency(r.sumByCurrency, locale)}</td><td>{r.count === 0 ? '—' : moneyByCurrency(r.averageByCurrency, locale)}</td><td>{percent(r.winRate, locale)}</td>
-                    <td>{r.cycleTimeDays === null ? '—' : t('reportsDays', { days: r.cycleTimeDays })}</td>
+                    <td>{r.cycleTimeDays === null ? '—' : t('reportsDays', { days: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(r.cycleTimeDays) })}</td>
                   </tr>
                 ))}
               </tbody>

@@ -53,7 +53,7 @@ export function SpeedTab({ period }: { period: Period }) {
           </p>
           <div className="table-scroll">
             <table className="report-table" data-testid="speed-table">
-              <thead><tr><th>{t(groupLabel[groupBy])}</th><th>{t('reportsCount')}</th><th>{t('reportsTouched')}</th><th>{t('reportsMedianMinutes')}</th>
+              <thead><tr><th>{t(groupLabel[groupBy])}</th><th>{t('reportsReceived')}</th><th>{t('reportsTouched')}</th><th>{t('reportsMedianMinutes')}</th>
                 <th>{t('reportsP90Minutes')}</th><th>{t('reportsWithinFive')}</th></tr></thead>
               <tbody>{r.rows.map((row) => <Row key={row.key} row={row} label={row.key !== '' ? row.label : t(emptyLabel[groupBy])} />)}</tbody>
             </table>

@@ -49,7 +49,7 @@ function CompanyCard({ id }: { id: string }) {
       <div className="page-head">
         <Link to="/companies" aria-label={t('back')}>←</Link>
         <h1 className="wrap-anywhere">{company.name}</h1>
-        <button type="button" onClick={() => setEditing(true)}>{t('profileEdit')}</button>
+        <button type="button" onClick={() => setEditing(true)}>{t('companyEdit')}</button>
       </div>
       <dl>
         <dt>{t('email')}</dt><dd className="wrap-anywhere">{company.email ?? '—'}</dd>
