@@ -78,5 +78,30 @@ public sealed class CardEditingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         }
     }
 
+    [Fact]
+    public async Task A_colleagues_deal_seen_through_a_shared_conversation_reads_as_theirs_with_nothing_to_press()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Shared card " + Suffix);
+        var owner = await Fx.CreateUserAsync("owner" + Suffix, "manager", channel.Id);
+        var colleague = await Fx.CreateUserAsync("reader" + Suffix, "manager", channel.Id);
+        var conversationId = (await Fx.IngestAsync(channel, "ext-" + Suffix, "cust-" + Suffix, "Do you deliver?", "Olga Shared"))["conversationId"]!.GetValue<long>();
+        var leadId = (await Fx.ApiAsync(owner.Token, HttpMethod.Get, $"/api/conversations/{conversationId}"))!["leadId"]!.GetValue<long>();
+        var dealId = (await Fx.ApiAsync(owner.Token, HttpMethod.Post, $"/api/leads/{leadId}/convert", new { amount = 500 }))!["dealId"]!.GetValue<long>();
+
+        await Fx.OpenSignedInAsync(Page, colleague.Email, path: $"/deals/{dealId}");
+        var card = Page.GetByTestId("deal-card");
+        await Expect(card.GetByTestId("card-colleagues")).ToContainTextAsync("owner" + Suffix);
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Edit: Title" })).ToHaveCountAsync(0);
+        await Expect(card.GetByLabel("Assignee")).ToBeDisabledAsync();
+        var enabledStages = await card.GetByTestId("stage-bar").Locator("button:enabled").CountAsync();
+        Assert.Equal(0, enabledStages);
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Save products" })).ToBeDisabledAsync();
+
+        // Its owner's card is as before.
+        await Fx.OpenSignedInAsync(Page, owner.Email, path: $"/deals/{dealId}");
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Edit: Title" })).ToBeVisibleAsync();
+        await Expect(card.GetByTestId("card-colleagues")).ToHaveCountAsync(0);
+    }
+
     private async Task<JsonNode> DealAsync(long id) => (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{id}"))!;
 }

@@ -19,7 +19,8 @@ import { currencyChoices, currencyLabel } from '../lib/currency';
 import { explain } from '../lib/errors';
 import { money } from '../lib/format';
 import { Link } from 'react-router';
-import type { Stage } from '../types';
+import { sameId, type Stage } from '../types';
+import { useMe } from '../session';
 import { LossDialog } from './DealsPage';
 import { labelOf } from '../strings';
 import '../components/cards/cards.css';
@@ -36,6 +37,9 @@ export function DealCardPage({ id }: { id: string }) {
   const [planNext, setPlanNext] = useState(false);
   useSubjectUpdates({ type: 'deal', id }, () => void deal.reload());
   const d = deal.data;
+  // A colleague's deal this manager sees through a conversation: readable, not theirs to change (the server refuses).
+  const me = useMe();
+  const colleagues = !!d?.assignee && !sameId(d.assignee.id, me.id) && me.role !== 'admin' && me.role !== 'supervisor';
   const pipeline = pipelines.data?.find((p) => String(p.id) === String(d?.pipelineId));
 
   const params = { path: { id: Number(id) } };
@@ -72,17 +76,18 @@ export function DealCardPage({ id }: { id: string }) {
       {d && (
         <>
           <header className="card-head">
-            <InlineEdit label={t('title')} value={d.title} testId="deal-title-edit" onSave={(title) => patch({ title })}>
+            <InlineEdit label={t('title')} value={d.title} testId="deal-title-edit" readOnly={colleagues} onSave={(title) => patch({ title })}>
               <h1>{d.title}</h1>
             </InlineEdit>
             <InlineEdit label={t('amount')} value={String(d.amount ?? 0)} type="number" step="0.01" testId="deal-amount-edit"
-              readOnly={!!d.amountFromProducts} readOnlyHint={t('amountFromProducts')} onSave={(v) => patch({ amount: Number(v) })}>
+              readOnly={!!d.amountFromProducts || colleagues} readOnlyHint={t('amountFromProducts')} onSave={(v) => patch({ amount: Number(v) })}>
               <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
             </InlineEdit>
             {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</span>}
           </header>
-          {pipeline && <StageBar stages={pipeline.stages} current={d.stage.id} closed={!!d.closedAt} onPick={pick} />}
-          {d.closedAt && <button type="button" onClick={async () => {
+          {colleagues && <p className="notice" role="status" data-testid="card-colleagues">{t('cardColleagues', { name: d.assignee?.name ?? '' })}</p>}
+          {pipeline && <StageBar stages={pipeline.stages} current={d.stage.id} closed={!!d.closedAt || colleagues} onPick={pick} />}
+          {d.closedAt && !colleagues && <button type="button" onClick={async () => {
             try { await client.POST('/api/deals/{id}/reopen', { params, body: {} }); void deal.reload(); } catch (e) { setError(explain(e, t)); }
           }}>{t('reopen')}</button>}
           {error && <p className="error" role="alert">{error}</p>}
@@ -91,7 +96,7 @@ export function DealCardPage({ id }: { id: string }) {
               <dl className="card-facts">
                 <dt>{t('assignee')}</dt>
                 <dd>
-                  <select aria-label={t('assignee')} value={d.assignee ? String(d.assignee.id) : ''}
+                  <select aria-label={t('assignee')} value={d.assignee ? String(d.assignee.id) : ''} disabled={colleagues}
                     onChange={(e) => void patch({ assigneeId: e.target.value ? Number(e.target.value) : null })}>
                     <option value="">{t('unassigned')}</option>
                     {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
@@ -99,7 +104,7 @@ export function DealCardPage({ id }: { id: string }) {
                 </dd>
                 <dt>{t('currency')}</dt>
                 <dd>
-                  <select aria-label={t('currency')} value={d.currency} data-testid="deal-currency"
+                  <select aria-label={t('currency')} value={d.currency} data-testid="deal-currency" disabled={colleagues}
                     onChange={(e) => void patch({ currency: e.target.value })}>
                     {currencyChoices(d.currency).map((c) => <option key={c} value={c}>{currencyLabel(c, locale)}</option>)}
                   </select>
@@ -112,13 +117,15 @@ export function DealCardPage({ id }: { id: string }) {
                     <span className="muted">{[d.contact.email, d.contact.phone].filter(Boolean).join(' · ')}</span></>
                   : <span className="muted">{t('cardNoContact')}</span>}</dd>
               </dl>
-              <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} onChange={async (fields) => {
+              <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} readOnly={colleagues} onChange={async (fields) => {
                 const updated = await body(client.PATCH('/api/deals/{id}', { params, body: { fields } }));
                 deal.set(() => updated);
               }} />
+              <fieldset className="bare" disabled={colleagues}>
               <ProductsEditor lines={d.products ?? []} fromProducts={!!d.amountFromProducts} currency={d.currency ?? 'USD'}
                 onSave={(lines: ProductLine[], fromProducts: boolean) => patch({ products: lines, amountFromProducts: fromProducts })} />
-              <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={(change) => void activitiesChanged(change)} />
+              </fieldset>
+              <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt && !colleagues} onChanged={(change) => void activitiesChanged(change)} />
               {d.contact && <ContactConversations contactId={d.contact.id} subject={{ dealId: d.id }} />}
             </div>
             <div className="card-side">

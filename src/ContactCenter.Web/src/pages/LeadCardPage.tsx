@@ -15,7 +15,8 @@ import { body, client, optionalId } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
 import { explain } from '../lib/errors';
 import { Link, useNavigate } from 'react-router';
-import type { Id } from '../types';
+import { sameId, type Id } from '../types';
+import { useMe } from '../session';
 import '../components/cards/cards.css';
 
 /** `/leads/{id}`: status, junk with a reason, convert into a deal (with its contact), activities and the timeline. */
@@ -33,7 +34,10 @@ export function LeadCardPage({ id }: { id: string }) {
   const [profile, setProfile] = useState(false);
   useSubjectUpdates({ type: 'lead', id }, () => void lead.reload());
   const l = lead.data;
-  const open = l?.status === 'new' || l?.status === 'in_work';
+  // A colleague's lead this manager sees through a conversation: readable, not theirs to change (the server refuses).
+  const me = useMe();
+  const colleagues = !!l?.assignee && !sameId(l.assignee.id, me.id) && me.role !== 'admin' && me.role !== 'supervisor';
+  const open = (l?.status === 'new' || l?.status === 'in_work') && !colleagues;
 
   async function run(action: () => Promise<void>) {
     try { setError(null); await action(); } catch (e) { setError(explain(e, t)); }
@@ -62,7 +66,7 @@ export function LeadCardPage({ id }: { id: string }) {
       {l && (
         <>
           <header className="card-head">
-            <InlineEdit label={t('title')} value={l.title} testId="lead-title-edit" onSave={(title) => run(async () => {
+            <InlineEdit label={t('title')} value={l.title} testId="lead-title-edit" readOnly={colleagues} onSave={(title) => run(async () => {
               const updated = await body(client.PATCH('/api/leads/{id}', { params, body: { title } }));
               lead.set(() => updated);
             })}>
@@ -70,6 +74,7 @@ export function LeadCardPage({ id }: { id: string }) {
             </InlineEdit>
             <span className="pill" data-testid="lead-state">{labelOf(t, 'leadStatus_', l.status)}</span>
           </header>
+          {colleagues && <p className="notice" role="status" data-testid="card-colleagues">{t('cardColleagues', { name: l.assignee?.name ?? '' })}</p>}
           {error && <p className="error" role="alert">{error}</p>}
           <div className="card-grid">
             <div className="card-main">

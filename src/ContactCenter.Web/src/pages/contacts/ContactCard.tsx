@@ -74,13 +74,13 @@ export function ContactCard({ id }: { id: string }) {
           <h2>{t('profileDeals')}</h2>
           <ul className="profile-list">
             {contact.deals.map((d) => (
-              <li key={String(d.id)}><strong>{d.title}</strong> <span className="muted">· {money(d.amount, locale, d.currency)} · {d.stageName}</span></li>
+              <li key={String(d.id)}><Link to={`/deals/${enc(d.id)}`}><strong>{d.title}</strong></Link> <span className="muted">· {money(d.amount, locale, d.currency)} · {d.stageName}</span></li>
             ))}
             {contact.deals.length === 0 && <li className="muted">{t('profileNone')}</li>}
           </ul>
           <h2>{t('profileLeads')}</h2>
           <ul className="profile-list">
-            {contact.leads.map((l) => <li key={String(l.id)}><strong>{l.title}</strong></li>)}
+            {contact.leads.map((l) => <li key={String(l.id)}><Link to={`/leads/${enc(l.id)}`}><strong>{l.title}</strong></Link></li>)}
             {contact.leads.length === 0 && <li className="muted">{t('profileNone')}</li>}
           </ul>
         </section>
