@@ -53,10 +53,16 @@ public static class ApiInboundEndpoint
         {
             return TypedResults.Problem("This channel is disabled.", statusCode: StatusCodes.Status403Forbidden);
         }
+        if (request.ContentType is { Length: > 0 } && !request.HasJsonContentType())
+        {
+            return TypedResults.Problem("The request body must be JSON (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+        // A UTF-8 byte order mark (some Windows tools write one) is not part of the JSON; the signature covers it as sent.
+        var json = body.AsSpan().StartsWith("\uFEFF"u8) ? body[3..] : body;
         InboundBody? payload;
         try
         {
-            payload = JsonSerializer.Deserialize<InboundBody>(body, Json);
+            payload = JsonSerializer.Deserialize<InboundBody>(json, Json);
         }
         catch (JsonException e) when (e.Path is { Length: > 0 } twice && e.Message.Contains("uplicate", StringComparison.Ordinal))
         {
@@ -79,7 +85,7 @@ public static class ApiInboundEndpoint
         var email = string.IsNullOrWhiteSpace(contact.Email) ? null : contact.Email.Trim();
         var message = new InboundMessage(channelId, payload.ExternalId!, payload.ThreadKey,
             new SenderIdentity(contact.ExternalId!, contact.Name, email, phone),
-            payload.Text, Html: null, Attachments: [], payload.SentAt, ReplyToExternalId: null, System.Text.Encoding.UTF8.GetString(body));
+            payload.Text, Html: null, Attachments: [], payload.SentAt, ReplyToExternalId: null, System.Text.Encoding.UTF8.GetString(json));
         var result = await pipeline.IngestAsync(message, ct);
         return TypedResults.Accepted((string?)null, new Accepted(result.MessageId, result.ConversationId, result.Duplicate));
     }

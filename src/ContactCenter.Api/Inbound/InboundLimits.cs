@@ -8,7 +8,7 @@ namespace ContactCenter.Api.Inbound;
 /// trimmed of surrounding white space and cut (never refused: a provider would redeliver a refused message forever).
 /// The REST bodies that take the same kinds of text use the same numbers (and answer 400 above them).
 /// </summary>
-public static class InboundLimits
+public static partial class InboundLimits
 {
     /// <summary>Contact display names, usernames, user and channel names.</summary>
     public const int Name = 200;
@@ -42,10 +42,10 @@ public static class InboundLimits
         Sender = m.Sender with
         {
             Address = Cut(m.Sender.Address, Identifier)!,
-            DisplayName = Trimmed(m.Sender.DisplayName, Name),
+            DisplayName = Trimmed(OneLine(m.Sender.DisplayName), Name),
             Email = Cut(m.Sender.Email, Identifier),
             Phone = Cut(m.Sender.Phone, Identifier),
-            Username = Trimmed(m.Sender.Username, Name),
+            Username = Trimmed(OneLine(m.Sender.Username), Name),
         },
         Text = Cut(m.Text, Text),
         Html = Cut(m.Html, Html),
@@ -73,6 +73,16 @@ public static class InboundLimits
         var end = char.IsHighSurrogate(value[max - 1]) ? max - 1 : max;
         return value[..end];
     }
+
+    /// <summary>
+    /// A name as one line of plain text: control characters (line breaks, ESC colour codes, BEL) become spaces and
+    /// bidirectional overrides (U+202E made "gnp.exe" read "exe.png") are dropped. Names are labels; message text keeps its lines.
+    /// </summary>
+    public static string? OneLine(string? value) =>
+        value is null ? null : NotInLabels().Replace(value, m => m.Groups[1].Success ? " " : "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\p{Cc}+)|[\u202A-\u202E\u2066-\u2069]")]
+    private static partial System.Text.RegularExpressions.Regex NotInLabels();
 
     /// <summary>Trimmed and cut; white space only becomes null (an empty name is no name).</summary>
     public static string? Trimmed(string? value, int max) =>
