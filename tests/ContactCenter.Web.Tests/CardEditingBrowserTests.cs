@@ -103,5 +103,22 @@ public sealed class CardEditingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(card.GetByTestId("card-colleagues")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task A_lost_deal_on_a_russian_screen_gives_the_seeded_loss_reason_in_russian()
+    {
+        var manager = await Fx.CreateUserAsync("lostru" + Suffix, "manager");
+        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = "Кресла " + Suffix, amount = 100 }))!["id"]!.GetValue<long>();
+        var reasons = (await Fx.ApiAsync(manager.Token, HttpMethod.Get, "/api/loss-reasons"))!.AsArray();
+        var expensive = reasons.Single(r => r!["name"]!.GetValue<string>() == "Too expensive")!;
+        Assert.Equal("Слишком дорого", expensive["nameRu"]!.GetValue<string>());
+        await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/deals/{dealId}/close", new { outcome = "lost", lossReasonId = expensive["id"]!.GetValue<long>() });
+
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/deals/{dealId}");
+        await Page.EvaluateAsync("() => localStorage.setItem('cc.lang', 'ru')");
+        await Page.ReloadAsync();
+        await Expect(Page.GetByTestId("deal-card")).ToContainTextAsync("Слишком дорого");
+        await Expect(Page.GetByTestId("deal-card")).Not.ToContainTextAsync("Too expensive");
+    }
+
     private async Task<JsonNode> DealAsync(long id) => (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{id}"))!;
 }

@@ -30,7 +30,8 @@ public sealed record DealCard(
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
-public sealed record LossReasonDto(long Id, string Name);
+/// <param name="NameRu">Its Russian name, when it has one (the seeded reasons do).</param>
+public sealed record LossReasonDto(long Id, string Name, string? NameRu = null);
 
 public sealed partial record DealDto(
     long Id, string Title, decimal Amount, string Currency, long PipelineId, StageDto Stage, ContactInfo? Contact, UserRef? Assignee,

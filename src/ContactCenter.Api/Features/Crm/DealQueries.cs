@@ -14,7 +14,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
     internal const string Columns = $"""
         {Labels.LabelList.OfContact} as contact_labels, d.id, d.title, d.amount, d.currency, d.pipeline_id, d.stage_id, s.name as stage_name, s.sort as stage_sort, s.semantic as stage_semantic,
         d.contact_id, coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) as contact_name, ct.email as contact_email, ct.phone as contact_phone,
-        d.assignee_id, u.name as assignee_name, d.source, d.lead_id, d.parent_deal_id, d.outcome, d.loss_reason_id, lr.name as loss_reason_name,
+        d.assignee_id, u.name as assignee_name, d.source, d.lead_id, d.parent_deal_id, d.outcome, d.loss_reason_id, lr.name as loss_reason_name, lr.name_ru as loss_reason_name_ru,
         d.closed_at, coalesce(d.stage_entered_at, d.created_at) as stage_entered_at, d.created_at, d.updated_at,
         na.id as next_activity_id, na.type as next_activity_type, na.title as next_activity_title, na.due_at as next_activity_due_at,
         d.company_id,
@@ -56,6 +56,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         public string? Outcome { get; init; }
         public long? LossReasonId { get; init; }
         public string? LossReasonName { get; init; }
+        public string? LossReasonNameRu { get; init; }
         public DateTimeOffset? ClosedAt { get; init; }
         public DateTimeOffset StageEnteredAt { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
@@ -79,7 +80,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
 
         public DealDto ToDto() => new(Id, Title, Amount, Currency, PipelineId, new StageDto(StageId, StageName, StageSort, StageSemantic),
             ContactId is null ? null : new ContactInfo(ContactId.Value, ContactName ?? "", ContactEmail, ContactPhone) { Labels = Labels.LabelList.Parse(ContactLabels) }, Assignee,
-            Source, LeadId, ParentDealId, Outcome, LossReasonId is null ? null : new LossReasonDto(LossReasonId.Value, LossReasonName ?? ""),
+            Source, LeadId, ParentDealId, Outcome, LossReasonId is null ? null : new LossReasonDto(LossReasonId.Value, LossReasonName ?? "", LossReasonNameRu),
             ClosedAt, Next, StageEnteredAt, CreatedAt, UpdatedAt) { CompanyId = CompanyId, Fields = FieldValues.Parse(FieldsJson) };
     }
 

@@ -75,7 +75,7 @@ public static class PipelinesApi
     private static async Task<Ok<List<LossReasonDto>>> ListLossReasons(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return TypedResults.Ok((await connection.QueryAsync<LossReasonDto>(new CommandDefinition("select id, name from loss_reasons order by id", cancellationToken: ct))).ToList());
+        return TypedResults.Ok((await connection.QueryAsync<LossReasonDto>(new CommandDefinition("select id, name, name_ru as nameru from loss_reasons order by id", cancellationToken: ct))).ToList());
     }
 
     private static async Task<Results<Created<LossReasonDto>, ProblemHttpResult, ValidationProblem>> CreateLossReason(

@@ -15,6 +15,7 @@ import { labelOf } from '../strings';
 import { Link } from 'react-router';
 import { CustomFieldsEditor } from './fields/CustomFieldsEditor';
 import type { FieldValues } from './fields/fieldTypes';
+import { catalogName } from './cards/cardTypes';
 
 /** Beside the thread: the contact with all identities, and the linked lead or deal, editable in place. */
 export function SidePanel({ details, onDetails }: { details: ConversationDetails | null; onDetails?: (d: ConversationDetails) => void }) {
@@ -89,7 +90,7 @@ async function patchFields(subject: Subject, fields: FieldValues, reload: () => 
 }
 
 function DealPanel({ id }: { id: Id }) {
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const deal = useApiGet('/api/deals/{id}', { params: { path: { id: Number(id) } } });
   const pipelines = useApiGet('/api/pipelines');
   const users = useApiGet('/api/users');
@@ -148,7 +149,7 @@ function DealPanel({ id }: { id: Id }) {
               {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
             </select>
           </label>
-          {d.closedAt ? <p className="notice">{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</p> : (
+          {d.closedAt ? <p className="notice">{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${catalogName(d.lossReason, lang)}` : ''}</p> : (
             <div className="row">
               <button type="button" className="ok" onClick={() => void close('won')}>{t('closeWon')}</button>
               <button type="button" className="danger" onClick={() => setClosing((v) => !v)} aria-expanded={closing}>{t('closeLost')}</button>
@@ -158,7 +159,7 @@ function DealPanel({ id }: { id: Id }) {
             <div className="row">
               <select aria-label={t('lossReason')} value={reasonId} onChange={(e) => setReasonId(e.target.value)}>
                 <option value="">{t('lossReason')}…</option>
-                {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{r.name}</option>)}
+                {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{catalogName(r, lang)}</option>)}
               </select>
               <button type="button" className="danger" disabled={!reasonId} onClick={() => void close('lost')}>{t('closeLost')}</button>
             </div>

@@ -1,3 +1,4 @@
+import { catalogName } from '../components/cards/cardTypes';
 import { useState } from 'react';
 import { SubjectActivities, useSubjectUpdates, type ActivityChange } from '../components/Activities';
 import { CardFiles } from '../components/cards/CardFiles';
@@ -27,7 +28,7 @@ import '../components/cards/cards.css';
 
 /** `/deals/{id}`: the whole deal on one page (issue #17). */
 export function DealCardPage({ id }: { id: string }) {
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const deal = useApiGet('/api/deals/{id}', { params: { path: { id: Number(id) } } });
   const pipelines = useApiGet('/api/pipelines');
   const users = useApiGet('/api/users');
@@ -83,7 +84,7 @@ export function DealCardPage({ id }: { id: string }) {
               readOnly={!!d.amountFromProducts || colleagues} readOnlyHint={t('amountFromProducts')} onSave={(v) => patch({ amount: Number(v) })}>
               <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
             </InlineEdit>
-            {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${d.lossReason.name}` : ''}</span>}
+            {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${catalogName(d.lossReason, lang)}` : ''}</span>}
           </header>
           {colleagues && <p className="notice" role="status" data-testid="card-colleagues">{t('cardColleagues', { name: d.assignee?.name ?? '' })}</p>}
           {pipeline && <StageBar stages={pipeline.stages} current={d.stage.id} closed={!!d.closedAt || colleagues} onPick={pick} />}

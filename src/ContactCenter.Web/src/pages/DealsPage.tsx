@@ -1,3 +1,4 @@
+import { catalogName } from '../components/cards/cardTypes';
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../components/Dialog';
@@ -151,7 +152,7 @@ export function DealsPage() {
 
 /** Asks why a deal was lost (the loss reasons an admin keeps), then closes it; cancelling leaves the deal where it was. */
 export function LossDialog({ deal, onCancel, onLose }: { deal: { title: string }; onCancel: () => void; onLose: (reasonId: Id) => Promise<void> }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const reasons = useApiGet('/api/loss-reasons');
   const [reasonId, setReasonId] = useState('');
   const [busy, setBusy] = useState(false);
@@ -173,7 +174,7 @@ export function LossDialog({ deal, onCancel, onLose }: { deal: { title: string }
         <label className="field">{t('lossReason')}
           <select value={reasonId} onChange={(e) => { setReasonId(e.target.value); setError(null); }}>
             <option value="">{t('chooseLossReason')}</option>
-            {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{r.name}</option>)}
+            {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{catalogName(r, lang)}</option>)}
           </select>
         </label>
         {error && <p className="error" role="alert">{error}</p>}

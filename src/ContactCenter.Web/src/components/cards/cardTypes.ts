@@ -4,7 +4,7 @@ import type { Schemas } from '../../api/client';
 export type ProductLine = Omit<Schemas['ProductLine'], 'total'>;
 
 /** A catalog entry in the reader's language. */
-export const catalogName = (e: { name: string; nameRu: string | null }, lang: string) => (lang === 'ru' && e.nameRu ? e.nameRu : e.name);
+export const catalogName = (e: { name: string; nameRu?: string | null }, lang: string) => (lang === 'ru' && e.nameRu ? e.nameRu : e.name);
 
 /** One line's total, as the server computes it (price × quantity less the discount, in cents). */
 export const lineTotal = (p: ProductLine) => Math.round(p.price * p.quantity * (1 - p.discount / 100) * 100) / 100;

@@ -7,11 +7,19 @@ import { percent, periodQuery, type Period } from '../../lib/reports';
 import { ResourceStatus } from '../Status';
 import { CsvButton } from './ReportBits';
 import { useApiGet } from '../../api/useApiGet';
+import { catalogName } from '../cards/cardTypes';
+import type { Id } from '../../types';
 
 /** Per stage: deals that reached it (bars), entered it, conversion to the next step; won, lost and why. */
 export function FunnelTab({ period }: { period: Period }) {
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const pipelines = useApiGet('/api/pipelines');
+  const reasons = useApiGet('/api/loss-reasons');
+  // A reason's name in the screen's language: the report names it as stored (English for the seeded ones).
+  const reasonName = (r: { id?: Id | null; name: string }) => {
+    const known = reasons.data?.find((x) => r.id != null && String(x.id) === String(r.id));
+    return known ? catalogName(known, lang) : r.name;
+  };
   const users = useApiGet('/api/users');
   const [pipelineId, setPipelineId] = useState('');
   const [assigneeId, setAssigneeId] = useState('');
@@ -77,7 +85,7 @@ export function FunnelTab({ period }: { period: Period }) {
             <>
               <h3>{t('reportsLossReasons')}</h3>
               <ul className="loss-reasons">
-                {f.lossReasons.map((r) => <li key={`${r.id ?? 'none'}-${r.name}`}><span>{r.name}</span><strong>{r.count}</strong><span className="muted">{moneyByCurrency(r.amountByCurrency, locale)}</span></li>)}
+                {f.lossReasons.map((r) => <li key={`${r.id ?? 'none'}-${r.name}`}><span>{reasonName(r)}</span><strong>{r.count}</strong><span className="muted">{moneyByCurrency(r.amountByCurrency, locale)}</span></li>)}
               </ul>
             </>
           )}

@@ -14,7 +14,7 @@ export function LossReasonsTab() {
   return (
     <>
       <ResourceStatus resource={reasons} what="GET /api/loss-reasons" />
-      <ul className="admin-list">{(reasons.data ?? []).map((r) => <li key={String(r.id)}>{r.name}</li>)}</ul>
+      <ul className="admin-list">{(reasons.data ?? []).map((r) => <li key={String(r.id)}>{r.name}{r.nameRu ? <span className="muted"> · {r.nameRu}</span> : null}</li>)}</ul>
       <form className="row" onSubmit={async (e) => {
         e.preventDefault();
         try { setError(null); await body(client.POST('/api/loss-reasons', { body: { name } })); setName(''); void reasons.reload(); } catch (err) { setError(describeError(err)); }
