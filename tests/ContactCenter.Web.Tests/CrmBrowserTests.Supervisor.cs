@@ -86,6 +86,9 @@ public sealed partial class CrmBrowserTests
         await Expect(queue.Locator($"li[data-conversation-id='{assigned}']")).ToHaveCountAsync(0);
         await Fx.ApiAsync(manager.Token, HttpMethod.Post, $"/api/conversations/{assigned}/messages", new { text = "Sorry, here now." });
         await Expect(breach).ToHaveCountAsync(0);
+        // The answer reaches the response-time tables without a reload (they kept "0" until one).
+        var byManager = Page.GetByRole(AriaRole.Table, new() { Name = "By manager" });
+        await Expect(byManager.GetByRole(AriaRole.Row).Filter(new() { HasText = managerName }).Locator("td").Nth(1)).ToHaveTextAsync("1");
 
         // The server keeps the mark: after a reload the waiting one is still highlighted.
         var stats = (await Fx.ApiAsync(supervisor.Token, HttpMethod.Get, "/api/stats/queue"))!;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { Bar, BarChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import { CsatTable } from '../components/CsatTable';
@@ -58,12 +58,20 @@ export function SupervisorPage() {
     const known = s.get(String(b.conversationId));
     return new Map(s).set(String(b.conversationId), { ...known, waited: b.waitingSeconds, readAt: Date.now(), assignee: b.assignee });
   }));
+  // An answer changes the response-time tables: read them again, at most every two seconds however busy the inbox is.
+  const timesSoon = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(timesSoon.current), []);
+  const reloadTimesSoon = () => {
+    if (timesSoon.current !== undefined) return;
+    timesSoon.current = window.setTimeout(() => { timesSoon.current = undefined; void times.reload(); void calls.reload(); }, 2000);
+  };
   // Answered or resolved: the customer no longer waits, the breach is over.
   useHubEvent('conversationUpdated', (c) => {
     if (c.waitingSince && c.status !== 'resolved') return;
+    reloadTimesSoon();
     setBreaches((s) => { if (!s.has(String(c.id))) return s; const next = new Map(s); next.delete(String(c.id)); return next; });
   });
-  useHubEvent('resync', () => { void queue.reload(); });
+  useHubEvent('resync', () => { void queue.reload(); reloadTimesSoon(); });
   useEffect(() => { const timer = window.setInterval(() => setNow(Date.now()), 1000); return () => window.clearInterval(timer); }, []);
 
   const q = queue.data;
