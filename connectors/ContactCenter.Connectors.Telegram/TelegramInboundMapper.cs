@@ -149,6 +149,18 @@ public static class TelegramInboundMapper
             text = $"[Unsupported Telegram message: {kind}]";
             metadata["unsupported"] = kind;
         }
+        if (m.ForwardOrigin is { } origin)
+        {
+            // Forwarded from someone else: the screen says so and by whom, as it does for VK (the text stays the customer's).
+            metadata["forwardedFrom"] = origin switch
+            {
+                MessageOriginUser u => string.Join(' ', new[] { u.SenderUser.FirstName, u.SenderUser.LastName }.Where(s => !string.IsNullOrWhiteSpace(s))),
+                MessageOriginHiddenUser h => h.SenderUserName,
+                MessageOriginChat c => c.SenderChat.Title ?? "",
+                MessageOriginChannel ch => ch.Chat.Title ?? "",
+                _ => "",
+            };
+        }
         if (m.MediaGroupId is { } album)
         {
             metadata["mediaGroupId"] = album;

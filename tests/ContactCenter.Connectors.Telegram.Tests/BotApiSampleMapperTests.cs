@@ -32,6 +32,14 @@ public sealed class BotApiSampleMapperTests
     }
 
     [Fact]
+    public void The_forwarded_sample_says_whom_it_was_forwarded_from()
+    {
+        var message = Assert.IsType<TelegramInbound.NewMessage>(Map("forwarded")).Message;
+        Assert.Equal("Игорь", message.Metadata!["forwardedFrom"]);
+        Assert.False(Assert.IsType<TelegramInbound.NewMessage>(Map("text_ru")).Message.Metadata?.ContainsKey("forwardedFrom") ?? false);
+    }
+
+    [Fact]
     public void The_photo_sample_takes_the_largest_size()
     {
         var message = Assert.IsType<TelegramInbound.NewMessage>(Map("photo_caption")).Message;

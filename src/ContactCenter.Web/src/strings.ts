@@ -101,6 +101,8 @@ const baseEn = {
   replyingTo: 'Replying to {name}:',
   cancelReply: 'Cancel the reply',
   earlierMessage: 'an earlier message',
+  forwarded: 'Forwarded',
+  forwardedFrom: 'Forwarded from {name}',
 };
 
 type BaseStrings = typeof baseEn;
@@ -196,6 +198,8 @@ const baseRu: BaseStrings = {
   replyingTo: 'Ответ на сообщение {name}:',
   cancelReply: 'Отменить ответ на сообщение',
   earlierMessage: 'более раннее сообщение',
+  forwarded: 'Пересланное сообщение',
+  forwardedFrom: 'Переслано от {name}',
 };
 
 const en = { ...baseEn, ...areas.en };

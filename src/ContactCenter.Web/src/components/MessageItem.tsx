@@ -48,6 +48,9 @@ export function MessageItem({ message, onRetry, repliedTo, onReply, highlighted 
           <span className="muted"><ReplyIcon size={12} /> {repliedTo ? repliedTo.sender.name : ''}</span> {repliedTo ? messageSnippet(repliedTo) : t('earlierMessage')}
         </button>
       )}
+      {typeof m.metadata?.forwardedFrom === 'string' && (
+        <p className="forwarded muted" data-testid="forwarded">↪ {m.metadata.forwardedFrom ? t('forwardedFrom', { name: m.metadata.forwardedFrom }) : t('forwarded')}</p>
+      )}
       {m.call && <CallView call={m.call} />}
       {html !== null && <div className="email-body" dangerouslySetInnerHTML={{ __html: html }} />}
       {text && !m.call && (
