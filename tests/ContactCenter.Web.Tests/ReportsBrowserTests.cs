@@ -60,6 +60,8 @@ public sealed class ReportsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page.GetByTestId("funnel-chart").Locator(".recharts-surface")).ToBeVisibleAsync();
         Assert.True(int.Parse(await Page.GetByTestId("funnel-won").InnerTextAsync(), CultureInfo.InvariantCulture) >= 1);
         await NoSidewaysScrollAsync("funnel");
+        Assert.Equal(0, await Page.GetByTestId("funnel-table").Locator("tbody td").EvaluateAllAsync<int>(
+            "tds => tds.filter(td => td.getBoundingClientRect().right > innerWidth + 1 || !td.dataset.label).length"));
         await Screenshot("reports-funnel-phone");
 
         foreach (var (tab, table) in new[] { ("Sales", "sales-table"), ("Efficiency", "efficiency-table"), ("Speed to lead", "speed-table") })
@@ -67,6 +69,10 @@ public sealed class ReportsBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Page.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
             await Expect(Page.GetByTestId(table)).ToBeVisibleAsync();
             await NoSidewaysScrollAsync(tab);
+            // Each row a card of labelled values: no column is cut at the panel's edge (the amounts were, "2" of "21 000 $").
+            var cut = await Page.GetByTestId(table).Locator("tbody td").EvaluateAllAsync<string[]>(
+                "tds => tds.filter(td => td.getBoundingClientRect().right > innerWidth + 1 || !td.dataset.label).map(td => td.textContent)");
+            Assert.True(cut.Length == 0, $"{tab}: cells past the screen's edge or without their column's name at 390 px: {string.Join(" | ", cut)}");
         }
         // Speed to lead counts what came in, not what was won (its column said "Won").
         await Expect(Page.GetByTestId("speed-table").Locator("th").Nth(1)).ToHaveTextAsync("Received");

@@ -1,3 +1,4 @@
+import { useCellLabels } from '../lib/cellLabels';
 import { useEffect, useRef, useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { Bar, BarChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
@@ -185,8 +186,9 @@ function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
   const { t, lang, locale } = useI18n();
   const dur = (seconds: number | null | undefined) => duration(seconds, lang);
   const share = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }));
+  const cellLabels = useCellLabels<HTMLTableElement>();
   return (
-    <table className="stats">
+    <table className="stats stack-table" ref={cellLabels}>
       <caption>{title}</caption>
       <thead>
         <tr><th>{t('name')}</th><th>{t('count')}</th><th>{t('firstResponse')} {t('median')}</th><th>{t('p90')}</th>

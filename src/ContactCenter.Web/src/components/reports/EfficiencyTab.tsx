@@ -1,3 +1,4 @@
+import { useCellLabels } from '../../lib/cellLabels';
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
 import { duration, moneyByCurrency } from '../../lib/format';
@@ -9,6 +10,7 @@ import { CsvButton } from './ReportBits';
 /** Per manager: first response median and p90, activities done and overdue, deals won. */
 export function EfficiencyTab({ period }: { period: Period }) {
   const { t, lang, locale } = useI18n();
+  const cellLabels = useCellLabels<HTMLTableElement>();
   const params = periodQuery(period);
   const path = `/api/reports/efficiency${query(params)}`; // the CSV download's
   const report = useApiGet('/api/reports/efficiency', { params: { query: params } });
@@ -20,7 +22,7 @@ export function EfficiencyTab({ period }: { period: Period }) {
       {report.data && rows.length === 0 && <p className="muted">{t('reportsNothing')}</p>}
       {rows.length > 0 && (
         <div className="table-scroll">
-          <table className="report-table" data-testid="efficiency-table">
+          <table className="report-table stack-table" data-testid="efficiency-table" ref={cellLabels}>
             <thead><tr><th>{t('reportsManager')}</th><th>{t('reportsFirstResponse')}</th><th>{t('reportsP90')}</th><th>{t('reportsActivitiesDone')}</th>
               <th>{t('reportsActivitiesOverdue')}</th><th>{t('reportsDealsWon')}</th></tr></thead>
             <tbody>

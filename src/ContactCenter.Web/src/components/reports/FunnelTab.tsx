@@ -1,3 +1,4 @@
+import { useCellLabels } from '../../lib/cellLabels';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useI18n } from '../../i18n';
@@ -13,6 +14,7 @@ import type { Id } from '../../types';
 /** Per stage: deals that reached it (bars), entered it, conversion to the next step; won, lost and why. */
 export function FunnelTab({ period }: { period: Period }) {
   const { t, locale, lang } = useI18n();
+  const cellLabels = useCellLabels<HTMLTableElement>();
   const pipelines = useApiGet('/api/pipelines');
   const reasons = useApiGet('/api/loss-reasons');
   // A reason's name in the screen's language: the report names it as stored (English for the seeded ones).
@@ -70,7 +72,7 @@ export function FunnelTab({ period }: { period: Period }) {
             </ResponsiveContainer>
           </div>
           <div className="table-scroll">
-            <table className="report-table" data-testid="funnel-table">
+            <table className="report-table stack-table" data-testid="funnel-table" ref={cellLabels}>
               <thead><tr><th>{t('reportsStage')}</th><th>{t('reportsReached')}</th><th>{t('reportsEntered')}</th><th>{t('reportsAmount')}</th><th>{t('reportsConversion')}</th></tr></thead>
               <tbody>
                 {f.stages.map((s) => (

@@ -1,3 +1,4 @@
+import { useCellLabels } from '../../lib/cellLabels';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useI18n } from '../../i18n';
@@ -15,6 +16,7 @@ const barColours = ['#2f9e6e', '#3b6fd4', '#d98c2b', '#8a5cc2', '#c2475c'];
 /** Won deals per manager, source or month: count, sum, average, win rate and median cycle. */
 export function SalesTab({ period }: { period: Period }) {
   const { t, locale } = useI18n();
+  const cellLabels = useCellLabels<HTMLTableElement>();
   const [groupBy, setGroupBy] = useState<(typeof groupings)[number]>('manager');
   const path = `/api/reports/sales${query({ ...periodQuery(period), groupBy })}`; // the CSV download's
   const sales = useApiGet('/api/reports/sales', { params: { query: { ...periodQuery(period), groupBy } } });
@@ -50,7 +52,7 @@ export function SalesTab({ period }: { period: Period }) {
             </ResponsiveContainer>
           </div>
           <div className="table-scroll">
-            <table className="report-table" data-testid="sales-table">
+            <table className="report-table stack-table" data-testid="sales-table" ref={cellLabels}>
               <thead><tr><th>{t(groupLabel[groupBy])}</th><th>{t('reportsCount')}</th><th>{t('reportsSum')}</th><th>{t('reportsAverage')}</th><th>{t('reportsWinRate')}</th><th>{t('reportsCycle')}</th></tr></thead>
               <tbody>
                 {rows.map((r) => (

@@ -1,3 +1,4 @@
+import { useCellLabels } from '../../lib/cellLabels';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n';
 import { query } from '../../lib/api';
@@ -19,6 +20,7 @@ const emptyLabel = { manager: 'reportsUnassigned', source: 'reportsNoSource', ch
  */
 export function SpeedTab({ period }: { period: Period }) {
   const { t, locale } = useI18n();
+  const cellLabels = useCellLabels<HTMLTableElement>();
   const [groupBy, setGroupBy] = useState<(typeof groupings)[number]>('manager');
   const path = `/api/reports/speed-to-lead${query({ ...periodQuery(period), groupBy })}`; // the CSV download's
   const report = useApiGet('/api/reports/speed-to-lead', { params: { query: { ...periodQuery(period), groupBy } } }, { before: useJoined() });
@@ -52,7 +54,7 @@ export function SpeedTab({ period }: { period: Period }) {
             <span><strong>{percent(r.overall.withinFiveMinutesShare, locale)}</strong> {t('reportsWithinFive')}</span>
           </p>
           <div className="table-scroll">
-            <table className="report-table" data-testid="speed-table">
+            <table className="report-table stack-table" data-testid="speed-table" ref={cellLabels}>
               <thead><tr><th>{t(groupLabel[groupBy])}</th><th>{t('reportsReceived')}</th><th>{t('reportsTouched')}</th><th>{t('reportsMedianMinutes')}</th>
                 <th>{t('reportsP90Minutes')}</th><th>{t('reportsWithinFive')}</th></tr></thead>
               <tbody>{r.rows.map((row) => <Row key={row.key} row={row} label={row.key !== '' ? row.label : t(emptyLabel[groupBy])} />)}</tbody>
