@@ -32,6 +32,13 @@ public sealed class InboundTimestampTests(AppFixture fixture) : IClassFixture<Ap
         var sentAt = await db.ExecuteScalarAsync<DateTime>("select sent_at from messages where external_id = 'tz-1'");
         Assert.Equal(moscow.UtcDateTime, DateTime.SpecifyKind(sentAt, DateTimeKind.Utc));
         Assert.Null(await db.ExecuteScalarAsync<string?>("select metadata->>'sentAtOriginal' from messages where external_id = 'tz-1'"));
+
+        // The messages API says when the customer wrote it (five hours before it arrived here), beside when it arrived.
+        var conversationId = (await response.Content.ReadFromJsonAsync<JsonObject>())!["conversationId"]!.GetValue<long>();
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        var message = (await (await admin.GetAsync($"/api/conversations/{conversationId}/messages")).OkJsonAsync())["items"]![0]!;
+        Assert.Equal(moscow.UtcDateTime, message["sentAt"]!.GetValue<DateTimeOffset>().UtcDateTime);
+        Assert.True(message["createdAt"]!.GetValue<DateTimeOffset>() > message["sentAt"]!.GetValue<DateTimeOffset>().AddHours(4));
     }
 
     [Theory]

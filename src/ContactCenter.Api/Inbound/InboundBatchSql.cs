@@ -201,13 +201,13 @@ internal static class InboundBatchSql
         select bi.slot, false as is_note, m.id, m.conversation_id, 'inbound' as direction, m.text, m.html, 'contact' as sender_type,
                bi.contact_id as sender_id,
                (select coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) from contacts ct where ct.id = bi.contact_id) as sender_name,
-               'received' as status, m.external_id, m.reply_to_id, m.metadata, @now as created_at, coalesce(fa.files, '[]') as attachments
+               'received' as status, m.external_id, m.reply_to_id, m.metadata, @now as created_at, bi.sent_at, coalesce(fa.files, '[]') as attachments
         from m join bi on bi.id = m.id
         left join (select a.message_id, json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size) order by a.id)::text as files
                    from a group by a.message_id) fa on fa.message_id = m.id
         where (select n from wake) >= 0
         union all
-        select bi.slot, true, w.id, w.conversation_id, 'note', w.text, null, 'system', null, 'System', 'sent', null, null, w.metadata, @now, '[]'
+        select bi.slot, true, w.id, w.conversation_id, 'note', w.text, null, 'system', null, 'System', 'sent', null, null, w.metadata, @now, null, '[]'
         from w join bi on bi.note_id = w.id
         """;
 }

@@ -102,6 +102,7 @@ const baseEn = {
   cancelReply: 'Cancel the reply',
   earlierMessage: 'an earlier message',
   forwarded: 'Forwarded',
+  sentAt: 'written {time}',
   forwardedFrom: 'Forwarded from {name}',
 };
 
@@ -199,6 +200,7 @@ const baseRu: BaseStrings = {
   cancelReply: 'Отменить ответ на сообщение',
   earlierMessage: 'более раннее сообщение',
   forwarded: 'Пересланное сообщение',
+  sentAt: 'написано в {time}',
   forwardedFrom: 'Переслано от {name}',
 };
 

@@ -68,6 +68,12 @@ public sealed record MessageDto(
     public long? ReplyToId { get; init; }
 
     /// <summary>
+    /// When the customer sent it, by the provider's clock (inbound only; null when the provider gave no time). Messages
+    /// are ordered as they arrived (<see cref="CreatedAt"/>); one delivered late says here when it was written.
+    /// </summary>
+    public DateTimeOffset? SentAt { get; init; }
+
+    /// <summary>
     /// Grows with every change to the message (0 as created): of two copies of one message, the one with the greater
     /// revision is the later state, whichever push or read arrived last.
     /// </summary>

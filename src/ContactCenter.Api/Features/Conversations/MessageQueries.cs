@@ -24,6 +24,7 @@ public sealed class MessageQueries(NpgsqlDataSource db)
         public long? ReplyToId { get; init; }
         public string? Metadata { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset? SentAt { get; init; }
         public int Revision { get; init; }
         public string Attachments { get; init; } = "[]";
     }
@@ -34,7 +35,7 @@ public sealed class MessageQueries(NpgsqlDataSource db)
         select m.id, m.conversation_id, m.direction, m.text, m.html, m.sender_type,
                case when m.sender_type = 'user' then m.sender_user_id when m.sender_type = 'contact' then c.contact_id end as sender_id,
                case when m.sender_type = 'user' then coalesce(u.name, m.metadata->>'senderName') when m.sender_type = 'contact' then coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) else 'System' end as sender_name,
-               m.status, m.error, m.external_id, m.reply_to_id, m.metadata::text as metadata, m.created_at, m.revision,
+               m.status, m.error, m.external_id, m.reply_to_id, m.metadata::text as metadata, m.created_at, case when m.direction = 'inbound' then m.sent_at end as sent_at, m.revision,
                coalesce((select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size) order by a.id)
                          from attachments a where a.message_id = m.id)::text, '[]') as attachments
         from messages m
@@ -135,6 +136,7 @@ public sealed class MessageQueries(NpgsqlDataSource db)
             new SenderDto(r.SenderType, r.SenderId, r.SenderName ?? ""), r.Status, r.Error, r.ExternalId, r.CreatedAt)
         {
             ReplyToId = r.ReplyToId,
+            SentAt = r.SentAt,
             Revision = r.Revision,
             Metadata = r.Metadata is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(r.Metadata),
         };

@@ -20,3 +20,16 @@ describe('a forwarded message', () => {
     expect(queryAllByTestId('forwarded')).toHaveLength(1);
   });
 });
+
+describe('a message delivered late', () => {
+  it('shows when the customer wrote it, and an on-time one does not', () => {
+    const lateOne = { ...base, sentAt: '2026-12-06T05:50:00Z' } as unknown as Message;
+    const onTime = { ...base, id: 3, sentAt: '2026-12-06T05:59:30Z' } as unknown as Message;
+    const { getAllByTestId } = render(<I18nProvider><ul>
+      <MessageItem message={lateOne} onRetry={() => undefined} onReply={() => undefined} />
+      <MessageItem message={onTime} onRetry={() => undefined} onReply={() => undefined} />
+    </ul></I18nProvider>);
+    expect(getAllByTestId('sent-late')).toHaveLength(1);
+    expect(getAllByTestId('sent-late')[0].textContent).toMatch(/^written /);
+  });
+});

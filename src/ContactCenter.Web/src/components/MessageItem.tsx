@@ -36,6 +36,9 @@ export function MessageItem({ message, onRetry, repliedTo, onReply, highlighted 
         <span className="sender">{m.direction === 'note' ? `${t('notePrefix')} · ` : ''}{sender}</span>
         <AutomatedBadge message={m} />
         <time dateTime={m.createdAt} title={fullTime(m.createdAt, locale)}>{shortTime(m.createdAt, locale)}</time>
+        {late(m) && m.sentAt && (
+          <span className="sent-late muted" data-testid="sent-late" title={fullTime(m.sentAt, locale)}>{t('sentAt', { time: shortTime(m.sentAt, locale) })}</span>
+        )}
         {m.direction === 'outbound' && <Ticks message={m} />}
         {!m.pending && (
           <button type="button" className="link reply-action" onClick={() => onReply(m)} aria-label={t('replyToMessage', { name: sender })}
@@ -71,6 +74,11 @@ export function MessageItem({ message, onRetry, repliedTo, onReply, highlighted 
       )}
     </li>
   );
+}
+
+/** Delivered a minute or more after the customer wrote it (a provider's retry, a phone back online): both times are shown. */
+function late(m: Message): boolean {
+  return !!m.sentAt && Date.parse(m.createdAt) - Date.parse(m.sentAt) >= 60_000;
 }
 
 function Ticks({ message }: { message: Message }) {
