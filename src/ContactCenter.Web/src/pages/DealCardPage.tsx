@@ -81,7 +81,7 @@ export function DealCardPage({ id }: { id: string }) {
               <h1>{d.title}</h1>
             </InlineEdit>
             <InlineEdit label={t('amount')} value={String(d.amount ?? 0)} type="number" step="0.01" testId="deal-amount-edit"
-              readOnly={!!d.amountFromProducts || colleagues} readOnlyHint={t('amountFromProducts')} onSave={(v) => patch({ amount: Number(v) })}>
+              readOnly={!!d.amountFromProducts || colleagues} readOnlyHint={d.amountFromProducts ? t('amountFromProducts') : undefined} onSave={(v) => patch({ amount: Number(v) })}>
               <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
             </InlineEdit>
             {d.closedAt && <span className={`pill ${d.outcome === 'won' ? 'ok' : 'danger'}`}>{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${catalogName(d.lossReason, lang)}` : ''}</span>}

@@ -191,8 +191,8 @@ function StatsTable({ title, rows }: { title: string; rows: StatsRow[] }) {
     <table className="stats stack-table" ref={cellLabels}>
       <caption>{title}</caption>
       <thead>
-        <tr><th>{t('name')}</th><th>{t('count')}</th><th>{t('firstResponse')} {t('median')}</th><th>{t('p90')}</th>
-          <th>{t('replyTime')} {t('median')}</th><th>{t('p90')}</th><th>{t('withinTarget')}</th><th>{t('resolution')} {t('median')}</th></tr>
+        <tr><th>{t('name')}</th><th>{t('count')}</th><th>{t('firstResponse')} {t('median')}</th><th>{t('firstResponse')} {t('p90')}</th>
+          <th>{t('replyTime')} {t('median')}</th><th>{t('replyTime')} {t('p90')}</th><th>{t('withinTarget')}</th><th>{t('resolution')} {t('median')}</th></tr>
       </thead>
       <tbody>
         {rows.map((r, i) => (
