@@ -1,5 +1,5 @@
-import { render } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, render } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageItem } from '../components/MessageItem';
 import { I18nProvider } from '../i18n';
 import type { Message } from '../types';
@@ -31,5 +31,31 @@ describe('a message delivered late', () => {
     </ul></I18nProvider>);
     expect(getAllByTestId('sent-late')).toHaveLength(1);
     expect(getAllByTestId('sent-late')[0].textContent).toMatch(/^written /);
+  });
+});
+
+describe('a picture still being fetched from the provider', () => {
+  afterEach(() => { vi.useRealTimers(); vi.unstubAllGlobals(); });
+
+  it('is asked for again and shows once it has come, without a reload', async () => {
+    vi.useFakeTimers();
+    const answers = [
+      new Response(JSON.stringify({ status: 409, detail: 'The file is still being fetched from the provider.' }), { status: 409, headers: { 'Content-Type': 'application/problem+json' } }),
+      new Response('png', { status: 200, headers: { 'Content-Type': 'image/png' } }),
+    ];
+    const fetch = vi.fn(async () => answers.shift()!);
+    vi.stubGlobal('fetch', fetch);
+    URL.createObjectURL = vi.fn(() => 'blob:picture');
+    URL.revokeObjectURL = vi.fn();
+    const withPicture = { ...base, attachments: [{ id: 9, fileName: 'photo.jpg', contentType: 'image/jpeg', size: null, url: '/api/attachments/9' }] } as unknown as Message;
+    const { container } = render(<I18nProvider><ul><MessageItem message={withPicture} onRetry={() => undefined} onReply={() => undefined} /></ul></I18nProvider>);
+
+    await act(async () => { await vi.advanceTimersByTimeAsync(10); });
+    expect(container.textContent).toContain('The file is still being fetched.');
+    await act(async () => { await vi.advanceTimersByTimeAsync(5000); });
+    await act(async () => { await vi.advanceTimersByTimeAsync(10); });
+
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(container.querySelector('img')?.getAttribute('src')).toBe('blob:picture');
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
-import { blobUrl } from '../lib/api';
+import { ApiError, blobUrl } from '../lib/api';
 import { fileProblem } from '../lib/errors';
 import { sanitizeEmail, splitQuoted } from '../lib/email';
 import { fileSize, fullTime, isInlineImage, messageSnippet, shortTime } from '../lib/format';
@@ -94,15 +94,23 @@ function AttachmentView({ attachment: a }: { attachment: Attachment }) {
   const isImage = isInlineImage(a.contentType);
   const [url, setUrl] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // A file still on its way from the provider (409, Retry-After 5 s) is asked for again, for up to two minutes: it then
+  // shows, or says it could not be fetched (410), without a reload.
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     if (!isImage) return;
     const ctrl = new AbortController();
     let made: string | null = null;
-    blobUrl(a.url, ctrl.signal).then((u) => { made = u; setUrl(u); })
-      .catch((e) => { if ((e as Error).name !== 'AbortError') setProblem(fileProblem(e, t)); });
-    return () => { ctrl.abort(); if (made) URL.revokeObjectURL(made); };
-  }, [a.url, isImage, t]);
+    let again: number | undefined;
+    blobUrl(a.url, ctrl.signal).then((u) => { made = u; setUrl(u); setProblem(null); })
+      .catch((e) => {
+        if ((e as Error).name === 'AbortError') return;
+        setProblem(fileProblem(e, t));
+        if (e instanceof ApiError && e.status === 409 && attempt < 24) again = window.setTimeout(() => setAttempt((n) => n + 1), 5000);
+      });
+    return () => { ctrl.abort(); window.clearTimeout(again); if (made) URL.revokeObjectURL(made); };
+  }, [a.url, isImage, t, attempt]);
 
   async function download() {
     try {
