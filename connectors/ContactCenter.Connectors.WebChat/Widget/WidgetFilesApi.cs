@@ -63,11 +63,12 @@ public static class WidgetFilesApi
         }
         var text = ContactFields.Clean(form["text"].ToString());
         var clientMessageId = form["clientMessageId"].ToString() is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
-        if (!VisitorMessageIds.IsValid(clientMessageId) || text is { Length: > 0 } && text.Length > limits.MaxTextLength)
+        var badId = !VisitorMessageIds.IsValid(clientMessageId);
+        if (badId || text is { Length: > 0 } && text.Length > limits.MaxTextLength)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                [!VisitorMessageIds.IsValid(clientMessageId) ? "clientMessageId" : "text"] = [!VisitorMessageIds.IsValid(clientMessageId)
+                [badId ? "clientMessageId" : "text"] = [badId
                     ? "clientMessageId is 1 to 100 characters, without control characters." : $"text is at most {limits.MaxTextLength} characters."],
             });
         }
