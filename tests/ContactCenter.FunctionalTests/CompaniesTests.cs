@@ -43,6 +43,8 @@ public sealed class CompaniesTests(AppFixture fixture) : IClassFixture<AppFixtur
         var deal = (await (await admin.PostAsJsonAsync("/api/deals", new { title = "Acme order", amount = 500, contactId = onB })).OkJsonAsync(HttpStatusCode.Created)).Id();
         var patched = await (await admin.PatchAsJsonAsync($"/api/deals/{deal}", new { companyId = company })).OkJsonAsync();
         Assert.Equal(company, patched["companyId"]!.GetValue<long>());
+        Assert.Equal("Acme Ltd", patched["companyName"]!.GetValue<string>());
+        Assert.Equal("Acme Ltd", (await (await admin.GetAsync($"/api/deals/{deal}")).OkJsonAsync())["companyName"]!.GetValue<string>());
 
         var full = await (await admin.GetAsync($"/api/companies/{company}")).OkJsonAsync();
         Assert.Equal("+442079460958", full["phone"]!.GetValue<string>());

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dapper;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -118,6 +119,43 @@ public sealed class CardEditingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Page.ReloadAsync();
         await Expect(Page.GetByTestId("deal-card")).ToContainTextAsync("Слишком дорого");
         await Expect(Page.GetByTestId("deal-card")).Not.ToContainTextAsync("Too expensive");
+    }
+
+    [Fact]
+    public async Task A_deal_is_linked_to_a_company_on_its_card_and_a_repeat_sale_links_the_deal_it_came_from()
+    {
+        var manager = await Fx.CreateUserAsync("company" + Suffix, "manager");
+        var companyId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/companies", new { name = "Acme " + Suffix }))!["id"]!.GetValue<long>();
+        var parentId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = "First order " + Suffix, amount = 100 }))!["id"]!.GetValue<long>();
+        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = "Repeat order " + Suffix, amount = 100 }))!["id"]!.GetValue<long>();
+        await using (var db = Fx.Db())
+        {
+            // As the repeat-sale job writes it.
+            Assert.Equal(1, await db.ExecuteAsync("update deals set parent_deal_id = @parentId where id = @dealId", new { parentId, dealId }));
+        }
+
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/deals/{dealId}");
+        var card = Page.GetByTestId("deal-card");
+        var company = card.GetByTestId("deal-company");
+        await Expect(company.GetByLabel("Company")).ToHaveValueAsync("");
+        var saved = await Page.RunAndWaitForResponseAsync(() => company.GetByLabel("Company").SelectOptionAsync(new SelectOptionValue { Label = "Acme " + Suffix }),
+            r => r.Request.Method == "PATCH" && r.Url.EndsWith($"/api/deals/{dealId}", StringComparison.Ordinal));
+        Assert.Equal(200, saved.Status);
+        var deal = await DealAsync(dealId);
+        Assert.Equal(companyId, deal["companyId"]!.GetValue<long>());
+        Assert.Equal("Acme " + Suffix, deal["companyName"]!.GetValue<string>());
+        await Expect(company.GetByLabel("Company")).ToHaveValueAsync(companyId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // The company's card lists the deal and leads back to it.
+        await company.GetByRole(AriaRole.Link, new() { Name = "Open" }).ClickAsync();
+        var companyCard = Page.GetByTestId("company-card");
+        await Expect(companyCard.GetByRole(AriaRole.Heading, new() { Name = "Acme " + Suffix })).ToBeVisibleAsync();
+        await companyCard.GetByRole(AriaRole.Link, new() { Name = "Repeat order " + Suffix }).ClickAsync();
+
+        // The repeat sale names the deal it came from.
+        await card.GetByRole(AriaRole.Link, new() { Name = $"#{parentId}" }).ClickAsync();
+        await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "First order " + Suffix })).ToBeVisibleAsync();
+        await Expect(card.GetByTestId("deal-company").GetByLabel("Company")).ToHaveValueAsync("");
     }
 
     private async Task<JsonNode> DealAsync(long id) => (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{id}"))!;

@@ -41,6 +41,9 @@ public sealed partial record DealDto(
     /// <summary>The company the deal is with (issue #17); null when none.</summary>
     public long? CompanyId { get; init; }
 
+    /// <summary>That company's name (whoever sees the deal sees its company: <c>CompanyRef.Visible</c>); null when none.</summary>
+    public string? CompanyName { get; init; }
+
     /// <summary>Custom field values by key (issue #17).</summary>
     public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = FieldValues.Empty;
 }

@@ -17,7 +17,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         d.assignee_id, u.name as assignee_name, d.source, d.lead_id, d.parent_deal_id, d.outcome, d.loss_reason_id, lr.name as loss_reason_name, lr.name_ru as loss_reason_name_ru,
         d.closed_at, coalesce(d.stage_entered_at, d.created_at) as stage_entered_at, d.created_at, d.updated_at,
         na.id as next_activity_id, na.type as next_activity_type, na.title as next_activity_title, na.due_at as next_activity_due_at,
-        d.company_id,
+        d.company_id, co.name as company_name,
         d.fields::text as fields_json
         """;
 
@@ -26,6 +26,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         left join contacts ct on ct.id = d.contact_id
         left join users u on u.id = d.assignee_id
         left join loss_reasons lr on lr.id = d.loss_reason_id
+        left join companies co on co.id = d.company_id
         left join lateral (
             select a.id, a.type, a.title, a.due_at from activities a
             where a.subject_type = 'deal' and a.subject_id = d.id and a.completed_at is null order by a.due_at, a.id limit 1
@@ -66,6 +67,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         public string? NextActivityTitle { get; init; }
         public DateTimeOffset? NextActivityDueAt { get; init; }
         public long? CompanyId { get; init; }
+        public string? CompanyName { get; init; }
         public string? FieldsJson { get; init; }
 
         private ActivityRef? Next => NextActivityId is null ? null : new ActivityRef(NextActivityId.Value, NextActivityType!, NextActivityTitle!, NextActivityDueAt!.Value);
@@ -81,7 +83,7 @@ public sealed class DealQueries(NpgsqlDataSource db)
         public DealDto ToDto() => new(Id, Title, Amount, Currency, PipelineId, new StageDto(StageId, StageName, StageSort, StageSemantic),
             ContactId is null ? null : new ContactInfo(ContactId.Value, ContactName ?? "", ContactEmail, ContactPhone) { Labels = Labels.LabelList.Parse(ContactLabels) }, Assignee,
             Source, LeadId, ParentDealId, Outcome, LossReasonId is null ? null : new LossReasonDto(LossReasonId.Value, LossReasonName ?? "", LossReasonNameRu),
-            ClosedAt, Next, StageEnteredAt, CreatedAt, UpdatedAt) { CompanyId = CompanyId, Fields = FieldValues.Parse(FieldsJson) };
+            ClosedAt, Next, StageEnteredAt, CreatedAt, UpdatedAt) { CompanyId = CompanyId, CompanyName = CompanyName, Fields = FieldValues.Parse(FieldsJson) };
     }
 
     public async Task<DealDto?> GetAsync(CurrentUser me, long id, CancellationToken ct)

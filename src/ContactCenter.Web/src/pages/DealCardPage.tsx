@@ -10,6 +10,7 @@ import { PlanNextDialog } from '../components/cards/PlanNextDialog';
 import { ProductsEditor } from '../components/cards/ProductsEditor';
 import { SourceLine } from '../components/cards/SourceLine';
 import { StageBar } from '../components/cards/StageBar';
+import { CompanyPicker } from '../components/CompanyPicker';
 import { ContactProfile } from '../components/ContactProfile';
 import { CustomFieldsEditor } from '../components/fields/CustomFieldsEditor';
 import { ResourceStatus } from '../components/Status';
@@ -117,6 +118,16 @@ export function DealCardPage({ id }: { id: string }) {
                   ? <><button type="button" className="link" onClick={() => setProfile(true)}>{d.contact.name}</button>{' '}
                     <span className="muted">{[d.contact.email, d.contact.phone].filter(Boolean).join(' · ')}</span></>
                   : <span className="muted">{t('cardNoContact')}</span>}</dd>
+                <dt>{t('contactCompany')}</dt>
+                <dd data-testid="deal-company"><CompanyPicker companyId={d.companyId} companyName={d.companyName} disabled={colleagues}
+                  onPick={async (companyId) => {
+                    const updated = await body(client.PATCH('/api/deals/{id}', { params, body: { companyId } }));
+                    deal.set(() => updated);
+                  }} /></dd>
+                {d.parentDealId != null && <>
+                  <dt>{t('cardParentDeal')}</dt>
+                  <dd><Link to={`/deals/${encodeURIComponent(String(d.parentDealId))}`}>#{String(d.parentDealId)}</Link></dd>
+                </>}
               </dl>
               <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} readOnly={colleagues} onChange={async (fields) => {
                 const updated = await body(client.PATCH('/api/deals/{id}', { params, body: { fields } }));

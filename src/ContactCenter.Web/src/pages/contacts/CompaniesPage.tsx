@@ -67,7 +67,7 @@ function CompanyCard({ id }: { id: string }) {
       </ul>
       <h2>{t('companyDeals')}</h2>
       <ul className="profile-list">
-        {company.deals.map((d) => <li key={String(d.id)}><strong>{d.title}</strong> <span className="muted">· {money(d.amount, locale, d.currency)} · {d.stageName}</span></li>)}
+        {company.deals.map((d) => <li key={String(d.id)}><Link to={`/deals/${enc(d.id)}`}><strong>{d.title}</strong></Link> <span className="muted">· {money(d.amount, locale, d.currency)} · {d.stageName}</span></li>)}
         {company.deals.length === 0 && <li className="muted">{t('profileNone')}</li>}
       </ul>
       {editing && <CompanyDialog company={company} onClose={() => setEditing(false)} onSaved={(c) => { setCompany(c); setEditing(false); }} />}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { CompanyPicker } from '../../components/CompanyPicker';
 import { ContactForm } from '../../components/ContactProfile';
 import { Dialog } from '../../components/Dialog';
 import { CustomFieldsEditor } from '../../components/fields/CustomFieldsEditor';
@@ -11,7 +12,7 @@ import { money, shortTime } from '../../lib/format';
 import { Link } from 'react-router';
 import type { Id } from '../../types';
 import { Timeline } from './Timeline';
-import { enc, type CompanyRow, type ContactCardData, type ContactRow } from './contactsApi';
+import { enc, type ContactCardData, type ContactRow } from './contactsApi';
 
 /** `/contacts/{id}`: the person with identities on every channel, conversations, deals, leads, one timeline, edit and merge. */
 export function ContactCard({ id }: { id: string }) {
@@ -51,7 +52,10 @@ export function ContactCard({ id }: { id: string }) {
                 <dt>{t('email')}</dt><dd className="wrap-anywhere">{contact.email ?? '—'}</dd>
                 <dt>{t('phone')}</dt><dd>{contact.phone ?? '—'}</dd>
                 <dt>{t('contactCompany')}</dt>
-                <dd><CompanyPicker contact={contact} onChanged={() => setVersion((v) => v + 1)} /></dd>
+                <dd><CompanyPicker companyId={contact.companyId} companyName={contact.companyName} onPick={async (companyId) => {
+                  await body(client.PATCH('/api/contacts/{id}', { params: { path: { id: Number(contact.id) } }, body: { companyId } }));
+                  setVersion((v) => v + 1);
+                }} /></dd>
               </dl>
             )}
           <CustomFieldsEditor entity="contact" values={contact.fields} onChange={async (fields) => {
@@ -91,34 +95,6 @@ export function ContactCard({ id }: { id: string }) {
       </div>
       {merging && <MergeDialog contact={contact} onClose={() => setMerging(false)} onMerged={() => { setMerging(false); setVersion((v) => v + 1); }} />}
     </div>
-  );
-}
-
-function CompanyPicker({ contact, onChanged }: { contact: ContactCardData; onChanged: () => void }) {
-  const { t } = useI18n();
-  const [companies, setCompanies] = useState<CompanyRow[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => { body(client.GET('/api/companies', { params: { query: { limit: 100 } } })).then((p) => setCompanies(p.items)).catch(() => undefined); }, []);
-  async function change(value: string) {
-    try {
-      await client.PATCH('/api/contacts/{id}', { params: { path: { id: Number(contact.id) } }, body: { companyId: value ? Number(value) : null } });
-      onChanged();
-    } catch (e) {
-      setError(explain(e, t));
-    }
-  }
-  const current = contact.companyId == null ? '' : String(contact.companyId);
-  const known = companies.some((c) => String(c.id) === current);
-  return (
-    <>
-      <select aria-label={t('contactCompany')} value={current} onChange={(e) => void change(e.target.value)}>
-        <option value="">{t('contactNoCompany')}</option>
-        {!known && current && <option value={current}>{contact.companyName}</option>}
-        {companies.map((c) => <option key={String(c.id)} value={String(c.id)}>{c.name}</option>)}
-      </select>
-      {contact.companyId != null && <> <Link to={`/companies/${enc(contact.companyId)}`}>{t('contactOpenCard')}</Link></>}
-      {error && <span className="error" role="alert">{error}</span>}
-    </>
   );
 }
 
