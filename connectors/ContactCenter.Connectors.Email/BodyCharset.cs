@@ -15,22 +15,86 @@ public static class BodyCharset
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Sets the charset parameter on text parts that have none and whose bytes are not UTF-8.</summary>
+    /// <summary>
+    /// Sets the charset of text parts that name none, or name one their bytes cannot be in: `us-ascii` over 8-bit bytes
+    /// (a mailer's default label) and sendmail's `unknown-8bit` / `x-unknown` for 8-bit mail it could not label. Bytes
+    /// that are valid UTF-8 are then read as UTF-8; otherwise <see cref="Guess"/> decides.
+    /// </summary>
     public static void Fill(MimeMessage message)
     {
         foreach (var part in message.BodyParts.OfType<TextPart>())
         {
-            if (part.ContentType.Charset is not null || part.Content is null)
+            var declared = part.ContentType.Charset;
+            if (part.Content is null || declared is not null && !Unreliable(declared))
             {
                 continue;
             }
             using var buffer = new MemoryStream();
             part.Content.DecodeTo(buffer);
-            if (Guess(buffer.ToArray()) is { } charset)
+            var bytes = buffer.ToArray();
+            if (Guess(bytes) is { } charset)
             {
                 part.ContentType.Charset = charset;
             }
+            else if (declared is not null && bytes.Any(b => b >= 0x80))
+            {
+                part.ContentType.Charset = "utf-8";
+            }
         }
+    }
+
+    /// <summary>Labels that say nothing about 8-bit bytes: ASCII (which has none) and "unknown".</summary>
+    public static bool Unreliable(string charset) => charset.Trim().ToLowerInvariant() is
+        "us-ascii" or "ascii" or "ansi_x3.4-1968" or "iso646-us" or "unknown-8bit" or "x-unknown" or "unknown" or "8bit" or "default";
+
+    /// <summary>
+    /// The fallback charset for header text that is raw 8-bit rather than RFC 2047 encoded (1C and PHP scripts send a
+    /// windows-1251 Subject, sender name or file name as bytes): MimeKit reads such a header as UTF-8 when it is valid
+    /// UTF-8 and with this charset otherwise. Guessed from the header lines of the whole message (its top-level block
+    /// and every part's), or null when they hold no 8-bit bytes that are not UTF-8.
+    /// </summary>
+    public static Encoding? HeaderFallback(byte[] raw)
+    {
+        var headerBytes = HeaderLines(raw);
+        return Guess(headerBytes) is { } charset && charset != "iso-8859-1" ? Encoding.GetEncoding(charset) : null;
+    }
+
+    /// <summary>The bytes of the message's header lines: the top block, and lines that look like a MIME part's headers.</summary>
+    private static byte[] HeaderLines(byte[] raw)
+    {
+        using var headers = new MemoryStream();
+        var inHeader = true;
+        var start = 0;
+        var lastWasHeader = false;
+        for (var i = 0; i <= raw.Length; i++)
+        {
+            if (i < raw.Length && raw[i] != (byte)'\n')
+            {
+                continue;
+            }
+            var line = raw.AsSpan(start, i - start).TrimEnd((byte)'\r');
+            start = i + 1;
+            if (line.IsEmpty)
+            {
+                inHeader = false;
+                lastWasHeader = false;
+                continue;
+            }
+            // A part's header block follows its boundary line; folded lines (leading white space) continue a header.
+            var folded = lastWasHeader && (line[0] == (byte)' ' || line[0] == (byte)'\t');
+            var partHeader = !inHeader && (line.StartsWith("Content-"u8) || line.StartsWith("content-"u8));
+            if (inHeader || folded || partHeader)
+            {
+                headers.Write(line);
+                headers.WriteByte((byte)'\n');
+                lastWasHeader = true;
+            }
+            else
+            {
+                lastWasHeader = false;
+            }
+        }
+        return headers.ToArray();
     }
 
     /// <summary>Null for ASCII or valid UTF-8; `windows-1251` or `koi8-r` for Russian text; `iso-8859-1` otherwise.</summary>

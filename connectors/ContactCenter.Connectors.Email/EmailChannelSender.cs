@@ -120,7 +120,7 @@ public sealed partial class EmailChannelSender(
         mime.To.Add(new MailboxAddress(message.Recipient.Name, message.Recipient.Address));
         mime.MessageId = MessageIdFor(message, settings.Domain);
         mime.Date = message.CreatedAt;
-        mime.Subject = Subject(thread.Subject, message.ConversationId);
+        mime.Subject = Subject(thread.Subject, message.ConversationId, message.Text);
         if (message.Automated)
         {
             // RFC 3834: auto-responders must not answer it; Exchange/Outlook read X-Auto-Response-Suppress.
@@ -168,16 +168,36 @@ public sealed partial class EmailChannelSender(
         return mime;
     }
 
-    /// <summary>"Re: " + the thread's subject (its own Re:/Fwd: prefixes removed) + the conversation token.</summary>
-    public static string Subject(string? threadSubject, long conversationId)
+    /// <summary>
+    /// "Re: " + the thread's subject (its own Re:/Fwd: prefixes removed) + the conversation token. The first email of a
+    /// conversation a manager starts has no subject to answer: its own first line is the subject, with no "Re:".
+    /// </summary>
+    public static string Subject(string? threadSubject, long conversationId, string? text = null)
     {
         var token = EmailParser.TokenFor(conversationId);
         var subject = Prefixes().Replace(threadSubject ?? "", "").Trim();
+        var fresh = subject.Length == 0;
+        if (fresh)
+        {
+            subject = FirstLine(text);
+        }
         if (!subject.Contains(token, StringComparison.Ordinal))
         {
             subject = subject.Length == 0 ? token : $"{subject} {token}";
         }
-        return "Re: " + subject;
+        return fresh ? subject : "Re: " + subject;
+    }
+
+    /// <summary>The first non-empty line of a text, cut at a word near 70 characters ("…" when cut); empty for none.</summary>
+    private static string FirstLine(string? text)
+    {
+        var line = (text ?? "").Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        if (line.Length <= 70)
+        {
+            return line;
+        }
+        var cut = line.LastIndexOf(' ', 70);
+        return line[..(cut > 30 ? cut : 70)].TrimEnd() + "…";
     }
 
     [GeneratedRegex(@"^((re|fwd?|aw|wg|sv|ответ|отв|на)\s*(\[\d+\])?\s*:\s*)+", RegexOptions.IgnoreCase)]

@@ -63,6 +63,13 @@ internal sealed class EmailIntake(
         var message = verdict.Message;
         try
         {
+            if (message.Metadata?.GetValueOrDefault("fingerprint") is { } fingerprint
+                && await store.IsAnotherEmailAsync(channel.Id, message.ExternalId, fingerprint, ct))
+            {
+                // Another email already holds this Message-ID (a sender that reuses one): this one is new, not a repeat.
+                logger.LogInformation("Email channel {ChannelId}: UID {Uid} reuses the Message-ID of another email; stored under its own id", channel.Id, uid.Id);
+                message = message with { ExternalId = $"{message.ExternalId}#{fingerprint}" };
+            }
             var thread = await store.FindThreadAsync(channel.Id, message.Sender.Address, verdict.ReferencedIds, verdict.TokenConversationId, ct);
             await pipeline.IngestAsync(message with { ThreadKey = thread ?? message.ExternalId }, ct);
             return null;

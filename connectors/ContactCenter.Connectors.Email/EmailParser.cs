@@ -28,7 +28,9 @@ public static partial class EmailParser
         try
         {
             using var stream = new MemoryStream(raw, writable: false);
-            message = MimeMessage.Load(stream);
+            message = BodyCharset.HeaderFallback(raw) is { } fallback
+                ? MimeMessage.Load(new ParserOptions { CharsetEncoding = fallback }, stream)
+                : MimeMessage.Load(stream);
         }
         catch (Exception ex) when (ex is FormatException or ParseException or InvalidOperationException or ArgumentException or DecoderFallbackException)
         {
@@ -47,14 +49,18 @@ public static partial class EmailParser
     public static EmailVerdict FromMessage(MimeMessage message, byte[]? raw, Context context)
     {
         var warnings = new List<string>();
-        var from = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
+        var author = message.From.Mailboxes.FirstOrDefault() ?? message.Sender;
+        // Web forms and notification services send from a no-reply address with the person in Reply-To: that person is
+        // the customer (their contact, and where replies go), as in Zendesk and Freshdesk.
+        var from = ReplyToPerson(author, message.ReplyTo) ?? author;
         var address = from?.Address?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(address) || !address.Contains('@', StringComparison.Ordinal))
         {
             warnings.Add("The sender's address could not be read.");
             address = UnknownSender;
         }
-        if (string.Equals(address, context.OwnAddress, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(address, context.OwnAddress, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(author?.Address?.Trim(), context.OwnAddress, StringComparison.OrdinalIgnoreCase))
         {
             return new EmailVerdict.Ignore("Sent from the channel's own address.");
         }
@@ -70,7 +76,9 @@ public static partial class EmailParser
         };
         var subject = Clean(message.Subject ?? "");
         metadata["subject"] = subject;
-        metadata["from"] = from is null ? address : Addresses([from]);
+        metadata["from"] = author is null ? address : Addresses([author]);
+        // The address this conversation's replies go to (the contact may have several): SendHandler reads it.
+        metadata["senderAddress"] = address;
         if (message.To.Count > 0) metadata["to"] = Addresses(message.To.Mailboxes);
         if (message.Cc.Count > 0) metadata["cc"] = Addresses(message.Cc.Mailboxes);
         if (message.ReplyTo.Count > 0) metadata["replyTo"] = Addresses(message.ReplyTo.Mailboxes);
@@ -154,11 +162,19 @@ public static partial class EmailParser
         // MimeKit gives MinValue for a missing or unreadable Date: the pipeline then uses its receive time. Any other date
         // leaves here in UTC (a +0300 offset cannot be written to timestamptz); one out of the sane window the pipeline replaces.
         DateTimeOffset? sentAt = message.Date == DateTimeOffset.MinValue ? null : message.Date.ToUniversalTime();
+        if (sentAt is not null && message.Date.Offset == TimeSpan.Zero && RussianZone().Match(message.Headers[HeaderId.Date] ?? "") is { Success: true } zone)
+        {
+            // MimeKit knows the US zone names but reads "MSK" as UTC: the mail was then three hours late.
+            sentAt = new DateTimeOffset(message.Date.DateTime, TimeSpan.FromHours(zone.Groups[1].Value.ToUpperInvariant() == "MSD" ? 4 : 3)).ToUniversalTime();
+        }
         if (sentAt is null && message.Headers[HeaderId.Date] is { Length: > 0 } unreadable)
         {
             metadata["sentAtOriginal"] = Clean(unreadable.Trim());
         }
         var externalId = messageId is { Length: <= 400 } ? messageId : "sha256:" + Hash(raw ?? Encoding.UTF8.GetBytes(message.ToString()));
+        // What tells another email that reuses this Message-ID (1C, PHP mail() and old CMSs send fixed ones) from the same
+        // email read again: EmailIntake stores the other one under its own id.
+        metadata["fingerprint"] = Hash(Encoding.UTF8.GetBytes(string.Join('\n', address, message.Headers[HeaderId.Date] ?? "", subject, text)))[..16];
         var inbound = new InboundMessage(context.ChannelId, externalId, ThreadKey: null,
             new SenderIdentity(address, NullIfEmpty(Clean(from?.Name ?? "")), address == UnknownSender ? null : address),
             preview, html, attachments,
@@ -170,6 +186,22 @@ public static partial class EmailParser
             Automated = autoReply is not null, // never opens a lead, triggers automation or starts a wait
         };
         return new EmailVerdict.Store(inbound, referenced, Token(subject));
+    }
+
+    /// <summary>The single Reply-To person of an email sent from a no-reply address (a web form, a notification service), or null.</summary>
+    private static MailboxAddress? ReplyToPerson(MailboxAddress? author, InternetAddressList replyTo)
+    {
+        var people = replyTo.Mailboxes.Where(m => m.Address?.Contains('@', StringComparison.Ordinal) == true).ToList();
+        if (author?.Address is not { } authorAddress || people.Count != 1
+            || string.Equals(people[0].Address, authorAddress, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var local = authorAddress.Split('@')[0].ToLowerInvariant().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)
+            .Replace(".", "", StringComparison.Ordinal);
+        return local is "noreply" or "donotreply" or "noanswer" or "robot" or "mailer" or "webform" or "forms" or "form" or "wordpress"
+            || local.StartsWith("noreply", StringComparison.Ordinal) || local.StartsWith("donotreply", StringComparison.Ordinal)
+            ? people[0] : null;
     }
 
     /// <summary>Auto-Submitted (other than "no"), X-Autoreply, X-Autorespond, Precedence bulk/junk/list, an empty Return-Path, a delivery or read report.</summary>
@@ -201,8 +233,25 @@ public static partial class EmailParser
         {
             return $"Report: {report.ReportType}";
         }
+        // Mail systems and out-of-office replies that set none of the headers above (qmail's plain bounces, Exchange's
+        // Russian "Автоответ:" with only X-Auto-Response-Suppress): known system senders and auto-reply subjects.
+        var sender = (message.From.Mailboxes.FirstOrDefault() ?? message.Sender)?.Address?.Split('@')[0].ToLowerInvariant();
+        if (sender is "mailer-daemon" or "postmaster" or "mail-daemon")
+        {
+            return $"From: {sender}";
+        }
+        if (AutoReplySubject().Match(message.Subject ?? "") is { Success: true } subject)
+        {
+            return $"Subject: {subject.Value.Trim()}";
+        }
         return null;
     }
+
+    [GeneratedRegex(@"\d{1,2}:\d{2}(?::\d{2})?\s+\(?(MSK|MSD)\)?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex RussianZone();
+
+    [GeneratedRegex(@"^\s*(Автоответ|Автоматический ответ|Automatic reply|Auto(matic)?[ -]?reply|Out of (the )?Office|Абонент отсутствует|Нет на месте|Abwesenheitsnotiz|Réponse automatique|Undeliverable|Undelivered Mail|Delivery Status Notification|Mail delivery failed|Недоставленное сообщение|Не доставлено)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AutoReplySubject();
 
     private static EmailVerdict.Bounce? Dsn(MimeMessage message)
     {

@@ -29,6 +29,13 @@ public interface IEmailStore
     /// </summary>
     Task<string?> FindThreadAsync(long channelId, string senderAddress, IReadOnlyList<string> referencedIds, long? tokenConversationId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when an email stored on this channel under <paramref name="externalId"/> (its Message-ID) is another email: its
+    /// fingerprint (sender, Date, subject, text) differs. False for none, for the same email read again, and for one stored
+    /// without a fingerprint.
+    /// </summary>
+    Task<bool> IsAnotherEmailAsync(long channelId, string externalId, string fingerprint, CancellationToken cancellationToken);
+
     Task<ThreadInfo> LoadThreadAsync(long conversationId, long excludeMessageId, CancellationToken cancellationToken);
 
     /// <summary>Adds provider facts (all strings: clients read metadata as a string map) to a message's metadata.</summary>

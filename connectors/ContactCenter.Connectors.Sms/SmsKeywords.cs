@@ -1,6 +1,9 @@
 namespace ContactCenter.Connectors.Sms;
 
-/// <summary>The carrier-standard keywords Twilio itself honours on long codes: a message that is only the keyword.</summary>
+/// <summary>
+/// The carrier-standard keywords Twilio itself honours on long codes, and their Russian counterparts (which Twilio does
+/// not know, so only this app honours them): a message that is only the keyword.
+/// </summary>
 public static class SmsKeywords
 {
     public enum Kind { None, OptOut, OptIn, Help }
@@ -11,6 +14,8 @@ public static class SmsKeywords
         ["CANCEL"] = Kind.OptOut, ["END"] = Kind.OptOut, ["QUIT"] = Kind.OptOut,
         ["START"] = Kind.OptIn, ["YES"] = Kind.OptIn, ["UNSTOP"] = Kind.OptIn,
         ["HELP"] = Kind.Help, ["INFO"] = Kind.Help,
+        ["СТОП"] = Kind.OptOut, ["ОТПИСАТЬСЯ"] = Kind.OptOut, ["ОТПИСКА"] = Kind.OptOut, ["ХВАТИТ"] = Kind.OptOut,
+        ["СТАРТ"] = Kind.OptIn, ["ПОДПИСАТЬСЯ"] = Kind.OptIn,
     };
 
     /// <summary>The keyword (upper case) and its kind; "Stop." and " stop " count, "stop sending me ads" does not.</summary>

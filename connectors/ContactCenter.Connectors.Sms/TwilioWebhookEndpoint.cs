@@ -94,7 +94,7 @@ public static class TwilioWebhookEndpoint
         if (!known)
         {
             // 200 all the same: Twilio must not keep retrying a report for a message this channel never sent.
-            logger.LogWarning("Sms channel {ChannelId}: status {Status} for unknown message {MessageSid} ignored", channelId, twilioStatus, sid);
+            logger.LogWarning("Sms channel {ChannelId}: status {Status} for unknown message {MessageSid} kept until a send records that id", channelId, twilioStatus, sid);
         }
         return TypedResults.Ok();
     }

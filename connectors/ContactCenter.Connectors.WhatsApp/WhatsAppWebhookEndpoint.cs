@@ -118,7 +118,7 @@ public static class WhatsAppWebhookEndpoint
             if (!known)
             {
                 // 200 all the same: Meta must not keep retrying a report about a message this channel never sent.
-                logger.LogWarning("WhatsApp channel {ChannelId}: status {Status} for unknown message {MessageId} ignored", channelId, status.Status, status.ExternalId);
+                logger.LogWarning("WhatsApp channel {ChannelId}: status {Status} for unknown message {MessageId} kept until a send records that id", channelId, status.Status, status.ExternalId);
             }
         }
         return TypedResults.Ok();

@@ -30,6 +30,11 @@ public static class ClientSamples
             "Forwarding my wife's question below, please answer us both.", "2026-12-01T16:40:00Z", new[] { "Original question about the warranty.eml" } },
         { "calendar-invite.eml", "mark.lee@gmail.test", "Mark Lee", "Invitation: Showroom visit @ Mon Dec 7, 2026 10am - 10:30am (UTC)",
             "You have been invited to the following event.", "2026-12-01T08:00:00Z", new[] { "invite.ics", "invite.ics" } },
+        // 1C / PHP: Subject, sender name and file name as raw windows-1251 bytes, not RFC 2047 words (outside review, session 29).
+        { "raw8bit-cp1251-headers.eml", "buh@romashka.test", "Бухгалтерия ООО Ромашка", "Счет на оплату №77 от 02.12.2026",
+            "Добрый день! Направляем счет.", "2026-12-02T08:00:00Z", new[] { "Счет 77.pdf" } },
+        // A web form sends from noreply@ with the person in Reply-To: the person is the sender (and where replies go).
+        { "webform-replyto.eml", "olga@customer2.test", "Ольга", "Заявка с сайта", "Хочу диван", "2026-12-06T08:48:17Z", Array.Empty<string>() },
     };
 
     public static byte[] Read(string file) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", file));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace ContactCenter.Connectors.Email.Tests;
 
@@ -42,6 +43,72 @@ public sealed class EmailParserSampleTests
         Assert.All(message.Attachments, a => Assert.True(a.Content is { Length: > 0 }, $"{a.FileName} has no content"));
         Assert.False(message.Automated);
         Assert.False(string.IsNullOrEmpty(message.ExternalId));
+    }
+
+    [Theory]
+    [InlineData("unknown-8bit-cp1251.eml")] // sendmail's label for 8-bit mail it could not name
+    [InlineData("usascii-declared-cp1251.eml")] // a mailer's default label over windows-1251 bytes
+    public void A_body_whose_declared_charset_cannot_be_right_is_read_by_its_bytes(string file)
+    {
+        var message = Assert.IsType<EmailVerdict.Store>(EmailParser.Parse(ClientSamples.Read(file), Context)).Message;
+        Assert.Equal("Добрый день! Прошу выставить счёт на 3 дивана.", message.Text);
+    }
+
+    [Fact]
+    public void A_web_form_from_a_no_reply_address_keeps_the_form_as_its_author_and_the_person_as_the_sender()
+    {
+        var message = Assert.IsType<EmailVerdict.Store>(EmailParser.Parse(ClientSamples.Read("webform-replyto.eml"), Context)).Message;
+        Assert.Equal("olga@customer2.test", message.Metadata!["senderAddress"]);
+        Assert.Contains("noreply@site.test", message.Metadata["from"], StringComparison.Ordinal);
+
+        // A person's own Reply-To (another of their addresses) does not replace them.
+        var own = Encoding.UTF8.GetBytes("From: Ivan <ivan@work.test>\r\nReply-To: ivan@home.test\r\nTo: sales@shop.test\r\nSubject: Hi\r\n"
+            + "Message-ID: <own-reply-to@work.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n");
+        Assert.Equal("ivan@work.test", Assert.IsType<EmailVerdict.Store>(EmailParser.Parse(own, Context)).Message.Sender.Address);
+    }
+
+    [Fact]
+    public void Two_different_emails_with_one_message_id_differ_in_fingerprint_and_the_same_email_read_again_does_not()
+    {
+        static byte[] Mail(string from, string subject, string text) => Encoding.UTF8.GetBytes(
+            $"From: {from}\r\nTo: sales@shop.test\r\nSubject: {subject}\r\nDate: Wed, 2 Dec 2026 11:00:00 +0300\r\nMessage-ID: <1@localhost>\r\n"
+            + $"Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n");
+        string Fingerprint(byte[] raw, long uid) =>
+            Assert.IsType<EmailVerdict.Store>(EmailParser.Parse(raw, Context with { Uid = uid })).Message.Metadata!["fingerprint"];
+
+        var invoice1 = Mail("buh@romashka.test", "Счет №1", "Счёт №1 на 10 000 руб.");
+        var invoice2 = Mail("buh@les.test", "Счет №2", "Счёт №2 на 20 000 руб.");
+        var invoice3 = Mail("buh@romashka.test", "Счет №3", "Счёт №3 на 30 000 руб.");
+        Assert.Equal(Fingerprint(invoice1, 1), Fingerprint(invoice1, 2));
+        Assert.NotEqual(Fingerprint(invoice1, 1), Fingerprint(invoice2, 2));
+        Assert.NotEqual(Fingerprint(invoice1, 1), Fingerprint(invoice3, 3));
+    }
+
+    [Theory]
+    [InlineData("Fri, 4 Dec 2026 10:00:00 MSK", "2026-12-04T07:00:00Z")] // MimeKit alone read MSK as UTC
+    [InlineData("Fri, 4 Dec 2026 10:00:00 +0300 (MSK)", "2026-12-04T07:00:00Z")]
+    [InlineData("Fri, 4 Dec 2026 10:00:00 GMT", "2026-12-04T10:00:00Z")]
+    public void A_date_in_moscow_time_by_name_is_read_at_its_offset(string date, string utc)
+    {
+        var raw = Encoding.UTF8.GetBytes($"From: olga@yandex.test\r\nTo: sales@shop.test\r\nSubject: Date\r\nDate: {date}\r\nMessage-ID: <msk@x.test>\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n\r\nПривет\r\n");
+        var message = Assert.IsType<EmailVerdict.Store>(EmailParser.Parse(raw, Context)).Message;
+        Assert.Equal(DateTimeOffset.Parse(utc, CultureInfo.InvariantCulture), message.SentAt);
+    }
+
+    [Theory]
+    [InlineData("Petrov Ivan <ivan@customer.test>", "Автоответ: Заказ дивана", true)] // Exchange in Russian, no Auto-Submitted
+    [InlineData("Anna <anna@customer.test>", "Automatic reply: Sofa delivery", true)]
+    [InlineData("MAILER-DAEMON@mx.old.test", "failure notice", true)] // qmail's plain-text bounce
+    [InlineData("postmaster@mx.old.test", "Returned mail", true)]
+    [InlineData("Ivan <ivan@customer.test>", "Re: Автоответ не пришёл?", false)]
+    [InlineData("Ivan <ivan@customer.test>", "Out of stock sofas?", false)]
+    public void Out_of_office_replies_and_system_senders_without_auto_headers_are_automated(string from, string subject, bool automated)
+    {
+        var raw = Encoding.UTF8.GetBytes($"From: {from}\r\nTo: sales@shop.test\r\nSubject: {subject}\r\nMessage-ID: <{Guid.NewGuid():N}@x.test>\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nМеня нет в офисе до понедельника.\r\n");
+        var message = Assert.IsType<EmailVerdict.Store>(EmailParser.Parse(raw, Context)).Message;
+        Assert.Equal(automated, message.Automated);
     }
 
     [Fact]

@@ -8,6 +8,10 @@ public sealed class EmailTextTests
     [Theory]
     [InlineData("Thanks!\n\nOn Mon, 23 Nov 2026 at 10:00, Anna <a@shop.test> wrote:\n> old text", "Thanks!")]
     [InlineData("Спасибо!\n\n23.11.2026, 10:00, Anna <a@shop.test> пишет:\n> старый текст", "Спасибо!")]
+    [InlineData("Спасибо, жду доставку в субботу.\n\nсб, 5 дек. 2026 г. в 10:00, Sales <sales@shop.test>:\n\n> Здравствуйте! Ваш заказ готов.\n>", "Спасибо, жду доставку в субботу.")] // Gmail, Russian
+    [InlineData("Подходит, спасибо!\n\n05.12.2026, 10:00, \"Sales\" <sales@shop.test>:\n> Можем доставить в понедельник.", "Подходит, спасибо!")] // Yandex
+    [InlineData("Оплатила, проверьте пожалуйста.\n\nСуббота, 5 декабря 2026, 10:00 +03:00 от Sales <sales@shop.test>:\n>Счёт во вложении.", "Оплатила, проверьте пожалуйста.")] // Mail.ru
+    [InlineData("Meet at 10:00, ask for Anna <anna@shop.test>:\nshe has the keys.", "Meet at 10:00, ask for Anna <anna@shop.test>:\nshe has the keys.")] // no quote follows: kept
     [InlineData("Fine.\n\n-----Original Message-----\nFrom: Anna\nSent: Monday", "Fine.")]
     [InlineData("Fine.\n\nFrom: Anna <a@shop.test>\nSent: Monday, November 23, 2026\nTo: Ivan\n\nold", "Fine.")]
     [InlineData("Fine.\n-- \nIvan Petrov\nAcme", "Fine.")]
@@ -21,9 +25,15 @@ public sealed class EmailTextTests
     [InlineData("Sofa delivery", 12, "Re: Sofa delivery [#CC-12]")]
     [InlineData("RE: Fwd: AW: Sofa delivery", 12, "Re: Sofa delivery [#CC-12]")]
     [InlineData("Re: Sofa delivery [#CC-12]", 12, "Re: Sofa delivery [#CC-12]")]
-    [InlineData(null, 7, "Re: [#CC-7]")]
     public void Reply_subjects_get_one_re_and_the_token(string? subject, long conversationId, string expected) =>
         Assert.Equal(expected, EmailChannelSender.Subject(subject, conversationId));
+
+    [Theory]
+    [InlineData(null, 7, "Good afternoon, Olga!\nYour order is ready.", "Good afternoon, Olga! [#CC-7]")]
+    [InlineData("", 7, "\n\n  Здравствуйте, Ольга! Ваш заказ готов к отгрузке со склада на Лесной улице, позвоните нам", "Здравствуйте, Ольга! Ваш заказ готов к отгрузке со склада на Лесной… [#CC-7]")]
+    [InlineData(null, 7, "", "[#CC-7]")]
+    public void The_first_email_of_a_conversation_a_manager_starts_is_titled_by_its_first_line_with_no_re(string? subject, long conversationId, string text, string expected) =>
+        Assert.Equal(expected, EmailChannelSender.Subject(subject, conversationId, text));
 
     [Theory]
     [InlineData("Re: Order [#CC-42]", 42L)]

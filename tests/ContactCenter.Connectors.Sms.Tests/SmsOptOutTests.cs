@@ -50,6 +50,9 @@ public sealed class SmsOptOutTests(SmsFixture fixture) : IAsyncLifetime
     [InlineData("cancel", "Start")]
     [InlineData(" END ", "START")]
     [InlineData("Quit.", "yes")]
+    [InlineData("СТОП", "Старт")] // Russian: Twilio does not honour these, the app does
+    [InlineData("Стоп.", "ПОДПИСАТЬСЯ")]
+    [InlineData("отписаться", "старт!")]
     public async Task Every_standard_opt_out_keyword_opts_out_and_every_opt_in_keyword_opts_back_in(string optOut, string optIn)
     {
         var channel = await fixture.CreateSmsChannelAsync();

@@ -133,6 +133,30 @@ public sealed class SmsOutboundTests(SmsFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failure_report_that_beats_the_create_calls_answer_is_kept_and_fails_the_message_once_the_send_records_it()
+    {
+        // Twilio may post `undelivered` before its answer to the create call reaches us (outside review, session 29): the
+        // report was logged as for an unknown message and lost, and the reply stayed `sent` for good.
+        var (channel, conversationId) = await ConversationAsync();
+        var sid = SmsFixture.NewSid("SM");
+        fixture.Twilio.Given(WireMock.RequestBuilders.Request.Create().WithPath(channel.MessagesPath).UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody(TwilioStub.CreatedJson(sid, channel.AccountSid)).WithDelay(TimeSpan.FromSeconds(4)));
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.ReplyAsync(conversationId, "Ваш заказ в пути")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostStatusAsync(channel, sid, "undelivered", "30003")).StatusCode);
+        var early = await OutboundAsync(_ => true);
+        Assert.Null(early.ExternalId); // the send has not recorded the id yet: the report came first
+        Assert.NotEqual("failed", early.Status);
+
+        var failed = await OutboundAsync(r => r.ExternalId == sid && r.Status == "failed");
+        Assert.Contains("30003", failed.Error);
+        Assert.Contains("unreachable handset", failed.Error);
+        await using var db = fixture.Db();
+        Assert.Equal(0, await db.ExecuteScalarAsync<long>("select count(*) from early_delivery_statuses where external_id = @sid", new { sid }));
+    }
+
+    [Fact]
     public async Task A_report_for_an_unknown_message_is_answered_200_and_changes_nothing()
     {
         var (channel, _) = await ConversationAsync();

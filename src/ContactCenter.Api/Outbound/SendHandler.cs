@@ -44,7 +44,14 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
         select m.id, m.conversation_id, coalesce(m.text, '') as text, m.status, m.created_at,
                (select r.external_id from messages r where r.id = m.reply_to_id) as reply_to_external_id,
                c.thread_key, c.contact_id, ct.name as contact_name, ct.email as contact_email, ct.phone as contact_phone,
-               (select i.address from contact_identities i where i.contact_id = c.contact_id and i.channel_kind = ch.kind order by i.id limit 1) as address,
+               coalesce(
+                   -- The address that last wrote in this conversation (an email contact may have several; after a merge the
+                   -- first identity is another conversation's), while it is still one of the contact's.
+                   (select i.address from messages w join contact_identities i
+                        on i.contact_id = c.contact_id and i.channel_kind = ch.kind and i.address = w.metadata->>'senderAddress'
+                    where w.conversation_id = m.conversation_id and w.direction = 'inbound' and w.metadata ? 'senderAddress'
+                    order by w.id desc limit 1),
+                   (select i.address from contact_identities i where i.contact_id = c.contact_id and i.channel_kind = ch.kind order by i.id limit 1)) as address,
                ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name, ch.enabled as channel_enabled,
                ch.settings::text as channel_settings, ch.public_key as channel_public_key, m.sender_type = 'system' as automated,
                m.metadata::text as metadata
@@ -154,6 +161,11 @@ public sealed class SendHandler(NpgsqlDataSource db, IEnumerable<IChannelSender>
                     external_id = coalesce(@externalId, external_id), error = @error, updated_at = now()
                 where id = @messageId
                 """, new { messageId, status, externalId, error }, cancellationToken: ct));
+            if (externalId is not null)
+            {
+                // A delivery report that came before this send recorded the id (kept by MessageStatusSink) applies now.
+                await MessageStatusSink.ApplyEarlyAsync(connection, messageId, externalId, ct);
+            }
         }
         await notifier.MessageUpdatedAsync(messageId, ct);
     }

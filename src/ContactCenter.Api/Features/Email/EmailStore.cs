@@ -78,6 +78,16 @@ public sealed class EmailStore(NpgsqlDataSource db) : IEmailStore
         return null;
     }
 
+    public async Task<bool> IsAnotherEmailAsync(long channelId, string externalId, string fingerprint, CancellationToken ct)
+    {
+        const string sql = """
+            select exists (select 1 from messages where channel_id = @channelId and external_id = @externalId
+                and metadata ? 'fingerprint' and metadata->>'fingerprint' <> @fingerprint)
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { channelId, externalId, fingerprint }, cancellationToken: ct));
+    }
+
     public async Task<ThreadInfo> LoadThreadAsync(long conversationId, long excludeMessageId, CancellationToken ct)
     {
         const string sql = """
@@ -91,7 +101,7 @@ public sealed class EmailStore(NpgsqlDataSource db) : IEmailStore
                    and (p.direction = 'inbound' or p.status in ('sent', 'delivered', 'read'))
                  order by p.id desc limit 1) as parent_references,
                 (select s.metadata->>'subject' from messages s
-                 where s.conversation_id = @conversationId and s.direction = 'inbound' and coalesce(s.metadata->>'subject', '') <> ''
+                 where s.conversation_id = @conversationId and s.direction in ('inbound', 'outbound') and coalesce(s.metadata->>'subject', '') <> ''
                  order by s.id limit 1) as subject
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
