@@ -62,4 +62,34 @@ public sealed class QueueFeedTests(AppFixture fixture) : IClassFixture<AppFixtur
         var back = await hub.WaitForAsync("queueChanged", q => Holds(q, id));
         Assert.NotNull(back["waiting"]!.AsArray().Single(w => w!["conversationId"]!.GetValue<long>() == id)!["waitingSince"]); // still unanswered
     }
+
+    [Fact]
+    public async Task A_waiting_conversation_answered_resolved_or_snoozed_leaves_the_supervisors_live_queue()
+    {
+        // Only assignment pushed the queue: an answered, resolved or snoozed conversation stayed on the live page, its wait
+        // still counting (outside review, session 29).
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("queue-ans-m", "manager", channel.Id);
+        var supervisor = await fixture.CreateUserAsync("queue-ans-s", "supervisor");
+        var answered = (await fixture.IngestAsync(channel, "qa-1", "cust-a", "Answer me"))["conversationId"]!.GetValue<long>();
+        var resolved = (await fixture.IngestAsync(channel, "qa-2", "cust-b", "Resolve me"))["conversationId"]!.GetValue<long>();
+        var snoozed = (await fixture.IngestAsync(channel, "qa-3", "cust-c", "Snooze me"))["conversationId"]!.GetValue<long>();
+        var staffAnswered = (await fixture.IngestAsync(channel, "qa-4", "cust-d", "Admin answers me"))["conversationId"]!.GetValue<long>();
+        await using var connection = await fixture.ConnectHubAsync(supervisor.Token);
+        var hub = new HubRecorder(connection);
+        static JsonObject? Item(JsonObject queue, long id) =>
+            queue["waiting"]!.AsArray().Select(w => w!.AsObject()).FirstOrDefault(w => w["conversationId"]!.GetValue<long>() == id);
+        using var asManager = fixture.App.Http(manager.Token);
+        using var admin = fixture.App.Http(fixture.AdminToken);
+
+        (await asManager.PostAsJsonAsync($"/api/conversations/{answered}/messages", new { text = "Here I am" })).EnsureSuccessStatusCode();
+        await hub.WaitForAsync("queueChanged", q => Item(q, answered) is null);
+        (await admin.PostAsJsonAsync($"/api/conversations/{resolved}/status", new { status = "resolved" })).EnsureSuccessStatusCode();
+        await hub.WaitForAsync("queueChanged", q => Item(q, resolved) is null);
+        (await admin.PostAsJsonAsync($"/api/conversations/{snoozed}/snooze", new { until = DateTimeOffset.UtcNow.AddDays(1) })).EnsureSuccessStatusCode();
+        await hub.WaitForAsync("queueChanged", q => Item(q, snoozed) is null);
+        // Staff answering does not take it: it stays in the queue, no longer waiting.
+        (await admin.PostAsJsonAsync($"/api/conversations/{staffAnswered}/messages", new { text = "Admin here" })).EnsureSuccessStatusCode();
+        await hub.WaitForAsync("queueChanged", q => Item(q, staffAnswered) is { } item && item["waitingSince"] is null);
+    }
 }

@@ -35,6 +35,34 @@ public sealed partial class RoutingTests
     }
 
     [Fact]
+    public async Task Two_managers_answering_one_unassigned_conversation_at_once_send_one_reply_and_the_other_is_refused()
+    {
+        // Both passed the access check before either's reply took the conversation, and both replies went to the customer
+        // (outside review, session 29: 5 of 5 races). The check is asked again under the conversation's row lock.
+        var channel = await fixture.CreateApiChannelAsync();
+        var m1 = await fixture.CreateUserAsync("answer1", "manager", channel.Id);
+        var m2 = await fixture.CreateUserAsync("answer2", "manager", channel.Id);
+        using var http1 = fixture.App.Http(m1.Token);
+        using var http2 = fixture.App.Http(m2.Token);
+        for (var round = 0; round < 5; round++)
+        {
+            var conversation = await NewConversationAsync(channel, $"both-answer-{round}");
+            var results = await Task.WhenAll(
+                http1.PostAsJsonAsync($"/api/conversations/{conversation}/messages", new { text = "from one" }),
+                http2.PostAsJsonAsync($"/api/conversations/{conversation}/messages", new { text = "from two" }));
+
+            var codes = results.Select(r => r.StatusCode).ToList();
+            Assert.Single(codes, c => c == HttpStatusCode.Accepted);
+            Assert.Single(codes, c => c == HttpStatusCode.NotFound);
+            var winner = codes[0] == HttpStatusCode.Accepted ? m1 : m2;
+            Assert.Equal(winner.Id, await AssigneeAsync(conversation));
+            await using var db = fixture.Db();
+            Assert.Equal([winner.Id], (await db.QueryAsync<long>(
+                "select sender_user_id from messages where conversation_id = @conversation and direction = 'outbound'", new { conversation })).ToList());
+        }
+    }
+
+    [Fact]
     public async Task Two_nodes_draining_one_queue_never_assign_a_conversation_twice_or_break_the_cap()
     {
         var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly", ["maxOpenPerManager"] = 4 });

@@ -98,6 +98,13 @@ public sealed class CardEditingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         Assert.Equal(0, enabledStages);
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Save products" })).ToBeDisabledAsync();
 
+        // The inbox's side panel says the same (it offered Won/Lost, stage and assignee, each then refused).
+        await Page.GotoAsync($"{Fx.BaseUrl}/inbox/{conversationId}");
+        await Expect(Page.GetByTestId("panel-colleagues")).ToContainTextAsync("owner" + Suffix);
+        await Expect(Page.GetByRole(AriaRole.Combobox, new() { Name = "Stage" })).ToBeDisabledAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Close won" })).ToHaveCountAsync(0);
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Edit Title" })).ToHaveCountAsync(0);
+
         // Its owner's card is as before.
         await Fx.OpenSignedInAsync(Page, owner.Email, path: $"/deals/{dealId}");
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Edit: Title" })).ToBeVisibleAsync();

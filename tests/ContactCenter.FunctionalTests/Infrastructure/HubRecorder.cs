@@ -13,7 +13,7 @@ public sealed class HubRecorder
 {
     public static readonly string[] Events =
         ["messageCreated", "messageUpdated", "conversationUpdated", "conversationRemoved", "countersChanged", "typing", "resync",
-         "queueChanged", "slaBreached", "activityDue", "read", "notification", "importProgress", "notificationsRead", "leadUpdated", "dealUpdated"];
+         "queueChanged", "slaBreached", "activityDue", "read", "notification", "importProgress", "notificationsRead", "leadUpdated", "dealUpdated", "leadRemoved", "dealRemoved"];
 
     private readonly ConcurrentQueue<(string Event, JsonObject Payload)> received = new();
     private readonly SemaphoreSlim signal = new(0);

@@ -83,7 +83,7 @@ public sealed class ConversationActions(
             }
             if (userId is not null)
             {
-                await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, userId.Value, Crm.Actor.User(me), now, crmChanges, ct);
+                await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, userId.Value, Crm.Actor.User(me), now, crmChanges, ct, viewers: before);
                 if (userId != me.Id)
                 {
                     assigned = await Notifications.NotificationStore.AssignedAsync(connection, tx, conversationId, userId.Value, me.Name, now, ct);
@@ -160,6 +160,7 @@ public sealed class ConversationActions(
         {
             await router.DrainForUserAsync(assignee.Value, ct); // a freed seat takes the oldest waiting conversation
         }
+        await queue.PushAsync(ct); // a resolved (or reopened) conversation leaves (or joins) the supervisors' queue
         return (ChangeError.None, null);
     }
 

@@ -94,6 +94,7 @@ public sealed class ConversationService(
         var crmChanges = new Crm.CrmChanges();
         Notifications.Mentions.Applied? mention = null;
         var endedBreach = false;
+        var queueChanged = false;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -102,6 +103,21 @@ public sealed class ConversationService(
             before = state is null
                 ? await FormerViewers.LockAndReadAsync(notifier, connection, tx, conversationId, ct)
                 : await notifier.AudienceAsync(conversationId, ct);
+            if (me.Role == Roles.Manager && !automated)
+            {
+                // Asked again under the row lock: a colleague's take (or a hand-over) that committed while this reply waited
+                // for the lock ends this manager's right to answer. Two managers pressing Send on one unassigned conversation
+                // at once both passed the check above, and both replies went to the customer.
+                var locked = (ConversationQueries.Access)await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    ConversationQueries.AccessOf, new { conversationId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+                if (locked == ConversationQueries.Access.None || locked == ConversationQueries.Access.Participant && !isPrivate)
+                {
+                    await tx.RollbackAsync(ct);
+                    return locked == ConversationQueries.Access.None
+                        ? new ReplyResult(ReplyError.NotFound, null, "There is no such conversation.")
+                        : new ReplyResult(ReplyError.Forbidden, null, ConversationQueries.ParticipantOnly);
+                }
+            }
             var written = await MessageWriter.WriteAsync(connection, tx, new NewMessage(conversationId, isPrivate, text, now)
             {
                 SenderUserId = automated ? null : me.Id,
@@ -134,11 +150,14 @@ public sealed class ConversationService(
             {
                 await responseTimes.RecordReplyAsync(connection, tx, state, me.Id, now, ct);
                 endedBreach = state.SlaBreached;
+                // The supervisors' live queue: an answered conversation stops waiting there, and one a manager's reply took leaves
+                // it (both stayed on the live page, the wait still counting). Pushes are coalesced (QueueFeed).
+                queueChanged = true;
             }
             if (me.Role == Roles.Manager && !automated && !isPrivate)
             {
                 // A manager's reply takes an unassigned conversation (above), and with it its unowned lead or deal.
-                await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, me.Id, Crm.Actor.User(me), now, crmChanges, ct);
+                await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, me.Id, Crm.Actor.User(me), now, crmChanges, ct, viewers: before);
             }
             mention = await Notifications.Mentions.ApplyAsync(connection, tx, conversationId, id, me, mentioned, now, ct);
             await tx.CommitAsync(ct);
@@ -156,7 +175,7 @@ public sealed class ConversationService(
             created.Add(note);
         }
         await notifier.MessagesCreatedAsync(conversationId, created, before, ct);
-        if (endedBreach)
+        if (endedBreach || queueChanged)
         {
             // The supervisors' breach list comes with the queue: a queue read taken before this reply committed may reach them
             // after the reply's summary and show the breach again (seen under load); a read after it has the last word.

@@ -20,7 +20,7 @@ namespace ContactCenter.Api.Features.Conversations;
 /// </summary>
 public sealed class SnoozeService(
     NpgsqlDataSource db, ConversationQueries queries, IConversationPushes notifier, IBackgroundJobClient jobs, TimeProvider clock,
-    IOptions<SnoozeOptions> options, ILogger<SnoozeService> logger)
+    IOptions<SnoozeOptions> options, ILogger<SnoozeService> logger, Routing.QueueFeed queue)
 {
     public const string SweepJob = "wake-snoozed-conversations";
 
@@ -82,6 +82,7 @@ public sealed class SnoozeService(
             logger.LogWarning(ex, "Could not schedule the wake-up of conversation {ConversationId}", conversationId);
         }
         await notifier.MessageCreatedAsync(noteId, ct); // the note, the summary (now snoozed) and counters, to everyone who sees it
+        await queue.PushAsync(ct); // a snoozed conversation leaves the supervisors' queue until it wakes
         return new SnoozeResult(ChangeError.None, Until: at);
     }
 
@@ -116,6 +117,10 @@ public sealed class SnoozeService(
         foreach (var note in notes)
         {
             await notifier.MessageCreatedAsync(note, ct);
+        }
+        if (notes.Count > 0)
+        {
+            await queue.PushAsync(ct); // woken: back in the queue
         }
         return notes.Count;
     }

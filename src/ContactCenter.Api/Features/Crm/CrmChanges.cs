@@ -33,6 +33,13 @@ public sealed class CrmChanges
         }
     }
 
+    /// <summary>
+    /// Deals (Deal true) and leads that went with their conversation to its new assignee, and who saw that conversation
+    /// before: those who saw the record through it are told when they lost sight (a colleague's take left the lead live and
+    /// editable on their side panel, card, board and lists, every button then failing).
+    /// </summary>
+    public List<(bool Deal, long Id, IReadOnlyCollection<long> Viewers)> TakenWith { get; } = [];
+
     /// <summary>Automation jobs were queued: wake the scheduler.</summary>
     public bool JobsQueued { get; set; }
 

@@ -14,8 +14,9 @@ public static class CrmFollow
 {
     private sealed record Taken(long? LeadId, string? LeadStatus, long? DealId);
 
+    /// <param name="viewers">Who saw the conversation before this assignment (they may have seen its lead or deal through it).</param>
     public static async Task ConversationAssignedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, long userId,
-        Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct)
+        Actor actor, DateTimeOffset now, CrmChanges changes, CancellationToken ct, IReadOnlyCollection<long>? viewers = null)
     {
         // Same rule as PATCH /api/leads: assigning a new lead puts it in work.
         const string sql = """
@@ -38,12 +39,20 @@ public static class CrmFollow
             await Timeline.AddAsync(connection, tx, leadId, null, "updated", actor, now,
                 new { changes = new { assigneeId = userId, status = taken.LeadStatus }, conversationId, reason = "conversationAssigned" }, ct);
             changes.Leads.Add(leadId);
+            if (viewers is not null)
+            {
+                changes.TakenWith.Add((false, leadId, viewers));
+            }
         }
         if (taken.DealId is { } dealId)
         {
             await Timeline.AddAsync(connection, tx, null, dealId, "updated", actor, now,
                 new { changes = new { assigneeId = userId }, conversationId, reason = "conversationAssigned" }, ct);
             changes.Deals.Add(dealId);
+            if (viewers is not null)
+            {
+                changes.TakenWith.Add((true, dealId, viewers));
+            }
         }
         if (taken.LeadId is not null || taken.DealId is not null)
         {

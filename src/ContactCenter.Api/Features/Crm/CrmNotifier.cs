@@ -57,10 +57,12 @@ public sealed class CrmNotifier(ICrmPushes pushes, Notifications.INotificationPu
         }
     }
 
-    /// <summary>The former assignees of a handed-over record who are not in its audience now.</summary>
+    /// <summary>The former assignees of a handed-over record, and those who saw it through the conversation it went with, who are not in its audience now.</summary>
     private Task RemovedAsync(CrmChanges changes, bool deal, long id, List<long> audience, UserRef? assignee)
     {
-        var gone = changes.Handovers.Where(h => h.Deal == deal && h.Id == id && !audience.Contains(h.FormerAssignee)).Select(h => h.FormerAssignee).Distinct().ToList();
+        var gone = changes.Handovers.Where(h => h.Deal == deal && h.Id == id).Select(h => h.FormerAssignee)
+            .Concat(changes.TakenWith.Where(t => t.Deal == deal && t.Id == id).SelectMany(t => t.Viewers))
+            .Where(u => !audience.Contains(u)).Distinct().ToList();
         return gone.Count == 0 ? Task.CompletedTask : pushes.RemovedAsync(gone, deal, new CrmRemoved(id, assignee));
     }
 

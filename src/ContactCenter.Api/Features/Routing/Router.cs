@@ -186,7 +186,7 @@ public sealed class Router(NpgsqlDataSource db, PresenceTracker presence, IRouti
                     insert into outbox (kind, payload, next_attempt_at) values ('route:pass', @payload::jsonb, @due)
                     """, new { payload = JsonSerializer.Serialize(new { conversationId, userId = chosen }), due = now.AddSeconds(pass) }, tx, cancellationToken: ct));
             }
-            await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, chosen.Value, Crm.Actor.System, now, crmChanges, ct);
+            await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, chosen.Value, Crm.Actor.System, now, crmChanges, ct, viewers: before);
             notices = await Notifications.NotificationStore.AssignedAsync(connection, tx, conversationId, chosen.Value, null, now, ct);
             await tx.CommitAsync(ct);
         }

@@ -4,7 +4,7 @@ import { applyRemoved, applyUpdated, listItems, type ListPages } from '../lib/in
 import { feedCache } from '../lib/hubCache';
 import type { ListFilter } from '../lib/inboxList';
 import { keys, makeQueryClient } from '../lib/queryClient';
-import type { ConversationSummary, Counters } from '../types';
+import type { ConversationDetails, ConversationSummary, Counters } from '../types';
 import { fakeHub, pagesOf } from './cacheFixtures';
 
 const conv = (id: number, at: string, patch: Partial<ConversationSummary> = {}): ConversationSummary => ({
@@ -99,6 +99,18 @@ describe('hub events into the query cache', () => {
     for (let i = 0; i < 20 && listed().length === 0; i++) await new Promise((r) => setTimeout(r, 0));
     expect(ids((observer.getCurrentResult().data as ListPages | undefined) ?? null)).toEqual([9]);
     off();
+  });
+
+  it('a conversation handed to another assignee has its details read again (who only takes part is the server\'s to say)', () => {
+    const client = makeQueryClient();
+    const { hub, raise } = fakeHub();
+    feedCache(hub, client, 7);
+    const details = { ...conv(3, '2026-01-01T10:00:00Z', { assignee: { id: 8, name: 'Colleague' } }), participant: true } as unknown as ConversationDetails;
+    client.setQueryData(keys.conversation('3'), details);
+    raise('conversationUpdated', conv(3, '2026-01-01T10:01:00Z', { assignee: { id: 8, name: 'Colleague' }, unreadCount: 1 }));
+    expect(client.getQueryState(keys.conversation('3'))?.isInvalidated).toBe(false);
+    raise('conversationUpdated', conv(3, '2026-01-01T10:02:00Z', { assignee: { id: 7, name: 'Me' } }));
+    expect(client.getQueryState(keys.conversation('3'))?.isInvalidated).toBe(true);
   });
 
   it('conversationUpdated is written into every cached list by its own filter', () => {

@@ -6,7 +6,8 @@ import { currencyChoices, currencyLabel } from '../lib/currency';
 import { money } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { LabelChips } from './labels/LabelChips';
-import { type ConversationDetails, type Id } from '../types';
+import { sameId, type ConversationDetails, type Id } from '../types';
+import { useMe } from '../session';
 import { CallButton } from './CallView';
 import { SubjectActivities, useSubjectUpdates, type Subject } from './Activities';
 import { Timeline } from './SidePanelTimeline';
@@ -97,7 +98,9 @@ function DealPanel({ id }: { id: Id }) {
   const reasons = useApiGet('/api/loss-reasons');
   const [error, setError] = useState<string | null>(null);
   const [closing, setClosing] = useState(false);
+  const [lostStage, setLostStage] = useState<string | null>(null);
   const [reasonId, setReasonId] = useState('');
+  const me = useMe();
   const d = deal.data;
   useSubjectUpdates({ type: 'deal', id }, () => void deal.reload());
 
@@ -112,14 +115,25 @@ function DealPanel({ id }: { id: Id }) {
   async function close(outcome: 'won' | 'lost') {
     try {
       setError(null);
-      await client.POST('/api/deals/{id}/close', { params: { path: { id: Number(id) } }, body: { outcome, lossReasonId: outcome === 'lost' && reasonId ? optionalId(reasons.data?.find((r) => String(r.id) === reasonId)?.id) : undefined } });
+      await body(client.POST('/api/deals/{id}/close', { params: { path: { id: Number(id) } }, body: {
+        outcome, lossReasonId: outcome === 'lost' && reasonId ? optionalId(reasons.data?.find((r) => String(r.id) === reasonId)?.id) : undefined,
+        stageId: outcome === 'lost' && lostStage ? Number(lostStage) : undefined,
+      } }));
       setClosing(false);
+      setLostStage(null);
       void deal.reload();
     } catch (e) { setError((e as Error).message); }
   }
 
   const pipeline = pipelines.data?.find((p) => String(p.id) === String(d?.pipelineId));
   const stageId = d?.stage.id;
+  // A colleague's deal seen through this conversation: readable, not the caller's to change (the server refuses), as on its card.
+  const colleagues = !!d?.assignee && !sameId(d.assignee.id, me.id) && me.role !== 'admin' && me.role !== 'supervisor';
+  function pickStage(value: string) {
+    // A lost stage needs a reason, as on the board and the card: ask, then close as lost in that stage.
+    if (pipeline?.stages.find((s) => String(s.id) === value)?.semantic === 'lost') { setLostStage(value); setClosing(true); return; }
+    void patch({ stageId: Number(value) });
+  }
   // A colleague's deal (the caller was mentioned into the conversation): said so, no card link that leads nowhere.
   if (deal.notAvailable) return <NotYours what={t('deal')} />;
   return (
@@ -128,28 +142,29 @@ function DealPanel({ id }: { id: Id }) {
       <ResourceStatus resource={deal} what="GET /api/deals/{id}" record />
       {d && (
         <>
-          <EditableText label={t('title')} value={d.title} onSave={(title) => patch({ title })} />
+          {colleagues && <p className="notice" role="status" data-testid="panel-colleagues">{t('cardColleagues', { name: d.assignee?.name ?? '' })}</p>}
+          <EditableText label={t('title')} value={d.title} readOnly={colleagues} onSave={(title) => patch({ title })} />
           <label className="field">{t('stage')}
-            <select value={String(stageId ?? '')} disabled={!!d.closedAt}
-              onChange={(e) => void patch({ stageId: Number(e.target.value) })}>
+            <select value={lostStage ?? String(stageId ?? '')} disabled={!!d.closedAt || colleagues}
+              onChange={(e) => pickStage(e.target.value)}>
               {(pipeline?.stages ?? [d.stage]).map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
             </select>
           </label>
           <EditableText label={t('amount')} value={String(d.amount ?? 0)} type="number" step="0.01" display={money(d.amount, locale, d.currency)}
-            onSave={(v) => patch({ amount: Number(v) })} />
+            readOnly={colleagues || !!d.amountFromProducts} onSave={(v) => patch({ amount: Number(v) })} />
           <label className="field">{t('currency')}
-            <select value={d.currency} onChange={(e) => void patch({ currency: e.target.value })}>
+            <select value={d.currency} disabled={colleagues} onChange={(e) => void patch({ currency: e.target.value })}>
               {currencyChoices(d.currency).map((c) => <option key={c} value={c}>{currencyLabel(c, locale)}</option>)}
             </select>
           </label>
           <label className="field">{t('assignee')}
-            <select value={d.assignee ? String(d.assignee.id) : ''}
+            <select value={d.assignee ? String(d.assignee.id) : ''} disabled={colleagues}
               onChange={(e) => void patch({ assigneeId: e.target.value ? Number(e.target.value) : null })}>
               <option value="">{t('unassigned')}</option>
               {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
             </select>
           </label>
-          {d.closedAt ? <p className="notice">{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${catalogName(d.lossReason, lang)}` : ''}</p> : (
+          {d.closedAt ? <p className="notice">{t('closedAs', { outcome: labelOf(t, 'outcome_', d.outcome ?? '') })}{d.lossReason ? ` — ${catalogName(d.lossReason, lang)}` : ''}</p> : !colleagues && (
             <div className="row">
               <button type="button" className="ok" onClick={() => void close('won')}>{t('closeWon')}</button>
               <button type="button" className="danger" onClick={() => setClosing((v) => !v)} aria-expanded={closing}>{t('closeLost')}</button>
@@ -162,10 +177,11 @@ function DealPanel({ id }: { id: Id }) {
                 {(reasons.data ?? []).map((r) => <option key={String(r.id)} value={String(r.id)}>{catalogName(r, lang)}</option>)}
               </select>
               <button type="button" className="danger" disabled={!reasonId} onClick={() => void close('lost')}>{t('closeLost')}</button>
+              <button type="button" onClick={() => { setClosing(false); setLostStage(null); }}>{t('cancel')}</button>
             </div>
           )}
-          <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} onChange={(fields) => patchFields({ type: 'deal', id }, fields, () => deal.reload())} />
-          <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt} onChanged={() => void deal.reload()} />
+          <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} readOnly={colleagues} onChange={(fields) => patchFields({ type: 'deal', id }, fields, () => deal.reload())} />
+          <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt && !colleagues} onChanged={() => void deal.reload()} />
           <Timeline subject={{ type: 'deal', id }} />
         </>
       )}
@@ -197,7 +213,9 @@ function LeadPanel({ id }: { id: Id }) {
     try { setError(null); await action(); setJunking(false); void lead.reload(); } catch (e) { setError((e as Error).message); }
   }
   const params = { path: { id: Number(id) } };
-  const open = l && (l.status === 'new' || l.status === 'in_work');
+  const me = useMe();
+  const colleagues = !!l?.assignee && !sameId(l.assignee.id, me.id) && me.role !== 'admin' && me.role !== 'supervisor';
+  const open = l && (l.status === 'new' || l.status === 'in_work') && !colleagues;
   // Converted: the conversation now belongs to the deal, shown in the lead's place.
   if (l?.status === 'converted' && l.dealId != null) return <DealPanel id={l.dealId} />;
   // A colleague's lead (the caller was mentioned into the conversation): said so, no card link that leads nowhere.
@@ -208,6 +226,7 @@ function LeadPanel({ id }: { id: Id }) {
       <ResourceStatus resource={lead} what="GET /api/leads/{id}" record />
       {l && (
         <>
+          {colleagues && <p className="notice" role="status" data-testid="panel-colleagues">{t('cardColleagues', { name: l.assignee?.name ?? '' })}</p>}
           <p><strong>{l.title}</strong> <span className="pill">{labelOf(t, 'leadStatus_', l.status)}</span></p>
           {l.junkReason && <p className="muted">{l.junkReason}</p>}
           {open && (
@@ -233,12 +252,15 @@ function LeadPanel({ id }: { id: Id }) {
 }
 
 /** A value shown as a button that turns into an input; `display` is how the value reads when not edited (e.g. formatted money). */
-function EditableText({ label, value, onSave, type = 'text', display, step }: {
-  label: string; value: string; onSave: (v: string) => Promise<void> | void; type?: string; display?: string; step?: string;
+function EditableText({ label, value, onSave, type = 'text', display, step, readOnly }: {
+  label: string; value: string; onSave: (v: string) => Promise<void> | void; type?: string; display?: string; step?: string; readOnly?: boolean;
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
+  if (readOnly) {
+    return <div className="field"><span className="label">{label}</span> <span>{display ?? value}</span></div>;
+  }
   if (!editing) {
     return (
       <div className="field editable">

@@ -60,7 +60,12 @@ export function feedCache(hub: Pick<Realtime, 'on'>, client: QueryClient, me: Id
   const offs = [
     hub.on('conversationUpdated', (c) => {
       lists((data, f) => applyUpdated(data, c, f, me));
+      const held = client.getQueryData<ConversationDetails>(keys.conversation(String(c.id)));
       writeEach<ConversationDetails>(client, keys.conversation(String(c.id)), (d) => applyConversation(d, c));
+      // Another assignee: whether the caller only takes part (was mentioned) is the server's to say again — the summary does
+      // not carry it, and the open conversation kept a participant's controls after being handed to them (or a worker's
+      // after being handed away, every action then refused).
+      if (held && String(held.assignee?.id ?? '') !== String(c.assignee?.id ?? '')) reread(client, keys.conversation(String(c.id)), true);
     }),
     hub.on('messageCreated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, true))),
     hub.on('messageUpdated', (m) => writeEach<ThreadPages>(client, keys.messages(String(m.conversationId)), (d) => applyMessage(d, m, false))),

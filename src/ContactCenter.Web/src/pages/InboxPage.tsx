@@ -13,6 +13,7 @@ import { body, client as apiClient } from '../api/client';
 import { listItems } from '../lib/inboxCache';
 import { dayBound, type ListFilter } from '../lib/inboxList';
 import { keys } from '../lib/queryClient';
+import { reread } from '../lib/hubCache';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
 import { useConversation, useHubEvent, useJoined } from '../live';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -95,7 +96,13 @@ export function InboxPage() {
   const loadMore = useCallback(() => { if (hasNextPage && !isFetching) void fetchNextPage(); }, [hasNextPage, isFetching, fetchNextPage]);
 
   useHubEvent('conversationUpdated', (c) => {
-    setTakenAway((g) => (g && sameId(g.id, c.id) ? null : g));
+    if (takenAway && sameId(takenAway.id, c.id)) {
+      // Back in view (set unassigned again, or handed back): what came while it was not the caller's to see is read
+      // again — the thread, the conversation and its side panel — instead of the thread as it stood when it went.
+      reread(client, keys.conversation(String(c.id)));
+      reread(client, keys.messages(String(c.id)));
+      setTakenAway(null);
+    }
   });
   useHubEvent('conversationRemoved', ({ id, assignee }) => {
     if (sameId(selectedId, id)) setTakenAway({ id: String(id), taken: { assignee: assignee ?? null } });
