@@ -44,6 +44,8 @@ public static class InboxExtensions
         services.AddSingleton<CountersQuery>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<ConversationActions>();
+        services.AddSingleton<Users.DeactivatedWork>();
+        services.AddSingleton<IReplyGuard, ChannelOpenGuard>();
         services.AddOptions<SnoozeOptions>().BindConfiguration("Snooze");
         services.AddSingleton<SnoozeService>();
         services.AddSingleton<IConversationNotes, SystemNotes>();

@@ -19,6 +19,14 @@ public sealed class InboxNotifier(
     /// <summary>From this node's copy, checked against PostgreSQL by one index lookup (<see cref="AudienceDirectory.AudienceAsync"/>).</summary>
     public Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct) => audiences.AudienceAsync(conversationId, ct);
 
+    /// <summary>
+    /// `resync` to these users: what they may see changed in bulk (they joined or left a channel), so each of their screens
+    /// re-reads through REST — the conversations, counters and deals of that channel appear or go, and an open one that
+    /// is no longer theirs says so — instead of staying as they were until a reload.
+    /// </summary>
+    public Task ResyncAsync(IReadOnlyCollection<long> userIds, string reason) =>
+        userIds.Count == 0 ? Task.CompletedTask : hub.Clients.Groups(userIds.Select(HubGroups.User).ToList()).resync(new ResyncEvent(reason));
+
     public async Task MessageCreatedAsync(long messageId, CancellationToken ct)
     {
         var message = await messages.GetAsync(messageId, ct);

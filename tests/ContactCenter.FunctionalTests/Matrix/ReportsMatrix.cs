@@ -20,6 +20,8 @@ public static class ReportsMatrix
         Row("GET", "/api/reports/plan", Signed, _ => Url("/api/reports/plan")),
         Row("PUT", "/api/sales-plans/{userId:long}/{month}", Staff, c => Send($"/api/sales-plans/{c.S.UserIds[Role.Assigned]}/2026-01", new { amount = 1000 }),
             "the assigned manager's plan"),
+        Row("DELETE", "/api/sales-plans/{userId:long}/{month}", Staff, c => Url($"/api/sales-plans/{c.S.UserIds[Role.Assigned]}/2026-02"),
+            "the assigned manager's plan"),
     ];
 
     private static RouteRow Row(string method, string pattern, Expect expect, Func<Cell, Task<Call>> build, string @case = "") => new(method, pattern, expect, build, @case);

@@ -27,7 +27,7 @@ public static class ChannelMembersApi
 
     private static async Task<Results<Ok<ChannelsApi.ChannelDto>, ProblemHttpResult, ValidationProblem>> Set(
         long id, SetMembersRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds,
-        ChannelPublicUrls urls, CancellationToken ct)
+        ChannelPublicUrls urls, Realtime.InboxNotifier notifier, CancellationToken ct)
     {
         var errors = new Validation();
         var wanted = request.UserIds?.Distinct().Order().ToArray();
@@ -37,6 +37,7 @@ public static class ChannelMembersApi
         {
             return errors.ToResult();
         }
+        long[] changed;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -53,6 +54,7 @@ public static class ChannelMembersApi
                 return errors.ToResult();
             }
             var before = await MembersAsync(connection, tx, id, ct);
+            changed = [.. before.Except(wanted!).Concat(wanted!.Except(before))];
             await connection.ExecuteAsync(new CommandDefinition("""
                 delete from channel_members where channel_id = @id and not (user_id = any(@wanted));
                 insert into channel_members (channel_id, user_id) select @id, u from unnest(@wanted) u on conflict do nothing;
@@ -64,12 +66,15 @@ public static class ChannelMembersApi
             }
             await tx.CommitAsync(ct);
         }
+        await notifier.ResyncAsync(changed, "membership");
         return TypedResults.Ok(await ChannelsApi.LoadDtoAsync(id, db, kinds, urls, ct));
     }
 
     private static async Task<Results<Ok<ChannelsApi.ChannelDto>, ProblemHttpResult>> AddAllManagers(
-        long id, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelPublicUrls urls, CancellationToken ct)
+        long id, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, ChannelKindRegistry kinds, ChannelPublicUrls urls,
+        Realtime.InboxNotifier notifier, CancellationToken ct)
     {
+        long[] added;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -77,7 +82,7 @@ public static class ChannelMembersApi
             {
                 return Problems.NotFound("There is no such channel.");
             }
-            var added = (await connection.QueryAsync<long>(new CommandDefinition("""
+            added = (await connection.QueryAsync<long>(new CommandDefinition("""
                 insert into channel_members (channel_id, user_id)
                 select @id, id from users where role = 'manager' and is_active
                 on conflict do nothing
@@ -89,6 +94,7 @@ public static class ChannelMembersApi
             }
             await tx.CommitAsync(ct);
         }
+        await notifier.ResyncAsync(added, "membership");
         return TypedResults.Ok(await ChannelsApi.LoadDtoAsync(id, db, kinds, urls, ct));
     }
 

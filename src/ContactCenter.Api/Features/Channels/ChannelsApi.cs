@@ -158,7 +158,8 @@ public static class ChannelsApi
         return TypedResults.Ok(await LoadDtoAsync(id, db, kinds, urls, ct));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long id, AddMemberRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long id, AddMemberRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db,
+        Realtime.InboxNotifier notifier, CancellationToken ct)
     {
         const string sql = """
             insert into channel_members (channel_id, user_id)
@@ -183,13 +184,23 @@ public static class ChannelsApi
                 return Problems.NotFound("There is no such channel or user.");
             }
         }
+        else
+        {
+            await notifier.ResyncAsync([request.UserId!.Value], "membership");
+        }
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> RemoveMember(long id, long userId, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(long id, long userId, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db,
+        Realtime.InboxNotifier notifier, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists(select 1 from channels where id = @id) and exists(select 1 from users where id = @userId)", new { id, userId }, tx, cancellationToken: ct)))
+        {
+            return Problems.NotFound("There is no such channel or user.");
+        }
         var removed = await connection.ExecuteAsync(new CommandDefinition(
             "delete from channel_members where channel_id = @id and user_id = @userId", new { id, userId }, tx, cancellationToken: ct));
         if (removed > 0)
@@ -197,6 +208,10 @@ public static class ChannelsApi
             await ChannelAudit.WriteAsync(connection, tx, CurrentUser.From(principal).Id, "channel.member-removed", id, new { userId }, null, ct);
         }
         await tx.CommitAsync(ct);
+        if (removed > 0)
+        {
+            await notifier.ResyncAsync([userId], "membership");
+        }
         return TypedResults.NoContent();
     }
 

@@ -81,12 +81,18 @@ public static class PipelinesApi
     private static async Task<Results<Created<LossReasonDto>, ProblemHttpResult, ValidationProblem>> CreateLossReason(
         LossReasonRequest request, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200 || request.Name.Any(char.IsControl))
         {
-            return CrmHttp.Invalid("name", "A name of at most 200 characters is required.");
+            return CrmHttp.Invalid("name", "A name of at most 200 characters, on one line, is required.");
         }
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // "дорого" beside "Дорого" is one reason twice (compared here: the database's lower() may know only ASCII).
+        var names = await connection.QueryAsync<string>(new CommandDefinition("select name from loss_reasons", transaction: tx, cancellationToken: ct));
+        if (names.Any(n => string.Equals(n, request.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+        {
+            return Problems.Conflict("A loss reason with this name already exists.");
+        }
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "insert into loss_reasons (name) values (@name) on conflict (name) do nothing returning id", new { name = request.Name.Trim() }, tx, cancellationToken: ct));
         if (id is not null)

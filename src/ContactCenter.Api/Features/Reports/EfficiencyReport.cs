@@ -1,4 +1,5 @@
 using ContactCenter.Api.Features.Crm;
+using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
 

@@ -22,6 +22,7 @@ public static class ReportsApi
         staff.MapGet("/speed-to-lead", SpeedToLeadAsync);
         app.MapGet("/api/reports/plan", PlanAsync).RequireAuthorization();
         app.MapPut("/api/sales-plans/{userId:long}/{month}", SetPlanAsync).RequireAuthorization(Roles.StaffPolicy);
+        app.MapDelete("/api/sales-plans/{userId:long}/{month}", RemovePlanAsync).RequireAuthorization(Roles.StaffPolicy);
         return app;
     }
 
@@ -128,6 +129,16 @@ public static class ReportsApi
         return await plans.SetAsync(userId, day, amount, request.Currency?.ToUpperInvariant(), CurrentUser.From(principal).Id, ct) is { } set
             ? TypedResults.Ok(set)
             : Problems.NotFound("There is no such user.");
+    }
+
+    /// <summary>Removes a plan set by mistake (an emptied amount in the plan tab): 204, also when there was none; 404 for no such user.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> RemovePlanAsync(long userId, string month, SalesPlans plans, CancellationToken ct)
+    {
+        if (SalesPlans.ParseMonth(month) is not { } day)
+        {
+            return BadMonth();
+        }
+        return await plans.RemoveAsync(userId, day, ct) ? TypedResults.NoContent() : Problems.NotFound("There is no such user.");
     }
 
     private static ValidationProblem BadMonth()

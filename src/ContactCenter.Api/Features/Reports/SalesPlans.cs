@@ -61,6 +61,16 @@ public sealed class SalesPlans(NpgsqlDataSource db, TimeProvider clock)
         return stored is null ? null : new SalesPlanDto(userId, MonthText(month), amount) { Currency = stored };
     }
 
+    /// <summary>Removes the plan of that month (none is fine); false when there is no such user.</summary>
+    public async Task<bool> RemoveAsync(long userId, DateOnly month, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            with gone as (delete from sales_plans where user_id = @userId and month = @month::date)
+            select exists (select 1 from users where id = @userId)
+            """, new { userId, month = Day(month) }, cancellationToken: ct));
+    }
+
     private sealed class Row
     {
         public long UserId { get; init; }

@@ -1,3 +1,4 @@
+using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
 

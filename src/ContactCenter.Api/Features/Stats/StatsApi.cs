@@ -40,14 +40,12 @@ public static class StatsApi
     private static async Task<Results<Ok<ResponseTimesReport>, ValidationProblem>> ResponseTimesAsync(
         DateTimeOffset? from, DateTimeOffset? to, long? channelId, ResponseTimesQuery query, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
     {
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? DefaultStart(end);
-        if (start >= end || end - start > TimeSpan.FromDays(3700))
+        var v = new Validation();
+        if (ReportPeriod.Parse(from, to, clock.GetUtcNow(), v) is not { } period)
         {
-            var v = new Validation();
-            v.Add("from", "from must be before to, and the period at most ten years.");
             return v.ToResult();
         }
+        var (start, end) = (period.From, period.To);
         var stats = await query.ReadAsync(start, end, channelId, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var read = await connection.QueryMultipleAsync(new CommandDefinition("select id, name from users; select id, name from channels", cancellationToken: ct));
@@ -70,14 +68,12 @@ public static class StatsApi
     private static async Task<Results<Ok<Funnel>, ProblemHttpResult, ValidationProblem>> FunnelAsync(
         long? pipelineId, DateTimeOffset? from, DateTimeOffset? to, FunnelQuery funnel, TimeProvider clock, CancellationToken ct)
     {
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? DefaultStart(end);
-        if (start >= end)
+        var v = new Validation();
+        if (ReportPeriod.Parse(from, to, clock.GetUtcNow(), v) is not { } period)
         {
-            var v = new Validation();
-            v.Add("from", "from must be before to.");
             return v.ToResult();
         }
+        var (start, end) = (period.From, period.To);
         var id = await funnel.PipelineOrDefaultAsync(pipelineId, ct);
         return await funnel.ReadAsync(id, start, end, new FunnelFilter(), ct) is { } result ? TypedResults.Ok(result) : Problems.NotFound("There is no such pipeline.");
     }
@@ -103,8 +99,4 @@ public static class StatsApi
     }
 
     private static bool HasEvents(ResponseStats s) => s.FirstResponse.Count + s.Reply.Count + s.Resolution.Count > 0;
-
-    /// <summary>Thirty days before `to`; a `to` in the first thirty days of year 1 starts at the earliest instant instead of a 500.</summary>
-    private static DateTimeOffset DefaultStart(DateTimeOffset end) =>
-        end - DateTimeOffset.MinValue > TimeSpan.FromDays(30) ? end.AddDays(-30) : DateTimeOffset.MinValue;
 }

@@ -32,7 +32,7 @@ public static class UserLifecycleApi
     }
 
     private static async Task<Results<Ok<UsersApi.UserDto>, ValidationProblem, ProblemHttpResult>> Update(
-        long id, UpdateUserRequest request, ClaimsPrincipal principal, NpgsqlDataSource db, SessionRevocations revocations, CancellationToken ct)
+        long id, UpdateUserRequest request, ClaimsPrincipal principal, NpgsqlDataSource db, SessionRevocations revocations, DeactivatedWork work, CancellationToken ct)
     {
         var errors = new Validation();
         errors.Require("name", request.Name is null || (!string.IsNullOrWhiteSpace(request.Name) && request.Name.Trim().Length <= 200 && !request.Name.Contains('\0')),
@@ -75,6 +75,10 @@ public static class UserLifecycleApi
         if (revoke)
         {
             await revocations.RevokeAsync(id, ct);
+        }
+        if (before.IsActive && !after.IsActive)
+        {
+            await work.ReleaseAsync(CurrentUser.From(principal), id, ct);
         }
         return TypedResults.Ok(await LoadAsync(db, id, ct));
     }

@@ -39,6 +39,11 @@ public static class UsersApi
         from users u
         """;
 
+    /// <summary>One address with a local part and a domain (MimeKit's parser, as the email channel uses): "@@@@" is not one.</summary>
+    private static bool IsEmail(string? email) =>
+        email?.Trim() is { Length: > 3 and <= 320 } e && MimeKit.MailboxAddress.TryParse(e, out var parsed) && parsed.Address == e
+        && e.IndexOf('@', StringComparison.Ordinal) is var at and > 0 && at < e.Length - 1 && e.Count(c => c == '@') == 1 && !e.Any(char.IsWhiteSpace);
+
     // Everyone signed in may list colleagues (to assign and mention); only admins create them.
     private static async Task<Ok<List<UserDto>>> List(NpgsqlDataSource db, CancellationToken ct)
     {
@@ -51,7 +56,7 @@ public static class UsersApi
         CreateUserRequest request, System.Security.Claims.ClaimsPrincipal principal, NpgsqlDataSource db, PasswordHashing hashing, CancellationToken ct)
     {
         var errors = new Validation();
-        errors.Require(nameof(request.Email), request.Email is { Length: > 3 } e && e.Contains('@'), "A valid email is required.");
+        errors.Require(nameof(request.Email), IsEmail(request.Email), "A valid email is required.");
         errors.Require(nameof(request.Name), !string.IsNullOrWhiteSpace(request.Name), "A name is required.");
         errors.Require(nameof(request.Role), request.Role is not null && Roles.IsValid(request.Role), "Role must be admin, supervisor or manager.");
         AuthApi.ValidatePassword(errors, nameof(request.Password), request.Password);
@@ -74,6 +79,17 @@ public static class UsersApi
         }
         if (request.ChannelIds is { Length: > 0 } channelIds)
         {
+            // Every id must name a channel (they were dropped in silence: the user was created without the channels asked for).
+            var known = (await connection.QueryAsync<long>(new CommandDefinition(
+                "select id from channels where id = any(@channelIds)", new { channelIds }, tx, cancellationToken: ct))).ToHashSet();
+            var unknown = channelIds.Where(c => !known.Contains(c)).Distinct().ToList();
+            if (unknown.Count > 0)
+            {
+                await tx.RollbackAsync(ct);
+                var invalid = new Validation();
+                invalid.Add("channelIds", $"There are no channels with the ids {string.Join(", ", unknown.Take(20))}.");
+                return invalid.ToResult();
+            }
             const string members = """
                 insert into channel_members (channel_id, user_id)
                 select c.id, @id from channels c where c.id = any(@channelIds)

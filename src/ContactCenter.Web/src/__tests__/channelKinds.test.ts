@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { channelKinds, initialValues, kindOf, settingsOf } from '../pages/admin/channels/kinds';
+import { changedSettings, channelKinds, initialValues, kindOf, settingsOf } from '../pages/admin/channels/kinds';
+import { rulesFrom, rulesToSettings } from '../pages/admin/channels/RulesFields';
 import { languages } from '../strings';
 
 const has = (lang: 'en' | 'ru', key: string) => !!(languages[lang] as Record<string, string>)[key];
@@ -36,5 +37,30 @@ describe('channel kinds data', () => {
     expect(settingsOf(email, { ...mail, imapPort: '995' }, true, new Set()).imapPort).toBe(995);
     const form = kindOf('webform')!;
     expect(settingsOf(form, initialValues(form), false, new Set()).fields).toEqual(['name', 'email', 'phone', 'message']);
+  });
+
+  // An outside review (session 29): renaming a channel in the editor cut each day's business hours to their first range
+  // (a lunch break lost: afternoons out of hours) and a web form's field definitions to bare names.
+  it('an edit keeps what the form cannot show whole: a day\'s second range and a web form field\'s label, type and required', () => {
+    const settings = {
+      businessHours: { timeZone: 'Europe/Moscow', week: { mon: [['09:00', '13:00'], ['14:00', '18:00']], tue: [['09:00', '18:00']] }, holidays: [] },
+      fields: [{ name: 'company', type: 'text', required: true, label: 'Компания' }, { name: 'email', type: 'email', required: true }],
+    };
+    const rules = rulesFrom(settings);
+    expect(rulesToSettings(rules, settings).businessHours).toEqual(settings.businessHours);
+    // The first range edited: the second stays.
+    const later = { ...rules, week: { ...rules.week, mon: { ...rules.week.mon, from: '10:00' } } };
+    expect((rulesToSettings(later, settings).businessHours as { week: Record<string, unknown> }).week.mon).toEqual([['10:00', '13:00'], ['14:00', '18:00']]);
+
+    const form = kindOf('webform')!;
+    const values = initialValues(form, settings);
+    expect(values.fields).toBe('company, email');
+    expect(settingsOf(form, { ...values, fields: 'company, email, phone' }, true, new Set(), settings).fields)
+      .toEqual([...settings.fields, 'phone']);
+
+    // Unchanged settings are not sent at all; a changed one is.
+    const before = { ...settingsOf(form, values, true, new Set(), settings), ...rulesToSettings(rules, settings) };
+    expect(changedSettings(before, { ...before })).toEqual({});
+    expect(changedSettings(before, { ...before, successMessage: 'Спасибо!' })).toEqual({ successMessage: 'Спасибо!' });
   });
 });

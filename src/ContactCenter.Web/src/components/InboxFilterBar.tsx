@@ -48,8 +48,8 @@ export function InboxFilterBar({ filter, onChange }: Props) {
               <option value="">{t('anyAssignee')}</option>
               <option value="unassigned">{t('assigneeUnassigned')}</option>
               <option value={String(me.id)}>{t('assigneeMe')}</option>
-              {users.filter((u) => u.isActive && String(u.id) !== String(me.id)).map((u) => (
-                <option key={String(u.id)} value={String(u.id)}>{u.name}</option>
+              {users.filter((u) => String(u.id) !== String(me.id)).map((u) => (
+                <option key={String(u.id)} value={String(u.id)}>{u.isActive ? u.name : t('userDeactivatedName', { name: u.name })}</option>
               ))}
             </select>
           </label>

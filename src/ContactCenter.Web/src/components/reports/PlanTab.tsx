@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
-import { client } from '../../api/client';
+import { body, client } from '../../api/client';
 import { useApiGet } from '../../api/useApiGet';
 import { query } from '../../lib/api';
 import { describeError } from '../../lib/errors';
@@ -55,9 +55,10 @@ function PlanItem({ row, month, currency, canEdit, locale, onSaved }: { row: Pla
     setError(null);
     setSaving(true);
     try {
-      await client.PUT('/api/sales-plans/{userId}/{month}', {
-        params: { path: { userId: Number(row.userId), month } }, body: { amount: amount.trim() === '' ? null : Number(amount) },
-      });
+      const params = { path: { userId: Number(row.userId), month } };
+      // An emptied amount removes the plan (a plan set by mistake stayed in the report for good).
+      if (amount.trim() === '') await body(client.DELETE('/api/sales-plans/{userId}/{month}', { params }));
+      else await body(client.PUT('/api/sales-plans/{userId}/{month}', { params, body: { amount: Number(amount) } }));
       onSaved();
     } catch (e) { setError(describeError(e)); } finally { setSaving(false); }
   }

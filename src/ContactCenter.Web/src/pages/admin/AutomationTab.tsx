@@ -42,7 +42,7 @@ export function AutomationTab() {
           <li key={String(r.id)}>
             <strong>{r.name}</strong> {r.enabled ? '' : <span className="pill">{t('ruleOff')}</span>}{' '}
             <button type="button" onClick={() => { setEditing(r.id); const { id: _id, createdAt: _created, updatedAt: _updated, ...rest } = r; void _id; void _created; void _updated; setJson(JSON.stringify(rest, null, 2)); }}>{t('edit')}</button>{' '}
-            <button type="button" className="danger" onClick={() => void remove(r.id)}>{t('delete')}</button>
+            <button type="button" className="danger" onClick={() => { if (window.confirm(t('ruleDeleteConfirm', { name: r.name }))) void remove(r.id); }}>{t('delete')}</button>
           </li>
         ))}
       </ul>

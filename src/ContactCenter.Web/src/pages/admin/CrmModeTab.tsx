@@ -38,7 +38,11 @@ export function CrmModeTab() {
             <legend>{t('crmMode')}</legend>
             {(['simple', 'classic'] as const).map((m) => (
               <label key={m} className="toggle">
-                <input type="radio" name="crm-mode" checked={settings.data!.mode === m} onChange={() => void save({ mode: m })} /> {t(m === 'simple' ? 'crmSimple' : 'crmClassic')}
+                <input type="radio" name="crm-mode" checked={settings.data!.mode === m} onChange={() => {
+                  // Simple mode turns every open lead into a deal at once, and going back to classic does not undo it.
+                  if (m === 'simple' && !window.confirm(t('crmSimpleConfirm'))) return;
+                  void save({ mode: m });
+                }} /> {t(m === 'simple' ? 'crmSimple' : 'crmClassic')}
               </label>
             ))}
           </fieldset>

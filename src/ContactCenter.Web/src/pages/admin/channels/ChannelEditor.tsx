@@ -6,7 +6,7 @@ import type { StringKey } from '../../../strings';
 import type { Channel } from '../../../types';
 import { channelParams } from './ChannelWizard';
 import { noErrors, splitErrors, type FieldErrors } from './fieldErrors';
-import { initialValues, isSecret, kindOf, settingsOf, type FormValues } from './kinds';
+import { changedSettings, initialValues, isSecret, kindOf, settingsOf, type FormValues } from './kinds';
 import { MembersPicker } from './MembersPicker';
 import { PublicInfo } from './PublicInfo';
 import { RulesFields, rulesFrom, rulesToSettings, type Rules } from './RulesFields';
@@ -47,7 +47,12 @@ export function ChannelEditor({ channel: initial, onClose, onSaved }: { channel:
     e.preventDefault();
     void run(async () => {
       setErrors(noErrors());
-      const settings = { ...(def ? settingsOf(def, values, true, replaced) : {}), ...rulesToSettings(rules, channel.settings), ...autoToSettings(auto) };
+      // Only what the admin changed is sent (the server merges settings key by key): a setting the form cannot show whole
+      // (a day's second range, a web form's field labels) stays as it is when untouched.
+      const formSettings = (v: FormValues, r: Rules, a: AutoMessages) =>
+        ({ ...(def ? settingsOf(def, v, true, replaced, channel.settings) : {}), ...rulesToSettings(r, channel.settings), ...autoToSettings(a) });
+      const before = formSettings(def ? initialValues(def, channel.settings) : {}, rulesFrom(channel.settings), autoFrom(channel.settings));
+      const settings = changedSettings(before, formSettings(values, rules, auto));
       const saved = await body(client.PATCH('/api/channels/{id}', { ...channelParams(channel.id), body: archived ? { name, settings } : { name, settings, enabled } }));
       apply(saved);
       setReplaced(new Set());

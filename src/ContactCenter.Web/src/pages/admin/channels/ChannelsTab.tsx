@@ -30,7 +30,7 @@ export function ChannelsTab() {
     try { setMessage({ ok: true, text: await action() }); } catch (e) { setMessage({ ok: false, text: explain(e, t) }); }
     void channels.reload();
   }
-  const toggle = (c: Channel) => act(async () => {
+  const toggle = (c: Channel) => (c.enabled && !window.confirm(t('chDisableConfirm', { name: c.name }))) ? undefined : act(async () => {
     // lib/api: a partial PATCH body, and the document marks every field of UpdateChannelRequest required.
     await client.PATCH('/api/channels/{id}', { ...channelParams(c.id), body: { enabled: !c.enabled } });
     return t('chSaved');
@@ -71,7 +71,7 @@ export function ChannelsTab() {
                 <button type="button" onClick={() => { setEditing(c); setWizard(false); }}>{t('chEdit')}</button>
                 {c.archivedAt
                   ? <button type="button" onClick={() => void archive(c, false)}>{t('chUnarchive')}</button>
-                  : <button type="button" onClick={() => void archive(c, true)}>{t('chArchive')}</button>}
+                  : <button type="button" onClick={() => { if (window.confirm(t('chArchiveConfirm', { name: c.name }))) void archive(c, true); }}>{t('chArchive')}</button>}
                 <button type="button" className="danger" onClick={() => setDeleting(c)}>{t('chDelete')}</button>
               </div>
             </li>

@@ -8,7 +8,7 @@ const modes = ['manual', 'evenly', 'strictly', 'all'] as const;
 /** Routing, SLA and business hours (the `routing`, `sla` and `businessHours` settings every kind takes) as the form edits them. */
 export interface Rules {
   mode: string; passAfter: string; maxOpen: string; first: string; reply: string;
-  hoursOn: boolean; timeZone: string; week: Record<Day, { on: boolean; from: string; to: string }>; holidays: string;
+  hoursOn: boolean; timeZone: string; week: Record<Day, { on: boolean; from: string; to: string; more?: string[][] }>; holidays: string;
 }
 
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
@@ -19,14 +19,16 @@ export function rulesFrom(settings: Record<string, unknown>): Rules {
   const sla = obj(settings.sla);
   const hours = settings.businessHours ? obj(settings.businessHours) : null;
   const week = obj(hours?.week);
-  const firstRange = (d: Day) => (Array.isArray(week[d]) && Array.isArray((week[d] as unknown[])[0]) ? (week[d] as string[][])[0] : null);
+  const ranges = (d: Day) => (Array.isArray(week[d]) ? (week[d] as unknown[]).filter((r): r is string[] => Array.isArray(r)) : []);
+  const firstRange = (d: Day) => ranges(d)[0] ?? null;
   return {
     mode: str(routing.mode) || 'manual', passAfter: str(routing.passAfterSeconds), maxOpen: str(routing.maxOpenPerManager),
     first: str(sla.firstResponseSeconds), reply: str(sla.replySeconds),
     hoursOn: !!hours, timeZone: str(hours?.timeZone) || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     week: Object.fromEntries(days.map((d) => {
       const r = firstRange(d);
-      return [d, hours ? { on: !!r, from: r?.[0] ?? '09:00', to: r?.[1] ?? '18:00' } : { on: !['sat', 'sun'].includes(d), from: '09:00', to: '18:00' }];
+      // The form edits a day's first range; the others (a lunch break splits a day in two) are kept as they are.
+      return [d, hours ? { on: !!r, from: r?.[0] ?? '09:00', to: r?.[1] ?? '18:00', more: ranges(d).slice(1) } : { on: !['sat', 'sun'].includes(d), from: '09:00', to: '18:00' }];
     })) as Rules['week'],
     holidays: Array.isArray(hours?.holidays) ? (hours!.holidays as string[]).join(', ') : '',
   };
@@ -46,7 +48,7 @@ export function rulesToSettings(r: Rules, original: Record<string, unknown>): Re
   if (num(r.reply) !== undefined) sla.replySeconds = num(r.reply);
   const businessHours = !r.hoursOn ? null : {
     timeZone: r.timeZone.trim() || 'UTC',
-    week: Object.fromEntries(days.filter((d) => r.week[d].on).map((d) => [d, [[r.week[d].from, r.week[d].to]]])),
+    week: Object.fromEntries(days.filter((d) => r.week[d].on).map((d) => [d, [[r.week[d].from, r.week[d].to], ...(r.week[d].more ?? [])]])),
     holidays: r.holidays.split(',').map((h) => h.trim()).filter(Boolean),
   };
   return { routing, sla: Object.keys(sla).length ? sla : null, businessHours };

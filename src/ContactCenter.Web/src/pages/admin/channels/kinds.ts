@@ -167,7 +167,7 @@ export function initialValues(def: KindDef, settings?: Record<string, unknown>):
  * The settings to send. New channel: every filled field. Editing: every non-secret field (an emptied optional one as
  * null, which clears it) and only the secrets in `replaced` (write-only: the others are kept by the server).
  */
-export function settingsOf(def: KindDef, values: FormValues, editing: boolean, replaced: ReadonlySet<string>): Record<string, unknown> {
+export function settingsOf(def: KindDef, values: FormValues, editing: boolean, replaced: ReadonlySet<string>, original?: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of def.fields) {
     const raw = values[f.name];
@@ -178,11 +178,22 @@ export function settingsOf(def: KindDef, values: FormValues, editing: boolean, r
       continue;
     }
     if (!text) { if (editing) out[f.name] = null; continue; }
-    if (f.type === 'list') out[f.name] = text.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
+    if (f.type === 'list') {
+      // A list of objects (a web form's field definitions: name, label, type, required) is shown by name: a name kept keeps
+      // its object, a new one is sent as a name.
+      const before = Array.isArray(original?.[f.name]) ? (original![f.name] as unknown[]) : [];
+      const objectOf = (name: string) => before.find((x) => typeof x === 'object' && x !== null && (x as { name?: unknown }).name === name);
+      out[f.name] = text.split(/[,\n]/).map((x) => x.trim()).filter(Boolean).map((name) => objectOf(name) ?? name);
+    }
     else if (f.type === 'number') out[f.name] = /^-?\d+$/.test(text) ? Number(text) : text;
     else out[f.name] = text;
   }
   return out;
+}
+
+/** The settings of `now` that differ from `before` (the form's reading of the channel as loaded): what a PATCH sends. */
+export function changedSettings(before: Record<string, unknown>, now: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(now).filter(([key, value]) => JSON.stringify(value ?? null) !== JSON.stringify(before[key] ?? null)));
 }
 
 /** A random shared secret (URL-safe), for webhook secrets the admin makes up. */

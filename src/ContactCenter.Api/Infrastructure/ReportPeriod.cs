@@ -1,8 +1,9 @@
-using ContactCenter.Api.Infrastructure;
+namespace ContactCenter.Api.Infrastructure;
 
-namespace ContactCenter.Api.Features.Reports;
-
-/// <summary>The half-open period [From, To) a report covers: thirty days up to now unless the caller names it.</summary>
+/// <summary>
+/// The half-open period [From, To) a report or a statistic covers: thirty days up to now unless the caller names it; at
+/// most ten years, within years 2 to 9998 (a period near year 9999 was a 500 on the statistics routes).
+/// </summary>
 public sealed record ReportPeriod(DateTimeOffset From, DateTimeOffset To)
 {
     /// <summary>Null (and the reason in <paramref name="validation"/>) when from is not before to or the dates are out of range.</summary>
