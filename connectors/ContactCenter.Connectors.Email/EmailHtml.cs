@@ -28,14 +28,24 @@ public static partial class EmailHtml
             sanitizer.AllowedTags.Remove(tag);
         }
         // CSS can load remote content too (tracking pixels as backgrounds).
-        foreach (var property in new[] { "background", "background-image", "list-style", "list-style-image", "content", "cursor", "behavior" })
+        // ...and position an overlay over the reader's whole screen (position: fixed; z-index: 99999).
+        foreach (var property in new[] { "background", "background-image", "list-style", "list-style-image", "content", "cursor", "behavior",
+                     "position", "z-index", "top", "left", "right", "bottom", "inset" })
         {
             sanitizer.AllowedCssProperties.Remove(property);
         }
         sanitizer.AllowedAttributes.Add("data-remote-src");
         sanitizer.AllowedAttributes.Add("data-cid");
+        // Only the classes and ids mail clients mark quoted history with (the reader folds it: lib/email.ts); any other
+        // would borrow the app's own styles.
+        sanitizer.AllowedAttributes.Add("class");
+        sanitizer.AllowedAttributes.Add("id");
         sanitizer.PostProcessNode += (_, e) =>
         {
+            if (e.Node is IElement element)
+            {
+                KeepQuoteMarkers(element);
+            }
             if (e.Node is IElement { TagName: "IMG" } img)
             {
                 BlockImage(img);
@@ -47,6 +57,33 @@ public static partial class EmailHtml
             }
         };
         return sanitizer;
+    }
+
+    private static readonly HashSet<string> QuoteClasses = new(StringComparer.Ordinal)
+    {
+        "gmail_quote", "gmail_extra", "gmail_attr", "moz-cite-prefix", "yahoo_quoted", "OutlookMessageHeader",
+    };
+
+    private static readonly HashSet<string> QuoteIds = new(StringComparer.Ordinal) { "appendonsend", "divRplyFwdMsg" };
+
+    private static void KeepQuoteMarkers(IElement element)
+    {
+        if (element.GetAttribute("class") is { } classes)
+        {
+            var kept = classes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(QuoteClasses.Contains).ToList();
+            if (kept.Count == 0)
+            {
+                element.RemoveAttribute("class");
+            }
+            else
+            {
+                element.SetAttribute("class", string.Join(' ', kept));
+            }
+        }
+        if (element.GetAttribute("id") is { } id && !QuoteIds.Contains(id))
+        {
+            element.RemoveAttribute("id");
+        }
     }
 
     private static void BlockImage(IElement img)

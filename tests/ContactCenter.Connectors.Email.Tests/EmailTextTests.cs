@@ -56,4 +56,24 @@ public sealed class EmailTextTests
         var text = EmailHtml.ToText("<html><head><style>p{}</style></head><body><p>Hello&nbsp;there</p><div>Line 1<br>Line 2</div><script>x()</script></body></html>");
         Assert.Equal("Hello there\n\nLine 1\nLine 2", text);
     }
+
+    [Fact]
+    public void Sanitised_html_keeps_the_quote_markers_of_mail_clients_and_nothing_that_positions_over_the_reader()
+    {
+        // An outside review (session 29): every class and id was stripped, so the reader's quote folding (lib/email.ts)
+        // never matched Gmail's or Outlook's history; and `position: fixed` overlays were kept for API clients.
+        var html = EmailHtml.Sanitize("""
+            <div class="gmail_quote extra-evil" id="main">quoted</div><div id="appendonsend"></div><div id="divRplyFwdMsg">From: Anna</div>
+            <div class="modal-backdrop" style="position:fixed;z-index:99999;top:0;left:0;color:red">Pay here</div>
+            """, out _);
+        Assert.Contains("class=\"gmail_quote\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"appendonsend\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"divRplyFwdMsg\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("extra-evil", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"main\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("modal-backdrop", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("position", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("z-index", html, StringComparison.Ordinal);
+        Assert.Contains("color:", html, StringComparison.Ordinal); // the rest of the style stays
+    }
 }

@@ -159,6 +159,13 @@ public sealed partial class ListViewTests(CrmFixture fixture) : IAsyncLifetime
         Assert.DoesNotContain("M1 deal", csv);
         Assert.Contains("M2 secret deal", csv);
 
+        // An option the admin removes stays on the deals that had it; the list still finds them, to clean up (it was a 400
+        // naming only today's options), and a value nobody has finds nothing.
+        var tier = (await (await admin.GetAsync("/api/custom-fields?entity=deal")).OkArrayAsync()).Single(f => f!["key"]!.GetValue<string>() == "tier")!;
+        (await admin.PatchJsonAsync($"/api/custom-fields/{tier.Id()}", new { options = new[] { "silver", "bronze" } })).EnsureSuccessStatusCode();
+        Assert.Equal(4, (await (await admin.GetAsync("/api/deals?field.tier=gold")).OkJsonAsync())["items"]!.AsArray().Count);
+        Assert.Empty((await (await admin.GetAsync("/api/deals?field.tier=platinum")).OkJsonAsync())["items"]!.AsArray());
+
         // An overdue activity puts a deal in the overdue filter.
         await (await m1.PostJsonAsync("/api/activities", new { subject = new { type = "deal", id = ids[0] }, type = "call", title = "Late", dueAt = DateTimeOffset.UtcNow.AddHours(-2) }))
             .OkJsonAsync(HttpStatusCode.Created);
@@ -174,7 +181,6 @@ public sealed partial class ListViewTests(CrmFixture fixture) : IAsyncLifetime
     [InlineData("overdue=maybe", "overdue")]
     [InlineData("field.nosuch=1", "field.nosuch")]
     [InlineData("field.seats=many", "field.seats")]
-    [InlineData("field.tier=bronze", "field.tier")]
     [InlineData("cursor=abc", "cursor")]
     [InlineData("assigneeId=someone", "assigneeId")]
     [InlineData("stageId=x", "stageId")]

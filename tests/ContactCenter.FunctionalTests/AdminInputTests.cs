@@ -58,6 +58,36 @@ public sealed class AdminInputTests(AppFixture fixture) : IClassFixture<AppFixtu
     }
 
     [Fact]
+    public async Task A_loss_reason_with_a_typo_is_renamed_given_a_russian_name_archived_and_restored_and_a_lost_deal_keeps_it()
+    {
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        var id = (await (await admin.PostJsonAsync("/api/loss-reasons", new { name = "Too expensve" })).OkJsonAsync(HttpStatusCode.Created)).Id();
+        var deal = (await (await admin.PostJsonAsync("/api/deals", new { title = "Sofa", amount = 100 })).OkJsonAsync(HttpStatusCode.Created)).Id();
+        (await admin.PostJsonAsync($"/api/deals/{deal}/close", new { outcome = "lost", lossReasonId = id })).EnsureSuccessStatusCode();
+
+        var renamed = await (await admin.PatchJsonAsync($"/api/loss-reasons/{id}", new { name = "Too expensive (custom)", nameRu = "Дорого (своё)" })).OkJsonAsync();
+        Assert.Equal(("Too expensive (custom)", "Дорого (своё)"), (renamed["name"]!.GetValue<string>(), renamed["nameRu"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/loss-reasons/{id}")).StatusCode);
+
+        var offered = await (await admin.GetAsync("/api/loss-reasons")).OkArrayAsync();
+        Assert.DoesNotContain(offered, r => r!.Id() == id);
+        var archived = await (await admin.GetAsync("/api/loss-reasons?archived=true")).OkArrayAsync();
+        Assert.Contains(archived, r => r!.Id() == id);
+        var lost = await (await admin.GetAsync($"/api/deals/{deal}")).OkJsonAsync();
+        Assert.Equal("Too expensive (custom)", lost["lossReason"]!["name"]!.GetValue<string>());
+
+        (await admin.PatchJsonAsync($"/api/loss-reasons/{id}", new { archived = false })).EnsureSuccessStatusCode();
+        Assert.Contains(await (await admin.GetAsync("/api/loss-reasons")).OkArrayAsync(), r => r!.Id() == id);
+
+        // Only admins change them; a name another reason has is a 409; an unknown one a 404.
+        var supervisor = await fixture.CreateUserAsync("lr-sup", "supervisor");
+        using var asSupervisor = fixture.App.Http(supervisor.Token);
+        await (await asSupervisor.PatchJsonAsync($"/api/loss-reasons/{id}", new { name = "Mine" })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await admin.PatchJsonAsync($"/api/loss-reasons/{id}", new { name = "No response" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PatchJsonAsync("/api/loss-reasons/999999", new { name = "Ghost" })).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_sales_plan_set_by_mistake_is_removed_and_the_report_shows_none()
     {
         var manager = await fixture.CreateUserAsync("planned", "manager");

@@ -88,6 +88,30 @@ public sealed class WorkHandoverTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task A_lead_that_already_had_its_owner_is_also_removed_from_a_colleague_who_saw_it_only_through_the_conversation()
+    {
+        // The reviewer of the fix above: the lead was the taker's already (no change of owner), so nothing was sent and the
+        // colleague's lead card stayed on screen after the take although it was no longer theirs to see.
+        var channel = await fixture.CreateApiChannelAsync();
+        var taker = await fixture.CreateUserAsync("owner-taker", "manager", channel.Id);
+        var other = await fixture.CreateUserAsync("owner-other", "manager", channel.Id);
+        var conversationId = (await fixture.IngestAsync(channel, "o-1", "cust-o", "Price?"))["conversationId"]!.GetValue<long>();
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        var leadId = (await (await admin.GetAsync($"/api/conversations/{conversationId}")).OkJsonAsync()).Id("leadId");
+        (await admin.PatchJsonAsync($"/api/leads/{leadId}", new { assigneeId = taker.Id })).EnsureSuccessStatusCode();
+        using var asOther = fixture.App.Http(other.Token);
+        (await asOther.GetAsync($"/api/leads/{leadId}")).EnsureSuccessStatusCode(); // through the unassigned conversation
+        await using var otherHub = await fixture.ConnectHubAsync(other.Token);
+        var otherEvents = new HubRecorder(otherHub);
+
+        using var asTaker = fixture.App.Http(taker.Token);
+        (await asTaker.PostJsonAsync($"/api/conversations/{conversationId}/assign", new { userId = taker.Id })).EnsureSuccessStatusCode();
+
+        await otherEvents.WaitForAsync("leadRemoved", l => l.Id() == leadId);
+        await (await asOther.GetAsync($"/api/leads/{leadId}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_reply_through_an_archived_channel_is_refused_when_written_and_a_private_note_is_not()
     {
         // It was accepted (202) and then failed in the outbox with "The channel is disabled" and a Retry that cannot work.

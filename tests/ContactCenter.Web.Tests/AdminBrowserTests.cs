@@ -134,6 +134,37 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         Assert.Equal(talks, (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{deal}"))!["stage"]!["id"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task A_loss_reason_with_a_typo_is_renamed_with_its_russian_name_and_archived_after_asking()
+    {
+        var typo = "Too expensve " + Suffix;
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/loss-reasons", new { name = typo });
+        await SignInAsAdminAsync();
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Loss reasons" }).ClickAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Edit “{typo}”" }).ClickAsync();
+        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Too expensive " + Suffix);
+        await Page.GetByLabel("Name in Russian").FillAsync("Дорого " + Suffix);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        var row = Page.Locator(".admin-list li").Filter(new() { HasText = "Too expensive " + Suffix });
+        await Expect(row).ToContainTextAsync("Дорого " + Suffix);
+
+        // Archiving asks first; dismissed, nothing changes; accepted, the reason leaves the list.
+        Page.Dialog += DismissOnce;
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Archive “Too expensive {Suffix}”" }).ClickAsync();
+        await Expect(row).ToBeVisibleAsync();
+        Page.Dialog -= DismissOnce;
+        Page.Dialog += Accept;
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Archive “Too expensive {Suffix}”" }).ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+        Page.Dialog -= Accept;
+        var offered = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/loss-reasons"))!.AsArray();
+        Assert.DoesNotContain(offered, r => r!["name"]!.GetValue<string>().EndsWith(Suffix, StringComparison.Ordinal));
+
+        static async void DismissOnce(object? sender, IDialog dialog) => await dialog.DismissAsync();
+        static async void Accept(object? sender, IDialog dialog) => await dialog.AcceptAsync();
+    }
+
     private async Task SignInAsAdminAsync()
     {
         await Fx.OpenSignedInAsync(Page, "admin@test.local", "admin-password-1", "/admin");

@@ -1,3 +1,4 @@
+using Dapper;
 using static ContactCenter.FunctionalTests.Matrix.Expect;
 
 namespace ContactCenter.FunctionalTests.Matrix;
@@ -23,6 +24,8 @@ public static partial class RouteMatrix
         Row("DELETE", "/api/pipelines/{id:long}", AdminOnly, async c => new Call($"/api/pipelines/{await c.S.FreshPipelineAsync()}")),
         Row("GET", "/api/loss-reasons/", Signed, _ => Url("/api/loss-reasons")),
         Row("POST", "/api/loss-reasons/", AdminOnly, c => Send("/api/loss-reasons", new { name = "mx-" + c.Unique })),
+        Row("PATCH", "/api/loss-reasons/{id:long}", AdminOnly, async c => new Call($"/api/loss-reasons/{await FreshLossReasonAsync(c)}", new { nameRu = "Матрица" }), "a fresh loss reason"),
+        Row("DELETE", "/api/loss-reasons/{id:long}", AdminOnly, async c => new Call($"/api/loss-reasons/{await FreshLossReasonAsync(c)}"), "a fresh loss reason"),
         Row("GET", "/api/automation/rules/", AdminOnly, _ => Url("/api/automation/rules")),
         Row("POST", "/api/automation/rules/", AdminOnly, c => Send("/api/automation/rules", MatrixScenario.DisabledRule("mx-" + c.Unique))),
         Row("PUT", "/api/automation/rules/{id:long}", AdminOnly, c => Send($"/api/automation/rules/{c.S.Rule}", MatrixScenario.DisabledRule("Spare rule"))),
@@ -79,4 +82,10 @@ public static partial class RouteMatrix
         Row("POST", "/api/activities/{id:long}/complete", Owner, async c => new Call($"/api/activities/{await c.S.FreshActivityAsync()}/complete", new { result = "done" }),
             "a fresh activity on " + TakenDeal),
     ];
+
+    private static async Task<long> FreshLossReasonAsync(Cell c)
+    {
+        await using var db = c.S.Fixture.Db();
+        return await db.ExecuteScalarAsync<long>("insert into loss_reasons (name) values (@name) returning id", new { name = "mx-lr-" + c.Unique });
+    }
 }

@@ -62,7 +62,9 @@ public sealed class ConversationActions(
                 """, new { conversationId, userId }, cancellationToken: ct));
             if (!eligible)
             {
-                return (ChangeError.Invalid, "That user is not a member of the conversation's channel.");
+                var active = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select coalesce((select is_active from users where id = @userId), true)", new { userId }, cancellationToken: ct));
+                return (ChangeError.Invalid, active ? "That user is not a member of the conversation's channel." : "That user is deactivated.");
             }
         }
         var now = clock.GetUtcNow();

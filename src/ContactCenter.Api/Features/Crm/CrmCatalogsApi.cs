@@ -17,24 +17,31 @@ public static class CrmCatalogsApi
     public sealed record CatalogEntry(long Id, string Name, string? NameRu, int Sort, bool Archived);
 
     /// <summary>Which table a route serves: fixed names, never taken from a request.</summary>
-    private sealed record Catalog(string Table, string Noun, string Route);
+    /// <param name="Policy">Who changes it.</param>
+    /// <param name="Listed">Whether its GET and POST are these generic ones (loss reasons keep their own: PipelinesApi).</param>
+    private sealed record Catalog(string Table, string Noun, string Route, string Policy = Roles.StaffPolicy, bool Listed = true);
 
     private static readonly Catalog Statuses = new("lead_statuses", "lead status", "/api/lead-statuses");
 
     private static readonly Catalog JunkReasons = new("junk_reasons", "junk reason", "/api/junk-reasons");
 
+    private static readonly Catalog LossReasons = new("loss_reasons", "loss reason", "/api/loss-reasons", Roles.AdminPolicy, Listed: false);
+
     public static IEndpointRouteBuilder MapCrmCatalogsApi(this IEndpointRouteBuilder app)
     {
-        foreach (var catalog in (Catalog[])[Statuses, JunkReasons])
+        foreach (var catalog in (Catalog[])[Statuses, JunkReasons, LossReasons])
         {
             var group = app.MapGroup(catalog.Route).RequireAuthorization();
-            group.MapGet("/", (bool? archived, NpgsqlDataSource db, CancellationToken ct) => ListAsync(catalog, archived == true, db, ct));
-            group.MapPost("/", (CatalogInput body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => CreateAsync(catalog, body, p, db, ct))
-                .RequireAuthorization(Roles.StaffPolicy);
+            if (catalog.Listed)
+            {
+                group.MapGet("/", (bool? archived, NpgsqlDataSource db, CancellationToken ct) => ListAsync(catalog, archived == true, db, ct));
+                group.MapPost("/", (CatalogInput body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => CreateAsync(catalog, body, p, db, ct))
+                    .RequireAuthorization(catalog.Policy);
+            }
             group.MapPatch("/{id:long}", (long id, CatalogInput body, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => PatchAsync(catalog, id, body, p, db, ct))
-                .RequireAuthorization(Roles.StaffPolicy);
+                .RequireAuthorization(catalog.Policy);
             group.MapDelete("/{id:long}", (long id, ClaimsPrincipal p, NpgsqlDataSource db, CancellationToken ct) => ArchiveAsync(catalog, id, p, db, ct))
-                .RequireAuthorization(Roles.StaffPolicy);
+                .RequireAuthorization(catalog.Policy);
         }
         return app;
     }

@@ -12,7 +12,7 @@ namespace ContactCenter.Api.Features.Crm;
 /// </summary>
 public static class CrmFollow
 {
-    private sealed record Taken(long? LeadId, string? LeadStatus, long? DealId);
+    private sealed record Taken(long? LeadId, string? LeadStatus, long? DealId, long? LinkedLeadId, long? LinkedDealId);
 
     /// <param name="viewers">Who saw the conversation before this assignment (they may have seen its lead or deal through it).</param>
     public static async Task ConversationAssignedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conversationId, long userId,
@@ -31,7 +31,8 @@ public static class CrmFollow
                 where id = (select deal_id from c) and closed_at is null and assignee_id is null
                 returning id
             )
-            select (select id from l) as lead_id, (select status from l) as lead_status, (select id from d) as deal_id
+            select (select id from l) as lead_id, (select status from l) as lead_status, (select id from d) as deal_id,
+                   (select lead_id from c) as linked_lead_id, (select deal_id from c) as linked_deal_id
             """;
         var taken = await connection.QuerySingleAsync<Taken>(new CommandDefinition(sql, new { conversationId, userId, now = now.UtcDateTime }, tx, cancellationToken: ct));
         if (taken.LeadId is { } leadId)
@@ -39,19 +40,26 @@ public static class CrmFollow
             await Timeline.AddAsync(connection, tx, leadId, null, "updated", actor, now,
                 new { changes = new { assigneeId = userId, status = taken.LeadStatus }, conversationId, reason = "conversationAssigned" }, ct);
             changes.Leads.Add(leadId);
-            if (viewers is not null)
-            {
-                changes.TakenWith.Add((false, leadId, viewers));
-            }
         }
         if (taken.DealId is { } dealId)
         {
             await Timeline.AddAsync(connection, tx, null, dealId, "updated", actor, now,
                 new { changes = new { assigneeId = userId }, conversationId, reason = "conversationAssigned" }, ct);
             changes.Deals.Add(dealId);
-            if (viewers is not null)
+        }
+        // Whoever saw the lead or deal through this conversation may have lost sight of it, whether it changed owner here or
+        // already had one (a colleague's lead seen through the unassigned conversation): told after commit if so.
+        if (viewers is not null)
+        {
+            if (taken.LinkedLeadId is { } linkedLead)
             {
-                changes.TakenWith.Add((true, dealId, viewers));
+                changes.Leads.Add(linkedLead);
+                changes.TakenWith.Add((false, linkedLead, viewers));
+            }
+            if (taken.LinkedDealId is { } linkedDeal)
+            {
+                changes.Deals.Add(linkedDeal);
+                changes.TakenWith.Add((true, linkedDeal, viewers));
             }
         }
         if (taken.LeadId is not null || taken.DealId is not null)

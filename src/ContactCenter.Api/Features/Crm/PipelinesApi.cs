@@ -72,10 +72,13 @@ public static class PipelinesApi
         return await board.GetAsync(me, id, filter, Math.Clamp(limit ?? 20, 1, 200), ct) is { } b ? TypedResults.Ok(b) : Problems.NotFound("There is no such pipeline.");
     }
 
-    private static async Task<Ok<List<LossReasonDto>>> ListLossReasons(NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>The reasons offered (archived ones only with ?archived=true, then only them); renamed and archived through the catalog routes.</summary>
+    private static async Task<Ok<List<LossReasonDto>>> ListLossReasons(bool? archived, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return TypedResults.Ok((await connection.QueryAsync<LossReasonDto>(new CommandDefinition("select id, name, name_ru as nameru from loss_reasons order by id", cancellationToken: ct))).ToList());
+        return TypedResults.Ok((await connection.QueryAsync<LossReasonDto>(new CommandDefinition(
+            "select id, name, name_ru as nameru from loss_reasons where (archived_at is not null) = @archived order by sort, id",
+            new { archived = archived == true }, cancellationToken: ct))).ToList());
     }
 
     private static async Task<Results<Created<LossReasonDto>, ProblemHttpResult, ValidationProblem>> CreateLossReason(

@@ -248,7 +248,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
         </p>
       )}
       {participant && !takenAway && <p className="notice" role="status" data-testid="participant-notice">{t('participantNotice')}</p>}
-      {failed && <p className="error" role="alert">{t('errorGeneric', { reason: failed })}</p>}
+      {failed && !takenAway && <p className="error" role="alert">{t('errorGeneric', { reason: failed })}</p>}
       <ol className="messages" ref={scroller} aria-live="polite" aria-relevant="additions"
         onScroll={(e) => {
           const el = e.currentTarget;

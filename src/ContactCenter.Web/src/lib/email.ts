@@ -2,7 +2,7 @@
 // tab without the opener, and quoted history is folded into a <details> the reader can open.
 import DOMPurify from 'dompurify';
 
-const quoteSelectors = ['blockquote', '.gmail_quote', '.gmail_extra', '.moz-cite-prefix', '#appendonsend', 'div.yahoo_quoted', '[type="cite"]'];
+const quoteSelectors = ['blockquote', '.gmail_quote', '.gmail_extra', '.moz-cite-prefix', '#appendonsend', '#divRplyFwdMsg', 'div.yahoo_quoted', '[type="cite"]'];
 
 export function sanitizeEmail(html: string, showQuotedLabel: string): string {
   const clean = DOMPurify.sanitize(html, {

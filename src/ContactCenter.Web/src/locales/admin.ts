@@ -151,7 +151,7 @@ export const adminStrings = area({
     'audit_automation-rule.created': 'Automation rule created',
     'audit_automation-rule.updated': 'Automation rule changed',
     'audit_automation-rule.deleted': 'Automation rule deleted',
-    'audit_crm-settings.updated': 'CRM mode changed',
+    'audit_crm-settings.updated': 'CRM settings changed (mode or currency)',
   },
   ru: {
     supervisor: 'Супервизор',
@@ -298,6 +298,6 @@ export const adminStrings = area({
     'audit_automation-rule.created': 'Создано правило автоматизации',
     'audit_automation-rule.updated': 'Изменено правило автоматизации',
     'audit_automation-rule.deleted': 'Удалено правило автоматизации',
-    'audit_crm-settings.updated': 'Изменён режим CRM',
+    'audit_crm-settings.updated': 'Изменены настройки CRM (режим или валюта)',
   },
 });

@@ -14,6 +14,7 @@ import { listItems } from '../lib/inboxCache';
 import { dayBound, type ListFilter } from '../lib/inboxList';
 import { keys } from '../lib/queryClient';
 import { reread } from '../lib/hubCache';
+import { ApiError } from '../lib/api';
 import { filterFromUrl, filterToUrl } from '../lib/inboxUrl';
 import { useConversation, useHubEvent, useJoined } from '../live';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -68,7 +69,8 @@ export function InboxPage() {
     const timer = window.setTimeout(() => setFilter((f) => (f.q === searchText ? f : { ...f, q: searchText })), 300);
     return () => window.clearTimeout(timer);
   }, [searchText]);
-  useEffect(() => { body(apiClient.GET('/api/channels')).then(setChannels).catch(() => setChannels([])); }, []);
+  const loadChannels = useCallback(() => { body(apiClient.GET('/api/channels')).then(setChannels).catch(() => setChannels([])); }, []);
+  useEffect(() => { loadChannels(); }, [loadChannels]);
 
   // The list lives in the query cache under its filter; hub events update it there (lib/hubCache.ts).
   const list = useInfiniteQuery({
@@ -103,6 +105,18 @@ export function InboxPage() {
       reread(client, keys.messages(String(c.id)));
       setTakenAway(null);
     }
+  });
+  // After a resync (the caller joined or left a channel, or the hub reconnected) the open conversation may no longer be
+  // theirs to see: it turns read-only with "no longer visible" rather than keeping its controls over a raw error.
+  useHubEvent('resync', () => {
+    loadChannels();
+    const open = selectedId;
+    if (!open) return;
+    apiClient.GET('/api/conversations/{id}', { params: { path: { id: Number(open) } } })
+      .then(() => setTakenAway((g) => (g && sameId(g.id, open) && g.taken.assignee === null ? null : g)))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) setTakenAway({ id: String(open), taken: { assignee: null } });
+      });
   });
   useHubEvent('conversationRemoved', ({ id, assignee }) => {
     if (sameId(selectedId, id)) setTakenAway({ id: String(id), taken: { assignee: assignee ?? null } });

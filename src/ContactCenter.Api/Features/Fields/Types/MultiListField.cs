@@ -27,6 +27,7 @@ public sealed class MultiListField : FieldType
         return FieldCheck.Ok(new JsonArray(options.Where(chosen.Contains).Select(o => (JsonNode)JsonValue.Create(o)).ToArray()));
     }
 
-    /// <summary>`field.key=a` matches rows whose choice includes a.</summary>
-    public override FieldCheck Filter(string text, IReadOnlyList<string> options) => Check(new JsonArray(JsonValue.Create(text)), options);
+    /// <summary>`field.key=a` matches rows whose choice includes a (an option since removed too, as <see cref="ListField"/>).</summary>
+    public override FieldCheck Filter(string text, IReadOnlyList<string> options) =>
+        text.Length is > 0 and <= 200 ? FieldCheck.Ok(new JsonArray(JsonValue.Create(text))) : Check(new JsonArray(JsonValue.Create(text)), options);
 }

@@ -45,6 +45,8 @@ export function ChannelEditor({ channel: initial, onClose, onSaved }: { channel:
 
   const save = (e: FormEvent) => {
     e.preventDefault();
+    // Switching a live channel off stops its messages both ways: asked first, as the list's switch does.
+    if (channel.enabled && !enabled && !archived && !window.confirm(t('chDisableConfirm', { name: channel.name }))) return;
     void run(async () => {
       setErrors(noErrors());
       // Only what the admin changed is sent (the server merges settings key by key): a setting the form cannot show whole
