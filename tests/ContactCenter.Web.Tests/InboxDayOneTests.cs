@@ -92,6 +92,32 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task A_manager_removed_from_the_channel_sees_the_open_conversation_turn_read_only_and_it_comes_back_when_added_again()
+    {
+        // An outside review (session 29): the list dropped it, but the open conversation kept Take, Resolve and the composer
+        // over "Something went wrong: No conversations here.", and the channel filter still offered the channel.
+        var channel = await Fx.CreateApiChannelAsync(null, "Members " + Suffix);
+        var anna = await Fx.CreateUserAsync("manna" + Suffix, "manager", channel.Id);
+        var id = (await Fx.IngestAsync(channel, "m-" + Suffix, "cust-" + Suffix, "Still there?", "Mila"))["conversationId"]!.ToString();
+        await SignInAsync(anna.Email);
+        await Page.Locator($"[data-conversation-id='{id}']").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).ToBeEditableAsync();
+
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Delete, $"/api/channels/{channel.Id}/members/{anna.Id}");
+
+        await Expect(Page.GetByTestId("taken-away")).ToContainTextAsync("no longer");
+        await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).Not.ToBeEditableAsync();
+        await Expect(Page.Locator(".thread-head").GetByRole(AriaRole.Button, new() { Name = "Take" })).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
+        await Expect(Page.GetByRole(AriaRole.Combobox, new() { Name = "Channel", Exact = true }).Locator("option", new() { HasText = "Members " + Suffix })).ToHaveCountAsync(0);
+
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, $"/api/channels/{channel.Id}/members", new { userId = anna.Id });
+        await Expect(Page.GetByTestId("taken-away")).ToHaveCountAsync(0);
+        await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" })).ToBeEditableAsync();
+        await Expect(Page.Locator($"[data-conversation-id='{id}']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_long_token_and_url_wrap_inside_the_thread_and_links_open_safely()
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Long " + Suffix);
