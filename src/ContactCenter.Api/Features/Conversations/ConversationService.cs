@@ -95,6 +95,7 @@ public sealed class ConversationService(
         Notifications.Mentions.Applied? mention = null;
         var endedBreach = false;
         var queueChanged = false;
+        var wasUnassigned = false;
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -108,8 +109,11 @@ public sealed class ConversationService(
                 // Asked again under the row lock: a colleague's take (or a hand-over) that committed while this reply waited
                 // for the lock ends this manager's right to answer. Two managers pressing Send on one unassigned conversation
                 // at once both passed the check above, and both replies went to the customer.
-                var locked = (ConversationQueries.Access)await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                    ConversationQueries.AccessOf, new { conversationId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+                var (lockedAccess, unassigned) = await connection.QuerySingleAsync<(int, bool)>(new CommandDefinition(
+                    $"select ({ConversationQueries.AccessOf}) as access, coalesce((select assignee_id is null from conversations where id = @conversationId), false) as unassigned",
+                    new { conversationId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+                var locked = (ConversationQueries.Access)lockedAccess;
+                wasUnassigned = unassigned;
                 if (locked == ConversationQueries.Access.None || locked == ConversationQueries.Access.Participant && !isPrivate)
                 {
                     await tx.RollbackAsync(ct);
@@ -157,7 +161,8 @@ public sealed class ConversationService(
             if (me.Role == Roles.Manager && !automated && !isPrivate)
             {
                 // A manager's reply takes an unassigned conversation (above), and with it its unowned lead or deal.
-                await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, me.Id, Crm.Actor.User(me), now, crmChanges, ct, viewers: before);
+                await Crm.CrmFollow.ConversationAssignedAsync(connection, tx, conversationId, me.Id, Crm.Actor.User(me), now, crmChanges, ct,
+                    viewers: wasUnassigned ? before : null); // only a reply that took the conversation can end anyone's sight of its lead
             }
             mention = await Notifications.Mentions.ApplyAsync(connection, tx, conversationId, id, me, mentioned, now, ct);
             await tx.CommitAsync(ct);
