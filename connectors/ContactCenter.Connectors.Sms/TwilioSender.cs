@@ -12,7 +12,12 @@ namespace ContactCenter.Connectors.Sms;
 /// </summary>
 public sealed class TwilioSender(TwilioHttp http, ISmsOptOuts optOuts, ILogger<TwilioSender> logger) : IChannelSender
 {
+    /// <summary>Twilio's limit for one Messages create ("up to 1,600 characters"); a longer body is refused with error 21617.</summary>
+    public const int MaxBodyLength = 1600;
+
     public string Kind => ChannelKinds.Sms;
+
+    public int? MaxTextLength => MaxBodyLength;
 
     public async Task<SendOutcome> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {

@@ -78,11 +78,18 @@ public sealed class PipelinesAndBoardTests(CrmFixture fixture) : IAsyncLifetime
         await (await admin.PostJsonAsync("/api/pipelines", new { name = "Bad", stages = new object[] { new { name = "A", semantic = "maybe" } } }))
             .ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PutAsJsonAsync("/api/pipelines/999", new { name = "X" })).ProblemAsync(HttpStatusCode.NotFound);
+
+        // One name, one pipeline (case and spaces aside); a pipeline may keep its own name in another case.
+        var opt = (await (await admin.PostJsonAsync("/api/pipelines", new { name = "Опт" })).OkJsonAsync(HttpStatusCode.Created)).Id();
+        Assert.Contains("already exists", await (await admin.PostJsonAsync("/api/pipelines", new { name = " опт " })).ProblemAsync(HttpStatusCode.Conflict));
+        Assert.Contains("already exists", await (await admin.PutAsJsonAsync("/api/pipelines/1", new { name = "ОПТ" })).ProblemAsync(HttpStatusCode.Conflict));
+        Assert.Equal("ОПТ", (await (await admin.PutAsJsonAsync($"/api/pipelines/{opt}", new { name = "ОПТ" })).OkJsonAsync())["name"]!.GetValue<string>());
+        Assert.Equal(2, (await (await admin.GetAsync("/api/pipelines")).OkArrayAsync()).Count);
         await (await admin.GetAsync("/api/pipelines/999/board")).ProblemAsync(HttpStatusCode.NotFound);
         var manager = await fixture.CreateUserAsync("mgr", "manager");
         using var http = fixture.App.Http(manager.Token);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PostJsonAsync("/api/pipelines", new { name = "Mine" })).StatusCode);
-        Assert.Single(await (await http.GetAsync("/api/pipelines")).OkArrayAsync());
+        Assert.Equal(2, (await (await http.GetAsync("/api/pipelines")).OkArrayAsync()).Count);
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Page.GetByRole(AriaRole.Tab, new() { Name = "Pipelines and stages" }).ClickAsync();
         var item = Page.Locator($".admin-list li[data-pipeline-id='{pipelineId}']");
         await Expect(item.Locator(".stages-line")).ToHaveTextAsync("New → Talks → Won (won) → Lost (lost)");
-        await item.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await item.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
         var form = Page.Locator("form.admin-form");
         await Expect(form.GetByRole(AriaRole.Heading)).ToHaveTextAsync($"Edit: {pipelineName}");
         await Expect(form.GetByLabel("Stage 2", new() { Exact = true })).ToHaveValueAsync("Talks");
@@ -120,7 +120,7 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         Assert.Equal("Negotiation", stored["stage"]!["name"]!.GetValue<string>());
 
         // Reordered: Proposal before Negotiation; the stage with the deal keeps its id and its deal.
-        await item.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await item.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
         await Expect(form.GetByRole(AriaRole.Button, new() { Name = "Move stage 1 up" })).ToBeDisabledAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Move stage 3 up" }).ClickAsync();
         await Expect(form.GetByLabel("Stage 2", new() { Exact = true })).ToHaveValueAsync("Proposal");
@@ -132,6 +132,54 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         Assert.Equal(["New", "Proposal", "Negotiation", "Won", "Lost"], stages.Select(s => s!["name"]!.GetValue<string>()));
         Assert.Equal(talks, stages[2]!["id"]!.GetValue<long>());
         Assert.Equal(talks, (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/deals/{deal}"))!["stage"]!["id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_pipeline_is_made_the_default_and_an_empty_one_deleted_after_asking_while_one_with_deals_says_why_not()
+    {
+        var pipelines = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/pipelines"))!.AsArray();
+        var original = pipelines.Single(p => p!["isDefault"]!.GetValue<bool>())!["id"]!.GetValue<long>();
+        var busy = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/pipelines", new { name = "Busy " + Suffix }))!["id"]!.GetValue<long>();
+        var spare = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/pipelines", new { name = "Spare " + Suffix }))!["id"]!.GetValue<long>();
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/deals", new { title = "Held " + Suffix, amount = 100, currency = "USD", pipelineId = busy });
+        await SignInAsAdminAsync();
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Pipelines and stages" }).ClickAsync();
+        var originalItem = Page.Locator($".admin-list li[data-pipeline-id='{original}']");
+        var busyItem = Page.Locator($".admin-list li[data-pipeline-id='{busy}']");
+        var spareItem = Page.Locator($".admin-list li[data-pipeline-id='{spare}']");
+        await Expect(originalItem.GetByTestId("default-pipeline")).ToBeVisibleAsync();
+        // The default pipeline can be neither deleted nor "made default" again.
+        await Expect(originalItem.GetByRole(AriaRole.Button, new() { Name = "Make default" })).ToHaveCountAsync(0);
+        await Expect(originalItem.Locator("button.danger")).ToHaveCountAsync(0);
+        try
+        {
+            await busyItem.GetByRole(AriaRole.Button, new() { Name = "Make default" }).ClickAsync();
+            await Expect(busyItem.GetByTestId("default-pipeline")).ToBeVisibleAsync();
+            await Expect(originalItem.GetByTestId("default-pipeline")).ToHaveCountAsync(0);
+            Assert.True((await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, $"/api/pipelines/{busy}"))!["isDefault"]!.GetValue<bool>());
+            await originalItem.GetByRole(AriaRole.Button, new() { Name = "Make default" }).ClickAsync();
+            await Expect(originalItem.GetByTestId("default-pipeline")).ToBeVisibleAsync();
+
+            // A pipeline with a deal: asked, accepted, refused with the reason by the list; it stays. The empty one goes.
+            Page.Dialog += Accept;
+            await busyItem.GetByRole(AriaRole.Button, new() { Name = $"Delete pipeline Busy {Suffix}" }).ClickAsync();
+            await Expect(Page.GetByTestId("pipeline-list-error")).ToContainTextAsync("1 deal(s)");
+            await Expect(busyItem).ToBeVisibleAsync();
+            await spareItem.GetByRole(AriaRole.Button, new() { Name = $"Delete pipeline Spare {Suffix}" }).ClickAsync();
+            await Expect(spareItem).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("pipeline-list-error")).ToHaveCountAsync(0);
+            Page.Dialog -= Accept;
+            var left = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/pipelines"))!.AsArray().Select(p => p!["id"]!.GetValue<long>()).ToList();
+            Assert.Contains(busy, left);
+            Assert.DoesNotContain(spare, left);
+        }
+        finally
+        {
+            // The class's other tests expect the first pipeline to stay the default.
+            await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Put, $"/api/pipelines/{original}", new { isDefault = true });
+        }
+
+        static async void Accept(object? sender, IDialog dialog) => await dialog.AcceptAsync();
     }
 
     [Fact]
@@ -162,6 +210,45 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         Assert.DoesNotContain(offered, r => r!["name"]!.GetValue<string>().EndsWith(Suffix, StringComparison.Ordinal));
 
         static async void DismissOnce(object? sender, IDialog dialog) => await dialog.DismissAsync();
+        static async void Accept(object? sender, IDialog dialog) => await dialog.AcceptAsync();
+    }
+
+    [Fact]
+    public async Task Lead_statuses_and_junk_reasons_are_kept_in_their_own_tabs_with_russian_names()
+    {
+        await SignInAsAdminAsync();
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Lead statuses" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/leadStatuses$"));
+        var status = "Awaiting payment " + Suffix;
+        await Page.GetByLabel("New lead status").FillAsync(status);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        var row = Page.Locator(".admin-list[data-catalog='leadStatuses'] li").Filter(new() { HasText = status });
+        await Expect(row).ToBeVisibleAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Edit “{status}”" }).ClickAsync();
+        await Page.GetByLabel("Name in Russian").FillAsync("Ждём оплату " + Suffix);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("Ждём оплату " + Suffix);
+        var stored = (await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/lead-statuses"))!.AsArray().Single(e => e!["name"]!.GetValue<string>() == status)!;
+        Assert.Equal("Ждём оплату " + Suffix, stored["nameRu"]!.GetValue<string>());
+
+        // Junk reasons: its own list; archiving asks, and an archived reason can be restored.
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Junk reasons" }).ClickAsync();
+        var reason = "Wrong number " + Suffix;
+        await Page.GetByLabel("New junk reason").FillAsync(reason);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        var junk = Page.Locator(".admin-list[data-catalog='junkReasons'] li").Filter(new() { HasText = reason });
+        await Expect(junk).ToBeVisibleAsync();
+        await Expect(Page.Locator(".admin-list li").Filter(new() { HasText = status })).ToHaveCountAsync(0);
+        Page.Dialog += Accept;
+        await junk.GetByRole(AriaRole.Button, new() { Name = $"Archive “{reason}”" }).ClickAsync();
+        await Expect(junk).ToHaveCountAsync(0);
+        Page.Dialog -= Accept;
+        Assert.DoesNotContain((await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/junk-reasons"))!.AsArray(), e => e!["name"]!.GetValue<string>() == reason);
+        await Page.GetByLabel("Show archived").CheckAsync();
+        await junk.GetByRole(AriaRole.Button, new() { Name = "Restore" }).ClickAsync();
+        await Expect(junk).ToHaveCountAsync(0);
+        Assert.Contains((await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Get, "/api/junk-reasons"))!.AsArray(), e => e!["name"]!.GetValue<string>() == reason);
+
         static async void Accept(object? sender, IDialog dialog) => await dialog.AcceptAsync();
     }
 

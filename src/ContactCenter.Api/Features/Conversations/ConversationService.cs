@@ -39,6 +39,10 @@ public sealed class ConversationService(
 
     private readonly HashSet<string> fileKinds = senders.Where(s => s.SupportsAttachments).Select(s => s.Kind).ToHashSet();
 
+    // Kinds whose one message is shorter than MaxTextLength (SMS: 1,600): a longer public reply is refused before it is stored.
+    private readonly Dictionary<string, int> textLimits = senders.Where(s => s.MaxTextLength is not null)
+        .GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.Min(s => s.MaxTextLength!.Value));
+
     private readonly IReplyGuard[] guards = replyGuards.ToArray();
 
     /// <param name="automated">Sent by automation, not a person: it does not answer the customer's wait, assign, or count in response times.</param>
@@ -69,7 +73,7 @@ public sealed class ConversationService(
         {
             return new ReplyResult(ReplyError.Invalid, null, $"At most {MaxAttachments} files can be sent with one reply.", "attachmentIds");
         }
-        if (await CheckPartsAsync(conversationId, attachmentIds, parts.ReplyToMessageId, isPrivate, ct) is { } invalid)
+        if (await CheckPartsAsync(conversationId, text, attachmentIds, parts.ReplyToMessageId, isPrivate, ct) is { } invalid)
         {
             return invalid;
         }
@@ -191,9 +195,10 @@ public sealed class ConversationService(
         return new ReplyResult(ReplyError.None, reply);
     }
 
-    private async Task<ReplyResult?> CheckPartsAsync(long conversationId, long[] attachmentIds, long? replyTo, bool isPrivate, CancellationToken ct)
+    private async Task<ReplyResult?> CheckPartsAsync(long conversationId, string text, long[] attachmentIds, long? replyTo, bool isPrivate, CancellationToken ct)
     {
-        if (attachmentIds.Length == 0 && replyTo is null)
+        var mayBeTooLong = !isPrivate && textLimits.Count > 0 && text.Length > textLimits.Values.Min();
+        if (attachmentIds.Length == 0 && replyTo is null && !mayBeTooLong)
         {
             return null;
         }
@@ -209,6 +214,10 @@ public sealed class ConversationService(
         if (attachmentIds.Length > 0 && !isPrivate && !fileKinds.Contains(facts.Kind))
         {
             return new ReplyResult(ReplyError.Invalid, null, "This channel cannot send files.", "attachmentIds");
+        }
+        if (!isPrivate && textLimits.TryGetValue(facts.Kind, out var limit) && text.Length > limit)
+        {
+            return new ReplyResult(ReplyError.Invalid, null, $"This channel sends at most {limit} characters in one message; this text has {text.Length}.", "text");
         }
         return null;
     }

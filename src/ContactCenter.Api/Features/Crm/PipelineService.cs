@@ -41,6 +41,10 @@ public sealed class PipelineService(NpgsqlDataSource db)
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            if (await NameTakenAsync(connection, tx, r.Name!, null, ct) is { } taken)
+            {
+                return taken;
+            }
             if (r.IsDefault == true)
             {
                 await connection.ExecuteAsync(new CommandDefinition("update pipelines set is_default = false where is_default", transaction: tx, cancellationToken: ct));
@@ -79,6 +83,10 @@ public sealed class PipelineService(NpgsqlDataSource db)
             if (Validate(r.Name ?? pipeline.Name, stages, isNew: false) is { } invalid)
             {
                 return invalid;
+            }
+            if (r.Name is not null && await NameTakenAsync(connection, tx, r.Name, id, ct) is { } taken)
+            {
+                return taken;
             }
             for (var i = 0; i < stages.Count; i++)
             {
@@ -136,6 +144,20 @@ public sealed class PipelineService(NpgsqlDataSource db)
             await tx.CommitAsync(ct);
         }
         return CrmResult<PipelineDto>.Ok((await GetAsync(id, ct))!);
+    }
+
+    /// <summary>
+    /// Two pipelines of one name cannot be told apart on the board's picker, in reports or in a tunnel's target: a name is
+    /// unique regardless of case in any script (ICU lower case, as labels and catalogs). Checked under a transaction-scoped
+    /// lock, so of two admins creating one name at once one is refused.
+    /// </summary>
+    private static async Task<CrmResult<PipelineDto>?> NameTakenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string name, long? except, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext('pipelines.name'))", transaction: tx, cancellationToken: ct));
+        var taken = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists(select 1 from pipelines where lower(name collate \"und-x-icu\") = lower(@name collate \"und-x-icu\") and id is distinct from @except)",
+            new { name = name.Trim(), except }, tx, cancellationToken: ct));
+        return taken ? CrmResult<PipelineDto>.Conflict($"A pipeline named '{name.Trim()}' already exists.") : null;
     }
 
     public async Task<CrmResult<bool>> DeleteAsync(long actorId, long id, CancellationToken ct)

@@ -11,6 +11,8 @@ import { AttachIcon } from './Icons';
 import { MentionPicker, mentionedIds, type Colleague } from './MentionPicker';
 import { useWhatsAppState, WhatsAppTemplates } from './WhatsAppTemplates';
 
+const SMS_MAX_LENGTH = 1600;
+
 interface Props {
   conversationId: string; serverId: Id | null; channelKind: string;
   /** The message the next reply answers (chosen with a message's Reply action), or null. */
@@ -104,7 +106,9 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
 
   const ready = files.filter((f) => f.attachment);
   const uploading = files.some((f) => !f.attachment && !f.error);
-  const canSend = !readOnly && !uploading && (!!text.trim() || ready.length > 0);
+  // Twilio takes at most 1,600 characters in one message (the server refuses a longer SMS reply the same way).
+  const smsTooLong = channelKind === 'sms' && !isNote && text.length > SMS_MAX_LENGTH;
+  const canSend = !readOnly && !uploading && !smsTooLong && (!!text.trim() || ready.length > 0);
   const [copied, setCopied] = useState(false);
 
   async function copyDraft() {
@@ -229,7 +233,8 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         {/* Targets of the `r` and `n` shortcuts (lib/shortcuts.ts): the mode, then the text box. */}
         <button type="button" hidden tabIndex={-1} data-shortcut="reply" onClick={() => { setIsNote(false); area.current?.focus(); }} />
         <button type="button" hidden tabIndex={-1} data-shortcut="note" onClick={() => { setIsNote(true); area.current?.focus(); }} />
-        {segments && <span className="muted" data-testid="sms-segments">{t('smsSegments', { ...segments })}</span>}
+        {segments && <span className={smsTooLong ? 'error' : 'muted'} data-testid="sms-segments">{t('smsSegments', { ...segments })}</span>}
+        {smsTooLong && <span className="error" role="alert" data-testid="sms-too-long">{t('smsTooLong', { max: SMS_MAX_LENGTH })}</span>}
         {error && <span className="error" role="alert">{error}</span>}
         <button type="submit" className="primary" disabled={!canSend || waClosed}>{isNote ? t('addNote') : t('send')}</button>
       </div>

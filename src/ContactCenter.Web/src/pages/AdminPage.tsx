@@ -4,14 +4,14 @@ import { useNavigate, useParams } from 'react-router';
 import { AuditTab } from './admin/AuditTab';
 import { AutomationTab } from './admin/AutomationTab';
 import { CrmModeTab } from './admin/CrmModeTab';
-import { LossReasonsTab } from './admin/LossReasonsTab';
+import { CatalogTab } from './admin/CatalogTab';
 import { PipelinesTab } from './admin/PipelinesTab';
 import { LabelsTab } from './admin/LabelsTab';
 import { CustomFieldsTab } from './admin/CustomFieldsTab';
 import { ChannelsTab } from './admin/channels/ChannelsTab';
 import { UsersTab } from './admin/UsersTab';
 
-const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'automation', 'crmMode', 'labels', 'customFields', 'audit'] as const;
+const tabs = ['channels', 'users', 'pipelines', 'lossReasons', 'leadStatuses', 'junkReasons', 'automation', 'crmMode', 'labels', 'customFields', 'audit'] as const;
 type Tab = (typeof tabs)[number];
 
 export function AdminPage() {
@@ -34,7 +34,9 @@ export function AdminPage() {
         {tab === 'channels' && <ChannelsTab />}
         {tab === 'users' && <UsersTab />}
         {tab === 'pipelines' && <PipelinesTab />}
-        {tab === 'lossReasons' && <LossReasonsTab />}
+        {tab === 'lossReasons' && <CatalogTab key="lossReasons" kind="lossReasons" />}
+        {tab === 'leadStatuses' && <CatalogTab key="leadStatuses" kind="leadStatuses" />}
+        {tab === 'junkReasons' && <CatalogTab key="junkReasons" kind="junkReasons" />}
         {tab === 'automation' && <AutomationTab />}
         {tab === 'crmMode' && <CrmModeTab />}
         {tab === 'labels' && <LabelsTab />}

@@ -19,6 +19,8 @@ export function PipelinesTab() {
   const fresh = () => newPipelineStages(t('defaultStageWon'), t('defaultStageLost'));
   const [stages, setStages] = useState<StageRow[]>(fresh);
   const [error, setError] = useState<string | null>(null);
+  // A refusal of a list action (delete a pipeline that has deals) shows by the list, not below the form.
+  const [listError, setListError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Pipeline | null>(null);
 
   function reset(p: Pipeline | null) {
@@ -43,6 +45,21 @@ export function PipelinesTab() {
       return [...list.slice(0, i), { name: '', semantic: 'open' }, ...list.slice(i)];
     });
   }
+  async function run(action: () => Promise<unknown>) {
+    try {
+      setListError(null);
+      await action();
+      void pipelines.reload();
+    } catch (e) { setListError(describeError(e)); }
+  }
+  const makeDefault = (p: Pipeline) => run(() => body(client.PUT('/api/pipelines/{id}', { params: { path: { id: Number(p.id) } }, body: { isDefault: true } })));
+  const remove = (p: Pipeline) => {
+    if (!window.confirm(t('pipelineDeleteConfirm', { name: p.name }))) return;
+    void run(async () => {
+      await body(client.DELETE('/api/pipelines/{id}', { params: { path: { id: Number(p.id) } } }));
+      if (editing?.id === p.id) reset(null);
+    });
+  };
   async function save() {
     try {
       setError(null);
@@ -59,12 +76,15 @@ export function PipelinesTab() {
       <ul className="admin-list">
         {(pipelines.data ?? []).map((p) => (
           <li key={String(p.id)} data-pipeline-id={String(p.id)}>
-            <strong>{p.name}</strong>{p.isDefault ? ' ★' : ''}{' '}
+            <strong>{p.name}</strong>{p.isDefault && <span className="muted" data-testid="default-pipeline"> ★ {t('defaultPipeline')}</span>}{' '}
             <span className="muted stages-line">{p.stages.map((s) => `${s.name}${s.semantic !== 'open' ? ` (${labelOf(t, 'semantic_', s.semantic)})` : ''}`).join(' → ')}</span>{' '}
             <button type="button" onClick={() => reset(p)}>{t('edit')}</button>
+            {!p.isDefault && <button type="button" onClick={() => void makeDefault(p)}>{t('makeDefaultPipeline')}</button>}
+            {!p.isDefault && <button type="button" className="danger" aria-label={t('deletePipeline', { name: p.name })} onClick={() => remove(p)}>{t('delete')}</button>}
           </li>
         ))}
       </ul>
+      {listError && <p className="error" role="alert" data-testid="pipeline-list-error">{listError}</p>}
       <form className="admin-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
         <h2>{editing ? `${t('edit')}: ${editing.name}` : t('newPipeline')}</h2>
         <label>{t('name')} <input value={name} required onChange={(e) => setName(e.target.value)} /></label>
