@@ -34,6 +34,26 @@ public sealed class AdminInputTests(AppFixture fixture) : IClassFixture<AppFixtu
     }
 
     [Fact]
+    public async Task A_user_patch_with_a_field_it_does_not_take_is_a_400_that_names_it_and_changes_nothing()
+    {
+        var manager = await fixture.CreateUserAsync("typo", "manager");
+        using var admin = fixture.App.Http(fixture.AdminToken);
+
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/users/{manager.Id}") { Content = JsonContent.Create(new { isActiv = false }) };
+        request.Headers.AcceptLanguage.ParseAdd("ru");
+        var response = await admin.SendAsync(request);
+
+        var detail = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("isActiv", detail);
+        Assert.Contains("не принимает", detail);
+        var users = await (await admin.GetAsync("/api/users")).OkArrayAsync();
+        Assert.True(users.Single(u => u!["id"]!.GetValue<long>() == manager.Id)!["isActive"]!.GetValue<bool>());
+        // The liveness marker: the field it does take works on the same user.
+        var patched = await (await admin.PatchAsJsonAsync($"/api/users/{manager.Id}", new { isActive = false })).OkJsonAsync();
+        Assert.False(patched["isActive"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task A_user_created_with_real_channels_is_their_member()
     {
         var channel = await fixture.CreateApiChannelAsync();

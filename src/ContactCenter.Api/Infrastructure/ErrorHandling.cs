@@ -111,6 +111,9 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         _ when IsSyntaxError(json) => json.Path is { Length: > 0 } path ? $"The request body is not valid JSON (at {path})." : "The request body is not valid JSON.",
         // A member named twice (in any case): which one was meant is not guessed.
         { Path: { Length: > 0 } twice } when json.Message.Contains("uplicate", StringComparison.Ordinal) => $"The request body names {twice} twice.",
+        // A member a body that refuses unknown ones does not take (a typo must not pass as "nothing to change").
+        { Path: { Length: > 2 } unknown } when json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            => $"The request body has a field this route does not take: {unknown[2..]}.",
         // Well-formed JSON of the wrong shape (an array or a string where the route takes an object, a value of the wrong
         // type inside it: a string for a number, an object for a string, 7.5 for an id): not "invalid JSON".
         { Path: "$" } => "The request body must be a JSON object.",

@@ -14,6 +14,8 @@ namespace ContactCenter.Api.Features.Users;
 /// </summary>
 public static class UserLifecycleApi
 {
+    /// <summary>A field it does not take is a 400, not ignored: `{"isActiv": false}` answered 200 and left the user active.</summary>
+    [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
     public sealed record UpdateUserRequest(string? Name, string? Role, bool? IsActive);
 
     public sealed record ResetPasswordRequest(string? Password);
