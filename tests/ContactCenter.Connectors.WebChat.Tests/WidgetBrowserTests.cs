@@ -117,6 +117,44 @@ public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_tab_opened_before_the_chat_started_continues_the_same_conversation()
+    {
+        var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        var inbox = new HubRecorder(hub);
+        await using var context = await fixture.NewVisitorAsync(new ViewportSize { Width = 390, Height = 844 });
+        // Two tabs of the shop, both loaded before the visitor first opens the chat (they share localStorage).
+        var first = await context.NewPageAsync();
+        await first.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+        var second = await context.NewPageAsync();
+        await second.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+
+        await first.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await first.GetByLabel("Message").FillAsync("Hello from the first tab");
+        await first.GetByLabel("Message").PressAsync("Enter");
+        var inbound = await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "Hello from the first tab");
+        var conversationId = inbound["conversationId"]!.GetValue<long>();
+
+        // The other tab hears the manager's reply too (the unread dot), and its chat is the same conversation.
+        await first.GetByRole(AriaRole.Button, new() { Name = "Close chat" }).First.ClickAsync();
+        using var http = fixture.App.Http(manager.Token);
+        (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Hi! Which size?" })).EnsureSuccessStatusCode();
+        await Expect(second.Locator(".d.on")).ToBeVisibleAsync();
+        await second.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await Expect(second.Locator(".b.in", new() { HasText = "Hello from the first tab" })).ToBeVisibleAsync();
+        await second.GetByLabel("Message").FillAsync("42, please");
+        await second.GetByLabel("Message").PressAsync("Enter");
+        await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "42, please" && m["conversationId"]!.GetValue<long>() == conversationId);
+        await Expect(first.Locator(".b.in", new() { HasText = "42, please" })).ToHaveCountAsync(1);
+
+        Assert.Equal(1, await fixture.CountAsync("conversations"));
+        await first.ReloadAsync();
+        await first.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await Expect(first.Locator(".b[data-id]")).ToHaveCountAsync(3);
+    }
+
+    [Fact]
     public async Task On_a_phone_sized_screen_the_panel_fills_the_screen_without_scrolling_sideways()
     {
         var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);

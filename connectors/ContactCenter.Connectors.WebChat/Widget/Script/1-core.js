@@ -84,6 +84,21 @@
     try { localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { memory = state; }
   }
   if ((state.ident || "") !== ident) { state = { visitorId: ident ? null : state.visitorId }; save(); }
+  // Another tab of the site may have started the session or the conversation since this page loaded: this one continues
+  // as that visitor (a session of its own made a second visitor, whose conversation the next reload showed alone).
+  function adopt() {
+    var s = load();
+    if (s === state || (s.ident || "") !== ident || !s.visitorId) return;
+    var same = s.visitorId === state.visitorId;
+    if (!same || (s.exp || 0) > (state.exp || 0)) { state.token = s.token; state.exp = s.exp; }
+    state.visitorId = s.visitorId;
+    state.ident = s.ident;
+    state.conv = s.conv || (same ? state.conv : null);
+    state.cfg = state.cfg || s.cfg;
+    state.preChatDone = s.preChatDone || (same && state.preChatDone);
+    state.profiled = s.profiled || (same && state.profiled);
+    state.read = Math.max(s.read || 0, (same && state.read) || 0);
+  }
 
   // The page's data-language, else the channel's `language`, else (auto) the browser's; a language without texts is English.
   function lang() {
@@ -197,6 +212,7 @@
   }
   function mb() { return Math.round(((state.cfg && state.cfg.maxUploadBytes) || 10485760) / 104857.6) / 10; }
   function session(force) {
+    adopt();
     if (!force && state.token && state.exp > Date.now() + 60000 && state.cfg) return Promise.resolve();
     if (sessionPromise) return sessionPromise;
     var body = { visitorId: state.visitorId || null };

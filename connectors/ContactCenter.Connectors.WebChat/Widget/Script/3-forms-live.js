@@ -159,6 +159,12 @@
   }
   document.addEventListener("visibilitychange", function () { if (!document.hidden) reconnectNow(); });
   window.addEventListener("online", reconnectNow);
+  // Another tab started the conversation: this one hears replies too (the unread dot) without being opened.
+  window.addEventListener("storage", function (ev) {
+    if (ev.key !== storeKey) return;
+    adopt();
+    if (state.conv) connect();
+  });
 
   // ---- open / close ----
   function isOpen() { return panel.className === "p on"; }
