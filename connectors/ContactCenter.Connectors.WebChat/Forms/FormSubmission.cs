@@ -90,7 +90,10 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
     }
 
     /// <summary>The configured fields' values (unknown fields are dropped) or validation errors by field.</summary>
-    public Dictionary<string, string[]> Validate(IReadOnlyList<FormField> fields, WebChatOptions limits, out List<(FormField Field, string Value)> accepted)
+    /// <param name="phoneRegion">The installation's country (`Crm:PhoneRegion`, e.g. `RU`), whose national form of a phone
+    /// number ("8 (916) 123-45-67") is read into E.164 like a number typed into the app; null: only the international form is.</param>
+    public Dictionary<string, string[]> Validate(IReadOnlyList<FormField> fields, WebChatOptions limits, string? phoneRegion,
+        out List<(FormField Field, string Value)> accepted)
     {
         var errors = new Dictionary<string, string[]>();
         accepted = [];
@@ -117,7 +120,9 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
             }
             else if (field.Type == "phone")
             {
-                var phone = ContactAddresses.NormalizePhone(value);
+                // E.164 when the number reads as one (so it matches the customer who has it, and can be called or texted);
+                // else kept as its digits, as before (a lead is not refused for a number the library does not know).
+                var phone = E164.NormalizeValid(value, phoneRegion) ?? ContactAddresses.NormalizePhone(value);
                 error = phone is null ? $"{field.Label} is not a valid phone number." : null;
                 value = phone ?? value;
             }

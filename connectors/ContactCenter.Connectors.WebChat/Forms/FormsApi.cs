@@ -6,6 +6,7 @@ using ContactCenter.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Connectors.WebChat.Forms;
@@ -26,7 +27,7 @@ public static class FormsApi
     }
 
     private static async Task<IResult> Submit(string formKey, HttpContext http, IChannelDirectory channels, SiteRateLimiter limiter,
-        IInboundPipeline pipeline, IWebChatStore store, IOptions<WebChatOptions> options, CancellationToken ct)
+        IInboundPipeline pipeline, IWebChatStore store, IOptions<WebChatOptions> options, IConfiguration configuration, CancellationToken ct)
     {
         var channel = await channels.FindByPublicKeyAsync(formKey, ct);
         if (WidgetChannels.Check(channel, http.Request, ChannelKinds.Webform) is { } refused)
@@ -47,7 +48,7 @@ public static class FormsApi
         {
             return browserPost ? Thanks(submission.RedirectTarget(channel!, http.Request)) : TypedResults.Created((string?)null, new Submitted(null, null, null));
         }
-        var errors = submission.Validate(FormFields.Of(channel!.Settings), options.Value, out var accepted);
+        var errors = submission.Validate(FormFields.Of(channel!.Settings), options.Value, PhoneRegion(configuration), out var accepted);
         if (errors.Count > 0)
         {
             return browserPost && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
@@ -62,6 +63,10 @@ public static class FormsApi
         var (leadId, dealId) = await store.CrmOfConversationAsync(result.ConversationId, ct);
         return TypedResults.Created((string?)null, new Submitted(leadId, dealId, result.ConversationId));
     }
+
+    /// <summary>The installation's country for phone numbers people type (`Crm:PhoneRegion`, as the CRM reads it), or null.</summary>
+    private static string? PhoneRegion(IConfiguration configuration) =>
+        configuration["Crm:PhoneRegion"] is { Length: 2 } region && region.All(char.IsAsciiLetter) ? region.ToUpperInvariant() : null;
 
     private static IResult Thanks(string? target) => target is null
         ? Results.Content(Page("Thank you", "<p>We received your request and will get back to you soon.</p>"), "text/html; charset=utf-8")
