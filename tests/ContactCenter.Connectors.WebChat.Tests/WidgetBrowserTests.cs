@@ -155,6 +155,33 @@ public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_message_the_service_refuses_goes_back_into_the_composer_instead_of_vanishing()
+    {
+        var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        await using var context = await fixture.NewVisitorAsync(new ViewportSize { Width = 390, Height = 844 }, locale: "ru-RU");
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Открыть чат" }).ClickAsync();
+        await page.GetByLabel("Сообщение").FillAsync("Здравствуйте");
+        await page.GetByLabel("Сообщение").PressAsync("Enter");
+        await Expect(page.Locator(".b.in:not(.pending)", new() { HasText = "Здравствуйте" })).ToBeVisibleAsync();
+
+        // The shop switches the chat off while the visitor writes their question.
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        (await admin.PatchAsJsonAsync($"/api/channels/{channel.Id}", new { enabled = false })).EnsureSuccessStatusCode();
+        const string question = "Подскажите, пожалуйста, есть ли доставка в Казань до пятницы?";
+        await page.GetByLabel("Сообщение").FillAsync(question);
+        await page.GetByLabel("Сообщение").PressAsync("Enter");
+
+        await Expect(page.GetByText("Чат сейчас недоступен.")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Сообщение")).ToHaveValueAsync(question);
+        await Expect(page.Locator(".b.in", new() { HasText = "Казань" })).ToHaveCountAsync(0);
+        Assert.Equal(1, await fixture.CountAsync("messages"));
+    }
+
+    [Fact]
     public async Task On_a_phone_sized_screen_the_panel_fills_the_screen_without_scrolling_sideways()
     {
         var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);

@@ -140,7 +140,8 @@
       if (first && !state.profiled && !(state.cfg && state.cfg.preChat && state.cfg.preChat.enabled)) askProfile();
     }, function (e) {
       if (e.status === 400 && e.errors && e.errors.preChat) { p.remove(); delete pendingEls[cid]; state.preChatDone = false; save(); input.value = text; showForms(); return; }
-      if (e.status === 400 || e.status === 403) { p.remove(); delete pendingEls[cid]; notice(problem(e)); return; }
+      // Refused, so not stored: the text goes back into the composer (unless another is being typed there), never lost.
+      if (e.status === 400 || e.status === 403) { p.remove(); delete pendingEls[cid]; if (!input.value) input.value = text; notice(problem(e)); return; }
       p.className = "b in failed";
       p.title = e.status === 429 ? t("tooFast", { s: e.retryAfter || 30 }) : t("notSent");
       if (e.status === 429) notice(t("tooFast", { s: e.retryAfter || 30 }));
