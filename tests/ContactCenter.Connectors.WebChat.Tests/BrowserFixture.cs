@@ -33,12 +33,12 @@ public sealed class BrowserFixture : WebChatFixture
         builder.Logging.ClearProviders();
         site = builder.Build();
         // The page's own CSS tries hard to break the widget: the shadow root keeps it out.
-        site.MapGet("/", (string key) => Results.Content($$"""
+        site.MapGet("/", (string key, string? email) => Results.Content($$"""
             <!doctype html>
             <html><head><meta charset="utf-8"><title>Shop</title>
             <style>button { display: none !important; } * { font-size: 40px !important; color: red !important; }</style></head>
             <body><h1>Our shop</h1>
-            <script src="{{App.BaseAddress.ToString().TrimEnd('/')}}/widget.js" data-widget-key="{{WebUtility.HtmlEncode(key)}}" async></script>
+            <script src="{{App.BaseAddress.ToString().TrimEnd('/')}}/widget.js" data-widget-key="{{WebUtility.HtmlEncode(key)}}"{{(email is null ? "" : $" data-email=\"{WebUtility.HtmlEncode(email)}\"")}} async></script>
             </body></html>
             """, "text/html"));
         await site.StartAsync();

@@ -182,6 +182,27 @@ public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_page_that_passes_an_email_the_service_refuses_still_lets_the_visitor_chat()
+    {
+        var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        var inbox = new HubRecorder(hub);
+        await using var context = await fixture.NewVisitorAsync(new ViewportSize { Width = 390, Height = 844 });
+        var page = await context.NewPageAsync();
+        // The shop renders its signed-in customer's email from its own records, where it is not a deliverable address.
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}&email={Uri.EscapeDataString("ivan@intranet")}");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await page.GetByLabel("Message").FillAsync("Is my order shipped?");
+        await page.GetByLabel("Message").PressAsync("Enter");
+
+        await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "Is my order shipped?");
+        await Expect(page.Locator(".b.in:not(.pending)", new() { HasText = "Is my order shipped?" })).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator(".n").CountAsync());
+    }
+
+    [Fact]
     public async Task On_a_phone_sized_screen_the_panel_fills_the_screen_without_scrolling_sideways()
     {
         var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);

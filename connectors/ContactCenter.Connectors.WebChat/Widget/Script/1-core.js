@@ -219,7 +219,14 @@
     if (ident) { body.identifier = ident; body.identifierHash = identHash; }
     if (script.getAttribute("data-name")) body.name = script.getAttribute("data-name");
     if (script.getAttribute("data-email")) body.email = script.getAttribute("data-email");
-    sessionPromise = api("POST", "/api/widget/" + encodeURIComponent(key) + "/session", body).then(function (s) {
+    var path = "/api/widget/" + encodeURIComponent(key) + "/session";
+    sessionPromise = api("POST", path, body).catch(function (e) {
+      // The page's data-name/data-email are hints: one the service refuses (not an email) must not keep the visitor out.
+      if (e.status !== 400 || !(body.name || body.email)) throw e;
+      delete body.name;
+      delete body.email;
+      return api("POST", path, body);
+    }).then(function (s) {
       state.token = s.visitorToken;
       state.exp = Date.parse(s.expiresAt);
       state.visitorId = s.visitorId;
