@@ -10,8 +10,11 @@ namespace ContactCenter.UnitTests;
 /// </summary>
 public static class CSharpStrings
 {
-    /// <summary>The literals of the arguments of the call whose `(` is just before <paramref name="start"/>, up to its `)`.</summary>
-    public static List<string> OfCall(string text, int start)
+    /// <summary>
+    /// The literals of the arguments of the call whose `(` is just before <paramref name="start"/>, up to its `)` (or of the
+    /// collection expression whose `[` is: <paramref name="open"/> '[' and <paramref name="close"/> ']').
+    /// </summary>
+    public static List<string> OfCall(string text, int start, char open = '(', char close = ')')
     {
         var found = new List<string>();
         var depth = 1;
@@ -19,12 +22,12 @@ public static class CSharpStrings
         while (i < text.Length && depth > 0)
         {
             var c = text[i];
-            if (c == '(')
+            if (c == open)
             {
                 depth++;
                 i++;
             }
-            else if (c == ')')
+            else if (c == close)
             {
                 depth--;
                 i++;

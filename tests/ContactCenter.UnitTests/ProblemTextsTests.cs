@@ -103,11 +103,13 @@ public sealed partial class ProblemTextsTests
             var text = File.ReadAllText(file);
             // The lifecycle types answer their refusals as plain strings: every literal of theirs is one.
             var calls = file.EndsWith("Lifecycle.cs", StringComparison.Ordinal)
-                ? [(Index: text.IndexOf('{', StringComparison.Ordinal) + 1, Length: 0)]
-                : Factory().Matches(text).Select(m => (m.Index, m.Length)).ToList();
+                ? [(Index: text.IndexOf('{', StringComparison.Ordinal) + 1, Length: 0, List: false)]
+                : Factory().Matches(text).Select(m => (m.Index, m.Length, List: false))
+                    .Concat(ErrorsAssignment().Matches(text).Select(m => (m.Index, m.Length, List: true))).ToList();
             foreach (var call in calls)
             {
-                foreach (var sentence in CSharpStrings.OfCall(text, call.Index + call.Length))
+                var strings = call.List ? CSharpStrings.OfCall(text, call.Index + call.Length, '[', ']') : CSharpStrings.OfCall(text, call.Index + call.Length);
+                foreach (var sentence in strings)
                 {
                     // Words for a person: a field name or a code ("contact.phone", "won") is not one.
                     if (sentence.Trim().Contains(' ', StringComparison.Ordinal) && sentence.Trim().Length >= 8 && sentence.Any(char.IsAsciiLetter))
@@ -156,6 +158,10 @@ public sealed partial class ProblemTextsTests
 
     [GeneratedRegex(@"\b(?:Invalid|NotFound|Problem|Failed|Conflict|ValidationProblem|Refused|Fail|BadRequest|Forbidden|ErrorOf|Failure|Unauthorized|Gone|TooLarge|Unsupported|Locked|Unprocessable|ReplyResult|SnoozeResult|Merge)[A-Za-z]*(?:<[^>()]*>)?\(|\b(?:v|errors|Errors|validation)\.Add\(|\breturn \((?="")|[?:] \((?="")")]
     private static partial Regex Factory();
+
+    // A field's error written straight into a validation dictionary: `errors["email"] = ["..."]` (a helper's review, session 30).
+    [GeneratedRegex(@"\b(?:errors|Errors)\[[^\]\r\n]*\] = \[")]
+    private static partial Regex ErrorsAssignment();
 
     [GeneratedRegex(@"\{\d*\}")]
     private static partial Regex Placeholder();
