@@ -100,6 +100,30 @@ public sealed class WebFormTests(WebChatFixture fixture) : IClassFixture<WebChat
     }
 
     [Fact]
+    public async Task A_submission_id_a_site_reuses_for_another_person_is_a_new_submission_while_the_same_post_again_is_not()
+    {
+        var form = await fixture.CreateChannelAsync("webform", Settings());
+        using var http = fixture.Site();
+
+        // A site script whose ids restart (or a cached page) sends "42" for two different people.
+        var first = await http.PostAsJsonAsync($"/api/forms/{form.Key}", new { name = "Анна", email = "anna@example.com", message = "Нужен счёт", submissionId = "42" });
+        var second = await http.PostAsJsonAsync($"/api/forms/{form.Key}", new { name = "Борис", email = "boris@example.com", message = "Перезвоните", submissionId = "42" });
+        var again = await http.PostAsJsonAsync($"/api/forms/{form.Key}", new { name = "Борис", email = "boris@example.com", message = "Перезвоните", submissionId = "42" });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.True(again.IsSuccessStatusCode, await again.Content.ReadAsStringAsync());
+        var firstLead = (await first.Content.ReadFromJsonAsync<JsonObject>())!["leadId"]!.GetValue<long>();
+        var secondLead = (await second.Content.ReadFromJsonAsync<JsonObject>())!["leadId"]!.GetValue<long>();
+        Assert.NotEqual(firstLead, secondLead);
+        Assert.Equal(secondLead, (await again.Content.ReadFromJsonAsync<JsonObject>())!["leadId"]!.GetValue<long>());
+        Assert.Equal(2, await fixture.CountAsync("messages"));
+        Assert.Equal(2, await fixture.CountAsync("leads"));
+        await using var db = fixture.Db();
+        Assert.Equal(["Анна", "Борис"], await db.QueryAsync<string>("select name from contacts order by id"));
+    }
+
+    [Fact]
     public async Task Invalid_fields_are_refused_with_each_error_and_nothing_is_stored()
     {
         var form = await fixture.CreateChannelAsync("webform", Settings());

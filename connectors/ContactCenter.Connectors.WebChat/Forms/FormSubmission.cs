@@ -177,7 +177,10 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
             metadata["page"] = Truncate(page, 2000);
         }
         var text = string.Join('\n', accepted.Select(a => $"{a.Field.Label}: {a.Value}"));
-        var submissionId = this["submissionId"] ?? Guid.NewGuid().ToString("N");
+        // A site's own submissionId makes a retried post one submission; a weak id reused by a different person's post
+        // (a site script's counter, a cached page) must not drop it as a repeat or join them: the id is kept with a
+        // fingerprint of what was sent, so only the same fields under the same id are one submission.
+        var submissionId = this["submissionId"] is { } given ? $"{given}#{Fingerprint(text, name, email, phone)}" : Guid.NewGuid().ToString("N");
         // Anyone can type someone else's email into a form: each submission is its own contact (the address is the
         // submission, not the email), never matched to a known customer by what was typed (issue 15); a contact with the
         // same email or phone is only suggested as a possible duplicate.
@@ -189,6 +192,9 @@ public sealed class FormSubmission(IReadOnlyDictionary<string, string> values)
             Metadata = metadata,
         };
     }
+
+    private static string Fingerprint(params string?[] parts) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\u001f', parts))))[..16].ToLowerInvariant();
 
     /// <summary>Where a plain browser post goes next: the posted `redirect` (only to an allowed page), the channel's thank-you URL, or back.</summary>
     public string? RedirectTarget(ChannelInfo channel, HttpRequest request)
