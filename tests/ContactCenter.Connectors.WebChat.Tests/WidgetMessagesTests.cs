@@ -114,6 +114,8 @@ public sealed class WidgetMessagesTests(WebChatFixture fixture) : IClassFixture<
         var visitor = await fixture.StartSessionAsync(channel.Key);
 
         var empty = await fixture.SendAsync(visitor, "   ");
+        // Only invisible characters (zero-width space and joiner, a byte-order mark): empty to the manager who would read it.
+        var invisible = await fixture.SendAsync(visitor, "\u200B \u200D\uFEFF");
         var huge = await fixture.SendAsync(visitor, new string('x', 5001));
         var foreign = await fixture.SendAsync(visitor, "hello", origin: "https://evil.example");
         using var foreignRead = fixture.Site("https://evil.example", visitor.Token);
@@ -121,6 +123,7 @@ public sealed class WidgetMessagesTests(WebChatFixture fixture) : IClassFixture<
         await Assert.ThrowsAnyAsync<Exception>(() => fixture.ConnectWidgetAsync(visitor.Token, "https://evil.example"));
 
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invisible.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
         Assert.Contains("5000", (await huge.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);

@@ -129,7 +129,8 @@ public static class WidgetApi
             return refused!;
         }
         var text = request?.Text;
-        if (string.IsNullOrWhiteSpace(text))
+        // Only invisible characters (zero-width spaces, joiners, a BOM) look as empty to the manager as blanks do.
+        if (string.IsNullOrWhiteSpace(text) || text.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = ["text is required."] }, detail: "The message is empty.");
         }
