@@ -81,6 +81,7 @@ public sealed class HoursBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ru");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Удовлетворённость клиентов" })).ToBeVisibleAsync();
         await Expect(table.Locator("tr[data-row='overall'] td").First).ToHaveTextAsync("Всего");
+        await Expect(overall.Locator(".csat-average")).ToHaveTextAsync("4,0"); // the decimal comma, as every other figure in Russian
     }
 
     [Fact]

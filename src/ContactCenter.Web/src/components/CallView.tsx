@@ -8,14 +8,14 @@ import type { Call, Id } from '../types';
 
 /** A phone call wherever it shows (the thread, a lead's or deal's timeline): who, how long, missed, and its recording. */
 export function CallView({ call }: { call: Call }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const title = call.missed ? t('callMissed') : call.direction === 'outbound' ? t('callOutbound') : t('callInbound');
   const final = ['completed', 'busy', 'no-answer', 'canceled', 'failed'].includes(call.status);
   return (
     <div className={`call ${call.missed ? 'missed' : ''}`} data-testid="call" data-missed={String(call.missed)}>
       <div><span aria-hidden="true">{call.missed ? '☎︎✗' : '☎︎'}</span> <strong>{title}</strong> <span className="muted">{t('callFromTo', { from: call.from, to: call.to })}</span></div>
       <div className="muted">
-        {call.durationSeconds != null && !call.missed && <span>{t('callDuration', { duration: duration(call.durationSeconds) })} </span>}
+        {call.durationSeconds != null && !call.missed && <span>{t('callDuration', { duration: duration(call.durationSeconds, lang) })} </span>}
         {call.answeredBy && !call.missed && <span>{t('callAnsweredBy', { name: call.answeredBy })}</span>}
         {!final && !call.missed && <span>{t('callRinging')}</span>}
       </div>

@@ -28,7 +28,7 @@ export function CsatTable({ from, to }: { from: string; to: string }) {
               {rows.map(({ key, name, f }) => (
                 <tr key={key} data-row={key}>
                   <td>{name}</td>
-                  <td className="csat-average">{f.average === null ? '—' : f.average.toFixed(1)}</td>
+                  <td className="csat-average">{f.average === null ? '—' : f.average.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</td>
                   <td>{f.count}</td><td>{f.asked}</td><td>{pct(f.responseRate)}</td>
                   <td className="csat-dist">{f.distribution.join(' / ')}</td>
                 </tr>

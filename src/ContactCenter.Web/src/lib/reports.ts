@@ -45,7 +45,9 @@ export function currencySeries<R extends { label: string }>(rows: readonly R[], 
 /** A share as a percentage in the UI's language ("71.4%", "71,4 %"). */
 export const percent = (share: number | null | undefined, locale = 'en-GB') => (share === null || share === undefined ? '—'
   : share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 }));
-export const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 10 ? m.toFixed(1) : String(Math.round(m)));
+/** Minutes in the UI's language: one decimal under ten ("4.5", "4,5"), whole above. */
+export const minutes = (m: number | null | undefined, locale = 'en-GB') => (m === null || m === undefined ? '—'
+  : m.toLocaleString(locale, m < 10 ? { minimumFractionDigits: 1, maximumFractionDigits: 1 } : { maximumFractionDigits: 0, useGrouping: false }));
 
 /** Downloads a report as CSV (the bearer header rules out a plain link). */
 export async function downloadCsv(path: string, fileName: string) {

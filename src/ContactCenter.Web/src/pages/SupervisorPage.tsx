@@ -167,7 +167,7 @@ export function SupervisorPage() {
               <thead><tr><th>{t('name')}</th><th>{t('callAnswered')}</th><th>{t('callMissedCount')}</th><th>{t('callOutboundCount')}</th><th>{t('callTalkTime')}</th></tr></thead>
               <tbody>
                 {calls.data.managers.map((m) => (
-                  <tr key={String(m.userId)}><td>{m.name}</td><td>{m.answered}</td><td>{m.missed}</td><td>{m.outbound}</td><td>{duration(m.talkSeconds)}</td></tr>
+                  <tr key={String(m.userId)}><td>{m.name}</td><td>{m.answered}</td><td>{m.missed}</td><td>{m.outbound}</td><td>{duration(m.talkSeconds, lang)}</td></tr>
                 ))}
               </tbody>
             </table>

@@ -49,8 +49,8 @@ export function SpeedTab({ period }: { period: Period }) {
       {r && (
         <>
           <p className="kpis">
-            <span><strong data-testid="speed-median">{minutes(r.overall.medianMinutes)}</strong> {t('reportsMedianMinutes')}</span>
-            <span><strong>{minutes(r.overall.p90Minutes)}</strong> {t('reportsP90Minutes')}</span>
+            <span><strong data-testid="speed-median">{minutes(r.overall.medianMinutes, locale)}</strong> {t('reportsMedianMinutes')}</span>
+            <span><strong>{minutes(r.overall.p90Minutes, locale)}</strong> {t('reportsP90Minutes')}</span>
             <span><strong>{percent(r.overall.withinFiveMinutesShare, locale)}</strong> {t('reportsWithinFive')}</span>
           </p>
           <div className="table-scroll">
@@ -80,7 +80,7 @@ function Row({ row, label }: { row: SpeedRow; label: string }) {
   const { locale } = useI18n();
   return (
     <tr data-key={row.key}>
-      <td>{label}</td><td>{row.count}</td><td>{row.touched}</td><td>{minutes(row.medianMinutes)}</td><td>{minutes(row.p90Minutes)}</td><td>{percent(row.withinFiveMinutesShare, locale)}</td>
+      <td>{label}</td><td>{row.count}</td><td>{row.touched}</td><td>{minutes(row.medianMinutes, locale)}</td><td>{minutes(row.p90Minutes, locale)}</td><td>{percent(row.withinFiveMinutesShare, locale)}</td>
     </tr>
   );
 }
