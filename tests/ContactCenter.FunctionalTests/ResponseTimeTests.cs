@@ -114,4 +114,29 @@ public sealed class ResponseTimeTests(FakeClockFixture fixture) : IClassFixture<
         Assert.Equal(30, first.Target);
         Assert.True(first.Within);
     }
+
+    [Fact]
+    public async Task A_customer_clock_ahead_of_ours_does_not_shorten_the_wait()
+    {
+        // Moscow's 15:00 sent as 15:00Z (three hours ahead): the wait began when the message came, not in the future. It
+        // counted as a first response of 0 s, the queue showed no wait and the SLA could not breach for three hours.
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("clocked", "manager", channel.Id);
+        var sentAt = fixture.Clock.GetUtcNow().AddHours(3).ToString("yyyy-MM-ddTHH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var body = System.Text.Json.JsonSerializer.Serialize(new { externalId = "ahead-1", contact = new { externalId = "ahead" }, text = "hello", sentAt });
+        var response = await fixture.PostInboundAsync(channel, body);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var conversation = (await response.Content.ReadFromJsonAsync<JsonObject>())!["conversationId"]!.GetValue<long>();
+        fixture.Clock.Advance(TimeSpan.FromSeconds(40));
+
+        using var supervisor = fixture.App.Http(fixture.AdminToken);
+        var queue = await supervisor.GetFromJsonAsync<JsonObject>("/api/stats/queue");
+        var waiting = queue!["waiting"]!.AsArray().Single(w => w!["conversationId"]!.GetValue<long>() == conversation)!;
+        Assert.Equal(40, waiting["waitingSeconds"]!.GetValue<long>());
+        using var http = fixture.App.Http(manager.Token);
+        (await http.PostAsJsonAsync($"/api/conversations/{conversation}/messages", new { text = "Hello!" })).EnsureSuccessStatusCode();
+
+        await using var db = fixture.Db();
+        Assert.Equal(40.0, await db.ExecuteScalarAsync<double>("select seconds from response_events where kind = 'first_response'"));
+    }
 }

@@ -142,7 +142,8 @@ internal static class InboundBatchSql
             returning id, message_id, file_name, content_type, size
         ), bump as (
             select bi.conversation_id, max(m.id) as last_id, count(*) as n,
-                   (array_agg(bi.sent_at order by bi.slot) filter (where not bi.automated))[1] as first_sent
+                   -- A sender's clock ahead of ours (tolerated a day on the message) never starts the wait in the future.
+                   (array_agg(least(bi.sent_at, @now) order by bi.slot) filter (where not bi.automated))[1] as first_sent
             from bi join m on m.id = bi.id group by bi.conversation_id
         ), c as (
             -- Only a conversation's first message from a person changes its state; later ones find it open and waiting.

@@ -103,8 +103,9 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
                 update conversations set
                     last_message_id = m.id, last_activity_at = @now, updated_at = @now,
                     inbound_count = inbound_count + 1,
-                    waiting_since = case when @automated then waiting_since when status = 'resolved' then @sentAt else coalesce(waiting_since, @sentAt) end,
-                    cycle_started_at = case when @automated then cycle_started_at when status = 'resolved' or cycle_started_at is null then @sentAt else cycle_started_at end,
+                    -- The wait starts when the message was written, or when it came if the sender's clock says later (a day ahead is kept on the message).
+                    waiting_since = case when @automated then waiting_since when status = 'resolved' then least(@sentAt, @now) else coalesce(waiting_since, least(@sentAt, @now)) end,
+                    cycle_started_at = case when @automated then cycle_started_at when status = 'resolved' or cycle_started_at is null then least(@sentAt, @now) else cycle_started_at end,
                     awaiting_first_response = case when status = 'resolved' and not @automated then true else awaiting_first_response end,
                     sla_breached_at = case when status = 'resolved' and not @automated then null else sla_breached_at end,
                     status = case when @automated then status else 'open' end, resolved_at = case when @automated then resolved_at end,
