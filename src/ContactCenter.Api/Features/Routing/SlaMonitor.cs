@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ContactCenter.Api.Infrastructure;
 using Dapper;
 using Npgsql;
@@ -34,16 +35,37 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IRoutingPushes pushes, Queue
         return false;
     }
 
+    /// <summary>A conversation past its target by the wall clock; on a channel with business hours, maybe not in working time.</summary>
+    private sealed class Candidate
+    {
+        public long Id { get; init; }
+        public DateTimeOffset WaitingSince { get; init; }
+        public string Kind { get; init; } = "";
+        public double Target { get; init; }
+        public string? Hours { get; init; }
+    }
+
     public async Task<int> ScanAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // Past the target by the wall clock: a wait counted in business hours is never longer, so nothing else can be due.
+        const string candidatesSql = """
+            select c.id, c.waiting_since, case when c.awaiting_first_response then 'first_response' else 'reply' end as kind,
+                   (case when c.awaiting_first_response then ch.settings -> 'sla' ->> 'firstResponseSeconds'
+                         else ch.settings -> 'sla' ->> 'replySeconds' end)::double precision as target,
+                   (ch.settings -> 'businessHours')::text as hours
+            from conversations c join channels ch on ch.id = c.channel_id
+            where c.waiting_since is not null and c.status not in ('resolved', 'snoozed') and c.sla_breached_at is null
+              and c.waiting_since + make_interval(secs => (case when c.awaiting_first_response
+                    then ch.settings -> 'sla' ->> 'firstResponseSeconds' else ch.settings -> 'sla' ->> 'replySeconds' end)::double precision) <= @now
+            order by c.id
+            """;
+        // Marked only while still waiting since then (an answer or a new wait in between leaves it), by whichever node locks it.
         const string sql = """
             with due as (
-                select c.id, case when c.awaiting_first_response then 'first_response' else 'reply' end as kind
-                from conversations c join channels ch on ch.id = c.channel_id
-                where c.waiting_since is not null and c.status not in ('resolved', 'snoozed') and c.sla_breached_at is null
-                  and c.waiting_since + make_interval(secs => (case when c.awaiting_first_response
-                        then ch.settings -> 'sla' ->> 'firstResponseSeconds' else ch.settings -> 'sla' ->> 'replySeconds' end)::double precision) <= @now
+                select c.id, d.kind
+                from conversations c join unnest(@ids::bigint[], @kinds::text[], @since::timestamptz[]) as d(id, kind, since) on d.id = c.id
+                where c.sla_breached_at is null and c.waiting_since = d.since and c.status not in ('resolved', 'snoozed')
                 for update of c skip locked
             )
             update conversations c set sla_breached_at = @now, sla_breach_kind = due.kind
@@ -56,7 +78,13 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IRoutingPushes pushes, Queue
         await using (var connection = await Db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            breached = (await connection.QueryAsync<Row>(new CommandDefinition(sql, new { now = now.UtcDateTime }, tx, cancellationToken: ct))).ToList();
+            var candidates = await connection.QueryAsync<Candidate>(new CommandDefinition(candidatesSql, new { now = now.UtcDateTime }, tx, cancellationToken: ct));
+            var due = candidates.Where(c => InWorkingTime(c, now)).ToList();
+            breached = due.Count == 0 ? [] : (await connection.QueryAsync<Row>(new CommandDefinition(sql, new
+            {
+                now = now.UtcDateTime, ids = due.Select(d => d.Id).ToArray(), kinds = due.Select(d => d.Kind).ToArray(),
+                since = due.Select(d => d.WaitingSince.UtcDateTime).ToArray(),
+            }, tx, cancellationToken: ct))).ToList();
             // The `sla_breach` notices commit with the mark: a breach is noticed exactly once.
             notices = await Notifications.NotificationStore.AddAsync(connection, tx, await BreachNoticesAsync(connection, tx, breached, now, ct), now, ct);
             await tx.CommitAsync(ct);
@@ -72,6 +100,26 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IRoutingPushes pushes, Queue
             await queue.PushAsync(ct);
         }
         return breached.Count;
+    }
+
+    /// <summary>
+    /// Whether the wait passed its target in working time: the channel's business hours when it has them (as the
+    /// response-time figures count "within target"), else the wall clock. A night's wait is no breach until the morning.
+    /// </summary>
+    private static bool InWorkingTime(Candidate c, DateTimeOffset now)
+    {
+        if (c.Hours is null || JsonNode.Parse(c.Hours) is not JsonObject json)
+        {
+            return true;
+        }
+        try
+        {
+            return BusinessHours.Parse(json).SecondsWithin(c.WaitingSince, now) >= c.Target;
+        }
+        catch (Exception ex) when (ex is FormatException or TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException)
+        {
+            return true; // settings are checked when saved; an unreadable schedule leaves the wall clock
+        }
     }
 
     private static async Task<List<Notifications.NotificationDraft>> BreachNoticesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<Row> breached,
