@@ -79,7 +79,9 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IRoutingPushes pushes, Queue
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var candidates = await connection.QueryAsync<Candidate>(new CommandDefinition(candidatesSql, new { now = now.UtcDateTime }, tx, cancellationToken: ct));
-            var due = candidates.Where(c => InWorkingTime(c, now)).ToList();
+            // Parsed once per channel's schedule per scan: a night's queue stays a candidate on every scan until morning.
+            var schedules = new Dictionary<string, BusinessHours?>(StringComparer.Ordinal);
+            var due = candidates.Where(c => InWorkingTime(c, now, schedules)).ToList();
             breached = due.Count == 0 ? [] : (await connection.QueryAsync<Row>(new CommandDefinition(sql, new
             {
                 now = now.UtcDateTime, ids = due.Select(d => d.Id).ToArray(), kinds = due.Select(d => d.Kind).ToArray(),
@@ -106,20 +108,26 @@ public sealed class SlaMonitor(NpgsqlDataSource db, IRoutingPushes pushes, Queue
     /// Whether the wait passed its target in working time: the channel's business hours when it has them (as the
     /// response-time figures count "within target"), else the wall clock. A night's wait is no breach until the morning.
     /// </summary>
-    private static bool InWorkingTime(Candidate c, DateTimeOffset now)
+    private static bool InWorkingTime(Candidate c, DateTimeOffset now, Dictionary<string, BusinessHours?> schedules)
     {
-        if (c.Hours is null || JsonNode.Parse(c.Hours) is not JsonObject json)
+        if (c.Hours is null)
         {
             return true;
         }
-        try
+        if (!schedules.TryGetValue(c.Hours, out var hours))
         {
-            return BusinessHours.Parse(json).SecondsWithin(c.WaitingSince, now) >= c.Target;
+            try
+            {
+                hours = JsonNode.Parse(c.Hours) is JsonObject json ? BusinessHours.Parse(json) : null;
+            }
+            catch (Exception ex) when (ex is FormatException or TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException
+                or System.Text.Json.JsonException)
+            {
+                hours = null; // settings are checked when saved; an unreadable schedule leaves the wall clock
+            }
+            schedules[c.Hours] = hours;
         }
-        catch (Exception ex) when (ex is FormatException or TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException)
-        {
-            return true; // settings are checked when saved; an unreadable schedule leaves the wall clock
-        }
+        return hours is null || hours.SecondsWithin(c.WaitingSince, now) >= c.Target;
     }
 
     private static async Task<List<Notifications.NotificationDraft>> BreachNoticesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<Row> breached,
