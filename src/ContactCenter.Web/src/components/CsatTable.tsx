@@ -1,12 +1,14 @@
 import { useI18n } from '../i18n';
 import { useApiGet } from '../api/useApiGet';
+import { periodQuery } from '../lib/reports';
 import { ResourceStatus } from './Status';
 import './csat.css';
 
 /** Customer satisfaction per manager and per channel for the supervisor page's period (`GET /api/stats/csat`). */
 export function CsatTable({ from, to }: { from: string; to: string }) {
   const { t, locale } = useI18n();
-  const report = useApiGet('/api/stats/csat', { params: { query: { from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` } } });
+  // The period's last day whole: up to the next midnight (T23:59:59 lost the day's last second).
+  const report = useApiGet('/api/stats/csat', { params: { query: periodQuery({ from, to }) } });
   const r = report.data;
   const rows = r ? [
     { key: 'overall', name: t('hrCsatOverall'), f: r.overall },

@@ -9,6 +9,7 @@ import { body, client } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
 import { ApiError } from '../lib/api';
 import { duration, plausibleWait } from '../lib/format';
+import { periodQuery } from '../lib/reports';
 import { useHubEvent, useJoined } from '../live';
 import { Link } from 'react-router';
 import type { QueueStats, Ref, StatsRow } from '../types';
@@ -43,7 +44,7 @@ export function SupervisorPage() {
   const [now, setNow] = useState(Date.now());
   const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 7 * day)));
   const [to, setTo] = useState(() => isoDate(new Date()));
-  const range = { params: { query: { from: `${from}T00:00:00Z`, to: `${to}T23:59:59Z` } } };
+  const range = { params: { query: periodQuery({ from, to }) } };
   const times = useApiGet('/api/stats/response-times', range);
   const calls = useApiGet('/api/stats/calls', range);
 
