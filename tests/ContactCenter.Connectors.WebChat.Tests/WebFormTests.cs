@@ -124,6 +124,28 @@ public sealed class WebFormTests(WebChatFixture fixture) : IClassFixture<WebChat
     }
 
     [Fact]
+    public async Task A_plain_form_post_from_a_russian_browser_gets_its_pages_in_russian()
+    {
+        var form = await fixture.CreateChannelAsync("webform", Settings());
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.App.BaseAddress };
+        browser.DefaultRequestHeaders.Add("Origin", "https://shop.example");
+        browser.DefaultRequestHeaders.Add("Accept", "text/html,application/xhtml+xml");
+        browser.DefaultRequestHeaders.Add("Accept-Language", "ru-RU,ru;q=0.9,en;q=0.8");
+
+        var wrong = await browser.PostAsync($"/api/forms/{form.Key}", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Анна", ["email"] = "нет" }));
+        var right = await browser.PostAsync($"/api/forms/{form.Key}", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Анна", ["email"] = "anna@example.com" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        var page = await wrong.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Проверьте, пожалуйста, форму</h1>", page);
+        Assert.Contains(">Назад</a>", page);
+        Assert.DoesNotContain("not a valid", page);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("<h1>Спасибо</h1>", await right.Content.ReadAsStringAsync());
+        Assert.Equal(1, await fixture.CountAsync("messages"));
+    }
+
+    [Fact]
     public async Task Invalid_fields_are_refused_with_each_error_and_nothing_is_stored()
     {
         var form = await fixture.CreateChannelAsync("webform", Settings());

@@ -27,8 +27,10 @@ public static class FormsApi
     }
 
     private static async Task<IResult> Submit(string formKey, HttpContext http, IChannelDirectory channels, SiteRateLimiter limiter,
-        IInboundPipeline pipeline, IWebChatStore store, IOptions<WebChatOptions> options, IConfiguration configuration, CancellationToken ct)
+        IInboundPipeline pipeline, IWebChatStore store, IOptions<WebChatOptions> options, IConfiguration configuration, ICallerTexts texts, CancellationToken ct)
     {
+        // A plain browser post gets pages, not JSON: in the visitor's language (a Russian site's visitor read English).
+        string Say(string english) => texts.InCallerLanguage(http.Request.Headers.AcceptLanguage.ToString(), english);
         var channel = await channels.FindByPublicKeyAsync(formKey, ct);
         if (WidgetChannels.Check(channel, http.Request, ChannelKinds.Webform) is { } refused)
         {
@@ -46,19 +48,19 @@ public static class FormsApi
         var browserPost = !http.Request.HasJsonContentType();
         if (submission.IsBot)
         {
-            return browserPost ? Thanks(submission.RedirectTarget(channel!, http.Request)) : TypedResults.Created((string?)null, new Submitted(null, null, null));
+            return browserPost ? Thanks(submission.RedirectTarget(channel!, http.Request), Say) : TypedResults.Created((string?)null, new Submitted(null, null, null));
         }
         var errors = submission.Validate(FormFields.Of(channel!.Settings), options.Value, PhoneRegion(configuration), out var accepted);
         if (errors.Count > 0)
         {
             return browserPost && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
-                ? ErrorPage(errors)
+                ? ErrorPage(errors, Say)
                 : TypedResults.ValidationProblem(errors, detail: "Some fields are not valid.");
         }
         var result = await pipeline.IngestAsync(submission.ToInbound(channel, accepted, http.Request), ct);
         if (browserPost)
         {
-            return Thanks(submission.RedirectTarget(channel, http.Request));
+            return Thanks(submission.RedirectTarget(channel, http.Request), Say);
         }
         var (leadId, dealId) = await store.CrmOfConversationAsync(result.ConversationId, ct);
         return TypedResults.Created((string?)null, new Submitted(leadId, dealId, result.ConversationId));
@@ -68,14 +70,15 @@ public static class FormsApi
     private static string? PhoneRegion(IConfiguration configuration) =>
         configuration["Crm:PhoneRegion"] is { Length: 2 } region && region.All(char.IsAsciiLetter) ? region.ToUpperInvariant() : null;
 
-    private static IResult Thanks(string? target) => target is null
-        ? Results.Content(Page("Thank you", "<p>We received your request and will get back to you soon.</p>"), "text/html; charset=utf-8")
+    private static IResult Thanks(string? target, Func<string, string> say) => target is null
+        ? Results.Content(Page(say("Thank you"), $"<p>{WebUtility.HtmlEncode(say("We received your request and will get back to you soon."))}</p>"),
+            "text/html; charset=utf-8")
         : new SeeOther(target);
 
-    private static IResult ErrorPage(Dictionary<string, string[]> errors)
+    private static IResult ErrorPage(Dictionary<string, string[]> errors, Func<string, string> say)
     {
-        var items = string.Concat(errors.Values.SelectMany(m => m).Select(m => $"<li>{WebUtility.HtmlEncode(m)}</li>"));
-        return Results.Content(Page("Please check the form", $"<ul>{items}</ul><p><a href=\"javascript:history.back()\">Go back</a></p>"),
+        var items = string.Concat(errors.Values.SelectMany(m => m).Select(m => $"<li>{WebUtility.HtmlEncode(say(m))}</li>"));
+        return Results.Content(Page(say("Please check the form"), $"<ul>{items}</ul><p><a href=\"javascript:history.back()\">{WebUtility.HtmlEncode(say("Go back"))}</a></p>"),
             "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
     }
 

@@ -49,6 +49,7 @@ public static class InboxExtensions
         services.AddOptions<SnoozeOptions>().BindConfiguration("Snooze");
         services.AddSingleton<SnoozeService>();
         services.AddSingleton<IConversationNotes, SystemNotes>();
+        services.AddSingleton<ICallerTexts, Infrastructure.CallerTexts>();
         services.AddSingleton<IOutboundProgress, OutboundProgress>();
         services.AddSingleton<IMessageStatusSink, MessageStatusSink>();
         services.AddSingleton<IOutboxHandler, SendHandler>();

@@ -44,9 +44,15 @@ public sealed partial class ProblemTexts
     public static ProblemTexts Russian { get; } = Load("problem-texts-ru.json");
 
     /// <summary>The Russian table when the request prefers Russian to English, else null (English is what the code wrote).</summary>
-    public static ProblemTexts? For(HttpRequest request)
+    public static ProblemTexts? For(HttpRequest request) => For(request.GetTypedHeaders().AcceptLanguage);
+
+    /// <summary>The same for an `Accept-Language` value (null or unreadable: English).</summary>
+    public static ProblemTexts? ForHeader(string? acceptLanguage) =>
+        Microsoft.Net.Http.Headers.StringWithQualityHeaderValue.TryParseList(acceptLanguage is null ? [] : [acceptLanguage], out var languages) ? For(languages) : null;
+
+    private static ProblemTexts? For(IList<Microsoft.Net.Http.Headers.StringWithQualityHeaderValue> languages)
     {
-        foreach (var language in request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1))
+        foreach (var language in languages.OrderByDescending(l => l.Quality ?? 1))
         {
             var tag = language.Value.Value ?? "";
             if (tag.StartsWith("ru", StringComparison.OrdinalIgnoreCase))
@@ -118,4 +124,10 @@ public sealed partial class ProblemTexts
 
     [GeneratedRegex(@"\{\d*\}")]
     private static partial Regex Placeholder();
+}
+
+/// <summary><see cref="ICallerTexts"/> from the same Russian table as problem details.</summary>
+public sealed class CallerTexts : ContactCenter.Core.ICallerTexts
+{
+    public string InCallerLanguage(string? acceptLanguage, string english) => ProblemTexts.ForHeader(acceptLanguage)?.Translate(english) ?? english;
 }
