@@ -182,6 +182,28 @@ public sealed class WidgetBrowserTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_message_with_half_an_emoji_is_sent_with_a_replacement_character_instead_of_being_refused()
+    {
+        var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);
+        var manager = await fixture.CreateManagerAsync("mia", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        var inbox = new HubRecorder(hub);
+        await using var context = await fixture.NewVisitorAsync(new ViewportSize { Width = 390, Height = 844 }, locale: "ru-RU");
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Открыть чат" }).ClickAsync();
+
+        // A paste that cut an emoji in half: a lone high surrogate, which JSON carries as "\ud83d" and the service cannot read.
+        await page.GetByLabel("Сообщение").EvaluateAsync("el => { el.value = 'Сколько стоит \\uD83D?'; }");
+        await page.GetByLabel("Сообщение").PressAsync("Enter");
+
+        var stored = await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>().StartsWith("Сколько стоит", StringComparison.Ordinal));
+        Assert.Equal("Сколько стоит \uFFFD?", stored["text"]!.GetValue<string>());
+        await Expect(page.Locator(".b.in:not(.pending)", new() { HasText = "Сколько стоит" })).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator(".n").CountAsync());
+    }
+
+    [Fact]
     public async Task A_page_that_passes_an_email_the_service_refuses_still_lets_the_visitor_chat()
     {
         var channel = await fixture.CreateWebchatAsync(origins: fixture.SiteUrl);

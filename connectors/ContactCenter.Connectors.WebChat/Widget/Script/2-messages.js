@@ -125,7 +125,14 @@
   }
   function newId() { return Date.now().toString(36) + Math.random().toString(36).slice(2); }
 
+  // Half of an emoji cut off (a lone surrogate, e.g. by a keyboard or a paste) is not valid JSON text: the service refused
+  // the whole message as a value of the wrong type. It is sent as U+FFFD, as web forms store such characters.
+  function wellFormed(text) {
+    return typeof text.toWellFormed === "function" ? text.toWellFormed()
+      : text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g, function (m, before) { return (before || "") + "\uFFFD"; });
+  }
   function send(text, cid, pendingEl) {
+    text = wellFormed(text);
     cid = cid || newId();
     var p = pendingEl || el("div", "b in pending", text);
     p.className = "b in pending";
