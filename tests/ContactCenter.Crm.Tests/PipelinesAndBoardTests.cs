@@ -93,6 +93,25 @@ public sealed class PipelinesAndBoardTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Admins_making_pipelines_the_default_at_once_each_succeed_and_one_default_remains()
+    {
+        using var admin = fixture.Admin();
+        var ids = new List<long> { 1 };
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await (await admin.PostJsonAsync("/api/pipelines", new { name = $"Region {i}" })).OkJsonAsync(HttpStatusCode.Created)).Id());
+        }
+        // The pipelines tab's "Make default" clicked by several admins at once: each is a change, none a 500 on the one-default index.
+        for (var round = 0; round < 4; round++)
+        {
+            var answers = await Task.WhenAll(ids.Select(id => admin.PutAsJsonAsync($"/api/pipelines/{id}", new { isDefault = true })));
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+            var list = await (await admin.GetAsync("/api/pipelines")).OkArrayAsync();
+            Assert.Single(list, p => p!["isDefault"]!.GetValue<bool>());
+        }
+    }
+
+    [Fact]
     public async Task Board_sums_and_counts_per_stage_filters_by_assignee_and_pages_cards()
     {
         var m1 = await fixture.CreateUserAsync("m1", "manager");

@@ -41,6 +41,7 @@ public sealed class PipelineService(NpgsqlDataSource db)
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            await LockAsync(connection, tx, ct);
             if (await NameTakenAsync(connection, tx, r.Name!, null, ct) is { } taken)
             {
                 return taken;
@@ -70,6 +71,7 @@ public sealed class PipelineService(NpgsqlDataSource db)
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            await LockAsync(connection, tx, ct);
             var pipeline = await connection.QuerySingleOrDefaultAsync<PipelineRow>(new CommandDefinition(
                 "select id, name, is_default, sort from pipelines where id = @id for update", new { id }, tx, cancellationToken: ct));
             if (pipeline is null)
@@ -147,13 +149,20 @@ public sealed class PipelineService(NpgsqlDataSource db)
     }
 
     /// <summary>
+    /// Creates and updates of pipelines take turns, before any row is locked: a name checked as free stays free until the
+    /// commit (of two admins creating one name at once one is refused), and of two admins making pipelines the default at
+    /// once the second clears the first's default instead of failing on the one-default index (a 500), with no deadlock
+    /// between a rename that holds its row and a change of default that must clear that row.
+    /// </summary>
+    private static Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext('pipelines.name'))", transaction: tx, cancellationToken: ct));
+
+    /// <summary>
     /// Two pipelines of one name cannot be told apart on the board's picker, in reports or in a tunnel's target: a name is
-    /// unique regardless of case in any script (ICU lower case, as labels and catalogs). Checked under a transaction-scoped
-    /// lock, so of two admins creating one name at once one is refused.
+    /// unique regardless of case in any script (ICU lower case, as labels and catalogs). Checked under <see cref="LockAsync"/>.
     /// </summary>
     private static async Task<CrmResult<PipelineDto>?> NameTakenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string name, long? except, CancellationToken ct)
     {
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext('pipelines.name'))", transaction: tx, cancellationToken: ct));
         var taken = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "select exists(select 1 from pipelines where lower(name collate \"und-x-icu\") = lower(@name collate \"und-x-icu\") and id is distinct from @except)",
             new { name = name.Trim(), except }, tx, cancellationToken: ct));
