@@ -214,6 +214,23 @@ public sealed class AdminBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task A_refused_rename_of_a_lead_status_keeps_the_form_open_with_what_was_typed()
+    {
+        var taken = "Taken " + Suffix;
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/lead-statuses", new { name = taken });
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/lead-statuses", new { name = "Other " + Suffix });
+        await SignInAsAdminAsync();
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Lead statuses" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Edit “Other {Suffix}”" }).ClickAsync();
+        var name = Page.GetByLabel("Name", new() { Exact = true });
+        await name.FillAsync(taken.ToUpperInvariant());
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        // The name is taken: said so, and the form stays with the typed name to correct (it closed and dropped it).
+        await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("already exists");
+        await Expect(name).ToHaveValueAsync(taken.ToUpperInvariant());
+    }
+
+    [Fact]
     public async Task Lead_statuses_and_junk_reasons_are_kept_in_their_own_tabs_with_russian_names()
     {
         await SignInAsAdminAsync();

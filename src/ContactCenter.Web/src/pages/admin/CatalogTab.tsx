@@ -40,8 +40,9 @@ export function CatalogTab({ kind }: { kind: CatalogKind }) {
   const entries = useApiGet(route.list, { params: { query: { archived: archived || undefined } } });
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
-  async function run(action: () => Promise<unknown>) {
-    try { setError(null); await action(); void entries.reload(); } catch (err) { setError(describeError(err)); }
+  /** Whether the action went through: a refused rename keeps its form open with what was typed. */
+  async function run(action: () => Promise<unknown>): Promise<boolean> {
+    try { setError(null); await action(); void entries.reload(); return true; } catch (err) { setError(describeError(err)); return false; }
   }
   const change = (e: Entry, changes: Changes) => run(() => body(patch(route.one, { params: { path: { id: Number(e.id) } }, body: changes })));
   return (
@@ -70,7 +71,7 @@ export function CatalogTab({ kind }: { kind: CatalogKind }) {
 }
 
 function EntryRow({ entry, archived, onSave, onArchive, onRestore }: {
-  entry: Entry; archived: boolean; onSave: (changes: Changes) => Promise<void>; onArchive: () => void; onRestore: () => void;
+  entry: Entry; archived: boolean; onSave: (changes: Changes) => Promise<boolean>; onArchive: () => void; onRestore: () => void;
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState(false);
@@ -81,7 +82,7 @@ function EntryRow({ entry, archived, onSave, onArchive, onRestore }: {
       <li>
         <form className="row" onSubmit={(e) => {
           e.preventDefault();
-          void onSave({ name: name.trim(), nameRu: nameRu.trim() === '' ? null : nameRu.trim() }).then(() => setEditing(false));
+          void onSave({ name: name.trim(), nameRu: nameRu.trim() === '' ? null : nameRu.trim() }).then((saved) => { if (saved) setEditing(false); });
         }}>
           <input aria-label={t('lossReasonName')} value={name} required onChange={(e) => setName(e.target.value)} />
           <input aria-label={t('lossReasonNameRu')} placeholder={t('lossReasonNameRu')} value={nameRu} onChange={(e) => setNameRu(e.target.value)} />
