@@ -47,6 +47,14 @@ public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = new object[] { new { type = "createActivity", activityType = "call", title = "x", dueln = "PT1H" } } }, "actions[0].dueln");
         await Refused(new { name = "r", trigger = new { type = "dealWon", stageId = 5 }, actions = new[] { Note } }, "trigger.stageId");
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "amount", op = "gt", value = 5, values = 6 } }, actions = new[] { Note } }, "conditions[0].values");
+        // A number field against a word compared as text ("abc" > "1000" held for every amount): refused, as are a stage or a
+        // pipeline that does not exist and an order or `contains` on an id.
+        Assert.Contains("amount is compared with a number", await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "amount", op = "gt", value = "abc" } }, actions = new[] { Note } }, "conditions[0].value"));
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "amount", op = "contains", value = 5 } }, actions = new[] { Note } }, "conditions[0].op");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "stageId", op = "eq", value = 99999 } }, actions = new[] { Note } }, "conditions[0].value");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "pipelineId", op = "eq", value = "first" } }, actions = new[] { Note } }, "conditions[0].value");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "pipelineId", op = "gt", value = 1 } }, actions = new[] { Note } }, "conditions[0].op");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "amount", op = "gt", value = 1e300 } }, actions = new[] { Note } }, "conditions[0].value");
         // A NUL is refused by field before PostgreSQL would refuse it in the stored JSON.
         await Refused(new { name = "r\u0000", trigger = new { type = "dealWon" }, actions = new[] { Note } }, "name");
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = new object[] { new { type = "notify", to = "owner", text = "a\u0000b" } } }, "actions[0].text");
@@ -70,6 +78,16 @@ public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal(id, saved["id"]!.GetValue<long>());
         Assert.Equal("Round trip, renamed", saved["name"]!.GetValue<string>());
         Assert.Equal(created["createdAt"]!.GetValue<string>(), saved["createdAt"]!.GetValue<string>());
+
+        // A number written as text ("1000.50", as a form sends it) is kept as the number.
+        var proposal = await fixture.StageIdAsync("Proposal");
+        var numbers = await (await admin.PostAsJsonAsync("/api/automation/rules", new
+        {
+            name = "Numbers", trigger = new { type = "dealWon" }, actions = new[] { Note },
+            conditions = new object[] { new { field = "amount", op = "gte", value = "1000.50" }, new { field = "stageId", op = "ne", value = proposal.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+        })).OkJsonAsync(HttpStatusCode.Created);
+        Assert.Equal(1000.50m, numbers["conditions"]![0]!["value"]!.GetValue<decimal>());
+        Assert.Equal(proposal, numbers["conditions"]![1]!["value"]!.GetValue<long>());
     }
 
     [Fact]

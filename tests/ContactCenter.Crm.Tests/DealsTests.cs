@@ -112,7 +112,11 @@ public sealed class DealsTests(CrmFixture fixture) : IAsyncLifetime
         await (await admin.PostJsonAsync("/api/deals", new { title = "" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PostJsonAsync("/api/deals", new { title = "X", amount = -1 })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PostJsonAsync("/api/deals", new { title = "X", currency = "EURO" })).ProblemAsync(HttpStatusCode.BadRequest);
+        // Three letters that are no ISO 4217 code were stored and summed on the board apart from every real currency.
+        Assert.Contains("ISO 4217", await (await admin.PostJsonAsync("/api/deals", new { title = "X", currency = "ZZZ" })).ProblemAsync(HttpStatusCode.BadRequest));
         var deal = await (await admin.PostJsonAsync("/api/deals", new { title = "X" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { currency = "XXX" })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("KZT", (await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { currency = "kzt" })).OkJsonAsync())["currency"]!.GetValue<string>());
         await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { stageId = 999 })).ProblemAsync(HttpStatusCode.NotFound);
         await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { assigneeId = 999 })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PatchJsonAsync("/api/deals/999", new { title = "Y" })).ProblemAsync(HttpStatusCode.NotFound);

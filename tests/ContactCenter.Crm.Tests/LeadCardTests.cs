@@ -24,6 +24,15 @@ public sealed class LeadCardTests(CrmFixture fixture) : IAsyncLifetime
         await (await http.PostJsonAsync("/api/lead-statuses", new { name = "Mine" })).ProblemAsync(HttpStatusCode.Forbidden);
         var status = await (await admin.PostJsonAsync("/api/lead-statuses", new { name = "Called back", nameRu = "Перезвонили" })).OkJsonAsync(HttpStatusCode.Created);
         await (await admin.PostJsonAsync("/api/lead-statuses", new { name = "called BACK" })).ProblemAsync(HttpStatusCode.Conflict);
+        // One name on a Russian screen is one status: "В работе" (or a Russian name "в РАБОТЕ") beside the seeded "In work",
+        // whose Russian name it is, would show two "В работе"; renaming onto it likewise. Another Russian name is fine.
+        await (await admin.PostJsonAsync("/api/lead-statuses", new { name = "В работе" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostJsonAsync("/api/lead-statuses", new { name = "Working", nameRu = "в РАБОТЕ" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PatchJsonAsync($"/api/lead-statuses/{status.Id()}", new { nameRu = "В работе" })).ProblemAsync(HttpStatusCode.Conflict);
+        var expensive = (await (await admin.GetAsync("/api/loss-reasons")).OkArrayAsync()).Single(r => r!["name"]!.GetValue<string>() == "Too expensive")!.Id();
+        await (await admin.PatchJsonAsync($"/api/loss-reasons/{expensive}", new { nameRu = "Дорого" })).OkJsonAsync();
+        await (await admin.PostJsonAsync("/api/loss-reasons", new { name = "дорого" })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("Перезвонили", (await (await admin.PatchJsonAsync($"/api/lead-statuses/{status.Id()}", new { sort = 7 })).OkJsonAsync())["nameRu"]!.GetValue<string>());
         await (await admin.PostJsonAsync("/api/lead-statuses", new { name = "" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PostJsonAsync("/api/lead-statuses", new { name = 5 })).ProblemAsync(HttpStatusCode.BadRequest);
 

@@ -173,6 +173,7 @@ public sealed class ModesTests(CrmFixture fixture) : IAsyncLifetime
         // Bad input changes nothing; an admin sets roubles without touching the mode.
         await (await admin.PutAsJsonAsync("/api/settings/crm", new { })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PutAsJsonAsync("/api/settings/crm", new { currency = "RUBL" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PutAsJsonAsync("/api/settings/crm", new { currency = "ABC" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PutAsJsonAsync("/api/settings/crm", new { mode = "fancy", currency = "RUB" })).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PutAsJsonAsync("/api/settings/crm", new { currency = "RUB" })).StatusCode);
         Assert.Equal("USD", (await (await admin.GetAsync("/api/settings/crm")).OkJsonAsync())["currency"]!.GetValue<string>());

@@ -115,6 +115,10 @@ public static class CrmCatalogsApi
         }
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await RussianNameTakenAsync(connection, tx, c.Table, null, i.NameRu ?? i.Name!, ct))
+        {
+            return Problems.Conflict($"A {c.Noun} with this name already exists.");
+        }
         var entry = await connection.QuerySingleOrDefaultAsync<CatalogEntry>(new CommandDefinition($"""
             insert into {c.Table} (name, name_ru, sort)
             values (@Name, @NameRu, coalesce(@Sort, (select coalesce(max(sort), 0) + 1 from {c.Table})))
@@ -146,6 +150,13 @@ public static class CrmCatalogsApi
         {
             return Problems.NotFound($"There is no such {c.Noun}.");
         }
+        // Checked when the Russian name shown may change or the entry comes back into use (a sort alone changes neither).
+        var russian = (i.SetsNameRu ? i.NameRu : before.NameRu) ?? i.Name ?? before.Name;
+        var renamed = i.Name is not null || i.SetsNameRu || (before.Archived && i.Archived == false);
+        if (renamed && !(i.Archived ?? before.Archived) && await RussianNameTakenAsync(connection, tx, c.Table, id, russian, ct))
+        {
+            return Problems.Conflict($"A {c.Noun} with this name already exists.");
+        }
         try
         {
             var after = await connection.QuerySingleAsync<CatalogEntry>(new CommandDefinition($"""
@@ -162,6 +173,20 @@ public static class CrmCatalogsApi
         {
             return Problems.Conflict($"A {c.Noun} with this name already exists.");
         }
+    }
+
+    /// <summary>
+    /// Whether another entry in use shows <paramref name="russian"/> on a Russian screen (its nameRu, or its name when it has
+    /// none), ignoring case: a status "В работе" beside "In work" whose Russian name is "В работе" read as one status twice.
+    /// English names have their unique index; this check runs under a lock per table, so two writers cannot both pass it.
+    /// </summary>
+    internal static async Task<bool> RussianNameTakenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string table, long? id, string russian, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext(@key))", new { key = table + ".name" }, tx, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"""
+            select exists (select 1 from {table} where archived_at is null and id is distinct from @id
+                and lower(coalesce(name_ru, name) collate "und-x-icu") = lower(@russian collate "und-x-icu"))
+            """, new { id, russian = russian.Trim() }, tx, cancellationToken: ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ArchiveAsync(Catalog c, long id, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)

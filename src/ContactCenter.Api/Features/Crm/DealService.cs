@@ -241,6 +241,6 @@ public sealed class DealService(CrmWriter crm, DealQueries queries, Shared.Typed
 
     internal static CrmResult<object>? CheckMoney(decimal? amount, string? currency) =>
         amount is < 0 or > 1_000_000_000_000_000m ? CrmResult<object>.Invalid("amount", "The amount must be between 0 and 10^15.")
-        : currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetter)) ? CrmResult<object>.Invalid("currency", "The currency is a 3-letter ISO 4217 code.")
+        : currency is not null && !Currencies.IsKnown(currency) ? CrmResult<object>.Invalid("currency", "The currency is a 3-letter ISO 4217 code.")
         : null;
 }

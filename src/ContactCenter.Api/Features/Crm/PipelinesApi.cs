@@ -92,7 +92,8 @@ public static class PipelinesApi
         await using var tx = await connection.BeginTransactionAsync(ct);
         // "дорого" beside "Дорого" is one reason twice (compared here: the database's lower() may know only ASCII).
         var names = await connection.QueryAsync<string>(new CommandDefinition("select name from loss_reasons", transaction: tx, cancellationToken: ct));
-        if (names.Any(n => string.Equals(n, request.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+        if (names.Any(n => string.Equals(n, request.Name.Trim(), StringComparison.OrdinalIgnoreCase))
+            || await CrmCatalogsApi.RussianNameTakenAsync(connection, tx, "loss_reasons", null, request.Name, ct))
         {
             return Problems.Conflict("A loss reason with this name already exists.");
         }

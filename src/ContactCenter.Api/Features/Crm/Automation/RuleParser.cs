@@ -43,7 +43,7 @@ public static class RuleParser
                 var array = body.Conditions.Value as JsonArray ?? throw new Invalid("conditions", "conditions is an array.");
                 for (var i = 0; i < array.Count; i++)
                 {
-                    conditions.Add(ParseCondition(array[i] as JsonObject ?? throw new Invalid($"conditions[{i}]", "A condition is an object {field, op, value}."), i));
+                    conditions.Add(ParseCondition(array[i] as JsonObject ?? throw new Invalid($"conditions[{i}]", "A condition is an object {field, op, value}."), i, refs));
                 }
             }
             var actionsNode = body.Actions.Value as JsonArray ?? throw new Invalid("actions", "actions is a non-empty array.");
@@ -107,7 +107,7 @@ public static class RuleParser
         field.StartsWith("field.", StringComparison.Ordinal) && field.Length > 6 && field[6] is >= 'a' and <= 'z'
         && field[6..].All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 
-    private static JsonObject ParseCondition(JsonObject c, int i)
+    private static JsonObject ParseCondition(JsonObject c, int i, RuleRefs refs)
     {
         Only(c, $"conditions[{i}]", "field", "op", "value");
         var field = Text(c, "field", $"conditions[{i}].field", required: true, max: 50)!;
@@ -126,6 +126,30 @@ public static class RuleParser
         if (value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Any(char.IsControl))
         {
             throw new Invalid($"conditions[{i}].value", "value contains a control character (such as NUL).");
+        }
+        // A number field compared with a word would compare as text ("abc" > "1000") and never do what was meant.
+        if (field is "amount" or "pipelineId" or "stageId")
+        {
+            var number = (value.GetValueKind() == JsonValueKind.Number ? value.AsValue().TryGetValue<decimal>(out var n)
+                : decimal.TryParse(value.GetValue<string>(), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out n))
+                    ? n : throw new Invalid($"conditions[{i}].value", $"{field} is compared with a number.");
+            if (op == "contains")
+            {
+                throw new Invalid($"conditions[{i}].op", $"{field} is a number: eq, ne, gt, gte, lt or lte.");
+            }
+            if (field is not "amount")
+            {
+                var whole = number == decimal.Truncate(number) && number is >= 1 and <= long.MaxValue;
+                if (!whole || !(field == "stageId" ? refs.Stages.ContainsKey((long)number) : refs.Pipelines.Contains((long)number)))
+                {
+                    throw new Invalid($"conditions[{i}].value", field == "stageId" ? $"There is no stage {value}." : $"There is no pipeline {value}.");
+                }
+                if (op is not ("eq" or "ne"))
+                {
+                    throw new Invalid($"conditions[{i}].op", $"{field} is compared with eq or ne.");
+                }
+            }
+            value = JsonValue.Create(number);
         }
         return new JsonObject { ["field"] = field, ["op"] = op, ["value"] = value };
     }
