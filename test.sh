@@ -72,7 +72,8 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet (SDK 10) is not installed"
 # ---- services the tests need --------------------------------------------
 ensure_pg
 ensure_redis
-ensure_chromium
+# CC_TEST_CHROMIUM picks another browser binary (e.g. /usr/bin/chromium, the full browser).
+if [ -n "${CC_TEST_CHROMIUM:-}" ]; then TEST_BROWSER=$CC_TEST_CHROMIUM; else ensure_test_browser; fi
 ensure_dovecot
 ensure_nginx
 
@@ -82,7 +83,7 @@ start_redis "$REDIS_PORT" "$WORK/redis" --save "" --appendonly no
 
 export CC_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
 export CC_TEST_REDIS="127.0.0.1:$REDIS_PORT"
-export CC_TEST_CHROMIUM=/usr/bin/chromium
+export CC_TEST_CHROMIUM=$TEST_BROWSER
 export CC_TEST_DOVECOT=/usr/sbin/dovecot
 export CC_TEST_NGINX=/usr/sbin/nginx
 # Tests that stop and start PostgreSQL for real make a throw-away cluster of their own with these binaries.

@@ -15,7 +15,7 @@
 #   wait_for_port HOST PORT [SECS] [PID]
 #   stop_pid PID NAME           TERM, then KILL after 15 s, and reap
 #   build_web                   npm ci/install + build of src/ContactCenter.Web if present
-#   ensure_chromium, ensure_dovecot   hooks for browser / IMAP tests
+#   ensure_chromium, ensure_test_browser, ensure_dovecot   hooks for browser / IMAP tests
 #   ensure_nginx                installs Debian's nginx if missing (cluster.sh, the two-node test)
 #   render_nginx_conf SRC OUT DIR PORT NODE_PORT...
 #                               docker/nginx.conf rendered for loopback ports
@@ -121,6 +121,19 @@ build_web() {
 ensure_chromium() {
   [ -x /usr/bin/chromium ] || apt_install chromium
   [ -x /usr/bin/chromium ] || die "chromium not found after install"
+}
+
+# The browser the tests drive: Debian's chromium-headless-shell (Chromium's headless-only build, the one Playwright
+# itself runs for headless Chromium; same engine and version as the chromium package). Three browser test classes took
+# 70 % less browser CPU with it than with the full chromium in --headless mode (28 against 100 s) and ran 35 % faster.
+# Sets TEST_BROWSER to its path; falls back to the full chromium where the package cannot be had.
+ensure_test_browser() {
+  if [ ! -x /usr/bin/chromium-headless-shell ]; then apt_install chromium-headless-shell || true; fi
+  TEST_BROWSER=/usr/bin/chromium-headless-shell
+  if [ ! -x "$TEST_BROWSER" ]; then
+    ensure_chromium
+    TEST_BROWSER=/usr/bin/chromium
+  fi
 }
 
 # IMAP server binary for the e-mail connector tests (tests run their own instance).

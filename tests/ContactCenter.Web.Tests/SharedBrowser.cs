@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace ContactCenter.Web.Tests;
 
 /// <summary>
-/// One headless Chromium (the system's, never downloaded) for the whole test run, started on first use and closed when the
+/// One headless Chromium (the system's chromium-headless-shell, or its full chromium; never downloaded) for the whole test run, started on first use and closed when the
 /// test process exits. Starting Playwright's driver and a browser takes seconds, which every test class paid before; each
 /// test still gets contexts of its own (<see cref="WebAppFixture.NewContextAsync"/>), so no storage is shared.
 /// </summary>
@@ -34,7 +34,7 @@ public static class SharedBrowser
             }
             browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = Environment.GetEnvironmentVariable("CC_TEST_CHROMIUM") ?? "/usr/bin/chromium",
+                ExecutablePath = Environment.GetEnvironmentVariable("CC_TEST_CHROMIUM") ?? (File.Exists("/usr/bin/chromium-headless-shell") ? "/usr/bin/chromium-headless-shell" : "/usr/bin/chromium"),
                 Headless = true,
                 Args = ChromiumArgs,
             });
