@@ -54,6 +54,7 @@ KEEP_WORK=0
 cleanup() {
   set +e
   trap '' PIPE # output may go to a pipe (| tee) that Ctrl-C already closed
+  if [ "${WEB_CHECKS_PID:-0}" != 0 ]; then pkill -P "$WEB_CHECKS_PID" 2>/dev/null; kill "$WEB_CHECKS_PID" 2>/dev/null; fi
   stop_redis
   stop_pg
   if [ "$KEEP_WORK" = 1 ] || [ "${CC_KEEP_TEST_RESULTS:-0}" = 1 ]; then
@@ -97,12 +98,13 @@ if [ -n "${CI:-}" ]; then BUILD_ARGS+=(--disable-build-servers); fi
 # The web app's own tests (Vitest, run by its build) are counted in the summary line too.
 export CC_VITEST_JUNIT=$RESULTS/vitest-junit.xml
 mkdir -p "$RESULTS"
-build_web
+build_web_then_check || { log "BUILD FAILED (web app)"; exit 1; }
 log "dotnet build $SOLUTION"
 if ! dotnet build "$SOLUTION" "${BUILD_ARGS[@]}"; then
   log "BUILD FAILED"
   exit 1
 fi
+wait_web_checks || { log "BUILD FAILED (web app type check or Vitest)"; exit 1; }
 
 # ---- test -----------------------------------------------------------------
 # dotnet test runs the projects in the solution's order, as many at once as there are cores: ContactCenter.sln lists

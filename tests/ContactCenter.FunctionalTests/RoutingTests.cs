@@ -95,6 +95,13 @@ public sealed partial class RoutingTests(AppFixture fixture) : IClassFixture<App
         var b = await fixture.CreateUserAsync("strict-b", "manager", id);
         using (var http = fixture.App.Http(fixture.AdminToken))
         {
+            // An order that is not a list of ids was saved and read as no order at all: a 400 naming it.
+            foreach (var bad in new object[] { "b, a", new object[] { "boris", a.Id }, new object[] { -1 } })
+            {
+                var refused = await http.PatchAsJsonAsync($"/api/channels/{id}", new { settings = new { routing = new { mode = "strictly", order = bad } } });
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Contains("settings.routing.order", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
             var patch = await http.PatchAsJsonAsync($"/api/channels/{id}", new { settings = new { routing = new { mode = "strictly", order = new[] { b.Id, a.Id } } } });
             patch.EnsureSuccessStatusCode();
         }

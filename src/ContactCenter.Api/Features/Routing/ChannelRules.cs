@@ -47,6 +47,11 @@ public sealed record ChannelRules(
                 {
                     errors["settings.routing.maxOpenPerManager"] = ["maxOpenPerManager must be a positive number."];
                 }
+                // Read as the order of the channel's managers for `strictly`: anything but ids was dropped silently.
+                if (routing["order"] is { } o && (o is not JsonArray order || order.Count > 1000 || order.Any(n => Long(n) is not > 0)))
+                {
+                    errors["settings.routing.order"] = ["routing.order is a list of user ids."];
+                }
             }
         }
         if (settings["sla"] is { } s && (s is not JsonObject sla

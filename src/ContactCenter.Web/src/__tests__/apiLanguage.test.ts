@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
 
 // Both clients send the app's language, so the server's problem texts come back in it (a Russian screen showed English).

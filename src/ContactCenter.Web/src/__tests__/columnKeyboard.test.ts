@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import type { SensorContext } from '@dnd-kit/core';
 import { columnCoordinates } from '../components/board/columnKeyboard';

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import { languages } from '../strings';
 import { byActivity, type ListFilter } from '../lib/inboxList';

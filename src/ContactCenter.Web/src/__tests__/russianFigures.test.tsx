@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallView } from '../components/CallView';

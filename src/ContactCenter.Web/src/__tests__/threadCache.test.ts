@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { feedCache } from '../lib/hubCache';
 import { keys, makeQueryClient } from '../lib/queryClient';
