@@ -94,8 +94,6 @@ start_pg() {
       echo "fsync = off"
       echo "synchronous_commit = off"
       echo "full_page_writes = off"
-      # Databases of one run that live minutes: no vacuum worker visiting each of the ~150 of them every minute.
-      echo "autovacuum = off"
     else
       echo "max_connections = 300"
     fi
