@@ -91,6 +91,37 @@ public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stage_or_pipeline_a_rule_condition_names_is_not_removed_from_under_it()
+    {
+        // A condition must name an existing stage or pipeline, so removing one that a condition names would leave a rule
+        // that GET answers and PUT refuses ("There is no stage N."): the removal is refused as for triggers and actions.
+        using var admin = fixture.Admin();
+        var created = await (await admin.PostJsonAsync("/api/pipelines", new
+        {
+            name = "Conditions",
+            stages = new object[] { new { name = "A", semantic = "open" }, new { name = "B", semantic = "open" }, new { name = "W", semantic = "won" }, new { name = "L", semantic = "lost" } },
+        })).OkJsonAsync(HttpStatusCode.Created);
+        var pipelineId = created.Id();
+        var stages = created["stages"]!.AsArray();
+        var rule = await (await admin.PostAsJsonAsync("/api/automation/rules", new
+        {
+            name = "Only in B", trigger = new { type = "dealWon" }, actions = new[] { Note },
+            conditions = new object[] { new { field = "stageId", op = "ne", value = stages[1]!.Id() } },
+        })).OkJsonAsync(HttpStatusCode.Created);
+
+        var refused = await (await admin.PutAsJsonAsync($"/api/pipelines/{pipelineId}", new
+        {
+            stages = new object[] { new { id = stages[0]!.Id(), name = "A", semantic = "open" }, new { id = stages[2]!.Id(), name = "W", semantic = "won" }, new { id = stages[3]!.Id(), name = "L", semantic = "lost" } },
+        })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("Only in B", refused);
+        Assert.Contains("Only in B", await (await admin.DeleteAsync($"/api/pipelines/{pipelineId}")).ProblemAsync(HttpStatusCode.Conflict));
+
+        // The rule as GET answers it is still taken back whole.
+        var read = (await (await admin.GetAsync("/api/automation/rules")).OkArrayAsync()).Single(r => r!["id"]!.GetValue<long>() == rule.Id())!.AsObject();
+        await (await admin.PutAsJsonAsync($"/api/automation/rules/{rule.Id()}", read)).OkJsonAsync();
+    }
+
+    [Fact]
     public async Task A_rule_that_would_trigger_itself_through_another_rule_is_refused_with_the_path()
     {
         var qualification = await fixture.StageIdAsync("Qualification");

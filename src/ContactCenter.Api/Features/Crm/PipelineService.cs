@@ -119,6 +119,7 @@ public sealed class PipelineService(NpgsqlDataSource db)
                 var rule = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
                     select name from automation_rules
                     where (trigger ->> 'stageId')::bigint = @id or jsonb_path_exists(actions, '$[*] ? (@.stageId == $s)', jsonb_build_object('s', @id))
+                       or jsonb_path_exists(conditions, '$[*] ? (@.field == "stageId" && (@.value == $s || @.value == $t))', jsonb_build_object('s', @id, 't', @id::text))
                     limit 1
                     """, new { id = stage.Id }, tx, cancellationToken: ct));
                 if (rule is not null)
@@ -192,6 +193,9 @@ public sealed class PipelineService(NpgsqlDataSource db)
             select name from automation_rules
             where (trigger ->> 'pipelineId')::bigint = @id or jsonb_path_exists(actions, '$[*] ? (@.pipelineId == $p)', jsonb_build_object('p', @id))
                or (trigger ->> 'stageId')::bigint in (select id from stages where pipeline_id = @id)
+               or jsonb_path_exists(conditions, '$[*] ? (@.field == "pipelineId" && (@.value == $p || @.value == $t))', jsonb_build_object('p', @id, 't', @id::text))
+               or exists (select 1 from jsonb_array_elements(conditions) c join stages s on s.pipeline_id = @id
+                          where c ->> 'field' = 'stageId' and c -> 'value' in (to_jsonb(s.id), to_jsonb(s.id::text)))
             limit 1
             """, new { id }, tx, cancellationToken: ct));
         if (rule is not null)
