@@ -55,6 +55,9 @@ public sealed class AutomationRulesTests(CrmFixture fixture) : IAsyncLifetime
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "pipelineId", op = "eq", value = "first" } }, actions = new[] { Note } }, "conditions[0].value");
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "pipelineId", op = "gt", value = 1 } }, actions = new[] { Note } }, "conditions[0].op");
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "amount", op = "gt", value = 1e300 } }, actions = new[] { Note } }, "conditions[0].value");
+        // A decimal comma ("1,5" on a Russian keyboard) is not a group separator: refused rather than read as 15.
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "amount", op = "gt", value = "1,5" } }, actions = new[] { Note } }, "conditions[0].value");
+        await Refused(new { name = "r", trigger = new { type = "dealWon" }, conditions = new object[] { new { field = "amount", op = "gt", value = "5-" } }, actions = new[] { Note } }, "conditions[0].value");
         // A NUL is refused by field before PostgreSQL would refuse it in the stored JSON.
         await Refused(new { name = "r\u0000", trigger = new { type = "dealWon" }, actions = new[] { Note } }, "name");
         await Refused(new { name = "r", trigger = new { type = "dealWon" }, actions = new object[] { new { type = "notify", to = "owner", text = "a\u0000b" } } }, "actions[0].text");

@@ -107,6 +107,11 @@ public static class RuleParser
         field.StartsWith("field.", StringComparison.Ordinal) && field.Length > 6 && field[6] is >= 'a' and <= 'z'
         && field[6..].All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 
+    // A number as text: digits with one decimal point, a leading sign, spaces around. No group separators: "1,5" (a
+    // Russian 1.5) read as 15 and "1,000" as 1000 under the invariant culture, and no trailing sign ("5-" was -5).
+    private const System.Globalization.NumberStyles NumberText = System.Globalization.NumberStyles.AllowLeadingWhite
+        | System.Globalization.NumberStyles.AllowTrailingWhite | System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint;
+
     private static JsonObject ParseCondition(JsonObject c, int i, RuleRefs refs)
     {
         Only(c, $"conditions[{i}]", "field", "op", "value");
@@ -131,7 +136,7 @@ public static class RuleParser
         if (field is "amount" or "pipelineId" or "stageId")
         {
             var number = (value.GetValueKind() == JsonValueKind.Number ? value.AsValue().TryGetValue<decimal>(out var n)
-                : decimal.TryParse(value.GetValue<string>(), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out n))
+                : decimal.TryParse(value.GetValue<string>(), NumberText, System.Globalization.CultureInfo.InvariantCulture, out n))
                     ? n : throw new Invalid($"conditions[{i}].value", $"{field} is compared with a number.");
             if (op == "contains")
             {
