@@ -65,9 +65,14 @@ internal static partial class TableWipe
             where d.refobjid = any(@oids::oid[]) and d.deptype in ('a', 'i')
             """, new { oids })).ToList();
         var names = string.Join(", ", all.Select(t => t.Name));
+        // The tables the triggers' effects write (rollups, the audience directory) are locked too, as the triggers' own
+        // TRUNCATE locked them: a writer of their own (the minutely rollup compactor) that inserts a folded row while the
+        // wipe deletes would otherwise leave that row behind, invisible to the delete's snapshot.
+        var targets = effects.Select(e => Target().Match(e)).Where(m => m.Success).Select(m => m.Groups[1].Value)
+            .Where(t => !all.Any(a => a.Name == t)).Distinct().ToList();
         var script = new StringBuilder();
         script.AppendLine("set local session_replication_role = replica;");
-        script.AppendLine($"lock table {names} in exclusive mode;");
+        script.AppendLine($"lock table {string.Join(", ", [names, .. targets])} in exclusive mode;");
         foreach (var (_, name) in all)
         {
             script.AppendLine($"delete from {name};");
@@ -115,4 +120,7 @@ internal static partial class TableWipe
 
     [GeneratedRegex(@"^truncate\s+(?:table\s+)?([\w\s,.]+)$", RegexOptions.IgnoreCase)]
     private static partial Regex Truncate();
+
+    [GeneratedRegex(@"^(?:delete\s+from|insert\s+into)\s+([\w.]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex Target();
 }
