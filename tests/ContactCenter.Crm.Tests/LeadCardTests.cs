@@ -33,6 +33,15 @@ public sealed class LeadCardTests(CrmFixture fixture) : IAsyncLifetime
         await (await admin.PatchJsonAsync($"/api/loss-reasons/{expensive}", new { nameRu = "Дорого" })).OkJsonAsync();
         await (await admin.PostJsonAsync("/api/loss-reasons", new { name = "дорого" })).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("Перезвонили", (await (await admin.PatchJsonAsync($"/api/lead-statuses/{status.Id()}", new { sort = 7 })).OkJsonAsync())["nameRu"]!.GetValue<string>());
+        // Two entries that show one Russian name from before the check (stored then) stay editable where that name stays.
+        long legacy;
+        await using (var db = fixture.Db())
+        {
+            legacy = await db.ExecuteScalarAsync<long>("insert into junk_reasons (name, name_ru, sort) values ('Spam (old)', 'Спам', 99) returning id");
+        }
+        await (await admin.PatchJsonAsync($"/api/junk-reasons/{legacy}", new { name = "Spam, old", nameRu = "Спам" })).OkJsonAsync();
+        await (await admin.PatchJsonAsync($"/api/junk-reasons/{legacy}", new { nameRu = "Старый спам" })).OkJsonAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/junk-reasons/{legacy}")).StatusCode);
         await (await admin.PostJsonAsync("/api/lead-statuses", new { name = "" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PostJsonAsync("/api/lead-statuses", new { name = 5 })).ProblemAsync(HttpStatusCode.BadRequest);
 

@@ -150,9 +150,10 @@ public static class CrmCatalogsApi
         {
             return Problems.NotFound($"There is no such {c.Noun}.");
         }
-        // Checked when the Russian name shown may change or the entry comes back into use (a sort alone changes neither).
+        // Checked when the Russian name shown changes or the entry comes back into use (a sort alone changes neither, nor
+        // an English name under a Russian one: two entries that show one name from before this check are still editable).
         var russian = (i.SetsNameRu ? i.NameRu : before.NameRu) ?? i.Name ?? before.Name;
-        var renamed = i.Name is not null || i.SetsNameRu || (before.Archived && i.Archived == false);
+        var renamed = !string.Equals(russian, before.NameRu ?? before.Name, StringComparison.OrdinalIgnoreCase) || (before.Archived && i.Archived == false);
         if (renamed && !(i.Archived ?? before.Archived) && await RussianNameTakenAsync(connection, tx, c.Table, id, russian, ct))
         {
             return Problems.Conflict($"A {c.Noun} with this name already exists.");
