@@ -96,7 +96,7 @@ public sealed partial class RoutingTests(AppFixture fixture) : IClassFixture<App
         using (var http = fixture.App.Http(fixture.AdminToken))
         {
             // An order that is not a list of ids was saved and read as no order at all: a 400 naming it.
-            foreach (var bad in new object[] { "b, a", new object[] { "boris", a.Id }, new object[] { -1 } })
+            foreach (var bad in new object[] { "b, a", new object[] { "boris", a.Id }, new object[] { -1 }, new object[] { 1.5 }, new object[] { 1e300 } })
             {
                 var refused = await http.PatchAsJsonAsync($"/api/channels/{id}", new { settings = new { routing = new { mode = "strictly", order = bad } } });
                 Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);

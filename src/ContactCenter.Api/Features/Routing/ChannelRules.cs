@@ -48,7 +48,7 @@ public sealed record ChannelRules(
                     errors["settings.routing.maxOpenPerManager"] = ["maxOpenPerManager must be a positive number."];
                 }
                 // Read as the order of the channel's managers for `strictly`: anything but ids was dropped silently.
-                if (routing["order"] is { } o && (o is not JsonArray order || order.Count > 1000 || order.Any(n => Long(n) is not > 0)))
+                if (routing["order"] is { } o && (o is not JsonArray order || order.Count > 1000 || order.Any(n => UserId(n) is not > 0)))
                 {
                     errors["settings.routing.order"] = ["routing.order is a list of user ids."];
                 }
@@ -83,6 +83,14 @@ public sealed record ChannelRules(
     {
         JsonValueKind.Number => node.GetValue<double>() is var d && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : null,
         JsonValueKind.String => int.TryParse(node.GetValue<string>(), out var i) ? i : null,
+        _ => null,
+    };
+
+    /// <summary>A whole number as the order holds a user id (1.9, 1e300 or 1e400 were read as user 1, long.MaxValue...).</summary>
+    private static long? UserId(JsonNode? node) => node?.GetValueKind() switch
+    {
+        JsonValueKind.Number => node.AsValue().TryGetValue<long>(out var l) ? l : null,
+        JsonValueKind.String => long.TryParse(node.GetValue<string>(), out var l) ? l : null,
         _ => null,
     };
 
