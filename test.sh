@@ -54,7 +54,7 @@ KEEP_WORK=0
 cleanup() {
   set +e
   trap '' PIPE # output may go to a pipe (| tee) that Ctrl-C already closed
-  if [ "${WEB_CHECKS_PID:-0}" != 0 ]; then pkill -P "$WEB_CHECKS_PID" 2>/dev/null; kill "$WEB_CHECKS_PID" 2>/dev/null; fi
+  if [ "${WEB_CHECKS_PID:-0}" != 0 ]; then kill -- -"$WEB_CHECKS_PID" 2>/dev/null; fi # its process group (build_web_then_check)
   stop_redis
   stop_pg
   if [ "$KEEP_WORK" = 1 ] || [ "${CC_KEEP_TEST_RESULTS:-0}" = 1 ]; then

@@ -129,14 +129,17 @@ build_web_then_check() {
   fi
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
   log "building $web"
+  # One && chain: this subshell sits left of `||`, where bash ignores `set -e` (a failed `npm ci` went on to build with
+  # the node_modules an earlier run left).
   (
-    cd "$web" || exit 1
-    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
-    npm run api && npx vite build
+    cd "$web" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi \
+      && npm run api && npx vite build
   ) || return 1
   WEB_CHECKS_LOG=$(mktemp /tmp/cc-web-checks.XXXXXX)
   log "type check and Vitest of $web in the background"
-  (cd "$web" && npx tsc --noEmit && npx vitest run) >"$WEB_CHECKS_LOG" 2>&1 &
+  # In a process group of its own (setsid: a background job of a script leads no group, so setsid needs no fork and $! is
+  # the group): the cleanup ends tsc/vitest too, which npx runs as grandchildren (sh -c under npm exec).
+  setsid bash -c 'cd "$1" && npx tsc --noEmit && npx vitest run' web-checks "$web" >"$WEB_CHECKS_LOG" 2>&1 &
   WEB_CHECKS_PID=$!
 }
 
