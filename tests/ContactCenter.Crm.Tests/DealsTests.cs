@@ -117,6 +117,8 @@ public sealed class DealsTests(CrmFixture fixture) : IAsyncLifetime
         var deal = await (await admin.PostJsonAsync("/api/deals", new { title = "X" })).OkJsonAsync(HttpStatusCode.Created);
         await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { currency = "XXX" })).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("KZT", (await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { currency = "kzt" })).OkJsonAsync())["currency"]!.GetValue<string>());
+        // The rouble's code before 1998, which Russian-market systems still send (and installations may have stored).
+        Assert.Equal("RUR", (await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { currency = "rur" })).OkJsonAsync())["currency"]!.GetValue<string>());
         await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { stageId = 999 })).ProblemAsync(HttpStatusCode.NotFound);
         await (await admin.PatchJsonAsync($"/api/deals/{deal.Id()}", new { assigneeId = 999 })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PatchJsonAsync("/api/deals/999", new { title = "Y" })).ProblemAsync(HttpStatusCode.NotFound);

@@ -39,6 +39,13 @@ describe('channel kinds data', () => {
     expect(settingsOf(form, initialValues(form), false, new Set()).fields).toEqual(['name', 'email', 'phone', 'message']);
   });
 
+  // An outside review (session 31): the server now refuses a routing order of anything but ids; one saved before through
+  // the API went back with every save of the form, which then failed on a field the form does not show.
+  it('an edit sends back the routing order\'s ids only', () => {
+    const settings = { routing: { mode: 'strictly', order: [7, 'boris', 3, 1.5, -2] } };
+    expect((rulesToSettings(rulesFrom(settings), settings).routing as { order: unknown[] }).order).toEqual([7, 3]);
+  });
+
   // An outside review (session 29): renaming a channel in the editor cut each day's business hours to their first range
   // (a lunch break lost: afternoons out of hours) and a web form's field definitions to bare names.
   it('an edit keeps what the form cannot show whole: a day\'s second range and a web form field\'s label, type and required', () => {

@@ -42,7 +42,9 @@ export function rulesToSettings(r: Rules, original: Record<string, unknown>): Re
   if (num(r.passAfter) !== undefined) routing.passAfterSeconds = num(r.passAfter);
   if (num(r.maxOpen) !== undefined) routing.maxOpenPerManager = num(r.maxOpen);
   const order = obj(original.routing).order;
-  if (Array.isArray(order)) routing.order = order;
+  // Only ids go back: an order saved through the API before the server checked it may hold other values, which would
+  // make every save of this form a 400 on a field the form does not show.
+  if (Array.isArray(order)) routing.order = order.filter((id) => Number.isInteger(id) && (id as number) > 0);
   const sla: Record<string, unknown> = {};
   if (num(r.first) !== undefined) sla.firstResponseSeconds = num(r.first);
   if (num(r.reply) !== undefined) sla.replySeconds = num(r.reply);
