@@ -27,7 +27,16 @@ public sealed class TableWipeTests(AppFixture fixture) : IClassFixture<AppFixtur
                 values (1, 'd', current_date, null, 'USD', '{1}', 3, 300)
                 """, transaction: tx);
             var reset = fixture.ResetAsync();
-            await Task.Delay(500);
+            // The reset has reached the rollup table's lock (it waits on this transaction), or has ended without it.
+            await using (var watch = fixture.Db())
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (!reset.IsCompleted && DateTime.UtcNow < deadline
+                       && await watch.ExecuteScalarAsync<long>("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'") == 0)
+                {
+                    await Task.Delay(20);
+                }
+            }
             await tx.CommitAsync();
             await reset;
         }
