@@ -100,19 +100,26 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib-services.sh"
 # build_web: builds the browser app when src/ContactCenter.Web/package.json
 # exists (npm ci with a lockfile, npm install without). CC_SKIP_WEB_BUILD=1 skips.
 build_web() {
-  local web=src/ContactCenter.Web
-  [ -f "$web/package.json" ] || return 0
+  _web_wanted || return 0
+  (cd "$WEB_DIR" && _web_install && npm run build --if-present)
+}
+
+WEB_DIR=src/ContactCenter.Web
+
+# Whether there is a web app to build (its package.json, no CC_SKIP_WEB_BUILD=1); installs npm when missing.
+_web_wanted() {
+  [ -f "$WEB_DIR/package.json" ] || return 1
   if [ "${CC_SKIP_WEB_BUILD:-0}" = 1 ]; then
-    log "CC_SKIP_WEB_BUILD=1: not building $web"
-    return 0
+    log "CC_SKIP_WEB_BUILD=1: not building $WEB_DIR"
+    return 1
   fi
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
-  log "building $web"
-  (
-    cd "$web" || exit 1
-    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
-    npm run build --if-present
-  )
+  log "building $WEB_DIR"
+}
+
+# In the web app's directory: npm ci with a lockfile, npm install without.
+_web_install() {
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 }
 
 # build_web_then_check: what build_web does, in the order ./test.sh wants it: the app itself first (npm ci, the API
@@ -121,25 +128,15 @@ build_web() {
 WEB_CHECKS_PID=0
 WEB_CHECKS_LOG=
 build_web_then_check() {
-  local web=src/ContactCenter.Web
-  [ -f "$web/package.json" ] || return 0
-  if [ "${CC_SKIP_WEB_BUILD:-0}" = 1 ]; then
-    log "CC_SKIP_WEB_BUILD=1: not building $web"
-    return 0
-  fi
-  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
-  log "building $web"
+  _web_wanted || return 0
   # One && chain: this subshell sits left of `||`, where bash ignores `set -e` (a failed `npm ci` went on to build with
   # the node_modules an earlier run left).
-  (
-    cd "$web" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi \
-      && npm run api && npx vite build
-  ) || return 1
+  (cd "$WEB_DIR" && _web_install && npm run api && npx vite build) || return 1
   WEB_CHECKS_LOG=$(mktemp /tmp/cc-web-checks.XXXXXX)
-  log "type check and Vitest of $web in the background"
+  log "type check and Vitest of $WEB_DIR in the background"
   # In a process group of its own (setsid: a background job of a script leads no group, so setsid needs no fork and $! is
   # the group): the cleanup ends tsc/vitest too, which npx runs as grandchildren (sh -c under npm exec).
-  setsid bash -c 'cd "$1" && npx tsc --noEmit && npx vitest run' web-checks "$web" >"$WEB_CHECKS_LOG" 2>&1 &
+  setsid bash -c 'cd "$1" && npx tsc --noEmit && npx vitest run' web-checks "$WEB_DIR" >"$WEB_CHECKS_LOG" 2>&1 &
   WEB_CHECKS_PID=$!
 }
 
