@@ -64,9 +64,8 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet (SDK 10) is not installed"
 
 # ---- build first, so that a compile error leaves nothing to tear down ----
 BUILD_ARGS=(-c Release -nologo -v quiet)
-if [ -n "${CI:-}" ]; then BUILD_ARGS+=(--disable-build-servers); fi
 log "dotnet build (Release): app and benchmark tool (log: $WORK/build.log)"
-if ! { dotnet build "$API_PROJECT" "${BUILD_ARGS[@]}" && dotnet build "$BENCH_PROJECT" "${BUILD_ARGS[@]}"; } >"$WORK/build.log" 2>&1; then
+if ! { dotnet_build "$API_PROJECT" "${BUILD_ARGS[@]}" && dotnet_build "$BENCH_PROJECT" "${BUILD_ARGS[@]}"; } >"$WORK/build.log" 2>&1; then
   grep -E "error|Error" "$WORK/build.log" | tail -n 30 >&2 || tail -n 30 "$WORK/build.log" >&2
   KEEP_WORK=1
   die "build failed"

@@ -44,7 +44,7 @@ if port_open 127.0.0.1 "$APP_PORT"; then die "port $APP_PORT is already in use";
 # Build first, so that a compile error does not leave services to tear down.
 build_web
 log "dotnet build -c Release $API_PROJECT"
-dotnet build "$API_PROJECT" -c Release -v quiet -nologo
+dotnet_build "$API_PROJECT" -c Release -v quiet -nologo
 APP_DLL=$(dotnet msbuild "$API_PROJECT" -nologo -getProperty:TargetPath -p:Configuration=Release 2>/dev/null | tail -n1 || true)
 
 mkdir -p "$DATA"

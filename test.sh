@@ -91,16 +91,15 @@ export CC_TEST_NGINX=/usr/sbin/nginx
 export CC_TEST_PG_BIN=$PG_BIN
 
 # ---- build ----------------------------------------------------------------
-# In CI no build servers stay behind after the run.
+# dotnet_build (scripts/lib.sh) uses the compiler server and stops it afterwards: no build server stays behind.
 BUILD_ARGS=(-c Release -nologo)
-if [ -n "${CI:-}" ]; then BUILD_ARGS+=(--disable-build-servers); fi
 
 # The web app's own tests (Vitest, run by its build) are counted in the summary line too.
 export CC_VITEST_JUNIT=$RESULTS/vitest-junit.xml
 mkdir -p "$RESULTS"
 build_web_then_check || { log "BUILD FAILED (web app)"; exit 1; }
 log "dotnet build $SOLUTION"
-if ! dotnet build "$SOLUTION" "${BUILD_ARGS[@]}"; then
+if ! dotnet_build "$SOLUTION" "${BUILD_ARGS[@]}"; then
   log "BUILD FAILED"
   exit 1
 fi

@@ -79,7 +79,7 @@ wait_ready() { # PORT PID
 command -v dotnet >/dev/null 2>&1 || die "dotnet (SDK 10) is not installed"
 build_web
 log "dotnet build -c Release $API_PROJECT"
-dotnet build "$API_PROJECT" -c Release -v quiet -nologo
+dotnet_build "$API_PROJECT" -c Release -v quiet -nologo
 APP_DLL=$(dotnet msbuild "$API_PROJECT" -nologo -getProperty:TargetPath -p:Configuration=Release 2>/dev/null | tail -n1)
 [ -f "$APP_DLL" ] || die "built app not found ($APP_DLL)"
 
