@@ -6,6 +6,7 @@ using MailKit.Search;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace ContactCenter.Connectors.Email;
 
@@ -219,17 +220,32 @@ public sealed class MailboxReader(
             message.Headers.Add(header);
         }
         var alternative = new MultipartAlternative();
+        long? cut = null;
         foreach (var part in new[] { summary?.TextBody, summary?.HtmlBody })
         {
-            if (part is not null && part.Octets <= options.MaxMessageBytes)
+            if (part is null)
+            {
+                continue;
+            }
+            if (part.Octets <= options.MaxMessageBytes)
             {
                 alternative.Add(await inbox.GetBodyPartAsync(uid, part, ct));
+            }
+            else
+            {
+                // A text over the limit on its own (a log pasted in, a mailing list digest) keeps its beginning instead
+                // of being dropped: the email was stored with the note alone.
+                alternative.Add(await TextHeadAsync(inbox, uid, part, ct));
+                cut = Math.Max(cut ?? 0, part.Octets);
             }
         }
         message.Body = alternative;
         var left = summary?.Attachments.Select(a => $"{FileNames.Clean(a.FileName, "attachment")} ({a.Octets / 1024} KB)").ToList() ?? [];
         var note = $"This email is {size / (1024 * 1024.0):0.#} MB, over the {options.MaxMessageBytes / (1024 * 1024.0):0.#} MB limit: "
-            + (left.Count > 0 ? $"its attachments were not stored ({string.Join(", ", left)})." : "only its text was stored.");
+            + (left.Count > 0 ? $"its attachments were not stored ({string.Join(", ", left)})." : "only its text was stored.")
+            + (cut is { } octets && octets > options.MaxRawBytes
+                ? $" Only the first {options.MaxRawBytes / (1024 * 1024.0):0.#} MB of its text ({octets / (1024 * 1024.0):0.#} MB as sent) were read."
+                : "");
         try
         {
             return EmailParser.FromMessage(message, raw: null, context with { OversizeNote = note });
@@ -238,5 +254,30 @@ public sealed class MailboxReader(
         {
             return EmailParser.Parse(System.Text.Encoding.UTF8.GetBytes(string.Join("", headers.Select(h => h.ToString() + "\n")) + "\n" + note), context);
         }
+    }
+
+    /// <summary>
+    /// The first <see cref="EmailOptions.MaxRawBytes"/> of a text part as the server holds it (still transfer-encoded), as a
+    /// part of its own type, charset and encoding: decoding a cut base64 or quoted-printable body gives its beginning.
+    /// </summary>
+    private async Task<MimePart> TextHeadAsync(IMailFolder inbox, UniqueId uid, BodyPartBasic part, CancellationToken ct)
+    {
+        var head = new MemoryStream();
+        // The part's content without its MIME header; a message that is one text part is the message's TEXT (its
+        // specifier is empty, and BODY[] would start with the mail's own header lines).
+        var section = string.IsNullOrEmpty(part.PartSpecifier) ? "TEXT" : part.PartSpecifier;
+        await using (var stream = await inbox.GetStreamAsync(uid, section, 0, options.MaxRawBytes, ct))
+        {
+            await stream.CopyToAsync(head, ct);
+        }
+        head.Position = 0;
+        var text = new TextPart(part.ContentType.MediaSubtype);
+        if (part.ContentType.Charset is { Length: > 0 } charset)
+        {
+            text.ContentType.Charset = charset;
+        }
+        var encoding = MimeUtils.TryParse(part.ContentTransferEncoding ?? "", out ContentEncoding parsed) ? parsed : ContentEncoding.Default;
+        text.Content = new MimeContent(head, encoding);
+        return text;
     }
 }

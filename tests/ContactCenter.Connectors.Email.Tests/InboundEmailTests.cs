@@ -221,6 +221,50 @@ public sealed class InboundEmailTests(EmailFixture fixture) : IClassFixture<Emai
     }
 
     [Fact]
+    public async Task A_text_over_the_size_limit_is_stored_whole_or_from_its_beginning_never_dropped()
+    {
+        var (mailbox, _) = await fixture.CreateMailboxChannelAsync();
+        // 150 KB of Russian text, quoted-printable (~450 KB as sent): over the fixture's 300,000-byte limit on its own,
+        // under the 2 MB read of a text. It was dropped: the email was stored with the note alone.
+        var longText = RussianLines(150_000);
+        var whole = Mail.Text(mailbox.Address, "Журнал за ноябрь", "");
+        whole.Body = new TextPart("plain") { Text = longText, ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        // 2.5 MB in base64 (3.4 MB as the server holds it): the first 2 MB of that are fetched and decoded, and the text
+        // is then cut to the 200,000 characters every channel's message text is cut to.
+        var hugeText = RussianLines(2_500_000);
+        var huge = Mail.Text(mailbox.Address, "Выгрузка из 1С", "");
+        huge.Body = new TextPart("plain") { Text = hugeText, ContentTransferEncoding = ContentEncoding.Base64 };
+        await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(whole));
+        await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(huge));
+
+        await fixture.WaitForMessagesAsync(mailbox.ChannelId, 2);
+        var stored = await fixture.MessagesAsync(mailbox.ChannelId);
+        Assert.Equal(longText.Trim(), stored[0].Text!.ReplaceLineEndings("\n").Trim());
+        Assert.Equal("true", stored[0].M("oversized"));
+        Assert.Contains("only its text was stored", stored[0].M("warning"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Only the first", stored[0].M("warning"), StringComparison.Ordinal);
+
+        var beginning = stored[1].Text!.ReplaceLineEndings("\n");
+        Assert.Equal(200_000, beginning.Length);
+        Assert.StartsWith(beginning, hugeText, StringComparison.Ordinal);
+        Assert.Contains("Only the first 2 MB of its text (3.4 MB as sent) were read.", stored[1].M("warning"), StringComparison.Ordinal);
+        Assert.Equal(huge.MessageId, stored[1].ExternalId);
+    }
+
+    private static string RussianLines(int bytes)
+    {
+        var text = new StringBuilder();
+        for (var line = 1; Encoding.UTF8.GetByteCount(text.ToString()) < bytes; line += 1000)
+        {
+            for (var i = line; i < line + 1000; i++)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Строка {i:D6}: заказ на поставку, счёт приложен, ждём оплату\n");
+            }
+        }
+        return text.ToString();
+    }
+
+    [Fact]
     public async Task An_oversized_message_is_stored_with_its_text_and_a_note_but_without_its_attachments()
     {
         var (mailbox, _) = await fixture.CreateMailboxChannelAsync();
