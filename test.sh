@@ -57,7 +57,6 @@ cleanup() {
   if [ "${WEB_CHECKS_PID:-0}" != 0 ]; then kill -- -"$WEB_CHECKS_PID" 2>/dev/null; fi # its process group (build_web_then_check)
   stop_redis
   stop_pg
-  if [ -n "${PG_DATA:-}" ] && [ "$PG_DATA" != "$WORK/pg" ]; then rm -rf "$PG_DATA"; fi
   if [ "$KEEP_WORK" = 1 ] || [ "${CC_KEEP_TEST_RESULTS:-0}" = 1 ]; then
     rm -rf "$WORK/pg" "$WORK/redis"
     log "test results kept in $RESULTS"
@@ -80,23 +79,7 @@ ensure_dovecot
 ensure_nginx
 
 chmod 755 "$WORK"
-# The throw-away cluster lives in memory when /dev/shm is a tmpfs with room: the suites create ~200 databases from the
-# migrated template (each written twice, into WAL and the files) and write them through; on the VM's disk that cost the
-# kernel's writeback workers about as much CPU as PostgreSQL itself over a run. CC_TEST_PG_ON_DISK=1 keeps it in $WORK.
-PG_DATA=$WORK/pg
-# A run killed outright (SIGKILL, a lost machine session) leaves its cluster in memory: clusters of earlier runs whose
-# server is gone and that are older than 10 minutes (a run starts its server seconds after making the directory) go first.
-for stale in /dev/shm/cc-test-pg.*; do
-  [ -d "$stale" ] && [ -n "$(find "$stale" -maxdepth 0 -mmin +10 2>/dev/null)" ] || continue
-  stale_pid=$(head -n 1 "$stale/postmaster.pid" 2>/dev/null || true)
-  if [ -z "$stale_pid" ] || ! kill -0 "$stale_pid" 2>/dev/null; then rm -rf "$stale"; fi
-done
-shm_free_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }' || true)
-if [ "${CC_TEST_PG_ON_DISK:-0}" != 1 ] && [ "$(stat -f -c %T /dev/shm 2>/dev/null || true)" = tmpfs ] &&
-  [ "${shm_free_kb:-0}" -gt $((6 * 1024 * 1024)) ]; then
-  PG_DATA=$(mktemp -d /dev/shm/cc-test-pg.XXXXXX)
-fi
-start_pg "$PG_DATA" "$PG_PORT" fast
+start_pg "$WORK/pg" "$PG_PORT" fast
 start_redis "$REDIS_PORT" "$WORK/redis" --save "" --appendonly no
 
 export CC_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
