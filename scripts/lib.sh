@@ -157,8 +157,9 @@ wait_web_checks() {
 # dotnet_build ARGS...: `dotnet build` with the C# compiler server (VBCSCompiler) on for this one build, then stopped.
 # This machine's environment says UseSharedCompilation=false (as `--disable-build-servers` does), so every project
 # started a fresh compiler and warmed it up again: a clean Release build of the solution took 120-142 s, with the server
-# 81-83 s (same clone, same restore, three runs each way). A server that was running before is left alone; the one this
-# build started is ended when it is done, so nothing stays behind (as CI wants).
+# 81-83 s (same clone, same restore, two runs each way). A server that was running before is left alone; the one this
+# build started is ended when it is done, so nothing stays behind (as CI wants; a build cut short by Ctrl-C leaves it to
+# end itself after its idle timeout, 10 minutes).
 dotnet_build() {
   local before after pid rc=0
   before=$(pgrep -f 'VBCSCompiler.dll' || true)
