@@ -13,7 +13,8 @@ public static class FileNames
     /// <summary>
     /// Keeps only the last path segment and drops control and reserved characters, invisible formatting characters (the
     /// right-to-left override that shows `invoice\u202Efdp.exe` as "invoiceexe.pdf", zero-width marks) and leading dots:
-    /// `../../etc/passwd` becomes `passwd`. A name longer than 200 characters keeps its end (so its extension); nothing left gives <paramref name="fallback"/>.
+    /// `../../etc/passwd` becomes `passwd`; a name that was an extension alone stays one after the fallback (`.pdf` becomes
+    /// `file.pdf`). A name longer than 200 characters keeps its end (so its extension); nothing left gives <paramref name="fallback"/>.
     /// </summary>
     public static string Clean(string? name, string fallback = "file")
     {
@@ -31,7 +32,13 @@ public static class FileNames
                 sb.Append(ch);
             }
         }
-        var cleaned = sb.ToString().Trim().TrimStart('.');
+        var kept = sb.ToString().Trim();
+        var cleaned = kept.TrimStart('.');
+        if (cleaned.Length > 0 && cleaned.Length < kept.Length && !cleaned.Contains('.', StringComparison.Ordinal))
+        {
+            // The name was an extension alone (".pdf"): it keeps being one, so the file still opens as what it is.
+            cleaned = fallback + "." + cleaned;
+        }
         if (cleaned.Length > MaxLength)
         {
             cleaned = cleaned[^MaxLength..];

@@ -46,6 +46,7 @@ public sealed class EmailTextTests
     [InlineData("../../etc/passwd", "passwd")]
     [InlineData("..\\..\\windows\\win.ini", "win.ini")]
     [InlineData("....", "attachment")]
+    [InlineData(".PDF", "attachment.PDF")]
     [InlineData("re\u0000port?.pdf", "report.pdf")]
     public void File_names_lose_path_parts_and_odd_characters(string name, string expected) =>
         Assert.Equal(expected, FileNames.Clean(name, "attachment"));

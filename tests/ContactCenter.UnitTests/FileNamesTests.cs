@@ -12,7 +12,10 @@ public sealed class FileNamesTests
     [InlineData("..", "file")]
     [InlineData("", "file")]
     [InlineData(null, "file")]
-    [InlineData(".hidden", "hidden")]
+    [InlineData(".hidden", "file.hidden")]
+    [InlineData(".pdf", "file.pdf")]                                     // an extension alone stays one (it became "pdf")
+    [InlineData("../..pdf", "file.pdf")]
+    [InlineData("...tar.gz", "tar.gz")]
     [InlineData("счёт №5.pdf", "счёт №5.pdf")]
     [InlineData("a<b>c:d\"e|f?g*h.txt", "abcdefgh.txt")]
     [InlineData("bell\u0007name.txt", "bellname.txt")]
