@@ -156,17 +156,20 @@ wait_web_checks() {
 # ---------------------------------------------------------------- .NET build
 # dotnet_build ARGS...: `dotnet build` with the C# compiler server (VBCSCompiler) on for this one build, then stopped.
 # This machine's environment says UseSharedCompilation=false (as `--disable-build-servers` does), so every project
-# started a fresh compiler and warmed it up again: a clean Release build of the solution took 120-142 s, with the server
-# 81-83 s (same clone, same restore, two runs each way). A server that was running before is left alone; the one this
-# build started is ended when it is done, so nothing stays behind (as CI wants; a build cut short by Ctrl-C leaves it to
-# end itself after its idle timeout, 10 minutes).
+# started a fresh compiler and warmed it up again: a clean Release build of the solution took 120-142 s, with a cold
+# server 81-83 s (same clone, same restore, two runs each way, the server shut down between runs). The build gets a
+# server of its own (a pipe name of its own, so it neither reuses nor stops anyone else's) and stops it when it ends;
+# MSBuild's worker nodes do not stay either (-nodeReuse:false): nothing stays behind in CI. A build cut short by
+# Ctrl-C leaves its server to end itself after its idle timeout (10 minutes). No pgrep: /proc is read directly.
 dotnet_build() {
-  local before after pid rc=0
-  before=$(pgrep -f 'VBCSCompiler.dll' || true)
-  dotnet build "$@" -p:UseSharedCompilation=true || rc=$?
-  after=$(pgrep -f 'VBCSCompiler.dll' || true)
-  for pid in $after; do
-    if ! grep -qx "$pid" <<<"$before"; then kill "$pid" 2>/dev/null || true; fi
+  local pipe="ccbuild$$r$RANDOM" rc=0 f cmd pid
+  dotnet build "$@" -nodeReuse:false -p:UseSharedCompilation=true -p:SharedCompilationId="$pipe" || rc=$?
+  for f in /proc/[0-9]*/cmdline; do
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$f") || continue # a process that ended meanwhile has no cmdline
+    if [[ $cmd == *VBCSCompiler*"-pipename:$pipe"* ]]; then
+      pid=${f#/proc/}
+      kill "${pid%/cmdline}" 2>/dev/null || true
+    fi
   done
   return "$rc"
 }

@@ -220,8 +220,9 @@ public sealed class MailboxReader(
             message.Headers.Add(header);
         }
         var alternative = new MultipartAlternative();
-        long? cut = null;
-        foreach (var part in new[] { summary?.TextBody, summary?.HtmlBody })
+        var cut = new List<string>();
+        var unread = new List<string>();
+        foreach (var (part, kind) in new[] { (summary?.TextBody, "text"), (summary?.HtmlBody, "HTML") })
         {
             if (part is null)
             {
@@ -230,22 +231,31 @@ public sealed class MailboxReader(
             if (part.Octets <= options.MaxMessageBytes)
             {
                 alternative.Add(await inbox.GetBodyPartAsync(uid, part, ct));
+                continue;
             }
-            else
+            // A text over the limit on its own (a log pasted in, a 1C export, a digest) keeps its beginning instead of
+            // being dropped: the email was stored with the subject and this note alone.
+            try
             {
-                // A text over the limit on its own (a log pasted in, a mailing list digest) keeps its beginning instead
-                // of being dropped: the email was stored with the note alone.
                 alternative.Add(await TextHeadAsync(inbox, uid, part, ct));
-                cut = Math.Max(cut ?? 0, part.Octets);
+                if (part.Octets > OversizeTextBytes)
+                {
+                    cut.Add($"{kind} ({Megabytes(part.Octets)} MB as sent)");
+                }
+            }
+            catch (Exception ex) when (ex is ImapCommandException or MessageNotFoundException or FormatException or NotSupportedException)
+            {
+                // A server that refuses a partial fetch must not hold up the mailbox: the email is stored without it.
+                logger.LogWarning("Email channel {ChannelId}: UID {Uid}: the beginning of its {Kind} could not be read: {Error}", channel.Id, uid, kind, ex.Message);
+                unread.Add(kind);
             }
         }
         message.Body = alternative;
         var left = summary?.Attachments.Select(a => $"{FileNames.Clean(a.FileName, "attachment")} ({a.Octets / 1024} KB)").ToList() ?? [];
-        var note = $"This email is {size / (1024 * 1024.0):0.#} MB, over the {options.MaxMessageBytes / (1024 * 1024.0):0.#} MB limit: "
+        var note = $"This email is {Megabytes(size)} MB, over the {Megabytes(options.MaxMessageBytes)} MB limit: "
             + (left.Count > 0 ? $"its attachments were not stored ({string.Join(", ", left)})." : "only its text was stored.")
-            + (cut is { } octets && octets > options.MaxRawBytes
-                ? $" Only the first {options.MaxRawBytes / (1024 * 1024.0):0.#} MB of its text ({octets / (1024 * 1024.0):0.#} MB as sent) were read."
-                : "");
+            + (cut.Count > 0 ? $" Only the first {Megabytes(OversizeTextBytes)} MB of its {string.Join(" and ", cut)} were read." : "")
+            + (unread.Count > 0 ? $" Its {string.Join(" and ", unread)} could not be read from the server." : "");
         try
         {
             return EmailParser.FromMessage(message, raw: null, context with { OversizeNote = note });
@@ -256,28 +266,41 @@ public sealed class MailboxReader(
         }
     }
 
+    /// <summary>How much of an over-the-limit text or HTML part is fetched, as the server holds it (base64 or quoted-printable):
+    /// 2 MB covers the 200,000 characters a message text is cut to in any encoding.</summary>
+    public const int OversizeTextBytes = 2 * 1024 * 1024;
+
+    private static string Megabytes(long bytes) => (bytes / (1024 * 1024.0)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
-    /// The first <see cref="EmailOptions.MaxRawBytes"/> of a text part as the server holds it (still transfer-encoded), as a
-    /// part of its own type, charset and encoding: decoding a cut base64 or quoted-printable body gives its beginning.
+    /// The first <see cref="OversizeTextBytes"/> of a text part as the server holds it, decoded and cut back to its last
+    /// line end (for HTML, its last tag end), as a part of its own type and parameters (charset, format=flowed): a cut
+    /// inside a character would make the whole part fail the UTF-8 check of a part that names no charset, and then it would
+    /// be read in a Cyrillic code page.
     /// </summary>
     private async Task<MimePart> TextHeadAsync(IMailFolder inbox, UniqueId uid, BodyPartBasic part, CancellationToken ct)
     {
-        var head = new MemoryStream();
+        var encoded = new MemoryStream();
         // The part's content without its MIME header; a message that is one text part is the message's TEXT (its
         // specifier is empty, and BODY[] would start with the mail's own header lines).
         var section = string.IsNullOrEmpty(part.PartSpecifier) ? "TEXT" : part.PartSpecifier;
-        await using (var stream = await inbox.GetStreamAsync(uid, section, 0, options.MaxRawBytes, ct))
+        await using (var stream = await inbox.GetStreamAsync(uid, section, 0, OversizeTextBytes, ct))
         {
-            await stream.CopyToAsync(head, ct);
+            await stream.CopyToAsync(encoded, ct);
         }
-        head.Position = 0;
-        var text = new TextPart(part.ContentType.MediaSubtype);
-        if (part.ContentType.Charset is { Length: > 0 } charset)
-        {
-            text.ContentType.Charset = charset;
-        }
+        encoded.Position = 0;
         var encoding = MimeUtils.TryParse(part.ContentTransferEncoding ?? "", out ContentEncoding parsed) ? parsed : ContentEncoding.Default;
-        text.Content = new MimeContent(head, encoding);
+        var decoded = new MemoryStream();
+        new MimeContent(encoded, encoding).DecodeTo(decoded);
+        var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
+        var end = bytes.LastIndexOf(part.ContentType.MediaSubtype.Equals("html", StringComparison.OrdinalIgnoreCase) ? (byte)'>' : (byte)'\n');
+        var kept = end > 0 ? end + 1 : bytes.Length;
+        var text = new TextPart(part.ContentType.MediaSubtype);
+        foreach (var parameter in part.ContentType.Parameters)
+        {
+            text.ContentType.Parameters[parameter.Name] = parameter.Value;
+        }
+        text.Content = new MimeContent(new MemoryStream(decoded.GetBuffer(), 0, kept, writable: false), ContentEncoding.Default);
         return text;
     }
 }

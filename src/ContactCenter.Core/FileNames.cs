@@ -32,16 +32,22 @@ public static class FileNames
                 sb.Append(ch);
             }
         }
-        var kept = sb.ToString().Trim();
-        var cleaned = kept.TrimStart('.');
+        // Leading dots and spaces go (hidden files, ". ."), and so do trailing ones (".pdf." has no usable extension).
+        var kept = sb.ToString().Trim().TrimEnd('.', ' ');
+        if (kept.Length > MaxLength)
+        {
+            kept = kept[^MaxLength..];
+            if (char.IsLowSurrogate(kept[0]))
+            {
+                kept = kept[1..];
+            }
+        }
+        var cleaned = kept.TrimStart('.', ' ');
         if (cleaned.Length > 0 && cleaned.Length < kept.Length && !cleaned.Contains('.', StringComparison.Ordinal))
         {
             // The name was an extension alone (".pdf"): it keeps being one, so the file still opens as what it is.
-            cleaned = fallback + "." + cleaned;
-        }
-        if (cleaned.Length > MaxLength)
-        {
-            cleaned = cleaned[^MaxLength..];
+            var stem = Path.GetFileNameWithoutExtension(fallback);
+            cleaned = (stem.Length > 0 ? stem : "file") + "." + cleaned[^Math.Min(cleaned.Length, MaxLength - stem.Length - 1)..];
         }
         return cleaned.Length == 0 ? fallback : cleaned;
     }

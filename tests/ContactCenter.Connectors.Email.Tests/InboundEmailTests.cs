@@ -251,6 +251,32 @@ public sealed class InboundEmailTests(EmailFixture fixture) : IClassFixture<Emai
         Assert.Equal(huge.MessageId, stored[1].ExternalId);
     }
 
+    [Fact]
+    public async Task Text_and_html_over_the_size_limit_in_a_multipart_email_keep_their_beginnings_in_the_right_charset()
+    {
+        var (mailbox, _) = await fixture.CreateMailboxChannelAsync();
+        // A mailer's multipart/alternative, each part base64 and over the limit on its own; the plain part names no charset
+        // (the UTF-8 check of such a part decides its charset: a cut inside a letter made it read as KOI8-R).
+        var plain = RussianLines(2_500_000);
+        var html = "<html><body>" + string.Concat(RussianLines(2_500_000).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => $"<p>{l}</p>\n"));
+        var message = Mail.Text(mailbox.Address, "Отчёт", "");
+        var textPart = new TextPart("plain") { Text = plain, ContentTransferEncoding = ContentEncoding.Base64 };
+        textPart.ContentType.Parameters.Remove("charset");
+        message.Body = new MultipartAlternative
+        {
+            textPart,
+            new TextPart("html") { Text = html, ContentTransferEncoding = ContentEncoding.Base64 },
+        };
+        await fixture.Imap.AppendAsync(mailbox.Address, Mail.Bytes(message));
+
+        await fixture.WaitForMessagesAsync(mailbox.ChannelId, 1);
+        var stored = (await fixture.MessagesAsync(mailbox.ChannelId))[0];
+        Assert.StartsWith("Строка 000001: заказ на поставку", stored.Text, StringComparison.Ordinal);
+        Assert.StartsWith(stored.Text!.ReplaceLineEndings("\n"), plain, StringComparison.Ordinal);
+        Assert.Contains("<p>Строка 000001: заказ на поставку, счёт приложен, ждём оплату</p>", stored.Html, StringComparison.Ordinal);
+        Assert.Matches(@"Only the first 2 MB of its text \(\d\.\d MB as sent\) and HTML \(\d\.\d MB as sent\) were read\.", stored.M("warning"));
+    }
+
     private static string RussianLines(int bytes)
     {
         var text = new StringBuilder();
