@@ -273,8 +273,8 @@ public sealed class MailboxReader(
     private static string Megabytes(long bytes) => (bytes / (1024 * 1024.0)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The first <see cref="OversizeTextBytes"/> of a text part as the server holds it, decoded and cut back to its last
-    /// line end (for HTML, its last tag end), as a part of its own type and parameters (charset, format=flowed): a cut
+    /// The first <see cref="OversizeTextBytes"/> of a text part as the server holds it, decoded and, when that was not all
+    /// of it, cut back to its last line end (for HTML, its last tag end), as a part of its own type and parameters (charset, format=flowed): a cut
     /// inside a character would make the whole part fail the UTF-8 check of a part that names no charset, and then it would
     /// be read in a Cyrillic code page.
     /// </summary>
@@ -294,7 +294,8 @@ public sealed class MailboxReader(
         new MimeContent(encoded, encoding).DecodeTo(decoded);
         var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
         var end = bytes.LastIndexOf(part.ContentType.MediaSubtype.Equals("html", StringComparison.OrdinalIgnoreCase) ? (byte)'>' : (byte)'\n');
-        var kept = end > 0 ? end + 1 : bytes.Length;
+        // Only a part that was fetched in part is cut back (a whole one keeps a last line without a line end).
+        var kept = encoded.Length < part.Octets && end > 0 ? end + 1 : bytes.Length;
         var text = new TextPart(part.ContentType.MediaSubtype);
         foreach (var parameter in part.ContentType.Parameters)
         {
