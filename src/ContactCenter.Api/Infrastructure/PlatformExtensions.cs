@@ -75,7 +75,7 @@ public static class PlatformExtensions
         app.UseTrustedProxies();
         app.UseNodeHeader();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(BindFailures.StatusCodePages());
         app.UseJsonBodyLimit();
         app.UseRateLimiter();
         app.UseAuthentication();
