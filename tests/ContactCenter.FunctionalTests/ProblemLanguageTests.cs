@@ -71,6 +71,21 @@ public sealed class ProblemLanguageTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal($"Значение \"{value}\" не подходит для {parameter}.", russian["detail"]?.GetValue<string>());
     }
 
+    /// <summary>An empty optional value is taken as absent (docs/API-EXTENSIONS.md, session 33): the answer without it.</summary>
+    [Theory]
+    [InlineData("/api/pipelines/1/board?limit=", "/api/pipelines/1/board")]
+    [InlineData("/api/loss-reasons?archived=", "/api/loss-reasons")]
+    public async Task An_empty_optional_query_value_is_taken_as_absent(string url, string without)
+    {
+        using var http = fixture.App.Http(fixture.AdminToken);
+
+        var empty = await http.GetAsync(url);
+        var absent = await http.GetAsync(without);
+
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.Equal(await absent.Content.ReadAsStringAsync(), await empty.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("de-DE")]
