@@ -26,6 +26,60 @@ public sealed class WidgetFeaturesBrowserTests(BrowserFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_message_not_answered_before_a_reload_is_sent_after_it_once()
+    {
+        var channel = await ChannelAsync();
+        var manager = await fixture.CreateManagerAsync("mia", "Mia", [channel.Id]);
+        await using var hub = await fixture.ConnectHubAsync(manager.Token);
+        var inbox = new HubRecorder(hub);
+        await using var context = await fixture.NewVisitorAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.SiteUrl}/?key={channel.Key}");
+        await page.Locator(".l").ClickAsync();
+        await page.GetByLabel("Message").FillAsync("First, stored");
+        await page.GetByLabel("Message").PressAsync("Enter");
+        await Expect(page.Locator(".b.in:not(.pending)", new() { HasText = "First, stored" })).ToBeVisibleAsync();
+
+        // The network drops the next message on the way out: it never reached the service.
+        await page.RouteAsync("**/api/widget/messages", route => route.Request.Method == "POST" ? route.AbortAsync() : route.ContinueAsync());
+        await page.GetByLabel("Message").FillAsync("Second, lost on the way");
+        await page.GetByLabel("Message").PressAsync("Enter");
+        await Expect(page.Locator(".b.in.failed", new() { HasText = "Second, lost on the way" })).ToBeVisibleAsync();
+        await page.UnrouteAllAsync();
+        // And the answer to the third is lost on the way back: the service stored it, and the page hears of it only
+        // through the live connection (which replaces the pending copy: nothing left to send for it).
+        await page.RouteAsync("**/api/widget/messages", async route =>
+        {
+            if (route.Request.Method != "POST")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            await route.FetchAsync();
+            await route.AbortAsync();
+        });
+        await page.GetByLabel("Message").FillAsync("Third, answer lost");
+        await page.GetByLabel("Message").PressAsync("Enter");
+        await Expect(page.Locator(".b.in:not(.pending):not(.failed)", new() { HasText = "Third, answer lost" })).ToBeVisibleAsync();
+        Assert.Equal(2, await fixture.CountAsync("messages"));
+        await page.UnrouteAllAsync();
+
+        // The visitor reloads and does not even open the chat: the second is sent, nothing is stored twice.
+        await page.ReloadAsync();
+        await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "Second, lost on the way");
+        await page.Locator(".l").ClickAsync();
+        await Expect(page.Locator(".b.in")).ToHaveCountAsync(3);
+        await Expect(page.Locator(".b.in.pending, .b.in.failed")).ToHaveCountAsync(0);
+        // Nothing else was waiting: the next message is the fourth stored (the live marker for "no other resend").
+        await page.GetByLabel("Message").FillAsync("Fourth");
+        await page.GetByLabel("Message").PressAsync("Enter");
+        await inbox.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "Fourth");
+        await using var db = fixture.Db();
+        Assert.Equal(["First, stored", "Third, answer lost", "Second, lost on the way", "Fourth"],
+            (await db.QueryAsync<string>("select text from messages order by id")).ToList());
+    }
+
+    [Fact]
     public async Task A_russian_widget_speaks_russian_shows_the_managers_typing_and_read_and_the_visitors_typing_reaches_the_manager()
     {
         var channel = await ChannelAsync(new JsonObject { ["language"] = "ru" });

@@ -1,6 +1,6 @@
   // widget.js part 2 of 3 (concatenated after 1-core.js, inside its function): the thread, sending and uploads.
   // ---- messages ----
-  var shown = {}, pendingEls = {}, maxId = 0, nextCursor, historyLoaded = false, greeted = false, readUpTo = 0;
+  var shown = {}, shownCids = {}, pendingEls = {}, maxId = 0, nextCursor, historyLoaded = false, greeted = false, readUpTo = 0;
   function time(iso) {
     var d = new Date(iso);
     return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -58,7 +58,14 @@
     return box;
   }
   function add(m) {
-    if (!m || shown[m.id]) return;
+    if (!m) return;
+    if (m.clientMessageId) { shownCids[m.clientMessageId] = true; dropUnsent(m.clientMessageId); }
+    if (shown[m.id]) {
+      // Already shown (from the history, or the live update came first): a copy still pending for it goes.
+      var copy = m.clientMessageId && pendingEls[m.clientMessageId];
+      if (copy) { copy.remove(); delete pendingEls[m.clientMessageId]; }
+      return;
+    }
     shown[m.id] = true;
     if (m.conversationId && !state.conv) { state.conv = m.conversationId; save(); }
     var pending = m.clientMessageId && pendingEls[m.clientMessageId];
@@ -131,9 +138,22 @@
     return typeof text.toWellFormed === "function" ? text.toWellFormed()
       : text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g, function (m, before) { return (before || "") + "\uFFFD"; });
   }
+  // A message the service has not answered yet survives a reload: kept in the widget's storage with its clientMessageId
+  // (which the service stores once, however often it is sent) until it is stored or refused, and sent again when the
+  // page comes back.
+  function keepUnsent(cid, text) { state.unsent = state.unsent || {}; state.unsent[cid] = text; save(); }
+  function dropUnsent(cid) { if (state.unsent && cid in state.unsent) { delete state.unsent[cid]; save(); } }
+  function resendUnsent() {
+    var unsent = state.unsent || {};
+    Object.keys(unsent).forEach(function (cid) {
+      if (shownCids[cid]) dropUnsent(cid);
+      else if (!pendingEls[cid]) send(unsent[cid], cid);
+    });
+  }
   function send(text, cid, pendingEl) {
     text = wellFormed(text);
     cid = cid || newId();
+    keepUnsent(cid, text);
     var p = pendingEl || el("div", "b in pending", text);
     p.className = "b in pending";
     p.onclick = null;
@@ -146,9 +166,9 @@
       connect();
       if (first && !state.profiled && !(state.cfg && state.cfg.preChat && state.cfg.preChat.enabled)) askProfile();
     }, function (e) {
-      if (e.status === 400 && e.errors && e.errors.preChat) { p.remove(); delete pendingEls[cid]; state.preChatDone = false; save(); input.value = text; showForms(); return; }
+      if (e.status === 400 && e.errors && e.errors.preChat) { p.remove(); delete pendingEls[cid]; dropUnsent(cid); state.preChatDone = false; save(); input.value = text; showForms(); return; }
       // Refused, so not stored: the text goes back into the composer (unless another is being typed there), never lost.
-      if (e.status === 400 || e.status === 403) { p.remove(); delete pendingEls[cid]; if (!input.value) input.value = text; notice(problem(e)); return; }
+      if (e.status === 400 || e.status === 403) { p.remove(); delete pendingEls[cid]; dropUnsent(cid); if (!input.value) input.value = text; notice(problem(e)); return; }
       p.className = "b in failed";
       p.title = e.status === 429 ? t("tooFast", { s: e.retryAfter || 30 }) : t("notSent");
       if (e.status === 429) notice(t("tooFast", { s: e.retryAfter || 30 }));

@@ -176,7 +176,7 @@
       var greeting = t("greeting") || (state.cfg && state.cfg.greeting);
       if (!greeted && greeting) { greeted = true; list.insertBefore(el("div", "b g", greeting), list.firstChild); }
       return loadHistory();
-    }).then(function () { markRead(); connect(); return showForms(); }, function (e) { notice(problem(e)); });
+    }).then(function () { markRead(); connect(); resendUnsent(); return showForms(); }, function (e) { notice(problem(e)); });
     setTimeout(function () { if (!formEl) input.focus(); }, 0);
   }
   function close() {
@@ -207,4 +207,9 @@
 
   // A returning visitor with a conversation hears replies (and sees the unread dot) without opening the panel.
   if (state.conv) connect();
+  // A message left unanswered by the last page (closed, reloaded, offline) is sent now, after the history that may
+  // already hold it, without waiting for the panel to be opened.
+  if (state.unsent && Object.keys(state.unsent).length) {
+    session().then(loadHistory).then(resendUnsent, function () {});
+  }
 })();
