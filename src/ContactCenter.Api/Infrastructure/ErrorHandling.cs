@@ -182,7 +182,7 @@ public static class RequestLimits
     /// A JSON body in a charset this server cannot decode (unknown, empty), or whose content type does not parse, is 415
     /// before any route reads it: the routes that bind JSON would throw on it (a 500), and the ones that read it raw would guess.
     /// </summary>
-    public static IApplicationBuilder UseJsonBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseJsonBodyLimit(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var request = context.Request;
         // A NUL in the query (`%00`) would reach a statement's parameters (a search): refused here, as typed bodies refuse it,
@@ -217,6 +217,6 @@ public static class RequestLimits
                 feature.MaxRequestBodySize = ErrorHandling.MaxJsonBodyBytes;
             }
         }
-        await next(context);
+        return next(context);
     });
 }

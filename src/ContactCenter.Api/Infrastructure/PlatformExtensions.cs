@@ -74,11 +74,17 @@ public static class PlatformExtensions
         // First, so that the rate limits, logs and audit see the client's address behind a trusted proxy.
         app.UseTrustedProxies();
         app.UseNodeHeader();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages(BindFailures.StatusCodePages());
+        // A hub's WebSocket request lives as long as its connection (days), and every middleware that awaits the rest of
+        // the pipeline keeps its frame for that long. The error pages cannot answer it anyway once it has switched
+        // protocols (and a browser's WebSocket never reads a refusal's body), so it skips them.
+        app.UseWhen(context => !HubSockets.Is(context), branch =>
+        {
+            branch.UseExceptionHandler();
+            branch.UseStatusCodePages(BindFailures.StatusCodePages());
+        });
         app.UseJsonBodyLimit();
         app.UseRateLimiter();
-        app.UseAuthentication();
+        app.UseHubSocketAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();

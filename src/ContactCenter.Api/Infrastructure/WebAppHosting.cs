@@ -39,25 +39,28 @@ public static class WebAppHosting
     /// </summary>
     private static WebApplication UseWebAppFallback(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        // Not async itself: a request it passes on (every hub WebSocket, open for days) holds no frame of it.
+        app.Use((context, next) =>
         {
             var request = context.Request;
-            if (context.GetEndpoint() is not null || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-                || !IsAppPath(request.Path))
-            {
-                await next(context);
-                return;
-            }
-            var index = app.Environment.WebRootFileProvider.GetFileInfo("index.html");
-            if (!index.Exists)
-            {
-                await Results.Problem("There is nothing here.", statusCode: StatusCodes.Status404NotFound).ExecuteAsync(context);
-                return;
-            }
-            context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
-            await Results.Stream(index.CreateReadStream(), "text/html; charset=utf-8").ExecuteAsync(context);
+            return context.GetEndpoint() is not null || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                || !IsAppPath(request.Path)
+                ? next(context)
+                : ServeIndexAsync(app, context);
         });
         return app;
+    }
+
+    private static async Task ServeIndexAsync(WebApplication app, HttpContext context)
+    {
+        var index = app.Environment.WebRootFileProvider.GetFileInfo("index.html");
+        if (!index.Exists)
+        {
+            await Results.Problem("There is nothing here.", statusCode: StatusCodes.Status404NotFound).ExecuteAsync(context);
+            return;
+        }
+        context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
+        await Results.Stream(index.CreateReadStream(), "text/html; charset=utf-8").ExecuteAsync(context);
     }
 
     /// <summary>A path of the browser app: none of the server's own prefixes, and not a file's (no dot in the last segment).</summary>
