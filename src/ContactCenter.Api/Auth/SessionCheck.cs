@@ -34,14 +34,47 @@ public static class SessionCheck
         }
     }
 
-    private static readonly string[] KeptClaims = ["sub", "name", "email", "role", StampClaim];
+    private static ClaimsPrincipal Compact(ClaimsPrincipal principal) => new(new HubIdentity(
+        principal.FindFirstValue("sub"), principal.FindFirstValue("name"), principal.FindFirstValue("email"),
+        principal.FindFirstValue("role"), principal.FindFirstValue(StampClaim),
+        principal.Identity?.AuthenticationType ?? JwtBearerDefaults.AuthenticationScheme));
 
-    private static ClaimsPrincipal Compact(ClaimsPrincipal principal)
+    /// <summary>
+    /// The five claims the app reads, kept as five strings: a <see cref="Claim"/> is made when one is read (the hub reads
+    /// them once per call). A ClaimsIdentity that stores them costs about 600 bytes more per connection (five Claim objects,
+    /// their list, their type names copied out of each token); every reader (FindFirst, IsInRole, Name, HasClaim) goes
+    /// through <see cref="Claims"/>, and a copy (<see cref="Clone"/>) stays compact.
+    /// </summary>
+    private sealed class HubIdentity(string? sub, string? name, string? email, string? role, string? stamp, string authenticationType)
+        : ClaimsIdentity(authenticationType, "name", "role")
     {
-        var identity = principal.Identity as ClaimsIdentity;
-        return new ClaimsPrincipal(new ClaimsIdentity(
-            principal.Claims.Where(c => KeptClaims.Contains(c.Type)).Select(c => new Claim(c.Type, c.Value)),
-            identity?.AuthenticationType ?? JwtBearerDefaults.AuthenticationScheme, "name", "role"));
+        public override IEnumerable<Claim> Claims
+        {
+            get
+            {
+                foreach (var (type, value) in new[] { ("sub", sub), ("name", name), ("email", email), ("role", role), (StampClaim, stamp) })
+                {
+                    if (value is not null)
+                    {
+                        yield return new Claim(type, value, ClaimValueTypes.String, DefaultIssuer, DefaultIssuer, this);
+                    }
+                }
+                foreach (var added in base.Claims)
+                {
+                    yield return added;
+                }
+            }
+        }
+
+        public override ClaimsIdentity Clone()
+        {
+            var copy = new HubIdentity(sub, name, email, role, stamp, AuthenticationType ?? JwtBearerDefaults.AuthenticationScheme);
+            foreach (var added in base.Claims)
+            {
+                copy.AddClaim(added.Clone(copy));
+            }
+            return copy;
+        }
     }
 
     /// <summary>Reads the subject and stamp claims; false when either is missing or not a positive number.</summary>

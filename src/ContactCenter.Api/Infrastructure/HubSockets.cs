@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ContactCenter.Api.Infrastructure;
@@ -7,55 +9,85 @@ namespace ContactCenter.Api.Infrastructure;
 /// A hub connection's WebSocket request (`GET /hubs/...?id=...` with an upgrade) stays in the pipeline for the
 /// connection's whole life, so what the pipeline keeps per request is kept per connected user, thousands at a time on
 /// a node. The middleware that only matter before a response starts skip it (<see cref="PlatformExtensions.UsePlatform"/>),
-/// and it is authenticated here instead of by the authentication middleware.
+/// and it is authenticated and authorized here instead of by the two middleware.
 /// </summary>
 public static class HubSockets
 {
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
-
-    public static bool Is(HttpContext context) =>
-        context.WebSockets.IsWebSocketRequest && context.Request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase);
+    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
+    private const string AuthorizationMiddlewareInvokedKey = "__AuthorizationMiddlewareWithEndpointInvoked";
 
     /// <summary>
-    /// The authentication middleware for every other request, this for hub sockets: the same scheme and checks
-    /// (`AuthenticateAsync` runs the JWT handler with its events: the token from the query string, the session check and
-    /// its compact principal), and the same outcome, the principal in <see cref="HttpContext.User"/> where the token is
-    /// good (the authorization middleware then lets the request through or challenges it as before). What differs is
-    /// what the request keeps afterwards: the middleware awaits the rest of the pipeline (its frame, with the handler
-    /// and the authentication service in the request's services) and stores the result with its ticket in the
-    /// request's features. Here the handler runs in services of its own, disposed once it has answered, nothing but the
-    /// principal is kept, and the rest of the pipeline is called without a frame when the check completed at once
-    /// (a token whose session the node checked a moment ago for the negotiate request: the usual case).
+    /// A WebSocket request under /hubs, told from the request itself: `HttpContext.WebSockets` says nothing this early
+    /// (the WebSocket feature is added by the hub's own endpoint pipeline, after routing).
     /// </summary>
-    public static IApplicationBuilder UseHubSocketAuthentication(this IApplicationBuilder app)
+    public static bool Is(HttpContext context)
+    {
+        var request = context.Request;
+        if (!request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+        {
+            return string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        }
+        return HttpMethods.IsGet(request.Method) && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+            && request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The authentication and authorization middleware for every other request, this for hub sockets: the same scheme,
+    /// checks and outcome. `AuthenticateAsync` runs the JWT handler with its events (the token from the query string,
+    /// the session check and its compact principal), and the endpoint's policy is evaluated the way the authorization
+    /// middleware does it: a refusal is the same challenge (401 with `WWW-Authenticate: Bearer`) or forbid, and the rest
+    /// of the pipeline is not run. What differs is what the request keeps afterwards. Each middleware awaits the rest
+    /// of the pipeline (its frame, with the services it resolved in the request's services), and the authentication
+    /// result with its ticket is stored in the request's features. Here both run in services of their own, disposed once
+    /// they have answered, nothing but the principal is kept, and the rest of the pipeline is called without a frame
+    /// when the checks completed at once (the usual case: the node checked the token's session a moment ago, for the
+    /// negotiate request).
+    /// </summary>
+    public static IApplicationBuilder UseAuthenticationAndAuthorization(this IApplicationBuilder app)
     {
         var scopes = app.ApplicationServices.GetRequiredService<IServiceScopeFactory>();
-        app.UseWhen(context => !Is(context), branch => branch.UseAuthentication());
-        // What UseAuthentication marks on the builder it is called on; the branch's mark does not reach this one, and
-        // without it WebApplication would add the middleware again, for every request, at the start of the pipeline.
+        app.UseWhen(context => !Is(context), branch =>
+        {
+            branch.UseAuthentication();
+            branch.UseAuthorization();
+        });
+        // What the two mark on the builder they are called on; the branch's marks do not reach this one, and without
+        // them WebApplication would add both again, for every request, at the start of the pipeline.
         app.Properties[AuthenticationMiddlewareSetKey] = true;
+        app.Properties[AuthorizationMiddlewareSetKey] = true;
         return app.Use((context, next) =>
         {
             if (!Is(context))
             {
                 return next(context);
             }
-            var authenticating = AuthenticateAsync(context, scopes);
-            return authenticating.IsCompletedSuccessfully ? next(context) : ThenAsync(authenticating, context, next);
+            var checking = CheckAsync(context, scopes);
+            return checking.IsCompletedSuccessfully
+                ? checking.Result ? next(context) : Task.CompletedTask
+                : ThenAsync(checking, context, next);
         });
     }
 
-    private static async Task ThenAsync(Task authenticating, HttpContext context, RequestDelegate next)
+    private static async Task ThenAsync(Task<bool> checking, HttpContext context, RequestDelegate next)
     {
-        await authenticating;
-        await next(context);
+        if (await checking)
+        {
+            await next(context);
+        }
     }
 
-    private static async Task AuthenticateAsync(HttpContext context, IServiceScopeFactory scopes)
+    /// <summary>True when the request may go on; false when it has been answered with a challenge or a forbid.</summary>
+    private static async Task<bool> CheckAsync(HttpContext context, IServiceScopeFactory scopes)
     {
         var requestServices = context.Features.Get<IServiceProvidersFeature>();
         await using var scope = scopes.CreateAsyncScope();
-        context.Features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = scope.ServiceProvider });
+        var services = scope.ServiceProvider;
+        context.Features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = services });
         try
         {
             var result = await context.AuthenticateAsync();
@@ -63,6 +95,28 @@ public static class HubSockets
             {
                 context.User = principal;
             }
+            if (context.GetEndpoint() is not { } endpoint)
+            {
+                return true;
+            }
+            // As the authorization middleware does for every endpoint it sees (the endpoint middleware checks for it).
+            context.Items[AuthorizationMiddlewareInvokedKey] = true;
+            var policy = await AuthorizationPolicy.CombineAsync(services.GetRequiredService<IAuthorizationPolicyProvider>(),
+                endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(), endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>());
+            if (policy is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                return true;
+            }
+            var evaluator = services.GetRequiredService<IPolicyEvaluator>();
+            var authenticated = await evaluator.AuthenticateAsync(policy, context);
+            var authorized = await evaluator.AuthorizeAsync(policy, authenticated, context, context);
+            if (authorized.Succeeded)
+            {
+                return true;
+            }
+            await services.GetRequiredService<IAuthorizationMiddlewareResultHandler>()
+                .HandleAsync(_ => Task.CompletedTask, context, policy, authorized);
+            return false;
         }
         finally
         {

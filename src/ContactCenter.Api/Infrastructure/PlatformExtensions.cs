@@ -84,8 +84,7 @@ public static class PlatformExtensions
         });
         app.UseJsonBodyLimit();
         app.UseRateLimiter();
-        app.UseHubSocketAuthentication();
-        app.UseAuthorization();
+        app.UseAuthenticationAndAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;
