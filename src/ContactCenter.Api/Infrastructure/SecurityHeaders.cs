@@ -1,7 +1,7 @@
 namespace ContactCenter.Api.Infrastructure;
 
 /// <summary>
-/// Security headers on every response (app shell, assets, API, errors). The app's policy allows scripts and styles
+/// Security headers on every response (app shell, assets, API, errors) but a hub's WebSocket upgrade. The app's policy allows scripts and styles
 /// only from this origin (the built index.html has no inline script); style attributes stay allowed because sanitised
 /// email HTML uses them. A route that answers with its own policy keeps it (attachments: `sandbox`). The Development
 /// page `/widget-demo` stands in for a customer's site with the form's inline script and the widget's styles, so it
@@ -20,6 +20,12 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
+        // A hub's WebSocket request has no content for these to govern (a 101, or a refusal without a body), and the
+        // server would keep the callback's list for the connection's life.
+        if (HubSockets.Is(context))
+        {
+            return next(context);
+        }
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
