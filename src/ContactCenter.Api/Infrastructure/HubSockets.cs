@@ -95,15 +95,26 @@ public static class HubSockets
             {
                 context.User = principal;
             }
-            if (context.GetEndpoint() is not { } endpoint)
+            // The policy as the authorization middleware builds it: the endpoint's authorize data and policies (or the
+            // fallback policy), its requirement data, and anonymous endpoints let through.
+            var endpoint = context.GetEndpoint();
+            if (endpoint is not null)
             {
-                return true;
+                // The endpoint middleware refuses to run an endpoint with authorization metadata unless this is set.
+                context.Items[AuthorizationMiddlewareInvokedKey] = true;
             }
-            // As the authorization middleware does for every endpoint it sees (the endpoint middleware checks for it).
-            context.Items[AuthorizationMiddlewareInvokedKey] = true;
             var policy = await AuthorizationPolicy.CombineAsync(services.GetRequiredService<IAuthorizationPolicyProvider>(),
-                endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(), endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>());
-            if (policy is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+                endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>() ?? [], endpoint?.Metadata.GetOrderedMetadata<AuthorizationPolicy>() ?? []);
+            if (endpoint?.Metadata.GetOrderedMetadata<IAuthorizationRequirementData>() is { Count: > 0 } requirementData)
+            {
+                var requirements = new AuthorizationPolicyBuilder();
+                foreach (var data in requirementData)
+                {
+                    requirements.AddRequirements([.. data.GetRequirements()]);
+                }
+                policy = policy is null ? requirements.Build() : AuthorizationPolicy.Combine(policy, requirements.Build());
+            }
+            if (policy is null || endpoint?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
             {
                 return true;
             }
