@@ -40,7 +40,7 @@ public static class SessionCheck
         principal.Identity?.AuthenticationType ?? JwtBearerDefaults.AuthenticationScheme));
 
     /// <summary>
-    /// The five claims the app reads, kept as five strings: a <see cref="Claim"/> is made when one is read (the hub reads
+    /// The five claims the app reads (one of each, as the app's tokens carry them), kept as five strings: a <see cref="Claim"/> is made when one is read (the hub reads
     /// them once per call). A ClaimsIdentity that stores them costs about 600 bytes more per connection (five Claim objects,
     /// their list, their type names copied out of each token); every reader (FindFirst, IsInRole, Name, HasClaim) goes
     /// through <see cref="Claims"/>, and a copy (<see cref="Clone"/>) stays compact.

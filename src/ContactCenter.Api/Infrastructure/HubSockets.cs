@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ContactCenter.Api.Infrastructure;
@@ -128,6 +129,19 @@ public static class HubSockets
             await services.GetRequiredService<IAuthorizationMiddlewareResultHandler>()
                 .HandleAsync(_ => Task.CompletedTask, context, policy, authorized);
             return false;
+        }
+        catch (Exception exception) when (!context.Response.HasStarted)
+        {
+            // What the exception handler middleware, which sockets skip, would do: the app's handler answers (storage
+            // away: 503 with Retry-After and a warning, not an error log per reconnect attempt).
+            foreach (var handler in services.GetServices<IExceptionHandler>())
+            {
+                if (await handler.TryHandleAsync(context, exception, context.RequestAborted))
+                {
+                    return false;
+                }
+            }
+            throw;
         }
         finally
         {
