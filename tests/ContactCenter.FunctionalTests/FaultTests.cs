@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
 using ContactCenter.Api.Features.Crm.Automation;
@@ -46,6 +47,33 @@ public sealed class FaultTests : IAsyncLifetime
         await viaProxy.DisposeAsync();
         await proxy.DisposeAsync();
         await direct.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A hub's WebSocket request takes a short path that skips the exception handler middleware (HubSockets); with the
+    /// database away its session check fails, and it gets the same 503 with Retry-After as every other request, not a
+    /// bare 500 with an error log per reconnect attempt (found by an outside review, session 34).
+    /// </summary>
+    [Fact]
+    public async Task A_hub_socket_while_the_database_is_down_is_a_503_with_retry_after()
+    {
+        // Created through the other node: this one has never read the user's session, so its check goes to the database.
+        var user = await direct.CreateUserAsync("socket-down", "manager");
+        proxy.Stop();
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        try
+        {
+            var address = new UriBuilder(viaProxy.BaseAddress) { Scheme = "ws", Path = "/hubs/inbox", Query = "access_token=" + Uri.EscapeDataString(user.Token) };
+            await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(address.Uri, CancellationToken.None));
+        }
+        finally
+        {
+            proxy.Start();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, socket.HttpStatusCode);
+        Assert.Equal("5", socket.HttpResponseHeaders?.FirstOrDefault(h => h.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)).Value?.Single());
     }
 
     [Fact]
