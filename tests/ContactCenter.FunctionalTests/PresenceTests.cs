@@ -59,4 +59,39 @@ public sealed class PresenceTests(AppFixture fixture) : IClassFixture<AppFixture
             }
         }
     }
+
+    [Fact]
+    public async Task Only_a_users_first_connection_on_the_node_is_their_coming_online_even_when_tabs_open_at_once()
+    {
+        var presence = fixture.App.Services.GetRequiredService<PresenceTracker>();
+        var user = 9_100_000_000L + Random.Shared.Next(1_000_000);
+        var tabs = Enumerable.Range(0, 50).Select(i => $"tab-{user}-{i}").ToList();
+        try
+        {
+            // 50 tabs reconnecting at once (a node restarted): exactly one of them is the user coming online.
+            var firsts = await Task.WhenAll(tabs.Select(tab => Task.Run(() => presence.ConnectedAsync(user, tab))));
+            Assert.Single(firsts, f => f);
+            Assert.False(await presence.ConnectedAsync(user, tabs[0])); // the same connection again counts once
+
+            // Tabs close, some at once, one of them twice; while any is open, a new one is not a coming online.
+            await Task.WhenAll(tabs.Skip(1).Select(tab => Task.Run(() => presence.DisconnectedAsync(user, tab))));
+            await presence.DisconnectedAsync(user, tabs[1]);
+            Assert.False(await presence.ConnectedAsync(user, "late-tab"));
+            await presence.DisconnectedAsync(user, "late-tab");
+            Assert.Equal([user], await presence.OnlineAsync([user]));
+
+            // The last one closes: the next connection is coming online again.
+            await presence.DisconnectedAsync(user, tabs[0]);
+            Assert.Empty(await presence.OnlineAsync([user]));
+            Assert.True(await presence.ConnectedAsync(user, "next-day"));
+            await presence.DisconnectedAsync(user, "next-day");
+        }
+        finally
+        {
+            foreach (var tab in tabs)
+            {
+                await presence.DisconnectedAsync(user, tab);
+            }
+        }
+    }
 }

@@ -140,6 +140,32 @@ public sealed partial class RoutingTests(AppFixture fixture) : IClassFixture<App
     }
 
     [Fact]
+    public async Task A_manager_whose_tabs_all_closed_gets_the_queue_when_one_opens_again()
+    {
+        var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly" });
+        var manager = await fixture.CreateUserAsync("tabs", "manager", id);
+        var first = await fixture.ConnectHubAsync(manager.Token);
+        var second = await fixture.ConnectHubAsync(manager.Token);
+        var routed = await NewConversationAsync(channel, "while-two-tabs");
+        Assert.Equal(manager.Id, await AssigneeAsync(routed));
+        await first.DisposeAsync();
+        Assert.Equal(manager.Id, await AssigneeAsync(await NewConversationAsync(channel, "one-tab-left"))); // still online
+        await second.DisposeAsync();
+        var presence = fixture.App.Services.GetRequiredService<PresenceTracker>();
+        var deadline = DateTime.UtcNow.AddSeconds(10); // the server ends the connection after the client has gone
+        while ((await presence.OnlineAsync([manager.Id])).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var waiting = await NewConversationAsync(channel, "nobody-online");
+        Assert.Null(await AssigneeAsync(waiting));
+        await OnlineAsync(manager); // the first tab on the node again: coming online drains the queue
+
+        Assert.Equal(manager.Id, await AssigneeSoonAsync(waiting, manager.Id));
+    }
+
+    [Fact]
     public async Task An_away_manager_gets_nothing_until_back_online()
     {
         var (channel, id) = await ChannelAsync(new JsonObject { ["mode"] = "evenly" });

@@ -32,11 +32,17 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Staff);
             }
-            await presence.ConnectedAsync(me.Id, Context.ConnectionId);
+            var first = await presence.ConnectedAsync(me.Id, Context.ConnectionId);
             online = true;
-            // Coming online drains the queues of this user's channels (conversations waited for someone to arrive).
-            await router.DrainForUserAsync(me.Id, Context.ConnectionAborted);
-            await queue.PushAsync(Context.ConnectionAborted);
+            // Coming online drains the queues of this user's channels (conversations waited for someone to arrive) and
+            // changes the live queue's "online". A second tab on this node changes neither: the first one's connect did it
+            // (a reconnect storm after a restart ran one database read per tab). If that first connect failed before its
+            // drain, the minute's drain job (Router.DrainWaitingAsync) still offers the queue.
+            if (first)
+            {
+                await router.DrainForUserAsync(me.Id, Context.ConnectionAborted);
+                await queue.PushAsync(Context.ConnectionAborted);
+            }
         }
         catch
         {

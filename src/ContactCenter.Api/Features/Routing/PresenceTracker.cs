@@ -17,6 +17,7 @@ public sealed class PresenceTracker(IServiceProvider services, IConfiguration co
     private readonly string prefix = (configuration["Realtime:ChannelPrefix"] ?? "contactcenter") + ":presence:";
     private readonly ConcurrentDictionary<string, long> local = new(); // connection id -> user id
     private readonly ConcurrentDictionary<long, bool> localAway = new();
+    private readonly ConcurrentDictionary<long, int> localPerUser = new(); // user id -> this node's connections of theirs
     private readonly IConnectionMultiplexer? redis = services.GetService<IConnectionMultiplexer>();
 
     private RedisKey Connections(long userId) => prefix + userId;
@@ -36,16 +37,36 @@ public sealed class PresenceTracker(IServiceProvider services, IConfiguration co
 
     private RedisKey Away(long userId) => prefix + "away:" + userId;
 
-    public async Task ConnectedAsync(long userId, string connectionId)
+    /// <returns>
+    /// Whether this is the user's only connection on this node: false when another tab of theirs was online here already,
+    /// so coming online (routing's drain, the live queue) has been handled for them.
+    /// </returns>
+    public async Task<bool> ConnectedAsync(long userId, string connectionId)
     {
-        local[connectionId] = userId;
+        // A connection already counted (announced twice) is not a coming online.
+        var first = local.TryAdd(connectionId, userId) && localPerUser.AddOrUpdate(userId, 1, (_, n) => n + 1) == 1;
         await TryRedisAsync(db => db.SortedSetAddAsync(Connections(userId), node + ":" + connectionId, Expiry()));
+        return first;
     }
 
     public async Task DisconnectedAsync(long userId, string connectionId)
     {
-        local.TryRemove(connectionId, out _);
+        if (local.TryRemove(connectionId, out _))
+        {
+            Release(userId);
+        }
         await TryRedisAsync(db => db.SortedSetRemoveAsync(Connections(userId), node + ":" + connectionId));
+    }
+
+    private void Release(long userId)
+    {
+        while (localPerUser.TryGetValue(userId, out var n))
+        {
+            if (n <= 1 ? localPerUser.TryRemove(new KeyValuePair<long, int>(userId, n)) : localPerUser.TryUpdate(userId, n - 1, n))
+            {
+                return;
+            }
+        }
     }
 
     public async Task SetAwayAsync(long userId, bool away)
