@@ -212,6 +212,62 @@ public sealed class TelemetryTests(PrometheusFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task What_a_hub_connection_does_is_traced_in_short_spans_not_under_the_hours_long_socket_request()
+    {
+        using var client = new ActivitySource("ContactCenter.Tests.HubWork");
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "Microsoft.AspNetCore" or "Npgsql" or "ContactCenter" or "ContactCenter.Tests.HubWork",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var hubSpans = new ConcurrentQueue<Activity>();
+        using var hubListener = new ActivityListener // SignalR's spans as the app's own tracer provider samples them
+        {
+            ShouldListenTo = s => s.Name == "Microsoft.AspNetCore.SignalR.Server",
+            ActivityStopped = hubSpans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(hubListener);
+        var exportedBefore = fixture.ExportedNow().Count;
+
+        ActivityTraceId trace;
+        Microsoft.AspNetCore.SignalR.Client.HubConnection hub;
+        using (var root = client.StartActivity("hub client")!)
+        {
+            trace = root.TraceId;
+            hub = await fixture.ConnectHubAsync(fixture.AdminToken); // connecting reads the session from the database
+        }
+        // A method call reads too (whether the caller may see the conversation; there is no such one).
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => Microsoft.AspNetCore.SignalR.Client.HubConnectionExtensions.InvokeAsync(hub, "Typing", -4242L));
+        await hub.DisposeAsync();
+        Activity? socket = null;
+        for (var i = 0; i < 100 && socket is null; i++)
+        {
+            await Task.Delay(100);
+            socket = stopped.FirstOrDefault(a => a.TraceId == trace && a.GetTagItem("http.long_running") is true or "true");
+        }
+        Assert.NotNull(socket);
+
+        // Nothing runs under the socket's request, which lasts as long as the connection: the connect is a trace of its
+        // own, with its reads (the session, routing's drain) under it.
+        Assert.Empty(stopped.Where(a => a.ParentSpanId == socket.SpanId).Select(a => $"{a.Source.Name}: {a.DisplayName}"));
+        var connect = Assert.Single(stopped, a => a.OperationName == "hub.connect" && a.StartTimeUtc >= socket.StartTimeUtc
+            && a.StartTimeUtc <= socket.StartTimeUtc + socket.Duration && stopped.Any(d => d.Source.Name == "Npgsql" && d.ParentSpanId == a.SpanId));
+        Assert.Equal(default, connect.ParentSpanId);
+        Assert.NotEqual(trace, connect.TraceId);
+        Assert.Contains(fixture.ExportedNow().Skip(exportedBefore), a => a.SpanId == connect.SpanId);
+        // A method call is a trace of its own, exported by the app's tracer provider with its read (an operator sees it).
+        var call = Assert.Single(hubSpans, a => a.OperationName == "Microsoft.AspNetCore.SignalR.Server.InvocationIn"
+            && stopped.Any(d => d.Source.Name == "Npgsql" && d.ParentSpanId == a.SpanId && d.StartTimeUtc >= connect.StartTimeUtc)
+            && a.StartTimeUtc >= connect.StartTimeUtc && a.StartTimeUtc <= socket.StartTimeUtc + socket.Duration);
+        Assert.Equal(default, call.ParentSpanId);
+        Assert.True(call.Recorded);
+        Assert.Contains(fixture.ExportedNow().Skip(exportedBefore), a => a.SpanId == call.SpanId);
+    }
+
+    [Fact]
     public async Task An_outbound_calls_span_carries_its_url_without_a_token_in_the_path_or_the_query()
     {
         await fixture.ResetAsync();

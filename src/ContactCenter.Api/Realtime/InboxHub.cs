@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ContactCenter.Api.Auth;
+using ContactCenter.Api.Infrastructure.Telemetry;
 using ContactCenter.Api.Features.Conversations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -13,6 +15,11 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
 {
     public override async Task OnConnectedAsync()
     {
+        // The connect is a trace of its own, like each hub method call (SignalR's spans, TelemetryExtensions): the socket's
+        // request lasts as long as the connection and is not traced, so under it the connect's reads were invisible, and
+        // the Redis instrumentation kept a profiling session per connection for that span. Undone when this returns.
+        Activity.Current = null;
+        using var span = AppTelemetry.Source.StartActivity("hub.connect");
         var me = Me;
         // Registered before the stamp is read again from the database: a revocation either finds this connection in the
         // registry or has already committed the stamp this check reads (the token was checked a moment ago, maybe just before).
@@ -61,6 +68,8 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        Activity.Current = null; // a trace of its own, as the connect
+        using var span = AppTelemetry.Source.StartActivity("hub.disconnect");
         sessions.Remove(Me.Id, Context.ConnectionId);
         await presence.DisconnectedAsync(Me.Id, Context.ConnectionId);
         await queue.PushAsync(CancellationToken.None);

@@ -41,6 +41,10 @@ public static class TelemetryExtensions
             .WithTracing(t =>
             {
                 t.AddSource(AppTelemetry.Name)
+                    // SignalR's span per hub method call, each the root of its own trace (its database and Redis calls
+                    // under it), not under the connection's socket request, which lasts for hours and is not traced
+                    // (IsQuiet). The connect and disconnect are traces of their own too (InboxHub's `hub.connect`).
+                    .AddSource("Microsoft.AspNetCore.SignalR.Server")
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsQuiet(http.Request.Path, options))
                     // A span's URL is exported: never with a token in it (Telegram's is in the path).
                     .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
