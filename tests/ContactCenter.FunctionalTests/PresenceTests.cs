@@ -61,7 +61,7 @@ public sealed class PresenceTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
-    public async Task Only_a_users_first_connection_on_the_node_is_their_coming_online_even_when_tabs_open_at_once()
+    public async Task Only_a_users_first_connection_on_the_node_comes_online_and_only_the_last_goes_offline_even_when_tabs_open_at_once()
     {
         var presence = fixture.App.Services.GetRequiredService<PresenceTracker>();
         var user = 9_100_000_000L + Random.Shared.Next(1_000_000);
@@ -74,14 +74,15 @@ public sealed class PresenceTests(AppFixture fixture) : IClassFixture<AppFixture
             Assert.False(await presence.ConnectedAsync(user, tabs[0])); // the same connection again counts once
 
             // Tabs close, some at once, one of them twice; while any is open, a new one is not a coming online.
-            await Task.WhenAll(tabs.Skip(1).Select(tab => Task.Run(() => presence.DisconnectedAsync(user, tab))));
-            await presence.DisconnectedAsync(user, tabs[1]);
+            var lasts = await Task.WhenAll(tabs.Skip(1).Select(tab => Task.Run(() => presence.DisconnectedAsync(user, tab))));
+            Assert.DoesNotContain(true, lasts);
+            Assert.False(await presence.DisconnectedAsync(user, tabs[1])); // closed already
             Assert.False(await presence.ConnectedAsync(user, "late-tab"));
-            await presence.DisconnectedAsync(user, "late-tab");
+            Assert.False(await presence.DisconnectedAsync(user, "late-tab"));
             Assert.Equal([user], await presence.OnlineAsync([user]));
 
             // The last one closes: the next connection is coming online again.
-            await presence.DisconnectedAsync(user, tabs[0]);
+            Assert.True(await presence.DisconnectedAsync(user, tabs[0]));
             Assert.Empty(await presence.OnlineAsync([user]));
             Assert.True(await presence.ConnectedAsync(user, "next-day"));
             await presence.DisconnectedAsync(user, "next-day");

@@ -45,6 +45,28 @@ public sealed class QueueFeedTests(AppFixture fixture) : IClassFixture<AppFixtur
     }
 
     [Fact]
+    public async Task A_manager_is_online_in_the_supervisors_live_queue_until_their_last_tab_closes()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("queue-tabs-m", "manager", channel.Id);
+        var supervisor = await fixture.CreateUserAsync("queue-tabs-s", "supervisor");
+        await using var connection = await fixture.ConnectHubAsync(supervisor.Token);
+        var hub = new HubRecorder(connection);
+        bool Online(JsonObject queue) => queue["online"]!.AsArray().Any(u => u!["userId"]!.GetValue<long>() == manager.Id);
+
+        var first = await fixture.ConnectHubAsync(manager.Token);
+        var second = await fixture.ConnectHubAsync(manager.Token);
+        await hub.WaitForAsync("queueChanged", Online);
+        await first.DisposeAsync();
+        using (var admin = fixture.App.Http(fixture.AdminToken))
+        {
+            Assert.True(Online((await admin.GetFromJsonAsync<JsonObject>("/api/stats/queue"))!)); // one tab is still open
+        }
+        await second.DisposeAsync();
+        await hub.WaitForAsync("queueChanged", q => !Online(q)); // the last one closed: pushed, not left for a reload
+    }
+
+    [Fact]
     public async Task Taking_a_conversation_out_of_the_queue_and_putting_it_back_is_pushed_to_supervisors_live()
     {
         var channel = await fixture.CreateApiChannelAsync();

@@ -71,8 +71,11 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
         Activity.Current = null; // a trace of its own, as the connect
         using var span = AppTelemetry.Source.StartActivity("hub.disconnect");
         sessions.Remove(Me.Id, Context.ConnectionId);
-        await presence.DisconnectedAsync(Me.Id, Context.ConnectionId);
-        await queue.PushAsync(CancellationToken.None);
+        // The live queue's "online" changes when the user's last tab here closes, not with each of their tabs.
+        if (await presence.DisconnectedAsync(Me.Id, Context.ConnectionId))
+        {
+            await queue.PushAsync(CancellationToken.None);
+        }
         await base.OnDisconnectedAsync(exception);
     }
 

@@ -49,24 +49,25 @@ public sealed class PresenceTracker(IServiceProvider services, IConfiguration co
         return first;
     }
 
-    public async Task DisconnectedAsync(long userId, string connectionId)
+    /// <returns>Whether that was the user's last connection on this node (false too for a connection not counted).</returns>
+    public async Task<bool> DisconnectedAsync(long userId, string connectionId)
     {
-        if (local.TryRemove(connectionId, out _))
-        {
-            Release(userId);
-        }
+        var last = local.TryRemove(connectionId, out _) && Release(userId);
         await TryRedisAsync(db => db.SortedSetRemoveAsync(Connections(userId), node + ":" + connectionId));
+        return last;
     }
 
-    private void Release(long userId)
+    /// <returns>Whether the user has no connection left on this node.</returns>
+    private bool Release(long userId)
     {
         while (localPerUser.TryGetValue(userId, out var n))
         {
             if (n <= 1 ? localPerUser.TryRemove(new KeyValuePair<long, int>(userId, n)) : localPerUser.TryUpdate(userId, n - 1, n))
             {
-                return;
+                return n <= 1;
             }
         }
+        return true;
     }
 
     public async Task SetAwayAsync(long userId, bool away)
