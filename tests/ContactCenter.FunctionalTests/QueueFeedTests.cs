@@ -45,6 +45,52 @@ public sealed class QueueFeedTests(AppFixture fixture) : IClassFixture<AppFixtur
     }
 
     [Fact]
+    public async Task Supervisors_reading_the_queue_at_once_share_reads_and_each_answer_has_what_was_committed_before_its_request()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(fixture.Postgres).Database;
+        var queueReads = 0;
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Npgsql",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+            ActivityStopped = a =>
+            {
+                if (Equals(a.GetTagItem("db.namespace"), database) && a.GetTagItem("db.query.text") is string sql
+                    && sql.Contains("as channel_name", StringComparison.Ordinal) && sql.Contains("limit 500", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref queueReads);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        static HashSet<long> Waiting(JsonObject queue) => queue["waiting"]!.AsArray().Select(w => w!["conversationId"]!.GetValue<long>()).ToHashSet();
+
+        // Conversations keep arriving while 8 readers at a time ask for the queue: each answer holds every conversation
+        // stored before its request was sent (a shared read never answers with a state older than the request).
+        var committed = new List<long>();
+        var answers = new List<(Task<JsonObject?> Answer, long[] Expected)>();
+        for (var i = 0; i < 12; i++)
+        {
+            committed.Add((await fixture.IngestAsync(channel, $"shared-{i}", $"shared-cust-{i}", "Is anyone there?"))["conversationId"]!.GetValue<long>());
+            var expected = committed.ToArray();
+            answers.AddRange(Enumerable.Range(0, 8).Select(_ => (admin.GetFromJsonAsync<JsonObject>("/api/stats/queue"), expected)));
+        }
+        foreach (var (answer, expected) in answers)
+        {
+            Assert.Superset(expected.ToHashSet(), Waiting((await answer)!));
+        }
+        Assert.InRange(queueReads, 1, answers.Count - 1); // shared: fewer reads than requests
+
+        // A lone request is answered as before; a manager is refused as before.
+        var last = (await admin.GetFromJsonAsync<JsonObject>("/api/stats/queue"))!;
+        Assert.Superset(committed.ToHashSet(), Waiting(last));
+        using var manager = fixture.App.Http((await fixture.CreateUserAsync("queue-shared-m", "manager", channel.Id)).Token);
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/api/stats/queue")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_manager_is_online_in_the_supervisors_live_queue_until_their_last_tab_closes()
     {
         var channel = await fixture.CreateApiChannelAsync();

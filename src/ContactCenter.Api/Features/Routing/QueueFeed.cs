@@ -28,6 +28,58 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
         public string Preview { get; init; } = "";
     }
 
+    private readonly Lock sharedGate = new();
+    private bool sharedReading;
+    private TaskCompletionSource<QueueStats>? sharedNext;
+
+    /// <summary>
+    /// The queue for a request (`GET /api/stats/queue`; the same for every admin and supervisor): requests that come while
+    /// a read runs share the next one, which starts after each of them came, so no answer is older than its request and
+    /// many supervisors' screens (or reloads) cost one read at a time, not one each.
+    /// </summary>
+    public Task<QueueStats> ReadSharedAsync(CancellationToken ct)
+    {
+        TaskCompletionSource<QueueStats> mine;
+        bool start;
+        lock (sharedGate)
+        {
+            mine = sharedNext ??= new TaskCompletionSource<QueueStats>(TaskCreationOptions.RunContinuationsAsynchronously);
+            start = !sharedReading;
+            sharedReading = true;
+        }
+        if (start)
+        {
+            _ = Task.Run(ReadSharedLoopAsync, CancellationToken.None);
+        }
+        return mine.Task.WaitAsync(ct);
+    }
+
+    private async Task ReadSharedLoopAsync()
+    {
+        while (true)
+        {
+            TaskCompletionSource<QueueStats>? batch;
+            lock (sharedGate)
+            {
+                // Taken when the read starts: whoever joins from now on waits for the next read.
+                (batch, sharedNext) = (sharedNext, null);
+                if (batch is null)
+                {
+                    sharedReading = false;
+                    return;
+                }
+            }
+            try
+            {
+                batch.SetResult(await ReadAsync(CancellationToken.None));
+            }
+            catch (Exception ex)
+            {
+                batch.SetException(ex); // each request answers it as its own read's failure would (the database away: 503)
+            }
+        }
+    }
+
     public async Task<QueueStats> ReadAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();

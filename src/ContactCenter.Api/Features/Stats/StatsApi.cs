@@ -31,7 +31,7 @@ public static class StatsApi
     {
         var group = app.MapGroup("/api/stats").RequireAuthorization(Roles.StaffPolicy);
         group.MapGet("/response-times", ResponseTimesAsync);
-        group.MapGet("/queue", async (QueueFeed queue, CancellationToken ct) => TypedResults.Ok(await queue.ReadAsync(ct)));
+        group.MapGet("/queue", async (QueueFeed queue, CancellationToken ct) => TypedResults.Ok(await queue.ReadSharedAsync(ct)));
         group.MapGet("/funnel", FunnelAsync);
         app.MapPost("/api/presence", SetPresence).RequireAuthorization();
         return app;
