@@ -11,7 +11,7 @@ namespace ContactCenter.Api.Realtime;
 [Authorize]
 public sealed class InboxHub(ConversationActions actions, ConversationQueries queries, InboxNotifier notifier,
     Features.Routing.PresenceTracker presence, Features.Routing.Router router, Features.Routing.QueueFeed queue,
-    HubSessions sessions, SessionStamps stamps) : Hub<IInboxClient>
+    HubSessions sessions, SessionStamps stamps, ILogger<InboxHub> logger) : Hub<IInboxClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -25,6 +25,7 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
         // registry or has already committed the stamp this check reads (the token was checked a moment ago, maybe just before).
         sessions.Add(me.Id, Context);
         var online = false;
+        var first = false;
         try
         {
             SessionCheck.TryRead(Context.User!, out _, out var stamp);
@@ -39,7 +40,7 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Staff);
             }
-            var first = await presence.ConnectedAsync(me.Id, Context.ConnectionId);
+            first = await presence.ConnectedAsync(me.Id, Context.ConnectionId);
             online = true;
             // Coming online drains the queues of this user's channels (conversations waited for someone to arrive) and
             // changes the live queue's "online". A second tab on this node changes neither: the first one's connect did it
@@ -57,9 +58,24 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
             // mid-connect, the database away): undone here, or the user would stay "online" (the heartbeat keeps the
             // presence entry alive) and in the revocation registry.
             sessions.Remove(me.Id, Context.ConnectionId);
-            if (online)
+            if (online && !await presence.DisconnectedAsync(me.Id, Context.ConnectionId) && first)
             {
-                await presence.DisconnectedAsync(me.Id, Context.ConnectionId);
+                // Another tab of this user connected meanwhile and skipped coming online, counting on this one: done for
+                // it here (in the background, not under this failed connection's token), or they would stay out of
+                // routing's drain and offline in the live queue.
+                var userId = me.Id;
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await router.DrainForUserAsync(userId, CancellationToken.None);
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        logger.LogWarning("Coming online of user {UserId} after their first tab's failed connect: {Error}", userId, ex.Message);
+                    }
+                    await queue.PushAsync(CancellationToken.None);
+                }, CancellationToken.None);
             }
             throw;
         }
