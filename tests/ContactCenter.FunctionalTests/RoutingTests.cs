@@ -146,6 +146,7 @@ public sealed partial class RoutingTests(AppFixture fixture) : IClassFixture<App
         var manager = await fixture.CreateUserAsync("tabs", "manager", id);
         var first = await fixture.ConnectHubAsync(manager.Token);
         var second = await fixture.ConnectHubAsync(manager.Token);
+        hubs.AddRange([first, second]); // disposed again at the end, should the test fail midway
         var routed = await NewConversationAsync(channel, "while-two-tabs");
         Assert.Equal(manager.Id, await AssigneeAsync(routed));
         await first.DisposeAsync();

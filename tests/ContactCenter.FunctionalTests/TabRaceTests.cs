@@ -94,16 +94,10 @@ public sealed class TabRaceTests(TabRaceFixture fixture) : IClassFixture<TabRace
         // The user is online (a tab is open) and not away: the waiting conversation is offered and the live queue says so.
         var assignee = await AssigneeSoonAsync(waiting, manager.Id);
         var shownOnline = false;
-        try
+        var until = DateTime.UtcNow.AddSeconds(3);
+        while (!(shownOnline = live.Of("queueChanged").Skip(pushedBefore).Any(Online)) && DateTime.UtcNow < until)
         {
-            var until = DateTime.UtcNow.AddSeconds(3);
-            while (!(shownOnline = live.Of("queueChanged").Skip(pushedBefore).Any(Online)) && DateTime.UtcNow < until)
-            {
-                await Task.Delay(100);
-            }
-        }
-        finally
-        {
+            await Task.Delay(100);
         }
         await firstTab.DisposeAsync();
         Assert.True(assignee == manager.Id && shownOnline,

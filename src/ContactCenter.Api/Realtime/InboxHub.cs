@@ -21,6 +21,7 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
         Activity.Current = null;
         using var span = AppTelemetry.Source.StartActivity("hub.connect");
         var me = Me;
+        span?.SetTag("hub.connection.id", Context.ConnectionId).SetTag("user.id", me.Id);
         // Registered before the stamp is read again from the database: a revocation either finds this connection in the
         // registry or has already committed the stamp this check reads (the token was checked a moment ago, maybe just before).
         sessions.Add(me.Id, Context);
@@ -44,16 +45,17 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
             online = true;
             // Coming online drains the queues of this user's channels (conversations waited for someone to arrive) and
             // changes the live queue's "online". A second tab on this node changes neither: the first one's connect did it
-            // (a reconnect storm after a restart ran one database read per tab). If that first connect failed before its
-            // drain, the minute's drain job (Router.DrainWaitingAsync) still offers the queue.
+            // (a reconnect storm after a restart ran one database read per tab). Should that first connect fail, a tab that
+            // connected meanwhile comes online in its place (below).
             if (first)
             {
                 await router.DrainForUserAsync(me.Id, Context.ConnectionAborted);
                 await queue.PushAsync(Context.ConnectionAborted);
             }
         }
-        catch
+        catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
             // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed (a client gone
             // mid-connect, the database away): undone here, or the user would stay "online" (the heartbeat keeps the
             // presence entry alive) and in the revocation registry.
@@ -86,6 +88,7 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
     {
         Activity.Current = null; // a trace of its own, as the connect
         using var span = AppTelemetry.Source.StartActivity("hub.disconnect");
+        span?.SetTag("hub.connection.id", Context.ConnectionId).SetTag("user.id", Me.Id);
         sessions.Remove(Me.Id, Context.ConnectionId);
         // The live queue's "online" changes when the user's last tab here closes, not with each of their tabs.
         if (await presence.DisconnectedAsync(Me.Id, Context.ConnectionId))
