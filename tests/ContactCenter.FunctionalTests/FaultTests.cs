@@ -82,11 +82,18 @@ public sealed class FaultTests : IAsyncLifetime
         var channel = await direct.CreateApiChannelAsync();
         Assert.Equal(HttpStatusCode.Accepted, (await direct.PostInboundAsync(channel, AppFixture.InboundBody("f-0", "cust", "before"), node: viaProxy)).StatusCode);
 
+        using var supervisor = viaProxy.Http(direct.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.GetAsync("/api/stats/queue")).StatusCode); // the session is cached now
+
         proxy.Stop();
         var down = await direct.PostInboundAsync(channel, AppFixture.InboundBody("f-1", "cust", "while down"), node: viaProxy);
         using var health = viaProxy.Http();
         var ready = await health.GetAsync("/health/ready");
         var live = await health.GetAsync("/health/live");
+        // Supervisors reading the queue at once share its read: its failure is each one's 503, as a read of their own was.
+        var queues = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => supervisor.GetAsync("/api/stats/queue")));
+        Assert.All(queues, q => Assert.Equal(HttpStatusCode.ServiceUnavailable, q.StatusCode));
+        Assert.All(queues, q => Assert.NotNull(q.Headers.RetryAfter));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.True(down.Headers.RetryAfter is not null, "503 must carry Retry-After");
@@ -108,6 +115,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         Assert.Equal(2, await direct.CountAsync("messages"));
         Assert.Equal(HttpStatusCode.OK, (await health.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.GetAsync("/api/stats/queue")).StatusCode);
     }
 
     [Fact]

@@ -5,7 +5,8 @@ using Npgsql;
 namespace ContactCenter.Api.Features.Routing;
 
 /// <summary>The live queue: unassigned conversations waiting for a person, and who is online with what load.</summary>
-public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRoutingPushes pushes, TimeProvider clock, ILogger<QueueFeed> logger)
+public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRoutingPushes pushes, TimeProvider clock, ILogger<QueueFeed> logger,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     private sealed class Row
     {
@@ -30,20 +31,21 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
 
     private readonly Lock sharedGate = new();
     private bool sharedReading;
-    private TaskCompletionSource<QueueStats>? sharedNext;
+    private TaskCompletionSource<byte[]>? sharedNext;
 
     /// <summary>
-    /// The queue for a request (`GET /api/stats/queue`; the same for every admin and supervisor): requests that come while
-    /// a read runs share the next one, which starts after each of them came, so no answer is older than its request and
-    /// many supervisors' screens (or reloads) cost one read at a time, not one each.
+    /// The queue for a request (`GET /api/stats/queue`; the same for every admin and supervisor) as the response's JSON:
+    /// requests that come while a read runs share the next one, which starts after each of them came, so no answer is
+    /// older than its request, and many supervisors' screens (or reloads) cost one read and one serialization at a time,
+    /// not one each.
     /// </summary>
-    public Task<QueueStats> ReadSharedAsync(CancellationToken ct)
+    public Task<byte[]> ReadSharedJsonAsync(CancellationToken ct)
     {
-        TaskCompletionSource<QueueStats> mine;
+        TaskCompletionSource<byte[]> mine;
         bool start;
         lock (sharedGate)
         {
-            mine = sharedNext ??= new TaskCompletionSource<QueueStats>(TaskCreationOptions.RunContinuationsAsynchronously);
+            mine = sharedNext ??= new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
             start = !sharedReading;
             sharedReading = true;
         }
@@ -58,7 +60,7 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
     {
         while (true)
         {
-            TaskCompletionSource<QueueStats>? batch;
+            TaskCompletionSource<byte[]>? batch;
             lock (sharedGate)
             {
                 // Taken when the read starts: whoever joins from now on waits for the next read.
@@ -71,7 +73,7 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
             }
             try
             {
-                batch.SetResult(await ReadAsync(CancellationToken.None));
+                batch.SetResult(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(await ReadAsync(CancellationToken.None), json.Value.SerializerOptions));
             }
             catch (Exception ex)
             {
