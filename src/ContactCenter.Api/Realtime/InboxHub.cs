@@ -72,9 +72,9 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
                     {
                         await router.DrainForUserAsync(userId, CancellationToken.None);
                     }
-                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    catch (Exception failed) when (failed is not OutOfMemoryException)
                     {
-                        logger.LogWarning("Coming online of user {UserId} after their first tab's failed connect: {Error}", userId, ex.Message);
+                        logger.LogWarning("Coming online of user {UserId} after their first tab's failed connect: {Error}", userId, failed.Message);
                     }
                     await queue.PushAsync(CancellationToken.None);
                 }, CancellationToken.None);
