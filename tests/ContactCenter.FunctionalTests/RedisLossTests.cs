@@ -51,8 +51,21 @@ public sealed class RedisLossTests : IAsyncLifetime
         await using var onB = await fixture.ConnectHubAsync(manager.Token, nodeB);
         var eventsA = new HubRecorder(onA);
         var eventsB = new HubRecorder(onB);
-        await fixture.PostInboundAsync(channel, AppFixture.InboundBody("r-0", "cust", "before"), node: nodeA);
-        await eventsB.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "before");
+        // Cross-node pushes work before the loss. A node subscribes to the backplane with its first hub connection; on
+        // a busy machine that SUBSCRIBE can time out (this test's Redis timeouts are 1 s) and is retried 5 s later, and a
+        // push published meanwhile does not reach node B: sent again until one does.
+        for (var attempt = 0; ; attempt++)
+        {
+            await fixture.PostInboundAsync(channel, AppFixture.InboundBody($"r-0-{attempt}", "cust", "before"), node: nodeA);
+            try
+            {
+                await eventsB.WaitForAsync("messageCreated", m => m["text"]!.GetValue<string>() == "before", TimeSpan.FromSeconds(7));
+                break;
+            }
+            catch (TimeoutException) when (attempt < 2)
+            {
+            }
+        }
 
         proxyA.Stop();
         proxyB.Stop();
