@@ -25,24 +25,6 @@ public sealed class TabRaceTests(TabRaceFixture fixture) : IClassFixture<TabRace
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task<long?> AssigneeSoonAsync(long conversationId, long expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(8);
-        long? actual;
-        do
-        {
-            await using var db = fixture.Db();
-            actual = await db.ExecuteScalarAsync<long?>("select assignee_id from conversations where id = @conversationId", new { conversationId });
-            if (actual == expected)
-            {
-                return actual;
-            }
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        return actual;
-    }
-
     [Fact]
     public async Task A_tab_that_connects_while_the_users_first_tab_fails_mid_connect_still_comes_online()
     {
@@ -92,7 +74,7 @@ public sealed class TabRaceTests(TabRaceFixture fixture) : IClassFixture<TabRace
         await using var second = await secondTab;
 
         // The user is online (a tab is open) and not away: the waiting conversation is offered and the live queue says so.
-        var assignee = await AssigneeSoonAsync(waiting, manager.Id);
+        var assignee = await fixture.AssigneeSoonAsync(waiting, manager.Id);
         var shownOnline = false;
         var until = DateTime.UtcNow.AddSeconds(3);
         while (!(shownOnline = live.Of("queueChanged").Skip(pushedBefore).Any(Online)) && DateTime.UtcNow < until)

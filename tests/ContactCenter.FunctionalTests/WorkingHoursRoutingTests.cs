@@ -37,24 +37,6 @@ public sealed class WorkingHoursRoutingTests(AppFixture fixture) : IClassFixture
         };
     }
 
-    private async Task<long?> AssigneeSoonAsync(long conversationId, long? expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        long? actual;
-        do
-        {
-            await using var db = fixture.Db();
-            actual = await db.ExecuteScalarAsync<long?>("select assignee_id from conversations where id = @conversationId", new { conversationId });
-            if (actual == expected)
-            {
-                break;
-            }
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        return actual;
-    }
-
     [Fact]
     public async Task Routing_skips_a_manager_outside_their_hours_and_leaves_the_conversation_queued_when_nobody_is_within_hours()
     {
@@ -72,7 +54,7 @@ public sealed class WorkingHoursRoutingTests(AppFixture fixture) : IClassFixture
 
         // Only the off-duty manager is online: the conversation waits in the queue.
         var first = (await fixture.IngestAsync(channel, "wh-1", "early-bird", "hello"))["conversationId"]!.GetValue<long>();
-        Assert.Null(await AssigneeSoonAsync(first, null));
+        Assert.Null(await fixture.AssigneeSoonAsync(first, null));
         await using (var db = fixture.Db())
         {
             Assert.Null(await db.ExecuteScalarAsync<long?>("select assignee_id from conversations where id = @first", new { first }));
@@ -80,9 +62,9 @@ public sealed class WorkingHoursRoutingTests(AppFixture fixture) : IClassFixture
 
         // The manager within hours comes online: they get it (and the next one), never the one off duty.
         hubs.Add(await fixture.ConnectHubAsync(onDuty.Token));
-        Assert.Equal(onDuty.Id, await AssigneeSoonAsync(first, onDuty.Id));
+        Assert.Equal(onDuty.Id, await fixture.AssigneeSoonAsync(first, onDuty.Id));
         var second = (await fixture.IngestAsync(channel, "wh-2", "night-owl", "hi"))["conversationId"]!.GetValue<long>();
-        Assert.Equal(onDuty.Id, await AssigneeSoonAsync(second, onDuty.Id));
+        Assert.Equal(onDuty.Id, await fixture.AssigneeSoonAsync(second, onDuty.Id));
     }
 
     [Fact]

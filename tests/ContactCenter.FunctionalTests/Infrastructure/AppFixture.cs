@@ -81,6 +81,25 @@ public class AppFixture : IAsyncLifetime
 
     public NpgsqlConnection Db() => new(Postgres);
 
+    /// <summary>A conversation's assignee once it is <paramref name="expected"/>, or as it is after 10 s (routing runs after the request that caused it).</summary>
+    public async Task<long?> AssigneeSoonAsync(long conversationId, long? expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long? actual;
+        do
+        {
+            await using var db = Db();
+            actual = await db.ExecuteScalarAsync<long?>("select assignee_id from conversations where id = @conversationId", new { conversationId });
+            if (actual == expected)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        return actual;
+    }
+
     /// <summary>The file on disk behind an attachment row.</summary>
     public async Task<string> StoredFileAsync(long attachmentId)
     {
