@@ -18,8 +18,6 @@ namespace ContactCenter.FunctionalTests;
 /// </summary>
 public sealed class HubSocketTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
-    private const char RecordSeparator = '\u001e';
-
     public Task InitializeAsync() => fixture.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -72,81 +70,42 @@ public sealed class HubSocketTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.NotEqual(WebSocketState.Open, refused.State);
     }
 
-    private async Task<string> NegotiateAsync(string token)
+    [Fact]
+    public async Task An_inbound_messages_events_reach_each_tab_of_each_member_in_one_frame_and_no_one_else()
     {
-        using var http = fixture.App.Http(token);
-        using var response = await http.PostAsync("/hubs/inbox/negotiate?negotiateVersion=1", null);
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        return body!["connectionToken"]!.GetValue<string>();
-    }
+        var channel = await fixture.CreateApiChannelAsync();
+        var marker = await fixture.CreateApiChannelAsync(name: "Marker");
+        var member = await fixture.CreateUserAsync("frame-member", "manager", channel.Id);
+        var outsider = await fixture.CreateUserAsync("frame-outsider", "manager", marker.Id);
+        using var phone = await RawHubSocket.ConnectAsync(fixture.App.BaseAddress, member.Token);
+        using var laptop = await RawHubSocket.ConnectAsync(fixture.App.BaseAddress, member.Token);
+        using var other = await RawHubSocket.ConnectAsync(fixture.App.BaseAddress, outsider.Token);
 
-    /// <summary>The browser's request: the token in the query string. A refused one comes back with its status and state.</summary>
-    private async Task<ClientWebSocket> OpenAsync(string connectionToken, string? accessToken)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        var address = new UriBuilder(fixture.App.BaseAddress) { Scheme = "ws", Path = "/hubs/inbox" };
-        address.Query = "id=" + Uri.EscapeDataString(connectionToken) + (accessToken is null ? "" : "&access_token=" + Uri.EscapeDataString(accessToken));
+        var stored = await fixture.IngestAsync(channel, "frame-1", "cust", "Один кадр на вкладку");
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
+        foreach (var tab in new[] { phone, laptop })
         {
-            await socket.ConnectAsync(address.Uri, timeout.Token);
+            var frame = await RawHubSocket.ReceiveFrameAsync(tab, timeout.Token);
+            Assert.Equal(["messageCreated", "conversationUpdated", "countersChanged"], frame.Select(m => m["target"]!.GetValue<string>()));
+            Assert.Equal(stored["messageId"]!.GetValue<long>(), frame[0]["arguments"]![0]!["id"]!.GetValue<long>());
+            Assert.Equal("Один кадр на вкладку", frame[0]["arguments"]![0]!["text"]!.GetValue<string>());
+            Assert.Equal(1, frame[1]["arguments"]![0]!["unreadCount"]!.GetValue<long>());
+            Assert.Equal(1, frame[2]["arguments"]![0]!["changes"]!["unreadMessages"]!.GetValue<long>());
         }
-        catch (WebSocketException)
-        {
-            // Refused before the switch: the status and headers are on the socket.
-        }
-        return socket;
+        // The outsider's first frame is the marker channel's message, sent after: nothing of the other channel came before it.
+        var markerStored = await fixture.IngestAsync(marker, "frame-marker", "cust-2", "marker");
+        var first = await RawHubSocket.ReceiveFrameAsync(other, timeout.Token);
+        Assert.Equal("messageCreated", first[0]["target"]!.GetValue<string>());
+        Assert.Equal(markerStored["messageId"]!.GetValue<long>(), first[0]["arguments"]![0]!["id"]!.GetValue<long>());
     }
 
-    /// <summary>SignalR's JSON handshake, then `Ready` answered: the hub ran OnConnectedAsync for this user.</summary>
-    private static async Task HandshakeAndReadyAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var pending = new Queue<string>();
-        await SendAsync(socket, "{\"protocol\":\"json\",\"version\":1}", timeout.Token);
-        Assert.Equal("{}", await ReceiveAsync(socket, pending, timeout.Token));
-        await SendAsync(socket, "{\"type\":1,\"invocationId\":\"1\",\"target\":\"Ready\",\"arguments\":[]}", timeout.Token);
-        while (true)
-        {
-            var message = JsonNode.Parse(await ReceiveAsync(socket, pending, timeout.Token))!;
-            if (message["type"]!.GetValue<int>() == 3)
-            {
-                Assert.Equal("1", message["invocationId"]!.GetValue<string>());
-                Assert.Null(message["error"]);
-                return;
-            }
-        }
-    }
+    private Task<string> NegotiateAsync(string token) => RawHubSocket.NegotiateAsync(fixture.App.BaseAddress, token);
 
-    private static Task SendAsync(ClientWebSocket socket, string message, CancellationToken ct) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(message + RecordSeparator), WebSocketMessageType.Text, true, ct);
+    private Task<ClientWebSocket> OpenAsync(string connectionToken, string? accessToken) =>
+        RawHubSocket.OpenAsync(fixture.App.BaseAddress, connectionToken, accessToken);
 
-    /// <summary>One record (SignalR ends each with 0x1E; a frame may hold several: the rest wait in <paramref name="pending"/>).</summary>
-    private static async Task<string> ReceiveAsync(ClientWebSocket socket, Queue<string> pending, CancellationToken ct)
-    {
-        if (pending.Count > 0)
-        {
-            return pending.Dequeue();
-        }
-        var text = new StringBuilder();
-        var buffer = new byte[8192];
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, ct);
-            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
-            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-        }
-        while (!result.EndOfMessage || text.Length == 0 || text[^1] != RecordSeparator);
-        var records = text.ToString().Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries);
-        foreach (var record in records.Skip(1))
-        {
-            pending.Enqueue(record);
-        }
-        return records[0];
-    }
+    private static Task HandshakeAndReadyAsync(ClientWebSocket socket) => RawHubSocket.HandshakeAndReadyAsync(socket);
 
     private static string Forge(params Claim[] claims)
     {

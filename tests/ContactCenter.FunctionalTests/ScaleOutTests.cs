@@ -42,6 +42,23 @@ public sealed class ScaleOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_messages_events_cross_to_node_B_in_one_frame_per_tab()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var manager = await fixture.CreateUserAsync("far-frame", "manager", channel.Id);
+        using var tabOnB = await RawHubSocket.ConnectAsync(nodeB.BaseAddress, manager.Token);
+
+        var result = await fixture.IngestAsync(channel, "n-frame", "cust", "одним кадром через Redis");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var frame = await RawHubSocket.ReceiveFrameAsync(tabOnB, timeout.Token);
+        Assert.Equal(["messageCreated", "conversationUpdated", "countersChanged"], frame.Select(m => m["target"]!.GetValue<string>()));
+        Assert.Equal(result["messageId"]!.GetValue<long>(), frame[0]["arguments"]![0]!["id"]!.GetValue<long>());
+        Assert.Equal("одним кадром через Redis", frame[0]["arguments"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(1, frame[2]["arguments"]![0]!["changes"]!["unreadMessages"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Counters_followed_by_their_steps_on_both_nodes_end_equal_to_REST_after_random_concurrent_changes()
     {
         var channel = await fixture.CreateApiChannelAsync();

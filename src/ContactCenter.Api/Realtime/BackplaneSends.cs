@@ -12,6 +12,9 @@ internal enum BackplaneSend
     All,
     Connections,
     Users,
+
+    /// <summary><see cref="BackplaneMessage.Frames"/>: several events per connection (<see cref="HubFrame"/>). A node before this kind cannot deliver it.</summary>
+    Frames,
 }
 
 /// <summary>
@@ -21,7 +24,14 @@ internal enum BackplaneSend
 internal sealed record BackplaneMessage(string Node, [property: JsonPropertyName("groups")] IReadOnlyList<string> Names, string Method, JsonElement[] Args, IReadOnlyList<string>? Excluded)
 {
     public BackplaneSend Kind { get; init; }
+
+    /// <summary>The frames of a <see cref="BackplaneSend.Frames"/> send (then <see cref="Names"/> and <see cref="Args"/> are empty).</summary>
+    public IReadOnlyList<BackplaneFrame>? Frames { get; init; }
 }
+
+internal sealed record BackplaneFrame(IReadOnlyList<string> Groups, IReadOnlyList<BackplaneInvocation> Invocations);
+
+internal sealed record BackplaneInvocation(string Method, JsonElement Arg);
 
 /// <summary>
 /// One Redis channel per hub carries every send between nodes. A node skips its own messages (it delivered them locally
@@ -39,7 +49,7 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
     private int started;
 
     /// <summary>Subscribes once (the multiplexer re-subscribes by itself after a reconnect); a failed attempt is retried.</summary>
-    public void Start(DefaultHubLifetimeManager<THub> local)
+    public void Start(ResilientHubLifetimeManager<THub> local)
     {
         if (mux is null || Interlocked.Exchange(ref started, 1) == 1)
         {
@@ -76,7 +86,7 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
                 var message = JsonSerializer.Deserialize<BackplaneMessage>((byte[])received.Message!, json)!;
                 if (message.Node != node)
                 {
-                    await DeliverAsync(local, message);
+                    await local.DeliverAsync(message);
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -90,7 +100,18 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
     /// Fire and forget: one connection keeps the publishes in order, and a push does not wait for Redis. While Redis
     /// is away nothing is queued: other nodes' clients are told to resync when it is back (BackplaneWatch).
     /// </summary>
-    public void Publish(BackplaneSend kind, IReadOnlyList<string> names, string method, object?[] args, IReadOnlyList<string>? excluded)
+    public void Publish(BackplaneSend kind, IReadOnlyList<string> names, string method, object?[] args, IReadOnlyList<string>? excluded) =>
+        Publish(() => new BackplaneMessage(node, names, method, args.Select(Element).ToArray(), excluded) { Kind = kind });
+
+    /// <inheritdoc cref="Publish(BackplaneSend, IReadOnlyList{string}, string, object?[], IReadOnlyList{string}?)"/>
+    public void Publish(IReadOnlyList<HubFrame> frames) =>
+        Publish(() => new BackplaneMessage(node, [], "", [], null)
+        {
+            Kind = BackplaneSend.Frames,
+            Frames = frames.Select(f => new BackplaneFrame(f.Groups, f.Invocations.Select(i => new BackplaneInvocation(i.Method, Element(i.Arg))).ToList())).ToList(),
+        });
+
+    private void Publish(Func<BackplaneMessage> message)
     {
         if (mux is null || !mux.IsConnected)
         {
@@ -98,9 +119,7 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
         }
         try
         {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(new BackplaneMessage(node, names, method,
-                args.Select(a => JsonSerializer.SerializeToElement(a, a?.GetType() ?? typeof(object), json)).ToArray(), excluded) { Kind = kind }, json);
-            mux.GetSubscriber().Publish(channel, payload, CommandFlags.FireAndForget);
+            mux.GetSubscriber().Publish(channel, JsonSerializer.SerializeToUtf8Bytes(message(), json), CommandFlags.FireAndForget);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -108,20 +127,7 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
         }
     }
 
-    private static Task DeliverAsync(DefaultHubLifetimeManager<THub> local, BackplaneMessage message)
-    {
-        var args = message.Args.Cast<object?>().ToArray();
-        var excluded = message.Excluded is { Count: > 0 } e ? e : null;
-        return message.Kind switch
-        {
-            BackplaneSend.All when excluded is not null => local.SendAllExceptAsync(message.Method, args, excluded),
-            BackplaneSend.All => local.SendAllAsync(message.Method, args),
-            BackplaneSend.Connections => local.SendConnectionsAsync(message.Names, message.Method, args),
-            BackplaneSend.Users => local.SendUsersAsync(message.Names, message.Method, args),
-            _ when excluded is not null => local.SendGroupExceptAsync(message.Names[0], message.Method, args, excluded),
-            _ => local.SendGroupsAsync(message.Names, message.Method, args),
-        };
-    }
+    private JsonElement Element(object? arg) => JsonSerializer.SerializeToElement(arg, arg?.GetType() ?? typeof(object), json);
 
     /// <summary>The Redis channel prefix (configuration `Realtime:ChannelPrefix`, default `contactcenter`).</summary>
     private static string Prefix(IServiceProvider services) =>

@@ -38,7 +38,67 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
                 return;
             }
             running = true;
-            loop = Task.Run(FlushLoopAsync);
+            loop = Task.Run(() => FlushLoopAsync(first: true));
+        }
+    }
+
+    /// <summary>
+    /// For a push that sends these users' counters in its own frame (<see cref="InboxNotifier"/>): when no flush is under
+    /// way, reads their counters now (and those of whoever else was marked) as the flush would, sends the others' steps,
+    /// and returns the steps of <paramref name="userIds"/> for the caller to send; changes that come meanwhile wait one
+    /// window as after a flush. When a flush is under way the users are marked for it, as <see cref="Request"/> does, and
+    /// null is returned; null too when the read failed (logged; clients re-read through REST on reconnect, as after a
+    /// failed flush).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, CountersChange>?> ReadForPushAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
+    {
+        HashSet<long> users;
+        lock (gate)
+        {
+            if (disposed || running || userIds.Count == 0)
+            {
+                pending.UnionWith(userIds);
+                return null;
+            }
+            running = true;
+            (users, pending) = (pending, []);
+            users.UnionWith(userIds);
+        }
+        try
+        {
+            var fresh = await counters.ForUsersAsync(users, ct);
+            var steps = await chain.AdvanceAsync(fresh);
+            var asked = userIds.ToHashSet();
+            var advanced = steps.Where(s => s.Advanced).ToList();
+            await SendAsync(advanced.Where(s => !asked.Contains(s.UserId)).ToList());
+            RequestAgainWhereTimeMoved(fresh, steps);
+            return advanced.Where(s => asked.Contains(s.UserId)).ToDictionary(s => s.UserId, s => s.Change);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            lock (gate)
+            {
+                if (!disposed)
+                {
+                    logger.LogWarning(ex, "Counters read for a push to {Users} users failed", users.Count);
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            lock (gate)
+            {
+                // What was marked meanwhile goes out after a window, as the flush loop would have sent it.
+                if (disposed || pending.Count == 0)
+                {
+                    running = false;
+                }
+                else
+                {
+                    loop = Task.Run(() => FlushLoopAsync(first: false));
+                }
+            }
         }
     }
 
@@ -59,12 +119,11 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
         stopping.Dispose();
     }
 
-    private async Task FlushLoopAsync()
+    private async Task FlushLoopAsync(bool first)
     {
         var token = stopping.Token;
         // The first change after a quiet spell goes out at once (a lone message's badge does not wait for the window);
         // what arrives meanwhile waits one window, so a stream still costs one query per window.
-        var first = true;
         while (!token.IsCancellationRequested)
         {
             try

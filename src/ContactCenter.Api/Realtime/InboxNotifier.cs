@@ -12,10 +12,12 @@ namespace ContactCenter.Api.Realtime;
 /// per-user groups; the Redis backplane carries them to the users' connections on other nodes.
 /// </summary>
 public sealed class InboxNotifier(
-    IHubContext<InboxHub, IInboxClient> hub, NpgsqlDataSource db, MessageQueries messages,
+    IHubContext<InboxHub, IInboxClient> hub, HubLifetimeManager<InboxHub> lifetime, NpgsqlDataSource db, MessageQueries messages,
     AudienceDirectory audiences, CounterPushes counterPushes, IEnumerable<ITypingRelay> typingRelays,
     IEnumerable<IReadReceiptRelay> readRelays) : ICustomerTyping, IConversationPushes
 {
+    private readonly ResilientHubLifetimeManager<InboxHub> frames = (ResilientHubLifetimeManager<InboxHub>)lifetime;
+
     /// <summary>From this node's copy, checked against PostgreSQL by one index lookup (<see cref="AudienceDirectory.AudienceAsync"/>).</summary>
     public Task<IReadOnlyList<long>> AudienceAsync(long conversationId, CancellationToken ct) => audiences.AudienceAsync(conversationId, ct);
 
@@ -41,9 +43,10 @@ public sealed class InboxNotifier(
 
     /// <summary>
     /// One fan-out for what one action did to one conversation: its new messages (a reply and its mention note, an inbound
-    /// message and its wake note), then the conversation's summary ONCE, to the audience as it stands after the action
-    /// (routing, a reply's assignment already committed). Former viewers who lost access get only the removal, so nobody
-    /// receives the message and then the summary again from a second push.
+    /// message and its wake note), then the conversation's summary ONCE, then the counters' step, to the audience as it
+    /// stands after the action (routing, a reply's assignment already committed), each user's events written to their
+    /// connections together (<see cref="HubFrame"/>: one socket write each, not three). Former viewers who lost access get
+    /// only the removal, so nobody receives the message and then the summary again from a second push.
     /// </summary>
     /// <remarks>The audience comes from this node's copy, checked in the round trip that reads the summaries (<see cref="AudienceDirectory"/>).</remarks>
     public Task MessagesCreatedAsync(long conversationId, IReadOnlyList<MessageDto> created, IReadOnlyCollection<long> formerViewers, CancellationToken ct) =>
@@ -55,14 +58,49 @@ public sealed class InboxNotifier(
         AudienceSummaries? read, CancellationToken ct)
     {
         var (audience, summaries) = await audiences.SummariesAsync(conversationId, ct, read: read);
-        var groups = audience.Select(HubGroups.User).ToList();
-        foreach (var message in created)
-        {
-            await hub.Clients.Groups(groups).messageCreated(message);
-        }
-        await PushSummariesAsync(summaries);
-        await PushCountersAsync(audience, ct);
+        await PushFramesAsync(created, audience, summaries, audience, ct);
         await RemoveAsync(conversationId, formerViewers.Except(audience).ToList(), ct);
+    }
+
+    /// <summary>
+    /// The messages to the audience, each user's summary and the counters' step of <paramref name="counted"/>, each user's
+    /// in one frame. The step goes in the frame when it can be read now; under a stream of changes it waits for the
+    /// coalescing window and goes on its own (<see cref="CounterPushes"/>).
+    /// </summary>
+    private async Task PushFramesAsync(IReadOnlyList<MessageDto> created, IReadOnlyList<long> audience,
+        IReadOnlyList<(long UserId, ConversationSummary Summary)> summaries, IReadOnlyCollection<long> counted, CancellationToken ct)
+    {
+        var steps = await counterPushes.ReadForPushAsync(counted, ct);
+        await frames.SendFramesAsync(Frames(created, audience, summaries, steps), ct);
+    }
+
+    /// <summary>Users to whom the same events go share one frame (one serialization): typically a channel's members after one message.</summary>
+    private static List<HubFrame> Frames(IReadOnlyList<MessageDto> created, IReadOnlyList<long> audience,
+        IReadOnlyList<(long UserId, ConversationSummary Summary)> summaries, IReadOnlyDictionary<long, CountersChange>? steps)
+    {
+        var summaryOf = summaries.ToDictionary(s => s.UserId, s => s.Summary);
+        var sees = created.Count == 0 ? [] : audience.ToHashSet();
+        return sees.Union(summaryOf.Keys).Union(steps?.Keys ?? [])
+            .GroupBy(u => (Sees: sees.Contains(u), Summary: summaryOf.GetValueOrDefault(u), Step: steps?.GetValueOrDefault(u)))
+            .Select(g =>
+            {
+                var invocations = new List<HubInvocation>();
+                if (g.Key.Sees)
+                {
+                    invocations.AddRange(created.Select(m => new HubInvocation(nameof(IInboxClient.messageCreated), m)));
+                }
+                if (g.Key.Summary is { } summary)
+                {
+                    invocations.Add(new HubInvocation(nameof(IInboxClient.conversationUpdated), summary));
+                }
+                if (g.Key.Step is { } step)
+                {
+                    invocations.Add(new HubInvocation(nameof(IInboxClient.countersChanged), step));
+                }
+                return new HubFrame(g.Select(HubGroups.User).ToList(), invocations);
+            })
+            .Where(f => f.Invocations.Count > 0)
+            .ToList();
     }
 
     public async Task MessageUpdatedAsync(long messageId, CancellationToken ct)
@@ -80,8 +118,7 @@ public sealed class InboxNotifier(
     public async Task ConversationChangedAsync(long conversationId, IReadOnlyCollection<long> formerViewers, CancellationToken ct)
     {
         var (audience, summaries) = await audiences.SummariesAsync(conversationId, ct);
-        await PushSummariesAsync(summaries);
-        await PushCountersAsync(audience, ct);
+        await PushFramesAsync([], audience, summaries, audience, ct);
         await RemoveAsync(conversationId, formerViewers.Except(audience).ToList(), ct);
     }
 
@@ -120,8 +157,8 @@ public sealed class InboxNotifier(
     /// </summary>
     public async Task ReadChangedAsync(long conversationId, long userId, CancellationToken ct)
     {
-        await PushSummariesAsync((await audiences.SummariesAsync(conversationId, ct, only: [userId])).Summaries);
-        await PushCountersAsync([userId], ct);
+        var (audience, summaries) = await audiences.SummariesAsync(conversationId, ct, only: [userId]);
+        await PushFramesAsync([], audience, summaries, [userId], ct);
         foreach (var relay in readRelays)
         {
             await relay.ConversationReadAsync(conversationId, ct);
@@ -167,9 +204,4 @@ public sealed class InboxNotifier(
         public long? AssigneeId { get; init; }
         public string? AssigneeName { get; init; }
     }
-
-    /// <summary>Users who see the same summary (the same unread count) share one send: one serialization, not one per user.</summary>
-    private Task PushSummariesAsync(IReadOnlyList<(long UserId, ConversationSummary Summary)> summaries) =>
-        Task.WhenAll(summaries.GroupBy(s => s.Summary).Select(g =>
-            hub.Clients.Groups(g.Select(s => HubGroups.User(s.UserId)).ToList()).conversationUpdated(g.Key)));
 }

@@ -15,11 +15,9 @@ public static class RealtimeExtensions
             })
             .AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
         builder.Logging.AddFilter(HubRefusalLogging.Category, LogLevel.None);
-        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
-        {
-            // The backplane publishes through the app's shared Redis connection (see ResilientHubLifetimeManager).
-            builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(ResilientHubLifetimeManager<>));
-        }
+        // The app's own manager with or without Redis: it keeps the groups that frames are written to (HubFrame), and
+        // with ConnectionStrings:Redis set publishes through the app's shared Redis connection to the other nodes.
+        builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(ResilientHubLifetimeManager<>));
         builder.Services.AddSingleton<AudienceDirectory>();
         builder.Services.AddSingleton<InboxNotifier>();
         builder.Services.AddSingleton<Core.ICustomerTyping>(sp => sp.GetRequiredService<InboxNotifier>());

@@ -11,26 +11,50 @@ namespace ContactCenter.Api.Realtime;
 /// which is what made an idle connection here cost more than the bare hub's (docs/benchmarks.md).
 /// While Redis is away a send reaches this node's clients only; BackplaneWatch tells every client to resync when it
 /// is back. Client results (`InvokeConnectionAsync`) are not used by the app and not supported across nodes.
+/// Groups are this node's own (<see cref="LocalGroups"/>), so a <see cref="HubFrame"/> can write several events to a
+/// connection together. Without Redis (no backplane) the same manager serves the one node.
 /// </summary>
 public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services, ILogger<ResilientHubLifetimeManager<THub>> logger) : HubLifetimeManager<THub>
     where THub : Hub
 {
     private readonly DefaultHubLifetimeManager<THub> local = ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<THub>>(services);
+    private readonly LocalGroups groups = new();
     private readonly BackplaneSends<THub> sends = new(services, typeof(THub).FullName!, logger);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
-        sends.Start(local);
+        sends.Start(this);
+        groups.Connected(connection);
         return local.OnConnectedAsync(connection);
     }
 
-    public override Task OnDisconnectedAsync(HubConnectionContext connection) => local.OnDisconnectedAsync(connection);
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        groups.Disconnected(connection);
+        return local.OnDisconnectedAsync(connection);
+    }
 
-    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        local.AddToGroupAsync(connectionId, groupName, cancellationToken);
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        groups.Add(connectionId, groupName);
+        return Task.CompletedTask;
+    }
 
-    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        local.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        groups.Remove(connectionId, groupName);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Each frame's events to every connection of its groups, written to one connection together (<see cref="HubFrame"/>),
+    /// here and, as one backplane message, on the other nodes.
+    /// </summary>
+    public Task SendFramesAsync(IReadOnlyList<HubFrame> frames, CancellationToken cancellationToken = default)
+    {
+        sends.Publish(frames);
+        return groups.SendAsync(frames, cancellationToken);
+    }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
@@ -59,13 +83,13 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
         sends.Publish(BackplaneSend.Groups, groupNames, methodName, args, excluded: null);
-        return local.SendGroupsAsync(groupNames, methodName, args, cancellationToken);
+        return groups.SendAsync(groupNames, methodName, args, excluded: null, cancellationToken);
     }
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
     {
         sends.Publish(BackplaneSend.Groups, [groupName], methodName, args, excludedConnectionIds);
-        return local.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken);
+        return groups.SendAsync([groupName], methodName, args, excludedConnectionIds, cancellationToken);
     }
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
@@ -75,5 +99,22 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
     {
         sends.Publish(BackplaneSend.Users, userIds, methodName, args, excluded: null);
         return local.SendUsersAsync(userIds, methodName, args, cancellationToken);
+    }
+
+    /// <summary>What another node sent, delivered to this node's connections (<see cref="BackplaneSends{THub}"/>).</summary>
+    internal Task DeliverAsync(BackplaneMessage message)
+    {
+        var args = message.Args.Cast<object?>().ToArray();
+        var excluded = message.Excluded is { Count: > 0 } e ? e : null;
+        return message.Kind switch
+        {
+            BackplaneSend.Frames => groups.SendAsync(message.Frames!.Select(f =>
+                new HubFrame(f.Groups, f.Invocations.Select(i => new HubInvocation(i.Method, i.Arg)).ToList())).ToList(), default),
+            BackplaneSend.All when excluded is not null => local.SendAllExceptAsync(message.Method, args, excluded),
+            BackplaneSend.All => local.SendAllAsync(message.Method, args),
+            BackplaneSend.Connections => local.SendConnectionsAsync(message.Names, message.Method, args),
+            BackplaneSend.Users => local.SendUsersAsync(message.Names, message.Method, args),
+            _ => groups.SendAsync(message.Names, message.Method, args, excluded, default),
+        };
     }
 }
