@@ -45,10 +45,10 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
     /// <summary>
     /// For a push that sends these users' counters in its own frame (<see cref="InboxNotifier"/>): when no flush is under
     /// way, reads their counters now (and those of whoever else was marked) as the flush would, sends the others' steps,
-    /// and returns the steps of <paramref name="userIds"/> for the caller to send; changes that come meanwhile wait one
-    /// window as after a flush. When a flush is under way the users are marked for it, as <see cref="Request"/> does, and
-    /// null is returned; null too when the read failed (logged; clients re-read through REST on reconnect, as after a
-    /// failed flush).
+    /// and returns the steps of <paramref name="userIds"/> for the caller to send; changes that come meanwhile or in the
+    /// window after it wait for the window's end, as after a flush. When a flush is under way the users are marked for
+    /// it, as <see cref="Request"/> does, and null is returned; null too when the read failed (logged; clients re-read
+    /// through REST on reconnect, as after a failed flush).
     /// </summary>
     public async Task<IReadOnlyDictionary<long, CountersChange>?> ReadForPushAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
@@ -89,8 +89,9 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
         {
             lock (gate)
             {
-                // What was marked meanwhile goes out after a window, as the flush loop would have sent it.
-                if (disposed || pending.Count == 0)
+                // As after the loop's first flush: what is marked during the next window goes out at its end, together,
+                // so a stream of changes still costs one read per window, not one per push.
+                if (disposed)
                 {
                     running = false;
                 }
@@ -145,7 +146,10 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
             }
             try
             {
-                await PushAsync(users, token);
+                if (users.Count > 0)
+                {
+                    await PushAsync(users, token);
+                }
             }
             catch (Exception) when (token.IsCancellationRequested)
             {
