@@ -21,7 +21,8 @@ internal sealed class LocalGroups
     public void Disconnected(HubConnectionContext connection)
     {
         connections.TryRemove(connection.ConnectionId, out _);
-        foreach (var group in groups.Values)
+        // Enumerated in place (`Values` would copy every group into a list on each disconnect).
+        foreach (var (_, group) in groups)
         {
             group.TryRemove(connection.ConnectionId, out _);
         }
