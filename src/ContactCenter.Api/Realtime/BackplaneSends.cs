@@ -47,8 +47,12 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
     private readonly RedisChannel channel = RedisChannel.Literal($"{Prefix(services)}:{hubName}:group-sends");
     private readonly JsonSerializerOptions json = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions;
     private int started;
+    private int failed;
 
-    /// <summary>Subscribes once (the multiplexer re-subscribes by itself after a reconnect); a failed attempt is retried.</summary>
+    /// <summary>
+    /// Subscribes once (the multiplexer re-subscribes by itself after a reconnect); a failed attempt is retried. Until an
+    /// attempt succeeds, this node's clients miss every other node's sends, so they are told to resync once it does.
+    /// </summary>
     public void Start(ResilientHubLifetimeManager<THub> local)
     {
         if (mux is null || Interlocked.Exchange(ref started, 1) == 1)
@@ -73,6 +77,8 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
             {
                 logger.LogDebug("Unsubscribing the failed attempt did not reach Redis ({Error}); its local registration is gone", dropped.Message);
             }
+            // Written before `started` is cleared: whichever attempt wins the next exchange sees it.
+            Volatile.Write(ref failed, 1);
             Volatile.Write(ref started, 0);
             // Tried again shortly (and by the next connection): clients already here must not wait for a newcomer.
             _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => Start(local), TaskScheduler.Default);
@@ -94,6 +100,31 @@ internal sealed class BackplaneSends<THub>(IServiceProvider services, string hub
                 logger.LogWarning(ex, "A send from another node could not be delivered");
             }
         });
+        if (Interlocked.Exchange(ref failed, 0) == 1)
+        {
+            _ = ResyncAsync(local);
+        }
+    }
+
+    /// <summary>
+    /// To this node's clients only: the other nodes were subscribed all along (BackplaneWatch covers the Redis connection
+    /// itself coming back, for every node). Only the inbox's clients know `resync`; the web-chat widget has no such event.
+    /// </summary>
+    private async Task ResyncAsync(ResilientHubLifetimeManager<THub> local)
+    {
+        if (!typeof(Hub<IInboxClient>).IsAssignableFrom(typeof(THub)))
+        {
+            return;
+        }
+        logger.LogInformation("Backplane sends subscribed after a failed attempt: asking this node's clients to resync");
+        try
+        {
+            await local.SendLocalAllAsync(nameof(IInboxClient.resync), [new ResyncEvent("backplane-subscribed")]);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning("Resync push failed: {Error}", ex.Message);
+        }
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace ContactCenter.Api.Realtime;
 /// manager subscribed two channels per connection (its own and its user's) and kept a second store of connections,
 /// which is what made an idle connection here cost more than the bare hub's (docs/benchmarks.md).
 /// While Redis is away a send reaches this node's clients only; BackplaneWatch tells every client to resync when it
-/// is back. Client results (`InvokeConnectionAsync`) are not used by the app and not supported across nodes.
+/// is back, and BackplaneSends tells this node's clients when its subscription succeeds only after a failed attempt.
+/// Client results (`InvokeConnectionAsync`) are not used by the app and not supported across nodes.
 /// Groups are this node's own (<see cref="LocalGroups"/>), so a <see cref="HubFrame"/> can write several events to a
 /// connection together. Without Redis (no backplane) the same manager serves the one node.
 /// </summary>
@@ -100,6 +101,9 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
         sends.Publish(BackplaneSend.Users, userIds, methodName, args, excluded: null);
         return local.SendUsersAsync(userIds, methodName, args, cancellationToken);
     }
+
+    /// <summary>To this node's connections only, not published: what only this node's clients may have missed.</summary>
+    internal Task SendLocalAllAsync(string methodName, object?[] args) => local.SendAllAsync(methodName, args);
 
     /// <summary>What another node sent, delivered to this node's connections (<see cref="BackplaneSends{THub}"/>).</summary>
     internal Task DeliverAsync(BackplaneMessage message)
