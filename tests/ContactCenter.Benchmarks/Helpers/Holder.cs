@@ -76,6 +76,7 @@ public static class Holder
                             })
                             .Build();
                         connection.ServerTimeout = TimeSpan.FromMinutes(5);
+                        InboxEvents.HandleOthers(connection, eventName);
                         connection.On<JsonElement>(eventName, _ =>
                         {
                             var now = Stopwatch.GetTimestamp();

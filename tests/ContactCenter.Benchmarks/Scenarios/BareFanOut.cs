@@ -62,9 +62,7 @@ public static class BareFanOut
                         Interlocked.Increment(ref duplicates);
                     }
                 });
-                // The app's other two events reach the client too; handlers make the client parse them, as it does for the app's.
-                hub.On<System.Text.Json.JsonElement>("conversationUpdated", _ => { });
-                hub.On<System.Text.Json.JsonElement>("countersChanged", _ => { });
+                Helpers.InboxEvents.HandleOthers(hub, "messageCreated");
                 try
                 {
                     using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -57,6 +57,7 @@ public static partial class PushLatency
                     })
                     .Build();
                 connection.ServerTimeout = TimeSpan.FromMinutes(5);
+                Helpers.InboxEvents.HandleOthers(connection, "messageCreated");
                 connection.On<MessageLite>("messageCreated", msg =>
                 {
                     var now = Stopwatch.GetTimestamp();

@@ -100,6 +100,7 @@ public static class RealisticPush
                     })
                     .Build();
                 hub.ServerTimeout = TimeSpan.FromMinutes(5);
+                Helpers.InboxEvents.HandleOthers(hub, "messageCreated");
                 hub.On<PushLatency.MessageLite>("messageCreated", msg =>
                 {
                     var now = Stopwatch.GetTimestamp();
