@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace ContactCenter.Api.Realtime;
 
 /// <summary>
-/// The Redis backplane, kept to what the app sends. Connections and groups live on their own node only, in the
-/// in-memory manager; every send is delivered to this node's clients at once and published as ONE message on one Redis
+/// The Redis backplane, kept to what the app sends. Connections and groups live on their own node only, in memory
+/// (<see cref="LocalConnections"/>); every send is delivered to this node's clients at once and published as ONE message on one Redis
 /// channel per hub (<see cref="BackplaneSends"/>), which every other node delivers to its own clients. So a push to
 /// 1,000 managers' groups is one publish, not 1,000, and a connection costs no Redis subscription: the stock Redis
 /// manager subscribed two channels per connection (its own and its user's) and kept a second store of connections,
@@ -12,38 +12,37 @@ namespace ContactCenter.Api.Realtime;
 /// While Redis is away a send reaches this node's clients only; BackplaneWatch tells every client to resync when it
 /// is back, and BackplaneSends tells this node's clients when its subscription succeeds only after a failed attempt.
 /// Client results (`InvokeConnectionAsync`) are not used by the app and not supported across nodes.
-/// Groups are this node's own (<see cref="LocalGroups"/>), so a <see cref="HubFrame"/> can write several events to a
-/// connection together. Without Redis (no backplane) the same manager serves the one node.
+/// The connections and groups are the app's own rather than SignalR's in-memory manager's, so a <see cref="HubFrame"/>
+/// can write several events to a connection together. Without Redis (no backplane) the same manager serves the one node.
 /// </summary>
 public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services, ILogger<ResilientHubLifetimeManager<THub>> logger) : HubLifetimeManager<THub>
     where THub : Hub
 {
-    private readonly DefaultHubLifetimeManager<THub> local = ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<THub>>(services);
-    private readonly LocalGroups groups = new();
+    private readonly LocalConnections local = new();
     private readonly BackplaneSends<THub> sends = new(services, typeof(THub).FullName!, logger);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         sends.Start(this);
-        groups.Connected(connection);
-        return local.OnConnectedAsync(connection);
+        local.Connected(connection);
+        return Task.CompletedTask;
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
-        groups.Disconnected(connection);
-        return local.OnDisconnectedAsync(connection);
+        local.Disconnected(connection);
+        return Task.CompletedTask;
     }
 
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
-        groups.Add(connectionId, groupName);
+        local.Add(connectionId, groupName);
         return Task.CompletedTask;
     }
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
-        groups.Remove(connectionId, groupName);
+        local.Remove(connectionId, groupName);
         return Task.CompletedTask;
     }
 
@@ -54,19 +53,19 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
     public Task SendFramesAsync(IReadOnlyList<HubFrame> frames, CancellationToken cancellationToken = default)
     {
         sends.Publish(frames);
-        return groups.SendAsync(frames, cancellationToken);
+        return local.SendAsync(frames, cancellationToken);
     }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
         sends.Publish(BackplaneSend.All, [], methodName, args, excluded: null);
-        return local.SendAllAsync(methodName, args, cancellationToken);
+        return local.SendAllAsync(methodName, args, excluded: null, cancellationToken);
     }
 
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
     {
         sends.Publish(BackplaneSend.All, [], methodName, args, excludedConnectionIds);
-        return local.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
+        return local.SendAllAsync(methodName, args, excludedConnectionIds, cancellationToken);
     }
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
@@ -84,13 +83,13 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
         sends.Publish(BackplaneSend.Groups, groupNames, methodName, args, excluded: null);
-        return groups.SendAsync(groupNames, methodName, args, excluded: null, cancellationToken);
+        return local.SendAsync(groupNames, methodName, args, excluded: null, cancellationToken);
     }
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
     {
         sends.Publish(BackplaneSend.Groups, [groupName], methodName, args, excludedConnectionIds);
-        return groups.SendAsync([groupName], methodName, args, excludedConnectionIds, cancellationToken);
+        return local.SendAsync([groupName], methodName, args, excludedConnectionIds, cancellationToken);
     }
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
@@ -103,7 +102,7 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
     }
 
     /// <summary>To this node's connections only, not published: what only this node's clients may have missed.</summary>
-    internal Task SendLocalAllAsync(string methodName, object?[] args) => local.SendAllAsync(methodName, args);
+    internal Task SendLocalAllAsync(string methodName, object?[] args) => local.SendAllAsync(methodName, args, excluded: null, default);
 
     /// <summary>What another node sent, delivered to this node's connections (<see cref="BackplaneSends{THub}"/>).</summary>
     internal Task DeliverAsync(BackplaneMessage message)
@@ -112,13 +111,12 @@ public sealed class ResilientHubLifetimeManager<THub>(IServiceProvider services,
         var excluded = message.Excluded is { Count: > 0 } e ? e : null;
         return message.Kind switch
         {
-            BackplaneSend.Frames => groups.SendAsync(message.Frames!.Select(f =>
+            BackplaneSend.Frames => local.SendAsync(message.Frames!.Select(f =>
                 new HubFrame(f.Groups, f.Invocations.Select(i => new HubInvocation(i.Method, i.Arg)).ToList())).ToList(), default),
-            BackplaneSend.All when excluded is not null => local.SendAllExceptAsync(message.Method, args, excluded),
-            BackplaneSend.All => local.SendAllAsync(message.Method, args),
-            BackplaneSend.Connections => local.SendConnectionsAsync(message.Names, message.Method, args),
-            BackplaneSend.Users => local.SendUsersAsync(message.Names, message.Method, args),
-            _ => groups.SendAsync(message.Names, message.Method, args, excluded, default),
+            BackplaneSend.All => local.SendAllAsync(message.Method, args, excluded, default),
+            BackplaneSend.Connections => local.SendConnectionsAsync(message.Names, message.Method, args, default),
+            BackplaneSend.Users => local.SendUsersAsync(message.Names, message.Method, args, default),
+            _ => local.SendAsync(message.Names, message.Method, args, excluded, default),
         };
     }
 }

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.SignalR;
 namespace ContactCenter.Api.Realtime;
 
 /// <summary>
-/// This node's hub groups (kept here instead of in SignalR's in-memory manager, which does not let a caller reach a
-/// group's connections): a send writes to each connection of its groups, and a <see cref="HubFrame"/> writes all its
-/// events to one connection before the next, so they leave together. Semantics as SignalR's: a connection may be in
-/// several groups, a group send to it writes once per group it is in, a disconnected connection leaves every group.
+/// This node's hub connections and groups, in place of SignalR's in-memory manager (which does not let a caller reach a
+/// group's connections): a send writes to each connection addressed, and a <see cref="HubFrame"/> writes all its events
+/// to one connection before the next, so they leave together. Semantics as SignalR's: a connection may be in several
+/// groups, a group send to it writes once per group it is in, a disconnected connection leaves every group; a message
+/// is serialized once per send. Client results (`InvokeConnectionAsync`) are not kept: the app does not use them.
 /// </summary>
-internal sealed class LocalGroups
+internal sealed class LocalConnections
 {
     private readonly ConcurrentDictionary<string, HubConnectionContext> connections = new(StringComparer.Ordinal);
     // Groups are not dropped when they empty (a user's group comes back with their next tab): dropping one races with an
@@ -51,9 +52,52 @@ internal sealed class LocalGroups
         }
     }
 
+    public Task SendAllAsync(string method, object?[] args, IReadOnlyList<string>? excluded, CancellationToken ct)
+    {
+        var message = Message(method, args);
+        List<Task>? pending = null;
+        foreach (var (id, connection) in connections)
+        {
+            if (excluded is null || !excluded.Contains(id))
+            {
+                Write(connection.WriteAsync(message, ct), ref pending);
+            }
+        }
+        return Done(pending);
+    }
+
+    public Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string method, object?[] args, CancellationToken ct)
+    {
+        var message = Message(method, args);
+        List<Task>? pending = null;
+        foreach (var id in connectionIds)
+        {
+            if (connections.TryGetValue(id, out var connection))
+            {
+                Write(connection.WriteAsync(message, ct), ref pending);
+            }
+        }
+        return Done(pending);
+    }
+
+    /// <summary>By <see cref="HubConnectionContext.UserIdentifier"/>, every connection looked at (the app sends to user groups instead).</summary>
+    public Task SendUsersAsync(IReadOnlyList<string> userIds, string method, object?[] args, CancellationToken ct)
+    {
+        var message = Message(method, args);
+        List<Task>? pending = null;
+        foreach (var (_, connection) in connections)
+        {
+            if (connection.UserIdentifier is { } user && userIds.Contains(user))
+            {
+                Write(connection.WriteAsync(message, ct), ref pending);
+            }
+        }
+        return Done(pending);
+    }
+
     public Task SendAsync(IReadOnlyList<string> groupNames, string method, object?[] args, IReadOnlyList<string>? excluded, CancellationToken ct)
     {
-        var message = new SerializedHubMessage(new Microsoft.AspNetCore.SignalR.Protocol.InvocationMessage(method, args));
+        var message = Message(method, args);
         List<Task>? pending = null;
         foreach (var name in groupNames)
         {
@@ -69,7 +113,7 @@ internal sealed class LocalGroups
                 }
             }
         }
-        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+        return Done(pending);
     }
 
     public Task SendAsync(IReadOnlyList<HubFrame> frames, CancellationToken ct)
@@ -90,8 +134,13 @@ internal sealed class LocalGroups
                 }
             }
         }
-        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+        return Done(pending);
     }
+
+    private static SerializedHubMessage Message(string method, object?[] args) =>
+        new(new Microsoft.AspNetCore.SignalR.Protocol.InvocationMessage(method, args));
+
+    private static Task Done(List<Task>? pending) => pending is null ? Task.CompletedTask : Task.WhenAll(pending);
 
     // A write that completed at once (the usual case: the bytes went into the connection's pipe) costs no task.
     private static void Write(ValueTask write, ref List<Task>? pending)
