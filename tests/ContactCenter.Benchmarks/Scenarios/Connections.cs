@@ -88,12 +88,13 @@ public static class Connections
         }
         if (times.Count > 0)
         {
+            var inOrder = string.Join(", ", times.Select(Fmt.Ms));
             times.Sort();
             var median = times[times.Count / 2];
             ctx.Report.Add(new Row(Scenario, $"Counters change reaching all {connected:N0} managers", Fmt.Ms(median),
                 double.IsNaN(ctx.BareBroadcastMs) ? "" : $"{Fmt.Ms(ctx.BareBroadcastMs)} (bare broadcast, {ctx.BareHubConnections:N0})",
                 Fmt.Ratio(median / ctx.BareBroadcastMs), "<= 1.20x", double.IsNaN(ctx.BareBroadcastMs) ? null : median / ctx.BareBroadcastMs <= 1.2,
-                $"median of {times.Count} rounds, webhook send -> last countersChanged; {missing} receipts missing, {extra} more than one per connection; rounds: {string.Join(", ", times.Select(Fmt.Ms))}")
+                $"median of {times.Count} rounds, webhook send -> last countersChanged; {missing} receipts missing, {extra} more than one per connection; rounds in order: {inOrder}")
             { Number = median });
         }
         // Thousands of extra active users would weigh on later scenarios (the live queue lists every active user).
