@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using ContactCenter.Api.Realtime;
 using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactCenter.FunctionalTests;
 
@@ -175,5 +178,58 @@ public sealed class LiveUpdatesTests(AppFixture fixture) : IClassFixture<AppFixt
         while (cursor is not null);
         Assert.Equal(["again 4", "again 3", "again 2", "again 1", "again 0", "hello 0"], messages);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/api/conversations?cursor=@@@")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_push_whose_request_is_cancelled_midway_still_reaches_the_others_and_keeps_their_connections()
+    {
+        // The person who acted closes the tab while the push reads the counters (held here by a lock on a table only the
+        // counters read): the others' sockets and counters are not theirs to cancel.
+        var channel = await fixture.CreateApiChannelAsync(name: "Cancelled push " + Guid.NewGuid().ToString("N")[..6]);
+        var boris = await fixture.CreateUserAsync("cp-boris-" + Guid.NewGuid().ToString("N")[..8], "manager", channel.Id);
+        await using var hub = await fixture.ConnectHubAsync(boris.Token);
+        var closed = false;
+        hub.Closed += _ =>
+        {
+            closed = true;
+            return Task.CompletedTask;
+        };
+        var heard = new HubRecorder(hub);
+        var conversation = (await fixture.IngestAsync(channel, "cp-1", "cp-cust", "hello"))["conversationId"]!.GetValue<long>();
+        await heard.WaitForAsync("countersChanged", c => c["unassigned"]!.GetValue<long>() == 1);
+        await Task.Delay(CounterPushes.Window * 4); // the ingest's window is over: the next push reads its counters itself
+
+        await using var db = fixture.Db();
+        await db.OpenAsync();
+        await db.ExecuteAsync("update conversations set assignee_id = @boris where id = @conversation", new { boris = boris.Id, conversation });
+        await using var locked = await db.BeginTransactionAsync();
+        await db.ExecuteAsync("lock table activities in access exclusive mode", transaction: locked);
+        using var request = new CancellationTokenSource();
+        var push = fixture.App.Services.GetRequiredService<InboxNotifier>().ConversationChangedAsync(conversation, [], request.Token);
+        await using (var watch = fixture.Db())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (await watch.ExecuteScalarAsync<long>(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%activities%' and pid <> pg_backend_pid()") == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the push never reached the counters read");
+                await Task.Delay(20);
+            }
+        }
+        await request.CancelAsync();
+        await locked.RollbackAsync();
+        try
+        {
+            await push;
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller's own part may stop; what it sent to others must not.
+        }
+
+        await heard.WaitForAsync("conversationUpdated", c => c.Id() == conversation && c["assignee"]?["id"]?.GetValue<long>() == boris.Id);
+        await heard.WaitForAsync("countersChanged", c => c["mine"]!.GetValue<long>() == 1 && c["unassigned"]!.GetValue<long>() == 0);
+        Assert.False(closed);
+        Assert.Equal(HubConnectionState.Connected, hub.State);
     }
 }

@@ -47,8 +47,8 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
     /// way, reads their counters now (and those of whoever else was marked) as the flush would, sends the others' steps,
     /// and returns the steps of <paramref name="userIds"/> for the caller to send; changes that come meanwhile or in the
     /// window after it wait for the window's end, as after a flush. When a flush is under way the users are marked for
-    /// it, as <see cref="Request"/> does, and null is returned; null too when the read failed (logged; clients re-read
-    /// through REST on reconnect, as after a failed flush).
+    /// it, as <see cref="Request"/> does, and null is returned; null too when the read failed (logged; the users are
+    /// marked again for the flush that follows, which pushes their steps on their own).
     /// </summary>
     public async Task<IReadOnlyDictionary<long, CountersChange>?> ReadForPushAsync(IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
@@ -81,6 +81,9 @@ public sealed class CounterPushes(IHubContext<InboxHub, IInboxClient> hub, Count
                 if (!disposed)
                 {
                     logger.LogWarning(ex, "Counters read for a push to {Users} users failed", users.Count);
+                    // Read again by the flush that follows (the caller's token may have been what failed it, and these
+                    // users are not the caller's alone).
+                    pending.UnionWith(users);
                 }
             }
             return null;

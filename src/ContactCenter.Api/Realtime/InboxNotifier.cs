@@ -71,7 +71,9 @@ public sealed class InboxNotifier(
         IReadOnlyList<(long UserId, ConversationSummary Summary)> summaries, IReadOnlyCollection<long> counted, CancellationToken ct)
     {
         var steps = await counterPushes.ReadForPushAsync(counted, ct);
-        await frames.SendFramesAsync(Frames(created, audience, summaries, steps), ct);
+        // Not the caller's token: the writes go to other people's sockets, and a cancelled write aborts the connection it
+        // was for (the typed client sends before frames passed none).
+        await frames.SendFramesAsync(Frames(created, audience, summaries, steps), CancellationToken.None);
     }
 
     /// <summary>Users to whom the same events go share one frame (one serialization): typically a channel's members after one message.</summary>
