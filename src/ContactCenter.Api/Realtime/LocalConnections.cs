@@ -13,44 +13,55 @@ namespace ContactCenter.Api.Realtime;
 internal sealed class LocalConnections
 {
     private readonly ConcurrentDictionary<string, HubConnectionContext> connections = new(StringComparer.Ordinal);
-    // Groups are not dropped when they empty (a user's group comes back with their next tab): dropping one races with an
-    // add into it, which SignalR's manager settles with a compare-and-remove; a group per user who connected is small.
+    // A group is dropped when its last connection leaves (the web chat has one per visitor). Joining and leaving take one
+    // lock (microseconds, at connect and disconnect), so a group is never dropped while a connection joins it; sends read
+    // the groups without it.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnectionContext>> groups = new(StringComparer.Ordinal);
+    private readonly Lock membership = new();
 
     public void Connected(HubConnectionContext connection) => connections[connection.ConnectionId] = connection;
 
     public void Disconnected(HubConnectionContext connection)
     {
         connections.TryRemove(connection.ConnectionId, out _);
-        // Enumerated in place (`Values` would copy every group into a list on each disconnect).
-        foreach (var (_, group) in groups)
+        lock (membership)
         {
-            group.TryRemove(connection.ConnectionId, out _);
+            // Enumerated in place (`Values` would copy every group into a list on each disconnect).
+            foreach (var (name, group) in groups)
+            {
+                Leave(name, group, connection.ConnectionId);
+            }
         }
     }
 
     public void Add(string connectionId, string groupName)
     {
-        if (!connections.TryGetValue(connectionId, out var connection))
+        lock (membership)
         {
-            return;
-        }
-        var group = groups.GetOrAdd(groupName, _ => new ConcurrentDictionary<string, HubConnectionContext>(StringComparer.Ordinal));
-        group[connectionId] = connection;
-        // Disconnected meanwhile (its removal ran before this add): not left behind in the group.
-        if (!connections.ContainsKey(connectionId))
-        {
-            group.TryRemove(connectionId, out _);
+            // Gone already (its disconnect removed it before this lock): not left behind in the group.
+            if (connections.TryGetValue(connectionId, out var connection))
+            {
+                groups.GetOrAdd(groupName, _ => new ConcurrentDictionary<string, HubConnectionContext>(StringComparer.Ordinal))[connectionId] = connection;
+            }
         }
     }
 
     public void Remove(string connectionId, string groupName)
     {
-        if (groups.TryGetValue(groupName, out var group))
+        lock (membership)
         {
-            group.TryRemove(connectionId, out _);
+            if (groups.TryGetValue(groupName, out var group))
+            {
+                Leave(groupName, group, connectionId);
+            }
         }
     }
+
+    /// <summary>Groups held now (for tests: emptied groups are dropped).</summary>
+    internal int GroupCount => groups.Count;
+
+    /// <summary>Connections in a group now (for tests).</summary>
+    internal int CountIn(string groupName) => groups.TryGetValue(groupName, out var group) ? group.Count : 0;
 
     public Task SendAllAsync(string method, object?[] args, IReadOnlyList<string>? excluded, CancellationToken ct)
     {
@@ -135,6 +146,15 @@ internal sealed class LocalConnections
             }
         }
         return Done(pending);
+    }
+
+    // Under the membership lock.
+    private void Leave(string groupName, ConcurrentDictionary<string, HubConnectionContext> group, string connectionId)
+    {
+        if (group.TryRemove(connectionId, out _) && group.IsEmpty)
+        {
+            groups.TryRemove(groupName, out _);
+        }
     }
 
     private static SerializedHubMessage Message(string method, object?[] args) =>
