@@ -12,6 +12,10 @@ public sealed record HubInvocation(string Method, object? Arg);
 /// write (one WebSocket frame) instead of one each. The hub protocols allow several messages per frame, so clients read
 /// them as before, in this order.
 /// </summary>
+/// <remarks>
+/// Not compatible with SignalR's stateful reconnect (`AllowStatefulReconnects`, off in this app): its server side counts
+/// one message per write, its clients every message of a frame, so a reconnect would skip messages.
+/// </remarks>
 public sealed record HubFrame(IReadOnlyList<string> Groups, IReadOnlyList<HubInvocation> Invocations)
 {
     /// <summary>The frame's messages serialized once per protocol in use (a send to thousands of connections serializes once).</summary>
