@@ -93,4 +93,36 @@ public sealed class GroupCommitTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Equal(7, await fixture.CountAsync("conversations"));
         Assert.Equal(40, await db.ExecuteScalarAsync<long>("select sum(inbound_count) from conversations"));
     }
+
+    [Fact]
+    public async Task A_batch_waiting_on_a_lock_keeps_the_queue_no_longer_than_its_turn_and_other_senders_are_stored_meanwhile()
+    {
+        // The writers take turns at the queue; a batch stuck in its statements (here on a conversation row another
+        // transaction holds) must hand the turn on after InboundBatcher.MaxTurn, or every later message would wait behind it.
+        var channel = await fixture.CreateApiChannelAsync();
+        var first = await fixture.IngestAsync(channel, "t-0", "turn-a", "first");
+        await using var locker = fixture.Db();
+        await locker.OpenAsync();
+        await using var tx = await locker.BeginTransactionAsync();
+        await locker.ExecuteAsync("select 1 from conversations where id = @id for update", new { id = first["conversationId"]!.GetValue<long>() }, tx);
+
+        var stuck = fixture.IngestAsync(channel, "t-1", "turn-a", "waits for the row");
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        await using var probe = fixture.Db();
+        while (await probe.ExecuteScalarAsync<long>("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()") == 0)
+        {
+            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "the second message never reached the locked row");
+            await Task.Delay(20);
+        }
+        var others = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => fixture.IngestAsync(channel, $"t-b{i}", $"turn-b{i}", $"meanwhile {i}")))
+            .WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.All(others, o => Assert.False(o["duplicate"]!.GetValue<bool>()));
+        Assert.False(stuck.IsCompleted);
+        Assert.Equal(6, await fixture.CountAsync("messages"));
+        await tx.RollbackAsync();
+        var late = await stuck.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(late["duplicate"]!.GetValue<bool>());
+        Assert.Equal(7, await fixture.CountAsync("messages"));
+    }
 }

@@ -10,20 +10,29 @@ namespace ContactCenter.Api.Inbound;
 /// Group commit for the inbound pipeline. Messages wait in a queue for one of a few writers; a writer takes every
 /// message waiting (up to <see cref="MaxBatch"/>) and stores them in ONE transaction, so concurrent webhooks share
 /// one commit (one WAL flush, one connection) instead of paying one each. Nothing waits on purpose: at low load a
-/// writer takes a single message and the batch is that message alone. Each caller's task completes only after
+/// writer takes a single message and the batch is that message alone. The writers take turns: one takes the queue and
+/// runs its batch's statements while the one before it commits, so a batch holds everything that arrived meanwhile
+/// (with writers taking the queue side by side, each took a share and the per-batch costs did not spread); a batch
+/// whose statements take longer than <see cref="MaxTurn"/> (a lock wait) lets the next writer start beside it. Each caller's task completes only after
 /// the commit that made its message durable. The batch is written set-based (<see cref="InboundBatchStore"/>: a few
 /// statements for the whole batch, not a few per message); a redelivery in the same batch is reported as a duplicate
 /// of the first copy. If anything fails in a batch (a race on an external id, a deadlock, one bad message), the batch
 /// is rolled back and each of its messages is stored alone (<see cref="InboundStore"/>), so one message's failure is
 /// only its own.
 /// </summary>
-public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, InboundBatchStore batchStore, AppTelemetry telemetry, ILogger<InboundBatcher> logger)
-    : IAsyncDisposable
+public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, InboundBatchStore batchStore, AppTelemetry telemetry, ILogger<InboundBatcher> logger,
+    IConfiguration configuration) : IAsyncDisposable
 {
     public const int MaxBatch = 64;
 
     /// <summary>Concurrent writer transactions: enough to keep both cores and the disk busy, few enough to batch.</summary>
-    public const int Writers = 4;
+    public const int DefaultWriters = 4;
+
+    /// <summary>The longest a writer keeps the turn while its statements run before the next writer may take the queue.</summary>
+    public static readonly TimeSpan MaxTurn = TimeSpan.FromMilliseconds(50);
+
+    private readonly int writerCount = Math.Clamp(configuration.GetValue("Inbound:Writers", DefaultWriters), 1, 64);
+    private readonly bool takeTurns = configuration.GetValue("Inbound:TakeTurns", true);
 
     private sealed record Pending(InboundMessage Message, TaskCompletionSource<Ingested> Done, ActivityContext Caller);
 
@@ -75,7 +84,8 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         }
         lock (gate)
         {
-            writers ??= Enumerable.Range(0, Writers).Select(_ => Task.Run(() => WriteLoopAsync(queue.Reader, db, store, batchStore, telemetry, logger))).ToArray();
+            var turn = takeTurns ? new SemaphoreSlim(1, 1) : null;
+            writers ??= Enumerable.Range(0, writerCount).Select(_ => Task.Run(() => WriteLoopAsync(queue.Reader, turn, db, store, batchStore, telemetry, logger))).ToArray();
         }
     }
 
@@ -102,12 +112,13 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         return results;
     }
 
-    private static async Task WriteLoopAsync(ChannelReader<Pending> reader, NpgsqlDataSource db, InboundStore store, InboundBatchStore batchStore,
-        AppTelemetry telemetry, ILogger logger)
+    private static async Task WriteLoopAsync(ChannelReader<Pending> reader, SemaphoreSlim? turn, NpgsqlDataSource db, InboundStore store,
+        InboundBatchStore batchStore, AppTelemetry telemetry, ILogger logger)
     {
         var batch = new List<Pending>(MaxBatch);
         while (await reader.WaitToReadAsync())
         {
+            var myTurn = await Turn.TakeAsync(turn);
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var pending))
             {
@@ -115,6 +126,7 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
             }
             if (batch.Count == 0)
             {
+                myTurn.Pass();
                 continue; // another writer took what woke this one
             }
             telemetry.BatchSize.Record(batch.Count);
@@ -126,7 +138,7 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
             span?.SetTag("batch.size", batch.Count);
             try
             {
-                await WriteAsync(db, store, batchStore, logger, batch);
+                await WriteAsync(db, store, batchStore, logger, batch, myTurn);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -134,14 +146,60 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
                 logger.LogError(ex, "Inbound writer failed a batch of {Count}", batch.Count);
                 batch.ForEach(p => p.Done.TrySetException(ex));
             }
+            finally
+            {
+                myTurn.Pass();
+            }
         }
     }
 
-    private static async Task WriteAsync(NpgsqlDataSource db, InboundStore store, InboundBatchStore batchStore, ILogger logger, List<Pending> batch)
+    /// <summary>
+    /// A writer's turn at the queue: passed to the next writer when its batch's statements are done (before the commit), on
+    /// any failure, or after <see cref="MaxTurn"/>, whichever comes first; passing it again does nothing.
+    /// </summary>
+    private sealed class Turn
+    {
+        private static readonly Turn None = new(null);
+
+        private readonly SemaphoreSlim? gate;
+        private readonly Timer? limit;
+        private int passed;
+
+        private Turn(SemaphoreSlim? gate)
+        {
+            this.gate = gate;
+            if (gate is not null)
+            {
+                limit = new Timer(static t => ((Turn)t!).Pass(), this, MaxTurn, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        public static async ValueTask<Turn> TakeAsync(SemaphoreSlim? gate)
+        {
+            if (gate is null)
+            {
+                return None;
+            }
+            await gate.WaitAsync();
+            return new Turn(gate);
+        }
+
+        public void Pass()
+        {
+            if (gate is not null && Interlocked.Exchange(ref passed, 1) == 0)
+            {
+                limit!.Dispose();
+                gate.Release();
+            }
+        }
+    }
+
+    private static async Task WriteAsync(NpgsqlDataSource db, InboundStore store, InboundBatchStore batchStore, ILogger logger, List<Pending> batch,
+        Turn? turn = null)
     {
         try
         {
-            var results = await StoreTogetherAsync(db, batchStore, batch);
+            var results = await StoreTogetherAsync(db, batchStore, batch, turn);
             var span = Activity.Current?.Context ?? default; // the writer's inbound.batch
             for (var i = 0; i < batch.Count; i++)
             {
@@ -159,6 +217,7 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         }
         catch (BatchFailed ex)
         {
+            turn?.Pass(); // one by one is slow: the next batch need not wait for it
             logger.LogDebug(ex.InnerException, "Inbound batch of {Count} rolled back; storing its messages one by one", batch.Count);
             foreach (var pending in batch)
             {
@@ -167,13 +226,14 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         }
     }
 
-    private static async Task<Ingested[]> StoreTogetherAsync(NpgsqlDataSource db, InboundBatchStore batchStore, List<Pending> batch)
+    private static async Task<Ingested[]> StoreTogetherAsync(NpgsqlDataSource db, InboundBatchStore batchStore, List<Pending> batch, Turn? turn)
     {
         try
         {
             await using var connection = await db.OpenConnectionAsync();
             await using var tx = await connection.BeginTransactionAsync();
             var results = await batchStore.StoreAsync(connection, tx, batch.Select(p => p.Message).ToList(), CancellationToken.None);
+            turn?.Pass(); // the next writer takes what arrived meanwhile while this one commits
             await tx.CommitAsync();
             return results;
         }
