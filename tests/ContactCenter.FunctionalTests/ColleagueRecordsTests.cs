@@ -219,4 +219,49 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
 
     private static async Task<long> LossReasonAsync(HttpClient http) =>
         (await (await http.GetAsync("/api/loss-reasons")).OkJsonOrArrayAsync()).AsArray()[0]!.Id();
+
+    [Fact]
+    public async Task A_conversation_read_while_a_colleague_takes_it_is_either_still_workable_or_gone_never_notes_only()
+    {
+        // The details are six statements; each had its own snapshot, so an assignment committing between the first (the
+        // conversation, still visible) and the last (may the caller work it?) made a channel member a "participant" and
+        // the web app turned the reply box into a private note. The read now stops at its third statement (a lock the
+        // test holds) while the colleague's assignment commits.
+        var channel = await fixture.CreateApiChannelAsync(name: "Taken mid-read");
+        var anna = await fixture.CreateUserAsync("midread-a", "manager", channel.Id);
+        var boris = await fixture.CreateUserAsync("midread-b", "manager", channel.Id);
+        using var httpA = fixture.App.Http(anna.Token);
+        using var httpB = fixture.App.Http(boris.Token);
+        var conversation = (await fixture.IngestAsync(channel, "mid-1", "mid-cust", "Who can help me?", "Tom")).Id("conversationId");
+
+        await using var holder = fixture.Db();
+        await holder.OpenAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync("lock table contact_identities in access exclusive mode", transaction: tx);
+        var read = httpA.GetAsync($"/api/conversations/{conversation}");
+        await using var probe = fixture.Db();
+        async Task UntilAsync(string sql, string what)
+        {
+            var waiting = System.Diagnostics.Stopwatch.StartNew();
+            while (await probe.ExecuteScalarAsync<long>(sql, new { conversation, boris = boris.Id }) == 0)
+            {
+                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), what);
+                await Task.Delay(20);
+            }
+        }
+        await UntilAsync("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and query like '%contact_identities%'",
+            "the read never reached its third statement");
+        // The assignment's own pushes may wait for the lock too: the test waits for its commit, not its answer.
+        var assign = httpB.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = boris.Id });
+        await UntilAsync("select count(*) from conversations where id = @conversation and assignee_id = @boris", "the assignment never committed");
+        await tx.RollbackAsync();
+        (await assign).EnsureSuccessStatusCode();
+
+        var details = await (await read).OkJsonAsync();
+        // As it was when the read began: unassigned, in anna's channel, hers to work.
+        Assert.Null(details["assignee"]);
+        Assert.False(details["participant"]!.GetValue<bool>());
+        // Read again: no longer hers to see.
+        Assert.Equal(HttpStatusCode.NotFound, (await httpA.GetAsync($"/api/conversations/{conversation}")).StatusCode);
+    }
 }

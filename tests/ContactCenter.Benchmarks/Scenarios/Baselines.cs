@@ -196,10 +196,11 @@ public static partial class Baselines
         }
         if (times.Count > 0)
         {
+            var inOrder = string.Join(", ", times.Select(Fmt.Ms));
             times.Sort();
             ctx.BareBroadcastMs = times[times.Count / 2];
             ctx.Report.Add(new Row(Scenario, $"Bare SignalR hub: broadcast reaching all {connected:N0} connections", Fmt.Ms(ctx.BareBroadcastMs),
-                Note: $"median of {times.Count} rounds, until the last connection got it") { Number = ctx.BareBroadcastMs });
+                Note: $"median of {times.Count} rounds, until the last connection got it; rounds in order: {inOrder}") { Number = ctx.BareBroadcastMs });
         }
     }
 }

@@ -167,7 +167,10 @@ public sealed partial class ConversationQueries(NpgsqlDataSource db)
             select not {Works} from conversations c where c.id = @id;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
+        // One snapshot for all six statements: read committed gave each its own, so a colleague's assignment committing
+        // between the first and the last made a visible conversation's caller a "participant" (notes only) on screen.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
         var row = await grid.ReadSingleOrDefaultAsync<SummaryRow>();
         if (row is null)
         {
