@@ -98,31 +98,71 @@ public sealed class GroupCommitTests(AppFixture fixture) : IClassFixture<AppFixt
     public async Task A_batch_waiting_on_a_lock_keeps_the_queue_no_longer_than_its_turn_and_other_senders_are_stored_meanwhile()
     {
         // The writers take turns at the queue; a batch stuck in its statements (here on a conversation row another
-        // transaction holds) must hand the turn on after InboundBatcher.MaxTurn, or every later message would wait behind it.
+        // transaction holds) must hand the turn on after InboundBatcher.MaxTurn, or every later message would wait behind it
+        // (until the batch's lock timeout, InboundBatchStore.LockTimeout, rolled it back).
         var channel = await fixture.CreateApiChannelAsync();
         var first = await fixture.IngestAsync(channel, "t-0", "turn-a", "first");
         await using var locker = fixture.Db();
         await locker.OpenAsync();
         await using var tx = await locker.BeginTransactionAsync();
+        var lockerPid = await locker.ExecuteScalarAsync<int>("select pg_backend_pid()", transaction: tx);
         await locker.ExecuteAsync("select 1 from conversations where id = @id for update", new { id = first["conversationId"]!.GetValue<long>() }, tx);
 
         var stuck = fixture.IngestAsync(channel, "t-1", "turn-a", "waits for the row");
         var waiting = System.Diagnostics.Stopwatch.StartNew();
         await using var probe = fixture.Db();
-        while (await probe.ExecuteScalarAsync<long>("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()") == 0)
+        while (await probe.ExecuteScalarAsync<long>("select count(*) from pg_stat_activity where @lockerPid = any(pg_blocking_pids(pid))", new { lockerPid }) == 0)
         {
             Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "the second message never reached the locked row");
             await Task.Delay(20);
         }
+        var meanwhile = System.Diagnostics.Stopwatch.StartNew();
         var others = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => fixture.IngestAsync(channel, $"t-b{i}", $"turn-b{i}", $"meanwhile {i}")))
             .WaitAsync(TimeSpan.FromSeconds(20));
+        var took = meanwhile.Elapsed;
 
         Assert.All(others, o => Assert.False(o["duplicate"]!.GetValue<bool>()));
+        // Well inside the batch's lock timeout (3 s): the turn was passed on, the stuck batch did not have to give up first.
+        Assert.True(took < TimeSpan.FromSeconds(2), $"the other senders' messages took {took.TotalMilliseconds:0} ms");
         Assert.False(stuck.IsCompleted);
         Assert.Equal(6, await fixture.CountAsync("messages"));
         await tx.RollbackAsync();
         var late = await stuck.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.False(late["duplicate"]!.GetValue<bool>());
         Assert.Equal(7, await fixture.CountAsync("messages"));
+    }
+
+    [Fact]
+    public async Task A_batch_that_waits_past_its_lock_timeout_is_stored_message_by_message_and_only_the_locked_sender_waits()
+    {
+        // One batch holding a message whose row is locked and messages of other senders: after the batch's lock timeout it
+        // is rolled back and stored one by one, the others at once, the locked one when the row is free.
+        var channel = await fixture.CreateApiChannelAsync();
+        var first = await fixture.IngestAsync(channel, "lt-0", "lt-a", "first");
+        await using var locker = fixture.Db();
+        await locker.OpenAsync();
+        await using var tx = await locker.BeginTransactionAsync();
+        await locker.ExecuteAsync("select 1 from conversations where id = @id for update", new { id = first["conversationId"]!.GetValue<long>() }, tx);
+
+        var batch = Batcher.StoreBatchAsync([
+            Message(channel.Id, "lt-1", "lt-a", "waits for the row"),
+            Message(channel.Id, "lt-2", "lt-b", "another sender"),
+            Message(channel.Id, "lt-3", "lt-c", "and another"),
+        ]);
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        while (await fixture.CountAsync("messages where external_id in ('lt-2', 'lt-3')") < 2)
+        {
+            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "the other senders' messages were not stored while the row stayed locked");
+            await Task.Delay(50);
+        }
+        Assert.True(waiting.Elapsed >= TimeSpan.FromSeconds(2.5), $"stored after {waiting.Elapsed.TotalMilliseconds:0} ms, before the lock timeout");
+        Assert.Equal(0, await fixture.CountAsync("messages where external_id = 'lt-1'"));
+        await tx.RollbackAsync();
+        var results = await Task.WhenAll(await batch.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.All(results, r => Assert.False(r.Duplicate));
+        Assert.Equal(4, await fixture.CountAsync("messages"));
+        await using var db = fixture.Db();
+        // Rolled back and stored one by one: three transactions, not one.
+        Assert.Equal(3, await db.ExecuteScalarAsync<long>("select count(distinct xmin::text) from messages where external_id in ('lt-1', 'lt-2', 'lt-3')"));
     }
 }

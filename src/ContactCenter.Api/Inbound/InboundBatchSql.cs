@@ -7,7 +7,8 @@ namespace ContactCenter.Api.Inbound;
 internal static class InboundBatchSql
 {
     /// <summary>
-    /// Stage 1, two statements in one round trip. The senders' advisory locks in one sorted order (the order contact merges
+    /// Stage 1, three statements in one round trip. The batch's lock timeout (<see cref="InboundBatchStore.LockTimeout"/>,
+    /// for this transaction only); the senders' advisory locks in one sorted order (the order contact merges
     /// take them in, so neither deadlocks with the other); then, in a statement of its own so that its snapshot sees what
     /// the lock holders committed, each message's channel kind, stored copy and known identity. Each lookup is a lateral
     /// `limit 1` on a unique key, so it stays an index probe per row: as plain joins, with jsonb_to_recordset guessed at 100
@@ -15,6 +16,7 @@ internal static class InboundBatchSql
     /// 7.7 ms per call, 39 % of PostgreSQL's ingest time on 2026-12-05).
     /// </summary>
     public const string LockAndFind = """
+        select set_config('lock_timeout', @lockTimeout, true);
         select count(*) from (
             select pg_advisory_xact_lock(hashtextextended(k, 0)) from (
                 select distinct ch.kind || ':' || i.address as k

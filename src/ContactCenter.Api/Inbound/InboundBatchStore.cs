@@ -46,6 +46,12 @@ public sealed partial class InboundBatchStore(InboundStore single, TimeProvider 
 
     private readonly record struct Link(long? LeadId, long? DealId, bool Raise, long? PipelineId, long? StageId, CrmChanges? Crm = null);
 
+    /// <summary>
+    /// The longest the batch waits for any lock (a sender's, a row another transaction holds): past it the batch is rolled
+    /// back and its messages are stored one by one (<see cref="InboundBatcher"/>), where only the one that needs the lock waits.
+    /// </summary>
+    public const string LockTimeout = "3s";
+
     public async Task<Ingested[]> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<InboundMessage> batch, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -56,8 +62,10 @@ public sealed partial class InboundBatchStore(InboundStore single, TimeProvider 
         await using (var grid = await connection.QueryMultipleAsync(new CommandDefinition(InboundBatchSql.LockAndFind, new
         {
             rows = Json(batch.Select((m, n) => new { n, channel_id = m.ChannelId, address = m.Sender.Address, external_id = m.ExternalId })),
+            lockTimeout = LockTimeout,
         }, tx, cancellationToken: ct)))
         {
+            await grid.ReadAsync();
             await grid.ReadAsync();
             found = (await grid.ReadAsync<Found>()).ToList();
         }

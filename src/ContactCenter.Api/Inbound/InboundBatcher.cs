@@ -28,6 +28,9 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
     /// <summary>Concurrent writer transactions: enough to keep both cores and the disk busy, few enough to batch.</summary>
     public const int DefaultWriters = 4;
 
+    /// <summary>Senders whose messages a rolled-back batch stores side by side (each sender's in order).</summary>
+    private const int FallbackParallelism = 4;
+
     /// <summary>The longest a writer keeps the turn while its statements run before the next writer may take the queue.</summary>
     public static readonly TimeSpan MaxTurn = TimeSpan.FromMilliseconds(50);
 
@@ -84,8 +87,11 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         }
         lock (gate)
         {
-            var turn = takeTurns ? new SemaphoreSlim(1, 1) : null;
-            writers ??= Enumerable.Range(0, writerCount).Select(_ => Task.Run(() => WriteLoopAsync(queue.Reader, turn, db, store, batchStore, telemetry, logger))).ToArray();
+            if (writers is null)
+            {
+                var turn = takeTurns ? new SemaphoreSlim(1, 1) : null;
+                writers = Enumerable.Range(0, writerCount).Select(_ => Task.Run(() => WriteLoopAsync(queue.Reader, turn, db, store, batchStore, telemetry, logger))).ToArray();
+            }
         }
     }
 
@@ -119,25 +125,24 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         while (await reader.WaitToReadAsync())
         {
             var myTurn = await Turn.TakeAsync(turn);
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-            if (batch.Count == 0)
-            {
-                myTurn.Pass();
-                continue; // another writer took what woke this one
-            }
-            telemetry.BatchSize.Record(batch.Count);
-            // A batch serves many requests: it is its own root, linked to each caller's span (the writer task would
-            // otherwise inherit the span of whichever request started the writers, forever).
-            Activity.Current = null;
-            using var span = AppTelemetry.Source.StartActivity("inbound.batch", ActivityKind.Internal, parentContext: default,
-                links: batch.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)));
-            span?.SetTag("batch.size", batch.Count);
             try
             {
+                batch.Clear();
+                while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+                if (batch.Count == 0)
+                {
+                    continue; // another writer took what woke this one
+                }
+                telemetry.BatchSize.Record(batch.Count);
+                // A batch serves many requests: it is its own root, linked to each caller's span (the writer task would
+                // otherwise inherit the span of whichever request started the writers, forever).
+                Activity.Current = null;
+                using var span = AppTelemetry.Source.StartActivity("inbound.batch", ActivityKind.Internal, parentContext: default,
+                    links: batch.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)));
+                span?.SetTag("batch.size", batch.Count);
                 await WriteAsync(db, store, batchStore, logger, batch, myTurn);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -170,7 +175,13 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
             this.gate = gate;
             if (gate is not null)
             {
-                limit = new Timer(static t => ((Turn)t!).Pass(), this, MaxTurn, Timeout.InfiniteTimeSpan);
+                // Armed only once stored (a timer armed in its constructor could fire before the field is set), and without
+                // the writer's execution context (nothing of it is needed to pass a turn).
+                using (ExecutionContext.SuppressFlow())
+                {
+                    limit = new Timer(static t => ((Turn)t!).Pass(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                }
+                limit.Change(MaxTurn, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -188,8 +199,8 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         {
             if (gate is not null && Interlocked.Exchange(ref passed, 1) == 0)
             {
-                limit!.Dispose();
                 gate.Release();
+                limit?.Dispose();
             }
         }
     }
@@ -217,12 +228,18 @@ public sealed class InboundBatcher(NpgsqlDataSource db, InboundStore store, Inbo
         }
         catch (BatchFailed ex)
         {
-            turn?.Pass(); // one by one is slow: the next batch need not wait for it
+            // The turn is kept (up to MaxTurn), so a later batch does not store a later message of the same conversation
+            // before this one. Each sender's messages go in order; different senders side by side, so one stuck on a
+            // lock (the batch's lock timeout brought it here) does not hold the others.
             logger.LogDebug(ex.InnerException, "Inbound batch of {Count} rolled back; storing its messages one by one", batch.Count);
-            foreach (var pending in batch)
-            {
-                await StoreAloneAsync(db, store, pending);
-            }
+            await Parallel.ForEachAsync(batch.GroupBy(p => (p.Message.ChannelId, p.Message.Sender.Address)),
+                new ParallelOptions { MaxDegreeOfParallelism = FallbackParallelism }, async (sender, _) =>
+                {
+                    foreach (var pending in sender)
+                    {
+                        await StoreAloneAsync(db, store, pending);
+                    }
+                });
         }
     }
 
