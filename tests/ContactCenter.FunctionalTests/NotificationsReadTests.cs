@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
 
 namespace ContactCenter.FunctionalTests;
 
@@ -63,5 +64,42 @@ public sealed class NotificationsReadTests(AppFixture fixture) : IClassFixture<A
         Assert.Equal(1, theirs["unread"]!.GetValue<long>());
         Assert.Empty(onOther.Of("notificationsRead"));
         Assert.Equal(2, onDesktop.Of("notificationsRead").Count());
+    }
+
+    [Fact]
+    public async Task A_notice_committed_while_the_bell_is_read_is_both_listed_and_counted_or_neither()
+    {
+        // The page and the unread count are two statements; each had its own snapshot, so a notice committing between
+        // them was counted but not listed, and the web app counted it again when its push came. The page's one long
+        // notice is stored out of line (TOAST): reading its text needs the toast index, which the test holds while
+        // another notice commits.
+        var channel = await fixture.CreateApiChannelAsync();
+        var anna = await fixture.CreateUserAsync("bell-mid", "manager", channel.Id);
+        using var http = fixture.App.Http(anna.Token);
+        await using var db = fixture.Db();
+        await db.ExecuteAsync("""
+            insert into notifications (user_id, kind, text, dedupe_key)
+            select @me, 'automation', string_agg(md5(i::text), ''), 'long' from generate_series(1, 400) i
+            """, new { me = anna.Id });
+        var toastIndex = await db.ExecuteScalarAsync<string>("""
+            select i.indexrelid::regclass::text from pg_class c join pg_index i on i.indrelid = c.reltoastrelid where c.oid = 'notifications'::regclass
+            """);
+
+        await using var holder = fixture.Db();
+        await holder.OpenAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync($"reindex index {toastIndex}", transaction: tx); // holds the index in access exclusive mode
+        var read = http.GetAsync("/api/notifications");
+        await fixture.UntilBlockedAsync("%order by id desc limit%", "the page never reached the long notice");
+        await db.ExecuteAsync("insert into notifications (user_id, kind, text, dedupe_key) values (@me, 'automation', 'Short', 'short')", new { me = anna.Id });
+        await tx.RollbackAsync();
+
+        var page = await (await read).OkJsonAsync();
+        // As it was when the read began: one notice, one unread.
+        Assert.Single(page["items"]!.AsArray());
+        Assert.Equal(1, page["unread"]!.GetValue<long>());
+        var again = await (await http.GetAsync("/api/notifications")).OkJsonAsync();
+        Assert.Equal(2, again["items"]!.AsArray().Count);
+        Assert.Equal(2, again["unread"]!.GetValue<long>());
     }
 }

@@ -51,8 +51,11 @@ public static class NotificationsApi
             select count(*) from notifications where user_id = @me and read_at is null;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
+        // One snapshot for the page and the count: a notice committing between them was counted but not listed, and the
+        // web app, adding it again when its push came, showed the bell one too high until a reload.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql,
-            new { me = CurrentUser.From(principal).Id, before, take = PageSize + 1 }, cancellationToken: ct));
+            new { me = CurrentUser.From(principal).Id, before, take = PageSize + 1 }, tx, cancellationToken: ct));
         var rows = (await grid.ReadAsync<NotificationStore.Row>()).ToList();
         var unread = await grid.ReadSingleAsync<long>();
         string? next = null;
