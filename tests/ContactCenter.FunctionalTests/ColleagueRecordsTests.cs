@@ -227,41 +227,60 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
         // conversation, still visible) and the last (may the caller work it?) made a channel member a "participant" and
         // the web app turned the reply box into a private note. The read now stops at its third statement (a lock the
         // test holds) while the colleague's assignment commits.
-        var channel = await fixture.CreateApiChannelAsync(name: "Taken mid-read");
-        var anna = await fixture.CreateUserAsync("midread-a", "manager", channel.Id);
-        var boris = await fixture.CreateUserAsync("midread-b", "manager", channel.Id);
-        using var httpA = fixture.App.Http(anna.Token);
-        using var httpB = fixture.App.Http(boris.Token);
-        var conversation = (await fixture.IngestAsync(channel, "mid-1", "mid-cust", "Who can help me?", "Tom")).Id("conversationId");
+        var (conversation, annaToken, read) = await AskWhileBorisTakesItAsync("midread", "contact_identities", "%contact_identities%",
+            "the read never reached its third statement", (http, id) => http.GetAsync($"/api/conversations/{id}"));
+        using var httpA = fixture.App.Http(annaToken);
 
-        await using var holder = fixture.Db();
-        await holder.OpenAsync();
-        await using var tx = await holder.BeginTransactionAsync();
-        await holder.ExecuteAsync("lock table contact_identities in access exclusive mode", transaction: tx);
-        var read = httpA.GetAsync($"/api/conversations/{conversation}");
-        await using var probe = fixture.Db();
-        async Task UntilAsync(string sql, string what)
-        {
-            var waiting = System.Diagnostics.Stopwatch.StartNew();
-            while (await probe.ExecuteScalarAsync<long>(sql, new { conversation, boris = boris.Id }) == 0)
-            {
-                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), what);
-                await Task.Delay(20);
-            }
-        }
-        await UntilAsync("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and query like '%contact_identities%'",
-            "the read never reached its third statement");
-        // The assignment's own pushes may wait for the lock too: the test waits for its commit, not its answer.
-        var assign = httpB.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = boris.Id });
-        await UntilAsync("select count(*) from conversations where id = @conversation and assignee_id = @boris", "the assignment never committed");
-        await tx.RollbackAsync();
-        (await assign).EnsureSuccessStatusCode();
-
-        var details = await (await read).OkJsonAsync();
+        var details = await read.OkJsonAsync();
         // As it was when the read began: unassigned, in anna's channel, hers to work.
         Assert.Null(details["assignee"]);
         Assert.False(details["participant"]!.GetValue<bool>());
         // Read again: no longer hers to see.
         Assert.Equal(HttpStatusCode.NotFound, (await httpA.GetAsync($"/api/conversations/{conversation}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_status_change_that_waited_while_a_colleague_took_the_conversation_is_refused_and_changes_nothing()
+    {
+        // The status change asked "may I work it?" on its own connection, then updated the conversation whoever held it
+        // by then. It now stops after that check, at its row lock (the lock's statement reads channels, which the test
+        // holds), while a colleague's take commits.
+        var (conversation, _, resolve) = await AskWhileBorisTakesItAsync("midstatus", "channels", "%for update of c%",
+            "the status change never reached its row lock", (http, id) => http.PostAsJsonAsync($"/api/conversations/{id}/status", new { status = "resolved" }));
+
+        // Boris's now, out of anna's sight: the same answer as asking after the take, and the conversation still open.
+        await resolve.ProblemAsync(HttpStatusCode.NotFound);
+        await using var db = fixture.Db();
+        Assert.Equal("open", await db.ExecuteScalarAsync<string>("select status from conversations where id = @conversation", new { conversation }));
+    }
+
+    /// <summary>
+    /// Anna sends <paramref name="request"/> about an unassigned conversation of a channel she and boris work while the test
+    /// holds <paramref name="table"/>; once her request waits for it (a statement like <paramref name="blockedLike"/>), boris
+    /// takes the conversation (the test waits for his commit, not his answer: his pushes may wait for the lock too), then
+    /// the lock goes and her answer comes.
+    /// </summary>
+    private async Task<(long Conversation, string AnnaToken, HttpResponseMessage Answer)> AskWhileBorisTakesItAsync(
+        string prefix, string table, string blockedLike, string what, Func<HttpClient, long, Task<HttpResponseMessage>> request)
+    {
+        var channel = await fixture.CreateApiChannelAsync(name: "Taken midway");
+        var anna = await fixture.CreateUserAsync(prefix + "-a", "manager", channel.Id);
+        var boris = await fixture.CreateUserAsync(prefix + "-b", "manager", channel.Id);
+        using var httpA = fixture.App.Http(anna.Token);
+        using var httpB = fixture.App.Http(boris.Token);
+        var conversation = (await fixture.IngestAsync(channel, prefix + "-1", prefix + "-cust", "Who can help me?", "Tom")).Id("conversationId");
+
+        await using var holder = fixture.Db();
+        await holder.OpenAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync($"lock table {table} in access exclusive mode", transaction: tx);
+        var answer = request(httpA, conversation);
+        await fixture.UntilBlockedAsync(blockedLike, what);
+        var assign = httpB.PostAsJsonAsync($"/api/conversations/{conversation}/assign", new { userId = boris.Id });
+        await fixture.UntilAsync("select count(*) from conversations where id = @conversation and assignee_id = @boris",
+            new { conversation, boris = boris.Id }, "the assignment never committed");
+        await tx.RollbackAsync();
+        (await assign).EnsureSuccessStatusCode();
+        return (conversation, anna.Token, await answer);
     }
 }

@@ -131,6 +131,16 @@ public sealed class ConversationActions(
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var state = await responseTimes.LockAsync(connection, tx, conversationId, ct);
+            // Asked again under the row lock: a colleague's take that committed after the check above ends this manager's
+            // right to resolve or reopen the conversation (or to see it at all), as it does for assigning.
+            switch ((ConversationQueries.Access)await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                ConversationQueries.AccessOf, new { conversationId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct)))
+            {
+                case ConversationQueries.Access.None:
+                    return (ChangeError.NotFound, "There is no such conversation.");
+                case ConversationQueries.Access.Participant:
+                    return (ChangeError.Forbidden, ConversationQueries.ParticipantOnly);
+            }
             before = await notifier.AudienceAsync(conversationId, ct); // after the row lock (FormerViewers says why)
             var lifecycle = new ConversationLifecycle(state.Status);
             assignee = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { conversationId, status, now }, tx, cancellationToken: ct));
