@@ -206,4 +206,35 @@ public sealed class PipelinesAndBoardTests(CrmFixture fixture) : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 10000).Sum(g => (g % 100) + 0.5m), stages.Sum(s => s!["totalAmount"]!.GetValue<decimal>()));
         Assert.All(stages.Take(4), s => Assert.Equal(20, s!["deals"]!.AsArray().Count));
     }
+
+    [Fact]
+    public async Task A_deal_added_while_the_board_is_read_is_both_counted_and_shown_or_neither()
+    {
+        // The stages' counts and their cards are two statements; each had its own snapshot, so a deal committing between
+        // them was shown but not counted. The read now stops at its cards (their labels read contact_labels, which the test holds;
+        // pg_stat_activity shows a statement's first 1 kB: the cards' columns).
+        using var admin = fixture.Admin();
+        await (await admin.PostJsonAsync("/api/deals", new { title = "Before", amount = 100 })).OkJsonAsync(HttpStatusCode.Created);
+
+        await using var holder = fixture.Db();
+        await holder.OpenAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync("lock table contact_labels in access exclusive mode", transaction: tx);
+        var read = admin.GetAsync("/api/pipelines/1/board");
+        await fixture.UntilBlockedAsync("%as contact_labels, d.id, d.title%", "the board never reached its cards");
+        // Straight into the table: the API's insert answers with the card, which reads contact_labels too.
+        await using (var db = fixture.Db())
+        {
+            await db.ExecuteAsync("""
+                insert into deals (pipeline_id, stage_id, title, amount, currency, stage_entered_at, created_at, updated_at)
+                select pipeline_id, stage_id, 'Meanwhile', 50, currency, stage_entered_at, created_at, updated_at from deals where title = 'Before'
+                """);
+        }
+        await tx.RollbackAsync();
+
+        var first = (await (await read).OkJsonAsync())["stages"]![0]!;
+        Assert.Equal(1, first["count"]!.GetValue<long>());
+        Assert.Equal(100m, first["totalAmount"]!.GetValue<decimal>());
+        Assert.Equal(["Before"], first["deals"]!.AsArray().Select(d => d!["title"]!.GetValue<string>()));
+    }
 }

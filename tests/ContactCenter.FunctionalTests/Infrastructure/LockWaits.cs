@@ -21,7 +21,12 @@ public static class LockWaits
         var waiting = Stopwatch.StartNew();
         while (await probe.ExecuteScalarAsync<long>(sql, param) == 0)
         {
-            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), what);
+            if (waiting.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                var blocked = await probe.ExecuteScalarAsync<string>(
+                    "select string_agg(left(query, 300), ' | ') from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
+                Assert.Fail($"{what} (waiting for locks: {blocked ?? "nothing"})");
+            }
             await Task.Delay(20);
         }
     }

@@ -52,8 +52,11 @@ public sealed class BoardQuery(NpgsqlDataSource db)
             order by d.id desc;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
+        // One snapshot for the stages, their sums and their cards: a deal moved or added between the statements was
+        // counted in one column and shown in another (or counted and missing).
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql,
-            new { pipelineId, assigneeId, me = me.Id, staff = me.IsStaff, take = cardsPerStage + 1 }, cancellationToken: ct));
+            new { pipelineId, assigneeId, me = me.Id, staff = me.IsStaff, take = cardsPerStage + 1 }, tx, cancellationToken: ct));
         var name = await grid.ReadSingleOrDefaultAsync<string>();
         if (name is null)
         {
