@@ -57,18 +57,18 @@ public static class CardExtras
             else x.source_details - 'conversationId' - 'channelId' end::text
         """;
 
-    public static async Task<DealDto> WithExtrasAsync(NpgsqlConnection connection, DealDto deal, CurrentUser? viewer, CancellationToken ct)
+    public static async Task<DealDto> WithExtrasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DealDto deal, CurrentUser? viewer, CancellationToken ct)
     {
         await using var reader = await connection.QueryMultipleAsync(new CommandDefinition($"""
             select x.id, x.amount_from_products, {SourceSeen} as source_details from deals x where x.id = @id;
             select deal_id, name, price, quantity, discount from deal_products where deal_id = @id order by sort;
-            """, new { id = deal.Id, me = viewer?.Id, staff = viewer?.IsStaff ?? false }, cancellationToken: ct));
+            """, new { id = deal.Id, me = viewer?.Id, staff = viewer?.IsStaff ?? false }, tx, cancellationToken: ct));
         var row = await reader.ReadSingleOrDefaultAsync<DealRow>();
         var lines = (await reader.ReadAsync<LineRow>()).Select(l => new ProductLine(l.Name, l.Price, l.Quantity, l.Discount)).ToList();
         return deal with { Products = lines, AmountFromProducts = row?.AmountFromProducts ?? false, SourceDetails = Parse(row?.SourceDetails) };
     }
 
-    public static async Task<List<LeadDto>> WithExtrasAsync(NpgsqlConnection connection, IReadOnlyList<LeadDto> leads, CurrentUser? viewer, CancellationToken ct)
+    public static async Task<List<LeadDto>> WithExtrasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<LeadDto> leads, CurrentUser? viewer, CancellationToken ct)
     {
         if (leads.Count == 0)
         {
@@ -78,7 +78,7 @@ public static class CardExtras
             select x.id, x.status_id, s.name as status_name, s.name_ru as status_name_ru, x.junk_reason_id, {SourceSeen} as source_details
             from leads x left join lead_statuses s on s.id = x.status_id
             where x.id = any(@ids)
-            """, new { ids = leads.Select(l => l.Id).ToArray(), me = viewer?.Id, staff = viewer?.IsStaff ?? false }, cancellationToken: ct))).ToDictionary(r => r.Id);
+            """, new { ids = leads.Select(l => l.Id).ToArray(), me = viewer?.Id, staff = viewer?.IsStaff ?? false }, tx, cancellationToken: ct))).ToDictionary(r => r.Id);
         return leads.Select(l => rows.TryGetValue(l.Id, out var r)
             ? l with
             {

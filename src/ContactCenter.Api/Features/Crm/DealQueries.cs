@@ -89,19 +89,21 @@ public sealed class DealQueries(NpgsqlDataSource db)
     public async Task<DealDto?> GetAsync(CurrentUser me, long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct); // the card and its extras as of one moment
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"select {Columns} from deals d {Joins} where d.id = @id and {CrmAccess.DealVisible}",
-            new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        return row is null ? null : await CardExtras.WithExtrasAsync(connection, row.ToDto(), me, ct);
+            new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+        return row is null ? null : await CardExtras.WithExtrasAsync(connection, tx, row.ToDto(), me, ct);
     }
 
     /// <summary>The deal regardless of who asks (after a change that may have taken it out of the caller's sight).</summary>
     public async Task<DealDto?> GetAnyAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"select {Columns} from deals d {Joins} where d.id = @id", new { id }, cancellationToken: ct));
-        return row is null ? null : await CardExtras.WithExtrasAsync(connection, row.ToDto(), viewer: null, ct);
+            $"select {Columns} from deals d {Joins} where d.id = @id", new { id }, tx, cancellationToken: ct));
+        return row is null ? null : await CardExtras.WithExtrasAsync(connection, tx, row.ToDto(), viewer: null, ct);
     }
 
     /// <summary>The card regardless of who asks (for pushes, already addressed to the deal's audience).</summary>

@@ -57,17 +57,19 @@ public sealed class LeadQueries(NpgsqlDataSource db)
     public async Task<LeadDto?> GetAsync(CurrentUser me, long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct); // the card and its extras as of one moment
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"{Select} where l.id = @id and {CrmAccess.LeadVisible}", new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
-        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, [row.ToDto()], me, ct))[0];
+            $"{Select} where l.id = @id and {CrmAccess.LeadVisible}", new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct));
+        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, tx, [row.ToDto()], me, ct))[0];
     }
 
     /// <summary>The lead regardless of who asks (for pushes, already addressed to the lead's audience).</summary>
     public async Task<LeadDto?> GetAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"{Select} where l.id = @id", new { id }, cancellationToken: ct));
-        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, [row.ToDto()], viewer: null, ct))[0];
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"{Select} where l.id = @id", new { id }, tx, cancellationToken: ct));
+        return row is null ? null : (await CardExtras.WithExtrasAsync(connection, tx, [row.ToDto()], viewer: null, ct))[0];
     }
 
     public async Task<Page<LeadDto>> ListAsync(CurrentUser me, string? status, long? assigneeId, int limit, string? cursor, CancellationToken ct)
@@ -88,9 +90,10 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         }
         sql.Append(" order by l.id desc limit @take");
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct); // the cards and their extras as of one moment
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(),
-            new { me = me.Id, staff = me.IsStaff, status, assigneeId, before, take = limit + 1 }, cancellationToken: ct))).ToList();
+            new { me = me.Id, staff = me.IsStaff, status, assigneeId, before, take = limit + 1 }, tx, cancellationToken: ct))).ToList();
         var page = DealQueries.ToPage(rows, limit, r => r.ToDto(), r => r.Id);
-        return page with { Items = await CardExtras.WithExtrasAsync(connection, page.Items, me, ct) };
+        return page with { Items = await CardExtras.WithExtrasAsync(connection, tx, page.Items, me, ct) };
     }
 }
