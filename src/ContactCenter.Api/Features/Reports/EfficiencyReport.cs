@@ -61,8 +61,10 @@ public sealed class EfficiencyReport(NpgsqlDataSource db, TimeProvider clock)
     public async Task<EfficiencyReportResult> ReadAsync(ReportPeriod period, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        // One snapshot for the rows and their per-currency sums: a deal won between the statements was in one and not the other.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql,
-            new { from = period.FromUtc, to = period.ToUtc, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            new { from = period.FromUtc, to = period.ToUtc, now = clock.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
         var rows = (await grid.ReadAsync<EfficiencyRow>()).ToList();
         var won = (await grid.ReadAsync<(long UserId, string Currency, decimal Amount)>()).ToLookup(w => w.UserId);
         return new EfficiencyReportResult(period.From, period.To,

@@ -65,7 +65,9 @@ public sealed class SalesReport(NpgsqlDataSource db)
     public async Task<SalesReportResult> ReadAsync(ReportPeriod period, string groupBy, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql, new { groupBy, from = period.FromUtc, to = period.ToUtc }, cancellationToken: ct));
+        // One snapshot for the groups and their per-currency sums: a deal closed between the statements was in one and not the other.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql, new { groupBy, from = period.FromUtc, to = period.ToUtc }, tx, cancellationToken: ct));
         var rows = (await grid.ReadAsync<Row>()).ToList();
         var sums = (await grid.ReadAsync<CurrencyRow>()).ToLookup(r => r.Key);
         var result = rows.Select(r => new SalesRow(r.Key, Label(groupBy, r), r.Won, r.Sum, r.Won == 0 ? null : Math.Round(r.Sum / r.Won, 2),

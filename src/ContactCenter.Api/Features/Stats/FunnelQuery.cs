@@ -82,13 +82,16 @@ public sealed class FunnelQuery(NpgsqlDataSource db)
         var plan = PeriodPlan.Of(from.UtcDateTime, to.UtcDateTime);
         var sql = fromRollups ? FunnelSql.FromRollups : FunnelSql.FromDeals;
         await using var connection = await db.OpenConnectionAsync(ct);
+        // One snapshot for the stages, outcomes and loss reasons: a deal moving or closing between the statements was
+        // counted twice or not at all.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql,
             new
             {
                 pipelineId, from = from.UtcDateTime, to = to.UtcDateTime, assigneeId = filter.AssigneeId, source = filter.Source,
                 daysFrom = Day(plan.DaysFrom), daysTo = Day(plan.DaysTo), monthsFrom = Day(plan.MonthsFrom), monthsTo = Day(plan.MonthsTo),
                 raw1From = plan.Raw1From, raw1To = plan.Raw1To, raw2From = plan.Raw2From, raw2To = plan.Raw2To,
-            }, cancellationToken: ct));
+            }, tx, cancellationToken: ct));
         if (!await grid.ReadSingleAsync<bool>())
         {
             return null;
