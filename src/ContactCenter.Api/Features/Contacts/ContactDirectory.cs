@@ -89,16 +89,18 @@ public sealed class ContactDirectory(NpgsqlDataSource db, ContactProfileService 
             order by t.id desc limit @take
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
+        // The check and the entries in one snapshot: a contact taken out of sight after the check showed what came after.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             $"select exists (select 1 from contacts ct where ct.id = @id and {CrmAccess.ContactVisible})",
-            new { id, me = me.Id, staff = me.IsStaff }, cancellationToken: ct)))
+            new { id, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct)))
         {
             return null;
         }
         var rows = (await connection.QueryAsync<TimelineService.Row>(new CommandDefinition(sql, new
         {
             id, me = me.Id, staff = me.IsStaff, before, take = limit + 1,
-        }, cancellationToken: ct))).ToList();
+        }, tx, cancellationToken: ct))).ToList();
         return DealQueries.ToPage(rows, limit, r => r.ToDto(), r => r.Id);
     }
 }

@@ -33,9 +33,11 @@ public static class CardFilesApi
         var me = CurrentUser.From(principal);
         var args = new { id = subject.Id, me = me.Id, staff = me.IsStaff };
         await using var connection = await db.OpenConnectionAsync(ct);
+        // The check and the files in one snapshot: a card taken out of sight after the check showed what came after.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var visible = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(subject.IsLead
             ? $"select exists (select 1 from leads l where l.id = @id and {CrmAccess.LeadVisible})"
-            : $"select exists (select 1 from deals d where d.id = @id and {CrmAccess.DealVisible})", args, cancellationToken: ct));
+            : $"select exists (select 1 from deals d where d.id = @id and {CrmAccess.DealVisible})", args, tx, cancellationToken: ct));
         if (!visible)
         {
             return Problems.NotFound($"There is no such {subject.Type}.");
@@ -48,7 +50,7 @@ public static class CardFilesApi
             where {(subject.IsLead ? "vc.lead_id" : "vc.deal_id")} = @id and (@staff or {CrmAccess.ConversationSeen})
             order by m.created_at desc, a.id desc
             limit 200
-            """, args, cancellationToken: ct));
+            """, args, tx, cancellationToken: ct));
         return TypedResults.Ok(files.ToList());
     }
 }

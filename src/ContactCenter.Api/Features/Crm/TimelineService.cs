@@ -43,7 +43,9 @@ public sealed class TimelineService(NpgsqlDataSource db, CrmWriter crm)
     {
         var before = DealQueries.ParseCursor(cursor);
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await CanSeeAsync(connection, null, me, subject, ct))
+        // The check and the entries in one snapshot: a subject taken out of sight after the check showed what came after.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        if (!await CanSeeAsync(connection, tx, me, subject, ct))
         {
             return null;
         }
@@ -51,7 +53,7 @@ public sealed class TimelineService(NpgsqlDataSource db, CrmWriter crm)
         // Message entries follow the conversation rule (CrmAccess.TimelineEntryVisible); the rest go with the subject.
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
             $"{Select} where t.{column} = @id and {CrmAccess.TimelineEntryVisible} and (@before::bigint is null or t.id < @before) order by t.id desc limit @take",
-            new { id = subject.Id, before, take = limit + 1, me = me.Id, staff = me.IsStaff }, cancellationToken: ct))).ToList();
+            new { id = subject.Id, before, take = limit + 1, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct))).ToList();
         return DealQueries.ToPage(rows, limit, r => r.ToDto(), r => r.Id);
     }
 
