@@ -13,8 +13,9 @@ namespace ContactCenter.Api.Inbound;
 /// writer takes a single message and the batch is that message alone. The writers take turns: one takes the queue and
 /// runs its batch's statements while the one before it commits, so a batch holds everything that arrived meanwhile
 /// (with writers taking the queue side by side, each took a share and the per-batch costs did not spread); a batch
-/// whose statements take longer than <see cref="MaxTurn"/> (a lock wait) lets the next writer start beside it. Each caller's task completes only after
-/// the commit that made its message durable. The batch is written set-based (<see cref="InboundBatchStore"/>: a few
+/// whose statements take longer than <see cref="MaxTurn"/> (a lock wait) lets the next writer start beside it, and one
+/// that waits for a lock longer than <see cref="InboundBatchStore.LockTimeout"/> is stored message by message (below).
+/// Each caller's task completes only after the commit that made its message durable. The batch is written set-based (<see cref="InboundBatchStore"/>: a few
 /// statements for the whole batch, not a few per message); a redelivery in the same batch is reported as a duplicate
 /// of the first copy. If anything fails in a batch (a race on an external id, a deadlock, one bad message), the batch
 /// is rolled back and each of its messages is stored alone (<see cref="InboundStore"/>), so one message's failure is
