@@ -6,6 +6,7 @@ using ContactCenter.Core;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace ContactCenter.FunctionalTests;
 
@@ -102,20 +103,12 @@ public sealed class GroupCommitTests(AppFixture fixture) : IClassFixture<AppFixt
         // (until the batch's lock timeout, InboundBatchStore.LockTimeout, rolled it back).
         var channel = await fixture.CreateApiChannelAsync();
         var first = await fixture.IngestAsync(channel, "t-0", "turn-a", "first");
-        await using var locker = fixture.Db();
-        await locker.OpenAsync();
-        await using var tx = await locker.BeginTransactionAsync();
-        var lockerPid = await locker.ExecuteScalarAsync<int>("select pg_backend_pid()", transaction: tx);
-        await locker.ExecuteAsync("select 1 from conversations where id = @id for update", new { id = first["conversationId"]!.GetValue<long>() }, tx);
+        var (locker, tx, lockerPid) = await LockConversationAsync(first["conversationId"]!.GetValue<long>());
+        await using var held = locker;
 
         var stuck = fixture.IngestAsync(channel, "t-1", "turn-a", "waits for the row");
-        var waiting = System.Diagnostics.Stopwatch.StartNew();
-        await using var probe = fixture.Db();
-        while (await probe.ExecuteScalarAsync<long>("select count(*) from pg_stat_activity where @lockerPid = any(pg_blocking_pids(pid))", new { lockerPid }) == 0)
-        {
-            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "the second message never reached the locked row");
-            await Task.Delay(20);
-        }
+        await fixture.UntilAsync("select count(*) from pg_stat_activity where @lockerPid = any(pg_blocking_pids(pid))", new { lockerPid },
+            "the second message never reached the locked row");
         var meanwhile = System.Diagnostics.Stopwatch.StartNew();
         var others = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => fixture.IngestAsync(channel, $"t-b{i}", $"turn-b{i}", $"meanwhile {i}")))
             .WaitAsync(TimeSpan.FromSeconds(20));
@@ -139,10 +132,8 @@ public sealed class GroupCommitTests(AppFixture fixture) : IClassFixture<AppFixt
         // is rolled back and stored one by one, the others at once, the locked one when the row is free.
         var channel = await fixture.CreateApiChannelAsync();
         var first = await fixture.IngestAsync(channel, "lt-0", "lt-a", "first");
-        await using var locker = fixture.Db();
-        await locker.OpenAsync();
-        await using var tx = await locker.BeginTransactionAsync();
-        await locker.ExecuteAsync("select 1 from conversations where id = @id for update", new { id = first["conversationId"]!.GetValue<long>() }, tx);
+        var (locker, tx, _) = await LockConversationAsync(first["conversationId"]!.GetValue<long>());
+        await using var held = locker;
 
         var batch = Batcher.StoreBatchAsync([
             Message(channel.Id, "lt-1", "lt-a", "waits for the row"),
@@ -150,11 +141,8 @@ public sealed class GroupCommitTests(AppFixture fixture) : IClassFixture<AppFixt
             Message(channel.Id, "lt-3", "lt-c", "and another"),
         ]);
         var waiting = System.Diagnostics.Stopwatch.StartNew();
-        while (await fixture.CountAsync("messages where external_id in ('lt-2', 'lt-3')") < 2)
-        {
-            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "the other senders' messages were not stored while the row stayed locked");
-            await Task.Delay(50);
-        }
+        await fixture.UntilAsync("select count(*) from (select 1 from messages where external_id in ('lt-2', 'lt-3') having count(*) = 2) x", null,
+            "the other senders' messages were not stored while the row stayed locked");
         Assert.True(waiting.Elapsed >= TimeSpan.FromSeconds(2.5), $"stored after {waiting.Elapsed.TotalMilliseconds:0} ms, before the lock timeout");
         Assert.Equal(0, await fixture.CountAsync("messages where external_id = 'lt-1'"));
         await tx.RollbackAsync();
@@ -164,5 +152,16 @@ public sealed class GroupCommitTests(AppFixture fixture) : IClassFixture<AppFixt
         await using var db = fixture.Db();
         // Rolled back and stored one by one: three transactions, not one.
         Assert.Equal(3, await db.ExecuteScalarAsync<long>("select count(distinct xmin::text) from messages where external_id in ('lt-1', 'lt-2', 'lt-3')"));
+    }
+
+    /// <summary>A conversation's row locked by a transaction of the test's own (rolled back when the connection goes), and its backend pid.</summary>
+    private async Task<(NpgsqlConnection Locker, NpgsqlTransaction Tx, int Pid)> LockConversationAsync(long conversationId)
+    {
+        var locker = fixture.Db();
+        await locker.OpenAsync();
+        var tx = await locker.BeginTransactionAsync();
+        var pid = await locker.ExecuteScalarAsync<int>("select pg_backend_pid()", transaction: tx);
+        await locker.ExecuteAsync("select 1 from conversations where id = @conversationId for update", new { conversationId }, tx);
+        return (locker, tx, pid);
     }
 }
