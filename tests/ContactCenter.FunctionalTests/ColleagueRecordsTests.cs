@@ -260,6 +260,19 @@ public sealed class ColleagueRecordsTests(AppFixture fixture) : IClassFixture<Ap
     /// takes the conversation (the test waits for his commit, not his answer: his pushes may wait for the lock too), then
     /// the lock goes and her answer comes.
     /// </summary>
+    [Fact]
+    public async Task A_snooze_that_waited_while_a_colleague_took_the_conversation_is_refused_and_changes_nothing()
+    {
+        // Held after its access check, in the next-morning lookup (which joins channels), while boris's take commits.
+        var (conversation, _, snooze) = await AskWhileBorisTakesItAsync("midsnooze", "channels", "%ch.settings::text from conversations%",
+            "the snooze never reached its next-morning lookup",
+            (http, id) => http.PostAsJsonAsync($"/api/conversations/{id}/snooze", new { preset = "nextMorning" }));
+
+        await snooze.ProblemAsync(HttpStatusCode.NotFound);
+        await using var db = fixture.Db();
+        Assert.Equal("open", await db.ExecuteScalarAsync<string>("select status from conversations where id = @conversation", new { conversation }));
+    }
+
     private async Task<(long Conversation, string AnnaToken, HttpResponseMessage Answer)> AskWhileBorisTakesItAsync(
         string prefix, string table, string blockedLike, string what, Func<HttpClient, long, Task<HttpResponseMessage>> request)
     {

@@ -55,6 +55,16 @@ public sealed class SnoozeService(
         await using (var connection = await db.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            // Asked again under the row's lock (AccessOf takes it for share): a colleague who took the conversation after the
+            // check above ends this user's right to snooze it, as for a status change.
+            switch ((ConversationQueries.Access)await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                ConversationQueries.AccessOf, new { conversationId, me = me.Id, staff = me.IsStaff }, tx, cancellationToken: ct)))
+            {
+                case ConversationQueries.Access.None:
+                    return new SnoozeResult(ChangeError.NotFound, "There is no such conversation.");
+                case ConversationQueries.Access.Participant:
+                    return new SnoozeResult(ChangeError.Forbidden, ConversationQueries.ParticipantOnly);
+            }
             var changed = await connection.ExecuteAsync(new CommandDefinition("""
                 update conversations set status = 'snoozed', snoozed_until = @at, updated_at = @now
                 where id = @conversationId and status <> 'resolved'
