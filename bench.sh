@@ -10,6 +10,7 @@
 #   ./bench.sh --only ingest,push   some scenarios: baselines, ingest, push, connections, twonodes, queries
 #   ./bench.sh --connections N --managers N --conversations N --messages N   override sizes
 #   ./bench.sh --app-conn-extra "Max Auto Prepare=20"   extra connection-string options for the app
+#   ./bench.sh --only queries --queries inbox,board --query-profile 1   some reads, each with the app's CPU profile
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd -P)
@@ -25,7 +26,7 @@ RESULTS=$ROOT/bench/results
 
 case "${1:-}" in
   -h | --help)
-    sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
 esac

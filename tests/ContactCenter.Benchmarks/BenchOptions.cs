@@ -23,6 +23,17 @@ public sealed record BenchOptions
 
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
 
+    /// <summary>
+    /// Scenario 5's figures to measure (--queries "inbox,board"): a figure runs when its name contains one of these words
+    /// (any case); "reports" runs the sales reports. Empty: every figure. To look at a few reads without the whole scenario.
+    /// </summary>
+    public IReadOnlyList<string> QueryFilter { get; init; } = [];
+
+    /// <summary>Profile the app's CPU (perf) after each measured figure of scenario 5 (--query-profile 1).</summary>
+    public bool QueryProfile { get; init; }
+
+    public bool RunsQuery(string figure) => QueryFilter.Count == 0 || QueryFilter.Any(f => figure.Contains(f, StringComparison.OrdinalIgnoreCase));
+
     public const string AppDatabase = "contactcenter_bench";
     public const string BaselineDatabase = "bench_baseline";
     // Fresh per run: the app refuses keys committed to the repository outside Development.
@@ -77,6 +88,8 @@ public sealed record BenchOptions
             Only = values.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() : new HashSet<string>(),
             Size = size,
             AppConnectionExtra = values.GetValueOrDefault("app-conn-extra", ""),
+            QueryFilter = values.GetValueOrDefault("queries", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            QueryProfile = values.GetValueOrDefault("query-profile", "0") == "1",
             AppEnvironment = values.GetValueOrDefault("app-env", "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : ""),
         };

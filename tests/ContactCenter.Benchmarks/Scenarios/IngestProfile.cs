@@ -32,32 +32,42 @@ public static class IngestProfile
     /// <summary>The app's side: its CPU per message split by where the sampled busy stacks were (see <see cref="AppCpuProfile"/>).</summary>
     public static void AppCpu(BenchContext ctx, Ingest.Outcome outcome)
     {
-        var report = ctx.Report;
         var appMsPerMessage = outcome.Cpu.AppSeconds * 1000 / Math.Max(1, outcome.Stored);
-        if (outcome.AppProfile is not { } p)
+        AppCpu(ctx.Report, $"#### The app's CPU per message ({appMsPerMessage:0.00} ms), by where its threads were busy", "ms/msg", appMsPerMessage,
+            outcome.AppProfile, outcome.AppProfileFailure, outcome.AppProfileWindow);
+    }
+
+    /// <summary>A profile's areas, own methods and leaves, with each area's share of <paramref name="appMsPerUnit"/>.</summary>
+    public static void AppCpu(Report report, string heading, string unit, double appMsPerUnit, AppCpuProfile.Result? profile, string? failure, TimeSpan window)
+    {
+        if (profile is not { } p)
         {
-            if (outcome.AppProfileFailure is not null)
+            if (failure is not null)
             {
-                report.Note($"No app CPU profile: {outcome.AppProfileFailure}");
+                report.Note($"No app CPU profile: {failure}");
             }
             return;
         }
-        report.Profile($"#### The app's CPU per message ({appMsPerMessage:0.00} ms), by where its threads were busy");
+        report.Profile(heading);
         report.Profile("");
-        report.Profile($"`perf record -e cpu-clock -g` on the app over {outcome.AppProfileWindow.TotalSeconds:0} s of the same load right after the measured window "
+        report.Profile($"`perf record -e cpu-clock -g` on the app over {window.TotalSeconds:0} s of the same load right after the measured window "
             + $"(sampling costs CPU, so not during it): {p.Samples:N0} samples, {p.CpuSeconds:0.0} s of CPU. "
             + "A sample counts for the leaf-most frame of a known library, so a socket write by Npgsql is Npgsql's and a serialization called by "
-            + "the pipeline is JSON's; ms/msg is the share times the measured app CPU per message.");
+            + $"the pipeline is JSON's; {unit} is the share times the measured app CPU per unit.");
         report.Profile("");
-        Shares(report, "", "| where | share | ms/msg |", p.Areas, (name, share) => $"| {name} | {share:P0} | {share * appMsPerMessage:0.00} |");
+        Shares(report, "", $"| where | share | {unit} |", p.Areas, (name, share) => $"| {name} | {share:P0} | {share * appMsPerUnit:0.00} |");
         Shares(report, "ContactCenter methods on the sampled stacks (inclusive: the method or what it called was running):",
             "| method | inclusive share |", p.OwnMethods, (name, share) => $"| `{name}` | {share:P0} |");
         Shares(report, "Hottest leaf methods (exclusive):", "| method | exclusive share |", p.Leaves,
             (name, share) => $"| `{name.Replace("|", "\\|", StringComparison.Ordinal)}` | {share:P0} |");
-        Progress.Say($"  App CPU per message ({appMsPerMessage:0.00} ms) by area (perf, {p.Samples:N0} samples):");
-        foreach (var (name, share) in p.Areas.Take(8))
+        Progress.Say($"  App CPU ({appMsPerUnit:0.00} {unit}) by area (perf, {p.Samples:N0} samples):");
+        foreach (var (name, share) in p.Areas.Take(10))
         {
-            Progress.Say($"    {share * appMsPerMessage,6:0.00} ms  {share,4:P0}  {name}");
+            Progress.Say($"    {share * appMsPerUnit,6:0.00} ms  {share,4:P0}  {name}");
+        }
+        foreach (var (name, share) in p.OwnMethods.Take(12))
+        {
+            Progress.Say($"      {share,4:P0}  {name}");
         }
     }
 

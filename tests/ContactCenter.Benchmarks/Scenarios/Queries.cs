@@ -86,11 +86,18 @@ public static class Queries
         // Issue #19 asks for 100 ms (the figure before it was 250 ms).
         await MeasureAsync(ctx, $"Response-time stats over a year ({ctx.Size.Conversations * 3:N0}+ events)", baseUrl, adminToken, StatsReaders, 100, _ => statsPath);
         // Sales reports (issue #17) at 100,000 deals.
-        await ReportQueries.RunAsync(ctx, seeded, baseUrl, adminToken);
+        if (ctx.Options.RunsQuery("reports"))
+        {
+            await ReportQueries.RunAsync(ctx, seeded, baseUrl, adminToken);
+        }
     }
 
     internal static async Task MeasureAsync(BenchContext ctx, string figure, string baseUrl, string token, int readers, double goalMs, Func<int, string> path)
     {
+        if (!ctx.Options.RunsQuery(figure))
+        {
+            return;
+        }
         using var client = HttpLoad.NewClient(readers);
         HttpRequestMessage Make(int worker)
         {
@@ -99,11 +106,26 @@ public static class Queries
             return r;
         }
         await HttpLoad.RunAsync("warm-up", client, readers, TimeSpan.FromSeconds(ctx.Options.Quick ? 0.5 : 1), Make, HttpLoad.Success);
+        var cpu = new CpuWindow([ctx.NodeA!.Pid], ctx.PostmasterPid);
         var result = await HttpLoad.RunAsync(figure, client, readers, ctx.Size.PerQuery, Make, HttpLoad.Success);
+        var usage = cpu.Stop();
         var p99 = result.Latency.PercentileMs(99);
+        // CPU per answered request: where a closed loop of readers on two cores spends its time (its p99 is mostly the
+        // wait for a core).
+        var perRequest = 1000.0 / Math.Max(1, result.Ok);
+        var cpuNote = $"CPU per request: app {usage.AppSeconds * perRequest:0.00} ms + PostgreSQL {usage.PostgresSeconds * perRequest:0.00} ms + load generator {usage.BenchSeconds * perRequest:0.00} ms";
         ctx.Report.Add(new Row(Scenario, figure, $"p50 {Fmt.Ms(result.Latency.PercentileMs(50))}, p99 {Fmt.Ms(p99)}", Goal: $"p99 <= {goalMs:0} ms",
             Met: result.Ok == 0 ? false : p99 <= goalMs,
-            Note: $"{readers} concurrent readers, {result.OkPerSecond:N0} req/s, max {Fmt.Ms(result.Latency.MaxMs)}{(result.Failed > 0 ? "; " + result.ErrorText : "")}")
+            Note: $"{readers} concurrent readers, {result.OkPerSecond:N0} req/s, max {Fmt.Ms(result.Latency.MaxMs)}; {cpuNote}{(result.Failed > 0 ? "; " + result.ErrorText : "")}")
         { Number = p99 });
+        Progress.Say($"  {cpuNote}");
+        if (ctx.Options.QueryProfile)
+        {
+            var window = TimeSpan.FromSeconds(ctx.Options.Quick ? 3 : 5);
+            var (profile, failure) = await AppCpuProfile.RecordAsync(ctx.NodeA.Pid, Path.Combine(ctx.Options.WorkDir, "perf-query.data"), window,
+                () => HttpLoad.RunAsync($"{figure}: app CPU profile (perf)", client, readers, window, Make, HttpLoad.Success));
+            IngestProfile.AppCpu(ctx.Report, $"#### {figure}: the app's CPU per request ({usage.AppSeconds * perRequest:0.00} ms), by where its threads were busy",
+                "ms/req", usage.AppSeconds * perRequest, profile, failure, window);
+        }
     }
 }
