@@ -16,7 +16,7 @@ public static class ContactDirectoryApi
     public static IEndpointRouteBuilder MapContactDirectoryApi(this IEndpointRouteBuilder app)
     {
         var contacts = app.MapGroup("/api/contacts").RequireAuthorization();
-        contacts.MapGet("/", List);
+        contacts.MapGet("/", List).RequireReadGate(ReadGates.Lists);
         contacts.MapPost("/", Create);
         contacts.MapGet("/{id:long}/conversations", async (long id, ClaimsPrincipal p, ContactProfileService s, CancellationToken ct) =>
             Part(await s.GetAsync(CurrentUser.From(p), id, ct), c => c.Conversations));

@@ -21,16 +21,16 @@ public static class ConversationsApi
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/conversations").RequireAuthorization();
-        group.MapGet("/", List);
-        group.MapGet("/{id:long}", Get);
-        group.MapGet("/{id:long}/messages", Messages);
+        group.MapGet("/", List).RequireReadGate();
+        group.MapGet("/{id:long}", Get).RequireReadGate();
+        group.MapGet("/{id:long}/messages", Messages).RequireReadGate();
         group.MapPost("/{id:long}/messages", Reply);
         group.MapPost("/{id:long}/read", Read);
         group.MapPost("/{id:long}/assign", Assign);
         group.MapPost("/{id:long}/status", Status);
         group.MapSnoozeApi();
         app.MapPost("/api/messages/{id:long}/retry", Retry).RequireAuthorization();
-        app.MapGet("/api/counters", GetCounters).RequireAuthorization();
+        app.MapGet("/api/counters", GetCounters).RequireAuthorization().RequireReadGate();
         return app;
     }
 

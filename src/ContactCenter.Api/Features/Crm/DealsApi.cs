@@ -14,9 +14,9 @@ public static class DealsApi
     public static IEndpointRouteBuilder MapDealsApi(this IEndpointRouteBuilder app)
     {
         var deals = app.MapGroup("/api/deals").RequireAuthorization();
-        deals.MapGet("/", ListViewsApi.Deals);
+        deals.MapGet("/", ListViewsApi.Deals).RequireReadGate(ReadGates.Lists);
         deals.MapPost("/", Create);
-        deals.MapGet("/{id:long}", Get);
+        deals.MapGet("/{id:long}", Get).RequireReadGate();
         deals.MapPatch("/{id:long}", Patch);
         deals.MapPost("/{id:long}/close", Close);
         deals.MapPost("/{id:long}/reopen", Reopen);

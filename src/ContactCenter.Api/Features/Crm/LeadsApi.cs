@@ -12,9 +12,9 @@ public static class LeadsApi
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var leads = app.MapGroup("/api/leads").RequireAuthorization();
-        leads.MapGet("/", ListViewsApi.Leads);
+        leads.MapGet("/", ListViewsApi.Leads).RequireReadGate(ReadGates.Lists);
         leads.MapPost("/", Create);
-        leads.MapGet("/{id:long}", Get);
+        leads.MapGet("/{id:long}", Get).RequireReadGate();
         leads.MapPatch("/{id:long}", Patch);
         leads.MapPost("/{id:long}/convert", Convert);
         leads.MapPost("/{id:long}/junk", Junk);

@@ -26,7 +26,7 @@ public static class PipelinesApi
         pipelines.MapPost("/", Create).RequireAuthorization(Roles.AdminPolicy);
         pipelines.MapPut("/{id:long}", Update).RequireAuthorization(Roles.AdminPolicy);
         pipelines.MapDelete("/{id:long}", Delete).RequireAuthorization(Roles.AdminPolicy);
-        pipelines.MapGet("/{id:long}/board", GetBoard);
+        pipelines.MapGet("/{id:long}/board", GetBoard).RequireReadGate();
 
         var reasons = app.MapGroup("/api/loss-reasons").RequireAuthorization();
         reasons.MapGet("/", ListLossReasons);

@@ -24,7 +24,7 @@ public static class NotificationsApi
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/notifications").RequireAuthorization();
-        group.MapGet("/", List);
+        group.MapGet("/", List).RequireReadGate();
         group.MapPost("/read", Read);
         app.MapGet("/api/me/settings", NotificationSettingsApi.Get).RequireAuthorization();
         app.MapPut("/api/me/settings", NotificationSettingsApi.Put).RequireAuthorization();

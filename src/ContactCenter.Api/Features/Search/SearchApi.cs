@@ -13,8 +13,8 @@ public static class SearchApi
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/search", Search).RequireAuthorization();
-        app.MapGet("/api/search/records", Records).RequireAuthorization();
+        app.MapGet("/api/search", Search).RequireAuthorization().RequireReadGate(ReadGates.Lists);
+        app.MapGet("/api/search/records", Records).RequireAuthorization().RequireReadGate(ReadGates.Lists);
         return app;
     }
 

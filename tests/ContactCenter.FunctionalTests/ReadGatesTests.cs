@@ -1,0 +1,87 @@
+using System.Net;
+using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
+
+namespace ContactCenter.FunctionalTests;
+
+/// <summary>
+/// The screens' reads are let in a few at a time per node and queue in arrival order (issue #19: the inbox's and the
+/// board's p99); here one at a time with a queue of one, so each step can be seen: a read held in PostgreSQL keeps the
+/// gate, the next one waits for it and is answered after it, one more is refused with 429 and Retry-After 1, and the
+/// gate of the heavier lists, and routes without a gate, are answered meanwhile.
+/// </summary>
+public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : IClassFixture<ReadGatesTests.OneAtATimeFixture>, IAsyncLifetime
+{
+    public sealed class OneAtATimeFixture : AppFixture
+    {
+        protected override IDictionary<string, string?> ExtraSettings()
+        {
+            var settings = base.ExtraSettings();
+            settings["RateLimits:ConcurrentReads"] = "1";
+            settings["RateLimits:QueuedReads"] = "1";
+            return settings;
+        }
+    }
+
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_read_held_in_the_database_keeps_the_gate_the_next_waits_its_turn_one_more_is_refused_and_other_routes_are_answered()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var anna = await fixture.CreateUserAsync("gate", "manager", channel.Id);
+        var id = (await fixture.IngestAsync(channel, "gate-" + Guid.NewGuid().ToString("N"), "cust-" + Guid.NewGuid().ToString("N"), "hello")).Id("conversationId");
+        using var http = fixture.App.Http(anna.Token);
+        // The session check's read of the user is cached by this first request, so the held one below waits only on its own SQL.
+        Assert.Single((await (await http.GetAsync("/api/conversations?status=open")).OkJsonAsync())["items"]!.AsArray());
+
+        await using var db = fixture.Db();
+        await db.OpenAsync();
+        await using (var tx = await db.BeginTransactionAsync())
+        {
+            // The inbox joins the caller's read positions; nothing else asked below reads them.
+            await db.ExecuteAsync("lock table conversation_reads in access exclusive mode", transaction: tx);
+            var held = http.GetAsync("/api/conversations?status=open");
+            // (pg_stat_activity keeps the first 1,024 characters: the summary's columns.)
+            await fixture.UntilBlockedAsync("select c.id, c.status, c.revision%", "the inbox read waits for the test's lock");
+
+            // Two more screen reads: one takes the queue's only place, the other is refused at once.
+            var messages = http.GetAsync($"/api/conversations/{id}/messages");
+            var counters = http.GetAsync("/api/counters");
+            var refused = await Task.WhenAny(messages, counters);
+            var waiting = refused == messages ? counters : messages;
+            using (var answer = await refused)
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+                Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+                Assert.Equal("1", answer.Headers.GetValues("Retry-After").Single());
+            }
+
+            // The lists' gate is another one, and a route without a gate is not held up either.
+            using (var deals = await http.GetAsync("/api/deals"))
+            {
+                Assert.Equal(HttpStatusCode.OK, deals.StatusCode);
+            }
+            using (var labels = await http.GetAsync("/api/labels"))
+            {
+                Assert.Equal(HttpStatusCode.OK, labels.StatusCode);
+            }
+            Assert.False(held.IsCompleted, "the held inbox read answered while the test held its lock");
+            Assert.False(waiting.IsCompleted, "the queued read was answered while the gate's one read was held");
+
+            await tx.RollbackAsync();
+            Assert.Single((await (await held).OkJsonAsync())["items"]!.AsArray());
+            using var queued = await waiting;
+            Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
+        }
+
+        // The gate is free again: reads one after another are all answered.
+        for (var i = 0; i < 5; i++)
+        {
+            using var again = await http.GetAsync($"/api/conversations/{id}/messages");
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+    }
+}
