@@ -39,6 +39,27 @@ public sealed class CursorAndTimeTests
     }
 
     [Fact]
+    public void Timestamps_written_digit_by_digit_equal_the_format_string_for_any_instant_and_offset()
+    {
+        var options = new JsonSerializerOptions();
+        JsonDefaults.Apply(options);
+        var random = new Random(38);
+        var edges = new[] { DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(9_999) };
+        var samples = edges.Concat(Enumerable.Range(0, 10_000).Select(_ =>
+        {
+            var day = TimeSpan.TicksPerDay;
+            var utc = new DateTimeOffset(random.NextInt64(day, DateTime.MaxValue.Ticks - day), TimeSpan.Zero);
+            return utc.ToOffset(TimeSpan.FromMinutes(random.Next(-14 * 60, 14 * 60 + 1)));
+        }));
+
+        foreach (var at in samples)
+        {
+            var expected = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal($"\"{expected}\"", JsonSerializer.Serialize(at, options));
+        }
+    }
+
+    [Fact]
     public void Unreachable_storage_is_503_and_a_bad_body_is_the_clients_fault()
     {
         Assert.Equal(503, ErrorHandling.Classify(new Npgsql.NpgsqlException("down", new System.Net.Sockets.SocketException())).Status);

@@ -14,8 +14,48 @@ public sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
             ? value
             : throw new JsonException("A timestamp must be an ISO-8601 string, such as 2026-11-26T18:01:12Z.");
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<byte> text = stackalloc byte[Length];
+        Format(value, text);
+        writer.WriteStringValue(text);
+    }
+
+    /// <summary>Characters in <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
+    internal const int Length = 24;
+
+    /// <summary>
+    /// <c>value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)</c> as UTF-8, digit by digit: a
+    /// summary has five timestamps, an inbox page fifty summaries, and the format string was parsed and a string made for
+    /// each (8 % of the app's CPU for an inbox page in the benchmark's profile).
+    /// </summary>
+    internal static void Format(DateTimeOffset value, Span<byte> text)
+    {
+        var utc = value.UtcDateTime;
+        Digits(text[..4], utc.Year);
+        text[4] = (byte)'-';
+        Digits(text.Slice(5, 2), utc.Month);
+        text[7] = (byte)'-';
+        Digits(text.Slice(8, 2), utc.Day);
+        text[10] = (byte)'T';
+        Digits(text.Slice(11, 2), utc.Hour);
+        text[13] = (byte)':';
+        Digits(text.Slice(14, 2), utc.Minute);
+        text[16] = (byte)':';
+        Digits(text.Slice(17, 2), utc.Second);
+        text[19] = (byte)'.';
+        Digits(text.Slice(20, 3), utc.Millisecond);
+        text[23] = (byte)'Z';
+
+        static void Digits(Span<byte> into, int number)
+        {
+            for (var i = into.Length - 1; i >= 0; i--)
+            {
+                into[i] = (byte)('0' + number % 10);
+                number /= 10;
+            }
+        }
+    }
 }
 
 public static class JsonDefaults
