@@ -4,7 +4,7 @@
 // The session works as in lib/api: the bearer token and the app's language on every call, a 401 ends the session, and an error answer
 // throws ApiError with the problem details' `detail`, so callers handle failures the same way for both.
 import createClient, { type Middleware } from 'openapi-fetch';
-import { ApiError, getApiLanguage, getToken, problemError, sessionEnded } from '../lib/api';
+import { ApiError, delay, getApiLanguage, getToken, problemError, retryAfterMs, sessionEnded } from '../lib/api';
 import type { components, paths } from './schema';
 
 /** The API's schemas by name, e.g. `Schemas['LabelDto']`. */
@@ -18,10 +18,17 @@ const session: Middleware = {
     request.headers.set('Accept-Language', getApiLanguage());
     return request;
   },
-  async onResponse({ response }) {
-    if (response.status === 401) sessionEnded();
-    if (!response.ok) throw await problemError(response);
-    return undefined;
+  async onResponse({ request, response }) {
+    // A read that waited in a full queue on the server (429, Retry-After: 1) is asked once more (lib/api.ts, retryAfterMs).
+    const wait = retryAfterMs(request.method, response);
+    let answer = response;
+    if (wait !== null) {
+      await delay(wait, request.signal);
+      answer = await fetch(request);
+    }
+    if (answer.status === 401) sessionEnded();
+    if (!answer.ok) throw await problemError(answer);
+    return answer === response ? undefined : answer;
   },
   onError({ error }) {
     if ((error as Error).name === 'AbortError') return error as Error;

@@ -31,19 +31,45 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   if (!options.anonymous && currentToken) headers.Authorization = `Bearer ${currentToken}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const hasBody = options.body !== undefined || options.form !== undefined;
+  const method = options.method ?? (hasBody ? 'POST' : 'GET');
   let response: Response;
-  try {
-    response = await fetch(path, {
-      method: options.method ?? (hasBody ? 'POST' : 'GET'),
-      headers, body: options.form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined), signal: options.signal,
-    });
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    throw new ApiError(0, (e as Error).message || 'network error');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      response = await fetch(path, {
+        method, headers, body: options.form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined), signal: options.signal,
+      });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      throw new ApiError(0, (e as Error).message || 'network error');
+    }
+    const wait = attempt === 0 ? retryAfterMs(method, response) : null;
+    if (wait === null) break;
+    await delay(wait, options.signal);
   }
   if (response.status === 401 && !options.anonymous && !options.keepSession) sessionEnded();
   if (!response.ok) throw await problemError(response);
   return response;
+}
+
+/**
+ * How long to wait before asking a read again: a GET the server let wait in a full queue answers 429 with a short
+ * `Retry-After` (its read gates, docs/API-EXTENSIONS.md "Session 38"), and one more try a second later is what a user
+ * would do. Null for anything else (a write is never repeated by itself; a long Retry-After is the user's to wait).
+ */
+export function retryAfterMs(method: string, response: Response): number | null {
+  if (response.status !== 429 || method.toUpperCase() !== 'GET') return null;
+  const seconds = Number(response.headers.get('Retry-After'));
+  return Number.isFinite(seconds) && seconds >= 0 && seconds <= 5 ? seconds * 1000 : null;
+}
+
+/** Resolves after `ms`, or rejects with the signal's AbortError when it is aborted first. */
+export function delay(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(signal.reason ?? new DOMException('Aborted', 'AbortError')); return; }
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', aborted); resolve(); }, ms);
+    function aborted() { clearTimeout(timer); reject(signal?.reason ?? new DOMException('Aborted', 'AbortError')); }
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
 }
 
 /** A 401 on a signed-in call: the session is over (the app goes back to sign-in). */
