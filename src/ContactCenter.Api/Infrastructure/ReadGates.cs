@@ -29,7 +29,12 @@ public static class ReadGates
     {
         public int ConcurrentReads { get; init; } = Math.Max(2, 2 * Environment.ProcessorCount);
 
-        public int QueuedReads { get; init; } = 1000;
+        /// <summary>
+        /// Generous: after a node restarts, every agent's tabs reconnect and re-read their inbox, counters and open
+        /// conversation at once, and those must wait their turn, not fail. Waiting costs a request's memory only; without
+        /// the gate the same burst waited on the connection pool, whose 15 s timeout failed it.
+        /// </summary>
+        public int QueuedReads { get; init; } = 10_000;
     }
 
     internal static void Add(RateLimiterOptions limiter, Options options)
