@@ -75,6 +75,10 @@ public static class RealisticPush
         var duration = ctx.Size.Push;
         var maxMessages = (int)(rate * duration.TotalSeconds * 1.2) + 16;
         var sendTs = new long[maxMessages];
+        // When each webhook was answered (stored): the tail is split into "until stored" and "stored -> delivered".
+        var answeredTs = new long[maxMessages];
+        var untilStored = new Latency();
+        var afterStored = new Latency();
         var sentTo = new Customer?[maxMessages];
         var counts = new int[(long)maxMessages * recipients];
         var index = new ConcurrentDictionary<string, int>();
@@ -115,6 +119,9 @@ public static class RealisticPush
                     else if (Interlocked.Increment(ref counts[(long)i * recipients + r]) == 1)
                     {
                         perDelivery.RecordElapsed(Volatile.Read(ref sendTs[i]), now);
+                        // A push can reach a client before the webhook's answer reaches the sender (both follow the commit).
+                        var stored = Volatile.Read(ref answeredTs[i]);
+                        afterStored.RecordElapsed(stored == 0 ? now : Math.Min(stored, now), now);
                         Interlocked.Increment(ref delivered);
                     }
                     else
@@ -144,6 +151,14 @@ public static class RealisticPush
                 expected += customer.Assignee is null ? perChannel + Supervisors : 1 + Supervisors;
                 Volatile.Write(ref sendTs[i], Stopwatch.GetTimestamp());
                 return Request(ctx, customer, externalId, $"A question about order #{i}: when will it ship?");
+            }, (i, ok) =>
+            {
+                if (ok)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    Volatile.Write(ref answeredTs[i], now);
+                    untilStored.RecordElapsed(Volatile.Read(ref sendTs[i]), now);
+                }
             });
         }
         var sent = sender.Sent;
@@ -168,7 +183,9 @@ public static class RealisticPush
             Met: perDelivery.Count == 0 ? null : p99 <= 50,
             Note: $"inbound at {achieved:0.0} msg/s (target {rate:0.0} = half the max ingest rate); audience = the assignee and the supervisors, or for an "
                 + $"unassigned conversation the channel's {perChannel} members and the supervisors; {perDelivery.Count:N0} deliveries; "
-                + $"{connected} of {recipients} connected; app CPU {usage.AppSeconds * 1000 / Math.Max(1, sent):0.0} ms per message")
+                + $"{connected} of {recipients} connected; app CPU {usage.AppSeconds * 1000 / Math.Max(1, sent):0.0} ms per message; "
+                + $"split: webhook until answered (stored) p50 {Fmt.Ms(untilStored.PercentileMs(50))}, p99 {Fmt.Ms(untilStored.PercentileMs(99))}; "
+                + $"answered -> delivered p50 {Fmt.Ms(afterStored.PercentileMs(50))}, p99 {Fmt.Ms(afterStored.PercentileMs(99))}")
         { Number = p99 });
         ctx.Report.Add(new Row(Scenario, "Push, realistic audience: missing / duplicate / outside the audience",
             $"{missing:N0} / {Interlocked.Read(ref duplicates):N0} / {Interlocked.Read(ref outside):N0}", Goal: "0 / 0 / 0",
