@@ -9,7 +9,7 @@ namespace ContactCenter.Api.Infrastructure;
 /// system's time slices finished some of them much later than others: p50 12 ms, p99 87 ms, max 289 ms for the board in
 /// the benchmark. Let in two per core and queued oldest first, each read runs at nearly full speed and a request waits
 /// only for the ones ahead of it: same requests per second, p99 about three times lower (docs/benchmarks.md, session 38).
-/// Two gates, so that a burst of the heavier reads (filtered deal lists, search) does not hold up the inbox behind
+/// Two gates, so that a burst of the heavier reads (filtered deal, lead and contact lists) does not hold up the inbox behind
 /// it. A gate is ASP.NET Core's concurrency limiter on the route (<c>RequireRateLimiting</c>); a full queue answers 429
 /// with Retry-After 1. Writes, webhooks, hub connections and reports are not gated.
 /// </summary>
@@ -21,7 +21,10 @@ public static class ReadGates
     /// </summary>
     public const string Screens = "reads";
 
-    /// <summary>Lists with filters and sorts (deals, leads, contacts) and search: tens of milliseconds each.</summary>
+    /// <summary>
+    /// Lists with filters and sorts (deals, leads, contacts): tens of milliseconds each. Not message search: gated, it took
+    /// several times the PostgreSQL time per request in the benchmark's full runs (cause not found; docs/benchmarks.md, session 38).
+    /// </summary>
     public const string Lists = "heavy-reads";
 
     /// <summary><c>RateLimits:ConcurrentReads</c> (per gate and node; 0 lets every read in at once) and <c>RateLimits:QueuedReads</c>.</summary>
