@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using ContactCenter.FunctionalTests.Infrastructure;
 using Dapper;
 
@@ -83,5 +85,42 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
             using var again = await http.GetAsync($"/api/conversations/{id}/messages");
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_client_that_does_not_read_its_answer_holds_no_place_at_the_gate()
+    {
+        // The place is given back when the handler has its answer, before the answer is written: a client that never reads
+        // a big page (a slow phone, or on purpose) must not hold every screen read of the node behind it.
+        var channel = await fixture.CreateApiChannelAsync();
+        var anna = await fixture.CreateUserAsync("gate-slow", "manager", channel.Id);
+        var contact = "cust-" + Guid.NewGuid().ToString("N");
+        var text = new string('x', 60_000);
+        long id = 0;
+        for (var i = 0; i < 120; i++)
+        {
+            id = (await fixture.IngestAsync(channel, $"big-{i}-{Guid.NewGuid():N}", contact, text)).Id("conversationId");
+        }
+        using var http = fixture.App.Http(anna.Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/counters")).StatusCode);
+
+        // ~7 MB of JSON to a socket that takes 4 kB and is never read: the server's write stops once the buffers are full.
+        using var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await stalled.ConnectAsync(fixture.App.BaseAddress.Host, fixture.App.BaseAddress.Port);
+        await stalled.SendAsync(Encoding.ASCII.GetBytes(
+            $"GET /api/conversations/{id}/messages?limit=200 HTTP/1.1\r\nHost: {fixture.App.BaseAddress.Authority}\r\nAuthorization: Bearer {anna.Token}\r\n\r\n"));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // The gate lets one read in at a time: these are answered only if the stalled answer's place was given back.
+        using var quick = fixture.App.Http(anna.Token);
+        quick.Timeout = TimeSpan.FromSeconds(10);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await quick.GetAsync("/api/counters")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await quick.GetAsync("/api/conversations?status=open")).StatusCode);
+        }
+        // And the stalled one was really left unread, its answer still being written: some of it arrives when read.
+        var buffer = new byte[4096];
+        Assert.True(await stalled.ReceiveAsync(buffer) > 0);
     }
 }

@@ -51,14 +51,14 @@ public static class PlatformExtensions
 
         var limits = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
         var reads = builder.Configuration.GetSection("RateLimits").Get<ReadGates.Options>() ?? new ReadGates.Options();
+        services.AddSingleton(_ => new ReadGates(reads));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
-                    ? ((int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    : ReadGates.Refused(context.HttpContext) ? "1" : "60";
+                    ? ((int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "60";
                 await Results.Problem("Too many requests; retry later.", statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
             };
             o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
@@ -67,7 +67,6 @@ public static class PlatformExtensions
             o.AddPolicy("webhooks", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.WebhooksPerSecond, Window = TimeSpan.FromSeconds(1) }));
-            ReadGates.Add(o, reads);
         });
         return builder;
     }

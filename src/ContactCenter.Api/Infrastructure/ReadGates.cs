@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace ContactCenter.Api.Infrastructure;
 
@@ -10,15 +9,15 @@ namespace ContactCenter.Api.Infrastructure;
 /// the benchmark. Let in two per core and queued oldest first, each read runs at nearly full speed and a request waits
 /// only for the ones ahead of it: same requests per second, p99 about three times lower (docs/benchmarks.md, session 38).
 /// Two gates, so that a burst of the heavier reads (filtered deal, lead and contact lists) does not hold up the inbox behind
-/// it. A gate is ASP.NET Core's concurrency limiter on the route (<c>RequireRateLimiting</c>); a full queue answers 429
-/// with Retry-After 1. Writes, webhooks, hub connections and reports are not gated.
+/// it. A gate is a concurrency limiter (System.Threading.RateLimiting) taken by an endpoint filter: after authentication and
+/// authorization (a request without a valid token never takes a place), and only while the handler reads; the answer is
+/// written after the place is given back, so a client that reads its answer slowly holds nobody else up. A full queue
+/// answers 429 with Retry-After 1. Writes, webhooks, hub connections, search and reports are not gated.
 /// </summary>
-public static class ReadGates
+public sealed class ReadGates : IDisposable
 {
-    /// <summary>
-    /// The inbox, a conversation, its messages, counters, the board, notifications, a deal's or lead's card. Not the
-    /// supervisors' queue: its concurrent requests share one read, which a gate would split.
-    /// </summary>
+    /// <summary>The inbox, a conversation, its messages, counters, the board, notifications, a deal's or lead's card.</summary>
+    /// <remarks>Not the supervisors' queue: its concurrent requests share one read, which a gate would split.</remarks>
     public const string Screens = "reads";
 
     /// <summary>
@@ -40,25 +39,70 @@ public static class ReadGates
         public int QueuedReads { get; init; } = 10_000;
     }
 
-    internal static void Add(RateLimiterOptions limiter, Options options)
+    /// <summary>Endpoint metadata naming the route's gate (the OpenAPI document lists its 429).</summary>
+    public sealed record Gate(string Name);
+
+    private readonly Dictionary<string, ConcurrencyLimiter> limiters = [];
+
+    public ReadGates(Options options)
     {
+        if (options.ConcurrentReads <= 0)
+        {
+            return;
+        }
         foreach (var gate in new[] { Screens, Lists })
         {
-            limiter.AddPolicy(gate, _ => options.ConcurrentReads <= 0
-                ? RateLimitPartition.GetNoLimiter(gate)
-                : RateLimitPartition.GetConcurrencyLimiter(gate, _ => new ConcurrencyLimiterOptions
-                {
-                    PermitLimit = options.ConcurrentReads,
-                    QueueLimit = Math.Max(0, options.QueuedReads),
-                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                }));
+            limiters[gate] = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+            {
+                PermitLimit = options.ConcurrentReads,
+                QueueLimit = Math.Max(0, options.QueuedReads),
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            });
         }
     }
 
-    /// <summary>True when the request was refused by a read gate (its queue was full): worth a retry in a second.</summary>
-    internal static bool Refused(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName is Screens or Lists;
+    /// <summary>Waits for a place at <paramref name="gate"/>; a lease that is not acquired means the queue was full.</summary>
+    internal ValueTask<RateLimitLease> EnterAsync(string gate, CancellationToken ct) =>
+        limiters.TryGetValue(gate, out var limiter) ? limiter.AcquireAsync(1, ct) : ValueTask.FromResult<RateLimitLease>(Open.Lease);
 
-    public static TBuilder RequireReadGate<TBuilder>(this TBuilder builder, string gate = Screens) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireRateLimiting(gate);
+    public void Dispose()
+    {
+        foreach (var limiter in limiters.Values)
+        {
+            limiter.Dispose();
+        }
+    }
+
+    private sealed class Open : RateLimitLease
+    {
+        public static readonly Open Lease = new();
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
+}
+
+public static class ReadGateExtensions
+{
+    /// <summary>Lets the route's handler run only with a place at <paramref name="gate"/> (<see cref="ReadGates"/>).</summary>
+    public static RouteHandlerBuilder RequireReadGate(this RouteHandlerBuilder builder, string gate = ReadGates.Screens) =>
+        builder.WithMetadata(new ReadGates.Gate(gate)).AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            using var lease = await http.RequestServices.GetRequiredService<ReadGates>().EnterAsync(gate, http.RequestAborted);
+            if (!lease.IsAcquired)
+            {
+                http.Response.Headers.RetryAfter = "1";
+                return TypedResults.Problem("Too many requests; retry later.", statusCode: StatusCodes.Status429TooManyRequests);
+            }
+            // The handler's result is returned, and written by the endpoint after the lease is disposed.
+            return await next(context);
+        });
 }

@@ -43,7 +43,8 @@ public sealed class PublicResponsesTransformer : IOpenApiOperationTransformer
             await ProblemResponse.AddAsync(operation, context, StatusCodes.Status403Forbidden,
                 "The page's site is not allowed for this widget, or the channel is disabled.", cancellationToken);
         }
-        if (widget || description.ActionDescriptor.EndpointMetadata.OfType<EnableRateLimitingAttribute>().Any())
+        if (widget || description.ActionDescriptor.EndpointMetadata.OfType<EnableRateLimitingAttribute>().Any()
+            || description.ActionDescriptor.EndpointMetadata.OfType<ReadGates.Gate>().Any())
         {
             await ProblemResponse.AddAsync(operation, context, StatusCodes.Status429TooManyRequests,
                 "Too many requests; `Retry-After` says when to try again.", cancellationToken);

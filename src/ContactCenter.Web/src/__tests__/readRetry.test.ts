@@ -5,11 +5,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 // (docs/API-EXTENSIONS.md, "Session 38"): both clients ask a read once more after that wait, never a write, and give up
 // with the server's problem after the second 429.
 const server = (() => {
-  const state = { answers: [] as Response[], calls: [] as string[] };
+  const state = { answers: [] as (Response | Error)[], calls: [] as string[] };
   globalThis.fetch = (async (input: Request | string, init?: RequestInit) => {
     const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
     state.calls.push(`${method} ${input instanceof Request ? new URL(input.url).pathname : input}`);
-    return state.answers.shift() ?? new Response('{}', { status: 500 });
+    const answer = state.answers.shift() ?? new Response('{}', { status: 500 });
+    if (answer instanceof Error) throw answer;
+    return answer;
   }) as typeof fetch;
   return state;
 })();
@@ -59,5 +61,20 @@ describe('a read the server queued too long', () => {
     await expect(api('/api/counters')).rejects.toMatchObject({ status: 429 });
 
     expect(server.calls).toEqual(['POST /api/conversations/5/read', 'GET /api/counters']);
+  });
+});
+
+describe('a read retried after a 429, edge cases', () => {
+  it('a network failure on the generated client\'s retry is an ApiError, as on its first try', async () => {
+    server.answers = [busy('0'), new TypeError('Failed to fetch')];
+    await expect(body(client.GET('/api/deals/{id}', { params: { path: { id: 5 } } }))).rejects.toBeInstanceOf(ApiError);
+    server.answers = [busy('0'), new TypeError('Failed to fetch')];
+    await expect(api('/api/counters')).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('a 429 without Retry-After is not repeated', async () => {
+    server.answers = [new Response('{}', { status: 429, headers: { 'Content-Type': 'application/problem+json' } })];
+    await expect(api('/api/counters')).rejects.toMatchObject({ status: 429 });
+    expect(server.calls).toEqual(['GET /api/counters']);
   });
 });

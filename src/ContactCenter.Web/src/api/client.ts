@@ -24,7 +24,13 @@ const session: Middleware = {
     let answer = response;
     if (wait !== null) {
       await delay(wait, request.signal);
-      answer = await fetch(request);
+      try {
+        answer = await fetch(request);
+      } catch (e) {
+        // As onError does for the first try (openapi-fetch does not pass a middleware's own fetch through onError).
+        if ((e as Error).name === 'AbortError') throw e;
+        throw new ApiError(0, (e as Error).message || 'network error');
+      }
     }
     if (answer.status === 401) sessionEnded();
     if (!answer.ok) throw await problemError(answer);

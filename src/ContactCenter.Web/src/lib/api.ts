@@ -58,7 +58,10 @@ export async function request(path: string, options: RequestOptions = {}): Promi
  */
 export function retryAfterMs(method: string, response: Response): number | null {
   if (response.status !== 429 || method.toUpperCase() !== 'GET') return null;
-  const seconds = Number(response.headers.get('Retry-After'));
+  const header = response.headers.get('Retry-After');
+  // No header (a proxy's 429, not the read gates'): Number(null) would be 0, an immediate repeat.
+  if (header === null || header.trim() === '') return null;
+  const seconds = Number(header);
   return Number.isFinite(seconds) && seconds >= 0 && seconds <= 5 ? seconds * 1000 : null;
 }
 
