@@ -61,30 +61,18 @@ public sealed class ReadGates : IDisposable
         }
     }
 
-    /// <summary>Waits for a place at <paramref name="gate"/>; a lease that is not acquired means the queue was full.</summary>
-    internal ValueTask<RateLimitLease> EnterAsync(string gate, CancellationToken ct) =>
-        limiters.TryGetValue(gate, out var limiter) ? limiter.AcquireAsync(1, ct) : ValueTask.FromResult<RateLimitLease>(Open.Lease);
+    /// <summary>
+    /// Waits for a place at <paramref name="gate"/>; a lease that is not acquired means the queue was full. Null when the
+    /// gates are off (<c>ConcurrentReads</c> 0): the read goes in at once.
+    /// </summary>
+    internal ValueTask<RateLimitLease>? EnterAsync(string gate, CancellationToken ct) =>
+        limiters.TryGetValue(gate, out var limiter) ? limiter.AcquireAsync(1, ct) : null;
 
     public void Dispose()
     {
         foreach (var limiter in limiters.Values)
         {
             limiter.Dispose();
-        }
-    }
-
-    private sealed class Open : RateLimitLease
-    {
-        public static readonly Open Lease = new();
-
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
         }
     }
 }
@@ -96,7 +84,11 @@ public static class ReadGateExtensions
         builder.WithMetadata(new ReadGates.Gate(gate)).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            using var lease = await http.RequestServices.GetRequiredService<ReadGates>().EnterAsync(gate, http.RequestAborted);
+            if (http.RequestServices.GetRequiredService<ReadGates>().EnterAsync(gate, http.RequestAborted) is not { } entering)
+            {
+                return await next(context);
+            }
+            using var lease = await entering;
             if (!lease.IsAcquired)
             {
                 http.Response.Headers.RetryAfter = "1";
