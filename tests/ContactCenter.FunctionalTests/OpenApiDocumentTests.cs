@@ -126,6 +126,7 @@ public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFix
             .ToDictionary(o => o.Key, o => o.Operation);
         var wrong = new List<string>();
         var signedIn = 0;
+        var tooMany = 0;
         foreach (var (method, pattern, requiresUser) in Routes().Where(r => r.Method != "*"))
         {
             if (!operations.TryGetValue($"{method} {Normalize(pattern)}", out var operation))
@@ -155,9 +156,16 @@ public sealed partial class OpenApiDocumentTests(AppFixture fixture) : IClassFix
             {
                 wrong.Add($"{method} {pattern}: its error answers are not application/problem+json");
             }
+            // Every 429 the service sends says when to try again; a client generated from the document should read it.
+            if (responses["429"] is JsonObject refused && refused["headers"]?["Retry-After"]?["schema"]?["type"]?.ToString() != "integer")
+            {
+                wrong.Add($"{method} {pattern}: its 429 does not declare the Retry-After header");
+            }
+            tooMany += responses.ContainsKey("429") ? 1 : 0;
         }
 
         Assert.True(signedIn > 100, $"only {signedIn} signed-in operations were checked");
+        Assert.True(tooMany > 10, $"only {tooMany} operations declare 429");
         Assert.True(wrong.Count == 0, string.Join("\n", wrong.Order(StringComparer.Ordinal)));
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ContactCenter.FunctionalTests.Infrastructure;
-using Dapper;
 
 namespace ContactCenter.FunctionalTests;
 
@@ -21,6 +20,8 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
             var settings = base.ExtraSettings();
             settings["RateLimits:ConcurrentReads"] = "1";
             settings["RateLimits:QueuedReads"] = "1";
+            // Held as long as the test needs (ReadGateHoldTests checks the limit).
+            settings["RateLimits:ReadHoldLimitMs"] = "0";
             return settings;
         }
     }
@@ -32,28 +33,15 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
     [Fact]
     public async Task A_read_held_in_the_database_keeps_the_gate_the_next_waits_its_turn_one_more_is_refused_and_other_routes_are_answered()
     {
-        var channel = await fixture.CreateApiChannelAsync();
-        var anna = await fixture.CreateUserAsync("gate", "manager", channel.Id);
-        var id = (await fixture.IngestAsync(channel, "gate-" + Guid.NewGuid().ToString("N"), "cust-" + Guid.NewGuid().ToString("N"), "hello")).Id("conversationId");
-        using var http = fixture.App.Http(anna.Token);
-        // The session check's read of the user is cached by this first request, so the held one below waits only on its own SQL.
-        Assert.Single((await (await http.GetAsync("/api/conversations?status=open")).OkJsonAsync())["items"]!.AsArray());
-
-        await using var db = fixture.Db();
-        await db.OpenAsync();
-        await using (var tx = await db.BeginTransactionAsync())
+        var (http, _, id) = await StuckInboxRead.ManagerAsync(fixture, "gate");
+        using var client = http;
+        await using (var stuck = await StuckInboxRead.StartAsync(fixture, http))
         {
-            // The inbox joins the caller's read positions; nothing else asked below reads them.
-            await db.ExecuteAsync("lock table conversation_reads in access exclusive mode", transaction: tx);
-            var held = http.GetAsync("/api/conversations?status=open");
-            // (pg_stat_activity keeps the first 1,024 characters: the summary's columns.)
-            await fixture.UntilBlockedAsync("select c.id, c.status, c.revision%", "the inbox read waits for the test's lock");
-
             // Two more screen reads: one takes the queue's only place, the other is refused at once.
             var messages = http.GetAsync($"/api/conversations/{id}/messages");
-            var counters = http.GetAsync("/api/counters");
-            var refused = await Task.WhenAny(messages, counters);
-            var waiting = refused == messages ? counters : messages;
+            var notifications = http.GetAsync("/api/notifications");
+            var refused = await Task.WhenAny(messages, notifications);
+            var waiting = refused == messages ? notifications : messages;
             using (var answer = await refused)
             {
                 Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
@@ -70,11 +58,11 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
             {
                 Assert.Equal(HttpStatusCode.OK, labels.StatusCode);
             }
-            Assert.False(held.IsCompleted, "the held inbox read answered while the test held its lock");
+            Assert.False(stuck.Read.IsCompleted, "the held inbox read answered while the test held its lock");
             Assert.False(waiting.IsCompleted, "the queued read was answered while the gate's one read was held");
 
-            await tx.RollbackAsync();
-            Assert.Single((await (await held).OkJsonAsync())["items"]!.AsArray());
+            await stuck.ReleaseAsync();
+            Assert.Single((await (await stuck.Read).OkJsonAsync())["items"]!.AsArray());
             using var queued = await waiting;
             Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
         }

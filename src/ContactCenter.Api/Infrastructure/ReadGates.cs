@@ -11,8 +11,11 @@ namespace ContactCenter.Api.Infrastructure;
 /// Two gates, so that a burst of the heavier reads (filtered deal, lead and contact lists) does not hold up the inbox behind
 /// it. A gate is a concurrency limiter (System.Threading.RateLimiting) taken by an endpoint filter: after authentication and
 /// authorization (a request without a valid token never takes a place), and only while the handler reads; the answer is
-/// written after the place is given back, so a client that reads its answer slowly holds nobody else up. A full queue
-/// answers 429 with Retry-After 1. Writes, webhooks, hub connections, search and reports are not gated.
+/// written after the place is given back, so a client that reads its answer slowly holds nobody else up. A read that holds
+/// its place longer than <see cref="Options.ReadHoldLimitMs"/> gives it back and finishes outside the gate: a gated read takes
+/// milliseconds of CPU, so one that runs that long waits off the CPU (a lock, the disk) and must not hold up the node's
+/// other screens behind it. A full queue answers 429 with Retry-After 1. Writes, webhooks, hub connections, search and
+/// reports are not gated.
 /// </summary>
 public sealed class ReadGates : IDisposable
 {
@@ -37,6 +40,14 @@ public sealed class ReadGates : IDisposable
         /// the gate the same burst waited on the connection pool, whose 15 s timeout failed it.
         /// </summary>
         public int QueuedReads { get; init; } = 10_000;
+
+        /// <summary>
+        /// <c>RateLimits:ReadHoldLimitMs</c>: how long a read keeps its place (0: until it ends). A screen read takes 1-20 ms
+        /// and a list 50-150 ms in the benchmark; one still running after a second waits for something other than a core
+        /// (a table lock taken by a migration or an administrator, a slow disk), and the reads queued behind it would
+        /// wait as long.
+        /// </summary>
+        public int ReadHoldLimitMs { get; init; } = 1000;
     }
 
     /// <summary>Endpoint metadata naming the route's gate (the OpenAPI document lists its 429).</summary>
@@ -44,8 +55,12 @@ public sealed class ReadGates : IDisposable
 
     private readonly Dictionary<string, ConcurrencyLimiter> limiters = [];
 
+    /// <summary>How long a read keeps its place (<see cref="Options.ReadHoldLimitMs"/>); null: until it ends.</summary>
+    internal TimeSpan? HoldLimit { get; }
+
     public ReadGates(Options options)
     {
+        HoldLimit = options.ReadHoldLimitMs > 0 ? TimeSpan.FromMilliseconds(options.ReadHoldLimitMs) : null;
         if (options.ConcurrentReads <= 0)
         {
             return;
@@ -68,6 +83,9 @@ public sealed class ReadGates : IDisposable
     internal ValueTask<RateLimitLease>? EnterAsync(string gate, CancellationToken ct) =>
         limiters.TryGetValue(gate, out var limiter) ? limiter.AcquireAsync(1, ct) : null;
 
+    /// <summary>Places free at <paramref name="gate"/> now (tests), or null when the gates are off.</summary>
+    internal long? FreePlaces(string gate) => limiters.TryGetValue(gate, out var limiter) ? limiter.GetStatistics()?.CurrentAvailablePermits : null;
+
     public void Dispose()
     {
         foreach (var limiter in limiters.Values)
@@ -84,7 +102,8 @@ public static class ReadGateExtensions
         builder.WithMetadata(new ReadGates.Gate(gate)).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (http.RequestServices.GetRequiredService<ReadGates>().EnterAsync(gate, http.RequestAborted) is not { } entering)
+            var gates = http.RequestServices.GetRequiredService<ReadGates>();
+            if (gates.EnterAsync(gate, http.RequestAborted) is not { } entering)
             {
                 return await next(context);
             }
@@ -95,6 +114,21 @@ public static class ReadGateExtensions
                 return TypedResults.Problem("Too many requests; retry later.", statusCode: StatusCodes.Status429TooManyRequests);
             }
             // The handler's result is returned, and written by the endpoint after the lease is disposed.
-            return await next(context);
+            var reading = next(context);
+            if (reading.IsCompleted || gates.HoldLimit is not { } limit)
+            {
+                return await reading;
+            }
+            var read = reading.AsTask();
+            try
+            {
+                return await read.WaitAsync(limit);
+            }
+            catch (TimeoutException)
+            {
+                // Held past the limit: the place goes to the next read in the queue (disposing a lease twice releases once).
+                lease.Dispose();
+                return await read;
+            }
         });
 }

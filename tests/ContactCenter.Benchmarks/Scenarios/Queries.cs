@@ -40,11 +40,7 @@ public static class Queries
         var cursor = rows.Count == 0 ? "" : Convert.ToBase64String(Encoding.UTF8.GetBytes(
             $"{((DateTime)rows[deep][0]!).Ticks.ToString(CultureInfo.InvariantCulture)}:{((long)rows[deep][1]!).ToString(CultureInfo.InvariantCulture)}"));
 
-        // The node was started for this scenario: its first seconds under load are spent compiling (tiered compilation with
-        // dynamic PGO compiles a hot method three times; perf on the first figure after a 1 s warm-up found 35 % of the app's CPU in
-        // the JIT 6-11 s after its start). The figures are of a node in service, so the first one warms it up for longer.
-        await MeasureAsync(ctx, "Inbox first page (manager, open, 50)", baseUrl, managerToken, Readers, 10, _ => "/api/conversations?status=open&limit=50",
-            warmUp: TimeSpan.FromSeconds(ctx.Options.Quick ? 2 : 10));
+        await MeasureAsync(ctx, "Inbox first page (manager, open, 50)", baseUrl, managerToken, Readers, 10, _ => "/api/conversations?status=open&limit=50");
         await MeasureAsync(ctx, "Inbox first page (admin, open, 50)", baseUrl, adminToken, Readers, 10, _ => "/api/conversations?status=open&limit=50");
         await MeasureAsync(ctx, $"Inbox deep page (manager, {deep:N0} rows down)", baseUrl, managerToken, Readers, 10,
             _ => "/api/conversations?status=open&limit=50&cursor=" + Uri.EscapeDataString(cursor));
@@ -96,13 +92,21 @@ public static class Queries
         }
     }
 
-    internal static async Task MeasureAsync(BenchContext ctx, string figure, string baseUrl, string token, int readers, double goalMs, Func<int, string> path,
-        TimeSpan? warmUp = null)
+    /// <summary>Whether a row of this run was measured yet (the first one warms the node up for longer).</summary>
+    private static bool nodeWarm;
+
+    internal static async Task MeasureAsync(BenchContext ctx, string figure, string baseUrl, string token, int readers, double goalMs, Func<int, string> path)
     {
         if (!ctx.Options.RunsQuery(figure))
         {
             return;
         }
+        // The node was started for this scenario: its first seconds under load are spent compiling (tiered compilation with
+        // dynamic PGO compiles a hot method three times; perf on the first figure after a 1 s warm-up found 35 % of the app's CPU in
+        // the JIT 6-11 s after its start). The figures are of a node in service, so the first row measured (whichever
+        // `--queries` picks) warms it up for longer.
+        var warmUp = TimeSpan.FromSeconds(nodeWarm ? (ctx.Options.Quick ? 0.5 : 1) : (ctx.Options.Quick ? 2 : 10));
+        nodeWarm = true;
         using var client = HttpLoad.NewClient(readers);
         HttpRequestMessage Make(int worker)
         {
@@ -110,8 +114,7 @@ public static class Queries
             r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return r;
         }
-        warmUp ??= TimeSpan.FromSeconds(ctx.Options.Quick ? 0.5 : 1);
-        await HttpLoad.RunAsync("warm-up", client, readers, warmUp.Value, Make, HttpLoad.Success);
+        await HttpLoad.RunAsync("warm-up", client, readers, warmUp, Make, HttpLoad.Success);
         var cpu = new CpuWindow([ctx.NodeA!.Pid], ctx.PostmasterPid);
         var result = await HttpLoad.RunAsync(figure, client, readers, ctx.Size.PerQuery, Make, HttpLoad.Success);
         var usage = cpu.Stop();
@@ -122,7 +125,7 @@ public static class Queries
         var cpuNote = $"CPU per request: app {usage.AppSeconds * perRequest:0.00} ms + PostgreSQL {usage.PostgresSeconds * perRequest:0.00} ms + load generator {usage.BenchSeconds * perRequest:0.00} ms";
         ctx.Report.Add(new Row(Scenario, figure, $"p50 {Fmt.Ms(result.Latency.PercentileMs(50))}, p99 {Fmt.Ms(p99)}", Goal: $"p99 <= {goalMs:0} ms",
             Met: result.Ok == 0 ? false : p99 <= goalMs,
-            Note: $"{readers} concurrent readers, {result.OkPerSecond:N0} req/s, max {Fmt.Ms(result.Latency.MaxMs)} (after {warmUp.Value.TotalSeconds:0.#} s of warm-up); {cpuNote}{(result.Failed > 0 ? "; " + result.ErrorText : "")}")
+            Note: $"{readers} concurrent readers, {result.OkPerSecond:N0} req/s, max {Fmt.Ms(result.Latency.MaxMs)} (after {warmUp.TotalSeconds:0.#} s of warm-up); {cpuNote}{(result.Failed > 0 ? "; " + result.ErrorText : "")}")
         { Number = p99 });
         Progress.Say($"  {cpuNote}");
         if (ctx.Options.QueryProfile)

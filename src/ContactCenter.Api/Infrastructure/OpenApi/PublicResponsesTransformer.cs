@@ -48,6 +48,17 @@ public sealed class PublicResponsesTransformer : IOpenApiOperationTransformer
         {
             await ProblemResponse.AddAsync(operation, context, StatusCodes.Status429TooManyRequests,
                 "Too many requests; `Retry-After` says when to try again.", cancellationToken);
+            // Every 429 of the service says when to try again (the rate limiter, the read gates, the widget's budget).
+            if (operation.Responses!.TryGetValue("429", out var refused) && refused is OpenApiResponse response)
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds to wait before trying again.",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                };
+            }
         }
     }
 }
