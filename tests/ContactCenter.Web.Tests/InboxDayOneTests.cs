@@ -118,6 +118,48 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task A_push_read_before_the_manager_lost_the_channel_arriving_after_it_does_not_bring_the_conversation_back()
+    {
+        // A full run's failure (session 38): a read mark's summary, read while the manager still saw the conversation, reached
+        // the browser after the resync's 404 had turned the thread read-only, and took the notice away (any conversationUpdated
+        // counted as "back in view"), leaving the raw 404 over the thread. The push is replayed here through the page's socket.
+        var channel = await Fx.CreateApiChannelAsync(null, "Late " + Suffix);
+        var anna = await Fx.CreateUserAsync("late" + Suffix, "manager", channel.Id);
+        var id = (await Fx.IngestAsync(channel, "late-" + Suffix, "cust-" + Suffix, "Anyone?", "Lena"))["conversationId"]!.ToString();
+        IWebSocketRoute? hub = null;
+        await Page.RouteWebSocketAsync(new Regex("/hubs/inbox"), ws =>
+        {
+            hub = ws;
+            ws.ConnectToServer();
+        });
+        await SignInAsync(anna.Email);
+        await Page.Locator($"[data-conversation-id='{id}']").ClickAsync();
+        var reply = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
+        await Expect(reply).ToBeEditableAsync();
+        // The summary as a push to anna carries it, read while she still sees the conversation.
+        var summary = (await Fx.ApiAsync(anna.Token, HttpMethod.Get, "/api/conversations?status=open"))!["items"]!.AsArray()
+            .Single(c => c!["id"]!.ToString() == id)!;
+
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Delete, $"/api/channels/{channel.Id}/members/{anna.Id}");
+        var notice = Page.GetByTestId("taken-away");
+        await Expect(notice).ToContainTextAsync("no longer");
+
+        // The late push: the page asks the server whether the conversation is back (it is not: 404) and keeps the notice.
+        var recheck = Page.WaitForResponseAsync(r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == $"/api/conversations/{id}");
+        Assert.NotNull(hub);
+        hub.Send("{\"type\":1,\"target\":\"conversationUpdated\",\"arguments\":[" + summary.ToJsonString() + "]}\u001e");
+        Assert.Equal(404, (await recheck).Status);
+        await Expect(notice).ToContainTextAsync("no longer");
+        await Expect(reply).Not.ToBeEditableAsync();
+        await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
+
+        // Given the channel back, the resync's read (200) brings it back.
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, $"/api/channels/{channel.Id}/members", new { userId = anna.Id });
+        await Expect(notice).ToHaveCountAsync(0);
+        await Expect(reply).ToBeEditableAsync();
+    }
+
+    [Fact]
     public async Task A_long_token_and_url_wrap_inside_the_thread_and_links_open_safely()
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Long " + Suffix);

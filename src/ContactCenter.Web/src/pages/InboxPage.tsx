@@ -98,13 +98,19 @@ export function InboxPage() {
   const loadMore = useCallback(() => { if (hasNextPage && !isFetching) void fetchNextPage(); }, [hasNextPage, isFetching, fetchNextPage]);
 
   useHubEvent('conversationUpdated', (c) => {
-    if (takenAway && sameId(takenAway.id, c.id)) {
-      // Back in view (set unassigned again, or handed back): what came while it was not the caller's to see is read
-      // again — the thread, the conversation and its side panel — instead of the thread as it stood when it went.
-      reread(client, keys.conversation(String(c.id)));
-      reread(client, keys.messages(String(c.id)));
-      setTakenAway(null);
-    }
+    if (!takenAway || !sameId(takenAway.id, c.id)) return;
+    // Back in view (set unassigned again, handed back, its channel given back)? A push read just before the change that
+    // took it away can arrive after it (a read mark's summary, pushed as the caller lost the channel), so only a fresh
+    // read says so: 404 keeps the notice. Then what came while it was not the caller's to see is read again — the thread,
+    // the conversation and its side panel — instead of the thread as it stood when it went.
+    const id = String(c.id);
+    apiClient.GET('/api/conversations/{id}', { params: { path: { id: Number(id) } } })
+      .then(() => {
+        reread(client, keys.conversation(id));
+        reread(client, keys.messages(id));
+        setTakenAway((g) => (g && sameId(g.id, id) ? null : g));
+      })
+      .catch(() => undefined);
   });
   // After a resync (the caller joined or left a channel, or the hub reconnected) the open conversation may no longer be
   // theirs to see: it turns read-only with "no longer visible" rather than keeping its controls over a raw error.
