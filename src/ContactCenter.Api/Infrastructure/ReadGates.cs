@@ -14,8 +14,11 @@ namespace ContactCenter.Api.Infrastructure;
 /// written after the place is given back, so a client that reads its answer slowly holds nobody else up. A read that holds
 /// its place longer than <see cref="Options.ReadHoldLimitMs"/> gives it back and finishes outside the gate: a gated read takes
 /// milliseconds of CPU, so one that runs that long waits off the CPU (a lock, the disk) and must not hold up the node's
-/// other screens behind it. A full queue answers 429 with Retry-After 1. Writes, webhooks, hub connections, search and
-/// reports are not gated.
+/// other screens behind it. At most as many reads as the gate has places run outside it at once: when a whole table is
+/// locked, every read of it gets stuck, and letting each one out after the limit moved them all onto the database pool
+/// (an outside review: 150 stuck inbox reads took 98 of its 100 connections and stalled every route of the node); past
+/// that the stuck reads keep their places, as without a limit. A full queue answers 429 with Retry-After 1. Writes,
+/// webhooks, hub connections, search and reports are not gated.
 /// </summary>
 public sealed class ReadGates : IDisposable
 {
@@ -53,7 +56,29 @@ public sealed class ReadGates : IDisposable
     /// <summary>Endpoint metadata naming the route's gate (the OpenAPI document lists its 429).</summary>
     public sealed record Gate(string Name);
 
-    private readonly Dictionary<string, ConcurrencyLimiter> limiters = [];
+    private sealed class Gated(ConcurrencyLimiter limiter, int outsideLimit)
+    {
+        public ConcurrencyLimiter Limiter { get; } = limiter;
+
+        /// <summary>Reads that gave their place back after the hold limit and are still running.</summary>
+        private int outside;
+
+        public bool TryLeave()
+        {
+            if (Interlocked.Increment(ref outside) <= outsideLimit)
+            {
+                return true;
+            }
+            Interlocked.Decrement(ref outside);
+            return false;
+        }
+
+        public void Ended() => Interlocked.Decrement(ref outside);
+
+        public int Outside => Volatile.Read(ref outside);
+    }
+
+    private readonly Dictionary<string, Gated> gates = [];
 
     /// <summary>How long a read keeps its place (<see cref="Options.ReadHoldLimitMs"/>); null: until it ends.</summary>
     internal TimeSpan? HoldLimit { get; }
@@ -67,12 +92,12 @@ public sealed class ReadGates : IDisposable
         }
         foreach (var gate in new[] { Screens, Lists })
         {
-            limiters[gate] = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+            gates[gate] = new Gated(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
             {
                 PermitLimit = options.ConcurrentReads,
                 QueueLimit = Math.Max(0, options.QueuedReads),
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            });
+            }), options.ConcurrentReads);
         }
     }
 
@@ -81,16 +106,25 @@ public sealed class ReadGates : IDisposable
     /// gates are off (<c>ConcurrentReads</c> 0): the read goes in at once.
     /// </summary>
     internal ValueTask<RateLimitLease>? EnterAsync(string gate, CancellationToken ct) =>
-        limiters.TryGetValue(gate, out var limiter) ? limiter.AcquireAsync(1, ct) : null;
+        gates.TryGetValue(gate, out var gated) ? gated.Limiter.AcquireAsync(1, ct) : null;
 
-    /// <summary>Places free at <paramref name="gate"/> now (tests), or null when the gates are off.</summary>
-    internal long? FreePlaces(string gate) => limiters.TryGetValue(gate, out var limiter) ? limiter.GetStatistics()?.CurrentAvailablePermits : null;
+    /// <summary>
+    /// A read held past the limit may give its place back and run on outside the gate, unless as many as the gate has
+    /// places already do; true means it may, and <see cref="Ended"/> must follow when it ends.
+    /// </summary>
+    internal bool TryLeave(string gate) => gates[gate].TryLeave();
+
+    internal void Ended(string gate) => gates[gate].Ended();
+
+    /// <summary>Places free at <paramref name="gate"/> now and reads running outside it (tests); null when the gates are off.</summary>
+    internal (long Free, int Outside)? State(string gate) =>
+        gates.TryGetValue(gate, out var gated) ? (gated.Limiter.GetStatistics()?.CurrentAvailablePermits ?? 0, gated.Outside) : null;
 
     public void Dispose()
     {
-        foreach (var limiter in limiters.Values)
+        foreach (var gated in gates.Values)
         {
-            limiter.Dispose();
+            gated.Limiter.Dispose();
         }
     }
 }
@@ -124,10 +158,22 @@ public static class ReadGateExtensions
             {
                 return await read.WaitAsync(limit);
             }
-            catch (TimeoutException)
+            catch (TimeoutException) when (gates.TryLeave(gate))
             {
                 // Held past the limit: the place goes to the next read in the queue (disposing a lease twice releases once).
                 lease.Dispose();
+                try
+                {
+                    return await read;
+                }
+                finally
+                {
+                    gates.Ended(gate);
+                }
+            }
+            catch (TimeoutException)
+            {
+                // As many reads as the gate has places already run outside it: this one keeps its place.
                 return await read;
             }
         });
