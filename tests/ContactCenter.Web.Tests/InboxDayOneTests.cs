@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -136,18 +137,43 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
         await Page.Locator($"[data-conversation-id='{id}']").ClickAsync();
         var reply = Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply" });
         await Expect(reply).ToBeEditableAsync();
-        // The summary as a push to anna carries it, read while she still sees the conversation.
+        // The summary as a push to anna carries it, read while she still sees the conversation: with the audience version it
+        // was read at (who may see what; the removal below makes a newer one).
         var summary = (await Fx.ApiAsync(anna.Token, HttpMethod.Get, "/api/conversations?status=open"))!["items"]!.AsArray()
-            .Single(c => c!["id"]!.ToString() == id)!;
+            .Single(c => c!["id"]!.ToString() == id)!.DeepClone();
+        await using (var db = Fx.Db())
+        {
+            summary["audienceVersion"] = await db.ExecuteScalarAsync<long>("select version from audience_directory");
+        }
 
         await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Delete, $"/api/channels/{channel.Id}/members/{anna.Id}");
         var notice = Page.GetByTestId("taken-away");
         await Expect(notice).ToContainTextAsync("no longer");
 
-        // The late push: the page asks the server whether the conversation is back (it is not: 404) and keeps the notice.
-        var recheck = Page.WaitForResponseAsync(r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == $"/api/conversations/{id}");
+        // The late push, read before the removal (its audience version older than the one the resync named): the page
+        // drops it, so the conversation does not come back in the list, and the notice and the read-only composer stay.
         Assert.NotNull(hub);
-        hub.Send("{\"type\":1,\"target\":\"conversationUpdated\",\"arguments\":[" + summary.ToJsonString() + "]}\u001e");
+        var row = Page.Locator($"[data-conversation-id='{id}']");
+        await Expect(row).ToHaveCountAsync(0);
+        hub.Send(Frame("conversationUpdated", summary));
+        // A marker after it (a summary of no real conversation, no version): frames are handled in order, so once the marker's
+        // row shows, the late push has been dealt with.
+        var marker = summary.DeepClone();
+        marker["id"] = 9_000_000_000L + Random.Shared.Next(1_000_000);
+        marker["contact"]!["name"] = "Marker " + Suffix;
+        marker.AsObject().Remove("audienceVersion");
+        hub.Send(Frame("conversationUpdated", marker));
+        await Expect(Page.Locator($"[data-conversation-id='{marker["id"]}']")).ToHaveCountAsync(1);
+        await Expect(row).ToHaveCountAsync(0);
+        await Expect(notice).ToContainTextAsync("no longer");
+        await Expect(reply).Not.ToBeEditableAsync();
+        await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
+
+        // The same push from a server that names no version (or any update while the notice shows): the page asks the server
+        // whether the conversation is back (it is not: 404) and keeps the notice.
+        summary.AsObject().Remove("audienceVersion");
+        var recheck = Page.WaitForResponseAsync(r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == $"/api/conversations/{id}");
+        hub.Send(Frame("conversationUpdated", summary));
         Assert.Equal(404, (await recheck).Status);
         await Expect(notice).ToContainTextAsync("no longer");
         await Expect(reply).Not.ToBeEditableAsync();
@@ -158,6 +184,10 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(notice).ToHaveCountAsync(0);
         await Expect(reply).ToBeEditableAsync();
     }
+
+    /// <summary>A SignalR JSON-protocol invocation frame, as the server would send it.</summary>
+    private static string Frame(string target, JsonNode argument) =>
+        "{\"type\":1,\"target\":\"" + target + "\",\"arguments\":[" + argument.ToJsonString() + "]}\u001e";
 
     [Fact]
     public async Task A_long_token_and_url_wrap_inside_the_thread_and_links_open_safely()

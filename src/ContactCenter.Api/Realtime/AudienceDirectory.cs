@@ -116,6 +116,13 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
         }
     }
 
+    /// <summary>The directory's version in PostgreSQL now (after a change that committed: at least the version it made).</summary>
+    public async Task<long> VersionAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition("select version from audience_directory", cancellationToken: ct)) ?? -1;
+    }
+
     // The version is read first: the rows read after it are at least that new, so a copy is never older than its version
     // says (a change committing in between makes the next check reload once more).
     private const string Load = """

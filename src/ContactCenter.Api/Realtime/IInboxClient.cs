@@ -74,4 +74,13 @@ public sealed record TypingEvent(long ConversationId, long UserId, string Name)
     public bool Customer { get; init; }
 }
 
-public sealed record ResyncEvent(string Reason);
+public sealed record ResyncEvent(string Reason)
+{
+    /// <summary>
+    /// After a change to who may see what (a channel's members: reason `membership`), the audience directory's version it
+    /// made: pushed summaries read at an older version (<see cref="ConversationSummary.AudienceVersion"/>) are older than
+    /// the re-read the resync asks for, and the client drops them. Absent for other reasons.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? AudienceVersion { get; init; }
+}

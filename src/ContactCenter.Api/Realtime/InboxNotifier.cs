@@ -24,10 +24,27 @@ public sealed class InboxNotifier(
     /// <summary>
     /// `resync` to these users: what they may see changed in bulk (they joined or left a channel), so each of their screens
     /// re-reads through REST — the conversations, counters and deals of that channel appear or go, and an open one that
-    /// is no longer theirs says so — instead of staying as they were until a reload.
+    /// is no longer theirs says so — instead of staying as they were until a reload. Called after the change committed;
+    /// the event names the audience directory's version read now, at least the one the change made, so the clients drop
+    /// any summary pushed from a read taken before it (<see cref="ConversationSummary.AudienceVersion"/>).
     /// </summary>
-    public Task ResyncAsync(IReadOnlyCollection<long> userIds, string reason) =>
-        userIds.Count == 0 ? Task.CompletedTask : hub.Clients.Groups(userIds.Select(HubGroups.User).ToList()).resync(new ResyncEvent(reason));
+    public async Task ResyncAsync(IReadOnlyCollection<long> userIds, string reason)
+    {
+        if (userIds.Count == 0)
+        {
+            return;
+        }
+        long? version;
+        try
+        {
+            version = await audiences.VersionAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            version = null; // the resync still goes: its re-read matters more than the stale pushes it would drop
+        }
+        await hub.Clients.Groups(userIds.Select(HubGroups.User).ToList()).resync(new ResyncEvent(reason) { AudienceVersion = version });
+    }
 
     public async Task MessageCreatedAsync(long messageId, CancellationToken ct)
     {

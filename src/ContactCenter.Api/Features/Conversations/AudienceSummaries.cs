@@ -12,14 +12,15 @@ public sealed record AudienceSummaries(
     public IReadOnlyList<(long UserId, ConversationSummary Summary)> For(IEnumerable<long> userIds)
     {
         var inbound = Summary.UnreadCount;
-        var byCount = new Dictionary<long, ConversationSummary> { [inbound] = Summary };
+        var pushed = DirectoryVersion >= 0 ? Summary with { AudienceVersion = DirectoryVersion } : Summary;
+        var byCount = new Dictionary<long, ConversationSummary> { [inbound] = pushed };
         var summaries = new List<(long, ConversationSummary)>();
         foreach (var user in userIds)
         {
             var count = Math.Max(inbound - Reads.GetValueOrDefault(user), 0);
             if (!byCount.TryGetValue(count, out var summary))
             {
-                byCount[count] = summary = Summary with { UnreadCount = count };
+                byCount[count] = summary = pushed with { UnreadCount = count };
             }
             summaries.Add((user, summary));
         }

@@ -21,6 +21,16 @@ public sealed record ConversationSummary(
     /// <summary>When a `snoozed` conversation opens again by itself (null unless snoozed).</summary>
     public DateTimeOffset? SnoozedUntil { get; init; }
     public LabelList Labels { get; init; } = LabelList.Empty;
+
+    /// <summary>
+    /// Pushes only (absent from REST answers): the version of who may see what (the audience directory: staff, active
+    /// users, channel members; migration 1127) this summary was read at. A `resync` that names a version follows a change
+    /// to it: a summary read at an older version was read before that change, and the client's re-read after the resync
+    /// covers it, so the client drops it (a read mark's summary read just before the caller left the channel must not
+    /// put the conversation back in their list).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? AudienceVersion { get; init; }
 }
 
 public sealed record ContactIdentityDto(string ChannelKind, string Address, string? DisplayName, string? Username);

@@ -61,4 +61,23 @@ describe('conversation revisions order pushes from different requests', () => {
     receive('conversationUpdated', conv(1, 13, { assignee: null })); // handed back: seen again
     expect(heard).toEqual(['removed 1@12', 'updated 1@13']);
   });
+
+  it('summaries read before a membership resync are dropped, whatever their revision; those read after it, and summaries without a version, pass', () => {
+    const link = new Realtime(() => null, 'http://127.0.0.1:1/hubs/inbox');
+    const heard: string[] = [];
+    link.on('conversationUpdated', (c) => heard.push(`updated ${c.id}@${c.revision}/${c.audienceVersion ?? '-'}`));
+    link.on('resync', (e) => heard.push(`resync ${e.reason}`));
+    const receive = (link as unknown as { receive: <E extends keyof HubEvents>(name: E, payload: HubEvents[E]) => void }).receive.bind(link);
+    receive('conversationUpdated', conv(1, 4, { audienceVersion: 40 }));
+    // The caller left the channel: the change made version 41 (or later) and the resync names what was read after it.
+    receive('resync', { reason: 'membership', audienceVersion: 42 });
+    // A read mark's summary read at 41 arrives late: same revision (a membership change does not move it), still dropped.
+    receive('conversationUpdated', conv(1, 4, { audienceVersion: 41, unreadCount: 0 }));
+    receive('conversationUpdated', conv(2, 9, { audienceVersion: 40 })); // another conversation read before it: dropped too
+    receive('conversationUpdated', conv(1, 5, { audienceVersion: 42 })); // read after the change: passes
+    receive('conversationUpdated', conv(3, 1)); // no version (an older server): nothing to order by
+    receive('resync', { reason: 'reconnected' }); // a resync naming no version keeps the floor
+    receive('conversationUpdated', conv(2, 10, { audienceVersion: 41 }));
+    expect(heard).toEqual(['updated 1@4/40', 'resync membership', 'updated 1@5/42', 'updated 3@1/-', 'resync reconnected']);
+  });
 });

@@ -143,16 +143,19 @@ export class Realtime {
   }
 
   /**
-   * A server event to the handlers, except a conversation's summary older than one (or a removal) already heard: no
-   * handler (cache, notices) ever sees it, so a stale summary cannot bring back a conversation or clear a notice.
+   * A server event to the handlers, except a conversation's summary older than one (or a removal) already heard, or read
+   * before the change a `resync` announced: no handler (cache, notices) ever sees it, so a stale summary cannot bring back
+   * a conversation or clear a notice.
    */
   private receive<E extends EventName>(name: E, payload: HubEvents[E]) {
     if (name === 'conversationUpdated') {
       const c = payload as HubEvents['conversationUpdated'];
-      if (!this.revisions.admit(c.id, c.revision)) return;
+      if (!this.revisions.admit(c.id, c.revision, c.audienceVersion)) return;
     } else if (name === 'conversationRemoved') {
       const r = payload as HubEvents['conversationRemoved'];
       this.revisions.removed(r.id, r.revision);
+    } else if (name === 'resync') {
+      this.revisions.resynced((payload as HubEvents['resync']).audienceVersion);
     }
     this.emit(name, payload);
   }
