@@ -179,10 +179,16 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(reply).Not.ToBeEditableAsync();
         await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
 
-        // Given the channel back, the resync's read (200) brings it back.
+        // Reloaded while out of sight: the link says the conversation is not hers to see, not "Something went wrong".
+        await Page.ReloadAsync();
+        await Expect(Page.GetByTestId("conversation-unavailable")).ToContainTextAsync("does not exist or is not yours to see");
+        await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
+
+        // Given the channel back, the resync's re-read brings it back.
         await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, $"/api/channels/{channel.Id}/members", new { userId = anna.Id });
         await Expect(notice).ToHaveCountAsync(0);
         await Expect(reply).ToBeEditableAsync();
+        await Expect(row).ToBeVisibleAsync();
     }
 
     /// <summary>A SignalR JSON-protocol invocation frame, as the server would send it.</summary>

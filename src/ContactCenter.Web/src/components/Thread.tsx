@@ -190,9 +190,17 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   }
 
   const loadError = detailsQuery.error ?? thread.error;
-  const failed = error ?? (loadError && (loadError instanceof ApiError && loadError.status === 404 ? t('noConversations') : loadError.message));
+  // A 404: a link to a conversation that is gone or someone else's (a reload after losing it, an old bookmark).
+  const unavailable = !error && loadError instanceof ApiError && loadError.status === 404;
+  const failed = error ?? (loadError && (unavailable ? t('conversationUnavailable') : loadError.message));
   if (!current) {
-    return <section className="thread" aria-label={t('thread')}>{failed ? <p className="error" role="alert">{failed}</p> : <p className="muted">{t('loading')}</p>}</section>;
+    return (
+      <section className="thread" aria-label={t('thread')}>
+        {unavailable
+          ? <p className="notice" role="alert" data-testid="conversation-unavailable">{t('conversationUnavailable')}</p>
+          : failed ? <p className="error" role="alert">{failed}</p> : <p className="muted">{t('loading')}</p>}
+      </section>
+    );
   }
   const resolved = current.status === 'resolved';
   // Mentioned into a colleague's conversation: read it and add notes; the assignee works it (the server refuses the rest).

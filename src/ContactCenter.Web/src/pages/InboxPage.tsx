@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { ListShortcuts } from '../components/ListShortcuts';
 import { PanelBar } from '../components/PanelBar';
@@ -97,6 +97,15 @@ export function InboxPage() {
   const { hasNextPage, isFetching, fetchNextPage } = list;
   const loadMore = useCallback(() => { if (hasNextPage && !isFetching) void fetchNextPage(); }, [hasNextPage, isFetching, fetchNextPage]);
 
+  // Whether the open conversation is visible is asked by more than one event (a resync, an update while the notice shows);
+  // only the latest question's answer counts, so an earlier read's 200 arriving after a later one's 404 changes nothing.
+  const visibilityAsked = useRef(0);
+  const askVisible = useCallback((id: string, visible: () => void, gone?: () => void) => {
+    const asked = ++visibilityAsked.current;
+    apiClient.GET('/api/conversations/{id}', { params: { path: { id: Number(id) } } })
+      .then(() => { if (asked === visibilityAsked.current) visible(); })
+      .catch((e: unknown) => { if (asked === visibilityAsked.current && e instanceof ApiError && e.status === 404) gone?.(); });
+  }, []);
   useHubEvent('conversationUpdated', (c) => {
     if (!takenAway || !sameId(takenAway.id, c.id)) return;
     // Back in view (set unassigned again, handed back, its channel given back)? A push read just before the change that
@@ -104,13 +113,11 @@ export function InboxPage() {
     // read says so: 404 keeps the notice. Then what came while it was not the caller's to see is read again — the thread,
     // the conversation and its side panel — instead of the thread as it stood when it went.
     const id = String(c.id);
-    apiClient.GET('/api/conversations/{id}', { params: { path: { id: Number(id) } } })
-      .then(() => {
-        reread(client, keys.conversation(id));
-        reread(client, keys.messages(id));
-        setTakenAway((g) => (g && sameId(g.id, id) ? null : g));
-      })
-      .catch(() => undefined);
+    askVisible(id, () => {
+      reread(client, keys.conversation(id));
+      reread(client, keys.messages(id));
+      setTakenAway((g) => (g && sameId(g.id, id) ? null : g));
+    });
   });
   // After a resync (the caller joined or left a channel, or the hub reconnected) the open conversation may no longer be
   // theirs to see: it turns read-only with "no longer visible" rather than keeping its controls over a raw error.
@@ -118,14 +125,14 @@ export function InboxPage() {
     loadChannels();
     const open = selectedId;
     if (!open) return;
-    apiClient.GET('/api/conversations/{id}', { params: { path: { id: Number(open) } } })
-      .then(() => setTakenAway((g) => (g && sameId(g.id, open) && g.taken.assignee === null ? null : g)))
-      .catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 404) setTakenAway({ id: String(open), taken: { assignee: null } });
-      });
+    askVisible(String(open),
+      () => setTakenAway((g) => (g && sameId(g.id, open) && g.taken.assignee === null ? null : g)),
+      () => setTakenAway({ id: String(open), taken: { assignee: null } }));
   });
   useHubEvent('conversationRemoved', ({ id, assignee }) => {
-    if (sameId(selectedId, id)) setTakenAway({ id: String(id), taken: { assignee: assignee ?? null } });
+    if (!sameId(selectedId, id)) return;
+    visibilityAsked.current++; // a question asked before the removal is answered by it
+    setTakenAway({ id: String(id), taken: { assignee: assignee ?? null } });
   });
 
   const selected = useMemo(() => items.find((c) => sameId(c.id, selectedId)) ?? null, [items, selectedId]);
