@@ -178,11 +178,22 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(notice).ToContainTextAsync("no longer");
         await Expect(reply).Not.ToBeEditableAsync();
         await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
+        // With no version to go by, the list takes that copy back; opened from there, the thread's own read (404) keeps it
+        // read-only with the notice, not the controls over a raw error.
+        await Expect(row).ToHaveCountAsync(1);
+        await Page.Locator(".thread-head").GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await row.ClickAsync();
+        await Expect(notice).ToContainTextAsync("no longer");
+        await Expect(reply).Not.ToBeEditableAsync();
+        await Expect(Page.Locator(".thread-head").GetByRole(AriaRole.Button, new() { Name = "Take" })).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
 
         // Reloaded while out of sight: the link says the conversation is not hers to see, not "Something went wrong".
         await Page.ReloadAsync();
         await Expect(Page.GetByTestId("conversation-unavailable")).ToContainTextAsync("does not exist or is not yours to see");
         await Expect(Page.Locator(".error")).ToHaveCountAsync(0);
+        // (On a phone the thread is a screen of its own: its back arrow leads to the list.)
+        await Expect(Page.GetByTestId("thread-back")).ToHaveCountAsync(1);
 
         // Given the channel back, the resync's re-read brings it back.
         await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, $"/api/channels/{channel.Id}/members", new { userId = anna.Id });

@@ -196,12 +196,16 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   if (!current) {
     return (
       <section className="thread" aria-label={t('thread')}>
+        {onBack && <button type="button" className="narrow-back" onClick={onBack} aria-label={t('backToList')} data-testid="thread-back">←</button>}
         {unavailable
           ? <p className="notice" role="alert" data-testid="conversation-unavailable">{t('conversationUnavailable')}</p>
           : failed ? <p className="error" role="alert">{failed}</p> : <p className="muted">{t('loading')}</p>}
       </section>
     );
   }
+  // Out of the caller's sight: the inbox page says how (a colleague took it, a resync's re-read answered 404); a 404 of
+  // this thread's own read says so too (a listed copy from before the change), read-only, the draft kept, no raw error.
+  const away: TakenAway | null = takenAway ?? (unavailable ? { assignee: null } : null);
   const resolved = current.status === 'resolved';
   // Mentioned into a colleague's conversation: read it and add notes; the assignee works it (the server refuses the rest).
   const participant = details?.participant === true;
@@ -215,13 +219,13 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
             {current.status === 'snoozed' && current.snoozedUntil && (
               <> · <span className="snoozed-until" data-testid="snoozed-until">{t('snoozedUntil', { time: fullTime(current.snoozedUntil, locale) })}</span></>
             )}</span>
-          {takenAway ? <LabelChips labels={current.labels} /> : <LabelPicker conversationId={conversationId} labels={current.labels} />}
+          {away ? <LabelChips labels={current.labels} /> : <LabelPicker conversationId={conversationId} labels={current.labels} />}
         </div>
-        {takenAway || participant ? (
+        {away || participant ? (
           <div className="actions">
-            {participant && !takenAway && <ProfileButton contactId={details?.contact.id ?? current.contact.id} contactName={details?.contact.name ?? current.contact.name}
+            {participant && !away && <ProfileButton contactId={details?.contact.id ?? current.contact.id} contactName={details?.contact.name ?? current.contact.name}
               conversationId={conversationId} onSaved={() => void detailsQuery.refetch()} />}
-            {participant && !takenAway && onPanel && <button type="button" className="narrow-panel" onClick={onPanel} data-testid="open-panel">{t('showDetails')}</button>}
+            {participant && !away && onPanel && <button type="button" className="narrow-panel" onClick={onPanel} data-testid="open-panel">{t('showDetails')}</button>}
             {onClose && <button type="button" onClick={onClose}>{t('close')}</button>}
           </div>
         ) : (
@@ -248,15 +252,15 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
         </div>
         )}
       </header>
-      {takenAway && (
+      {away && (
         <p className="notice" role="alert" data-testid="taken-away">
-          {takenAway.assignee
-            ? t(sameId(takenAway.assignee.id, handedTo) ? 'youAssignedTo' : 'takenBy', { name: takenAway.assignee.name })
+          {away.assignee
+            ? t(sameId(away.assignee.id, handedTo) ? 'youAssignedTo' : 'takenBy', { name: away.assignee.name })
             : t('noLongerVisible')} {t('readOnlyDraftKept')}
         </p>
       )}
-      {participant && !takenAway && <p className="notice" role="status" data-testid="participant-notice">{t('participantNotice')}</p>}
-      {failed && !takenAway && <p className="error" role="alert">{t('errorGeneric', { reason: failed })}</p>}
+      {participant && !away && <p className="notice" role="status" data-testid="participant-notice">{t('participantNotice')}</p>}
+      {failed && !away && <p className="error" role="alert">{t('errorGeneric', { reason: failed })}</p>}
       <ol className="messages" ref={scroller} aria-live="polite" aria-relevant="additions"
         onScroll={(e) => {
           const el = e.currentTarget;
@@ -274,7 +278,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
         {newerCursor && <li className="older"><button type="button" onClick={() => void loadNewer()}>{t('newerMessages')}</button></li>}
       </ol>
       <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
-      <Composer readOnly={!!takenAway} notesOnly={participant} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
+      <Composer readOnly={!!away} notesOnly={participant} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
         replyTo={replyTo} onCancelReply={() => setReplyTo(null)}
         onOptimistic={(m) => { stickToBottom.current = true; setPending((list) => [...list, { ...m, after: newestId(threadMessages(thread.data)) }]); }}
         onSettled={(tempId: Id, real) => {
