@@ -85,10 +85,35 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
     public async Task<QueueStats> ReadAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // Who is online with what load is read beside the queue, on a connection of its own: the two were never one
+        // snapshot (presence is in Redis), and one after the other they made a read's wall time their sum.
+        var online = OnlineUsersAsync(ct);
+        var queued = QueueRowsAsync(ct);
+        await Task.WhenAll(online, queued); // (both awaited, so a failure of either is observed)
+        var rows = await queued;
+        var users = await online;
+        long Waited(Row r) => r.Waiting ? (long)Math.Max(0, (now - r.WaitingSince).TotalSeconds) : 0;
+        static ChannelRef Channel(Row r) => new(r.ChannelId, r.ChannelKind, r.ChannelName);
+        static UserRef? Assignee(Row r) => r.AssigneeId is { } a ? new UserRef(a, r.AssigneeName ?? "") : null;
+        // Breached conversations first (the supervisor acts on those), then the longest waiting, then those nobody waits
+        // on (answered before they lost their owner, or not written in yet): unassigned, but not waiting.
+        var waiting = rows.Where(r => r.AssigneeId is null)
+            .OrderBy(r => r.SlaBreachedAt is null).ThenBy(r => !r.Waiting).ThenBy(r => r.WaitingSince).ThenBy(r => r.ConversationId)
+            .Select(r => new QueueItem(r.ConversationId, Channel(r), r.Waiting ? r.WaitingSince : null, Waited(r), r.SlaBreachedAt,
+                new ContactRef(r.ContactId, r.ContactName), r.Preview)).ToList();
+        var breaches = rows.Where(r => r.SlaBreachedAt is not null)
+            .Select(r => new QueueBreach(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachKind ?? "",
+                Assignee(r), r.SlaBreachedAt!.Value, new ContactRef(r.ContactId, r.ContactName), r.Preview)).ToList();
+        return new QueueStats(waiting, waiting.Count == 0 ? 0 : waiting.Max(w => w.WaitingSeconds),
+            users.Select(u => new OnlineUser(u.Id, u.Name, u.Open)).ToList(), breaches);
+    }
+
+    private async Task<List<Row>> QueueRowsAsync(CancellationToken ct)
+    {
         await using var connection = await db.OpenConnectionAsync(ct);
         // The unassigned open conversations (the queue, breached or not) and the assigned breached ones, in one read;
         // each part has its own limit, so many breaches never crowd the queue out (and each part has its partial index).
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
+        return (await connection.QueryAsync<Row>(new CommandDefinition("""
             select c.id as conversation_id, ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
                    c.waiting_since, c.waiting, c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
                    (select u.name from users u where u.id = c.assignee_id) as assignee_name,
@@ -111,28 +136,19 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
             join channels ch on ch.id = c.channel_id
             order by c.waiting_since, c.id
             """, cancellationToken: ct))).ToList();
+    }
+
+    private async Task<List<(long Id, string Name, long Open)>> OnlineUsersAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
         // Who is online first, then the open conversations of those only: counting them for every active user (a thousand
         // accounts, most offline) was half of this read's database time (bench, 2026-12-04).
         var active = (await connection.QueryAsync<long>(new CommandDefinition("select id from users where is_active", cancellationToken: ct))).ToList();
         var online = await presence.OnlineAsync(active);
-        var users = (await connection.QueryAsync<(long Id, string Name, long Open)>(new CommandDefinition("""
+        return (await connection.QueryAsync<(long Id, string Name, long Open)>(new CommandDefinition("""
             select u.id, u.name, (select count(*) from conversations c where c.assignee_id = u.id and c.status <> 'resolved')
             from users u where u.id = any(@online) and u.is_active order by u.name
             """, new { online = online.ToArray() }, cancellationToken: ct))).ToList();
-        long Waited(Row r) => r.Waiting ? (long)Math.Max(0, (now - r.WaitingSince).TotalSeconds) : 0;
-        static ChannelRef Channel(Row r) => new(r.ChannelId, r.ChannelKind, r.ChannelName);
-        static UserRef? Assignee(Row r) => r.AssigneeId is { } a ? new UserRef(a, r.AssigneeName ?? "") : null;
-        // Breached conversations first (the supervisor acts on those), then the longest waiting, then those nobody waits
-        // on (answered before they lost their owner, or not written in yet): unassigned, but not waiting.
-        var waiting = rows.Where(r => r.AssigneeId is null)
-            .OrderBy(r => r.SlaBreachedAt is null).ThenBy(r => !r.Waiting).ThenBy(r => r.WaitingSince).ThenBy(r => r.ConversationId)
-            .Select(r => new QueueItem(r.ConversationId, Channel(r), r.Waiting ? r.WaitingSince : null, Waited(r), r.SlaBreachedAt,
-                new ContactRef(r.ContactId, r.ContactName), r.Preview)).ToList();
-        var breaches = rows.Where(r => r.SlaBreachedAt is not null)
-            .Select(r => new QueueBreach(r.ConversationId, Channel(r), r.WaitingSince, Waited(r), r.SlaBreachKind ?? "",
-                Assignee(r), r.SlaBreachedAt!.Value, new ContactRef(r.ContactId, r.ContactName), r.Preview)).ToList();
-        return new QueueStats(waiting, waiting.Count == 0 ? 0 : waiting.Max(w => w.WaitingSeconds),
-            users.Select(u => new OnlineUser(u.Id, u.Name, u.Open)).ToList(), breaches);
     }
 
     private int scheduled;
