@@ -158,8 +158,12 @@ public static class ReadGateExtensions
             {
                 return await read.WaitAsync(limit);
             }
-            catch (TimeoutException) when (gates.TryLeave(gate))
+            catch (TimeoutException)
             {
+                if (!gates.TryLeave(gate))
+                {
+                    return await read; // as many reads as the gate has places already run outside it: this one keeps its place
+                }
                 // Held past the limit: the place goes to the next read in the queue (disposing a lease twice releases once).
                 lease.Dispose();
                 try
@@ -170,11 +174,6 @@ public static class ReadGateExtensions
                 {
                     gates.Ended(gate);
                 }
-            }
-            catch (TimeoutException)
-            {
-                // As many reads as the gate has places already run outside it: this one keeps its place.
-                return await read;
             }
         });
 }

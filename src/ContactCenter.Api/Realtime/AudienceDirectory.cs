@@ -117,10 +117,10 @@ public sealed class AudienceDirectory(NpgsqlDataSource db, ConversationQueries c
     }
 
     /// <summary>The directory's version in PostgreSQL now (after a change that committed: at least the version it made).</summary>
-    public async Task<long> VersionAsync(CancellationToken ct)
+    public async Task<long?> VersionAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition("select version from audience_directory", cancellationToken: ct)) ?? -1;
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition("select version from audience_directory", cancellationToken: ct));
     }
 
     // The version is read first: the rows read after it are at least that new, so a copy is never older than its version
