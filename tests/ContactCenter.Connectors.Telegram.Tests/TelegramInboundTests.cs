@@ -193,6 +193,12 @@ public sealed partial class TelegramInboundTests(TelegramFixture fixture) : ICla
         Assert.Equal("true", metadata["edited"]);
         Assert.Equal("2025-11-26T15:02:10.000Z", metadata["editedAt"]);
         Assert.Equal(1, await fixture.CountAsync("messages"));
+        await using (var db = fixture.Db())
+        {
+            // The conversation's preview (the supervisors' queue) follows an edit of its last message.
+            Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань и в Самару? 🚚",
+                await db.ExecuteScalarAsync<string>("select last_preview from conversations where id = @ConversationId", new { message.ConversationId }));
+        }
         var pushed = await events.WaitForAsync("messageUpdated", m => m["id"]!.GetValue<long>() == message.Id);
         Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань и в Самару? 🚚", pushed["text"]!.GetValue<string>());
         Assert.Equal("true", pushed["metadata"]!["edited"]!.GetValue<string>());

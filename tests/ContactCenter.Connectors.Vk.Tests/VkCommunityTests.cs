@@ -38,6 +38,37 @@ public sealed class VkCommunityTests(VkFixture fixture) : IClassFixture<VkFixtur
     }
 
     [Fact]
+    public async Task An_edit_of_a_reply_written_in_vk_changes_its_text_and_the_conversations_preview_and_an_older_edit_changes_nothing()
+    {
+        var (channelId, conversationId) = await fixture.OpenConversationAsync();
+        Assert.Equal("ok", await (await fixture.PostEventAsync(channelId, fixture.Sample("message_reply"))).Content.ReadAsStringAsync());
+        var edit = JsonNode.Parse(fixture.Sample("message_edit"))!;
+        edit["object"]!["id"] = 1366;
+        edit["object"]!["from_id"] = -VkFixture.GroupId;
+        edit["object"]!["out"] = 1;
+        edit["object"]!["text"] = "Добрый день! Доставка в Казань — 300 ₽, 2–3 дня.";
+        edit["object"]!["update_time"] = 1764169500;
+        var older = edit.DeepClone();
+        older["object"]!["text"] = "Добрый день! Доставка — 320 ₽.";
+        older["object"]!["update_time"] = 1764169450;
+
+        Assert.Equal("ok", await (await fixture.PostEventAsync(channelId, edit.ToJsonString())).Content.ReadAsStringAsync());
+        Assert.Equal("ok", await (await fixture.PostEventAsync(channelId, older.ToJsonString())).Content.ReadAsStringAsync());
+
+        await using var db = fixture.Db();
+        var row = await db.QuerySingleAsync<(string Text, string Original, string Preview)>("""
+            select m.text, m.metadata->>'originalText', c.last_preview
+            from messages m join conversations c on c.id = m.conversation_id where m.external_id = '743784474:1366'
+            """);
+        Assert.Equal(("Добрый день! Доставка в Казань — 300 ₽, 2–3 дня.", "Добрый день! Доставка в Казань — 350 ₽, 2–3 дня.",
+            "Добрый день! Доставка в Казань — 300 ₽, 2–3 дня."), row);
+        Assert.Equal(2, await fixture.CountAsync("messages"));
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var summary = await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversationId}");
+        Assert.Equal("Добрый день! Доставка в Казань — 300 ₽, 2–3 дня.", summary!["lastMessage"]!["preview"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_file_the_community_sent_in_vk_is_stored_once_with_its_message_fetched_by_the_media_job_and_on_the_timeline()
     {
         var content = System.Text.Encoding.UTF8.GetBytes("the community's invoice");

@@ -45,6 +45,49 @@ public sealed class QueueFeedTests(AppFixture fixture) : IClassFixture<AppFixtur
     }
 
     [Fact]
+    public async Task The_queue_shows_each_conversations_last_message_however_it_was_stored_and_a_private_note_does_not_change_it()
+    {
+        // The preview is kept on the conversation (migration 1147) by every statement that moves its last message.
+        var channel = await fixture.CreateApiChannelAsync();
+        var conversationId = (await fixture.IngestAsync(channel, "pv-0", "pv-cust", "Здравствуйте", "Анна Превью"))["conversationId"]!.GetValue<long>();
+        using var admin = fixture.App.Http(fixture.AdminToken);
+        async Task<string> PreviewAsync()
+        {
+            var queue = (await admin.GetFromJsonAsync<JsonObject>("/api/stats/queue"))!;
+            return queue["waiting"]!.AsArray().Single(i => i!["conversationId"]!.GetValue<long>() == conversationId)!["preview"]!.GetValue<string>();
+        }
+        Assert.Equal("Здравствуйте", await PreviewAsync());
+
+        // A burst from the customer is stored in batches (group commit): the preview is the one stored last.
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(i => fixture.IngestAsync(channel, $"pv-burst-{i}", "pv-cust", $"Сообщение номер {i}")));
+        await using (var db = fixture.Db())
+        {
+            var last = await db.QuerySingleAsync<string>(
+                "select text from messages where conversation_id = @conversationId order by id desc limit 1", new { conversationId });
+            Assert.Equal(last, await PreviewAsync());
+        }
+
+        // A long message: its first 140 characters (characters, not bytes: Russian text).
+        var text = string.Concat(Enumerable.Repeat("Доставка в Казань и в Самару? ", 12));
+        await fixture.IngestAsync(channel, "pv-long", "pv-cust", text);
+        Assert.Equal(text[..140], await PreviewAsync());
+
+        // A reply (an admin's reply does not take the conversation: it stays in the queue, answered).
+        (await admin.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "Да, 350 ₽, 2–3 дня." })).EnsureSuccessStatusCode();
+        Assert.Equal("Да, 350 ₽, 2–3 дня.", await PreviewAsync());
+        (await admin.PostAsJsonAsync($"/api/conversations/{conversationId}/messages", new { text = "VIP, be nice", @private = true })).EnsureSuccessStatusCode();
+        Assert.Equal("Да, 350 ₽, 2–3 дня.", await PreviewAsync());
+
+        await using (var db = fixture.Db())
+        {
+            Assert.Equal(0, await db.ExecuteScalarAsync<long>("""
+                select count(*) from conversations c left join messages m on m.id = c.last_message_id
+                where coalesce(c.last_preview, '') <> coalesce(left(m.text, 140), '')
+                """));
+        }
+    }
+
+    [Fact]
     public async Task Supervisors_reading_the_queue_at_once_share_reads_and_each_answer_has_what_was_committed_before_its_request()
     {
         var channel = await fixture.CreateApiChannelAsync();

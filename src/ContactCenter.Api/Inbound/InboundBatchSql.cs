@@ -143,14 +143,14 @@ internal static class InboundBatchSql
             order by bi.slot, f.n
             returning id, message_id, file_name, content_type, size
         ), bump as (
-            select bi.conversation_id, max(m.id) as last_id, count(*) as n,
+            select bi.conversation_id, max(m.id) as last_id, (array_agg(left(m.text, 140) order by m.id desc))[1] as last_preview, count(*) as n,
                    -- A sender's clock ahead of ours (tolerated a day on the message) never starts the wait in the future.
                    (array_agg(least(bi.sent_at, @now) order by bi.slot) filter (where not bi.automated))[1] as first_sent
             from bi join m on m.id = bi.id group by bi.conversation_id
         ), c as (
             -- Only a conversation's first message from a person changes its state; later ones find it open and waiting.
             update conversations set
-                last_message_id = bump.last_id, last_activity_at = @now, updated_at = @now,
+                last_message_id = bump.last_id, last_preview = bump.last_preview, last_activity_at = @now, updated_at = @now,
                 inbound_count = inbound_count + bump.n,
                 waiting_since = case when bump.first_sent is null then waiting_since when status = 'resolved' then bump.first_sent else coalesce(waiting_since, bump.first_sent) end,
                 cycle_started_at = case when bump.first_sent is null then cycle_started_at when status = 'resolved' or cycle_started_at is null then bump.first_sent else cycle_started_at end,

@@ -101,7 +101,7 @@ public sealed class InboundStore(AttachmentStore files, TimeProvider clock)
                 from m, jsonb_to_recordset(@attachments::jsonb) as f(file_name text, content_type text, size bigint, external_ref text, storage_path text)
             ), c as (
                 update conversations set
-                    last_message_id = m.id, last_activity_at = @now, updated_at = @now,
+                    last_message_id = m.id, last_preview = left(@text, 140), last_activity_at = @now, updated_at = @now,
                     inbound_count = inbound_count + 1,
                     -- The wait starts when the message was written, or when it came if the sender's clock says later (a day ahead is kept on the message).
                     waiting_since = case when @automated then waiting_since when status = 'resolved' then least(@sentAt, @now) else coalesce(waiting_since, least(@sentAt, @now)) end,

@@ -32,6 +32,7 @@ public static class MessageWriter
         ), b as (
             update conversations set
                 last_message_id = case when m.direction = 'outbound' then m.id else last_message_id end,
+                last_preview = case when m.direction = 'outbound' then left(@text::text, 140) else last_preview end,
                 last_activity_at = case when @activity then coalesce(@at::timestamptz, now()) else last_activity_at end,
                 updated_at = coalesce(@at::timestamptz, now()),
                 waiting_since = case when m.direction = 'outbound' and @answers then null else waiting_since end,

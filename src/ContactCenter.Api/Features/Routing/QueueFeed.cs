@@ -118,21 +118,22 @@ public sealed class QueueFeed(NpgsqlDataSource db, PresenceTracker presence, IRo
                    c.waiting_since, c.waiting, c.sla_breached_at, c.sla_breach_kind, c.assignee_id,
                    (select u.name from users u where u.id = c.assignee_id) as assignee_name,
                    c.contact_id, (select coalesce(ct.name, ct.email, ct.phone, 'Contact ' || ct.id) from contacts ct where ct.id = c.contact_id) as contact_name,
-                   coalesce((select left(lm.text, 140) from messages lm where lm.id = c.last_message_id), '') as preview
+                   coalesce(c.last_preview, '') as preview
             from (
                 (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at) as waiting_since, c.waiting_since is not null as waiting,
-                        c.sla_breached_at, c.sla_breach_kind, c.assignee_id, c.contact_id, c.last_message_id
+                        c.sla_breached_at, c.sla_breach_kind, c.assignee_id, c.contact_id, c.last_preview
                  from conversations c
                  where c.status not in ('resolved', 'snoozed') and c.assignee_id is null
                  order by coalesce(c.waiting_since, c.created_at), c.id limit 500)
                 union all
                 (select c.id, c.channel_id, coalesce(c.waiting_since, c.created_at), c.waiting_since is not null,
-                        c.sla_breached_at, c.sla_breach_kind, c.assignee_id, c.contact_id, c.last_message_id
+                        c.sla_breached_at, c.sla_breach_kind, c.assignee_id, c.contact_id, c.last_preview
                  from conversations c
                  where c.status not in ('resolved', 'snoozed') and c.assignee_id is not null and c.sla_breached_at is not null
                  order by coalesce(c.waiting_since, c.created_at), c.id limit 500)) c
-            -- Names and previews are index probes per row (up to 1,000): joined, the planner hash-joined a sequential scan of
-            -- every contact and user (19-32 ms a read in the benchmark's profile, three reads a second under load).
+            -- Names are index probes per row (up to 1,000): joined, the planner hash-joined a sequential scan of every contact
+            -- and user (19-32 ms a read in the benchmark's profile, three reads a second under load). The preview is kept on
+            -- the conversation (migration 1147): probing `messages` for it was over half the read.
             join channels ch on ch.id = c.channel_id
             order by c.waiting_since, c.id
             """, cancellationToken: ct))).ToList();
