@@ -152,8 +152,9 @@ public static class ContactPool
         }
         await ExecAsync(connection, "alter table messages enable trigger messages_first_touch_insert");
         await using var lastMessage = new NpgsqlCommand("""
-            update conversations c set last_message_id = m.max_id
+            update conversations c set last_message_id = m.max_id, last_preview = left(lm.text, 140)
             from (select conversation_id, max(id) as max_id from messages where conversation_id > $1 group by conversation_id) m
+            join messages lm on lm.id = m.max_id
             where c.id = m.conversation_id
             """, connection);
         lastMessage.Parameters.AddWithValue(afterConversation);

@@ -177,8 +177,9 @@ public static class Seeder
         await Exec(connection, "alter table messages enable trigger messages_first_touch_insert");
         phase = "last messages";
         await Exec(connection, """
-            update conversations c set last_message_id = m.max_id
+            update conversations c set last_message_id = m.max_id, last_preview = left(lm.text, 140)
             from (select conversation_id, max(id) as max_id from messages where channel_id = any($1) group by conversation_id) m
+            join messages lm on lm.id = m.max_id
             where c.id = m.conversation_id
             """, new[] { ch1, ch2 });
         // Each assigned conversation read by its assignee (a used installation has read positions; the push reads a
