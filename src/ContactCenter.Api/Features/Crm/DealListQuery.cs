@@ -35,7 +35,7 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
         return (q.Errors.HasErrors ? null : filter, q.Errors, definitions);
     }
 
-    private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
+    private ListSql Build(CurrentUser me, Filter f)
     {
         var sql = new ListSql($"select {DealQueries.Columns} from deals d {DealQueries.Joins}", "deals d", CrmAccess.DealVisibleSet, me, "d");
         sql.And("d.pipeline_id = @pipelineId", "pipelineId", f.PipelineId);
@@ -66,14 +66,12 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
         sql.And("d.closed_at < @closedTo", "closedTo", f.ClosedTo);
         sql.And("d.fields @> @fields::jsonb", "fields", f.Fields);
         sql.Overdue(f.Overdue, "deal", clock.GetUtcNow());
-        return sql.Build(f.Sort, f.After, f.Limit, page);
+        return sql;
     }
 
     public async Task<Page<DealCard>> PageAsync(CurrentUser me, Filter f, CancellationToken ct)
     {
-        var (sql, args) = Build(me, f, page: true);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<DealQueries.Row>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
+        var rows = await Build(me, f).PageAsync<DealQueries.Row>(db, f.Sort, f.After, f.Limit, ct);
         var next = ListSql.NextCursor(rows, f.Sort, f.Limit, r => f.Sort.Key switch
         {
             "amount" => r.Amount,
@@ -87,7 +85,7 @@ public sealed class DealListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
     /// <summary>Every matching row (no pages), streamed from the database to the response as it is read.</summary>
     public async Task WriteCsvAsync(CurrentUser me, Filter f, IReadOnlyList<CustomField> definitions, Stream output, CancellationToken ct)
     {
-        var (sql, args) = Build(me, f, page: false);
+        var (sql, args) = Build(me, f).All(f.Sort);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var csv = new CsvText(output);
         await csv.RowAsync(["Id", "Title", "Amount", "Currency", "Stage", "Outcome", "Contact", "Email", "Phone", "Assignee", "Source", "Created", "Closed", "Updated",

@@ -31,7 +31,7 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
         return (q.Errors.HasErrors ? null : filter, q.Errors, definitions);
     }
 
-    private (string Sql, DynamicParameters Args) Build(CurrentUser me, Filter f, bool page)
+    private ListSql Build(CurrentUser me, Filter f)
     {
         var sql = new ListSql(LeadQueries.Select, "leads l", CrmAccess.LeadVisibleSet, me, "l");
         sql.And("l.status = @status", "status", f.Status);
@@ -45,21 +45,19 @@ public sealed class LeadListQuery(NpgsqlDataSource db, TimeProvider clock) : ILi
         sql.And("l.created_at < @createdTo", "createdTo", f.CreatedTo);
         sql.And("l.fields @> @fields::jsonb", "fields", f.Fields);
         sql.Overdue(f.Overdue, "lead", clock.GetUtcNow());
-        return sql.Build(f.Sort, f.After, f.Limit, page);
+        return sql;
     }
 
     public async Task<Page<LeadDto>> PageAsync(CurrentUser me, Filter f, CancellationToken ct)
     {
-        var (sql, args) = Build(me, f, page: true);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<LeadQueries.Row>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
+        var rows = await Build(me, f).PageAsync<LeadQueries.Row>(db, f.Sort, f.After, f.Limit, ct);
         var next = ListSql.NextCursor(rows, f.Sort, f.Limit, r => f.Sort.Key == "updated" ? r.UpdatedAt : r.CreatedAt, r => r.Id);
         return new Page<LeadDto>(rows.Select(r => r.ToDto()).ToList(), next);
     }
 
     public async Task WriteCsvAsync(CurrentUser me, Filter f, IReadOnlyList<CustomField> definitions, Stream output, CancellationToken ct)
     {
-        var (sql, args) = Build(me, f, page: false);
+        var (sql, args) = Build(me, f).All(f.Sort);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var csv = new CsvText(output);
         await csv.RowAsync(["Id", "Title", "Status", "Contact", "Email", "Phone", "Assignee", "Source", "Created", "Updated", .. definitions.Select(d => d.Label)]);

@@ -63,39 +63,53 @@ internal sealed class ListSql(string select, string table, string managerVisible
         args.Add("now", now.UtcDateTime);
     }
 
-    /// <summary>The sort, and for a page the keyset start and one row more than the page.</summary>
-    public (string Sql, DynamicParameters Args) Build(ListSort sort, (object Key, long Id)? after, int limit, bool page)
+    /// <summary>Every matching row in the sort's order (the CSV export), one statement.</summary>
+    public (string Sql, DynamicParameters Args) All(ListSort sort) => ($"{select} where {sql}{sort.OrderBy(alias + ".id")}", args);
+
+    /// <summary>
+    /// A keyset page: one row more than <paramref name="limit"/> from the keyset start, in the sort's order. Two statements in
+    /// one snapshot: the page's ids, planned with their values, then the page's rows by id, joined with their names,
+    /// activities and labels under a generic plan.
+    /// </summary>
+    /// <remarks>
+    /// One statement planned with its values planned the joins too, on every call: 5.4 ms of planning for 2.2 ms of
+    /// execution per page in the benchmark's pg_stat_statements (admin, 100,000 deals), 5.6 against 0.7 + 0.8 ms split
+    /// (pgbench, one client, prepared with parameters; docs/benchmarks.md, session 40). The ids need their values (below);
+    /// reading 51 rows by primary key does not.
+    /// </remarks>
+    public async Task<List<TRow>> PageAsync<TRow>(Npgsql.NpgsqlDataSource db, ListSort sort, (object Key, long Id)? after, int limit, CancellationToken ct)
     {
         var id = alias + ".id";
-        if (page && after is { } start)
+        if (after is { } start)
         {
             sql.Append(sort.After(id));
             args.Add("afterKey", start.Key);
             args.Add("afterId", start.Id);
         }
-        if (!page)
-        {
-            return ($"{select} where {sql}{sort.OrderBy(id)}", args);
-        }
         args.Add("take", limit + 1);
-        // A page is planned with its values: at 100,000 deals the generic plan of a filtered, amount-sorted page read
-        // every deal in the amount range through a bitmap and sorted them (staff: 266 ms in EXPLAIN ANALYZE), where the
-        // custom plan walks the amount index backwards and stops after the page (staff 28 ms; bench p50 554 -> 37 ms).
-        if (me.IsStaff)
-        {
-            return ($"{Database.DatabaseExtensions.CustomPlan}{select} where {sql}{sort.OrderBy(id)} limit @take", args);
-        }
-        // A manager's page is chosen inside a fence (offset 0: PostgreSQL plans the subquery alone, without the order and
-        // the limit), so it is read from the manager's visible set ANDed with the filters' indexes, and only the page's rows
-        // are joined. Without it the planner walked the sort index across every colleague's deal whenever it guessed the
-        // page would fill early: with filters that match none of the manager's deals, the whole amount range (89,000 rows,
-        // ~490 ms, bench p50 476 ms); in the fence 1.5 ms, and 8 ms for a manager with 3,000 matches.
         var direction = sort.Descending ? "desc" : "asc";
-        return ($"""
-            {Database.DatabaseExtensions.CustomPlan}{select} where {id} in (
-                select fx.id from (select {id}, {sort.Column} as sort_key from {table} where {sql} offset 0) fx
-                order by fx.sort_key {direction}, fx.id {direction} limit @take){sort.OrderBy(id)}
-            """, args);
+        // Staff: the sort index walked until the page is full (everything is visible, so it fills early), planned with the
+        // values: the generic plan of a filtered, amount-sorted page bitmapped the whole amount range and sorted it (266 ms
+        // at 100,000 deals, against 28 ms). A manager's ids are chosen inside a fence (offset 0: PostgreSQL plans the
+        // subquery alone, without the order and the limit), so they are read from the manager's visible set ANDed with the
+        // filters' indexes. Without it the planner walked the sort index across every colleague's deal whenever it guessed
+        // the page would fill early: with filters that match none of the manager's deals, the whole amount range (89,000
+        // rows, ~490 ms); in the fence 1.5 ms, and 8 ms for a manager with 3,000 matches.
+        var ids = me.IsStaff
+            ? $"select {id} from {table} where {sql}{sort.OrderBy(id)} limit @take"
+            : $"""
+              select fx.id from (select {id}, {sort.Column} as sort_key from {table} where {sql} offset 0) fx
+              order by fx.sort_key {direction}, fx.id {direction} limit @take
+              """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        // One snapshot: a row deleted between the two reads would otherwise shorten the page and end the list early.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var page = (await connection.QueryAsync<long>(new CommandDefinition(
+            "set local plan_cache_mode = force_custom_plan;\n" + ids, args, tx, cancellationToken: ct))).ToArray();
+        var rows = page.Length == 0 ? [] : (await connection.QueryAsync<TRow>(new CommandDefinition(
+            $"set local plan_cache_mode = force_generic_plan;\n{select} where {id} = any(@page){sort.OrderBy(id)}", new { page }, tx, cancellationToken: ct))).ToList();
+        await tx.CommitAsync(ct);
+        return rows;
     }
 
     /// <summary>Drops the extra row a page read and returns the next page's cursor, or null on the last page.</summary>
