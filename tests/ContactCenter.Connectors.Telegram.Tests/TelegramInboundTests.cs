@@ -205,6 +205,30 @@ public sealed partial class TelegramInboundTests(TelegramFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task An_edit_of_an_older_message_changes_its_text_but_not_the_conversations_preview_of_its_last_message()
+    {
+        var channelId = await fixture.CreateChannelIdAsync();
+        await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("text"));
+        var later = JsonNode.Parse(TelegramFixture.Sample("text"))!;
+        later["update_id"] = 815200103;
+        later["message"]!["message_id"] = 1366;
+        later["message"]!["text"] = "И ещё: можно оплатить при получении?";
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, later.ToJsonString())).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostUpdateAsync(channelId, TelegramFixture.Sample("edited"))).StatusCode);
+
+        var edited = await MessageAsync("5551234567:1365");
+        Assert.Equal("Здравствуйте! Сколько стоит доставка в Казань и в Самару? 🚚", edited.Text);
+        await using var db = fixture.Db();
+        Assert.Equal("И ещё: можно оплатить при получении?",
+            await db.ExecuteScalarAsync<string>("select last_preview from conversations where id = @ConversationId", new { edited.ConversationId }));
+        using var http = fixture.App.Http(fixture.AdminToken);
+        var queue = await http.GetFromJsonAsync<JsonObject>("/api/stats/queue");
+        var row = queue!["waiting"]!.AsArray().Single(i => i!["conversationId"]!.GetValue<long>() == edited.ConversationId)!;
+        Assert.Equal("И ещё: можно оплатить при получении?", row["preview"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_customer_blocking_the_bot_is_noted_in_their_conversation_at_once_and_unblocking_and_blocking_again_too()
     {
         var channelId = await fixture.CreateChannelIdAsync();

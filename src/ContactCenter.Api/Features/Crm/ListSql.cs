@@ -102,7 +102,9 @@ internal sealed class ListSql(string select, string table, string managerVisible
               order by fx.sort_key {direction}, fx.id {direction} limit @take
               """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        // One snapshot: a row deleted between the two reads would otherwise shorten the page and end the list early.
+        // One snapshot: the rows are read as the ids were chosen. A sort key (amount, updated) or an assignee changed by a
+        // colleague between the two reads would otherwise reorder the page against its ids (and the cursor would be taken
+        // from a row that is no longer the page's last), or show a row the ids no longer match.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var page = (await connection.QueryAsync<long>(new CommandDefinition(
             "set local plan_cache_mode = force_custom_plan;\n" + ids, args, tx, cancellationToken: ct))).ToArray();
