@@ -71,7 +71,7 @@ public sealed class SearchQueries(NpgsqlDataSource db)
             take = limit + 1,
             recent = RecentWindow,
         };
-        var sql = new StringBuilder(WithSnippets(RecentMatches(keyset)));
+        var sql = new StringBuilder(WithSnippets(RecentMatches(keyset, me.IsStaff)));
         if (contacts)
         {
             sql.Append(ContactMatches(keyset, phone is not null));
@@ -91,7 +91,7 @@ public sealed class SearchQueries(NpgsqlDataSource db)
         // to read from the GIN index and sort (see RecentMatches).
         if (found.Count < limit + 1)
         {
-            found = [.. await connection.QueryAsync<MessageRow>(new CommandDefinition(WithSnippets(AllMatches(keyset)), args, cancellationToken: ct))];
+            found = [.. await connection.QueryAsync<MessageRow>(new CommandDefinition(WithSnippets(AllMatches(keyset, me.IsStaff)), args, cancellationToken: ct))];
         }
         var hits = new Dictionary<long, Hit>();
         foreach (var r in found)
@@ -125,22 +125,32 @@ public sealed class SearchQueries(NpgsqlDataSource db)
     /// estimate for a word it has no statistics for (an order number, a rare name) is far too high, and walking the
     /// whole index for a word in six messages takes seconds.
     /// </summary>
-    private static string RecentMatches(string keyset) => $"""
+    private static string RecentMatches(string keyset, bool staff) => $"""
         select m.id as message_id, m.conversation_id, m.created_at
         from (select m.id, m.conversation_id, m.created_at, m.search_vector from messages m where true{keyset}
               order by m.created_at desc, m.id desc limit @recent) m
-        join conversations c on c.id = m.conversation_id
-        where m.search_vector @@ {TsQuery} and {ConversationQueries.Visible}
+        {VisibleJoin(staff)}
+        where m.search_vector @@ {TsQuery}{VisibleCondition(staff)}
         order by m.created_at desc, m.id desc
         limit @take
         """;
 
+    /// <summary>
+    /// Staff see every conversation, so their matches are not joined with conversations at all: with the role a parameter
+    /// of the statement, PostgreSQL planned `@staff or ...` for both roles, and for an admin's rare word with a prefix term
+    /// (estimated at ~30,000 matches) it hash-joined all 100,000 conversations for one match (16 ms against 0.5 ms in
+    /// pgbench at the benchmark's sizes; docs/benchmarks.md, session 40).
+    /// </summary>
+    private static string VisibleJoin(bool staff) => staff ? "" : "join conversations c on c.id = m.conversation_id";
+
+    private static string VisibleCondition(bool staff) => staff ? "" : " and " + ConversationQueries.Visible;
+
     /// <summary>Second attempt: every match through the GIN index (`offset 0` keeps the planner from walking created_at), then sorted.</summary>
-    private static string AllMatches(string keyset) => $"""
+    private static string AllMatches(string keyset, bool staff) => $"""
         select x.message_id, x.conversation_id, x.created_at
         from (select m.id as message_id, m.conversation_id, m.created_at
-              from messages m join conversations c on c.id = m.conversation_id
-              where m.search_vector @@ {TsQuery} and {ConversationQueries.Visible}{keyset}
+              from messages m {VisibleJoin(staff)}
+              where m.search_vector @@ {TsQuery}{VisibleCondition(staff)}{keyset}
               offset 0) x
         order by x.created_at desc, x.message_id desc
         limit @take
