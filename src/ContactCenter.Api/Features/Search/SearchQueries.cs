@@ -138,7 +138,7 @@ public sealed class SearchQueries(NpgsqlDataSource db)
     /// <summary>
     /// Staff see every conversation, so their matches are not joined with conversations at all: with the role a parameter
     /// of the statement, PostgreSQL planned `@staff or ...` for both roles, and for an admin's rare word with a prefix term
-    /// (estimated at ~30,000 matches) it hash-joined all 100,000 conversations for one match (16 ms against 0.5 ms in
+    /// (estimated at ~30,000 matches) it hash-joined all 100,000 conversations for one match (12 ms against 0.4 ms in
     /// pgbench at the benchmark's sizes; docs/benchmarks.md, session 40).
     /// </summary>
     private static string VisibleJoin(bool staff) => staff ? "" : "join conversations c on c.id = m.conversation_id";
