@@ -74,7 +74,11 @@ public sealed class SearchQueries(NpgsqlDataSource db)
         var sql = new StringBuilder(WithSnippets(RecentMatches(keyset, me.IsStaff)));
         if (contacts)
         {
-            sql.Append(ContactMatches(keyset, phone is not null));
+            // The contact matches under their generic plan (the newest messages above keep planning with their values: their
+            // generic plan was slower): planned with the pattern it was slower for every pattern tried in pgbench at the
+            // benchmark's sizes, 2.5 against 2.2 ms for one customer's name and 478 against 225 ms for a text in every name
+            // (docs/benchmarks.md, session 40). The setting lasts to the end of the command.
+            sql.Append(Database.DatabaseExtensions.GenericPlan).Append(ContactMatches(keyset, phone is not null));
         }
         await using var connection = await db.OpenConnectionAsync(ct);
         List<MessageRow> found;
