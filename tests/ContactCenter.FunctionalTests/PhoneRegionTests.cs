@@ -42,4 +42,27 @@ public sealed class PhoneRegionTests(RussianPhonesFixture fixture) : IClassFixtu
         // Still refused: what is no number in Russia either.
         await (await admin.PostJsonAsync("/api/contacts", new { name = "Нет", phone = "8 (916) 12" })).ProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Search_finds_a_contact_by_the_number_typed_in_its_national_form()
+    {
+        var channel = await fixture.CreateApiChannelAsync();
+        var message = await fixture.IngestAsync(channel, "ph-1", "ph-cust", "Перезвоните мне", name: "Анна Звонова");
+        await fixture.IngestAsync(channel, "ph-2", "ph-other", "Другой клиент", name: "Олег Другой");
+        await using (var db = fixture.Db())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(db, "update contacts set phone = '+79161234567' where name = 'Анна Звонова'");
+            await Dapper.SqlMapper.ExecuteAsync(db, "update contacts set phone = '+79169999999' where name = 'Олег Другой'");
+        }
+        using var admin = fixture.App.Http(fixture.AdminToken);
+
+        foreach (var typed in new[] { "8(916)1234567", "8 (916) 123-45-67", "+7 916 123-45-67", "916 123" })
+        {
+            var page = await (await admin.GetAsync($"/api/search?q={Uri.EscapeDataString(typed)}")).OkJsonAsync();
+            var hit = Assert.Single(page["items"]!.AsArray());
+            Assert.Equal(message["messageId"]!.GetValue<long>(), hit!["messageId"]!.GetValue<long>());
+        }
+        // Not a whole number: as typed (digits), so "8 916" is not read as +7 916 and finds nobody.
+        Assert.Empty((await (await admin.GetAsync($"/api/search?q={Uri.EscapeDataString("8 916")}")).OkJsonAsync())["items"]!.AsArray());
+    }
 }

@@ -12,7 +12,7 @@ namespace ContactCenter.Api.Features.Search;
 /// yield each of that contact's visible conversations with its latest message as the hit. Both are read newest first
 /// under the conversation list's visibility rule and merged; a message found both ways is listed once.
 /// </summary>
-public sealed class SearchQueries(NpgsqlDataSource db)
+public sealed class SearchQueries(NpgsqlDataSource db, Shared.TypedPhones phones)
 {
     public sealed record Hit(long ConversationId, long MessageId, string Snippet, DateTimeOffset CreatedAt);
 
@@ -54,6 +54,12 @@ public sealed class SearchQueries(NpgsqlDataSource db)
         var keyset = cursorAt is null ? "" : " and (m.created_at, m.id) < (@cursorAt, @cursorId)";
         var text = q.Trim();
         var phone = SearchText.PhoneDigits(text);
+        // A whole number typed in the installation's national form ("8 (916) 123-45-67", with `Crm:PhoneRegion` set) is
+        // looked for as it is stored, in E.164; a part of a number, or one without a region configured, as typed.
+        if (phone is not null && phones.Normalize(text) is { } e164)
+        {
+            phone = e164[1..];
+        }
         // Trigram indexes need three characters; shorter texts search messages only.
         var contacts = text.Length >= 3;
         var args = new
