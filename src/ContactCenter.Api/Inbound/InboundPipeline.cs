@@ -71,22 +71,14 @@ public sealed class InboundPipeline(NpgsqlDataSource db, InboundBatcher batcher,
             Text = InboundLimits.Cut(StorableText.Clean(edit.Text), InboundLimits.Text),
             RawPayload = StorableText.CleanJson(edit.RawPayload),
         };
-        // The first text is kept once (originalText); an older edit arriving after a newer one changes nothing.
-        // The conversation's preview follows an edit of its last message.
-        const string sql = """
+        const string sql = $"""
             with m as (
-                update messages m set
-                    metadata = coalesce(m.metadata, '{}'::jsonb)
-                        || case when m.metadata ? 'originalText' then '{}'::jsonb else jsonb_build_object('originalText', coalesce(m.text, '')) end
-                        || jsonb_build_object('edited', 'true', 'editedAt', @editedAt::text),
-                    text = @text, updated_at = now()
+                update messages m set {MessageEditSql.Set}
                 from conversations c
                 where m.channel_id = @channelId and m.external_id = @externalId and m.direction = 'inbound' and c.id = m.conversation_id
-                  and (m.metadata->>'editedAt' is null or m.metadata->>'editedAt' <= @editedAt::text)
+                  and {MessageEditSql.NotOlder}
                 returning m.id, m.conversation_id, c.contact_id
-            ), p as (
-                update conversations set last_preview = left(@text::text, 140) from m where conversations.id = m.conversation_id and conversations.last_message_id = m.id
-            )
+            ), {MessageEditSql.Preview}
             select id, conversation_id, contact_id from m
             """;
         var editedAt = (InboundTimestamps.Utc(edit.EditedAt, clock.GetUtcNow()) ?? clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

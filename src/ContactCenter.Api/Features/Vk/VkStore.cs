@@ -120,21 +120,12 @@ public sealed class VkStore(NpgsqlDataSource db, InboxNotifier notifier, TimePro
 
     public async Task<bool> EditCommunityMessageAsync(long channelId, string externalId, string? text, DateTimeOffset editedAt, CancellationToken cancellationToken)
     {
-        // The first text is kept once (originalText); an older edit arriving after a newer one changes nothing.
-        // The conversation's preview follows an edit of its last message.
-        const string sql = """
+        const string sql = $"""
             with m as (
-                update messages m set
-                    metadata = coalesce(m.metadata, '{}'::jsonb)
-                        || case when m.metadata ? 'originalText' then '{}'::jsonb else jsonb_build_object('originalText', coalesce(m.text, '')) end
-                        || jsonb_build_object('edited', 'true', 'editedAt', @editedAt::text),
-                    text = @text, updated_at = now()
-                where m.channel_id = @channelId and m.external_id = @externalId and m.direction = 'outbound'
-                  and (m.metadata->>'editedAt' is null or m.metadata->>'editedAt' <= @editedAt::text)
+                update messages m set {Inbound.MessageEditSql.Set}
+                where m.channel_id = @channelId and m.external_id = @externalId and m.direction = 'outbound' and {Inbound.MessageEditSql.NotOlder}
                 returning m.id, m.conversation_id
-            ), p as (
-                update conversations set last_preview = left(@text::text, 140) from m where conversations.id = m.conversation_id and conversations.last_message_id = m.id
-            )
+            ), {Inbound.MessageEditSql.Preview}
             select id from m
             """;
         var at = editedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
