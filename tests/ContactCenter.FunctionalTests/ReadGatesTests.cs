@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ContactCenter.FunctionalTests.Infrastructure;
+using Dapper;
 
 namespace ContactCenter.FunctionalTests;
 
@@ -9,7 +10,7 @@ namespace ContactCenter.FunctionalTests;
 /// The screens' reads are let in a few at a time per node and queue in arrival order (issue #19: the inbox's and the
 /// board's p99); here one at a time with a queue of one, so each step can be seen: a read held in PostgreSQL keeps the
 /// gate, the next one waits for it and is answered after it, one more is refused with 429 and Retry-After 1, and the
-/// gate of the heavier lists, and routes without a gate, are answered meanwhile.
+/// gates of the heavier lists and of search, and routes without a gate, are answered meanwhile.
 /// </summary>
 public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : IClassFixture<ReadGatesTests.OneAtATimeFixture>, IAsyncLifetime
 {
@@ -49,10 +50,14 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
                 Assert.Equal("1", answer.Headers.GetValues("Retry-After").Single());
             }
 
-            // The lists' gate is another one, and a route without a gate is not held up either.
+            // The lists' and the searches' gates are other ones, and a route without a gate is not held up either.
             using (var deals = await http.GetAsync("/api/deals"))
             {
                 Assert.Equal(HttpStatusCode.OK, deals.StatusCode);
+            }
+            using (var search = await http.GetAsync("/api/search?q=gate"))
+            {
+                Assert.Equal(HttpStatusCode.OK, search.StatusCode);
             }
             using (var labels = await http.GetAsync("/api/labels"))
             {
@@ -73,6 +78,49 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
             using var again = await http.GetAsync($"/api/conversations/{id}/messages");
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task Searches_wait_at_a_gate_of_their_own_which_holds_up_neither_the_screens_nor_the_lists()
+    {
+        var (http, _, id) = await StuckInboxRead.ManagerAsync(fixture, "search-gate");
+        using var client = http;
+        await using var db = fixture.Db();
+        await db.OpenAsync();
+        await using var tx = await db.BeginTransactionAsync();
+        // The search waits for this lock with the gate's one place (the notifications and the deal list do not read messages).
+        await db.ExecuteAsync("lock table messages in access exclusive mode", transaction: tx);
+        var held = http.GetAsync("/api/search?q=hello");
+        await fixture.UntilBlockedAsync("%search_vector%", "the search waits for the test's lock");
+
+        var second = http.GetAsync("/api/search?q=hel");
+        var third = http.GetAsync("/api/search/records?q=hello");
+        var refused = await Task.WhenAny(second, third);
+        var waiting = refused == second ? third : second;
+        using (var answer = await refused)
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+            Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("1", answer.Headers.GetValues("Retry-After").Single());
+        }
+
+        // The screens' and the lists' gates are free meanwhile.
+        using (var notifications = await http.GetAsync("/api/notifications"))
+        {
+            Assert.Equal(HttpStatusCode.OK, notifications.StatusCode);
+        }
+        using (var deals = await http.GetAsync("/api/deals"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deals.StatusCode);
+        }
+        Assert.False(held.IsCompleted, "the held search answered while the test held its lock");
+        Assert.False(waiting.IsCompleted, "the queued search was answered while the gate's one search was held");
+
+        await tx.RollbackAsync();
+        var found = await (await held).OkJsonAsync();
+        Assert.Contains(found["items"]!.AsArray(), hit => (long)hit!["conversationId"]! == id);
+        using var queued = await waiting;
+        Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
     }
 
     [Fact]
