@@ -39,16 +39,7 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
         await using (var stuck = await StuckInboxRead.StartAsync(fixture, http))
         {
             // Two more screen reads: one takes the queue's only place, the other is refused at once.
-            var messages = http.GetAsync($"/api/conversations/{id}/messages");
-            var notifications = http.GetAsync("/api/notifications");
-            var refused = await Task.WhenAny(messages, notifications);
-            var waiting = refused == messages ? notifications : messages;
-            using (var answer = await refused)
-            {
-                Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
-                Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
-                Assert.Equal("1", answer.Headers.GetValues("Retry-After").Single());
-            }
+            var waiting = await OneRefusedAsync(http.GetAsync($"/api/conversations/{id}/messages"), http.GetAsync("/api/notifications"));
 
             // The lists' and the searches' gates are other ones, and a route without a gate is not held up either.
             using (var deals = await http.GetAsync("/api/deals"))
@@ -93,16 +84,7 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
         var held = http.GetAsync("/api/search?q=hello");
         await fixture.UntilBlockedAsync("%search_vector%", "the search waits for the test's lock");
 
-        var second = http.GetAsync("/api/search?q=hel");
-        var third = http.GetAsync("/api/search/records?q=hello");
-        var refused = await Task.WhenAny(second, third);
-        var waiting = refused == second ? third : second;
-        using (var answer = await refused)
-        {
-            Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
-            Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
-            Assert.Equal("1", answer.Headers.GetValues("Retry-After").Single());
-        }
+        var waiting = await OneRefusedAsync(http.GetAsync("/api/search?q=hel"), http.GetAsync("/api/search/records?q=hello"));
 
         // The screens' and the lists' gates are free meanwhile.
         using (var notifications = await http.GetAsync("/api/notifications"))
@@ -121,6 +103,20 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
         Assert.Contains(found["items"]!.AsArray(), hit => (long)hit!["conversationId"]! == id);
         using var queued = await waiting;
         Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
+    }
+
+    /// <summary>
+    /// Two reads sent while the gate's one place is held and its queue has one place: one is refused at once with 429,
+    /// problem details and Retry-After 1; the other, returned, waits.
+    /// </summary>
+    private static async Task<Task<HttpResponseMessage>> OneRefusedAsync(Task<HttpResponseMessage> first, Task<HttpResponseMessage> second)
+    {
+        var refused = await Task.WhenAny(first, second);
+        using var answer = await refused;
+        Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+        Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("1", answer.Headers.GetValues("Retry-After").Single());
+        return refused == first ? second : first;
     }
 
     [Fact]
