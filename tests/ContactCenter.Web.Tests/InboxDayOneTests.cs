@@ -74,17 +74,24 @@ public sealed class InboxDayOneTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
-    public async Task Handing_the_open_conversation_to_a_colleague_says_you_assigned_it_not_that_they_took_it()
+    public async Task Handing_the_open_conversation_to_a_colleague_says_you_assigned_it_not_that_they_took_it_and_only_colleagues_who_may_have_it_are_offered()
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Handover " + Suffix);
         var anna = await Fx.CreateUserAsync("hanna" + Suffix, "manager", channel.Id);
         var boris = await Fx.CreateUserAsync("hboris" + Suffix, "manager", channel.Id);
+        // Not a member of the channel: the server refuses to hand it to him, so he is not offered.
+        var outsider = await Fx.CreateUserAsync("houtsider" + Suffix, "manager");
+        // Staff may have any conversation, member or not.
+        var supervisor = await Fx.CreateUserAsync("hsuper" + Suffix, "supervisor");
         var id = (await Fx.IngestAsync(channel, "h-" + Suffix, "cust-" + Suffix, "Can someone else help?", "Hugo"))["conversationId"]!.ToString();
         await SignInAsync(anna.Email);
         await Page.Locator($"[data-conversation-id='{id}']").ClickAsync();
 
-        await Page.Locator(".thread-head").GetByRole(AriaRole.Combobox, new() { Name = "Assign to" })
-            .SelectOptionAsync(new SelectOptionValue { Value = boris.Id.ToString() });
+        var assignTo = Page.Locator(".thread-head").GetByRole(AriaRole.Combobox, new() { Name = "Assign to" });
+        await Expect(assignTo.Locator($"option[value='{boris.Id}']")).ToHaveCountAsync(1);
+        await Expect(assignTo.Locator($"option[value='{supervisor.Id}']")).ToHaveCountAsync(1);
+        await Expect(assignTo.Locator($"option[value='{outsider.Id}']")).ToHaveCountAsync(0);
+        await assignTo.SelectOptionAsync(new SelectOptionValue { Value = boris.Id.ToString() });
 
         var notice = Page.GetByTestId("taken-away");
         await Expect(notice).ToContainTextAsync($"You assigned this conversation to hboris{Suffix}");

@@ -206,6 +206,9 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   // Out of the caller's sight: the inbox page says how (a colleague took it, a resync's re-read answered 404); a 404 of
   // this thread's own read says so too (a listed copy from before the change), read-only, the draft kept, no raw error.
   const away: TakenAway | null = takenAway ?? (unavailable ? { assignee: null } : null);
+  // Whom it can be handed to, as the server decides: active admins and supervisors, and the active members of its channel
+  // (anyone else was offered and then refused). Whoever has it now is shown even when not one of them.
+  const assignable = users.filter((u) => u.isActive && (u.role !== 'manager' || u.channelIds.some((c) => sameId(c, current.channel.id))));
   const resolved = current.status === 'resolved';
   // Mentioned into a colleague's conversation: read it and add notes; the assignee works it (the server refuses the rest).
   const participant = details?.participant === true;
@@ -235,8 +238,8 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
             <select aria-label={t('assignTo')} value={current.assignee ? String(current.assignee.id) : ''}
               onChange={(e) => void assign(e.target.value === '' ? null : Number(e.target.value))}>
               <option value="">{t('unassigned')}</option>
-              {users.filter((u) => u.isActive).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
-              {current.assignee && !users.some((u) => sameId(u.id, current.assignee!.id)) &&
+              {assignable.map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
+              {current.assignee && !assignable.some((u) => sameId(u.id, current.assignee!.id)) &&
                 <option value={String(current.assignee.id)}>{current.assignee.name}</option>}
             </select>
           </label>
