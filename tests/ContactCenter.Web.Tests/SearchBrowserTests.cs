@@ -119,4 +119,39 @@ public sealed class SearchBrowserTests(WebAppFixture fx) : BrowserTest(fx)
         await Expect(Page).ToHaveURLAsync(new Regex($"/deals/{dealId}$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = $"Поставка {Suffix} кирпич" })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task Nothing_found_waits_for_the_records_search_too_which_answers_late_with_a_deal()
+    {
+        // An outside review (session 41): with search behind a read gate, the records could answer after the messages (or
+        // be refused), and the page said "Nothing found" for a text that named a deal. Here the records' read waits for a
+        // lock on the companies (the messages' read does not touch them), as it would wait its turn at the gate.
+        var manager = await Fx.CreateUserAsync("lsrch" + Suffix, "manager");
+        var title = "Quokka " + Suffix;
+        await Fx.ApiAsync(Fx.AdminToken, HttpMethod.Post, "/api/deals", new { title, amount = 100, currency = "USD", assigneeId = manager.Id });
+        await Fx.OpenSignedInAsync(Page, manager.Email);
+
+        await using var db = Fx.Db();
+        await db.OpenAsync();
+        await using var tx = await db.BeginTransactionAsync();
+        await using (var lockCompanies = new Npgsql.NpgsqlCommand("lock table companies in access exclusive mode", db, tx))
+        {
+            await lockCompanies.ExecuteNonQueryAsync();
+        }
+        var messagesAnswered = Page.WaitForResponseAsync(r => r.Url.Contains("/api/search?", StringComparison.Ordinal) && r.Status == 200);
+        var box = Page.GetByRole(AriaRole.Searchbox, new() { Name = "Search messages" });
+        await box.FillAsync(title);
+        await box.PressAsync("Enter");
+        await messagesAnswered;
+
+        // The messages found nothing; the records have not answered: still searching, not "nothing found".
+        await Expect(Page.GetByTestId("search-searching")).ToBeVisibleAsync();
+        await Page.WaitForTimeoutAsync(500);
+        await Expect(Page.GetByTestId("search-empty")).ToHaveCountAsync(0);
+
+        await tx.RollbackAsync();
+        await Expect(Page.GetByTestId("search-record-deals")).ToHaveTextAsync(new Regex(Regex.Escape(title)));
+        await Expect(Page.GetByTestId("search-searching")).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("search-empty")).ToHaveCountAsync(0);
+    }
 }

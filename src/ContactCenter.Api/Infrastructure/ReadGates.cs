@@ -8,8 +8,8 @@ namespace ContactCenter.Api.Infrastructure;
 /// system's time slices finished some of them much later than others: p50 12 ms, p99 87 ms, max 289 ms for the board in
 /// the benchmark. Let in two per core and queued oldest first, each read runs at nearly full speed and a request waits
 /// only for the ones ahead of it: same requests per second, p99 about three times lower (docs/benchmarks.md, session 38).
-/// Two gates, so that a burst of the heavier reads (filtered deal, lead and contact lists) does not hold up the inbox behind
-/// it. A gate is a concurrency limiter (System.Threading.RateLimiting) taken by an endpoint filter: after authentication and
+/// Three gates, so that a burst of the heavier reads (filtered deal, lead and contact lists) or of searches does not hold up
+/// the inbox behind it. A gate is a concurrency limiter (System.Threading.RateLimiting) taken by an endpoint filter: after authentication and
 /// authorization (a request without a valid token never takes a place), and only while the handler reads; the answer is
 /// written after the place is given back, so a client that reads its answer slowly holds nobody else up. A read that holds
 /// its place longer than <see cref="Options.ReadHoldLimitMs"/> gives it back and finishes outside the gate: a gated read takes

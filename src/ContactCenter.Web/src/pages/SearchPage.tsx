@@ -36,6 +36,10 @@ export function SearchPage() {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [records, setRecords] = useState<SearchRecords>(noRecords);
+  // The records are asked for beside the messages and may be answered later, or refused (both wait at the search gate):
+  // "nothing found" only once both have answered, and a refusal is said, not taken for "no records".
+  const [recordsLoading, setRecordsLoading] = useState(false);
+  const [recordsError, setRecordsError] = useState<string | null>(null);
   const generation = useRef(0);
 
   const read = useCallback(async (cursor: string | null) => {
@@ -62,11 +66,14 @@ export function SearchPage() {
 
   useEffect(() => {
     setRecords(noRecords);
+    setRecordsError(null);
+    setRecordsLoading(!!q);
     if (!q) return;
     let current = true;
     body(client.GET('/api/search/records', { params: { query: { q, limit: 5 } } }))
       .then((found) => { if (current) setRecords(found); })
-      .catch(() => { /* the message results say what went wrong */ });
+      .catch((e: unknown) => { if (current) setRecordsError((e as Error).message); })
+      .finally(() => { if (current) setRecordsLoading(false); });
     return () => { current = false; };
   }, [q]);
 
@@ -78,6 +85,7 @@ export function SearchPage() {
       <h1>{q ? t('searchResultsFor', { q }) : t('searchResults')}</h1>
       {!q && <p className="muted">{t('searchTypeSomething')}</p>}
       {error && <p className="error" role="alert">{t('errorGeneric', { reason: error })}</p>}
+      {recordsError && <p className="error" role="alert" data-testid="search-records-error">{t('searchRecordsFailed', { reason: recordsError })}</p>}
       {groups.length > 0 && (
         <div className="search-records" data-testid="search-records">
           {groups.map((g) => (
@@ -111,8 +119,9 @@ export function SearchPage() {
           </li>
         ))}
       </ol>
-      {loading && <p className="muted">{t('searchSearching')}</p>}
-      {!loading && q && !error && items.length === 0 && recordCount === 0 && <p className="muted" data-testid="search-empty">{t('searchNothing', { q })}</p>}
+      {(loading || recordsLoading) && <p className="muted" data-testid="search-searching">{t('searchSearching')}</p>}
+      {!loading && !recordsLoading && q && !error && !recordsError && items.length === 0 && recordCount === 0 &&
+        <p className="muted" data-testid="search-empty">{t('searchNothing', { q })}</p>}
       {next && !loading && <button type="button" onClick={() => void read(next)}>{t('searchMore')}</button>}
     </section>
   );
