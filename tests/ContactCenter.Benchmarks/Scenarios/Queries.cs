@@ -116,8 +116,10 @@ public static class Queries
         }
         await HttpLoad.RunAsync("warm-up", client, readers, warmUp, Make, HttpLoad.Success);
         var cpu = new CpuWindow([ctx.NodeA!.Pid], ctx.PostmasterPid);
+        var maintenance = Maintenance.Watch(ctx.AppDb);
         var result = await HttpLoad.RunAsync(figure, client, readers, ctx.Size.PerQuery, Make, HttpLoad.Success);
         var usage = cpu.Stop();
+        var maintained = await maintenance.StopAsync();
         var p99 = result.Latency.PercentileMs(99);
         // CPU per answered request: where a closed loop of readers on two cores spends its time (its p99 is mostly the
         // wait for a core).
@@ -125,9 +127,9 @@ public static class Queries
         var cpuNote = $"CPU per request: app {usage.AppSeconds * perRequest:0.00} ms + PostgreSQL {usage.PostgresSeconds * perRequest:0.00} ms + load generator {usage.BenchSeconds * perRequest:0.00} ms";
         ctx.Report.Add(new Row(Scenario, figure, $"p50 {Fmt.Ms(result.Latency.PercentileMs(50))}, p99 {Fmt.Ms(p99)}", Goal: $"p99 <= {goalMs:0} ms",
             Met: result.Ok == 0 ? false : p99 <= goalMs,
-            Note: $"{readers} concurrent readers, {result.OkPerSecond:N0} req/s, max {Fmt.Ms(result.Latency.MaxMs)} (after {warmUp.TotalSeconds:0.#} s of warm-up); {cpuNote}{(result.Failed > 0 ? "; " + result.ErrorText : "")}")
+            Note: $"{readers} concurrent readers, {result.OkPerSecond:N0} req/s, max {Fmt.Ms(result.Latency.MaxMs)} (after {warmUp.TotalSeconds:0.#} s of warm-up); {cpuNote}{maintained}{(result.Failed > 0 ? "; " + result.ErrorText : "")}")
         { Number = p99 });
-        Progress.Say($"  {cpuNote}");
+        Progress.Say($"  {cpuNote}{maintained}");
         if (ctx.Options.QueryProfile)
         {
             var window = TimeSpan.FromSeconds(ctx.Options.Quick ? 3 : 5);
