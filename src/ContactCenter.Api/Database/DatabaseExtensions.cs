@@ -23,6 +23,14 @@ public static class DatabaseExtensions
     /// </summary>
     public const string CustomPlan = "do $$begin perform set_config('plan_cache_mode', 'force_custom_plan', true); end$$;\n";
 
+    /// <summary>
+    /// No parallel workers for the statements after it in the command (as <see cref="GenericPlan"/>, to its Sync). A generic
+    /// plan that guessed thousands of rows gathered two parallel workers on every call, and starting them cost far more than
+    /// the read: message search's every-match statement 7.1 ms a call in pgbench against 0.18 ms without them, ~27 ms a call
+    /// under sixteen readers (docs/benchmarks.md, session 41).
+    /// </summary>
+    public const string NoParallelWorkers = "do $$begin perform set_config('max_parallel_workers_per_gather', '0', true); end$$;\n";
+
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Postgres")

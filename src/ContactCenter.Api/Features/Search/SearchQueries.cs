@@ -101,7 +101,10 @@ public sealed class SearchQueries(NpgsqlDataSource db, Shared.TypedPhones phones
         // to read from the GIN index and sort (see RecentMatches).
         if (found.Count < limit + 1)
         {
-            found = [.. await connection.QueryAsync<MessageRow>(new CommandDefinition(WithSnippets(AllMatches(keyset, me.IsStaff)), args, cancellationToken: ct))];
+            // Without parallel workers: once auto-prepared, its generic plan (thousands of matches guessed for any word) gathered
+            // two workers on every call, whose start cost ten times the read (docs/benchmarks.md, session 41).
+            found = [.. await connection.QueryAsync<MessageRow>(new CommandDefinition(
+                Database.DatabaseExtensions.NoParallelWorkers + WithSnippets(AllMatches(keyset, me.IsStaff)), args, cancellationToken: ct))];
         }
         var hits = new Dictionary<long, Hit>();
         foreach (var r in found)
