@@ -31,9 +31,9 @@ public sealed class ReadGates : IDisposable
 
     /// <summary>
     /// Message and record search, in a gate of its own so that a burst of searches holds up neither the screens nor the lists.
-    /// Ungated from session 38 to 41: gated then, a rare word's search took several times the PostgreSQL time per request in
-    /// the benchmark's full runs (cause not found); with session 40's statements (the staff's matches without the visibility
-    /// join, the contact matches under their generic plan) full runs showed no such cost (docs/benchmarks.md, session 41).
+    /// Ungated from session 38 to 41: gated then, a rare word's search took ten times its PostgreSQL time per request in some
+    /// of the benchmark's full runs. Session 41 found why, gate or not: the every-match statement's generic plan started two
+    /// parallel workers on every call (docs/benchmarks.md, session 41); it runs without them now.
     /// </summary>
     public const string Search = "search-reads";
 
