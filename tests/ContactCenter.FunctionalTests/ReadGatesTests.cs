@@ -42,18 +42,7 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
             var waiting = await OneRefusedAsync(http.GetAsync($"/api/conversations/{id}/messages"), http.GetAsync("/api/notifications"));
 
             // The lists' and the searches' gates are other ones, and a route without a gate is not held up either.
-            using (var deals = await http.GetAsync("/api/deals"))
-            {
-                Assert.Equal(HttpStatusCode.OK, deals.StatusCode);
-            }
-            using (var search = await http.GetAsync("/api/search?q=gate"))
-            {
-                Assert.Equal(HttpStatusCode.OK, search.StatusCode);
-            }
-            using (var labels = await http.GetAsync("/api/labels"))
-            {
-                Assert.Equal(HttpStatusCode.OK, labels.StatusCode);
-            }
+            await AnsweredAsync(http, "/api/deals", "/api/search?q=gate", "/api/labels");
             Assert.False(stuck.Read.IsCompleted, "the held inbox read answered while the test held its lock");
             Assert.False(waiting.IsCompleted, "the queued read was answered while the gate's one read was held");
 
@@ -87,14 +76,7 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
         var waiting = await OneRefusedAsync(http.GetAsync("/api/search?q=hel"), http.GetAsync("/api/search/records?q=hello"));
 
         // The screens' and the lists' gates are free meanwhile.
-        using (var notifications = await http.GetAsync("/api/notifications"))
-        {
-            Assert.Equal(HttpStatusCode.OK, notifications.StatusCode);
-        }
-        using (var deals = await http.GetAsync("/api/deals"))
-        {
-            Assert.Equal(HttpStatusCode.OK, deals.StatusCode);
-        }
+        await AnsweredAsync(http, "/api/notifications", "/api/deals");
         Assert.False(held.IsCompleted, "the held search answered while the test held its lock");
         Assert.False(waiting.IsCompleted, "the queued search was answered while the gate's one search was held");
 
@@ -103,6 +85,16 @@ public sealed class ReadGatesTests(ReadGatesTests.OneAtATimeFixture fixture) : I
         Assert.Contains(found["items"]!.AsArray(), hit => (long)hit!["conversationId"]! == id);
         using var queued = await waiting;
         Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
+    }
+
+    /// <summary>Each of <paramref name="paths"/> answered 200 now, one after another (routes that must not wait).</summary>
+    private static async Task AnsweredAsync(HttpClient http, params string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            using var answer = await http.GetAsync(path);
+            Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{path} answered {(int)answer.StatusCode}");
+        }
     }
 
     /// <summary>
