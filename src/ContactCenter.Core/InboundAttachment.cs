@@ -13,4 +13,7 @@ public sealed record InboundAttachment(
     /// transaction; set by the host, never by a connector.
     /// </summary>
     public string? StoragePath { get; init; }
+
+    /// <summary>The size a provider stated, when it can be one (a Telegram update's `file_size: -1` is not): else unknown.</summary>
+    public long? Size { get; init; } = Size is >= 0 ? Size : null;
 }

@@ -49,6 +49,16 @@ public sealed class BotApiSampleMapperTests
     }
 
     [Fact]
+    public void A_stated_size_below_zero_is_no_size()
+    {
+        // Found by an outside review (session 42): `file_size: -1` was stored as the attachment's size.
+        var raw = BotApiSamples.Raw("photo_caption").Replace("203117", "-1", StringComparison.Ordinal);
+        var message = Assert.IsType<TelegramInbound.NewMessage>(TelegramInboundMapper.Map(3, JsonSerializer.Deserialize<Update>(raw, JsonBotAPI.Options)!, raw)).Message;
+
+        Assert.Null(Assert.Single(message.Attachments).Size);
+    }
+
+    [Fact]
     public void The_edited_message_sample_is_an_edit_of_the_first_message()
     {
         var edit = Assert.IsType<TelegramInbound.Edit>(Map("edited_message")).Value;

@@ -78,6 +78,13 @@ public sealed class PipelinesAndBoardTests(CrmFixture fixture) : IAsyncLifetime
         await (await admin.PostJsonAsync("/api/pipelines", new { name = "Bad", stages = new object[] { new { name = "A", semantic = "maybe" } } }))
             .ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PutAsJsonAsync("/api/pipelines/999", new { name = "X" })).ProblemAsync(HttpStatusCode.NotFound);
+        // A null where a stage goes: a 400 naming it, not a 500 (found by an outside review, session 42); nothing written.
+        Assert.Equal("Each stage is an object: {name, semantic, id?}.", await (await admin.PostJsonAsync("/api/pipelines",
+            new { name = "Holes", stages = new object?[] { null, new { name = "W", semantic = "won" }, new { name = "L", semantic = "lost" } } }))
+            .ProblemAsync(HttpStatusCode.BadRequest));
+        var stagesBefore = (await (await admin.GetAsync("/api/pipelines/1")).OkJsonAsync()).ToJsonString();
+        await (await admin.PutAsJsonAsync("/api/pipelines/1", new { stages = new object?[] { null } })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(stagesBefore, (await (await admin.GetAsync("/api/pipelines/1")).OkJsonAsync()).ToJsonString());
 
         // One name, one pipeline (case and spaces aside); a pipeline may keep its own name in another case.
         var opt = (await (await admin.PostJsonAsync("/api/pipelines", new { name = "Опт" })).OkJsonAsync(HttpStatusCode.Created)).Id();

@@ -134,6 +134,9 @@ public sealed class InboxFilterTests(FakeClockFixture fixture) : IClassFixture<F
         await (await admin.GetAsync($"/api/conversations?from={Iso(at[4])}&to={Iso(at[2])}")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.GetAsync("/api/conversations?from=yesterday")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.GetAsync("/api/conversations?to=0001-01-01T00:00:00Z")).ProblemAsync(HttpStatusCode.BadRequest);
+        // The end of the last day there is would be a day later: a 400, not an overflow's 500.
+        await (await admin.GetAsync("/api/conversations?to=9999-12-31")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.GetAsync("/api/conversations?from=0001-01-01")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.GetAsync("/api/conversations?unread=maybe")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.GetAsync("/api/conversations?sort=loudest")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.GetAsync("/api/conversations?status=sleeping")).ProblemAsync(HttpStatusCode.BadRequest);

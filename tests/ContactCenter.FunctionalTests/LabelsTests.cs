@@ -47,6 +47,14 @@ public sealed class LabelsTests(AppFixture fixture) : IClassFixture<AppFixture>,
         }
         await (await admin.PatchAsJsonAsync($"/api/labels/{vip.Id()}", new { color = "blue" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PatchAsJsonAsync("/api/labels/999999", new { name = "Gone" })).ProblemAsync(HttpStatusCode.NotFound);
+        // No body, a null one, or one that names nothing: a 400 as every PATCH, not a 200 that touched the label and pushed it.
+        var touched = await LabelUpdatedAtAsync(vip.Id());
+        foreach (var nothing in new[] { "", "null", "{}" })
+        {
+            using var content = new StringContent(nothing, System.Text.Encoding.UTF8, "application/json");
+            await (await admin.PatchAsync($"/api/labels/{vip.Id()}", content)).ProblemAsync(HttpStatusCode.BadRequest);
+        }
+        Assert.Equal(touched, await LabelUpdatedAtAsync(vip.Id()));
 
         var renamed = await (await staff.PatchAsJsonAsync($"/api/labels/{vip.Id()}", new { name = "Very important" })).OkJsonAsync();
         Assert.Equal("#ffaa00", renamed["color"]!.GetValue<string>());
@@ -238,4 +246,10 @@ public sealed class LabelsTests(AppFixture fixture) : IClassFixture<AppFixture>,
     }
 
     private static List<string> Names(JsonNode? labels) => labels!.AsArray().Select(l => l!["name"]!.GetValue<string>()).ToList();
+
+    private async Task<DateTime> LabelUpdatedAtAsync(long id)
+    {
+        await using var db = fixture.Db();
+        return await db.ExecuteScalarAsync<DateTime>("select updated_at from labels where id = @id", new { id });
+    }
 }

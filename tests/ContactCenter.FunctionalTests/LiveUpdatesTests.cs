@@ -138,6 +138,21 @@ public sealed class LiveUpdatesTests(AppFixture fixture) : IClassFixture<AppFixt
 
         var conversation = await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversationId}");
         Assert.Equal(3, conversation!["unreadCount"]!.GetValue<long>());
+
+        // A message of another conversation, or none, is not a read mark here (it was stored as one): 400 by REST, an error
+        // by the hub, and the mark stays where it was.
+        var other = (await fixture.IngestAsync(channel, "p-other", "another-cust", "elsewhere"))["messageId"]!.GetValue<long>();
+        await using var hub = await fixture.ConnectHubAsync(reader.Token);
+        foreach (var foreign in new[] { other, 987654321L })
+        {
+            await (await http.PostAsJsonAsync($"/api/conversations/{conversationId}/read", new { upToMessageId = foreign })).ProblemAsync(System.Net.HttpStatusCode.BadRequest);
+            var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync("MarkRead", conversationId, foreign));
+            Assert.Contains("not a message of this conversation", refused.Message, StringComparison.Ordinal);
+        }
+        await using var db = fixture.Db();
+        Assert.Equal(ids[2], await db.ExecuteScalarAsync<long>(
+            "select last_read_message_id from conversation_reads where conversation_id = @conversationId and user_id = @user", new { conversationId, user = reader.Id }));
+        Assert.Equal(3, (await http.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversationId}"))!["unreadCount"]!.GetValue<long>());
     }
 
     [Fact]

@@ -86,6 +86,32 @@ public sealed class ProblemLanguageTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal(await absent.Content.ReadAsStringAsync(), await empty.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Refusals found in English under `ru` by an outside review (session 42): the app's own query refusals (a cursor came with
+    /// "The request could not be read: " before it, which no table entry matched) and field errors raised through Require.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/conversations?cursor=bm9wZQ", "The cursor is not valid.")]
+    [InlineData("/api/deals/1/timeline?cursor=zz", "The cursor is not valid.")]
+    [InlineData("/api/conversations?view=bogus", null)]
+    [InlineData("/api/search?q=x&limit=-1", null)]
+    [InlineData("/api/admin/audit?actorId=abc", null)]
+    public async Task The_apps_own_query_refusals_are_answered_in_russian_too(string url, string? english)
+    {
+        var inEnglish = await ProblemAsync(HttpMethod.Get, url, null, null, HttpStatusCode.BadRequest);
+        var russian = await ProblemAsync(HttpMethod.Get, url, null, "ru", HttpStatusCode.BadRequest);
+
+        if (english is not null)
+        {
+            Assert.Equal(english, inEnglish["detail"]!.GetValue<string>());
+        }
+        AssertRussian(russian["detail"]!.GetValue<string>());
+        foreach (var (_, messages) in russian["errors"]?.AsObject() ?? [])
+        {
+            AssertRussian(messages![0]!.GetValue<string>());
+        }
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("de-DE")]

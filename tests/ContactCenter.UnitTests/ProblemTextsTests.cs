@@ -156,7 +156,7 @@ public sealed partial class ProblemTextsTests
         throw new InvalidOperationException("The repository root (ContactCenter.sln) was not found above the test binaries.");
     }
 
-    [GeneratedRegex(@"\b(?:Invalid|NotFound|Problem|Failed|Conflict|ValidationProblem|Refused|Fail|BadRequest|Forbidden|ErrorOf|Failure|Unauthorized|Gone|TooLarge|Unsupported|Locked|Unprocessable|ReplyResult|SnoozeResult|Merge)[A-Za-z]*(?:<[^>()]*>)?\(|\b(?:v|errors|Errors|validation)\.Add\(|\breturn \((?="")|[?:] \((?="")")]
+    [GeneratedRegex(@"\b(?:Invalid|NotFound|Problem|Failed|Conflict|ValidationProblem|Refused|Fail|BadRequest|BadHttpRequestException|Require|Forbidden|ErrorOf|Failure|Unauthorized|Gone|TooLarge|Unsupported|Locked|Unprocessable|ReplyResult|SnoozeResult|Merge)[A-Za-z]*(?:<[^>()]*>)?\(|\b(?:v|errors|Errors|validation)\.Add\(|\breturn \((?="")|[?:] \((?="")")]
     private static partial Regex Factory();
 
     // A field's error written straight into a validation dictionary: `errors["email"] = ["..."]` (a helper's review, session 30).

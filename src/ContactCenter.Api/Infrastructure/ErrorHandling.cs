@@ -84,6 +84,9 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         BadHttpRequestException { StatusCode: 400 } bad when BindFailure().Match(bad.Message) is { Success: true } m => (400, m.Groups[3].Success
             ? $"The value \"{Clip(m.Groups[3].Value)}\" is not valid for {m.Groups[2].Value}."
             : $"{m.Groups[2].Value} is required."),
+        // The app's own refusals (a cursor, a body's content type or size) are whole sentences of the API, so translatable;
+        // with the prefix below they reached a Russian reader in English.
+        BadHttpRequestException { InnerException: null } bad when IsOwn(bad) => (bad.StatusCode, bad.Message),
         BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message),
         System.Text.Json.JsonException json => (400, JsonDetail(json)),
         // Reading a body into a parameter failed some other way (a converter met a value of the wrong shape): still the
@@ -95,6 +98,10 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         OperationCanceledException => (499, "The request was cancelled."),
         _ => (500, "An unexpected error occurred."),
     };
+
+    /// <summary>Thrown by this app's code (a nested or generated type's namespace is its outer type's), not by the server's.</summary>
+    private static bool IsOwn(Exception exception) =>
+        exception.TargetSite?.DeclaringType?.Namespace?.StartsWith("ContactCenter.", StringComparison.Ordinal) ?? false;
 
     public const string NulInBody = "The request contains a NUL character, which cannot be stored.";
 

@@ -106,9 +106,9 @@ public sealed class InboxHub(ConversationActions actions, ConversationQueries qu
 
     public async Task MarkRead(long conversationId, long? upToMessageId)
     {
-        if (!await actions.MarkReadAsync(Me, conversationId, upToMessageId, Context.ConnectionAborted))
+        if (await actions.MarkReadAsync(Me, conversationId, upToMessageId, Context.ConnectionAborted) is { Error: not ConversationActions.ChangeError.None } refused)
         {
-            throw new HubException("There is no such conversation.");
+            throw new HubException(refused.Detail);
         }
     }
 

@@ -14,11 +14,15 @@ public sealed class ConversationActions(
     NpgsqlDataSource db, ConversationQueries queries, IConversationPushes notifier, ResponseTimes responseTimes, Router router,
     Crm.CrmNotifier crm, TimeProvider clock, Hours.CsatSurveys csat, Notifications.NotificationStore notices, Routing.QueueFeed queue)
 {
-    public async Task<bool> MarkReadAsync(CurrentUser me, long conversationId, long? upToMessageId, CancellationToken ct)
+    /// <summary>
+    /// The caller's read mark, up to <paramref name="upToMessageId"/> (a message of this conversation) or its last message.
+    /// A message of another conversation, or none, is refused: it was stored as the mark (unread counts unaffected).
+    /// </summary>
+    public async Task<(ChangeError Error, string? Detail)> MarkReadAsync(CurrentUser me, long conversationId, long? upToMessageId, CancellationToken ct)
     {
         if (!await queries.CanSeeAsync(me, conversationId, ct))
         {
-            return false;
+            return (ChangeError.NotFound, "There is no such conversation.");
         }
         const string sql = """
             insert into conversation_reads (conversation_id, user_id, last_read_message_id, read_inbound_count, read_at)
@@ -26,7 +30,9 @@ public sealed class ConversationActions(
                    case when @upTo::bigint is null or @upTo >= coalesce(c.last_message_id, 0) then c.inbound_count
                         else (select count(*) from messages m where m.conversation_id = c.id and m.direction = 'inbound' and m.id <= @upTo) end,
                    now()
-            from conversations c where c.id = @conversationId
+            from conversations c
+            where c.id = @conversationId
+              and (@upTo::bigint is null or exists (select 1 from messages um where um.id = @upTo and um.conversation_id = c.id))
             on conflict (user_id, conversation_id) do update set
                 last_read_message_id = greatest(conversation_reads.last_read_message_id, excluded.last_read_message_id),
                 read_inbound_count = greatest(conversation_reads.read_inbound_count, excluded.read_inbound_count),
@@ -34,10 +40,13 @@ public sealed class ConversationActions(
             """;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, new { conversationId, me = me.Id, upTo = upToMessageId }, cancellationToken: ct));
+            if (await connection.ExecuteAsync(new CommandDefinition(sql, new { conversationId, me = me.Id, upTo = upToMessageId }, cancellationToken: ct)) == 0)
+            {
+                return (ChangeError.Invalid, "upToMessageId is not a message of this conversation.");
+            }
         }
         await notifier.ReadChangedAsync(conversationId, me.Id, ct);
-        return true;
+        return (ChangeError.None, null);
     }
 
     public enum ChangeError { None, NotFound, Forbidden, Invalid, Conflict }

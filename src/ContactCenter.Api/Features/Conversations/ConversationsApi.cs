@@ -100,10 +100,8 @@ public static class ConversationsApi
         ? TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["code"] = code })
         : Problems.Conflict(result.Detail!);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Read(long id, ReadRequest? request, ClaimsPrincipal principal, ConversationActions service, CancellationToken ct) =>
-        await service.MarkReadAsync(CurrentUser.From(principal), id, request?.UpToMessageId, ct)
-            ? TypedResults.NoContent()
-            : Problems.NotFound("There is no such conversation.");
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Read(long id, ReadRequest? request, ClaimsPrincipal principal, ConversationActions service, CancellationToken ct) =>
+        ToResult(await service.MarkReadAsync(CurrentUser.From(principal), id, request?.UpToMessageId, ct), "upToMessageId");
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Assign(long id, AssignRequest request, ClaimsPrincipal principal, ConversationActions service, CancellationToken ct) =>
         ToResult(await service.AssignAsync(CurrentUser.From(principal), id, request.UserId, ct), "userId");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using ContactCenter.Api.Infrastructure;
 
@@ -18,6 +19,10 @@ public sealed record ActivityPatch
     public Optional<DateTimeOffset?> DueAt { get; init; }
 
     public Optional<long?> AssigneeId { get; init; }
+
+    /// <summary>Members the route does not take: the body is refused whole (a misspelt field was ignored, the rest written).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 
     /// <summary>One of the fields was sent with the wrong JSON type, or a due time that is not a time (one 400 on `body`).</summary>
     [JsonIgnore]

@@ -226,6 +226,10 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
     /// <summary>PATCH {title?, description?, dueAt?, assigneeId?}: reschedule or hand over an open activity. A new due time is pushed again when it comes.</summary>
     public async Task<CrmResult<ActivityDto>> PatchAsync(CurrentUser me, long id, ActivityPatch patch, CancellationToken ct)
     {
+        if (patch.Unknown?.Keys.FirstOrDefault() is { } unknown)
+        {
+            return CrmResult<ActivityDto>.Invalid(unknown, $"Unknown field {unknown}: it takes title, description, dueAt, assigneeId.");
+        }
         if (patch.HasMalformedField)
         {
             return CrmResult<ActivityDto>.Invalid("body", "title and description are strings, dueAt an ISO-8601 time, assigneeId a number.");
@@ -261,6 +265,10 @@ public sealed class ActivityService(NpgsqlDataSource db, CrmWriter crm, TimeProv
                 return invalid.As<long>();
             }
             var setAssignee = patch.AssigneeId.IsSet;
+            if (!(patch.Title.IsSet || patch.Description.IsSet || patch.DueAt.IsSet || setAssignee))
+            {
+                return CrmResult<long>.Ok(id); // `{}`: nothing to change, so no "updated" entry on the timeline
+            }
             await w.Connection.ExecuteAsync(new CommandDefinition("""
                 update activities set title = coalesce(@title, title), description = case when @setDescription then @description else description end,
                        due_at = coalesce(@dueAt, due_at), due_pushed_at = case when @dueAt::timestamptz is null then due_pushed_at end,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ContactCenter.Api.Infrastructure;
@@ -38,6 +39,10 @@ public sealed record DealPatch
 
     /// <summary>Where the deal came from: {channel, form, utm: {...}, payload}, or null.</summary>
     public Optional<JsonNode?> SourceDetails { get; init; }
+
+    /// <summary>Members the route does not take: the body is refused whole (a misspelt field was ignored, the rest written).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 
     /// <summary>One of the plain fields was sent with the wrong JSON type (answered as one 400 on `body`).</summary>
     [JsonIgnore]

@@ -9,6 +9,10 @@ public sealed class DealPatchService(CrmWriter crm, DealQueries queries)
 {
     public async Task<CrmResult<DealDto>> PatchAsync(CurrentUser me, long id, DealPatch patch, CancellationToken ct)
     {
+        if (patch.Unknown?.Keys.FirstOrDefault() is { } unknown)
+        {
+            return CrmResult<DealDto>.Invalid(unknown, $"Unknown field {unknown}: it takes title, amount, currency, stageId, assigneeId, contactId, companyId, fields, products, amountFromProducts, sourceDetails.");
+        }
         if (patch.HasMalformedField)
         {
             return CrmResult<DealDto>.Invalid("body", "title and currency are strings; amount, stageId, assigneeId and contactId are numbers.");

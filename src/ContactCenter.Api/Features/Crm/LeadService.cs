@@ -75,6 +75,10 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
     /// <summary>PATCH {title?, assigneeId?, status?: new|in_work}. Assigning a new lead puts it in work.</summary>
     public async Task<CrmResult<LeadDto>> PatchAsync(CurrentUser me, long id, LeadPatch patch, CancellationToken ct)
     {
+        if (patch.Unknown?.Keys.FirstOrDefault() is { } unknown)
+        {
+            return CrmResult<LeadDto>.Invalid(unknown, $"Unknown field {unknown}: it takes title, status, assigneeId, statusId, fields, sourceDetails.");
+        }
         if (patch.HasMalformedField)
         {
             return CrmResult<LeadDto>.Invalid("body", "title and status are strings; assigneeId is a number.");
@@ -130,20 +134,28 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
             }
             var setAssignee = patch.AssigneeId.IsSet;
             var newStatus = lifecycle.StatusAfterEdit(status, setAssignee, assigneeId);
-            await w.Connection.ExecuteAsync(new CommandDefinition("""
-                update leads set title = coalesce(@title, title), status = @newStatus,
-                       assignee_id = case when @setAssignee then @assigneeId else assignee_id end, updated_at = @now
-                where id = @id
-                """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = w.Now.UtcDateTime }, w.Tx, cancellationToken: ct));
             // What the request set (as a deal's entry lists it), and the status when it moved (an assignment takes a new lead in work).
             var changes = new Dictionary<string, object?>();
             if (patch.Title.IsSet) { changes["title"] = title?.Trim(); }
             if (patch.Status.IsSet || newStatus != lead.Status) { changes["status"] = newStatus; }
             if (setAssignee) { changes["assigneeId"] = assigneeId; }
             if (patch.Fields.IsPresent) { changes["fields"] = patch.Fields.Value?.DeepClone(); }
-            await Timeline.AddAsync(w, id, null, "updated", new { changes }, ct);
-            await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct);
-            w.Changes.Leads.Add(id);
+            // Only a status or source sent (the card's own writes, below), or nothing at all (`{}`): no empty "updated" entry
+            // and no new updatedAt, as for a deal.
+            var changed = changes.Count > 0;
+            if (changed)
+            {
+                await w.Connection.ExecuteAsync(new CommandDefinition("""
+                    update leads set title = coalesce(@title, title), status = @newStatus,
+                           assignee_id = case when @setAssignee then @assigneeId else assignee_id end, updated_at = @now
+                    where id = @id
+                    """, new { id, title = title?.Trim(), newStatus, setAssignee, assigneeId, now = w.Now.UtcDateTime }, w.Tx, cancellationToken: ct));
+                await Timeline.AddAsync(w, id, null, "updated", new { changes }, ct);
+            }
+            if (await extras.Value.ApplyAsync(w.Connection, w.Tx, id, w.Actor, w.Now, ct) || changed)
+            {
+                w.Changes.Leads.Add(id);
+            }
             if (setAssignee)
             {
                 w.Changes.HandedOver(deal: false, id, lead.AssigneeId, assigneeId);

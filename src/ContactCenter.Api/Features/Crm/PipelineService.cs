@@ -221,6 +221,10 @@ public sealed class PipelineService(NpgsqlDataSource db)
         }
         for (var i = 0; i < stages.Count; i++)
         {
+            if (stages[i] is null)
+            {
+                return CrmResult<PipelineDto>.Invalid($"stages[{i}]", "Each stage is an object: {name, semantic, id?}.");
+            }
             if (string.IsNullOrWhiteSpace(stages[i].Name) || stages[i].Name!.Length > 200)
             {
                 return CrmResult<PipelineDto>.Invalid($"stages[{i}].name", "Each stage needs a name of at most 200 characters.");

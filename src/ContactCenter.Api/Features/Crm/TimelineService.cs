@@ -28,13 +28,17 @@ public sealed class TimelineService(NpgsqlDataSource db, CrmWriter crm)
         }
     }
 
-    internal const string Select = """
+    internal const string Select = $"""
         select t.id, t.type, t.at, t.actor_type, t.actor_id,
                case t.actor_type when 'user' then (select u.name from users u where u.id = t.actor_id)
                                  when 'contact' then (select coalesce(c.name, c.email, c.phone, 'Contact ' || c.id) from contacts c where c.id = t.actor_id)
                                  when 'automation' then (select r.name from automation_rules r where r.id = t.actor_id)
                                  else 'System' end as actor_name,
-               t.data::text as data
+               -- An entry about a conversation the caller does not see (a lead's "created" from it, an "updated" when it was
+               -- assigned) keeps what it says but not which conversation or channel: the lead's source hides them too.
+               case when @staff or t.data ->> 'conversationId' is null or exists (
+                         select 1 from conversations vc where vc.id = (t.data ->> 'conversationId')::bigint and {CrmAccess.ConversationSeen})
+                    then t.data else t.data - 'conversationId' - 'channelId' end::text as data
         from timeline_entries t
         """;
 
@@ -79,7 +83,7 @@ public sealed class TimelineService(NpgsqlDataSource db, CrmWriter crm)
             return written.As<TimelineEntryDto>();
         }
         await using var read = await db.OpenConnectionAsync(ct);
-        var row = await read.QuerySingleAsync<Row>(new CommandDefinition($"{Select} where t.id = @id", new { id = written.Value }, cancellationToken: ct));
+        var row = await read.QuerySingleAsync<Row>(new CommandDefinition($"{Select} where t.id = @id", new { id = written.Value, me = me.Id, staff = me.IsStaff }, cancellationToken: ct));
         return CrmResult<TimelineEntryDto>.Ok(row.ToDto());
     }
 

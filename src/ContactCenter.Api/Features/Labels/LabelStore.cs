@@ -34,6 +34,10 @@ public sealed partial class LabelStore(NpgsqlDataSource db, LabelPushes pushes)
 
     public async Task<CrmResult<LabelRef>> UpdateAsync(long id, string? name, string? color, CancellationToken ct)
     {
+        if (name is null && color is null)
+        {
+            return CrmResult<LabelRef>.Invalid("body", "Send name, color or both.");
+        }
         if (Validate(name, color, required: false) is { } invalid)
         {
             return invalid;

@@ -32,8 +32,8 @@ public static class LabelsApi
     private static async Task<Results<Created<LabelRef>, ProblemHttpResult, ValidationProblem>> Create(LabelRequest? request, LabelStore store, CancellationToken ct) =>
         CrmHttp.Created(await store.CreateAsync(request?.Name, request?.Color, ct), l => $"/api/labels/{l.Id}");
 
-    private static async Task<Results<Ok<LabelRef>, ProblemHttpResult, ValidationProblem>> Update(long id, LabelRequest? request, LabelStore store, CancellationToken ct) =>
-        CrmHttp.Ok(await store.UpdateAsync(id, request?.Name, request?.Color, ct));
+    private static async Task<Results<Ok<LabelRef>, ProblemHttpResult, ValidationProblem>> Update(long id, LabelRequest request, LabelStore store, CancellationToken ct) =>
+        CrmHttp.Ok(await store.UpdateAsync(id, request.Name, request.Color, ct)); // no body (or null): a 400, as every PATCH
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, LabelStore store, CancellationToken ct) =>
         await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : Infrastructure.Problems.NotFound("There is no such label.");
