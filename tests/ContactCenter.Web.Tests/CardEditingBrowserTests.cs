@@ -37,7 +37,8 @@ public sealed class CardEditingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
             await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "Corner sofas " + Suffix })).ToBeVisibleAsync();
 
             await card.GetByRole(AriaRole.Button, new() { Name = "Edit: Amount" }).ClickAsync();
-            await card.GetByRole(AriaRole.Spinbutton, new() { Name = "Amount" }).FillAsync("2500.5");
+            // Typed the Russian way (a group space, a decimal comma): a number input dropped the comma and saved 25 005.
+            await card.GetByRole(AriaRole.Textbox, new() { Name = "Amount" }).FillAsync("2 500,5");
             await card.GetByTestId("deal-amount-edit").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
             await Expect(card.GetByTestId("deal-amount")).ToContainTextAsync("2,500.50");
             var saved = await DealAsync(dealId);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addAmount, currencyChoices, currencyLabel } from '../lib/currency';
-import { money, moneyByCurrency } from '../lib/format';
+import { amountPattern, money, moneyByCurrency, parseAmount } from '../lib/format';
 import { currencySeries } from '../lib/reports';
 import { moveCard } from '../pages/DealsPage';
 import type { Board } from '../types';
@@ -88,5 +88,27 @@ describe('deal currency', () => {
   it('names a currency in the UI\'s language', () => {
     expect(currencyLabel('RUB', 'ru-RU')).toBe('RUB · российский рубль');
     expect(currencyLabel('EUR', 'en-GB')).toBe('EUR · Euro');
+  });
+});
+
+describe('an amount as typed', () => {
+  // A number input in a Russian browser dropped the decimal comma: "1500,75" was saved as 150 075.
+  it('reads either decimal separator and group spaces', () => {
+    expect(parseAmount('1500,75')).toBe('1500.75');
+    expect(parseAmount('1 500,75')).toBe('1500.75');
+    expect(parseAmount('1\u00a0500.5')).toBe('1500.5');
+    expect(parseAmount(' 42 ')).toBe('42');
+  });
+  it('refuses what is not an amount', () => {
+    // "12,345" is refused rather than guessed: a thousands comma (12345) or three decimals.
+    for (const bad of ['', '1,500,75', '1.2.3', '-5', '12,345', 'abc', '1e5', '0,123']) {
+      expect(parseAmount(bad)).toBeNull();
+    }
+  });
+  it('has the pattern the field checks agree with it', () => {
+    const pattern = new RegExp(`^(?:${amountPattern})$`, 'v');
+    for (const text of ['1500,75', '1 500,75', '1\u00a0500.5', '42', 'abc', '1,2,3', '-5', '0,123']) {
+      expect(pattern.test(text)).toBe(parseAmount(text) !== null);
+    }
   });
 });

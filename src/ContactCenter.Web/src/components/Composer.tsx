@@ -209,7 +209,7 @@ export function Composer({ conversationId, serverId, channelKind, replyTo, onCan
         <ul className="pending-files" aria-label={t('filesToSend')}>
           {files.map((f) => (
             <li key={f.key} className={f.error ? 'failed' : f.attachment ? 'ready' : 'uploading'} data-status={f.error ? 'failed' : f.attachment ? 'ready' : 'uploading'}>
-              <span><AttachIcon size={14} /> {f.name}</span> <span className="muted">{fileSize(f.size, locale)}</span>
+              <span className="file-name" title={f.name}><AttachIcon size={14} /> {f.name}</span> <span className="muted">{fileSize(f.size, locale)}</span>
               {!f.attachment && !f.error && <span className="muted"> {t('uploading')}</span>}
               {f.error && <span className="error"> {f.error}</span>}
               <button type="button" className="link" aria-label={t('removeFile', { name: f.name })}

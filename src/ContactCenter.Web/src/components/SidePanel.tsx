@@ -3,8 +3,9 @@ import { useI18n } from '../i18n';
 import { body, client, optionalId, type Schemas } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
 import { currencyChoices, currencyLabel } from '../lib/currency';
-import { money } from '../lib/format';
+import { amountPattern, money, parseAmount } from '../lib/format';
 import { ChannelIcon } from './Icons';
+import { junkReasonName } from './cards/cardTypes';
 import { LabelChips } from './labels/LabelChips';
 import { sameId, type ConversationDetails, type Id } from '../types';
 import { useMe } from '../session';
@@ -19,7 +20,11 @@ import type { FieldValues } from './fields/fieldTypes';
 import { catalogName } from './cards/cardTypes';
 
 /** Beside the thread: the contact with all identities, and the linked lead or deal, editable in place. */
-export function SidePanel({ details, onDetails }: { details: ConversationDetails | null; onDetails?: (d: ConversationDetails) => void }) {
+/**
+ * `lastMessageId`: the open conversation's newest message as the inbox list has it (pushed live). A message or reply adds an
+ * entry to the lead's or deal's timeline without changing the lead or deal, so the panel's timeline re-reads when it moves.
+ */
+export function SidePanel({ details, onDetails, lastMessageId }: { details: ConversationDetails | null; onDetails?: (d: ConversationDetails) => void; lastMessageId?: Id | null }) {
   const { t } = useI18n();
   if (!details) return <aside className="side" aria-label={t('details')} />;
   const c = details.contact;
@@ -46,8 +51,8 @@ export function SidePanel({ details, onDetails }: { details: ConversationDetails
           </>
         )}
       </section>
-      {details.dealId != null ? <DealPanel id={details.dealId} />
-        : details.leadId != null ? <LeadPanel id={details.leadId} />
+      {details.dealId != null ? <DealPanel id={details.dealId} lastMessageId={lastMessageId} />
+        : details.leadId != null ? <LeadPanel id={details.leadId} lastMessageId={lastMessageId} />
           : <p className="muted">{t('noLeadOrDeal')}</p>}
     </aside>
   );
@@ -90,7 +95,7 @@ async function patchFields(subject: Subject, fields: FieldValues, reload: () => 
   await reload();
 }
 
-function DealPanel({ id }: { id: Id }) {
+function DealPanel({ id, lastMessageId }: { id: Id; lastMessageId?: Id | null }) {
   const { t, locale, lang } = useI18n();
   const deal = useApiGet('/api/deals/{id}', { params: { path: { id: Number(id) } } });
   const pipelines = useApiGet('/api/pipelines');
@@ -150,7 +155,7 @@ function DealPanel({ id }: { id: Id }) {
               {(pipeline?.stages ?? [d.stage]).map((s) => <option key={String(s.id)} value={String(s.id)}>{s.name}</option>)}
             </select>
           </label>
-          <EditableText label={t('amount')} value={String(d.amount ?? 0)} type="number" step="0.01" display={money(d.amount, locale, d.currency)}
+          <EditableText label={t('amount')} value={String(d.amount ?? 0)} type="amount" display={money(d.amount, locale, d.currency)}
             readOnly={colleagues || !!d.amountFromProducts} onSave={(v) => patch({ amount: Number(v) })} />
           <label className="field">{t('currency')}
             <select value={d.currency} disabled={colleagues} onChange={(e) => void patch({ currency: e.target.value })}>
@@ -182,7 +187,7 @@ function DealPanel({ id }: { id: Id }) {
           )}
           <CustomFieldsEditor entity="deal" values={d.fields} pipelineId={d.pipelineId} readOnly={colleagues} onChange={(fields) => patchFields({ type: 'deal', id }, fields, () => deal.reload())} />
           <SubjectActivities subject={{ type: 'deal', id: d.id }} open={!d.closedAt && !colleagues} onChanged={() => void deal.reload()} />
-          <Timeline subject={{ type: 'deal', id }} />
+          <Timeline subject={{ type: 'deal', id }} lastMessageId={lastMessageId} />
         </>
       )}
       {error && <p className="error" role="alert">{error}</p>}
@@ -200,9 +205,10 @@ function NotYours({ what }: { what: string }) {
   );
 }
 
-function LeadPanel({ id }: { id: Id }) {
-  const { t } = useI18n();
+function LeadPanel({ id, lastMessageId }: { id: Id; lastMessageId?: Id | null }) {
+  const { t, lang } = useI18n();
   const lead = useApiGet('/api/leads/{id}', { params: { path: { id: Number(id) } } });
+  const reasons = useApiGet('/api/junk-reasons');
   const [error, setError] = useState<string | null>(null);
   const [junking, setJunking] = useState(false);
   const [reason, setReason] = useState('');
@@ -217,7 +223,7 @@ function LeadPanel({ id }: { id: Id }) {
   const colleagues = !!l?.assignee && !sameId(l.assignee.id, me.id) && me.role !== 'admin' && me.role !== 'supervisor';
   const open = l && (l.status === 'new' || l.status === 'in_work') && !colleagues;
   // Converted: the conversation now belongs to the deal, shown in the lead's place.
-  if (l?.status === 'converted' && l.dealId != null) return <DealPanel id={l.dealId} />;
+  if (l?.status === 'converted' && l.dealId != null) return <DealPanel id={l.dealId} lastMessageId={lastMessageId} />;
   // A colleague's lead (the caller was mentioned into the conversation): said so, no card link that leads nowhere.
   if (lead.notAvailable) return <NotYours what={t('lead')} />;
   return (
@@ -228,7 +234,7 @@ function LeadPanel({ id }: { id: Id }) {
         <>
           {colleagues && <p className="notice" role="status" data-testid="panel-colleagues">{t('cardColleagues', { name: l.assignee?.name ?? '' })}</p>}
           <p><strong>{l.title}</strong> <span className="pill">{labelOf(t, 'leadStatus_', l.status)}</span></p>
-          {l.junkReason && <p className="muted">{l.junkReason}</p>}
+          {l.junkReason && <p className="muted">{junkReasonName(l, reasons.data, lang)}</p>}
           {open && (
             <div className="row">
               <button type="button" className="primary" onClick={() => void act(() => client.POST('/api/leads/{id}/convert', { params, body: {} }))}>{t('convert')}</button>
@@ -243,7 +249,7 @@ function LeadPanel({ id }: { id: Id }) {
           )}
           <CustomFieldsEditor entity="lead" values={l.fields} readOnly={!open} onChange={(fields) => patchFields({ type: 'lead', id }, fields, () => lead.reload())} />
           <SubjectActivities subject={{ type: 'lead', id: l.id }} open={!!open} onChanged={() => void lead.reload()} />
-          <Timeline subject={{ type: 'lead', id }} />
+          <Timeline subject={{ type: 'lead', id }} lastMessageId={lastMessageId} />
         </>
       )}
       {error && <p className="error" role="alert">{error}</p>}
@@ -272,8 +278,14 @@ function EditableText({ label, value, onSave, type = 'text', display, step, read
     );
   }
   return (
-    <form className="field" onSubmit={(e) => { e.preventDefault(); setEditing(false); void onSave(draft); }}>
-      <label>{label} <input type={type} step={step} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
+    <form className="field" onSubmit={(e) => {
+      e.preventDefault();
+      const saved = type === 'amount' ? parseAmount(draft) : draft; // either separator (the pattern refused anything else)
+      setEditing(false);
+      if (saved !== null) void onSave(saved);
+    }}>
+      <label>{label} <input type={type === 'amount' ? 'text' : type} inputMode={type === 'amount' ? 'decimal' : undefined}
+        pattern={type === 'amount' ? amountPattern : undefined} required={type === 'amount'} step={step} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
         onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} /></label>
       <button type="submit">{t('save')}</button>
       <button type="button" onClick={() => setEditing(false)}>{t('cancel')}</button>

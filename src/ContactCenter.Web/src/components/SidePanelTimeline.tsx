@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useI18n, type Translate } from '../i18n';
 import { useApiGet } from '../api/useApiGet';
 import { shortTime } from '../lib/format';
@@ -12,12 +12,20 @@ import { ResourceStatus } from './Status';
 /** The side panel's short timeline of a lead or deal: the latest 30 entries and a comment box (the card has the whole one). */
 const timelineTypes = ['message', 'comment', 'stageChanged', 'activity', 'created', 'converted', 'closed', 'automation', 'updated', 'reopened', 'junked', 'contactsMerged', 'call'] as const;
 
-export function Timeline({ subject }: { subject: Subject }) {
+export function Timeline({ subject, lastMessageId }: { subject: Subject; lastMessageId?: unknown }) {
   const { t, locale } = useI18n();
   const timelineType = (type: string) =>
     (timelineTypes as readonly string[]).includes(type) ? t(`timeline_${type as (typeof timelineTypes)[number]}`) : type;
   const timeline = useApiGet(timelinePath(subject), { params: { path: { id: Number(subject.id) }, query: { limit: 30 } } });
   useSubjectUpdates(subject, () => void timeline.reload());
+  // A new message in the open conversation (the customer's or a reply) is a new entry here too: read again when it moves,
+  // not on the first render (the read above is that).
+  const seenMessage = useRef(lastMessageId);
+  useEffect(() => {
+    if (seenMessage.current === lastMessageId) return;
+    seenMessage.current = lastMessageId;
+    void timeline.reload();
+  }, [lastMessageId, timeline]);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   async function add() {

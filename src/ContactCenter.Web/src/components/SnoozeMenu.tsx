@@ -58,7 +58,10 @@ export function SnoozeMenu({ conversationId, onSnoozed, onError }: Props) {
       {open && (
         <div className="snooze-options" role="menu" aria-label={t('snoozeFor')}>
           <button type="button" role="menuitem" onClick={() => at(new Date(Date.now() + 3600_000))}>{t('snoozeHour')}</button>
-          <button type="button" role="menuitem" onClick={() => at(tonight(new Date()))}>{t('snoozeTonight')}</button>
+          {/* Past 18:00 the option is tomorrow's evening, and says so (it said "Tonight" and snoozed for a day). */}
+          <button type="button" role="menuitem" onClick={() => at(tonight(new Date()))}>
+            {t(tonight(new Date()).getDate() === new Date().getDate() ? 'snoozeTonight' : 'snoozeTomorrowEvening')}
+          </button>
           <button type="button" role="menuitem" onClick={() => void snooze({ preset: 'nextMorning' })}>{t('snoozeNextMorning')}</button>
           <button type="button" role="menuitem" onClick={() => at(new Date(Date.now() + 7 * 86400_000))}>{t('snoozeNextWeek')}</button>
           <form className="snooze-custom" onSubmit={(e) => { e.preventDefault(); if (custom) at(new Date(custom)); }}>

@@ -76,6 +76,13 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   const scroller = useRef<HTMLOListElement>(null);
   const stickToBottom = useRef(!focusMessageId);
   const lastMarked = useRef<string | null>(null);
+  // A message came while the manager read older ones (scrolled up): they have not seen it, so it is not marked read, and
+  // a button says it is there (it came in silently and was marked read, found by an outside review at 390x844).
+  const [newBelow, setNewBelow] = useState(false);
+  // The same as a ref, set in the layout effect that finds the message: the read mark of that render runs before the state.
+  const unseen = useRef(false);
+  const newestSeen = useRef<string | null>(null);
+  const seeNewest = useCallback(() => { unseen.current = false; setNewBelow(false); }, []);
 
   /** The server's copy of the conversation (an action's answer): the header's state, and the side panel's. */
   const show = useCallback((d: ConversationDetails) => client.setQueryData(keys.conversation(conversationId), d), [client, conversationId]);
@@ -118,7 +125,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
 
   // Read state: sent while the conversation is on screen, up to the newest message, once per new message.
   const markRead = useCallback(() => {
-    if (document.visibilityState !== 'visible' || !details) return;
+    if (document.visibilityState !== 'visible' || !details || unseen.current) return;
     const newest = [...messages].reverse().find((m) => !m.pending);
     if (!newest) return;
     // Once per (newest message shown, newest message the server knows): a push cannot make it loop.
@@ -128,7 +135,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     void hub.invoke('MarkRead', details.id, newest.id).then((ok) => {
       if (!ok) return apiClient.POST('/api/conversations/{id}/read', { params: { path: { id: Number(conversationId) } }, body: { upToMessageId: Number(newest.id) } }).catch(() => undefined);
     });
-  }, [messages, details, current, hub, conversationId]);
+  }, [messages, details, current, hub, conversationId, newBelow]);
 
   useEffect(() => { markRead(); }, [markRead]);
   useEffect(() => {
@@ -143,7 +150,21 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     const target = scrollTo.current ? el?.querySelector(`[data-message-id="${CSS.escape(scrollTo.current)}"]`) : null;
     if (target) { scrollTo.current = null; target.scrollIntoView({ block: 'center' }); return; }
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
-  }, [messages]);
+    const newest = [...messages].reverse().find((m) => !m.pending);
+    const newestId = newest ? String(newest.id) : null;
+    if (newestSeen.current !== null && newestId !== newestSeen.current && !stickToBottom.current && !newerCursor) {
+      unseen.current = true;
+      setNewBelow(true);
+    }
+    newestSeen.current = newestId;
+  }, [messages, newerCursor]);
+
+  function toNewest() {
+    const el = scroller.current;
+    stickToBottom.current = true;
+    seeNewest();
+    if (el) el.scrollTop = el.scrollHeight;
+  }
 
   async function loadNewer() {
     if (!newerCursor || thread.isFetchingPreviousPage) return;
@@ -270,6 +291,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
           const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
           // Opened at a search hit: the newest messages are not loaded yet, so the bottom is no place to stick to.
           stickToBottom.current = nearBottom && !newerCursor;
+          if (stickToBottom.current && unseen.current) seeNewest();
           if (el.scrollTop < 40 && olderCursor) void loadOlder();
           if (nearBottom && newerCursor) void loadNewer();
         }}>
@@ -280,6 +302,9 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
         ))}
         {newerCursor && <li className="older"><button type="button" onClick={() => void loadNewer()}>{t('newerMessages')}</button></li>}
       </ol>
+      {newBelow && (
+        <button type="button" className="new-below" onClick={toNewest} data-testid="new-messages-below">{t('newMessagesBelow')} ↓</button>
+      )}
       <div className="typing" aria-live="polite">{typing ? t('typing', { name: typing.name }) : ''}</div>
       <Composer readOnly={!!away} notesOnly={participant} conversationId={conversationId} serverId={details?.id ?? null} channelKind={current.channel.kind}
         replyTo={replyTo} onCancelReply={() => setReplyTo(null)}

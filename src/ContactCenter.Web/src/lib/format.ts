@@ -126,3 +126,15 @@ const inlineImageTypes = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image
 export function isInlineImage(contentType: string | null | undefined): boolean {
   return inlineImageTypes.has((contentType ?? '').split(';')[0].trim().toLowerCase());
 }
+
+/**
+ * An amount as typed, in either decimal separator and with group spaces ("1 500,75", "1500.75"), as the API's number
+ * string, or null when it is not one (a number input in a Russian browser dropped the comma: "1500,75" saved 150 075).
+ */
+export function parseAmount(text: string): string | null {
+  const plain = text.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+  return /^\d+(\.\d{1,2})?$/.test(plain) ? String(Number(plain)) : null;
+}
+
+/** The pattern an amount field checks before it is sent (the same as parseAmount reads). */
+export const amountPattern = '[\\s\\u00a0\\u202f]*\\d[\\d\\s\\u00a0\\u202f]*([.,]\\d{1,2})?[\\s\\u00a0\\u202f]*';

@@ -81,7 +81,7 @@ export function DealCardPage({ id }: { id: string }) {
             <InlineEdit label={t('title')} value={d.title} testId="deal-title-edit" readOnly={colleagues} onSave={(title) => patch({ title })}>
               <h1>{d.title}</h1>
             </InlineEdit>
-            <InlineEdit label={t('amount')} value={String(d.amount ?? 0)} type="number" step="0.01" testId="deal-amount-edit"
+            <InlineEdit label={t('amount')} value={String(d.amount ?? 0)} type="amount" testId="deal-amount-edit"
               readOnly={!!d.amountFromProducts || colleagues} readOnlyHint={d.amountFromProducts ? t('amountFromProducts') : undefined} onSave={(v) => patch({ amount: Number(v) })}>
               <span className="card-amount" data-testid="deal-amount">{money(d.amount, locale, d.currency)}</span>
             </InlineEdit>

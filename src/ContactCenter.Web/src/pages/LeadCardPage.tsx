@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { SubjectActivities, useSubjectUpdates } from '../components/Activities';
 import { CardFiles } from '../components/cards/CardFiles';
 import { CardTimeline } from '../components/cards/CardTimeline';
-import { catalogName } from '../components/cards/cardTypes';
+import { catalogName, junkReasonName } from '../components/cards/cardTypes';
 import { InlineEdit } from '../components/cards/InlineEdit';
 import { ContactConversations } from '../components/cards/ContactConversations';
 import { SourceLine } from '../components/cards/SourceLine';
@@ -102,7 +102,7 @@ export function LeadCardPage({ id }: { id: string }) {
                 <dd><SourceLine source={l.source} details={l.sourceDetails} /></dd>
                 <dt>{t('cardContact')}</dt>
                 <dd>{l.contact && <button type="button" className="link" onClick={() => setProfile(true)}>{l.contact.name}</button>}</dd>
-                {l.junkReason && <><dt>{t('junkReason')}</dt><dd>{l.junkReason}</dd></>}
+                {l.junkReason && <><dt>{t('junkReason')}</dt><dd data-testid="junk-reason">{junkReasonName(l, reasons.data, lang)}</dd></>}
               </dl>
               <CustomFieldsEditor entity="lead" values={l.fields} readOnly={!open} onChange={async (fields) => {
                 const updated = await body(client.PATCH('/api/leads/{id}', { params, body: { fields } }));

@@ -67,7 +67,7 @@ export function Shell() {
     <div className="shell">
       <header className={`topbar ${menu.open ? 'menu-open' : ''}`}>
         <strong className="brand">{t('appName')}</strong>
-        <MenuButton menu={menu} />
+        <MenuButton menu={menu} unread={counters?.unreadConversations} unreadLabel={t('badgeUnread', { count: counters?.unreadConversations ?? 0 })} />
         <nav aria-label={t('nav')} id="app-menu-nav">
           <ul>
             {nav.map((n) => (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
+import { amountPattern, parseAmount } from '../../lib/format';
 import { body, client, type Schemas } from '../../api/client';
 import { ApiError } from '../../lib/api';
 import { currencyChoices, currencyLabel } from '../../lib/currency';
@@ -59,7 +60,7 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
       if (kind === 'deal') {
         const stage = openStages.find((s) => String(s.id) === stageId);
         const deal = await body(client.POST('/api/deals', {
-          body: { title, amount: amount ? Number(amount) : undefined, currency: currency ?? undefined, pipelineId: pipeline && Number(pipeline.id), stageId: stage && Number(stage.id), contact: contact ?? undefined },
+          body: { title, amount: amount.trim() ? Number(parseAmount(amount)) : undefined, currency: currency ?? undefined, pipelineId: pipeline && Number(pipeline.id), stageId: stage && Number(stage.id), contact: contact ?? undefined },
         }));
         navigate(`/deals/${encodeURIComponent(String(deal.id))}`);
       } else {
@@ -76,7 +77,7 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
         <label className="field">{t('title')}<input value={title} required={kind === 'deal'} maxLength={500} onChange={(e) => setTitle(e.target.value)} /></label>
         {kind === 'deal' && (
           <>
-            <label className="field">{t('amount')}<input type="number" min={0} step="0.01" value={amount} onChange={(e) => setAmount(e.target.value)} /></label>
+            <label className="field">{t('amount')}<input inputMode="decimal" pattern={amountPattern} value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="new-deal-amount" /></label>
             <label className="field">{t('currency')}
               <select value={currency ?? ''} onChange={(e) => setChosen(e.target.value || null)} data-testid="new-deal-currency">
                 {currency === null && <option value="">{t('currencyInstallation')}</option>}

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n';
+import { amountPattern, parseAmount } from '../../lib/format';
 
 /**
  * A card's value edited in place (Bitrix24's pencil beside the title and the sum): the value with an edit button,
@@ -8,7 +9,7 @@ import { useI18n } from '../../i18n';
  */
 export function InlineEdit({ label, value, onSave, children, type = 'text', step, readOnly, readOnlyHint, testId }: {
   label: string; value: string; onSave: (v: string) => Promise<void> | void; children: ReactNode;
-  type?: 'text' | 'number'; step?: string; readOnly?: boolean; readOnlyHint?: string; testId?: string;
+  type?: 'text' | 'number' | 'amount'; step?: string; readOnly?: boolean; readOnlyHint?: string; testId?: string;
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState(false);
@@ -24,8 +25,15 @@ export function InlineEdit({ label, value, onSave, children, type = 'text', step
   }
   return (
     <form className="inline-edit editing" data-testid={testId}
-      onSubmit={(e) => { e.preventDefault(); setEditing(false); if (draft !== value) void onSave(draft); }}>
-      <input type={type} step={step} value={draft} aria-label={label} autoFocus required
+      onSubmit={(e) => {
+        e.preventDefault();
+        // An amount is sent in the API's form whichever separator was typed (the pattern has refused anything else).
+        const saved = type === 'amount' ? parseAmount(draft) : draft;
+        setEditing(false);
+        if (saved !== null && saved !== value) void onSave(saved);
+      }}>
+      <input type={type === 'amount' ? 'text' : type} inputMode={type === 'amount' ? 'decimal' : undefined} pattern={type === 'amount' ? amountPattern : undefined}
+        step={step} value={draft} aria-label={label} autoFocus required
         maxLength={type === 'text' ? 500 : undefined}
         onChange={(e) => setDraft(e.target.value)} onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} />
       <button type="submit">{t('save')}</button>

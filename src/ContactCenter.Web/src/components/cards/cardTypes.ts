@@ -6,6 +6,16 @@ export type ProductLine = Omit<Schemas['ProductLine'], 'total'>;
 /** A catalog entry in the reader's language. */
 export const catalogName = (e: { name: string; nameRu?: string | null }, lang: string) => (lang === 'ru' && e.nameRu ? e.nameRu : e.name);
 
+/**
+ * A junked lead's reason in the reader's language: its catalogue entry's name when the lead names one (the lead carries
+ * only the English name it was junked with: a Russian card showed "Spam"), else the text it was junked with.
+ */
+export const junkReasonName = (lead: { junkReason: string | null; junkReasonId?: number | null },
+  reasons: readonly { id: number; name: string; nameRu?: string | null }[] | null | undefined, lang: string) => {
+  const entry = lead.junkReasonId == null ? undefined : reasons?.find((r) => r.id === lead.junkReasonId);
+  return entry ? catalogName(entry, lang) : lead.junkReason;
+};
+
 /** One line's total, as the server computes it (price × quantity less the discount, in cents). */
 export const lineTotal = (p: ProductLine) => Math.round(p.price * p.quantity * (1 - p.discount / 100) * 100) / 100;
 
