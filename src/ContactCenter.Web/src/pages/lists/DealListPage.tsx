@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { showValue } from '../../components/fields/fieldTypes';
 import { useCustomFields } from '../../components/fields/useCustomFields';
 import { useI18n } from '../../i18n';
-import { money, shortTime } from '../../lib/format';
+import { money, parseAmount, shortTime } from '../../lib/format';
 import { useHubEvent } from '../../live';
 import { Link } from 'react-router';
 import type { StringKey } from '../../strings';
@@ -97,8 +97,8 @@ export function DealListPage() {
             <option value="open">{t('stateOpen')}</option><option value="won">{t('stateWon')}</option><option value="lost">{t('stateLost')}</option>
           </select>
         </label>
-        <label className="filter">{t('minAmount')}<input type="number" defaultValue={filters.minAmount} onBlur={(e) => set('minAmount', e.target.value)} /></label>
-        <label className="filter">{t('maxAmount')}<input type="number" defaultValue={filters.maxAmount} onBlur={(e) => set('maxAmount', e.target.value)} /></label>
+        <AmountFilter label={t('minAmount')} value={filters.minAmount} onSet={(v) => set('minAmount', v)} />
+        <AmountFilter label={t('maxAmount')} value={filters.maxAmount} onSet={(v) => set('maxAmount', v)} />
         <AssigneeAndCreated filters={filters} set={set} users={users.data ?? []} />
         <DateFilter filters={filters} set={set} name="closedFrom" label={t('closedFrom')} />
         <DateFilter filters={filters} set={set} name="closedTo" label={t('closedTo')} />
@@ -117,5 +117,20 @@ export function DealListPage() {
       <ListTable kind="deal" shown={shown} sortable={sortable} sort={sort} onSort={setSort} items={list.items} selection={selection}
         cell={cell} empty={t('noDeals')} hasMore={list.hasMore} loading={list.loading} onMore={list.more} />
     </div>
+  );
+}
+
+/**
+ * An amount bound: applied on Enter as well as when the field is left (Enter did nothing), typed with either decimal
+ * separator (a number field in a Russian browser dropped the comma). What is not an amount is sent as typed, for the
+ * server's 400 to name.
+ */
+function AmountFilter({ label, value, onSet }: { label: string; value: string | undefined; onSet: (value: string) => void }) {
+  const apply = (text: string) => onSet(text.trim() === '' ? '' : parseAmount(text) ?? text);
+  return (
+    <label className="filter">{label}
+      <input inputMode="decimal" defaultValue={value} onBlur={(e) => apply(e.target.value)}
+        onKeyDown={(e) => { if (e.key === 'Enter') apply(e.currentTarget.value); }} />
+    </label>
   );
 }
