@@ -81,6 +81,23 @@ public sealed class CardEditingBrowserTests(WebAppFixture fx) : BrowserTest(fx)
     }
 
     [Fact]
+    public async Task A_manager_who_hands_the_deal_to_a_colleague_from_its_card_is_told_so()
+    {
+        var manager = await Fx.CreateUserAsync("giver" + Suffix, "manager");
+        var taker = await Fx.CreateUserAsync("taker" + Suffix, "manager");
+        var dealId = (await Fx.ApiAsync(manager.Token, HttpMethod.Post, "/api/deals", new { title = "Handed " + Suffix }))!["id"]!.GetValue<long>();
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/deals/{dealId}");
+        var card = Page.GetByTestId("deal-card");
+
+        await card.GetByLabel("Assignee").SelectOptionAsync(new SelectOptionValue { Label = "taker" + Suffix });
+
+        // The outside review's finding: the card said "There is no such record, or it is not yours to see." right after.
+        await Expect(card.GetByTestId("deal-handed-over")).ToHaveTextAsync($"You handed this deal to taker{Suffix}: it is theirs now.");
+        await Expect(Page.GetByText("There is no such record, or it is not yours to see.")).ToHaveCountAsync(0);
+        Assert.Equal(taker.Id, (await DealAsync(dealId))["assignee"]!["id"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task A_colleagues_deal_seen_through_a_shared_conversation_reads_as_theirs_with_nothing_to_press()
     {
         var channel = await Fx.CreateApiChannelAsync(null, "Shared card " + Suffix);

@@ -4,6 +4,7 @@ import { area } from './area';
 export const cardStrings = area({
   en: {
     cardBack: '← Board',
+    dealHandedTo: 'You handed this deal to {name}: it is theirs now.',
     cardBackLeads: '← Leads',
     actorSystem: 'System',
     changed_title: 'title',
@@ -82,6 +83,7 @@ export const cardStrings = area({
   },
   ru: {
     cardBack: '← Воронка',
+    dealHandedTo: 'Вы передали эту сделку: {name}. Теперь она у коллеги.',
     cardBackLeads: '← Лиды',
     actorSystem: 'Система',
     changed_title: 'название',

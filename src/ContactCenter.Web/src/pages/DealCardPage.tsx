@@ -37,6 +37,8 @@ export function DealCardPage({ id }: { id: string }) {
   const [losing, setLosing] = useState<Stage | null>(null);
   const [profile, setProfile] = useState(false);
   const [planNext, setPlanNext] = useState(false);
+  // A manager who hands the deal to a colleague no longer sees it: the card says so, not "no such record".
+  const [handedTo, setHandedTo] = useState<string | null>(null);
   useSubjectUpdates({ type: 'deal', id }, () => void deal.reload());
   const d = deal.data;
   // A colleague's deal this manager sees through a conversation: readable, not theirs to change (the server refuses).
@@ -74,7 +76,9 @@ export function DealCardPage({ id }: { id: string }) {
   return (
     <div className="page deal-card" data-testid="deal-card">
       <p><Link to="/deals">{t('cardBack')}</Link></p>
-      <ResourceStatus resource={deal} what="GET /api/deals/{id}" record />
+      {handedTo && deal.notAvailable
+        ? <p className="notice" role="status" data-testid="deal-handed-over">{t('dealHandedTo', { name: handedTo })}</p>
+        : <ResourceStatus resource={deal} what="GET /api/deals/{id}" record />}
       {d && (
         <>
           <header className="card-head">
@@ -99,7 +103,11 @@ export function DealCardPage({ id }: { id: string }) {
                 <dt>{t('assignee')}</dt>
                 <dd>
                   <select aria-label={t('assignee')} value={d.assignee ? String(d.assignee.id) : ''} disabled={colleagues}
-                    onChange={(e) => void patch({ assigneeId: e.target.value ? Number(e.target.value) : null })}>
+                    onChange={(e) => {
+                      const to = (users.data ?? []).find((u) => String(u.id) === e.target.value);
+                      setHandedTo(me.role === 'manager' && to && !sameId(to.id, me.id) ? to.name : null);
+                      void patch({ assigneeId: e.target.value ? Number(e.target.value) : null });
+                    }}>
                     <option value="">{t('unassigned')}</option>
                     {(users.data ?? []).map((u) => <option key={String(u.id)} value={String(u.id)}>{u.name}</option>)}
                   </select>

@@ -101,7 +101,7 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
             <>
               <label className="field">{t('contactName')}<input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} /></label>
               <label className="field">{t('contactEmail')}<input type="text" inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} /></label>
-              <label className="field">{t('contactPhone')}<input type="tel" value={phone} placeholder="+14155550100" onChange={(e) => setPhone(e.target.value)} /></label>
+              <label className="field">{t('contactPhone')}<input type="tel" value={phone} placeholder={t('phoneExample')} onChange={(e) => setPhone(e.target.value)} /></label>
             </>
           ) : (
             <>
