@@ -25,7 +25,7 @@ public static class BodyCharset
         foreach (var part in message.BodyParts.OfType<TextPart>())
         {
             var declared = part.ContentType.Charset;
-            if (part.Content is null || declared is not null && !Unreliable(declared))
+            if (part.Content is null || declared is not null && !Unreliable(declared) && Decodable(declared))
             {
                 continue;
             }
@@ -40,6 +40,23 @@ public static class BodyCharset
             {
                 part.ContentType.Charset = "utf-8";
             }
+        }
+    }
+
+    /// <summary>
+    /// A label this machine can decode. One it cannot (`charset=x-bogus-42`) was read as UTF-8 with the other bytes dropped
+    /// ("café" came as "caf"): its bytes are read as an unlabelled part's are.
+    /// </summary>
+    private static bool Decodable(string charset)
+    {
+        try
+        {
+            _ = Encoding.GetEncoding(charset.Trim().Trim('"'));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

@@ -55,6 +55,20 @@ public sealed class EmailParserSampleTests
     }
 
     [Fact]
+    public void A_body_labelled_with_a_charset_nobody_knows_is_read_by_its_bytes()
+    {
+        // Found by an outside review (session 42): `charset=x-bogus-42` was read as UTF-8 and every 8-bit byte dropped ("café"
+        // came as "caf"). Its bytes are now read as an unlabelled part's are (BodyCharset.Guess: windows-1251 for these).
+        const string written = "windows-1251", text = "Добрый день, счёт на 3 дивана";
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var head = Encoding.ASCII.GetBytes("From: Olga <olga@customer.test>\r\nTo: sales@shop.test\r\nSubject: Hi\r\nMessage-ID: <bogus-charset@customer.test>\r\n"
+            + "Date: Wed, 2 Dec 2026 11:00:00 +0300\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=x-bogus-42\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
+        var raw = head.Concat(Encoding.GetEncoding(written).GetBytes(text + "\r\n")).ToArray();
+
+        Assert.Equal(text, Assert.IsType<EmailVerdict.Store>(EmailParser.Parse(raw, Context)).Message.Text);
+    }
+
+    [Fact]
     public void A_web_form_from_a_no_reply_address_keeps_the_form_as_its_author_and_the_person_as_the_sender()
     {
         var message = Assert.IsType<EmailVerdict.Store>(EmailParser.Parse(ClientSamples.Read("webform-replyto.eml"), Context)).Message;
