@@ -87,8 +87,12 @@ public sealed class EditBodiesTests(CrmFixture fixture) : IAsyncLifetime
         await fixture.IngestAsync(channel, "eb-1", "cust-eb", "Hello, I want a quote", "Quote seeker");
         var lead = (await (await admin.GetAsync("/api/leads?status=new")).OkJsonAsync())["items"]![0]!;
         var conversation = (await (await asMember.GetAsync("/api/conversations?view=all")).OkJsonAsync())["items"]![0]!;
-        // The lead is handed to a manager outside the channel: theirs to read, its (unassigned) conversation not.
-        await (await admin.PatchJsonAsync($"/api/leads/{lead.Id()}", new { assigneeId = owner.Id })).OkJsonAsync();
+        // The lead is handed to a manager outside the channel: theirs to read, its (unassigned) conversation not. The admin's
+        // answer is the lead as the admin reads it (its source names the conversation; the answer hid it, GET did not).
+        var handed = await (await admin.PatchJsonAsync($"/api/leads/{lead.Id()}", new { assigneeId = owner.Id })).OkJsonAsync();
+        var adminsCopy = await (await admin.GetAsync($"/api/leads/{lead.Id()}")).OkJsonAsync();
+        Assert.Equal(conversation.Id(), adminsCopy["sourceDetails"]!["conversationId"]!.GetValue<long>());
+        Assert.Equal(adminsCopy["sourceDetails"]!.ToJsonString(), handed["sourceDetails"]!.ToJsonString());
         await (await asOwner.GetAsync($"/api/conversations/{conversation.Id()}")).ProblemAsync(HttpStatusCode.NotFound);
 
         var forOwner = await ReadAsync(asOwner, $"/api/leads/{lead.Id()}/timeline");

@@ -96,6 +96,9 @@ public sealed class ProblemLanguageTests(AppFixture fixture) : IClassFixture<App
     [InlineData("/api/conversations?view=bogus", null)]
     [InlineData("/api/search?q=x&limit=-1", null)]
     [InlineData("/api/admin/audit?actorId=abc", null)]
+    [InlineData("/api/deals?maxAmount=xyz", null)]
+    [InlineData("/api/deals?sort=loudest", null)]
+    [InlineData("/api/leads?sort=loudest", null)]
     public async Task The_apps_own_query_refusals_are_answered_in_russian_too(string url, string? english)
     {
         var inEnglish = await ProblemAsync(HttpMethod.Get, url, null, null, HttpStatusCode.BadRequest);

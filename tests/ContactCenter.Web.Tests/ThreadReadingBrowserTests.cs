@@ -103,6 +103,41 @@ public sealed class ThreadReadingBrowserTests(WebAppFixture fx) : BrowserTest(fx
         await Expect(Page.GetByTestId("menu-badge")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task Opened_at_a_search_hit_far_up_a_message_that_comes_is_announced_and_a_short_thread_reads_it_at_once()
+    {
+        var channel = await Fx.CreateApiChannelAsync(null, "Hit " + Suffix);
+        var manager = await Fx.CreateUserAsync("hit" + Suffix, "manager", channel.Id);
+        long id = 0, hit = 0;
+        for (var i = 0; i < 30; i++)
+        {
+            var stored = await Fx.IngestAsync(channel, $"hit-{Suffix}-{i}", "cust-hit-" + Suffix, $"Line {i} of a long story, long enough to take a line or two", "Hit " + Suffix);
+            id = stored["conversationId"]!.GetValue<long>();
+            hit = i == 10 ? stored["messageId"]!.GetValue<long>() : hit;
+        }
+        await Page.SetViewportSizeAsync(1280, 800);
+        // Opened at a hit in the newest page (50 around it: up to 25 newer), far above its bottom (found by the review of this change: the first message after it
+        // was marked read unseen, with no button).
+        await Fx.OpenSignedInAsync(Page, manager.Email, path: $"/inbox/{id}?message={hit}");
+        var thread = Page.Locator("ol.messages");
+        await Expect(thread.GetByText("Line 10 of")).ToBeInViewportAsync();
+        await UnreadAsync(manager.Token, id, 0);
+        await Fx.IngestAsync(channel, $"hit-{Suffix}-late", "cust-hit-" + Suffix, "Are you still there?");
+        await Expect(Page.GetByTestId("new-messages-below")).ToBeVisibleAsync();
+        await Task.Delay(1500);
+        Assert.Equal(1, await UnreadNowAsync(manager.Token, id));
+
+        // A thread too short to scroll shows what comes: read at once, no button.
+        var shortId = (await Fx.IngestAsync(channel, $"hit-{Suffix}-s0", "cust-short-" + Suffix, "Hi", "Short " + Suffix))["conversationId"]!.GetValue<long>();
+        var first = (await Fx.IngestAsync(channel, $"hit-{Suffix}-s1", "cust-short-" + Suffix, "Hi again"))["messageId"]!.GetValue<long>();
+        await Page.GotoAsync(Fx.BaseUrl + $"/inbox/{shortId}?message={first}");
+        await Expect(thread.GetByText("Hi again")).ToBeVisibleAsync();
+        await Fx.IngestAsync(channel, $"hit-{Suffix}-s2", "cust-short-" + Suffix, "Third short one");
+        await Expect(thread.GetByText("Third short one")).ToBeVisibleAsync();
+        await UnreadAsync(manager.Token, shortId, 0);
+        await Expect(Page.GetByTestId("new-messages-below")).ToHaveCountAsync(0);
+    }
+
     private async Task<long> UnreadNowAsync(string token, long id) =>
         (await Fx.ApiAsync(token, HttpMethod.Get, $"/api/conversations/{id}"))!["unreadCount"]!.GetValue<long>();
 

@@ -39,7 +39,7 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
         {
             return CrmResult<LeadDto>.Invalid("title", "The title is at most 500 characters.");
         }
-        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
+        return await ReadAsync(me, await crm.RunAsync(Actor.User(me), async w =>
         {
             if (await DealService.CheckPeopleAsync(w.Connection, w.Tx, me, null, r.AssigneeId, ct) is { } invalid)
             {
@@ -99,7 +99,7 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
         {
             return extras.As<LeadDto>();
         }
-        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
+        return await ReadAsync(me, await crm.RunAsync(Actor.User(me), async w =>
         {
             if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } lead)
             {
@@ -211,7 +211,7 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
         {
             return noReason.As<LeadDto>();
         }
-        return await ReadAsync(await crm.RunAsync(Actor.User(me), async w =>
+        return await ReadAsync(me, await crm.RunAsync(Actor.User(me), async w =>
         {
             if (await LockVisibleAsync(w.Connection, w.Tx, me, id, ct) is not { } lead)
             {
@@ -247,8 +247,14 @@ public sealed class LeadService(CrmWriter crm, LeadQueries queries, Shared.Typed
     }
 
     /// <summary>The lead a change wrote, read back after its pushes.</summary>
-    private async Task<CrmResult<LeadDto>> ReadAsync(CrmResult<long> written, CancellationToken ct) =>
-        written.Status == CrmStatus.Ok ? CrmResult<LeadDto>.Ok((await queries.GetAsync(written.Value, ct))!) : written.As<LeadDto>();
+    /// <summary>
+    /// The lead as the caller reads it (GET's copy: an admin's shows its source conversation, which the copy for anyone
+    /// hid), or, when the write took it out of their sight (handed to a colleague), the copy for anyone.
+    /// </summary>
+    private async Task<CrmResult<LeadDto>> ReadAsync(CurrentUser me, CrmResult<long> written, CancellationToken ct) =>
+        written.Status == CrmStatus.Ok
+            ? CrmResult<LeadDto>.Ok((await queries.GetAsync(me, written.Value, ct) ?? await queries.GetAsync(written.Value, ct))!)
+            : written.As<LeadDto>();
 
     internal static Task<LeadState?> LockVisibleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CurrentUser me, long id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<LeadState>(new CommandDefinition($"""

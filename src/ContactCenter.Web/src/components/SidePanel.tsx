@@ -285,7 +285,7 @@ function EditableText({ label, value, onSave, type = 'text', display, step, read
       if (saved !== null) void onSave(saved);
     }}>
       <label>{label} <input type={type === 'amount' ? 'text' : type} inputMode={type === 'amount' ? 'decimal' : undefined}
-        pattern={type === 'amount' ? amountPattern : undefined} required={type === 'amount'} step={step} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
+        pattern={type === 'amount' ? amountPattern : undefined} title={type === 'amount' ? t('amountHint') : undefined} required={type === 'amount'} step={step} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
         onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} /></label>
       <button type="submit">{t('save')}</button>
       <button type="button" onClick={() => setEditing(false)}>{t('cancel')}</button>

@@ -82,6 +82,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
   // The same as a ref, set in the layout effect that finds the message: the read mark of that render runs before the state.
   const unseen = useRef(false);
   const newestSeen = useRef<string | null>(null);
+  const hadNewest = useRef(false);
   const seeNewest = useCallback(() => { unseen.current = false; setNewBelow(false); }, []);
 
   /** The server's copy of the conversation (an action's answer): the header's state, and the side panel's. */
@@ -147,17 +148,23 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
 
   useLayoutEffect(() => {
     const el = scroller.current;
+    const newest = [...messages].reverse().find((m) => !m.pending);
+    const newestId = newest ? String(newest.id) : null;
+    // A message that came (not a page of newer ones the manager scrolled to: the newest page was already here), written by
+    // the customer or a colleague (not the manager's own reply or the note their own action made), and out of sight.
+    const arrived = newestSeen.current !== null && newestId !== newestSeen.current && hadNewest.current && newest != null
+      && (newest.direction === 'inbound' || (newest.sender.type === 'user' && !sameId(newest.sender.id, me.id)));
+    newestSeen.current = newestId;
+    hadNewest.current = !newerCursor;
     const target = scrollTo.current ? el?.querySelector(`[data-message-id="${CSS.escape(scrollTo.current)}"]`) : null;
     if (target) { scrollTo.current = null; target.scrollIntoView({ block: 'center' }); return; }
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
-    const newest = [...messages].reverse().find((m) => !m.pending);
-    const newestId = newest ? String(newest.id) : null;
-    if (newestSeen.current !== null && newestId !== newestSeen.current && !stickToBottom.current && !newerCursor) {
+    const inSight = !el || el.scrollHeight - el.scrollTop - el.clientHeight < 60 + (el.lastElementChild?.clientHeight ?? 0);
+    if (arrived && !stickToBottom.current && !inSight) {
       unseen.current = true;
       setNewBelow(true);
     }
-    newestSeen.current = newestId;
-  }, [messages, newerCursor]);
+  }, [messages, newerCursor, me.id]);
 
   function toNewest() {
     const el = scroller.current;

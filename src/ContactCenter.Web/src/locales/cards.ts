@@ -5,6 +5,8 @@ export const cardStrings = area({
   en: {
     cardBack: '← Board',
     dealHandedTo: 'You handed this deal to {name}: it is theirs now.',
+    amountHint: 'A number, such as 1500 or 1 500,75',
+    dealLeftUnassigned: 'You left this deal without an owner: it is no longer yours.',
     cardBackLeads: '← Leads',
     actorSystem: 'System',
     changed_title: 'title',
@@ -84,6 +86,8 @@ export const cardStrings = area({
   ru: {
     cardBack: '← Воронка',
     dealHandedTo: 'Вы передали эту сделку: {name}. Теперь она у коллеги.',
+    amountHint: 'Число, например 1500 или 1 500,75',
+    dealLeftUnassigned: 'Вы оставили сделку без ответственного: она больше не ваша.',
     cardBackLeads: '← Лиды',
     actorSystem: 'Система',
     changed_title: 'название',

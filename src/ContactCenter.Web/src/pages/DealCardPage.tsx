@@ -37,7 +37,8 @@ export function DealCardPage({ id }: { id: string }) {
   const [losing, setLosing] = useState<Stage | null>(null);
   const [profile, setProfile] = useState(false);
   const [planNext, setPlanNext] = useState(false);
-  // A manager who hands the deal to a colleague no longer sees it: the card says so, not "no such record".
+  // A manager who hands the deal to a colleague (or leaves it unassigned) may no longer see it: the card says what they
+  // did, not "no such record".
   const [handedTo, setHandedTo] = useState<string | null>(null);
   useSubjectUpdates({ type: 'deal', id }, () => void deal.reload());
   const d = deal.data;
@@ -77,7 +78,7 @@ export function DealCardPage({ id }: { id: string }) {
     <div className="page deal-card" data-testid="deal-card">
       <p><Link to="/deals">{t('cardBack')}</Link></p>
       {handedTo && deal.notAvailable
-        ? <p className="notice" role="status" data-testid="deal-handed-over">{t('dealHandedTo', { name: handedTo })}</p>
+        ? <p className="notice" role="status" data-testid="deal-handed-over">{handedTo}</p>
         : <ResourceStatus resource={deal} what="GET /api/deals/{id}" record />}
       {d && (
         <>
@@ -105,7 +106,9 @@ export function DealCardPage({ id }: { id: string }) {
                   <select aria-label={t('assignee')} value={d.assignee ? String(d.assignee.id) : ''} disabled={colleagues}
                     onChange={(e) => {
                       const to = (users.data ?? []).find((u) => String(u.id) === e.target.value);
-                      setHandedTo(me.role === 'manager' && to && !sameId(to.id, me.id) ? to.name : null);
+                      setHandedTo(me.role !== 'manager' ? null
+                        : e.target.value === '' ? t('dealLeftUnassigned')
+                          : to && !sameId(to.id, me.id) ? t('dealHandedTo', { name: to.name }) : null);
                       void patch({ assigneeId: e.target.value ? Number(e.target.value) : null });
                     }}>
                     <option value="">{t('unassigned')}</option>

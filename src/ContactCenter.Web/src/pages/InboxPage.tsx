@@ -177,7 +177,7 @@ export function InboxPage() {
             onClose={() => { setTakenAway(null); navigate(`/inbox${location.search}`, { replace: true }); }}
             onBack={() => navigate(`/inbox${location.search}`)} onPanel={() => setPanelOpen(true)} />
           {panelOpen && <PanelBar onBack={() => setPanelOpen(false)} />}
-          <SidePanel details={details && sameId(details.id, selectedId) ? details : null} onDetails={setDetails} lastMessageId={selected?.lastMessage?.id ?? null} />
+          <SidePanel details={details && sameId(details.id, selectedId) ? details : null} onDetails={setDetails} lastMessageId={(details && sameId(details.id, selectedId) ? details.lastMessage?.id : selected?.lastMessage?.id) ?? null} />
           {details && sameId(details.id, selectedId) && details.possibleDuplicate && !sameId(laterFor, details.id) && (
             // Narrow screens hide the side panel: the suggestion comes up as a sheet instead (hidden on wide screens).
             <div className="duplicate-sheet">

@@ -32,7 +32,7 @@ export function InlineEdit({ label, value, onSave, children, type = 'text', step
         setEditing(false);
         if (saved !== null && saved !== value) void onSave(saved);
       }}>
-      <input type={type === 'amount' ? 'text' : type} inputMode={type === 'amount' ? 'decimal' : undefined} pattern={type === 'amount' ? amountPattern : undefined}
+      <input type={type === 'amount' ? 'text' : type} inputMode={type === 'amount' ? 'decimal' : undefined} pattern={type === 'amount' ? amountPattern : undefined} title={type === 'amount' ? t('amountHint') : undefined}
         step={step} value={draft} aria-label={label} autoFocus required
         maxLength={type === 'text' ? 500 : undefined}
         onChange={(e) => setDraft(e.target.value)} onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} />
