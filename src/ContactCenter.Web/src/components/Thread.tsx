@@ -136,7 +136,7 @@ export function Thread({ conversationId, summary, takenAway = null, onClose, onB
     void hub.invoke('MarkRead', details.id, newest.id).then((ok) => {
       if (!ok) return apiClient.POST('/api/conversations/{id}/read', { params: { path: { id: Number(conversationId) } }, body: { upToMessageId: Number(newest.id) } }).catch(() => undefined);
     });
-  }, [messages, details, current, hub, conversationId, newBelow]);
+  }, [messages, details, current, hub, conversationId, newBelow]); // newBelow: read again once the new message is seen
 
   useEffect(() => { markRead(); }, [markRead]);
   useEffect(() => {
