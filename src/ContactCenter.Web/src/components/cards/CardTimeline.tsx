@@ -4,7 +4,7 @@ import { useI18n, type Translate } from '../../i18n';
 import { client } from '../../api/client';
 import { useApiGet } from '../../api/useApiGet';
 import { shortTime } from '../../lib/format';
-import { timelineReason, timelineType } from '../../lib/timelineText';
+import { junkedReason, timelineReason, timelineType } from '../../lib/timelineText';
 import { timelineData, type TimelineEntry } from '../../types';
 import { participantsText } from '../../lib/noticeText';
 import { useSubjectUpdates, type Subject } from '../Activities';
@@ -33,8 +33,10 @@ type Filter = keyof typeof filters;
 
 /** The card's timeline: newest first, filter chips, a comment box; re-read when the subject changes. */
 export function CardTimeline({ subject }: { subject: Subject }) {
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const timeline = useApiGet(timelinePath(subject), { params: { path: { id: Number(subject.id) }, query: { limit: 200 } } });
+  // A lead's "junked" entries name their reason from the catalogue, in the reader's language.
+  const junkReasons = useApiGet(subject.type === 'lead' ? '/api/junk-reasons' : null);
   useSubjectUpdates(subject, () => void timeline.reload());
   const [filter, setFilter] = useState<Filter>('filterAll');
   const [comment, setComment] = useState('');
@@ -62,7 +64,7 @@ export function CardTimeline({ subject }: { subject: Subject }) {
         {items.map((e) => (
           <li key={String(e.id)} data-type={e.type}>
             <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type, t)}</strong>{' '}
-            <span className="muted">{describe(e, t, locale)}</span>
+            <span className="muted">{describe(e, t, locale, (d) => junkedReason(d, junkReasons.data, lang))}</span>
           </li>
         ))}
       </ol>
@@ -70,12 +72,12 @@ export function CardTimeline({ subject }: { subject: Subject }) {
   );
 }
 
-function describe(e: TimelineEntry, t: Translate, locale: string): string {
+function describe(e: TimelineEntry, t: Translate, locale: string, junked: (d: { reason?: unknown; junkReasonId?: unknown }) => string | undefined): string {
   const d = timelineData(e);
   // Worded in the UI's language from its facts (entries written before the facts were kept show the server's sentence).
   if (e.type === 'participants' && typeof d.byName === 'string' && typeof d.added === 'string') return participantsText(d.byName, d.added, t, locale);
   const moved = d.toStage ? `${String(d.fromStage ?? '')} → ${String(d.toStage)}` : '';
-  const reason = typeof d.reason === 'string' ? timelineReason(d.reason, t) : undefined;
+  const reason = e.type === 'junked' ? junked(d) : typeof d.reason === 'string' ? timelineReason(d.reason, t) : undefined;
   // An edit names what it set ("amount, currency"): the entry keeps the changes, the line said only "Changed".
   const changed = e.type === 'updated' && typeof d.changes === 'object' && d.changes !== null
     ? Object.keys(d.changes as object).map((k) => labelOf(t, 'changed_', k)).join(', ') : '';
