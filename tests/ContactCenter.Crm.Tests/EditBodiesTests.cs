@@ -21,10 +21,7 @@ public sealed class EditBodiesTests(CrmFixture fixture) : IAsyncLifetime
     public async Task A_field_the_edit_does_not_take_is_refused_by_name_and_nothing_is_written()
     {
         using var admin = fixture.Admin();
-        var deal = await (await admin.PostJsonAsync("/api/deals", new { title = "Typo deal" })).OkJsonAsync(HttpStatusCode.Created);
-        var lead = await (await admin.PostJsonAsync("/api/leads", new { title = "Typo lead", contact = new { name = "Typo" } })).OkJsonAsync(HttpStatusCode.Created);
-        var activity = await (await admin.PostJsonAsync("/api/activities",
-            new { subject = new { type = "deal", id = deal.Id() }, type = "call", title = "Typo call", dueAt = DateTimeOffset.UtcNow.AddDays(1) })).OkJsonAsync(HttpStatusCode.Created);
+        var (deal, lead, activity) = await RecordsAsync(admin, "Typo", activityOn: "deal");
 
         foreach (var (url, read, body, unknown) in new[]
         {
@@ -50,10 +47,7 @@ public sealed class EditBodiesTests(CrmFixture fixture) : IAsyncLifetime
     public async Task An_edit_that_names_nothing_writes_nothing_and_a_lead_status_alone_writes_one_entry()
     {
         using var admin = fixture.Admin();
-        var deal = await (await admin.PostJsonAsync("/api/deals", new { title = "Quiet deal" })).OkJsonAsync(HttpStatusCode.Created);
-        var lead = await (await admin.PostJsonAsync("/api/leads", new { title = "Quiet lead", contact = new { name = "Quiet" } })).OkJsonAsync(HttpStatusCode.Created);
-        var activity = await (await admin.PostJsonAsync("/api/activities",
-            new { subject = new { type = "lead", id = lead.Id() }, type = "call", title = "Quiet call", dueAt = DateTimeOffset.UtcNow.AddDays(1) })).OkJsonAsync(HttpStatusCode.Created);
+        var (deal, lead, activity) = await RecordsAsync(admin, "Quiet", activityOn: "lead");
         var leadBefore = await ReadAsync(admin, $"/api/leads/{lead.Id()}");
         var dealBefore = await ReadAsync(admin, $"/api/deals/{deal.Id()}");
         var entries = await TimelineCountAsync(admin, deal.Id(), lead.Id());
@@ -105,6 +99,17 @@ public sealed class EditBodiesTests(CrmFixture fixture) : IAsyncLifetime
         Assert.DoesNotContain("conversationId", contactForOwner, StringComparison.Ordinal);
         // The member sees the conversation, so their copy names it.
         Assert.Contains($"\"conversationId\":{conversation.Id()}", forMember, StringComparison.Ordinal);
+    }
+
+    /// <summary>A deal, a lead and an open activity on one of them, named after <paramref name="name"/>.</summary>
+    private static async Task<(JsonObject Deal, JsonObject Lead, JsonObject Activity)> RecordsAsync(HttpClient admin, string name, string activityOn)
+    {
+        var deal = await (await admin.PostJsonAsync("/api/deals", new { title = $"{name} deal" })).OkJsonAsync(HttpStatusCode.Created);
+        var lead = await (await admin.PostJsonAsync("/api/leads", new { title = $"{name} lead", contact = new { name } })).OkJsonAsync(HttpStatusCode.Created);
+        var subject = activityOn == "deal" ? deal : lead;
+        var activity = await (await admin.PostJsonAsync("/api/activities",
+            new { subject = new { type = activityOn, id = subject.Id() }, type = "call", title = $"{name} call", dueAt = DateTimeOffset.UtcNow.AddDays(1) })).OkJsonAsync(HttpStatusCode.Created);
+        return (deal, lead, activity);
     }
 
     private static async Task<string> ReadAsync(HttpClient http, string url) => (await (await http.GetAsync(url)).OkJsonOrArrayAsync()).ToJsonString();

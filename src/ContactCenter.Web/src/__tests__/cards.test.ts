@@ -31,5 +31,7 @@ describe('a junked lead\'s reason', () => {
     expect(junkReasonName({ junkReason: 'Не наш клиент', junkReasonId: null }, reasons, 'ru')).toBe('Не наш клиент');
     expect(junkReasonName({ junkReason: 'Spam', junkReasonId: 9 }, reasons, 'ru')).toBe('Spam');
     expect(junkReasonName({ junkReason: 'Spam', junkReasonId: 3 }, null, 'ru')).toBe('Spam');
+    // A timeline entry (its `reason` and `junkReasonId`) goes through the same: nothing written, nothing shown.
+    expect(junkReasonName({ junkReason: null, junkReasonId: null }, reasons, 'ru')).toBeNull();
   });
 });

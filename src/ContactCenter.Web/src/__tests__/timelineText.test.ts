@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n, translator } from '../lib/i18next';
-import { junkedReason, timelineReason, timelineType } from '../lib/timelineText';
+import { timelineReason, timelineType } from '../lib/timelineText';
 
 // Every entry type the server writes (Timeline.AddAsync callers, the call log and the contact merge) and its reason codes.
 const serverTypes = ['message', 'comment', 'stageChanged', 'activity', 'created', 'converted', 'closed', 'automation', 'updated',
@@ -27,17 +27,5 @@ describe('timeline words', () => {
 
   it('a type the app does not know yet is shown as the server wrote it', () => {
     expect(timelineType('somethingNew', ru)).toBe('somethingNew');
-  });
-});
-
-describe('a junked entry\'s reason', () => {
-  // The entry keeps the English name it was junked with: a Russian card read "В брак ...: Spam" beside «Причина: Спам».
-  const reasons = [{ id: 5, name: 'Spam', nameRu: 'Спам' }];
-  it('is the catalogue entry in the reader\'s language, else what was written', () => {
-    expect(junkedReason({ reason: 'Spam', junkReasonId: 5 }, reasons, 'ru')).toBe('Спам');
-    expect(junkedReason({ reason: 'Spam', junkReasonId: 5 }, reasons, 'en')).toBe('Spam');
-    expect(junkedReason({ reason: 'Звонил конкурент', junkReasonId: null }, reasons, 'ru')).toBe('Звонил конкурент');
-    expect(junkedReason({ reason: 'Spam', junkReasonId: 5 }, null, 'ru')).toBe('Spam');
-    expect(junkedReason({}, reasons, 'ru')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { useI18n } from '../i18n';
 import { body, client, optionalId, type Schemas } from '../api/client';
 import { useApiGet } from '../api/useApiGet';
 import { currencyChoices, currencyLabel } from '../lib/currency';
-import { amountPattern, money, parseAmount } from '../lib/format';
+import { amountField, money, parseAmount } from '../lib/format';
 import { ChannelIcon } from './Icons';
 import { junkReasonName } from './cards/cardTypes';
 import { LabelChips } from './labels/LabelChips';
@@ -284,8 +284,7 @@ function EditableText({ label, value, onSave, type = 'text', display, step, read
       setEditing(false);
       if (saved !== null) void onSave(saved);
     }}>
-      <label>{label} <input type={type === 'amount' ? 'text' : type} inputMode={type === 'amount' ? 'decimal' : undefined}
-        pattern={type === 'amount' ? amountPattern : undefined} title={type === 'amount' ? t('amountHint') : undefined} required={type === 'amount'} step={step} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
+      <label>{label} <input {...(type === 'amount' ? { ...amountField(t('amountHint')), required: true } : { type })} step={step} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)}
         onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} /></label>
       <button type="submit">{t('save')}</button>
       <button type="button" onClick={() => setEditing(false)}>{t('cancel')}</button>

@@ -138,3 +138,6 @@ export function parseAmount(text: string): string | null {
 
 /** The pattern an amount field checks before it is sent (the same as parseAmount reads). */
 export const amountPattern = '[\\s\\u00a0\\u202f]*\\d[\\d\\s\\u00a0\\u202f]*([.,]\\d{1,2})?[\\s\\u00a0\\u202f]*';
+
+/** An amount input's attributes: text with a decimal keyboard, checked by the browser against amountPattern, `hint` its title. */
+export const amountField = (hint: string) => ({ type: 'text', inputMode: 'decimal' as const, pattern: amountPattern, title: hint });

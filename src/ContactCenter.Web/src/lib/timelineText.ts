@@ -18,13 +18,3 @@ export const timelineType = (type: string, t: Translate) => (type in typeKeys ? 
 /** A `reason`: a known code in the user's language, anything else as written. */
 export const timelineReason = (reason: string, t: Translate) => (reason in reasonKeys ? t(reasonKeys[reason]) : reason);
 
-/**
- * A `junked` entry's reason: the catalogue entry's name in the user's language when the entry names one (`junkReasonId`;
- * the entry keeps the English name it was junked with, so a Russian card read "В брак ...: Spam"), else as written.
- */
-export const junkedReason = (data: { reason?: unknown; junkReasonId?: unknown },
-  reasons: readonly { id: number; name: string; nameRu?: string | null }[] | null | undefined, lang: string): string | undefined => {
-  const entry = typeof data.junkReasonId === 'number' ? reasons?.find((r) => r.id === data.junkReasonId) : undefined;
-  if (entry) return lang === 'ru' && entry.nameRu ? entry.nameRu : entry.name;
-  return typeof data.reason === 'string' ? data.reason : undefined;
-};

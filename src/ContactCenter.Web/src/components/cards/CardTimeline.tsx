@@ -4,7 +4,8 @@ import { useI18n, type Translate } from '../../i18n';
 import { client } from '../../api/client';
 import { useApiGet } from '../../api/useApiGet';
 import { shortTime } from '../../lib/format';
-import { junkedReason, timelineReason, timelineType } from '../../lib/timelineText';
+import { timelineReason, timelineType } from '../../lib/timelineText';
+import { junkReasonName } from './cardTypes';
 import { timelineData, type TimelineEntry } from '../../types';
 import { participantsText } from '../../lib/noticeText';
 import { useSubjectUpdates, type Subject } from '../Activities';
@@ -64,7 +65,9 @@ export function CardTimeline({ subject }: { subject: Subject }) {
         {items.map((e) => (
           <li key={String(e.id)} data-type={e.type}>
             <time dateTime={e.at}>{shortTime(e.at, locale)}</time> <strong>{timelineType(e.type, t)}</strong>{' '}
-            <span className="muted">{describe(e, t, locale, (d) => junkedReason(d, junkReasons.data, lang))}</span>
+            <span className="muted">{describe(e, t, locale, (d) => junkReasonName({
+              junkReason: typeof d.reason === 'string' ? d.reason : null, junkReasonId: typeof d.junkReasonId === 'number' ? d.junkReasonId : null,
+            }, junkReasons.data, lang) ?? undefined)}</span>
           </li>
         ))}
       </ol>

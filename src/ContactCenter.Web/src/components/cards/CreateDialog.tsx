@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
-import { amountPattern, parseAmount } from '../../lib/format';
+import { amountField, parseAmount } from '../../lib/format';
 import { body, client, type Schemas } from '../../api/client';
 import { ApiError } from '../../lib/api';
 import { currencyChoices, currencyLabel } from '../../lib/currency';
@@ -77,7 +77,7 @@ export function CreateDialog({ kind, pipeline, onClose }: { kind: 'deal' | 'lead
         <label className="field">{t('title')}<input value={title} required={kind === 'deal'} maxLength={500} onChange={(e) => setTitle(e.target.value)} /></label>
         {kind === 'deal' && (
           <>
-            <label className="field">{t('amount')}<input inputMode="decimal" pattern={amountPattern} title={t('amountHint')} value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="new-deal-amount" /></label>
+            <label className="field">{t('amount')}<input {...amountField(t('amountHint'))} value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="new-deal-amount" /></label>
             <label className="field">{t('currency')}
               <select value={currency ?? ''} onChange={(e) => setChosen(e.target.value || null)} data-testid="new-deal-currency">
                 {currency === null && <option value="">{t('currencyInstallation')}</option>}

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n';
-import { amountPattern, parseAmount } from '../../lib/format';
+import { amountField, parseAmount } from '../../lib/format';
 
 /**
  * A card's value edited in place (Bitrix24's pencil beside the title and the sum): the value with an edit button,
@@ -32,8 +32,7 @@ export function InlineEdit({ label, value, onSave, children, type = 'text', step
         setEditing(false);
         if (saved !== null && saved !== value) void onSave(saved);
       }}>
-      <input type={type === 'amount' ? 'text' : type} inputMode={type === 'amount' ? 'decimal' : undefined} pattern={type === 'amount' ? amountPattern : undefined} title={type === 'amount' ? t('amountHint') : undefined}
-        step={step} value={draft} aria-label={label} autoFocus required
+      <input {...(type === 'amount' ? amountField(t('amountHint')) : { type })} step={step} value={draft} aria-label={label} autoFocus required
         maxLength={type === 'text' ? 500 : undefined}
         onChange={(e) => setDraft(e.target.value)} onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} />
       <button type="submit">{t('save')}</button>
