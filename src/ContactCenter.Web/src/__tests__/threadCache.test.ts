@@ -26,6 +26,17 @@ describe('thread pages in the cache', () => {
   const newest = [msg(3, '2026-01-01T10:03:00Z'), msg(4, '2026-01-01T10:04:00Z')];
   const older = [msg(1, '2026-01-01T10:01:00Z'), msg(2, '2026-01-01T10:02:00Z')];
 
+  it('does not put a new message into a thread opened at a search hit before its newest page is read', () => {
+    // The message came after messages not loaded: taken for the newest, it had every one of them marked read unseen.
+    const atHit: ThreadPages = { pages: [{ items: older, nextCursor: null, newerCursor: '2' }], pageParams: [{ around: '1' }] };
+    expect(applyMessage(atHit, msg(9, '2026-01-01T10:09:00Z'), true)).toBe(atHit);
+    // A change to a message it holds still lands.
+    expect(ids(applyMessage(atHit, msg(2, '2026-01-01T10:02:00Z', { status: 'read' }), false))).toEqual([1, 2]);
+    expect(threadMessages(applyMessage(atHit, msg(2, '2026-01-01T10:02:00Z', { status: 'read' }), false))[1].status).toBe('read');
+    // Once the newest page is read (no newer cursor), new messages go on it as before.
+    expect(ids(applyMessage(thread(newest, older), msg(9, '2026-01-01T10:09:00Z'), true))).toEqual([1, 2, 3, 4, 9]);
+  });
+
   it('lists every page oldest first, each message once', () => {
     expect(ids(thread(newest, [...older, newest[0]]))).toEqual([1, 2, 3, 4]);
   });

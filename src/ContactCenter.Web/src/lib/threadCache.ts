@@ -20,11 +20,14 @@ export function threadMessages(data: ThreadPages | undefined): Message[] {
 
 /**
  * Applies a message to the page that holds it, or to the first page when it is new. A creation (`messageCreated`,
- * a POST's answer) never replaces a later state of the same message already there (see `addCreated`).
+ * a POST's answer) never replaces a later state of the same message already there (see `addCreated`). A new message
+ * is not put into a thread opened at a search hit whose newest page is not read yet (the first page has a newer
+ * cursor): it belongs after messages not loaded, and the thread, taking it for its newest, marked all of them read.
  */
 export function applyMessage(data: ThreadPages, m: Message, created: boolean): ThreadPages {
   const put = (list: Message[]) => (created ? addCreated(list, m) : upsertMessage(list, m));
   const at = data.pages.findIndex((p) => p.items.some((x) => sameId(x.id, m.id)));
+  if (at < 0 && data.pages[0]?.newerCursor) return data; // "Newer messages" reads it with the rest
   const index = Math.max(0, at);
   if (!data.pages[index]) return data;
   return { ...data, pages: data.pages.map((p, i) => (i === index ? { ...p, items: put(p.items) } : p)) };
